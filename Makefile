@@ -1,0 +1,65 @@
+# mote: the Makefile is the index of what the project builds and checks.
+#
+#   make            build everything into build/ (CLI: build/bin/mote)
+#   make demo       the main job: build, run a GEMM and a convolution on the simulator
+#   make test       every test: C units (ASan+UBSan), RTL units, system, hostile streams,
+#                   Icarus subset, formal, lint
+#   make bench      utilization, cycles and simulation speed figures
+#   make lint       verilator --lint-only -Wall for every shipped configuration
+#   make formal     yosys-smtbmc proofs of FIFO, decoder and window checker
+#   make synth      Yosys cell counts: iCE40 (4x4) and ECP5 (8x8)
+#   make deps       install missing Debian packages (scripts/install-deps)
+#   make clean
+#
+# Each folder adds its rules in <folder>/<folder>.mk; variables shared by all are here.
+
+BUILD      ?= build
+CC         ?= gcc
+CXX        ?= g++
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+WARN       := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes -Wswitch-enum
+INCLUDES   := -Iinclude -I$(BUILD)/include
+CFLAGS_C   := -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -g $(WARN) $(INCLUDES)
+SANFLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+CFLAGS_SAN := -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g $(WARN) $(INCLUDES) $(SANFLAGS)
+
+# Array geometries the simulator library carries; `sim:rows=R,cols=C` picks one.
+SIM_GEOMETRIES ?= 4x4 8x8 16x16
+
+# Generated from the one description of commands and registers.
+SPEC       := include/mote/mote_hw.spec
+GEN_H      := $(BUILD)/include/mote/mote_hw.h
+GEN_VH     := $(BUILD)/rtl/mote_hw.vh
+SPECGEN    := $(BUILD)/tools/specgen
+
+.PHONY: all demo test bench lint formal synth deps clean gen
+.DEFAULT_GOAL := all
+
+all: gen
+
+gen: $(GEN_H) $(GEN_VH)
+
+$(SPECGEN): scripts/specgen.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 $(WARN) -o $@ $<
+
+$(GEN_H) $(GEN_VH) &: $(SPEC) $(SPECGEN)
+	@mkdir -p $(dir $(GEN_H)) $(dir $(GEN_VH))
+	$(SPECGEN) $(SPEC) $(GEN_H) $(GEN_VH)
+
+deps:
+	@scripts/install-deps
+
+include rtl/rtl.mk
+include compiler_backend/compiler_backend.mk
+include sim/sim.mk
+include driver/driver.mk
+include testbench/testbench.mk
+include fpga/fpga.mk
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,1 @@
+# driver/driver.mk: rules for driver/ (included by the top Makefile).

@@ -1,0 +1,1 @@
+# fpga/fpga.mk: rules for fpga/ (included by the top Makefile).

@@ -1,0 +1,1 @@
+# rtl/rtl.mk: rules for rtl/ (included by the top Makefile).

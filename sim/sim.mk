@@ -1,0 +1,1 @@
+# sim/sim.mk: rules for sim/ (included by the top Makefile).

@@ -1,0 +1,80 @@
+// testb.h: the one Verilator test-bench template (after ZipCPU's TESTB).
+// TESTB<Vmodule> owns the model, ticks the clock, resets, and writes an FST
+// waveform when the environment variable MOTE_TRACE names a file.  CHECK()
+// flushes the waveform before failing so the last cycles are on disk.
+#ifndef MOTE_TESTB_H
+#define MOTE_TESTB_H
+
+#include <cstdio>
+#include <cstdlib>
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+template <class V> class TESTB {
+public:
+	VerilatedContext *ctx;
+	V *m;
+	VerilatedFstC *trace = nullptr;
+	uint64_t cycle = 0;
+
+	TESTB() {
+		ctx = new VerilatedContext;
+		ctx->randReset(2); // randomized initial values: reset must not matter
+		const char *t = getenv("MOTE_TRACE");
+		if (t && *t)
+			ctx->traceEverOn(true);
+		m = new V(ctx);
+		if (t && *t) {
+			trace = new VerilatedFstC;
+			m->trace(trace, 99);
+			trace->open(t);
+		}
+		m->clk = 0;
+		m->eval();
+	}
+	virtual ~TESTB() {
+		if (trace) {
+			trace->close();
+			delete trace;
+		}
+		m->final();
+		delete m;
+		delete ctx;
+	}
+	// One clock period: inputs set before tick() are sampled at the rising edge.
+	virtual void tick() {
+		m->clk = 0;
+		m->eval();
+		if (trace)
+			trace->dump(2 * cycle);
+		m->clk = 1;
+		m->eval();
+		if (trace)
+			trace->dump(2 * cycle + 1);
+		cycle++;
+	}
+	virtual void reset(int cycles = 4) {
+		m->rst = 1;
+		for (int i = 0; i < cycles; i++)
+			tick();
+		m->rst = 0;
+	}
+	void flush() {
+		if (trace)
+			trace->flush();
+	}
+};
+
+#define CHECK(tb, cond, ...)                                                            \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			fprintf(stderr, "%s:%d: cycle %llu: check failed: %s: ", __FILE__, \
+				__LINE__, (unsigned long long)(tb).cycle, #cond);           \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fprintf(stderr, "\n");                                          \
+			(tb).flush();                                                   \
+			exit(1);                                                        \
+		}                                                                       \
+	} while (0)
+
+#endif
