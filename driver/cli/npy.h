@@ -1,0 +1,18 @@
+/* npy.h: write NumPy .npy files (format version 1.0) for --dump.
+ *
+ * The format (magic "\x93NUMPY", version, little-endian header length, a
+ * Python-literal dict with descr/fortran_order/shape padded to 64 bytes, then
+ * the raw C-order data) is documented by NumPy in numpy/lib/format.py.
+ */
+#ifndef MOTE_CLI_NPY_H
+#define MOTE_CLI_NPY_H
+
+#include <stddef.h>
+
+enum npy_dtype { NPY_I8, NPY_U8, NPY_I32, NPY_F64 };
+
+/* Write DATA (C order, SHAPE[0..NDIM-1]) of DTYPE to PATH.  NDIM 0 writes a
+ * scalar.  Returns 0, or -1 with errno set (the file may be partial). */
+int npy_write(const char *path, enum npy_dtype dtype, const size_t *shape, int ndim, const void *data);
+
+#endif
