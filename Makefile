@@ -54,12 +54,22 @@ $(GEN_H) $(GEN_VH) &: $(SPEC) $(SPECGEN)
 deps:
 	@scripts/install-deps
 
+# Test suites register themselves here (MOTE_TESTS += test-x) in their fragments.
+MOTE_TESTS :=
+
 include rtl/rtl.mk
 include compiler_backend/compiler_backend.mk
 include sim/sim.mk
 include driver/driver.mk
 include testbench/testbench.mk
 include fpga/fpga.mk
+
+# `make test` installs what is missing, then runs every suite in order and stops at the first
+# failure.  Suites are also callable one by one (make test-rtl, ...).
+test: deps
+	@$(MAKE) --no-print-directory all
+	@set -e; for t in $(MOTE_TESTS); do echo "== $$t"; $(MAKE) --no-print-directory $$t; done; \
+	  echo "make test: all suites passed ($(MOTE_TESTS))"
 
 clean:
 	rm -rf $(BUILD)

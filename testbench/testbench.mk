@@ -19,6 +19,7 @@ endef
 
 include $(wildcard testbench/unit/*.mk)
 
+MOTE_TESTS += test-rtl
 .PHONY: test-rtl
 test-rtl: $(MOTE_TB_BINS)
 	@set -e; for t in $(MOTE_TB_BINS); do echo "RUN $$t"; $$t; done; \
