@@ -1,0 +1,110 @@
+// mote_requant.v: one post-processing lane: bias add, 32x32 multiply, rounding
+// shift (half to even), output zero point and clamp; or the int32 sum itself.
+// Four pipeline stages, one result per cycle, no stall: o_data/o_valid are the
+// result for the inputs given 4 cycles earlier.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+
+// As the spec's STORE defines it:
+//   v = acc + bias                                  (int32, wrapping)
+//   q = round_half_even(v * mult / 2^shift)         (exact 64-bit product)
+//   y = min(max(q + zp, lo), hi)                    (compared in full width)
+//   o_data = i_int32 ? v : {24'd0, y[7:0]}
+// Rounding: with f = floor(p / 2^s) (arithmetic shift) and r = p mod 2^s,
+// q = f + 1 when r > 2^(s-1), or r == 2^(s-1) and f is odd; else q = f.
+// That is exact for negative products too, since floor and the remainder
+// are taken in two's complement.
+module mote_requant (
+	input  wire        clk,
+	input  wire        rst,
+	// i_valid only travels beside the data (o_valid); the datapath runs regardless
+	input  wire        i_valid,
+	input  wire [31:0] i_acc,
+	input  wire [31:0] i_bias,
+	input  wire [31:0] i_mult,
+	// shift amount: the caller passes shift & 63
+	input  wire [5:0]  i_shift,
+	input  wire [15:0] i_zp,
+	input  wire [15:0] i_lo,
+	input  wire [15:0] i_hi,
+	input  wire        i_int32,
+	output reg  [31:0] o_data,
+	output wire        o_valid
+);
+	// valid pipeline (control: reset)
+	reg [3:0] vld_q;
+	always @(posedge clk) begin
+		if (rst)
+			vld_q <= 4'd0;
+		else
+			vld_q <= {vld_q[2:0], i_valid};
+	end
+	assign o_valid = vld_q[3];
+
+	// Datapath only: no reset.
+	// stage 1: bias add
+	reg [31:0] v1_q, mult1_q;
+	reg [5:0]  sh1_q;
+	reg [15:0] zp1_q, lo1_q, hi1_q;
+	reg        i32_1_q;
+	// stage 2: exact product
+	reg signed [63:0] p2_q;
+	reg [31:0] v2_q;
+	reg [5:0]  sh2_q;
+	reg [15:0] zp2_q, lo2_q, hi2_q;
+	reg        i32_2_q;
+	// stage 3: floor and round-up bit
+	reg signed [63:0] f3_q;
+	reg        up3_q;
+	reg [31:0] v3_q;
+	reg [15:0] zp3_q, lo3_q, hi3_q;
+	reg        i32_3_q;
+
+	// stage 3 combinational: remainder against one half
+	wire [63:0] mask3 = (64'd1 << sh2_q) - 64'd1;
+	wire [63:0] rem3  = p2_q & mask3;
+	wire [63:0] half3 = (64'd1 << sh2_q) >> 1;          // 0 when shift is 0
+	wire signed [63:0] fl3 = p2_q >>> sh2_q;
+	wire up3 = (sh2_q != 6'd0) && ((rem3 > half3) || (rem3 == half3 && fl3[0]));
+
+	// stage 4 combinational: zero point and clamp, in 64 bits (|q| <= 2^62)
+	wire signed [63:0] q4  = f3_q + {63'd0, up3_q};
+	wire signed [63:0] t4  = q4 + {{48{zp3_q[15]}}, zp3_q};
+	wire signed [63:0] lo4 = {{48{lo3_q[15]}}, lo3_q};
+	wire signed [63:0] hi4 = {{48{hi3_q[15]}}, hi3_q};
+	wire signed [63:0] mx4 = (t4 < lo4) ? lo4 : t4;
+	wire signed [63:0] y4  = (mx4 > hi4) ? hi4 : mx4;
+
+	always @(posedge clk) begin
+		v1_q    <= i_acc + i_bias;
+		mult1_q <= i_mult;
+		sh1_q   <= i_shift;
+		zp1_q   <= i_zp;
+		lo1_q   <= i_lo;
+		hi1_q   <= i_hi;
+		i32_1_q <= i_int32;
+
+		p2_q    <= $signed(v1_q) * $signed(mult1_q);
+		v2_q    <= v1_q;
+		sh2_q   <= sh1_q;
+		zp2_q   <= zp1_q;
+		lo2_q   <= lo1_q;
+		hi2_q   <= hi1_q;
+		i32_2_q <= i32_1_q;
+
+		f3_q    <= fl3;
+		up3_q   <= up3;
+		v3_q    <= v2_q;
+		zp3_q   <= zp2_q;
+		lo3_q   <= lo2_q;
+		hi3_q   <= hi2_q;
+		i32_3_q <= i32_2_q;
+
+		o_data  <= i32_3_q ? v3_q : {24'd0, y4[7:0]};
+	end
+
+	// only the low byte of the clamped value leaves the lane
+	wire unused_y = &{1'b0, y4[63:8]};
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,209 @@
+// array_tb.cpp: mote_array against a C++ matrix product.  Tiles of random
+// weights stream back to back, the driver using the array's exact hazard rules
+// (earliest legal weight shift, earliest legal first row), so a one-cycle error
+// in the skew or the bank timing shows up as a wrong sum.  Build with
+// -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C.
+#include "Vmote_array.h"
+#include "dp_bits.h"
+#include "testb.h"
+#include <deque>
+#include <vector>
+
+static const int R = TB_ROWS, C = TB_COLS, LAT = R + C - 1;
+
+struct Tile {
+	bool load;
+	int n;
+	std::vector<int8_t> w;  // R x C
+	std::vector<int8_t> a;  // n x R
+	int bank;
+};
+
+struct Run {
+	TESTB<Vmote_array> tb;
+	DpRng rng;
+	std::deque<std::vector<int32_t>> expect;
+	long rows_out = 0;
+	uint64_t first_out = 0, last_out = 0;
+	explicit Run(uint64_t seed) : rng(seed) {}
+
+	void step(bool valid, const int8_t *act, int bank, bool wshift, int wbank, const int8_t *wrow)
+	{
+		Vmote_array *m = tb.m;
+		m->i_valid = valid;
+		m->i_bank = bank;
+		for (int r = 0; r < R; r++)
+			dp_set(m->i_act, 8 * r, 8, valid ? (uint8_t)act[r] : rng.u32());
+		m->i_wshift = wshift;
+		m->i_wbank = wbank;
+		for (int c = 0; c < C; c++)
+			dp_set(m->i_wgt, 8 * c, 8, wshift ? (uint8_t)wrow[c] : rng.u32());
+		tb.tick();
+		// outputs after the edge belong to the cycle that follows
+		if (m->o_valid) {
+			CHECK(tb, !expect.empty(), "output row with nothing expected");
+			std::vector<int32_t> e = expect.front();
+			expect.pop_front();
+			for (int c = 0; c < C; c++) {
+				int32_t got = (int32_t)dp_get(m->o_sum, 32 * c, 32);
+				CHECK(tb, got == e[c], "row %ld col %d: got %d want %d", rows_out, c, got, e[c]);
+			}
+			if (rows_out == 0)
+				first_out = tb.cycle;
+			last_out = tb.cycle;
+			rows_out++;
+		}
+	}
+
+	// Stream the tiles with the earliest legal schedule (plus random gaps when
+	// gap_pct > 0).  Returns the number of rows streamed.
+	long stream(std::vector<Tile> &tiles, int gap_pct)
+	{
+		long t = 0;                        // input cycle counter
+		long t_last[2] = {-1000, -1000};   // last input cycle of a row per bank
+		int cur_bank = 0;
+		size_t ld = 0;                     // next tile whose load is pending
+		int ld_j = -1;                     // shift index in progress (-1: none)
+		long ld_start = 0, ld_done[1024];
+		size_t st = 0;                     // tile streaming
+		int st_m = 0;
+		long total = 0;
+		for (size_t k = 0; k < tiles.size(); k++) {
+			if (tiles[k].load)
+				cur_bank ^= 1;
+			tiles[k].bank = cur_bank;
+			ld_done[k] = tiles[k].load ? -1 : 0;
+		}
+		while (st < tiles.size()) {
+			// weight side: find the next tile to load (must be in order, and
+			// earlier tiles on the same bank must have issued all rows)
+			while (ld < tiles.size() && !tiles[ld].load)
+				ld++;
+			bool wshift = false;
+			int wbank = 0;
+			const int8_t *wrow = nullptr;
+			if (ld < tiles.size() && ld_j < 0) {
+				int b = tiles[ld].bank;
+				bool earlier_done = true;
+				for (size_t j = st; j < ld; j++)
+					if (tiles[j].bank == b)
+						earlier_done = false;
+				if (st == ld && st_m > 0)
+					earlier_done = false;
+				if (earlier_done && t >= t_last[b] + R - 1 && !(gap_pct && rng.chance(gap_pct))) {
+					ld_j = 0;
+					ld_start = t;
+				}
+			}
+			if (ld_j >= 0) {
+				wshift = true;
+				wbank = tiles[ld].bank;
+				wrow = &tiles[ld].w[(R - 1 - ld_j) * C];
+				if (++ld_j == R) {
+					ld_done[ld] = ld_start + R; // first legal row cycle
+					ld_j = -1;
+					ld++;
+				}
+			}
+			// activation side
+			bool valid = false;
+			const int8_t *act = nullptr;
+			int bank = 0;
+			Tile &ts = tiles[st];
+			bool ready = ts.load ? (ld_done[st] >= 0 && t >= ld_done[st]) : true;
+			if (ready && !(gap_pct && rng.chance(gap_pct))) {
+				valid = true;
+				act = &ts.a[st_m * R];
+				bank = ts.bank;
+				t_last[bank] = t;
+				std::vector<int32_t> e(C, 0);
+				for (int c = 0; c < C; c++) {
+					int32_t s = 0;
+					for (int r = 0; r < R; r++)
+						s = (int32_t)((uint32_t)s + (uint32_t)(act[r] * ts.w[r * C + c]));
+					e[c] = s;
+				}
+				expect.push_back(e);
+				total++;
+				if (++st_m == ts.n) {
+					st_m = 0;
+					st++;
+				}
+			} else {
+				bank = rng.u32() & 1;
+			}
+			if (getenv("TB_DEBUG") && t < 80)
+				printf("t %ld (cyc %llu) valid %d bank %d wshift %d wbank %d st %zu m %d ld %zu j %d\n", t,
+				       (unsigned long long)tb.cycle, valid, bank, wshift, wbank, st, st_m, ld, ld_j);
+			step(valid, act, bank, wshift, wbank, wrow);
+			t++;
+		}
+		for (int i = 0; i < LAT + 2; i++)
+			step(false, nullptr, 0, false, 0, nullptr);
+		CHECK(tb, expect.empty(), "%zu rows never came out", expect.size());
+		return total;
+	}
+};
+
+static std::vector<Tile> make_tiles(DpRng &rng, int count, int nmin, int nmax, int load_pct)
+{
+	std::vector<Tile> v(count);
+	for (int k = 0; k < count; k++) {
+		Tile &t = v[k];
+		t.load = k == 0 || rng.chance(load_pct);
+		t.n = rng.range(nmin, nmax);
+		t.w.resize(R * C);
+		for (auto &x : t.w)
+			x = (int8_t)rng.u32();
+		// keep extremes common: -128 * -128 and friends
+		if (rng.chance(20))
+			for (auto &x : t.w)
+				x = rng.chance(50) ? -128 : 127;
+		if (!t.load)
+			t.w = v[k - 1].w; // no new weights: the tile reuses the last ones
+		t.a.resize(t.n * R);
+		for (auto &x : t.a)
+			x = rng.chance(10) ? -128 : (int8_t)rng.u32();
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	Verilated::commandArgs(argc, argv);
+	{
+		// 1. random short and long tiles, earliest legal schedule, no gaps
+		Run run(0x5eed0001 + R * 131 + C);
+		run.tb.reset();
+		auto tiles = make_tiles(run.rng, 300, 1, 3 * R, 70);
+		if (getenv("TB_DEBUG"))
+			for (int k = 0; k < 6; k++)
+				printf("tile %d load %d n %d\n", k, tiles[k].load, tiles[k].n);
+		long n = run.stream(tiles, 0);
+		printf("array %dx%d: %ld rows in %zu tiles (earliest schedule) ok\n", R, C, n, tiles.size());
+	}
+	{
+		// 2. random gaps on both sides
+		Run run(0x5eed0002 + R * 131 + C);
+		run.tb.reset();
+		auto tiles = make_tiles(run.rng, 200, 1, 2 * R + 2, 60);
+		long n = run.stream(tiles, 30);
+		printf("array %dx%d: %ld rows with random gaps ok\n", R, C, n);
+	}
+	{
+		// 3. tiles of 2R-2 rows, each with new weights: one row per cycle, no bubble
+		Run run(0x5eed0003 + R * 131 + C);
+		run.tb.reset();
+		auto tiles = make_tiles(run.rng, 40, 2 * R - 2, 2 * R - 2, 100);
+		// the first tile cannot overlap its own load; give it R rows of lead
+		long n = run.stream(tiles, 0);
+		CHECK(run.tb, run.rows_out == n, "rows");
+		uint64_t span = run.last_out - run.first_out + 1;
+		CHECK(run.tb, span == (uint64_t)n, "%ld rows took %llu output cycles (bubbles)", n,
+		      (unsigned long long)span);
+		printf("array %dx%d: %ld rows of %d-row tiles, bank switch every tile, %llu cycles: one row per cycle\n",
+		       R, C, n, 2 * R - 2, (unsigned long long)span);
+	}
+	printf("array_tb %dx%d: PASS\n", R, C);
+	return 0;
+}

@@ -1,0 +1,15 @@
+# testbench/unit/datapath.mk: benches of the datapath (PE, array, compute unit,
+# requantization lane, store unit).  Array benches run in three geometries.
+
+DP_ARRAY_SRCS := rtl/array/mote_pe.v rtl/array/mote_array.v
+
+define DP_ARRAY_GEOM
+$$(eval $$(call MOTE_VTB,array_$(1)x$(2),mote_array,$$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=$(1) -GCOLS=$(2) -CFLAGS -DTB_ROWS=$(1) -CFLAGS -DTB_COLS=$(2)))
+endef
+$(eval $(call DP_ARRAY_GEOM,4,4))
+$(eval $(call DP_ARRAY_GEOM,8,8))
+$(eval $(call DP_ARRAY_GEOM,16,16))
+$(eval $(call DP_ARRAY_GEOM,4,8))
+
+$(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
