@@ -1,1 +1,85 @@
-# sim/sim.mk: rules for sim/ (included by the top Makefile).
+# sim/sim.mk: the Verilated mote_top as a C library (build/lib/libmotesim.a).
+#
+# One Verilated model per geometry of $(SIM_GEOMETRIES) (prefix Vmote_top_<R>x<C>, bus width
+# 2*R bytes), the Verilator runtime compiled once (with our $stop/$fatal hooks: a library must
+# not exit), and the C++ harness behind the plain C API of sim/mote_sim.h.  Everything is -fPIC
+# so that libmote.so can carry it.
+#
+# The RTL comes from rtl/ once rtl/top/mote_top.v exists; before that, a development stand-in
+# can be named with `make SIM_TOP_SRCS=path/to/mote_top.v`.  With neither, no sim rule exists.
+
+VERILATOR  ?= verilator
+SIM_VROOT  := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
+
+# Only committed RTL counts (other people edit rtl/ in the same tree); without git, the files.
+SIM_GIT_RTL := $(shell git ls-files 'rtl/*.v' 2>/dev/null)
+ifeq ($(shell git rev-parse --is-inside-work-tree 2>/dev/null),true)
+SIM_RTL_ALL := $(SIM_GIT_RTL)
+else
+SIM_RTL_ALL := $(shell find rtl -name '*.v' 2>/dev/null | sort)
+endif
+ifneq ($(filter rtl/top/mote_top.v,$(SIM_RTL_ALL)),)
+SIM_TOP_SRCS ?= $(filter-out rtl/formal/%,$(SIM_RTL_ALL))
+endif
+SIM_LIB    := $(BUILD)/lib/libmotesim.a
+SIM_HAVE   := $(if $(strip $(SIM_TOP_SRCS)),1,)
+
+ifeq ($(SIM_HAVE),1)
+SIM_VFLAGS := --cc -O3 --x-assign fast --x-initial fast --trace-fst -Wno-fatal --top-module mote_top \
+              -I$(BUILD)/rtl -CFLAGS "-fPIC -DVL_USER_FINISH -DVL_USER_STOP -DVL_USER_FATAL"
+# Flags the Verilator-generated makefiles would use, for the runtime and our harness.
+SIM_VCPP   := -I$(SIM_VROOT)/include -I$(SIM_VROOT)/include/vltstd -DVM_COVERAGE=0 -DVM_SC=0 \
+              -DVM_TRACE=1 -DVM_TRACE_FST=1 -DVM_TRACE_VCD=0 -faligned-new
+SIM_CXXFLAGS := -std=gnu++14 -O2 -g -fPIC $(SIM_VCPP) -Isim -I$(BUILD)/include
+SIM_CXXWARN  := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+SIM_RUNTIME  := verilated verilated_fst_c verilated_threads
+SIM_RT_OBJS  := $(patsubst %,$(BUILD)/verilated/runtime/%.o,$(SIM_RUNTIME))
+SIM_GEOM_X   := $(foreach g,$(SIM_GEOMETRIES),X($(word 1,$(subst x, ,$(g))),$(word 2,$(subst x, ,$(g)))))
+SIM_OBJS     := $(BUILD)/sim/mote_sim.o $(BUILD)/sim/sim_vl_hooks.o $(SIM_RT_OBJS)
+SIM_HDRS     := sim/mote_sim.h sim/sim_model.h sim/sim_model_impl.h
+
+# $(1) = RxC, $(2) = R, $(3) = C
+define SIM_GEOM_RULES
+$(BUILD)/verilated/$(1)/Vmote_top_$(1).mk: $(SIM_TOP_SRCS) $(GEN_VH) sim/sim.mk
+	@mkdir -p $$(@D)
+	$(VERILATOR) $(SIM_VFLAGS) --prefix Vmote_top_$(1) -GROWS=$(2) -GCOLS=$(3) \
+	  -GMEM_BYTES=$$$$((2*$(2))) --Mdir $$(@D) $(SIM_TOP_SRCS) > $$(@D)/verilate.log 2>&1 \
+	  || { cat $$(@D)/verilate.log; exit 1; }
+
+$(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o: $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
+	+$(MAKE) --no-print-directory -s -C $$(@D) -f Vmote_top_$(1).mk Vmote_top_$(1)__ALL.o \
+	  CXX=$(CXX) OPT_FAST=-O2 OPT_SLOW=-O2 OPT_GLOBAL=-O2
+
+$(BUILD)/sim/geom_$(1).o: sim/sim_geometry.cpp $(SIM_HDRS) $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
+	@mkdir -p $$(@D)
+	$(CXX) $(SIM_CXXFLAGS) -I$(BUILD)/verilated/$(1) -DMOTE_SIM_PREFIX=Vmote_top_$(1) \
+	  -DMOTE_SIM_FACTORY=mote_sim_make_$(1) -c $$< -o $$@
+
+SIM_OBJS += $(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o $(BUILD)/sim/geom_$(1).o
+endef
+$(foreach g,$(SIM_GEOMETRIES),$(eval $(call SIM_GEOM_RULES,$(g),$(word 1,$(subst x, ,$(g))),$(word 2,$(subst x, ,$(g))))))
+
+$(BUILD)/verilated/runtime/%.o: $(SIM_VROOT)/include/%.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(SIM_CXXFLAGS) -w -DVL_USER_FINISH -DVL_USER_STOP -DVL_USER_FATAL -c $< -o $@
+
+# The geometry list is compiled in; Makefile is a prerequisite because SIM_GEOMETRIES lives there.
+$(BUILD)/sim/mote_sim.o: sim/mote_sim.cpp $(SIM_HDRS) Makefile sim/sim.mk
+	@mkdir -p $(@D)
+	$(CXX) $(SIM_CXXFLAGS) $(SIM_CXXWARN) '-DMOTE_SIM_GEOMS=$(SIM_GEOM_X)' -c $< -o $@
+
+$(BUILD)/sim/sim_vl_hooks.o: sim/sim_vl_hooks.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(SIM_CXXFLAGS) $(SIM_CXXWARN) -c $< -o $@
+
+$(SIM_LIB): $(SIM_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+# Libraries a program linking libmotesim.a also needs.
+SIM_LDLIBS := -lstdc++ -lz -lpthread -latomic
+endif
+
+.PHONY: sim
+sim: $(if $(SIM_HAVE),$(SIM_LIB))

@@ -1,0 +1,95 @@
+/* backend_sim.c: the in-process simulator backend (sim/mote_sim.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mote_priv.h"
+#include "mote_sim.h"
+#include "mote_uri.h"
+
+static int from_sim(int rc)
+{
+	switch (rc) {
+	case MOTE_SIM_OK: return MOTE_SUCCESS;
+	case MOTE_SIM_EINVAL: return MOTE_ERROR_INVALID_ARG;
+	case MOTE_SIM_ENOGEOM: return MOTE_ERROR_NOT_FOUND;
+	case MOTE_SIM_ENOMEM: return MOTE_ERROR_NO_MEM;
+	case MOTE_SIM_ERANGE: return MOTE_ERROR_RANGE;
+	case MOTE_SIM_ETRACE: return MOTE_ERROR_IO;
+	default: return MOTE_ERROR_IO;
+	}
+}
+
+static int sim_reg_read(void *be, uint32_t off, uint32_t *v)
+{
+	return from_sim(mote_sim_csr_read(be, off, v));
+}
+
+static int sim_reg_write(void *be, uint32_t off, uint32_t v)
+{
+	return from_sim(mote_sim_csr_write(be, off, v));
+}
+
+static int sim_mem_write(void *be, uint64_t addr, const void *src, size_t len)
+{
+	return from_sim(mote_sim_mem_write(be, addr, src, len));
+}
+
+static int sim_mem_read(void *be, uint64_t addr, void *dst, size_t len)
+{
+	return from_sim(mote_sim_mem_read(be, addr, dst, len));
+}
+
+static uint8_t *sim_mem_ptr(void *be)
+{
+	return mote_sim_mem(be, NULL);
+}
+
+static int sim_advance(void *be, uint64_t cycles)
+{
+	int rc = mote_sim_run(be, cycles, NULL);
+	return rc < 0 ? from_sim(rc) : rc;
+}
+
+static double sim_speed(void *be)
+{
+	return mote_sim_cycles_per_second(be);
+}
+
+static void sim_close(void *be)
+{
+	mote_sim_destroy(be);
+}
+
+static const struct mote_backend_ops k_sim_ops = {
+	.name = "sim",
+	.reg_read = sim_reg_read,
+	.reg_write = sim_reg_write,
+	.mem_write = sim_mem_write,
+	.mem_read = sim_mem_read,
+	.mem_ptr = sim_mem_ptr,
+	.advance = sim_advance,
+	.speed = sim_speed,
+	.close = sim_close,
+};
+
+int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
+		   const struct mote_backend_ops **ops, void **be)
+{
+	char *trace = NULL;
+	mote_sim *sim = NULL;
+	unsigned bw = uri->bw ? uri->bw : 2 * uri->rows;
+	if (!mote_sim_has_geometry(uri->rows, uri->cols))
+		return MOTE_ERROR_NOT_FOUND;
+	if (uri->trace_len) {
+		trace = mote__strndup(h, uri->trace, uri->trace_len);
+		if (!trace)
+			return MOTE_ERROR_NO_MEM;
+	}
+	int rc = mote_sim_create(uri->rows, uri->cols, uri->mem, uri->latency, bw, trace, &sim);
+	mote__free(h, trace);
+	if (rc)
+		return from_sim(rc);
+	*ops = &k_sim_ops;
+	*be = sim;
+	return MOTE_SUCCESS;
+}

@@ -1,0 +1,210 @@
+/* mote_device.c: open/close, device description, raw registers, allocation hooks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mote_priv.h"
+#include "mote_uri.h"
+
+static void *default_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void default_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static const struct mote_alloc_hooks k_default_hooks = {default_alloc, default_free, NULL};
+
+void *mote__alloc(const struct mote_alloc_hooks *h, size_t size)
+{
+	return h->alloc(h->ctx, size ? size : 1);
+}
+
+void mote__free(const struct mote_alloc_hooks *h, void *p)
+{
+	if (p)
+		h->free(h->ctx, p);
+}
+
+char *mote__strndup(const struct mote_alloc_hooks *h, const char *s, size_t n)
+{
+	size_t total;
+	if (__builtin_add_overflow(n, (size_t)1, &total))
+		return NULL;
+	char *d = mote__alloc(h, total);
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+/* Read the identity and geometry registers into dev->info. */
+static int read_identity(mote_device *dev)
+{
+	const struct mote_backend_ops *o = dev->ops;
+	uint32_t id = 0, ver = 0, geo = 0, feat = 0;
+	struct mote_geometry *g = &dev->info.geometry;
+	int rc = o->reg_read(dev->be, MOTE_REG_ID, &id);
+	if (!rc)
+		rc = o->reg_read(dev->be, MOTE_REG_VERSION, &ver);
+	if (rc)
+		return rc;
+	/* Minor versions only add; a different major is another language. */
+	if (id != MOTE_ID_MAGIC || (ver >> 16) != MOTE_HW_VERSION_MAJOR)
+		return MOTE_ERROR_BAD_DEVICE;
+	rc = o->reg_read(dev->be, MOTE_REG_GEOMETRY, &geo);
+	if (!rc)
+		rc = o->reg_read(dev->be, MOTE_REG_ABUF_DEPTH, &g->abuf_depth);
+	if (!rc)
+		rc = o->reg_read(dev->be, MOTE_REG_WBUF_DEPTH, &g->wbuf_depth);
+	if (!rc)
+		rc = o->reg_read(dev->be, MOTE_REG_BBUF_DEPTH, &g->bbuf_depth);
+	if (!rc)
+		rc = o->reg_read(dev->be, MOTE_REG_ACC_DEPTH, &g->acc_depth);
+	if (!rc)
+		rc = o->reg_read(dev->be, MOTE_REG_FEATURES, &feat);
+	if (rc)
+		return rc;
+	g->rows = (geo & MOTE_GEOMETRY_ROWS_MASK) >> MOTE_GEOMETRY_ROWS_LSB;
+	g->cols = (geo & MOTE_GEOMETRY_COLS_MASK) >> MOTE_GEOMETRY_COLS_LSB;
+	g->mem_bytes = (geo & MOTE_GEOMETRY_MEM_BYTES_MASK) >> MOTE_GEOMETRY_MEM_BYTES_LSB;
+	g->features = feat;
+	dev->info.hw_version = ver;
+	dev->info.num_windows = (geo & MOTE_GEOMETRY_WINDOWS_MASK) >> MOTE_GEOMETRY_WINDOWS_LSB;
+	if (g->rows == 0 || g->cols == 0 || g->mem_bytes == 0 || dev->info.num_windows != MOTE_NUM_WINDOWS)
+		return MOTE_ERROR_BAD_DEVICE;
+	return MOTE_SUCCESS;
+}
+
+int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out)
+{
+	const struct mote_alloc_hooks *h = &k_default_hooks;
+	struct mote_uri u;
+	if (!out)
+		return MOTE_ERROR_INVALID_ARG;
+	*out = NULL;
+	if (!uri)
+		return MOTE_ERROR_INVALID_ARG;
+	if (opts && opts->hooks) {
+		if (!opts->hooks->alloc || !opts->hooks->free)
+			return MOTE_ERROR_INVALID_ARG;
+		h = opts->hooks;
+	}
+	int rc = mote_uri_parse(uri, &u);
+	if (rc)
+		return rc;
+	if (u.kind != MOTE_URI_SIM)
+		return MOTE_ERROR_NOT_SUPPORTED;
+
+	mote_device *dev = mote__alloc(h, sizeof(*dev));
+	if (!dev)
+		return MOTE_ERROR_NO_MEM;
+	memset(dev, 0, sizeof(*dev));
+	dev->hooks = *h;
+	dev->wdt_cycles = MOTE_DEFAULT_WDT_CYCLES;
+	dev->uri = mote__strndup(h, uri, strlen(uri));
+	if (!dev->uri) {
+		mote__free(h, dev);
+		return MOTE_ERROR_NO_MEM;
+	}
+	if (pthread_mutex_init(&dev->lock, NULL) != 0) {
+		mote__free(h, dev->uri);
+		mote__free(h, dev);
+		return MOTE_ERROR_NO_MEM;
+	}
+	rc = mote__sim_open(&u, h, &dev->ops, &dev->be);
+	if (!rc) {
+		dev->info.backend = dev->ops->name;
+		dev->info.uri = dev->uri;
+		dev->info.mem_size = u.mem;
+		rc = read_identity(dev);
+	}
+	if (!rc)
+		rc = mote__heap_init(dev);
+	if (rc) {
+		mote_close(dev);
+		return rc;
+	}
+	*out = dev;
+	return MOTE_SUCCESS;
+}
+
+int mote_open(const char *uri, mote_device **out)
+{
+	return mote_open_ex(uri, NULL, out);
+}
+
+void mote_close(mote_device *dev)
+{
+	if (!dev)
+		return;
+	MOTE_LOCK(dev);
+	if (dev->ops)
+		mote__job_shutdown(dev);
+	mote__heap_destroy(dev);
+	if (dev->ops)
+		dev->ops->close(dev->be);
+	MOTE_UNLOCK(dev);
+	pthread_mutex_destroy(&dev->lock);
+	struct mote_alloc_hooks h = dev->hooks;
+	mote__free(&h, dev->uri);
+	mote__free(&h, dev);
+}
+
+int mote_device_info(mote_device *dev, struct mote_device_info *info)
+{
+	if (!dev || !info)
+		return MOTE_ERROR_INVALID_ARG;
+	MOTE_LOCK(dev);
+	*info = dev->info;
+	MOTE_UNLOCK(dev);
+	return MOTE_SUCCESS;
+}
+
+static int reg_check(mote_device *dev, uint32_t offset)
+{
+	if (!dev)
+		return MOTE_ERROR_INVALID_ARG;
+	if (offset % 4 || offset >= 0x1000)
+		return MOTE_ERROR_RANGE;
+	return MOTE_SUCCESS;
+}
+
+int mote_reg_read(mote_device *dev, uint32_t offset, uint32_t *value)
+{
+	int rc = reg_check(dev, offset);
+	if (rc)
+		return rc;
+	if (!value)
+		return MOTE_ERROR_INVALID_ARG;
+	MOTE_LOCK(dev);
+	rc = dev->ops->reg_read(dev->be, offset, value);
+	MOTE_UNLOCK(dev);
+	return rc;
+}
+
+int mote_reg_write(mote_device *dev, uint32_t offset, uint32_t value)
+{
+	int rc = reg_check(dev, offset);
+	if (rc)
+		return rc;
+	MOTE_LOCK(dev);
+	rc = dev->ops->reg_write(dev->be, offset, value);
+	MOTE_UNLOCK(dev);
+	return rc;
+}
+
+double mote_sim_speed(mote_device *dev)
+{
+	if (!dev)
+		return 0;
+	MOTE_LOCK(dev);
+	double s = dev->ops->speed ? dev->ops->speed(dev->be) : 0;
+	MOTE_UNLOCK(dev);
+	return s;
+}

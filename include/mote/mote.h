@@ -1,0 +1,225 @@
+/* mote.h: libmote, the user-space driver of the mote accelerator.
+ *
+ * Shape (after libusb): opaque handles, one closed enum of negative error
+ * codes, every call that waits takes a timeout in milliseconds, the library
+ * never exits or aborts and holds no global mutable state.  Each device has
+ * its own mutex: any number of threads may call into one device; a wait
+ * releases the device between simulation chunks so other threads get in.
+ *
+ * Ownership in one sentence: what mote_open/mote_buffer_alloc hand out, the
+ * caller gives back with mote_close/mote_buffer_free; everything else is
+ * borrowed.  Strings returned by the library are static or live as long as
+ * the device.
+ *
+ * Register offsets, opcodes and hardware error codes (MOTE_REG_*, MOTE_OP_*,
+ * MOTE_ERR_*) come from the generated <mote/mote_hw.h>.
+ */
+#ifndef MOTE_H
+#define MOTE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mote/mote_geometry.h>
+#include <mote/mote_hw.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* API version: major << 16 | minor.  Minor bumps only add. */
+#define MOTE_API_VERSION 0x00010000u
+
+/* Every libmote call returns 0 (MOTE_SUCCESS) or one of these. */
+enum mote_error {
+	MOTE_SUCCESS = 0,
+	MOTE_ERROR_INVALID_ARG = -1,    /* NULL, zero, misaligned or malformed argument */
+	MOTE_ERROR_NO_MEM = -2,         /* host allocation failed */
+	MOTE_ERROR_NO_DEVICE_MEM = -3,  /* no free device memory block large enough */
+	MOTE_ERROR_NOT_SUPPORTED = -4,  /* backend or feature not available in this build */
+	MOTE_ERROR_NOT_FOUND = -5,      /* no such geometry, buffer or job on this device */
+	MOTE_ERROR_RANGE = -6,          /* offset/length outside the buffer or register space */
+	MOTE_ERROR_BUSY = -7,           /* a job is already running on the device */
+	MOTE_ERROR_TIMEOUT = -8,        /* the wait ran out; the job is still running */
+	MOTE_ERROR_JOB_FAILED = -9,     /* the job ended with a hardware error (see the result) */
+	MOTE_ERROR_BAD_DEVICE = -10,    /* ID magic or spec version not what this driver speaks */
+	MOTE_ERROR_IO = -11,            /* the backend failed (simulator stopped, link lost) */
+	MOTE_ERROR_STATE = -12,         /* not valid now (e.g. abort with no job running) */
+	MOTE_ERROR_COUNT_ = -13         /* sentinel, not an error: codes are > MOTE_ERROR_COUNT_ */
+};
+
+/* Number of codes in enum mote_error, MOTE_SUCCESS included. */
+#define MOTE_ERROR_COUNT 13
+
+/* Symbolic name ("MOTE_ERROR_TIMEOUT") of a code; "MOTE_ERROR_UNKNOWN" for
+ * values outside the enum.  Static storage. */
+const char *mote_error_name(int err);
+
+/* One-line English description of a code.  Static storage. */
+const char *mote_strerror(int err);
+
+typedef struct mote_device mote_device;
+typedef struct mote_buffer mote_buffer;
+
+/* A job is named by a number, never reused on a device (0 is never a job). */
+typedef uint64_t mote_job;
+
+/* Allocation hooks: every host allocation of the device goes through them.
+ * alloc returns NULL on failure; free accepts NULL. */
+struct mote_alloc_hooks {
+	void *(*alloc)(void *ctx, size_t size);
+	void (*free)(void *ctx, void *ptr);
+	void *ctx;
+};
+
+/* Open options; a NULL pointer means all defaults. */
+struct mote_open_options {
+	const struct mote_alloc_hooks *hooks; /* NULL: malloc/free */
+};
+
+/* Open the device named by URI:
+ *   sim                          simulator, 8x8, defaults below
+ *   sim:KEY=VALUE[,KEY=VALUE...] keys: rows, cols (both or neither; a built
+ *                                geometry), mem (bytes, K or M suffix, a
+ *                                multiple of 64, default 16M), latency
+ *                                (cycles, default 8), bw (request bytes per
+ *                                cycle, default the bus width), trace (FST
+ *                                file; MOTE_TRACE in the environment works too)
+ *   usb, usb:VID:PID, pcie:...   MOTE_ERROR_NOT_SUPPORTED in this build
+ * The device's ID and VERSION registers are checked (MOTE_ERROR_BAD_DEVICE).
+ * On success *OUT owns a device the caller closes with mote_close; on failure
+ * *OUT is NULL and nothing is left allocated.  Errors: INVALID_ARG (NULL,
+ * malformed URI, unknown key, bad number), NOT_SUPPORTED, NOT_FOUND (no model
+ * of that geometry), NO_MEM, BAD_DEVICE, IO. */
+int mote_open(const char *uri, mote_device **out);
+int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out);
+
+/* Close: a running job is aborted, every buffer still allocated is freed
+ * (their handles die with the device).  NULL is a no-op. */
+void mote_close(mote_device *dev);
+
+/* Device description, filled from the device's registers at open. */
+struct mote_device_info {
+	struct mote_geometry geometry;
+	uint32_t hw_version;   /* VERSION register: major << 16 | minor */
+	uint32_t num_windows;  /* GEOMETRY.WINDOWS */
+	uint64_t mem_size;     /* device memory bytes */
+	const char *backend;   /* "sim"; valid while the device is open */
+	const char *uri;       /* the URI given to mote_open; valid while open */
+};
+
+/* Copy the device description to *INFO.  INVALID_ARG on NULL. */
+int mote_device_info(mote_device *dev, struct mote_device_info *info);
+
+/* Raw register access for bring-up: OFFSET is a MOTE_REG_* byte offset,
+ * 4-aligned, below 0x1000 (RANGE otherwise).  Writing CTRL while a job runs
+ * is allowed and is the caller's business. */
+int mote_reg_read(mote_device *dev, uint32_t offset, uint32_t *value);
+int mote_reg_write(mote_device *dev, uint32_t offset, uint32_t value);
+
+/* ---- device buffers -------------------------------------------------------
+ * Device memory is handed out in MOTE_WINDOW_ALIGN-aligned blocks whose size
+ * is the request rounded up to MOTE_WINDOW_ALIGN, so one buffer is exactly
+ * one memory window.  The first MOTE_WINDOW_ALIGN bytes of device memory are
+ * never handed out (address 0 is never a buffer).  Buffers start zeroed. */
+
+/* Allocate SIZE (> 0) bytes.  On success *OUT is a buffer the caller frees
+ * with mote_buffer_free (or that mote_close frees).  Errors: INVALID_ARG
+ * (NULL, SIZE 0), NO_DEVICE_MEM (no free block large enough, including
+ * sizes beyond the memory), NO_MEM. */
+int mote_buffer_alloc(mote_device *dev, size_t size, mote_buffer **out);
+
+/* Free BUF.  NOT_FOUND when BUF is not a live buffer of DEV (already freed,
+ * or another device's: the handle is never dereferenced then).  BUSY when a
+ * running job uses it as a window or command buffer. */
+int mote_buffer_free(mote_device *dev, mote_buffer *buf);
+
+/* Device address and size (rounded) of BUF.  NOT_FOUND as above. */
+int mote_buffer_addr(mote_device *dev, mote_buffer *buf, uint32_t *addr, size_t *size);
+
+/* Copy LEN bytes into / out of BUF at OFFSET.  RANGE when OFFSET+LEN exceeds
+ * the buffer (nothing copied), NOT_FOUND, INVALID_ARG (NULL data with LEN>0). */
+int mote_buffer_write(mote_device *dev, mote_buffer *buf, size_t offset, const void *src, size_t len);
+int mote_buffer_read(mote_device *dev, mote_buffer *buf, size_t offset, void *dst, size_t len);
+
+/* Map BUF: *PTR points at its bytes for as long as the buffer lives.  For the
+ * simulator this is the model's device memory itself (no shadow copy): host
+ * stores are visible to the device at once and device writes are visible
+ * after the job's wait returns; do not touch it while a job writes it. */
+int mote_buffer_map(mote_device *dev, mote_buffer *buf, void **ptr);
+
+/* ---- jobs --------------------------------------------------------------- */
+
+/* Window permissions (MOTE_WIN_PERM_* of mote_hw.h). */
+#define MOTE_PERM_R MOTE_WIN_PERM_R_MASK /* DMA may read */
+#define MOTE_PERM_W MOTE_WIN_PERM_W_MASK /* DMA may write */
+#define MOTE_PERM_X MOTE_WIN_PERM_X_MASK /* commands may be fetched */
+
+struct mote_window {
+	mote_buffer *buf; /* the whole buffer is the window */
+	uint32_t perm;    /* MOTE_PERM_* bits, at least one */
+};
+
+struct mote_job_desc {
+	mote_buffer *cmds;      /* command stream buffer */
+	size_t cmd_offset;      /* byte offset of command 0 (multiple of MOTE_CMD_BYTES) */
+	uint32_t n_cmds;        /* commands (> 0); the stream must fit the buffer */
+	uint32_t n_windows;     /* 0..MOTE_NUM_WINDOWS */
+	struct mote_window windows[MOTE_NUM_WINDOWS];
+};
+
+struct mote_job_result {
+	uint32_t hw_error;          /* MOTE_ERR_* (MOTE_ERR_NONE on success) */
+	const char *hw_error_name;  /* "NONE", "OPCODE", ...; static storage */
+	uint32_t err_cmd;           /* index of the failing command (when hw_error) */
+	uint32_t err_addr;          /* faulting address (window errors) */
+	uint32_t cmds_done;         /* commands retired */
+	uint64_t perf[MOTE_NUM_PERF]; /* MOTE_PERF_* counters; names: mote_perf_name */
+};
+
+/* Default watchdog programmed into WDT_LIMIT at each submit. */
+#define MOTE_DEFAULT_WDT_CYCLES 1000000u
+
+/* Cycles without progress before the hardware stops a job with WATCHDOG
+ * (0 means 2^32).  Takes effect at the next submit. */
+int mote_set_watchdog(mote_device *dev, uint32_t cycles);
+
+/* Start a job: programs CMD_BASE, CMD_COUNT, the windows (unused ones get
+ * size 0 and no permission), WDT_LIMIT, clears the interrupt and starts.
+ * On success *JOB names it.  Errors: INVALID_ARG (NULL, n_cmds 0, misaligned
+ * offset, more than MOTE_NUM_WINDOWS windows, a window without permission or
+ * with unknown bits), RANGE (stream beyond the command buffer), NOT_FOUND (a
+ * buffer not live on DEV), BUSY (a job is running), IO. */
+int mote_submit(mote_device *dev, const struct mote_job_desc *desc, mote_job *job);
+
+/* Infinite wait (the hardware watchdog still bounds a job). */
+#define MOTE_TIMEOUT_INFINITE (-1)
+
+/* Wait up to TIMEOUT_MS (0: poll once, MOTE_TIMEOUT_INFINITE: no limit) for
+ * JOB.  The simulator advances in the caller's thread.  Returns 0 when the job
+ * ended without error, JOB_FAILED when it ended with a hardware error (the
+ * device is ready for the next job), TIMEOUT when it is still running (wait
+ * again or abort).  RESULT (may be NULL) is filled on 0 and JOB_FAILED.
+ * Waiting again on the last finished job returns the same outcome; an
+ * older or unknown job is NOT_FOUND. */
+int mote_wait(mote_device *dev, mote_job job, int timeout_ms, struct mote_job_result *result);
+
+/* Ask the hardware to stop JOB (it ends with MOTE_ERR_ABORTED; wait for it).
+ * STATE when JOB has already ended, NOT_FOUND when it is unknown. */
+int mote_abort(mote_device *dev, mote_job job);
+
+/* submit + wait. */
+int mote_run(mote_device *dev, const struct mote_job_desc *desc, int timeout_ms,
+	     struct mote_job_result *result);
+
+/* Name of perf counter I ("cycles", ...), or NULL beyond MOTE_NUM_PERF. */
+const char *mote_perf_name(unsigned i);
+
+/* Simulated cycles per wall second so far on a simulator device, 0 else. */
+double mote_sim_speed(mote_device *dev);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
