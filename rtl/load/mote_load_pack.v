@@ -1,0 +1,109 @@
+// mote_load_pack.v: LOAD byte packing.  For each row descriptor {row, lo, hi,
+// off, nw} from the address generator it takes nw response words and places
+// byte b of the row (lo <= b < hi) from byte off + b - lo of their
+// concatenation; every other byte is PAD.  XOR_MSB flips bit 7 of every byte
+// (padding included).  One word per cycle; a row that fits in one word is
+// written the cycle after its word arrives, so rows stream at one per cycle.
+// The row write toward the buffers is registered.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+
+module mote_load_pack #(
+	// memory bus width in bytes
+	parameter MEM_BYTES = 16,
+	// widest destination row in bytes
+	parameter RWMAX = 32,
+	// bits of a byte position 0..RWMAX
+	parameter PW = $clog2(RWMAX + 1),
+	// bits of a word count
+	parameter NWW = $clog2(RWMAX / MEM_BYTES + 3),
+	// descriptor width (must match mote_load_agen)
+	parameter DW = 16 + 2 * PW + $clog2(MEM_BYTES) + NWW
+) (
+	input  wire                   clk,
+	input  wire                   rst,
+	input  wire                   i_abort,
+	// command constants, stable while the command runs
+	input  wire [1:0]             i_dst,
+	input  wire                   i_xor,
+	input  wire [7:0]             i_pad,
+	input  wire                   i_desc_valid,
+	output wire                   o_desc_ready,
+	input  wire [DW-1:0]          i_desc,
+	input  wire                   i_word_valid,
+	output wire                   o_word_ready,
+	input  wire [MEM_BYTES*8-1:0] i_word,
+	output reg                    o_we,
+	output reg  [1:0]             o_sel,
+	output reg  [15:0]            o_row,
+	output reg  [RWMAX*8-1:0]     o_wdata,
+	output wire                   o_wait_mem    // a row waits for a response word
+);
+	localparam LG_MB = $clog2(MEM_BYTES);
+	localparam SW    = PW + NWW + LG_MB + 2;    // shift arithmetic width
+
+	wire [15:0]      d_row;
+	wire [PW-1:0]    d_lo, d_hi;
+	wire [LG_MB-1:0] d_off;
+	wire [NWW-1:0]   d_nw;
+	assign {d_row, d_lo, d_hi, d_off, d_nw} = i_desc;
+
+	reg  [NWW-1:0]     k_q;     // words of the current row merged so far
+	reg  [RWMAX*8-1:0] acc_q;   // bytes merged so far
+
+	wire need_word = (d_nw != 0);
+	wire last      = !need_word || (k_q == d_nw - 1'b1);
+	assign o_word_ready = i_desc_valid && need_word;
+	wire take_word = o_word_ready && i_word_valid;
+	assign o_desc_ready = i_desc_valid && (!need_word || i_word_valid) && last;
+	assign o_wait_mem   = i_desc_valid && need_word && !i_word_valid;
+
+	// Row byte b takes word byte b + off - lo - k*MEM_BYTES.  With the word placed
+	// at byte RWMAX of a wider vector, that is a right shift by u bytes:
+	wire [SW-1:0] u = {{(SW-LG_MB){1'b0}}, d_off} + RWMAX[SW-1:0] - {{(SW-PW){1'b0}}, d_lo}
+			  - ({{(SW-NWW){1'b0}}, k_q} << LG_MB);
+	wire [(RWMAX+MEM_BYTES)*8-1:0] placed  = {i_word, {RWMAX{8'h00}}};
+	wire [(RWMAX+MEM_BYTES)*8-1:0] shifted = placed >> {u, 3'b000};
+
+	reg [RWMAX*8-1:0] merged, final_row;
+	reg [SW-1:0]      pos;
+	integer b;
+	always @(*) begin
+		for (b = 0; b < RWMAX; b = b + 1) begin
+			// byte b comes from this word when b + u - RWMAX is within the word
+			pos = b[SW-1:0] + u;
+			if (b[PW-1:0] >= d_lo && b[PW-1:0] < d_hi &&
+			    pos >= RWMAX[SW-1:0] && pos < RWMAX[SW-1:0] + MEM_BYTES[SW-1:0])
+				merged[b*8 +: 8] = shifted[b*8 +: 8];
+			else
+				merged[b*8 +: 8] = acc_q[b*8 +: 8];
+			final_row[b*8 +: 8] = ((b[PW-1:0] >= d_lo && b[PW-1:0] < d_hi) ?
+					       merged[b*8 +: 8] : i_pad) ^ {i_xor, 7'd0};
+		end
+	end
+
+	always @(posedge clk) begin
+		if (rst || i_abort) begin
+			k_q <= 0;
+			o_we <= 1'b0;
+		end else begin
+			o_we <= o_desc_ready;
+			if (o_desc_ready)
+				k_q <= 0;
+			else if (take_word)
+				k_q <= k_q + 1'b1;
+		end
+	end
+
+	always @(posedge clk) begin
+		if (take_word)
+			acc_q <= merged;
+		if (o_desc_ready) begin
+			o_sel   <= i_dst;
+			o_row   <= d_row;
+			o_wdata <= final_row;
+		end
+	end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,178 @@
+// mote_load_unit.v: the load queue's executor (LOAD and load-queue SYNC).
+// Takes a command, waits for a c2l token when POP_NEXT (pops it), runs the
+// address generator (mote_load_agen) and the packer (mote_load_pack) decoupled
+// by a descriptor FIFO and a response FIFO, and once its last buffer row is
+// written retires the command and pushes an l2c token when PUSH_NEXT.  Reads
+// are issued only while the response FIFO has room for every outstanding one.
+// Errors (READ_WINDOW, LOAD_RANGE) pulse o_err_valid; the unit then waits for
+// i_abort, which drops everything (responses arriving later are ignored).
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+`include "mote_hw.vh"
+
+module mote_load_unit #(
+	// array rows: activation row bytes
+	parameter ROWS = 8,
+	// array columns: weight row bytes (4*COLS per bias row)
+	parameter COLS = 8,
+	// memory bus width in bytes
+	parameter MEM_BYTES = 16,
+	// destination depths in rows
+	parameter ABUF_DEPTH = 4096,
+	parameter WBUF_DEPTH = 1024,
+	parameter BBUF_DEPTH = 96,
+	// memory windows
+	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// log2 of the response FIFO (reads outstanding at most) and descriptor FIFO
+	parameter LG_RESP = 3,
+	// widest destination row in bytes (derived)
+	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
+) (
+	input  wire                      clk,
+	input  wire                      rst,
+	input  wire                      i_abort,
+	input  wire                      i_cmd_valid,
+	output wire                      o_cmd_ready,
+	input  wire [511:0]              i_cmd,
+	input  wire [31:0]               i_cmd_idx,
+	input  wire                      i_tok_c2l_avail,
+	output wire                      o_tok_c2l_pop,
+	output reg                       o_tok_l2c_push,
+	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
+	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
+	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// memory master (reads only)
+	output wire                      o_req_valid,
+	input  wire                      i_req_ready,
+	output wire [31:0]               o_req_addr,
+	input  wire                      i_resp_valid,
+	input  wire [MEM_BYTES*8-1:0]    i_resp_data,
+	// buffer row write: o_buf_sel is the LOAD DST (enum buf); the low ROWS,
+	// COLS or 4*COLS bytes of o_buf_wdata are the row
+	output wire                      o_buf_we,
+	output wire [1:0]                o_buf_sel,
+	output wire [15:0]               o_buf_row,
+	output wire [RWMAX*8-1:0]        o_buf_wdata,
+	output wire                      o_idle,
+	output wire                      o_busy,
+	output reg                       o_retire,
+	output wire                      o_err_valid,
+	output wire [7:0]                o_err_code,
+	output wire [31:0]               o_err_idx,
+	output wire [31:0]               o_err_addr,
+	output wire [31:0]               o_cur_idx,
+	output wire                      o_stall_dep,
+	output wire                      o_stall_mem
+);
+	localparam PW    = $clog2(RWMAX + 1);
+	localparam NWW   = $clog2(RWMAX / MEM_BYTES + 3);
+	localparam DW    = 16 + 2 * PW + $clog2(MEM_BYTES) + NWW;
+	localparam RDEPTH = 1 << LG_RESP;
+
+	localparam [1:0] S_IDLE = 2'd0, S_TOK = 2'd1, S_RUN = 2'd2, S_ERR = 2'd3;
+	reg  [1:0]   state_q;
+	reg  [511:0] cmd_q;
+	reg  [31:0]  idx_q;
+	reg  [LG_RESP:0] outst_q;
+
+	wire is_load   = cmd_q[`MOTE_HDR_OPCODE] == `MOTE_OP_LOAD;
+	wire pop_next  = cmd_q[`MOTE_HDR_POP_NEXT];
+	wire push_next = cmd_q[`MOTE_HDR_PUSH_NEXT];
+
+	assign o_cmd_ready = (state_q == S_IDLE) && !o_retire && !i_abort;
+	wire   accept      = i_cmd_valid && o_cmd_ready;
+	wire   tok_ok      = (state_q == S_TOK) && (!pop_next || i_tok_c2l_avail) && !i_abort;
+	assign o_tok_c2l_pop = tok_ok && pop_next;
+	assign o_stall_dep   = (state_q == S_TOK) && !tok_ok;
+
+	// ---- address generation ----
+	wire             a_req_valid, a_desc_valid, a_busy, a_stall, a_err;
+	wire [DW-1:0]    a_desc;
+	wire             d_ready, d_valid, r_valid, r_ready, p_desc_ready, p_word_ready;
+	wire [DW-1:0]    d_head;
+	wire [MEM_BYTES*8-1:0] r_head;
+	wire [LG_RESP:0] d_count, r_count;
+	wire [LG_RESP+1:0] used = {1'b0, outst_q} + {1'b0, r_count};
+
+	mote_load_agen #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
+			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_agen (
+		.clk(clk), .rst(rst), .i_abort(i_abort),
+		.i_start(tok_ok && is_load), .i_cmd(cmd_q),
+		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+		.i_can_issue(used < RDEPTH),
+		.o_req_valid(a_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
+		.o_desc_valid(a_desc_valid), .i_desc_ready(d_ready), .o_desc(a_desc),
+		.o_busy(a_busy), .o_stall_mem(a_stall),
+		.o_err_valid(a_err), .o_err_code(o_err_code), .o_err_addr(o_err_addr));
+	assign o_req_valid = a_req_valid;
+	wire issue = a_req_valid && i_req_ready;
+	// responses count only while a command runs; after an abort they are dropped
+	wire resp  = i_resp_valid && (state_q == S_RUN);
+
+	mote_fifo #(.WIDTH(DW), .LG_DEPTH(LG_RESP)) u_desc (
+		.clk(clk), .rst(rst), .i_clear(i_abort),
+		.i_wr_valid(a_desc_valid), .o_wr_ready(d_ready), .i_wr_data(a_desc),
+		.o_rd_valid(d_valid), .i_rd_ready(p_desc_ready), .o_rd_data(d_head),
+		.o_count(d_count));
+
+	mote_fifo #(.WIDTH(MEM_BYTES*8), .LG_DEPTH(LG_RESP)) u_resp (
+		.clk(clk), .rst(rst), .i_clear(i_abort),
+		.i_wr_valid(resp), .o_wr_ready(r_ready), .i_wr_data(i_resp_data),
+		.o_rd_valid(r_valid), .i_rd_ready(p_word_ready), .o_rd_data(r_head),
+		.o_count(r_count));
+
+	// ---- packing ----
+	wire p_wait;
+	mote_load_pack #(.MEM_BYTES(MEM_BYTES), .RWMAX(RWMAX)) u_pack (
+		.clk(clk), .rst(rst), .i_abort(i_abort),
+		.i_dst(cmd_q[`MOTE_LOAD_DST]), .i_xor(cmd_q[`MOTE_LOAD_XOR_MSB]), .i_pad(cmd_q[`MOTE_LOAD_PAD]),
+		.i_desc_valid(d_valid), .o_desc_ready(p_desc_ready), .i_desc(d_head),
+		.i_word_valid(r_valid), .o_word_ready(p_word_ready), .i_word(r_head),
+		.o_we(o_buf_we), .o_sel(o_buf_sel), .o_row(o_buf_row), .o_wdata(o_buf_wdata),
+		.o_wait_mem(p_wait));
+
+	// every row handed out, read, packed and written
+	wire done = (state_q == S_RUN) && !a_busy && !d_valid && !r_valid && outst_q == 0 && !o_buf_we;
+
+	always @(posedge clk) begin
+		if (rst || i_abort) begin
+			state_q <= S_IDLE;
+			outst_q <= 0;
+			o_retire <= 1'b0;
+			o_tok_l2c_push <= 1'b0;
+		end else begin
+			o_retire <= 1'b0;
+			o_tok_l2c_push <= 1'b0;
+			outst_q <= outst_q + {{LG_RESP{1'b0}}, issue} - {{LG_RESP{1'b0}}, resp};
+			case (state_q)
+			S_IDLE: if (accept) state_q <= S_TOK;
+			S_TOK:  if (tok_ok) state_q <= S_RUN;
+			S_RUN:
+				if (a_err)
+					state_q <= S_ERR;
+				else if (done) begin
+					state_q <= S_IDLE;
+					o_retire <= 1'b1;
+					o_tok_l2c_push <= push_next;
+				end
+			default: ;
+			endcase
+		end
+	end
+
+	always @(posedge clk)
+		if (accept) begin
+			cmd_q <= i_cmd;
+			idx_q <= i_cmd_idx;
+		end
+
+	assign o_err_valid = a_err;
+	assign o_err_idx   = idx_q;
+	assign o_cur_idx   = idx_q;
+	assign o_idle      = (state_q == S_IDLE) && !o_retire;
+	assign o_busy      = (state_q != S_IDLE);
+	assign o_stall_mem = a_stall || p_wait;
+	wire unused_bits = ^{d_count, r_ready};
+endmodule
+
+`default_nettype wire

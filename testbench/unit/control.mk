@@ -1,0 +1,19 @@
+# testbench/unit/control.mk: unit benches of the control side (command processor,
+# load unit, arbiter, CSR) and the first whole-mote_top bench.
+#   name | top module | RTL sources | bench | extra Verilator arguments
+
+CTL_CFLAGS := -CFLAGS -I$(abspath $(BUILD)/include)
+CTL_FIFO   := rtl/common/mote_fifo.v
+CTL_WCHK   := rtl/mem/mote_window_check.v
+CTL_LOAD   := rtl/load/mote_load_agen.v rtl/load/mote_load_pack.v rtl/load/mote_load_unit.v $(CTL_WCHK) $(CTL_FIFO)
+CTL_FETCH  := rtl/cmd/mote_fetch.v rtl/cmd/mote_cmd_decode.v $(CTL_WCHK) $(CTL_FIFO)
+
+$(eval $(call MOTE_VTB,fifo,mote_fifo,$(CTL_FIFO),testbench/unit/fifo_tb.cpp,$(CTL_CFLAGS) -GWIDTH=16 -GLG_DEPTH=3))
+$(eval $(call MOTE_VTB,cmd_decode,cmd_decode_tb_top,rtl/cmd/mote_cmd_decode.v testbench/unit/cmd_decode_tb_top.v,testbench/unit/cmd_decode_tb.cpp,$(CTL_CFLAGS)))
+$(eval $(call MOTE_VTB,tokens,mote_tokens,rtl/cmd/mote_tokens.v,testbench/unit/tokens_tb.cpp,$(CTL_CFLAGS)))
+$(eval $(call MOTE_VTB,load_unit,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
+  $(CTL_CFLAGS) -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24))
+$(eval $(call MOTE_VTB,load_unit_16x16_mb8,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
+  $(CTL_CFLAGS) -GROWS=16 -GCOLS=16 -GMEM_BYTES=8 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 \
+  -CFLAGS -DP_ROWS=16 -CFLAGS -DP_COLS=16 -CFLAGS -DP_MB=8))
+$(eval $(call MOTE_VTB,fetch,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4))
