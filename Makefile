@@ -63,6 +63,7 @@ include sim/sim.mk
 include driver/driver.mk
 include testbench/testbench.mk
 include fpga/fpga.mk
+include driver/cli/cli.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first
 # failure.  Suites are also callable one by one (make test-rtl, ...).

@@ -1,0 +1,14 @@
+/* cli.h: the mote command-line tool's subcommands. */
+#ifndef MOTE_CLI_H
+#define MOTE_CLI_H
+
+/* Each returns the process exit status: 0 success, 1 a check failed
+ * (mismatch), 2 usage error, 3 any other error. */
+int cmd_info(int argc, char **argv);
+int cmd_gemm(int argc, char **argv);
+int cmd_conv(int argc, char **argv);
+
+/* Print "mote: <message>" to stderr; returns -1 for `return cli_fail(...)`. */
+int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

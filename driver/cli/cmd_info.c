@@ -1,0 +1,76 @@
+/* cmd_info.c: `mote info`: the device's geometry and features. */
+#include <stdio.h>
+
+#include "cli.h"
+#include "json.h"
+#include "mote/mote.h"
+#include "opts.h"
+
+int cmd_info(int argc, char **argv)
+{
+	const char *uri = "sim";
+	int json = 0;
+	struct opt o[] = {
+		{"device", OPT_STR, &uri, 0, 0, 0, "device URI (default sim)", 0},
+		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
+		{0},
+	};
+	int rc = opts_parse("info", "[--device URI] [--json]", o, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	mote_device *dev;
+	rc = mote_open(uri, &dev);
+	if (rc < 0) {
+		cli_fail("cannot open device '%s': %s", uri, mote_strerror(rc));
+		return 3;
+	}
+	struct mote_device_info in;
+	mote_device_info(dev, &in);
+	const struct mote_geometry *g = &in.geometry;
+	static const struct {
+		uint32_t mask;
+		const char *name;
+	} feats[] = {
+		{MOTE_FEATURES_INT32_OUT_MASK, "int32_out"},
+		{MOTE_FEATURES_XOR_MSB_MASK, "xor_msb"},
+		{MOTE_FEATURES_SPARSE_MASK, "sparse"},
+	};
+	if (json) {
+		struct json j;
+		json_begin(&j, stdout);
+		json_str(&j, "device", in.uri);
+		json_str(&j, "backend", in.backend);
+		json_uint(&j, "hw_version_major", in.hw_version >> 16);
+		json_uint(&j, "hw_version_minor", in.hw_version & 0xffff);
+		json_uint(&j, "rows", g->rows);
+		json_uint(&j, "cols", g->cols);
+		json_uint(&j, "mem_bytes", g->mem_bytes);
+		json_uint(&j, "abuf_depth", g->abuf_depth);
+		json_uint(&j, "wbuf_depth", g->wbuf_depth);
+		json_uint(&j, "bbuf_depth", g->bbuf_depth);
+		json_uint(&j, "acc_depth", g->acc_depth);
+		json_uint(&j, "windows", in.num_windows);
+		json_uint(&j, "device_memory", in.mem_size);
+		json_key_object(&j, "features");
+		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
+			json_bool(&j, feats[i].name, (g->features & feats[i].mask) != 0);
+		json_close(&j);
+		json_end(&j);
+	} else {
+		printf("device        %s (%s backend)\n", in.uri, in.backend);
+		printf("hardware      mote %u.%u\n", in.hw_version >> 16, in.hw_version & 0xffff);
+		printf("array         %u x %u int8 MACs (rows x cols), weight stationary, shadow weights\n", g->rows, g->cols);
+		printf("memory bus    %u bytes per cycle\n", g->mem_bytes);
+		printf("buffers       activation %u x %u B, weight %u x %u B, bias %u x %u B, accumulator %u x %u B\n",
+		       g->abuf_depth, g->rows, g->wbuf_depth, g->cols, g->bbuf_depth, 4 * g->cols, g->acc_depth,
+		       4 * g->cols);
+		printf("windows       %u\n", in.num_windows);
+		printf("device memory %llu bytes\n", (unsigned long long)in.mem_size);
+		printf("features     ");
+		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
+			printf(" %s=%s", feats[i].name, (g->features & feats[i].mask) ? "yes" : "no");
+		printf("\n");
+	}
+	mote_close(dev);
+	return 0;
+}

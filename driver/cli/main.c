@@ -1,0 +1,52 @@
+/* main.c: `mote`, the command-line tool: one program, one subcommand per job. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("mote: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return -1;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *what;
+} commands[] = {
+	{"info", cmd_info, "print the device geometry and features"},
+	{"gemm", cmd_gemm, "run a random int8 GEMM on the device, check it bit for bit, print cycles and utilization"},
+	{"conv", cmd_conv, "run a random int8 convolution on the device, check it bit for bit, print cycles and utilization"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mote COMMAND [options]   (mote COMMAND --help for its options)\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].what);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "mote: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
