@@ -1,0 +1,104 @@
+/* ref_exec.c: the reference executor, written plainly and independently of
+ * the tiler: direct loops over output pixels and the kernel window, exact
+ * 64-bit sums, then the STORE post-processing of mote_hw.spec. */
+#include "cc_internal.h"
+
+int64_t mote_ref_requant(int32_t v, int32_t mult, int32_t shift)
+{
+	int64_t p = (int64_t)v * (int64_t)mult; /* |p| <= 2^62: exact */
+	unsigned s = (unsigned)shift & 63u;
+	if (s == 0)
+		return p;
+	/* floor(p / 2^s) and the remainder in [0, 2^s), in two's complement. */
+	int64_t q = p >> s; /* arithmetic shift (gcc): floor */
+	uint64_t mask = ((uint64_t)1 << s) - 1u;
+	uint64_t rem = (uint64_t)p & mask;
+	uint64_t half = (uint64_t)1 << (s - 1);
+	if (rem > half || (rem == half && (q & 1)))
+		q += 1;
+	return q;
+}
+
+int64_t mote_ref_postproc(int32_t acc, int32_t bias, int32_t mult, int32_t shift,
+			  int32_t out_zp, int32_t lo, int32_t hi)
+{
+	int32_t v = (int32_t)((uint32_t)acc + (uint32_t)bias); /* int32 wrapping add */
+	int64_t y = mote_ref_requant(v, mult, shift) + out_zp;
+	if (y < lo)
+		y = lo;
+	if (y > hi)
+		y = hi;
+	return y;
+}
+
+static void write_out(const struct mote_cc_conv *op, void *output, size_t idx, int64_t acc, uint32_t o)
+{
+	int32_t bias = op->bias ? op->bias[o] : 0;
+	int32_t v = (int32_t)(uint32_t)((uint64_t)acc + (uint64_t)(int64_t)bias); /* wraps mod 2^32 */
+	if (op->out_type == MOTE_CC_INT32) {
+		((int32_t *)output)[idx] = v;
+		return;
+	}
+	int64_t y = mote_ref_postproc(v, 0, op->mult[o], op->shift[o], op->out_zp, op->clamp_lo, op->clamp_hi);
+	((uint8_t *)output)[idx] = (uint8_t)(y & 0xff);
+}
+
+int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output)
+{
+	uint32_t oh, ow;
+	int rc = mote_cc_conv_check(op, &oh, &ow, NULL);
+	if (rc)
+		return rc;
+	if (!input || !output)
+		return MOTE_CC_EINVAL;
+	const uint8_t *in = input;
+	for (uint64_t oy = 0; oy < oh; oy++)
+		for (uint64_t ox = 0; ox < ow; ox++)
+			for (uint32_t o = 0; o < op->out_c; o++) {
+				int64_t acc = 0;
+				for (uint64_t ky = 0; ky < op->k_h; ky++) {
+					int64_t iy = (int64_t)(oy * op->stride_h + ky * op->dil_h) - op->pad_top;
+					if (iy < 0 || iy >= op->in_h)
+						continue; /* padding: x == in_zp contributes 0 */
+					for (uint64_t kx = 0; kx < op->k_w; kx++) {
+						int64_t ix = (int64_t)(ox * op->stride_w + kx * op->dil_w) - op->pad_left;
+						if (ix < 0 || ix >= op->in_w)
+							continue;
+						const uint8_t *px = in + ((size_t)iy * op->in_w + (size_t)ix) * op->in_c;
+						const int8_t *wk = op->weights +
+							((ky * op->k_w + kx) * op->in_c) * (size_t)op->out_c + o;
+						for (uint32_t c = 0; c < op->in_c; c++) {
+							int64_t x = cc_byte_value(op->in_type, px[c]) - op->in_zp;
+							int64_t w = (int64_t)wk[(size_t)c * op->out_c] - op->w_zp;
+							acc += x * w;
+						}
+					}
+				}
+				write_out(op, output, (size_t)(oy * ow + ox) * op->out_c + o, acc, o);
+			}
+	return 0;
+}
+
+int mote_ref_gemm(const struct mote_cc_gemm *op, const void *a, void *y)
+{
+	if (!op)
+		return MOTE_CC_EINVAL;
+	struct mote_cc_conv c;
+	mote_cc_gemm_as_conv(op, &c);
+	int rc = mote_cc_conv_check(&c, NULL, NULL, NULL);
+	if (rc)
+		return rc;
+	if (!a || !y)
+		return MOTE_CC_EINVAL;
+	const uint8_t *am = a;
+	/* A plain triple loop (not through mote_ref_conv) so each checks the other. */
+	for (size_t i = 0; i < op->m; i++)
+		for (size_t j = 0; j < op->n; j++) {
+			int64_t acc = 0;
+			for (size_t k = 0; k < op->k; k++)
+				acc += (int64_t)(cc_byte_value(op->a_type, am[i * op->k + k]) - op->a_zp) *
+				       ((int64_t)op->b[k * op->n + j] - op->b_zp);
+			write_out(&c, y, i * op->n + j, acc, (uint32_t)j);
+		}
+	return 0;
+}

@@ -1,0 +1,398 @@
+/* test_builder.c: command builder -> functional model, bit-exact against the
+ * reference executor on random GEMM and convolution shapes for the 4x4, 8x8
+ * and 16x16 geometries (default buffer depths and tiny ones that force K
+ * chunking and single-slot rings), under three model schedules and queue
+ * depths 1..8; plus degenerate shapes, K far beyond the buffers, the ideal
+ * utilization figures and the builder's error paths.
+ * MOTE_CC_TEST_CASES overrides the random cases per geometry (default 320). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_test_util.h"
+
+struct tc_case {
+	struct mote_cc_conv op;
+	int8_t *w;
+	int32_t *bias, *mult, *shift;
+	uint8_t *in;
+};
+
+static void case_free(struct tc_case *c)
+{
+	free(c->w);
+	free(c->bias);
+	free(c->mult);
+	free(c->shift);
+	free(c->in);
+}
+
+/* Fill data and quantization for c->op's shape (dims already set). */
+static void case_fill(struct tc_case *c, uint64_t *s)
+{
+	struct mote_cc_conv *op = &c->op;
+	size_t nw = (size_t)op->k_h * op->k_w * op->in_c * op->out_c;
+	size_t nin = (size_t)op->in_h * op->in_w * op->in_c;
+	c->w = malloc(nw);
+	c->bias = malloc(op->out_c * sizeof(int32_t));
+	c->mult = malloc(op->out_c * sizeof(int32_t));
+	c->shift = malloc(op->out_c * sizeof(int32_t));
+	c->in = malloc(nin);
+	ck_assert(c->w && c->bias && c->mult && c->shift && c->in);
+	for (size_t i = 0; i < nw; i++)
+		c->w[i] = (int8_t)tc_range(s, -128, 127);
+	for (size_t i = 0; i < nin; i++)
+		c->in[i] = (uint8_t)tc_rand(s);
+	op->in_type = tc_rand(s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+	op->in_zp = op->in_type == MOTE_CC_UINT8 ? (int32_t)tc_range(s, 0, 255) : (int32_t)tc_range(s, -128, 127);
+	op->w_zp = 0;
+	int ot = (int)tc_range(s, 0, 2);
+	op->out_type = ot == 0 ? MOTE_CC_INT8 : ot == 1 ? MOTE_CC_UINT8 : MOTE_CC_INT32;
+	int32_t lo = op->out_type == MOTE_CC_UINT8 ? 0 : -128, hi = lo + 255;
+	op->out_zp = (int32_t)tc_range(s, lo, hi);
+	op->clamp_lo = lo;
+	op->clamp_hi = hi;
+	if (tc_rand(s) % 3 == 0) { /* a fused ReLU-like clamp */
+		op->clamp_lo = (int32_t)tc_range(s, lo, hi);
+		op->clamp_hi = (int32_t)tc_range(s, op->clamp_lo, hi);
+	}
+	/* Scales that keep outputs mostly inside the clamp: acc ~ 2^14 sqrt(K). */
+	uint64_t k = (uint64_t)op->k_h * op->k_w * op->in_c;
+	int lg = 0;
+	while ((1ull << (2 * lg)) < k)
+		lg++;
+	for (uint32_t o = 0; o < op->out_c; o++) {
+		c->bias[o] = (int32_t)tc_range(s, -100000, 100000);
+		c->mult[o] = (int32_t)tc_range(s, 1 << 30, 0x7fffffff);
+		c->shift[o] = (int32_t)tc_range(s, 36 + lg, 40 + lg);
+	}
+	if (tc_rand(s) % 8 == 0) /* some raw hardware values, any sign and shift */
+		for (uint32_t o = 0; o < op->out_c; o++) {
+			c->mult[o] = (int32_t)(uint32_t)tc_rand(s);
+			c->shift[o] = (int32_t)(uint32_t)tc_rand(s);
+		}
+	op->weights = c->w;
+	op->bias = tc_rand(s) % 5 ? c->bias : NULL;
+	op->mult = c->mult;
+	op->shift = c->shift;
+}
+
+static void random_conv(struct tc_case *c, uint64_t *s)
+{
+	struct mote_cc_conv *op = &c->op;
+	for (;;) {
+		memset(op, 0, sizeof *op);
+		int gemm = tc_rand(s) % 5 < 2;
+		if (gemm) {
+			int bigk = tc_rand(s) % 6 == 0;
+			op->in_h = (uint32_t)tc_range(s, 1, 70);
+			op->in_w = 1;
+			op->in_c = (uint32_t)(bigk ? tc_range(s, 200, 1500) : tc_range(s, 1, 64));
+			op->out_c = (uint32_t)tc_range(s, 1, 40);
+			op->k_h = op->k_w = 1;
+			op->stride_h = op->stride_w = op->dil_h = op->dil_w = 1;
+		} else {
+			op->in_h = (uint32_t)tc_range(s, 1, 12);
+			op->in_w = (uint32_t)tc_range(s, 1, 12);
+			op->in_c = (uint32_t)tc_range(s, 1, 20);
+			op->out_c = (uint32_t)tc_range(s, 1, 24);
+			op->k_h = (uint32_t)tc_range(s, 1, 5);
+			op->k_w = (uint32_t)tc_range(s, 1, 5);
+			op->stride_h = (uint32_t)tc_range(s, 1, 3);
+			op->stride_w = (uint32_t)tc_range(s, 1, 3);
+			op->dil_h = (uint32_t)(tc_rand(s) % 4 ? 1 : tc_range(s, 2, 3));
+			op->dil_w = (uint32_t)(tc_rand(s) % 4 ? 1 : tc_range(s, 2, 3));
+			op->pad_top = (uint32_t)tc_range(s, 0, 4);
+			op->pad_bottom = (uint32_t)tc_range(s, 0, 4);
+			op->pad_left = (uint32_t)tc_range(s, 0, 4);
+			op->pad_right = (uint32_t)tc_range(s, 0, 4);
+		}
+		op->weights = (const int8_t *)"";
+		op->in_type = MOTE_CC_INT8;
+		op->out_type = MOTE_CC_INT32;
+		if (mote_cc_conv_check(op, NULL, NULL, NULL) == 0)
+			break;
+	}
+	case_fill(c, s);
+}
+
+/* Small buffers: K chunks, one-slot rings, bias rows reloaded per tile. */
+static struct mote_geometry tiny_geom(uint32_t rows, uint32_t cols, uint64_t *s)
+{
+	struct mote_geometry g = tc_geom(rows, cols);
+	g.abuf_depth = (uint32_t)tc_range(s, 1, 96);
+	g.wbuf_depth = (uint32_t)tc_range(s, rows, 5 * rows);
+	g.acc_depth = (uint32_t)tc_range(s, 1, 40);
+	g.bbuf_depth = (uint32_t)tc_range(s, 3, 13);
+	return g;
+}
+
+/* Run one case and compare with the reference; 0 when equal. */
+static int check_case(const struct mote_geometry *g, struct tc_case *c, struct tc_run *run, const char *tag)
+{
+	uint32_t oh, ow;
+	ck_assert_int_eq(mote_cc_conv_check(&c->op, &oh, &ow, NULL), 0);
+	size_t bytes = (size_t)oh * ow * c->op.out_c * mote_cc_dtype_size(c->op.out_type);
+	uint8_t *ref = malloc(bytes), *hw = malloc(bytes);
+	ck_assert(ref && hw);
+	ck_assert_int_eq(mote_ref_conv(&c->op, c->in, ref), 0);
+	int bad = tc_run_conv(g, &c->op, c->in, hw, run);
+	const struct mote_cc_conv *op = &c->op;
+	if (!bad && memcmp(ref, hw, bytes) != 0)
+		snprintf(run->why, sizeof run->why, "output differs from the reference"), bad = 1;
+	if (!bad && !run->canary_ok)
+		snprintf(run->why, sizeof run->why, "memory outside the output changed"), bad = 1;
+	if (!bad && run->res.macs_useful != run->plan.macs_useful)
+		snprintf(run->why, sizeof run->why, "useful MACs %llu, expected %llu",
+			 (unsigned long long)run->res.macs_useful, (unsigned long long)run->plan.macs_useful), bad = 1;
+	if (!bad && run->plan.macs_useful != (uint64_t)oh * ow * op->out_c * op->k_h * op->k_w * op->in_c)
+		snprintf(run->why, sizeof run->why, "plan's useful MACs wrong"), bad = 1;
+	if (!bad && run->res.rows_streamed != run->plan.rows_streamed)
+		snprintf(run->why, sizeof run->why, "rows streamed differ from the plan"), bad = 1;
+	if (bad)
+		fprintf(stderr,
+			"%s: %ux%u depths a%u w%u b%u c%u | in %ux%ux%u out_c %u k %ux%u s %ux%u d %ux%u "
+			"pad %u,%u,%u,%u types %d->%d zp %d | policy %d qd %u: %s\n",
+			tag, g->rows, g->cols, g->abuf_depth, g->wbuf_depth, g->bbuf_depth, g->acc_depth, op->in_h,
+			op->in_w, op->in_c, op->out_c, op->k_h, op->k_w, op->stride_h, op->stride_w, op->dil_h,
+			op->dil_w, op->pad_top, op->pad_bottom, op->pad_left, op->pad_right, op->in_type,
+			op->out_type, op->in_zp, run->policy, run->queue_depth, run->why);
+	free(ref);
+	free(hw);
+	return bad;
+}
+
+static unsigned n_cases(void)
+{
+	const char *e = getenv("MOTE_CC_TEST_CASES");
+	return e ? (unsigned)strtoul(e, NULL, 10) : 320u;
+}
+
+static void random_cases(uint32_t rc, uint64_t seed)
+{
+	uint64_t s = seed;
+	unsigned fails = 0, n = n_cases();
+	for (unsigned i = 0; i < n; i++) {
+		struct mote_geometry g = i % 3 == 2 ? tiny_geom(rc, rc, &s) : tc_geom(rc, rc);
+		struct tc_case c;
+		memset(&c, 0, sizeof c);
+		random_conv(&c, &s);
+		struct tc_run run = {.policy = (enum mote_fm_policy)(i % 3),
+				     .queue_depth = (uint32_t)(i % 3 == 1 ? tc_range(&s, 1, 8) : 8),
+				     .seed = tc_rand(&s)};
+		char tag[48];
+		snprintf(tag, sizeof tag, "case %u", i);
+		fails += (unsigned)check_case(&g, &c, &run, tag);
+		case_free(&c);
+	}
+	ck_assert_msg(fails == 0, "%u of %u random cases failed on %ux%u", fails, n, rc, rc);
+}
+
+START_TEST(random_4x4) { random_cases(4, 0x4444); }
+END_TEST
+START_TEST(random_8x8) { random_cases(8, 0x8888); }
+END_TEST
+START_TEST(random_16x16) { random_cases(16, 0x1616); }
+END_TEST
+
+static void gemm_case(struct tc_case *c, uint32_t m, uint32_t k, uint32_t n, uint64_t seed)
+{
+	uint64_t s = seed;
+	memset(c, 0, sizeof *c);
+	struct mote_cc_gemm gm = {.m = m, .k = k, .n = n};
+	mote_cc_gemm_as_conv(&gm, &c->op);
+	case_fill(c, &s);
+}
+
+static void run_gemm(const struct mote_geometry *g, uint32_t m, uint32_t k, uint32_t n, uint64_t seed,
+		     struct tc_run *run)
+{
+	struct tc_case c;
+	gemm_case(&c, m, k, n, seed);
+	run->queue_depth = run->queue_depth ? run->queue_depth : 8;
+	char tag[64];
+	snprintf(tag, sizeof tag, "gemm %ux%ux%u", m, k, n);
+	ck_assert_msg(check_case(g, &c, run, tag) == 0, "%s: %s", tag, run->why);
+	case_free(&c);
+}
+
+START_TEST(degenerate_shapes)
+{
+	static const uint32_t shapes[][3] = {{1, 1, 1}, {1, 1, 17}, {1, 17, 1}, {17, 1, 1}, {1, 64, 64},
+					     {64, 64, 1}, {3, 5, 7}, {255, 1, 255}};
+	for (uint32_t rc = 4; rc <= 16; rc *= 2)
+		for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+			struct mote_geometry g = tc_geom(rc, rc);
+			struct tc_run run = {.policy = MOTE_FM_RANDOM, .queue_depth = 1, .seed = i};
+			run_gemm(&g, shapes[i][0], shapes[i][1], shapes[i][2], 77 + i, &run);
+		}
+}
+END_TEST
+
+START_TEST(k_far_beyond_buffers)
+{
+	/* 4x4 default: the weight buffer holds 128 tiles per half; K = 6000 is 1500. */
+	struct mote_geometry g = tc_geom(4, 4);
+	struct tc_run run = {.policy = MOTE_FM_LOAD_FIRST};
+	run_gemm(&g, 40, 6000, 9, 5, &run);
+	ck_assert_uint_gt(run.plan.k_tiles / run.plan.k_chunk, 10);
+	/* Tiny buffers: every chunk a single reduction tile, one slot per ring. */
+	struct mote_geometry t = tc_geom(8, 8);
+	t.abuf_depth = 5;
+	t.wbuf_depth = 8;
+	t.acc_depth = 5;
+	t.bbuf_depth = 3;
+	struct tc_run run2 = {.policy = MOTE_FM_RANDOM, .seed = 9};
+	run_gemm(&t, 13, 700, 19, 6, &run2);
+	ck_assert_uint_eq(run2.plan.k_chunk, 1);
+}
+END_TEST
+
+START_TEST(conv_large_padding_stride_dilation)
+{
+	uint64_t s = 31;
+	struct tc_case c;
+	memset(&c, 0, sizeof c);
+	c.op = (struct mote_cc_conv){.in_h = 5, .in_w = 6, .in_c = 3, .out_c = 5, .k_h = 3, .k_w = 2,
+				     .stride_h = 2, .stride_w = 3, .dil_h = 2, .dil_w = 3, .pad_top = 6,
+				     .pad_bottom = 5, .pad_left = 7, .pad_right = 4};
+	case_fill(&c, &s);
+	struct mote_geometry g = tc_geom(8, 8);
+	struct tc_run run = {.policy = MOTE_FM_RANDOM, .queue_depth = 2, .seed = 3};
+	ck_assert_msg(check_case(&g, &c, &run, "pad") == 0, "%s", run.why);
+	case_free(&c);
+}
+END_TEST
+
+/* Ideal figures of the tiling: every MAC issued is useful for 256^3, and
+ * activation rows per MATMUL are long. */
+START_TEST(gemm256_ideal)
+{
+	for (uint32_t rc = 8; rc <= 16; rc *= 2) {
+		struct mote_geometry g = tc_geom(rc, rc);
+		struct tc_run run = {.policy = MOTE_FM_LOWEST_INDEX};
+		run_gemm(&g, 256, 256, 256, 1, &run);
+		ck_assert_uint_eq(run.res.macs_useful, run.res.macs_issued);
+		ck_assert_uint_ge(run.plan.m_rows, 64);
+		ck_assert_uint_eq(run.plan.n_sync, 0);
+		fprintf(stderr, "gemm 256^3 on %ux%u: m_rows %u, k_chunk %u/%u, %u cmds (%u matmul, %u load)\n", rc,
+			rc, run.plan.m_rows, run.plan.k_chunk, run.plan.k_tiles, run.plan.n_cmds, run.plan.n_matmul,
+			run.plan.n_load);
+	}
+}
+END_TEST
+
+START_TEST(conv3x3_ideal)
+{
+	static const uint32_t shapes[][3] = {{32, 16, 16}, {16, 32, 32}, {8, 64, 64}};
+	for (uint32_t rc = 8; rc <= 16; rc *= 2)
+		for (size_t i = 0; i < 3; i++) {
+			uint64_t s = 100 + i;
+			struct tc_case c;
+			memset(&c, 0, sizeof c);
+			c.op = (struct mote_cc_conv){.in_h = shapes[i][0], .in_w = shapes[i][0], .in_c = shapes[i][1],
+						     .out_c = shapes[i][2], .k_h = 3, .k_w = 3, .stride_h = 1,
+						     .stride_w = 1, .dil_h = 1, .dil_w = 1, .pad_top = 1,
+						     .pad_bottom = 1, .pad_left = 1, .pad_right = 1};
+			case_fill(&c, &s);
+			struct mote_geometry g = tc_geom(rc, rc);
+			struct tc_run run = {.policy = MOTE_FM_LOWEST_INDEX, .queue_depth = 8};
+			ck_assert_msg(check_case(&g, &c, &run, "conv3x3") == 0, "%s", run.why);
+			ck_assert_uint_eq(run.res.macs_useful, run.res.macs_issued); /* channels fill the array */
+			fprintf(stderr, "conv %ux%ux%u->%u 3x3 on %ux%u: m_rows %u, k %u/%u, %u cmds\n", shapes[i][0],
+				shapes[i][0], shapes[i][1], shapes[i][2], rc, rc, run.plan.m_rows, run.plan.k_chunk,
+				run.plan.k_tiles, run.plan.n_cmds);
+			case_free(&c);
+		}
+}
+END_TEST
+
+START_TEST(builder_errors)
+{
+	struct mote_geometry g = tc_geom(8, 8);
+	struct mote_cc_plan plan;
+	struct mote_cc_diag d;
+	int32_t mult[4] = {1 << 30, 1 << 30, 1 << 30, 1 << 30}, shift[4] = {31, 31, 31, 31};
+	int8_t w[64] = {0};
+	struct mote_cc_gemm gm = {.m = 4, .k = 4, .n = 4, .b = w, .mult = mult, .shift = shift,
+				  .clamp_lo = -128, .clamp_hi = 127};
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), 0);
+	gm.b_zp = 3;
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), MOTE_CC_ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(d.msg, "weight zero point"));
+	gm.b_zp = 0;
+	gm.k = 0;
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), MOTE_CC_EINVAL);
+	gm.k = 4;
+	gm.clamp_lo = 5, gm.clamp_hi = 4;
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), MOTE_CC_EINVAL);
+	gm.clamp_lo = -128, gm.clamp_hi = 127;
+	gm.a_type = MOTE_CC_UINT8, gm.a_zp = -1;
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), MOTE_CC_EINVAL);
+	gm.a_type = MOTE_CC_INT8, gm.a_zp = 0;
+	struct mote_geometry small = g;
+	small.wbuf_depth = 7;
+	ck_assert_int_eq(mote_cc_plan_gemm(&small, &gm, &plan, &d), MOTE_CC_ENOSPC);
+	small = g;
+	small.features = 0;
+	gm.out_type = MOTE_CC_INT32;
+	ck_assert_int_eq(mote_cc_plan_gemm(&small, &gm, &plan, &d), MOTE_CC_ENOTSUP);
+	gm.out_type = MOTE_CC_INT8;
+
+	/* Fields that cannot hold the shape: split or rejected, never truncated. */
+	struct mote_cc_conv cv = {.in_h = 1, .in_w = 1, .in_c = 1, .out_c = 1, .k_h = 1, .k_w = 1, .stride_h = 1,
+				  .stride_w = 1, .dil_h = 1, .dil_w = 1, .pad_top = 40000, .weights = w,
+				  .mult = mult, .shift = shift, .clamp_lo = -128, .clamp_hi = 127};
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ERANGE);
+	ck_assert_ptr_nonnull(strstr(d.msg, "LOAD.Y0"));
+	struct mote_geometry g16 = tc_geom(16, 16);
+	int8_t *wide = calloc(16384, 1);
+	ck_assert_ptr_nonnull(wide);
+	cv = (struct mote_cc_conv){.in_h = 1, .in_w = 4, .in_c = 16384, .out_c = 1, .k_h = 1, .k_w = 1,
+				   .stride_h = 1, .stride_w = 2, .dil_h = 1, .dil_w = 1, .weights = wide,
+				   .mult = mult, .shift = shift, .clamp_lo = -128, .clamp_hi = 127};
+	ck_assert_int_eq(mote_cc_plan_conv(&g16, &cv, &plan, &d), MOTE_CC_ERANGE);
+	ck_assert_ptr_nonnull(strstr(d.msg, "LOAD.SX"));
+	free(wide);
+
+	/* Emit: small buffers and overlapping regions. */
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), 0);
+	uint8_t *cmds = malloc(plan.cmd_bytes), *wb = malloc(plan.weight_bytes), *bb = malloc(plan.bias_bytes);
+	ck_assert(cmds && wb && bb);
+	struct mote_cc_addrs a = {.input = 0x1000, .output = 0x2000, .weights = 0x3000, .bias = 0x4000, .cmds = 0x5000};
+	struct mote_cc_bufs b = {cmds, plan.cmd_bytes - 1, wb, plan.weight_bytes, bb, plan.bias_bytes};
+	ck_assert_int_eq(mote_cc_emit_gemm(&g, &gm, &a, &b, NULL, &d), MOTE_CC_ENOSPC);
+	b.cmds_cap = plan.cmd_bytes;
+	ck_assert_int_eq(mote_cc_emit_gemm(&g, &gm, &a, &b, NULL, &d), 0);
+	a.output = 0x1008;
+	ck_assert_int_eq(mote_cc_emit_gemm(&g, &gm, &a, &b, NULL, &d), MOTE_CC_EINVAL);
+	a.output = 0xfffffff8u;
+	ck_assert_int_eq(mote_cc_emit_gemm(&g, &gm, &a, &b, NULL, &d), MOTE_CC_EINVAL);
+	free(cmds);
+	free(wb);
+	free(bb);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("builder");
+	TCase *tc = tcase_create("builder");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, builder_errors);
+	tcase_add_test(tc, degenerate_shapes);
+	tcase_add_test(tc, conv_large_padding_stride_dilation);
+	tcase_add_test(tc, k_far_beyond_buffers);
+	tcase_add_test(tc, gemm256_ideal);
+	tcase_add_test(tc, conv3x3_ideal);
+	tcase_add_test(tc, random_4x4);
+	tcase_add_test(tc, random_8x8);
+	tcase_add_test(tc, random_16x16);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

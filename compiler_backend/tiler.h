@@ -1,0 +1,103 @@
+/* tiler.h: internals of the command builder (not public).
+ *
+ * Pipeline: tl_params_init() picks the tiling for a geometry; tl_gen() walks
+ * the loop nest and appends operations (one future command each) in logical
+ * order, recording which buffer slot each reads or writes and deriving its
+ * dependencies; tl_schedule() merges the three queues' operations into one
+ * stream order that lets loads run ahead, and turns dependencies into token
+ * flags (inserting SYNC only when a load must wait for a store or the
+ * reverse, which share no token channel).
+ */
+#ifndef MOTE_TILER_H
+#define MOTE_TILER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cc_internal.h"
+#include "mote/mote_hw.h"
+
+enum { TQ_LOAD = MOTE_QUEUE_LOAD, TQ_COMP = MOTE_QUEUE_COMPUTE, TQ_STORE = MOTE_QUEUE_STORE, TQ_N = 3 };
+
+/* Buffer slots are the unit of dependency tracking. */
+#define TL_MAX_ASLOTS 4
+#define TL_MAX_WSLOTS 4
+#define TL_MAX_CSLOTS 8
+#define TL_MAX_BSLOTS 16
+enum {
+	RES_ACT0 = 0,
+	RES_WGT0 = RES_ACT0 + TL_MAX_ASLOTS,
+	RES_ACC0 = RES_WGT0 + TL_MAX_WSLOTS,
+	RES_BIAS0 = RES_ACC0 + TL_MAX_CSLOTS,
+	RES_BIAS_ALL = RES_BIAS0 + TL_MAX_BSLOTS,
+	RES_N
+};
+
+struct tl_params {
+	struct mote_geometry g;        /* depths clamped to what 16-bit row fields reach */
+	const struct mote_cc_conv *op;
+	uint32_t oh, ow;
+	uint32_t seg_len;              /* reduction bytes per contiguous input run */
+	uint32_t seg_per_ky;           /* 1 (run = kw*cin) or kw (dilated: run = cin) */
+	uint32_t tiles_per_seg;
+	uint32_t kt, nt;               /* reduction tiles, output-channel tiles */
+	uint32_t kc, chunks;           /* reduction tiles per chunk, chunks */
+	uint32_t nox, noy, nbx, nby;   /* output-pixel tile rectangle and counts */
+	uint32_t m_rows;               /* nox * noy: largest tile */
+	uint32_t ng, groups;           /* output tiles per accumulator group (K chunked) */
+	uint32_t a_slots, w_slots, c_slots, b_slots;
+	uint32_t a_slot_rows, w_slot_rows, c_slot_rows;
+	int bias_all;                  /* every tile's bias rows resident at once */
+	size_t weight_bytes, bias_bytes, input_bytes, output_bytes;
+	uint32_t esize;                /* output element bytes */
+	uint8_t pad_byte;              /* LOAD PAD: the input zero point byte */
+	int xor_msb;                   /* uint8 input */
+};
+
+struct tl_op {
+	uint32_t w[MOTE_CMD_WORDS];    /* command without token flags */
+	uint8_t q;
+	uint8_t nres;
+	uint8_t res[3];
+	uint8_t wr[3];
+	int32_t dep[TQ_N];             /* latest op of each queue this one needs complete */
+	uint32_t qpos;                 /* position in its queue */
+};
+
+struct tl_ops {
+	struct tl_op *v;
+	size_t n, cap;
+	/* dependency state per resource */
+	int32_t last_writer[RES_N];
+	int32_t last_reader[RES_N][TQ_N];
+	uint32_t qcount[TQ_N];
+};
+
+struct tl_stream {
+	uint32_t (*w)[MOTE_CMD_WORDS];
+	int32_t (*ka)[TQ_N];           /* per command: latest command of each queue known complete */
+	uint8_t *q;
+	size_t n, cap;
+	int32_t k[TQ_N][TQ_N];         /* per queue: knowledge of the next command */
+	int32_t *comp;                 /* stream indices of compute commands */
+	size_t ncomp;
+	uint32_t n_load, n_matmul, n_store, n_sync;
+};
+
+int tl_params_init(struct tl_params *p, const struct mote_geometry *g, const struct mote_cc_conv *op,
+		   struct mote_cc_diag *diag);
+int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_ops *ops,
+	   struct mote_cc_diag *diag);
+int tl_schedule(const struct tl_ops *ops, struct tl_stream *s, struct mote_cc_diag *diag);
+void tl_ops_free(struct tl_ops *ops);
+void tl_stream_free(struct tl_stream *s);
+void tl_write_weights(const struct tl_params *p, uint8_t *dst);
+void tl_write_bias(const struct tl_params *p, uint8_t *dst);
+
+/* Geometry of reduction tile t: segment (ky, kx0), first byte j0 in it, count. */
+struct tl_ktile {
+	uint32_t ky, kx0, j0, cnt;
+};
+struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t);
+
+#endif

@@ -1,0 +1,61 @@
+/* tiler_blob.c: the weight blob (pre-tiled in the order the weight LOADs
+ * read it) and the bias blob (BIAS_ROWS rows per output tile).
+ *
+ * Weights: tile (n, t) for output tile n, reduction tile t is `rows` rows of
+ * `cols` bytes, row r = reduction index r of the tile, zero where the tile
+ * runs past the segment or past out_c; tiles are stored n-major, t-minor.
+ *
+ * Bias: per output tile, row 0 = bias'[c], row 1 = mult[c], row 2 = shift[c],
+ * int32 little-endian, zero for columns past out_c (and mult/shift zero for
+ * int32 output).  The array has no zero-point hardware, so the activation
+ * zero point is folded in: bias'[n] = bias[n] - za * sum_k w[k][n] (int32
+ * wrapping), with za the zero point as the array sees it (in_zp - 128 for
+ * uint8 input, which LOAD XOR_MSB turns into int8).
+ */
+#include <string.h>
+
+#include "tiler.h"
+
+void tl_write_weights(const struct tl_params *p, uint8_t *dst)
+{
+	const struct mote_cc_conv *cv = p->op;
+	uint32_t R = p->g.rows, C = p->g.cols;
+	size_t tile = (size_t)R * C;
+	memset(dst, 0, p->weight_bytes);
+	for (uint32_t n = 0; n < p->nt; n++)
+		for (uint32_t t = 0; t < p->kt; t++) {
+			struct tl_ktile k = tl_ktile(p, t);
+			uint8_t *out = dst + ((size_t)n * p->kt + t) * tile;
+			for (uint32_t r = 0; r < k.cnt; r++) {
+				uint32_t j = k.j0 + r;
+				uint32_t kx = p->seg_per_ky == 1 ? j / cv->in_c : k.kx0;
+				uint32_t ci = p->seg_per_ky == 1 ? j % cv->in_c : j;
+				const int8_t *src = cv->weights +
+					(((size_t)k.ky * cv->k_w + kx) * cv->in_c + ci) * cv->out_c;
+				for (uint32_t c = 0; c < C && (size_t)n * C + c < cv->out_c; c++)
+					out[(size_t)r * C + c] = (uint8_t)src[(size_t)n * C + c];
+			}
+		}
+}
+
+void tl_write_bias(const struct tl_params *p, uint8_t *dst)
+{
+	const struct mote_cc_conv *cv = p->op;
+	uint32_t C = p->g.cols;
+	size_t row = 4u * (size_t)C;
+	size_t kall = (size_t)cv->k_h * cv->k_w * cv->in_c;
+	int64_t za = cv->in_zp - (cv->in_type == MOTE_CC_UINT8 ? 128 : 0);
+	int requant = cv->out_type != MOTE_CC_INT32;
+	memset(dst, 0, p->bias_bytes);
+	for (uint32_t o = 0; o < cv->out_c; o++) {
+		int64_t sum = 0;
+		for (size_t k = 0; k < kall; k++)
+			sum += cv->weights[k * cv->out_c + o];
+		int64_t b = (cv->bias ? cv->bias[o] : 0) - za * sum;
+		uint8_t *tile = dst + (size_t)(o / C) * MOTE_BIAS_ROWS * row;
+		size_t c = o % C;
+		cc_put_le32(tile + 4 * c, (uint32_t)(uint64_t)b); /* int32 wrapping */
+		cc_put_le32(tile + row + 4 * c, requant ? (uint32_t)cv->mult[o] : 0);
+		cc_put_le32(tile + 2 * row + 4 * c, requant ? (uint32_t)cv->shift[o] : 0);
+	}
+}

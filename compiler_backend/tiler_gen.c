@@ -1,0 +1,426 @@
+/* tiler_gen.c: the loop nest of one convolution as operations in logical
+ * order (see tiler.h), each encoded through the generated field accessors
+ * with range checks: a value that does not fit its field is an error, never
+ * truncated.
+ *
+ * Loop nest (a "step" owns one activation slot):
+ *   K in one chunk:  for each output-pixel tile (step):
+ *                      for each output-channel tile n:
+ *                        [bias rows], weights (n, all K), MATMUL per K tile, STORE
+ *   K chunked:       for each pixel tile, channel group g, chunk c (step):
+ *                      for n in g: [bias rows], weights (n, c), MATMUL per K tile
+ *                      after the last chunk: STORE per n in g
+ * The next step's activation LOADs are spread between this step's weight
+ * loads, so the load queue never holds a long run of them ahead of weights
+ * the array is about to need.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tiler.h"
+
+#define SETF(w, OP, F, v)                                                                              \
+	do {                                                                                           \
+		int64_t v_ = (int64_t)(v);                                                             \
+		if (!MOTE_CMD_FITS(OP, F, v_))                                                         \
+			return cc_fail(x->diag, MOTE_CC_ERANGE, #OP "." #F " = %lld does not fit its field", \
+				       (long long)v_);                                                 \
+		MOTE_CMD_SET(w, OP, F, v_);                                                            \
+	} while (0)
+
+struct gen {
+	const struct tl_params *p;
+	const struct mote_cc_addrs *a;
+	struct tl_ops *ops;
+	struct mote_cc_diag *diag;
+	uint32_t w_next, c_next, b_next; /* ring positions */
+	uint32_t cur_c;                   /* accumulator slot of the current group */
+	uint32_t cur_b[TL_MAX_BSLOTS];    /* bias slot of each tile of the current group */
+};
+
+struct mtile {
+	uint32_t oy0, ny, ox0, nx, m;
+};
+
+static struct mtile mtile_of(const struct tl_params *p, uint32_t mt)
+{
+	struct mtile t;
+	uint32_t by = mt / p->nbx, bx = mt % p->nbx;
+	t.oy0 = by * p->noy;
+	t.ny = p->oh - t.oy0 < p->noy ? p->oh - t.oy0 : p->noy;
+	t.ox0 = bx * p->nox;
+	t.nx = p->ow - t.ox0 < p->nox ? p->ow - t.ox0 : p->nox;
+	t.m = t.ny * t.nx;
+	return t;
+}
+
+struct step {
+	uint32_t mt, g, c;
+	uint32_t n0, n1; /* output tiles [n0, n1) */
+	uint32_t t0, t1; /* reduction tiles [t0, t1) */
+};
+
+static uint32_t n_steps(const struct tl_params *p)
+{
+	return p->nbx * p->nby * (p->chunks == 1 ? 1 : p->groups * p->chunks);
+}
+
+static struct step step_of(const struct tl_params *p, uint32_t s)
+{
+	struct step st;
+	if (p->chunks == 1) {
+		st.mt = s;
+		st.g = 0;
+		st.c = 0;
+		st.n0 = 0;
+		st.n1 = p->nt;
+	} else {
+		st.mt = s / (p->groups * p->chunks);
+		st.g = (s / p->chunks) % p->groups;
+		st.c = s % p->chunks;
+		st.n0 = st.g * p->ng;
+		st.n1 = st.n0 + p->ng < p->nt ? st.n0 + p->ng : p->nt;
+	}
+	st.t0 = st.c * p->kc;
+	st.t1 = st.t0 + p->kc < p->kt ? st.t0 + p->kc : p->kt;
+	return st;
+}
+
+static int grow(struct gen *x)
+{
+	struct tl_ops *o = x->ops;
+	if (o->n < o->cap)
+		return 0;
+	size_t cap = o->cap ? o->cap * 2 : 256, bytes;
+	if (cap < o->cap || cc_mul_sz(cap, sizeof *o->v, &bytes))
+		return cc_fail(x->diag, MOTE_CC_ENOMEM, "operation list too long");
+	struct tl_op *v = realloc(o->v, bytes);
+	if (!v)
+		return cc_fail(x->diag, MOTE_CC_ENOMEM, "out of memory for %zu operations", cap);
+	o->v = v;
+	o->cap = cap;
+	return 0;
+}
+
+/* Start a new operation of queue q with the given opcode; *out points at it. */
+static int new_op(struct gen *x, int q, unsigned opcode, struct tl_op **out)
+{
+	int rc = grow(x);
+	if (rc)
+		return rc;
+	struct tl_op *op = &x->ops->v[x->ops->n];
+	memset(op, 0, sizeof *op);
+	op->q = (uint8_t)q;
+	MOTE_CMD_SET(op->w, HDR, OPCODE, opcode);
+	*out = op;
+	return 0;
+}
+
+static void op_access(struct tl_op *op, unsigned res, int wr)
+{
+	op->res[op->nres] = (uint8_t)res;
+	op->wr[op->nres] = (uint8_t)wr;
+	op->nres++;
+}
+
+/* Derive op's dependencies from the resource state, then record its accesses:
+ * read-after-write on the last writer, write-after-write and write-after-read
+ * on the last writer and readers, each only across queues (a queue is in
+ * order). */
+static void finish_op(struct gen *x)
+{
+	struct tl_ops *o = x->ops;
+	int32_t idx = (int32_t)o->n;
+	struct tl_op *op = &o->v[idx];
+	for (int q = 0; q < TQ_N; q++)
+		op->dep[q] = -1;
+	for (unsigned i = 0; i < op->nres; i++) {
+		unsigned r = op->res[i];
+		int32_t lw = o->last_writer[r];
+		if (lw >= 0 && o->v[lw].q != op->q && lw > op->dep[o->v[lw].q])
+			op->dep[o->v[lw].q] = lw;
+		if (op->wr[i])
+			for (int q = 0; q < TQ_N; q++)
+				if (q != op->q && o->last_reader[r][q] > op->dep[q])
+					op->dep[q] = o->last_reader[r][q];
+	}
+	for (unsigned i = 0; i < op->nres; i++) {
+		unsigned r = op->res[i];
+		if (op->wr[i]) {
+			o->last_writer[r] = idx;
+			for (int q = 0; q < TQ_N; q++)
+				o->last_reader[r][q] = -1;
+		} else {
+			o->last_reader[r][op->q] = idx;
+		}
+	}
+	op->qpos = o->qcount[op->q]++;
+	o->n++;
+}
+
+/* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer. */
+static int gen_blob_load(struct gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
+			 uint32_t row_bytes, unsigned res)
+{
+	struct tl_op *op;
+	int rc = new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
+	if (rc)
+		return rc;
+	uint32_t *w = op->w;
+	SETF(w, LOAD, DST, dst);
+	SETF(w, LOAD, ADDR0, addr);
+	SETF(w, LOAD, HEIGHT, 1);
+	SETF(w, LOAD, SX, row_bytes);
+	SETF(w, LOAD, WIDTH, (uint64_t)n_rows * row_bytes);
+	SETF(w, LOAD, N_INNER, n_rows);
+	SETF(w, LOAD, N_OUTER, 1);
+	SETF(w, LOAD, BUF_ROW, buf_row);
+	SETF(w, LOAD, COUNT, row_bytes);
+	op_access(op, res, 1);
+	finish_op(x);
+	return 0;
+}
+
+static int gen_bias_load(struct gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t buf_row, unsigned res)
+{
+	const struct tl_params *p = x->p;
+	uint32_t row_bytes = 4u * p->g.cols;
+	uint64_t off = (uint64_t)n_first * MOTE_BIAS_ROWS * row_bytes;
+	return gen_blob_load(x, MOTE_BUF_BIAS, (uint32_t)(x->a->bias + off), buf_row, n_tiles * MOTE_BIAS_ROWS,
+			     row_bytes, res);
+}
+
+static int gen_weight_load(struct gen *x, uint32_t n, const struct step *st, uint32_t wslot)
+{
+	const struct tl_params *p = x->p;
+	uint64_t tile_bytes = (uint64_t)p->g.rows * p->g.cols;
+	uint64_t off = ((uint64_t)n * p->kt + st->t0) * tile_bytes;
+	return gen_blob_load(x, MOTE_BUF_WGT, (uint32_t)(x->a->weights + off), wslot * p->w_slot_rows,
+			     (st->t1 - st->t0) * p->g.rows, p->g.cols, RES_WGT0 + wslot);
+}
+
+/* Activation LOAD of reduction tile t for pixel tile mt into rows starting at
+ * buf_row: outer rows walk output rows (oy), inner rows output columns (ox);
+ * per-byte x bounds and the y bound produce the padding. */
+static int gen_act_load(struct gen *x, uint32_t mt, uint32_t t, uint32_t buf_row, unsigned res)
+{
+	const struct tl_params *p = x->p;
+	const struct mote_cc_conv *cv = p->op;
+	struct mtile m = mtile_of(p, mt);
+	struct tl_ktile k = tl_ktile(p, t);
+	int64_t pitch = (int64_t)cv->in_w * cv->in_c;
+	int64_t y_first = (int64_t)m.oy0 * cv->stride_h + (int64_t)k.ky * cv->dil_h - cv->pad_top;
+	int64_t y_last = y_first + (int64_t)(m.ny - 1) * cv->stride_h;
+	int64_t xb_first = ((int64_t)m.ox0 * cv->stride_w + (int64_t)k.kx0 * cv->dil_w - cv->pad_left) * cv->in_c + k.j0;
+	/* Y0 and HEIGHT are relative to ybase so large images fit the 16-bit fields. */
+	int64_t ybase = y_first > 0 ? y_first : 0;
+	int64_t height = (int64_t)cv->in_h - ybase;
+	if (height < 0)
+		height = 0;
+	if (height > 65535) {
+		if (y_last - ybase >= 65535)
+			return cc_fail(x->diag, MOTE_CC_ERANGE, "a pixel tile spans more than 65535 input rows");
+		height = 65535;
+	}
+	struct tl_op *op;
+	int rc = new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
+	if (rc)
+		return rc;
+	uint32_t *w = op->w;
+	uint32_t addr0 = x->a->input + (uint32_t)(uint64_t)(y_first * pitch + xb_first); /* mod 2^32 */
+	SETF(w, LOAD, DST, MOTE_BUF_ACT);
+	SETF(w, LOAD, XOR_MSB, p->xor_msb);
+	SETF(w, LOAD, ADDR0, addr0);
+	SETF(w, LOAD, OUTER_STEP, m.ny > 1 ? (int64_t)cv->stride_h * pitch : 0);
+	SETF(w, LOAD, Y0, y_first - ybase);
+	SETF(w, LOAD, SY, m.ny > 1 ? cv->stride_h : 0);
+	SETF(w, LOAD, X0, xb_first);
+	SETF(w, LOAD, SX, m.nx > 1 ? (int64_t)cv->stride_w * cv->in_c : 0);
+	SETF(w, LOAD, HEIGHT, height);
+	SETF(w, LOAD, WIDTH, pitch);
+	SETF(w, LOAD, N_INNER, m.nx);
+	SETF(w, LOAD, N_OUTER, m.ny);
+	SETF(w, LOAD, BUF_ROW, buf_row);
+	SETF(w, LOAD, COUNT, k.cnt);
+	SETF(w, LOAD, PAD, p->pad_byte);
+	op_access(op, res, 1);
+	finish_op(x);
+	return 0;
+}
+
+static int gen_matmul(struct gen *x, const struct step *st, uint32_t n, uint32_t t, uint32_t aslot,
+		      uint32_t wslot, uint32_t cslot, uint32_t acc_row)
+{
+	const struct tl_params *p = x->p;
+	struct mtile m = mtile_of(p, st->mt);
+	struct tl_ktile k = tl_ktile(p, t);
+	uint32_t nv = p->op->out_c - n * p->g.cols;
+	struct tl_op *op;
+	int rc = new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
+	if (rc)
+		return rc;
+	uint32_t *w = op->w;
+	SETF(w, MATMUL, ACCUMULATE, !(st->c == 0 && t == st->t0));
+	SETF(w, MATMUL, LOAD_WEIGHTS, 1);
+	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows + (t - st->t0) * p->g.rows);
+	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + (t - st->t0) * p->m_rows);
+	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows + acc_row);
+	SETF(w, MATMUL, NROWS, m.m);
+	SETF(w, MATMUL, K_VALID, k.cnt);
+	SETF(w, MATMUL, N_VALID, nv < p->g.cols ? nv : p->g.cols);
+	op_access(op, RES_ACT0 + aslot, 0);
+	op_access(op, RES_WGT0 + wslot, 0);
+	op_access(op, RES_ACC0 + cslot, 1);
+	finish_op(x);
+	return 0;
+}
+
+static int gen_store(struct gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
+		     uint32_t bias_row, unsigned bias_res)
+{
+	const struct tl_params *p = x->p;
+	const struct mote_cc_conv *cv = p->op;
+	struct mtile m = mtile_of(p, mt);
+	uint64_t es = p->esize;
+	uint64_t off = (((uint64_t)m.oy0 * p->ow + m.ox0) * cv->out_c + (uint64_t)n * p->g.cols) * es;
+	uint32_t nv = cv->out_c - n * p->g.cols;
+	int requant = cv->out_type != MOTE_CC_INT32;
+	struct tl_op *op;
+	int rc = new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
+	if (rc)
+		return rc;
+	uint32_t *w = op->w;
+	SETF(w, STORE, INT32, !requant);
+	SETF(w, STORE, ACC_ROW, cslot * p->c_slot_rows + acc_row);
+	SETF(w, STORE, BIAS_ROW, bias_row);
+	SETF(w, STORE, N_INNER, m.nx);
+	SETF(w, STORE, N_OUTER, m.ny);
+	SETF(w, STORE, ADDR0, (uint32_t)(x->a->output + off));
+	SETF(w, STORE, INNER_STRIDE, m.nx > 1 ? (int64_t)(cv->out_c * es) : 0);
+	SETF(w, STORE, OUTER_STRIDE, m.ny > 1 ? (int64_t)((uint64_t)p->ow * cv->out_c * es) : 0);
+	SETF(w, STORE, NCOLS, nv < p->g.cols ? nv : p->g.cols);
+	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
+	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
+	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
+	op_access(op, RES_ACC0 + cslot, 0);
+	op_access(op, bias_res, 0);
+	finish_op(x);
+	return 0;
+}
+
+/* Bias row and resource of output tile n, for its store. */
+static void bias_of(const struct gen *x, const struct step *st, uint32_t n, uint32_t *row, unsigned *res)
+{
+	if (x->p->bias_all) {
+		*row = n * MOTE_BIAS_ROWS;
+		*res = RES_BIAS_ALL;
+	} else {
+		uint32_t b = x->cur_b[(n - st->n0) % TL_MAX_BSLOTS];
+		*row = b * MOTE_BIAS_ROWS;
+		*res = RES_BIAS0 + b;
+	}
+}
+
+static int gen_act_tiles(struct gen *x, uint32_t s, uint32_t i0, uint32_t i1)
+{
+	const struct tl_params *p = x->p;
+	struct step st = step_of(p, s);
+	uint32_t aslot = s % p->a_slots;
+	for (uint32_t i = i0; i < i1; i++) {
+		int rc = gen_act_load(x, st.mt, st.t0 + i, aslot * p->a_slot_rows + i * p->m_rows, RES_ACT0 + aslot);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int gen_step(struct gen *x, uint32_t s, uint32_t steps)
+{
+	const struct tl_params *p = x->p;
+	struct step st = step_of(p, s);
+	uint32_t aslot = s % p->a_slots;
+	int spread = p->a_slots > 1 && s + 1 < steps; /* prefetch the next step's activations */
+	uint32_t next_tiles = 0;
+	if (spread) {
+		struct step nx = step_of(p, s + 1);
+		next_tiles = nx.t1 - nx.t0;
+	}
+	int rc;
+	if (s == 0 || p->a_slots == 1)
+		if ((rc = gen_act_tiles(x, s, 0, st.t1 - st.t0)))
+			return rc;
+	uint32_t items = st.n1 - st.n0;
+	if (st.c == 0 && p->chunks > 1)
+		x->cur_c = x->c_next++ % p->c_slots;
+	for (uint32_t j = 0; j < items; j++) {
+		uint32_t n = st.n0 + j;
+		if (!p->bias_all && st.c == 0) {
+			uint32_t b = x->b_next++ % p->b_slots;
+			x->cur_b[j % TL_MAX_BSLOTS] = b; /* ng <= b_slots when K is chunked */
+			if ((rc = gen_bias_load(x, n, 1, b * MOTE_BIAS_ROWS, RES_BIAS0 + b)))
+				return rc;
+		}
+		uint32_t wslot = x->w_next++ % p->w_slots;
+		if ((rc = gen_weight_load(x, n, &st, wslot)))
+			return rc;
+		if (spread) {
+			uint32_t i0 = (uint32_t)((uint64_t)j * next_tiles / items);
+			uint32_t i1 = (uint32_t)((uint64_t)(j + 1) * next_tiles / items);
+			if ((rc = gen_act_tiles(x, s + 1, i0, i1)))
+				return rc;
+		}
+		uint32_t cslot, acc_row;
+		if (p->chunks == 1) {
+			cslot = x->c_next++ % p->c_slots;
+			acc_row = 0;
+		} else {
+			cslot = x->cur_c;
+			acc_row = j * p->m_rows;
+		}
+		for (uint32_t t = st.t0; t < st.t1; t++)
+			if ((rc = gen_matmul(x, &st, n, t, aslot, wslot, cslot, acc_row)))
+				return rc;
+		if (p->chunks == 1) {
+			uint32_t brow;
+			unsigned bres;
+			bias_of(x, &st, n, &brow, &bres);
+			if ((rc = gen_store(x, st.mt, n, cslot, acc_row, brow, bres)))
+				return rc;
+		}
+	}
+	if (p->chunks > 1 && st.c == p->chunks - 1)
+		for (uint32_t j = 0; j < items; j++) {
+			uint32_t brow;
+			unsigned bres;
+			bias_of(x, &st, st.n0 + j, &brow, &bres);
+			if ((rc = gen_store(x, st.mt, st.n0 + j, x->cur_c, j * p->m_rows, brow, bres)))
+				return rc;
+		}
+	return 0;
+}
+
+int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_ops *ops,
+	   struct mote_cc_diag *diag)
+{
+	memset(ops, 0, sizeof *ops);
+	for (unsigned r = 0; r < RES_N; r++) {
+		ops->last_writer[r] = -1;
+		for (int q = 0; q < TQ_N; q++)
+			ops->last_reader[r][q] = -1;
+	}
+	struct gen x = {.p = p, .a = a, .ops = ops, .diag = diag};
+	int rc = 0;
+	if (p->bias_all)
+		rc = gen_bias_load(&x, 0, p->nt, 0, RES_BIAS_ALL);
+	uint32_t steps = n_steps(p);
+	for (uint32_t s = 0; !rc && s < steps; s++)
+		rc = gen_step(&x, s, steps);
+	return rc;
+}
+
+void tl_ops_free(struct tl_ops *ops)
+{
+	free(ops->v);
+	ops->v = NULL;
+	ops->n = ops->cap = 0;
+}

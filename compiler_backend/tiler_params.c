@@ -1,0 +1,162 @@
+/* tiler_params.c: choosing the tiling for one convolution on one geometry.
+ *
+ * Reduction order is (ky, kx, ci).  With dilation 1 along x, each ky is one
+ * contiguous run of kw*cin bytes of an NHWC input row (a "segment"); with
+ * dilation, each (ky, kx) is a run of cin bytes.  Segments are cut into tiles
+ * of `rows` bytes (the last one short: its missing rows get zero weights).
+ *
+ * Sizes, in order of priority:
+ *   - kc (reduction tiles resident at once) is all of K when the weight
+ *     buffer half and the activation buffer half allow at least
+ *     min(M, MT_GOAL) rows per tile (activations then load once per pixel
+ *     tile and serve every output tile); otherwise K is chunked and partial sums
+ *     stay in the accumulator across chunks;
+ *   - the output-pixel tile (m_rows, a rectangle of whole output rows when
+ *     they fit) is as large as half the activation buffer and half the
+ *     accumulator allow, then balanced so the last tile is not tiny;
+ *   - with K chunked, ng output tiles share each activation chunk (as many as
+ *     half the accumulator holds), so activations are loaded once per group;
+ *   - every buffer is split into a ring of slots (two or more when they fit)
+ *     so load, compute and store overlap.
+ */
+#include "tiler.h"
+
+#define MT_GOAL 64u
+#define ROW_FIELD_MAX 65535u
+
+static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
+static uint32_t div_up(uint32_t a, uint32_t b) { return a / b + (a % b != 0); }
+static uint32_t half_or_all(uint32_t d) { return d >= 2 ? d / 2 : d; }
+
+struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t)
+{
+	uint32_t s = t / p->tiles_per_seg;
+	struct tl_ktile k;
+	k.ky = s / p->seg_per_ky;
+	k.kx0 = s % p->seg_per_ky;
+	k.j0 = (t % p->tiles_per_seg) * p->g.rows;
+	k.cnt = min_u32(p->g.rows, p->seg_len - k.j0);
+	return k;
+}
+
+static int geometry_ok(const struct mote_geometry *g, struct mote_cc_diag *diag)
+{
+	if (!g)
+		return cc_fail(diag, MOTE_CC_EINVAL, "no geometry");
+	if (!g->rows || !g->cols || g->rows > 255 || g->cols > 255)
+		return cc_fail(diag, MOTE_CC_EINVAL, "array %ux%u outside 1..255", g->rows, g->cols);
+	if (!g->abuf_depth || !g->acc_depth)
+		return cc_fail(diag, MOTE_CC_EINVAL, "empty activation buffer or accumulator");
+	if (g->wbuf_depth < g->rows)
+		return cc_fail(diag, MOTE_CC_ENOSPC, "weight buffer (%u rows) holds less than one %u-row tile",
+			       g->wbuf_depth, g->rows);
+	if (g->bbuf_depth < MOTE_BIAS_ROWS)
+		return cc_fail(diag, MOTE_CC_ENOSPC, "bias buffer (%u rows) holds less than one tile's %u rows",
+			       g->bbuf_depth, (unsigned)MOTE_BIAS_ROWS);
+	return 0;
+}
+
+int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const struct mote_cc_conv *op,
+		   struct mote_cc_diag *diag)
+{
+	int rc = geometry_ok(geom, diag);
+	if (rc)
+		return rc;
+	rc = mote_cc_conv_check(op, &p->oh, &p->ow, diag);
+	if (rc)
+		return rc;
+	if (op->w_zp != 0)
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "weight zero point %d: only 0 is supported for now", op->w_zp);
+	if (op->in_type == MOTE_CC_UINT8 && !(geom->features & MOTE_FEATURES_XOR_MSB_MASK))
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "uint8 input needs the XOR_MSB feature");
+	if (op->out_type == MOTE_CC_INT32 && !(geom->features & MOTE_FEATURES_INT32_OUT_MASK))
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "int32 output needs the INT32_OUT feature");
+	p->op = op;
+	p->g = *geom;
+	p->g.abuf_depth = min_u32(geom->abuf_depth, ROW_FIELD_MAX);
+	p->g.wbuf_depth = min_u32(geom->wbuf_depth, ROW_FIELD_MAX);
+	p->g.bbuf_depth = min_u32(geom->bbuf_depth, ROW_FIELD_MAX);
+	p->g.acc_depth = min_u32(geom->acc_depth, ROW_FIELD_MAX);
+	const struct mote_geometry *g = &p->g;
+	uint32_t R = g->rows, C = g->cols;
+
+	/* Reduction segments and tiles. */
+	int dilated = op->dil_w > 1 && op->k_w > 1;
+	p->seg_per_ky = dilated ? op->k_w : 1;
+	uint64_t seg = dilated ? op->in_c : (uint64_t)op->k_w * op->in_c;
+	if (seg > UINT32_MAX)
+		return cc_fail(diag, MOTE_CC_ERANGE, "kernel row of %llu bytes", (unsigned long long)seg);
+	p->seg_len = (uint32_t)seg;
+	p->tiles_per_seg = div_up(p->seg_len, R);
+	uint64_t kt = (uint64_t)op->k_h * p->seg_per_ky * p->tiles_per_seg;
+	if (kt > UINT32_MAX / R)
+		return cc_fail(diag, MOTE_CC_ERANGE, "%llu reduction tiles", (unsigned long long)kt);
+	p->kt = (uint32_t)kt;
+	p->nt = div_up(op->out_c, C);
+
+	/* Reduction chunk. */
+	uint32_t wcap = g->wbuf_depth / (2 * R) ? g->wbuf_depth / (2 * R) : g->wbuf_depth / R;
+	uint64_t mtot = (uint64_t)p->oh * p->ow;
+	uint32_t m_goal = (uint32_t)(mtot < MT_GOAL ? mtot : MT_GOAL);
+	uint32_t a2 = half_or_all(g->abuf_depth);
+	uint32_t kc = min_u32(p->kt, wcap);
+	if (a2 / kc < m_goal)
+		kc = max_u32(1, min_u32(kc, a2 / m_goal));
+	p->chunks = div_up(p->kt, kc);
+	p->kc = div_up(p->kt, p->chunks);
+
+	/* Output-pixel tile: a rectangle of noy x nox output pixels. */
+	uint32_t m_cap = min_u32(min_u32(a2 / p->kc, half_or_all(g->acc_depth)), ROW_FIELD_MAX);
+	if (!m_cap)
+		return cc_fail(diag, MOTE_CC_EINTERNAL, "no room for one activation row");
+	if (p->ow > m_cap) {
+		p->nbx = div_up(p->ow, m_cap);
+		p->nox = div_up(p->ow, p->nbx);
+		p->noy = 1;
+		p->nby = p->oh;
+	} else {
+		p->nox = p->ow;
+		p->nbx = 1;
+		uint32_t noy_max = m_cap / p->ow;
+		p->nby = div_up(p->oh, noy_max);
+		p->noy = div_up(p->oh, p->nby);
+	}
+	p->m_rows = p->nox * p->noy;
+	if ((uint64_t)p->nbx * p->nby > UINT32_MAX)
+		return cc_fail(diag, MOTE_CC_ERANGE, "too many output tiles");
+
+	/* Output tiles per accumulator group, and bias residency. */
+	uint32_t c2 = half_or_all(g->acc_depth);
+	p->ng = p->chunks == 1 ? 1 : max_u32(1, min_u32(p->nt, c2 / p->m_rows));
+	p->bias_all = (uint64_t)p->nt * MOTE_BIAS_ROWS <= g->bbuf_depth;
+	p->b_slots = p->bias_all ? 1 : min_u32(TL_MAX_BSLOTS, g->bbuf_depth / MOTE_BIAS_ROWS);
+	if (!p->bias_all && p->ng > p->b_slots)
+		p->ng = p->b_slots; /* a group's bias rows stay resident until its stores */
+	p->groups = div_up(p->nt, p->ng);
+	p->ng = div_up(p->nt, p->groups);
+
+	/* Slot rings. */
+	p->a_slot_rows = p->kc * p->m_rows;
+	p->w_slot_rows = p->kc * R;
+	p->c_slot_rows = p->ng * p->m_rows;
+	p->a_slots = min_u32(TL_MAX_ASLOTS, g->abuf_depth / p->a_slot_rows);
+	p->w_slots = min_u32(TL_MAX_WSLOTS, g->wbuf_depth / p->w_slot_rows);
+	p->c_slots = min_u32(TL_MAX_CSLOTS, g->acc_depth / p->c_slot_rows);
+	if (CC_NEVER(!p->a_slots || !p->w_slots || !p->c_slots || !p->b_slots))
+		return cc_fail(diag, MOTE_CC_EINTERNAL, "tiling left a buffer without a slot");
+
+	/* Blob and tensor sizes (conv_check bounded the tensors by 4 GiB). */
+	p->esize = (uint32_t)mote_cc_dtype_size(op->out_type);
+	p->input_bytes = (size_t)op->in_h * op->in_w * op->in_c;
+	p->output_bytes = (size_t)p->oh * p->ow * op->out_c * p->esize;
+	size_t t;
+	if (cc_mul_sz((size_t)p->nt * p->kt, (size_t)R * C, &p->weight_bytes) || p->weight_bytes > UINT32_MAX)
+		return cc_fail(diag, MOTE_CC_ERANGE, "pre-tiled weights larger than 4 GiB");
+	if (cc_mul_sz((size_t)p->nt * MOTE_BIAS_ROWS, 4u * (size_t)C, &t) || t > UINT32_MAX)
+		return cc_fail(diag, MOTE_CC_ERANGE, "bias rows larger than 4 GiB");
+	p->bias_bytes = t;
+	p->xor_msb = op->in_type == MOTE_CC_UINT8;
+	p->pad_byte = (uint8_t)(op->in_zp & 0xff);
+	return 0;
+}

@@ -1,0 +1,205 @@
+/* mote_compiler.h: the compiler backend's public C API (libmotecc).
+ *
+ * Three independent pieces:
+ *   - the reference executor (mote_ref_*): plain int8 GEMM and convolution with
+ *     the exact post-processing of the STORE command; the oracle every hardware
+ *     result is checked against;
+ *   - requantization parameters (mote_cc_quantize_scale): real scale to
+ *     (mult, shift);
+ *   - the command builder (mote_cc_plan_* / mote_cc_emit_*): one GEMM or one
+ *     convolution to a command stream, a weight blob and a bias blob.
+ *
+ * Conventions: every function returns 0 or a negative enum mote_cc_status;
+ * nothing is allocated that outlives a call (the caller owns every buffer it
+ * passes); no global state; inputs are validated.  An optional
+ * struct mote_cc_diag receives a one-line reason on failure.
+ */
+#ifndef MOTE_COMPILER_H
+#define MOTE_COMPILER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/mote_geometry.h"
+
+#define MOTE_CC_API_VERSION 1
+
+enum mote_cc_status {
+	MOTE_CC_OK = 0,
+	MOTE_CC_EINVAL = -1,    /* invalid argument, shape or parameter */
+	MOTE_CC_ENOMEM = -2,    /* out of host memory */
+	MOTE_CC_ERANGE = -3,    /* a value does not fit a command field or the 32-bit address space */
+	MOTE_CC_ENOTSUP = -4,   /* valid but not supported yet (e.g. nonzero weight zero point) */
+	MOTE_CC_ENOSPC = -5,    /* a caller buffer, or a target buffer, is too small */
+	MOTE_CC_EINTERNAL = -6, /* a condition believed impossible (a bug: please report) */
+	MOTE_CC_STATUS_COUNT = 7
+};
+
+/* Name ("MOTE_CC_EINVAL") and description of a status; never NULL. */
+const char *mote_cc_status_name(int status);
+const char *mote_cc_strerror(int status);
+
+/* Optional detail of a failure: a NUL-terminated line naming the bad input. */
+struct mote_cc_diag {
+	char msg[192];
+};
+
+enum mote_cc_dtype {
+	MOTE_CC_INT8 = 0,
+	MOTE_CC_UINT8 = 1,
+	MOTE_CC_INT32 = 2, /* outputs only: the int32 accumulator plus bias, no requantization */
+};
+
+/* One 2-D convolution, batch 1, groups 1.
+ * input  [in_h][in_w][in_c]   (NHWC) of in_type (INT8 or UINT8)
+ * weights [k_h][k_w][in_c][out_c] int8, real value w - w_zp
+ * output [out_h][out_w][out_c] of out_type, with
+ *   out_h = (in_h + pad_top + pad_bottom - dil_h*(k_h-1) - 1) / stride_h + 1 (same for w)
+ *   acc[o] = bias[o] + sum (x - in_zp) * (w - w_zp) over the window (padding
+ *            contributes nothing), wrapped to int32
+ *   INT32 output: acc.  INT8/UINT8 output: y = clamp(round_half_even(acc *
+ *   mult[o] / 2^(shift[o] & 63)) + out_zp, clamp_lo, clamp_hi), exactly the
+ *   STORE command of mote_hw.spec (mote_ref_postproc).
+ */
+struct mote_cc_conv {
+	uint32_t in_h, in_w, in_c, out_c;
+	uint32_t k_h, k_w;
+	uint32_t stride_h, stride_w;     /* >= 1 */
+	uint32_t dil_h, dil_w;           /* >= 1 */
+	uint32_t pad_top, pad_bottom, pad_left, pad_right;
+	enum mote_cc_dtype in_type;      /* INT8 or UINT8 */
+	int32_t in_zp;                   /* in the range of in_type */
+	int32_t w_zp;                    /* any int8 value in the reference; the builder needs 0 */
+	enum mote_cc_dtype out_type;     /* INT8, UINT8 or INT32 */
+	int32_t out_zp;                  /* in the range of out_type (ignored for INT32) */
+	int32_t clamp_lo, clamp_hi;      /* out_type range, lo <= hi (ignored for INT32) */
+	const int8_t *weights;           /* required */
+	const int32_t *bias;             /* [out_c], NULL: zeros */
+	const int32_t *mult;             /* [out_c], required unless INT32 output */
+	const int32_t *shift;            /* [out_c], required unless INT32 output; used & 63 */
+};
+
+/* One matrix product Y[m][n] = A[m][k] x B[k][n] with the same quantization
+ * as a convolution (it is the 1x1 convolution of an m x 1 image with k
+ * channels).  A and Y are dense row-major; B is [k][n] int8. */
+struct mote_cc_gemm {
+	uint32_t m, k, n;
+	enum mote_cc_dtype a_type;       /* INT8 or UINT8 */
+	int32_t a_zp;
+	int32_t b_zp;
+	enum mote_cc_dtype out_type;
+	int32_t out_zp;
+	int32_t clamp_lo, clamp_hi;
+	const int8_t *b;                 /* [k][n] */
+	const int32_t *bias, *mult, *shift;
+};
+
+/* The convolution equivalent to a GEMM (pointers shared, nothing copied). */
+void mote_cc_gemm_as_conv(const struct mote_cc_gemm *g, struct mote_cc_conv *c);
+
+/* Validate op (shape, types, zero points, clamps, pointers) and give the
+ * output size.  Returns 0 or MOTE_CC_EINVAL / MOTE_CC_ERANGE. */
+int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t *out_w,
+		       struct mote_cc_diag *diag);
+
+/* Size in bytes of one element of a type (1 or 4). */
+size_t mote_cc_dtype_size(enum mote_cc_dtype t);
+
+/* ---- reference executor ---------------------------------------------------- */
+
+/* round_half_even(v * mult / 2^(shift & 63)) on the exact 64-bit product. */
+int64_t mote_ref_requant(int32_t v, int32_t mult, int32_t shift);
+
+/* The STORE post-processing of one value: v = acc + bias (int32 wrapping),
+ * y = min(max(mote_ref_requant(v, mult, shift) + out_zp, lo), hi); returns y
+ * (the hardware writes its low byte). */
+int64_t mote_ref_postproc(int32_t acc, int32_t bias, int32_t mult, int32_t shift,
+			  int32_t out_zp, int32_t lo, int32_t hi);
+
+/* Reference convolution / GEMM.  input and output are host arrays in the
+ * layouts above (output elements of mote_cc_dtype_size(out_type) bytes,
+ * int32 in host order).  Returns 0 or a negative status (op invalid). */
+int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output);
+int mote_ref_gemm(const struct mote_cc_gemm *op, const void *a, void *y);
+
+/* ---- requantization parameters --------------------------------------------- */
+
+/* Real scale s (e.g. in_scale * w_scale / out_scale) to (mult, shift) with
+ * q = round_half_even(acc * mult / 2^shift):
+ *   - s finite and 2^-63 <= s < 2^31 (roughly): mult in [2^30, 2^31), shift in
+ *     [0, 63], mult = s * 2^shift rounded to nearest even; exact whenever s has
+ *     at most 31 significant bits (every float32 scale in range);
+ *   - s == 0, or s so small (shift would exceed 63, s < 2^-32) that
+ *     |acc * s| < 0.5 for every int32 acc: mult = 0, shift = 0 (every result
+ *     is 0, which is the exact rounded value);
+ *   - s >= 2^31 (after rounding): MOTE_CC_ERANGE;
+ *   - s negative, NaN or infinite: MOTE_CC_EINVAL. */
+int mote_cc_quantize_scale(double s, int32_t *mult, int32_t *shift);
+
+/* The same for n per-channel scales; on error nothing useful is written. */
+int mote_cc_quantize_scales(const double *s, size_t n, int32_t *mult, int32_t *shift);
+
+/* ---- command builder --------------------------------------------------------- */
+
+/* What one operator needs on the device, computed by mote_cc_plan_*. */
+struct mote_cc_plan {
+	uint32_t n_cmds;         /* commands, END included */
+	size_t cmd_bytes;        /* n_cmds * MOTE_CMD_BYTES */
+	size_t weight_bytes;     /* pre-tiled weight blob */
+	size_t bias_bytes;       /* bias/mult/shift rows, BIAS_ROWS per output tile */
+	size_t input_bytes;      /* input tensor the stream reads */
+	size_t output_bytes;     /* output tensor the stream writes */
+	/* informative: the tiling chosen */
+	uint32_t out_h, out_w;
+	uint32_t k_tiles;        /* reduction tiles of rows */
+	uint32_t n_tiles;        /* output-channel tiles of cols */
+	uint32_t m_tiles;        /* output-pixel tiles */
+	uint32_t m_rows;         /* activation rows per MATMUL (largest tile) */
+	uint32_t k_chunk;        /* reduction tiles resident in one activation slot */
+	uint32_t n_group;        /* output tiles sharing one activation chunk (K chunked) */
+	uint32_t n_load, n_matmul, n_store, n_sync;
+	uint64_t rows_streamed;  /* sum of NROWS: the ideal compute cycles */
+	uint64_t macs_issued;    /* rows * cols * rows_streamed */
+	uint64_t macs_useful;    /* out_h * out_w * out_c * k_h * k_w * in_c */
+};
+
+/* Device addresses of everything one stream touches.  The five regions must
+ * not overlap and must each fit below 2^32. */
+struct mote_cc_addrs {
+	uint32_t input, output, weights, bias, cmds;
+};
+
+/* Host buffers emit fills: the command stream (little-endian words, ready to
+ * copy to addrs.cmds), the weight blob and the bias blob. */
+struct mote_cc_bufs {
+	void *cmds;
+	size_t cmds_cap;
+	void *weights;
+	size_t weights_cap;
+	void *bias;
+	size_t bias_cap;
+};
+
+/* Phase 1: validate op for geometry g and compute every size.  Returns 0, or
+ * MOTE_CC_EINVAL (bad op or geometry), MOTE_CC_ENOTSUP (w_zp != 0, or a
+ * feature the geometry lacks), MOTE_CC_ERANGE (a field or size overflows),
+ * MOTE_CC_ENOSPC (target buffers too small for one tile), MOTE_CC_ENOMEM. */
+int mote_cc_plan_conv(const struct mote_geometry *g, const struct mote_cc_conv *op,
+		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
+int mote_cc_plan_gemm(const struct mote_geometry *g, const struct mote_cc_gemm *op,
+		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
+
+/* Phase 2: write the stream and the blobs for the given device addresses.
+ * The buffers need at least the plan's sizes (MOTE_CC_ENOSPC otherwise).
+ * The stream ends with END; run it with CMD_BASE = addrs.cmds and
+ * CMD_COUNT = plan.n_cmds, windows: input, weights and bias readable, output
+ * writable, cmds executable.  Same returns as plan, plus EINVAL for
+ * overlapping or wrapping address ranges.  plan may be NULL. */
+int mote_cc_emit_conv(const struct mote_geometry *g, const struct mote_cc_conv *op,
+		      const struct mote_cc_addrs *addrs, const struct mote_cc_bufs *bufs,
+		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
+int mote_cc_emit_gemm(const struct mote_geometry *g, const struct mote_cc_gemm *op,
+		      const struct mote_cc_addrs *addrs, const struct mote_cc_bufs *bufs,
+		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
+
+#endif /* MOTE_COMPILER_H */
