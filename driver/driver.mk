@@ -34,7 +34,7 @@ $(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS)
 
 $(DRV_LIB_SO): $(DRV_OBJS) $(SIM_OBJS)
 	@mkdir -p $(@D)
-	$(CXX) -shared -Wl,-soname,libmote.so -o $@ $^ -lz -lpthread -latomic
+	$(CXX) -shared -Wl,-soname,libmote.so -o $@ $^ -lz -lpthread -latomic -lm
 
 $(DRV_PC): driver/driver.mk
 	@mkdir -p $(@D)
@@ -70,3 +70,6 @@ driver test-driver valgrind-driver:
 endif
 
 .PHONY: driver test-driver valgrind-driver
+
+# Keep the objects the test pattern rules build from (make would delete them as intermediates).
+.SECONDARY: $(DRV_SAN_OBJS) $(DRV_OBJS)

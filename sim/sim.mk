@@ -78,8 +78,22 @@ $(SIM_LIB): $(SIM_OBJS)
 	ar rcs $@ $^
 
 # Libraries a program linking libmotesim.a also needs.
-SIM_LDLIBS := -lstdc++ -lz -lpthread -latomic
+SIM_LDLIBS := -lstdc++ -lz -lpthread -latomic -lm
 endif
 
 .PHONY: sim
 sim: $(if $(SIM_HAVE),$(SIM_LIB))
+
+# Simulation speed (a benchmark: prints cycles per second idle and busy per geometry).
+ifeq ($(SIM_HAVE),1)
+$(BUILD)/bin/mote-simspeed: sim/mote_simspeed.c sim/mote_sim.h $(SIM_LIB) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_C) -Isim -o $@ $< $(SIM_LIB) $(SIM_LDLIBS)
+
+bench-sim: $(BUILD)/bin/mote-simspeed
+	@for g in $(SIM_GEOMETRIES); do $< $$(echo $$g | tr x ' '); done
+else
+bench-sim:
+	@echo "bench-sim: no RTL top yet (rtl/top/mote_top.v)"
+endif
+.PHONY: bench-sim
