@@ -41,7 +41,7 @@ $(DRV_PC): driver/driver.mk
 	printf '%s\n' 'prefix=$(abspath .)' 'libdir=$(abspath $(BUILD)/lib)' \
 	  'Name: mote' 'Description: mote accelerator driver (simulator backend included)' \
 	  'Version: 1.0.0' 'Cflags: -I$${prefix}/include -I$(abspath $(BUILD)/include)' \
-	  'Libs: -L$${libdir} -lmote' 'Libs.private: $(DRV_LDLIBS)' > $@
+	  'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lmote $(DRV_LDLIBS)' > $@
 
 # Test binaries: one per driver/tests/test_*.c, sanitized and plain.
 $(BUILD)/driver/tests/%: driver/tests/%.c driver/tests/test_util.h $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_HDRS) $(GEN_H)

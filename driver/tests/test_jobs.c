@@ -326,6 +326,67 @@ START_TEST(test_sim_latency_bandwidth)
 }
 END_TEST
 
+/* Run a one-STORE job (INT32, accumulator row 0, 8 columns of 4 bytes, to
+ * STORE_ADDR) on an 8x8 sim with a write window [WIN, WIN+64).  Returns the
+ * ERR_CODE register. */
+static uint32_t run_store(mote_sim *s, uint32_t store_addr, uint32_t win)
+{
+	uint32_t stream[2 * MOTE_CMD_WORDS], err = 99;
+	uint32_t *c = cmd_at(stream, 0);
+	memset(c, 0, MOTE_CMD_BYTES);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_STORE);
+	MOTE_CMD_SET(c, STORE, INT32, 1);
+	MOTE_CMD_SET(c, STORE, N_INNER, 1);
+	MOTE_CMD_SET(c, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(c, STORE, ADDR0, store_addr);
+	MOTE_CMD_SET(c, STORE, NCOLS, 8);
+	MOTE_CMD_SET(c, STORE, CLAMP_LO, -128);
+	MOTE_CMD_SET(c, STORE, CLAMP_HI, 127);
+	put_end(cmd_at(stream, 1));
+	ck_assert_int_eq(mote_sim_mem_write(s, 0x1000, stream, sizeof(stream)), MOTE_SIM_OK);
+	const uint32_t regs[][2] = {
+		{MOTE_REG_WIN_BASE(0), 0x1000}, {MOTE_REG_WIN_SIZE(0), 2 * MOTE_CMD_BYTES},
+		{MOTE_REG_WIN_PERM(0), MOTE_PERM_X}, {MOTE_REG_WIN_BASE(1), win},
+		{MOTE_REG_WIN_SIZE(1), 64}, {MOTE_REG_WIN_PERM(1), MOTE_PERM_W},
+		{MOTE_REG_CMD_BASE, 0x1000}, {MOTE_REG_CMD_COUNT, 2}, {MOTE_REG_WDT_LIMIT, 100000},
+		{MOTE_REG_IRQ_ACK, 1}, {MOTE_REG_CTRL, MOTE_CTRL_START_MASK | MOTE_CTRL_IRQ_EN_MASK},
+	};
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		ck_assert_int_eq(mote_sim_csr_write(s, regs[i][0], regs[i][1]), MOTE_SIM_OK);
+	ck_assert_int_eq(mote_sim_run(s, 200000, NULL), 1);
+	ck_assert_int_eq(mote_sim_csr_read(s, MOTE_REG_ERR_CODE, &err), MOTE_SIM_OK);
+	return err;
+}
+
+START_TEST(test_sim_guards_and_bus_errors)
+{
+	mote_sim *s;
+	struct mote_sim_stats st;
+	ck_assert_int_eq(mote_sim_create(8, 8, 0x10000, 4, 16, NULL, &s), MOTE_SIM_OK);
+	/* A guard just after the 32 bytes written: strobes keep the device out. */
+	ck_assert_int_eq(mote_sim_guard_add(s, 0x2020, 0x20), MOTE_SIM_OK);
+	ck_assert_int_eq(mote_sim_guard_add(s, 0x1ff0, 0x10), MOTE_SIM_OK);
+	ck_assert_uint_eq(run_store(s, 0x2000, 0x2000), MOTE_ERR_NONE);
+	mote_sim_get_stats(s, &st);
+	ck_assert_uint_ge(st.writes, 2); /* 32 bytes on a 16-byte bus */
+	ck_assert_uint_eq(st.guard_hits, 0);
+	ck_assert_uint_eq(st.bus_errors, 0);
+	/* A guard inside the written range is hit, at its first byte. */
+	mote_sim_guard_clear(s);
+	ck_assert_int_eq(mote_sim_guard_add(s, 0x2014, 4), MOTE_SIM_OK);
+	ck_assert_uint_eq(run_store(s, 0x2000, 0x2000), MOTE_ERR_NONE);
+	mote_sim_get_stats(s, &st);
+	ck_assert_uint_eq(st.guard_hits, 1);
+	ck_assert_uint_eq(st.first_guard_hit, 0x2014);
+	/* A write beyond the 64K memory is a bus error, not a crash. */
+	ck_assert_uint_eq(run_store(s, 0x10000, 0x10000), MOTE_ERR_NONE);
+	mote_sim_get_stats(s, &st);
+	ck_assert_uint_ge(st.bus_errors, 1);
+	ck_assert_uint_eq(st.first_bus_error, 0x10000);
+	mote_sim_destroy(s);
+}
+END_TEST
+
 static Suite *jobs_suite(void)
 {
 	Suite *s = suite_create("jobs");
@@ -343,6 +404,7 @@ static Suite *jobs_suite(void)
 	tcase_add_test(m, test_sim_create_errors);
 	tcase_add_test(m, test_sim_trace_file);
 	tcase_add_test(m, test_sim_latency_bandwidth);
+	tcase_add_test(m, test_sim_guards_and_bus_errors);
 	suite_add_tcase(s, m);
 	return s;
 }
