@@ -13,3 +13,13 @@ $(eval $(call DP_ARRAY_GEOM,16,16))
 $(eval $(call DP_ARRAY_GEOM,4,8))
 
 $(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
+
+DP_COMPUTE_SRCS := $(DP_ARRAY_SRCS) rtl/compute/mote_compute_unit.v
+define DP_COMPUTE_GEOM
+$$(eval $$(call MOTE_VTB,compute_$(1)x$(2),mote_compute_unit,$$(DP_COMPUTE_SRCS),testbench/unit/compute_tb.cpp,\
+  -GROWS=$(1) -GCOLS=$(2) -CFLAGS -DTB_ROWS=$(1) -CFLAGS -DTB_COLS=$(2) -CFLAGS -I$(abspath $(BUILD)/include)))
+$(BUILD)/tb/compute_$(1)x$(2)/compute_$(1)x$(2): $(GEN_H)
+endef
+$(eval $(call DP_COMPUTE_GEOM,4,4))
+$(eval $(call DP_COMPUTE_GEOM,8,8))
+$(eval $(call DP_COMPUTE_GEOM,16,16))

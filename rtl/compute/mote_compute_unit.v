@@ -1,0 +1,401 @@
+// mote_compute_unit.v: executes MATMUL and compute-queue SYNC commands.
+// Three command stages (decode+tokens, weight load into the shadow bank,
+// activation streaming) feed the array; a metadata delay line beside the array
+// drives the accumulator read-modify-write, token pushes and retirement.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+`include "mote_hw.vh"
+
+// Cycle facts (LAT = ROWS+COLS-1):
+//  * H (decode): range/field errors were computed at acceptance; waits for the
+//    popped token counters, pops them all in one cycle as it passes to W.
+//  * W (weights): with LOAD_WEIGHTS reads weight rows WGT_ROW+ROWS-1 down to
+//    WGT_ROW (one per cycle) into the bank the current tile does not use,
+//    first waiting until the last row that used that bank is ROWS-1 cycles
+//    old (mote_array hazard rule).  Passes to S in the cycle of its last read.
+//  * S (stream): one abuf read per cycle, no stall; a tokens-only command
+//    (NROWS = 0, or SYNC) takes one marker slot instead.
+//  * abuf read at t, row enters the array at t+1, acc read at t+LAT, sum and
+//    forwarding at t+LAT+1, acc write presented at t+LAT+2 together with the
+//    command's token pushes and o_retire (its last row).
+module mote_compute_unit #(
+	// array rows: reduction elements per pass
+	parameter ROWS = 8,
+	// array columns: output channels per pass
+	parameter COLS = 8,
+	// activation buffer rows (ROWS bytes each)
+	parameter ABUF_DEPTH = 4096,
+	// weight buffer rows (COLS bytes each)
+	parameter WBUF_DEPTH = 1024,
+	// accumulator rows (COLS int32 each)
+	parameter ACC_DEPTH = 1024,
+	// buffer address widths (derived)
+	parameter AW_A = $clog2(ABUF_DEPTH),
+	parameter AW_W = $clog2(WBUF_DEPTH),
+	parameter AW_C = $clog2(ACC_DEPTH)
+) (
+	input  wire                 clk,
+	input  wire                 rst,
+	input  wire                 i_abort,
+	// command queue
+	input  wire                 i_cmd_valid,
+	output wire                 o_cmd_ready,
+	input  wire [511:0]         i_cmd,
+	input  wire [31:0]          i_cmd_idx,
+	// dependency tokens
+	input  wire                 i_tok_l2c_avail,
+	input  wire                 i_tok_s2c_avail,
+	output wire                 o_tok_l2c_pop,
+	output wire                 o_tok_s2c_pop,
+	output wire                 o_tok_c2l_push,
+	output wire                 o_tok_c2s_push,
+	// buffers (read data one cycle after the address)
+	output wire                 o_abuf_re,
+	output wire [AW_A-1:0]      o_abuf_raddr,
+	input  wire [ROWS*8-1:0]    i_abuf_rdata,
+	output wire                 o_wbuf_re,
+	output wire [AW_W-1:0]      o_wbuf_raddr,
+	input  wire [COLS*8-1:0]    i_wbuf_rdata,
+	output wire                 o_acc_re,
+	output wire [AW_C-1:0]      o_acc_raddr,
+	input  wire [COLS*32-1:0]   i_acc_rdata,
+	output wire                 o_acc_we,
+	output wire [AW_C-1:0]      o_acc_waddr,
+	output wire [COLS*32-1:0]   o_acc_wdata,
+	// status
+	output wire                 o_idle,
+	output wire                 o_busy,
+	output wire                 o_retire,
+	output wire                 o_err_valid,
+	output wire [7:0]           o_err_code,
+	output wire [31:0]          o_err_idx,
+	output wire [31:0]          o_cur_idx,
+	// perf events
+	output wire                 o_perf_row,
+	output wire [31:0]          o_perf_useful,
+	output wire                 o_stall_dep,
+	output wire                 o_stall_wgt
+);
+	localparam LAT = ROWS + COLS - 1;
+	// bits of K_VALID*N_VALID once both are checked against ROWS/COLS
+	localparam KW = $clog2(ROWS + 1);
+	localparam NW = $clog2(COLS + 1);
+	localparam UW = KW + NW;
+	// bank-busy countdown: ROWS-2 .. 0
+	localparam CW = $clog2(ROWS);
+	localparam [31:0] ROWS32 = ROWS;
+	localparam [31:0] BUSY32 = ROWS - 2;
+
+	reg halted_q;      // an error was reported: accept nothing until i_abort
+	wire clear = rst || i_abort;
+
+	// ================================================================ decode
+	wire [7:0]  c_op    = i_cmd[`MOTE_HDR_OPCODE];
+	wire        c_mm    = (c_op == `MOTE_OP_MATMUL);
+	wire [15:0] c_wgt   = i_cmd[`MOTE_MATMUL_WGT_ROW];
+	wire [15:0] c_act   = i_cmd[`MOTE_MATMUL_ACT_ROW];
+	wire [15:0] c_acc   = i_cmd[`MOTE_MATMUL_ACC_ROW];
+	wire [15:0] c_nrows = c_mm ? i_cmd[`MOTE_MATMUL_NROWS] : 16'd0;
+	wire [15:0] c_kv    = i_cmd[`MOTE_MATMUL_K_VALID];
+	wire [15:0] c_nv    = i_cmd[`MOTE_MATMUL_N_VALID];
+	// range ends in 32 bits: no wrap
+	wire [31:0] c_wgt_end = {16'd0, c_wgt} + ROWS;
+	wire [31:0] c_act_end = {16'd0, c_act} + {16'd0, c_nrows};
+	wire [31:0] c_acc_end = {16'd0, c_acc} + {16'd0, c_nrows};
+	wire c_field = c_mm && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS);
+	wire c_range = c_mm && (c_wgt_end > WBUF_DEPTH || c_act_end > ABUF_DEPTH ||
+				c_acc_end > ACC_DEPTH);
+	wire [7:0] c_err = c_field ? `MOTE_ERR_FIELD : c_range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
+	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
+
+	// ================================================================ stage H
+	reg            h_valid_q;
+	reg [7:0]      h_err_q;
+	reg            h_pop_l2c_q, h_pop_s2c_q, h_push_c2l_q, h_push_c2s_q;
+	reg            h_loadw_q, h_accum_q;
+	reg [AW_W-1:0] h_wtop_q;    // WGT_ROW + ROWS - 1: first weight row read
+	reg [AW_A-1:0] h_act_q;
+	reg [AW_C-1:0] h_acc_q;
+	reg [15:0]     h_nrows_q;
+	reg [UW-1:0]   h_useful_q;
+	reg [31:0]     h_idx_q;
+
+	wire tok_ok = (!h_pop_l2c_q || i_tok_l2c_avail) && (!h_pop_s2c_q || i_tok_s2c_avail);
+	wire w_accept;
+	wire h_go   = h_valid_q && h_err_q == `MOTE_ERR_NONE && tok_ok && w_accept;
+	wire h_fail = h_valid_q && h_err_q != `MOTE_ERR_NONE && !halted_q;
+	assign o_cmd_ready = !halted_q && (!h_valid_q || h_go);
+	assign o_tok_l2c_pop = h_go && h_pop_l2c_q;
+	assign o_tok_s2c_pop = h_go && h_pop_s2c_q;
+
+	wire [31:0] c_wtop = {16'd0, c_wgt} + ROWS - 1;
+	always @(posedge clk) begin
+		if (clear)
+			h_valid_q <= 1'b0;
+		else if (i_cmd_valid && o_cmd_ready)
+			h_valid_q <= 1'b1;
+		else if (h_go || h_fail)
+			h_valid_q <= 1'b0;
+		if (i_cmd_valid && o_cmd_ready) begin
+			h_err_q      <= c_err;
+			h_pop_l2c_q  <= i_cmd[`MOTE_HDR_POP_PREV];
+			h_pop_s2c_q  <= i_cmd[`MOTE_HDR_POP_NEXT];
+			h_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
+			h_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
+			h_loadw_q    <= c_mm && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
+			h_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
+			h_wtop_q     <= c_wtop[AW_W-1:0];
+			h_act_q      <= c_act[AW_A-1:0];
+			h_acc_q      <= c_acc[AW_C-1:0];
+			h_nrows_q    <= c_nrows;
+			h_useful_q   <= c_useful;
+			h_idx_q      <= i_cmd_idx;
+		end
+	end
+
+	// errors: one-cycle pulse, then halted until i_abort
+	reg        err_valid_q;
+	reg [7:0]  err_code_q;
+	reg [31:0] err_idx_q;
+	always @(posedge clk) begin
+		if (clear) begin
+			halted_q    <= 1'b0;
+			err_valid_q <= 1'b0;
+		end else begin
+			err_valid_q <= h_fail;
+			if (h_fail)
+				halted_q <= 1'b1;
+		end
+		if (h_fail) begin
+			err_code_q <= h_err_q;
+			err_idx_q  <= h_idx_q;
+		end
+	end
+	assign o_err_valid = err_valid_q;
+	assign o_err_code  = err_code_q;
+	assign o_err_idx   = err_idx_q;
+
+	// ================================================================ stage W
+	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_push_c2l_q, w_push_c2s_q;
+	reg [AW_W-1:0] w_addr_q;
+	reg [CW:0]     w_cnt_q;     // weight rows still to read
+	reg [AW_A-1:0] w_act_q;
+	reg [AW_C-1:0] w_acc_q;
+	reg [15:0]     w_nrows_q;
+	reg [UW-1:0]   w_useful_q;
+	reg [31:0]     w_idx_q;
+	reg            front_bank_q; // bank of the newest weights (given to W's command)
+	reg [CW-1:0]   busy_q [0:1]; // per bank: cycles until a weight load may start
+
+	wire s_accept;
+	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && busy_q[w_bank_q] == 0;
+	wire w_done    = !w_loadw_q || w_cnt_q == 0 || (w_rd && w_cnt_q == 1);
+	wire w_pass    = w_valid_q && w_done && s_accept;
+	assign w_accept = !w_valid_q || w_pass;
+	assign o_wbuf_re    = w_rd;
+	assign o_wbuf_raddr = w_addr_q;
+
+	wire h_bank = h_loadw_q ? !front_bank_q : front_bank_q;
+	always @(posedge clk) begin
+		if (clear) begin
+			w_valid_q    <= 1'b0;
+			front_bank_q <= 1'b0;
+		end else if (h_go) begin
+			w_valid_q    <= 1'b1;
+			front_bank_q <= h_bank;
+		end else if (w_pass) begin
+			w_valid_q    <= 1'b0;
+		end
+		if (h_go) begin
+			w_loadw_q    <= h_loadw_q;
+			w_bank_q     <= h_bank;
+			w_accum_q    <= h_accum_q;
+			w_push_c2l_q <= h_push_c2l_q;
+			w_push_c2s_q <= h_push_c2s_q;
+			w_addr_q     <= h_wtop_q;
+			w_cnt_q      <= ROWS32[CW:0];
+			w_act_q      <= h_act_q;
+			w_acc_q      <= h_acc_q;
+			w_nrows_q    <= h_nrows_q;
+			w_useful_q   <= h_useful_q;
+			w_idx_q      <= h_idx_q;
+		end else if (w_rd) begin
+			w_addr_q <= w_addr_q - 1'b1;
+			w_cnt_q  <= w_cnt_q - 1'b1;
+		end
+	end
+
+	// ================================================================ stage S
+	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_push_c2l_q, s_push_c2s_q;
+	reg [AW_A-1:0] s_addr_q;
+	reg [AW_C-1:0] s_acc_q;
+	reg [15:0]     s_left_q;
+	reg [UW-1:0]   s_useful_q;
+	reg [31:0]     s_idx_q;
+
+	wire s_last = s_valid_q && (s_mark_q || s_left_q == 16'd1);
+	wire s_row  = s_valid_q && !s_mark_q;
+	assign s_accept = !s_valid_q || s_last;
+	assign o_abuf_re    = s_row;
+	assign o_abuf_raddr = s_addr_q;
+
+	always @(posedge clk) begin
+		if (clear)
+			s_valid_q <= 1'b0;
+		else if (w_pass)
+			s_valid_q <= 1'b1;
+		else if (s_last)
+			s_valid_q <= 1'b0;
+		if (w_pass) begin
+			s_mark_q     <= (w_nrows_q == 16'd0);
+			s_bank_q     <= w_bank_q;
+			s_accum_q    <= w_accum_q;
+			s_push_c2l_q <= w_push_c2l_q;
+			s_push_c2s_q <= w_push_c2s_q;
+			s_addr_q     <= w_act_q;
+			s_acc_q      <= w_acc_q;
+			s_left_q     <= w_nrows_q;
+			s_useful_q   <= w_useful_q;
+			s_idx_q      <= w_idx_q;
+		end else if (s_row) begin
+			s_addr_q <= s_addr_q + 1'b1;
+			s_acc_q  <= s_acc_q + 1'b1;
+			s_left_q <= s_left_q - 1'b1;
+		end
+	end
+
+	// bank-busy countdown: a load into bank b may start ROWS-1 cycles after
+	// the last abuf read of a row using b (that row enters the array one later)
+	integer b;
+	always @(posedge clk) begin
+		for (b = 0; b < 2; b = b + 1) begin
+			if (clear)
+				busy_q[b] <= 0;
+			else if (s_row && s_bank_q == b[0])
+				busy_q[b] <= BUSY32[CW-1:0];
+			else if (busy_q[b] != 0)
+				busy_q[b] <= busy_q[b] - 1'b1;
+		end
+	end
+
+	// ================================================================ array
+	// slot registers: what enters the array this cycle (abuf data arrives now)
+	reg            in_valid_q, in_last_q, in_bank_q, in_accum_q, in_c2l_q, in_c2s_q;
+	reg [AW_C-1:0] in_acc_q;
+	reg [UW-1:0]   in_useful_q;
+	reg            wshift_q, wbank_q;
+	always @(posedge clk) begin
+		if (clear) begin
+			in_valid_q <= 1'b0;
+			in_last_q  <= 1'b0;
+			wshift_q   <= 1'b0;
+		end else begin
+			in_valid_q <= s_row;
+			in_last_q  <= s_last;
+			wshift_q   <= w_rd;
+		end
+		in_bank_q   <= s_bank_q;
+		in_accum_q  <= s_accum_q;
+		in_c2l_q    <= s_push_c2l_q;
+		in_c2s_q    <= s_push_c2s_q;
+		in_acc_q    <= s_acc_q;
+		in_useful_q <= s_useful_q;
+		wbank_q     <= w_bank_q;
+	end
+	assign o_perf_row    = in_valid_q;
+	assign o_perf_useful = in_valid_q ? {{(32-UW){1'b0}}, in_useful_q} : 32'd0;
+
+	wire               arr_valid;
+	wire [COLS*32-1:0] arr_sum;
+	mote_array #(.ROWS(ROWS), .COLS(COLS)) u_array (
+		.clk      (clk),
+		.rst      (clear),
+		.i_valid  (in_valid_q),
+		.i_act    (i_abuf_rdata),
+		.i_bank   (in_bank_q),
+		.i_wshift (wshift_q),
+		.i_wbank  (wbank_q),
+		.i_wgt    (i_wbuf_rdata),
+		.o_valid  (arr_valid),
+		.o_sum    (arr_sum)
+	);
+
+	// metadata beside the array: {valid, last, c2l, c2s, accumulate, acc row}
+	localparam MW = 5 + AW_C;
+	reg [MW-1:0] md_q [1:LAT];
+	integer k;
+	always @(posedge clk) begin
+		md_q[1] <= {in_valid_q, in_last_q, in_c2l_q, in_c2s_q, in_accum_q, in_acc_q};
+		for (k = 2; k <= LAT; k = k + 1)
+			md_q[k] <= md_q[k-1];
+		if (clear)
+			for (k = 1; k <= LAT; k = k + 1)
+				md_q[k][MW-1 -: 2] <= 2'b00;
+	end
+	reg md_busy;
+	always @(*) begin
+		md_busy = 1'b0;
+		for (k = 1; k <= LAT; k = k + 1)
+			md_busy = md_busy | md_q[k][MW-1] | md_q[k][MW-2];
+	end
+
+	// ================================================================ accumulate
+	// old row read one cycle ahead; writes the read missed are forwarded
+	wire [MW-1:0] rd_md = md_q[LAT-1];
+	assign o_acc_re    = rd_md[MW-1] && rd_md[AW_C];
+	assign o_acc_raddr = rd_md[AW_C-1:0];
+
+	wire [MW-1:0]  ex_md    = md_q[LAT];
+	wire           ex_valid = arr_valid && ex_md[MW-1];
+	wire [AW_C-1:0] ex_addr = ex_md[AW_C-1:0];
+	reg            we1_q, we2_q, c2l_q, c2s_q, retire_q;
+	reg [AW_C-1:0] a1_q, a2_q;
+	reg [COLS*32-1:0] d1_q, d2_q;
+	wire [COLS*32-1:0] old = (we1_q && a1_q == ex_addr) ? d1_q :
+				 (we2_q && a2_q == ex_addr) ? d2_q : i_acc_rdata;
+	reg  [COLS*32-1:0] new_row;
+	integer c;
+	always @(*) begin
+		for (c = 0; c < COLS; c = c + 1)
+			new_row[32*c +: 32] = arr_sum[32*c +: 32] + (ex_md[AW_C] ? old[32*c +: 32] : 32'd0);
+	end
+	always @(posedge clk) begin
+		if (clear) begin
+			we1_q    <= 1'b0;
+			we2_q    <= 1'b0;
+			c2l_q    <= 1'b0;
+			c2s_q    <= 1'b0;
+			retire_q <= 1'b0;
+		end else begin
+			we1_q    <= ex_valid;
+			we2_q    <= we1_q;
+			c2l_q    <= ex_md[MW-2] && ex_md[MW-3];
+			c2s_q    <= ex_md[MW-2] && ex_md[MW-4];
+			retire_q <= ex_md[MW-2];
+		end
+		a1_q <= ex_addr;
+		d1_q <= new_row;
+		a2_q <= a1_q;
+		d2_q <= d1_q;
+	end
+	assign o_acc_we       = we1_q;
+	assign o_acc_waddr    = a1_q;
+	assign o_acc_wdata    = d1_q;
+	assign o_tok_c2l_push = c2l_q;
+	assign o_tok_c2s_push = c2s_q;
+	assign o_retire       = retire_q;
+
+	// ================================================================ status
+	assign o_idle = !h_valid_q && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
+			!md_busy && !we1_q && !retire_q;
+	assign o_busy = !o_idle;
+	assign o_cur_idx = s_valid_q ? s_idx_q : w_valid_q ? w_idx_q : h_idx_q;
+	assign o_stall_dep = h_valid_q && h_err_q == `MOTE_ERR_NONE && !tok_ok;
+	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
+
+	// fields other opcodes own and the flag bits W/S do not need
+	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-2 -: 4], c_wtop[31:AW_W], c_act[15:AW_A],
+			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW]};
+endmodule
+
+`default_nettype wire
