@@ -12,7 +12,7 @@ MOTECC_LIB   := $(BUILD)/lib/libmotecc.a
 MOTECC_SAN   := $(BUILD)/lib/libmotecc-san.a
 MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SRCS))
 MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS))
-MOTECC_TESTS := builder
+MOTECC_TESTS := ref requant fmodel builder
 MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
@@ -55,6 +55,8 @@ test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
 	@echo "test-cc: passed"
 
 # valgrind needs the unsanitized build; CK_FORK=no keeps the test in one process.
-valgrind-cc: $(BUILD)/tests/cc-vg/test_builder
+valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder
+	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
+	  $(BUILD)/tests/cc-vg/test_fmodel
 	CK_FORK=no MOTE_CC_TEST_CASES=12 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_builder

@@ -1,0 +1,427 @@
+/* test_fmodel.c: the functional model on hand-written streams: LOAD 2-D
+ * semantics (padding, COUNT, XOR_MSB) observed through an identity-weight
+ * MATMUL and an INT32 STORE, requantizing STORE, and every malformed-stream
+ * error with its code and command index. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_test_util.h"
+
+#define MEM 0x10000u
+#define CMDS 0x0000u   /* X window [0, 0x1000) */
+#define SRC 0x1000u    /* R window [0x1000, 0x8000) */
+#define DST 0x8000u    /* W window [0x8000, 0x10000) */
+
+struct rig {
+	uint8_t *mem;
+	uint32_t n;
+	struct mote_fm_config cfg;
+	struct mote_fm_result res;
+};
+
+static struct rig *rig_new(uint32_t rows, uint32_t cols)
+{
+	struct rig *r = calloc(1, sizeof *r);
+	ck_assert_ptr_nonnull(r);
+	r->mem = calloc(MEM, 1);
+	ck_assert_ptr_nonnull(r->mem);
+	r->cfg.geom = tc_geom(rows, cols);
+	r->cfg.queue_depth = 8;
+	r->cfg.cmd_base = CMDS;
+	r->cfg.win[0] = (struct mote_fm_window){CMDS, 0x1000, MOTE_WIN_PERM_X_MASK};
+	r->cfg.win[1] = (struct mote_fm_window){SRC, 0x7000, MOTE_WIN_PERM_R_MASK};
+	r->cfg.win[2] = (struct mote_fm_window){DST, 0x8000, MOTE_WIN_PERM_W_MASK};
+	return r;
+}
+
+static void rig_free(struct rig *r)
+{
+	free(r->mem);
+	free(r);
+}
+
+/* Append a command (words w) to the stream. */
+static void put(struct rig *r, const uint32_t *w)
+{
+	for (unsigned i = 0; i < MOTE_CMD_WORDS; i++)
+		for (unsigned b = 0; b < 4; b++)
+			r->mem[CMDS + r->n * MOTE_CMD_BYTES + 4 * i + b] = (uint8_t)(w[i] >> (8 * b));
+	r->n++;
+}
+
+static void run(struct rig *r)
+{
+	r->cfg.cmd_count = r->n;
+	ck_assert_int_eq(mote_fm_run(&r->cfg, r->mem, 0, MEM, &r->res), 0);
+}
+
+static void op(uint32_t *w, unsigned opcode)
+{
+	memset(w, 0, MOTE_CMD_BYTES);
+	MOTE_CMD_SET(w, HDR, OPCODE, opcode);
+}
+
+static void end(struct rig *r)
+{
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_END);
+	put(r, w);
+}
+
+/* Identity weights into wbuf rows 0..rows-1 from SRC+0x3000 and a MATMUL of
+ * nrows activation rows, then an INT32 STORE of them to DST (zero bias). */
+static void identity_pipeline(struct rig *r, uint32_t nrows)
+{
+	uint32_t R = r->cfg.geom.rows, C = r->cfg.geom.cols, w[MOTE_CMD_WORDS];
+	for (uint32_t i = 0; i < R; i++)
+		for (uint32_t c = 0; c < C; c++)
+			r->mem[SRC + 0x3000 + i * C + c] = i == c;
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
+	MOTE_CMD_SET(w, LOAD, DST, MOTE_BUF_WGT);
+	MOTE_CMD_SET(w, LOAD, ADDR0, SRC + 0x3000);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, R * C);
+	MOTE_CMD_SET(w, LOAD, SX, C);
+	MOTE_CMD_SET(w, LOAD, N_INNER, R);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, C);
+	put(r, w);
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
+	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
+	MOTE_CMD_SET(w, MATMUL, NROWS, nrows);
+	MOTE_CMD_SET(w, MATMUL, K_VALID, R);
+	MOTE_CMD_SET(w, MATMUL, N_VALID, C);
+	put(r, w);
+	op(w, MOTE_OP_STORE);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, STORE, INT32, 1);
+	MOTE_CMD_SET(w, STORE, N_INNER, nrows);
+	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(w, STORE, ADDR0, DST);
+	MOTE_CMD_SET(w, STORE, INNER_STRIDE, 4 * C);
+	MOTE_CMD_SET(w, STORE, NCOLS, C);
+	put(r, w);
+	end(r);
+}
+
+static int32_t out32(const struct rig *r, uint32_t row, uint32_t col)
+{
+	const uint8_t *p = r->mem + DST + 4 * (row * r->cfg.geom.cols + col);
+	return (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+}
+
+START_TEST(load_2d_padding)
+{
+	/* A 5x7 byte image; 3 outer rows from y=-1 step 2, 4 inner rows from x=-2
+	 * step 3, COUNT 3 of 4 bytes, PAD 0x11, XOR_MSB off then on. */
+	for (int flip = 0; flip < 2; flip++) {
+		struct rig *r = rig_new(4, 4);
+		const int H = 5, W = 7;
+		for (int i = 0; i < H * W; i++)
+			r->mem[SRC + i] = (uint8_t)(i * 7 + 1);
+		uint32_t w[MOTE_CMD_WORDS];
+		op(w, MOTE_OP_LOAD);
+		MOTE_CMD_SET(w, LOAD, DST, MOTE_BUF_ACT);
+		MOTE_CMD_SET(w, LOAD, XOR_MSB, flip);
+		MOTE_CMD_SET(w, LOAD, ADDR0, SRC + (uint32_t)(-1 * W - 2)); /* byte (y=-1, x=-2) */
+		MOTE_CMD_SET(w, LOAD, OUTER_STEP, 2 * W);
+		MOTE_CMD_SET(w, LOAD, Y0, -1);
+		MOTE_CMD_SET(w, LOAD, SY, 2);
+		MOTE_CMD_SET(w, LOAD, X0, -2);
+		MOTE_CMD_SET(w, LOAD, SX, 3);
+		MOTE_CMD_SET(w, LOAD, HEIGHT, H);
+		MOTE_CMD_SET(w, LOAD, WIDTH, W);
+		MOTE_CMD_SET(w, LOAD, N_INNER, 4);
+		MOTE_CMD_SET(w, LOAD, N_OUTER, 3);
+		MOTE_CMD_SET(w, LOAD, COUNT, 3);
+		MOTE_CMD_SET(w, LOAD, PAD, 0x11);
+		put(r, w);
+		identity_pipeline(r, 12);
+		run(r);
+		ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+		for (int o = 0; o < 3; o++)
+			for (int i = 0; i < 4; i++)
+				for (int b = 0; b < 4; b++) {
+					int y = -1 + 2 * o, x = -2 + 3 * i + b;
+					uint8_t v = b < 3 && y >= 0 && y < H && x >= 0 && x < W ? (uint8_t)((y * W + x) * 7 + 1) : 0x11;
+					if (flip)
+						v ^= 0x80;
+					ck_assert_int_eq(out32(r, (uint32_t)(o * 4 + i), (uint32_t)b), (int8_t)v);
+				}
+		ck_assert_uint_eq(r->res.macs_issued, 12 * 16);
+		ck_assert_uint_eq(r->res.cmds_done, 5);
+		rig_free(r);
+	}
+}
+END_TEST
+
+START_TEST(store_requant)
+{
+	struct rig *r = rig_new(4, 4);
+	/* activations: row 0 = 10, -7, 3, 100 via identity weights */
+	const int8_t a[4] = {10, -7, 3, 100};
+	memcpy(r->mem + SRC, a, 4);
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, LOAD, ADDR0, SRC);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, 4);
+	MOTE_CMD_SET(w, LOAD, N_INNER, 1);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, 4);
+	put(r, w);
+	/* bias rows: bias 1,1,1,1; mult 2^30; shift 31 (scale 1/2) */
+	for (int c = 0; c < 4; c++) {
+		uint32_t vals[3] = {1, 1u << 30, 31};
+		for (int k = 0; k < 3; k++)
+			for (int b = 0; b < 4; b++)
+				r->mem[SRC + 0x100 + k * 16 + c * 4 + b] = (uint8_t)(vals[k] >> (8 * b));
+	}
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, LOAD, DST, MOTE_BUF_BIAS);
+	MOTE_CMD_SET(w, LOAD, ADDR0, SRC + 0x100);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, 48);
+	MOTE_CMD_SET(w, LOAD, SX, 16);
+	MOTE_CMD_SET(w, LOAD, N_INNER, 3);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, 16);
+	put(r, w);
+	identity_pipeline(r, 1);
+	/* rewrite the STORE (command 4) as requantizing with zp 2, clamp [-128, 50] */
+	uint32_t *st = w;
+	op(st, MOTE_OP_STORE);
+	MOTE_CMD_SET(st, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(st, STORE, N_INNER, 1);
+	MOTE_CMD_SET(st, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(st, STORE, ADDR0, DST);
+	MOTE_CMD_SET(st, STORE, NCOLS, 3);
+	MOTE_CMD_SET(st, STORE, OUT_ZP, 2);
+	MOTE_CMD_SET(st, STORE, CLAMP_LO, -128);
+	MOTE_CMD_SET(st, STORE, CLAMP_HI, 50);
+	r->n = 4;
+	put(r, st);
+	end(r);
+	memset(r->mem + DST, 0xee, 8);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+	ck_assert_int_eq((int8_t)r->mem[DST + 0], 6 + 2);  /* (10+1)/2 = 5.5 -> 6 */
+	ck_assert_int_eq((int8_t)r->mem[DST + 1], -3 + 2); /* -6/2 = -3 */
+	ck_assert_int_eq((int8_t)r->mem[DST + 2], 2 + 2);  /* 4/2 = 2 */
+	ck_assert_int_eq(r->mem[DST + 3], 0xee);           /* NCOLS 3: column 3 untouched */
+	rig_free(r);
+}
+END_TEST
+
+/* One bad command (after a good SYNC) and END; expect code at index 1. */
+static void expect_error(void (*make)(uint32_t *w), uint32_t code)
+{
+	struct rig *r = rig_new(8, 8);
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_SYNC);
+	put(r, w);
+	make(w);
+	put(r, w);
+	end(r);
+	run(r);
+	ck_assert_msg(r->res.err_code == code, "got %s, want %s", mote_hw_err_name(r->res.err_code),
+		      mote_hw_err_name(code));
+	ck_assert_uint_eq(r->res.err_cmd, 1);
+	rig_free(r);
+}
+
+static void bad_opcode(uint32_t *w) { op(w, 5); }
+static void bad_opcode0(uint32_t *w) { op(w, 0); }
+static void bad_dst(uint32_t *w) { op(w, MOTE_OP_LOAD); MOTE_CMD_SET(w, LOAD, DST, 3); }
+static void load_pop_prev(uint32_t *w) { op(w, MOTE_OP_LOAD); MOTE_CMD_SET(w, HDR, POP_PREV, 1); }
+static void store_push_next(uint32_t *w) { op(w, MOTE_OP_STORE); MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1); }
+static void sync_queue3(uint32_t *w) { op(w, MOTE_OP_SYNC); MOTE_CMD_SET(w, SYNC, QUEUE, 3); }
+static void load_count(uint32_t *w) { op(w, MOTE_OP_LOAD); MOTE_CMD_SET(w, LOAD, COUNT, 9); }
+static void store_ncols(uint32_t *w) { op(w, MOTE_OP_STORE); MOTE_CMD_SET(w, STORE, NCOLS, 9); }
+static void matmul_kvalid(uint32_t *w) { op(w, MOTE_OP_MATMUL); MOTE_CMD_SET(w, MATMUL, NROWS, 1); MOTE_CMD_SET(w, MATMUL, K_VALID, 9); }
+static void load_range(uint32_t *w)
+{
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, LOAD, BUF_ROW, 4090);
+	MOTE_CMD_SET(w, LOAD, N_INNER, 3);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 3); /* rows 4090..4098 > 4096 */
+}
+static void compute_range(uint32_t *w)
+{
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, MATMUL, ACC_ROW, 1000);
+	MOTE_CMD_SET(w, MATMUL, NROWS, 25);
+}
+static void compute_range_w(uint32_t *w)
+{
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
+	MOTE_CMD_SET(w, MATMUL, WGT_ROW, 1017);
+	MOTE_CMD_SET(w, MATMUL, NROWS, 1);
+}
+static void store_range(uint32_t *w) { op(w, MOTE_OP_STORE); MOTE_CMD_SET(w, STORE, BIAS_ROW, 94); }
+static void read_window(uint32_t *w)
+{
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, LOAD, ADDR0, DST); /* writable but not readable */
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, 8);
+	MOTE_CMD_SET(w, LOAD, N_INNER, 1);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, 8);
+}
+static void write_window(uint32_t *w)
+{
+	op(w, MOTE_OP_STORE);
+	MOTE_CMD_SET(w, STORE, N_INNER, 1);
+	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(w, STORE, ADDR0, SRC + 0x20); /* readable only */
+	MOTE_CMD_SET(w, STORE, NCOLS, 1);
+}
+
+START_TEST(malformed_streams)
+{
+	expect_error(bad_opcode, MOTE_ERR_OPCODE);
+	expect_error(bad_opcode0, MOTE_ERR_OPCODE);
+	expect_error(bad_dst, MOTE_ERR_FIELD);
+	expect_error(load_pop_prev, MOTE_ERR_FIELD);
+	expect_error(store_push_next, MOTE_ERR_FIELD);
+	expect_error(sync_queue3, MOTE_ERR_FIELD);
+	expect_error(load_count, MOTE_ERR_FIELD);
+	expect_error(store_ncols, MOTE_ERR_FIELD);
+	expect_error(matmul_kvalid, MOTE_ERR_FIELD);
+	expect_error(load_range, MOTE_ERR_LOAD_RANGE);
+	expect_error(compute_range, MOTE_ERR_COMPUTE_RANGE);
+	expect_error(compute_range_w, MOTE_ERR_COMPUTE_RANGE);
+	expect_error(store_range, MOTE_ERR_STORE_RANGE);
+	expect_error(read_window, MOTE_ERR_READ_WINDOW);
+	expect_error(write_window, MOTE_ERR_WRITE_WINDOW);
+}
+END_TEST
+
+START_TEST(window_addresses_and_padding)
+{
+	/* A LOAD whose rows are all padding reads nothing: no window error. */
+	struct rig *r = rig_new(8, 8);
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, LOAD, ADDR0, 0xfff00000u);
+	MOTE_CMD_SET(w, LOAD, Y0, -3);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 2);
+	MOTE_CMD_SET(w, LOAD, WIDTH, 8);
+	MOTE_CMD_SET(w, LOAD, N_INNER, 2);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, 8);
+	put(r, w);
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+	ck_assert_uint_eq(r->res.bytes_read, 0);
+	/* A read crossing the end of the readable window reports the word address. */
+	r->n = 0;
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, LOAD, ADDR0, DST - 5);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, 8);
+	MOTE_CMD_SET(w, LOAD, N_INNER, 1);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, 8);
+	put(r, w);
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_READ_WINDOW);
+	ck_assert_uint_eq(r->res.err_addr, DST); /* 16-byte words: DST is the first bad word */
+	ck_assert_uint_eq(r->res.err_cmd, 0);
+	/* Fetch outside the executable window. */
+	op(w, MOTE_OP_SYNC);
+	r->n = (0x1000 - 2 * MOTE_CMD_BYTES) / MOTE_CMD_BYTES; /* two good commands before the edge */
+	put(r, w);
+	put(r, w);
+	r->cfg.cmd_base = 0x1000 - 2 * MOTE_CMD_BYTES;
+	r->cfg.cmd_count = 4;
+	ck_assert_int_eq(mote_fm_run(&r->cfg, r->mem, 0, MEM, &r->res), 0);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_FETCH_WINDOW);
+	ck_assert_uint_eq(r->res.err_cmd, 2);
+	ck_assert_uint_eq(r->res.err_addr, 0x1000);
+	rig_free(r);
+}
+END_TEST
+
+START_TEST(no_end_deadlock_tokens)
+{
+	struct rig *r = rig_new(8, 8);
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_SYNC);
+	put(r, w);
+	put(r, w);
+	run(r); /* no END within CMD_COUNT */
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NO_END);
+	ck_assert_uint_eq(r->res.err_cmd, 2);
+	/* A MATMUL waiting for a load token nobody pushes. */
+	r->n = 0;
+	op(w, MOTE_OP_SYNC);
+	put(r, w);
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	put(r, w);
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_WATCHDOG);
+	ck_assert_int_eq(r->res.deadlock, 1);
+	ck_assert_uint_eq(r->res.err_cmd, 1);
+	/* 256 pushes of l2c with no pop: the 256th overflows TOKEN_MAX. */
+	r->cfg.win[0].size = MEM; /* long streams: all of memory executable */
+	r->n = 0;
+	op(w, MOTE_OP_SYNC);
+	MOTE_CMD_SET(w, SYNC, QUEUE, MOTE_QUEUE_LOAD);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
+	for (unsigned i = 0; i <= MOTE_TOKEN_MAX; i++)
+		put(r, w);
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_TOKEN);
+	ck_assert_uint_eq(r->res.err_cmd, MOTE_TOKEN_MAX);
+	/* Same stream with a compute SYNC popping each: completes. */
+	r->n = 0;
+	uint32_t pop[MOTE_CMD_WORDS];
+	op(pop, MOTE_OP_SYNC);
+	MOTE_CMD_SET(pop, SYNC, QUEUE, MOTE_QUEUE_COMPUTE);
+	MOTE_CMD_SET(pop, HDR, POP_PREV, 1);
+	for (unsigned i = 0; i <= MOTE_TOKEN_MAX; i++) {
+		put(r, w);
+		put(r, pop);
+	}
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+	ck_assert_uint_eq(r->res.cmds_done, r->n);
+	/* Invalid configurations are refused, not run. */
+	r->cfg.queue_depth = 0;
+	ck_assert_int_eq(mote_fm_run(&r->cfg, r->mem, 0, MEM, &r->res), MOTE_CC_EINVAL);
+	r->cfg.queue_depth = 8;
+	r->cfg.win[3] = (struct mote_fm_window){MEM, 64, MOTE_WIN_PERM_R_MASK}; /* outside mem */
+	ck_assert_int_eq(mote_fm_run(&r->cfg, r->mem, 0, MEM, &r->res), MOTE_CC_EINVAL);
+	rig_free(r);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("fmodel");
+	TCase *tc = tcase_create("fmodel");
+	tcase_add_test(tc, load_2d_padding);
+	tcase_add_test(tc, store_requant);
+	tcase_add_test(tc, malformed_streams);
+	tcase_add_test(tc, window_addresses_and_padding);
+	tcase_add_test(tc, no_end_deadlock_tokens);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

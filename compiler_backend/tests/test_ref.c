@@ -1,0 +1,235 @@
+/* test_ref.c: the reference executor against hand-computed results and
+ * against independent formulas (an im2col product written here; the GEMM and
+ * convolution references are separate loops and check each other). */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_test_util.h"
+
+static const int32_t one_mult[1] = {1 << 30}, one_shift[1] = {30}; /* scale 1 */
+
+START_TEST(conv_by_hand)
+{
+	const uint8_t in[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9}; /* 3x3x1 */
+	const int8_t w[4] = {2, 0, 0, -1};                  /* 2x2x1x1 */
+	const int32_t bias[1] = {10};
+	struct mote_cc_conv op = {.in_h = 3, .in_w = 3, .in_c = 1, .out_c = 1, .k_h = 2, .k_w = 2, .stride_h = 1,
+				  .stride_w = 1, .dil_h = 1, .dil_w = 1, .out_type = MOTE_CC_INT32,
+				  .weights = w, .bias = bias};
+	int32_t out[4];
+	ck_assert_int_eq(mote_ref_conv(&op, in, out), 0);
+	ck_assert_int_eq(out[0], 7); /* 2*1 - 5 + 10 */
+	ck_assert_int_eq(out[1], 8);
+	ck_assert_int_eq(out[2], 10);
+	ck_assert_int_eq(out[3], 11);
+	op.in_zp = 1; /* (x - 1) */
+	ck_assert_int_eq(mote_ref_conv(&op, in, out), 0);
+	ck_assert_int_eq(out[0], 6);
+	ck_assert_int_eq(out[3], 10);
+	op.in_zp = 0;
+	op.w_zp = 1; /* weights 1, -1, -1, -2 */
+	ck_assert_int_eq(mote_ref_conv(&op, in, out), 0);
+	ck_assert_int_eq(out[0], -5);
+	ck_assert_int_eq(out[1], -8);
+	ck_assert_int_eq(out[2], -14);
+	ck_assert_int_eq(out[3], -17);
+	/* Requantized int8 with scale 1/2 and zero point 3: round_half_even(v/2) + 3 */
+	int32_t half_shift[1] = {31};
+	op.out_type = MOTE_CC_INT8;
+	op.mult = one_mult;
+	op.shift = half_shift;
+	op.out_zp = 3;
+	op.clamp_lo = -128;
+	op.clamp_hi = 127;
+	int8_t q[4];
+	ck_assert_int_eq(mote_ref_conv(&op, in, q), 0);
+	ck_assert_int_eq(q[0], -2 + 3);  /* -2.5 -> -2 */
+	ck_assert_int_eq(q[1], -4 + 3);  /* -4 */
+	ck_assert_int_eq(q[2], -7 + 3);  /* -7 */
+	ck_assert_int_eq(q[3], -8 + 3);  /* -8.5 -> -8 */
+}
+END_TEST
+
+START_TEST(padding_contributes_nothing)
+{
+	const uint8_t in[1] = {5};
+	const int8_t w[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
+	struct mote_cc_conv op = {.in_h = 1, .in_w = 1, .in_c = 1, .out_c = 1, .k_h = 3, .k_w = 3, .stride_h = 1,
+				  .stride_w = 1, .dil_h = 1, .dil_w = 1, .pad_top = 1, .pad_bottom = 1,
+				  .pad_left = 1, .pad_right = 1, .in_type = MOTE_CC_UINT8, .in_zp = 2,
+				  .out_type = MOTE_CC_UINT8, .out_zp = 100, .clamp_lo = 0, .clamp_hi = 255,
+				  .weights = w, .mult = one_mult, .shift = one_shift};
+	uint8_t out[1];
+	ck_assert_int_eq(mote_ref_conv(&op, in, out), 0);
+	ck_assert_int_eq(out[0], 103);
+	op.clamp_hi = 101; /* clamp */
+	ck_assert_int_eq(mote_ref_conv(&op, in, out), 0);
+	ck_assert_int_eq(out[0], 101);
+}
+END_TEST
+
+/* Independent formula: im2col matrix times weight matrix, in 64 bits. */
+static void im2col_conv(const struct mote_cc_conv *op, const uint8_t *in, uint32_t oh, uint32_t ow, int32_t *out)
+{
+	size_t K = (size_t)op->k_h * op->k_w * op->in_c;
+	int64_t *col = malloc(K * sizeof *col);
+	ck_assert_ptr_nonnull(col);
+	for (uint32_t p = 0; p < oh * ow; p++) {
+		uint32_t oy = p / ow, ox = p % ow;
+		for (size_t k = 0; k < K; k++) {
+			size_t ky = k / ((size_t)op->k_w * op->in_c), kx = k / op->in_c % op->k_w, c = k % op->in_c;
+			long iy = (long)(oy * op->stride_h + ky * op->dil_h) - (long)op->pad_top;
+			long ix = (long)(ox * op->stride_w + kx * op->dil_w) - (long)op->pad_left;
+			int64_t v = op->in_zp;
+			if (iy >= 0 && iy < (long)op->in_h && ix >= 0 && ix < (long)op->in_w) {
+				uint8_t b = in[((size_t)iy * op->in_w + (size_t)ix) * op->in_c + c];
+				v = op->in_type == MOTE_CC_UINT8 ? b : (int8_t)b;
+			}
+			col[k] = v - op->in_zp;
+		}
+		for (uint32_t o = 0; o < op->out_c; o++) {
+			int64_t acc = op->bias ? op->bias[o] : 0;
+			for (size_t k = 0; k < K; k++)
+				acc += col[k] * (op->weights[k * op->out_c + o] - op->w_zp);
+			out[(size_t)p * op->out_c + o] = (int32_t)acc;
+		}
+	}
+	free(col);
+}
+
+START_TEST(conv_vs_im2col)
+{
+	uint64_t s = 12345;
+	for (int it = 0; it < 200; it++) {
+		struct mote_cc_conv op = {.in_h = (uint32_t)tc_range(&s, 1, 7), .in_w = (uint32_t)tc_range(&s, 1, 7),
+					  .in_c = (uint32_t)tc_range(&s, 1, 5), .out_c = (uint32_t)tc_range(&s, 1, 4),
+					  .k_h = (uint32_t)tc_range(&s, 1, 4), .k_w = (uint32_t)tc_range(&s, 1, 4),
+					  .stride_h = (uint32_t)tc_range(&s, 1, 3), .stride_w = (uint32_t)tc_range(&s, 1, 3),
+					  .dil_h = (uint32_t)tc_range(&s, 1, 2), .dil_w = (uint32_t)tc_range(&s, 1, 2),
+					  .pad_top = (uint32_t)tc_range(&s, 0, 3), .pad_bottom = (uint32_t)tc_range(&s, 0, 3),
+					  .pad_left = (uint32_t)tc_range(&s, 0, 3), .pad_right = (uint32_t)tc_range(&s, 0, 3),
+					  .out_type = MOTE_CC_INT32};
+		op.in_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+		op.in_zp = (int32_t)(op.in_type == MOTE_CC_UINT8 ? tc_range(&s, 0, 255) : tc_range(&s, -128, 127));
+		op.w_zp = (int32_t)tc_range(&s, -128, 127);
+		int8_t w[4 * 4 * 5 * 4];
+		int32_t bias[4];
+		uint8_t in[7 * 7 * 5];
+		for (size_t i = 0; i < sizeof w; i++)
+			w[i] = (int8_t)tc_rand(&s);
+		for (size_t i = 0; i < sizeof in; i++)
+			in[i] = (uint8_t)tc_rand(&s);
+		for (int i = 0; i < 4; i++)
+			bias[i] = (int32_t)tc_range(&s, -1000000, 1000000);
+		op.weights = w;
+		op.bias = bias;
+		uint32_t oh, ow;
+		if (mote_cc_conv_check(&op, &oh, &ow, NULL))
+			continue;
+		int32_t ref[7 * 7 * 4 * 4], exp[7 * 7 * 4 * 4];
+		ck_assert_uint_le((size_t)oh * ow * op.out_c, sizeof ref / sizeof ref[0]);
+		ck_assert_int_eq(mote_ref_conv(&op, in, ref), 0);
+		im2col_conv(&op, in, oh, ow, exp);
+		ck_assert_mem_eq(ref, exp, (size_t)oh * ow * op.out_c * 4);
+	}
+}
+END_TEST
+
+START_TEST(gemm_vs_conv)
+{
+	uint64_t s = 999;
+	for (int it = 0; it < 100; it++) {
+		uint32_t m = (uint32_t)tc_range(&s, 1, 9), k = (uint32_t)tc_range(&s, 1, 40), n = (uint32_t)tc_range(&s, 1, 9);
+		int8_t b[40 * 9];
+		uint8_t a[9 * 40];
+		int32_t mult[9], shift[9], bias[9];
+		for (size_t i = 0; i < sizeof b; i++)
+			b[i] = (int8_t)tc_rand(&s);
+		for (size_t i = 0; i < sizeof a; i++)
+			a[i] = (uint8_t)tc_rand(&s);
+		for (int i = 0; i < 9; i++) {
+			mult[i] = (int32_t)tc_range(&s, 1 << 30, 0x7fffffff);
+			shift[i] = (int32_t)tc_range(&s, 36, 42);
+			bias[i] = (int32_t)tc_range(&s, -5000, 5000);
+		}
+		struct mote_cc_gemm g = {.m = m, .k = k, .n = n, .a_type = MOTE_CC_UINT8, .a_zp = 7, .b_zp = -3,
+					 .out_type = it & 1 ? MOTE_CC_INT8 : MOTE_CC_INT32, .out_zp = 4,
+					 .clamp_lo = -100, .clamp_hi = 120, .b = b, .bias = bias, .mult = mult,
+					 .shift = shift};
+		struct mote_cc_conv c;
+		mote_cc_gemm_as_conv(&g, &c);
+		int32_t y1[81], y2[81];
+		ck_assert_int_eq(mote_ref_gemm(&g, a, y1), 0);
+		ck_assert_int_eq(mote_ref_conv(&c, a, y2), 0);
+		ck_assert_mem_eq(y1, y2, (size_t)m * n * mote_cc_dtype_size(g.out_type));
+	}
+}
+END_TEST
+
+START_TEST(requant_rounding)
+{
+	/* v * 2^30 / 2^31 = v / 2: ties go to the even neighbour, both signs */
+	ck_assert_int_eq(mote_ref_requant(3, 1 << 30, 31), 2);
+	ck_assert_int_eq(mote_ref_requant(5, 1 << 30, 31), 2);
+	ck_assert_int_eq(mote_ref_requant(-3, 1 << 30, 31), -2);
+	ck_assert_int_eq(mote_ref_requant(-5, 1 << 30, 31), -2);
+	ck_assert_int_eq(mote_ref_requant(7, 1 << 30, 32), 2);   /* 1.75 */
+	ck_assert_int_eq(mote_ref_requant(-7, 1 << 30, 32), -2);
+	ck_assert_int_eq(mote_ref_requant(5, 1 << 30, 32), 1);   /* 1.25 */
+	ck_assert_int_eq(mote_ref_requant(6, 1 << 30, 32), 2);   /* 1.5 */
+	ck_assert_int_eq(mote_ref_requant(-6, 1 << 30, 32), -2);
+	ck_assert_int_eq(mote_ref_requant(-10, 1 << 30, 32), -2); /* -2.5 */
+	/* shift 0 and the & 63 of the spec */
+	ck_assert_int_eq(mote_ref_requant(-3, 7, 0), -21);
+	ck_assert_int_eq(mote_ref_requant(-3, 7, 64), -21);
+	ck_assert_int_eq(mote_ref_requant(1, 1 << 30, 64 + 31), 0); /* 0.5 -> 0 */
+	/* the extremes of the 64-bit product */
+	ck_assert_int_eq(mote_ref_requant(INT32_MIN, INT32_MIN, 62), 1);
+	ck_assert_int_eq(mote_ref_requant(INT32_MIN, INT32_MIN, 63), 0); /* exactly 0.5 */
+	ck_assert_int_eq(mote_ref_requant(INT32_MIN, INT32_MAX, 63), 0); /* just above -0.5 */
+	ck_assert_int_eq(mote_ref_requant(INT32_MAX, INT32_MAX, 0), (int64_t)INT32_MAX * INT32_MAX);
+	/* post-processing: int32 wrap of acc + bias, zero point, clamp */
+	ck_assert_int_eq(mote_ref_postproc(INT32_MAX, 1, 1 << 30, 30, 0, INT32_MIN, INT32_MAX), INT32_MIN);
+	ck_assert_int_eq(mote_ref_postproc(10, 1, 1 << 30, 31, -3, -128, 127), 3);  /* 5.5 -> 6, -3 */
+	ck_assert_int_eq(mote_ref_postproc(1000, 0, 1 << 30, 30, 0, -128, 127), 127);
+	ck_assert_int_eq(mote_ref_postproc(-1000, 0, 1 << 30, 30, 5, 0, 255), 0);
+}
+END_TEST
+
+START_TEST(requant_vs_long_double)
+{
+	uint64_t s = 4242;
+	for (int i = 0; i < 200000; i++) {
+		int32_t v = (int32_t)(uint32_t)tc_rand(&s);
+		if (i & 1)
+			v >>= tc_range(&s, 0, 30);
+		int32_t mult = (int32_t)(uint32_t)tc_rand(&s);
+		int32_t shift = (int32_t)tc_range(&s, 0, 63);
+		/* |v * mult| <= 2^62 fits the 64-bit mantissa of long double exactly */
+		long double x = ldexpl((long double)v * (long double)mult, -shift);
+		int64_t want = (int64_t)nearbyintl(x); /* default mode: ties to even */
+		if (mote_ref_requant(v, mult, shift) != want) /* plain if: Check's bookkeeping is slow in loops */
+			ck_abort_msg("v %d mult %d shift %d", v, mult, shift);
+	}
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("reference");
+	TCase *tc = tcase_create("reference");
+	tcase_add_test(tc, conv_by_hand);
+	tcase_add_test(tc, padding_contributes_nothing);
+	tcase_add_test(tc, conv_vs_im2col);
+	tcase_add_test(tc, gemm_vs_conv);
+	tcase_add_test(tc, requant_rounding);
+	tcase_add_test(tc, requant_vs_long_double);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
