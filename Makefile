@@ -61,9 +61,9 @@ include rtl/rtl.mk
 include compiler_backend/compiler_backend.mk
 include sim/sim.mk
 include driver/driver.mk
+include driver/cli/cli.mk
 include testbench/testbench.mk
 include fpga/fpga.mk
-include driver/cli/cli.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first
 # failure.  Suites are also callable one by one (make test-rtl, ...).

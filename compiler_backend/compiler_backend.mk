@@ -19,7 +19,7 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 .PHONY: motecc test-cc valgrind-cc
 all: motecc
-test: test-cc
+MOTE_TESTS += test-cc
 motecc: $(MOTECC_LIB)
 
 $(BUILD)/obj/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS)

@@ -18,6 +18,7 @@ MOTE_TB_BINS += $(BUILD)/tb/$(1)/$(1)
 endef
 
 include $(wildcard testbench/unit/*.mk)
+include testbench/system/system.mk
 
 MOTE_TESTS += test-rtl
 .PHONY: test-rtl

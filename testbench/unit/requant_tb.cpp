@@ -1,8 +1,9 @@
-// requant_tb.cpp: mote_requant against a C++ model written from the spec's
-// STORE text (rounding by exact 128-bit division, not by the RTL's shift and
-// remainder trick).  Random and edge inputs, one per cycle.
+// requant_tb.cpp: mote_requant against dp_model.h, a C++ model written from the
+// spec's STORE text (rounding by exact 128-bit division, not by the RTL's shift
+// and remainder trick).  Random and edge inputs, one per cycle.
 #include "Vmote_requant.h"
 #include "dp_bits.h"
+#include "dp_model.h"
 #include "testb.h"
 #include <deque>
 
@@ -15,26 +16,7 @@ struct In {
 
 static uint32_t model(const In &x)
 {
-	int32_t v = (int32_t)(x.acc + x.bias);
-	if (x.int32)
-		return (uint32_t)v;
-	int64_t p = (int64_t)v * (int64_t)(int32_t)x.mult;
-	int s = x.shift & 63;
-	__int128 d = (__int128)1 << s;
-	__int128 q = (__int128)p / d; // truncates toward zero
-	__int128 r = (__int128)p - q * d;
-	if (r < 0) { // make it floor with 0 <= r < d
-		q -= 1;
-		r += d;
-	}
-	if (2 * r > d || (2 * r == d && (q & 1)))
-		q += 1;
-	__int128 y = q + x.zp;
-	if (y < x.lo)
-		y = x.lo;
-	if (y > x.hi)
-		y = x.hi;
-	return (uint32_t)((uint64_t)y & 0xff);
+	return dp_requant(x.acc, x.bias, x.mult, (uint32_t)x.shift, x.zp, x.lo, x.hi, x.int32);
 }
 
 static const uint32_t edges[] = {0, 1, 2, 3, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0xfffffffe,

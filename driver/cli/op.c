@@ -1,0 +1,253 @@
+/* op.c: one random int8 operator (GEMM or convolution) on a device, and its
+ * reference result.  Shared by `mote gemm`/`mote conv` and the system tests. */
+#include "op.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+/* Deterministic operands for a seed: xorshift64*. */
+static uint64_t rng_next(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545F4914F6CDD1DULL;
+}
+
+static int32_t rng_range(uint64_t *s, int32_t lo, int32_t hi)
+{
+	return lo + (int32_t)(rng_next(s) % (uint64_t)(hi - lo + 1));
+}
+
+static double rng_unit(uint64_t *s)
+{
+	return (double)(rng_next(s) >> 11) / 9007199254740992.0;
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* A scale with 24 significant bits: a float32 value, so (mult, shift) hold it
+ * exactly and an independent float64 check of round(acc * scale) agrees. */
+static double float32_exact(double s)
+{
+	int e;
+	double m = frexp(s, &e);
+	return ldexp(nearbyint(ldexp(m, 24)), e - 24);
+}
+
+
+void op_free(struct op_data *d)
+{
+	free(d->input);
+	free(d->weights);
+	free(d->bias);
+	free(d->mult);
+	free(d->shift);
+	free(d->scale);
+	free(d->y_dev);
+	free(d->y_ref);
+}
+
+/* Fill the operator: random data, then scales from the int32 accumulators so
+ * the int8 outputs spread over the range instead of saturating. */
+int op_make(const struct op_args *a, struct op_data *d)
+{
+	uint64_t s = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)a->seed * 0x100000001B3ULL);
+	struct mote_cc_conv *c = &d->conv;
+	struct mote_cc_diag diag = {{0}};
+	uint32_t oc;
+	if (a->is_gemm) {
+		d->gemm = (struct mote_cc_gemm){.m = a->m, .k = a->k, .n = a->n, .a_type = MOTE_CC_INT8,
+						.out_type = MOTE_CC_INT32};
+		oc = a->n;
+	} else {
+		*c = (struct mote_cc_conv){.in_h = a->h, .in_w = a->w, .in_c = a->cin, .out_c = a->cout,
+					   .k_h = a->kh, .k_w = a->kw, .stride_h = a->stride, .stride_w = a->stride,
+					   .dil_h = a->dil, .dil_w = a->dil, .pad_top = a->pad, .pad_bottom = a->pad,
+					   .pad_left = a->pad, .pad_right = a->pad, .in_type = MOTE_CC_INT8,
+					   .out_type = MOTE_CC_INT32};
+		oc = a->cout;
+	}
+	int32_t in_zp = rng_range(&s, -128, 127);
+	uint32_t reduction = a->is_gemm ? a->k : a->kh * a->kw * a->cin;
+	d->w_bytes = (size_t)reduction * oc;
+	d->weights = malloc(d->w_bytes);
+	d->bias = calloc(oc, sizeof *d->bias);
+	d->mult = calloc(oc, sizeof *d->mult);
+	d->shift = calloc(oc, sizeof *d->shift);
+	d->scale = calloc(oc, sizeof *d->scale);
+	if (!d->weights || !d->bias || !d->mult || !d->shift || !d->scale)
+		return cli_fail("out of memory");
+	for (size_t i = 0; i < d->w_bytes; i++)
+		d->weights[i] = (int8_t)rng_range(&s, -128, 127);
+	for (uint32_t i = 0; i < oc; i++)
+		d->bias[i] = rng_range(&s, -4096, 4096);
+	if (a->is_gemm) {
+		d->gemm.a_zp = in_zp;
+		d->gemm.b = d->weights;
+		d->gemm.bias = d->bias;
+		d->out_h = a->m;
+		d->out_w = 1;
+		mote_cc_gemm_as_conv(&d->gemm, c);
+	} else {
+		c->in_zp = in_zp;
+		c->weights = d->weights;
+		c->bias = d->bias;
+	}
+	int rc = mote_cc_conv_check(c, &d->out_h, &d->out_w, &diag);
+	if (rc < 0)
+		return cli_fail("invalid shape: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
+	d->in_bytes = (size_t)c->in_h * c->in_w * c->in_c;
+	size_t outputs = (size_t)d->out_h * d->out_w * oc;
+	d->input = malloc(d->in_bytes ? d->in_bytes : 1);
+	int32_t *acc = malloc(outputs * sizeof *acc);
+	if (!d->input || !acc) {
+		free(acc);
+		return cli_fail("out of memory");
+	}
+	for (size_t i = 0; i < d->in_bytes; i++)
+		d->input[i] = (int8_t)rng_range(&s, -128, 127);
+	rc = mote_ref_conv(c, d->input, acc);
+	if (rc < 0) {
+		free(acc);
+		return cli_fail("reference: %s", mote_cc_strerror(rc));
+	}
+	double sum2 = 0;
+	for (size_t i = 0; i < outputs; i++)
+		sum2 += (double)acc[i] * acc[i];
+	free(acc);
+	double rms = outputs ? sqrt(sum2 / (double)outputs) : 1.0;
+	if (rms < 1.0)
+		rms = 1.0;
+	for (uint32_t i = 0; i < oc; i++) {
+		d->scale[i] = float32_exact(48.0 / rms * (0.5 + rng_unit(&s)));
+		rc = mote_cc_quantize_scale(d->scale[i], &d->mult[i], &d->shift[i]);
+		if (rc < 0)
+			return cli_fail("scale %g: %s", d->scale[i], mote_cc_strerror(rc));
+	}
+	int32_t out_zp = rng_range(&s, -16, 16);
+	c->out_type = MOTE_CC_INT8;
+	c->out_zp = out_zp;
+	c->clamp_lo = a->relu ? out_zp : -128;
+	c->clamp_hi = 127;
+	c->mult = d->mult;
+	c->shift = d->shift;
+	if (a->is_gemm) {
+		d->gemm.out_type = MOTE_CC_INT8;
+		d->gemm.out_zp = out_zp;
+		d->gemm.clamp_lo = c->clamp_lo;
+		d->gemm.clamp_hi = c->clamp_hi;
+		d->gemm.mult = d->mult;
+		d->gemm.shift = d->shift;
+	}
+	d->out_bytes = outputs;
+	d->y_dev = calloc(outputs ? outputs : 1, 1);
+	d->y_ref = calloc(outputs ? outputs : 1, 1);
+	if (!d->y_dev || !d->y_ref)
+		return cli_fail("out of memory");
+	rc = mote_ref_conv(c, d->input, d->y_ref);
+	if (rc < 0)
+		return cli_fail("reference: %s", mote_cc_strerror(rc));
+	return 0;
+}
+
+static size_t align64(size_t v)
+{
+	return (v + 63) & ~(size_t)63;
+}
+
+
+/* Build the stream, place it with the weights and bias in one read/execute
+ * window, the input in a read window and the output in a write window. */
+int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a,
+		      struct op_data *d, struct op_run *r)
+{
+	struct mote_cc_diag diag = {{0}};
+	int rc = a->is_gemm ? mote_cc_plan_gemm(g, &d->gemm, &r->plan, &diag)
+			    : mote_cc_plan_conv(g, &d->conv, &r->plan, &diag);
+	if (rc < 0)
+		return cli_fail("cannot build the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
+	size_t w_off = align64(r->plan.cmd_bytes), b_off = w_off + align64(r->plan.weight_bytes);
+	size_t ro_bytes = b_off + align64(r->plan.bias_bytes);
+	uint8_t *ro = calloc(ro_bytes, 1);
+	mote_buffer *b_ro = NULL, *b_in = NULL, *b_out = NULL;
+	int ret = -1;
+	if (!ro) {
+		cli_fail("out of memory");
+		goto out;
+	}
+	if ((rc = mote_buffer_alloc(dev, ro_bytes, &b_ro)) < 0 ||
+	    (rc = mote_buffer_alloc(dev, r->plan.input_bytes ? r->plan.input_bytes : 1, &b_in)) < 0 ||
+	    (rc = mote_buffer_alloc(dev, r->plan.output_bytes ? r->plan.output_bytes : 1, &b_out)) < 0) {
+		cli_fail("device memory: %s", mote_strerror(rc));
+		goto out;
+	}
+	uint32_t ro_addr, in_addr, out_addr;
+	mote_buffer_addr(dev, b_ro, &ro_addr, NULL);
+	mote_buffer_addr(dev, b_in, &in_addr, NULL);
+	mote_buffer_addr(dev, b_out, &out_addr, NULL);
+	struct mote_cc_addrs addrs = {.input = in_addr, .output = out_addr, .weights = ro_addr + (uint32_t)w_off,
+				      .bias = ro_addr + (uint32_t)b_off, .cmds = ro_addr};
+	struct mote_cc_bufs bufs = {.cmds = ro, .cmds_cap = r->plan.cmd_bytes, .weights = ro + w_off,
+				    .weights_cap = r->plan.weight_bytes, .bias = ro + b_off,
+				    .bias_cap = r->plan.bias_bytes};
+	rc = a->is_gemm ? mote_cc_emit_gemm(g, &d->gemm, &addrs, &bufs, &r->plan, &diag)
+			: mote_cc_emit_conv(g, &d->conv, &addrs, &bufs, &r->plan, &diag);
+	if (rc < 0) {
+		cli_fail("cannot emit the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
+		goto out;
+	}
+	if ((rc = mote_buffer_write(dev, b_ro, 0, ro, ro_bytes)) < 0 ||
+	    (rc = mote_buffer_write(dev, b_in, 0, d->input, d->in_bytes)) < 0) {
+		cli_fail("writing device memory: %s", mote_strerror(rc));
+		goto out;
+	}
+	struct mote_job_desc job = {.cmds = b_ro, .n_cmds = r->plan.n_cmds, .n_windows = 3,
+				    .windows = {{b_ro, MOTE_PERM_R | MOTE_PERM_X}, {b_in, MOTE_PERM_R}, {b_out, MOTE_PERM_W}}};
+	double t0 = now_seconds();
+	rc = mote_run(dev, &job, MOTE_TIMEOUT_INFINITE, &r->result);
+	r->wall = now_seconds() - t0;
+	r->sim_speed = r->wall > 0 ? (double)r->result.perf[MOTE_PERF_CYCLES] / r->wall : 0;
+	if (rc < 0) {
+		cli_fail("job failed: %s (hardware error %s at command %u, address 0x%08x)", mote_strerror(rc),
+			 r->result.hw_error_name ? r->result.hw_error_name : "?", r->result.err_cmd, r->result.err_addr);
+		goto out;
+	}
+	if ((rc = mote_buffer_read(dev, b_out, 0, d->y_dev, d->out_bytes)) < 0) {
+		cli_fail("reading device memory: %s", mote_strerror(rc));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (b_out)
+		mote_buffer_free(dev, b_out);
+	if (b_in)
+		mote_buffer_free(dev, b_in);
+	if (b_ro)
+		mote_buffer_free(dev, b_ro);
+	free(ro);
+	return ret;
+}
+
+size_t op_mismatches(const struct op_data *d, int report)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->out_bytes; i++)
+		if (d->y_dev[i] != d->y_ref[i]) {
+			if (report && n < 8)
+				fprintf(stderr, "mismatch at output %zu: device %d, reference %d\n", i, (int8_t)d->y_dev[i],
+					(int8_t)d->y_ref[i]);
+			n++;
+		}
+	return n;
+}

@@ -1,0 +1,55 @@
+/* op.h: one random int8 operator on a device, checked against the reference.
+ *
+ * op_make draws operands, zero points, bias and per-channel float32-exact
+ * scales from a seed (the scales are chosen from the int32 accumulators so the
+ * int8 outputs spread over their range) and computes the reference output;
+ * op_execute builds the command stream for the device's geometry, places it
+ * with the weights and bias in one read+execute window, the input in a read
+ * window and the output in a write window, runs it and reads the output back.
+ */
+#ifndef MOTE_CLI_OP_H
+#define MOTE_CLI_OP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mote/mote.h"
+#include "mote/mote_compiler.h"
+
+struct op_args {
+	int is_gemm;
+	uint32_t m, k, n;
+	uint32_t h, w, cin, cout, kh, kw, stride, pad, dil;
+	uint32_t seed;
+	const char *device, *dump;
+	int json, relu;
+};
+
+struct op_data {
+	struct mote_cc_conv conv;  /* the operator (a GEMM is its 1x1 convolution) */
+	struct mote_cc_gemm gemm;
+	uint32_t out_h, out_w;
+	size_t in_bytes, out_bytes, w_bytes;
+	int8_t *input, *weights;
+	int32_t *bias, *mult, *shift;
+	double *scale;
+	uint8_t *y_dev, *y_ref;
+};
+
+struct op_run {
+	struct mote_cc_plan plan;
+	struct mote_job_result result;
+	double wall, sim_speed;
+};
+
+/* Returns 0, or -1 after printing the reason (cli_fail). */
+int op_make(const struct op_args *a, struct op_data *d);
+int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
+	       struct op_run *r);
+/* Output bytes that differ between device and reference; prints the first
+ * few when report is set. */
+size_t op_mismatches(const struct op_data *d, int report);
+/* Frees what op_make allocated (d stays zeroed-safe). */
+void op_free(struct op_data *d);
+
+#endif

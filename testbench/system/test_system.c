@@ -1,0 +1,156 @@
+/* test_system.c: random GEMM and convolution shapes through the driver on the
+ * simulated accelerator, every output byte compared with the reference.
+ *
+ *   test_system [--quick]
+ *
+ * Per geometry (4x4, 8x8, 16x16) one device runs the named degenerate shapes
+ * and then random ones; the device is reused, so a job leaves it ready for the
+ * next.  Exit status 0 only if every shape ran and matched bit for bit.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "op.h"
+
+struct shape {
+	const char *why;
+	int is_gemm;
+	uint32_t m, k, n;                                 /* gemm */
+	uint32_t h, w, cin, cout, kh, kw, stride, pad, dil; /* conv */
+};
+
+/* Shapes that break tilers: each one names what it tests.  R and C are the
+ * geometry's rows and cols, so the edges move with the array. */
+static int named_shapes(uint32_t R, uint32_t C, struct shape *s)
+{
+	int n = 0;
+#define G(w_, m_, k_, n_) s[n++] = (struct shape){.why = w_, .is_gemm = 1, .m = m_, .k = k_, .n = n_}
+#define CV(w_, h_, wd_, ci_, co_, kh_, kw_, st_, p_, d_)                                                         \
+	s[n++] = (struct shape){.why = w_, .h = h_, .w = wd_, .cin = ci_, .cout = co_, .kh = kh_, .kw = kw_,     \
+				.stride = st_, .pad = p_, .dil = d_}
+	G("1x1x1 gemm", 1, 1, 1);
+	G("single row", 1, 3 * R, 2 * C);
+	G("single column", 5 * R, 3 * R, 1);
+	G("K = R + 1", 17, R + 1, C);
+	G("K = R - 1", 9, R > 1 ? R - 1 : 1, C);
+	G("N = C + 1", 13, 2 * R, C + 1);
+	G("N = C - 1", 13, 2 * R, C > 1 ? C - 1 : 1);
+	G("M = 1, K and N ragged", 1, 3 * R + 1, 2 * C + 3);
+	G("K far beyond the activation buffer", 3, 9000, 3);
+	G("long M, ragged everything", 700, R + 3, C + 5);
+	CV("1x1x1 conv", 1, 1, 1, 1, 1, 1, 1, 0, 1);
+	CV("1x1 conv, C_in not a multiple of R", 5, 7, R + 1, C + 1, 1, 1, 1, 0, 1);
+	CV("3x3 pad 2 (more than the kernel's half)", 6, 5, 3, 4, 3, 3, 1, 2, 1);
+	CV("1x1 kernel with padding", 4, 4, 2, 3, 1, 1, 1, 1, 1);
+	CV("padding larger than the image", 2, 2, 3, 5, 3, 3, 1, 3, 1);
+	CV("stride 2", 9, 9, 5, C + 2, 3, 3, 2, 1, 1);
+	CV("dilation 2", 9, 8, 4, 3, 3, 3, 1, 2, 2);
+	CV("stride 3 dilation 2 pad 1", 11, 10, 3, 2, 3, 2, 3, 1, 2);
+	CV("kernel as large as the image", 5, 5, 2, 3, 5, 5, 1, 0, 1);
+	CV("wide kernel row", 4, 12, 3, 4, 1, 7, 1, 3, 1);
+	CV("one input channel", 10, 10, 1, 8, 3, 3, 1, 1, 1);
+	return n;
+#undef G
+#undef CV
+}
+
+static uint64_t rs = 0x243F6A8885A308D3ULL;
+static uint32_t rnd(uint32_t lo, uint32_t hi)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return lo + (uint32_t)(rs % (uint64_t)(hi - lo + 1));
+}
+
+static void random_shape(struct shape *s, uint32_t R, uint32_t C)
+{
+	memset(s, 0, sizeof *s);
+	s->why = "random";
+	if (rnd(0, 2) == 0) {
+		s->is_gemm = 1;
+		s->m = rnd(1, 96);
+		s->k = rnd(1, 6 * R);
+		s->n = rnd(1, 4 * C);
+		return;
+	}
+	s->kh = rnd(1, 4);
+	s->kw = rnd(1, 4);
+	s->stride = rnd(1, 3);
+	s->dil = rnd(0, 4) ? 1 : 2;
+	s->pad = rnd(0, 3);
+	uint32_t span_h = s->dil * (s->kh - 1) + 1, span_w = s->dil * (s->kw - 1) + 1;
+	/* the padded image must hold one window */
+	uint32_t min_h = span_h > 2 * s->pad ? span_h - 2 * s->pad : 1;
+	uint32_t min_w = span_w > 2 * s->pad ? span_w - 2 * s->pad : 1;
+	s->h = rnd(min_h, min_h + 10);
+	s->w = rnd(min_w, min_w + 10);
+	s->cin = rnd(1, 3 * R);
+	s->cout = rnd(1, 3 * C);
+}
+
+static int run_shape(mote_device *dev, const struct mote_geometry *g, const struct shape *s, uint32_t seed,
+		     const char *uri)
+{
+	struct op_args a = {.is_gemm = s->is_gemm, .m = s->m, .k = s->k, .n = s->n, .h = s->h, .w = s->w,
+			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
+			    .pad = s->pad, .dil = s->dil, .seed = seed, .device = uri, .relu = (int)(seed & 1)};
+	struct op_data d;
+	struct op_run r;
+	memset(&d, 0, sizeof d);
+	memset(&r, 0, sizeof r);
+	int bad = op_make(&a, &d) < 0 || op_execute(dev, g, &a, &d, &r) < 0;
+	size_t mism = bad ? 0 : op_mismatches(&d, 1);
+	if (bad || mism) {
+		if (s->is_gemm)
+			fprintf(stderr, "FAIL %s: %s gemm m=%u k=%u n=%u seed=%u: %s (%zu mismatches)\n", uri, s->why,
+				s->m, s->k, s->n, seed, bad ? "error" : "mismatch", mism);
+		else
+			fprintf(stderr,
+				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u seed=%u: %s "
+				"(%zu mismatches)\n",
+				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, seed,
+				bad ? "error" : "mismatch", mism);
+	}
+	op_free(&d);
+	return bad || mism;
+}
+
+int main(int argc, char **argv)
+{
+	int quick = argc > 1 && !strcmp(argv[1], "--quick");
+	static const struct {
+		const char *uri;
+		int random;
+	} devs[] = {{"sim:rows=4,cols=4", 50}, {"sim:rows=8,cols=8", 80}, {"sim:rows=16,cols=16", 30}};
+	int fails = 0, runs = 0;
+	for (size_t di = 0; di < sizeof devs / sizeof devs[0]; di++) {
+		mote_device *dev;
+		int rc = mote_open(devs[di].uri, &dev);
+		if (rc < 0) {
+			fprintf(stderr, "FAIL cannot open %s: %s\n", devs[di].uri, mote_strerror(rc));
+			return 1;
+		}
+		struct mote_device_info info;
+		mote_device_info(dev, &info);
+		const struct mote_geometry *g = &info.geometry;
+		struct shape shapes[64];
+		int n = named_shapes(g->rows, g->cols, shapes);
+		int dev_fails = 0, dev_runs = 0;
+		for (int i = 0; i < n; i++, dev_runs++)
+			dev_fails += run_shape(dev, g, &shapes[i], 1000u + (uint32_t)i, devs[di].uri);
+		int nr = quick ? devs[di].random / 5 : devs[di].random;
+		for (int i = 0; i < nr; i++, dev_runs++) {
+			struct shape s;
+			random_shape(&s, g->rows, g->cols);
+			dev_fails += run_shape(dev, g, &s, 2000u + (uint32_t)i, devs[di].uri);
+		}
+		printf("%-22s %3d shapes (%d named, %d random), %d failed\n", devs[di].uri, dev_runs, n, nr, dev_fails);
+		fails += dev_fails;
+		runs += dev_runs;
+		mote_close(dev);
+	}
+	printf("test_system: %d shapes, %d failed: %s\n", runs, fails, fails ? "FAIL" : "PASS");
+	return fails ? 1 : 0;
+}

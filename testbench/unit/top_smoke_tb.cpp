@@ -1,0 +1,269 @@
+// top_smoke_tb.cpp: first whole-mote_top bench (8x8, MEM_BYTES 16) with a C++
+// memory (random back-pressure and latency).  CSR identity reads; window
+// masking; an END-only job completes with DONE and the interrupt; an illegal
+// opcode ends with ERROR (code, command index) and the next job succeeds; a
+// LOAD handing a token to a tokens-only MATMUL; a watchdog case (a MATMUL pops
+// an l2c token nobody pushes); a fetch outside the window; a host abort; perf
+// counter reads.  Fixed seed.
+#include "Vmote_top.h"
+#include "testb.h"
+#include "wide.h"
+#include <deque>
+#include <vector>
+extern "C" {
+#include "mote/mote_hw.h"
+}
+
+static const int MB = 16;
+static const uint32_t MEM_SIZE = 1u << 20;
+
+struct Top {
+	TESTB<Vmote_top> tb;
+	std::vector<uint8_t> mem = std::vector<uint8_t>(MEM_SIZE);
+	std::deque<std::pair<uint64_t, uint32_t>> pend;
+	uint64_t last_due = 0;
+	Rng r{0x70b5};
+	uint64_t reads = 0, writes = 0;
+
+	void step()
+	{
+		auto *m = tb.m;
+		m->i_mem_req_ready = r.chance(80);
+		if (!pend.empty() && pend.front().first <= tb.cycle) {
+			m->i_mem_resp_valid = 1;
+			uint32_t a = pend.front().second;
+			for (int b = 0; b < MB; b++)
+				wset(m->i_mem_resp_data, b, mem[(a + b) % MEM_SIZE]);
+			pend.pop_front();
+		} else
+			m->i_mem_resp_valid = 0;
+		m->eval();
+		if (m->o_mem_req_valid && m->i_mem_req_ready) {
+			uint32_t a = m->o_mem_req_addr;
+			CHECK(tb, a % MB == 0, "unaligned memory request %08x", a);
+			if (m->o_mem_req_write) {
+				for (int b = 0; b < MB; b++)
+					if ((m->o_mem_req_wstrb >> b) & 1)
+						mem[(a + b) % MEM_SIZE] = wget(m->o_mem_req_wdata, b);
+				writes++;
+			} else {
+				uint64_t due = tb.cycle + r.range(2, 6);
+				if (due <= last_due)
+					due = last_due + 1;
+				last_due = due;
+				pend.push_back({due, a});
+				reads++;
+			}
+		}
+		tb.tick();
+	}
+	void write(uint32_t addr, uint32_t v)
+	{
+		tb.m->i_csr_valid = 1, tb.m->i_csr_write = 1, tb.m->i_csr_addr = addr, tb.m->i_csr_wdata = v;
+		step();
+		tb.m->i_csr_valid = 0, tb.m->i_csr_write = 0;
+	}
+	uint32_t read(uint32_t addr)
+	{
+		tb.m->i_csr_valid = 1, tb.m->i_csr_write = 0, tb.m->i_csr_addr = addr;
+		step();
+		tb.m->i_csr_valid = 0;
+		CHECK(tb, tb.m->o_csr_rvalid, "no o_csr_rvalid the cycle after a read");
+		uint32_t v = tb.m->o_csr_rdata;
+		step();
+		CHECK(tb, !tb.m->o_csr_rvalid, "o_csr_rvalid longer than one cycle");
+		return v;
+	}
+	void put_cmd(uint32_t addr, const uint32_t *c)
+	{
+		for (int i = 0; i < 64; i++)
+			mem[addr + i] = (uint8_t)(c[i / 4] >> (8 * (i % 4)));
+	}
+	// start a job and wait for it to end; returns STATUS
+	uint32_t job(uint32_t base, uint32_t count, int max_cycles = 20000)
+	{
+		write(MOTE_REG_CMD_BASE, base);
+		write(MOTE_REG_CMD_COUNT, count);
+		write(MOTE_REG_CTRL, MOTE_CTRL_START_MASK | MOTE_CTRL_IRQ_EN_MASK);
+		CHECK(tb, read(MOTE_REG_STATUS) & MOTE_STATUS_BUSY_MASK || read(MOTE_REG_STATUS) & MOTE_STATUS_DONE_MASK,
+		      "job did not start");
+		for (int i = 0; i < max_cycles; i++) {
+			if (tb.m->o_irq)
+				break;
+			step();
+		}
+		CHECK(tb, tb.m->o_irq, "no interrupt after %d cycles", max_cycles);
+		uint32_t st = read(MOTE_REG_STATUS);
+		CHECK(tb, !(st & MOTE_STATUS_BUSY_MASK) && (st & MOTE_STATUS_DONE_MASK) && (st & MOTE_STATUS_IRQ_MASK),
+		      "status %x at the interrupt", st);
+		CHECK(tb, pend.empty(), "job ended with reads in flight");
+		write(MOTE_REG_IRQ_ACK, 1);
+		step();
+		CHECK(tb, !tb.m->o_irq && !(read(MOTE_REG_STATUS) & MOTE_STATUS_IRQ_MASK), "IRQ_ACK did not clear");
+		return st;
+	}
+	void expect_ok(const char *what, uint32_t st, uint32_t cmds)
+	{
+		CHECK(tb, !(st & MOTE_STATUS_ERROR_MASK), "%s: ERROR set, code %u cmd %u", what, read(MOTE_REG_ERR_CODE),
+		      read(MOTE_REG_ERR_CMD));
+		CHECK(tb, read(MOTE_REG_ERR_CODE) == MOTE_ERR_NONE, "%s: ERR_CODE", what);
+		uint32_t done = read(MOTE_REG_CMDS_DONE);
+		CHECK(tb, done == cmds, "%s: CMDS_DONE %u expected %u", what, done, cmds);
+		printf("  %s: DONE, %u commands\n", what, done);
+	}
+	void expect_err(const char *what, uint32_t st, uint32_t code, uint32_t idx)
+	{
+		CHECK(tb, st & MOTE_STATUS_ERROR_MASK, "%s: no ERROR", what);
+		uint32_t c = read(MOTE_REG_ERR_CODE), i = read(MOTE_REG_ERR_CMD);
+		CHECK(tb, c == code && i == idx, "%s: error %u at %u, expected %u at %u", what, c, i, code, idx);
+		printf("  %s: ERROR %s at command %u\n", what, mote_hw_err_name(c), i);
+	}
+};
+
+static void cmd_end(uint32_t *c)
+{
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_END);
+}
+
+int main(int argc, char **argv)
+{
+	Verilated::commandArgs(argc, argv);
+	Top T;
+	auto *m = T.tb.m;
+	m->i_csr_valid = 0;
+	m->i_csr_write = 0;
+	m->i_mem_resp_valid = 0;
+	T.tb.reset();
+
+	// ---- identity ----
+	CHECK(T.tb, T.read(MOTE_REG_ID) == MOTE_ID_MAGIC, "ID");
+	CHECK(T.tb, T.read(MOTE_REG_VERSION) == ((MOTE_HW_VERSION_MAJOR << 16) | MOTE_HW_VERSION_MINOR), "VERSION");
+	uint32_t g = T.read(MOTE_REG_GEOMETRY);
+	CHECK(T.tb, (g & 0xff) == 8 && ((g >> 8) & 0xff) == 8 && ((g >> 16) & 0xff) == MB && (g >> 24) == MOTE_NUM_WINDOWS,
+	      "GEOMETRY %08x", g);
+	CHECK(T.tb, T.read(MOTE_REG_ABUF_DEPTH) == 4096 && T.read(MOTE_REG_WBUF_DEPTH) == 1024 &&
+		      T.read(MOTE_REG_BBUF_DEPTH) == 96 && T.read(MOTE_REG_ACC_DEPTH) == 1024,
+	      "depths");
+	uint32_t st0 = T.read(MOTE_REG_STATUS);
+	CHECK(T.tb, st0 == 0 && !m->o_irq, "status after reset %x", st0);
+	printf("  ID %08x GEOMETRY %08x FEATURES %08x\n", T.read(MOTE_REG_ID), g, T.read(MOTE_REG_FEATURES));
+
+	// ---- windows: base/size masked to WINDOW_ALIGN ----
+	T.write(MOTE_REG_WIN_BASE(0), 0x1234);
+	T.write(MOTE_REG_WIN_SIZE(0), 0x10077);
+	T.write(MOTE_REG_WIN_PERM(0), 0xff);
+	CHECK(T.tb, T.read(MOTE_REG_WIN_BASE(0)) == 0x1200 && T.read(MOTE_REG_WIN_SIZE(0)) == 0x10040 &&
+		      T.read(MOTE_REG_WIN_PERM(0)) == 7,
+	      "window masking");
+	T.write(MOTE_REG_WIN_BASE(0), 0x1000);
+	T.write(MOTE_REG_WIN_SIZE(0), 0x20000);
+	T.write(MOTE_REG_WIN_PERM(0), 7);
+	T.write(MOTE_REG_WDT_LIMIT, 5000);
+
+	uint32_t c[16];
+	// ---- END-only job ----
+	cmd_end(c);
+	T.put_cmd(0x2000, c);
+	T.expect_ok("END only", T.job(0x2000, 4), 1);
+	uint64_t br = T.read(MOTE_REG_PERF_LO(MOTE_PERF_BYTES_READ));
+	uint64_t cyc = T.read(MOTE_REG_PERF_LO(MOTE_PERF_CYCLES));
+	CHECK(T.tb, T.read(MOTE_REG_PERF_HI(MOTE_PERF_CYCLES)) == 0, "PERF_HI");
+	CHECK(T.tb, br >= 64 && br % MB == 0 && cyc > 4 && cyc < 200, "perf: %llu bytes, %llu cycles",
+	      (unsigned long long)br, (unsigned long long)cyc);
+
+	// ---- illegal opcode at command 1, then a good job ----
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_SYNC);
+	MOTE_CMD_SET(c, SYNC, QUEUE, MOTE_QUEUE_STORE);
+	T.put_cmd(0x3000, c);
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, 0x77);
+	T.put_cmd(0x3040, c);
+	cmd_end(c);
+	T.put_cmd(0x3080, c);
+	T.expect_err("illegal opcode", T.job(0x3000, 3), MOTE_ERR_OPCODE, 1);
+	T.expect_ok("after the error", T.job(0x2000, 1), 1);
+
+	// ---- LOAD (PUSH_NEXT) -> MATMUL tokens only (POP_PREV) -> END ----
+	for (int i = 0; i < 256; i++)
+		T.mem[0x8000 + i] = (uint8_t)(i * 7);
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_LOAD);
+	MOTE_CMD_SET(c, HDR, PUSH_NEXT, 1);
+	MOTE_CMD_SET(c, LOAD, DST, MOTE_BUF_ACT);
+	MOTE_CMD_SET(c, LOAD, ADDR0, 0x8000);
+	MOTE_CMD_SET(c, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(c, LOAD, WIDTH, 256);
+	MOTE_CMD_SET(c, LOAD, SX, 8);
+	MOTE_CMD_SET(c, LOAD, N_INNER, 16);
+	MOTE_CMD_SET(c, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(c, LOAD, COUNT, 8);
+	T.put_cmd(0x4000, c);
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(c, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(c, MATMUL, NROWS, 0);
+	T.put_cmd(0x4040, c);
+	cmd_end(c);
+	T.put_cmd(0x4080, c);
+	T.expect_ok("LOAD -> MATMUL token", T.job(0x4000, 8), 3);
+	uint64_t br2 = T.read(MOTE_REG_PERF_LO(MOTE_PERF_BYTES_READ));
+	CHECK(T.tb, br2 >= 3 * 64 + 128, "BYTES_READ %llu", (unsigned long long)br2);
+	CHECK(T.tb, T.read(MOTE_REG_PERF_LO(MOTE_PERF_LOAD_BUSY)) >= 8, "LOAD_BUSY");
+
+	// ---- watchdog: MATMUL pops l2c, nobody pushes ----
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_SYNC);
+	MOTE_CMD_SET(c, SYNC, QUEUE, MOTE_QUEUE_LOAD);
+	T.put_cmd(0x5000, c);
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(c, HDR, POP_PREV, 1);
+	T.put_cmd(0x5040, c);
+	cmd_end(c);
+	T.put_cmd(0x5080, c);
+	T.write(MOTE_REG_WDT_LIMIT, 300);
+	uint64_t t0 = T.tb.cycle;
+	T.expect_err("watchdog", T.job(0x5000, 3), MOTE_ERR_WATCHDOG, 1);
+	CHECK(T.tb, T.tb.cycle - t0 >= 300 && T.tb.cycle - t0 < 600, "watchdog took %llu cycles",
+	      (unsigned long long)(T.tb.cycle - t0));
+	CHECK(T.tb, T.read(MOTE_REG_PERF_LO(MOTE_PERF_STALL_COMP_DEP)) >= 250, "STALL_COMP_DEP");
+	T.expect_ok("after the watchdog", T.job(0x2000, 1), 1);
+
+	// ---- command fetch outside every executable window ----
+	T.write(MOTE_REG_WIN_PERM(1), 0);
+	uint32_t st = T.job(0x40000, 2);
+	T.expect_err("fetch window", st, MOTE_ERR_FETCH_WINDOW, 0);
+	CHECK(T.tb, T.read(MOTE_REG_ERR_ADDR) == 0x40000, "ERR_ADDR %08x", T.read(MOTE_REG_ERR_ADDR));
+
+	// ---- CMD_COUNT without END ----
+	memset(c, 0, 64);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_SYNC);
+	MOTE_CMD_SET(c, SYNC, QUEUE, MOTE_QUEUE_COMPUTE);
+	T.put_cmd(0x6000, c);
+	T.put_cmd(0x6040, c);
+	T.expect_err("no END", T.job(0x6000, 2), MOTE_ERR_NO_END, 2);
+
+	// ---- host abort of a job stuck on a token (watchdog off: 2^32) ----
+	T.write(MOTE_REG_WDT_LIMIT, 0);
+	T.write(MOTE_REG_CMD_BASE, 0x5000);
+	T.write(MOTE_REG_CMD_COUNT, 3);
+	T.write(MOTE_REG_CTRL, MOTE_CTRL_START_MASK | MOTE_CTRL_IRQ_EN_MASK);
+	for (int i = 0; i < 500; i++)
+		T.step();
+	CHECK(T.tb, T.read(MOTE_REG_STATUS) & MOTE_STATUS_BUSY_MASK, "stuck job not busy");
+	T.write(MOTE_REG_CMD_BASE, 0x7777); // ignored while busy
+	T.write(MOTE_REG_CTRL, MOTE_CTRL_ABORT_MASK);
+	for (int i = 0; i < 100 && !m->o_irq; i++)
+		T.step();
+	CHECK(T.tb, m->o_irq, "no interrupt after ABORT");
+	T.expect_err("host abort", T.read(MOTE_REG_STATUS), MOTE_ERR_ABORTED, 1);
+	CHECK(T.tb, T.read(MOTE_REG_CMD_BASE) == 0x5000, "CMD_BASE written while busy");
+	T.write(MOTE_REG_IRQ_ACK, 1);
+	T.write(MOTE_REG_WDT_LIMIT, 5000);
+	T.expect_ok("after the abort", T.job(0x2000, 1), 1);
+
+	printf("top_smoke: %llu reads, %llu writes: PASS\n", (unsigned long long)T.reads, (unsigned long long)T.writes);
+	return 0;
+}
