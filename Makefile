@@ -74,3 +74,18 @@ test: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# Figures, not pass/fail targets (a mismatch still fails): see scripts/bench.sh.
+.PHONY: bench
+bench: all
+	@sh scripts/bench.sh
+	@$(MAKE) --no-print-directory bench-sim
+
+# The main job: build, then run a GEMM and a ResNet-8-shaped convolution on the simulated
+# 8x8 accelerator, each checked byte for byte against the C reference executor.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@echo; echo "== the device"; $(BUILD)/bin/mote info --device sim:rows=8,cols=8
+	@echo; echo "== a 256x256x256 int8 GEMM"; $(BUILD)/bin/mote gemm --m 256 --k 256 --n 256 --device sim:rows=8,cols=8
+	@echo; echo "== a 3x3 convolution, 32x32x16 -> 16, stride 1, pad 1 (ResNet-8's first stage)"; \
+	  $(BUILD)/bin/mote conv --h 32 --w 32 --cin 16 --cout 16 --kh 3 --kw 3 --pad 1 --device sim:rows=8,cols=8
