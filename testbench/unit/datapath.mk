@@ -23,3 +23,20 @@ endef
 $(eval $(call DP_COMPUTE_GEOM,4,4))
 $(eval $(call DP_COMPUTE_GEOM,8,8))
 $(eval $(call DP_COMPUTE_GEOM,16,16))
+
+DP_STORE_SRCS := rtl/common/mote_fifo.v rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
+                 rtl/store/mote_store_writer.v rtl/store/mote_store_unit.v
+# name, COLS, MEM_BYTES, PPU_LANES
+define DP_STORE_GEOM
+$$(eval $$(call MOTE_VTB,store_$(1),mote_store_unit,$$(DP_STORE_SRCS),testbench/unit/store_tb.cpp,\
+  -GROWS=$(2) -GCOLS=$(2) -GMEM_BYTES=$(3) -GPPU_LANES=$(4) -CFLAGS -DTB_COLS=$(2) -CFLAGS -DTB_MEM_BYTES=$(3) \
+  -CFLAGS -DTB_LANES=$(4) -CFLAGS -I$(abspath $(BUILD)/include)))
+$(BUILD)/tb/store_$(1)/store_$(1): $(GEN_H)
+endef
+$(eval $(call DP_STORE_GEOM,8x8,8,16,8))
+$(eval $(call DP_STORE_GEOM,4x4_mb8_lanes1,4,8,1))
+$(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
+
+# the benches' shared headers
+$(filter $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \
+  testbench/unit/dp_bits.h testbench/unit/dp_model.h

@@ -1,0 +1,443 @@
+// store_tb.cpp: mote_store_unit against a C++ model of the spec's STORE: bias
+// and accumulator buffers (registered reads), the requantization of dp_model.h,
+// a byte-addressed device memory with write windows, and the c2s/s2c tokens.
+// Random STOREs with unaligned addresses, signed strides, NCOLS < COLS, INT32,
+// memory back-pressure; range, field and window errors; streaming rate.
+// Build with -GCOLS=C -GMEM_BYTES=M -GPPU_LANES=L and the matching -DTB_* defines.
+#include "Vmote_store_unit.h"
+#include "dp_bits.h"
+#include "dp_model.h"
+#include "mote/mote_hw.h"
+#include "testb.h"
+#include <deque>
+#include <vector>
+
+static const int C = TB_COLS, MB = TB_MEM_BYTES;
+static const int BDEPTH = 96, CDEPTH = 1024;
+static const uint32_t MEM_LO = 0x10000, MEM_HI = 0x30000;
+// windows: 0 writable, 1 read-only, 2 read-write, 3 empty; 0x1E000.. none
+static const uint32_t WBASE[4] = {0x10000, 0x18000, 0x1C000, 0}, WSIZE[4] = {0x8000, 0x4000, 0x2000, 0};
+static const uint32_t WPERM[4] = {2, 1, 3, 0};
+
+static bool win_ok(uint32_t a)
+{
+	for (int w = 0; w < 4; w++)
+		if ((WPERM[w] & 2) && a >= WBASE[w] && (uint64_t)a + MB <= (uint64_t)WBASE[w] + WSIZE[w])
+			return true;
+	return false;
+}
+
+struct Cmd {
+	bool sync = false, pop = false, push = false, pop_next = false, int32 = false;
+	int acc = 0, bias = 0, ni = 1, no = 1, ncols = C;
+	uint32_t addr0 = MEM_LO;
+	int32_t is = 0, os = 0;
+	int16_t zp = 0, lo = -128, hi = 127;
+	uint32_t idx = 0;
+	long words = 0; // words the command writes (model)
+	void encode(uint32_t *w) const
+	{
+		for (int i = 0; i < 16; i++)
+			w[i] = 0;
+		MOTE_CMD_SET(w, HDR, OPCODE, sync ? MOTE_OP_SYNC : MOTE_OP_STORE);
+		MOTE_CMD_SET(w, HDR, POP_PREV, pop);
+		MOTE_CMD_SET(w, HDR, PUSH_PREV, push);
+		MOTE_CMD_SET(w, HDR, POP_NEXT, pop_next);
+		if (sync) {
+			MOTE_CMD_SET(w, SYNC, QUEUE, MOTE_QUEUE_STORE);
+			return;
+		}
+		MOTE_CMD_SET(w, STORE, INT32, int32);
+		MOTE_CMD_SET(w, STORE, ACC_ROW, acc);
+		MOTE_CMD_SET(w, STORE, BIAS_ROW, bias);
+		MOTE_CMD_SET(w, STORE, N_INNER, ni);
+		MOTE_CMD_SET(w, STORE, N_OUTER, no);
+		MOTE_CMD_SET(w, STORE, ADDR0, addr0);
+		MOTE_CMD_SET(w, STORE, INNER_STRIDE, is);
+		MOTE_CMD_SET(w, STORE, OUTER_STRIDE, os);
+		MOTE_CMD_SET(w, STORE, NCOLS, ncols);
+		MOTE_CMD_SET(w, STORE, OUT_ZP, zp);
+		MOTE_CMD_SET(w, STORE, CLAMP_LO, lo);
+		MOTE_CMD_SET(w, STORE, CLAMP_HI, hi);
+	}
+};
+
+struct Bench {
+	TESTB<Vmote_store_unit> tb;
+	DpRng rng;
+	std::vector<uint32_t> bbuf, acc, bbuf_r, acc_r;
+	std::vector<uint8_t> mem, mmem; // device memory: DUT-written and model
+	long c2s = 0;
+	int tok_pct = 100, gap_pct = 0, ready_pct = 100;
+	std::deque<Cmd> queue, inflight;
+	uint32_t next_idx = 0;
+	long words_done = 0, words_model = 0, retired = 0, pushes = 0, stall_mem = 0;
+	bool err_seen = false, model_failed = false;
+	int err_code = 0;
+	uint32_t err_idx = 0, err_addr = 0, want_err_idx = 0, want_err_addr = 0;
+	bool abort_now = false;
+	uint64_t first_req = 0, last_req = 0;
+
+	explicit Bench(uint64_t seed) : rng(seed), bbuf(BDEPTH * C), acc(CDEPTH * C), bbuf_r(C), acc_r(C),
+					mem(MEM_HI - MEM_LO), mmem(MEM_HI - MEM_LO)
+	{
+		for (int r = 0; r < BDEPTH; r++)
+			for (int k = 0; k < C; k++) {
+				uint32_t v;
+				switch (r % 3) {
+				case 0: v = rng.chance(80) ? (uint32_t)rng.range(-5000, 5000) : rng.u32(); break;
+				case 1: v = rng.chance(80) ? (0x40000000u | (rng.u32() >> 2)) : rng.u32(); break;
+				default: v = rng.chance(80) ? (uint32_t)rng.range(30, 45) : rng.u32(); break;
+				}
+				bbuf[r * C + k] = v;
+			}
+		for (auto &x : acc)
+			x = rng.chance(70) ? (uint32_t)rng.range(-100000, 100000) : rng.u32();
+		for (size_t i = 0; i < mem.size(); i++)
+			mem[i] = mmem[i] = (uint8_t)rng.u32();
+		Vmote_store_unit *m = tb.m;
+		for (int w = 0; w < 4; w++) {
+			dp_set(m->i_win_base, 32 * w, 32, WBASE[w]);
+			dp_set(m->i_win_size, 32 * w, 32, WSIZE[w]);
+			dp_set(m->i_win_perm, 3 * w, 3, WPERM[w]);
+		}
+		m->i_abort = 0;
+		m->i_cmd_valid = 0;
+		m->i_req_ready = 0;
+		tb.reset();
+	}
+
+	// Queue a command and run the model on it (unless an earlier one failed).
+	void push(Cmd c)
+	{
+		c.idx = next_idx;
+		next_idx += 1 + rng.range(0, 2);
+		if (!c.sync && !model_failed) {
+			int row = c.acc;
+			for (int o = 0; o < c.no && !model_failed; o++)
+				for (int i = 0; i < c.ni && !model_failed; i++, row++) {
+					uint32_t a = c.addr0 + (uint32_t)o * (uint32_t)c.os + (uint32_t)i * (uint32_t)c.is;
+					std::vector<uint8_t> bytes;
+					for (int k = 0; k < c.ncols; k++) {
+						uint32_t v = dp_requant(acc[row * C + k], bbuf[c.bias * C + k],
+									bbuf[(c.bias + 1) * C + k], bbuf[(c.bias + 2) * C + k],
+									c.zp, c.lo, c.hi, c.int32);
+						for (int b = 0; b < (c.int32 ? 4 : 1); b++)
+							bytes.push_back((uint8_t)(v >> (8 * b)));
+					}
+					if (bytes.empty())
+						continue;
+					uint32_t w0 = a & ~(uint32_t)(MB - 1), wend = (a + (uint32_t)bytes.size() - 1) & ~(uint32_t)(MB - 1);
+					for (uint32_t w = w0;; w += MB) {
+						if (!win_ok(w)) {
+							model_failed = true;
+							want_err_idx = c.idx;
+							want_err_addr = w;
+							break;
+						}
+						for (int j = 0; j < MB; j++) {
+							uint32_t p = w + j;
+							if (p >= a && p < a + bytes.size()) {
+								if (!(p >= MEM_LO && p < MEM_HI)) {
+									fprintf(stderr, "bench: model address %08x outside memory\n", p);
+									exit(1);
+								}
+								mmem[p - MEM_LO] = bytes[p - a];
+							}
+						}
+						c.words++;
+						if (w == wend)
+							break;
+					}
+				}
+		}
+		if (getenv("TB_DEBUG"))
+			printf("cmd %u sync %d int32 %d ncols %d ni %d no %d addr0 %08x is %d os %d words %ld\n", c.idx, c.sync,
+			       c.int32, c.ncols, c.ni, c.no, c.addr0, c.is, c.os, c.words);
+		queue.push_back(c);
+	}
+
+	void cycle()
+	{
+		Vmote_store_unit *m = tb.m;
+		for (int k = 0; k < C; k++) {
+			dp_set(m->i_bbuf_rdata, 32 * k, 32, bbuf_r[k]);
+			dp_set(m->i_acc_rdata, 32 * k, 32, acc_r[k]);
+		}
+		m->i_tok_c2s_avail = c2s > 0;
+		bool offer = !queue.empty() && !(gap_pct && rng.chance(gap_pct));
+		m->i_cmd_valid = offer;
+		if (offer) {
+			uint32_t w[16];
+			queue.front().encode(w);
+			for (int i = 0; i < 16; i++)
+				m->i_cmd[i] = w[i];
+			m->i_cmd_idx = queue.front().idx;
+		}
+		m->i_req_ready = rng.chance(ready_pct);
+		m->i_abort = abort_now;
+		m->eval();
+		if (!abort_now) {
+			if (offer && m->o_cmd_ready) {
+				inflight.push_back(queue.front());
+				queue.pop_front();
+			}
+			if (m->o_tok_c2s_pop) {
+				CHECK(tb, c2s > 0, "c2s popped at zero");
+				c2s--;
+			}
+			// a retire reports words accepted in earlier cycles
+			if (m->o_retire) {
+				CHECK(tb, !inflight.empty(), "retire with nothing in flight");
+				Cmd &c = inflight.front();
+				words_model += c.words;
+				CHECK(tb, words_done == words_model, "cmd %u retired after %ld words, want %ld", c.idx, words_done,
+				      words_model);
+				CHECK(tb, m->o_tok_s2c_push == c.push, "push of cmd %u", c.idx);
+				inflight.pop_front();
+				retired++;
+			} else {
+				CHECK(tb, !m->o_tok_s2c_push, "push without retire");
+			}
+			if (m->o_req_valid) {
+				CHECK(tb, m->o_req_write, "store issued a read");
+				if (m->i_req_ready) {
+					uint32_t a = m->o_req_addr;
+					if (getenv("TB_DEBUG"))
+						printf("cycle %llu: write %08x strb %llx\n", (unsigned long long)tb.cycle, a,
+						       (unsigned long long)dp_get(m->o_req_wstrb, 0, MB));
+					CHECK(tb, (a & (MB - 1)) == 0, "unaligned request %08x", a);
+					CHECK(tb, win_ok(a), "request %08x outside the write windows", a);
+					CHECK(tb, a >= MEM_LO && a + MB <= MEM_HI, "request %08x outside memory", a);
+					for (int j = 0; j < MB; j++)
+						if ((dp_get(m->o_req_wstrb, j, 1)))
+							mem[a + j - MEM_LO] = (uint8_t)dp_get(m->o_req_wdata, 8 * j, 8);
+					if (words_done == 0)
+						first_req = tb.cycle;
+					last_req = tb.cycle;
+					words_done++;
+				} else {
+					stall_mem++;
+				}
+			}
+			CHECK(tb, m->o_stall_mem == (m->o_req_valid && !m->i_req_ready), "stall_mem");
+			if (m->o_err_valid) {
+				CHECK(tb, !err_seen, "second error pulse");
+				err_seen = true;
+				err_code = m->o_err_code;
+				err_idx = m->o_err_idx;
+				err_addr = m->o_err_addr;
+			}
+			pushes += m->o_tok_s2c_push;
+		}
+		std::vector<uint32_t> nb = bbuf_r, na = acc_r;
+		if (m->o_bbuf_re) {
+			CHECK(tb, m->o_bbuf_raddr < BDEPTH, "bbuf address");
+			for (int k = 0; k < C; k++)
+				nb[k] = bbuf[m->o_bbuf_raddr * C + k];
+		}
+		if (m->o_acc_re) {
+			CHECK(tb, m->o_acc_raddr < CDEPTH, "acc address");
+			for (int k = 0; k < C; k++)
+				na[k] = acc[m->o_acc_raddr * C + k];
+		}
+		tb.tick();
+		bbuf_r = nb;
+		acc_r = na;
+		if (tok_pct && rng.chance(tok_pct))
+			c2s++;
+	}
+
+	void drain(int limit = 200000)
+	{
+		int n = 0;
+		while ((!queue.empty() || !inflight.empty() || !tb.m->o_idle) && n++ < limit)
+			cycle();
+		CHECK(tb, queue.empty() && inflight.empty() && tb.m->o_idle, "did not drain: %zu queued %zu in flight",
+		      queue.size(), inflight.size());
+	}
+
+	void compare_mem()
+	{
+		for (size_t i = 0; i < mem.size(); i++)
+			CHECK(tb, mem[i] == mmem[i], "memory %08zx: got %02x want %02x", i + MEM_LO, mem[i], mmem[i]);
+	}
+
+	// A random legal STORE inside window 0 or window 2.
+	Cmd random_cmd()
+	{
+		Cmd c;
+		if (rng.chance(5)) {
+			c.sync = true;
+		} else {
+			c.int32 = rng.chance(30);
+			c.ncols = rng.chance(60) ? C : rng.range(0, C);
+			c.ni = rng.range(1, 6);
+			c.no = rng.chance(5) ? 0 : rng.range(1, 4);
+			if (rng.chance(5))
+				c.ni = 0;
+			c.acc = rng.range(0, CDEPTH - c.ni * c.no);
+			c.bias = rng.range(0, BDEPTH - 3);
+			int rb = c.ncols * (c.int32 ? 4 : 1);
+			c.is = rng.chance(70) ? rb + rng.range(0, 5) : rng.range(-3 * rb - 8, 3 * rb + 8);
+			c.os = rng.chance(70) ? c.ni * (rb + 8) : rng.range(-400, 400);
+			c.zp = (int16_t)rng.range(-20, 20);
+			c.lo = rng.chance(70) ? -128 : (int16_t)rng.range(-300, 0);
+			c.hi = rng.chance(70) ? 127 : (int16_t)rng.range(0, 300);
+			// place the block so every row lies inside the chosen window
+			long minoff = 0, maxoff = 0;
+			for (int o = 0; o < c.no; o++)
+				for (int i = 0; i < c.ni; i++) {
+					long off = (long)o * c.os + (long)i * c.is;
+					minoff = off < minoff ? off : minoff;
+					maxoff = off + rb > maxoff ? off + rb : maxoff;
+				}
+			bool w2 = rng.chance(30);
+			long lo = (long)WBASE[w2 ? 2 : 0] - minoff, hi = (long)WBASE[w2 ? 2 : 0] + WSIZE[w2 ? 2 : 0] - maxoff - MB;
+			c.addr0 = (uint32_t)rng.range((int)lo + MB, (int)hi - MB);
+		}
+		c.pop = rng.chance(20);
+		c.push = rng.chance(30);
+		return c;
+	}
+};
+
+int main(int argc, char **argv)
+{
+	Verilated::commandArgs(argc, argv);
+	const uint64_t g = C * 1000 + MB * 10 + TB_LANES;
+	{
+		// 1. random legal STOREs, memory back-pressure, tokens, queue gaps
+		Bench b(0x57020001 + g);
+		b.tok_pct = 20;
+		b.gap_pct = 20;
+		b.ready_pct = 60;
+		for (int i = 0; i < 1200; i++) {
+			b.push(b.random_cmd());
+			while (b.queue.size() > 3)
+				b.cycle();
+		}
+		b.drain();
+		CHECK(b.tb, !b.err_seen, "unexpected error %d at %u", b.err_code, b.err_idx);
+		b.compare_mem();
+		printf("store C=%d MB=%d lanes=%d: 1200 random commands, %ld words, %ld memory stalls: ok\n", C, MB,
+		       TB_LANES, b.words_done, b.stall_mem);
+	}
+	{
+		// 2. errors: field, bias and accumulator range at the exact limits, windows
+		Bench b(0x57020002 + g);
+		b.tok_pct = 0;
+		Cmd base;
+		base.ni = 4;
+		base.no = 2;
+		base.is = C;
+		base.os = 4 * C + 8;
+		base.addr0 = 0x10101;
+		struct E {
+			int code;
+			Cmd c;
+		};
+		std::vector<E> es;
+		Cmd c;
+		c = base; c.ncols = C + 1; es.push_back({MOTE_ERR_FIELD, c});
+		c = base; c.pop_next = true; es.push_back({MOTE_ERR_FIELD, c});
+		c = base; c.sync = true; c.pop_next = true; es.push_back({MOTE_ERR_FIELD, c});
+		c = base; c.bias = BDEPTH - 2; es.push_back({MOTE_ERR_STORE_RANGE, c});
+		c = base; c.bias = 65535; es.push_back({MOTE_ERR_STORE_RANGE, c});
+		c = base; c.acc = CDEPTH - 7; es.push_back({MOTE_ERR_STORE_RANGE, c});
+		c = base; c.ni = 1024; c.no = 2; c.acc = 0; es.push_back({MOTE_ERR_STORE_RANGE, c});
+		c = base; c.ni = 65535; c.no = 65535; c.acc = 0; es.push_back({MOTE_ERR_STORE_RANGE, c});
+		for (auto &e : es) {
+			Cmd ok = base; // legal at the limits first
+			ok.bias = BDEPTH - 3;
+			ok.acc = CDEPTH - 8;
+			b.push(ok);
+			b.drain();
+			b.err_seen = false;
+			b.queue.push_back(e.c);
+			uint32_t bad = b.queue.back().idx = b.next_idx++;
+			b.queue.push_back(base);
+			b.queue.back().idx = b.next_idx++;
+			for (int i = 0; i < 80; i++)
+				b.cycle();
+			CHECK(b.tb, b.err_seen && b.err_code == e.code && b.err_idx == bad, "error %d idx %u: seen %d code %d idx %u",
+			      e.code, bad, b.err_seen, b.err_code, b.err_idx);
+			CHECK(b.tb, b.queue.size() == 1, "a command was accepted after the error");
+			b.abort_now = true;
+			b.cycle();
+			b.abort_now = false;
+			CHECK(b.tb, b.tb.m->o_idle, "not idle after abort");
+			b.queue.clear();
+			b.inflight.clear();
+			b.words_model = b.words_done; // the failed command never retires
+		}
+		b.compare_mem();
+		// window faults part-way: rows run from window 0 into read-only window 1
+		for (int t = 0; t < 40; t++) {
+			b.err_seen = false;
+			Cmd w = base;
+			w.int32 = b.rng.chance(50);
+			w.ncols = b.rng.range(1, C);
+			w.ni = b.rng.range(1, 8);
+			w.no = b.rng.range(1, 3);
+			w.is = w.ncols * (w.int32 ? 4 : 1) + b.rng.range(0, 3);
+			w.os = w.ni * w.is;
+			// the last byte lands at or beyond 0x18000 (r = 0: the first word faults)
+			int rb = w.ncols * (w.int32 ? 4 : 1);
+			w.addr0 = 0x18000 - (uint32_t)b.rng.range(0, (w.ni * w.no - 1) * w.is + rb - 1);
+			Cmd before = base;
+			b.push(before);
+			b.push(w);
+			b.push(before); // must not run
+			for (int i = 0; i < 400; i++)
+				b.cycle();
+			CHECK(b.tb, b.model_failed, "model saw no fault");
+			CHECK(b.tb, b.err_seen && b.err_code == MOTE_ERR_WRITE_WINDOW && b.err_idx == b.want_err_idx &&
+					    b.err_addr == b.want_err_addr,
+			      "window error: seen %d code %d idx %u addr %08x want idx %u addr %08x", b.err_seen, b.err_code,
+			      b.err_idx, b.err_addr, b.want_err_idx, b.want_err_addr);
+			b.compare_mem(); // everything before the fault, nothing after
+			b.abort_now = true;
+			b.cycle();
+			b.abort_now = false;
+			CHECK(b.tb, b.tb.m->o_idle, "not idle after abort");
+			b.queue.clear();
+			b.inflight.clear();
+			b.words_model = b.words_done; // the failed command never retires
+			b.model_failed = false;
+		}
+		b.err_seen = false;
+		b.push(base);
+		b.drain();
+		CHECK(b.tb, !b.err_seen, "error after recovery");
+		b.compare_mem();
+		printf("store C=%d MB=%d lanes=%d: %zu field/range errors, 40 window faults (nothing written after): ok\n", C,
+		       MB, TB_LANES, es.size());
+	}
+	{
+		// 3. streaming: rows of one word, memory always ready
+		Bench b(0x57020003 + g);
+		b.tok_pct = 0;
+		int nb = C <= MB ? C : MB; // bytes per row that fit one word
+		Cmd s;
+		s.ncols = nb;
+		s.ni = 64;
+		s.no = 4;
+		s.is = MB;
+		s.os = 64 * MB;
+		s.addr0 = 0x10000;
+		for (int i = 0; i < 4; i++) {
+			s.acc = 256 * i;
+			s.addr0 = 0x10000 + 0x1000 * i;
+			b.push(s);
+		}
+		b.drain();
+		b.compare_mem();
+		double rate = (double)b.words_done / (double)(b.last_req - b.first_req + 1);
+		double want = 0.9 * (TB_LANES == C ? 1.0 : (double)TB_LANES / C);
+		CHECK(b.tb, rate >= want, "%.3f rows per cycle, want >= %.3f", rate, want);
+		printf("store C=%d MB=%d lanes=%d: 1024 one-word rows in 4 STOREs at %.3f rows/cycle\n", C, MB, TB_LANES, rate);
+	}
+	printf("store_tb C=%d MB=%d lanes=%d: PASS\n", C, MB, TB_LANES);
+	return 0;
+}
