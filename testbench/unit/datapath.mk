@@ -3,6 +3,8 @@
 
 DP_ARRAY_SRCS := rtl/array/mote_pe.v rtl/array/mote_array.v
 
+$(eval $(call MOTE_VTB,pe,pe_tb_top,rtl/array/mote_pe.v testbench/unit/pe_tb_top.v,testbench/unit/pe_tb.cpp,))
+
 define DP_ARRAY_GEOM
 $$(eval $$(call MOTE_VTB,array_$(1)x$(2),mote_array,$$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
   -GROWS=$(1) -GCOLS=$(2) -CFLAGS -DTB_ROWS=$(1) -CFLAGS -DTB_COLS=$(2)))
@@ -38,5 +40,5 @@ $(eval $(call DP_STORE_GEOM,4x4_mb8_lanes1,4,8,1))
 $(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
 
 # the benches' shared headers
-$(filter $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \
+$(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \
   testbench/unit/dp_bits.h testbench/unit/dp_model.h
