@@ -328,8 +328,8 @@ module mote_compute_unit #(
 		md_q[1] <= {in_valid_q, in_last_q, in_c2l_q, in_c2s_q, in_accum_q, in_acc_q};
 		for (k = 2; k <= LAT; k = k + 1)
 			md_q[k] <= md_q[k-1];
-		if (clear)
-			for (k = 1; k <= LAT; k = k + 1)
+		for (k = 1; k <= LAT; k = k + 1)
+			if (clear)
 				md_q[k][MW-1 -: 2] <= 2'b00;
 	end
 	reg md_busy;

@@ -118,12 +118,10 @@ module mote_store_ppu #(
 
 	reg [RB*8-1:0] rowbytes;
 	always @(*) begin
-		rowbytes = full;
-		if (!o_i32) begin
-			rowbytes = {(RB*8){1'b0}};
-			for (k = 0; k < COLS; k = k + 1)
+		rowbytes = o_i32 ? full : {(RB*8){1'b0}};
+		for (k = 0; k < COLS; k = k + 1)
+			if (!o_i32)
 				rowbytes[8*k +: 8] = full[32*k +: 8];
-		end
 	end
 	wire [LGMB-1:0] o_off   = o_addr[LGMB-1:0];
 	wire [WB*8-1:0] aligned = {{((WB-RB)*8){1'b0}}, rowbytes} << {o_off, 3'b000};

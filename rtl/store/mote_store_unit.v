@@ -251,8 +251,8 @@ module mote_store_unit #(
 			bias_q <= i_bbuf_rdata;
 		if (cap_q == 2'd2)
 			mult_q <= i_bbuf_rdata;
-		if (cap_q == 2'd3)
-			for (k = 0; k < COLS; k = k + 1)
+		for (k = 0; k < COLS; k = k + 1)
+			if (cap_q == 2'd3)
 				shift_q[6*k +: 6] <= i_bbuf_rdata[32*k +: 6];
 	end
 
