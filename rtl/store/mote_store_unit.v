@@ -84,6 +84,7 @@ module mote_store_unit #(
 	localparam [31:0] PM1  = P - 1;
 	localparam unused_rows = ROWS;   // kept for a uniform parameter list
 	localparam [31:0] FIFO_N = 1 << LG_FIFO;
+	localparam [31:0] ACC32  = ACC_DEPTH;
 
 	wire clear = rst || i_abort;
 	reg  halted_q;
@@ -108,7 +109,7 @@ module mote_store_unit #(
 	wire        h_mul_done = (h_mplier_q == 16'd0);
 	wire [33:0] h_acc_end  = {18'd0, h_acc_q} + {2'd0, h_prod_q};
 	wire        h_rows0    = (h_prod_q == 32'd0);
-	wire        h_arange   = h_st_q && !h_rows0 && h_acc_end > ACC_DEPTH;
+	wire        h_arange   = h_st_q && !h_rows0 && h_acc_end > {2'b00, ACC32};
 	wire [7:0]  h_err = h_field_q ? `MOTE_ERR_FIELD :
 			    (h_brange_q || h_arange) ? `MOTE_ERR_STORE_RANGE : `MOTE_ERR_NONE;
 	wire        h_ready = h_valid_q && h_mul_done;
