@@ -102,9 +102,12 @@ module mote_compute_unit #(
 	wire [31:0] c_wgt_end = {16'd0, c_wgt} + ROWS;
 	wire [31:0] c_act_end = {16'd0, c_act} + {16'd0, c_nrows};
 	wire [31:0] c_acc_end = {16'd0, c_acc} + {16'd0, c_nrows};
-	wire c_field = c_mm && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS);
-	wire c_range = c_mm && (c_wgt_end > WBUF_DEPTH || c_act_end > ABUF_DEPTH ||
-				c_acc_end > ACC_DEPTH);
+	// NROWS = 0 is tokens only (spec): no weight load, nothing to check.
+	wire c_rows  = c_mm && c_nrows != 16'd0;
+	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
+	wire c_field = c_rows && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS);
+	wire c_range = c_rows && ((c_ldw && c_wgt_end > WBUF_DEPTH) || c_act_end > ABUF_DEPTH ||
+				  c_acc_end > ACC_DEPTH);
 	wire [7:0] c_err = c_field ? `MOTE_ERR_FIELD : c_range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
 	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
 
@@ -142,7 +145,7 @@ module mote_compute_unit #(
 			h_pop_s2c_q  <= i_cmd[`MOTE_HDR_POP_NEXT];
 			h_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
 			h_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
-			h_loadw_q    <= c_mm && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
+			h_loadw_q    <= c_ldw;
 			h_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
 			h_wtop_q     <= c_wtop[AW_W-1:0];
 			h_act_q      <= c_act[AW_A-1:0];

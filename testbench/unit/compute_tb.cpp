@@ -86,14 +86,15 @@ struct Bench {
 	// Queue a command; a valid MATMUL updates the model at once.
 	void push(Cmd c, bool model = true)
 	{
-		if (model && !c.sync && !c.loadw && !weights_loaded)
+		bool streams = !c.sync && c.nrows > 0; // NROWS = 0 is tokens only: no weight load
+		if (model && streams && !c.loadw && !weights_loaded)
 			c.loadw = true; // the array's weights are random until the first load
-		if (model && !c.sync && c.loadw)
+		if (model && streams && c.loadw)
 			weights_loaded = true;
 		c.idx = next_idx;
 		next_idx += 1 + rng.range(0, 3); // other queues' commands interleave
 		if (model && !c.sync) {
-			if (c.loadw)
+			if (c.loadw && streams)
 				for (int r = 0; r < R; r++)
 					for (int k = 0; k < C; k++)
 						mw[r * C + k] = wbuf[(c.wgt + r) * C + k];
