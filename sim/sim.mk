@@ -40,15 +40,16 @@ SIM_HDRS     := sim/mote_sim.h sim/sim_model.h sim/sim_model_impl.h
 
 # $(1) = RxC, $(2) = R, $(3) = C
 define SIM_GEOM_RULES
+# A fresh directory each time: stale generated files must not leak into __ALL.cpp.
 $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk: $(SIM_TOP_SRCS) $(GEN_VH) sim/sim.mk
-	@mkdir -p $$(@D)
+	rm -rf $$(@D) && mkdir -p $$(@D)
 	$(VERILATOR) $(SIM_VFLAGS) --prefix Vmote_top_$(1) -GROWS=$(2) -GCOLS=$(3) \
 	  -GMEM_BYTES=$$$$((2*$(2))) --Mdir $$(@D) $(SIM_TOP_SRCS) > $$(@D)/verilate.log 2>&1 \
 	  || { cat $$(@D)/verilate.log; exit 1; }
 
 $(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o: $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
 	+$(MAKE) --no-print-directory -s -C $$(@D) -f Vmote_top_$(1).mk Vmote_top_$(1)__ALL.o \
-	  CXX=$(CXX) OPT_FAST=-O2 OPT_SLOW=-O2 OPT_GLOBAL=-O2
+	  CXX=$(CXX) OPT_FAST=-O2 OPT_SLOW=-O2 OPT_GLOBAL=-O2 VM_PARALLEL_BUILDS=0
 
 $(BUILD)/sim/geom_$(1).o: sim/sim_geometry.cpp $(SIM_HDRS) $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
 	@mkdir -p $$(@D)
