@@ -39,12 +39,13 @@ module mote_cmd_decode #(
 	wire store_flags_bad = pop_next | push_next;
 
 	// row width in bytes of the LOAD destination (0: no such destination)
+	localparam [31:0] RB_ACT = ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
 	reg [17:0] row_bytes;
 	always @(*)
 		case (dst)
-		`MOTE_BUF_ACT:  row_bytes = ROWS;
-		`MOTE_BUF_WGT:  row_bytes = COLS;
-		`MOTE_BUF_BIAS: row_bytes = 4 * COLS;
+		`MOTE_BUF_ACT:  row_bytes = RB_ACT[17:0];
+		`MOTE_BUF_WGT:  row_bytes = RB_WGT[17:0];
+		`MOTE_BUF_BIAS: row_bytes = RB_BIAS[17:0];
 		default:        row_bytes = 0;
 		endcase
 

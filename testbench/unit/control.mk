@@ -17,3 +17,4 @@ $(eval $(call MOTE_VTB,load_unit_16x16_mb8,mote_load_unit,$(CTL_LOAD),testbench/
   $(CTL_CFLAGS) -GROWS=16 -GCOLS=16 -GMEM_BYTES=8 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 \
   -CFLAGS -DP_ROWS=16 -CFLAGS -DP_COLS=16 -CFLAGS -DP_MB=8))
 $(eval $(call MOTE_VTB,fetch,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4))
+$(eval $(call MOTE_VTB,top_smoke,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS)))

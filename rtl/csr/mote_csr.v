@@ -1,0 +1,304 @@
+// mote_csr.v: the spec's registers, the job FSM, first-error capture, watchdog
+// and perf counters (mote_perf).
+// Job FSM: IDLE --START--> RUN --(END seen, queues empty, units idle, no read
+// outstanding)--> IDLE with DONE; RUN --(unit error, host ABORT, watchdog)-->
+// DRAIN: abort held to every unit until all are idle and no read is
+// outstanding, then IDLE with DONE|ERROR.  Every job end sets STATUS.IRQ; the
+// line is STATUS.IRQ & IRQ_EN.  The first error of a job wins (same cycle: the
+// lowest source).  Watchdog and ABORT report ERR_CMD = the lowest command index
+// a busy unit (or the fetcher) holds.  A watchdog expiry during DRAIN (memory
+// no longer answering) ends the job anyway and flushes the arbiter.
+// CSR reads answer the cycle after the request.  CMD_BASE, CMD_COUNT and the
+// windows ignore writes while a job runs.  END counts as a retired command.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+`include "mote_hw.vh"
+
+module mote_csr #(
+	// geometry reported in GEOMETRY and the depth registers
+	parameter ROWS = 8,
+	parameter COLS = 8,
+	parameter MEM_BYTES = 16,
+	parameter ABUF_DEPTH = 4096,
+	parameter WBUF_DEPTH = 1024,
+	parameter BBUF_DEPTH = 96,
+	parameter ACC_DEPTH = 1024,
+	// memory windows
+	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// error sources (fetch, load, compute, store, tokens)
+	parameter NSRC = 5,
+	// command holders reported by the watchdog (fetch, load, compute, store)
+	parameter NHOLD = 4
+) (
+	input  wire                      clk,
+	input  wire                      rst,
+	// host register port
+	input  wire                      i_csr_valid,
+	input  wire                      i_csr_write,
+	input  wire [11:0]               i_csr_addr,
+	input  wire [31:0]               i_csr_wdata,
+	output reg  [31:0]               o_csr_rdata,
+	output reg                       o_csr_rvalid,
+	output wire                      o_irq,
+	// job control toward the units
+	output wire                      o_start,       // one cycle, with o_cmd_base/count
+	output reg                       o_abort,
+	output wire                      o_busy,
+	output reg                       o_arb_flush,
+	output reg  [31:0]               o_cmd_base,
+	output reg  [31:0]               o_cmd_count,
+	output reg  [NUM_WINDOWS*32-1:0] o_win_base,
+	output reg  [NUM_WINDOWS*32-1:0] o_win_size,
+	output reg  [NUM_WINDOWS*3-1:0]  o_win_perm,
+	// unit status
+	input  wire [NSRC-1:0]           i_err_valid,
+	input  wire [NSRC*8-1:0]         i_err_code,
+	input  wire [NSRC*32-1:0]        i_err_idx,
+	input  wire [NSRC*32-1:0]        i_err_addr,
+	input  wire                      i_end_seen,    // fetch decoded END
+	input  wire                      i_quiet,       // queues empty, fetch and units idle
+	input  wire                      i_mem_idle,    // no read outstanding, no request pending
+	input  wire                      i_progress,    // watchdog: something moved this cycle
+	input  wire [NHOLD-1:0]          i_hold_valid,
+	input  wire [NHOLD*32-1:0]       i_hold_idx,
+	input  wire [1:0]                i_retire_n,    // commands retired this cycle
+	// perf increments per counter (CYCLES and CMDS are filled in here)
+	input  wire [`MOTE_NUM_PERF*32-1:0] i_perf_inc
+);
+	localparam NP = `MOTE_NUM_PERF;
+	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
+	localparam [31:0] WALIGN_MASK = ~(`MOTE_WINDOW_ALIGN - 1);
+
+	reg [1:0]  state_q;
+	reg        done_q, error_q, irq_q, irq_en_q;
+	reg [7:0]  err_code_q;
+	reg [31:0] err_cmd_q, err_addr_q, wdt_limit_q, wdt_q, hi_latch_q;
+	reg [1:0]  drain_q;   // cycles spent in DRAIN (saturating), abort must settle
+
+	wire [31:0] addr32 = {20'd0, i_csr_addr};  // for the register arrays' address sums
+	wire wr = i_csr_valid && i_csr_write;
+	wire rd = i_csr_valid && !i_csr_write;
+	wire ctrl_wr = wr && i_csr_addr == `MOTE_REG_CTRL;
+	assign o_start = ctrl_wr && i_csr_wdata[`MOTE_CTRL_START] && state_q == S_IDLE;
+	wire host_abort = ctrl_wr && i_csr_wdata[`MOTE_CTRL_ABORT] && state_q == S_RUN;
+	assign o_busy = (state_q != S_IDLE);
+	assign o_irq  = irq_q && irq_en_q;
+
+	// ---- first error among simultaneous sources: the lowest source number ----
+	reg        e_any;
+	reg [7:0]  e_code;
+	reg [31:0] e_idx, e_addr;
+	integer s;
+	always @(*) begin
+		e_any = 1'b0;
+		e_code = 8'd0;
+		e_idx = 32'd0;
+		e_addr = 32'd0;
+		for (s = NSRC - 1; s >= 0; s = s - 1)
+			if (i_err_valid[s]) begin
+				e_any = 1'b1;
+				e_code = i_err_code[s*8 +: 8];
+				e_idx = i_err_idx[s*32 +: 32];
+				e_addr = i_err_addr[s*32 +: 32];
+			end
+	end
+
+	// ---- lowest command index held (watchdog, abort) ----
+	reg [31:0] held_idx;
+	reg        held_any;
+	integer h;
+	always @(*) begin
+		held_any = 1'b0;
+		held_idx = 32'd0;
+		for (h = 0; h < NHOLD; h = h + 1)
+			if (i_hold_valid[h] && (!held_any || i_hold_idx[h*32 +: 32] < held_idx)) begin
+				held_any = 1'b1;
+				held_idx = i_hold_idx[h*32 +: 32];
+			end
+	end
+
+	// ---- watchdog: WDT_LIMIT cycles without progress (0: 2^32) ----
+	wire wdt_fire = (wdt_q == wdt_limit_q - 1'b1) && !i_progress;
+
+	wire normal_end = state_q == S_RUN && !e_any && !host_abort && !wdt_fire &&
+			  i_end_seen && i_quiet && i_mem_idle;
+	wire drain_end  = state_q == S_DRAIN && ((drain_q == 2'd3 && i_quiet && i_mem_idle) || wdt_fire);
+
+	always @(posedge clk) begin
+		if (rst) begin
+			state_q <= S_IDLE;
+			done_q <= 1'b0;
+			error_q <= 1'b0;
+			irq_q <= 1'b0;
+			irq_en_q <= 1'b0;
+			o_abort <= 1'b0;
+			o_arb_flush <= 1'b0;
+			err_code_q <= `MOTE_ERR_NONE;
+			err_cmd_q <= 32'd0;
+			err_addr_q <= 32'd0;
+			wdt_q <= 32'd0;
+			drain_q <= 2'd0;
+		end else begin
+			o_arb_flush <= 1'b0;
+			if (i_progress || state_q == S_IDLE)
+				wdt_q <= 32'd0;
+			else
+				wdt_q <= wdt_q + 1'b1;
+			if (drain_q != 2'd3)
+				drain_q <= drain_q + 1'b1;
+			if (wr && i_csr_addr == `MOTE_REG_IRQ_ACK && i_csr_wdata[0])
+				irq_q <= 1'b0;
+			case (state_q)
+			S_IDLE:
+				if (o_start) begin
+					state_q <= S_RUN;
+					done_q <= 1'b0;
+					error_q <= 1'b0;
+					irq_q <= 1'b0;
+					irq_en_q <= i_csr_wdata[`MOTE_CTRL_IRQ_EN];
+					err_code_q <= `MOTE_ERR_NONE;
+					err_cmd_q <= 32'd0;
+					err_addr_q <= 32'd0;
+				end
+			S_RUN:
+				if (e_any || host_abort || wdt_fire) begin
+					state_q <= S_DRAIN;
+					o_abort <= 1'b1;
+					drain_q <= 2'd0;
+					wdt_q <= 32'd0;
+					err_code_q <= e_any ? e_code : host_abort ? `MOTE_ERR_ABORTED : `MOTE_ERR_WATCHDOG;
+					err_cmd_q  <= e_any ? e_idx : held_idx;
+					err_addr_q <= e_any ? e_addr : 32'd0;
+				end else if (normal_end) begin
+					state_q <= S_IDLE;
+					done_q <= 1'b1;
+					irq_q <= 1'b1;
+				end
+			default: // S_DRAIN
+				if (drain_end) begin
+					state_q <= S_IDLE;
+					o_abort <= 1'b0;
+					o_arb_flush <= !(i_quiet && i_mem_idle);
+					done_q <= 1'b1;
+					error_q <= 1'b1;
+					irq_q <= 1'b1;
+				end
+			endcase
+		end
+	end
+
+	// ---- configuration registers ----
+	integer w;
+	always @(posedge clk) begin
+		if (rst) begin
+			o_cmd_base <= 32'd0;
+			o_cmd_count <= 32'd0;
+			wdt_limit_q <= 32'd0;
+			o_win_base <= 0;
+			o_win_size <= 0;
+			o_win_perm <= 0;
+		end else if (wr) begin
+			if (i_csr_addr == `MOTE_REG_WDT_LIMIT)
+				wdt_limit_q <= i_csr_wdata;
+			if (state_q == S_IDLE) begin
+				if (i_csr_addr == `MOTE_REG_CMD_BASE)
+					o_cmd_base <= i_csr_wdata;
+				if (i_csr_addr == `MOTE_REG_CMD_COUNT)
+					o_cmd_count <= i_csr_wdata;
+				for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
+					if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
+						o_win_base[w*32 +: 32] <= i_csr_wdata & WALIGN_MASK;
+					if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
+						o_win_size[w*32 +: 32] <= i_csr_wdata & WALIGN_MASK;
+					if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
+						o_win_perm[w*3 +: 3] <= i_csr_wdata[2:0];
+				end
+			end
+		end
+	end
+
+	// ---- perf counters ----
+	reg  [NP*32-1:0] inc;
+	wire [63:0]      perf_val;
+	reg  [4:0]       perf_sel;
+	reg              perf_lo_rd;
+	always @(*) begin
+		inc = i_perf_inc;
+		inc[`MOTE_PERF_CYCLES*32 +: 32] = 32'd1;
+		inc[`MOTE_PERF_CMDS*32 +: 32] = {30'd0, i_retire_n} + {31'd0, normal_end};
+	end
+	mote_perf #(.NUM_PERF(NP)) u_perf (
+		.clk(clk), .rst(rst), .i_clear(o_start), .i_en(state_q != S_IDLE),
+		.i_inc(inc), .i_sel(perf_sel), .o_value(perf_val));
+
+	// ---- reads ----
+	reg [31:0] rdata;
+	integer p;
+	always @(*) begin
+		rdata = 32'd0;
+		perf_sel = `MOTE_PERF_CMDS;
+		perf_lo_rd = 1'b0;
+		case (i_csr_addr)
+		`MOTE_REG_ID:         rdata = `MOTE_ID_MAGIC;
+		`MOTE_REG_VERSION:    rdata = `MOTE_HW_VERSION;
+		`MOTE_REG_GEOMETRY: begin
+			rdata[`MOTE_GEOMETRY_ROWS +: `MOTE_GEOMETRY_ROWS_W] = ROWS[7:0];
+			rdata[`MOTE_GEOMETRY_COLS +: `MOTE_GEOMETRY_COLS_W] = COLS[7:0];
+			rdata[`MOTE_GEOMETRY_MEM_BYTES +: `MOTE_GEOMETRY_MEM_BYTES_W] = MEM_BYTES[7:0];
+			rdata[`MOTE_GEOMETRY_WINDOWS +: `MOTE_GEOMETRY_WINDOWS_W] = NUM_WINDOWS[7:0];
+		end
+		`MOTE_REG_ABUF_DEPTH: rdata = ABUF_DEPTH;
+		`MOTE_REG_WBUF_DEPTH: rdata = WBUF_DEPTH;
+		`MOTE_REG_BBUF_DEPTH: rdata = BBUF_DEPTH;
+		`MOTE_REG_ACC_DEPTH:  rdata = ACC_DEPTH;
+		`MOTE_REG_FEATURES: begin
+			rdata[`MOTE_FEATURES_INT32_OUT] = 1'b1;
+			rdata[`MOTE_FEATURES_XOR_MSB] = 1'b1;
+		end
+		`MOTE_REG_STATUS: begin
+			rdata[`MOTE_STATUS_BUSY]  = o_busy;
+			rdata[`MOTE_STATUS_DONE]  = done_q;
+			rdata[`MOTE_STATUS_ERROR] = error_q;
+			rdata[`MOTE_STATUS_IRQ]   = irq_q;
+		end
+		`MOTE_REG_ERR_CODE:   rdata = {24'd0, err_code_q};
+		`MOTE_REG_ERR_CMD:    rdata = err_cmd_q;
+		`MOTE_REG_ERR_ADDR:   rdata = err_addr_q;
+		`MOTE_REG_CMD_BASE:   rdata = o_cmd_base;
+		`MOTE_REG_CMD_COUNT:  rdata = o_cmd_count;
+		`MOTE_REG_WDT_LIMIT:  rdata = wdt_limit_q;
+		`MOTE_REG_CMDS_DONE:  rdata = perf_val[31:0];
+		default: ;
+		endcase
+		for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
+			if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
+				rdata = o_win_base[w*32 +: 32];
+			if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
+				rdata = o_win_size[w*32 +: 32];
+			if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
+				rdata = {29'd0, o_win_perm[w*3 +: 3]};
+		end
+		for (p = 0; p < NP; p = p + 1) begin
+			if (addr32 == {20'd0, `MOTE_REG_PERF_LO} + p * `MOTE_REG_PERF_LO_STRIDE) begin
+				perf_sel = p[4:0];
+				perf_lo_rd = 1'b1;
+				rdata = perf_val[31:0];
+			end
+			if (addr32 == {20'd0, `MOTE_REG_PERF_HI} + p * `MOTE_REG_PERF_HI_STRIDE)
+				rdata = hi_latch_q;
+		end
+	end
+
+	always @(posedge clk) begin
+		if (rst)
+			o_csr_rvalid <= 1'b0;
+		else
+			o_csr_rvalid <= rd;
+		if (rd)
+			o_csr_rdata <= rdata;
+		if (rd && perf_lo_rd)
+			hi_latch_q <= perf_val[63:32];
+	end
+endmodule
+
+`default_nettype wire

@@ -1,0 +1,285 @@
+// mote_top.v: the mote accelerator: CSR block, command fetch and queues,
+// dependency tokens, load / compute / store units, buffers, memory arbiter.
+// Ports and parameters as rtl/README.md lists them.  The accumulator is two
+// copies written together: copy A is read by the compute unit, copy B by the
+// store unit.  Masters of the arbiter: 0 fetch, 1 load, 2 store.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+`include "mote_hw.vh"
+
+module mote_top #(
+	// array rows = reduction elements per pass = activation-row bytes
+	parameter ROWS = 8,
+	// array columns = output channels per pass
+	parameter COLS = 8,
+	// memory bus width in bytes (power of two, 4..64)
+	parameter MEM_BYTES = 16,
+	// activation buffer rows (ROWS bytes each)
+	parameter ABUF_DEPTH = 4096,
+	// weight buffer rows (COLS bytes each)
+	parameter WBUF_DEPTH = 1024,
+	// bias buffer rows (4*COLS bytes each; 3 per output tile)
+	parameter BBUF_DEPTH = 96,
+	// accumulator rows (COLS int32 each)
+	parameter ACC_DEPTH = 1024,
+	// commands per queue (power of two)
+	parameter QUEUE_DEPTH = 8,
+	// requantization lanes; a row takes COLS/PPU_LANES cycles
+	parameter PPU_LANES = COLS,
+	// memory windows (the spec's NUM_WINDOWS)
+	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
+) (
+	input  wire                   clk,
+	input  wire                   rst,
+	input  wire                   i_csr_valid,
+	input  wire                   i_csr_write,
+	input  wire [11:0]            i_csr_addr,
+	input  wire [31:0]            i_csr_wdata,
+	output wire [31:0]            o_csr_rdata,
+	output wire                   o_csr_rvalid,
+	output wire                   o_mem_req_valid,
+	input  wire                   i_mem_req_ready,
+	output wire                   o_mem_req_write,
+	output wire [31:0]            o_mem_req_addr,
+	output wire [MEM_BYTES*8-1:0] o_mem_req_wdata,
+	output wire [MEM_BYTES-1:0]   o_mem_req_wstrb,
+	input  wire                   i_mem_resp_valid,
+	input  wire [MEM_BYTES*8-1:0] i_mem_resp_data,
+	output wire                   o_irq
+);
+	localparam AW_A  = $clog2(ABUF_DEPTH);
+	localparam AW_W  = $clog2(WBUF_DEPTH);
+	localparam AW_B  = $clog2(BBUF_DEPTH);
+	localparam AW_C  = $clog2(ACC_DEPTH);
+	localparam RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
+	localparam MB8   = MEM_BYTES * 8;
+	localparam LG_OUT = 5;
+	localparam [31:0] MACS_PER_ROW = ROWS * COLS;
+	localparam [31:0] MEM_BYTES32  = MEM_BYTES;
+
+	// ---- CSR block ----
+	wire        start, abort, arb_flush, job_busy;
+	wire [31:0] cmd_base, cmd_count;
+	wire [NUM_WINDOWS*32-1:0] win_base, win_size;
+	wire [NUM_WINDOWS*3-1:0]  win_perm;
+
+	// ---- fetch and queues ----
+	wire        f_req_valid, f_req_ready, f_resp_valid;
+	wire [31:0] f_req_addr;
+	wire        ld_valid, ld_ready, cp_valid, cp_ready, st_valid, st_ready;
+	wire [511:0] ld_cmd, cp_cmd, st_cmd;
+	wire [31:0] ld_idx, cp_idx, st_idx;
+	wire        f_end, f_idle, f_busy, f_push, q_empty, f_err;
+	wire [31:0] f_cur, f_err_idx, f_err_addr;
+	wire [7:0]  f_err_code;
+	wire [MB8-1:0] resp_data;
+
+	mote_fetch #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS),
+		     .QUEUE_DEPTH(QUEUE_DEPTH)) u_fetch (
+		.clk(clk), .rst(rst), .i_abort(abort),
+		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
+		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
+		.o_req_valid(f_req_valid), .i_req_ready(f_req_ready), .o_req_addr(f_req_addr),
+		.i_resp_valid(f_resp_valid), .i_resp_data(resp_data),
+		.o_ld_valid(ld_valid), .i_ld_ready(ld_ready), .o_ld_cmd(ld_cmd), .o_ld_idx(ld_idx),
+		.o_cp_valid(cp_valid), .i_cp_ready(cp_ready), .o_cp_cmd(cp_cmd), .o_cp_idx(cp_idx),
+		.o_st_valid(st_valid), .i_st_ready(st_ready), .o_st_cmd(st_cmd), .o_st_idx(st_idx),
+		.o_end(f_end), .o_idle(f_idle), .o_busy(f_busy), .o_push(f_push), .o_queues_empty(q_empty),
+		.o_cur_idx(f_cur), .o_err_valid(f_err), .o_err_code(f_err_code), .o_err_idx(f_err_idx),
+		.o_err_addr(f_err_addr));
+
+	// ---- tokens ----
+	wire l2c_av, c2l_av, c2s_av, s2c_av;
+	wire l2c_pop, c2l_pop, c2s_pop, s2c_pop, l2c_push, c2l_push, c2s_push, s2c_push;
+	wire        t_err;
+	wire [7:0]  t_err_code;
+	wire [31:0] t_err_idx;
+	wire [31:0] l_cur, c_cur, s_cur;
+
+	mote_tokens u_tokens (
+		.clk(clk), .rst(rst), .i_clear(abort || start),
+		.i_l2c_pop(l2c_pop), .i_c2l_pop(c2l_pop), .i_c2s_pop(c2s_pop), .i_s2c_pop(s2c_pop),
+		.i_l2c_push(l2c_push), .i_c2l_push(c2l_push), .i_c2s_push(c2s_push), .i_s2c_push(s2c_push),
+		.i_load_idx(l_cur), .i_comp_idx(c_cur), .i_store_idx(s_cur),
+		.o_l2c_avail(l2c_av), .o_c2l_avail(c2l_av), .o_c2s_avail(c2s_av), .o_s2c_avail(s2c_av),
+		.o_err_valid(t_err), .o_err_code(t_err_code), .o_err_idx(t_err_idx));
+
+	// ---- load unit ----
+	wire        l_req_valid, l_req_ready, l_resp_valid;
+	wire [31:0] l_req_addr;
+	wire        l_we;
+	wire [1:0]  l_sel;
+	wire [15:0] l_row;
+	wire [RWMAX*8-1:0] l_wdata;
+	wire        l_idle, l_busy, l_retire, l_err, l_stall_dep, l_stall_mem;
+	wire [7:0]  l_err_code;
+	wire [31:0] l_err_idx, l_err_addr;
+
+	mote_load_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
+			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_load (
+		.clk(clk), .rst(rst), .i_abort(abort),
+		.i_cmd_valid(ld_valid), .o_cmd_ready(ld_ready), .i_cmd(ld_cmd), .i_cmd_idx(ld_idx),
+		.i_tok_c2l_avail(c2l_av), .o_tok_c2l_pop(c2l_pop), .o_tok_l2c_push(l2c_push),
+		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
+		.o_req_valid(l_req_valid), .i_req_ready(l_req_ready), .o_req_addr(l_req_addr),
+		.i_resp_valid(l_resp_valid), .i_resp_data(resp_data),
+		.o_buf_we(l_we), .o_buf_sel(l_sel), .o_buf_row(l_row), .o_buf_wdata(l_wdata),
+		.o_idle(l_idle), .o_busy(l_busy), .o_retire(l_retire),
+		.o_err_valid(l_err), .o_err_code(l_err_code), .o_err_idx(l_err_idx), .o_err_addr(l_err_addr),
+		.o_cur_idx(l_cur), .o_stall_dep(l_stall_dep), .o_stall_mem(l_stall_mem));
+
+	// ---- compute unit ----
+	wire            a_re, w_re, ca_re, acc_we;
+	wire [AW_A-1:0] a_raddr;
+	wire [AW_W-1:0] w_raddr;
+	wire [AW_C-1:0] ca_raddr, acc_waddr;
+	wire [ROWS*8-1:0]  a_rdata;
+	wire [COLS*8-1:0]  w_rdata;
+	wire [COLS*32-1:0] ca_rdata, acc_wdata;
+	wire        c_idle, c_busy, c_retire, c_err, c_row, c_stall_dep, c_stall_wgt;
+	wire [7:0]  c_err_code;
+	wire [31:0] c_err_idx, c_useful;
+
+	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
+			    .ACC_DEPTH(ACC_DEPTH)) u_compute (
+		.clk(clk), .rst(rst), .i_abort(abort),
+		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
+		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),
+		.o_tok_s2c_pop(s2c_pop), .o_tok_c2l_push(c2l_push), .o_tok_c2s_push(c2s_push),
+		.o_abuf_re(a_re), .o_abuf_raddr(a_raddr), .i_abuf_rdata(a_rdata),
+		.o_wbuf_re(w_re), .o_wbuf_raddr(w_raddr), .i_wbuf_rdata(w_rdata),
+		.o_acc_re(ca_re), .o_acc_raddr(ca_raddr), .i_acc_rdata(ca_rdata),
+		.o_acc_we(acc_we), .o_acc_waddr(acc_waddr), .o_acc_wdata(acc_wdata),
+		.o_idle(c_idle), .o_busy(c_busy), .o_retire(c_retire),
+		.o_err_valid(c_err), .o_err_code(c_err_code), .o_err_idx(c_err_idx), .o_cur_idx(c_cur),
+		.o_perf_row(c_row), .o_perf_useful(c_useful), .o_stall_dep(c_stall_dep), .o_stall_wgt(c_stall_wgt));
+
+	// ---- store unit ----
+	wire            b_re, sa_re;
+	wire [AW_B-1:0] b_raddr;
+	wire [AW_C-1:0] sa_raddr;
+	wire [COLS*32-1:0] b_rdata, sa_rdata;
+	wire        s_req_valid, s_req_ready, s_req_write;
+	wire [31:0] s_req_addr;
+	wire [MB8-1:0] s_req_wdata;
+	wire [MEM_BYTES-1:0] s_req_wstrb;
+	wire        s_idle, s_busy, s_retire, s_err, s_stall_dep, s_stall_mem;
+	wire [7:0]  s_err_code;
+	wire [31:0] s_err_idx, s_err_addr;
+
+	mote_store_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
+			  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS)) u_store (
+		.clk(clk), .rst(rst), .i_abort(abort),
+		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
+		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
+		.o_bbuf_re(b_re), .o_bbuf_raddr(b_raddr), .i_bbuf_rdata(b_rdata),
+		.o_acc_re(sa_re), .o_acc_raddr(sa_raddr), .i_acc_rdata(sa_rdata),
+		.o_req_valid(s_req_valid), .i_req_ready(s_req_ready), .o_req_write(s_req_write),
+		.o_req_addr(s_req_addr), .o_req_wdata(s_req_wdata), .o_req_wstrb(s_req_wstrb),
+		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
+		.o_idle(s_idle), .o_busy(s_busy), .o_retire(s_retire),
+		.o_err_valid(s_err), .o_err_code(s_err_code), .o_err_idx(s_err_idx), .o_err_addr(s_err_addr),
+		.o_cur_idx(s_cur), .o_stall_dep(s_stall_dep), .o_stall_mem(s_stall_mem));
+
+	// ---- buffers ----
+	mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH)) u_abuf (
+		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_ACT), .i_waddr(l_row[AW_A-1:0]),
+		.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr), .o_rdata(a_rdata));
+	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH)) u_wbuf (
+		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),
+		.i_wdata(l_wdata[COLS*8-1:0]), .i_re(w_re), .i_raddr(w_raddr), .o_rdata(w_rdata));
+	mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(BBUF_DEPTH)) u_bbuf (
+		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_BIAS), .i_waddr(l_row[AW_B-1:0]),
+		.i_wdata(l_wdata[COLS*32-1:0]), .i_re(b_re), .i_raddr(b_raddr), .o_rdata(b_rdata));
+	mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_a (
+		.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
+		.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata));
+	mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_b (
+		.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
+		.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
+
+	// ---- memory arbiter ----
+	wire [2:0]        arb_ready, arb_resp;
+	wire [LG_OUT:0]   outstanding;
+
+	mote_mem_arbiter #(.NM(3), .MEM_BYTES(MEM_BYTES), .LG_OUT(LG_OUT)) u_arb (
+		.clk(clk), .rst(rst), .i_flush(arb_flush),
+		.i_req_valid({s_req_valid, l_req_valid, f_req_valid}), .o_req_ready(arb_ready),
+		.i_req_write({s_req_write, 1'b0, 1'b0}),
+		.i_req_addr({s_req_addr, l_req_addr, f_req_addr}),
+		.i_req_wdata({s_req_wdata, {MB8{1'b0}}, {MB8{1'b0}}}),
+		.i_req_wstrb({s_req_wstrb, {MEM_BYTES{1'b0}}, {MEM_BYTES{1'b0}}}),
+		.o_resp_valid(arb_resp), .o_resp_data(resp_data),
+		.o_mem_req_valid(o_mem_req_valid), .i_mem_req_ready(i_mem_req_ready),
+		.o_mem_req_write(o_mem_req_write), .o_mem_req_addr(o_mem_req_addr),
+		.o_mem_req_wdata(o_mem_req_wdata), .o_mem_req_wstrb(o_mem_req_wstrb),
+		.i_mem_resp_valid(i_mem_resp_valid), .i_mem_resp_data(i_mem_resp_data),
+		.o_outstanding(outstanding));
+	assign f_req_ready  = arb_ready[0];
+	assign l_req_ready  = arb_ready[1];
+	assign s_req_ready  = arb_ready[2];
+	assign f_resp_valid = arb_resp[0];
+	assign l_resp_valid = arb_resp[1];
+
+	// ---- job status, watchdog progress, perf events ----
+	wire mem_hs   = o_mem_req_valid && i_mem_req_ready;
+	wire progress = mem_hs || i_mem_resp_valid || f_push || (ld_valid && ld_ready) ||
+			(cp_valid && cp_ready) || (st_valid && st_ready) || c_row ||
+			l_retire || c_retire || s_retire;
+	wire quiet    = f_idle && q_empty && l_idle && c_idle && s_idle;
+	wire mem_idle = (outstanding == 0) && !o_mem_req_valid;
+
+	function [31:0] popcount(input [MEM_BYTES-1:0] v);
+		integer i;
+		begin
+			popcount = 32'd0;
+			for (i = 0; i < MEM_BYTES; i = i + 1)
+				popcount = popcount + {31'd0, v[i]};
+		end
+	endfunction
+
+	reg [`MOTE_NUM_PERF*32-1:0] perf_inc;
+	always @(*) begin
+		perf_inc = 0;  // CYCLES and CMDS are counted inside mote_csr
+		perf_inc[`MOTE_PERF_FETCH_BUSY*32 +: 32]      = {31'd0, f_busy};
+		perf_inc[`MOTE_PERF_LOAD_BUSY*32 +: 32]       = {31'd0, l_busy};
+		perf_inc[`MOTE_PERF_COMPUTE_BUSY*32 +: 32]    = {31'd0, c_busy};
+		perf_inc[`MOTE_PERF_STORE_BUSY*32 +: 32]      = {31'd0, s_busy};
+		perf_inc[`MOTE_PERF_MACS_ISSUED*32 +: 32]     = c_row ? MACS_PER_ROW : 32'd0;
+		perf_inc[`MOTE_PERF_MACS_USEFUL*32 +: 32]     = c_row ? c_useful : 32'd0;
+		perf_inc[`MOTE_PERF_ARRAY_ACTIVE*32 +: 32]    = {31'd0, c_row};
+		perf_inc[`MOTE_PERF_STALL_LOAD_DEP*32 +: 32]  = {31'd0, l_stall_dep};
+		perf_inc[`MOTE_PERF_STALL_COMP_DEP*32 +: 32]  = {31'd0, c_stall_dep};
+		perf_inc[`MOTE_PERF_STALL_STORE_DEP*32 +: 32] = {31'd0, s_stall_dep};
+		perf_inc[`MOTE_PERF_STALL_LOAD_MEM*32 +: 32]  = {31'd0, l_stall_mem};
+		perf_inc[`MOTE_PERF_STALL_STORE_MEM*32 +: 32] = {31'd0, s_stall_mem};
+		perf_inc[`MOTE_PERF_STALL_COMP_WGT*32 +: 32]  = {31'd0, c_stall_wgt};
+		perf_inc[`MOTE_PERF_BYTES_READ*32 +: 32]      = i_mem_resp_valid ? MEM_BYTES32 : 32'd0;
+		perf_inc[`MOTE_PERF_BYTES_WRITTEN*32 +: 32]   = (mem_hs && o_mem_req_write) ?
+								 popcount(o_mem_req_wstrb) : 32'd0;
+	end
+
+	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
+		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
+		   .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4)) u_csr (
+		.clk(clk), .rst(rst),
+		.i_csr_valid(i_csr_valid), .i_csr_write(i_csr_write), .i_csr_addr(i_csr_addr),
+		.i_csr_wdata(i_csr_wdata), .o_csr_rdata(o_csr_rdata), .o_csr_rvalid(o_csr_rvalid),
+		.o_irq(o_irq), .o_start(start), .o_abort(abort), .o_busy(job_busy), .o_arb_flush(arb_flush),
+		.o_cmd_base(cmd_base), .o_cmd_count(cmd_count),
+		.o_win_base(win_base), .o_win_size(win_size), .o_win_perm(win_perm),
+		.i_err_valid({t_err, s_err, c_err, l_err, f_err}),
+		.i_err_code({t_err_code, s_err_code, c_err_code, l_err_code, f_err_code}),
+		.i_err_idx({t_err_idx, s_err_idx, c_err_idx, l_err_idx, f_err_idx}),
+		.i_err_addr({32'd0, s_err_addr, 32'd0, l_err_addr, f_err_addr}),
+		.i_end_seen(f_end), .i_quiet(quiet), .i_mem_idle(mem_idle), .i_progress(progress),
+		.i_hold_valid({!s_idle, !c_idle, !l_idle, !f_idle}),
+		.i_hold_idx({s_cur, c_cur, l_cur, f_cur}),
+		.i_retire_n({1'b0, l_retire} + {1'b0, c_retire} + {1'b0, s_retire}),
+		.i_perf_inc(perf_inc));
+
+	// ports and bits that only matter inside one unit
+	wire unused_top = ^{job_busy, arb_resp[2], l_row, l_wdata};
+endmodule
+
+`default_nettype wire
