@@ -219,7 +219,7 @@ module mote_fetch #(
 
 	assign o_end     = (state_q == S_END);
 	assign o_idle    = (state_q != S_RUN);
-	assign o_busy    = (outst_q != 0);
+	assign o_busy    = (state_q == S_RUN) && (outst_q != 0);
 	assign o_push    = pushed;
 	assign o_cur_idx = idx_q;
 endmodule
