@@ -18,3 +18,4 @@ $(eval $(call MOTE_VTB,load_unit_16x16_mb8,mote_load_unit,$(CTL_LOAD),testbench/
   -CFLAGS -DP_ROWS=16 -CFLAGS -DP_COLS=16 -CFLAGS -DP_MB=8))
 $(eval $(call MOTE_VTB,fetch,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4))
 $(eval $(call MOTE_VTB,top_smoke,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS)))
+$(eval $(call MOTE_VTB,mem_arbiter,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS)))
