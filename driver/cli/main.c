@@ -1,20 +1,9 @@
 /* main.c: `mote`, the command-line tool: one program, one subcommand per job. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-int cli_fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("mote: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return -1;
-}
 
 static const struct {
 	const char *name;

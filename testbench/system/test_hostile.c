@@ -314,7 +314,7 @@ static void garbage(struct rig *r, int count)
 	for (int t = 0; t < count; t++) {
 		r->n = 1 + (uint32_t)(s % 24);
 		for (uint32_t i = 0; i < r->n; i++)
-			for (int w = 0; w < MOTE_CMD_WORDS; w++) {
+			for (unsigned w = 0; w < MOTE_CMD_WORDS; w++) {
 				s ^= s << 13;
 				s ^= s >> 7;
 				s ^= s << 17;
