@@ -25,6 +25,7 @@ SIM_LIB    := $(BUILD)/lib/libmotesim.a
 SIM_HAVE   := $(if $(strip $(SIM_TOP_SRCS)),1,)
 
 ifeq ($(SIM_HAVE),1)
+SIM_COPT   ?= -O2
 SIM_VFLAGS := --cc -O3 --x-assign fast --x-initial fast --trace-fst -Wno-fatal --top-module mote_top \
               -I$(BUILD)/rtl -CFLAGS "-fPIC -DVL_USER_FINISH -DVL_USER_STOP -DVL_USER_FATAL"
 # Flags the Verilator-generated makefiles would use, for the runtime and our harness.
@@ -49,7 +50,7 @@ $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk: $(SIM_TOP_SRCS) $(GEN_VH) sim/sim.mk
 
 $(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o: $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
 	+$(MAKE) --no-print-directory -s -C $$(@D) -f Vmote_top_$(1).mk Vmote_top_$(1)__ALL.o \
-	  CXX=$(CXX) OPT_FAST=-O2 OPT_SLOW=-O2 OPT_GLOBAL=-O2 VM_PARALLEL_BUILDS=0
+	  CXX=$(CXX) OPT_FAST="$(SIM_COPT)" OPT_SLOW=-O2 OPT_GLOBAL=-O2 VM_PARALLEL_BUILDS=0
 
 $(BUILD)/sim/geom_$(1).o: sim/sim_geometry.cpp $(SIM_HDRS) $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
 	@mkdir -p $$(@D)

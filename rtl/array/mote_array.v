@@ -38,12 +38,15 @@ module mote_array #(
 );
 	localparam LAT = ROWS + COLS - 1;
 
-	// ah: activation (with bank bit, 9 bits) entering PE(r,c), c = COLS is the right edge
-	wire [9*ROWS*(COLS+1)-1:0] ah;
-	// pv: partial sum entering PE(r,c) from above, r = ROWS is the bottom edge
-	wire [32*(ROWS+1)*COLS-1:0] pv;
-	// w0v/w1v: weight chain entering PE(r,c) from above
-	wire [8*(ROWS+1)*COLS-1:0] w0v, w1v;
+	// Wires between PEs are named per PE (generate-scope wires the neighbours
+	// reference), never slices of one flat bus: Verilator rebuilds a whole wide
+	// vector for every slice assigned into it, which for a 16x16 flat
+	// partial-sum bus (8704 bits) cost 90% of simulation time.
+	// act_l/bank_l: activation entering row r at the left edge (after the skew)
+	wire [7:0]  act_l  [0:ROWS-1];
+	wire        bank_l [0:ROWS-1];
+	// w_top: weight entering column c at the top (after the skew)
+	wire [7:0]  w_top  [0:COLS-1];
 	// per-column shift enable and bank after the column skew
 	wire [COLS-1:0] wen, wbk;
 
@@ -53,7 +56,8 @@ module mote_array #(
 	generate
 		for (r = 0; r < ROWS; r = r + 1) begin : g_skew
 			if (r == 0) begin : g_direct
-				assign ah[0 +: 9] = {i_bank, i_act[7:0]};
+				assign act_l[0]  = i_act[7:0];
+				assign bank_l[0] = i_bank;
 			end else begin : g_delay
 				reg [8:0] sk_q [0:r-1];
 				integer k;
@@ -62,7 +66,8 @@ module mote_array #(
 					for (k = 1; k < r; k = k + 1)
 						sk_q[k] <= sk_q[k-1];
 				end
-				assign ah[9*r*(COLS+1) +: 9] = sk_q[r-1];
+				assign act_l[r]  = sk_q[r-1][7:0];
+				assign bank_l[r] = sk_q[r-1][8];
 			end
 		end
 	endgenerate
@@ -86,7 +91,7 @@ module mote_array #(
 		end
 		for (c = 0; c < COLS; c = c + 1) begin : g_wskew
 			if (c == 0) begin : g_direct
-				assign w0v[0 +: 8] = i_wgt[7:0];
+				assign w_top[0] = i_wgt[7:0];
 			end else begin : g_delay
 				reg [7:0] wsk_q [0:c-1];
 				integer k;
@@ -95,58 +100,88 @@ module mote_array #(
 					for (k = 1; k < c; k = k + 1)
 						wsk_q[k] <= wsk_q[k-1];
 				end
-				assign w0v[8*c +: 8] = wsk_q[c-1];
+				assign w_top[c] = wsk_q[c-1];
 			end
-			// both chains take the same input; the PE picks the bank
-			assign w1v[8*c +: 8] = w0v[8*c +: 8];
-			assign pv[32*c +: 32] = 32'd0;
 		end
 	endgenerate
 
-	// ---- the grid
+	// ---- the grid: each PE's outputs are wires of its own generate scope and
+	// its neighbours name them directly (no array in between to copy through)
 	generate
 		for (r = 0; r < ROWS; r = r + 1) begin : g_row
 			for (c = 0; c < COLS; c = c + 1) begin : g_col
+				wire [7:0]  act_o, w0_o, w1_o;
+				wire        bank_o;
+				wire [31:0] psum_o;
+				wire [7:0]  act_i, w0_i, w1_i;
+				wire        bank_i;
+				wire [31:0] psum_i;
+				if (c == 0) begin : g_left
+					assign act_i  = act_l[r];
+					assign bank_i = bank_l[r];
+				end else begin : g_inner
+					assign act_i  = g_row[r].g_col[c-1].act_o;
+					assign bank_i = g_row[r].g_col[c-1].bank_o;
+				end
+				if (r == 0) begin : g_top
+					assign psum_i = 32'd0;
+					// both chains take the same input; the PE picks the bank
+					assign w0_i   = w_top[c];
+					assign w1_i   = w_top[c];
+				end else begin : g_below
+					assign psum_i = g_row[r-1].g_col[c].psum_o;
+					assign w0_i   = g_row[r-1].g_col[c].w0_o;
+					assign w1_i   = g_row[r-1].g_col[c].w1_o;
+				end
 				mote_pe u_pe (
 					.clk      (clk),
-					.i_act    (ah[9*(r*(COLS+1)+c) +: 8]),
-					.i_bank   (ah[9*(r*(COLS+1)+c) + 8]),
-					.o_act    (ah[9*(r*(COLS+1)+c+1) +: 8]),
-					.o_bank   (ah[9*(r*(COLS+1)+c+1) + 8]),
-					.i_psum   (pv[32*(r*COLS+c) +: 32]),
-					.o_psum   (pv[32*((r+1)*COLS+c) +: 32]),
+					.i_act    (act_i),
+					.i_bank   (bank_i),
+					.o_act    (act_o),
+					.o_bank   (bank_o),
+					.i_psum   (psum_i),
+					.o_psum   (psum_o),
 					.i_wshift (wen[c]),
 					.i_wbank  (wbk[c]),
-					.i_w0     (w0v[8*(r*COLS+c) +: 8]),
-					.i_w1     (w1v[8*(r*COLS+c) +: 8]),
-					.o_w0     (w0v[8*((r+1)*COLS+c) +: 8]),
-					.o_w1     (w1v[8*((r+1)*COLS+c) +: 8])
+					.i_w0     (w0_i),
+					.i_w1     (w1_i),
+					.o_w0     (w0_o),
+					.o_w1     (w1_o)
 				);
 			end
 		end
 	endgenerate
 
 	// ---- output de-skew: column c leaves PE(ROWS-1,c) at T+ROWS+c, delay COLS-1-c more
+	wire [31:0] sum_out [0:COLS-1];
 	generate
 		for (c = 0; c < COLS; c = c + 1) begin : g_deskew
 			if (c == COLS - 1) begin : g_direct
-				assign o_sum[32*c +: 32] = pv[32*(ROWS*COLS+c) +: 32];
+				assign sum_out[c] = g_row[ROWS-1].g_col[c].psum_o;
 			end else begin : g_delay
 				localparam D = COLS - 1 - c;
 				reg [31:0] dq_q [0:D-1];
 				integer k;
 				always @(posedge clk) begin
-					dq_q[0] <= pv[32*(ROWS*COLS+c) +: 32];
+					dq_q[0] <= g_row[ROWS-1].g_col[c].psum_o;
 					for (k = 1; k < D; k = k + 1)
 						dq_q[k] <= dq_q[k-1];
 				end
-				assign o_sum[32*c +: 32] = dq_q[D-1];
+				assign sum_out[c] = dq_q[D-1];
 			end
+			assign o_sum[32*c +: 32] = sum_out[c];
 		end
 	endgenerate
 
-	// the chain's bottom end and the activations' right edge go nowhere
-	wire unused_edges = &{1'b0, w0v[8*ROWS*COLS +: 8*COLS], w1v[8*ROWS*COLS +: 8*COLS]};
+	// the chains' bottom ends and the activations' right edge go nowhere
+	generate
+		for (r = 0; r < ROWS; r = r + 1) begin : g_edge_r
+			wire unused_right = &{1'b0, g_row[r].g_col[COLS-1].act_o, g_row[r].g_col[COLS-1].bank_o};
+		end
+		for (c = 0; c < COLS; c = c + 1) begin : g_edge_c
+			wire unused_bottom = &{1'b0, g_row[ROWS-1].g_col[c].w0_o, g_row[ROWS-1].g_col[c].w1_o};
+		end
+	endgenerate
 
 	// ---- valid pipeline (control: reset)
 	reg [LAT-1:0] vld_q;

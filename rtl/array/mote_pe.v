@@ -26,8 +26,6 @@ module mote_pe (
 	// Datapath only: no reset (the array resets its valid and shift-enable bits).
 	reg  [7:0] w0_q, w1_q;
 	wire [7:0] w_sel = i_bank ? w1_q : w0_q;
-	// plain signed 8x8 product; the iCE40 SB_MAC16 mapping replaces this later
-	wire signed [15:0] prod = $signed(i_act) * $signed(w_sel);
 
 	assign o_w0 = w0_q;
 	assign o_w1 = w1_q;
@@ -35,7 +33,9 @@ module mote_pe (
 	always @(posedge clk) begin
 		o_act  <= i_act;
 		o_bank <= i_bank;
-		o_psum <= i_psum + {{16{prod[15]}}, prod};
+		// a signed 8x8 product evaluated in the 32-bit width of the sum: one
+		// sign-extending multiply-add (the SB_MAC16 mapping comes later)
+		o_psum <= $signed(i_psum) + $signed(i_act) * $signed(w_sel);
 		if (i_wshift && !i_wbank)
 			w0_q <= i_w0;
 		if (i_wshift && i_wbank)

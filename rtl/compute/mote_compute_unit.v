@@ -323,45 +323,55 @@ module mote_compute_unit #(
 		.o_sum    (arr_sum)
 	);
 
-	// metadata beside the array: {valid, last, c2l, c2s, accumulate, acc row}
-	localparam MW = 5 + AW_C;
+	// metadata beside the array: valid and last bits as shift vectors (reset),
+	// {c2l, c2s, accumulate, acc row} per stage (datapath, no reset)
+	localparam MW = 3 + AW_C;
+	reg [LAT:1]  mv_q, ml_q;
 	reg [MW-1:0] md_q [1:LAT];
 	integer k;
 	always @(posedge clk) begin
-		md_q[1] <= {in_valid_q, in_last_q, in_c2l_q, in_c2s_q, in_accum_q, in_acc_q};
+		if (clear) begin
+			mv_q <= 0;
+			ml_q <= 0;
+		end else begin
+			mv_q <= {mv_q[LAT-1:1], in_valid_q};
+			ml_q <= {ml_q[LAT-1:1], in_last_q};
+		end
+		md_q[1] <= {in_c2l_q, in_c2s_q, in_accum_q, in_acc_q};
 		for (k = 2; k <= LAT; k = k + 1)
 			md_q[k] <= md_q[k-1];
-		for (k = 1; k <= LAT; k = k + 1)
-			if (clear)
-				md_q[k][MW-1 -: 2] <= 2'b00;
 	end
-	reg md_busy;
-	always @(*) begin
-		md_busy = 1'b0;
-		for (k = 1; k <= LAT; k = k + 1)
-			md_busy = md_busy | md_q[k][MW-1] | md_q[k][MW-2];
-	end
+	wire md_busy = |{mv_q, ml_q};
 
 	// ================================================================ accumulate
 	// old row read one cycle ahead; writes the read missed are forwarded
 	wire [MW-1:0] rd_md = md_q[LAT-1];
-	assign o_acc_re    = rd_md[MW-1] && rd_md[AW_C];
+	assign o_acc_re    = mv_q[LAT-1] && rd_md[AW_C];
 	assign o_acc_raddr = rd_md[AW_C-1:0];
 
-	wire [MW-1:0]  ex_md    = md_q[LAT];
-	wire           ex_valid = arr_valid && ex_md[MW-1];
-	wire [AW_C-1:0] ex_addr = ex_md[AW_C-1:0];
-	reg            we1_q, we2_q, c2l_q, c2s_q, retire_q;
-	reg [AW_C-1:0] a1_q, a2_q;
+	wire [MW-1:0]   ex_md    = md_q[LAT];
+	wire            ex_valid = arr_valid && mv_q[LAT];
+	wire            ex_last  = ml_q[LAT];
+	wire [AW_C-1:0] ex_addr  = ex_md[AW_C-1:0];
+	reg             we1_q, we2_q, c2l_q, c2s_q, retire_q;
+	reg [AW_C-1:0]  a1_q, a2_q;
 	reg [COLS*32-1:0] d1_q, d2_q;
-	wire [COLS*32-1:0] old = (we1_q && a1_q == ex_addr) ? d1_q :
-				 (we2_q && a2_q == ex_addr) ? d2_q : i_acc_rdata;
-	reg  [COLS*32-1:0] new_row;
-	integer c;
-	always @(*) begin
-		for (c = 0; c < COLS; c = c + 1)
-			new_row[32*c +: 32] = arr_sum[32*c +: 32] + (ex_md[AW_C] ? old[32*c +: 32] : 32'd0);
-	end
+
+	// The new accumulator row: the array's sums plus (with ACCUMULATE) the old
+	// row, forwarded from the two writes the read did not see.  A function
+	// called only for valid rows, so a simulator skips it in idle cycles.
+	function [COLS*32-1:0] accumulate;
+		input [COLS*32-1:0] sum, rdata, d1, d2;
+		input               acc, hit1, hit2;
+		reg   [COLS*32-1:0] old;
+		integer c;
+		begin
+			old = hit1 ? d1 : hit2 ? d2 : rdata;
+			for (c = 0; c < COLS; c = c + 1)
+				accumulate[32*c +: 32] = sum[32*c +: 32] + (acc ? old[32*c +: 32] : 32'd0);
+		end
+	endfunction
+
 	always @(posedge clk) begin
 		if (clear) begin
 			we1_q    <= 1'b0;
@@ -372,14 +382,19 @@ module mote_compute_unit #(
 		end else begin
 			we1_q    <= ex_valid;
 			we2_q    <= we1_q;
-			c2l_q    <= ex_md[MW-2] && ex_md[MW-3];
-			c2s_q    <= ex_md[MW-2] && ex_md[MW-4];
-			retire_q <= ex_md[MW-2];
+			c2l_q    <= ex_last && ex_md[MW-1];
+			c2s_q    <= ex_last && ex_md[MW-2];
+			retire_q <= ex_last;
 		end
-		a1_q <= ex_addr;
-		d1_q <= new_row;
-		a2_q <= a1_q;
-		d2_q <= d1_q;
+		if (ex_valid) begin
+			a1_q <= ex_addr;
+			d1_q <= accumulate(arr_sum, i_acc_rdata, d1_q, d2_q, ex_md[AW_C],
+					   we1_q && a1_q == ex_addr, we2_q && a2_q == ex_addr);
+		end
+		if (we1_q) begin
+			a2_q <= a1_q;
+			d2_q <= d1_q;
+		end
 	end
 	assign o_acc_we       = we1_q;
 	assign o_acc_waddr    = a1_q;
@@ -397,7 +412,7 @@ module mote_compute_unit #(
 	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
 
 	// fields other opcodes own and the flag bits W/S do not need
-	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-2 -: 4], c_wtop[31:AW_W], c_act[15:AW_A],
+	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 2], c_wtop[31:AW_W], c_act[15:AW_A],
 			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW]};
 endmodule
 

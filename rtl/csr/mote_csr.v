@@ -220,84 +220,81 @@ module mote_csr #(
 	// ---- perf counters ----
 	reg  [NP*32-1:0] inc;
 	wire [63:0]      perf_val;
-	reg  [4:0]       perf_sel;
-	reg              perf_lo_rd;
 	always @(*) begin
 		inc = i_perf_inc;
 		inc[`MOTE_PERF_CYCLES*32 +: 32] = 32'd1;
 		inc[`MOTE_PERF_CMDS*32 +: 32] = {30'd0, i_retire_n} + {31'd0, normal_end};
 	end
+	// The counter a PERF_LO read names, by arithmetic rather than a decoder:
+	// this is the only part of a read decoded outside the clocked read below
+	// (a simulator evaluates combinational logic every cycle, reads are rare).
+	localparam [31:0] PLO = {20'd0, `MOTE_REG_PERF_LO};
+	localparam [31:0] PHI = {20'd0, `MOTE_REG_PERF_HI};
+	wire [31:0] plo_off  = addr32 - PLO;
+	wire [31:0] plo_idx  = plo_off / `MOTE_REG_PERF_LO_STRIDE;
+	wire        perf_lo_rd = plo_idx < NP && plo_off % `MOTE_REG_PERF_LO_STRIDE == 0;
+	wire [4:0]  perf_sel = perf_lo_rd ? plo_idx[4:0] : `MOTE_PERF_CMDS;
 	mote_perf #(.NUM_PERF(NP)) u_perf (
 		.clk(clk), .rst(rst), .i_clear(o_start), .i_en(state_q != S_IDLE),
 		.i_inc(inc), .i_sel(perf_sel), .o_value(perf_val));
 
-	// ---- reads ----
-	reg [31:0] rdata;
+	// ---- reads: decoded only in the cycle of a read ----
 	integer p;
-	always @(*) begin
-		rdata = 32'd0;
-		perf_sel = `MOTE_PERF_CMDS;
-		perf_lo_rd = 1'b0;
-		case (i_csr_addr)
-		`MOTE_REG_ID:         rdata = `MOTE_ID_MAGIC;
-		`MOTE_REG_VERSION:    rdata = `MOTE_HW_VERSION;
-		`MOTE_REG_GEOMETRY: begin
-			rdata[`MOTE_GEOMETRY_ROWS +: `MOTE_GEOMETRY_ROWS_W] = ROWS[7:0];
-			rdata[`MOTE_GEOMETRY_COLS +: `MOTE_GEOMETRY_COLS_W] = COLS[7:0];
-			rdata[`MOTE_GEOMETRY_MEM_BYTES +: `MOTE_GEOMETRY_MEM_BYTES_W] = MEM_BYTES[7:0];
-			rdata[`MOTE_GEOMETRY_WINDOWS +: `MOTE_GEOMETRY_WINDOWS_W] = NUM_WINDOWS[7:0];
-		end
-		`MOTE_REG_ABUF_DEPTH: rdata = ABUF_DEPTH;
-		`MOTE_REG_WBUF_DEPTH: rdata = WBUF_DEPTH;
-		`MOTE_REG_BBUF_DEPTH: rdata = BBUF_DEPTH;
-		`MOTE_REG_ACC_DEPTH:  rdata = ACC_DEPTH;
-		`MOTE_REG_FEATURES: begin
-			rdata[`MOTE_FEATURES_INT32_OUT] = 1'b1;
-			rdata[`MOTE_FEATURES_XOR_MSB] = 1'b1;
-		end
-		`MOTE_REG_STATUS: begin
-			rdata[`MOTE_STATUS_BUSY]  = o_busy;
-			rdata[`MOTE_STATUS_DONE]  = done_q;
-			rdata[`MOTE_STATUS_ERROR] = error_q;
-			rdata[`MOTE_STATUS_IRQ]   = irq_q;
-		end
-		`MOTE_REG_ERR_CODE:   rdata = {24'd0, err_code_q};
-		`MOTE_REG_ERR_CMD:    rdata = err_cmd_q;
-		`MOTE_REG_ERR_ADDR:   rdata = err_addr_q;
-		`MOTE_REG_CMD_BASE:   rdata = o_cmd_base;
-		`MOTE_REG_CMD_COUNT:  rdata = o_cmd_count;
-		`MOTE_REG_WDT_LIMIT:  rdata = wdt_limit_q;
-		`MOTE_REG_CMDS_DONE:  rdata = perf_val[31:0];
-		default: ;
-		endcase
-		for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
-			if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
-				rdata = o_win_base[w*32 +: 32];
-			if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
-				rdata = o_win_size[w*32 +: 32];
-			if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
-				rdata = {29'd0, o_win_perm[w*3 +: 3]};
-		end
-		for (p = 0; p < NP; p = p + 1) begin
-			if (addr32 == {20'd0, `MOTE_REG_PERF_LO} + p * `MOTE_REG_PERF_LO_STRIDE) begin
-				perf_sel = p[4:0];
-				perf_lo_rd = 1'b1;
-				rdata = perf_val[31:0];
-			end
-			if (addr32 == {20'd0, `MOTE_REG_PERF_HI} + p * `MOTE_REG_PERF_HI_STRIDE)
-				rdata = hi_latch_q;
-		end
-	end
-
 	always @(posedge clk) begin
 		if (rst)
 			o_csr_rvalid <= 1'b0;
 		else
 			o_csr_rvalid <= rd;
-		if (rd)
-			o_csr_rdata <= rdata;
-		if (rd && perf_lo_rd)
-			hi_latch_q <= perf_val[63:32];
+		if (rd) begin
+			o_csr_rdata <= 32'd0;
+			case (i_csr_addr)
+			`MOTE_REG_ID:         o_csr_rdata <= `MOTE_ID_MAGIC;
+			`MOTE_REG_VERSION:    o_csr_rdata <= `MOTE_HW_VERSION;
+			`MOTE_REG_GEOMETRY: begin
+				o_csr_rdata[`MOTE_GEOMETRY_ROWS +: `MOTE_GEOMETRY_ROWS_W] <= ROWS[7:0];
+				o_csr_rdata[`MOTE_GEOMETRY_COLS +: `MOTE_GEOMETRY_COLS_W] <= COLS[7:0];
+				o_csr_rdata[`MOTE_GEOMETRY_MEM_BYTES +: `MOTE_GEOMETRY_MEM_BYTES_W] <= MEM_BYTES[7:0];
+				o_csr_rdata[`MOTE_GEOMETRY_WINDOWS +: `MOTE_GEOMETRY_WINDOWS_W] <= NUM_WINDOWS[7:0];
+			end
+			`MOTE_REG_ABUF_DEPTH: o_csr_rdata <= ABUF_DEPTH;
+			`MOTE_REG_WBUF_DEPTH: o_csr_rdata <= WBUF_DEPTH;
+			`MOTE_REG_BBUF_DEPTH: o_csr_rdata <= BBUF_DEPTH;
+			`MOTE_REG_ACC_DEPTH:  o_csr_rdata <= ACC_DEPTH;
+			`MOTE_REG_FEATURES: begin
+				o_csr_rdata[`MOTE_FEATURES_INT32_OUT] <= 1'b1;
+				o_csr_rdata[`MOTE_FEATURES_XOR_MSB] <= 1'b1;
+			end
+			`MOTE_REG_STATUS: begin
+				o_csr_rdata[`MOTE_STATUS_BUSY]  <= o_busy;
+				o_csr_rdata[`MOTE_STATUS_DONE]  <= done_q;
+				o_csr_rdata[`MOTE_STATUS_ERROR] <= error_q;
+				o_csr_rdata[`MOTE_STATUS_IRQ]   <= irq_q;
+			end
+			`MOTE_REG_ERR_CODE:   o_csr_rdata <= {24'd0, err_code_q};
+			`MOTE_REG_ERR_CMD:    o_csr_rdata <= err_cmd_q;
+			`MOTE_REG_ERR_ADDR:   o_csr_rdata <= err_addr_q;
+			`MOTE_REG_CMD_BASE:   o_csr_rdata <= o_cmd_base;
+			`MOTE_REG_CMD_COUNT:  o_csr_rdata <= o_cmd_count;
+			`MOTE_REG_WDT_LIMIT:  o_csr_rdata <= wdt_limit_q;
+			`MOTE_REG_CMDS_DONE:  o_csr_rdata <= perf_val[31:0];
+			default: ;
+			endcase
+			for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
+				if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
+					o_csr_rdata <= o_win_base[w*32 +: 32];
+				if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
+					o_csr_rdata <= o_win_size[w*32 +: 32];
+				if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
+					o_csr_rdata <= {29'd0, o_win_perm[w*3 +: 3]};
+			end
+			if (perf_lo_rd) begin
+				o_csr_rdata <= perf_val[31:0];
+				hi_latch_q  <= perf_val[63:32];
+			end
+			for (p = 0; p < NP; p = p + 1)
+				if (addr32 == PHI + p * `MOTE_REG_PERF_HI_STRIDE)
+					o_csr_rdata <= hi_latch_q;
+		end
 	end
 endmodule
 

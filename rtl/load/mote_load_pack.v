@@ -62,25 +62,45 @@ module mote_load_pack #(
 	// at byte RWMAX of a wider vector, that is a right shift by u bytes:
 	wire [SW-1:0] u = {{(SW-LG_MB){1'b0}}, d_off} + RWMAX[SW-1:0] - {{(SW-PW){1'b0}}, d_lo}
 			  - ({{(SW-NWW){1'b0}}, k_q} << LG_MB);
-	wire [(RWMAX+MEM_BYTES)*8-1:0] placed  = {i_word, {RWMAX{8'h00}}};
-	wire [(RWMAX+MEM_BYTES)*8-1:0] shifted = placed >> {u, 3'b000};
 
-	reg [RWMAX*8-1:0] merged, final_row;
-	reg [SW-1:0]      pos;
-	integer b;
-	always @(*) begin
-		for (b = 0; b < RWMAX; b = b + 1) begin
-			// byte b comes from this word when b + u - RWMAX is within the word
-			pos = b[SW-1:0] + u;
-			if (b[PW-1:0] >= d_lo && b[PW-1:0] < d_hi &&
-			    pos >= RWMAX[SW-1:0] && pos < RWMAX[SW-1:0] + MEM_BYTES[SW-1:0])
-				merged[b*8 +: 8] = shifted[b*8 +: 8];
-			else
-				merged[b*8 +: 8] = acc_q[b*8 +: 8];
-			final_row[b*8 +: 8] = ((b[PW-1:0] >= d_lo && b[PW-1:0] < d_hi) ?
-					       merged[b*8 +: 8] : i_pad) ^ {i_xor, 7'd0};
+	// The byte merge and the padding are functions called inside the enabled
+	// registers below: a simulator then evaluates them only in cycles that take
+	// a word or finish a row, not every cycle.
+	// bytes lo <= b < hi that this word holds replace those of acc
+	function [RWMAX*8-1:0] merge;
+		input [RWMAX*8-1:0]     acc;
+		input [MEM_BYTES*8-1:0] word;
+		input [PW-1:0]          lo, hi;
+		input [SW-1:0]          sh;
+		reg   [(RWMAX+MEM_BYTES)*8-1:0] shifted;
+		reg   [SW-1:0]          pos;
+		integer b;
+		begin
+			shifted = {word, {RWMAX{8'h00}}} >> {sh, 3'b000};
+			merge = acc;
+			for (b = 0; b < RWMAX; b = b + 1) begin
+				// byte b comes from this word when b + sh - RWMAX is within the word
+				pos = b[SW-1:0] + sh;
+				if (b[PW-1:0] >= lo && b[PW-1:0] < hi &&
+				    pos >= RWMAX[SW-1:0] && pos < RWMAX[SW-1:0] + MEM_BYTES[SW-1:0])
+					merge[b*8 +: 8] = shifted[b*8 +: 8];
+			end
 		end
-	end
+	endfunction
+
+	// PAD outside lo..hi, then XOR_MSB on every byte
+	function [RWMAX*8-1:0] finish;
+		input [RWMAX*8-1:0] row;
+		input [PW-1:0]      lo, hi;
+		input [7:0]         pad;
+		input               flip;
+		integer b;
+		begin
+			for (b = 0; b < RWMAX; b = b + 1)
+				finish[b*8 +: 8] = ((b[PW-1:0] >= lo && b[PW-1:0] < hi) ? row[b*8 +: 8] : pad) ^
+						   {flip, 7'd0};
+		end
+	endfunction
 
 	always @(posedge clk) begin
 		if (rst || i_abort) begin
@@ -97,11 +117,12 @@ module mote_load_pack #(
 
 	always @(posedge clk) begin
 		if (take_word)
-			acc_q <= merged;
+			acc_q <= merge(acc_q, i_word, d_lo, d_hi, u);
 		if (o_desc_ready) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row;
-			o_wdata <= final_row;
+			o_wdata <= finish(take_word ? merge(acc_q, i_word, d_lo, d_hi, u) : acc_q,
+					  d_lo, d_hi, i_pad, i_xor);
 		end
 	end
 endmodule

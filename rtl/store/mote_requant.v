@@ -17,7 +17,7 @@
 module mote_requant (
 	input  wire        clk,
 	input  wire        rst,
-	// i_valid only travels beside the data (o_valid); the datapath runs regardless
+	// a stage's registers load only when it holds a valid entry (clock enable)
 	input  wire        i_valid,
 	input  wire [31:0] i_acc,
 	input  wire [31:0] i_bias,
@@ -41,7 +41,8 @@ module mote_requant (
 	end
 	assign o_valid = vld_q[3];
 
-	// Datapath only: no reset.
+	// Datapath only: no reset.  Each stage loads with its valid bit: saves
+	// power on the FPGA and, in a simulator, the work of idle cycles.
 	// stage 1: bias add
 	reg [31:0] v1_q, mult1_q;
 	reg [5:0]  sh1_q;
@@ -60,51 +61,67 @@ module mote_requant (
 	reg [15:0] zp3_q, lo3_q, hi3_q;
 	reg        i32_3_q;
 
-	// stage 3 combinational: remainder against one half
-	wire [63:0] mask3 = (64'd1 << sh2_q) - 64'd1;
-	wire [63:0] rem3  = p2_q & mask3;
-	wire [63:0] half3 = (64'd1 << sh2_q) >> 1;          // 0 when shift is 0
-	wire signed [63:0] fl3 = p2_q >>> sh2_q;
-	wire up3 = (sh2_q != 6'd0) && ((rem3 > half3) || (rem3 == half3 && fl3[0]));
+	// Stage 3 and 4 logic as functions called inside the enabled stages, so
+	// that a simulator evaluates them only for valid entries.
+	// stage 3: round-up bit of p / 2^sh (remainder against one half)
+	function round_up;
+		input [63:0] p;
+		input [5:0]  sh;
+		reg   [63:0] rem, half;
+		begin
+			rem  = p & ((64'd1 << sh) - 64'd1);
+			half = (64'd1 << sh) >> 1;                  // 0 when shift is 0
+			round_up = (sh != 6'd0) && ((rem > half) || (rem == half && p[sh]));   // p[sh]: lsb of the floor
+		end
+	endfunction
 
-	// stage 4 combinational: zero point and clamp, in 64 bits (|q| <= 2^62)
-	wire signed [63:0] q4  = f3_q + {63'd0, up3_q};
-	wire signed [63:0] t4  = q4 + {{48{zp3_q[15]}}, zp3_q};
-	wire signed [63:0] lo4 = {{48{lo3_q[15]}}, lo3_q};
-	wire signed [63:0] hi4 = {{48{hi3_q[15]}}, hi3_q};
-	wire signed [63:0] mx4 = (t4 < lo4) ? lo4 : t4;
-	wire signed [63:0] y4  = (mx4 > hi4) ? hi4 : mx4;
+	// stage 4: zero point and clamp, in 64 bits (|q| <= 2^62); the low byte
+	function [7:0] clamp8;
+		input [63:0] f;
+		input        up;
+		input [15:0] zp, lo, hi;
+		reg signed [63:0] t, lo64, hi64, mx;
+		begin
+			t    = $signed(f) + $signed({63'd0, up}) + $signed({{48{zp[15]}}, zp});
+			lo64 = $signed({{48{lo[15]}}, lo});
+			hi64 = $signed({{48{hi[15]}}, hi});
+			mx   = (t < lo64) ? lo64 : t;
+			clamp8 = (mx > hi64) ? hi64[7:0] : mx[7:0];
+		end
+	endfunction
 
 	always @(posedge clk) begin
-		v1_q    <= i_acc + i_bias;
-		mult1_q <= i_mult;
-		sh1_q   <= i_shift;
-		zp1_q   <= i_zp;
-		lo1_q   <= i_lo;
-		hi1_q   <= i_hi;
-		i32_1_q <= i_int32;
-
-		p2_q    <= $signed(v1_q) * $signed(mult1_q);
-		v2_q    <= v1_q;
-		sh2_q   <= sh1_q;
-		zp2_q   <= zp1_q;
-		lo2_q   <= lo1_q;
-		hi2_q   <= hi1_q;
-		i32_2_q <= i32_1_q;
-
-		f3_q    <= fl3;
-		up3_q   <= up3;
-		v3_q    <= v2_q;
-		zp3_q   <= zp2_q;
-		lo3_q   <= lo2_q;
-		hi3_q   <= hi2_q;
-		i32_3_q <= i32_2_q;
-
-		o_data  <= i32_3_q ? v3_q : {24'd0, y4[7:0]};
+		if (i_valid) begin
+			v1_q    <= i_acc + i_bias;
+			mult1_q <= i_mult;
+			sh1_q   <= i_shift;
+			zp1_q   <= i_zp;
+			lo1_q   <= i_lo;
+			hi1_q   <= i_hi;
+			i32_1_q <= i_int32;
+		end
+		if (vld_q[0]) begin
+			p2_q    <= $signed(v1_q) * $signed(mult1_q);
+			v2_q    <= v1_q;
+			sh2_q   <= sh1_q;
+			zp2_q   <= zp1_q;
+			lo2_q   <= lo1_q;
+			hi2_q   <= hi1_q;
+			i32_2_q <= i32_1_q;
+		end
+		if (vld_q[1]) begin
+			f3_q    <= p2_q >>> sh2_q;
+			up3_q   <= round_up(p2_q, sh2_q);
+			v3_q    <= v2_q;
+			zp3_q   <= zp2_q;
+			lo3_q   <= lo2_q;
+			hi3_q   <= hi2_q;
+			i32_3_q <= i32_2_q;
+		end
+		if (vld_q[2])
+			o_data  <= i32_3_q ? v3_q : {24'd0, clamp8(f3_q, up3_q, zp3_q, lo3_q, hi3_q)};
 	end
 
-	// only the low byte of the clamped value leaves the lane
-	wire unused_y = &{1'b0, y4[63:8]};
 endmodule
 
 `default_nettype wire

@@ -5,7 +5,7 @@
 `default_nettype none
 
 // Timing: a chunk given at cycle t leaves the lanes at t+4; the row's entry
-// (o_valid, o_row) is presented in the cycle its last chunk leaves.
+// (o_valid, o_row, registered) is presented the cycle after its last chunk leaves.
 module mote_store_ppu #(
 	// int32 values per accumulator row
 	parameter COLS = 8,
@@ -54,7 +54,6 @@ module mote_store_ppu #(
 	localparam LANE_LAT = 4;
 	localparam RB = 4 * COLS;
 	localparam [31:0] MBM1 = MEM_BYTES - 1;
-	integer k;
 
 	wire [PPU_LANES*32-1:0] lane_out;
 	wire [PPU_LANES-1:0]    lane_vld;
@@ -80,14 +79,22 @@ module mote_store_ppu #(
 		end
 	endgenerate
 
-	// metadata beside the lanes: {mark, last, end, push, int32, chunk, nb, addr, idx}
+	// metadata beside the lanes: {mark, last, end, push, int32, chunk, nb, addr, idx};
+	// a stage loads only with a valid entry (the lanes do the same)
 	localparam MW = 5 + CHW + NBB + 64;
 	reg [MW-1:0] md_q [1:LANE_LAT];
+	reg [LANE_LAT-1:0] mv_q;
 	integer s;
 	always @(posedge clk) begin
-		md_q[1] <= {i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx};
+		if (rst)
+			mv_q <= 0;
+		else
+			mv_q <= {mv_q[LANE_LAT-2:0], i_valid};
+		if (i_valid)
+			md_q[1] <= {i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx};
 		for (s = 2; s <= LANE_LAT; s = s + 1)
-			md_q[s] <= md_q[s-1];
+			if (mv_q[s-2])
+				md_q[s] <= md_q[s-1];
 	end
 	wire [MW-1:0]  o_md   = md_q[LANE_LAT];
 	wire           o_vld  = lane_vld[0];      // i_valid, four cycles later
@@ -116,20 +123,45 @@ module mote_store_ppu #(
 		end
 	endgenerate
 
-	reg [RB*8-1:0] rowbytes;
-	always @(*) begin
-		rowbytes = o_i32 ? full : {(RB*8){1'b0}};
-		for (k = 0; k < COLS; k = k + 1)
-			if (!o_i32)
-				rowbytes[8*k +: 8] = full[32*k +: 8];
-	end
+	// the row's bytes (int8: the low byte of each lane; int32: all four),
+	// shifted to the offset of its first byte in the first bus word
+	function [WB*8-1:0] align_row;
+		input [COLS*32-1:0] f;
+		input               i32;
+		input [LGMB-1:0]    off;
+		reg   [WB*8-1:0]    rb;
+		integer k;
+		begin
+			rb = {(WB*8){1'b0}};
+			if (i32)
+				rb[RB*8-1:0] = f;
+			else
+				for (k = 0; k < COLS; k = k + 1)
+					rb[8*k +: 8] = f[32*k +: 8];
+			align_row = rb << {off, 3'b000};
+		end
+	endfunction
+
 	wire [LGMB-1:0] o_off   = o_addr[LGMB-1:0];
-	wire [WB*8-1:0] aligned = {{((WB-RB)*8){1'b0}}, rowbytes} << {o_off, 3'b000};
 	wire [NBB:0]    o_span  = {1'b0, o_nb} + {{(NBB+1-LGMB){1'b0}}, o_off} + MBM1[NBB:0];
 	wire [NBB:0]    o_nwf   = o_mark ? {(NBB+1){1'b0}} : (o_span >> LGMB);
 	wire [NWB-1:0]  o_nw    = o_nwf[NWB-1:0];
-	assign o_valid = o_vld && o_end;
-	assign o_row = {aligned, o_addr[31:LGMB], o_off, o_nb, o_nw, o_last, o_push, o_idx};
+	wire            row_done = o_vld && o_end;
+
+	// registered entry; built only in the cycle a row completes
+	reg          ov_q;
+	reg [EW-1:0] orow_q;
+	always @(posedge clk) begin
+		if (rst)
+			ov_q <= 1'b0;
+		else
+			ov_q <= row_done;
+		if (row_done)
+			orow_q <= {align_row(full, o_i32, o_off), o_addr[31:LGMB], o_off, o_nb, o_nw,
+				   o_last, o_push, o_idx};
+	end
+	assign o_valid = ov_q;
+	assign o_row   = orow_q;
 
 	wire unused_ok = &{1'b0, lane_vld, o_nwf};
 endmodule

@@ -269,18 +269,20 @@ module mote_store_unit #(
 			f_valid_q <= 1'b0;
 		else
 			f_valid_q <= a_step || a_mark;
-		f_mark_q  <= a_mark;
-		f_last_q  <= a_mark || a_cmd_end;
-		f_end_q   <= a_mark || a_row_end;
-		f_push_q  <= a_push_q;
-		f_int32_q <= a_int32_q;
-		f_ch_q    <= a_ch_q;
-		f_zp_q    <= a_zp_q;
-		f_lo_q    <= a_lo_q;
-		f_hi_q    <= a_hi_q;
-		f_addr_q  <= a_row_q;
-		f_idx_q   <= a_idx_q;
-		f_nb_q    <= a_nb_q;
+		if (a_step || a_mark) begin
+			f_mark_q  <= a_mark;
+			f_last_q  <= a_mark || a_cmd_end;
+			f_end_q   <= a_mark || a_row_end;
+			f_push_q  <= a_push_q;
+			f_int32_q <= a_int32_q;
+			f_ch_q    <= a_ch_q;
+			f_zp_q    <= a_zp_q;
+			f_lo_q    <= a_lo_q;
+			f_hi_q    <= a_hi_q;
+			f_addr_q  <= a_row_q;
+			f_idx_q   <= a_idx_q;
+			f_nb_q    <= a_nb_q;
+		end
 	end
 
 	wire [EW-1:0] row_entry;
