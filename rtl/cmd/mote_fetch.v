@@ -106,10 +106,13 @@ module mote_fetch #(
 	wire                   rb_valid;
 	wire                   rb_ready;   // always: reads are issued only with room
 	wire [MEM_BYTES*8-1:0] rb_data;
-	reg  [511:0]           cmd_q;
+	// the queue entry {index, command} is assembled in place (one register, so
+	// no concatenation is rebuilt every cycle for the queues' write data)
+	reg  [QW-1:0]          ent_q;
+	wire [511:0]           cmd_q = ent_q[511:0];
+	wire [31:0]            idx_q = ent_q[QW-1:512];
 	reg                    full_q;     // cmd_q holds a whole command
 	reg  [WCW-1:0]         wcnt_q;     // words of the command assembled so far
-	reg  [31:0]            idx_q;      // index of the command in cmd_q / being assembled
 	wire                   rb_pop = (state_q == S_RUN) && !full_q && rb_valid;
 
 	mote_fifo #(.WIDTH(MEM_BYTES*8), .LG_DEPTH(LG_RBUF)) u_rbuf (
@@ -135,17 +138,17 @@ module mote_fetch #(
 
 	mote_fifo #(.WIDTH(QW), .LG_DEPTH(LG_QD)) u_q_ld (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(q_push[0]), .o_wr_ready(q_ready[0]), .i_wr_data({idx_q, cmd_q}),
+		.i_wr_valid(q_push[0]), .o_wr_ready(q_ready[0]), .i_wr_data(ent_q),
 		.o_rd_valid(q_valid[0]), .i_rd_ready(i_ld_ready), .o_rd_data({o_ld_idx, o_ld_cmd}),
 		.o_count(cnt_ld));
 	mote_fifo #(.WIDTH(QW), .LG_DEPTH(LG_QD)) u_q_cp (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(q_push[1]), .o_wr_ready(q_ready[1]), .i_wr_data({idx_q, cmd_q}),
+		.i_wr_valid(q_push[1]), .o_wr_ready(q_ready[1]), .i_wr_data(ent_q),
 		.o_rd_valid(q_valid[1]), .i_rd_ready(i_cp_ready), .o_rd_data({o_cp_idx, o_cp_cmd}),
 		.o_count(cnt_cp));
 	mote_fifo #(.WIDTH(QW), .LG_DEPTH(LG_QD)) u_q_st (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(q_push[2]), .o_wr_ready(q_ready[2]), .i_wr_data({idx_q, cmd_q}),
+		.i_wr_valid(q_push[2]), .o_wr_ready(q_ready[2]), .i_wr_data(ent_q),
 		.o_rd_valid(q_valid[2]), .i_rd_ready(i_st_ready), .o_rd_data({o_st_idx, o_st_cmd}),
 		.o_count(cnt_st));
 
@@ -197,7 +200,7 @@ module mote_fetch #(
 			iss_left_q <= {1'b0, i_count, {LG_WPC{1'b0}}};
 			count_q    <= i_count;
 			wcnt_q     <= 0;
-			idx_q      <= 0;
+			ent_q[QW-1:512] <= 32'd0;
 		end else begin
 			if (issue) begin
 				iss_addr_q <= iss_addr_q + MEM_BYTES;
@@ -206,11 +209,11 @@ module mote_fetch #(
 			if (want && !win_ok)
 				fail_addr_q <= iss_addr_q;
 			if (rb_pop) begin
-				cmd_q[wcnt_q * MEM_BYTES * 8 +: MEM_BYTES * 8] <= rb_data;
+				ent_q[wcnt_q * MEM_BYTES * 8 +: MEM_BYTES * 8] <= rb_data;
 				wcnt_q <= (wcnt_q == WLAST) ? {WCW{1'b0}} : wcnt_q + 1'b1;
 			end
 			if (pushed)
-				idx_q <= idx_q + 1'b1;
+				ent_q[QW-1:512] <= idx_q + 1'b1;
 		end
 		o_err_idx  <= no_end ? count_q : idx_q;
 		o_err_addr <= win_err ? fail_addr_q : 32'd0;

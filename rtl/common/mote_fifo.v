@@ -1,6 +1,9 @@
 // mote_fifo.v: synchronous FIFO with valid/ready on both sides.
-// Storage is a register array (queues are shallow and wide); o_rd_data shows
-// the head while o_rd_valid.  i_clear empties it (used on abort).
+// o_rd_data is a register holding the head while o_rd_valid (first word falls
+// through: a push into an empty FIFO shows the cycle after).  The storage is
+// written only on a push and read only on a pop (a synchronous read with an
+// enable, so it can map to block RAM, and a simulator moves a wide entry only
+// when one actually moves).  i_clear empties it (used on abort).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -35,9 +38,12 @@ module mote_fifo #(
 	wire push  = i_wr_valid && !full;
 	wire pop   = !empty && i_rd_ready;
 
+	reg [WIDTH-1:0] head_q;
+	wire [LG_DEPTH:0] rd_next = rd_ptr_q + 1'b1;
+
 	assign o_wr_ready = !full;
 	assign o_rd_valid = !empty;
-	assign o_rd_data  = mem[rd_ptr_q[LG_DEPTH-1:0]];
+	assign o_rd_data  = head_q;
 	assign o_count    = wr_ptr_q - rd_ptr_q;
 
 	always @(posedge clk) begin
@@ -48,8 +54,17 @@ module mote_fifo #(
 			if (push)
 				wr_ptr_q <= wr_ptr_q + 1'b1;
 			if (pop)
-				rd_ptr_q <= rd_ptr_q + 1'b1;
+				rd_ptr_q <= rd_next;
 		end
+	end
+
+	// head: the pushed entry when it becomes the head at once (empty, or the
+	// only entry popped), else the next stored entry on a pop
+	always @(posedge clk) begin
+		if (push && (empty || (pop && o_count == 1)))
+			head_q <= i_wr_data;
+		else if (pop && o_count != 1)
+			head_q <= mem[rd_next[LG_DEPTH-1:0]];
 	end
 
 	always @(posedge clk)
@@ -65,6 +80,9 @@ module mote_fifo #(
 			assume(rst);
 	always @(*) begin
 		assert(o_count <= DEPTH);
+		// the head register mirrors the stored head entry
+		if (!empty)
+			assert(head_q == mem[rd_ptr_q[LG_DEPTH-1:0]]);
 		assert(full == (o_count == DEPTH));
 		assert(empty == (o_count == 0));
 	end

@@ -70,6 +70,9 @@ module mote_mem_arbiter #(
 				grant = mm[IW-1:0];
 			end
 		end
+	end
+	// apart from the grant: only this depends on i_mem_req_ready
+	always @(*) begin
 		o_req_ready = 0;
 		if (slot_free && grant_any)
 			o_req_ready[grant] = 1'b1;

@@ -105,16 +105,21 @@ module mote_store_writer #(
 	assign o_fifo_pop = f_pop;
 
 	// strobes of word k: bytes at row positions [off, off+nb)
-	reg [MEM_BYTES-1:0] strb;
-	integer j;
-	reg [NBB+1:0] pos;
-	always @(*) begin
-		for (j = 0; j < MEM_BYTES; j = j + 1) begin
-			pos = {2'b00, k_q, {LGMB{1'b0}}} + j[NBB+1:0];
-			strb[j] = pos >= {{(NBB+2-LGMB){1'b0}}, h_off} &&
-				  pos < {{(NBB+2-LGMB){1'b0}}, h_off} + {2'b00, h_nb};
+	// (a function: evaluated only for a word that goes out)
+	function [MEM_BYTES-1:0] strobes;
+		input [NWB-1:0]  k;
+		input [LGMB-1:0] off;
+		input [NBB-1:0]  nb;
+		reg   [NBB+1:0]  pos;
+		integer j;
+		begin
+			for (j = 0; j < MEM_BYTES; j = j + 1) begin
+				pos = {2'b00, k, {LGMB{1'b0}}} + j[NBB+1:0];
+				strobes[j] = pos >= {{(NBB+2-LGMB){1'b0}}, off} &&
+					     pos < {{(NBB+2-LGMB){1'b0}}, off} + {2'b00, nb};
+			end
 		end
-	end
+	endfunction
 
 	always @(posedge clk) begin
 		if (clear) begin
@@ -141,7 +146,7 @@ module mote_store_writer #(
 		if (word_go) begin
 			o_req_addr  <= cur_addr;
 			o_req_wdata <= h_data[k_q*MEM_BYTES*8 +: MEM_BYTES*8];
-			o_req_wstrb <= strb;
+			o_req_wstrb <= strobes(k_q, h_off, h_nb);
 			rq_last_q   <= k_last && h_last;
 			rq_push_q   <= h_pushf;
 		end

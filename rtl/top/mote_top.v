@@ -198,6 +198,34 @@ module mote_top #(
 		.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 		.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
 
+	// ---- input register ----
+	// CSR requests and memory responses enter the design one cycle after they
+	// arrive, so nothing inside depends combinationally on them (only
+	// i_mem_req_ready does, through the arbiter): the host side of the design
+	// stays timing-clean on an FPGA, and a simulator that settles new inputs
+	// re-evaluates almost nothing.
+	reg            csr_valid_q, csr_write_q;
+	reg [11:0]     csr_addr_q;
+	reg [31:0]     csr_wdata_q;
+	reg            resp_valid_q;
+	reg [MB8-1:0]  resp_data_q;
+	always @(posedge clk) begin
+		if (rst) begin
+			csr_valid_q  <= 1'b0;
+			resp_valid_q <= 1'b0;
+		end else begin
+			csr_valid_q  <= i_csr_valid;
+			resp_valid_q <= i_mem_resp_valid;
+		end
+		if (i_csr_valid) begin
+			csr_write_q <= i_csr_write;
+			csr_addr_q  <= i_csr_addr;
+			csr_wdata_q <= i_csr_wdata;
+		end
+		if (i_mem_resp_valid)
+			resp_data_q <= i_mem_resp_data;
+	end
+
 	// ---- memory arbiter ----
 	wire [2:0]        arb_ready, arb_resp;
 	wire [LG_OUT:0]   outstanding;
@@ -213,7 +241,7 @@ module mote_top #(
 		.o_mem_req_valid(o_mem_req_valid), .i_mem_req_ready(i_mem_req_ready),
 		.o_mem_req_write(o_mem_req_write), .o_mem_req_addr(o_mem_req_addr),
 		.o_mem_req_wdata(o_mem_req_wdata), .o_mem_req_wstrb(o_mem_req_wstrb),
-		.i_mem_resp_valid(i_mem_resp_valid), .i_mem_resp_data(i_mem_resp_data),
+		.i_mem_resp_valid(resp_valid_q), .i_mem_resp_data(resp_data_q),
 		.o_outstanding(outstanding));
 	assign f_req_ready  = arb_ready[0];
 	assign l_req_ready  = arb_ready[1];
@@ -223,7 +251,7 @@ module mote_top #(
 
 	// ---- job status, watchdog progress, perf events ----
 	wire mem_hs   = o_mem_req_valid && i_mem_req_ready;
-	wire progress = mem_hs || i_mem_resp_valid || f_push || (ld_valid && ld_ready) ||
+	wire progress = mem_hs || resp_valid_q || f_push || (ld_valid && ld_ready) ||
 			(cp_valid && cp_ready) || (st_valid && st_ready) || c_row ||
 			l_retire || c_retire || s_retire;
 	wire quiet    = f_idle && q_empty && l_idle && c_idle && s_idle;
@@ -238,6 +266,21 @@ module mote_top #(
 		end
 	endfunction
 
+	// Events that depend on i_mem_req_ready reach the watchdog and the
+	// counters one cycle late (registered): the totals are the same, and the
+	// counters' wide increment vector stays out of the input-settling logic.
+	reg        progress_q, l_stall_mem_q, s_stall_mem_q;
+	reg [31:0] wr_bytes_q;
+	always @(posedge clk) begin
+		progress_q    <= !rst && progress;
+		l_stall_mem_q <= l_stall_mem;
+		s_stall_mem_q <= s_stall_mem;
+		if (mem_hs && o_mem_req_write)
+			wr_bytes_q <= popcount(o_mem_req_wstrb);
+		else
+			wr_bytes_q <= 32'd0;
+	end
+
 	reg [`MOTE_NUM_PERF*32-1:0] perf_inc;
 	always @(*) begin
 		perf_inc = 0;  // CYCLES and CMDS are counted inside mote_csr
@@ -251,20 +294,19 @@ module mote_top #(
 		perf_inc[`MOTE_PERF_STALL_LOAD_DEP*32 +: 32]  = {31'd0, l_stall_dep};
 		perf_inc[`MOTE_PERF_STALL_COMP_DEP*32 +: 32]  = {31'd0, c_stall_dep};
 		perf_inc[`MOTE_PERF_STALL_STORE_DEP*32 +: 32] = {31'd0, s_stall_dep};
-		perf_inc[`MOTE_PERF_STALL_LOAD_MEM*32 +: 32]  = {31'd0, l_stall_mem};
-		perf_inc[`MOTE_PERF_STALL_STORE_MEM*32 +: 32] = {31'd0, s_stall_mem};
+		perf_inc[`MOTE_PERF_STALL_LOAD_MEM*32 +: 32]  = {31'd0, l_stall_mem_q};
+		perf_inc[`MOTE_PERF_STALL_STORE_MEM*32 +: 32] = {31'd0, s_stall_mem_q};
 		perf_inc[`MOTE_PERF_STALL_COMP_WGT*32 +: 32]  = {31'd0, c_stall_wgt};
-		perf_inc[`MOTE_PERF_BYTES_READ*32 +: 32]      = i_mem_resp_valid ? MEM_BYTES32 : 32'd0;
-		perf_inc[`MOTE_PERF_BYTES_WRITTEN*32 +: 32]   = (mem_hs && o_mem_req_write) ?
-								 popcount(o_mem_req_wstrb) : 32'd0;
+		perf_inc[`MOTE_PERF_BYTES_READ*32 +: 32]      = resp_valid_q ? MEM_BYTES32 : 32'd0;
+		perf_inc[`MOTE_PERF_BYTES_WRITTEN*32 +: 32]   = wr_bytes_q;
 	end
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
 		   .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4)) u_csr (
 		.clk(clk), .rst(rst),
-		.i_csr_valid(i_csr_valid), .i_csr_write(i_csr_write), .i_csr_addr(i_csr_addr),
-		.i_csr_wdata(i_csr_wdata), .o_csr_rdata(o_csr_rdata), .o_csr_rvalid(o_csr_rvalid),
+		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
+		.i_csr_wdata(csr_wdata_q), .o_csr_rdata(o_csr_rdata), .o_csr_rvalid(o_csr_rvalid),
 		.o_irq(o_irq), .o_start(start), .o_abort(abort), .o_busy(job_busy), .o_arb_flush(arb_flush),
 		.o_cmd_base(cmd_base), .o_cmd_count(cmd_count),
 		.o_win_base(win_base), .o_win_size(win_size), .o_win_perm(win_perm),
@@ -272,7 +314,7 @@ module mote_top #(
 		.i_err_code({t_err_code, s_err_code, c_err_code, l_err_code, f_err_code}),
 		.i_err_idx({t_err_idx, s_err_idx, c_err_idx, l_err_idx, f_err_idx}),
 		.i_err_addr({32'd0, s_err_addr, 32'd0, l_err_addr, f_err_addr}),
-		.i_end_seen(f_end), .i_quiet(quiet), .i_mem_idle(mem_idle), .i_progress(progress),
+		.i_end_seen(f_end), .i_quiet(quiet), .i_mem_idle(mem_idle), .i_progress(progress_q),
 		.i_hold_valid({!s_idle, !c_idle, !l_idle, !f_idle}),
 		.i_hold_idx({s_cur, c_cur, l_cur, f_cur}),
 		.i_retire_n({1'b0, l_retire} + {1'b0, c_retire} + {1'b0, s_retire}),

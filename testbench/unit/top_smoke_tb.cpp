@@ -68,7 +68,10 @@ struct Top {
 		tb.m->i_csr_valid = 1, tb.m->i_csr_write = 0, tb.m->i_csr_addr = addr;
 		step();
 		tb.m->i_csr_valid = 0;
-		CHECK(tb, tb.m->o_csr_rvalid, "no o_csr_rvalid the cycle after a read");
+		// the request is registered on entry, the answer registered again
+		CHECK(tb, !tb.m->o_csr_rvalid, "o_csr_rvalid one cycle after a read (input register missing)");
+		step();
+		CHECK(tb, tb.m->o_csr_rvalid, "no o_csr_rvalid two cycles after a read");
 		uint32_t v = tb.m->o_csr_rdata;
 		step();
 		CHECK(tb, !tb.m->o_csr_rvalid, "o_csr_rvalid longer than one cycle");
