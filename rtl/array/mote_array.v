@@ -59,15 +59,11 @@ module mote_array #(
 				assign act_l[0]  = i_act[7:0];
 				assign bank_l[0] = i_bank;
 			end else begin : g_delay
-				reg [8:0] sk_q [0:r-1];
-				integer k;
-				always @(posedge clk) begin
-					sk_q[0] <= {i_bank, i_act[8*r +: 8]};
-					for (k = 1; k < r; k = k + 1)
-						sk_q[k] <= sk_q[k-1];
-				end
-				assign act_l[r]  = sk_q[r-1][7:0];
-				assign bank_l[r] = sk_q[r-1][8];
+				wire [8:0] sk;
+				mote_delay #(.WIDTH(9), .DEPTH(r)) u_sk (
+					.clk(clk), .i_d({i_bank, i_act[8*r +: 8]}), .o_q(sk));
+				assign act_l[r]  = sk[7:0];
+				assign bank_l[r] = sk[8];
 			end
 		end
 	endgenerate
@@ -93,14 +89,22 @@ module mote_array #(
 			if (c == 0) begin : g_direct
 				assign w_top[0] = i_wgt[7:0];
 			end else begin : g_delay
-				reg [7:0] wsk_q [0:c-1];
-				integer k;
-				always @(posedge clk) begin
-					wsk_q[0] <= i_wgt[8*c +: 8];
-					for (k = 1; k < c; k = k + 1)
-						wsk_q[k] <= wsk_q[k-1];
+				// stage k moves with the shift enable k cycles old (a clock
+				// enable: the chain rests between weight loads)
+				genvar k;
+				for (k = 0; k < c; k = k + 1) begin : g_st
+					reg [7:0] q;
+					if (k == 0) begin : g_first
+						always @(posedge clk)
+							if (wen[0])
+								q <= i_wgt[8*c +: 8];
+					end else begin : g_next
+						always @(posedge clk)
+							if (wen[k])
+								q <= g_st[k-1].q;
+					end
 				end
-				assign w_top[c] = wsk_q[c-1];
+				assign w_top[c] = g_st[c-1].q;
 			end
 		end
 	endgenerate
@@ -159,15 +163,8 @@ module mote_array #(
 			if (c == COLS - 1) begin : g_direct
 				assign sum_out[c] = g_row[ROWS-1].g_col[c].psum_o;
 			end else begin : g_delay
-				localparam D = COLS - 1 - c;
-				reg [31:0] dq_q [0:D-1];
-				integer k;
-				always @(posedge clk) begin
-					dq_q[0] <= g_row[ROWS-1].g_col[c].psum_o;
-					for (k = 1; k < D; k = k + 1)
-						dq_q[k] <= dq_q[k-1];
-				end
-				assign sum_out[c] = dq_q[D-1];
+				mote_delay #(.WIDTH(32), .DEPTH(COLS - 1 - c)) u_dq (
+					.clk(clk), .i_d(g_row[ROWS-1].g_col[c].psum_o), .o_q(sum_out[c]));
 			end
 			assign o_sum[32*c +: 32] = sum_out[c];
 		end

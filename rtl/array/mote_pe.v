@@ -31,8 +31,7 @@ module mote_pe (
 	assign o_w1 = w1_q;
 
 	always @(posedge clk) begin
-		o_act  <= i_act;
-		o_bank <= i_bank;
+		{o_bank, o_act} <= {i_bank, i_act};
 		// a signed 8x8 product evaluated in the 32-bit width of the sum: one
 		// sign-extending multiply-add (the SB_MAC16 mapping comes later)
 		o_psum <= $signed(i_psum) + $signed(i_act) * $signed(w_sel);

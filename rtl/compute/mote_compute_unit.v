@@ -188,10 +188,10 @@ module mote_compute_unit #(
 	reg [UW-1:0]   w_useful_q;
 	reg [31:0]     w_idx_q;
 	reg            front_bank_q; // bank of the newest weights (given to W's command)
-	reg [CW-1:0]   busy_q [0:1]; // per bank: cycles until a weight load may start
+	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
 
 	wire s_accept;
-	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && busy_q[w_bank_q] == 0;
+	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && (w_bank_q ? busy1_q : busy0_q) == 0;
 	wire w_done    = !w_loadw_q || w_cnt_q == 0 || (w_rd && w_cnt_q == 1);
 	wire w_pass    = w_valid_q && w_done && s_accept;
 	assign w_accept = !w_valid_q || w_pass;
@@ -269,16 +269,19 @@ module mote_compute_unit #(
 
 	// bank-busy countdown: a load into bank b may start ROWS-1 cycles after
 	// the last abuf read of a row using b (that row enters the array one later)
-	integer b;
 	always @(posedge clk) begin
-		for (b = 0; b < 2; b = b + 1) begin
-			if (clear)
-				busy_q[b] <= 0;
-			else if (s_row && s_bank_q == b[0])
-				busy_q[b] <= BUSY32[CW-1:0];
-			else if (busy_q[b] != 0)
-				busy_q[b] <= busy_q[b] - 1'b1;
-		end
+		if (clear)
+			busy0_q <= 0;
+		else if (s_row && !s_bank_q)
+			busy0_q <= BUSY32[CW-1:0];
+		else if (busy0_q != 0)
+			busy0_q <= busy0_q - 1'b1;
+		if (clear)
+			busy1_q <= 0;
+		else if (s_row && s_bank_q)
+			busy1_q <= BUSY32[CW-1:0];
+		else if (busy1_q != 0)
+			busy1_q <= busy1_q - 1'b1;
 	end
 
 	// ================================================================ array
@@ -327,8 +330,6 @@ module mote_compute_unit #(
 	// {c2l, c2s, accumulate, acc row} per stage (datapath, no reset)
 	localparam MW = 3 + AW_C;
 	reg [LAT:1]  mv_q, ml_q;
-	reg [MW-1:0] md_q [1:LAT];
-	integer k;
 	always @(posedge clk) begin
 		if (clear) begin
 			mv_q <= 0;
@@ -337,19 +338,19 @@ module mote_compute_unit #(
 			mv_q <= {mv_q[LAT-1:1], in_valid_q};
 			ml_q <= {ml_q[LAT-1:1], in_last_q};
 		end
-		md_q[1] <= {in_c2l_q, in_c2s_q, in_accum_q, in_acc_q};
-		for (k = 2; k <= LAT; k = k + 1)
-			md_q[k] <= md_q[k-1];
 	end
+	// rd_md: LAT-1 cycles old (the accumulator read), ex_md: LAT (the sum)
+	wire [MW-1:0] rd_md, ex_md;
+	mote_delay #(.WIDTH(MW), .DEPTH(LAT - 1)) u_md (
+		.clk(clk), .i_d({in_c2l_q, in_c2s_q, in_accum_q, in_acc_q}), .o_q(rd_md));
+	mote_delay #(.WIDTH(MW), .DEPTH(1)) u_md_ex (.clk(clk), .i_d(rd_md), .o_q(ex_md));
 	wire md_busy = |{mv_q, ml_q};
 
 	// ================================================================ accumulate
 	// old row read one cycle ahead; writes the read missed are forwarded
-	wire [MW-1:0] rd_md = md_q[LAT-1];
 	assign o_acc_re    = mv_q[LAT-1] && rd_md[AW_C];
 	assign o_acc_raddr = rd_md[AW_C-1:0];
 
-	wire [MW-1:0]   ex_md    = md_q[LAT];
 	wire            ex_valid = arr_valid && mv_q[LAT];
 	wire            ex_last  = ml_q[LAT];
 	wire [AW_C-1:0] ex_addr  = ex_md[AW_C-1:0];

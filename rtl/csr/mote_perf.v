@@ -19,17 +19,22 @@ module mote_perf #(
 	input  wire [SW-1:0]          i_sel,
 	output wire [63:0]            o_value
 );
-	reg [63:0] cnt_q [0:NUM_PERF-1];
+	// one named register per counter (not an array: see mote_delay.v)
+	wire [63:0] value [0:NUM_PERF-1];
+	genvar i;
+	generate
+		for (i = 0; i < NUM_PERF; i = i + 1) begin : g_cnt
+			reg [63:0] q;
+			always @(posedge clk)
+				if (rst || i_clear)
+					q <= 64'd0;
+				else if (i_en)
+					q <= q + {32'd0, i_inc[i*32 +: 32]};
+			assign value[i] = q;
+		end
+	endgenerate
 
-	integer i;
-	always @(posedge clk)
-		for (i = 0; i < NUM_PERF; i = i + 1)
-			if (rst || i_clear)
-				cnt_q[i] <= 64'd0;
-			else if (i_en)
-				cnt_q[i] <= cnt_q[i] + {32'd0, i_inc[i*32 +: 32]};
-
-	assign o_value = cnt_q[i_sel];
+	assign o_value = value[i_sel];
 endmodule
 
 `default_nettype wire

@@ -79,24 +79,11 @@ module mote_store_ppu #(
 		end
 	endgenerate
 
-	// metadata beside the lanes: {mark, last, end, push, int32, chunk, nb, addr, idx};
-	// a stage loads only with a valid entry (the lanes do the same)
+	// metadata beside the lanes: {mark, last, end, push, int32, chunk, nb, addr, idx}
 	localparam MW = 5 + CHW + NBB + 64;
-	reg [MW-1:0] md_q [1:LANE_LAT];
-	reg [LANE_LAT-1:0] mv_q;
-	integer s;
-	always @(posedge clk) begin
-		if (rst)
-			mv_q <= 0;
-		else
-			mv_q <= {mv_q[LANE_LAT-2:0], i_valid};
-		if (i_valid)
-			md_q[1] <= {i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx};
-		for (s = 2; s <= LANE_LAT; s = s + 1)
-			if (mv_q[s-2])
-				md_q[s] <= md_q[s-1];
-	end
-	wire [MW-1:0]  o_md   = md_q[LANE_LAT];
+	wire [MW-1:0] o_md;
+	mote_delay #(.WIDTH(MW), .DEPTH(LANE_LAT)) u_md (
+		.clk(clk), .i_d({i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx}), .o_q(o_md));
 	wire           o_vld  = lane_vld[0];      // i_valid, four cycles later
 	wire           o_mark = o_md[MW-1];
 	wire           o_last = o_md[MW-2];

@@ -1,7 +1,7 @@
 # testbench/unit/datapath.mk: benches of the datapath (PE, array, compute unit,
 # requantization lane, store unit).  Array benches run in three geometries.
 
-DP_ARRAY_SRCS := rtl/array/mote_pe.v rtl/array/mote_array.v
+DP_ARRAY_SRCS := rtl/common/mote_delay.v rtl/array/mote_pe.v rtl/array/mote_array.v
 
 $(eval $(call MOTE_VTB,pe,pe_tb_top,rtl/array/mote_pe.v testbench/unit/pe_tb_top.v,testbench/unit/pe_tb.cpp,))
 
@@ -26,7 +26,7 @@ $(eval $(call DP_COMPUTE_GEOM,4,4))
 $(eval $(call DP_COMPUTE_GEOM,8,8))
 $(eval $(call DP_COMPUTE_GEOM,16,16))
 
-DP_STORE_SRCS := rtl/common/mote_fifo.v rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
+DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
                  rtl/store/mote_store_writer.v rtl/store/mote_store_unit.v
 # name, COLS, MEM_BYTES, PPU_LANES
 define DP_STORE_GEOM
