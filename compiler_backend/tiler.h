@@ -19,19 +19,23 @@
 
 enum { TQ_LOAD = MOTE_QUEUE_LOAD, TQ_COMP = MOTE_QUEUE_COMPUTE, TQ_STORE = MOTE_QUEUE_STORE, TQ_N = 3 };
 
-/* Buffer slots are the unit of dependency tracking. */
+/* Buffer slots are the unit of dependency tracking; an activation slot is
+ * tracked per reduction tile (tile i of a slot is resource i % TL_ASUB), so a
+ * MATMUL waits only for the LOAD of its own tile, not for the whole slot. */
 #define TL_MAX_ASLOTS 4
+#define TL_ASUB 32
 #define TL_MAX_WSLOTS 4
 #define TL_MAX_CSLOTS 8
 #define TL_MAX_BSLOTS 16
 enum {
 	RES_ACT0 = 0,
-	RES_WGT0 = RES_ACT0 + TL_MAX_ASLOTS,
+	RES_WGT0 = RES_ACT0 + TL_MAX_ASLOTS * TL_ASUB,
 	RES_ACC0 = RES_WGT0 + TL_MAX_WSLOTS,
 	RES_BIAS0 = RES_ACC0 + TL_MAX_CSLOTS,
 	RES_BIAS_ALL = RES_BIAS0 + TL_MAX_BSLOTS,
 	RES_N
 };
+_Static_assert(RES_N <= 256, "resource ids are stored in uint8_t");
 
 struct tl_params {
 	struct mote_geometry g;        /* depths clamped to what 16-bit row fields reach */

@@ -268,7 +268,7 @@ static int gen_matmul(struct gen *x, const struct step *st, uint32_t n, uint32_t
 	SETF(w, MATMUL, NROWS, m.m);
 	SETF(w, MATMUL, K_VALID, k.cnt);
 	SETF(w, MATMUL, N_VALID, nv < p->g.cols ? nv : p->g.cols);
-	op_access(op, RES_ACT0 + aslot, 0);
+	op_access(op, RES_ACT0 + aslot * TL_ASUB + (t - st->t0) % TL_ASUB, 0);
 	op_access(op, RES_WGT0 + wslot, 0);
 	op_access(op, RES_ACC0 + cslot, 1);
 	finish_op(x);
@@ -327,7 +327,8 @@ static int gen_act_tiles(struct gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 	struct step st = step_of(p, s);
 	uint32_t aslot = s % p->a_slots;
 	for (uint32_t i = i0; i < i1; i++) {
-		int rc = gen_act_load(x, st.mt, st.t0 + i, aslot * p->a_slot_rows + i * p->m_rows, RES_ACT0 + aslot);
+		int rc = gen_act_load(x, st.mt, st.t0 + i, aslot * p->a_slot_rows + i * p->m_rows,
+				      RES_ACT0 + aslot * TL_ASUB + i % TL_ASUB);
 		if (rc)
 			return rc;
 	}
@@ -346,9 +347,12 @@ static int gen_step(struct gen *x, uint32_t s, uint32_t steps)
 		next_tiles = nx.t1 - nx.t0;
 	}
 	int rc;
-	if (s == 0 || p->a_slots == 1)
-		if ((rc = gen_act_tiles(x, s, 0, st.t1 - st.t0)))
-			return rc;
+	/* Activations loaded at the start of the step: tile 0 first, the rest
+	 * after the first weight load, so the first MATMUL waits for one tile of
+	 * each (the load unit works in order), not for the whole slot. */
+	int own = s == 0 || p->a_slots == 1;
+	if (own && (rc = gen_act_tiles(x, s, 0, 1)))
+		return rc;
 	uint32_t items = st.n1 - st.n0;
 	if (st.c == 0 && p->chunks > 1)
 		x->cur_c = x->c_next++ % p->c_slots;
@@ -362,6 +366,11 @@ static int gen_step(struct gen *x, uint32_t s, uint32_t steps)
 		}
 		uint32_t wslot = x->w_next++ % p->w_slots;
 		if ((rc = gen_weight_load(x, n, &st, wslot)))
+			return rc;
+		if (own && j == 0 && (rc = gen_act_tiles(x, s, 1, st.t1 - st.t0)))
+			return rc;
+		/* resident bias rows: after what the first MATMULs need, before the first STORE */
+		if (p->bias_all && s == 0 && j == 0 && (rc = gen_bias_load(x, 0, p->nt, 0, RES_BIAS_ALL)))
 			return rc;
 		if (spread) {
 			uint32_t i0 = (uint32_t)((uint64_t)j * next_tiles / items);
@@ -410,8 +419,6 @@ int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_o
 	}
 	struct gen x = {.p = p, .a = a, .ops = ops, .diag = diag};
 	int rc = 0;
-	if (p->bias_all)
-		rc = gen_bias_load(&x, 0, p->nt, 0, RES_BIAS_ALL);
 	uint32_t steps = n_steps(p);
 	for (uint32_t s = 0; !rc && s < steps; s++)
 		rc = gen_step(&x, s, steps);

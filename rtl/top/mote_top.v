@@ -26,6 +26,9 @@ module mote_top #(
 	parameter QUEUE_DEPTH = 8,
 	// requantization lanes; a row takes COLS/PPU_LANES cycles
 	parameter PPU_LANES = COLS,
+	// log2 of the load unit's reads in flight (its response FIFO): must cover
+	// the memory's round trip for loads to stream at one word per cycle
+	parameter LG_LOAD_READS = 4,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -116,7 +119,8 @@ module mote_top #(
 	wire [31:0] l_err_idx, l_err_addr;
 
 	mote_load_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
-			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_load (
+			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
+			 .LG_RESP(LG_LOAD_READS)) u_load (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(ld_valid), .o_cmd_ready(ld_ready), .i_cmd(ld_cmd), .i_cmd_idx(ld_idx),
 		.i_tok_c2l_avail(c2l_av), .o_tok_c2l_pop(c2l_pop), .o_tok_l2c_push(l2c_push),
