@@ -367,10 +367,12 @@ static int gen_step(struct gen *x, uint32_t s, uint32_t steps)
 		uint32_t wslot = x->w_next++ % p->w_slots;
 		if ((rc = gen_weight_load(x, n, &st, wslot)))
 			return rc;
-		if (own && j == 0 && (rc = gen_act_tiles(x, s, 1, st.t1 - st.t0)))
-			return rc;
-		/* resident bias rows: after what the first MATMULs need, before the first STORE */
+		/* resident bias rows: after what the first MATMUL needs, before the
+		 * activation tiles the following MATMULs pop (so they learn it is
+		 * loaded and can pass that to the first STORE without a SYNC) */
 		if (p->bias_all && s == 0 && j == 0 && (rc = gen_bias_load(x, 0, p->nt, 0, RES_BIAS_ALL)))
+			return rc;
+		if (own && j == 0 && (rc = gen_act_tiles(x, s, 1, st.t1 - st.t0)))
 			return rc;
 		if (spread) {
 			uint32_t i0 = (uint32_t)((uint64_t)j * next_tiles / items);

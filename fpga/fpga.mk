@@ -11,7 +11,8 @@ SYNTH_SRCS   = $(sort $(shell find rtl -name '*.v'))
 # name | yosys synth command | chparam settings for mote_top
 SYNTH_ice40_4x4_CMD := synth_ice40 -dsp -top mote_top
 SYNTH_ice40_4x4_PAR := -set ROWS 4 -set COLS 4 -set MEM_BYTES 8 -set ABUF_DEPTH 1024 \
-                       -set WBUF_DEPTH 256 -set BBUF_DEPTH 24 -set ACC_DEPTH 256 -set PPU_LANES 1
+                       -set WBUF_DEPTH 256 -set BBUF_DEPTH 24 -set ACC_DEPTH 256 -set PPU_LANES 1 \
+                       -set QUEUE_DEPTH 4 -set LG_LOAD_READS 3
 SYNTH_ecp5_8x8_CMD  := synth_ecp5 -top mote_top
 SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
 
