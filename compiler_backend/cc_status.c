@@ -14,6 +14,7 @@ const char *mote_cc_status_name(int status)
 	case MOTE_CC_ENOTSUP: return "MOTE_CC_ENOTSUP";
 	case MOTE_CC_ENOSPC: return "MOTE_CC_ENOSPC";
 	case MOTE_CC_EINTERNAL: return "MOTE_CC_EINTERNAL";
+	case MOTE_CC_EFORMAT: return "MOTE_CC_EFORMAT";
 	default: return "MOTE_CC_UNKNOWN";
 	}
 }
@@ -28,6 +29,7 @@ const char *mote_cc_strerror(int status)
 	case MOTE_CC_ENOTSUP: return "not supported";
 	case MOTE_CC_ENOSPC: return "buffer too small";
 	case MOTE_CC_EINTERNAL: return "internal error";
+	case MOTE_CC_EFORMAT: return "malformed model";
 	default: return "unknown status";
 	}
 }

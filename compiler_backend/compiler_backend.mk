@@ -10,9 +10,15 @@ MOTECC_HDRS  := $(wildcard $(MOTECC_DIR)/*.h) include/mote/mote_compiler.h inclu
                 include/mote/mote_geometry.h $(GEN_H)
 MOTECC_LIB   := $(BUILD)/lib/libmotecc.a
 MOTECC_SAN   := $(BUILD)/lib/libmotecc-san.a
-MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SRCS))
-MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS))
-MOTECC_TESTS := ref requant fmodel builder
+# C bindings of ONNX, generated from the onnx.proto that libonnx-dev installs
+ONNX_PROTO   ?= /usr/include/onnx/onnx.proto
+ONNX_GEN     := $(BUILD)/gen/onnx
+MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SRCS)) $(BUILD)/obj/motecc/onnx.pb-c.o
+MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS)) \
+                $(BUILD)/obj/motecc-san/onnx.pb-c.o
+# what a program linking libmotecc needs after it
+MOTECC_LIBS  := -lprotobuf-c -lm
+MOTECC_TESTS := ref requant fmodel builder onnx
 MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
@@ -22,13 +28,26 @@ all: motecc
 MOTE_TESTS += test-cc
 motecc: $(MOTECC_LIB)
 
-$(BUILD)/obj/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS)
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -c $< -o $@
+$(ONNX_GEN)/onnx.pb-c.c $(ONNX_GEN)/onnx.pb-c.h: $(ONNX_PROTO)
+	@mkdir -p $(ONNX_GEN)
+	protoc-c --proto_path=$(dir $(ONNX_PROTO)) --c_out=$(ONNX_GEN) $(ONNX_PROTO)
 
-$(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS)
+$(BUILD)/obj/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -c $< -o $@
+	$(CC) $(CFLAGS_C) -I$(ONNX_GEN) -c $< -o $@
+
+$(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -c $< -o $@
+
+# generated code: compiled without our warning set
+$(BUILD)/obj/motecc/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -g -fPIC -I$(ONNX_GEN) -c $< -o $@
+
+$(BUILD)/obj/motecc-san/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c
+	@mkdir -p $(@D)
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -I$(ONNX_GEN) -c $< -o $@
 
 $(MOTECC_LIB): $(MOTECC_OBJS)
 	@mkdir -p $(@D)
@@ -41,13 +60,13 @@ $(MOTECC_SAN): $(MOTECC_SOBJS)
 # Sanitized test binaries (ASan+UBSan) and plain ones for valgrind.
 $(BUILD)/tests/cc/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests $< $(MOTECC_DIR)/tests/cc_test_util.c \
-	  $(MOTECC_SAN) -o $@ $(CHECK_LIBS) -lm
+	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c \
+	  $(MOTECC_SAN) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 $(BUILD)/tests/cc-vg/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests $< $(MOTECC_DIR)/tests/cc_test_util.c \
-	  $(MOTECC_LIB) -o $@ $(CHECK_LIBS) -lm
+	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c \
+	  $(MOTECC_LIB) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
 	@set -e; for t in $^; do echo "RUN $$t"; $$t; done
@@ -55,7 +74,9 @@ test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
 	@echo "test-cc: passed"
 
 # valgrind needs the unsanitized build; CK_FORK=no keeps the test in one process.
-valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder
+valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder $(BUILD)/tests/cc-vg/test_onnx
+	CK_FORK=no MOTE_ONNX_TEST_FLIPS=40 valgrind -q --error-exitcode=1 --leak-check=full \
+	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_onnx
 	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
 	  $(BUILD)/tests/cc-vg/test_fmodel
 	CK_FORK=no MOTE_CC_TEST_CASES=12 valgrind -q --error-exitcode=1 --leak-check=full \

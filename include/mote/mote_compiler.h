@@ -32,7 +32,8 @@ enum mote_cc_status {
 	MOTE_CC_ENOTSUP = -4,   /* valid but not supported yet (e.g. nonzero weight zero point) */
 	MOTE_CC_ENOSPC = -5,    /* a caller buffer, or a target buffer, is too small */
 	MOTE_CC_EINTERNAL = -6, /* a condition believed impossible (a bug: please report) */
-	MOTE_CC_STATUS_COUNT = 7
+	MOTE_CC_EFORMAT = -7,   /* a malformed or inconsistent model file */
+	MOTE_CC_STATUS_COUNT = 8
 };
 
 /* Name ("MOTE_CC_EINVAL") and description of a status; never NULL. */

@@ -1,0 +1,98 @@
+/* ir.h: the compiler's graph IR (not public).
+ *
+ * A graph is a list of tensors and a list of nodes in topological order.
+ * Nodes name their operands by tensor index; a tensor holds its element type
+ * (the ONNX TensorProto.DataType code), its shape (-1 for a dimension not
+ * known yet) and, for constants, its data in little-endian element order.
+ * Attributes keep the ONNX kinds that int8 models use (int, float, string,
+ * ints, floats); the importer drops nothing silently: an attribute kind it
+ * cannot hold is an error naming the node.
+ *
+ * Passes (quantization folding, fusion, placement, scheduling) read and
+ * rewrite this structure; the importer is the only code that knows ONNX.
+ */
+#ifndef MOTE_IR_H
+#define MOTE_IR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cc_internal.h"
+
+#define IR_MAX_RANK 8
+
+/* Element types: the ONNX TensorProto.DataType codes (onnx.proto). */
+enum ir_dtype {
+	IR_FLOAT = 1,
+	IR_UINT8 = 2,
+	IR_INT8 = 3,
+	IR_INT32 = 6,
+	IR_INT64 = 7,
+};
+
+struct ir_tensor {
+	char *name;
+	int32_t dtype;               /* enum ir_dtype */
+	uint32_t rank;
+	int64_t dims[IR_MAX_RANK];   /* -1: not known */
+	void *data;                  /* constant data or NULL */
+	size_t nbytes;
+	uint8_t is_input, is_output; /* a graph input or output */
+};
+
+enum ir_attr_kind { IR_ATTR_INT, IR_ATTR_FLOAT, IR_ATTR_STRING, IR_ATTR_INTS, IR_ATTR_FLOATS };
+
+struct ir_attr {
+	char *name;
+	enum ir_attr_kind kind;
+	int64_t i;
+	float f;
+	char *s;
+	int64_t *ints;
+	float *floats;
+	size_t n;                    /* elements of ints or floats */
+};
+
+struct ir_node {
+	char *name;                  /* never NULL ("" if the model gives none) */
+	char *op;                    /* ONNX op_type */
+	uint32_t n_in, n_out;
+	int32_t *in, *out;           /* tensor indices; -1 for an omitted optional input */
+	struct ir_attr *attrs;
+	size_t n_attrs;
+};
+
+struct ir_graph {
+	char *name;
+	int64_t opset;               /* version of the default ("ai.onnx") domain */
+	struct ir_tensor *t;
+	size_t nt, capt;
+	struct ir_node *n;
+	size_t nn, capn;
+};
+
+/* Element size in bytes of a dtype, 0 for a type the IR does not hold. */
+size_t ir_dtype_size(int32_t dtype);
+const char *ir_dtype_name(int32_t dtype);
+
+/* Index of the tensor called name, or -1. */
+int32_t ir_find(const struct ir_graph *g, const char *name);
+
+/* Append a tensor (name copied) with unknown type and shape; returns its
+ * index or a negative status. */
+int32_t ir_add_tensor(struct ir_graph *g, const char *name, struct mote_cc_diag *diag);
+
+/* Append an empty node (name and op copied); *out points to it until the next append. */
+int ir_add_node(struct ir_graph *g, const char *name, const char *op, struct ir_node **out,
+		struct mote_cc_diag *diag);
+
+/* Attribute called name of a node, or NULL. */
+const struct ir_attr *ir_attr(const struct ir_node *n, const char *name);
+
+/* Number of elements of a tensor whose shape is fully known; -1 otherwise
+ * (or on overflow past 2^62). */
+int64_t ir_numel(const struct ir_tensor *t);
+
+void ir_graph_free(struct ir_graph *g);
+
+#endif

@@ -1,0 +1,315 @@
+/* test_onnx.c: the ONNX importer on the int8 models of the ONNX backend test
+ * suite (Debian libonnx-testdata), on models built here with one defect
+ * each, and on truncated and bit-flipped copies of a real model (which must
+ * give an error or a graph, never a crash: ASan watches). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_test_util.h"
+#include "onnx.pb-c.h"
+#include "onnx_import.h"
+
+static const char *testdata(void)
+{
+	const char *d = getenv("MOTE_ONNX_TESTDATA");
+	return d ? d : "/usr/share/libonnx-testdata/data/node";
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	long n = ftell(f);
+	ck_assert(n > 0);
+	rewind(f);
+	uint8_t *b = malloc((size_t)n);
+	ck_assert(b != NULL);
+	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return b;
+}
+
+static uint8_t *case_model(const char *name, size_t *len)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s/model.onnx", testdata(), name);
+	return slurp(path, len);
+}
+
+static const struct {
+	const char *dir, *op;
+	uint32_t n_in;
+	const char *in0;
+	uint32_t rank0;
+} cases[] = {
+	{"test_qlinearconv", "QLinearConv", 8, "x", 4},
+	{"test_qlinearmatmul_2D", "QLinearMatMul", 8, "a", 2},
+	{"test_qlinearmatmul_3D", "QLinearMatMul", 8, "a", 3},
+	{"test_matmulinteger", "MatMulInteger", 4, "A", 2},
+	{"test_convinteger_with_padding", "ConvInteger", 3, "x", 4},
+	{"test_convinteger_without_padding", "ConvInteger", 3, "x", 4},
+};
+
+START_TEST(conformance_models)
+{
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		size_t len;
+		uint8_t *b = case_model(cases[c].dir, &len);
+		struct ir_graph g;
+		struct mote_cc_diag d = {{0}};
+		int rc = mote_onnx_import(b, len, &g, &d);
+		ck_assert_msg(rc == 0, "%s: %s (%s)", cases[c].dir, mote_cc_status_name(rc), d.msg);
+		ck_assert_int_eq(g.opset, 10);
+		ck_assert_uint_eq(g.nn, 1);
+		ck_assert_str_eq(g.n[0].op, cases[c].op);
+		ck_assert_uint_eq(g.n[0].n_in, cases[c].n_in);
+		ck_assert_uint_eq(g.n[0].n_out, 1);
+		const struct ir_tensor *x = &g.t[g.n[0].in[0]];
+		ck_assert_str_eq(x->name, cases[c].in0);
+		ck_assert(x->is_input);
+		ck_assert_uint_eq(x->rank, cases[c].rank0);
+		for (uint32_t i = 0; i < x->rank; i++)
+			ck_assert_int_gt(x->dims[i], 0);
+		ck_assert(x->dtype == IR_UINT8 || x->dtype == IR_INT8);
+		const struct ir_tensor *y = &g.t[g.n[0].out[0]];
+		ck_assert(y->is_output);
+		ir_graph_free(&g);
+		free(b);
+	}
+}
+END_TEST
+
+/* ---- models with one defect, built with the generated bindings ---------- */
+
+struct mini {
+	Onnx__ModelProto m;
+	Onnx__GraphProto g;
+	Onnx__OperatorSetIdProto opset, *opsets[1];
+	Onnx__NodeProto node, *nodes[1];
+	char *node_in[2], *node_out[1];
+	Onnx__ValueInfoProto in, out, *ins[1], *outs[1];
+	Onnx__TypeProto in_t, out_t;
+	Onnx__TypeProto__Tensor in_tt, out_tt;
+	Onnx__TensorProto init, *inits[1];
+	int64_t init_dims[1];
+	int32_t init_vals[3];
+};
+
+/* Relu(x) with an initializer "w" (3 int8 values) and opset 13: valid. */
+static void mini_init(struct mini *k)
+{
+	memset(k, 0, sizeof *k);
+	onnx__model_proto__init(&k->m);
+	onnx__graph_proto__init(&k->g);
+	onnx__operator_set_id_proto__init(&k->opset);
+	onnx__node_proto__init(&k->node);
+	onnx__value_info_proto__init(&k->in);
+	onnx__value_info_proto__init(&k->out);
+	onnx__type_proto__init(&k->in_t);
+	onnx__type_proto__init(&k->out_t);
+	onnx__type_proto__tensor__init(&k->in_tt);
+	onnx__type_proto__tensor__init(&k->out_tt);
+	onnx__tensor_proto__init(&k->init);
+	k->opset.domain = "";
+	k->opset.has_version = 1;
+	k->opset.version = 13;
+	k->opsets[0] = &k->opset;
+	k->m.n_opset_import = 1;
+	k->m.opset_import = k->opsets;
+	k->m.graph = &k->g;
+	k->g.name = "mini";
+	k->node.op_type = "Relu";
+	k->node.name = "relu0";
+	k->node_in[0] = "x";
+	k->node_out[0] = "y";
+	k->node.n_input = 1;
+	k->node.input = k->node_in;
+	k->node.n_output = 1;
+	k->node.output = k->node_out;
+	k->nodes[0] = &k->node;
+	k->g.n_node = 1;
+	k->g.node = k->nodes;
+	k->in_tt.has_elem_type = 1;
+	k->in_tt.elem_type = IR_INT8;
+	k->in_t.value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+	k->in_t.tensor_type = &k->in_tt;
+	k->in.name = "x";
+	k->in.type = &k->in_t;
+	k->ins[0] = &k->in;
+	k->g.n_input = 1;
+	k->g.input = k->ins;
+	k->out_tt = k->in_tt;
+	k->out_t.value_case = ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE;
+	k->out_t.tensor_type = &k->out_tt;
+	k->out.name = "y";
+	k->out.type = &k->out_t;
+	k->outs[0] = &k->out;
+	k->g.n_output = 1;
+	k->g.output = k->outs;
+	k->init.name = "w";
+	k->init.has_data_type = 1;
+	k->init.data_type = IR_INT8;
+	k->init_dims[0] = 3;
+	k->init.n_dims = 1;
+	k->init.dims = k->init_dims;
+	k->init_vals[0] = -128;
+	k->init_vals[1] = 0;
+	k->init_vals[2] = 127;
+	k->init.n_int32_data = 3;
+	k->init.int32_data = k->init_vals;
+	k->inits[0] = &k->init;
+	k->g.n_initializer = 1;
+	k->g.initializer = k->inits;
+}
+
+/* Import the packed model; returns the status, diag in d. */
+static int mini_import(struct mini *k, struct mote_cc_diag *d)
+{
+	size_t len = onnx__model_proto__get_packed_size(&k->m);
+	uint8_t *b = malloc(len ? len : 1);
+	ck_assert(b != NULL);
+	onnx__model_proto__pack(&k->m, b);
+	struct ir_graph g;
+	memset(d, 0, sizeof *d);
+	int rc = mote_onnx_import(b, len, &g, d);
+	if (rc == 0) {
+		const struct ir_tensor *w = &g.t[ir_find(&g, "w")];
+		ck_assert_uint_eq(w->nbytes, 3);
+		ck_assert_int_eq(((int8_t *)w->data)[0], -128);
+		ck_assert_int_eq(((int8_t *)w->data)[2], 127);
+		ir_graph_free(&g);
+	} else {
+		ck_assert_uint_eq(g.nt, 0);
+		ck_assert_msg(d->msg[0] != 0, "status %d without a reason", rc);
+	}
+	free(b);
+	return rc;
+}
+
+#define EXPECT(k, status, text)                                                                         \
+	do {                                                                                            \
+		struct mote_cc_diag d_;                                                                 \
+		int rc_ = mini_import(k, &d_);                                                          \
+		ck_assert_msg(rc_ == (status), "got %s (%s)", mote_cc_status_name(rc_), d_.msg);        \
+		if (((const char *)(text))[0])                                                          \
+			ck_assert_msg(strstr(d_.msg, text) != NULL, "'%s' lacks '%s'", d_.msg, (char *)text); \
+	} while (0)
+
+START_TEST(defects)
+{
+	struct mini k;
+	mini_init(&k);
+	EXPECT(&k, 0, "");
+
+	mini_init(&k);
+	k.node_in[0] = "nowhere";
+	EXPECT(&k, MOTE_CC_EFORMAT, "relu0");
+
+	mini_init(&k);
+	k.opset.version = 7;
+	EXPECT(&k, MOTE_CC_ENOTSUP, "opset 7");
+
+	mini_init(&k);
+	k.m.n_opset_import = 0;
+	EXPECT(&k, MOTE_CC_EFORMAT, "operator set");
+
+	mini_init(&k);
+	k.init_dims[0] = 4; /* 3 values for 4 elements */
+	EXPECT(&k, MOTE_CC_EFORMAT, "'w'");
+
+	mini_init(&k);
+	k.init_vals[1] = 300;
+	EXPECT(&k, MOTE_CC_EFORMAT, "not int8");
+
+	mini_init(&k);
+	k.init_dims[0] = -3;
+	EXPECT(&k, MOTE_CC_EFORMAT, "dimension");
+
+	mini_init(&k);
+	k.init_dims[0] = (int64_t)1 << 40; /* absurd size */
+	EXPECT(&k, MOTE_CC_ERANGE, "too large");
+
+	mini_init(&k);
+	k.init.data_type = 11; /* double */
+	EXPECT(&k, MOTE_CC_ENOTSUP, "element type");
+
+	mini_init(&k);
+	k.node_out[0] = "x"; /* redefines the graph input */
+	EXPECT(&k, MOTE_CC_EFORMAT, "defined twice");
+
+	mini_init(&k);
+	k.node_out[0] = "z"; /* graph output y is never produced */
+	EXPECT(&k, MOTE_CC_EFORMAT, "produced by no node");
+
+	mini_init(&k);
+	k.node.domain = "com.microsoft";
+	EXPECT(&k, MOTE_CC_ENOTSUP, "domain");
+
+	mini_init(&k);
+	k.m.graph = NULL;
+	EXPECT(&k, MOTE_CC_EFORMAT, "no graph");
+}
+END_TEST
+
+START_TEST(truncated_and_flipped)
+{
+	size_t len;
+	uint8_t *b = case_model("test_qlinearconv", &len);
+	size_t fails = 0;
+	for (size_t n = 0; n < len; n++) {
+		uint8_t *c = malloc(n ? n : 1); /* exact size: ASan sees any read past the end */
+		ck_assert(c != NULL);
+		memcpy(c, b, n);
+		struct ir_graph g;
+		struct mote_cc_diag d = {{0}};
+		int rc = mote_onnx_import(c, n, &g, &d);
+		if (rc) {
+			fails++;
+			ck_assert_msg(d.msg[0] != 0, "prefix %zu: status %d without a reason", n, rc);
+		} else {
+			ir_graph_free(&g);
+		}
+		free(c);
+	}
+	/* a prefix can be a complete message only where a field ends; most are not */
+	ck_assert_msg(fails * 10 >= len * 9, "%zu of %zu prefixes accepted", len - fails, len);
+
+	const char *env = getenv("MOTE_ONNX_TEST_FLIPS");
+	long flips = env ? atol(env) : 3000;
+	uint64_t s = 99;
+	uint8_t *c = malloc(len);
+	ck_assert(c != NULL);
+	for (long i = 0; i < flips; i++) {
+		memcpy(c, b, len);
+		int nf = (int)tc_range(&s, 1, 4);
+		for (int f = 0; f < nf; f++)
+			c[tc_range(&s, 0, (int64_t)len - 1)] ^= (uint8_t)(1u << tc_range(&s, 0, 7));
+		struct ir_graph g;
+		struct mote_cc_diag d = {{0}};
+		if (mote_onnx_import(c, len, &g, &d) == 0)
+			ir_graph_free(&g);
+	}
+	free(c);
+	free(b);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("onnx");
+	TCase *tc = tcase_create("onnx");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, conformance_models);
+	tcase_add_test(tc, defects);
+	tcase_add_test(tc, truncated_and_flipped);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
