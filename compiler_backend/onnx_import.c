@@ -317,3 +317,29 @@ int mote_onnx_import(const void *buf, size_t len, struct ir_graph *g, struct mot
 		ir_graph_free(g);
 	return rc;
 }
+
+int mote_onnx_read_tensor(const void *buf, size_t len, struct ir_tensor *t, struct mote_cc_diag *diag)
+{
+	memset(t, 0, sizeof *t);
+	if (!buf && len)
+		return cc_fail(diag, MOTE_CC_EINVAL, "no tensor bytes");
+	Onnx__TensorProto *tp = onnx__tensor_proto__unpack(NULL, len, buf);
+	if (!tp)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "not a valid ONNX TensorProto (%zu bytes)", len);
+	const char *name = tp->name ? tp->name : "";
+	int rc = 0;
+	if (!(t->name = malloc(strlen(name) + 1)))
+		rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	else
+		strcpy(t->name, name);
+	if (!rc && !(rc = set_dtype(t, tp->has_data_type ? tp->data_type : 0, "tensor", diag)) &&
+	    !(rc = copy_shape(t, tp->n_dims, tp->dims, "tensor", diag)))
+		rc = load_data(t, tp, diag);
+	onnx__tensor_proto__free_unpacked(tp, NULL);
+	if (rc) {
+		free(t->name);
+		free(t->data);
+		memset(t, 0, sizeof *t);
+	}
+	return rc;
+}

@@ -13,4 +13,8 @@
  * MOTE_CC_ENOMEM or MOTE_CC_EINVAL. */
 int mote_onnx_import(const void *buf, size_t len, struct ir_graph *g, struct mote_cc_diag *diag);
 
+/* Parse an ONNX TensorProto (a test_data_set_N/input_K.pb file) into *t:
+ * name, type, shape and data, owned by *t (free t->name and t->data). */
+int mote_onnx_read_tensor(const void *buf, size_t len, struct ir_tensor *t, struct mote_cc_diag *diag);
+
 #endif

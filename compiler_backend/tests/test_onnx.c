@@ -9,6 +9,7 @@
 
 #include "cc_test_util.h"
 #include "onnx.pb-c.h"
+#include "ir_exec.h"
 #include "onnx_import.h"
 
 static const char *testdata(void)
@@ -79,6 +80,75 @@ START_TEST(conformance_models)
 		ck_assert(y->is_output);
 		ir_graph_free(&g);
 		free(b);
+	}
+}
+END_TEST
+
+/* Every data set of every case through the host executor, compared byte for
+ * byte with the expected output the suite ships. */
+START_TEST(conformance_host_exec)
+{
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		size_t len;
+		uint8_t *b = case_model(cases[c].dir, &len);
+		struct ir_graph g;
+		struct mote_cc_diag d = {{0}};
+		ck_assert_int_eq(mote_onnx_import(b, len, &g, &d), 0);
+		free(b);
+		int sets = 0;
+		for (int ds = 0;; ds++) {
+			char path[600];
+			snprintf(path, sizeof path, "%s/%s/test_data_set_%d/output_0.pb", testdata(), cases[c].dir, ds);
+			FILE *probe = fopen(path, "rb");
+			if (!probe)
+				break;
+			fclose(probe);
+			for (int k = 0;; k++) {
+				snprintf(path, sizeof path, "%s/%s/test_data_set_%d/input_%d.pb", testdata(), cases[c].dir,
+					 ds, k);
+				FILE *f = fopen(path, "rb");
+				if (!f)
+					break;
+				fclose(f);
+				uint8_t *tb = slurp(path, &len);
+				struct ir_tensor t;
+				int rc = mote_onnx_read_tensor(tb, len, &t, &d);
+				ck_assert_msg(rc == 0, "%s: %s", path, d.msg);
+				free(tb);
+				int32_t idx = ir_find(&g, t.name);
+				ck_assert_msg(idx >= 0 && g.t[idx].is_input, "%s: '%s' is not a graph input", path, t.name);
+				struct ir_tensor *in = &g.t[idx];
+				ck_assert_int_eq(in->dtype, t.dtype);
+				free(in->data);
+				in->data = t.data;
+				in->nbytes = t.nbytes;
+				in->rank = t.rank;
+				memcpy(in->dims, t.dims, sizeof t.dims);
+				free(t.name);
+			}
+			int rc = ir_exec(&g, &d);
+			ck_assert_msg(rc == 0, "%s: %s", cases[c].dir, d.msg);
+			snprintf(path, sizeof path, "%s/%s/test_data_set_%d/output_0.pb", testdata(), cases[c].dir, ds);
+			uint8_t *tb = slurp(path, &len);
+			struct ir_tensor want;
+			ck_assert_int_eq(mote_onnx_read_tensor(tb, len, &want, &d), 0);
+			free(tb);
+			const struct ir_tensor *got = &g.t[g.n[0].out[0]];
+			ck_assert_int_eq(got->dtype, want.dtype);
+			ck_assert_uint_eq(got->rank, want.rank);
+			for (uint32_t i = 0; i < want.rank; i++)
+				ck_assert_int_eq(got->dims[i], want.dims[i]);
+			ck_assert_uint_eq(got->nbytes, want.nbytes);
+			for (size_t i = 0; i < want.nbytes; i++)
+				ck_assert_msg(((uint8_t *)got->data)[i] == ((uint8_t *)want.data)[i],
+					      "%s set %d: byte %zu is %u, expected %u", cases[c].dir, ds, i,
+					      ((uint8_t *)got->data)[i], ((uint8_t *)want.data)[i]);
+			free(want.name);
+			free(want.data);
+			sets++;
+		}
+		ck_assert_int_ge(sets, 1);
+		ir_graph_free(&g);
 	}
 }
 END_TEST
@@ -304,6 +374,7 @@ int main(void)
 	TCase *tc = tcase_create("onnx");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, conformance_models);
+	tcase_add_test(tc, conformance_host_exec);
 	tcase_add_test(tc, defects);
 	tcase_add_test(tc, truncated_and_flipped);
 	suite_add_tcase(s, tc);

@@ -1,0 +1,295 @@
+/* ir_exec.c: reference execution of the IR's integer operators on the host.
+ *
+ * The oracle for compiled models: QLinearConv, ConvInteger, QLinearMatMul and
+ * MatMulInteger as the ONNX operator definitions give them (onnx.ai
+ * Operators.md): products of zero-point-corrected integers summed in int32;
+ * the QLinear forms scale by x_scale*w_scale/y_scale, round half to even,
+ * add the output zero point and saturate.  The scaling uses the same integer
+ * multiplier and shift as the hardware (mote_cc_quantize_scale and
+ * mote_ref_requant), so a compiled model is compared bit for bit.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir_exec.h"
+
+static int32_t elem_i(const struct ir_tensor *t, size_t i)
+{
+	const uint8_t *d = t->data;
+	switch (t->dtype) {
+	case IR_UINT8: return d[i];
+	case IR_INT8: return (int8_t)d[i];
+	default: return (int32_t)cc_get_le32(d + 4 * i); /* int32 */
+	}
+}
+
+static float elem_f(const struct ir_tensor *t, size_t i)
+{
+	float f;
+	memcpy(&f, (const uint8_t *)t->data + 4 * i, 4);
+	return f;
+}
+
+/* Operand k of node n, which must hold data of one of the given types. */
+static const struct ir_tensor *operand(const struct ir_graph *g, const struct ir_node *n, uint32_t k,
+				       int32_t t1, int32_t t2, struct mote_cc_diag *diag, int *rc)
+{
+	if (*rc)
+		return NULL;
+	if (k >= n->n_in || n->in[k] < 0) {
+		*rc = cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): input %u missing", n->name, n->op, k);
+		return NULL;
+	}
+	const struct ir_tensor *t = &g->t[n->in[k]];
+	if (!t->data) {
+		*rc = cc_fail(diag, MOTE_CC_EINVAL, "node '%s' (%s): input '%s' has no value", n->name, n->op, t->name);
+		return NULL;
+	}
+	if (t->dtype != t1 && t->dtype != t2) {
+		*rc = cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): input '%s' is %s", n->name, n->op, t->name,
+			      ir_dtype_name(t->dtype));
+		return NULL;
+	}
+	return t;
+}
+
+/* A per-tensor or per-channel parameter: element c, or element 0. */
+static int per_channel_ok(const struct ir_tensor *t, int64_t channels)
+{
+	int64_t n = ir_numel(t);
+	return n == 1 || n == channels;
+}
+
+static size_t pick(const struct ir_tensor *t, size_t c) { return ir_numel(t) == 1 ? 0 : c; }
+
+static int set_output(struct ir_graph *g, const struct ir_node *n, int32_t dtype, uint32_t rank,
+		      const int64_t *dims, struct ir_tensor **out, struct mote_cc_diag *diag)
+{
+	if (n->n_out < 1 || n->out[0] < 0)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): no output", n->name, n->op);
+	struct ir_tensor *t = &g->t[n->out[0]];
+	t->dtype = dtype;
+	t->rank = rank;
+	memcpy(t->dims, dims, rank * sizeof *dims);
+	int64_t ne = ir_numel(t);
+	size_t bytes;
+	if (ne < 0 || cc_mul_sz((size_t)ne, ir_dtype_size(dtype), &bytes) || bytes > ((size_t)1 << 31))
+		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): output too large", n->name, n->op);
+	free(t->data);
+	t->data = calloc(bytes ? bytes : 1, 1);
+	t->nbytes = bytes;
+	if (!t->data)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "node '%s' (%s): out of memory", n->name, n->op);
+	*out = t;
+	return 0;
+}
+
+static int64_t attr_int(const struct ir_node *n, const char *name, int64_t dflt)
+{
+	const struct ir_attr *a = ir_attr(n, name);
+	return a && a->kind == IR_ATTR_INT ? a->i : dflt;
+}
+
+static int attr_ints(const struct ir_node *n, const char *name, int64_t *v, size_t cnt, int64_t dflt,
+		     struct mote_cc_diag *diag)
+{
+	const struct ir_attr *a = ir_attr(n, name);
+	for (size_t i = 0; i < cnt; i++)
+		v[i] = dflt;
+	if (!a)
+		return 0;
+	if (a->kind != IR_ATTR_INTS || a->n != cnt)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): attribute %s needs %zu integers", n->name, n->op,
+			       name, cnt);
+	memcpy(v, a->ints, cnt * sizeof *v);
+	return 0;
+}
+
+/* Output element from an int32 sum: QLinear forms requantize, Integer forms keep it. */
+struct post {
+	int qlinear;
+	const struct ir_tensor *xs, *ws, *ys, *yz;
+	int32_t out_dtype;
+};
+
+static int store(const struct post *p, struct ir_tensor *y, size_t i, int32_t acc, size_t c, struct mote_cc_diag *diag)
+{
+	uint8_t *d = y->data;
+	if (!p->qlinear) {
+		cc_put_le32(d + 4 * i, (uint32_t)acc);
+		return 0;
+	}
+	double s = (double)elem_f(p->xs, 0) * (double)elem_f(p->ws, pick(p->ws, c)) / (double)elem_f(p->ys, 0);
+	int32_t m, sh;
+	int rc = mote_cc_quantize_scale(s, &m, &sh);
+	if (rc)
+		return cc_fail(diag, rc, "output scale %g cannot be requantized", s);
+	int64_t q = mote_ref_requant(acc, m, sh) + elem_i(p->yz, 0);
+	int64_t lo = p->out_dtype == IR_UINT8 ? 0 : -128, hi = p->out_dtype == IR_UINT8 ? 255 : 127;
+	d[i] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
+	return 0;
+}
+
+static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)
+{
+	int rc = 0;
+	const struct ir_tensor *x, *xz = NULL, *w, *wz = NULL, *b = NULL;
+	struct post p = {.qlinear = qlinear};
+	x = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
+	if (qlinear) {
+		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);
+		xz = operand(g, n, 2, IR_UINT8, IR_INT8, diag, &rc);
+		w = operand(g, n, 3, IR_UINT8, IR_INT8, diag, &rc);
+		p.ws = operand(g, n, 4, IR_FLOAT, IR_FLOAT, diag, &rc);
+		wz = operand(g, n, 5, IR_UINT8, IR_INT8, diag, &rc);
+		p.ys = operand(g, n, 6, IR_FLOAT, IR_FLOAT, diag, &rc);
+		p.yz = operand(g, n, 7, IR_UINT8, IR_INT8, diag, &rc);
+		if (n->n_in > 8 && n->in[8] >= 0)
+			b = operand(g, n, 8, IR_INT32, IR_INT32, diag, &rc);
+	} else {
+		w = operand(g, n, 1, IR_UINT8, IR_INT8, diag, &rc);
+		if (n->n_in > 2 && n->in[2] >= 0)
+			xz = operand(g, n, 2, IR_UINT8, IR_INT8, diag, &rc);
+		if (n->n_in > 3 && n->in[3] >= 0)
+			wz = operand(g, n, 3, IR_UINT8, IR_INT8, diag, &rc);
+	}
+	if (rc)
+		return rc;
+	if (x->rank != 4 || w->rank != 4)
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): only 2-D convolution (rank 4) is supported",
+			       n->name, n->op);
+	int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3];
+	int64_t M = w->dims[0], CG = w->dims[1], KH = w->dims[2], KW = w->dims[3];
+	int64_t group = attr_int(n, "group", 1), pads[4], str[2], dil[2];
+	const struct ir_attr *ap = ir_attr(n, "auto_pad");
+	if (ap && ap->kind == IR_ATTR_STRING && strcmp(ap->s, "NOTSET") != 0)
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): auto_pad %s", n->name, n->op, ap->s);
+	if ((rc = attr_ints(n, "pads", pads, 4, 0, diag)) || (rc = attr_ints(n, "strides", str, 2, 1, diag)) ||
+	    (rc = attr_ints(n, "dilations", dil, 2, 1, diag)))
+		return rc;
+	if (group < 1 || C % group || M % group || CG != C / group || str[0] < 1 || str[1] < 1 || dil[0] < 1 ||
+	    dil[1] < 1 || pads[0] < 0 || pads[1] < 0 || pads[2] < 0 || pads[3] < 0)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): inconsistent shapes or attributes", n->name, n->op);
+	int64_t OH = (H + pads[0] + pads[2] - dil[0] * (KH - 1) - 1) / str[0] + 1;
+	int64_t OW = (W + pads[1] + pads[3] - dil[1] * (KW - 1) - 1) / str[1] + 1;
+	if (OH < 1 || OW < 1)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): empty output", n->name, n->op);
+	if ((xz && ir_numel(xz) != 1) || (wz && !per_channel_ok(wz, M)) || (b && ir_numel(b) != M) ||
+	    (qlinear && (!per_channel_ok(p.ws, M) || ir_numel(p.xs) != 1 || ir_numel(p.ys) != 1)))
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale, zero point or bias of the wrong size",
+			       n->name, n->op);
+	if ((int64_t)ir_numel(x) * KH * KW > ((int64_t)1 << 34))
+		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): too large for the host executor", n->name, n->op);
+	p.out_dtype = qlinear ? p.yz->dtype : IR_INT32;
+	int64_t od[4] = {N, M, OH, OW};
+	struct ir_tensor *y;
+	if ((rc = set_output(g, n, p.out_dtype, 4, od, &y, diag)))
+		return rc;
+	int32_t x0 = xz ? elem_i(xz, 0) : 0;
+	size_t i = 0;
+	for (int64_t nn = 0; nn < N; nn++)
+		for (int64_t m = 0; m < M; m++) {
+			int64_t gi = m / (M / group);
+			int32_t w0 = wz ? elem_i(wz, pick(wz, (size_t)m)) : 0;
+			for (int64_t oy = 0; oy < OH; oy++)
+				for (int64_t ox = 0; ox < OW; ox++, i++) {
+					uint32_t acc = b ? (uint32_t)elem_i(b, (size_t)m) : 0; /* int32, wrapping */
+					for (int64_t c = 0; c < CG; c++)
+						for (int64_t ky = 0; ky < KH; ky++) {
+							int64_t iy = oy * str[0] + ky * dil[0] - pads[0];
+							if (iy < 0 || iy >= H)
+								continue;
+							for (int64_t kx = 0; kx < KW; kx++) {
+								int64_t ix = ox * str[1] + kx * dil[1] - pads[1];
+								if (ix < 0 || ix >= W)
+									continue;
+								size_t xi = (size_t)(((nn * C + gi * CG + c) * H + iy) * W + ix);
+								size_t wi = (size_t)(((m * CG + c) * KH + ky) * KW + kx);
+								acc += (uint32_t)((elem_i(x, xi) - x0) * (elem_i(w, wi) - w0));
+							}
+						}
+					if ((rc = store(&p, y, i, (int32_t)acc, (size_t)m, diag)))
+						return rc;
+				}
+		}
+	return 0;
+}
+
+static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)
+{
+	int rc = 0;
+	const struct ir_tensor *a, *az = NULL, *b, *bz = NULL;
+	struct post p = {.qlinear = qlinear};
+	a = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
+	if (qlinear) {
+		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);
+		az = operand(g, n, 2, IR_UINT8, IR_INT8, diag, &rc);
+		b = operand(g, n, 3, IR_UINT8, IR_INT8, diag, &rc);
+		p.ws = operand(g, n, 4, IR_FLOAT, IR_FLOAT, diag, &rc);
+		bz = operand(g, n, 5, IR_UINT8, IR_INT8, diag, &rc);
+		p.ys = operand(g, n, 6, IR_FLOAT, IR_FLOAT, diag, &rc);
+		p.yz = operand(g, n, 7, IR_UINT8, IR_INT8, diag, &rc);
+	} else {
+		b = operand(g, n, 1, IR_UINT8, IR_INT8, diag, &rc);
+		if (n->n_in > 2 && n->in[2] >= 0)
+			az = operand(g, n, 2, IR_UINT8, IR_INT8, diag, &rc);
+		if (n->n_in > 3 && n->in[3] >= 0)
+			bz = operand(g, n, 3, IR_UINT8, IR_INT8, diag, &rc);
+	}
+	if (rc)
+		return rc;
+	if (a->rank < 2 || b->rank < 2 || a->dims[a->rank - 1] != b->dims[b->rank - 2])
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): shapes do not multiply", n->name, n->op);
+	int64_t M = a->dims[a->rank - 2], K = a->dims[a->rank - 1], N = b->dims[b->rank - 1];
+	if (M < 1 || K < 1 || N < 1 || ir_numel(a) < 0 || ir_numel(b) < 0)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): empty or unknown shape", n->name, n->op);
+	int64_t batch = ir_numel(a) / (M * K), bbatch = ir_numel(b) / (K * N);
+	if (bbatch != 1 && bbatch != batch)
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): batch broadcasting of B", n->name, n->op);
+	if ((az && ir_numel(az) != 1) || (bz && !per_channel_ok(bz, N)) ||
+	    (qlinear && (!per_channel_ok(p.ws, N) || ir_numel(p.xs) != 1 || ir_numel(p.ys) != 1)))
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale or zero point of the wrong size", n->name,
+			       n->op);
+	p.out_dtype = qlinear ? p.yz->dtype : IR_INT32;
+	int64_t od[IR_MAX_RANK];
+	memcpy(od, a->dims, a->rank * sizeof *od);
+	od[a->rank - 1] = N;
+	struct ir_tensor *y;
+	if ((rc = set_output(g, n, p.out_dtype, a->rank, od, &y, diag)))
+		return rc;
+	int32_t a0 = az ? elem_i(az, 0) : 0;
+	size_t i = 0;
+	for (int64_t s = 0; s < batch; s++)
+		for (int64_t r = 0; r < M; r++)
+			for (int64_t c = 0; c < N; c++, i++) {
+				int32_t b0 = bz ? elem_i(bz, pick(bz, (size_t)c)) : 0;
+				uint32_t acc = 0;
+				for (int64_t k = 0; k < K; k++)
+					acc += (uint32_t)((elem_i(a, (size_t)((s * M + r) * K + k)) - a0) *
+							  (elem_i(b, (size_t)(((bbatch > 1 ? s : 0) * K + k) * N + c)) - b0));
+				if ((rc = store(&p, y, i, (int32_t)acc, (size_t)c, diag)))
+					return rc;
+			}
+	return 0;
+}
+
+int ir_exec(struct ir_graph *g, struct mote_cc_diag *diag)
+{
+	for (size_t i = 0; i < g->nn; i++) {
+		const struct ir_node *n = &g->n[i];
+		int rc;
+		if (strcmp(n->op, "QLinearConv") == 0)
+			rc = exec_conv(g, n, 1, diag);
+		else if (strcmp(n->op, "ConvInteger") == 0)
+			rc = exec_conv(g, n, 0, diag);
+		else if (strcmp(n->op, "QLinearMatMul") == 0)
+			rc = exec_matmul(g, n, 1, diag);
+		else if (strcmp(n->op, "MatMulInteger") == 0)
+			rc = exec_matmul(g, n, 0, diag);
+		else
+			rc = cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s': operator %s has no host executor yet", n->name, n->op);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
