@@ -37,6 +37,7 @@ static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, c
 	plan->out_h = p->oh;
 	plan->out_w = p->ow;
 	plan->k_tiles = p->kt;
+	plan->k_passes = 1 + p->n_corr;
 	plan->n_tiles = p->nt;
 	plan->m_tiles = p->nbx * p->nby;
 	plan->m_rows = p->m_rows;
@@ -49,7 +50,8 @@ static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, c
 	uint64_t rows_per_tile_set = (uint64_t)p->oh * p->ow; /* every pixel streams once per (n, t) */
 	plan->rows_streamed = rows_per_tile_set * p->nt * p->kt;
 	plan->macs_issued = plan->rows_streamed * p->g.rows * p->g.cols;
-	plan->macs_useful = rows_per_tile_set * op->out_c * op->k_h * op->k_w * op->in_c;
+	plan->macs_model = rows_per_tile_set * op->out_c * op->k_h * op->k_w * op->in_c;
+	plan->macs_useful = plan->macs_model * plan->k_passes;
 	return 0;
 }
 

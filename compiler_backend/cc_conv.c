@@ -7,7 +7,7 @@ void mote_cc_gemm_as_conv(const struct mote_cc_gemm *g, struct mote_cc_conv *c)
 	*c = (struct mote_cc_conv){
 		.in_h = g->m, .in_w = 1, .in_c = g->k, .out_c = g->n,
 		.k_h = 1, .k_w = 1, .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1,
-		.in_type = g->a_type, .in_zp = g->a_zp, .w_zp = g->b_zp,
+		.in_type = g->a_type, .in_zp = g->a_zp, .w_type = g->b_type, .w_zp = g->b_zp,
 		.out_type = g->out_type, .out_zp = g->out_zp,
 		.clamp_lo = g->clamp_lo, .clamp_hi = g->clamp_hi,
 		.weights = g->b, .bias = g->bias, .mult = g->mult, .shift = g->shift,
@@ -39,8 +39,10 @@ int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t 
 		return cc_fail(diag, MOTE_CC_EINVAL, "input type must be int8 or uint8");
 	if (!cc_in_range(op->in_type, op->in_zp))
 		return cc_fail(diag, MOTE_CC_EINVAL, "input zero point %d outside the input type", op->in_zp);
-	if (!cc_in_range(MOTE_CC_INT8, op->w_zp))
-		return cc_fail(diag, MOTE_CC_EINVAL, "weight zero point %d outside int8", op->w_zp);
+	if (op->w_type != MOTE_CC_INT8 && op->w_type != MOTE_CC_UINT8)
+		return cc_fail(diag, MOTE_CC_EINVAL, "weight type must be int8 or uint8");
+	if (!cc_in_range(op->w_type, op->w_zp))
+		return cc_fail(diag, MOTE_CC_EINVAL, "weight zero point %d outside the weight type", op->w_zp);
 	if (!op->weights)
 		return cc_fail(diag, MOTE_CC_EINVAL, "no weights");
 	switch (op->out_type) {

@@ -69,7 +69,8 @@ int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output
 							((ky * op->k_w + kx) * op->in_c) * (size_t)op->out_c + o;
 						for (uint32_t c = 0; c < op->in_c; c++) {
 							int64_t x = cc_byte_value(op->in_type, px[c]) - op->in_zp;
-							int64_t w = (int64_t)wk[(size_t)c * op->out_c] - op->w_zp;
+							int64_t w = (int64_t)cc_byte_value(op->w_type,
+									(uint8_t)wk[(size_t)c * op->out_c]) - op->w_zp;
 							acc += x * w;
 						}
 					}
@@ -97,7 +98,7 @@ int mote_ref_gemm(const struct mote_cc_gemm *op, const void *a, void *y)
 			int64_t acc = 0;
 			for (size_t k = 0; k < op->k; k++)
 				acc += (int64_t)(cc_byte_value(op->a_type, am[i * op->k + k]) - op->a_zp) *
-				       ((int64_t)op->b[k * op->n + j] - op->b_zp);
+				       ((int64_t)cc_byte_value(op->b_type, (uint8_t)op->b[k * op->n + j]) - op->b_zp);
 			write_out(&c, y, i * op->n + j, acc, (uint32_t)j);
 		}
 	return 0;

@@ -44,7 +44,11 @@ struct tl_params {
 	uint32_t seg_len;              /* reduction bytes per contiguous input run */
 	uint32_t seg_per_ky;           /* 1 (run = kw*cin) or kw (dilated: run = cin) */
 	uint32_t tiles_per_seg;
-	uint32_t kt, nt;               /* reduction tiles, output-channel tiles */
+	uint32_t kt, nt;               /* reduction tiles (with correction passes), output-channel tiles */
+	uint32_t kt_real;              /* reduction tiles of the kernel itself */
+	int32_t w_off;                 /* the array gets weight - w_off (128 for uint8, else 0) */
+	int32_t corr[2];               /* constant weights of the correction passes */
+	uint32_t n_corr;               /* correction passes: tiles kt_real*(q+1) .. read the input again */
 	uint32_t kc, chunks;           /* reduction tiles per chunk, chunks */
 	uint32_t nox, noy, nbx, nby;   /* output-pixel tile rectangle and counts */
 	uint32_t m_rows;               /* nox * noy: largest tile */

@@ -26,14 +26,21 @@ void tl_write_weights(const struct tl_params *p, uint8_t *dst)
 		for (uint32_t t = 0; t < p->kt; t++) {
 			struct tl_ktile k = tl_ktile(p, t);
 			uint8_t *out = dst + ((size_t)n * p->kt + t) * tile;
+			uint32_t pass = t / p->kt_real;
 			for (uint32_t r = 0; r < k.cnt; r++) {
+				if (pass) { /* correction pass: the constant, for every valid column */
+					for (uint32_t c = 0; c < C && (size_t)n * C + c < cv->out_c; c++)
+						out[(size_t)r * C + c] = (uint8_t)(int8_t)p->corr[pass - 1];
+					continue;
+				}
 				uint32_t j = k.j0 + r;
 				uint32_t kx = p->seg_per_ky == 1 ? j / cv->in_c : k.kx0;
 				uint32_t ci = p->seg_per_ky == 1 ? j % cv->in_c : j;
 				const int8_t *src = cv->weights +
 					(((size_t)k.ky * cv->k_w + kx) * cv->in_c + ci) * cv->out_c;
 				for (uint32_t c = 0; c < C && (size_t)n * C + c < cv->out_c; c++)
-					out[(size_t)r * C + c] = (uint8_t)src[(size_t)n * C + c];
+					out[(size_t)r * C + c] =
+						(uint8_t)(cc_byte_value(cv->w_type, (uint8_t)src[(size_t)n * C + c]) - p->w_off);
 			}
 		}
 }
@@ -49,8 +56,9 @@ void tl_write_bias(const struct tl_params *p, uint8_t *dst)
 	memset(dst, 0, p->bias_bytes);
 	for (uint32_t o = 0; o < cv->out_c; o++) {
 		int64_t sum = 0;
-		for (size_t k = 0; k < kall; k++)
-			sum += cv->weights[k * cv->out_c + o];
+		for (size_t k = 0; k < kall; k++) /* the weights as the array holds them */
+			sum += cc_byte_value(cv->w_type, (uint8_t)cv->weights[k * cv->out_c + o]) - p->w_off;
+		sum += (int64_t)kall * (p->w_off - cv->w_zp); /* the correction passes */
 		int64_t b = (cv->bias ? cv->bias[o] : 0) - za * sum;
 		uint8_t *tile = dst + (size_t)(o / C) * MOTE_BIAS_ROWS * row;
 		size_t c = o % C;

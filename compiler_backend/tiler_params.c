@@ -31,6 +31,7 @@ static uint32_t half_or_all(uint32_t d) { return d >= 2 ? d / 2 : d; }
 
 struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t)
 {
+	t %= p->kt_real; /* a correction pass reads the same input tiles */
 	uint32_t s = t / p->tiles_per_seg;
 	struct tl_ktile k;
 	k.ky = s / p->seg_per_ky;
@@ -66,8 +67,6 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	rc = mote_cc_conv_check(op, &p->oh, &p->ow, diag);
 	if (rc)
 		return rc;
-	if (op->w_zp != 0)
-		return cc_fail(diag, MOTE_CC_ENOTSUP, "weight zero point %d: only 0 is supported for now", op->w_zp);
 	if (op->in_type == MOTE_CC_UINT8 && !(geom->features & MOTE_FEATURES_XOR_MSB_MASK))
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "uint8 input needs the XOR_MSB feature");
 	if (op->out_type == MOTE_CC_INT32 && !(geom->features & MOTE_FEATURES_INT32_OUT_MASK))
@@ -90,6 +89,19 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	p->seg_len = (uint32_t)seg;
 	p->tiles_per_seg = div_up(p->seg_len, R);
 	uint64_t kt = (uint64_t)op->k_h * p->seg_per_ky * p->tiles_per_seg;
+	if (kt > UINT32_MAX / R)
+		return cc_fail(diag, MOTE_CC_ERANGE, "%llu reduction tiles", (unsigned long long)kt);
+	/* Weight zero point: (w - wz) = (w - w_off) + c with c = w_off - wz.  The
+	 * array takes int8 weights w - w_off; c * sum(x - xz) is added exactly by
+	 * reading the input again against constant weights c (one pass, or two
+	 * of 64 when c = 128, which int8 cannot hold). */
+	p->w_off = op->w_type == MOTE_CC_UINT8 ? 128 : 0;
+	int32_t cz = p->w_off - op->w_zp;
+	p->n_corr = cz == 0 ? 0 : cz == 128 ? 2 : 1;
+	p->corr[0] = cz == 128 ? 64 : cz;
+	p->corr[1] = 64;
+	p->kt_real = (uint32_t)kt;
+	kt *= 1 + p->n_corr;
 	if (kt > UINT32_MAX / R)
 		return cc_fail(diag, MOTE_CC_ERANGE, "%llu reduction tiles", (unsigned long long)kt);
 	p->kt = (uint32_t)kt;

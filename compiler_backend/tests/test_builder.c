@@ -46,7 +46,13 @@ static void case_fill(struct tc_case *c, uint64_t *s)
 		c->in[i] = (uint8_t)tc_rand(s);
 	op->in_type = tc_rand(s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
 	op->in_zp = op->in_type == MOTE_CC_UINT8 ? (int32_t)tc_range(s, 0, 255) : (int32_t)tc_range(s, -128, 127);
-	op->w_zp = 0;
+	/* weight encodings: int8 symmetric (half the cases), int8 with a zero
+	 * point, uint8 with a zero point (the last two need correction passes) */
+	int wt = (int)tc_range(s, 0, 3);
+	op->w_type = wt == 3 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+	op->w_zp = wt < 2 ? 0 : wt == 2 ? (int32_t)tc_range(s, -128, 127) : (int32_t)tc_range(s, 0, 255);
+	if (wt == 3 && tc_rand(s) % 4 == 0)
+		op->w_zp = 0; /* w_off - w_zp = 128: two passes of 64 */
 	int ot = (int)tc_range(s, 0, 2);
 	op->out_type = ot == 0 ? MOTE_CC_INT8 : ot == 1 ? MOTE_CC_UINT8 : MOTE_CC_INT32;
 	int32_t lo = op->out_type == MOTE_CC_UINT8 ? 0 : -128, hi = lo + 255;
@@ -146,8 +152,14 @@ static int check_case(const struct mote_geometry *g, struct tc_case *c, struct t
 	if (!bad && run->res.macs_useful != run->plan.macs_useful)
 		snprintf(run->why, sizeof run->why, "useful MACs %llu, expected %llu",
 			 (unsigned long long)run->res.macs_useful, (unsigned long long)run->plan.macs_useful), bad = 1;
-	if (!bad && run->plan.macs_useful != (uint64_t)oh * ow * op->out_c * op->k_h * op->k_w * op->in_c)
+	if (!bad && (run->plan.macs_model != (uint64_t)oh * ow * op->out_c * op->k_h * op->k_w * op->in_c ||
+		     run->plan.macs_useful != run->plan.macs_model * run->plan.k_passes))
 		snprintf(run->why, sizeof run->why, "plan's useful MACs wrong"), bad = 1;
+	/* correction passes: one unless the array cannot hold w_off - w_zp in int8 */
+	int32_t cz = (op->w_type == MOTE_CC_UINT8 ? 128 : 0) - op->w_zp;
+	if (!bad && run->plan.k_passes != (cz == 0 ? 1u : cz == 128 ? 3u : 2u))
+		snprintf(run->why, sizeof run->why, "%u reduction passes for w_zp %d", run->plan.k_passes, op->w_zp),
+			bad = 1;
 	if (!bad && run->res.rows_streamed != run->plan.rows_streamed)
 		snprintf(run->why, sizeof run->why, "rows streamed differ from the plan"), bad = 1;
 	if (bad)
@@ -318,10 +330,16 @@ START_TEST(builder_errors)
 	struct mote_cc_gemm gm = {.m = 4, .k = 4, .n = 4, .b = w, .mult = mult, .shift = shift,
 				  .clamp_lo = -128, .clamp_hi = 127};
 	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), 0);
-	gm.b_zp = 3;
-	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), MOTE_CC_ENOTSUP);
-	ck_assert_ptr_nonnull(strstr(d.msg, "weight zero point"));
-	gm.b_zp = 0;
+	uint32_t k_plain = plan.k_tiles;
+	gm.b_zp = 3; /* one correction pass */
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), 0);
+	ck_assert_uint_eq(plan.k_tiles, 2 * k_plain);
+	gm.b_type = MOTE_CC_UINT8, gm.b_zp = 0; /* 128 - 0 needs two */
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), 0);
+	ck_assert_uint_eq(plan.k_tiles, 3 * k_plain);
+	gm.b_zp = 256;
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), MOTE_CC_EINVAL);
+	gm.b_type = MOTE_CC_INT8, gm.b_zp = 0;
 	gm.k = 0;
 	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &plan, &d), MOTE_CC_EINVAL);
 	gm.k = 4;

@@ -92,7 +92,10 @@ int op_make(const struct op_args *a, struct op_data *d)
 		d->weights[i] = (int8_t)rng_range(&s, -128, 127);
 	for (uint32_t i = 0; i < oc; i++)
 		d->bias[i] = rng_range(&s, -4096, 4096);
+	int32_t w_zp = a->w_uint8 ? rng_range(&s, 0, 255) : 0; /* drawn only when asked: other runs keep their values */
 	if (a->is_gemm) {
+		d->gemm.b_type = a->w_uint8 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+		d->gemm.b_zp = w_zp;
 		d->gemm.a_zp = in_zp;
 		d->gemm.b = d->weights;
 		d->gemm.bias = d->bias;
@@ -101,6 +104,8 @@ int op_make(const struct op_args *a, struct op_data *d)
 		mote_cc_gemm_as_conv(&d->gemm, c);
 	} else {
 		c->in_zp = in_zp;
+		c->w_type = a->w_uint8 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+		c->w_zp = w_zp;
 		c->weights = d->weights;
 		c->bias = d->bias;
 	}

@@ -23,6 +23,7 @@ struct op_args {
 	uint32_t seed;
 	const char *device, *dump;
 	int json, relu;
+	int w_uint8;    /* weights as uint8 with a random zero point (correction passes) */
 };
 
 struct op_data {

@@ -70,11 +70,13 @@ struct mote_cc_conv {
 	uint32_t pad_top, pad_bottom, pad_left, pad_right;
 	enum mote_cc_dtype in_type;      /* INT8 or UINT8 */
 	int32_t in_zp;                   /* in the range of in_type */
-	int32_t w_zp;                    /* any int8 value in the reference; the builder needs 0 */
+	enum mote_cc_dtype w_type;       /* INT8 (the default, 0) or UINT8 */
+	int32_t w_zp;                    /* in the range of w_type; a nonzero one (or uint8
+					  * weights) costs the builder extra reduction passes */
 	enum mote_cc_dtype out_type;     /* INT8, UINT8 or INT32 */
 	int32_t out_zp;                  /* in the range of out_type (ignored for INT32) */
 	int32_t clamp_lo, clamp_hi;      /* out_type range, lo <= hi (ignored for INT32) */
-	const int8_t *weights;           /* required */
+	const int8_t *weights;           /* required; bytes of w_type */
 	const int32_t *bias;             /* [out_c], NULL: zeros */
 	const int32_t *mult;             /* [out_c], required unless INT32 output */
 	const int32_t *shift;            /* [out_c], required unless INT32 output; used & 63 */
@@ -87,6 +89,7 @@ struct mote_cc_gemm {
 	uint32_t m, k, n;
 	enum mote_cc_dtype a_type;       /* INT8 or UINT8 */
 	int32_t a_zp;
+	enum mote_cc_dtype b_type;       /* INT8 (the default) or UINT8 */
 	int32_t b_zp;
 	enum mote_cc_dtype out_type;
 	int32_t out_zp;
@@ -152,7 +155,8 @@ struct mote_cc_plan {
 	size_t output_bytes;     /* output tensor the stream writes */
 	/* informative: the tiling chosen */
 	uint32_t out_h, out_w;
-	uint32_t k_tiles;        /* reduction tiles of rows */
+	uint32_t k_tiles;        /* reduction tiles of rows, correction passes included */
+	uint32_t k_passes;       /* 1, or 2..3 with a weight zero point (or uint8 weights) */
 	uint32_t n_tiles;        /* output-channel tiles of cols */
 	uint32_t m_tiles;        /* output-pixel tiles */
 	uint32_t m_rows;         /* activation rows per MATMUL (largest tile) */
@@ -161,7 +165,8 @@ struct mote_cc_plan {
 	uint32_t n_load, n_matmul, n_store, n_sync;
 	uint64_t rows_streamed;  /* sum of NROWS: the ideal compute cycles */
 	uint64_t macs_issued;    /* rows * cols * rows_streamed */
-	uint64_t macs_useful;    /* out_h * out_w * out_c * k_h * k_w * in_c */
+	uint64_t macs_useful;    /* what the hardware counts useful: k_passes * macs_model */
+	uint64_t macs_model;     /* out_h * out_w * out_c * k_h * k_w * in_c */
 };
 
 /* Device addresses of everything one stream touches.  The five regions must

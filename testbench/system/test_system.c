@@ -95,7 +95,8 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 {
 	struct op_args a = {.is_gemm = s->is_gemm, .m = s->m, .k = s->k, .n = s->n, .h = s->h, .w = s->w,
 			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
-			    .pad = s->pad, .dil = s->dil, .seed = seed, .device = uri, .relu = (int)(seed & 1)};
+			    .pad = s->pad, .dil = s->dil, .seed = seed, .device = uri, .relu = (int)(seed & 1),
+			    .w_uint8 = seed % 5 == 4};
 	struct op_data d;
 	struct op_run r;
 	memset(&d, 0, sizeof d);
