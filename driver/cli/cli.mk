@@ -8,13 +8,27 @@ MOTE_CLI := $(BUILD)/bin/mote
 
 $(BUILD)/cli/%.o: driver/cli/%.c $(CLI_HDRS) $(GEN_H) include/mote/mote.h include/mote/mote_compiler.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -c $< -o $@
+	$(CC) $(CFLAGS_C) -Icompiler_backend -c $< -o $@
 
 ifeq ($(SIM_HAVE),1)
 $(MOTE_CLI): $(CLI_OBJS) $(DRV_LIB_A) $(MOTECC_LIB)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $(CLI_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) $(DRV_LDLIBS)
+	$(CC) -o $@ $(CLI_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) $(DRV_LDLIBS) -lprotobuf-c
 all: $(MOTE_CLI)
+
+# The int8 cases of the ONNX backend test suite (Debian libonnx-testdata), each
+# run on the simulated accelerator and compared byte for byte with the host
+# reference executor and the expected outputs.
+ONNX_TESTDATA ?= /usr/share/libonnx-testdata/data/node
+ONNX_CASES    := test_qlinearconv test_qlinearmatmul_2D test_qlinearmatmul_3D test_matmulinteger \
+                 test_convinteger_with_padding test_convinteger_without_padding
+test-onnx: $(MOTE_CLI)
+	@set -e; for c in $(ONNX_CASES); do \
+	  $(MOTE_CLI) run --onnx-test $(ONNX_TESTDATA)/$$c --device sim:rows=8,cols=8; \
+	  $(MOTE_CLI) run --onnx-test $(ONNX_TESTDATA)/$$c --device sim:rows=4,cols=4 > /dev/null; done
+	@echo "test-onnx: $(words $(ONNX_CASES)) ONNX conformance cases passed on 8x8 and 4x4"
+MOTE_TESTS += test-onnx
+.PHONY: test-onnx
 endif
 
 .PHONY: cli

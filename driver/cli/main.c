@@ -13,6 +13,7 @@ static const struct {
 	{"info", cmd_info, "print the device geometry and features"},
 	{"gemm", cmd_gemm, "run a random int8 GEMM on the device, check it bit for bit, print cycles and utilization"},
 	{"conv", cmd_conv, "run a random int8 convolution on the device, check it bit for bit, print cycles and utilization"},
+	{"run", cmd_run, "run an ONNX backend test case on the device, compare with the reference and the expected outputs"},
 };
 
 static void usage(FILE *f)
