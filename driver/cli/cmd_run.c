@@ -250,6 +250,14 @@ int cmd_run(int argc, char **argv)
 		cli_fail("cannot read %s", path);
 		return 3;
 	}
+	struct ir_graph check;
+	struct mote_cc_diag diag = {{0}};
+	if ((rc = mote_onnx_import(model, mlen, &check, &diag)) != 0) { /* before any device work */
+		cli_fail("%s: %s", path, diag.msg);
+		free(model);
+		return 3;
+	}
+	ir_graph_free(&check);
 	mote_device *dev = NULL;
 	if ((rc = mote_open(device, &dev)) < 0) {
 		cli_fail("cannot open device '%s': %s", device, mote_strerror(rc));
