@@ -110,6 +110,7 @@ struct post {
 	int qlinear;
 	const struct ir_tensor *xs, *ws, *ys, *yz;
 	int32_t out_dtype;
+	int relu;                  /* a folded Relu: the output no lower than its zero point */
 };
 
 static int store(const struct post *p, struct ir_tensor *y, size_t i, int32_t acc, size_t c, struct mote_cc_diag *diag)
@@ -126,6 +127,8 @@ static int store(const struct post *p, struct ir_tensor *y, size_t i, int32_t ac
 		return cc_fail(diag, rc, "output scale %g cannot be requantized", s);
 	int64_t q = mote_ref_requant(acc, m, sh) + elem_i(p->yz, 0);
 	int64_t lo = p->out_dtype == IR_UINT8 ? 0 : -128, hi = p->out_dtype == IR_UINT8 ? 255 : 127;
+	if (p->relu)
+		lo = elem_i(p->yz, 0);
 	d[i] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
 	return 0;
 }
@@ -134,7 +137,7 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 {
 	int rc = 0;
 	const struct ir_tensor *x, *xz = NULL, *w, *wz = NULL, *b = NULL;
-	struct post p = {.qlinear = qlinear};
+	struct post p = {.qlinear = qlinear, .relu = attr_int(n, "mote_relu", 0) != 0};
 	x = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
 	if (qlinear) {
 		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);
@@ -219,7 +222,7 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 {
 	int rc = 0;
 	const struct ir_tensor *a, *az = NULL, *b, *bz = NULL;
-	struct post p = {.qlinear = qlinear};
+	struct post p = {.qlinear = qlinear, .relu = attr_int(n, "mote_relu", 0) != 0};
 	a = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
 	if (qlinear) {
 		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);

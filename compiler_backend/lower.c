@@ -68,6 +68,9 @@ static int requant_params(struct lowered *L, const struct ir_tensor *xs, const s
 	L->conv.out_zp = byte_val(yz, 0);
 	L->conv.clamp_lo = yz->dtype == IR_UINT8 ? 0 : -128;
 	L->conv.clamp_hi = L->conv.clamp_lo + 255;
+	const struct ir_attr *relu = ir_attr(n, "mote_relu"); /* folded by ir_fold_qdq */
+	if (relu && relu->kind == IR_ATTR_INT && relu->i)
+		L->conv.clamp_lo = L->conv.out_zp;
 	L->conv.mult = L->mult;
 	L->conv.shift = L->shift;
 	L->out_elem = 1;

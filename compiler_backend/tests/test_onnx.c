@@ -11,6 +11,7 @@
 #include "onnx.pb-c.h"
 #include "ir_exec.h"
 #include "onnx_import.h"
+#include "qdq_fold.h"
 
 static const char *testdata(void)
 {
@@ -150,6 +151,53 @@ START_TEST(conformance_host_exec)
 		ck_assert_int_ge(sets, 1);
 		ir_graph_free(&g);
 	}
+}
+END_TEST
+
+/* The committed QDQ case (scripts/make_qdq_case.py): DequantizeLinear x3,
+ * Conv, Relu, QuantizeLinear fold into one QLinearConv with the Relu kept as
+ * mote_relu, and the host executor reproduces the float definitions' output. */
+START_TEST(qdq_fold_conv_relu)
+{
+	const char *dir = getenv("MOTE_QDQ_CASE");
+	char path[512];
+	snprintf(path, sizeof path, "%s/model.onnx", dir ? dir : "models/onnx_cases/qdq_conv_relu");
+	size_t len;
+	uint8_t *b = slurp(path, &len);
+	struct ir_graph g;
+	struct mote_cc_diag d = {{0}};
+	ck_assert_int_eq(mote_onnx_import(b, len, &g, &d), 0);
+	free(b);
+	ck_assert_uint_eq(g.nn, 6);
+	unsigned folded = 0;
+	ck_assert_int_eq(ir_fold_qdq(&g, &folded, &d), 0);
+	ck_assert_uint_eq(folded, 1);
+	ck_assert_uint_eq(g.nn, 1);
+	ck_assert_str_eq(g.n[0].op, "QLinearConv");
+	ck_assert_uint_eq(g.n[0].n_in, 9);
+	const struct ir_attr *r = ir_attr(&g.n[0], "mote_relu");
+	ck_assert(r && r->kind == IR_ATTR_INT && r->i == 1);
+	ck_assert(ir_attr(&g.n[0], "pads") != NULL);
+	snprintf(path, sizeof path, "%s/test_data_set_0/input_0.pb", dir ? dir : "models/onnx_cases/qdq_conv_relu");
+	b = slurp(path, &len);
+	struct ir_tensor t;
+	ck_assert_int_eq(mote_onnx_read_tensor(b, len, &t, &d), 0);
+	free(b);
+	struct ir_tensor *x = &g.t[ir_find(&g, "x")];
+	x->data = t.data;
+	x->nbytes = t.nbytes;
+	free(t.name);
+	ck_assert_msg(ir_exec(&g, &d) == 0, "%s", d.msg);
+	snprintf(path, sizeof path, "%s/test_data_set_0/output_0.pb", dir ? dir : "models/onnx_cases/qdq_conv_relu");
+	b = slurp(path, &len);
+	ck_assert_int_eq(mote_onnx_read_tensor(b, len, &t, &d), 0);
+	free(b);
+	const struct ir_tensor *y = &g.t[g.n[0].out[0]];
+	ck_assert_uint_eq(y->nbytes, t.nbytes);
+	ck_assert(memcmp(y->data, t.data, t.nbytes) == 0);
+	free(t.name);
+	free(t.data);
+	ir_graph_free(&g);
 }
 END_TEST
 
@@ -375,6 +423,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, conformance_models);
 	tcase_add_test(tc, conformance_host_exec);
+	tcase_add_test(tc, qdq_fold_conv_relu);
 	tcase_add_test(tc, defects);
 	tcase_add_test(tc, truncated_and_flipped);
 	suite_add_tcase(s, tc);

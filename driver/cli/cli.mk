@@ -22,11 +22,14 @@ all: $(MOTE_CLI)
 ONNX_TESTDATA ?= /usr/share/libonnx-testdata/data/node
 ONNX_CASES    := test_qlinearconv test_qlinearmatmul_2D test_qlinearmatmul_3D test_matmulinteger \
                  test_convinteger_with_padding test_convinteger_without_padding
+# QDQ cases made by scripts/make_qdq_case.py (expected outputs from the float definitions)
+ONNX_OWN_CASES := qdq_conv_relu
 test-onnx: $(MOTE_CLI)
 	@set -e; for c in $(ONNX_CASES); do \
 	  $(MOTE_CLI) run --onnx-test $(ONNX_TESTDATA)/$$c --device sim:rows=8,cols=8; \
 	  $(MOTE_CLI) run --onnx-test $(ONNX_TESTDATA)/$$c --device sim:rows=4,cols=4 > /dev/null; done
-	@echo "test-onnx: $(words $(ONNX_CASES)) ONNX conformance cases passed on 8x8 and 4x4"
+	@for c in $(ONNX_OWN_CASES); do $(MOTE_CLI) run --onnx-test models/onnx_cases/$$c --device sim:rows=8,cols=8; done
+	@echo "test-onnx: $(words $(ONNX_CASES)) ONNX conformance cases (8x8 and 4x4) and $(words $(ONNX_OWN_CASES)) QDQ case passed"
 MOTE_TESTS += test-onnx
 .PHONY: test-onnx
 endif

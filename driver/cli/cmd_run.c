@@ -17,6 +17,7 @@
 #include "ir_exec.h"
 #include "lower.h"
 #include "onnx_import.h"
+#include "qdq_fold.h"
 #include "op.h"
 #include "opts.h"
 
@@ -176,6 +177,12 @@ static int run_set(mote_device *dev, const struct mote_geometry *geo, const uint
 		return cli_fail("model.onnx: %s", d.msg);
 	if (mote_onnx_import(model, mlen, &ref, &d)) {
 		ir_graph_free(&g);
+		return cli_fail("model.onnx: %s", d.msg);
+	}
+	unsigned folded;
+	if (ir_fold_qdq(&g, &folded, &d) || ir_fold_qdq(&ref, &folded, &d)) {
+		ir_graph_free(&g);
+		ir_graph_free(&ref);
 		return cli_fail("model.onnx: %s", d.msg);
 	}
 	int status = -1;
