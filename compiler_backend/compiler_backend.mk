@@ -16,6 +16,10 @@ ONNX_GEN     := $(BUILD)/gen/onnx
 MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SRCS)) $(BUILD)/obj/motecc/onnx.pb-c.o
 MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS)) \
                 $(BUILD)/obj/motecc-san/onnx.pb-c.o
+# the host kernels (driver/kernels.c) serve the runtime and the reference executor alike
+MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o
+MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o
+MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
 MOTECC_TESTS := ref requant fmodel builder onnx
@@ -39,6 +43,14 @@ $(BUILD)/obj/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.
 $(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -c $< -o $@
+
+$(BUILD)/obj/motecc/kernels.o: driver/kernels.c include/mote/mote_kernels.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_C) -c $< -o $@
+
+$(BUILD)/obj/motecc-san/kernels.o: driver/kernels.c include/mote/mote_kernels.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
 # generated code: compiled without our warning set
 $(BUILD)/obj/motecc/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c

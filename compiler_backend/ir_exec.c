@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "ir_exec.h"
+#include "host_ops.h"
 
 static int32_t elem_i(const struct ir_tensor *t, size_t i)
 {
@@ -221,7 +222,7 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)
 {
 	int rc = 0;
-	const struct ir_tensor *a, *az = NULL, *b, *bz = NULL;
+	const struct ir_tensor *a, *az = NULL, *b, *bz = NULL, *bias = NULL;
 	struct post p = {.qlinear = qlinear, .relu = attr_int(n, "mote_relu", 0) != 0};
 	a = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
 	if (qlinear) {
@@ -232,6 +233,8 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 		bz = operand(g, n, 5, IR_UINT8, IR_INT8, diag, &rc);
 		p.ys = operand(g, n, 6, IR_FLOAT, IR_FLOAT, diag, &rc);
 		p.yz = operand(g, n, 7, IR_UINT8, IR_INT8, diag, &rc);
+		if (n->n_in > 8 && n->in[8] >= 0) /* our extension: a folded Gemm's bias */
+			bias = operand(g, n, 8, IR_INT32, IR_INT32, diag, &rc);
 	} else {
 		b = operand(g, n, 1, IR_UINT8, IR_INT8, diag, &rc);
 		if (n->n_in > 2 && n->in[2] >= 0)
@@ -249,7 +252,7 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 	int64_t batch = ir_numel(a) / (M * K), bbatch = ir_numel(b) / (K * N);
 	if (bbatch != 1 && bbatch != batch)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): batch broadcasting of B", n->name, n->op);
-	if ((az && ir_numel(az) != 1) || (bz && !per_channel_ok(bz, N)) ||
+	if ((az && ir_numel(az) != 1) || (bz && !per_channel_ok(bz, N)) || (bias && ir_numel(bias) != N) ||
 	    (qlinear && (!per_channel_ok(p.ws, N) || ir_numel(p.xs) != 1 || ir_numel(p.ys) != 1)))
 		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale or zero point of the wrong size", n->name,
 			       n->op);
@@ -266,13 +269,45 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 		for (int64_t r = 0; r < M; r++)
 			for (int64_t c = 0; c < N; c++, i++) {
 				int32_t b0 = bz ? elem_i(bz, pick(bz, (size_t)c)) : 0;
-				uint32_t acc = 0;
+				uint32_t acc = bias ? (uint32_t)elem_i(bias, (size_t)c) : 0;
 				for (int64_t k = 0; k < K; k++)
 					acc += (uint32_t)((elem_i(a, (size_t)((s * M + r) * K + k)) - a0) *
 							  (elem_i(b, (size_t)(((bbatch > 1 ? s : 0) * K + k) * N + c)) - b0));
 				if ((rc = store(&p, y, i, (int32_t)acc, (size_t)c, diag)))
 					return rc;
 			}
+	return 0;
+}
+
+/* Any other operator: its host kernel, the one the runtime runs. */
+static int exec_host(struct ir_graph *g, const struct ir_node *n, struct mote_cc_diag *diag)
+{
+	struct host_op h;
+	int rc = host_op_of(g, n, &h, diag);
+	if (rc)
+		return rc;
+	for (uint32_t k = 0; k < h.n_data; k++)
+		if (!g->t[h.data[k]].data)
+			return cc_fail(diag, MOTE_CC_EINVAL, "node '%s' (%s): input '%s' has no value", n->name, n->op,
+				       g->t[h.data[k]].name);
+	struct ir_tensor *y;
+	if (h.out_rank > MOTE_KERNEL_MAX_RANK)
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): rank %u output", n->name, n->op, h.out_rank);
+	if ((rc = set_output(g, n, h.out_dtype, h.out_rank, h.out_dims, &y, diag)))
+		return rc;
+	struct mote_ktensor kin[4], kout;
+	for (uint32_t k = 0; k < h.n_data; k++) {
+		const struct ir_tensor *t = &g->t[h.data[k]];
+		if (t->rank > MOTE_KERNEL_MAX_RANK)
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): rank %u input", n->name, n->op, t->rank);
+		kin[k] = (struct mote_ktensor){.data = t->data, .dtype = t->dtype, .rank = t->rank};
+		memcpy(kin[k].dims, t->dims, t->rank * sizeof *t->dims);
+	}
+	kout = (struct mote_ktensor){.data = y->data, .dtype = y->dtype, .rank = y->rank};
+	memcpy(kout.dims, y->dims, y->rank * sizeof *y->dims);
+	rc = mote_kernel_run(h.op, h.params, kin, h.n_data, &kout, 1);
+	if (rc)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): %s", n->name, n->op, mote_kernel_strerror(rc));
 	return 0;
 }
 
@@ -290,7 +325,7 @@ int ir_exec(struct ir_graph *g, struct mote_cc_diag *diag)
 		else if (strcmp(n->op, "MatMulInteger") == 0)
 			rc = exec_matmul(g, n, 0, diag);
 		else
-			rc = cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s': operator %s has no host executor yet", n->name, n->op);
+			rc = exec_host(g, n, diag);
 		if (rc)
 			return rc;
 	}

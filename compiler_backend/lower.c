@@ -223,6 +223,16 @@ static int lower_matmul(const struct ir_graph *g, const struct ir_node *n, int q
 	if ((rc = alloc_params(L, (size_t)K * N, (uint32_t)N, n, diag)))
 		return rc;
 	memcpy(L->weights, b->data, (size_t)K * N); /* job 0's B ([K][N] is already the layout) */
+	if (q && n->n_in > 8 && n->in[8] >= 0) { /* a folded Gemm's bias (our extension) */
+		const struct ir_tensor *bias = arg(g, n, 8, 1, IR_INT32, IR_INT32, &rc, diag);
+		if (rc)
+			return rc;
+		if (ir_numel(bias) != N)
+			return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): bias has %lld values for %lld columns",
+				       n->name, n->op, (long long)ir_numel(bias), (long long)N);
+		for (int64_t o = 0; o < N; o++)
+			L->bias[o] = (int32_t)cc_get_le32((const uint8_t *)bias->data + 4 * o);
+	}
 	L->out_elem = 4;
 	L->y_dtype = IR_INT32;
 	if (q && (rc = requant_params(L, as, bs, ys, yz, (uint32_t)N, n, diag)))

@@ -1,23 +1,41 @@
-/* qdq_fold.c: QDQ-encoded quantized layers into the integer operator form.
+/* qdq_fold.c: QDQ-encoded quantized layers into integer operators.
  *
  * PyTorch exports a quantized convolution as
- *     DequantizeLinear(xq) -> Conv(x, DequantizeLinear(wq), DequantizeLinear(bq))
- *         [-> Relu] -> QuantizeLinear -> yq
- * which is QLinearConv(xq, xs, xz, wq, ws, wz, ys, yz, bq) when the bias is
- * int32 with scale xs*ws and zero point 0 (how quantized bias is defined);
- * a Relu between Conv and QuantizeLinear clamps the quantized output at yz
- * (recorded as the attribute "mote_relu").  The same holds for MatMul
- * (QLinearMatMul, no bias).  Nodes left without consumers are removed.
+ *     DequantizeLinear(xq) -> Conv(x, DequantizeLinear(wq), bias) [-> Relu]
+ *         -> QuantizeLinear -> yq
+ * which is QLinearConv(xq, xs, xz, wq, ws, wz, ys, yz, bq) with the bias as
+ * int32 of scale xs*ws[o] and zero point 0 (how ONNX defines a quantized
+ * bias).  The bias comes either as DequantizeLinear of an int32 constant or
+ * as a float constant, rounded half to even onto that grid.  A Relu between
+ * the operator and QuantizeLinear clamps the quantized output at yz
+ * (attribute "mote_relu").  Passes, in order:
+ *
+ *  1. Identity nodes go (their consumers read the Identity's input).
+ *  2. DequantizeLinear moves after Flatten, Reshape and MaxPool: with one
+ *     positive per-tensor scale these commute with it exactly, and the
+ *     layout or max then runs on the integers.
+ *  3. DequantizeLinear -> QuantizeLinear with the same scale, zero point and
+ *     type is the identity on the integers and goes.
+ *  4. The layer patterns fold:
+ *       Conv, MatMul, Gemm (alpha = beta = 1, transA = 0) -> QLinearConv or
+ *         QLinearMatMul (with the bias as a ninth input, an extension of ours);
+ *       Add -> QLinearAdd (a, as, az, b, bs, bz, ys, yz);
+ *       AveragePool, GlobalAveragePool -> QLinearAveragePool (x, xs, xz, ys,
+ *         yz; "mote_global" = 1 for the global form).
+ *  5. Nodes whose outputs nobody reads go.
  * Anything that does not match stays as it is, for the placement report.
  */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "qdq_fold.h"
 
-/* The node producing tensor t, or -1; the number of nodes consuming it. */
 static long producer(const struct ir_graph *g, int32_t t)
 {
+	if (t < 0)
+		return -1;
 	for (size_t i = 0; i < g->nn; i++)
 		for (uint32_t k = 0; k < g->n[i].n_out; k++)
 			if (g->n[i].out[k] == t)
@@ -25,6 +43,7 @@ static long producer(const struct ir_graph *g, int32_t t)
 	return -1;
 }
 
+/* Readers of tensor t (a graph output counts as one); *only: the last node. */
 static unsigned consumers(const struct ir_graph *g, int32_t t, long *only)
 {
 	unsigned c = 0;
@@ -37,7 +56,14 @@ static unsigned consumers(const struct ir_graph *g, int32_t t, long *only)
 	return c + (g->t[t].is_output ? 1u : 0u);
 }
 
-/* Node i is op with exactly one output; NULL otherwise. */
+static void replace_uses(struct ir_graph *g, int32_t from, int32_t to)
+{
+	for (size_t i = 0; i < g->nn; i++)
+		for (uint32_t k = 0; k < g->n[i].n_in; k++)
+			if (g->n[i].in[k] == from)
+				g->n[i].in[k] = to;
+}
+
 static const struct ir_node *is_op(const struct ir_graph *g, long i, const char *op)
 {
 	return i >= 0 && strcmp(g->n[i].op, op) == 0 && g->n[i].n_out == 1 ? &g->n[i] : NULL;
@@ -45,14 +71,29 @@ static const struct ir_node *is_op(const struct ir_graph *g, long i, const char 
 
 static int32_t opnd(const struct ir_node *n, uint32_t k) { return k < n->n_in ? n->in[k] : -1; }
 
-/* DequantizeLinear feeding t (t consumed only by `user`): its (q, scale, zp). */
-static const struct ir_node *dq_of(const struct ir_graph *g, int32_t t, long user)
+/* The DequantizeLinear producing t, with explicit scale and zero point. */
+static const struct ir_node *dq_of(const struct ir_graph *g, int32_t t)
 {
-	long only = -1;
-	if (t < 0 || consumers(g, t, &only) != 1 || only != user)
-		return NULL;
-	const struct ir_node *d = is_op(g, producer(g, t), "DequantizeLinear");
-	return d && d->n_in >= 2 ? d : NULL;
+	const struct ir_node *d = t >= 0 ? is_op(g, producer(g, t), "DequantizeLinear") : NULL;
+	return d && d->n_in >= 3 && d->in[1] >= 0 && d->in[2] >= 0 ? d : NULL;
+}
+
+static const struct ir_tensor *cst(const struct ir_graph *g, int32_t t)
+{
+	return t >= 0 && g->t[t].data ? &g->t[t] : NULL;
+}
+
+/* A constant per-tensor scale (float) and zero point (int8/uint8). */
+static int scalar_q(const struct ir_graph *g, int32_t s, int32_t z, float *sv, int32_t *zv, int32_t *zt)
+{
+	const struct ir_tensor *ts = cst(g, s), *tz = cst(g, z);
+	if (!ts || !tz || ts->dtype != IR_FLOAT || ir_numel(ts) != 1 || ir_numel(tz) != 1 ||
+	    (tz->dtype != IR_INT8 && tz->dtype != IR_UINT8))
+		return 0;
+	memcpy(sv, ts->data, sizeof *sv);
+	*zv = tz->dtype == IR_INT8 ? *(const int8_t *)tz->data : *(const uint8_t *)tz->data;
+	*zt = tz->dtype;
+	return isfinite(*sv) && *sv > 0;
 }
 
 static void free_node(struct ir_node *n)
@@ -68,105 +109,347 @@ static void free_node(struct ir_node *n)
 		free(n->attrs[a].floats);
 	}
 	free(n->attrs);
+	memset(n, 0, sizeof *n);
 }
 
-static int fold_one(struct ir_graph *g, size_t ci, uint8_t *dead, struct mote_cc_diag *diag)
+static char *dup(const char *s)
 {
-	const struct ir_node *c = &g->n[ci];
-	int conv = strcmp(c->op, "Conv") == 0;
-	if ((!conv && strcmp(c->op, "MatMul") != 0) || c->n_out != 1 || c->n_in < 2)
-		return 0;
-	const struct ir_node *dx = dq_of(g, opnd(c, 0), (long)ci), *dw = dq_of(g, opnd(c, 1), (long)ci);
-	const struct ir_node *db = conv && c->n_in > 2 && c->in[2] >= 0 ? dq_of(g, c->in[2], (long)ci) : NULL;
-	if (!dx || !dw || (conv && c->n_in > 2 && c->in[2] >= 0 && !db))
-		return 0;
-	if (!g->t[dw->in[0]].data || (db && !g->t[db->in[0]].data))
-		return 0; /* weights must be constants */
-	/* output: [Relu ->] QuantizeLinear */
-	long only = -1, relu = -1;
-	int32_t y = c->out[0];
-	if (consumers(g, y, &only) != 1)
-		return 0;
-	const struct ir_node *r = is_op(g, only, "Relu");
-	if (r) {
-		relu = only;
-		y = r->out[0];
-		if (consumers(g, y, &only) != 1)
-			return 0;
-	}
-	const struct ir_node *q = is_op(g, only, "QuantizeLinear");
-	if (!q || q->n_in < 3 || q->in[2] < 0)
-		return 0;
-	long qi = only;
-	/* the new node (appended; the pattern's nodes die) */
-	int32_t in[9] = {dx->in[0], dx->in[1], opnd(dx, 2), dw->in[0], dw->in[1], opnd(dw, 2), q->in[1], q->in[2],
-			 db ? db->in[0] : -1};
-	if (in[2] < 0 || in[5] < 0)
-		return 0; /* zero points must be explicit for the integer form */
-	int32_t out = q->out[0];
-	long dxi = producer(g, opnd(c, 0)), dwi = producer(g, opnd(c, 1)), dbi = db ? producer(g, c->in[2]) : -1;
-	/* the new node takes the QuantizeLinear's place: every consumer of its
-	 * output comes later, every producer of its inputs earlier */
+	size_t l = strlen(s) + 1;
+	char *d = malloc(l);
+	return d ? memcpy(d, s, l) : NULL;
+}
+
+/* Replace node at slot `at` by a new node op(in) -> out taking src's name
+ * and attributes (src is freed: it is another slot about to die, or `at`
+ * itself), plus the int attributes named in extra (NULL-terminated, value 1). */
+static int put_node(struct ir_graph *g, size_t at, size_t src, const char *op, const int32_t *in, uint32_t nin,
+		    int32_t out, const char *const *extra, struct mote_cc_diag *diag)
+{
 	struct ir_node nn;
 	memset(&nn, 0, sizeof nn);
-	uint32_t nin = conv && in[8] >= 0 ? 9 : 8;
-	size_t len = strlen(c->name);
-	nn.name = malloc(len + 1);
-	nn.op = malloc(sizeof "QLinearConv" > sizeof "QLinearMatMul" ? sizeof "QLinearConv" : sizeof "QLinearMatMul");
+	struct ir_node *s = &g->n[src];
+	size_t ne = 0;
+	while (extra && extra[ne])
+		ne++;
+	nn.name = dup(s->name);
+	nn.op = dup(op);
 	nn.in = malloc(nin * sizeof *nn.in);
 	nn.out = malloc(sizeof *nn.out);
-	nn.attrs = calloc(c->n_attrs + 1, sizeof *nn.attrs);
-	if (!nn.name || !nn.op || !nn.in || !nn.out || !nn.attrs) {
+	nn.attrs = calloc(s->n_attrs + ne + 1, sizeof *nn.attrs);
+	int ok = nn.name && nn.op && nn.in && nn.out && nn.attrs;
+	for (size_t e = 0; ok && e < ne; e++) {
+		struct ir_attr *a = &nn.attrs[e];
+		a->kind = IR_ATTR_INT;
+		a->i = 1;
+		ok = (a->name = dup(extra[e])) != NULL;
+		nn.n_attrs = e + 1;
+	}
+	if (!ok) {
 		free_node(&nn);
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 	}
-	memcpy(nn.name, c->name, len + 1);
-	strcpy(nn.op, conv ? "QLinearConv" : "QLinearMatMul");
 	memcpy(nn.in, in, nin * sizeof *in);
 	nn.n_in = nin;
 	nn.out[0] = out;
 	nn.n_out = 1;
-	/* the attributes move from the Conv to the new node */
-	if (c->n_attrs) {
-		memcpy(nn.attrs, c->attrs, c->n_attrs * sizeof *c->attrs);
-		nn.n_attrs = c->n_attrs;
-		g->n[ci].n_attrs = 0;
+	/* the source's attributes move after the extra ones */
+	memcpy(nn.attrs + ne, s->attrs, s->n_attrs * sizeof *s->attrs);
+	nn.n_attrs = s->n_attrs + ne;
+	s->n_attrs = 0;
+	free_node(&g->n[src]);
+	if (at != src)
+		free_node(&g->n[at]);
+	g->n[at] = nn;
+	return 0;
+}
+
+/* A new constant tensor named base+suffix holding data (taken over). */
+static int32_t new_const(struct ir_graph *g, const char *base, const char *suffix, int32_t dtype, uint32_t rank,
+			 const int64_t *dims, void *data, size_t nbytes, struct mote_cc_diag *diag)
+{
+	char name[256];
+	snprintf(name, sizeof name, "%s%s", base, suffix);
+	int32_t t = ir_add_tensor(g, name, diag);
+	if (t < 0) {
+		free(data);
+		return t;
 	}
-	if (relu >= 0) {
-		struct ir_attr *at = &nn.attrs[nn.n_attrs];
-		if (!(at->name = malloc(sizeof "mote_relu"))) {
-			free_node(&nn);
-			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	struct ir_tensor *x = &g->t[t];
+	x->dtype = dtype;
+	x->rank = rank;
+	memcpy(x->dims, dims, rank * sizeof *dims);
+	x->data = data;
+	x->nbytes = nbytes;
+	return t;
+}
+
+/* ---- pass 1-3 ---------------------------------------------------------------- */
+
+static void drop_identity(struct ir_graph *g, uint8_t *dead)
+{
+	for (size_t i = 0; i < g->nn; i++) {
+		struct ir_node *n = &g->n[i];
+		if (dead[i] || strcmp(n->op, "Identity") != 0 || n->n_in != 1 || n->n_out != 1 || n->in[0] < 0 ||
+		    g->t[n->out[0]].is_output)
+			continue;
+		replace_uses(g, n->out[0], n->in[0]);
+		dead[i] = 1;
+	}
+}
+
+/* DQ -> Flatten|Reshape|MaxPool  =>  Flatten|Reshape|MaxPool -> DQ */
+static int sink_dq(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
+{
+	for (size_t i = 0; i < g->nn; i++) {
+		struct ir_node *n = &g->n[i];
+		if (dead[i] || (strcmp(n->op, "Flatten") && strcmp(n->op, "Reshape") && strcmp(n->op, "MaxPool")) ||
+		    n->n_out != 1 || n->n_in < 1)
+			continue;
+		const struct ir_node *d = dq_of(g, n->in[0]);
+		long only = -1;
+		float s;
+		int32_t z, zt;
+		if (!d || consumers(g, n->in[0], &only) != 1 || !scalar_q(g, d->in[1], d->in[2], &s, &z, &zt) ||
+		    g->t[n->out[0]].is_output)
+			continue;
+		long di = producer(g, n->in[0]);
+		/* the op reads the integers into a new tensor; the DQ (moved to
+		 * the op's slot, so it still follows its input) writes the old output */
+		char name[256];
+		snprintf(name, sizeof name, "%s/q", g->t[n->out[0]].name);
+		int32_t tq = ir_add_tensor(g, name, diag);
+		if (tq < 0)
+			return tq;
+		n = &g->n[i];
+		d = &g->n[di];
+		int32_t y = n->out[0], dx = d->in[0];
+		struct ir_node op = *n, dqn = g->n[di];
+		op.in[0] = dx;
+		op.out[0] = tq;
+		dqn.in[0] = tq;
+		dqn.out[0] = y;
+		g->n[di] = op;  /* the op where the DQ was, */
+		g->n[i] = dqn;  /* the DQ where the op was */
+		(void)dead;
+	}
+	return 0;
+}
+
+/* DQ -> Q with the same parameters: the Q's readers read the DQ's input. */
+static void drop_dq_q(struct ir_graph *g, uint8_t *dead)
+{
+	for (size_t i = 0; i < g->nn; i++) {
+		struct ir_node *q = &g->n[i];
+		if (dead[i] || strcmp(q->op, "QuantizeLinear") || q->n_in < 3 || q->n_out != 1 || q->in[2] < 0 ||
+		    g->t[q->out[0]].is_output)
+			continue;
+		const struct ir_node *d = dq_of(g, q->in[0]);
+		float s1, s2;
+		int32_t z1, z2, t1, t2;
+		if (!d || !scalar_q(g, d->in[1], d->in[2], &s1, &z1, &t1) ||
+		    !scalar_q(g, q->in[1], q->in[2], &s2, &z2, &t2) || s1 != s2 || z1 != z2 || t1 != t2 ||
+		    g->t[d->in[0]].dtype != t1)
+			continue;
+		replace_uses(g, q->out[0], d->in[0]);
+		dead[i] = 1;
+	}
+}
+
+/* ---- pass 4: layers ----------------------------------------------------------- */
+
+/* After op node c: [Relu ->] QuantizeLinear; its index, and the Relu's. */
+static long quant_after(const struct ir_graph *g, size_t c, long *relu)
+{
+	long only = -1;
+	int32_t y = g->n[c].out[0];
+	*relu = -1;
+	if (consumers(g, y, &only) != 1)
+		return -1;
+	if (is_op(g, only, "Relu")) {
+		*relu = only;
+		y = g->n[only].out[0];
+		if (consumers(g, y, &only) != 1)
+			return -1;
+	}
+	const struct ir_node *q = is_op(g, only, "QuantizeLinear");
+	return q && q->n_in >= 3 && q->in[1] >= 0 && q->in[2] >= 0 ? only : -1;
+}
+
+/* Float bias b[n] onto the int32 grid xs * ws[o]; the new tensor, or -1 when
+ * a value does not fit, or a negative status. */
+static int32_t quantize_bias(struct ir_graph *g, const struct ir_node *c, const struct ir_tensor *b, float xs,
+			     const struct ir_tensor *ws, int64_t n, struct mote_cc_diag *diag)
+{
+	if (b->dtype != IR_FLOAT || ir_numel(b) != n || (ir_numel(ws) != 1 && ir_numel(ws) != n))
+		return -1;
+	int32_t *q = malloc((size_t)(n ? n : 1) * sizeof *q);
+	if (!q)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	const float *bf = b->data, *wf = ws->data;
+	for (int64_t o = 0; o < n; o++) {
+		double s = (double)xs * wf[ir_numel(ws) == 1 ? 0 : o];
+		double v = s > 0 ? nearbyint(bf[o] / s) : NAN;
+		if (!(v >= INT32_MIN && v <= INT32_MAX)) {
+			free(q);
+			return -1;
 		}
-		memcpy(at->name, "mote_relu", sizeof "mote_relu");
-		at->kind = IR_ATTR_INT;
-		at->i = 1;
-		nn.n_attrs++;
-		dead[relu] = 1;
+		q[o] = (int32_t)v;
 	}
-	free_node(&g->n[qi]);
-	g->n[qi] = nn;
-	dead[ci] = dead[dxi] = dead[dwi] = 1;
-	if (dbi >= 0)
-		dead[dbi] = 1;
+	int64_t dims[1] = {n};
+	return new_const(g, c->name, "/bias_q", IR_INT32, 1, dims, q, (size_t)n * sizeof *q, diag);
+}
+
+/* Gemm's B as [K][N] with its scale and zero point per column. */
+static int gemm_weights(struct ir_graph *g, const struct ir_node *c, const struct ir_node *dw, int trans,
+			int32_t *w, int32_t *ws, int32_t *wz, struct mote_cc_diag *diag)
+{
+	const struct ir_tensor *wt = cst(g, dw->in[0]), *st = cst(g, dw->in[1]), *zt = cst(g, dw->in[2]);
+	if (!wt || !st || !zt || wt->rank != 2 || (wt->dtype != IR_INT8 && wt->dtype != IR_UINT8))
+		return 0;
+	int64_t K = trans ? wt->dims[1] : wt->dims[0], N = trans ? wt->dims[0] : wt->dims[1];
+	const struct ir_attr *ax = ir_attr(dw, "axis");
+	if (ir_numel(st) != 1 && !(ir_numel(st) == N && ax && ax->kind == IR_ATTR_INT && ax->i == (trans ? 0 : 1)))
+		return 0;
+	*w = dw->in[0], *ws = dw->in[1], *wz = dw->in[2];
+	if (!trans)
+		return 1;
+	uint8_t *t = malloc((size_t)(K * N > 0 ? K * N : 1));
+	if (!t)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	const uint8_t *src = wt->data;
+	for (int64_t k = 0; k < K; k++)
+		for (int64_t n = 0; n < N; n++)
+			t[k * N + n] = src[n * K + k];
+	int64_t dims[2] = {K, N};
+	int32_t nt = new_const(g, c->name, "/b_kn", wt->dtype, 2, dims, t, (size_t)(K * N), diag);
+	if (nt < 0)
+		return nt;
+	*w = nt;
 	return 1;
 }
 
-int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
+static int fold_matrix_op(struct ir_graph *g, size_t ci, uint8_t *dead, struct mote_cc_diag *diag)
 {
-	*folded = 0;
-	size_t n0 = g->nn;
-	uint8_t *dead = calloc(n0 ? n0 : 1, 1);
-	if (!dead)
-		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-	int rc = 0;
-	for (size_t i = 0; i < n0 && rc >= 0; i++) {
-		if (dead[i])
-			continue;
-		rc = fold_one(g, i, dead, diag);
-		if (rc > 0)
-			(*folded)++;
+	const struct ir_node *c = &g->n[ci];
+	int conv = !strcmp(c->op, "Conv"), gemm = !strcmp(c->op, "Gemm");
+	if ((!conv && !gemm && strcmp(c->op, "MatMul")) || c->n_out != 1 || c->n_in < 2)
+		return 0;
+	const struct ir_node *dx = dq_of(g, opnd(c, 0)), *dw = dq_of(g, opnd(c, 1));
+	int32_t bias = c->n_in > 2 ? c->in[2] : -1;
+	if (!dx || !dw || !cst(g, dw->in[0]))
+		return 0;
+	float xs;
+	int32_t xz, xzt;
+	if (!scalar_q(g, dx->in[1], dx->in[2], &xs, &xz, &xzt))
+		return 0;
+	int32_t w = dw->in[0], ws = dw->in[1], wz = dw->in[2];
+	int64_t n_out = 0;
+	if (gemm) {
+		const struct ir_attr *a;
+		if (((a = ir_attr(c, "alpha")) && a->f != 1.0f) || ((a = ir_attr(c, "beta")) && a->f != 1.0f) ||
+		    ((a = ir_attr(c, "transA")) && a->i != 0))
+			return 0;
+		a = ir_attr(c, "transB");
+		int rc = gemm_weights(g, c, dw, a && a->i, &w, &ws, &wz, diag);
+		if (rc <= 0)
+			return rc;
+		c = &g->n[ci]; /* tensors may have moved; nodes did not */
+		dw = dq_of(g, opnd(c, 1));
+		n_out = g->t[w].dims[1];
+	} else if (conv) {
+		const struct ir_tensor *wt = &g->t[w];
+		const struct ir_attr *ax = ir_attr(dw, "axis");
+		/* per-channel scales must run along the output channels (DQ's axis defaults to 1) */
+		if (wt->rank != 4 || (ir_numel(&g->t[ws]) != 1 && !(ax && ax->kind == IR_ATTR_INT && ax->i == 0)))
+			return 0;
+		n_out = wt->dims[0];
 	}
+	if (!gemm && !conv)
+		n_out = g->t[w].rank >= 2 ? g->t[w].dims[g->t[w].rank - 1] : 0;
+	/* bias: DQ(int32) with scale xs*ws, or a float constant */
+	int32_t bq = -1;
+	if (bias >= 0) {
+		const struct ir_node *db = dq_of(g, bias);
+		if (db && cst(g, db->in[0]) && g->t[db->in[0]].dtype == IR_INT32)
+			bq = db->in[0];
+		else if (cst(g, bias)) {
+			if (!cst(g, ws))
+				return 0;
+			bq = quantize_bias(g, c, &g->t[bias], xs, &g->t[ws], n_out, diag);
+			if (bq < -1)
+				return bq;
+			if (bq < 0)
+				return 0;
+		} else
+			return 0;
+	}
+	long relu, qi = quant_after(g, ci, &relu);
+	if (qi < 0)
+		return 0;
+	const struct ir_node *q = &g->n[qi];
+	int32_t in[9] = {dx->in[0], dx->in[1], dx->in[2], w, ws, wz, q->in[1], q->in[2], bq};
+	static const char *const relu_attr[] = {"mote_relu", NULL};
+	int32_t out = q->out[0];
+	if (gemm) { /* Gemm's attributes mean nothing to QLinearMatMul */
+		struct ir_node *cn = &g->n[ci];
+		for (size_t a = 0; a < cn->n_attrs; a++) {
+			free(cn->attrs[a].name);
+			free(cn->attrs[a].s);
+			free(cn->attrs[a].ints);
+			free(cn->attrs[a].floats);
+		}
+		cn->n_attrs = 0;
+	}
+	int rc = put_node(g, (size_t)qi, ci, conv ? "QLinearConv" : "QLinearMatMul", in, bq >= 0 ? 9 : 8, out,
+			  relu >= 0 ? relu_attr : NULL, diag);
+	if (rc)
+		return rc;
+	dead[ci] = 1;
+	if (relu >= 0)
+		dead[relu] = 1;
+	return 1;
+}
+
+static int fold_add_pool(struct ir_graph *g, size_t ci, uint8_t *dead, struct mote_cc_diag *diag)
+{
+	const struct ir_node *c = &g->n[ci];
+	int add = !strcmp(c->op, "Add"), gap = !strcmp(c->op, "GlobalAveragePool");
+	if ((!add && !gap && strcmp(c->op, "AveragePool")) || c->n_out != 1 || c->n_in < (add ? 2u : 1u))
+		return 0;
+	const struct ir_node *da = dq_of(g, opnd(c, 0)), *db = add ? dq_of(g, opnd(c, 1)) : NULL;
+	float s;
+	int32_t z, zt;
+	if (!da || !scalar_q(g, da->in[1], da->in[2], &s, &z, &zt) ||
+	    (add && (!db || !scalar_q(g, db->in[1], db->in[2], &s, &z, &zt))))
+		return 0;
+	long relu, qi = quant_after(g, ci, &relu);
+	if (qi < 0 || (relu >= 0 && !add))
+		return 0;
+	const struct ir_node *q = &g->n[qi];
+	if (!scalar_q(g, q->in[1], q->in[2], &s, &z, &zt))
+		return 0;
+	static const char *const relu_attr[] = {"mote_relu", NULL}, *const global_attr[] = {"mote_global", NULL};
+	int32_t out = q->out[0];
+	int rc;
+	if (add) {
+		int32_t in[8] = {da->in[0], da->in[1], da->in[2], db->in[0], db->in[1], db->in[2], q->in[1], q->in[2]};
+		rc = put_node(g, (size_t)qi, ci, "QLinearAdd", in, 8, out, relu >= 0 ? relu_attr : NULL, diag);
+	} else {
+		int32_t in[5] = {da->in[0], da->in[1], da->in[2], q->in[1], q->in[2]};
+		rc = put_node(g, (size_t)qi, ci, "QLinearAveragePool", in, 5, out, gap ? global_attr : NULL, diag);
+	}
+	if (rc)
+		return rc;
+	dead[ci] = 1;
+	if (relu >= 0)
+		dead[relu] = 1;
+	return 1;
+}
+
+/* ---- pass 5 and the driver ----------------------------------------------------- */
+
+static int compact(struct ir_graph *g, uint8_t *dead)
+{
 	size_t w = 0;
 	for (size_t i = 0; i < g->nn; i++) {
 		if (dead[i]) {
@@ -175,7 +458,57 @@ int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 		}
 		g->n[w++] = g->n[i];
 	}
+	int changed = w != g->nn;
 	g->nn = w;
+	memset(dead, 0, w ? w : 1);
+	return changed;
+}
+
+static void mark_unread(const struct ir_graph *g, uint8_t *dead)
+{
+	for (size_t i = g->nn; i-- > 0;) {
+		const struct ir_node *n = &g->n[i];
+		int used = 0;
+		for (uint32_t k = 0; k < n->n_out && !used; k++) {
+			long only;
+			used = n->out[k] >= 0 && consumers(g, n->out[k], &only) > 0;
+		}
+		if (!used)
+			dead[i] = 1;
+	}
+}
+
+int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
+{
+	*folded = 0;
+	uint8_t *dead = calloc(g->nn ? g->nn : 1, 1);
+	if (!dead)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	int rc = 0;
+	drop_identity(g, dead);
+	compact(g, dead);
+	if ((rc = sink_dq(g, dead, diag)) < 0)
+		goto out;
+	drop_dq_q(g, dead);
+	compact(g, dead);
+	for (size_t i = 0; i < g->nn && rc >= 0; i++) {
+		if (dead[i])
+			continue;
+		rc = fold_matrix_op(g, i, dead, diag);
+		if (rc == 0)
+			rc = fold_add_pool(g, i, dead, diag);
+		if (rc > 0)
+			(*folded)++;
+	}
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	compact(g, dead);
+	/* unread nodes, repeatedly: a removed reader can leave its producer unread */
+	do
+		mark_unread(g, dead);
+	while (compact(g, dead));
+out:
 	free(dead);
 	return rc < 0 ? rc : 0;
 }

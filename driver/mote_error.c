@@ -20,6 +20,8 @@ static const struct err_text k_errs[MOTE_ERROR_COUNT] = {
 	{"MOTE_ERROR_BAD_DEVICE", "device ID or version not recognised"},
 	{"MOTE_ERROR_IO", "backend input/output failure"},
 	{"MOTE_ERROR_STATE", "operation not valid in the current state"},
+	{"MOTE_ERROR_BAD_MODEL", "model file malformed, corrupt or inconsistent"},
+	{"MOTE_ERROR_INCOMPATIBLE", "model built for another device geometry or format version"},
 };
 
 _Static_assert(-MOTE_ERROR_COUNT_ == MOTE_ERROR_COUNT, "error table out of step with the enum");

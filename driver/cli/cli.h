@@ -8,6 +8,10 @@ int cmd_info(int argc, char **argv);
 int cmd_gemm(int argc, char **argv);
 int cmd_conv(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_compile(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+/* `mote run MODEL.mote ...`: argv[0] is the model path */
+int cmd_model_run(int argc, char **argv);
 
 /* Print "mote: <message>" to stderr; returns -1 for `return cli_fail(...)`. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

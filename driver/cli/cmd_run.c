@@ -6,7 +6,7 @@
  * are compared byte for byte with the host reference executor and with the
  * expected outputs.  Exit status 1 on any difference.
  *
- * (Compiling a model to a .mote file and `mote run MODEL.mote` come next.)
+ * `mote run MODEL.mote` (a compiled model) is in cmd_model.c.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -238,6 +238,8 @@ out:
 
 int cmd_run(int argc, char **argv)
 {
+	if (argc >= 2 && argv[1][0] != '-')
+		return cmd_model_run(argc - 1, argv + 1);
 	const char *dir = NULL, *device = "sim";
 	int json = 0;
 	struct opt o[] = {

@@ -13,14 +13,16 @@ static const struct {
 	{"info", cmd_info, "print the device geometry and features"},
 	{"gemm", cmd_gemm, "run a random int8 GEMM on the device, check it bit for bit, print cycles and utilization"},
 	{"conv", cmd_conv, "run a random int8 convolution on the device, check it bit for bit, print cycles and utilization"},
-	{"run", cmd_run, "run an ONNX backend test case on the device, compare with the reference and the expected outputs"},
+	{"compile", cmd_compile, "compile an int8 ONNX model into a .mote file for a device geometry"},
+	{"run", cmd_run, "run a .mote model on inputs (or an ONNX backend test case with --onnx-test)"},
+	{"eval", cmd_eval, "run a .mote model over a labelled batch: accuracy, cycles per inference, utilization"},
 };
 
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mote COMMAND [options]   (mote COMMAND --help for its options)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(f, "  %-6s %s\n", commands[i].name, commands[i].what);
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
 }
 
 int main(int argc, char **argv)

@@ -9,7 +9,19 @@
 
 #include <stddef.h>
 
-enum npy_dtype { NPY_I8, NPY_U8, NPY_I32, NPY_F64 };
+enum npy_dtype { NPY_I8, NPY_U8, NPY_I32, NPY_F64, NPY_F32, NPY_I64 };
+
+/* An array read from a .npy file (version 1.x or 2.x, C order, little-endian). */
+struct npy_array {
+	enum npy_dtype dtype;
+	int ndim;
+	size_t shape[8];
+	size_t count, elem;  /* elements and bytes per element */
+	void *data;          /* malloc'd; free it */
+};
+
+/* Read PATH into *A.  Returns 0, or -1 with a one-line reason in WHY. */
+int npy_read(const char *path, struct npy_array *a, char *why, size_t why_len);
 
 /* Write DATA (C order, SHAPE[0..NDIM-1]) of DTYPE to PATH.  NDIM 0 writes a
  * scalar.  Returns 0, or -1 with errno set (the file may be partial). */

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /* API version: major << 16 | minor.  Minor bumps only add. */
-#define MOTE_API_VERSION 0x00010000u
+#define MOTE_API_VERSION 0x00010001u
 
 /* Every libmote call returns 0 (MOTE_SUCCESS) or one of these. */
 enum mote_error {
@@ -45,11 +45,13 @@ enum mote_error {
 	MOTE_ERROR_BAD_DEVICE = -10,    /* ID magic or spec version not what this driver speaks */
 	MOTE_ERROR_IO = -11,            /* the backend failed (simulator stopped, link lost) */
 	MOTE_ERROR_STATE = -12,         /* not valid now (e.g. abort with no job running) */
-	MOTE_ERROR_COUNT_ = -13         /* sentinel, not an error: codes are > MOTE_ERROR_COUNT_ */
+	MOTE_ERROR_BAD_MODEL = -13,     /* model file malformed, corrupt or inconsistent */
+	MOTE_ERROR_INCOMPATIBLE = -14,  /* model built for another geometry or format version */
+	MOTE_ERROR_COUNT_ = -15         /* sentinel, not an error: codes are > MOTE_ERROR_COUNT_ */
 };
 
 /* Number of codes in enum mote_error, MOTE_SUCCESS included. */
-#define MOTE_ERROR_COUNT 13
+#define MOTE_ERROR_COUNT 15
 
 /* Symbolic name ("MOTE_ERROR_TIMEOUT") of a code; "MOTE_ERROR_UNKNOWN" for
  * values outside the enum.  Static storage. */
@@ -217,6 +219,83 @@ const char *mote_perf_name(unsigned i);
 
 /* Simulated cycles per wall second so far on a simulator device, 0 else. */
 double mote_sim_speed(mote_device *dev);
+
+/* ---- models ---------------------------------------------------------------
+ * A model is a .mote file (<mote/mote_model_format.h>, written by the
+ * compiler: `mote compile`) loaded onto a device: its commands and constants
+ * in one device buffer, its activations in another (the arena), host steps
+ * run in the caller's thread.  Tensors are named as in the ONNX model and
+ * exchanged in ONNX layout (NCHW), whatever the device keeps. */
+
+typedef struct mote_model mote_model;
+
+/* Why a load failed: one line naming the field or record. */
+struct mote_model_diag {
+	char msg[192];
+};
+
+/* Load model bytes DATA[0..LEN) onto DEV (the bytes are copied; DATA may be
+ * freed after).  Every field is checked before the device is touched.
+ * Errors: INVALID_ARG, BAD_MODEL (wrong magic, size, checksum, or any
+ * inconsistent record), INCOMPATIBLE (format version, hardware version or
+ * geometry differs from DEV's), NO_MEM, NO_DEVICE_MEM.  DIAG may be NULL. */
+int mote_model_load(mote_device *dev, const void *data, size_t len, mote_model **out, struct mote_model_diag *diag);
+
+/* Free the model's host and device memory.  NULL is a no-op.  The device
+ * must still be open. */
+void mote_model_free(mote_model *m);
+
+/* Tensor flags (a copy of the file's). */
+#define MOTE_TENSOR_INPUT 1u
+#define MOTE_TENSOR_OUTPUT 2u
+#define MOTE_TENSOR_DEVICE 4u
+
+struct mote_tensor_info {
+	const char *name;     /* valid while the model lives */
+	int32_t dtype;        /* ONNX TensorProto.DataType: 1 float, 2 uint8, 3 int8, 6 int32 */
+	uint32_t rank;
+	uint32_t dims[6];
+	size_t bytes;
+	float scale;          /* quantization of int8/uint8 tensors, 0 if none */
+	int32_t zero_point;
+	uint32_t flags;       /* MOTE_TENSOR_* */
+};
+
+/* Tensors are numbered 0..mote_model_num_tensors()-1; inputs and outputs
+ * are tensors with the flag set. */
+unsigned mote_model_num_tensors(const mote_model *m);
+int mote_model_tensor(const mote_model *m, unsigned i, struct mote_tensor_info *info);
+/* Index of the tensor called NAME, or NOT_FOUND. */
+int mote_model_find(const mote_model *m, const char *name, unsigned *index);
+
+/* Copy BYTES (exactly the tensor's size: RANGE otherwise) into input NAME
+ * (NOT_FOUND when no input has that name). */
+int mote_model_set_input(mote_model *m, const char *name, const void *data, size_t bytes);
+
+/* Run every step.  TIMEOUT_MS bounds each device step (see mote_wait).
+ * Errors: STATE (an input never set), JOB_FAILED (a device step failed: the
+ * step's info tells which), BAD_MODEL (a host step refused its operands),
+ * TIMEOUT, IO. */
+int mote_model_run(mote_model *m, int timeout_ms);
+
+/* After a run: copy tensor NAME (an output, or any other tensor the run
+ * computed) out, BYTES exactly its size. */
+int mote_model_read(mote_model *m, const char *name, void *data, size_t bytes);
+
+/* Steps, in execution order, and what the last run measured. */
+struct mote_step_info {
+	const char *name;       /* the ONNX node's name */
+	const char *op;         /* "conv" for device steps, the kernel's name for host steps */
+	int on_device;
+	uint64_t macs;          /* device: multiply-accumulates the layer needs */
+	uint64_t ideal_cycles;  /* device: activation rows streamed (cycles at 100% use) */
+	uint64_t perf[MOTE_NUM_PERF]; /* device: the job's perf counters */
+	uint32_t hw_error;      /* device: MOTE_ERR_* of the last run */
+	uint64_t host_ns;       /* host: wall time of the kernel */
+};
+
+unsigned mote_model_num_steps(const mote_model *m);
+int mote_model_step(const mote_model *m, unsigned i, struct mote_step_info *info);
 
 #ifdef __cplusplus
 }

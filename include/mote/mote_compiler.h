@@ -208,4 +208,32 @@ int mote_cc_emit_gemm(const struct mote_geometry *g, const struct mote_cc_gemm *
 		      const struct mote_cc_addrs *addrs, const struct mote_cc_bufs *bufs,
 		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
 
+/* ---- whole models ------------------------------------------------------------ */
+
+/* Receives the compiler's report, one line (no newline) per call. */
+typedef void (*mote_cc_report_fn)(void *ctx, const char *line);
+
+/* Compile an ONNX model (bytes onnx[0..len)) for geometry g into a .mote
+ * file (<mote/mote_model_format.h>): *model (free with mote_cc_free) of
+ * *model_len bytes.  report (may be NULL) gets the placement of every node,
+ * the device-memory use and, on an unsupported model, every node that has
+ * no place.  Errors: EFORMAT (malformed model), ENOTSUP (an operator or
+ * attribute neither the accelerator nor the host runs; diag names the first
+ * such node), ERANGE, ENOMEM, EINVAL. */
+int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometry *g, mote_cc_report_fn report,
+			 void *ctx, void **model, size_t *model_len, struct mote_cc_diag *diag);
+void mote_cc_free(void *p);
+
+/* The reference executor on a whole model, after the same import and
+ * folding as the compiler: set every input (bytes in ONNX layout), run, then
+ * read any tensor by name (its bytes in ONNX layout, valid until the next
+ * run or close).  This is what device results are compared with. */
+typedef struct mote_cc_ref mote_cc_ref;
+int mote_cc_ref_open(const void *onnx, size_t len, mote_cc_ref **out, struct mote_cc_diag *diag);
+int mote_cc_ref_set_input(mote_cc_ref *r, const char *name, const void *data, size_t bytes,
+			  struct mote_cc_diag *diag);
+int mote_cc_ref_run(mote_cc_ref *r, struct mote_cc_diag *diag);
+int mote_cc_ref_tensor(const mote_cc_ref *r, const char *name, const void **data, size_t *bytes);
+void mote_cc_ref_close(mote_cc_ref *r);
+
 #endif /* MOTE_COMPILER_H */

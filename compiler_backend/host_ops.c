@@ -1,0 +1,338 @@
+/* host_ops.c: IR nodes as host kernels (see host_ops.h).
+ *
+ * Attribute defaults and output shapes follow the ONNX operator definitions
+ * (onnx/defs, opset 13: QuantizeLinear, DequantizeLinear, Softmax, MaxPool,
+ * AveragePool, Flatten, Reshape, Transpose, Concat).  QLinearAveragePool and
+ * QLinearAdd are the folding pass's names for DQ -> AveragePool|Add -> Q
+ * (inputs as in qdq_fold.c).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "host_ops.h"
+
+#define NOTSUP(...) cc_fail(diag, MOTE_CC_ENOTSUP, __VA_ARGS__)
+#define BAD(...) cc_fail(diag, MOTE_CC_EFORMAT, __VA_ARGS__)
+
+static const struct ir_tensor *in_t(const struct ir_graph *g, const struct ir_node *n, uint32_t k)
+{
+	return k < n->n_in && n->in[k] >= 0 ? &g->t[n->in[k]] : NULL;
+}
+
+/* A constant scalar scale (float) of node n's input k. */
+static int const_scale(const struct ir_graph *g, const struct ir_node *n, uint32_t k, float *s,
+		       struct mote_cc_diag *diag)
+{
+	const struct ir_tensor *t = in_t(g, n, k);
+	if (!t || !t->data || t->dtype != IR_FLOAT)
+		return NOTSUP("node '%s' (%s): input %u (a scale) must be a float constant", n->name, n->op, k);
+	if (ir_numel(t) != 1)
+		return NOTSUP("node '%s' (%s): per-axis scale '%s' on the host (only per-tensor)", n->name, n->op,
+			      t->name);
+	memcpy(s, t->data, sizeof *s);
+	if (!isfinite(*s) || *s <= 0)
+		return BAD("node '%s' (%s): scale '%s' is %g (must be positive and finite)", n->name, n->op, t->name,
+			   (double)*s);
+	return 0;
+}
+
+/* A constant scalar zero point of input k (absent: 0 of dflt_type). */
+static int const_zp(const struct ir_graph *g, const struct ir_node *n, uint32_t k, int32_t *zp, int32_t *dtype,
+		    struct mote_cc_diag *diag)
+{
+	const struct ir_tensor *t = in_t(g, n, k);
+	*zp = 0;
+	if (!t)
+		return 0;
+	if (!t->data || (t->dtype != IR_INT8 && t->dtype != IR_UINT8))
+		return NOTSUP("node '%s' (%s): input %u (a zero point) must be an int8/uint8 constant", n->name,
+			      n->op, k);
+	if (ir_numel(t) != 1)
+		return NOTSUP("node '%s' (%s): per-axis zero point '%s' on the host", n->name, n->op, t->name);
+	*zp = t->dtype == IR_INT8 ? *(const int8_t *)t->data : *(const uint8_t *)t->data;
+	if (dtype)
+		*dtype = t->dtype;
+	return 0;
+}
+
+static int64_t attr_i(const struct ir_node *n, const char *name, int64_t dflt)
+{
+	const struct ir_attr *a = ir_attr(n, name);
+	return a && a->kind == IR_ATTR_INT ? a->i : dflt;
+}
+
+static int attr_is(const struct ir_node *n, const char *name, int64_t *v, size_t cnt, int64_t dflt,
+		   struct mote_cc_diag *diag)
+{
+	const struct ir_attr *a = ir_attr(n, name);
+	for (size_t i = 0; i < cnt; i++)
+		v[i] = dflt;
+	if (!a)
+		return 0;
+	if (a->kind != IR_ATTR_INTS || a->n != cnt)
+		return BAD("node '%s' (%s): attribute %s needs %zu integers", n->name, n->op, name, cnt);
+	memcpy(v, a->ints, cnt * sizeof *v);
+	return 0;
+}
+
+static void same_shape(struct host_op *h, const struct ir_tensor *x, int32_t dtype)
+{
+	h->out_dtype = dtype;
+	h->out_rank = x->rank;
+	memcpy(h->out_dims, x->dims, sizeof h->out_dims);
+}
+
+static int pool_of(const struct ir_graph *g, const struct ir_node *n, struct host_op *h, int avg, int global,
+		   const struct ir_tensor *x, struct mote_cc_diag *diag)
+{
+	if (x->rank != 4)
+		return NOTSUP("node '%s' (%s): only 2-D pooling (rank 4)", n->name, n->op);
+	if (x->dtype != IR_INT8 && x->dtype != IR_UINT8)
+		return NOTSUP("node '%s' (%s): %s pooling (only quantized int8/uint8 pooling is supported; "
+			      "is a QuantizeLinear/DequantizeLinear pair around it missing?)",
+			      n->name, n->op, ir_dtype_name(x->dtype));
+	const struct ir_attr *ap = ir_attr(n, "auto_pad");
+	if (ap && ap->kind == IR_ATTR_STRING && strcmp(ap->s, "NOTSET") != 0)
+		return NOTSUP("node '%s' (%s): auto_pad %s", n->name, n->op, ap->s);
+	if (n->n_out > 1 && n->out[1] >= 0)
+		return NOTSUP("node '%s' (%s): the Indices output", n->name, n->op);
+	if (attr_i(n, "storage_order", 0) != 0)
+		return NOTSUP("node '%s' (%s): storage_order 1", n->name, n->op);
+	int64_t k[2], s[2], p[4], d[2];
+	int rc;
+	if ((rc = attr_is(n, "kernel_shape", k, 2, 0, diag)) || (rc = attr_is(n, "strides", s, 2, 1, diag)) ||
+	    (rc = attr_is(n, "pads", p, 4, 0, diag)) || (rc = attr_is(n, "dilations", d, 2, 1, diag)))
+		return rc;
+	if (global) {
+		k[0] = x->dims[2], k[1] = x->dims[3];
+		s[0] = s[1] = 1;
+		memset(p, 0, sizeof p);
+	}
+	int ceil_mode = attr_i(n, "ceil_mode", 0) != 0;
+	for (int i = 0; i < 2; i++)
+		if (k[i] < 1 || k[i] > 4096 || s[i] < 1 || s[i] > 4096 || d[i] < 1 || d[i] > 4096 || p[i] < 0 ||
+		    p[i + 2] < 0 || p[i] > 4096 || p[i + 2] > 4096)
+			return BAD("node '%s' (%s): kernel_shape, strides, pads or dilations out of range", n->name,
+				   n->op);
+	int64_t od[2];
+	for (int i = 0; i < 2; i++) {
+		int64_t span = d[i] * (k[i] - 1) + 1, padded = x->dims[2 + i] + p[i] + p[i + 2];
+		if (span > padded)
+			return BAD("node '%s' (%s): window larger than the padded input", n->name, n->op);
+		int64_t q = padded - span;
+		od[i] = (ceil_mode ? (q + s[i] - 1) / s[i] : q / s[i]) + 1;
+		/* ceil_mode: the last window must start inside the input or its leading pad */
+		if (ceil_mode && (od[i] - 1) * s[i] >= x->dims[2 + i] + p[i])
+			od[i]--;
+	}
+	int32_t *pp = h->params;
+	pp[0] = (int32_t)k[0], pp[1] = (int32_t)k[1], pp[2] = (int32_t)s[0], pp[3] = (int32_t)s[1];
+	pp[4] = (int32_t)p[0], pp[5] = (int32_t)p[1], pp[6] = (int32_t)p[2], pp[7] = (int32_t)p[3];
+	h->out_dtype = x->dtype;
+	h->out_rank = 4;
+	h->out_dims[0] = x->dims[0], h->out_dims[1] = x->dims[1], h->out_dims[2] = od[0], h->out_dims[3] = od[1];
+	if (!avg) {
+		h->op = MOTE_KOP_MAXPOOL;
+		pp[8] = (int32_t)d[0], pp[9] = (int32_t)d[1];
+		return 0;
+	}
+	if (d[0] != 1 || d[1] != 1)
+		return NOTSUP("node '%s' (%s): dilated average pooling", n->name, n->op);
+	float xs, ys;
+	int32_t xz, yz, ydt = x->dtype;
+	if ((rc = const_scale(g, n, 1, &xs, diag)) || (rc = const_zp(g, n, 2, &xz, NULL, diag)) ||
+	    (rc = const_scale(g, n, 3, &ys, diag)) || (rc = const_zp(g, n, 4, &yz, &ydt, diag)))
+		return rc;
+	h->op = MOTE_KOP_AVGPOOL;
+	h->out_dtype = ydt;
+	pp[8] = attr_i(n, "count_include_pad", 0) != 0;
+	pp[9] = mote_kernel_fbits(xs), pp[10] = xz, pp[11] = mote_kernel_fbits(ys), pp[12] = yz;
+	h->out_scale = ys, h->out_zp = yz;
+	return 0;
+}
+
+static int reshape_of(const struct ir_graph *g, const struct ir_node *n, struct host_op *h,
+		      const struct ir_tensor *x, struct mote_cc_diag *diag)
+{
+	const struct ir_tensor *s = in_t(g, n, 1);
+	if (!s || !s->data || s->dtype != IR_INT64 || s->rank != 1)
+		return NOTSUP("node '%s' (Reshape): the shape must be a 1-D int64 constant", n->name);
+	int64_t cnt = ir_numel(s), known = 1, infer = -1, total = ir_numel(x);
+	if (cnt < 0 || cnt > IR_MAX_RANK)
+		return NOTSUP("node '%s' (Reshape): rank %lld result", n->name, (long long)cnt);
+	if (attr_i(n, "allowzero", 0))
+		return NOTSUP("node '%s' (Reshape): allowzero", n->name);
+	const int64_t *sv = s->data;
+	for (int64_t i = 0; i < cnt; i++) {
+		int64_t v = sv[i];
+		if (v == 0) {
+			if ((uint64_t)i >= x->rank)
+				return BAD("node '%s' (Reshape): 0 at %lld copies a dimension the input lacks", n->name,
+					   (long long)i);
+			v = x->dims[i];
+		}
+		if (v == -1) {
+			if (infer >= 0)
+				return BAD("node '%s' (Reshape): two -1 dimensions", n->name);
+			infer = i;
+			v = 1;
+		} else if (v < 0 || v > ((int64_t)1 << 31))
+			return BAD("node '%s' (Reshape): dimension %lld is %lld", n->name, (long long)i, (long long)v);
+		h->out_dims[i] = v;
+		known *= v;
+	}
+	if (infer >= 0) {
+		if (known == 0 || total % known)
+			return BAD("node '%s' (Reshape): cannot infer the -1 dimension", n->name);
+		h->out_dims[infer] = total / known;
+		known = total;
+	}
+	if (known != total)
+		return BAD("node '%s' (Reshape): %lld elements into %lld", n->name, (long long)total, (long long)known);
+	h->op = MOTE_KOP_COPY;
+	h->out_rank = (uint32_t)cnt;
+	h->out_dtype = x->dtype;
+	return 0;
+}
+
+int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op *h, struct mote_cc_diag *diag)
+{
+	memset(h, 0, sizeof *h);
+	const struct ir_tensor *x = in_t(g, n, 0);
+	if (!x || n->n_out < 1 || n->out[0] < 0)
+		return BAD("node '%s' (%s): missing input or output", n->name, n->op);
+	if (x->dtype == 0 || ir_numel(x) < 0)
+		return BAD("node '%s' (%s): input '%s' has no known type and shape", n->name, n->op, x->name);
+	h->n_data = 1;
+	h->data[0] = n->in[0];
+	const char *op = n->op;
+	int rc = 0;
+	if (strcmp(op, "QuantizeLinear") == 0) {
+		float s;
+		int32_t zp, dt = IR_UINT8;
+		if (x->dtype != IR_FLOAT)
+			return NOTSUP("node '%s' (QuantizeLinear): input is %s, not float", n->name,
+				      ir_dtype_name(x->dtype));
+		if ((rc = const_scale(g, n, 1, &s, diag)) || (rc = const_zp(g, n, 2, &zp, &dt, diag)))
+			return rc;
+		h->op = MOTE_KOP_QUANTIZE;
+		h->params[0] = mote_kernel_fbits(s), h->params[1] = zp;
+		same_shape(h, x, dt);
+		h->out_scale = s, h->out_zp = zp;
+	} else if (strcmp(op, "DequantizeLinear") == 0) {
+		float s;
+		int32_t zp;
+		if (x->dtype != IR_INT8 && x->dtype != IR_UINT8 && x->dtype != IR_INT32)
+			return NOTSUP("node '%s' (DequantizeLinear): input is %s", n->name, ir_dtype_name(x->dtype));
+		if ((rc = const_scale(g, n, 1, &s, diag)) || (rc = const_zp(g, n, 2, &zp, NULL, diag)))
+			return rc;
+		h->op = MOTE_KOP_DEQUANTIZE;
+		h->params[0] = mote_kernel_fbits(s), h->params[1] = zp;
+		same_shape(h, x, IR_FLOAT);
+	} else if (strcmp(op, "Softmax") == 0) {
+		int64_t ax = attr_i(n, "axis", g->opset >= 13 ? -1 : 1), r = x->rank;
+		if (ax < -r || ax >= r)
+			return BAD("node '%s' (Softmax): axis %lld for rank %lld", n->name, (long long)ax, (long long)r);
+		ax = ax < 0 ? ax + r : ax;
+		/* before opset 13 Softmax works on the input flattened at axis: the
+		 * same as one axis only when that axis is the last */
+		if (g->opset < 13 && ax != r - 1)
+			return NOTSUP("node '%s' (Softmax): opset %lld coerced axis %lld", n->name, (long long)g->opset,
+				      (long long)ax);
+		if (x->dtype != IR_FLOAT)
+			return NOTSUP("node '%s' (Softmax): input is %s", n->name, ir_dtype_name(x->dtype));
+		h->op = MOTE_KOP_SOFTMAX;
+		h->params[0] = (int32_t)ax;
+		same_shape(h, x, IR_FLOAT);
+	} else if (strcmp(op, "MaxPool") == 0) {
+		rc = pool_of(g, n, h, 0, 0, x, diag);
+	} else if (strcmp(op, "QLinearAveragePool") == 0) {
+		rc = pool_of(g, n, h, 1, attr_i(n, "mote_global", 0) != 0, x, diag);
+	} else if (strcmp(op, "QLinearAdd") == 0) {
+		const struct ir_tensor *b = in_t(g, n, 3);
+		float sa, sb, sy;
+		int32_t za, zb, zy, ydt = x->dtype;
+		if (!b || b->dtype == 0 || ir_numel(b) < 0)
+			return BAD("node '%s' (Add): second input unknown", n->name);
+		if (b->rank != x->rank || memcmp(b->dims, x->dims, x->rank * sizeof *x->dims) != 0)
+			return NOTSUP("node '%s' (Add): broadcasting (the inputs' shapes differ)", n->name);
+		if ((rc = const_scale(g, n, 1, &sa, diag)) || (rc = const_zp(g, n, 2, &za, NULL, diag)) ||
+		    (rc = const_scale(g, n, 4, &sb, diag)) || (rc = const_zp(g, n, 5, &zb, NULL, diag)) ||
+		    (rc = const_scale(g, n, 6, &sy, diag)) || (rc = const_zp(g, n, 7, &zy, &ydt, diag)))
+			return rc;
+		h->op = MOTE_KOP_ADD;
+		h->n_data = 2;
+		h->data[1] = n->in[3];
+		int32_t *p = h->params;
+		p[0] = mote_kernel_fbits(sa), p[1] = za, p[2] = mote_kernel_fbits(sb), p[3] = zb;
+		p[4] = mote_kernel_fbits(sy), p[5] = zy, p[6] = attr_i(n, "mote_relu", 0) != 0;
+		same_shape(h, x, ydt);
+		h->out_scale = sy, h->out_zp = zy;
+	} else if (strcmp(op, "Flatten") == 0) {
+		int64_t ax = attr_i(n, "axis", 1), r = x->rank, a = 1, b = 1;
+		if (ax < -r || ax > r)
+			return BAD("node '%s' (Flatten): axis %lld for rank %lld", n->name, (long long)ax, (long long)r);
+		ax = ax < 0 ? ax + r : ax;
+		for (int64_t i = 0; i < r; i++)
+			*(i < ax ? &a : &b) *= x->dims[i];
+		h->op = MOTE_KOP_COPY;
+		h->out_dtype = x->dtype;
+		h->out_rank = 2;
+		h->out_dims[0] = a, h->out_dims[1] = b;
+	} else if (strcmp(op, "Reshape") == 0) {
+		rc = reshape_of(g, n, h, x, diag);
+	} else if (strcmp(op, "Identity") == 0) {
+		h->op = MOTE_KOP_COPY;
+		same_shape(h, x, x->dtype);
+	} else if (strcmp(op, "Transpose") == 0) {
+		int64_t perm[IR_MAX_RANK];
+		uint32_t r = x->rank;
+		if (r == 0 || r > MOTE_KERNEL_MAX_RANK)
+			return NOTSUP("node '%s' (Transpose): rank %u", n->name, r);
+		for (uint32_t i = 0; i < r; i++)
+			perm[i] = r - 1 - i;
+		const struct ir_attr *a = ir_attr(n, "perm");
+		if (a && (a->kind != IR_ATTR_INTS || a->n != r))
+			return BAD("node '%s' (Transpose): perm needs %u integers", n->name, r);
+		if (a)
+			memcpy(perm, a->ints, r * sizeof *perm);
+		for (uint32_t i = 0; i < r; i++) {
+			if (perm[i] < 0 || perm[i] >= r)
+				return BAD("node '%s' (Transpose): perm[%u] = %lld", n->name, i, (long long)perm[i]);
+			h->params[i] = (int32_t)perm[i];
+			h->out_dims[i] = x->dims[perm[i]];
+		}
+		h->op = MOTE_KOP_TRANSPOSE;
+		h->out_dtype = x->dtype;
+		h->out_rank = r;
+	} else if (strcmp(op, "Concat") == 0) {
+		int64_t ax = attr_i(n, "axis", 0), r = x->rank;
+		if (n->n_in < 1 || n->n_in > 4)
+			return NOTSUP("node '%s' (Concat): %u inputs (at most 4)", n->name, n->n_in);
+		if (ax < -r || ax >= r)
+			return BAD("node '%s' (Concat): axis %lld for rank %lld", n->name, (long long)ax, (long long)r);
+		ax = ax < 0 ? ax + r : ax;
+		same_shape(h, x, x->dtype);
+		h->out_dims[ax] = 0;
+		for (uint32_t k = 0; k < n->n_in; k++) {
+			const struct ir_tensor *t = in_t(g, n, k);
+			if (!t || t->dtype != x->dtype || t->rank != x->rank || ir_numel(t) < 0)
+				return BAD("node '%s' (Concat): input %u differs in type or rank", n->name, k);
+			h->data[k] = n->in[k];
+			h->out_dims[ax] += t->dims[ax];
+		}
+		h->n_data = n->n_in;
+		h->op = MOTE_KOP_CONCAT;
+		h->params[0] = (int32_t)ax;
+	} else {
+		return NOTSUP("node '%s': operator %s is supported neither on the accelerator nor on the host", n->name,
+			      op);
+	}
+	if (rc)
+		return rc;
+	for (uint32_t k = 0; k < h->n_data; k++)
+		if (!g->t[h->data[k]].dtype || ir_numel(&g->t[h->data[k]]) < 0)
+			return BAD("node '%s' (%s): input '%s' has no known type and shape", n->name, op,
+				   g->t[h->data[k]].name);
+	return 0;
+}

@@ -1,0 +1,12 @@
+/* model.h: whole-model compilation (not public; the API is in mote_compiler.h). */
+#ifndef MOTE_MODEL_H
+#define MOTE_MODEL_H
+
+#include "ir.h"
+
+/* Import ONNX bytes, fold QDQ, fix an open batch to 1 and give every tensor
+ * its type and shape (one reference run on zero inputs).  On failure g is
+ * empty. */
+int model_prepare(const void *onnx, size_t len, struct ir_graph *g, struct mote_cc_diag *diag);
+
+#endif

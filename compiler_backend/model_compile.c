@@ -1,0 +1,580 @@
+/* model_compile.c: an ONNX model to a .mote file (format: mote_model_format.h).
+ *
+ *  1. model_prepare: import, fold, shapes.
+ *  2. Placement, node by node in graph order: the integer convolutions and
+ *     matrix products with constant weights go to the accelerator (lower.c);
+ *     everything else must have a host kernel (host_ops.c) or the model is
+ *     refused with the node named.
+ *  3. Tensors: every non-constant tensor a step touches gets a record; those
+ *     a device step reads or writes get an arena range.  Ranges are given
+ *     greedily, largest first, at the lowest offset free for the tensor's
+ *     whole lifetime (first step writing it to last step reading it; model
+ *     inputs from the start, outputs to the end).
+ *  4. Emission: each device step is planned, then emitted at virtual
+ *     addresses (constant segment at CONST_VBASE, arena at ARENA_VBASE); the
+ *     address fields of its LOAD and STORE commands then become segment
+ *     offsets with a relocation each.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_ops.h"
+#include "lower.h"
+#include "model.h"
+#include "mote/mote_hw.h"
+#include "mote/mote_model_format.h"
+
+#define CONST_VBASE 0x10000000u
+#define ARENA_VBASE 0x80000000u
+#define ALIGN64(x) (((x) + 63u) & ~(size_t)63u)
+
+struct step {
+	const struct ir_node *n;
+	int device;
+	struct lowered L;
+	struct mote_cc_plan plan;
+	struct host_op h;
+	uint32_t cmd_first;
+	size_t w_off, b_off; /* in the constant blob */
+};
+
+struct ftensor {
+	int32_t ir;           /* IR tensor index */
+	uint32_t flags;
+	long first, last;     /* lifetime in steps */
+	size_t bytes, off;
+	float scale;
+	int32_t zp;
+};
+
+struct compile {
+	const struct mote_geometry *geo;
+	struct ir_graph g;
+	struct step *s;
+	size_t ns;
+	struct ftensor *t;
+	size_t nt;
+	int32_t *ir2f;        /* IR tensor -> file tensor, -1 */
+	size_t arena_bytes, blob_bytes;
+	uint32_t n_cmds;
+	mote_cc_report_fn report;
+	void *ctx;
+};
+
+static void say(struct compile *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct compile *c, const char *fmt, ...)
+{
+	if (!c->report)
+		return;
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	c->report(c->ctx, line);
+}
+
+static int is_device_op(const char *op)
+{
+	return !strcmp(op, "QLinearConv") || !strcmp(op, "ConvInteger") || !strcmp(op, "QLinearMatMul") ||
+	       !strcmp(op, "MatMulInteger");
+}
+
+/* ---- placement ------------------------------------------------------------------ */
+
+static int place(struct compile *c, struct mote_cc_diag *diag)
+{
+	c->s = calloc(c->g.nn ? c->g.nn : 1, sizeof *c->s);
+	if (!c->s)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	int first_rc = 0;
+	char first_msg[sizeof diag->msg] = "";
+	unsigned bad = 0;
+	for (size_t i = 0; i < c->g.nn; i++) {
+		struct step *s = &c->s[c->ns++];
+		s->n = &c->g.n[i];
+		struct mote_cc_diag d = {{0}};
+		int rc;
+		if (is_device_op(s->n->op)) {
+			s->device = 1;
+			rc = lower_node(&c->g, s->n, &s->L, &d);
+			if (!rc && s->L.jobs != 1)
+				rc = cc_fail(&d, MOTE_CC_ENOTSUP, "node '%s' (%s): batch %u (a model runs one item at a time)",
+					     s->n->name, s->n->op, s->L.jobs);
+			if (!rc)
+				rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d);
+		} else {
+			rc = host_op_of(&c->g, s->n, &s->h, &d);
+		}
+		if (rc) {
+			say(c, "  unsupported: %s", d.msg);
+			if (!bad++) {
+				first_rc = rc;
+				memcpy(first_msg, d.msg, sizeof first_msg);
+			}
+		}
+	}
+	if (bad)
+		return cc_fail(diag, first_rc, "%s%s", first_msg, bad > 1 ? " (and more: see the report)" : "");
+	return 0;
+}
+
+/* ---- tensors and the arena ---------------------------------------------------------- */
+
+static int32_t step_in(const struct step *s, uint32_t k)
+{
+	return s->device ? (k == 0 ? s->L.x : -1) : k < s->h.n_data ? s->h.data[k] : -1;
+}
+
+static int32_t step_out(const struct step *s) { return s->device ? s->L.y : s->n->out[0]; }
+
+static int add_tensor(struct compile *c, int32_t ir, long step, int device, int write)
+{
+	int32_t f = c->ir2f[ir];
+	if (f < 0) {
+		f = c->ir2f[ir] = (int32_t)c->nt++;
+		struct ftensor *t = &c->t[f];
+		const struct ir_tensor *x = &c->g.t[ir];
+		*t = (struct ftensor){.ir = ir, .first = x->is_input ? 0 : step, .last = step, .bytes = x->nbytes};
+		if (x->is_input)
+			t->flags |= MOTE_MF_T_INPUT;
+		if (x->is_output)
+			t->flags |= MOTE_MF_T_OUTPUT;
+	}
+	struct ftensor *t = &c->t[f];
+	if (write && !(c->g.t[ir].is_input))
+		t->first = step < t->first ? step : t->first;
+	t->last = step > t->last ? step : t->last;
+	if (c->g.t[ir].is_output)
+		t->last = (long)c->ns;
+	if (device) {
+		t->flags |= MOTE_MF_T_DEVICE;
+		if (c->g.t[ir].rank == 4)
+			t->flags |= MOTE_MF_T_NHWC;
+	}
+	return 0;
+}
+
+static int collect_tensors(struct compile *c, struct mote_cc_diag *diag)
+{
+	c->ir2f = malloc((c->g.nt ? c->g.nt : 1) * sizeof *c->ir2f);
+	c->t = calloc(c->g.nt ? c->g.nt : 1, sizeof *c->t);
+	if (!c->ir2f || !c->t)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->g.nt; i++)
+		c->ir2f[i] = -1;
+	for (size_t i = 0; i < c->ns; i++) {
+		const struct step *s = &c->s[i];
+		for (uint32_t k = 0; step_in(s, k) >= 0; k++)
+			add_tensor(c, step_in(s, k), (long)i, s->device, 0);
+		add_tensor(c, step_out(s), (long)i, s->device, 1);
+	}
+	for (size_t i = 0; i < c->g.nt; i++)
+		if (c->g.t[i].is_output && c->ir2f[i] < 0)
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "graph output '%s' is not computed by any step",
+				       c->g.t[i].name);
+	for (size_t f = 0; f < c->nt; f++) {
+		const struct ir_tensor *x = &c->g.t[c->t[f].ir];
+		if (x->rank > MOTE_MF_MAX_RANK)
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "tensor '%s': rank %u (at most %u)", x->name, x->rank,
+				       MOTE_MF_MAX_RANK);
+		if ((c->t[f].flags & MOTE_MF_T_NHWC) && x->dims[0] != 1)
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "tensor '%s': batch %lld on the device", x->name,
+				       (long long)x->dims[0]);
+	}
+	return 0;
+}
+
+/* Quantization of each tensor, from the step that writes it (layout steps
+ * and max pooling pass their input's on). */
+static void quant_info(struct compile *c)
+{
+	for (size_t i = 0; i < c->ns; i++) {
+		const struct step *s = &c->s[i];
+		struct ftensor *y = &c->t[c->ir2f[step_out(s)]];
+		if (s->device) {
+			const struct ir_node *n = s->n;
+			if (n->op[0] == 'Q' && n->n_in > 7) {
+				const struct ir_tensor *ys = &c->g.t[n->in[6]];
+				if (ys->data && ys->dtype == IR_FLOAT)
+					memcpy(&y->scale, ys->data, sizeof y->scale);
+				y->zp = s->L.conv.out_zp;
+			}
+		} else if (s->h.out_scale > 0) {
+			y->scale = s->h.out_scale;
+			y->zp = s->h.out_zp;
+		} else if (s->h.op == MOTE_KOP_COPY || s->h.op == MOTE_KOP_MAXPOOL || s->h.op == MOTE_KOP_TRANSPOSE) {
+			const struct ftensor *x = &c->t[c->ir2f[s->h.data[0]]];
+			y->scale = x->scale;
+			y->zp = x->zp;
+		}
+	}
+}
+
+static int by_size_desc(const void *a, const void *b)
+{
+	const struct ftensor *const *x = a, *const *y = b;
+	return (*x)->bytes < (*y)->bytes ? 1 : (*x)->bytes > (*y)->bytes ? -1 : 0;
+}
+
+static int alloc_arena(struct compile *c, struct mote_cc_diag *diag)
+{
+	struct ftensor **order = malloc((c->nt ? c->nt : 1) * sizeof *order);
+	if (!order)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	size_t n = 0;
+	for (size_t f = 0; f < c->nt; f++)
+		if (c->t[f].flags & MOTE_MF_T_DEVICE)
+			order[n++] = &c->t[f];
+	qsort(order, n, sizeof *order, by_size_desc);
+	c->arena_bytes = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct ftensor *t = order[i];
+		size_t off = 0;
+		for (int moved = 1; moved;) { /* lowest offset clear of every placed, overlapping-lifetime tensor */
+			moved = 0;
+			for (size_t j = 0; j < i; j++) {
+				const struct ftensor *u = order[j];
+				if (u->last < t->first || t->last < u->first)
+					continue;
+				if (off < u->off + ALIGN64(u->bytes) && u->off < off + ALIGN64(t->bytes)) {
+					off = u->off + ALIGN64(u->bytes);
+					moved = 1;
+				}
+			}
+		}
+		t->off = off;
+		if (off + ALIGN64(t->bytes) > c->arena_bytes)
+			c->arena_bytes = off + ALIGN64(t->bytes);
+	}
+	free(order);
+	if (c->arena_bytes > (1u << 30))
+		return cc_fail(diag, MOTE_CC_ERANGE, "activation arena of %zu bytes", c->arena_bytes);
+	if (c->arena_bytes == 0)
+		c->arena_bytes = 64;
+	return 0;
+}
+
+/* ---- emission ----------------------------------------------------------------------- */
+
+struct out {
+	uint8_t *cmds, *blob;
+	struct mote_mf_reloc *rel;
+	size_t n_rel, cap_rel;
+};
+
+static int add_reloc(struct out *o, uint32_t word, uint32_t seg)
+{
+	if (o->n_rel == o->cap_rel) {
+		size_t cap = o->cap_rel ? 2 * o->cap_rel : 256;
+		struct mote_mf_reloc *r = realloc(o->rel, cap * sizeof *r);
+		if (!r)
+			return MOTE_CC_ENOMEM;
+		o->rel = r;
+		o->cap_rel = cap;
+	}
+	o->rel[o->n_rel++] = (struct mote_mf_reloc){.word = word, .segment = seg};
+	return 0;
+}
+
+static uint32_t get_field(const uint8_t *cmd, unsigned word, unsigned lsb, unsigned width)
+{
+	uint32_t v = cc_get_le32(cmd + 4 * word) >> lsb;
+	return width >= 32 ? v : v & ((1u << width) - 1);
+}
+
+/* The address fields of commands [first, first+n) become segment offsets. */
+static int relocate(struct out *o, uint32_t first, uint32_t n, struct mote_cc_diag *diag)
+{
+	for (uint32_t i = first; i < first + n; i++) {
+		uint8_t *cmd = o->cmds + (size_t)i * MOTE_CMD_BYTES;
+		uint32_t op = get_field(cmd, MOTE_HDR_OPCODE_WORD, MOTE_HDR_OPCODE_LSB, MOTE_HDR_OPCODE_WIDTH), word, seg;
+		if (op == MOTE_OP_LOAD) {
+			uint32_t dst = get_field(cmd, MOTE_LOAD_DST_WORD, MOTE_LOAD_DST_LSB, MOTE_LOAD_DST_WIDTH);
+			word = MOTE_LOAD_ADDR0_WORD;
+			seg = dst == MOTE_BUF_ACT ? MOTE_MF_SEG_ARENA : MOTE_MF_SEG_CONST;
+		} else if (op == MOTE_OP_STORE) {
+			word = MOTE_STORE_ADDR0_WORD;
+			seg = MOTE_MF_SEG_ARENA;
+		} else
+			continue;
+		uint32_t v = cc_get_le32(cmd + 4 * word);
+		cc_put_le32(cmd + 4 * word, v - (seg == MOTE_MF_SEG_ARENA ? ARENA_VBASE : CONST_VBASE));
+		if (add_reloc(o, i * MOTE_CMD_WORDS + word, seg))
+			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+static int layout_device(struct compile *c, struct mote_cc_diag *diag)
+{
+	size_t cmds = 0, blob = 0;
+	for (size_t i = 0; i < c->ns; i++) {
+		struct step *s = &c->s[i];
+		if (!s->device)
+			continue;
+		s->cmd_first = (uint32_t)cmds;
+		cmds += s->plan.n_cmds;
+		s->w_off = blob;
+		blob = ALIGN64(blob + s->plan.weight_bytes);
+		s->b_off = blob;
+		blob = ALIGN64(blob + s->plan.bias_bytes);
+	}
+	if (cmds > (1u << 22) || blob > (1u << 30))
+		return cc_fail(diag, MOTE_CC_ERANGE, "%zu commands and %zu constant bytes: too large", cmds, blob);
+	c->n_cmds = (uint32_t)cmds;
+	c->blob_bytes = blob ? blob : 64;
+	return 0;
+}
+
+static int emit_device(struct compile *c, struct out *o, struct mote_cc_diag *diag)
+{
+	size_t const_off = ALIGN64((size_t)c->n_cmds * MOTE_CMD_BYTES);
+	o->cmds = calloc(c->n_cmds ? (size_t)c->n_cmds * MOTE_CMD_BYTES : 1, 1);
+	o->blob = calloc(c->blob_bytes, 1);
+	if (!o->cmds || !o->blob)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->ns; i++) {
+		struct step *s = &c->s[i];
+		if (!s->device)
+			continue;
+		const struct ftensor *x = &c->t[c->ir2f[s->L.x]], *y = &c->t[c->ir2f[s->L.y]];
+		struct mote_cc_addrs a = {
+			.input = ARENA_VBASE + (uint32_t)x->off,
+			.output = ARENA_VBASE + (uint32_t)y->off,
+			.weights = CONST_VBASE + (uint32_t)(const_off + s->w_off),
+			.bias = CONST_VBASE + (uint32_t)(const_off + s->b_off),
+			.cmds = CONST_VBASE + s->cmd_first * MOTE_CMD_BYTES,
+		};
+		struct mote_cc_bufs b = {
+			.cmds = o->cmds + (size_t)s->cmd_first * MOTE_CMD_BYTES,
+			.cmds_cap = (size_t)s->plan.n_cmds * MOTE_CMD_BYTES,
+			.weights = o->blob + s->w_off,
+			.weights_cap = s->plan.weight_bytes,
+			.bias = o->blob + s->b_off,
+			.bias_cap = s->plan.bias_bytes,
+		};
+		/* the two arena ranges are distinct unless the sizes are 0 */
+		int rc = mote_cc_emit_conv(c->geo, &s->L.conv, &a, &b, NULL, diag);
+		if (rc)
+			return rc;
+		if ((rc = relocate(o, s->cmd_first, s->plan.n_cmds, diag)))
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- the file ---------------------------------------------------------------------- */
+
+struct strtab {
+	char *buf;
+	size_t len, cap;
+};
+
+static uint32_t str_add(struct strtab *st, const char *s, int *oom)
+{
+	size_t l = strlen(s) + 1;
+	if (st->len + l > st->cap) {
+		size_t cap = (st->cap ? 2 * st->cap : 1024) + l;
+		char *b = realloc(st->buf, cap);
+		if (!b) {
+			*oom = 1;
+			return 0;
+		}
+		st->buf = b;
+		st->cap = cap;
+	}
+	memcpy(st->buf + st->len, s, l);
+	st->len += l;
+	return (uint32_t)(st->len - l);
+}
+
+static int write_file(struct compile *c, struct out *o, void **model, size_t *model_len, struct mote_cc_diag *diag)
+{
+	struct strtab st = {0};
+	int oom = 0;
+	str_add(&st, "", &oom);
+	struct mote_mf_tensor *ft = calloc(c->nt ? c->nt : 1, sizeof *ft);
+	struct mote_mf_step *fs = calloc(c->ns ? c->ns : 1, sizeof *fs);
+	int rc = 0;
+	if (!ft || !fs)
+		oom = 1;
+	for (size_t f = 0; !oom && f < c->nt; f++) {
+		const struct ftensor *t = &c->t[f];
+		const struct ir_tensor *x = &c->g.t[t->ir];
+		ft[f] = (struct mote_mf_tensor){.name = str_add(&st, x->name, &oom), .dtype = x->dtype, .rank = x->rank,
+						.flags = t->flags, .scale = t->scale, .zero_point = t->zp,
+						.arena_offset = (uint32_t)t->off, .bytes = (uint32_t)t->bytes};
+		for (uint32_t d = 0; d < x->rank; d++)
+			ft[f].dims[d] = (uint32_t)x->dims[d];
+	}
+	for (size_t i = 0; !oom && i < c->ns; i++) {
+		const struct step *s = &c->s[i];
+		struct mote_mf_step *r = &fs[i];
+		r->name = str_add(&st, s->n->name, &oom);
+		for (int k = 0; k < (int)MOTE_MF_MAX_IO; k++)
+			r->in[k] = r->out[k] = -1;
+		if (s->device) {
+			r->kind = MOTE_MF_STEP_DEVICE;
+			r->op = MOTE_MF_DEV_CONV;
+			r->n_in = 1;
+			r->in[0] = c->ir2f[s->L.x];
+			r->cmd_first = s->cmd_first;
+			r->n_cmds = s->plan.n_cmds;
+			r->macs = s->plan.macs_model;
+			r->macs_ideal_cycles = s->plan.rows_streamed;
+		} else {
+			r->kind = MOTE_MF_STEP_HOST;
+			r->op = s->h.op;
+			r->n_in = s->h.n_data;
+			for (uint32_t k = 0; k < s->h.n_data; k++)
+				r->in[k] = c->ir2f[s->h.data[k]];
+			memcpy(r->params, s->h.params, sizeof r->params);
+		}
+		r->n_out = 1;
+		r->out[0] = c->ir2f[step_out(s)];
+	}
+	if (oom) {
+		rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+		goto done;
+	}
+	struct {
+		uint32_t id;
+		const void *data;
+		size_t size, count;
+	} sec[] = {
+		{MOTE_MF_SEC_STRINGS, st.buf, st.len, st.len},
+		{MOTE_MF_SEC_TENSORS, ft, c->nt * sizeof *ft, c->nt},
+		{MOTE_MF_SEC_STEPS, fs, c->ns * sizeof *fs, c->ns},
+		{MOTE_MF_SEC_CMDS, o->cmds, (size_t)c->n_cmds * MOTE_CMD_BYTES, c->n_cmds},
+		{MOTE_MF_SEC_CONST, o->blob, c->blob_bytes, c->blob_bytes},
+		{MOTE_MF_SEC_RELOCS, o->rel, o->n_rel * sizeof *o->rel, o->n_rel},
+	};
+	enum { NSEC = sizeof sec / sizeof sec[0] };
+	size_t size = sizeof(struct mote_mf_header) + NSEC * sizeof(struct mote_mf_section);
+	struct mote_mf_section tab[NSEC];
+	for (int k = 0; k < NSEC; k++) {
+		size = (size + MOTE_MF_ALIGN - 1) & ~(size_t)(MOTE_MF_ALIGN - 1);
+		tab[k] = (struct mote_mf_section){.id = sec[k].id, .offset = (uint32_t)size, .size = (uint32_t)sec[k].size,
+						  .count = (uint32_t)sec[k].count};
+		size += sec[k].size;
+	}
+	if (size > 0x7fffffffu) {
+		rc = cc_fail(diag, MOTE_CC_ERANGE, "model file of %zu bytes", size);
+		goto done;
+	}
+	uint8_t *file = calloc(size, 1);
+	if (!file) {
+		rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+		goto done;
+	}
+	size_t const_off = ALIGN64((size_t)c->n_cmds * MOTE_CMD_BYTES);
+	struct mote_mf_header h = {
+		.magic = MOTE_MF_MAGIC, .version = MOTE_MF_VERSION, .file_bytes = (uint32_t)size,
+		.hw_version = MOTE_HW_VERSION_MAJOR << 16 | MOTE_HW_VERSION_MINOR, .rows = c->geo->rows,
+		.cols = c->geo->cols, .mem_bytes = c->geo->mem_bytes, .abuf_depth = c->geo->abuf_depth,
+		.wbuf_depth = c->geo->wbuf_depth, .bbuf_depth = c->geo->bbuf_depth, .acc_depth = c->geo->acc_depth,
+		.features = c->geo->features, .n_sections = NSEC, .const_offset = (uint32_t)const_off,
+		.const_bytes = (uint32_t)(const_off + c->blob_bytes), .arena_bytes = (uint32_t)c->arena_bytes,
+	};
+	memcpy(file, &h, sizeof h);
+	memcpy(file + sizeof h, tab, sizeof tab);
+	for (int k = 0; k < NSEC; k++)
+		if (sec[k].size)
+			memcpy(file + tab[k].offset, sec[k].data, sec[k].size);
+	h.crc32 = mote_mf_crc32(0, file, size);
+	memcpy(file, &h, sizeof h);
+	*model = file;
+	*model_len = size;
+done:
+	free(st.buf);
+	free(ft);
+	free(fs);
+	return rc;
+}
+
+/* ---- report and entry point ------------------------------------------------------------ */
+
+static void shape_str(const struct ir_tensor *t, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (uint32_t d = 0; d < t->rank && n + 1 < cap; d++)
+		n += (size_t)snprintf(buf + n, cap - n, d ? "x%lld" : "%lld", (long long)t->dims[d]);
+	if (n + 1 < cap)
+		snprintf(buf + n, cap - n, " %s", ir_dtype_name(t->dtype));
+}
+
+static void report_steps(struct compile *c)
+{
+	uint64_t macs = 0, ideal = 0;
+	unsigned dev = 0;
+	for (size_t i = 0; i < c->ns; i++) {
+		const struct step *s = &c->s[i];
+		char xs[96], ys[96];
+		shape_str(&c->g.t[step_in(s, 0)], xs, sizeof xs);
+		shape_str(&c->g.t[step_out(s)], ys, sizeof ys);
+		if (s->device) {
+			dev++;
+			macs += s->plan.macs_model;
+			ideal += s->plan.rows_streamed;
+			say(c, "  %3zu device %-14s %-24s %s -> %s  macs %llu  cmds %u  ideal cycles %llu", i, s->n->op,
+			    s->n->name, xs, ys, (unsigned long long)s->plan.macs_model, s->plan.n_cmds,
+			    (unsigned long long)s->plan.rows_streamed);
+		} else {
+			say(c, "  %3zu host   %-14s %-24s %s -> %s  (%s)", i, s->n->op, s->n->name, xs, ys,
+			    mote_kernel_op_name(s->h.op));
+		}
+	}
+	say(c, "steps: %zu (%u on the accelerator, %zu on the host); macs %llu; ideal cycles %llu", c->ns, dev,
+	    c->ns - dev, (unsigned long long)macs, (unsigned long long)ideal);
+	size_t sum = 0;
+	for (size_t f = 0; f < c->nt; f++)
+		if (c->t[f].flags & MOTE_MF_T_DEVICE)
+			sum += ALIGN64(c->t[f].bytes);
+	say(c, "device memory: arena %zu bytes (tensors %zu without reuse), commands %u (%u bytes), constants %zu bytes",
+	    c->arena_bytes, sum, c->n_cmds, c->n_cmds * MOTE_CMD_BYTES, c->blob_bytes);
+}
+
+int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometry *geo, mote_cc_report_fn report,
+			 void *ctx, void **model, size_t *model_len, struct mote_cc_diag *diag)
+{
+	if (!onnx || !geo || !model || !model_len)
+		return cc_fail(diag, MOTE_CC_EINVAL, "NULL argument");
+	*model = NULL;
+	*model_len = 0;
+	struct compile c = {.geo = geo, .report = report, .ctx = ctx};
+	struct out o = {0};
+	int rc = model_prepare(onnx, len, &c.g, diag);
+	if (!rc)
+		rc = place(&c, diag);
+	if (!rc)
+		rc = collect_tensors(&c, diag);
+	if (!rc) {
+		quant_info(&c);
+		rc = alloc_arena(&c, diag);
+	}
+	if (!rc)
+		rc = layout_device(&c, diag);
+	if (!rc)
+		rc = emit_device(&c, &o, diag);
+	if (!rc)
+		report_steps(&c);
+	if (!rc)
+		rc = write_file(&c, &o, model, model_len, diag);
+	for (size_t i = 0; i < c.ns; i++)
+		if (c.s[i].device)
+			lower_free(&c.s[i].L);
+	free(c.s);
+	free(c.t);
+	free(c.ir2f);
+	free(o.cmds);
+	free(o.blob);
+	free(o.rel);
+	ir_graph_free(&c.g);
+	return rc;
+}
+
+void mote_cc_free(void *p) { free(p); }

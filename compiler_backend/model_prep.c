@@ -1,0 +1,112 @@
+/* model_prep.c: an ONNX model made ready to place and run (see model.h).
+ *
+ * Import, fold the QDQ encoding into integer operators, fix the batch to 1
+ * where the model leaves it open, and run the reference executor once on
+ * zero inputs: every tensor then has its type and shape, whatever operators
+ * produced it (the executor is the one definition of each operator's output
+ * shape, so shape inference cannot disagree with execution).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir_exec.h"
+#include "model.h"
+#include "onnx_import.h"
+#include "qdq_fold.h"
+
+int model_prepare(const void *onnx, size_t len, struct ir_graph *g, struct mote_cc_diag *diag)
+{
+	memset(g, 0, sizeof *g);
+	unsigned folded;
+	int rc = mote_onnx_import(onnx, len, g, diag);
+	if (!rc)
+		rc = ir_fold_qdq(g, &folded, diag);
+	for (size_t i = 0; !rc && i < g->nt; i++) {
+		struct ir_tensor *t = &g->t[i];
+		if (!t->is_input || t->data)
+			continue;
+		if (t->rank > 0 && t->dims[0] < 0)
+			t->dims[0] = 1; /* an open batch: one item per run */
+		int64_t n = ir_numel(t);
+		size_t es = ir_dtype_size(t->dtype);
+		if (n < 0 || !es)
+			rc = cc_fail(diag, MOTE_CC_ENOTSUP, "graph input '%s': shape or type not fixed (%s)", t->name,
+				     ir_dtype_name(t->dtype));
+		else if (n > (1 << 28))
+			rc = cc_fail(diag, MOTE_CC_ERANGE, "graph input '%s': %lld elements", t->name, (long long)n);
+		else if (!(t->data = calloc(n > 0 ? (size_t)n * es : 1, 1)))
+			rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+		else
+			t->nbytes = (size_t)n * es;
+	}
+	if (!rc)
+		rc = ir_exec(g, diag);
+	if (rc)
+		ir_graph_free(g);
+	return rc;
+}
+
+/* ---- the reference executor's public face ----------------------------------- */
+
+struct mote_cc_ref {
+	struct ir_graph g;
+};
+
+int mote_cc_ref_open(const void *onnx, size_t len, mote_cc_ref **out, struct mote_cc_diag *diag)
+{
+	if (!out || !onnx)
+		return cc_fail(diag, MOTE_CC_EINVAL, "NULL argument");
+	*out = NULL;
+	mote_cc_ref *r = calloc(1, sizeof *r);
+	if (!r)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	int rc = model_prepare(onnx, len, &r->g, diag);
+	if (rc) {
+		free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+int mote_cc_ref_set_input(mote_cc_ref *r, const char *name, const void *data, size_t bytes,
+			  struct mote_cc_diag *diag)
+{
+	if (!r || !name || !data)
+		return cc_fail(diag, MOTE_CC_EINVAL, "NULL argument");
+	int32_t k = ir_find(&r->g, name);
+	if (k < 0 || !r->g.t[k].is_input)
+		return cc_fail(diag, MOTE_CC_EINVAL, "'%s' is not an input of the model", name);
+	struct ir_tensor *t = &r->g.t[k];
+	if (bytes != t->nbytes)
+		return cc_fail(diag, MOTE_CC_EINVAL, "input '%s': %zu bytes given, %zu expected", name, bytes, t->nbytes);
+	memcpy(t->data, data, bytes);
+	return 0;
+}
+
+int mote_cc_ref_run(mote_cc_ref *r, struct mote_cc_diag *diag)
+{
+	if (!r)
+		return cc_fail(diag, MOTE_CC_EINVAL, "NULL argument");
+	return ir_exec(&r->g, diag);
+}
+
+int mote_cc_ref_tensor(const mote_cc_ref *r, const char *name, const void **data, size_t *bytes)
+{
+	if (!r || !name || !data || !bytes)
+		return MOTE_CC_EINVAL;
+	int32_t k = ir_find(&r->g, name);
+	if (k < 0 || !r->g.t[k].data)
+		return MOTE_CC_EINVAL;
+	*data = r->g.t[k].data;
+	*bytes = r->g.t[k].nbytes;
+	return 0;
+}
+
+void mote_cc_ref_close(mote_cc_ref *r)
+{
+	if (!r)
+		return;
+	ir_graph_free(&r->g);
+	free(r);
+}

@@ -1,0 +1,247 @@
+/* cmd_eval.c: `mote eval MODEL.mote --data X.npy --labels Y.npy`: a batch
+ * through a one-input model, image by image: top-1 accuracy of the first
+ * output, device cycles per inference and utilization.  --check MODEL.onnx
+ * runs the reference executor on every image too and compares every tensor
+ * the model file names (device results and outputs) byte for byte; --agree
+ * PRED.npy gives the fraction of images whose top-1 equals PRED (e.g.
+ * another framework's int8 predictions).  Exit status 1 on any difference
+ * from the reference.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "mote/mote.h"
+#include "mote/mote_compiler.h"
+#include "npy.h"
+#include "opts.h"
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	uint8_t *b = NULL;
+	long n;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	if (b)
+		*len = (size_t)n;
+	fclose(f);
+	return b;
+}
+
+static long long label_at(const struct npy_array *a, size_t i)
+{
+	switch (a->dtype) {
+	case NPY_I64: return ((const long long *)a->data)[i];
+	case NPY_I32: return ((const int32_t *)a->data)[i];
+	case NPY_U8: return ((const uint8_t *)a->data)[i];
+	case NPY_I8: return ((const int8_t *)a->data)[i];
+	case NPY_F32:
+	case NPY_F64: return -1;
+	}
+	return -1;
+}
+
+/* argmax of an output tensor (float, int8, uint8 or int32) */
+static size_t argmax(const void *buf, int32_t dtype, size_t n)
+{
+	size_t best = 0;
+	double bv = 0;
+	for (size_t i = 0; i < n; i++) {
+		double v = dtype == 1 ? ((const float *)buf)[i] : dtype == 2 ? ((const uint8_t *)buf)[i]
+			 : dtype == 3 ? ((const int8_t *)buf)[i] : ((const int32_t *)buf)[i];
+		if (i == 0 || v > bv)
+			bv = v, best = i;
+	}
+	return best;
+}
+
+struct tally {
+	size_t images, correct, agree, agree_n, mismatched_images, mismatched_tensors;
+	uint64_t cycles, macs;
+};
+
+/* Compare every tensor of m with the reference; returns differing tensors. */
+static size_t check_tensors(mote_model *m, mote_cc_ref *ref, size_t img, int verbose)
+{
+	size_t bad = 0;
+	for (unsigned i = 0; i < mote_model_num_tensors(m); i++) {
+		struct mote_tensor_info ti;
+		mote_model_tensor(m, i, &ti);
+		if (ti.flags & MOTE_TENSOR_INPUT)
+			continue;
+		const void *want;
+		size_t wb;
+		void *got = malloc(ti.bytes ? ti.bytes : 1);
+		int rc = got ? mote_model_read(m, ti.name, got, ti.bytes) : MOTE_ERROR_NO_MEM;
+		if (rc == MOTE_ERROR_STATE) { /* overwritten by a later tensor (arena reuse): not kept */
+			free(got);
+			continue;
+		}
+		if (rc || mote_cc_ref_tensor(ref, ti.name, &want, &wb) || wb != ti.bytes || memcmp(got, want, wb)) {
+			if (verbose && bad < 4)
+				fprintf(stderr, "mote: image %zu: tensor '%s' differs from the reference executor\n", img,
+					ti.name);
+			bad++;
+		}
+		free(got);
+	}
+	return bad;
+}
+
+int cmd_eval(int argc, char **argv)
+{
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(stderr, "usage: mote eval MODEL.mote --data X.npy --labels Y.npy [--check MODEL.onnx] "
+				"[--agree PRED.npy] [--limit N] [--device URI] [--json]\n");
+		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
+	}
+	const char *path = argv[1], *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim";
+	uint32_t limit = 0;
+	int json = 0;
+	struct opt o[] = {
+		{"data", OPT_STR, &data, 1, 0, 0, "inputs, .npy [N, ...] matching the model input", 0},
+		{"labels", OPT_STR, &labels, 1, 0, 0, "labels, .npy [N] of integers", 0},
+		{"check", OPT_STR, &check, 0, 0, 0, "the ONNX model: compare every tensor with the reference executor", 0},
+		{"agree", OPT_STR, &agree, 0, 0, 0, "reference top-1 predictions, .npy [N]", 0},
+		{"limit", OPT_U32, &limit, 0, 1, 1u << 30, "evaluate at most N images", 0},
+		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
+		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
+		{0},
+	};
+	int rc = opts_parse("eval", "MODEL.mote --data X.npy --labels Y.npy [options]", o, argc - 1, argv + 1);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	struct npy_array X, Y, P = {0};
+	char why[256];
+	if (npy_read(data, &X, why, sizeof why))
+		return cli_fail("%s", why), 3;
+	if (npy_read(labels, &Y, why, sizeof why)) {
+		free(X.data);
+		return cli_fail("%s", why), 3;
+	}
+	int status = 0;
+	if (agree && npy_read(agree, &P, why, sizeof why))
+		status = 3, cli_fail("%s", why);
+	size_t mlen = 0, olen = 0;
+	uint8_t *mf = status ? NULL : slurp(path, &mlen), *onnx = NULL;
+	if (!status && !mf)
+		status = 3, cli_fail("cannot read %s", path);
+	mote_cc_ref *ref = NULL;
+	struct mote_cc_diag cd = {{0}};
+	if (!status && check && (!(onnx = slurp(check, &olen)) || mote_cc_ref_open(onnx, olen, &ref, &cd)))
+		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
+	mote_device *dev = NULL;
+	mote_model *m = NULL;
+	struct mote_model_diag md = {{0}};
+	if (!status && (rc = mote_open(device, &dev)))
+		status = 3, cli_fail("cannot open device '%s': %s", device, mote_strerror(rc));
+	if (!status && (rc = mote_model_load(dev, mf, mlen, &m, &md)))
+		status = 3, cli_fail("%s: %s: %s", path, mote_error_name(rc), md.msg);
+	/* the model's one input and first output */
+	struct mote_tensor_info in = {0}, out = {0};
+	int have_in = 0, have_out = 0;
+	for (unsigned i = 0; !status && i < mote_model_num_tensors(m); i++) {
+		struct mote_tensor_info t;
+		mote_model_tensor(m, i, &t);
+		if (t.flags & MOTE_TENSOR_INPUT)
+			in = t, have_in++;
+		if ((t.flags & MOTE_TENSOR_OUTPUT) && !have_out++)
+			out = t;
+	}
+	size_t n = X.shape[0];
+	if (!status && have_in != 1)
+		status = 3, cli_fail("%s: eval needs a model with one input (it has %d)", path, have_in);
+	if (!status && (X.ndim < 1 || n == 0 || X.count * X.elem != n * in.bytes || (in.dtype == 1) != (X.dtype == NPY_F32)))
+		status = 3, cli_fail("%s: %zu elements of %zu bytes do not make [N] x input '%s' (%zu bytes, type %d)",
+				     data, X.count, X.elem, in.name, in.bytes, in.dtype);
+	if (!status && (Y.count < n || label_at(&Y, 0) < 0))
+		status = 3, cli_fail("%s: need %zu integer labels", labels, n);
+	if (!status && agree && (P.count < n || label_at(&P, 0) < 0))
+		status = 3, cli_fail("%s: need %zu integer predictions", agree, n);
+	if (limit && limit < n)
+		n = limit;
+	struct tally t = {0};
+	void *obuf = status ? NULL : malloc(out.bytes ? out.bytes : 1);
+	struct mote_device_info di = {0};
+	if (dev)
+		mote_device_info(dev, &di);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (size_t i = 0; !status && i < n; i++) {
+		const uint8_t *x = (const uint8_t *)X.data + i * in.bytes;
+		if ((rc = mote_model_set_input(m, in.name, x, in.bytes)) || (rc = mote_model_run(m, MOTE_TIMEOUT_INFINITE)) ||
+		    (rc = mote_model_read(m, out.name, obuf, out.bytes))) {
+			status = 3, cli_fail("image %zu: %s", i, mote_strerror(rc));
+			break;
+		}
+		size_t top = argmax(obuf, out.dtype, out.bytes / (out.dtype == 1 || out.dtype == 6 ? 4 : 1));
+		t.images++;
+		t.correct += (long long)top == label_at(&Y, i);
+		if (agree)
+			t.agree += (long long)top == label_at(&P, i), t.agree_n++;
+		for (unsigned s = 0; s < mote_model_num_steps(m); s++) {
+			struct mote_step_info si;
+			mote_model_step(m, s, &si);
+			if (si.on_device)
+				t.cycles += si.perf[MOTE_PERF_CYCLES], t.macs += si.macs;
+		}
+		if (ref) {
+			if (mote_cc_ref_set_input(ref, in.name, x, in.bytes, &cd) || mote_cc_ref_run(ref, &cd)) {
+				status = 3, cli_fail("reference, image %zu: %s", i, cd.msg);
+				break;
+			}
+			size_t bad = check_tensors(m, ref, i, !json);
+			t.mismatched_tensors += bad;
+			t.mismatched_images += bad > 0;
+		}
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (!status) {
+		double acc = (double)t.correct / (double)t.images, cpi = (double)t.cycles / (double)t.images;
+		double util = t.cycles ? (double)t.macs / ((double)t.cycles * di.geometry.rows * di.geometry.cols) : 0;
+		if (json) {
+			printf("{\"model\":\"%s\",\"device\":\"%s\",\"images\":%zu,\"accuracy\":%.6f,"
+			       "\"cycles_per_inference\":%.1f,\"utilization\":%.6f,\"macs_per_inference\":%.1f,"
+			       "\"wall_seconds\":%.3f",
+			       path, di.uri, t.images, acc, cpi, util, (double)t.macs / (double)t.images, wall);
+			if (agree)
+				printf(",\"agreement\":%.6f", (double)t.agree / (double)t.agree_n);
+			if (ref)
+				printf(",\"reference_mismatches\":%zu", t.mismatched_images);
+			printf("}\n");
+		} else {
+			printf("%s on %s: %zu images, top-1 accuracy %.4f (%zu correct)\n", path, di.uri, t.images, acc,
+			       t.correct);
+			printf("  %.0f cycles per inference, utilization %.4f, %.0f MACs per inference, %.2f s wall\n", cpi,
+			       util, (double)t.macs / (double)t.images, wall);
+			if (agree)
+				printf("  top-1 agrees with %s on %zu of %zu images (%.4f)\n", agree, t.agree, t.agree_n,
+				       (double)t.agree / (double)t.agree_n);
+			if (ref)
+				printf("  reference executor: %zu of %zu images differ (%zu tensors)%s\n",
+				       t.mismatched_images, t.images, t.mismatched_tensors,
+				       t.mismatched_images ? "" : ": every tensor bit-exact");
+		}
+		if (t.mismatched_images)
+			status = 1;
+	}
+	free(obuf);
+	mote_model_free(m);
+	mote_close(dev);
+	mote_cc_ref_close(ref);
+	free(onnx);
+	free(mf);
+	free(X.data);
+	free(Y.data);
+	free(P.data);
+	return status;
+}

@@ -1,0 +1,316 @@
+/* cmd_model.c: `mote compile`, `mote run MODEL.mote` and `mote eval`.
+ *
+ *   compile MODEL.onnx -o OUT.mote [--target URI] [--report]
+ *   run MODEL.mote --input NAME=FILE ... [--output DIR] [--device URI] [--json]
+ *   eval MODEL.mote --data X.npy --labels Y.npy [--check MODEL.onnx]
+ *        [--agree PRED.npy] [--limit N] [--device URI] [--json]
+ *
+ * Inputs are .npy files (or ONNX TensorProto .pb files) whose element type
+ * and element count match the tensor; outputs are written as .npy.  run
+ * prints each step's cycles and utilization; eval runs a batch image by
+ * image, and with --check compares every tensor the device wrote, and the
+ * outputs, byte for byte with the reference executor.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "mote/mote.h"
+#include "mote/mote_compiler.h"
+#include "npy.h"
+#include "onnx_import.h"
+#include "opts.h"
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	uint8_t *b = NULL;
+	long n;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) != (size_t)n) {
+		free(b);
+		b = NULL;
+	}
+	if (b)
+		*len = (size_t)n;
+	fclose(f);
+	return b;
+}
+
+static int npy_dtype_of(int32_t onnx, enum npy_dtype *t)
+{
+	switch (onnx) {
+	case 1: *t = NPY_F32; return 0;
+	case 2: *t = NPY_U8; return 0;
+	case 3: *t = NPY_I8; return 0;
+	case 6: *t = NPY_I32; return 0;
+	default: return -1;
+	}
+}
+
+static void report_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	printf("%s\n", line);
+}
+
+static int open_model(const char *path, const char *uri, mote_device **dev, mote_model **m)
+{
+	size_t len;
+	uint8_t *b = slurp(path, &len);
+	if (!b)
+		return cli_fail("cannot read %s", path);
+	int rc = mote_open(uri, dev);
+	if (rc) {
+		free(b);
+		return cli_fail("cannot open device '%s': %s", uri, mote_strerror(rc));
+	}
+	struct mote_model_diag d = {{0}};
+	rc = mote_model_load(*dev, b, len, m, &d);
+	free(b);
+	if (rc) {
+		cli_fail("%s: %s: %s", path, mote_error_name(rc), d.msg);
+		mote_close(*dev);
+		*dev = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- compile ---------------------------------------------------------------------- */
+
+int cmd_compile(int argc, char **argv)
+{
+	const char *out = NULL, *target = "sim";
+	int report = 0;
+	if (argc < 2 || argv[1][0] == '-') {
+		fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
+			"usage: mote compile MODEL.onnx -o OUT.mote [--target URI] [--report]\n"
+			"  --target URI  the device to compile for (default sim: 8x8; e.g. sim:rows=16,cols=16)\n"
+			"  --report      print where every node runs and the device memory used\n");
+		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
+	}
+	const char *in = argv[1];
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "-o"))
+			argv[i] = "--output";
+	struct opt o[] = {
+		{"output", OPT_STR, &out, 1, 0, 0, "the .mote file to write", 0},
+		{"target", OPT_STR, &target, 0, 0, 0, "device URI whose geometry to compile for (default sim)", 0},
+		{"report", OPT_FLAG, &report, 0, 0, 0, "print the placement report", 0},
+		{0},
+	};
+	int rc = opts_parse("compile", "MODEL.onnx -o OUT.mote [options]", o, argc - 1, argv + 1);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	size_t len;
+	uint8_t *onnx = slurp(in, &len);
+	if (!onnx)
+		return cli_fail("cannot read %s", in), 3;
+	mote_device *dev;
+	if ((rc = mote_open(target, &dev))) {
+		free(onnx);
+		return cli_fail("cannot open target '%s': %s", target, mote_strerror(rc)), 3;
+	}
+	struct mote_device_info info;
+	mote_device_info(dev, &info);
+	struct mote_cc_diag d = {{0}};
+	void *model = NULL;
+	size_t mlen = 0;
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (report)
+		printf("%s for %ux%u:\n", in, info.geometry.rows, info.geometry.cols);
+	rc = mote_cc_compile_onnx(onnx, len, &info.geometry, report ? report_line : NULL, NULL, &model, &mlen, &d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	mote_close(dev);
+	free(onnx);
+	if (rc)
+		return cli_fail("%s: %s: %s", in, mote_cc_status_name(rc), d.msg), 3;
+	FILE *f = fopen(out, "wb");
+	int ok = f && fwrite(model, 1, mlen, f) == mlen;
+	if (f && fclose(f))
+		ok = 0;
+	mote_cc_free(model);
+	if (!ok)
+		return cli_fail("cannot write %s", out), 3;
+	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	printf("%s: %zu bytes for %ux%u, compiled in %.1f ms\n", out, mlen, info.geometry.rows, info.geometry.cols, ms);
+	return 0;
+}
+
+/* ---- run -------------------------------------------------------------------------- */
+
+/* Bytes for tensor info from FILE (.npy, else a TensorProto .pb). */
+static void *read_input(const char *file, const struct mote_tensor_info *ti)
+{
+	char why[256];
+	size_t n = strlen(file);
+	if (n > 3 && !strcmp(file + n - 3, ".pb")) {
+		size_t len;
+		uint8_t *b = slurp(file, &len);
+		if (!b)
+			return cli_fail("cannot read %s", file), NULL;
+		struct ir_tensor t;
+		struct mote_cc_diag d = {{0}};
+		int rc = mote_onnx_read_tensor(b, len, &t, &d);
+		free(b);
+		if (rc)
+			return cli_fail("%s: %s", file, d.msg), NULL;
+		free(t.name);
+		if (t.dtype != ti->dtype || t.nbytes != ti->bytes) {
+			free(t.data);
+			return cli_fail("%s: %s of %zu bytes, input '%s' takes %zu bytes of type %d", file,
+					ir_dtype_name(t.dtype), t.nbytes, ti->name, ti->bytes, ti->dtype),
+			       NULL;
+		}
+		return t.data;
+	}
+	struct npy_array a;
+	if (npy_read(file, &a, why, sizeof why))
+		return cli_fail("%s", why), NULL;
+	enum npy_dtype want;
+	if (npy_dtype_of(ti->dtype, &want) || a.dtype != want || a.count * a.elem != ti->bytes) {
+		free(a.data);
+		return cli_fail("%s: element type or count does not match input '%s' (%zu bytes, ONNX type %d)", file,
+				ti->name, ti->bytes, ti->dtype),
+		       NULL;
+	}
+	return a.data;
+}
+
+static void print_steps(const mote_model *m, const struct mote_geometry *g, int json)
+{
+	uint64_t cyc = 0, macs = 0, host_ns = 0;
+	for (unsigned i = 0; i < mote_model_num_steps(m); i++) {
+		struct mote_step_info s;
+		mote_model_step(m, i, &s);
+		uint64_t c = s.on_device ? s.perf[MOTE_PERF_CYCLES] : 0;
+		double u = c ? (double)s.macs / ((double)c * g->rows * g->cols) : 0;
+		cyc += c;
+		macs += s.on_device ? s.macs : 0;
+		host_ns += s.host_ns;
+		if (json)
+			printf("%s{\"step\":%u,\"name\":\"%s\",\"op\":\"%s\",\"device\":%s,\"cycles\":%llu,\"macs\":%llu,"
+			       "\"utilization\":%.6f,\"host_us\":%.1f}",
+			       i ? "," : "", i, s.name, s.op, s.on_device ? "true" : "false", (unsigned long long)c,
+			       (unsigned long long)s.macs, u, (double)s.host_ns / 1e3);
+		else if (s.on_device)
+			printf("  %3u device %-10s %-28s cycles %9llu  macs %10llu  utilization %.4f\n", i, s.op, s.name,
+			       (unsigned long long)c, (unsigned long long)s.macs, u);
+		else
+			printf("  %3u host   %-10s %-28s %.1f us\n", i, s.op, s.name, (double)s.host_ns / 1e3);
+	}
+	double u = cyc ? (double)macs / ((double)cyc * g->rows * g->cols) : 0;
+	if (json)
+		printf("],\"cycles\":%llu,\"macs\":%llu,\"utilization\":%.6f}\n", (unsigned long long)cyc,
+		       (unsigned long long)macs, u);
+	else
+		printf("total: %llu device cycles, %llu macs, utilization %.4f, host steps %.1f us\n",
+		       (unsigned long long)cyc, (unsigned long long)macs, u, (double)host_ns / 1e3);
+}
+
+int cmd_model_run(int argc, char **argv)
+{
+	const char *path = argv[0], *device = "sim", *outdir = NULL;
+	int json = 0;
+	/* --input may repeat: take those out before the option table */
+	const char *inputs[16];
+	int n_in = 0, w = 1;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--input") && i + 1 < argc && n_in < 16) {
+			inputs[n_in++] = argv[++i];
+			continue;
+		}
+		argv[w++] = argv[i];
+	}
+	argc = w;
+	struct opt o[] = {
+		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
+		{"output", OPT_STR, &outdir, 0, 0, 0, "directory for the outputs as NAME.npy", 0},
+		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
+		{0},
+	};
+	int rc = opts_parse("run", "MODEL.mote --input NAME=FILE ... [options]", o, argc, argv);
+	if (rc)
+		return rc > 0 ? 0 : 2;
+	mote_device *dev;
+	mote_model *m;
+	if (open_model(path, device, &dev, &m))
+		return 3;
+	int status = 0;
+	for (int i = 0; i < n_in && !status; i++) {
+		char name[256];
+		const char *eq = strchr(inputs[i], '=');
+		unsigned ti;
+		struct mote_tensor_info info;
+		if (!eq || (size_t)(eq - inputs[i]) >= sizeof name) {
+			status = 2, cli_fail("--input %s: expected NAME=FILE", inputs[i]);
+			break;
+		}
+		memcpy(name, inputs[i], (size_t)(eq - inputs[i]));
+		name[eq - inputs[i]] = 0;
+		if (mote_model_find(m, name, &ti) || mote_model_tensor(m, ti, &info) || !(info.flags & MOTE_TENSOR_INPUT)) {
+			status = 2, cli_fail("--input %s: the model has no input '%s'", inputs[i], name);
+			break;
+		}
+		void *data = read_input(eq + 1, &info);
+		if (!data || mote_model_set_input(m, name, data, info.bytes))
+			status = 3;
+		free(data);
+	}
+	if (!status && (rc = mote_model_run(m, MOTE_TIMEOUT_INFINITE))) {
+		status = 3;
+		cli_fail("run: %s%s", mote_strerror(rc), rc == MOTE_ERROR_STATE ? " (set every input with --input)" : "");
+	}
+	struct mote_device_info di;
+	mote_device_info(dev, &di);
+	if (!status) {
+		if (json)
+			printf("{\"model\":\"%s\",\"device\":\"%s\",\"outputs\":[", path, di.uri);
+		for (unsigned i = 0, k = 0; i < mote_model_num_tensors(m); i++) {
+			struct mote_tensor_info ti;
+			mote_model_tensor(m, i, &ti);
+			if (!(ti.flags & MOTE_TENSOR_OUTPUT))
+				continue;
+			void *buf = malloc(ti.bytes ? ti.bytes : 1);
+			enum npy_dtype nt;
+			if (!buf || mote_model_read(m, ti.name, buf, ti.bytes) || npy_dtype_of(ti.dtype, &nt)) {
+				free(buf);
+				status = 3;
+				cli_fail("cannot read output '%s'", ti.name);
+				break;
+			}
+			if (outdir) {
+				char p[4096];
+				size_t shape[6];
+				for (uint32_t d = 0; d < ti.rank; d++)
+					shape[d] = ti.dims[d];
+				snprintf(p, sizeof p, "%s/%s.npy", outdir, ti.name);
+				if (npy_write(p, nt, shape, (int)ti.rank, buf))
+					status = 3, cli_fail("cannot write %s", p);
+			}
+			if (json)
+				printf("%s\"%s\"", k++ ? "," : "", ti.name);
+			else if (ti.dtype == 1 && ti.bytes / 4 <= 16) {
+				printf("%s:", ti.name);
+				for (size_t e = 0; e < ti.bytes / 4; e++)
+					printf(" %.5g", (double)((float *)buf)[e]);
+				printf("\n");
+			} else
+				printf("%s: %zu bytes%s\n", ti.name, ti.bytes, outdir ? " written" : "");
+			free(buf);
+		}
+		if (json)
+			printf("],\"steps\":[");
+		if (!status)
+			print_steps(m, &di.geometry, json);
+	}
+	mote_model_free(m);
+	mote_close(dev);
+	return status;
+}

@@ -1,0 +1,369 @@
+/* kernels.c: host kernels of a model (see <mote/mote_kernels.h>).
+ *
+ * Plain loops over logical-layout tensors.  Every kernel validates its
+ * operands first; after that every index it computes is inside them.  The
+ * quantized pooling and add work in double precision (exact for the int8
+ * ranges and pooling windows models use) and round half to even, which is
+ * ONNX's rounding for QuantizeLinear.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mote/mote_kernels.h"
+
+int32_t mote_kernel_fbits(float f)
+{
+	int32_t b;
+	memcpy(&b, &f, sizeof b);
+	return b;
+}
+
+float mote_kernel_bitsf(int32_t bits)
+{
+	float f;
+	memcpy(&f, &bits, sizeof f);
+	return f;
+}
+
+static const char *const op_names[MOTE_KOP_COUNT_] = {
+	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT",
+};
+
+const char *mote_kernel_op_name(uint32_t op) { return op < MOTE_KOP_COUNT_ ? op_names[op] : NULL; }
+
+const char *mote_kernel_strerror(int status)
+{
+	switch (status) {
+	case MOTE_KERNEL_OK: return "success";
+	case MOTE_KERNEL_EOP: return "unknown host kernel";
+	case MOTE_KERNEL_ETYPE: return "operand element type not taken by the kernel";
+	case MOTE_KERNEL_ESHAPE: return "operand shapes inconsistent with each other or the parameters";
+	case MOTE_KERNEL_EPARAM: return "kernel parameter out of range";
+	case MOTE_KERNEL_ENOMEM: return "out of host memory";
+	default: return "unknown kernel status";
+	}
+}
+
+static int64_t numel(const struct mote_ktensor *t)
+{
+	int64_t n = 1;
+	for (uint32_t i = 0; i < t->rank; i++)
+		n *= t->dims[i];
+	return n;
+}
+
+static int valid(const struct mote_ktensor *t)
+{
+	if (!t->data || t->rank > MOTE_KERNEL_MAX_RANK)
+		return 0;
+	int64_t n = 1;
+	for (uint32_t i = 0; i < t->rank; i++) {
+		if (t->dims[i] < 0 || t->dims[i] > (1 << 30))
+			return 0;
+		n *= t->dims[i];
+		if (n > ((int64_t)1 << 34))
+			return 0;
+	}
+	return 1;
+}
+
+static int is_q8(int32_t dt) { return dt == MOTE_KT_INT8 || dt == MOTE_KT_UINT8; }
+
+static int32_t q_get(const struct mote_ktensor *t, int64_t i)
+{
+	switch (t->dtype) {
+	case MOTE_KT_INT8: return ((const int8_t *)t->data)[i];
+	case MOTE_KT_UINT8: return ((const uint8_t *)t->data)[i];
+	default: return ((const int32_t *)t->data)[i];
+	}
+}
+
+static void q_put(struct mote_ktensor *t, int64_t i, double v, int32_t lo_extra)
+{
+	int32_t lo = t->dtype == MOTE_KT_INT8 ? -128 : 0, hi = t->dtype == MOTE_KT_INT8 ? 127 : 255;
+	if (lo_extra > lo)
+		lo = lo_extra;
+	double r = nearbyint(v); /* the default rounding mode: half to even */
+	int32_t q = r < lo ? lo : r > hi ? hi : (int32_t)r;
+	if (t->dtype == MOTE_KT_INT8)
+		((int8_t *)t->data)[i] = (int8_t)q;
+	else
+		((uint8_t *)t->data)[i] = (uint8_t)q;
+}
+
+static int zp_ok(int32_t dt, int32_t zp)
+{
+	return dt == MOTE_KT_INT8 ? zp >= -128 && zp <= 127 : dt == MOTE_KT_UINT8 ? zp >= 0 && zp <= 255 : 1;
+}
+
+static int scale_ok(int32_t bits)
+{
+	float s = mote_kernel_bitsf(bits);
+	return isfinite(s) && s > 0;
+}
+
+static int quantize(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	if (x->dtype != MOTE_KT_FLOAT || !is_q8(y->dtype))
+		return MOTE_KERNEL_ETYPE;
+	if (numel(x) != numel(y))
+		return MOTE_KERNEL_ESHAPE;
+	if (!scale_ok(p[0]) || !zp_ok(y->dtype, p[1]))
+		return MOTE_KERNEL_EPARAM;
+	float s = mote_kernel_bitsf(p[0]);
+	const float *xf = x->data;
+	for (int64_t i = 0, n = numel(x); i < n; i++) {
+		/* ONNX: saturate(round(x / scale) + zero_point); the division in float */
+		float v = xf[i] / s;
+		q_put(y, i, isnan(v) ? 0.0 : (double)nearbyintf(v) + p[1], INT32_MIN);
+	}
+	return 0;
+}
+
+static int dequantize(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	if (!(is_q8(x->dtype) || x->dtype == MOTE_KT_INT32) || y->dtype != MOTE_KT_FLOAT)
+		return MOTE_KERNEL_ETYPE;
+	if (numel(x) != numel(y))
+		return MOTE_KERNEL_ESHAPE;
+	if (!scale_ok(p[0]) || !zp_ok(x->dtype, p[1]))
+		return MOTE_KERNEL_EPARAM;
+	float s = mote_kernel_bitsf(p[0]);
+	float *yf = y->data;
+	for (int64_t i = 0, n = numel(x); i < n; i++)
+		yf[i] = (float)((int64_t)q_get(x, i) - p[1]) * s;
+	return 0;
+}
+
+static int softmax(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	if (x->dtype != MOTE_KT_FLOAT || y->dtype != MOTE_KT_FLOAT)
+		return MOTE_KERNEL_ETYPE;
+	if (numel(x) != numel(y) || x->rank == 0)
+		return MOTE_KERNEL_ESHAPE;
+	if (p[0] < 0 || (uint32_t)p[0] >= x->rank)
+		return MOTE_KERNEL_EPARAM;
+	int64_t outer = 1, len = x->dims[p[0]], inner = 1;
+	for (int32_t i = 0; i < p[0]; i++)
+		outer *= x->dims[i];
+	for (uint32_t i = (uint32_t)p[0] + 1; i < x->rank; i++)
+		inner *= x->dims[i];
+	const float *xf = x->data;
+	float *yf = y->data;
+	for (int64_t o = 0; o < outer; o++)
+		for (int64_t in = 0; in < inner; in++) {
+			const float *xs = xf + o * len * inner + in;
+			float *ys = yf + o * len * inner + in;
+			float m = -INFINITY;
+			for (int64_t k = 0; k < len; k++)
+				m = xs[k * inner] > m ? xs[k * inner] : m;
+			double sum = 0;
+			for (int64_t k = 0; k < len; k++)
+				sum += exp((double)xs[k * inner] - m);
+			for (int64_t k = 0; k < len; k++)
+				ys[k * inner] = (float)(exp((double)xs[k * inner] - m) / sum);
+		}
+	return 0;
+}
+
+/* Pooling geometry of p0..p9 against x [N][C][H][W] and y [N][C][OH][OW]. */
+struct pool {
+	int64_t kh, kw, sh, sw, pt, pl, dh, dw;
+};
+
+static int pool_check(const int32_t *p, int dil, const struct mote_ktensor *x, const struct mote_ktensor *y,
+		      struct pool *g)
+{
+	if (!is_q8(x->dtype) || y->dtype != x->dtype)
+		return MOTE_KERNEL_ETYPE;
+	if (x->rank != 4 || y->rank != 4 || x->dims[0] != y->dims[0] || x->dims[1] != y->dims[1])
+		return MOTE_KERNEL_ESHAPE;
+	for (int i = 0; i < 8; i++)
+		if (p[i] < (i < 4 ? 1 : 0) || p[i] > 4096)
+			return MOTE_KERNEL_EPARAM;
+	g->kh = p[0], g->kw = p[1], g->sh = p[2], g->sw = p[3], g->pt = p[4], g->pl = p[5];
+	g->dh = dil ? p[8] : 1, g->dw = dil ? p[9] : 1;
+	if (g->dh < 1 || g->dw < 1 || g->dh > 4096 || g->dw > 4096)
+		return MOTE_KERNEL_EPARAM;
+	/* every output window starts inside the padded image (ceil_mode outputs included) */
+	int64_t span_h = g->dh * (g->kh - 1) + 1, span_w = g->dw * (g->kw - 1) + 1;
+	int64_t ph = x->dims[2] + p[4] + p[6], pw = x->dims[3] + p[5] + p[7];
+	if (span_h > ph || span_w > pw || y->dims[2] < 1 || y->dims[3] < 1)
+		return MOTE_KERNEL_ESHAPE;
+	int64_t floor_h = (ph - span_h) / g->sh + 1, floor_w = (pw - span_w) / g->sw + 1;
+	if (y->dims[2] < floor_h || y->dims[2] > floor_h + 1 || y->dims[3] < floor_w || y->dims[3] > floor_w + 1)
+		return MOTE_KERNEL_ESHAPE;
+	if ((y->dims[2] - 1) * g->sh >= x->dims[2] + p[4] || (y->dims[3] - 1) * g->sw >= x->dims[3] + p[5])
+		return MOTE_KERNEL_ESHAPE;
+	return 0;
+}
+
+static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	struct pool g;
+	int rc = pool_check(p, !avg, x, y, &g);
+	if (rc)
+		return rc;
+	double ratio = 0;
+	int32_t zx = 0, zy = 0;
+	if (avg) {
+		if (!scale_ok(p[9]) || !scale_ok(p[11]) || !zp_ok(x->dtype, p[10]) || !zp_ok(y->dtype, p[12]))
+			return MOTE_KERNEL_EPARAM;
+		ratio = (double)mote_kernel_bitsf(p[9]) / mote_kernel_bitsf(p[11]);
+		zx = p[10], zy = p[12];
+	}
+	int64_t H = x->dims[2], W = x->dims[3], OH = y->dims[2], OW = y->dims[3];
+	for (int64_t nc = 0; nc < x->dims[0] * x->dims[1]; nc++)
+		for (int64_t oy = 0; oy < OH; oy++)
+			for (int64_t ox = 0; ox < OW; ox++) {
+				int64_t best = INT64_MIN, sum = 0, cnt = 0, cnt_pad = 0;
+				for (int64_t ky = 0; ky < g.kh; ky++)
+					for (int64_t kx = 0; kx < g.kw; kx++) {
+						int64_t iy = oy * g.sh - g.pt + ky * g.dh, ix = ox * g.sw - g.pl + kx * g.dw;
+						/* count_include_pad counts pads, not the ceil_mode overhang */
+						if (iy < H + p[6] && ix < W + p[7])
+							cnt_pad++;
+						if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+							continue;
+						int32_t v = q_get(x, (nc * H + iy) * W + ix);
+						best = v > best ? v : best;
+						sum += v - zx;
+						cnt++;
+					}
+				int64_t o = (nc * OH + oy) * OW + ox;
+				if (!avg)
+					q_put(y, o, cnt ? (double)best : 0.0, INT32_MIN);
+				else {
+					int64_t n = p[8] ? cnt_pad : cnt;
+					q_put(y, o, n ? (double)sum * ratio / (double)n + zy : zy, INT32_MIN);
+				}
+			}
+	return 0;
+}
+
+static int add(const int32_t *p, const struct mote_ktensor *a, const struct mote_ktensor *b, struct mote_ktensor *y)
+{
+	if (!is_q8(a->dtype) || !is_q8(b->dtype) || !is_q8(y->dtype))
+		return MOTE_KERNEL_ETYPE;
+	if (numel(a) != numel(y) || numel(b) != numel(y))
+		return MOTE_KERNEL_ESHAPE;
+	if (!scale_ok(p[0]) || !scale_ok(p[2]) || !scale_ok(p[4]) || !zp_ok(a->dtype, p[1]) ||
+	    !zp_ok(b->dtype, p[3]) || !zp_ok(y->dtype, p[5]))
+		return MOTE_KERNEL_EPARAM;
+	double ra = (double)mote_kernel_bitsf(p[0]) / mote_kernel_bitsf(p[4]);
+	double rb = (double)mote_kernel_bitsf(p[2]) / mote_kernel_bitsf(p[4]);
+	for (int64_t i = 0, n = numel(y); i < n; i++)
+		q_put(y, i, (q_get(a, i) - p[1]) * ra + (q_get(b, i) - p[3]) * rb + p[5], p[6] ? p[5] : INT32_MIN);
+	return 0;
+}
+
+static size_t esize(int32_t dt)
+{
+	return dt == MOTE_KT_FLOAT || dt == MOTE_KT_INT32 ? 4 : is_q8(dt) ? 1 : 0;
+}
+
+static int transpose(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	size_t es = esize(x->dtype);
+	if (!es || y->dtype != x->dtype)
+		return MOTE_KERNEL_ETYPE;
+	if (x->rank != y->rank || x->rank == 0)
+		return MOTE_KERNEL_ESHAPE;
+	uint32_t r = x->rank, seen = 0;
+	for (uint32_t i = 0; i < r; i++) {
+		if (p[i] < 0 || (uint32_t)p[i] >= r || (seen >> p[i] & 1))
+			return MOTE_KERNEL_EPARAM;
+		seen |= 1u << p[i];
+		if (y->dims[i] != x->dims[p[i]])
+			return MOTE_KERNEL_ESHAPE;
+	}
+	int64_t xstride[MOTE_KERNEL_MAX_RANK], idx[MOTE_KERNEL_MAX_RANK] = {0};
+	xstride[r - 1] = 1;
+	for (uint32_t i = r - 1; i > 0; i--)
+		xstride[i - 1] = xstride[i] * x->dims[i];
+	const uint8_t *xs = x->data;
+	uint8_t *ys = y->data;
+	for (int64_t o = 0, n = numel(y); o < n; o++) {
+		int64_t src = 0;
+		for (uint32_t i = 0; i < r; i++)
+			src += idx[i] * xstride[p[i]];
+		memcpy(ys + (size_t)o * es, xs + (size_t)src * es, es);
+		for (uint32_t i = r; i-- > 0;) { /* next output index, last dimension fastest */
+			if (++idx[i] < y->dims[i])
+				break;
+			idx[i] = 0;
+		}
+	}
+	return 0;
+}
+
+static int concat(const int32_t *p, const struct mote_ktensor *in, unsigned n_in, struct mote_ktensor *y)
+{
+	size_t es = esize(y->dtype);
+	if (!es)
+		return MOTE_KERNEL_ETYPE;
+	if (p[0] < 0 || (uint32_t)p[0] >= y->rank)
+		return MOTE_KERNEL_EPARAM;
+	uint32_t ax = (uint32_t)p[0];
+	int64_t total = 0;
+	for (unsigned k = 0; k < n_in; k++) {
+		if (in[k].dtype != y->dtype)
+			return MOTE_KERNEL_ETYPE;
+		if (in[k].rank != y->rank)
+			return MOTE_KERNEL_ESHAPE;
+		for (uint32_t i = 0; i < y->rank; i++)
+			if (i != ax && in[k].dims[i] != y->dims[i])
+				return MOTE_KERNEL_ESHAPE;
+		total += in[k].dims[ax];
+	}
+	if (total != y->dims[ax])
+		return MOTE_KERNEL_ESHAPE;
+	int64_t outer = 1, inner = 1;
+	for (uint32_t i = 0; i < ax; i++)
+		outer *= y->dims[i];
+	for (uint32_t i = ax + 1; i < y->rank; i++)
+		inner *= y->dims[i];
+	uint8_t *ys = y->data;
+	size_t row = (size_t)(y->dims[ax] * inner) * es, off = 0;
+	for (unsigned k = 0; k < n_in; k++) {
+		size_t part = (size_t)(in[k].dims[ax] * inner) * es;
+		for (int64_t o = 0; o < outer; o++)
+			memcpy(ys + (size_t)o * row + off, (const uint8_t *)in[k].data + (size_t)o * part, part);
+		off += part;
+	}
+	return 0;
+}
+
+int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], const struct mote_ktensor *in,
+		    unsigned n_in, struct mote_ktensor *out, unsigned n_out)
+{
+	if (!params || !in || !out || n_out != 1 || n_in < 1 || n_in > 4)
+		return MOTE_KERNEL_EPARAM;
+	for (unsigned k = 0; k < n_in; k++)
+		if (!valid(&in[k]))
+			return MOTE_KERNEL_ESHAPE;
+	if (!valid(out))
+		return MOTE_KERNEL_ESHAPE;
+	unsigned want = op == MOTE_KOP_ADD ? 2 : op == MOTE_KOP_CONCAT ? n_in : 1;
+	if (n_in != want)
+		return MOTE_KERNEL_EPARAM;
+	switch (op) {
+	case MOTE_KOP_QUANTIZE: return quantize(params, in, out);
+	case MOTE_KOP_DEQUANTIZE: return dequantize(params, in, out);
+	case MOTE_KOP_SOFTMAX: return softmax(params, in, out);
+	case MOTE_KOP_MAXPOOL: return pool(params, 0, in, out);
+	case MOTE_KOP_AVGPOOL: return pool(params, 1, in, out);
+	case MOTE_KOP_ADD: return add(params, &in[0], &in[1], out);
+	case MOTE_KOP_COPY:
+		if (!esize(in->dtype) || in->dtype != out->dtype)
+			return MOTE_KERNEL_ETYPE;
+		if (numel(in) != numel(out))
+			return MOTE_KERNEL_ESHAPE;
+		memmove(out->data, in->data, (size_t)numel(in) * esize(in->dtype));
+		return 0;
+	case MOTE_KOP_TRANSPOSE: return transpose(params, in, out);
+	case MOTE_KOP_CONCAT: return concat(params, in, n_in, out);
+	default: return MOTE_KERNEL_EOP;
+	}
+}

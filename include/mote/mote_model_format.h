@@ -1,0 +1,144 @@
+/* mote_model_format.h: the .mote model file, written by the compiler
+ * (libmotecc) and read by the runtime (libmote).  This header is the one
+ * description of the format; both sides include it.
+ *
+ * A .mote file is little-endian and laid out as
+ *
+ *   struct mote_mf_header                      at 0
+ *   struct mote_mf_section [n_sections]        right after the header
+ *   section payloads                           each 8-byte aligned, in any order
+ *
+ * The checksum is CRC-32 (the IEEE 802.3 polynomial 0xEDB88320, reflected,
+ * initial value and final xor 0xFFFFFFFF: the one zlib and PNG use) of the
+ * whole file with the header's crc32 field taken as zero.
+ *
+ * What the file holds:
+ *   - the target: hardware spec version and the full geometry the command
+ *     stream was tiled for; the runtime refuses a device that differs in
+ *     rows, cols or bus width, has smaller buffers or lacks a feature;
+ *   - tensors (name, type, shape, per-tensor quantization, where they live);
+ *   - steps in execution order: a device step is a range of the command
+ *     stream ending with END, run as one job (so each layer has its own perf
+ *     counters); a host step is a kernel of <mote/mote_kernels.h>;
+ *   - the command stream and the constant blob (pre-tiled weights, bias
+ *     rows), loaded together into one read/execute device buffer: commands
+ *     at offset 0, the blob at const_offset;
+ *   - relocations: every address field of the stream holds an offset into
+ *     one of two segments (MOTE_MF_SEG_CONST: the buffer above,
+ *     MOTE_MF_SEG_ARENA: the read/write activation arena of arena_bytes);
+ *     the runtime adds the segment's device address to each listed word.
+ *
+ * Device tensors live in the arena at arena_offset in the device layout:
+ * rank-4 [1][C][H][W] tensors as NHWC, everything else row-major as in ONNX.
+ * Host tensors (only host steps touch them) live in host memory.  Arena
+ * ranges are reused once a tensor is dead; the compiler guarantees that two
+ * tensors whose lifetimes overlap never share bytes.
+ */
+#ifndef MOTE_MODEL_FORMAT_H
+#define MOTE_MODEL_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MOTE_MF_MAGIC 0x45544f4du /* "MOTE" in file order */
+#define MOTE_MF_VERSION 1u        /* bumped on any incompatible change */
+#define MOTE_MF_MAX_RANK 6u
+#define MOTE_MF_MAX_IO 4u         /* tensor operands of a step */
+#define MOTE_MF_NPARAMS 24u       /* int32 parameters of a step */
+#define MOTE_MF_ALIGN 8u          /* section payload alignment */
+
+struct mote_mf_header {
+	uint32_t magic;         /* MOTE_MF_MAGIC */
+	uint32_t version;       /* MOTE_MF_VERSION */
+	uint32_t file_bytes;    /* the whole file */
+	uint32_t crc32;         /* see above */
+	uint32_t hw_version;    /* MOTE_HW_VERSION_MAJOR << 16 | MINOR the stream was built for */
+	uint32_t rows, cols, mem_bytes;            /* geometry: must equal the device's */
+	uint32_t abuf_depth, wbuf_depth, bbuf_depth, acc_depth; /* the device's must be >= */
+	uint32_t features;      /* MOTE_FEATURES_* the stream uses */
+	uint32_t n_sections;
+	uint32_t const_offset;  /* of the constant blob in the device constant buffer */
+	uint32_t const_bytes;   /* commands + blob: size of that buffer */
+	uint32_t arena_bytes;   /* activation arena size */
+	uint32_t reserved[3];   /* zero */
+};
+
+enum mote_mf_section_id {
+	MOTE_MF_SEC_STRINGS = 1, /* NUL-terminated names; offset 0 is "" */
+	MOTE_MF_SEC_TENSORS = 2, /* struct mote_mf_tensor [count] */
+	MOTE_MF_SEC_STEPS = 3,   /* struct mote_mf_step [count] */
+	MOTE_MF_SEC_CMDS = 4,    /* count commands of MOTE_CMD_BYTES, little-endian words */
+	MOTE_MF_SEC_CONST = 5,   /* the constant blob (count = bytes) */
+	MOTE_MF_SEC_RELOCS = 6,  /* struct mote_mf_reloc [count] */
+};
+
+struct mote_mf_section {
+	uint32_t id;     /* enum mote_mf_section_id; each at most once */
+	uint32_t offset; /* from the start of the file, MOTE_MF_ALIGN-aligned */
+	uint32_t size;   /* bytes */
+	uint32_t count;  /* records */
+};
+
+enum mote_mf_tensor_flag {
+	MOTE_MF_T_INPUT = 1,   /* a model input: the caller sets it */
+	MOTE_MF_T_OUTPUT = 2,  /* a model output */
+	MOTE_MF_T_DEVICE = 4,  /* has an arena range (a device step reads or writes it) */
+	MOTE_MF_T_NHWC = 8,    /* stored in the arena as NHWC (rank 4, dims [1][C][H][W]) */
+};
+
+struct mote_mf_tensor {
+	uint32_t name;          /* offset in STRINGS */
+	int32_t dtype;          /* ONNX TensorProto.DataType: 1 float, 2 uint8, 3 int8, 6 int32 */
+	uint32_t rank;          /* 0..MOTE_MF_MAX_RANK */
+	uint32_t flags;         /* enum mote_mf_tensor_flag */
+	uint32_t dims[MOTE_MF_MAX_RANK];
+	float scale;            /* quantization of an int8/uint8 tensor (0: none) */
+	int32_t zero_point;
+	uint32_t arena_offset;  /* MOTE_MF_T_DEVICE: its bytes in the arena */
+	uint32_t bytes;         /* numel * element size */
+};
+
+enum mote_mf_step_kind {
+	MOTE_MF_STEP_DEVICE = 1,
+	MOTE_MF_STEP_HOST = 2,
+};
+
+struct mote_mf_step {
+	uint32_t kind;          /* enum mote_mf_step_kind */
+	uint32_t op;            /* host: enum mote_kernel_op; device: enum mote_mf_device_op */
+	uint32_t name;          /* the ONNX node's name, in STRINGS */
+	uint32_t n_in, n_out;
+	int32_t in[MOTE_MF_MAX_IO], out[MOTE_MF_MAX_IO]; /* tensor indices (-1: absent) */
+	uint32_t cmd_first;     /* device: first command of the step's range */
+	uint32_t n_cmds;        /* device: commands, END included */
+	uint32_t reserved;
+	uint64_t macs;          /* device: multiply-accumulates the layer needs (model count) */
+	uint64_t macs_ideal_cycles; /* device: rows streamed, the ideal compute cycles */
+	int32_t params[MOTE_MF_NPARAMS]; /* host: the kernel's parameters (mote_kernels.h) */
+};
+
+enum mote_mf_device_op {
+	MOTE_MF_DEV_CONV = 1,   /* convolution (or matrix product) with requantization */
+};
+
+enum mote_mf_segment { MOTE_MF_SEG_CONST = 0, MOTE_MF_SEG_ARENA = 1 };
+
+struct mote_mf_reloc {
+	uint32_t word;          /* 32-bit word index in CMDS */
+	uint32_t segment;       /* enum mote_mf_segment */
+};
+
+/* CRC-32 as described above; start with crc = 0, feed pieces in order. */
+static inline uint32_t mote_mf_crc32(uint32_t crc, const void *data, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)data;
+	crc = ~crc;
+	while (n--) {
+		crc ^= *p++;
+		for (int k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+	}
+	return ~crc;
+}
+
+#endif /* MOTE_MODEL_FORMAT_H */
