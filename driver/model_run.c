@@ -186,6 +186,20 @@ int mote_model_set_input(mote_model *m, const char *name, const void *data, size
 
 static size_t esize(const struct mote_mf_tensor *t) { return t->dtype == 1 || t->dtype == 6 ? 4 : 1; }
 
+/* Tensor i's arena bytes were just written: any other tensor sharing them
+ * (arena reuse) no longer has a current device copy. */
+static void arena_written(mote_model *m, uint32_t i)
+{
+	const struct mote_mf_tensor *y = &m->t[i];
+	for (uint32_t k = 0; k < m->nt; k++) {
+		const struct mote_mf_tensor *t = &m->t[k];
+		if ((t->flags & MOTE_MF_T_DEVICE) && t->arena_offset < y->arena_offset + y->bytes &&
+		    y->arena_offset < t->arena_offset + t->bytes)
+			m->dev_ok[k] = 0;
+	}
+	m->dev_ok[i] = 1;
+}
+
 /* host (NCHW) <-> arena (NHWC), or a plain copy */
 static void move(mote_model *m, uint32_t i, int to_device)
 {
@@ -202,7 +216,7 @@ static void move(mote_model *m, uint32_t i, int to_device)
 			}
 	}
 	if (to_device)
-		m->dev_ok[i] = 1;
+		arena_written(m, i);
 	else
 		m->host_ok[i] = 1;
 }
@@ -234,15 +248,7 @@ static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 	in->hw_error = r.hw_error;
 	if (rc)
 		return rc;
-	/* the output's arena bytes are new; so may be any tensor sharing them */
-	const struct mote_mf_tensor *y = &m->t[s->out[0]];
-	for (uint32_t i = 0; i < m->nt; i++) {
-		const struct mote_mf_tensor *t = &m->t[i];
-		if ((t->flags & MOTE_MF_T_DEVICE) && t->arena_offset < y->arena_offset + y->bytes &&
-		    y->arena_offset < t->arena_offset + t->bytes)
-			m->dev_ok[i] = 0;
-	}
-	m->dev_ok[s->out[0]] = 1;
+	arena_written(m, (uint32_t)s->out[0]);
 	m->host_ok[s->out[0]] = 0;
 	return 0;
 }
