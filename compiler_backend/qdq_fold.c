@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_ops.h"
 #include "qdq_fold.h"
 
 static long producer(const struct ir_graph *g, int32_t t)
@@ -183,7 +184,52 @@ static int32_t new_const(struct ir_graph *g, const char *base, const char *suffi
 	return t;
 }
 
-/* ---- pass 1-3 ---------------------------------------------------------------- */
+/* ---- pass 0-3 ---------------------------------------------------------------- */
+
+/* Identity and QuantizeLinear of constants become constants (PyTorch's QAT
+ * export quantizes float weights in the graph and routes zero points
+ * through Identity nodes).  The host kernel computes the values, so they are
+ * what the runtime would compute. */
+static int const_fold(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
+{
+	for (size_t i = 0; i < g->nn; i++) {
+		const struct ir_node *n = &g->n[i];
+		if ((strcmp(n->op, "Identity") && strcmp(n->op, "QuantizeLinear")) || n->n_out != 1 || n->out[0] < 0 ||
+		    g->t[n->out[0]].is_output || g->t[n->out[0]].data)
+			continue;
+		int all = n->n_in > 0;
+		for (uint32_t k = 0; k < n->n_in; k++)
+			if (n->in[k] >= 0 && (!g->t[n->in[k]].data || g->t[n->in[k]].is_input))
+				all = 0;
+		struct host_op h;
+		struct mote_cc_diag d;
+		if (!all || host_op_of(g, n, &h, &d) || h.out_rank > MOTE_KERNEL_MAX_RANK || g->t[n->in[0]].rank > MOTE_KERNEL_MAX_RANK)
+			continue;
+		struct ir_tensor *y = &g->t[n->out[0]], *x = &g->t[n->in[0]];
+		int64_t ne = 1;
+		for (uint32_t k = 0; k < h.out_rank; k++)
+			ne *= h.out_dims[k];
+		size_t bytes = (size_t)ne * ir_dtype_size(h.out_dtype);
+		void *data = malloc(bytes ? bytes : 1);
+		if (!data)
+			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+		struct mote_ktensor kin = {.data = x->data, .dtype = x->dtype, .rank = x->rank}, kout = {
+			.data = data, .dtype = h.out_dtype, .rank = h.out_rank};
+		memcpy(kin.dims, x->dims, x->rank * sizeof *x->dims);
+		memcpy(kout.dims, h.out_dims, h.out_rank * sizeof *h.out_dims);
+		if (mote_kernel_run(h.op, h.params, &kin, 1, &kout, 1)) {
+			free(data);
+			continue;
+		}
+		y->data = data;
+		y->nbytes = bytes;
+		y->dtype = h.out_dtype;
+		y->rank = h.out_rank;
+		memcpy(y->dims, h.out_dims, h.out_rank * sizeof *h.out_dims);
+		dead[i] = 1;
+	}
+	return 0;
+}
 
 static void drop_identity(struct ir_graph *g, uint8_t *dead)
 {
@@ -484,7 +530,9 @@ int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 	uint8_t *dead = calloc(g->nn ? g->nn : 1, 1);
 	if (!dead)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-	int rc = 0;
+	int rc = const_fold(g, dead, diag);
+	if (rc < 0)
+		goto out;
 	drop_identity(g, dead);
 	compact(g, dead);
 	if ((rc = sink_dq(g, dead, diag)) < 0)
