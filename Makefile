@@ -89,3 +89,13 @@ demo: deps
 	@echo; echo "== a 256x256x256 int8 GEMM"; $(BUILD)/bin/mote gemm --m 256 --k 256 --n 256 --device sim:rows=8,cols=8
 	@echo; echo "== a 3x3 convolution, 32x32x16 -> 16, stride 1, pad 1 (ResNet-8's first stage)"; \
 	  $(BUILD)/bin/mote conv --h 32 --w 32 --cin 16 --cout 16 --kh 3 --kw 3 --pad 1 --device sim:rows=8,cols=8
+	@echo; echo "== compile the Fashion-MNIST int8 CNN (models/fashion_mnist, QAT in PyTorch, QDQ ONNX)"
+	@$(BUILD)/bin/mote compile models/fashion_mnist/model.onnx -o $(BUILD)/fashion_mnist.mote --target sim:rows=8,cols=8 --report
+	@echo; echo "== one image, layer by layer"
+	@$(BUILD)/bin/mote run $(BUILD)/fashion_mnist.mote --input image=models/fashion_mnist/one_image.npy --device sim:rows=8,cols=8
+	@echo; echo "== 300 test images on the simulator, every tensor checked against the reference executor"
+	@$(BUILD)/bin/mote eval $(BUILD)/fashion_mnist.mote --data models/fashion_mnist/test_images.npy \
+	  --labels models/fashion_mnist/test_labels.npy --agree models/fashion_mnist/torch_int8_pred.npy \
+	  --check models/fashion_mnist/model.onnx --device sim:rows=8,cols=8
+	@echo "   (PyTorch on the same images: $$(grep -o '"float_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json), \
+	  $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json))"

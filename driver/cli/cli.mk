@@ -32,6 +32,25 @@ test-onnx: $(MOTE_CLI)
 	@echo "test-onnx: $(words $(ONNX_CASES)) ONNX conformance cases (8x8 and 4x4) and $(words $(ONNX_OWN_CASES)) QDQ case passed"
 MOTE_TESTS += test-onnx
 .PHONY: test-onnx
+
+# Whole models compiled to .mote files and run on the simulator: every tensor
+# of every image compared with the reference executor (mote eval --check exits
+# 1 on any difference), on two geometries; and bad model files refused with
+# the documented error before the device is touched.
+MODELS_TMP := $(BUILD)/test-models
+test-models: $(MOTE_CLI)
+	@mkdir -p $(MODELS_TMP)
+	@set -e; for geo in 8x8 16x16; do r=$${geo%x*}; c=$${geo#*x}; t=sim:rows=$$r,cols=$$c; \
+	  $(MOTE_CLI) compile models/fashion_mnist/model.onnx -o $(MODELS_TMP)/fm_$$geo.mote --target $$t; \
+	  $(MOTE_CLI) eval $(MODELS_TMP)/fm_$$geo.mote --data models/fashion_mnist/test_images.npy \
+	    --labels models/fashion_mnist/test_labels.npy --check models/fashion_mnist/model.onnx --limit 40 --device $$t; \
+	  $(MOTE_CLI) compile models/mlperf_shapes/resnet8.onnx -o $(MODELS_TMP)/r8_$$geo.mote --target $$t; \
+	  $(MOTE_CLI) run $(MODELS_TMP)/r8_$$geo.mote --input input=models/mlperf_shapes/resnet8_input.npy --device $$t \
+	    > /dev/null; done
+	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
+	@echo "test-models: Fashion-MNIST and ResNet-8-shaped models bit-exact on 8x8 and 16x16; bad files refused"
+MOTE_TESTS += test-models
+.PHONY: test-models
 endif
 
 .PHONY: cli
