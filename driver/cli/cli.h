@@ -2,6 +2,8 @@
 #ifndef MOTE_CLI_H
 #define MOTE_CLI_H
 
+#include <stddef.h>
+
 /* Each returns the process exit status: 0 success, 1 a check failed
  * (mismatch), 2 usage error, 3 any other error. */
 int cmd_info(int argc, char **argv);
@@ -12,6 +14,9 @@ int cmd_compile(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 /* `mote run MODEL.mote ...`: argv[0] is the model path */
 int cmd_model_run(int argc, char **argv);
+
+/* The whole file PATH (malloc'd, *LEN bytes), or NULL. */
+unsigned char *cli_slurp(const char *path, size_t *len);
 
 /* Print "mote: <message>" to stderr; returns -1 for `return cli_fail(...)`. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,24 +18,6 @@
 #include "npy.h"
 #include "opts.h"
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	uint8_t *b = NULL;
-	long n;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
-	}
-	if (b)
-		*len = (size_t)n;
-	fclose(f);
-	return b;
-}
-
 static long long label_at(const struct npy_array *a, size_t i)
 {
 	switch (a->dtype) {
@@ -131,12 +113,12 @@ int cmd_eval(int argc, char **argv)
 	if (agree && npy_read(agree, &P, why, sizeof why))
 		status = 3, cli_fail("%s", why);
 	size_t mlen = 0, olen = 0;
-	uint8_t *mf = status ? NULL : slurp(path, &mlen), *onnx = NULL;
+	uint8_t *mf = status ? NULL : cli_slurp(path, &mlen), *onnx = NULL;
 	if (!status && !mf)
 		status = 3, cli_fail("cannot read %s", path);
 	mote_cc_ref *ref = NULL;
 	struct mote_cc_diag cd = {{0}};
-	if (!status && check && (!(onnx = slurp(check, &olen)) || mote_cc_ref_open(onnx, olen, &ref, &cd)))
+	if (!status && check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open(onnx, olen, &ref, &cd)))
 		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
 	mote_device *dev = NULL;
 	mote_model *m = NULL;

@@ -23,24 +23,6 @@
 #include "onnx_import.h"
 #include "opts.h"
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	uint8_t *b = NULL;
-	long n;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
-	}
-	if (b)
-		*len = (size_t)n;
-	fclose(f);
-	return b;
-}
-
 static int npy_dtype_of(int32_t onnx, enum npy_dtype *t)
 {
 	switch (onnx) {
@@ -61,7 +43,7 @@ static void report_line(void *ctx, const char *line)
 static int open_model(const char *path, const char *uri, mote_device **dev, mote_model **m)
 {
 	size_t len;
-	uint8_t *b = slurp(path, &len);
+	uint8_t *b = cli_slurp(path, &len);
 	if (!b)
 		return cli_fail("cannot read %s", path);
 	int rc = mote_open(uri, dev);
@@ -108,7 +90,7 @@ int cmd_compile(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	size_t len;
-	uint8_t *onnx = slurp(in, &len);
+	uint8_t *onnx = cli_slurp(in, &len);
 	if (!onnx)
 		return cli_fail("cannot read %s", in), 3;
 	mote_device *dev;
@@ -152,7 +134,7 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 	size_t n = strlen(file);
 	if (n > 3 && !strcmp(file + n - 3, ".pb")) {
 		size_t len;
-		uint8_t *b = slurp(file, &len);
+		uint8_t *b = cli_slurp(file, &len);
 		if (!b)
 			return cli_fail("cannot read %s", file), NULL;
 		struct ir_tensor t;

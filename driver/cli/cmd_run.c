@@ -21,24 +21,6 @@
 #include "op.h"
 #include "opts.h"
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	uint8_t *b = NULL;
-	long n;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-	    (b = malloc((size_t)n + 1)) && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
-	}
-	if (b)
-		*len = (size_t)n;
-	fclose(f);
-	return b;
-}
-
 static int exists(const char *path)
 {
 	FILE *f = fopen(path, "rb");
@@ -66,7 +48,7 @@ static int load_inputs(struct ir_graph *g, const char *set)
 		char path[4200];
 		snprintf(path, sizeof path, "%s/input_%d.pb", set, k);
 		size_t len;
-		uint8_t *b = slurp(path, &len);
+		uint8_t *b = cli_slurp(path, &len);
 		if (!b)
 			return k ? 0 : cli_fail("%s: no input_0.pb", set);
 		struct ir_tensor t;
@@ -198,7 +180,7 @@ static int run_set(mote_device *dev, const struct mote_geometry *geo, const uint
 		char path[4200];
 		snprintf(path, sizeof path, "%s/output_%d.pb", set, k);
 		size_t len;
-		uint8_t *b = slurp(path, &len);
+		uint8_t *b = cli_slurp(path, &len);
 		if (!b)
 			break;
 		struct ir_tensor t;
@@ -254,7 +236,7 @@ int cmd_run(int argc, char **argv)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/model.onnx", dir);
 	size_t mlen;
-	uint8_t *model = slurp(path, &mlen);
+	uint8_t *model = cli_slurp(path, &mlen);
 	if (!model) {
 		cli_fail("cannot read %s", path);
 		return 3;
