@@ -111,6 +111,22 @@ int64_t ir_numel(const struct ir_tensor *t)
 	return n;
 }
 
+void ir_node_free(struct ir_node *n)
+{
+	free(n->name);
+	free(n->op);
+	free(n->in);
+	free(n->out);
+	for (size_t a = 0; a < n->n_attrs; a++) {
+		free(n->attrs[a].name);
+		free(n->attrs[a].s);
+		free(n->attrs[a].ints);
+		free(n->attrs[a].floats);
+	}
+	free(n->attrs);
+	memset(n, 0, sizeof *n);
+}
+
 void ir_graph_free(struct ir_graph *g)
 {
 	if (!g)
@@ -119,20 +135,8 @@ void ir_graph_free(struct ir_graph *g)
 		free(g->t[i].name);
 		free(g->t[i].data);
 	}
-	for (size_t i = 0; i < g->nn; i++) {
-		struct ir_node *n = &g->n[i];
-		free(n->name);
-		free(n->op);
-		free(n->in);
-		free(n->out);
-		for (size_t a = 0; a < n->n_attrs; a++) {
-			free(n->attrs[a].name);
-			free(n->attrs[a].s);
-			free(n->attrs[a].ints);
-			free(n->attrs[a].floats);
-		}
-		free(n->attrs);
-	}
+	for (size_t i = 0; i < g->nn; i++)
+		ir_node_free(&g->n[i]);
 	free(g->t);
 	free(g->n);
 	free(g->name);

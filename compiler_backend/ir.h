@@ -93,6 +93,9 @@ const struct ir_attr *ir_attr(const struct ir_node *n, const char *name);
  * (or on overflow past 2^62). */
 int64_t ir_numel(const struct ir_tensor *t);
 
+/* Free a node's members and zero it. */
+void ir_node_free(struct ir_node *n);
+
 void ir_graph_free(struct ir_graph *g);
 
 #endif

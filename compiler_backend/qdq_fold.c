@@ -97,22 +97,6 @@ static int scalar_q(const struct ir_graph *g, int32_t s, int32_t z, float *sv, i
 	return isfinite(*sv) && *sv > 0;
 }
 
-static void free_node(struct ir_node *n)
-{
-	free(n->name);
-	free(n->op);
-	free(n->in);
-	free(n->out);
-	for (size_t a = 0; a < n->n_attrs; a++) {
-		free(n->attrs[a].name);
-		free(n->attrs[a].s);
-		free(n->attrs[a].ints);
-		free(n->attrs[a].floats);
-	}
-	free(n->attrs);
-	memset(n, 0, sizeof *n);
-}
-
 static char *dup(const char *s)
 {
 	size_t l = strlen(s) + 1;
@@ -146,7 +130,7 @@ static int put_node(struct ir_graph *g, size_t at, size_t src, const char *op, c
 		nn.n_attrs = e + 1;
 	}
 	if (!ok) {
-		free_node(&nn);
+		ir_node_free(&nn);
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 	}
 	memcpy(nn.in, in, nin * sizeof *in);
@@ -157,9 +141,9 @@ static int put_node(struct ir_graph *g, size_t at, size_t src, const char *op, c
 	memcpy(nn.attrs + ne, s->attrs, s->n_attrs * sizeof *s->attrs);
 	nn.n_attrs = s->n_attrs + ne;
 	s->n_attrs = 0;
-	free_node(&g->n[src]);
+	ir_node_free(&g->n[src]);
 	if (at != src)
-		free_node(&g->n[at]);
+		ir_node_free(&g->n[at]);
 	g->n[at] = nn;
 	return 0;
 }
@@ -499,7 +483,7 @@ static int compact(struct ir_graph *g, uint8_t *dead)
 	size_t w = 0;
 	for (size_t i = 0; i < g->nn; i++) {
 		if (dead[i]) {
-			free_node(&g->n[i]);
+			ir_node_free(&g->n[i]);
 			continue;
 		}
 		g->n[w++] = g->n[i];
