@@ -59,7 +59,7 @@ DATA_DIR = "/usr/share/datasets/fashion-mnist"
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(REPO_ROOT, "models", "fashion_mnist")
 SEED = 20261123
-BATCH = 128
+BATCH = 64
 FLOAT_LR = 1e-3
 QAT_LR = 1e-5
 THREADS = 2
@@ -318,7 +318,7 @@ MIT license, as installed by the Debian package `dataset-fashion-mnist`
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=DEFAULT_OUT, help="output directory")
-    ap.add_argument("--epochs", type=int, default=12, help="float training epochs")
+    ap.add_argument("--epochs", type=int, default=15, help="float training epochs")
     ap.add_argument("--qat-epochs", type=int, default=3, help="QAT epochs")
     ap.add_argument("--images", type=int, default=300, help="test images to save")
     ap.add_argument("--seed", type=int, default=SEED)
