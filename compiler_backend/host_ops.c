@@ -55,26 +55,6 @@ static int const_zp(const struct ir_graph *g, const struct ir_node *n, uint32_t 
 	return 0;
 }
 
-static int64_t attr_i(const struct ir_node *n, const char *name, int64_t dflt)
-{
-	const struct ir_attr *a = ir_attr(n, name);
-	return a && a->kind == IR_ATTR_INT ? a->i : dflt;
-}
-
-static int attr_is(const struct ir_node *n, const char *name, int64_t *v, size_t cnt, int64_t dflt,
-		   struct mote_cc_diag *diag)
-{
-	const struct ir_attr *a = ir_attr(n, name);
-	for (size_t i = 0; i < cnt; i++)
-		v[i] = dflt;
-	if (!a)
-		return 0;
-	if (a->kind != IR_ATTR_INTS || a->n != cnt)
-		return BAD("node '%s' (%s): attribute %s needs %zu integers", n->name, n->op, name, cnt);
-	memcpy(v, a->ints, cnt * sizeof *v);
-	return 0;
-}
-
 static void same_shape(struct host_op *h, const struct ir_tensor *x, int32_t dtype)
 {
 	h->out_dtype = dtype;
@@ -96,19 +76,19 @@ static int pool_of(const struct ir_graph *g, const struct ir_node *n, struct hos
 		return NOTSUP("node '%s' (%s): auto_pad %s", n->name, n->op, ap->s);
 	if (n->n_out > 1 && n->out[1] >= 0)
 		return NOTSUP("node '%s' (%s): the Indices output", n->name, n->op);
-	if (attr_i(n, "storage_order", 0) != 0)
+	if (ir_attr_int(n, "storage_order", 0) != 0)
 		return NOTSUP("node '%s' (%s): storage_order 1", n->name, n->op);
 	int64_t k[2], s[2], p[4], d[2];
 	int rc;
-	if ((rc = attr_is(n, "kernel_shape", k, 2, 0, diag)) || (rc = attr_is(n, "strides", s, 2, 1, diag)) ||
-	    (rc = attr_is(n, "pads", p, 4, 0, diag)) || (rc = attr_is(n, "dilations", d, 2, 1, diag)))
+	if ((rc = ir_attr_ints(n, "kernel_shape", k, 2, 0, diag)) || (rc = ir_attr_ints(n, "strides", s, 2, 1, diag)) ||
+	    (rc = ir_attr_ints(n, "pads", p, 4, 0, diag)) || (rc = ir_attr_ints(n, "dilations", d, 2, 1, diag)))
 		return rc;
 	if (global) {
 		k[0] = x->dims[2], k[1] = x->dims[3];
 		s[0] = s[1] = 1;
 		memset(p, 0, sizeof p);
 	}
-	int ceil_mode = attr_i(n, "ceil_mode", 0) != 0;
+	int ceil_mode = ir_attr_int(n, "ceil_mode", 0) != 0;
 	for (int i = 0; i < 2; i++)
 		if (k[i] < 1 || k[i] > 4096 || s[i] < 1 || s[i] > 4096 || d[i] < 1 || d[i] > 4096 || p[i] < 0 ||
 		    p[i + 2] < 0 || p[i] > 4096 || p[i + 2] > 4096)
@@ -145,7 +125,7 @@ static int pool_of(const struct ir_graph *g, const struct ir_node *n, struct hos
 		return rc;
 	h->op = MOTE_KOP_AVGPOOL;
 	h->out_dtype = ydt;
-	pp[8] = attr_i(n, "count_include_pad", 0) != 0;
+	pp[8] = ir_attr_int(n, "count_include_pad", 0) != 0;
 	pp[9] = mote_kernel_fbits(xs), pp[10] = xz, pp[11] = mote_kernel_fbits(ys), pp[12] = yz;
 	h->out_scale = ys, h->out_zp = yz;
 	return 0;
@@ -160,7 +140,7 @@ static int reshape_of(const struct ir_graph *g, const struct ir_node *n, struct 
 	int64_t cnt = ir_numel(s), known = 1, infer = -1, total = ir_numel(x);
 	if (cnt < 0 || cnt > IR_MAX_RANK)
 		return NOTSUP("node '%s' (Reshape): rank %lld result", n->name, (long long)cnt);
-	if (attr_i(n, "allowzero", 0))
+	if (ir_attr_int(n, "allowzero", 0))
 		return NOTSUP("node '%s' (Reshape): allowzero", n->name);
 	const int64_t *sv = s->data;
 	for (int64_t i = 0; i < cnt; i++) {
@@ -230,7 +210,7 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->params[0] = mote_kernel_fbits(s), h->params[1] = zp;
 		same_shape(h, x, IR_FLOAT);
 	} else if (strcmp(op, "Softmax") == 0) {
-		int64_t ax = attr_i(n, "axis", g->opset >= 13 ? -1 : 1), r = x->rank;
+		int64_t ax = ir_attr_int(n, "axis", g->opset >= 13 ? -1 : 1), r = x->rank;
 		if (ax < -r || ax >= r)
 			return BAD("node '%s' (Softmax): axis %lld for rank %lld", n->name, (long long)ax, (long long)r);
 		ax = ax < 0 ? ax + r : ax;
@@ -247,7 +227,7 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 	} else if (strcmp(op, "MaxPool") == 0) {
 		rc = pool_of(g, n, h, 0, 0, x, diag);
 	} else if (strcmp(op, "QLinearAveragePool") == 0) {
-		rc = pool_of(g, n, h, 1, attr_i(n, "mote_global", 0) != 0, x, diag);
+		rc = pool_of(g, n, h, 1, ir_attr_int(n, "mote_global", 0) != 0, x, diag);
 	} else if (strcmp(op, "QLinearAdd") == 0) {
 		const struct ir_tensor *b = in_t(g, n, 3);
 		float sa, sb, sy;
@@ -265,11 +245,11 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->data[1] = n->in[3];
 		int32_t *p = h->params;
 		p[0] = mote_kernel_fbits(sa), p[1] = za, p[2] = mote_kernel_fbits(sb), p[3] = zb;
-		p[4] = mote_kernel_fbits(sy), p[5] = zy, p[6] = attr_i(n, "mote_relu", 0) != 0;
+		p[4] = mote_kernel_fbits(sy), p[5] = zy, p[6] = ir_attr_int(n, "mote_relu", 0) != 0;
 		same_shape(h, x, ydt);
 		h->out_scale = sy, h->out_zp = zy;
 	} else if (strcmp(op, "Flatten") == 0) {
-		int64_t ax = attr_i(n, "axis", 1), r = x->rank, a = 1, b = 1;
+		int64_t ax = ir_attr_int(n, "axis", 1), r = x->rank, a = 1, b = 1;
 		if (ax < -r || ax > r)
 			return BAD("node '%s' (Flatten): axis %lld for rank %lld", n->name, (long long)ax, (long long)r);
 		ax = ax < 0 ? ax + r : ax;
@@ -306,7 +286,7 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->out_dtype = x->dtype;
 		h->out_rank = r;
 	} else if (strcmp(op, "Concat") == 0) {
-		int64_t ax = attr_i(n, "axis", 0), r = x->rank;
+		int64_t ax = ir_attr_int(n, "axis", 0), r = x->rank;
 		if (n->n_in < 1 || n->n_in > 4)
 			return NOTSUP("node '%s' (Concat): %u inputs (at most 4)", n->name, n->n_in);
 		if (ax < -r || ax >= r)

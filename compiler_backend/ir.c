@@ -28,7 +28,7 @@ const char *ir_dtype_name(int32_t dtype)
 	}
 }
 
-static char *dup_str(const char *s)
+char *ir_strdup(const char *s)
 {
 	size_t n = strlen(s ? s : "") + 1;
 	char *d = malloc(n);
@@ -61,7 +61,7 @@ int32_t ir_add_tensor(struct ir_graph *g, const char *name, struct mote_cc_diag 
 	}
 	struct ir_tensor *t = &g->t[g->nt];
 	memset(t, 0, sizeof *t);
-	if (!(t->name = dup_str(name)))
+	if (!(t->name = ir_strdup(name)))
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory for a tensor name");
 	for (int i = 0; i < IR_MAX_RANK; i++)
 		t->dims[i] = -1;
@@ -83,8 +83,8 @@ int ir_add_node(struct ir_graph *g, const char *name, const char *op, struct ir_
 	}
 	struct ir_node *n = &g->n[g->nn];
 	memset(n, 0, sizeof *n);
-	n->name = dup_str(name);
-	n->op = dup_str(op);
+	n->name = ir_strdup(name);
+	n->op = ir_strdup(op);
 	g->nn++; /* counted even when a copy failed, so ir_graph_free releases the other */
 	if (!n->name || !n->op)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory for a node");
@@ -98,6 +98,27 @@ const struct ir_attr *ir_attr(const struct ir_node *n, const char *name)
 		if (strcmp(n->attrs[i].name, name) == 0)
 			return &n->attrs[i];
 	return NULL;
+}
+
+int64_t ir_attr_int(const struct ir_node *n, const char *name, int64_t dflt)
+{
+	const struct ir_attr *a = ir_attr(n, name);
+	return a && a->kind == IR_ATTR_INT ? a->i : dflt;
+}
+
+int ir_attr_ints(const struct ir_node *n, const char *name, int64_t *v, size_t cnt, int64_t dflt,
+		 struct mote_cc_diag *diag)
+{
+	const struct ir_attr *a = ir_attr(n, name);
+	for (size_t i = 0; i < cnt; i++)
+		v[i] = dflt;
+	if (!a)
+		return 0;
+	if (a->kind != IR_ATTR_INTS || a->n != cnt)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): attribute %s needs %zu integers", n->name, n->op,
+			       name, cnt);
+	memcpy(v, a->ints, cnt * sizeof *v);
+	return 0;
 }
 
 int64_t ir_numel(const struct ir_tensor *t)

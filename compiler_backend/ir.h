@@ -89,6 +89,17 @@ int ir_add_node(struct ir_graph *g, const char *name, const char *op, struct ir_
 /* Attribute called name of a node, or NULL. */
 const struct ir_attr *ir_attr(const struct ir_node *n, const char *name);
 
+/* Integer attribute called name (dflt when absent or not an int). */
+int64_t ir_attr_int(const struct ir_node *n, const char *name, int64_t dflt);
+
+/* cnt integers of attribute name into v (all dflt when absent); a present
+ * attribute of another kind or length is MOTE_CC_EFORMAT naming the node. */
+int ir_attr_ints(const struct ir_node *n, const char *name, int64_t *v, size_t cnt, int64_t dflt,
+		 struct mote_cc_diag *diag);
+
+/* A malloc'd copy of s, or NULL. */
+char *ir_strdup(const char *s);
+
 /* Number of elements of a tensor whose shape is fully known; -1 otherwise
  * (or on overflow past 2^62). */
 int64_t ir_numel(const struct ir_tensor *t);

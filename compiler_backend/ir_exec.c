@@ -85,27 +85,6 @@ static int set_output(struct ir_graph *g, const struct ir_node *n, int32_t dtype
 	return 0;
 }
 
-static int64_t attr_int(const struct ir_node *n, const char *name, int64_t dflt)
-{
-	const struct ir_attr *a = ir_attr(n, name);
-	return a && a->kind == IR_ATTR_INT ? a->i : dflt;
-}
-
-static int attr_ints(const struct ir_node *n, const char *name, int64_t *v, size_t cnt, int64_t dflt,
-		     struct mote_cc_diag *diag)
-{
-	const struct ir_attr *a = ir_attr(n, name);
-	for (size_t i = 0; i < cnt; i++)
-		v[i] = dflt;
-	if (!a)
-		return 0;
-	if (a->kind != IR_ATTR_INTS || a->n != cnt)
-		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): attribute %s needs %zu integers", n->name, n->op,
-			       name, cnt);
-	memcpy(v, a->ints, cnt * sizeof *v);
-	return 0;
-}
-
 /* Output element from an int32 sum: QLinear forms requantize, Integer forms keep it. */
 struct post {
 	int qlinear;
@@ -138,7 +117,7 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 {
 	int rc = 0;
 	const struct ir_tensor *x, *xz = NULL, *w, *wz = NULL, *b = NULL;
-	struct post p = {.qlinear = qlinear, .relu = attr_int(n, "mote_relu", 0) != 0};
+	struct post p = {.qlinear = qlinear, .relu = ir_attr_int(n, "mote_relu", 0) != 0};
 	x = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
 	if (qlinear) {
 		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);
@@ -164,12 +143,12 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 			       n->name, n->op);
 	int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3];
 	int64_t M = w->dims[0], CG = w->dims[1], KH = w->dims[2], KW = w->dims[3];
-	int64_t group = attr_int(n, "group", 1), pads[4], str[2], dil[2];
+	int64_t group = ir_attr_int(n, "group", 1), pads[4], str[2], dil[2];
 	const struct ir_attr *ap = ir_attr(n, "auto_pad");
 	if (ap && ap->kind == IR_ATTR_STRING && strcmp(ap->s, "NOTSET") != 0)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): auto_pad %s", n->name, n->op, ap->s);
-	if ((rc = attr_ints(n, "pads", pads, 4, 0, diag)) || (rc = attr_ints(n, "strides", str, 2, 1, diag)) ||
-	    (rc = attr_ints(n, "dilations", dil, 2, 1, diag)))
+	if ((rc = ir_attr_ints(n, "pads", pads, 4, 0, diag)) || (rc = ir_attr_ints(n, "strides", str, 2, 1, diag)) ||
+	    (rc = ir_attr_ints(n, "dilations", dil, 2, 1, diag)))
 		return rc;
 	if (group < 1 || C % group || M % group || CG != C / group || str[0] < 1 || str[1] < 1 || dil[0] < 1 ||
 	    dil[1] < 1 || pads[0] < 0 || pads[1] < 0 || pads[2] < 0 || pads[3] < 0)
@@ -223,7 +202,7 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 {
 	int rc = 0;
 	const struct ir_tensor *a, *az = NULL, *b, *bz = NULL, *bias = NULL;
-	struct post p = {.qlinear = qlinear, .relu = attr_int(n, "mote_relu", 0) != 0};
+	struct post p = {.qlinear = qlinear, .relu = ir_attr_int(n, "mote_relu", 0) != 0};
 	a = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
 	if (qlinear) {
 		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);
@@ -279,8 +258,7 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 	return 0;
 }
 
-/* Any other operator: its host kernel, the one the runtime runs. */
-static int exec_host(struct ir_graph *g, const struct ir_node *n, struct mote_cc_diag *diag)
+int ir_exec_host(struct ir_graph *g, const struct ir_node *n, struct mote_cc_diag *diag)
 {
 	struct host_op h;
 	int rc = host_op_of(g, n, &h, diag);
@@ -325,7 +303,7 @@ int ir_exec(struct ir_graph *g, struct mote_cc_diag *diag)
 		else if (strcmp(n->op, "MatMulInteger") == 0)
 			rc = exec_matmul(g, n, 0, diag);
 		else
-			rc = exec_host(g, n, diag);
+			rc = ir_exec_host(g, n, diag);
 		if (rc)
 			return rc;
 	}

@@ -10,4 +10,8 @@
  * executor does not have, MOTE_CC_EFORMAT for inconsistent operands). */
 int ir_exec(struct ir_graph *g, struct mote_cc_diag *diag);
 
+/* Node n by its host kernel (host_ops.h), the one the runtime runs: its
+ * data inputs must hold values; its output gets fresh data. */
+int ir_exec_host(struct ir_graph *g, const struct ir_node *n, struct mote_cc_diag *diag);
+
 #endif

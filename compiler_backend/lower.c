@@ -123,13 +123,10 @@ static int lower_conv(const struct ir_graph *g, const struct ir_node *n, int q, 
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): group %lld", n->name, n->op, (long long)a->i);
 	if ((a = ir_attr(n, "auto_pad")) && a->kind == IR_ATTR_STRING && strcmp(a->s, "NOTSET") != 0)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): auto_pad %s", n->name, n->op, a->s);
-	int64_t pads[4] = {0, 0, 0, 0}, str[2] = {1, 1}, dil[2] = {1, 1};
-	if ((a = ir_attr(n, "pads")) && a->kind == IR_ATTR_INTS && a->n == 4)
-		memcpy(pads, a->ints, sizeof pads);
-	if ((a = ir_attr(n, "strides")) && a->kind == IR_ATTR_INTS && a->n == 2)
-		memcpy(str, a->ints, sizeof str);
-	if ((a = ir_attr(n, "dilations")) && a->kind == IR_ATTR_INTS && a->n == 2)
-		memcpy(dil, a->ints, sizeof dil);
+	int64_t pads[4], str[2], dil[2];
+	if ((rc = ir_attr_ints(n, "pads", pads, 4, 0, diag)) || (rc = ir_attr_ints(n, "strides", str, 2, 1, diag)) ||
+	    (rc = ir_attr_ints(n, "dilations", dil, 2, 1, diag)))
+		return rc;
 	for (int i = 0; i < 4; i++)
 		if (pads[i] < 0 || pads[i] > 65535 || (i < 2 && (str[i] < 1 || str[i] > 255 || dil[i] < 1 || dil[i] > 255)))
 			return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): pads, strides or dilations out of range",

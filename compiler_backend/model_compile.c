@@ -130,7 +130,7 @@ static int32_t step_in(const struct step *s, uint32_t k)
 
 static int32_t step_out(const struct step *s) { return s->device ? s->L.y : s->n->out[0]; }
 
-static int add_tensor(struct compile *c, int32_t ir, long step, int device, int write)
+static void add_tensor(struct compile *c, int32_t ir, long step, int device, int write)
 {
 	int32_t f = c->ir2f[ir];
 	if (f < 0) {
@@ -154,7 +154,6 @@ static int add_tensor(struct compile *c, int32_t ir, long step, int device, int 
 		if (c->g.t[ir].rank == 4)
 			t->flags |= MOTE_MF_T_NHWC;
 	}
-	return 0;
 }
 
 static int collect_tensors(struct compile *c, struct mote_cc_diag *diag)
@@ -279,20 +278,17 @@ static int add_reloc(struct out *o, uint32_t word, uint32_t seg)
 	return 0;
 }
 
-static uint32_t get_field(const uint8_t *cmd, unsigned word, unsigned lsb, unsigned width)
-{
-	uint32_t v = cc_get_le32(cmd + 4 * word) >> lsb;
-	return width >= 32 ? v : v & ((1u << width) - 1);
-}
-
 /* The address fields of commands [first, first+n) become segment offsets. */
 static int relocate(struct out *o, uint32_t first, uint32_t n, struct mote_cc_diag *diag)
 {
 	for (uint32_t i = first; i < first + n; i++) {
 		uint8_t *cmd = o->cmds + (size_t)i * MOTE_CMD_BYTES;
-		uint32_t op = get_field(cmd, MOTE_HDR_OPCODE_WORD, MOTE_HDR_OPCODE_LSB, MOTE_HDR_OPCODE_WIDTH), word, seg;
+		uint32_t w[MOTE_CMD_WORDS], word, seg;
+		for (unsigned k = 0; k < MOTE_CMD_WORDS; k++)
+			w[k] = cc_get_le32(cmd + 4 * k);
+		int64_t op = MOTE_CMD_GET(w, HDR, OPCODE);
 		if (op == MOTE_OP_LOAD) {
-			uint32_t dst = get_field(cmd, MOTE_LOAD_DST_WORD, MOTE_LOAD_DST_LSB, MOTE_LOAD_DST_WIDTH);
+			int64_t dst = MOTE_CMD_GET(w, LOAD, DST);
 			word = MOTE_LOAD_ADDR0_WORD;
 			seg = dst == MOTE_BUF_ACT ? MOTE_MF_SEG_ARENA : MOTE_MF_SEG_CONST;
 		} else if (op == MOTE_OP_STORE) {

@@ -30,7 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_ops.h"
+#include "ir_exec.h"
 #include "qdq_fold.h"
 
 static long producer(const struct ir_graph *g, int32_t t)
@@ -97,13 +97,6 @@ static int scalar_q(const struct ir_graph *g, int32_t s, int32_t z, float *sv, i
 	return isfinite(*sv) && *sv > 0;
 }
 
-static char *dup(const char *s)
-{
-	size_t l = strlen(s) + 1;
-	char *d = malloc(l);
-	return d ? memcpy(d, s, l) : NULL;
-}
-
 /* Replace node at slot `at` by a new node op(in) -> out taking src's name
  * and attributes (src is freed: it is another slot about to die, or `at`
  * itself), plus the int attributes named in extra (NULL-terminated, value 1). */
@@ -116,8 +109,8 @@ static int put_node(struct ir_graph *g, size_t at, size_t src, const char *op, c
 	size_t ne = 0;
 	while (extra && extra[ne])
 		ne++;
-	nn.name = dup(s->name);
-	nn.op = dup(op);
+	nn.name = ir_strdup(s->name);
+	nn.op = ir_strdup(op);
 	nn.in = malloc(nin * sizeof *nn.in);
 	nn.out = malloc(sizeof *nn.out);
 	nn.attrs = calloc(s->n_attrs + ne + 1, sizeof *nn.attrs);
@@ -126,7 +119,7 @@ static int put_node(struct ir_graph *g, size_t at, size_t src, const char *op, c
 		struct ir_attr *a = &nn.attrs[e];
 		a->kind = IR_ATTR_INT;
 		a->i = 1;
-		ok = (a->name = dup(extra[e])) != NULL;
+		ok = (a->name = ir_strdup(extra[e])) != NULL;
 		nn.n_attrs = e + 1;
 	}
 	if (!ok) {
@@ -185,31 +178,19 @@ static int const_fold(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *di
 		for (uint32_t k = 0; k < n->n_in; k++)
 			if (n->in[k] >= 0 && (!g->t[n->in[k]].data || g->t[n->in[k]].is_input))
 				all = 0;
-		struct host_op h;
 		struct mote_cc_diag d;
-		if (!all || host_op_of(g, n, &h, &d) || h.out_rank > MOTE_KERNEL_MAX_RANK || g->t[n->in[0]].rank > MOTE_KERNEL_MAX_RANK)
+		if (!all)
 			continue;
-		struct ir_tensor *y = &g->t[n->out[0]], *x = &g->t[n->in[0]];
-		int64_t ne = 1;
-		for (uint32_t k = 0; k < h.out_rank; k++)
-			ne *= h.out_dims[k];
-		size_t bytes = (size_t)ne * ir_dtype_size(h.out_dtype);
-		void *data = malloc(bytes ? bytes : 1);
-		if (!data)
-			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-		struct mote_ktensor kin = {.data = x->data, .dtype = x->dtype, .rank = x->rank}, kout = {
-			.data = data, .dtype = h.out_dtype, .rank = h.out_rank};
-		memcpy(kin.dims, x->dims, x->rank * sizeof *x->dims);
-		memcpy(kout.dims, h.out_dims, h.out_rank * sizeof *h.out_dims);
-		if (mote_kernel_run(h.op, h.params, &kin, 1, &kout, 1)) {
-			free(data);
+		int rc = ir_exec_host(g, n, &d);
+		if (rc == MOTE_CC_ENOMEM)
+			return cc_fail(diag, rc, "%s", d.msg);
+		if (rc) { /* not foldable (the placement report will say why) */
+			struct ir_tensor *y = &g->t[n->out[0]];
+			free(y->data);
+			y->data = NULL;
+			y->nbytes = 0;
 			continue;
 		}
-		y->data = data;
-		y->nbytes = bytes;
-		y->dtype = h.out_dtype;
-		y->rank = h.out_rank;
-		memcpy(y->dims, h.out_dims, h.out_rank * sizeof *h.out_dims);
 		dead[i] = 1;
 	}
 	return 0;
@@ -228,11 +209,11 @@ static void drop_identity(struct ir_graph *g, uint8_t *dead)
 }
 
 /* DQ -> Flatten|Reshape|MaxPool  =>  Flatten|Reshape|MaxPool -> DQ */
-static int sink_dq(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
+static int sink_dq(struct ir_graph *g, struct mote_cc_diag *diag)
 {
 	for (size_t i = 0; i < g->nn; i++) {
 		struct ir_node *n = &g->n[i];
-		if (dead[i] || (strcmp(n->op, "Flatten") && strcmp(n->op, "Reshape") && strcmp(n->op, "MaxPool")) ||
+		if ((strcmp(n->op, "Flatten") && strcmp(n->op, "Reshape") && strcmp(n->op, "MaxPool")) ||
 		    n->n_out != 1 || n->n_in < 1)
 			continue;
 		const struct ir_node *d = dq_of(g, n->in[0]);
@@ -260,7 +241,6 @@ static int sink_dq(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
 		dqn.out[0] = y;
 		g->n[di] = op;  /* the op where the DQ was, */
 		g->n[i] = dqn;  /* the DQ where the op was */
-		(void)dead;
 	}
 	return 0;
 }
@@ -519,7 +499,7 @@ int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 		goto out;
 	drop_identity(g, dead);
 	compact(g, dead);
-	if ((rc = sink_dq(g, dead, diag)) < 0)
+	if ((rc = sink_dq(g, diag)) < 0)
 		goto out;
 	drop_dq_q(g, dead);
 	compact(g, dead);

@@ -45,6 +45,11 @@ const char *mote_kernel_strerror(int status)
 	}
 }
 
+size_t mote_kernel_dtype_size(int32_t dt)
+{
+	return dt == MOTE_KT_FLOAT || dt == MOTE_KT_INT32 ? 4 : dt == MOTE_KT_INT8 || dt == MOTE_KT_UINT8 ? 1 : 0;
+}
+
 static int64_t numel(const struct mote_ktensor *t)
 {
 	int64_t n = 1;
@@ -258,14 +263,9 @@ static int add(const int32_t *p, const struct mote_ktensor *a, const struct mote
 	return 0;
 }
 
-static size_t esize(int32_t dt)
-{
-	return dt == MOTE_KT_FLOAT || dt == MOTE_KT_INT32 ? 4 : is_q8(dt) ? 1 : 0;
-}
-
 static int transpose(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
 {
-	size_t es = esize(x->dtype);
+	size_t es = mote_kernel_dtype_size(x->dtype);
 	if (!es || y->dtype != x->dtype)
 		return MOTE_KERNEL_ETYPE;
 	if (x->rank != y->rank || x->rank == 0)
@@ -300,7 +300,7 @@ static int transpose(const int32_t *p, const struct mote_ktensor *x, struct mote
 
 static int concat(const int32_t *p, const struct mote_ktensor *in, unsigned n_in, struct mote_ktensor *y)
 {
-	size_t es = esize(y->dtype);
+	size_t es = mote_kernel_dtype_size(y->dtype);
 	if (!es)
 		return MOTE_KERNEL_ETYPE;
 	if (p[0] < 0 || (uint32_t)p[0] >= y->rank)
@@ -356,11 +356,11 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 	case MOTE_KOP_AVGPOOL: return pool(params, 1, in, out);
 	case MOTE_KOP_ADD: return add(params, &in[0], &in[1], out);
 	case MOTE_KOP_COPY:
-		if (!esize(in->dtype) || in->dtype != out->dtype)
+		if (!mote_kernel_dtype_size(in->dtype) || in->dtype != out->dtype)
 			return MOTE_KERNEL_ETYPE;
 		if (numel(in) != numel(out))
 			return MOTE_KERNEL_ESHAPE;
-		memmove(out->data, in->data, (size_t)numel(in) * esize(in->dtype));
+		memmove(out->data, in->data, (size_t)numel(in) * mote_kernel_dtype_size(in->dtype));
 		return 0;
 	case MOTE_KOP_TRANSPOSE: return transpose(params, in, out);
 	case MOTE_KOP_CONCAT: return concat(params, in, n_in, out);

@@ -27,11 +27,6 @@ static int fail(struct mote_model_diag *diag, int err, const char *fmt, ...)
 
 #define BAD(...) fail(diag, MOTE_ERROR_BAD_MODEL, __VA_ARGS__)
 
-static size_t dtype_size(int32_t dt)
-{
-	return dt == MOTE_KT_FLOAT || dt == MOTE_KT_INT32 ? 4 : dt == MOTE_KT_INT8 || dt == MOTE_KT_UINT8 ? 1 : 0;
-}
-
 /* Sections into v; each id at most once, inside the file, records whole. */
 static int read_sections(const uint8_t *d, size_t len, const struct mote_mf_header *h, struct mf_view *v,
 			 struct mote_model_diag *diag)
@@ -66,7 +61,7 @@ static int read_sections(const uint8_t *d, size_t len, const struct mote_mf_head
 static int check_tensor(const struct mote_mf_tensor *t, uint32_t i, const struct mote_mf_header *h,
 			uint32_t str_size, struct mote_model_diag *diag)
 {
-	size_t es = dtype_size(t->dtype);
+	size_t es = mote_kernel_dtype_size(t->dtype);
 	if (t->name >= str_size)
 		return BAD("tensor %u: name offset %u outside the string table", i, t->name);
 	if (!es || t->rank > MOTE_MF_MAX_RANK || t->flags & ~15u)
@@ -174,13 +169,11 @@ static int check_file(const uint8_t *d, size_t len, const struct mote_device_inf
 		return BAD("header: constants at %u (+%u) do not fit a %u-byte buffer after %llu command bytes",
 			   h.const_offset, sk->size, h.const_bytes, (unsigned long long)cmd_bytes);
 	v->str = (const char *)d + v->sec[MOTE_MF_SEC_STRINGS].offset;
-	uint32_t ss = v->sec[MOTE_MF_SEC_STRINGS].size, nt = v->sec[MOTE_MF_SEC_TENSORS].count;
-	v->nt = nt;
+	v->nt = v->sec[MOTE_MF_SEC_TENSORS].count;
 	v->ns = v->sec[MOTE_MF_SEC_STEPS].count;
-	if (nt == 0 || v->ns == 0)
+	if (v->nt == 0 || v->ns == 0)
 		return BAD("no tensors or no steps");
 	return 0;
-	(void)ss;
 }
 
 static int check_records(const uint8_t *d, struct mf_view *v, struct mote_mf_tensor *t, struct mote_mf_step *s,

@@ -184,8 +184,6 @@ int mote_model_set_input(mote_model *m, const char *name, const void *data, size
 
 /* ---- layout moves ------------------------------------------------------------------ */
 
-static size_t esize(const struct mote_mf_tensor *t) { return t->dtype == 1 || t->dtype == 6 ? 4 : 1; }
-
 /* Tensor i's arena bytes were just written: any other tensor sharing them
  * (arena reuse) no longer has a current device copy. */
 static void arena_written(mote_model *m, uint32_t i)
@@ -208,7 +206,7 @@ static void move(mote_model *m, uint32_t i, int to_device)
 	if (!(t->flags & MOTE_MF_T_NHWC)) {
 		memcpy(to_device ? dv : hv, to_device ? hv : dv, t->bytes);
 	} else {
-		size_t C = t->dims[1], HW = (size_t)t->dims[2] * t->dims[3], es = esize(t);
+		size_t C = t->dims[1], HW = (size_t)t->dims[2] * t->dims[3], es = mote_kernel_dtype_size(t->dtype);
 		for (size_t c = 0; c < C; c++)
 			for (size_t p = 0; p < HW; p++) {
 				uint8_t *h = hv + (c * HW + p) * es, *d = dv + (p * C + c) * es;

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "mote/mote.h"
 #include "mote/mote_compiler.h"
+#include "mote/mote_kernels.h"
 #include "npy.h"
 #include "opts.h"
 
@@ -164,7 +165,7 @@ int cmd_eval(int argc, char **argv)
 			status = 3, cli_fail("image %zu: %s", i, mote_strerror(rc));
 			break;
 		}
-		size_t top = argmax(obuf, out.dtype, out.bytes / (out.dtype == 1 || out.dtype == 6 ? 4 : 1));
+		size_t top = argmax(obuf, out.dtype, out.bytes / mote_kernel_dtype_size(out.dtype));
 		t.images++;
 		t.correct += (long long)top == label_at(&Y, i);
 		if (agree)

@@ -72,6 +72,9 @@ struct mote_ktensor {
 	int64_t dims[MOTE_KERNEL_MAX_RANK];
 };
 
+/* Bytes per element of a MOTE_KT_* type, 0 for any other. */
+size_t mote_kernel_dtype_size(int32_t dtype);
+
 /* Name of an op ("MAXPOOL"), or NULL. */
 const char *mote_kernel_op_name(uint32_t op);
 /* Description of a status; never NULL. */
