@@ -1,6 +1,8 @@
 // mote_array.v: ROWS x COLS weight-stationary systolic array with input skew,
 // output de-skew and shadow weights loaded through a skewed vertical chain.
 // Latency LAT = ROWS+COLS-1: a row given at cycle T leaves as one COLS-wide row at T+LAT.
+// Depthwise rows (i_dw) chain each row's PEs left to right instead: lane r
+// correlates activation byte r along the stream with its COLS weights.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -16,11 +18,22 @@
 //    - the first row using the new weights may enter at T >= S0 + ROWS.
 //    So with back-to-back tiles a bank switch needs no bubble when the tile in
 //    between has at least 2*ROWS-2 rows.
+//  * Depthwise (i_dw rows, DEPTHWISE=1): a row's partial sum moves right one PE
+//    per two cycles (o_psum, then o_hpsum) while activations move one PE per
+//    cycle, so the sum leaving PE(r,COLS-1) saw a[n][r] at column 0, a[n+1][r]
+//    at column 1, ...: o_sum[r] = sum_j a[n+j][r]*W[r][j] for lanes
+//    r < min(ROWS,COLS) (other columns 0), at T+LAT where T is the input cycle
+//    of row n+COLS-1 (the last it uses), with o_dw.  The sum is exact only
+//    when rows n..n+COLS-1 are all depthwise rows of one bank; the user of
+//    the array discards the others.  Dense and depthwise rows mix freely:
+//    each PE picks the partial-sum source by the mode bit of its own row.
 module mote_array #(
 	// array rows: reduction elements per pass
 	parameter ROWS = 8,
 	// array columns: output channels per pass
-	parameter COLS = 8
+	parameter COLS = 8,
+	// 1: depthwise rows supported (the horizontal partial-sum path)
+	parameter DEPTHWISE = 1
 ) (
 	input  wire                 clk,
 	input  wire                 rst,
@@ -28,15 +41,20 @@ module mote_array #(
 	input  wire                 i_valid,
 	input  wire [ROWS*8-1:0]    i_act,
 	input  wire                 i_bank,
+	input  wire                 i_dw,
 	// weight shift chain in (one weight row per shift)
 	input  wire                 i_wshift,
 	input  wire                 i_wbank,
 	input  wire [COLS*8-1:0]    i_wgt,
 	// result row out
 	output wire                 o_valid,
-	output wire [COLS*32-1:0]   o_sum
+	output wire [COLS*32-1:0]   o_sum,
+	output wire                 o_dw
 );
 	localparam LAT = ROWS + COLS - 1;
+	// a depthwise sum of COLS int8 products (-128*-128*COLS needs the 16th bit)
+	localparam DW_W = 16 + $clog2(COLS);
+	localparam LANES = ROWS < COLS ? ROWS : COLS;
 
 	// Wires between PEs are named per PE (generate-scope wires the neighbours
 	// reference), never slices of one flat bus: Verilator rebuilds a whole wide
@@ -45,6 +63,7 @@ module mote_array #(
 	// act_l/bank_l: activation entering row r at the left edge (after the skew)
 	wire [7:0]  act_l  [0:ROWS-1];
 	wire        bank_l [0:ROWS-1];
+	wire        dw_l   [0:ROWS-1];
 	// w_top: weight entering column c at the top (after the skew)
 	wire [7:0]  w_top  [0:COLS-1];
 	// per-column shift enable and bank after the column skew
@@ -58,12 +77,14 @@ module mote_array #(
 			if (r == 0) begin : g_direct
 				assign act_l[0]  = i_act[7:0];
 				assign bank_l[0] = i_bank;
+				assign dw_l[0]   = i_dw;
 			end else begin : g_delay
-				wire [8:0] sk;
-				mote_delay #(.WIDTH(9), .DEPTH(r)) u_sk (
-					.clk(clk), .i_d({i_bank, i_act[8*r +: 8]}), .o_q(sk));
+				wire [9:0] sk;
+				mote_delay #(.WIDTH(10), .DEPTH(r)) u_sk (
+					.clk(clk), .i_d({i_dw, i_bank, i_act[8*r +: 8]}), .o_q(sk));
 				assign act_l[r]  = sk[7:0];
 				assign bank_l[r] = sk[8];
+				assign dw_l[r]   = sk[9];
 			end
 		end
 	endgenerate
@@ -115,17 +136,22 @@ module mote_array #(
 		for (r = 0; r < ROWS; r = r + 1) begin : g_row
 			for (c = 0; c < COLS; c = c + 1) begin : g_col
 				wire [7:0]  act_o, w0_o, w1_o;
-				wire        bank_o;
+				wire        bank_o, dw_o;
 				wire [31:0] psum_o;
+				wire [DW_W-1:0] hpsum_o, hpsum_i;
 				wire [7:0]  act_i, w0_i, w1_i;
-				wire        bank_i;
+				wire        bank_i, dw_i;
 				wire [31:0] psum_i;
 				if (c == 0) begin : g_left
-					assign act_i  = act_l[r];
-					assign bank_i = bank_l[r];
+					assign act_i   = act_l[r];
+					assign bank_i  = bank_l[r];
+					assign dw_i    = dw_l[r];
+					assign hpsum_i = {DW_W{1'b0}};
 				end else begin : g_inner
-					assign act_i  = g_row[r].g_col[c-1].act_o;
-					assign bank_i = g_row[r].g_col[c-1].bank_o;
+					assign act_i   = g_row[r].g_col[c-1].act_o;
+					assign bank_i  = g_row[r].g_col[c-1].bank_o;
+					assign dw_i    = g_row[r].g_col[c-1].dw_o;
+					assign hpsum_i = g_row[r].g_col[c-1].hpsum_o;
 				end
 				if (r == 0) begin : g_top
 					assign psum_i = 32'd0;
@@ -137,14 +163,18 @@ module mote_array #(
 					assign w0_i   = g_row[r-1].g_col[c].w0_o;
 					assign w1_i   = g_row[r-1].g_col[c].w1_o;
 				end
-				mote_pe u_pe (
+				mote_pe #(.DEPTHWISE(DEPTHWISE), .DW_W(DW_W)) u_pe (
 					.clk      (clk),
 					.i_act    (act_i),
 					.i_bank   (bank_i),
+					.i_dw     (dw_i),
 					.o_act    (act_o),
 					.o_bank   (bank_o),
+					.o_dw     (dw_o),
 					.i_psum   (psum_i),
 					.o_psum   (psum_o),
+					.i_hpsum  (hpsum_i),
+					.o_hpsum  (hpsum_o),
 					.i_wshift (wen[c]),
 					.i_wbank  (wbk[c]),
 					.i_w0     (w0_i),
@@ -166,14 +196,52 @@ module mote_array #(
 				mote_delay #(.WIDTH(32), .DEPTH(COLS - 1 - c)) u_dq (
 					.clk(clk), .i_d(g_row[ROWS-1].g_col[c].psum_o), .o_q(sum_out[c]));
 			end
-			assign o_sum[32*c +: 32] = sum_out[c];
 		end
 	endgenerate
+
+	// ---- depthwise lanes leave PE(r,COLS-1) at T+r+COLS (T: input cycle of
+	// the last row they use); delay ROWS-1-r more, to T+LAT like the columns
+	wire [31:0] lane_out [0:COLS-1];
+	wire        dw_out;
+	generate
+		if (DEPTHWISE) begin : g_dw
+			for (c = 0; c < COLS; c = c + 1) begin : g_lane
+				if (c >= LANES) begin : g_none
+					assign lane_out[c] = 32'd0;
+				end else begin : g_lane_out
+					wire [DW_W-1:0] d;
+					if (c == ROWS - 1) begin : g_direct
+						assign d = g_row[c].g_col[COLS-1].psum_o[DW_W-1:0];
+					end else begin : g_delay
+						mote_delay #(.WIDTH(DW_W), .DEPTH(ROWS - 1 - c)) u_lq (
+							.clk(clk), .i_d(g_row[c].g_col[COLS-1].psum_o[DW_W-1:0]),
+							.o_q(d));
+					end
+					assign lane_out[c] = {{(32-DW_W){d[DW_W-1]}}, d};
+				end
+			end
+			// the mode bit beside the valid pipeline (datapath: no reset)
+			reg [LAT-1:0] dwp_q;
+			always @(posedge clk)
+				dwp_q <= {dwp_q[LAT-2:0], i_dw};
+			assign dw_out = dwp_q[LAT-1];
+		end else begin : g_dense
+			for (c = 0; c < COLS; c = c + 1) begin : g_lane
+				assign lane_out[c] = 32'd0;
+			end
+			assign dw_out = 1'b0;
+		end
+		for (c = 0; c < COLS; c = c + 1) begin : g_out
+			assign o_sum[32*c +: 32] = dw_out ? lane_out[c] : sum_out[c];
+		end
+	endgenerate
+	assign o_dw = dw_out;
 
 	// the chains' bottom ends and the activations' right edge go nowhere
 	generate
 		for (r = 0; r < ROWS; r = r + 1) begin : g_edge_r
-			wire unused_right = &{1'b0, g_row[r].g_col[COLS-1].act_o, g_row[r].g_col[COLS-1].bank_o};
+			wire unused_right = &{1'b0, g_row[r].g_col[COLS-1].act_o, g_row[r].g_col[COLS-1].bank_o,
+					      g_row[r].g_col[COLS-1].dw_o, g_row[r].g_col[COLS-1].hpsum_o};
 		end
 		for (c = 0; c < COLS; c = c + 1) begin : g_edge_c
 			wire unused_bottom = &{1'b0, g_row[ROWS-1].g_col[c].w0_o, g_row[ROWS-1].g_col[c].w1_o};

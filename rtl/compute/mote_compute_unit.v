@@ -18,6 +18,10 @@
 //  * abuf read at t, row enters the array at t+1, acc read at t+LAT, sum and
 //    forwarding at t+LAT+1, acc write presented at t+LAT+2 together with the
 //    command's token pushes and o_retire (its last row).
+//  * DEPTHWISE: the array gives output n with row n+COLS-1, so S marks the
+//    first COLS-1 rows (and, with DW_STRIDE > 1, the rows between kept
+//    outputs) as not written; only written rows advance the accumulator row
+//    and count useful MACs.
 module mote_compute_unit #(
 	// array rows: reduction elements per pass
 	parameter ROWS = 8,
@@ -29,6 +33,8 @@ module mote_compute_unit #(
 	parameter WBUF_DEPTH = 1024,
 	// accumulator rows (COLS int32 each)
 	parameter ACC_DEPTH = 1024,
+	// 1: MATMUL DEPTHWISE supported (FEATURES.DEPTHWISE)
+	parameter DEPTHWISE = 1,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -85,6 +91,9 @@ module mote_compute_unit #(
 	localparam CW = $clog2(ROWS);
 	localparam [31:0] ROWS32 = ROWS;
 	localparam [31:0] BUSY32 = ROWS - 2;
+	// depthwise skip counter: COLS-1 .. 0
+	localparam CWC = $clog2(COLS) + 1;
+	localparam [31:0] SKIP32 = COLS - 1;
 
 	reg halted_q;      // an error was reported: accept nothing until i_abort
 	wire clear = rst || i_abort;
@@ -98,14 +107,18 @@ module mote_compute_unit #(
 	wire [15:0] c_nrows = c_mm ? i_cmd[`MOTE_MATMUL_NROWS] : 16'd0;
 	wire [15:0] c_kv    = i_cmd[`MOTE_MATMUL_K_VALID];
 	wire [15:0] c_nv    = i_cmd[`MOTE_MATMUL_N_VALID];
-	// range ends in 32 bits: no wrap
+	wire        c_dw    = i_cmd[`MOTE_MATMUL_DEPTHWISE];
+	wire [7:0]  c_dws   = i_cmd[`MOTE_MATMUL_DW_STRIDE];
+	// range ends in 32 bits: no wrap.  Depthwise writes NROWS-COLS+1 rows at
+	// most (checked as stride 1); NROWS < COLS is a field error first.
 	wire [31:0] c_wgt_end = {16'd0, c_wgt} + ROWS;
 	wire [31:0] c_act_end = {16'd0, c_act} + {16'd0, c_nrows};
-	wire [31:0] c_acc_end = {16'd0, c_acc} + {16'd0, c_nrows};
+	wire [31:0] c_acc_end = {16'd0, c_acc} + {16'd0, c_nrows} - (c_dw ? SKIP32 : 32'd0);
 	// NROWS = 0 is tokens only (spec): no weight load, nothing to check.
 	wire c_rows  = c_mm && c_nrows != 16'd0;
 	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
-	wire c_field = c_rows && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS);
+	wire c_dwbad = c_dw && (DEPTHWISE == 0 || {16'd0, c_nrows} < COLS || c_dws == 8'd0);
+	wire c_field = c_rows && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS || c_dwbad);
 	wire c_range = c_rows && ((c_ldw && c_wgt_end > WBUF_DEPTH) || c_act_end > ABUF_DEPTH ||
 				  c_acc_end > ACC_DEPTH);
 	wire [7:0] c_err = c_field ? `MOTE_ERR_FIELD : c_range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
@@ -115,7 +128,8 @@ module mote_compute_unit #(
 	reg            h_valid_q;
 	reg [7:0]      h_err_q;
 	reg            h_pop_l2c_q, h_pop_s2c_q, h_push_c2l_q, h_push_c2s_q;
-	reg            h_loadw_q, h_accum_q;
+	reg            h_loadw_q, h_accum_q, h_dw_q;
+	reg [7:0]      h_dws_q;
 	reg [AW_W-1:0] h_wtop_q;    // WGT_ROW + ROWS - 1: first weight row read
 	reg [AW_A-1:0] h_act_q;
 	reg [AW_C-1:0] h_acc_q;
@@ -147,6 +161,8 @@ module mote_compute_unit #(
 			h_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
 			h_loadw_q    <= c_ldw;
 			h_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
+			h_dw_q       <= c_dw && DEPTHWISE != 0;
+			h_dws_q      <= c_dws;
 			h_wtop_q     <= c_wtop[AW_W-1:0];
 			h_act_q      <= c_act[AW_A-1:0];
 			h_acc_q      <= c_acc[AW_C-1:0];
@@ -179,7 +195,8 @@ module mote_compute_unit #(
 	assign o_err_idx   = err_idx_q;
 
 	// ================================================================ stage W
-	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_push_c2l_q, w_push_c2s_q;
+	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_push_c2l_q, w_push_c2s_q, w_dw_q;
+	reg [7:0]      w_dws_q;
 	reg [AW_W-1:0] w_addr_q;
 	reg [CW:0]     w_cnt_q;     // weight rows still to read
 	reg [AW_A-1:0] w_act_q;
@@ -213,6 +230,8 @@ module mote_compute_unit #(
 			w_loadw_q    <= h_loadw_q;
 			w_bank_q     <= h_bank;
 			w_accum_q    <= h_accum_q;
+			w_dw_q       <= h_dw_q;
+			w_dws_q      <= h_dws_q;
 			w_push_c2l_q <= h_push_c2l_q;
 			w_push_c2s_q <= h_push_c2s_q;
 			w_addr_q     <= h_wtop_q;
@@ -229,15 +248,20 @@ module mote_compute_unit #(
 	end
 
 	// ================================================================ stage S
-	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_push_c2l_q, s_push_c2s_q;
+	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_push_c2l_q, s_push_c2s_q, s_dw_q;
 	reg [AW_A-1:0] s_addr_q;
 	reg [AW_C-1:0] s_acc_q;
 	reg [15:0]     s_left_q;
 	reg [UW-1:0]   s_useful_q;
 	reg [31:0]     s_idx_q;
+	// depthwise: rows before the first output, and the phase within DW_STRIDE
+	reg [CWC-1:0]  s_skip_q;
+	reg [7:0]      s_ph_q, s_dws_q;
 
 	wire s_last = s_valid_q && (s_mark_q || s_left_q == 16'd1);
 	wire s_row  = s_valid_q && !s_mark_q;
+	// this row writes its accumulator row (always, unless depthwise says not)
+	wire s_wr   = !s_dw_q || (s_skip_q == 0 && s_ph_q == 8'd0);
 	assign s_accept = !s_valid_q || s_last;
 	assign o_abuf_re    = s_row;
 	assign o_abuf_raddr = s_addr_q;
@@ -260,10 +284,19 @@ module mote_compute_unit #(
 			s_left_q     <= w_nrows_q;
 			s_useful_q   <= w_useful_q;
 			s_idx_q      <= w_idx_q;
+			s_dw_q       <= w_dw_q;
+			s_dws_q      <= w_dws_q;
+			s_skip_q     <= w_dw_q ? SKIP32[CWC-1:0] : {CWC{1'b0}};
+			s_ph_q       <= 8'd0;
 		end else if (s_row) begin
 			s_addr_q <= s_addr_q + 1'b1;
-			s_acc_q  <= s_acc_q + 1'b1;
 			s_left_q <= s_left_q - 1'b1;
+			if (s_wr)
+				s_acc_q <= s_acc_q + 1'b1;
+			if (s_skip_q != 0)
+				s_skip_q <= s_skip_q - 1'b1;
+			else
+				s_ph_q <= s_ph_q + 8'd1 == s_dws_q ? 8'd0 : s_ph_q + 8'd1;
 		end
 	end
 
@@ -286,7 +319,7 @@ module mote_compute_unit #(
 
 	// ================================================================ array
 	// slot registers: what enters the array this cycle (abuf data arrives now)
-	reg            in_valid_q, in_last_q, in_bank_q, in_accum_q, in_c2l_q, in_c2s_q;
+	reg            in_valid_q, in_last_q, in_bank_q, in_accum_q, in_c2l_q, in_c2s_q, in_dw_q, in_wr_q;
 	reg [AW_C-1:0] in_acc_q;
 	reg [UW-1:0]   in_useful_q;
 	reg            wshift_q, wbank_q;
@@ -302,6 +335,8 @@ module mote_compute_unit #(
 		end
 		in_bank_q   <= s_bank_q;
 		in_accum_q  <= s_accum_q;
+		in_dw_q     <= s_dw_q;
+		in_wr_q     <= s_wr;
 		in_c2l_q    <= s_push_c2l_q;
 		in_c2s_q    <= s_push_c2s_q;
 		in_acc_q    <= s_acc_q;
@@ -309,26 +344,29 @@ module mote_compute_unit #(
 		wbank_q     <= w_bank_q;
 	end
 	assign o_perf_row    = in_valid_q;
-	assign o_perf_useful = in_valid_q ? {{(32-UW){1'b0}}, in_useful_q} : 32'd0;
+	assign o_perf_useful = in_valid_q && in_wr_q ? {{(32-UW){1'b0}}, in_useful_q} : 32'd0;
 
 	wire               arr_valid;
 	wire [COLS*32-1:0] arr_sum;
-	mote_array #(.ROWS(ROWS), .COLS(COLS)) u_array (
+	wire               arr_dw;
+	mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE)) u_array (
 		.clk      (clk),
 		.rst      (clear),
 		.i_valid  (in_valid_q),
 		.i_act    (i_abuf_rdata),
 		.i_bank   (in_bank_q),
+		.i_dw     (in_dw_q),
 		.i_wshift (wshift_q),
 		.i_wbank  (wbank_q),
 		.i_wgt    (i_wbuf_rdata),
 		.o_valid  (arr_valid),
-		.o_sum    (arr_sum)
+		.o_sum    (arr_sum),
+		.o_dw     (arr_dw)
 	);
 
 	// metadata beside the array: valid and last bits as shift vectors (reset),
-	// {c2l, c2s, accumulate, acc row} per stage (datapath, no reset)
-	localparam MW = 3 + AW_C;
+	// {c2l, c2s, write, accumulate, acc row} per stage (datapath, no reset)
+	localparam MW = 4 + AW_C;
 	reg [LAT:1]  mv_q, ml_q;
 	always @(posedge clk) begin
 		if (clear) begin
@@ -342,16 +380,16 @@ module mote_compute_unit #(
 	// rd_md: LAT-1 cycles old (the accumulator read), ex_md: LAT (the sum)
 	wire [MW-1:0] rd_md, ex_md;
 	mote_delay #(.WIDTH(MW), .DEPTH(LAT - 1)) u_md (
-		.clk(clk), .i_d({in_c2l_q, in_c2s_q, in_accum_q, in_acc_q}), .o_q(rd_md));
+		.clk(clk), .i_d({in_c2l_q, in_c2s_q, in_wr_q, in_accum_q, in_acc_q}), .o_q(rd_md));
 	mote_delay #(.WIDTH(MW), .DEPTH(1)) u_md_ex (.clk(clk), .i_d(rd_md), .o_q(ex_md));
 	wire md_busy = |{mv_q, ml_q};
 
 	// ================================================================ accumulate
 	// old row read one cycle ahead; writes the read missed are forwarded
-	assign o_acc_re    = mv_q[LAT-1] && rd_md[AW_C];
+	assign o_acc_re    = mv_q[LAT-1] && rd_md[AW_C+1] && rd_md[AW_C];
 	assign o_acc_raddr = rd_md[AW_C-1:0];
 
-	wire            ex_valid = arr_valid && mv_q[LAT];
+	wire            ex_valid = arr_valid && mv_q[LAT] && ex_md[AW_C+1];
 	wire            ex_last  = ml_q[LAT];
 	wire [AW_C-1:0] ex_addr  = ex_md[AW_C-1:0];
 	reg             we1_q, we2_q, c2l_q, c2s_q, retire_q;
@@ -414,7 +452,7 @@ module mote_compute_unit #(
 
 	// fields other opcodes own and the flag bits W/S do not need
 	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 2], c_wtop[31:AW_W], c_act[15:AW_A],
-			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW]};
+			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw};
 endmodule
 
 `default_nettype wire

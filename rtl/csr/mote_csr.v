@@ -23,6 +23,8 @@ module mote_csr #(
 	parameter WBUF_DEPTH = 1024,
 	parameter BBUF_DEPTH = 96,
 	parameter ACC_DEPTH = 1024,
+	// FEATURES.DEPTHWISE
+	parameter DEPTHWISE = 1,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
 	// error sources (fetch, load, compute, store, tokens)
@@ -263,6 +265,7 @@ module mote_csr #(
 			`MOTE_REG_FEATURES: begin
 				o_csr_rdata[`MOTE_FEATURES_INT32_OUT] <= 1'b1;
 				o_csr_rdata[`MOTE_FEATURES_XOR_MSB] <= 1'b1;
+				o_csr_rdata[`MOTE_FEATURES_DEPTHWISE] <= DEPTHWISE != 0;
 			end
 			`MOTE_REG_STATUS: begin
 				o_csr_rdata[`MOTE_STATUS_BUSY]  <= o_busy;

@@ -1,7 +1,10 @@
 // array_tb.cpp: mote_array against a C++ matrix product.  Tiles of random
 // weights stream back to back, the driver using the array's exact hazard rules
 // (earliest legal weight shift, earliest legal first row), so a one-cycle error
-// in the skew or the bank timing shows up as a wrong sum.  Build with
+// in the skew or the bank timing shows up as a wrong sum.  Depthwise tiles
+// (rows on consecutive cycles, as the compute unit streams them) mix with
+// dense ones; their row m >= COLS-1 must give lane r = sum_j a[m-COLS+1+j][r]
+// * W[r][j], their first COLS-1 rows are not checked.  Build with
 // -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C.
 #include "Vmote_array.h"
 #include "dp_bits.h"
@@ -9,10 +12,11 @@
 #include <deque>
 #include <vector>
 
-static const int R = TB_ROWS, C = TB_COLS, LAT = R + C - 1;
+static const int R = TB_ROWS, C = TB_COLS, LAT = R + C - 1, L = R < C ? R : C;
 
 struct Tile {
 	bool load;
+	bool dw;
 	int n;
 	std::vector<int8_t> w;  // R x C
 	std::vector<int8_t> a;  // n x R
@@ -22,16 +26,23 @@ struct Tile {
 struct Run {
 	TESTB<Vmote_array> tb;
 	DpRng rng;
-	std::deque<std::vector<int32_t>> expect;
+	// per row: mode, whether checked, the sums
+	struct Want {
+		bool dw, check;
+		std::vector<int32_t> sum;
+	};
+	std::deque<Want> expect;
+	long dw_rows = 0;
 	long rows_out = 0;
 	uint64_t first_out = 0, last_out = 0;
 	explicit Run(uint64_t seed) : rng(seed) {}
 
-	void step(bool valid, const int8_t *act, int bank, bool wshift, int wbank, const int8_t *wrow)
+	void step(bool valid, const int8_t *act, int bank, bool dw, bool wshift, int wbank, const int8_t *wrow)
 	{
 		Vmote_array *m = tb.m;
 		m->i_valid = valid;
 		m->i_bank = bank;
+		m->i_dw = dw;
 		for (int r = 0; r < R; r++)
 			dp_set(m->i_act, 8 * r, 8, valid ? (uint8_t)act[r] : rng.u32());
 		m->i_wshift = wshift;
@@ -42,11 +53,13 @@ struct Run {
 		// outputs after the edge belong to the cycle that follows
 		if (m->o_valid) {
 			CHECK(tb, !expect.empty(), "output row with nothing expected");
-			std::vector<int32_t> e = expect.front();
+			Want e = expect.front();
 			expect.pop_front();
-			for (int c = 0; c < C; c++) {
+			CHECK(tb, m->o_dw == e.dw, "row %ld: o_dw %d want %d", rows_out, m->o_dw, e.dw);
+			for (int c = 0; e.check && c < C; c++) {
 				int32_t got = (int32_t)dp_get(m->o_sum, 32 * c, 32);
-				CHECK(tb, got == e[c], "row %ld col %d: got %d want %d", rows_out, c, got, e[c]);
+				CHECK(tb, got == e.sum[c], "row %ld col %d (%s): got %d want %d", rows_out, c,
+				      e.dw ? "depthwise" : "dense", got, e.sum[c]);
 			}
 			if (rows_out == 0)
 				first_out = tb.cycle;
@@ -111,18 +124,29 @@ struct Run {
 			int bank = 0;
 			Tile &ts = tiles[st];
 			bool ready = ts.load ? (ld_done[st] >= 0 && t >= ld_done[st]) : true;
-			if (ready && !(gap_pct && rng.chance(gap_pct))) {
+			// depthwise rows of a tile enter on consecutive cycles: no gap inside
+			bool gap = gap_pct && !(ts.dw && st_m > 0) && rng.chance(gap_pct);
+			bool dw = false;
+			if (ready && !gap) {
 				valid = true;
 				act = &ts.a[st_m * R];
 				bank = ts.bank;
+				dw = ts.dw;
 				t_last[bank] = t;
-				std::vector<int32_t> e(C, 0);
-				for (int c = 0; c < C; c++) {
+				Want e{ts.dw, !ts.dw || st_m >= C - 1, std::vector<int32_t>(C, 0)};
+				for (int c = 0; e.check && c < C; c++) {
 					int32_t s = 0;
-					for (int r = 0; r < R; r++)
-						s = (int32_t)((uint32_t)s + (uint32_t)(act[r] * ts.w[r * C + c]));
-					e[c] = s;
+					if (!ts.dw) {
+						for (int r = 0; r < R; r++)
+							s = (int32_t)((uint32_t)s + (uint32_t)(act[r] * ts.w[r * C + c]));
+					} else if (c < L) {
+						const int8_t *a0 = &ts.a[(st_m - C + 1) * R];
+						for (int j = 0; j < C; j++)
+							s += a0[j * R + c] * ts.w[c * C + j];
+					}
+					e.sum[c] = s;
 				}
+				dw_rows += ts.dw && e.check;
 				expect.push_back(e);
 				total++;
 				if (++st_m == ts.n) {
@@ -131,27 +155,31 @@ struct Run {
 				}
 			} else {
 				bank = rng.u32() & 1;
+				dw = rng.u32() & 1;
 			}
 			if (getenv("TB_DEBUG") && t < 80)
 				printf("t %ld (cyc %llu) valid %d bank %d wshift %d wbank %d st %zu m %d ld %zu j %d\n", t,
 				       (unsigned long long)tb.cycle, valid, bank, wshift, wbank, st, st_m, ld, ld_j);
-			step(valid, act, bank, wshift, wbank, wrow);
+			step(valid, act, bank, dw, wshift, wbank, wrow);
 			t++;
 		}
 		for (int i = 0; i < LAT + 2; i++)
-			step(false, nullptr, 0, false, 0, nullptr);
+			step(false, nullptr, 0, false, false, 0, nullptr);
 		CHECK(tb, expect.empty(), "%zu rows never came out", expect.size());
 		return total;
 	}
 };
 
-static std::vector<Tile> make_tiles(DpRng &rng, int count, int nmin, int nmax, int load_pct)
+static std::vector<Tile> make_tiles(DpRng &rng, int count, int nmin, int nmax, int load_pct, int dw_pct = 0)
 {
 	std::vector<Tile> v(count);
 	for (int k = 0; k < count; k++) {
 		Tile &t = v[k];
 		t.load = k == 0 || rng.chance(load_pct);
+		t.dw = rng.chance(dw_pct);
 		t.n = rng.range(nmin, nmax);
+		if (t.dw && rng.chance(80))
+			t.n += C - 1; // mostly long enough to give outputs
 		t.w.resize(R * C);
 		for (auto &x : t.w)
 			x = (int8_t)rng.u32();
@@ -203,6 +231,18 @@ int main(int argc, char **argv)
 		      (unsigned long long)span);
 		printf("array %dx%d: %ld rows of %d-row tiles, bank switch every tile, %llu cycles: one row per cycle\n",
 		       R, C, n, 2 * R - 2, (unsigned long long)span);
+	}
+	{
+		// 4. depthwise and dense tiles mixed, earliest schedule, then with gaps
+		for (int gaps = 0; gaps <= 30; gaps += 30) {
+			Run run(0x5eed0004 + R * 131 + C + gaps);
+			run.tb.reset();
+			auto tiles = make_tiles(run.rng, 200, 1, 3 * R, 60, 50);
+			long n = run.stream(tiles, gaps);
+			CHECK(run.tb, run.dw_rows > 20 * C, "only %ld depthwise rows checked", run.dw_rows);
+			printf("array %dx%d: %ld rows, %ld checked depthwise outputs (%d lanes), gaps %d%% ok\n", R, C, n,
+			       run.dw_rows, L, gaps);
+		}
 	}
 	printf("array_tb %dx%d: PASS\n", R, C);
 	return 0;

@@ -3,6 +3,8 @@
 // and of the token counters.  Every retired MATMUL's accumulator rows are
 // compared with a C++ matrix-product model; token pops, pushes, retire order,
 // range and field errors, abort, perf events and streaming utilization are checked.
+// DEPTHWISE commands (1-D correlations down the streamed rows, DW_STRIDE
+// decimation) mix with dense ones and are checked the same way.
 // Build with -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C.
 #include "Vmote_compute_unit.h"
 #include "dp_bits.h"
@@ -12,14 +14,16 @@
 #include <vector>
 
 static const int R = TB_ROWS, C = TB_COLS;
-static const int ADEPTH = 4096, WDEPTH = 1024, CDEPTH = 1024;
+static const int ADEPTH = 4096, WDEPTH = 1024, CDEPTH = 1024, L = R < C ? R : C;
 
 struct Cmd {
 	bool sync = false, pop_l2c = false, pop_s2c = false, push_c2l = false, push_c2s = false;
-	bool loadw = false, accum = false;
-	int wgt = 0, act = 0, acc = 0, nrows = 0, kv = R, nv = C;
+	bool loadw = false, accum = false, dw = false;
+	int wgt = 0, act = 0, acc = 0, nrows = 0, kv = R, nv = C, dws = 1;
 	uint32_t idx = 0;
-	std::vector<int32_t> expect; // rows acc..acc+nrows-1 after the command
+	std::vector<int32_t> expect; // rows acc.. (the rows it writes) after the command
+	// accumulator rows a depthwise command writes
+	int dw_writes() const { return nrows >= C && dws > 0 ? (nrows - C) / dws + 1 : 0; }
 	void encode(uint32_t *w) const
 	{
 		for (int i = 0; i < 16; i++)
@@ -41,6 +45,8 @@ struct Cmd {
 		MOTE_CMD_SET(w, MATMUL, NROWS, nrows);
 		MOTE_CMD_SET(w, MATMUL, K_VALID, kv);
 		MOTE_CMD_SET(w, MATMUL, N_VALID, nv);
+		MOTE_CMD_SET(w, MATMUL, DEPTHWISE, dw);
+		MOTE_CMD_SET(w, MATMUL, DW_STRIDE, dws);
 	}
 };
 
@@ -98,7 +104,16 @@ struct Bench {
 				for (int r = 0; r < R; r++)
 					for (int k = 0; k < C; k++)
 						mw[r * C + k] = wbuf[(c.wgt + r) * C + k];
-			for (int m = 0; m < c.nrows; m++)
+			for (int m = 0; c.dw && m < c.dw_writes(); m++)
+				for (int k = 0; k < C; k++) {
+					uint32_t s = c.accum ? (uint32_t)macc[(c.acc + m) * C + k] : 0;
+					int n = m * c.dws; // first stream row of this output
+					for (int j = 0; k < L && j < C; j++)
+						s += (uint32_t)(abuf[(c.act + n + j) * R + k] * mw[k * C + j]);
+					macc[(c.acc + m) * C + k] = (int32_t)s;
+					c.expect.push_back((int32_t)s);
+				}
+			for (int m = 0; !c.dw && m < c.nrows; m++)
 				for (int k = 0; k < C; k++) {
 					uint32_t s = c.accum ? (uint32_t)macc[(c.acc + m) * C + k] : 0;
 					for (int r = 0; r < R; r++)
@@ -254,6 +269,13 @@ struct Bench {
 				c.acc = CDEPTH - c.nrows;
 			c.kv = rng.range(0, R);
 			c.nv = rng.range(0, C);
+			if (c.nrows >= C && rng.chance(35)) {
+				c.dw = true;
+				c.dws = rng.chance(60) ? 1 : rng.range(2, 3);
+				c.acc = rng.range(0, span - c.nrows);
+				if (c.acc + c.nrows - C + 1 > CDEPTH)
+					c.acc = CDEPTH - (c.nrows - C + 1);
+			}
 		}
 		c.pop_l2c = rng.chance(15);
 		c.pop_s2c = rng.chance(15);
@@ -322,6 +344,13 @@ int main(int argc, char **argv)
 		c = base; c.nrows = 65535; c.act = 65535; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
 		c = base; c.acc = 65535; c.nrows = 65535; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
 		c = base; c.wgt = 65535; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
+		Cmd dwb = base;
+		dwb.dw = true;
+		dwb.nrows = C + 3;
+		c = dwb; c.nrows = C - 1; es.push_back({MOTE_ERR_FIELD, c});
+		c = dwb; c.dws = 0; es.push_back({MOTE_ERR_FIELD, c});
+		c = dwb; c.acc = CDEPTH - 3; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
+		c = dwb; c.act = ADEPTH - C - 2; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
 		for (auto &e : es) {
 			// legal commands at the exact limits first
 			Cmd ok = base;
@@ -329,6 +358,13 @@ int main(int argc, char **argv)
 			ok.act = ADEPTH - 4;
 			ok.acc = CDEPTH - 4;
 			b.push(ok);
+			// and a depthwise one whose C+3 rows write the last 4 accumulator rows
+			Cmd okd = ok;
+			okd.dw = true;
+			okd.nrows = C + 3;
+			okd.act = ADEPTH - (C + 3);
+			okd.dws = 1 + (int)(&e - &es[0]) % 3;
+			b.push(okd);
 			b.drain();
 			b.err_seen = false;
 			b.push(e.c, false);
@@ -340,7 +376,7 @@ int main(int argc, char **argv)
 			CHECK(b.tb, b.err_seen && b.err_code == e.code && b.err_idx == bad, "error %d idx %u: seen %d code %d idx %u",
 			      e.code, bad, b.err_seen, b.err_code, b.err_idx);
 			CHECK(b.tb, b.queue.size() == 1, "a command was accepted after the error");
-			CHECK(b.tb, b.retired == (long)(&e - &es[0]) + 1, "the failing command retired");
+			CHECK(b.tb, b.retired == 2 * ((long)(&e - &es[0]) + 1), "the failing command retired");
 			b.abort_now = true;
 			b.cycle();
 			b.abort_now = false;
@@ -403,6 +439,38 @@ int main(int argc, char **argv)
 		CHECK(b2.tb, cyc2 <= 64.0 * (2 * R - 2) + fixed, "%.0f cycles for %d rows", cyc2, 64 * (2 * R - 2));
 		printf("compute %dx%d: 64 x %d-row tiles with bank switches in %.0f cycles (rows %d + fixed %.0f)\n", R, C,
 		       2 * R - 2, cyc2, 64 * (2 * R - 2), cyc2 - 64 * (2 * R - 2));
+	}
+	{
+		// 6. depthwise streaming: 64 commands of 256 rows (new weights each,
+		// strides 1 and 2) stream one row per cycle; useful MACs only on the
+		// rows written
+		Bench b(0xc0de0006 + g);
+		b.tok_pct = 0;
+		long useful = 0;
+		for (int i = 0; i < 64; i++) {
+			Cmd c;
+			c.dw = true;
+			c.dws = 1 + i % 2;
+			c.nrows = 256;
+			c.loadw = true;
+			c.accum = i % 4 != 0;
+			c.wgt = b.rng.range(0, WDEPTH - R);
+			c.act = b.rng.range(0, ADEPTH - 256);
+			c.acc = 256 * (i % 4);
+			c.kv = b.rng.range(1, L);
+			c.nv = b.rng.range(1, C);
+			useful += (long)c.kv * c.nv * c.dw_writes();
+			b.push(c);
+		}
+		uint64_t t0 = b.tb.cycle;
+		b.drain();
+		double cyc = (double)(b.last_retire_cycle - t0);
+		double util = 64.0 * 256 / cyc;
+		CHECK(b.tb, b.rows_perf == 64 * 256, "perf rows %ld", b.rows_perf);
+		CHECK(b.tb, b.useful_perf == useful, "perf useful %ld want %ld", b.useful_perf, useful);
+		CHECK(b.tb, util >= 0.97, "depthwise streaming %.4f rows per cycle", util);
+		printf("compute %dx%d: 64 depthwise x 256 rows in %.0f cycles: %.4f rows per cycle, perf useful exact\n",
+		       R, C, cyc, util);
 	}
 	printf("compute_tb %dx%d: PASS\n", R, C);
 	return 0;

@@ -25,6 +25,7 @@ endef
 $(eval $(call DP_COMPUTE_GEOM,4,4))
 $(eval $(call DP_COMPUTE_GEOM,8,8))
 $(eval $(call DP_COMPUTE_GEOM,16,16))
+$(eval $(call DP_COMPUTE_GEOM,4,8))
 
 DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
                  rtl/store/mote_store_writer.v rtl/store/mote_store_unit.v
