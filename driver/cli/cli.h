@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include "mote/mote.h"
+#include "mote/mote_compiler.h"
+
 /* Each returns the process exit status: 0 success, 1 a check failed
  * (mismatch), 2 usage error, 3 any other error. */
 int cmd_info(int argc, char **argv);
@@ -20,5 +23,15 @@ unsigned char *cli_slurp(const char *path, size_t *len);
 
 /* Print "mote: <message>" to stderr; returns -1 for `return cli_fail(...)`. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Compare every non-input tensor of m that the device still holds with the
+ * reference executor's; returns how many differ (the first few are named on
+ * stderr when verbose, prefixed by `what`).  n (may be NULL) counts tensors
+ * compared and those skipped because a later tensor reused their memory. */
+struct cli_check_count {
+	size_t compared, skipped;
+};
+size_t cli_check_tensors(mote_model *m, mote_cc_ref *ref, const char *what, int verbose,
+			 struct cli_check_count *n);
 
 #endif

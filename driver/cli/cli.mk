@@ -46,7 +46,7 @@ test-models: $(MOTE_CLI)
 	    --labels models/fashion_mnist/test_labels.npy --check models/fashion_mnist/model.onnx --limit 40 --device $$t; \
 	  $(MOTE_CLI) compile models/mlperf_shapes/resnet8.onnx -o $(MODELS_TMP)/r8_$$geo.mote --target $$t; \
 	  $(MOTE_CLI) run $(MODELS_TMP)/r8_$$geo.mote --input input=models/mlperf_shapes/resnet8_input.npy --device $$t \
-	    > /dev/null; done
+	    --check models/mlperf_shapes/resnet8.onnx | tail -1; done
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
 	@echo "test-models: Fashion-MNIST and ResNet-8-shaped models bit-exact on 8x8 and 16x16; bad files refused"
 MOTE_TESTS += test-models

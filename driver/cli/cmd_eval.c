@@ -51,34 +51,6 @@ struct tally {
 	uint64_t cycles, macs;
 };
 
-/* Compare every tensor of m with the reference; returns differing tensors. */
-static size_t check_tensors(mote_model *m, mote_cc_ref *ref, size_t img, int verbose)
-{
-	size_t bad = 0;
-	for (unsigned i = 0; i < mote_model_num_tensors(m); i++) {
-		struct mote_tensor_info ti;
-		mote_model_tensor(m, i, &ti);
-		if (ti.flags & MOTE_TENSOR_INPUT)
-			continue;
-		const void *want;
-		size_t wb;
-		void *got = malloc(ti.bytes ? ti.bytes : 1);
-		int rc = got ? mote_model_read(m, ti.name, got, ti.bytes) : MOTE_ERROR_NO_MEM;
-		if (rc == MOTE_ERROR_STATE) { /* overwritten by a later tensor (arena reuse): not kept */
-			free(got);
-			continue;
-		}
-		if (rc || mote_cc_ref_tensor(ref, ti.name, &want, &wb) || wb != ti.bytes || memcmp(got, want, wb)) {
-			if (verbose && bad < 4)
-				fprintf(stderr, "mote: image %zu: tensor '%s' differs from the reference executor\n", img,
-					ti.name);
-			bad++;
-		}
-		free(got);
-	}
-	return bad;
-}
-
 int cmd_eval(int argc, char **argv)
 {
 	if (argc < 2 || argv[1][0] == '-') {
@@ -181,7 +153,9 @@ int cmd_eval(int argc, char **argv)
 				status = 3, cli_fail("reference, image %zu: %s", i, cd.msg);
 				break;
 			}
-			size_t bad = check_tensors(m, ref, i, !json);
+			char what[48];
+			snprintf(what, sizeof what, "image %zu", i);
+			size_t bad = cli_check_tensors(m, ref, what, !json, NULL);
 			t.mismatched_tensors += bad;
 			t.mismatched_images += bad > 0;
 		}

@@ -1,13 +1,15 @@
 /* cmd_model.c: `mote compile`, `mote run MODEL.mote` and `mote eval`.
  *
  *   compile MODEL.onnx -o OUT.mote [--target URI] [--report]
- *   run MODEL.mote --input NAME=FILE ... [--output DIR] [--device URI] [--json]
+ *   run MODEL.mote --input NAME=FILE ... [--output DIR] [--check MODEL.onnx] [--device URI] [--json]
  *   eval MODEL.mote --data X.npy --labels Y.npy [--check MODEL.onnx]
  *        [--agree PRED.npy] [--limit N] [--device URI] [--json]
  *
  * Inputs are .npy files (or ONNX TensorProto .pb files) whose element type
  * and element count match the tensor; outputs are written as .npy.  run
- * prints each step's cycles and utilization; eval runs a batch image by
+ * prints each step's cycles and utilization (with --check, after comparing
+ * every tensor the device still holds with the reference executor run on the
+ * same inputs: exit 1 on any difference); eval runs a batch image by
  * image, and with --check compares every tensor the device wrote, and the
  * outputs, byte for byte with the reference executor.
  */
@@ -165,7 +167,8 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 	return a.data;
 }
 
-static void print_steps(const mote_model *m, const struct mote_geometry *g, int json)
+static void print_steps(const mote_model *m, const struct mote_geometry *g, int json,
+			const struct cli_check_count *cc, size_t bad)
 {
 	uint64_t cyc = 0, macs = 0, host_ns = 0;
 	for (unsigned i = 0; i < mote_model_num_steps(m); i++) {
@@ -188,17 +191,25 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, int 
 			printf("  %3u host   %-10s %-28s %.1f us\n", i, s.op, s.name, (double)s.host_ns / 1e3);
 	}
 	double u = cyc ? (double)macs / ((double)cyc * g->rows * g->cols) : 0;
-	if (json)
-		printf("],\"cycles\":%llu,\"macs\":%llu,\"utilization\":%.6f}\n", (unsigned long long)cyc,
+	if (json) {
+		printf("],\"cycles\":%llu,\"macs\":%llu,\"utilization\":%.6f", (unsigned long long)cyc,
 		       (unsigned long long)macs, u);
-	else
+		if (cc)
+			printf(",\"tensors_compared\":%zu,\"tensors_not_kept\":%zu,\"mismatches\":%zu", cc->compared,
+			       cc->skipped, bad);
+		printf("}\n");
+	} else {
 		printf("total: %llu device cycles, %llu macs, utilization %.4f, host steps %.1f us\n",
 		       (unsigned long long)cyc, (unsigned long long)macs, u, (double)host_ns / 1e3);
+		if (cc)
+			printf("reference executor: %zu of %zu tensors differ%s (%zu not kept: their memory was reused)\n",
+			       bad, cc->compared, bad ? "" : ", bit-exact", cc->skipped);
+	}
 }
 
 int cmd_model_run(int argc, char **argv)
 {
-	const char *path = argv[0], *device = "sim", *outdir = NULL;
+	const char *path = argv[0], *device = "sim", *outdir = NULL, *check = NULL;
 	int json = 0;
 	/* --input may repeat: take those out before the option table */
 	const char *inputs[16];
@@ -214,6 +225,7 @@ int cmd_model_run(int argc, char **argv)
 	struct opt o[] = {
 		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
 		{"output", OPT_STR, &outdir, 0, 0, 0, "directory for the outputs as NAME.npy", 0},
+		{"check", OPT_STR, &check, 0, 0, 0, "the ONNX model: compare every tensor with the reference executor", 0},
 		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
 		{0},
 	};
@@ -225,6 +237,12 @@ int cmd_model_run(int argc, char **argv)
 	if (open_model(path, device, &dev, &m))
 		return 3;
 	int status = 0;
+	mote_cc_ref *ref = NULL;
+	uint8_t *onnx = NULL;
+	size_t olen;
+	struct mote_cc_diag cd = {{0}};
+	if (check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open(onnx, olen, &ref, &cd)))
+		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
 	for (int i = 0; i < n_in && !status; i++) {
 		char name[256];
 		const char *eq = strchr(inputs[i], '=');
@@ -243,15 +261,25 @@ int cmd_model_run(int argc, char **argv)
 		void *data = read_input(eq + 1, &info);
 		if (!data || mote_model_set_input(m, name, data, info.bytes))
 			status = 3;
+		else if (ref && mote_cc_ref_set_input(ref, name, data, info.bytes, &cd))
+			status = 3, cli_fail("reference: %s", cd.msg);
 		free(data);
 	}
 	if (!status && (rc = mote_model_run(m, MOTE_TIMEOUT_INFINITE))) {
 		status = 3;
 		cli_fail("run: %s%s", mote_strerror(rc), rc == MOTE_ERROR_STATE ? " (set every input with --input)" : "");
 	}
+	struct cli_check_count cc = {0, 0};
+	size_t bad = 0;
+	if (!status && ref) {
+		if (mote_cc_ref_run(ref, &cd))
+			status = 3, cli_fail("reference: %s", cd.msg);
+		else if ((bad = cli_check_tensors(m, ref, path, 1, &cc)))
+			status = 1;
+	}
 	struct mote_device_info di;
 	mote_device_info(dev, &di);
-	if (!status) {
+	if (status == 0 || status == 1) {
 		if (json)
 			printf("{\"model\":\"%s\",\"device\":\"%s\",\"outputs\":[", path, di.uri);
 		for (unsigned i = 0, k = 0; i < mote_model_num_tensors(m); i++) {
@@ -289,9 +317,11 @@ int cmd_model_run(int argc, char **argv)
 		}
 		if (json)
 			printf("],\"steps\":[");
-		if (!status)
-			print_steps(m, &di.geometry, json);
+		if (status == 0 || status == 1)
+			print_steps(m, &di.geometry, json, ref ? &cc : NULL, bad);
 	}
+	mote_cc_ref_close(ref);
+	free(onnx);
 	mote_model_free(m);
 	mote_close(dev);
 	return status;
