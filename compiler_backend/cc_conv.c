@@ -35,6 +35,10 @@ int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t 
 			       op->in_h, op->in_w, op->in_c, op->out_c, op->k_h, op->k_w);
 	if (!op->stride_h || !op->stride_w || !op->dil_h || !op->dil_w)
 		return cc_fail(diag, MOTE_CC_EINVAL, "stride and dilation must be >= 1");
+	uint32_t groups = cc_groups(op);
+	if (op->in_c % groups || op->out_c % groups)
+		return cc_fail(diag, MOTE_CC_EINVAL, "%u groups do not divide in_c %u and out_c %u", groups, op->in_c,
+			       op->out_c);
 	if (op->in_type != MOTE_CC_INT8 && op->in_type != MOTE_CC_UINT8)
 		return cc_fail(diag, MOTE_CC_EINVAL, "input type must be int8 or uint8");
 	if (!cc_in_range(op->in_type, op->in_zp))
@@ -76,7 +80,7 @@ int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t 
 	    __builtin_mul_overflow(oh * ow, (uint64_t)op->out_c * mote_cc_dtype_size(op->out_type), &t) ||
 	    t > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "output tensor larger than 4 GiB");
-	if (__builtin_mul_overflow((uint64_t)op->k_h * op->k_w, (uint64_t)op->in_c, &t) ||
+	if (__builtin_mul_overflow((uint64_t)op->k_h * op->k_w, (uint64_t)(op->in_c / groups), &t) ||
 	    __builtin_mul_overflow(t, (uint64_t)op->out_c, &t) || t > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "weight tensor larger than 4 GiB");
 	if (out_h)

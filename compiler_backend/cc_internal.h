@@ -28,6 +28,12 @@ static inline int cc_add_sz(size_t a, size_t b, size_t *r)
 	return __builtin_add_overflow(a, b, r);
 }
 
+/* Convolution groups: 0 means 1. */
+static inline uint32_t cc_groups(const struct mote_cc_conv *op)
+{
+	return op->groups ? op->groups : 1;
+}
+
 /* Is v representable in a dtype (INT8, UINT8)? */
 int cc_in_range(enum mote_cc_dtype t, int64_t v);
 

@@ -138,27 +138,62 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 	return 0;
 }
 
+/* MATMUL DEPTHWISE (fields and ranges already checked, weights loaded): lane
+ * r < min(ROWS, COLS) correlates activation byte r down the streamed rows
+ * with weight row r; every DW_STRIDE-th output row is kept. */
+static void exec_depthwise(struct fm *m, const uint32_t *w, uint64_t arow, uint64_t crow, uint64_t nrows,
+			   int accum)
+{
+	const struct mote_geometry *g = m->g;
+	uint64_t stride = (uint64_t)MOTE_CMD_GET(w, MATMUL, DW_STRIDE);
+	uint64_t kv = (uint64_t)MOTE_CMD_GET(w, MATMUL, K_VALID), nv = (uint64_t)MOTE_CMD_GET(w, MATMUL, N_VALID);
+	uint32_t lanes = g->rows < g->cols ? g->rows : g->cols;
+	const int8_t *act = (const int8_t *)m->abuf;
+	for (uint64_t n = 0; n + g->cols <= nrows; n += stride) {
+		int32_t *out = m->acc + (size_t)(crow + n / stride) * g->cols;
+		for (uint32_t r = 0; r < g->cols; r++) {
+			uint32_t s = accum ? (uint32_t)out[r] : 0u; /* int32 wrapping */
+			for (uint32_t j = 0; r < lanes && j < g->cols; j++)
+				s += (uint32_t)((int32_t)m->wact[(size_t)r * g->cols + j] *
+						act[(size_t)(arow + n + j) * g->rows + r]);
+			out[r] = (int32_t)s;
+		}
+		m->res->macs_useful += kv * nv;
+	}
+	m->res->rows_streamed += nrows;
+	m->res->macs_issued += nrows * g->rows * g->cols;
+}
+
 static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 {
 	const uint32_t *w = c->w;
 	const struct mote_geometry *g = m->g;
 	uint64_t nrows = (uint64_t)MOTE_CMD_GET(w, MATMUL, NROWS);
 	uint64_t kv = (uint64_t)MOTE_CMD_GET(w, MATMUL, K_VALID), nv = (uint64_t)MOTE_CMD_GET(w, MATMUL, N_VALID);
+	int dw = MOTE_CMD_GET(w, MATMUL, DEPTHWISE) != 0;
 	m->res->n_matmul++;
 	if (nrows == 0)
 		return 0; /* tokens only */
 	if (kv > g->rows || nv > g->cols)
+		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+	if (dw && (!(g->features & MOTE_FEATURES_DEPTHWISE_MASK) || nrows < g->cols ||
+		   MOTE_CMD_GET(w, MATMUL, DW_STRIDE) == 0))
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	int ldw = MOTE_CMD_GET(w, MATMUL, LOAD_WEIGHTS) != 0;
 	int accum = MOTE_CMD_GET(w, MATMUL, ACCUMULATE) != 0;
 	uint64_t wrow = (uint64_t)MOTE_CMD_GET(w, MATMUL, WGT_ROW);
 	uint64_t arow = (uint64_t)MOTE_CMD_GET(w, MATMUL, ACT_ROW);
 	uint64_t crow = (uint64_t)MOTE_CMD_GET(w, MATMUL, ACC_ROW);
+	uint64_t acc_rows = dw ? nrows - g->cols + 1 : nrows; /* depthwise: checked as if stride 1 */
 	if ((ldw && wrow + g->rows > g->wbuf_depth) || arow + nrows > g->abuf_depth ||
-	    crow + nrows > g->acc_depth)
+	    crow + acc_rows > g->acc_depth)
 		return fail(m, MOTE_ERR_COMPUTE_RANGE, c->idx, 0);
 	if (ldw)
 		memcpy(m->wact, m->wbuf + (size_t)wrow * g->cols, (size_t)g->rows * g->cols);
+	if (dw) {
+		exec_depthwise(m, w, arow, crow, nrows, accum);
+		return 0;
+	}
 	for (uint64_t r = 0; r < nrows; r++) {
 		const int8_t *a = (const int8_t *)m->abuf + (size_t)(arow + r) * g->rows;
 		int32_t *out = m->acc + (size_t)(crow + r) * g->cols;

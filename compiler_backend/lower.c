@@ -116,11 +116,9 @@ static int lower_conv(const struct ir_graph *g, const struct ir_node *n, int q, 
 	}
 	if (rc)
 		return rc;
-	if (x->rank != 4 || w->rank != 4 || x->dims[1] != w->dims[1])
-		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): only 2-D convolution with group 1", n->name, n->op);
+	if (x->rank != 4 || w->rank != 4)
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): only 2-D convolution", n->name, n->op);
 	const struct ir_attr *a;
-	if ((a = ir_attr(n, "group")) && a->i != 1)
-		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): group %lld", n->name, n->op, (long long)a->i);
 	if ((a = ir_attr(n, "auto_pad")) && a->kind == IR_ATTR_STRING && strcmp(a->s, "NOTSET") != 0)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): auto_pad %s", n->name, n->op, a->s);
 	int64_t pads[4], str[2], dil[2];
@@ -134,9 +132,15 @@ static int lower_conv(const struct ir_graph *g, const struct ir_node *n, int q, 
 	for (int i = 0; i < 4; i++)
 		if (x->dims[i] < 1 || x->dims[i] > 65535 || w->dims[i] < 1 || w->dims[i] > 65535)
 			return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): dimension out of range", n->name, n->op);
-	uint32_t M = (uint32_t)w->dims[0], C = (uint32_t)w->dims[1], KH = (uint32_t)w->dims[2], KW = (uint32_t)w->dims[3];
+	int64_t group = ir_attr_int(n, "group", 1);
+	if (group < 1 || group > 65535 || x->dims[1] != w->dims[1] * group || w->dims[0] % group)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): group %lld does not match the channels", n->name,
+			       n->op, (long long)group);
+	uint32_t M = (uint32_t)w->dims[0], CG = (uint32_t)w->dims[1], KH = (uint32_t)w->dims[2], KW = (uint32_t)w->dims[3];
+	uint32_t C = (uint32_t)x->dims[1]; /* CG * group */
 	struct mote_cc_conv *cv = &L->conv;
 	*cv = (struct mote_cc_conv){.in_h = (uint32_t)x->dims[2], .in_w = (uint32_t)x->dims[3], .in_c = C, .out_c = M,
+				    .groups = (uint32_t)group,
 				    .k_h = KH, .k_w = KW, .stride_h = (uint32_t)str[0], .stride_w = (uint32_t)str[1],
 				    .dil_h = (uint32_t)dil[0], .dil_w = (uint32_t)dil[1], .pad_top = (uint32_t)pads[0],
 				    .pad_left = (uint32_t)pads[1], .pad_bottom = (uint32_t)pads[2],
@@ -144,16 +148,16 @@ static int lower_conv(const struct ir_graph *g, const struct ir_node *n, int q, 
 				    .out_type = MOTE_CC_INT32};
 	if ((rc = uniform_zp(xz, &cv->in_zp, n, diag)) || (rc = uniform_zp(wz, &cv->w_zp, n, diag)))
 		return rc;
-	size_t nw = (size_t)M * C * KH * KW;
+	size_t nw = (size_t)M * CG * KH * KW;
 	if ((rc = alloc_params(L, nw, M, n, diag)))
 		return rc;
 	const uint8_t *wd = w->data;
-	for (uint32_t o = 0; o < M; o++) /* OIHW -> [kh][kw][cin][cout] */
-		for (uint32_t c = 0; c < C; c++)
+	for (uint32_t o = 0; o < M; o++) /* O(C/G)HW -> [kh][kw][cin/groups][cout] */
+		for (uint32_t c = 0; c < CG; c++)
 			for (uint32_t ky = 0; ky < KH; ky++)
 				for (uint32_t kx = 0; kx < KW; kx++)
-					L->weights[(((size_t)ky * KW + kx) * C + c) * M + o] =
-						(int8_t)wd[(((size_t)o * C + c) * KH + ky) * KW + kx];
+					L->weights[(((size_t)ky * KW + kx) * CG + c) * M + o] =
+						(int8_t)wd[(((size_t)o * CG + c) * KH + ky) * KW + kx];
 	if (b) {
 		if (ir_numel(b) != M)
 			return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): bias has %lld values for %u channels",

@@ -1,8 +1,8 @@
 /* lower.h: one IR node onto the accelerator's convolution (not public).
  *
- * QLinearConv and ConvInteger (2-D, group 1) and QLinearMatMul and
+ * QLinearConv and ConvInteger (2-D, any group) and QLinearMatMul and
  * MatMulInteger become a struct mote_cc_conv over NHWC activations and
- * [kh][kw][cin][cout] weights, run once per batch item (per leading index of
+ * [kh][kw][cin/groups][cout] weights, run once per batch item (per leading index of
  * a MatMul whose B is batched).  The ONNX tensors are NCHW (conv) or
  * [..., M, K] row-major (MatMul); lower_pack_input / lower_unpack_output
  * move one job's data between the two layouts.  All operands except the

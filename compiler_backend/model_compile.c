@@ -218,7 +218,7 @@ static int by_size_desc(const void *a, const void *b)
 	return (*x)->bytes < (*y)->bytes ? 1 : (*x)->bytes > (*y)->bytes ? -1 : 0;
 }
 
-static int alloc_arena(struct compile *c, struct mote_cc_diag *diag)
+static int alloc_arena(struct compile *c, int keep_all, struct mote_cc_diag *diag)
 {
 	struct ftensor **order = malloc((c->nt ? c->nt : 1) * sizeof *order);
 	if (!order)
@@ -236,7 +236,7 @@ static int alloc_arena(struct compile *c, struct mote_cc_diag *diag)
 			moved = 0;
 			for (size_t j = 0; j < i; j++) {
 				const struct ftensor *u = order[j];
-				if (u->last < t->first || t->last < u->first)
+				if (!keep_all && (u->last < t->first || t->last < u->first))
 					continue;
 				if (off < u->off + ALIGN64(u->bytes) && u->off < off + ALIGN64(t->bytes)) {
 					off = u->off + ALIGN64(u->bytes);
@@ -537,6 +537,13 @@ static void report_steps(struct compile *c)
 int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometry *geo, mote_cc_report_fn report,
 			 void *ctx, void **model, size_t *model_len, struct mote_cc_diag *diag)
 {
+	return mote_cc_compile_onnx_opts(onnx, len, geo, NULL, report, ctx, model, model_len, diag);
+}
+
+int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_geometry *geo,
+			      const struct mote_cc_compile_opts *opts, mote_cc_report_fn report, void *ctx, void **model,
+			      size_t *model_len, struct mote_cc_diag *diag)
+{
 	if (!onnx || !geo || !model || !model_len)
 		return cc_fail(diag, MOTE_CC_EINVAL, "NULL argument");
 	*model = NULL;
@@ -550,7 +557,7 @@ int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometr
 		rc = collect_tensors(&c, diag);
 	if (!rc) {
 		quant_info(&c);
-		rc = alloc_arena(&c, diag);
+		rc = alloc_arena(&c, opts && opts->keep_tensors, diag);
 	}
 	if (!rc)
 		rc = layout_device(&c, diag);

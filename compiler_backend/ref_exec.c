@@ -52,9 +52,11 @@ int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output
 	if (!input || !output)
 		return MOTE_CC_EINVAL;
 	const uint8_t *in = input;
+	uint32_t cig = op->in_c / cc_groups(op), cog = op->out_c / cc_groups(op); /* per group */
 	for (uint64_t oy = 0; oy < oh; oy++)
 		for (uint64_t ox = 0; ox < ow; ox++)
 			for (uint32_t o = 0; o < op->out_c; o++) {
+				uint32_t c0 = o / cog * cig; /* the group's first input channel */
 				int64_t acc = 0;
 				for (uint64_t ky = 0; ky < op->k_h; ky++) {
 					int64_t iy = (int64_t)(oy * op->stride_h + ky * op->dil_h) - op->pad_top;
@@ -64,10 +66,10 @@ int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output
 						int64_t ix = (int64_t)(ox * op->stride_w + kx * op->dil_w) - op->pad_left;
 						if (ix < 0 || ix >= op->in_w)
 							continue;
-						const uint8_t *px = in + ((size_t)iy * op->in_w + (size_t)ix) * op->in_c;
+						const uint8_t *px = in + ((size_t)iy * op->in_w + (size_t)ix) * op->in_c + c0;
 						const int8_t *wk = op->weights +
-							((ky * op->k_w + kx) * op->in_c) * (size_t)op->out_c + o;
-						for (uint32_t c = 0; c < op->in_c; c++) {
+							((ky * op->k_w + kx) * cig) * (size_t)op->out_c + o;
+						for (uint32_t c = 0; c < cig; c++) {
 							int64_t x = cc_byte_value(op->in_type, px[c]) - op->in_zp;
 							int64_t w = (int64_t)cc_byte_value(op->w_type,
 									(uint8_t)wk[(size_t)c * op->out_c]) - op->w_zp;

@@ -7,6 +7,10 @@
  * stream order that lets loads run ahead, and turns dependencies into token
  * flags (inserting SYNC only when a load must wait for a store or the
  * reverse, which share no token channel).
+ *
+ * Dense convolutions: tiler_params.c, tiler_gen.c, tiler_blob.c.  Depthwise
+ * ones (MATMUL DEPTHWISE): tiler_dw.c, reached from the same entry points
+ * when tl_params.dw is set.
  */
 #ifndef MOTE_TILER_H
 #define MOTE_TILER_H
@@ -60,6 +64,12 @@ struct tl_params {
 	uint32_t esize;                /* output element bytes */
 	uint8_t pad_byte;              /* LOAD PAD: the input zero point byte */
 	int xor_msb;                   /* uint8 input */
+	uint32_t tile_ch;              /* output channels per tile (bias blob): cols, or lanes */
+	/* depthwise only (dw = 1); nt is then the channel groups, kt = k_w */
+	int dw;
+	uint32_t lanes;                /* channels per group: min(rows, cols) */
+	uint32_t nrows;                /* NROWS of the largest pixel tile */
+	uint64_t rows_streamed;        /* sum of NROWS over the MATMULs */
 };
 
 struct tl_op {
@@ -92,6 +102,39 @@ struct tl_stream {
 	uint32_t n_load, n_matmul, n_store, n_sync;
 };
 
+/* Generator state (tiler_gen.c, tiler_dw.c). */
+struct tl_gen {
+	const struct tl_params *p;
+	const struct mote_cc_addrs *a;
+	struct tl_ops *ops;
+	struct mote_cc_diag *diag;
+	uint32_t w_next, c_next, b_next; /* ring positions */
+	uint32_t cur_c;                   /* accumulator slot of the current group */
+	uint32_t cur_b[TL_MAX_BSLOTS];    /* bias slot of each tile of the current group */
+};
+
+/* Set field F of command w (opcode OP) to v, or fail with ERANGE naming the
+ * field: never truncated.  Needs a struct tl_gen *x in scope. */
+#define SETF(w, OP, F, v)                                                                              \
+	do {                                                                                           \
+		int64_t v_ = (int64_t)(v);                                                             \
+		if (!MOTE_CMD_FITS(OP, F, v_))                                                         \
+			return cc_fail(x->diag, MOTE_CC_ERANGE, #OP "." #F " = %lld does not fit its field", \
+				       (long long)v_);                                                 \
+		MOTE_CMD_SET(w, OP, F, v_);                                                            \
+	} while (0)
+
+/* Operation building (tiler_gen.c): start one, name what it reads or writes,
+ * then finish it (dependencies derived, appended). */
+int tl_new_op(struct tl_gen *x, int q, unsigned opcode, struct tl_op **out);
+void tl_op_access(struct tl_op *op, unsigned res, int wr);
+void tl_finish_op(struct tl_gen *x);
+/* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer. */
+int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
+		 uint32_t row_bytes, unsigned res);
+/* LOAD of the bias rows of tiles n_first.. n_first+n_tiles-1. */
+int tl_bias_load(struct tl_gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t buf_row, unsigned res);
+
 int tl_params_init(struct tl_params *p, const struct mote_geometry *g, const struct mote_cc_conv *op,
 		   struct mote_cc_diag *diag);
 int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_ops *ops,
@@ -107,5 +150,12 @@ struct tl_ktile {
 	uint32_t ky, kx0, j0, cnt;
 };
 struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t);
+
+/* Depthwise (tiler_dw.c): the tiling (after the common checks of
+ * tl_params_init, which filled g, op, oh, ow and the tensor sizes), the
+ * operations, the weight blob. */
+int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag);
+int tl_dw_gen(struct tl_gen *x);
+void tl_dw_write_weights(const struct tl_params *p, uint8_t *dst);
 
 #endif

@@ -5,9 +5,10 @@
  * `cols` bytes, row r = reduction index r of the tile, zero where the tile
  * runs past the segment or past out_c; tiles are stored n-major, t-minor.
  *
- * Bias: per output tile, row 0 = bias'[c], row 1 = mult[c], row 2 = shift[c],
- * int32 little-endian, zero for columns past out_c (and mult/shift zero for
- * int32 output).  The array has no zero-point hardware, so the activation
+ * Bias: per output tile (tile_ch channels: cols, or the lanes of a
+ * depthwise channel group), row 0 = bias'[c], row 1 = mult[c], row 2 =
+ * shift[c], int32 little-endian, zero for columns past out_c or tile_ch (and
+ * mult/shift zero for int32 output).  The array has no zero-point hardware, so the activation
  * zero point is folded in: bias'[n] = bias[n] - za * sum_k w[k][n] (int32
  * wrapping), with za the zero point as the array sees it (in_zp - 128 for
  * uint8 input, which LOAD XOR_MSB turns into int8).
@@ -18,6 +19,10 @@
 
 void tl_write_weights(const struct tl_params *p, uint8_t *dst)
 {
+	if (p->dw) {
+		tl_dw_write_weights(p, dst);
+		return;
+	}
 	const struct mote_cc_conv *cv = p->op;
 	uint32_t R = p->g.rows, C = p->g.cols;
 	size_t tile = (size_t)R * C;
@@ -48,9 +53,9 @@ void tl_write_weights(const struct tl_params *p, uint8_t *dst)
 void tl_write_bias(const struct tl_params *p, uint8_t *dst)
 {
 	const struct mote_cc_conv *cv = p->op;
-	uint32_t C = p->g.cols;
+	uint32_t C = p->g.cols, per = p->tile_ch;
 	size_t row = 4u * (size_t)C;
-	size_t kall = (size_t)cv->k_h * cv->k_w * cv->in_c;
+	size_t kall = (size_t)cv->k_h * cv->k_w * (cv->in_c / cc_groups(cv)); /* weights per output channel */
 	int64_t za = cv->in_zp - (cv->in_type == MOTE_CC_UINT8 ? 128 : 0);
 	int requant = cv->out_type != MOTE_CC_INT32;
 	memset(dst, 0, p->bias_bytes);
@@ -60,8 +65,8 @@ void tl_write_bias(const struct tl_params *p, uint8_t *dst)
 			sum += cc_byte_value(cv->w_type, (uint8_t)cv->weights[k * cv->out_c + o]) - p->w_off;
 		sum += (int64_t)kall * (p->w_off - cv->w_zp); /* the correction passes */
 		int64_t b = (cv->bias ? cv->bias[o] : 0) - za * sum;
-		uint8_t *tile = dst + (size_t)(o / C) * MOTE_BIAS_ROWS * row;
-		size_t c = o % C;
+		uint8_t *tile = dst + (size_t)(o / per) * MOTE_BIAS_ROWS * row;
+		size_t c = o % per;
 		cc_put_le32(tile + 4 * c, (uint32_t)(uint64_t)b); /* int32 wrapping */
 		cc_put_le32(tile + row + 4 * c, requant ? (uint32_t)cv->mult[o] : 0);
 		cc_put_le32(tile + 2 * row + 4 * c, requant ? (uint32_t)cv->shift[o] : 0);

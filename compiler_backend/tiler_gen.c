@@ -19,25 +19,6 @@
 
 #include "tiler.h"
 
-#define SETF(w, OP, F, v)                                                                              \
-	do {                                                                                           \
-		int64_t v_ = (int64_t)(v);                                                             \
-		if (!MOTE_CMD_FITS(OP, F, v_))                                                         \
-			return cc_fail(x->diag, MOTE_CC_ERANGE, #OP "." #F " = %lld does not fit its field", \
-				       (long long)v_);                                                 \
-		MOTE_CMD_SET(w, OP, F, v_);                                                            \
-	} while (0)
-
-struct gen {
-	const struct tl_params *p;
-	const struct mote_cc_addrs *a;
-	struct tl_ops *ops;
-	struct mote_cc_diag *diag;
-	uint32_t w_next, c_next, b_next; /* ring positions */
-	uint32_t cur_c;                   /* accumulator slot of the current group */
-	uint32_t cur_b[TL_MAX_BSLOTS];    /* bias slot of each tile of the current group */
-};
-
 struct mtile {
 	uint32_t oy0, ny, ox0, nx, m;
 };
@@ -86,7 +67,7 @@ static struct step step_of(const struct tl_params *p, uint32_t s)
 	return st;
 }
 
-static int grow(struct gen *x)
+static int grow(struct tl_gen *x)
 {
 	struct tl_ops *o = x->ops;
 	if (o->n < o->cap)
@@ -103,7 +84,7 @@ static int grow(struct gen *x)
 }
 
 /* Start a new operation of queue q with the given opcode; *out points at it. */
-static int new_op(struct gen *x, int q, unsigned opcode, struct tl_op **out)
+int tl_new_op(struct tl_gen *x, int q, unsigned opcode, struct tl_op **out)
 {
 	int rc = grow(x);
 	if (rc)
@@ -116,7 +97,7 @@ static int new_op(struct gen *x, int q, unsigned opcode, struct tl_op **out)
 	return 0;
 }
 
-static void op_access(struct tl_op *op, unsigned res, int wr)
+void tl_op_access(struct tl_op *op, unsigned res, int wr)
 {
 	op->res[op->nres] = (uint8_t)res;
 	op->wr[op->nres] = (uint8_t)wr;
@@ -127,7 +108,7 @@ static void op_access(struct tl_op *op, unsigned res, int wr)
  * read-after-write on the last writer, write-after-write and write-after-read
  * on the last writer and readers, each only across queues (a queue is in
  * order). */
-static void finish_op(struct gen *x)
+void tl_finish_op(struct tl_gen *x)
 {
 	struct tl_ops *o = x->ops;
 	int32_t idx = (int32_t)o->n;
@@ -159,11 +140,11 @@ static void finish_op(struct gen *x)
 }
 
 /* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer. */
-static int gen_blob_load(struct gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
-			 uint32_t row_bytes, unsigned res)
+int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
+		 uint32_t row_bytes, unsigned res)
 {
 	struct tl_op *op;
-	int rc = new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
+	int rc = tl_new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
 	if (rc)
 		return rc;
 	uint32_t *w = op->w;
@@ -176,33 +157,33 @@ static int gen_blob_load(struct gen *x, unsigned dst, uint32_t addr, uint32_t bu
 	SETF(w, LOAD, N_OUTER, 1);
 	SETF(w, LOAD, BUF_ROW, buf_row);
 	SETF(w, LOAD, COUNT, row_bytes);
-	op_access(op, res, 1);
-	finish_op(x);
+	tl_op_access(op, res, 1);
+	tl_finish_op(x);
 	return 0;
 }
 
-static int gen_bias_load(struct gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t buf_row, unsigned res)
+int tl_bias_load(struct tl_gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t buf_row, unsigned res)
 {
 	const struct tl_params *p = x->p;
 	uint32_t row_bytes = 4u * p->g.cols;
 	uint64_t off = (uint64_t)n_first * MOTE_BIAS_ROWS * row_bytes;
-	return gen_blob_load(x, MOTE_BUF_BIAS, (uint32_t)(x->a->bias + off), buf_row, n_tiles * MOTE_BIAS_ROWS,
-			     row_bytes, res);
+	return tl_blob_load(x, MOTE_BUF_BIAS, (uint32_t)(x->a->bias + off), buf_row, n_tiles * MOTE_BIAS_ROWS,
+			    row_bytes, res);
 }
 
-static int gen_weight_load(struct gen *x, uint32_t n, const struct step *st, uint32_t wslot)
+static int gen_weight_load(struct tl_gen *x, uint32_t n, const struct step *st, uint32_t wslot)
 {
 	const struct tl_params *p = x->p;
 	uint64_t tile_bytes = (uint64_t)p->g.rows * p->g.cols;
 	uint64_t off = ((uint64_t)n * p->kt + st->t0) * tile_bytes;
-	return gen_blob_load(x, MOTE_BUF_WGT, (uint32_t)(x->a->weights + off), wslot * p->w_slot_rows,
-			     (st->t1 - st->t0) * p->g.rows, p->g.cols, RES_WGT0 + wslot);
+	return tl_blob_load(x, MOTE_BUF_WGT, (uint32_t)(x->a->weights + off), wslot * p->w_slot_rows,
+			    (st->t1 - st->t0) * p->g.rows, p->g.cols, RES_WGT0 + wslot);
 }
 
 /* Activation LOAD of reduction tile t for pixel tile mt into rows starting at
  * buf_row: outer rows walk output rows (oy), inner rows output columns (ox);
  * per-byte x bounds and the y bound produce the padding. */
-static int gen_act_load(struct gen *x, uint32_t mt, uint32_t t, uint32_t buf_row, unsigned res)
+static int gen_act_load(struct tl_gen *x, uint32_t mt, uint32_t t, uint32_t buf_row, unsigned res)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
@@ -223,7 +204,7 @@ static int gen_act_load(struct gen *x, uint32_t mt, uint32_t t, uint32_t buf_row
 		height = 65535;
 	}
 	struct tl_op *op;
-	int rc = new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
+	int rc = tl_new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
 	if (rc)
 		return rc;
 	uint32_t *w = op->w;
@@ -243,12 +224,12 @@ static int gen_act_load(struct gen *x, uint32_t mt, uint32_t t, uint32_t buf_row
 	SETF(w, LOAD, BUF_ROW, buf_row);
 	SETF(w, LOAD, COUNT, k.cnt);
 	SETF(w, LOAD, PAD, p->pad_byte);
-	op_access(op, res, 1);
-	finish_op(x);
+	tl_op_access(op, res, 1);
+	tl_finish_op(x);
 	return 0;
 }
 
-static int gen_matmul(struct gen *x, const struct step *st, uint32_t n, uint32_t t, uint32_t aslot,
+static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint32_t t, uint32_t aslot,
 		      uint32_t wslot, uint32_t cslot, uint32_t acc_row)
 {
 	const struct tl_params *p = x->p;
@@ -256,7 +237,7 @@ static int gen_matmul(struct gen *x, const struct step *st, uint32_t n, uint32_t
 	struct tl_ktile k = tl_ktile(p, t);
 	uint32_t nv = p->op->out_c - n * p->g.cols;
 	struct tl_op *op;
-	int rc = new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
+	int rc = tl_new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
 	if (rc)
 		return rc;
 	uint32_t *w = op->w;
@@ -268,14 +249,14 @@ static int gen_matmul(struct gen *x, const struct step *st, uint32_t n, uint32_t
 	SETF(w, MATMUL, NROWS, m.m);
 	SETF(w, MATMUL, K_VALID, k.cnt);
 	SETF(w, MATMUL, N_VALID, nv < p->g.cols ? nv : p->g.cols);
-	op_access(op, RES_ACT0 + aslot * TL_ASUB + (t - st->t0) % TL_ASUB, 0);
-	op_access(op, RES_WGT0 + wslot, 0);
-	op_access(op, RES_ACC0 + cslot, 1);
-	finish_op(x);
+	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB + (t - st->t0) % TL_ASUB, 0);
+	tl_op_access(op, RES_WGT0 + wslot, 0);
+	tl_op_access(op, RES_ACC0 + cslot, 1);
+	tl_finish_op(x);
 	return 0;
 }
 
-static int gen_store(struct gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
+static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
 		     uint32_t bias_row, unsigned bias_res)
 {
 	const struct tl_params *p = x->p;
@@ -286,7 +267,7 @@ static int gen_store(struct gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uin
 	uint32_t nv = cv->out_c - n * p->g.cols;
 	int requant = cv->out_type != MOTE_CC_INT32;
 	struct tl_op *op;
-	int rc = new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
+	int rc = tl_new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
 	if (rc)
 		return rc;
 	uint32_t *w = op->w;
@@ -302,14 +283,14 @@ static int gen_store(struct gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uin
 	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
 	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
 	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
-	op_access(op, RES_ACC0 + cslot, 0);
-	op_access(op, bias_res, 0);
-	finish_op(x);
+	tl_op_access(op, RES_ACC0 + cslot, 0);
+	tl_op_access(op, bias_res, 0);
+	tl_finish_op(x);
 	return 0;
 }
 
 /* Bias row and resource of output tile n, for its store. */
-static void bias_of(const struct gen *x, const struct step *st, uint32_t n, uint32_t *row, unsigned *res)
+static void bias_of(const struct tl_gen *x, const struct step *st, uint32_t n, uint32_t *row, unsigned *res)
 {
 	if (x->p->bias_all) {
 		*row = n * MOTE_BIAS_ROWS;
@@ -321,7 +302,7 @@ static void bias_of(const struct gen *x, const struct step *st, uint32_t n, uint
 	}
 }
 
-static int gen_act_tiles(struct gen *x, uint32_t s, uint32_t i0, uint32_t i1)
+static int gen_act_tiles(struct tl_gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 {
 	const struct tl_params *p = x->p;
 	struct step st = step_of(p, s);
@@ -335,7 +316,7 @@ static int gen_act_tiles(struct gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 	return 0;
 }
 
-static int gen_step(struct gen *x, uint32_t s, uint32_t steps)
+static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 {
 	const struct tl_params *p = x->p;
 	struct step st = step_of(p, s);
@@ -361,7 +342,7 @@ static int gen_step(struct gen *x, uint32_t s, uint32_t steps)
 		if (!p->bias_all && st.c == 0) {
 			uint32_t b = x->b_next++ % p->b_slots;
 			x->cur_b[j % TL_MAX_BSLOTS] = b; /* ng <= b_slots when K is chunked */
-			if ((rc = gen_bias_load(x, n, 1, b * MOTE_BIAS_ROWS, RES_BIAS0 + b)))
+			if ((rc = tl_bias_load(x, n, 1, b * MOTE_BIAS_ROWS, RES_BIAS0 + b)))
 				return rc;
 		}
 		uint32_t wslot = x->w_next++ % p->w_slots;
@@ -370,7 +351,7 @@ static int gen_step(struct gen *x, uint32_t s, uint32_t steps)
 		/* resident bias rows: after what the first MATMUL needs, before the
 		 * activation tiles the following MATMULs pop (so they learn it is
 		 * loaded and can pass that to the first STORE without a SYNC) */
-		if (p->bias_all && s == 0 && j == 0 && (rc = gen_bias_load(x, 0, p->nt, 0, RES_BIAS_ALL)))
+		if (p->bias_all && s == 0 && j == 0 && (rc = tl_bias_load(x, 0, p->nt, 0, RES_BIAS_ALL)))
 			return rc;
 		if (own && j == 0 && (rc = gen_act_tiles(x, s, 1, st.t1 - st.t0)))
 			return rc;
@@ -419,7 +400,9 @@ int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_o
 		for (int q = 0; q < TQ_N; q++)
 			ops->last_reader[r][q] = -1;
 	}
-	struct gen x = {.p = p, .a = a, .ops = ops, .diag = diag};
+	struct tl_gen x = {.p = p, .a = a, .ops = ops, .diag = diag};
+	if (p->dw)
+		return tl_dw_gen(&x);
 	int rc = 0;
 	uint32_t steps = n_steps(p);
 	for (uint32_t s = 0; !rc && s < steps; s++)

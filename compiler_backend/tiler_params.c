@@ -19,6 +19,8 @@
  *   - every buffer is split into a ring of slots (two or more when they fit)
  *     so load, compute and store overlap.
  */
+#include <string.h>
+
 #include "tiler.h"
 
 #define MT_GOAL 64u
@@ -61,6 +63,7 @@ static int geometry_ok(const struct mote_geometry *g, struct mote_cc_diag *diag)
 int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const struct mote_cc_conv *op,
 		   struct mote_cc_diag *diag)
 {
+	memset(p, 0, sizeof *p);
 	int rc = geometry_ok(geom, diag);
 	if (rc)
 		return rc;
@@ -79,6 +82,15 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	p->g.acc_depth = min_u32(geom->acc_depth, ROW_FIELD_MAX);
 	const struct mote_geometry *g = &p->g;
 	uint32_t R = g->rows, C = g->cols;
+	/* Tensor sizes (conv_check bounded the tensors by 4 GiB) and input encoding. */
+	p->esize = (uint32_t)mote_cc_dtype_size(op->out_type);
+	p->input_bytes = (size_t)op->in_h * op->in_w * op->in_c;
+	p->output_bytes = (size_t)p->oh * p->ow * op->out_c * p->esize;
+	p->xor_msb = op->in_type == MOTE_CC_UINT8;
+	p->pad_byte = (uint8_t)(op->in_zp & 0xff);
+	p->tile_ch = C;
+	if (cc_groups(op) > 1)
+		return tl_dw_params(p, diag);
 
 	/* Reduction segments and tiles. */
 	int dilated = op->dil_w > 1 && op->k_w > 1;
@@ -158,17 +170,12 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	if (CC_NEVER(!p->a_slots || !p->w_slots || !p->c_slots || !p->b_slots))
 		return cc_fail(diag, MOTE_CC_EINTERNAL, "tiling left a buffer without a slot");
 
-	/* Blob and tensor sizes (conv_check bounded the tensors by 4 GiB). */
-	p->esize = (uint32_t)mote_cc_dtype_size(op->out_type);
-	p->input_bytes = (size_t)op->in_h * op->in_w * op->in_c;
-	p->output_bytes = (size_t)p->oh * p->ow * op->out_c * p->esize;
+	/* Blob sizes. */
 	size_t t;
 	if (cc_mul_sz((size_t)p->nt * p->kt, (size_t)R * C, &p->weight_bytes) || p->weight_bytes > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "pre-tiled weights larger than 4 GiB");
 	if (cc_mul_sz((size_t)p->nt * MOTE_BIAS_ROWS, 4u * (size_t)C, &t) || t > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "bias rows larger than 4 GiB");
 	p->bias_bytes = t;
-	p->xor_msb = op->in_type == MOTE_CC_UINT8;
-	p->pad_byte = (uint8_t)(op->in_zp & 0xff);
 	return 0;
 }

@@ -10,7 +10,8 @@
 #include "mote/mote_compiler.h"
 #include "mote/mote_fmodel.h"
 
-/* Simulator default geometry for rows x cols (all features). */
+/* Simulator default geometry for rows x cols (features INT32_OUT, XOR_MSB,
+ * DEPTHWISE). */
 struct mote_geometry tc_geom(uint32_t rows, uint32_t cols);
 
 uint64_t tc_rand(uint64_t *s);

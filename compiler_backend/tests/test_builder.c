@@ -3,8 +3,11 @@
  * and 16x16 geometries (default buffer depths and tiny ones that force K
  * chunking and single-slot rings), under three model schedules and queue
  * depths 1..8; plus degenerate shapes, K far beyond the buffers, the ideal
- * utilization figures and the builder's error paths.
- * MOTE_CC_TEST_CASES overrides the random cases per geometry (default 320). */
+ * utilization figures and the builder's error paths.  Depthwise
+ * convolutions (MATMUL DEPTHWISE) the same way on 4x4, 8x8, 16x16, 4x8 and
+ * 8x4, with buffers small enough to split the image into many pixel tiles.
+ * MOTE_CC_TEST_CASES overrides the random cases per geometry (default 320;
+ * depthwise: half that). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +35,8 @@ static void case_free(struct tc_case *c)
 static void case_fill(struct tc_case *c, uint64_t *s)
 {
 	struct mote_cc_conv *op = &c->op;
-	size_t nw = (size_t)op->k_h * op->k_w * op->in_c * op->out_c;
+	uint32_t cig = op->in_c / (op->groups ? op->groups : 1); /* input channels per output channel */
+	size_t nw = (size_t)op->k_h * op->k_w * cig * op->out_c;
 	size_t nin = (size_t)op->in_h * op->in_w * op->in_c;
 	c->w = malloc(nw);
 	c->bias = malloc(op->out_c * sizeof(int32_t));
@@ -64,7 +68,7 @@ static void case_fill(struct tc_case *c, uint64_t *s)
 		op->clamp_hi = (int32_t)tc_range(s, op->clamp_lo, hi);
 	}
 	/* Scales that keep outputs mostly inside the clamp: acc ~ 2^14 sqrt(K). */
-	uint64_t k = (uint64_t)op->k_h * op->k_w * op->in_c;
+	uint64_t k = (uint64_t)op->k_h * op->k_w * cig;
 	int lg = 0;
 	while ((1ull << (2 * lg)) < k)
 		lg++;
@@ -152,7 +156,8 @@ static int check_case(const struct mote_geometry *g, struct tc_case *c, struct t
 	if (!bad && run->res.macs_useful != run->plan.macs_useful)
 		snprintf(run->why, sizeof run->why, "useful MACs %llu, expected %llu",
 			 (unsigned long long)run->res.macs_useful, (unsigned long long)run->plan.macs_useful), bad = 1;
-	if (!bad && (run->plan.macs_model != (uint64_t)oh * ow * op->out_c * op->k_h * op->k_w * op->in_c ||
+	uint32_t cig = op->in_c / (op->groups ? op->groups : 1);
+	if (!bad && (run->plan.macs_model != (uint64_t)oh * ow * op->out_c * op->k_h * op->k_w * cig ||
 		     run->plan.macs_useful != run->plan.macs_model * run->plan.k_passes))
 		snprintf(run->why, sizeof run->why, "plan's useful MACs wrong"), bad = 1;
 	/* correction passes: one unless the array cannot hold w_off - w_zp in int8 */
@@ -160,15 +165,16 @@ static int check_case(const struct mote_geometry *g, struct tc_case *c, struct t
 	if (!bad && run->plan.k_passes != (cz == 0 ? 1u : cz == 128 ? 3u : 2u))
 		snprintf(run->why, sizeof run->why, "%u reduction passes for w_zp %d", run->plan.k_passes, op->w_zp),
 			bad = 1;
-	if (!bad && run->res.rows_streamed != run->plan.rows_streamed)
+	if (!bad && (run->res.rows_streamed != run->plan.rows_streamed ||
+		     run->res.macs_issued != run->plan.macs_issued))
 		snprintf(run->why, sizeof run->why, "rows streamed differ from the plan"), bad = 1;
 	if (bad)
 		fprintf(stderr,
-			"%s: %ux%u depths a%u w%u b%u c%u | in %ux%ux%u out_c %u k %ux%u s %ux%u d %ux%u "
+			"%s: %ux%u depths a%u w%u b%u c%u | in %ux%ux%u out_c %u groups %u k %ux%u s %ux%u d %ux%u "
 			"pad %u,%u,%u,%u types %d->%d zp %d | policy %d qd %u: %s\n",
 			tag, g->rows, g->cols, g->abuf_depth, g->wbuf_depth, g->bbuf_depth, g->acc_depth, op->in_h,
-			op->in_w, op->in_c, op->out_c, op->k_h, op->k_w, op->stride_h, op->stride_w, op->dil_h,
-			op->dil_w, op->pad_top, op->pad_bottom, op->pad_left, op->pad_right, op->in_type,
+			op->in_w, op->in_c, op->out_c, op->groups, op->k_h, op->k_w, op->stride_h, op->stride_w,
+			op->dil_h, op->dil_w, op->pad_top, op->pad_bottom, op->pad_left, op->pad_right, op->in_type,
 			op->out_type, op->in_zp, run->policy, run->queue_depth, run->why);
 	free(ref);
 	free(hw);
@@ -320,6 +326,293 @@ START_TEST(conv3x3_ideal)
 }
 END_TEST
 
+/* ---- depthwise ------------------------------------------------------------------ */
+
+/* A depthwise op of c channels (dims set by the caller), random data and
+ * quantization with int8 weights and w_zp 0. */
+static void dw_fill(struct tc_case *c, uint32_t ch, uint64_t *s)
+{
+	c->op.in_c = c->op.out_c = c->op.groups = ch;
+	case_fill(c, s);
+	c->op.w_type = MOTE_CC_INT8;
+	c->op.w_zp = 0;
+}
+
+static void random_dw(struct tc_case *c, uint32_t cols, uint64_t *s)
+{
+	struct mote_cc_conv *op = &c->op;
+	for (;;) {
+		memset(op, 0, sizeof *op);
+		op->in_h = (uint32_t)tc_range(s, 1, 14);
+		op->in_w = (uint32_t)tc_range(s, 1, 14);
+		op->in_c = op->out_c = op->groups = (uint32_t)tc_range(s, 1, 40);
+		op->k_h = (uint32_t)tc_range(s, 1, 5);
+		op->k_w = (uint32_t)tc_range(s, 1, 5);
+		op->stride_h = (uint32_t)tc_range(s, 1, 3);
+		op->stride_w = (uint32_t)tc_range(s, 1, 3);
+		op->dil_h = (uint32_t)(tc_rand(s) % 4 ? 1 : tc_range(s, 2, 3));
+		op->dil_w = (uint32_t)(tc_rand(s) % 4 ? 1 : tc_range(s, 2, 3));
+		op->pad_top = (uint32_t)tc_range(s, 0, 4);
+		op->pad_bottom = (uint32_t)tc_range(s, 0, 4);
+		op->pad_left = (uint32_t)tc_range(s, 0, 4);
+		op->pad_right = (uint32_t)tc_range(s, 0, 4);
+		op->weights = (const int8_t *)"";
+		op->out_type = MOTE_CC_INT32;
+		if ((op->k_h - 1) * op->dil_h + 1 <= cols && mote_cc_conv_check(op, NULL, NULL, NULL) == 0)
+			break;
+	}
+	dw_fill(c, op->in_c, s);
+}
+
+/* Buffers just big enough for one depthwise stream of op: many pixel tiles,
+ * rows split along x, single-slot rings, bias reloaded per step. */
+static struct mote_geometry tiny_dw_geom(uint32_t rows, uint32_t cols, const struct mote_cc_conv *op, uint64_t *s)
+{
+	struct mote_geometry g = tc_geom(rows, cols);
+	uint32_t amin = ((op->k_w - 1) * op->dil_w + 1) * cols;
+	g.abuf_depth = (uint32_t)tc_range(s, amin, amin + 160);
+	g.wbuf_depth = (uint32_t)tc_range(s, rows, 5 * rows);
+	g.acc_depth = (uint32_t)tc_range(s, 1, 40);
+	g.bbuf_depth = (uint32_t)tc_range(s, 3, 13);
+	return g;
+}
+
+/* Plan figures of a depthwise run beyond what check_case verifies. */
+static int dw_plan_ok(const struct mote_geometry *g, const struct mote_cc_conv *op, const struct tc_run *run)
+{
+	uint32_t lanes = g->rows < g->cols ? g->rows : g->cols;
+	const struct mote_cc_plan *pl = &run->plan;
+	if (op->groups <= 1)
+		return 1; /* one channel: a dense convolution */
+	return pl->k_tiles == op->k_w && pl->k_passes == 1 && pl->n_tiles == (op->out_c + lanes - 1) / lanes &&
+	       pl->macs_issued == pl->rows_streamed * g->rows * g->cols && pl->n_store == pl->n_tiles * pl->m_tiles;
+}
+
+static void random_dw_cases(uint32_t rows, uint32_t cols, uint64_t seed)
+{
+	uint64_t s = seed;
+	unsigned fails = 0, n = n_cases() / 2;
+	for (unsigned i = 0; i < n; i++) {
+		struct tc_case c;
+		memset(&c, 0, sizeof c);
+		random_dw(&c, cols, &s);
+		struct mote_geometry g = i % 3 == 2 ? tiny_dw_geom(rows, cols, &c.op, &s) : tc_geom(rows, cols);
+		struct tc_run run = {.policy = (enum mote_fm_policy)(i % 3),
+				     .queue_depth = (uint32_t)(i % 3 == 1 ? tc_range(&s, 1, 8) : 8),
+				     .seed = tc_rand(&s)};
+		char tag[48];
+		snprintf(tag, sizeof tag, "dw case %u", i);
+		int bad = check_case(&g, &c, &run, tag);
+		if (!bad && !dw_plan_ok(&g, &c.op, &run)) {
+			fprintf(stderr, "%s: plan figures wrong\n", tag);
+			bad = 1;
+		}
+		fails += (unsigned)bad;
+		case_free(&c);
+	}
+	ck_assert_msg(fails == 0, "%u of %u random depthwise cases failed on %ux%u", fails, n, rows, cols);
+}
+
+START_TEST(dw_random_4x4) { random_dw_cases(4, 4, 0xd444); }
+END_TEST
+START_TEST(dw_random_8x8) { random_dw_cases(8, 8, 0xd888); }
+END_TEST
+START_TEST(dw_random_16x16) { random_dw_cases(16, 16, 0xd161); }
+END_TEST
+START_TEST(dw_random_4x8) { random_dw_cases(4, 8, 0xd48); }
+END_TEST
+START_TEST(dw_random_8x4) { random_dw_cases(8, 4, 0xd84); }
+END_TEST
+
+struct dw_shape {
+	const char *name;
+	uint32_t h, w, c, kh, kw, sh, sw, dh, dw, pt, pb, pl, pr;
+};
+
+/* Named layer shapes on every geometry, each with uint8 and int8 input and
+ * requantized and int32 output. */
+START_TEST(dw_shapes)
+{
+	static const struct dw_shape shapes[] = {
+		{"3x3 s1 pad 1", 16, 16, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+		{"3x3 s2 pad 1", 15, 16, 32, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
+		{"5x5 pad 2", 12, 11, 20, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},
+		{"3x3 dil 2", 13, 12, 9, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},
+		{"1x5", 7, 20, 12, 1, 5, 1, 1, 1, 1, 0, 0, 2, 2},
+		{"5x1", 20, 7, 12, 5, 1, 1, 1, 1, 1, 2, 2, 0, 0},
+		{"C 13, 3x3 s(3,2)", 17, 9, 13, 3, 3, 3, 2, 1, 1, 1, 0, 0, 1},
+		{"DS-CNN 25x5x64", 25, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+	};
+	static const uint32_t geoms[][2] = {{8, 8}, {16, 16}, {4, 8}, {8, 4}};
+	for (size_t gi = 0; gi < 4; gi++)
+		for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+			const struct dw_shape *sh = &shapes[i];
+			if ((sh->kh - 1) * sh->dh + 1 > geoms[gi][1])
+				continue; /* 5 taps on a 4-column array: tested in dw_errors */
+			for (int v = 0; v < 2; v++) {
+				uint64_t s = 500 + i * 8 + gi * 2 + (uint64_t)v;
+				struct tc_case c;
+				memset(&c, 0, sizeof c);
+				c.op = (struct mote_cc_conv){.in_h = sh->h, .in_w = sh->w, .k_h = sh->kh, .k_w = sh->kw,
+							     .stride_h = sh->sh, .stride_w = sh->sw, .dil_h = sh->dh,
+							     .dil_w = sh->dw, .pad_top = sh->pt, .pad_bottom = sh->pb,
+							     .pad_left = sh->pl, .pad_right = sh->pr};
+				dw_fill(&c, sh->c, &s);
+				c.op.in_type = v ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+				c.op.in_zp = v ? 131 : -7;
+				if (v) {
+					c.op.out_type = MOTE_CC_INT32;
+				} else {
+					c.op.out_type = MOTE_CC_INT8;
+					c.op.out_zp = 3;
+					c.op.clamp_lo = -128;
+					c.op.clamp_hi = 127;
+				}
+				struct mote_geometry g = tc_geom(geoms[gi][0], geoms[gi][1]);
+				struct tc_run run = {.policy = (enum mote_fm_policy)((i + gi) % 3), .queue_depth = 8,
+						     .seed = s};
+				char tag[64];
+				snprintf(tag, sizeof tag, "dw %s", sh->name);
+				ck_assert_msg(check_case(&g, &c, &run, tag) == 0, "%s on %ux%u: %s", sh->name,
+					      geoms[gi][0], geoms[gi][1], run.why);
+				ck_assert_msg(dw_plan_ok(&g, &c.op, &run), "%s: plan figures", sh->name);
+				ck_assert_uint_eq(run.plan.n_sync, 0);
+				case_free(&c);
+			}
+		}
+}
+END_TEST
+
+/* The DS-CNN depthwise layer: one pixel tile, and the utilization the
+ * one-column-at-a-time scheme gives (L lanes x k_h taps of rows x cols
+ * per streamed row, 25 of 24 + cols rows kept). */
+START_TEST(dw_dscnn_utilization)
+{
+	for (uint32_t rc = 8; rc <= 16; rc *= 2) {
+		uint64_t s = 77;
+		struct tc_case c;
+		memset(&c, 0, sizeof c);
+		c.op = (struct mote_cc_conv){.in_h = 25, .in_w = 5, .k_h = 3, .k_w = 3, .stride_h = 1, .stride_w = 1,
+					     .dil_h = 1, .dil_w = 1, .pad_top = 1, .pad_bottom = 1, .pad_left = 1,
+					     .pad_right = 1};
+		dw_fill(&c, 64, &s);
+		struct mote_geometry g = tc_geom(rc, rc);
+		struct tc_run run = {.policy = MOTE_FM_LOWEST_INDEX, .queue_depth = 8};
+		ck_assert_msg(check_case(&g, &c, &run, "ds-cnn dw") == 0, "%s", run.why);
+		const struct mote_cc_plan *pl = &run.plan;
+		ck_assert_uint_eq(pl->m_tiles, 1);
+		ck_assert_uint_eq(pl->macs_model, 25 * 5 * 64 * 9);
+		ck_assert_uint_eq(pl->rows_streamed, (uint64_t)(64 / rc) * 3 * 5 * (24 + rc));
+		ck_assert_uint_eq(run.res.macs_issued, pl->macs_issued);
+		fprintf(stderr, "dw 25x5x64 3x3 on %ux%u: %u cmds (%u matmul, %u load), NROWS %u, "
+			"macs_model/macs_issued = %llu/%llu = %.3f\n", rc, rc, pl->n_cmds, pl->n_matmul, pl->n_load,
+			pl->m_rows, (unsigned long long)pl->macs_model, (unsigned long long)pl->macs_issued,
+			(double)pl->macs_model / (double)pl->macs_issued);
+		case_free(&c);
+	}
+}
+END_TEST
+
+/* Small buffers: several pixel tiles of whole rows, then rows split along x. */
+START_TEST(dw_tiles)
+{
+	uint64_t s = 4321;
+	struct tc_case c;
+	memset(&c, 0, sizeof c);
+	c.op = (struct mote_cc_conv){.in_h = 20, .in_w = 6, .k_h = 3, .k_w = 3, .stride_h = 1, .stride_w = 1,
+				     .dil_h = 1, .dil_w = 1, .pad_top = 1, .pad_bottom = 1, .pad_left = 1,
+				     .pad_right = 1};
+	dw_fill(&c, 19, &s);
+	struct mote_geometry g = tc_geom(8, 8);
+	g.abuf_depth = 100; /* a slot of 8 columns x (noy + 7) rows: noy <= 5 */
+	g.bbuf_depth = 6;   /* 3 channel groups: bias rows reloaded */
+	g.wbuf_depth = 8;   /* one weight slot */
+	struct tc_run run = {.policy = MOTE_FM_RANDOM, .queue_depth = 3, .seed = 5};
+	ck_assert_msg(check_case(&g, &c, &run, "dw tiles") == 0, "%s", run.why);
+	ck_assert_uint_ge(run.plan.m_tiles, 4);
+	ck_assert(dw_plan_ok(&g, &c.op, &run));
+	g.acc_depth = 4; /* fewer than out_w: one output row per tile, split along x */
+	struct tc_run run2 = {.policy = MOTE_FM_LOAD_FIRST, .queue_depth = 2};
+	ck_assert_msg(check_case(&g, &c, &run2, "dw x split") == 0, "%s", run2.why);
+	ck_assert_uint_ge(run2.plan.m_tiles, 2 * 20);
+	ck_assert(dw_plan_ok(&g, &c.op, &run2));
+	case_free(&c);
+}
+END_TEST
+
+START_TEST(dw_errors)
+{
+	struct mote_geometry g = tc_geom(8, 8);
+	struct mote_cc_plan plan;
+	struct mote_cc_diag d;
+	int8_t w[4 * 6 * 6] = {0};
+	int32_t mult[6] = {1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30, 1 << 30}, shift[6] = {31, 31, 31, 31, 31, 31};
+	struct mote_cc_conv cv = {.in_h = 9, .in_w = 9, .in_c = 6, .out_c = 6, .groups = 6, .k_h = 3, .k_w = 3,
+				  .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1, .weights = w, .mult = mult,
+				  .shift = shift, .clamp_lo = -128, .clamp_hi = 127};
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), 0);
+	cv.groups = 3; /* grouped, two channels per group */
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(d.msg, "grouped convolution"));
+	cv.groups = 4; /* does not divide 6 */
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_EINVAL);
+	cv.groups = 6;
+	cv.out_c = 12; /* channel multiplier 2 */
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	cv.out_c = 6;
+	cv.dil_h = 4; /* span 9 > 8 columns */
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(d.msg, "spans 9"));
+	ck_assert_ptr_nonnull(strstr(d.msg, "8 columns"));
+	cv.dil_h = 3; /* span 7 fits */
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), 0);
+	cv.dil_h = 1;
+	cv.w_zp = 1;
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(d.msg, "depthwise with a weight zero point"));
+	cv.w_zp = 0;
+	cv.w_type = MOTE_CC_UINT8; /* uint8 weights: the array needs an offset of 128 */
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	cv.w_type = MOTE_CC_INT8;
+	cv.in_h = 600;
+	cv.stride_h = 256;
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	cv.in_h = 9;
+	cv.stride_h = 1;
+	struct mote_geometry nodw = g;
+	nodw.features &= ~MOTE_FEATURES_DEPTHWISE_MASK;
+	ck_assert_int_eq(mote_cc_plan_conv(&nodw, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(d.msg, "DEPTHWISE"));
+	cv.groups = 1; /* the same shape dense needs no feature */
+	cv.weights = calloc(9 * 6 * 6, 1);
+	ck_assert_ptr_nonnull(cv.weights);
+	ck_assert_int_eq(mote_cc_plan_conv(&nodw, &cv, &plan, &d), 0);
+	free((void *)cv.weights);
+	cv.weights = w;
+	cv.groups = 6;
+	/* uint8 input needs XOR_MSB, as for dense */
+	nodw.features = MOTE_FEATURES_DEPTHWISE_MASK;
+	cv.in_type = MOTE_CC_UINT8;
+	ck_assert_int_eq(mote_cc_plan_conv(&nodw, &cv, &plan, &d), MOTE_CC_ENOTSUP);
+	cv.in_type = MOTE_CC_INT8;
+	/* an activation buffer below one stream (3 columns x 8 rows) */
+	struct mote_geometry small = g;
+	small.abuf_depth = 23;
+	ck_assert_int_eq(mote_cc_plan_conv(&small, &cv, &plan, &d), MOTE_CC_ENOSPC);
+	small.abuf_depth = 24;
+	ck_assert_int_eq(mote_cc_plan_conv(&small, &cv, &plan, &d), 0);
+	/* an image row pitch beyond LOAD.SX (16-bit signed) */
+	int8_t *wide = calloc(9 * 4096, 1);
+	ck_assert_ptr_nonnull(wide);
+	cv = (struct mote_cc_conv){.in_h = 2, .in_w = 8, .in_c = 4096, .out_c = 4096, .groups = 4096, .k_h = 1,
+				   .k_w = 1, .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1, .weights = wide,
+				   .out_type = MOTE_CC_INT32};
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ERANGE);
+	ck_assert_ptr_nonnull(strstr(d.msg, "LOAD.SX"));
+	free(wide);
+}
+END_TEST
+
 START_TEST(builder_errors)
 {
 	struct mote_geometry g = tc_geom(8, 8);
@@ -407,6 +700,15 @@ int main(void)
 	tcase_add_test(tc, random_4x4);
 	tcase_add_test(tc, random_8x8);
 	tcase_add_test(tc, random_16x16);
+	tcase_add_test(tc, dw_errors);
+	tcase_add_test(tc, dw_dscnn_utilization);
+	tcase_add_test(tc, dw_shapes);
+	tcase_add_test(tc, dw_tiles);
+	tcase_add_test(tc, dw_random_4x4);
+	tcase_add_test(tc, dw_random_8x8);
+	tcase_add_test(tc, dw_random_16x16);
+	tcase_add_test(tc, dw_random_4x8);
+	tcase_add_test(tc, dw_random_8x4);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

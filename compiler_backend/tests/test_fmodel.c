@@ -1,7 +1,8 @@
 /* test_fmodel.c: the functional model on hand-written streams: LOAD 2-D
  * semantics (padding, COUNT, XOR_MSB) observed through an identity-weight
- * MATMUL and an INT32 STORE, requantizing STORE, and every malformed-stream
- * error with its code and command index. */
+ * MATMUL and an INT32 STORE, requantizing STORE, MATMUL DEPTHWISE against a
+ * direct computation, and every malformed-stream error with its code and
+ * command index. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -217,10 +218,95 @@ START_TEST(store_requant)
 }
 END_TEST
 
+/* LOAD of n contiguous rows of row_bytes from addr into buffer dst at row 0. */
+static void put_rows(struct rig *r, unsigned dst, uint32_t addr, uint32_t n, uint32_t row_bytes, int push)
+{
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, push);
+	MOTE_CMD_SET(w, LOAD, DST, dst);
+	MOTE_CMD_SET(w, LOAD, ADDR0, addr);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, n * row_bytes);
+	MOTE_CMD_SET(w, LOAD, SX, row_bytes);
+	MOTE_CMD_SET(w, LOAD, N_INNER, n);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, row_bytes);
+	put(r, w);
+}
+
+START_TEST(matmul_depthwise)
+{
+	/* 4x8: lanes L = 4, columns 4..7 written 0.  MATMUL 1: 12 rows, stride 2:
+	 * outputs n = 0, 2, 4 to accumulator rows 0..2.  MATMUL 2 accumulates 9
+	 * rows from activation row 1, stride 1: n = 0, 1 onto rows 0, 1. */
+	struct rig *r = rig_new(4, 8);
+	const uint32_t R = 4, C = 8, NA = 13;
+	int8_t act[13][4], wgt[4][8];
+	for (uint32_t i = 0; i < NA; i++)
+		for (uint32_t k = 0; k < R; k++)
+			act[i][k] = (int8_t)(i * 37 + k * 11 - 90);
+	for (uint32_t k = 0; k < R; k++)
+		for (uint32_t j = 0; j < C; j++)
+			wgt[k][j] = (int8_t)(k * 53 - j * 29 + 7);
+	memcpy(r->mem + SRC, act, sizeof act);
+	memcpy(r->mem + SRC + 0x3000, wgt, sizeof wgt);
+	put_rows(r, MOTE_BUF_ACT, SRC, NA, R, 0);
+	put_rows(r, MOTE_BUF_WGT, SRC + 0x3000, R, C, 1);
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, MATMUL, DEPTHWISE, 1);
+	MOTE_CMD_SET(w, MATMUL, DW_STRIDE, 2);
+	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
+	MOTE_CMD_SET(w, MATMUL, NROWS, 12);
+	MOTE_CMD_SET(w, MATMUL, K_VALID, 3);
+	MOTE_CMD_SET(w, MATMUL, N_VALID, 5);
+	put(r, w);
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
+	MOTE_CMD_SET(w, MATMUL, DEPTHWISE, 1);
+	MOTE_CMD_SET(w, MATMUL, DW_STRIDE, 1);
+	MOTE_CMD_SET(w, MATMUL, ACCUMULATE, 1);
+	MOTE_CMD_SET(w, MATMUL, ACT_ROW, 1);
+	MOTE_CMD_SET(w, MATMUL, NROWS, 9);
+	MOTE_CMD_SET(w, MATMUL, K_VALID, 4);
+	MOTE_CMD_SET(w, MATMUL, N_VALID, 8);
+	put(r, w);
+	op(w, MOTE_OP_STORE);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, STORE, INT32, 1);
+	MOTE_CMD_SET(w, STORE, N_INNER, 3);
+	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(w, STORE, ADDR0, DST);
+	MOTE_CMD_SET(w, STORE, INNER_STRIDE, 4 * C);
+	MOTE_CMD_SET(w, STORE, NCOLS, C);
+	put(r, w);
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+	for (uint32_t row = 0; row < 3; row++)
+		for (uint32_t col = 0; col < C; col++) {
+			int32_t want = 0;
+			for (uint32_t j = 0; col < R && j < C; j++) {
+				want += wgt[col][j] * act[2 * row + j][col];
+				if (row < 2)
+					want += wgt[col][j] * act[1 + row + j][col];
+			}
+			ck_assert_int_eq(out32(r, row, col), want);
+		}
+	ck_assert_uint_eq(r->res.rows_streamed, 12 + 9);
+	ck_assert_uint_eq(r->res.macs_issued, (12 + 9) * R * C);
+	ck_assert_uint_eq(r->res.macs_useful, 3 * 3 * 5 + 2 * 4 * 8); /* per accumulator row written */
+	rig_free(r);
+}
+END_TEST
+
 /* One bad command (after a good SYNC) and END; expect code at index 1. */
-static void expect_error(void (*make)(uint32_t *w), uint32_t code)
+static void expect_error_features(void (*make)(uint32_t *w), uint32_t code, uint32_t features)
 {
 	struct rig *r = rig_new(8, 8);
+	r->cfg.geom.features = features;
 	uint32_t w[MOTE_CMD_WORDS];
 	op(w, MOTE_OP_SYNC);
 	put(r, w);
@@ -230,8 +316,13 @@ static void expect_error(void (*make)(uint32_t *w), uint32_t code)
 	run(r);
 	ck_assert_msg(r->res.err_code == code, "got %s, want %s", mote_hw_err_name(r->res.err_code),
 		      mote_hw_err_name(code));
-	ck_assert_uint_eq(r->res.err_cmd, 1);
+	ck_assert_uint_eq(r->res.err_cmd, code == MOTE_ERR_NONE ? 0 : 1);
 	rig_free(r);
+}
+
+static void expect_error(void (*make)(uint32_t *w), uint32_t code)
+{
+	expect_error_features(make, code, tc_geom(8, 8).features);
 }
 
 static void bad_opcode(uint32_t *w) { op(w, 5); }
@@ -264,6 +355,39 @@ static void compute_range_w(uint32_t *w)
 	MOTE_CMD_SET(w, MATMUL, NROWS, 1);
 }
 static void store_range(uint32_t *w) { op(w, MOTE_OP_STORE); MOTE_CMD_SET(w, STORE, BIAS_ROW, 94); }
+/* MATMUL DEPTHWISE on 8x8 (COLS 8; accumulator 1024 rows, activations 4096) */
+static void dw(uint32_t *w, uint32_t nrows, uint32_t stride)
+{
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, MATMUL, DEPTHWISE, 1);
+	MOTE_CMD_SET(w, MATMUL, NROWS, nrows);
+	MOTE_CMD_SET(w, MATMUL, DW_STRIDE, stride);
+}
+static void dw_short(uint32_t *w) { dw(w, 7, 1); }
+static void dw_stride0(uint32_t *w) { dw(w, 8, 0); }
+static void dw_tokens_only(uint32_t *w) { dw(w, 0, 0); }
+static void dw_kvalid(uint32_t *w) { dw(w, 8, 1); MOTE_CMD_SET(w, MATMUL, N_VALID, 9); }
+static void dw_acc_edge(uint32_t *w) /* rows 1019..1023 as if stride 1: fits */
+{
+	dw(w, 12, 4);
+	MOTE_CMD_SET(w, MATMUL, ACC_ROW, 1019);
+}
+static void dw_acc_range(uint32_t *w) /* writes rows 1020, 1021 but is checked up to 1024 */
+{
+	dw(w, 12, 4);
+	MOTE_CMD_SET(w, MATMUL, ACC_ROW, 1020);
+}
+static void dw_act_range(uint32_t *w)
+{
+	dw(w, 9, 1);
+	MOTE_CMD_SET(w, MATMUL, ACT_ROW, 4096 - 8);
+}
+static void dw_wgt_range(uint32_t *w)
+{
+	dw(w, 8, 1);
+	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
+	MOTE_CMD_SET(w, MATMUL, WGT_ROW, 1017);
+}
 static void read_window(uint32_t *w)
 {
 	op(w, MOTE_OP_LOAD);
@@ -298,6 +422,17 @@ START_TEST(malformed_streams)
 	expect_error(compute_range, MOTE_ERR_COMPUTE_RANGE);
 	expect_error(compute_range_w, MOTE_ERR_COMPUTE_RANGE);
 	expect_error(store_range, MOTE_ERR_STORE_RANGE);
+	expect_error(dw_short, MOTE_ERR_FIELD);
+	expect_error(dw_stride0, MOTE_ERR_FIELD);
+	expect_error(dw_tokens_only, MOTE_ERR_NONE);
+	expect_error(dw_kvalid, MOTE_ERR_FIELD);
+	expect_error(dw_acc_edge, MOTE_ERR_NONE);
+	expect_error(dw_acc_range, MOTE_ERR_COMPUTE_RANGE);
+	expect_error(dw_act_range, MOTE_ERR_COMPUTE_RANGE);
+	expect_error(dw_wgt_range, MOTE_ERR_COMPUTE_RANGE);
+	uint32_t no_dw = tc_geom(8, 8).features & ~MOTE_FEATURES_DEPTHWISE_MASK;
+	expect_error_features(dw_acc_edge, MOTE_ERR_FIELD, no_dw);
+	expect_error_features(dw_tokens_only, MOTE_ERR_NONE, no_dw);
 	expect_error(read_window, MOTE_ERR_READ_WINDOW);
 	expect_error(write_window, MOTE_ERR_WRITE_WINDOW);
 }
@@ -415,6 +550,7 @@ int main(void)
 	TCase *tc = tcase_create("fmodel");
 	tcase_add_test(tc, load_2d_padding);
 	tcase_add_test(tc, store_requant);
+	tcase_add_test(tc, matmul_depthwise);
 	tcase_add_test(tc, malformed_streams);
 	tcase_add_test(tc, window_addresses_and_padding);
 	tcase_add_test(tc, no_end_deadlock_tokens);

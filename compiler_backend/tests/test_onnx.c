@@ -1,7 +1,8 @@
 /* test_onnx.c: the ONNX importer on the int8 models of the ONNX backend test
  * suite (Debian libonnx-testdata), on models built here with one defect
  * each, and on truncated and bit-flipped copies of a real model (which must
- * give an error or a graph, never a crash: ASan watches). */
+ * give an error or a graph, never a crash: ASan watches); grouped and
+ * depthwise convolution nodes lowered (lower.c) and run against ir_exec. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "cc_test_util.h"
 #include "onnx.pb-c.h"
 #include "ir_exec.h"
+#include "lower.h"
 #include "onnx_import.h"
 #include "qdq_fold.h"
 
@@ -373,6 +375,151 @@ START_TEST(defects)
 }
 END_TEST
 
+/* ---- grouped convolutions: lower.c against ir_exec ---------------------------------- */
+
+static int32_t add_tensor(struct ir_graph *g, const char *name, int32_t dtype, uint32_t rank, const int64_t *dims,
+			  size_t nbytes, uint64_t *seed)
+{
+	struct mote_cc_diag d;
+	int32_t i = ir_add_tensor(g, name, &d);
+	ck_assert_int_ge(i, 0);
+	struct ir_tensor *t = &g->t[i];
+	t->dtype = dtype;
+	t->rank = rank;
+	memcpy(t->dims, dims, rank * sizeof *dims);
+	if (nbytes) {
+		t->data = malloc(nbytes);
+		ck_assert_ptr_nonnull(t->data);
+		t->nbytes = nbytes;
+		for (size_t k = 0; k < nbytes; k++)
+			((uint8_t *)t->data)[k] = (uint8_t)tc_rand(seed);
+	}
+	return i;
+}
+
+static void set_f32(struct ir_graph *g, int32_t t, size_t k, float v)
+{
+	memcpy((uint8_t *)g->t[t].data + 4 * k, &v, 4);
+}
+
+static void set_attr(struct ir_attr *a, const char *name, const int64_t *v, size_t n)
+{
+	a->name = ir_strdup(name);
+	a->kind = n ? IR_ATTR_INTS : IR_ATTR_INT;
+	a->n = n;
+	if (n) {
+		a->ints = malloc(n * sizeof *a->ints);
+		ck_assert_ptr_nonnull(a->ints);
+		memcpy(a->ints, v, n * sizeof *v);
+	} else {
+		a->i = v[0];
+	}
+	ck_assert_ptr_nonnull(a->name);
+}
+
+struct gconv {
+	int qlinear;
+	uint32_t c, m, group, h, w, kh, kw;
+	int64_t pads[4], strides[2];
+	int32_t x_type;
+	uint32_t rows, cols; /* geometry of the device run (depthwise) */
+};
+
+/* One node; ir_exec's output against the lowered convolution's (device for
+ * a depthwise one, mote_ref_conv otherwise), unpacked to NCHW. */
+static void check_gconv(const struct gconv *k, uint64_t seed)
+{
+	uint64_t s = seed;
+	struct ir_graph g;
+	memset(&g, 0, sizeof g);
+	int64_t xd[4] = {1, k->c, k->h, k->w}, wd[4] = {k->m, k->c / k->group, k->kh, k->kw}, one[1] = {1},
+		md[1] = {k->m};
+	int32_t x = add_tensor(&g, "x", k->x_type, 4, xd, (size_t)k->c * k->h * k->w, &s);
+	int32_t w = add_tensor(&g, "w", IR_INT8, 4, wd, (size_t)(k->m * wd[1] * k->kh * k->kw), &s);
+	int32_t xz = add_tensor(&g, "xz", k->x_type, 1, one, 1, &s);
+	int32_t wz = add_tensor(&g, "wz", IR_INT8, 1, one, 1, &s);
+	((uint8_t *)g.t[wz].data)[0] = 0;
+	int32_t in[9];
+	uint32_t n_in;
+	if (k->qlinear) {
+		int32_t xs = add_tensor(&g, "xs", IR_FLOAT, 1, one, 4, &s);
+		int32_t ws = add_tensor(&g, "ws", IR_FLOAT, 1, md, 4 * (size_t)k->m, &s);
+		int32_t ys = add_tensor(&g, "ys", IR_FLOAT, 1, one, 4, &s);
+		int32_t yz = add_tensor(&g, "yz", IR_INT8, 1, one, 1, &s);
+		int32_t b = add_tensor(&g, "b", IR_INT32, 1, md, 4 * (size_t)k->m, &s);
+		set_f32(&g, xs, 0, 0.05f);
+		set_f32(&g, ys, 0, 0.2f);
+		for (uint32_t o = 0; o < k->m; o++) {
+			set_f32(&g, ws, o, 0.01f + 0.003f * (float)o);
+			cc_put_le32((uint8_t *)g.t[b].data + 4 * o, (uint32_t)(int32_t)tc_range(&s, -3000, 3000));
+		}
+		int32_t v[9] = {x, xs, xz, w, ws, wz, ys, yz, b};
+		memcpy(in, v, sizeof v);
+		n_in = 9;
+	} else {
+		int32_t v[4] = {x, w, xz, wz};
+		memcpy(in, v, sizeof v);
+		n_in = 4;
+	}
+	struct mote_cc_diag d = {{0}};
+	int32_t y = ir_add_tensor(&g, "y", &d);
+	ck_assert_int_ge(y, 0);
+	struct ir_node *n;
+	ck_assert_int_eq(ir_add_node(&g, "conv", k->qlinear ? "QLinearConv" : "ConvInteger", &n, &d), 0);
+	n->in = malloc(n_in * sizeof *n->in);
+	n->out = malloc(sizeof *n->out);
+	n->attrs = calloc(3, sizeof *n->attrs);
+	ck_assert(n->in && n->out && n->attrs);
+	memcpy(n->in, in, n_in * sizeof *in);
+	n->n_in = n_in;
+	n->out[0] = y;
+	n->n_out = 1;
+	int64_t grp = k->group;
+	set_attr(&n->attrs[0], "group", &grp, 0);
+	set_attr(&n->attrs[1], "pads", k->pads, 4);
+	set_attr(&n->attrs[2], "strides", k->strides, 2);
+	n->n_attrs = 3;
+	ck_assert_msg(ir_exec(&g, &d) == 0, "ir_exec: %s", d.msg);
+
+	struct lowered L;
+	ck_assert_msg(lower_node(&g, &g.n[0], &L, &d) == 0, "lower: %s", d.msg);
+	ck_assert_uint_eq(L.conv.groups, k->group);
+	uint8_t *xin = malloc(L.in_bytes), *out = malloc(L.out_bytes), *yy = malloc(g.t[y].nbytes);
+	ck_assert(xin && out && yy);
+	ck_assert_int_eq(lower_prepare_job(&g, &L, 0, xin), 0);
+	struct mote_geometry geo = tc_geom(k->rows, k->cols);
+	if (k->group == k->c && k->c == k->m) {
+		struct tc_run run = {.policy = MOTE_FM_RANDOM, .queue_depth = 4, .seed = seed};
+		ck_assert_msg(tc_run_conv(&geo, &L.conv, xin, out, &run) == 0, "%s", run.why);
+	} else {
+		struct mote_cc_plan plan;
+		ck_assert_int_eq(mote_cc_plan_conv(&geo, &L.conv, &plan, &d), MOTE_CC_ENOTSUP);
+		ck_assert_int_eq(mote_ref_conv(&L.conv, xin, out), 0);
+	}
+	lower_unpack_output(&g, &L, 0, out, yy);
+	ck_assert_uint_eq(g.t[y].nbytes, L.out_bytes);
+	ck_assert_msg(memcmp(yy, g.t[y].data, L.out_bytes) == 0, "%s group %u: lowered result differs from ir_exec",
+		      n->op, k->group);
+	free(xin);
+	free(out);
+	free(yy);
+	lower_free(&L);
+	ir_graph_free(&g);
+}
+
+START_TEST(grouped_conv_lowering)
+{
+	static const struct gconv convs[] = {
+		{1, 12, 12, 12, 9, 7, 3, 3, {1, 1, 1, 1}, {2, 1}, IR_UINT8, 8, 8},   /* depthwise, requantized */
+		{0, 5, 5, 5, 6, 8, 5, 1, {2, 0, 2, 0}, {1, 1}, IR_INT8, 4, 8},      /* depthwise 5x1, int32 */
+		{0, 6, 4, 2, 5, 5, 2, 3, {0, 1, 1, 0}, {1, 2}, IR_UINT8, 8, 8},     /* 2 groups: reference only */
+		{1, 8, 16, 8, 4, 4, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8},     /* multiplier 2: reference */
+	};
+	for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
+		check_gconv(&convs[i], 900 + i);
+}
+END_TEST
+
 START_TEST(truncated_and_flipped)
 {
 	size_t len;
@@ -425,6 +572,7 @@ int main(void)
 	tcase_add_test(tc, conformance_host_exec);
 	tcase_add_test(tc, qdq_fold_conv_relu);
 	tcase_add_test(tc, defects);
+	tcase_add_test(tc, grouped_conv_lowering);
 	tcase_add_test(tc, truncated_and_flipped);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

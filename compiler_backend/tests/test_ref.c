@@ -137,6 +137,80 @@ START_TEST(conv_vs_im2col)
 }
 END_TEST
 
+/* Grouped convolution = G dense convolutions on the groups' channel slices. */
+START_TEST(grouped_vs_per_group)
+{
+	uint64_t s = 2024;
+	for (int it = 0; it < 300; it++) {
+		uint32_t G = (uint32_t)tc_range(&s, 1, 6), cig = (uint32_t)tc_range(&s, 1, 3),
+			 cog = (uint32_t)tc_range(&s, 1, 3);
+		if (it % 3 == 0)
+			cig = cog = 1; /* depthwise */
+		struct mote_cc_conv op = {.in_h = (uint32_t)tc_range(&s, 1, 6), .in_w = (uint32_t)tc_range(&s, 1, 6),
+					  .in_c = G * cig, .out_c = G * cog, .k_h = (uint32_t)tc_range(&s, 1, 3),
+					  .k_w = (uint32_t)tc_range(&s, 1, 3), .stride_h = (uint32_t)tc_range(&s, 1, 2),
+					  .stride_w = (uint32_t)tc_range(&s, 1, 2), .dil_h = (uint32_t)tc_range(&s, 1, 2),
+					  .dil_w = (uint32_t)tc_range(&s, 1, 2), .pad_top = (uint32_t)tc_range(&s, 0, 2),
+					  .pad_bottom = (uint32_t)tc_range(&s, 0, 2), .pad_left = (uint32_t)tc_range(&s, 0, 2),
+					  .pad_right = (uint32_t)tc_range(&s, 0, 2), .out_type = MOTE_CC_INT32, .groups = G};
+		op.in_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+		op.in_zp = (int32_t)(op.in_type == MOTE_CC_UINT8 ? tc_range(&s, 0, 255) : tc_range(&s, -128, 127));
+		op.w_zp = (int32_t)tc_range(&s, -128, 127);
+		int8_t w[3 * 3 * 3 * 18], wg[3 * 3 * 3 * 3];
+		int32_t bias[18];
+		uint8_t in[6 * 6 * 18], ing[6 * 6 * 3];
+		for (size_t i = 0; i < sizeof w; i++)
+			w[i] = (int8_t)tc_rand(&s);
+		for (size_t i = 0; i < sizeof in; i++)
+			in[i] = (uint8_t)tc_rand(&s);
+		for (int i = 0; i < 18; i++)
+			bias[i] = (int32_t)tc_range(&s, -1000000, 1000000);
+		op.weights = w;
+		op.bias = bias;
+		uint32_t oh, ow;
+		if (mote_cc_conv_check(&op, &oh, &ow, NULL))
+			continue;
+		int32_t ref[10 * 10 * 18], part[10 * 10 * 3]; /* out_h, out_w <= 6 + 2 + 2 */
+		ck_assert_int_eq(mote_ref_conv(&op, in, ref), 0);
+		for (uint32_t g = 0; g < G; g++) {
+			/* group g alone: input channels g*cig.., output channels g*cog.. */
+			struct mote_cc_conv d = op;
+			d.groups = 0;
+			d.in_c = cig;
+			d.out_c = cog;
+			d.bias = bias + g * cog;
+			d.weights = wg;
+			for (uint32_t k = 0; k < op.k_h * op.k_w; k++)
+				for (uint32_t ci = 0; ci < cig; ci++)
+					for (uint32_t o = 0; o < cog; o++)
+						wg[(k * cig + ci) * cog + o] = w[(k * cig + ci) * op.out_c + g * cog + o];
+			for (uint32_t px = 0; px < op.in_h * op.in_w; px++)
+				for (uint32_t ci = 0; ci < cig; ci++)
+					ing[px * cig + ci] = in[px * op.in_c + g * cig + ci];
+			ck_assert_int_eq(mote_ref_conv(&d, ing, part), 0);
+			for (uint32_t px = 0; px < oh * ow; px++)
+				for (uint32_t o = 0; o < cog; o++)
+					if (ref[px * op.out_c + g * cog + o] != part[px * cog + o])
+						ck_abort_msg("it %d: group %u of %u, pixel %u, channel %u", it, g, G, px, o);
+		}
+	}
+	/* groups must divide both channel counts; the weight size check uses in_c/groups */
+	int8_t w1[1] = {1};
+	struct mote_cc_conv bad = {.in_h = 1, .in_w = 1, .in_c = 4, .out_c = 6, .k_h = 1, .k_w = 1, .stride_h = 1,
+				   .stride_w = 1, .dil_h = 1, .dil_w = 1, .out_type = MOTE_CC_INT32, .weights = w1,
+				   .groups = 4};
+	ck_assert_int_eq(mote_cc_conv_check(&bad, NULL, NULL, NULL), MOTE_CC_EINVAL);
+	bad.groups = 2;
+	ck_assert_int_eq(mote_cc_conv_check(&bad, NULL, NULL, NULL), 0);
+	bad = (struct mote_cc_conv){.in_h = 1, .in_w = 1, .in_c = 65536, .out_c = 65536, .k_h = 1, .k_w = 1,
+				    .stride_h = 1, .stride_w = 1, .dil_h = 1, .dil_w = 1, .out_type = MOTE_CC_INT32,
+				    .weights = w1};
+	ck_assert_int_eq(mote_cc_conv_check(&bad, NULL, NULL, NULL), MOTE_CC_ERANGE); /* 2^32 weights */
+	bad.groups = 65536;
+	ck_assert_int_eq(mote_cc_conv_check(&bad, NULL, NULL, NULL), 0); /* depthwise: 2^16 */
+}
+END_TEST
+
 START_TEST(gemm_vs_conv)
 {
 	uint64_t s = 999;
@@ -223,6 +297,7 @@ int main(void)
 	tcase_add_test(tc, conv_by_hand);
 	tcase_add_test(tc, padding_contributes_nothing);
 	tcase_add_test(tc, conv_vs_im2col);
+	tcase_add_test(tc, grouped_vs_per_group);
 	tcase_add_test(tc, gemm_vs_conv);
 	tcase_add_test(tc, requant_rounding);
 	tcase_add_test(tc, requant_vs_long_double);

@@ -41,14 +41,20 @@ MODELS_TMP := $(BUILD)/test-models
 test-models: $(MOTE_CLI)
 	@mkdir -p $(MODELS_TMP)
 	@set -e; for geo in 8x8 16x16; do r=$${geo%x*}; c=$${geo#*x}; t=sim:rows=$$r,cols=$$c; \
-	  $(MOTE_CLI) compile models/fashion_mnist/model.onnx -o $(MODELS_TMP)/fm_$$geo.mote --target $$t; \
-	  $(MOTE_CLI) eval $(MODELS_TMP)/fm_$$geo.mote --data models/fashion_mnist/test_images.npy \
-	    --labels models/fashion_mnist/test_labels.npy --check models/fashion_mnist/model.onnx --limit 40 --device $$t; \
-	  $(MOTE_CLI) compile models/mlperf_shapes/resnet8.onnx -o $(MODELS_TMP)/r8_$$geo.mote --target $$t; \
-	  $(MOTE_CLI) run $(MODELS_TMP)/r8_$$geo.mote --input input=models/mlperf_shapes/resnet8_input.npy --device $$t \
-	    --check models/mlperf_shapes/resnet8.onnx | tail -1; done
+	  for keep in "" --keep-tensors; do \
+	    $(MOTE_CLI) compile models/fashion_mnist/model.onnx -o $(MODELS_TMP)/fm_$$geo$$keep.mote --target $$t $$keep; \
+	    $(MOTE_CLI) eval $(MODELS_TMP)/fm_$$geo$$keep.mote --data models/fashion_mnist/test_images.npy \
+	      --labels models/fashion_mnist/test_labels.npy --check models/fashion_mnist/model.onnx --limit 40 --device $$t; \
+	    for net in resnet8 dscnn mobilenet_v1_025; do \
+	      $(MOTE_CLI) compile models/mlperf_shapes/$$net.onnx -o $(MODELS_TMP)/$${net}_$$geo$$keep.mote --target $$t \
+	        $$keep > /dev/null; \
+	      out=$$($(MOTE_CLI) run $(MODELS_TMP)/$${net}_$$geo$$keep.mote --device $$t \
+	        --input input=models/mlperf_shapes/$${net}_input.npy --check models/mlperf_shapes/$$net.onnx) || \
+	        { printf '%s\n' "$$out"; echo "test-models: $$net on $$geo $$keep differs or failed"; exit 1; }; \
+	      printf '%s %s %s: %s\n' $$net $$geo "$$keep" "$$(printf '%s\n' "$$out" | tail -1)"; \
+	    done; done; done
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
-	@echo "test-models: Fashion-MNIST and ResNet-8-shaped models bit-exact on 8x8 and 16x16; bad files refused"
+	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16; bad files refused"
 MOTE_TESTS += test-models
 .PHONY: test-models
 endif

@@ -1,6 +1,6 @@
 /* cmd_model.c: `mote compile`, `mote run MODEL.mote` and `mote eval`.
  *
- *   compile MODEL.onnx -o OUT.mote [--target URI] [--report]
+ *   compile MODEL.onnx -o OUT.mote [--target URI] [--report] [--keep-tensors]
  *   run MODEL.mote --input NAME=FILE ... [--output DIR] [--check MODEL.onnx] [--device URI] [--json]
  *   eval MODEL.mote --data X.npy --labels Y.npy [--check MODEL.onnx]
  *        [--agree PRED.npy] [--limit N] [--device URI] [--json]
@@ -71,6 +71,7 @@ int cmd_compile(int argc, char **argv)
 {
 	const char *out = NULL, *target = "sim";
 	int report = 0;
+	struct mote_cc_compile_opts copts = {0};
 	if (argc < 2 || argv[1][0] == '-') {
 		fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
 			"usage: mote compile MODEL.onnx -o OUT.mote [--target URI] [--report]\n"
@@ -86,6 +87,8 @@ int cmd_compile(int argc, char **argv)
 		{"output", OPT_STR, &out, 1, 0, 0, "the .mote file to write", 0},
 		{"target", OPT_STR, &target, 0, 0, 0, "device URI whose geometry to compile for (default sim)", 0},
 		{"report", OPT_FLAG, &report, 0, 0, 0, "print the placement report", 0},
+		{"keep-tensors", OPT_FLAG, &copts.keep_tensors, 0, 0, 0,
+		 "no arena reuse: every tensor stays readable after a run (for --check)", 0},
 		{0},
 	};
 	int rc = opts_parse("compile", "MODEL.onnx -o OUT.mote [options]", o, argc - 1, argv + 1);
@@ -109,7 +112,8 @@ int cmd_compile(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (report)
 		printf("%s for %ux%u:\n", in, info.geometry.rows, info.geometry.cols);
-	rc = mote_cc_compile_onnx(onnx, len, &info.geometry, report ? report_line : NULL, NULL, &model, &mlen, &d);
+	rc = mote_cc_compile_onnx_opts(onnx, len, &info.geometry, &copts, report ? report_line : NULL, NULL, &model,
+				       &mlen, &d);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	mote_close(dev);
 	free(onnx);

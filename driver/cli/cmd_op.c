@@ -131,6 +131,7 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 			json_uint(&j, "stride", a->stride);
 			json_uint(&j, "pad", a->pad);
 			json_uint(&j, "dilation", a->dil);
+			json_uint(&j, "groups", a->groups ? a->groups : 1);
 			json_uint(&j, "out_h", d->out_h);
 			json_uint(&j, "out_w", d->out_w);
 		}
@@ -153,8 +154,10 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 	if (a->is_gemm)
 		printf("gemm M=%u K=%u N=%u", a->m, a->k, a->n);
 	else
-		printf("conv %ux%ux%u -> %u, %ux%u kernel, stride %u, pad %u, dilation %u (output %ux%u)", a->h, a->w,
-		       a->cin, a->cout, a->kh, a->kw, a->stride, a->pad, a->dil, d->out_h, d->out_w);
+		printf("conv %ux%ux%u -> %u, %ux%u kernel, stride %u, pad %u, dilation %u%s (output %ux%u)", a->h, a->w,
+		       a->cin, a->cout, a->kh, a->kw, a->stride, a->pad, a->dil,
+		       a->groups > 1 ? (a->groups == a->cin && a->groups == a->cout ? ", depthwise" : ", grouped") : "",
+		       d->out_h, d->out_w);
 	printf(" on %s (%ux%u array)\n", info->uri, g->rows, g->cols);
 	printf("  outputs      %zu bytes, %zu mismatches against the reference executor%s\n", d->out_bytes, mismatches,
 	       mismatches ? "" : " (bit-exact)");
@@ -234,6 +237,7 @@ int cmd_conv(int argc, char **argv)
 		{"stride", OPT_U32, &a.stride, 0, 1, 255, "stride (default 1)", 0},
 		{"pad", OPT_U32, &a.pad, 0, 0, 255, "zero-point padding on every side (default 0)", 0},
 		{"dilation", OPT_U32, &a.dil, 0, 1, 255, "dilation (default 1)", 0},
+		{"groups", OPT_U32, &a.groups, 0, 1, 1u << 15, "groups (default 1; cin = cout = groups: depthwise)", 0},
 		{"seed", OPT_U32, &a.seed, 0, 0, UINT32_MAX, "random seed (default 1)", 0},
 		{"relu", OPT_FLAG, &a.relu, 0, 0, 0, "clamp at the output zero point", 0},
 		{"device", OPT_STR, &a.device, 0, 0, 0, "device URI (default sim)", 0},

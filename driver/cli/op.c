@@ -75,11 +75,14 @@ int op_make(const struct op_args *a, struct op_data *d)
 					   .k_h = a->kh, .k_w = a->kw, .stride_h = a->stride, .stride_w = a->stride,
 					   .dil_h = a->dil, .dil_w = a->dil, .pad_top = a->pad, .pad_bottom = a->pad,
 					   .pad_left = a->pad, .pad_right = a->pad, .in_type = MOTE_CC_INT8,
-					   .out_type = MOTE_CC_INT32};
+					   .out_type = MOTE_CC_INT32, .groups = a->groups};
 		oc = a->cout;
 	}
 	int32_t in_zp = rng_range(&s, -128, 127);
-	uint32_t reduction = a->is_gemm ? a->k : a->kh * a->kw * a->cin;
+	uint32_t g = a->groups > 1 && !a->is_gemm ? a->groups : 1;
+	if (a->cin % g || a->cout % g)
+		return cli_fail("groups %u must divide cin %u and cout %u", g, a->cin, a->cout);
+	uint32_t reduction = a->is_gemm ? a->k : a->kh * a->kw * (a->cin / g);
 	d->w_bytes = (size_t)reduction * oc;
 	d->weights = malloc(d->w_bytes);
 	d->bias = calloc(oc, sizeof *d->bias);

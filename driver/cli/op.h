@@ -20,6 +20,7 @@ struct op_args {
 	int is_gemm;
 	uint32_t m, k, n;
 	uint32_t h, w, cin, cout, kh, kw, stride, pad, dil;
+	uint32_t groups;  /* 0 or 1: dense; cin == cout == groups: depthwise */
 	uint32_t seed;
 	const char *device, *dump;
 	int json, relu;

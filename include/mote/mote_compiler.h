@@ -51,13 +51,21 @@ enum mote_cc_dtype {
 	MOTE_CC_INT32 = 2, /* outputs only: the int32 accumulator plus bias, no requantization */
 };
 
-/* One 2-D convolution, batch 1, groups 1.
+/* One 2-D convolution, batch 1, G = groups (0 or 1: a dense convolution).
  * input  [in_h][in_w][in_c]   (NHWC) of in_type (INT8 or UINT8)
- * weights [k_h][k_w][in_c][out_c] int8, real value w - w_zp
+ * weights [k_h][k_w][in_c/G][out_c] int8, real value w - w_zp: the weight of
+ *         kernel position (ky, kx), input channel ci of the group and output
+ *         channel o is at ((ky*k_w + kx)*(in_c/G) + ci)*out_c + o
  * output [out_h][out_w][out_c] of out_type, with
  *   out_h = (in_h + pad_top + pad_bottom - dil_h*(k_h-1) - 1) / stride_h + 1 (same for w)
  *   acc[o] = bias[o] + sum (x - in_zp) * (w - w_zp) over the window (padding
- *            contributes nothing), wrapped to int32
+ *            contributes nothing) and over the input channels
+ *            (o / (out_c/G))*(in_c/G) + ci, ci < in_c/G, of o's group;
+ *            wrapped to int32
+ * G must divide in_c and out_c.  The builder runs G = 1 and depthwise
+ * convolutions (G == in_c == out_c: one input channel per output channel;
+ * they need FEATURES.DEPTHWISE, int8 weights with w_zp 0 and a kernel span
+ * (k_h-1)*dil_h+1 of at most the array's cols); other groupings: ENOTSUP.
  *   INT32 output: acc.  INT8/UINT8 output: y = clamp(round_half_even(acc *
  *   mult[o] / 2^(shift[o] & 63)) + out_zp, clamp_lo, clamp_hi), exactly the
  *   STORE command of mote_hw.spec (mote_ref_postproc).
@@ -80,6 +88,7 @@ struct mote_cc_conv {
 	const int32_t *bias;             /* [out_c], NULL: zeros */
 	const int32_t *mult;             /* [out_c], required unless INT32 output */
 	const int32_t *shift;            /* [out_c], required unless INT32 output; used & 63 */
+	uint32_t groups;                 /* G above; 0 (the default) means 1 */
 };
 
 /* One matrix product Y[m][n] = A[m][k] x B[k][n] with the same quantization
@@ -155,9 +164,11 @@ struct mote_cc_plan {
 	size_t output_bytes;     /* output tensor the stream writes */
 	/* informative: the tiling chosen */
 	uint32_t out_h, out_w;
-	uint32_t k_tiles;        /* reduction tiles of rows, correction passes included */
+	uint32_t k_tiles;        /* reduction tiles of rows, correction passes included
+				  * (depthwise: k_w, one pass per kernel column) */
 	uint32_t k_passes;       /* 1, or 2..3 with a weight zero point (or uint8 weights) */
-	uint32_t n_tiles;        /* output-channel tiles of cols */
+	uint32_t n_tiles;        /* output-channel tiles of cols (depthwise: channel groups
+				  * of min(rows, cols) lanes) */
 	uint32_t m_tiles;        /* output-pixel tiles */
 	uint32_t m_rows;         /* activation rows per MATMUL (largest tile) */
 	uint32_t k_chunk;        /* reduction tiles resident in one activation slot */
@@ -166,7 +177,7 @@ struct mote_cc_plan {
 	uint64_t rows_streamed;  /* sum of NROWS: the ideal compute cycles */
 	uint64_t macs_issued;    /* rows * cols * rows_streamed */
 	uint64_t macs_useful;    /* what the hardware counts useful: k_passes * macs_model */
-	uint64_t macs_model;     /* out_h * out_w * out_c * k_h * k_w * in_c */
+	uint64_t macs_model;     /* out_h * out_w * out_c * k_h * k_w * in_c / groups */
 };
 
 /* Device addresses of everything one stream touches.  The five regions must
@@ -187,8 +198,9 @@ struct mote_cc_bufs {
 };
 
 /* Phase 1: validate op for geometry g and compute every size.  Returns 0, or
- * MOTE_CC_EINVAL (bad op or geometry), MOTE_CC_ENOTSUP (w_zp != 0, or a
- * feature the geometry lacks), MOTE_CC_ERANGE (a field or size overflows),
+ * MOTE_CC_EINVAL (bad op or geometry), MOTE_CC_ENOTSUP (a feature the
+ * geometry lacks, a grouped convolution that is not depthwise, or a
+ * depthwise one outside the limits above), MOTE_CC_ERANGE (a field or size overflows),
  * MOTE_CC_ENOSPC (target buffers too small for one tile), MOTE_CC_ENOMEM. */
 int mote_cc_plan_conv(const struct mote_geometry *g, const struct mote_cc_conv *op,
 		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
@@ -223,6 +235,17 @@ typedef void (*mote_cc_report_fn)(void *ctx, const char *line);
 int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometry *g, mote_cc_report_fn report,
 			 void *ctx, void **model, size_t *model_len, struct mote_cc_diag *diag);
 void mote_cc_free(void *p);
+
+/* The same with options (opts may be NULL: the defaults, as above). */
+struct mote_cc_compile_opts {
+	/* every device tensor keeps its own arena range instead of sharing one
+	 * with tensors whose lifetimes do not overlap: a larger arena, but every
+	 * intermediate tensor can be read after a run (for checking) */
+	int keep_tensors;
+};
+int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_geometry *g,
+			      const struct mote_cc_compile_opts *opts, mote_cc_report_fn report, void *ctx, void **model,
+			      size_t *model_len, struct mote_cc_diag *diag);
 
 /* The reference executor on a whole model, after the same import and
  * folding as the compiler: set every input (bytes in ONNX layout), run, then

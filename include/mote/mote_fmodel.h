@@ -16,6 +16,10 @@
  *   - MATMUL K_VALID > ROWS or N_VALID > COLS, LOAD COUNT above the row width,
  *     STORE NCOLS > COLS, LOAD DST or SYNC QUEUE of 3: error FIELD;
  *   - the weights before the first LOAD_WEIGHTS are zero;
+ *   - MATMUL DEPTHWISE: on a geometry without FEATURES.DEPTHWISE, or with
+ *     NROWS < COLS or DW_STRIDE = 0 (NROWS != 0): FIELD; the field checks
+ *     come before the range checks; accumulator columns >= min(ROWS, COLS)
+ *     get 0 (left unchanged with ACCUMULATE);
  *   - STORE: q + OUT_ZP and the clamp are computed exactly (64-bit), mult is
  *     a signed int32;
  *   - NO_END reports ERR_CMD = CMD_COUNT; END counts as a retired command.

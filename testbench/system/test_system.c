@@ -18,6 +18,7 @@ struct shape {
 	int is_gemm;
 	uint32_t m, k, n;                                 /* gemm */
 	uint32_t h, w, cin, cout, kh, kw, stride, pad, dil; /* conv */
+	uint32_t groups;                                  /* cin == cout == groups: depthwise */
 };
 
 /* Shapes that break tilers: each one names what it tests.  R and C are the
@@ -50,7 +51,20 @@ static int named_shapes(uint32_t R, uint32_t C, struct shape *s)
 	CV("kernel as large as the image", 5, 5, 2, 3, 5, 5, 1, 0, 1);
 	CV("wide kernel row", 4, 12, 3, 4, 1, 7, 1, 3, 1);
 	CV("one input channel", 10, 10, 1, 8, 3, 3, 1, 1, 1);
+#define DW(w_, h_, wd_, c_, kh_, kw_, st_, p_, d_)                                                                \
+	do {                                                                                                     \
+		CV(w_, h_, wd_, c_, c_, kh_, kw_, st_, p_, d_);                                                   \
+		s[n - 1].groups = c_;                                                                            \
+	} while (0)
+	DW("depthwise 3x3 (DS-CNN block)", 25, 5, 2 * C, 3, 3, 1, 1, 1);
+	DW("depthwise 3x3 stride 2", 13, 11, C + 3, 3, 3, 2, 1, 1);
+	DW("depthwise, one channel", 7, 6, 1, 3, 3, 1, 1, 1);
+	DW("depthwise kernel spanning every column", C + 2, 4, C, C, 1, 1, 0, 1);
+	DW("depthwise 1xK kernel", 5, 12, 3, 1, 5, 1, 2, 1);
+	DW("depthwise dilation 2", 9, 9, C - 1 ? C - 1 : 1, 2, 3, 1, 2, 2);
+	DW("depthwise 1x1 image", 1, 1, 3 * C, 3, 3, 1, 1, 1);
 	return n;
+#undef DW
 #undef G
 #undef CV
 }
@@ -88,6 +102,12 @@ static void random_shape(struct shape *s, uint32_t R, uint32_t C)
 	s->w = rnd(min_w, min_w + 10);
 	s->cin = rnd(1, 3 * R);
 	s->cout = rnd(1, 3 * C);
+	/* a third of the convolutions depthwise, kernel column within the array */
+	if (rnd(0, 2) == 0 && span_h <= C) {
+		s->why = "random depthwise";
+		s->cout = s->cin;
+		s->groups = s->cin;
+	}
 }
 
 static int run_shape(mote_device *dev, const struct mote_geometry *g, const struct shape *s, uint32_t seed,
@@ -95,8 +115,8 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 {
 	struct op_args a = {.is_gemm = s->is_gemm, .m = s->m, .k = s->k, .n = s->n, .h = s->h, .w = s->w,
 			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
-			    .pad = s->pad, .dil = s->dil, .seed = seed, .device = uri, .relu = (int)(seed & 1),
-			    .w_uint8 = seed % 5 == 4};
+			    .pad = s->pad, .dil = s->dil, .groups = s->groups, .seed = seed, .device = uri,
+			    .relu = (int)(seed & 1), .w_uint8 = seed % 5 == 4 && s->groups <= 1};
 	struct op_data d;
 	struct op_run r;
 	memset(&d, 0, sizeof d);
@@ -109,9 +129,9 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 				s->m, s->k, s->n, seed, bad ? "error" : "mismatch", mism);
 		else
 			fprintf(stderr,
-				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u seed=%u: %s "
-				"(%zu mismatches)\n",
-				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, seed,
+				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u groups=%u seed=%u: "
+				"%s (%zu mismatches)\n",
+				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, s->groups, seed,
 				bad ? "error" : "mismatch", mism);
 	}
 	op_free(&d);
