@@ -75,10 +75,12 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-# Figures, not pass/fail targets (a mismatch still fails): see scripts/bench.sh.
+# Figures, not pass/fail targets (a mismatch still fails): see scripts/bench.sh and
+# scripts/bench_models.sh (whole MLPerf-Tiny-shaped networks on 8x8 and 16x16).
 .PHONY: bench
 bench: all
 	@sh scripts/bench.sh
+	@echo; sh scripts/bench_models.sh
 	@$(MAKE) --no-print-directory bench-sim
 
 # The main job: build, then run a GEMM and a ResNet-8-shaped convolution on the simulated
