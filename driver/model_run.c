@@ -226,6 +226,9 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* How long a timed-out step's abort may take to end the job. */
+#define ABORT_WAIT_MS 1000
+
 static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 {
 	const struct mote_mf_step *s = &m->s[k];
@@ -240,7 +243,17 @@ static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 	};
 	struct mote_job_result r;
 	memset(&r, 0, sizeof r);
-	int rc = mote_run(m->dev, &jd, timeout_ms, &r);
+	mote_job job;
+	int rc = mote_submit(m->dev, &jd, &job);
+	if (!rc)
+		rc = mote_wait(m->dev, job, timeout_ms, &r);
+	if (rc == MOTE_ERROR_TIMEOUT) {
+		/* A model run never leaves a job behind: stop it, so the device and
+		 * the model's buffers are free again (the hardware abort is prompt;
+		 * the wait is bounded anyway).  The run still reports TIMEOUT. */
+		mote_abort(m->dev, job);
+		mote_wait(m->dev, job, ABORT_WAIT_MS, NULL);
+	}
 	struct mote_step_info *in = &m->info[k];
 	memcpy(in->perf, r.perf, sizeof in->perf);
 	in->hw_error = r.hw_error;

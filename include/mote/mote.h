@@ -275,7 +275,7 @@ int mote_model_set_input(mote_model *m, const char *name, const void *data, size
 /* Run every step.  TIMEOUT_MS bounds each device step (see mote_wait).
  * Errors: STATE (an input never set), JOB_FAILED (a device step failed: the
  * step's info tells which), BAD_MODEL (a host step refused its operands),
- * TIMEOUT, IO. */
+ * TIMEOUT (the step's job was aborted: the device is ready again), IO. */
 int mote_model_run(mote_model *m, int timeout_ms);
 
 /* After a run: copy tensor NAME (an output, or any other tensor the run
