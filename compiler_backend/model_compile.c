@@ -472,7 +472,7 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 		.hw_version = MOTE_HW_VERSION_MAJOR << 16 | MOTE_HW_VERSION_MINOR, .rows = c->geo->rows,
 		.cols = c->geo->cols, .mem_bytes = c->geo->mem_bytes, .abuf_depth = c->geo->abuf_depth,
 		.wbuf_depth = c->geo->wbuf_depth, .bbuf_depth = c->geo->bbuf_depth, .acc_depth = c->geo->acc_depth,
-		.features = c->geo->features, .n_sections = NSEC, .const_offset = (uint32_t)const_off,
+		.features = mote_mf_cmd_features(o->cmds, c->n_cmds), .n_sections = NSEC, .const_offset = (uint32_t)const_off,
 		.const_bytes = (uint32_t)(const_off + c->blob_bytes), .arena_bytes = (uint32_t)c->arena_bytes,
 	};
 	memcpy(file, &h, sizeof h);

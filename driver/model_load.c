@@ -168,6 +168,9 @@ static int check_file(const uint8_t *d, size_t len, const struct mote_device_inf
 	    sk->size > h.const_bytes - h.const_offset)
 		return BAD("header: constants at %u (+%u) do not fit a %u-byte buffer after %llu command bytes",
 			   h.const_offset, sk->size, h.const_bytes, (unsigned long long)cmd_bytes);
+	uint32_t used = mote_mf_cmd_features(d + sc->offset, sc->count);
+	if (used & ~h.features)
+		return BAD("header: the commands use features 0x%x the header does not declare", used & ~h.features);
 	v->str = (const char *)d + v->sec[MOTE_MF_SEC_STRINGS].offset;
 	v->nt = v->sec[MOTE_MF_SEC_TENSORS].count;
 	v->ns = v->sec[MOTE_MF_SEC_STEPS].count;

@@ -38,7 +38,9 @@ MOTE_TESTS += test-onnx
 # 1 on any difference), on two geometries; and bad model files refused with
 # the documented error before the device is touched.
 MODELS_TMP := $(BUILD)/test-models
-test-models: $(MOTE_CLI)
+MODEL_API_TEST := $(BUILD)/driver/tests/model/test_model
+MODEL_API_PLAIN := $(BUILD)/driver/tests-plain/model/test_model
+test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	@mkdir -p $(MODELS_TMP)
 	@set -e; for geo in 8x8 16x16; do r=$${geo%x*}; c=$${geo#*x}; t=sim:rows=$$r,cols=$$c; \
 	  for keep in "" --keep-tensors; do \
@@ -54,6 +56,9 @@ test-models: $(MOTE_CLI)
 	      printf '%s %s %s: %s\n' $$net $$geo "$$keep" "$$(printf '%s\n' "$$out" | tail -1)"; \
 	    done; done; done
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
+	$(MODEL_API_TEST) $(MODELS_TMP)
+	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	  $(MODEL_API_PLAIN) $(MODELS_TMP)
 	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16; bad files refused"
 MOTE_TESTS += test-models
 .PHONY: test-models

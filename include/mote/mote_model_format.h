@@ -40,6 +40,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mote/mote_hw.h"
+
 #define MOTE_MF_MAGIC 0x45544f4du /* "MOTE" in file order */
 #define MOTE_MF_VERSION 1u        /* bumped on any incompatible change */
 #define MOTE_MF_MAX_RANK 6u
@@ -139,6 +141,43 @@ static inline uint32_t mote_mf_crc32(uint32_t crc, const void *data, size_t n)
 			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
 	}
 	return ~crc;
+}
+
+/* The FEATURES bits a command stream uses (n commands of MOTE_CMD_BYTES,
+ * little-endian words): the header's features field is exactly this, so a
+ * model runs on every device that has what its commands need, and the loader
+ * can check a file's claim against its commands. */
+static inline uint32_t mote_mf_cmd_features(const void *cmds, size_t n)
+{
+	const uint8_t *p = (const uint8_t *)cmds;
+	uint32_t f = 0;
+	for (size_t i = 0; i < n; i++, p += MOTE_CMD_BYTES) {
+		uint32_t w[MOTE_CMD_WORDS];
+		for (unsigned k = 0; k < MOTE_CMD_WORDS; k++)
+			w[k] = (uint32_t)p[4 * k] | (uint32_t)p[4 * k + 1] << 8 | (uint32_t)p[4 * k + 2] << 16 |
+			       (uint32_t)p[4 * k + 3] << 24;
+		switch (MOTE_CMD_GET(w, HDR, OPCODE)) {
+		case MOTE_OP_LOAD:
+			if (MOTE_CMD_GET(w, LOAD, XOR_MSB))
+				f |= MOTE_FEATURES_XOR_MSB_MASK;
+			break;
+		case MOTE_OP_MATMUL:
+			if (MOTE_CMD_GET(w, MATMUL, DEPTHWISE))
+				f |= MOTE_FEATURES_DEPTHWISE_MASK;
+			if (MOTE_CMD_GET(w, MATMUL, ACC_MAX))
+				f |= MOTE_FEATURES_ACC_MAX_MASK;
+			break;
+		case MOTE_OP_STORE:
+			if (MOTE_CMD_GET(w, STORE, INT32))
+				f |= MOTE_FEATURES_INT32_OUT_MASK;
+			if (MOTE_CMD_GET(w, STORE, ADD))
+				f |= MOTE_FEATURES_STORE_ADD_MASK;
+			break;
+		default:
+			break;
+		}
+	}
+	return f;
 }
 
 #endif /* MOTE_MODEL_FORMAT_H */

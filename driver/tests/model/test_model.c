@@ -1,0 +1,309 @@
+/* test_model.c: the model API (mote_model_*) on the simulator, with .mote
+ * files the compiler wrote (`make test-models` passes their directory):
+ * load, tensors, inputs, runs, reads, steps, every error path, allocation
+ * failures at each point of a load, and the header's feature claim.
+ * Usage: test_model DIR (DIR holds fm_8x8.mote, fm_8x8--keep-tensors.mote,
+ * fm_16x16.mote and dscnn_8x8.mote). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mote/mote.h>
+#include <mote/mote_model_format.h>
+
+#include "../test_util.h"
+
+static const char *g_dir;
+
+struct blob {
+	uint8_t *data;
+	size_t len;
+};
+
+static struct blob read_model(const char *name)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", g_dir, name);
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s (run via make test-models)", path);
+	struct blob b = {0};
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	long n = ftell(f);
+	ck_assert_int_gt(n, 0);
+	rewind(f);
+	b.len = (size_t)n;
+	b.data = malloc(b.len);
+	ck_assert_ptr_nonnull(b.data);
+	ck_assert_uint_eq(fread(b.data, 1, b.len, f), b.len);
+	fclose(f);
+	return b;
+}
+
+static mote_device *open_sim(const char *uri)
+{
+	mote_device *dev = NULL;
+	ck_assert_int_eq(mote_open(uri, &dev), 0);
+	return dev;
+}
+
+static mote_model *load_ok(mote_device *dev, const struct blob *b)
+{
+	mote_model *m = NULL;
+	struct mote_model_diag diag = {{0}};
+	int rc = mote_model_load(dev, b->data, b->len, &m, &diag);
+	ck_assert_msg(rc == 0, "load: %s: %s", mote_strerror(rc), diag.msg);
+	return m;
+}
+
+/* The model's only input: its name and size. */
+static struct mote_tensor_info the_input(const mote_model *m)
+{
+	struct mote_tensor_info in = {0}, t;
+	unsigned n = 0;
+	for (unsigned i = 0; i < mote_model_num_tensors(m); i++) {
+		ck_assert_int_eq(mote_model_tensor(m, i, &t), 0);
+		if (t.flags & MOTE_TENSOR_INPUT) {
+			in = t;
+			n++;
+		}
+	}
+	ck_assert_uint_eq(n, 1);
+	return in;
+}
+
+static struct mote_tensor_info the_output(const mote_model *m)
+{
+	struct mote_tensor_info out = {0}, t;
+	for (unsigned i = 0; i < mote_model_num_tensors(m); i++) {
+		ck_assert_int_eq(mote_model_tensor(m, i, &t), 0);
+		if (t.flags & MOTE_TENSOR_OUTPUT)
+			out = t;
+	}
+	ck_assert_ptr_nonnull(out.name);
+	return out;
+}
+
+/* A deterministic image in [0, 1) for a float input. */
+static float *make_input(const struct mote_tensor_info *in, unsigned seed)
+{
+	ck_assert_int_eq(in->dtype, 1);
+	size_t n = in->bytes / sizeof(float);
+	float *x = malloc(in->bytes);
+	ck_assert_ptr_nonnull(x);
+	uint32_t s = seed * 2654435761u + 1;
+	for (size_t i = 0; i < n; i++) {
+		s = s * 1664525u + 1013904223u;
+		x[i] = (float)(s >> 8) / 16777216.0f;
+	}
+	return x;
+}
+
+/* Run M on input X and return a copy of its output. */
+static uint8_t *run_once(mote_model *m, const float *x, size_t *out_bytes)
+{
+	struct mote_tensor_info in = the_input(m), out = the_output(m);
+	ck_assert_int_eq(mote_model_set_input(m, in.name, x, in.bytes), 0);
+	ck_assert_int_eq(mote_model_run(m, 60000), 0);
+	uint8_t *y = malloc(out.bytes);
+	ck_assert_ptr_nonnull(y);
+	ck_assert_int_eq(mote_model_read(m, out.name, y, out.bytes), 0);
+	*out_bytes = out.bytes;
+	return y;
+}
+
+START_TEST(run_twice_and_two_compilations_agree)
+{
+	struct blob a = read_model("fm_8x8.mote"), b = read_model("fm_8x8--keep-tensors.mote");
+	mote_device *dev = open_sim("sim:rows=8,cols=8");
+	mote_model *ma = load_ok(dev, &a), *mb = load_ok(dev, &b);
+	struct mote_tensor_info in = the_input(ma);
+	float *x1 = make_input(&in, 1), *x2 = make_input(&in, 2);
+	size_t n1, n2, n3, n4;
+	uint8_t *y1 = run_once(ma, x1, &n1), *y2 = run_once(ma, x2, &n2);
+	uint8_t *y3 = run_once(ma, x1, &n3), *y4 = run_once(mb, x1, &n4);
+	ck_assert_uint_eq(n1, n3);
+	ck_assert_uint_eq(n1, n4);
+	ck_assert_msg(memcmp(y1, y3, n1) == 0, "the same input twice gave different outputs");
+	ck_assert_msg(memcmp(y1, y4, n1) == 0, "arena reuse changed the output");
+	ck_assert_msg(memcmp(y1, y2, n1) != 0, "two different images gave the same output");
+	/* every device step ran, measured, without a hardware error; host steps took time */
+	unsigned dev_steps = 0;
+	for (unsigned i = 0; i < mote_model_num_steps(ma); i++) {
+		struct mote_step_info s;
+		ck_assert_int_eq(mote_model_step(ma, i, &s), 0);
+		ck_assert_ptr_nonnull(s.name);
+		ck_assert_ptr_nonnull(s.op);
+		if (s.on_device) {
+			dev_steps++;
+			ck_assert_uint_eq(s.hw_error, 0);
+			ck_assert_uint_gt(s.macs, 0);
+			ck_assert_uint_ge(s.perf[0], s.ideal_cycles);
+			ck_assert_uint_gt(s.perf[0], 0);
+		}
+	}
+	ck_assert_uint_gt(dev_steps, 0);
+	struct mote_step_info s;
+	ck_assert_int_eq(mote_model_step(ma, mote_model_num_steps(ma), &s), MOTE_ERROR_NOT_FOUND);
+	free(x1), free(x2), free(y1), free(y2), free(y3), free(y4);
+	mote_model_free(ma);
+	mote_model_free(mb);
+	mote_close(dev);
+	free(a.data), free(b.data);
+}
+END_TEST
+
+START_TEST(api_errors)
+{
+	struct blob a = read_model("fm_8x8.mote");
+	mote_device *dev = open_sim("sim:rows=8,cols=8");
+	mote_model *m = NULL;
+	ck_assert_int_eq(mote_model_load(NULL, a.data, a.len, &m, NULL), MOTE_ERROR_INVALID_ARG);
+	ck_assert_int_eq(mote_model_load(dev, NULL, a.len, &m, NULL), MOTE_ERROR_INVALID_ARG);
+	ck_assert_int_eq(mote_model_load(dev, a.data, a.len, NULL, NULL), MOTE_ERROR_INVALID_ARG);
+	ck_assert_int_eq(mote_model_load(dev, a.data, a.len - 1, &m, NULL), MOTE_ERROR_BAD_MODEL);
+	ck_assert_ptr_null(m);
+	m = load_ok(dev, &a);
+	struct mote_tensor_info in = the_input(m), out = the_output(m);
+	unsigned idx;
+	ck_assert_int_eq(mote_model_find(m, in.name, &idx), 0);
+	ck_assert_int_eq(mote_model_find(m, "no such tensor", &idx), MOTE_ERROR_NOT_FOUND);
+	struct mote_tensor_info t;
+	ck_assert_int_eq(mote_model_tensor(m, mote_model_num_tensors(m), &t), MOTE_ERROR_NOT_FOUND);
+	float *x = make_input(&in, 3);
+	/* nothing runs before the input is set */
+	ck_assert_int_eq(mote_model_run(m, 60000), MOTE_ERROR_STATE);
+	ck_assert_int_eq(mote_model_set_input(m, "no such input", x, in.bytes), MOTE_ERROR_NOT_FOUND);
+	ck_assert_int_eq(mote_model_set_input(m, out.name, x, out.bytes), MOTE_ERROR_NOT_FOUND);
+	ck_assert_int_eq(mote_model_set_input(m, in.name, x, in.bytes - 1), MOTE_ERROR_RANGE);
+	ck_assert_int_eq(mote_model_set_input(m, in.name, NULL, in.bytes), MOTE_ERROR_INVALID_ARG);
+	ck_assert_int_eq(mote_model_set_input(m, in.name, x, in.bytes), 0);
+	ck_assert_int_eq(mote_model_run(m, 60000), 0);
+	uint8_t *y = malloc(out.bytes + 1);
+	ck_assert_int_eq(mote_model_read(m, out.name, y, out.bytes + 1), MOTE_ERROR_RANGE);
+	ck_assert_int_eq(mote_model_read(m, "no such tensor", y, out.bytes), MOTE_ERROR_NOT_FOUND);
+	ck_assert_int_eq(mote_model_read(m, out.name, NULL, out.bytes), MOTE_ERROR_INVALID_ARG);
+	ck_assert_int_eq(mote_model_read(m, out.name, y, out.bytes), 0);
+	mote_model_free(NULL);
+	free(x), free(y);
+	mote_model_free(m);
+	mote_close(dev);
+	free(a.data);
+}
+END_TEST
+
+/* A model for another geometry is refused with a reason; the device stays
+ * usable for the right one. */
+START_TEST(wrong_geometry_then_right)
+{
+	struct blob a = read_model("fm_8x8.mote"), b = read_model("fm_16x16.mote");
+	mote_device *dev = open_sim("sim:rows=16,cols=16");
+	mote_model *m = NULL;
+	struct mote_model_diag diag = {{0}};
+	ck_assert_int_eq(mote_model_load(dev, a.data, a.len, &m, &diag), MOTE_ERROR_INCOMPATIBLE);
+	ck_assert_ptr_null(m);
+	ck_assert_msg(strstr(diag.msg, "8x8") != NULL, "diag: %s", diag.msg);
+	m = load_ok(dev, &b);
+	struct mote_tensor_info in = the_input(m);
+	float *x = make_input(&in, 4);
+	size_t n;
+	uint8_t *y = run_once(m, x, &n);
+	free(x), free(y);
+	mote_model_free(m);
+	mote_close(dev);
+	free(a.data), free(b.data);
+}
+END_TEST
+
+static void set_features_fix_crc(struct blob *b, uint32_t features)
+{
+	struct mote_mf_header h;
+	memcpy(&h, b->data, sizeof h);
+	h.features = features;
+	h.crc32 = 0;
+	memcpy(b->data, &h, sizeof h);
+	h.crc32 = mote_mf_crc32(0, b->data, b->len);
+	memcpy(b->data, &h, sizeof h);
+}
+
+/* The header declares the features the commands use, not the target's: a
+ * dense model does not need DEPTHWISE, and a file hiding a feature its
+ * commands use is refused before the device sees it. */
+START_TEST(features_are_what_the_commands_use)
+{
+	struct blob a = read_model("fm_8x8.mote"), d = read_model("dscnn_8x8.mote");
+	struct mote_mf_header h;
+	memcpy(&h, a.data, sizeof h);
+	ck_assert_uint_eq(h.features & MOTE_FEATURES_DEPTHWISE_MASK, 0);
+	memcpy(&h, d.data, sizeof h);
+	ck_assert_uint_ne(h.features & MOTE_FEATURES_DEPTHWISE_MASK, 0);
+	mote_device *dev = open_sim("sim:rows=8,cols=8");
+	set_features_fix_crc(&d, h.features & ~MOTE_FEATURES_DEPTHWISE_MASK);
+	mote_model *m = NULL;
+	struct mote_model_diag diag = {{0}};
+	ck_assert_int_eq(mote_model_load(dev, d.data, d.len, &m, &diag), MOTE_ERROR_BAD_MODEL);
+	ck_assert_msg(strstr(diag.msg, "features") != NULL, "diag: %s", diag.msg);
+	/* a claim beyond the commands is harmless (the device has them all) */
+	set_features_fix_crc(&d, h.features | MOTE_FEATURES_XOR_MSB_MASK);
+	m = load_ok(dev, &d);
+	mote_model_free(m);
+	mote_close(dev);
+	free(a.data), free(d.data);
+}
+END_TEST
+
+/* Fail each host allocation of a load in turn: every failure is NO_MEM with
+ * nothing leaked, and the device loads the model afterwards. */
+START_TEST(load_survives_each_allocation_failure)
+{
+	struct blob a = read_model("fm_8x8.mote");
+	int loaded = 0;
+	for (long k = 0; k < 200 && !loaded; k++) {
+		struct count_hooks hk;
+		count_hooks_init(&hk, -1);
+		struct mote_open_options opt = {.hooks = &hk.hooks};
+		mote_device *dev = NULL;
+		ck_assert_int_eq(mote_open_ex("sim:rows=8,cols=8", &opt, &dev), 0);
+		hk.fail_at = hk.allocs + k;
+		mote_model *m = NULL;
+		int rc = mote_model_load(dev, a.data, a.len, &m, NULL);
+		if (rc == 0) {
+			loaded = 1;
+			mote_model_free(m);
+		} else {
+			ck_assert_msg(rc == MOTE_ERROR_NO_MEM, "allocation %ld failed: %s", k, mote_strerror(rc));
+			ck_assert_ptr_null(m);
+			hk.fail_at = -1;
+			m = load_ok(dev, &a);
+			mote_model_free(m);
+		}
+		mote_close(dev);
+		ck_assert_int_eq(hk.allocs, hk.frees);
+	}
+	ck_assert_msg(loaded, "the load never succeeded");
+	free(a.data);
+}
+END_TEST
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s DIR (the .mote files of make test-models)\n", argv[0]);
+		return 2;
+	}
+	g_dir = argv[1];
+	Suite *s = suite_create("model");
+	TCase *tc = tcase_create("model");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, run_twice_and_two_compilations_agree);
+	tcase_add_test(tc, api_errors);
+	tcase_add_test(tc, wrong_geometry_then_right);
+	tcase_add_test(tc, features_are_what_the_commands_use);
+	tcase_add_test(tc, load_survives_each_allocation_failure);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
