@@ -207,7 +207,7 @@ START_TEST(stacked_rows_equivalent)
 		ck_assert_mem_eq(ref, got, ob);
 		for (uint32_t r = 4; r <= 8; r += 4) {
 			struct mote_geometry g = tc_geom(r, r);
-			struct tc_run run;
+			struct tc_run run = {.queue_depth = 8, .seed = (uint64_t)it};
 			memset(got, 0x5a, sizeof got);
 			ck_assert_msg(tc_run_conv(&g, &st, sx, got, &run) == 0, "%s", run.why);
 			ck_assert_mem_eq(ref, got, ob);
