@@ -285,6 +285,19 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->op = MOTE_KOP_TRANSPOSE;
 		h->out_dtype = x->dtype;
 		h->out_rank = r;
+	} else if (strcmp(op, "MoteStackRows") == 0) {
+		/* made by model_stack.c: attributes k, stride, dilation, pad_top, out_h, pad_value */
+		int64_t k = ir_attr_int(n, "k", 0), s = ir_attr_int(n, "stride", 0), d = ir_attr_int(n, "dilation", 0),
+			pt = ir_attr_int(n, "pad_top", -1), oh = ir_attr_int(n, "out_h", 0), zp = ir_attr_int(n, "pad_value", 0);
+		if (x->rank != 4 || k < 1 || k > 4096 || s < 1 || s > 4096 || d < 1 || d > 4096 || pt < 0 || pt > 4096 ||
+		    oh < 1 || oh > ((int64_t)1 << 30) || x->dims[1] * k > ((int64_t)1 << 30) || zp < -128 || zp > 255)
+			return BAD("node '%s' (MoteStackRows): attributes out of range", n->name);
+		int32_t *p = h->params;
+		p[0] = (int32_t)k, p[1] = (int32_t)s, p[2] = (int32_t)d, p[3] = (int32_t)pt, p[4] = (int32_t)zp;
+		h->op = MOTE_KOP_STACK_ROWS;
+		same_shape(h, x, x->dtype);
+		h->out_dims[1] = x->dims[1] * k;
+		h->out_dims[2] = oh;
 	} else if (strcmp(op, "Concat") == 0) {
 		int64_t ax = ir_attr_int(n, "axis", 0), r = x->rank;
 		if (n->n_in < 1 || n->n_in > 4)

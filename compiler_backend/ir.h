@@ -38,6 +38,7 @@ struct ir_tensor {
 	void *data;                  /* constant data or NULL */
 	size_t nbytes;
 	uint8_t is_input, is_output; /* a graph input or output */
+	uint8_t is_derived;          /* made by a compiler pass: a layout of another tensor, not in the model */
 };
 
 enum ir_attr_kind { IR_ATTR_INT, IR_ATTR_FLOAT, IR_ATTR_STRING, IR_ATTR_INTS, IR_ATTR_FLOATS };

@@ -9,4 +9,12 @@
  * empty. */
 int model_prepare(const void *onnx, size_t len, struct ir_graph *g, struct mote_cc_diag *diag);
 
+/* Kernel rows as channels (mote_cc_conv_stack_rows): each QLinearConv or
+ * ConvInteger whose input a host step makes and whose ideal cycles on geo
+ * drop with it gets a MoteStackRows node (host kernel MOTE_KOP_STACK_ROWS)
+ * before it and becomes the k_h = 1 convolution over that node's output
+ * (marked is_derived), with its weights rearranged.  *n_done counts them. */
+int model_stack_rows(struct ir_graph *g, const struct mote_geometry *geo, unsigned *n_done,
+		     struct mote_cc_diag *diag);
+
 #endif

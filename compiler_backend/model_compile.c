@@ -142,6 +142,8 @@ static void add_tensor(struct compile *c, int32_t ir, long step, int device, int
 			t->flags |= MOTE_MF_T_INPUT;
 		if (x->is_output)
 			t->flags |= MOTE_MF_T_OUTPUT;
+		if (x->is_derived)
+			t->flags |= MOTE_MF_T_DERIVED;
 	}
 	struct ftensor *t = &c->t[f];
 	if (write && !(c->g.t[ir].is_input))
@@ -204,7 +206,8 @@ static void quant_info(struct compile *c)
 		} else if (s->h.out_scale > 0) {
 			y->scale = s->h.out_scale;
 			y->zp = s->h.out_zp;
-		} else if (s->h.op == MOTE_KOP_COPY || s->h.op == MOTE_KOP_MAXPOOL || s->h.op == MOTE_KOP_TRANSPOSE) {
+		} else if (s->h.op == MOTE_KOP_COPY || s->h.op == MOTE_KOP_MAXPOOL || s->h.op == MOTE_KOP_TRANSPOSE ||
+			   s->h.op == MOTE_KOP_STACK_ROWS) {
 			const struct ftensor *x = &c->t[c->ir2f[s->h.data[0]]];
 			y->scale = x->scale;
 			y->zp = x->zp;
@@ -550,7 +553,11 @@ int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_ge
 	*model_len = 0;
 	struct compile c = {.geo = geo, .report = report, .ctx = ctx};
 	struct out o = {0};
+	unsigned stacked = 0;
 	int rc = model_prepare(onnx, len, &c.g, diag);
+	if (!rc && (rc = model_stack_rows(&c.g, geo, &stacked, diag)) == 0 && stacked)
+		say(&c, "kernel rows stacked as channels for %u convolution%s (MoteStackRows steps below)", stacked,
+		    stacked > 1 ? "s" : "");
 	if (!rc)
 		rc = place(&c, diag);
 	if (!rc)

@@ -110,6 +110,7 @@ struct tl_gen {
 	struct mote_cc_diag *diag;
 	uint32_t w_next, c_next, b_next; /* ring positions */
 	uint32_t cur_c;                   /* accumulator slot of the current group */
+	uint32_t w_pre, has_w_pre;        /* the next step's first weights, loaded ahead into slot w_pre */
 	uint32_t cur_b[TL_MAX_BSLOTS];    /* bias slot of each tile of the current group */
 };
 

@@ -337,6 +337,9 @@ static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 	uint32_t items = st.n1 - st.n0;
 	if (st.c == 0 && p->chunks > 1)
 		x->cur_c = x->c_next++ % p->c_slots;
+	/* weight slot of item j when loaded during item j-1 (or, for item 0,
+	 * during the previous step's last item) */
+	uint32_t w_ahead = x->w_pre;
 	for (uint32_t j = 0; j < items; j++) {
 		uint32_t n = st.n0 + j;
 		if (!p->bias_all && st.c == 0) {
@@ -345,9 +348,13 @@ static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 			if ((rc = tl_bias_load(x, n, 1, b * MOTE_BIAS_ROWS, RES_BIAS0 + b)))
 				return rc;
 		}
-		uint32_t wslot = x->w_next++ % p->w_slots;
-		if ((rc = gen_weight_load(x, n, &st, wslot)))
-			return rc;
+		/* item j's weights, unless loaded ahead during item j-1 */
+		uint32_t wslot = w_ahead;
+		if ((j == 0 && !x->has_w_pre) || p->w_slots < 2) {
+			wslot = x->w_next++ % p->w_slots;
+			if ((rc = gen_weight_load(x, n, &st, wslot)))
+				return rc;
+		}
 		/* resident bias rows: after what the first MATMUL needs, before the
 		 * activation tiles the following MATMULs pop (so they learn it is
 		 * loaded and can pass that to the first STORE without a SYNC) */
@@ -355,6 +362,21 @@ static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 			return rc;
 		if (own && j == 0 && (rc = gen_act_tiles(x, s, 1, st.t1 - st.t0)))
 			return rc;
+		/* With two or more weight slots, item j+1's weights go before the
+		 * activations prefetched during item j: the array then never waits
+		 * for them behind a run of activation loads. */
+		x->has_w_pre = 0;
+		if (p->w_slots > 1 && j + 1 < items) {
+			w_ahead = x->w_next++ % p->w_slots;
+			if ((rc = gen_weight_load(x, n + 1, &st, w_ahead)))
+				return rc;
+		} else if (p->w_slots > 1 && s + 1 < steps) {
+			struct step nx = step_of(p, s + 1);
+			x->w_pre = x->w_next++ % p->w_slots;
+			x->has_w_pre = 1;
+			if ((rc = gen_weight_load(x, nx.n0, &nx, x->w_pre)))
+				return rc;
+		}
 		if (spread) {
 			uint32_t i0 = (uint32_t)((uint64_t)j * next_tiles / items);
 			uint32_t i1 = (uint32_t)((uint64_t)(j + 1) * next_tiles / items);

@@ -13,7 +13,9 @@
  *     stay in the accumulator across chunks;
  *   - the output-pixel tile (m_rows, a rectangle of whole output rows when
  *     they fit) is as large as half the activation buffer and half the
- *     accumulator allow, then balanced so the last tile is not tiny;
+ *     accumulator allow, but at most a quarter of the output (not below
+ *     MT_GOAL rows: the first tile's loads and the last one's store are not
+ *     hidden), then balanced so the last tile is not tiny;
  *   - with K chunked, ng output tiles share each activation chunk (as many as
  *     half the accumulator holds), so activations are loaded once per group;
  *   - every buffer is split into a ring of slots (two or more when they fit)
@@ -24,6 +26,7 @@
 #include "tiler.h"
 
 #define MT_GOAL 64u
+#define MT_MIN_STEPS 4u
 #define ROW_FIELD_MAX 65535u
 
 static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
@@ -132,6 +135,11 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 
 	/* Output-pixel tile: a rectangle of noy x nox output pixels. */
 	uint32_t m_cap = min_u32(min_u32(a2 / p->kc, half_or_all(g->acc_depth)), ROW_FIELD_MAX);
+	/* at least MT_MIN_STEPS pixel tiles (of MT_GOAL rows or more): the first
+	 * tile's loads and the last tile's store do not overlap compute, so
+	 * their length is a cost a smaller tile cuts */
+	uint64_t m_spread = (mtot + MT_MIN_STEPS - 1) / MT_MIN_STEPS;
+	m_cap = min_u32(m_cap, (uint32_t)(m_spread > MT_GOAL ? m_spread : MT_GOAL));
 	if (!m_cap)
 		return cc_fail(diag, MOTE_CC_EINTERNAL, "no room for one activation row");
 	if (p->ow > m_cap) {

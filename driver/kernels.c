@@ -27,7 +27,7 @@ float mote_kernel_bitsf(int32_t bits)
 }
 
 static const char *const op_names[MOTE_KOP_COUNT_] = {
-	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT",
+	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT", "STACK_ROWS",
 };
 
 const char *mote_kernel_op_name(uint32_t op) { return op < MOTE_KOP_COUNT_ ? op_names[op] : NULL; }
@@ -335,6 +335,36 @@ static int concat(const int32_t *p, const struct mote_ktensor *in, unsigned n_in
 	return 0;
 }
 
+static int stack_rows(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	if (!is_q8(x->dtype) || y->dtype != x->dtype)
+		return MOTE_KERNEL_ETYPE;
+	for (int i = 0; i < 4; i++)
+		if (p[i] < (i < 3 ? 1 : 0) || p[i] > 4096)
+			return MOTE_KERNEL_EPARAM;
+	if (!zp_ok(x->dtype, p[4]))
+		return MOTE_KERNEL_EPARAM;
+	int64_t k = p[0], s = p[1], d = p[2], pt = p[3];
+	if (x->rank != 4 || y->rank != 4 || y->dims[0] != x->dims[0] || y->dims[1] != k * x->dims[1] ||
+	    y->dims[3] != x->dims[3])
+		return MOTE_KERNEL_ESHAPE;
+	int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3], OH = y->dims[2];
+	const uint8_t *xs = x->data;
+	uint8_t *ys = y->data;
+	for (int64_t n = 0; n < N; n++)
+		for (int64_t ky = 0; ky < k; ky++)
+			for (int64_t c = 0; c < C; c++)
+				for (int64_t oy = 0; oy < OH; oy++) {
+					int64_t iy = oy * s + ky * d - pt;
+					uint8_t *row = ys + (((n * k + ky) * C + c) * OH + oy) * W;
+					if (iy < 0 || iy >= H)
+						memset(row, p[4] & 0xff, (size_t)W);
+					else
+						memcpy(row, xs + ((n * C + c) * H + iy) * W, (size_t)W);
+				}
+	return 0;
+}
+
 int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], const struct mote_ktensor *in,
 		    unsigned n_in, struct mote_ktensor *out, unsigned n_out)
 {
@@ -364,6 +394,7 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 		return 0;
 	case MOTE_KOP_TRANSPOSE: return transpose(params, in, out);
 	case MOTE_KOP_CONCAT: return concat(params, in, n_in, out);
+	case MOTE_KOP_STACK_ROWS: return stack_rows(params, in, out);
 	default: return MOTE_KERNEL_EOP;
 	}
 }

@@ -64,7 +64,7 @@ static int check_tensor(const struct mote_mf_tensor *t, uint32_t i, const struct
 	size_t es = mote_kernel_dtype_size(t->dtype);
 	if (t->name >= str_size)
 		return BAD("tensor %u: name offset %u outside the string table", i, t->name);
-	if (!es || t->rank > MOTE_MF_MAX_RANK || t->flags & ~15u)
+	if (!es || t->rank > MOTE_MF_MAX_RANK || t->flags & ~31u)
 		return BAD("tensor %u: type %d, rank %u or flags 0x%x invalid", i, t->dtype, t->rank, t->flags);
 	uint64_t n = 1;
 	for (uint32_t k = 0; k < t->rank; k++) {

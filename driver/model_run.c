@@ -137,7 +137,7 @@ int mote_model_tensor(const mote_model *m, unsigned i, struct mote_tensor_info *
 	info->bytes = t->bytes;
 	info->scale = t->scale;
 	info->zero_point = t->zero_point;
-	info->flags = t->flags & (MOTE_TENSOR_INPUT | MOTE_TENSOR_OUTPUT | MOTE_TENSOR_DEVICE);
+	info->flags = t->flags & (MOTE_TENSOR_INPUT | MOTE_TENSOR_OUTPUT | MOTE_TENSOR_DEVICE | MOTE_TENSOR_DERIVED);
 	return 0;
 }
 

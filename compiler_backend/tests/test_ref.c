@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cc_test_util.h"
+#include "mote/mote_kernels.h"
 
 static const int32_t one_mult[1] = {1 << 30}, one_shift[1] = {30}; /* scale 1 */
 
@@ -134,6 +135,93 @@ START_TEST(conv_vs_im2col)
 		im2col_conv(&op, in, oh, ow, exp);
 		ck_assert_mem_eq(ref, exp, (size_t)oh * ow * op.out_c * 4);
 	}
+}
+END_TEST
+
+/* Kernel rows stacked as channels: the host kernel (NCHW) equals the layout
+ * written here (NHWC), and the k_h = 1 convolution over it, on the
+ * reference executor and on the functional model of the command stream for
+ * 4x4 and 8x8 arrays, equals the original convolution bit for bit. */
+START_TEST(stacked_rows_equivalent)
+{
+	uint64_t s = 777;
+	int ran = 0;
+	for (int it = 0; it < 150; it++) {
+		struct mote_cc_conv op = {.in_h = (uint32_t)tc_range(&s, 1, 7), .in_w = (uint32_t)tc_range(&s, 1, 7),
+					  .in_c = (uint32_t)tc_range(&s, 1, 5), .out_c = (uint32_t)tc_range(&s, 1, 4),
+					  .k_h = (uint32_t)tc_range(&s, 1, 4), .k_w = (uint32_t)tc_range(&s, 1, 4),
+					  .stride_h = (uint32_t)tc_range(&s, 1, 3), .stride_w = (uint32_t)tc_range(&s, 1, 3),
+					  .dil_h = (uint32_t)tc_range(&s, 1, 2), .dil_w = (uint32_t)tc_range(&s, 1, 2),
+					  .pad_top = (uint32_t)tc_range(&s, 0, 3), .pad_bottom = (uint32_t)tc_range(&s, 0, 3),
+					  .pad_left = (uint32_t)tc_range(&s, 0, 3), .pad_right = (uint32_t)tc_range(&s, 0, 3),
+					  .out_type = MOTE_CC_INT32};
+		op.in_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+		op.in_zp = (int32_t)(op.in_type == MOTE_CC_UINT8 ? tc_range(&s, 0, 255) : tc_range(&s, -128, 127));
+		op.w_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+		op.w_zp = (int32_t)(op.w_type == MOTE_CC_UINT8 ? tc_range(&s, 0, 255) : tc_range(&s, -128, 127));
+		int8_t w[4 * 4 * 5 * 4], sw[sizeof w];
+		int32_t bias[4];
+		uint8_t in[7 * 7 * 5], nchw[sizeof in];
+		for (size_t i = 0; i < sizeof w; i++)
+			w[i] = (int8_t)tc_rand(&s);
+		for (size_t i = 0; i < sizeof in; i++)
+			in[i] = (uint8_t)tc_rand(&s);
+		for (int i = 0; i < 4; i++)
+			bias[i] = (int32_t)tc_range(&s, -1000000, 1000000);
+		op.weights = w;
+		op.bias = bias;
+		uint32_t oh, ow, H = op.in_h, W = op.in_w, C = op.in_c, K = op.k_h;
+		if (mote_cc_conv_check(&op, &oh, &ow, NULL))
+			continue;
+		struct mote_cc_conv st;
+		ck_assert_int_eq(mote_cc_conv_stack_rows(&op, &st, sw, NULL), 0);
+		ck_assert_uint_eq(st.in_h, oh);
+		ck_assert_uint_eq(st.in_c, K * C);
+		/* the stacked input, NHWC, from its definition */
+		uint8_t sx[7 * 7 * 4 * 5], kout[sizeof sx];
+		for (uint32_t oy = 0; oy < oh; oy++)
+			for (uint32_t x = 0; x < W; x++)
+				for (uint32_t ky = 0; ky < K; ky++)
+					for (uint32_t c = 0; c < C; c++) {
+						int64_t iy = (int64_t)oy * op.stride_h + (int64_t)ky * op.dil_h - op.pad_top;
+						sx[((size_t)oy * W + x) * K * C + ky * C + c] =
+							iy < 0 || iy >= H ? (uint8_t)op.in_zp : in[((size_t)iy * W + x) * C + c];
+					}
+		/* the host kernel on the NCHW input gives the same bytes */
+		for (uint32_t c = 0; c < C; c++)
+			for (uint32_t p = 0; p < H * W; p++)
+				nchw[(size_t)c * H * W + p] = in[(size_t)p * C + c];
+		int32_t kp[MOTE_KERNEL_NPARAMS] = {(int32_t)K, (int32_t)op.stride_h, (int32_t)op.dil_h,
+						   (int32_t)op.pad_top, op.in_zp};
+		int32_t kt = op.in_type == MOTE_CC_UINT8 ? MOTE_KT_UINT8 : MOTE_KT_INT8;
+		struct mote_ktensor kx = {.data = nchw, .dtype = kt, .rank = 4, .dims = {1, C, H, W}};
+		struct mote_ktensor ky = {.data = kout, .dtype = kt, .rank = 4, .dims = {1, K * C, oh, W}};
+		ck_assert_int_eq(mote_kernel_run(MOTE_KOP_STACK_ROWS, kp, &kx, 1, &ky, 1), 0);
+		for (uint32_t c = 0; c < K * C; c++)
+			for (uint32_t p = 0; p < oh * W; p++)
+				ck_assert_uint_eq(kout[(size_t)c * oh * W + p], sx[(size_t)p * K * C + c]);
+		int32_t ref[7 * 7 * 4 * 4], got[7 * 7 * 4 * 4];
+		size_t ob = (size_t)oh * ow * op.out_c * 4;
+		ck_assert_int_eq(mote_ref_conv(&op, in, ref), 0);
+		ck_assert_int_eq(mote_ref_conv(&st, sx, got), 0);
+		ck_assert_mem_eq(ref, got, ob);
+		for (uint32_t r = 4; r <= 8; r += 4) {
+			struct mote_geometry g = tc_geom(r, r);
+			struct tc_run run = {.queue_depth = 8, .seed = (uint64_t)it};
+			memset(got, 0x5a, sizeof got);
+			ck_assert_msg(tc_run_conv(&g, &st, sx, got, &run) == 0, "%s", run.why);
+			ck_assert_mem_eq(ref, got, ob);
+		}
+		ran++;
+	}
+	ck_assert_int_gt(ran, 50);
+	/* grouped convolutions are refused */
+	struct mote_cc_conv gop = {.in_h = 3, .in_w = 3, .in_c = 2, .out_c = 2, .k_h = 3, .k_w = 1, .stride_h = 1,
+				   .stride_w = 1, .dil_h = 1, .dil_w = 1, .groups = 2, .out_type = MOTE_CC_INT32};
+	int8_t gw[6];
+	struct mote_cc_conv gst;
+	gop.weights = gw;
+	ck_assert_int_eq(mote_cc_conv_stack_rows(&gop, &gst, gw, NULL), MOTE_CC_ENOTSUP);
 }
 END_TEST
 
@@ -297,6 +385,7 @@ int main(void)
 	tcase_add_test(tc, conv_by_hand);
 	tcase_add_test(tc, padding_contributes_nothing);
 	tcase_add_test(tc, conv_vs_im2col);
+	tcase_add_test(tc, stacked_rows_equivalent);
 	tcase_add_test(tc, grouped_vs_per_group);
 	tcase_add_test(tc, gemm_vs_conv);
 	tcase_add_test(tc, requant_rounding);

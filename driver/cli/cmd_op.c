@@ -238,6 +238,8 @@ int cmd_conv(int argc, char **argv)
 		{"pad", OPT_U32, &a.pad, 0, 0, 255, "zero-point padding on every side (default 0)", 0},
 		{"dilation", OPT_U32, &a.dil, 0, 1, 255, "dilation (default 1)", 0},
 		{"groups", OPT_U32, &a.groups, 0, 1, 1u << 15, "groups (default 1; cin = cout = groups: depthwise)", 0},
+		{"stack-rows", OPT_FLAG, &a.stack_rows, 0, 0, 0,
+		 "run it with the kernel rows stacked as channels (the host lays out the input)", 0},
 		{"seed", OPT_U32, &a.seed, 0, 0, UINT32_MAX, "random seed (default 1)", 0},
 		{"relu", OPT_FLAG, &a.relu, 0, 0, 0, "clamp at the output zero point", 0},
 		{"device", OPT_STR, &a.device, 0, 0, 0, "device URI (default sim)", 0},

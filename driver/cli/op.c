@@ -177,12 +177,55 @@ static size_t align64(size_t v)
 
 /* Build the stream, place it with the weights and bias in one read/execute
  * window, the input in a read window and the output in a write window. */
+/* The input of mote_cc_conv_stack_rows(c) (NHWC), from its definition. */
+static void stack_input(const struct mote_cc_conv *c, uint32_t oh, const int8_t *x, int8_t *y)
+{
+	size_t W = c->in_w, C = c->in_c, KC = (size_t)c->k_h * C;
+	for (size_t oy = 0; oy < oh; oy++)
+		for (size_t ky = 0; ky < c->k_h; ky++) {
+			int64_t iy = (int64_t)oy * c->stride_h + (int64_t)ky * c->dil_h - c->pad_top;
+			for (size_t px = 0; px < W; px++) {
+				int8_t *dst = y + (oy * W + px) * KC + ky * C;
+				if (iy < 0 || iy >= (int64_t)c->in_h)
+					memset(dst, c->in_zp & 0xff, C);
+				else
+					memcpy(dst, x + ((size_t)iy * W + px) * C, C);
+			}
+		}
+}
+
+static int execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
+		   const struct mote_cc_conv *conv, const int8_t *input, size_t in_bytes, struct op_run *r);
+
 int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a,
 		      struct op_data *d, struct op_run *r)
 {
+	if (a->is_gemm || !a->stack_rows)
+		return execute(dev, g, a, d, &d->conv, d->input, d->in_bytes, r);
+	struct mote_cc_diag diag = {{0}};
+	struct mote_cc_conv st;
+	size_t in_bytes = (size_t)d->out_h * d->conv.in_w * d->conv.k_h * d->conv.in_c;
+	int8_t *w = malloc(d->w_bytes ? d->w_bytes : 1), *x = malloc(in_bytes ? in_bytes : 1);
+	int rc = -1;
+	if (!w || !x)
+		cli_fail("out of memory");
+	else if (mote_cc_conv_stack_rows(&d->conv, &st, w, &diag) < 0)
+		cli_fail("cannot stack the kernel rows: %s", diag.msg);
+	else {
+		stack_input(&d->conv, d->out_h, d->input, x);
+		rc = execute(dev, g, a, d, &st, x, in_bytes, r);
+	}
+	free(w);
+	free(x);
+	return rc;
+}
+
+static int execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
+		   const struct mote_cc_conv *conv, const int8_t *input, size_t in_bytes, struct op_run *r)
+{
 	struct mote_cc_diag diag = {{0}};
 	int rc = a->is_gemm ? mote_cc_plan_gemm(g, &d->gemm, &r->plan, &diag)
-			    : mote_cc_plan_conv(g, &d->conv, &r->plan, &diag);
+			    : mote_cc_plan_conv(g, conv, &r->plan, &diag);
 	if (rc < 0)
 		return cli_fail("cannot build the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
 	size_t w_off = align64(r->plan.cmd_bytes), b_off = w_off + align64(r->plan.weight_bytes);
@@ -210,13 +253,13 @@ int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_
 				    .weights_cap = r->plan.weight_bytes, .bias = ro + b_off,
 				    .bias_cap = r->plan.bias_bytes};
 	rc = a->is_gemm ? mote_cc_emit_gemm(g, &d->gemm, &addrs, &bufs, &r->plan, &diag)
-			: mote_cc_emit_conv(g, &d->conv, &addrs, &bufs, &r->plan, &diag);
+			: mote_cc_emit_conv(g, conv, &addrs, &bufs, &r->plan, &diag);
 	if (rc < 0) {
 		cli_fail("cannot emit the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
 		goto out;
 	}
 	if ((rc = mote_buffer_write(dev, b_ro, 0, ro, ro_bytes)) < 0 ||
-	    (rc = mote_buffer_write(dev, b_in, 0, d->input, d->in_bytes)) < 0) {
+	    (rc = mote_buffer_write(dev, b_in, 0, input, in_bytes)) < 0) {
 		cli_fail("writing device memory: %s", mote_strerror(rc));
 		goto out;
 	}

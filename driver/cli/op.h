@@ -25,6 +25,8 @@ struct op_args {
 	const char *device, *dump;
 	int json, relu;
 	int w_uint8;    /* weights as uint8 with a random zero point (correction passes) */
+	int stack_rows; /* conv: run it on the device as mote_cc_conv_stack_rows over the
+			 * stacked input (checked against the original convolution) */
 };
 
 struct op_data {

@@ -249,6 +249,9 @@ void mote_model_free(mote_model *m);
 #define MOTE_TENSOR_INPUT 1u
 #define MOTE_TENSOR_OUTPUT 2u
 #define MOTE_TENSOR_DEVICE 4u
+/* made by the compiler (e.g. an input re-laid out for a convolution), not
+ * in the ONNX model: a reference executor of the model does not have it */
+#define MOTE_TENSOR_DERIVED 16u
 
 struct mote_tensor_info {
 	const char *name;     /* valid while the model lives */

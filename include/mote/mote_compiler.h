@@ -110,6 +110,20 @@ struct mote_cc_gemm {
 /* The convolution equivalent to a GEMM (pointers shared, nothing copied). */
 void mote_cc_gemm_as_conv(const struct mote_cc_gemm *g, struct mote_cc_conv *c);
 
+/* Kernel rows as channels.  A dense convolution (groups 1) whose input has
+ * few channels reduces over only k_w*in_c contiguous bytes per kernel row,
+ * which fills the array's rows poorly (3x3 over 3 channels: 9 bytes, two
+ * 8-row passes).  Over the input stacked by MOTE_KOP_STACK_ROWS (mote_kernels.h:
+ * p0 k_h, p1 stride_h, p2 dil_h, p3 pad_top, p4 in_zp; NHWC it is
+ * [out_h][in_w][k_h*in_c] with byte ky*in_c + c of (oy, x) the input's
+ * (oy*stride_h + ky*dil_h - pad_top, x, c), in_zp outside), the convolution
+ * *st with k_h = 1 computes the same output bit for bit.  Fills *st (sharing
+ * op's bias, mult and shift) with weights w (k_h*k_w*in_c*out_c bytes, the
+ * caller's).  Returns 0, or the status of mote_cc_conv_check, or
+ * MOTE_CC_ENOTSUP for groups > 1. */
+int mote_cc_conv_stack_rows(const struct mote_cc_conv *op, struct mote_cc_conv *st, int8_t *w,
+			    struct mote_cc_diag *diag);
+
 /* Validate op (shape, types, zero points, clamps, pointers) and give the
  * output size.  Returns 0 or MOTE_CC_EINVAL / MOTE_CC_ERANGE. */
 int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t *out_w,

@@ -47,7 +47,15 @@ enum mote_kernel_op {
 	MOTE_KOP_TRANSPOSE = 8,
 	/* concatenate the inputs along axis p0 */
 	MOTE_KOP_CONCAT = 9,
-	MOTE_KOP_COUNT_ = 10
+	/* kernel rows stacked as channels (a layout the compiler gives a
+	 * convolution with few input channels, which then reduces over k*C
+	 * contiguous bytes per kernel column instead of C): x [N][C][H][W]
+	 * int8/uint8, y [N][k*C][OH][W] of the same type with
+	 * y[n][ky*C + c][oy][x] = x[n][c][oy*s + ky*d - pt][x], or p4 where that
+	 * row is outside the image.  p0 k, p1 s, p2 d, p3 pt, p4 the padding value
+	 * (the input zero point) */
+	MOTE_KOP_STACK_ROWS = 10,
+	MOTE_KOP_COUNT_ = 11
 };
 
 enum mote_kernel_status {

@@ -86,6 +86,7 @@ enum mote_mf_tensor_flag {
 	MOTE_MF_T_OUTPUT = 2,  /* a model output */
 	MOTE_MF_T_DEVICE = 4,  /* has an arena range (a device step reads or writes it) */
 	MOTE_MF_T_NHWC = 8,    /* stored in the arena as NHWC (rank 4, dims [1][C][H][W]) */
+	MOTE_MF_T_DERIVED = 16, /* made by the compiler (a layout of another tensor), not in the ONNX model */
 };
 
 struct mote_mf_tensor {

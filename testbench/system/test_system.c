@@ -19,6 +19,7 @@ struct shape {
 	uint32_t m, k, n;                                 /* gemm */
 	uint32_t h, w, cin, cout, kh, kw, stride, pad, dil; /* conv */
 	uint32_t groups;                                  /* cin == cout == groups: depthwise */
+	int stack_rows;                                   /* kernel rows stacked as channels */
 };
 
 /* Shapes that break tilers: each one names what it tests.  R and C are the
@@ -56,6 +57,14 @@ static int named_shapes(uint32_t R, uint32_t C, struct shape *s)
 		CV(w_, h_, wd_, c_, c_, kh_, kw_, st_, p_, d_);                                                   \
 		s[n - 1].groups = c_;                                                                            \
 	} while (0)
+#define SR(w_, h_, wd_, ci_, co_, kh_, kw_, st_, p_, d_)                                                         \
+	do {                                                                                                     \
+		CV(w_, h_, wd_, ci_, co_, kh_, kw_, st_, p_, d_);                                                 \
+		s[n - 1].stack_rows = 1;                                                                         \
+	} while (0)
+	SR("stacked rows: 3x3 stem on 3 channels", 12, 11, 3, C + 3, 3, 3, 1, 1, 1);
+	SR("stacked rows: 10x4 stride 2, one channel", 25, 10, 1, 2 * C, 10, 4, 2, 2, 1);
+	SR("stacked rows: dilation 2, padding past the image", 5, 6, 2, 3, 3, 2, 1, 3, 2);
 	DW("depthwise 3x3 (DS-CNN block)", 25, 5, 2 * C, 3, 3, 1, 1, 1);
 	DW("depthwise 3x3 stride 2", 13, 11, C + 3, 3, 3, 2, 1, 1);
 	DW("depthwise, one channel", 7, 6, 1, 3, 3, 1, 1, 1);
@@ -64,6 +73,7 @@ static int named_shapes(uint32_t R, uint32_t C, struct shape *s)
 	DW("depthwise dilation 2", 9, 9, C - 1 ? C - 1 : 1, 2, 3, 1, 2, 2);
 	DW("depthwise 1x1 image", 1, 1, 3 * C, 3, 3, 1, 1, 1);
 	return n;
+#undef SR
 #undef DW
 #undef G
 #undef CV
@@ -107,6 +117,9 @@ static void random_shape(struct shape *s, uint32_t R, uint32_t C)
 		s->why = "random depthwise";
 		s->cout = s->cin;
 		s->groups = s->cin;
+	} else if (rnd(0, 3) == 0) {
+		s->why = "random stacked rows";
+		s->stack_rows = 1;
 	}
 }
 
@@ -116,7 +129,8 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 	struct op_args a = {.is_gemm = s->is_gemm, .m = s->m, .k = s->k, .n = s->n, .h = s->h, .w = s->w,
 			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
 			    .pad = s->pad, .dil = s->dil, .groups = s->groups, .seed = seed, .device = uri,
-			    .relu = (int)(seed & 1), .w_uint8 = seed % 5 == 4 && s->groups <= 1};
+			    .relu = (int)(seed & 1), .w_uint8 = seed % 5 == 4 && s->groups <= 1,
+			    .stack_rows = s->stack_rows};
 	struct op_data d;
 	struct op_run r;
 	memset(&d, 0, sizeof d);
