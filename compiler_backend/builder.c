@@ -13,7 +13,7 @@ static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, c
 	if (rc)
 		return rc;
 	uint64_t steps = (uint64_t)p->nbx * p->nby * (p->chunks == 1 ? 1 : (uint64_t)p->groups * p->chunks);
-	if (!p->dw && steps > UINT32_MAX) /* depthwise: checked by tl_dw_params */
+	if (!p->dw && !p->maxpool && steps > UINT32_MAX) /* checked by tl_dw_params, tl_max_params */
 		return cc_fail(diag, MOTE_CC_ERANGE, "too many tiles");
 	rc = tl_gen(p, a, &ops, diag);
 	if (!rc)
@@ -48,7 +48,7 @@ static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, c
 	plan->n_store = s->n_store;
 	plan->n_sync = s->n_sync;
 	uint64_t rows_per_tile_set = (uint64_t)p->oh * p->ow; /* every pixel streams once per (n, t) */
-	plan->rows_streamed = p->dw ? p->rows_streamed : rows_per_tile_set * p->nt * p->kt;
+	plan->rows_streamed = p->dw || p->maxpool ? p->rows_streamed : rows_per_tile_set * p->nt * p->kt;
 	plan->macs_issued = plan->rows_streamed * p->g.rows * p->g.cols;
 	plan->macs_model = rows_per_tile_set * op->out_c * op->k_h * op->k_w * (op->in_c / cc_groups(op));
 	plan->macs_useful = plan->macs_model * plan->k_passes;

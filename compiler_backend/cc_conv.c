@@ -47,7 +47,12 @@ int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t 
 		return cc_fail(diag, MOTE_CC_EINVAL, "weight type must be int8 or uint8");
 	if (!cc_in_range(op->w_type, op->w_zp))
 		return cc_fail(diag, MOTE_CC_EINVAL, "weight zero point %d outside the weight type", op->w_zp);
-	if (!op->weights)
+	if (op->pool != MOTE_CC_POOL_NONE && op->pool != MOTE_CC_POOL_MAX)
+		return cc_fail(diag, MOTE_CC_EINVAL, "unknown pooling mode %d", (int)op->pool);
+	if (op->pool == MOTE_CC_POOL_MAX && (groups != op->in_c || groups != op->out_c))
+		return cc_fail(diag, MOTE_CC_EINVAL, "max pooling needs groups == in_c == out_c (%u, %u, %u)", groups,
+			       op->in_c, op->out_c);
+	if (!op->weights && op->pool != MOTE_CC_POOL_MAX)
 		return cc_fail(diag, MOTE_CC_EINVAL, "no weights");
 	switch (op->out_type) {
 	case MOTE_CC_INT8:

@@ -138,11 +138,28 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 	return 0;
 }
 
+/* Accumulator update of a MATMUL: written, added (ACCUMULATE, int32 wrapping)
+ * or the signed maximum (ACCUMULATE | ACC_MAX). */
+enum acc_mode { ACC_WRITE, ACC_ADD, ACC_KEEP_MAX };
+
+static int32_t acc_update(int32_t old, uint32_t result, enum acc_mode mode)
+{
+	switch (mode) {
+	case ACC_ADD:
+		return (int32_t)((uint32_t)old + result);
+	case ACC_KEEP_MAX:
+		return old > (int32_t)result ? old : (int32_t)result;
+	case ACC_WRITE:
+		break;
+	}
+	return (int32_t)result;
+}
+
 /* MATMUL DEPTHWISE (fields and ranges already checked, weights loaded): lane
  * r < min(ROWS, COLS) correlates activation byte r down the streamed rows
  * with weight row r; every DW_STRIDE-th output row is kept. */
 static void exec_depthwise(struct fm *m, const uint32_t *w, uint64_t arow, uint64_t crow, uint64_t nrows,
-			   int accum)
+			   enum acc_mode mode)
 {
 	const struct mote_geometry *g = m->g;
 	uint64_t stride = (uint64_t)MOTE_CMD_GET(w, MATMUL, DW_STRIDE);
@@ -152,11 +169,11 @@ static void exec_depthwise(struct fm *m, const uint32_t *w, uint64_t arow, uint6
 	for (uint64_t n = 0; n + g->cols <= nrows; n += stride) {
 		int32_t *out = m->acc + (size_t)(crow + n / stride) * g->cols;
 		for (uint32_t r = 0; r < g->cols; r++) {
-			uint32_t s = accum ? (uint32_t)out[r] : 0u; /* int32 wrapping */
+			uint32_t s = 0; /* int32 wrapping */
 			for (uint32_t j = 0; r < lanes && j < g->cols; j++)
 				s += (uint32_t)((int32_t)m->wact[(size_t)r * g->cols + j] *
 						act[(size_t)(arow + n + j) * g->rows + r]);
-			out[r] = (int32_t)s;
+			out[r] = acc_update(out[r], s, mode);
 		}
 		m->res->macs_useful += kv * nv;
 	}
@@ -179,8 +196,11 @@ static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 	if (dw && (!(g->features & MOTE_FEATURES_DEPTHWISE_MASK) || nrows < g->cols ||
 		   MOTE_CMD_GET(w, MATMUL, DW_STRIDE) == 0))
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+	int amax = MOTE_CMD_GET(w, MATMUL, ACC_MAX) != 0;
+	if (amax && !(g->features & MOTE_FEATURES_ACC_MAX_MASK))
+		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	int ldw = MOTE_CMD_GET(w, MATMUL, LOAD_WEIGHTS) != 0;
-	int accum = MOTE_CMD_GET(w, MATMUL, ACCUMULATE) != 0;
+	enum acc_mode mode = !MOTE_CMD_GET(w, MATMUL, ACCUMULATE) ? ACC_WRITE : amax ? ACC_KEEP_MAX : ACC_ADD;
 	uint64_t wrow = (uint64_t)MOTE_CMD_GET(w, MATMUL, WGT_ROW);
 	uint64_t arow = (uint64_t)MOTE_CMD_GET(w, MATMUL, ACT_ROW);
 	uint64_t crow = (uint64_t)MOTE_CMD_GET(w, MATMUL, ACC_ROW);
@@ -191,17 +211,17 @@ static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 	if (ldw)
 		memcpy(m->wact, m->wbuf + (size_t)wrow * g->cols, (size_t)g->rows * g->cols);
 	if (dw) {
-		exec_depthwise(m, w, arow, crow, nrows, accum);
+		exec_depthwise(m, w, arow, crow, nrows, mode);
 		return 0;
 	}
 	for (uint64_t r = 0; r < nrows; r++) {
 		const int8_t *a = (const int8_t *)m->abuf + (size_t)(arow + r) * g->rows;
 		int32_t *out = m->acc + (size_t)(crow + r) * g->cols;
 		for (uint32_t col = 0; col < g->cols; col++) {
-			uint32_t s = accum ? (uint32_t)out[col] : 0u; /* int32 wrapping */
+			uint32_t s = 0; /* int32 wrapping */
 			for (uint32_t k = 0; k < g->rows; k++)
 				s += (uint32_t)((int32_t)a[k] * m->wact[(size_t)k * g->cols + col]);
-			out[col] = (int32_t)s;
+			out[col] = acc_update(out[col], s, mode);
 		}
 	}
 	m->res->rows_streamed += nrows;

@@ -11,6 +11,7 @@
 #ifndef MOTE_LOWER_H
 #define MOTE_LOWER_H
 
+#include "host_ops.h"
 #include "ir.h"
 
 struct lowered {
@@ -40,6 +41,12 @@ int lower_prepare_job(const struct ir_graph *g, struct lowered *L, uint32_t j, u
  * caller allocated with the full output size). */
 void lower_unpack_output(const struct ir_graph *g, const struct lowered *L, uint32_t j, const uint8_t *out,
 			 uint8_t *y);
+
+/* A pooling node (MaxPool, QLinearAveragePool) with host description h
+ * (host_op_of) as a device operator (lower_pool.c); MOTE_CC_ENOTSUP when it
+ * cannot run there and stays on the host (diag says why). */
+int lower_pool(const struct ir_graph *g, const struct ir_node *n, const struct host_op *h, struct lowered *L,
+	       struct mote_cc_diag *diag);
 
 void lower_free(struct lowered *L);
 

@@ -3,8 +3,9 @@
  *  1. model_prepare: import, fold, shapes.
  *  2. Placement, node by node in graph order: the integer convolutions and
  *     matrix products with constant weights go to the accelerator (lower.c);
- *     everything else must have a host kernel (host_ops.c) or the model is
- *     refused with the node named.
+ *     so do max and average pooling where the target and the shape allow
+ *     (lower_pool.c), else they stay host kernels; everything else must have
+ *     a host kernel (host_ops.c) or the model is refused with the node named.
  *  3. Tensors: every non-constant tensor a step touches gets a record; those
  *     a device step reads or writes get an arena range.  Ranges are given
  *     greedily, largest first, at the lowest offset free for the tensor's
@@ -84,6 +85,22 @@ static int is_device_op(const char *op)
 
 /* ---- placement ------------------------------------------------------------------ */
 
+/* A pooling host step moves to the device when it lowers and plans there;
+ * otherwise it stays on the host and the report says why. */
+static void try_pool_on_device(struct compile *c, struct step *s)
+{
+	if (s->h.op != MOTE_KOP_MAXPOOL && s->h.op != MOTE_KOP_AVGPOOL)
+		return;
+	struct mote_cc_diag d = {{0}};
+	int rc = lower_pool(&c->g, s->n, &s->h, &s->L, &d);
+	if (!rc && (rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d)))
+		lower_free(&s->L);
+	if (rc)
+		say(c, "  host: node '%s' (%s): %s", s->n->name, s->n->op, d.msg);
+	else
+		s->device = 1;
+}
+
 static int place(struct compile *c, struct mote_cc_diag *diag)
 {
 	c->s = calloc(c->g.nn ? c->g.nn : 1, sizeof *c->s);
@@ -107,6 +124,8 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 				rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d);
 		} else {
 			rc = host_op_of(&c->g, s->n, &s->h, &d);
+			if (!rc)
+				try_pool_on_device(c, s);
 		}
 		if (rc) {
 			say(c, "  unsupported: %s", d.msg);
@@ -195,7 +214,7 @@ static void quant_info(struct compile *c)
 	for (size_t i = 0; i < c->ns; i++) {
 		const struct step *s = &c->s[i];
 		struct ftensor *y = &c->t[c->ir2f[step_out(s)]];
-		if (s->device) {
+		if (s->device && !s->h.op) {
 			const struct ir_node *n = s->n;
 			if (n->op[0] == 'Q' && n->n_in > 7) {
 				const struct ir_tensor *ys = &c->g.t[n->in[6]];

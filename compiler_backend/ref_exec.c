@@ -43,6 +43,24 @@ static void write_out(const struct mote_cc_conv *op, void *output, size_t idx, i
 	((uint8_t *)output)[idx] = (uint8_t)(y & 0xff);
 }
 
+/* Max pooling: max over output pixel (oy, ox)'s window of channel o's
+ * x - in_zp, a padding position counting as the type's minimum. */
+static int64_t ref_max_window(const struct mote_cc_conv *op, const uint8_t *in, uint64_t oy, uint64_t ox, uint32_t o)
+{
+	int64_t lowest = (op->in_type == MOTE_CC_UINT8 ? 0 : -128) - op->in_zp, best = INT64_MIN;
+	for (uint64_t ky = 0; ky < op->k_h; ky++)
+		for (uint64_t kx = 0; kx < op->k_w; kx++) {
+			int64_t iy = (int64_t)(oy * op->stride_h + ky * op->dil_h) - op->pad_top;
+			int64_t ix = (int64_t)(ox * op->stride_w + kx * op->dil_w) - op->pad_left;
+			int64_t v = lowest;
+			if (iy >= 0 && iy < op->in_h && ix >= 0 && ix < op->in_w)
+				v = cc_byte_value(op->in_type, in[((size_t)iy * op->in_w + (size_t)ix) * op->in_c + o]) -
+				    op->in_zp;
+			best = v > best ? v : best;
+		}
+	return best;
+}
+
 int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output)
 {
 	uint32_t oh, ow;
@@ -56,6 +74,11 @@ int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output
 	for (uint64_t oy = 0; oy < oh; oy++)
 		for (uint64_t ox = 0; ox < ow; ox++)
 			for (uint32_t o = 0; o < op->out_c; o++) {
+				size_t idx = (size_t)(oy * ow + ox) * op->out_c + o;
+				if (op->pool == MOTE_CC_POOL_MAX) {
+					write_out(op, output, idx, ref_max_window(op, in, oy, ox, o), o);
+					continue;
+				}
 				uint32_t c0 = o / cog * cig; /* the group's first input channel */
 				int64_t acc = 0;
 				for (uint64_t ky = 0; ky < op->k_h; ky++) {
@@ -77,7 +100,7 @@ int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output
 						}
 					}
 				}
-				write_out(op, output, (size_t)(oy * ow + ox) * op->out_c + o, acc, o);
+				write_out(op, output, idx, acc, o);
 			}
 	return 0;
 }

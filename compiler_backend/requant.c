@@ -1,47 +1,19 @@
 /* requant.c: real scale -> (mult, shift) for the STORE post-processing.
- *
- * Rule: write s = f * 2^e with f in [0.5, 1) (frexp); mult = f * 2^31 rounded
- * to nearest (ties to even), shift = 31 - e.  f * 2^31 is an integer whenever s
- * has at most 31 significant bits, so float32 scales (24 bits) are exact and
- * round_half_even(acc * mult / 2^shift) is then exactly round_half_even(acc * s).
- * If rounding carries f * 2^31 up to 2^31, use 2^30 and one less shift.
- * Limits (see mote_compiler.h): shift < 0 (s >= 2^31) is ERANGE; shift > 63
- * means |acc * s| < 2^31 * 2^-33 < 0.5 for every int32 acc, so every result is
- * 0, represented exactly by mult = 0, shift = 0.
+ * The rule is the host kernels' (mote_kernel_quantize_scale in
+ * driver/kernels.c), so the runtime's average pooling and the compiler agree;
+ * this only maps its errors to the compiler's statuses.
  */
 #include <math.h>
 
 #include "cc_internal.h"
+#include "mote/mote_kernels.h"
 
 int mote_cc_quantize_scale(double s, int32_t *mult, int32_t *shift)
 {
-	if (!mult || !shift)
+	if (!mult || !shift || isnan(s) || isinf(s) || s < 0)
 		return MOTE_CC_EINVAL;
-	if (isnan(s) || isinf(s) || s < 0)
-		return MOTE_CC_EINVAL;
-	if (s == 0) {
-		*mult = 0;
-		*shift = 0;
-		return 0;
-	}
-	int e;
-	double f = frexp(s, &e);            /* s = f * 2^e, 0.5 <= f < 1 */
-	double m = nearbyint(ldexp(f, 31)); /* default rounding mode: ties to even */
-	if (m >= 2147483648.0) {
-		m = 1073741824.0;
-		e += 1;
-	}
-	long sh = 31L - e;
-	if (sh < 0)
-		return MOTE_CC_ERANGE;
-	if (sh > 63) {
-		*mult = 0;
-		*shift = 0;
-		return 0;
-	}
-	*mult = (int32_t)m;
-	*shift = (int32_t)sh;
-	return 0;
+	/* the only other failure: s >= 2^31, which no multiplier holds */
+	return mote_kernel_quantize_scale(s, mult, shift) ? MOTE_CC_ERANGE : 0;
 }
 
 int mote_cc_quantize_scales(const double *s, size_t n, int32_t *mult, int32_t *shift)

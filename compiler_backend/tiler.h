@@ -10,7 +10,8 @@
  *
  * Dense convolutions: tiler_params.c, tiler_gen.c, tiler_blob.c.  Depthwise
  * ones (MATMUL DEPTHWISE): tiler_dw.c, reached from the same entry points
- * when tl_params.dw is set.
+ * when tl_params.dw is set; max pooling (MATMUL ACC_MAX): tiler_max.c, when
+ * tl_params.maxpool is set.
  */
 #ifndef MOTE_TILER_H
 #define MOTE_TILER_H
@@ -65,11 +66,16 @@ struct tl_params {
 	uint8_t pad_byte;              /* LOAD PAD: the input zero point byte */
 	int xor_msb;                   /* uint8 input */
 	uint32_t tile_ch;              /* output channels per tile (bias blob): cols, or lanes */
-	/* depthwise only (dw = 1); nt is then the channel groups, kt = k_w */
+	/* depthwise only (dw = 1); nt is then the channel groups, kt = k_w * row_groups */
 	int dw;
-	uint32_t lanes;                /* channels per group: min(rows, cols) */
+	uint32_t lanes;                /* channels per group: min(rows, cols) (max pooling too) */
 	uint32_t nrows;                /* NROWS of the largest pixel tile */
 	uint64_t rows_streamed;        /* sum of NROWS over the MATMULs */
+	uint32_t row_groups;           /* kernel-row groups: MATMULs per kernel column */
+	uint32_t group_taps;           /* kernel rows per group (the last may have fewer) */
+	uint32_t extra_rows;           /* rows the last group's stream starts below the first's */
+	/* max pooling only (maxpool = 1): nt channel groups of `lanes`, kt = k_h * k_w taps */
+	int maxpool;
 };
 
 struct tl_op {
@@ -152,11 +158,33 @@ struct tl_ktile {
 };
 struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t);
 
+/* Output-pixel tiling (nox, noy, nbx, nby, m_rows) for at most m_cap pixels
+ * per tile: whole output rows when one fits, else one row split along x. */
+void tl_pixel_tile(struct tl_params *p, uint32_t m_cap);
+
+/* Output pixels of pixel tile mt. */
+uint32_t tl_tile_pixels(const struct tl_params *p, uint32_t mt);
+
+/* Activation LOAD for pixel tile mt of the window position (ky, kx0) of
+ * input channels j0 .. j0+cnt-1 (bytes of the segment at kx0): one buffer
+ * row per output pixel, row-major over the tile, from buf_row on. */
+int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res);
+
+/* STORE of pixel tile mt, output channels ch0 .. ch0+ncols-1, from
+ * accumulator rows cslot*c_slot_rows + acc_row on (row-major over the tile). */
+int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
+		  uint32_t bias_row, unsigned bias_res);
+
 /* Depthwise (tiler_dw.c): the tiling (after the common checks of
  * tl_params_init, which filled g, op, oh, ow and the tensor sizes), the
  * operations, the weight blob. */
 int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag);
 int tl_dw_gen(struct tl_gen *x);
 void tl_dw_write_weights(const struct tl_params *p, uint8_t *dst);
+
+/* Max pooling (tiler_max.c): the same three pieces. */
+int tl_max_params(struct tl_params *p, struct mote_cc_diag *diag);
+int tl_max_gen(struct tl_gen *x);
+void tl_max_write_weights(const struct tl_params *p, uint8_t *dst);
 
 #endif

@@ -11,7 +11,8 @@
  * mult/shift zero for int32 output).  The array has no zero-point hardware, so the activation
  * zero point is folded in: bias'[n] = bias[n] - za * sum_k w[k][n] (int32
  * wrapping), with za the zero point as the array sees it (in_zp - 128 for
- * uint8 input, which LOAD XOR_MSB turns into int8).
+ * uint8 input, which LOAD XOR_MSB turns into int8).  Max pooling's identity
+ * weights sum to 1: bias'[n] = bias[n] - za, since max(x) - za = max(x - za).
  */
 #include <string.h>
 
@@ -21,6 +22,10 @@ void tl_write_weights(const struct tl_params *p, uint8_t *dst)
 {
 	if (p->dw) {
 		tl_dw_write_weights(p, dst);
+		return;
+	}
+	if (p->maxpool) {
+		tl_max_write_weights(p, dst);
 		return;
 	}
 	const struct mote_cc_conv *cv = p->op;
@@ -61,9 +66,9 @@ void tl_write_bias(const struct tl_params *p, uint8_t *dst)
 	memset(dst, 0, p->bias_bytes);
 	for (uint32_t o = 0; o < cv->out_c; o++) {
 		int64_t sum = 0;
-		for (size_t k = 0; k < kall; k++) /* the weights as the array holds them */
+		for (size_t k = 0; !p->maxpool && k < kall; k++) /* the weights as the array holds them */
 			sum += cc_byte_value(cv->w_type, (uint8_t)cv->weights[k * cv->out_c + o]) - p->w_off;
-		sum += (int64_t)kall * (p->w_off - cv->w_zp); /* the correction passes */
+		sum += p->maxpool ? 1 : (int64_t)kall * (p->w_off - cv->w_zp); /* identity; correction passes */
 		int64_t b = (cv->bias ? cv->bias[o] : 0) - za * sum;
 		uint8_t *tile = dst + (size_t)(o / per) * MOTE_BIAS_ROWS * row;
 		size_t c = o % per;

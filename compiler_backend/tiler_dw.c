@@ -8,16 +8,23 @@
  * split, one output row per tile).  For channel group g and a pixel tile
  * (a "step"):
  *   - ONE LOAD fills the activation slot column-major: buffer row
- *     slot + o*NROWS + m holds input column ix0 + o, input row iy0 + m for the
- *     group's channels, NROWS = (ny-1)*stride_h + cols.  The LOAD's outer
+ *     slot + o*LEN + m holds input column ix0 + o, input row iy0 + m for the
+ *     group's channels, LEN = NROWS + extra_rows, NROWS = (ny-1)*stride_h +
+ *     cols (extra_rows: kernel-row groups, below).  The LOAD's outer
  *     bound is the x bound (Y0 = ix0, SY = 1, HEIGHT = in_w) and its inner
  *     bound the y bound (X0 = iy0*pitch + ch0, SX = pitch, WIDTH =
  *     in_h*pitch), so padding rows and columns, and the tail rows past the
  *     kernel span, come out as PAD (the input zero point);
- *   - per kernel column kx, per output column x: one MATMUL over input column
- *     x*stride_w + kx*dil_w with the weight tile (g, kx): lane r's weight row
- *     holds kernel[ky][kx] at byte ky*dil_h, so stream row n = y*stride_h
- *     gives output row y (DW_STRIDE = stride_h); kx > 0 accumulates.
+ *   - per kernel column kx, per kernel-row group q, per output column x: one
+ *     MATMUL over input column x*stride_w + kx*dil_w, starting q*T*dil_h
+ *     rows down it, with the weight tile (g, kx, q): lane r's weight row
+ *     holds kernel[ky][kx] at byte (ky - q*T)*dil_h for the group's T kernel
+ *     rows (T = (cols-1)/dil_h + 1: as many as fit the array's cols taps),
+ *     so stream row n = y*stride_h gives output row y (DW_STRIDE =
+ *     stride_h); all but the first (kx, q) accumulate.  A kernel spanning at
+ *     most cols rows is one group; a taller one (a global average pooling
+ *     of a 25-row map on 8 columns) is ceil(k_h/T), its streams extra_rows =
+ *     (groups-1)*T*dil_h rows longer.
  *     Accumulator row x*ny + y of the slot holds output pixel (y, x);
  *   - one STORE of the tile (N_OUTER = columns, N_INNER = rows).
  * The activation zero point is folded into the bias (tiler_blob.c): the
@@ -40,11 +47,17 @@ static uint64_t dw_cols(const struct mote_cc_conv *op, uint64_t nox)
 	return (nox - 1) * op->stride_w + (uint64_t)(op->k_w - 1) * op->dil_w + 1;
 }
 
+/* Buffer rows of one input column of a tile of noy output rows. */
+static uint64_t dw_col_len(const struct tl_params *p, uint64_t noy)
+{
+	return (noy - 1) * p->op->stride_h + p->g.cols + p->extra_rows;
+}
+
 /* Activation rows of a nox x noy tile (saturating: compared with depths only). */
 static uint64_t dw_arows(const struct tl_params *p, uint64_t nox, uint64_t noy)
 {
 	uint64_t r;
-	if (__builtin_mul_overflow(dw_cols(p->op, nox), (noy - 1) * p->op->stride_h + p->g.cols, &r))
+	if (__builtin_mul_overflow(dw_cols(p->op, nox), dw_col_len(p, noy), &r))
 		return UINT64_MAX;
 	return r;
 }
@@ -70,11 +83,6 @@ static int dw_supported(const struct tl_params *p, struct mote_cc_diag *diag)
 	if (op->w_type != MOTE_CC_INT8 || op->w_zp != 0)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "depthwise with a weight zero point (%s weights, w_zp %d)",
 			       op->w_type == MOTE_CC_INT8 ? "int8" : "uint8", op->w_zp);
-	uint64_t span = (uint64_t)(op->k_h - 1) * op->dil_h + 1;
-	if (span > p->g.cols)
-		return cc_fail(diag, MOTE_CC_ENOTSUP,
-			       "depthwise kernel spans %llu input rows ((k_h-1)*dil_h+1), more than the array's %u columns",
-			       (unsigned long long)span, p->g.cols);
 	if (op->stride_h > 255)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "depthwise stride_h %u above 255 (MATMUL.DW_STRIDE)",
 			       op->stride_h);
@@ -94,7 +102,7 @@ static int dw_pixel_tile(struct tl_params *p, struct mote_cc_diag *diag)
 	uint32_t acap = arow1 <= a2 ? a2 : g->abuf_depth;
 	uint32_t ccap = p->ow <= c2 ? c2 : g->acc_depth;
 	if (arow1 <= acap && p->ow <= ccap) {
-		uint64_t by_act = (acap / dw_cols(op, p->ow) - C) / sh + 1;
+		uint64_t by_act = (acap / dw_cols(op, p->ow) - C - p->extra_rows) / sh + 1;
 		uint64_t by_acc = (ccap + sh - 1) / (p->ow + sh - 1); /* dw_reach(ow, noy) <= ccap */
 		uint32_t noy_max = (uint32_t)min_u64(p->oh, min_u64(by_act, by_acc));
 		p->nox = p->ow;
@@ -109,7 +117,7 @@ static int dw_pixel_tile(struct tl_params *p, struct mote_cc_diag *diag)
 			       "activation buffer (%u rows) holds less than one depthwise stream (%llu rows)",
 			       g->abuf_depth, (unsigned long long)amin);
 	acap = amin <= a2 ? a2 : g->abuf_depth;
-	uint64_t by_act = (acap / C - dw_cols(op, 1)) / op->stride_w + 1;
+	uint64_t by_act = (acap / dw_col_len(p, 1) - dw_cols(op, 1)) / op->stride_w + 1;
 	uint32_t nox_max = (uint32_t)min_u64(p->ow, min_u64(by_act, c2));
 	p->noy = 1;
 	p->nby = p->oh;
@@ -130,7 +138,12 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 	p->lanes = min_u32(R, C);
 	p->tile_ch = p->lanes;
 	p->nt = div_up(op->out_c, p->lanes);
-	p->kt = p->kt_real = p->kc = op->k_w;
+	p->group_taps = (C - 1) / op->dil_h + 1;
+	p->row_groups = div_up(op->k_h, p->group_taps);
+	p->extra_rows = (p->row_groups - 1) * p->group_taps * op->dil_h; /* < k_h * dil_h < 2^24 */
+	if ((uint64_t)op->k_w * p->row_groups > UINT32_MAX / R)
+		return cc_fail(diag, MOTE_CC_ERANGE, "%u x %u depthwise weight tiles", op->k_w, p->row_groups);
+	p->kt = p->kt_real = p->kc = op->k_w * p->row_groups;
 	p->chunks = p->ng = p->groups = 1;
 	if ((rc = dw_pixel_tile(p, diag)))
 		return rc;
@@ -155,12 +168,13 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 	if (CC_NEVER(!p->a_slots || !p->w_slots || !p->c_slots || !p->b_slots))
 		return cc_fail(diag, MOTE_CC_EINTERNAL, "depthwise tiling left a buffer without a slot");
 
-	/* Rows streamed: every output column of every channel group and kernel
-	 * column streams NROWS = (ny-1)*stride_h + cols rows per pixel tile row. */
-	p->rows_streamed = (uint64_t)p->nt * op->k_w * p->ow *
+	/* Rows streamed: every output column of every channel group, kernel
+	 * column and row group streams NROWS = (ny-1)*stride_h + cols rows per
+	 * pixel tile row. */
+	p->rows_streamed = (uint64_t)p->nt * p->kt * p->ow *
 			   ((uint64_t)(p->oh - p->nby) * op->stride_h + (uint64_t)p->nby * C);
 	size_t t;
-	if (cc_mul_sz((size_t)p->nt * op->k_w, (size_t)R * C, &p->weight_bytes) || p->weight_bytes > UINT32_MAX)
+	if (cc_mul_sz((size_t)p->nt * p->kt, (size_t)R * C, &p->weight_bytes) || p->weight_bytes > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "pre-tiled weights larger than 4 GiB");
 	if (cc_mul_sz((size_t)p->nt * MOTE_BIAS_ROWS, 4u * (size_t)C, &t) || t > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "bias rows larger than 4 GiB");
@@ -175,6 +189,7 @@ struct dw_tile {
 	uint32_t g, ch0, cnt;  /* channel group, its first channel, its channels */
 	uint32_t oy0, ny, ox0, nx;
 	uint32_t ncol, nrows;  /* input columns, rows streamed per MATMUL */
+	uint32_t len;          /* buffer rows per input column: nrows + extra_rows */
 	int64_t ix0, iy0;      /* first input column and row */
 };
 
@@ -192,6 +207,7 @@ static struct dw_tile dw_tile_of(const struct tl_params *p, uint32_t s)
 	t.nx = min_u32(p->nox, p->ow - t.ox0);
 	t.ncol = (uint32_t)dw_cols(cv, t.nx);
 	t.nrows = (t.ny - 1) * cv->stride_h + p->g.cols;
+	t.len = t.nrows + p->extra_rows;
 	t.ix0 = (int64_t)t.ox0 * cv->stride_w - cv->pad_left;
 	t.iy0 = (int64_t)t.oy0 * cv->stride_h - cv->pad_top;
 	return t;
@@ -220,7 +236,7 @@ static int dw_act_load(struct tl_gen *x, uint32_t s)
 	SETF(w, LOAD, SX, pitch);
 	SETF(w, LOAD, HEIGHT, cv->in_w);
 	SETF(w, LOAD, WIDTH, (uint64_t)cv->in_h * (uint64_t)pitch);
-	SETF(w, LOAD, N_INNER, t.nrows);
+	SETF(w, LOAD, N_INNER, t.len);
 	SETF(w, LOAD, N_OUTER, t.ncol);
 	SETF(w, LOAD, BUF_ROW, aslot * p->a_slot_rows);
 	SETF(w, LOAD, COUNT, t.cnt);
@@ -230,11 +246,13 @@ static int dw_act_load(struct tl_gen *x, uint32_t s)
 	return 0;
 }
 
-static int dw_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t kx, uint32_t ox, uint32_t aslot,
+/* Weight tile wt = kx * row_groups + q: kernel column kx, kernel-row group q. */
+static int dw_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t wt, uint32_t ox, uint32_t aslot,
 		     uint32_t wslot, uint32_t cslot)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
+	uint32_t kx = wt / p->row_groups, ky0 = wt % p->row_groups * p->group_taps;
 	uint64_t col = (uint64_t)ox * cv->stride_w + (uint64_t)kx * cv->dil_w; /* input column - ix0 */
 	struct tl_op *op;
 	int rc = tl_new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
@@ -243,14 +261,14 @@ static int dw_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t kx, uin
 	uint32_t *w = op->w;
 	SETF(w, MATMUL, DEPTHWISE, 1);
 	SETF(w, MATMUL, DW_STRIDE, cv->stride_h);
-	SETF(w, MATMUL, ACCUMULATE, kx > 0);
+	SETF(w, MATMUL, ACCUMULATE, wt > 0);
 	SETF(w, MATMUL, LOAD_WEIGHTS, ox == 0);
 	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows);
-	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + col * t->nrows);
+	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + col * t->len + (uint64_t)ky0 * cv->dil_h);
 	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows + ox * t->ny);
 	SETF(w, MATMUL, NROWS, t->nrows);
 	SETF(w, MATMUL, K_VALID, t->cnt);
-	SETF(w, MATMUL, N_VALID, cv->k_h);
+	SETF(w, MATMUL, N_VALID, min_u32(p->group_taps, cv->k_h - ky0));
 	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB, 0);
 	if (ox == 0) /* only the weight-loading MATMUL reads the weight buffer */
 		tl_op_access(op, RES_WGT0 + wslot, 0);
@@ -298,7 +316,6 @@ static int dw_store(struct tl_gen *x, const struct dw_tile *t, uint32_t cslot, u
 static int dw_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 {
 	const struct tl_params *p = x->p;
-	const struct mote_cc_conv *cv = p->op;
 	struct dw_tile t = dw_tile_of(p, s);
 	uint32_t aslot = s % p->a_slots, R = p->g.rows, C = p->g.cols;
 	int rc;
@@ -316,17 +333,17 @@ static int dw_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 			return rc;
 	}
 	uint32_t cslot = x->c_next++ % p->c_slots;
-	uint32_t prefetch_kx = min_u32(cv->k_w, p->w_slots) - 1;
-	for (uint32_t kx = 0; kx < cv->k_w; kx++) {
+	uint32_t prefetch_wt = min_u32(p->kt, p->w_slots) - 1;
+	for (uint32_t wt = 0; wt < p->kt; wt++) {
 		uint32_t wslot = x->w_next++ % p->w_slots;
-		uint64_t off = ((uint64_t)t.g * cv->k_w + kx) * R * C;
+		uint64_t off = ((uint64_t)t.g * p->kt + wt) * R * C;
 		if ((rc = tl_blob_load(x, MOTE_BUF_WGT, (uint32_t)(x->a->weights + off), wslot * R, R, C,
 				       RES_WGT0 + wslot)))
 			return rc;
-		if (kx == prefetch_kx && p->a_slots > 1 && s + 1 < steps && (rc = dw_act_load(x, s + 1)))
+		if (wt == prefetch_wt && p->a_slots > 1 && s + 1 < steps && (rc = dw_act_load(x, s + 1)))
 			return rc;
 		for (uint32_t ox = 0; ox < t.nx; ox++)
-			if ((rc = dw_matmul(x, &t, kx, ox, aslot, wslot, cslot)))
+			if ((rc = dw_matmul(x, &t, wt, ox, aslot, wslot, cslot)))
 				return rc;
 	}
 	return dw_store(x, &t, cslot, brow, bres);
@@ -344,20 +361,23 @@ int tl_dw_gen(struct tl_gen *x)
 
 /* ---- weight blob ------------------------------------------------------------------ */
 
-/* Tile (g, kx) (g-major) is `rows` rows of `cols` bytes: row r (channel
- * g*L + r) holds kernel[ky][kx] of that channel at byte ky*dil_h, zero
- * elsewhere and in rows past L or past the channels. */
+/* Tile (g, kx, q) (g-major, then kx) is `rows` rows of `cols` bytes: row r
+ * (channel g*L + r) holds kernel[ky][kx] of that channel at byte
+ * (ky - q*T)*dil_h for the group's kernel rows ky, zero elsewhere and in
+ * rows past L or past the channels. */
 void tl_dw_write_weights(const struct tl_params *p, uint8_t *dst)
 {
 	const struct mote_cc_conv *cv = p->op;
-	uint32_t R = p->g.rows, C = p->g.cols;
+	uint32_t R = p->g.rows, C = p->g.cols, T = p->group_taps;
 	memset(dst, 0, p->weight_bytes);
 	for (uint32_t g = 0; g < p->nt; g++)
-		for (uint32_t kx = 0; kx < cv->k_w; kx++) {
-			uint8_t *tile = dst + ((size_t)g * cv->k_w + kx) * R * C;
+		for (uint32_t wt = 0; wt < p->kt; wt++) {
+			uint8_t *tile = dst + ((size_t)g * p->kt + wt) * R * C;
+			uint32_t kx = wt / p->row_groups, ky0 = wt % p->row_groups * T;
+			uint32_t ky1 = min_u32(ky0 + T, cv->k_h);
 			for (uint32_t r = 0; r < p->lanes && g * p->lanes + r < cv->out_c; r++)
-				for (uint32_t ky = 0; ky < cv->k_h; ky++)
-					tile[(size_t)r * C + (size_t)ky * cv->dil_h] =
+				for (uint32_t ky = ky0; ky < ky1; ky++)
+					tile[(size_t)r * C + (size_t)(ky - ky0) * cv->dil_h] =
 						(uint8_t)cv->weights[((size_t)ky * cv->k_w + kx) * cv->out_c + g * p->lanes + r];
 		}
 }

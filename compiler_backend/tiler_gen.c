@@ -35,6 +35,8 @@ static struct mtile mtile_of(const struct tl_params *p, uint32_t mt)
 	return t;
 }
 
+uint32_t tl_tile_pixels(const struct tl_params *p, uint32_t mt) { return mtile_of(p, mt).m; }
+
 struct step {
 	uint32_t mt, g, c;
 	uint32_t n0, n1; /* output tiles [n0, n1) */
@@ -180,15 +182,14 @@ static int gen_weight_load(struct tl_gen *x, uint32_t n, const struct step *st, 
 			    (st->t1 - st->t0) * p->g.rows, p->g.cols, RES_WGT0 + wslot);
 }
 
-/* Activation LOAD of reduction tile t for pixel tile mt into rows starting at
- * buf_row: outer rows walk output rows (oy), inner rows output columns (ox);
- * per-byte x bounds and the y bound produce the padding. */
-static int gen_act_load(struct tl_gen *x, uint32_t mt, uint32_t t, uint32_t buf_row, unsigned res)
+/* Activation LOAD of window position k for pixel tile mt into rows starting
+ * at buf_row: outer rows walk output rows (oy), inner rows output columns
+ * (ox); per-byte x bounds and the y bound produce the padding. */
+int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
 	struct mtile m = mtile_of(p, mt);
-	struct tl_ktile k = tl_ktile(p, t);
 	int64_t pitch = (int64_t)cv->in_w * cv->in_c;
 	int64_t y_first = (int64_t)m.oy0 * cv->stride_h + (int64_t)k.ky * cv->dil_h - cv->pad_top;
 	int64_t y_last = y_first + (int64_t)(m.ny - 1) * cv->stride_h;
@@ -256,15 +257,14 @@ static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint3
 	return 0;
 }
 
-static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
-		     uint32_t bias_row, unsigned bias_res)
+int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
+		  uint32_t bias_row, unsigned bias_res)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
 	struct mtile m = mtile_of(p, mt);
 	uint64_t es = p->esize;
-	uint64_t off = (((uint64_t)m.oy0 * p->ow + m.ox0) * cv->out_c + (uint64_t)n * p->g.cols) * es;
-	uint32_t nv = cv->out_c - n * p->g.cols;
+	uint64_t off = (((uint64_t)m.oy0 * p->ow + m.ox0) * cv->out_c + ch0) * es;
 	int requant = cv->out_type != MOTE_CC_INT32;
 	struct tl_op *op;
 	int rc = tl_new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
@@ -279,7 +279,7 @@ static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, 
 	SETF(w, STORE, ADDR0, (uint32_t)(x->a->output + off));
 	SETF(w, STORE, INNER_STRIDE, m.nx > 1 ? (int64_t)(cv->out_c * es) : 0);
 	SETF(w, STORE, OUTER_STRIDE, m.ny > 1 ? (int64_t)((uint64_t)p->ow * cv->out_c * es) : 0);
-	SETF(w, STORE, NCOLS, nv < p->g.cols ? nv : p->g.cols);
+	SETF(w, STORE, NCOLS, ncols);
 	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
 	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
 	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
@@ -287,6 +287,14 @@ static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, 
 	tl_op_access(op, bias_res, 0);
 	tl_finish_op(x);
 	return 0;
+}
+
+/* STORE of output-channel tile n (cols channels, fewer in the last). */
+static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
+		     uint32_t bias_row, unsigned bias_res)
+{
+	uint32_t C = x->p->g.cols, nv = x->p->op->out_c - n * C;
+	return tl_tile_store(x, mt, n * C, nv < C ? nv : C, cslot, acc_row, bias_row, bias_res);
 }
 
 /* Bias row and resource of output tile n, for its store. */
@@ -308,8 +316,8 @@ static int gen_act_tiles(struct tl_gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 	struct step st = step_of(p, s);
 	uint32_t aslot = s % p->a_slots;
 	for (uint32_t i = i0; i < i1; i++) {
-		int rc = gen_act_load(x, st.mt, st.t0 + i, aslot * p->a_slot_rows + i * p->m_rows,
-				      RES_ACT0 + aslot * TL_ASUB + i % TL_ASUB);
+		int rc = tl_window_load(x, st.mt, tl_ktile(p, st.t0 + i), aslot * p->a_slot_rows + i * p->m_rows,
+					RES_ACT0 + aslot * TL_ASUB + i % TL_ASUB);
 		if (rc)
 			return rc;
 	}
@@ -425,6 +433,8 @@ int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_o
 	struct tl_gen x = {.p = p, .a = a, .ops = ops, .diag = diag};
 	if (p->dw)
 		return tl_dw_gen(&x);
+	if (p->maxpool)
+		return tl_max_gen(&x);
 	int rc = 0;
 	uint32_t steps = n_steps(p);
 	for (uint32_t s = 0; !rc && s < steps; s++)

@@ -46,6 +46,23 @@ struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t)
 	return k;
 }
 
+void tl_pixel_tile(struct tl_params *p, uint32_t m_cap)
+{
+	if (p->ow > m_cap) {
+		p->nbx = div_up(p->ow, m_cap);
+		p->nox = div_up(p->ow, p->nbx);
+		p->noy = 1;
+		p->nby = p->oh;
+	} else {
+		p->nox = p->ow;
+		p->nbx = 1;
+		uint32_t noy_max = m_cap / p->ow;
+		p->nby = div_up(p->oh, noy_max);
+		p->noy = div_up(p->oh, p->nby);
+	}
+	p->m_rows = p->nox * p->noy;
+}
+
 static int geometry_ok(const struct mote_geometry *g, struct mote_cc_diag *diag)
 {
 	if (!g)
@@ -92,6 +109,8 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	p->xor_msb = op->in_type == MOTE_CC_UINT8;
 	p->pad_byte = (uint8_t)(op->in_zp & 0xff);
 	p->tile_ch = C;
+	if (op->pool == MOTE_CC_POOL_MAX)
+		return tl_max_params(p, diag);
 	if (cc_groups(op) > 1)
 		return tl_dw_params(p, diag);
 
@@ -142,19 +161,7 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	m_cap = min_u32(m_cap, (uint32_t)(m_spread > MT_GOAL ? m_spread : MT_GOAL));
 	if (!m_cap)
 		return cc_fail(diag, MOTE_CC_EINTERNAL, "no room for one activation row");
-	if (p->ow > m_cap) {
-		p->nbx = div_up(p->ow, m_cap);
-		p->nox = div_up(p->ow, p->nbx);
-		p->noy = 1;
-		p->nby = p->oh;
-	} else {
-		p->nox = p->ow;
-		p->nbx = 1;
-		uint32_t noy_max = m_cap / p->ow;
-		p->nby = div_up(p->oh, noy_max);
-		p->noy = div_up(p->oh, p->nby);
-	}
-	p->m_rows = p->nox * p->noy;
+	tl_pixel_tile(p, m_cap);
 	if ((uint64_t)p->nbx * p->nby > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "too many output tiles");
 

@@ -2,9 +2,11 @@
  *
  * Plain loops over logical-layout tensors.  Every kernel validates its
  * operands first; after that every index it computes is inside them.  The
- * quantized pooling and add work in double precision (exact for the int8
- * ranges and pooling windows models use) and round half to even, which is
- * ONNX's rounding for QuantizeLinear.
+ * quantized add works in double precision (exact for the int8 ranges models
+ * use) and rounds half to even, which is ONNX's rounding for QuantizeLinear;
+ * average pooling uses the accelerator's integer requantization (a multiplier
+ * and shift from mote_kernel_quantize_scale), so a pool on the host and on
+ * the device give the same bytes.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -204,25 +206,77 @@ static int pool_check(const int32_t *p, int dil, const struct mote_ktensor *x, c
 	return 0;
 }
 
+/* Rule: s = f * 2^e with f in [0.5, 1) (frexp); mult = f * 2^31 rounded to
+ * nearest (ties to even), shift = 31 - e.  f * 2^31 is an integer whenever s
+ * has at most 31 significant bits, so float32 scales (24 bits) are exact.  If
+ * rounding carries f * 2^31 up to 2^31, use 2^30 and one less shift.  shift
+ * < 0 (s >= 2^31) is out of range; shift > 63 means |acc * s| < 2^31 * 2^-33
+ * < 0.5 for every int32 acc, so every result is 0: mult = 0, shift = 0. */
+int mote_kernel_quantize_scale(double s, int32_t *mult, int32_t *shift)
+{
+	if (!mult || !shift || isnan(s) || isinf(s) || s < 0)
+		return MOTE_KERNEL_EPARAM;
+	*mult = 0;
+	*shift = 0;
+	if (s == 0)
+		return 0;
+	int e;
+	double f = frexp(s, &e);            /* s = f * 2^e, 0.5 <= f < 1 */
+	double m = nearbyint(ldexp(f, 31)); /* default rounding mode: ties to even */
+	if (m >= 2147483648.0) {
+		m = 1073741824.0;
+		e += 1;
+	}
+	long sh = 31L - e;
+	if (sh < 0)
+		return MOTE_KERNEL_EPARAM;
+	if (sh <= 63) {
+		*mult = (int32_t)m;
+		*shift = (int32_t)sh;
+	}
+	return 0;
+}
+
+/* Average pooling of one window: round_half_even(v * mult / 2^shift) with
+ * (mult, shift) for sx / (n * sy), v the window's sum of x - zx wrapped to
+ * int32 as the accelerator's accumulator holds it (it cannot wrap for
+ * windows below 2^23 elements).  0 on success, with *q the rounded value. */
+static int avgpool_requant(int32_t v, int64_t n, float sx, float sy, int64_t *q)
+{
+	int32_t mult, shift;
+	if (mote_kernel_quantize_scale((double)sx / ((double)n * (double)sy), &mult, &shift))
+		return MOTE_KERNEL_EPARAM;
+	int64_t prod = (int64_t)v * mult; /* |prod| < 2^62: exact */
+	if (shift == 0) {
+		*q = prod;
+		return 0;
+	}
+	int64_t fl = prod >> shift; /* arithmetic shift: floor */
+	uint64_t rem = (uint64_t)prod & (((uint64_t)1 << shift) - 1u), half = (uint64_t)1 << (shift - 1);
+	*q = fl + (rem > half || (rem == half && (fl & 1)));
+	return 0;
+}
+
 static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct mote_ktensor *y)
 {
 	struct pool g;
 	int rc = pool_check(p, !avg, x, y, &g);
 	if (rc)
 		return rc;
-	double ratio = 0;
+	float sx = 0, sy = 0;
 	int32_t zx = 0, zy = 0;
 	if (avg) {
 		if (!scale_ok(p[9]) || !scale_ok(p[11]) || !zp_ok(x->dtype, p[10]) || !zp_ok(y->dtype, p[12]))
 			return MOTE_KERNEL_EPARAM;
-		ratio = (double)mote_kernel_bitsf(p[9]) / mote_kernel_bitsf(p[11]);
+		sx = mote_kernel_bitsf(p[9]), sy = mote_kernel_bitsf(p[11]);
 		zx = p[10], zy = p[12];
 	}
 	int64_t H = x->dims[2], W = x->dims[3], OH = y->dims[2], OW = y->dims[3];
 	for (int64_t nc = 0; nc < x->dims[0] * x->dims[1]; nc++)
 		for (int64_t oy = 0; oy < OH; oy++)
 			for (int64_t ox = 0; ox < OW; ox++) {
-				int64_t best = INT64_MIN, sum = 0, cnt = 0, cnt_pad = 0;
+				int64_t best = INT64_MIN, cnt = 0, cnt_pad = 0;
+				uint32_t sum = 0; /* int32 wrapping, as the accelerator sums */
 				for (int64_t ky = 0; ky < g.kh; ky++)
 					for (int64_t kx = 0; kx < g.kw; kx++) {
 						int64_t iy = oy * g.sh - g.pt + ky * g.dh, ix = ox * g.sw - g.pl + kx * g.dw;
@@ -233,15 +287,17 @@ static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct 
 							continue;
 						int32_t v = q_get(x, (nc * H + iy) * W + ix);
 						best = v > best ? v : best;
-						sum += v - zx;
+						sum += (uint32_t)(v - zx);
 						cnt++;
 					}
 				int64_t o = (nc * OH + oy) * OW + ox;
 				if (!avg)
 					q_put(y, o, cnt ? (double)best : 0.0, INT32_MIN);
 				else {
-					int64_t n = p[8] ? cnt_pad : cnt;
-					q_put(y, o, n ? (double)sum * ratio / (double)n + zy : zy, INT32_MIN);
+					int64_t n = p[8] ? cnt_pad : cnt, q = 0;
+					if (n && avgpool_requant((int32_t)sum, n, sx, sy, &q))
+						return MOTE_KERNEL_EPARAM;
+					q_put(y, o, (double)(q + zy), INT32_MIN);
 				}
 			}
 	return 0;

@@ -5,7 +5,8 @@
  * depths 1..8; plus degenerate shapes, K far beyond the buffers, the ideal
  * utilization figures and the builder's error paths.  Depthwise
  * convolutions (MATMUL DEPTHWISE) the same way on 4x4, 8x8, 16x16, 4x8 and
- * 8x4, with buffers small enough to split the image into many pixel tiles.
+ * 8x4, with buffers small enough to split the image into many pixel tiles,
+ * kernels taller than the columns (kernel-row groups) included.
  * MOTE_CC_TEST_CASES overrides the random cases per geometry (default 320;
  * depthwise: half that). */
 #include <check.h>
@@ -346,7 +347,8 @@ static void random_dw(struct tc_case *c, uint32_t cols, uint64_t *s)
 		op->in_h = (uint32_t)tc_range(s, 1, 14);
 		op->in_w = (uint32_t)tc_range(s, 1, 14);
 		op->in_c = op->out_c = op->groups = (uint32_t)tc_range(s, 1, 40);
-		op->k_h = (uint32_t)tc_range(s, 1, 5);
+		/* a kernel taller than the columns (kernel-row groups) in a fifth */
+		op->k_h = (uint32_t)tc_range(s, 1, tc_rand(s) % 5 ? 5 : 2 * cols + 3);
 		op->k_w = (uint32_t)tc_range(s, 1, 5);
 		op->stride_h = (uint32_t)tc_range(s, 1, 3);
 		op->stride_w = (uint32_t)tc_range(s, 1, 3);
@@ -356,9 +358,11 @@ static void random_dw(struct tc_case *c, uint32_t cols, uint64_t *s)
 		op->pad_bottom = (uint32_t)tc_range(s, 0, 4);
 		op->pad_left = (uint32_t)tc_range(s, 0, 4);
 		op->pad_right = (uint32_t)tc_range(s, 0, 4);
+		if (op->k_h > 5)
+			op->in_h = (uint32_t)tc_range(s, op->k_h * op->dil_h, op->k_h * op->dil_h + 6);
 		op->weights = (const int8_t *)"";
 		op->out_type = MOTE_CC_INT32;
-		if ((op->k_h - 1) * op->dil_h + 1 <= cols && mote_cc_conv_check(op, NULL, NULL, NULL) == 0)
+		if (mote_cc_conv_check(op, NULL, NULL, NULL) == 0)
 			break;
 	}
 	dw_fill(c, op->in_c, s);
@@ -369,7 +373,8 @@ static void random_dw(struct tc_case *c, uint32_t cols, uint64_t *s)
 static struct mote_geometry tiny_dw_geom(uint32_t rows, uint32_t cols, const struct mote_cc_conv *op, uint64_t *s)
 {
 	struct mote_geometry g = tc_geom(rows, cols);
-	uint32_t amin = ((op->k_w - 1) * op->dil_w + 1) * cols;
+	uint32_t taps = (cols - 1) / op->dil_h + 1, groups = (op->k_h + taps - 1) / taps; /* kernel-row groups */
+	uint32_t amin = ((op->k_w - 1) * op->dil_w + 1) * (cols + (groups - 1) * taps * op->dil_h);
 	g.abuf_depth = (uint32_t)tc_range(s, amin, amin + 160);
 	g.wbuf_depth = (uint32_t)tc_range(s, rows, 5 * rows);
 	g.acc_depth = (uint32_t)tc_range(s, 1, 40);
@@ -384,7 +389,8 @@ static int dw_plan_ok(const struct mote_geometry *g, const struct mote_cc_conv *
 	const struct mote_cc_plan *pl = &run->plan;
 	if (op->groups <= 1)
 		return 1; /* one channel: a dense convolution */
-	return pl->k_tiles == op->k_w && pl->k_passes == 1 && pl->n_tiles == (op->out_c + lanes - 1) / lanes &&
+	uint32_t taps = (g->cols - 1) / op->dil_h + 1; /* kernel rows per MATMUL */
+	return pl->k_tiles == op->k_w * ((op->k_h + taps - 1) / taps) && pl->k_passes == 1 && pl->n_tiles == (op->out_c + lanes - 1) / lanes &&
 	       pl->macs_issued == pl->rows_streamed * g->rows * g->cols && pl->n_store == pl->n_tiles * pl->m_tiles;
 }
 
@@ -442,13 +448,13 @@ START_TEST(dw_shapes)
 		{"5x1", 20, 7, 12, 5, 1, 1, 1, 1, 1, 2, 2, 0, 0},
 		{"C 13, 3x3 s(3,2)", 17, 9, 13, 3, 3, 3, 2, 1, 1, 1, 0, 0, 1},
 		{"DS-CNN 25x5x64", 25, 5, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+		{"11x3 dil 2 s2 (row groups)", 30, 7, 10, 11, 3, 2, 1, 2, 1, 3, 4, 1, 1},
+		{"25x5 (global, row groups)", 25, 5, 17, 25, 5, 1, 1, 1, 1, 0, 0, 0, 0},
 	};
 	static const uint32_t geoms[][2] = {{8, 8}, {16, 16}, {4, 8}, {8, 4}};
 	for (size_t gi = 0; gi < 4; gi++)
 		for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
-			const struct dw_shape *sh = &shapes[i];
-			if ((sh->kh - 1) * sh->dh + 1 > geoms[gi][1])
-				continue; /* 5 taps on a 4-column array: tested in dw_errors */
+			const struct dw_shape *sh = &shapes[i]; /* 5 taps on 4 columns: two row groups */
 			for (int v = 0; v < 2; v++) {
 				uint64_t s = 500 + i * 8 + gi * 2 + (uint64_t)v;
 				struct tc_case c;
@@ -560,12 +566,12 @@ START_TEST(dw_errors)
 	cv.out_c = 12; /* channel multiplier 2 */
 	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
 	cv.out_c = 6;
-	cv.dil_h = 4; /* span 9 > 8 columns */
-	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);
-	ck_assert_ptr_nonnull(strstr(d.msg, "spans 9"));
-	ck_assert_ptr_nonnull(strstr(d.msg, "8 columns"));
-	cv.dil_h = 3; /* span 7 fits */
+	cv.dil_h = 4; /* span 9 > 8 columns: two kernel-row groups (2 taps, then 1) */
 	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), 0);
+	ck_assert_uint_eq(plan.k_tiles, 3 * 2);
+	cv.dil_h = 3; /* span 7 fits: one group */
+	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), 0);
+	ck_assert_uint_eq(plan.k_tiles, 3);
 	cv.dil_h = 1;
 	cv.w_zp = 1;
 	ck_assert_int_eq(mote_cc_plan_conv(&g, &cv, &plan, &d), MOTE_CC_ENOTSUP);

@@ -1,8 +1,8 @@
 /* test_fmodel.c: the functional model on hand-written streams: LOAD 2-D
  * semantics (padding, COUNT, XOR_MSB) observed through an identity-weight
- * MATMUL and an INT32 STORE, requantizing STORE, MATMUL DEPTHWISE against a
- * direct computation, and every malformed-stream error with its code and
- * command index. */
+ * MATMUL and an INT32 STORE, requantizing STORE, MATMUL DEPTHWISE and
+ * ACC_MAX (dense and depthwise) against a direct computation, and every
+ * malformed-stream error with its code and command index. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,6 +302,105 @@ START_TEST(matmul_depthwise)
 }
 END_TEST
 
+/* ACC_MAX: dense 8x8 with weights W, three MATMULs on the same 5 rows:
+ * written, then ACCUMULATE|ACC_MAX, then ACC_MAX alone (a plain write, the
+ * flag needs ACCUMULATE) and again ACCUMULATE|ACC_MAX; then a depthwise
+ * MATMUL with ACCUMULATE|ACC_MAX onto rows 0..1.  Checked against a direct
+ * computation of sums and signed maxima. */
+static void mm(struct rig *r, uint32_t act_row, uint32_t nrows, int accum, int amax, int dw, int ldw, int push)
+{
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, HDR, POP_PREV, ldw);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, push);
+	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, ldw);
+	MOTE_CMD_SET(w, MATMUL, ACCUMULATE, accum);
+	MOTE_CMD_SET(w, MATMUL, ACC_MAX, amax);
+	MOTE_CMD_SET(w, MATMUL, DEPTHWISE, dw);
+	MOTE_CMD_SET(w, MATMUL, DW_STRIDE, 1);
+	MOTE_CMD_SET(w, MATMUL, ACT_ROW, act_row);
+	MOTE_CMD_SET(w, MATMUL, NROWS, nrows);
+	MOTE_CMD_SET(w, MATMUL, K_VALID, 1);
+	MOTE_CMD_SET(w, MATMUL, N_VALID, 8);
+	put(r, w);
+}
+
+static int32_t dense_row(int8_t act[][8], int8_t wgt[][8], uint32_t row, uint32_t col)
+{
+	int32_t s = 0;
+	for (uint32_t k = 0; k < 8; k++)
+		s += act[row][k] * wgt[k][col];
+	return s;
+}
+
+START_TEST(matmul_acc_max)
+{
+	struct rig *r = rig_new(8, 8);
+	int8_t act[24][8], wgt[8][8];
+	for (uint32_t i = 0; i < 24; i++)
+		for (uint32_t k = 0; k < 8; k++)
+			act[i][k] = (int8_t)(i * 101 + k * 67 - 50);
+	for (uint32_t k = 0; k < 8; k++)
+		for (uint32_t j = 0; j < 8; j++)
+			wgt[k][j] = (int8_t)(k * 31 - j * 45 + 3);
+	memcpy(r->mem + SRC, act, sizeof act);
+	memcpy(r->mem + SRC + 0x3000, wgt, sizeof wgt);
+	put_rows(r, MOTE_BUF_ACT, SRC, 24, 8, 0);
+	put_rows(r, MOTE_BUF_WGT, SRC + 0x3000, 8, 8, 1);
+	mm(r, 0, 5, 0, 0, 0, 1, 0);  /* rows 0..4 = act 0..4 */
+	mm(r, 5, 5, 1, 1, 0, 0, 0);  /* max with act 5..9 */
+	mm(r, 10, 5, 1, 1, 0, 0, 0); /* max with act 10..14 */
+	mm(r, 15, 8, 1, 1, 1, 0, 1); /* depthwise max onto row 0 (rows 15..22, one output) */
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_STORE);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, STORE, INT32, 1);
+	MOTE_CMD_SET(w, STORE, N_INNER, 5);
+	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(w, STORE, ADDR0, DST);
+	MOTE_CMD_SET(w, STORE, INNER_STRIDE, 32);
+	MOTE_CMD_SET(w, STORE, NCOLS, 8);
+	put(r, w);
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+	int differs = 0; /* a sum would give other values */
+	for (uint32_t row = 0; row < 5; row++)
+		for (uint32_t col = 0; col < 8; col++) {
+			int32_t want = dense_row(act, wgt, row, col);
+			for (uint32_t t = 1; t < 3; t++) {
+				int32_t v = dense_row(act, wgt, row + 5 * t, col);
+				want = v > want ? v : want;
+			}
+			if (row == 0) {
+				int32_t v = 0;
+				for (uint32_t j = 0; j < 8; j++)
+					v += wgt[col][j] * act[15 + j][col];
+				differs += v != 0 && want != v;
+				want = v > want ? v : want;
+			}
+			differs += want != dense_row(act, wgt, row, col) + dense_row(act, wgt, row + 5, col);
+			ck_assert_int_eq(out32(r, row, col), want);
+		}
+	ck_assert_int_gt(differs, 20);
+	ck_assert_uint_eq(r->res.macs_useful, 3 * 5 * 8 + 8);
+	/* ACC_MAX without ACCUMULATE writes: the rows become act 0..4 again */
+	r->n = 0;
+	put_rows(r, MOTE_BUF_ACT, SRC, 24, 8, 0);
+	put_rows(r, MOTE_BUF_WGT, SRC + 0x3000, 8, 8, 1);
+	mm(r, 5, 5, 1, 0, 0, 1, 0); /* a sum first, then overwritten */
+	mm(r, 0, 5, 0, 1, 0, 0, 1);
+	put(r, w);
+	end(r);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+	for (uint32_t row = 0; row < 5; row++)
+		for (uint32_t col = 0; col < 8; col++)
+			ck_assert_int_eq(out32(r, row, col), dense_row(act, wgt, row, col));
+	rig_free(r);
+}
+END_TEST
+
 /* One bad command (after a good SYNC) and END; expect code at index 1. */
 static void expect_error_features(void (*make)(uint32_t *w), uint32_t code, uint32_t features)
 {
@@ -388,6 +487,14 @@ static void dw_wgt_range(uint32_t *w)
 	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
 	MOTE_CMD_SET(w, MATMUL, WGT_ROW, 1017);
 }
+static void acc_max_rows(uint32_t *w)
+{
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, MATMUL, ACCUMULATE, 1);
+	MOTE_CMD_SET(w, MATMUL, ACC_MAX, 1);
+	MOTE_CMD_SET(w, MATMUL, NROWS, 3);
+}
+static void acc_max_tokens_only(uint32_t *w) { acc_max_rows(w); MOTE_CMD_SET(w, MATMUL, NROWS, 0); }
 static void read_window(uint32_t *w)
 {
 	op(w, MOTE_OP_LOAD);
@@ -433,6 +540,10 @@ START_TEST(malformed_streams)
 	uint32_t no_dw = tc_geom(8, 8).features & ~MOTE_FEATURES_DEPTHWISE_MASK;
 	expect_error_features(dw_acc_edge, MOTE_ERR_FIELD, no_dw);
 	expect_error_features(dw_tokens_only, MOTE_ERR_NONE, no_dw);
+	uint32_t no_max = tc_geom(8, 8).features & ~MOTE_FEATURES_ACC_MAX_MASK;
+	expect_error(acc_max_rows, MOTE_ERR_NONE);
+	expect_error_features(acc_max_rows, MOTE_ERR_FIELD, no_max);
+	expect_error_features(acc_max_tokens_only, MOTE_ERR_NONE, no_max);
 	expect_error(read_window, MOTE_ERR_READ_WINDOW);
 	expect_error(write_window, MOTE_ERR_WRITE_WINDOW);
 }
@@ -551,6 +662,7 @@ int main(void)
 	tcase_add_test(tc, load_2d_padding);
 	tcase_add_test(tc, store_requant);
 	tcase_add_test(tc, matmul_depthwise);
+	tcase_add_test(tc, matmul_acc_max);
 	tcase_add_test(tc, malformed_streams);
 	tcase_add_test(tc, window_addresses_and_padding);
 	tcase_add_test(tc, no_end_deadlock_tokens);

@@ -520,6 +520,59 @@ START_TEST(grouped_conv_lowering)
 }
 END_TEST
 
+/* The compiler's report collected into one string. */
+struct report {
+	char text[16384];
+	size_t len;
+};
+
+static void collect(void *ctx, const char *line)
+{
+	struct report *r = ctx;
+	int n = snprintf(r->text + r->len, sizeof r->text - r->len, "%s\n", line);
+	if (n > 0 && r->len + (size_t)n < sizeof r->text)
+		r->len += (size_t)n;
+}
+
+static void compile_report(const char *path, const struct mote_geometry *g, struct report *r)
+{
+	size_t len, mlen;
+	uint8_t *onnx = slurp(path, &len);
+	void *model;
+	struct mote_cc_diag d = {{0}};
+	memset(r, 0, sizeof *r);
+	ck_assert_msg(mote_cc_compile_onnx(onnx, len, g, collect, r, &model, &mlen, &d) == 0, "%s: %s", path, d.msg);
+	mote_cc_free(model);
+	free(onnx);
+}
+
+/* Pooling placement: on the device where the target has what it needs
+ * (global average pooling with kernel-row groups down to 4x4), on the host
+ * (with the reason in the report) for max pooling on a target without
+ * FEATURES.ACC_MAX and average pooling on one without DEPTHWISE. */
+START_TEST(pool_placement)
+{
+	struct report r;
+	struct mote_geometry g = tc_geom(8, 8);
+	compile_report("models/fashion_mnist/model.onnx", &g, &r);
+	ck_assert_msg(strstr(r.text, "device MaxPool") && !strstr(r.text, "host   MaxPool"), "%s", r.text);
+	for (uint32_t rc = 4; rc <= 16; rc *= 2) {
+		struct mote_geometry gg = tc_geom(rc, rc);
+		compile_report("models/mlperf_shapes/dscnn.onnx", &gg, &r);
+		ck_assert_msg(strstr(r.text, "device QLinearAveragePool"), "%ux%u: %s", rc, rc, r.text);
+		compile_report("models/mlperf_shapes/resnet8.onnx", &gg, &r);
+		ck_assert_msg(strstr(r.text, "device QLinearAveragePool"), "%ux%u: %s", rc, rc, r.text);
+	}
+	g.features &= ~MOTE_FEATURES_ACC_MAX_MASK;
+	compile_report("models/fashion_mnist/model.onnx", &g, &r);
+	ck_assert_msg(strstr(r.text, "host   MaxPool") && !strstr(r.text, "device MaxPool"), "%s", r.text);
+	ck_assert_msg(strstr(r.text, "needs the ACC_MAX feature"), "%s", r.text);
+	g.features &= ~MOTE_FEATURES_DEPTHWISE_MASK;
+	compile_report("models/mlperf_shapes/resnet8.onnx", &g, &r);
+	ck_assert_msg(strstr(r.text, "host   QLinearAveragePool"), "%s", r.text);
+}
+END_TEST
+
 START_TEST(truncated_and_flipped)
 {
 	size_t len;
@@ -573,6 +626,7 @@ int main(void)
 	tcase_add_test(tc, qdq_fold_conv_relu);
 	tcase_add_test(tc, defects);
 	tcase_add_test(tc, grouped_conv_lowering);
+	tcase_add_test(tc, pool_placement);
 	tcase_add_test(tc, truncated_and_flipped);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -34,6 +34,8 @@ int cmd_info(int argc, char **argv)
 		{MOTE_FEATURES_INT32_OUT_MASK, "int32_out"},
 		{MOTE_FEATURES_XOR_MSB_MASK, "xor_msb"},
 		{MOTE_FEATURES_SPARSE_MASK, "sparse"},
+		{MOTE_FEATURES_DEPTHWISE_MASK, "depthwise"},
+		{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
 	};
 	if (json) {
 		struct json j;

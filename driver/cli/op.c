@@ -92,7 +92,7 @@ int op_make(const struct op_args *a, struct op_data *d)
 	if (!d->weights || !d->bias || !d->mult || !d->shift || !d->scale)
 		return cli_fail("out of memory");
 	for (size_t i = 0; i < d->w_bytes; i++)
-		d->weights[i] = (int8_t)rng_range(&s, -128, 127);
+		d->weights[i] = (int8_t)(a->pool == OP_POOL_AVG ? 1 : rng_range(&s, -128, 127));
 	for (uint32_t i = 0; i < oc; i++)
 		d->bias[i] = rng_range(&s, -4096, 4096);
 	int32_t w_zp = a->w_uint8 ? rng_range(&s, 0, 255) : 0; /* drawn only when asked: other runs keep their values */
@@ -111,6 +111,7 @@ int op_make(const struct op_args *a, struct op_data *d)
 		c->w_zp = w_zp;
 		c->weights = d->weights;
 		c->bias = d->bias;
+		c->pool = a->pool == OP_POOL_MAX ? MOTE_CC_POOL_MAX : MOTE_CC_POOL_NONE;
 	}
 	int rc = mote_cc_conv_check(c, &d->out_h, &d->out_w, &diag);
 	if (rc < 0)

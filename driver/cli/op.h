@@ -27,7 +27,9 @@ struct op_args {
 	int w_uint8;    /* weights as uint8 with a random zero point (correction passes) */
 	int stack_rows; /* conv: run it on the device as mote_cc_conv_stack_rows over the
 			 * stacked input (checked against the original convolution) */
+	int pool;       /* OP_POOL_MAX (groups == cin == cout), OP_POOL_AVG: all-ones depthwise weights */
 };
+enum { OP_POOL_NONE = 0, OP_POOL_MAX = 1, OP_POOL_AVG = 2 };
 
 struct op_data {
 	struct mote_cc_conv conv;  /* the operator (a GEMM is its 1x1 convolution) */

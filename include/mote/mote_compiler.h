@@ -64,12 +64,25 @@ enum mote_cc_dtype {
  *            wrapped to int32
  * G must divide in_c and out_c.  The builder runs G = 1 and depthwise
  * convolutions (G == in_c == out_c: one input channel per output channel;
- * they need FEATURES.DEPTHWISE, int8 weights with w_zp 0 and a kernel span
- * (k_h-1)*dil_h+1 of at most the array's cols); other groupings: ENOTSUP.
+ * they need FEATURES.DEPTHWISE and int8 weights with w_zp 0; a kernel taller
+ * than the array's cols runs as several accumulated kernel-row groups);
+ * other groupings: ENOTSUP.
  *   INT32 output: acc.  INT8/UINT8 output: y = clamp(round_half_even(acc *
  *   mult[o] / 2^(shift[o] & 63)) + out_zp, clamp_lo, clamp_hi), exactly the
  *   STORE command of mote_hw.spec (mote_ref_postproc).
+ * pool = MOTE_CC_POOL_MAX makes it a max pooling: G == in_c == out_c, no
+ * weights (ignored, may be NULL), and
+ *   acc[o] = bias[o] + max over the window of (x - in_zp), a padding position
+ *            counting as the input type's minimum (-128 int8, 0 uint8);
+ * the builder runs it with identity weights and MATMUL ACC_MAX (it needs
+ * FEATURES.ACC_MAX; ENOTSUP otherwise).  Average pooling needs no mode: it is
+ * the depthwise convolution with all-ones weights.
  */
+enum mote_cc_pool {
+	MOTE_CC_POOL_NONE = 0,
+	MOTE_CC_POOL_MAX = 1,
+};
+
 struct mote_cc_conv {
 	uint32_t in_h, in_w, in_c, out_c;
 	uint32_t k_h, k_w;
@@ -89,6 +102,7 @@ struct mote_cc_conv {
 	const int32_t *mult;             /* [out_c], required unless INT32 output */
 	const int32_t *shift;            /* [out_c], required unless INT32 output; used & 63 */
 	uint32_t groups;                 /* G above; 0 (the default) means 1 */
+	enum mote_cc_pool pool;          /* NONE (the default, 0) or MAX (above) */
 };
 
 /* One matrix product Y[m][n] = A[m][k] x B[k][n] with the same quantization
@@ -179,10 +193,11 @@ struct mote_cc_plan {
 	/* informative: the tiling chosen */
 	uint32_t out_h, out_w;
 	uint32_t k_tiles;        /* reduction tiles of rows, correction passes included
-				  * (depthwise: k_w, one pass per kernel column) */
+				  * (depthwise: k_w times the kernel-row groups, one pass
+				  * each; max pooling: k_h*k_w, one pass per window tap) */
 	uint32_t k_passes;       /* 1, or 2..3 with a weight zero point (or uint8 weights) */
-	uint32_t n_tiles;        /* output-channel tiles of cols (depthwise: channel groups
-				  * of min(rows, cols) lanes) */
+	uint32_t n_tiles;        /* output-channel tiles of cols (depthwise and max pooling:
+				  * channel groups of min(rows, cols) lanes) */
 	uint32_t m_tiles;        /* output-pixel tiles */
 	uint32_t m_rows;         /* activation rows per MATMUL (largest tile) */
 	uint32_t k_chunk;        /* reduction tiles resident in one activation slot */

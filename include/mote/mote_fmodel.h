@@ -20,6 +20,9 @@
  *     NROWS < COLS or DW_STRIDE = 0 (NROWS != 0): FIELD; the field checks
  *     come before the range checks; accumulator columns >= min(ROWS, COLS)
  *     get 0 (left unchanged with ACCUMULATE);
+ *   - MATMUL ACC_MAX: with ACCUMULATE the signed max of the old value and the
+ *     row's result, without it a plain write; on a geometry without
+ *     FEATURES.ACC_MAX (NROWS != 0): FIELD, checked with the other fields;
  *   - STORE: q + OUT_ZP and the clamp are computed exactly (64-bit), mult is
  *     a signed int32;
  *   - NO_END reports ERR_CMD = CMD_COUNT; END counts as a retired command.

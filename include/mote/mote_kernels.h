@@ -31,9 +31,13 @@ enum mote_kernel_op {
 	/* max pooling of int8/uint8 NCHW.  p0..p1 kernel h,w; p2..p3 strides;
 	 * p4..p7 pads top, left, bottom, right; p8..p9 dilations */
 	MOTE_KOP_MAXPOOL = 4,
-	/* quantized average pooling of int8/uint8 NCHW:
-	 * y = saturate(round_half_even(sum(x - zx) * sx / (n * sy)) + zy), n the
-	 * window size (p8 count_include_pad) or its part inside the image.
+	/* quantized average pooling of int8/uint8 NCHW, in the accelerator's
+	 * integer arithmetic (a device AveragePool gives the same bytes):
+	 *   y = saturate(round_half_even(sum(x - zx) * mult / 2^shift) + zy)
+	 * with (mult, shift) = mote_kernel_quantize_scale((double)sx / ((double)n * sy)),
+	 * n the window size (p8 count_include_pad; pads count, the ceil_mode
+	 * overhang does not) or its part inside the image (y = zy when n = 0),
+	 * and the sum wrapped to int32 (exact below 2^23 elements per window).
 	 * p0..p7 as MAXPOOL, p8 count_include_pad, p9 sx, p10 zx, p11 sy, p12 zy */
 	MOTE_KOP_AVGPOOL = 5,
 	/* quantized add of two same-shape int8/uint8 tensors:
@@ -92,6 +96,17 @@ const char *mote_kernel_strerror(int status);
  * data set by the caller).  Returns 0 or a negative mote_kernel_status. */
 int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], const struct mote_ktensor *in,
 		    unsigned n_in, struct mote_ktensor *out, unsigned n_out);
+
+/* Real scale s to the accelerator's requantization (mult, shift), so that
+ * round_half_even(acc * mult / 2^shift) approximates acc * s (exactly when s
+ * has at most 31 significant bits, e.g. every float32):
+ *   - 2^-63 <= s < 2^31 (roughly): mult in [2^30, 2^31), shift in [0, 63];
+ *   - s == 0, or s so small that |acc * s| < 0.5 for every int32 acc:
+ *     mult = 0, shift = 0 (every result is 0, the exact rounded value);
+ *   - s >= 2^31 after rounding, s negative, NaN or infinite, or a NULL
+ *     pointer: MOTE_KERNEL_EPARAM (*mult and *shift then 0 when writable).
+ * The compiler (mote_cc_quantize_scale) uses this same rule. */
+int mote_kernel_quantize_scale(double s, int32_t *mult, int32_t *shift);
 
 /* Float parameters travel as their IEEE bits in an int32 slot. */
 int32_t mote_kernel_fbits(float f);

@@ -22,6 +22,9 @@
 //    first COLS-1 rows (and, with DW_STRIDE > 1, the rows between kept
 //    outputs) as not written; only written rows advance the accumulator row
 //    and count useful MACs.
+//  * ACC_MAX (with ACCUMULATE): the read-modify-write keeps max(old, sum) per
+//    column, signed, instead of old + sum; it travels with ACCUMULATE in the
+//    metadata beside the array, so dense and depthwise rows take it alike.
 module mote_compute_unit #(
 	// array rows: reduction elements per pass
 	parameter ROWS = 8,
@@ -35,6 +38,8 @@ module mote_compute_unit #(
 	parameter ACC_DEPTH = 1024,
 	// 1: MATMUL DEPTHWISE supported (FEATURES.DEPTHWISE)
 	parameter DEPTHWISE = 1,
+	// 1: MATMUL ACC_MAX supported (FEATURES.ACC_MAX); 0: ACC_MAX is FIELD
+	parameter ACC_MAX = 1,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -109,6 +114,7 @@ module mote_compute_unit #(
 	wire [15:0] c_nv    = i_cmd[`MOTE_MATMUL_N_VALID];
 	wire        c_dw    = i_cmd[`MOTE_MATMUL_DEPTHWISE];
 	wire [7:0]  c_dws   = i_cmd[`MOTE_MATMUL_DW_STRIDE];
+	wire        c_max   = i_cmd[`MOTE_MATMUL_ACC_MAX];
 	// range ends in 32 bits: no wrap.  Depthwise writes NROWS-COLS+1 rows at
 	// most (checked as stride 1); NROWS < COLS is a field error first.
 	wire [31:0] c_wgt_end = {16'd0, c_wgt} + ROWS;
@@ -118,7 +124,8 @@ module mote_compute_unit #(
 	wire c_rows  = c_mm && c_nrows != 16'd0;
 	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
 	wire c_dwbad = c_dw && (DEPTHWISE == 0 || {16'd0, c_nrows} < COLS || c_dws == 8'd0);
-	wire c_field = c_rows && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS || c_dwbad);
+	wire c_maxbad = c_max && ACC_MAX == 0;
+	wire c_field = c_rows && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS || c_dwbad || c_maxbad);
 	wire c_range = c_rows && ((c_ldw && c_wgt_end > WBUF_DEPTH) || c_act_end > ABUF_DEPTH ||
 				  c_acc_end > ACC_DEPTH);
 	wire [7:0] c_err = c_field ? `MOTE_ERR_FIELD : c_range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
@@ -128,7 +135,7 @@ module mote_compute_unit #(
 	reg            h_valid_q;
 	reg [7:0]      h_err_q;
 	reg            h_pop_l2c_q, h_pop_s2c_q, h_push_c2l_q, h_push_c2s_q;
-	reg            h_loadw_q, h_accum_q, h_dw_q;
+	reg            h_loadw_q, h_accum_q, h_max_q, h_dw_q;
 	reg [7:0]      h_dws_q;
 	reg [AW_W-1:0] h_wtop_q;    // WGT_ROW + ROWS - 1: first weight row read
 	reg [AW_A-1:0] h_act_q;
@@ -161,6 +168,7 @@ module mote_compute_unit #(
 			h_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
 			h_loadw_q    <= c_ldw;
 			h_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
+			h_max_q      <= c_max && ACC_MAX != 0;
 			h_dw_q       <= c_dw && DEPTHWISE != 0;
 			h_dws_q      <= c_dws;
 			h_wtop_q     <= c_wtop[AW_W-1:0];
@@ -195,7 +203,7 @@ module mote_compute_unit #(
 	assign o_err_idx   = err_idx_q;
 
 	// ================================================================ stage W
-	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_push_c2l_q, w_push_c2s_q, w_dw_q;
+	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_max_q, w_push_c2l_q, w_push_c2s_q, w_dw_q;
 	reg [7:0]      w_dws_q;
 	reg [AW_W-1:0] w_addr_q;
 	reg [CW:0]     w_cnt_q;     // weight rows still to read
@@ -230,6 +238,7 @@ module mote_compute_unit #(
 			w_loadw_q    <= h_loadw_q;
 			w_bank_q     <= h_bank;
 			w_accum_q    <= h_accum_q;
+			w_max_q      <= h_max_q;
 			w_dw_q       <= h_dw_q;
 			w_dws_q      <= h_dws_q;
 			w_push_c2l_q <= h_push_c2l_q;
@@ -248,7 +257,7 @@ module mote_compute_unit #(
 	end
 
 	// ================================================================ stage S
-	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_push_c2l_q, s_push_c2s_q, s_dw_q;
+	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q;
 	reg [AW_A-1:0] s_addr_q;
 	reg [AW_C-1:0] s_acc_q;
 	reg [15:0]     s_left_q;
@@ -277,6 +286,7 @@ module mote_compute_unit #(
 			s_mark_q     <= (w_nrows_q == 16'd0);
 			s_bank_q     <= w_bank_q;
 			s_accum_q    <= w_accum_q;
+			s_max_q      <= w_max_q;
 			s_push_c2l_q <= w_push_c2l_q;
 			s_push_c2s_q <= w_push_c2s_q;
 			s_addr_q     <= w_act_q;
@@ -319,7 +329,7 @@ module mote_compute_unit #(
 
 	// ================================================================ array
 	// slot registers: what enters the array this cycle (abuf data arrives now)
-	reg            in_valid_q, in_last_q, in_bank_q, in_accum_q, in_c2l_q, in_c2s_q, in_dw_q, in_wr_q;
+	reg            in_valid_q, in_last_q, in_bank_q, in_accum_q, in_max_q, in_c2l_q, in_c2s_q, in_dw_q, in_wr_q;
 	reg [AW_C-1:0] in_acc_q;
 	reg [UW-1:0]   in_useful_q;
 	reg            wshift_q, wbank_q;
@@ -335,6 +345,7 @@ module mote_compute_unit #(
 		end
 		in_bank_q   <= s_bank_q;
 		in_accum_q  <= s_accum_q;
+		in_max_q    <= s_max_q;
 		in_dw_q     <= s_dw_q;
 		in_wr_q     <= s_wr;
 		in_c2l_q    <= s_push_c2l_q;
@@ -365,8 +376,8 @@ module mote_compute_unit #(
 	);
 
 	// metadata beside the array: valid and last bits as shift vectors (reset),
-	// {c2l, c2s, write, accumulate, acc row} per stage (datapath, no reset)
-	localparam MW = 4 + AW_C;
+	// {c2l, c2s, max, write, accumulate, acc row} per stage (datapath, no reset)
+	localparam MW = 5 + AW_C;
 	reg [LAT:1]  mv_q, ml_q;
 	always @(posedge clk) begin
 		if (clear) begin
@@ -380,7 +391,7 @@ module mote_compute_unit #(
 	// rd_md: LAT-1 cycles old (the accumulator read), ex_md: LAT (the sum)
 	wire [MW-1:0] rd_md, ex_md;
 	mote_delay #(.WIDTH(MW), .DEPTH(LAT - 1)) u_md (
-		.clk(clk), .i_d({in_c2l_q, in_c2s_q, in_wr_q, in_accum_q, in_acc_q}), .o_q(rd_md));
+		.clk(clk), .i_d({in_c2l_q, in_c2s_q, in_max_q, in_wr_q, in_accum_q, in_acc_q}), .o_q(rd_md));
 	mote_delay #(.WIDTH(MW), .DEPTH(1)) u_md_ex (.clk(clk), .i_d(rd_md), .o_q(ex_md));
 	wire md_busy = |{mv_q, ml_q};
 
@@ -397,17 +408,27 @@ module mote_compute_unit #(
 	reg [COLS*32-1:0] d1_q, d2_q;
 
 	// The new accumulator row: the array's sums plus (with ACCUMULATE) the old
-	// row, forwarded from the two writes the read did not see.  A function
-	// called only for valid rows, so a simulator skips it in idle cycles.
+	// row, forwarded from the two writes the read did not see; with ACC_MAX the
+	// signed maximum of the two instead of the sum.  A function called only for
+	// valid rows, so a simulator skips it in idle cycles.
 	function [COLS*32-1:0] accumulate;
 		input [COLS*32-1:0] sum, rdata, d1, d2;
-		input               acc, hit1, hit2;
+		input               acc, amax, hit1, hit2;
 		reg   [COLS*32-1:0] old;
+		reg   [31:0]        s, o;
 		integer c;
 		begin
 			old = hit1 ? d1 : hit2 ? d2 : rdata;
-			for (c = 0; c < COLS; c = c + 1)
-				accumulate[32*c +: 32] = sum[32*c +: 32] + (acc ? old[32*c +: 32] : 32'd0);
+			for (c = 0; c < COLS; c = c + 1) begin
+				s = sum[32*c +: 32];
+				o = old[32*c +: 32];
+				if (!acc)
+					accumulate[32*c +: 32] = s;
+				else if (amax)
+					accumulate[32*c +: 32] = $signed(o) > $signed(s) ? o : s;
+				else
+					accumulate[32*c +: 32] = s + o;
+			end
 		end
 	endfunction
 
@@ -427,7 +448,7 @@ module mote_compute_unit #(
 		end
 		if (ex_valid) begin
 			a1_q <= ex_addr;
-			d1_q <= accumulate(arr_sum, i_acc_rdata, d1_q, d2_q, ex_md[AW_C],
+			d1_q <= accumulate(arr_sum, i_acc_rdata, d1_q, d2_q, ex_md[AW_C], ex_md[AW_C+2],
 					   we1_q && a1_q == ex_addr, we2_q && a2_q == ex_addr);
 		end
 		if (we1_q) begin
@@ -451,7 +472,7 @@ module mote_compute_unit #(
 	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
 
 	// fields other opcodes own and the flag bits W/S do not need
-	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 2], c_wtop[31:AW_W], c_act[15:AW_A],
+	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 3], c_wtop[31:AW_W], c_act[15:AW_A],
 			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw};
 endmodule
 

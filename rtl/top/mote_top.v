@@ -31,6 +31,8 @@ module mote_top #(
 	parameter LG_LOAD_READS = 4,
 	// 1: MATMUL DEPTHWISE (a horizontal partial-sum path in every PE)
 	parameter DEPTHWISE = 1,
+	// 1: MATMUL ACC_MAX (max instead of sum in the accumulator update); 0: FIELD
+	parameter ACC_MAX = 1,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -147,7 +149,7 @@ module mote_top #(
 	wire [31:0] c_err_idx, c_useful;
 
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
-			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE)) u_compute (
+			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),
@@ -309,7 +311,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4)) u_csr (
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
 		.i_csr_wdata(csr_wdata_q), .o_csr_rdata(o_csr_rdata), .o_csr_rvalid(o_csr_rvalid),

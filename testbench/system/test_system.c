@@ -1,5 +1,8 @@
-/* test_system.c: random GEMM and convolution shapes through the driver on the
- * simulated accelerator, every output byte compared with the reference.
+/* test_system.c: random GEMM, convolution and pooling shapes through the
+ * driver on the simulated accelerator, every output byte compared with the
+ * reference.  Max pooling runs on MATMUL ACC_MAX, average pooling as the
+ * depthwise convolution with all-ones weights (kernels taller than the
+ * array's columns as kernel-row groups).
  *
  *   test_system [--quick]
  *
@@ -20,6 +23,7 @@ struct shape {
 	uint32_t h, w, cin, cout, kh, kw, stride, pad, dil; /* conv */
 	uint32_t groups;                                  /* cin == cout == groups: depthwise */
 	int stack_rows;                                   /* kernel rows stacked as channels */
+	int pool;                                         /* OP_POOL_*: depthwise shapes only */
 };
 
 /* Shapes that break tilers: each one names what it tests.  R and C are the
@@ -72,8 +76,22 @@ static int named_shapes(uint32_t R, uint32_t C, struct shape *s)
 	DW("depthwise 1xK kernel", 5, 12, 3, 1, 5, 1, 2, 1);
 	DW("depthwise dilation 2", 9, 9, C - 1 ? C - 1 : 1, 2, 3, 1, 2, 2);
 	DW("depthwise 1x1 image", 1, 1, 3 * C, 3, 3, 1, 1, 1);
+	DW("depthwise kernel taller than the columns", 2 * C + 5, 6, C + 1, 2 * C + 1, 3, 1, 1, 1);
+#define POOL(p_, w_, h_, wd_, c_, kh_, kw_, st_, p2_, d_)                                                        \
+	do {                                                                                                     \
+		DW(w_, h_, wd_, c_, kh_, kw_, st_, p2_, d_);                                                      \
+		s[n - 1].pool = p_;                                                                              \
+	} while (0)
+	POOL(OP_POOL_MAX, "max pool 2x2 stride 2", 28, 28, 16, 2, 2, 2, 0, 1);
+	POOL(OP_POOL_MAX, "max pool 3x3 stride 2 pad 1", 15, 16, C + 3, 3, 3, 2, 1, 1);
+	POOL(OP_POOL_MAX, "max pool dilation 2, one channel", 9, 9, 1, 2, 3, 1, 1, 2);
+	POOL(OP_POOL_MAX, "max pool as large as the image", 5, 7, 2 * C, 5, 7, 1, 0, 1);
+	POOL(OP_POOL_AVG, "global average pool 25x5 (DS-CNN)", 25, 5, 64, 25, 5, 1, 0, 1);
+	POOL(OP_POOL_AVG, "global average pool 8x8 (ResNet-8)", 8, 8, 64, 8, 8, 1, 0, 1);
+	POOL(OP_POOL_AVG, "average pool 3x3 pad 1", 10, 9, C - 1 ? C - 1 : 1, 3, 3, 1, 1, 1);
 	return n;
 #undef SR
+#undef POOL
 #undef DW
 #undef G
 #undef CV
@@ -112,11 +130,20 @@ static void random_shape(struct shape *s, uint32_t R, uint32_t C)
 	s->w = rnd(min_w, min_w + 10);
 	s->cin = rnd(1, 3 * R);
 	s->cout = rnd(1, 3 * C);
-	/* a third of the convolutions depthwise, kernel column within the array */
-	if (rnd(0, 2) == 0 && span_h <= C) {
+	/* a third of the convolutions depthwise (a third of those max pooling,
+	 * a third average pooling with kernels up to three times the columns) */
+	if (rnd(0, 2) == 0) {
 		s->why = "random depthwise";
 		s->cout = s->cin;
 		s->groups = s->cin;
+		s->pool = (int)rnd(0, 2);
+		s->why = s->pool == OP_POOL_MAX ? "random max pool" : s->pool ? "random average pool" : s->why;
+		if (s->pool == OP_POOL_AVG) {
+			s->dil = 1;
+			s->kh = rnd(1, 3 * C);
+			s->h = rnd(s->kh, s->kh + 6);
+			s->w = rnd(s->kw, s->kw + 8);
+		}
 	} else if (rnd(0, 3) == 0) {
 		s->why = "random stacked rows";
 		s->stack_rows = 1;
@@ -130,7 +157,7 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
 			    .pad = s->pad, .dil = s->dil, .groups = s->groups, .seed = seed, .device = uri,
 			    .relu = (int)(seed & 1), .w_uint8 = seed % 5 == 4 && s->groups <= 1,
-			    .stack_rows = s->stack_rows};
+			    .stack_rows = s->stack_rows, .pool = s->pool};
 	struct op_data d;
 	struct op_run r;
 	memset(&d, 0, sizeof d);
@@ -143,10 +170,10 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 				s->m, s->k, s->n, seed, bad ? "error" : "mismatch", mism);
 		else
 			fprintf(stderr,
-				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u groups=%u seed=%u: "
-				"%s (%zu mismatches)\n",
-				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, s->groups, seed,
-				bad ? "error" : "mismatch", mism);
+				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u groups=%u pool=%d "
+				"seed=%u: %s (%zu mismatches)\n",
+				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, s->groups,
+				s->pool, seed, bad ? "error" : "mismatch", mism);
 	}
 	op_free(&d);
 	return bad || mism;

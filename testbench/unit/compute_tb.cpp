@@ -4,8 +4,12 @@
 // compared with a C++ matrix-product model; token pops, pushes, retire order,
 // range and field errors, abort, perf events and streaming utilization are checked.
 // DEPTHWISE commands (1-D correlations down the streamed rows, DW_STRIDE
-// decimation) mix with dense ones and are checked the same way.
-// Build with -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C.
+// decimation) mix with dense ones and are checked the same way.  ACC_MAX
+// commands (with ACCUMULATE: max(acc, result), signed) mix with both; a
+// mutation check counts the values a sum-instead-of-max unit would get wrong
+// and requires enough of them, so the comparison is known to tell the two apart.
+// Build with -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C; with -GACC_MAX=0
+// and -DTB_ACC_MAX=0 no ACC_MAX command is issued except one that must be FIELD.
 #include "Vmote_compute_unit.h"
 #include "dp_bits.h"
 #include "mote/mote_hw.h"
@@ -14,14 +18,19 @@
 #include <vector>
 
 static const int R = TB_ROWS, C = TB_COLS;
+#ifndef TB_ACC_MAX
+#define TB_ACC_MAX 1
+#endif
+
 static const int ADEPTH = 4096, WDEPTH = 1024, CDEPTH = 1024, L = R < C ? R : C;
 
 struct Cmd {
 	bool sync = false, pop_l2c = false, pop_s2c = false, push_c2l = false, push_c2s = false;
-	bool loadw = false, accum = false, dw = false;
+	bool loadw = false, accum = false, dw = false, amax = false;
 	int wgt = 0, act = 0, acc = 0, nrows = 0, kv = R, nv = C, dws = 1;
 	uint32_t idx = 0;
 	std::vector<int32_t> expect; // rows acc.. (the rows it writes) after the command
+	std::vector<int32_t> mutant; // the same rows if ACC_MAX summed instead (ACC_MAX commands)
 	// accumulator rows a depthwise command writes
 	int dw_writes() const { return nrows >= C && dws > 0 ? (nrows - C) / dws + 1 : 0; }
 	void encode(uint32_t *w) const
@@ -47,6 +56,24 @@ struct Cmd {
 		MOTE_CMD_SET(w, MATMUL, N_VALID, nv);
 		MOTE_CMD_SET(w, MATMUL, DEPTHWISE, dw);
 		MOTE_CMD_SET(w, MATMUL, DW_STRIDE, dws);
+		MOTE_CMD_SET(w, MATMUL, ACC_MAX, amax);
+	}
+	// the accumulator update of the spec; `sum` is the mutant (ACC_MAX ignored)
+	int32_t update(int32_t old, uint32_t result, bool sum = false) const
+	{
+		if (!accum)
+			return (int32_t)result;
+		if (amax && !sum)
+			return old > (int32_t)result ? old : (int32_t)result;
+		return (int32_t)((uint32_t)old + result);
+	}
+	void model_row(int32_t &acc_value, uint32_t result)
+	{
+		int32_t old = acc_value;
+		acc_value = update(old, result);
+		expect.push_back(acc_value);
+		if (amax)
+			mutant.push_back(update(old, result, true));
 	}
 };
 
@@ -68,6 +95,7 @@ struct Bench {
 	uint32_t next_idx = 0;
 	long retired = 0, rows_perf = 0, useful_perf = 0, pushes_c2l = 0, pushes_c2s = 0;
 	long stall_dep = 0, stall_wgt = 0;
+	long max_values = 0, max_caught = 0; // ACC_MAX values checked; of them, where a sum differs
 	bool err_seen = false;
 	int err_code = 0;
 	uint32_t err_idx = 0;
@@ -106,20 +134,18 @@ struct Bench {
 						mw[r * C + k] = wbuf[(c.wgt + r) * C + k];
 			for (int m = 0; c.dw && m < c.dw_writes(); m++)
 				for (int k = 0; k < C; k++) {
-					uint32_t s = c.accum ? (uint32_t)macc[(c.acc + m) * C + k] : 0;
+					uint32_t s = 0;
 					int n = m * c.dws; // first stream row of this output
 					for (int j = 0; k < L && j < C; j++)
 						s += (uint32_t)(abuf[(c.act + n + j) * R + k] * mw[k * C + j]);
-					macc[(c.acc + m) * C + k] = (int32_t)s;
-					c.expect.push_back((int32_t)s);
+					c.model_row(macc[(c.acc + m) * C + k], s);
 				}
 			for (int m = 0; !c.dw && m < c.nrows; m++)
 				for (int k = 0; k < C; k++) {
-					uint32_t s = c.accum ? (uint32_t)macc[(c.acc + m) * C + k] : 0;
+					uint32_t s = 0;
 					for (int r = 0; r < R; r++)
 						s += (uint32_t)(abuf[(c.act + m) * R + r] * mw[r * C + k]);
-					macc[(c.acc + m) * C + k] = (int32_t)s;
-					c.expect.push_back((int32_t)s);
+					c.model_row(macc[(c.acc + m) * C + k], s);
 				}
 		}
 		queue.push_back(c);
@@ -221,11 +247,17 @@ struct Bench {
 			CHECK(tb, pc2l == c.push_c2l && pc2s == c.push_c2s, "pushes of cmd %u: %d %d want %d %d", c.idx,
 			      pc2l, pc2s, c.push_c2l, c.push_c2s);
 			for (int mm = 0; mm < (int)c.expect.size() / C; mm++)
-				for (int k = 0; k < C; k++)
-					CHECK(tb, acc[(c.acc + mm) * C + k] == c.expect[mm * C + k],
-					      "cmd %u (acc %d nrows %d accum %d loadw %d) row %d col %d: got %d want %d", c.idx,
-					      c.acc, c.nrows, c.accum, c.loadw, mm, k, acc[(c.acc + mm) * C + k],
-					      c.expect[mm * C + k]);
+				for (int k = 0; k < C; k++) {
+					int i = mm * C + k;
+					CHECK(tb, acc[(c.acc + mm) * C + k] == c.expect[i],
+					      "cmd %u (acc %d nrows %d accum %d max %d dw %d loadw %d) row %d col %d: got %d want %d",
+					      c.idx, c.acc, c.nrows, c.accum, c.amax, c.dw, c.loadw, mm, k,
+					      acc[(c.acc + mm) * C + k], c.expect[i]);
+					if (c.amax && c.accum) {
+						max_values++;
+						max_caught += c.mutant[i] != c.expect[i];
+					}
+				}
 			inflight.pop_front();
 			retired++;
 			last_retire_cycle = tb.cycle;
@@ -269,6 +301,7 @@ struct Bench {
 				c.acc = CDEPTH - c.nrows;
 			c.kv = rng.range(0, R);
 			c.nv = rng.range(0, C);
+			c.amax = TB_ACC_MAX && rng.chance(35); // without ACCUMULATE it is a plain write
 			if (c.nrows >= C && rng.chance(35)) {
 				c.dw = true;
 				c.dws = rng.chance(60) ? 1 : rng.range(2, 3);
@@ -301,8 +334,12 @@ int main(int argc, char **argv)
 		}
 		b.drain();
 		CHECK(b.tb, !b.err_seen, "unexpected error");
-		printf("compute %dx%d: 1500 random commands, %ld rows, stalls dep %ld wgt %ld: ok\n", R, C, b.rows_perf,
-		       b.stall_dep, b.stall_wgt);
+		// mutation: a unit that summed on ACC_MAX would have failed on max_caught values
+		CHECK(b.tb, !TB_ACC_MAX || (b.max_values > 1000 && b.max_caught > b.max_values / 4),
+		      "ACC_MAX cases do not tell max from sum: %ld of %ld values differ", b.max_caught, b.max_values);
+		printf("compute %dx%d: 1500 random commands, %ld rows, stalls dep %ld wgt %ld, %ld ACC_MAX values "
+		       "(%ld where a sum differs): ok\n", R, C, b.rows_perf, b.stall_dep, b.stall_wgt, b.max_values,
+		       b.max_caught);
 	}
 	{
 		// 2. NROWS=1 back to back on the same few accumulator rows, no gaps
@@ -312,6 +349,7 @@ int main(int argc, char **argv)
 			Cmd c;
 			c.nrows = 1 + (b.rng.chance(20) ? b.rng.range(1, 3) : 0);
 			c.accum = b.rng.chance(80);
+			c.amax = TB_ACC_MAX && b.rng.chance(40); // max and sum on the same rows: forwarding
 			c.loadw = b.rng.chance(10) || i == 0;
 			c.wgt = b.rng.range(0, WDEPTH - R);
 			c.act = b.rng.range(0, ADEPTH - 4);
@@ -320,8 +358,10 @@ int main(int argc, char **argv)
 		}
 		uint64_t t0 = b.tb.cycle;
 		b.drain();
-		printf("compute %dx%d: 3000 short MATMULs on 3 accumulator rows in %llu cycles: ok\n", R, C,
-		       (unsigned long long)(b.tb.cycle - t0));
+		CHECK(b.tb, !TB_ACC_MAX || b.max_caught > b.max_values / 4, "ACC_MAX: %ld of %ld values differ from a sum",
+		      b.max_caught, b.max_values);
+		printf("compute %dx%d: 3000 short MATMULs on 3 accumulator rows (%ld ACC_MAX values) in %llu cycles: ok\n",
+		       R, C, b.max_values, (unsigned long long)(b.tb.cycle - t0));
 	}
 	{
 		// 3. errors: field and range (exact boundaries), then abort and recover
@@ -351,6 +391,10 @@ int main(int argc, char **argv)
 		c = dwb; c.dws = 0; es.push_back({MOTE_ERR_FIELD, c});
 		c = dwb; c.acc = CDEPTH - 3; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
 		c = dwb; c.act = ADEPTH - C - 2; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
+		if (!TB_ACC_MAX) {
+			c = base; c.accum = c.amax = true; es.push_back({MOTE_ERR_FIELD, c});
+			c = dwb; c.amax = true; es.push_back({MOTE_ERR_FIELD, c});
+		}
 		for (auto &e : es) {
 			// legal commands at the exact limits first
 			Cmd ok = base;
@@ -403,6 +447,7 @@ int main(int argc, char **argv)
 			c.nrows = 256;
 			c.loadw = true;
 			c.accum = i % 4 != 0;
+			c.amax = TB_ACC_MAX && i % 8 >= 4; // max pooling streams as fast
 			c.wgt = b.rng.range(0, WDEPTH - R);
 			c.act = b.rng.range(0, ADEPTH - 256);
 			c.acc = 256 * (i % 4);
@@ -454,6 +499,7 @@ int main(int argc, char **argv)
 			c.nrows = 256;
 			c.loadw = true;
 			c.accum = i % 4 != 0;
+			c.amax = TB_ACC_MAX && i % 8 >= 4;
 			c.wgt = b.rng.range(0, WDEPTH - R);
 			c.act = b.rng.range(0, ADEPTH - 256);
 			c.acc = 256 * (i % 4);

@@ -26,6 +26,11 @@ $(eval $(call DP_COMPUTE_GEOM,4,4))
 $(eval $(call DP_COMPUTE_GEOM,8,8))
 $(eval $(call DP_COMPUTE_GEOM,16,16))
 $(eval $(call DP_COMPUTE_GEOM,4,8))
+# without ACC_MAX: the flag must be FIELD (the error cases of the bench)
+$(eval $(call MOTE_VTB,compute_8x8_nomax,mote_compute_unit,$(DP_COMPUTE_SRCS),testbench/unit/compute_tb.cpp,\
+  -GROWS=8 -GCOLS=8 -GACC_MAX=0 -CFLAGS -DTB_ROWS=8 -CFLAGS -DTB_COLS=8 -CFLAGS -DTB_ACC_MAX=0 \
+  -CFLAGS -I$(abspath $(BUILD)/include)))
+$(BUILD)/tb/compute_8x8_nomax/compute_8x8_nomax: $(GEN_H)
 
 DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
                  rtl/store/mote_store_writer.v rtl/store/mote_store_unit.v
