@@ -74,6 +74,11 @@ struct tl_params {
 	uint32_t row_groups;           /* kernel-row groups: MATMULs per kernel column */
 	uint32_t group_taps;           /* kernel rows per group (the last may have fewer) */
 	uint32_t extra_rows;           /* rows the last group's stream starts below the first's */
+	/* global sums only (dw = gsum = 1, tiler_gsum.c): the nt channel groups in
+	 * batches of at most nb (full_batches of full groups, then the partial
+	 * group alone), the pixels in chunks of cols rows */
+	int gsum;
+	uint32_t gsum_nb, gsum_full_batches, gsum_batches, gsum_chunks;
 	/* max pooling only (maxpool = 1): nt channel groups of `lanes`, kt = k_h * k_w taps */
 	int maxpool;
 };
@@ -181,6 +186,13 @@ int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, u
 int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag);
 int tl_dw_gen(struct tl_gen *x);
 void tl_dw_write_weights(const struct tl_params *p, uint8_t *dst);
+
+/* Global sums (tiler_gsum.c, within the depthwise path): whether the op is
+ * one (all-ones weights, window == input, output 1x1), then the three pieces. */
+int tl_gsum_applies(const struct tl_params *p);
+int tl_gsum_params(struct tl_params *p, struct mote_cc_diag *diag);
+int tl_gsum_gen(struct tl_gen *x);
+void tl_gsum_write_weights(const struct tl_params *p, uint8_t *dst);
 
 /* Max pooling (tiler_max.c): the same three pieces. */
 int tl_max_params(struct tl_params *p, struct mote_cc_diag *diag);

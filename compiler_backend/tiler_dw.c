@@ -138,6 +138,8 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 	p->lanes = min_u32(R, C);
 	p->tile_ch = p->lanes;
 	p->nt = div_up(op->out_c, p->lanes);
+	if (tl_gsum_applies(p))
+		return tl_gsum_params(p, diag);
 	p->group_taps = (C - 1) / op->dil_h + 1;
 	p->row_groups = div_up(op->k_h, p->group_taps);
 	p->extra_rows = (p->row_groups - 1) * p->group_taps * op->dil_h; /* < k_h * dil_h < 2^24 */
@@ -352,6 +354,8 @@ static int dw_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 int tl_dw_gen(struct tl_gen *x)
 {
 	const struct tl_params *p = x->p;
+	if (p->gsum)
+		return tl_gsum_gen(x);
 	uint32_t steps = p->nt * p->nbx * p->nby; /* tl_dw_params checked the product */
 	int rc = 0;
 	for (uint32_t s = 0; !rc && s < steps; s++)
@@ -367,6 +371,10 @@ int tl_dw_gen(struct tl_gen *x)
  * rows past L or past the channels. */
 void tl_dw_write_weights(const struct tl_params *p, uint8_t *dst)
 {
+	if (p->gsum) {
+		tl_gsum_write_weights(p, dst);
+		return;
+	}
 	const struct mote_cc_conv *cv = p->op;
 	uint32_t R = p->g.rows, C = p->g.cols, T = p->group_taps;
 	memset(dst, 0, p->weight_bytes);

@@ -183,12 +183,16 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, int 
 		cyc += c;
 		macs += s.on_device ? s.macs : 0;
 		host_ns += s.host_ns;
-		if (json)
+		if (json) {
 			printf("%s{\"step\":%u,\"name\":\"%s\",\"op\":\"%s\",\"device\":%s,\"cycles\":%llu,\"macs\":%llu,"
-			       "\"utilization\":%.6f,\"host_us\":%.1f}",
+			       "\"utilization\":%.6f,\"host_us\":%.1f",
 			       i ? "," : "", i, s.name, s.op, s.on_device ? "true" : "false", (unsigned long long)c,
 			       (unsigned long long)s.macs, u, (double)s.host_ns / 1e3);
-		else if (s.on_device)
+			for (unsigned k = 0; s.on_device && k < MOTE_NUM_PERF; k++) /* the step's perf counters */
+				printf("%s\"%s\":%llu", k ? "," : ",\"perf\":{", mote_perf_name(k),
+				       (unsigned long long)s.perf[k]);
+			printf(s.on_device ? "}}" : "}");
+		} else if (s.on_device)
 			printf("  %3u device %-10s %-28s cycles %9llu  macs %10llu  utilization %.4f\n", i, s.op, s.name,
 			       (unsigned long long)c, (unsigned long long)s.macs, u);
 		else
