@@ -6,7 +6,8 @@
  * (MAXPOOL, AVGPOOL on NCHW), which the runtime uses when a pool stays on
  * the host: the two must give the same bytes.  Random shapes with stride,
  * padding, dilation, ceil-mode-like trailing pads, int8 and uint8, on 4x4,
- * 8x8, 16x16, 4x8 and 8x4 and on tiny buffers; named shapes (ResNet-8 and
+ * 8x8, 16x16, 4x8 and 8x4 and on tiny buffers; global average pools of
+ * many sizes (their own plan: plain-row sums); named shapes (ResNet-8 and
  * DS-CNN global average pooling); the plan's figures; the error paths. */
 #include <check.h>
 #include <stdio.h>
@@ -243,6 +244,74 @@ END_TEST
 START_TEST(avg_random) { random_pools(1, 0xa76); }
 END_TEST
 
+/* An average pool whose window is the whole input (global sums, tiler_gsum.c). */
+static int is_global(const struct mote_cc_conv *op)
+{
+	return op->k_h == op->in_h && op->k_w == op->in_w && !op->pad_top && !op->pad_left && !op->pad_bottom &&
+	       !op->pad_right;
+}
+
+/* The global-sum plan: one weight tile, COLS rows streamed per channel group
+ * and chunk of COLS pixels (the last padded); MATMULs: one per chunk and batch
+ * of groups (several batches only when the buffers are small: roomy = 0). */
+static int global_plan_ok(const struct mote_geometry *g, const struct mote_cc_conv *op, const struct mote_cc_plan *pl,
+			  int roomy)
+{
+	uint32_t lanes = g->rows < g->cols ? g->rows : g->cols, C = g->cols;
+	uint32_t groups = (op->out_c + lanes - 1) / lanes, full = op->out_c / lanes;
+	uint64_t chunks = ((uint64_t)op->in_h * op->in_w + C - 1) / C;
+	uint64_t batches = (full > 0) + (op->out_c % lanes != 0);
+	if (pl->k_tiles != 1 || pl->rows_streamed != groups * chunks * C || pl->n_matmul > groups * chunks ||
+	    pl->n_matmul < batches * chunks)
+		return 0;
+	return !roomy || pl->n_matmul == batches * chunks;
+}
+
+/* Global average pools of many sizes (pixel counts not multiples of the
+ * columns, channel counts not multiples of the lanes, a pixel or a channel
+ * alone), int8 and uint8, on every geometry, roomy and tiny buffers: the
+ * global-sum plan, bit-exact with the reference and the host kernel. */
+START_TEST(global_random)
+{
+	uint64_t s = 0x6a9;
+	unsigned fails = 0, n = 0;
+	for (size_t gi = 0; gi < sizeof geoms / sizeof geoms[0]; gi++)
+		for (unsigned i = 0; i < 40; i++, n++) {
+			struct pcase c;
+			memset(&c, 0, sizeof c);
+			c.avg = 1;
+			struct mote_cc_conv *op = &c.op;
+			op->in_h = op->k_h = (uint32_t)tc_range(&s, 1, i % 4 == 0 ? 40 : 12);
+			op->in_w = op->k_w = (uint32_t)tc_range(&s, 1, 12);
+			op->in_c = (uint32_t)tc_range(&s, 1, 64);
+			op->stride_h = op->stride_w = op->dil_h = op->dil_w = 1;
+			op->in_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+			ck_assert_int_eq(pcase_setup(&c, &s), 0);
+			struct mote_geometry g = tc_geom(geoms[gi][0], geoms[gi][1]);
+			int roomy = i % 3 != 2;
+			if (!roomy) { /* small buffers: several batches, single-slot rings */
+				g.abuf_depth = (uint32_t)tc_range(&s, geoms[gi][1], 4 * geoms[gi][1]);
+				g.acc_depth = (uint32_t)tc_range(&s, 1, 30);
+				g.bbuf_depth = (uint32_t)tc_range(&s, 3, 9);
+			}
+			struct tc_run run = {.policy = (enum mote_fm_policy)(i % 3),
+					     .queue_depth = (uint32_t)(i % 3 == 1 ? tc_range(&s, 1, 8) : 8),
+					     .seed = tc_rand(&s)};
+			int bad = check_pool(&g, &c, &run, "global");
+			/* one channel is a dense convolution (tiler_gen.c), not depthwise */
+			if (!bad && op->in_c > 1 && !global_plan_ok(&g, op, &run.plan, roomy)) {
+				fprintf(stderr, "global %ux%ux%u on %ux%u (a%u c%u): %u MATMULs, %llu rows, k_tiles %u\n",
+					op->in_h, op->in_w, op->in_c, g.rows, g.cols, g.abuf_depth, g.acc_depth,
+					run.plan.n_matmul, (unsigned long long)run.plan.rows_streamed, run.plan.k_tiles);
+				bad = 1;
+			}
+			fails += (unsigned)bad;
+			pcase_free(&c);
+		}
+	ck_assert_msg(fails == 0, "%u of %u global pools failed", fails, n);
+}
+END_TEST
+
 /* Named shapes on every geometry, int8 and uint8. */
 START_TEST(named_shapes)
 {
@@ -283,8 +352,11 @@ START_TEST(named_shapes)
 					      shapes[i].name, geoms[gi][0], geoms[gi][1], run.why);
 				ck_assert_uint_eq(run.plan.n_sync, 0);
 				uint32_t T = (geoms[gi][1] - 1) / c.op.dil_h + 1; /* kernel rows per group */
-				if (c.avg)
+				if (c.avg && !is_global(&c.op))
 					ck_assert_uint_eq(run.plan.k_tiles, c.op.k_w * ((c.op.k_h + T - 1) / T));
+				if (c.avg && is_global(&c.op))
+					ck_assert_msg(global_plan_ok(&g, &c.op, &run.plan, 1), "%s on %ux%u: not the global-sum plan",
+						      shapes[i].name, geoms[gi][0], geoms[gi][1]);
 				pcase_free(&c);
 			}
 }
@@ -375,6 +447,7 @@ int main(void)
 	tcase_add_test(tc, named_shapes);
 	tcase_add_test(tc, max_random);
 	tcase_add_test(tc, avg_random);
+	tcase_add_test(tc, global_random);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
