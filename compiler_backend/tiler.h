@@ -78,6 +78,7 @@ struct tl_params {
 	 * batches of at most nb (full_batches of full groups, then the partial
 	 * group alone), the pixels in chunks of cols rows */
 	int gsum;
+	int gsum_same;                 /* one bias, mult, shift for every channel */
 	uint32_t gsum_nb, gsum_full_batches, gsum_batches, gsum_chunks;
 	/* max pooling only (maxpool = 1): nt channel groups of `lanes`, kt = k_h * k_w taps */
 	int maxpool;

@@ -1,6 +1,5 @@
 /* tiler_gsum.c: global sums (a depthwise convolution with all-ones weights
- * whose window is the whole input, one bias/mult/shift for every channel:
- * global average pooling) on MATMUL DEPTHWISE, reached from tiler_dw.c.
+ * whose window is the whole input: global average pooling) on MATMUL DEPTHWISE, reached from tiler_dw.c.
  *
  * The window's pixels can be summed in any order, so the input is not
  * streamed column by column (one MATMUL per kernel column and channel group,
@@ -17,8 +16,10 @@
  *     to accumulator row g of the batch (chunk 0 written, the others
  *     ACCUMULATE).  K_VALID = the batch's channels per group, N_VALID = the
  *     chunk's real pixels, so the useful MACs are n per channel, as counted;
- *   - after the last chunk, ONE STORE of the batch's nb rows (one bias tile
- *     serves every group: the parameters are the same for every channel).
+ *   - after the last chunk, ONE STORE of the batch's nb rows: one bias tile
+ *     serves every group when bias, mult and shift are the same for every
+ *     channel (a pool); else batches are one group each, every group's bias
+ *     rows resident (when they fit; else tiler_dw.c's mapping).
  * ONE weight tile (lane r: COLS ones) serves the whole operator.  Pools with
  * real windows stay on tiler_dw.c's mapping.
  */
@@ -44,8 +45,10 @@ int tl_gsum_applies(const struct tl_params *p)
 {
 	const struct mote_cc_conv *op = p->op;
 	if (p->oh != 1 || p->ow != 1 || op->k_h != op->in_h || op->k_w != op->in_w || op->pad_top ||
-	    op->pad_left || op->pad_bottom || op->pad_right || op->in_c > INT16_MAX || !same_params(op))
-		return 0; /* in_c: LOAD.SX */
+	    op->pad_left || op->pad_bottom || op->pad_right || op->in_c > INT16_MAX) /* in_c: LOAD.SX */
+		return 0;
+	if (!same_params(op) && (uint64_t)p->nt * MOTE_BIAS_ROWS > p->g.bbuf_depth)
+		return 0; /* every group's own bias rows, resident */
 	size_t n = (size_t)op->k_h * op->k_w * op->out_c;
 	for (size_t i = 0; i < n; i++)
 		if (op->weights[i] != 1)
@@ -65,7 +68,8 @@ int tl_gsum_params(struct tl_params *p, struct mote_cc_diag *diag)
 	uint32_t full = op->out_c / p->lanes;
 	uint32_t a_cap = g->abuf_depth >= 2 * C ? g->abuf_depth / 2 : g->abuf_depth;
 	uint32_t by_act = a_cap / C, by_acc = (g->acc_depth - 1) / C + 1;
-	uint32_t nb = min_u32(full ? full : 1, min_u32(by_act, by_acc));
+	p->gsum_same = same_params(op);
+	uint32_t nb = min_u32(full && p->gsum_same ? full : 1, min_u32(by_act, by_acc));
 	if (!nb)
 		return cc_fail(diag, MOTE_CC_ENOSPC, "activation buffer (%u rows) holds less than %u rows",
 			       g->abuf_depth, C);
@@ -91,7 +95,7 @@ int tl_gsum_params(struct tl_params *p, struct mote_cc_diag *diag)
 	p->a_slots = min_u32(TL_MAX_ASLOTS, g->abuf_depth / p->a_slot_rows);
 	p->w_slots = 1;
 	p->c_slots = min_u32(TL_MAX_CSLOTS, 1 + (g->acc_depth - reach) / nb);
-	p->bias_all = 1; /* tile 0 serves every channel */
+	p->bias_all = 1; /* tile 0 serves every channel, or (nb = 1) every tile resident */
 	p->b_slots = 1;
 	if (CC_NEVER(!p->a_slots || g->wbuf_depth < R || reach > g->acc_depth || g->bbuf_depth < MOTE_BIAS_ROWS))
 		return cc_fail(diag, MOTE_CC_EINTERNAL, "global-sum tiling left a buffer without a slot");
@@ -201,7 +205,7 @@ static int gs_store(struct tl_gen *x, const struct gs_step *t, uint32_t cslot)
 	uint32_t *w = op->w;
 	SETF(w, STORE, INT32, !requant);
 	SETF(w, STORE, ACC_ROW, cslot * p->c_slot_rows);
-	SETF(w, STORE, BIAS_ROW, 0);
+	SETF(w, STORE, BIAS_ROW, p->gsum_same ? 0 : t->ch0 / p->lanes * MOTE_BIAS_ROWS);
 	SETF(w, STORE, N_INNER, t->ng);
 	SETF(w, STORE, N_OUTER, 1);
 	SETF(w, STORE, ADDR0, (uint32_t)(x->a->output + (uint64_t)t->ch0 * p->esize));
@@ -226,7 +230,7 @@ int tl_gsum_gen(struct tl_gen *x)
 	uint32_t ahead = p->a_slots - 1, cslot = 0;
 	int rc;
 	if ((rc = tl_blob_load(x, MOTE_BUF_WGT, x->a->weights, 0, p->g.rows, p->g.cols, RES_WGT0)) ||
-	    (rc = tl_bias_load(x, 0, 1, 0, RES_BIAS_ALL)))
+	    (rc = tl_bias_load(x, 0, p->gsum_same ? 1 : p->nt, 0, RES_BIAS_ALL)))
 		return rc;
 	for (uint32_t s = 0; s < min_u32(ahead, steps); s++)
 		if ((rc = gs_act_load(x, s)))

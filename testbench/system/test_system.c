@@ -2,7 +2,8 @@
  * driver on the simulated accelerator, every output byte compared with the
  * reference.  Max pooling runs on MATMUL ACC_MAX, average pooling as the
  * depthwise convolution with all-ones weights (kernels taller than the
- * array's columns as kernel-row groups).
+ * array's columns as kernel-row groups; global pools as plain-row sums,
+ * checked to take that plan).
  *
  *   test_system [--quick]
  *
@@ -89,6 +90,10 @@ static int named_shapes(uint32_t R, uint32_t C, struct shape *s)
 	POOL(OP_POOL_AVG, "global average pool 25x5 (DS-CNN)", 25, 5, 64, 25, 5, 1, 0, 1);
 	POOL(OP_POOL_AVG, "global average pool 8x8 (ResNet-8)", 8, 8, 64, 8, 8, 1, 0, 1);
 	POOL(OP_POOL_AVG, "average pool 3x3 pad 1", 10, 9, C - 1 ? C - 1 : 1, 3, 3, 1, 1, 1);
+	POOL(OP_POOL_AVG, "global average pool 7x3, odd channels", 7, 3, 2 * C + 3, 7, 3, 1, 0, 1);
+	POOL(OP_POOL_AVG, "global average pool 1x13, fewer channels than lanes", 1, 13, R - 1 ? R - 1 : 2, 1, 13, 1,
+	     0, 1);
+	POOL(OP_POOL_AVG, "global average pool 11x9x37", 11, 9, 37, 11, 9, 1, 0, 1);
 	return n;
 #undef SR
 #undef POOL
@@ -150,6 +155,13 @@ static void random_shape(struct shape *s, uint32_t R, uint32_t C)
 	}
 }
 
+/* A global average pool over several channels: tiler_gsum.c's plain-row
+ * sums with one weight tile (one channel is a dense convolution). */
+static int is_global_sum(const struct shape *s)
+{
+	return s->pool == OP_POOL_AVG && s->groups > 1 && s->kh == s->h && s->kw == s->w && !s->pad;
+}
+
 static int run_shape(mote_device *dev, const struct mote_geometry *g, const struct shape *s, uint32_t seed,
 		     const char *uri)
 {
@@ -164,6 +176,10 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 	memset(&r, 0, sizeof r);
 	int bad = op_make(&a, &d) < 0 || op_execute(dev, g, &a, &d, &r) < 0;
 	size_t mism = bad ? 0 : op_mismatches(&d, 1);
+	if (!bad && is_global_sum(s) && r.plan.k_tiles != 1) {
+		fprintf(stderr, "FAIL %s: %s: %u weight tiles, not the global-sum plan\n", uri, s->why, r.plan.k_tiles);
+		bad = 1;
+	}
 	if (bad || mism) {
 		if (s->is_gemm)
 			fprintf(stderr, "FAIL %s: %s gemm m=%u k=%u n=%u seed=%u: %s (%zu mismatches)\n", uri, s->why,
