@@ -25,6 +25,8 @@ module mote_csr #(
 	parameter ACC_DEPTH = 1024,
 	// FEATURES.DEPTHWISE
 	parameter DEPTHWISE = 1,
+	// FEATURES.STORE_ADD
+	parameter STORE_ADD = 1,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
 	// error sources (fetch, load, compute, store, tokens)
@@ -266,6 +268,7 @@ module mote_csr #(
 				o_csr_rdata[`MOTE_FEATURES_INT32_OUT] <= 1'b1;
 				o_csr_rdata[`MOTE_FEATURES_XOR_MSB] <= 1'b1;
 				o_csr_rdata[`MOTE_FEATURES_DEPTHWISE] <= DEPTHWISE != 0;
+				o_csr_rdata[`MOTE_FEATURES_STORE_ADD] <= STORE_ADD != 0;
 			end
 			`MOTE_REG_STATUS: begin
 				o_csr_rdata[`MOTE_STATUS_BUSY]  <= o_busy;
