@@ -34,6 +34,7 @@ int cmd_info(int argc, char **argv)
 		{MOTE_FEATURES_INT32_OUT_MASK, "int32_out"},
 		{MOTE_FEATURES_XOR_MSB_MASK, "xor_msb"},
 		{MOTE_FEATURES_SPARSE_MASK, "sparse"},
+		{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
 	};
 	if (json) {
 		struct json j;
