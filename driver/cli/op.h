@@ -6,6 +6,8 @@
  * op_execute builds the command stream for the device's geometry, places it
  * with the weights and bias in one read+execute window, the input in a read
  * window and the output in a write window, runs it and reads the output back.
+ * With add, a residual add of a random operand tensor (its own read window) is
+ * fused into the STOREs (STORE ADD), and the reference applies mote_ref_add.
  */
 #ifndef MOTE_CLI_OP_H
 #define MOTE_CLI_OP_H
@@ -25,6 +27,7 @@ struct op_args {
 	const char *device, *dump;
 	int json, relu;
 	int w_uint8;    /* weights as uint8 with a random zero point (correction passes) */
+	int add;        /* fuse a residual add (STORE ADD) of a random operand */
 };
 
 struct op_data {
@@ -36,6 +39,7 @@ struct op_data {
 	int32_t *bias, *mult, *shift;
 	double *scale;
 	uint8_t *y_dev, *y_ref;
+	uint8_t *operand;          /* with add: the operand (out_bytes) */
 };
 
 struct op_run {
