@@ -185,9 +185,12 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, int 
 		host_ns += s.host_ns;
 		if (json)
 			printf("%s{\"step\":%u,\"name\":\"%s\",\"op\":\"%s\",\"device\":%s,\"cycles\":%llu,\"macs\":%llu,"
-			       "\"utilization\":%.6f,\"host_us\":%.1f}",
+			       "\"utilization\":%.6f,\"store_busy\":%llu,\"stall_store_mem\":%llu,\"host_us\":%.1f}",
 			       i ? "," : "", i, s.name, s.op, s.on_device ? "true" : "false", (unsigned long long)c,
-			       (unsigned long long)s.macs, u, (double)s.host_ns / 1e3);
+			       (unsigned long long)s.macs, u,
+			       (unsigned long long)(s.on_device ? s.perf[MOTE_PERF_STORE_BUSY] : 0),
+			       (unsigned long long)(s.on_device ? s.perf[MOTE_PERF_STALL_STORE_MEM] : 0),
+			       (double)s.host_ns / 1e3);
 		else if (s.on_device)
 			printf("  %3u device %-10s %-28s cycles %9llu  macs %10llu  utilization %.4f\n", i, s.op, s.name,
 			       (unsigned long long)c, (unsigned long long)s.macs, u);
