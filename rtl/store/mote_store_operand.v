@@ -10,7 +10,14 @@
 // the FIFO stay below its depth, and each word has a slot in the in-flight
 // FIFO (a read is issued only when its response has a place: responses
 // cannot be refused).  A row of one word costs one request, so rows stream at
-// one per cycle when the arbiter grants every cycle.  On i_abort everything
+// one per cycle when the arbiter grants every cycle.  A word equal to the one
+// requested just before (consecutive rows sharing a memory word, as narrow
+// rows packed in a wide bus do) is not read again: its entry reuses the last
+// word received, so such rows cost a fraction of a request each.  The reuse
+// never crosses commands (the previous command may have written that word).
+// A reused first word of a row that goes on makes no entry of its own: the
+// next word's entry, made in the same cycle, carries it (pre), so every row
+// costs one entry (and one cycle) per word read, or one when it reads none.  On i_abort everything
 // is dropped; responses of reads still in flight are ignored while i_abort
 // holds (the CSR holds it until the arbiter has no read outstanding).
 module mote_store_operand #(
@@ -80,9 +87,16 @@ module mote_store_operand #(
 	wire [LGMB-1:0] off  = row_q[LGMB-1:0];
 	wire [16:0]     span = {1'b0, nb_q} + {{(17-LGMB){1'b0}}, off} + MBM1[16:0];
 	wire [NWB-1:0]  nw   = span[LGMB +: NWB];          // words of the current row
-	wire            k_last  = ({{(NWB-KW){1'b0}}, k_q} + 1'b1 == nw);
 	wire            row_end = (i_q + 1'b1 == ni_q) && (o_q + 1'b1 == no_q);
-	wire [31:0]     cur_addr = {row_q[31:LGMB] + {{(32-LGMB-KW){1'b0}}, k_q}, {LGMB{1'b0}}};
+	// the word last requested, for reuse: only a row's first word can be it
+	reg  [31:0]     last_addr_q;
+	reg             last_ok_q;
+	wire            reuse0 = last_ok_q && k_q == 0 && {row_q[31:LGMB], {LGMB{1'b0}}} == last_addr_q;
+	wire            skip   = reuse0 && nw != 1;        // word 0 rides on word 1's entry (pre)
+	wire            reuse  = reuse0 && !skip;          // a one-word row with nothing to read
+	wire [KW-1:0]   k_eff  = k_q + {{(KW-1){1'b0}}, skip};
+	wire            k_last = ({{(NWB-KW){1'b0}}, k_eff} + 1'b1 == nw);
+	wire [31:0]     cur_addr = {row_q[31:LGMB] + {{(32-LGMB-KW){1'b0}}, k_eff}, {LGMB{1'b0}}};
 
 	wire [LG_ROWS:0] fifo_count;
 	wire             md_ready;
@@ -97,9 +111,11 @@ module mote_store_operand #(
 		.o_ok       (win_ok)
 	);
 	wire req_free = !o_req_valid || i_req_ready;
-	wire want     = act_q && !halted_q && req_free && row_credit && md_ready;
-	wire word_go  = want && win_ok;
-	wire fail     = want && !win_ok;
+	wire want     = act_q && !halted_q && row_credit && md_ready;
+	// word_go: the word's entry is made (a request, or a reuse without one)
+	wire word_go  = want && (reuse || (req_free && win_ok));
+	wire req_go   = word_go && !reuse;
+	wire fail     = want && !reuse && req_free && !win_ok;
 	wire row_push;
 
 	assign o_ready = !act_q && !halted_q;
@@ -108,6 +124,7 @@ module mote_store_operand #(
 		if (clear) begin
 			act_q       <= 1'b0;
 			halted_q    <= 1'b0;
+			last_ok_q   <= 1'b0;
 			o_req_valid <= 1'b0;
 			o_err_valid <= 1'b0;
 			infl_q      <= 0;
@@ -119,10 +136,14 @@ module mote_store_operand #(
 				act_q <= 1'b1;
 			else if (word_go && k_last && row_end)
 				act_q <= 1'b0;
-			if (word_go)
+			if (req_go)
 				o_req_valid <= 1'b1;
 			else if (i_req_ready)
 				o_req_valid <= 1'b0;
+			if (i_start)
+				last_ok_q <= 1'b0;
+			else if (req_go)
+				last_ok_q <= 1'b1;
 			infl_q <= infl_q + {{LG_ROWS{1'b0}}, word_go && k_q == 0} -
 				  {{LG_ROWS{1'b0}}, row_push};
 		end
@@ -139,7 +160,7 @@ module mote_store_operand #(
 			idx_q   <= i_idx;
 			k_q     <= 0;
 		end else if (word_go) begin
-			k_q <= k_last ? {KW{1'b0}} : k_q + 1'b1;
+			k_q <= k_last ? {KW{1'b0}} : k_eff + 1'b1;
 			if (k_last) begin
 				if (i_q + 1'b1 == ni_q) begin
 					i_q     <= 16'd0;
@@ -152,8 +173,10 @@ module mote_store_operand #(
 				end
 			end
 		end
-		if (word_go)
-			o_req_addr <= cur_addr;
+		if (req_go) begin
+			o_req_addr  <= cur_addr;
+			last_addr_q <= cur_addr;
+		end
 		if (fail) begin
 			o_err_idx  <= idx_q;
 			o_err_addr <= cur_addr;
@@ -161,37 +184,62 @@ module mote_store_operand #(
 	end
 
 	// ---------------------------------------------------------------- responses
-	// one entry per requested word: {last word of its row, row's byte offset}
-	wire            md_valid;
-	wire [LGMB:0]   md_head;
+	// one entry per word of a row: {reuse the last word, word k-1 is the last
+	// word (pre), last word of its row, k, row's byte offset}; the words read
+	// wait in a FIFO of the same depth (at most one word per entry, so it
+	// never overflows)
+	localparam MDW = 3 + KW + LGMB;
+	wire            md_valid, wq_valid;
+	wire [MDW-1:0]  md_head;
 	wire [LG_READS:0] md_count;
-	mote_fifo #(.WIDTH(LGMB + 1), .LG_DEPTH(LG_READS)) u_md (
+	wire [MEM_BYTES*8-1:0] wq_head;
+	wire            take;      // the head entry is assembled this cycle
+	mote_fifo #(.WIDTH(MDW), .LG_DEPTH(LG_READS)) u_md (
 		.clk        (clk),
 		.rst        (rst),
 		.i_clear    (i_abort),
 		.i_wr_valid (word_go),
 		.o_wr_ready (md_ready),
-		.i_wr_data  ({k_last, off}),
+		.i_wr_data  ({reuse, skip, k_last, k_eff, off}),
 		.o_rd_valid (md_valid),
-		.i_rd_ready (i_resp_valid && !i_abort),
+		.i_rd_ready (take),
 		.o_rd_data  (md_head),
 		.o_count    (md_count)
 	);
-	wire            r_last = md_head[LGMB];
-	wire [LGMB-1:0] r_off  = md_head[LGMB-1:0];
-	wire            resp   = i_resp_valid && md_valid && !i_abort;
-	assign row_push = resp && r_last;
+	wire            r_reuse = md_head[MDW-1];
+	wire            r_pre   = md_head[MDW-2];
+	wire            r_last  = md_head[MDW-3];
+	wire [KW-1:0]   r_k     = md_head[LGMB +: KW];
+	wire [KW-1:0]   r_km1   = r_k - 1'b1;        // a pre entry's reused word
+	wire [LGMB-1:0] r_off   = md_head[LGMB-1:0];
+	wire            unused_wq_ready;
+	wire [LG_READS:0] unused_wq_count;
+	mote_fifo #(.WIDTH(MEM_BYTES * 8), .LG_DEPTH(LG_READS)) u_words (
+		.clk        (clk),
+		.rst        (rst),
+		.i_clear    (i_abort),
+		.i_wr_valid (i_resp_valid),
+		.o_wr_ready (unused_wq_ready),
+		.i_wr_data  (i_resp_data),
+		.o_rd_valid (wq_valid),
+		.i_rd_ready (take && !r_reuse),
+		.o_rd_data  (wq_head),
+		.o_count    (unused_wq_count)
+	);
+	assign take     = md_valid && (r_reuse || wq_valid) && !i_abort;
+	assign row_push = take && r_last;
 
-	// earlier words of the row being received (the last one comes from the bus)
-	reg [KW-1:0]              rk_q;
-	reg [NWA*MEM_BYTES*8-1:0] rbuf_q;
+	// the word assembled: read, or the last one again; earlier words of the row
+	reg  [MEM_BYTES*8-1:0]     lastw_q;
+	wire [MEM_BYTES*8-1:0]     word = r_reuse ? lastw_q : wq_head;
+	reg  [NWA*MEM_BYTES*8-1:0] rbuf_q;
 	always @(posedge clk) begin
-		if (clear)
-			rk_q <= 0;
-		else if (resp)
-			rk_q <= r_last ? {KW{1'b0}} : rk_q + 1'b1;
-		if (resp && !r_last)
-			rbuf_q[rk_q*MEM_BYTES*8 +: MEM_BYTES*8] <= i_resp_data;
+		if (take && !r_reuse)
+			lastw_q <= wq_head;
+		if (take && !r_last)
+			rbuf_q[r_k*MEM_BYTES*8 +: MEM_BYTES*8] <= word;
+		if (take && !r_last && r_pre)
+			rbuf_q[r_km1*MEM_BYTES*8 +: MEM_BYTES*8] <= lastw_q;
 	end
 
 	// the row's bytes from its offset on (a function: evaluated for a row's last word only)
@@ -199,17 +247,22 @@ module mote_store_operand #(
 		input [NWA*MEM_BYTES*8-1:0] words;
 		input [MEM_BYTES*8-1:0]     last;
 		input [KW-1:0]              k;
+		input [KW-1:0]              km1;
+		input                       pre;
+		input [MEM_BYTES*8-1:0]     prev;
 		input [LGMB-1:0]            offs;
 		reg   [NWA*MEM_BYTES*8-1:0] w;
 		begin
 			w = words;
+			if (pre)
+				w[km1*MEM_BYTES*8 +: MEM_BYTES*8] = prev;
 			w[k*MEM_BYTES*8 +: MEM_BYTES*8] = last;
 			w = w >> {offs, 3'b000};
 			align_row = w[COLS*8-1:0];
 		end
 	endfunction
 
-	wire [COLS*8-1:0] row_data = align_row(rbuf_q, i_resp_data, rk_q, r_off);
+	wire [COLS*8-1:0] row_data = align_row(rbuf_q, word, r_k, r_km1, r_pre, lastw_q, r_off);
 	wire              unused_ready, unused_valid;
 	mote_fifo #(.WIDTH(COLS * 8), .LG_DEPTH(LG_ROWS)) u_rows (
 		.clk        (clk),
@@ -227,7 +280,7 @@ module mote_store_operand #(
 
 	assign o_idle = !act_q && !o_req_valid && md_count == 0 && infl_q == 0 && !o_err_valid;
 
-	wire unused_ok = &{1'b0, unused_ready, unused_valid, span};
+	wire unused_ok = &{1'b0, unused_ready, unused_valid, unused_wq_ready, unused_wq_count, span};
 endmodule
 
 `default_nettype wire
