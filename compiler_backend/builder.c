@@ -62,7 +62,7 @@ int mote_cc_plan_conv(const struct mote_geometry *g, const struct mote_cc_conv *
 		return cc_fail(diag, MOTE_CC_EINVAL, "no plan");
 	struct tl_params p;
 	struct tl_stream s;
-	const struct mote_cc_addrs zero = {0, 0, 0, 0, 0};
+	const struct mote_cc_addrs zero = {0};
 	int rc = build(g, op, &zero, &p, &s, plan, diag);
 	if (!rc)
 		tl_stream_free(&s);
@@ -110,12 +110,12 @@ int mote_cc_emit_conv(const struct mote_geometry *g, const struct mote_cc_conv *
 	int rc = build(g, op, a, &p, &s, pl, diag);
 	if (rc)
 		return rc;
-	const struct region r[5] = {
+	const struct region r[6] = {
 		{a->input, pl->input_bytes, "input"},   {a->output, pl->output_bytes, "output"},
 		{a->weights, pl->weight_bytes, "weight"}, {a->bias, pl->bias_bytes, "bias"},
-		{a->cmds, pl->cmd_bytes, "command"},
+		{a->cmds, pl->cmd_bytes, "command"},    {a->operand, op->add.on ? pl->output_bytes : 0, "add operand"},
 	};
-	rc = regions_ok(r, 5, diag);
+	rc = regions_ok(r, 6, diag);
 	if (!rc && (!bufs->cmds || bufs->cmds_cap < pl->cmd_bytes))
 		rc = cc_fail(diag, MOTE_CC_ENOSPC, "command buffer needs %zu bytes", pl->cmd_bytes);
 	if (!rc && (!bufs->weights || bufs->weights_cap < pl->weight_bytes))

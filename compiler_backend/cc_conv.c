@@ -25,6 +25,28 @@ static uint64_t out_extent(uint64_t in, uint64_t pa, uint64_t pb, uint64_t k, ui
 	return (padded - span) / stride + 1;
 }
 
+/* The fused add's fields (op->add), when it is on. */
+static int add_check(const struct mote_cc_conv *op, struct mote_cc_diag *diag)
+{
+	const struct mote_cc_add *a = &op->add;
+	if (!a->on)
+		return 0;
+	if (op->out_type == MOTE_CC_INT32)
+		return cc_fail(diag, MOTE_CC_EINVAL, "a fused add needs an int8 or uint8 output");
+	if (a->type != MOTE_CC_INT8 && a->type != MOTE_CC_UINT8)
+		return cc_fail(diag, MOTE_CC_EINVAL, "add operand type must be int8 or uint8");
+	if (!cc_in_range(a->type, a->zp))
+		return cc_fail(diag, MOTE_CC_EINVAL, "add operand zero point %d outside its type", a->zp);
+	if (a->mult_a > 65535 || a->mult_b > 65535 || a->shift > 63)
+		return cc_fail(diag, MOTE_CC_EINVAL, "add multipliers %u, %u (at most 65535) or shift %u (at most 63)",
+			       a->mult_a, a->mult_b, a->shift);
+	if (!cc_in_range(op->out_type, a->sum_zp) || !cc_in_range(op->out_type, a->lo) ||
+	    !cc_in_range(op->out_type, a->hi) || a->lo > a->hi)
+		return cc_fail(diag, MOTE_CC_EINVAL, "add zero point %d or clamp [%d, %d] outside the output type",
+			       a->sum_zp, a->lo, a->hi);
+	return 0;
+}
+
 int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t *out_w,
 		       struct mote_cc_diag *diag)
 {
@@ -35,6 +57,7 @@ int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t 
 			       op->in_h, op->in_w, op->in_c, op->out_c, op->k_h, op->k_w);
 	if (!op->stride_h || !op->stride_w || !op->dil_h || !op->dil_w)
 		return cc_fail(diag, MOTE_CC_EINVAL, "stride and dilation must be >= 1");
+	int rc;
 	uint32_t groups = cc_groups(op);
 	if (op->in_c % groups || op->out_c % groups)
 		return cc_fail(diag, MOTE_CC_EINVAL, "%u groups do not divide in_c %u and out_c %u", groups, op->in_c,
@@ -71,6 +94,8 @@ int mote_cc_conv_check(const struct mote_cc_conv *op, uint32_t *out_h, uint32_t 
 	default:
 		return cc_fail(diag, MOTE_CC_EINVAL, "unknown output type %d", (int)op->out_type);
 	}
+	if ((rc = add_check(op, diag)))
+		return rc;
 	uint64_t oh = out_extent(op->in_h, op->pad_top, op->pad_bottom, op->k_h, op->dil_h, op->stride_h);
 	uint64_t ow = out_extent(op->in_w, op->pad_left, op->pad_right, op->k_w, op->dil_w, op->stride_w);
 	if (!oh || !ow)

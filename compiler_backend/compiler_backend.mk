@@ -22,7 +22,7 @@ MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
-MOTECC_TESTS := ref requant fmodel builder pool onnx
+MOTECC_TESTS := ref requant fmodel builder pool onnx add
 MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)

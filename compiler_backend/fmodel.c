@@ -10,6 +10,7 @@
 
 #include "cc_internal.h"
 #include "mote/mote_fmodel.h"
+#include "mote/mote_kernels.h"
 
 enum { Q_LOAD = MOTE_QUEUE_LOAD, Q_COMP = MOTE_QUEUE_COMPUTE, Q_STORE = MOTE_QUEUE_STORE, NQ = 3 };
 enum { T_L2C, T_C2L, T_C2S, T_S2C, NT };
@@ -230,12 +231,48 @@ static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 	return 0;
 }
 
+/* STORE ADD fields, and the residual add of one value (the spec's formula) */
+struct fm_add {
+	int on, u8;
+	uint32_t addr0;
+	struct mote_add_mults mults;
+	int32_t zp, out_zp, lo, hi;
+};
+
+static void add_fields(const uint32_t *w, struct fm_add *a)
+{
+	a->on = MOTE_CMD_GET(w, STORE, ADD) != 0;
+	a->u8 = MOTE_CMD_GET(w, STORE, ADD_U8) != 0;
+	a->addr0 = (uint32_t)MOTE_CMD_GET(w, STORE, ADD_ADDR0);
+	a->mults.mult_a = (uint32_t)MOTE_CMD_GET(w, STORE, ADD_MULT_A);
+	a->mults.mult_b = (uint32_t)MOTE_CMD_GET(w, STORE, ADD_MULT_B);
+	a->mults.shift = (uint32_t)MOTE_CMD_GET(w, STORE, ADD_SHIFT);
+	a->zp = (int32_t)MOTE_CMD_GET(w, STORE, ADD_ZP);
+	a->out_zp = (int32_t)MOTE_CMD_GET(w, STORE, ADD_OUT_ZP);
+	a->lo = (int32_t)MOTE_CMD_GET(w, STORE, ADD_LO);
+	a->hi = (int32_t)MOTE_CMD_GET(w, STORE, ADD_HI);
+}
+
+/* y the clamped value (|y| < 2^15), r the operand byte */
+static uint8_t add_value(const struct fm_add *a, int32_t y, int32_t out_zp, uint8_t r)
+{
+	int32_t rv = a->u8 ? (int32_t)r : (int32_t)(int8_t)r;
+	int64_t t = mote_kernel_add_sum(y - out_zp, rv - a->zp, &a->mults) + a->out_zp;
+	t = t < a->lo ? a->lo : t;
+	t = t > a->hi ? a->hi : t;
+	return (uint8_t)((uint64_t)t & 0xff);
+}
+
 static int exec_store(struct fm *m, const struct fm_cmd *c)
 {
 	const uint32_t *w = c->w;
 	const struct mote_geometry *g = m->g;
 	uint32_t ncols = (uint32_t)MOTE_CMD_GET(w, STORE, NCOLS);
 	if (ncols > g->cols)
+		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+	struct fm_add ad;
+	add_fields(w, &ad);
+	if (ad.on && (MOTE_CMD_GET(w, STORE, INT32) || !(g->features & MOTE_FEATURES_STORE_ADD_MASK)))
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	uint64_t n_in = (uint64_t)MOTE_CMD_GET(w, STORE, N_INNER), n_out = (uint64_t)MOTE_CMD_GET(w, STORE, N_OUTER);
 	uint64_t crow = (uint64_t)MOTE_CMD_GET(w, STORE, ACC_ROW), brow = (uint64_t)MOTE_CMD_GET(w, STORE, BIAS_ROW);
@@ -251,8 +288,12 @@ static int exec_store(struct fm *m, const struct fm_cmd *c)
 	for (uint64_t o = 0; o < n_out; o++)
 		for (uint64_t i = 0; i < n_in; i++) {
 			const int32_t *acc = m->acc + (size_t)(crow + o * n_in + i) * g->cols;
-			uint32_t a = addr0 + (uint32_t)((uint64_t)o * (uint64_t)ostr) +
-				     (uint32_t)((uint64_t)i * (uint64_t)istr);
+			uint32_t step = (uint32_t)((uint64_t)o * (uint64_t)ostr) + (uint32_t)((uint64_t)i * (uint64_t)istr);
+			uint32_t a = addr0 + step, ra = ad.addr0 + step;
+			/* the operand row is read before the row is written (READ_WINDOW first) */
+			for (uint32_t col = 0; ad.on && col < ncols; col++)
+				if (!win_ok(m, ra + col, MOTE_WIN_PERM_R_MASK))
+					return fail(m, MOTE_ERR_READ_WINDOW, c->idx, ra + col);
 			for (uint32_t col = 0; col < ncols; col++) {
 				int32_t b = (int32_t)cc_get_le32(bias + 4u * col);
 				int32_t mu = (int32_t)cc_get_le32(bias + brow_bytes + 4u * col);
@@ -263,7 +304,9 @@ static int exec_store(struct fm *m, const struct fm_cmd *c)
 					cc_put_le32(bytes, (uint32_t)acc[col] + (uint32_t)b);
 					nb = 4;
 				} else {
-					bytes[0] = (uint8_t)(mote_ref_postproc(acc[col], b, mu, sh, zp, lo, hi) & 0xff);
+					int64_t y = mote_ref_postproc(acc[col], b, mu, sh, zp, lo, hi);
+					bytes[0] = ad.on ? add_value(&ad, (int32_t)y, zp, *mem_at(m, ra + col))
+							 : (uint8_t)(y & 0xff);
 					nb = 1;
 				}
 				for (unsigned k = 0; k < nb; k++) {

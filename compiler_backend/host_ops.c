@@ -240,6 +240,10 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		    (rc = const_scale(g, n, 4, &sb, diag)) || (rc = const_zp(g, n, 5, &zb, NULL, diag)) ||
 		    (rc = const_scale(g, n, 6, &sy, diag)) || (rc = const_zp(g, n, 7, &zy, &ydt, diag)))
 			return rc;
+		struct mote_add_mults m;
+		if (mote_kernel_add_mults(sa, sb, sy, &m))
+			return NOTSUP("node '%s' (Add): scale ratios %g, %g not below 65536 (the integer add's limit)",
+				      n->name, (double)sa / sy, (double)sb / sy);
 		h->op = MOTE_KOP_ADD;
 		h->n_data = 2;
 		h->data[1] = n->in[3];

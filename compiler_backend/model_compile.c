@@ -6,6 +6,11 @@
  *     so do max and average pooling where the target and the shape allow
  *     (lower_pool.c), else they stay host kernels; everything else must have
  *     a host kernel (host_ops.c) or the model is refused with the node named.
+ *     Then a quantized Add whose operand comes from a device step that
+ *     nothing else reads, the other operand being ready before that step, is
+ *     fused into that step's STOREs (STORE ADD, with FEATURES.STORE_ADD): the
+ *     step writes the sum, and the operand it would have written no longer
+ *     exists on the device.
  *  3. Tensors: every non-constant tensor a step touches gets a record; those
  *     a device step reads or writes get an arena range.  Ranges are given
  *     greedily, largest first, at the lowest offset free for the tensor's
@@ -34,7 +39,14 @@
 struct step {
 	const struct ir_node *n;
 	int device;
+	int fused;            /* a host Add now done by a device step's STOREs: dropped */
 	struct lowered L;
+	/* device step with a fused Add: its operand and output tensors (else -1),
+	 * the Add node and the sum's quantization */
+	int32_t res_in, res_out;
+	const struct ir_node *add;
+	float res_scale;
+	int32_t res_zp;
 	struct mote_cc_plan plan;
 	struct host_op h;
 	uint32_t cmd_first;
@@ -112,6 +124,7 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 	for (size_t i = 0; i < c->g.nn; i++) {
 		struct step *s = &c->s[c->ns++];
 		s->n = &c->g.n[i];
+		s->res_in = s->res_out = -1;
 		struct mote_cc_diag d = {{0}};
 		int rc;
 		if (is_device_op(s->n->op)) {
@@ -144,10 +157,100 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 
 static int32_t step_in(const struct step *s, uint32_t k)
 {
-	return s->device ? (k == 0 ? s->L.x : -1) : k < s->h.n_data ? s->h.data[k] : -1;
+	if (s->device)
+		return k == 0 ? s->L.x : k == 1 ? s->res_in : -1;
+	return k < s->h.n_data ? s->h.data[k] : -1;
 }
 
-static int32_t step_out(const struct step *s) { return s->device ? s->L.y : s->n->out[0]; }
+static int32_t step_out(const struct step *s)
+{
+	return s->device ? (s->res_out >= 0 ? s->res_out : s->L.y) : s->n->out[0];
+}
+
+/* ---- fused adds --------------------------------------------------------------------- */
+
+/* The step writing tensor t, or -1 (a graph input or a constant). */
+static long producer(const struct compile *c, int32_t t)
+{
+	for (size_t i = 0; i < c->ns; i++)
+		if (!c->s[i].fused && step_out(&c->s[i]) == t)
+			return (long)i;
+	return -1;
+}
+
+/* Steps reading tensor t (a graph output counts as one more). */
+static unsigned readers(const struct compile *c, int32_t t)
+{
+	unsigned n = c->g.t[t].is_output ? 1 : 0;
+	for (size_t i = 0; i < c->ns; i++)
+		for (uint32_t k = 0; !c->s[i].fused && step_in(&c->s[i], k) >= 0; k++)
+			n += step_in(&c->s[i], k) == t;
+	return n;
+}
+
+/* Can operand k of the Add step a be fused into the device step writing it?
+ * Then the fields of the STORE ADD, in *ad; returns the producer's index or -1. */
+static long fusable(const struct compile *c, const struct step *a, unsigned k, struct mote_cc_add *ad)
+{
+	const int32_t *p = a->h.params;
+	int32_t t = a->h.data[k], o = a->h.data[1 - k];
+	long pi = producer(c, t), po = producer(c, o);
+	if (pi < 0 || !c->s[pi].device || c->s[pi].res_out >= 0 || readers(c, t) != 1)
+		return -1;
+	const struct lowered *L = &c->s[pi].L;
+	const struct ir_tensor *ot = &c->g.t[o];
+	/* the other operand exists before the producer runs, as a tensor in memory
+	 * (a step's output or a graph input: not a constant) */
+	if (po >= pi || (po < 0 && !ot->is_input))
+		return -1;
+	/* the device's y is the stored operand: same type and zero point; the sum
+	 * of the same byte type (the clamps are in the output type) */
+	int32_t yt = L->y_dtype, st = a->h.out_dtype;
+	if ((yt != IR_INT8 && yt != IR_UINT8) || st != yt || (ot->dtype != IR_INT8 && ot->dtype != IR_UINT8) ||
+	    L->conv.out_type == MOTE_CC_INT32 || L->conv.out_zp != p[2 * k + 1])
+		return -1;
+	struct mote_add_mults m;
+	if (mote_kernel_add_mults(mote_kernel_bitsf(p[2 * k]), mote_kernel_bitsf(p[2 * (1 - k)]),
+				  mote_kernel_bitsf(p[4]), &m))
+		return -1;
+	int32_t lo = yt == IR_INT8 ? -128 : 0, hi = yt == IR_INT8 ? 127 : 255;
+	*ad = (struct mote_cc_add){.on = 1, .type = ot->dtype == IR_UINT8 ? MOTE_CC_UINT8 : MOTE_CC_INT8,
+				   .zp = p[2 * (1 - k) + 1], .mult_a = m.mult_a, .mult_b = m.mult_b, .shift = m.shift,
+				   .sum_zp = p[5], .lo = p[6] && p[5] > lo ? p[5] : lo, .hi = hi};
+	return pi;
+}
+
+/* Fuse every Add that can be (into the later producer when both operands
+ * qualify), then drop the fused Add steps. */
+static void fuse_adds(struct compile *c)
+{
+	if (!(c->geo->features & MOTE_FEATURES_STORE_ADD_MASK))
+		return;
+	for (size_t i = 0; i < c->ns; i++) {
+		struct step *a = &c->s[i];
+		if (a->device || a->h.op != MOTE_KOP_ADD || a->h.n_data != 2)
+			continue;
+		struct mote_cc_add ad[2];
+		long p0 = fusable(c, a, 0, &ad[0]), p1 = fusable(c, a, 1, &ad[1]);
+		unsigned k = p1 > p0 ? 1 : 0;
+		long pi = k ? p1 : p0;
+		if (pi < 0)
+			continue;
+		struct step *d = &c->s[pi];
+		d->L.conv.add = ad[k];
+		d->res_in = a->h.data[1 - k];
+		d->res_out = a->n->out[0];
+		d->add = a->n;
+		d->res_scale = a->h.out_scale;
+		d->res_zp = a->h.out_zp;
+		a->fused = 1;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < c->ns; i++)
+		if (!c->s[i].fused)
+			c->s[n++] = c->s[i];
+	c->ns = n;
+}
 
 static void add_tensor(struct compile *c, int32_t ir, long step, int device, int write)
 {
@@ -214,7 +317,10 @@ static void quant_info(struct compile *c)
 	for (size_t i = 0; i < c->ns; i++) {
 		const struct step *s = &c->s[i];
 		struct ftensor *y = &c->t[c->ir2f[step_out(s)]];
-		if (s->device && !s->h.op) {
+		if (s->device && s->res_out >= 0) {
+			y->scale = s->res_scale;
+			y->zp = s->res_zp;
+		} else if (s->device && !s->h.op) {
 			const struct ir_node *n = s->n;
 			if (n->op[0] == 'Q' && n->n_in > 7) {
 				const struct ir_tensor *ys = &c->g.t[n->in[6]];
@@ -300,6 +406,14 @@ static int add_reloc(struct out *o, uint32_t word, uint32_t seg)
 	return 0;
 }
 
+/* Word `word` of command i (at cmd) becomes an offset in segment seg. */
+static int reloc_word(struct out *o, uint8_t *cmd, uint32_t i, uint32_t word, uint32_t seg)
+{
+	uint32_t v = cc_get_le32(cmd + 4 * word);
+	cc_put_le32(cmd + 4 * word, v - (seg == MOTE_MF_SEG_ARENA ? ARENA_VBASE : CONST_VBASE));
+	return add_reloc(o, i * MOTE_CMD_WORDS + word, seg);
+}
+
 /* The address fields of commands [first, first+n) become segment offsets. */
 static int relocate(struct out *o, uint32_t first, uint32_t n, struct mote_cc_diag *diag)
 {
@@ -316,11 +430,11 @@ static int relocate(struct out *o, uint32_t first, uint32_t n, struct mote_cc_di
 		} else if (op == MOTE_OP_STORE) {
 			word = MOTE_STORE_ADDR0_WORD;
 			seg = MOTE_MF_SEG_ARENA;
+			if (MOTE_CMD_GET(w, STORE, ADD) && reloc_word(o, cmd, i, MOTE_STORE_ADD_ADDR0_WORD, seg))
+				return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 		} else
 			continue;
-		uint32_t v = cc_get_le32(cmd + 4 * word);
-		cc_put_le32(cmd + 4 * word, v - (seg == MOTE_MF_SEG_ARENA ? ARENA_VBASE : CONST_VBASE));
-		if (add_reloc(o, i * MOTE_CMD_WORDS + word, seg))
+		if (reloc_word(o, cmd, i, word, seg))
 			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 	}
 	return 0;
@@ -358,13 +472,14 @@ static int emit_device(struct compile *c, struct out *o, struct mote_cc_diag *di
 		struct step *s = &c->s[i];
 		if (!s->device)
 			continue;
-		const struct ftensor *x = &c->t[c->ir2f[s->L.x]], *y = &c->t[c->ir2f[s->L.y]];
+		const struct ftensor *x = &c->t[c->ir2f[s->L.x]], *y = &c->t[c->ir2f[step_out(s)]];
 		struct mote_cc_addrs a = {
 			.input = ARENA_VBASE + (uint32_t)x->off,
 			.output = ARENA_VBASE + (uint32_t)y->off,
 			.weights = CONST_VBASE + (uint32_t)(const_off + s->w_off),
 			.bias = CONST_VBASE + (uint32_t)(const_off + s->b_off),
 			.cmds = CONST_VBASE + s->cmd_first * MOTE_CMD_BYTES,
+			.operand = s->res_in >= 0 ? ARENA_VBASE + (uint32_t)c->t[c->ir2f[s->res_in]].off : 0,
 		};
 		struct mote_cc_bufs b = {
 			.cmds = o->cmds + (size_t)s->cmd_first * MOTE_CMD_BYTES,
@@ -437,8 +552,10 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 		if (s->device) {
 			r->kind = MOTE_MF_STEP_DEVICE;
 			r->op = MOTE_MF_DEV_CONV;
-			r->n_in = 1;
+			r->n_in = s->res_in >= 0 ? 2 : 1;
 			r->in[0] = c->ir2f[s->L.x];
+			if (s->res_in >= 0)
+				r->in[1] = c->ir2f[s->res_in];
 			r->cmd_first = s->cmd_first;
 			r->n_cmds = s->plan.n_cmds;
 			r->macs = s->plan.macs_model;
@@ -538,9 +655,10 @@ static void report_steps(struct compile *c)
 			dev++;
 			macs += s->plan.macs_model;
 			ideal += s->plan.rows_streamed;
-			say(c, "  %3zu device %-14s %-24s %s -> %s  macs %llu  cmds %u  ideal cycles %llu", i, s->n->op,
+			say(c, "  %3zu device %-14s %-24s %s -> %s  macs %llu  cmds %u  ideal cycles %llu%s%s%s", i, s->n->op,
 			    s->n->name, xs, ys, (unsigned long long)s->plan.macs_model, s->plan.n_cmds,
-			    (unsigned long long)s->plan.rows_streamed);
+			    (unsigned long long)s->plan.rows_streamed, s->add ? "  (conv + add: " : "",
+			    s->add ? s->add->name : "", s->add ? ")" : "");
 		} else {
 			say(c, "  %3zu host   %-14s %-24s %s -> %s  (%s)", i, s->n->op, s->n->name, xs, ys,
 			    mote_kernel_op_name(s->h.op));
@@ -579,6 +697,8 @@ int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_ge
 		    stacked > 1 ? "s" : "");
 	if (!rc)
 		rc = place(&c, diag);
+	if (!rc)
+		fuse_adds(&c);
 	if (!rc)
 		rc = collect_tensors(&c, diag);
 	if (!rc) {

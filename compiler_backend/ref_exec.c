@@ -2,6 +2,7 @@
  * the tiler: direct loops over output pixels and the kernel window, exact
  * 64-bit sums, then the STORE post-processing of mote_hw.spec. */
 #include "cc_internal.h"
+#include "mote/mote_kernels.h"
 
 int64_t mote_ref_requant(int32_t v, int32_t mult, int32_t shift)
 {
@@ -126,5 +127,29 @@ int mote_ref_gemm(const struct mote_cc_gemm *op, const void *a, void *y)
 				       ((int64_t)cc_byte_value(op->b_type, (uint8_t)op->b[k * op->n + j]) - op->b_zp);
 			write_out(&c, y, i * op->n + j, acc, (uint32_t)j);
 		}
+	return 0;
+}
+
+int mote_ref_add(const struct mote_cc_conv *op, const void *r, void *output)
+{
+	uint32_t oh, ow;
+	int rc = mote_cc_conv_check(op, &oh, &ow, NULL);
+	if (rc)
+		return rc;
+	if (!r || !output)
+		return MOTE_CC_EINVAL;
+	const struct mote_cc_add *a = &op->add;
+	if (!a->on)
+		return 0;
+	const struct mote_add_mults m = {.mult_a = a->mult_a, .mult_b = a->mult_b, .shift = a->shift};
+	uint8_t *y = output;
+	const uint8_t *rb = r;
+	for (size_t i = 0, n = (size_t)oh * ow * op->out_c; i < n; i++) {
+		/* the stored byte is y itself: y lies in the output type's range */
+		int32_t yv = op->out_type == MOTE_CC_INT8 ? (int8_t)y[i] : y[i];
+		int32_t rv = a->type == MOTE_CC_INT8 ? (int8_t)rb[i] : rb[i];
+		int64_t t = mote_kernel_add_sum(yv - op->out_zp, rv - a->zp, &m) + a->sum_zp;
+		y[i] = (uint8_t)((t < a->lo ? a->lo : t > a->hi ? a->hi : t) & 0xff);
+	}
 	return 0;
 }

@@ -142,6 +142,9 @@ struct tl_gen {
 int tl_new_op(struct tl_gen *x, int q, unsigned opcode, struct tl_op **out);
 void tl_op_access(struct tl_op *op, unsigned res, int wr);
 void tl_finish_op(struct tl_gen *x);
+/* The ADD fields of a STORE writing output offset off (the operand has the
+ * output's layout), when the operator has a fused add. */
+int tl_store_add(struct tl_gen *x, uint32_t *w, uint64_t off);
 /* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer. */
 int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
 		 uint32_t row_bytes, unsigned res);

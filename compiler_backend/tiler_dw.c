@@ -304,6 +304,8 @@ static int dw_store(struct tl_gen *x, const struct dw_tile *t, uint32_t cslot, u
 	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
 	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
 	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
+	if ((rc = tl_store_add(x, w, off)))
+		return rc;
 	tl_op_access(op, RES_ACC0 + cslot, 0);
 	tl_op_access(op, bias_res, 0);
 	tl_finish_op(x);

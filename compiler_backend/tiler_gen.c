@@ -283,6 +283,8 @@ int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, u
 	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
 	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
 	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
+	if ((rc = tl_store_add(x, w, off)))
+		return rc;
 	tl_op_access(op, RES_ACC0 + cslot, 0);
 	tl_op_access(op, bias_res, 0);
 	tl_finish_op(x);
@@ -295,6 +297,24 @@ static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, 
 {
 	uint32_t C = x->p->g.cols, nv = x->p->op->out_c - n * C;
 	return tl_tile_store(x, mt, n * C, nv < C ? nv : C, cslot, acc_row, bias_row, bias_res);
+}
+
+int tl_store_add(struct tl_gen *x, uint32_t *w, uint64_t off)
+{
+	const struct mote_cc_add *ad = &x->p->op->add;
+	if (!ad->on)
+		return 0;
+	SETF(w, STORE, ADD, 1);
+	SETF(w, STORE, ADD_U8, ad->type == MOTE_CC_UINT8);
+	SETF(w, STORE, ADD_ADDR0, (uint32_t)(x->a->operand + off));
+	SETF(w, STORE, ADD_MULT_A, ad->mult_a);
+	SETF(w, STORE, ADD_MULT_B, ad->mult_b);
+	SETF(w, STORE, ADD_ZP, ad->zp);
+	SETF(w, STORE, ADD_OUT_ZP, ad->sum_zp);
+	SETF(w, STORE, ADD_LO, ad->lo);
+	SETF(w, STORE, ADD_HI, ad->hi);
+	SETF(w, STORE, ADD_SHIFT, ad->shift);
+	return 0;
 }
 
 /* Bias row and resource of output tile n, for its store. */

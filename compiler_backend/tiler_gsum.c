@@ -214,6 +214,9 @@ static int gs_store(struct tl_gen *x, const struct gs_step *t, uint32_t cslot)
 	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
 	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
 	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
+	/* a fused add's operand has the output's layout, so the same offset */
+	if ((rc = tl_store_add(x, w, (uint64_t)t->ch0 * p->esize)))
+		return rc;
 	tl_op_access(op, RES_ACC0 + cslot, 0);
 	tl_op_access(op, RES_BIAS_ALL, 0);
 	tl_finish_op(x);

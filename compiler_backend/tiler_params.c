@@ -94,6 +94,8 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "uint8 input needs the XOR_MSB feature");
 	if (op->out_type == MOTE_CC_INT32 && !(geom->features & MOTE_FEATURES_INT32_OUT_MASK))
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "int32 output needs the INT32_OUT feature");
+	if (op->add.on && !(geom->features & MOTE_FEATURES_STORE_ADD_MASK))
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "a fused add needs the STORE_ADD feature");
 	p->op = op;
 	p->g = *geom;
 	p->g.abuf_depth = min_u32(geom->abuf_depth, ROW_FIELD_MAX);

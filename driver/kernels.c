@@ -2,11 +2,10 @@
  *
  * Plain loops over logical-layout tensors.  Every kernel validates its
  * operands first; after that every index it computes is inside them.  The
- * quantized add works in double precision (exact for the int8 ranges models
- * use) and rounds half to even, which is ONNX's rounding for QuantizeLinear;
- * average pooling uses the accelerator's integer requantization (a multiplier
- * and shift from mote_kernel_quantize_scale), so a pool on the host and on
- * the device give the same bytes.
+ * quantized add is integer, as the device's STORE ADD, and average pooling
+ * uses the accelerator's integer requantization (a multiplier and shift from
+ * mote_kernel_quantize_scale), so host and device give the same bytes for
+ * both; rounding is half to even, which is ONNX's rounding for QuantizeLinear.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -303,19 +302,49 @@ static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct 
 	return 0;
 }
 
+int mote_kernel_add_mults(float sa, float sb, float sy, struct mote_add_mults *m)
+{
+	if (!m || !(isfinite(sa) && sa > 0) || !(isfinite(sb) && sb > 0) || !(isfinite(sy) && sy > 0))
+		return MOTE_KERNEL_EPARAM;
+	double ra = (double)sa / sy, rb = (double)sb / sy, rmax = ra > rb ? ra : rb;
+	/* ldexp is exact and nearbyint rounds half to even (the default mode);
+	 * round(rmax * 2^s) only grows with s, so the first fit from the top wins */
+	for (int s = 63; s >= 0; s--)
+		if (nearbyint(ldexp(rmax, s)) <= 65535.0) {
+			m->mult_a = (uint32_t)nearbyint(ldexp(ra, s));
+			m->mult_b = (uint32_t)nearbyint(ldexp(rb, s));
+			m->shift = (uint32_t)s;
+			return 0;
+		}
+	return MOTE_KERNEL_EPARAM;
+}
+
+int64_t mote_kernel_add_sum(int32_t da, int32_t db, const struct mote_add_mults *m)
+{
+	int64_t z = (int64_t)da * m->mult_a + (int64_t)db * m->mult_b; /* |z| < 2^35 */
+	unsigned s = m->shift & 63u;
+	if (s == 0)
+		return z;
+	/* floor without shifting a negative value, then the remainder against one half */
+	int64_t f = z >= 0 ? z >> s : -((-z - 1) >> s) - 1;
+	uint64_t rem = (uint64_t)z - ((uint64_t)f << s), half = (uint64_t)1 << (s - 1);
+	return f + (rem > half || (rem == half && (f & 1)));
+}
+
 static int add(const int32_t *p, const struct mote_ktensor *a, const struct mote_ktensor *b, struct mote_ktensor *y)
 {
 	if (!is_q8(a->dtype) || !is_q8(b->dtype) || !is_q8(y->dtype))
 		return MOTE_KERNEL_ETYPE;
 	if (numel(a) != numel(y) || numel(b) != numel(y))
 		return MOTE_KERNEL_ESHAPE;
-	if (!scale_ok(p[0]) || !scale_ok(p[2]) || !scale_ok(p[4]) || !zp_ok(a->dtype, p[1]) ||
-	    !zp_ok(b->dtype, p[3]) || !zp_ok(y->dtype, p[5]))
+	struct mote_add_mults m;
+	if (!zp_ok(a->dtype, p[1]) || !zp_ok(b->dtype, p[3]) || !zp_ok(y->dtype, p[5]) ||
+	    mote_kernel_add_mults(mote_kernel_bitsf(p[0]), mote_kernel_bitsf(p[2]), mote_kernel_bitsf(p[4]), &m))
 		return MOTE_KERNEL_EPARAM;
-	double ra = (double)mote_kernel_bitsf(p[0]) / mote_kernel_bitsf(p[4]);
-	double rb = (double)mote_kernel_bitsf(p[2]) / mote_kernel_bitsf(p[4]);
+	/* the sum is an integer: q_put's rounding leaves it as it is and only saturates */
 	for (int64_t i = 0, n = numel(y); i < n; i++)
-		q_put(y, i, (q_get(a, i) - p[1]) * ra + (q_get(b, i) - p[3]) * rb + p[5], p[6] ? p[5] : INT32_MIN);
+		q_put(y, i, (double)(mote_kernel_add_sum(q_get(a, i) - p[1], q_get(b, i) - p[3], &m) + p[5]),
+		      p[6] ? p[5] : INT32_MIN);
 	return 0;
 }
 

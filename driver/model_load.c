@@ -96,12 +96,13 @@ static int check_step(const struct mote_mf_step *s, uint32_t i, const struct mot
 	if (s->out[0] < 0 || (uint32_t)s->out[0] >= nt)
 		return BAD("step %u: output is tensor %d of %u", i, s->out[0], nt);
 	if (s->kind == MOTE_MF_STEP_DEVICE) {
-		if (s->op != MOTE_MF_DEV_CONV || s->n_in != 1)
+		if (s->op != MOTE_MF_DEV_CONV || s->n_in > 2)
 			return BAD("step %u: device op %u with %u inputs", i, s->op, s->n_in);
 		if (s->n_cmds == 0 || s->cmd_first > n_cmds || s->n_cmds > n_cmds - s->cmd_first)
 			return BAD("step %u: commands %u+%u outside the %u-command stream", i, s->cmd_first, s->n_cmds,
 				   n_cmds);
-		if (!(t[s->in[0]].flags & MOTE_MF_T_DEVICE) || !(t[s->out[0]].flags & MOTE_MF_T_DEVICE))
+		if (!(t[s->in[0]].flags & MOTE_MF_T_DEVICE) || !(t[s->out[0]].flags & MOTE_MF_T_DEVICE) ||
+		    (s->n_in == 2 && !(t[s->in[1]].flags & MOTE_MF_T_DEVICE)))
 			return BAD("step %u: a device step's tensors must be in the arena", i);
 	} else if (s->kind == MOTE_MF_STEP_HOST) {
 		if (!mote_kernel_op_name(s->op))

@@ -59,7 +59,7 @@ int model__setup(mote_model *m, const uint8_t *file, const struct mf_view *v)
 		struct mote_step_info *in = &m->info[i];
 		in->name = m->strings + s->name;
 		in->on_device = s->kind == MOTE_MF_STEP_DEVICE;
-		in->op = in->on_device ? "conv" : mote_kernel_op_name(s->op);
+		in->op = in->on_device ? (s->n_in == 2 ? "conv+add" : "conv") : mote_kernel_op_name(s->op);
 		in->macs = s->macs;
 		in->ideal_cycles = s->macs_ideal_cycles;
 	}
@@ -232,8 +232,9 @@ static uint64_t now_ns(void)
 static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 {
 	const struct mote_mf_step *s = &m->s[k];
-	if (!m->dev_ok[s->in[0]])
-		move(m, (uint32_t)s->in[0], 1);
+	for (uint32_t j = 0; j < s->n_in; j++) /* the input, and a fused add's operand */
+		if (!m->dev_ok[s->in[j]])
+			move(m, (uint32_t)s->in[j], 1);
 	struct mote_job_desc jd = {
 		.cmds = m->cbuf,
 		.cmd_offset = (size_t)s->cmd_first * MOTE_CMD_BYTES,

@@ -1,7 +1,7 @@
 # rtl/rtl.mk: rules for rtl/ (included by the top Makefile).
 #
 #   make lint     verilator --lint-only -Wall of mote_top for 4x4, 8x8, 16x16, 4x8, and 8x8 without
-#                 the depthwise path and without ACC_MAX (waivers only in
+#                 the depthwise path, without ACC_MAX and without STORE ADD (waivers only in
 #                 rtl/lint.vlt), then iverilog -g2005 and yosys read_verilog of every RTL file
 #   make formal   bounded proofs (yosys + yosys-smtbmc, z3) of the FORMAL blocks of mote_fifo,
 #                 mote_window_check, mote_cmd_decode, mote_tokens and mote_mem_arbiter;
@@ -17,7 +17,7 @@ RTL_LINT_4x4   := -GROWS=4 -GCOLS=4 -GMEM_BYTES=8 -GABUF_DEPTH=1024 -GWBUF_DEPTH
                   -GBBUF_DEPTH=24 -GACC_DEPTH=256 -GPPU_LANES=1
 RTL_LINT_8x8   := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16
 RTL_LINT_16x16 := -GROWS=16 -GCOLS=16 -GMEM_BYTES=32
-RTL_LINT_8x8dense := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GDEPTHWISE=0
+RTL_LINT_8x8dense := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GDEPTHWISE=0 -GSTORE_ADD=0
 RTL_LINT_4x8   := -GROWS=4 -GCOLS=8 -GMEM_BYTES=8
 RTL_LINT_8x8nomax := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GACC_MAX=0
 RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax

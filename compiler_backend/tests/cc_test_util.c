@@ -11,7 +11,7 @@ struct mote_geometry tc_geom(uint32_t rows, uint32_t cols)
 		.rows = rows, .cols = cols, .mem_bytes = 2 * rows, .abuf_depth = 4096, .wbuf_depth = 1024,
 		.bbuf_depth = 96, .acc_depth = 1024,
 		.features = MOTE_FEATURES_INT32_OUT_MASK | MOTE_FEATURES_XOR_MSB_MASK | MOTE_FEATURES_DEPTHWISE_MASK |
-			    MOTE_FEATURES_ACC_MAX_MASK,
+			    MOTE_FEATURES_ACC_MAX_MASK | MOTE_FEATURES_STORE_ADD_MASK,
 	};
 	return g;
 }
@@ -47,10 +47,11 @@ int tc_run_conv(const struct mote_geometry *g, const struct mote_cc_conv *op, co
 		return 1;
 	}
 	const struct mote_cc_plan *pl = &run->plan;
-	/* Layout: 64-byte guard, cmds, input, weights, bias, guard, output, guard. */
+	/* Layout: 64-byte guard, cmds, input, weights, bias, [add operand], guard, output, guard. */
 	const uint32_t base = 0x10000;
+	size_t opnd_bytes = op->add.on ? pl->output_bytes : 0;
 	size_t o_cmd = 64, o_in = o_cmd + up64(pl->cmd_bytes), o_w = o_in + up64(pl->input_bytes);
-	size_t o_b = o_w + up64(pl->weight_bytes), o_out = o_b + up64(pl->bias_bytes) + 64;
+	size_t o_b = o_w + up64(pl->weight_bytes), o_r = o_b + up64(pl->bias_bytes), o_out = o_r + up64(opnd_bytes) + 64;
 	size_t size = o_out + up64(pl->output_bytes) + 64;
 	uint8_t *mem = malloc(size);
 	if (!mem) {
@@ -59,9 +60,11 @@ int tc_run_conv(const struct mote_geometry *g, const struct mote_cc_conv *op, co
 	}
 	memset(mem, CANARY, size);
 	memcpy(mem + o_in, input, pl->input_bytes);
+	if (opnd_bytes && run->operand)
+		memcpy(mem + o_r, run->operand, opnd_bytes);
 	struct mote_cc_addrs a = {.input = base + (uint32_t)o_in, .output = base + (uint32_t)o_out,
 				  .weights = base + (uint32_t)o_w, .bias = base + (uint32_t)o_b,
-				  .cmds = base + (uint32_t)o_cmd};
+				  .cmds = base + (uint32_t)o_cmd, .operand = base + (uint32_t)o_r};
 	struct mote_cc_bufs b = {mem + o_cmd, pl->cmd_bytes, mem + o_w, pl->weight_bytes, mem + o_b, pl->bias_bytes};
 	run->status = mote_cc_emit_conv(g, op, &a, &b, NULL, &diag);
 	if (run->status) {
@@ -80,7 +83,7 @@ int tc_run_conv(const struct mote_geometry *g, const struct mote_cc_conv *op, co
 		.geom = *g, .queue_depth = run->queue_depth, .cmd_base = a.cmds, .cmd_count = pl->n_cmds,
 		.policy = run->policy, .seed = run->seed,
 	};
-	/* Windows: commands X, input..bias R, output W (rounded to 64 bytes). */
+	/* Windows: commands X, input..operand R, output W (rounded to 64 bytes). */
 	cfg.win[0] = (struct mote_fm_window){a.cmds, (uint32_t)up64(pl->cmd_bytes), MOTE_WIN_PERM_X_MASK};
 	cfg.win[1] = (struct mote_fm_window){a.input, (uint32_t)(o_out - 64 - o_in), MOTE_WIN_PERM_R_MASK};
 	cfg.win[2] = (struct mote_fm_window){a.output, (uint32_t)up64(pl->output_bytes), MOTE_WIN_PERM_W_MASK};

@@ -11,7 +11,7 @@
 #include "mote/mote_fmodel.h"
 
 /* Simulator default geometry for rows x cols (features INT32_OUT, XOR_MSB,
- * DEPTHWISE). */
+ * DEPTHWISE, STORE_ADD). */
 struct mote_geometry tc_geom(uint32_t rows, uint32_t cols);
 
 uint64_t tc_rand(uint64_t *s);
@@ -22,6 +22,7 @@ struct tc_run {
 	enum mote_fm_policy policy;
 	uint32_t queue_depth;
 	uint64_t seed;
+	const uint8_t *operand; /* with op->add.on: the add's operand (the output's size) */
 	/* results */
 	struct mote_cc_plan plan;
 	struct mote_fm_result res;

@@ -15,12 +15,14 @@
 #include <string.h>
 
 #include "cc_test_util.h"
+#include "mote/mote_kernels.h"
 
 struct tc_case {
 	struct mote_cc_conv op;
 	int8_t *w;
 	int32_t *bias, *mult, *shift;
 	uint8_t *in;
+	uint8_t *opnd; /* the fused add's operand, or NULL */
 };
 
 static void case_free(struct tc_case *c)
@@ -30,6 +32,36 @@ static void case_free(struct tc_case *c)
 	free(c->mult);
 	free(c->shift);
 	free(c->in);
+	free(c->opnd);
+}
+
+/* A fused residual add on a quarter of the byte-output cases: the operand's
+ * type and zero point, ratios from 1/64 to 64 (through the host kernel's
+ * multipliers) or raw fields, a Relu-like clamp now and then. */
+static void case_add(struct tc_case *c, uint64_t *s, size_t out_bytes)
+{
+	struct mote_cc_conv *op = &c->op;
+	if (op->out_type == MOTE_CC_INT32 || tc_rand(s) % 4)
+		return;
+	struct mote_cc_add *a = &op->add;
+	a->on = 1;
+	a->type = tc_rand(s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+	a->zp = a->type == MOTE_CC_UINT8 ? (int32_t)tc_range(s, 0, 255) : (int32_t)tc_range(s, -128, 127);
+	struct mote_add_mults m = {(uint32_t)tc_range(s, 0, 65535), (uint32_t)tc_range(s, 0, 65535),
+				   (uint32_t)tc_range(s, 0, 63)};
+	if (tc_rand(s) % 4) {
+		float sa = (float)tc_range(s, 1, 4096) / 64.0f, sb = (float)tc_range(s, 1, 4096) / 64.0f;
+		ck_assert_int_eq(mote_kernel_add_mults(sa, sb, (float)tc_range(s, 1, 4096) / 64.0f, &m), 0);
+	}
+	a->mult_a = m.mult_a, a->mult_b = m.mult_b, a->shift = m.shift;
+	int32_t lo = op->out_type == MOTE_CC_UINT8 ? 0 : -128, hi = lo + 255;
+	a->sum_zp = (int32_t)tc_range(s, lo, hi);
+	a->lo = tc_rand(s) % 3 ? lo : a->sum_zp;
+	a->hi = hi;
+	c->opnd = malloc(out_bytes ? out_bytes : 1);
+	ck_assert(c->opnd != NULL);
+	for (size_t i = 0; i < out_bytes; i++)
+		c->opnd[i] = (uint8_t)tc_rand(s);
 }
 
 /* Fill data and quantization for c->op's shape (dims already set). */
@@ -87,6 +119,9 @@ static void case_fill(struct tc_case *c, uint64_t *s)
 	op->bias = tc_rand(s) % 5 ? c->bias : NULL;
 	op->mult = c->mult;
 	op->shift = c->shift;
+	uint32_t oh, ow;
+	ck_assert_int_eq(mote_cc_conv_check(op, &oh, &ow, NULL), 0);
+	case_add(c, s, (size_t)oh * ow * op->out_c);
 }
 
 static void random_conv(struct tc_case *c, uint64_t *s)
@@ -148,6 +183,9 @@ static int check_case(const struct mote_geometry *g, struct tc_case *c, struct t
 	uint8_t *ref = malloc(bytes), *hw = malloc(bytes);
 	ck_assert(ref && hw);
 	ck_assert_int_eq(mote_ref_conv(&c->op, c->in, ref), 0);
+	if (c->op.add.on)
+		ck_assert_int_eq(mote_ref_add(&c->op, c->opnd, ref), 0);
+	run->operand = c->opnd;
 	int bad = tc_run_conv(g, &c->op, c->in, hw, run);
 	const struct mote_cc_conv *op = &c->op;
 	if (!bad && memcmp(ref, hw, bytes) != 0)
@@ -172,11 +210,11 @@ static int check_case(const struct mote_geometry *g, struct tc_case *c, struct t
 	if (bad)
 		fprintf(stderr,
 			"%s: %ux%u depths a%u w%u b%u c%u | in %ux%ux%u out_c %u groups %u k %ux%u s %ux%u d %ux%u "
-			"pad %u,%u,%u,%u types %d->%d zp %d | policy %d qd %u: %s\n",
+			"pad %u,%u,%u,%u types %d->%d zp %d add %d | policy %d qd %u: %s\n",
 			tag, g->rows, g->cols, g->abuf_depth, g->wbuf_depth, g->bbuf_depth, g->acc_depth, op->in_h,
 			op->in_w, op->in_c, op->out_c, op->groups, op->k_h, op->k_w, op->stride_h, op->stride_w,
 			op->dil_h, op->dil_w, op->pad_top, op->pad_bottom, op->pad_left, op->pad_right, op->in_type,
-			op->out_type, op->in_zp, run->policy, run->queue_depth, run->why);
+			op->out_type, op->in_zp, op->add.on, run->policy, run->queue_depth, run->why);
 	free(ref);
 	free(hw);
 	return bad;
@@ -466,6 +504,7 @@ START_TEST(dw_shapes)
 				dw_fill(&c, sh->c, &s);
 				c.op.in_type = v ? MOTE_CC_UINT8 : MOTE_CC_INT8;
 				c.op.in_zp = v ? 131 : -7;
+				c.op.add.on = 0; /* the types change here: no add */
 				if (v) {
 					c.op.out_type = MOTE_CC_INT32;
 				} else {

@@ -36,6 +36,7 @@ int cmd_info(int argc, char **argv)
 		{MOTE_FEATURES_SPARSE_MASK, "sparse"},
 		{MOTE_FEATURES_DEPTHWISE_MASK, "depthwise"},
 		{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
+		{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
 	};
 	if (json) {
 		struct json j;

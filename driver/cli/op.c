@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "mote/mote_kernels.h"
 
 /* Deterministic operands for a seed: xorshift64*. */
 static uint64_t rng_next(uint64_t *s)
@@ -56,6 +57,33 @@ void op_free(struct op_data *d)
 	free(d->scale);
 	free(d->y_dev);
 	free(d->y_ref);
+	free(d->operand);
+}
+
+/* The fused add: operand bytes and type, scales of the three tensors drawn
+ * around the output's, their multipliers as the host ADD kernel derives them;
+ * a Relu with the convolution's. */
+static int make_add(const struct op_args *a, struct op_data *d, uint64_t *s)
+{
+	struct mote_cc_add *ad = &d->conv.add;
+	d->operand = malloc(d->out_bytes ? d->out_bytes : 1);
+	if (!d->operand)
+		return cli_fail("out of memory");
+	ad->on = 1;
+	ad->type = rng_range(s, 0, 1) ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+	ad->zp = ad->type == MOTE_CC_UINT8 ? rng_range(s, 0, 255) : rng_range(s, -128, 127);
+	for (size_t i = 0; i < d->out_bytes; i++)
+		d->operand[i] = (uint8_t)rng_range(s, 0, 255);
+	float sy = (float)(0.5 + rng_unit(s)), sa = (float)(sy * (0.25 + 2 * rng_unit(s)));
+	float sb = (float)(sy * (0.25 + 2 * rng_unit(s)));
+	struct mote_add_mults m;
+	if (mote_kernel_add_mults(sa, sb, sy, &m))
+		return cli_fail("add scales %g %g %g", sa, sb, sy);
+	ad->mult_a = m.mult_a, ad->mult_b = m.mult_b, ad->shift = m.shift;
+	ad->sum_zp = rng_range(s, -16, 16);
+	ad->lo = a->relu ? ad->sum_zp : -128;
+	ad->hi = 127;
+	return 0;
 }
 
 /* Fill the operator: random data, then scales from the int32 accumulators so
@@ -164,7 +192,11 @@ int op_make(const struct op_args *a, struct op_data *d)
 	d->y_ref = calloc(outputs ? outputs : 1, 1);
 	if (!d->y_dev || !d->y_ref)
 		return cli_fail("out of memory");
+	if (a->add && make_add(a, d, &s) < 0) /* drawn last: other runs keep their values */
+		return -1;
 	rc = mote_ref_conv(c, d->input, d->y_ref);
+	if (rc >= 0 && a->add)
+		rc = mote_ref_add(c, d->operand, d->y_ref);
 	if (rc < 0)
 		return cli_fail("reference: %s", mote_cc_strerror(rc));
 	return 0;
@@ -225,14 +257,14 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 		   const struct mote_cc_conv *conv, const int8_t *input, size_t in_bytes, struct op_run *r)
 {
 	struct mote_cc_diag diag = {{0}};
-	int rc = a->is_gemm ? mote_cc_plan_gemm(g, &d->gemm, &r->plan, &diag)
-			    : mote_cc_plan_conv(g, conv, &r->plan, &diag);
+	int gemm = a->is_gemm && !a->add; /* a GEMM with an add runs as its 1x1 convolution */
+	int rc = gemm ? mote_cc_plan_gemm(g, &d->gemm, &r->plan, &diag) : mote_cc_plan_conv(g, conv, &r->plan, &diag);
 	if (rc < 0)
 		return cli_fail("cannot build the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
 	size_t w_off = align64(r->plan.cmd_bytes), b_off = w_off + align64(r->plan.weight_bytes);
 	size_t ro_bytes = b_off + align64(r->plan.bias_bytes);
 	uint8_t *ro = calloc(ro_bytes, 1);
-	mote_buffer *b_ro = NULL, *b_in = NULL, *b_out = NULL;
+	mote_buffer *b_ro = NULL, *b_in = NULL, *b_out = NULL, *b_opnd = NULL;
 	int ret = -1;
 	if (!ro) {
 		cli_fail("out of memory");
@@ -240,32 +272,37 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 	}
 	if ((rc = mote_buffer_alloc(dev, ro_bytes, &b_ro)) < 0 ||
 	    (rc = mote_buffer_alloc(dev, r->plan.input_bytes ? r->plan.input_bytes : 1, &b_in)) < 0 ||
-	    (rc = mote_buffer_alloc(dev, r->plan.output_bytes ? r->plan.output_bytes : 1, &b_out)) < 0) {
+	    (rc = mote_buffer_alloc(dev, r->plan.output_bytes ? r->plan.output_bytes : 1, &b_out)) < 0 ||
+	    (a->add && (rc = mote_buffer_alloc(dev, d->out_bytes ? d->out_bytes : 1, &b_opnd)) < 0)) {
 		cli_fail("device memory: %s", mote_strerror(rc));
 		goto out;
 	}
-	uint32_t ro_addr, in_addr, out_addr;
+	uint32_t ro_addr, in_addr, out_addr, opnd_addr = 0;
 	mote_buffer_addr(dev, b_ro, &ro_addr, NULL);
 	mote_buffer_addr(dev, b_in, &in_addr, NULL);
 	mote_buffer_addr(dev, b_out, &out_addr, NULL);
+	if (b_opnd)
+		mote_buffer_addr(dev, b_opnd, &opnd_addr, NULL);
 	struct mote_cc_addrs addrs = {.input = in_addr, .output = out_addr, .weights = ro_addr + (uint32_t)w_off,
-				      .bias = ro_addr + (uint32_t)b_off, .cmds = ro_addr};
+				      .bias = ro_addr + (uint32_t)b_off, .cmds = ro_addr, .operand = opnd_addr};
 	struct mote_cc_bufs bufs = {.cmds = ro, .cmds_cap = r->plan.cmd_bytes, .weights = ro + w_off,
 				    .weights_cap = r->plan.weight_bytes, .bias = ro + b_off,
 				    .bias_cap = r->plan.bias_bytes};
-	rc = a->is_gemm ? mote_cc_emit_gemm(g, &d->gemm, &addrs, &bufs, &r->plan, &diag)
-			: mote_cc_emit_conv(g, conv, &addrs, &bufs, &r->plan, &diag);
+	rc = gemm ? mote_cc_emit_gemm(g, &d->gemm, &addrs, &bufs, &r->plan, &diag)
+		  : mote_cc_emit_conv(g, conv, &addrs, &bufs, &r->plan, &diag);
 	if (rc < 0) {
 		cli_fail("cannot emit the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
 		goto out;
 	}
 	if ((rc = mote_buffer_write(dev, b_ro, 0, ro, ro_bytes)) < 0 ||
-	    (rc = mote_buffer_write(dev, b_in, 0, input, in_bytes)) < 0) {
+	    (rc = mote_buffer_write(dev, b_in, 0, input, in_bytes)) < 0 ||
+	    (b_opnd && (rc = mote_buffer_write(dev, b_opnd, 0, d->operand, d->out_bytes)) < 0)) {
 		cli_fail("writing device memory: %s", mote_strerror(rc));
 		goto out;
 	}
-	struct mote_job_desc job = {.cmds = b_ro, .n_cmds = r->plan.n_cmds, .n_windows = 3,
-				    .windows = {{b_ro, MOTE_PERM_R | MOTE_PERM_X}, {b_in, MOTE_PERM_R}, {b_out, MOTE_PERM_W}}};
+	struct mote_job_desc job = {.cmds = b_ro, .n_cmds = r->plan.n_cmds, .n_windows = b_opnd ? 4 : 3,
+				    .windows = {{b_ro, MOTE_PERM_R | MOTE_PERM_X}, {b_in, MOTE_PERM_R}, {b_out, MOTE_PERM_W},
+						{b_opnd, MOTE_PERM_R}}};
 	double t0 = now_seconds();
 	rc = mote_run(dev, &job, MOTE_TIMEOUT_INFINITE, &r->result);
 	r->wall = now_seconds() - t0;
@@ -281,6 +318,8 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 	}
 	ret = 0;
 out:
+	if (b_opnd)
+		mote_buffer_free(dev, b_opnd);
 	if (b_out)
 		mote_buffer_free(dev, b_out);
 	if (b_in)

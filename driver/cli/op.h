@@ -6,6 +6,8 @@
  * op_execute builds the command stream for the device's geometry, places it
  * with the weights and bias in one read+execute window, the input in a read
  * window and the output in a write window, runs it and reads the output back.
+ * With add, a residual add of a random operand tensor (its own read window) is
+ * fused into the STOREs (STORE ADD), and the reference applies mote_ref_add.
  */
 #ifndef MOTE_CLI_OP_H
 #define MOTE_CLI_OP_H
@@ -28,6 +30,7 @@ struct op_args {
 	int stack_rows; /* conv: run it on the device as mote_cc_conv_stack_rows over the
 			 * stacked input (checked against the original convolution) */
 	int pool;       /* OP_POOL_MAX (groups == cin == cout), OP_POOL_AVG: all-ones depthwise weights */
+	int add;        /* fuse a residual add (STORE ADD) of a random operand */
 };
 enum { OP_POOL_NONE = 0, OP_POOL_MAX = 1, OP_POOL_AVG = 2 };
 
@@ -40,6 +43,7 @@ struct op_data {
 	int32_t *bias, *mult, *shift;
 	double *scale;
 	uint8_t *y_dev, *y_ref;
+	uint8_t *operand;          /* with add: the operand (out_bytes) */
 };
 
 struct op_run {

@@ -51,6 +51,24 @@ enum mote_cc_dtype {
 	MOTE_CC_INT32 = 2, /* outputs only: the int32 accumulator plus bias, no requantization */
 };
 
+/* A residual add fused into the convolution's STORE (FEATURES.STORE_ADD, the
+ * spec's STORE ADD): with y an output value after the clamp (before its low
+ * byte is taken) and r the same element of the operand tensor (the output's
+ * layout and size, at mote_cc_addrs.operand),
+ *   y2 = min(max(round_half_even(((y - out_zp) * mult_a + (r - zp) * mult_b)
+ *                / 2^shift) + sum_zp, lo), hi)
+ * is written instead of y: exactly the host ADD kernel of <mote/mote_kernels.h>
+ * on the stored bytes, with (mult_a, mult_b, shift) from mote_kernel_add_mults.
+ * Needs a byte output (not INT32). */
+struct mote_cc_add {
+	int on;                          /* 0: no add (the default) */
+	enum mote_cc_dtype type;         /* the operand: INT8 or UINT8 */
+	int32_t zp;                      /* the operand's zero point */
+	uint32_t mult_a, mult_b;         /* 0..65535: of (y - out_zp) and of (r - zp) */
+	uint32_t shift;                  /* 0..63 */
+	int32_t sum_zp, lo, hi;          /* the sum's zero point and clamp, in the output type's range */
+};
+
 /* One 2-D convolution, batch 1, G = groups (0 or 1: a dense convolution).
  * input  [in_h][in_w][in_c]   (NHWC) of in_type (INT8 or UINT8)
  * weights [k_h][k_w][in_c/G][out_c] int8, real value w - w_zp: the weight of
@@ -103,6 +121,8 @@ struct mote_cc_conv {
 	const int32_t *shift;            /* [out_c], required unless INT32 output; used & 63 */
 	uint32_t groups;                 /* G above; 0 (the default) means 1 */
 	enum mote_cc_pool pool;          /* NONE (the default, 0) or MAX (above) */
+	struct mote_cc_add add;          /* fused residual add (above); ignored by mote_ref_conv,
+					  * which gives y: apply mote_ref_add to its output */
 };
 
 /* One matrix product Y[m][n] = A[m][k] x B[k][n] with the same quantization
@@ -161,6 +181,10 @@ int64_t mote_ref_postproc(int32_t acc, int32_t bias, int32_t mult, int32_t shift
  * layouts above (output elements of mote_cc_dtype_size(out_type) bytes,
  * int32 in host order).  Returns 0 or a negative status (op invalid). */
 int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output);
+/* op's fused add (if op->add.on) on output, in place, with operand r (bytes
+ * of op->add.type, the output's layout): what the device writes.  Returns 0
+ * or MOTE_CC_EINVAL. */
+int mote_ref_add(const struct mote_cc_conv *op, const void *r, void *output);
 int mote_ref_gemm(const struct mote_cc_gemm *op, const void *a, void *y);
 
 /* ---- requantization parameters --------------------------------------------- */
@@ -209,10 +233,12 @@ struct mote_cc_plan {
 	uint64_t macs_model;     /* out_h * out_w * out_c * k_h * k_w * in_c / groups */
 };
 
-/* Device addresses of everything one stream touches.  The five regions must
- * not overlap and must each fit below 2^32. */
+/* Device addresses of everything one stream touches.  The regions must not
+ * overlap and must each fit below 2^32.  operand: the fused add's operand
+ * (op->add.on only; output_bytes long). */
 struct mote_cc_addrs {
 	uint32_t input, output, weights, bias, cmds;
+	uint32_t operand;
 };
 
 /* Host buffers emit fills: the command stream (little-endian words, ready to

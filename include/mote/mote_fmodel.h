@@ -25,6 +25,11 @@
  *     FEATURES.ACC_MAX (NROWS != 0): FIELD, checked with the other fields;
  *   - STORE: q + OUT_ZP and the clamp are computed exactly (64-bit), mult is
  *     a signed int32;
+ *   - STORE ADD: on a geometry without FEATURES.STORE_ADD, or with INT32
+ *     (even with no rows): FIELD, after the NCOLS check and before the range
+ *     checks; each row's operand bytes are checked (READ_WINDOW) before the
+ *     row is written, and each output byte is written after its operand byte
+ *     is read (so an output row may be its own operand row);
  *   - NO_END reports ERR_CMD = CMD_COUNT; END counts as a retired command.
  */
 #ifndef MOTE_FMODEL_H

@@ -40,10 +40,13 @@ enum mote_kernel_op {
 	 * and the sum wrapped to int32 (exact below 2^23 elements per window).
 	 * p0..p7 as MAXPOOL, p8 count_include_pad, p9 sx, p10 zx, p11 sy, p12 zy */
 	MOTE_KOP_AVGPOOL = 5,
-	/* quantized add of two same-shape int8/uint8 tensors:
-	 * y = saturate(round_half_even((a - za) * sa / sy + (b - zb) * sb / sy) + zy),
-	 * clamped below at zy when p6 (a fused Relu).  p0 sa, p1 za, p2 sb, p3 zb,
-	 * p4 sy, p5 zy, p6 relu */
+	/* quantized add of two same-shape int8/uint8 tensors, in integers:
+	 * y = saturate(round_half_even(((a - za) * Ma + (b - zb) * Mb) / 2^S) + zy),
+	 * clamped below at zy when p6 (a fused Relu), with (Ma, Mb, S) from
+	 * mote_kernel_add_mults(sa, sb, sy): the formula of the device's STORE ADD
+	 * (mote_hw.spec), so a fused add and this kernel give the same bytes.
+	 * p0 sa, p1 za, p2 sb, p3 zb, p4 sy, p5 zy, p6 relu (float scales as bits);
+	 * scales whose ratios cannot be represented are MOTE_KERNEL_EPARAM. */
 	MOTE_KOP_ADD = 6,
 	/* the bytes unchanged (Reshape, Flatten, Identity, Squeeze, Unsqueeze) */
 	MOTE_KOP_COPY = 7,
@@ -107,6 +110,26 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
  *     pointer: MOTE_KERNEL_EPARAM (*mult and *shift then 0 when writable).
  * The compiler (mote_cc_quantize_scale) uses this same rule. */
 int mote_kernel_quantize_scale(double s, int32_t *mult, int32_t *shift);
+/* Integer multipliers of a quantized add y = a * sa/sy + b * sb/sy, as STORE
+ * ADD takes them (ADD_MULT_A, ADD_MULT_B, ADD_SHIFT): with ra = sa/sy and
+ * rb = sb/sy (in double), shift S is the largest S <= 63 with
+ * round(max(ra, rb) * 2^S) <= 65535, and mult_a = round(ra * 2^S),
+ * mult_b = round(rb * 2^S) (round half to even).  So the larger multiplier has
+ * 16 bits whenever the ratio allows it and swapping (sa, sb) swaps the
+ * multipliers and nothing else.  A ratio too small for 2^-63 becomes a zero
+ * multiplier (that operand cannot change the result by a whole step).
+ * Returns 0, or MOTE_KERNEL_EPARAM (m untouched) for a scale that is not
+ * finite and positive or a ratio that rounds to 65536 or more. */
+struct mote_add_mults {
+	uint32_t mult_a, mult_b; /* 0..65535 */
+	uint32_t shift;          /* 0..63 */
+};
+int mote_kernel_add_mults(float sa, float sb, float sy, struct mote_add_mults *m);
+
+/* round_half_even(((a - za) * mult_a + (b - zb) * mult_b) / 2^shift): the sum
+ * of a quantized add before its output zero point and saturation (exact for
+ * differences of 17 bits, as the device's y - OUT_ZP). */
+int64_t mote_kernel_add_sum(int32_t da, int32_t db, const struct mote_add_mults *m);
 
 /* Float parameters travel as their IEEE bits in an int32 slot. */
 int32_t mote_kernel_fbits(float f);

@@ -121,7 +121,10 @@ struct mote_mf_step {
 };
 
 enum mote_mf_device_op {
-	MOTE_MF_DEV_CONV = 1,   /* convolution (or matrix product) with requantization */
+	/* convolution (or matrix product) with requantization: in[0] the input;
+	 * with n_in = 2, in[1] the operand of an add fused into its STOREs (STORE
+	 * ADD) and out[0] the sum */
+	MOTE_MF_DEV_CONV = 1,
 };
 
 enum mote_mf_segment { MOTE_MF_SEG_CONST = 0, MOTE_MF_SEG_ARENA = 1 };

@@ -27,6 +27,8 @@ module mote_csr #(
 	parameter DEPTHWISE = 1,
 	// FEATURES.ACC_MAX
 	parameter ACC_MAX = 1,
+	// FEATURES.STORE_ADD
+	parameter STORE_ADD = 1,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
 	// error sources (fetch, load, compute, store, tokens)
@@ -269,6 +271,7 @@ module mote_csr #(
 				o_csr_rdata[`MOTE_FEATURES_XOR_MSB] <= 1'b1;
 				o_csr_rdata[`MOTE_FEATURES_DEPTHWISE] <= DEPTHWISE != 0;
 				o_csr_rdata[`MOTE_FEATURES_ACC_MAX] <= ACC_MAX != 0;
+				o_csr_rdata[`MOTE_FEATURES_STORE_ADD] <= STORE_ADD != 0;
 			end
 			`MOTE_REG_STATUS: begin
 				o_csr_rdata[`MOTE_STATUS_BUSY]  <= o_busy;

@@ -9,7 +9,7 @@
 //   v = acc + bias                                  (int32, wrapping)
 //   q = round_half_even(v * mult / 2^shift)         (exact 64-bit product)
 //   y = min(max(q + zp, lo), hi)                    (compared in full width)
-//   o_data = i_int32 ? v : {24'd0, y[7:0]}
+//   o_data = i_int32 ? v : {24'd0, y[7:0]},  o_y = y
 // Rounding: with f = floor(p / 2^s) (arithmetic shift) and r = p mod 2^s,
 // q = f + 1 when r > 2^(s-1), or r == 2^(s-1) and f is odd; else q = f.
 // That is exact for negative products too, since floor and the remainder
@@ -29,6 +29,8 @@ module mote_requant (
 	input  wire [15:0] i_hi,
 	input  wire        i_int32,
 	output reg  [31:0] o_data,
+	// y itself (it fits 16 bits: it lies between lo and hi), for STORE ADD
+	output reg  [15:0] o_y,
 	output wire        o_valid
 );
 	// valid pipeline (control: reset)
@@ -75,8 +77,8 @@ module mote_requant (
 		end
 	endfunction
 
-	// stage 4: zero point and clamp, in 64 bits (|q| <= 2^62); the low byte
-	function [7:0] clamp8;
+	// stage 4: zero point and clamp, in 64 bits (|q| <= 2^62)
+	function [15:0] clamp16;
 		input [63:0] f;
 		input        up;
 		input [15:0] zp, lo, hi;
@@ -86,7 +88,21 @@ module mote_requant (
 			lo64 = $signed({{48{lo[15]}}, lo});
 			hi64 = $signed({{48{hi[15]}}, hi});
 			mx   = (t < lo64) ? lo64 : t;
-			clamp8 = (mx > hi64) ? hi64[7:0] : mx[7:0];
+			clamp16 = (mx > hi64) ? hi64[15:0] : mx[15:0];
+		end
+	endfunction
+
+	// stage 4's outputs {y, data}
+	function [47:0] stage4;
+		input [63:0] f;
+		input        up;
+		input [15:0] zp, lo, hi;
+		input        i32;
+		input [31:0] v;
+		reg   [15:0] y;
+		begin
+			y = clamp16(f, up, zp, lo, hi);
+			stage4 = {y, i32 ? v : {24'd0, y[7:0]}};
 		end
 	endfunction
 
@@ -119,7 +135,7 @@ module mote_requant (
 			i32_3_q <= i32_2_q;
 		end
 		if (vld_q[2])
-			o_data  <= i32_3_q ? v3_q : {24'd0, clamp8(f3_q, up3_q, zp3_q, lo3_q, hi3_q)};
+			{o_y, o_data} <= stage4(f3_q, up3_q, zp3_q, lo3_q, hi3_q, i32_3_q, v3_q);
 	end
 
 endmodule

@@ -1,11 +1,15 @@
 // mote_store_ppu.v: the store unit's post-processing: PPU_LANES requantization
-// lanes fed COLS/PPU_LANES chunks per row, metadata beside them, then the row
-// packed (bytes or int32) and shifted to its memory alignment for the writer.
+// lanes fed COLS/PPU_LANES chunks per row, with STORE_ADD an add lane after
+// each, metadata beside them, then the row packed (bytes or int32) and shifted
+// to its memory alignment for the writer.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
-// Timing: a chunk given at cycle t leaves the lanes at t+4; the row's entry
-// (o_valid, o_row, registered) is presented the cycle after its last chunk leaves.
+// Timing: a chunk given at cycle t leaves the requantization lanes at t+4 and,
+// with STORE_ADD, the add lanes at t+7; the row's entry (o_valid, o_row,
+// registered) is presented the cycle after its last chunk leaves.  An add
+// chunk takes its operand bytes from i_opnd at t+4 (the head of the operand
+// FIFO); the row's last chunk pops it then (o_opnd_pop).
 module mote_store_ppu #(
 	// int32 values per accumulator row
 	parameter COLS = 8,
@@ -15,6 +19,8 @@ module mote_store_ppu #(
 	parameter MEM_BYTES = 16,
 	// words of the aligned row buffer
 	parameter NW = 3,
+	// 1: the STORE ADD lanes (three more cycles of latency)
+	parameter STORE_ADD = 1,
 	// derived widths (match mote_store_unit and mote_store_writer)
 	parameter P    = COLS / PPU_LANES,
 	parameter CHW  = (P > 1) ? $clog2(P) : 1,
@@ -38,6 +44,19 @@ module mote_store_ppu #(
 	input  wire [15:0]          i_zp,
 	input  wire [15:0]          i_lo,
 	input  wire [15:0]          i_hi,
+	// STORE ADD fields (i_add: this chunk adds; never with i_mark or i_int32)
+	input  wire                 i_add,
+	input  wire                 i_add_u8,
+	input  wire [15:0]          i_add_zp,
+	input  wire [15:0]          i_add_ozp,
+	input  wire [15:0]          i_add_ma,
+	input  wire [15:0]          i_add_mb,
+	input  wire [15:0]          i_add_lo,
+	input  wire [15:0]          i_add_hi,
+	input  wire [5:0]           i_add_shift,
+	// head of the operand FIFO (byte c = column c) and its pop
+	input  wire [COLS*8-1:0]    i_opnd,
+	output wire                 o_opnd_pop,
 	// bytes of the output row, its address, the command index
 	input  wire [NBB-1:0]       i_nb,
 	input  wire [31:0]          i_addr,
@@ -51,12 +70,13 @@ module mote_store_ppu #(
 	output wire                 o_valid,
 	output wire [EW-1:0]        o_row
 );
-	localparam LANE_LAT = 4;
+	localparam RQ_LAT = 4;
 	localparam RB = 4 * COLS;
 	localparam [31:0] MBM1 = MEM_BYTES - 1;
 
-	wire [PPU_LANES*32-1:0] lane_out;
-	wire [PPU_LANES-1:0]    lane_vld;
+	wire [PPU_LANES*32-1:0] rq_out;
+	wire [PPU_LANES*16-1:0] rq_y;
+	wire [PPU_LANES-1:0]    rq_vld;
 	genvar l;
 	generate
 		for (l = 0; l < PPU_LANES; l = l + 1) begin : g_lane
@@ -73,18 +93,68 @@ module mote_store_ppu #(
 				.i_lo    (i_lo),
 				.i_hi    (i_hi),
 				.i_int32 (i_int32),
-				.o_data  (lane_out[32*l +: 32]),
-				.o_valid (lane_vld[l])
+				.o_data  (rq_out[32*l +: 32]),
+				.o_y     (rq_y[16*l +: 16]),
+				.o_valid (rq_vld[l])
 			);
 		end
 	endgenerate
 
 	// metadata beside the lanes: {mark, last, end, push, int32, chunk, nb, addr, idx}
 	localparam MW = 5 + CHW + NBB + 64;
-	wire [MW-1:0] o_md;
-	mote_delay #(.WIDTH(MW), .DEPTH(LANE_LAT)) u_md (
-		.clk(clk), .i_d({i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx}), .o_q(o_md));
-	wire           o_vld  = lane_vld[0];      // i_valid, four cycles later
+	wire [MW-1:0] md4, o_md;
+	mote_delay #(.WIDTH(MW), .DEPTH(RQ_LAT)) u_md (
+		.clk(clk), .i_d({i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx}), .o_q(md4));
+
+	wire [PPU_LANES*32-1:0] lane_out;
+	wire [PPU_LANES-1:0]    lane_vld;
+	generate
+		if (STORE_ADD) begin : g_add
+			// the add fields beside the requantization lanes:
+			// {add, u8, zp, add_zp, add_ozp, ma, mb, lo, hi, shift}
+			localparam AW = 2 + 16 * 7 + 6;
+			wire [AW-1:0] a4;
+			mote_delay #(.WIDTH(AW), .DEPTH(RQ_LAT)) u_amd (
+				.clk(clk), .i_d({i_add, i_add_u8, i_zp, i_add_zp, i_add_ozp, i_add_ma, i_add_mb,
+						 i_add_lo, i_add_hi, i_add_shift}), .o_q(a4));
+			wire           a4_add = a4[AW-1];
+			wire [CHW-1:0] ch4    = md4[64+NBB +: CHW];
+			for (l = 0; l < PPU_LANES; l = l + 1) begin : g_alane
+				wire [31:0] col = {{(32-CHW){1'b0}}, ch4} * PPU_LANES + l;
+				mote_store_add u_add (
+					.clk      (clk),
+					.rst      (rst),
+					.i_valid  (rq_vld[l]),
+					.i_add    (a4_add),
+					.i_data   (rq_out[32*l +: 32]),
+					.i_y      (rq_y[16*l +: 16]),
+					.i_r      (i_opnd[8*col +: 8]),
+					.i_u8     (a4[AW-2]),
+					.i_zp     (a4[6+16*6 +: 16]),
+					.i_add_zp (a4[6+16*5 +: 16]),
+					.i_out_zp (a4[6+16*4 +: 16]),
+					.i_mult_a (a4[6+16*3 +: 16]),
+					.i_mult_b (a4[6+16*2 +: 16]),
+					.i_lo     (a4[6+16 +: 16]),
+					.i_hi     (a4[6 +: 16]),
+					.i_shift  (a4[5:0]),
+					.o_data   (lane_out[32*l +: 32]),
+					.o_valid  (lane_vld[l])
+				);
+			end
+			// md4's end bit: the row's last chunk
+			assign o_opnd_pop = rq_vld[0] && a4_add && md4[MW-3];
+			mote_delay #(.WIDTH(MW), .DEPTH(3)) u_md3 (.clk(clk), .i_d(md4), .o_q(o_md));
+		end else begin : g_noadd
+			assign lane_out   = rq_out;
+			assign lane_vld   = rq_vld;
+			assign o_opnd_pop = 1'b0;
+			assign o_md       = md4;
+			wire unused_add = &{1'b0, i_add, i_add_u8, i_add_zp, i_add_ozp, i_add_ma, i_add_mb,
+					    i_add_lo, i_add_hi, i_add_shift, i_opnd, rq_y};
+		end
+	endgenerate
+	wire           o_vld  = lane_vld[0];      // i_valid, the lanes' latency later
 	wire           o_mark = o_md[MW-1];
 	wire           o_last = o_md[MW-2];
 	wire           o_end  = o_md[MW-3];
@@ -150,7 +220,7 @@ module mote_store_ppu #(
 	assign o_valid = ov_q;
 	assign o_row   = orow_q;
 
-	wire unused_ok = &{1'b0, lane_vld, o_nwf};
+	wire unused_ok = &{1'b0, lane_vld, rq_vld, o_nwf};
 endmodule
 
 `default_nettype wire

@@ -1,6 +1,7 @@
 // mote_store_unit.v: executes STORE and store-queue SYNC commands.
 // Decode (errors, tokens) -> row issue (bias rows, accumulator rows, addresses)
-// -> PPU lanes (mote_requant) -> byte packing and alignment -> mote_store_writer.
+// -> PPU lanes (mote_requant, with ADD mote_store_add fed by the operand reader
+// mote_store_operand) -> byte packing and alignment -> mote_store_writer.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -16,6 +17,12 @@
 //    FIFO at t+P+4, first word request at t+P+6 when memory is ready.
 //  A row that fits one memory word takes one cycle; the unit streams one
 //  accumulator row per cycle (per P cycles) after 4 setup cycles per command.
+//  * ADD: the operand reader starts with the command (at the token pop) and
+//    prefetches operand rows into its FIFO; an accumulator row is read only
+//    when its operand row is there and not yet claimed by an earlier row
+//    (claims count rows issued whose operand the add lanes have not popped).
+//    The add lanes add 3 cycles of latency; with ADD each row also costs a
+//    read, so rows stream at the memory's pace.
 module mote_store_unit #(
 	// array rows (for geometry symmetry; the store unit does not use it)
 	parameter ROWS = 8,
@@ -31,6 +38,8 @@ module mote_store_unit #(
 	parameter PPU_LANES = COLS,
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
+	// 1: STORE ADD (operand read master and add lanes; FEATURES.STORE_ADD)
+	parameter STORE_ADD = 1,
 	// buffer address widths (derived)
 	parameter AW_B = (BBUF_DEPTH <= 2) ? 1 : $clog2(BBUF_DEPTH),
 	parameter AW_C = $clog2(ACC_DEPTH)
@@ -57,6 +66,12 @@ module mote_store_unit #(
 	output wire [31:0]               o_req_addr,
 	output wire [MEM_BYTES*8-1:0]    o_req_wdata,
 	output wire [MEM_BYTES-1:0]      o_req_wstrb,
+	// operand reads (STORE ADD): a second memory master, read only
+	output wire                      o_rd_req_valid,
+	input  wire                      i_rd_req_ready,
+	output wire [31:0]               o_rd_req_addr,
+	input  wire                      i_rd_resp_valid,
+	input  wire [MEM_BYTES*8-1:0]    i_rd_resp_data,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
@@ -79,7 +94,9 @@ module mote_store_unit #(
 	localparam WB   = NW * MEM_BYTES;
 	localparam NWB  = $clog2(NW + 1);
 	localparam NBB  = $clog2(WB + 1);
-	localparam LG_FIFO = 3;
+	// the writer FIFO covers the rows in the lanes (3 more with the add lanes)
+	localparam LG_FIFO = STORE_ADD ? 4 : 3;
+	localparam LG_OPND = 4;
 	localparam EW   = WB * 8 + (32 - LGMB) + LGMB + NBB + NWB + 2 + 32;
 	localparam [31:0] PM1  = P - 1;
 	localparam unused_rows = ROWS;   // kept for a uniform parameter list
@@ -96,14 +113,22 @@ module mote_store_unit #(
 	wire [15:0] c_nc  = i_cmd[`MOTE_STORE_NCOLS];
 	wire [15:0] c_bias = i_cmd[`MOTE_STORE_BIAS_ROW];
 	wire [31:0] c_bias_end = {16'd0, c_bias} + `MOTE_BIAS_ROWS;
+	wire c_add = c_st && i_cmd[`MOTE_STORE_ADD];
 	wire c_field = i_cmd[`MOTE_HDR_POP_NEXT] || i_cmd[`MOTE_HDR_PUSH_NEXT] ||
-		       (c_st && {16'd0, c_nc} > COLS);
+		       (c_st && {16'd0, c_nc} > COLS) ||
+		       (c_add && (i_cmd[`MOTE_STORE_INT32] || STORE_ADD == 0));
 	wire c_brange = c_st && c_bias_end > BBUF_DEPTH;
 
+	localparam A_IDLE = 3'd0, A_B0 = 3'd1, A_B1 = 3'd2, A_B2 = 3'd3, A_ROWS = 3'd4, A_MARK = 3'd5;
 	reg         h_valid_q, h_field_q, h_brange_q, h_st_q, h_pop_q, h_push_q, h_int32_q;
 	reg [15:0]  h_acc_q, h_bias_q, h_ni_q, h_no_q, h_nc_q;
 	reg [15:0]  h_zp_q, h_lo_q, h_hi_q;
 	reg [31:0]  h_addr0_q, h_is_q, h_os_q, h_idx_q;
+	// ADD fields: {u8, add_zp, add_ozp, ma, mb, lo, hi, shift}
+	localparam ADW = 1 + 16 * 6 + 6;
+	reg         h_add_q;
+	reg [ADW-1:0] h_addf_q;
+	reg [31:0]  h_aaddr_q;
 	reg [31:0]  h_prod_q, h_mcand_q;    // N_OUTER*N_INNER by shift and add
 	reg [15:0]  h_mplier_q;
 	wire        h_mul_done = (h_mplier_q == 16'd0);
@@ -115,9 +140,21 @@ module mote_store_unit #(
 	wire        h_ready = h_valid_q && h_mul_done;
 	wire        tok_ok  = !h_pop_q || i_tok_c2s_avail;
 	wire        a_accept;
-	wire        h_go    = h_ready && h_err == `MOTE_ERR_NONE && tok_ok && a_accept && !halted_q;
-	wire        h_fail  = h_ready && h_err != `MOTE_ERR_NONE && !halted_q;
-	assign o_cmd_ready   = !halted_q && (!h_valid_q || h_go);
+	wire        h_tokonly;
+	// An ADD command starts the operand reader once every earlier row is
+	// written (its writes accepted, so the in-order memory returns them to
+	// the reads: an operand may be an earlier STORE's output).
+	wire        rd_ready, w_busy;
+	reg  [LG_FIFO+1:0] infl_q;
+	wire        drained = a_state_q == A_IDLE && infl_q == 0 && !w_busy;
+	wire        rd_ok   = !h_add_q || h_tokonly || (rd_ready && drained);
+	// after an operand read fault no command starts; the issue stage stops by
+	// itself at the row whose operand never comes
+	reg         r_halt_q;
+	wire        stop    = halted_q || r_halt_q;
+	wire        h_go    = h_ready && h_err == `MOTE_ERR_NONE && tok_ok && a_accept && rd_ok && !stop;
+	wire        h_fail  = h_ready && h_err != `MOTE_ERR_NONE && !stop;
+	assign o_cmd_ready   = !stop && (!h_valid_q || h_go);
 	assign o_tok_c2s_pop = h_go && h_pop_q;
 
 	always @(posedge clk) begin
@@ -134,6 +171,12 @@ module mote_store_unit #(
 			h_pop_q    <= i_cmd[`MOTE_HDR_POP_PREV];
 			h_push_q   <= i_cmd[`MOTE_HDR_PUSH_PREV];
 			h_int32_q  <= i_cmd[`MOTE_STORE_INT32];
+			h_add_q    <= c_add;
+			h_addf_q   <= {i_cmd[`MOTE_STORE_ADD_U8], i_cmd[`MOTE_STORE_ADD_ZP],
+				       i_cmd[`MOTE_STORE_ADD_OUT_ZP], i_cmd[`MOTE_STORE_ADD_MULT_A],
+				       i_cmd[`MOTE_STORE_ADD_MULT_B], i_cmd[`MOTE_STORE_ADD_LO],
+				       i_cmd[`MOTE_STORE_ADD_HI], i_cmd[`MOTE_STORE_ADD_SHIFT]};
+			h_aaddr_q  <= i_cmd[`MOTE_STORE_ADD_ADDR0];
 			h_acc_q    <= i_cmd[`MOTE_STORE_ACC_ROW];
 			h_bias_q   <= c_bias;
 			h_ni_q     <= i_cmd[`MOTE_STORE_N_INNER];
@@ -158,9 +201,9 @@ module mote_store_unit #(
 	end
 
 	// ================================================================ issue
-	localparam A_IDLE = 3'd0, A_B0 = 3'd1, A_B1 = 3'd2, A_B2 = 3'd3, A_ROWS = 3'd4, A_MARK = 3'd5;
 	reg [2:0]      a_state_q;
-	reg            a_int32_q, a_push_q;
+	reg            a_int32_q, a_push_q, a_add_q;
+	reg [ADW-1:0]  a_addf_q;
 	reg [15:0]     a_zp_q, a_lo_q, a_hi_q;
 	reg [NBB-1:0]  a_nb_q;              // bytes per output row
 	reg [AW_B-1:0] a_baddr_q;
@@ -172,16 +215,20 @@ module mote_store_unit #(
 	reg [COLS*32-1:0] bias_q, mult_q;
 	reg [COLS*6-1:0]  shift_q;
 
-	// credits: rows issued but not yet in the writer FIFO, plus the FIFO count
-	reg  [LG_FIFO+1:0] infl_q;
+	// credits: rows issued but not yet in the writer FIFO (infl_q), plus the FIFO count
 	wire [LG_FIFO:0]   fifo_count;
 	wire               fifo_push;
 	wire credit = ({{(32-LG_FIFO-2){1'b0}}, infl_q} + {{(31-LG_FIFO){1'b0}}, fifo_count}) < FIFO_N;
 
 	wire a_row_end  = (a_ch_q == PM1[CHW-1:0]);
 	wire a_cmd_end  = (a_i_q + 1'b1 == a_ni_q) && (a_o_q + 1'b1 == a_no_q);
-	wire a_read     = !halted_q && a_state_q == A_ROWS && a_ch_q == 0 && credit;
-	wire a_step     = !halted_q && a_state_q == A_ROWS && (a_ch_q != 0 || credit);
+	// operand rows in the reader's FIFO not claimed by an issued row
+	reg  [LG_OPND:0] claim_q;
+	wire [LG_OPND:0] opnd_count;
+	wire             opnd_pop;
+	wire opnd_ok    = !a_add_q || opnd_count > claim_q;
+	wire a_read     = !halted_q && a_state_q == A_ROWS && a_ch_q == 0 && credit && opnd_ok;
+	wire a_step     = !halted_q && a_state_q == A_ROWS && (a_ch_q != 0 || (credit && opnd_ok));
 	wire a_mark     = !halted_q && a_state_q == A_MARK && credit;
 	wire a_done     = a_mark || (a_step && a_row_end && a_cmd_end);
 	assign a_accept = a_state_q == A_IDLE || a_done;
@@ -190,7 +237,7 @@ module mote_store_unit #(
 	assign o_acc_re     = a_read;
 	assign o_acc_raddr  = a_acc_q;
 
-	wire h_tokonly = !h_st_q || h_rows0 || h_nc_q == 16'd0;
+	assign h_tokonly = !h_st_q || h_rows0 || h_nc_q == 16'd0;
 	wire [NBB+1:0] h_nb = h_int32_q ? {h_nc_q[NBB-1:0], 2'b00} : {2'b00, h_nc_q[NBB-1:0]};
 	always @(posedge clk) begin
 		if (clear) begin
@@ -213,6 +260,8 @@ module mote_store_unit #(
 		if (h_go) begin
 			a_int32_q <= h_int32_q;
 			a_push_q  <= h_push_q;
+			a_add_q   <= h_add_q;
+			a_addf_q  <= h_addf_q;
 			a_zp_q    <= h_zp_q;
 			a_lo_q    <= h_lo_q;
 			a_hi_q    <= h_hi_q;
@@ -259,7 +308,8 @@ module mote_store_unit #(
 
 	// ================================================================ lanes (mote_store_ppu)
 	// feed register: the chunk at the lanes' inputs this cycle
-	reg            f_valid_q, f_mark_q, f_last_q, f_push_q, f_int32_q, f_end_q;
+	reg            f_valid_q, f_mark_q, f_last_q, f_push_q, f_int32_q, f_end_q, f_add_q;
+	reg [ADW-1:0]  f_addf_q;
 	reg [CHW-1:0]  f_ch_q;
 	reg [15:0]     f_zp_q, f_lo_q, f_hi_q;
 	reg [31:0]     f_addr_q, f_idx_q;
@@ -275,6 +325,8 @@ module mote_store_unit #(
 			f_end_q   <= a_mark || a_row_end;
 			f_push_q  <= a_push_q;
 			f_int32_q <= a_int32_q;
+			f_add_q   <= a_add_q && !a_mark;
+			f_addf_q  <= a_addf_q;
 			f_ch_q    <= a_ch_q;
 			f_zp_q    <= a_zp_q;
 			f_lo_q    <= a_lo_q;
@@ -286,7 +338,9 @@ module mote_store_unit #(
 	end
 
 	wire [EW-1:0] row_entry;
-	mote_store_ppu #(.COLS(COLS), .PPU_LANES(PPU_LANES), .MEM_BYTES(MEM_BYTES), .NW(NW)) u_ppu (
+	wire [COLS*8-1:0] opnd_row;
+	mote_store_ppu #(.COLS(COLS), .PPU_LANES(PPU_LANES), .MEM_BYTES(MEM_BYTES), .NW(NW),
+			 .STORE_ADD(STORE_ADD)) u_ppu (
 		.clk     (clk),
 		.rst     (clear),
 		.i_valid (f_valid_q),
@@ -299,6 +353,17 @@ module mote_store_unit #(
 		.i_zp    (f_zp_q),
 		.i_lo    (f_lo_q),
 		.i_hi    (f_hi_q),
+		.i_add       (f_add_q),
+		.i_add_u8    (f_addf_q[ADW-1]),
+		.i_add_zp    (f_addf_q[6+16*5 +: 16]),
+		.i_add_ozp   (f_addf_q[6+16*4 +: 16]),
+		.i_add_ma    (f_addf_q[6+16*3 +: 16]),
+		.i_add_mb    (f_addf_q[6+16*2 +: 16]),
+		.i_add_lo    (f_addf_q[6+16 +: 16]),
+		.i_add_hi    (f_addf_q[6 +: 16]),
+		.i_add_shift (f_addf_q[5:0]),
+		.i_opnd      (opnd_row),
+		.o_opnd_pop  (opnd_pop),
 		.i_nb    (f_nb_q),
 		.i_addr  (f_addr_q),
 		.i_idx   (f_idx_q),
@@ -311,15 +376,69 @@ module mote_store_unit #(
 	);
 
 	always @(posedge clk) begin
-		if (clear)
-			infl_q <= 0;
-		else
+		if (clear) begin
+			infl_q  <= 0;
+			claim_q <= 0;
+		end else begin
 			infl_q <= infl_q + {{(LG_FIFO+1){1'b0}}, a_read || a_mark} -
 				  {{(LG_FIFO+1){1'b0}}, fifo_push};
+			claim_q <= claim_q + {{LG_OPND{1'b0}}, a_read && a_add_q} -
+				   {{LG_OPND{1'b0}}, opnd_pop};
+		end
 	end
 
+	// ================================================================ operand reads (ADD)
+	wire        r_err, r_idle;
+	wire [31:0] r_err_idx, r_err_addr;
+	generate
+		if (STORE_ADD) begin : g_opnd
+			mote_store_operand #(.COLS(COLS), .MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS),
+					     .LG_ROWS(LG_OPND)) u_opnd (
+				.clk          (clk),
+				.rst          (rst),
+				.i_abort      (i_abort),
+				.i_start      (h_go && h_add_q && !h_tokonly),
+				.o_ready      (rd_ready),
+				.i_addr0      (h_aaddr_q),
+				.i_is         (h_is_q),
+				.i_os         (h_os_q),
+				.i_ni         (h_ni_q),
+				.i_no         (h_no_q),
+				.i_nb         (h_nc_q),
+				.i_idx        (h_idx_q),
+				.o_row        (opnd_row),
+				.o_count      (opnd_count),
+				.i_pop        (opnd_pop),
+				.o_req_valid  (o_rd_req_valid),
+				.i_req_ready  (i_rd_req_ready),
+				.o_req_addr   (o_rd_req_addr),
+				.i_resp_valid (i_rd_resp_valid),
+				.i_resp_data  (i_rd_resp_data),
+				.i_win_base   (i_win_base),
+				.i_win_size   (i_win_size),
+				.i_win_perm   (i_win_perm),
+				.o_err_valid  (r_err),
+				.o_err_idx    (r_err_idx),
+				.o_err_addr   (r_err_addr),
+				.o_idle       (r_idle)
+			);
+		end else begin : g_noopnd
+			// ADD is FIELD at decode: nothing here ever runs
+			assign rd_ready       = 1'b1;
+			assign opnd_row       = {(COLS*8){1'b0}};
+			assign opnd_count     = 0;
+			assign o_rd_req_valid = 1'b0;
+			assign o_rd_req_addr  = 32'd0;
+			assign r_err          = 1'b0;
+			assign r_err_idx      = 32'd0;
+			assign r_err_addr     = 32'd0;
+			assign r_idle         = 1'b1;
+			wire unused_rd = &{1'b0, i_rd_req_ready, i_rd_resp_valid, i_rd_resp_data, h_aaddr_q};
+		end
+	endgenerate
+
 	// ================================================================ write
-	wire        w_push, w_retire, w_err, w_busy, w_pop;
+	wire        w_push, w_retire, w_err, w_pop;
 	wire [31:0] w_err_idx, w_err_addr, w_head_idx;
 	mote_store_writer #(.MEM_BYTES(MEM_BYTES), .NW(NW), .NUM_WINDOWS(NUM_WINDOWS), .LG_FIFO(LG_FIFO)) u_wr (
 		.clk          (clk),
@@ -356,11 +475,14 @@ module mote_store_unit #(
 	always @(posedge clk) begin
 		if (clear) begin
 			halted_q    <= 1'b0;
+			r_halt_q    <= 1'b0;
 			err_valid_q <= 1'b0;
 		end else begin
-			err_valid_q <= h_fail && !w_err;
+			err_valid_q <= h_fail && !w_err && !r_err;
 			if (h_fail || w_err)
 				halted_q <= 1'b1;
+			if (r_err)
+				r_halt_q <= 1'b1;
 		end
 		if (h_fail) begin
 			err_code_q <= h_err;
@@ -368,18 +490,23 @@ module mote_store_unit #(
 			err_addr_q <= 32'd0;
 		end
 	end
-	// a window error (from the writer, the older command) wins a same-cycle decode error
-	assign o_err_valid = err_valid_q || w_err;
-	assign o_err_code  = w_err ? `MOTE_ERR_WRITE_WINDOW : err_code_q;
-	assign o_err_idx   = w_err ? w_err_idx : err_idx_q;
-	assign o_err_addr  = w_err ? w_err_addr : err_addr_q;
+	// window errors are of older commands than a same-cycle decode error, and
+	// the writer's (rows already computed) older than or as old as the reader's
+	assign o_err_valid = err_valid_q || w_err || r_err;
+	assign o_err_code  = w_err ? `MOTE_ERR_WRITE_WINDOW : r_err ? `MOTE_ERR_READ_WINDOW : err_code_q;
+	assign o_err_idx   = w_err ? w_err_idx : r_err ? r_err_idx : err_idx_q;
+	assign o_err_addr  = w_err ? w_err_addr : r_err ? r_err_addr : err_addr_q;
 
 	// ================================================================ status
-	assign o_idle = !h_valid_q && a_state_q == A_IDLE && infl_q == 0 && !w_busy && !err_valid_q;
+	assign o_idle = !h_valid_q && a_state_q == A_IDLE && infl_q == 0 && !w_busy && !err_valid_q &&
+			r_idle && claim_q == 0;
 	assign o_busy = !o_idle;
 	assign o_cur_idx = w_busy ? w_head_idx : (a_state_q != A_IDLE) ? a_idx_q : h_idx_q;
-	assign o_stall_dep = h_ready && h_err == `MOTE_ERR_NONE && !tok_ok && !halted_q;
-	assign o_stall_mem = o_req_valid && !i_req_ready;
+	assign o_stall_dep = h_ready && h_err == `MOTE_ERR_NONE && !tok_ok && !stop;
+	// waiting for memory: a write or an operand read not taken, or a row held
+	// back because its operand has not arrived
+	assign o_stall_mem = (o_req_valid && !i_req_ready) || (o_rd_req_valid && !i_rd_req_ready) ||
+			     (!stop && a_state_q == A_ROWS && a_ch_q == 0 && credit && !opnd_ok);
 
 	wire unused_ok = &{1'b0, i_cmd, c_op, w_pop, h_nb[NBB+1:NBB],
 			   h_acc_q, h_bias_q, h_nc_q};

@@ -2,7 +2,8 @@
 // dependency tokens, load / compute / store units, buffers, memory arbiter.
 // Ports and parameters as rtl/README.md lists them.  The accumulator is two
 // copies written together: copy A is read by the compute unit, copy B by the
-// store unit.  Masters of the arbiter: 0 fetch, 1 load, 2 store.
+// store unit.  Masters of the arbiter: 0 fetch, 1 load, 2 store writes,
+// 3 store operand reads (STORE ADD).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -33,6 +34,8 @@ module mote_top #(
 	parameter DEPTHWISE = 1,
 	// 1: MATMUL ACC_MAX (max instead of sum in the accumulator update); 0: FIELD
 	parameter ACC_MAX = 1,
+	// 1: STORE ADD (the store unit reads an operand row per output row and adds it)
+	parameter STORE_ADD = 1,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -172,11 +175,14 @@ module mote_top #(
 	wire [MB8-1:0] s_req_wdata;
 	wire [MEM_BYTES-1:0] s_req_wstrb;
 	wire        s_idle, s_busy, s_retire, s_err, s_stall_dep, s_stall_mem;
+	wire        sr_req_valid, sr_req_ready, sr_resp_valid;
+	wire [31:0] sr_req_addr;
 	wire [7:0]  s_err_code;
 	wire [31:0] s_err_idx, s_err_addr;
 
 	mote_store_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
-			  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS)) u_store (
+			  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS),
+			  .STORE_ADD(STORE_ADD)) u_store (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
 		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
@@ -184,6 +190,8 @@ module mote_top #(
 		.o_acc_re(sa_re), .o_acc_raddr(sa_raddr), .i_acc_rdata(sa_rdata),
 		.o_req_valid(s_req_valid), .i_req_ready(s_req_ready), .o_req_write(s_req_write),
 		.o_req_addr(s_req_addr), .o_req_wdata(s_req_wdata), .o_req_wstrb(s_req_wstrb),
+		.o_rd_req_valid(sr_req_valid), .i_rd_req_ready(sr_req_ready), .o_rd_req_addr(sr_req_addr),
+		.i_rd_resp_valid(sr_resp_valid), .i_rd_resp_data(resp_data),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
 		.o_idle(s_idle), .o_busy(s_busy), .o_retire(s_retire),
 		.o_err_valid(s_err), .o_err_code(s_err_code), .o_err_idx(s_err_idx), .o_err_addr(s_err_addr),
@@ -235,16 +243,16 @@ module mote_top #(
 	end
 
 	// ---- memory arbiter ----
-	wire [2:0]        arb_ready, arb_resp;
+	wire [3:0]        arb_ready, arb_resp;
 	wire [LG_OUT:0]   outstanding;
 
-	mote_mem_arbiter #(.NM(3), .MEM_BYTES(MEM_BYTES), .LG_OUT(LG_OUT)) u_arb (
+	mote_mem_arbiter #(.NM(4), .MEM_BYTES(MEM_BYTES), .LG_OUT(LG_OUT)) u_arb (
 		.clk(clk), .rst(rst), .i_flush(arb_flush),
-		.i_req_valid({s_req_valid, l_req_valid, f_req_valid}), .o_req_ready(arb_ready),
-		.i_req_write({s_req_write, 1'b0, 1'b0}),
-		.i_req_addr({s_req_addr, l_req_addr, f_req_addr}),
-		.i_req_wdata({s_req_wdata, {MB8{1'b0}}, {MB8{1'b0}}}),
-		.i_req_wstrb({s_req_wstrb, {MEM_BYTES{1'b0}}, {MEM_BYTES{1'b0}}}),
+		.i_req_valid({sr_req_valid, s_req_valid, l_req_valid, f_req_valid}), .o_req_ready(arb_ready),
+		.i_req_write({1'b0, s_req_write, 1'b0, 1'b0}),
+		.i_req_addr({sr_req_addr, s_req_addr, l_req_addr, f_req_addr}),
+		.i_req_wdata({{MB8{1'b0}}, s_req_wdata, {MB8{1'b0}}, {MB8{1'b0}}}),
+		.i_req_wstrb({{MEM_BYTES{1'b0}}, s_req_wstrb, {MEM_BYTES{1'b0}}, {MEM_BYTES{1'b0}}}),
 		.o_resp_valid(arb_resp), .o_resp_data(resp_data),
 		.o_mem_req_valid(o_mem_req_valid), .i_mem_req_ready(i_mem_req_ready),
 		.o_mem_req_write(o_mem_req_write), .o_mem_req_addr(o_mem_req_addr),
@@ -254,6 +262,8 @@ module mote_top #(
 	assign f_req_ready  = arb_ready[0];
 	assign l_req_ready  = arb_ready[1];
 	assign s_req_ready  = arb_ready[2];
+	assign sr_req_ready = arb_ready[3];
+	assign sr_resp_valid = arb_resp[3];
 	assign f_resp_valid = arb_resp[0];
 	assign l_resp_valid = arb_resp[1];
 
@@ -311,7 +321,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4)) u_csr (
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
 		.i_csr_wdata(csr_wdata_q), .o_csr_rdata(o_csr_rdata), .o_csr_rvalid(o_csr_rvalid),

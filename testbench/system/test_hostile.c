@@ -94,6 +94,20 @@ static uint32_t *add_store(struct rig *r, uint32_t acc_row, uint32_t rows, uint3
 	return c;
 }
 
+/* A STORE whose rows add the operand rows at opnd (same stride): STORE ADD. */
+static uint32_t *add_store_add(struct rig *r, uint32_t rows, uint32_t addr, uint32_t opnd, uint32_t stride)
+{
+	uint32_t *c = add_store(r, 0, rows, addr, stride);
+	MOTE_CMD_SET(c, STORE, ADD, 1);
+	MOTE_CMD_SET(c, STORE, ADD_ADDR0, opnd);
+	MOTE_CMD_SET(c, STORE, ADD_MULT_A, 20000);
+	MOTE_CMD_SET(c, STORE, ADD_MULT_B, 30000);
+	MOTE_CMD_SET(c, STORE, ADD_SHIFT, 15);
+	MOTE_CMD_SET(c, STORE, ADD_LO, -128);
+	MOTE_CMD_SET(c, STORE, ADD_HI, 127);
+	return c;
+}
+
 static void add_end(struct rig *r)
 {
 	next_cmd(r, MOTE_OP_END);
@@ -152,7 +166,8 @@ static void check_device_usable(struct rig *r, const char *after)
 	op_free(&d);
 }
 
-static void expect_error(struct rig *r, const char *name, uint32_t code, uint32_t cmd_index)
+/* addr: the expected ERR_ADDR, or UINT32_MAX for any */
+static void expect_error_at(struct rig *r, const char *name, uint32_t code, uint32_t cmd_index, uint32_t addr)
 {
 	struct mote_job_result res;
 	arm(r);
@@ -162,10 +177,17 @@ static void expect_error(struct rig *r, const char *name, uint32_t code, uint32_
 	       mote_hw_err_name(code));
 	if (cmd_index != UINT32_MAX)
 		EXPECT(res.err_cmd == cmd_index, "%s: failing command %u, expected %u", name, res.err_cmd, cmd_index);
+	if (addr != UINT32_MAX)
+		EXPECT(res.err_addr == addr, "%s: fault address 0x%08x, expected 0x%08x", name, res.err_addr, addr);
 	check_untouched(r, name);
 	check_device_usable(r, name);
 	printf("  %-44s -> %s at command %u%s\n", name, mote_hw_err_name(res.hw_error), res.err_cmd,
 	       res.hw_error >= MOTE_ERR_FETCH_WINDOW && res.hw_error <= MOTE_ERR_WRITE_WINDOW ? " (address checked)" : "");
+}
+
+static void expect_error(struct rig *r, const char *name, uint32_t code, uint32_t cmd_index)
+{
+	expect_error_at(r, name, code, cmd_index, UINT32_MAX);
 }
 
 static void cases(struct rig *r)
@@ -261,6 +283,33 @@ static void cases(struct rig *r)
 	add_store(r, 0, 1, r->in_addr, g->cols);
 	add_end(r);
 	expect_error(r, "STORE into a read-only window", MOTE_ERR_WRITE_WINDOW, 0);
+
+	if (g->features & MOTE_FEATURES_STORE_ADD_MASK) {
+		/* STORE ADD operands: the first command reads legally (from the input window) */
+		r->n = 0;
+		add_store_add(r, 2, r->out_addr, r->in_addr + 3, g->cols);
+		add_store_add(r, 4, r->out_addr, r->lo_addr + 64 + 5, g->cols);
+		add_end(r);
+		expect_error_at(r, "STORE ADD operand outside every window", MOTE_ERR_READ_WINDOW, 1, r->lo_addr + 64);
+
+		r->n = 0;
+		add_store_add(r, 4, r->out_addr, r->out_addr + 64, g->cols);
+		add_end(r);
+		expect_error_at(r, "STORE ADD operand in a write-only window", MOTE_ERR_READ_WINDOW, 0, r->out_addr + 64);
+
+		r->n = 0;
+		/* operand rows walk off the end of the input window */
+		add_store_add(r, 64, r->out_addr, r->in_addr + GUARD_BYTES - 7 * 64 + 1, 64);
+		add_end(r);
+		expect_error_at(r, "STORE ADD operand rows past the input window", MOTE_ERR_READ_WINDOW, 0,
+				r->in_addr + GUARD_BYTES);
+
+		r->n = 0;
+		c = add_store_add(r, 2, r->out_addr, r->in_addr, g->cols);
+		MOTE_CMD_SET(c, STORE, INT32, 1);
+		add_end(r);
+		expect_error(r, "STORE ADD with INT32", MOTE_ERR_FIELD, 0);
+	}
 
 	r->n = 0;
 	for (int i = 0; i < 6; i++)

@@ -8,8 +8,10 @@
  *   test_system [--quick]
  *
  * Per geometry (4x4, 8x8, 16x16) one device runs the named degenerate shapes
- * and then random ones; the device is reused, so a job leaves it ready for the
- * next.  Exit status 0 only if every shape ran and matched bit for bit.
+ * and then random ones, a third of them with a residual add fused into their
+ * stores (STORE ADD: operand reads at every alignment the layouts give, int8
+ * and uint8 operands, Relu); the device is reused, so a job leaves it ready
+ * for the next.  Exit status 0 only if every shape ran and matched bit for bit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,11 +167,13 @@ static int is_global_sum(const struct shape *s)
 static int run_shape(mote_device *dev, const struct mote_geometry *g, const struct shape *s, uint32_t seed,
 		     const char *uri)
 {
+	/* a third of the shapes with a residual add fused into the stores (STORE ADD) */
+	int add = seed % 3 == 1 && (g->features & MOTE_FEATURES_STORE_ADD_MASK);
 	struct op_args a = {.is_gemm = s->is_gemm, .m = s->m, .k = s->k, .n = s->n, .h = s->h, .w = s->w,
 			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
 			    .pad = s->pad, .dil = s->dil, .groups = s->groups, .seed = seed, .device = uri,
 			    .relu = (int)(seed & 1), .w_uint8 = seed % 5 == 4 && s->groups <= 1,
-			    .stack_rows = s->stack_rows, .pool = s->pool};
+			    .stack_rows = s->stack_rows, .pool = s->pool, .add = add};
 	struct op_data d;
 	struct op_run r;
 	memset(&d, 0, sizeof d);
@@ -182,14 +186,14 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 	}
 	if (bad || mism) {
 		if (s->is_gemm)
-			fprintf(stderr, "FAIL %s: %s gemm m=%u k=%u n=%u seed=%u: %s (%zu mismatches)\n", uri, s->why,
-				s->m, s->k, s->n, seed, bad ? "error" : "mismatch", mism);
+			fprintf(stderr, "FAIL %s: %s gemm m=%u k=%u n=%u add=%d seed=%u: %s (%zu mismatches)\n", uri,
+				s->why, s->m, s->k, s->n, add, seed, bad ? "error" : "mismatch", mism);
 		else
 			fprintf(stderr,
 				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u groups=%u pool=%d "
-				"seed=%u: %s (%zu mismatches)\n",
+				"add=%d seed=%u: %s (%zu mismatches)\n",
 				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, s->groups,
-				s->pool, seed, bad ? "error" : "mismatch", mism);
+				s->pool, add, seed, bad ? "error" : "mismatch", mism);
 	}
 	op_free(&d);
 	return bad || mism;

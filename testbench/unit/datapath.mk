@@ -33,7 +33,8 @@ $(eval $(call MOTE_VTB,compute_8x8_nomax,mote_compute_unit,$(DP_COMPUTE_SRCS),te
 $(BUILD)/tb/compute_8x8_nomax/compute_8x8_nomax: $(GEN_H)
 
 DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
-                 rtl/store/mote_store_writer.v rtl/store/mote_store_unit.v
+                 rtl/store/mote_store_add.v rtl/store/mote_store_operand.v rtl/store/mote_store_writer.v \
+                 rtl/store/mote_store_unit.v
 # name, COLS, MEM_BYTES, PPU_LANES
 define DP_STORE_GEOM
 $$(eval $$(call MOTE_VTB,store_$(1),mote_store_unit,$$(DP_STORE_SRCS),testbench/unit/store_tb.cpp,\

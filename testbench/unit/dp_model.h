@@ -5,31 +5,59 @@
 
 #include <cstdint>
 
-// v = acc + bias (int32 wrap); q = round_half_even(v*mult / 2^(shift&63));
-// y = min(max(q + zp, lo), hi).  Returns v when int32, else the low byte of y.
-static inline uint32_t dp_requant(uint32_t acc, uint32_t bias, uint32_t mult, uint32_t shift, int16_t zp,
-				  int16_t lo, int16_t hi, bool int32)
+// floor-based round half to even of p / 2^s (0 <= s <= 63), through a 128-bit division
+static inline __int128 dp_round_shift(__int128 p, int s)
 {
-	int32_t v = (int32_t)(acc + bias);
-	if (int32)
-		return (uint32_t)v;
-	int64_t p = (int64_t)v * (int64_t)(int32_t)mult;
-	int s = (int)(shift & 63);
 	__int128 d = (__int128)1 << s;
-	__int128 q = (__int128)p / d; // truncates toward zero
-	__int128 r = (__int128)p - q * d;
+	__int128 q = p / d; // truncates toward zero
+	__int128 r = p - q * d;
 	if (r < 0) { // floor, with 0 <= r < d
 		q -= 1;
 		r += d;
 	}
 	if (2 * r > d || (2 * r == d && (q & 1)))
 		q += 1;
-	__int128 y = q + zp;
+	return q;
+}
+
+static inline __int128 dp_clamp(__int128 y, int16_t lo, int16_t hi)
+{
 	if (y < lo)
 		y = lo;
 	if (y > hi)
 		y = hi;
-	return (uint32_t)((uint64_t)y & 0xff);
+	return y;
+}
+
+// The clamped value y = min(max(round_half_even(v*mult / 2^(shift&63)) + zp, lo), hi)
+// with v = acc + bias (int32 wrap), before its low byte is taken.
+static inline int32_t dp_requant_y(uint32_t acc, uint32_t bias, uint32_t mult, uint32_t shift, int16_t zp,
+				   int16_t lo, int16_t hi)
+{
+	int32_t v = (int32_t)(acc + bias);
+	int64_t p = (int64_t)v * (int64_t)(int32_t)mult;
+	return (int32_t)dp_clamp(dp_round_shift(p, (int)(shift & 63)) + zp, lo, hi);
+}
+
+// v = acc + bias (int32 wrap); q = round_half_even(v*mult / 2^(shift&63));
+// y = min(max(q + zp, lo), hi).  Returns v when int32, else the low byte of y.
+static inline uint32_t dp_requant(uint32_t acc, uint32_t bias, uint32_t mult, uint32_t shift, int16_t zp,
+				  int16_t lo, int16_t hi, bool int32)
+{
+	if (int32)
+		return acc + bias;
+	return (uint32_t)dp_requant_y(acc, bias, mult, shift, zp, lo, hi) & 0xff;
+}
+
+// STORE ADD: y the clamped value, r the operand byte (uint8 when u8, else int8);
+// z = (y - zp)*ma + (r - azp)*mb; y2 = min(max(round_half_even(z / 2^sh) + ozp, lo), hi);
+// returns the low byte of y2.
+static inline uint8_t dp_store_add(int32_t y, int16_t zp, uint8_t r, bool u8, int16_t azp, uint16_t ma, uint16_t mb,
+				   int16_t ozp, int16_t lo, int16_t hi, int sh)
+{
+	int32_t rv = u8 ? (int32_t)r : (int32_t)(int8_t)r;
+	__int128 z = (__int128)((int64_t)y - zp) * ma + (__int128)((int64_t)rv - azp) * mb;
+	return (uint8_t)((uint64_t)dp_clamp(dp_round_shift(z, sh) + ozp, lo, hi) & 0xff);
 }
 
 #endif
