@@ -8,6 +8,7 @@
  * multiplier and shift as the hardware (mote_cc_quantize_scale and
  * mote_ref_requant), so a compiled model is compared bit for bit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,8 +75,9 @@ static int set_output(struct ir_graph *g, const struct ir_node *n, int32_t dtype
 	memcpy(t->dims, dims, rank * sizeof *dims);
 	int64_t ne = ir_numel(t);
 	size_t bytes;
-	if (ne < 0 || cc_mul_sz((size_t)ne, ir_dtype_size(dtype), &bytes) || bytes > ((size_t)1 << 31))
-		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): output too large", n->name, n->op);
+	if (ne < 0 || ne > IR_MAX_ELEMS || cc_mul_sz((size_t)ne, ir_dtype_size(dtype), &bytes))
+		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): output of %lld elements (at most 2^24)", n->name,
+			       n->op, (long long)ne);
 	free(t->data);
 	t->data = calloc(bytes ? bytes : 1, 1);
 	t->nbytes = bytes;
@@ -111,6 +113,19 @@ static int store(const struct post *p, struct ir_tensor *y, size_t i, int32_t ac
 		lo = elem_i(p->yz, 0);
 	d[i] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
 	return 0;
+}
+
+/* The multiply-accumulates of a node (the product of work[]) within IR_MAX_MACS. */
+static int check_work(const struct ir_node *n, const int64_t *work, size_t cnt, struct mote_cc_diag *diag)
+{
+	if (ir_mul_bounded(work, cnt, IR_MAX_MACS) >= 0)
+		return 0;
+	char dims[160];
+	size_t k = 0;
+	for (size_t i = 0; i < cnt && k < sizeof dims; i++)
+		k += (size_t)snprintf(dims + k, sizeof dims - k, "%s%lld", i ? " x " : "", (long long)work[i]);
+	return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): %s multiply-accumulates, more than the 2^30 the host "
+		       "executor takes per node", n->name, n->op, dims);
 }
 
 static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)
@@ -150,19 +165,29 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 	if ((rc = ir_attr_ints(n, "pads", pads, 4, 0, diag)) || (rc = ir_attr_ints(n, "strides", str, 2, 1, diag)) ||
 	    (rc = ir_attr_ints(n, "dilations", dil, 2, 1, diag)))
 		return rc;
-	if (group < 1 || C % group || M % group || CG != C / group || str[0] < 1 || str[1] < 1 || dil[0] < 1 ||
-	    dil[1] < 1 || pads[0] < 0 || pads[1] < 0 || pads[2] < 0 || pads[3] < 0)
-		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): inconsistent shapes or attributes", n->name, n->op);
+	/* every figure in range before any arithmetic on it (attributes are any int64) */
+	const int64_t kern[2] = {KH, KW};
+	if ((rc = ir_check_window(n, kern, str, dil, pads, diag)))
+		return rc;
+	if (group < 1 || group > C || C % group || M % group)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): group %lld for %lld input and %lld output channels",
+			       n->name, n->op, (long long)group, (long long)C, (long long)M);
+	if (CG != C / group)
+		return cc_fail(diag, MOTE_CC_EFORMAT,
+			       "node '%s' (%s): input '%s' has %lld channels, weight '%s' takes %lld per group x %lld",
+			       n->name, n->op, x->name, (long long)C, w->name, (long long)CG, (long long)group);
 	int64_t OH = (H + pads[0] + pads[2] - dil[0] * (KH - 1) - 1) / str[0] + 1;
 	int64_t OW = (W + pads[1] + pads[3] - dil[1] * (KW - 1) - 1) / str[1] + 1;
 	if (OH < 1 || OW < 1)
-		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): empty output", n->name, n->op);
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): empty output (%lld x %lld)", n->name, n->op,
+			       (long long)OH, (long long)OW);
 	if ((xz && ir_numel(xz) != 1) || (wz && !per_channel_ok(wz, M)) || (b && ir_numel(b) != M) ||
 	    (qlinear && (!per_channel_ok(p.ws, M) || ir_numel(p.xs) != 1 || ir_numel(p.ys) != 1)))
 		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale, zero point or bias of the wrong size",
 			       n->name, n->op);
-	if ((int64_t)ir_numel(x) * KH * KW > ((int64_t)1 << 34))
-		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): too large for the host executor", n->name, n->op);
+	const int64_t work[7] = {N, M, OH, OW, CG, KH, KW};
+	if ((rc = check_work(n, work, 7, diag)))
+		return rc;
 	p.out_dtype = qlinear ? p.yz->dtype : IR_INT32;
 	int64_t od[4] = {N, M, OH, OW};
 	struct ir_tensor *y;
@@ -231,6 +256,9 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 	int64_t batch = ir_numel(a) / (M * K), bbatch = ir_numel(b) / (K * N);
 	if (bbatch != 1 && bbatch != batch)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): batch broadcasting of B", n->name, n->op);
+	const int64_t work[4] = {batch, M, N, K};
+	if ((rc = check_work(n, work, 4, diag)))
+		return rc;
 	if ((az && ir_numel(az) != 1) || (bz && !per_channel_ok(bz, N)) || (bias && ir_numel(bias) != N) ||
 	    (qlinear && (!per_channel_ok(p.ws, N) || ir_numel(p.xs) != 1 || ir_numel(p.ys) != 1)))
 		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale or zero point of the wrong size", n->name,

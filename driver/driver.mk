@@ -61,7 +61,9 @@ test-driver: $(DRV_TESTS)
 	@set -e; for t in $(DRV_TESTS); do echo "RUN $$t"; $$t; done
 
 # The .mote loader's bounded-time fuzzer (driver/tests/fuzz/, outside the test_*.c wildcard
-# above): mutated model files, CRC fixed, loaded and run on the simulator under ASan+UBSan.
+# above): first the files past runs found (driver/tests/fuzz/regress/EXPECTED: each must get
+# its refusal), then mutated model files, CRC fixed, loaded and run on the simulator under
+# ASan+UBSan.
 # FUZZ_ARGS, FUZZ_MODEL_ARGS and FUZZ_HDRS come from compiler_backend/compiler_backend.mk.
 $(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) \
   $(DRV_HDRS) $(GEN_H)
@@ -70,6 +72,7 @@ $(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c $(FUZZ_HDRS) $(DRV_SAN_
 	  $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
 
 fuzz-model: $(BUILD)/fuzz/fuzz_model
+	$< --regress driver/tests/fuzz/regress
 	$< $(FUZZ_ARGS) $(FUZZ_MODEL_ARGS)
 
 # Valgrind wants no fork per test; the API suite covers every error path without long runs.

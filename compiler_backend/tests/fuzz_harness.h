@@ -57,6 +57,7 @@ struct fz_opts {
 	int keep_going;       /* fuzz_onnx: a hang is saved and counted, the run goes on */
 	int n_replay;
 	const char *replay[FZ_MAX_FILES];
+	const char *regress;  /* --regress DIR: the named regression inputs and their expected refusals */
 	uint64_t short_every; /* fuzz_model: one run in N with a 1 ms step timeout (0: never) */
 	uint64_t onnx_every;  /* fuzz_model: one input in N is ONNX compiled for the device (0: never) */
 	int n_seeds;          /* extra seed files */
@@ -83,6 +84,8 @@ static inline void fz_usage(const struct fz_opts *o, const char *extra)
 		"  --out DIR      where crash files go (default %s)\n"
 		"  --seed-file F  one more seed input\n"
 		"  --replay F     run F (and more --replay files) once each, no mutation\n"
+		"  --regress DIR  run the inputs DIR/EXPECTED lists, each of which must give its status\n"
+		"                 and a message containing its text (see fz_regress), then exit\n"
 		"  --keep-going   fuzz_onnx, for exploration: a hang is saved and counted, the run goes on\n"
 		"                 (the hung computation is abandoned; leak checks stop there)\n"
 		"%s",
@@ -147,6 +150,8 @@ static inline int fz_parse(int argc, char **argv, struct fz_opts *o, const char 
 				goto bad;
 		} else if (!strcmp(a, "--out")) {
 			o->out_dir = v;
+		} else if (!strcmp(a, "--regress")) {
+			o->regress = v;
 		} else if (!strcmp(a, "--replay") && o->n_replay < FZ_MAX_FILES) {
 			o->replay[o->n_replay++] = v;
 		} else if (!strcmp(a, "--seed-file") && o->n_seeds < FZ_MAX_FILES) {
@@ -500,6 +505,64 @@ static inline int fz_stats_refused(struct fz_stats *s, int status, const char *m
 	int k = -status;
 	s->by_code[k > 0 && k < FZ_CODES ? k : FZ_CODES - 1]++;
 	return fz_stats_note(s, msg);
+}
+
+/* ---- named regression inputs -------------------------------------------------------- */
+
+/* Runs input `in` (read from path) as the target does one input, crash
+ * catcher armed and leak checked, and says what became of it: the status's
+ * name (e.g. "MOTE_CC_EFORMAT", "MOTE_ERROR_BAD_MODEL") and the message. */
+typedef void (*fz_regress_fn)(void *ctx, const char *path, const struct fz_buf *in, const char **status,
+			      const char **msg);
+
+/* DIR/EXPECTED lists the inputs found by fuzzing, one per line:
+ *     FILE STATUS TEXT...
+ * FILE (in DIR) must come back with STATUS and a message containing TEXT (the
+ * rest of the line, which may hold spaces); lines starting with '#' and empty
+ * lines are comments.  Every entry is run; returns the number that did not
+ * (a missing file counts), or -1 when DIR/EXPECTED cannot be read. */
+static inline int fz_regress(const char *dir, fz_regress_fn run, void *ctx)
+{
+	char list[1024], path[1024], line[1024];
+	snprintf(list, sizeof list, "%s/EXPECTED", dir);
+	FILE *f = fopen(list, "r");
+	if (!f) {
+		fprintf(stderr, "cannot open %s: %s\n", list, strerror(errno));
+		return -1;
+	}
+	int bad = 0, n = 0;
+	struct fz_buf in = {0};
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		char file[256], want[64];
+		int used = 0;
+		if (sscanf(line, "%255s %63s %n", file, want, &used) != 2 || !line[used]) {
+			printf("%s: malformed line '%s'\n", list, line);
+			bad++;
+			continue;
+		}
+		const char *text = line + used;
+		snprintf(path, sizeof path, "%s/%s", dir, file);
+		n++;
+		if (fz_slurp(path, &in)) {
+			bad++;
+			continue;
+		}
+		const char *got = "", *msg = "";
+		run(ctx, path, &in, &got, &msg);
+		int ok = !strcmp(got, want) && strstr(msg, text);
+		printf("  %s %s: %s (%s)\n", ok ? "ok  " : "FAIL", file, got, msg);
+		if (!ok) {
+			printf("       wanted %s with '%s'\n", want, text);
+			bad++;
+		}
+	}
+	fclose(f);
+	fz_buf_free(&in);
+	printf("%s: %d of %d regression inputs as expected\n", dir, n - bad, n);
+	return bad;
 }
 
 #endif /* MOTE_FUZZ_HARNESS_H */

@@ -16,6 +16,7 @@
  * every tensor of the graph read back byte by byte.
  *
  *   fuzz_onnx [--seconds 30] [--iters 200000] [--seed 1] [--timeout 20] [--replay FILE]
+ *   fuzz_onnx --regress compiler_backend/tests/fuzz_regress   (the inputs past runs found)
  * Exit status: 0 clean, 1 a failed check or leak, 3 a hang, the sanitizer's
  * on a report (crash file in build/fuzz/crash-onnx-<iter>.bin).
  */
@@ -202,6 +203,28 @@ static void run_one(const struct mote_geometry *geo, const struct fz_buf *in, in
 		ref_path(in, o);
 }
 
+struct regress_ctx {
+	struct fz_crash *crash;
+	const struct fz_opts *o;
+	const struct mote_geometry *geo;
+	struct outcome out;
+};
+
+/* A regression input: compiled (and run through the reference executor) as
+ * in --replay; what counts is the compiler's status and message. */
+static void regress_one(void *ctx, const char *path, const struct fz_buf *in, const char **status, const char **msg)
+{
+	struct regress_ctx *r = ctx;
+	fz_crash_arm(r->crash, r->o, 0, in, path);
+	size_t heap0 = fz_heap_bytes();
+	run_one(r->geo, in, 1, &r->out);
+	fz_crash_disarm(r->crash);
+	if (fz_leaked(heap0))
+		fz_fail("%s: memory leaked (LeakSanitizer report above)", path);
+	*status = mote_cc_status_name(r->out.status);
+	*msg = r->out.diag.msg;
+}
+
 int main(int argc, char **argv)
 {
 	struct fz_opts o = {.target = "onnx", .seconds = 30, .iters = 200000, .seed = 1, .timeout_s = 20,
@@ -217,6 +240,10 @@ int main(int argc, char **argv)
 	struct outcome out;
 	struct fz_buf cur = {0};
 
+	if (o.regress) {
+		struct regress_ctx rc_ctx = {.crash = &crash, .o = &o, .geo = &geo};
+		return fz_regress(o.regress, regress_one, &rc_ctx) ? 1 : 0;
+	}
 	if (o.n_replay) {
 		for (int i = 0; i < o.n_replay; i++) {
 			if (fz_slurp(o.replay[i], &cur))

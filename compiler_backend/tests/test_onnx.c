@@ -423,18 +423,20 @@ struct gconv {
 	int64_t pads[4], strides[2];
 	int32_t x_type;
 	uint32_t rows, cols; /* geometry of the device run (depthwise) */
+	uint32_t batch;      /* 0: 1 */
 };
 
-/* One node; ir_exec's output against the lowered convolution's (device for
- * a depthwise one, mote_ref_conv otherwise), unpacked to NCHW. */
-static void check_gconv(const struct gconv *k, uint64_t seed)
+/* A graph of one convolution node k (random operands from seed); returns the
+ * output tensor's index. */
+static int32_t build_gconv(struct ir_graph *gp, const struct gconv *k, uint64_t seed)
 {
 	uint64_t s = seed;
 	struct ir_graph g;
 	memset(&g, 0, sizeof g);
-	int64_t xd[4] = {1, k->c, k->h, k->w}, wd[4] = {k->m, k->c / k->group, k->kh, k->kw}, one[1] = {1},
+	int64_t nb = k->batch ? k->batch : 1;
+	int64_t xd[4] = {nb, k->c, k->h, k->w}, wd[4] = {k->m, k->c / k->group, k->kh, k->kw}, one[1] = {1},
 		md[1] = {k->m};
-	int32_t x = add_tensor(&g, "x", k->x_type, 4, xd, (size_t)k->c * k->h * k->w, &s);
+	int32_t x = add_tensor(&g, "x", k->x_type, 4, xd, (size_t)(nb * k->c * k->h * k->w), &s);
 	int32_t w = add_tensor(&g, "w", IR_INT8, 4, wd, (size_t)(k->m * wd[1] * k->kh * k->kw), &s);
 	int32_t xz = add_tensor(&g, "xz", k->x_type, 1, one, 1, &s);
 	int32_t wz = add_tensor(&g, "wz", IR_INT8, 1, one, 1, &s);
@@ -479,6 +481,17 @@ static void check_gconv(const struct gconv *k, uint64_t seed)
 	set_attr(&n->attrs[1], "pads", k->pads, 4);
 	set_attr(&n->attrs[2], "strides", k->strides, 2);
 	n->n_attrs = 3;
+	*gp = g;
+	return y;
+}
+
+/* One node; ir_exec's output against the lowered convolution's (device for
+ * a depthwise one, mote_ref_conv otherwise), unpacked to NCHW. */
+static void check_gconv(const struct gconv *k, uint64_t seed)
+{
+	struct ir_graph g;
+	struct mote_cc_diag d = {{0}};
+	int32_t y = build_gconv(&g, k, seed);
 	ck_assert_msg(ir_exec(&g, &d) == 0, "ir_exec: %s", d.msg);
 
 	struct lowered L;
@@ -499,7 +512,7 @@ static void check_gconv(const struct gconv *k, uint64_t seed)
 	lower_unpack_output(&g, &L, 0, out, yy);
 	ck_assert_uint_eq(g.t[y].nbytes, L.out_bytes);
 	ck_assert_msg(memcmp(yy, g.t[y].data, L.out_bytes) == 0, "%s group %u: lowered result differs from ir_exec",
-		      n->op, k->group);
+		      g.n[0].op, k->group);
 	free(xin);
 	free(out);
 	free(yy);
@@ -510,13 +523,91 @@ static void check_gconv(const struct gconv *k, uint64_t seed)
 START_TEST(grouped_conv_lowering)
 {
 	static const struct gconv convs[] = {
-		{1, 12, 12, 12, 9, 7, 3, 3, {1, 1, 1, 1}, {2, 1}, IR_UINT8, 8, 8},   /* depthwise, requantized */
-		{0, 5, 5, 5, 6, 8, 5, 1, {2, 0, 2, 0}, {1, 1}, IR_INT8, 4, 8},      /* depthwise 5x1, int32 */
-		{0, 6, 4, 2, 5, 5, 2, 3, {0, 1, 1, 0}, {1, 2}, IR_UINT8, 8, 8},     /* 2 groups: reference only */
-		{1, 8, 16, 8, 4, 4, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8},     /* multiplier 2: reference */
+		{1, 12, 12, 12, 9, 7, 3, 3, {1, 1, 1, 1}, {2, 1}, IR_UINT8, 8, 8, 1}, /* depthwise, requantized */
+		{0, 5, 5, 5, 6, 8, 5, 1, {2, 0, 2, 0}, {1, 1}, IR_INT8, 4, 8, 1},   /* depthwise 5x1, int32 */
+		{0, 6, 4, 2, 5, 5, 2, 3, {0, 1, 1, 0}, {1, 2}, IR_UINT8, 8, 8, 1},  /* 2 groups: reference only */
+		{1, 8, 16, 8, 4, 4, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 1},  /* multiplier 2: reference */
 	};
 	for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
 		check_gconv(&convs[i], 900 + i);
+}
+END_TEST
+
+/* ---- the executor's bounds: refused at once, precisely (fuzz_onnx found these hanging or overflowing) ---- */
+
+static void expect_exec(const struct gconv *k, int status, const char *text)
+{
+	struct ir_graph g;
+	struct mote_cc_diag d = {{0}};
+	build_gconv(&g, k, 77);
+	int rc = ir_exec(&g, &d);
+	ck_assert_msg(rc == status, "got %s (%s), wanted %s", mote_cc_status_name(rc), d.msg, mote_cc_status_name(status));
+	ck_assert_msg(strstr(d.msg, text) != NULL, "'%s' lacks '%s'", d.msg, text);
+	ir_graph_free(&g);
+}
+
+START_TEST(exec_bounds)
+{
+	const struct gconv ok = {0, 4, 4, 1, 6, 6, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 0};
+	struct gconv k = ok;
+	k.pads[0] = INT64_MAX; /* was signed overflow in the output size */
+	expect_exec(&k, MOTE_CC_EFORMAT, "node 'conv' (ConvInteger): pads[0] is 9223372036854775807 (0..4096)");
+	k = ok;
+	k.pads[3] = -1;
+	expect_exec(&k, MOTE_CC_EFORMAT, "pads[3] is -1");
+	k = ok;
+	k.strides[1] = 0;
+	expect_exec(&k, MOTE_CC_EFORMAT, "strides[1] is 0 (1..4096)");
+	k = ok;
+	k.strides[0] = (int64_t)1 << 40;
+	expect_exec(&k, MOTE_CC_EFORMAT, "strides[0] is 1099511627776");
+	k = ok;
+	k.kh = 5000, k.h = 5000; /* a kernel past the window bound */
+	expect_exec(&k, MOTE_CC_EFORMAT, "kernel[0] is 5000");
+	/* pads in range, but 16 x 16 channels over an 8196 x 8196 output: hours of work before */
+	k = ok;
+	k.c = k.m = 16;
+	for (int i = 0; i < 4; i++)
+		k.pads[i] = 4096;
+	expect_exec(&k, MOTE_CC_ERANGE, "1 x 16 x 8196 x 8196 x 16 x 3 x 3 multiply-accumulates, more than the 2^30");
+	/* a large batch, bounded the same way (the compiler refuses batch > 1 before running) */
+	k = ok;
+	k.batch = 65535;
+	k.c = k.m = 16;
+	k.h = k.w = 4;
+	expect_exec(&k, MOTE_CC_ERANGE, "65535 x 16 x 4 x 4 x 16 x 3 x 3 multiply-accumulates");
+	/* few multiply-accumulates, but an output past 2^24 elements */
+	k = (struct gconv){0, 1, 1, 1, 1, 1, 1, 1, {4096, 4096, 4096, 4096}, {1, 1}, IR_INT8, 8, 8, 0};
+	expect_exec(&k, MOTE_CC_ERANGE, "node 'conv' (ConvInteger): output of 67125249 elements (at most 2^24)");
+	k = ok;
+	k.group = 3; /* 4 channels in 3 groups */
+	expect_exec(&k, MOTE_CC_EFORMAT, "group 3 for 4 input and 4 output channels");
+	k = ok;
+	expect_exec(&k, 0, "");
+}
+END_TEST
+
+/* A model whose only graph input is also an initializer computes a constant:
+ * the compiler refuses it (the loader would refuse a file without inputs). */
+START_TEST(compile_needs_an_input)
+{
+	struct mini k;
+	mini_init(&k);
+	k.init.name = "x"; /* x: an input with a default value, i.e. a constant */
+	k.init_dims[0] = 3;
+	size_t len = onnx__model_proto__get_packed_size(&k.m);
+	uint8_t *b = malloc(len);
+	ck_assert_ptr_nonnull(b);
+	onnx__model_proto__pack(&k.m, b);
+	struct mote_geometry geo = tc_geom(8, 8);
+	void *model = NULL;
+	size_t mlen = 0;
+	struct mote_cc_diag d = {{0}};
+	int rc = mote_cc_compile_onnx(b, len, &geo, NULL, NULL, &model, &mlen, &d);
+	ck_assert_msg(rc == MOTE_CC_ENOTSUP, "got %s (%s)", mote_cc_status_name(rc), d.msg);
+	ck_assert_msg(strstr(d.msg, "the model has no inputs (every graph input is an initializer)"), "%s", d.msg);
+	ck_assert_ptr_null(model);
+	free(b);
 }
 END_TEST
 
@@ -574,6 +665,8 @@ int main(void)
 	tcase_add_test(tc, defects);
 	tcase_add_test(tc, grouped_conv_lowering);
 	tcase_add_test(tc, truncated_and_flipped);
+	tcase_add_test(tc, exec_bounds);
+	tcase_add_test(tc, compile_needs_an_input);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

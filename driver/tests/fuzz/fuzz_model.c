@@ -20,6 +20,7 @@
  * and the sanitizer's live heap (LeakSanitizer confirms).
  *
  *   fuzz_model [--seconds 30] [--iters 200000] [--seed 1] [--timeout 30] [--replay FILE]
+ *   fuzz_model --regress driver/tests/fuzz/regress   (the inputs past runs found)
  * A replayed file is taken as .mote if it starts with the magic, else as ONNX.
  */
 #include <stdio.h>
@@ -270,6 +271,31 @@ static void run_checked(struct target *t, struct fz_crash *crash, const struct f
 	crash->armed = 0;
 }
 
+struct regress_ctx {
+	struct target *t;
+	struct fz_crash *crash;
+	const struct fz_opts *o;
+	struct outcome out;
+	uint64_t leak_checks;
+};
+
+/* A regression input: a .mote file loaded and, if it loads, run (the status
+ * is then the run's); an ONNX file compiled first (the compiler's refusal,
+ * or what became of the .mote it wrote). */
+static void regress_one(void *ctx, const char *path, const struct fz_buf *in, const char **status, const char **msg)
+{
+	struct regress_ctx *r = ctx;
+	int onnx = !is_mote(in);
+	run_checked(r->t, r->crash, r->o, 0, in, onnx, 1, NULL, path, &r->out, &r->leak_checks);
+	if (onnx && r->out.compiled) {
+		*status = mote_cc_status_name(r->out.compiled);
+		*msg = r->out.cdiag.msg;
+		return;
+	}
+	*status = mote_error_name(r->out.load ? r->out.load : r->out.run == 1 ? 0 : r->out.run);
+	*msg = r->out.diag.msg;
+}
+
 int main(int argc, char **argv)
 {
 	struct fz_opts o = {.target = "model", .seconds = 30, .iters = 200000, .seed = 1, .timeout_s = 30,
@@ -312,6 +338,11 @@ int main(int argc, char **argv)
 	struct fz_buf cur = {0};
 	uint64_t leak_checks = 0;
 
+	if (o.regress) {
+		struct regress_ctx rc_ctx = {.t = &t, .crash = &crash, .o = &o};
+		rc = fz_regress(o.regress, regress_one, &rc_ctx) ? 1 : 0;
+		goto done;
+	}
 	if (o.n_replay) {
 		for (int i = 0; i < o.n_replay; i++) {
 			if (fz_slurp(o.replay[i], &cur))
@@ -461,5 +492,5 @@ done:
 	free(t.scratch);
 	mote_close(t.dev);
 	fflush(stdout);
-	return 0;
+	return rc;
 }
