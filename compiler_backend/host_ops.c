@@ -106,9 +106,9 @@ static int pool_of(const struct ir_graph *g, const struct ir_node *n, struct hos
 	if (ir_mul_bounded(work, 6, IR_MAX_MACS) < 0)
 		return cc_fail(diag, MOTE_CC_ERANGE,
 			       "node '%s' (%s): %lld x %lld x %lld x %lld outputs of %lld x %lld windows, more than the "
-			       "2^30 steps the host kernel takes",
+			       "2^%d steps the host executor takes per node",
 			       n->name, n->op, (long long)work[0], (long long)work[1], (long long)od[0], (long long)od[1],
-			       (long long)k[0], (long long)k[1]);
+			       (long long)k[0], (long long)k[1], IR_MAX_MACS_LOG2);
 	int32_t *pp = h->params;
 	pp[0] = (int32_t)k[0], pp[1] = (int32_t)k[1], pp[2] = (int32_t)s[0], pp[3] = (int32_t)s[1];
 	pp[4] = (int32_t)p[0], pp[5] = (int32_t)p[1], pp[6] = (int32_t)p[2], pp[7] = (int32_t)p[3];

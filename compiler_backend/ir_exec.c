@@ -76,8 +76,8 @@ static int set_output(struct ir_graph *g, const struct ir_node *n, int32_t dtype
 	int64_t ne = ir_numel(t);
 	size_t bytes;
 	if (ne < 0 || ne > IR_MAX_ELEMS || cc_mul_sz((size_t)ne, ir_dtype_size(dtype), &bytes))
-		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): output of %lld elements (at most 2^24)", n->name,
-			       n->op, (long long)ne);
+		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): output of %lld elements (at most 2^%d)", n->name,
+			       n->op, (long long)ne, IR_MAX_ELEMS_LOG2);
 	free(t->data);
 	t->data = calloc(bytes ? bytes : 1, 1);
 	t->nbytes = bytes;
@@ -93,21 +93,25 @@ struct post {
 	const struct ir_tensor *xs, *ws, *ys, *yz;
 	int32_t out_dtype;
 	int relu;                  /* a folded Relu: the output no lower than its zero point */
+	size_t have_c;             /* 1 + the channel whose multiplier and shift are below (0: none) */
+	int32_t mult, shift;
 };
 
-static int store(const struct post *p, struct ir_tensor *y, size_t i, int32_t acc, size_t c, struct mote_cc_diag *diag)
+static int store(struct post *p, struct ir_tensor *y, size_t i, int32_t acc, size_t c, struct mote_cc_diag *diag)
 {
 	uint8_t *d = y->data;
 	if (!p->qlinear) {
 		cc_put_le32(d + 4 * i, (uint32_t)acc);
 		return 0;
 	}
-	double s = (double)elem_f(p->xs, 0) * (double)elem_f(p->ws, pick(p->ws, c)) / (double)elem_f(p->ys, 0);
-	int32_t m, sh;
-	int rc = mote_cc_quantize_scale(s, &m, &sh);
-	if (rc)
-		return cc_fail(diag, rc, "output scale %g cannot be requantized", s);
-	int64_t q = mote_ref_requant(acc, m, sh) + elem_i(p->yz, 0);
+	if (p->have_c != c + 1) { /* one channel's outputs come in a row (convolution) */
+		double s = (double)elem_f(p->xs, 0) * (double)elem_f(p->ws, pick(p->ws, c)) / (double)elem_f(p->ys, 0);
+		int rc = mote_cc_quantize_scale(s, &p->mult, &p->shift);
+		if (rc)
+			return cc_fail(diag, rc, "output scale %g cannot be requantized", s);
+		p->have_c = c + 1;
+	}
+	int64_t q = mote_ref_requant(acc, p->mult, p->shift) + elem_i(p->yz, 0);
 	int64_t lo = p->out_dtype == IR_UINT8 ? 0 : -128, hi = p->out_dtype == IR_UINT8 ? 255 : 127;
 	if (p->relu)
 		lo = elem_i(p->yz, 0);
@@ -124,8 +128,8 @@ static int check_work(const struct ir_node *n, const int64_t *work, size_t cnt, 
 	size_t k = 0;
 	for (size_t i = 0; i < cnt && k < sizeof dims; i++)
 		k += (size_t)snprintf(dims + k, sizeof dims - k, "%s%lld", i ? " x " : "", (long long)work[i]);
-	return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): %s multiply-accumulates, more than the 2^30 the host "
-		       "executor takes per node", n->name, n->op, dims);
+	return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): %s multiply-accumulates, more than the 2^%d the host "
+		       "executor takes per node", n->name, n->op, dims, IR_MAX_MACS_LOG2);
 }
 
 static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)
@@ -193,34 +197,46 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 	struct ir_tensor *y;
 	if ((rc = set_output(g, n, p.out_dtype, 4, od, &y, diag)))
 		return rc;
+	/* the operands minus their zero points, once (-255..255 fits int16): the
+	 * inner loop is then a plain multiply-add, several times faster */
+	size_t nx = (size_t)ir_numel(x), nw = (size_t)ir_numel(w), per_m = (size_t)(CG * KH * KW);
+	int16_t *xv = malloc((nx ? nx : 1) * sizeof *xv), *wv = malloc((nw ? nw : 1) * sizeof *wv);
+	if (!xv || !wv) {
+		free(xv);
+		free(wv);
+		return cc_fail(diag, MOTE_CC_ENOMEM, "node '%s' (%s): out of memory", n->name, n->op);
+	}
 	int32_t x0 = xz ? elem_i(xz, 0) : 0;
+	for (size_t k = 0; k < nx; k++)
+		xv[k] = (int16_t)(elem_i(x, k) - x0);
+	for (size_t k = 0; k < nw; k++)
+		wv[k] = (int16_t)(elem_i(w, k) - (wz ? elem_i(wz, pick(wz, k / per_m)) : 0));
 	size_t i = 0;
-	for (int64_t nn = 0; nn < N; nn++)
-		for (int64_t m = 0; m < M; m++) {
+	for (int64_t nn = 0; nn < N && !rc; nn++)
+		for (int64_t m = 0; m < M && !rc; m++) {
 			int64_t gi = m / (M / group);
-			int32_t w0 = wz ? elem_i(wz, pick(wz, (size_t)m)) : 0;
-			for (int64_t oy = 0; oy < OH; oy++)
-				for (int64_t ox = 0; ox < OW; ox++, i++) {
+			for (int64_t oy = 0; oy < OH && !rc; oy++)
+				for (int64_t ox = 0; ox < OW && !rc; ox++, i++) {
 					uint32_t acc = b ? (uint32_t)elem_i(b, (size_t)m) : 0; /* int32, wrapping */
 					for (int64_t c = 0; c < CG; c++)
 						for (int64_t ky = 0; ky < KH; ky++) {
 							int64_t iy = oy * str[0] + ky * dil[0] - pads[0];
 							if (iy < 0 || iy >= H)
 								continue;
+							const int16_t *xr = xv + ((nn * C + gi * CG + c) * H + iy) * W;
+							const int16_t *wr = wv + ((m * CG + c) * KH + ky) * KW;
 							for (int64_t kx = 0; kx < KW; kx++) {
 								int64_t ix = ox * str[1] + kx * dil[1] - pads[1];
-								if (ix < 0 || ix >= W)
-									continue;
-								size_t xi = (size_t)(((nn * C + gi * CG + c) * H + iy) * W + ix);
-								size_t wi = (size_t)(((m * CG + c) * KH + ky) * KW + kx);
-								acc += (uint32_t)((elem_i(x, xi) - x0) * (elem_i(w, wi) - w0));
+								if (ix >= 0 && ix < W)
+									acc += (uint32_t)(xr[ix] * wr[kx]);
 							}
 						}
-					if ((rc = store(&p, y, i, (int32_t)acc, (size_t)m, diag)))
-						return rc;
+					rc = store(&p, y, i, (int32_t)acc, (size_t)m, diag);
 				}
 		}
-	return 0;
+	free(xv);
+	free(wv);
+	return rc;
 }
 
 static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)

@@ -57,8 +57,8 @@ int model_prepare(const void *onnx, size_t len, int for_device, struct ir_graph 
 			rc = cc_fail(diag, MOTE_CC_ENOTSUP, "graph input '%s': shape or type not fixed (%s)", t->name,
 				     ir_dtype_name(t->dtype));
 		else if (n > IR_MAX_ELEMS)
-			rc = cc_fail(diag, MOTE_CC_ERANGE, "graph input '%s': %lld elements (at most 2^24)", t->name,
-				     (long long)n);
+			rc = cc_fail(diag, MOTE_CC_ERANGE, "graph input '%s': %lld elements (at most 2^%d)", t->name,
+				     (long long)n, IR_MAX_ELEMS_LOG2);
 		else if (!(t->data = calloc(n > 0 ? (size_t)n * es : 1, 1)))
 			rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 		else

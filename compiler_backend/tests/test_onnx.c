@@ -569,7 +569,7 @@ START_TEST(exec_bounds)
 	k.c = k.m = 16;
 	for (int i = 0; i < 4; i++)
 		k.pads[i] = 4096;
-	expect_exec(&k, MOTE_CC_ERANGE, "1 x 16 x 8196 x 8196 x 16 x 3 x 3 multiply-accumulates, more than the 2^30");
+	expect_exec(&k, MOTE_CC_ERANGE, "1 x 16 x 8196 x 8196 x 16 x 3 x 3 multiply-accumulates, more than the 2^28");
 	/* a large batch, bounded the same way (the compiler refuses batch > 1 before running) */
 	k = ok;
 	k.batch = 65535;
@@ -584,6 +584,30 @@ START_TEST(exec_bounds)
 	expect_exec(&k, MOTE_CC_EFORMAT, "group 3 for 4 input and 4 output channels");
 	k = ok;
 	expect_exec(&k, 0, "");
+
+	/* MaxPool: 2048 x 2048 windows over a 4096-padded 64 x 64 image */
+	uint64_t seed = 5;
+	struct ir_graph g;
+	memset(&g, 0, sizeof g);
+	int64_t xd[4] = {1, 1, 64, 64}, kern[2] = {2048, 2048}, pads[4] = {4096, 4096, 4096, 4096};
+	int32_t x = add_tensor(&g, "x", IR_INT8, 4, xd, 64 * 64, &seed);
+	struct mote_cc_diag d = {{0}};
+	int32_t y = ir_add_tensor(&g, "y", &d);
+	struct ir_node *n;
+	ck_assert_int_eq(ir_add_node(&g, "pool", "MaxPool", &n, &d), 0);
+	n->in = malloc(sizeof *n->in);
+	n->out = malloc(sizeof *n->out);
+	n->attrs = calloc(2, sizeof *n->attrs);
+	ck_assert(n->in && n->out && n->attrs);
+	n->in[0] = x, n->out[0] = y, n->n_in = n->n_out = 1;
+	set_attr(&n->attrs[0], "kernel_shape", kern, 2);
+	set_attr(&n->attrs[1], "pads", pads, 4);
+	n->n_attrs = 2;
+	int rc = ir_exec(&g, &d);
+	ck_assert_msg(rc == MOTE_CC_ERANGE, "got %s (%s)", mote_cc_status_name(rc), d.msg);
+	ck_assert_msg(strstr(d.msg, "node 'pool' (MaxPool): 1 x 1 x 6209 x 6209 outputs of 2048 x 2048 windows"), "%s",
+		      d.msg);
+	ir_graph_free(&g);
 }
 END_TEST
 
