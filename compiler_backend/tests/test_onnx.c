@@ -611,6 +611,25 @@ START_TEST(exec_bounds)
 }
 END_TEST
 
+/* Compile the packed model k for 8x8: its status must be status, its message contain text. */
+static void expect_compile(struct mini *k, int status, const char *text)
+{
+	size_t len = onnx__model_proto__get_packed_size(&k->m);
+	uint8_t *b = malloc(len);
+	ck_assert_ptr_nonnull(b);
+	onnx__model_proto__pack(&k->m, b);
+	struct mote_geometry geo = tc_geom(8, 8);
+	void *model = NULL;
+	size_t mlen = 0;
+	struct mote_cc_diag d = {{0}};
+	int rc = mote_cc_compile_onnx(b, len, &geo, NULL, NULL, &model, &mlen, &d);
+	ck_assert_msg(rc == status, "got %s (%s)", mote_cc_status_name(rc), d.msg);
+	ck_assert_msg(strstr(d.msg, text), "'%s' lacks '%s'", d.msg, text);
+	ck_assert(rc ? model == NULL : model != NULL);
+	mote_cc_free(model);
+	free(b);
+}
+
 /* A model whose only graph input is also an initializer computes a constant:
  * the compiler refuses it (the loader would refuse a file without inputs). */
 START_TEST(compile_needs_an_input)
@@ -618,20 +637,58 @@ START_TEST(compile_needs_an_input)
 	struct mini k;
 	mini_init(&k);
 	k.init.name = "x"; /* x: an input with a default value, i.e. a constant */
-	k.init_dims[0] = 3;
-	size_t len = onnx__model_proto__get_packed_size(&k.m);
-	uint8_t *b = malloc(len);
-	ck_assert_ptr_nonnull(b);
-	onnx__model_proto__pack(&k.m, b);
-	struct mote_geometry geo = tc_geom(8, 8);
-	void *model = NULL;
-	size_t mlen = 0;
-	struct mote_cc_diag d = {{0}};
-	int rc = mote_cc_compile_onnx(b, len, &geo, NULL, NULL, &model, &mlen, &d);
-	ck_assert_msg(rc == MOTE_CC_ENOTSUP, "got %s (%s)", mote_cc_status_name(rc), d.msg);
-	ck_assert_msg(strstr(d.msg, "the model has no inputs (every graph input is an initializer)"), "%s", d.msg);
-	ck_assert_ptr_null(model);
-	free(b);
+	expect_compile(&k, MOTE_CC_ENOTSUP, "the model has no inputs (every graph input is an initializer)");
+}
+END_TEST
+
+/* ConvInteger(x [1,1,3,3], w [1,1,1,3]): the compiled file holds weights only
+ * as constants and activations only as inputs or step results (found by
+ * fuzz_onnx: a weight given as a graph input was compiled as zeros, a
+ * constant activation as an arena range nobody filled). */
+START_TEST(compile_operand_kinds)
+{
+	struct mini k;
+	Onnx__TensorShapeProto shape = ONNX__TENSOR_SHAPE_PROTO__INIT;
+	Onnx__TensorShapeProto__Dimension dim[4], *dims[4];
+	for (int i = 0; i < 4; i++) {
+		onnx__tensor_shape_proto__dimension__init(&dim[i]);
+		dim[i].value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+		dim[i].dim_value = i < 2 ? 1 : 3;
+		dims[i] = &dim[i];
+	}
+	shape.n_dim = 4;
+	shape.dim = dims;
+	int64_t wd[4] = {1, 1, 1, 3};
+	mini_init(&k);
+	k.node.op_type = "ConvInteger";
+	k.node_in[1] = "w";
+	k.node.n_input = 2;
+	k.in_tt.shape = &shape;
+	k.out_tt.elem_type = IR_INT32;
+	k.init.dims = wd;
+	k.init.n_dims = 4;
+	expect_compile(&k, 0, ""); /* as it should be */
+
+	/* w a graph input (no initializer) */
+	Onnx__ValueInfoProto w_in = k.in, *ins[2] = {&k.in, &w_in};
+	w_in.name = "w";
+	k.g.input = ins;
+	k.g.n_input = 2;
+	k.g.n_initializer = 0;
+	expect_compile(&k, MOTE_CC_ENOTSUP, "input 1 'w' is a graph input, but the compiler needs its value");
+
+	/* x a constant, and another input so that the model has one */
+	Onnx__TensorProto x_init = k.init, *inits[2] = {&k.init, &x_init};
+	int64_t xd[4] = {1, 1, 3, 3};
+	int32_t xv[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+	x_init.name = "x";
+	x_init.dims = xd;
+	x_init.int32_data = xv;
+	x_init.n_int32_data = 9;
+	k.g.initializer = inits;
+	k.g.n_initializer = 2;
+	w_in.name = "unused";
+	expect_compile(&k, MOTE_CC_ENOTSUP, "input 'x' is a constant the host or device would have to hold");
 }
 END_TEST
 
@@ -691,6 +748,7 @@ int main(void)
 	tcase_add_test(tc, truncated_and_flipped);
 	tcase_add_test(tc, exec_bounds);
 	tcase_add_test(tc, compile_needs_an_input);
+	tcase_add_test(tc, compile_operand_kinds);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
