@@ -3,7 +3,9 @@
 #   make            build everything into build/ (CLI: build/bin/mote)
 #   make demo       the main job: build, run a GEMM and a convolution on the simulator
 #   make test       every test: C units (ASan+UBSan), RTL units, system, hostile streams,
-#                   Icarus subset, formal, lint
+#                   Icarus subset, formal, lint, and 30 s of each fuzzer
+#   make fuzz       the ONNX and .mote fuzzers (ASan+UBSan): their regression inputs, then
+#                   FUZZ_SECONDS (30) each from FUZZ_SEED (1)
 #   make bench      utilization, cycles and simulation speed figures
 #   make lint       verilator --lint-only -Wall for every shipped configuration
 #   make formal     yosys-smtbmc proofs of FIFO, decoder and window checker

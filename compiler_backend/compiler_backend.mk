@@ -93,3 +93,27 @@ valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder 
 	  $(BUILD)/tests/cc-vg/test_fmodel
 	CK_FORK=no MOTE_CC_TEST_CASES=12 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_builder
+
+# Bounded-time mutation fuzzer of the ONNX importer, the compiler and the reference executor
+# (ASan+UBSan): first the inputs past runs found (compiler_backend/tests/fuzz_regress/EXPECTED:
+# each must get its refusal), then FUZZ_SECONDS of wall clock or FUZZ_ITERS inputs, whichever
+# ends first, from FUZZ_SEED; a failing input lands in $(BUILD)/fuzz/crash-onnx-<iter>.bin.
+# `make fuzz` runs it with the .mote loader's (driver/driver.mk).  FUZZ_ONNX_ARGS /
+# FUZZ_MODEL_ARGS pass more options (build/fuzz/fuzz_onnx --help), e.g.
+# FUZZ_ONNX_ARGS=--keep-going for a long look.
+FUZZ_SECONDS ?= 30
+FUZZ_ITERS   ?= 200000
+FUZZ_SEED    ?= 1
+FUZZ_ONNX_ARGS  ?=
+FUZZ_MODEL_ARGS ?=
+FUZZ_ARGS     = --seconds $(FUZZ_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
+FUZZ_HDRS    := $(MOTECC_DIR)/tests/fuzz_mutate.h $(MOTECC_DIR)/tests/fuzz_harness.h \
+                $(MOTECC_DIR)/tests/fuzz_seeds.h
+$(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_SAN) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) $< $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
+
+.PHONY: fuzz-onnx
+fuzz-onnx: $(BUILD)/fuzz/fuzz_onnx
+	$< --regress $(MOTECC_DIR)/tests/fuzz_regress
+	$< $(FUZZ_ARGS) $(FUZZ_ONNX_ARGS)

@@ -89,11 +89,8 @@ static int pool_of(const struct ir_graph *g, const struct ir_node *n, struct hos
 		memset(p, 0, sizeof p);
 	}
 	int ceil_mode = ir_attr_int(n, "ceil_mode", 0) != 0;
-	for (int i = 0; i < 2; i++)
-		if (k[i] < 1 || k[i] > 4096 || s[i] < 1 || s[i] > 4096 || d[i] < 1 || d[i] > 4096 || p[i] < 0 ||
-		    p[i + 2] < 0 || p[i] > 4096 || p[i + 2] > 4096)
-			return BAD("node '%s' (%s): kernel_shape, strides, pads or dilations out of range", n->name,
-				   n->op);
+	if ((rc = ir_check_window(n, k, s, d, p, diag)))
+		return rc;
 	int64_t od[2];
 	for (int i = 0; i < 2; i++) {
 		int64_t span = d[i] * (k[i] - 1) + 1, padded = x->dims[2 + i] + p[i] + p[i + 2];
@@ -105,6 +102,13 @@ static int pool_of(const struct ir_graph *g, const struct ir_node *n, struct hos
 		if (ceil_mode && (od[i] - 1) * s[i] >= x->dims[2 + i] + p[i])
 			od[i]--;
 	}
+	const int64_t work[6] = {x->dims[0], x->dims[1], od[0], od[1], k[0], k[1]};
+	if (ir_mul_bounded(work, 6, IR_MAX_MACS) < 0)
+		return cc_fail(diag, MOTE_CC_ERANGE,
+			       "node '%s' (%s): %lld x %lld x %lld x %lld outputs of %lld x %lld windows, more than the "
+			       "2^%d steps the host executor takes per node",
+			       n->name, n->op, (long long)work[0], (long long)work[1], (long long)od[0], (long long)od[1],
+			       (long long)k[0], (long long)k[1], IR_MAX_MACS_LOG2);
 	int32_t *pp = h->params;
 	pp[0] = (int32_t)k[0], pp[1] = (int32_t)k[1], pp[2] = (int32_t)s[0], pp[3] = (int32_t)s[1];
 	pp[4] = (int32_t)p[0], pp[5] = (int32_t)p[1], pp[6] = (int32_t)p[2], pp[7] = (int32_t)p[3];

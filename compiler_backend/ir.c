@@ -132,6 +132,35 @@ int64_t ir_numel(const struct ir_tensor *t)
 	return n;
 }
 
+int64_t ir_mul_bounded(const int64_t *f, size_t n, int64_t limit)
+{
+	int64_t r = 1;
+	for (size_t i = 0; i < n; i++)
+		if (f[i] < 0 || __builtin_mul_overflow(r, f[i], &r) || r > limit)
+			return -1;
+	return r;
+}
+
+static int window_val(const struct ir_node *n, const char *what, const int64_t *v, int cnt, int64_t lo,
+		      struct mote_cc_diag *diag)
+{
+	for (int i = 0; i < cnt; i++)
+		if (v[i] < lo || v[i] > IR_MAX_WINDOW)
+			return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): %s[%d] is %lld (%lld..%d)", n->name, n->op,
+				       what, i, (long long)v[i], (long long)lo, IR_MAX_WINDOW);
+	return 0;
+}
+
+int ir_check_window(const struct ir_node *n, const int64_t k[2], const int64_t s[2], const int64_t d[2],
+		    const int64_t p[4], struct mote_cc_diag *diag)
+{
+	int rc;
+	if ((rc = window_val(n, "kernel", k, 2, 1, diag)) || (rc = window_val(n, "strides", s, 2, 1, diag)) ||
+	    (rc = window_val(n, "dilations", d, 2, 1, diag)) || (rc = window_val(n, "pads", p, 4, 0, diag)))
+		return rc;
+	return 0;
+}
+
 void ir_node_free(struct ir_node *n)
 {
 	free(n->name);

@@ -105,6 +105,31 @@ char *ir_strdup(const char *s);
  * (or on overflow past 2^62). */
 int64_t ir_numel(const struct ir_tensor *t);
 
+/* Bounds of the reference executor, which is also the compiler's shape
+ * inference (model_prepare runs it once): every figure is checked before any
+ * arithmetic or allocation that depends on it, so a hostile model is refused
+ * at once with MOTE_CC_ERANGE naming the node instead of running for hours.
+ *   IR_MAX_ELEMS   elements of a graph input or of a node's output (2^24);
+ *   IR_MAX_MACS    multiply-accumulates of one convolution or matrix product,
+ *                  and window positions of one pooling node (2^28: a second
+ *                  or so, a few under ASan; the largest layer of ResNet-50 has
+ *                  0.23 G);
+ *   IR_MAX_WINDOW  a kernel size, stride, dilation or pad (4096). */
+#define IR_MAX_ELEMS_LOG2 24
+#define IR_MAX_MACS_LOG2 28
+#define IR_MAX_ELEMS ((int64_t)1 << IR_MAX_ELEMS_LOG2)
+#define IR_MAX_MACS ((int64_t)1 << IR_MAX_MACS_LOG2)
+#define IR_MAX_WINDOW 4096
+
+/* Product of n non-negative factors, or -1 when it passes limit (no overflow). */
+int64_t ir_mul_bounded(const int64_t *f, size_t n, int64_t limit);
+
+/* A 2-D window's kernel k[2] (1..IR_MAX_WINDOW), strides s[2] and dilations
+ * d[2] (1..IR_MAX_WINDOW) and pads p[4] (0..IR_MAX_WINDOW) in range; else
+ * MOTE_CC_EFORMAT naming the node, the attribute and its value. */
+int ir_check_window(const struct ir_node *n, const int64_t k[2], const int64_t s[2], const int64_t d[2],
+		    const int64_t p[4], struct mote_cc_diag *diag);
+
 /* Free a node's members and zero it. */
 void ir_node_free(struct ir_node *n);
 

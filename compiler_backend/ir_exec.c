@@ -8,6 +8,7 @@
  * multiplier and shift as the hardware (mote_cc_quantize_scale and
  * mote_ref_requant), so a compiled model is compared bit for bit.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,8 +75,9 @@ static int set_output(struct ir_graph *g, const struct ir_node *n, int32_t dtype
 	memcpy(t->dims, dims, rank * sizeof *dims);
 	int64_t ne = ir_numel(t);
 	size_t bytes;
-	if (ne < 0 || cc_mul_sz((size_t)ne, ir_dtype_size(dtype), &bytes) || bytes > ((size_t)1 << 31))
-		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): output too large", n->name, n->op);
+	if (ne < 0 || ne > IR_MAX_ELEMS || cc_mul_sz((size_t)ne, ir_dtype_size(dtype), &bytes))
+		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): output of %lld elements (at most 2^%d)", n->name,
+			       n->op, (long long)ne, IR_MAX_ELEMS_LOG2);
 	free(t->data);
 	t->data = calloc(bytes ? bytes : 1, 1);
 	t->nbytes = bytes;
@@ -91,26 +93,43 @@ struct post {
 	const struct ir_tensor *xs, *ws, *ys, *yz;
 	int32_t out_dtype;
 	int relu;                  /* a folded Relu: the output no lower than its zero point */
+	size_t have_c;             /* 1 + the channel whose multiplier and shift are below (0: none) */
+	int32_t mult, shift;
 };
 
-static int store(const struct post *p, struct ir_tensor *y, size_t i, int32_t acc, size_t c, struct mote_cc_diag *diag)
+static int store(struct post *p, struct ir_tensor *y, size_t i, int32_t acc, size_t c, struct mote_cc_diag *diag)
 {
 	uint8_t *d = y->data;
 	if (!p->qlinear) {
 		cc_put_le32(d + 4 * i, (uint32_t)acc);
 		return 0;
 	}
-	double s = (double)elem_f(p->xs, 0) * (double)elem_f(p->ws, pick(p->ws, c)) / (double)elem_f(p->ys, 0);
-	int32_t m, sh;
-	int rc = mote_cc_quantize_scale(s, &m, &sh);
-	if (rc)
-		return cc_fail(diag, rc, "output scale %g cannot be requantized", s);
-	int64_t q = mote_ref_requant(acc, m, sh) + elem_i(p->yz, 0);
+	if (p->have_c != c + 1) { /* one channel's outputs come in a row (convolution) */
+		double s = (double)elem_f(p->xs, 0) * (double)elem_f(p->ws, pick(p->ws, c)) / (double)elem_f(p->ys, 0);
+		int rc = mote_cc_quantize_scale(s, &p->mult, &p->shift);
+		if (rc)
+			return cc_fail(diag, rc, "output scale %g cannot be requantized", s);
+		p->have_c = c + 1;
+	}
+	int64_t q = mote_ref_requant(acc, p->mult, p->shift) + elem_i(p->yz, 0);
 	int64_t lo = p->out_dtype == IR_UINT8 ? 0 : -128, hi = p->out_dtype == IR_UINT8 ? 255 : 127;
 	if (p->relu)
 		lo = elem_i(p->yz, 0);
 	d[i] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
 	return 0;
+}
+
+/* The multiply-accumulates of a node (the product of work[]) within IR_MAX_MACS. */
+static int check_work(const struct ir_node *n, const int64_t *work, size_t cnt, struct mote_cc_diag *diag)
+{
+	if (ir_mul_bounded(work, cnt, IR_MAX_MACS) >= 0)
+		return 0;
+	char dims[160];
+	size_t k = 0;
+	for (size_t i = 0; i < cnt && k < sizeof dims; i++)
+		k += (size_t)snprintf(dims + k, sizeof dims - k, "%s%lld", i ? " x " : "", (long long)work[i]);
+	return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): %s multiply-accumulates, more than the 2^%d the host "
+		       "executor takes per node", n->name, n->op, dims, IR_MAX_MACS_LOG2);
 }
 
 static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)
@@ -150,52 +169,74 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 	if ((rc = ir_attr_ints(n, "pads", pads, 4, 0, diag)) || (rc = ir_attr_ints(n, "strides", str, 2, 1, diag)) ||
 	    (rc = ir_attr_ints(n, "dilations", dil, 2, 1, diag)))
 		return rc;
-	if (group < 1 || C % group || M % group || CG != C / group || str[0] < 1 || str[1] < 1 || dil[0] < 1 ||
-	    dil[1] < 1 || pads[0] < 0 || pads[1] < 0 || pads[2] < 0 || pads[3] < 0)
-		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): inconsistent shapes or attributes", n->name, n->op);
+	/* every figure in range before any arithmetic on it (attributes are any int64) */
+	const int64_t kern[2] = {KH, KW};
+	if ((rc = ir_check_window(n, kern, str, dil, pads, diag)))
+		return rc;
+	if (group < 1 || group > C || C % group || M % group)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): group %lld for %lld input and %lld output channels",
+			       n->name, n->op, (long long)group, (long long)C, (long long)M);
+	if (CG != C / group)
+		return cc_fail(diag, MOTE_CC_EFORMAT,
+			       "node '%s' (%s): input '%s' has %lld channels, weight '%s' takes %lld per group x %lld",
+			       n->name, n->op, x->name, (long long)C, w->name, (long long)CG, (long long)group);
 	int64_t OH = (H + pads[0] + pads[2] - dil[0] * (KH - 1) - 1) / str[0] + 1;
 	int64_t OW = (W + pads[1] + pads[3] - dil[1] * (KW - 1) - 1) / str[1] + 1;
 	if (OH < 1 || OW < 1)
-		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): empty output", n->name, n->op);
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): empty output (%lld x %lld)", n->name, n->op,
+			       (long long)OH, (long long)OW);
 	if ((xz && ir_numel(xz) != 1) || (wz && !per_channel_ok(wz, M)) || (b && ir_numel(b) != M) ||
 	    (qlinear && (!per_channel_ok(p.ws, M) || ir_numel(p.xs) != 1 || ir_numel(p.ys) != 1)))
 		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale, zero point or bias of the wrong size",
 			       n->name, n->op);
-	if ((int64_t)ir_numel(x) * KH * KW > ((int64_t)1 << 34))
-		return cc_fail(diag, MOTE_CC_ERANGE, "node '%s' (%s): too large for the host executor", n->name, n->op);
+	const int64_t work[7] = {N, M, OH, OW, CG, KH, KW};
+	if ((rc = check_work(n, work, 7, diag)))
+		return rc;
 	p.out_dtype = qlinear ? p.yz->dtype : IR_INT32;
 	int64_t od[4] = {N, M, OH, OW};
 	struct ir_tensor *y;
 	if ((rc = set_output(g, n, p.out_dtype, 4, od, &y, diag)))
 		return rc;
+	/* the operands minus their zero points, once (-255..255 fits int16): the
+	 * inner loop is then a plain multiply-add, several times faster */
+	size_t nx = (size_t)ir_numel(x), nw = (size_t)ir_numel(w), per_m = (size_t)(CG * KH * KW);
+	int16_t *xv = malloc((nx ? nx : 1) * sizeof *xv), *wv = malloc((nw ? nw : 1) * sizeof *wv);
+	if (!xv || !wv) {
+		free(xv);
+		free(wv);
+		return cc_fail(diag, MOTE_CC_ENOMEM, "node '%s' (%s): out of memory", n->name, n->op);
+	}
 	int32_t x0 = xz ? elem_i(xz, 0) : 0;
+	for (size_t k = 0; k < nx; k++)
+		xv[k] = (int16_t)(elem_i(x, k) - x0);
+	for (size_t k = 0; k < nw; k++)
+		wv[k] = (int16_t)(elem_i(w, k) - (wz ? elem_i(wz, pick(wz, k / per_m)) : 0));
 	size_t i = 0;
-	for (int64_t nn = 0; nn < N; nn++)
-		for (int64_t m = 0; m < M; m++) {
+	for (int64_t nn = 0; nn < N && !rc; nn++)
+		for (int64_t m = 0; m < M && !rc; m++) {
 			int64_t gi = m / (M / group);
-			int32_t w0 = wz ? elem_i(wz, pick(wz, (size_t)m)) : 0;
-			for (int64_t oy = 0; oy < OH; oy++)
-				for (int64_t ox = 0; ox < OW; ox++, i++) {
+			for (int64_t oy = 0; oy < OH && !rc; oy++)
+				for (int64_t ox = 0; ox < OW && !rc; ox++, i++) {
 					uint32_t acc = b ? (uint32_t)elem_i(b, (size_t)m) : 0; /* int32, wrapping */
 					for (int64_t c = 0; c < CG; c++)
 						for (int64_t ky = 0; ky < KH; ky++) {
 							int64_t iy = oy * str[0] + ky * dil[0] - pads[0];
 							if (iy < 0 || iy >= H)
 								continue;
+							const int16_t *xr = xv + ((nn * C + gi * CG + c) * H + iy) * W;
+							const int16_t *wr = wv + ((m * CG + c) * KH + ky) * KW;
 							for (int64_t kx = 0; kx < KW; kx++) {
 								int64_t ix = ox * str[1] + kx * dil[1] - pads[1];
-								if (ix < 0 || ix >= W)
-									continue;
-								size_t xi = (size_t)(((nn * C + gi * CG + c) * H + iy) * W + ix);
-								size_t wi = (size_t)(((m * CG + c) * KH + ky) * KW + kx);
-								acc += (uint32_t)((elem_i(x, xi) - x0) * (elem_i(w, wi) - w0));
+								if (ix >= 0 && ix < W)
+									acc += (uint32_t)(xr[ix] * wr[kx]);
 							}
 						}
-					if ((rc = store(&p, y, i, (int32_t)acc, (size_t)m, diag)))
-						return rc;
+					rc = store(&p, y, i, (int32_t)acc, (size_t)m, diag);
 				}
 		}
-	return 0;
+	free(xv);
+	free(wv);
+	return rc;
 }
 
 static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear, struct mote_cc_diag *diag)
@@ -231,6 +272,9 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 	int64_t batch = ir_numel(a) / (M * K), bbatch = ir_numel(b) / (K * N);
 	if (bbatch != 1 && bbatch != batch)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): batch broadcasting of B", n->name, n->op);
+	const int64_t work[4] = {batch, M, N, K};
+	if ((rc = check_work(n, work, 4, diag)))
+		return rc;
 	if ((az && ir_numel(az) != 1) || (bz && !per_channel_ok(bz, N)) || (bias && ir_numel(bias) != N) ||
 	    (qlinear && (!per_channel_ok(p.ws, N) || ir_numel(p.xs) != 1 || ir_numel(p.ys) != 1)))
 		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale or zero point of the wrong size", n->name,

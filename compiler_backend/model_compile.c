@@ -280,6 +280,35 @@ static void add_tensor(struct compile *c, int32_t ir, long step, int device, int
 	}
 }
 
+/* Step s's operands as the .mote file can hold them: a data operand is a
+ * graph input or an earlier step's output (the file has no constant
+ * activations), a constant operand (weights, scales, zero points, shapes) is
+ * no graph input (the compiler would bake the zeros it ran on). */
+static int check_operands(const struct compile *c, const struct step *s, struct mote_cc_diag *diag)
+{
+	const struct ir_node *n = s->n;
+	for (uint32_t k = 0; k < n->n_in; k++) {
+		int32_t ir = n->in[k];
+		if (ir < 0)
+			continue;
+		const struct ir_tensor *x = &c->g.t[ir];
+		int data = 0;
+		for (uint32_t j = 0; step_in(s, j) >= 0; j++)
+			data |= step_in(s, j) == ir;
+		if (data && !x->is_input && c->ir2f[ir] < 0)
+			return cc_fail(diag, MOTE_CC_ENOTSUP,
+				       "node '%s' (%s): input '%s' is a constant the host or device would have to hold as "
+				       "an activation (fold it into the model before compiling)",
+				       n->name, n->op, x->name);
+		if (!data && x->is_input)
+			return cc_fail(diag, MOTE_CC_ENOTSUP,
+				       "node '%s' (%s): input %u '%s' is a graph input, but the compiler needs its value "
+				       "(weights, scale, zero point or shape) as an initializer",
+				       n->name, n->op, k, x->name);
+	}
+	return 0;
+}
+
 static int collect_tensors(struct compile *c, struct mote_cc_diag *diag)
 {
 	c->ir2f = malloc((c->g.nt ? c->g.nt : 1) * sizeof *c->ir2f);
@@ -288,12 +317,20 @@ static int collect_tensors(struct compile *c, struct mote_cc_diag *diag)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 	for (size_t i = 0; i < c->g.nt; i++)
 		c->ir2f[i] = -1;
+	unsigned inputs = 0;
 	for (size_t i = 0; i < c->ns; i++) {
 		const struct step *s = &c->s[i];
-		for (uint32_t k = 0; step_in(s, k) >= 0; k++)
+		int rc = check_operands(c, s, diag);
+		if (rc)
+			return rc;
+		for (uint32_t k = 0; step_in(s, k) >= 0; k++) {
+			inputs += c->g.t[step_in(s, k)].is_input && c->ir2f[step_in(s, k)] < 0;
 			add_tensor(c, step_in(s, k), (long)i, s->device, 0);
+		}
 		add_tensor(c, step_out(s), (long)i, s->device, 1);
 	}
+	if (!inputs) /* the loader wants one, and a model that reads none computes a constant */
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "no step reads a graph input: the model computes a constant");
 	for (size_t i = 0; i < c->g.nt; i++)
 		if (c->g.t[i].is_output && c->ir2f[i] < 0)
 			return cc_fail(diag, MOTE_CC_ENOTSUP, "graph output '%s' is not computed by any step",
@@ -691,7 +728,7 @@ int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_ge
 	struct compile c = {.geo = geo, .report = report, .ctx = ctx};
 	struct out o = {0};
 	unsigned stacked = 0;
-	int rc = model_prepare(onnx, len, &c.g, diag);
+	int rc = model_prepare(onnx, len, 1, &c.g, diag);
 	if (!rc && (rc = model_stack_rows(&c.g, geo, &stacked, diag)) == 0 && stacked)
 		say(&c, "kernel rows stacked as channels for %u convolution%s (MoteStackRows steps below)", stacked,
 		    stacked > 1 ? "s" : "");

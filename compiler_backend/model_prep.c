@@ -14,13 +14,37 @@
 #include "onnx_import.h"
 #include "qdq_fold.h"
 
-int model_prepare(const void *onnx, size_t len, struct ir_graph *g, struct mote_cc_diag *diag)
+/* A compiled model runs one item at a time on inputs its caller sets: refuse
+ * before any execution what the device path could never take. */
+static int device_inputs_ok(const struct ir_graph *g, struct mote_cc_diag *diag)
+{
+	unsigned inputs = 0;
+	for (size_t i = 0; i < g->nt; i++) {
+		const struct ir_tensor *t = &g->t[i];
+		if (!t->is_input || t->data)
+			continue;
+		inputs++;
+		if (t->rank == 4 && t->dims[0] >= 0 && t->dims[0] != 1) /* an open batch (-1) becomes 1 */
+			return cc_fail(diag, MOTE_CC_ENOTSUP,
+				       "graph input '%s': batch %lld (a compiled model runs one item at a time: export it "
+				       "with batch 1 or a dynamic batch)",
+				       t->name, (long long)t->dims[0]);
+	}
+	if (!inputs)
+		return cc_fail(diag, MOTE_CC_ENOTSUP,
+			       "the model has no inputs (every graph input is an initializer): nothing to run per inference");
+	return 0;
+}
+
+int model_prepare(const void *onnx, size_t len, int for_device, struct ir_graph *g, struct mote_cc_diag *diag)
 {
 	memset(g, 0, sizeof *g);
 	unsigned folded;
 	int rc = mote_onnx_import(onnx, len, g, diag);
 	if (!rc)
 		rc = ir_fold_qdq(g, &folded, diag);
+	if (!rc && for_device)
+		rc = device_inputs_ok(g, diag);
 	for (size_t i = 0; !rc && i < g->nt; i++) {
 		struct ir_tensor *t = &g->t[i];
 		if (!t->is_input || t->data)
@@ -32,8 +56,9 @@ int model_prepare(const void *onnx, size_t len, struct ir_graph *g, struct mote_
 		if (n < 0 || !es)
 			rc = cc_fail(diag, MOTE_CC_ENOTSUP, "graph input '%s': shape or type not fixed (%s)", t->name,
 				     ir_dtype_name(t->dtype));
-		else if (n > (1 << 28))
-			rc = cc_fail(diag, MOTE_CC_ERANGE, "graph input '%s': %lld elements", t->name, (long long)n);
+		else if (n > IR_MAX_ELEMS)
+			rc = cc_fail(diag, MOTE_CC_ERANGE, "graph input '%s': %lld elements (at most 2^%d)", t->name,
+				     (long long)n, IR_MAX_ELEMS_LOG2);
 		else if (!(t->data = calloc(n > 0 ? (size_t)n * es : 1, 1)))
 			rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 		else
@@ -60,7 +85,7 @@ int mote_cc_ref_open(const void *onnx, size_t len, mote_cc_ref **out, struct mot
 	mote_cc_ref *r = calloc(1, sizeof *r);
 	if (!r)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-	int rc = model_prepare(onnx, len, &r->g, diag);
+	int rc = model_prepare(onnx, len, 0, &r->g, diag);
 	if (rc) {
 		free(r);
 		return rc;

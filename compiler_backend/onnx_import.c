@@ -45,28 +45,30 @@ static int load_data(struct ir_tensor *t, const Onnx__TensorProto *tp, struct mo
 		return cc_fail(diag, MOTE_CC_ERANGE, "initializer '%s': too large", t->name);
 	if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "initializer '%s': external data is not supported", t->name);
-	uint8_t *d = malloc(bytes ? bytes : 1);
-	if (!d)
-		return cc_fail(diag, MOTE_CC_ENOMEM, "initializer '%s': out of memory for %zu bytes", t->name, bytes);
-	t->data = d;
-	t->nbytes = bytes;
+	/* the values must be in the file before their room is taken: a small file
+	 * claiming a huge shape is refused without allocating it */
 	size_t have;
-	if (tp->has_raw_data) {
-		if (tp->raw_data.len != bytes)
-			return cc_fail(diag, MOTE_CC_EFORMAT, "initializer '%s': raw_data has %zu bytes, shape needs %zu",
-				       t->name, tp->raw_data.len, bytes);
-		if (bytes)
-			memcpy(d, tp->raw_data.data, bytes);
-		return 0;
-	}
 	switch (t->dtype) {
 	case IR_FLOAT: have = tp->n_float_data; break;
 	case IR_INT64: have = tp->n_int64_data; break;
 	default: have = tp->n_int32_data; break; /* int8, uint8, int32 */
 	}
-	if (have != (size_t)n)
+	if (tp->has_raw_data && tp->raw_data.len != bytes)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "initializer '%s': raw_data has %zu bytes, shape needs %zu", t->name,
+			       tp->raw_data.len, bytes);
+	if (!tp->has_raw_data && have != (size_t)n)
 		return cc_fail(diag, MOTE_CC_EFORMAT, "initializer '%s': %zu values, shape needs %lld", t->name, have,
 			       (long long)n);
+	uint8_t *d = malloc(bytes ? bytes : 1);
+	if (!d)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "initializer '%s': out of memory for %zu bytes", t->name, bytes);
+	t->data = d;
+	t->nbytes = bytes;
+	if (tp->has_raw_data) {
+		if (bytes)
+			memcpy(d, tp->raw_data.data, bytes);
+		return 0;
+	}
 	for (size_t i = 0; i < (size_t)n; i++) {
 		switch (t->dtype) {
 		case IR_FLOAT: memcpy(d + 4 * i, &tp->float_data[i], 4); break;

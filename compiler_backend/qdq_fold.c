@@ -286,10 +286,15 @@ static long quant_after(const struct ir_graph *g, size_t c, long *relu)
 }
 
 /* Float bias b[n] onto the int32 grid xs * ws[o]; the new tensor, or -1 when
- * a value does not fit, or a negative status. */
+ * a value does not fit, or a negative status (a weight scale that is not
+ * float: the DequantizeLinear is malformed, and its bytes are no floats). */
 static int32_t quantize_bias(struct ir_graph *g, const struct ir_node *c, const struct ir_tensor *b, float xs,
 			     const struct ir_tensor *ws, int64_t n, struct mote_cc_diag *diag)
 {
+	if (ws->dtype != IR_FLOAT)
+		return cc_fail(diag, MOTE_CC_EFORMAT,
+			       "node '%s' (%s): weight scale '%s' is %s, not float (DequantizeLinear scales are float)",
+			       c->name, c->op, ws->name, ir_dtype_name(ws->dtype));
 	if (b->dtype != IR_FLOAT || ir_numel(b) != n || (ir_numel(ws) != 1 && ir_numel(ws) != n))
 		return -1;
 	int32_t *q = malloc((size_t)(n ? n : 1) * sizeof *q);

@@ -60,16 +60,37 @@ MOTE_TESTS += test-driver
 test-driver: $(DRV_TESTS)
 	@set -e; for t in $(DRV_TESTS); do echo "RUN $$t"; $$t; done
 
+# The .mote loader's bounded-time fuzzer (driver/tests/fuzz/, outside the test_*.c wildcard
+# above): first the files past runs found (driver/tests/fuzz/regress/EXPECTED: each must get
+# its refusal), then mutated model files, CRC fixed, loaded and run on the simulator under
+# ASan+UBSan.
+# FUZZ_ARGS, FUZZ_MODEL_ARGS and FUZZ_HDRS come from compiler_backend/compiler_backend.mk.
+$(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) \
+  $(DRV_HDRS) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -pthread -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) \
+	  $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
+
+fuzz-model: $(BUILD)/fuzz/fuzz_model
+	$< --regress driver/tests/fuzz/regress
+	$< $(FUZZ_ARGS) $(FUZZ_MODEL_ARGS)
+
 # Valgrind wants no fork per test; the API suite covers every error path without long runs.
 valgrind-driver: $(BUILD)/driver/tests-plain/test_api
 	CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect,possible \
 	  --errors-for-leak-kinds=definite,indirect,possible $<
 else
-driver test-driver valgrind-driver:
+driver test-driver valgrind-driver fuzz-model:
 	@echo "$@: no RTL top yet (rtl/top/mote_top.v); nothing to build"
 endif
 
-.PHONY: driver test-driver valgrind-driver
+.PHONY: driver test-driver valgrind-driver fuzz-model fuzz
+
+# Both fuzzers, one after the other (make fuzz FUZZ_SECONDS=300 FUZZ_SEED=7 for a longer look).
+MOTE_TESTS += fuzz
+fuzz:
+	@$(MAKE) --no-print-directory fuzz-onnx
+	@$(MAKE) --no-print-directory fuzz-model
 
 # Keep the objects the test pattern rules build from (make would delete them as intermediates).
 .SECONDARY: $(DRV_SAN_OBJS) $(DRV_OBJS)

@@ -42,6 +42,7 @@ const char *mote_kernel_strerror(int status)
 	case MOTE_KERNEL_ESHAPE: return "operand shapes inconsistent with each other or the parameters";
 	case MOTE_KERNEL_EPARAM: return "kernel parameter out of range";
 	case MOTE_KERNEL_ENOMEM: return "out of host memory";
+	case MOTE_KERNEL_ERANGE: return "more work than the host kernels take in one call (MOTE_KERNEL_MAX_WORK)";
 	default: return "unknown kernel status";
 	}
 }
@@ -202,6 +203,9 @@ static int pool_check(const int32_t *p, int dil, const struct mote_ktensor *x, c
 		return MOTE_KERNEL_ESHAPE;
 	if ((y->dims[2] - 1) * g->sh >= x->dims[2] + p[4] || (y->dims[3] - 1) * g->sw >= x->dims[3] + p[5])
 		return MOTE_KERNEL_ESHAPE;
+	/* numel(y) <= 2^34 (valid()) and the window <= 2^24: no overflow */
+	if (numel(y) * g->kh * g->kw > MOTE_KERNEL_MAX_WORK)
+		return MOTE_KERNEL_ERANGE;
 	return 0;
 }
 

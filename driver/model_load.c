@@ -78,6 +78,9 @@ static int check_tensor(const struct mote_mf_tensor *t, uint32_t i, const struct
 	    (t->arena_offset % 64 || t->arena_offset > h->arena_bytes || t->bytes > h->arena_bytes - t->arena_offset))
 		return BAD("tensor %u: arena range %u+%u outside the %u-byte arena", i, t->arena_offset, t->bytes,
 			   h->arena_bytes);
+	if (!(t->flags & MOTE_MF_T_DEVICE) && t->arena_offset)
+		return BAD("tensor %u: arena offset %u on a host tensor (only device tensors live in the arena)", i,
+			   t->arena_offset);
 	if (t->flags & MOTE_MF_T_NHWC && (!(t->flags & MOTE_MF_T_DEVICE) || t->rank != 4 || t->dims[0] != 1))
 		return BAD("tensor %u: NHWC needs a device tensor of shape [1][C][H][W]", i);
 	return 0;
@@ -95,6 +98,9 @@ static int check_step(const struct mote_mf_step *s, uint32_t i, const struct mot
 			return BAD("step %u: input %u is tensor %d of %u", i, k, s->in[k], nt);
 	if (s->out[0] < 0 || (uint32_t)s->out[0] >= nt)
 		return BAD("step %u: output is tensor %d of %u", i, s->out[0], nt);
+	for (uint32_t k = 0; k < s->n_in; k++)
+		if (s->in[k] == s->out[0])
+			return BAD("step %u: output tensor %d is also its input %u", i, s->out[0], k);
 	if (s->kind == MOTE_MF_STEP_DEVICE) {
 		if (s->op != MOTE_MF_DEV_CONV || s->n_in > 2)
 			return BAD("step %u: device op %u with %u inputs", i, s->op, s->n_in);
@@ -110,6 +116,38 @@ static int check_step(const struct mote_mf_step *s, uint32_t i, const struct mot
 	} else
 		return BAD("step %u: kind %u", i, s->kind);
 	return 0;
+}
+
+/* The steps in order, with the set of tensors defined so far (the model
+ * inputs, then each step's output): a step reads only defined tensors and
+ * defines one that is not (no step overwrites an input or an earlier result),
+ * and every model output is defined.  Otherwise a step would read bytes no one
+ * wrote; a host tensor no step defined would even be fetched from the arena,
+ * where it has no range.  defined: nt zeroed bytes, zeroed again on return. */
+static int check_dataflow(const struct mote_mf_tensor *t, uint32_t nt, const struct mote_mf_step *s, uint32_t ns,
+			  const char *str, uint8_t *defined, struct mote_model_diag *diag)
+{
+	int rc = 0;
+	for (uint32_t i = 0; i < nt; i++)
+		defined[i] = (t[i].flags & MOTE_MF_T_INPUT) != 0;
+	for (uint32_t i = 0; i < ns && !rc; i++) {
+		for (uint32_t k = 0; k < s[i].n_in && !rc; k++)
+			if (!defined[s[i].in[k]])
+				rc = BAD("step %u ('%s'): input %u is tensor %d ('%s'), neither a model input nor an earlier "
+					 "step's output",
+					 i, str + s[i].name, k, s[i].in[k], str + t[s[i].in[k]].name);
+		if (!rc && defined[s[i].out[0]])
+			rc = BAD("step %u ('%s'): output tensor %d ('%s') is already a model input or an earlier step's "
+				 "output",
+				 i, str + s[i].name, s[i].out[0], str + t[s[i].out[0]].name);
+		if (!rc)
+			defined[s[i].out[0]] = 1;
+	}
+	for (uint32_t i = 0; i < nt && !rc; i++)
+		if ((t[i].flags & MOTE_MF_T_OUTPUT) && !defined[i])
+			rc = BAD("tensor %u ('%s'): a model output no step computes", i, str + t[i].name);
+	memset(defined, 0, nt);
+	return rc;
 }
 
 static int check_compat(const struct mote_mf_header *h, const struct mote_device_info *di,
@@ -181,7 +219,7 @@ static int check_file(const uint8_t *d, size_t len, const struct mote_device_inf
 }
 
 static int check_records(const uint8_t *d, struct mf_view *v, struct mote_mf_tensor *t, struct mote_mf_step *s,
-			 struct mote_model_diag *diag)
+			 uint8_t *defined, struct mote_model_diag *diag)
 {
 	uint32_t ss = v->sec[MOTE_MF_SEC_STRINGS].size, n_cmds = v->sec[MOTE_MF_SEC_CMDS].count;
 	memcpy(t, d + v->sec[MOTE_MF_SEC_TENSORS].offset, v->nt * sizeof *t);
@@ -199,6 +237,8 @@ static int check_records(const uint8_t *d, struct mf_view *v, struct mote_mf_ten
 	for (uint32_t i = 0; i < v->ns; i++)
 		if ((rc = check_step(&s[i], i, t, v->nt, n_cmds, ss, diag)))
 			return rc;
+	if ((rc = check_dataflow(t, v->nt, s, v->ns, v->str, defined, diag)))
+		return rc;
 	const struct mote_mf_section *sr = &v->sec[MOTE_MF_SEC_RELOCS];
 	for (uint32_t i = 0; i < sr->count; i++) {
 		struct mote_mf_reloc r;
@@ -227,7 +267,8 @@ int mote_model_load(mote_device *dev, const void *data, size_t len, mote_model *
 	mote_model *m = model__alloc(dev, &v);
 	if (!m)
 		return fail(diag, MOTE_ERROR_NO_MEM, "out of host memory");
-	if ((rc = check_records(d, &v, m->t, m->s, diag)) || (rc = model__setup(m, d, &v))) {
+	/* m->set (nt zeroed bytes, zero again afterwards) is check_records' scratch set */
+	if ((rc = check_records(d, &v, m->t, m->s, m->set, diag)) || (rc = model__setup(m, d, &v))) {
 		if (rc == MOTE_ERROR_NO_DEVICE_MEM)
 			fail(diag, rc, "no %u + %u bytes of device memory", v.h.const_bytes, v.h.arena_bytes);
 		else if (rc == MOTE_ERROR_NO_MEM)

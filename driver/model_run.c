@@ -198,10 +198,14 @@ static void arena_written(mote_model *m, uint32_t i)
 	m->dev_ok[i] = 1;
 }
 
-/* host (NCHW) <-> arena (NHWC), or a plain copy */
+/* host (NCHW) <-> arena (NHWC), or a plain copy.  Only device tensors have
+ * an arena range: the loader's dataflow check (model_load.c) guarantees that
+ * a host tensor is never fetched, i.e. read before a step or the caller wrote it. */
 static void move(mote_model *m, uint32_t i, int to_device)
 {
 	const struct mote_mf_tensor *t = &m->t[i];
+	if (!(t->flags & MOTE_MF_T_DEVICE))
+		return; /* believed impossible (see above); its host copy stays as it is */
 	uint8_t *dv = m->arena_map + t->arena_offset, *hv = m->host[i];
 	if (!(t->flags & MOTE_MF_T_NHWC)) {
 		memcpy(to_device ? dv : hv, to_device ? hv : dv, t->bytes);

@@ -423,18 +423,20 @@ struct gconv {
 	int64_t pads[4], strides[2];
 	int32_t x_type;
 	uint32_t rows, cols; /* geometry of the device run (depthwise) */
+	uint32_t batch;      /* 0: 1 */
 };
 
-/* One node; ir_exec's output against the lowered convolution's (device for
- * a depthwise one, mote_ref_conv otherwise), unpacked to NCHW. */
-static void check_gconv(const struct gconv *k, uint64_t seed)
+/* A graph of one convolution node k (random operands from seed); returns the
+ * output tensor's index. */
+static int32_t build_gconv(struct ir_graph *gp, const struct gconv *k, uint64_t seed)
 {
 	uint64_t s = seed;
 	struct ir_graph g;
 	memset(&g, 0, sizeof g);
-	int64_t xd[4] = {1, k->c, k->h, k->w}, wd[4] = {k->m, k->c / k->group, k->kh, k->kw}, one[1] = {1},
+	int64_t nb = k->batch ? k->batch : 1;
+	int64_t xd[4] = {nb, k->c, k->h, k->w}, wd[4] = {k->m, k->c / k->group, k->kh, k->kw}, one[1] = {1},
 		md[1] = {k->m};
-	int32_t x = add_tensor(&g, "x", k->x_type, 4, xd, (size_t)k->c * k->h * k->w, &s);
+	int32_t x = add_tensor(&g, "x", k->x_type, 4, xd, (size_t)(nb * k->c * k->h * k->w), &s);
 	int32_t w = add_tensor(&g, "w", IR_INT8, 4, wd, (size_t)(k->m * wd[1] * k->kh * k->kw), &s);
 	int32_t xz = add_tensor(&g, "xz", k->x_type, 1, one, 1, &s);
 	int32_t wz = add_tensor(&g, "wz", IR_INT8, 1, one, 1, &s);
@@ -479,6 +481,17 @@ static void check_gconv(const struct gconv *k, uint64_t seed)
 	set_attr(&n->attrs[1], "pads", k->pads, 4);
 	set_attr(&n->attrs[2], "strides", k->strides, 2);
 	n->n_attrs = 3;
+	*gp = g;
+	return y;
+}
+
+/* One node; ir_exec's output against the lowered convolution's (device for
+ * a depthwise one, mote_ref_conv otherwise), unpacked to NCHW. */
+static void check_gconv(const struct gconv *k, uint64_t seed)
+{
+	struct ir_graph g;
+	struct mote_cc_diag d = {{0}};
+	int32_t y = build_gconv(&g, k, seed);
 	ck_assert_msg(ir_exec(&g, &d) == 0, "ir_exec: %s", d.msg);
 
 	struct lowered L;
@@ -499,7 +512,7 @@ static void check_gconv(const struct gconv *k, uint64_t seed)
 	lower_unpack_output(&g, &L, 0, out, yy);
 	ck_assert_uint_eq(g.t[y].nbytes, L.out_bytes);
 	ck_assert_msg(memcmp(yy, g.t[y].data, L.out_bytes) == 0, "%s group %u: lowered result differs from ir_exec",
-		      n->op, k->group);
+		      g.n[0].op, k->group);
 	free(xin);
 	free(out);
 	free(yy);
@@ -510,10 +523,10 @@ static void check_gconv(const struct gconv *k, uint64_t seed)
 START_TEST(grouped_conv_lowering)
 {
 	static const struct gconv convs[] = {
-		{1, 12, 12, 12, 9, 7, 3, 3, {1, 1, 1, 1}, {2, 1}, IR_UINT8, 8, 8},   /* depthwise, requantized */
-		{0, 5, 5, 5, 6, 8, 5, 1, {2, 0, 2, 0}, {1, 1}, IR_INT8, 4, 8},      /* depthwise 5x1, int32 */
-		{0, 6, 4, 2, 5, 5, 2, 3, {0, 1, 1, 0}, {1, 2}, IR_UINT8, 8, 8},     /* 2 groups: reference only */
-		{1, 8, 16, 8, 4, 4, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8},     /* multiplier 2: reference */
+		{1, 12, 12, 12, 9, 7, 3, 3, {1, 1, 1, 1}, {2, 1}, IR_UINT8, 8, 8, 1}, /* depthwise, requantized */
+		{0, 5, 5, 5, 6, 8, 5, 1, {2, 0, 2, 0}, {1, 1}, IR_INT8, 4, 8, 1},   /* depthwise 5x1, int32 */
+		{0, 6, 4, 2, 5, 5, 2, 3, {0, 1, 1, 0}, {1, 2}, IR_UINT8, 8, 8, 1},  /* 2 groups: reference only */
+		{1, 8, 16, 8, 4, 4, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 1},  /* multiplier 2: reference */
 	};
 	for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
 		check_gconv(&convs[i], 900 + i);
@@ -573,6 +586,165 @@ START_TEST(pool_placement)
 }
 END_TEST
 
+/* ---- the executor's bounds: refused at once, precisely (fuzz_onnx found these hanging or overflowing) ---- */
+
+static void expect_exec(const struct gconv *k, int status, const char *text)
+{
+	struct ir_graph g;
+	struct mote_cc_diag d = {{0}};
+	build_gconv(&g, k, 77);
+	int rc = ir_exec(&g, &d);
+	ck_assert_msg(rc == status, "got %s (%s), wanted %s", mote_cc_status_name(rc), d.msg, mote_cc_status_name(status));
+	ck_assert_msg(strstr(d.msg, text) != NULL, "'%s' lacks '%s'", d.msg, text);
+	ir_graph_free(&g);
+}
+
+START_TEST(exec_bounds)
+{
+	const struct gconv ok = {0, 4, 4, 1, 6, 6, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 0};
+	struct gconv k = ok;
+	k.pads[0] = INT64_MAX; /* was signed overflow in the output size */
+	expect_exec(&k, MOTE_CC_EFORMAT, "node 'conv' (ConvInteger): pads[0] is 9223372036854775807 (0..4096)");
+	k = ok;
+	k.pads[3] = -1;
+	expect_exec(&k, MOTE_CC_EFORMAT, "pads[3] is -1");
+	k = ok;
+	k.strides[1] = 0;
+	expect_exec(&k, MOTE_CC_EFORMAT, "strides[1] is 0 (1..4096)");
+	k = ok;
+	k.strides[0] = (int64_t)1 << 40;
+	expect_exec(&k, MOTE_CC_EFORMAT, "strides[0] is 1099511627776");
+	k = ok;
+	k.kh = 5000, k.h = 5000; /* a kernel past the window bound */
+	expect_exec(&k, MOTE_CC_EFORMAT, "kernel[0] is 5000");
+	/* pads in range, but 16 x 16 channels over an 8196 x 8196 output: hours of work before */
+	k = ok;
+	k.c = k.m = 16;
+	for (int i = 0; i < 4; i++)
+		k.pads[i] = 4096;
+	expect_exec(&k, MOTE_CC_ERANGE, "1 x 16 x 8196 x 8196 x 16 x 3 x 3 multiply-accumulates, more than the 2^28");
+	/* a large batch, bounded the same way (the compiler refuses batch > 1 before running) */
+	k = ok;
+	k.batch = 65535;
+	k.c = k.m = 16;
+	k.h = k.w = 4;
+	expect_exec(&k, MOTE_CC_ERANGE, "65535 x 16 x 4 x 4 x 16 x 3 x 3 multiply-accumulates");
+	/* few multiply-accumulates, but an output past 2^24 elements */
+	k = (struct gconv){0, 1, 1, 1, 1, 1, 1, 1, {4096, 4096, 4096, 4096}, {1, 1}, IR_INT8, 8, 8, 0};
+	expect_exec(&k, MOTE_CC_ERANGE, "node 'conv' (ConvInteger): output of 67125249 elements (at most 2^24)");
+	k = ok;
+	k.group = 3; /* 4 channels in 3 groups */
+	expect_exec(&k, MOTE_CC_EFORMAT, "group 3 for 4 input and 4 output channels");
+	k = ok;
+	expect_exec(&k, 0, "");
+
+	/* MaxPool: 2048 x 2048 windows over a 4096-padded 64 x 64 image */
+	uint64_t seed = 5;
+	struct ir_graph g;
+	memset(&g, 0, sizeof g);
+	int64_t xd[4] = {1, 1, 64, 64}, kern[2] = {2048, 2048}, pads[4] = {4096, 4096, 4096, 4096};
+	int32_t x = add_tensor(&g, "x", IR_INT8, 4, xd, 64 * 64, &seed);
+	struct mote_cc_diag d = {{0}};
+	int32_t y = ir_add_tensor(&g, "y", &d);
+	struct ir_node *n;
+	ck_assert_int_eq(ir_add_node(&g, "pool", "MaxPool", &n, &d), 0);
+	n->in = malloc(sizeof *n->in);
+	n->out = malloc(sizeof *n->out);
+	n->attrs = calloc(2, sizeof *n->attrs);
+	ck_assert(n->in && n->out && n->attrs);
+	n->in[0] = x, n->out[0] = y, n->n_in = n->n_out = 1;
+	set_attr(&n->attrs[0], "kernel_shape", kern, 2);
+	set_attr(&n->attrs[1], "pads", pads, 4);
+	n->n_attrs = 2;
+	int rc = ir_exec(&g, &d);
+	ck_assert_msg(rc == MOTE_CC_ERANGE, "got %s (%s)", mote_cc_status_name(rc), d.msg);
+	ck_assert_msg(strstr(d.msg, "node 'pool' (MaxPool): 1 x 1 x 6209 x 6209 outputs of 2048 x 2048 windows"), "%s",
+		      d.msg);
+	ir_graph_free(&g);
+}
+END_TEST
+
+/* Compile the packed model k for 8x8: its status must be status, its message contain text. */
+static void expect_compile(struct mini *k, int status, const char *text)
+{
+	size_t len = onnx__model_proto__get_packed_size(&k->m);
+	uint8_t *b = malloc(len);
+	ck_assert_ptr_nonnull(b);
+	onnx__model_proto__pack(&k->m, b);
+	struct mote_geometry geo = tc_geom(8, 8);
+	void *model = NULL;
+	size_t mlen = 0;
+	struct mote_cc_diag d = {{0}};
+	int rc = mote_cc_compile_onnx(b, len, &geo, NULL, NULL, &model, &mlen, &d);
+	ck_assert_msg(rc == status, "got %s (%s)", mote_cc_status_name(rc), d.msg);
+	ck_assert_msg(strstr(d.msg, text), "'%s' lacks '%s'", d.msg, text);
+	ck_assert(rc ? model == NULL : model != NULL);
+	mote_cc_free(model);
+	free(b);
+}
+
+/* A model whose only graph input is also an initializer computes a constant:
+ * the compiler refuses it (the loader would refuse a file without inputs). */
+START_TEST(compile_needs_an_input)
+{
+	struct mini k;
+	mini_init(&k);
+	k.init.name = "x"; /* x: an input with a default value, i.e. a constant */
+	expect_compile(&k, MOTE_CC_ENOTSUP, "the model has no inputs (every graph input is an initializer)");
+}
+END_TEST
+
+/* ConvInteger(x [1,1,3,3], w [1,1,1,3]): the compiled file holds weights only
+ * as constants and activations only as inputs or step results (found by
+ * fuzz_onnx: a weight given as a graph input was compiled as zeros, a
+ * constant activation as an arena range nobody filled). */
+START_TEST(compile_operand_kinds)
+{
+	struct mini k;
+	Onnx__TensorShapeProto shape = ONNX__TENSOR_SHAPE_PROTO__INIT;
+	Onnx__TensorShapeProto__Dimension dim[4], *dims[4];
+	for (int i = 0; i < 4; i++) {
+		onnx__tensor_shape_proto__dimension__init(&dim[i]);
+		dim[i].value_case = ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE;
+		dim[i].dim_value = i < 2 ? 1 : 3;
+		dims[i] = &dim[i];
+	}
+	shape.n_dim = 4;
+	shape.dim = dims;
+	int64_t wd[4] = {1, 1, 1, 3};
+	mini_init(&k);
+	k.node.op_type = "ConvInteger";
+	k.node_in[1] = "w";
+	k.node.n_input = 2;
+	k.in_tt.shape = &shape;
+	k.out_tt.elem_type = IR_INT32;
+	k.init.dims = wd;
+	k.init.n_dims = 4;
+	expect_compile(&k, 0, ""); /* as it should be */
+
+	/* w a graph input (no initializer) */
+	Onnx__ValueInfoProto w_in = k.in, *ins[2] = {&k.in, &w_in};
+	w_in.name = "w";
+	k.g.input = ins;
+	k.g.n_input = 2;
+	k.g.n_initializer = 0;
+	expect_compile(&k, MOTE_CC_ENOTSUP, "input 1 'w' is a graph input, but the compiler needs its value");
+
+	/* x a constant, and another input so that the model has one */
+	Onnx__TensorProto x_init = k.init, *inits[2] = {&k.init, &x_init};
+	int64_t xd[4] = {1, 1, 3, 3};
+	int32_t xv[9] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
+	x_init.name = "x";
+	x_init.dims = xd;
+	x_init.int32_data = xv;
+	x_init.n_int32_data = 9;
+	k.g.initializer = inits;
+	k.g.n_initializer = 2;
+	w_in.name = "unused";
+	expect_compile(&k, MOTE_CC_ENOTSUP, "input 'x' is a constant the host or device would have to hold");
+}
+END_TEST
+
 START_TEST(truncated_and_flipped)
 {
 	size_t len;
@@ -628,6 +800,9 @@ int main(void)
 	tcase_add_test(tc, grouped_conv_lowering);
 	tcase_add_test(tc, pool_placement);
 	tcase_add_test(tc, truncated_and_flipped);
+	tcase_add_test(tc, exec_bounds);
+	tcase_add_test(tc, compile_needs_an_input);
+	tcase_add_test(tc, compile_operand_kinds);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

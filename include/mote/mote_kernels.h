@@ -72,7 +72,12 @@ enum mote_kernel_status {
 	MOTE_KERNEL_ESHAPE = -3,  /* shapes inconsistent with each other or the parameters */
 	MOTE_KERNEL_EPARAM = -4,  /* a parameter out of range */
 	MOTE_KERNEL_ENOMEM = -5,
+	MOTE_KERNEL_ERANGE = -6,  /* more work than MOTE_KERNEL_MAX_WORK */
 };
+
+/* Inner steps one call may take (pooling: output elements x window size), so
+ * that a hostile model file cannot keep the host busy for hours. */
+#define MOTE_KERNEL_MAX_WORK ((int64_t)1 << 30)
 
 /* ONNX TensorProto.DataType codes the kernels take. */
 #define MOTE_KT_FLOAT 1
