@@ -32,11 +32,17 @@ enum { TQ_LOAD = MOTE_QUEUE_LOAD, TQ_COMP = MOTE_QUEUE_COMPUTE, TQ_STORE = MOTE_
 #define TL_MAX_WSLOTS 4
 #define TL_MAX_CSLOTS 8
 #define TL_MAX_BSLOTS 16
+/* With K chunked, an accumulator slot holds a group's output tiles; each is
+ * tracked on its own (tile j is resource j % TL_CSUB of the slot), so a tile's
+ * STORE waits only for its own last MATMUL and the next tile's MATMULs do not
+ * wait for that STORE. */
+#define TL_CSUB 8
 enum {
 	RES_ACT0 = 0,
 	RES_WGT0 = RES_ACT0 + TL_MAX_ASLOTS * TL_ASUB,
 	RES_ACC0 = RES_WGT0 + TL_MAX_WSLOTS,
-	RES_BIAS0 = RES_ACC0 + TL_MAX_CSLOTS,
+	RES_ACCT0 = RES_ACC0 + TL_MAX_CSLOTS,
+	RES_BIAS0 = RES_ACCT0 + TL_MAX_CSLOTS * TL_CSUB,
 	RES_BIAS_ALL = RES_BIAS0 + TL_MAX_BSLOTS,
 	RES_N
 };
@@ -180,9 +186,10 @@ uint32_t tl_tile_pixels(const struct tl_params *p, uint32_t mt);
 int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res);
 
 /* STORE of pixel tile mt, output channels ch0 .. ch0+ncols-1, from
- * accumulator rows cslot*c_slot_rows + acc_row on (row-major over the tile). */
+ * accumulator rows cslot*c_slot_rows + acc_row on (row-major over the tile),
+ * tracked as resource acc_res. */
 int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
-		  uint32_t bias_row, unsigned bias_res);
+		  unsigned acc_res, uint32_t bias_row, unsigned bias_res);
 
 /* Depthwise (tiler_dw.c): the tiling (after the common checks of
  * tl_params_init, which filled g, op, oh, ow and the tensor sizes), the

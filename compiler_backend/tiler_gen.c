@@ -8,8 +8,8 @@
  *                      for each output-channel tile n:
  *                        [bias rows], weights (n, all K), MATMUL per K tile, STORE
  *   K chunked:       for each pixel tile, channel group g, chunk c (step):
- *                      for n in g: [bias rows], weights (n, c), MATMUL per K tile
- *                      after the last chunk: STORE per n in g
+ *                      for n in g: [bias rows], weights (n, c), MATMUL per K tile,
+ *                                in the last chunk STORE
  * The next step's activation LOADs are spread between this step's weight
  * loads, so the load queue never holds a long run of them ahead of weights
  * the array is about to need.
@@ -231,7 +231,7 @@ int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t bu
 }
 
 static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint32_t t, uint32_t aslot,
-		      uint32_t wslot, uint32_t cslot, uint32_t acc_row)
+		      uint32_t wslot, uint32_t cslot, uint32_t acc_row, unsigned acc_res)
 {
 	const struct tl_params *p = x->p;
 	struct mtile m = mtile_of(p, st->mt);
@@ -252,13 +252,13 @@ static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint3
 	SETF(w, MATMUL, N_VALID, nv < p->g.cols ? nv : p->g.cols);
 	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB + (t - st->t0) % TL_ASUB, 0);
 	tl_op_access(op, RES_WGT0 + wslot, 0);
-	tl_op_access(op, RES_ACC0 + cslot, 1);
+	tl_op_access(op, acc_res, 1);
 	tl_finish_op(x);
 	return 0;
 }
 
 int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
-		  uint32_t bias_row, unsigned bias_res)
+		  unsigned acc_res, uint32_t bias_row, unsigned bias_res)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
@@ -285,7 +285,7 @@ int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, u
 	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
 	if ((rc = tl_store_add(x, w, off)))
 		return rc;
-	tl_op_access(op, RES_ACC0 + cslot, 0);
+	tl_op_access(op, acc_res, 0);
 	tl_op_access(op, bias_res, 0);
 	tl_finish_op(x);
 	return 0;
@@ -293,10 +293,10 @@ int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, u
 
 /* STORE of output-channel tile n (cols channels, fewer in the last). */
 static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
-		     uint32_t bias_row, unsigned bias_res)
+		     unsigned acc_res, uint32_t bias_row, unsigned bias_res)
 {
 	uint32_t C = x->p->g.cols, nv = x->p->op->out_c - n * C;
-	return tl_tile_store(x, mt, n * C, nv < C ? nv : C, cslot, acc_row, bias_row, bias_res);
+	return tl_tile_store(x, mt, n * C, nv < C ? nv : C, cslot, acc_row, acc_res, bias_row, bias_res);
 }
 
 int tl_store_add(struct tl_gen *x, uint32_t *w, uint64_t off)
@@ -412,32 +412,29 @@ static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 				return rc;
 		}
 		uint32_t cslot, acc_row;
+		unsigned acc_res;
 		if (p->chunks == 1) {
 			cslot = x->c_next++ % p->c_slots;
 			acc_row = 0;
+			acc_res = RES_ACC0 + cslot;
 		} else {
 			cslot = x->cur_c;
 			acc_row = j * p->m_rows;
+			acc_res = RES_ACCT0 + cslot * TL_CSUB + j % TL_CSUB;
 		}
 		for (uint32_t t = st.t0; t < st.t1; t++)
-			if ((rc = gen_matmul(x, &st, n, t, aslot, wslot, cslot, acc_row)))
+			if ((rc = gen_matmul(x, &st, n, t, aslot, wslot, cslot, acc_row, acc_res)))
 				return rc;
-		if (p->chunks == 1) {
+		/* a tile is stored right after its last MATMUL (with K chunked, in
+		 * the last chunk), so its STORE overlaps the next tile's MATMULs */
+		if (st.c == p->chunks - 1) {
 			uint32_t brow;
 			unsigned bres;
 			bias_of(x, &st, n, &brow, &bres);
-			if ((rc = gen_store(x, st.mt, n, cslot, acc_row, brow, bres)))
+			if ((rc = gen_store(x, st.mt, n, cslot, acc_row, acc_res, brow, bres)))
 				return rc;
 		}
 	}
-	if (p->chunks > 1 && st.c == p->chunks - 1)
-		for (uint32_t j = 0; j < items; j++) {
-			uint32_t brow;
-			unsigned bres;
-			bias_of(x, &st, st.n0 + j, &brow, &bres);
-			if ((rc = gen_store(x, st.mt, st.n0 + j, x->cur_c, j * p->m_rows, brow, bres)))
-				return rc;
-		}
 	return 0;
 }
 

@@ -150,7 +150,8 @@ static int max_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 		if ((rc = max_matmul(x, s, t, cslot)))
 			return rc;
 	uint32_t ch0 = grp * p->lanes;
-	return tl_tile_store(x, s / p->nt, ch0, min_u32(p->lanes, cv->out_c - ch0), cslot, 0, brow, bres);
+	return tl_tile_store(x, s / p->nt, ch0, min_u32(p->lanes, cv->out_c - ch0), cslot, 0, RES_ACC0 + cslot, brow,
+			     bres);
 }
 
 int tl_max_gen(struct tl_gen *x)
