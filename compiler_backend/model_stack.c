@@ -40,6 +40,17 @@ static int host_made(const struct ir_graph *g, size_t before, int32_t x)
 	return 0;
 }
 
+/* Are n's operands after the first (weights, scales, zero points, bias) all
+ * initializers?  A graph input there is refused by placement, which must
+ * still see the node as written. */
+static int constant_operands(const struct ir_graph *g, const struct ir_node *n)
+{
+	for (uint32_t k = 1; k < n->n_in; k++)
+		if (n->in[k] >= 0 && g->t[n->in[k]].is_input)
+			return 0;
+	return 1;
+}
+
 /* Set attribute name of n to cnt integers (replaced or appended). */
 static int set_ints(struct ir_node *n, const char *name, const int64_t *v, size_t cnt, struct mote_cc_diag *diag)
 {
@@ -174,7 +185,8 @@ int model_stack_rows(struct ir_graph *g, const struct mote_geometry *geo, unsign
 {
 	*n_done = 0;
 	for (size_t i = 0; i < g->nn; i++) {
-		if (!is_conv(&g->n[i]) || g->n[i].n_in < 1 || g->n[i].in[0] < 0 || !host_made(g, i, g->n[i].in[0]))
+		if (!is_conv(&g->n[i]) || g->n[i].n_in < 1 || g->n[i].in[0] < 0 || !host_made(g, i, g->n[i].in[0]) ||
+		    !constant_operands(g, &g->n[i]))
 			continue;
 		struct lowered L;
 		struct mote_cc_diag d;
