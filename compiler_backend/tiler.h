@@ -150,7 +150,17 @@ void tl_op_access(struct tl_op *op, unsigned res, int wr);
 void tl_finish_op(struct tl_gen *x);
 /* The ADD fields of a STORE writing output offset off (the operand has the
  * output's layout), when the operator has a fused add. */
-int tl_store_add(struct tl_gen *x, uint32_t *w, uint64_t off);
+/* One STORE of the operator's output: n_inner x n_outer accumulator rows from
+ * acc_row on, NCOLS columns, written at byte offset off of the output (and
+ * read there from a fused add's operand, which has the output's layout) with
+ * the given byte steps; the requantization and the add come from the
+ * operator.  It reads resources acc_res and bias_res. */
+struct tl_store {
+	uint32_t acc_row, bias_row, n_inner, n_outer, ncols;
+	uint64_t off, inner_step, outer_step;
+	unsigned acc_res, bias_res;
+};
+int tl_emit_store(struct tl_gen *x, const struct tl_store *s);
 /* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer. */
 int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
 		 uint32_t row_bytes, unsigned res);

@@ -283,33 +283,14 @@ static int dw_store(struct tl_gen *x, const struct dw_tile *t, uint32_t cslot, u
 		    unsigned bias_res)
 {
 	const struct tl_params *p = x->p;
-	const struct mote_cc_conv *cv = p->op;
-	uint64_t es = p->esize;
-	uint64_t off = (((uint64_t)t->oy0 * p->ow + t->ox0) * cv->out_c + t->ch0) * es;
-	int requant = cv->out_type != MOTE_CC_INT32;
-	struct tl_op *op;
-	int rc = tl_new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
-	if (rc)
-		return rc;
-	uint32_t *w = op->w;
-	SETF(w, STORE, INT32, !requant);
-	SETF(w, STORE, ACC_ROW, cslot * p->c_slot_rows);
-	SETF(w, STORE, BIAS_ROW, bias_row);
-	SETF(w, STORE, N_INNER, t->ny);
-	SETF(w, STORE, N_OUTER, t->nx);
-	SETF(w, STORE, ADDR0, (uint32_t)(x->a->output + off));
-	SETF(w, STORE, INNER_STRIDE, t->ny > 1 ? (int64_t)((uint64_t)p->ow * cv->out_c * es) : 0);
-	SETF(w, STORE, OUTER_STRIDE, t->nx > 1 ? (int64_t)(cv->out_c * es) : 0);
-	SETF(w, STORE, NCOLS, t->cnt);
-	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
-	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
-	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
-	if ((rc = tl_store_add(x, w, off)))
-		return rc;
-	tl_op_access(op, RES_ACC0 + cslot, 0);
-	tl_op_access(op, bias_res, 0);
-	tl_finish_op(x);
-	return 0;
+	uint64_t oc = p->op->out_c, es = p->esize;
+	/* column-major tile: inner rows go down the image, outer across */
+	struct tl_store s = {.acc_row = cslot * p->c_slot_rows, .bias_row = bias_row, .n_inner = t->ny,
+			     .n_outer = t->nx, .ncols = t->cnt,
+			     .off = (((uint64_t)t->oy0 * p->ow + t->ox0) * oc + t->ch0) * es,
+			     .inner_step = (uint64_t)p->ow * oc * es, .outer_step = oc * es,
+			     .acc_res = RES_ACC0 + cslot, .bias_res = bias_res};
+	return tl_emit_store(x, &s);
 }
 
 /* One step.  Load order: [own activations], [bias], the weight tiles, with

@@ -257,49 +257,8 @@ static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint3
 	return 0;
 }
 
-int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
-		  unsigned acc_res, uint32_t bias_row, unsigned bias_res)
-{
-	const struct tl_params *p = x->p;
-	const struct mote_cc_conv *cv = p->op;
-	struct mtile m = mtile_of(p, mt);
-	uint64_t es = p->esize;
-	uint64_t off = (((uint64_t)m.oy0 * p->ow + m.ox0) * cv->out_c + ch0) * es;
-	int requant = cv->out_type != MOTE_CC_INT32;
-	struct tl_op *op;
-	int rc = tl_new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
-	if (rc)
-		return rc;
-	uint32_t *w = op->w;
-	SETF(w, STORE, INT32, !requant);
-	SETF(w, STORE, ACC_ROW, cslot * p->c_slot_rows + acc_row);
-	SETF(w, STORE, BIAS_ROW, bias_row);
-	SETF(w, STORE, N_INNER, m.nx);
-	SETF(w, STORE, N_OUTER, m.ny);
-	SETF(w, STORE, ADDR0, (uint32_t)(x->a->output + off));
-	SETF(w, STORE, INNER_STRIDE, m.nx > 1 ? (int64_t)(cv->out_c * es) : 0);
-	SETF(w, STORE, OUTER_STRIDE, m.ny > 1 ? (int64_t)((uint64_t)p->ow * cv->out_c * es) : 0);
-	SETF(w, STORE, NCOLS, ncols);
-	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
-	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
-	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
-	if ((rc = tl_store_add(x, w, off)))
-		return rc;
-	tl_op_access(op, acc_res, 0);
-	tl_op_access(op, bias_res, 0);
-	tl_finish_op(x);
-	return 0;
-}
-
-/* STORE of output-channel tile n (cols channels, fewer in the last). */
-static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
-		     unsigned acc_res, uint32_t bias_row, unsigned bias_res)
-{
-	uint32_t C = x->p->g.cols, nv = x->p->op->out_c - n * C;
-	return tl_tile_store(x, mt, n * C, nv < C ? nv : C, cslot, acc_row, acc_res, bias_row, bias_res);
-}
-
-int tl_store_add(struct tl_gen *x, uint32_t *w, uint64_t off)
+/* The fused add of the operator (if any) into STORE w, at byte offset off. */
+static int tl_store_add(struct tl_gen *x, uint32_t *w, uint64_t off)
 {
 	const struct mote_cc_add *ad = &x->p->op->add;
 	if (!ad->on)
@@ -315,6 +274,56 @@ int tl_store_add(struct tl_gen *x, uint32_t *w, uint64_t off)
 	SETF(w, STORE, ADD_HI, ad->hi);
 	SETF(w, STORE, ADD_SHIFT, ad->shift);
 	return 0;
+}
+
+int tl_emit_store(struct tl_gen *x, const struct tl_store *s)
+{
+	const struct mote_cc_conv *cv = x->p->op;
+	int requant = cv->out_type != MOTE_CC_INT32;
+	struct tl_op *op;
+	int rc = tl_new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
+	if (rc)
+		return rc;
+	uint32_t *w = op->w;
+	SETF(w, STORE, INT32, !requant);
+	SETF(w, STORE, ACC_ROW, s->acc_row);
+	SETF(w, STORE, BIAS_ROW, s->bias_row);
+	SETF(w, STORE, N_INNER, s->n_inner);
+	SETF(w, STORE, N_OUTER, s->n_outer);
+	SETF(w, STORE, ADDR0, (uint32_t)(x->a->output + s->off));
+	SETF(w, STORE, INNER_STRIDE, s->n_inner > 1 ? (int64_t)s->inner_step : 0);
+	SETF(w, STORE, OUTER_STRIDE, s->n_outer > 1 ? (int64_t)s->outer_step : 0);
+	SETF(w, STORE, NCOLS, s->ncols);
+	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
+	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
+	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
+	if ((rc = tl_store_add(x, w, s->off)))
+		return rc;
+	tl_op_access(op, s->acc_res, 0);
+	tl_op_access(op, s->bias_res, 0);
+	tl_finish_op(x);
+	return 0;
+}
+
+int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
+		  unsigned acc_res, uint32_t bias_row, unsigned bias_res)
+{
+	const struct tl_params *p = x->p;
+	uint64_t oc = p->op->out_c, es = p->esize;
+	struct mtile m = mtile_of(p, mt);
+	struct tl_store s = {.acc_row = cslot * p->c_slot_rows + acc_row, .bias_row = bias_row, .n_inner = m.nx,
+			     .n_outer = m.ny, .ncols = ncols, .off = (((uint64_t)m.oy0 * p->ow + m.ox0) * oc + ch0) * es,
+			     .inner_step = oc * es, .outer_step = (uint64_t)p->ow * oc * es, .acc_res = acc_res,
+			     .bias_res = bias_res};
+	return tl_emit_store(x, &s);
+}
+
+/* STORE of output-channel tile n (cols channels, fewer in the last). */
+static int gen_store(struct tl_gen *x, uint32_t mt, uint32_t n, uint32_t cslot, uint32_t acc_row,
+		     unsigned acc_res, uint32_t bias_row, unsigned bias_res)
+{
+	uint32_t C = x->p->g.cols, nv = x->p->op->out_c - n * C;
+	return tl_tile_store(x, mt, n * C, nv < C ? nv : C, cslot, acc_row, acc_res, bias_row, bias_res);
 }
 
 /* Bias row and resource of output tile n, for its store. */

@@ -196,31 +196,13 @@ static int gs_matmul(struct tl_gen *x, const struct gs_step *t, uint32_t cslot, 
 static int gs_store(struct tl_gen *x, const struct gs_step *t, uint32_t cslot)
 {
 	const struct tl_params *p = x->p;
-	const struct mote_cc_conv *cv = p->op;
-	int requant = cv->out_type != MOTE_CC_INT32;
-	struct tl_op *op;
-	int rc = tl_new_op(x, TQ_STORE, MOTE_OP_STORE, &op);
-	if (rc)
-		return rc;
-	uint32_t *w = op->w;
-	SETF(w, STORE, INT32, !requant);
-	SETF(w, STORE, ACC_ROW, cslot * p->c_slot_rows);
-	SETF(w, STORE, BIAS_ROW, p->gsum_same ? 0 : t->ch0 / p->lanes * MOTE_BIAS_ROWS);
-	SETF(w, STORE, N_INNER, t->ng);
-	SETF(w, STORE, N_OUTER, 1);
-	SETF(w, STORE, ADDR0, (uint32_t)(x->a->output + (uint64_t)t->ch0 * p->esize));
-	SETF(w, STORE, INNER_STRIDE, t->ng > 1 ? (int64_t)p->lanes * p->esize : 0);
-	SETF(w, STORE, NCOLS, t->cnt);
-	SETF(w, STORE, OUT_ZP, requant ? cv->out_zp : 0);
-	SETF(w, STORE, CLAMP_LO, requant ? cv->clamp_lo : 0);
-	SETF(w, STORE, CLAMP_HI, requant ? cv->clamp_hi : 0);
-	/* a fused add's operand has the output's layout, so the same offset */
-	if ((rc = tl_store_add(x, w, (uint64_t)t->ch0 * p->esize)))
-		return rc;
-	tl_op_access(op, RES_ACC0 + cslot, 0);
-	tl_op_access(op, RES_BIAS_ALL, 0);
-	tl_finish_op(x);
-	return 0;
+	/* one row per channel group of the batch, at the group's channels */
+	struct tl_store s = {.acc_row = cslot * p->c_slot_rows,
+			     .bias_row = p->gsum_same ? 0 : t->ch0 / p->lanes * MOTE_BIAS_ROWS, .n_inner = t->ng,
+			     .n_outer = 1, .ncols = t->cnt, .off = (uint64_t)t->ch0 * p->esize,
+			     .inner_step = (uint64_t)p->lanes * p->esize, .acc_res = RES_ACC0 + cslot,
+			     .bias_res = RES_BIAS_ALL};
+	return tl_emit_store(x, &s);
 }
 
 /* Load order: the weight tile, the bias rows of tile 0, the activations of

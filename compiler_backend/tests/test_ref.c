@@ -100,20 +100,28 @@ static void im2col_conv(const struct mote_cc_conv *op, const uint8_t *in, uint32
 	free(col);
 }
 
+/* A random small convolution (at most 7x7x5 in, 4 out, 4x4 kernel) with an
+ * int32 output and a random input type and zero point; weights unset. */
+static struct mote_cc_conv small_conv(uint64_t *r)
+{
+	struct mote_cc_conv op = {.in_h = (uint32_t)tc_range(r, 1, 7), .in_w = (uint32_t)tc_range(r, 1, 7),
+				  .in_c = (uint32_t)tc_range(r, 1, 5), .out_c = (uint32_t)tc_range(r, 1, 4),
+				  .k_h = (uint32_t)tc_range(r, 1, 4), .k_w = (uint32_t)tc_range(r, 1, 4),
+				  .stride_h = (uint32_t)tc_range(r, 1, 3), .stride_w = (uint32_t)tc_range(r, 1, 3),
+				  .dil_h = (uint32_t)tc_range(r, 1, 2), .dil_w = (uint32_t)tc_range(r, 1, 2),
+				  .pad_top = (uint32_t)tc_range(r, 0, 3), .pad_bottom = (uint32_t)tc_range(r, 0, 3),
+				  .pad_left = (uint32_t)tc_range(r, 0, 3), .pad_right = (uint32_t)tc_range(r, 0, 3),
+				  .out_type = MOTE_CC_INT32};
+	op.in_type = tc_rand(r) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
+	op.in_zp = (int32_t)(op.in_type == MOTE_CC_UINT8 ? tc_range(r, 0, 255) : tc_range(r, -128, 127));
+	return op;
+}
+
 START_TEST(conv_vs_im2col)
 {
 	uint64_t s = 12345;
 	for (int it = 0; it < 200; it++) {
-		struct mote_cc_conv op = {.in_h = (uint32_t)tc_range(&s, 1, 7), .in_w = (uint32_t)tc_range(&s, 1, 7),
-					  .in_c = (uint32_t)tc_range(&s, 1, 5), .out_c = (uint32_t)tc_range(&s, 1, 4),
-					  .k_h = (uint32_t)tc_range(&s, 1, 4), .k_w = (uint32_t)tc_range(&s, 1, 4),
-					  .stride_h = (uint32_t)tc_range(&s, 1, 3), .stride_w = (uint32_t)tc_range(&s, 1, 3),
-					  .dil_h = (uint32_t)tc_range(&s, 1, 2), .dil_w = (uint32_t)tc_range(&s, 1, 2),
-					  .pad_top = (uint32_t)tc_range(&s, 0, 3), .pad_bottom = (uint32_t)tc_range(&s, 0, 3),
-					  .pad_left = (uint32_t)tc_range(&s, 0, 3), .pad_right = (uint32_t)tc_range(&s, 0, 3),
-					  .out_type = MOTE_CC_INT32};
-		op.in_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
-		op.in_zp = (int32_t)(op.in_type == MOTE_CC_UINT8 ? tc_range(&s, 0, 255) : tc_range(&s, -128, 127));
+		struct mote_cc_conv op = small_conv(&s);
 		op.w_zp = (int32_t)tc_range(&s, -128, 127);
 		int8_t w[4 * 4 * 5 * 4];
 		int32_t bias[4];
@@ -147,16 +155,7 @@ START_TEST(stacked_rows_equivalent)
 	uint64_t s = 777;
 	int ran = 0;
 	for (int it = 0; it < 150; it++) {
-		struct mote_cc_conv op = {.in_h = (uint32_t)tc_range(&s, 1, 7), .in_w = (uint32_t)tc_range(&s, 1, 7),
-					  .in_c = (uint32_t)tc_range(&s, 1, 5), .out_c = (uint32_t)tc_range(&s, 1, 4),
-					  .k_h = (uint32_t)tc_range(&s, 1, 4), .k_w = (uint32_t)tc_range(&s, 1, 4),
-					  .stride_h = (uint32_t)tc_range(&s, 1, 3), .stride_w = (uint32_t)tc_range(&s, 1, 3),
-					  .dil_h = (uint32_t)tc_range(&s, 1, 2), .dil_w = (uint32_t)tc_range(&s, 1, 2),
-					  .pad_top = (uint32_t)tc_range(&s, 0, 3), .pad_bottom = (uint32_t)tc_range(&s, 0, 3),
-					  .pad_left = (uint32_t)tc_range(&s, 0, 3), .pad_right = (uint32_t)tc_range(&s, 0, 3),
-					  .out_type = MOTE_CC_INT32};
-		op.in_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
-		op.in_zp = (int32_t)(op.in_type == MOTE_CC_UINT8 ? tc_range(&s, 0, 255) : tc_range(&s, -128, 127));
+		struct mote_cc_conv op = small_conv(&s);
 		op.w_type = tc_rand(&s) & 1 ? MOTE_CC_UINT8 : MOTE_CC_INT8;
 		op.w_zp = (int32_t)(op.w_type == MOTE_CC_UINT8 ? tc_range(&s, 0, 255) : tc_range(&s, -128, 127));
 		int8_t w[4 * 4 * 5 * 4], sw[sizeof w];
