@@ -117,6 +117,21 @@ static struct mote_cc_conv small_conv(uint64_t *r)
 	return op;
 }
 
+/* Random weights, input bytes and biases (|bias| <= 10^6) for op, drawn in
+ * that order from r; op's weights and bias point at them. */
+static void fill_operands(struct mote_cc_conv *op, int8_t *w, size_t nw, uint8_t *in, size_t nin, int32_t *bias,
+			  size_t nb, uint64_t *r)
+{
+	for (size_t i = 0; i < nw; i++)
+		w[i] = (int8_t)tc_rand(r);
+	for (size_t i = 0; i < nin; i++)
+		in[i] = (uint8_t)tc_rand(r);
+	for (size_t i = 0; i < nb; i++)
+		bias[i] = (int32_t)tc_range(r, -1000000, 1000000);
+	op->weights = w;
+	op->bias = bias;
+}
+
 START_TEST(conv_vs_im2col)
 {
 	uint64_t s = 12345;
@@ -126,14 +141,7 @@ START_TEST(conv_vs_im2col)
 		int8_t w[4 * 4 * 5 * 4];
 		int32_t bias[4];
 		uint8_t in[7 * 7 * 5];
-		for (size_t i = 0; i < sizeof w; i++)
-			w[i] = (int8_t)tc_rand(&s);
-		for (size_t i = 0; i < sizeof in; i++)
-			in[i] = (uint8_t)tc_rand(&s);
-		for (int i = 0; i < 4; i++)
-			bias[i] = (int32_t)tc_range(&s, -1000000, 1000000);
-		op.weights = w;
-		op.bias = bias;
+		fill_operands(&op, w, sizeof w, in, sizeof in, bias, 4, &s);
 		uint32_t oh, ow;
 		if (mote_cc_conv_check(&op, &oh, &ow, NULL))
 			continue;
@@ -161,14 +169,7 @@ START_TEST(stacked_rows_equivalent)
 		int8_t w[4 * 4 * 5 * 4], sw[sizeof w];
 		int32_t bias[4];
 		uint8_t in[7 * 7 * 5], nchw[sizeof in];
-		for (size_t i = 0; i < sizeof w; i++)
-			w[i] = (int8_t)tc_rand(&s);
-		for (size_t i = 0; i < sizeof in; i++)
-			in[i] = (uint8_t)tc_rand(&s);
-		for (int i = 0; i < 4; i++)
-			bias[i] = (int32_t)tc_range(&s, -1000000, 1000000);
-		op.weights = w;
-		op.bias = bias;
+		fill_operands(&op, w, sizeof w, in, sizeof in, bias, 4, &s);
 		uint32_t oh, ow, H = op.in_h, W = op.in_w, C = op.in_c, K = op.k_h;
 		if (mote_cc_conv_check(&op, &oh, &ow, NULL))
 			continue;
@@ -246,14 +247,7 @@ START_TEST(grouped_vs_per_group)
 		int8_t w[3 * 3 * 3 * 18], wg[3 * 3 * 3 * 3];
 		int32_t bias[18];
 		uint8_t in[6 * 6 * 18], ing[6 * 6 * 3];
-		for (size_t i = 0; i < sizeof w; i++)
-			w[i] = (int8_t)tc_rand(&s);
-		for (size_t i = 0; i < sizeof in; i++)
-			in[i] = (uint8_t)tc_rand(&s);
-		for (int i = 0; i < 18; i++)
-			bias[i] = (int32_t)tc_range(&s, -1000000, 1000000);
-		op.weights = w;
-		op.bias = bias;
+		fill_operands(&op, w, sizeof w, in, sizeof in, bias, 18, &s);
 		uint32_t oh, ow;
 		if (mote_cc_conv_check(&op, &oh, &ow, NULL))
 			continue;
