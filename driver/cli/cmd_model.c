@@ -13,6 +13,8 @@
  * image, and with --check compares every tensor the device wrote, and the
  * outputs, byte for byte with the reference executor.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 #include "npy.h"
 #include "onnx_import.h"
 #include "opts.h"
+#include "outdir.h"
 
 static int npy_dtype_of(int32_t onnx, enum npy_dtype *t)
 {
@@ -94,6 +97,8 @@ int cmd_compile(int argc, char **argv)
 	int rc = opts_parse("compile", "MODEL.onnx -o OUT.mote [options]", o, argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	if (cli_same_file(in, out))
+		return cli_fail("-o %s: it is the model being compiled; name another file", out), 2;
 	size_t len;
 	uint8_t *onnx = cli_slurp(in, &len);
 	if (!onnx)
@@ -119,13 +124,12 @@ int cmd_compile(int argc, char **argv)
 	free(onnx);
 	if (rc)
 		return cli_fail("%s: %s: %s", in, mote_cc_status_name(rc), d.msg), 3;
-	FILE *f = fopen(out, "wb");
-	int ok = f && fwrite(model, 1, mlen, f) == mlen;
-	if (f && fclose(f))
-		ok = 0;
+	rc = cli_replace_file(out, model, mlen, in);
+	int err = errno;
 	mote_cc_free(model);
-	if (!ok)
-		return cli_fail("cannot write %s", out), 3;
+	if (rc)
+		return cli_fail("cannot write %s: %s", out, err == EEXIST ? "it is the model being compiled" : strerror(err)),
+		       3;
 	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	printf("%s: %zu bytes for %ux%u, compiled in %.1f ms\n", out, mlen, info.geometry.rows, info.geometry.cols, ms);
 	return 0;
@@ -215,6 +219,41 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, int 
 	}
 }
 
+/* The file an output is written to under --output. */
+struct out_file {
+	const char *name; /* the tensor's (the model's memory) */
+	char file[NAME_MAX + 1];
+};
+
+/* --output DIR: open it (made if missing) and give every output of m its file
+ * name there, before anything runs: a name that cannot be made safe, or two
+ * outputs that would land in one file, are refused (exit 3) naming both. */
+static int output_files(mote_model *m, const char *dir, struct outdir *od, struct out_file **files)
+{
+	if (!dir[0])
+		return cli_fail("--output '': an empty directory name (use . for the current directory)"), 2;
+	unsigned nt = mote_model_num_tensors(m), n = 0;
+	struct out_file *f = *files = calloc(nt ? nt : 1, sizeof *f);
+	if (!f)
+		return cli_fail("out of memory"), 3;
+	for (unsigned i = 0; i < nt; i++) {
+		struct mote_tensor_info ti;
+		char why[160];
+		if (mote_model_tensor(m, i, &ti) || !(ti.flags & MOTE_TENSOR_OUTPUT))
+			continue;
+		if (outdir_file_name(ti.name, ".npy", f[n].file, sizeof f[n].file, why, sizeof why))
+			return cli_fail("--output %s: output %u cannot be written: %s", dir, i, why), 3;
+		f[n].name = ti.name;
+		for (unsigned j = 0; j < n; j++)
+			if (!strcmp(f[j].file, f[n].file))
+				return cli_fail("--output %s: outputs '%s' and '%s' would both be written as %s", dir,
+						f[j].name, f[n].name, f[n].file),
+				       3;
+		n++;
+	}
+	return outdir_open(od, "--output", dir, 1) ? 3 : 0;
+}
+
 int cmd_model_run(int argc, char **argv)
 {
 	const char *path = argv[0], *device = "sim", *outdir = NULL, *check = NULL;
@@ -244,7 +283,9 @@ int cmd_model_run(int argc, char **argv)
 	mote_model *m;
 	if (open_model(path, device, &dev, &m))
 		return 3;
-	int status = 0;
+	struct outdir od = {-1, NULL};
+	struct out_file *files = NULL;
+	int status = outdir ? output_files(m, outdir, &od, &files) : 0;
 	mote_cc_ref *ref = NULL;
 	uint8_t *onnx = NULL;
 	size_t olen;
@@ -303,24 +344,28 @@ int cmd_model_run(int argc, char **argv)
 				cli_fail("cannot read output '%s'", ti.name);
 				break;
 			}
+			int written = 0;
 			if (outdir) {
-				char p[4096];
 				size_t shape[6];
 				for (uint32_t d = 0; d < ti.rank; d++)
 					shape[d] = ti.dims[d];
-				snprintf(p, sizeof p, "%s/%s.npy", outdir, ti.name);
-				if (npy_write(p, nt, shape, (int)ti.rank, buf))
-					status = 3, cli_fail("cannot write %s", p);
+				written = !outdir_write_npy(&od, files[k].file, nt, shape, (int)ti.rank, buf);
+				if (!written)
+					status = 3, cli_fail("--output %s: cannot write %s (output '%s'): %s", outdir, files[k].file,
+							     ti.name, strerror(errno));
 			}
 			if (json)
-				printf("%s\"%s\"", k++ ? "," : "", ti.name);
+				printf("%s\"%s\"", k ? "," : "", ti.name);
 			else if (ti.dtype == 1 && ti.bytes / 4 <= 16) {
 				printf("%s:", ti.name);
 				for (size_t e = 0; e < ti.bytes / 4; e++)
 					printf(" %.5g", (double)((float *)buf)[e]);
-				printf("\n");
+				printf("%s\n", written ? " (written)" : "");
 			} else
-				printf("%s: %zu bytes%s\n", ti.name, ti.bytes, outdir ? " written" : "");
+				printf("%s: %zu bytes%s\n", ti.name, ti.bytes, written ? ", written" : "");
+			if (written && !json)
+				printf("  -> %s/%s\n", outdir, files[k].file);
+			k++;
 			free(buf);
 		}
 		if (json)
@@ -330,6 +375,8 @@ int cmd_model_run(int argc, char **argv)
 	}
 	mote_cc_ref_close(ref);
 	free(onnx);
+	free(files);
+	outdir_close(&od);
 	mote_model_free(m);
 	mote_close(dev);
 	return status;

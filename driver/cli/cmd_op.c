@@ -11,47 +11,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "json.h"
 #include "mote/mote.h"
 #include "mote/mote_compiler.h"
 #include "npy.h"
+#include "outdir.h"
 #include "op.h"
 #include "opts.h"
 
-static int dump_scalar_i8(const char *dir, const char *name, int32_t v)
+/* --dump's directory; the first file that could not be written and why */
+struct dump {
+	struct outdir dir;
+	const char *failed;
+	int err;
+};
+
+static void dump_array(struct dump *d, const char *name, enum npy_dtype t, const size_t *shape, int nd, const void *p)
 {
-	char path[4096];
-	int8_t b = (int8_t)v;
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return npy_write(path, NPY_I8, NULL, 0, &b);
+	if (!d->failed && outdir_write_npy(&d->dir, name, t, shape, nd, p))
+		d->failed = name, d->err = errno;
 }
 
-static int dump_array(const char *dir, const char *name, enum npy_dtype t, const size_t *shape, int nd, const void *p)
+static void dump_scalar_i8(struct dump *d, const char *name, int32_t v)
 {
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return npy_write(path, t, shape, nd, p);
+	int8_t b = (int8_t)v;
+	dump_array(d, name, NPY_I8, NULL, 0, &b);
 }
 
 /* Write what an independent checker needs.  GEMM: a (MxK), b (KxN), y (MxN).
  * Convolution in ONNX layouts: x (1,C,H,W), w (O,C,KH,KW), y (1,O,OH,OW),
  * strides, pads (top, left, bottom, right), dilations. */
-static int op_dump(const struct op_args *a, const struct op_data *d)
+static int op_dump(const struct op_args *a, const struct op_data *d, struct outdir *od)
 {
 	const struct mote_cc_conv *c = &d->conv;
-	if (mkdir(a->dump, 0777) != 0 && errno != EEXIST)
-		return cli_fail("--dump %s: cannot create the directory", a->dump);
+	struct dump dd = {.dir = *od, .failed = NULL}, *dir = &dd;
 	size_t oc = c->out_c, n1 = oc;
 	const char *pfx_in = a->is_gemm ? "a" : "x", *pfx_w = a->is_gemm ? "b" : "w";
-	char name[64];
-	int bad = 0;
+	char zp_in[32], zp_w[32]; /* each its own: dd.failed may point at one */
 	if (a->is_gemm) {
 		size_t sa[2] = {a->m, a->k}, sb[2] = {a->k, a->n}, sy[2] = {a->m, a->n};
-		bad |= dump_array(a->dump, "a.npy", NPY_I8, sa, 2, d->input);
-		bad |= dump_array(a->dump, "b.npy", NPY_I8, sb, 2, d->weights);
-		bad |= dump_array(a->dump, "y.npy", NPY_I8, sy, 2, d->y_dev);
+		dump_array(dir, "a.npy", NPY_I8, sa, 2, d->input);
+		dump_array(dir, "b.npy", NPY_I8, sb, 2, d->weights);
+		dump_array(dir, "y.npy", NPY_I8, sy, 2, d->y_dev);
 	} else {
 		size_t H = c->in_h, W = c->in_w, C = c->in_c, KH = c->k_h, KW = c->k_w, OH = d->out_h, OW = d->out_w;
 		int8_t *x = malloc(H * W * C + 1), *w = malloc(KH * KW * C * oc + 1), *y = malloc(OH * OW * oc + 1);
@@ -76,30 +78,30 @@ static int op_dump(const struct op_args *a, const struct op_data *d)
 		int32_t strides[2] = {(int32_t)c->stride_h, (int32_t)c->stride_w};
 		int32_t pads[4] = {(int32_t)c->pad_top, (int32_t)c->pad_left, (int32_t)c->pad_bottom, (int32_t)c->pad_right};
 		int32_t dil[2] = {(int32_t)c->dil_h, (int32_t)c->dil_w};
-		bad |= dump_array(a->dump, "x.npy", NPY_I8, sx, 4, x);
-		bad |= dump_array(a->dump, "w.npy", NPY_I8, sw, 4, w);
-		bad |= dump_array(a->dump, "y.npy", NPY_I8, sy, 4, y);
-		bad |= dump_array(a->dump, "strides.npy", NPY_I32, &two, 1, strides);
-		bad |= dump_array(a->dump, "pads.npy", NPY_I32, &four, 1, pads);
-		bad |= dump_array(a->dump, "dilations.npy", NPY_I32, &two, 1, dil);
+		dump_array(dir, "x.npy", NPY_I8, sx, 4, x);
+		dump_array(dir, "w.npy", NPY_I8, sw, 4, w);
+		dump_array(dir, "y.npy", NPY_I8, sy, 4, y);
+		dump_array(dir, "strides.npy", NPY_I32, &two, 1, strides);
+		dump_array(dir, "pads.npy", NPY_I32, &four, 1, pads);
+		dump_array(dir, "dilations.npy", NPY_I32, &two, 1, dil);
 		free(x);
 		free(w);
 		free(y);
 	}
-	snprintf(name, sizeof name, "%s_zero_point.npy", pfx_in);
-	bad |= dump_scalar_i8(a->dump, name, c->in_zp);
-	snprintf(name, sizeof name, "%s_zero_point.npy", pfx_w);
-	bad |= dump_scalar_i8(a->dump, name, c->w_zp);
-	bad |= dump_scalar_i8(a->dump, "y_zero_point.npy", c->out_zp);
+	snprintf(zp_in, sizeof zp_in, "%s_zero_point.npy", pfx_in);
+	dump_scalar_i8(dir, zp_in, c->in_zp);
+	snprintf(zp_w, sizeof zp_w, "%s_zero_point.npy", pfx_w);
+	dump_scalar_i8(dir, zp_w, c->w_zp);
+	dump_scalar_i8(dir, "y_zero_point.npy", c->out_zp);
 	int32_t clamp[2] = {c->clamp_lo, c->clamp_hi};
 	size_t two = 2;
-	bad |= dump_array(a->dump, "clamp.npy", NPY_I32, &two, 1, clamp);
-	bad |= dump_array(a->dump, "bias.npy", NPY_I32, &n1, 1, d->bias);
-	bad |= dump_array(a->dump, "scale.npy", NPY_F64, &n1, 1, d->scale);
-	bad |= dump_array(a->dump, "multiplier.npy", NPY_I32, &n1, 1, d->mult);
-	bad |= dump_array(a->dump, "shift.npy", NPY_I32, &n1, 1, d->shift);
-	if (bad)
-		return cli_fail("--dump %s: cannot write the files", a->dump);
+	dump_array(dir, "clamp.npy", NPY_I32, &two, 1, clamp);
+	dump_array(dir, "bias.npy", NPY_I32, &n1, 1, d->bias);
+	dump_array(dir, "scale.npy", NPY_F64, &n1, 1, d->scale);
+	dump_array(dir, "multiplier.npy", NPY_I32, &n1, 1, d->mult);
+	dump_array(dir, "shift.npy", NPY_I32, &n1, 1, d->shift);
+	if (dd.failed)
+		return cli_fail("--dump %s: cannot write %s: %s", a->dump, dd.failed, strerror(dd.err));
 	return 0;
 }
 
@@ -184,9 +186,15 @@ static int run_op(struct op_args *a)
 	struct op_run r;
 	memset(&r, 0, sizeof r);
 	int status = 3;
+	struct outdir od = {-1, NULL};
+	if (a->dump && !a->dump[0])
+		return cli_fail("--dump '': an empty directory name (use . for the current directory)"), 2;
+	if (a->dump && outdir_open(&od, "--dump", a->dump, 1)) /* before any work: a bad directory fails at once */
+		return 3;
 	int rc = mote_open(a->device, &dev);
 	if (rc < 0) {
 		cli_fail("cannot open device '%s': %s", a->device, mote_strerror(rc));
+		outdir_close(&od);
 		return 3;
 	}
 	struct mote_device_info info;
@@ -194,12 +202,13 @@ static int run_op(struct op_args *a)
 	if (op_make(a, &d) < 0 || op_execute(dev, &info.geometry, a, &d, &r) < 0)
 		goto out;
 	size_t mismatches = op_mismatches(&d, 1);
-	if (a->dump && op_dump(a, &d) < 0)
+	if (a->dump && op_dump(a, &d, &od) < 0)
 		goto out;
 	op_report(a, &info, &d, &r, mismatches);
 	status = mismatches ? 1 : 0;
 out:
 	op_free(&d);
+	outdir_close(&od);
 	mote_close(dev);
 	return status;
 }

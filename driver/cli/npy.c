@@ -1,4 +1,4 @@
-/* npy.c: write NumPy .npy files (see npy.h). */
+/* npy.c: read and write NumPy .npy files (see npy.h). */
 #include "npy.h"
 
 #include <errno.h>
@@ -41,7 +41,7 @@ static const char *dtype_descr(enum npy_dtype t)
 	return "?";
 }
 
-int npy_write(const char *path, enum npy_dtype dtype, const size_t *shape, int ndim, const void *data)
+int npy_fwrite(FILE *f, enum npy_dtype dtype, const size_t *shape, int ndim, const void *data)
 {
 	char hdr[256];
 	size_t count = 1;
@@ -74,12 +74,10 @@ int npy_write(const char *path, enum npy_dtype dtype, const size_t *shape, int n
 		errno = EOVERFLOW;
 		return -1;
 	}
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return -1;
+	errno = 0;
 	int ok = fwrite(pre, 1, sizeof pre, f) == sizeof pre && fwrite(hdr, 1, (size_t)n, f) == (size_t)n &&
-		 (bytes == 0 || fwrite(data, 1, bytes, f) == bytes);
-	if (fclose(f) != 0 || !ok) {
+		 (bytes == 0 || fwrite(data, 1, bytes, f) == bytes) && fflush(f) == 0;
+	if (!ok) {
 		if (!errno)
 			errno = EIO;
 		return -1;

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# check_outputs.sh MOTE ONNX_RENAME TMPDIR: every file the CLI writes stays in
+# the directory the user named, whatever names a model carries, appears whole
+# or not at all, and is reported written only once it was.
+#
+# The hostile models are the Fashion-MNIST model with its output renamed (and
+# an intermediate tensor made a second output) by onnx_rename, compiled by
+# the real compiler: a .mote file carries tensor names as its model gave them.
+set -u
+mote=$1; rename=$2; tmp=$3
+img=models/fashion_mnist/one_image.npy; onnx=models/fashion_mnist/model.onnx
+mid=/activation_post_process_1/QuantizeLinear_output_0   # PyTorch's names hold '/'
+fail=0
+bad() { echo "check_outputs: $*"; fail=1; }
+# expect NAME RC TEXT CMD...: exit status RC and TEXT in the output
+expect() {
+	local name=$1 want=$2 text=$3 out rc; shift 3
+	out=$("$@" 2>&1); rc=$?
+	[ $rc -eq "$want" ] || bad "$name: exit $rc, wanted $want; got: $out"
+	grep -qF -- "$text" <<<"$out" || bad "$name: no '$text' in: $out"
+}
+# only FILES (relative names) under DIR, nothing else
+only() {
+	local dir=$1 got want; shift
+	got=$(cd "$dir" && find . -mindepth 1 | sort | tr '\n' ' ')
+	want=$(for f in "$@"; do echo "./$f"; done | sort | tr '\n' ' ')
+	[ "$got" = "$want" ] || bad "$dir holds '$got', wanted '$want'"
+}
+rm -rf "$tmp"; mkdir -p "$tmp"
+mk() { # mk NAME RENAME-ARGS...: NAME.mote from the model with its names edited
+	local n=$1; shift
+	"$rename" "$onnx" "$tmp/$n.onnx" "$@" && "$mote" compile "$tmp/$n.onnx" -o "$tmp/$n.mote" > /dev/null ||
+		bad "cannot make $n.mote"
+}
+run() { "$mote" run "$1" --input image=$img --output "$2"; }
+
+# the plain model: the reference for the bytes written under hostile names
+mk plain
+run "$tmp/plain.mote" "$tmp/ref" > /dev/null || bad "plain run failed"
+only "$tmp/ref" logits.npy
+
+# a name that climbs out ('../'), and a PyTorch name with '/': both land inside, mapped
+mk climb 'logits=../escaped' "+$mid"
+mkdir -p "$tmp/c/d"
+expect climb 0 "written" run "$tmp/climb.mote" "$tmp/c/d"
+only "$tmp/c" d d/.._escaped.npy d/_activation_post_process_1_QuantizeLinear_output_0.npy
+cmp -s "$tmp/ref/logits.npy" "$tmp/c/d/.._escaped.npy" || bad "climb: the mapped file differs from logits.npy"
+# the intermediate tensor: 16x28x28 uint8 behind a 128-byte header
+[ "$(stat -c %s "$tmp/c/d/_activation_post_process_1_QuantizeLinear_output_0.npy")" = $((128 + 12544)) ] ||
+	bad "climb: the intermediate output has the wrong size"
+
+# names that map to nothing usable are refused before anything runs or is made
+mk dots 'logits=..'
+expect dots 3 "dots only" run "$tmp/dots.mote" "$tmp/dots_out"
+[ ! -e "$tmp/dots_out" ] || bad "dots: the output directory was made for a refused run"
+mk dot 'logits=.'
+expect dot 3 "dots only" run "$tmp/dot.mote" "$tmp/dot_out"
+long=$(printf 'x%.0s' $(seq 1 300))
+mk long "logits=$long"
+expect long 3 "longer than" run "$tmp/long.mote" "$tmp/long_out"
+
+# two outputs that map to one file: refused naming both, nothing written
+mk clash 'logits=a/b' "+$mid" && "$rename" "$tmp/clash.onnx" "$tmp/clash.onnx" "$mid=a_b" &&
+	"$mote" compile "$tmp/clash.onnx" -o "$tmp/clash.mote" > /dev/null || bad "cannot make clash.mote"
+expect clash 3 "outputs 'a_b' and 'a/b' would both be written as a_b.npy" run "$tmp/clash.mote" "$tmp/clash_out"
+[ ! -e "$tmp/clash_out" ] || bad "clash: the output directory was made for a refused run"
+
+# an empty directory name is a usage error, for --output and --dump alike
+expect empty-output 2 "empty directory name" run "$tmp/plain.mote" ""
+expect empty-dump 2 "empty directory name" "$mote" gemm --m 8 --k 8 --n 8 --dump ""
+
+# a symbolic link planted under an output's name is replaced, never written through
+mkdir -p "$tmp/s"; echo victim > "$tmp/victim"; ln -s "$tmp/victim" "$tmp/s/logits.npy"
+ln -s "$tmp/victim" "$tmp/s/y.npy"
+run "$tmp/plain.mote" "$tmp/s" > /dev/null || bad "symlink: run failed"
+"$mote" gemm --m 8 --k 8 --n 8 --dump "$tmp/s" > /dev/null || bad "symlink: gemm --dump failed"
+[ "$(cat "$tmp/victim")" = victim ] || bad "symlink: the link's target was written"
+[ -f "$tmp/s/logits.npy" ] && [ ! -L "$tmp/s/logits.npy" ] || bad "symlink: logits.npy is not a plain file"
+cmp -s "$tmp/ref/logits.npy" "$tmp/s/logits.npy" || bad "symlink: logits.npy differs"
+
+# a write that fails is reported, not called written, and leaves no partial or temporary file
+mkdir -p "$tmp/w/logits.npy"
+out=$(run "$tmp/plain.mote" "$tmp/w" 2>&1); rc=$?
+[ $rc -eq 3 ] || bad "failed write: exit $rc, wanted 3"
+grep -q "cannot write logits.npy" <<<"$out" || bad "failed write: no error in: $out"
+grep -q "written" <<<"$out" && bad "failed write: reported written: $out"
+only "$tmp/w" logits.npy
+
+# compile never overwrites its own input (same path, another spelling, a hard link) ...
+cp "$onnx" "$tmp/in.onnx"; ln "$tmp/in.onnx" "$tmp/in_link.onnx"
+for o in "$tmp/in.onnx" "$tmp/./in.onnx" "$tmp/in_link.onnx"; do
+	expect "compile -o $o" 2 "it is the model being compiled" "$mote" compile "$tmp/in.onnx" -o "$o"
+done
+cmp -s "$onnx" "$tmp/in.onnx" || bad "compile: its input changed"
+# ... and a compile that fails leaves an existing output as it was
+cp "$tmp/plain.mote" "$tmp/keep.mote"; head -c 100 "$onnx" > "$tmp/broken.onnx"
+expect "failed compile" 3 "broken.onnx" "$mote" compile "$tmp/broken.onnx" -o "$tmp/keep.mote"
+cmp -s "$tmp/plain.mote" "$tmp/keep.mote" || bad "failed compile: the existing output changed"
+only_tmp=$(find "$tmp" -name '.mote-tmp-*' | head -1)
+[ -z "$only_tmp" ] || bad "a temporary file was left behind: $only_tmp"
+
+[ $fail -eq 0 ] && echo "check_outputs: hostile names, clashes, links, failed writes and self-overwrites all handled"
+exit $fail
