@@ -23,6 +23,8 @@ unsigned char *cli_slurp(const char *path, size_t *len);
 
 /* Print "mote: <message>" to stderr; returns -1 for `return cli_fail(...)`. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last message cli_fail printed (without "mote: "), for --json's "error". */
+const char *cli_last_error(void);
 
 /* Compare every non-input tensor of m that the device still holds with the
  * reference executor's; returns how many differ (the first few are named on

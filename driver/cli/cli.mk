@@ -63,15 +63,16 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 MOTE_TESTS += test-models
 .PHONY: test-models
 
-# What the CLI writes: hostile tensor names (made by onnx_rename and compiled),
-# name clashes, planted symbolic links, failed writes and a compile onto its own
-# input (driver/tests/cli/check_outputs.sh).
+# What the CLI writes and accepts: hostile tensor names (made by onnx_rename and
+# compiled), name clashes, planted symbolic links, failed writes, a compile onto
+# its own input, --json with such names and on errors, wrong labels, an ONNX test
+# case with nothing to compare (driver/tests/cli/check_cli.sh).
 ONNX_RENAME := $(BUILD)/tests/cli/onnx_rename
 $(ONNX_RENAME): driver/tests/cli/onnx_rename.c $(BUILD)/obj/motecc/onnx.pb-c.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -o $@ $^ -lprotobuf-c
 test-cli: $(MOTE_CLI) $(ONNX_RENAME)
-	@/usr/bin/env bash driver/tests/cli/check_outputs.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
+	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
 MOTE_TESTS += test-cli
 .PHONY: test-cli
 endif

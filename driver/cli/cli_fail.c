@@ -5,15 +5,23 @@
 
 #include "cli.h"
 
+/* The last message, for --json's "error" key (the CLI is one process with
+ * one thread: a static is its own). */
+static char last_error[1024];
+
 int cli_fail(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("mote: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(last_error, sizeof last_error, fmt, ap);
 	va_end(ap);
+	fprintf(stderr, "mote: %s\n", last_error);
 	return -1;
+}
+
+const char *cli_last_error(void)
+{
+	return last_error[0] ? last_error : "failed";
 }
 
 unsigned char *cli_slurp(const char *path, size_t *len)

@@ -16,6 +16,7 @@
 #include "mote/mote.h"
 #include "mote/mote_compiler.h"
 #include "mote/mote_kernels.h"
+#include "json.h"
 #include "npy.h"
 #include "opts.h"
 
@@ -30,6 +31,33 @@ static long long label_at(const struct npy_array *a, size_t i)
 	case NPY_F64: return -1;
 	}
 	return -1;
+}
+
+/* A .npy of class indices for N images: one integer per image, shape (N,),
+ * each in 0..CLASSES-1 (the model output's length).  Returns 0, or 3 after
+ * saying what was expected and what was found. */
+static int check_classes(const char *file, const char *what, const struct npy_array *a, size_t n, size_t classes)
+{
+	if (a->dtype == NPY_F32 || a->dtype == NPY_F64)
+		return cli_fail("%s: %ss must be integers (class indices), not floats", file, what), 3;
+	if (a->ndim != 1) {
+		char shape[96] = "";
+		for (int d = 0, k = 0; d < a->ndim && k < (int)sizeof shape - 24; d++)
+			k += snprintf(shape + k, sizeof shape - (size_t)k, "%s%zu", d ? ", " : "", a->shape[d]);
+		return cli_fail("%s: %ss of shape (%s); expected one class index per image, shape (%zu,)%s", file, what,
+				shape, n, a->ndim == 2 ? " (one-hot rows are not class indices)" : ""),
+		       3;
+	}
+	if (a->count != n)
+		return cli_fail("%s: %zu %ss for %zu images; expected exactly one per image", file, a->count, what, n), 3;
+	for (size_t i = 0; i < n; i++) {
+		long long v = label_at(a, i);
+		if (v < 0 || (unsigned long long)v >= classes)
+			return cli_fail("%s: %s %lld at index %zu is outside the model's %zu classes (0..%zu)", file, what,
+					v, i, classes, classes ? classes - 1 : 0),
+			       3;
+	}
+	return 0;
 }
 
 /* argmax of an output tensor (float, int8, uint8 or int32) */
@@ -61,6 +89,7 @@ int cmd_eval(int argc, char **argv)
 	const char *path = argv[1], *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim";
 	uint32_t limit = 0;
 	int json = 0;
+	struct json jw;
 	struct opt o[] = {
 		{"data", OPT_STR, &data, 1, 0, 0, "inputs, .npy [N, ...] matching the model input", 0},
 		{"labels", OPT_STR, &labels, 1, 0, 0, "labels, .npy [N] of integers", 0},
@@ -74,16 +103,11 @@ int cmd_eval(int argc, char **argv)
 	int rc = opts_parse("eval", "MODEL.mote --data X.npy --labels Y.npy [options]", o, argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	struct npy_array X, Y, P = {0};
+	struct npy_array X = {0}, Y = {0}, P = {0};
 	char why[256];
-	if (npy_read(data, &X, why, sizeof why))
-		return cli_fail("%s", why), 3;
-	if (npy_read(labels, &Y, why, sizeof why)) {
-		free(X.data);
-		return cli_fail("%s", why), 3;
-	}
 	int status = 0;
-	if (agree && npy_read(agree, &P, why, sizeof why))
+	if (npy_read(data, &X, why, sizeof why) || npy_read(labels, &Y, why, sizeof why) ||
+	    (agree && npy_read(agree, &P, why, sizeof why)))
 		status = 3, cli_fail("%s", why);
 	size_t mlen = 0, olen = 0;
 	uint8_t *mf = status ? NULL : cli_slurp(path, &mlen), *onnx = NULL;
@@ -117,10 +141,11 @@ int cmd_eval(int argc, char **argv)
 	if (!status && (X.ndim < 1 || n == 0 || X.count * X.elem != n * in.bytes || (in.dtype == 1) != (X.dtype == NPY_F32)))
 		status = 3, cli_fail("%s: %zu elements of %zu bytes do not make [N] x input '%s' (%zu bytes, type %d)",
 				     data, X.count, X.elem, in.name, in.bytes, in.dtype);
-	if (!status && (Y.count < n || label_at(&Y, 0) < 0))
-		status = 3, cli_fail("%s: need %zu integer labels", labels, n);
-	if (!status && agree && (P.count < n || label_at(&P, 0) < 0))
-		status = 3, cli_fail("%s: need %zu integer predictions", agree, n);
+	size_t classes = have_out ? out.bytes / mote_kernel_dtype_size(out.dtype) : 0;
+	if (!status)
+		status = check_classes(labels, "label", &Y, n, classes);
+	if (!status && agree)
+		status = check_classes(agree, "prediction", &P, n, classes);
 	if (limit && limit < n)
 		n = limit;
 	struct tally t = {0};
@@ -166,15 +191,21 @@ int cmd_eval(int argc, char **argv)
 		double acc = (double)t.correct / (double)t.images, cpi = (double)t.cycles / (double)t.images;
 		double util = t.cycles ? (double)t.macs / ((double)t.cycles * di.geometry.rows * di.geometry.cols) : 0;
 		if (json) {
-			printf("{\"model\":\"%s\",\"device\":\"%s\",\"images\":%zu,\"accuracy\":%.6f,"
-			       "\"cycles_per_inference\":%.1f,\"utilization\":%.6f,\"macs_per_inference\":%.1f,"
-			       "\"wall_seconds\":%.3f",
-			       path, di.uri, t.images, acc, cpi, util, (double)t.macs / (double)t.images, wall);
+			json_begin(&jw, stdout);
+			json_str(&jw, "model", path);
+			json_str(&jw, "device", di.uri);
+			json_uint(&jw, "images", t.images);
+			json_num(&jw, "accuracy", acc);
+			json_num(&jw, "cycles_per_inference", cpi);
+			json_num(&jw, "utilization", util);
+			json_num(&jw, "macs_per_inference", (double)t.macs / (double)t.images);
+			json_num(&jw, "wall_seconds", wall);
 			if (agree)
-				printf(",\"agreement\":%.6f", (double)t.agree / (double)t.agree_n);
+				json_num(&jw, "agreement", (double)t.agree / (double)t.agree_n);
 			if (ref)
-				printf(",\"reference_mismatches\":%zu", t.mismatched_images);
-			printf("}\n");
+				json_uint(&jw, "reference_mismatches", t.mismatched_images);
+			json_int(&jw, "status", t.mismatched_images ? 1 : 0);
+			json_finish(&jw);
 		} else {
 			printf("%s on %s: %zu images, top-1 accuracy %.4f (%zu correct)\n", path, di.uri, t.images, acc,
 			       t.correct);
@@ -190,6 +221,12 @@ int cmd_eval(int argc, char **argv)
 		}
 		if (t.mismatched_images)
 			status = 1;
+	} else if (json) { /* one complete object also on errors */
+		json_begin(&jw, stdout);
+		json_str(&jw, "model", path);
+		json_str(&jw, "error", cli_last_error());
+		json_int(&jw, "status", status);
+		json_finish(&jw);
 	}
 	free(obuf);
 	mote_model_free(m);

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "mote/mote.h"
 #include "mote/mote_compiler.h"
+#include "json.h"
 #include "npy.h"
 #include "onnx_import.h"
 #include "opts.h"
@@ -175,7 +176,7 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 	return a.data;
 }
 
-static void print_steps(const mote_model *m, const struct mote_geometry *g, int json,
+static void print_steps(const mote_model *m, const struct mote_geometry *g, struct json *json,
 			const struct cli_check_count *cc, size_t bad)
 {
 	uint64_t cyc = 0, macs = 0, host_ns = 0;
@@ -188,14 +189,22 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, int 
 		macs += s.on_device ? s.macs : 0;
 		host_ns += s.host_ns;
 		if (json) {
-			printf("%s{\"step\":%u,\"name\":\"%s\",\"op\":\"%s\",\"device\":%s,\"cycles\":%llu,\"macs\":%llu,"
-			       "\"utilization\":%.6f,\"host_us\":%.1f",
-			       i ? "," : "", i, s.name, s.op, s.on_device ? "true" : "false", (unsigned long long)c,
-			       (unsigned long long)s.macs, u, (double)s.host_ns / 1e3);
-			for (unsigned k = 0; s.on_device && k < MOTE_NUM_PERF; k++) /* the step's perf counters */
-				printf("%s\"%s\":%llu", k ? "," : ",\"perf\":{", mote_perf_name(k),
-				       (unsigned long long)s.perf[k]);
-			printf(s.on_device ? "}}" : "}");
+			json_array_object(json);
+			json_uint(json, "step", i);
+			json_str(json, "name", s.name);
+			json_str(json, "op", s.op);
+			json_bool(json, "device", s.on_device);
+			json_uint(json, "cycles", c);
+			json_uint(json, "macs", s.macs);
+			json_num(json, "utilization", u);
+			json_num(json, "host_us", (double)s.host_ns / 1e3);
+			if (s.on_device) { /* the step's perf counters */
+				json_key_object(json, "perf");
+				for (unsigned k = 0; k < MOTE_NUM_PERF; k++)
+					json_uint(json, mote_perf_name(k), s.perf[k]);
+				json_close(json);
+			}
+			json_close(json);
 		} else if (s.on_device)
 			printf("  %3u device %-10s %-28s cycles %9llu  macs %10llu  utilization %.4f\n", i, s.op, s.name,
 			       (unsigned long long)c, (unsigned long long)s.macs, u);
@@ -204,12 +213,15 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, int 
 	}
 	double u = cyc ? (double)macs / ((double)cyc * g->rows * g->cols) : 0;
 	if (json) {
-		printf("],\"cycles\":%llu,\"macs\":%llu,\"utilization\":%.6f", (unsigned long long)cyc,
-		       (unsigned long long)macs, u);
-		if (cc)
-			printf(",\"tensors_compared\":%zu,\"tensors_not_kept\":%zu,\"mismatches\":%zu", cc->compared,
-			       cc->skipped, bad);
-		printf("}\n");
+		json_close(json); /* the steps */
+		json_uint(json, "cycles", cyc);
+		json_uint(json, "macs", macs);
+		json_num(json, "utilization", u);
+		if (cc) {
+			json_uint(json, "tensors_compared", cc->compared);
+			json_uint(json, "tensors_not_kept", cc->skipped);
+			json_uint(json, "mismatches", bad);
+		}
 	} else {
 		printf("total: %llu device cycles, %llu macs, utilization %.4f, host steps %.1f us\n",
 		       (unsigned long long)cyc, (unsigned long long)macs, u, (double)host_ns / 1e3);
@@ -279,10 +291,21 @@ int cmd_model_run(int argc, char **argv)
 	int rc = opts_parse("run", "MODEL.mote --input NAME=FILE ... [options]", o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	struct json jwbuf, *jw = &jwbuf; /* with --json: one object, complete also on errors */
+	if (json) {
+		json_begin(jw, stdout);
+		json_str(jw, "model", path);
+	}
 	mote_device *dev;
 	mote_model *m;
-	if (open_model(path, device, &dev, &m))
+	if (open_model(path, device, &dev, &m)) {
+		if (json) {
+			json_str(jw, "error", cli_last_error());
+			json_int(jw, "status", 3);
+			json_finish(jw);
+		}
 		return 3;
+	}
 	struct outdir od = {-1, NULL};
 	struct out_file *files = NULL;
 	int status = outdir ? output_files(m, outdir, &od, &files) : 0;
@@ -328,9 +351,11 @@ int cmd_model_run(int argc, char **argv)
 	}
 	struct mote_device_info di;
 	mote_device_info(dev, &di);
+	if (json)
+		json_str(jw, "device", di.uri);
 	if (status == 0 || status == 1) {
 		if (json)
-			printf("{\"model\":\"%s\",\"device\":\"%s\",\"outputs\":[", path, di.uri);
+			json_key_array(jw, "outputs");
 		for (unsigned i = 0, k = 0; i < mote_model_num_tensors(m); i++) {
 			struct mote_tensor_info ti;
 			mote_model_tensor(m, i, &ti);
@@ -355,7 +380,7 @@ int cmd_model_run(int argc, char **argv)
 							     ti.name, strerror(errno));
 			}
 			if (json)
-				printf("%s\"%s\"", k ? "," : "", ti.name);
+				json_elem_str(jw, ti.name);
 			else if (ti.dtype == 1 && ti.bytes / 4 <= 16) {
 				printf("%s:", ti.name);
 				for (size_t e = 0; e < ti.bytes / 4; e++)
@@ -369,9 +394,20 @@ int cmd_model_run(int argc, char **argv)
 			free(buf);
 		}
 		if (json)
-			printf("],\"steps\":[");
-		if (status == 0 || status == 1)
-			print_steps(m, &di.geometry, json, ref ? &cc : NULL, bad);
+			json_close(jw);
+		if (status == 0 || status == 1) {
+			if (json)
+				json_key_array(jw, "steps");
+			print_steps(m, &di.geometry, json ? jw : NULL, ref ? &cc : NULL, bad);
+		}
+	}
+	if (json) {
+		if (status >= 2) {
+			json_close_to(jw, 0);
+			json_str(jw, "error", cli_last_error());
+		}
+		json_int(jw, "status", status);
+		json_finish(jw);
 	}
 	mote_cc_ref_close(ref);
 	free(onnx);

@@ -15,6 +15,7 @@
 
 #include "cli.h"
 #include "ir_exec.h"
+#include "json.h"
 #include "lower.h"
 #include "onnx_import.h"
 #include "qdq_fold.h"
@@ -176,6 +177,7 @@ static int run_set(mote_device *dev, const struct mote_geometry *geo, const uint
 		goto out;
 	}
 	status = 0;
+	int checked = 0;
 	for (int k = 0;; k++) {
 		char path[4200];
 		snprintf(path, sizeof path, "%s/output_%d.pb", set, k);
@@ -208,7 +210,11 @@ static int run_set(mote_device *dev, const struct mote_geometry *geo, const uint
 		free(t.data);
 		if (status < 0)
 			break;
+		if (k == 0 && status >= 0)
+			checked = 1;
 	}
+	if (status >= 0 && !checked) /* a check that checked nothing must not pass */
+		status = cli_fail("%s: no expected outputs (output_0.pb): nothing to compare the device with", set);
 out:
 	for (size_t i = 0; dev_out && i < g.nt; i++)
 		free(dev_out[i]);
@@ -236,31 +242,26 @@ int cmd_run(int argc, char **argv)
 	char path[4096];
 	snprintf(path, sizeof path, "%s/model.onnx", dir);
 	size_t mlen;
-	uint8_t *model = cli_slurp(path, &mlen);
-	if (!model) {
-		cli_fail("cannot read %s", path);
-		return 3;
-	}
-	struct ir_graph check;
-	struct mote_cc_diag diag = {{0}};
-	if ((rc = mote_onnx_import(model, mlen, &check, &diag)) != 0) { /* before any device work */
-		cli_fail("%s: %s", path, diag.msg);
-		free(model);
-		return 3;
-	}
-	ir_graph_free(&check);
 	mote_device *dev = NULL;
-	if ((rc = mote_open(device, &dev)) < 0) {
-		cli_fail("cannot open device '%s': %s", device, mote_strerror(rc));
-		free(model);
-		return 3;
-	}
-	struct mote_device_info info;
-	mote_device_info(dev, &info);
+	struct mote_device_info info = {0};
 	struct totals tot = {0, 0, 0, 0};
 	size_t diffs = 0;
 	int sets = 0, failed = 0, status = 0;
-	for (;; sets++) {
+	uint8_t *model = cli_slurp(path, &mlen);
+	struct ir_graph check;
+	struct mote_cc_diag diag = {{0}};
+	if (!model)
+		status = 3, cli_fail("cannot read %s", path);
+	else if ((rc = mote_onnx_import(model, mlen, &check, &diag)) != 0) /* before any device work */
+		status = 3, cli_fail("%s: %s", path, diag.msg);
+	else {
+		ir_graph_free(&check);
+		if ((rc = mote_open(device, &dev)) < 0)
+			status = 3, cli_fail("cannot open device '%s': %s", device, mote_strerror(rc));
+		else
+			mote_device_info(dev, &info);
+	}
+	for (; !status; sets++) {
 		snprintf(path, sizeof path, "%s/test_data_set_%d", dir, sets);
 		char probe[4200];
 		snprintf(probe, sizeof probe, "%s/input_0.pb", path);
@@ -281,12 +282,27 @@ int cmd_run(int argc, char **argv)
 		status = failed ? 1 : 0;
 	const struct mote_geometry *g = &info.geometry;
 	double util = tot.cycles ? (double)tot.macs / ((double)tot.cycles * g->rows * g->cols) : 0;
-	if (json)
-		printf("{\"case\":\"%s\",\"device\":\"%s\",\"rows\":%u,\"cols\":%u,\"data_sets\":%d,\"failed\":%d,"
-		       "\"differences\":%zu,\"jobs\":%u,\"cycles\":%llu,\"macs\":%llu,\"utilization\":%.6f}\n",
-		       dir, info.uri, g->rows, g->cols, sets, failed, diffs, tot.jobs, (unsigned long long)tot.cycles,
-		       (unsigned long long)tot.macs, util);
-	else if (status != 3)
+	if (json) { /* one complete object, also on errors */
+		struct json j;
+		json_begin(&j, stdout);
+		json_str(&j, "case", dir);
+		if (dev) {
+			json_str(&j, "device", info.uri);
+			json_uint(&j, "rows", g->rows);
+			json_uint(&j, "cols", g->cols);
+		}
+		json_int(&j, "data_sets", sets);
+		json_int(&j, "failed", failed);
+		json_uint(&j, "differences", diffs);
+		json_uint(&j, "jobs", tot.jobs);
+		json_uint(&j, "cycles", tot.cycles);
+		json_uint(&j, "macs", tot.macs);
+		json_num(&j, "utilization", util);
+		if (status == 3)
+			json_str(&j, "error", cli_last_error());
+		json_int(&j, "status", status);
+		json_finish(&j);
+	} else if (status != 3)
 		printf("%s on %s: %d data set(s), %d failed, %zu differing bytes; %u job(s), %llu cycles, "
 		       "utilization %.4f\n",
 		       dir, info.uri, sets, failed, diffs, tot.jobs, (unsigned long long)tot.cycles, util);

@@ -4,19 +4,48 @@
 #include <inttypes.h>
 #include <math.h>
 
-static void put_string(FILE *f, const char *s)
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing past U+10FFFF), or 0. */
+static int utf8_len(const unsigned char *s)
 {
+	unsigned c = s[0];
+	int n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 0;
+	if (!n)
+		return 0;
+	for (int i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0) || (c == 0xf0 && s[1] < 0x90) ||
+	    (c == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/* A JSON string for any bytes: quotes, backslashes and control bytes
+ * escaped, well-formed UTF-8 kept, every other byte (a hostile name in a
+ * model file may hold any) written as U+FFFD, so the output always parses. */
+static void put_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
 	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		unsigned char c = *s;
+		int n;
 		if (c == '"' || c == '\\')
 			fprintf(f, "\\%c", c);
 		else if (c == '\n')
 			fputs("\\n", f);
 		else if (c < 0x20)
 			fprintf(f, "\\u%04x", c);
-		else
+		else if (c < 0x80)
 			fputc(c, f);
+		else if ((n = utf8_len(s)) > 0) {
+			fwrite(s, 1, (size_t)n, f);
+			s += n;
+			continue;
+		} else
+			fputs("\\ufffd", f);
+		s++;
 	}
 	fputc('"', f);
 }
@@ -92,6 +121,24 @@ void json_num(struct json *j, const char *key, double v)
 		fprintf(j->f, "%.17g", v);
 	else
 		fputs("null", j->f);
+}
+
+void json_elem_str(struct json *j, const char *v)
+{
+	member(j, NULL);
+	put_string(j->f, v ? v : "");
+}
+
+void json_close_to(struct json *j, int depth)
+{
+	while (j->depth > depth)
+		json_close(j);
+}
+
+void json_finish(struct json *j)
+{
+	json_close_to(j, 0);
+	json_end(j);
 }
 
 void json_bool(struct json *j, const char *key, int v)

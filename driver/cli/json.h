@@ -1,5 +1,6 @@
 /* json.h: a tiny streaming JSON object writer for --json output.
- * Keys and string values are escaped; numbers use %.17g or integer formats. */
+ * Keys and string values are escaped (any bytes give valid JSON: see
+ * json.c); numbers use %.17g or integer formats, non-finite ones null. */
 #ifndef MOTE_CLI_JSON_H
 #define MOTE_CLI_JSON_H
 
@@ -24,5 +25,8 @@ void json_int(struct json *j, const char *key, int64_t v);
 void json_uint(struct json *j, const char *key, uint64_t v);
 void json_num(struct json *j, const char *key, double v);
 void json_bool(struct json *j, const char *key, int v);
+void json_elem_str(struct json *j, const char *v);  /* a string as the next array element */
+void json_close_to(struct json *j, int depth); /* closes nested ones until DEPTH (0: the top object) */
+void json_finish(struct json *j);            /* closes whatever is open, then the object */
 
 #endif

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# check_outputs.sh MOTE ONNX_RENAME TMPDIR: every file the CLI writes stays in
-# the directory the user named, whatever names a model carries, appears whole
-# or not at all, and is reported written only once it was.
+# check_cli.sh MOTE ONNX_RENAME TMPDIR: every file the CLI writes stays in the
+# directory the user named, whatever names a model carries, appears whole or
+# not at all, and is reported written only once it was; --json output parses
+# whatever the names hold and also on errors; wrong labels and a check with
+# nothing to check are refused, naming what was expected and what was found.
 #
 # The hostile models are the Fashion-MNIST model with its output renamed (and
 # an intermediate tensor made a second output) by onnx_rename, compiled by
@@ -11,7 +13,7 @@ mote=$1; rename=$2; tmp=$3
 img=models/fashion_mnist/one_image.npy; onnx=models/fashion_mnist/model.onnx
 mid=/activation_post_process_1/QuantizeLinear_output_0   # PyTorch's names hold '/'
 fail=0
-bad() { echo "check_outputs: $*"; fail=1; }
+bad() { echo "check_cli: $*"; fail=1; }
 # expect NAME RC TEXT CMD...: exit status RC and TEXT in the output
 expect() {
 	local name=$1 want=$2 text=$3 out rc; shift 3
@@ -99,5 +101,43 @@ cmp -s "$tmp/plain.mote" "$tmp/keep.mote" || bad "failed compile: the existing o
 only_tmp=$(find "$tmp" -name '.mote-tmp-*' | head -1)
 [ -z "$only_tmp" ] || bad "a temporary file was left behind: $only_tmp"
 
-[ $fail -eq 0 ] && echo "check_outputs: hostile names, clashes, links, failed writes and self-overwrites all handled"
+# --json: names with quotes, backslashes, control and invalid UTF-8 bytes still give
+# one well-formed object, and so does an error
+py=/usr/bin/python3
+mk quote $'logits=q"u\\o\x01te\xff\xc3\xa9'
+"$mote" run "$tmp/quote.mote" --input image=$img --json > "$tmp/quote.json" || bad "json: run failed"
+$py -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["outputs"]==["q\"u\\o\x01te\ufffd\u00e9"], d["outputs"]; assert d["status"]==0 and len(d["steps"])>0' \
+	"$tmp/quote.json" || bad "json: names not escaped: $(cat "$tmp/quote.json")"
+for args in "run $tmp/nothere.mote --input image=$img" "run $tmp/plain.mote --input image=$img --output $tmp/w" \
+	"eval $tmp/nothere.mote --data $img --labels $img" "run --onnx-test $tmp/nothere"; do
+	"$mote" $args --json > "$tmp/err.json" 2> /dev/null
+	$py -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["status"]==3 and d["error"], d' "$tmp/err.json" ||
+		bad "json: mote $args --json: not one object with an error: $(cat "$tmp/err.json")"
+done
+
+# eval: labels are one class index per image, in the model's class range
+$py - "$tmp" <<'PY'
+import sys, numpy as np
+t = sys.argv[1]
+y = np.load("models/fashion_mnist/test_labels.npy").astype(np.int64)
+np.save(t + "/onehot.npy", np.eye(10, dtype=np.int64)[y])
+np.save(t + "/toomany.npy", np.concatenate([y, y[:1]]))
+r = y.copy(); r[5] = 12; np.save(t + "/range.npy", r)
+np.save(t + "/float.npy", y.astype(np.float32))
+PY
+ev() { "$mote" eval "$tmp/plain.mote" --data models/fashion_mnist/test_images.npy "$@"; }
+expect onehot 3 "shape (300, 10); expected one class index per image, shape (300,)" ev --labels "$tmp/onehot.npy"
+expect toomany 3 "301 labels for 300 images" ev --labels "$tmp/toomany.npy"
+expect range 3 "label 12 at index 5 is outside the model's 10 classes (0..9)" ev --labels "$tmp/range.npy"
+expect float 3 "must be integers" ev --labels "$tmp/float.npy"
+expect agree-range 3 "prediction 12 at index 5" ev --labels models/fashion_mnist/test_labels.npy --agree "$tmp/range.npy"
+expect eval-ok 0 "top-1 accuracy" ev --labels models/fashion_mnist/test_labels.npy --limit 2
+
+# an ONNX test case without expected outputs checks nothing: it must not pass
+mkdir -p "$tmp/noexp/test_data_set_0"; cp models/onnx_cases/qdq_conv_relu/model.onnx "$tmp/noexp/"
+cp models/onnx_cases/qdq_conv_relu/test_data_set_0/input_*.pb "$tmp/noexp/test_data_set_0/"
+expect no-expected 3 "nothing to compare" "$mote" run --onnx-test "$tmp/noexp"
+expect with-expected 0 "0 failed" "$mote" run --onnx-test models/onnx_cases/qdq_conv_relu
+
+[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks all handled"
 exit $fail
