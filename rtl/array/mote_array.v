@@ -1,6 +1,9 @@
 // mote_array.v: ROWS x COLS weight-stationary systolic array with input skew,
 // output de-skew and shadow weights loaded through a skewed vertical chain.
-// Latency LAT = ROWS+COLS-1: a row given at cycle T leaves as one COLS-wide row at T+LAT.
+// Latency LAT = ROWS+COLS-1 (+1 with MUL_CELL): a row given at cycle T leaves as one
+// COLS-wide row at T+LAT.  Partial sums inside are PS_W = 16+log2(max(ROWS,COLS))
+// bits, enough for the sum of ROWS (dense) or COLS (depthwise) int8 products
+// without wrapping; the result rows are sign-extended to int32.
 // Depthwise rows (i_dw) chain each row's PEs left to right instead: lane r
 // correlates activation byte r along the stream with its COLS weights.
 // SPDX-License-Identifier: Apache-2.0
@@ -9,6 +12,9 @@
 // Timing contract (cycles are cycles at this module's inputs):
 //  * i_act row m given at cycle T: byte r (reduction index r) meets PE(r,c) at
 //    T+r+c; o_sum[c] = sum_r act[r]*W[r][c] (bank i_bank) at T+LAT with o_valid.
+//    With MUL_CELL the products come from mote_mul2 cells (two PEs of a column
+//    per cell, registered), so every sum is formed one cycle later: the same
+//    timing shifted by one, LAT one more.
 //  * i_wshift at cycle S shifts i_wgt (byte c for column c) into bank i_wbank;
 //    column c shifts at S+c.  Feed weight rows ROWS-1 down to 0 in ROWS
 //    consecutive shifts S0..S0+ROWS-1 (row r ends in PE row r).
@@ -33,7 +39,10 @@ module mote_array #(
 	// array columns: output channels per pass
 	parameter COLS = 8,
 	// 1: depthwise rows supported (the horizontal partial-sum path)
-	parameter DEPTHWISE = 1
+	parameter DEPTHWISE = 1,
+	// multipliers: 0 one in each PE; 1 a registered two-product cell
+	// (mote_mul2) per two PEs of a column; 2 that cell as an iCE40 SB_MAC16
+	parameter MUL_CELL = 0
 ) (
 	input  wire                 clk,
 	input  wire                 rst,
@@ -51,9 +60,12 @@ module mote_array #(
 	output wire [COLS*32-1:0]   o_sum,
 	output wire                 o_dw
 );
-	localparam LAT = ROWS + COLS - 1;
-	// a depthwise sum of COLS int8 products (-128*-128*COLS needs the 16th bit)
-	localparam DW_W = 16 + $clog2(COLS);
+	localparam EXT = (MUL_CELL != 0) ? 1 : 0;
+	localparam LAT = ROWS + COLS - 1 + EXT;
+	// a partial sum holds at most max(ROWS, COLS) int8 products, each in
+	// [-16256, 16384]: 16 + log2 of that many bits, signed, never wraps
+	localparam NSUM = ROWS > COLS ? ROWS : COLS;
+	localparam PS_W = 16 + $clog2(NSUM);
 	localparam LANES = ROWS < COLS ? ROWS : COLS;
 
 	// Wires between PEs are named per PE (generate-scope wires the neighbours
@@ -135,18 +147,19 @@ module mote_array #(
 	generate
 		for (r = 0; r < ROWS; r = r + 1) begin : g_row
 			for (c = 0; c < COLS; c = c + 1) begin : g_col
-				wire [7:0]  act_o, w0_o, w1_o;
+				wire [7:0]  act_o, w0_o, w1_o, mul_a, mul_b;
 				wire        bank_o, dw_o;
-				wire [31:0] psum_o;
-				wire [DW_W-1:0] hpsum_o, hpsum_i;
+				wire [PS_W-1:0] psum_o;
+				wire [PS_W-1:0] hpsum_o, hpsum_i;
 				wire [7:0]  act_i, w0_i, w1_i;
 				wire        bank_i, dw_i;
-				wire [31:0] psum_i;
+				wire [PS_W-1:0] psum_i;
+				wire [15:0] prod;
 				if (c == 0) begin : g_left
 					assign act_i   = act_l[r];
 					assign bank_i  = bank_l[r];
 					assign dw_i    = dw_l[r];
-					assign hpsum_i = {DW_W{1'b0}};
+					assign hpsum_i = {PS_W{1'b0}};
 				end else begin : g_inner
 					assign act_i   = g_row[r].g_col[c-1].act_o;
 					assign bank_i  = g_row[r].g_col[c-1].bank_o;
@@ -154,7 +167,7 @@ module mote_array #(
 					assign hpsum_i = g_row[r].g_col[c-1].hpsum_o;
 				end
 				if (r == 0) begin : g_top
-					assign psum_i = 32'd0;
+					assign psum_i = {PS_W{1'b0}};
 					// both chains take the same input; the PE picks the bank
 					assign w0_i   = w_top[c];
 					assign w1_i   = w_top[c];
@@ -163,7 +176,30 @@ module mote_array #(
 					assign w0_i   = g_row[r-1].g_col[c].w0_o;
 					assign w1_i   = g_row[r-1].g_col[c].w1_o;
 				end
-				mote_pe #(.DEPTHWISE(DEPTHWISE), .DW_W(DW_W)) u_pe (
+				// multiplier cell: PEs (2k, c) and (2k+1, c) share one, held in
+				// the even row's scope (an odd last row pairs with nothing);
+				// without MUL_CELL each PE multiplies itself
+				if (EXT != 0 && r % 2 == 0) begin : g_cell
+					wire [15:0] p0, p1;
+					if (r + 1 < ROWS) begin : g_two
+						mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0)) u_mul (
+							.clk(clk), .i_a0(mul_a), .i_b0(mul_b),
+							.i_a1(g_row[r+1].g_col[c].mul_a), .i_b1(g_row[r+1].g_col[c].mul_b),
+							.o_p0(p0), .o_p1(p1));
+					end else begin : g_one
+						mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0)) u_mul (
+							.clk(clk), .i_a0(mul_a), .i_b0(mul_b), .i_a1(8'd0), .i_b1(8'd0),
+							.o_p0(p0), .o_p1(p1));
+						wire unused_p1 = &{1'b0, p1};
+					end
+					assign prod = p0;
+				end else if (EXT != 0) begin : g_odd
+					assign prod = g_row[r-1].g_col[c].g_cell.p1;
+				end else begin : g_self
+					assign prod = 16'd0;
+					wire unused_mul = &{1'b0, mul_a, mul_b};
+				end
+				mote_pe #(.DEPTHWISE(DEPTHWISE), .PS_W(PS_W), .EXT_MUL(EXT)) u_pe (
 					.clk      (clk),
 					.i_act    (act_i),
 					.i_bank   (bank_i),
@@ -175,6 +211,9 @@ module mote_array #(
 					.o_psum   (psum_o),
 					.i_hpsum  (hpsum_i),
 					.o_hpsum  (hpsum_o),
+					.o_mul_a  (mul_a),
+					.o_mul_b  (mul_b),
+					.i_prod   (prod),
 					.i_wshift (wen[c]),
 					.i_wbank  (wbk[c]),
 					.i_w0     (w0_i),
@@ -186,14 +225,14 @@ module mote_array #(
 		end
 	endgenerate
 
-	// ---- output de-skew: column c leaves PE(ROWS-1,c) at T+ROWS+c, delay COLS-1-c more
-	wire [31:0] sum_out [0:COLS-1];
+	// ---- output de-skew: column c leaves PE(ROWS-1,c) at T+ROWS+c(+EXT), delay COLS-1-c more
+	wire [PS_W-1:0] sum_out [0:COLS-1];
 	generate
 		for (c = 0; c < COLS; c = c + 1) begin : g_deskew
 			if (c == COLS - 1) begin : g_direct
 				assign sum_out[c] = g_row[ROWS-1].g_col[c].psum_o;
 			end else begin : g_delay
-				mote_delay #(.WIDTH(32), .DEPTH(COLS - 1 - c)) u_dq (
+				mote_delay #(.WIDTH(PS_W), .DEPTH(COLS - 1 - c)) u_dq (
 					.clk(clk), .i_d(g_row[ROWS-1].g_col[c].psum_o), .o_q(sum_out[c]));
 			end
 		end
@@ -201,23 +240,20 @@ module mote_array #(
 
 	// ---- depthwise lanes leave PE(r,COLS-1) at T+r+COLS (T: input cycle of
 	// the last row they use); delay ROWS-1-r more, to T+LAT like the columns
-	wire [31:0] lane_out [0:COLS-1];
+	wire [PS_W-1:0] lane_out [0:COLS-1];
 	wire        dw_out;
 	generate
 		if (DEPTHWISE) begin : g_dw
 			for (c = 0; c < COLS; c = c + 1) begin : g_lane
 				if (c >= LANES) begin : g_none
-					assign lane_out[c] = 32'd0;
+					assign lane_out[c] = {PS_W{1'b0}};
 				end else begin : g_lane_out
-					wire [DW_W-1:0] d;
 					if (c == ROWS - 1) begin : g_direct
-						assign d = g_row[c].g_col[COLS-1].psum_o[DW_W-1:0];
+						assign lane_out[c] = g_row[c].g_col[COLS-1].psum_o;
 					end else begin : g_delay
-						mote_delay #(.WIDTH(DW_W), .DEPTH(ROWS - 1 - c)) u_lq (
-							.clk(clk), .i_d(g_row[c].g_col[COLS-1].psum_o[DW_W-1:0]),
-							.o_q(d));
+						mote_delay #(.WIDTH(PS_W), .DEPTH(ROWS - 1 - c)) u_lq (
+							.clk(clk), .i_d(g_row[c].g_col[COLS-1].psum_o), .o_q(lane_out[c]));
 					end
-					assign lane_out[c] = {{(32-DW_W){d[DW_W-1]}}, d};
 				end
 			end
 			// the mode bit beside the valid pipeline (datapath: no reset)
@@ -227,12 +263,13 @@ module mote_array #(
 			assign dw_out = dwp_q[LAT-1];
 		end else begin : g_dense
 			for (c = 0; c < COLS; c = c + 1) begin : g_lane
-				assign lane_out[c] = 32'd0;
+				assign lane_out[c] = {PS_W{1'b0}};
 			end
 			assign dw_out = 1'b0;
 		end
 		for (c = 0; c < COLS; c = c + 1) begin : g_out
-			assign o_sum[32*c +: 32] = dw_out ? lane_out[c] : sum_out[c];
+			wire [PS_W-1:0] s = dw_out ? lane_out[c] : sum_out[c];
+			assign o_sum[32*c +: 32] = {{(32-PS_W){s[PS_W-1]}}, s};
 		end
 	endgenerate
 	assign o_dw = dw_out;

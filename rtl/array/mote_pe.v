@@ -10,8 +10,13 @@
 module mote_pe #(
 	// 1: the horizontal (depthwise) partial-sum path exists
 	parameter DEPTHWISE = 1,
-	// bits of a depthwise partial sum (signed; it is a sum of at most COLS products)
-	parameter DW_W = 19
+	// bits of a partial sum (signed): the array gives 16 + log2 of the most
+	// products a sum holds, so it never wraps (int32 sums start below the array)
+	parameter PS_W = 19,
+	// 1: the product comes from outside (o_mul_a * o_mul_b, returned on i_prod
+	// one cycle later, registered in a multiplier cell such as an iCE40
+	// SB_MAC16 shared by two PEs); the sum then leaves one cycle later too
+	parameter EXT_MUL = 0
 ) (
 	input  wire        clk,
 	// activation from the left, with the weight bank and mode it uses
@@ -21,12 +26,17 @@ module mote_pe #(
 	output reg  [7:0]  o_act,
 	output reg         o_bank,
 	output reg         o_dw,
-	// partial sum: o_psum = (i_dw ? i_hpsum : i_psum) + i_act * w[i_bank] (int32 wrapping)
-	input  wire [31:0] i_psum,
-	output reg  [31:0] o_psum,
+	// partial sum: o_psum = (dw ? i_hpsum : i_psum) + act * w[bank]
+	input  wire [PS_W-1:0] i_psum,
+	output reg  [PS_W-1:0] o_psum,
 	// depthwise partial sum from the left (o_hpsum of the left PE: o_psum one cycle later)
-	input  wire [DW_W-1:0] i_hpsum,
-	output wire [DW_W-1:0] o_hpsum,
+	input  wire [PS_W-1:0] i_hpsum,
+	output wire [PS_W-1:0] o_hpsum,
+	// the multiplier's operands (act and the weight it meets) and, with
+	// EXT_MUL, their signed product one cycle later
+	output wire [7:0]  o_mul_a,
+	output wire [7:0]  o_mul_b,
+	input  wire [15:0] i_prod,
 	// weight shift chain (vertical): when i_wshift, bank i_wbank takes the
 	// weight of the PE above (i_w0/i_w1) and passes its old one down
 	input  wire        i_wshift,
@@ -39,30 +49,43 @@ module mote_pe #(
 	// Datapath only: no reset (the array resets its valid and shift-enable bits).
 	reg  [7:0] w0_q, w1_q;
 	wire [7:0] w_sel = i_bank ? w1_q : w0_q;
-	wire [31:0] psum_in;
+	wire [PS_W-1:0] psum_in;
+	wire [PS_W-1:0] prod;
+	// the mode of the row being summed: the one entering now, or with EXT_MUL
+	// (its product arrives a cycle late) the one that entered a cycle ago
+	wire dw_sum;
 
-	assign o_w0 = w0_q;
-	assign o_w1 = w1_q;
+	assign o_w0    = w0_q;
+	assign o_w1    = w1_q;
+	assign o_mul_a = i_act;
+	assign o_mul_b = w_sel;
 
 	generate
+		if (EXT_MUL != 0) begin : g_ext
+			assign prod   = {{(PS_W-16){i_prod[15]}}, i_prod};
+			assign dw_sum = o_dw;
+		end else begin : g_int
+			wire signed [15:0] p = $signed(i_act) * $signed(w_sel);
+			assign prod   = {{(PS_W-16){p[15]}}, p};
+			assign dw_sum = i_dw;
+			wire unused_prod = &{1'b0, i_prod};
+		end
 		if (DEPTHWISE) begin : g_dw
-			reg [DW_W-1:0] hpsum_q;
+			reg [PS_W-1:0] hpsum_q;
 			always @(posedge clk)
-				hpsum_q <= o_psum[DW_W-1:0];
+				hpsum_q <= o_psum;
 			assign o_hpsum = hpsum_q;
-			assign psum_in = i_dw ? {{(32-DW_W){i_hpsum[DW_W-1]}}, i_hpsum} : i_psum;
+			assign psum_in = dw_sum ? i_hpsum : i_psum;
 		end else begin : g_dense
-			assign o_hpsum = {DW_W{1'b0}};
+			assign o_hpsum = {PS_W{1'b0}};
 			assign psum_in = i_psum;
-			wire unused_dw = &{1'b0, i_hpsum};
+			wire unused_dw = &{1'b0, i_hpsum, dw_sum};
 		end
 	endgenerate
 
 	always @(posedge clk) begin
 		{o_dw, o_bank, o_act} <= {i_dw, i_bank, i_act};
-		// a signed 8x8 product evaluated in the 32-bit width of the sum: one
-		// sign-extending multiply-add (the SB_MAC16 mapping comes later)
-		o_psum <= $signed(psum_in) + $signed(i_act) * $signed(w_sel);
+		o_psum <= psum_in + prod;
 		if (i_wshift && !i_wbank)
 			w0_q <= i_w0;
 		if (i_wshift && i_wbank)

@@ -6,7 +6,7 @@
 `default_nettype none
 `include "mote_hw.vh"
 
-// Cycle facts (LAT = ROWS+COLS-1):
+// Cycle facts (LAT = ROWS+COLS-1, one more with MUL_CELL):
 //  * H (decode): range/field errors were computed at acceptance; waits for the
 //    popped token counters, pops them all in one cycle as it passes to W.
 //  * W (weights): with LOAD_WEIGHTS reads weight rows WGT_ROW+ROWS-1 down to
@@ -40,6 +40,9 @@ module mote_compute_unit #(
 	parameter DEPTHWISE = 1,
 	// 1: MATMUL ACC_MAX supported (FEATURES.ACC_MAX); 0: ACC_MAX is FIELD
 	parameter ACC_MAX = 1,
+	// the array's multipliers (mote_array MUL_CELL: 0 in the PEs, 1 shared
+	// registered cells, 2 those cells as iCE40 SB_MAC16; 1 and 2 add a cycle)
+	parameter MUL_CELL = 0,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -87,7 +90,7 @@ module mote_compute_unit #(
 	output wire                 o_stall_dep,
 	output wire                 o_stall_wgt
 );
-	localparam LAT = ROWS + COLS - 1;
+	localparam LAT = ROWS + COLS - 1 + (MUL_CELL != 0 ? 1 : 0);
 	// bits of K_VALID*N_VALID once both are checked against ROWS/COLS
 	localparam KW = $clog2(ROWS + 1);
 	localparam NW = $clog2(COLS + 1);
@@ -360,7 +363,7 @@ module mote_compute_unit #(
 	wire               arr_valid;
 	wire [COLS*32-1:0] arr_sum;
 	wire               arr_dw;
-	mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE)) u_array (
+	mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL)) u_array (
 		.clk      (clk),
 		.rst      (clear),
 		.i_valid  (in_valid_q),

@@ -36,6 +36,9 @@ module mote_top #(
 	parameter ACC_MAX = 1,
 	// 1: STORE ADD (the store unit reads an operand row per output row and adds it)
 	parameter STORE_ADD = 1,
+	// the array's multipliers: 0 one per PE; 1 a registered two-product cell
+	// per two PEs; 2 that cell as an iCE40 SB_MAC16 (two 8x8 products each)
+	parameter MUL_CELL = 0,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -152,7 +155,8 @@ module mote_top #(
 	wire [31:0] c_err_idx, c_useful;
 
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
-			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX)) u_compute (
+			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
+			    .MUL_CELL(MUL_CELL)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),

@@ -5,14 +5,19 @@
 // (rows on consecutive cycles, as the compute unit streams them) mix with
 // dense ones; their row m >= COLS-1 must give lane r = sum_j a[m-COLS+1+j][r]
 // * W[r][j], their first COLS-1 rows are not checked.  Build with
-// -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C.
+// -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C (and -GMUL_CELL=1 -DTB_EXT=1
+// for two-product multiplier cells).
 #include "Vmote_array.h"
 #include "dp_bits.h"
 #include "testb.h"
 #include <deque>
 #include <vector>
 
-static const int R = TB_ROWS, C = TB_COLS, LAT = R + C - 1, L = R < C ? R : C;
+#ifndef TB_EXT
+#define TB_EXT 0
+#endif
+// with MUL_CELL (TB_EXT) the products come from registered cells: one more cycle
+static const int R = TB_ROWS, C = TB_COLS, LAT = R + C - 1 + (TB_EXT ? 1 : 0), L = R < C ? R : C;
 
 struct Tile {
 	bool load;

@@ -1,18 +1,23 @@
 # testbench/unit/datapath.mk: benches of the datapath (PE, array, compute unit,
 # requantization lane, store unit).  Array benches run in three geometries.
 
-DP_ARRAY_SRCS := rtl/common/mote_delay.v rtl/array/mote_pe.v rtl/array/mote_array.v
+DP_ARRAY_SRCS := rtl/common/mote_delay.v rtl/array/mote_pe.v rtl/array/mote_mul2.v rtl/array/mote_array.v
 
-$(eval $(call MOTE_VTB,pe,pe_tb_top,rtl/array/mote_pe.v testbench/unit/pe_tb_top.v,testbench/unit/pe_tb.cpp,))
+$(eval $(call MOTE_VTB,pe,pe_tb_top,rtl/array/mote_pe.v rtl/array/mote_mul2.v testbench/unit/pe_tb_top.v,testbench/unit/pe_tb.cpp,))
+$(eval $(call MOTE_VTB,pe_ext,pe_tb_top,rtl/array/mote_pe.v rtl/array/mote_mul2.v testbench/unit/pe_tb_top.v,\
+  testbench/unit/pe_tb.cpp,-GEXT=1 -CFLAGS -DTB_EXT=1))
 
+# rows, cols, MUL_CELL (bench name suffix _cell: two-product cells)
 define DP_ARRAY_GEOM
-$$(eval $$(call MOTE_VTB,array_$(1)x$(2),mote_array,$$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
-  -GROWS=$(1) -GCOLS=$(2) -CFLAGS -DTB_ROWS=$(1) -CFLAGS -DTB_COLS=$(2)))
+$$(eval $$(call MOTE_VTB,array_$(1)x$(2)$(if $(filter 1,$(3)),_cell),mote_array,$$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=$(1) -GCOLS=$(2) -GMUL_CELL=$(3) -CFLAGS -DTB_ROWS=$(1) -CFLAGS -DTB_COLS=$(2) -CFLAGS -DTB_EXT=$(3)))
 endef
-$(eval $(call DP_ARRAY_GEOM,4,4))
-$(eval $(call DP_ARRAY_GEOM,8,8))
-$(eval $(call DP_ARRAY_GEOM,16,16))
-$(eval $(call DP_ARRAY_GEOM,4,8))
+$(eval $(call DP_ARRAY_GEOM,4,4,0))
+$(eval $(call DP_ARRAY_GEOM,8,8,0))
+$(eval $(call DP_ARRAY_GEOM,16,16,0))
+$(eval $(call DP_ARRAY_GEOM,4,8,0))
+$(eval $(call DP_ARRAY_GEOM,4,4,1))
+$(eval $(call DP_ARRAY_GEOM,5,3,1))
 
 $(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
 
@@ -26,6 +31,10 @@ $(eval $(call DP_COMPUTE_GEOM,4,4))
 $(eval $(call DP_COMPUTE_GEOM,8,8))
 $(eval $(call DP_COMPUTE_GEOM,16,16))
 $(eval $(call DP_COMPUTE_GEOM,4,8))
+# with two-product multiplier cells (one cycle more through the array)
+$(eval $(call MOTE_VTB,compute_4x4_cell,mote_compute_unit,$(DP_COMPUTE_SRCS),testbench/unit/compute_tb.cpp,\
+  -GROWS=4 -GCOLS=4 -GMUL_CELL=1 -CFLAGS -DTB_ROWS=4 -CFLAGS -DTB_COLS=4 -CFLAGS -I$(abspath $(BUILD)/include)))
+$(BUILD)/tb/compute_4x4_cell/compute_4x4_cell: $(GEN_H)
 # without ACC_MAX: the flag must be FIELD (the error cases of the bench)
 $(eval $(call MOTE_VTB,compute_8x8_nomax,mote_compute_unit,$(DP_COMPUTE_SRCS),testbench/unit/compute_tb.cpp,\
   -GROWS=8 -GCOLS=8 -GACC_MAX=0 -CFLAGS -DTB_ROWS=8 -CFLAGS -DTB_COLS=8 -CFLAGS -DTB_ACC_MAX=0 \
@@ -49,3 +58,9 @@ $(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
 # the benches' shared headers
 $(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \
   testbench/unit/dp_bits.h testbench/unit/dp_model.h
+
+# The iCE40 multiplier cell: Yosys' own SB_MAC16 model against the behavioural twin.
+ICE40_CELLS_SIM := /usr/share/yosys/ice40/cells_sim.v
+ICE40_VFLAGS    := fpga/ice40_cells.vlt -DNO_ICE40_DEFAULT_ASSIGNMENTS --timescale 1ns/1ps
+$(eval $(call MOTE_VTB,mul2,mul2_tb_top,rtl/array/mote_mul2.v testbench/unit/mul2_tb_top.v $(ICE40_CELLS_SIM),\
+  testbench/unit/mul2_tb.cpp,$(ICE40_VFLAGS)))

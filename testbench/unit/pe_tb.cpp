@@ -1,11 +1,17 @@
-// pe_tb.cpp: one mote_pe against a C++ model: random activations, banks and
-// partial sums every cycle, weight shifts into either bank (including while
-// the other bank is in use), extremes such as -128 * -128 and int32 wrap;
-// depthwise cycles take the 19-bit horizontal sum instead, and o_hpsum is
-// o_psum one cycle later.
+// pe_tb.cpp: one mote_pe (19-bit partial sums) against a C++ model: random
+// activations, banks and partial sums every cycle, weight shifts into either
+// bank (including while the other bank is in use), extremes such as -128 *
+// -128 and 19-bit wrap; depthwise cycles take the horizontal sum instead, and
+// o_hpsum is o_psum one cycle later.  Built with TB_EXT the product comes from
+// a mote_mul2 cell a cycle late: the sum then adds the previous cycle's
+// product, chosen by the previous cycle's mode bit, to this cycle's sums.
 #include "Vpe_tb_top.h"
 #include "dp_bits.h"
 #include "testb.h"
+
+#ifndef TB_EXT
+#define TB_EXT 0
+#endif
 
 int main(int argc, char **argv)
 {
@@ -22,11 +28,14 @@ int main(int argc, char **argv)
 		tb.tick();
 	}
 	long n = 0, ndw = 0;
+	const uint32_t M = 0x7ffffu; // 19 bits
 	uint32_t prev_psum = tb.m->o_psum;
+	int32_t prev_prod = 0;
+	bool prev_dw = false;
 	for (int i = 0; i < 200000; i++) {
 		int8_t a = rng.chance(10) ? -128 : (int8_t)rng.u32();
 		int bank = rng.u32() & 1;
-		uint32_t psum = rng.chance(10) ? 0x7fffffffu - rng.range(0, 20000) : rng.u32();
+		uint32_t psum = (rng.chance(10) ? 0x3ffffu - rng.range(0, 20000) : rng.u32()) & M;
 		bool dw = rng.chance(40);
 		// a 19-bit signed horizontal sum, extremes included
 		int32_t h = rng.chance(10) ? (rng.chance(50) ? -(1 << 18) : (1 << 18) - 1)
@@ -46,9 +55,16 @@ int main(int argc, char **argv)
 		tb.m->eval();
 		// the chain outputs show the banks before this edge
 		CHECK(tb, (int8_t)tb.m->o_w0 == w[0] && (int8_t)tb.m->o_w1 == w[1], "chain out");
-		uint32_t want = (dw ? (uint32_t)h : psum) + (uint32_t)(a * w[bank]);
+		int32_t prod = a * w[bank];
+#if TB_EXT
+		uint32_t want = ((prev_dw ? (uint32_t)h : psum) + (uint32_t)prev_prod) & M;
+#else
+		uint32_t want = ((dw ? (uint32_t)h : psum) + (uint32_t)prod) & M;
+#endif
+		prev_prod = prod;
+		prev_dw = dw;
 		tb.tick();
-		CHECK(tb, tb.m->o_hpsum == (prev_psum & 0x7ffffu), "o_hpsum %05x is not last o_psum %08x",
+		CHECK(tb, tb.m->o_hpsum == prev_psum, "o_hpsum %05x is not last o_psum %05x",
 		      tb.m->o_hpsum, prev_psum);
 		CHECK(tb, tb.m->o_psum == want, "a %d w %d psum %08x: got %08x want %08x", a, w[bank], psum,
 		      tb.m->o_psum, want);
@@ -60,6 +76,7 @@ int main(int argc, char **argv)
 			w[sb] = sb ? nw1 : nw0;
 		n++;
 	}
-	printf("pe_tb: %ld cycles (%ld depthwise) match the model: PASS\n", n, ndw);
+	printf("pe_tb%s: %ld cycles (%ld depthwise) match the model: PASS\n", TB_EXT ? " (product cell)" : "", n,
+	       ndw);
 	return 0;
 }

@@ -1,0 +1,66 @@
+// mote_mul2.v: two signed 8x8 products, registered: the multiplier cell two
+// PEs of the array share when mote_array's MUL_CELL is set.  ICE40 = 1 makes it
+// one iCE40 SB_MAC16 in MODE_8x8 (A and B signed, both 8x8 product registers
+// on, the products on the outputs): Yosys 0.23 maps multipliers one product
+// per SB_MAC16, so the cell is instantiated here; Verilator runs the same
+// instance with Yosys' own cells_sim.v model.  ICE40 = 0 is its behavioural
+// twin, checked equal to it by testbench/unit/mul2_tb.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+
+module mote_mul2 #(
+	// 1: an SB_MAC16 instance; 0: the behavioural equivalent
+	parameter ICE40 = 0
+) (
+	input  wire        clk,
+	input  wire [7:0]  i_a0,
+	input  wire [7:0]  i_b0,
+	input  wire [7:0]  i_a1,
+	input  wire [7:0]  i_b1,
+	// o_p0 = a0 * b0, o_p1 = a1 * b1 (signed) of the previous cycle's inputs
+	output wire [15:0] o_p0,
+	output wire [15:0] o_p1
+);
+	generate
+		if (ICE40 != 0) begin : g_mac16
+			wire [31:0] o;
+			wire        co, acc_co, sext;
+			// SB_MAC16 facts (Lattice's iCE40 DSP usage guide, TN1295, and the
+			// cell's model): with MODE_8x8 the top 8x8 product is A[15:8]*B[15:8]
+			// (register F), the bottom one A[7:0]*B[7:0] (register G);
+			// TOP/BOT_8x8_MULT_REG register them; OUTPUT_SELECT 2 puts F on
+			// O[31:16] and G on O[15:0].
+			SB_MAC16 #(
+				.NEG_TRIGGER(1'b0), .C_REG(1'b0), .A_REG(1'b0), .B_REG(1'b0), .D_REG(1'b0),
+				.TOP_8x8_MULT_REG(1'b1), .BOT_8x8_MULT_REG(1'b1),
+				.PIPELINE_16x16_MULT_REG1(1'b0), .PIPELINE_16x16_MULT_REG2(1'b0),
+				.TOPOUTPUT_SELECT(2'd2), .TOPADDSUB_LOWERINPUT(2'd0), .TOPADDSUB_UPPERINPUT(1'b0),
+				.TOPADDSUB_CARRYSELECT(2'd0),
+				.BOTOUTPUT_SELECT(2'd2), .BOTADDSUB_LOWERINPUT(2'd0), .BOTADDSUB_UPPERINPUT(1'b0),
+				.BOTADDSUB_CARRYSELECT(2'd0),
+				.MODE_8x8(1'b1), .A_SIGNED(1'b1), .B_SIGNED(1'b1)
+			) u_mac (
+				.CLK(clk), .CE(1'b1),
+				.C(16'd0), .A({i_a1, i_a0}), .B({i_b1, i_b0}), .D(16'd0),
+				.AHOLD(1'b0), .BHOLD(1'b0), .CHOLD(1'b0), .DHOLD(1'b0),
+				.IRSTTOP(1'b0), .IRSTBOT(1'b0), .ORSTTOP(1'b0), .ORSTBOT(1'b0),
+				.OLOADTOP(1'b0), .OLOADBOT(1'b0), .ADDSUBTOP(1'b0), .ADDSUBBOT(1'b0),
+				.OHOLDTOP(1'b0), .OHOLDBOT(1'b0), .CI(1'b0), .ACCUMCI(1'b0), .SIGNEXTIN(1'b0),
+				.O(o), .CO(co), .ACCUMCO(acc_co), .SIGNEXTOUT(sext)
+			);
+			wire unused_mac = &{1'b0, co, acc_co, sext};
+			assign o_p1 = o[31:16];
+			assign o_p0 = o[15:0];
+		end else begin : g_behav
+			reg [15:0] p0_q, p1_q;
+			always @(posedge clk) begin
+				p0_q <= $signed(i_a0) * $signed(i_b0);
+				p1_q <= $signed(i_a1) * $signed(i_b1);
+			end
+			assign o_p0 = p0_q;
+			assign o_p1 = p1_q;
+		end
+	endgenerate
+endmodule
+
+`default_nettype wire
