@@ -1,10 +1,12 @@
 # rtl/rtl.mk: rules for rtl/ (included by the top Makefile).
 #
-#   make lint     verilator --lint-only -Wall of mote_top for 4x4, 8x8, 16x16, 4x8, and 8x8 without
-#                 the depthwise path, without ACC_MAX and without STORE ADD (waivers only in
+#   make lint     verilator --lint-only -Wall of mote_top for 4x4, 8x8, 16x16, 4x8, 8x8 without
+#                 the depthwise path, without ACC_MAX and without STORE ADD, and 4x4 with the
+#                 small-FPGA choices (MUL_CELL, one accumulator copy) (waivers only in
 #                 rtl/lint.vlt), then iverilog -g2005 and yosys read_verilog of every RTL file
 #   make formal   bounded proofs (yosys + yosys-smtbmc, z3) of the FORMAL blocks of mote_fifo,
-#                 mote_window_check, mote_cmd_decode, mote_tokens and mote_mem_arbiter;
+#                 mote_window_check, mote_cmd_decode, mote_tokens, mote_mem_arbiter and
+#                 mote_cmd_queue, the last also unbounded (k-induction) with its covers;
 #                 the yosys half of each proof is rtl/formal/<module>.ys
 #
 # MOTE_RTL_SRCS lists every RTL source (others may use it).
@@ -20,13 +22,17 @@ RTL_LINT_16x16 := -GROWS=16 -GCOLS=16 -GMEM_BYTES=32
 RTL_LINT_8x8dense := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GDEPTHWISE=0 -GSTORE_ADD=0
 RTL_LINT_4x8   := -GROWS=4 -GCOLS=8 -GMEM_BYTES=8
 RTL_LINT_8x8nomax := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GACC_MAX=0
-RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax
+# the small-FPGA choices: multiplier cells, one accumulator copy
+RTL_LINT_4x4small := -GROWS=4 -GCOLS=4 -GMEM_BYTES=8 -GABUF_DEPTH=512 -GWBUF_DEPTH=256 -GBBUF_DEPTH=24 \
+                     -GACC_DEPTH=256 -GPPU_LANES=1 -GMUL_CELL=1 -GACC_COPIES=1
+RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax 4x4small
 
 .PHONY: lint formal
 lint: $(GEN_VH)
 	@set -e; for c in $(RTL_LINT_CONFIGS); do \
 	  case $$c in 4x4) p="$(RTL_LINT_4x4)";; 8x8) p="$(RTL_LINT_8x8)";; 16x16) p="$(RTL_LINT_16x16)";; \
-	    8x8dense) p="$(RTL_LINT_8x8dense)";; 4x8) p="$(RTL_LINT_4x8)";; 8x8nomax) p="$(RTL_LINT_8x8nomax)";; esac; \
+	    8x8dense) p="$(RTL_LINT_8x8dense)";; 4x8) p="$(RTL_LINT_4x8)";; 8x8nomax) p="$(RTL_LINT_8x8nomax)";; \
+	    4x4small) p="$(RTL_LINT_4x4small)";; esac; \
 	  echo "LINT verilator mote_top $$c"; \
 	  $(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl $(RTL_LINT_VLT) --top-module mote_top $$p $(MOTE_RTL_SRCS); \
 	done
@@ -41,7 +47,10 @@ lint: $(GEN_VH)
 # module:first checked step:bmc depth.  Sequential proofs skip step 0, the reset cycle
 # (registers start arbitrary; every block assumes rst there).
 RTL_FORMAL := mote_fifo:1:24 mote_window_check:0:1 mote_cmd_decode:0:1 mote_tokens:1:14 \
-              mote_mem_arbiter:1:12
+              mote_mem_arbiter:1:12 mote_cmd_queue:1:12
+# module:induction length: also proved unbounded (k-induction, yosys-smtbmc -i), and every
+# cover statement reached (yosys-smtbmc -c)
+RTL_INDUCT := mote_cmd_queue:12
 
 $(BUILD)/formal/%.smt2: rtl/formal/%.ys $(MOTE_RTL_SRCS) $(GEN_VH)
 	@mkdir -p $(@D)
@@ -52,6 +61,13 @@ formal: $(foreach f,$(RTL_FORMAL),$(BUILD)/formal/$(word 1,$(subst :, ,$(f))).sm
 	  echo "FORMAL $$m (bmc steps $$t)"; \
 	  yosys-smtbmc -s z3 -t $$t $(BUILD)/formal/$$m.smt2 > $(BUILD)/formal/$$m.bmc.log || \
 	    { tail -20 $(BUILD)/formal/$$m.bmc.log; exit 1; }; \
-	done; echo "formal: $(words $(RTL_FORMAL)) bounded proofs passed"
+	done
+	@set -e; for f in $(RTL_INDUCT); do m=$${f%%:*}; k=$${f#*:}; \
+	  echo "FORMAL $$m (k-induction, length $$k; covers)"; \
+	  yosys-smtbmc -s z3 -i -t $$k $(BUILD)/formal/$$m.smt2 > $(BUILD)/formal/$$m.ind.log || \
+	    { tail -20 $(BUILD)/formal/$$m.ind.log; exit 1; }; \
+	  yosys-smtbmc -s z3 -c -t $$k $(BUILD)/formal/$$m.smt2 > $(BUILD)/formal/$$m.cover.log || \
+	    { tail -20 $(BUILD)/formal/$$m.cover.log; exit 1; }; \
+	done; echo "formal: $(words $(RTL_FORMAL)) bounded proofs, $(words $(RTL_INDUCT)) unbounded, passed"
 
 MOTE_TESTS += lint formal

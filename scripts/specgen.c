@@ -265,6 +265,17 @@ static void upper(char *dst, const char *src, size_t n)
 	dst[i] = 0;
 }
 
+/* 1 + the highest word any field of opcode OP (or the header) occupies. */
+static unsigned long op_words(const char *op)
+{
+	unsigned long n = 1;
+	for (int i = 0; i < nitems; i++)
+		if (!strcmp(items[i].kind, "cmd") && (!strcmp(items[i].a, op) || !strcmp(items[i].a, "HDR")) &&
+		    items[i].v[0] + 1 > n)
+			n = items[i].v[0] + 1;
+	return n;
+}
+
 static void emit_c(FILE *o)
 {
 	char g[40], G[40];
@@ -323,6 +334,10 @@ static void emit_c(FILE *o)
 			fprintf(o, "\tcase %lu: return \"%s\";\n", items[i].v[0], g);
 		}
 	fprintf(o, "\tdefault: return 0;\n\t}\n}\n");
+	fprintf(o, "\n/* Command words each opcode's fields reach (the header included). */\n");
+	for (int i = 0; i < nitems; i++)
+		if (!strcmp(items[i].kind, "enum") && !strcmp(items[i].a, "op"))
+			fprintf(o, "#define MOTE_%s_WORDS %luu\n", items[i].b, op_words(items[i].b));
 	fprintf(o, "\n/* Command fields: MOTE_<OP>_<FIELD>_{WORD,LSB,WIDTH,SIGNED}; use MOTE_CMD_SET / MOTE_CMD_GET. */\n");
 	for (int i = 0; i < nitems; i++) {
 		const struct item *it = &items[i];
@@ -382,10 +397,17 @@ static void emit_v(FILE *o)
 		else if (!strcmp(it->kind, "perf"))
 			fprintf(o, "`define MOTE_PERF_%s %lu // %s\n", it->a, it->v[0], it->desc);
 		else if (!strcmp(it->kind, "cmd"))
-			fprintf(o, "`define MOTE_%s_%s %lu +: %lu // %s %s\n`define MOTE_%s_%s_W %lu\n", it->a, it->b,
-				32 * it->v[0] + it->v[1], it->v[2], it->sign == 's' ? "signed" : "unsigned", it->desc, it->a,
-				it->b, it->v[2]);
+			fprintf(o, "`define MOTE_%s_%s %lu +: %lu // %s %s\n`define MOTE_%s_%s_W %lu\n"
+				   "`define MOTE_%s_%s_WORD %lu\n",
+				it->a, it->b, 32 * it->v[0] + it->v[1], it->v[2], it->sign == 's' ? "signed" : "unsigned",
+				it->desc, it->a, it->b, it->v[2], it->a, it->b, it->v[0]);
 	}
+	/* Words of a command each opcode's fields reach (the header included):
+	 * the command queues carry only these. */
+	for (int i = 0; i < nitems; i++)
+		if (!strcmp(items[i].kind, "enum") && !strcmp(items[i].a, "op"))
+			fprintf(o, "`define MOTE_%s_WORDS %lu // command words its fields use\n", items[i].b,
+				op_words(items[i].b));
 	fprintf(o, "\n`endif // MOTE_HW_VH\n");
 }
 

@@ -1,20 +1,17 @@
-// mote_cmd_decode.v: command header -> queue (load, compute, store), END, or error.
-// Combinational.  Exactly one of o_load, o_compute, o_store, o_end, o_err is set
-// for every input (proved by the FORMAL block).  Token flags that name no queue
-// (POP_PREV/PUSH_PREV on the load queue, POP_NEXT/PUSH_NEXT on the store queue),
-// LOAD DST 3, SYNC QUEUE 3 and a LOAD COUNT above its destination's row width are
-// FIELD errors; an unknown opcode is OPCODE.
+// mote_cmd_decode.v: command header (word 0) -> queue (load, compute, store), END,
+// or error.  Combinational.  Exactly one of o_load, o_compute, o_store, o_end,
+// o_err is set for every input (proved by the FORMAL block).  Token flags that
+// name no queue (POP_PREV/PUSH_PREV on the load queue, POP_NEXT/PUSH_NEXT on the
+// store queue), LOAD DST 3 and SYNC QUEUE 3 are FIELD errors; an unknown opcode
+// is OPCODE.  Only word 0 is looked at, so the fetcher decides a command's queue
+// from its first word; the fields of later words are the units' to check (a
+// LOAD COUNT above the row width is the load unit's FIELD error).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
 
-module mote_cmd_decode #(
-	// array rows: bytes per activation-buffer row
-	parameter ROWS = 8,
-	// array columns: bytes per weight-buffer row (4*COLS per bias row)
-	parameter COLS = 8
-) (
-	input  wire [511:0] i_cmd,
+module mote_cmd_decode (
+	input  wire [31:0]  i_cmd,
 	output reg          o_load,
 	output reg          o_compute,
 	output reg          o_store,
@@ -28,35 +25,19 @@ module mote_cmd_decode #(
 	wire        push_prev = i_cmd[`MOTE_HDR_PUSH_PREV];
 	wire        push_next = i_cmd[`MOTE_HDR_PUSH_NEXT];
 	wire [1:0]  dst       = i_cmd[`MOTE_LOAD_DST];
-	wire [15:0] count     = i_cmd[`MOTE_LOAD_COUNT];
 	wire [1:0]  queue     = i_cmd[`MOTE_SYNC_QUEUE];
-	// the rest of the command is the units' business (name matches Verilator's unused regexp)
 	wire        unused_cmd = ^i_cmd;
 
-	// flags that have no meaning in the load queue (no previous queue) or the
-	// store queue (no next queue)
 	wire load_flags_bad  = pop_prev | push_prev;
 	wire store_flags_bad = pop_next | push_next;
 
-	// row width in bytes of the LOAD destination (0: no such destination)
-	localparam [31:0] RB_ACT = ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
-	reg [17:0] row_bytes;
-	always @(*)
-		case (dst)
-		`MOTE_BUF_ACT:  row_bytes = RB_ACT[17:0];
-		`MOTE_BUF_WGT:  row_bytes = RB_WGT[17:0];
-		`MOTE_BUF_BIAS: row_bytes = RB_BIAS[17:0];
-		default:        row_bytes = 0;
-		endcase
-
-	// queue outcome codes, folded into the one-hot outputs below
 	localparam [2:0] Q_LOAD = 3'd0, Q_COMP = 3'd1, Q_STORE = 3'd2, Q_END = 3'd3,
 			 Q_OPC = 3'd4, Q_FIELD = 3'd5;
 	reg [2:0] outcome;
 	always @(*) begin
 		case (opcode)
 		`MOTE_OP_LOAD:
-			if (load_flags_bad || row_bytes == 0 || {2'b00, count} > row_bytes)
+			if (load_flags_bad || dst == 2'd3)
 				outcome = Q_FIELD;
 			else
 				outcome = Q_LOAD;
@@ -105,7 +86,7 @@ module mote_cmd_decode #(
 		// nothing reaching the load queue uses a flag it cannot honour, same for store
 		if (o_load)    assert(!pop_prev && !push_prev);
 		if (o_store)   assert(!pop_next && !push_next);
-		if (o_load && opcode == `MOTE_OP_LOAD) assert(dst != 2'd3 && {2'b00, count} <= row_bytes);
+		if (o_load && opcode == `MOTE_OP_LOAD) assert(dst != 2'd3);
 		if (opcode == `MOTE_OP_MATMUL) assert(o_compute);
 		if (opcode == `MOTE_OP_END)    assert(o_end);
 		cover(o_load);

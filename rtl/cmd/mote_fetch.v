@@ -4,28 +4,32 @@
 // buffer has room for.  Each word is checked for execute permission before it
 // is requested; a failing word stops the requests and, once every earlier word
 // has been decoded (so errors stay in stream order), is error FETCH_WINDOW.
-// Assembled commands are decoded (mote_cmd_decode) and pushed as {idx, cmd}
-// into the load, compute or store queue.  END stops fetching (responses still
-// in flight are dropped) and raises o_end until the next start or abort;
-// CMD_COUNT commands without END is NO_END with ERR_CMD = CMD_COUNT.
+// A command's word 0 is decoded (mote_cmd_decode) as it arrives and picks the
+// queue; then the words that queue's commands use (the spec's <OP>_WORDS: 10
+// for LOAD, 5 for MATMUL, 13 for STORE, 8 without STORE ADD) and the command's
+// index go into it one 32-bit word per cycle (mote_cmd_queue: a word FIFO in
+// block RAM and an entry register), the other words are dropped.  A command
+// that decodes to an error or END takes effect only once all its words are in
+// (so a command running out of the executable window is FETCH_WINDOW whatever
+// its first word says).  END stops fetching (responses still in flight are
+// dropped) and raises o_end until the next start or abort; CMD_COUNT commands
+// without END is NO_END with ERR_CMD = CMD_COUNT.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
 
 module mote_fetch #(
-	// array rows (LOAD COUNT bound of the activation buffer)
-	parameter ROWS = 8,
-	// array columns (LOAD COUNT bound of the weight and bias buffers)
-	parameter COLS = 8,
 	// memory bus width in bytes (4..64)
 	parameter MEM_BYTES = 16,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
-	// commands per queue (power of two)
+	// commands each queue holds at least
 	parameter QUEUE_DEPTH = 8,
+	// 1: STORE ADD exists (the store queue carries its words)
+	parameter STORE_ADD = 1,
 	// memory words per command (derived)
 	parameter WPC = `MOTE_CMD_BYTES / MEM_BYTES,
-	// log2 of the response buffer in words: reads outstanding at most (derived)
+	// log2 of the response buffer in words: reads outstanding at most
 	parameter LG_RBUF = ($clog2(WPC) + 1 < 2) ? 2 : $clog2(WPC) + 1
 ) (
 	input  wire                      clk,
@@ -71,12 +75,17 @@ module mote_fetch #(
 );
 	localparam LG_MB   = $clog2(MEM_BYTES);
 	localparam LG_WPC  = $clog2(WPC);
-	localparam WCW     = (LG_WPC < 1) ? 1 : LG_WPC;
-	localparam LG_QD   = $clog2(QUEUE_DEPTH);
+	localparam WPCH    = MEM_BYTES / 4;            // 32-bit words per memory word
 	localparam RBUF    = 1 << LG_RBUF;
-	localparam QW      = 32 + 512;
-	localparam [31:0]    WLAST32 = WPC - 1;
-	localparam [WCW-1:0] WLAST = WLAST32[WCW-1:0];
+	localparam CWORDS  = `MOTE_CMD_WORDS;
+	// words each queue's entries carry (the spec's field extents)
+	localparam NW_LD   = `MOTE_LOAD_WORDS;
+	localparam NW_CP   = `MOTE_MATMUL_WORDS;
+	localparam NW_ST   = STORE_ADD ? `MOTE_STORE_WORDS : `MOTE_STORE_ADD_ADDR0_WORD;
+	// queue FIFOs: QUEUE_DEPTH entries of NW+1 words each, at least
+	localparam LGQ_LD  = $clog2(QUEUE_DEPTH * (NW_LD + 1));
+	localparam LGQ_CP  = $clog2(QUEUE_DEPTH * (NW_CP + 1));
+	localparam LGQ_ST  = $clog2(QUEUE_DEPTH * (NW_ST + 1));
 
 	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_END = 2'd2, S_ERR = 2'd3;
 	reg [1:0] state_q;
@@ -102,18 +111,11 @@ module mote_fetch #(
 	wire issue = o_req_valid && i_req_ready;
 	wire resp  = i_resp_valid && (state_q == S_RUN);
 
-	// ---- response buffer and command assembly -------------------------------
+	// ---- response buffer: memory words, taken apart 32 bits at a time --------
 	wire                   rb_valid;
 	wire                   rb_ready;   // always: reads are issued only with room
 	wire [MEM_BYTES*8-1:0] rb_data;
-	// the queue entry {index, command} is assembled in place (one register, so
-	// no concatenation is rebuilt every cycle for the queues' write data)
-	reg  [QW-1:0]          ent_q;
-	wire [511:0]           cmd_q = ent_q[511:0];
-	wire [31:0]            idx_q = ent_q[QW-1:512];
-	reg                    full_q;     // cmd_q holds a whole command
-	reg  [WCW-1:0]         wcnt_q;     // words of the command assembled so far
-	wire                   rb_pop = (state_q == S_RUN) && !full_q && rb_valid;
+	wire                   rb_pop;
 
 	mote_fifo #(.WIDTH(MEM_BYTES*8), .LG_DEPTH(LG_RBUF)) u_rbuf (
 		.clk(clk), .rst(rst), .i_clear(state_q != S_RUN),
@@ -121,74 +123,106 @@ module mote_fetch #(
 		.o_rd_valid(rb_valid), .i_rd_ready(rb_pop), .o_rd_data(rb_data),
 		.o_count(rbuf_count));
 
-	// ---- decode and queues ---------------------------------------------------
+	// the command being taken apart: its index, the next word wi_q, its queue
+	// (q_q, one-hot) and how many words that queue carries
+	reg  [31:0] idx_q;
+	reg  [4:0]  wi_q;
+	reg  [2:0]  q_q;
+	reg  [3:0]  nw_q;
+	reg         idx_done_q;   // the index went in after the last word
+	reg         bad_q;        // the command decoded to an error (code in bad_code_q) ...
+	reg         end_q;        // ... or to END: either takes effect after its last word
+	reg  [7:0]  bad_code_q;
+	localparam [31:0] WMASK32 = WPCH - 1;
+	localparam [4:0]  WMASK   = WMASK32[4:0];
+	wire [4:0]  wsel = wi_q & WMASK;                // the word's place in the memory word
+	wire [31:0] word = rb_data[32 * wsel +: 32];
+	wire        last_in_mw = (wi_q & WMASK) == WMASK;
+
+	// ---- decode of word 0 ----------------------------------------------------
 	wire       d_load, d_comp, d_store, d_end, d_err;
 	wire [7:0] d_code;
-	mote_cmd_decode #(.ROWS(ROWS), .COLS(COLS)) u_dec (
-		.i_cmd(cmd_q), .o_load(d_load), .o_compute(d_comp), .o_store(d_store),
+	mote_cmd_decode u_dec (
+		.i_cmd(word), .o_load(d_load), .o_compute(d_comp), .o_store(d_store),
 		.o_end(d_end), .o_err(d_err), .o_err_code(d_code));
 
-	wire       dispatch = (state_q == S_RUN) && full_q;
-	wire [2:0] q_ready;
-	wire [2:0] q_valid;
-	wire [2:0] q_push = {dispatch && d_store, dispatch && d_comp, dispatch && d_load};
-	wire       pushed = |(q_push & q_ready);
-	wire [LG_QD:0] cnt_ld, cnt_cp, cnt_st;
-	wire       q_clear = i_abort || i_start;
+	// ---- queues ----------------------------------------------------------------
+	wire [2:0]  q_ready;
+	wire [2:0]  q_empty;
+	wire        first    = (state_q == S_RUN) && wi_q == 0 && rb_valid && idx_q != count_q;
+	wire [2:0]  d_q      = {d_store, d_comp, d_load};
+	wire [3:0]  d_nw     = d_load ? NW_LD[3:0] : d_comp ? NW_CP[3:0] : NW_ST[3:0];
+	// word 0 goes where its decode says; words 1..nw-1 where word 0 went
+	wire        in_cmd   = (state_q == S_RUN) && wi_q != 0 && wi_q != CWORDS;
+	wire        push_w0  = first && !d_err && !d_end && |(d_q & q_ready);
+	// an error or END: word 0 taken, the rest dropped, nothing pushed
+	wire        hold_w0  = first && (d_err || d_end);
+	wire        push_wk  = in_cmd && rb_valid && {1'b0, wi_q} < {2'b0, nw_q} && |(q_q & q_ready);
+	wire        skip     = in_cmd && rb_valid && {1'b0, wi_q} >= {2'b0, nw_q};
+	wire        adv_one  = push_w0 || push_wk || hold_w0;
+	wire [4:0]  wi_next  = skip ? ((wi_q | WMASK) + 1'b1) : (wi_q + 1'b1);
+	wire        consume  = adv_one || skip;
+	wire        all_in   = wi_q == CWORDS || (consume && wi_next == CWORDS);
+	// the index once every word of the command is in (a command running out of
+	// the executable window never completes an entry); the words past the
+	// queue's part are dropped meanwhile, a whole memory word at once.  (No
+	// queue carries all CMD_WORDS, so the index never meets a word push.)
+	wire        push_idx = (state_q == S_RUN) && !idx_done_q && all_in && |(q_q & q_ready);
+	assign rb_pop = (adv_one && last_in_mw) || skip;
+	wire        cmd_done = all_in && (idx_done_q || push_idx) && !bad_q && !end_q;
+	wire [2:0]  push_q   = push_w0 ? d_q : ((push_wk || push_idx) ? q_q : 3'b000);
+	wire [31:0] push_d   = push_idx ? idx_q : word;
+	wire        q_clear  = i_abort || i_start;
 
-	mote_fifo #(.WIDTH(QW), .LG_DEPTH(LG_QD)) u_q_ld (
+	wire [511:0] ld_cmd, cp_cmd, st_cmd;
+	mote_cmd_queue #(.NW(NW_LD), .LG_WORDS(LGQ_LD)) u_q_ld (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(q_push[0]), .o_wr_ready(q_ready[0]), .i_wr_data(ent_q),
-		.o_rd_valid(q_valid[0]), .i_rd_ready(i_ld_ready), .o_rd_data({o_ld_idx, o_ld_cmd}),
-		.o_count(cnt_ld));
-	mote_fifo #(.WIDTH(QW), .LG_DEPTH(LG_QD)) u_q_cp (
+		.i_wr_valid(push_q[0]), .o_wr_ready(q_ready[0]), .i_wr_data(push_d),
+		.o_valid(o_ld_valid), .i_ready(i_ld_ready), .o_cmd(ld_cmd), .o_idx(o_ld_idx), .o_empty(q_empty[0]));
+	mote_cmd_queue #(.NW(NW_CP), .LG_WORDS(LGQ_CP)) u_q_cp (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(q_push[1]), .o_wr_ready(q_ready[1]), .i_wr_data(ent_q),
-		.o_rd_valid(q_valid[1]), .i_rd_ready(i_cp_ready), .o_rd_data({o_cp_idx, o_cp_cmd}),
-		.o_count(cnt_cp));
-	mote_fifo #(.WIDTH(QW), .LG_DEPTH(LG_QD)) u_q_st (
+		.i_wr_valid(push_q[1]), .o_wr_ready(q_ready[1]), .i_wr_data(push_d),
+		.o_valid(o_cp_valid), .i_ready(i_cp_ready), .o_cmd(cp_cmd), .o_idx(o_cp_idx), .o_empty(q_empty[1]));
+	mote_cmd_queue #(.NW(NW_ST), .LG_WORDS(LGQ_ST)) u_q_st (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(q_push[2]), .o_wr_ready(q_ready[2]), .i_wr_data(ent_q),
-		.o_rd_valid(q_valid[2]), .i_rd_ready(i_st_ready), .o_rd_data({o_st_idx, o_st_cmd}),
-		.o_count(cnt_st));
+		.i_wr_valid(push_q[2]), .o_wr_ready(q_ready[2]), .i_wr_data(push_d),
+		.o_valid(o_st_valid), .i_ready(i_st_ready), .o_cmd(st_cmd), .o_idx(o_st_idx), .o_empty(q_empty[2]));
+	assign o_ld_cmd = ld_cmd;
+	assign o_cp_cmd = cp_cmd;
+	assign o_st_cmd = st_cmd;
 
-	assign o_ld_valid     = q_valid[0];
-	assign o_cp_valid     = q_valid[1];
-	assign o_st_valid     = q_valid[2];
-	assign o_queues_empty = (q_valid == 3'b000);
-	wire   unused_bits    = ^{cnt_ld, cnt_cp, cnt_st, rb_ready, i_base[LG_MB-1:0]};
+	assign o_queues_empty = &q_empty;
+	wire   unused_bits    = ^{rb_ready, i_base[LG_MB-1:0]};
 
 	// ---- errors found in stream order ------------------------------------------
-	wire win_err = (state_q == S_RUN) && stop_q && !full_q && outst_q == 0 && !rb_valid;
-	wire no_end  = (state_q == S_RUN) && !stop_q && !full_q && idx_q == count_q;
-	wire dec_err = dispatch && d_err;
+	// a failing word stops requests; once every word before it is taken apart
+	// (nothing in flight or buffered, the current command not complete) it is
+	// the error of the command it belongs to
+	wire win_err = (state_q == S_RUN) && stop_q && outst_q == 0 && !rb_valid && wi_q != CWORDS;
+	wire no_end  = (state_q == S_RUN) && !stop_q && wi_q == 0 && idx_q == count_q;
+	wire dec_err = (state_q == S_RUN) && bad_q && all_in;
+	wire end_in  = (state_q == S_RUN) && end_q && all_in;
 
 	always @(posedge clk) begin
 		if (rst || i_abort) begin
 			state_q <= S_IDLE;
 			o_err_valid <= 1'b0;
 			stop_q <= 1'b0;
-			full_q <= 1'b0;
 			outst_q <= 0;
 		end else if (i_start) begin
 			state_q <= S_RUN;
 			o_err_valid <= 1'b0;
 			stop_q <= 1'b0;
-			full_q <= 1'b0;
 			outst_q <= 0;
 		end else begin
 			o_err_valid <= 1'b0;
 			outst_q <= outst_q + {{LG_RBUF{1'b0}}, issue} - {{LG_RBUF{1'b0}}, resp};
 			if (want && !win_ok)
 				stop_q <= 1'b1;
-			if (rb_pop && wcnt_q == WLAST)
-				full_q <= 1'b1;
-			else if (pushed)
-				full_q <= 1'b0;
 			if (dec_err || win_err || no_end) begin
 				state_q <= S_ERR;
 				o_err_valid <= 1'b1;
-			end else if (dispatch && d_end)
+			end else if (end_in)
 				state_q <= S_END;
 		end
 	end
@@ -199,8 +233,11 @@ module mote_fetch #(
 			iss_addr_q <= {i_base[31:LG_MB], {LG_MB{1'b0}}};
 			iss_left_q <= {1'b0, i_count, {LG_WPC{1'b0}}};
 			count_q    <= i_count;
-			wcnt_q     <= 0;
-			ent_q[QW-1:512] <= 32'd0;
+			idx_q      <= 32'd0;
+			wi_q       <= 5'd0;
+			idx_done_q <= 1'b0;
+			bad_q      <= 1'b0;
+			end_q      <= 1'b0;
 		end else begin
 			if (issue) begin
 				iss_addr_q <= iss_addr_q + MEM_BYTES;
@@ -208,22 +245,38 @@ module mote_fetch #(
 			end
 			if (want && !win_ok)
 				fail_addr_q <= iss_addr_q;
-			if (rb_pop) begin
-				ent_q[wcnt_q * MEM_BYTES * 8 +: MEM_BYTES * 8] <= rb_data;
-				wcnt_q <= (wcnt_q == WLAST) ? {WCW{1'b0}} : wcnt_q + 1'b1;
+			if (push_w0) begin
+				q_q  <= d_q;
+				nw_q <= d_nw;
 			end
-			if (pushed)
-				ent_q[QW-1:512] <= idx_q + 1'b1;
+			if (hold_w0) begin
+				q_q        <= 3'b000;
+				nw_q       <= 4'd0;
+				bad_q      <= d_err;
+				end_q      <= d_end;
+				bad_code_q <= d_code;
+				idx_done_q <= 1'b1;
+			end
+			if (cmd_done) begin
+				wi_q       <= 5'd0;
+				idx_done_q <= 1'b0;
+				idx_q      <= idx_q + 1'b1;
+			end else begin
+				if (consume)
+					wi_q <= wi_next;
+				if (push_idx)
+					idx_done_q <= 1'b1;
+			end
 		end
 		o_err_idx  <= no_end ? count_q : idx_q;
 		o_err_addr <= win_err ? fail_addr_q : 32'd0;
-		o_err_code <= dec_err ? d_code : win_err ? `MOTE_ERR_FETCH_WINDOW : `MOTE_ERR_NO_END;
+		o_err_code <= dec_err ? bad_code_q : win_err ? `MOTE_ERR_FETCH_WINDOW : `MOTE_ERR_NO_END;
 	end
 
 	assign o_end     = (state_q == S_END);
 	assign o_idle    = (state_q != S_RUN);
 	assign o_busy    = (state_q == S_RUN) && (outst_q != 0);
-	assign o_push    = pushed;
+	assign o_push    = |push_q;
 	assign o_cur_idx = idx_q;
 endmodule
 

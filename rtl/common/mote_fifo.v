@@ -78,7 +78,7 @@ module mote_fifo #(
 	always @(*)
 		if (!f_past_valid)
 			assume(rst);
-	always @(*) begin
+	always @(*) if (f_past_valid) begin  // from the step after the reset cycle
 		assert(o_count <= DEPTH);
 		// the head register mirrors the stored head entry
 		if (!empty)

@@ -1,11 +1,15 @@
 // mote_load_unit.v: the load queue's executor (LOAD and load-queue SYNC).
-// Takes a command, waits for a c2l token when POP_NEXT (pops it), runs the
-// address generator (mote_load_agen) and the packer (mote_load_pack) decoupled
-// by a descriptor FIFO and a response FIFO, and once its last buffer row is
-// written retires the command and pushes an l2c token when PUSH_NEXT.  Reads
-// are issued only while the response FIFO has room for every outstanding one.
-// Errors (READ_WINDOW, LOAD_RANGE) pulse o_err_valid; the unit then waits for
-// i_abort, which drops everything (responses arriving later are ignored).
+// Waits, with the queue's command in front of it, for a c2l token when
+// POP_NEXT, then takes the command and pops the token in one cycle: the
+// address generator (mote_load_agen) latches its fields then, so the command
+// is held nowhere else.  The generator and the packer (mote_load_pack) run
+// decoupled by a descriptor FIFO and a response FIFO, and once its last buffer
+// row is written the command retires and pushes an l2c token when PUSH_NEXT.
+// Reads are issued only while the response FIFO has room for every
+// outstanding one.  Errors (FIELD: a COUNT above the destination's row width,
+// found when the command is taken; READ_WINDOW, LOAD_RANGE) pulse o_err_valid;
+// the unit then waits for i_abort, which drops everything (responses arriving
+// later are ignored).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -69,24 +73,40 @@ module mote_load_unit #(
 	localparam DW    = 16 + 2 * PW + $clog2(MEM_BYTES) + NWW;
 	localparam RDEPTH = 1 << LG_RESP;
 
-	localparam [1:0] S_IDLE = 2'd0, S_TOK = 2'd1, S_RUN = 2'd2, S_ERR = 2'd3;
+	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd2, S_ERR = 2'd3;
 	reg  [1:0]   state_q;
-	reg  [511:0] cmd_q;
 	reg  [31:0]  idx_q;
 	reg  [LG_RESP:0] outst_q;
+	// of the running command (taken with it)
+	reg          push_next_q;
+	reg  [1:0]   dst_q;
+	reg          xor_q;
+	reg  [7:0]   pad_q;
+	reg          f_err_q;   // the FIELD error, reported the cycle after the command is taken
 
-	wire is_load   = cmd_q[`MOTE_HDR_OPCODE] == `MOTE_OP_LOAD;
-	wire pop_next  = cmd_q[`MOTE_HDR_POP_NEXT];
-	wire push_next = cmd_q[`MOTE_HDR_PUSH_NEXT];
+	// the command in front of the unit, before it is taken
+	wire        is_load  = i_cmd[`MOTE_HDR_OPCODE] == `MOTE_OP_LOAD;
+	wire        pop_next = i_cmd[`MOTE_HDR_POP_NEXT];
+	wire [1:0]  c_dst    = i_cmd[`MOTE_LOAD_DST];
+	wire [15:0] c_count  = i_cmd[`MOTE_LOAD_COUNT];
+	localparam [31:0] RB_ACT = ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
+	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? RB_ACT[17:0] : c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] :
+				RB_BIAS[17:0];
+	// (DST 3 is the fetcher's FIELD error: it never gets here)
+	wire        c_field  = is_load && {2'b00, c_count} > row_bytes;
 
-	assign o_cmd_ready = (state_q == S_IDLE) && !o_retire && !i_abort;
-	wire   accept      = i_cmd_valid && o_cmd_ready;
-	wire   tok_ok      = (state_q == S_TOK) && (!pop_next || i_tok_c2l_avail) && !i_abort;
+	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
+	wire   tok_ok = idle && i_cmd_valid && (!pop_next || i_tok_c2l_avail);
+	assign o_cmd_ready   = tok_ok;
+	wire   accept        = tok_ok;
+	wire   field_err     = accept && c_field;
 	assign o_tok_c2l_pop = tok_ok && pop_next;
-	assign o_stall_dep   = (state_q == S_TOK) && !tok_ok;
+	assign o_stall_dep   = idle && i_cmd_valid && !tok_ok;
 
 	// ---- address generation ----
 	wire             a_req_valid, a_desc_valid, a_busy, a_stall, a_err;
+	wire [7:0]       a_err_code;
+	wire [31:0]      a_err_addr;
 	wire [DW-1:0]    a_desc;
 	wire             d_ready, d_valid, r_valid, r_ready, p_desc_ready, p_word_ready;
 	wire [DW-1:0]    d_head;
@@ -97,13 +117,13 @@ module mote_load_unit #(
 	mote_load_agen #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_agen (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
-		.i_start(tok_ok && is_load), .i_cmd(cmd_q),
+		.i_start(tok_ok && is_load && !c_field), .i_cmd(i_cmd),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
 		.i_can_issue(used < RDEPTH),
 		.o_req_valid(a_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
 		.o_desc_valid(a_desc_valid), .i_desc_ready(d_ready), .o_desc(a_desc),
 		.o_busy(a_busy), .o_stall_mem(a_stall),
-		.o_err_valid(a_err), .o_err_code(o_err_code), .o_err_addr(o_err_addr));
+		.o_err_valid(a_err), .o_err_code(a_err_code), .o_err_addr(a_err_addr));
 	assign o_req_valid = a_req_valid;
 	wire issue = a_req_valid && i_req_ready;
 	// responses count only while a command runs; after an abort they are dropped
@@ -125,7 +145,7 @@ module mote_load_unit #(
 	wire p_wait;
 	mote_load_pack #(.MEM_BYTES(MEM_BYTES), .RWMAX(RWMAX)) u_pack (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
-		.i_dst(cmd_q[`MOTE_LOAD_DST]), .i_xor(cmd_q[`MOTE_LOAD_XOR_MSB]), .i_pad(cmd_q[`MOTE_LOAD_PAD]),
+		.i_dst(dst_q), .i_xor(xor_q), .i_pad(pad_q),
 		.i_desc_valid(d_valid), .o_desc_ready(p_desc_ready), .i_desc(d_head),
 		.i_word_valid(r_valid), .o_word_ready(p_word_ready), .i_word(r_head),
 		.o_we(o_buf_we), .o_sel(o_buf_sel), .o_row(o_buf_row), .o_wdata(o_buf_wdata),
@@ -140,37 +160,45 @@ module mote_load_unit #(
 			outst_q <= 0;
 			o_retire <= 1'b0;
 			o_tok_l2c_push <= 1'b0;
+			f_err_q <= 1'b0;
 		end else begin
 			o_retire <= 1'b0;
 			o_tok_l2c_push <= 1'b0;
+			f_err_q <= field_err;
 			outst_q <= outst_q + {{LG_RESP{1'b0}}, issue} - {{LG_RESP{1'b0}}, resp};
 			case (state_q)
-			S_IDLE: if (accept) state_q <= S_TOK;
-			S_TOK:  if (tok_ok) state_q <= S_RUN;
+			S_IDLE: if (accept) state_q <= field_err ? S_ERR : S_RUN;
 			S_RUN:
 				if (a_err)
 					state_q <= S_ERR;
 				else if (done) begin
 					state_q <= S_IDLE;
 					o_retire <= 1'b1;
-					o_tok_l2c_push <= push_next;
+					o_tok_l2c_push <= push_next_q;
 				end
 			default: ;
 			endcase
 		end
 	end
 
-	always @(posedge clk)
+	always @(posedge clk) begin
 		if (accept) begin
-			cmd_q <= i_cmd;
-			idx_q <= i_cmd_idx;
+			idx_q       <= i_cmd_idx;
+			push_next_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
+			dst_q       <= c_dst;
+			xor_q       <= i_cmd[`MOTE_LOAD_XOR_MSB];
+			pad_q       <= i_cmd[`MOTE_LOAD_PAD];
 		end
+	end
 
-	assign o_err_valid = a_err;
+	assign o_err_valid = a_err || f_err_q;
+	assign o_err_code  = f_err_q ? `MOTE_ERR_FIELD : a_err_code;
+	assign o_err_addr  = f_err_q ? 32'd0 : a_err_addr;
 	assign o_err_idx   = idx_q;
-	assign o_cur_idx   = idx_q;
-	assign o_idle      = (state_q == S_IDLE) && !o_retire;
-	assign o_busy      = (state_q != S_IDLE);
+	// a command waiting for its token counts as held (busy, its index shown)
+	assign o_cur_idx   = (state_q == S_IDLE) ? i_cmd_idx : idx_q;
+	assign o_idle      = (state_q == S_IDLE) && !o_retire && !i_cmd_valid;
+	assign o_busy      = (state_q != S_IDLE) || i_cmd_valid;
 	assign o_stall_mem = a_stall || p_wait;
 	wire unused_bits = ^{d_count, r_ready};
 endmodule

@@ -60,6 +60,9 @@ module mote_store_unit #(
 	output wire                      o_acc_re,
 	output wire [AW_C-1:0]           o_acc_raddr,
 	input  wire [COLS*32-1:0]        i_acc_rdata,
+	// the accumulator's read port is free this cycle (with one copy of it the
+	// compute unit's reads come first; o_acc_re is raised only when free)
+	input  wire                      i_acc_free,
 	output wire                      o_req_valid,
 	input  wire                      i_req_ready,
 	output wire                      o_req_write,
@@ -227,8 +230,8 @@ module mote_store_unit #(
 	wire [LG_OPND:0] opnd_count;
 	wire             opnd_pop;
 	wire opnd_ok    = !a_add_q || opnd_count > claim_q;
-	wire a_read     = !halted_q && a_state_q == A_ROWS && a_ch_q == 0 && credit && opnd_ok;
-	wire a_step     = !halted_q && a_state_q == A_ROWS && (a_ch_q != 0 || (credit && opnd_ok));
+	wire a_read     = !halted_q && a_state_q == A_ROWS && a_ch_q == 0 && credit && opnd_ok && i_acc_free;
+	wire a_step     = !halted_q && a_state_q == A_ROWS && (a_ch_q != 0 || (credit && opnd_ok && i_acc_free));
 	wire a_mark     = !halted_q && a_state_q == A_MARK && credit;
 	wire a_done     = a_mark || (a_step && a_row_end && a_cmd_end);
 	assign a_accept = a_state_q == A_IDLE || a_done;

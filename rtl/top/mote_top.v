@@ -1,8 +1,9 @@
 // mote_top.v: the mote accelerator: CSR block, command fetch and queues,
 // dependency tokens, load / compute / store units, buffers, memory arbiter.
 // Ports and parameters as rtl/README.md lists them.  The accumulator is two
-// copies written together: copy A is read by the compute unit, copy B by the
-// store unit.  Masters of the arbiter: 0 fetch, 1 load, 2 store writes,
+// copies written together (copy A read by the compute unit, copy B by the
+// store unit) or, with ACC_COPIES = 1, one whose read port the store unit
+// takes when the compute unit does not.  Masters of the arbiter: 0 fetch, 1 load, 2 store writes,
 // 3 store operand reads (STORE ADD).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
@@ -23,7 +24,7 @@ module mote_top #(
 	parameter BBUF_DEPTH = 96,
 	// accumulator rows (COLS int32 each)
 	parameter ACC_DEPTH = 1024,
-	// commands per queue (power of two)
+	// commands each queue holds at least (its words go to block RAM)
 	parameter QUEUE_DEPTH = 8,
 	// requantization lanes; a row takes COLS/PPU_LANES cycles
 	parameter PPU_LANES = COLS,
@@ -39,6 +40,9 @@ module mote_top #(
 	// the array's multipliers: 0 one per PE; 1 a registered two-product cell
 	// per two PEs; 2 that cell as an iCE40 SB_MAC16 (two 8x8 products each)
 	parameter MUL_CELL = 0,
+	// copies of the accumulator: 2, one read port each for compute and store;
+	// 1, one read port shared, the compute unit's reads first (half the RAM)
+	parameter ACC_COPIES = 2,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -87,8 +91,8 @@ module mote_top #(
 	wire [7:0]  f_err_code;
 	wire [MB8-1:0] resp_data;
 
-	mote_fetch #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS),
-		     .QUEUE_DEPTH(QUEUE_DEPTH)) u_fetch (
+	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
+		     .STORE_ADD(STORE_ADD)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
@@ -174,6 +178,7 @@ module mote_top #(
 	wire [AW_B-1:0] b_raddr;
 	wire [AW_C-1:0] sa_raddr;
 	wire [COLS*32-1:0] b_rdata, sa_rdata;
+	wire        sa_free;
 	wire        s_req_valid, s_req_ready, s_req_write;
 	wire [31:0] s_req_addr;
 	wire [MB8-1:0] s_req_wdata;
@@ -191,7 +196,7 @@ module mote_top #(
 		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
 		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
 		.o_bbuf_re(b_re), .o_bbuf_raddr(b_raddr), .i_bbuf_rdata(b_rdata),
-		.o_acc_re(sa_re), .o_acc_raddr(sa_raddr), .i_acc_rdata(sa_rdata),
+		.o_acc_re(sa_re), .o_acc_raddr(sa_raddr), .i_acc_rdata(sa_rdata), .i_acc_free(sa_free),
 		.o_req_valid(s_req_valid), .i_req_ready(s_req_ready), .o_req_write(s_req_write),
 		.o_req_addr(s_req_addr), .o_req_wdata(s_req_wdata), .o_req_wstrb(s_req_wstrb),
 		.o_rd_req_valid(sr_req_valid), .i_rd_req_ready(sr_req_ready), .o_rd_req_addr(sr_req_addr),
@@ -211,12 +216,29 @@ module mote_top #(
 	mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(BBUF_DEPTH)) u_bbuf (
 		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_BIAS), .i_waddr(l_row[AW_B-1:0]),
 		.i_wdata(l_wdata[COLS*32-1:0]), .i_re(b_re), .i_raddr(b_raddr), .o_rdata(b_rdata));
-	mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_a (
-		.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
-		.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata));
-	mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_b (
-		.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
-		.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
+	generate
+		if (ACC_COPIES == 2) begin : g_acc2
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_a (
+				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
+				.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata));
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_b (
+				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
+				.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
+			assign sa_free = 1'b1;
+		end else begin : g_acc1
+			// one copy: the compute unit's read-modify-write cannot wait (the
+			// array's timing is fixed), so it reads first and the store unit
+			// reads in the cycles it does not; each takes the data only after
+			// its own read
+			wire [COLS*32-1:0] rdata;
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc (
+				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
+				.i_re(ca_re || sa_re), .i_raddr(ca_re ? ca_raddr : sa_raddr), .o_rdata(rdata));
+			assign ca_rdata = rdata;
+			assign sa_rdata = rdata;
+			assign sa_free  = !ca_re;
+		end
+	endgenerate
 
 	// ---- input register ----
 	// CSR requests and memory responses enter the design one cycle after they

@@ -6,7 +6,7 @@
 module cmd_decode_tb_top (
 	input  wire         clk,
 	input  wire         rst,
-	input  wire [511:0] i_cmd,
+	input  wire [31:0]  i_cmd,
 	output wire         o_load,
 	output wire         o_compute,
 	output wire         o_store,
@@ -15,7 +15,7 @@ module cmd_decode_tb_top (
 	output wire [7:0]   o_err_code
 );
 	wire unused_clk = clk ^ rst;
-	mote_cmd_decode #(.ROWS(8), .COLS(8)) u_dec (
+	mote_cmd_decode u_dec (
 		.i_cmd(i_cmd), .o_load(o_load), .o_compute(o_compute), .o_store(o_store),
 		.o_end(o_end), .o_err(o_err), .o_err_code(o_err_code));
 endmodule

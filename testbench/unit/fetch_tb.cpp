@@ -2,7 +2,8 @@
 // of 4) against a C++ memory holding random and hostile command streams:
 // illegal opcodes, bad fields, streams running out of the executable window,
 // streams without END, END followed by garbage, aborts mid-stream.  Checks the
-// commands each queue delivers (order, index, bits), the error code, command
+// commands each queue delivers (order, index, the words its opcodes use, zeros
+// above them: the queues carry only those words), the error code, command
 // index and address, that no request leaves the window, and that reads in
 // flight never exceed the response buffer.  Fixed seed.
 #include "Vmote_fetch.h"
@@ -16,6 +17,8 @@ extern "C" {
 }
 
 static const int MB = 16, WPC = 64 / MB, RBUF = 8;
+// words each queue carries (load, compute, store with STORE ADD)
+static const int NW[3] = {MOTE_LOAD_WORDS, MOTE_MATMUL_WORDS, MOTE_STORE_WORDS};
 
 struct Cmd {
 	uint32_t w[16];
@@ -92,13 +95,14 @@ static Cmd hostile(Rng &r)
 		MOTE_CMD_SET(c.w, LOAD, DST, 3);
 		c.err = MOTE_ERR_FIELD;
 		break;
-	case 3: // LOAD COUNT above the row width (8 for ACT)
+	case 3: // LOAD COUNT above the row width: word 8 is the load unit's to check, the fetcher passes it
 		MOTE_CMD_SET(c.w, HDR, OPCODE, MOTE_OP_LOAD);
 		MOTE_CMD_SET(c.w, HDR, POP_PREV, 0);
 		MOTE_CMD_SET(c.w, HDR, PUSH_PREV, 0);
 		MOTE_CMD_SET(c.w, LOAD, DST, 0);
 		MOTE_CMD_SET(c.w, LOAD, COUNT, r.range(9, 65535));
-		c.err = MOTE_ERR_FIELD;
+		c.q = 0;
+		c.err = 0;
 		break;
 	case 4: // STORE with POP_NEXT
 		MOTE_CMD_SET(c.w, HDR, OPCODE, MOTE_OP_STORE);
@@ -201,7 +205,8 @@ int main(int argc, char **argv)
 			}
 			Got g;
 			g.idx = (uint32_t)i;
-			memcpy(g.w, s[i].w, sizeof g.w);
+			memset(g.w, 0, sizeof g.w);
+			memcpy(g.w, s[i].w, 4 * NW[s[i].q]);
 			want[s[i].q].push_back(g);
 		}
 		bool do_abort = r.chance(8);
@@ -219,7 +224,7 @@ int main(int argc, char **argv)
 		int outst = 0, rp[3];
 		for (int q = 0; q < 3; q++)
 			rp[q] = (int)r.range(10, 100);
-		int ready_pct = (int)r.range(30, 100), cyc;
+		int ready_pct = (int)r.range(30, 100), cyc, quiet = 0;
 		for (cyc = 0; cyc < 5000; cyc++) {
 			if (do_abort && cyc == abort_at) {
 				m->i_abort = 1;
@@ -272,7 +277,11 @@ int main(int argc, char **argv)
 				err = m->o_err_code, err_idx = m->o_err_idx, err_addr = m->o_err_addr;
 			}
 			tb.tick();
-			if ((err || m->o_end) && m->o_queues_empty && cyc > 0)
+			// after END every entry drains; after an error the entry of the failing
+			// command stays partial (the CSR's abort clears it): wait until no
+			// complete entry has shown for longer than one takes to gather
+			quiet = (m->o_ld_valid || m->o_cp_valid || m->o_st_valid) ? 0 : quiet + 1;
+			if (cyc > 0 && (err ? quiet > 2 * 16 : m->o_end && m->o_queues_empty))
 				break;
 		}
 		CHECK(tb, cyc < 5000, "stream %d did not finish", t);
@@ -307,7 +316,7 @@ int main(int argc, char **argv)
 			if (m->i_resp_valid)
 				pend.pop_front(), outst--;
 			m->eval();
-			CHECK(tb, !m->o_req_valid && !m->o_ld_valid && !m->o_err_valid, "activity after stop");
+			CHECK(tb, !m->o_req_valid && !m->o_ld_valid && !m->o_err_valid, "activity after stop: req %d ld %d err %d", m->o_req_valid, m->o_ld_valid, m->o_err_valid);
 			tb.tick();
 		}
 		m->i_resp_valid = 0;

@@ -2,7 +2,9 @@
 // Random 2-D regions (negative and positive offsets and steps, padding wider
 // than the image, XOR_MSB, unaligned addresses, all three destinations), a
 // memory with random latency and back-pressure, tokens, and window / range
-// violations (no request may leave the readable window).  Fixed seed.
+// violations (no request may leave the readable window), COUNT above the row
+// width (FIELD, nothing read or written).  The command is offered with valid
+// held until the unit takes it (with its token).  Fixed seed.
 #include "Vmote_load_unit.h"
 #include "testb.h"
 #include "wide.h"
@@ -51,6 +53,10 @@ static Expect model(const Load &L, const Win &w)
 {
 	Expect e;
 	int rw = RW[L.dst];
+	if (L.count > rw) {
+		e.err = MOTE_ERR_FIELD;
+		return e;
+	}
 	for (int o = 0; o < L.n_out; o++)
 		for (int i = 0; i < L.n_in; i++) {
 			int r = o * L.n_in + i;
@@ -135,7 +141,7 @@ struct Bench {
 	}
 
 	// One cycle: memory and tokens around the unit; records writes and requests.
-	void cycle(Expect *got, int *reqs, bool tok_avail, bool *popped, bool *pushed)
+	void cycle(Expect *got, int *reqs, bool tok_avail, bool *popped, bool *pushed, bool *taken = nullptr)
 	{
 		auto *m = tb.m;
 		m->i_req_ready = rng.chance(ready_pct);
@@ -168,6 +174,8 @@ struct Bench {
 				v[b] = wget(m->o_buf_wdata, b);
 			got->rows[{dst, row}] = v;
 		}
+		if (taken && m->i_cmd_valid && m->o_cmd_ready)
+			*taken = true;
 		if (m->o_tok_c2l_pop)
 			*popped = true;
 		if (m->o_tok_l2c_push)
@@ -193,23 +201,22 @@ struct Bench {
 		m->i_cmd_idx = 77;
 		m->i_cmd_valid = 0;
 		m->i_resp_valid = 0;
-		for (int i = 0; i < 3 && !(m->o_cmd_ready && m->o_idle); i++)
+		for (int i = 0; i < 3 && !m->o_idle; i++)
 			tb.tick(); // the retire pulse of the previous command
-		m->i_cmd_valid = 1;
-		m->eval();
-		CHECK(tb, m->o_cmd_ready && m->o_idle, "unit not ready for a command");
+		CHECK(tb, m->o_idle, "unit not idle before a command");
+		m->i_cmd_valid = 1; // held until taken
 		Expect got;
 		int reqs = 0;
-		bool popped = false, pushed = false, retired = false;
+		bool popped = false, pushed = false, retired = false, taken = false;
 		int tok_delay = pop ? (int)rng.range(0, 20) : 0;
 		int start = (int)tb.cycle, n = 0;
-		cycle(&got, &reqs, false, &popped, &pushed);
-		m->i_cmd_valid = 0;
 		for (n = 0; n < 20000; n++) {
 			bool avail = n >= tok_delay;
 			if (pop && !avail)
-				CHECK(tb, reqs == 0 && got.rows.empty(), "worked before its token");
-			cycle(&got, &reqs, avail, &popped, &pushed);
+				CHECK(tb, reqs == 0 && got.rows.empty() && !taken, "worked before its token");
+			cycle(&got, &reqs, avail, &popped, &pushed, &taken);
+			if (taken)
+				m->i_cmd_valid = 0;
 			if (got.err)
 				break;
 			if (m->o_retire) {
@@ -225,6 +232,8 @@ struct Bench {
 			if (want.err == MOTE_ERR_READ_WINDOW)
 				CHECK(tb, got.err_addr == want.err_addr, "err addr %08x, expected %08x", got.err_addr,
 				      want.err_addr);
+			if (want.err == MOTE_ERR_FIELD)
+				CHECK(tb, reqs == 0 && got.rows.empty(), "a FIELD command read or wrote");
 			// abort: everything drops, and late responses must be ignored
 			m->i_abort = 1;
 			for (int i = 0; i < 12; i++)
@@ -266,6 +275,9 @@ int main(int argc, char **argv)
 		L.xr = r.chance(30);
 		L.pad = (int)r.range(0, 255);
 		L.count = r.chance(50) ? rw : (int)r.range(0, rw);
+		if (r.chance(3))
+			L.count = rw + (int)r.range(1, 65535 - rw); // FIELD
+
 		L.width = (uint32_t)r.range(1, 48);
 		L.height = (uint32_t)r.range(1, 9);
 		L.x0 = (int32_t)r.range(-2 * rw, L.width + 4);
@@ -299,8 +311,11 @@ int main(int argc, char **argv)
 		else
 			n_ok++;
 	}
-	CHECK(B.tb, n_ok > 1000 && n_err[MOTE_ERR_READ_WINDOW] > 20 && n_err[MOTE_ERR_LOAD_RANGE] > 20,
-	      "coverage: %d ok, %d window, %d range", n_ok, n_err[MOTE_ERR_READ_WINDOW], n_err[MOTE_ERR_LOAD_RANGE]);
+	CHECK(B.tb,
+	      n_ok > 1000 && n_err[MOTE_ERR_READ_WINDOW] > 20 && n_err[MOTE_ERR_LOAD_RANGE] > 20 &&
+		      n_err[MOTE_ERR_FIELD] > 20,
+	      "coverage: %d ok, %d window, %d range, %d field", n_ok, n_err[MOTE_ERR_READ_WINDOW],
+	      n_err[MOTE_ERR_LOAD_RANGE], n_err[MOTE_ERR_FIELD]);
 
 	// SYNC on the load queue: tokens only
 	{

@@ -89,6 +89,7 @@ struct Bench {
 	std::vector<uint8_t> mem, mmem; // device memory: DUT-written and model
 	long c2s = 0;
 	int tok_pct = 100, gap_pct = 0, ready_pct = 100, rd_ready_pct = 100, rd_lat_max = 6;
+	int acc_busy_pct = 0; // cycles the (shared) accumulator read port serves the compute unit
 	// operand reads accepted: response data and the cycle it is due
 	struct Resp {
 		uint64_t due;
@@ -224,6 +225,9 @@ struct Bench {
 		}
 		m->i_req_ready = rng.chance(ready_pct);
 		m->i_rd_req_ready = rng.chance(rd_ready_pct);
+		// a shared accumulator read port (one copy): taken by the compute unit at times
+		bool acc_free = !acc_busy_pct || !rng.chance(acc_busy_pct);
+		m->i_acc_free = acc_free;
 		bool resp = !rdq.empty() && rdq.front().due <= tb.cycle;
 		m->i_rd_resp_valid = resp;
 		if (resp)
@@ -310,10 +314,13 @@ struct Bench {
 				nb[k] = bbuf[m->o_bbuf_raddr * C + k];
 		}
 		if (m->o_acc_re) {
+			CHECK(tb, acc_free, "accumulator read while the port is taken");
 			CHECK(tb, m->o_acc_raddr < CDEPTH, "acc address");
 			for (int k = 0; k < C; k++)
 				na[k] = acc[m->o_acc_raddr * C + k];
-		}
+		} else if (!acc_free) /* the port served the compute unit: other data */
+			for (int k = 0; k < C; k++)
+				na[k] = (uint32_t)rng.u32();
 		tb.tick();
 		bbuf_r = nb;
 		acc_r = na;
@@ -458,6 +465,7 @@ int main(int argc, char **argv)
 		b.ready_pct = 60;
 		b.rd_ready_pct = 70;
 		b.add_pct = 40;
+		b.acc_busy_pct = 25;
 		for (int i = 0; i < 1200; i++) {
 			b.push(b.random_cmd());
 			while (b.queue.size() > 3)
