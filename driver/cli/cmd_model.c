@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "mote/mote.h"
 #include "mote/mote_compiler.h"
+#include "mote/mote_model_format.h"
 #include "json.h"
 #include "npy.h"
 #include "onnx_import.h"
@@ -138,7 +139,38 @@ int cmd_compile(int argc, char **argv)
 
 /* ---- run -------------------------------------------------------------------------- */
 
-/* Bytes for tensor info from FILE (.npy, else a TensorProto .pb). */
+/* "int8 (1, 1, 28, 28)": an element type and a shape, NumPy's way. */
+static void shape_text(char *buf, size_t n, const char *type, const size_t *dims, unsigned rank)
+{
+	int k = snprintf(buf, n, "%s (", type);
+	for (unsigned d = 0; d < rank && k > 0 && (size_t)k < n; d++)
+		k += snprintf(buf + k, n - (size_t)k, "%s%zu", d ? ", " : "", dims[d]);
+	if (k > 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, rank == 1 ? ",)" : ")");
+}
+
+static const char *npy_dtype_name(enum npy_dtype t)
+{
+	switch (t) {
+	case NPY_I8: return "int8";
+	case NPY_U8: return "uint8";
+	case NPY_I32: return "int32";
+	case NPY_F64: return "float64";
+	case NPY_F32: return "float32";
+	case NPY_I64: return "int64";
+	}
+	return "?";
+}
+
+/* the NumPy name of an ONNX element type (those a model's inputs take) */
+static const char *onnx_dtype_text(int32_t t)
+{
+	enum npy_dtype n;
+	return npy_dtype_of(t, &n) ? "an unsupported type" : npy_dtype_name(n);
+}
+
+/* Bytes for tensor info from FILE (.npy, else a TensorProto .pb): the type
+ * and the shape must be the input's, exactly. */
 static void *read_input(const char *file, const struct mote_tensor_info *ti)
 {
 	char why[256];
@@ -155,11 +187,20 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 		if (rc)
 			return cli_fail("%s: %s", file, d.msg), NULL;
 		free(t.name);
-		if (t.dtype != ti->dtype || t.nbytes != ti->bytes) {
+		int same = t.dtype == ti->dtype && t.nbytes == ti->bytes && t.rank == ti->rank;
+		for (uint32_t k = 0; same && k < ti->rank; k++)
+			same = (uint64_t)t.dims[k] == ti->dims[k];
+		if (!same) {
+			char got[160], exp[160];
+			size_t gd[MOTE_MF_MAX_RANK], ed[MOTE_MF_MAX_RANK];
+			for (uint32_t k = 0; k < MOTE_MF_MAX_RANK; k++) {
+				gd[k] = k < t.rank ? (size_t)t.dims[k] : 0;
+				ed[k] = k < ti->rank ? ti->dims[k] : 0;
+			}
+			shape_text(got, sizeof got, ir_dtype_name(t.dtype), gd, t.rank < MOTE_MF_MAX_RANK ? t.rank : 0);
+			shape_text(exp, sizeof exp, onnx_dtype_text(ti->dtype), ed, ti->rank);
 			free(t.data);
-			return cli_fail("%s: %s of %zu bytes, input '%s' takes %zu bytes of type %d", file,
-					ir_dtype_name(t.dtype), t.nbytes, ti->name, ti->bytes, ti->dtype),
-			       NULL;
+			return cli_fail("%s: input '%s' takes %s, the file holds %s", file, ti->name, exp, got), NULL;
 		}
 		return t.data;
 	}
@@ -167,11 +208,18 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 	if (npy_read(file, &a, why, sizeof why))
 		return cli_fail("%s", why), NULL;
 	enum npy_dtype want;
-	if (npy_dtype_of(ti->dtype, &want) || a.dtype != want || a.count * a.elem != ti->bytes) {
+	int same = !npy_dtype_of(ti->dtype, &want) && a.dtype == want && (uint32_t)a.ndim == ti->rank;
+	for (uint32_t d = 0; same && d < ti->rank; d++)
+		same = a.shape[d] == ti->dims[d];
+	if (!same) {
+		char got[160], exp[160];
+		shape_text(got, sizeof got, npy_dtype_name(a.dtype), a.shape, (unsigned)a.ndim);
+		size_t dims[MOTE_MF_MAX_RANK];
+		for (uint32_t d = 0; d < ti->rank && d < MOTE_MF_MAX_RANK; d++)
+			dims[d] = ti->dims[d];
+		shape_text(exp, sizeof exp, onnx_dtype_text(ti->dtype), dims, ti->rank);
 		free(a.data);
-		return cli_fail("%s: element type or count does not match input '%s' (%zu bytes, ONNX type %d)", file,
-				ti->name, ti->bytes, ti->dtype),
-		       NULL;
+		return cli_fail("%s: input '%s' takes %s, the file holds %s", file, ti->name, exp, got), NULL;
 	}
 	return a.data;
 }

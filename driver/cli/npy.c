@@ -184,6 +184,12 @@ int npy_read(const char *path, struct npy_array *a, char *why, size_t why_len)
 		why_set(why, why_len, path, "data shorter than the shape says");
 		goto out;
 	}
+	if (fgetc(f) != EOF) { /* a file is one array: bytes after it are an error, not ignored */
+		free(a->data);
+		a->data = NULL;
+		why_set(why, why_len, path, "bytes after the array (the header's shape says less data)");
+		goto out;
+	}
 	rc = 0;
 out:
 	fclose(f);

@@ -3,7 +3,8 @@
 # directory the user named, whatever names a model carries, appears whole or
 # not at all, and is reported written only once it was; --json output parses
 # whatever the names hold and also on errors; wrong labels and a check with
-# nothing to check are refused, naming what was expected and what was found.
+# nothing to check are refused, naming what was expected and what was found, and
+# so are inputs of another shape or with bytes after the array.
 #
 # The hostile models are the Fashion-MNIST model with its output renamed (and
 # an intermediate tensor made a second output) by onnx_rename, compiled by
@@ -132,6 +133,23 @@ expect range 3 "label 12 at index 5 is outside the model's 10 classes (0..9)" ev
 expect float 3 "must be integers" ev --labels "$tmp/float.npy"
 expect agree-range 3 "prediction 12 at index 5" ev --labels models/fashion_mnist/test_labels.npy --agree "$tmp/range.npy"
 expect eval-ok 0 "top-1 accuracy" ev --labels models/fashion_mnist/test_labels.npy --limit 2
+
+# run: an input's type and shape must be the model input's exactly, and a file is one array
+$py - "$tmp" <<'PY'
+import sys, numpy as np
+t = sys.argv[1]
+x = np.load("models/fashion_mnist/one_image.npy")
+np.save(t + "/flat.npy", x.reshape(-1))
+np.save(t + "/three.npy", x.reshape(x.shape[1:]))
+np.save(t + "/f64.npy", x.astype(np.float64))
+PY
+cp "$img" "$tmp/trailing.npy"; printf 'xyz' >> "$tmp/trailing.npy"
+rin() { "$mote" run "$tmp/plain.mote" --input "image=$1"; }
+expect flat-input 3 "input 'image' takes float32 (1, 1, 28, 28), the file holds float32 (784,)" rin "$tmp/flat.npy"
+expect rank3-input 3 "the file holds float32 (1, 28, 28)" rin "$tmp/three.npy"
+expect f64-input 3 "the file holds float64 (1, 1, 28, 28)" rin "$tmp/f64.npy"
+expect trailing 3 "bytes after the array" rin "$tmp/trailing.npy"
+expect right-input 0 "logits" rin "$img"
 
 # an ONNX test case without expected outputs checks nothing: it must not pass
 mkdir -p "$tmp/noexp/test_data_set_0"; cp models/onnx_cases/qdq_conv_relu/model.onnx "$tmp/noexp/"
