@@ -59,6 +59,7 @@ deps:
 # Test suites register themselves here (MOTE_TESTS += test-x) in their fragments.
 MOTE_TESTS :=
 
+include fpga/boards.mk
 include rtl/rtl.mk
 include compiler_backend/compiler_backend.mk
 include sim/sim.mk

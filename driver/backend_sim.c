@@ -73,20 +73,33 @@ static const struct mote_backend_ops k_sim_ops = {
 };
 
 int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		   const struct mote_backend_ops **ops, void **be)
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size)
 {
-	char *trace = NULL;
+	char *trace = NULL, *board = NULL;
 	mote_sim *sim = NULL;
 	unsigned bw = uri->bw ? uri->bw : 2 * uri->rows;
-	if (!mote_sim_has_geometry(uri->rows, uri->cols))
+	*mem_size = uri->mem;
+	if (uri->board_len) {
+		board = mote__strndup(h, uri->board, uri->board_len);
+		if (!board)
+			return MOTE_ERROR_NO_MEM;
+		if (!mote_sim_board(board, mem_size)) {
+			mote__free(h, board);
+			return MOTE_ERROR_NOT_FOUND;
+		}
+	} else if (!mote_sim_has_geometry(uri->rows, uri->cols))
 		return MOTE_ERROR_NOT_FOUND;
 	if (uri->trace_len) {
 		trace = mote__strndup(h, uri->trace, uri->trace_len);
-		if (!trace)
+		if (!trace) {
+			mote__free(h, board);
 			return MOTE_ERROR_NO_MEM;
+		}
 	}
-	int rc = mote_sim_create(uri->rows, uri->cols, uri->mem, uri->latency, bw, trace, &sim);
+	int rc = board ? mote_sim_create_board(board, trace, &sim)
+		       : mote_sim_create(uri->rows, uri->cols, uri->mem, uri->latency, bw, trace, &sim);
 	mote__free(h, trace);
+	mote__free(h, board);
 	if (rc)
 		return from_sim(rc);
 	*ops = &k_sim_ops;

@@ -117,11 +117,12 @@ int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_dev
 		mote__free(h, dev);
 		return MOTE_ERROR_NO_MEM;
 	}
-	rc = mote__sim_open(&u, h, &dev->ops, &dev->be);
+	uint64_t mem_size = 0;
+	rc = mote__sim_open(&u, h, &dev->ops, &dev->be, &mem_size);
 	if (!rc) {
 		dev->info.backend = dev->ops->name;
 		dev->info.uri = dev->uri;
-		dev->info.mem_size = u.mem;
+		dev->info.mem_size = mem_size;
 		rc = read_identity(dev);
 	}
 	if (!rc)

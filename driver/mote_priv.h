@@ -64,7 +64,7 @@ void mote__job_shutdown(mote_device *dev);
 /* Sim backend (backend_sim.c): parse-free open from a parsed URI. */
 struct mote_uri;
 int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		   const struct mote_backend_ops **ops, void **be);
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
 
 #define MOTE_LOCK(dev) pthread_mutex_lock(&(dev)->lock)
 #define MOTE_UNLOCK(dev) pthread_mutex_unlock(&(dev)->lock)

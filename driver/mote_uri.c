@@ -3,7 +3,10 @@
  *   uri      = "sim" [ ":" option *( "," option ) ] | "usb" [ ":" hex4 ":" hex4 ] | "pcie:" text
  *   option   = "rows=" dec | "cols=" dec | "mem=" dec [ "K" | "M" | "G" ] | "latency=" dec
  *            | "bw=" dec | "trace=" path      (path: any characters but ",")
- * Each key at most once; rows and cols together or not at all.
+ *            | "board=" name                  (a board build: fpga/boards.mk)
+ * Each key at most once; rows and cols together or not at all; a board fixes
+ * the geometry and the memory, so board takes none of rows, cols, mem,
+ * latency, bw.
  */
 #include <string.h>
 
@@ -62,7 +65,7 @@ static int key_is(const char *k, size_t kn, const char *want)
 	return strlen(want) == kn && memcmp(k, want, kn) == 0;
 }
 
-enum { SEEN_ROWS = 1, SEEN_COLS = 2, SEEN_MEM = 4, SEEN_LAT = 8, SEEN_BW = 16, SEEN_TRACE = 32 };
+enum { SEEN_ROWS = 1, SEEN_COLS = 2, SEEN_MEM = 4, SEEN_LAT = 8, SEEN_BW = 16, SEEN_TRACE = 32, SEEN_BOARD = 64 };
 
 static int parse_option(const char *k, size_t kn, const char *v, size_t vn, struct mote_uri *u,
 			unsigned *seen)
@@ -97,6 +100,12 @@ static int parse_option(const char *k, size_t kn, const char *v, size_t vn, stru
 		if (rc == 0 && x == 0)
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->bw = (unsigned)x;
+	} else if (key_is(k, kn, "board")) {
+		bit = SEEN_BOARD;
+		if (vn == 0)
+			rc = MOTE_ERROR_INVALID_ARG;
+		u->board = v;
+		u->board_len = vn;
 	} else if (key_is(k, kn, "trace")) {
 		bit = SEEN_TRACE;
 		if (vn == 0)
@@ -136,6 +145,8 @@ static int parse_sim(const char *p, struct mote_uri *u)
 		p = end + 1;
 	}
 	if (!!(seen & SEEN_ROWS) != !!(seen & SEEN_COLS))
+		return MOTE_ERROR_INVALID_ARG;
+	if ((seen & SEEN_BOARD) && (seen & (SEEN_ROWS | SEEN_COLS | SEEN_MEM | SEEN_LAT | SEEN_BW)))
 		return MOTE_ERROR_INVALID_ARG;
 	return 0;
 }

@@ -23,6 +23,8 @@ struct mote_uri {
 	unsigned bw;            /* 0: the bus width */
 	const char *trace;      /* points into the parsed string, not terminated */
 	size_t trace_len;       /* 0: no trace */
+	const char *board;      /* a board build's name, likewise */
+	size_t board_len;       /* 0: none (geometry and memory as above) */
 };
 
 /* Parse URI into *OUT (which borrows URI for the trace path).

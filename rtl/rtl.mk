@@ -36,6 +36,9 @@ lint: $(GEN_VH)
 	  echo "LINT verilator mote_top $$c"; \
 	  $(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl $(RTL_LINT_VLT) --top-module mote_top $$p $(MOTE_RTL_SRCS); \
 	done
+	@set -e; for b in $(BOARDS); do echo "LINT verilator mote_top board $$b (with the iCE40 cell models)"; done
+	@$(foreach b,$(BOARDS),$(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl $(RTL_LINT_VLT) --top-module mote_top \
+	  $(call board_gflags,$(b)) $(ICE40_VFLAGS) $(MOTE_RTL_SRCS) $(ICE40_CELLS_SIM) &&) true
 	@echo "LINT iverilog -g2005 ($(words $(MOTE_RTL_SRCS)) files)"
 	@iverilog -g2005 -I$(BUILD)/rtl -o /dev/null $(MOTE_RTL_SRCS)
 	@echo "LINT yosys read_verilog ($(words $(MOTE_RTL_SRCS)) files)"

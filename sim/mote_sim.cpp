@@ -2,9 +2,11 @@
 // per-geometry models, and the memory model's out-of-line parts.
 //
 // MOTE_SIM_GEOMS is defined by sim/sim.mk as a list X(R,C) X(R,C) ... of the
-// geometries built into the library.
+// geometries built into the library, MOTE_SIM_BOARDS as B(name, memory bytes,
+// bus bytes, memory latency) ... of its boards (fpga/boards.mk).
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 
 #include "mote_sim.h"
@@ -15,11 +17,18 @@ using namespace mote_sim_impl;
 #ifndef MOTE_SIM_GEOMS
 #error "MOTE_SIM_GEOMS must list the built geometries, e.g. X(8,8)"
 #endif
+#ifndef MOTE_SIM_BOARDS
+#define MOTE_SIM_BOARDS
+#endif
 
 namespace mote_sim_impl {
 #define X(r, c) SimModel *mote_sim_make_##r##x##c();
 MOTE_SIM_GEOMS
 #undef X
+
+#define B(n, mem, bus, lat) SimModel *mote_sim_make_##n();
+MOTE_SIM_BOARDS
+#undef B
 
 struct GeomEntry {
 	unsigned rows, cols;
@@ -30,6 +39,28 @@ static const GeomEntry k_geoms[] = {
 	MOTE_SIM_GEOMS
 #undef X
 };
+
+// A board: its own model (the board's parameters of mote_top) and its memory.
+struct BoardEntry {
+	const char *name;
+	uint64_t mem;
+	unsigned bus, latency;
+	SimFactory make;
+};
+static const BoardEntry k_boards[] = {
+#define B(n, mem, bus, lat) {#n, mem, bus, lat, mote_sim_make_##n},
+	MOTE_SIM_BOARDS
+#undef B
+	{nullptr, 0, 0, 0, nullptr},
+};
+
+static const BoardEntry *find_board(const char *name)
+{
+	for (const BoardEntry *b = k_boards; name && b->name; b++)
+		if (!std::strcmp(b->name, name))
+			return b;
+	return nullptr;
+}
 
 int MemModel::init(uint64_t mem_size, unsigned bus_bytes, unsigned lat, unsigned bytes_per_cycle)
 {
@@ -99,6 +130,38 @@ int mote_sim_has_geometry(unsigned rows, unsigned cols)
 	return 0;
 }
 
+static int create(SimFactory make, unsigned bus, uint64_t mem_size, unsigned latency, unsigned bytes_per_cycle,
+		  const char *trace_path, mote_sim **out)
+{
+	if (!trace_path) {
+		const char *env = std::getenv("MOTE_TRACE");
+		if (env && env[0])
+			trace_path = env;
+	}
+	mote_sim *s = new (std::nothrow) mote_sim;
+	if (!s)
+		return MOTE_SIM_ENOMEM;
+	int rc;
+	try {
+		s->model = make();
+		if (!s->model) {
+			rc = MOTE_SIM_ENOMEM;
+		} else {
+			rc = s->model->mem.init(mem_size, bus, latency, bytes_per_cycle);
+			if (rc == MOTE_SIM_OK)
+				rc = s->model->start(trace_path);
+		}
+	} catch (const std::bad_alloc &) {
+		rc = MOTE_SIM_ENOMEM;
+	}
+	if (rc != MOTE_SIM_OK) {
+		mote_sim_destroy(s);
+		return rc;
+	}
+	*out = s;
+	return MOTE_SIM_OK;
+}
+
 int mote_sim_create(unsigned rows, unsigned cols, uint64_t mem_size, unsigned latency,
 		    unsigned bytes_per_cycle, const char *trace_path, mote_sim **out)
 {
@@ -114,33 +177,31 @@ int mote_sim_create(unsigned rows, unsigned cols, uint64_t mem_size, unsigned la
 			make = g.make;
 	if (!make)
 		return MOTE_SIM_ENOGEOM;
-	if (!trace_path) {
-		const char *env = std::getenv("MOTE_TRACE");
-		if (env && env[0])
-			trace_path = env;
-	}
-	mote_sim *s = new (std::nothrow) mote_sim;
-	if (!s)
-		return MOTE_SIM_ENOMEM;
-	int rc;
-	try {
-		s->model = make();
-		if (!s->model) {
-			rc = MOTE_SIM_ENOMEM;
-		} else {
-			rc = s->model->mem.init(mem_size, 2 * rows, latency, bytes_per_cycle);
-			if (rc == MOTE_SIM_OK)
-				rc = s->model->start(trace_path);
-		}
-	} catch (const std::bad_alloc &) {
-		rc = MOTE_SIM_ENOMEM;
-	}
-	if (rc != MOTE_SIM_OK) {
-		mote_sim_destroy(s);
-		return rc;
-	}
-	*out = s;
-	return MOTE_SIM_OK;
+	return create(make, 2 * rows, mem_size, latency, bytes_per_cycle, trace_path, out);
+}
+
+int mote_sim_board(const char *name, uint64_t *mem_size)
+{
+	const BoardEntry *b = find_board(name);
+	if (b && mem_size)
+		*mem_size = b->mem;
+	return b != nullptr;
+}
+
+const char *mote_sim_board_name(unsigned i)
+{
+	return i < sizeof k_boards / sizeof k_boards[0] - 1 ? k_boards[i].name : nullptr;
+}
+
+int mote_sim_create_board(const char *name, const char *trace_path, mote_sim **out)
+{
+	if (!out)
+		return MOTE_SIM_EINVAL;
+	*out = nullptr;
+	const BoardEntry *b = find_board(name);
+	if (!b)
+		return MOTE_SIM_ENOGEOM;
+	return create(b->make, b->bus, b->mem, b->latency, b->bus, trace_path, out);
 }
 
 void mote_sim_destroy(mote_sim *sim)

@@ -59,6 +59,19 @@ typedef struct mote_sim mote_sim;
 int mote_sim_create(unsigned rows, unsigned cols, uint64_t mem_size, unsigned latency,
 		    unsigned bytes_per_cycle, const char *trace_path, mote_sim **out);
 
+/* A board build (fpga/boards.mk): mote_top with the board's parameters and
+ * the iCE40 cell models it instantiates, its device memory as the board has
+ * it (size, bus width, latency; one request per cycle).  Otherwise as
+ * mote_sim_create.  MOTE_SIM_ENOGEOM: no such board in this library. */
+int mote_sim_create_board(const char *name, const char *trace_path, mote_sim **out);
+
+/* Is NAME a board of this library?  1 (and its memory size in *MEM_SIZE, may
+ * be NULL) or 0. */
+int mote_sim_board(const char *name, uint64_t *mem_size);
+
+/* Name of board I (0, 1, ...), or NULL past the last. */
+const char *mote_sim_board_name(unsigned i);
+
 /* Destroy the handle, closing its trace.  NULL is a no-op. */
 void mote_sim_destroy(mote_sim *sim);
 

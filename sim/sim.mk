@@ -1,7 +1,7 @@
 # sim/sim.mk: the Verilated mote_top as a C library (build/lib/libmotesim.a).
 #
 # One Verilated model per geometry of $(SIM_GEOMETRIES) (prefix Vmote_top_<R>x<C>, bus width
-# 2*R bytes), the Verilator runtime compiled once (with our $stop/$fatal hooks: a library must
+# 2*R bytes) and per board of $(BOARDS) (fpga/boards.mk), the Verilator runtime compiled once (with our $stop/$fatal hooks: a library must
 # not exit), and the C++ harness behind the plain C API of sim/mote_sim.h.  Everything is -fPIC
 # so that libmote.so can carry it.
 #
@@ -61,14 +61,40 @@ SIM_OBJS += $(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o $(BUILD)/sim/geom_$(1)
 endef
 $(foreach g,$(SIM_GEOMETRIES),$(eval $(call SIM_GEOM_RULES,$(g),$(word 1,$(subst x, ,$(g))),$(word 2,$(subst x, ,$(g))))))
 
+# Boards (fpga/boards.mk): mote_top with the board's parameters, and Yosys' iCE40 cell models
+# for the cells the board build instantiates, so the simulator runs the very same instances.
+# $(1) = board name
+define SIM_BOARD_RULES
+$(BUILD)/verilated/$(1)/Vmote_top_$(1).mk: $(SIM_TOP_SRCS) $(GEN_VH) sim/sim.mk fpga/boards.mk $(ICE40_CELLS_SIM)
+	rm -rf $$(@D) && mkdir -p $$(@D)
+	$(VERILATOR) $(SIM_VFLAGS) --prefix Vmote_top_$(1) $(call board_gflags,$(1)) $(ICE40_VFLAGS) \
+	  --Mdir $$(@D) $(SIM_TOP_SRCS) $(ICE40_CELLS_SIM) > $$(@D)/verilate.log 2>&1 \
+	  || { cat $$(@D)/verilate.log; exit 1; }
+
+$(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o: $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
+	+$(MAKE) --no-print-directory -s -C $$(@D) -f Vmote_top_$(1).mk Vmote_top_$(1)__ALL.o \
+	  CXX=$(CXX) OPT_FAST="$(SIM_COPT)" OPT_SLOW=-O2 OPT_GLOBAL=-O2 VM_PARALLEL_BUILDS=0
+
+$(BUILD)/sim/board_$(1).o: sim/sim_geometry.cpp $(SIM_HDRS) $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
+	@mkdir -p $$(@D)
+	$(CXX) $(SIM_CXXFLAGS) -I$(BUILD)/verilated/$(1) -DMOTE_SIM_PREFIX=Vmote_top_$(1) \
+	  -DMOTE_SIM_FACTORY=mote_sim_make_$(1) -c $$< -o $$@
+
+SIM_OBJS += $(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o $(BUILD)/sim/board_$(1).o
+endef
+$(foreach b,$(BOARDS),$(eval $(call SIM_BOARD_RULES,$(b))))
+# B(name, memory bytes, bus bytes, memory latency) per board, for mote_sim.cpp
+SIM_BOARD_X := $(foreach b,$(BOARDS),B($(b),$(BOARD_$(b)_MEM),$(BOARD_$(b)_BUS),$(BOARD_$(b)_LAT)))
+
 $(BUILD)/verilated/runtime/%.o: $(SIM_VROOT)/include/%.cpp
 	@mkdir -p $(@D)
 	$(CXX) $(SIM_CXXFLAGS) -w -DVL_USER_FINISH -DVL_USER_STOP -DVL_USER_FATAL -c $< -o $@
 
 # The geometry list is compiled in; Makefile is a prerequisite because SIM_GEOMETRIES lives there.
-$(BUILD)/sim/mote_sim.o: sim/mote_sim.cpp $(SIM_HDRS) Makefile sim/sim.mk
+$(BUILD)/sim/mote_sim.o: sim/mote_sim.cpp $(SIM_HDRS) Makefile sim/sim.mk fpga/boards.mk
 	@mkdir -p $(@D)
-	$(CXX) $(SIM_CXXFLAGS) $(SIM_CXXWARN) '-DMOTE_SIM_GEOMS=$(SIM_GEOM_X)' -c $< -o $@
+	$(CXX) $(SIM_CXXFLAGS) $(SIM_CXXWARN) '-DMOTE_SIM_GEOMS=$(SIM_GEOM_X)' '-DMOTE_SIM_BOARDS=$(SIM_BOARD_X)' \
+	  -c $< -o $@
 
 $(BUILD)/sim/sim_vl_hooks.o: sim/sim_vl_hooks.cpp
 	@mkdir -p $(@D)
@@ -92,8 +118,22 @@ $(BUILD)/bin/mote-simspeed: sim/mote_simspeed.c sim/mote_sim.h $(SIM_LIB) $(GEN_
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -Isim -o $@ $< $(SIM_LIB) $(SIM_LDLIBS)
 
-bench-sim: $(BUILD)/bin/mote-simspeed
+# The yardstick: a bare 8x8 weight-stationary array (testbench/bench/bare_array.v), Verilated and
+# compiled with the library's flags; mote's busy 8x8 speed is printed as a share of it.
+BARE_DIR := $(BUILD)/bench/bare_8x8
+$(BARE_DIR)/bare_array_speed: testbench/bench/bare_array.v testbench/bench/bare_array_speed.cpp sim/sim.mk
+	@rm -rf $(@D) && mkdir -p $(@D)
+	$(VERILATOR) --cc --exe --build -j $(JOBS) -O3 --x-assign fast --x-initial fast --trace-fst -Wno-fatal \
+	  --top-module bare_array -GR=8 -GC=8 -CFLAGS "-DBARE_R=8 -DBARE_C=8" -MAKEFLAGS "OPT_FAST=$(SIM_COPT)" \
+	  --Mdir $(@D) testbench/bench/bare_array.v $(abspath testbench/bench/bare_array_speed.cpp) \
+	  -o bare_array_speed > $(@D)/build.log 2>&1 || { cat $(@D)/build.log; exit 1; }
+
+bench-sim: $(BUILD)/bin/mote-simspeed $(BARE_DIR)/bare_array_speed
 	@for g in $(SIM_GEOMETRIES); do $< $$(echo $$g | tr x ' '); done
+	@bare=$$($(BARE_DIR)/bare_array_speed); echo "$$bare"; \
+	  busy=$$($< 8 8 | sed -n 's/.*busy: \([0-9.]*\) M.*/\1/p'); \
+	  b=$$(echo "$$bare" | sed -n 's/.*: \([0-9]*\) cycles.*/\1/p'); \
+	  awk -v m="$$busy" -v b="$$b" 'BEGIN { printf "8x8 busy mote / bare array: %.3f (goal >= 0.333)\n", m * 1e6 / b }'
 else
 bench-sim:
 	@echo "bench-sim: no RTL top yet (rtl/top/mote_top.v)"

@@ -263,6 +263,9 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 		return cli_fail("cannot build the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
 	size_t w_off = align64(r->plan.cmd_bytes), b_off = w_off + align64(r->plan.weight_bytes);
 	size_t ro_bytes = b_off + align64(r->plan.bias_bytes);
+	r->footprint = ro_bytes + align64(r->plan.input_bytes ? r->plan.input_bytes : 1) +
+		       align64(r->plan.output_bytes ? r->plan.output_bytes : 1) +
+		       (a->add ? align64(d->out_bytes ? d->out_bytes : 1) : 0);
 	uint8_t *ro = calloc(ro_bytes, 1);
 	mote_buffer *b_ro = NULL, *b_in = NULL, *b_out = NULL, *b_opnd = NULL;
 	int ret = -1;
@@ -274,6 +277,7 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 	    (rc = mote_buffer_alloc(dev, r->plan.input_bytes ? r->plan.input_bytes : 1, &b_in)) < 0 ||
 	    (rc = mote_buffer_alloc(dev, r->plan.output_bytes ? r->plan.output_bytes : 1, &b_out)) < 0 ||
 	    (a->add && (rc = mote_buffer_alloc(dev, d->out_bytes ? d->out_bytes : 1, &b_opnd)) < 0)) {
+		r->rc = rc;
 		cli_fail("device memory: %s", mote_strerror(rc));
 		goto out;
 	}

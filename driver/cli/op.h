@@ -50,6 +50,8 @@ struct op_run {
 	struct mote_cc_plan plan;
 	struct mote_job_result result;
 	double wall, sim_speed;
+	int rc;          /* on failure: the driver's error, when the driver refused (else 0) */
+	uint64_t footprint; /* device memory the operator's buffers take (64-byte blocks) */
 };
 
 /* Returns 0, or -1 after printing the reason (cli_fail). */

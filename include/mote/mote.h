@@ -86,13 +86,17 @@ struct mote_open_options {
  *                                multiple of 64, default 16M), latency
  *                                (cycles, default 8), bw (request bytes per
  *                                cycle, default the bus width), trace (FST
- *                                file; MOTE_TRACE in the environment works too)
+ *                                file; MOTE_TRACE in the environment works too),
+ *                                board (a board build simulated as it is
+ *                                built, e.g. board=icebreaker: its parameter
+ *                                set, cells and memory; takes none of rows,
+ *                                cols, mem, latency, bw)
  *   usb, usb:VID:PID, pcie:...   MOTE_ERROR_NOT_SUPPORTED in this build
  * The device's ID and VERSION registers are checked (MOTE_ERROR_BAD_DEVICE).
  * On success *OUT owns a device the caller closes with mote_close; on failure
  * *OUT is NULL and nothing is left allocated.  Errors: INVALID_ARG (NULL,
  * malformed URI, unknown key, bad number), NOT_SUPPORTED, NOT_FOUND (no model
- * of that geometry), NO_MEM, BAD_DEVICE, IO. */
+ * of that geometry or board), NO_MEM, BAD_DEVICE, IO. */
 int mote_open(const char *uri, mote_device **out);
 int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out);
 

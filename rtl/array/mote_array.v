@@ -243,7 +243,7 @@ module mote_array #(
 	wire [PS_W-1:0] lane_out [0:COLS-1];
 	wire        dw_out;
 	generate
-		if (DEPTHWISE) begin : g_dw
+		if (DEPTHWISE != 0) begin : g_dw
 			for (c = 0; c < COLS; c = c + 1) begin : g_lane
 				if (c >= LANES) begin : g_none
 					assign lane_out[c] = {PS_W{1'b0}};

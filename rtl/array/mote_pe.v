@@ -70,7 +70,7 @@ module mote_pe #(
 			assign dw_sum = i_dw;
 			wire unused_prod = &{1'b0, i_prod};
 		end
-		if (DEPTHWISE) begin : g_dw
+		if (DEPTHWISE != 0) begin : g_dw
 			reg [PS_W-1:0] hpsum_q;
 			always @(posedge clk)
 				hpsum_q <= o_psum;

@@ -109,7 +109,7 @@ module mote_store_ppu #(
 	wire [PPU_LANES*32-1:0] lane_out;
 	wire [PPU_LANES-1:0]    lane_vld;
 	generate
-		if (STORE_ADD) begin : g_add
+		if (STORE_ADD != 0) begin : g_add
 			// the add fields beside the requantization lanes:
 			// {add, u8, zp, add_zp, add_ozp, ma, mb, lo, hi, shift}
 			localparam AW = 2 + 16 * 7 + 6;

@@ -61,7 +61,8 @@ module mote_store_unit #(
 	output wire [AW_C-1:0]           o_acc_raddr,
 	input  wire [COLS*32-1:0]        i_acc_rdata,
 	// the accumulator's read port is free this cycle (with one copy of it the
-	// compute unit's reads come first; o_acc_re is raised only when free)
+	// compute unit's reads come first; o_acc_re is raised only when free);
+	// i_acc_rdata keeps the last row this unit read until its next read
 	input  wire                      i_acc_free,
 	output wire                      o_req_valid,
 	input  wire                      i_req_ready,
@@ -394,7 +395,7 @@ module mote_store_unit #(
 	wire        r_err, r_idle;
 	wire [31:0] r_err_idx, r_err_addr;
 	generate
-		if (STORE_ADD) begin : g_opnd
+		if (STORE_ADD != 0) begin : g_opnd
 			mote_store_operand #(.COLS(COLS), .MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS),
 					     .LG_ROWS(LG_OPND)) u_opnd (
 				.clk          (clk),

@@ -235,8 +235,18 @@ module mote_top #(
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(ca_re || sa_re), .i_raddr(ca_re ? ca_raddr : sa_raddr), .o_rdata(rdata));
 			assign ca_rdata = rdata;
-			assign sa_rdata = rdata;
 			assign sa_free  = !ca_re;
+			// the store unit's lanes take a row's columns over COLS/PPU_LANES
+			// cycles, while the compute unit's next read may change the RAM's
+			// output: the store side keeps its row (as its own copy would)
+			reg                sa_got_q;
+			reg [COLS*32-1:0]  sa_hold_q;
+			always @(posedge clk) begin
+				sa_got_q <= sa_re;
+				if (sa_got_q)
+					sa_hold_q <= rdata;
+			end
+			assign sa_rdata = sa_got_q ? rdata : sa_hold_q;
 		end
 	endgenerate
 

@@ -59,8 +59,7 @@ $(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
 $(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \
   testbench/unit/dp_bits.h testbench/unit/dp_model.h
 
-# The iCE40 multiplier cell: Yosys' own SB_MAC16 model against the behavioural twin.
-ICE40_CELLS_SIM := /usr/share/yosys/ice40/cells_sim.v
-ICE40_VFLAGS    := fpga/ice40_cells.vlt -DNO_ICE40_DEFAULT_ASSIGNMENTS --timescale 1ns/1ps
+# The iCE40 multiplier cell: Yosys' own SB_MAC16 model against the behavioural twin
+# (ICE40_CELLS_SIM and ICE40_VFLAGS: fpga/boards.mk).
 $(eval $(call MOTE_VTB,mul2,mul2_tb_top,rtl/array/mote_mul2.v testbench/unit/mul2_tb_top.v $(ICE40_CELLS_SIM),\
   testbench/unit/mul2_tb.cpp,$(ICE40_VFLAGS)))

@@ -1,0 +1,24 @@
+# fpga/boards.mk: the board builds, each a parameter set of the same RTL (mote_top).
+# One line per board: the parameters of mote_top, its device memory, bus width and the
+# latency of that memory in cycles.  The simulator builds each board as a model of its own
+# (`sim:board=NAME`, with Yosys' iCE40 cell models for the cells the board build instantiates),
+# the FPGA flow synthesizes the same set.
+#
+# iCEBreaker (iCE40UP5K-SG48): a 4x4 array on the 8 SB_MAC16 (two signed 8x8 products each),
+# one accumulator copy, one requantization lane, device memory on the four SPRAMs side by side
+# (16K x 64 bits = 128 KB: MEM_BYTES 8, read data one cycle after the address).
+BOARD_icebreaker_PARAMS := ROWS=4 COLS=4 MEM_BYTES=8 ABUF_DEPTH=512 WBUF_DEPTH=256 BBUF_DEPTH=64 \
+                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=4 LG_LOAD_READS=2 MUL_CELL=2 \
+                           ACC_COPIES=1 DEPTHWISE=1 ACC_MAX=1 STORE_ADD=0
+BOARD_icebreaker_MEM    := 131072
+BOARD_icebreaker_BUS    := 8
+BOARD_icebreaker_LAT    := 1
+
+BOARDS := icebreaker
+
+# Yosys' iCE40 cell models, for simulating what a board build instantiates (SB_MAC16) and the
+# synthesized netlist; their lint waivers and defines.
+ICE40_CELLS_SIM := /usr/share/yosys/ice40/cells_sim.v
+ICE40_VFLAGS    := fpga/ice40_cells.vlt -DNO_ICE40_DEFAULT_ASSIGNMENTS --timescale 1ns/1ps
+# -G form of a board's parameters, for Verilator
+board_gflags = $(foreach p,$(BOARD_$(1)_PARAMS),-G$(p))
