@@ -126,6 +126,21 @@ int cmd_compile(int argc, char **argv)
 	free(onnx);
 	if (rc)
 		return cli_fail("%s: %s: %s", in, mote_cc_status_name(rc), d.msg), 3;
+	/* the device memory a run takes: the constant buffer (commands, weights) and
+	 * the activation arena, each in whole blocks, after the reserved first block */
+	struct mote_mf_header hdr;
+	memcpy(&hdr, model, sizeof hdr);
+	uint64_t need = MOTE_WINDOW_ALIGN + ((uint64_t)hdr.const_bytes + MOTE_WINDOW_ALIGN - 1) / MOTE_WINDOW_ALIGN *
+						 MOTE_WINDOW_ALIGN +
+			((uint64_t)hdr.arena_bytes + MOTE_WINDOW_ALIGN - 1) / MOTE_WINDOW_ALIGN * MOTE_WINDOW_ALIGN;
+	if (need > info.mem_size) {
+		mote_cc_free(model);
+		return cli_fail("%s: the model needs %llu bytes of device memory (commands and constants %u, "
+				"activations %u); the target %s has %llu",
+				in, (unsigned long long)need, hdr.const_bytes, hdr.arena_bytes, target,
+				(unsigned long long)info.mem_size),
+		       3;
+	}
 	rc = cli_replace_file(out, model, mlen, in);
 	int err = errno;
 	mote_cc_free(model);

@@ -151,6 +151,17 @@ expect f64-input 3 "the file holds float64 (1, 1, 28, 28)" rin "$tmp/f64.npy"
 expect trailing 3 "bytes after the array" rin "$tmp/trailing.npy"
 expect right-input 0 "logits" rin "$img"
 
+# compile: a model that needs more device memory than the target has is refused, naming both;
+# exactly the memory it names is enough, one block less is not
+expect small-target 3 "the target sim:mem=4096 has 4096" "$mote" compile "$onnx" -o "$tmp/small.mote" --target sim:mem=4096
+[ ! -e "$tmp/small.mote" ] || bad "small-target: a model file was written"
+need=$("$mote" compile "$onnx" -o "$tmp/small.mote" --target sim:mem=4096 2>&1 | sed -n 's/.*needs \([0-9]*\) bytes.*/\1/p')
+[ -n "$need" ] && [ $((need % 64)) -eq 0 ] || bad "small-target: no whole-block byte count in the refusal"
+expect fits-exactly 0 "bytes for 8x8" "$mote" compile "$onnx" -o "$tmp/fits.mote" --target "sim:mem=$need"
+expect one-block-short 3 "needs $need bytes" "$mote" compile "$onnx" -o "$tmp/short.mote" --target "sim:mem=$((need - 64))"
+"$mote" run "$tmp/fits.mote" --input image=$img --device "sim:mem=$need" > /dev/null ||
+	bad "fits-exactly: the model does not run in the memory compile said it needs"
+
 # an ONNX test case without expected outputs checks nothing: it must not pass
 mkdir -p "$tmp/noexp/test_data_set_0"; cp models/onnx_cases/qdq_conv_relu/model.onnx "$tmp/noexp/"
 cp models/onnx_cases/qdq_conv_relu/test_data_set_0/input_*.pb "$tmp/noexp/test_data_set_0/"
