@@ -169,6 +169,13 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 	if ((rc = ir_attr_ints(n, "pads", pads, 4, 0, diag)) || (rc = ir_attr_ints(n, "strides", str, 2, 1, diag)) ||
 	    (rc = ir_attr_ints(n, "dilations", dil, 2, 1, diag)))
 		return rc;
+	/* kernel_shape is optional (ONNX infers it from the weight); given, it must agree */
+	const struct ir_attr *ks = ir_attr(n, "kernel_shape");
+	if (ks && (ks->kind != IR_ATTR_INTS || ks->n != 2 || ks->ints[0] != KH || ks->ints[1] != KW))
+		return cc_fail(diag, MOTE_CC_EFORMAT,
+			       "node '%s' (%s): kernel_shape %s the weight '%s' (%lld x %lld)", n->name, n->op,
+			       ks->kind != IR_ATTR_INTS || ks->n != 2 ? "is not two integers, unlike" : "disagrees with",
+			       w->name, (long long)KH, (long long)KW);
 	/* every figure in range before any arithmetic on it (attributes are any int64) */
 	const int64_t kern[2] = {KH, KW};
 	if ((rc = ir_check_window(n, kern, str, dil, pads, diag)))

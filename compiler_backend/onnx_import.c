@@ -129,6 +129,8 @@ static int import_value(struct ir_graph *g, const Onnx__ValueInfoProto *v, int o
 	int32_t k = ir_find(g, v->name);
 	if (k >= 0 && output)
 		return cc_fail(diag, MOTE_CC_EFORMAT, "graph output '%s' is also an input or initializer", v->name);
+	if (k >= 0 && g->t[k].is_input)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "graph input '%s' is listed twice", v->name);
 	if (k >= 0) /* an input that is also an initializer: a default value, keep the constant */
 		return 0;
 	if ((k = ir_add_tensor(g, v->name, diag)) < 0)

@@ -372,6 +372,12 @@ START_TEST(defects)
 	mini_init(&k);
 	k.m.graph = NULL;
 	EXPECT(&k, MOTE_CC_EFORMAT, "no graph");
+
+	mini_init(&k);
+	Onnx__ValueInfoProto *twice[2] = {&k.in, &k.in};
+	k.g.input = twice;
+	k.g.n_input = 2;
+	EXPECT(&k, MOTE_CC_EFORMAT, "graph input 'x' is listed twice");
 }
 END_TEST
 
@@ -424,6 +430,7 @@ struct gconv {
 	int32_t x_type;
 	uint32_t rows, cols; /* geometry of the device run (depthwise) */
 	uint32_t batch;      /* 0: 1 */
+	int64_t ks[2];       /* a kernel_shape attribute, when ks[0] != 0 */
 };
 
 /* A graph of one convolution node k (random operands from seed); returns the
@@ -470,7 +477,7 @@ static int32_t build_gconv(struct ir_graph *gp, const struct gconv *k, uint64_t 
 	ck_assert_int_eq(ir_add_node(&g, "conv", k->qlinear ? "QLinearConv" : "ConvInteger", &n, &d), 0);
 	n->in = malloc(n_in * sizeof *n->in);
 	n->out = malloc(sizeof *n->out);
-	n->attrs = calloc(3, sizeof *n->attrs);
+	n->attrs = calloc(4, sizeof *n->attrs);
 	ck_assert(n->in && n->out && n->attrs);
 	memcpy(n->in, in, n_in * sizeof *in);
 	n->n_in = n_in;
@@ -481,6 +488,8 @@ static int32_t build_gconv(struct ir_graph *gp, const struct gconv *k, uint64_t 
 	set_attr(&n->attrs[1], "pads", k->pads, 4);
 	set_attr(&n->attrs[2], "strides", k->strides, 2);
 	n->n_attrs = 3;
+	if (k->ks[0])
+		set_attr(&n->attrs[n->n_attrs++], "kernel_shape", k->ks, 2);
 	*gp = g;
 	return y;
 }
@@ -523,10 +532,10 @@ static void check_gconv(const struct gconv *k, uint64_t seed)
 START_TEST(grouped_conv_lowering)
 {
 	static const struct gconv convs[] = {
-		{1, 12, 12, 12, 9, 7, 3, 3, {1, 1, 1, 1}, {2, 1}, IR_UINT8, 8, 8, 1}, /* depthwise, requantized */
-		{0, 5, 5, 5, 6, 8, 5, 1, {2, 0, 2, 0}, {1, 1}, IR_INT8, 4, 8, 1},   /* depthwise 5x1, int32 */
-		{0, 6, 4, 2, 5, 5, 2, 3, {0, 1, 1, 0}, {1, 2}, IR_UINT8, 8, 8, 1},  /* 2 groups: reference only */
-		{1, 8, 16, 8, 4, 4, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 1},  /* multiplier 2: reference */
+		{1, 12, 12, 12, 9, 7, 3, 3, {1, 1, 1, 1}, {2, 1}, IR_UINT8, 8, 8, 1, {0, 0}}, /* depthwise, requantized */
+		{0, 5, 5, 5, 6, 8, 5, 1, {2, 0, 2, 0}, {1, 1}, IR_INT8, 4, 8, 1, {0, 0}},   /* depthwise 5x1, int32 */
+		{0, 6, 4, 2, 5, 5, 2, 3, {0, 1, 1, 0}, {1, 2}, IR_UINT8, 8, 8, 1, {0, 0}},  /* 2 groups: reference only */
+		{1, 8, 16, 8, 4, 4, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 1, {0, 0}},  /* multiplier 2: reference */
 	};
 	for (size_t i = 0; i < sizeof convs / sizeof convs[0]; i++)
 		check_gconv(&convs[i], 900 + i);
@@ -601,7 +610,7 @@ static void expect_exec(const struct gconv *k, int status, const char *text)
 
 START_TEST(exec_bounds)
 {
-	const struct gconv ok = {0, 4, 4, 1, 6, 6, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 0};
+	const struct gconv ok = {0, 4, 4, 1, 6, 6, 3, 3, {1, 1, 1, 1}, {1, 1}, IR_INT8, 8, 8, 0, {0, 0}};
 	struct gconv k = ok;
 	k.pads[0] = INT64_MAX; /* was signed overflow in the output size */
 	expect_exec(&k, MOTE_CC_EFORMAT, "node 'conv' (ConvInteger): pads[0] is 9223372036854775807 (0..4096)");
@@ -630,11 +639,21 @@ START_TEST(exec_bounds)
 	k.h = k.w = 4;
 	expect_exec(&k, MOTE_CC_ERANGE, "65535 x 16 x 4 x 4 x 16 x 3 x 3 multiply-accumulates");
 	/* few multiply-accumulates, but an output past 2^24 elements */
-	k = (struct gconv){0, 1, 1, 1, 1, 1, 1, 1, {4096, 4096, 4096, 4096}, {1, 1}, IR_INT8, 8, 8, 0};
+	k = (struct gconv){0, 1, 1, 1, 1, 1, 1, 1, {4096, 4096, 4096, 4096}, {1, 1}, IR_INT8, 8, 8, 0, {0, 0}};
 	expect_exec(&k, MOTE_CC_ERANGE, "node 'conv' (ConvInteger): output of 67125249 elements (at most 2^24)");
 	k = ok;
 	k.group = 3; /* 4 channels in 3 groups */
 	expect_exec(&k, MOTE_CC_EFORMAT, "group 3 for 4 input and 4 output channels");
+	/* kernel_shape, when given, must agree with the weight */
+	k = ok;
+	k.ks[0] = 5, k.ks[1] = 5;
+	expect_exec(&k, MOTE_CC_EFORMAT, "node 'conv' (ConvInteger): kernel_shape disagrees with the weight 'w' (3 x 3)");
+	k = ok;
+	k.ks[0] = 3, k.ks[1] = 2;
+	expect_exec(&k, MOTE_CC_EFORMAT, "kernel_shape disagrees");
+	k = ok;
+	k.ks[0] = 3, k.ks[1] = 3;
+	expect_exec(&k, 0, "");
 	k = ok;
 	expect_exec(&k, 0, "");
 
