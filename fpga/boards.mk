@@ -5,10 +5,11 @@
 # the FPGA flow synthesizes the same set.
 #
 # iCEBreaker (iCE40UP5K-SG48): a 4x4 array on the 8 SB_MAC16 (two signed 8x8 products each),
-# one accumulator copy, one requantization lane, device memory on the four SPRAMs side by side
+# 18-bit partial sums (the least that is exact for 4 rows), one accumulator copy, one
+# requantization lane, device memory on the four SPRAMs side by side
 # (16K x 64 bits = 128 KB: MEM_BYTES 8, read data one cycle after the address).
 BOARD_icebreaker_PARAMS := ROWS=4 COLS=4 MEM_BYTES=8 ABUF_DEPTH=512 WBUF_DEPTH=256 BBUF_DEPTH=64 \
-                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=4 LG_LOAD_READS=2 MUL_CELL=2 \
+                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=4 LG_LOAD_READS=2 MUL_CELL=2 PSUM_W=18 \
                            ACC_COPIES=1 DEPTHWISE=1 ACC_MAX=1 STORE_ADD=0
 BOARD_icebreaker_MEM    := 131072
 BOARD_icebreaker_BUS    := 8

@@ -24,7 +24,7 @@ RTL_LINT_4x8   := -GROWS=4 -GCOLS=8 -GMEM_BYTES=8
 RTL_LINT_8x8nomax := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GACC_MAX=0
 # the small-FPGA choices: multiplier cells, one accumulator copy
 RTL_LINT_4x4small := -GROWS=4 -GCOLS=4 -GMEM_BYTES=8 -GABUF_DEPTH=512 -GWBUF_DEPTH=256 -GBBUF_DEPTH=24 \
-                     -GACC_DEPTH=256 -GPPU_LANES=1 -GMUL_CELL=1 -GACC_COPIES=1
+                     -GACC_DEPTH=256 -GPPU_LANES=1 -GMUL_CELL=1 -GACC_COPIES=1 -GPSUM_W=18
 RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax 4x4small
 
 .PHONY: lint formal

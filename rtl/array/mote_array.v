@@ -1,9 +1,12 @@
 // mote_array.v: ROWS x COLS weight-stationary systolic array with input skew,
 // output de-skew and shadow weights loaded through a skewed vertical chain.
 // Latency LAT = ROWS+COLS-1 (+1 with MUL_CELL): a row given at cycle T leaves as one
-// COLS-wide row at T+LAT.  Partial sums inside are PS_W = 16+log2(max(ROWS,COLS))
-// bits, enough for the sum of ROWS (dense) or COLS (depthwise) int8 products
-// without wrapping; the result rows are sign-extended to int32.
+// COLS-wide row at T+LAT.  Partial sums inside are PSUM_W bits: any width from
+// 16+log2(max(ROWS,COLS)) up holds the sum of ROWS (dense) or COLS (depthwise)
+// int8 products without wrapping, so the results are exact either way; the
+// result rows are sign-extended to int32.  32 (the default) is what a
+// simulator computes fastest; an FPGA build takes the least (fewer adder bits
+// and registers per PE).
 // Depthwise rows (i_dw) chain each row's PEs left to right instead: lane r
 // correlates activation byte r along the stream with its COLS weights.
 // SPDX-License-Identifier: Apache-2.0
@@ -42,7 +45,9 @@ module mote_array #(
 	parameter DEPTHWISE = 1,
 	// multipliers: 0 one in each PE; 1 a registered two-product cell
 	// (mote_mul2) per two PEs of a column; 2 that cell as an iCE40 SB_MAC16
-	parameter MUL_CELL = 0
+	parameter MUL_CELL = 0,
+	// bits of the partial sums inside (16+log2(max(ROWS,COLS)) .. 32)
+	parameter PSUM_W = 32
 ) (
 	input  wire                 clk,
 	input  wire                 rst,
@@ -64,8 +69,9 @@ module mote_array #(
 	localparam LAT = ROWS + COLS - 1 + EXT;
 	// a partial sum holds at most max(ROWS, COLS) int8 products, each in
 	// [-16256, 16384]: 16 + log2 of that many bits, signed, never wraps
-	localparam NSUM = ROWS > COLS ? ROWS : COLS;
-	localparam PS_W = 16 + $clog2(NSUM);
+	localparam NSUM   = ROWS > COLS ? ROWS : COLS;
+	localparam PS_MIN = 16 + $clog2(NSUM);
+	localparam PS_W   = PSUM_W;
 	localparam LANES = ROWS < COLS ? ROWS : COLS;
 
 	// Wires between PEs are named per PE (generate-scope wires the neighbours
@@ -82,6 +88,14 @@ module mote_array #(
 	wire [COLS-1:0] wen, wbk;
 
 	genvar r, c;
+
+	// a width the sums could wrap in is a configuration error (elaboration
+	// stops here, naming it: Verilog-2005 has no $error)
+	generate
+		if (PSUM_W < PS_MIN || PSUM_W > 32) begin : g_bad_psum_w
+			mote_array_psum_w_out_of_range u_stop ();
+		end
+	endgenerate
 
 	// ---- input skew: row r delayed by r cycles
 	generate

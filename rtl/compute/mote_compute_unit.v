@@ -43,6 +43,8 @@ module mote_compute_unit #(
 	// the array's multipliers (mote_array MUL_CELL: 0 in the PEs, 1 shared
 	// registered cells, 2 those cells as iCE40 SB_MAC16; 1 and 2 add a cycle)
 	parameter MUL_CELL = 0,
+	// bits of the array's partial sums (mote_array PSUM_W)
+	parameter PSUM_W = 32,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -363,7 +365,7 @@ module mote_compute_unit #(
 	wire               arr_valid;
 	wire [COLS*32-1:0] arr_sum;
 	wire               arr_dw;
-	mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL)) u_array (
+	mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W)) u_array (
 		.clk      (clk),
 		.rst      (clear),
 		.i_valid  (in_valid_q),

@@ -40,6 +40,9 @@ module mote_top #(
 	// the array's multipliers: 0 one per PE; 1 a registered two-product cell
 	// per two PEs; 2 that cell as an iCE40 SB_MAC16 (two 8x8 products each)
 	parameter MUL_CELL = 0,
+	// bits of the array's partial sums: 32 simulates fastest; any width from
+	// 16+log2(max(ROWS,COLS)) is exact (an FPGA build takes the least)
+	parameter PSUM_W = 32,
 	// copies of the accumulator: 2, one read port each for compute and store;
 	// 1, one read port shared, the compute unit's reads first (half the RAM)
 	parameter ACC_COPIES = 2,
@@ -160,7 +163,7 @@ module mote_top #(
 
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
-			    .MUL_CELL(MUL_CELL)) u_compute (
+			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),

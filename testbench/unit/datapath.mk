@@ -18,6 +18,9 @@ $(eval $(call DP_ARRAY_GEOM,16,16,0))
 $(eval $(call DP_ARRAY_GEOM,4,8,0))
 $(eval $(call DP_ARRAY_GEOM,4,4,1))
 $(eval $(call DP_ARRAY_GEOM,5,3,1))
+# the least exact partial-sum width (the board builds')
+$(eval $(call MOTE_VTB,array_4x4_ps18,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=4 -GCOLS=4 -GMUL_CELL=1 -GPSUM_W=18 -CFLAGS -DTB_ROWS=4 -CFLAGS -DTB_COLS=4 -CFLAGS -DTB_EXT=1))
 
 $(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
 
