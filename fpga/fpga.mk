@@ -15,7 +15,9 @@
 # cell back to its instance (by its name, by the instantiation sites flatten leaves in
 # its src, else by the cells it drives or, failing that, reads) as a "submod" attribute
 # in the netlist it writes back; Yosys' submod rebuilds one module per instance and
-# synth_* -noflatten -run map_luts: maps the LUTs (ABC) module by module.  So flip-flop,
+# synth_* -noflatten -run map_luts: maps the LUTs (ABC) module by module.  (submod makes
+# a whole wire a port when any bit crosses; the bits that nothing drives, unused in the
+# flat design, are tied to 0 so that check -assert holds.)  So flip-flop,
 # RAM and DSP totals equal the flat ones, and LUT4 (and carry, which the LUT pass may
 # simplify) differ only by what ABC cannot merge across an instance boundary.  Each run also proves there is no
 # latch (select -assert-none on $dlatch after proc) and passes check -assert on the
@@ -59,7 +61,7 @@ $(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(GEN_VH) $(SYNTH_AREA)
 	  echo 'write_json $(SYNTH_DIR)/$(1).gates.json'; \
 	  echo '! $(SYNTH_AREA) split mote_top $(SYNTH_DIR)/$(1).rtl.json $(SYNTH_DIR)/$(1).gates.json $(SYNTH_DIR)/$(1).split.json $(SYNTH_DIR)/$(1).map > $(SYNTH_DIR)/$(1).split.txt'; \
 	  echo 'delete mote_top'; echo 'read_json $(SYNTH_DIR)/$(1).split.json'; \
-	  echo 'hierarchy -top mote_top'; echo 'submod'; \
+	  echo 'hierarchy -top mote_top'; echo 'submod'; echo 'setundef -undriven -zero'; \
 	  echo '$(SYNTH_$(1)_CMD) -noflatten -run map_luts:'; echo 'check -assert'; \
 	  echo 'tee -q -o $(SYNTH_DIR)/$(1).stat stat -top mote_top'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).netlist.json'; } > $(SYNTH_DIR)/$(1).ys

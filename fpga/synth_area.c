@@ -737,48 +737,60 @@ static int cmd_split(int argc, char **argv)
 				}
 		}
 	}
+	/* Sinks first, to a fixpoint (a memory's flip-flops feed its read multiplexers,
+	 * which feed its read register: the register's instance reaches them back);
+	 * then one round by drivers for what is still open, and sinks again.  A cell
+	 * with src candidates (alike instances of a generate loop) only takes one of
+	 * those. */
 	int *votes = xrealloc(NULL, (size_t)ninsts * sizeof(int));
-	for (int changed = 1; changed;) {
-		changed = 0;
-		for (int k = 0; k < ncell; k++) {
-			if (fc[k].inst >= 0)
-				continue;
-			memset(votes, 0, (size_t)ninsts * sizeof(int));
-			int any = 0;
-			int conns = jget(&fl, fc[k].node, "connections");
-			for (int pass = 0; pass < 2 && !any; pass++) {
+	for (int by_drivers = 0;; by_drivers = !by_drivers) {
+		int changed_any = 0;
+		for (int changed = 1; changed;) {
+			changed = 0;
+			for (int k = 0; k < ncell; k++) {
+				if (fc[k].inst >= 0)
+					continue;
+				memset(votes, 0, (size_t)ninsts * sizeof(int));
+				int conns = jget(&fl, fc[k].node, "connections");
 				for (int p = conns >= 0 ? fl.n[conns].first : -1; p >= 0; p = fl.n[p].next) {
 					int out = is_output(&fl, fc[k].node, fl.n[p].key);
-					if (out != (pass == 0))
+					if (out == by_drivers)
 						continue;
 					for (int b = fl.n[p].first; b >= 0; b = fl.n[b].next) {
 						if (fl.n[b].type != J_NUM)
 							continue;
 						long bit = fl.n[b].num;
 						if (out) {
-							for (int s = sstart[bit]; s < sstart[bit + 1]; s++)
-								if (fc[sinks[s]].inst >= 0)
-									votes[fc[sinks[s]].inst]++, any = 1;
+							for (int q = sstart[bit]; q < sstart[bit + 1]; q++)
+								if (fc[sinks[q]].inst >= 0)
+									votes[fc[sinks[q]].inst]++;
 						} else if (driver[bit] >= 0 && fc[driver[bit]].inst >= 0) {
-							votes[fc[driver[bit]].inst]++, any = 1;
+							votes[fc[driver[bit]].inst]++;
 						}
 					}
 				}
+				int best = -1;
+				if (fc[k].ncands) {
+					for (int q = 0; q < fc[k].ncands; q++)
+						if (votes[fc[k].cands[q]] > 0 &&
+						    (best < 0 || votes[fc[k].cands[q]] > votes[best]))
+							best = fc[k].cands[q];
+				} else {
+					for (int q = 0; q < ninsts; q++)
+						if (votes[q] > 0 && (best < 0 || votes[q] > votes[best]))
+							best = q;
+				}
+				if (best < 0)
+					continue;
+				fc[k].inst = best;
+				by_net++;
+				changed = changed_any = 1;
 			}
-			if (!any)
-				continue;
-			int best = -1;
-			for (int q = 0; q < fc[k].ncands; q++)   /* an instance of its src module first */
-				if (votes[fc[k].cands[q]] > 0 && (best < 0 || votes[fc[k].cands[q]] > votes[best]))
-					best = fc[k].cands[q];
-			if (best < 0)
-				for (int q = 0; q < ninsts; q++)
-					if (votes[q] > 0 && (best < 0 || votes[q] > votes[best]))
-						best = q;
-			fc[k].inst = best;
-			by_net++;
-			changed = 1;
+			if (by_drivers)
+				break;   /* one round, then sinks again */
 		}
+		if (!changed_any && by_drivers)
+			break;
 	}
 	for (int k = 0; k < ncell; k++)
 		if (fc[k].inst < 0) {
