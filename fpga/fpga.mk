@@ -37,8 +37,10 @@ SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
 # run on the flat design before the split: iCE40 keeps each carry and its adder LUT in one
 # cell of its own ($__ICE40_CARRY_WRAPPER, no ports known to check or submod) from map_gates
 # to map_luts; unwrapping them before ABC instead of after changes nothing (ABC maps gates only)
+# ECP5: its cell library has whitebox models with processes, which write_json refuses
+# (synth_ecp5 makes them blackboxes at its end anyway)
 SYNTH_ice40_4x4_PRE := ice40_wrapcarry -unwrap
-SYNTH_ecp5_8x8_PRE  :=
+SYNTH_ecp5_8x8_PRE  := blackbox =A:whitebox
 
 SYNTH_CONFIGS := ice40_4x4 ecp5_8x8
 
