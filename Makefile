@@ -9,7 +9,7 @@
 #   make bench      utilization, cycles and simulation speed figures
 #   make lint       verilator --lint-only -Wall for every shipped configuration
 #   make formal     yosys-smtbmc proofs of FIFO, decoder and window checker
-#   make synth      Yosys cell counts: iCE40 (4x4) and ECP5 (8x8)
+#   make synth      Yosys area per module instance, iCE40 (4x4) and ECP5 (8x8): table + JSON
 #   make deps       install missing Debian packages (scripts/install-deps)
 #   make clean
 #

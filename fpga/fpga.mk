@@ -1,12 +1,31 @@
-# fpga/fpga.mk: Yosys synthesis for cell counts (the iCE40 board flow comes later).
+# fpga/fpga.mk: Yosys synthesis, area per instance (the iCE40 board flow comes later).
 #
-#   make synth        iCE40 UP5K-class 4x4 (synth_ice40 -dsp) and ECP5 8x8 (synth_ecp5),
-#                     then a table of cells per configuration (fpga/synth_report.sh)
+#   make synth        iCE40 UP5K-class 4x4 (synth_ice40 -dsp) and ECP5 8x8 (synth_ecp5): for each,
+#                     a table per instance of mote_top (self and including children) of LUT4,
+#                     flip-flops, carry, iCE40 logic cells (estimate), block RAM, SPRAM and DSP,
+#                     written also as build/synth/<config>.area.json beside the log
+#   make synth SYNTH_FLAT=1
+#                     also synthesizes each configuration flattened (the old flow, about as long
+#                     again) and prints its totals under the table
+#   make synth-flat   the flattened synthesis alone: one line of totals per configuration
 #
-# Each run also proves there is no latch (select -assert-none on $dlatch after proc).
+# How the hierarchy is kept: synth_* runs flattened up to its LUT mapping (label map_luts),
+# so constants, unused bits, memories (block RAM or flip-flops), DSPs, carries and
+# flip-flops are exactly those of the flat synthesis; fpga/synth_area.c then gives each
+# cell back to its instance (by its name, by the instantiation sites flatten leaves in
+# its src, else by the cells it drives or, failing that, reads) as a "submod" attribute
+# in the netlist it writes back; Yosys' submod rebuilds one module per instance and
+# synth_* -noflatten -run map_luts: maps the LUTs (ABC) module by module.  (submod makes
+# a whole wire a port when any bit crosses; the bits that nothing drives, unused in the
+# flat design, are tied to 0 so that check -assert holds.)  So flip-flop,
+# RAM and DSP totals equal the flat ones, and LUT4 (and carry, which the LUT pass may
+# simplify) differ only by what ABC cannot merge across an instance boundary.  Each run also proves there is no
+# latch (select -assert-none on $dlatch after proc) and passes check -assert on the
+# flattened and on the mapped design.
 
 SYNTH_DIR   := $(BUILD)/synth
 SYNTH_SRCS   = $(sort $(shell find rtl -name '*.v'))
+SYNTH_AREA  := $(BUILD)/tools/synth_area
 
 # name | yosys synth command | chparam settings for mote_top
 SYNTH_ice40_4x4_CMD := synth_ice40 -dsp -top mote_top
@@ -15,21 +34,70 @@ SYNTH_ice40_4x4_PAR := -set ROWS 4 -set COLS 4 -set MEM_BYTES 8 -set ABUF_DEPTH 
                        -set QUEUE_DEPTH 4 -set LG_LOAD_READS 3
 SYNTH_ecp5_8x8_CMD  := synth_ecp5 -top mote_top
 SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
+# run on the flat design before the split: iCE40 keeps each carry and its adder LUT in one
+# cell of its own ($__ICE40_CARRY_WRAPPER, no ports known to check or submod) from map_gates
+# to map_luts; unwrapping them before ABC instead of after changes nothing (ABC maps gates only)
+# ECP5: its cell library has whitebox models with processes, which write_json refuses
+# (synth_ecp5 makes them blackboxes at its end anyway)
+SYNTH_ice40_4x4_PRE := ice40_wrapcarry -unwrap
+SYNTH_ecp5_8x8_PRE  := blackbox =A:whitebox
 
 SYNTH_CONFIGS := ice40_4x4 ecp5_8x8
 
+$(SYNTH_AREA): fpga/synth_area.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_C) -o $@ $<
+
+# $(1): configuration.  <config>.log is the Yosys log, .stat its `stat -top mote_top`,
+# .area.txt / .area.json the table.  The intermediate JSON netlists stay in build/synth/.
 define MOTE_SYNTH
-$(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(GEN_VH)
+$(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(GEN_VH) $(SYNTH_AREA)
 	@mkdir -p $(SYNTH_DIR)
 	@echo "SYNTH $(1) (several minutes)"
+	@{ echo 'read_verilog -defer -I$(BUILD)/rtl $$(SYNTH_SRCS)'; \
+	  echo 'chparam $(SYNTH_$(1)_PAR) mote_top'; \
+	  echo 'hierarchy -top mote_top'; echo 'proc'; \
+	  echo 'select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr'; \
+	  echo 'write_json $(SYNTH_DIR)/$(1).rtl.json'; \
+	  echo '$(SYNTH_$(1)_CMD) -run begin:map_luts'; echo '$(SYNTH_$(1)_PRE)'; echo 'check -assert'; \
+	  echo 'write_json $(SYNTH_DIR)/$(1).gates.json'; \
+	  echo '! $(SYNTH_AREA) split mote_top $(SYNTH_DIR)/$(1).rtl.json $(SYNTH_DIR)/$(1).gates.json $(SYNTH_DIR)/$(1).split.json $(SYNTH_DIR)/$(1).map > $(SYNTH_DIR)/$(1).split.txt'; \
+	  echo 'delete mote_top'; echo 'read_json $(SYNTH_DIR)/$(1).split.json'; \
+	  echo 'hierarchy -top mote_top'; echo 'submod'; echo 'setundef -undriven -zero'; \
+	  echo '$(SYNTH_$(1)_CMD) -noflatten -run map_luts:'; echo 'check -assert'; \
+	  echo 'tee -q -o $(SYNTH_DIR)/$(1).stat stat -top mote_top'; \
+	  echo 'write_json $(SYNTH_DIR)/$(1).netlist.json'; } > $(SYNTH_DIR)/$(1).ys
+	@start=$$$$(date +%s); \
+	  yosys -q -l $$@.tmp -s $(SYNTH_DIR)/$(1).ys > /dev/null 2> $(SYNTH_DIR)/$(1).err || \
+	  { tail -20 $$@.tmp; exit 1; }; \
+	  echo "$$$$(( $$$$(date +%s) - start ))" > $(SYNTH_DIR)/$(1).seconds
+	@$(SYNTH_AREA) report $(1) mote_top $(SYNTH_DIR)/$(1).map $(SYNTH_DIR)/$(1).netlist.json \
+	  $(SYNTH_DIR)/$(1).area.json > $(SYNTH_DIR)/$(1).area.txt
+	@mv $$@.tmp $$@
+
+# the old flow: flattened, totals only
+$(SYNTH_DIR)/$(1).flat.log: $$(SYNTH_SRCS) $(GEN_VH)
+	@mkdir -p $(SYNTH_DIR)
+	@echo "SYNTH $(1) flattened (several minutes)"
 	@yosys -q -l $$@.tmp -p 'read_verilog -defer -I$(BUILD)/rtl $$(SYNTH_SRCS); \
 	  chparam $(SYNTH_$(1)_PAR) mote_top; hierarchy -top mote_top; proc; \
 	  select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr; \
-	  $(SYNTH_$(1)_CMD); check -assert; tee -o $(SYNTH_DIR)/$(1).stat stat' > /dev/null
+	  $(SYNTH_$(1)_CMD); check -assert; tee -o $(SYNTH_DIR)/$(1).flat.stat stat' > /dev/null
 	@mv $$@.tmp $$@
 endef
 $(foreach c,$(SYNTH_CONFIGS),$(eval $(call MOTE_SYNTH,$(c))))
 
-.PHONY: synth
-synth: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).log)
-	@sh fpga/synth_report.sh $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).stat)
+SYNTH_FLAT ?=
+.PHONY: synth synth-flat
+synth: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).log $(if $(SYNTH_FLAT),$(SYNTH_DIR)/$(c).flat.log))
+	@for c in $(SYNTH_CONFIGS); do \
+	  if [ -n "$(SYNTH_FLAT)" ]; then \
+	    $(SYNTH_AREA) report $$c mote_top $(SYNTH_DIR)/$$c.map $(SYNTH_DIR)/$$c.netlist.json \
+	      $(SYNTH_DIR)/$$c.area.json $(SYNTH_DIR)/$$c.flat.stat > $(SYNTH_DIR)/$$c.area.txt || exit 1; \
+	  fi; \
+	  cat $(SYNTH_DIR)/$$c.area.txt; \
+	  echo "  ($(SYNTH_DIR)/$$c.area.json; yosys $$(cat $(SYNTH_DIR)/$$c.seconds) s)"; \
+	done
+
+synth-flat: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
+	@sh fpga/synth_report.sh $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.stat)
