@@ -44,19 +44,24 @@ $(eval $(call MOTE_VTB,compute_8x8_nomax,mote_compute_unit,$(DP_COMPUTE_SRCS),te
   -CFLAGS -I$(abspath $(BUILD)/include)))
 $(BUILD)/tb/compute_8x8_nomax/compute_8x8_nomax: $(GEN_H)
 
-DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
+DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/common/mote_sram_1r1w.v \
+                 rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
                  rtl/store/mote_store_add.v rtl/store/mote_store_operand.v rtl/store/mote_store_writer.v \
-                 rtl/store/mote_store_unit.v
-# name, COLS, MEM_BYTES, PPU_LANES
+                 rtl/store/mote_store_rows.v rtl/store/mote_requant_serial.v rtl/store/mote_store_wincheck.v \
+                 rtl/store/mote_store_bytes.v rtl/store/mote_store_serial.v rtl/store/mote_store_unit.v
+# name, COLS, MEM_BYTES, PPU_LANES, more verilator arguments
 define DP_STORE_GEOM
 $$(eval $$(call MOTE_VTB,store_$(1),mote_store_unit,$$(DP_STORE_SRCS),testbench/unit/store_tb.cpp,\
   -GROWS=$(2) -GCOLS=$(2) -GMEM_BYTES=$(3) -GPPU_LANES=$(4) -CFLAGS -DTB_COLS=$(2) -CFLAGS -DTB_MEM_BYTES=$(3) \
-  -CFLAGS -DTB_LANES=$(4) -CFLAGS -I$(abspath $(BUILD)/include)))
+  -CFLAGS -DTB_LANES=$(4) -CFLAGS -I$(abspath $(BUILD)/include) $(5)))
 $(BUILD)/tb/store_$(1)/store_$(1): $(GEN_H)
 endef
 $(eval $(call DP_STORE_GEOM,8x8,8,16,8))
 $(eval $(call DP_STORE_GEOM,4x4_mb8_lanes1,4,8,1))
 $(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
+# the iCE40 board's store path (fpga/boards.mk): serial lane, 24 bias rows, 256 accumulator rows
+$(eval $(call DP_STORE_GEOM,4x4_board,4,8,1,-GPPU_SERIAL=1 -GSTORE_ADD=0 -GBBUF_DEPTH=24 -GACC_DEPTH=256 \
+  -CFLAGS -DTB_SERIAL=1 -CFLAGS -DTB_BDEPTH=24 -CFLAGS -DTB_CDEPTH=256))
 
 # the benches' shared headers
 $(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \

@@ -6,17 +6,31 @@
 // STORE ADD: operand rows read through the unit's read port (random latency and
 // back-pressure, any alignment, uint8/int8, in place or reading an earlier
 // command's output), read-window faults, and the streaming rate with ADD.
-// Build with -GCOLS=C -GMEM_BYTES=M -GPPU_LANES=L and the matching -DTB_* defines.
+// Build with -GCOLS=C -GMEM_BYTES=M -GPPU_LANES=L and the matching -DTB_* defines;
+// TB_SERIAL=1 (with -GPPU_SERIAL=1) is the narrow path: a 32-bit bias buffer
+// read one word (row*COLS + column) at a time, STORE ADD a FIELD error, and a
+// sweep of every shift amount through its multiplier.
 #include "Vmote_store_unit.h"
 #include "dp_bits.h"
 #include "dp_model.h"
 #include "mote/mote_hw.h"
 #include "testb.h"
 #include <deque>
+#include <string>
 #include <vector>
 
+#ifndef TB_SERIAL
+#define TB_SERIAL 0
+#endif
+#ifndef TB_BDEPTH
+#define TB_BDEPTH 96
+#endif
+#ifndef TB_CDEPTH
+#define TB_CDEPTH 1024
+#endif
 static const int C = TB_COLS, MB = TB_MEM_BYTES;
-static const int BDEPTH = 96, CDEPTH = 1024;
+static const int BDEPTH = TB_BDEPTH, CDEPTH = TB_CDEPTH;
+static const bool SERIAL = TB_SERIAL;
 static const uint32_t MEM_LO = 0x10000, MEM_HI = 0x30000;
 // windows: 0 writable, 1 read-only, 2 read-write, 3 empty; 0x1E000.. none
 static const uint32_t WBASE[4] = {0x10000, 0x18000, 0x1C000, 0}, WSIZE[4] = {0x8000, 0x4000, 0x2000, 0};
@@ -103,7 +117,7 @@ struct Bench {
 	bool err_seen = false, model_failed = false;
 	int err_code = 0;
 	uint32_t err_idx = 0, err_addr = 0, want_err_idx = 0, want_err_addr = 0;
-	bool abort_now = false;
+	bool abort_now = false, offered = false;
 	uint64_t first_req = 0, last_req = 0;
 
 	explicit Bench(uint64_t seed) : rng(seed), bbuf(BDEPTH * C), acc(CDEPTH * C), bbuf_r(C), acc_r(C),
@@ -214,7 +228,8 @@ struct Bench {
 			dp_set(m->i_acc_rdata, 32 * k, 32, acc_r[k]);
 		}
 		m->i_tok_c2s_avail = c2s > 0;
-		bool offer = !queue.empty() && !(gap_pct && rng.chance(gap_pct));
+		// a command once offered stays offered until taken (valid/ready)
+		bool offer = !queue.empty() && (offered || !(gap_pct && rng.chance(gap_pct)));
 		m->i_cmd_valid = offer;
 		if (offer) {
 			uint32_t w[16];
@@ -252,6 +267,7 @@ struct Bench {
 			reads++;
 		}
 		if (!abort_now) {
+			offered = offer && !m->o_cmd_ready;
 			if (offer && m->o_cmd_ready) {
 				inflight.push_back(queue.front());
 				queue.pop_front();
@@ -308,7 +324,10 @@ struct Bench {
 			pushes += m->o_tok_s2c_push;
 		}
 		std::vector<uint32_t> nb = bbuf_r, na = acc_r;
-		if (m->o_bbuf_re) {
+		if (m->o_bbuf_re && SERIAL) { // one 32-bit word: row*C + column
+			CHECK(tb, m->o_bbuf_raddr < BDEPTH * C, "bbuf address");
+			nb[0] = bbuf[m->o_bbuf_raddr];
+		} else if (m->o_bbuf_re) {
 			CHECK(tb, m->o_bbuf_raddr < BDEPTH, "bbuf address");
 			for (int k = 0; k < C; k++)
 				nb[k] = bbuf[m->o_bbuf_raddr * C + k];
@@ -337,6 +356,7 @@ struct Bench {
 		CHECK(tb, tb.m->o_idle, "not idle after abort");
 		queue.clear();
 		inflight.clear();
+		offered = false;
 		words_model = words_done; // the failed command never retires
 	}
 
@@ -462,7 +482,7 @@ int main(int argc, char **argv)
 		b.gap_pct = 20;
 		b.ready_pct = 60;
 		b.rd_ready_pct = 70;
-		b.add_pct = 40;
+		b.add_pct = SERIAL ? 0 : 40;
 		b.acc_busy_pct = 25;
 		for (int i = 0; i < 1200; i++) {
 			b.push(b.random_cmd());
@@ -472,8 +492,9 @@ int main(int argc, char **argv)
 		b.drain();
 		CHECK(b.tb, !b.err_seen, "unexpected error %d at %u", b.err_code, b.err_idx);
 		b.compare_mem();
-		printf("store C=%d MB=%d lanes=%d: 1200 random commands (40%% ADD of the byte ones), %ld words written, "
-		       "%ld operand words read, %ld memory stalls: ok\n", C, MB, TB_LANES, b.words_done, b.reads, b.stall_mem);
+		printf("store C=%d MB=%d lanes=%d%s: 1200 random commands (%d%% ADD of the byte ones), %ld words written, "
+		       "%ld operand words read, %ld memory stalls: ok\n", C, MB, TB_LANES, SERIAL ? " serial" : "", b.add_pct,
+		       b.words_done, b.reads, b.stall_mem);
 	}
 	{
 		// 2. errors: field, bias and accumulator range at the exact limits, windows
@@ -544,7 +565,7 @@ int main(int argc, char **argv)
 		}
 		// operand faults part-way: operand rows run beyond readable window 2
 		// (0x1E000) or start in write-only window 0; the output is legal
-		for (int t = 0; t < 40; t++) {
+		for (int t = 0; t < (SERIAL ? 0 : 40); t++) {
 			b.err_seen = false;
 			Cmd w = base;
 			w.add = true;
@@ -572,8 +593,8 @@ int main(int argc, char **argv)
 		b.drain();
 		CHECK(b.tb, !b.err_seen, "error after recovery");
 		b.compare_mem();
-		printf("store C=%d MB=%d lanes=%d: %zu field/range errors, 40 write and 40 operand window faults "
-		       "(nothing written after): ok\n", C, MB, TB_LANES, es.size());
+		printf("store C=%d MB=%d lanes=%d: %zu field/range errors, 40 write and %d operand window faults "
+		       "(nothing written after): ok\n", C, MB, TB_LANES, es.size(), SERIAL ? 0 : 40);
 	}
 	{
 		// 3. streaming: rows of one word, memory always ready
@@ -582,24 +603,63 @@ int main(int argc, char **argv)
 		int nb = C <= MB ? C : MB; // bytes per row that fit one word
 		Cmd s;
 		s.ncols = nb;
-		s.ni = 64;
+		s.ni = CDEPTH / 16;
 		s.no = 4;
 		s.is = MB;
-		s.os = 64 * MB;
+		s.os = s.ni * MB;
 		s.addr0 = 0x10000;
 		for (int i = 0; i < 4; i++) {
-			s.acc = 256 * i;
+			s.acc = CDEPTH / 4 * i;
 			s.addr0 = 0x10000 + 0x1000 * i;
 			b.push(s);
 		}
 		b.drain();
 		b.compare_mem();
 		double rate = (double)b.words_done / (double)(b.last_req - b.first_req + 1);
-		double want = 0.9 * (TB_LANES == C ? 1.0 : (double)TB_LANES / C);
+		double want = 0.9 * (SERIAL ? 1.0 / (4 * nb) : TB_LANES == C ? 1.0 : (double)TB_LANES / C);
 		CHECK(b.tb, rate >= want, "%.3f rows per cycle, want >= %.3f", rate, want);
-		printf("store C=%d MB=%d lanes=%d: 1024 one-word rows in 4 STOREs at %.3f rows/cycle\n", C, MB, TB_LANES, rate);
+		printf("store C=%d MB=%d lanes=%d: %d one-word rows in 4 STOREs at %.3f rows/cycle\n", C, MB, TB_LANES,
+		       CDEPTH, rate);
 	}
-	{
+	if (SERIAL) {
+		// 3b. the serial lane's rate per shift amount (its rounding tail is
+		// 0..5 bytes long; shift <= 16 takes the slow path) and with INT32:
+		// one STORE of CDEPTH/2 rows of C values; the accumulator port taken
+		// 0 or 25% of cycles.  Cycles per value: between the first and the
+		// last write; per command: from its offer to its retire.
+		static const int shifts[] = {38, 24, 44, 52, 60, 8, -1, 0};
+		for (int busy = 0; busy <= 25; busy += 25)
+			for (const int *sp = shifts; *sp != 0; sp++) {
+				Bench b(0x57020013 + g + (uint64_t)busy);
+				b.tok_pct = 0;
+				b.acc_busy_pct = busy;
+				bool i32 = *sp < 0;
+				for (int k = 0; k < C; k++)
+					b.bbuf[2 * C + k] = (uint32_t)(i32 ? 40 : *sp);
+				Cmd s;
+				s.int32 = i32;
+				s.ncols = C;
+				s.ni = CDEPTH / 2;
+				s.no = 1;
+				s.is = s.ncols * (i32 ? 4 : 1);
+				s.acc = 0;
+				s.bias = 0;
+				s.addr0 = 0x10000;
+				uint64_t t0 = b.tb.cycle;
+				b.push(s);
+				b.drain();
+				b.compare_mem();
+				long vals = (long)s.ni * s.ncols;
+				double cpv = (double)(b.last_req - b.first_req + 1) / (double)vals;
+				double all = (double)(b.tb.cycle - t0) / (double)vals;
+				if (!busy && !i32 && *sp > 16 && *sp <= 48)
+					CHECK(b.tb, cpv <= 4.05, "shift %d: %.3f cycles per value, want <= 4", *sp, cpv);
+				printf("store C=%d MB=%d serial: %s%s, acc port busy %d%%: %.2f cycles per value (%.1f per row), "
+				       "%.2f with the command's setup\n", C, MB, i32 ? "INT32" : "shift ", i32 ? "" :
+				       std::to_string(*sp).c_str(), busy, cpv, cpv * C, all);
+			}
+	}
+	if (!SERIAL) {
 		// 4. streaming with ADD: one-word rows and one-word operand rows, operand
 		// reads answered after 1..6 cycles; the prefetch must hide that
 		Bench b(0x57020004 + g);
@@ -629,7 +689,7 @@ int main(int argc, char **argv)
 		printf("store C=%d MB=%d lanes=%d: 1024 one-word ADD rows in 4 STOREs at %.3f rows/cycle\n", C, MB, TB_LANES,
 		       rate);
 	}
-	{
+	if (!SERIAL) {
 		// 5. ADD rows packed several to a memory word: each operand word is read
 		// once (the reader reuses the word it read last), at the same row rate
 		Bench b(0x57020005 + g);
@@ -661,6 +721,51 @@ int main(int argc, char **argv)
 		CHECK(b.tb, rate >= want, "packed ADD rows: %.3f rows per cycle, want >= %.3f", rate, want);
 		printf("store C=%d MB=%d lanes=%d: 1024 ADD rows of %d bytes read as %ld words, %.3f rows/cycle\n", C, MB,
 		       TB_LANES, nb, b.reads, rate);
+	}
+	{
+		// 6. the arithmetic at its edges: every shift amount (upper bits of the
+		// shift word set at random) with extreme multipliers and biases,
+		// extreme accumulators, clamps with CLAMP_LO > CLAMP_HI
+		Bench b(0x57020006 + g);
+		b.tok_pct = 0;
+		b.ready_pct = 70;
+		static const uint32_t mults[] = {0x40000000u, 0x80000000u, 0x7fffffffu, 1u, 0xffffffffu, 0u, 0x5a5a5a5au};
+		static const uint32_t extremes[] = {0x80000000u, 0x7fffffffu, 0u, 0xffffffffu};
+		for (int r = 0; r < CDEPTH; r++)
+			if (b.rng.chance(20))
+				b.acc[r * C + b.rng.range(0, C - 1)] = extremes[b.rng.range(0, 3)];
+		int n = 0, triples = BDEPTH / 3;
+		for (int sh = 0; sh < 64; sh++)
+			for (int mi = 0; mi < 7; mi++, n++) {
+				int t = n % triples;
+				if (t == 0)
+					b.drain(); // the bias rows are rewritten below
+				for (int k = 0; k < C; k++) {
+					uint32_t m = mults[(mi + k) % 7];
+					if (m == 0x40000000u || m == 0x5a5a5a5au)
+						m ^= b.rng.u32() & 0x3fffffffu;
+					b.bbuf[(3 * t + 1) * C + k] = m;
+					b.bbuf[(3 * t + 2) * C + k] = (uint32_t)sh + 64 * (b.rng.u32() & 0xfff);
+					b.bbuf[3 * t * C + k] = b.rng.chance(30) ? extremes[b.rng.range(0, 3)] :
+								   (uint32_t)b.rng.range(-70000, 70000);
+				}
+				Cmd c;
+				c.ncols = b.rng.chance(80) ? C : b.rng.range(1, C);
+				c.ni = b.rng.range(1, 6);
+				c.bias = 3 * t;
+				c.acc = b.rng.range(0, CDEPTH - c.ni);
+				c.is = c.ncols + b.rng.range(0, 9);
+				c.addr0 = 0x10000 + (uint32_t)b.rng.range(0, 0x6000);
+				c.zp = (int16_t)b.rng.range(-300, 300);
+				c.lo = (int16_t)(b.rng.chance(70) ? -128 : b.rng.range(-32768, 32767));
+				c.hi = (int16_t)(b.rng.chance(70) ? 127 : b.rng.range(-32768, 32767));
+				b.push(c);
+			}
+		b.drain();
+		CHECK(b.tb, !b.err_seen, "unexpected error %d at %u", b.err_code, b.err_idx);
+		b.compare_mem();
+		printf("store C=%d MB=%d lanes=%d: %d STOREs over every shift amount, extreme multipliers, biases and "
+		       "accumulators: ok\n", C, MB, TB_LANES, n);
 	}
 	printf("store_tb C=%d MB=%d lanes=%d: PASS\n", C, MB, TB_LANES);
 	return 0;

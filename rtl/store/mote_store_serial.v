@@ -1,0 +1,272 @@
+// mote_store_serial.v: the narrow store path (PPU_SERIAL): executes STORE and
+// store-queue SYNC commands one value at a time, for small FPGAs.  Decode and
+// range check -> per-column multiplier tables (mote_requant_serial) -> one
+// accumulator value per 4 cycles through the lane -> mote_store_bytes.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+`include "mote_hw.vh"
+
+// Contract and cycle facts (see rtl/README.md, "The narrow store path"):
+//  * The command stays in the queue's entry register while it runs: its fields
+//    are read from i_cmd, and o_cmd_ready takes it the cycle it retires (with
+//    o_retire, and o_tok_s2c_push when PUSH_PREV), after its last write is
+//    accepted.  A FIELD or STORE_RANGE command is taken with its error pulse.
+//  * Decode: FIELD (token flags of no store queue, NCOLS > COLS, ADD) and the
+//    bias range at once; the accumulator range by adding N_INNER to ACC_ROW
+//    N_OUTER times (stopping at the first sum beyond ACC_DEPTH: at most
+//    ACC_DEPTH+1 cycles, N_OUTER for a legal command); then the c2s token.
+//  * Table fill (not for INT32): per column c < NCOLS, reads of shift and mult
+//    (bias-buffer words (BIAS_ROW+2)*COLS+c, (BIAS_ROW+1)*COLS+c), then the
+//    lane's 20 + 2r cycles (r = -shift mod 8).
+//  * Values, in row order then column order: shift read (P0), then the
+//    accumulator row and the bias word read together (P1) when the lane can
+//    take the value next cycle and i_acc_free, then the value enters the lane
+//    (P2; if it cannot, P0 again).  The accumulator row is read once per
+//    value; a value per 4 cycles.
+//  * The writer walks the output rows itself and reports the last word
+//    accepted; WRITE_WINDOW stops everything (nothing after the faulting word
+//    is written) until i_abort.
+module mote_store_serial #(
+	// array columns: int32 values per accumulator row (power of two)
+	parameter COLS = 4,
+	// memory bus width in bytes (power of two)
+	parameter MEM_BYTES = 8,
+	// bias buffer rows (COLS 32-bit words each)
+	parameter BBUF_DEPTH = 24,
+	// accumulator rows
+	parameter ACC_DEPTH = 256,
+	// number of memory windows
+	parameter NUM_WINDOWS = 4,
+	// buffer address widths (derived)
+	parameter AW_B = $clog2(BBUF_DEPTH * COLS),
+	parameter AW_C = $clog2(ACC_DEPTH)
+) (
+	input  wire                      clk,
+	input  wire                      rst,
+	input  wire                      i_abort,
+	input  wire                      i_cmd_valid,
+	output wire                      o_cmd_ready,
+	input  wire [511:0]              i_cmd,
+	input  wire [31:0]               i_cmd_idx,
+	input  wire                      i_tok_c2s_avail,
+	output wire                      o_tok_c2s_pop,
+	output wire                      o_tok_s2c_push,
+	output wire                      o_bbuf_re,
+	output wire [AW_B-1:0]           o_bbuf_raddr,
+	input  wire [31:0]               i_bbuf_rdata,
+	output wire                      o_acc_re,
+	output wire [AW_C-1:0]           o_acc_raddr,
+	input  wire [COLS*32-1:0]        i_acc_rdata,
+	input  wire                      i_acc_free,
+	output wire                      o_req_valid,
+	input  wire                      i_req_ready,
+	output wire [31:0]               o_req_addr,
+	output wire [MEM_BYTES*8-1:0]    o_req_wdata,
+	output wire [MEM_BYTES-1:0]      o_req_wstrb,
+	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
+	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
+	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	output wire                      o_idle,
+	output wire                      o_retire,
+	output wire                      o_err_valid,
+	output wire [7:0]                o_err_code,
+	output wire [31:0]               o_err_idx,
+	output wire [31:0]               o_err_addr,
+	output wire [31:0]               o_cur_idx,
+	output wire                      o_stall_dep,
+	output wire                      o_stall_mem
+);
+	localparam CW  = (COLS > 1) ? $clog2(COLS) : 1;
+	localparam RW  = AW_B - CW;                     // bias-buffer row bits
+	localparam NBW = $clog2(4 * COLS + 1);          // bytes per output row
+	localparam UW  = AW_C + 2;                      // ACC_ROW + k*N_INNER <= 2*ACC_DEPTH
+	localparam [31:0] COLS32 = COLS, ACC32 = ACC_DEPTH, BB32 = BBUF_DEPTH;
+	localparam [UW-1:0] ACC_END = ACC32[UW-1:0];
+
+	wire clear = rst || i_abort;
+
+	// ================================================================ the command (held in the queue)
+	wire        c_st     = i_cmd[`MOTE_HDR_OPCODE] == `MOTE_OP_STORE;
+	wire        c_pop    = i_cmd[`MOTE_HDR_POP_PREV];
+	wire        c_push   = i_cmd[`MOTE_HDR_PUSH_PREV];
+	wire        c_int32  = i_cmd[`MOTE_STORE_INT32];
+	wire [15:0] c_acc    = i_cmd[`MOTE_STORE_ACC_ROW];
+	wire [15:0] c_bias   = i_cmd[`MOTE_STORE_BIAS_ROW];
+	wire [15:0] c_ni     = i_cmd[`MOTE_STORE_N_INNER];
+	wire [15:0] c_no     = i_cmd[`MOTE_STORE_N_OUTER];
+	wire [15:0] c_nc     = i_cmd[`MOTE_STORE_NCOLS];
+	wire [15:0] c_zp     = i_cmd[`MOTE_STORE_OUT_ZP];
+	wire [15:0] c_lo     = i_cmd[`MOTE_STORE_CLAMP_LO];
+	wire [15:0] c_hi     = i_cmd[`MOTE_STORE_CLAMP_HI];
+	wire        c_field  = i_cmd[`MOTE_HDR_POP_NEXT] || i_cmd[`MOTE_HDR_PUSH_NEXT] ||
+			       (c_st && ({16'd0, c_nc} > COLS32 || i_cmd[`MOTE_STORE_ADD]));
+	wire        c_brange = c_st && {16'd0, c_bias} + `MOTE_BIAS_ROWS > BB32;
+	wire        c_tokonly = !c_st || c_ni == 16'd0 || c_no == 16'd0 || c_nc == 16'd0;
+	// beyond the accumulator whatever N_OUTER (>= 1) is
+	wire        c_big    = {16'd0, c_acc} > ACC32 || {16'd0, c_ni} > ACC32;
+	wire        c_lo_gt_hi = $signed(c_lo) > $signed(c_hi);
+	wire [NBW-1:0] c_nb  = c_int32 ? {c_nc[NBW-3:0], 2'b00} : c_nc[NBW-1:0];
+	wire [CW-1:0]  c_last_col = c_nc[CW-1:0] - 1'b1;
+
+	// ================================================================ control
+	localparam [2:0] C_IDLE = 3'd0, C_ERR = 3'd1, C_RNG = 3'd2, C_TOK = 3'd3,
+			 C_FILL = 3'd4, C_RUN = 3'd5, C_DRAIN = 3'd6, C_RET = 3'd7;
+	reg  [2:0]    st_q;
+	reg  [1:0]    ph_q;               // fill or value phase
+	reg           halted_q;
+	reg  [7:0]    err_code_q;
+	reg  [UW-1:0] u_q;                // ACC_ROW + k*N_INNER, then the end row
+	reg  [15:0]   k_q;                // outer rows counted by the range check
+	reg  [CW-1:0] col_q;              // column being filled or issued
+	reg  [UW-1:0] row_q;              // accumulator row being issued
+	reg  [5:0]    s_q;                // shift of the value being issued
+
+	wire          l_ready, l_ready_next, l_fill_busy, l_busy, l_bvalid, w_bready;
+	wire [7:0]    l_byte;
+	wire          w_done, w_err, w_busy;
+	wire [31:0]   w_err_addr;
+
+	wire [UW-1:0] u_next   = u_q + c_ni[UW-1:0];
+	wire          rng_done = k_q == c_no;
+	wire          tok_ok   = !c_pop || i_tok_c2s_avail;
+	wire          acc_go   = st_q == C_RUN && ph_q == 2'd1 && l_ready_next && i_acc_free && !halted_q;
+	wire          l_take   = st_q == C_RUN && ph_q == 2'd2 && l_ready && !halted_q;
+	wire          v_last   = col_q == c_last_col && row_q + 1'b1 == u_q;
+	wire          w_start  = st_q == C_TOK && tok_ok && !c_tokonly;
+
+	always @(posedge clk) begin
+		if (clear) begin
+			st_q     <= C_IDLE;
+			halted_q <= 1'b0;
+		end else begin
+			if (w_err)
+				halted_q <= 1'b1;
+			case (st_q)
+			C_IDLE:
+				if (i_cmd_valid && !halted_q) begin
+					if (c_field || c_brange || (!c_tokonly && c_big))
+						st_q <= C_ERR;
+					else
+						st_q <= c_tokonly ? C_TOK : C_RNG;
+				end
+			C_ERR: begin
+				st_q     <= C_IDLE;
+				halted_q <= 1'b1;
+			end
+			C_RNG:
+				if (rng_done)
+					st_q <= C_TOK;
+				else if (u_next > ACC_END)
+					st_q <= C_ERR;
+			C_TOK:
+				if (tok_ok)
+					st_q <= c_tokonly ? C_RET : c_int32 ? C_RUN : C_FILL;
+			C_FILL:
+				if (ph_q == 2'd3 && !l_fill_busy && col_q == c_last_col)
+					st_q <= C_RUN;
+			C_RUN:
+				if (l_take && v_last)
+					st_q <= C_DRAIN;
+			C_DRAIN:
+				if (w_done && !l_busy)
+					st_q <= C_RET;
+			default:
+				st_q <= C_IDLE;
+			endcase
+		end
+	end
+
+	always @(posedge clk) begin
+		if (st_q == C_IDLE)
+			err_code_q <= c_field ? `MOTE_ERR_FIELD : `MOTE_ERR_STORE_RANGE;
+		else if (st_q == C_RNG)
+			err_code_q <= `MOTE_ERR_STORE_RANGE;
+		// the range check
+		if (st_q == C_IDLE) begin
+			u_q <= c_acc[UW-1:0];
+			k_q <= 16'd0;
+		end else if (st_q == C_RNG && !rng_done) begin
+			u_q <= u_next;
+			k_q <= k_q + 1'b1;
+		end
+		// fill: P0 shift read, P1 mult read (shift on the bus), P2 mult on the bus, P3 wait
+		// values: P0 shift read, P1 accumulator and bias reads, P2 the value enters the lane
+		if (st_q == C_TOK) begin
+			ph_q  <= (c_int32 && !c_tokonly) ? 2'd1 : 2'd0;
+			col_q <= {CW{1'b0}};
+			row_q <= c_acc[UW-1:0];
+		end else if (st_q == C_FILL) begin
+			if (ph_q != 2'd3)
+				ph_q <= ph_q + 1'b1;
+			else if (!l_fill_busy) begin
+				ph_q  <= 2'd0;
+				col_q <= (col_q == c_last_col) ? {CW{1'b0}} : col_q + 1'b1;
+			end
+		end else if (st_q == C_RUN && !halted_q) begin
+			if (ph_q == 2'd0)
+				ph_q <= 2'd1;
+			else if (ph_q == 2'd1 && acc_go)
+				ph_q <= 2'd2;
+			else if (ph_q == 2'd2) begin
+				ph_q <= c_int32 ? 2'd1 : 2'd0;
+				if (l_take) begin
+					col_q <= (col_q == c_last_col) ? {CW{1'b0}} : col_q + 1'b1;
+					if (col_q == c_last_col)
+						row_q <= row_q + 1'b1;
+				end
+			end
+		end
+		// the shift word is on the bus from P1 until the bias read
+		if (st_q == C_RUN && ph_q == 2'd1 && !acc_go)
+			s_q <= i_bbuf_rdata[5:0];
+	end
+
+	// bias-buffer word (BIAS_ROW + {bias 0, mult 1, shift 2}) * COLS + column
+	wire       fill_rd = st_q == C_FILL && (ph_q == 2'd0 || ph_q == 2'd1);
+	wire       val_rd  = st_q == C_RUN && !halted_q && (ph_q == 2'd0 || acc_go);
+	wire [1:0] b_sel   = (ph_q == 2'd0) ? 2'd2 : (st_q == C_FILL) ? 2'd1 : 2'd0;
+	wire [RW-1:0] b_row = c_bias[RW-1:0] + {{(RW-2){1'b0}}, b_sel};
+	assign o_bbuf_re    = fill_rd || val_rd;
+	assign o_bbuf_raddr = {b_row, col_q};
+	assign o_acc_re     = acc_go;
+	assign o_acc_raddr  = row_q[AW_C-1:0];
+
+	// ================================================================ lane and writer
+	mote_requant_serial #(.COLS(COLS)) u_lane (
+		.clk(clk), .rst(clear), .i_data(i_bbuf_rdata),
+		.i_fill_s(st_q == C_FILL && ph_q == 2'd1), .i_fill_m(st_q == C_FILL && ph_q == 2'd2),
+		.i_fill_col(col_q), .o_fill_busy(l_fill_busy),
+		.i_valid(st_q == C_RUN && ph_q == 2'd2 && !halted_q), .o_ready(l_ready),
+		.o_ready_next(l_ready_next),
+		.i_acc(i_acc_rdata[32*col_q +: 32]), .i_shift(s_q), .i_col(col_q), .i_int32(c_int32),
+		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi), .i_lo_gt_hi(c_lo_gt_hi),
+		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
+
+	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .NBW(NBW)) u_wr (
+		.clk(clk), .rst(clear), .i_start(w_start),
+		.i_addr0(i_cmd[`MOTE_STORE_ADDR0]), .i_is(i_cmd[`MOTE_STORE_INNER_STRIDE]),
+		.i_os(i_cmd[`MOTE_STORE_OUTER_STRIDE]), .i_ni(c_ni), .i_no(c_no), .i_nb(c_nb),
+		.i_bvalid(l_bvalid), .o_bready(w_bready), .i_byte(l_byte),
+		.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
+		.o_req_wdata(o_req_wdata), .o_req_wstrb(o_req_wstrb),
+		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+		.o_done(w_done), .o_err(w_err), .o_err_addr(w_err_addr), .o_busy(w_busy));
+
+	// ================================================================ status
+	assign o_cmd_ready    = st_q == C_ERR || st_q == C_RET;
+	assign o_retire       = st_q == C_RET;
+	assign o_tok_s2c_push = st_q == C_RET && c_push;
+	assign o_tok_c2s_pop  = st_q == C_TOK && c_pop && i_tok_c2s_avail;
+	assign o_err_valid    = st_q == C_ERR || w_err;
+	assign o_err_code     = w_err ? `MOTE_ERR_WRITE_WINDOW : err_code_q;
+	assign o_err_idx      = i_cmd_idx;
+	assign o_err_addr     = w_err ? w_err_addr : 32'd0;
+	assign o_cur_idx      = i_cmd_idx;
+	assign o_idle         = st_q == C_IDLE && !i_cmd_valid;
+	assign o_stall_dep    = st_q == C_TOK && !tok_ok;
+	assign o_stall_mem    = o_req_valid && !i_req_ready;
+
+	wire unused_ok = &{1'b0, i_cmd, c_ni[15:UW], c_nc[15:NBW], c_acc[15:UW], c_bias[15:RW], w_busy};
+endmodule
+
+`default_nettype wire
