@@ -213,6 +213,7 @@ module mote_requant_serial #(
 	// remainder bytes: sticky (any bit below the half bit) and half
 	reg  a_st_q, a_hf_q, a_bad_q;      // of the value in its steps
 	reg  b_st_q, b_hf_q, b_bad_q;      // of the value in the tail register
+	reg  b_neg_q;                      // the sign of its product
 	reg  [3:0] b_j_q, b_s_q;
 	wire [3:0] a_j   = a_k_q - 4'd1;   // index of the byte leaving acc
 	wire [7:0] a_by  = acc_q[7:0];
@@ -265,6 +266,8 @@ module mote_requant_serial #(
 			b_st_q  <= a_st_n;
 			b_hf_q  <= a_hf_n;
 			b_bad_q <= a_bad_n;
+			// the slow path's last byte out is the product's top byte
+			b_neg_q <= a_slow_q ? a_by[7] : a_sum[AW-1];
 		end else if (b_shift) begin
 			tr_q   <= {{8{tr_q[AW-1]}}, tr_q[AW-1:8]};
 			tc_q   <= tc_q - 3'd1;
@@ -275,10 +278,11 @@ module mote_requant_serial #(
 	end
 
 	// ================================================================ clamp and output
-	// y's low byte from q (the tail register), the rounding bits and the command
+	// y's low byte from q (the tail register: its low 48 bits), the rounding
+	// bits, the product's sign (q's when q does not fit) and the command
 	function [7:0] clamp8;
 		input [AW-1:0] q;
-		input          st, hf, bad;
+		input          st, hf, bad, neg;
 		input [15:0]   zp, lo, hi;
 		input          lo_gt_hi;
 		reg            sat, below, above, up;
@@ -287,8 +291,8 @@ module mote_requant_serial #(
 			sat   = bad || !(&q[AW-1:17] || !(|q[AW-1:17]));
 			up    = hf && (st || q[0]);
 			t     = {q[17], q[17:0]} + {{3{zp[15]}}, zp} + {18'd0, up};
-			below = sat ? q[AW-1] : ($signed(t) < $signed({{3{lo[15]}}, lo}));
-			above = sat ? !q[AW-1] : ($signed(t) > $signed({{3{hi[15]}}, hi}));
+			below = sat ? neg : ($signed(t) < $signed({{3{lo[15]}}, lo}));
+			above = sat ? !neg : ($signed(t) > $signed({{3{hi[15]}}, hi}));
 			clamp8 = (above || lo_gt_hi) ? hi[7:0] : below ? lo[7:0] : t[7:0];
 		end
 	endfunction
@@ -304,7 +308,7 @@ module mote_requant_serial #(
 		else if (i_bready)
 			o_bvalid <= 1'b0;
 		if (b_fin)
-			o_byte <= clamp8(tr_q, b_st_q, b_hf_q, b_bad_q, i_zp, i_lo, i_hi, i_lo_gt_hi);
+			o_byte <= clamp8(tr_q, b_st_q, b_hf_q, b_bad_q, b_neg_q, i_zp, i_lo, i_hi, i_lo_gt_hi);
 		else if (i32_out)
 			o_byte <= i32_byte;
 	end

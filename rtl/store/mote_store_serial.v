@@ -216,8 +216,9 @@ module mote_store_serial #(
 				end
 			end
 		end
-		// the shift word is on the bus from P1 until the bias read
-		if (st_q == C_RUN && ph_q == 2'd1 && !acc_go)
+		// the shift word is on the bus in P1 (the bias read, with the
+		// accumulator's, replaces it the cycle after)
+		if (st_q == C_RUN && ph_q == 2'd1)
 			s_q <= i_bbuf_rdata[5:0];
 	end
 
@@ -262,7 +263,7 @@ module mote_store_serial #(
 	assign o_err_idx      = i_cmd_idx;
 	assign o_err_addr     = w_err ? w_err_addr : 32'd0;
 	assign o_cur_idx      = i_cmd_idx;
-	assign o_idle         = st_q == C_IDLE && !i_cmd_valid;
+	assign o_idle         = st_q == C_IDLE;
 	assign o_stall_dep    = st_q == C_TOK && !tok_ok;
 	assign o_stall_mem    = o_req_valid && !i_req_ready;
 

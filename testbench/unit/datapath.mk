@@ -71,3 +71,8 @@ $(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/
 # (ICE40_CELLS_SIM and ICE40_VFLAGS: fpga/boards.mk).
 $(eval $(call MOTE_VTB,mul2,mul2_tb_top,rtl/array/mote_mul2.v testbench/unit/mul2_tb_top.v $(ICE40_CELLS_SIM),\
   testbench/unit/mul2_tb.cpp,$(ICE40_VFLAGS)))
+
+# the serial store path's lane alone (table fill, multiply, rounding tail, clamp)
+$(eval $(call MOTE_VTB,requant_serial,mote_requant_serial,rtl/common/mote_sram_1r1w.v rtl/store/mote_requant_serial.v,\
+  testbench/unit/requant_serial_tb.cpp,-GCOLS=4 -CFLAGS -DTB_COLS=4))
+$(BUILD)/tb/requant_serial/requant_serial: testbench/unit/dp_bits.h testbench/unit/dp_model.h

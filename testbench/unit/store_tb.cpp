@@ -16,6 +16,7 @@
 #include "mote/mote_hw.h"
 #include "testb.h"
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,7 @@ struct Bench {
 	DpRng rng;
 	std::vector<uint32_t> bbuf, acc, bbuf_r, acc_r;
 	std::vector<uint8_t> mem, mmem; // device memory: DUT-written and model
+	std::map<uint32_t, std::string> why; // TB_DEBUG: the value each model byte came from
 	long c2s = 0;
 	int tok_pct = 100, gap_pct = 0, ready_pct = 100, rd_ready_pct = 100, rd_lat_max = 6;
 	int acc_busy_pct = 0; // cycles the (shared) accumulator read port serves the compute unit
@@ -186,6 +188,14 @@ struct Bench {
 						}
 						for (int b = 0; b < (c.int32 ? 4 : 1); b++)
 							bytes.push_back((uint8_t)(v >> (8 * b)));
+						if (getenv("TB_DEBUG")) {
+							char d[200];
+							snprintf(d, sizeof d, "cmd %u row %d col %d: acc %08x bias %08x mult %08x shift %u "
+								 "zp %d lo %d hi %d -> %08x", next_idx, row, k, acc[row * C + k], bbuf[bi],
+								 bbuf[m1], bbuf[s2], c.zp, c.lo, c.hi, v);
+							for (int b = 0; b < (c.int32 ? 4 : 1); b++)
+								why[a + (uint32_t)(bytes.size() - 1 - b)] = d;
+						}
 					}
 					if (bytes.empty())
 						continue;
@@ -372,6 +382,16 @@ struct Bench {
 		model_failed = false;
 	}
 
+	// until an error is seen (the serial path is slower), then 100 cycles more:
+	// nothing may be written after it
+	void run_to_error()
+	{
+		for (int i = 0; i < 400 || (!err_seen && i < 20000); i++)
+			cycle();
+		for (int i = 0; i < 100; i++)
+			cycle();
+	}
+
 	void drain(int limit = 200000)
 	{
 		int n = 0;
@@ -384,7 +404,8 @@ struct Bench {
 	void compare_mem()
 	{
 		for (size_t i = 0; i < mem.size(); i++)
-			CHECK(tb, mem[i] == mmem[i], "memory %08zx: got %02x want %02x", i + MEM_LO, mem[i], mmem[i]);
+			CHECK(tb, mem[i] == mmem[i], "memory %08zx: got %02x want %02x (%s)", i + MEM_LO, mem[i], mmem[i],
+			      why.count((uint32_t)(i + MEM_LO)) ? why[(uint32_t)(i + MEM_LO)].c_str() : "");
 	}
 
 	int add_pct = 0;
@@ -471,11 +492,18 @@ struct Bench {
 	}
 };
 
+// TB_ONLY=n runs test n alone (debugging)
+static bool want(int n)
+{
+	const char *o = getenv("TB_ONLY");
+	return !o || atoi(o) == n;
+}
+
 int main(int argc, char **argv)
 {
 	Verilated::commandArgs(argc, argv);
 	const uint64_t g = C * 1000 + MB * 10 + TB_LANES;
-	{
+	if (want(1)) {
 		// 1. random legal STOREs, memory back-pressure, tokens, queue gaps
 		Bench b(0x57020001 + g);
 		b.tok_pct = 20;
@@ -496,7 +524,7 @@ int main(int argc, char **argv)
 		       "%ld operand words read, %ld memory stalls: ok\n", C, MB, TB_LANES, SERIAL ? " serial" : "", b.add_pct,
 		       b.words_done, b.reads, b.stall_mem);
 	}
-	{
+	if (want(2)) {
 		// 2. errors: field, bias and accumulator range at the exact limits, windows
 		Bench b(0x57020002 + g);
 		b.tok_pct = 0;
@@ -558,8 +586,7 @@ int main(int argc, char **argv)
 			b.push(before);
 			b.push(w);
 			b.push(before); // must not run
-			for (int i = 0; i < 400; i++)
-				b.cycle();
+			b.run_to_error();
 			CHECK(b.tb, b.model_failed, "model saw no fault");
 			b.check_fault(MOTE_ERR_WRITE_WINDOW);
 		}
@@ -584,8 +611,7 @@ int main(int argc, char **argv)
 			b.push(base);
 			b.push(w);
 			b.push(base); // must not run
-			for (int i = 0; i < 400; i++)
-				b.cycle();
+			b.run_to_error();
 			b.check_fault(MOTE_ERR_READ_WINDOW);
 		}
 		b.err_seen = false;
@@ -596,7 +622,7 @@ int main(int argc, char **argv)
 		printf("store C=%d MB=%d lanes=%d: %zu field/range errors, 40 write and %d operand window faults "
 		       "(nothing written after): ok\n", C, MB, TB_LANES, es.size(), SERIAL ? 0 : 40);
 	}
-	{
+	if (want(3)) {
 		// 3. streaming: rows of one word, memory always ready
 		Bench b(0x57020003 + g);
 		b.tok_pct = 0;
@@ -621,7 +647,7 @@ int main(int argc, char **argv)
 		printf("store C=%d MB=%d lanes=%d: %d one-word rows in 4 STOREs at %.3f rows/cycle\n", C, MB, TB_LANES,
 		       CDEPTH, rate);
 	}
-	if (SERIAL) {
+	if (SERIAL && want(3)) {
 		// 3b. the serial lane's rate per shift amount (its rounding tail is
 		// 0..5 bytes long; shift <= 16 takes the slow path) and with INT32:
 		// one STORE of CDEPTH/2 rows of C values; the accumulator port taken
@@ -659,7 +685,7 @@ int main(int argc, char **argv)
 				       std::to_string(*sp).c_str(), busy, cpv, cpv * C, all);
 			}
 	}
-	if (!SERIAL) {
+	if (!SERIAL && want(4)) {
 		// 4. streaming with ADD: one-word rows and one-word operand rows, operand
 		// reads answered after 1..6 cycles; the prefetch must hide that
 		Bench b(0x57020004 + g);
@@ -689,7 +715,7 @@ int main(int argc, char **argv)
 		printf("store C=%d MB=%d lanes=%d: 1024 one-word ADD rows in 4 STOREs at %.3f rows/cycle\n", C, MB, TB_LANES,
 		       rate);
 	}
-	if (!SERIAL) {
+	if (!SERIAL && want(5)) {
 		// 5. ADD rows packed several to a memory word: each operand word is read
 		// once (the reader reuses the word it read last), at the same row rate
 		Bench b(0x57020005 + g);
@@ -722,7 +748,7 @@ int main(int argc, char **argv)
 		printf("store C=%d MB=%d lanes=%d: 1024 ADD rows of %d bytes read as %ld words, %.3f rows/cycle\n", C, MB,
 		       TB_LANES, nb, b.reads, rate);
 	}
-	{
+	if (want(6)) {
 		// 6. the arithmetic at its edges: every shift amount (upper bits of the
 		// shift word set at random) with extreme multipliers and biases,
 		// extreme accumulators, clamps with CLAMP_LO > CLAMP_HI
