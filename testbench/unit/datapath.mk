@@ -59,9 +59,9 @@ endef
 $(eval $(call DP_STORE_GEOM,8x8,8,16,8))
 $(eval $(call DP_STORE_GEOM,4x4_mb8_lanes1,4,8,1))
 $(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
-# the iCE40 board's store path (fpga/boards.mk): serial lane, 24 bias rows, 256 accumulator rows
-$(eval $(call DP_STORE_GEOM,4x4_board,4,8,1,-GPPU_SERIAL=1 -GSTORE_ADD=0 -GBBUF_DEPTH=24 -GACC_DEPTH=256 \
-  -CFLAGS -DTB_SERIAL=1 -CFLAGS -DTB_BDEPTH=24 -CFLAGS -DTB_CDEPTH=256))
+# the iCE40 board's store path (fpga/boards.mk): serial lane, 64 bias rows, 256 accumulator rows
+$(eval $(call DP_STORE_GEOM,4x4_board,4,8,1,-GPPU_SERIAL=1 -GSTORE_ADD=0 -GBBUF_DEPTH=64 -GACC_DEPTH=256 \
+  -CFLAGS -DTB_SERIAL=1 -CFLAGS -DTB_BDEPTH=64 -CFLAGS -DTB_CDEPTH=256))
 
 # the benches' shared headers
 $(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \

@@ -347,6 +347,11 @@ struct Bench {
 			CHECK(tb, m->o_acc_raddr < CDEPTH, "acc address");
 			for (int k = 0; k < C; k++)
 				na[k] = acc[m->o_acc_raddr * C + k];
+		} else if (SERIAL && !acc_free) {
+			// the serial path takes a row's value the cycle after its read: the
+			// port serving the compute unit meanwhile changes the data
+			for (int k = 0; k < C; k++)
+				na[k] = (uint32_t)rng.u32();
 		} /* else: the last row read stays (mote_top holds it with one accumulator copy) */
 		tb.tick();
 		bbuf_r = nb;
