@@ -172,13 +172,23 @@ module mote_requant_serial #(
 	wire [TA-1:0] ra = {col_q, booth(win[4:0])};
 	wire [TA-1:0] rb = {col_q, booth(win[8:4])};
 	wire          t_re = m_read && !i32_q;
-	wire [TW-1:0] ta, tb;
-	mote_sram_1r1w #(.WIDTH(TW), .DEPTH(COLS * 32)) u_tab_a (
-		.clk(clk), .i_we(t_we), .i_waddr({f_col_q, t_wd}), .i_wdata(f_acc_q),
-		.i_re(t_re), .i_raddr(ra), .o_rdata(ta));
-	mote_sram_1r1w #(.WIDTH(TW), .DEPTH(COLS * 32)) u_tab_b (
-		.clk(clk), .i_we(t_we), .i_waddr({f_col_q, t_wd}), .i_wdata(f_acc_q),
-		.i_re(t_re), .i_raddr(rb), .o_rdata(tb));
+	// The two tables (block RAM, read data registered): written only while
+	// filling, read only while values run, never both in one cycle, so the
+	// RAM needs no read-during-write bypass (which Yosys would otherwise build
+	// beside each iCE40 block RAM: about two flip-flops and a LUT per bit).
+	(* no_rw_check *) reg [TW-1:0] tab_a [0:COLS*32-1];
+	(* no_rw_check *) reg [TW-1:0] tab_b [0:COLS*32-1];
+	reg  [TW-1:0] ta, tb;
+	always @(posedge clk) begin
+		if (t_we) begin
+			tab_a[{f_col_q, t_wd}] <= f_acc_q;
+			tab_b[{f_col_q, t_wd}] <= f_acc_q;
+		end
+		if (t_re) begin
+			ta <= tab_a[ra];
+			tb <= tab_b[rb];
+		end
+	end
 
 	always @(posedge clk) begin
 		if (rst) begin
@@ -228,13 +238,20 @@ module mote_requant_serial #(
 	wire       a_bad_n = a_bad_q || (a_ext && a_by != {8{tr_q[AW-1]}});
 	wire [AW-1:0] a_sum = {{8{acc_q[AW-1]}}, acc_q[AW-1:8]} + {{(AW-TW){ta[TW-1]}}, ta} +
 			      {{(AW-TW-4){tb[TW-1]}}, tb, 4'd0};
-	wire       a_fin = a_act_q && m_adv && a_last;
+	wire       a_go  = a_act_q && m_adv;
+	wire       a_fin = a_go && a_last;
 
 	// the tail: remainder bytes of the value after its steps
 	wire [7:0] b_by  = tr_q[7:0];
 	wire       b_hb  = b_j_q + 4'd1 == b_s_q;
 	wire       b_shift = trv_q && tc_q != 3'd0 && adv;
 	wire       b_fin   = trv_q && tc_q == 3'd0 && adv;
+	// the tail register takes the product's top after the fourth step (fast
+	// path), or shifts down a byte at a time, taking in at the top the next
+	// byte of q (slow path) or the sign (fast path: remainder bytes go out)
+	wire       tr_load  = a_fin && !a_slow_q;
+	wire       tr_cap   = a_go && a_cap;
+	wire [7:0] tr_top   = tr_cap ? a_by : {8{tr_q[AW-1]}};
 
 	always @(posedge clk) begin
 		if (rst)
@@ -243,23 +260,25 @@ module mote_requant_serial #(
 			trv_q <= 1'b1;
 		else if (b_fin)
 			trv_q <= 1'b0;
-		if (a_act_q && m_adv) begin
-			acc_q <= a_fin ? {AW{1'b0}} : a_sum;
-			a_st_q  <= a_fin ? 1'b0 : a_st_n;
-			a_hf_q  <= a_fin ? 1'b0 : a_hf_n;
-			a_bad_q <= a_fin ? 1'b0 : a_bad_n;
-			if (a_cap)
-				tr_q <= {a_by, tr_q[AW-1:8]};
-		end
-		if (rst) begin
-			acc_q   <= {AW{1'b0}};
+		// acc starts each value from zero
+		if (rst || a_fin)
+			acc_q <= {AW{1'b0}};
+		else if (a_go)
+			acc_q <= a_sum;
+		if (rst || a_fin) begin
 			a_st_q  <= 1'b0;
 			a_hf_q  <= 1'b0;
 			a_bad_q <= 1'b0;
+		end else if (a_go) begin
+			a_st_q  <= a_st_n;
+			a_hf_q  <= a_hf_n;
+			a_bad_q <= a_bad_n;
 		end
+		if (tr_load)
+			tr_q <= a_sum;
+		else if (tr_cap || b_shift)
+			tr_q <= {tr_top, tr_q[AW-1:8]};
 		if (a_fin) begin
-			if (!a_slow_q)
-				tr_q <= a_sum;
 			tc_q    <= a_slow_q ? 3'd0 : a_s_q[2:0] - 3'd3;
 			b_j_q   <= 4'd3;
 			b_s_q   <= a_s_q;
@@ -269,7 +288,6 @@ module mote_requant_serial #(
 			// the slow path's last byte out is the product's top byte
 			b_neg_q <= a_slow_q ? a_by[7] : a_sum[AW-1];
 		end else if (b_shift) begin
-			tr_q   <= {{8{tr_q[AW-1]}}, tr_q[AW-1:8]};
 			tc_q   <= tc_q - 3'd1;
 			b_j_q  <= b_j_q + 4'd1;
 			b_st_q <= b_st_q || (b_hb ? |b_by[6:0] : |b_by);
