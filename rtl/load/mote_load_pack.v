@@ -4,9 +4,14 @@
 // concatenation; every other byte is PAD.  XOR_MSB flips bit 7 of every byte
 // (padding included).  One word per cycle; a row that fits in one word is
 // written the cycle after its word arrives, so rows stream at one per cycle.
-// The row write toward the buffers is registered.
+// The row write toward the buffers is registered.  With BIAS_WORDS = n > 0 (a
+// bias buffer of 32-bit words, the serial store path) a BIAS row is written
+// as n words instead, word k (row bytes 4k..4k+3) to o_row = row*n + k in the
+// low 32 bits of o_wdata, one per cycle once the row is merged: the packer
+// takes no word and holds the descriptor meanwhile (n cycles per bias row).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
+`include "mote_hw.vh"
 
 module mote_load_pack #(
 	// memory bus width in bytes
@@ -17,6 +22,8 @@ module mote_load_pack #(
 	parameter PW = $clog2(RWMAX + 1),
 	// bits of a word count
 	parameter NWW = $clog2(RWMAX / MEM_BYTES + 3),
+	// 0: BIAS rows written whole; n: as n 32-bit words, one per cycle
+	parameter BIAS_WORDS = 0,
 	// descriptor width (must match mote_load_agen)
 	parameter DW = 16 + 2 * PW + $clog2(MEM_BYTES) + NWW
 ) (
@@ -51,12 +58,24 @@ module mote_load_pack #(
 	reg  [NWW-1:0]     k_q;     // words of the current row merged so far
 	reg  [RWMAX*8-1:0] acc_q;   // bytes merged so far
 
+	// a bias row's words going out one per cycle (BIAS_WORDS only)
+	localparam WOW = (BIAS_WORDS > 1) ? $clog2(BIAS_WORDS) : 1;
+	localparam [31:0] WO_LAST32 = (BIAS_WORDS > 0) ? BIAS_WORDS - 1 : 0;
+	localparam [WOW-1:0] WO_LAST = WO_LAST32[WOW-1:0];
+	localparam [31:0] BW32 = BIAS_WORDS;
+	wire           narrow = BIAS_WORDS != 0 && i_dst == `MOTE_BUF_BIAS;
+	reg            wo_q;
+	reg  [WOW-1:0] wk_q;
+
 	wire need_word = (d_nw != 0);
 	wire last      = !need_word || (k_q == d_nw - 1'b1);
-	assign o_word_ready = i_desc_valid && need_word;
+	assign o_word_ready = i_desc_valid && need_word && !wo_q;
 	wire take_word = o_word_ready && i_word_valid;
-	assign o_desc_ready = i_desc_valid && (!need_word || i_word_valid) && last;
-	assign o_wait_mem   = i_desc_valid && need_word && !i_word_valid;
+	// the row is merged (its last word taken now, or it needs none)
+	wire merged    = i_desc_valid && !wo_q && (!need_word || i_word_valid) && last;
+	wire wo_end    = wo_q && wk_q == WO_LAST;
+	assign o_desc_ready = narrow ? wo_end : merged;
+	assign o_wait_mem   = i_desc_valid && need_word && !i_word_valid && !wo_q;
 
 	// Row byte b takes word byte b + off - lo - k*MEM_BYTES.  With the word placed
 	// at byte RWMAX of a wider vector, that is a right shift by u bytes:
@@ -88,6 +107,23 @@ module mote_load_pack #(
 		end
 	endfunction
 
+	// bytes 4k..4k+3 of the row, PAD outside lo..hi, XOR_MSB (BIAS_WORDS)
+	function [31:0] finish_word;
+		input [RWMAX*8-1:0] row;
+		input [WOW-1:0]     k;
+		input [PW-1:0]      lo, hi;
+		input [7:0]         pad;
+		input               flip;
+		integer b;
+		begin
+			finish_word = 32'd0;
+			for (b = 0; b < RWMAX; b = b + 1)
+				if (b / 4 == {{(32-WOW){1'b0}}, k})
+					finish_word[(b % 4)*8 +: 8] = ((b[PW-1:0] >= lo && b[PW-1:0] < hi) ? row[b*8 +: 8] : pad) ^
+								      {flip, 7'd0};
+		end
+	endfunction
+
 	// PAD outside lo..hi, then XOR_MSB on every byte
 	function [RWMAX*8-1:0] finish;
 		input [RWMAX*8-1:0] row;
@@ -106,23 +142,36 @@ module mote_load_pack #(
 		if (rst || i_abort) begin
 			k_q <= 0;
 			o_we <= 1'b0;
+			wo_q <= 1'b0;
 		end else begin
-			o_we <= o_desc_ready;
-			if (o_desc_ready)
+			o_we <= narrow ? wo_q : o_desc_ready;
+			if (merged)
 				k_q <= 0;
 			else if (take_word)
 				k_q <= k_q + 1'b1;
+			if (narrow && merged)
+				wo_q <= 1'b1;
+			else if (wo_end)
+				wo_q <= 1'b0;
 		end
+		if (!wo_q)
+			wk_q <= {WOW{1'b0}};
+		else
+			wk_q <= wk_q + 1'b1;
 	end
 
 	always @(posedge clk) begin
 		if (take_word)
 			acc_q <= merge(acc_q, i_word, d_lo, d_hi, u);
-		if (o_desc_ready) begin
+		if (!narrow && o_desc_ready) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row;
 			o_wdata <= finish(take_word ? merge(acc_q, i_word, d_lo, d_hi, u) : acc_q,
 					  d_lo, d_hi, i_pad, i_xor);
+		end else if (narrow && wo_q) begin
+			o_sel   <= i_dst;
+			o_row   <= d_row * BW32[15:0] + {{(16-WOW){1'b0}}, wk_q};
+			o_wdata <= {{(RWMAX*8-32){1'b0}}, finish_word(acc_q, wk_q, d_lo, d_hi, i_pad, i_xor)};
 		end
 	end
 endmodule

@@ -29,6 +29,9 @@ module mote_load_unit #(
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
 	// log2 of the response FIFO (reads outstanding at most) and descriptor FIFO
 	parameter LG_RESP = 3,
+	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per cycle
+	// (o_buf_row = row*COLS + word; the serial store path's bias buffer)
+	parameter BIAS_WORDS = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
 ) (
@@ -143,7 +146,7 @@ module mote_load_unit #(
 
 	// ---- packing ----
 	wire p_wait;
-	mote_load_pack #(.MEM_BYTES(MEM_BYTES), .RWMAX(RWMAX)) u_pack (
+	mote_load_pack #(.MEM_BYTES(MEM_BYTES), .RWMAX(RWMAX), .BIAS_WORDS(BIAS_WORDS)) u_pack (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
 		.i_dst(dst_q), .i_xor(xor_q), .i_pad(pad_q),
 		.i_desc_valid(d_valid), .o_desc_ready(p_desc_ready), .i_desc(d_head),

@@ -46,6 +46,9 @@ module mote_top #(
 	// copies of the accumulator: 2, one read port each for compute and store;
 	// 1, one read port shared, the compute unit's reads first (half the RAM)
 	parameter ACC_COPIES = 2,
+	// 0: row-parallel requantization lanes; 1: one serial lane (a value per 4
+	// cycles, small FPGAs) with a bias buffer of 32-bit words (no STORE ADD)
+	parameter PPU_SERIAL = 0,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -70,6 +73,7 @@ module mote_top #(
 	localparam AW_A  = $clog2(ABUF_DEPTH);
 	localparam AW_W  = $clog2(WBUF_DEPTH);
 	localparam AW_B  = $clog2(BBUF_DEPTH);
+	localparam AW_BS = (PPU_SERIAL != 0) ? $clog2(BBUF_DEPTH * COLS) : AW_B;   // bias-buffer reads
 	localparam AW_C  = $clog2(ACC_DEPTH);
 	localparam RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
 	localparam MB8   = MEM_BYTES * 8;
@@ -137,7 +141,7 @@ module mote_top #(
 
 	mote_load_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-			 .LG_RESP(LG_LOAD_READS)) u_load (
+			 .LG_RESP(LG_LOAD_READS), .BIAS_WORDS((PPU_SERIAL != 0) ? COLS : 0)) u_load (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(ld_valid), .o_cmd_ready(ld_ready), .i_cmd(ld_cmd), .i_cmd_idx(ld_idx),
 		.i_tok_c2l_avail(c2l_av), .o_tok_c2l_pop(c2l_pop), .o_tok_l2c_push(l2c_push),
@@ -178,7 +182,7 @@ module mote_top #(
 
 	// ---- store unit ----
 	wire            b_re, sa_re;
-	wire [AW_B-1:0] b_raddr;
+	wire [AW_BS-1:0] b_raddr;
 	wire [AW_C-1:0] sa_raddr;
 	wire [COLS*32-1:0] b_rdata, sa_rdata;
 	wire        sa_free;
@@ -194,7 +198,7 @@ module mote_top #(
 
 	mote_store_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
 			  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS),
-			  .STORE_ADD(STORE_ADD)) u_store (
+			  .STORE_ADD(STORE_ADD), .PPU_SERIAL(PPU_SERIAL)) u_store (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
 		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
@@ -216,9 +220,21 @@ module mote_top #(
 	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH)) u_wbuf (
 		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),
 		.i_wdata(l_wdata[COLS*8-1:0]), .i_re(w_re), .i_raddr(w_raddr), .o_rdata(w_rdata));
-	mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(BBUF_DEPTH)) u_bbuf (
-		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_BIAS), .i_waddr(l_row[AW_B-1:0]),
-		.i_wdata(l_wdata[COLS*32-1:0]), .i_re(b_re), .i_raddr(b_raddr), .o_rdata(b_rdata));
+	generate
+		if (PPU_SERIAL != 0) begin : g_bbuf_words
+			// the serial store path's bias buffer: a 32-bit word per column,
+			// written a word per cycle by the load unit (BIAS_WORDS)
+			wire [31:0] b_word;
+			mote_store_bbuf #(.DEPTH(BBUF_DEPTH * COLS)) u_bbuf (
+				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_BIAS), .i_waddr(l_row[AW_BS-1:0]),
+				.i_wdata(l_wdata[31:0]), .i_re(b_re), .i_raddr(b_raddr), .o_rdata(b_word));
+			assign b_rdata = {{((COLS-1)*32){1'b0}}, b_word};
+		end else begin : g_bbuf_rows
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(BBUF_DEPTH)) u_bbuf (
+				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_BIAS), .i_waddr(l_row[AW_B-1:0]),
+				.i_wdata(l_wdata[COLS*32-1:0]), .i_re(b_re), .i_raddr(b_raddr), .o_rdata(b_rdata));
+		end
+	endgenerate
 	generate
 		if (ACC_COPIES == 2) begin : g_acc2
 			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_a (
@@ -241,7 +257,9 @@ module mote_top #(
 			assign sa_free  = !ca_re;
 			// the store unit's lanes take a row's columns over COLS/PPU_LANES
 			// cycles, while the compute unit's next read may change the RAM's
-			// output: the store side keeps its row (as its own copy would)
+			// output: the store side keeps its row (as its own copy would);
+			// the serial path takes its value the cycle after its read and
+			// needs no copy
 			reg                sa_got_q;
 			reg [COLS*32-1:0]  sa_hold_q;
 			always @(posedge clk) begin
@@ -249,7 +267,7 @@ module mote_top #(
 				if (sa_got_q)
 					sa_hold_q <= rdata;
 			end
-			assign sa_rdata = sa_got_q ? rdata : sa_hold_q;
+			assign sa_rdata = (sa_got_q || PPU_SERIAL != 0) ? rdata : sa_hold_q;
 		end
 	endgenerate
 
