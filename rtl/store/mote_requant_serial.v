@@ -315,8 +315,7 @@ module mote_requant_serial #(
 		end
 	endfunction
 
-	wire [7:0] i32_byte = (m_j_q == 4'd0) ? v_q[7:0] : (m_j_q == 4'd1) ? v_q[15:8] :
-			      (m_j_q == 4'd2) ? v_q[23:16] : v_q[31:24];
+	// INT32: v's byte j is the step's window without its low bit
 	wire i32_out = m_read && i32_q;
 	always @(posedge clk) begin
 		if (rst)
@@ -328,7 +327,7 @@ module mote_requant_serial #(
 		if (b_fin)
 			o_byte <= clamp8(tr_q, b_st_q, b_hf_q, b_bad_q, b_neg_q, i_zp, i_lo, i_hi, i_lo_gt_hi);
 		else if (i32_out)
-			o_byte <= i32_byte;
+			o_byte <= win[8:1];
 	end
 
 	assign o_busy = m_act_q || a_act_q || trv_q || o_bvalid || o_fill_busy;

@@ -22,7 +22,10 @@ module mote_store_bytes #(
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
 	// bits of a row's byte count (derived by the caller)
-	parameter NBW = 5
+	parameter NBW = 5,
+	// bits of the row counters: N_INNER and N_OUTER are below 2^CNW (the
+	// caller's range check: neither exceeds the accumulator's depth)
+	parameter CNW = 10
 ) (
 	input  wire                      clk,
 	input  wire                      rst,
@@ -57,13 +60,13 @@ module mote_store_bytes #(
 
 	// ---- the row walk: offsets from ADDR0 (cleared at i_start)
 	reg  [NBW-1:0] b_q;                 // byte of the row
-	reg  [15:0]    i_q, o_q;
+	reg  [CNW-1:0] i_q, o_q;
 	reg  [31:0]    ro_q, oo_q;          // row offset, outer row offset
 	wire [31:0]    ba = i_addr0 + ro_q + {{(32-NBW){1'b0}}, b_q};
 	wire [LGMB-1:0] lane = ba[LGMB-1:0];
 	wire           row_last = b_q + 1'b1 == i_nb;
-	wire           in_last  = i_q + 1'b1 == i_ni;
-	wire           cmd_last = row_last && in_last && o_q + 1'b1 == i_no;
+	wire           in_last  = i_q + 1'b1 == i_ni[CNW-1:0];
+	wire           cmd_last = row_last && in_last && o_q + 1'b1 == i_no[CNW-1:0];
 	wire           word_last = row_last || &lane;
 
 	// ---- the word: empty, filling, complete (waiting for its check), requested
@@ -89,15 +92,15 @@ module mote_store_bytes #(
 	always @(posedge clk) begin
 		if (rst || i_start) begin
 			b_q  <= {NBW{1'b0}};
-			i_q  <= 16'd0;
-			o_q  <= 16'd0;
+			i_q  <= {CNW{1'b0}};
+			o_q  <= {CNW{1'b0}};
 			ro_q <= 32'd0;
 			oo_q <= 32'd0;
 		end else if (put) begin
 			b_q <= row_last ? {NBW{1'b0}} : b_q + 1'b1;
 			if (row_last) begin
 				if (in_last) begin
-					i_q  <= 16'd0;
+					i_q  <= {CNW{1'b0}};
 					o_q  <= o_q + 1'b1;
 					oo_q <= oo_q + i_os;
 					ro_q <= oo_q + i_os;
@@ -139,6 +142,8 @@ module mote_store_bytes #(
 		if (put)
 			last_q <= cmd_last;
 	end
+
+	wire unused_ok = &{1'b0, i_ni[15:CNW], i_no[15:CNW]};
 
 	// the byte goes to its lane; the first byte of a word clears the others' strobes
 	integer k;

@@ -80,8 +80,9 @@ module mote_store_serial #(
 	localparam RW  = AW_B - CW;                     // bias-buffer row bits
 	localparam NBW = $clog2(4 * COLS + 1);          // bytes per output row
 	localparam UW  = AW_C + 2;                      // ACC_ROW + k*N_INNER <= 2*ACC_DEPTH
-	localparam [31:0] COLS32 = COLS, ACC32 = ACC_DEPTH, BB32 = BBUF_DEPTH;
+	localparam [31:0] COLS32 = COLS, ACC32 = ACC_DEPTH, BB_LAST32 = BBUF_DEPTH - `MOTE_BIAS_ROWS;
 	localparam [UW-1:0] ACC_END = ACC32[UW-1:0];
+	localparam [15:0] COLS16 = COLS32[15:0], BB_LAST = BB_LAST32[15:0];
 
 	wire clear = rst || i_abort;
 
@@ -99,11 +100,13 @@ module mote_store_serial #(
 	wire [15:0] c_lo     = i_cmd[`MOTE_STORE_CLAMP_LO];
 	wire [15:0] c_hi     = i_cmd[`MOTE_STORE_CLAMP_HI];
 	wire        c_field  = i_cmd[`MOTE_HDR_POP_NEXT] || i_cmd[`MOTE_HDR_PUSH_NEXT] ||
-			       (c_st && ({16'd0, c_nc} > COLS32 || i_cmd[`MOTE_STORE_ADD]));
-	wire        c_brange = c_st && {16'd0, c_bias} + `MOTE_BIAS_ROWS > BB32;
+			       (c_st && (c_nc > COLS16 || i_cmd[`MOTE_STORE_ADD]));
+	wire        c_brange = c_st && c_bias > BB_LAST;
 	wire        c_tokonly = !c_st || c_ni == 16'd0 || c_no == 16'd0 || c_nc == 16'd0;
-	// beyond the accumulator whatever N_OUTER (>= 1) is
-	wire        c_big    = {16'd0, c_acc} > ACC32 || {16'd0, c_ni} > ACC32;
+	// rows beyond the accumulator whatever the rest (N_INNER, N_OUTER >= 1):
+	// ACC_ROW, N_INNER or N_OUTER of 2^(UW-1) > ACC_DEPTH or more; below that
+	// the range check's sums decide
+	wire        c_big    = |{c_acc[15:UW-1], c_ni[15:UW-1], c_no[15:UW-1]};
 	wire        c_lo_gt_hi = $signed(c_lo) > $signed(c_hi);
 	wire [NBW-1:0] c_nb  = c_int32 ? {c_nc[NBW-3:0], 2'b00} : c_nc[NBW-1:0];
 	wire [CW-1:0]  c_last_col = c_nc[CW-1:0] - 1'b1;
@@ -116,7 +119,7 @@ module mote_store_serial #(
 	reg           halted_q;
 	reg  [7:0]    err_code_q;
 	reg  [UW-1:0] u_q;                // ACC_ROW + k*N_INNER, then the end row
-	reg  [15:0]   k_q;                // outer rows counted by the range check
+	reg  [UW-2:0] k_q;                // outer rows counted by the range check
 	reg  [CW-1:0] col_q;              // column being filled or issued
 	reg  [UW-1:0] row_q;              // accumulator row being issued
 	reg  [5:0]    s_q;                // shift of the value being issued
@@ -127,7 +130,7 @@ module mote_store_serial #(
 	wire [31:0]   w_err_addr;
 
 	wire [UW-1:0] u_next   = u_q + c_ni[UW-1:0];
-	wire          rng_done = k_q == c_no;
+	wire          rng_done = k_q == c_no[UW-2:0];
 	wire          tok_ok   = !c_pop || i_tok_c2s_avail;
 	wire          acc_go   = st_q == C_RUN && ph_q == 2'd1 && l_ready_next && i_acc_free && !halted_q;
 	wire          l_take   = st_q == C_RUN && ph_q == 2'd2 && l_ready && !halted_q;
@@ -184,7 +187,7 @@ module mote_store_serial #(
 		// the range check
 		if (st_q == C_IDLE) begin
 			u_q <= c_acc[UW-1:0];
-			k_q <= 16'd0;
+			k_q <= {(UW-1){1'b0}};
 		end else if (st_q == C_RNG && !rng_done) begin
 			u_q <= u_next;
 			k_q <= k_q + 1'b1;
@@ -243,7 +246,7 @@ module mote_store_serial #(
 		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi), .i_lo_gt_hi(c_lo_gt_hi),
 		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
 
-	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .NBW(NBW)) u_wr (
+	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .NBW(NBW), .CNW(UW-1)) u_wr (
 		.clk(clk), .rst(clear), .i_start(w_start),
 		.i_addr0(i_cmd[`MOTE_STORE_ADDR0]), .i_is(i_cmd[`MOTE_STORE_INNER_STRIDE]),
 		.i_os(i_cmd[`MOTE_STORE_OUTER_STRIDE]), .i_ni(c_ni), .i_no(c_no), .i_nb(c_nb),
@@ -267,7 +270,7 @@ module mote_store_serial #(
 	assign o_stall_dep    = st_q == C_TOK && !tok_ok;
 	assign o_stall_mem    = o_req_valid && !i_req_ready;
 
-	wire unused_ok = &{1'b0, i_cmd, c_ni[15:UW], c_nc[15:NBW], c_acc[15:UW], c_bias[15:RW], w_busy};
+	wire unused_ok = &{1'b0, i_cmd, c_nc[15:NBW], c_bias[15:RW], w_busy};
 endmodule
 
 `default_nettype wire
