@@ -102,7 +102,9 @@ module mote_store_serial #(
 	wire        c_field  = i_cmd[`MOTE_HDR_POP_NEXT] || i_cmd[`MOTE_HDR_PUSH_NEXT] ||
 			       (c_st && (c_nc > COLS16 || i_cmd[`MOTE_STORE_ADD]));
 	wire        c_brange = c_st && c_bias > BB_LAST;
-	wire        c_tokonly = !c_st || c_ni == 16'd0 || c_no == 16'd0 || c_nc == 16'd0;
+	// no rows: no accumulator range check; no bytes: tokens only
+	wire        c_rows0  = !c_st || c_ni == 16'd0 || c_no == 16'd0;
+	wire        c_tokonly = c_rows0 || c_nc == 16'd0;
 	// rows beyond the accumulator whatever the rest (N_INNER, N_OUTER >= 1):
 	// ACC_ROW, N_INNER or N_OUTER of 2^(UW-1) > ACC_DEPTH or more; below that
 	// the range check's sums decide
@@ -147,10 +149,10 @@ module mote_store_serial #(
 			case (st_q)
 			C_IDLE:
 				if (i_cmd_valid && !halted_q) begin
-					if (c_field || c_brange || (!c_tokonly && c_big))
+					if (c_field || c_brange || (!c_rows0 && c_big))
 						st_q <= C_ERR;
 					else
-						st_q <= c_tokonly ? C_TOK : C_RNG;
+						st_q <= c_rows0 ? C_TOK : C_RNG;
 				end
 			C_ERR: begin
 				st_q     <= C_IDLE;

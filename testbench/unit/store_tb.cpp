@@ -551,6 +551,7 @@ int main(int argc, char **argv)
 		c = base; c.bias = BDEPTH - 2; es.push_back({MOTE_ERR_STORE_RANGE, c});
 		c = base; c.bias = 65535; es.push_back({MOTE_ERR_STORE_RANGE, c});
 		c = base; c.acc = CDEPTH - 7; es.push_back({MOTE_ERR_STORE_RANGE, c});
+		c = base; c.acc = CDEPTH - 7; c.ncols = 0; es.push_back({MOTE_ERR_STORE_RANGE, c});
 		c = base; c.ni = 1024; c.no = 2; c.acc = 0; es.push_back({MOTE_ERR_STORE_RANGE, c});
 		c = base; c.ni = 65535; c.no = 65535; c.acc = 0; es.push_back({MOTE_ERR_STORE_RANGE, c});
 		c = base; c.add = true; c.int32 = true; c.aaddr = 0x18000; es.push_back({MOTE_ERR_FIELD, c});
