@@ -62,6 +62,8 @@ $(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
 # the iCE40 board's store path (fpga/boards.mk): serial lane, 64 bias rows, 256 accumulator rows
 $(eval $(call DP_STORE_GEOM,4x4_board,4,8,1,-GPPU_SERIAL=1 -GSTORE_ADD=0 -GBBUF_DEPTH=64 -GACC_DEPTH=256 \
   -CFLAGS -DTB_SERIAL=1 -CFLAGS -DTB_BDEPTH=64 -CFLAGS -DTB_CDEPTH=256))
+# the serial path at 8 columns on a 16-byte bus (its parameters beyond the board)
+$(eval $(call DP_STORE_GEOM,8x8_serial,8,16,1,-GPPU_SERIAL=1 -GSTORE_ADD=0 -CFLAGS -DTB_SERIAL=1))
 
 # the benches' shared headers
 $(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/store_% $(BUILD)/tb/requant/%,$(MOTE_TB_BINS)): \
@@ -73,6 +75,6 @@ $(eval $(call MOTE_VTB,mul2,mul2_tb_top,rtl/array/mote_mul2.v testbench/unit/mul
   testbench/unit/mul2_tb.cpp,$(ICE40_VFLAGS)))
 
 # the serial store path's lane alone (table fill, multiply, rounding tail, clamp)
-$(eval $(call MOTE_VTB,requant_serial,mote_requant_serial,rtl/common/mote_sram_1r1w.v rtl/store/mote_requant_serial.v,\
+$(eval $(call MOTE_VTB,requant_serial,mote_requant_serial,rtl/store/mote_requant_serial.v,\
   testbench/unit/requant_serial_tb.cpp,-GCOLS=4 -CFLAGS -DTB_COLS=4))
 $(BUILD)/tb/requant_serial/requant_serial: testbench/unit/dp_bits.h testbench/unit/dp_model.h
