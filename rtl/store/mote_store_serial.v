@@ -15,9 +15,11 @@
 //    bias range at once; the accumulator range by adding N_INNER to ACC_ROW
 //    N_OUTER times (stopping at the first sum beyond ACC_DEPTH: at most
 //    ACC_DEPTH+1 cycles, N_OUTER for a legal command); then the c2s token.
-//  * Table fill (not for INT32): per column c < NCOLS, reads of shift and mult
+//  * Table fill (not for INT32): per column c < COLS, reads of shift and mult
 //    (bias-buffer words (BIAS_ROW+2)*COLS+c, (BIAS_ROW+1)*COLS+c), then the
-//    lane's 20 + 2r cycles (r = -shift mod 8).
+//    lane's 20 + 2r cycles (r = -shift mod 8).  Skipped when the tables hold
+//    this BIAS_ROW's columns already: filled for it by an earlier STORE, with
+//    no bias-buffer write (i_bbuf_we) since that fill began.
 //  * Values, in row order then column order: shift read (P0), then the
 //    accumulator row and the bias word read together (P1) when the lane can
 //    take the value next cycle and i_acc_free, then the value enters the lane
@@ -54,6 +56,8 @@ module mote_store_serial #(
 	output wire                      o_bbuf_re,
 	output wire [AW_B-1:0]           o_bbuf_raddr,
 	input  wire [31:0]               i_bbuf_rdata,
+	// a bias-buffer word is written (the tables may no longer match it)
+	input  wire                      i_bbuf_we,
 	output wire                      o_acc_re,
 	output wire [AW_C-1:0]           o_acc_raddr,
 	input  wire [COLS*32-1:0]        i_acc_rdata,
@@ -83,6 +87,8 @@ module mote_store_serial #(
 	localparam [31:0] COLS32 = COLS, ACC32 = ACC_DEPTH, BB_LAST32 = BBUF_DEPTH - `MOTE_BIAS_ROWS;
 	localparam [UW-1:0] ACC_END = ACC32[UW-1:0];
 	localparam [15:0] COLS16 = COLS32[15:0], BB_LAST = BB_LAST32[15:0];
+	localparam [31:0] LAST_COL32 = COLS - 1;
+	localparam [CW-1:0] LAST_COL = LAST_COL32[CW-1:0];
 
 	wire clear = rst || i_abort;
 
@@ -125,6 +131,10 @@ module mote_store_serial #(
 	reg  [CW-1:0] col_q;              // column being filled or issued
 	reg  [UW-1:0] row_q;              // accumulator row being issued
 	reg  [5:0]    s_q;                // shift of the value being issued
+	// the tables hold the columns of bias rows tab_row_q (tab_ok_q); a bias
+	// write during a fill leaves them unusable (tab_new_q)
+	reg           tab_ok_q, tab_new_q;
+	reg  [RW-1:0] tab_row_q;
 
 	wire          l_ready, l_ready_next, l_fill_busy, l_busy, l_bvalid, w_bready;
 	wire [7:0]    l_byte;
@@ -138,6 +148,8 @@ module mote_store_serial #(
 	wire          l_take   = st_q == C_RUN && ph_q == 2'd2 && l_ready && !halted_q;
 	wire          v_last   = col_q == c_last_col && row_q + 1'b1 == u_q;
 	wire          w_start  = st_q == C_TOK && tok_ok && !c_tokonly;
+	wire          tab_hit  = tab_ok_q && tab_row_q == c_bias[RW-1:0];
+	wire          fill_end = st_q == C_FILL && ph_q == 2'd3 && !l_fill_busy && col_q == LAST_COL;
 
 	always @(posedge clk) begin
 		if (clear) begin
@@ -165,9 +177,9 @@ module mote_store_serial #(
 					st_q <= C_ERR;
 			C_TOK:
 				if (tok_ok)
-					st_q <= c_tokonly ? C_RET : c_int32 ? C_RUN : C_FILL;
+					st_q <= c_tokonly ? C_RET : (c_int32 || tab_hit) ? C_RUN : C_FILL;
 			C_FILL:
-				if (ph_q == 2'd3 && !l_fill_busy && col_q == c_last_col)
+				if (fill_end)
 					st_q <= C_RUN;
 			C_RUN:
 				if (l_take && v_last)
@@ -179,6 +191,20 @@ module mote_store_serial #(
 				st_q <= C_IDLE;
 			endcase
 		end
+	end
+
+	// the tables' contents (they survive an abort, a fill cut short does not count)
+	always @(posedge clk) begin
+		if (clear || i_bbuf_we || (st_q == C_TOK && tok_ok && !c_tokonly && !c_int32 && !tab_hit))
+			tab_ok_q <= 1'b0;
+		else if (fill_end && !tab_new_q)
+			tab_ok_q <= 1'b1;
+		if (st_q != C_FILL)
+			tab_new_q <= 1'b0;
+		else if (i_bbuf_we)
+			tab_new_q <= 1'b1;
+		if (fill_end)
+			tab_row_q <= c_bias[RW-1:0];
 	end
 
 	always @(posedge clk) begin
@@ -205,7 +231,7 @@ module mote_store_serial #(
 				ph_q <= ph_q + 1'b1;
 			else if (!l_fill_busy) begin
 				ph_q  <= 2'd0;
-				col_q <= (col_q == c_last_col) ? {CW{1'b0}} : col_q + 1'b1;
+				col_q <= col_q + 1'b1;        // all COLS columns: after the last, 0
 			end
 		end else if (st_q == C_RUN && !halted_q) begin
 			if (ph_q == 2'd0)

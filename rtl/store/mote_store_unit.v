@@ -45,6 +45,9 @@ module mote_store_unit #(
 	output wire                      o_bbuf_re,
 	output wire [AW_B-1:0]           o_bbuf_raddr,
 	input  wire [COLS*32-1:0]        i_bbuf_rdata,
+	// the bias buffer is written this cycle (the serial path's tables of the
+	// multipliers follow it; the row path reads it whole per command)
+	input  wire                      i_bbuf_we,
 	output wire                      o_acc_re,
 	output wire [AW_C-1:0]           o_acc_raddr,
 	input  wire [COLS*32-1:0]        i_acc_rdata,
@@ -88,6 +91,7 @@ module mote_store_unit #(
 				.i_cmd_idx(i_cmd_idx), .i_tok_c2s_avail(i_tok_c2s_avail),
 				.o_tok_c2s_pop(o_tok_c2s_pop), .o_tok_s2c_push(o_tok_s2c_push),
 				.o_bbuf_re(o_bbuf_re), .o_bbuf_raddr(o_bbuf_raddr), .i_bbuf_rdata(i_bbuf_rdata[31:0]),
+				.i_bbuf_we(i_bbuf_we),
 				.o_acc_re(o_acc_re), .o_acc_raddr(o_acc_raddr), .i_acc_rdata(i_acc_rdata),
 				.i_acc_free(i_acc_free),
 				.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
@@ -125,6 +129,7 @@ module mote_store_unit #(
 				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx),
 				.o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_stall_dep(o_stall_dep),
 				.o_stall_mem(o_stall_mem));
+			wire unused_rows = i_bbuf_we;
 		end
 	endgenerate
 	localparam unused_rows = ROWS;

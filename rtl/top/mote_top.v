@@ -203,6 +203,7 @@ module mote_top #(
 		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
 		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
 		.o_bbuf_re(b_re), .o_bbuf_raddr(b_raddr), .i_bbuf_rdata(b_rdata),
+		.i_bbuf_we(l_we && l_sel == `MOTE_BUF_BIAS),
 		.o_acc_re(sa_re), .o_acc_raddr(sa_raddr), .i_acc_rdata(sa_rdata), .i_acc_free(sa_free),
 		.o_req_valid(s_req_valid), .i_req_ready(s_req_ready), .o_req_write(s_req_write),
 		.o_req_addr(s_req_addr), .o_req_wdata(s_req_wdata), .o_req_wstrb(s_req_wstrb),

@@ -120,6 +120,7 @@ struct Bench {
 	int err_code = 0;
 	uint32_t err_idx = 0, err_addr = 0, want_err_idx = 0, want_err_addr = 0;
 	bool abort_now = false, offered = false;
+	bool bbuf_written = false; // a LOAD wrote the bias buffer (pulse for the unit)
 	uint64_t first_req = 0, last_req = 0;
 
 	explicit Bench(uint64_t seed) : rng(seed), bbuf(BDEPTH * C), acc(CDEPTH * C), bbuf_r(C), acc_r(C),
@@ -238,6 +239,8 @@ struct Bench {
 			dp_set(m->i_acc_rdata, 32 * k, 32, acc_r[k]);
 		}
 		m->i_tok_c2s_avail = c2s > 0;
+		m->i_bbuf_we = bbuf_written;
+		bbuf_written = false;
 		// a command once offered stays offered until taken (valid/ready)
 		bool offer = !queue.empty() && (offered || !(gap_pct && rng.chance(gap_pct)));
 		m->i_cmd_valid = offer;
@@ -636,6 +639,7 @@ int main(int argc, char **argv)
 		b.tok_pct = 0;
 		for (int k = 0; SERIAL && k < C; k++)
 			b.bbuf[2 * C + k] = (uint32_t)b.rng.range(30, 45);
+		b.bbuf_written = true;
 		int nb = C <= MB ? C : MB; // bytes per row that fit one word
 		Cmd s;
 		s.ncols = nb;
@@ -672,6 +676,7 @@ int main(int argc, char **argv)
 				bool i32 = *sp < 0;
 				for (int k = 0; k < C; k++)
 					b.bbuf[2 * C + k] = (uint32_t)(i32 ? 40 : *sp);
+				b.bbuf_written = true;
 				Cmd s;
 				s.int32 = i32;
 				s.ncols = C;
@@ -785,6 +790,7 @@ int main(int argc, char **argv)
 					b.bbuf[3 * t * C + k] = b.rng.chance(30) ? extremes[b.rng.range(0, 3)] :
 								   (uint32_t)b.rng.range(-70000, 70000);
 				}
+				b.bbuf_written = true; // (as a LOAD of bias rows would)
 				Cmd c;
 				c.ncols = b.rng.chance(80) ? C : b.rng.range(1, C);
 				c.ni = b.rng.range(1, 6);
@@ -797,11 +803,31 @@ int main(int argc, char **argv)
 				c.hi = (int16_t)(b.rng.chance(70) ? 127 : b.rng.range(-32768, 32767));
 				b.push(c);
 			}
+		// the same bias rows again right after a LOAD rewrote them: the serial
+		// path must not reuse the multiplier tables of the old contents
+		for (int r = 0; r < 20; r++, n++) {
+			b.drain();
+			for (int k = 0; k < C; k++) {
+				b.bbuf[1 * C + k] = 0x40000000u ^ (b.rng.u32() & 0x3fffffffu);
+				b.bbuf[2 * C + k] = (uint32_t)b.rng.range(20, 50);
+			}
+			b.bbuf_written = true;
+			Cmd c;
+			c.ni = 4;
+			c.bias = 0;
+			c.acc = b.rng.range(0, CDEPTH - 4);
+			c.is = C;
+			c.addr0 = 0x10000 + (uint32_t)b.rng.range(0, 0x6000);
+			b.push(c);
+			c.acc = b.rng.range(0, CDEPTH - 4); // and once more unchanged: the tables may serve
+			c.addr0 = 0x10000 + (uint32_t)b.rng.range(0, 0x6000);
+			b.push(c);
+		}
 		b.drain();
 		CHECK(b.tb, !b.err_seen, "unexpected error %d at %u", b.err_code, b.err_idx);
 		b.compare_mem();
 		printf("store C=%d MB=%d lanes=%d: %d STOREs over every shift amount, extreme multipliers, biases and "
-		       "accumulators: ok\n", C, MB, TB_LANES, n);
+		       "accumulators, bias rows rewritten between STOREs: ok\n", C, MB, TB_LANES, n + 20);
 	}
 	printf("store_tb C=%d MB=%d lanes=%d: PASS\n", C, MB, TB_LANES);
 	return 0;
