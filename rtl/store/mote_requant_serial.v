@@ -22,12 +22,14 @@
 //  * the next value may be taken in the cycle of the last read (V+4);
 //  * after the fourth addition acc holds p' >> 24 and moves to the tail
 //    register, which shifts out S-3 more remainder bytes (0..5 cycles, beside
-//    the next value's steps), then the clamp writes the output byte: a byte
-//    leaves 6 + S cycles after V (S >= 3, i.e. shift >= 17);
+//    the next value's steps), then the clamp writes the output byte: o_bvalid
+//    rises S + 4 cycles after V (S >= 3, i.e. shift >= 17); S = 7 or 8 (shift
+//    >= 49) makes the tail longer than the next value's steps: a value per
+//    S - 2 cycles;
 //  * shift <= 16 (S < 3): a slow, unoverlapped path: ten steps, q captured
 //    into the tail register as its bytes leave acc, the bytes above it checked
-//    to be its sign extension;
-//  * INT32: v's bytes leave at V+1..V+4 (no multiply).
+//    to be its sign extension: a value per 13 cycles;
+//  * INT32: o_bvalid with v's bytes at V+2..V+5 (no multiply).
 // Table fill, per column, before a command's values: i_fill_s with the
 // column's shift on i_data, then (the next cycle or later) i_fill_m with its
 // mult on i_data, held there until o_fill_busy falls: r shift cycles, nine
