@@ -62,6 +62,19 @@ $(eval $(call DP_STORE_GEOM,16x16_lanes4,16,16,4))
 # the iCE40 board's store path (fpga/boards.mk): serial lane, 64 bias rows, 256 accumulator rows
 $(eval $(call DP_STORE_GEOM,4x4_board,4,8,1,-GPPU_SERIAL=1 -GSTORE_ADD=0 -GBBUF_DEPTH=64 -GACC_DEPTH=256 \
   -CFLAGS -DTB_SERIAL=1 -CFLAGS -DTB_BDEPTH=64 -CFLAGS -DTB_CDEPTH=256))
+# ... and its Yosys iCE40 netlist (synth_ice40, Yosys' cell models), under the same bench
+STORE_BOARD_SET := -set ROWS 4 -set COLS 4 -set MEM_BYTES 8 -set BBUF_DEPTH 64 -set ACC_DEPTH 256 -set PPU_LANES 1 \
+                   -set STORE_ADD 0 -set PPU_SERIAL 1
+STORE_NET_YS = read_verilog -defer -I$(BUILD)/rtl $(DP_STORE_SRCS); chparam $(STORE_BOARD_SET) mote_store_unit; \
+               hierarchy -top mote_store_unit; synth_ice40 -top mote_store_unit; setundef -zero -params; \
+               write_verilog -noattr $@
+$(BUILD)/netsim/mote_store_unit_board.v: $(DP_STORE_SRCS) $(GEN_VH)
+	@mkdir -p $(@D)
+	@yosys -q -l $@.log -p '$(STORE_NET_YS)' > /dev/null
+$(eval $(call MOTE_VTB,store_4x4_board_net,mote_store_unit,$(BUILD)/netsim/mote_store_unit_board.v $(ICE40_CELLS_SIM),\
+  testbench/unit/store_tb.cpp,-Wno-fatal $(ICE40_VFLAGS) -CFLAGS -DTB_COLS=4 -CFLAGS -DTB_MEM_BYTES=8 -CFLAGS -DTB_LANES=1 \
+  -CFLAGS -I$(abspath $(BUILD)/include) -CFLAGS -DTB_SERIAL=1 -CFLAGS -DTB_BDEPTH=64 -CFLAGS -DTB_CDEPTH=256))
+$(BUILD)/tb/store_4x4_board_net/store_4x4_board_net: $(GEN_H)
 # the serial path at 8 columns on a 16-byte bus (its parameters beyond the board)
 $(eval $(call DP_STORE_GEOM,8x8_serial,8,16,1,-GPPU_SERIAL=1 -GSTORE_ADD=0 -CFLAGS -DTB_SERIAL=1))
 
