@@ -20,11 +20,12 @@
 //    lane's 20 + 2r cycles (r = -shift mod 8).  Skipped when the tables hold
 //    this BIAS_ROW's columns already: filled for it by an earlier STORE, with
 //    no bias-buffer write (i_bbuf_we) since that fill began.
-//  * Values, in row order then column order: shift read (P0), then the
-//    accumulator row and the bias word read together (P1) when the lane can
-//    take the value next cycle and i_acc_free, then the value enters the lane
-//    (P2; if it cannot, P0 again).  The accumulator row is read once per
-//    value; a value per 4 cycles.
+//  * Values, in row order then column order: shift read (P0), then the bias
+//    word read (P1) when the lane can take the value next cycle, for column 0
+//    together with the accumulator row when i_acc_free, then the value enters
+//    the lane (P2; if it cannot, P0 again).  The accumulator row is read once
+//    (its column 0 used the cycle after the read, columns 1.. kept in
+//    registers for the row's later values); a value per 4 cycles.
 //  * The writer walks the output rows itself and reports the last word
 //    accepted; WRITE_WINDOW stops everything (nothing after the faulting word
 //    is written) until i_abort.
@@ -131,6 +132,8 @@ module mote_store_serial #(
 	reg  [CW-1:0] col_q;              // column being filled or issued
 	reg  [UW-1:0] row_q;              // accumulator row being issued
 	reg  [5:0]    s_q;                // shift of the value being issued
+	reg           got_q;              // the accumulator row is on i_acc_rdata
+	reg  [(COLS-1)*32-1:0] row_hold_q; // and its columns 1.. afterwards
 	// the tables hold the columns of bias rows tab_row_q (tab_ok_q); a bias
 	// write during a fill leaves them unusable (tab_new_q)
 	reg           tab_ok_q, tab_new_q;
@@ -144,7 +147,9 @@ module mote_store_serial #(
 	wire [UW-1:0] u_next   = u_q + c_ni[UW-1:0];
 	wire          rng_done = k_q == c_no[UW-2:0];
 	wire          tok_ok   = !c_pop || i_tok_c2s_avail;
-	wire          acc_go   = st_q == C_RUN && ph_q == 2'd1 && l_ready_next && i_acc_free && !halted_q;
+	wire          col0     = col_q == {CW{1'b0}};
+	wire [CW-1:0] col_m1   = col_q - 1'b1;
+	wire          acc_go   = st_q == C_RUN && ph_q == 2'd1 && l_ready_next && (i_acc_free || !col0) && !halted_q;
 	wire          l_take   = st_q == C_RUN && ph_q == 2'd2 && l_ready && !halted_q;
 	wire          v_last   = col_q == c_last_col && row_q + 1'b1 == u_q;
 	wire          w_start  = st_q == C_TOK && tok_ok && !c_tokonly;
@@ -247,10 +252,14 @@ module mote_store_serial #(
 				end
 			end
 		end
-		// the shift word is on the bus in P1 (the bias read, with the
-		// accumulator's, replaces it the cycle after)
+		// the shift word is on the bus in P1 (the bias read replaces it the
+		// cycle after)
 		if (st_q == C_RUN && ph_q == 2'd1)
 			s_q <= i_bbuf_rdata[5:0];
+		// the row's columns 1.. for its later values
+		got_q <= o_acc_re;
+		if (got_q)
+			row_hold_q <= i_acc_rdata[COLS*32-1:32];
 	end
 
 	// bias-buffer word (BIAS_ROW + {bias 0, mult 1, shift 2}) * COLS + column
@@ -260,7 +269,7 @@ module mote_store_serial #(
 	wire [RW-1:0] b_row = c_bias[RW-1:0] + {{(RW-2){1'b0}}, b_sel};
 	assign o_bbuf_re    = fill_rd || val_rd;
 	assign o_bbuf_raddr = {b_row, col_q};
-	assign o_acc_re     = acc_go;
+	assign o_acc_re     = acc_go && col0;
 	assign o_acc_raddr  = row_q[AW_C-1:0];
 
 	// ================================================================ lane and writer
@@ -270,7 +279,8 @@ module mote_store_serial #(
 		.i_fill_col(col_q), .o_fill_busy(l_fill_busy),
 		.i_valid(st_q == C_RUN && ph_q == 2'd2 && !halted_q), .o_ready(l_ready),
 		.o_ready_next(l_ready_next),
-		.i_acc(i_acc_rdata[32*col_q +: 32]), .i_shift(s_q), .i_col(col_q), .i_int32(c_int32),
+		.i_acc(col0 ? i_acc_rdata[31:0] : row_hold_q[32*col_m1 +: 32]), .i_shift(s_q), .i_col(col_q),
+		.i_int32(c_int32),
 		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi), .i_lo_gt_hi(c_lo_gt_hi),
 		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
 
