@@ -28,10 +28,9 @@ SYNTH_SRCS   = $(sort $(shell find rtl -name '*.v'))
 SYNTH_AREA  := $(BUILD)/tools/synth_area
 
 # name | yosys synth command | chparam settings for mote_top
+# the iCE40 configuration is the iCEBreaker board's parameter set (fpga/boards.mk)
 SYNTH_ice40_4x4_CMD := synth_ice40 -dsp -top mote_top
-SYNTH_ice40_4x4_PAR := -set ROWS 4 -set COLS 4 -set MEM_BYTES 8 -set ABUF_DEPTH 1024 \
-                       -set WBUF_DEPTH 256 -set BBUF_DEPTH 24 -set ACC_DEPTH 256 -set PPU_LANES 1 \
-                       -set QUEUE_DEPTH 4 -set LG_LOAD_READS 3
+SYNTH_ice40_4x4_PAR  = $(foreach p,$(BOARD_icebreaker_PARAMS),-set $(subst =, ,$(p)))
 SYNTH_ecp5_8x8_CMD  := synth_ecp5 -top mote_top
 SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
 # run on the flat design before the split: iCE40 keeps each carry and its adder LUT in one
