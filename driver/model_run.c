@@ -261,6 +261,7 @@ static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 	}
 	struct mote_step_info *in = &m->info[k];
 	memcpy(in->perf, r.perf, sizeof in->perf);
+	in->perf_set = r.perf_set;
 	in->hw_error = r.hw_error;
 	if (rc)
 		return rc;

@@ -70,6 +70,21 @@ static int read_identity(mote_device *dev)
 		rc = o->reg_read(dev->be, MOTE_REG_FEATURES, &feat);
 	if (rc)
 		return rc;
+	/* Perf counters kept and their width: spec 1.3 on; before, all of 64 bits. */
+	uint32_t pcfg = 64, pset = (1u << MOTE_NUM_PERF) - 1;
+	if ((ver & 0xffff) >= 3) {
+		rc = o->reg_read(dev->be, MOTE_REG_PERF_CONFIG, &pcfg);
+		if (!rc)
+			rc = o->reg_read(dev->be, MOTE_REG_PERF_SET, &pset);
+		if (rc)
+			return rc;
+		pcfg = (pcfg & MOTE_PERF_CONFIG_WIDTH_MASK) >> MOTE_PERF_CONFIG_WIDTH_LSB;
+	}
+	const uint32_t need = 1u << MOTE_PERF_CYCLES | 1u << MOTE_PERF_MACS_USEFUL | 1u << MOTE_PERF_CMDS;
+	if (pcfg < 16 || pcfg > 64 || (pset & need) != need || pset >> MOTE_NUM_PERF)
+		return MOTE_ERROR_BAD_DEVICE;
+	dev->info.perf_width = pcfg;
+	dev->info.perf_set = pset;
 	g->rows = (geo & MOTE_GEOMETRY_ROWS_MASK) >> MOTE_GEOMETRY_ROWS_LSB;
 	g->cols = (geo & MOTE_GEOMETRY_COLS_MASK) >> MOTE_GEOMETRY_COLS_LSB;
 	g->mem_bytes = (geo & MOTE_GEOMETRY_MEM_BYTES_MASK) >> MOTE_GEOMETRY_MEM_BYTES_LSB;

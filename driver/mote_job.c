@@ -135,10 +135,17 @@ static int finish_job(mote_device *dev)
 		rc = o->reg_read(dev->be, MOTE_REG_ERR_ADDR, &r->err_addr);
 	if (!rc)
 		rc = o->reg_read(dev->be, MOTE_REG_CMDS_DONE, &r->cmds_done);
+	/* Only the counters the device keeps; HI only when they are wider than
+	 * 32 bits (fewer register reads over a link). */
+	r->perf_set = dev->info.perf_set;
 	for (unsigned i = 0; i < MOTE_NUM_PERF && !rc; i++) {
+		r->perf[i] = 0;
+		if (!(r->perf_set >> i & 1))
+			continue;
 		/* Reading LO latches HI: the pair is one consistent 64-bit value. */
+		lo = hi = 0;
 		rc = o->reg_read(dev->be, MOTE_REG_PERF_LO(i), &lo);
-		if (!rc)
+		if (!rc && dev->info.perf_width > 32)
 			rc = o->reg_read(dev->be, MOTE_REG_PERF_HI(i), &hi);
 		r->perf[i] = (uint64_t)hi << 32 | lo;
 	}

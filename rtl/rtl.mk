@@ -6,7 +6,7 @@
 #                 rtl/lint.vlt), then iverilog -g2005 and yosys read_verilog of every RTL file
 #   make formal   bounded proofs (yosys + yosys-smtbmc, z3) of the FORMAL blocks of mote_fifo,
 #                 mote_window_check, mote_cmd_decode, mote_tokens, mote_mem_arbiter and
-#                 mote_cmd_queue, the last also unbounded (k-induction) with its covers;
+#                 mote_cmd_queue and mote_fifo_ram, the last two also unbounded (k-induction) with their covers;
 #                 the yosys half of each proof is rtl/formal/<module>.ys
 #
 # MOTE_RTL_SRCS lists every RTL source (others may use it).
@@ -50,10 +50,10 @@ lint: $(GEN_VH)
 # module:first checked step:bmc depth.  Sequential proofs skip step 0, the reset cycle
 # (registers start arbitrary; every block assumes rst there).
 RTL_FORMAL := mote_fifo:1:24 mote_window_check:0:1 mote_cmd_decode:0:1 mote_tokens:1:14 \
-              mote_mem_arbiter:1:12 mote_cmd_queue:1:12
+              mote_mem_arbiter:1:12 mote_cmd_queue:1:12 mote_fifo_ram:1:16
 # module:induction length: also proved unbounded (k-induction, yosys-smtbmc -i), and every
 # cover statement reached (yosys-smtbmc -c)
-RTL_INDUCT := mote_cmd_queue:12
+RTL_INDUCT := mote_cmd_queue:12 mote_fifo_ram:12
 
 $(BUILD)/formal/%.smt2: rtl/formal/%.ys $(MOTE_RTL_SRCS) $(GEN_VH)
 	@mkdir -p $(@D)

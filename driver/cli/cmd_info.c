@@ -54,6 +54,12 @@ int cmd_info(int argc, char **argv)
 		json_uint(&j, "acc_depth", g->acc_depth);
 		json_uint(&j, "windows", in.num_windows);
 		json_uint(&j, "device_memory", in.mem_size);
+		json_uint(&j, "perf_width", in.perf_width);
+		json_key_array(&j, "perf_counters");
+		for (unsigned i = 0; i < MOTE_NUM_PERF; i++)
+			if (in.perf_set >> i & 1)
+				json_elem_str(&j, mote_perf_name(i));
+		json_close(&j);
 		json_key_object(&j, "features");
 		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
 			json_bool(&j, feats[i].name, (g->features & feats[i].mask) != 0);
@@ -69,6 +75,11 @@ int cmd_info(int argc, char **argv)
 		       4 * g->cols);
 		printf("windows       %u\n", in.num_windows);
 		printf("device memory %llu bytes\n", (unsigned long long)in.mem_size);
+		printf("perf counters");
+		for (unsigned i = 0; i < MOTE_NUM_PERF; i++)
+			if (in.perf_set >> i & 1)
+				printf(" %s", mote_perf_name(i));
+		printf(" (%u bits%s)\n", in.perf_width, in.perf_width < 64 ? ", wrapping" : "");
 		printf("features     ");
 		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
 			printf(" %s=%s", feats[i].name, (g->features & feats[i].mask) ? "yes" : "no");

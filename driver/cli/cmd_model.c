@@ -264,7 +264,8 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, stru
 			if (s.on_device) { /* the step's perf counters */
 				json_key_object(json, "perf");
 				for (unsigned k = 0; k < MOTE_NUM_PERF; k++)
-					json_uint(json, mote_perf_name(k), s.perf[k]);
+					if (s.perf_set >> k & 1)   /* the counters the device keeps */
+						json_uint(json, mote_perf_name(k), s.perf[k]);
 				json_close(json);
 			}
 			json_close(json);

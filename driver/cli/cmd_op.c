@@ -148,7 +148,8 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 		json_num(&j, "sim_cycles_per_second", r->sim_speed);
 		json_key_object(&j, "perf");
 		for (unsigned i = 0; i < MOTE_NUM_PERF; i++)
-			json_uint(&j, mote_perf_name(i), r->result.perf[i]);
+			if (r->result.perf_set >> i & 1)   /* the counters the device keeps */
+				json_uint(&j, mote_perf_name(i), r->result.perf[i]);
 		json_close(&j);
 		json_end(&j);
 		return;
@@ -164,8 +165,12 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 	printf("  outputs      %zu bytes, %zu mismatches against the reference executor%s\n", d->out_bytes, mismatches,
 	       mismatches ? "" : " (bit-exact)");
 	printf("  cycles       %llu\n", (unsigned long long)cycles);
-	printf("  MACs         %llu useful, %llu issued\n", (unsigned long long)macs,
-	       (unsigned long long)r->result.perf[MOTE_PERF_MACS_ISSUED]);
+	/* issued = ROWS*COLS per activation row: a device without the counter
+	 * (a small board build) still counts the rows */
+	uint64_t issued = r->result.perf_set >> MOTE_PERF_MACS_ISSUED & 1
+				  ? r->result.perf[MOTE_PERF_MACS_ISSUED]
+				  : r->result.perf[MOTE_PERF_ARRAY_ACTIVE] * g->rows * g->cols;
+	printf("  MACs         %llu useful, %llu issued\n", (unsigned long long)macs, (unsigned long long)issued);
 	printf("  utilization  %.4f (useful MACs / (cycles x %u x %u))\n", util, g->rows, g->cols);
 	printf("  commands     %u (%u load, %u matmul, %u store, %u sync)\n", r->plan.n_cmds, r->plan.n_load,
 	       r->plan.n_matmul, r->plan.n_store, r->plan.n_sync);

@@ -129,6 +129,9 @@ START_TEST(test_info_regs)
 	ck_assert_uint_eq(info.num_windows, MOTE_NUM_WINDOWS);
 	ck_assert_uint_eq(info.mem_size, 64 * 1024);
 	ck_assert_uint_eq(info.hw_version >> 16, MOTE_HW_VERSION_MAJOR);
+	/* the simulator builds keep every perf counter at the spec's 64 bits */
+	ck_assert_uint_eq(info.perf_width, 64);
+	ck_assert_uint_eq(info.perf_set, (1u << MOTE_NUM_PERF) - 1);
 	ck_assert_uint_gt(info.geometry.abuf_depth, 0);
 	ck_assert_str_eq(info.backend, "sim");
 	ck_assert_str_eq(info.uri, "sim:rows=4,cols=4,mem=64K");

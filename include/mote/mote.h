@@ -110,6 +110,8 @@ struct mote_device_info {
 	uint32_t hw_version;   /* VERSION register: major << 16 | minor */
 	uint32_t num_windows;  /* GEOMETRY.WINDOWS */
 	uint64_t mem_size;     /* device memory bytes */
+	uint32_t perf_width;   /* bits per perf counter: 64, or fewer (they wrap) */
+	uint32_t perf_set;     /* bit i: perf counter i is counted (the others read 0) */
 	const char *backend;   /* "sim"; valid while the device is open */
 	const char *uri;       /* the URI given to mote_open; valid while open */
 };
@@ -181,6 +183,9 @@ struct mote_job_result {
 	uint32_t err_addr;          /* faulting address (window errors) */
 	uint32_t cmds_done;         /* commands retired */
 	uint64_t perf[MOTE_NUM_PERF]; /* MOTE_PERF_* counters; names: mote_perf_name */
+	uint32_t perf_set;          /* bit i: perf[i] was counted (the device's set;
+				     * the others are 0); CYCLES, MACS_USEFUL and
+				     * CMDS always are */
 };
 
 /* Default watchdog programmed into WDT_LIMIT at each submit. */
@@ -297,6 +302,7 @@ struct mote_step_info {
 	uint64_t macs;          /* device: multiply-accumulates the layer needs */
 	uint64_t ideal_cycles;  /* device: activation rows streamed (cycles at 100% use) */
 	uint64_t perf[MOTE_NUM_PERF]; /* device: the job's perf counters */
+	uint32_t perf_set;            /* device: bit i, perf[i] was counted */
 	uint32_t hw_error;      /* device: MOTE_ERR_* of the last run */
 	uint64_t host_ns;       /* host: wall time of the kernel */
 };

@@ -3,13 +3,13 @@
 // and then its index, and an entry register that gathers them back into one
 // command for the unit.  A queue of whole 512-bit commands held in flip-flops
 // cost about 2.7k flip-flops per queue; this one costs NW*32+32 plus the
-// FIFO's head, and holds 2^LG_WORDS / (NW+1) commands.
+// FIFO's head, and holds (2^LG_WORDS + 1) / (NW+1) commands.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
 
-// Timing: a word pushed into an empty queue reaches the entry register two
-// cycles later (FIFO head, then the entry); words then move one per cycle.
+// Timing: a word pushed into an empty queue reaches the entry register three
+// cycles later (RAM, FIFO head, then the entry); words then move one per cycle.
 // The entry's last word (the index) completes it: o_valid rises the cycle
 // after, and the cycle a complete entry is taken the next entry's first word
 // may already move in, so entries stream at one per NW+1 cycles.
@@ -40,14 +40,14 @@ module mote_cmd_queue #(
 
 	wire        w_valid;
 	wire [31:0] w_data;
-	wire [LG_WORDS:0] w_count;
+	wire [LG_WORDS+1:0] w_count;
 	reg  [CW-1:0] cnt_q;     // words of the current entry gathered (FULL: complete)
 	wire          take = o_valid && i_ready;
 	wire          pop  = w_valid && (cnt_q != FULL || take);
 	// where the popped word goes: a fresh entry when the complete one leaves now
 	wire [CW-1:0] slot = take ? {CW{1'b0}} : cnt_q;
 
-	mote_fifo #(.WIDTH(32), .LG_DEPTH(LG_WORDS)) u_words (
+	mote_fifo_ram #(.WIDTH(32), .LG_DEPTH(LG_WORDS)) u_words (
 		.clk(clk), .rst(rst), .i_clear(i_clear),
 		.i_wr_valid(i_wr_valid), .o_wr_ready(o_wr_ready), .i_wr_data(i_wr_data),
 		.o_rd_valid(w_valid), .i_rd_ready(pop), .o_rd_data(w_data), .o_count(w_count));

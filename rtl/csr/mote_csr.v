@@ -31,6 +31,9 @@ module mote_csr #(
 	parameter STORE_ADD = 1,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// perf counters kept (bit i: counter i) and their width (see mote_perf)
+	parameter PERF_SET = (1 << `MOTE_NUM_PERF) - 1,
+	parameter PERF_W = 64,
 	// error sources (fetch, load, compute, store, tokens)
 	parameter NSRC = 5,
 	// command holders reported by the watchdog (fetch, load, compute, store)
@@ -240,7 +243,16 @@ module mote_csr #(
 	wire [31:0] plo_idx  = plo_off / `MOTE_REG_PERF_LO_STRIDE;
 	wire        perf_lo_rd = plo_idx < NP && plo_off % `MOTE_REG_PERF_LO_STRIDE == 0;
 	wire [4:0]  perf_sel = perf_lo_rd ? plo_idx[4:0] : `MOTE_PERF_CMDS;
-	mote_perf #(.NUM_PERF(NP)) u_perf (
+	// the counters the driver cannot do without, and a sane width: else
+	// elaboration stops here, naming it (Verilog-2005 has no $error)
+	generate
+		if (!PERF_SET[`MOTE_PERF_CYCLES] || !PERF_SET[`MOTE_PERF_MACS_USEFUL] ||
+		    !PERF_SET[`MOTE_PERF_CMDS] || PERF_W < 16 || PERF_W > 64) begin : g_bad_perf
+			mote_csr_perf_set_or_width_invalid u_stop ();
+		end
+	endgenerate
+	localparam [31:0] PERF_SET_W = PERF_SET & ((1 << NP) - 1);
+	mote_perf #(.NUM_PERF(NP), .PERF_W(PERF_W), .PERF_SET(PERF_SET)) u_perf (
 		.clk(clk), .rst(rst), .i_clear(o_start), .i_en(state_q != S_IDLE),
 		.i_inc(inc), .i_sel(perf_sel), .o_value(perf_val));
 
@@ -286,6 +298,8 @@ module mote_csr #(
 			`MOTE_REG_CMD_COUNT:  o_csr_rdata <= o_cmd_count;
 			`MOTE_REG_WDT_LIMIT:  o_csr_rdata <= wdt_limit_q;
 			`MOTE_REG_CMDS_DONE:  o_csr_rdata <= perf_val[31:0];
+			`MOTE_REG_PERF_CONFIG: o_csr_rdata[`MOTE_PERF_CONFIG_WIDTH +: `MOTE_PERF_CONFIG_WIDTH_W] <= PERF_W[7:0];
+			`MOTE_REG_PERF_SET:   o_csr_rdata <= PERF_SET_W;
 			default: ;
 			endcase
 			for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
@@ -298,7 +312,7 @@ module mote_csr #(
 			end
 			if (perf_lo_rd) begin
 				o_csr_rdata <= perf_val[31:0];
-				hi_latch_q  <= perf_val[63:32];
+				hi_latch_q  <= perf_val[63:32];   // 0 with PERF_W <= 32
 			end
 			for (p = 0; p < NP; p = p + 1)
 				if (addr32 == PHI + p * `MOTE_REG_PERF_HI_STRIDE)

@@ -1,6 +1,9 @@
-// mote_perf.v: the spec's 64-bit perf counters.  Counter i adds
-// i_inc[i*32 +: 32] every cycle i_en is high; i_clear (START) zeroes them all.
-// o_value is counter i_sel (combinational; the CSR block registers reads).
+// mote_perf.v: the spec's perf counters.  Counter i adds i_inc[i*32 +: 32]
+// every cycle i_en is high; i_clear (START) zeroes them all.  A build keeps the
+// counters PERF_SET names, PERF_W bits each (64: the spec's full width; fewer
+// wrap at 2^PERF_W); a counter not kept is no logic at all and reads 0.
+// o_value is counter i_sel, zero-extended (combinational; the CSR block
+// registers reads).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -8,6 +11,10 @@
 module mote_perf #(
 	// number of counters
 	parameter NUM_PERF = `MOTE_NUM_PERF,
+	// bits per counter (1..64)
+	parameter PERF_W = 64,
+	// bit i set: counter i is kept (NUM_PERF < 32)
+	parameter PERF_SET = (1 << NUM_PERF) - 1,
 	// select width (derived)
 	parameter SW = $clog2(NUM_PERF)
 ) (
@@ -24,15 +31,26 @@ module mote_perf #(
 	genvar i;
 	generate
 		for (i = 0; i < NUM_PERF; i = i + 1) begin : g_cnt
-			reg [63:0] q;
-			always @(posedge clk)
-				if (rst || i_clear)
-					q <= 64'd0;
-				else if (i_en)
-					q <= q + {32'd0, i_inc[i*32 +: 32]};
-			assign value[i] = q;
+			if (PERF_SET[i]) begin : g_kept
+				reg [PERF_W-1:0] q;
+				wire [63:0] inc = {32'd0, i_inc[i*32 +: 32]};
+				wire unused_inc = ^inc;   // bits above PERF_W
+				always @(posedge clk)
+					if (rst || i_clear)
+						q <= {PERF_W{1'b0}};
+					else if (i_en)
+						q <= q + inc[PERF_W-1:0];
+				if (PERF_W < 64) begin : g_ext
+					assign value[i] = {{64-PERF_W{1'b0}}, q};
+				end else begin : g_full
+					assign value[i] = q;
+				end
+			end else begin : g_none
+				assign value[i] = 64'd0;
+			end
 		end
 	endgenerate
+	wire unused_inc = ^i_inc;
 
 	assign o_value = value[i_sel];
 endmodule

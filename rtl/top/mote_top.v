@@ -31,6 +31,9 @@ module mote_top #(
 	// log2 of the load unit's reads in flight (its response FIFO): must cover
 	// the memory's round trip for loads to stream at one word per cycle
 	parameter LG_LOAD_READS = 4,
+	// log2 of the command fetcher's reads in flight (its response buffer, in
+	// flip-flops); 0: two commands' worth of memory words (at least 4)
+	parameter LG_FETCH_READS = 0,
 	// 1: MATMUL DEPTHWISE (a horizontal partial-sum path in every PE)
 	parameter DEPTHWISE = 1,
 	// 1: MATMUL ACC_MAX (max instead of sum in the accumulator update); 0: FIELD
@@ -49,6 +52,10 @@ module mote_top #(
 	// 0: row-parallel requantization lanes; 1: one serial lane (a value per 4
 	// cycles, small FPGAs) with a bias buffer of 32-bit words (no STORE ADD)
 	parameter PPU_SERIAL = 0,
+	// perf counters kept (bit i: the spec's counter i; CYCLES, MACS_USEFUL and
+	// CMDS at least) and their width (64, or down to 16: they wrap)
+	parameter PERF_SET = (1 << `MOTE_NUM_PERF) - 1,
+	parameter PERF_W = 64,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -98,8 +105,10 @@ module mote_top #(
 	wire [7:0]  f_err_code;
 	wire [MB8-1:0] resp_data;
 
+	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
+	localparam LG_FETCH = (LG_FETCH_READS != 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
-		     .STORE_ADD(STORE_ADD)) u_fetch (
+		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
@@ -379,7 +388,8 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4)) u_csr (
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4),
+		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
 		.i_csr_wdata(csr_wdata_q), .o_csr_rdata(o_csr_rdata), .o_csr_rvalid(o_csr_rvalid),

@@ -191,6 +191,22 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 		return 0;
 	}
 	size_t mism = bad ? 0 : op_mismatches(&d, 1);
+	/* the perf counters: the device's set, the ones it does not keep 0, and its
+	 * count of useful MACs that of the host's plan (the utilization printed) */
+	const uint32_t need = 1u << MOTE_PERF_CYCLES | 1u << MOTE_PERF_MACS_USEFUL | 1u << MOTE_PERF_CMDS;
+	for (unsigned i = 0; !bad && i < MOTE_NUM_PERF; i++)
+		if (!(r.result.perf_set >> i & 1) && r.result.perf[i]) {
+			fprintf(stderr, "FAIL %s: %s: perf counter %s not kept but %llu\n", uri, s->why,
+				mote_perf_name(i), (unsigned long long)r.result.perf[i]);
+			bad = 1;
+		}
+	if (!bad && (r.result.perf_set != di.perf_set || (di.perf_set & need) != need ||
+		     r.result.perf[MOTE_PERF_MACS_USEFUL] != r.plan.macs_useful || !r.result.perf[MOTE_PERF_CYCLES])) {
+		fprintf(stderr, "FAIL %s: %s: perf set 0x%x (device 0x%x), useful MACs %llu (plan %llu), cycles %llu\n",
+			uri, s->why, r.result.perf_set, di.perf_set, (unsigned long long)r.result.perf[MOTE_PERF_MACS_USEFUL],
+			(unsigned long long)r.plan.macs_useful, (unsigned long long)r.result.perf[MOTE_PERF_CYCLES]);
+		bad = 1;
+	}
 	if (!bad && is_global_sum(s) && r.plan.k_tiles != 1) {
 		fprintf(stderr, "FAIL %s: %s: %u weight tiles, not the global-sum plan\n", uri, s->why, r.plan.k_tiles);
 		bad = 1;

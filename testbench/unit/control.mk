@@ -6,7 +6,7 @@ CTL_CFLAGS := -CFLAGS -I$(abspath $(BUILD)/include)
 CTL_FIFO   := rtl/common/mote_fifo.v
 CTL_WCHK   := rtl/mem/mote_window_check.v
 CTL_LOAD   := rtl/load/mote_load_agen.v rtl/load/mote_load_pack.v rtl/load/mote_load_unit.v $(CTL_WCHK) $(CTL_FIFO)
-CTL_FETCH  := rtl/cmd/mote_fetch.v rtl/cmd/mote_cmd_decode.v rtl/cmd/mote_cmd_queue.v $(CTL_WCHK) $(CTL_FIFO)
+CTL_FETCH  := rtl/cmd/mote_fetch.v rtl/cmd/mote_cmd_decode.v rtl/cmd/mote_cmd_queue.v rtl/common/mote_fifo_ram.v $(CTL_WCHK) $(CTL_FIFO)
 
 $(eval $(call MOTE_VTB,fifo,mote_fifo,$(CTL_FIFO),testbench/unit/fifo_tb.cpp,$(CTL_CFLAGS) -GWIDTH=16 -GLG_DEPTH=3))
 $(eval $(call MOTE_VTB,cmd_decode,cmd_decode_tb_top,rtl/cmd/mote_cmd_decode.v testbench/unit/cmd_decode_tb_top.v,testbench/unit/cmd_decode_tb.cpp,$(CTL_CFLAGS)))
