@@ -27,6 +27,8 @@ module mote_fetch #(
 	parameter QUEUE_DEPTH = 8,
 	// 1: STORE ADD exists (the store queue carries its words)
 	parameter STORE_ADD = 1,
+	// address bits of the device's memory (mote_window_check)
+	parameter ADDR_W = 32,
 	// memory words per command (derived)
 	parameter WPC = `MOTE_CMD_BYTES / MEM_BYTES,
 	// log2 of the response buffer in words: reads outstanding at most
@@ -100,7 +102,7 @@ module mote_fetch #(
 	wire [LG_RBUF:0]  rbuf_count;
 	wire              win_ok;
 
-	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b100)) u_xchk (
+	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b100), .ADDR_W(ADDR_W)) u_xchk (
 		.i_addr(iss_addr_q), .i_win_base(i_win_base), .i_win_size(i_win_size),
 		.i_win_perm(i_win_perm), .o_ok(win_ok));
 

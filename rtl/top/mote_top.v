@@ -31,6 +31,9 @@ module mote_top #(
 	// log2 of the load unit's reads in flight (its response FIFO): must cover
 	// the memory's round trip for loads to stream at one word per cycle
 	parameter LG_LOAD_READS = 4,
+	// log2 of the reads the memory arbiter keeps in flight (its ID FIFO): must
+	// cover the memory's round trip
+	parameter LG_MEM_READS = 5,
 	// log2 of the command fetcher's reads in flight (its response buffer, in
 	// flip-flops); 0: two commands' worth of memory words (at least 4)
 	parameter LG_FETCH_READS = 0,
@@ -56,6 +59,9 @@ module mote_top #(
 	// CMDS at least) and their width (64, or down to 16: they wrap)
 	parameter PERF_SET = (1 << `MOTE_NUM_PERF) - 1,
 	parameter PERF_W = 64,
+	// address bits of the device's memory: a word at or above 2^MEM_ADDR_W is
+	// outside every window (32: the whole address space; a board: its memory)
+	parameter MEM_ADDR_W = 32,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -84,7 +90,7 @@ module mote_top #(
 	localparam AW_C  = $clog2(ACC_DEPTH);
 	localparam RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
 	localparam MB8   = MEM_BYTES * 8;
-	localparam LG_OUT = 5;
+	localparam LG_OUT = LG_MEM_READS;
 	localparam [31:0] MACS_PER_ROW = ROWS * COLS;
 	localparam [31:0] MEM_BYTES32  = MEM_BYTES;
 
@@ -108,7 +114,7 @@ module mote_top #(
 	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
 	localparam LG_FETCH = (LG_FETCH_READS != 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
-		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH)) u_fetch (
+		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
