@@ -44,7 +44,7 @@ $(DRV_PC): driver/driver.mk
 	  'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lmote $(DRV_LDLIBS)' > $@
 
 # Test binaries: one per driver/tests/test_*.c, sanitized and plain.
-$(BUILD)/driver/tests/%: driver/tests/%.c driver/tests/test_util.h $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_HDRS) $(GEN_H)
+$(BUILD)/driver/tests/%: driver/tests/%.c driver/tests/test_util.h driver/tests/fault_backend.h $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_CHECK_LIBS) $(DRV_LDLIBS)
 
