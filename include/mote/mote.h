@@ -124,7 +124,7 @@ struct mote_open_options {
  *              given by stall_at=N (default 4096 bytes into the session)
  *   unplug=N   after N bytes the wire carries nothing ever again
  *   seed=N     seed of the fault generator (default 1)
- *   retries=N  retry budget of one transfer (default 16, 0..1000)
+ *   retries=N  retry budget of one frame (default 24, 0..1000)
  *   timeout=MS deadline of one answer before a retry (default: from the
  *              frame length and baud rate)
  * The device's ID and VERSION registers are checked (MOTE_ERROR_BAD_DEVICE);

@@ -13,6 +13,7 @@
 
 #include <mote/mote.h>
 #include <mote/mote_model_format.h>
+#include <valgrind/valgrind.h>
 
 #include "../fault_backend.h"
 #include "../test_util.h"
@@ -294,7 +295,9 @@ END_TEST
 /* Through a wrapper hiding the device's host mapping (every byte by bulk
  * transfer) the model gives the same output as mapped; each backend call of
  * a load and a run failing in turn is an I/O error with nothing leaked and
- * nothing left pinned, and the same device then loads and runs it right. */
+ * nothing left pinned, and the same device then loads and runs it right.
+ * Under valgrind (test-models runs this binary there too: 50 times slower)
+ * every 16th call fails; the sanitizer build fails each one. */
 START_TEST(bulk_paths_survive_each_backend_failure)
 {
 	struct blob a = read_model("fm_8x8.mote");
@@ -308,8 +311,8 @@ START_TEST(bulk_paths_survive_each_backend_failure)
 	in.name = in_name;
 	mote_model_free(m);
 	mote_close(dev);
-	long k = 0, happened = 1;
-	for (; happened; k++) {
+	long k = 0, happened = 1, step = RUNNING_ON_VALGRIND ? 16 : 1;
+	for (; happened; k += step) {
 		struct count_hooks hk;
 		struct fault_be f;
 		struct mote_open_options opt = {.hooks = &hk.hooks};
@@ -353,7 +356,7 @@ START_TEST(bulk_paths_survive_each_backend_failure)
 		mote_close(dev);
 		ck_assert_int_eq(hk.allocs, hk.frees);
 	}
-	printf("model load and run: each of %ld backend calls failed in turn\n", k - 1);
+	printf("model load and run: every %ld of %ld backend calls failed in turn\n", step, k - step);
 	ck_assert_int_gt(k, 50);
 	free(ref), free(x), free(a.data), free(in_name);
 }
