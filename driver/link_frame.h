@@ -12,6 +12,10 @@
 
 #include <mote/mote_hw.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Longest content (header, data, CRC) of any frame, and its worst case on
  * the wire (every byte escaped, two flags). */
 #define LINK_CONTENT_MAX (MOTE_FRAME_REQ_HDR_BYTES + MOTE_LINK_MAX_DATA + MOTE_LINK_CRC_BYTES)
@@ -80,5 +84,9 @@ int link_rsp_check(const uint8_t *c, size_t n, const struct link_req *r, uint8_t
  * filled (R->data points into C), or 0 when its length does not fit its
  * operation.  Used by the reference board of the tests. */
 int link_req_parse(const uint8_t *c, size_t n, struct link_req *r);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
