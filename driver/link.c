@@ -314,8 +314,9 @@ int link_poll(struct link *l, uint32_t *status, int *irq)
 	return rc;
 }
 
-/* Memory in frames of up to max_payload bytes, never across the 32-bit
- * address space.  OP: MEM_READ, MEM_WRITE or MEM_FILL. */
+/* Memory in frames of up to max_payload bytes, each inside one 256-byte
+ * block (the spec's rule: the board moves only the low address byte), never
+ * across the 32-bit address space.  OP: MEM_READ, MEM_WRITE or MEM_FILL. */
 static int mem_op(struct link *l, unsigned op, uint64_t addr, uint8_t *dst, const uint8_t *src, uint8_t fill,
 		  size_t n)
 {
@@ -325,6 +326,9 @@ static int mem_op(struct link *l, unsigned op, uint64_t addr, uint8_t *dst, cons
 	while (n) {
 		/* a fill carries one byte whatever its length: always the full frame */
 		size_t k = op == MOTE_LOP_MEM_FILL ? MOTE_LINK_MAX_DATA : l->max_payload;
+		size_t block = MOTE_LINK_MAX_DATA - (size_t)(addr % MOTE_LINK_MAX_DATA);
+		if (k > block)
+			k = block;
 		if (k > n)
 			k = n;
 		uint8_t st;
