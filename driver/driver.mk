@@ -16,15 +16,16 @@ DRV_LIB_A     := $(BUILD)/lib/libmote.a
 DRV_LIB_SO    := $(BUILD)/lib/libmote.so
 DRV_PC        := $(BUILD)/lib/pkgconfig/mote.pc
 DRV_CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
-DRV_LDLIBS    := -lstdc++ -lz -lpthread -latomic -lm
+DRV_USB_CFLAGS := $(shell pkg-config --cflags libusb-1.0 2>/dev/null || echo -I/usr/include/libusb-1.0)
+DRV_LDLIBS    := -lusb-1.0 -lstdc++ -lz -lpthread -latomic -lm
 
 $(BUILD)/driver/pic/%.o: driver/%.c $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -fPIC -pthread -Isim -c $< -o $@
+	$(CC) $(CFLAGS_C) -fPIC -pthread -Isim $(DRV_USB_CFLAGS) -c $< -o $@
 
 $(BUILD)/driver/san/%.o: driver/%.c $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -pthread -Isim -c $< -o $@
+	$(CC) $(CFLAGS_SAN) -pthread -Isim $(DRV_USB_CFLAGS) -c $< -o $@
 
 ifeq ($(SIM_HAVE),1)
 $(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS)
@@ -34,7 +35,7 @@ $(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS)
 
 $(DRV_LIB_SO): $(DRV_OBJS) $(SIM_OBJS)
 	@mkdir -p $(@D)
-	$(CXX) -shared -Wl,-soname,libmote.so -o $@ $^ -lz -lpthread -latomic -lm
+	$(CXX) -shared -Wl,-soname,libmote.so -o $@ $^ -lusb-1.0 -lz -lpthread -latomic -lm
 
 $(DRV_PC): driver/driver.mk
 	@mkdir -p $(@D)

@@ -12,7 +12,7 @@ static const struct err_text k_errs[MOTE_ERROR_COUNT] = {
 	{"MOTE_ERROR_NO_MEM", "out of host memory"},
 	{"MOTE_ERROR_NO_DEVICE_MEM", "out of device memory"},
 	{"MOTE_ERROR_NOT_SUPPORTED", "not supported by this build or backend"},
-	{"MOTE_ERROR_NOT_FOUND", "no such geometry, buffer or job on this device"},
+	{"MOTE_ERROR_NOT_FOUND", "not found: no such geometry, buffer, job or USB device"},
 	{"MOTE_ERROR_RANGE", "offset or length out of range"},
 	{"MOTE_ERROR_BUSY", "a job is already running on the device"},
 	{"MOTE_ERROR_TIMEOUT", "timed out; the job is still running"},

@@ -22,14 +22,3 @@ $(BUILD)/sim/mote_simlink.o: sim/mote_simlink.cpp sim/mote_simlink.h $(SIM_HDRS)
 SIM_OBJS += $(SIMLINK_DIR)/Vmote_link_top_8x8__ALL.o $(BUILD)/sim/mote_simlink.o
 endif
 
-# The board behind the link, through the CLI (testbench/system/check_link.sh): GEMMs, convolutions
-# and Fashion-MNIST bit-exact on a clean and a faulty link, stalls, unplugging, statistics.
-ifeq ($(SIM_HAVE),1)
-test-link: $(MOTE_CLI)
-	@/usr/bin/env bash testbench/system/check_link.sh $(MOTE_CLI) $(BUILD)/test-link sim:link=uart
-else
-test-link:
-	@echo "test-link: no RTL top yet"
-endif
-MOTE_TESTS += test-link
-.PHONY: test-link
