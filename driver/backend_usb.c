@@ -8,8 +8,11 @@
  * vendor OUT requests to the device, wIndex = channel (1 = A, 2 = B): 0x00
  * reset (wValue 0 reset, 1 purge RX, 2 purge TX), 0x02 flow control (wValue
  * 0 and the high byte of wIndex 0: none), 0x03 baud rate, 0x04 line (wValue
- * 8: 8 data bits, no parity, 1 stop bit), 0x09 latency timer (ms), 0x0B bit
- * mode (wValue 0: plain UART).  Baud rate on the H chips: a 120 MHz clock
+ * 8: 8 data bits, no parity, 1 stop bit), 0x06 event character (wValue: the
+ * character, bit 8 enables: the bridge sends what it holds as soon as that
+ * character arrives, instead of at the next latency-timer tick), 0x09 latency
+ * timer (ms), 0x0B bit mode (wValue 0: plain UART).  The event character is
+ * the frame flag, so a response goes up the moment its closing flag is in.  Baud rate on the H chips: a 120 MHz clock
  * sampled 10 times a bit, divisor = 12 MHz / baud in eighths, the integer in
  * bits 0..13, the eighths encoded (0,3,2,4,1,5,6,7 for 0..7 eighths) in bits
  * 14..16, bit 17 selecting the 120 MHz clock; wValue its low 16 bits, the
@@ -34,6 +37,7 @@
 #define FTDI_FLOW 0x02
 #define FTDI_BAUD 0x03
 #define FTDI_DATA 0x04
+#define FTDI_EVENT_CHAR 0x06
 #define FTDI_LATENCY 0x09
 #define FTDI_BITMODE 0x0B
 #define FTDI_STATUS_BYTES 2u
@@ -326,6 +330,8 @@ int mote__usb_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 		rc = ctrl(u, FTDI_BAUD, (uint16_t)div, (uint16_t)((div >> 16) << 8 | ch));
 	if (!rc)
 		rc = ctrl(u, FTDI_LATENCY, 1, ch);
+	if (!rc)
+		rc = ctrl(u, FTDI_EVENT_CHAR, 0x100 | MOTE_LINK_FLAG, ch);
 	if (!rc)
 		rc = ctrl(u, FTDI_RESET, 1, ch);
 	if (!rc)

@@ -32,6 +32,7 @@ struct link {
 	uint8_t pend[1024]; /* bytes read past a response, for the next request */
 	size_t npend;
 	struct mote_link_stats st;
+	uint64_t t_open;    /* the transport's clock at open */
 	/* injector */
 	uint64_t rng, crossed;
 	int stall;          /* 0 not yet, 1 now, 2 over */
@@ -418,6 +419,7 @@ int link_open(const struct mote_alloc_hooks *h, const struct link_transport *tr,
 	l->rng = o->seed;
 	l->max_payload = MOTE_LINK_MAX_DATA;
 	l->inject = o->flip > 0 || o->drop > 0 || o->dup > 0 || o->stall_ms || o->have_unplug;
+	l->t_open = tr->now_us(tr->t);
 	link_rx_init(&l->rx);
 	if (o->stall_ms) {
 		l->held_out = mote__alloc(h, HOLD_MAX);
@@ -454,4 +456,5 @@ void link_get_stats(const struct link *l, struct mote_link_stats *st)
 	*st = l->st;
 	st->baud = l->tr.baud;
 	st->max_payload = l->max_payload;
+	st->elapsed_us = l->tr.now_us(l->tr.t) - l->t_open;
 }

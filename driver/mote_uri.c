@@ -188,7 +188,7 @@ static int parse_option(const char *k, size_t kn, const char *v, size_t vn, stru
 		u->trace_len = vn;
 		break;
 	case K_LINK:
-		if (!key_is(v, vn, "uart"))
+		if (!key_is(v, vn, "uart") || u->kind != MOTE_URI_SIM)
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->kind = MOTE_URI_SIMLINK;
 		break;

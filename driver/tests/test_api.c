@@ -38,8 +38,11 @@ static const struct {
 	{"usb:12", MOTE_ERROR_INVALID_ARG},
 	{"usb:1209:00zz", MOTE_ERROR_INVALID_ARG},
 	{"pcie:", MOTE_ERROR_INVALID_ARG},
-	{"usb", MOTE_ERROR_NOT_SUPPORTED},
-	{"usb:1209:0001", MOTE_ERROR_NOT_SUPPORTED},
+	{"usb,link=uart", MOTE_ERROR_INVALID_ARG},
+	{"usb:1209:0001:", MOTE_ERROR_INVALID_ARG},
+	{"usb,interface=2", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,flip=0.9", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,rows=4,cols=4", MOTE_ERROR_NOT_FOUND},
 	{"pcie:0000:01:00.0", MOTE_ERROR_NOT_SUPPORTED},
 	{"sim:rows=3,cols=3", MOTE_ERROR_NOT_FOUND},
 };

@@ -177,7 +177,9 @@ struct mote_link_stats {
 	uint64_t dev_duplicates;
 	uint64_t injected_flips, injected_drops, injected_dups; /* faults the URI asked for */
 	uint32_t baud;                         /* bits per second on the wire (sim: nominal) */
-	uint32_t max_payload;                  /* largest data bytes per frame */
+	uint32_t max_payload;                  /* largest data bytes per frame now */
+	uint64_t elapsed_us;                   /* the link's clock since open: wall time (usb),
+	                                          simulated time at the board's clock (sim:link) */
 };
 int mote_link_stats(mote_device *dev, struct mote_link_stats *st);
 

@@ -215,6 +215,8 @@ int libusb_control_transfer(libusb_device_handle *h, uint8_t type, uint8_t req, 
 	case 0x02: /* flow control */
 	case 0x0B: /* bit mode */
 		return 0;
+	case 0x06: /* event character: this stand-in answers at once anyway */
+		return 0;
 	case 0x03:
 		h->baud = decode_baud(value, index);
 		return 0;
