@@ -304,6 +304,7 @@ int link_doorbell(struct link *l, uint32_t v)
 int link_poll(struct link *l, uint32_t *status, int *irq)
 {
 	struct link_req r = {.op = MOTE_LOP_POLL, .len = 3};
+	l->st.polls++;
 	uint8_t d[4], st;
 	int rc = transact(l, &r, d, &st);
 	if (!rc)

@@ -173,6 +173,7 @@ struct mote_link_stats {
 	uint64_t timeouts;
 	uint64_t stale;
 	uint64_t resyncs;
+	uint64_t polls;                        /* POLL requests (waiting for jobs) */
 	uint64_t dev_rx_errors;
 	uint64_t dev_duplicates;
 	uint64_t injected_flips, injected_drops, injected_dups; /* faults the URI asked for */

@@ -43,13 +43,12 @@ formal-link: $(foreach f,$(LINK_FORMAL),$(BUILD)/formal/$(word 1,$(subst :, ,$(f
 
 # Area of the link on the UP5K: the board's bus (MEM_BYTES 8) and a 4-byte one.
 LINK_SYNTH_DIR := $(BUILD)/synth/link
-$(LINK_SYNTH_DIR)/mb%.json: $(LINK_DEPS) $(GEN_VH)
+LINK_YOSYS = read_verilog -I$(BUILD)/rtl $(LINK_DEPS); chparam -set MEM_BYTES $* mote_link; hierarchy -top mote_link; proc; select -assert-none t:$$dlatch t:$$adlatch t:$$dlatchsr; synth_ice40 -top mote_link -json $@; tee -o $(@D)/mb$*.stat stat
+$(LINK_SYNTH_DIR)/mb%.synth.json: $(LINK_DEPS) $(GEN_VH)
 	@mkdir -p $(@D)
-	@yosys -q -l $(@D)/mb$*.log -p 'read_verilog -I$(BUILD)/rtl $(LINK_DEPS); chparam -set MEM_BYTES $* mote_link; \
-	  hierarchy -top mote_link; proc; select -assert-none t:$$dlatch t:$$adlatch t:$$dlatchsr; \
-	  synth_ice40 -top mote_link -json $@; tee -o $(@D)/mb$*.stat stat' > /dev/null
+	@yosys -q -l $(@D)/mb$*.log -p '$(LINK_YOSYS)' > /dev/null
 
-$(LINK_SYNTH_DIR)/mb%.report.json: $(LINK_SYNTH_DIR)/mb%.json
+$(LINK_SYNTH_DIR)/mb%.report.json: $(LINK_SYNTH_DIR)/mb%.synth.json
 	@nextpnr-ice40 --up5k --package sg48 --json $< --pack-only --report $@ > $(@D)/mb$*.pnr.log 2>&1 || \
 	  { tail -20 $(@D)/mb$*.pnr.log; exit 1; }
 

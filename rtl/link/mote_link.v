@@ -54,8 +54,10 @@ module mote_link #(
 	output wire                   o_error
 );
 	localparam MB8 = MEM_BYTES * 8;
+	// the bit-period counters as wide as BAUD_DIV needs (4 bits at 3 Mbaud from 30 MHz)
+	localparam DIV_W = $clog2(BAUD_DIV + 1);
 	localparam [31:0] BD32 = BAUD_DIV;
-	localparam [11:0] DIV = BD32[11:0];
+	localparam [DIV_W-1:0] DIV = BD32[DIV_W-1:0];
 
 	wire       rx_valid, listen, frame, bad, op_hi, wr_en;
 	wire       crc_init, crc_valid, crc_ready;
@@ -70,9 +72,13 @@ module mote_link #(
 	wire [$clog2(MEM_BYTES)-1:0] b_lane;
 	wire [31:0] b_addr;
 	wire [MB8-1:0] port_wdata; // lanes 0..3: a register write's value
-	wire [MB8-33:0] port_wdata_unused = port_wdata[MB8-1:32];
+	generate
+		if (MEM_BYTES > 4) begin : g_wide
+			wire [MB8-33:0] port_wdata_unused = port_wdata[MB8-1:32];
+		end
+	endgenerate
 
-	mote_uart_rx u_urx (
+	mote_uart_rx #(.DIV_W(DIV_W)) u_urx (
 		.clk(clk), .rst(rst), .i_div(DIV), .i_rx(i_uart_rx), .o_valid(rx_valid), .o_data(rx_byte));
 
 	mote_link_rx #(.CRC_BITS(CRC_BITS)) u_rx (
@@ -104,7 +110,7 @@ module mote_link #(
 		.i_crc_ready(crc_ready), .i_crc(crc), .i_valid(tx_valid), .i_byte(tx_byte), .i_last(tx_last), .o_ready(tx_ready),
 		.o_valid(u_valid), .o_byte(u_byte), .i_ready(u_ready), .o_idle(tx_idle));
 
-	mote_uart_tx u_utx (
+	mote_uart_tx #(.DIV_W(DIV_W)) u_utx (
 		.clk(clk), .rst(rst), .i_div(DIV), .i_valid(u_valid), .i_data(u_byte), .o_ready(u_ready), .o_tx(o_uart_tx));
 
 	// master A: the accelerator, master B: the bridge; read data goes to both

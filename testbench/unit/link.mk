@@ -48,3 +48,22 @@ test-usb:
 endif
 MOTE_TESTS += test-usb
 .PHONY: test-usb
+
+# Figures of the host link (driver/tests/bench/bench_link.c): throughput on sim:link=uart, the
+# Fashion-MNIST model loaded and run over it, the link's share of an inference, a board and the
+# FT2232H synchronous FIFO projected.  Part of make bench.
+ifeq ($(SIM_HAVE),1)
+$(BUILD)/bin/mote-bench-link: driver/tests/bench/bench_link.c $(DRV_LIB_A) $(GEN_H) include/mote/mote.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_C) -o $@ $< $(DRV_LIB_A) $(DRV_LDLIBS)
+bench-link: $(BUILD)/bin/mote-bench-link $(MOTE_CLI)
+	@mkdir -p $(BUILD)/bench-link
+	@$(MOTE_CLI) compile models/fashion_mnist/model.onnx -o $(BUILD)/bench-link/fm.mote --target sim:rows=8,cols=8 > /dev/null
+	@$(BUILD)/bin/mote-bench-link $(BUILD)/bench-link/fm.mote
+	@$(MAKE) --no-print-directory synth-link
+else
+bench-link:
+	@echo "bench-link: no RTL top yet"
+endif
+.PHONY: bench-link
+bench: bench-link
