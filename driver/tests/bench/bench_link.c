@@ -171,21 +171,25 @@ int main(int argc, char **argv)
 	printf("  link time %.2f ms, %.0f wire bytes, %.0f frames (polls included); the array %llu cycles = %.2f ms at "
 	       "12 MHz: the link takes %.0f%% of the inference\n",
 	       us / 1000, wire, frames, (unsigned long long)cycles, array_us / 1000, 100.0 * (us - array_us) / us);
-	/* the board: the UART's bytes take the same time; the array runs at 30 MHz */
-	double uart_us = us - array_us, board_array = (double)cycles / BOARD_HZ * 1e6;
-	printf("  on a UP5K board (array at 30 MHz, UART at 3 Mbaud): %.2f ms, the link %.0f%%\n",
-	       (uart_us + board_array) / 1000, 100.0 * uart_us / (uart_us + board_array));
-	/* polls overlap the array's work: the FIFO projection counts the other
-	 * frames, and one poll per device step that finds its job done */
+	/* A board: the array at 30 MHz; every frame but the polls (they wait on
+	 * the array) crosses USB too, a round trip each, stop and wait.  Over the
+	 * UART its bytes take the time they took here; over the synchronous FIFO
+	 * they go at 40 MB/s. */
 	double polls = (double)(b.polls - a.polls), xfer = frames - polls, poll_wire = polls * 26;
-	double fifo_us = (wire - poll_wire) / FIFO_BPS * 1e6 + (xfer + dsteps) * USB_RTT_US;
-	printf("  polls: %.0f of the %.0f frames (%.0f%% of the wire bytes) are waiting for the array\n", polls, frames,
-	       100.0 * poll_wire / wire);
-	printf("  over the FT2232H synchronous FIFO (40 MB/s, a %.0f us USB round trip per frame, polls hidden under the "
-	       "array): %.2f ms, the link %.0f%%; the %.0f round trips, not the bytes, set the pace (%.2f of %.2f ms): "
-	       "pipelined or larger frames would be the next step there\n",
-	       USB_RTT_US, (fifo_us + board_array) / 1000, 100.0 * fifo_us / (fifo_us + board_array), xfer + dsteps,
-	       (xfer + dsteps) * USB_RTT_US / 1000, fifo_us / 1000);
+	double board_array = (double)cycles / BOARD_HZ * 1e6, rtt = (xfer + dsteps) * USB_RTT_US;
+	double uart_bytes = (wire - poll_wire) * 10.0 / (double)b.baud * 1e6, fifo_bytes = (wire - poll_wire) / FIFO_BPS * 1e6;
+	printf("  polls: %.0f of the %.0f frames (%.0f%% of the wire bytes) waited for the array; %.0f frames moved "
+	       "registers and data\n",
+	       polls, frames, 100.0 * poll_wire / wire, xfer);
+	printf("  on a UP5K board (array at 30 MHz: %.2f ms), each of the %.0f frames a %.0f us USB round trip (%.1f ms):\n",
+	       board_array / 1000, xfer + dsteps, USB_RTT_US, rtt / 1000);
+	printf("    UART at 3 Mbaud: %.1f ms of bytes, %.1f ms in all, the link %.0f%%\n", uart_bytes / 1000,
+	       (uart_bytes + rtt + board_array) / 1000, 100.0 * (uart_bytes + rtt) / (uart_bytes + rtt + board_array));
+	printf("    FT2232H synchronous FIFO (40 MB/s): %.2f ms of bytes, %.1f ms in all, the link %.0f%%: the round "
+	       "trips, not the bytes, set the pace; fewer frames (bursts of registers, several frames in flight) would "
+	       "be the next step\n",
+	       fifo_bytes / 1000, (fifo_bytes + rtt + board_array) / 1000,
+	       100.0 * (fifo_bytes + rtt) / (fifo_bytes + rtt + board_array));
 	mote_model_free(m);
 	free(file), free(x), free(y), free(buf), free(back);
 	mote_close(dev);
