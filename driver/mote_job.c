@@ -291,6 +291,15 @@ int mote_wait(mote_device *dev, mote_job job, int timeout_ms, struct mote_job_re
 				dev->running = 0;
 				unpin_all(dev);
 			}
+			if (!dev->running) {
+				/* ended here: report it before the lock goes (another thread
+				 * may start the next job as soon as it does) */
+				rc = dev->last_rc;
+				if (result && (rc == MOTE_SUCCESS || rc == MOTE_ERROR_JOB_FAILED || rc == MOTE_ERROR_IO))
+					*result = dev->last_result;
+				MOTE_UNLOCK(dev);
+				return rc;
+			}
 		}
 		MOTE_UNLOCK(dev);
 		/* whatever happened, the top of the loop reports it; only a job still

@@ -11,7 +11,12 @@
  * process and the device are usable); nothing leaks (counting hooks).  Then
  * the same with a link that dies at call N (every later call fails): the
  * job's buffers stay pinned (BUSY) while the device runs it, close still frees
- * everything.  Finally the paths without mem_fill (zeroing by writes). */
+ * everything.  Finally the paths without mem_fill (zeroing by writes), and
+ * threads sharing a device behind the link: jobs and transfers interleave
+ * (the io mutex, not the state lock, is held while bytes move), each job's
+ * waiter gets its own result even when the next job starts at once. */
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 
 #include "fault_backend.h"
@@ -300,6 +305,69 @@ START_TEST(test_uri_link_keys)
 }
 END_TEST
 
+struct thr {
+	mote_device *dev;
+	int ok;
+};
+
+static void *job_thread(void *p)
+{
+	struct thr *t = p;
+	uint32_t s[2 * MOTE_CMD_WORDS];
+	put_nop_matmul(cmd_at(s, 0));
+	put_end(cmd_at(s, 1));
+	mote_buffer *b = NULL;
+	if (mote_buffer_alloc(t->dev, sizeof s, &b) || mote_buffer_write(t->dev, b, 0, s, sizeof s))
+		return NULL;
+	struct mote_job_desc d = job_desc(b, 2);
+	for (int i = 0; i < 4; i++) {
+		struct mote_job_result r;
+		int rc;
+		while ((rc = mote_run(t->dev, &d, 20000, &r)) == MOTE_ERROR_BUSY)
+			sched_yield();
+		t->ok += rc == MOTE_SUCCESS && r.cmds_done == 2;
+	}
+	mote_buffer_free(t->dev, b);
+	return NULL;
+}
+
+static void *poke_thread(void *p)
+{
+	struct thr *t = p;
+	for (int i = 0; i < 8; i++) {
+		uint32_t v = 0;
+		mote_buffer *b = NULL;
+		uint8_t big[1500], back[1500];
+		memset(big, i * 7 + 1, sizeof big);
+		if (mote_reg_read(t->dev, MOTE_REG_ID, &v) == MOTE_SUCCESS && v == MOTE_ID_MAGIC &&
+		    mote_buffer_alloc(t->dev, sizeof big, &b) == MOTE_SUCCESS &&
+		    mote_buffer_write(t->dev, b, 0, big, sizeof big) == MOTE_SUCCESS &&
+		    mote_buffer_read(t->dev, b, 0, back, sizeof back) == MOTE_SUCCESS && !memcmp(big, back, sizeof big) &&
+		    mote_buffer_free(t->dev, b) == MOTE_SUCCESS)
+			t->ok++;
+	}
+	return NULL;
+}
+
+START_TEST(test_threads_on_the_link)
+{
+	mote_device *dev = NULL;
+	ck_assert_int_eq(mote_open("sim:link=uart", &dev), 0);
+	struct thr a = {dev, 0}, b = {dev, 0}, c = {dev, 0};
+	pthread_t ta, tb, tc;
+	ck_assert_int_eq(pthread_create(&ta, NULL, job_thread, &a), 0);
+	ck_assert_int_eq(pthread_create(&tb, NULL, job_thread, &b), 0);
+	ck_assert_int_eq(pthread_create(&tc, NULL, poke_thread, &c), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	pthread_join(tc, NULL);
+	ck_assert_int_eq(a.ok, 4);
+	ck_assert_int_eq(b.ok, 4);
+	ck_assert_int_eq(c.ok, 8);
+	mote_close(dev);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("backend");
@@ -311,6 +379,7 @@ int main(void)
 	tcase_add_test(t, test_device_lost_at_each_call);
 	tcase_add_test(t, test_each_call_fails_once_no_fill);
 	tcase_add_test(t, test_lost_then_back);
+	tcase_add_test(t, test_threads_on_the_link);
 	suite_add_tcase(s, t);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
