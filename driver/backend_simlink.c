@@ -77,6 +77,16 @@ static int sl_reg_write(void *be, uint32_t off, uint32_t v)
 	return link_reg_write(s->link, off, v);
 }
 
+static int sl_reg_read_n(void *be, uint32_t off, unsigned n, uint32_t *v)
+{
+	return link_reg_read_n(((struct simlink_be *)be)->link, off, n, v);
+}
+
+static int sl_reg_write_n(void *be, uint32_t off, unsigned n, const uint32_t *v)
+{
+	return link_reg_write_n(((struct simlink_be *)be)->link, off, n, v);
+}
+
 static int sl_mem_read(void *be, uint64_t addr, void *dst, size_t len)
 {
 	return link_mem_read(((struct simlink_be *)be)->link, addr, dst, len);
@@ -146,6 +156,8 @@ static const struct mote_backend_ops k_simlink_ops = {
 	.name = "sim-link",
 	.reg_read = sl_reg_read,
 	.reg_write = sl_reg_write,
+	.reg_read_n = sl_reg_read_n,
+	.reg_write_n = sl_reg_write_n,
 	.mem_read = sl_mem_read,
 	.mem_write = sl_mem_write,
 	.mem_fill = sl_mem_fill,

@@ -169,6 +169,16 @@ static int ub_reg_write(void *be, uint32_t off, uint32_t v)
 	return link_reg_write(u->link, off, v);
 }
 
+static int ub_reg_read_n(void *be, uint32_t off, unsigned n, uint32_t *v)
+{
+	return link_reg_read_n(((struct usb_be *)be)->link, off, n, v);
+}
+
+static int ub_reg_write_n(void *be, uint32_t off, unsigned n, const uint32_t *v)
+{
+	return link_reg_write_n(((struct usb_be *)be)->link, off, n, v);
+}
+
 static int ub_mem_read(void *be, uint64_t addr, void *dst, size_t len)
 {
 	return link_mem_read(((struct usb_be *)be)->link, addr, dst, len);
@@ -244,6 +254,8 @@ static const struct mote_backend_ops k_usb_ops = {
 	.name = "usb",
 	.reg_read = ub_reg_read,
 	.reg_write = ub_reg_write,
+	.reg_read_n = ub_reg_read_n,
+	.reg_write_n = ub_reg_write_n,
 	.mem_read = ub_mem_read,
 	.mem_write = ub_mem_write,
 	.mem_fill = ub_mem_fill,

@@ -296,6 +296,58 @@ int link_reg_write(struct link *l, uint32_t addr, uint32_t v)
 	return write32(l, MOTE_LOP_REG_WRITE, addr, v);
 }
 
+/* Registers per frame: as many as the frame size now allows (it shrinks on
+ * a noisy wire, so do bursts), at most 64. */
+static unsigned burst(const struct link *l, unsigned n)
+{
+	unsigned k = l->max_payload / 4u;
+	if (k < 1)
+		k = 1;
+	return n < k ? n : k;
+}
+
+int link_reg_read_n(struct link *l, uint32_t addr, unsigned n, uint32_t *v)
+{
+	uint8_t d[MOTE_LINK_MAX_DATA], st;
+	while (n) {
+		unsigned k = burst(l, n);
+		struct link_req r = {.op = MOTE_LOP_REG_READ, .len = (uint8_t)(4 * k - 1), .addr = addr};
+		int rc = transact(l, &r, d, &st);
+		if (!rc)
+			rc = status_ok(st);
+		if (rc)
+			return rc;
+		for (unsigned i = 0; i < k; i++)
+			v[i] = (uint32_t)d[4 * i] | (uint32_t)d[4 * i + 1] << 8 | (uint32_t)d[4 * i + 2] << 16 |
+			       (uint32_t)d[4 * i + 3] << 24;
+		v += k;
+		addr += 4 * k;
+		n -= k;
+	}
+	return 0;
+}
+
+int link_reg_write_n(struct link *l, uint32_t addr, unsigned n, const uint32_t *v)
+{
+	uint8_t d[MOTE_LINK_MAX_DATA], st;
+	while (n) {
+		unsigned k = burst(l, n);
+		for (unsigned i = 0; i < k; i++)
+			for (unsigned b = 0; b < 4; b++)
+				d[4 * i + b] = (uint8_t)(v[i] >> (8 * b));
+		struct link_req r = {.op = MOTE_LOP_REG_WRITE, .len = (uint8_t)(4 * k - 1), .addr = addr, .data = d};
+		int rc = transact(l, &r, NULL, &st);
+		if (!rc)
+			rc = status_ok(st);
+		if (rc)
+			return rc;
+		v += k;
+		addr += 4 * k;
+		n -= k;
+	}
+	return 0;
+}
+
 int link_doorbell(struct link *l, uint32_t v)
 {
 	return write32(l, MOTE_LOP_DOORBELL, 0, v);

@@ -8,8 +8,8 @@
  * answer, a stale one, or none makes it go again, same bytes, same SEQ, up to
  * the retry budget; then the call fails with MOTE_ERROR_IO (the transport's
  * own MOTE_ERROR_LOST at once).  Writes are applied once however often they
- * are sent (the board remembers the last SEQ).  Memory transfers are split
- * into frames of up to max_payload bytes; the payload halves after a frame
+ * are sent (the board remembers the last SEQ).  Memory transfers and
+ * register bursts are split into frames of up to max_payload bytes; the payload halves after a frame
  * needed a retry (at least 16 bytes) and doubles again after a run of clean
  * frames, so a noisy wire carries smaller frames, most of which get through.
  *
@@ -49,6 +49,9 @@ void link_close(struct link *l);
 /* Register space of the link: MOTE_REG_* below 0x1000, MOTE_LREG_* above. */
 int link_reg_read(struct link *l, uint32_t addr, uint32_t *v);
 int link_reg_write(struct link *l, uint32_t addr, uint32_t v);
+/* N registers at ADDR, ADDR+4, ... in order, in bursts of up to 64 a frame. */
+int link_reg_read_n(struct link *l, uint32_t addr, unsigned n, uint32_t *v);
+int link_reg_write_n(struct link *l, uint32_t addr, unsigned n, const uint32_t *v);
 /* DOORBELL: IRQ_ACK then CTRL = V, one frame. */
 int link_doorbell(struct link *l, uint32_t v);
 /* POLL: STATUS and the interrupt line. */

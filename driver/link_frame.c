@@ -38,9 +38,9 @@ int link_op_writes(unsigned op)
 size_t link_req_data_bytes(unsigned op, unsigned len)
 {
 	switch (op) {
-	case MOTE_LOP_REG_WRITE:
 	case MOTE_LOP_DOORBELL:
 		return 4;
+	case MOTE_LOP_REG_WRITE:
 	case MOTE_LOP_MEM_WRITE:
 		return (size_t)(len & 0xffu) + 1;
 	case MOTE_LOP_MEM_FILL:
@@ -55,9 +55,9 @@ size_t link_rsp_data_bytes(unsigned op, unsigned len, unsigned status)
 	if (status & MOTE_RSP_STATUS_ERR_MASK)
 		return 0;
 	switch (op) {
-	case MOTE_LOP_REG_READ:
 	case MOTE_LOP_POLL:
 		return 4;
+	case MOTE_LOP_REG_READ:
 	case MOTE_LOP_MEM_READ:
 		return (size_t)(len & 0xffu) + 1;
 	default:

@@ -80,31 +80,53 @@ static int check_desc(mote_device *dev, const struct mote_job_desc *d, uint64_t 
 	return MOTE_SUCCESS;
 }
 
-/* Program and start; lock and io held, device idle. */
+/* Register runs the bursts below rely on (a link sends each in one frame). */
+_Static_assert(MOTE_REG_CMD_COUNT == MOTE_REG_CMD_BASE + 4 && MOTE_REG_WDT_LIMIT == MOTE_REG_CMD_BASE + 8 &&
+		       MOTE_REG_IRQ_ACK == MOTE_REG_CMD_BASE + 12,
+	       "CMD_BASE, CMD_COUNT, WDT_LIMIT, IRQ_ACK are consecutive");
+_Static_assert(MOTE_REG_WIN_SIZE(0) == MOTE_REG_WIN_BASE(0) + 4 && MOTE_REG_WIN_PERM(0) == MOTE_REG_WIN_BASE(0) + 8,
+	       "a window's registers are consecutive");
+_Static_assert(MOTE_REG_ERR_CODE == MOTE_REG_STATUS + 4 && MOTE_REG_ERR_CMD == MOTE_REG_STATUS + 8 &&
+		       MOTE_REG_ERR_ADDR == MOTE_REG_STATUS + 12 && MOTE_REG_CMDS_DONE == MOTE_REG_STATUS + 32,
+	       "STATUS .. CMDS_DONE as collect_job reads them");
+_Static_assert(MOTE_REG_PERF_HI(0) == MOTE_REG_PERF_LO(0) + 4 && MOTE_REG_PERF_LO(1) == MOTE_REG_PERF_LO(0) + 8,
+	       "PERF_LO(i), PERF_HI(i) interleaved");
+
+/* Program and start; lock and io held, device idle.  With bursts (a link
+ * backend): CMD_BASE..IRQ_ACK in one, a window's three registers in one,
+ * CTRL (the link's DOORBELL); else one register at a time. */
 static int start_job(mote_device *dev, const struct mote_job_desc *d, uint64_t cmd_base)
 {
 	const struct mote_backend_ops *o = dev->ops;
-	int rc = o->reg_write(dev->be, MOTE_REG_CMD_BASE, (uint32_t)cmd_base);
-	if (!rc)
-		rc = o->reg_write(dev->be, MOTE_REG_CMD_COUNT, d->n_cmds);
-	for (uint32_t i = 0; i < MOTE_NUM_WINDOWS && !rc; i++) {
-		uint32_t base = 0, size = 0, perm = 0;
-		if (i < d->n_windows) {
-			struct mote_buffer *b = mote__buffer_lookup(dev, d->windows[i].buf);
-			base = (uint32_t)b->addr;
-			size = (uint32_t)b->size;
-			perm = d->windows[i].perm;
-		}
-		rc = o->reg_write(dev->be, MOTE_REG_WIN_BASE(i), base);
-		if (!rc)
-			rc = o->reg_write(dev->be, MOTE_REG_WIN_SIZE(i), size);
-		if (!rc)
-			rc = o->reg_write(dev->be, MOTE_REG_WIN_PERM(i), perm);
+	uint32_t win[MOTE_NUM_WINDOWS][3] = {{0}};
+	for (uint32_t i = 0; i < d->n_windows; i++) {
+		struct mote_buffer *b = mote__buffer_lookup(dev, d->windows[i].buf);
+		win[i][0] = (uint32_t)b->addr;
+		win[i][1] = (uint32_t)b->size;
+		win[i][2] = d->windows[i].perm;
 	}
-	if (!rc)
-		rc = o->reg_write(dev->be, MOTE_REG_WDT_LIMIT, dev->wdt_cycles);
-	if (!rc)
-		rc = o->reg_write(dev->be, MOTE_REG_IRQ_ACK, 1);
+	int rc;
+	if (o->reg_write_n) {
+		const uint32_t head[4] = {(uint32_t)cmd_base, d->n_cmds, dev->wdt_cycles, 1};
+		rc = o->reg_write_n(dev->be, MOTE_REG_CMD_BASE, 4, head);
+		for (uint32_t i = 0; i < MOTE_NUM_WINDOWS && !rc; i++)
+			rc = o->reg_write_n(dev->be, MOTE_REG_WIN_BASE(i), 3, win[i]);
+	} else {
+		rc = o->reg_write(dev->be, MOTE_REG_CMD_BASE, (uint32_t)cmd_base);
+		if (!rc)
+			rc = o->reg_write(dev->be, MOTE_REG_CMD_COUNT, d->n_cmds);
+		for (uint32_t i = 0; i < MOTE_NUM_WINDOWS && !rc; i++) {
+			rc = o->reg_write(dev->be, MOTE_REG_WIN_BASE(i), win[i][0]);
+			if (!rc)
+				rc = o->reg_write(dev->be, MOTE_REG_WIN_SIZE(i), win[i][1]);
+			if (!rc)
+				rc = o->reg_write(dev->be, MOTE_REG_WIN_PERM(i), win[i][2]);
+		}
+		if (!rc)
+			rc = o->reg_write(dev->be, MOTE_REG_WDT_LIMIT, dev->wdt_cycles);
+		if (!rc)
+			rc = o->reg_write(dev->be, MOTE_REG_IRQ_ACK, 1);
+	}
 	if (!rc)
 		rc = o->reg_write(dev->be, MOTE_REG_CTRL, MOTE_CTRL_START_MASK | MOTE_CTRL_IRQ_EN_MASK);
 	return rc;
@@ -119,21 +141,39 @@ static int collect_job(mote_device *dev)
 	const struct mote_backend_ops *o = dev->ops;
 	struct mote_job_result *r = &dev->last_result;
 	uint32_t status = 0, lo = 0, hi = 0;
-	int rc = o->reg_read(dev->be, MOTE_REG_STATUS, &status);
-	if (!rc)
-		rc = o->reg_read(dev->be, MOTE_REG_ERR_CODE, &r->hw_error);
-	if (!rc)
-		rc = o->reg_read(dev->be, MOTE_REG_ERR_CMD, &r->err_cmd);
-	if (!rc)
-		rc = o->reg_read(dev->be, MOTE_REG_ERR_ADDR, &r->err_addr);
-	if (!rc)
-		rc = o->reg_read(dev->be, MOTE_REG_CMDS_DONE, &r->cmds_done);
-	for (unsigned i = 0; i < MOTE_NUM_PERF && !rc; i++) {
-		/* Reading LO latches HI: the pair is one consistent 64-bit value. */
-		rc = o->reg_read(dev->be, MOTE_REG_PERF_LO(i), &lo);
+	int rc;
+	if (o->reg_read_n) {
+		/* two bursts: STATUS .. CMDS_DONE, then the perf counters in LO, HI order */
+		uint32_t head[9], perf[2 * MOTE_NUM_PERF];
+		rc = o->reg_read_n(dev->be, MOTE_REG_STATUS, 9, head);
 		if (!rc)
-			rc = o->reg_read(dev->be, MOTE_REG_PERF_HI(i), &hi);
-		r->perf[i] = (uint64_t)hi << 32 | lo;
+			rc = o->reg_read_n(dev->be, MOTE_REG_PERF_LO(0), 2 * MOTE_NUM_PERF, perf);
+		if (!rc) {
+			status = head[0];
+			r->hw_error = head[1];
+			r->err_cmd = head[2];
+			r->err_addr = head[3];
+			r->cmds_done = head[8];
+			for (unsigned i = 0; i < MOTE_NUM_PERF; i++)
+				r->perf[i] = (uint64_t)perf[2 * i + 1] << 32 | perf[2 * i];
+		}
+	} else {
+		rc = o->reg_read(dev->be, MOTE_REG_STATUS, &status);
+		if (!rc)
+			rc = o->reg_read(dev->be, MOTE_REG_ERR_CODE, &r->hw_error);
+		if (!rc)
+			rc = o->reg_read(dev->be, MOTE_REG_ERR_CMD, &r->err_cmd);
+		if (!rc)
+			rc = o->reg_read(dev->be, MOTE_REG_ERR_ADDR, &r->err_addr);
+		if (!rc)
+			rc = o->reg_read(dev->be, MOTE_REG_CMDS_DONE, &r->cmds_done);
+		for (unsigned i = 0; i < MOTE_NUM_PERF && !rc; i++) {
+			/* Reading LO latches HI: the pair is one consistent 64-bit value. */
+			rc = o->reg_read(dev->be, MOTE_REG_PERF_LO(i), &lo);
+			if (!rc)
+				rc = o->reg_read(dev->be, MOTE_REG_PERF_HI(i), &hi);
+			r->perf[i] = (uint64_t)hi << 32 | lo;
+		}
 	}
 	if (!rc)
 		rc = o->reg_write(dev->be, MOTE_REG_IRQ_ACK, 1);

@@ -32,6 +32,10 @@ struct mote_backend_ops {
 	/* One 32-bit register at byte offset OFF (< 0x1000). */
 	int (*reg_read)(void *be, uint32_t off, uint32_t *v);
 	int (*reg_write)(void *be, uint32_t off, uint32_t v);
+	/* Optional: N registers at OFF, OFF+4, ... in that order, each as by
+	 * reg_read / reg_write, in fewer transfers (a link's bursts). */
+	int (*reg_read_n)(void *be, uint32_t off, unsigned n, uint32_t *v);
+	int (*reg_write_n)(void *be, uint32_t off, unsigned n, const uint32_t *v);
 	/* Bulk transfers of device memory [ADDR, ADDR+LEN), LEN > 0. */
 	int (*mem_read)(void *be, uint64_t addr, void *dst, size_t len);
 	int (*mem_write)(void *be, uint64_t addr, const void *src, size_t len);

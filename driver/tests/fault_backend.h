@@ -111,6 +111,8 @@ static void fb_wrap(void *ctx, const struct mote_backend_ops **ops, void **be)
 	f->ops = *f->inner;
 	f->ops.reg_read = fb_reg_read;
 	f->ops.reg_write = fb_reg_write;
+	f->ops.reg_read_n = NULL; /* one by one: each access counted and failed alone */
+	f->ops.reg_write_n = NULL;
 	f->ops.mem_read = fb_mem_read;
 	f->ops.mem_write = fb_mem_write;
 	f->ops.mem_fill = f->hide_fill || !f->inner->mem_fill ? NULL : fb_mem_fill;

@@ -86,7 +86,8 @@ static inline void rb_exec(struct ref_board *b, const uint8_t *c, size_t n)
 		return;
 	}
 	uint8_t st = (uint8_t)(r.op & 7u);
-	if (!link_op_valid(r.op)) {
+	int reg_op = r.op == MOTE_LOP_REG_READ || r.op == MOTE_LOP_REG_WRITE;
+	if (!link_op_valid(r.op) || (reg_op && (r.len & 3u) != 3u)) {
 		st |= MOTE_RSP_STATUS_ERR_MASK;
 	} else if (link_op_writes(r.op) && r.seq == b->last_seq) {
 		st |= MOTE_RSP_STATUS_DUP_MASK;
@@ -94,19 +95,30 @@ static inline void rb_exec(struct ref_board *b, const uint8_t *c, size_t n)
 	} else {
 		size_t k = (size_t)r.len + 1;
 		uint32_t v = 0;
-		if (link_req_data_bytes(r.op, r.len) == 4)
+		if (r.op == MOTE_LOP_DOORBELL)
 			v = (uint32_t)r.data[0] | (uint32_t)r.data[1] << 8 | (uint32_t)r.data[2] << 16 |
 			    (uint32_t)r.data[3] << 24;
 		switch (r.op) {
-		case MOTE_LOP_REG_READ:
 		case MOTE_LOP_POLL:
-			v = rb_reg(b, r.op == MOTE_LOP_POLL ? MOTE_REG_STATUS : r.addr & 0xffff);
+			v = rb_reg(b, MOTE_REG_STATUS);
 			for (int i = 0; i < 4; i++)
 				d[nd++] = (uint8_t)(v >> (8 * i));
 			break;
+		case MOTE_LOP_REG_READ: /* (LEN+1)/4 registers from ADDR on */
+			for (size_t w = 0; w < k / 4; w++) {
+				v = rb_reg(b, (r.addr + 4 * (uint32_t)w) & 0xffff);
+				for (int i = 0; i < 4; i++)
+					d[nd++] = (uint8_t)(v >> (8 * i));
+			}
+			break;
 		case MOTE_LOP_REG_WRITE:
-			if (r.addr < 0x1000)
-				b->regs[(r.addr & 0xfff) / 4] = v;
+			for (size_t w = 0; w < k / 4; w++) {
+				uint32_t a = r.addr + 4 * (uint32_t)w;
+				const uint8_t *q = r.data + 4 * w;
+				if (a < 0x1000)
+					b->regs[(a & 0xfff) / 4] = (uint32_t)q[0] | (uint32_t)q[1] << 8 | (uint32_t)q[2] << 16 |
+								 (uint32_t)q[3] << 24;
+			}
 			break;
 		case MOTE_LOP_DOORBELL:
 			b->regs[MOTE_REG_CTRL / 4] = v;

@@ -67,6 +67,15 @@ START_TEST(test_clean_wire)
 	ck_assert_int_eq(link_poll(l, &v, &irq), 0);
 	ck_assert_uint_eq(v, 0xa);
 	ck_assert_int_eq(irq, 1);
+	/* bursts of registers */
+	uint32_t w[70], rd[70];
+	for (unsigned i = 0; i < 70; i++)
+		w[i] = 0x1000u * i + 7;
+	ck_assert_int_eq(link_reg_write_n(l, 0x100, 70, w), 0); /* two frames: 64 + 6 */
+	for (unsigned i = 0; i < 70; i++)
+		ck_assert_uint_eq(b->regs[0x100 / 4 + i], w[i]);
+	ck_assert_int_eq(link_reg_read_n(l, 0x104, 66, rd), 0);
+	ck_assert_int_eq(memcmp(rd, w + 1, 66 * 4), 0);
 	ck_assert_int_eq(link_doorbell(l, 5), 0);
 	ck_assert_uint_eq(b->regs[MOTE_REG_CTRL / 4], 5);
 	ck_assert_int_eq(link_poll(l, &v, &irq), 0);

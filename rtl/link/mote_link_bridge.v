@@ -8,7 +8,8 @@
 // answered with STATUS.DUP.  Register accesses below 0x1000 go to the CSR port;
 // a read's data is taken from the port's read data, which holds until the next
 // read (rtl/README.md, mote_top's ports); the bridge's own registers are
-// read-only.  Memory addresses stay in the request's 256-byte block (the spec's
+// read-only.  A register burst (LEN 4k-1) is k accesses at ADDR, ADDR+4, ...:
+// a read per 4 response bytes, a write per 4 request bytes.  Memory addresses stay in the request's 256-byte block (the spec's
 // rule), so only the low byte of the address moves.  The bridge has no word
 // register of its own: it works in the memory port's request register
 // (mote_link_arb, master B).  A write claims it, puts its bytes, read from the
@@ -83,13 +84,14 @@ module mote_link_bridge #(
 	localparam [3:0] S_LISTEN = 4'd0, S_CLAIM = 4'd1, S_RD = 4'd2,    S_PUT = 4'd3,
 	                 S_GO     = 4'd4, S_CSRW = 4'd5,  S_CSRR = 4'd6,  S_HDR = 4'd7,
 	                 S_DATA   = 4'd8, S_RCLAIM = 4'd9, S_RGO = 4'd10, S_RWAIT = 4'd11,
-	                 S_DONE   = 4'd12;
+	                 S_DONE   = 4'd12, S_RNEXT = 4'd13;
 
 	reg  [3:0]      state_q;
 	reg             dup_q, err_q;        // this request: a repeated write; not an operation
 	reg  [7:0]      last_seq_q;          // SEQ of the last request executed
 	reg             last_ok_q;           // ... once there was one
 	reg  [7:0]      i_q;                 // data byte
+	reg             all_q;               // the last data byte of a write is in the port
 	reg  [7:0]      baddr_q;             // low address byte of data byte i_q
 	reg  [7-LGMB:0] wa_q;                // low word address of the request
 	reg  [7:0]      rbyte_q;             // the memory byte the framer asks for
@@ -101,11 +103,13 @@ module mote_link_bridge #(
 	// the request being served
 	wire       is_mem   = i_op[1];
 	wire       is_bell  = i_op == `MOTE_LOP_DOORBELL;
-	wire       op_ok    = !i_op_hi && i_op != 3'd6;
+	wire       is_reg   = !i_op[1] && !i_op[2];          // REG_READ, REG_WRITE: bursts
+	wire       op_ok    = !i_op_hi && i_op != 3'd6 && (!is_reg || i_len[1:0] == 2'b11);
 	wire       writes   = op_ok && i_op[0];
 	wire       link_reg = i_addr[12] && !i_op[2] && !i_op[1]; // REG_READ/REG_WRITE at 0x1000..0x1FFF
 	wire       repeated = writes && last_ok_q && i_seq == last_seq_q;
-	wire [7:0] last_idx = is_mem ? i_len : 8'd3;       // data bytes - 1
+	wire [7:0] last_idx = i_op[2] && !i_op[1] ? 8'd3 : i_len; // data bytes - 1 (POLL, DOORBELL: 4)
+	wire [11:0] ra      = i_addr[11:0] + {4'b0000, i_q[7:2], 2'b00}; // the register of byte i_q
 	wire       has_data = op_ok && !i_op[0];           // REG_READ, MEM_READ, POLL
 	wire       last_byte = i_q == last_idx;
 
@@ -115,7 +119,7 @@ module mote_link_bridge #(
 	                  L_BAUD = `MOTE_LREG_LINK_BAUD_DIV;
 	reg [31:0] lreg;
 	always @(*)
-		case (i_addr[3:2])
+		case (ra[3:2])
 		L_ID[3:2]:   lreg = `MOTE_LINK_ID_MAGIC;
 		L_MEM[3:2]:  lreg = MEM_SIZE;
 		L_BAUD[3:2]: lreg = BAUD_DIV;
@@ -151,7 +155,7 @@ module mote_link_bridge #(
 	assign o_claim = state_q == S_CLAIM || state_q == S_RD || state_q == S_PUT || state_q == S_GO ||
 	                 state_q == S_CSRW || state_q == S_RCLAIM || state_q == S_RGO;
 	assign o_put   = state_q == S_PUT;
-	assign o_lane  = baddr_q[LGMB-1:0];
+	assign o_lane  = is_mem ? baddr_q[LGMB-1:0] : {{(LGMB-2){1'b0}}, i_q[1:0]};
 	assign o_go    = state_q == S_GO || state_q == S_RGO;
 	assign o_write = state_q == S_GO;
 	assign o_addr  = {i_addr[31:8], wa_q, {LGMB{1'b0}}};
@@ -200,7 +204,7 @@ module mote_link_bridge #(
 					end else begin
 						o_csr_valid <= 1'b1; // REG_READ, POLL
 						o_csr_write <= 1'b0;
-						o_csr_addr <= i_op[2] ? `MOTE_REG_STATUS : i_addr[11:0];
+						o_csr_addr <= i_op[2] ? `MOTE_REG_STATUS : ra;
 						state_q <= S_CSRR;
 					end
 				end
@@ -210,10 +214,10 @@ module mote_link_bridge #(
 					state_q <= S_RD;
 			S_RD: state_q <= S_PUT; // the buffer reads byte i_q
 			S_PUT:
-				if (!is_mem && last_byte) begin
+				if (!is_mem && i_q[1:0] == 2'd3) begin
 					o_csr_valid <= 1'b1; // lanes 0..3 hold the register value
 					o_csr_write <= 1'b1;
-					o_csr_addr <= is_bell ? `MOTE_REG_IRQ_ACK : i_addr[11:0];
+					o_csr_addr <= is_bell ? `MOTE_REG_IRQ_ACK : ra;
 					state_q <= S_CSRW;
 				end else if (!is_mem) begin
 					state_q <= S_RD;
@@ -230,11 +234,17 @@ module mote_link_bridge #(
 				if (is_bell && o_csr_addr == `MOTE_REG_IRQ_ACK)
 					o_busy <= i_wdata[`MOTE_CTRL_START];
 				else
-					state_q <= S_HDR;
+					state_q <= all_q ? S_HDR : S_RD; // a burst goes on
 			end
 			S_CSRR:
 				if (i_csr_rvalid)
-					state_q <= S_HDR;
+					state_q <= hcnt_q == 2'd3 ? S_DATA : S_HDR; // the next register of a burst, or the first
+			S_RNEXT: begin
+				o_csr_valid <= 1'b1;
+				o_csr_write <= 1'b0;
+				o_csr_addr <= ra;
+				state_q <= S_CSRR;
+			end
 			S_HDR:
 				if (tx_take) begin
 					hcnt_q <= hcnt_q + 1'b1;
@@ -246,6 +256,8 @@ module mote_link_bridge #(
 					state_q <= S_RCLAIM; // the word of the next byte
 				else if (tx_take && last_byte)
 					state_q <= S_DONE;
+				else if (tx_take && is_reg && !link_reg && i_q[1:0] == 2'd3)
+					state_q <= S_RNEXT; // a burst: read the next register
 			S_RCLAIM:
 				if (i_own)
 					state_q <= S_RGO;
@@ -267,7 +279,6 @@ module mote_link_bridge #(
 	end
 
 	// datapath: counters, the read byte
-	reg all_q; // the last data byte of a write is in the port
 	always @(posedge clk)
 		case (state_q)
 		S_LISTEN: begin

@@ -59,8 +59,8 @@ module mote_link_rx #(
 			data_bytes = 9'd0;
 			if (!op_hi)
 				case (op)
-				`MOTE_LOP_REG_WRITE, `MOTE_LOP_DOORBELL: data_bytes = 9'd4;
-				`MOTE_LOP_MEM_WRITE: data_bytes = {1'b0, len} + 9'd1;
+				`MOTE_LOP_DOORBELL: data_bytes = 9'd4;
+				`MOTE_LOP_REG_WRITE, `MOTE_LOP_MEM_WRITE: data_bytes = {1'b0, len} + 9'd1;
 				`MOTE_LOP_MEM_FILL:  data_bytes = 9'd1;
 				default:             data_bytes = 9'd0;
 				endcase

@@ -274,6 +274,36 @@ int main(int argc, char **argv)
 		CHECK(b.tb, b.regs[a / 4] == v, "register 0x%x: 0x%x, wrote 0x%x", a, b.regs[a / 4], v);
 		CHECK(b.tb, word(must(b, req(MOTE_LOP_REG_READ, a, 3, nullptr))) == v, "register 0x%x read back", a);
 	}
+	// bursts: k registers from ADDR on, one CSR access per 4 bytes, in order
+	for (int i = 0; i < 6; i++) {
+		unsigned k = 1 + (unsigned)(r.next() % 64);
+		uint32_t a = (uint32_t)(r.next() % (1024 - k)) * 4;
+		std::vector<uint8_t> d(4 * k);
+		for (auto &x : d)
+			x = (uint8_t)r.next();
+		uint64_t before = b.csr_writes;
+		must(b, req(MOTE_LOP_REG_WRITE, a, (uint8_t)(4 * k - 1), d.data()));
+		CHECK(b.tb, b.csr_writes == before + k, "burst of %u: %llu writes", k, (unsigned long long)(b.csr_writes - before));
+		for (unsigned j = 0; j < k; j++)
+			CHECK(b.tb, b.regs[a / 4 + j] == word(std::vector<uint8_t>(d.begin() + 4 * j, d.begin() + 4 * j + 4)),
+			      "burst register %u", j);
+		std::vector<uint8_t> back = must(b, req(MOTE_LOP_REG_READ, a, (uint8_t)(4 * k - 1), nullptr));
+		CHECK(b.tb, back == d, "burst of %u read back", k);
+	}
+	// the bridge's registers in one burst
+	std::vector<uint8_t> lr = must(b, req(MOTE_LOP_REG_READ, MOTE_LREG_LINK_ID, 15, nullptr));
+	CHECK(b.tb, word(lr) == MOTE_LINK_ID_MAGIC && word(std::vector<uint8_t>(lr.begin() + 4, lr.end())) == MEM,
+	      "LINK_ID, LINK_MEM_SIZE in a burst");
+	// a register LEN that is not 4k-1: no operation
+	{
+		uint8_t d5[5] = {1, 2, 3, 4, 5};
+		struct link_req bad = req(MOTE_LOP_REG_WRITE, 0x10, 4, d5);
+		uint64_t before = b.csr_writes;
+		std::vector<uint8_t> rsp0;
+		CHECK(b.tb, b.transact(bad, rsp0) && rsp0.size() == 3 && (rsp0[1] & MOTE_RSP_STATUS_ERR_MASK) &&
+				    b.csr_writes == before,
+		      "a register write of 5 bytes");
+	}
 	// writes to the bridge's registers change nothing
 	uint64_t w0 = b.csr_writes;
 	uint8_t z[4] = {9, 9, 9, 9};

@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 	printf("    UART at 3 Mbaud: %.1f ms of bytes, %.1f ms in all, the link %.0f%%\n", uart_bytes / 1000,
 	       (uart_bytes + rtt + board_array) / 1000, 100.0 * (uart_bytes + rtt) / (uart_bytes + rtt + board_array));
 	printf("    FT2232H synchronous FIFO (40 MB/s): %.2f ms of bytes, %.1f ms in all, the link %.0f%%: the round "
-	       "trips, not the bytes, set the pace; fewer frames (bursts of registers, several frames in flight) would "
+	       "trips, not the bytes, set the pace; several frames in flight (a window instead of stop and wait) would "
 	       "be the next step\n",
 	       fifo_bytes / 1000, (fifo_bytes + rtt + board_array) / 1000,
 	       100.0 * (fifo_bytes + rtt) / (fifo_bytes + rtt + board_array));
