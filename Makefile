@@ -61,8 +61,10 @@ MOTE_TESTS :=
 
 include fpga/boards.mk
 include rtl/rtl.mk
+include rtl/link/link.mk
 include compiler_backend/compiler_backend.mk
 include sim/sim.mk
+include sim/simlink.mk
 include driver/driver.mk
 include driver/cli/cli.mk
 include testbench/testbench.mk

@@ -44,10 +44,31 @@ static uint8_t *sim_mem_ptr(void *be)
 	return mote_sim_mem(be, NULL);
 }
 
-static int sim_advance(void *be, uint64_t cycles)
+/* Simulated cycles per wait_irq call: about 10 ms at 2 M cycles/s (the
+ * simulator's time is not the wall clock: the caller bounds its waits). */
+#define WAIT_CHUNK_CYCLES 20000u
+
+static int sim_wait_irq(void *be, int timeout_ms)
 {
-	int rc = mote_sim_run(be, cycles, NULL);
+	(void)timeout_ms;
+	int rc = mote_sim_run(be, WAIT_CHUNK_CYCLES, NULL);
 	return rc < 0 ? from_sim(rc) : rc;
+}
+
+static int sim_mem_fill(void *be, uint64_t addr, uint8_t value, size_t len)
+{
+	uint64_t size = 0, end;
+	uint8_t *mem = mote_sim_mem(be, &size);
+	if (__builtin_add_overflow(addr, (uint64_t)len, &end) || end > size)
+		return MOTE_ERROR_RANGE;
+	memset(mem + addr, value, len);
+	return MOTE_SUCCESS;
+}
+
+static int sim_recover(void *be)
+{
+	(void)be; /* nothing between the driver and the model to bring back */
+	return MOTE_SUCCESS;
 }
 
 static double sim_speed(void *be)
@@ -66,8 +87,10 @@ static const struct mote_backend_ops k_sim_ops = {
 	.reg_write = sim_reg_write,
 	.mem_write = sim_mem_write,
 	.mem_read = sim_mem_read,
+	.mem_fill = sim_mem_fill,
 	.mem_ptr = sim_mem_ptr,
-	.advance = sim_advance,
+	.wait_irq = sim_wait_irq,
+	.recover = sim_recover,
 	.speed = sim_speed,
 	.close = sim_close,
 };
@@ -104,5 +127,6 @@ int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 		return from_sim(rc);
 	*ops = &k_sim_ops;
 	*be = sim;
+	mote_sim_mem(sim, mem_size); /* the model's memory, as created */
 	return MOTE_SUCCESS;
 }

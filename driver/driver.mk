@@ -16,15 +16,16 @@ DRV_LIB_A     := $(BUILD)/lib/libmote.a
 DRV_LIB_SO    := $(BUILD)/lib/libmote.so
 DRV_PC        := $(BUILD)/lib/pkgconfig/mote.pc
 DRV_CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
-DRV_LDLIBS    := -lstdc++ -lz -lpthread -latomic -lm
+DRV_USB_CFLAGS := $(shell pkg-config --cflags libusb-1.0 2>/dev/null || echo -I/usr/include/libusb-1.0)
+DRV_LDLIBS    := -lusb-1.0 -lstdc++ -lz -lpthread -latomic -lm
 
 $(BUILD)/driver/pic/%.o: driver/%.c $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -fPIC -pthread -Isim -c $< -o $@
+	$(CC) $(CFLAGS_C) -fPIC -pthread -Isim $(DRV_USB_CFLAGS) -c $< -o $@
 
 $(BUILD)/driver/san/%.o: driver/%.c $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -pthread -Isim -c $< -o $@
+	$(CC) $(CFLAGS_SAN) -pthread -Isim $(DRV_USB_CFLAGS) -c $< -o $@
 
 ifeq ($(SIM_HAVE),1)
 $(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS)
@@ -34,7 +35,7 @@ $(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS)
 
 $(DRV_LIB_SO): $(DRV_OBJS) $(SIM_OBJS)
 	@mkdir -p $(@D)
-	$(CXX) -shared -Wl,-soname,libmote.so -o $@ $^ -lz -lpthread -latomic -lm
+	$(CXX) -shared -Wl,-soname,libmote.so -o $@ $^ -lusb-1.0 -lz -lpthread -latomic -lm
 
 $(DRV_PC): driver/driver.mk
 	@mkdir -p $(@D)
@@ -44,11 +45,11 @@ $(DRV_PC): driver/driver.mk
 	  'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lmote $(DRV_LDLIBS)' > $@
 
 # Test binaries: one per driver/tests/test_*.c, sanitized and plain.
-$(BUILD)/driver/tests/%: driver/tests/%.c driver/tests/test_util.h $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_HDRS) $(GEN_H)
+$(BUILD)/driver/tests/%: driver/tests/%.c driver/tests/test_util.h driver/tests/fault_backend.h driver/tests/link_ref_board.h $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_CHECK_LIBS) $(DRV_LDLIBS)
 
-$(BUILD)/driver/tests-plain/%: driver/tests/%.c driver/tests/test_util.h $(DRV_LIB_A) $(DRV_HDRS) $(GEN_H)
+$(BUILD)/driver/tests-plain/%: driver/tests/%.c driver/tests/test_util.h driver/tests/fault_backend.h $(DRV_LIB_A) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -pthread -Isim -Idriver -o $@ $< $(DRV_LIB_A) $(DRV_CHECK_LIBS) $(DRV_LDLIBS)
 
@@ -75,22 +76,34 @@ fuzz-model: $(BUILD)/fuzz/fuzz_model
 	$< --regress driver/tests/fuzz/regress
 	$< $(FUZZ_ARGS) $(FUZZ_MODEL_ARGS)
 
+# The host side's link frame parser and request layer against a hostile board
+# (driver/tests/fuzz/fuzz_link.c), FUZZ_LINK_SECONDS (15) of it.
+FUZZ_LINK_SECONDS ?= 15
+$(BUILD)/fuzz/fuzz_link: driver/tests/fuzz/fuzz_link.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(DRV_HDRS) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -pthread -Idriver -I$(MOTECC_DIR)/tests -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_LDLIBS)
+
+fuzz-link: $(BUILD)/fuzz/fuzz_link
+	$< --regress driver/tests/fuzz/link_regress
+	$< --seconds $(FUZZ_LINK_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
+
 # Valgrind wants no fork per test; the API suite covers every error path without long runs.
 valgrind-driver: $(BUILD)/driver/tests-plain/test_api
 	CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect,possible \
 	  --errors-for-leak-kinds=definite,indirect,possible $<
 else
-driver test-driver valgrind-driver fuzz-model:
+driver test-driver valgrind-driver fuzz-model fuzz-link:
 	@echo "$@: no RTL top yet (rtl/top/mote_top.v); nothing to build"
 endif
 
-.PHONY: driver test-driver valgrind-driver fuzz-model fuzz
+.PHONY: driver test-driver valgrind-driver fuzz-model fuzz-link fuzz
 
-# Both fuzzers, one after the other (make fuzz FUZZ_SECONDS=300 FUZZ_SEED=7 for a longer look).
+# The fuzzers, one after the other (make fuzz FUZZ_SECONDS=300 FUZZ_SEED=7 for a longer look).
 MOTE_TESTS += fuzz
 fuzz:
 	@$(MAKE) --no-print-directory fuzz-onnx
 	@$(MAKE) --no-print-directory fuzz-model
+	@$(MAKE) --no-print-directory fuzz-link
 
 # Keep the objects the test pattern rules build from (make would delete them as intermediates).
 .SECONDARY: $(DRV_SAN_OBJS) $(DRV_OBJS)

@@ -23,7 +23,7 @@ struct mote_model {
 	struct mote_mf_step *s;
 	struct mote_step_info *info;
 	mote_buffer *cbuf, *arena;     /* commands + constants (R|X), activations (R|W) */
-	uint8_t *arena_map;
+	uint8_t *stage;                /* host staging of one device tensor (layout moves) */
 	void **host;                   /* per tensor: its bytes in ONNX layout */
 	uint8_t *host_ok, *dev_ok;     /* which copy is current */
 	uint8_t *set;                  /* inputs set since load */

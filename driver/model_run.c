@@ -7,6 +7,13 @@
  * on its side only.  A device step is one job: the step's command range,
  * with the constant buffer readable and executable and the arena readable
  * and writable, nothing else.
+ *
+ * Nothing here needs device memory mapped into the host: the relocated
+ * command stream and constants are built on the host and written with one
+ * bulk transfer; tensors move between their host copy and the arena through
+ * mote_buffer_read / mote_buffer_write, a layout change going through the
+ * staging buffer (as large as the largest device tensor, allocated at load
+ * so a run allocates nothing).
  */
 #include <string.h>
 #include <time.h>
@@ -51,9 +58,15 @@ mote_model *model__alloc(mote_device *dev, const struct mf_view *v)
 int model__setup(mote_model *m, const uint8_t *file, const struct mf_view *v)
 {
 	mote_device *dev = m->dev;
-	for (uint32_t i = 0; i < m->nt; i++)
+	size_t stage = 1;
+	for (uint32_t i = 0; i < m->nt; i++) {
 		if (!(m->host[i] = zalloc(dev, m->t[i].bytes)))
 			return MOTE_ERROR_NO_MEM;
+		if ((m->t[i].flags & MOTE_MF_T_DEVICE) && m->t[i].bytes > stage)
+			stage = m->t[i].bytes;
+	}
+	if (!(m->stage = zalloc(dev, stage)))
+		return MOTE_ERROR_NO_MEM;
 	for (uint32_t i = 0; i < m->ns; i++) {
 		const struct mote_mf_step *s = &m->s[i];
 		struct mote_step_info *in = &m->info[i];
@@ -63,7 +76,8 @@ int model__setup(mote_model *m, const uint8_t *file, const struct mf_view *v)
 		in->macs = s->macs;
 		in->ideal_cycles = s->macs_ideal_cycles;
 	}
-	int rc = mote_buffer_alloc(dev, m->h.const_bytes ? m->h.const_bytes : 64, &m->cbuf);
+	size_t cbytes = m->h.const_bytes ? m->h.const_bytes : 64;
+	int rc = mote_buffer_alloc(dev, cbytes, &m->cbuf);
 	if (!rc)
 		rc = mote_buffer_alloc(dev, m->h.arena_bytes, &m->arena);
 	uint32_t cbase, abase;
@@ -72,27 +86,28 @@ int model__setup(mote_model *m, const uint8_t *file, const struct mf_view *v)
 		rc = mote_buffer_addr(dev, m->cbuf, &cbase, &sz);
 	if (!rc)
 		rc = mote_buffer_addr(dev, m->arena, &abase, &sz);
-	uint8_t *cmap;
-	if (!rc)
-		rc = mote_buffer_map(dev, m->cbuf, (void **)&cmap);
-	if (!rc)
-		rc = mote_buffer_map(dev, m->arena, (void **)&m->arena_map);
 	if (rc)
 		return rc;
+	/* The constant buffer's image: commands, relocated, and constants. */
+	uint8_t *img = zalloc(dev, cbytes);
+	if (!img)
+		return MOTE_ERROR_NO_MEM;
 	const struct mote_mf_section *sc = &v->sec[MOTE_MF_SEC_CMDS], *sk = &v->sec[MOTE_MF_SEC_CONST],
 				     *sr = &v->sec[MOTE_MF_SEC_RELOCS];
-	memcpy(cmap, file + sc->offset, sc->size);
-	memcpy(cmap + m->h.const_offset, file + sk->offset, sk->size);
+	memcpy(img, file + sc->offset, sc->size);
+	memcpy(img + m->h.const_offset, file + sk->offset, sk->size);
 	for (uint32_t i = 0; i < sr->count; i++) {
 		struct mote_mf_reloc r;
 		memcpy(&r, file + sr->offset + i * sizeof r, sizeof r);
-		uint8_t *w = cmap + 4 * (size_t)r.word;
+		uint8_t *w = img + 4 * (size_t)r.word;
 		uint32_t val = (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
 		val += r.segment == MOTE_MF_SEG_ARENA ? abase : cbase;
 		for (int b = 0; b < 4; b++)
 			w[b] = (uint8_t)(val >> (8 * b));
 	}
-	return 0;
+	rc = mote_buffer_write(dev, m->cbuf, 0, img, cbytes);
+	mote__free(&dev->hooks, img);
+	return rc;
 }
 
 void mote_model_free(mote_model *m)
@@ -114,6 +129,7 @@ void mote_model_free(mote_model *m)
 	mote__free(&dev->hooks, m->host_ok);
 	mote__free(&dev->hooks, m->dev_ok);
 	mote__free(&dev->hooks, m->set);
+	mote__free(&dev->hooks, m->stage);
 	mote__free(&dev->hooks, m);
 }
 
@@ -198,29 +214,40 @@ static void arena_written(mote_model *m, uint32_t i)
 	m->dev_ok[i] = 1;
 }
 
-/* host (NCHW) <-> arena (NHWC), or a plain copy.  Only device tensors have
- * an arena range: the loader's dataflow check (model_load.c) guarantees that
- * a host tensor is never fetched, i.e. read before a step or the caller wrote it. */
-static void move(mote_model *m, uint32_t i, int to_device)
+/* host (NCHW) <-> arena (NHWC), or a plain copy, by bulk transfer.  Only
+ * device tensors have an arena range: the loader's dataflow check
+ * (model_load.c) guarantees that a host tensor is never fetched, i.e. read
+ * before a step or the caller wrote it.  0 or the transfer's error (the
+ * copies' flags are then left as they were). */
+static int move(mote_model *m, uint32_t i, int to_device)
 {
 	const struct mote_mf_tensor *t = &m->t[i];
 	if (!(t->flags & MOTE_MF_T_DEVICE))
-		return; /* believed impossible (see above); its host copy stays as it is */
-	uint8_t *dv = m->arena_map + t->arena_offset, *hv = m->host[i];
+		return 0; /* believed impossible (see above); its host copy stays as it is */
+	uint8_t *hv = m->host[i];
+	int rc;
 	if (!(t->flags & MOTE_MF_T_NHWC)) {
-		memcpy(to_device ? dv : hv, to_device ? hv : dv, t->bytes);
+		rc = to_device ? mote_buffer_write(m->dev, m->arena, t->arena_offset, hv, t->bytes)
+			       : mote_buffer_read(m->dev, m->arena, t->arena_offset, hv, t->bytes);
 	} else {
 		size_t C = t->dims[1], HW = (size_t)t->dims[2] * t->dims[3], es = mote_kernel_dtype_size(t->dtype);
-		for (size_t c = 0; c < C; c++)
+		uint8_t *dv = m->stage;
+		rc = to_device ? 0 : mote_buffer_read(m->dev, m->arena, t->arena_offset, dv, t->bytes);
+		for (size_t c = 0; c < C && !rc; c++)
 			for (size_t p = 0; p < HW; p++) {
 				uint8_t *h = hv + (c * HW + p) * es, *d = dv + (p * C + c) * es;
 				memcpy(to_device ? d : h, to_device ? h : d, es);
 			}
+		if (to_device && !rc)
+			rc = mote_buffer_write(m->dev, m->arena, t->arena_offset, dv, t->bytes);
 	}
+	if (rc)
+		return rc;
 	if (to_device)
 		arena_written(m, i);
 	else
 		m->host_ok[i] = 1;
+	return 0;
 }
 
 static uint64_t now_ns(void)
@@ -236,9 +263,10 @@ static uint64_t now_ns(void)
 static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 {
 	const struct mote_mf_step *s = &m->s[k];
+	int rc;
 	for (uint32_t j = 0; j < s->n_in; j++) /* the input, and a fused add's operand */
-		if (!m->dev_ok[s->in[j]])
-			move(m, (uint32_t)s->in[j], 1);
+		if (!m->dev_ok[s->in[j]] && (rc = move(m, (uint32_t)s->in[j], 1)))
+			return rc;
 	struct mote_job_desc jd = {
 		.cmds = m->cbuf,
 		.cmd_offset = (size_t)s->cmd_first * MOTE_CMD_BYTES,
@@ -249,7 +277,7 @@ static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 	struct mote_job_result r;
 	memset(&r, 0, sizeof r);
 	mote_job job;
-	int rc = mote_submit(m->dev, &jd, &job);
+	rc = mote_submit(m->dev, &jd, &job);
 	if (!rc)
 		rc = mote_wait(m->dev, job, timeout_ms, &r);
 	if (rc == MOTE_ERROR_TIMEOUT) {
@@ -277,8 +305,9 @@ static int run_host(mote_model *m, uint32_t k)
 	uint64_t t0 = now_ns();
 	for (uint32_t j = 0; j < s->n_in; j++) {
 		uint32_t i = (uint32_t)s->in[j];
-		if (!m->host_ok[i])
-			move(m, i, 0);
+		int rc = m->host_ok[i] ? 0 : move(m, i, 0);
+		if (rc)
+			return rc;
 		in[j] = (struct mote_ktensor){.data = m->host[i], .dtype = m->t[i].dtype, .rank = m->t[i].rank};
 		for (uint32_t d = 0; d < m->t[i].rank; d++)
 			in[j].dims[d] = m->t[i].dims[d];
@@ -329,7 +358,8 @@ int mote_model_read(mote_model *m, const char *name, void *data, size_t bytes)
 	if (!m->host_ok[i]) {
 		if (!m->dev_ok[i])
 			return MOTE_ERROR_STATE; /* not computed, or overwritten by a later tensor */
-		move(m, i, 0);
+		if ((rc = move(m, i, 0)))
+			return rc;
 	}
 	memcpy(data, m->host[i], bytes);
 	return 0;

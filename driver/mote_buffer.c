@@ -7,6 +7,12 @@
  * list before use, never dereferenced blindly, so a stale or foreign handle
  * is reported (NOT_FOUND) instead of corrupting the list.  Allocation takes
  * a new node for the used part, so a freed handle is not immediately reused.
+ *
+ * Bytes move without the device lock: a transfer marks its buffer (xfer, so
+ * it cannot be freed meanwhile), drops the lock and moves the bytes in chunks
+ * under the io mutex only, so other threads' calls get in between chunks.
+ * Nothing here needs a host mapping of device memory: a backend without one
+ * gets bulk transfers (and mem_fill, when it has it, for zeroing).
  */
 #include <string.h>
 
@@ -23,12 +29,20 @@ static struct mote_buffer *new_block(mote_device *dev, uint64_t addr, uint64_t s
 	return b;
 }
 
+/* Bytes moved per hold of the io mutex. */
+#define XFER_CHUNK ((size_t)16 << 10)
+
 int mote__heap_init(mote_device *dev)
 {
-	uint64_t base = MOTE_WINDOW_ALIGN;
-	if (dev->info.mem_size <= base)
-		return MOTE_ERROR_INVALID_ARG;
-	dev->blocks = new_block(dev, base, dev->info.mem_size - base);
+	uint64_t base = MOTE_WINDOW_ALIGN, top = dev->info.mem_size;
+	/* What the device reports: the 32-bit address space at most, whole blocks. */
+	if (top > ((uint64_t)1 << 32))
+		top = (uint64_t)1 << 32;
+	top &= ~(uint64_t)(MOTE_WINDOW_ALIGN - 1);
+	if (top <= base)
+		return MOTE_ERROR_BAD_DEVICE;
+	dev->info.mem_size = top;
+	dev->blocks = new_block(dev, base, top - base);
 	return dev->blocks ? MOTE_SUCCESS : MOTE_ERROR_NO_MEM;
 }
 
@@ -51,24 +65,34 @@ struct mote_buffer *mote__buffer_lookup(mote_device *dev, const mote_buffer *buf
 	return NULL;
 }
 
-/* Zero device memory [addr, addr+size) (a fresh buffer). */
-static int zero_range(mote_device *dev, uint64_t addr, uint64_t size)
+/* Move [addr, addr+len) in chunks, io held per chunk; lock not held.
+ * DIR: 0 read into DST, 1 write from SRC, 2 fill with zeros. */
+static int xfer(mote_device *dev, int dir, uint64_t addr, void *dst, const void *src, size_t len)
 {
-	uint8_t *mem = dev->ops->mem_ptr ? dev->ops->mem_ptr(dev->be) : NULL;
-	if (mem) {
-		memset(mem + addr, 0, (size_t)size);
-		return MOTE_SUCCESS;
-	}
+	const struct mote_backend_ops *o = dev->ops;
 	static const uint8_t zeros[256];
-	while (size) {
-		size_t n = size < sizeof(zeros) ? (size_t)size : sizeof(zeros);
-		int rc = dev->ops->mem_write(dev->be, addr, zeros, n);
-		if (rc)
-			return rc;
-		addr += n;
-		size -= n;
+	size_t done = 0;
+	int rc = MOTE_SUCCESS;
+	while (done < len && !rc) {
+		size_t n = len - done < XFER_CHUNK ? len - done : XFER_CHUNK;
+		MOTE_IO_LOCK(dev);
+		uint8_t *mem = o->mem_ptr ? o->mem_ptr(dev->be) : NULL;
+		if (dir == 2 && mem) {
+			memset(mem + addr + done, 0, n);
+		} else if (dir == 2 && o->mem_fill) {
+			rc = o->mem_fill(dev->be, addr + done, 0, n);
+		} else if (dir == 2) {
+			for (size_t k = 0; k < n && !rc; k += sizeof zeros)
+				rc = o->mem_write(dev->be, addr + done + k, zeros, n - k < sizeof zeros ? n - k : sizeof zeros);
+		} else if (dir == 1) {
+			rc = o->mem_write(dev->be, addr + done, (const uint8_t *)src + done, n);
+		} else {
+			rc = o->mem_read(dev->be, addr + done, (uint8_t *)dst + done, n);
+		}
+		MOTE_IO_UNLOCK(dev);
+		done += n;
 	}
-	return MOTE_SUCCESS;
+	return rc;
 }
 
 int mote_buffer_alloc(mote_device *dev, size_t size, mote_buffer **out)
@@ -84,42 +108,48 @@ int mote_buffer_alloc(mote_device *dev, size_t size, mote_buffer **out)
 	want &= ~(uint64_t)(MOTE_WINDOW_ALIGN - 1);
 
 	MOTE_LOCK(dev);
-	int rc = MOTE_ERROR_NO_DEVICE_MEM;
 	struct mote_buffer *f = dev->blocks;
 	while (f && (f->used || f->size < want))
 		f = f->next;
-	if (f) {
-		struct mote_buffer *u = new_block(dev, f->addr, want);
-		rc = u ? MOTE_SUCCESS : MOTE_ERROR_NO_MEM;
-		if (u) {
-			/* u takes the front of f; f keeps the rest or leaves the list. */
-			u->used = 1;
-			u->prev = f->prev;
-			u->next = f;
-			if (f->prev)
-				f->prev->next = u;
-			else
-				dev->blocks = u;
-			f->prev = u;
-			f->addr += want;
-			f->size -= want;
-			if (f->size == 0) {
-				u->next = f->next;
-				if (f->next)
-					f->next->prev = u;
-				mote__free(&dev->hooks, f);
-			}
-			rc = zero_range(dev, u->addr, u->size);
-			if (rc) {
-				MOTE_UNLOCK(dev);
-				mote_buffer_free(dev, u);
-				return rc;
-			}
-			*out = u;
-		}
+	if (!f) {
+		MOTE_UNLOCK(dev);
+		return MOTE_ERROR_NO_DEVICE_MEM;
 	}
+	struct mote_buffer *u = new_block(dev, f->addr, want);
+	if (!u) {
+		MOTE_UNLOCK(dev);
+		return MOTE_ERROR_NO_MEM;
+	}
+	/* u takes the front of f; f keeps the rest or leaves the list. */
+	u->used = 1;
+	u->xfer = 1; /* not the caller's yet: nobody can free it while it is zeroed */
+	u->prev = f->prev;
+	u->next = f;
+	if (f->prev)
+		f->prev->next = u;
+	else
+		dev->blocks = u;
+	f->prev = u;
+	f->addr += want;
+	f->size -= want;
+	if (f->size == 0) {
+		u->next = f->next;
+		if (f->next)
+			f->next->prev = u;
+		mote__free(&dev->hooks, f);
+	}
+	uint64_t addr = u->addr, n = u->size;
 	MOTE_UNLOCK(dev);
-	return rc;
+	int rc = xfer(dev, 2, addr, NULL, NULL, (size_t)n);
+	MOTE_LOCK(dev);
+	u->xfer = 0;
+	MOTE_UNLOCK(dev);
+	if (rc) {
+		mote_buffer_free(dev, u);
+		return rc;
+	}
+	*out = u;
+	return MOTE_SUCCESS;
 }
 
 /* Unlink and free N, which follows P (both free): P absorbs N. */
@@ -139,7 +169,7 @@ int mote_buffer_free(mote_device *dev, mote_buffer *buf)
 	MOTE_LOCK(dev);
 	struct mote_buffer *b = mote__buffer_lookup(dev, buf);
 	int rc = MOTE_ERROR_NOT_FOUND;
-	if (b && b->pinned && dev->running) {
+	if (b && ((b->pinned && (dev->running || dev->lost)) || b->xfer)) {
 		rc = MOTE_ERROR_BUSY;
 	} else if (b) {
 		b->used = 0;
@@ -185,30 +215,41 @@ static int span(mote_device *dev, mote_buffer *buf, size_t offset, size_t len, c
 	return MOTE_SUCCESS;
 }
 
-int mote_buffer_write(mote_device *dev, mote_buffer *buf, size_t offset, const void *src, size_t len)
+/* Check, mark, transfer without the lock, unmark. */
+static int buffer_xfer(mote_device *dev, mote_buffer *buf, size_t offset, void *dst, const void *src, size_t len)
 {
 	struct mote_buffer *b;
 	if (!dev)
 		return MOTE_ERROR_INVALID_ARG;
 	MOTE_LOCK(dev);
-	int rc = span(dev, buf, offset, len, src, &b);
-	if (!rc && len)
-		rc = dev->ops->mem_write(dev->be, b->addr + offset, src, len);
+	int rc = span(dev, buf, offset, len, src ? src : dst, &b);
+	uint64_t addr = 0;
+	if (!rc && len) {
+		b->xfer++;
+		addr = b->addr + offset;
+	}
+	MOTE_UNLOCK(dev);
+	if (rc || !len)
+		return rc;
+	rc = xfer(dev, src ? 1 : 0, addr, dst, src, len);
+	MOTE_LOCK(dev);
+	b->xfer--;
 	MOTE_UNLOCK(dev);
 	return rc;
 }
 
+int mote_buffer_write(mote_device *dev, mote_buffer *buf, size_t offset, const void *src, size_t len)
+{
+	if (!src && len)
+		return MOTE_ERROR_INVALID_ARG;
+	return buffer_xfer(dev, buf, offset, NULL, src ? src : (const void *)"", len);
+}
+
 int mote_buffer_read(mote_device *dev, mote_buffer *buf, size_t offset, void *dst, size_t len)
 {
-	struct mote_buffer *b;
-	if (!dev)
+	if (!dst && len)
 		return MOTE_ERROR_INVALID_ARG;
-	MOTE_LOCK(dev);
-	int rc = span(dev, buf, offset, len, dst, &b);
-	if (!rc && len)
-		rc = dev->ops->mem_read(dev->be, b->addr + offset, dst, len);
-	MOTE_UNLOCK(dev);
-	return rc;
+	return buffer_xfer(dev, buf, offset, dst, NULL, len);
 }
 
 int mote_buffer_map(mote_device *dev, mote_buffer *buf, void **ptr)
@@ -222,7 +263,7 @@ int mote_buffer_map(mote_device *dev, mote_buffer *buf, void **ptr)
 	int rc = MOTE_ERROR_NOT_FOUND;
 	struct mote_buffer *b = mote__buffer_lookup(dev, buf);
 	if (b) {
-		uint8_t *mem = dev->ops->mem_ptr ? dev->ops->mem_ptr(dev->be) : NULL;
+		uint8_t *mem = dev->ops->mem_ptr ? dev->ops->mem_ptr(dev->be) : NULL; /* a constant: no io */
 		rc = mem ? MOTE_SUCCESS : MOTE_ERROR_NOT_SUPPORTED;
 		if (mem)
 			*ptr = mem + b->addr;

@@ -1,4 +1,5 @@
-/* mote_device.c: open/close, device description, raw registers, allocation hooks. */
+/* mote_device.c: backends by URI kind, open/close, device description, raw registers, link
+ * statistics, allocation hooks. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +44,8 @@ char *mote__strndup(const struct mote_alloc_hooks *h, const char *s, size_t n)
 	return d;
 }
 
-/* Read the identity and geometry registers into dev->info. */
+/* Read the identity and geometry registers into dev->info (open: no other
+ * thread knows the device yet, no lock needed). */
 static int read_identity(mote_device *dev)
 {
 	const struct mote_backend_ops *o = dev->ops;
@@ -96,7 +98,18 @@ static int read_identity(mote_device *dev)
 	return MOTE_SUCCESS;
 }
 
-int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out)
+/* URI kind -> backend.  A kind without an entry is not built in. */
+static const struct {
+	enum mote_uri_kind kind;
+	mote_backend_open_fn open;
+} k_backends[] = {
+	{MOTE_URI_SIM, mote__sim_open},
+	{MOTE_URI_SIMLINK, mote__simlink_open},
+	{MOTE_URI_USB, mote__usb_open},
+};
+
+int mote__open_wrapped(const char *uri, const struct mote_open_options *opts, mote__wrap_fn wrap, void *ctx,
+		       mote_device **out)
 {
 	const struct mote_alloc_hooks *h = &k_default_hooks;
 	struct mote_uri u;
@@ -113,7 +126,11 @@ int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_dev
 	int rc = mote_uri_parse(uri, &u);
 	if (rc)
 		return rc;
-	if (u.kind != MOTE_URI_SIM)
+	mote_backend_open_fn open = NULL;
+	for (size_t i = 0; i < sizeof k_backends / sizeof k_backends[0]; i++)
+		if (k_backends[i].kind == u.kind)
+			open = k_backends[i].open;
+	if (!open)
 		return MOTE_ERROR_NOT_SUPPORTED;
 
 	mote_device *dev = mote__alloc(h, sizeof(*dev));
@@ -132,9 +149,17 @@ int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_dev
 		mote__free(h, dev);
 		return MOTE_ERROR_NO_MEM;
 	}
+	if (pthread_mutex_init(&dev->io, NULL) != 0) {
+		pthread_mutex_destroy(&dev->lock);
+		mote__free(h, dev->uri);
+		mote__free(h, dev);
+		return MOTE_ERROR_NO_MEM;
+	}
 	uint64_t mem_size = 0;
-	rc = mote__sim_open(&u, h, &dev->ops, &dev->be, &mem_size);
+	rc = open(&u, h, &dev->ops, &dev->be, &mem_size);
 	if (!rc) {
+		if (wrap)
+			wrap(ctx, &dev->ops, &dev->be);
 		dev->info.backend = dev->ops->name;
 		dev->info.uri = dev->uri;
 		dev->info.mem_size = mem_size;
@@ -148,6 +173,11 @@ int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_dev
 	}
 	*out = dev;
 	return MOTE_SUCCESS;
+}
+
+int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out)
+{
+	return mote__open_wrapped(uri, opts, NULL, NULL, out);
 }
 
 int mote_open(const char *uri, mote_device **out)
@@ -166,6 +196,7 @@ void mote_close(mote_device *dev)
 	if (dev->ops)
 		dev->ops->close(dev->be);
 	MOTE_UNLOCK(dev);
+	pthread_mutex_destroy(&dev->io);
 	pthread_mutex_destroy(&dev->lock);
 	struct mote_alloc_hooks h = dev->hooks;
 	mote__free(&h, dev->uri);
@@ -198,9 +229,9 @@ int mote_reg_read(mote_device *dev, uint32_t offset, uint32_t *value)
 		return rc;
 	if (!value)
 		return MOTE_ERROR_INVALID_ARG;
-	MOTE_LOCK(dev);
+	MOTE_IO_LOCK(dev);
 	rc = dev->ops->reg_read(dev->be, offset, value);
-	MOTE_UNLOCK(dev);
+	MOTE_IO_UNLOCK(dev);
 	return rc;
 }
 
@@ -209,9 +240,9 @@ int mote_reg_write(mote_device *dev, uint32_t offset, uint32_t value)
 	int rc = reg_check(dev, offset);
 	if (rc)
 		return rc;
-	MOTE_LOCK(dev);
+	MOTE_IO_LOCK(dev);
 	rc = dev->ops->reg_write(dev->be, offset, value);
-	MOTE_UNLOCK(dev);
+	MOTE_IO_UNLOCK(dev);
 	return rc;
 }
 
@@ -219,8 +250,21 @@ double mote_sim_speed(mote_device *dev)
 {
 	if (!dev)
 		return 0;
-	MOTE_LOCK(dev);
+	MOTE_IO_LOCK(dev);
 	double s = dev->ops->speed ? dev->ops->speed(dev->be) : 0;
-	MOTE_UNLOCK(dev);
+	MOTE_IO_UNLOCK(dev);
 	return s;
+}
+
+int mote_link_stats(mote_device *dev, struct mote_link_stats *st)
+{
+	if (!dev || !st)
+		return MOTE_ERROR_INVALID_ARG;
+	memset(st, 0, sizeof *st);
+	if (!dev->ops->link_stats)
+		return MOTE_ERROR_NOT_SUPPORTED;
+	MOTE_IO_LOCK(dev);
+	int rc = dev->ops->link_stats(dev->be, st);
+	MOTE_IO_UNLOCK(dev);
+	return rc;
 }

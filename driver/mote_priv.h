@@ -7,21 +7,82 @@
 
 #include <mote/mote.h>
 
-/* What a backend provides.  All calls are made with the device lock held. */
+/* ---- backends ---------------------------------------------------------------
+ * A backend is one way to reach a device: the in-process simulator, the
+ * simulator behind the link protocol, a board over USB.  The driver core
+ * never assumes more than this table offers; in particular device memory need
+ * not be mapped into the host (mem_ptr NULL): every byte then moves through
+ * mem_read / mem_write / mem_fill.
+ *
+ * Rules every backend keeps:
+ *   - a call either completes (0) or fails with a negative mote_error and the
+ *     effect stated: reg_write / mem_write / mem_fill that fail may have been
+ *     applied in part (a prefix of the bytes) but never twice; reg_read /
+ *     mem_read that fail leave the output undefined;
+ *   - MOTE_ERROR_IO: the transport gave up on this call (retry budget spent,
+ *     no answer before the deadline); recover() may bring it back;
+ *   - MOTE_ERROR_LOST: the device is gone (unplugged, closed by the OS) and
+ *     will not come back on this handle;
+ *   - every call returns within a bounded time (the backend's own deadlines);
+ *   - calls are serialised by the caller (the device's io mutex); a backend
+ *     never touches driver state.
+ */
 struct mote_backend_ops {
 	const char *name;
+	/* One 32-bit register at byte offset OFF (< 0x1000). */
 	int (*reg_read)(void *be, uint32_t off, uint32_t *v);
 	int (*reg_write)(void *be, uint32_t off, uint32_t v);
-	int (*mem_write)(void *be, uint64_t addr, const void *src, size_t len);
+	/* Optional: N registers at OFF, OFF+4, ... in that order, each as by
+	 * reg_read / reg_write, in fewer transfers (a link's bursts). */
+	int (*reg_read_n)(void *be, uint32_t off, unsigned n, uint32_t *v);
+	int (*reg_write_n)(void *be, uint32_t off, unsigned n, const uint32_t *v);
+	/* Bulk transfers of device memory [ADDR, ADDR+LEN), LEN > 0. */
 	int (*mem_read)(void *be, uint64_t addr, void *dst, size_t len);
-	/* Host pointer to device address 0, or NULL if memory cannot be mapped. */
+	int (*mem_write)(void *be, uint64_t addr, const void *src, size_t len);
+	/* Optional (NULL: mem_write of VALUE bytes): LEN bytes of VALUE. */
+	int (*mem_fill)(void *be, uint64_t addr, uint8_t value, size_t len);
+	/* Optional: host pointer to device address 0, or NULL when device memory
+	 * is not mapped into this process. */
 	uint8_t *(*mem_ptr)(void *be);
-	/* Let the device run for up to CYCLES (simulator) or a short while
-	 * (hardware).  1: interrupt pending, 0: not yet, <0: mote_error. */
-	int (*advance)(void *be, uint64_t cycles);
+	/* Wait for the interrupt line: about TIMEOUT_MS of the backend's time at
+	 * most (the simulator advances one chunk of cycles instead), at least one
+	 * look at the device.  1: interrupt pending, 0: not yet, <0: error. */
+	int (*wait_irq)(void *be, int timeout_ms);
+	/* After IO: bring the transport back to a known state (drain, resync)
+	 * without touching the device's registers.  0, IO (still unreachable) or
+	 * LOST. */
+	int (*recover)(void *be);
+	/* Optional: link statistics (NULL: the backend has no link). */
+	int (*link_stats)(void *be, struct mote_link_stats *st);
+	/* Optional: simulated cycles per wall second. */
 	double (*speed)(void *be);
 	void (*close)(void *be);
 };
+
+struct mote_uri;
+
+/* Open a backend for a parsed URI: on success *OPS, *BE and *MEM_SIZE (the
+ * device memory size as the device reports it) are set; on failure nothing is
+ * left allocated. */
+typedef int (*mote_backend_open_fn)(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
+				    const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+
+/* The backends of this build (backend_*.c). */
+int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+int mote__simlink_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
+		       const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+int mote__usb_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+
+/* Test hook (driver tests only): WRAP is called once the backend is open and
+ * may replace its table and handle with a wrapper of them (the wrapper's
+ * close must close the original).  mote_open_ex otherwise. */
+typedef void (*mote__wrap_fn)(void *ctx, const struct mote_backend_ops **ops, void **be);
+int mote__open_wrapped(const char *uri, const struct mote_open_options *opts, mote__wrap_fn wrap, void *ctx,
+		       mote_device **out);
+
+/* ---- device state ------------------------------------------------------------ */
 
 /* A block of device memory; the blocks of a device tile [WINDOW_ALIGN,
  * mem_size) in address order.  Used blocks are the mote_buffer handles. */
@@ -29,12 +90,19 @@ struct mote_buffer {
 	struct mote_buffer *prev, *next;
 	uint64_t addr, size;
 	int used;
-	int pinned; /* named by the running job */
+	int pinned;    /* named by the running job (or by one whose end is unknown) */
+	unsigned xfer; /* transfers in progress on it (lock released meanwhile) */
 };
 
+/* Two mutexes: LOCK guards the state below and is held only for bookkeeping
+ * and short register sequences; IO serialises backend calls.  Order: LOCK may
+ * be held while taking IO, never the other way round.  Long transfers and
+ * waits hold IO only, in chunks, so other threads' state calls (and their own
+ * transfers, between chunks) get in. */
 struct mote_device {
 	struct mote_alloc_hooks hooks;
 	pthread_mutex_t lock;
+	pthread_mutex_t io;
 	const struct mote_backend_ops *ops;
 	void *be;
 	char *uri;
@@ -46,6 +114,9 @@ struct mote_device {
 	int running;
 	int last_rc;
 	struct mote_job_result last_result;
+	/* The device stopped answering while a job ran or started: the job's
+	 * buffers stay pinned until the device answers again (mote__revive). */
+	int lost;
 };
 
 /* Host allocation through the device's (or the open options') hooks. */
@@ -58,15 +129,15 @@ int mote__heap_init(mote_device *dev);
 void mote__heap_destroy(mote_device *dev);
 struct mote_buffer *mote__buffer_lookup(mote_device *dev, const mote_buffer *buf);
 
-/* Abort a running job and wait for it to end (mote_close), lock held. */
+/* Jobs (mote_job.c), lock held.  shutdown: abort a running job and wait for
+ * it to end (mote_close).  revive: a lost device answers again? Then whatever
+ * ran is stopped and collected and the pins are released: 0, else LOST. */
 void mote__job_shutdown(mote_device *dev);
-
-/* Sim backend (backend_sim.c): parse-free open from a parsed URI. */
-struct mote_uri;
-int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+int mote__revive(mote_device *dev);
 
 #define MOTE_LOCK(dev) pthread_mutex_lock(&(dev)->lock)
 #define MOTE_UNLOCK(dev) pthread_mutex_unlock(&(dev)->lock)
+#define MOTE_IO_LOCK(dev) pthread_mutex_lock(&(dev)->io)
+#define MOTE_IO_UNLOCK(dev) pthread_mutex_unlock(&(dev)->io)
 
 #endif

@@ -1,12 +1,23 @@
 /* mote_uri.c: device URI parser.
  *
- *   uri      = "sim" [ ":" option *( "," option ) ] | "usb" [ ":" hex4 ":" hex4 ] | "pcie:" text
+ *   uri      = "sim" [ ":" option *( "," option ) ]
+ *            | "usb" [ ":" hex4 ":" hex4 [ ":" serial ] ] *( "," option )
+ *            | "pcie:" text
  *   option   = "rows=" dec | "cols=" dec | "mem=" dec [ "K" | "M" | "G" ] | "latency=" dec
  *            | "bw=" dec | "trace=" path      (path: any characters but ",")
- *            | "board=" name                  (a board build: fpga/boards.mk)
- * Each key at most once; rows and cols together or not at all; a board fixes
- * the geometry and the memory, so board takes none of rows, cols, mem,
- * latency, bw.
+ *            | "board=" name                  (sim only: a board build, fpga/boards.mk)
+ *            | "link=uart"                    (sim only: the simulated board over the link)
+ *            | "interface=" dec | "baud=" dec (usb only)
+ *            | "flip=" prob | "drop=" prob | "dup=" prob | "stall=" dec | "stall_at=" dec
+ *            | "unplug=" dec | "seed=" dec | "retries=" dec | "timeout=" dec
+ *                                             (link options: sim with link=uart, and usb)
+ *   prob     = dec [ "." dec ] [ ( "e" | "E" ) [ "-" | "+" ] dec ]   (0 .. 0.5)
+ *   serial   = 1*64( ALPHA | DIGIT | "-" | "_" | "." )
+ * Each key at most once; rows and cols together or not at all; a key that
+ * does not apply to the URI's kind is malformed.  A board fixes the geometry
+ * and the memory, so board takes none of rows, cols, mem, latency, bw; the
+ * link board (link=uart) is its own 8x8 build, so board does not go with
+ * link either (board is a plain-sim key).
  */
 #include <string.h>
 
@@ -48,15 +59,70 @@ static int parse_num(const char *s, size_t n, int suffix, uint64_t max, uint64_t
 	return 0;
 }
 
-static int is_hex4(const char *s, size_t n)
+/* A probability 0..0.5 ("0.01", "1e-4", "5E-3"), without the C library's
+ * locale-dependent strtod.  Returns 0 or MOTE_ERROR_INVALID_ARG. */
+static int parse_prob(const char *s, size_t n, double *p)
 {
+	uint64_t mant = 0;
+	int digits = 0, frac = 0, exp = 0, exp_neg = 0, exp_digits = 0;
+	size_t i = 0;
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+		if (digits < 18)
+			mant = mant * 10 + (uint64_t)(s[i] - '0');
+		else
+			frac--; /* digits beyond 18 only scale */
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+			if (digits < 18) {
+				mant = mant * 10 + (uint64_t)(s[i] - '0');
+				frac++;
+			}
+	}
+	if (digits == 0)
+		return MOTE_ERROR_INVALID_ARG;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '-' || s[i] == '+'))
+			exp_neg = s[i++] == '-';
+		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, exp_digits++)
+			if (exp < 1000)
+				exp = exp * 10 + (s[i] - '0');
+		if (exp_digits == 0)
+			return MOTE_ERROR_INVALID_ARG;
+	}
+	if (i != n)
+		return MOTE_ERROR_INVALID_ARG;
+	int e10 = (exp_neg ? -exp : exp) - frac;
+	double v = (double)mant;
+	for (; e10 > 0 && v <= 1.0; e10--)
+		v *= 10.0;
+	for (; e10 < 0 && v != 0.0; e10++)
+		v /= 10.0;
+	if (e10 > 0 || !(v <= 0.5))
+		return MOTE_ERROR_INVALID_ARG;
+	*p = v;
+	return 0;
+}
+
+static int is_hex4(const char *s, size_t n, unsigned *v)
+{
+	unsigned x = 0;
 	if (n != 4)
 		return 0;
 	for (size_t i = 0; i < 4; i++) {
 		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
 			return 0;
+		x = x * 16 + d;
 	}
+	*v = x;
 	return 1;
 }
 
@@ -65,61 +131,127 @@ static int key_is(const char *k, size_t kn, const char *want)
 	return strlen(want) == kn && memcmp(k, want, kn) == 0;
 }
 
-enum { SEEN_ROWS = 1, SEEN_COLS = 2, SEEN_MEM = 4, SEEN_LAT = 8, SEEN_BW = 16, SEEN_TRACE = 32, SEEN_BOARD = 64 };
+/* Which kinds a key applies to. */
+enum { FOR_SIM = 1, FOR_SIMLINK = 2, FOR_USB = 4, FOR_LINK = FOR_SIMLINK | FOR_USB };
 
-static int parse_option(const char *k, size_t kn, const char *v, size_t vn, struct mote_uri *u,
-			unsigned *seen)
+struct key {
+	const char *name;
+	unsigned kinds;
+};
+
+/* Index = bit in the seen mask. */
+static const struct key k_keys[] = {
+	{"rows", FOR_SIM | FOR_SIMLINK}, {"cols", FOR_SIM | FOR_SIMLINK}, {"mem", FOR_SIM},
+	{"latency", FOR_SIM | FOR_SIMLINK}, {"bw", FOR_SIM | FOR_SIMLINK}, {"trace", FOR_SIM | FOR_SIMLINK},
+	{"link", FOR_SIM | FOR_SIMLINK}, {"interface", FOR_USB}, {"baud", FOR_USB},
+	{"flip", FOR_LINK}, {"drop", FOR_LINK}, {"dup", FOR_LINK}, {"stall", FOR_LINK},
+	{"stall_at", FOR_LINK}, {"unplug", FOR_LINK}, {"seed", FOR_LINK}, {"retries", FOR_LINK},
+	{"timeout", FOR_LINK}, {"board", FOR_SIM},
+};
+enum { K_ROWS, K_COLS, K_MEM, K_LAT, K_BW, K_TRACE, K_LINK, K_IFACE, K_BAUD, K_FLIP, K_DROP, K_DUP,
+       K_STALL, K_STALL_AT, K_UNPLUG, K_SEED, K_RETRIES, K_TIMEOUT, K_BOARD, K_COUNT };
+_Static_assert(K_COUNT <= 32, "the seen mask is an unsigned");
+_Static_assert(sizeof k_keys / sizeof k_keys[0] == K_COUNT, "key table out of step");
+
+static int parse_option(const char *k, size_t kn, const char *v, size_t vn, struct mote_uri *u, unsigned *seen)
 {
 	uint64_t x = 0;
-	unsigned bit;
-	int rc = 0;
-	if (key_is(k, kn, "rows")) {
-		bit = SEEN_ROWS;
-		rc = parse_num(v, vn, 0, 255, &x);
-		u->rows = (unsigned)x;
-	} else if (key_is(k, kn, "cols")) {
-		bit = SEEN_COLS;
-		rc = parse_num(v, vn, 0, 255, &x);
-		u->cols = (unsigned)x;
-	} else if (key_is(k, kn, "mem")) {
-		bit = SEEN_MEM;
+	int rc = 0, id = -1;
+	for (int i = 0; i < K_COUNT; i++)
+		if (key_is(k, kn, k_keys[i].name))
+			id = i;
+	if (id < 0 || (*seen >> id) & 1)
+		return MOTE_ERROR_INVALID_ARG;
+	*seen |= 1u << id;
+	struct mote_link_opts *l = &u->link;
+	switch (id) {
+	case K_ROWS: rc = parse_num(v, vn, 0, 255, &x); u->rows = (unsigned)x; break;
+	case K_COLS: rc = parse_num(v, vn, 0, 255, &x); u->cols = (unsigned)x; break;
+	case K_MEM:
 		rc = parse_num(v, vn, 1, MOTE_URI_MAX_MEM, &x);
 		/* Room for the reserved first block and one buffer, whole blocks. */
 		if (rc == 0 && (x < 2 * MOTE_WINDOW_ALIGN || x % MOTE_WINDOW_ALIGN))
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->mem = x;
-	} else if (key_is(k, kn, "latency")) {
-		bit = SEEN_LAT;
+		break;
+	case K_LAT:
 		rc = parse_num(v, vn, 0, MOTE_URI_MAX_LATENCY, &x);
 		if (rc == 0 && x == 0)
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->latency = (unsigned)x;
-	} else if (key_is(k, kn, "bw")) {
-		bit = SEEN_BW;
+		break;
+	case K_BW:
 		rc = parse_num(v, vn, 0, MOTE_URI_MAX_BW, &x);
 		if (rc == 0 && x == 0)
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->bw = (unsigned)x;
-	} else if (key_is(k, kn, "board")) {
-		bit = SEEN_BOARD;
+		break;
+	case K_BOARD:
 		if (vn == 0)
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->board = v;
 		u->board_len = vn;
-	} else if (key_is(k, kn, "trace")) {
-		bit = SEEN_TRACE;
+		break;
+	case K_TRACE:
 		if (vn == 0)
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->trace = v;
 		u->trace_len = vn;
-	} else {
-		return MOTE_ERROR_INVALID_ARG;
+		break;
+	case K_LINK:
+		if (!key_is(v, vn, "uart") || u->kind != MOTE_URI_SIM)
+			rc = MOTE_ERROR_INVALID_ARG;
+		u->kind = MOTE_URI_SIMLINK;
+		break;
+	case K_IFACE: rc = parse_num(v, vn, 0, 3, &x); u->iface = (unsigned)x; break;
+	case K_BAUD:
+		rc = parse_num(v, vn, 0, 12000000, &x);
+		if (rc == 0 && x < 300)
+			rc = MOTE_ERROR_INVALID_ARG;
+		l->baud = (uint32_t)x;
+		break;
+	case K_FLIP: rc = parse_prob(v, vn, &l->flip); break;
+	case K_DROP: rc = parse_prob(v, vn, &l->drop); break;
+	case K_DUP: rc = parse_prob(v, vn, &l->dup); break;
+	case K_STALL: rc = parse_num(v, vn, 0, 3600000, &l->stall_ms); break;
+	case K_STALL_AT: rc = parse_num(v, vn, 1, (uint64_t)1 << 40, &l->stall_at); break;
+	case K_UNPLUG:
+		rc = parse_num(v, vn, 1, (uint64_t)1 << 40, &l->unplug);
+		l->have_unplug = 1;
+		break;
+	case K_SEED: rc = parse_num(v, vn, 0, UINT64_MAX, &l->seed); break;
+	case K_RETRIES: rc = parse_num(v, vn, 0, MOTE_URI_MAX_RETRIES, &x); l->retries = (unsigned)x; break;
+	case K_TIMEOUT:
+		rc = parse_num(v, vn, 0, 600000, &x);
+		if (rc == 0 && x == 0)
+			rc = MOTE_ERROR_INVALID_ARG;
+		l->timeout_ms = (unsigned)x;
+		break;
+	default: rc = MOTE_ERROR_INVALID_ARG;
 	}
-	if (rc)
-		return rc;
-	if (*seen & bit)
-		return MOTE_ERROR_INVALID_ARG;
-	*seen |= bit;
+	return rc;
+}
+
+/* KEY=VALUE[,KEY=VALUE...] from P to the end; then the kind check. */
+static int parse_options(const char *p, struct mote_uri *u, unsigned *seen)
+{
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *eq = memchr(p, '=', n);
+		if (!eq || eq == p)
+			return MOTE_ERROR_INVALID_ARG;
+		int rc = parse_option(p, (size_t)(eq - p), eq + 1, n - (size_t)(eq - p) - 1, u, seen);
+		if (rc)
+			return rc;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	unsigned want = u->kind == MOTE_URI_SIM ? FOR_SIM : u->kind == MOTE_URI_SIMLINK ? FOR_SIMLINK : FOR_USB;
+	for (int i = 0; i < K_COUNT; i++)
+		if ((*seen >> i) & 1 && !(k_keys[i].kinds & want))
+			return MOTE_ERROR_INVALID_ARG;
 	return 0;
 }
 
@@ -130,25 +262,48 @@ static int parse_sim(const char *p, struct mote_uri *u)
 		return 0;
 	if (*p != ':' || p[1] == '\0')
 		return MOTE_ERROR_INVALID_ARG;
-	p++;
-	for (;;) {
-		const char *end = strchr(p, ',');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		const char *eq = memchr(p, '=', n);
-		if (!eq || eq == p)
-			return MOTE_ERROR_INVALID_ARG;
-		int rc = parse_option(p, (size_t)(eq - p), eq + 1, n - (size_t)(eq - p) - 1, u, &seen);
-		if (rc)
-			return rc;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	if (!!(seen & SEEN_ROWS) != !!(seen & SEEN_COLS))
+	int rc = parse_options(p + 1, u, &seen);
+	if (rc)
+		return rc;
+	if (!!(seen & (1u << K_ROWS)) != !!(seen & (1u << K_COLS)))
 		return MOTE_ERROR_INVALID_ARG;
-	if ((seen & SEEN_BOARD) && (seen & (SEEN_ROWS | SEEN_COLS | SEEN_MEM | SEEN_LAT | SEEN_BW)))
+	/* A board fixes the geometry and the memory. */
+	const unsigned fixed = (1u << K_ROWS) | (1u << K_COLS) | (1u << K_MEM) | (1u << K_LAT) | (1u << K_BW);
+	if ((seen & (1u << K_BOARD)) && (seen & fixed))
 		return MOTE_ERROR_INVALID_ARG;
 	return 0;
+}
+
+static int serial_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '_' ||
+	       c == '.';
+}
+
+static int parse_usb(const char *p, struct mote_uri *u)
+{
+	unsigned seen = 0;
+	u->kind = MOTE_URI_USB;
+	if (*p == ':') {
+		if (strnlen(p, 10) < 10 || !is_hex4(p + 1, 4, &u->vid) || p[5] != ':' || !is_hex4(p + 6, 4, &u->pid))
+			return MOTE_ERROR_INVALID_ARG;
+		p += 10;
+		if (*p == ':') {
+			size_t n = 0;
+			while (p[1 + n] && serial_char(p[1 + n]))
+				n++;
+			if (n == 0 || n > MOTE_URI_MAX_SERIAL)
+				return MOTE_ERROR_INVALID_ARG;
+			u->serial = p + 1;
+			u->serial_len = n;
+			p += 1 + n;
+		}
+	}
+	if (*p == '\0')
+		return 0;
+	if (*p != ',' || p[1] == '\0')
+		return MOTE_ERROR_INVALID_ARG;
+	return parse_options(p + 1, u, &seen);
 }
 
 int mote_uri_parse(const char *uri, struct mote_uri *u)
@@ -161,17 +316,16 @@ int mote_uri_parse(const char *uri, struct mote_uri *u)
 	u->cols = MOTE_URI_DEFAULT_COLS;
 	u->mem = MOTE_URI_DEFAULT_MEM;
 	u->latency = MOTE_URI_DEFAULT_LATENCY;
+	u->vid = MOTE_URI_DEFAULT_VID;
+	u->pid = MOTE_URI_DEFAULT_PID;
+	u->iface = MOTE_URI_DEFAULT_IFACE;
+	u->link.seed = 1;
+	u->link.stall_at = 4096;
+	u->link.retries = MOTE_URI_DEFAULT_RETRIES;
 	if (strncmp(uri, "sim", 3) == 0)
 		return parse_sim(uri + 3, u);
-	if (strncmp(uri, "usb", 3) == 0) {
-		const char *p = uri + 3;
-		u->kind = MOTE_URI_USB;
-		if (*p == '\0')
-			return MOTE_ERROR_NOT_SUPPORTED;
-		if (*p == ':' && strlen(p) == 10 && is_hex4(p + 1, 4) && p[5] == ':' && is_hex4(p + 6, 4))
-			return MOTE_ERROR_NOT_SUPPORTED;
-		return MOTE_ERROR_INVALID_ARG;
-	}
+	if (strncmp(uri, "usb", 3) == 0)
+		return parse_usb(uri + 3, u);
 	if (strncmp(uri, "pcie:", 5) == 0 && uri[5] != '\0') {
 		u->kind = MOTE_URI_PCIE;
 		return MOTE_ERROR_NOT_SUPPORTED;

@@ -16,8 +16,9 @@
 #define MAX_TOK 8
 
 struct item {
-	char kind[8];          /* const enum reg bits regarr cmd perf */
-	char a[40], b[40];     /* names: const NAME | enum GROUP NAME | reg NAME | bits REG NAME | cmd OP NAME */
+	char kind[8];          /* const enum reg bits regarr cmd perf frame lreg */
+	char a[40], b[40];     /* names: const NAME | enum GROUP NAME | reg NAME | bits REG NAME | cmd OP NAME
+	                          | frame KIND NAME | lreg NAME */
 	unsigned long v[4];    /* numbers, meaning by kind */
 	char sign;             /* cmd: 'u' or 's' */
 	char access[4];        /* reg, regarr */
@@ -153,6 +154,19 @@ static void parse(FILE *f)
 			if (strcmp(tok[5], "u") && strcmp(tok[5], "s"))
 				die(line, "SIGN is u or s", tok[5]);
 			it->sign = tok[5][0];
+		} else if (!strcmp(kind, "frame")) {
+			if (split(rest, tok, 4, &rest) != 4)
+				die(line, "frame KIND NAME OFFSET BYTES", NULL);
+			snprintf(it->a, sizeof it->a, "%s", tok[0]);
+			snprintf(it->b, sizeof it->b, "%s", tok[1]);
+			it->v[0] = num(tok[2], line);
+			it->v[1] = num(tok[3], line);
+		} else if (!strcmp(kind, "lreg")) {
+			if (split(rest, tok, 3, &rest) != 3)
+				die(line, "lreg NAME OFFSET ACCESS", NULL);
+			snprintf(it->a, sizeof it->a, "%s", tok[0]);
+			it->v[0] = num(tok[1], line);
+			snprintf(it->access, sizeof it->access, "%s", tok[2]);
 		} else if (!strcmp(kind, "perf")) {
 			if (split(rest, tok, 2, &rest) != 2)
 				die(line, "perf NAME INDEX", NULL);
@@ -179,6 +193,29 @@ static const struct item *find(const char *kind, const char *a, const char *b)
 		if (!strcmp(items[i].kind, kind) && !strcmp(items[i].a, a) && (!b || !strcmp(items[i].b, b)))
 			return &items[i];
 	return NULL;
+}
+
+/* The frame field KIND_NAME (a bits line names one so), or NULL. */
+static const struct item *frame_field(const char *kind_name)
+{
+	for (int i = 0; i < nitems; i++) {
+		const struct item *it = &items[i];
+		size_t ka = strlen(it->a);
+		if (!strcmp(it->kind, "frame") && !strncmp(kind_name, it->a, ka) && kind_name[ka] == '_' &&
+		    !strcmp(kind_name + ka + 1, it->b))
+			return it;
+	}
+	return NULL;
+}
+
+/* Header bytes of frame KIND: the end of its last field. */
+static unsigned long frame_hdr_bytes(const char *kind)
+{
+	unsigned long end = 0;
+	for (int i = 0; i < nitems; i++)
+		if (!strcmp(items[i].kind, "frame") && !strcmp(items[i].a, kind) && items[i].v[0] + items[i].v[1] > end)
+			end = items[i].v[0] + items[i].v[1];
+	return end;
 }
 
 static unsigned long const_value(const char *name)
@@ -220,10 +257,28 @@ static void check(void)
 				die(x->line, "command field of an unknown opcode", x->a);
 		}
 		if (!strcmp(x->kind, "bits")) {
-			if (!find("reg", x->a, NULL) && !find("regarr", x->a, NULL))
-				die(x->line, "bits of an unknown register", x->a);
-			if (x->v[1] == 0 || x->v[0] + x->v[1] > 32)
+			const struct item *ff = frame_field(x->a);
+			if (!find("reg", x->a, NULL) && !find("regarr", x->a, NULL) && !find("lreg", x->a, NULL) && !ff)
+				die(x->line, "bits of an unknown register or frame field", x->a);
+			if (x->v[1] == 0 || x->v[0] + x->v[1] > (ff ? 8 * ff->v[1] : 32))
 				die(x->line, "bits outside the register", x->b);
+		}
+		if (!strcmp(x->kind, "frame")) {
+			if (x->v[1] == 0 || x->v[1] > 4)
+				die(x->line, "frame fields are 1 to 4 bytes", x->b);
+			for (int j = i + 1; j < nitems; j++) {
+				const struct item *y = &items[j];
+				if (!strcmp(y->kind, "frame") && !strcmp(x->a, y->a) && x->v[0] < y->v[0] + y->v[1] &&
+				    y->v[0] < x->v[0] + x->v[1])
+					die(y->line, "frame field overlaps another", y->b);
+			}
+		}
+		if (!strcmp(x->kind, "lreg")) {
+			if (x->v[0] % 4 || x->v[0] < 0x1000 || x->v[0] > 0xfffc)
+				die(x->line, "link register offsets are word aligned, 0x1000..0xfffc", x->a);
+			for (int j = i + 1; j < nitems; j++)
+				if (!strcmp(items[j].kind, "lreg") && items[j].v[0] == x->v[0])
+					die(items[j].line, "link register offset collides with", x->a);
 		}
 		if (!strcmp(x->kind, "perf") && x->v[0] >= const_value("NUM_PERF"))
 			die(x->line, "perf index beyond NUM_PERF", x->a);
@@ -338,6 +393,21 @@ static void emit_c(FILE *o)
 	for (int i = 0; i < nitems; i++)
 		if (!strcmp(items[i].kind, "enum") && !strcmp(items[i].a, "op"))
 			fprintf(o, "#define MOTE_%s_WORDS %luu\n", items[i].b, op_words(items[i].b));
+	fprintf(o, "\n/* Link frames: field byte offsets and sizes, header bytes per kind. */\n");
+	for (int i = 0; i < nitems; i++) {
+		const struct item *it = &items[i];
+		if (strcmp(it->kind, "frame"))
+			continue;
+		fprintf(o, "#define MOTE_FRAME_%s_%s_OFF %lu /* %s */\n#define MOTE_FRAME_%s_%s_BYTES %lu\n", it->a, it->b,
+			it->v[0], it->desc, it->a, it->b, it->v[1]);
+		if (find("frame", it->a, NULL) == it)
+			fprintf(o, "#define MOTE_FRAME_%s_HDR_BYTES %lu\n", it->a, frame_hdr_bytes(it->a));
+	}
+	fprintf(o, "\n/* Link bridge registers (link REG_READ/REG_WRITE addresses). */\n");
+	for (int i = 0; i < nitems; i++)
+		if (!strcmp(items[i].kind, "lreg"))
+			fprintf(o, "#define MOTE_LREG_%s 0x%04lxu /* %s: %s */\n", items[i].a, items[i].v[0], items[i].access,
+				items[i].desc);
 	fprintf(o, "\n/* Command fields: MOTE_<OP>_<FIELD>_{WORD,LSB,WIDTH,SIGNED}; use MOTE_CMD_SET / MOTE_CMD_GET. */\n");
 	for (int i = 0; i < nitems; i++) {
 		const struct item *it = &items[i];
@@ -376,9 +446,11 @@ static void emit_v(FILE *o)
 		   "// cmd[`MOTE_LOAD_ADDR0] is bits [63:32] of a 512-bit command.\n"
 		   "`ifndef MOTE_HW_VH\n`define MOTE_HW_VH\n\n");
 	fprintf(o, "`define MOTE_HW_VERSION 32'h%04lx%04lx\n", ver_major, ver_minor);
+	/* Unsized decimals are 32-bit signed in Verilog: larger values get a size. */
 	for (int i = 0; i < nitems; i++)
 		if (!strcmp(items[i].kind, "const"))
-			fprintf(o, "`define MOTE_%s %lu // %s\n", items[i].a, items[i].v[0], items[i].desc);
+			fprintf(o, "`define MOTE_%s %s%lu // %s\n", items[i].a, items[i].v[0] > 0x7fffffffUL ? "32'd" : "",
+				items[i].v[0], items[i].desc);
 	for (int i = 0; i < nitems; i++)
 		if (!strcmp(items[i].kind, "enum")) {
 			upper(G, items[i].a, sizeof G);
@@ -396,6 +468,13 @@ static void emit_v(FILE *o)
 				it->v[0], it->v[0], it->v[1], it->desc, it->a, it->b, it->v[1]);
 		else if (!strcmp(it->kind, "perf"))
 			fprintf(o, "`define MOTE_PERF_%s %lu // %s\n", it->a, it->v[0], it->desc);
+		else if (!strcmp(it->kind, "frame")) {
+			fprintf(o, "`define MOTE_FRAME_%s_%s_OFF %lu // %s\n`define MOTE_FRAME_%s_%s_BYTES %lu\n", it->a, it->b,
+				it->v[0], it->desc, it->a, it->b, it->v[1]);
+			if (find("frame", it->a, NULL) == it)
+				fprintf(o, "`define MOTE_FRAME_%s_HDR_BYTES %lu\n", it->a, frame_hdr_bytes(it->a));
+		} else if (!strcmp(it->kind, "lreg"))
+			fprintf(o, "`define MOTE_LREG_%s 16'h%04lx // %s %s\n", it->a, it->v[0], it->access, it->desc);
 		else if (!strcmp(it->kind, "cmd"))
 			fprintf(o, "`define MOTE_%s_%s %lu +: %lu // %s %s\n`define MOTE_%s_%s_W %lu\n"
 				   "`define MOTE_%s_%s_WORD %lu\n",

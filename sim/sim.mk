@@ -19,7 +19,7 @@ else
 SIM_RTL_ALL := $(shell find rtl -name '*.v' 2>/dev/null | sort)
 endif
 ifneq ($(filter rtl/top/mote_top.v,$(SIM_RTL_ALL)),)
-SIM_TOP_SRCS ?= $(filter-out rtl/formal/%,$(SIM_RTL_ALL))
+SIM_TOP_SRCS ?= $(filter-out rtl/formal/% rtl/link/%,$(SIM_RTL_ALL))
 endif
 SIM_LIB    := $(BUILD)/lib/libmotesim.a
 SIM_HAVE   := $(if $(strip $(SIM_TOP_SRCS)),1,)

@@ -38,6 +38,10 @@ int cmd_info(int argc, char **argv)
 		{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
 		{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
 	};
+	/* a device behind the link protocol: its statistics since open (the
+	 * identity reads of open already crossed the link) */
+	struct mote_link_stats ls;
+	int have_link = mote_link_stats(dev, &ls) != MOTE_ERROR_NOT_SUPPORTED;
 	if (json) {
 		struct json j;
 		json_begin(&j, stdout);
@@ -64,6 +68,26 @@ int cmd_info(int argc, char **argv)
 		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
 			json_bool(&j, feats[i].name, (g->features & feats[i].mask) != 0);
 		json_close(&j);
+		if (have_link) {
+			json_key_object(&j, "link");
+			json_uint(&j, "baud", ls.baud);
+			json_uint(&j, "frames_sent", ls.frames_sent);
+			json_uint(&j, "frames_received", ls.frames_received);
+			json_uint(&j, "bytes_sent", ls.bytes_sent);
+			json_uint(&j, "bytes_received", ls.bytes_received);
+			json_uint(&j, "retries", ls.retries);
+			json_uint(&j, "crc_errors", ls.crc_errors);
+			json_uint(&j, "timeouts", ls.timeouts);
+			json_uint(&j, "stale", ls.stale);
+			json_uint(&j, "resyncs", ls.resyncs);
+			json_uint(&j, "device_rx_errors", ls.dev_rx_errors);
+			json_uint(&j, "device_duplicates", ls.dev_duplicates);
+			json_uint(&j, "injected_flips", ls.injected_flips);
+			json_uint(&j, "injected_drops", ls.injected_drops);
+			json_uint(&j, "injected_dups", ls.injected_dups);
+			json_uint(&j, "max_payload", ls.max_payload);
+			json_close(&j);
+		}
 		json_end(&j);
 	} else {
 		printf("device        %s (%s backend)\n", in.uri, in.backend);
@@ -84,6 +108,12 @@ int cmd_info(int argc, char **argv)
 		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
 			printf(" %s=%s", feats[i].name, (g->features & feats[i].mask) ? "yes" : "no");
 		printf("\n");
+		if (have_link)
+			printf("link          %u baud; %llu frames sent, %llu received, %llu retries, %llu damaged answers, %llu "
+			       "timeouts; device: %llu frames dropped, %llu repeated writes not applied again\n",
+			       ls.baud, (unsigned long long)ls.frames_sent, (unsigned long long)ls.frames_received,
+			       (unsigned long long)ls.retries, (unsigned long long)ls.crc_errors, (unsigned long long)ls.timeouts,
+			       (unsigned long long)ls.dev_rx_errors, (unsigned long long)ls.dev_duplicates);
 	}
 	mote_close(dev);
 	return 0;

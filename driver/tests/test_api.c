@@ -38,10 +38,26 @@ static const struct {
 	{"usb:12", MOTE_ERROR_INVALID_ARG},
 	{"usb:1209:00zz", MOTE_ERROR_INVALID_ARG},
 	{"pcie:", MOTE_ERROR_INVALID_ARG},
-	{"usb", MOTE_ERROR_NOT_SUPPORTED},
-	{"usb:1209:0001", MOTE_ERROR_NOT_SUPPORTED},
+	{"usb,link=uart", MOTE_ERROR_INVALID_ARG},
+	{"usb:1209:0001:", MOTE_ERROR_INVALID_ARG},
+	{"usb,interface=2", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,flip=0.9", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,rows=4,cols=4", MOTE_ERROR_NOT_FOUND},
 	{"pcie:0000:01:00.0", MOTE_ERROR_NOT_SUPPORTED},
 	{"sim:rows=3,cols=3", MOTE_ERROR_NOT_FOUND},
+	/* board= : plain sim only, and it fixes geometry and memory */
+	{"sim:board=", MOTE_ERROR_INVALID_ARG},
+	{"sim:board=icebreaker,board=icebreaker", MOTE_ERROR_INVALID_ARG},
+	{"sim:board=icebreaker,rows=4,cols=4", MOTE_ERROR_INVALID_ARG},
+	{"sim:rows=4,cols=4,board=icebreaker", MOTE_ERROR_INVALID_ARG},
+	{"sim:board=icebreaker,mem=128K", MOTE_ERROR_INVALID_ARG},
+	{"sim:board=icebreaker,latency=1", MOTE_ERROR_INVALID_ARG},
+	{"sim:board=icebreaker,bw=8", MOTE_ERROR_INVALID_ARG},
+	{"sim:board=icebreaker,link=uart", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,board=icebreaker", MOTE_ERROR_INVALID_ARG},
+	{"usb:0403:6010,board=icebreaker", MOTE_ERROR_INVALID_ARG},
+	{"usb,board=icebreaker", MOTE_ERROR_INVALID_ARG},
+	{"sim:board=nosuchboard", MOTE_ERROR_NOT_FOUND},
 };
 
 START_TEST(test_bad_uri)
@@ -75,6 +91,68 @@ START_TEST(test_uri_values)
 	ck_assert_int_eq(mote_uri_parse("sim:mem=4G", &u), 0);
 	ck_assert_uint_eq(u.mem, (uint64_t)4 << 30);
 	ck_assert_int_eq(mote_uri_parse(NULL, &u), MOTE_ERROR_INVALID_ARG);
+	ck_assert_uint_eq(u.board_len, 0);
+	ck_assert_int_eq(mote_uri_parse("sim:board=icebreaker,trace=b.fst", &u), 0);
+	ck_assert_int_eq(u.kind, MOTE_URI_SIM);
+	ck_assert_uint_eq(u.board_len, 10);
+	ck_assert_int_eq(memcmp(u.board, "icebreaker", 10), 0);
+	ck_assert_uint_eq(u.trace_len, 5);
+	ck_assert_int_eq(memcmp(u.trace, "b.fst", 5), 0);
+	/* Refused at parse time, not by a backend. */
+	ck_assert_int_eq(mote_uri_parse("sim:board=icebreaker,link=uart", &u), MOTE_ERROR_INVALID_ARG);
+	ck_assert_int_eq(mote_uri_parse("usb:0403:6010,board=icebreaker", &u), MOTE_ERROR_INVALID_ARG);
+}
+END_TEST
+
+/* sim:board=NAME reaches the board's own model through the backend table:
+ * its geometry, bus and memory are the board's, not the URI defaults, and a
+ * job runs on it; every failed allocation of the open cleans up. */
+START_TEST(test_board_open)
+{
+	mote_device *dev = NULL;
+	struct mote_device_info info;
+	ck_assert_int_eq(mote_open("sim:board=icebreaker", &dev), MOTE_SUCCESS);
+	ck_assert_int_eq(mote_device_info(dev, &info), MOTE_SUCCESS);
+	ck_assert_str_eq(info.backend, "sim");
+	ck_assert_str_eq(info.uri, "sim:board=icebreaker");
+	ck_assert_uint_eq(info.geometry.rows, 4);
+	ck_assert_uint_eq(info.geometry.cols, 4);
+	ck_assert_uint_eq(info.geometry.mem_bytes, 8);
+	ck_assert_uint_eq(info.mem_size, 128 * 1024);
+	/* The board build has no STORE ADD; the 4x4 geometry model has. */
+	ck_assert_uint_eq(info.geometry.features & MOTE_FEATURES_STORE_ADD_MASK, 0);
+	uint32_t stream[2 * MOTE_CMD_WORDS];
+	put_nop_matmul(cmd_at(stream, 0));
+	put_end(cmd_at(stream, 1));
+	mote_buffer *cmds = upload_cmds(dev, stream, 2);
+	struct mote_job_desc d = job_desc(cmds, 2);
+	struct mote_job_result r;
+	ck_assert_int_eq(mote_run(dev, &d, 5000, &r), MOTE_SUCCESS);
+	ck_assert_uint_eq(r.hw_error, MOTE_ERR_NONE);
+	/* The board's 128 KB is all there is. */
+	mote_buffer *big = NULL;
+	ck_assert_int_eq(mote_buffer_alloc(dev, 256 * 1024, &big), MOTE_ERROR_NO_DEVICE_MEM);
+	ck_assert_ptr_null(big);
+	mote_close(dev);
+
+	struct count_hooks h;
+	struct mote_open_options o;
+	int rc = MOTE_ERROR_NO_MEM;
+	long n;
+	for (n = 0; n < 100 && rc == MOTE_ERROR_NO_MEM; n++) {
+		count_hooks_init(&h, n);
+		o.hooks = &h.hooks;
+		dev = NULL;
+		rc = mote_open_ex("sim:board=icebreaker,trace=/dev/null", &o, &dev);
+		if (rc == MOTE_ERROR_NO_MEM) {
+			ck_assert_ptr_null(dev);
+			ck_assert_int_eq(h.allocs, h.frees);
+		}
+	}
+	ck_assert_int_eq(rc, MOTE_SUCCESS);
+	ck_assert_int_gt(n, 3); /* device, URI copy, board name, trace path, ... */
+	mote_close(dev);
+	ck_assert_int_eq(h.allocs, h.frees);
 }
 END_TEST
 
@@ -384,6 +462,7 @@ static Suite *api_suite(void)
 	tcase_set_timeout(t, 120);
 	tcase_add_loop_test(t, test_bad_uri, 0, (int)(sizeof(k_bad_uris) / sizeof(k_bad_uris[0])));
 	tcase_add_test(t, test_uri_values);
+	tcase_add_test(t, test_board_open);
 	tcase_add_test(t, test_open_null);
 	tcase_add_test(t, test_error_names);
 	tcase_add_test(t, test_info_regs);

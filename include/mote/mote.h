@@ -6,6 +6,17 @@
  * its own mutex: any number of threads may call into one device; a wait
  * releases the device between simulation chunks so other threads get in.
  *
+ * Transfers: every call that moves bytes or touches a register either
+ * completes or fails with an error, never half silently.  A failed write
+ * (MOTE_ERROR_IO) may have changed a prefix of the bytes, never applied
+ * anything twice; a failed read leaves the destination undefined.  Every
+ * call that can block ends within a deadline (the caller's timeout, or the
+ * backend's per-transfer deadline times its retry budget).  After an I/O
+ * error nothing the device may still be using is unpinned or freed: a job
+ * that was running is aborted on the device first, and when the device
+ * cannot be reached the job's buffers stay reserved (MOTE_ERROR_LOST) until
+ * it answers again or the device is closed.
+ *
  * Ownership in one sentence: what mote_open/mote_buffer_alloc hand out, the
  * caller gives back with mote_close/mote_buffer_free; everything else is
  * borrowed.  Strings returned by the library are static or live as long as
@@ -28,7 +39,7 @@ extern "C" {
 #endif
 
 /* API version: major << 16 | minor.  Minor bumps only add. */
-#define MOTE_API_VERSION 0x00010001u
+#define MOTE_API_VERSION 0x00010002u
 
 /* Every libmote call returns 0 (MOTE_SUCCESS) or one of these. */
 enum mote_error {
@@ -47,11 +58,12 @@ enum mote_error {
 	MOTE_ERROR_STATE = -12,         /* not valid now (e.g. abort with no job running) */
 	MOTE_ERROR_BAD_MODEL = -13,     /* model file malformed, corrupt or inconsistent */
 	MOTE_ERROR_INCOMPATIBLE = -14,  /* model built for another geometry or format version */
-	MOTE_ERROR_COUNT_ = -15         /* sentinel, not an error: codes are > MOTE_ERROR_COUNT_ */
+	MOTE_ERROR_LOST = -15,          /* the device stopped answering; a job it ran keeps its buffers */
+	MOTE_ERROR_COUNT_ = -16         /* sentinel, not an error: codes are > MOTE_ERROR_COUNT_ */
 };
 
 /* Number of codes in enum mote_error, MOTE_SUCCESS included. */
-#define MOTE_ERROR_COUNT 15
+#define MOTE_ERROR_COUNT 16
 
 /* Symbolic name ("MOTE_ERROR_TIMEOUT") of a code; "MOTE_ERROR_UNKNOWN" for
  * values outside the enum.  Static storage. */
@@ -90,13 +102,43 @@ struct mote_open_options {
  *                                board (a board build simulated as it is
  *                                built, e.g. board=icebreaker: its parameter
  *                                set, cells and memory; takes none of rows,
- *                                cols, mem, latency, bw)
- *   usb, usb:VID:PID, pcie:...   MOTE_ERROR_NOT_SUPPORTED in this build
- * The device's ID and VERSION registers are checked (MOTE_ERROR_BAD_DEVICE).
+ *                                cols, mem, latency, bw, nor link)
+ *   sim:link=uart[,KEY=VALUE...] the simulated board (rtl/link/mote_link_top:
+ *                                the 8x8 accelerator with 16M of memory behind
+ *                                a UART and the link bridge) reached through
+ *                                the link protocol, byte for byte over a
+ *                                simulated wire; memory is not mapped into the
+ *                                host.  Keys: latency, bw, trace as above, and
+ *                                the link options below
+ *   usb[:VID:PID[:SERIAL]][,KEY=VALUE...]
+ *                                a board behind an FTDI FT2232H/FT232H bridge
+ *                                over libusb-1.0 (VID:PID in hex, default
+ *                                0403:6010; SERIAL: the USB serial string).
+ *                                Keys: interface (FTDI channel, 0 = A, 1 = B,
+ *                                default 1: the UART on iCEBreaker boards),
+ *                                baud (default 3000000), and the link options
+ *   pcie:...                     MOTE_ERROR_NOT_SUPPORTED in this build
+ * Link options (sim:link=uart and usb), for fault injection and tuning:
+ *   flip=P     per byte, probability that one of its bits is flipped
+ *   drop=P     per byte, probability that it is lost
+ *   dup=P      per byte, probability that it arrives twice
+ *              (P: a decimal fraction or e-notation, 0..0.5; both directions)
+ *   stall=MS   once, the wire carries nothing for MS ms of link time (bytes
+ *              sent meanwhile are held and delivered late), from the byte
+ *              given by stall_at=N (default 4096 bytes into the session)
+ *   unplug=N   after N bytes the wire carries nothing ever again
+ *   seed=N     seed of the fault generator (default 1)
+ *   retries=N  retry budget of one frame (default 24, 0..1000)
+ *   timeout=MS deadline of one answer before a retry (default: from the
+ *              frame length and baud rate)
+ * A key that does not apply to the URI's kind is malformed (INVALID_ARG).
+ * The device's ID and VERSION registers are checked (MOTE_ERROR_BAD_DEVICE);
+ * the memory size and geometry are read from the device, not the URI.
  * On success *OUT owns a device the caller closes with mote_close; on failure
  * *OUT is NULL and nothing is left allocated.  Errors: INVALID_ARG (NULL,
  * malformed URI, unknown key, bad number), NOT_SUPPORTED, NOT_FOUND (no model
- * of that geometry or board), NO_MEM, BAD_DEVICE, IO. */
+ * of that geometry or board; no USB device matching), BUSY (the USB interface
+ * is claimed by another program), NO_MEM, BAD_DEVICE, IO, LOST. */
 int mote_open(const char *uri, mote_device **out);
 int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out);
 
@@ -109,15 +151,45 @@ struct mote_device_info {
 	struct mote_geometry geometry;
 	uint32_t hw_version;   /* VERSION register: major << 16 | minor */
 	uint32_t num_windows;  /* GEOMETRY.WINDOWS */
-	uint64_t mem_size;     /* device memory bytes */
+	uint64_t mem_size;     /* device memory bytes, as the device reports them */
 	uint32_t perf_width;   /* bits per perf counter: 64, or fewer (they wrap) */
 	uint32_t perf_set;     /* bit i: perf counter i is counted (the others read 0) */
-	const char *backend;   /* "sim"; valid while the device is open */
+	const char *backend;   /* "sim", "sim-link", "usb"; valid while the device is open */
 	const char *uri;       /* the URI given to mote_open; valid while open */
 };
 
 /* Copy the device description to *INFO.  INVALID_ARG on NULL. */
 int mote_device_info(mote_device *dev, struct mote_device_info *info);
+
+/* Link statistics of a device reached through the link protocol (sim:link,
+ * usb), counted since open.  Host side: frames and bytes each way, requests
+ * sent again (retries), answers that arrived damaged (bad CRC, length or
+ * escape: crc_errors) or not at all (timeouts), answers to an older request
+ * (stale), resynchronisations after a transfer gave up.  Device side (its
+ * link registers, read when this is called; counted since the board's
+ * reset): request frames it dropped as damaged, and retransmitted writes it
+ * recognised and did not apply again.  Injected faults (URI options) are
+ * counted too, so a test can compare.  NOT_SUPPORTED for a device without a
+ * link (sim); IO/LOST when the device registers cannot be read (the host
+ * counters are filled anyway). */
+struct mote_link_stats {
+	uint64_t frames_sent, frames_received;
+	uint64_t bytes_sent, bytes_received;   /* on the wire, escapes and flags included */
+	uint64_t retries;
+	uint64_t crc_errors;
+	uint64_t timeouts;
+	uint64_t stale;
+	uint64_t resyncs;
+	uint64_t polls;                        /* POLL requests (waiting for jobs) */
+	uint64_t dev_rx_errors;
+	uint64_t dev_duplicates;
+	uint64_t injected_flips, injected_drops, injected_dups; /* faults the URI asked for */
+	uint32_t baud;                         /* bits per second on the wire (sim: nominal) */
+	uint32_t max_payload;                  /* largest data bytes per frame now */
+	uint64_t elapsed_us;                   /* the link's clock since open: wall time (usb),
+	                                          simulated time at the board's clock (sim:link) */
+};
+int mote_link_stats(mote_device *dev, struct mote_link_stats *st);
 
 /* Raw register access for bring-up: OFFSET is a MOTE_REG_* byte offset,
  * 4-aligned, below 0x1000 (RANGE otherwise).  Writing CTRL while a job runs
@@ -139,21 +211,25 @@ int mote_buffer_alloc(mote_device *dev, size_t size, mote_buffer **out);
 
 /* Free BUF.  NOT_FOUND when BUF is not a live buffer of DEV (already freed,
  * or another device's: the handle is never dereferenced then).  BUSY when a
- * running job uses it as a window or command buffer. */
+ * running job (or one a lost device may still run) uses it as a window or
+ * command buffer, or another thread is transferring to or from it. */
 int mote_buffer_free(mote_device *dev, mote_buffer *buf);
 
 /* Device address and size (rounded) of BUF.  NOT_FOUND as above. */
 int mote_buffer_addr(mote_device *dev, mote_buffer *buf, uint32_t *addr, size_t *size);
 
 /* Copy LEN bytes into / out of BUF at OFFSET.  RANGE when OFFSET+LEN exceeds
- * the buffer (nothing copied), NOT_FOUND, INVALID_ARG (NULL data with LEN>0). */
+ * the buffer (nothing copied), NOT_FOUND, INVALID_ARG (NULL data with LEN>0),
+ * IO / LOST (see the transfer rule at the top).  The device lock is not held while bytes move. */
 int mote_buffer_write(mote_device *dev, mote_buffer *buf, size_t offset, const void *src, size_t len);
 int mote_buffer_read(mote_device *dev, mote_buffer *buf, size_t offset, void *dst, size_t len);
 
 /* Map BUF: *PTR points at its bytes for as long as the buffer lives.  For the
  * simulator this is the model's device memory itself (no shadow copy): host
  * stores are visible to the device at once and device writes are visible
- * after the job's wait returns; do not touch it while a job writes it. */
+ * after the job's wait returns; do not touch it while a job writes it.
+ * NOT_SUPPORTED by backends whose memory is not in this process (sim:link,
+ * usb): use mote_buffer_read / mote_buffer_write, which always work. */
 int mote_buffer_map(mote_device *dev, mote_buffer *buf, void **ptr);
 
 /* ---- jobs --------------------------------------------------------------- */
@@ -200,7 +276,9 @@ int mote_set_watchdog(mote_device *dev, uint32_t cycles);
  * On success *JOB names it.  Errors: INVALID_ARG (NULL, n_cmds 0, misaligned
  * offset, more than MOTE_NUM_WINDOWS windows, a window without permission or
  * with unknown bits), RANGE (stream beyond the command buffer), NOT_FOUND (a
- * buffer not live on DEV), BUSY (a job is running), IO. */
+ * buffer not live on DEV), BUSY (a job is running), IO (the job could not be
+ * started, or was started and then stopped: its buffers are free again), LOST
+ * (unknown whether it started: its buffers stay pinned, see mote_wait). */
 int mote_submit(mote_device *dev, const struct mote_job_desc *desc, mote_job *job);
 
 /* Infinite wait (the hardware watchdog still bounds a job). */
@@ -211,6 +289,11 @@ int mote_submit(mote_device *dev, const struct mote_job_desc *desc, mote_job *jo
  * ended without error, JOB_FAILED when it ended with a hardware error (the
  * device is ready for the next job), TIMEOUT when it is still running (wait
  * again or abort).  RESULT (may be NULL) is filled on 0 and JOB_FAILED.
+ * IO: the link failed during the wait; the driver then stopped the job on the
+ * device (RESULT is filled: hw_error ABORTED, cmds_done what it had done) and
+ * its buffers are free again, the device is usable.  LOST: the device cannot
+ * be reached to stop the job; its buffers stay pinned (mote_buffer_free says
+ * BUSY) until a later call reaches the device, which then stops the job.
  * Waiting again on the last finished job returns the same outcome; an
  * older or unknown job is NOT_FOUND. */
 int mote_wait(mote_device *dev, mote_job job, int timeout_ms, struct mote_job_result *result);
@@ -251,7 +334,8 @@ struct mote_model_diag {
 int mote_model_load(mote_device *dev, const void *data, size_t len, mote_model **out, struct mote_model_diag *diag);
 
 /* Free the model's host and device memory.  NULL is a no-op.  The device
- * must still be open. */
+ * must still be open.  Device buffers a lost device may still be using stay
+ * reserved until mote_close. */
 void mote_model_free(mote_model *m);
 
 /* Tensor flags (a copy of the file's). */
@@ -287,7 +371,9 @@ int mote_model_set_input(mote_model *m, const char *name, const void *data, size
 /* Run every step.  TIMEOUT_MS bounds each device step (see mote_wait).
  * Errors: STATE (an input never set), JOB_FAILED (a device step failed: the
  * step's info tells which), BAD_MODEL (a host step refused its operands),
- * TIMEOUT (the step's job was aborted: the device is ready again), IO. */
+ * TIMEOUT (the step's job was aborted: the device is ready again), IO (a
+ * transfer or the step's job failed on the link; the job was stopped), LOST
+ * (the device stopped answering: see mote_wait). */
 int mote_model_run(mote_model *m, int timeout_ms);
 
 /* After a run: copy tensor NAME (an output, or any other tensor the run

@@ -1,0 +1,281 @@
+// mote_link_rx.v: the link's frame parser (host link section of mote_hw.spec).
+// Bytes from the UART come in; whole good request frames go out.  It hunts for
+// a flag, then takes content bytes (escapes undone), keeps the header fields,
+// writes the data bytes to the frame buffer (o_wr_*), runs the CRC over it all,
+// and at the closing flag raises o_frame only when the frame is good: no escape
+// left open, nothing lost, the CRC register at the residue, and exactly the
+// length its header implies.  Anything else raises o_bad and is forgotten.  A
+// flag always starts the next frame, so after garbage the parser is back in
+// step at the next flag.  o_frame stays high (fields stable, bytes ignored)
+// until the bridge lowers i_listen; with i_listen low the parser ignores bytes
+// and, when it is raised again, hunts for a flag.
+// While it does not listen it lends its CRC register to the response framer
+// (i_tx_crc_*, o_crc: one register for both directions, since the link never
+// receives and answers at once).
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+`include "mote_hw.vh"
+
+module mote_link_rx #(
+	// CRC bits per cycle (mote_link_crc32); bytes must be at least 8/CRC_BITS
+	// cycles apart (a UART byte is 10 bit times: always)
+	parameter CRC_BITS = 1
+) (
+	input  wire        clk,
+	input  wire        rst,
+	input  wire        i_listen,
+	input  wire        i_valid,
+	input  wire [7:0]  i_byte,
+	// the CRC register for the framer, while not listening
+	input  wire        i_tx_crc_init,
+	input  wire        i_tx_crc_valid,
+	input  wire [7:0]  i_tx_crc_data,
+	output wire        o_crc_ready,
+	output wire [31:0] o_crc,
+	// frame buffer: data byte k of the frame at address k
+	output reg         o_wr_en,
+	output reg  [7:0]  o_wr_addr,
+	output reg  [7:0]  o_wr_data,
+	// a good frame (high until i_listen drops), its fields (held until the next
+	// frame); o_bad: a one-cycle pulse per frame dropped
+	output wire        o_frame,
+	output reg         o_bad,
+	output reg  [7:0]  o_seq,
+	output reg  [2:0]  o_op,
+	output reg         o_op_hi,  // high bits of OP set: not an operation
+	output reg  [7:0]  o_len,
+	output reg  [31:0] o_addr
+);
+	localparam [8:0] HDR  = `MOTE_FRAME_REQ_HDR_BYTES;
+	localparam [8:0] CRCB = `MOTE_LINK_CRC_BYTES;
+	localparam [8:0] MAXN = `MOTE_FRAME_REQ_HDR_BYTES + `MOTE_LINK_MAX_DATA + `MOTE_LINK_CRC_BYTES;
+
+	// data bytes a request carries (the spec's table)
+	function [8:0] data_bytes;
+		input [2:0] op;
+		input       op_hi;
+		input [7:0] len;
+		begin
+			data_bytes = 9'd0;
+			if (!op_hi)
+				case (op)
+				`MOTE_LOP_DOORBELL: data_bytes = 9'd4;
+				`MOTE_LOP_REG_WRITE, `MOTE_LOP_MEM_WRITE: data_bytes = {1'b0, len} + 9'd1;
+				`MOTE_LOP_MEM_FILL:  data_bytes = 9'd1;
+				default:             data_bytes = 9'd0;
+				endcase
+		end
+	endfunction
+
+	reg       in_q;    // a flag was seen: bytes are content
+	reg       esc_q;   // the last byte was an escape
+	reg       bad_q;   // this frame is damaged already (overrun, lost byte)
+	reg       hold_q;  // a frame was delivered: ignore bytes until i_listen drops
+	reg [8:0] n_q;     // content bytes so far
+
+	wire       crc_ready, crc_residue;
+	wire       live    = i_listen && !hold_q;
+	wire       take    = live && i_valid && crc_ready;
+	wire       is_flag = i_byte == `MOTE_LINK_FLAG;
+	wire       is_esc  = i_byte == `MOTE_LINK_ESC;
+	wire [7:0] b       = esc_q ? i_byte ^ `MOTE_LINK_ESC_XOR : i_byte;
+	wire       content = take && in_q && !is_flag && !(is_esc && !esc_q);
+	wire [8:0] ndata   = data_bytes(o_op, o_op_hi, o_len);
+	wire       good    = in_q && !esc_q && !bad_q && n_q >= HDR && n_q == HDR + ndata + CRCB && crc_residue;
+	wire [8:0] k       = n_q - HDR; // data byte index
+
+	mote_link_crc32 #(.BITS(CRC_BITS)) u_crc (
+		.clk(clk), .rst(rst), .i_init(i_listen ? take && is_flag : i_tx_crc_init),
+		.i_valid(i_listen ? content : i_tx_crc_valid), .i_data(i_listen ? b : i_tx_crc_data),
+		.o_ready(crc_ready), .o_crc(o_crc), .o_residue(crc_residue));
+	assign o_crc_ready = crc_ready;
+
+	assign o_frame = hold_q;
+
+	always @(posedge clk) begin
+		o_bad <= 1'b0;
+		if (rst || !i_listen) begin
+			in_q <= 1'b0;
+			esc_q <= 1'b0;
+			bad_q <= 1'b0;
+			hold_q <= 1'b0;
+			n_q <= 9'd0;
+		end else if (live && i_valid && !crc_ready) begin
+			bad_q <= 1'b1; // a byte came while the CRC was still busy: lost
+		end else if (take && is_flag) begin
+			if (in_q && (n_q != 0 || esc_q || bad_q)) begin
+				o_bad <= !good;
+				hold_q <= good;
+			end
+			in_q <= !good;
+			esc_q <= 1'b0;
+			bad_q <= 1'b0;
+			n_q <= 9'd0;
+		end else if (take && in_q) begin
+			esc_q <= is_esc && !esc_q;
+			if (content) begin
+				if (n_q == MAXN)
+					bad_q <= 1'b1;
+				else
+					n_q <= n_q + 1'b1;
+			end
+		end
+	end
+
+	// datapath: header fields by position, data bytes to the buffer
+	always @(posedge clk) begin
+		o_wr_en <= !rst && content && n_q >= HDR && k < ndata;
+		if (content) begin
+			o_wr_addr <= k[7:0];
+			o_wr_data <= b;
+			if (n_q == `MOTE_FRAME_REQ_SEQ_OFF)
+				o_seq <= b;
+			if (n_q == `MOTE_FRAME_REQ_OP_OFF) begin
+				o_op <= b[2:0];
+				o_op_hi <= |b[7:3];
+			end
+			if (n_q == `MOTE_FRAME_REQ_LEN_OFF)
+				o_len <= b;
+			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF)
+				o_addr[7:0] <= b;
+			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF + 1)
+				o_addr[15:8] <= b;
+			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF + 2)
+				o_addr[23:16] <= b;
+			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF + 3)
+				o_addr[31:24] <= b;
+		end
+	end
+
+`ifdef FORMAL
+	// ---- an independent model of what the frame is: the bytes since the flag,
+	// unescaped, their CRC (a byte at a time), their count, the header bytes
+	function [31:0] f_crc_byte;
+		input [31:0] c;
+		input [7:0]  d;
+		integer i;
+		begin
+			f_crc_byte = c;
+			for (i = 0; i < 8; i = i + 1)
+				f_crc_byte = (f_crc_byte[0] ^ d[i]) ? (f_crc_byte >> 1) ^ 32'hEDB88320 : f_crc_byte >> 1;
+		end
+	endfunction
+	reg        f_past_valid = 1'b0;
+	reg        f_in, f_esc, f_lost, f_over;
+	reg [8:0]  f_n;
+	reg [31:0] f_crc;
+	reg [7:0]  f_seq, f_len, f_op_byte;
+	reg [31:0] f_addr;
+	// the frame as it was at its closing flag
+	reg        f_done_ok;
+	reg [8:0]  f_done_n;
+	always @(posedge clk)
+		f_past_valid <= 1'b1;
+	always @(*)
+		if (!f_past_valid)
+			assume(rst);
+
+	wire f_byte_in = i_listen && !hold_q && i_valid;         // offered while listening
+	wire [7:0] f_b = f_esc ? i_byte ^ 8'h20 : i_byte;
+	always @(posedge clk) begin
+		if (rst || !i_listen) begin
+			f_in <= 1'b0;
+			f_esc <= 1'b0;
+		end else if (f_byte_in && !crc_ready) begin
+			f_lost <= 1'b1;
+		end else if (f_byte_in && i_byte == 8'h7E) begin
+			// what the frame was: the model's own verdict
+			f_done_ok <= f_in && !f_esc && !f_lost && !f_over && f_crc == 32'hDEBB20E3 &&
+			             f_n == 9'd11 + data_bytes(f_op_byte[2:0], |f_op_byte[7:3], f_len);
+			f_done_n <= f_n;
+			f_in <= 1'b1;
+			f_esc <= 1'b0;
+			f_lost <= 1'b0;
+			f_over <= 1'b0;
+			f_n <= 9'd0;
+			f_crc <= 32'hFFFFFFFF;
+		end else if (f_byte_in && f_in) begin
+			if (i_byte == 8'h7D && !f_esc)
+				f_esc <= 1'b1;
+			else begin
+				f_esc <= 1'b0;
+				f_crc <= f_crc_byte(f_crc, f_b);
+				if (f_n == 9'd267)
+					f_over <= 1'b1;
+				else
+					f_n <= f_n + 1'b1;
+				if (f_n == 9'd0) f_seq <= f_b;
+				if (f_n == 9'd1) f_op_byte <= f_b;
+				if (f_n == 9'd2) f_len <= f_b;
+				if (f_n == 9'd3) f_addr[7:0] <= f_b;
+				if (f_n == 9'd4) f_addr[15:8] <= f_b;
+				if (f_n == 9'd5) f_addr[23:16] <= f_b;
+				if (f_n == 9'd6) f_addr[31:24] <= f_b;
+			end
+		end
+		if (rst) begin
+			f_lost <= 1'b0;
+			f_over <= 1'b0;
+		end
+	end
+
+	// nothing leaves the parser but frames the model calls good, with its fields
+	always @(*)
+		if (f_past_valid && o_frame) begin
+			assert(f_done_ok);
+			assert(o_seq == f_seq && o_len == f_len && o_addr == f_addr);
+			assert({o_op_hi, o_op} == {|f_op_byte[7:3], f_op_byte[2:0]});
+		end
+	// a frame the model calls good is delivered
+	always @(posedge clk)
+		if (f_past_valid && !$past(rst) && $past(i_listen) && $past(f_byte_in && crc_ready && i_byte == 8'h7E) &&
+		    !$past(hold_q))
+			assert(o_frame == f_done_ok);
+	// the buffer gets data bytes only, at their place, as the model saw them
+	always @(posedge clk)
+		if (f_past_valid && o_wr_en) begin
+			assert($past(f_in) && $past(f_n) >= 9'd7 && {1'b0, o_wr_addr} == $past(f_n) - 9'd7);
+			assert({1'b0, o_wr_addr} < data_bytes(f_op_byte[2:0], |f_op_byte[7:3], f_len));
+			assert(o_wr_data == $past(f_b));
+		end
+	// back to hunting: after a flag the parser is at a frame start; without
+	// i_listen it is out of any frame; the count never runs past a frame
+	always @(posedge clk)
+		if (f_past_valid && !$past(rst) && $past(i_listen) && !$past(hold_q) && $past(i_valid && crc_ready) &&
+		    $past(i_byte) == 8'h7E && !o_frame)
+			assert(in_q && n_q == 0 && !esc_q && !bad_q);
+	always @(posedge clk)
+		if (f_past_valid && !$past(i_listen))
+			assert(!in_q && !hold_q);
+	always @(*) begin
+		assert(n_q <= MAXN);
+		if (f_past_valid && !rst && i_listen && !hold_q)
+			assert(in_q == f_in && (!in_q || (n_q == f_n && esc_q == f_esc)));
+	end
+	// what makes the above inductive: the parser's state is the model's
+	always @(*)
+		if (f_past_valid && !rst && i_listen) begin
+			if (hold_q)
+				assert(!in_q && f_in && f_n == 0 && f_done_ok && !f_esc);
+			if (in_q && !hold_q) begin
+				assert(crc_ready && o_crc == f_crc && bad_q == (f_lost || f_over));
+				if (f_n > 0) assert(o_seq == f_seq);
+				if (f_n > 1) assert({o_op_hi, o_op} == {|f_op_byte[7:3], f_op_byte[2:0]});
+				if (f_n > 2) assert(o_len == f_len);
+				if (f_n > 3) assert(o_addr[7:0] == f_addr[7:0]);
+				if (f_n > 4) assert(o_addr[15:8] == f_addr[15:8]);
+				if (f_n > 5) assert(o_addr[23:16] == f_addr[23:16]);
+				if (f_n > 6) assert(o_addr[31:24] == f_addr[31:24]);
+			end
+			if (hold_q)
+				assert(o_seq == f_seq && o_len == f_len && o_addr == f_addr &&
+				       {o_op_hi, o_op} == {|f_op_byte[7:3], f_op_byte[2:0]});
+		end
+	always @(posedge clk) begin
+		cover(f_past_valid && o_frame && o_op == `MOTE_LOP_MEM_WRITE);
+		cover(f_past_valid && o_frame && o_op == `MOTE_LOP_REG_READ);
+	end
+`endif
+endmodule
+
+`default_nettype wire
