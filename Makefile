@@ -69,6 +69,7 @@ include driver/driver.mk
 include driver/cli/cli.mk
 include testbench/testbench.mk
 include fpga/fpga.mk
+include fpga/icebreaker/icebreaker.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first
 # failure.  Suites are also callable one by one (make test-rtl, ...).

@@ -23,3 +23,22 @@ ICE40_CELLS_SIM := /usr/share/yosys/ice40/cells_sim.v
 ICE40_VFLAGS    := fpga/ice40_cells.vlt -DNO_ICE40_DEFAULT_ASSIGNMENTS --timescale 1ns/1ps
 # -G form of a board's parameters, for Verilator
 board_gflags = $(foreach p,$(BOARD_$(1)_PARAMS),-G$(p))
+
+# A board's parameter set as Verilog (one source of truth for its board top):
+# $(BUILD)/fpga/<board>/mote_board.vh defines MOTE_BOARD_PARAMS (".ROWS(4), .COLS(4), ..."),
+# MOTE_BOARD_<PARAM> for each (MOTE_BOARD_MEM_BYTES: the bus) and MOTE_BOARD_MEM_SIZE.
+board_comma  := ,
+board_lparen := (
+board_rparen := )
+board_empty  :=
+board_space  := $(board_empty) $(board_empty)
+board_vparams = $(subst $(board_space),$(board_comma) ,$(strip $(foreach p,$(BOARD_$(1)_PARAMS),.$(subst =,$(board_lparen),$(p))$(board_rparen))))
+define MOTE_BOARD_VH
+$(BUILD)/fpga/$(1)/mote_board.vh: fpga/boards.mk
+	@mkdir -p $$(@D)
+	@{ echo '// generated from fpga/boards.mk: the $(1) board build'; \
+	  echo '`define MOTE_BOARD_PARAMS $$(call board_vparams,$(1))'; \
+	  $$(foreach p,$$(BOARD_$(1)_PARAMS),echo '`define MOTE_BOARD_$$(subst =, ,$$(p))';) \
+	  echo '`define MOTE_BOARD_MEM_SIZE $$(BOARD_$(1)_MEM)'; } > $$@
+endef
+$(foreach b,$(BOARDS),$(eval $(call MOTE_BOARD_VH,$(b))))

@@ -1,0 +1,54 @@
+# fpga/icebreaker/icebreaker.mk: the iCEBreaker bitstream, one command.
+#
+#   make fpga          Yosys synth_ice40 -dsp of the board top (mote_icebreaker: PLL, reset,
+#                      LEDs, mote_link, mote_top with the board's parameter set from
+#                      fpga/boards.mk, the SPRAM memory); nextpnr-ice40 --pack-only first (the
+#                      resources: a design that does not fit the UP5K stops there, with its
+#                      figures), then place and route (--up5k --package sg48, fixed seed, the
+#                      target clock), icepack: build/fpga/icebreaker/mote.bin and report.json
+#                      (lc, lc_total, dsp, ebr, spram, fmax_mhz, target_mhz, macs_per_cycle,
+#                      gops_at_fmax); fails when the resources or the timing fail
+#   make prog          program the board's flash with iceprog (FT2232H channel A)
+
+FPGA_IB_DIR    := $(BUILD)/fpga/icebreaker
+FPGA_IB_TARGET ?= 30
+FPGA_IB_SEED   ?= 1
+FPGA_IB_SRCS    = $(filter-out rtl/formal/%,$(MOTE_RTL_SRCS)) fpga/icebreaker/mote_icebreaker.v
+FPGA_IB_MACS    = $$(( $(word 2,$(subst =, ,$(filter ROWS=%,$(BOARD_icebreaker_PARAMS)))) * \
+		     $(word 2,$(subst =, ,$(filter COLS=%,$(BOARD_icebreaker_PARAMS)))) ))
+
+$(FPGA_IB_DIR)/mote.json: $(FPGA_IB_SRCS) $(GEN_VH) $(FPGA_IB_DIR)/mote_board.vh fpga/icebreaker/icebreaker.mk
+	@mkdir -p $(@D)
+	@echo "YOSYS synth_ice40 -dsp mote_icebreaker (a few minutes)"
+	@{ echo 'read_verilog -defer -I$(BUILD)/rtl -I$(FPGA_IB_DIR) $(FPGA_IB_SRCS)'; \
+	  echo 'hierarchy -top mote_icebreaker'; echo 'proc'; \
+	  echo 'select -assert-none t:$$dlatch t:$$adlatch t:$$dlatchsr'; \
+	  echo 'synth_ice40 -dsp -top mote_icebreaker -json $@.tmp'; echo 'check -assert'; \
+	  echo 'tee -q -o $(@D)/synth.stat stat'; } > $(@D)/mote.ys
+	@yosys -q -l $(@D)/yosys.log -s $(@D)/mote.ys > /dev/null 2>&1 || { tail -20 $(@D)/yosys.log; exit 1; }
+	@mv $@.tmp $@
+
+# the resources after packing (a minute): what fits is placed and routed
+$(FPGA_IB_DIR)/pack.json: $(FPGA_IB_DIR)/mote.json fpga/icebreaker/icebreaker.pcf
+	@echo "NEXTPNR --pack-only (resources)"
+	@nextpnr-ice40 -q --up5k --package sg48 --pcf fpga/icebreaker/icebreaker.pcf --json $< --pack-only \
+	  --report $@.tmp -l $(FPGA_IB_DIR)/pack.log || { tail -5 $(FPGA_IB_DIR)/pack.log; exit 1; }
+	@mv $@.tmp $@
+
+$(FPGA_IB_DIR)/mote.asc: $(FPGA_IB_DIR)/pack.json
+	@sh fpga/icebreaker/report.sh --resources $(FPGA_IB_DIR) $(FPGA_IB_DIR)/pack.json $(FPGA_IB_TARGET) $(FPGA_IB_MACS)
+	@echo "NEXTPNR --up5k --package sg48 --freq $(FPGA_IB_TARGET) --seed $(FPGA_IB_SEED)"
+	@nextpnr-ice40 -q --up5k --package sg48 --pcf fpga/icebreaker/icebreaker.pcf --json $(FPGA_IB_DIR)/mote.json \
+	  --asc $@.tmp --freq $(FPGA_IB_TARGET) --seed $(FPGA_IB_SEED) --report $(FPGA_IB_DIR)/nextpnr.json \
+	  -l $(FPGA_IB_DIR)/nextpnr.log || { tail -5 $(FPGA_IB_DIR)/nextpnr.log; exit 1; }
+	@mv $@.tmp $@
+
+$(FPGA_IB_DIR)/mote.bin: $(FPGA_IB_DIR)/mote.asc
+	@icepack $< $@
+
+.PHONY: fpga prog
+fpga: $(FPGA_IB_DIR)/mote.bin
+	@sh fpga/icebreaker/report.sh --final $(FPGA_IB_DIR) $(FPGA_IB_DIR)/nextpnr.json $(FPGA_IB_TARGET) $(FPGA_IB_MACS)
+
+prog: fpga
+	iceprog $(FPGA_IB_DIR)/mote.bin
