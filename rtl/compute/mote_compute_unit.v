@@ -122,6 +122,7 @@ module mote_compute_unit #(
 	localparam [31:0] ROWS32 = ROWS;
 	localparam [31:0] BUSY32 = ROWS - 2;
 	localparam [31:0] ROWS1 = ROWS - 1;
+	localparam [31:0] COLS32 = COLS;
 	// depthwise skip counter: COLS-1 .. 0
 	localparam CWC = $clog2(COLS) + 1;
 	localparam [31:0] SKIP32 = COLS - 1;
@@ -140,6 +141,24 @@ module mote_compute_unit #(
 
 	reg halted_q;      // an error was reported: accept nothing until i_abort
 	wire clear = rst || i_abort;
+
+	// x > k for a constant k, as plain logic: the first bit (from the top)
+	// where x and k differ decides.  (A comparison operator becomes a carry
+	// chain on iCE40, one cell per bit.)
+	function above;
+		input [31:0] x, k;
+		integer b;
+		reg done;
+		begin
+			above = 1'b0;
+			done  = 1'b0;
+			for (b = 31; b >= 0; b = b - 1)
+				if (!done && x[b] != k[b]) begin
+					above = x[b];
+					done  = 1'b1;
+				end
+		end
+	endfunction
 
 	// ================================================================ decode
 	wire [7:0]  c_op    = i_cmd[`MOTE_HDR_OPCODE];
@@ -161,15 +180,15 @@ module mote_compute_unit #(
 	wire c_rows  = c_mm && c_nrows != 16'd0;
 	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
 	wire c_dwok  = c_dw && DEPTHWISE != 0;
-	wire c_dwbad = c_dw && (DEPTHWISE == 0 || {16'd0, c_nrows} < COLS || c_dws == 8'd0);
+	wire c_dwbad = c_dw && (DEPTHWISE == 0 || !above({16'd0, c_nrows}, SKIP32) || c_dws == 8'd0);
 	wire c_maxbad = c_max && ACC_MAX == 0;
-	wire c_field = c_rows && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS || c_dwbad || c_maxbad);
+	wire c_field = c_rows && (above({16'd0, c_kv}, ROWS32) || above({16'd0, c_nv}, COLS32) || c_dwbad || c_maxbad);
 	wire [LA:0] c_act_sum = {1'b0, c_act[LA-1:0]} + {1'b0, c_nrows[LA-1:0]};
 	wire [LC:0] c_acc_sum = {1'b0, c_acc[LC-1:0]} + {1'b0, c_nrows[LC-1:0]};
-	wire c_act_bad = (c_act >> LA) != 16'd0 || (c_nrows >> LA) != 16'd0 || {{(31-LA){1'b0}}, c_act_sum} > ABUF32;
+	wire c_act_bad = (c_act >> LA) != 16'd0 || (c_nrows >> LA) != 16'd0 || above({{(31-LA){1'b0}}, c_act_sum}, ABUF32);
 	wire c_acc_bad = (c_acc >> LC) != 16'd0 || (c_nrows >> LC) != 16'd0 ||
-			 {{(31-LC){1'b0}}, c_acc_sum} > (c_dwok ? ACCDW32 : ACC32);
-	wire c_wgt_bad = WBUF_DEPTH < ROWS || {16'd0, c_wgt} > WMAX32;
+			 (c_dwok ? above({{(31-LC){1'b0}}, c_acc_sum}, ACCDW32) : above({{(31-LC){1'b0}}, c_acc_sum}, ACC32));
+	wire c_wgt_bad = WBUF_DEPTH < ROWS || above({16'd0, c_wgt}, WMAX32);
 	wire c_range = c_rows && ((c_ldw && c_wgt_bad) || c_act_bad || c_acc_bad);
 	wire [7:0] c_err = c_field ? `MOTE_ERR_FIELD : c_range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
 	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
@@ -250,7 +269,6 @@ module mote_compute_unit #(
 	reg [AW_C-1:0] w_acc_q;
 	reg [NRW-1:0]  w_nrows_q;
 	reg [UW-1:0]   w_useful_q;
-	reg [31:0]     w_idx_q;
 	reg            front_bank_q; // bank of the newest weights (given to W's command)
 	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
 
@@ -288,7 +306,6 @@ module mote_compute_unit #(
 			w_acc_q      <= h_acc_q;
 			w_nrows_q    <= h_nrows_q;
 			w_useful_q   <= h_useful_q;
-			w_idx_q      <= h_idx_q;
 		end else if (w_rd) begin
 			w_addr_q <= w_addr_q - 1'b1;
 			w_cnt_q  <= w_cnt_q - 1'b1;
@@ -301,7 +318,6 @@ module mote_compute_unit #(
 	reg [AW_C-1:0] s_acc_q;
 	reg [NRW-1:0]  s_left_q;
 	reg [UW-1:0]   s_useful_q;
-	reg [31:0]     s_idx_q;
 	// depthwise: rows before the first output, and the phase within DW_STRIDE
 	reg [CWC-1:0]  s_skip_q;
 	reg [7:0]      s_ph_q, s_dws_q;
@@ -340,7 +356,6 @@ module mote_compute_unit #(
 			s_acc_q      <= w_acc_q;
 			s_left_q     <= w_nrows_q;
 			s_useful_q   <= w_useful_q;
-			s_idx_q      <= w_idx_q;
 			s_dw_q       <= w_dw_q;
 			s_dws_q      <= w_dws_q;
 			s_skip_q     <= w_dw_q ? SKIP32[CWC-1:0] : {CWC{1'b0}};
@@ -514,7 +529,12 @@ module mote_compute_unit #(
 	assign o_idle = !h_valid_q && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
 			!md_busy && !we1_q && !retire_q;
 	assign o_busy = !o_idle;
-	assign o_cur_idx = s_valid_q ? s_idx_q : w_valid_q ? w_idx_q : h_idx_q;
+	// the index of the newest command taken.  Only H waits without bound (for
+	// tokens): W waits for S and the bank countdown, S streams (held two
+	// cycles at most), the array drains in LAT cycles; so whenever the unit
+	// stays busy (the watchdog's ERR_CMD) H's command is the one it holds, and
+	// W and S carry no index.
+	assign o_cur_idx = h_idx_q;
 	assign o_stall_dep = h_valid_q && h_err_q == `MOTE_ERR_NONE && !tok_ok;
 	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
 
