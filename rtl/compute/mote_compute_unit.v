@@ -83,7 +83,7 @@ module mote_compute_unit #(
 	output wire                 o_acc_re,
 	output wire [AW_C-1:0]      o_acc_raddr,
 	input  wire [COLS*32-1:0]   i_acc_rdata,
-	output wire                 o_acc_we,
+	output wire [COLS-1:0]      o_acc_we,     // per column
 	output wire [AW_C-1:0]      o_acc_waddr,
 	output wire [COLS*32-1:0]   o_acc_wdata,
 	// status
@@ -469,34 +469,30 @@ module mote_compute_unit #(
 	wire            ex_last  = ml_q[LAT];
 	wire [AW_C-1:0] ex_addr  = ex_md[AW_C-1:0];
 	reg             we1_q, c2l_q, c2s_q, retire_q;
+	reg [COLS-1:0]  keep_q;   // columns ACC_MAX leaves as they are
 	reg [AW_C-1:0]  a1_q;
 	reg [COLS*32-1:0] d1_q;
 
 	// The new accumulator row: the array's sums, or with ACCUMULATE the sums
-	// plus the old row, or with ACC_MAX too the signed maximum of the two.
-	// One adder per column does all three, its operands masked: o + s, 0 + s,
-	// or the larger alone (iCE40: no multiplexer after the adder; without
-	// ACC_MAX a multiplexer after it is cheaper than the mask).  o > s
-	// signed: with equal signs the carry out of o + ~s (o > s unsigned), else
-	// o's sign.  A function called only for valid rows, so a simulator skips
-	// it in idle cycles.
-	function [COLS*32-1:0] accumulate;
+	// plus the old row; with ACC_MAX too the signed maximum of the two, where
+	// the old value wins by not being written (its column's write enable
+	// off: the RAM holds it, S kept the rows apart).  So one adder per column
+	// and a multiplexer iCE40 folds into its carry LUTs.  o > s signed: with
+	// equal signs the carry out of o + ~s (o > s unsigned), else o's sign.
+	// A function called only for valid rows, so a simulator skips it in idle
+	// cycles; bits COLS*32.. are the columns kept.
+	function [COLS*33-1:0] accumulate;
 		input [COLS*32-1:0] sum, old;
 		input               acc, amax;
 		reg   [31:0]        s, o;
-		reg                 gt, mo, ms;
 		integer c;
 		begin
 			for (c = 0; c < COLS; c = c + 1) begin
 				s = sum[32*c +: 32];
 				o = old[32*c +: 32];
-				gt = o[31] == s[31] ? |(({1'b0, o} + {1'b0, ~s}) >> 32) : !o[31];
-				mo = acc && (!amax || gt);
-				ms = !(acc && amax && gt);
-				if (ACC_MAX != 0)
-					accumulate[32*c +: 32] = (o & {32{mo}}) + (s & {32{ms}});
-				else
-					accumulate[32*c +: 32] = acc ? o + s : s;
+				accumulate[32*c +: 32] = acc && !amax ? o + s : s;
+				accumulate[COLS*32 + c] = acc && amax &&
+					(o[31] == s[31] ? |(({1'b0, o} + {1'b0, ~s}) >> 32) : !o[31]);
 			end
 		end
 	endfunction
@@ -515,10 +511,10 @@ module mote_compute_unit #(
 		end
 		if (ex_valid) begin
 			a1_q <= ex_addr;
-			d1_q <= accumulate(arr_sum, i_acc_rdata, ex_md[AW_C], ex_md[AW_C+2] && ACC_MAX != 0);
+			{keep_q, d1_q} <= accumulate(arr_sum, i_acc_rdata, ex_md[AW_C], ex_md[AW_C+2] && ACC_MAX != 0);
 		end
 	end
-	assign o_acc_we       = we1_q;
+	assign o_acc_we       = {COLS{we1_q}} & ~keep_q;
 	assign o_acc_waddr    = a1_q;
 	assign o_acc_wdata    = d1_q;
 	assign o_tok_c2l_push = c2l_q;
