@@ -73,6 +73,12 @@ module mote_array #(
 	localparam PS_MIN = 16 + $clog2(NSUM);
 	localparam PS_W   = PSUM_W;
 	localparam LANES = ROWS < COLS ? ROWS : COLS;
+	// with multiplier cells and no depthwise path, the first two rows' partial
+	// sum is formed in their cell (mote_mul2 SUM: the DSP's output adder and
+	// register, 16 bits) instead of in the two PEs' adders and registers: two
+	// int8 products lie in [-32512, 32768], so the 16-bit sum is exact except
+	// that 32768 reads as -32768, a value the sum never takes otherwise
+	localparam SUM01 = (EXT != 0 && DEPTHWISE == 0 && ROWS >= 2) ? 1 : 0;
 
 	// Wires between PEs are named per PE (generate-scope wires the neighbours
 	// reference), never slices of one flat bus: Verilator rebuilds a whole wide
@@ -168,6 +174,8 @@ module mote_array #(
 				wire [7:0]  act_i, w0_i, w1_i;
 				wire        bank_i, dw_i;
 				wire [PS_W-1:0] psum_i;
+				// the column's partial sum below this PE
+				wire [PS_W-1:0] psum_v;
 				wire [15:0] prod;
 				if (c == 0) begin : g_left
 					assign act_i   = act_l[r];
@@ -186,7 +194,7 @@ module mote_array #(
 					assign w0_i   = w_top[c];
 					assign w1_i   = w_top[c];
 				end else begin : g_below
-					assign psum_i = g_row[r-1].g_col[c].psum_o;
+					assign psum_i = g_row[r-1].g_col[c].psum_v;
 					assign w0_i   = g_row[r-1].g_col[c].w0_o;
 					assign w1_i   = g_row[r-1].g_col[c].w1_o;
 				end
@@ -196,7 +204,7 @@ module mote_array #(
 				if (EXT != 0 && r % 2 == 0) begin : g_cell
 					wire [15:0] p0, p1;
 					if (r + 1 < ROWS) begin : g_two
-						mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0)) u_mul (
+						mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0), .SUM(r == 0 ? SUM01 : 0)) u_mul (
 							.clk(clk), .i_a0(mul_a), .i_b0(mul_b),
 							.i_a1(g_row[r+1].g_col[c].mul_a), .i_b1(g_row[r+1].g_col[c].mul_b),
 							.o_p0(p0), .o_p1(p1));
@@ -212,6 +220,15 @@ module mote_array #(
 				end else begin : g_self
 					assign prod = 16'd0;
 					wire unused_mul = &{1'b0, mul_a, mul_b};
+				end
+				if (SUM01 != 0 && r == 1) begin : g_sum01
+					// the cell's 16-bit sum of rows 0 and 1, 32768 restored;
+					// these two PEs' own sums go nowhere
+					wire [15:0] v = g_row[0].g_col[c].g_cell.p1;
+					assign psum_v = {{(PS_W-16){v[15] && v[14:0] != 15'd0}}, v};
+					wire unused_pe_sum = &{1'b0, psum_o};
+				end else begin : g_own
+					assign psum_v = psum_o;
 				end
 				mote_pe #(.DEPTHWISE(DEPTHWISE), .PS_W(PS_W), .EXT_MUL(EXT)) u_pe (
 					.clk      (clk),
@@ -244,10 +261,10 @@ module mote_array #(
 	generate
 		for (c = 0; c < COLS; c = c + 1) begin : g_deskew
 			if (c == COLS - 1) begin : g_direct
-				assign sum_out[c] = g_row[ROWS-1].g_col[c].psum_o;
+				assign sum_out[c] = g_row[ROWS-1].g_col[c].psum_v;
 			end else begin : g_delay
 				mote_delay #(.WIDTH(PS_W), .DEPTH(COLS - 1 - c)) u_dq (
-					.clk(clk), .i_d(g_row[ROWS-1].g_col[c].psum_o), .o_q(sum_out[c]));
+					.clk(clk), .i_d(g_row[ROWS-1].g_col[c].psum_v), .o_q(sum_out[c]));
 			end
 		end
 	endgenerate

@@ -15,9 +15,17 @@
 //    old (mote_array hazard rule).  Passes to S in the cycle of its last read.
 //  * S (stream): one abuf read per cycle, no stall; a tokens-only command
 //    (NROWS = 0, or SYNC) takes one marker slot instead.
-//  * abuf read at t, row enters the array at t+1, acc read at t+LAT, sum and
-//    forwarding at t+LAT+1, acc write presented at t+LAT+2 together with the
-//    command's token pushes and o_retire (its last row).
+//  * abuf read at t, row enters the array at t+1, acc read at t+LAT, sum at
+//    t+LAT+1, acc write presented at t+LAT+2 together with the command's
+//    token pushes and o_retire (its last row).  The write lands in the RAM at
+//    the end of t+LAT+2, so the reads of the next two rows (t+LAT+1, t+LAT+2)
+//    would miss it: instead of forwarding (two COLS*32-bit registers and a
+//    3:1 multiplexer per bit), S holds an ACCUMULATE row whose accumulator row
+//    one of the two rows before it writes (a bubble; only commands of one or
+//    two rows on the same accumulator rows meet it, and those wait for
+//    weights anyway).  Within a command the rows are distinct, so a
+//    depthwise command (which must stream without gaps) is never held after
+//    its first row.
 //  * DEPTHWISE: the array gives output n with row n+COLS-1, so S marks the
 //    first COLS-1 rows (and, with DW_STRIDE > 1, the rows between kept
 //    outputs) as not written; only written rows advance the accumulator row
@@ -75,7 +83,7 @@ module mote_compute_unit #(
 	output wire                 o_acc_re,
 	output wire [AW_C-1:0]      o_acc_raddr,
 	input  wire [COLS*32-1:0]   i_acc_rdata,
-	output wire                 o_acc_we,
+	output wire [COLS-1:0]      o_acc_we,     // per column
 	output wire [AW_C-1:0]      o_acc_waddr,
 	output wire [COLS*32-1:0]   o_acc_wdata,
 	// status
@@ -97,16 +105,60 @@ module mote_compute_unit #(
 	localparam KW = $clog2(ROWS + 1);
 	localparam NW = $clog2(COLS + 1);
 	localparam UW = KW + NW;
+	always @(posedge clk) begin
+		if (clear) begin
+			p1v_q <= 1'b0;
+			p2v_q <= 1'b0;
+		end else begin
+			p1v_q <= s_row && s_wr;
+			p2v_q <= p1v_q;
+		end
+		p1a_q <= s_acc_q;
+		p2a_q <= p1a_q;
+	end
+
 	// bank-busy countdown: ROWS-2 .. 0
 	localparam CW = $clog2(ROWS);
 	localparam [31:0] ROWS32 = ROWS;
 	localparam [31:0] BUSY32 = ROWS - 2;
+	localparam [31:0] ROWS1 = ROWS - 1;
+	localparam [31:0] COLS32 = COLS;
 	// depthwise skip counter: COLS-1 .. 0
 	localparam CWC = $clog2(COLS) + 1;
 	localparam [31:0] SKIP32 = COLS - 1;
+	// range checks: bits of the bounds (at most 16: the fields' width)
+	localparam LA0 = $clog2(ABUF_DEPTH + 1);
+	localparam LC0 = $clog2(ACC_DEPTH + COLS);
+	localparam LA = LA0 > 16 ? 16 : LA0;
+	localparam LC = LC0 > 16 ? 16 : LC0;
+	localparam [31:0] ABUF32  = ABUF_DEPTH;
+	localparam [31:0] ACC32   = ACC_DEPTH;
+	localparam [31:0] ACCDW32 = ACC_DEPTH + COLS - 1;
+	localparam [31:0] WMAX32  = WBUF_DEPTH - ROWS;
+	// NROWS of a command without error: at most ABUF_DEPTH
+	localparam NRW = LA;
+	localparam [NRW-1:0] ONE_NR = 1;
 
 	reg halted_q;      // an error was reported: accept nothing until i_abort
 	wire clear = rst || i_abort;
+
+	// x > k for a constant k, as plain logic: the first bit (from the top)
+	// where x and k differ decides.  (A comparison operator becomes a carry
+	// chain on iCE40, one cell per bit.)
+	function above;
+		input [31:0] x, k;
+		integer b;
+		reg done;
+		begin
+			above = 1'b0;
+			done  = 1'b0;
+			for (b = 31; b >= 0; b = b - 1)
+				if (!done && x[b] != k[b]) begin
+					above = x[b];
+					done  = 1'b1;
+				end
+		end
+	endfunction
 
 	// ================================================================ decode
 	wire [7:0]  c_op    = i_cmd[`MOTE_HDR_OPCODE];
@@ -120,19 +172,24 @@ module mote_compute_unit #(
 	wire        c_dw    = i_cmd[`MOTE_MATMUL_DEPTHWISE];
 	wire [7:0]  c_dws   = i_cmd[`MOTE_MATMUL_DW_STRIDE];
 	wire        c_max   = i_cmd[`MOTE_MATMUL_ACC_MAX];
-	// range ends in 32 bits: no wrap.  Depthwise writes NROWS-COLS+1 rows at
-	// most (checked as stride 1); NROWS < COLS is a field error first.
-	wire [31:0] c_wgt_end = {16'd0, c_wgt} + ROWS;
-	wire [31:0] c_act_end = {16'd0, c_act} + {16'd0, c_nrows};
-	wire [31:0] c_acc_end = {16'd0, c_acc} + {16'd0, c_nrows} - (c_dw ? SKIP32 : 32'd0);
+	// Range checks on the buffer address widths: x + y > K is x or y at
+	// least 2^L (L the bits of K), or the (L+1)-bit sum of their low bits
+	// above K.  Depthwise writes NROWS-COLS+1 rows at most (checked as stride
+	// 1): its bound is ACC_DEPTH+COLS-1; NROWS < COLS is a field error first.
 	// NROWS = 0 is tokens only (spec): no weight load, nothing to check.
 	wire c_rows  = c_mm && c_nrows != 16'd0;
 	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
-	wire c_dwbad = c_dw && (DEPTHWISE == 0 || {16'd0, c_nrows} < COLS || c_dws == 8'd0);
+	wire c_dwok  = c_dw && DEPTHWISE != 0;
+	wire c_dwbad = c_dw && (DEPTHWISE == 0 || !above({16'd0, c_nrows}, SKIP32) || c_dws == 8'd0);
 	wire c_maxbad = c_max && ACC_MAX == 0;
-	wire c_field = c_rows && ({16'd0, c_kv} > ROWS || {16'd0, c_nv} > COLS || c_dwbad || c_maxbad);
-	wire c_range = c_rows && ((c_ldw && c_wgt_end > WBUF_DEPTH) || c_act_end > ABUF_DEPTH ||
-				  c_acc_end > ACC_DEPTH);
+	wire c_field = c_rows && (above({16'd0, c_kv}, ROWS32) || above({16'd0, c_nv}, COLS32) || c_dwbad || c_maxbad);
+	wire [LA:0] c_act_sum = {1'b0, c_act[LA-1:0]} + {1'b0, c_nrows[LA-1:0]};
+	wire [LC:0] c_acc_sum = {1'b0, c_acc[LC-1:0]} + {1'b0, c_nrows[LC-1:0]};
+	wire c_act_bad = (c_act >> LA) != 16'd0 || (c_nrows >> LA) != 16'd0 || above({{(31-LA){1'b0}}, c_act_sum}, ABUF32);
+	wire c_acc_bad = (c_acc >> LC) != 16'd0 || (c_nrows >> LC) != 16'd0 ||
+			 (c_dwok ? above({{(31-LC){1'b0}}, c_acc_sum}, ACCDW32) : above({{(31-LC){1'b0}}, c_acc_sum}, ACC32));
+	wire c_wgt_bad = WBUF_DEPTH < ROWS || above({16'd0, c_wgt}, WMAX32);
+	wire c_range = c_rows && ((c_ldw && c_wgt_bad) || c_act_bad || c_acc_bad);
 	wire [7:0] c_err = c_field ? `MOTE_ERR_FIELD : c_range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
 	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
 
@@ -145,7 +202,7 @@ module mote_compute_unit #(
 	reg [AW_W-1:0] h_wtop_q;    // WGT_ROW + ROWS - 1: first weight row read
 	reg [AW_A-1:0] h_act_q;
 	reg [AW_C-1:0] h_acc_q;
-	reg [15:0]     h_nrows_q;
+	reg [NRW-1:0]  h_nrows_q;
 	reg [UW-1:0]   h_useful_q;
 	reg [31:0]     h_idx_q;
 
@@ -157,7 +214,7 @@ module mote_compute_unit #(
 	assign o_tok_l2c_pop = h_go && h_pop_l2c_q;
 	assign o_tok_s2c_pop = h_go && h_pop_s2c_q;
 
-	wire [31:0] c_wtop = {16'd0, c_wgt} + ROWS - 1;
+	wire [AW_W-1:0] c_wtop = c_wgt[AW_W-1:0] + ROWS1[AW_W-1:0];
 	always @(posedge clk) begin
 		if (clear)
 			h_valid_q <= 1'b0;
@@ -176,19 +233,19 @@ module mote_compute_unit #(
 			h_max_q      <= c_max && ACC_MAX != 0;
 			h_dw_q       <= c_dw && DEPTHWISE != 0;
 			h_dws_q      <= c_dws;
-			h_wtop_q     <= c_wtop[AW_W-1:0];
+			h_wtop_q     <= c_wtop;
 			h_act_q      <= c_act[AW_A-1:0];
 			h_acc_q      <= c_acc[AW_C-1:0];
-			h_nrows_q    <= c_nrows;
+			h_nrows_q    <= c_nrows[NRW-1:0];
 			h_useful_q   <= c_useful;
 			h_idx_q      <= i_cmd_idx;
 		end
 	end
 
-	// errors: one-cycle pulse, then halted until i_abort
+	// errors: one-cycle pulse, then halted until i_abort.  H keeps the failed
+	// command's code and index meanwhile (nothing enters H while it holds a
+	// command or the unit is halted), so they are the error's outputs.
 	reg        err_valid_q;
-	reg [7:0]  err_code_q;
-	reg [31:0] err_idx_q;
 	always @(posedge clk) begin
 		if (clear) begin
 			halted_q    <= 1'b0;
@@ -198,14 +255,10 @@ module mote_compute_unit #(
 			if (h_fail)
 				halted_q <= 1'b1;
 		end
-		if (h_fail) begin
-			err_code_q <= h_err_q;
-			err_idx_q  <= h_idx_q;
-		end
 	end
 	assign o_err_valid = err_valid_q;
-	assign o_err_code  = err_code_q;
-	assign o_err_idx   = err_idx_q;
+	assign o_err_code  = h_err_q;
+	assign o_err_idx   = h_idx_q;
 
 	// ================================================================ stage W
 	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_max_q, w_push_c2l_q, w_push_c2s_q, w_dw_q;
@@ -214,9 +267,8 @@ module mote_compute_unit #(
 	reg [CW:0]     w_cnt_q;     // weight rows still to read
 	reg [AW_A-1:0] w_act_q;
 	reg [AW_C-1:0] w_acc_q;
-	reg [15:0]     w_nrows_q;
+	reg [NRW-1:0]  w_nrows_q;
 	reg [UW-1:0]   w_useful_q;
-	reg [31:0]     w_idx_q;
 	reg            front_bank_q; // bank of the newest weights (given to W's command)
 	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
 
@@ -254,7 +306,6 @@ module mote_compute_unit #(
 			w_acc_q      <= h_acc_q;
 			w_nrows_q    <= h_nrows_q;
 			w_useful_q   <= h_useful_q;
-			w_idx_q      <= h_idx_q;
 		end else if (w_rd) begin
 			w_addr_q <= w_addr_q - 1'b1;
 			w_cnt_q  <= w_cnt_q - 1'b1;
@@ -265,17 +316,24 @@ module mote_compute_unit #(
 	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q;
 	reg [AW_A-1:0] s_addr_q;
 	reg [AW_C-1:0] s_acc_q;
-	reg [15:0]     s_left_q;
+	reg [NRW-1:0]  s_left_q;
 	reg [UW-1:0]   s_useful_q;
-	reg [31:0]     s_idx_q;
 	// depthwise: rows before the first output, and the phase within DW_STRIDE
 	reg [CWC-1:0]  s_skip_q;
 	reg [7:0]      s_ph_q, s_dws_q;
 
-	wire s_last = s_valid_q && (s_mark_q || s_left_q == 16'd1);
-	wire s_row  = s_valid_q && !s_mark_q;
 	// this row writes its accumulator row (always, unless depthwise says not)
 	wire s_wr   = !s_dw_q || (s_skip_q == 0 && s_ph_q == 8'd0);
+	// read-modify-write hazard: the rows issued one and two cycles ago (the
+	// ones that write an accumulator row), whose writes this row's read would
+	// miss.  A depthwise command's first written row comes COLS-1 rows after
+	// its first: with COLS < 3 its first row also waits until both are clear.
+	reg            p1v_q, p2v_q, s_first_q;
+	reg [AW_C-1:0] p1a_q, p2a_q;
+	wire s_hold = s_accum_q && ((s_wr && ((p1v_q && p1a_q == s_acc_q) || (p2v_q && p2a_q == s_acc_q))) ||
+				    (DEPTHWISE != 0 && COLS < 3 && s_dw_q && s_first_q && (p1v_q || p2v_q)));
+	wire s_row  = s_valid_q && !s_mark_q && !s_hold;
+	wire s_last = s_valid_q && (s_mark_q || (s_left_q == ONE_NR && !s_hold));
 	assign s_accept = !s_valid_q || s_last;
 	assign o_abuf_re    = s_row;
 	assign o_abuf_raddr = s_addr_q;
@@ -288,7 +346,7 @@ module mote_compute_unit #(
 		else if (s_last)
 			s_valid_q <= 1'b0;
 		if (w_pass) begin
-			s_mark_q     <= (w_nrows_q == 16'd0);
+			s_mark_q     <= (w_nrows_q == {NRW{1'b0}});
 			s_bank_q     <= w_bank_q;
 			s_accum_q    <= w_accum_q;
 			s_max_q      <= w_max_q;
@@ -298,12 +356,13 @@ module mote_compute_unit #(
 			s_acc_q      <= w_acc_q;
 			s_left_q     <= w_nrows_q;
 			s_useful_q   <= w_useful_q;
-			s_idx_q      <= w_idx_q;
 			s_dw_q       <= w_dw_q;
 			s_dws_q      <= w_dws_q;
 			s_skip_q     <= w_dw_q ? SKIP32[CWC-1:0] : {CWC{1'b0}};
 			s_ph_q       <= 8'd0;
+			s_first_q    <= 1'b1;
 		end else if (s_row) begin
+			s_first_q <= 1'b0;
 			s_addr_q <= s_addr_q + 1'b1;
 			s_left_q <= s_left_q - 1'b1;
 			if (s_wr)
@@ -401,38 +460,39 @@ module mote_compute_unit #(
 	wire md_busy = |{mv_q, ml_q};
 
 	// ================================================================ accumulate
-	// old row read one cycle ahead; writes the read missed are forwarded
+	// old row read one cycle ahead (S keeps the rows apart so the read sees
+	// every earlier write)
 	assign o_acc_re    = mv_q[LAT-1] && rd_md[AW_C+1] && rd_md[AW_C];
 	assign o_acc_raddr = rd_md[AW_C-1:0];
 
 	wire            ex_valid = arr_valid && mv_q[LAT] && ex_md[AW_C+1];
 	wire            ex_last  = ml_q[LAT];
 	wire [AW_C-1:0] ex_addr  = ex_md[AW_C-1:0];
-	reg             we1_q, we2_q, c2l_q, c2s_q, retire_q;
-	reg [AW_C-1:0]  a1_q, a2_q;
-	reg [COLS*32-1:0] d1_q, d2_q;
+	reg             we1_q, c2l_q, c2s_q, retire_q;
+	reg [COLS-1:0]  keep_q;   // columns ACC_MAX leaves as they are
+	reg [AW_C-1:0]  a1_q;
+	reg [COLS*32-1:0] d1_q;
 
-	// The new accumulator row: the array's sums plus (with ACCUMULATE) the old
-	// row, forwarded from the two writes the read did not see; with ACC_MAX the
-	// signed maximum of the two instead of the sum.  A function called only for
-	// valid rows, so a simulator skips it in idle cycles.
-	function [COLS*32-1:0] accumulate;
-		input [COLS*32-1:0] sum, rdata, d1, d2;
-		input               acc, amax, hit1, hit2;
-		reg   [COLS*32-1:0] old;
+	// The new accumulator row: the array's sums, or with ACCUMULATE the sums
+	// plus the old row; with ACC_MAX too the signed maximum of the two, where
+	// the old value wins by not being written (its column's write enable
+	// off: the RAM holds it, S kept the rows apart).  So one adder per column
+	// and a multiplexer iCE40 folds into its carry LUTs.  o > s signed: with
+	// equal signs the carry out of o + ~s (o > s unsigned), else o's sign.
+	// A function called only for valid rows, so a simulator skips it in idle
+	// cycles; bits COLS*32.. are the columns kept.
+	function [COLS*33-1:0] accumulate;
+		input [COLS*32-1:0] sum, old;
+		input               acc, amax;
 		reg   [31:0]        s, o;
 		integer c;
 		begin
-			old = hit1 ? d1 : hit2 ? d2 : rdata;
 			for (c = 0; c < COLS; c = c + 1) begin
 				s = sum[32*c +: 32];
 				o = old[32*c +: 32];
-				if (!acc)
-					accumulate[32*c +: 32] = s;
-				else if (amax)
-					accumulate[32*c +: 32] = $signed(o) > $signed(s) ? o : s;
-				else
-					accumulate[32*c +: 32] = s + o;
+				accumulate[32*c +: 32] = acc && !amax ? o + s : s;
+				accumulate[COLS*32 + c] = acc && amax &&
+					(o[31] == s[31] ? |(({1'b0, o} + {1'b0, ~s}) >> 32) : !o[31]);
 			end
 		end
 	endfunction
@@ -440,28 +500,21 @@ module mote_compute_unit #(
 	always @(posedge clk) begin
 		if (clear) begin
 			we1_q    <= 1'b0;
-			we2_q    <= 1'b0;
 			c2l_q    <= 1'b0;
 			c2s_q    <= 1'b0;
 			retire_q <= 1'b0;
 		end else begin
 			we1_q    <= ex_valid;
-			we2_q    <= we1_q;
 			c2l_q    <= ex_last && ex_md[MW-1];
 			c2s_q    <= ex_last && ex_md[MW-2];
 			retire_q <= ex_last;
 		end
 		if (ex_valid) begin
 			a1_q <= ex_addr;
-			d1_q <= accumulate(arr_sum, i_acc_rdata, d1_q, d2_q, ex_md[AW_C], ex_md[AW_C+2],
-					   we1_q && a1_q == ex_addr, we2_q && a2_q == ex_addr);
-		end
-		if (we1_q) begin
-			a2_q <= a1_q;
-			d2_q <= d1_q;
+			{keep_q, d1_q} <= accumulate(arr_sum, i_acc_rdata, ex_md[AW_C], ex_md[AW_C+2] && ACC_MAX != 0);
 		end
 	end
-	assign o_acc_we       = we1_q;
+	assign o_acc_we       = {COLS{we1_q}} & ~keep_q;
 	assign o_acc_waddr    = a1_q;
 	assign o_acc_wdata    = d1_q;
 	assign o_tok_c2l_push = c2l_q;
@@ -472,12 +525,17 @@ module mote_compute_unit #(
 	assign o_idle = !h_valid_q && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
 			!md_busy && !we1_q && !retire_q;
 	assign o_busy = !o_idle;
-	assign o_cur_idx = s_valid_q ? s_idx_q : w_valid_q ? w_idx_q : h_idx_q;
+	// the index of the newest command taken.  Only H waits without bound (for
+	// tokens): W waits for S and the bank countdown, S streams (held two
+	// cycles at most), the array drains in LAT cycles; so whenever the unit
+	// stays busy (the watchdog's ERR_CMD) H's command is the one it holds, and
+	// W and S carry no index.
+	assign o_cur_idx = h_idx_q;
 	assign o_stall_dep = h_valid_q && h_err_q == `MOTE_ERR_NONE && !tok_ok;
 	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
 
 	// fields other opcodes own and the flag bits W/S do not need
-	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 3], c_wtop[31:AW_W], c_act[15:AW_A],
+	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 3], c_act[15:AW_A],
 			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw};
 endmodule
 

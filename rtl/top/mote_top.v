@@ -169,7 +169,8 @@ module mote_top #(
 		.o_cur_idx(l_cur), .o_stall_dep(l_stall_dep), .o_stall_mem(l_stall_mem));
 
 	// ---- compute unit ----
-	wire            a_re, w_re, ca_re, acc_we;
+	wire            a_re, w_re, ca_re;
+	wire [COLS-1:0] acc_we;   // per column
 	wire [AW_A-1:0] a_raddr;
 	wire [AW_W-1:0] w_raddr;
 	wire [AW_C-1:0] ca_raddr, acc_waddr;
@@ -253,10 +254,10 @@ module mote_top #(
 	endgenerate
 	generate
 		if (ACC_COPIES == 2) begin : g_acc2
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_a (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc_a (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata));
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc_b (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc_b (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
 			assign sa_free = 1'b1;
@@ -266,7 +267,7 @@ module mote_top #(
 			// reads in the cycles it does not; each takes the data only after
 			// its own read
 			wire [COLS*32-1:0] rdata;
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH)) u_acc (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(ca_re || sa_re), .i_raddr(ca_re ? ca_raddr : sa_raddr), .o_rdata(rdata));
 			assign ca_rdata = rdata;

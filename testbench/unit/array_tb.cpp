@@ -6,7 +6,8 @@
 // dense ones; their row m >= COLS-1 must give lane r = sum_j a[m-COLS+1+j][r]
 // * W[r][j], their first COLS-1 rows are not checked.  Build with
 // -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C (and -GMUL_CELL=1 -DTB_EXT=1
-// for two-product multiplier cells).
+// for two-product multiplier cells; -GDEPTHWISE=0 -DTB_DW=0 without the
+// depthwise path).
 #include "Vmote_array.h"
 #include "dp_bits.h"
 #include "testb.h"
@@ -15,6 +16,10 @@
 
 #ifndef TB_EXT
 #define TB_EXT 0
+#endif
+// TB_DW=0 for an array built with -GDEPTHWISE=0: no depthwise tiles
+#ifndef TB_DW
+#define TB_DW 1
 #endif
 // with MUL_CELL (TB_EXT) the products come from registered cells: one more cycle
 static const int R = TB_ROWS, C = TB_COLS, LAT = R + C - 1 + (TB_EXT ? 1 : 0), L = R < C ? R : C;
@@ -239,7 +244,7 @@ int main(int argc, char **argv)
 	}
 	{
 		// 4. depthwise and dense tiles mixed, earliest schedule, then with gaps
-		for (int gaps = 0; gaps <= 30; gaps += 30) {
+		for (int gaps = 0; TB_DW && gaps <= 30; gaps += 30) {
 			Run run(0x5eed0004 + R * 131 + C + gaps);
 			run.tb.reset();
 			auto tiles = make_tiles(run.rng, 200, 1, 3 * R, 60, 50);

@@ -226,10 +226,11 @@ struct Bench {
 			for (int k = 0; k < C; k++)
 				nc[k] = (uint32_t)acc[m->o_acc_raddr * C + k];
 		}
-		if (m->o_acc_we && !abort_now) {
+		if (m->o_acc_we && !abort_now) { // a write enable per column
 			CHECK(tb, m->o_acc_waddr < CDEPTH, "acc write address");
 			for (int k = 0; k < C; k++)
-				acc[m->o_acc_waddr * C + k] = (int32_t)dp_get(m->o_acc_wdata, 32 * k, 32);
+				if ((uint64_t)m->o_acc_we >> k & 1)
+					acc[m->o_acc_waddr * C + k] = (int32_t)dp_get(m->o_acc_wdata, 32 * k, 32);
 		}
 		bool ret = m->o_retire, pc2l = m->o_tok_c2l_push, pc2s = m->o_tok_c2s_push;
 		tb.tick();

@@ -21,6 +21,13 @@ $(eval $(call DP_ARRAY_GEOM,5,3,1))
 # the least exact partial-sum width (the board builds')
 $(eval $(call MOTE_VTB,array_4x4_ps18,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
   -GROWS=4 -GCOLS=4 -GMUL_CELL=1 -GPSUM_W=18 -CFLAGS -DTB_ROWS=4 -CFLAGS -DTB_COLS=4 -CFLAGS -DTB_EXT=1))
+# the board's array (no depthwise path: rows 0 and 1 summed in their cells), and an odd row count
+$(eval $(call MOTE_VTB,array_4x4_board,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=4 -GCOLS=4 -GMUL_CELL=1 -GPSUM_W=18 -GDEPTHWISE=0 -CFLAGS -DTB_ROWS=4 -CFLAGS -DTB_COLS=4 \
+  -CFLAGS -DTB_EXT=1 -CFLAGS -DTB_DW=0))
+$(eval $(call MOTE_VTB,array_5x3_cell_nodw,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=5 -GCOLS=3 -GMUL_CELL=1 -GDEPTHWISE=0 -CFLAGS -DTB_ROWS=5 -CFLAGS -DTB_COLS=3 -CFLAGS -DTB_EXT=1 \
+  -CFLAGS -DTB_DW=0))
 
 $(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
 

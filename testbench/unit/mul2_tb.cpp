@@ -12,6 +12,7 @@ int main(int argc, char **argv)
 	TESTB<Vmul2_tb_top> tb;
 	DpRng rng(0x3a1f0001);
 	long n = 0;
+	int16_t p0_hist[4] = {0, 0, 0, 0}, p1_hist[4] = {0, 0, 0, 0}; // [k]: product of the inputs k+1 ticks ago
 	for (long i = 0; i < 3 * 65536; i++) {
 		int8_t a0, b0, a1, b1;
 		if (i < 65536) { /* every pair on the bottom half */
@@ -29,8 +30,19 @@ int main(int argc, char **argv)
 		CHECK(tb, (int16_t)tb.m->o_mac_p0 == (int16_t)(a0 * b0) && (int16_t)tb.m->o_mac_p1 == (int16_t)(a1 * b1),
 		      "SB_MAC16: %d*%d=%d, %d*%d=%d", a0, b0, (int16_t)tb.m->o_mac_p0, a1, b1, (int16_t)tb.m->o_mac_p1);
 		CHECK(tb, tb.m->o_mac_p0 == tb.m->o_beh_p0 && tb.m->o_mac_p1 == tb.m->o_beh_p1, "twin differs");
+		// SUM: s0 = a0*b0 two ticks back, s1 = a1*b1 two back + a0*b0 three back (mod 2^16)
+		for (int k = 3; k > 0; k--)
+			p0_hist[k] = p0_hist[k - 1], p1_hist[k] = p1_hist[k - 1];
+		p0_hist[0] = (int16_t)(a0 * b0), p1_hist[0] = (int16_t)(a1 * b1);
+		if (i >= 3) {
+			uint16_t s1 = (uint16_t)((uint16_t)p1_hist[1] + (uint16_t)p0_hist[2]);
+			CHECK(tb, (int16_t)tb.m->o_mac_s0 == p0_hist[1] && tb.m->o_mac_s1 == s1,
+			      "SB_MAC16 SUM: s0 %d want %d, s1 0x%04x want 0x%04x", (int16_t)tb.m->o_mac_s0, p0_hist[1],
+			      tb.m->o_mac_s1, s1);
+			CHECK(tb, tb.m->o_mac_s0 == tb.m->o_beh_s0 && tb.m->o_mac_s1 == tb.m->o_beh_s1, "SUM twin differs");
+		}
 		n++;
 	}
-	printf("mul2_tb: SB_MAC16 model and behavioural twin equal the signed products on %ld cycles: PASS\n", n);
+	printf("mul2_tb: SB_MAC16 model and behavioural twin equal the signed products (and, with SUM, the two-row sums) on %ld cycles: PASS\n", n);
 	return 0;
 }
