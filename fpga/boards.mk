@@ -9,8 +9,8 @@
 # requantization lane, device memory on the four SPRAMs side by side
 # (16K x 64 bits = 128 KB: MEM_BYTES 8, read data one cycle after the address).
 BOARD_icebreaker_PARAMS := ROWS=4 COLS=4 MEM_BYTES=8 ABUF_DEPTH=512 WBUF_DEPTH=256 BBUF_DEPTH=64 \
-                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=16 LG_LOAD_READS=2 LG_FETCH_READS=1 PERF_W=32 PERF_SET=114909 MUL_CELL=2 PSUM_W=18 \
-                           ACC_COPIES=1 DEPTHWISE=1 ACC_MAX=1 STORE_ADD=0 PPU_SERIAL=1
+                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=16 LG_LOAD_READS=1 LG_FETCH_READS=1 PERF_W=32 PERF_SET=114909 MUL_CELL=2 PSUM_W=18 \
+                           ACC_COPIES=1 DEPTHWISE=1 ACC_MAX=1 STORE_ADD=0 PPU_SERIAL=1 LOAD_SERIAL=1
 BOARD_icebreaker_MEM    := 131072
 BOARD_icebreaker_BUS    := 8
 BOARD_icebreaker_LAT    := 1
