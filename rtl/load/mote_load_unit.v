@@ -1,15 +1,9 @@
-// mote_load_unit.v: the load queue's executor (LOAD and load-queue SYNC).
-// Waits, with the queue's command in front of it, for a c2l token when
-// POP_NEXT, then takes the command and pops the token in one cycle: the
-// address generator (mote_load_agen) latches its fields then, so the command
-// is held nowhere else.  The generator and the packer (mote_load_pack) run
-// decoupled by a descriptor FIFO and a response FIFO, and once its last buffer
-// row is written the command retires and pushes an l2c token when PUSH_NEXT.
-// Reads are issued only while the response FIFO has room for every
-// outstanding one.  Errors (FIELD: a COUNT above the destination's row width,
-// found when the command is taken; READ_WINDOW, LOAD_RANGE) pulse o_err_valid;
-// the unit then waits for i_abort, which drops everything (responses arriving
-// later are ignored).
+// mote_load_unit.v: the load queue's executor (LOAD and load-queue SYNC): the
+// fast path (mote_load_rows: a memory word per cycle, the command latched when
+// taken) or, with SERIAL, the narrow one for small FPGAs (mote_load_serial: a
+// byte per cycle, the command left in the queue's entry while it runs).  Both
+// implement the spec's LOAD exactly (strides, padding, XOR_MSB, FIELD,
+// LOAD_RANGE, READ_WINDOW with the failing word) with the same ports.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -32,6 +26,9 @@ module mote_load_unit #(
 	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per cycle
 	// (o_buf_row = row*COLS + word; the serial store path's bias buffer)
 	parameter BIAS_WORDS = 0,
+	// 0: the fast path (mote_load_rows), a memory word per cycle; 1: the narrow
+	// path (mote_load_serial), a byte per cycle, for small FPGAs
+	parameter SERIAL = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
 ) (
@@ -44,7 +41,7 @@ module mote_load_unit #(
 	input  wire [31:0]               i_cmd_idx,
 	input  wire                      i_tok_c2l_avail,
 	output wire                      o_tok_c2l_pop,
-	output reg                       o_tok_l2c_push,
+	output wire                      o_tok_l2c_push,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
@@ -62,7 +59,7 @@ module mote_load_unit #(
 	output wire [RWMAX*8-1:0]        o_buf_wdata,
 	output wire                      o_idle,
 	output wire                      o_busy,
-	output reg                       o_retire,
+	output wire                      o_retire,
 	output wire                      o_err_valid,
 	output wire [7:0]                o_err_code,
 	output wire [31:0]               o_err_idx,
@@ -71,139 +68,31 @@ module mote_load_unit #(
 	output wire                      o_stall_dep,
 	output wire                      o_stall_mem
 );
-	localparam PW    = $clog2(RWMAX + 1);
-	localparam NWW   = $clog2(RWMAX / MEM_BYTES + 3);
-	localparam DW    = 16 + 2 * PW + $clog2(MEM_BYTES) + NWW;
-	localparam RDEPTH = 1 << LG_RESP;
-
-	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd2, S_ERR = 2'd3;
-	reg  [1:0]   state_q;
-	reg  [31:0]  idx_q;
-	reg  [LG_RESP:0] outst_q;
-	// of the running command (taken with it)
-	reg          push_next_q;
-	reg  [1:0]   dst_q;
-	reg          xor_q;
-	reg  [7:0]   pad_q;
-	reg          f_err_q;   // the FIELD error, reported the cycle after the command is taken
-
-	// the command in front of the unit, before it is taken
-	wire        is_load  = i_cmd[`MOTE_HDR_OPCODE] == `MOTE_OP_LOAD;
-	wire        pop_next = i_cmd[`MOTE_HDR_POP_NEXT];
-	wire [1:0]  c_dst    = i_cmd[`MOTE_LOAD_DST];
-	wire [15:0] c_count  = i_cmd[`MOTE_LOAD_COUNT];
-	localparam [31:0] RB_ACT = ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
-	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? RB_ACT[17:0] : c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] :
-				RB_BIAS[17:0];
-	// (DST 3 is the fetcher's FIELD error: it never gets here)
-	wire        c_field  = is_load && {2'b00, c_count} > row_bytes;
-
-	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
-	wire   tok_ok = idle && i_cmd_valid && (!pop_next || i_tok_c2l_avail);
-	assign o_cmd_ready   = tok_ok;
-	wire   accept        = tok_ok;
-	wire   field_err     = accept && c_field;
-	assign o_tok_c2l_pop = tok_ok && pop_next;
-	assign o_stall_dep   = idle && i_cmd_valid && !tok_ok;
-
-	// ---- address generation ----
-	wire             a_req_valid, a_desc_valid, a_busy, a_stall, a_err;
-	wire [7:0]       a_err_code;
-	wire [31:0]      a_err_addr;
-	wire [DW-1:0]    a_desc;
-	wire             d_ready, d_valid, r_valid, r_ready, p_desc_ready, p_word_ready;
-	wire [DW-1:0]    d_head;
-	wire [MEM_BYTES*8-1:0] r_head;
-	wire [LG_RESP:0] d_count, r_count;
-	wire [LG_RESP+1:0] used = {1'b0, outst_q} + {1'b0, r_count};
-
-	mote_load_agen #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
-			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_agen (
-		.clk(clk), .rst(rst), .i_abort(i_abort),
-		.i_start(tok_ok && is_load && !c_field), .i_cmd(i_cmd),
-		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
-		.i_can_issue(used < RDEPTH),
-		.o_req_valid(a_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
-		.o_desc_valid(a_desc_valid), .i_desc_ready(d_ready), .o_desc(a_desc),
-		.o_busy(a_busy), .o_stall_mem(a_stall),
-		.o_err_valid(a_err), .o_err_code(a_err_code), .o_err_addr(a_err_addr));
-	assign o_req_valid = a_req_valid;
-	wire issue = a_req_valid && i_req_ready;
-	// responses count only while a command runs; after an abort they are dropped
-	wire resp  = i_resp_valid && (state_q == S_RUN);
-
-	mote_fifo #(.WIDTH(DW), .LG_DEPTH(LG_RESP)) u_desc (
-		.clk(clk), .rst(rst), .i_clear(i_abort),
-		.i_wr_valid(a_desc_valid), .o_wr_ready(d_ready), .i_wr_data(a_desc),
-		.o_rd_valid(d_valid), .i_rd_ready(p_desc_ready), .o_rd_data(d_head),
-		.o_count(d_count));
-
-	mote_fifo #(.WIDTH(MEM_BYTES*8), .LG_DEPTH(LG_RESP)) u_resp (
-		.clk(clk), .rst(rst), .i_clear(i_abort),
-		.i_wr_valid(resp), .o_wr_ready(r_ready), .i_wr_data(i_resp_data),
-		.o_rd_valid(r_valid), .i_rd_ready(p_word_ready), .o_rd_data(r_head),
-		.o_count(r_count));
-
-	// ---- packing ----
-	wire p_wait;
-	mote_load_pack #(.MEM_BYTES(MEM_BYTES), .RWMAX(RWMAX), .BIAS_WORDS(BIAS_WORDS)) u_pack (
-		.clk(clk), .rst(rst), .i_abort(i_abort),
-		.i_dst(dst_q), .i_xor(xor_q), .i_pad(pad_q),
-		.i_desc_valid(d_valid), .o_desc_ready(p_desc_ready), .i_desc(d_head),
-		.i_word_valid(r_valid), .o_word_ready(p_word_ready), .i_word(r_head),
-		.o_we(o_buf_we), .o_sel(o_buf_sel), .o_row(o_buf_row), .o_wdata(o_buf_wdata),
-		.o_wait_mem(p_wait));
-
-	// every row handed out, read, packed and written
-	wire done = (state_q == S_RUN) && !a_busy && !d_valid && !r_valid && outst_q == 0 && !o_buf_we;
-
-	always @(posedge clk) begin
-		if (rst || i_abort) begin
-			state_q <= S_IDLE;
-			outst_q <= 0;
-			o_retire <= 1'b0;
-			o_tok_l2c_push <= 1'b0;
-			f_err_q <= 1'b0;
-		end else begin
-			o_retire <= 1'b0;
-			o_tok_l2c_push <= 1'b0;
-			f_err_q <= field_err;
-			outst_q <= outst_q + {{LG_RESP{1'b0}}, issue} - {{LG_RESP{1'b0}}, resp};
-			case (state_q)
-			S_IDLE: if (accept) state_q <= field_err ? S_ERR : S_RUN;
-			S_RUN:
-				if (a_err)
-					state_q <= S_ERR;
-				else if (done) begin
-					state_q <= S_IDLE;
-					o_retire <= 1'b1;
-					o_tok_l2c_push <= push_next_q;
-				end
-			default: ;
-			endcase
+	generate
+		if (SERIAL != 0) begin : g_serial
+			mote_load_serial #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
+					   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
+					   .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS)) u_serial (
+				.clk(clk), .rst(rst), .i_abort(i_abort), .i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready),
+				.i_cmd(i_cmd), .i_cmd_idx(i_cmd_idx), .i_tok_c2l_avail(i_tok_c2l_avail), .o_tok_c2l_pop(o_tok_c2l_pop), .o_tok_l2c_push(o_tok_l2c_push),
+				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_req_valid(o_req_valid), .i_req_ready(i_req_ready),
+				.o_req_addr(o_req_addr), .i_resp_valid(i_resp_valid), .i_resp_data(i_resp_data), .o_buf_we(o_buf_we), .o_buf_sel(o_buf_sel),
+				.o_buf_row(o_buf_row), .o_buf_wdata(o_buf_wdata), .o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
+				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx),
+				.o_stall_dep(o_stall_dep), .o_stall_mem(o_stall_mem));
+		end else begin : g_rows
+			mote_load_rows #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
+					 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
+					 .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS)) u_rows (
+				.clk(clk), .rst(rst), .i_abort(i_abort), .i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready),
+				.i_cmd(i_cmd), .i_cmd_idx(i_cmd_idx), .i_tok_c2l_avail(i_tok_c2l_avail), .o_tok_c2l_pop(o_tok_c2l_pop), .o_tok_l2c_push(o_tok_l2c_push),
+				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_req_valid(o_req_valid), .i_req_ready(i_req_ready),
+				.o_req_addr(o_req_addr), .i_resp_valid(i_resp_valid), .i_resp_data(i_resp_data), .o_buf_we(o_buf_we), .o_buf_sel(o_buf_sel),
+				.o_buf_row(o_buf_row), .o_buf_wdata(o_buf_wdata), .o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
+				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx),
+				.o_stall_dep(o_stall_dep), .o_stall_mem(o_stall_mem));
 		end
-	end
-
-	always @(posedge clk) begin
-		if (accept) begin
-			idx_q       <= i_cmd_idx;
-			push_next_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
-			dst_q       <= c_dst;
-			xor_q       <= i_cmd[`MOTE_LOAD_XOR_MSB];
-			pad_q       <= i_cmd[`MOTE_LOAD_PAD];
-		end
-	end
-
-	assign o_err_valid = a_err || f_err_q;
-	assign o_err_code  = f_err_q ? `MOTE_ERR_FIELD : a_err_code;
-	assign o_err_addr  = f_err_q ? 32'd0 : a_err_addr;
-	assign o_err_idx   = idx_q;
-	// a command waiting for its token counts as held (busy, its index shown)
-	assign o_cur_idx   = (state_q == S_IDLE) ? i_cmd_idx : idx_q;
-	assign o_idle      = (state_q == S_IDLE) && !o_retire && !i_cmd_valid;
-	assign o_busy      = (state_q != S_IDLE) || i_cmd_valid;
-	assign o_stall_mem = a_stall || p_wait;
-	wire unused_bits = ^{d_count, r_ready};
+	endgenerate
 endmodule
 
 `default_nettype wire

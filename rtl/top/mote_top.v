@@ -34,6 +34,10 @@ module mote_top #(
 	// log2 of the reads the memory arbiter keeps in flight (its ID FIFO): must
 	// cover the memory's round trip
 	parameter LG_MEM_READS = 5,
+	// the load unit: 0 a memory word per cycle; 1 a byte per cycle (small
+	// FPGAs: the command left in its queue while it runs, a word buffer of
+	// 2^LG_LOAD_READS memory words)
+	parameter LOAD_SERIAL = 0,
 	// log2 of the command fetcher's reads in flight (its response buffer, in
 	// flip-flops); 0: two commands' worth of memory words (at least 4)
 	parameter LG_FETCH_READS = 0,
@@ -156,7 +160,8 @@ module mote_top #(
 
 	mote_load_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-			 .LG_RESP(LG_LOAD_READS), .BIAS_WORDS((PPU_SERIAL != 0) ? COLS : 0)) u_load (
+			 .LG_RESP(LG_LOAD_READS), .BIAS_WORDS((PPU_SERIAL != 0) ? COLS : 0),
+			 .SERIAL(LOAD_SERIAL)) u_load (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(ld_valid), .o_cmd_ready(ld_ready), .i_cmd(ld_cmd), .i_cmd_idx(ld_idx),
 		.i_tok_c2l_avail(c2l_av), .o_tok_c2l_pop(c2l_pop), .o_tok_l2c_push(l2c_push),

@@ -5,7 +5,8 @@
 CTL_CFLAGS := -CFLAGS -I$(abspath $(BUILD)/include)
 CTL_FIFO   := rtl/common/mote_fifo.v
 CTL_WCHK   := rtl/mem/mote_window_check.v
-CTL_LOAD   := rtl/load/mote_load_agen.v rtl/load/mote_load_pack.v rtl/load/mote_load_unit.v $(CTL_WCHK) $(CTL_FIFO)
+CTL_LOAD   := rtl/load/mote_load_agen.v rtl/load/mote_load_pack.v rtl/load/mote_load_rows.v rtl/load/mote_load_unit.v \
+              rtl/load/mote_load_serial.v rtl/load/mote_load_walk.v rtl/load/mote_load_bytes.v $(CTL_WCHK) $(CTL_FIFO)
 CTL_FETCH  := rtl/cmd/mote_fetch.v rtl/cmd/mote_cmd_decode.v rtl/cmd/mote_cmd_queue.v rtl/common/mote_fifo_ram.v $(CTL_WCHK) $(CTL_FIFO)
 
 $(eval $(call MOTE_VTB,fifo,mote_fifo,$(CTL_FIFO),testbench/unit/fifo_tb.cpp,$(CTL_CFLAGS) -GWIDTH=16 -GLG_DEPTH=3))
@@ -16,6 +17,12 @@ $(eval $(call MOTE_VTB,load_unit,mote_load_unit,$(CTL_LOAD),testbench/unit/load_
 $(eval $(call MOTE_VTB,load_unit_16x16_mb8,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
   $(CTL_CFLAGS) -GROWS=16 -GCOLS=16 -GMEM_BYTES=8 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 \
   -CFLAGS -DP_ROWS=16 -CFLAGS -DP_COLS=16 -CFLAGS -DP_MB=8))
+# the narrow path (LOAD_SERIAL) at the board's geometry (bias rows as 32-bit words) and at 8x8
+$(eval $(call MOTE_VTB,load_unit_4x4_serial,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
+  $(CTL_CFLAGS) -GSERIAL=1 -GLG_RESP=1 -GBIAS_WORDS=4 -GROWS=4 -GCOLS=4 -GMEM_BYTES=8 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 \
+  -GBBUF_DEPTH=24 -CFLAGS -DP_ROWS=4 -CFLAGS -DP_COLS=4 -CFLAGS -DP_MB=8 -CFLAGS -DP_BW=4 -CFLAGS -DP_SERIAL=1))
+$(eval $(call MOTE_VTB,load_unit_8x8_serial,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
+  $(CTL_CFLAGS) -GSERIAL=1 -GLG_RESP=2 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 -CFLAGS -DP_SERIAL=1))
 $(eval $(call MOTE_VTB,fetch,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4))
 $(eval $(call MOTE_VTB,top_smoke,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS)))
 $(eval $(call MOTE_VTB,mem_arbiter,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS)))

@@ -24,6 +24,12 @@ extern "C" {
 #ifndef P_MB
 #define P_MB 16
 #endif
+#ifndef P_BW
+#define P_BW 0 // BIAS_WORDS: bias rows written as P_BW 32-bit words (row*P_BW + k)
+#endif
+#ifndef P_SERIAL
+#define P_SERIAL 0 // the narrow path: a byte per cycle
+#endif
 static const int DEPTH[3] = {64, 32, 24}; // ABUF, WBUF, BBUF depths given with -G
 static const int RW[3] = {P_ROWS, P_COLS, 4 * P_COLS};
 
@@ -166,7 +172,15 @@ struct Bench {
 			pending.push_back({due, a});
 			(*reqs)++;
 		}
-		if (m->o_buf_we) {
+		if (m->o_buf_we && P_BW && m->o_buf_sel == MOTE_BUF_BIAS) {
+			// one 32-bit word of a bias row
+			int row = m->o_buf_row / (P_BW ? P_BW : 1), k = m->o_buf_row % (P_BW ? P_BW : 1);
+			CHECK(tb, row < DEPTH[MOTE_BUF_BIAS], "write to bias word %d", m->o_buf_row);
+			std::vector<uint8_t> &v = got->rows[{MOTE_BUF_BIAS, row}];
+			v.resize(RW[MOTE_BUF_BIAS]);
+			for (int b = 0; b < 4; b++)
+				v[4 * k + b] = wget(m->o_buf_wdata, b);
+		} else if (m->o_buf_we) {
 			int dst = m->o_buf_sel, row = m->o_buf_row;
 			CHECK(tb, dst < 3 && row < DEPTH[dst], "write to dst %d row %d", dst, row);
 			std::vector<uint8_t> v(RW[dst]);
@@ -344,7 +358,10 @@ int main(int argc, char **argv)
 		int cyc = B.run(L, e, false, false);
 		printf("load_unit: %d rows in %d cycles (memory latency 3)\n", L.n_in, cyc);
 		int wpr = (P_ROWS + P_MB - 1) / P_MB; // memory words per row
-		CHECK(B.tb, cyc <= L.n_in * wpr + 12, "throughput: %d cycles for %d rows", cyc, L.n_in);
+		if (P_SERIAL) // a byte per cycle
+			CHECK(B.tb, cyc <= L.n_in * P_ROWS + 12, "throughput: %d cycles for %d rows", cyc, L.n_in);
+		else
+			CHECK(B.tb, cyc <= L.n_in * wpr + 12, "throughput: %d cycles for %d rows", cyc, L.n_in);
 	}
 	printf("load_unit %dx%d MEM_BYTES=%d: %d loads ok, %d window errors, %d range errors: PASS\n", P_ROWS,
 	       P_COLS, P_MB, n_ok, n_err[MOTE_ERR_READ_WINDOW], n_err[MOTE_ERR_LOAD_RANGE]);

@@ -1,0 +1,280 @@
+// mote_load_walk.v: the narrow load path's address side (mote_load_serial).
+// Walks the LOAD's rows (o, i) with the image row y, the image column x of byte
+// 0 and the row's address kept incrementally (adders only, no multiply), reads
+// the command's fields straight from the load queue's entry, which stays put
+// while the command runs.  Per row, once the previous row's words are
+// requested and the packer has taken the previous descriptor: the buffer row
+// against its depth (LOAD_RANGE), then the row's in-bounds byte span [lo, hi)
+// (both clamped to COUNT; lo = hi = 0 when the row is all padding) and the
+// first word's byte offset go to the packer as a descriptor, and the memory
+// words covering the span are requested one per cycle, each checked against
+// the read windows first (READ_WINDOW, ERR_ADDR the word; a failing word is
+// never requested).  After an error everything freezes until i_abort.
+// SPDX-License-Identifier: Apache-2.0
+`default_nettype none
+`include "mote_hw.vh"
+
+// Widths, all exact for the spec's 32-bit fields:
+// - s = i*SX is kept (reset per outer row), x = X0 + s and the row's address
+//   oaddr + s are registers loaded from it the cycle after it changes (a row
+//   is handed out every second cycle at most); i stays at most the largest
+//   depth DMAX (rows beyond a buffer's depth are an error before they are
+//   walked), so |s| <= DMAX * 2^15 and |x| < 2^32: 33 bits.
+// - y = Y0 + o*SY moves one way only; it can enter [0, HEIGHT) only from
+//   below with SY > 0, so it is kept in 18 bits with a flag set for good when
+//   it has left for the side it moves to (y >= 2^16 with SY >= 0, y < 0 with
+//   SY < 0): until then y lies in [-2^15, 2^16 + 2^15).
+// - the inner, outer and buffer-row counters need only count to the depth.
+// Window check: one window per cycle on address bits [31:6] (bases and sizes
+// are multiples of WINDOW_ALIGN, a word's address a multiple of MEM_BYTES <=
+// WINDOW_ALIGN: the word is inside when a - b, without borrow, is below z),
+// starting with the window that held the previous word: consecutive words of
+// one window pass at one per cycle; a word no window holds fails after
+// NUM_WINDOWS cycles.
+module mote_load_walk #(
+	// array rows: activation row bytes
+	parameter ROWS = 8,
+	// array columns: weight row bytes (4*COLS per bias row)
+	parameter COLS = 8,
+	// memory bus width in bytes
+	parameter MEM_BYTES = 16,
+	// destination depths in rows
+	parameter ABUF_DEPTH = 4096,
+	parameter WBUF_DEPTH = 1024,
+	parameter BBUF_DEPTH = 96,
+	// memory windows
+	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// widest destination row in bytes (derived)
+	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS,
+	// bits of a byte position 0..RWMAX (derived)
+	parameter PW = $clog2(RWMAX + 1)
+) (
+	input  wire                      clk,
+	input  wire                      rst,
+	input  wire                      i_abort,
+	// start of a LOAD; i_cmd holds it from then until the unit retires it
+	input  wire                      i_start,
+	// the walk's error address reads 0 from here (any command taken)
+	input  wire                      i_clear,
+	input  wire [511:0]              i_cmd,
+	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
+	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
+	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// room for one more response
+	input  wire                      i_can_issue,
+	output wire                      o_req_valid,
+	input  wire                      i_req_ready,
+	output wire [31:0]               o_req_addr,
+	// row descriptor: byte span [lo, hi) and the byte offset of its first word
+	output reg                       o_desc_valid,
+	input  wire                      i_desc_ready,
+	output reg  [PW-1:0]             o_desc_lo,
+	output reg  [PW-1:0]             o_desc_hi,
+	output reg  [$clog2(MEM_BYTES)-1:0] o_desc_off,
+	output wire                      o_busy,       // rows, words or a descriptor still to hand out
+	output wire                      o_stall_mem,  // a request waits for the memory
+	output reg                       o_err_valid,
+	output reg                       o_err_window, // 1 READ_WINDOW, 0 LOAD_RANGE
+	output wire [31:0]               o_err_addr    // the failing word (0 for LOAD_RANGE)
+);
+	localparam LG_MB = $clog2(MEM_BYTES);
+	localparam WA    = 32 - LG_MB;                       // word address bits
+	localparam NWW   = $clog2(RWMAX / MEM_BYTES + 3);    // words of a row: 0..RWMAX/MEM_BYTES+1
+	localparam DMAX  = (ABUF_DEPTH > WBUF_DEPTH) ? ((ABUF_DEPTH > BBUF_DEPTH) ? ABUF_DEPTH : BBUF_DEPTH) :
+			   ((WBUF_DEPTH > BBUF_DEPTH) ? WBUF_DEPTH : BBUF_DEPTH);
+	localparam DRW   = $clog2(DMAX + 1);                 // a buffer row 0..DMAX
+	localparam CW    = DRW + 1;                          // inner and outer counters 0..2*DMAX+1
+	localparam SW    = 16 + DRW;                         // s = i*SX, signed
+	localparam LGA   = $clog2(`MOTE_WINDOW_ALIGN);
+	localparam AB    = 32 - LGA;
+	localparam WW    = (NUM_WINDOWS > 1) ? $clog2(NUM_WINDOWS) : 1;
+	localparam [31:0] WLAST32 = NUM_WINDOWS - 1;
+	localparam [WW-1:0] WLAST = WLAST32[WW-1:0];
+
+	// ---- the command (held in the queue's entry) ----
+	wire [1:0]  c_dst    = i_cmd[`MOTE_LOAD_DST];
+	wire [31:0] c_addr0  = i_cmd[`MOTE_LOAD_ADDR0];
+	wire [31:0] c_step   = i_cmd[`MOTE_LOAD_OUTER_STEP];
+	wire [15:0] c_y0     = i_cmd[`MOTE_LOAD_Y0];
+	wire [15:0] c_sy     = i_cmd[`MOTE_LOAD_SY];
+	wire [31:0] c_x0     = i_cmd[`MOTE_LOAD_X0];
+	wire [15:0] c_sx     = i_cmd[`MOTE_LOAD_SX];
+	wire [15:0] c_height = i_cmd[`MOTE_LOAD_HEIGHT];
+	wire [31:0] c_width  = i_cmd[`MOTE_LOAD_WIDTH];
+	wire [15:0] c_ninner = i_cmd[`MOTE_LOAD_N_INNER];
+	wire [15:0] c_nouter = i_cmd[`MOTE_LOAD_N_OUTER];
+	wire [15:0] c_bufrow = i_cmd[`MOTE_LOAD_BUF_ROW];
+	wire [15:0] c_count  = i_cmd[`MOTE_LOAD_COUNT];   // at most the row width (else FIELD before start)
+	wire [PW-1:0] count  = c_count[PW-1:0];
+
+	// ---- the row walk ----
+	reg               row_q;         // a row waits to be handed out
+	reg               err_q;         // frozen after an error
+	reg  [CW-1:0]     ic_q, oc_q;    // inner and outer row
+	reg  [DRW-1:0]    drow_q;        // buffer row (BUF_ROW's low bits)
+	reg               dbig_q;        // BUF_ROW >= 2^DRW: beyond every depth
+	reg  [SW-1:0]     s_q;           // i*SX
+	reg  [31:0]       oaddr_q;       // address of byte 0 of the outer row's first row
+	reg               settle_q;      // s or oaddr changed: x and addr follow now
+	reg  [32:0]       x_q;           // image column of byte 0 (signed): X0 + s
+	reg  [31:0]       addr_q;        // address of byte 0: oaddr + s
+	reg  [17:0]       y_q;           // image row (see above)
+	reg               yout_q;        // y has left [0, 2^16) for good
+
+	// ---- this row's span ----
+	localparam [31:0] AD = ABUF_DEPTH, WD = WBUF_DEPTH, BD = BBUF_DEPTH;
+	reg [DRW-1:0] depth;
+	always @(*)
+		case (c_dst)
+		`MOTE_BUF_ACT: depth = AD[DRW-1:0];
+		`MOTE_BUF_WGT: depth = WD[DRW-1:0];
+		default:       depth = BD[DRW-1:0];
+		endcase
+	wire range_ok = !dbig_q && drow_q < depth;
+
+	wire          y_ok   = !yout_q && y_q[17:16] == 2'b00 && y_q[15:0] < c_height;
+	// hi = clamp(WIDTH - x, 0, COUNT)
+	wire [33:0]   hr     = {2'b00, c_width} - {x_q[32], x_q};   // signed
+	wire [PW-1:0] hi_c   = hr[33] ? {PW{1'b0}} :
+			       (hr[32:PW] != 0 || hr[PW-1:0] > count) ? count : hr[PW-1:0];
+	// lo = clamp(-x, 0, COUNT): -x fits PW+1 bits when x >= -2^PW
+	wire [PW:0]   nx     = ~x_q[PW:0] + 1'b1;
+	wire          x_near = &x_q[32:PW];
+	wire [PW-1:0] lo_c   = !x_q[32] ? {PW{1'b0}} :
+			       (!x_near || nx > {1'b0, count}) ? count : nx[PW-1:0];
+	wire          has    = y_ok && lo_c < hi_c;
+	wire [PW-1:0] lo     = has ? lo_c : {PW{1'b0}};
+	wire [PW-1:0] hi     = has ? hi_c : {PW{1'b0}};
+	// words: the first is skip words after byte 0's, the last lastw after it
+	wire [PW:0]   t      = {{(PW+1-LG_MB){1'b0}}, addr_q[LG_MB-1:0]} + {1'b0, lo};
+	wire [PW:0]   e      = {{(PW+1-LG_MB){1'b0}}, addr_q[LG_MB-1:0]} + {1'b0, hi} - 1'b1;
+	wire [PW:0]   skip   = t >> LG_MB;
+	wire [PW:0]   nw_f   = (e >> LG_MB) - skip + 1'b1;
+	wire [NWW-1:0] nw    = has ? nw_f[NWW-1:0] : {NWW{1'b0}};
+
+	// ---- requests ----
+	reg  [WA-1:0]     waddr_q;       // word being requested
+	reg  [PW:0]       skip_q;        // words to step over before it
+	reg  [NWW-1:0]    wleft_q;       // words still to request
+	reg  [WW-1:0]     w_q;           // window tried now
+	reg  [WW-1:0]     tries_q;       // windows tried for this word
+
+	wire [AB-1:0] a  = waddr_q[WA-1 -: AB];
+	wire [AB-1:0] wb = i_win_base[32*w_q + LGA +: AB];
+	wire [AB-1:0] wz = i_win_size[32*w_q + LGA +: AB];
+	wire [AB:0]   wd = {1'b0, a} - {1'b0, wb};
+	wire          hit = i_win_perm[3*w_q + `MOTE_WIN_PERM_R] && !wd[AB] && wd[AB-1:0] < wz;
+
+	wire want    = !err_q && skip_q == 0 && wleft_q != 0;
+	assign o_req_valid = want && hit && i_can_issue;
+	assign o_req_addr  = {waddr_q, {LG_MB{1'b0}}};
+	wire issue   = o_req_valid && i_req_ready;
+	wire miss    = want && !hit;
+	wire win_err = miss && tries_q == WLAST;
+
+	// ---- handing out a row ----
+	wire go      = row_q && !err_q && !settle_q && skip_q == 0 && wleft_q == 0 && (!o_desc_valid || i_desc_ready);
+	wire rng_err = go && !range_ok;
+	wire adv     = go && range_ok;
+	// (a count of 2^CW or more is never reached: the depth ends the walk first)
+	wire [16:0] ic_n = {{(17-CW){1'b0}}, ic_q} + 17'd1;
+	wire [16:0] oc_n = {{(17-CW){1'b0}}, oc_q} + 17'd1;
+	wire last_in  = ic_n == {1'b0, c_ninner};
+	wire last_out = oc_n == {1'b0, c_nouter};
+	wire [17:0] y_n  = y_q + {{2{c_sy[15]}}, c_sy};
+	wire [31:0] oa_n = oaddr_q + c_step;
+
+	always @(posedge clk) begin
+		if (rst || i_abort) begin
+			row_q <= 1'b0;
+			err_q <= 1'b0;
+			skip_q <= 0;
+			wleft_q <= 0;
+			o_desc_valid <= 1'b0;
+			o_err_valid <= 1'b0;
+			w_q <= {WW{1'b0}};
+		end else begin
+			o_err_valid <= 1'b0;
+			if (i_start) begin
+				row_q <= c_ninner != 0 && c_nouter != 0;
+				err_q <= 1'b0;
+			end else if (adv && last_in && last_out)
+				row_q <= 1'b0;
+			if (adv) begin
+				skip_q  <= skip;
+				wleft_q <= nw;
+			end else if (skip_q != 0)
+				skip_q <= skip_q - 1'b1;
+			else if (issue)
+				wleft_q <= wleft_q - 1'b1;
+			if (adv)
+				o_desc_valid <= 1'b1;
+			else if (i_desc_ready)
+				o_desc_valid <= 1'b0;
+			if (miss && !err_q)
+				w_q <= (w_q == WLAST) ? {WW{1'b0}} : w_q + 1'b1;
+			if (!err_q && (win_err || rng_err)) begin
+				err_q <= 1'b1;
+				o_err_valid <= 1'b1;
+			end
+		end
+	end
+
+	always @(posedge clk) begin
+		if (i_start) begin
+			ic_q    <= 0;
+			oc_q    <= 0;
+			drow_q  <= c_bufrow[DRW-1:0];
+			dbig_q  <= ({1'b0, c_bufrow} >> DRW) != 17'd0;
+			y_q     <= {{2{c_y0[15]}}, c_y0};
+			yout_q  <= c_sy[15] && c_y0[15];
+			s_q     <= {SW{1'b0}};
+			oaddr_q <= c_addr0;
+		end else if (adv) begin
+			drow_q <= drow_q + 1'b1;
+			if (last_in) begin
+				ic_q    <= 0;
+				oc_q    <= oc_n[CW-1:0];
+				y_q     <= y_n;
+				yout_q  <= yout_q || (c_sy[15] ? y_n[17] : y_n[17:16] == 2'b01);
+				s_q     <= {SW{1'b0}};
+				oaddr_q <= oa_n;
+			end else begin
+				ic_q <= ic_n[CW-1:0];
+				s_q  <= s_q + {{(SW-16){c_sx[15]}}, c_sx};
+			end
+		end
+		settle_q <= i_start || adv;
+		if (settle_q) begin
+			x_q    <= {c_x0[31], c_x0} + {{(33-SW){s_q[SW-1]}}, s_q};
+			addr_q <= oaddr_q + {{(32-SW){s_q[SW-1]}}, s_q};
+		end
+		if (adv) begin
+			o_desc_lo  <= lo;
+			o_desc_hi  <= hi;
+			o_desc_off <= t[LG_MB-1:0];
+		end
+		// the word: from the row, past its skipped words, on at each request;
+		// 0 after a range error or a new command (ERR_ADDR 0 but for READ_WINDOW)
+		if (i_clear || (rng_err && !err_q))
+			waddr_q <= {WA{1'b0}};
+		else if (adv)
+			waddr_q <= addr_q[31:LG_MB];
+		else if (!err_q && (skip_q != 0 || issue))
+			waddr_q <= waddr_q + 1'b1;
+		// the window: kept from word to word, the next one on a miss
+		if (adv || issue)
+			tries_q <= {WW{1'b0}};
+		else if (miss && !err_q)
+			tries_q <= tries_q + 1'b1;
+		if (!err_q)
+			o_err_window <= win_err;
+	end
+
+	assign o_err_addr  = {waddr_q, {LG_MB{1'b0}}};
+	assign o_busy      = row_q || skip_q != 0 || wleft_q != 0 || o_desc_valid;
+	assign o_stall_mem = o_req_valid && !i_req_ready;
+	wire unused_cmd = ^{i_cmd, c_count, nw_f, e, ic_n, oc_n};
+endmodule
+
+`default_nettype wire
