@@ -41,7 +41,18 @@ SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
 SYNTH_ice40_4x4_PRE := ice40_wrapcarry -unwrap
 SYNTH_ecp5_8x8_PRE  := blackbox =A:whitebox
 
-SYNTH_CONFIGS := ice40_4x4 ecp5_8x8
+# the board top (PLL, link, mote_top with the board's parameters, SPRAM memory): the table
+# then has the link beside mote_top.  The parameters come in through mote_board.vh.
+SYNTH_icebreaker_CMD  := synth_ice40 -dsp -top mote_icebreaker
+SYNTH_icebreaker_TOP  := mote_icebreaker
+SYNTH_icebreaker_PRE  := ice40_wrapcarry -unwrap
+SYNTH_icebreaker_SRCS := fpga/icebreaker/mote_icebreaker.v
+SYNTH_icebreaker_INC  := -I$(BUILD)/fpga/icebreaker
+SYNTH_icebreaker_DEPS := $(BUILD)/fpga/icebreaker/mote_board.vh
+
+SYNTH_CONFIGS := ice40_4x4 ecp5_8x8 icebreaker
+# the top of a configuration (mote_top unless it says otherwise)
+synth_top = $(or $(SYNTH_$(1)_TOP),mote_top)
 
 $(SYNTH_AREA): fpga/synth_area.c
 	@mkdir -p $(@D)
@@ -50,36 +61,36 @@ $(SYNTH_AREA): fpga/synth_area.c
 # $(1): configuration.  <config>.log is the Yosys log, .stat its `stat -top mote_top`,
 # .area.txt / .area.json the table.  The intermediate JSON netlists stay in build/synth/.
 define MOTE_SYNTH
-$(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(GEN_VH) $(SYNTH_AREA)
+$(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS) $(SYNTH_$(1)_DEPS) $(GEN_VH) $(SYNTH_AREA)
 	@mkdir -p $(SYNTH_DIR)
 	@echo "SYNTH $(1) (several minutes)"
-	@{ echo 'read_verilog -defer -I$(BUILD)/rtl $$(SYNTH_SRCS)'; \
-	  echo 'chparam $(SYNTH_$(1)_PAR) mote_top'; \
-	  echo 'hierarchy -top mote_top'; echo 'proc'; \
+	@{ echo 'read_verilog -defer -I$(BUILD)/rtl $(SYNTH_$(1)_INC) $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS)'; \
+	  $(if $(SYNTH_$(1)_PAR),echo 'chparam $(SYNTH_$(1)_PAR) $(call synth_top,$(1))';) \
+	  echo 'hierarchy -top $(call synth_top,$(1))'; echo 'proc'; \
 	  echo 'select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).rtl.json'; \
 	  echo '$(SYNTH_$(1)_CMD) -run begin:map_luts'; echo '$(SYNTH_$(1)_PRE)'; echo 'check -assert'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).gates.json'; \
-	  echo '! $(SYNTH_AREA) split mote_top $(SYNTH_DIR)/$(1).rtl.json $(SYNTH_DIR)/$(1).gates.json $(SYNTH_DIR)/$(1).split.json $(SYNTH_DIR)/$(1).map > $(SYNTH_DIR)/$(1).split.txt'; \
-	  echo 'delete mote_top'; echo 'read_json $(SYNTH_DIR)/$(1).split.json'; \
-	  echo 'hierarchy -top mote_top'; echo 'submod'; echo 'setundef -undriven -zero'; \
+	  echo '! $(SYNTH_AREA) split $(call synth_top,$(1)) $(SYNTH_DIR)/$(1).rtl.json $(SYNTH_DIR)/$(1).gates.json $(SYNTH_DIR)/$(1).split.json $(SYNTH_DIR)/$(1).map > $(SYNTH_DIR)/$(1).split.txt'; \
+	  echo 'delete $(call synth_top,$(1))'; echo 'read_json $(SYNTH_DIR)/$(1).split.json'; \
+	  echo 'hierarchy -top $(call synth_top,$(1))'; echo 'submod'; echo 'setundef -undriven -zero'; \
 	  echo '$(SYNTH_$(1)_CMD) -noflatten -run map_luts:'; echo 'check -assert'; \
-	  echo 'tee -q -o $(SYNTH_DIR)/$(1).stat stat -top mote_top'; \
+	  echo 'tee -q -o $(SYNTH_DIR)/$(1).stat stat -top $(call synth_top,$(1))'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).netlist.json'; } > $(SYNTH_DIR)/$(1).ys
 	@start=$$$$(date +%s); \
 	  yosys -q -l $$@.tmp -s $(SYNTH_DIR)/$(1).ys > /dev/null 2> $(SYNTH_DIR)/$(1).err || \
 	  { tail -20 $$@.tmp; exit 1; }; \
 	  echo "$$$$(( $$$$(date +%s) - start ))" > $(SYNTH_DIR)/$(1).seconds
-	@$(SYNTH_AREA) report $(1) mote_top $(SYNTH_DIR)/$(1).map $(SYNTH_DIR)/$(1).netlist.json \
+	@$(SYNTH_AREA) report $(1) $(call synth_top,$(1)) $(SYNTH_DIR)/$(1).map $(SYNTH_DIR)/$(1).netlist.json \
 	  $(SYNTH_DIR)/$(1).area.json > $(SYNTH_DIR)/$(1).area.txt
 	@mv $$@.tmp $$@
 
 # the old flow: flattened, totals only
-$(SYNTH_DIR)/$(1).flat.log: $$(SYNTH_SRCS) $(GEN_VH)
+$(SYNTH_DIR)/$(1).flat.log: $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS) $(SYNTH_$(1)_DEPS) $(GEN_VH)
 	@mkdir -p $(SYNTH_DIR)
 	@echo "SYNTH $(1) flattened (several minutes)"
-	@yosys -q -l $$@.tmp -p 'read_verilog -defer -I$(BUILD)/rtl $$(SYNTH_SRCS); \
-	  chparam $(SYNTH_$(1)_PAR) mote_top; hierarchy -top mote_top; proc; \
+	@yosys -q -l $$@.tmp -p 'read_verilog -defer -I$(BUILD)/rtl $(SYNTH_$(1)_INC) $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS); \
+	  $(if $(SYNTH_$(1)_PAR),chparam $(SYNTH_$(1)_PAR) $(call synth_top,$(1));) hierarchy -top $(call synth_top,$(1)); proc; \
 	  select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr; \
 	  $(SYNTH_$(1)_CMD); check -assert; tee -o $(SYNTH_DIR)/$(1).flat.stat stat' > /dev/null
 	@mv $$@.tmp $$@
@@ -91,7 +102,7 @@ SYNTH_FLAT ?=
 synth: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).log $(if $(SYNTH_FLAT),$(SYNTH_DIR)/$(c).flat.log))
 	@for c in $(SYNTH_CONFIGS); do \
 	  if [ -n "$(SYNTH_FLAT)" ]; then \
-	    $(SYNTH_AREA) report $$c mote_top $(SYNTH_DIR)/$$c.map $(SYNTH_DIR)/$$c.netlist.json \
+	    $(SYNTH_AREA) report $$c $$(case $$c in icebreaker) echo mote_icebreaker;; *) echo mote_top;; esac) $(SYNTH_DIR)/$$c.map $(SYNTH_DIR)/$$c.netlist.json \
 	      $(SYNTH_DIR)/$$c.area.json $(SYNTH_DIR)/$$c.flat.stat > $(SYNTH_DIR)/$$c.area.txt || exit 1; \
 	  fi; \
 	  cat $(SYNTH_DIR)/$$c.area.txt; \
