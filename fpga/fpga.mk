@@ -1,7 +1,8 @@
-# fpga/fpga.mk: Yosys synthesis, area per instance (the iCE40 board flow comes later).
+# fpga/fpga.mk: Yosys synthesis, area per instance (the board bitstream: fpga/icebreaker/).
 #
-#   make synth        iCE40 UP5K-class 4x4 (synth_ice40 -dsp) and ECP5 8x8 (synth_ecp5): for each,
-#                     a table per instance of mote_top (self and including children) of LUT4,
+#   make synth        iCE40 UP5K-class 4x4 (synth_ice40 -dsp, the iCEBreaker's parameters), ECP5
+#                     8x8 (synth_ecp5) and the iCEBreaker board top (mote_top, link, memory): for
+#                     each, a table per instance (self and including children) of LUT4,
 #                     flip-flops, carry, iCE40 logic cells (estimate), block RAM, SPRAM and DSP,
 #                     written also as build/synth/<config>.area.json beside the log
 #   make synth SYNTH_FLAT=1
