@@ -31,6 +31,9 @@ module mote_csr #(
 	parameter STORE_ADD = 1,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// address bits of the device's memory (32: the whole address space); a
+	// window's base and size are kept clamped to 2^MEM_ADDR_W (see below)
+	parameter MEM_ADDR_W = 32,
 	// perf counters kept (bit i: counter i) and their width (see mote_perf)
 	parameter PERF_SET = (1 << `MOTE_NUM_PERF) - 1,
 	parameter PERF_W = 64,
@@ -77,6 +80,7 @@ module mote_csr #(
 	localparam NP = `MOTE_NUM_PERF;
 	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
 	localparam [31:0] WALIGN_MASK = ~(`MOTE_WINDOW_ALIGN - 1);
+	localparam [31:0] MEM_MASK    = (MEM_ADDR_W >= 32) ? 32'hffff_ffff : (32'd1 << (MEM_ADDR_W % 32)) - 1;
 
 	reg [1:0]  state_q;
 	reg        done_q, error_q, irq_q, irq_en_q;
@@ -197,6 +201,22 @@ module mote_csr #(
 	end
 
 	// ---- configuration registers ----
+	// A window's base and size, aligned down to WINDOW_ALIGN and clamped to the
+	// memory's size 2^MEM_ADDR_W: every word a master can reach (below 2^MEM_ADDR_W)
+	// is held by the clamped window exactly when it is held by the written one
+	// (a base at the memory's end holds nothing, a size reaching it everything
+	// from the base on), and a register then needs MEM_ADDR_W + 1 - 6 bits, not
+	// 26 (the bits above are constant 0 and synthesis drops them).  They read
+	// back clamped (spec: WIN_BASE, WIN_SIZE).
+	function [31:0] win_value;
+		input [31:0] v;
+		begin
+			if (MEM_ADDR_W < 32 && ({32'd0, v} >> MEM_ADDR_W) != 64'd0)
+				win_value = 32'd1 << (MEM_ADDR_W % 32);
+			else   // (the mask says what the test implies: the bits above are 0)
+				win_value = v & WALIGN_MASK & MEM_MASK;
+		end
+	endfunction
 	integer w;
 	always @(posedge clk) begin
 		if (rst) begin
@@ -216,9 +236,9 @@ module mote_csr #(
 					o_cmd_count <= i_csr_wdata;
 				for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
 					if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
-						o_win_base[w*32 +: 32] <= i_csr_wdata & WALIGN_MASK;
+						o_win_base[w*32 +: 32] <= win_value(i_csr_wdata);
 					if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
-						o_win_size[w*32 +: 32] <= i_csr_wdata & WALIGN_MASK;
+						o_win_size[w*32 +: 32] <= win_value(i_csr_wdata);
 					if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
 						o_win_perm[w*3 +: 3] <= i_csr_wdata[2:0];
 				end

@@ -30,7 +30,9 @@
 // WINDOW_ALIGN: the word is inside when a - b, without borrow, is below z),
 // starting with the window that held the previous word: consecutive words of
 // one window pass at one per cycle; a word no window holds fails after
-// NUM_WINDOWS cycles.
+// NUM_WINDOWS cycles.  With ADDR_W < 32 the CSR block keeps bases and sizes
+// clamped to 2^ADDR_W, so the check works on the memory's block count and a
+// word at or above 2^ADDR_W is in no window.
 module mote_load_walk #(
 	// array rows: activation row bytes
 	parameter ROWS = 8,
@@ -44,6 +46,8 @@ module mote_load_walk #(
 	parameter BBUF_DEPTH = 96,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// address bits of the device's memory (32: the whole address space)
+	parameter ADDR_W = 32,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS,
 	// bits of a byte position 0..RWMAX (derived)
@@ -86,7 +90,7 @@ module mote_load_walk #(
 	localparam CW    = DRW + 1;                          // inner and outer counters 0..2*DMAX+1
 	localparam SW    = 16 + DRW;                         // s = i*SX, signed
 	localparam LGA   = $clog2(`MOTE_WINDOW_ALIGN);
-	localparam AB    = 32 - LGA;
+	localparam AB    = ADDR_W - LGA;                     // block index bits below 2^ADDR_W
 	localparam WW    = (NUM_WINDOWS > 1) ? $clog2(NUM_WINDOWS) : 1;
 	localparam [31:0] WLAST32 = NUM_WINDOWS - 1;
 	localparam [WW-1:0] WLAST = WLAST32[WW-1:0];
@@ -159,11 +163,16 @@ module mote_load_walk #(
 	reg  [WW-1:0]     w_q;           // window tried now
 	reg  [WW-1:0]     tries_q;       // windows tried for this word
 
-	wire [AB-1:0] a  = waddr_q[WA-1 -: AB];
-	wire [AB-1:0] wb = i_win_base[32*w_q + LGA +: AB];
-	wire [AB-1:0] wz = i_win_size[32*w_q + LGA +: AB];
-	wire [AB:0]   wd = {1'b0, a} - {1'b0, wb};
-	wire          hit = i_win_perm[3*w_q + `MOTE_WIN_PERM_R] && !wd[AB] && wd[AB-1:0] < wz;
+	// a base or size in blocks: AB + 1 bits (2^ADDR_W itself when clamped)
+	wire [32:0]   base33 = {1'b0, i_win_base[32*w_q +: 32]};
+	wire [32:0]   size33 = {1'b0, i_win_size[32*w_q +: 32]};
+	wire          unused_w33 = ^{base33, size33};   // bits beside the block index
+	wire [31:0]   ra    = {waddr_q, {LG_MB{1'b0}}};
+	wire          a_out = ({32'd0, ra} >> ADDR_W) != 64'd0;
+	wire [AB:0]   wb = base33[LGA +: AB+1];
+	wire [AB:0]   wz = size33[LGA +: AB+1];
+	wire [AB+1:0] wd = {2'b0, ra[ADDR_W-1:LGA]} - {1'b0, wb};
+	wire          hit = i_win_perm[3*w_q + `MOTE_WIN_PERM_R] && !a_out && !wd[AB+1] && wd[AB:0] < wz;
 
 	wire want    = !err_q && skip_q == 0 && wleft_q != 0;
 	assign o_req_valid = want && hit && i_can_issue;
