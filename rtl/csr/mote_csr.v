@@ -34,6 +34,8 @@ module mote_csr #(
 	// address bits of the device's memory (32: the whole address space); a
 	// window's base and size are kept clamped to 2^MEM_ADDR_W (see below)
 	parameter MEM_ADDR_W = 32,
+	// bits of a command index (mote_top): the index inputs' bits above are 0
+	parameter IDX_W = 32,
 	// perf counters kept (bit i: counter i) and their width (see mote_perf)
 	parameter PERF_SET = (1 << `MOTE_NUM_PERF) - 1,
 	parameter PERF_W = 64,
@@ -85,7 +87,8 @@ module mote_csr #(
 	reg [1:0]  state_q;
 	reg        done_q, error_q, irq_q, irq_en_q;
 	reg [7:0]  err_code_q;
-	reg [31:0] err_cmd_q, err_addr_q, wdt_limit_q, wdt_q, hi_latch_q;
+	reg [IDX_W-1:0] err_cmd_q;
+	reg [31:0] err_addr_q, wdt_limit_q, wdt_q, hi_latch_q;
 	reg [1:0]  drain_q;   // cycles spent in DRAIN (saturating), abort must settle
 
 	wire [31:0] addr32 = {20'd0, i_csr_addr};  // for the register arrays' address sums
@@ -100,35 +103,37 @@ module mote_csr #(
 	// ---- first error among simultaneous sources: the lowest source number ----
 	reg        e_any;
 	reg [7:0]  e_code;
-	reg [31:0] e_idx, e_addr;
+	reg [IDX_W-1:0] e_idx;
+	reg [31:0] e_addr;
 	integer s;
 	always @(*) begin
 		e_any = 1'b0;
 		e_code = 8'd0;
-		e_idx = 32'd0;
+		e_idx = {IDX_W{1'b0}};
 		e_addr = 32'd0;
 		for (s = NSRC - 1; s >= 0; s = s - 1)
 			if (i_err_valid[s]) begin
 				e_any = 1'b1;
 				e_code = i_err_code[s*8 +: 8];
-				e_idx = i_err_idx[s*32 +: 32];
+				e_idx = i_err_idx[s*32 +: IDX_W];
 				e_addr = i_err_addr[s*32 +: 32];
 			end
 	end
 
 	// ---- lowest command index held (watchdog, abort) ----
-	reg [31:0] held_idx;
+	reg [IDX_W-1:0] held_idx;
 	reg        held_any;
 	integer h;
 	always @(*) begin
 		held_any = 1'b0;
-		held_idx = 32'd0;
+		held_idx = {IDX_W{1'b0}};
 		for (h = 0; h < NHOLD; h = h + 1)
-			if (i_hold_valid[h] && (!held_any || i_hold_idx[h*32 +: 32] < held_idx)) begin
+			if (i_hold_valid[h] && (!held_any || i_hold_idx[h*32 +: IDX_W] < held_idx)) begin
 				held_any = 1'b1;
-				held_idx = i_hold_idx[h*32 +: 32];
+				held_idx = i_hold_idx[h*32 +: IDX_W];
 			end
 	end
+	wire unused_idx = ^{i_err_idx, i_hold_idx};   // the bits above IDX_W: 0
 
 	// ---- watchdog: WDT_LIMIT cycles without progress (0: 2^32) ----
 	wire wdt_fire = (wdt_q == wdt_limit_q - 1'b1) && !i_progress;
@@ -147,7 +152,7 @@ module mote_csr #(
 			o_abort <= 1'b0;
 			o_arb_flush <= 1'b0;
 			err_code_q <= `MOTE_ERR_NONE;
-			err_cmd_q <= 32'd0;
+			err_cmd_q <= {IDX_W{1'b0}};
 			err_addr_q <= 32'd0;
 			wdt_q <= 32'd0;
 			drain_q <= 2'd0;
@@ -170,7 +175,7 @@ module mote_csr #(
 					irq_q <= 1'b0;
 					irq_en_q <= i_csr_wdata[`MOTE_CTRL_IRQ_EN];
 					err_code_q <= `MOTE_ERR_NONE;
-					err_cmd_q <= 32'd0;
+					err_cmd_q <= {IDX_W{1'b0}};
 					err_addr_q <= 32'd0;
 				end
 			S_RUN:
@@ -312,7 +317,7 @@ module mote_csr #(
 				o_csr_rdata[`MOTE_STATUS_IRQ]   <= irq_q;
 			end
 			`MOTE_REG_ERR_CODE:   o_csr_rdata <= {24'd0, err_code_q};
-			`MOTE_REG_ERR_CMD:    o_csr_rdata <= err_cmd_q;
+			`MOTE_REG_ERR_CMD:    o_csr_rdata[IDX_W-1:0] <= err_cmd_q;
 			`MOTE_REG_ERR_ADDR:   o_csr_rdata <= err_addr_q;
 			`MOTE_REG_CMD_BASE:   o_csr_rdata <= o_cmd_base;
 			`MOTE_REG_CMD_COUNT:  o_csr_rdata <= o_cmd_count;

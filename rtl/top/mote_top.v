@@ -97,6 +97,13 @@ module mote_top #(
 	localparam LG_OUT = LG_MEM_READS;
 	localparam [31:0] MACS_PER_ROW = ROWS * COLS;
 	localparam [31:0] MEM_BYTES32  = MEM_BYTES;
+	// Bits of a command index.  Commands are CMD_BYTES apart and every word
+	// fetched is checked to lie below 2^MEM_ADDR_W, so a stream faults at the
+	// latest at index 2^(MEM_ADDR_W - log2 CMD_BYTES) (CMD_BASE 0); every index
+	// the device holds or reports (ERR_CMD, NO_END's CMD_COUNT included) is at
+	// most that: one bit more than the memory's command slots.
+	localparam LG_CMDB = $clog2(`MOTE_CMD_BYTES);
+	localparam IDX_W   = (MEM_ADDR_W >= 31) ? 32 : MEM_ADDR_W - LG_CMDB + 1;
 
 	// ---- CSR block ----
 	wire        start, abort, arb_flush, job_busy;
@@ -118,7 +125,7 @@ module mote_top #(
 	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
 	localparam LG_FETCH = (LG_FETCH_READS != 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
-		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W)) u_fetch (
+		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
@@ -400,7 +407,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .NSRC(5), .NHOLD(4),
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
