@@ -2,7 +2,8 @@
 // On i_start it reads CMD_COUNT commands of CMD_BYTES from CMD_BASE (taken as a
 // multiple of MEM_BYTES) with reads outstanding, only as many as its response
 // buffer has room for.  Each word is checked for execute permission before it
-// is requested; a failing word stops the requests and, once every earlier word
+// is requested (mote_window_scan: one window per cycle, the stream's words
+// pass at one per cycle); a failing word stops the requests and, once every earlier word
 // has been decoded (so errors stay in stream order), is error FETCH_WINDOW.
 // A command's word 0 is decoded (mote_cmd_decode) as it arrives and picks the
 // queue; then the words that queue's commands use (the spec's <OP>_WORDS: 10
@@ -104,17 +105,19 @@ module mote_fetch #(
 	reg [LG_RBUF:0]   outst_q;      // requests whose response has not arrived
 	reg [IDX_W-1:0]   count_q;      // CMD_COUNT, saturated at all ones (never reached)
 	wire [LG_RBUF:0]  rbuf_count;
-	wire              win_ok;
-
-	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b100), .ADDR_W(ADDR_W)) u_xchk (
-		.i_addr(iss_addr_q), .i_win_base(i_win_base), .i_win_size(i_win_size),
-		.i_win_perm(i_win_perm), .o_ok(win_ok));
+	wire              win_ok, win_fail;
 
 	wire [LG_RBUF+1:0] used = {1'b0, outst_q} + {1'b0, rbuf_count};
 	wire want  = (state_q == S_RUN) && !stop_q && iss_left_q != 0;
 	assign o_req_valid = want && win_ok && used < RBUF;
 	assign o_req_addr  = iss_addr_q;
 	wire issue = o_req_valid && i_req_ready;
+
+	// execute permission, one window per cycle (the stream's words share one)
+	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_X), .ADDR_W(ADDR_W)) u_xchk (
+		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(iss_addr_q),
+		.i_restart(issue || i_start), .i_win_base(i_win_base), .i_win_size(i_win_size),
+		.i_win_perm(i_win_perm), .o_hit(win_ok), .o_fail(win_fail));
 	wire resp  = i_resp_valid && (state_q == S_RUN);
 
 	// ---- response buffer: memory words, taken apart 32 bits at a time --------
@@ -231,7 +234,7 @@ module mote_fetch #(
 		end else begin
 			o_err_valid <= 1'b0;
 			outst_q <= outst_q + {{LG_RBUF{1'b0}}, issue} - {{LG_RBUF{1'b0}}, resp};
-			if (want && !win_ok)
+			if (win_fail)
 				stop_q <= 1'b1;
 			if (dec_err || win_err || no_end) begin
 				state_q <= S_ERR;
@@ -257,7 +260,7 @@ module mote_fetch #(
 				iss_addr_q <= iss_addr_q + MEM_BYTES;
 				iss_left_q <= iss_left_q - 1'b1;
 			end
-			if (want && !win_ok)
+			if (win_fail)
 				fail_addr_q <= iss_addr_q;
 			if (push_w0) begin
 				q_q  <= d_q;

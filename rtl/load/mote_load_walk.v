@@ -25,14 +25,9 @@
 //   it has left for the side it moves to (y >= 2^16 with SY >= 0, y < 0 with
 //   SY < 0): until then y lies in [-2^15, 2^16 + 2^15).
 // - the inner, outer and buffer-row counters need only count to the depth.
-// Window check: one window per cycle on address bits [31:6] (bases and sizes
-// are multiples of WINDOW_ALIGN, a word's address a multiple of MEM_BYTES <=
-// WINDOW_ALIGN: the word is inside when a - b, without borrow, is below z),
-// starting with the window that held the previous word: consecutive words of
-// one window pass at one per cycle; a word no window holds fails after
-// NUM_WINDOWS cycles.  With ADDR_W < 32 the CSR block keeps bases and sizes
-// clamped to 2^ADDR_W, so the check works on the memory's block count and a
-// word at or above 2^ADDR_W is in no window.
+// Window check: mote_window_scan, one window per cycle, starting with the
+// window that held the previous word: consecutive words of one window pass at
+// one per cycle; a word no window holds fails after NUM_WINDOWS cycles.
 module mote_load_walk #(
 	// array rows: activation row bytes
 	parameter ROWS = 8,
@@ -89,11 +84,6 @@ module mote_load_walk #(
 	localparam DRW   = $clog2(DMAX + 1);                 // a buffer row 0..DMAX
 	localparam CW    = DRW + 1;                          // inner and outer counters 0..2*DMAX+1
 	localparam SW    = 16 + DRW;                         // s = i*SX, signed
-	localparam LGA   = $clog2(`MOTE_WINDOW_ALIGN);
-	localparam AB    = ADDR_W - LGA;                     // block index bits below 2^ADDR_W
-	localparam WW    = (NUM_WINDOWS > 1) ? $clog2(NUM_WINDOWS) : 1;
-	localparam [31:0] WLAST32 = NUM_WINDOWS - 1;
-	localparam [WW-1:0] WLAST = WLAST32[WW-1:0];
 
 	// ---- the command (held in the queue's entry) ----
 	wire [1:0]  c_dst    = i_cmd[`MOTE_LOAD_DST];
@@ -160,31 +150,22 @@ module mote_load_walk #(
 	reg  [WA-1:0]     waddr_q;       // word being requested
 	reg  [PW:0]       skip_q;        // words to step over before it
 	reg  [NWW-1:0]    wleft_q;       // words still to request
-	reg  [WW-1:0]     w_q;           // window tried now
-	reg  [WW-1:0]     tries_q;       // windows tried for this word
-
-	// a base or size in blocks: AB + 1 bits (2^ADDR_W itself when clamped)
-	wire [32:0]   base33 = {1'b0, i_win_base[32*w_q +: 32]};
-	wire [32:0]   size33 = {1'b0, i_win_size[32*w_q +: 32]};
-	wire          unused_w33 = ^{base33, size33};   // bits beside the block index
-	wire [31:0]   ra    = {waddr_q, {LG_MB{1'b0}}};
-	wire          a_out = ({32'd0, ra} >> ADDR_W) != 64'd0;
-	wire [AB:0]   wb = base33[LGA +: AB+1];
-	wire [AB:0]   wz = size33[LGA +: AB+1];
-	wire [AB+1:0] wd = {2'b0, ra[ADDR_W-1:LGA]} - {1'b0, wb};
-	wire          hit = i_win_perm[3*w_q + `MOTE_WIN_PERM_R] && !a_out && !wd[AB+1] && wd[AB:0] < wz;
+	wire              hit, win_err;
 
 	wire want    = !err_q && skip_q == 0 && wleft_q != 0;
 	assign o_req_valid = want && hit && i_can_issue;
 	assign o_req_addr  = {waddr_q, {LG_MB{1'b0}}};
 	wire issue   = o_req_valid && i_req_ready;
-	wire miss    = want && !hit;
-	wire win_err = miss && tries_q == WLAST;
 
 	// ---- handing out a row ----
 	wire go      = row_q && !err_q && !settle_q && skip_q == 0 && wleft_q == 0 && (!o_desc_valid || i_desc_ready);
 	wire rng_err = go && !range_ok;
 	wire adv     = go && range_ok;
+	wire [31:0] ra = {waddr_q, {LG_MB{1'b0}}};
+	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_R), .ADDR_W(ADDR_W)) u_win (
+		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(ra), .i_restart(adv || issue),
+		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+		.o_hit(hit), .o_fail(win_err));
 	// (a count of 2^CW or more is never reached: the depth ends the walk first)
 	wire [16:0] ic_n = {{(17-CW){1'b0}}, ic_q} + 17'd1;
 	wire [16:0] oc_n = {{(17-CW){1'b0}}, oc_q} + 17'd1;
@@ -201,7 +182,6 @@ module mote_load_walk #(
 			wleft_q <= 0;
 			o_desc_valid <= 1'b0;
 			o_err_valid <= 1'b0;
-			w_q <= {WW{1'b0}};
 		end else begin
 			o_err_valid <= 1'b0;
 			if (i_start) begin
@@ -220,8 +200,6 @@ module mote_load_walk #(
 				o_desc_valid <= 1'b1;
 			else if (i_desc_ready)
 				o_desc_valid <= 1'b0;
-			if (miss && !err_q)
-				w_q <= (w_q == WLAST) ? {WW{1'b0}} : w_q + 1'b1;
 			if (!err_q && (win_err || rng_err)) begin
 				err_q <= 1'b1;
 				o_err_valid <= 1'b1;
@@ -271,11 +249,6 @@ module mote_load_walk #(
 			waddr_q <= addr_q[31:LG_MB];
 		else if (!err_q && (skip_q != 0 || issue))
 			waddr_q <= waddr_q + 1'b1;
-		// the window: kept from word to word, the next one on a miss
-		if (adv || issue)
-			tries_q <= {WW{1'b0}};
-		else if (miss && !err_q)
-			tries_q <= tries_q + 1'b1;
 		if (!err_q)
 			o_err_window <= win_err;
 	end
