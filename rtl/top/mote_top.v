@@ -243,10 +243,18 @@ module mote_top #(
 		.o_cur_idx(s_cur), .o_stall_dep(s_stall_dep), .o_stall_mem(s_stall_mem));
 
 	// ---- buffers ----
-	mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH)) u_abuf (
+	// RW_OLD 0: no buffer is read in the cycle its row is written.  Activation
+	// and weight rows are written by loads the compute unit waits for (tokens),
+	// and the compute unit's read-modify-write of an accumulator row waits
+	// while that row's write is one or two cycles away (s_hold), so its read
+	// never meets the write; the store unit reads rows the compute unit gave it
+	// (tokens).  Only a stream whose tokens race its own units could meet one,
+	// and its results are undefined anyway.  (Saves a write register and a
+	// bypass multiplexer per RAM bit on iCE40: 180 flip-flops on the board.)
+	mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH), .RW_OLD(0)) u_abuf (
 		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_ACT), .i_waddr(l_row[AW_A-1:0]),
 		.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr), .o_rdata(a_rdata));
-	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH)) u_wbuf (
+	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH), .RW_OLD(0)) u_wbuf (
 		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),
 		.i_wdata(l_wdata[COLS*8-1:0]), .i_re(w_re), .i_raddr(w_raddr), .o_rdata(w_rdata));
 	generate
@@ -266,10 +274,10 @@ module mote_top #(
 	endgenerate
 	generate
 		if (ACC_COPIES == 2) begin : g_acc2
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc_a (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc_a (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata));
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc_b (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc_b (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
 			assign sa_free = 1'b1;
@@ -279,7 +287,7 @@ module mote_top #(
 			// reads in the cycles it does not; each takes the data only after
 			// its own read
 			wire [COLS*32-1:0] rdata;
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(ca_re || sa_re), .i_raddr(ca_re ? ca_raddr : sa_raddr), .o_rdata(rdata));
 			assign ca_rdata = rdata;
