@@ -136,7 +136,11 @@ module mote_csr #(
 	wire unused_idx = ^{i_err_idx, i_hold_idx};   // the bits above IDX_W: 0
 
 	// ---- watchdog: WDT_LIMIT cycles without progress (0: 2^32) ----
-	wire wdt_fire = (wdt_q == wdt_limit_q - 1'b1) && !i_progress;
+	// wdt_q counts down from WDT_LIMIT, reloaded by progress (and while idle):
+	// it fires on the WDT_LIMIT-th cycle in a row without progress, 0 wrapping
+	// to 2^32 - 1 first (a compare with 1 instead of with WDT_LIMIT - 1: no
+	// subtractor)
+	wire wdt_fire = (wdt_q == 32'd1) && !i_progress;
 
 	wire normal_end = state_q == S_RUN && !e_any && !host_abort && !wdt_fire &&
 			  i_end_seen && i_quiet && i_mem_idle;
@@ -159,9 +163,9 @@ module mote_csr #(
 		end else begin
 			o_arb_flush <= 1'b0;
 			if (i_progress || state_q == S_IDLE)
-				wdt_q <= 32'd0;
+				wdt_q <= wdt_limit_q;
 			else
-				wdt_q <= wdt_q + 1'b1;
+				wdt_q <= wdt_q - 1'b1;
 			if (drain_q != 2'd3)
 				drain_q <= drain_q + 1'b1;
 			if (wr && i_csr_addr == `MOTE_REG_IRQ_ACK && i_csr_wdata[0])
@@ -183,7 +187,7 @@ module mote_csr #(
 					state_q <= S_DRAIN;
 					o_abort <= 1'b1;
 					drain_q <= 2'd0;
-					wdt_q <= 32'd0;
+					wdt_q <= wdt_limit_q;
 					err_code_q <= e_any ? e_code : host_abort ? `MOTE_ERR_ABORTED : `MOTE_ERR_WATCHDOG;
 					err_cmd_q  <= e_any ? e_idx : held_idx;
 					err_addr_q <= e_any ? e_addr : 32'd0;
