@@ -112,3 +112,22 @@ synth: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).log $(if $(SYNTH_FLAT),$(S
 
 synth-flat: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
 	@sh fpga/synth_report.sh $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.stat)
+
+# ---- make fpga-report: what the larger parts would take (Yosys estimates) ----
+# nextpnr-ecp5 and nextpnr-gowin are not Debian 12 packages, so these are the flattened
+# synthesis's cell counts against each device's capacity, not placed designs.  The
+# geometries are the simulator's (ROWS x COLS, bus 2*ROWS bytes, every other parameter
+# its default: the builds whose utilization make bench reports).  Gowin: Yosys 0.23
+# maps no multiplier to the GW1NR's DSP blocks, so every MAC is LUT logic there.
+REPORT_CONFIGS := ecp5_8x8 ecp5_16x16 gowin_4x4 gowin_8x8
+SYNTH_ecp5_16x16_CMD := synth_ecp5 -top mote_top
+SYNTH_ecp5_16x16_PAR := -set ROWS 16 -set COLS 16 -set MEM_BYTES 32
+SYNTH_gowin_4x4_CMD  := synth_gowin -top mote_top
+SYNTH_gowin_4x4_PAR  := -set ROWS 4 -set COLS 4 -set MEM_BYTES 8
+SYNTH_gowin_8x8_CMD  := synth_gowin -top mote_top
+SYNTH_gowin_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
+$(foreach c,$(filter-out $(SYNTH_CONFIGS),$(REPORT_CONFIGS)),$(eval $(call MOTE_SYNTH,$(c))))
+
+.PHONY: fpga-report
+fpga-report: $(foreach c,$(REPORT_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
+	@sh fpga/fpga_report.sh $(foreach c,$(REPORT_CONFIGS),$(SYNTH_DIR)/$(c).flat.stat) | tee $(SYNTH_DIR)/fpga_report.txt
