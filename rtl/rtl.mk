@@ -53,7 +53,7 @@ RTL_FORMAL := mote_fifo:1:24 mote_window_check:0:1 mote_window_check_17:0:1 mote
               mote_mem_arbiter:1:12 mote_cmd_queue:1:12 mote_fifo_ram:1:16
 # module:induction length: also proved unbounded (k-induction, yosys-smtbmc -i), and every
 # cover statement reached (yosys-smtbmc -c)
-RTL_INDUCT := mote_cmd_queue:12 mote_fifo_ram:12 mote_window_scan:6 mote_window_scan_17:6
+RTL_INDUCT := mote_cmd_queue:12 mote_fifo_ram:12 mote_mem_arbiter:8 mote_window_scan:6 mote_window_scan_17:6
 
 $(BUILD)/formal/%.smt2: rtl/formal/%.ys $(MOTE_RTL_SRCS) $(GEN_VH)
 	@mkdir -p $(@D)
