@@ -133,9 +133,9 @@ START_TEST(test_board_open)
 	mote_buffer *big = NULL;
 	ck_assert_int_eq(mote_buffer_alloc(dev, 256 * 1024, &big), MOTE_ERROR_NO_DEVICE_MEM);
 	ck_assert_ptr_null(big);
-	/* Spec 1.4: a device with less than 4 GiB of memory keeps window bases and
-	 * sizes aligned and clamped to its memory (128 KB here) and reads them
-	 * back so; values inside it read back as written, aligned down. */
+	/* Spec 1.4: a device built for a memory of 2^N bytes, N < 32 (the board:
+	 * 128 KB), keeps window bases and sizes aligned and clamped to 2^N and
+	 * reads them back so; values inside it read back as written, aligned down. */
 	static const uint32_t win_rw[][2] = {
 		{0x0001f040, 0x0001f040}, {0x0001f07f, 0x0001f040}, {0x00020000, 0x00020000},
 		{0x00020040, 0x00020000}, {0xffffffc0, 0x00020000}, {0x80000000, 0x00020000},
