@@ -118,9 +118,11 @@ static enum st_outcome fault(struct st_ctx *c, const char *what, const uint32_t 
 		return ST_FAIL;
 	}
 	if (r.hw_error != err || r.err_cmd != idx || (addr != ~0u && r.err_addr != addr)) {
-		snprintf(detail, n, "%s: error %s at command %u address 0x%08x expected, found %s at command %u address "
-			 "0x%08x", what, mote_hw_err_name(err), idx, addr == ~0u ? 0 : addr, r.hw_error_name, r.err_cmd,
-			 r.err_addr);
+		char at[32] = "";
+		if (addr != ~0u)
+			snprintf(at, sizeof at, ", address 0x%08x", addr);
+		snprintf(detail, n, "%s: error %s at command %u%s expected, found %s at command %u, address 0x%08x", what,
+			 mote_hw_err_name(err), idx, at, r.hw_error_name, r.err_cmd, r.err_addr);
 		return ST_FAIL;
 	}
 	return ST_PASS;

@@ -23,7 +23,7 @@
 #define ST_CHUNK (256u * 1024) /* bytes moved per buffer call */
 
 enum pass { PASS_ADDRESS, PASS_INVERTED, PASS_WALKING };
-static const char *const pass_name[] = {"address", "inverted-address", "walking-ones/zeros"};
+static const char *const pass_name[] = {"address pass", "inverted-address pass", "walking-ones/zeros pass"};
 
 /* The word a pass puts at device address A (word W of the walking block). */
 static uint32_t word_for(enum pass p, uint32_t a, uint32_t w)
@@ -111,7 +111,7 @@ enum st_outcome st_memory(struct st_ctx *c, char *detail, size_t n)
 			out = st_driver_fail(rc, pass_name[p], detail, n);
 		} else if (bad.words) {
 			snprintf(detail, n,
-				 "%s pass: at 0x%08x wrote 0x%08x, read 0x%08x (bits 0x%08x differ); %llu of %zu words bad",
+				 "%s: at 0x%08x wrote 0x%08x, read 0x%08x (bits 0x%08x differ); %llu of %zu words bad",
 				 pass_name[p], bad.addr, bad.wrote, bad.read, bad.wrote ^ bad.read,
 				 (unsigned long long)bad.words, plen / 4);
 			out = ST_FAIL;

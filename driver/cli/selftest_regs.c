@@ -15,7 +15,8 @@
 
 enum st_outcome st_driver_fail(int rc, const char *what, char *detail, size_t n)
 {
-	snprintf(detail, n, "%s: %s (%s)", what, mote_error_name(rc), mote_strerror(rc));
+	snprintf(detail, n, "%s: success expected, the driver returned %s (%s)", what, mote_error_name(rc),
+		 mote_strerror(rc));
 	return rc == MOTE_ERROR_IO || rc == MOTE_ERROR_LOST ? ST_STOP : ST_FAIL;
 }
 
