@@ -143,10 +143,9 @@ enum st_outcome st_errors(struct st_ctx *c, char *detail, size_t n)
 	MOTE_CMD_SET(cmd(s, 1), HDR, OPCODE, 0x77);
 	MOTE_CMD_SET(cmd(s, 2), HDR, OPCODE, MOTE_OP_END);
 	enum st_outcome out = fault(c, "illegal opcode", s, 3, ro, MOTE_PERM_R, MOTE_ERR_OPCODE, 1, ~0u, detail, n);
-	/* a STORE of one accumulator row (int32) into the read-only buffer */
+	/* a STORE of one byte of one accumulator row into the read-only buffer */
 	memset(s, 0, sizeof s);
 	MOTE_CMD_SET(cmd(s, 0), HDR, OPCODE, MOTE_OP_STORE);
-	MOTE_CMD_SET(cmd(s, 0), STORE, INT32, 1);
 	MOTE_CMD_SET(cmd(s, 0), STORE, N_INNER, 1);
 	MOTE_CMD_SET(cmd(s, 0), STORE, N_OUTER, 1);
 	MOTE_CMD_SET(cmd(s, 0), STORE, ADDR0, ro_addr);

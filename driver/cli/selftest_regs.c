@@ -59,8 +59,13 @@ enum st_outcome st_identity(struct st_ctx *c, char *detail, size_t n)
 			 v[1] & 0xffff);
 		return ST_STOP;
 	}
-	/* the same registers read twice (at open, now) must agree */
-	uint32_t geo = v[2], pw = field(v[8], MOTE_PERF_CONFIG_WIDTH_MASK, MOTE_PERF_CONFIG_WIDTH_LSB);
+	/* the same registers read twice (at open, now) must agree; before spec 1.3
+	 * there were no PERF_CONFIG and PERF_SET: every counter, 64 bits */
+	int have_pcfg = (v[1] & 0xffff) >= 3;
+	uint32_t geo = v[2];
+	uint32_t pw = have_pcfg ? field(v[8], MOTE_PERF_CONFIG_WIDTH_MASK, MOTE_PERF_CONFIG_WIDTH_LSB) : 64;
+	if (!have_pcfg)
+		v[9] = (1u << MOTE_NUM_PERF) - 1;
 	const struct {
 		const char *name;
 		uint64_t now, at_open;
@@ -221,8 +226,8 @@ enum st_outcome st_registers(struct st_ctx *c, char *detail, size_t n)
 	 * other value must then read back exactly as that kind does. */
 	int clamps = -1;
 	enum st_outcome out = ST_PASS;
-	for (unsigned p = 0; p < N_PATTERNS && out == ST_PASS; p++) {
-		int rc = 0;
+	int rc = 0;
+	for (unsigned p = 0; p < N_PATTERNS && out == ST_PASS && rc == 0; p++) {
 		for (size_t i = 0; i < nr && rc == 0; i++)
 			rc = mote_reg_write(c->dev, regs[i].off, pattern(p, (unsigned)i));
 		for (size_t i = 0; i < nr && rc == 0 && out == ST_PASS; i++) {
@@ -237,8 +242,11 @@ enum st_outcome st_registers(struct st_ctx *c, char *detail, size_t n)
 				out = ST_FAIL;
 			}
 		}
-		if (rc < 0)
-			return st_driver_fail(rc, "register access", detail, n);
+	}
+	if (rc < 0) {
+		out = st_driver_fail(rc, "register access", detail, n);
+		if (out == ST_STOP) /* nothing to restore them with */
+			return out;
 	}
 	char rest[ST_DETAIL];
 	enum st_outcome r = restore(c->dev, regs, saved, nr, rest, sizeof rest);
