@@ -99,7 +99,9 @@ static int run_stream(mote_device *dev, const uint32_t *stream, unsigned nc, mot
 		rc = mote_run(dev, &job, MOTE_TIMEOUT_INFINITE, res);
 	}
 	int rf = mote_buffer_free(dev, b);
-	return rc < 0 && rc != MOTE_ERROR_JOB_FAILED ? rc : rf < 0 ? rf : rc;
+	if (rc == 0 || rc == MOTE_ERROR_JOB_FAILED) /* the job ran: a failed free is the news */
+		return rf < 0 ? rf : rc;
+	return rc;
 }
 
 /* One faulting job: its outcome must be JOB_FAILED with ERR, at command IDX
@@ -210,35 +212,44 @@ enum st_outcome st_perf(struct st_ctx *c, char *detail, size_t n)
 	if (rc < 0)
 		return st_driver_fail(rc, "reading CMDS_DONE", detail, n);
 	uint64_t cyc = reg[MOTE_PERF_CYCLES], macs = (uint64_t)gm.m * gm.k * gm.n;
+	const uint64_t active = reg[MOTE_PERF_ARRAY_ACTIVE], cmd_bytes = (uint64_t)r.plan.n_cmds * MOTE_CMD_BYTES;
 	const struct {
-		unsigned i;  /* the counter (checked only when kept) */
+		unsigned i;       /* the counter the rule is about (checked only when kept) */
 		int ok;
 		const char *want;
 		uint64_t expected;
+		const char *name; /* what was found */
+		uint64_t found;
 	} ck[] = {
-		{MOTE_PERF_CYCLES, cyc > 0, "CYCLES > 0", 1},
-		{MOTE_PERF_MACS_USEFUL, reg[MOTE_PERF_MACS_USEFUL] == macs, "MACS_USEFUL = M*K*N", macs},
-		{MOTE_PERF_CMDS, reg[MOTE_PERF_CMDS] == r.plan.n_cmds, "CMDS = the commands of the stream",
-		 r.plan.n_cmds},
-		{MOTE_PERF_CMDS, done == (uint32_t)reg[MOTE_PERF_CMDS], "CMDS_DONE = CMDS", (uint32_t)reg[MOTE_PERF_CMDS]},
-		{MOTE_PERF_MACS_ISSUED, reg[MOTE_PERF_MACS_ISSUED] >= macs, "MACS_ISSUED >= MACS_USEFUL", macs},
-		{MOTE_PERF_ARRAY_ACTIVE, reg[MOTE_PERF_ARRAY_ACTIVE] * g->rows * g->cols >= macs,
-		 "ARRAY_ACTIVE x ROWS x COLS >= MACS_USEFUL", macs},
-		{MOTE_PERF_ARRAY_ACTIVE, reg[MOTE_PERF_ARRAY_ACTIVE] <= cyc, "ARRAY_ACTIVE <= CYCLES", cyc},
-		{MOTE_PERF_FETCH_BUSY, reg[MOTE_PERF_FETCH_BUSY] <= cyc, "FETCH_BUSY <= CYCLES", cyc},
-		{MOTE_PERF_LOAD_BUSY, reg[MOTE_PERF_LOAD_BUSY] <= cyc, "LOAD_BUSY <= CYCLES", cyc},
-		{MOTE_PERF_COMPUTE_BUSY, reg[MOTE_PERF_COMPUTE_BUSY] <= cyc, "COMPUTE_BUSY <= CYCLES", cyc},
-		{MOTE_PERF_STORE_BUSY, reg[MOTE_PERF_STORE_BUSY] <= cyc, "STORE_BUSY <= CYCLES", cyc},
-		{MOTE_PERF_BYTES_READ, reg[MOTE_PERF_BYTES_READ] >= (uint64_t)r.plan.n_cmds * MOTE_CMD_BYTES,
-		 "BYTES_READ >= the command stream's bytes", (uint64_t)r.plan.n_cmds * MOTE_CMD_BYTES},
+		{MOTE_PERF_CYCLES, cyc > 0, "CYCLES > 0", 1, "cycles", cyc},
+		{MOTE_PERF_MACS_USEFUL, reg[MOTE_PERF_MACS_USEFUL] == macs, "MACS_USEFUL = M*K*N", macs, "macs_useful",
+		 reg[MOTE_PERF_MACS_USEFUL]},
+		{MOTE_PERF_CMDS, reg[MOTE_PERF_CMDS] == r.plan.n_cmds, "CMDS = the commands of the stream", r.plan.n_cmds,
+		 "cmds", reg[MOTE_PERF_CMDS]},
+		{MOTE_PERF_CMDS, done == (uint32_t)reg[MOTE_PERF_CMDS], "CMDS_DONE = CMDS", (uint32_t)reg[MOTE_PERF_CMDS],
+		 "CMDS_DONE", done},
+		{MOTE_PERF_MACS_ISSUED, reg[MOTE_PERF_MACS_ISSUED] >= macs, "MACS_ISSUED >= MACS_USEFUL", macs,
+		 "macs_issued", reg[MOTE_PERF_MACS_ISSUED]},
+		{MOTE_PERF_ARRAY_ACTIVE, active * g->rows * g->cols >= macs, "ARRAY_ACTIVE x ROWS x COLS >= MACS_USEFUL",
+		 macs, "array_active x ROWS x COLS", active * g->rows * g->cols},
+		{MOTE_PERF_ARRAY_ACTIVE, active <= cyc, "ARRAY_ACTIVE <= CYCLES", cyc, "array_active", active},
+		{MOTE_PERF_FETCH_BUSY, reg[MOTE_PERF_FETCH_BUSY] <= cyc, "FETCH_BUSY <= CYCLES", cyc, "fetch_busy",
+		 reg[MOTE_PERF_FETCH_BUSY]},
+		{MOTE_PERF_LOAD_BUSY, reg[MOTE_PERF_LOAD_BUSY] <= cyc, "LOAD_BUSY <= CYCLES", cyc, "load_busy",
+		 reg[MOTE_PERF_LOAD_BUSY]},
+		{MOTE_PERF_COMPUTE_BUSY, reg[MOTE_PERF_COMPUTE_BUSY] <= cyc, "COMPUTE_BUSY <= CYCLES", cyc, "compute_busy",
+		 reg[MOTE_PERF_COMPUTE_BUSY]},
+		{MOTE_PERF_STORE_BUSY, reg[MOTE_PERF_STORE_BUSY] <= cyc, "STORE_BUSY <= CYCLES", cyc, "store_busy",
+		 reg[MOTE_PERF_STORE_BUSY]},
+		{MOTE_PERF_BYTES_READ, reg[MOTE_PERF_BYTES_READ] >= cmd_bytes, "BYTES_READ >= the command stream's bytes",
+		 cmd_bytes, "bytes_read", reg[MOTE_PERF_BYTES_READ]},
 		{MOTE_PERF_BYTES_WRITTEN, reg[MOTE_PERF_BYTES_WRITTEN] == (uint64_t)gm.m * gm.n,
-		 "BYTES_WRITTEN = M*N output bytes", (uint64_t)gm.m * gm.n},
+		 "BYTES_WRITTEN = M*N output bytes", (uint64_t)gm.m * gm.n, "bytes_written", reg[MOTE_PERF_BYTES_WRITTEN]},
 	};
 	for (size_t k = 0; k < sizeof ck / sizeof ck[0]; k++)
 		if ((in->perf_set >> ck[k].i & 1) && !ck[k].ok) {
 			snprintf(detail, n, "%s expected (%llu), found %s %llu", ck[k].want, (unsigned long long)ck[k].expected,
-				 k == 3 ? "CMDS_DONE" : mote_perf_name(ck[k].i),
-				 k == 3 ? (unsigned long long)done : (unsigned long long)reg[ck[k].i]);
+				 ck[k].name, (unsigned long long)ck[k].found);
 			return ST_FAIL;
 		}
 	unsigned kept = 0;
