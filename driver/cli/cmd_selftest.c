@@ -88,7 +88,7 @@ int cmd_selftest(int argc, char **argv)
 		{"seed", OPT_U32, &seed, 0, 0, UINT32_MAX - 1, "seed of the compute check's operands (default 1)", 0},
 		{0},
 	};
-	int rc = opts_parse("selftest", "[--device URI] [--json] [--quick]", opts, argc, argv);
+	int rc = opts_parse("selftest", "[--device URI] [--json] [--quick] [--seed S]", opts, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	static struct outcome o[N_CHECKS]; /* ~3 KB: off the stack */
