@@ -205,12 +205,12 @@ module mote_array #(
 					wire [15:0] p0, p1;
 					if (r + 1 < ROWS) begin : g_two
 						mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0), .SUM(r == 0 ? SUM01 : 0)) u_mul (
-							.clk(clk), .i_a0(mul_a), .i_b0(mul_b),
+							.clk(clk), .i_bload(1'b0), .i_a0(mul_a), .i_b0(mul_b),
 							.i_a1(g_row[r+1].g_col[c].mul_a), .i_b1(g_row[r+1].g_col[c].mul_b),
 							.o_p0(p0), .o_p1(p1));
 					end else begin : g_one
 						mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0)) u_mul (
-							.clk(clk), .i_a0(mul_a), .i_b0(mul_b), .i_a1(8'd0), .i_b1(8'd0),
+							.clk(clk), .i_bload(1'b0), .i_a0(mul_a), .i_b0(mul_b), .i_a1(8'd0), .i_b1(8'd0),
 							.o_p0(p0), .o_p1(p1));
 						wire unused_p1 = &{1'b0, p1};
 					end

@@ -53,6 +53,9 @@ module mote_compute_unit #(
 	parameter MUL_CELL = 0,
 	// bits of the array's partial sums (mote_array PSUM_W)
 	parameter PSUM_W = 32,
+	// 1: mote_array_bcast (activations broadcast to two-product cells, adder
+	// trees; small FPGAs, no depthwise) instead of the systolic mote_array
+	parameter ARRAY_BCAST = 0,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -100,7 +103,7 @@ module mote_compute_unit #(
 	output wire                 o_stall_dep,
 	output wire                 o_stall_wgt
 );
-	localparam LAT = ROWS + COLS - 1 + (MUL_CELL != 0 ? 1 : 0);
+	localparam LAT = ARRAY_BCAST != 0 ? 4 : ROWS + COLS - 1 + (MUL_CELL != 0 ? 1 : 0);
 	// bits of K_VALID*N_VALID once both are checked against ROWS/COLS
 	localparam KW = $clog2(ROWS + 1);
 	localparam NW = $clog2(COLS + 1);
@@ -286,7 +289,11 @@ module mote_compute_unit #(
 	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
 
 	wire s_accept;
-	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && (w_bank_q ? busy1_q : busy0_q) == 0;
+	// the bank a load goes into is free: mote_array's countdowns, or with
+	// mote_array_bcast its one shadow chain taken by the loaded tile's first row
+	reg  shadow_q;
+	wire w_free    = ARRAY_BCAST != 0 ? !shadow_q : (w_bank_q ? busy1_q : busy0_q) == 0;
+	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && w_free;
 	wire w_done    = !w_loadw_q || w_cnt_q == 0 || (w_rd && w_cnt_q == 1);
 	wire w_pass    = w_valid_q && w_done && s_accept;
 	assign w_accept = !w_valid_q || w_pass;
@@ -326,7 +333,7 @@ module mote_compute_unit #(
 	end
 
 	// ================================================================ stage S
-	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q;
+	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q, s_loadw_q;
 	reg [AW_A-1:0] s_addr_q;
 	reg [AW_C-1:0] s_acc_q;
 	reg [NRW-1:0]  s_left_q;
@@ -374,6 +381,7 @@ module mote_compute_unit #(
 			s_skip_q     <= w_dw_q ? SKIP32[CWC-1:0] : {CWC{1'b0}};
 			s_ph_q       <= 8'd0;
 			s_first_q    <= 1'b1;
+			s_loadw_q    <= w_loadw_q;
 		end else if (s_row) begin
 			s_first_q <= 1'b0;
 			s_addr_q <= s_addr_q + 1'b1;
@@ -385,6 +393,19 @@ module mote_compute_unit #(
 			else
 				s_ph_q <= s_ph_q + 8'd1 == s_dws_q ? 8'd0 : s_ph_q + 8'd1;
 		end
+	end
+
+	// mote_array_bcast's shadow: full from the last weight read of a load
+	// until the first row of the command that loaded it is read (it enters
+	// the array, taking the shadow, the cycle after; a shift then lands a
+	// cycle later still)
+	always @(posedge clk) begin
+		if (clear)
+			shadow_q <= 1'b0;
+		else if (w_rd && w_cnt_q == 1)
+			shadow_q <= 1'b1;
+		else if (s_row && s_first_q && s_loadw_q)
+			shadow_q <= 1'b0;
 	end
 
 	// bank-busy countdown: a load into bank b may start ROWS-1 cycles after
@@ -437,20 +458,40 @@ module mote_compute_unit #(
 	wire               arr_valid;
 	wire [COLS*32-1:0] arr_sum;
 	wire               arr_dw;
-	mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W)) u_array (
-		.clk      (clk),
-		.rst      (clear),
-		.i_valid  (in_valid_q),
-		.i_act    (i_abuf_rdata),
-		.i_bank   (in_bank_q),
-		.i_dw     (in_dw_q),
-		.i_wshift (wshift_q),
-		.i_wbank  (wbank_q),
-		.i_wgt    (i_wbuf_rdata),
-		.o_valid  (arr_valid),
-		.o_sum    (arr_sum),
-		.o_dw     (arr_dw)
-	);
+	generate
+		if (ARRAY_BCAST != 0) begin : g_bcast
+			mote_array_bcast #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL),
+					   .PSUM_W(PSUM_W)) u_array (
+				.clk      (clk),
+				.rst      (clear),
+				.i_valid  (in_valid_q),
+				.i_act    (i_abuf_rdata),
+				.i_bank   (in_bank_q),
+				.i_dw     (in_dw_q),
+				.i_wshift (wshift_q),
+				.i_wbank  (wbank_q),
+				.i_wgt    (i_wbuf_rdata),
+				.o_valid  (arr_valid),
+				.o_sum    (arr_sum),
+				.o_dw     (arr_dw)
+			);
+		end else begin : g_systolic
+			mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W)) u_array (
+				.clk      (clk),
+				.rst      (clear),
+				.i_valid  (in_valid_q),
+				.i_act    (i_abuf_rdata),
+				.i_bank   (in_bank_q),
+				.i_dw     (in_dw_q),
+				.i_wshift (wshift_q),
+				.i_wbank  (wbank_q),
+				.i_wgt    (i_wbuf_rdata),
+				.o_valid  (arr_valid),
+				.o_sum    (arr_sum),
+				.o_dw     (arr_dw)
+			);
+		end
+	endgenerate
 
 	// metadata beside the array: valid and last bits as shift vectors (reset),
 	// {c2l, c2s, max, write, accumulate, acc row} per stage (datapath, no reset)

@@ -7,7 +7,9 @@
 // * W[r][j], their first COLS-1 rows are not checked.  Build with
 // -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C (and -GMUL_CELL=1 -DTB_EXT=1
 // for two-product multiplier cells; -GDEPTHWISE=0 -DTB_DW=0 without the
-// depthwise path).
+// depthwise path; -DTB_BCAST=1 for mote_array_bcast: latency 4, one shadow
+// chain taken by a tile's first row, so a tile's load may start in the cycle
+// the previous loaded tile's first row enters).
 #include "Vmote_array.h"
 #include "dp_bits.h"
 #include "testb.h"
@@ -21,8 +23,11 @@
 #ifndef TB_DW
 #define TB_DW 1
 #endif
+#ifndef TB_BCAST
+#define TB_BCAST 0
+#endif
 // with MUL_CELL (TB_EXT) the products come from registered cells: one more cycle
-static const int R = TB_ROWS, C = TB_COLS, LAT = R + C - 1 + (TB_EXT ? 1 : 0), L = R < C ? R : C;
+static const int R = TB_ROWS, C = TB_COLS, LAT = TB_BCAST ? 4 : R + C - 1 + (TB_EXT ? 1 : 0), L = R < C ? R : C;
 
 struct Tile {
 	bool load;
@@ -98,74 +103,98 @@ struct Run {
 			ld_done[k] = tiles[k].load ? -1 : 0;
 		}
 		while (st < tiles.size()) {
-			// weight side: find the next tile to load (must be in order, and
-			// earlier tiles on the same bank must have issued all rows)
-			while (ld < tiles.size() && !tiles[ld].load)
-				ld++;
 			bool wshift = false;
 			int wbank = 0;
 			const int8_t *wrow = nullptr;
-			if (ld < tiles.size() && ld_j < 0) {
-				int b = tiles[ld].bank;
-				bool earlier_done = true;
-				for (size_t j = st; j < ld; j++)
-					if (tiles[j].bank == b)
-						earlier_done = false;
-				if (st == ld && st_m > 0)
-					earlier_done = false;
-				if (earlier_done && t >= t_last[b] + R - 1 && !(gap_pct && rng.chance(gap_pct))) {
-					ld_j = 0;
-					ld_start = t;
-				}
-			}
-			if (ld_j >= 0) {
-				wshift = true;
-				wbank = tiles[ld].bank;
-				wrow = &tiles[ld].w[(R - 1 - ld_j) * C];
-				if (++ld_j == R) {
-					ld_done[ld] = ld_start + R; // first legal row cycle
-					ld_j = -1;
-					ld++;
-				}
-			}
-			// activation side
 			bool valid = false;
 			const int8_t *act = nullptr;
 			int bank = 0;
-			Tile &ts = tiles[st];
-			bool ready = ts.load ? (ld_done[st] >= 0 && t >= ld_done[st]) : true;
-			// depthwise rows of a tile enter on consecutive cycles: no gap inside
-			bool gap = gap_pct && !(ts.dw && st_m > 0) && rng.chance(gap_pct);
 			bool dw = false;
-			if (ready && !gap) {
-				valid = true;
-				act = &ts.a[st_m * R];
-				bank = ts.bank;
-				dw = ts.dw;
-				t_last[bank] = t;
-				Want e{ts.dw, !ts.dw || st_m >= C - 1, std::vector<int32_t>(C, 0)};
-				for (int c = 0; e.check && c < C; c++) {
-					int32_t s = 0;
-					if (!ts.dw) {
-						for (int r = 0; r < R; r++)
-							s = (int32_t)((uint32_t)s + (uint32_t)(act[r] * ts.w[r * C + c]));
-					} else if (c < L) {
-						const int8_t *a0 = &ts.a[(st_m - C + 1) * R];
-						for (int j = 0; j < C; j++)
-							s += a0[j * R + c] * ts.w[c * C + j];
+			// the two sides as functions: mote_array_bcast's shadow may be
+			// freed by this cycle's row, so there the activation side goes first
+			auto weight_side = [&]() {
+				// weight side: find the next tile to load (must be in order, and
+				// earlier tiles on the same bank must have issued all rows)
+				while (ld < tiles.size() && !tiles[ld].load)
+					ld++;
+				if (TB_BCAST && ld < tiles.size() && ld_j < 0) {
+					// the shadow is free once every earlier loaded tile's first
+					// row has entered (this cycle's row included)
+					bool taken = true;
+					for (size_t j = 0; j < ld; j++)
+						if (tiles[j].load && (j > st || (j == st && st_m == 0)))
+							taken = false;
+					if (taken && !(gap_pct && rng.chance(gap_pct))) {
+						ld_j = 0;
+						ld_start = t;
 					}
-					e.sum[c] = s;
+				} else if (ld < tiles.size() && ld_j < 0) {
+					int b = tiles[ld].bank;
+					bool earlier_done = true;
+					for (size_t j = st; j < ld; j++)
+						if (tiles[j].bank == b)
+							earlier_done = false;
+					if (st == ld && st_m > 0)
+						earlier_done = false;
+					if (earlier_done && t >= t_last[b] + R - 1 && !(gap_pct && rng.chance(gap_pct))) {
+						ld_j = 0;
+						ld_start = t;
+					}
 				}
-				dw_rows += ts.dw && e.check;
-				expect.push_back(e);
-				total++;
-				if (++st_m == ts.n) {
-					st_m = 0;
-					st++;
+				if (ld_j >= 0) {
+					wshift = true;
+					wbank = tiles[ld].bank;
+					wrow = &tiles[ld].w[(R - 1 - ld_j) * C];
+					if (++ld_j == R) {
+						ld_done[ld] = ld_start + R; // first legal row cycle
+						ld_j = -1;
+						ld++;
+					}
 				}
+			};
+			auto act_side = [&]() {
+				// activation side
+				Tile &ts = tiles[st];
+				bool ready = ts.load ? (ld_done[st] >= 0 && t >= ld_done[st]) : true;
+				// depthwise rows of a tile enter on consecutive cycles: no gap inside
+				bool gap = gap_pct && !(ts.dw && st_m > 0) && rng.chance(gap_pct);
+				if (ready && !gap) {
+					valid = true;
+					act = &ts.a[st_m * R];
+					bank = ts.bank;
+					dw = ts.dw;
+					t_last[bank] = t;
+					Want e{ts.dw, !ts.dw || st_m >= C - 1, std::vector<int32_t>(C, 0)};
+					for (int c = 0; e.check && c < C; c++) {
+						int32_t s = 0;
+						if (!ts.dw) {
+							for (int r = 0; r < R; r++)
+								s = (int32_t)((uint32_t)s + (uint32_t)(act[r] * ts.w[r * C + c]));
+						} else if (c < L) {
+							const int8_t *a0 = &ts.a[(st_m - C + 1) * R];
+							for (int j = 0; j < C; j++)
+								s += a0[j * R + c] * ts.w[c * C + j];
+						}
+						e.sum[c] = s;
+					}
+					dw_rows += ts.dw && e.check;
+					expect.push_back(e);
+					total++;
+					if (++st_m == ts.n) {
+						st_m = 0;
+						st++;
+					}
+				} else {
+					bank = rng.u32() & 1;
+					dw = rng.u32() & 1;
+				}
+			};
+			if (TB_BCAST) {
+				act_side();
+				weight_side();
 			} else {
-				bank = rng.u32() & 1;
-				dw = rng.u32() & 1;
+				weight_side();
+				act_side();
 			}
 			if (getenv("TB_DEBUG") && t < 80)
 				printf("t %ld (cyc %llu) valid %d bank %d wshift %d wbank %d st %zu m %d ld %zu j %d\n", t,

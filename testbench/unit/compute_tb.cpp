@@ -9,7 +9,9 @@
 // mutation check counts the values a sum-instead-of-max unit would get wrong
 // and requires enough of them, so the comparison is known to tell the two apart.
 // Build with -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C; with -GACC_MAX=0
-// and -DTB_ACC_MAX=0 no ACC_MAX command is issued except one that must be FIELD.
+// and -DTB_ACC_MAX=0 no ACC_MAX command is issued except one that must be FIELD;
+// with -GDEPTHWISE=0 and -DTB_DW=0 (the board's broadcast array) no depthwise
+// command is issued except those that must be FIELD.
 #include "Vmote_compute_unit.h"
 #include "dp_bits.h"
 #include "mote/mote_hw.h"
@@ -20,6 +22,9 @@
 static const int R = TB_ROWS, C = TB_COLS;
 #ifndef TB_ACC_MAX
 #define TB_ACC_MAX 1
+#endif
+#ifndef TB_DW
+#define TB_DW 1
 #endif
 
 static const int ADEPTH = 4096, WDEPTH = 1024, CDEPTH = 1024, L = R < C ? R : C;
@@ -303,7 +308,7 @@ struct Bench {
 			c.kv = rng.range(0, R);
 			c.nv = rng.range(0, C);
 			c.amax = TB_ACC_MAX && rng.chance(35); // without ACCUMULATE it is a plain write
-			if (c.nrows >= C && rng.chance(35)) {
+			if (TB_DW && c.nrows >= C && rng.chance(35)) {
 				c.dw = true;
 				c.dws = rng.chance(60) ? 1 : rng.range(2, 3);
 				c.acc = rng.range(0, span - c.nrows);
@@ -390,8 +395,12 @@ int main(int argc, char **argv)
 		dwb.nrows = C + 3;
 		c = dwb; c.nrows = C - 1; es.push_back({MOTE_ERR_FIELD, c});
 		c = dwb; c.dws = 0; es.push_back({MOTE_ERR_FIELD, c});
-		c = dwb; c.acc = CDEPTH - 3; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
-		c = dwb; c.act = ADEPTH - C - 2; es.push_back({MOTE_ERR_COMPUTE_RANGE, c});
+		// without the depthwise path every depthwise command is FIELD, before any range error
+		c = dwb; es.push_back({TB_DW ? MOTE_ERR_NONE : MOTE_ERR_FIELD, c});
+		if (TB_DW)
+			es.pop_back();
+		c = dwb; c.acc = CDEPTH - 3; es.push_back({TB_DW ? MOTE_ERR_COMPUTE_RANGE : MOTE_ERR_FIELD, c});
+		c = dwb; c.act = ADEPTH - C - 2; es.push_back({TB_DW ? MOTE_ERR_COMPUTE_RANGE : MOTE_ERR_FIELD, c});
 		if (!TB_ACC_MAX) {
 			c = base; c.accum = c.amax = true; es.push_back({MOTE_ERR_FIELD, c});
 			c = dwb; c.amax = true; es.push_back({MOTE_ERR_FIELD, c});
@@ -405,10 +414,12 @@ int main(int argc, char **argv)
 			b.push(ok);
 			// and a depthwise one whose C+3 rows write the last 4 accumulator rows
 			Cmd okd = ok;
-			okd.dw = true;
+			okd.dw = TB_DW;
 			okd.nrows = C + 3;
 			okd.act = ADEPTH - (C + 3);
 			okd.dws = 1 + (int)(&e - &es[0]) % 3;
+			if (!TB_DW)   // a dense one of as many rows, at the end of the accumulator
+				okd.acc = CDEPTH - okd.nrows;
 			b.push(okd);
 			b.drain();
 			b.err_seen = false;
@@ -486,7 +497,7 @@ int main(int argc, char **argv)
 		printf("compute %dx%d: 64 x %d-row tiles with bank switches in %.0f cycles (rows %d + fixed %.0f)\n", R, C,
 		       2 * R - 2, cyc2, 64 * (2 * R - 2), cyc2 - 64 * (2 * R - 2));
 	}
-	{
+	if (TB_DW) {
 		// 6. depthwise streaming: 64 commands of 256 rows (new weights each,
 		// strides 1 and 2) stream one row per cycle; useful MACs only on the
 		// rows written

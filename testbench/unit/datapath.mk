@@ -1,7 +1,7 @@
 # testbench/unit/datapath.mk: benches of the datapath (PE, array, compute unit,
 # requantization lane, store unit).  Array benches run in three geometries.
 
-DP_ARRAY_SRCS := rtl/common/mote_delay.v rtl/array/mote_pe.v rtl/array/mote_mul2.v rtl/array/mote_array.v
+DP_ARRAY_SRCS := rtl/common/mote_delay.v rtl/array/mote_pe.v rtl/array/mote_mul2.v rtl/array/mote_array.v rtl/array/mote_array_bcast.v
 
 $(eval $(call MOTE_VTB,pe,pe_tb_top,rtl/array/mote_pe.v rtl/array/mote_mul2.v testbench/unit/pe_tb_top.v,testbench/unit/pe_tb.cpp,))
 $(eval $(call MOTE_VTB,pe_ext,pe_tb_top,rtl/array/mote_pe.v rtl/array/mote_mul2.v testbench/unit/pe_tb_top.v,\
@@ -98,3 +98,18 @@ $(eval $(call MOTE_VTB,mul2,mul2_tb_top,rtl/array/mote_mul2.v testbench/unit/mul
 $(eval $(call MOTE_VTB,requant_serial,mote_requant_serial,rtl/store/mote_requant_serial.v,\
   testbench/unit/requant_serial_tb.cpp,-GCOLS=4 -CFLAGS -DTB_COLS=4))
 $(BUILD)/tb/requant_serial/requant_serial: testbench/unit/dp_bits.h testbench/unit/dp_model.h
+
+# the board's broadcast array (mote_array_bcast): behavioural cells, an odd row count, and
+# Yosys' SB_MAC16 model (the cells the board build instantiates)
+DP_BCAST_FLAGS = -GMUL_CELL=$(3) -GDEPTHWISE=0 -CFLAGS -DTB_ROWS=$(1) -CFLAGS -DTB_COLS=$(2) \
+  -CFLAGS -DTB_EXT=1 -CFLAGS -DTB_DW=0 -CFLAGS -DTB_BCAST=1
+$(eval $(call MOTE_VTB,array_4x4_bcast,mote_array_bcast,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=4 -GCOLS=4 -GPSUM_W=18 $(call DP_BCAST_FLAGS,4,4,1) --prefix Vmote_array))
+$(eval $(call MOTE_VTB,array_5x3_bcast,mote_array_bcast,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=5 -GCOLS=3 $(call DP_BCAST_FLAGS,5,3,1) --prefix Vmote_array))
+$(eval $(call MOTE_VTB,array_4x4_bcast_ice40,mote_array_bcast,$(DP_ARRAY_SRCS) $(ICE40_CELLS_SIM),testbench/unit/array_tb.cpp,\
+  -GROWS=4 -GCOLS=4 -GPSUM_W=18 $(call DP_BCAST_FLAGS,4,4,2) $(ICE40_VFLAGS) --prefix Vmote_array))
+# the compute unit with it, as the board builds it
+$(eval $(call MOTE_VTB,compute_4x4_bcast,mote_compute_unit,$(DP_COMPUTE_SRCS),testbench/unit/compute_tb.cpp,\
+  -GROWS=4 -GCOLS=4 -GPSUM_W=18 -GARRAY_BCAST=1 $(call DP_BCAST_FLAGS,4,4,1) -CFLAGS -I$(abspath $(BUILD)/include)))
+$(BUILD)/tb/compute_4x4_bcast/compute_4x4_bcast: $(GEN_H)

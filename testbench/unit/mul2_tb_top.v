@@ -21,13 +21,13 @@ module mul2_tb_top (
 	output wire [15:0] o_beh_s1
 );
 	wire unused_rst = rst;
-	mote_mul2 #(.ICE40(1)) u_mac (.clk(clk), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
+	mote_mul2 #(.ICE40(1)) u_mac (.clk(clk), .i_bload(1'b0), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
 				      .o_p0(o_mac_p0), .o_p1(o_mac_p1));
-	mote_mul2 #(.ICE40(0)) u_beh (.clk(clk), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
+	mote_mul2 #(.ICE40(0)) u_beh (.clk(clk), .i_bload(1'b0), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
 				      .o_p0(o_beh_p0), .o_p1(o_beh_p1));
-	mote_mul2 #(.ICE40(1), .SUM(1)) u_mac_s (.clk(clk), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
+	mote_mul2 #(.ICE40(1), .SUM(1)) u_mac_s (.clk(clk), .i_bload(1'b0), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
 						 .o_p0(o_mac_s0), .o_p1(o_mac_s1));
-	mote_mul2 #(.ICE40(0), .SUM(1)) u_beh_s (.clk(clk), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
+	mote_mul2 #(.ICE40(0), .SUM(1)) u_beh_s (.clk(clk), .i_bload(1'b0), .i_a0(i_a0), .i_b0(i_b0), .i_a1(i_a1), .i_b1(i_b1),
 						 .o_p0(o_beh_s0), .o_p1(o_beh_s1));
 endmodule
 

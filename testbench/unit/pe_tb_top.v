@@ -31,7 +31,7 @@ module pe_tb_top #(
 	wire [15:0] prod, p1;
 	generate
 		if (EXT != 0) begin : g_cell
-			mote_mul2 #(.ICE40(0)) u_mul (.clk(clk), .i_a0(mul_a), .i_b0(mul_b), .i_a1(8'd0), .i_b1(8'd0),
+			mote_mul2 #(.ICE40(0)) u_mul (.clk(clk), .i_bload(1'b0), .i_a0(mul_a), .i_b0(mul_b), .i_a1(8'd0), .i_b1(8'd0),
 						      .o_p0(prod), .o_p1(p1));
 		end else begin : g_none
 			assign prod = 16'd0;
