@@ -36,7 +36,8 @@ module mote_fetch #(
 	parameter IDX_W = 32,
 	// memory words per command (derived)
 	parameter WPC = `MOTE_CMD_BYTES / MEM_BYTES,
-	// log2 of the response buffer in words: reads outstanding at most
+	// log2 of the response buffer in words: reads outstanding at most (0: one
+	// read at a time into a one-word register)
 	parameter LG_RBUF = ($clog2(WPC) + 1 < 2) ? 2 : $clog2(WPC) + 1
 ) (
 	input  wire                      clk,
@@ -98,10 +99,18 @@ module mote_fetch #(
 	reg [1:0] state_q;
 
 	// ---- request side ------------------------------------------------------
-	reg [31:0]        iss_addr_q;   // next word to request
-	reg [32+LG_WPC:0] iss_left_q;   // words still to request
+	// Narrow counting: the request address counts in AH bits, its bits above
+	// are the base's and never change: a base with any of them set fails its
+	// first word (every word at or above 2^ADDR_W is outside every window),
+	// and from below 2^AH the count stops at 2^ADDR_W at the latest.  Words
+	// to request: CMD_COUNT saturated to IDX_W bits (a stream that long
+	// leaves the memory first) times the words per command.
+	localparam AH = (ADDR_W < 31) ? ADDR_W + 1 : 32;
+	localparam LW = IDX_W + LG_WPC + 1;
+	localparam [31:0] MB32 = MEM_BYTES;
+	reg [31:0]        iss_addr_q;   // next word to request (after a failed check: that word)
+	reg [LW-1:0]      iss_left_q;   // words still to request
 	reg               stop_q;       // a word failed the window check
-	reg [31:0]        fail_addr_q;
 	reg [LG_RBUF:0]   outst_q;      // requests whose response has not arrived
 	reg [IDX_W-1:0]   count_q;      // CMD_COUNT, saturated at all ones (never reached)
 	wire [LG_RBUF:0]  rbuf_count;
@@ -126,11 +135,34 @@ module mote_fetch #(
 	wire [MEM_BYTES*8-1:0] rb_data;
 	wire                   rb_pop;
 
-	mote_fifo #(.WIDTH(MEM_BYTES*8), .LG_DEPTH(LG_RBUF)) u_rbuf (
-		.clk(clk), .rst(rst), .i_clear(state_q != S_RUN),
-		.i_wr_valid(resp), .o_wr_ready(rb_ready), .i_wr_data(i_resp_data),
-		.o_rd_valid(rb_valid), .i_rd_ready(rb_pop), .o_rd_data(rb_data),
-		.o_count(rbuf_count));
+	generate
+		if (LG_RBUF != 0) begin : g_rbuf
+			mote_fifo #(.WIDTH(MEM_BYTES*8), .LG_DEPTH(LG_RBUF)) u_rbuf (
+				.clk(clk), .rst(rst), .i_clear(state_q != S_RUN),
+				.i_wr_valid(resp), .o_wr_ready(rb_ready), .i_wr_data(i_resp_data),
+				.o_rd_valid(rb_valid), .i_rd_ready(rb_pop), .o_rd_data(rb_data),
+				.o_count(rbuf_count));
+		end else begin : g_rword
+			// one read in flight and one memory word held (small FPGAs): a
+			// response comes only when the word before it has been taken apart
+			reg                   v_q;
+			reg [MEM_BYTES*8-1:0] d_q;
+			always @(posedge clk) begin
+				if (rst || state_q != S_RUN)
+					v_q <= 1'b0;
+				else if (resp)
+					v_q <= 1'b1;
+				else if (rb_pop)
+					v_q <= 1'b0;
+				if (resp)
+					d_q <= i_resp_data;
+			end
+			assign rb_valid   = v_q;
+			assign rb_data    = d_q;
+			assign rb_ready   = !v_q;
+			assign rbuf_count = v_q;
+		end
+	endgenerate
 
 	// the command being taken apart: its index, the next word wi_q, its queue
 	// (q_q, one-hot) and how many words that queue carries
@@ -248,7 +280,7 @@ module mote_fetch #(
 	always @(posedge clk) begin
 		if (i_start) begin
 			iss_addr_q <= {i_base[31:LG_MB], {LG_MB{1'b0}}};
-			iss_left_q <= {1'b0, i_count, {LG_WPC{1'b0}}};
+			iss_left_q <= {1'b0, count_sat, {LG_WPC{1'b0}}};
 			count_q    <= count_sat;
 			idx_q      <= {IDX_W{1'b0}};
 			wi_q       <= 5'd0;
@@ -257,11 +289,9 @@ module mote_fetch #(
 			end_q      <= 1'b0;
 		end else begin
 			if (issue) begin
-				iss_addr_q <= iss_addr_q + MEM_BYTES;
+				iss_addr_q[AH-1:0] <= iss_addr_q[AH-1:0] + MB32[AH-1:0];
 				iss_left_q <= iss_left_q - 1'b1;
 			end
-			if (win_fail)
-				fail_addr_q <= iss_addr_q;
 			if (push_w0) begin
 				q_q  <= d_q;
 				nw_q <= d_nw;
@@ -286,7 +316,7 @@ module mote_fetch #(
 			end
 		end
 		o_err_idx  <= eidx33[31:0];
-		o_err_addr <= win_err ? fail_addr_q : 32'd0;
+		o_err_addr <= win_err ? iss_addr_q : 32'd0;
 		o_err_code <= dec_err ? bad_code_q : win_err ? `MOTE_ERR_FETCH_WINDOW : `MOTE_ERR_NO_END;
 	end
 

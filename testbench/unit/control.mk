@@ -24,5 +24,8 @@ $(eval $(call MOTE_VTB,load_unit_4x4_serial,mote_load_unit,$(CTL_LOAD),testbench
 $(eval $(call MOTE_VTB,load_unit_8x8_serial,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
   $(CTL_CFLAGS) -GSERIAL=1 -GLG_RESP=2 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 -CFLAGS -DP_SERIAL=1))
 $(eval $(call MOTE_VTB,fetch,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4))
+# the board's fetcher: an 8-byte bus, one read at a time, a memory of 2^17 bytes, 12-bit indices
+$(eval $(call MOTE_VTB,fetch_board,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
+  -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=12 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17))
 $(eval $(call MOTE_VTB,top_smoke,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS)))
 $(eval $(call MOTE_VTB,mem_arbiter,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS)))

@@ -5,7 +5,10 @@
 // commands each queue delivers (order, index, the words its opcodes use, zeros
 // above them: the queues carry only those words), the error code, command
 // index and address, that no request leaves the window, and that reads in
-// flight never exceed the response buffer.  Fixed seed.
+// flight never exceed the response buffer.  Fixed seed.  The board's build
+// (-DTB_MB=8 -DTB_RBUF=1 -DTB_ADDR_W=17 with the matching -G parameters): a
+// memory of 2^17 bytes, streams that start beyond it or run across its end
+// (the request address counts in 18 bits there), one read at a time.
 #include "Vmote_fetch.h"
 #include "testb.h"
 #include "wide.h"
@@ -16,7 +19,17 @@ extern "C" {
 #include "mote/mote_hw.h"
 }
 
-static const int MB = 16, WPC = 64 / MB, RBUF = 8;
+#ifndef TB_MB
+#define TB_MB 16
+#endif
+#ifndef TB_RBUF
+#define TB_RBUF 8
+#endif
+#ifndef TB_ADDR_W
+#define TB_ADDR_W 32
+#endif
+static const int MB = TB_MB, WPC = 64 / MB, RBUF = TB_RBUF;
+static const uint64_t MEM_END = 1ull << TB_ADDR_W;
 // words each queue carries (load, compute, store with STORE ADD)
 static const int NW[3] = {MOTE_LOAD_WORDS, MOTE_MATMUL_WORDS, MOTE_STORE_WORDS};
 
@@ -143,6 +156,11 @@ int main(int argc, char **argv)
 		// ---- build a stream ----
 		int n = (int)r.range(0, 24);
 		uint32_t base = 0x10000u + 64u * (uint32_t)r.range(0, 200) + (r.chance(20) ? 16u * (uint32_t)r.range(1, 3) : 0);
+		// a memory smaller than the address space: streams across its end and beyond it
+		if (MEM_END < (1ull << 32) && r.chance(15))
+			base = (uint32_t)(MEM_END - 64u * (uint32_t)r.range(0, 8)) + (r.chance(30) ? (uint32_t)MB : 0);
+		else if (MEM_END < (1ull << 32) && r.chance(8))
+			base = (uint32_t)(r.chance(50) ? MEM_END * (uint32_t)r.range(1, 3) : 0xffff0000u) + 64u * (uint32_t)r.range(0, 4);
 		std::vector<Cmd> s;
 		int end_at = r.chance(70) && n > 0 ? (int)r.range(0, n - 1) : -1;
 		int bad_at = r.chance(35) && n > 0 ? (int)r.range(0, n - 1) : -1;
@@ -172,7 +190,7 @@ int main(int argc, char **argv)
 		m->i_win_base[1] = 0;
 		m->i_win_size[1] = 0xffffffc0u;
 		m->i_win_perm = 4u | (1u << 3) | (2u << 6);
-		auto x_ok = [&](uint32_t a) { return a >= wlo && (uint64_t)a + MB <= whi; };
+		auto x_ok = [&](uint32_t a) { return a >= wlo && (uint64_t)a + MB <= whi && (uint64_t)a + MB <= MEM_END; };
 		// ---- expected: commands per queue, then END / error in stream order ----
 		std::vector<Got> want[3];
 		int exp_err = 0;
