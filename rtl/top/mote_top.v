@@ -39,8 +39,9 @@ module mote_top #(
 	// 2^LG_LOAD_READS memory words)
 	parameter LOAD_SERIAL = 0,
 	// log2 of the command fetcher's reads in flight (its response buffer, in
-	// flip-flops); 0: two commands' worth of memory words (at least 4)
-	parameter LG_FETCH_READS = 0,
+	// flip-flops); -1: two commands' worth of memory words (at least 4); 0: one
+	// read at a time (a command then takes about 6 cycles per memory word)
+	parameter LG_FETCH_READS = -1,
 	// 1: MATMUL DEPTHWISE (a horizontal partial-sum path in every PE)
 	parameter DEPTHWISE = 1,
 	// 1: MATMUL ACC_MAX (max instead of sum in the accumulator update); 0: FIELD
@@ -53,6 +54,10 @@ module mote_top #(
 	// bits of the array's partial sums: 32 simulates fastest; any width from
 	// 16+log2(max(ROWS,COLS)) is exact (an FPGA build takes the least)
 	parameter PSUM_W = 32,
+	// 1: the array broadcasts activations to two-product cells and sums each
+	// column in an adder tree (mote_array_bcast: needs MUL_CELL and no
+	// DEPTHWISE; a third of the systolic array's logic on a 4x4 iCE40 build)
+	parameter ARRAY_BCAST = 0,
 	// copies of the accumulator: 2, one read port each for compute and store;
 	// 1, one read port shared, the compute unit's reads first (half the RAM)
 	parameter ACC_COPIES = 2,
@@ -66,6 +71,9 @@ module mote_top #(
 	// address bits of the device's memory: a word at or above 2^MEM_ADDR_W is
 	// outside every window (32: the whole address space; a board: its memory)
 	parameter MEM_ADDR_W = 32,
+	// 1: CSR requests and memory responses registered on the way in; 0: taken
+	// as they come (the board: its link bridge and SPRAM answer from registers)
+	parameter IN_REG = 1,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -123,7 +131,7 @@ module mote_top #(
 	wire [MB8-1:0] resp_data;
 
 	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
-	localparam LG_FETCH = (LG_FETCH_READS != 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
+	localparam LG_FETCH = (LG_FETCH_READS >= 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
 		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
@@ -195,7 +203,7 @@ module mote_top #(
 
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
-			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W)) u_compute (
+			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .ARRAY_BCAST(ARRAY_BCAST)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),
@@ -313,28 +321,44 @@ module mote_top #(
 	// arrive, so nothing inside depends combinationally on them (only
 	// i_mem_req_ready does, through the arbiter): the host side of the design
 	// stays timing-clean on an FPGA, and a simulator that settles new inputs
-	// re-evaluates almost nothing.
-	reg            csr_valid_q, csr_write_q;
-	reg [11:0]     csr_addr_q;
-	reg [31:0]     csr_wdata_q;
-	reg            resp_valid_q;
-	reg [MB8-1:0]  resp_data_q;
-	always @(posedge clk) begin
-		if (rst) begin
-			csr_valid_q  <= 1'b0;
-			resp_valid_q <= 1'b0;
-		end else begin
-			csr_valid_q  <= i_csr_valid;
-			resp_valid_q <= i_mem_resp_valid;
+	// re-evaluates almost nothing.  IN_REG 0 (a board whose link bridge and
+	// memory drive these from registers already) takes them as they come.
+	wire           csr_valid_q, csr_write_q;
+	wire [11:0]    csr_addr_q;
+	wire [31:0]    csr_wdata_q;
+	wire           resp_valid_q;
+	wire [MB8-1:0] resp_data_q;
+	generate
+		if (IN_REG != 0) begin : g_in_reg
+			reg            cv_q, cw_q, rv_q;
+			reg [11:0]     ca_q;
+			reg [31:0]     cd_q;
+			reg [MB8-1:0]  rd_q;
+			always @(posedge clk) begin
+				if (rst) begin
+					cv_q <= 1'b0;
+					rv_q <= 1'b0;
+				end else begin
+					cv_q <= i_csr_valid;
+					rv_q <= i_mem_resp_valid;
+				end
+				if (i_csr_valid) begin
+					cw_q <= i_csr_write;
+					ca_q <= i_csr_addr;
+					cd_q <= i_csr_wdata;
+				end
+				if (i_mem_resp_valid)
+					rd_q <= i_mem_resp_data;
+			end
+			assign {csr_valid_q, csr_write_q, csr_addr_q, csr_wdata_q} = {cv_q, cw_q, ca_q, cd_q};
+			assign {resp_valid_q, resp_data_q} = {rv_q, rd_q};
+		end else begin : g_in_direct
+			// a board whose CSR port and memory answer from registers of their own
+			assign {csr_valid_q, csr_write_q, csr_addr_q, csr_wdata_q} =
+				{i_csr_valid, i_csr_write, i_csr_addr, i_csr_wdata};
+			assign {resp_valid_q, resp_data_q} = {i_mem_resp_valid, i_mem_resp_data};
 		end
-		if (i_csr_valid) begin
-			csr_write_q <= i_csr_write;
-			csr_addr_q  <= i_csr_addr;
-			csr_wdata_q <= i_csr_wdata;
-		end
-		if (i_mem_resp_valid)
-			resp_data_q <= i_mem_resp_data;
-	end
+	endgenerate
 
 	// ---- memory arbiter ----
 	wire [3:0]        arb_ready, arb_resp;
