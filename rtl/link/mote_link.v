@@ -88,7 +88,9 @@ module mote_link #(
 		.o_wr_en(wr_en), .o_wr_addr(wr_addr), .o_wr_data(wr_data),
 		.o_frame(frame), .o_bad(bad), .o_seq(seq), .o_op(op), .o_op_hi(op_hi), .o_len(len), .o_addr(addr));
 
-	mote_sram_1r1w #(.WIDTH(8), .DEPTH(256)) u_buf (
+	// the parser writes only while it listens, the bridge reads only while it
+	// does not: no read meets a write (RW_OLD 0: no bypass register)
+	mote_sram_1r1w #(.WIDTH(8), .DEPTH(256), .RW_OLD(0)) u_buf (
 		.clk(clk), .i_we(wr_en), .i_waddr(wr_addr), .i_wdata(wr_data),
 		.i_re(1'b1), .i_raddr(buf_raddr), .o_rdata(buf_rdata));
 
