@@ -60,9 +60,10 @@ module mote_link #(
 	localparam [DIV_W-1:0] DIV = BD32[DIV_W-1:0];
 
 	wire       rx_valid, listen, frame, bad, op_hi, wr_en;
-	wire       crc_init, crc_valid, crc_ready;
+	wire       crc_init, crc_valid, crc_shift, crc_ready;
 	wire [7:0] crc_data;
 	wire [31:0] crc;
+	wire [23:0] unused_crc = crc[31:8]; // the framer takes the low byte (it shifts the register)
 	wire [7:0] rx_byte, seq, len, wr_addr, wr_data, buf_raddr, buf_rdata;
 	wire [2:0] op;
 	wire [31:0] addr;
@@ -83,7 +84,7 @@ module mote_link #(
 
 	mote_link_rx #(.CRC_BITS(CRC_BITS)) u_rx (
 		.clk(clk), .rst(rst), .i_listen(listen), .i_valid(rx_valid), .i_byte(rx_byte),
-		.i_tx_crc_init(crc_init), .i_tx_crc_valid(crc_valid), .i_tx_crc_data(crc_data),
+		.i_tx_crc_init(crc_init), .i_tx_crc_valid(crc_valid), .i_tx_crc_shift(crc_shift), .i_tx_crc_data(crc_data),
 		.o_crc_ready(crc_ready), .o_crc(crc),
 		.o_wr_en(wr_en), .o_wr_addr(wr_addr), .o_wr_data(wr_data),
 		.o_frame(frame), .o_bad(bad), .o_seq(seq), .o_op(op), .o_op_hi(op_hi), .o_len(len), .o_addr(addr));
@@ -108,8 +109,8 @@ module mote_link #(
 		.i_irq(i_irq), .o_busy(o_busy), .o_error(o_error));
 
 	mote_link_tx u_tx (
-		.clk(clk), .rst(rst), .o_crc_init(crc_init), .o_crc_valid(crc_valid), .o_crc_data(crc_data),
-		.i_crc_ready(crc_ready), .i_crc(crc), .i_valid(tx_valid), .i_byte(tx_byte), .i_last(tx_last), .o_ready(tx_ready),
+		.clk(clk), .rst(rst), .o_crc_init(crc_init), .o_crc_valid(crc_valid), .o_crc_shift(crc_shift), .o_crc_data(crc_data),
+		.i_crc_ready(crc_ready), .i_crc(crc[7:0]), .i_valid(tx_valid), .i_byte(tx_byte), .i_last(tx_last), .o_ready(tx_ready),
 		.o_valid(u_valid), .o_byte(u_byte), .i_ready(u_ready), .o_idle(tx_idle));
 
 	mote_uart_tx #(.DIV_W(DIV_W)) u_utx (

@@ -29,6 +29,7 @@ module mote_link_rx #(
 	// the CRC register for the framer, while not listening
 	input  wire        i_tx_crc_init,
 	input  wire        i_tx_crc_valid,
+	input  wire        i_tx_crc_shift,
 	input  wire [7:0]  i_tx_crc_data,
 	output wire        o_crc_ready,
 	output wire [31:0] o_crc,
@@ -86,7 +87,8 @@ module mote_link_rx #(
 
 	mote_link_crc32 #(.BITS(CRC_BITS)) u_crc (
 		.clk(clk), .rst(rst), .i_init(i_listen ? take && is_flag : i_tx_crc_init),
-		.i_valid(i_listen ? content : i_tx_crc_valid), .i_data(i_listen ? b : i_tx_crc_data),
+		.i_valid(i_listen ? content : i_tx_crc_valid), .i_shift(!i_listen && i_tx_crc_shift),
+		.i_data(i_listen ? b : i_tx_crc_data),
 		.o_ready(crc_ready), .o_crc(o_crc), .o_residue(crc_residue));
 	assign o_crc_ready = crc_ready;
 
