@@ -97,10 +97,7 @@ module mote_link_bridge #(
 	reg  [7:0]      rbyte_q;             // the memory byte the framer asks for
 	reg             have_q;              // ... is in rbyte_q
 	reg  [1:0]      hcnt_q;              // response header byte
-	// LREG LINK_ERRORS, {DUPS, RX_BAD}, rotated right by 8 for each of its
-	// bytes the framer takes (a read leaves it as it was: 4 bytes, and no
-	// frame is counted while the bridge answers), so its byte is always [7:0]
-	reg  [31:0]     errs_q;
+	reg  [31:0]     errs_q;              // LREG LINK_ERRORS: {DUPS, RX_BAD}
 	reg             irq_q;
 
 	// the request being served
