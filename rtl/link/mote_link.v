@@ -1,5 +1,5 @@
-// mote_link.v: the host link of a board: UART, frame parser, frame buffer (one
-// EBR), bridge, response framer (with the parser's CRC register), and the
+// mote_link.v: the host link of a board: UART, frame parser (with the frame
+// buffer, one EBR), bridge, response framer (with the parser's CRC register), and the
 // memory arbiter between the accelerator's memory master and the bridge's.  The accelerator's CSR port
 // is driven by the bridge only.  Everything between the UART pins and the
 // memory port that is not mote_top, so its area is measured on its own.
@@ -59,11 +59,12 @@ module mote_link #(
 	localparam [31:0] BD32 = BAUD_DIV;
 	localparam [DIV_W-1:0] DIV = BD32[DIV_W-1:0];
 
-	wire       rx_valid, listen, frame, bad, op_hi, wr_en;
-	wire       crc_init, crc_valid, crc_ready;
+	wire       rx_valid, listen, frame, bad, op_hi;
+	wire       crc_init, crc_valid, crc_shift, crc_ready;
 	wire [7:0] crc_data;
 	wire [31:0] crc;
-	wire [7:0] rx_byte, seq, len, wr_addr, wr_data, buf_raddr, buf_rdata;
+	wire [23:0] unused_crc = crc[31:8]; // the framer takes the low byte (it shifts the register)
+	wire [7:0] rx_byte, seq, len, buf_raddr, buf_rdata;
 	wire [2:0] op;
 	wire [31:0] addr;
 	wire       tx_valid, tx_last, tx_ready, tx_idle, u_valid, u_ready;
@@ -83,14 +84,10 @@ module mote_link #(
 
 	mote_link_rx #(.CRC_BITS(CRC_BITS)) u_rx (
 		.clk(clk), .rst(rst), .i_listen(listen), .i_valid(rx_valid), .i_byte(rx_byte),
-		.i_tx_crc_init(crc_init), .i_tx_crc_valid(crc_valid), .i_tx_crc_data(crc_data),
+		.i_tx_crc_init(crc_init), .i_tx_crc_valid(crc_valid), .i_tx_crc_shift(crc_shift), .i_tx_crc_data(crc_data),
 		.o_crc_ready(crc_ready), .o_crc(crc),
-		.o_wr_en(wr_en), .o_wr_addr(wr_addr), .o_wr_data(wr_data),
+		.i_buf_raddr(buf_raddr), .o_buf_rdata(buf_rdata),
 		.o_frame(frame), .o_bad(bad), .o_seq(seq), .o_op(op), .o_op_hi(op_hi), .o_len(len), .o_addr(addr));
-
-	mote_sram_1r1w #(.WIDTH(8), .DEPTH(256)) u_buf (
-		.clk(clk), .i_we(wr_en), .i_waddr(wr_addr), .i_wdata(wr_data),
-		.i_re(1'b1), .i_raddr(buf_raddr), .o_rdata(buf_rdata));
 
 	mote_link_bridge #(.MEM_BYTES(MEM_BYTES), .MEM_SIZE(MEM_SIZE), .BAUD_DIV(BAUD_DIV)) u_bridge (
 		.clk(clk), .rst(rst),
@@ -106,8 +103,8 @@ module mote_link #(
 		.i_irq(i_irq), .o_busy(o_busy), .o_error(o_error));
 
 	mote_link_tx u_tx (
-		.clk(clk), .rst(rst), .o_crc_init(crc_init), .o_crc_valid(crc_valid), .o_crc_data(crc_data),
-		.i_crc_ready(crc_ready), .i_crc(crc), .i_valid(tx_valid), .i_byte(tx_byte), .i_last(tx_last), .o_ready(tx_ready),
+		.clk(clk), .rst(rst), .o_crc_init(crc_init), .o_crc_valid(crc_valid), .o_crc_shift(crc_shift), .o_crc_data(crc_data),
+		.i_crc_ready(crc_ready), .i_crc(crc[7:0]), .i_valid(tx_valid), .i_byte(tx_byte), .i_last(tx_last), .o_ready(tx_ready),
 		.o_valid(u_valid), .o_byte(u_byte), .i_ready(u_ready), .o_idle(tx_idle));
 
 	mote_uart_tx #(.DIV_W(DIV_W)) u_utx (

@@ -97,7 +97,7 @@ module mote_link_bridge #(
 	reg  [7:0]      rbyte_q;             // the memory byte the framer asks for
 	reg             have_q;              // ... is in rbyte_q
 	reg  [1:0]      hcnt_q;              // response header byte
-	reg  [15:0]     rx_bad_q, dups_q;    // LREG LINK_ERRORS
+	reg  [31:0]     errs_q;              // LREG LINK_ERRORS: {DUPS, RX_BAD}
 	reg             irq_q;
 
 	// the request being served
@@ -114,26 +114,34 @@ module mote_link_bridge #(
 	wire       last_byte = i_q == last_idx;
 
 	// a register read's data byte i_q[1:0]: the bridge's registers (the spec
-	// lets it decode ADDR bits 12, 3 and 2 only), or the CSR port's read data
+	// lets it decode ADDR bits 12, 3 and 2 only: three constants and
+	// LINK_ERRORS), or the CSR port's read data
 	localparam [15:0] L_ID = `MOTE_LREG_LINK_ID, L_MEM = `MOTE_LREG_LINK_MEM_SIZE,
-	                  L_BAUD = `MOTE_LREG_LINK_BAUD_DIV;
-	reg [31:0] lreg;
+	                  L_BAUD = `MOTE_LREG_LINK_BAUD_DIV, L_ERR = `MOTE_LREG_LINK_ERRORS;
+	localparam [31:0] C_ID = `MOTE_LINK_ID_MAGIC, C_MEM = MEM_SIZE, C_BAUD = BAUD_DIV;
+	// byte b of the constant register r (a function of four bits: a LUT per bit)
+	function [7:0] lconst;
+		input [1:0] r;
+		input [1:0] b;
+		begin
+			lconst = 8'd0;
+			if (r == L_ID[3:2])   lconst = C_ID[{b, 3'b000} +: 8];
+			if (r == L_MEM[3:2])  lconst = C_MEM[{b, 3'b000} +: 8];
+			if (r == L_BAUD[3:2]) lconst = C_BAUD[{b, 3'b000} +: 8];
+		end
+	endfunction
+	wire       is_errs = link_reg && ra[3:2] == L_ERR[3:2];
+	reg  [7:0] rreg;
 	always @(*)
-		case (ra[3:2])
-		L_ID[3:2]:   lreg = `MOTE_LINK_ID_MAGIC;
-		L_MEM[3:2]:  lreg = MEM_SIZE;
-		L_BAUD[3:2]: lreg = BAUD_DIV;
-		default:     lreg = {dups_q, rx_bad_q}; // LINK_ERRORS
-		endcase
-	wire [31:0] rval = link_reg ? lreg : i_csr_rdata;
-	reg  [7:0]  rreg;
-	always @(*)
-		case (i_q[1:0])
-		2'd0: rreg = rval[7:0];
-		2'd1: rreg = rval[15:8];
-		2'd2: rreg = rval[23:16];
-		default: rreg = rval[31:24];
-		endcase
+		if (link_reg)
+			rreg = is_errs ? errs_q[{i_q[1:0], 3'b000} +: 8] : lconst(ra[3:2], i_q[1:0]);
+		else
+			case (i_q[1:0])
+			2'd0: rreg = i_csr_rdata[7:0];
+			2'd1: rreg = i_csr_rdata[15:8];
+			2'd2: rreg = i_csr_rdata[23:16];
+			default: rreg = i_csr_rdata[31:24];
+			endcase
 	// a memory read's byte: the lane of the response (AND-OR, not a shifter)
 	reg  [7:0]  rlane;
 	integer k;
@@ -168,8 +176,7 @@ module mote_link_bridge #(
 			o_listen <= 1'b0;
 			o_csr_valid <= 1'b0;
 			last_ok_q <= 1'b0;
-			rx_bad_q <= 16'd0;
-			dups_q <= 16'd0;
+			errs_q <= 32'd0;
 			o_busy <= 1'b0;
 			o_error <= 1'b0;
 			irq_q <= 1'b0;
@@ -178,7 +185,7 @@ module mote_link_bridge #(
 			o_listen <= 1'b0;
 			irq_q <= i_irq;
 			if (i_bad) begin
-				rx_bad_q <= rx_bad_q + 1'b1;
+				errs_q[15:0] <= errs_q[15:0] + 1'b1;
 				o_error <= 1'b1;
 			end
 			if (i_irq && !irq_q)
@@ -192,7 +199,7 @@ module mote_link_bridge #(
 					err_q <= !op_ok;
 					hcnt_q <= 2'd0;
 					if (repeated)
-						dups_q <= dups_q + 1'b1;
+						errs_q[31:16] <= errs_q[31:16] + 1'b1;
 					if (op_ok && !repeated) begin
 						last_seq_q <= i_seq;
 						last_ok_q <= 1'b1;

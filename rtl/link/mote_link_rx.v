@@ -1,7 +1,8 @@
 // mote_link_rx.v: the link's frame parser (host link section of mote_hw.spec).
 // Bytes from the UART come in; whole good request frames go out.  It hunts for
 // a flag, then takes content bytes (escapes undone), keeps the header fields,
-// writes the data bytes to the frame buffer (o_wr_*), runs the CRC over it all,
+// writes the bytes after the header to its frame buffer (one EBR, data byte k
+// at address k; the CRC bytes land after the data), runs the CRC over it all,
 // and at the closing flag raises o_frame only when the frame is good: no escape
 // left open, nothing lost, the CRC register at the residue, and exactly the
 // length its header implies.  Anything else raises o_bad and is forgotten.  A
@@ -11,7 +12,12 @@
 // and, when it is raised again, hunts for a flag.
 // While it does not listen it lends its CRC register to the response framer
 // (i_tx_crc_*, o_crc: one register for both directions, since the link never
-// receives and answers at once).
+// receives and answers at once).  The bridge reads the buffer (i_buf_raddr,
+// o_buf_rdata a cycle later) only while the parser does not listen or holds
+// a frame, when nothing writes it.
+// The content count n_q starts at -7 (mod 512) after a flag, so it is the
+// buffer address of the byte after the header ones, which are counted
+// 0x1F9..0x1FF (n_q[8:3] all ones: a header byte).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -29,13 +35,13 @@ module mote_link_rx #(
 	// the CRC register for the framer, while not listening
 	input  wire        i_tx_crc_init,
 	input  wire        i_tx_crc_valid,
+	input  wire        i_tx_crc_shift,
 	input  wire [7:0]  i_tx_crc_data,
 	output wire        o_crc_ready,
 	output wire [31:0] o_crc,
 	// frame buffer: data byte k of the frame at address k
-	output reg         o_wr_en,
-	output reg  [7:0]  o_wr_addr,
-	output reg  [7:0]  o_wr_data,
+	input  wire [7:0]  i_buf_raddr,
+	output wire [7:0]  o_buf_rdata,
 	// a good frame (high until i_listen drops), its fields (held until the next
 	// frame); o_bad: a one-cycle pulse per frame dropped
 	output wire        o_frame,
@@ -46,9 +52,11 @@ module mote_link_rx #(
 	output reg  [7:0]  o_len,
 	output reg  [31:0] o_addr
 );
-	localparam [8:0] HDR  = `MOTE_FRAME_REQ_HDR_BYTES;
-	localparam [8:0] CRCB = `MOTE_LINK_CRC_BYTES;
-	localparam [8:0] MAXN = `MOTE_FRAME_REQ_HDR_BYTES + `MOTE_LINK_MAX_DATA + `MOTE_LINK_CRC_BYTES;
+	localparam [8:0] HDR   = `MOTE_FRAME_REQ_HDR_BYTES;
+	localparam [8:0] CRCB  = `MOTE_LINK_CRC_BYTES;
+	localparam [8:0] START = 9'd0 - HDR; // n_q after a flag
+	// the count after the longest frame (data and CRC): bytes past it are lost
+	localparam [8:0] MAXN  = `MOTE_LINK_MAX_DATA + `MOTE_LINK_CRC_BYTES;
 
 	// data bytes a request carries (the spec's table)
 	function [8:0] data_bytes;
@@ -71,7 +79,7 @@ module mote_link_rx #(
 	reg       esc_q;   // the last byte was an escape
 	reg       bad_q;   // this frame is damaged already (overrun, lost byte)
 	reg       hold_q;  // a frame was delivered: ignore bytes until i_listen drops
-	reg [8:0] n_q;     // content bytes so far
+	reg [8:0] n_q;     // content bytes so far, minus HDR (mod 512)
 
 	wire       crc_ready, crc_residue;
 	wire       live    = i_listen && !hold_q;
@@ -81,12 +89,14 @@ module mote_link_rx #(
 	wire [7:0] b       = esc_q ? i_byte ^ `MOTE_LINK_ESC_XOR : i_byte;
 	wire       content = take && in_q && !is_flag && !(is_esc && !esc_q);
 	wire [8:0] ndata   = data_bytes(o_op, o_op_hi, o_len);
-	wire       good    = in_q && !esc_q && !bad_q && n_q >= HDR && n_q == HDR + ndata + CRCB && crc_residue;
-	wire [8:0] k       = n_q - HDR; // data byte index
+	wire       in_hdr  = &n_q[8:3]; // 0x1F9..0x1FF (0x1F8 is never reached)
+	wire       good    = in_q && !esc_q && !bad_q && !in_hdr && n_q == ndata + CRCB && crc_residue;
+	wire       wr_en   = content && !in_hdr;
 
 	mote_link_crc32 #(.BITS(CRC_BITS)) u_crc (
 		.clk(clk), .rst(rst), .i_init(i_listen ? take && is_flag : i_tx_crc_init),
-		.i_valid(i_listen ? content : i_tx_crc_valid), .i_data(i_listen ? b : i_tx_crc_data),
+		.i_valid(i_listen ? content : i_tx_crc_valid), .i_shift(!i_listen && i_tx_crc_shift),
+		.i_data(i_listen ? b : i_tx_crc_data),
 		.o_ready(crc_ready), .o_crc(o_crc), .o_residue(crc_residue));
 	assign o_crc_ready = crc_ready;
 
@@ -99,18 +109,18 @@ module mote_link_rx #(
 			esc_q <= 1'b0;
 			bad_q <= 1'b0;
 			hold_q <= 1'b0;
-			n_q <= 9'd0;
+			n_q <= START;
 		end else if (live && i_valid && !crc_ready) begin
 			bad_q <= 1'b1; // a byte came while the CRC was still busy: lost
 		end else if (take && is_flag) begin
-			if (in_q && (n_q != 0 || esc_q || bad_q)) begin
+			if (in_q && (n_q != START || esc_q || bad_q)) begin
 				o_bad <= !good;
 				hold_q <= good;
 			end
 			in_q <= !good;
 			esc_q <= 1'b0;
 			bad_q <= 1'b0;
-			n_q <= 9'd0;
+			n_q <= START;
 		end else if (take && in_q) begin
 			esc_q <= is_esc && !esc_q;
 			if (content) begin
@@ -122,30 +132,32 @@ module mote_link_rx #(
 		end
 	end
 
-	// datapath: header fields by position, data bytes to the buffer
-	always @(posedge clk) begin
-		o_wr_en <= !rst && content && n_q >= HDR && k < ndata;
+	// datapath: header fields by position
+	always @(posedge clk)
 		if (content) begin
-			o_wr_addr <= k[7:0];
-			o_wr_data <= b;
-			if (n_q == `MOTE_FRAME_REQ_SEQ_OFF)
+			if (n_q == START + `MOTE_FRAME_REQ_SEQ_OFF)
 				o_seq <= b;
-			if (n_q == `MOTE_FRAME_REQ_OP_OFF) begin
+			if (n_q == START + `MOTE_FRAME_REQ_OP_OFF) begin
 				o_op <= b[2:0];
 				o_op_hi <= |b[7:3];
 			end
-			if (n_q == `MOTE_FRAME_REQ_LEN_OFF)
+			if (n_q == START + `MOTE_FRAME_REQ_LEN_OFF)
 				o_len <= b;
-			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF)
+			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF)
 				o_addr[7:0] <= b;
-			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF + 1)
+			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 1)
 				o_addr[15:8] <= b;
-			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF + 2)
+			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 2)
 				o_addr[23:16] <= b;
-			if (n_q == `MOTE_FRAME_REQ_ADDR_OFF + 3)
+			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 3)
 				o_addr[31:24] <= b;
 		end
-	end
+
+	// the frame buffer: bytes after the header at n_q (data, then CRC); the
+	// bridge reads data bytes only while nothing is written (RW_OLD 0)
+	mote_sram_1r1w #(.WIDTH(8), .DEPTH(512), .RW_OLD(0)) u_buf (
+		.clk(clk), .i_we(wr_en), .i_waddr(n_q), .i_wdata(b),
+		.i_re(1'b1), .i_raddr({1'b0, i_buf_raddr}), .o_rdata(o_buf_rdata));
 
 `ifdef FORMAL
 	// ---- an independent model of what the frame is: the bytes since the flag,
@@ -231,26 +243,27 @@ module mote_link_rx #(
 		if (f_past_valid && !$past(rst) && $past(i_listen) && $past(f_byte_in && crc_ready && i_byte == 8'h7E) &&
 		    !$past(hold_q))
 			assert(o_frame == f_done_ok);
-	// the buffer gets data bytes only, at their place, as the model saw them
-	always @(posedge clk)
-		if (f_past_valid && o_wr_en) begin
-			assert($past(f_in) && $past(f_n) >= 9'd7 && {1'b0, o_wr_addr} == $past(f_n) - 9'd7);
-			assert({1'b0, o_wr_addr} < data_bytes(f_op_byte[2:0], |f_op_byte[7:3], f_len));
-			assert(o_wr_data == $past(f_b));
+	// the buffer gets the bytes after the header only, at their place (data
+	// byte k at k), as the model saw them
+	always @(*)
+		if (f_past_valid && !rst && wr_en) begin
+			assert(f_in && f_n >= 9'd7 && n_q == f_n - 9'd7);
+			assert(b == f_b);
 		end
 	// back to hunting: after a flag the parser is at a frame start; without
 	// i_listen it is out of any frame; the count never runs past a frame
 	always @(posedge clk)
 		if (f_past_valid && !$past(rst) && $past(i_listen) && !$past(hold_q) && $past(i_valid && crc_ready) &&
 		    $past(i_byte) == 8'h7E && !o_frame)
-			assert(in_q && n_q == 0 && !esc_q && !bad_q);
+			assert(in_q && n_q == START && !esc_q && !bad_q);
 	always @(posedge clk)
 		if (f_past_valid && !$past(i_listen))
 			assert(!in_q && !hold_q);
 	always @(*) begin
-		assert(n_q <= MAXN);
+		if (f_past_valid)
+			assert(n_q <= MAXN || n_q >= START);
 		if (f_past_valid && !rst && i_listen && !hold_q)
-			assert(in_q == f_in && (!in_q || (n_q == f_n && esc_q == f_esc)));
+			assert(in_q == f_in && (!in_q || (n_q == f_n + START && esc_q == f_esc)));
 	end
 	// what makes the above inductive: the parser's state is the model's
 	always @(*)

@@ -6,6 +6,10 @@
 // taken and not yet sent.  The CRC register is the parser's (mote_link_rx
 // lends it while it does not listen): o_crc_* feed it, o_ready waits for it
 // (a bit per cycle is well inside the 10 bit times the UART takes per byte).
+// An escaped byte is not taken until its second half goes out (the escape goes
+// first, the byte stays at the input), so no byte is kept here.  The CRC bytes
+// are the register's low byte, complemented: after each the register shifts
+// right by 8 (o_crc_shift), and the next CRC byte is the low byte again.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -16,9 +20,10 @@ module mote_link_tx (
 	// the CRC register
 	output wire       o_crc_init,
 	output wire       o_crc_valid,
+	output wire       o_crc_shift,
 	output wire [7:0] o_crc_data,
 	input  wire       i_crc_ready,
-	input  wire [31:0] i_crc,
+	input  wire [7:0] i_crc,   // its low byte
 	input  wire       i_valid,
 	input  wire [7:0] i_byte,
 	input  wire       i_last,
@@ -28,26 +33,27 @@ module mote_link_tx (
 	input  wire       i_ready,
 	output wire       o_idle
 );
-	localparam [2:0] S_IDLE = 3'd0, S_BODY = 3'd1, S_PEND = 3'd2, S_CRC = 3'd3, S_EOF = 3'd4;
+	localparam [1:0] S_IDLE = 2'd0, S_BODY = 2'd1, S_CRC = 2'd2, S_EOF = 2'd3;
 
-	reg  [2:0] state_q;
-	reg  [2:0] ret_q;   // where S_PEND goes on
-	reg  [7:0] pend_q;  // second byte of an escape
+	reg  [1:0] state_q;
+	reg        esc_q;   // the escape of the current byte has gone out
 	reg  [1:0] k_q;     // CRC byte
-	wire       crc_ready = i_crc_ready;
-	wire [31:0] crc = i_crc;
 
 	wire       out_free = !o_valid || i_ready;
-	assign o_ready = state_q == S_BODY && out_free && crc_ready;
+	wire       in_crc   = state_q == S_CRC;
+	wire [7:0] cur      = in_crc ? ~i_crc : i_byte;
+	wire       cur_esc  = cur == `MOTE_LINK_FLAG || cur == `MOTE_LINK_ESC;
+	wire       half     = cur_esc && !esc_q; // the escape goes now, the byte stays
+	// a content or CRC byte goes out now (its escape, or all of it)
+	wire       send     = out_free && i_crc_ready && (in_crc || (state_q == S_BODY && i_valid));
+	wire       done     = send && !half;     // ... and it is done with
+	localparam [7:0] ESC_XOR = `MOTE_LINK_ESC_XOR;
+
+	assign o_ready = state_q == S_BODY && out_free && i_crc_ready && !half;
 	assign o_idle = state_q == S_IDLE && !o_valid;
-
-	wire       take = i_valid && o_ready;
-	wire [7:0] crc_byte = ~crc[{k_q, 3'b000} +: 8];
-	wire [7:0] cur = state_q == S_CRC ? crc_byte : i_byte;
-	wire       cur_esc = cur == `MOTE_LINK_FLAG || cur == `MOTE_LINK_ESC;
-
 	assign o_crc_init = state_q == S_IDLE;
-	assign o_crc_valid = take;
+	assign o_crc_valid = done;
+	assign o_crc_shift = in_crc;
 	assign o_crc_data = i_byte;
 
 	always @(posedge clk) begin
@@ -57,6 +63,8 @@ module mote_link_tx (
 		end else begin
 			if (i_ready)
 				o_valid <= 1'b0;
+			if (send)
+				o_valid <= 1'b1;
 			case (state_q)
 			S_IDLE:
 				if (i_valid && out_free) begin
@@ -64,50 +72,35 @@ module mote_link_tx (
 					state_q <= S_BODY;
 				end
 			S_BODY:
-				if (take) begin
-					o_valid <= 1'b1;
-					state_q <= cur_esc ? S_PEND : i_last ? S_CRC : S_BODY;
-					ret_q <= i_last ? S_CRC : S_BODY;
-					k_q <= 2'd0;
-				end
-			S_PEND:
-				if (out_free) begin
-					o_valid <= 1'b1;
-					state_q <= ret_q;
-				end
+				if (done && i_last)
+					state_q <= S_CRC;
 			S_CRC:
-				if (out_free && crc_ready) begin
-					o_valid <= 1'b1;
-					k_q <= k_q + 1'b1;
-					state_q <= cur_esc ? S_PEND : k_q == 2'd3 ? S_EOF : S_CRC;
-					ret_q <= k_q == 2'd3 ? S_EOF : S_CRC;
-				end
-			S_EOF:
+				if (done && k_q == 2'd3)
+					state_q <= S_EOF;
+			default: // S_EOF
 				if (out_free) begin
 					o_valid <= 1'b1;
 					state_q <= S_IDLE;
 				end
-			default: state_q <= S_IDLE;
 			endcase
 		end
 	end
 
-	// the byte register: loaded whenever the state machine sends
-	always @(posedge clk)
-		case (state_q)
-		S_IDLE, S_EOF:
-			if (out_free)
-				o_byte <= `MOTE_LINK_FLAG;
-		S_BODY, S_CRC:
-			if (out_free) begin
-				o_byte <= cur_esc ? `MOTE_LINK_ESC : cur;
-				pend_q <= cur ^ `MOTE_LINK_ESC_XOR;
-			end
-		S_PEND:
-			if (out_free)
-				o_byte <= pend_q;
-		default: ;
-		endcase
+	// the byte register: a flag, an escape, or the byte (XORed after its escape)
+	always @(posedge clk) begin
+		if ((state_q == S_IDLE || state_q == S_EOF) && out_free)
+			o_byte <= `MOTE_LINK_FLAG;
+		else if (send)
+			o_byte <= half ? `MOTE_LINK_ESC : cur ^ (esc_q ? ESC_XOR : 8'd0);
+		if (state_q == S_IDLE)
+			k_q <= 2'd0;
+		else if (done && in_crc)
+			k_q <= k_q + 1'b1;
+		if (state_q == S_IDLE || done)
+			esc_q <= 1'b0;
+		else if (send)
+			esc_q <= 1'b1;
+	end
 endmodule
 
 `default_nettype wire

@@ -4,6 +4,8 @@
 // bit later, then each bit is sampled at its middle.  A byte whose stop bit is
 // low (framing error, a break) is dropped.  o_valid is a one-cycle pulse with
 // o_data; a byte takes 10 bits, so bytes are at least 10*i_div cycles apart.
+// o_data is the shift register itself: it holds the byte from its stop bit
+// until the next byte's first data bit.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -16,7 +18,7 @@ module mote_uart_rx #(
 	input  wire [DIV_W-1:0] i_div,
 	input  wire             i_rx,
 	output reg              o_valid,
-	output reg  [7:0]       o_data
+	output wire [7:0]       o_data
 );
 	reg [1:0]       sync_q;   // synchroniser, [1] is the sampled line
 	reg             busy_q;   // inside a byte
@@ -58,13 +60,11 @@ module mote_uart_rx #(
 		end
 	end
 
-	// datapath: shift on data-bit samples, the byte out at the stop bit
-	always @(posedge clk) begin
+	// datapath: shift on data-bit samples; the stop bit leaves the byte in place
+	always @(posedge clk)
 		if (sample && bit_q != 4'd0 && bit_q != 4'd9)
 			shift_q <= {sync_q[1], shift_q[7:1]};
-		if (sample && bit_q == 4'd9)
-			o_data <= shift_q;
-	end
+	assign o_data = shift_q;
 endmodule
 
 `default_nettype wire
