@@ -37,15 +37,15 @@ module mote_tokens #(
 	wire ovf_c2s = i_c2s_push && !i_c2s_pop && c2s_q == TOKEN_MAX;
 	wire ovf_s2c = i_s2c_push && !i_s2c_pop && s2c_q == TOKEN_MAX;
 
-	// next value: +push -pop, saturating at TOKEN_MAX, an empty pop does nothing
+	// next value: +push -pop, saturating at TOKEN_MAX, an empty pop does nothing;
+	// one adder of c and +1, -1 (all ones) or 0, not an incrementer and a
+	// decrementer side by side (an iCE40 carry chain each)
 	function [TW-1:0] next_count(input [TW-1:0] c, input push, input pop);
+		reg up, down;
 		begin
-			next_count = c;
-			if (push && !(pop && c != 0)) begin
-				if (c != TOKEN_MAX)
-					next_count = c + 1'b1;
-			end else if (pop && !push && c != 0)
-				next_count = c - 1'b1;
+			up   = push && !(pop && c != 0) && c != TOKEN_MAX;
+			down = pop && !push && c != 0;
+			next_count = c + {{(TW-1){down}}, up || down};
 		end
 	endfunction
 
