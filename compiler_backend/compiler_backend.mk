@@ -22,8 +22,13 @@ MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
-MOTECC_TESTS := ref requant fmodel builder pool onnx add
-MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h
+MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite
+MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h \
+                $(MOTECC_DIR)/tests/tfl_build.c $(MOTECC_DIR)/tests/tfl_build.h
+# The MLPerf Tiny reference models (int8 .tflite) live outside the repository;
+# test_tflite reads them from here and fails (never skips) when they are missing.
+MLPERF_TINY  ?= $(abspath ../shared/models/mlperf-tiny)
+export MOTE_MLPERF_TINY := $(MLPERF_TINY)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -72,12 +77,12 @@ $(MOTECC_SAN): $(MOTECC_SOBJS)
 # Sanitized test binaries (ASan+UBSan) and plain ones for valgrind.
 $(BUILD)/tests/cc/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c \
+	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/tfl_build.c \
 	  $(MOTECC_SAN) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 $(BUILD)/tests/cc-vg/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c \
+	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/tfl_build.c \
 	  $(MOTECC_LIB) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))

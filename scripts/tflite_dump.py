@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""tflite_dump.py MODEL.tflite [--json]: a second, independent reading of a TFLite
+"""tflite_dump.py MODEL.tflite [--json | --digest | --digest-text]: a second, independent reading of a TFLite
 flatbuffer (schema version 3), written in Python without any flatbuffers or
 TensorFlow package, to check the C reader (compiler_backend/tflite_read.c)
 against: operator codes, operators with their inputs, outputs and options,
@@ -130,8 +130,54 @@ def dump(path):
             'inputs': sg.vector(1, 'i'), 'outputs': sg.vector(2, 'i'), 'tensors': tensors, 'operators': ops}
 
 
+OPT_FIELDS = [('padding', 'pad', 0), ('stride_w', 'sw', 0), ('stride_h', 'sh', 0), ('dilation_w_factor', 'dw', 1),
+              ('dilation_h_factor', 'dh', 1), ('fused_activation_function', 'act', 0), ('depth_multiplier', 'dm', 0),
+              ('filter_width', 'fw', 0), ('filter_height', 'fh', 0), ('weights_format', 'wf', 0),
+              ('keep_num_dims', 'kd', 0)]
+
+
+def ints(v):
+    return '[' + ','.join(str(x) for x in v) + ']'
+
+
+def digest_text(d):
+    """The canonical text test_tflite.c builds from the C reader's result."""
+    out = ['v%d\n' % d['version']]
+    out += ['c%d\n' % c for c in d['codes']]
+    out.append('b%d\n' % d['n_buffers'])
+    for i, t in enumerate(d['tensors']):
+        q = t['quant'] or {'scale': [], 'zero_point': [], 'quantized_dimension': 0}
+        zp = q['zero_point'] or [0] * len(q['scale'])
+        out.append('t%d %s %d %d %d %s q%s z%s d%d\n' % (
+            i, t['name'] or '', t['type'], t['buffer'], t['buffer_bytes'], ints(t['shape']),
+            '[' + ','.join('%08x' % struct.unpack('<I', struct.pack('<f', s))[0] for s in q['scale']) + ']',
+            ints(zp), q['quantized_dimension'] if q['scale'] else 0))
+    for i, o in enumerate(d['operators']):
+        p = o['options']
+        out.append('o%d %d %s %s %d' % (i, o['builtin'], ints(o['inputs']), ints(o['outputs']), o['options_type']))
+        out.append(''.join(' %s%d' % (short, p.get(name, dflt)) for name, short, dflt in OPT_FIELDS))
+        out.append(' beta%08x ns%s\n' % (struct.unpack('<I', struct.pack('<f', p.get('beta', 0.0)))[0],
+                                        ints(p.get('new_shape') or [])))
+    out.append('i%s o%s\n' % (ints(d['inputs']), ints(d['outputs'])))
+    return ''.join(out)
+
+
+def fnv1a64(text):
+    h = 0xcbf29ce484222325
+    for b in text.encode('utf-8'):
+        h = ((h ^ b) * 0x100000001b3) & 0xffffffffffffffff
+    return h
+
+
 if __name__ == '__main__':
     d = dump(sys.argv[1])
+    if '--digest' in sys.argv:
+        text = digest_text(d)
+        print('%016x %d' % (fnv1a64(text), len(text)))
+        sys.exit(0)
+    if '--digest-text' in sys.argv:
+        sys.stdout.write(digest_text(d))
+        sys.exit(0)
     if '--json' in sys.argv:
         json.dump(d, sys.stdout, indent=1)
         sys.exit(0)
