@@ -16,9 +16,9 @@ ONNX_GEN     := $(BUILD)/gen/onnx
 MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SRCS)) $(BUILD)/obj/motecc/onnx.pb-c.o
 MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS)) \
                 $(BUILD)/obj/motecc-san/onnx.pb-c.o
-# the host kernels (driver/kernels.c) serve the runtime and the reference executor alike
-MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o
-MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o
+# the host kernels (driver/kernels.c, kernels_tflite.c) serve the runtime and the reference executor alike
+MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o
+MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
@@ -49,11 +49,13 @@ $(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.p
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -c $< -o $@
 
-$(BUILD)/obj/motecc/kernels.o: driver/kernels.c include/mote/mote_kernels.h
+$(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o: $(BUILD)/obj/motecc/%.o: driver/%.c \
+  include/mote/mote_kernels.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/obj/motecc-san/kernels.o: driver/kernels.c include/mote/mote_kernels.h
+$(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o: $(BUILD)/obj/motecc-san/%.o: driver/%.c \
+  include/mote/mote_kernels.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -c $< -o $@
 

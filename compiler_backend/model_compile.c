@@ -669,6 +669,35 @@ done:
 
 /* ---- report and entry point ------------------------------------------------------------ */
 
+/* Does the target round twice as TFLite does (a STORE mode)?  No device has
+ * that mode yet: the day a FEATURES bit says so, test it here and lower
+ * TFLite models' STOREs with it. */
+static int device_rounds_twice(const struct mote_geometry *geo)
+{
+	(void)geo;
+	return 0;
+}
+
+/* A TFLite model whose requantizing steps run on a device that rounds once:
+ * say that those steps cannot be bit-exact with TFLite. */
+static void report_rounding(struct compile *c)
+{
+	if (c->g.arith != IR_ARITH_TFLITE || device_rounds_twice(c->geo))
+		return;
+	unsigned n = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < c->ns; i++)
+		if (c->s[i].device && c->s[i].L.conv.out_type != MOTE_CC_INT32 && c->s[i].L.conv.pool != MOTE_CC_POOL_MAX) {
+			n++;
+			first = first ? first : c->s[i].n->name;
+		}
+	if (n)
+		say(c, "warning: not bit-exact with TFLite: %u device step%s (the first: %s) requantize with TFLite's "
+		    "multipliers but round once (half to even); TFLite rounds twice (ties away from zero), so an output "
+		    "may differ by 1; the target has no double-rounding STORE mode, the host steps are TFLite's "
+		    "arithmetic exactly", n, n > 1 ? "s" : "", first);
+}
+
 static void shape_str(const struct ir_tensor *t, char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -746,8 +775,10 @@ int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_ge
 		rc = layout_device(&c, diag);
 	if (!rc)
 		rc = emit_device(&c, &o, diag);
-	if (!rc)
+	if (!rc) {
 		report_steps(&c);
+		report_rounding(&c);
+	}
 	if (!rc)
 		rc = write_file(&c, &o, model, model_len, diag);
 	for (size_t i = 0; i < c.ns; i++)
