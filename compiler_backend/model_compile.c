@@ -693,9 +693,14 @@ static void report_rounding(struct compile *c)
 		}
 	if (n)
 		say(c, "warning: not bit-exact with TFLite: %u device step%s (the first: %s) requantize with TFLite's "
-		    "multipliers but round once (half to even); TFLite rounds twice (ties away from zero), so an output "
-		    "may differ by 1; the target has no double-rounding STORE mode, the host steps are TFLite's "
-		    "arithmetic exactly", n, n > 1 ? "s" : "", first);
+		    "multipliers but round once (half to even); TFLite rounds twice, so an output may differ by 1 "
+		    "(the target has no double-rounding STORE mode)", n, n > 1 ? "s" : "", first);
+	unsigned sm = 0;
+	for (size_t i = 0; i < c->ns; i++)
+		sm += !c->s[i].device && c->s[i].h.op == MOTE_KOP_SOFTMAX;
+	if (sm)
+		say(c, "warning: not bit-exact with TFLite: %u SOFTMAX computed in float on the host (dequantize, "
+		    "softmax, quantize), not with TFLite's integer softmax", sm);
 }
 
 static void shape_str(const struct ir_tensor *t, char *buf, size_t cap)

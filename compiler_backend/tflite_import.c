@@ -66,7 +66,8 @@ int32_t imp_const(struct imp *im, const char *base, const char *suffix, int32_t 
 	struct ir_tensor *x = &im->g->t[t];
 	x->dtype = dtype;
 	x->rank = rank;
-	memcpy(x->dims, dims, rank * sizeof *dims);
+	if (rank)
+		memcpy(x->dims, dims, rank * sizeof *dims);
 	x->data = data;
 	x->nbytes = nbytes;
 	return t;

@@ -6,6 +6,14 @@
  * directory (make test sets it from MLPERF_TINY, default
  * ../shared/models/mlperf-tiny); a missing model is a failure, not a skip.
  *
+ * The importer (tflite_import.c) on the same models: the nodes it makes,
+ * the graph's inputs and outputs as TFLite names and shapes them; and on
+ * a small CNN built here, whose every tensor the reference executor computes
+ * is compared with a direct NHWC computation written in this file from
+ * TFLite's operator definitions (so the layout changes, padding, weight
+ * reordering and clamps of the import are checked against code that has
+ * none of them).
+ *
  * What the reader must find was established independently of it:
  *   - a digest (FNV-1a 64 of a canonical text of every code, tensor with its
  *     quantization, operator with its options, and the graph inputs and
@@ -15,13 +23,18 @@
  *     TFLite parser (Debian python3-pyarmnn 20.08) reports them.
  */
 #include <check.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flatbuf.h"
+#include "ir_exec.h"
+#include "model.h"
+#include "mote/mote_kernels.h"
 #include "tfl_build.h"
+#include "tflite_import.h"
 #include "tflite_read.h"
 
 static const char *model_dir(void)
@@ -461,6 +474,267 @@ START_TEST(built_models)
 }
 END_TEST
 
+/* ---- the importer ------------------------------------------------------------------------ */
+
+static unsigned count_op(const struct ir_graph *g, const char *op)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < g->nn; i++)
+		n += !strcmp(g->n[i].op, op);
+	return n;
+}
+
+static const struct import_expect {
+	const char *file;
+	unsigned nodes, conv, matmul, add, avg, reshape, transpose, softmax;
+} imports[] = {
+	/* ResNet-8: the NHWC input transposed; the pooled 1x1 map reshaped without one */
+	{"pretrainedResnet_quant.tflite", 19, 9, 1, 3, 1, 1, 1, 1},
+	/* DS-CNN: a one-channel input is the same bytes in both layouts: a Reshape */
+	{"kws_ref_model.tflite", 16, 9, 1, 0, 1, 2, 0, 1},
+	{"vww_96_int8.tflite", 34, 27, 1, 0, 1, 1, 1, 1},
+	{"ad01_int8.tflite", 10, 0, 10, 0, 0, 0, 0, 0},
+};
+
+START_TEST(import_mlperf)
+{
+	for (size_t k = 0; k < sizeof imports / sizeof imports[0]; k++) {
+		const struct import_expect *e = &imports[k];
+		const struct mlperf *mp = &models[k == 0 ? 0 : k == 1 ? 1 : k == 2 ? 2 : 3];
+		size_t len;
+		uint8_t *b = slurp_model(e->file, &len);
+		struct ir_graph g;
+		struct mote_cc_diag d = {{0}};
+		int rc = mote_tflite_import(b, len, &g, &d);
+		ck_assert_msg(rc == 0, "%s: %s", e->file, d.msg);
+		ck_assert_int_eq(g.arith, IR_ARITH_TFLITE);
+		ck_assert_uint_eq(g.nn, e->nodes);
+		ck_assert_uint_eq(count_op(&g, "QLinearConv"), e->conv);
+		ck_assert_uint_eq(count_op(&g, "QLinearMatMul"), e->matmul);
+		ck_assert_uint_eq(count_op(&g, "QLinearAdd"), e->add);
+		ck_assert_uint_eq(count_op(&g, "QLinearAveragePool"), e->avg);
+		ck_assert_uint_eq(count_op(&g, "Reshape"), e->reshape);
+		ck_assert_uint_eq(count_op(&g, "Transpose"), e->transpose);
+		ck_assert_uint_eq(count_op(&g, "Softmax"), e->softmax);
+		/* the graph input and output as TFLite has them */
+		int32_t xi = ir_find(&g, mp->in_name), yi = ir_find(&g, mp->out_name);
+		ck_assert_int_ge(xi, 0);
+		ck_assert_int_ge(yi, 0);
+		ck_assert(g.t[xi].is_input && g.t[yi].is_output);
+		ck_assert_uint_eq(g.t[xi].rank, mp->in_rank);
+		for (uint32_t i = 0; i < mp->in_rank; i++)
+			ck_assert_int_eq(g.t[xi].dims[i], mp->in_shape[i]);
+		ck_assert_int_eq(g.t[yi].dims[1], mp->out_n);
+		ir_graph_free(&g);
+		/* the whole model through the reference executor (zero inputs) */
+		struct ir_graph p;
+		rc = model_prepare(b, len, 1, &p, &d);
+		ck_assert_msg(rc == 0, "%s: %s", e->file, d.msg);
+		ck_assert_int_eq(p.arith, IR_ARITH_TFLITE);
+		ir_graph_free(&p);
+		free(b);
+	}
+}
+END_TEST
+
+/* ---- the small CNN against a direct NHWC computation -------------------------------------- */
+
+static int32_t clampi(int64_t v, int32_t lo, int32_t hi) { return (int32_t)(v < lo ? lo : v > hi ? hi : v); }
+
+/* TFLite's requantization of acc for real scale s (two roundings). */
+static int32_t tfl_scale(int32_t acc, double s)
+{
+	int32_t m, sh;
+	ck_assert_int_eq(mote_kernel_tfl_multiplier(s, &m, &sh), 0);
+	return mote_kernel_tfl_requant(acc, m, sh);
+}
+
+/* conv (dw = 0) or depthwise (dw = 1, multiplier 1) of NHWC x [H][W][C]
+ * into y [OH][OW][O], SAME padding, TFLite's per-channel arithmetic */
+static void nhwc_conv(int dw, const int8_t *x, int H, int W, int C, const int8_t *w, const int32_t *b, int O,
+		      int K, int S, float xs, int xz, const float *ws, float ys, int yz, int lo, int hi, int8_t *y,
+		      int OH, int OW)
+{
+	int pt = ((OH - 1) * S + K - H) / 2, pl = ((OW - 1) * S + K - W) / 2;
+	pt = pt > 0 ? pt : 0, pl = pl > 0 ? pl : 0;
+	for (int oy = 0; oy < OH; oy++)
+		for (int ox = 0; ox < OW; ox++)
+			for (int o = 0; o < O; o++) {
+				int32_t acc = b[o];
+				for (int ky = 0; ky < K; ky++)
+					for (int kx = 0; kx < K; kx++) {
+						int iy = oy * S + ky - pt, ix = ox * S + kx - pl;
+						if (iy < 0 || iy >= H || ix < 0 || ix >= W)
+							continue;
+						if (dw)
+							acc += (x[(iy * W + ix) * C + o] - xz) * w[(ky * K + kx) * O + o];
+						else
+							for (int c = 0; c < C; c++)
+								acc += (x[(iy * W + ix) * C + c] - xz) * w[((o * K + ky) * K + kx) * C + c];
+					}
+				double s = (double)xs * (double)ws[o] / (double)ys;
+				y[(oy * OW + ox) * O + o] = (int8_t)clampi((int64_t)tfl_scale(acc, s) + yz, lo, hi);
+			}
+}
+
+/* a reference tensor (rank 4: NCHW, mote_compiler.h) compared with an NHWC array */
+static void expect_nhwc(const mote_cc_ref *r, const char *name, const int8_t *want, int H, int W, int C)
+{
+	const void *p;
+	size_t n;
+	ck_assert_msg(mote_cc_ref_tensor(r, name, &p, &n) == 0, "no tensor '%s'", name);
+	ck_assert_uint_eq(n, (size_t)H * W * C);
+	const int8_t *d = p;
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++)
+			for (int c = 0; c < C; c++)
+				ck_assert_msg(d[(c * H + y) * W + x] == want[(y * W + x) * C + c],
+					      "%s[%d][%d][%d]: reference %d, direct %d", name, y, x, c,
+					      d[(c * H + y) * W + x], want[(y * W + x) * C + c]);
+}
+
+START_TEST(tiny_cnn_exact)
+{
+	for (int variant = 0; variant < 2; variant++) {
+		struct tm_model tm;
+		tm_tiny_cnn(&tm, variant);
+		size_t len;
+		uint8_t *b = tm_build(&tm, &len);
+		mote_cc_ref *r;
+		struct mote_cc_diag d = {{0}};
+		int rc = mote_cc_ref_open(b, len, &r, &d);
+		ck_assert_msg(rc == 0, "%s", d.msg);
+		ck_assert_str_eq(mote_cc_ref_arithmetic(r), "tflite");
+		int8_t x[32];
+		for (int i = 0; i < 32; i++)
+			x[i] = (int8_t)(i * 37 % 256 - 128);
+		ck_assert_int_eq(mote_cc_ref_set_input(r, "x", x, sizeof x, &d), 0);
+		ck_assert_msg(mote_cc_ref_run(r, &d) == 0, "%s", d.msg);
+		/* every scale and zero point from the model description */
+#define S(k) tm.t[k].scale[0]
+#define Z(k) ((int)tm.t[k].zp[0])
+		int8_t conv[4 * 4 * 4], dw[2 * 2 * 4], add[2 * 2 * 4], pool[4], fc[3];
+		const int8_t *w1 = tm.buf[0], *w2 = tm.buf[2], *w3 = tm.buf[5];
+		/* CONV_2D 3x3 SAME + RELU: clamp [max(-128, zp), 127] */
+		nhwc_conv(0, x, 4, 4, 2, w1, tm.buf[1], 4, 3, 1, S(0), Z(0), tm.t[1].scale, S(3), Z(3), Z(3), 127, conv,
+			  4, 4);
+		expect_nhwc(r, "conv", conv, 4, 4, 4);
+		nhwc_conv(1, conv, 4, 4, 4, w2, tm.buf[3], 4, 3, 2, S(3), Z(3), tm.t[4].scale, S(6), Z(6), -128, 127, dw,
+			  2, 2);
+		expect_nhwc(r, "dw", dw, 2, 2, 4);
+		/* ADD of dw with itself + RELU6: TFLite's integer add, clamp [zp, zp + round(6 / scale)] */
+		struct mote_tfl_add am;
+		ck_assert_int_eq(mote_kernel_tfl_add_params(S(6), S(6), S(7), &am), 0);
+		int hi6 = Z(7) + (int)lround(6.0 / S(7));
+		for (int i = 0; i < 16; i++)
+			add[i] = (int8_t)clampi((int64_t)mote_kernel_tfl_add_sum(dw[i] - Z(6), dw[i] - Z(6), &am) + Z(7), Z(7),
+						hi6 < 127 ? hi6 : 127);
+		expect_nhwc(r, "add", add, 2, 2, 4);
+		/* 2x2 pooling to 1x1: TFLite's rounded mean (ties away from zero), or the max */
+		for (int c = 0; c < 4; c++) {
+			int sum = 0, best = -128;
+			for (int p = 0; p < 4; p++) {
+				sum += add[p * 4 + c];
+				best = add[p * 4 + c] > best ? add[p * 4 + c] : best;
+			}
+			pool[c] = (int8_t)(variant ? best : sum > 0 ? (sum + 2) / 4 : (sum - 2) / 4);
+		}
+		expect_nhwc(r, "pool", pool, 1, 1, 4);
+		/* FULLY_CONNECTED: w3 [3][4], per-tensor scale, no activation */
+		for (int o = 0; o < 3; o++) {
+			int32_t acc = ((const int32_t *)tm.buf[6])[o];
+			for (int k = 0; k < 4; k++)
+				acc += (pool[k] - Z(10)) * w3[o * 4 + k];
+			fc[o] = (int8_t)clampi((int64_t)tfl_scale(acc, (double)S(10) * (double)S(11) / (double)S(13)) + Z(13),
+					       -128, 127);
+		}
+		/* the test means something only if the tensors are not saturated */
+		int spread = 0;
+		for (int i = 0; i < 64; i++)
+			spread += conv[i] > Z(3) && conv[i] < 127;
+		for (int i = 0; i < 16; i++)
+			spread += (dw[i] > -128 && dw[i] < 127) + (add[i] > Z(7) && add[i] < hi6);
+		ck_assert_msg(spread >= 40, "only %d unsaturated values", spread);
+		const void *got;
+		size_t gb;
+		ck_assert_int_eq(mote_cc_ref_tensor(r, "fc", &got, &gb), 0);
+		ck_assert_uint_eq(gb, 3);
+		ck_assert_mem_eq(got, fc, 3);
+		/* SOFTMAX: in float (not TFLite's integer softmax): within 1 of the float softmax */
+		ck_assert_int_eq(mote_cc_ref_tensor(r, "prob", &got, &gb), 0);
+		double e[3], sum = 0;
+		for (int o = 0; o < 3; o++)
+			sum += e[o] = exp((double)S(13) * (fc[o] - Z(13)));
+		for (int o = 0; o < 3; o++) {
+			double q = e[o] / sum * 256 - 128;
+			ck_assert_msg(fabs(((const int8_t *)got)[o] - (q > 127 ? 127 : q)) <= 1.0, "prob[%d] %d, float %g", o,
+				      ((const int8_t *)got)[o], q);
+		}
+#undef S
+#undef Z
+		mote_cc_ref_close(r);
+		free(b);
+	}
+}
+END_TEST
+
+/* One operator the importer does not take, and inconsistent operators. */
+START_TEST(import_errors)
+{
+	struct tm_model tm;
+	struct ir_graph g;
+	struct mote_cc_diag d = {{0}};
+	size_t len;
+	uint8_t *b;
+
+	tm_tiny_cnn(&tm, 0);
+	tm.codes[2] = 18; /* MUL where the ADD was */
+	tm.ops[2].opt_type = 0;
+	b = tm_build(&tm, &len);
+	ck_assert_int_eq(mote_tflite_import(b, len, &g, &d), MOTE_CC_ENOTSUP);
+	ck_assert_str_eq(d.msg, "tflite: operators[2] (MUL): the operator MUL is not supported");
+	free(b);
+
+	tm_tiny_cnn(&tm, 0);
+	tm.codes[2] = 200; /* no name in the table */
+	tm.ops[2].opt_type = 0;
+	b = tm_build(&tm, &len);
+	ck_assert_int_eq(mote_tflite_import(b, len, &g, &d), MOTE_CC_ENOTSUP);
+	ck_assert_str_eq(d.msg, "tflite: operators[2] (builtin code 200): the operator builtin code 200 is not supported");
+	free(b);
+
+	tm_tiny_cnn(&tm, 0);
+	tm.ops[1].opt[3] = 2; /* depth_multiplier 2 with weights of multiplier 1 */
+	b = tm_build(&tm, &len);
+	ck_assert_int_eq(mote_tflite_import(b, len, &g, &d), MOTE_CC_EFORMAT);
+	ck_assert_str_eq(d.msg, "tflite: operators[1] (DEPTHWISE_CONV_2D): depth_multiplier 2, but the weights give 1");
+	free(b);
+
+	tm_tiny_cnn(&tm, 0);
+	tm.ops[0].opt[1] = 2; /* stride 2: the output would be 2x2, the file says 4x4 */
+	b = tm_build(&tm, &len);
+	ck_assert_int_eq(mote_tflite_import(b, len, &g, &d), MOTE_CC_EFORMAT);
+	ck_assert_str_eq(d.msg, "tflite: operators[0] (CONV_2D): output tensors[3] 'conv' is not 1x4x2x4");
+	free(b);
+
+	tm_tiny_cnn(&tm, 0);
+	tm.ops[0].opt[3] = 4; /* fused TANH */
+	b = tm_build(&tm, &len);
+	ck_assert_int_eq(mote_tflite_import(b, len, &g, &d), MOTE_CC_ENOTSUP);
+	ck_assert_str_eq(d.msg, "tflite: operators[0] (CONV_2D): fused activation 4 (only RELU, RELU6 and RELU_N1_TO_1 "
+			 "are supported)");
+	free(b);
+
+	tm_tiny_cnn(&tm, 0);
+	tm.ops[2].in[1] = 8; /* ADD reads the pooled tensor, which operator 3 writes after it */
+	b = tm_build(&tm, &len);
+	ck_assert_int_eq(mote_tflite_import(b, len, &g, &d), MOTE_CC_EFORMAT);
+	ck_assert_str_eq(d.msg, "tflite: operators[2] (ADD): input 1, tensors[8] 'pool', is neither a graph input nor "
+			 "written by an earlier operator");
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tflite");
@@ -469,6 +743,9 @@ int main(void)
 	tcase_add_test(tc, mlperf_models);
 	tcase_add_test(tc, malformed);
 	tcase_add_test(tc, built_models);
+	tcase_add_test(tc, import_mlperf);
+	tcase_add_test(tc, tiny_cnn_exact);
+	tcase_add_test(tc, import_errors);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -181,3 +181,72 @@ uint8_t *tm_build(const struct tm_model *m, size_t *len)
 	*len = b.len;
 	return b.p;
 }
+
+static int8_t tm_w1[4 * 3 * 3 * 2], tm_w2[3 * 3 * 4], tm_w3[3 * 4];
+static const int32_t tm_b1[4] = {100, -200, 300, 0}, tm_b2[4] = {-50, 60, 0, 70}, tm_b3[3] = {1000, -1000, 0};
+static const int32_t tm_shape[2] = {1, 4};
+/* scales chosen so that every tensor spans much of its range (few saturate) */
+static const float tm_s_x[1] = {0.01f}, tm_s_w1[4] = {0.01f, 0.012f, 0.008f, 0.015f}, tm_s_conv[1] = {0.02f},
+		   tm_s_w2[4] = {0.01f, 0.02f, 0.015f, 0.012f}, tm_s_dw[1] = {0.06f}, tm_s_add[1] = {0.1f},
+		   tm_s_w3[1] = {0.02f}, tm_s_fc[1] = {0.25f}, tm_s_prob[1] = {1.0f / 256};
+static const int64_t tm_z_x[1] = {-3}, tm_z0[4] = {0, 0, 0, 0}, tm_z_conv[1] = {-128}, tm_z_dw[1] = {10},
+		     tm_z_add[1] = {5}, tm_z_fc[1] = {2}, tm_z_prob[1] = {-128};
+
+static void tm_fill(int8_t *w, size_t n, uint32_t seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		w[i] = (int8_t)(seed >> 24);
+	}
+}
+
+void tm_tiny_cnn(struct tm_model *m, int variant)
+{
+	tm_fill(tm_w1, sizeof tm_w1, 1);
+	tm_fill(tm_w2, sizeof tm_w2, 2);
+	tm_fill(tm_w3, sizeof tm_w3, 3);
+	memset(m, 0, sizeof *m);
+	m->ncodes = 7;
+	const int32_t codes[7] = {3, 4, 0, variant == 1 ? 17 : 1, 22, 9, 25};
+	memcpy(m->codes, codes, sizeof codes);
+	m->nbuf = 7;
+	const void *bufs[7] = {tm_w1, tm_b1, tm_w2, tm_b2, tm_shape, tm_w3, tm_b3};
+	const size_t lens[7] = {sizeof tm_w1, sizeof tm_b1, sizeof tm_w2, sizeof tm_b2, sizeof tm_shape, sizeof tm_w3,
+				sizeof tm_b3};
+	for (int i = 0; i < 7; i++)
+		m->buf[i] = bufs[i], m->buf_len[i] = lens[i];
+	m->nt = 15;
+	m->t[0] = (struct tm_tensor){"x", 9, 4, {1, 4, 4, 2}, 0, 1, tm_s_x, tm_z_x, 0};
+	m->t[1] = (struct tm_tensor){"w1", 9, 4, {4, 3, 3, 2}, 1, 4, tm_s_w1, tm_z0, 0};
+	m->t[2] = (struct tm_tensor){"b1", 2, 1, {4}, 2, 0, NULL, NULL, 0};
+	m->t[3] = (struct tm_tensor){"conv", 9, 4, {1, 4, 4, 4}, 0, 1, tm_s_conv, tm_z_conv, 0};
+	m->t[4] = (struct tm_tensor){"w2", 9, 4, {1, 3, 3, 4}, 3, 4, tm_s_w2, tm_z0, 3};
+	m->t[5] = (struct tm_tensor){"b2", 2, 1, {4}, 4, 0, NULL, NULL, 0};
+	m->t[6] = (struct tm_tensor){"dw", 9, 4, {1, 2, 2, 4}, 0, 1, tm_s_dw, tm_z_dw, 0};
+	m->t[7] = (struct tm_tensor){"add", 9, 4, {1, 2, 2, 4}, 0, 1, tm_s_add, tm_z_add, 0};
+	m->t[8] = (struct tm_tensor){"pool", 9, 4, {1, 1, 1, 4}, 0, 1, tm_s_add, tm_z_add, 0};
+	m->t[9] = (struct tm_tensor){"shape", 2, 1, {2}, 5, 0, NULL, NULL, 0};
+	m->t[10] = (struct tm_tensor){"flat", 9, 2, {1, 4}, 0, 1, tm_s_add, tm_z_add, 0};
+	m->t[11] = (struct tm_tensor){"w3", 9, 2, {3, 4}, 6, 1, tm_s_w3, tm_z0, 0};
+	m->t[12] = (struct tm_tensor){"b3", 2, 1, {3}, 7, 0, NULL, NULL, 0};
+	m->t[13] = (struct tm_tensor){"fc", 9, 2, {1, 3}, 0, 1, tm_s_fc, tm_z_fc, 0};
+	m->t[14] = (struct tm_tensor){"prob", 9, 2, {1, 3}, 0, 1, tm_s_prob, tm_z_prob, 0};
+	m->nops = 7;
+	uint32_t one = 0x3f800000u; /* 1.0f */
+	m->ops[0] = (struct tm_op){.code = 0, .nin = 3, .nout = 1, .in = {0, 1, 2}, .out = {3}, .opt_type = 1, .nopt = 6,
+				   .opt = {0, 1, 1, 1, 1, 1}};
+	m->ops[1] = (struct tm_op){.code = 1, .nin = 3, .nout = 1, .in = {3, 4, 5}, .out = {6}, .opt_type = 2, .nopt = 7,
+				   .opt = {0, 2, 2, 1, 0, 1, 1}};
+	m->ops[2] = (struct tm_op){.code = 2, .nin = 2, .nout = 1, .in = {6, 6}, .out = {7}, .opt_type = 11, .nopt = 1,
+				   .opt = {3}};
+	m->ops[3] = (struct tm_op){.code = 3, .nin = 1, .nout = 1, .in = {7}, .out = {8}, .opt_type = 5, .nopt = 6,
+				   .opt = {1, 2, 2, 2, 2, 0}};
+	m->ops[4] = (struct tm_op){.code = 4, .nin = 2, .nout = 1, .in = {8, 9}, .out = {10}, .opt_type = 17,
+				   .n_new_shape = 2, .new_shape = {1, 4}};
+	m->ops[5] = (struct tm_op){.code = 5, .nin = 3, .nout = 1, .in = {10, 11, 12}, .out = {13}, .opt_type = 8,
+				   .nopt = 3};
+	m->ops[6] = (struct tm_op){.code = 6, .nin = 1, .nout = 1, .in = {13}, .out = {14}, .opt_type = 9, .nopt = 1,
+				   .opt = {(int32_t)one}};
+	m->nin = m->nout = 1;
+	m->in[0] = 0, m->out[0] = 14;
+}
