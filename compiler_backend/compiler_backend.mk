@@ -22,7 +22,7 @@ MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernel
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
-MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite
+MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith
 MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h \
                 $(MOTECC_DIR)/tests/tfl_build.c $(MOTECC_DIR)/tests/tfl_build.h
 # The MLPerf Tiny reference models (int8 .tflite) live outside the repository;
