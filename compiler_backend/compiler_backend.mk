@@ -115,7 +115,7 @@ FUZZ_ONNX_ARGS  ?=
 FUZZ_MODEL_ARGS ?=
 FUZZ_ARGS     = --seconds $(FUZZ_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
 FUZZ_HDRS    := $(MOTECC_DIR)/tests/fuzz_mutate.h $(MOTECC_DIR)/tests/fuzz_harness.h \
-                $(MOTECC_DIR)/tests/fuzz_seeds.h
+                $(MOTECC_DIR)/tests/fuzz_seeds.h $(MOTECC_DIR)/tests/fuzz_cc_checks.h
 $(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_SAN) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) $< $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
@@ -124,3 +124,18 @@ $(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_S
 fuzz-onnx: $(BUILD)/fuzz/fuzz_onnx
 	$< --regress $(MOTECC_DIR)/tests/fuzz_regress
 	$< $(FUZZ_ARGS) $(FUZZ_ONNX_ARGS)
+
+# The TFLite reader, importer, compiler and reference path, fuzzed the same way from the four
+# MLPerf Tiny models (MLPERF_TINY) and small models built by tests/tfl_build.c; its regression
+# inputs and their refusals in compiler_backend/tests/fuzz_tflite_regress/EXPECTED.
+FUZZ_TFLITE_ARGS ?=
+$(BUILD)/fuzz/fuzz_tflite: $(MOTECC_DIR)/tests/fuzz_tflite.c $(MOTECC_DIR)/tests/tfl_build.c \
+  $(MOTECC_DIR)/tests/tfl_build.h $(FUZZ_HDRS) $(MOTECC_SAN) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/tfl_build.c \
+	  $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
+
+.PHONY: fuzz-tflite
+fuzz-tflite: $(BUILD)/fuzz/fuzz_tflite
+	$< --regress $(MOTECC_DIR)/tests/fuzz_tflite_regress
+	$< $(FUZZ_ARGS) $(FUZZ_TFLITE_ARGS)
