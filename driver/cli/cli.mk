@@ -63,6 +63,38 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 MOTE_TESTS += test-models
 .PHONY: test-models
 
+# The four MLPerf Tiny reference models compiled from their .tflite files (MLPERF_TINY,
+# compiler_backend/compiler_backend.mk) and run on the simulator on 8x8 and 16x16, with and
+# without --keep-tensors, on an input from a fixed generator: every tensor the device keeps is
+# compared byte for byte with the reference executor in the device's arithmetic (TFLite's
+# multipliers rounded once, see mote_cc_ref_opts); run also prints how many output elements
+# differ from TFLite's two roundings (information: the device has no double-rounding mode).
+NPY_RANDOM := $(BUILD)/tests/cli/npy_random
+$(NPY_RANDOM): driver/tests/cli/npy_random.c driver/cli/npy.c driver/cli/npy.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -Idriver/cli -o $@ driver/tests/cli/npy_random.c driver/cli/npy.c
+TFLITE_TMP := $(BUILD)/test-tflite
+# model file, input name, input shape
+TFLITE_MODELS := pretrainedResnet_quant:input_1_int8:1,32,32,3 kws_ref_model:input_1:1,49,10,1 \
+                 vww_96_int8:input_1_int8:1,96,96,3 ad01_int8:input_1:1,640
+test-tflite: $(MOTE_CLI) $(NPY_RANDOM)
+	@mkdir -p $(TFLITE_TMP)
+	@set -e; for m in $(TFLITE_MODELS); do set -- $$(echo $$m | tr : ' '); net=$$1; in=$$2; shape=$$3; \
+	  $(NPY_RANDOM) $(TFLITE_TMP)/$$net.npy 7 $$(echo $$shape | tr , ' '); \
+	  for geo in 8x8 16x16; do r=$${geo%x*}; c=$${geo#*x}; t=sim:rows=$$r,cols=$$c; \
+	    for keep in "" --keep-tensors; do \
+	      $(MOTE_CLI) compile $(MLPERF_TINY)/$$net.tflite -o $(TFLITE_TMP)/$${net}_$$geo$$keep.mote --target $$t \
+	        $$keep > /dev/null 2>&1; \
+	      out=$$($(MOTE_CLI) run $(TFLITE_TMP)/$${net}_$$geo$$keep.mote --device $$t --input $$in=$(TFLITE_TMP)/$$net.npy \
+	        --output $(TFLITE_TMP)/out --check $(MLPERF_TINY)/$$net.tflite) || \
+	        { printf '%s\n' "$$out"; echo "test-tflite: $$net on $$geo $$keep differs or failed"; exit 1; }; \
+	      printf '%s %s %s: %s; outputs vs TFLite%s\n' $$net $$geo "$$keep" "$$(printf '%s\n' "$$out" | tail -1)" \
+	        "$$(printf '%s\n' "$$out" | grep "vs TFLite" | sed 's/.*two roundings)//')"; \
+	    done; done; done
+	@echo "test-tflite: the four MLPerf Tiny models compiled from TFLite, bit-exact with the reference on 8x8 and 16x16"
+MOTE_TESTS += test-tflite
+.PHONY: test-tflite
+
 # What the CLI writes and accepts: hostile tensor names (made by onnx_rename and
 # compiled), name clashes, planted symbolic links, failed writes, a compile onto
 # its own input, --json with such names and on errors, wrong labels, an ONNX test
