@@ -93,7 +93,12 @@ test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
 	@echo "test-cc: passed"
 
 # valgrind needs the unsanitized build; CK_FORK=no keeps the test in one process.
-valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder $(BUILD)/tests/cc-vg/test_onnx
+valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder $(BUILD)/tests/cc-vg/test_onnx \
+  $(BUILD)/tests/cc-vg/test_tflite $(BUILD)/tests/cc-vg/test_tfl_arith
+	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
+	  $(BUILD)/tests/cc-vg/test_tflite
+	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
+	  $(BUILD)/tests/cc-vg/test_tfl_arith
 	CK_FORK=no MOTE_ONNX_TEST_FLIPS=40 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_onnx
 	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
