@@ -106,6 +106,26 @@ valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder 
 	CK_FORK=no MOTE_CC_TEST_CASES=12 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_builder
 
+# mote's reference executor against Arm NN (Debian python3-pyarmnn, CpuRef) one operator at a
+# time: tflite_cases cuts every CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD and pooling
+# operator out of the four MLPerf Tiny models with the input the whole model computed for it,
+# and scripts/armnn_compare.py states and checks the agreement required (its docstring: every
+# element within 1; the device's one rounding >= 99.5% equal to Arm NN's, which rounds once too).
+TFLITE_CASES := $(BUILD)/tests/cc/tflite_cases
+$(TFLITE_CASES): $(MOTECC_DIR)/tests/tflite_cases.c $(MOTECC_DIR)/tests/tfl_build.c $(MOTECC_DIR)/tests/tfl_build.h \
+  driver/cli/npy.c driver/cli/npy.h $(MOTECC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_C) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -Idriver/cli $< $(MOTECC_DIR)/tests/tfl_build.c \
+	  driver/cli/npy.c $(MOTECC_LIB) -o $@ $(MOTECC_LIBS)
+ARMNN_TMP := $(BUILD)/test-armnn
+.PHONY: test-tflite-armnn
+test-tflite-armnn: $(TFLITE_CASES)
+	@set -e; for m in pretrainedResnet_quant kws_ref_model vww_96_int8 ad01_int8; do \
+	  rm -rf $(ARMNN_TMP)/$$m; mkdir -p $(ARMNN_TMP)/$$m; $(TFLITE_CASES) $(MLPERF_TINY)/$$m.tflite $(ARMNN_TMP)/$$m 7; done
+	/usr/bin/python3 scripts/armnn_compare.py $(ARMNN_TMP)/pretrainedResnet_quant $(ARMNN_TMP)/kws_ref_model \
+	  $(ARMNN_TMP)/vww_96_int8 $(ARMNN_TMP)/ad01_int8
+MOTE_TESTS += test-tflite-armnn
+
 # Bounded-time mutation fuzzer of the ONNX importer, the compiler and the reference executor
 # (ASan+UBSan): first the inputs past runs found (compiler_backend/tests/fuzz_regress/EXPECTED:
 # each must get its refusal), then FUZZ_SECONDS of wall clock or FUZZ_ITERS inputs, whichever
