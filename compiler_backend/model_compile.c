@@ -692,9 +692,9 @@ static void report_rounding(struct compile *c)
 			first = first ? first : c->s[i].n->name;
 		}
 	if (n)
-		say(c, "warning: not bit-exact with TFLite: %u device step%s (the first: %s) requantize with TFLite's "
+		say(c, "warning: not bit-exact with TFLite: %u device step%s (the first: %s) requantize%s with TFLite's "
 		    "multipliers but round once (half to even); TFLite rounds twice, so an output may differ by 1 "
-		    "(the target has no double-rounding STORE mode)", n, n > 1 ? "s" : "", first);
+		    "(the target has no double-rounding STORE mode)", n, n > 1 ? "s" : "", first, n > 1 ? "" : "s");
 	unsigned sm = 0;
 	for (size_t i = 0; i < c->ns; i++)
 		sm += !c->s[i].device && c->s[i].h.op == MOTE_KOP_SOFTMAX;
