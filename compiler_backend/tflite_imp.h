@@ -12,6 +12,11 @@ struct imp {
 	struct ir_graph *g;
 	int32_t *map;                 /* TFLite tensor -> its IR tensor (IR layout), -1 until made */
 	uint8_t *is_out;              /* TFLite tensor is a graph output */
+	/* a PAD's output, folded into the convolution that reads it: the spatial
+	 * pads (top, bottom, left, right) still to apply to map[t], which is the
+	 * PAD's input; pad_ok lets imp_act hand such a tensor out */
+	int32_t (*pads)[4];
+	uint8_t *padded, pad_ok;
 	uint32_t op;                  /* the operator being imported, for messages */
 	struct mote_cc_diag *diag;
 };
@@ -78,5 +83,6 @@ int imp_pool(struct imp *im, const struct tfl_op *o, int avg);
 int imp_reshape(struct imp *im, const struct tfl_op *o);
 int imp_softmax(struct imp *im, const struct tfl_op *o);
 int imp_quantize(struct imp *im, const struct tfl_op *o, int dequantize);
+int imp_pad(struct imp *im, const struct tfl_op *o);
 
 #endif

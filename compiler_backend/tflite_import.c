@@ -151,6 +151,9 @@ int32_t imp_act(struct imp *im, uint32_t k)
 	if (k >= o->n_in || o->in[k] < 0)
 		return imp_fail(im, MOTE_CC_EFORMAT, "input %u is missing", k);
 	uint32_t t = (uint32_t)o->in[k];
+	if (im->padded[t] && !(k == 0 && im->pad_ok))
+		return imp_fail(im, MOTE_CC_ENOTSUP, "input %u, tensors[%u] '%s', is a PAD's output, which only input 0 of "
+				"a CONV_2D or DEPTHWISE_CONV_2D takes (folded into its padding)", k, t, tname(im, t));
 	if (im->map[t] >= 0)
 		return im->map[t];
 	if (im->m->buffers[im->m->tensors[t].buffer].size)
@@ -334,6 +337,9 @@ static int import_outputs(struct imp *im)
 		int32_t k = im->map[t];
 		if (k < 0)
 			return imp_fail(im, MOTE_CC_EFORMAT, "tensors[%u] '%s' is written by no operator", t, tname(im, t));
+		if (im->padded[t])
+			return imp_fail(im, MOTE_CC_ENOTSUP, "tensors[%u] '%s' is a PAD's output (a PAD is only taken folded "
+					"into a convolution)", t, tname(im, t));
 		if (im->g->t[k].is_input || im->g->t[k].is_output)
 			return imp_fail(im, MOTE_CC_ENOTSUP, "tensors[%u] '%s' is a graph input or listed twice", t,
 					tname(im, t));
@@ -367,6 +373,7 @@ static int import_op(struct imp *im, const struct tfl_op *o)
 	case TFL_OP_SOFTMAX: return imp_softmax(im, o);
 	case TFL_OP_QUANTIZE: return imp_quantize(im, o, 0);
 	case TFL_OP_DEQUANTIZE: return imp_quantize(im, o, 1);
+	case TFL_OP_PAD: return imp_pad(im, o);
 	default:
 		return imp_fail(im, MOTE_CC_ENOTSUP, "the operator %s is not supported",
 				imp_op_name(o->builtin, nb, sizeof nb));
@@ -383,9 +390,11 @@ int mote_tflite_import(const void *buf, size_t len, struct ir_graph *g, struct m
 	struct imp im = {.m = &m, .g = g, .diag = diag};
 	im.map = malloc((m.n_tensors ? m.n_tensors : 1) * sizeof *im.map);
 	im.is_out = calloc(m.n_tensors ? m.n_tensors : 1, 1);
+	im.padded = calloc(m.n_tensors ? m.n_tensors : 1, 1);
+	im.pads = calloc(m.n_tensors ? m.n_tensors : 1, sizeof *im.pads);
 	g->opset = 13; /* the ONNX semantics the host kernels follow (Softmax over one axis) */
 	g->arith = IR_ARITH_TFLITE;
-	if (!im.map || !im.is_out || !(g->name = ir_strdup("tflite")))
+	if (!im.map || !im.is_out || !im.padded || !im.pads || !(g->name = ir_strdup("tflite")))
 		rc = cc_fail(diag, MOTE_CC_ENOMEM, "tflite: out of memory");
 	for (uint32_t i = 0; !rc && i < m.n_tensors; i++)
 		im.map[i] = -1;
@@ -404,6 +413,8 @@ int mote_tflite_import(const void *buf, size_t len, struct ir_graph *g, struct m
 		rc = import_outputs(&im);
 	free(im.map);
 	free(im.is_out);
+	free(im.padded);
+	free(im.pads);
 	tfl_model_free(&m);
 	if (rc)
 		ir_graph_free(g);

@@ -22,7 +22,10 @@
  *   - ADD becomes QLinearAdd, AVERAGE_POOL_2D QLinearAveragePool, MAX_POOL_2D
  *     MaxPool, RESHAPE a Reshape (between the layouts as needed), SOFTMAX
  *     DequantizeLinear -> Softmax -> QuantizeLinear, QUANTIZE (float in)
- *     QuantizeLinear, DEQUANTIZE DequantizeLinear.
+ *     QuantizeLinear, DEQUANTIZE DequantizeLinear; a PAD of height and width
+ *     (with the zero point) makes no node: it folds into the pads of the
+ *     CONV_2D or DEPTHWISE_CONV_2D reading it (anything else reading it is
+ *     refused).
  * Every other operator, and every use of one outside what is listed, is
  * refused naming the operator and its index ("tflite: operators[7] (PAD):
  * ...").  Node names are "operators[i]" (helpers "operators[i]/what").

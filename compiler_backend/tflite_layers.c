@@ -180,10 +180,13 @@ int imp_conv(struct imp *im, const struct tfl_op *o, int dw)
 	int rc = io_count(im, o, 2, 3);
 	if (rc)
 		return rc;
+	im->pad_ok = 1; /* a PAD before it folds into its pads */
 	int32_t x = imp_act(im, 0);
+	im->pad_ok = 0;
 	if (x < 0)
 		return x;
 	const struct ir_tensor *xt = &im->g->t[x];
+	const int32_t *pp = im->padded[o->in[0]] ? im->pads[o->in[0]] : (const int32_t[4]){0, 0, 0, 0};
 	uint32_t wi = (uint32_t)o->in[1], yi = (uint32_t)o->out[0];
 	const struct tfl_tensor *w = tt(im, (int32_t)wi);
 	if (xt->rank != 4 || !is_q8(xt->dtype))
@@ -211,10 +214,13 @@ int imp_conv(struct imp *im, const struct tfl_op *o, int dw)
 			return BAD("depth_multiplier %d, but the weights give %lld", p->depth_multiplier, (long long)(O / C));
 	}
 	int64_t oh, ow, pt, pb, pl, pr;
-	if ((rc = window(im, "height", H, KH, p->stride_h, p->dilation_h, p->padding, &oh, &pt, &pb)) ||
-	    (rc = window(im, "width", W, KW, p->stride_w, p->dilation_w, p->padding, &ow, &pl, &pr)) ||
+	if ((rc = window(im, "height", H + pp[0] + pp[1], KH, p->stride_h, p->dilation_h, p->padding, &oh, &pt, &pb)) ||
+	    (rc = window(im, "width", W + pp[2] + pp[3], KW, p->stride_w, p->dilation_w, p->padding, &ow, &pl, &pr)) ||
 	    (rc = check_out4(im, yi, N, oh, ow, O)))
 		return rc;
+	pt += pp[0], pb += pp[1], pl += pp[2], pr += pp[3];
+	if (pt > IR_MAX_WINDOW || pb > IR_MAX_WINDOW || pl > IR_MAX_WINDOW || pr > IR_MAX_WINDOW)
+		return BAD("padding beyond %d", IR_MAX_WINDOW);
 	float xs, ys;
 	int32_t xz, yz, txs, txz, tys, tyz, tws, twz, tb;
 	struct nattr a[6];
@@ -560,4 +566,56 @@ int imp_quantize(struct imp *im, const struct tfl_op *o, int dq)
 		return y;
 	int32_t in[3] = {x, ts, tz};
 	return imp_node(im, "", dq ? "DequantizeLinear" : "QuantizeLinear", in, 3, y, NULL, 0);
+}
+
+/* PAD of a rank-4 activation along height and width only, with the zero
+ * point (TFLite's PAD pads an int8 tensor with its output zero point, and
+ * input and output share their quantization): no node; the convolution that
+ * reads the result takes the pads as its own (imp_conv), which pads with the
+ * input zero point, the same bytes.  Anything else reading it is refused. */
+int imp_pad(struct imp *im, const struct tfl_op *o)
+{
+	int rc = io_count(im, o, 2, 2);
+	if (rc)
+		return rc;
+	uint32_t xi = (uint32_t)o->in[0], yi = (uint32_t)o->out[0];
+	im->pad_ok = 1; /* PAD after PAD: the pads add up */
+	int32_t x = imp_act(im, 0);
+	im->pad_ok = 0;
+	if (x < 0)
+		return x;
+	const struct tfl_tensor *xt = tt(im, (int32_t)xi), *yt = tt(im, (int32_t)yi), *pt = tt(im, o->in[1]);
+	if (xt->rank != 4 || !is_q8(im->g->t[x].dtype) || yt->rank != 4 || yt->type != xt->type)
+		return NOTSUP("only a rank-4 int8 or uint8 tensor is padded");
+	const uint8_t *pd;
+	int64_t n;
+	if (pt->type != TFL_INT32 || pt->rank != 2 || pt->shape[0] != 4 || pt->shape[1] != 2)
+		return NOTSUP("paddings tensors[%d] must be a 4x2 int32 constant", o->in[1]);
+	if ((rc = imp_data(im, (uint32_t)o->in[1], 4, "paddings", &pd, &n)))
+		return rc;
+	int32_t v[8];
+	for (int i = 0; i < 8; i++) {
+		v[i] = (int32_t)cc_get_le32(pd + 4 * i);
+		if (v[i] < 0 || v[i] > IR_MAX_WINDOW)
+			return BAD("padding %d out of 0..%d", v[i], IR_MAX_WINDOW);
+	}
+	if (v[0] || v[1] || v[6] || v[7])
+		return NOTSUP("padding along the batch or channels");
+	for (int d = 0; d < 4; d++)
+		if ((int64_t)yt->shape[d] != (int64_t)xt->shape[d] + v[2 * d] + v[2 * d + 1])
+			return BAD("output tensors[%u] '%s' is not the padded input's shape", yi, yt->name);
+	float xs, ys;
+	int32_t xz, yz;
+	if ((rc = imp_quant(im, xi, "input", &xs, &xz)) || (rc = imp_quant(im, yi, "output", &ys, &yz)))
+		return rc;
+	if (xs != ys || xz != yz)
+		return NOTSUP("input and output quantization differ");
+	if (im->map[yi] >= 0)
+		return BAD("tensors[%u] '%s' is written twice", yi, yt->name);
+	const int32_t *before = im->padded[xi] ? im->pads[xi] : (const int32_t[4]){0, 0, 0, 0};
+	int32_t *q = im->pads[yi];
+	q[0] = before[0] + v[2], q[1] = before[1] + v[3], q[2] = before[2] + v[4], q[3] = before[3] + v[5];
+	im->padded[yi] = 1;
+	im->map[yi] = x;
+	return 0;
 }

@@ -735,6 +735,62 @@ START_TEST(import_errors)
 }
 END_TEST
 
+/* PAD 1,1,1,1 then CONV_2D 3x3 VALID is the same layer as CONV_2D 3x3 SAME:
+ * the importer folds the PAD into the convolution's pads (bit for bit the
+ * same outputs); a PAD that something else reads is refused. */
+START_TEST(pad_folds_into_conv)
+{
+	static const int32_t paddings[8] = {0, 0, 1, 1, 1, 1, 0, 0};
+	struct tm_model same, padded;
+	tm_tiny_cnn(&same, 0);
+	tm_tiny_cnn(&padded, 0);
+	struct tm_model *p = &padded;
+	p->codes[p->ncodes++] = 34; /* PAD */
+	p->buf[p->nbuf++] = paddings, p->buf_len[p->nbuf - 1] = sizeof paddings;
+	p->t[p->nt] = (struct tm_tensor){"paddings", 2, 2, {4, 2}, p->nbuf, 0, NULL, NULL, 0};
+	p->t[p->nt + 1] = p->t[0];
+	p->t[p->nt + 1].name = "x_padded";
+	p->t[p->nt + 1].shape[1] = 6, p->t[p->nt + 1].shape[2] = 6;
+	memmove(&p->ops[1], &p->ops[0], p->nops * sizeof p->ops[0]);
+	p->nops++;
+	p->ops[0] = (struct tm_op){.code = p->ncodes - 1, .nin = 2, .nout = 1, .in = {0, (int32_t)p->nt}, .out = {(int32_t)p->nt + 1},
+				   .opt_type = 22};
+	p->ops[1].in[0] = (int32_t)p->nt + 1;
+	p->ops[1].opt[0] = 1; /* VALID */
+	p->nt += 2;
+	const void *outs[2];
+	mote_cc_ref *r[2];
+	uint8_t *b[2];
+	struct mote_cc_diag d = {{0}};
+	int8_t x[32];
+	for (int i = 0; i < 32; i++)
+		x[i] = (int8_t)(i * 53 % 256 - 128);
+	for (int k = 0; k < 2; k++) {
+		size_t len, n;
+		b[k] = tm_build(k ? &padded : &same, &len);
+		ck_assert_msg(mote_cc_ref_open(b[k], len, &r[k], &d) == 0, "%s", d.msg);
+		ck_assert_int_eq(mote_cc_ref_set_input(r[k], "x", x, sizeof x, &d), 0);
+		ck_assert_msg(mote_cc_ref_run(r[k], &d) == 0, "%s", d.msg);
+		ck_assert_int_eq(mote_cc_ref_tensor(r[k], "conv", &outs[k], &n), 0);
+		ck_assert_uint_eq(n, 64);
+	}
+	ck_assert_mem_eq(outs[0], outs[1], 64);
+	for (int k = 0; k < 2; k++) {
+		mote_cc_ref_close(r[k]);
+		free(b[k]);
+	}
+	/* the padded tensor read by the ADD as well: refused */
+	padded.ops[3].in[1] = (int32_t)padded.nt - 1;
+	size_t len;
+	uint8_t *bb = tm_build(&padded, &len);
+	struct ir_graph g;
+	ck_assert_int_eq(mote_tflite_import(bb, len, &g, &d), MOTE_CC_ENOTSUP);
+	ck_assert_str_eq(d.msg, "tflite: operators[3] (ADD): input 1, tensors[16] 'x_padded', is a PAD's output, which "
+			 "only input 0 of a CONV_2D or DEPTHWISE_CONV_2D takes (folded into its padding)");
+	free(bb);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tflite");
@@ -746,6 +802,7 @@ int main(void)
 	tcase_add_test(tc, import_mlperf);
 	tcase_add_test(tc, tiny_cnn_exact);
 	tcase_add_test(tc, import_errors);
+	tcase_add_test(tc, pad_folds_into_conv);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
