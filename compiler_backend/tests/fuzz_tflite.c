@@ -202,14 +202,15 @@ static int load_seeds(struct fz_corpus *c, struct fz_rng *rng)
 		if (fz_corpus_add(c, rng, &b, mlperf[i]) < 0)
 			return -1;
 	}
-	for (int v = 0; v < 2; v++) {
+	static const char *const tiny[3] = {"tiny_cnn", "tiny_cnn_maxpool", "tiny_cnn_pad"};
+	for (int v = 0; v < 3; v++) {
 		struct tm_model tm;
 		tm_tiny_cnn(&tm, v);
 		size_t len;
 		uint8_t *d = tm_build(&tm, &len);
 		int rc = fz_set(&b, d, len);
 		free(d);
-		if (rc || fz_corpus_add(c, rng, &b, v ? "tiny_cnn_maxpool" : "tiny_cnn") < 0)
+		if (rc || fz_corpus_add(c, rng, &b, tiny[v]) < 0)
 			return -1;
 	}
 	c->n_seeds = c->n;

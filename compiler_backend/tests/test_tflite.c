@@ -740,24 +740,9 @@ END_TEST
  * same outputs); a PAD that something else reads is refused. */
 START_TEST(pad_folds_into_conv)
 {
-	static const int32_t paddings[8] = {0, 0, 1, 1, 1, 1, 0, 0};
 	struct tm_model same, padded;
 	tm_tiny_cnn(&same, 0);
-	tm_tiny_cnn(&padded, 0);
-	struct tm_model *p = &padded;
-	p->codes[p->ncodes++] = 34; /* PAD */
-	p->buf[p->nbuf++] = paddings, p->buf_len[p->nbuf - 1] = sizeof paddings;
-	p->t[p->nt] = (struct tm_tensor){"paddings", 2, 2, {4, 2}, p->nbuf, 0, NULL, NULL, 0};
-	p->t[p->nt + 1] = p->t[0];
-	p->t[p->nt + 1].name = "x_padded";
-	p->t[p->nt + 1].shape[1] = 6, p->t[p->nt + 1].shape[2] = 6;
-	memmove(&p->ops[1], &p->ops[0], p->nops * sizeof p->ops[0]);
-	p->nops++;
-	p->ops[0] = (struct tm_op){.code = p->ncodes - 1, .nin = 2, .nout = 1, .in = {0, (int32_t)p->nt}, .out = {(int32_t)p->nt + 1},
-				   .opt_type = 22};
-	p->ops[1].in[0] = (int32_t)p->nt + 1;
-	p->ops[1].opt[0] = 1; /* VALID */
-	p->nt += 2;
+	tm_tiny_cnn(&padded, 2);
 	const void *outs[2];
 	mote_cc_ref *r[2];
 	uint8_t *b[2];

@@ -249,4 +249,21 @@ void tm_tiny_cnn(struct tm_model *m, int variant)
 				   .opt = {(int32_t)one}};
 	m->nin = m->nout = 1;
 	m->in[0] = 0, m->out[0] = 14;
+	if (variant != 2)
+		return;
+	/* PAD 1,1,1,1 ("x_padded", tensor 16; "paddings" 15) and the conv VALID */
+	static const int32_t paddings[8] = {0, 0, 1, 1, 1, 1, 0, 0};
+	m->codes[m->ncodes++] = 34;
+	m->buf[m->nbuf] = paddings, m->buf_len[m->nbuf++] = sizeof paddings;
+	m->t[m->nt] = (struct tm_tensor){"paddings", 2, 2, {4, 2}, m->nbuf, 0, NULL, NULL, 0};
+	m->t[m->nt + 1] = m->t[0];
+	m->t[m->nt + 1].name = "x_padded";
+	m->t[m->nt + 1].shape[1] = 6, m->t[m->nt + 1].shape[2] = 6;
+	memmove(&m->ops[1], &m->ops[0], m->nops * sizeof m->ops[0]);
+	m->nops++;
+	m->ops[0] = (struct tm_op){.code = m->ncodes - 1, .nin = 2, .nout = 1, .in = {0, (int32_t)m->nt},
+				   .out = {(int32_t)m->nt + 1}, .opt_type = 22};
+	m->ops[1].in[0] = (int32_t)m->nt + 1;
+	m->ops[1].opt[0] = 1; /* VALID */
+	m->nt += 2;
 }

@@ -60,6 +60,7 @@ uint8_t *tm_build(const struct tm_model *m, size_t *len);
  * generator): input x [1,4,4,2] int8 -> CONV_2D 3x3 SAME + RELU (4 ch,
  * per-channel) -> DEPTHWISE_CONV_2D 3x3 stride 2 SAME -> ADD (of that
  * tensor with itself) + RELU6 -> AVERAGE_POOL_2D 2x2 VALID (variant 1:
- * MAX_POOL_2D) -> RESHAPE [1,4] -> FULLY_CONNECTED 3 -> SOFTMAX.  Tensor
- * names: "x", "conv", "dw", "add", "pool", "flat", "fc", "prob". */
+ * MAX_POOL_2D) -> RESHAPE [1,4] -> FULLY_CONNECTED 3 -> SOFTMAX; variant 2:
+ * a PAD 1,1,1,1 ("x_padded") first and the CONV_2D VALID (the same layer).
+ * Tensor names: "x", "conv", "dw", "add", "pool", "flat", "fc", "prob". */
 void tm_tiny_cnn(struct tm_model *m, int variant);
