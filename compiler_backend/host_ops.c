@@ -227,6 +227,26 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->op = MOTE_KOP_DEQUANTIZE;
 		h->params[0] = mote_kernel_fbits(s), h->params[1] = zp;
 		same_shape(h, x, IR_FLOAT);
+	} else if (strcmp(op, "QLinearRequantize") == 0) {
+		/* the TFLite importer's name for QUANTIZE between two quantizations:
+		 * x, xs, xz, ys, yz */
+		float xs, ys;
+		int32_t xz, yz, ydt = x->dtype;
+		if (g->arith == IR_ARITH_ONNX)
+			return NOTSUP("node '%s' (QLinearRequantize): only under TFLite arithmetic", n->name);
+		if (x->dtype != IR_INT8 && x->dtype != IR_UINT8)
+			return NOTSUP("node '%s' (QLinearRequantize): input is %s", n->name, ir_dtype_name(x->dtype));
+		if ((rc = const_scale(g, n, 1, &xs, diag)) || (rc = const_zp(g, n, 2, &xz, NULL, diag)) ||
+		    (rc = const_scale(g, n, 3, &ys, diag)) || (rc = const_zp(g, n, 4, &yz, &ydt, diag)))
+			return rc;
+		int32_t m, sh;
+		if (mote_kernel_tfl_multiplier((double)xs / (double)ys, &m, &sh))
+			return NOTSUP("node '%s' (QLinearRequantize): scale ratio %g", n->name, (double)xs / ys);
+		h->op = MOTE_KOP_REQUANT_TFL;
+		h->params[0] = mote_kernel_fbits(xs), h->params[1] = xz;
+		h->params[2] = mote_kernel_fbits(ys), h->params[3] = yz;
+		same_shape(h, x, ydt);
+		h->out_scale = ys, h->out_zp = yz;
 	} else if (strcmp(op, "Softmax") == 0) {
 		int64_t ax = ir_attr_int(n, "axis", g->opset >= 13 ? -1 : 1), r = x->rank;
 		if (ax < -r || ax >= r)

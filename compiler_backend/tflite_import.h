@@ -21,8 +21,9 @@
  *     bias ninth); fused activations become the node's "mote_clamp";
  *   - ADD becomes QLinearAdd, AVERAGE_POOL_2D QLinearAveragePool, MAX_POOL_2D
  *     MaxPool, RESHAPE a Reshape (between the layouts as needed), SOFTMAX
- *     DequantizeLinear -> Softmax -> QuantizeLinear, QUANTIZE (float in)
- *     QuantizeLinear, DEQUANTIZE DequantizeLinear; a PAD of height and width
+ *     DequantizeLinear -> Softmax -> QuantizeLinear, QUANTIZE QuantizeLinear
+ *     (float in) or QLinearRequantize (int8/uint8 in: TFLite's integer
+ *     rescale, host kernel REQUANT_TFL), DEQUANTIZE DequantizeLinear; a PAD of height and width
  *     (with the zero point) makes no node: it folds into the pads of the
  *     CONV_2D or DEPTHWISE_CONV_2D reading it (anything else reading it is
  *     refused).

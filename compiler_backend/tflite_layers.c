@@ -553,9 +553,20 @@ int imp_quantize(struct imp *im, const struct tfl_op *o, int dq)
 			return NOTSUP("from %s to %s (int8 or uint8 to float32 is supported)", ir_dtype_name(xd),
 				      ir_dtype_name(yd));
 		rc = act_quant(im, (uint32_t)o->in[0], "input", "x", &s, &z, &ts, &tz);
+	} else if (is_q8(xd) && is_q8(yd)) { /* requantization: TFLite's integer rescale */
+		float ys;
+		int32_t yz, tys, tyz;
+		if ((rc = act_quant(im, (uint32_t)o->in[0], "input", "x", &s, &z, &ts, &tz)) ||
+		    (rc = act_quant(im, yi, "output", "y", &ys, &yz, &tys, &tyz)))
+			return rc;
+		int32_t y = imp_output(im, yi);
+		if (y < 0)
+			return y;
+		int32_t in[5] = {x, ts, tz, tys, tyz};
+		return imp_node(im, "", "QLinearRequantize", in, 5, y, NULL, 0);
 	} else {
 		if (xd != IR_FLOAT || !is_q8(yd))
-			return NOTSUP("from %s to %s (float32 to int8 or uint8 is supported; requantization is not yet)",
+			return NOTSUP("from %s to %s (float32, int8 or uint8 to int8 or uint8 is supported)",
 				      ir_dtype_name(xd), ir_dtype_name(yd));
 		rc = act_quant(im, yi, "output", "y", &s, &z, &ts, &tz);
 	}

@@ -29,7 +29,7 @@ float mote_kernel_bitsf(int32_t bits)
 
 static const char *const op_names[MOTE_KOP_COUNT_] = {
 	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT", "STACK_ROWS",
-	"ADD_TFL", "AVGPOOL_TFL",
+	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL",
 };
 
 const char *mote_kernel_op_name(uint32_t op) { return op < MOTE_KOP_COUNT_ ? op_names[op] : NULL; }
@@ -387,6 +387,21 @@ static int add_tfl(const int32_t *p, const struct mote_ktensor *a, const struct 
 	return 0;
 }
 
+static int requant_tfl(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	if (!is_q8(x->dtype) || !is_q8(y->dtype))
+		return MOTE_KERNEL_ETYPE;
+	if (numel(x) != numel(y))
+		return MOTE_KERNEL_ESHAPE;
+	int32_t m, sh;
+	if (!scale_ok(p[0]) || !scale_ok(p[2]) || !zp_ok(x->dtype, p[1]) || !zp_ok(y->dtype, p[3]) ||
+	    mote_kernel_tfl_multiplier((double)mote_kernel_bitsf(p[0]) / (double)mote_kernel_bitsf(p[2]), &m, &sh))
+		return MOTE_KERNEL_EPARAM;
+	for (int64_t i = 0, n = numel(y); i < n; i++)
+		q_put(y, i, (double)((int64_t)mote_kernel_tfl_requant(q_get(x, i) - p[1], m, sh) + p[3]), INT32_MIN);
+	return 0;
+}
+
 static int transpose(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
 {
 	size_t es = mote_kernel_dtype_size(x->dtype);
@@ -521,6 +536,7 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 	case MOTE_KOP_STACK_ROWS: return stack_rows(params, in, out);
 	case MOTE_KOP_ADD_TFL: return add_tfl(params, &in[0], &in[1], out);
 	case MOTE_KOP_AVGPOOL_TFL: return pool(params, 2, in, out);
+	case MOTE_KOP_REQUANT_TFL: return requant_tfl(params, in, out);
 	default: return MOTE_KERNEL_EOP;
 	}
 }

@@ -170,6 +170,22 @@ START_TEST(activation_range_and_quantize)
 }
 END_TEST
 
+START_TEST(requantize)
+{
+	/* xs / ys = 0.5: multiplier 2^30, shift 0: one rounding, the high multiply's (ties upward) */
+	int8_t x[6] = {3, -3, 1, -1, 127, -128}, y[6];
+	struct mote_ktensor in = {.data = x, .dtype = MOTE_KT_INT8, .rank = 1, .dims = {6}};
+	struct mote_ktensor out = {.data = y, .dtype = MOTE_KT_INT8, .rank = 1, .dims = {6}};
+	int32_t p[MOTE_KERNEL_NPARAMS] = {mote_kernel_fbits(1.0f), 0, mote_kernel_fbits(2.0f), 0};
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_REQUANT_TFL, p, &in, 1, &out, 1), 0);
+	ck_assert(y[0] == 2 && y[1] == -1 && y[2] == 1 && y[3] == 0 && y[4] == 64 && y[5] == -64);
+	/* zero points, and a ratio of 4 (shift 3) saturating */
+	p[1] = 10, p[2] = mote_kernel_fbits(0.25f), p[3] = -5;
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_REQUANT_TFL, p, &in, 1, &out, 1), 0);
+	ck_assert(y[0] == -33 && y[2] == -41 && y[4] == 127 && y[5] == -128); /* (3 - 10) * 4 - 5 = -33 */
+}
+END_TEST
+
 /* A 1x1 CONV_2D of one channel with effective scale 0.25 (multiplier 2^30,
  * shift -1) through the reference executor: TFLite's two roundings, and the
  * one rounding (half to even) a device without the mode computes. */
@@ -233,6 +249,7 @@ int main(void)
 	tcase_add_test(tc, avgpool);
 	tcase_add_test(tc, activation_range_and_quantize);
 	tcase_add_test(tc, conv_two_roundings);
+	tcase_add_test(tc, requantize);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -776,6 +776,40 @@ START_TEST(pad_folds_into_conv)
 }
 END_TEST
 
+/* QUANTIZE from int8 to int8: TFLite's integer rescale on the host. */
+START_TEST(requantize_import)
+{
+	static const float s1[1] = {1.0f}, s2[1] = {2.0f};
+	static const int64_t z0[1] = {0};
+	struct tm_model m;
+	memset(&m, 0, sizeof m);
+	m.ncodes = 1;
+	m.codes[0] = 114;
+	m.nt = 2;
+	m.t[0] = (struct tm_tensor){"x", 9, 2, {1, 4}, 0, 1, s1, z0, 0};
+	m.t[1] = (struct tm_tensor){"y", 9, 2, {1, 4}, 0, 1, s2, z0, 0};
+	m.nops = 1;
+	m.ops[0] = (struct tm_op){.code = 0, .nin = 1, .nout = 1, .in = {0}, .out = {1}};
+	m.nin = m.nout = 1;
+	m.in[0] = 0, m.out[0] = 1;
+	size_t len;
+	uint8_t *b = tm_build(&m, &len);
+	mote_cc_ref *r;
+	struct mote_cc_diag d = {{0}};
+	ck_assert_msg(mote_cc_ref_open(b, len, &r, &d) == 0, "%s", d.msg);
+	const int8_t x[4] = {3, -3, 1, -1}, want[4] = {2, -1, 1, 0}; /* x / 2, ties upward (one rounding) */
+	ck_assert_int_eq(mote_cc_ref_set_input(r, "x", x, 4, &d), 0);
+	ck_assert_msg(mote_cc_ref_run(r, &d) == 0, "%s", d.msg);
+	const void *y;
+	size_t n;
+	ck_assert_int_eq(mote_cc_ref_tensor(r, "y", &y, &n), 0);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_mem_eq(y, want, 4);
+	mote_cc_ref_close(r);
+	free(b);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tflite");
@@ -788,6 +822,7 @@ int main(void)
 	tcase_add_test(tc, tiny_cnn_exact);
 	tcase_add_test(tc, import_errors);
 	tcase_add_test(tc, pad_folds_into_conv);
+	tcase_add_test(tc, requantize_import);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

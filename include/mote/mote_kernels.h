@@ -75,7 +75,12 @@ enum mote_kernel_op {
 	 * their quantization), divided by their count rounding half away from
 	 * zero, clamped to [p8, p9].  p0..p7 as MAXPOOL (no dilation) */
 	MOTE_KOP_AVGPOOL_TFL = 12,
-	MOTE_KOP_COUNT_ = 13
+	/* TFLite's QUANTIZE of an int8/uint8 tensor into another quantization
+	 * (requantization): y = saturate(mote_kernel_tfl_requant(x - p1, M, S) + p3)
+	 * with (M, S) = mote_kernel_tfl_multiplier((double)p0 / (double)p2).
+	 * p0 xs, p1 zx, p2 ys (float scales as bits), p3 zy */
+	MOTE_KOP_REQUANT_TFL = 13,
+	MOTE_KOP_COUNT_ = 14
 };
 
 enum mote_kernel_status {
