@@ -779,15 +779,15 @@ END_TEST
 /* QUANTIZE from int8 to int8: TFLite's integer rescale on the host. */
 START_TEST(requantize_import)
 {
-	static const float s1[1] = {1.0f}, s2[1] = {2.0f};
+	static const float one[1] = {1.0f}, two[1] = {2.0f};
 	static const int64_t z0[1] = {0};
 	struct tm_model m;
 	memset(&m, 0, sizeof m);
 	m.ncodes = 1;
 	m.codes[0] = 114;
 	m.nt = 2;
-	m.t[0] = (struct tm_tensor){"x", 9, 2, {1, 4}, 0, 1, s1, z0, 0};
-	m.t[1] = (struct tm_tensor){"y", 9, 2, {1, 4}, 0, 1, s2, z0, 0};
+	m.t[0] = (struct tm_tensor){"x", 9, 2, {1, 4}, 0, 1, one, z0, 0};
+	m.t[1] = (struct tm_tensor){"y", 9, 2, {1, 4}, 0, 1, two, z0, 0};
 	m.nops = 1;
 	m.ops[0] = (struct tm_op){.code = 0, .nin = 1, .nout = 1, .in = {0}, .out = {1}};
 	m.nin = m.nout = 1;
