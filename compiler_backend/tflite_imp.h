@@ -1,6 +1,7 @@
-/* tflite_imp.h: what the TFLite importer's two files share (not public).
+/* tflite_imp.h: what the TFLite importer's files share (not public).
  * tflite_import.c: tensors, layouts, graph inputs and outputs, dispatch;
- * tflite_layers.c: one function per operator. */
+ * tflite_layer_util.c: helpers of the operators; tflite_conv.c: the
+ * convolutions and FULLY_CONNECTED; tflite_layers.c: the other operators. */
 #ifndef MOTE_TFLITE_IMP_H
 #define MOTE_TFLITE_IMP_H
 
@@ -74,6 +75,26 @@ int32_t imp_output(struct imp *im, uint32_t t);
  * NHWC bytes): x itself when the layouts agree, else a Transpose; the
  * result's index. */
 int32_t imp_tflite_order(struct imp *im, int32_t x);
+
+/* ---- helpers of the operators (tflite_layer_util.c) ---- */
+
+/* TFLite tensor t. */
+const struct tfl_tensor *imp_tt(const struct imp *im, int32_t t);
+/* o has in_min..in_max inputs (the first in_min present) and one output. */
+int imp_io_count(struct imp *im, const struct tfl_op *o, uint32_t in_min, uint32_t in_max);
+int imp_is_q8(int32_t ir_dtype);
+/* The clamp of fused activation act on output tensor t (scale ys, zp yz) as
+ * a "mote_clamp" attribute in *a; *na is 1, or 0 for NONE. */
+int imp_act_clamp(struct imp *im, int act, uint32_t t, float ys, int32_t yz, struct nattr *a, size_t *na);
+/* One spatial dimension of a window operator: output size and pads. */
+int imp_window(struct imp *im, const char *dim, int64_t in, int64_t k, int64_t s, int64_t d, int padding,
+	       int64_t *out, int64_t *before, int64_t *after);
+/* Output tensor t must be NHWC [n][h][w][c]. */
+int imp_check_out4(struct imp *im, uint32_t t, int64_t n, int64_t h, int64_t w, int64_t c);
+/* Per-tensor quantization of t as scalar constants "operators[i]/SUFFIX_scale"
+ * and "..._zero_point" (*ts, *tz), the values in *s, *z. */
+int imp_act_quant(struct imp *im, uint32_t t, const char *what, const char *suffix, float *s, int32_t *z,
+		  int32_t *ts, int32_t *tz);
 
 /* Operators: 0 or a negative status. */
 int imp_conv(struct imp *im, const struct tfl_op *o, int depthwise);
