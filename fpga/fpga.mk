@@ -1,7 +1,8 @@
-# fpga/fpga.mk: Yosys synthesis, area per instance (the iCE40 board flow comes later).
+# fpga/fpga.mk: Yosys synthesis, area per instance (the board bitstream: fpga/icebreaker/).
 #
-#   make synth        iCE40 UP5K-class 4x4 (synth_ice40 -dsp) and ECP5 8x8 (synth_ecp5): for each,
-#                     a table per instance of mote_top (self and including children) of LUT4,
+#   make synth        iCE40 UP5K-class 4x4 (synth_ice40 -dsp, the iCEBreaker's parameters), ECP5
+#                     8x8 (synth_ecp5) and the iCEBreaker board top (mote_top, link, memory): for
+#                     each, a table per instance (self and including children) of LUT4,
 #                     flip-flops, carry, iCE40 logic cells (estimate), block RAM, SPRAM and DSP,
 #                     written also as build/synth/<config>.area.json beside the log
 #   make synth SYNTH_FLAT=1
@@ -41,7 +42,18 @@ SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
 SYNTH_ice40_4x4_PRE := ice40_wrapcarry -unwrap
 SYNTH_ecp5_8x8_PRE  := blackbox =A:whitebox
 
-SYNTH_CONFIGS := ice40_4x4 ecp5_8x8
+# the board top (PLL, link, mote_top with the board's parameters, SPRAM memory): the table
+# then has the link beside mote_top.  The parameters come in through mote_board.vh.
+SYNTH_icebreaker_CMD  := synth_ice40 -dsp -top mote_icebreaker
+SYNTH_icebreaker_TOP  := mote_icebreaker
+SYNTH_icebreaker_PRE  := ice40_wrapcarry -unwrap
+SYNTH_icebreaker_SRCS := fpga/icebreaker/mote_icebreaker.v
+SYNTH_icebreaker_INC  := -I$(BUILD)/fpga/icebreaker
+SYNTH_icebreaker_DEPS := $(BUILD)/fpga/icebreaker/mote_board.vh
+
+SYNTH_CONFIGS := ice40_4x4 ecp5_8x8 icebreaker
+# the top of a configuration (mote_top unless it says otherwise)
+synth_top = $(or $(SYNTH_$(1)_TOP),mote_top)
 
 $(SYNTH_AREA): fpga/synth_area.c
 	@mkdir -p $(@D)
@@ -50,36 +62,36 @@ $(SYNTH_AREA): fpga/synth_area.c
 # $(1): configuration.  <config>.log is the Yosys log, .stat its `stat -top mote_top`,
 # .area.txt / .area.json the table.  The intermediate JSON netlists stay in build/synth/.
 define MOTE_SYNTH
-$(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(GEN_VH) $(SYNTH_AREA)
+$(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS) $(SYNTH_$(1)_DEPS) $(GEN_VH) $(SYNTH_AREA)
 	@mkdir -p $(SYNTH_DIR)
 	@echo "SYNTH $(1) (several minutes)"
-	@{ echo 'read_verilog -defer -I$(BUILD)/rtl $$(SYNTH_SRCS)'; \
-	  echo 'chparam $(SYNTH_$(1)_PAR) mote_top'; \
-	  echo 'hierarchy -top mote_top'; echo 'proc'; \
+	@{ echo 'read_verilog -defer -I$(BUILD)/rtl $(SYNTH_$(1)_INC) $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS)'; \
+	  $(if $(SYNTH_$(1)_PAR),echo 'chparam $(SYNTH_$(1)_PAR) $(call synth_top,$(1))';) \
+	  echo 'hierarchy -top $(call synth_top,$(1))'; echo 'proc'; \
 	  echo 'select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).rtl.json'; \
 	  echo '$(SYNTH_$(1)_CMD) -run begin:map_luts'; echo '$(SYNTH_$(1)_PRE)'; echo 'check -assert'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).gates.json'; \
-	  echo '! $(SYNTH_AREA) split mote_top $(SYNTH_DIR)/$(1).rtl.json $(SYNTH_DIR)/$(1).gates.json $(SYNTH_DIR)/$(1).split.json $(SYNTH_DIR)/$(1).map > $(SYNTH_DIR)/$(1).split.txt'; \
-	  echo 'delete mote_top'; echo 'read_json $(SYNTH_DIR)/$(1).split.json'; \
-	  echo 'hierarchy -top mote_top'; echo 'submod'; echo 'setundef -undriven -zero'; \
+	  echo '! $(SYNTH_AREA) split $(call synth_top,$(1)) $(SYNTH_DIR)/$(1).rtl.json $(SYNTH_DIR)/$(1).gates.json $(SYNTH_DIR)/$(1).split.json $(SYNTH_DIR)/$(1).map > $(SYNTH_DIR)/$(1).split.txt'; \
+	  echo 'delete $(call synth_top,$(1))'; echo 'read_json $(SYNTH_DIR)/$(1).split.json'; \
+	  echo 'hierarchy -top $(call synth_top,$(1))'; echo 'submod'; echo 'setundef -undriven -zero'; \
 	  echo '$(SYNTH_$(1)_CMD) -noflatten -run map_luts:'; echo 'check -assert'; \
-	  echo 'tee -q -o $(SYNTH_DIR)/$(1).stat stat -top mote_top'; \
+	  echo 'tee -q -o $(SYNTH_DIR)/$(1).stat stat -top $(call synth_top,$(1))'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).netlist.json'; } > $(SYNTH_DIR)/$(1).ys
 	@start=$$$$(date +%s); \
 	  yosys -q -l $$@.tmp -s $(SYNTH_DIR)/$(1).ys > /dev/null 2> $(SYNTH_DIR)/$(1).err || \
 	  { tail -20 $$@.tmp; exit 1; }; \
 	  echo "$$$$(( $$$$(date +%s) - start ))" > $(SYNTH_DIR)/$(1).seconds
-	@$(SYNTH_AREA) report $(1) mote_top $(SYNTH_DIR)/$(1).map $(SYNTH_DIR)/$(1).netlist.json \
+	@$(SYNTH_AREA) report $(1) $(call synth_top,$(1)) $(SYNTH_DIR)/$(1).map $(SYNTH_DIR)/$(1).netlist.json \
 	  $(SYNTH_DIR)/$(1).area.json > $(SYNTH_DIR)/$(1).area.txt
 	@mv $$@.tmp $$@
 
 # the old flow: flattened, totals only
-$(SYNTH_DIR)/$(1).flat.log: $$(SYNTH_SRCS) $(GEN_VH)
+$(SYNTH_DIR)/$(1).flat.log: $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS) $(SYNTH_$(1)_DEPS) $(GEN_VH)
 	@mkdir -p $(SYNTH_DIR)
 	@echo "SYNTH $(1) flattened (several minutes)"
-	@yosys -q -l $$@.tmp -p 'read_verilog -defer -I$(BUILD)/rtl $$(SYNTH_SRCS); \
-	  chparam $(SYNTH_$(1)_PAR) mote_top; hierarchy -top mote_top; proc; \
+	@yosys -q -l $$@.tmp -p 'read_verilog -defer -I$(BUILD)/rtl $(SYNTH_$(1)_INC) $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS); \
+	  $(if $(SYNTH_$(1)_PAR),chparam $(SYNTH_$(1)_PAR) $(call synth_top,$(1));) hierarchy -top $(call synth_top,$(1)); proc; \
 	  select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr; \
 	  $(SYNTH_$(1)_CMD); check -assert; tee -o $(SYNTH_DIR)/$(1).flat.stat stat' > /dev/null
 	@mv $$@.tmp $$@
@@ -91,7 +103,7 @@ SYNTH_FLAT ?=
 synth: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).log $(if $(SYNTH_FLAT),$(SYNTH_DIR)/$(c).flat.log))
 	@for c in $(SYNTH_CONFIGS); do \
 	  if [ -n "$(SYNTH_FLAT)" ]; then \
-	    $(SYNTH_AREA) report $$c mote_top $(SYNTH_DIR)/$$c.map $(SYNTH_DIR)/$$c.netlist.json \
+	    $(SYNTH_AREA) report $$c $$(case $$c in icebreaker) echo mote_icebreaker;; *) echo mote_top;; esac) $(SYNTH_DIR)/$$c.map $(SYNTH_DIR)/$$c.netlist.json \
 	      $(SYNTH_DIR)/$$c.area.json $(SYNTH_DIR)/$$c.flat.stat > $(SYNTH_DIR)/$$c.area.txt || exit 1; \
 	  fi; \
 	  cat $(SYNTH_DIR)/$$c.area.txt; \
@@ -100,3 +112,22 @@ synth: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).log $(if $(SYNTH_FLAT),$(S
 
 synth-flat: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
 	@sh fpga/synth_report.sh $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.stat)
+
+# ---- make fpga-report: what the larger parts would take (Yosys estimates) ----
+# nextpnr-ecp5 and nextpnr-gowin are not Debian 12 packages, so these are the flattened
+# synthesis's cell counts against each device's capacity, not placed designs.  The
+# geometries are the simulator's (ROWS x COLS, bus 2*ROWS bytes, every other parameter
+# its default: the builds whose utilization make bench reports).  Gowin: Yosys 0.23
+# maps no multiplier to the GW1NR's DSP blocks, so every MAC is LUT logic there.
+REPORT_CONFIGS := ecp5_8x8 ecp5_16x16 gowin_4x4 gowin_8x8
+SYNTH_ecp5_16x16_CMD := synth_ecp5 -top mote_top
+SYNTH_ecp5_16x16_PAR := -set ROWS 16 -set COLS 16 -set MEM_BYTES 32
+SYNTH_gowin_4x4_CMD  := synth_gowin -top mote_top
+SYNTH_gowin_4x4_PAR  := -set ROWS 4 -set COLS 4 -set MEM_BYTES 8
+SYNTH_gowin_8x8_CMD  := synth_gowin -top mote_top
+SYNTH_gowin_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
+$(foreach c,$(filter-out $(SYNTH_CONFIGS),$(REPORT_CONFIGS)),$(eval $(call MOTE_SYNTH,$(c))))
+
+.PHONY: fpga-report
+fpga-report: $(foreach c,$(REPORT_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
+	@sh fpga/fpga_report.sh $(foreach c,$(REPORT_CONFIGS),$(SYNTH_DIR)/$(c).flat.stat) | tee $(SYNTH_DIR)/fpga_report.txt

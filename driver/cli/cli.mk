@@ -103,8 +103,21 @@ ONNX_RENAME := $(BUILD)/tests/cli/onnx_rename
 $(ONNX_RENAME): driver/tests/cli/onnx_rename.c $(BUILD)/obj/motecc/onnx.pb-c.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -o $@ $^ -lprotobuf-c
-test-cli: $(MOTE_CLI) $(ONNX_RENAME)
+# `mote selftest`: each check against a simulated board with the fault it is there for
+# (driver/tests/cli/test_selftest.c, ASan+UBSan: the check sources, the driver's, the
+# compiler's), then the CLI on sim, sim:board=icebreaker and sim:link=uart, its --json, and
+# a board that stops answering or is not there (driver/tests/cli/check_selftest.sh).
+ST_TEST     := $(BUILD)/tests/cli/test_selftest
+ST_TEST_SRC := driver/tests/cli/test_selftest.c driver/cli/selftest_regs.c driver/cli/selftest_mem.c \
+               driver/cli/selftest_jobs.c driver/cli/op.c driver/cli/cli_fail.c
+$(ST_TEST): $(ST_TEST_SRC) $(CLI_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(DRV_HDRS) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -Idriver/cli -Icompiler_backend -o $@ $(ST_TEST_SRC) \
+	  $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
+test-cli: $(MOTE_CLI) $(ONNX_RENAME) $(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
+	$(ST_TEST)
+	@/usr/bin/env bash driver/tests/cli/check_selftest.sh $(MOTE_CLI)
 MOTE_TESTS += test-cli
 .PHONY: test-cli
 endif

@@ -204,9 +204,9 @@ static int run_op(struct op_args *a)
 	}
 	struct mote_device_info info;
 	mote_device_info(dev, &info);
-	if (op_make(a, &d) < 0 || op_execute(dev, &info.geometry, a, &d, &r) < 0)
+	size_t mismatches = 0;
+	if (op_check(dev, &info.geometry, a, &d, &r, &mismatches, 1) < 0)
 		goto out;
-	size_t mismatches = op_mismatches(&d, 1);
 	if (a->dump && op_dump(a, &d, &od) < 0)
 		goto out;
 	op_report(a, &info, &d, &r, mismatches);

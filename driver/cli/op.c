@@ -301,6 +301,7 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 	if ((rc = mote_buffer_write(dev, b_ro, 0, ro, ro_bytes)) < 0 ||
 	    (rc = mote_buffer_write(dev, b_in, 0, input, in_bytes)) < 0 ||
 	    (b_opnd && (rc = mote_buffer_write(dev, b_opnd, 0, d->operand, d->out_bytes)) < 0)) {
+		r->rc = rc;
 		cli_fail("writing device memory: %s", mote_strerror(rc));
 		goto out;
 	}
@@ -312,11 +313,13 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 	r->wall = now_seconds() - t0;
 	r->sim_speed = r->wall > 0 ? (double)r->result.perf[MOTE_PERF_CYCLES] / r->wall : 0;
 	if (rc < 0) {
+		r->rc = rc;
 		cli_fail("job failed: %s (hardware error %s at command %u, address 0x%08x)", mote_strerror(rc),
 			 r->result.hw_error_name ? r->result.hw_error_name : "?", r->result.err_cmd, r->result.err_addr);
 		goto out;
 	}
 	if ((rc = mote_buffer_read(dev, b_out, 0, d->y_dev, d->out_bytes)) < 0) {
+		r->rc = rc;
 		cli_fail("reading device memory: %s", mote_strerror(rc));
 		goto out;
 	}
@@ -345,4 +348,13 @@ size_t op_mismatches(const struct op_data *d, int report)
 			n++;
 		}
 	return n;
+}
+
+int op_check(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
+	     struct op_run *r, size_t *mismatches, int report)
+{
+	if (op_make(a, d) < 0 || op_execute(dev, g, a, d, r) < 0)
+		return -1;
+	*mismatches = op_mismatches(d, report);
+	return 0;
 }

@@ -50,7 +50,7 @@ struct op_run {
 	struct mote_cc_plan plan;
 	struct mote_job_result result;
 	double wall, sim_speed;
-	int rc;          /* on failure: the driver's error, when the driver refused (else 0) */
+	int rc;          /* on failure: the driver's error, when a driver call failed (else 0) */
 	uint64_t footprint; /* device memory the operator's buffers take (64-byte blocks) */
 };
 
@@ -61,6 +61,13 @@ int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_
 /* Output bytes that differ between device and reference; prints the first
  * few when report is set. */
 size_t op_mismatches(const struct op_data *d, int report);
+/* The whole check of `mote gemm` / `mote conv` and of `mote selftest`:
+ * op_make, op_execute, then *MISMATCHES = op_mismatches(d, report).
+ * Returns 0 (the bytes compared: see *MISMATCHES), or -1 after printing the
+ * reason (cli_fail; r->rc holds the driver's error when a driver call failed).
+ * The caller frees D with op_free either way. */
+int op_check(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
+	     struct op_run *r, size_t *mismatches, int report);
 /* Frees what op_make allocated (d stays zeroed-safe). */
 void op_free(struct op_data *d);
 

@@ -133,6 +133,22 @@ START_TEST(test_board_open)
 	mote_buffer *big = NULL;
 	ck_assert_int_eq(mote_buffer_alloc(dev, 256 * 1024, &big), MOTE_ERROR_NO_DEVICE_MEM);
 	ck_assert_ptr_null(big);
+	/* Spec 1.4: a device built for a memory of 2^N bytes, N < 32 (the board:
+	 * 128 KB), keeps window bases and sizes aligned and clamped to 2^N and
+	 * reads them back so; values inside it read back as written, aligned down. */
+	static const uint32_t win_rw[][2] = {
+		{0x0001f040, 0x0001f040}, {0x0001f07f, 0x0001f040}, {0x00020000, 0x00020000},
+		{0x00020040, 0x00020000}, {0xffffffc0, 0x00020000}, {0x80000000, 0x00020000},
+		{0x00000000, 0x00000000}};
+	for (size_t k = 0; k < sizeof win_rw / sizeof win_rw[0]; k++) {
+		uint32_t v = 1;
+		ck_assert_int_eq(mote_reg_write(dev, MOTE_REG_WIN_BASE(2), win_rw[k][0]), MOTE_SUCCESS);
+		ck_assert_int_eq(mote_reg_read(dev, MOTE_REG_WIN_BASE(2), &v), MOTE_SUCCESS);
+		ck_assert_uint_eq(v, win_rw[k][1]);
+		ck_assert_int_eq(mote_reg_write(dev, MOTE_REG_WIN_SIZE(3), win_rw[k][0]), MOTE_SUCCESS);
+		ck_assert_int_eq(mote_reg_read(dev, MOTE_REG_WIN_SIZE(3), &v), MOTE_SUCCESS);
+		ck_assert_uint_eq(v, win_rw[k][1]);
+	}
 	mote_close(dev);
 
 	struct count_hooks h;

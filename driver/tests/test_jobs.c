@@ -387,6 +387,78 @@ START_TEST(test_sim_guards_and_bus_errors)
 }
 END_TEST
 
+/* Start a raw job on sim S: one window [0, 4 GiB) with every permission (the
+ * board clamps it to its memory), the stream at BASE, COUNT commands; run it
+ * to its end and return ERR_CODE, with ERR_CMD and ERR_ADDR in *CMD, *ADDR. */
+static uint32_t run_raw(mote_sim *s, uint32_t base, uint32_t count, uint32_t *cmd, uint32_t *addr)
+{
+	uint32_t err = 99;
+	const uint32_t regs[][2] = {
+		{MOTE_REG_WIN_BASE(0), 0}, {MOTE_REG_WIN_SIZE(0), 0xffffffc0},
+		{MOTE_REG_WIN_PERM(0), MOTE_PERM_R | MOTE_PERM_W | MOTE_PERM_X},
+		{MOTE_REG_CMD_BASE, base}, {MOTE_REG_CMD_COUNT, count}, {MOTE_REG_WDT_LIMIT, 100000},
+		{MOTE_REG_IRQ_ACK, 1}, {MOTE_REG_CTRL, MOTE_CTRL_START_MASK | MOTE_CTRL_IRQ_EN_MASK},
+	};
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		ck_assert_int_eq(mote_sim_csr_write(s, regs[i][0], regs[i][1]), MOTE_SIM_OK);
+	ck_assert_int_eq(mote_sim_run(s, 2000000, NULL), 1);
+	ck_assert_int_eq(mote_sim_csr_read(s, MOTE_REG_ERR_CODE, &err), MOTE_SIM_OK);
+	ck_assert_int_eq(mote_sim_csr_read(s, MOTE_REG_ERR_CMD, cmd), MOTE_SIM_OK);
+	ck_assert_int_eq(mote_sim_csr_read(s, MOTE_REG_ERR_ADDR, addr), MOTE_SIM_OK);
+	return err;
+}
+
+/* The board keeps command indices in as few bits as its memory needs (one
+ * more than its command slots: 12 for 128 KB of 64-byte commands).  At the
+ * edges of that width: a memory full of commands without END faults on the
+ * first word past the memory with ERR_CMD = 2048 (the top bit); NO_END
+ * reports CMD_COUNT itself; a count beyond every index the memory holds
+ * (2^12 and up, all ones, 2^32-1) still ends at the memory's end. */
+START_TEST(test_board_command_index_width)
+{
+	mote_sim *s;
+	uint64_t mem = 0;
+	uint32_t cmd = 0, addr = 0;
+	ck_assert_int_eq(mote_sim_create_board("icebreaker", NULL, &s), MOTE_SIM_OK);
+	uint8_t *m = mote_sim_mem(s, &mem);
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(mem, 128 * 1024);
+	const uint32_t slots = (uint32_t)(mem / MOTE_CMD_BYTES);
+	uint32_t c[MOTE_CMD_WORDS];
+	put_nop_matmul(c);
+	for (uint32_t i = 0; i < slots; i++)
+		ck_assert_int_eq(mote_sim_mem_write(s, (uint64_t)i * MOTE_CMD_BYTES, c, sizeof c), MOTE_SIM_OK);
+	static const uint32_t counts[] = {0xffffffffu, 4096, 4095, 2049, 0x80000000u};
+	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+		ck_assert_uint_eq(run_raw(s, 0, counts[k], &cmd, &addr), MOTE_ERR_FETCH_WINDOW);
+		ck_assert_uint_eq(cmd, slots);
+		ck_assert_uint_eq(addr, (uint32_t)mem);
+	}
+	/* every command the memory holds, no END: NO_END with CMD_COUNT */
+	ck_assert_uint_eq(run_raw(s, 0, slots, &cmd, &addr), MOTE_ERR_NO_END);
+	ck_assert_uint_eq(cmd, slots);
+	ck_assert_uint_eq(run_raw(s, 0, slots - 1, &cmd, &addr), MOTE_ERR_NO_END);
+	ck_assert_uint_eq(cmd, slots - 1);
+	/* started near the end: the index counts from the stream's start */
+	ck_assert_uint_eq(run_raw(s, (uint32_t)mem - 3 * MOTE_CMD_BYTES, 0xffffffffu, &cmd, &addr),
+			  MOTE_ERR_FETCH_WINDOW);
+	ck_assert_uint_eq(cmd, 3);
+	ck_assert_uint_eq(addr, (uint32_t)mem);
+	/* a stream starting beyond the memory faults at once, its address whole */
+	ck_assert_uint_eq(run_raw(s, 0x40000000, 5, &cmd, &addr), MOTE_ERR_FETCH_WINDOW);
+	ck_assert_uint_eq(cmd, 0);
+	ck_assert_uint_eq(addr, 0x40000000);
+	/* and the last slot holding END runs clean through 2047 commands */
+	put_end(c);
+	ck_assert_int_eq(mote_sim_mem_write(s, mem - MOTE_CMD_BYTES, c, sizeof c), MOTE_SIM_OK);
+	ck_assert_uint_eq(run_raw(s, 0, 0xffffffffu, &cmd, &addr), MOTE_ERR_NONE);
+	uint32_t done = 0;
+	ck_assert_int_eq(mote_sim_csr_read(s, MOTE_REG_CMDS_DONE, &done), MOTE_SIM_OK);
+	ck_assert_uint_eq(done, slots);
+	mote_sim_destroy(s);
+}
+END_TEST
+
 static Suite *jobs_suite(void)
 {
 	Suite *s = suite_create("jobs");
@@ -405,6 +477,7 @@ static Suite *jobs_suite(void)
 	tcase_add_test(m, test_sim_trace_file);
 	tcase_add_test(m, test_sim_latency_bandwidth);
 	tcase_add_test(m, test_sim_guards_and_bus_errors);
+	tcase_add_test(m, test_board_command_index_width);
 	suite_add_tcase(s, m);
 	return s;
 }

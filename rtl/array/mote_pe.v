@@ -23,9 +23,9 @@ module mote_pe #(
 	input  wire [7:0]  i_act,
 	input  wire        i_bank,
 	input  wire        i_dw,
-	output reg  [7:0]  o_act,
-	output reg         o_bank,
-	output reg         o_dw,
+	output wire [7:0]  o_act,
+	output wire        o_bank,
+	output wire        o_dw,
 	// partial sum: o_psum = (dw ? i_hpsum : i_psum) + act * w[bank]
 	input  wire [PS_W-1:0] i_psum,
 	output reg  [PS_W-1:0] o_psum,
@@ -48,6 +48,10 @@ module mote_pe #(
 );
 	// Datapath only: no reset (the array resets its valid and shift-enable bits).
 	reg  [7:0] w0_q, w1_q;
+	// the row passing through, {dw, bank, act}: one register, so a simulator
+	// moves it to the next PE in one assignment
+	reg  [9:0] row_q;
+	assign {o_dw, o_bank, o_act} = row_q;
 	wire [7:0] w_sel = i_bank ? w1_q : w0_q;
 	wire [PS_W-1:0] psum_in;
 	wire [PS_W-1:0] prod;
@@ -65,8 +69,9 @@ module mote_pe #(
 			assign prod   = {{(PS_W-16){i_prod[15]}}, i_prod};
 			assign dw_sum = o_dw;
 		end else begin : g_int
-			wire signed [15:0] p = $signed(i_act) * $signed(w_sel);
-			assign prod   = {{(PS_W-16){p[15]}}, p};
+			// the product formed at the sum's width (exact: it fits 16 bits),
+			// so no 16-bit value is sign-extended again after the multiply
+			assign prod   = $signed({{(PS_W-8){i_act[7]}}, i_act}) * $signed({{(PS_W-8){w_sel[7]}}, w_sel});
 			assign dw_sum = i_dw;
 			wire unused_prod = &{1'b0, i_prod};
 		end
@@ -84,7 +89,7 @@ module mote_pe #(
 	endgenerate
 
 	always @(posedge clk) begin
-		{o_dw, o_bank, o_act} <= {i_dw, i_bank, i_act};
+		row_q  <= {i_dw, i_bank, i_act};
 		o_psum <= psum_in + prod;
 		if (i_wshift && !i_wbank)
 			w0_q <= i_w0;

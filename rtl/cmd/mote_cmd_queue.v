@@ -17,7 +17,9 @@ module mote_cmd_queue #(
 	// command words per entry (1..CMD_WORDS): the unit's opcode fields reach no further
 	parameter NW = 4,
 	// log2 of the FIFO's words
-	parameter LG_WORDS = 6
+	parameter LG_WORDS = 6,
+	// bits of a command index (the bits above read as zero)
+	parameter IDX_W = 32
 ) (
 	input  wire          clk,
 	input  wire          rst,
@@ -64,7 +66,7 @@ module mote_cmd_queue #(
 	// one named register per word (a simulator then moves only the word that changes)
 	genvar k;
 	generate
-		for (k = 0; k <= NW; k = k + 1) begin : g_w
+		for (k = 0; k < NW; k = k + 1) begin : g_w
 			reg [31:0] q;
 			always @(posedge clk)
 				if (pop && slot == k)
@@ -78,7 +80,18 @@ module mote_cmd_queue #(
 			end
 		end
 	endgenerate
-	assign o_idx   = g_w[NW].q;
+	reg [IDX_W-1:0] idx_q;
+	always @(posedge clk)
+		if (pop && slot == NW)
+			idx_q <= w_data[IDX_W-1:0];
+	generate
+		if (IDX_W < 32) begin : g_idx_narrow
+			assign o_idx = {{(32-IDX_W){1'b0}}, idx_q};
+			wire unused_idx = ^w_data[31:IDX_W];   // the fetcher writes them 0
+		end else begin : g_idx_full
+			assign o_idx = idx_q;
+		end
+	endgenerate
 	assign o_valid = (cnt_q == FULL);
 	assign o_empty = !w_valid && cnt_q == 0;
 	wire unused_count = ^w_count;

@@ -2,7 +2,8 @@
 // On i_start it reads CMD_COUNT commands of CMD_BYTES from CMD_BASE (taken as a
 // multiple of MEM_BYTES) with reads outstanding, only as many as its response
 // buffer has room for.  Each word is checked for execute permission before it
-// is requested; a failing word stops the requests and, once every earlier word
+// is requested (mote_window_scan: one window per cycle, the stream's words
+// pass at one per cycle); a failing word stops the requests and, once every earlier word
 // has been decoded (so errors stay in stream order), is error FETCH_WINDOW.
 // A command's word 0 is decoded (mote_cmd_decode) as it arrives and picks the
 // queue; then the words that queue's commands use (the spec's <OP>_WORDS: 10
@@ -29,6 +30,10 @@ module mote_fetch #(
 	parameter STORE_ADD = 1,
 	// address bits of the device's memory (mote_window_check)
 	parameter ADDR_W = 32,
+	// bits of a command index (mote_top: the most a stream in 2^ADDR_W bytes
+	// reaches before a fetch leaves the memory); the index ports are 32 bits,
+	// the bits above IDX_W 0
+	parameter IDX_W = 32,
 	// memory words per command (derived)
 	parameter WPC = `MOTE_CMD_BYTES / MEM_BYTES,
 	// log2 of the response buffer in words: reads outstanding at most
@@ -98,19 +103,21 @@ module mote_fetch #(
 	reg               stop_q;       // a word failed the window check
 	reg [31:0]        fail_addr_q;
 	reg [LG_RBUF:0]   outst_q;      // requests whose response has not arrived
-	reg [31:0]        count_q;
+	reg [IDX_W-1:0]   count_q;      // CMD_COUNT, saturated at all ones (never reached)
 	wire [LG_RBUF:0]  rbuf_count;
-	wire              win_ok;
-
-	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b100), .ADDR_W(ADDR_W)) u_xchk (
-		.i_addr(iss_addr_q), .i_win_base(i_win_base), .i_win_size(i_win_size),
-		.i_win_perm(i_win_perm), .o_ok(win_ok));
+	wire              win_ok, win_fail;
 
 	wire [LG_RBUF+1:0] used = {1'b0, outst_q} + {1'b0, rbuf_count};
 	wire want  = (state_q == S_RUN) && !stop_q && iss_left_q != 0;
 	assign o_req_valid = want && win_ok && used < RBUF;
 	assign o_req_addr  = iss_addr_q;
 	wire issue = o_req_valid && i_req_ready;
+
+	// execute permission, one window per cycle (the stream's words share one)
+	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_X), .ADDR_W(ADDR_W)) u_xchk (
+		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(iss_addr_q),
+		.i_restart(issue || i_start), .i_win_base(i_win_base), .i_win_size(i_win_size),
+		.i_win_perm(i_win_perm), .o_hit(win_ok), .o_fail(win_fail));
 	wire resp  = i_resp_valid && (state_q == S_RUN);
 
 	// ---- response buffer: memory words, taken apart 32 bits at a time --------
@@ -127,7 +134,7 @@ module mote_fetch #(
 
 	// the command being taken apart: its index, the next word wi_q, its queue
 	// (q_q, one-hot) and how many words that queue carries
-	reg  [31:0] idx_q;
+	reg  [IDX_W-1:0] idx_q;
 	reg  [4:0]  wi_q;
 	reg  [2:0]  q_q;
 	reg  [3:0]  nw_q;
@@ -151,6 +158,9 @@ module mote_fetch #(
 	// ---- queues ----------------------------------------------------------------
 	wire [2:0]  q_ready;
 	wire [2:0]  q_empty;
+	// an index zero-extended to 32 bits (33 first: a replication of 0 is not Verilog-2005)
+	wire [32:0] idx33    = {{(33-IDX_W){1'b0}}, idx_q};
+	wire [31:0] idx32    = idx33[31:0];
 	wire        first    = (state_q == S_RUN) && wi_q == 0 && rb_valid && idx_q != count_q;
 	wire [2:0]  d_q      = {d_store, d_comp, d_load};
 	wire [3:0]  d_nw     = d_load ? NW_LD[3:0] : d_comp ? NW_CP[3:0] : NW_ST[3:0];
@@ -173,19 +183,19 @@ module mote_fetch #(
 	assign rb_pop = (adv_one && last_in_mw) || skip;
 	wire        cmd_done = all_in && (idx_done_q || push_idx) && !bad_q && !end_q;
 	wire [2:0]  push_q   = push_w0 ? d_q : ((push_wk || push_idx) ? q_q : 3'b000);
-	wire [31:0] push_d   = push_idx ? idx_q : word;
+	wire [31:0] push_d   = push_idx ? idx32 : word;
 	wire        q_clear  = i_abort || i_start;
 
 	wire [511:0] ld_cmd, cp_cmd, st_cmd;
-	mote_cmd_queue #(.NW(NW_LD), .LG_WORDS(LGQ_LD)) u_q_ld (
+	mote_cmd_queue #(.NW(NW_LD), .LG_WORDS(LGQ_LD), .IDX_W(IDX_W)) u_q_ld (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
 		.i_wr_valid(push_q[0]), .o_wr_ready(q_ready[0]), .i_wr_data(push_d),
 		.o_valid(o_ld_valid), .i_ready(i_ld_ready), .o_cmd(ld_cmd), .o_idx(o_ld_idx), .o_empty(q_empty[0]));
-	mote_cmd_queue #(.NW(NW_CP), .LG_WORDS(LGQ_CP)) u_q_cp (
+	mote_cmd_queue #(.NW(NW_CP), .LG_WORDS(LGQ_CP), .IDX_W(IDX_W)) u_q_cp (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
 		.i_wr_valid(push_q[1]), .o_wr_ready(q_ready[1]), .i_wr_data(push_d),
 		.o_valid(o_cp_valid), .i_ready(i_cp_ready), .o_cmd(cp_cmd), .o_idx(o_cp_idx), .o_empty(q_empty[1]));
-	mote_cmd_queue #(.NW(NW_ST), .LG_WORDS(LGQ_ST)) u_q_st (
+	mote_cmd_queue #(.NW(NW_ST), .LG_WORDS(LGQ_ST), .IDX_W(IDX_W)) u_q_st (
 		.clk(clk), .rst(rst), .i_clear(q_clear),
 		.i_wr_valid(push_q[2]), .o_wr_ready(q_ready[2]), .i_wr_data(push_d),
 		.o_valid(o_st_valid), .i_ready(i_st_ready), .o_cmd(st_cmd), .o_idx(o_st_idx), .o_empty(q_empty[2]));
@@ -195,6 +205,9 @@ module mote_fetch #(
 
 	assign o_queues_empty = &q_empty;
 	wire   unused_bits    = ^{rb_ready, i_base[LG_MB-1:0]};
+	// CMD_COUNT in IDX_W bits: a count the index can never reach (the fetch
+	// leaves the memory first) is all ones, which it cannot reach either
+	wire [IDX_W-1:0] count_sat = (({32'd0, i_count} >> IDX_W) != 64'd0) ? {IDX_W{1'b1}} : i_count[IDX_W-1:0];
 
 	// ---- errors found in stream order ------------------------------------------
 	// a failing word stops requests; once every word before it is taken apart
@@ -202,6 +215,8 @@ module mote_fetch #(
 	// the error of the command it belongs to
 	wire win_err = (state_q == S_RUN) && stop_q && outst_q == 0 && !rb_valid && wi_q != CWORDS;
 	wire no_end  = (state_q == S_RUN) && !stop_q && wi_q == 0 && idx_q == count_q;
+	wire [32:0] eidx33   = {{(33-IDX_W){1'b0}}, no_end ? count_q : idx_q};
+	wire        unused_idx33 = ^{idx33[32], eidx33[32]};
 	wire dec_err = (state_q == S_RUN) && bad_q && all_in;
 	wire end_in  = (state_q == S_RUN) && end_q && all_in;
 
@@ -219,7 +234,7 @@ module mote_fetch #(
 		end else begin
 			o_err_valid <= 1'b0;
 			outst_q <= outst_q + {{LG_RBUF{1'b0}}, issue} - {{LG_RBUF{1'b0}}, resp};
-			if (want && !win_ok)
+			if (win_fail)
 				stop_q <= 1'b1;
 			if (dec_err || win_err || no_end) begin
 				state_q <= S_ERR;
@@ -234,8 +249,8 @@ module mote_fetch #(
 		if (i_start) begin
 			iss_addr_q <= {i_base[31:LG_MB], {LG_MB{1'b0}}};
 			iss_left_q <= {1'b0, i_count, {LG_WPC{1'b0}}};
-			count_q    <= i_count;
-			idx_q      <= 32'd0;
+			count_q    <= count_sat;
+			idx_q      <= {IDX_W{1'b0}};
 			wi_q       <= 5'd0;
 			idx_done_q <= 1'b0;
 			bad_q      <= 1'b0;
@@ -245,7 +260,7 @@ module mote_fetch #(
 				iss_addr_q <= iss_addr_q + MEM_BYTES;
 				iss_left_q <= iss_left_q - 1'b1;
 			end
-			if (want && !win_ok)
+			if (win_fail)
 				fail_addr_q <= iss_addr_q;
 			if (push_w0) begin
 				q_q  <= d_q;
@@ -270,7 +285,7 @@ module mote_fetch #(
 					idx_done_q <= 1'b1;
 			end
 		end
-		o_err_idx  <= no_end ? count_q : idx_q;
+		o_err_idx  <= eidx33[31:0];
 		o_err_addr <= win_err ? fail_addr_q : 32'd0;
 		o_err_code <= dec_err ? bad_code_q : win_err ? `MOTE_ERR_FETCH_WINDOW : `MOTE_ERR_NO_END;
 	end
@@ -279,7 +294,7 @@ module mote_fetch #(
 	assign o_idle    = (state_q != S_RUN);
 	assign o_busy    = (state_q == S_RUN) && (outst_q != 0);
 	assign o_push    = |push_q;
-	assign o_cur_idx = idx_q;
+	assign o_cur_idx = idx32;
 endmodule
 
 `default_nettype wire

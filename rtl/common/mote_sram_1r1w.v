@@ -1,6 +1,10 @@
 // mote_sram_1r1w.v: inferred RAM with one write port and one registered read port.
-// Maps to EBR/SPRAM on iCE40, block RAM elsewhere.  A read of the row being
-// written in the same cycle returns the old row; o_rdata holds between reads.
+// Maps to EBR/SPRAM on iCE40, block RAM elsewhere.  o_rdata holds between reads.
+// A read of the row being written in the same cycle returns the old row with
+// RW_OLD = 1; with RW_OLD = 0 the user promises it never does one (the
+// simulation still returns the old row, a block RAM may not), and synthesis
+// adds no logic to make the block RAM answer so: on iCE40 that logic is a
+// register of the written row and a multiplexer, a flip-flop per bit.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -12,6 +16,9 @@ module mote_sram_1r1w #(
 	// write-enable lanes: i_we[k] writes bits [k*WIDTH/LANES +: WIDTH/LANES]
 	// (the accumulator: one per column; block RAMs take them as bit masks)
 	parameter LANES = 1,
+	// 1: a read of the row written in the same cycle returns the old row;
+	// 0: no such read happens (see above)
+	parameter RW_OLD = 1,
 	// address bits (derived)
 	parameter AW = (DEPTH <= 2) ? 1 : $clog2(DEPTH)
 ) (
@@ -24,24 +31,43 @@ module mote_sram_1r1w #(
 	output reg  [WIDTH-1:0] o_rdata
 );
 	localparam LW = WIDTH / LANES;
-	reg [WIDTH-1:0] mem [0:DEPTH-1];
-
+	// (the two branches differ only in the attribute: Verilog-2005 attributes
+	// cannot depend on a parameter)
 	generate
-		if (LANES == 1) begin : g_row
+		if (RW_OLD != 0) begin : g_old
+			reg [WIDTH-1:0] mem [0:DEPTH-1];
+			if (LANES == 1) begin : g_row
+				always @(posedge clk)
+					if (i_we[0])
+						mem[i_waddr] <= i_wdata;
+			end else begin : g_lanes
+				integer k;
+				always @(posedge clk)
+					for (k = 0; k < LANES; k = k + 1)
+						if (i_we[k])
+							mem[i_waddr][k*LW +: LW] <= i_wdata[k*LW +: LW];
+			end
 			always @(posedge clk)
-				if (i_we[0])
-					mem[i_waddr] <= i_wdata;
-		end else begin : g_lanes
-			integer k;
+				if (i_re)
+					o_rdata <= mem[i_raddr];
+		end else begin : g_free
+			(* no_rw_check *) reg [WIDTH-1:0] mem [0:DEPTH-1];
+			if (LANES == 1) begin : g_row
+				always @(posedge clk)
+					if (i_we[0])
+						mem[i_waddr] <= i_wdata;
+			end else begin : g_lanes
+				integer k;
+				always @(posedge clk)
+					for (k = 0; k < LANES; k = k + 1)
+						if (i_we[k])
+							mem[i_waddr][k*LW +: LW] <= i_wdata[k*LW +: LW];
+			end
 			always @(posedge clk)
-				for (k = 0; k < LANES; k = k + 1)
-					if (i_we[k])
-						mem[i_waddr][k*LW +: LW] <= i_wdata[k*LW +: LW];
+				if (i_re)
+					o_rdata <= mem[i_raddr];
 		end
 	endgenerate
-	always @(posedge clk)
-		if (i_re)
-			o_rdata <= mem[i_raddr];
 endmodule
 
 `default_nettype wire

@@ -179,18 +179,31 @@ module mote_compute_unit #(
 	// NROWS = 0 is tokens only (spec): no weight load, nothing to check.
 	wire c_rows  = c_mm && c_nrows != 16'd0;
 	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
-	wire c_dwok  = c_dw && DEPTHWISE != 0;
-	wire c_dwbad = c_dw && (DEPTHWISE == 0 || !above({16'd0, c_nrows}, SKIP32) || c_dws == 8'd0);
-	wire c_maxbad = c_max && ACC_MAX == 0;
-	wire c_field = c_rows && (above({16'd0, c_kv}, ROWS32) || above({16'd0, c_nv}, COLS32) || c_dwbad || c_maxbad);
-	wire [LA:0] c_act_sum = {1'b0, c_act[LA-1:0]} + {1'b0, c_nrows[LA-1:0]};
-	wire [LC:0] c_acc_sum = {1'b0, c_acc[LC-1:0]} + {1'b0, c_nrows[LC-1:0]};
-	wire c_act_bad = (c_act >> LA) != 16'd0 || (c_nrows >> LA) != 16'd0 || above({{(31-LA){1'b0}}, c_act_sum}, ABUF32);
-	wire c_acc_bad = (c_acc >> LC) != 16'd0 || (c_nrows >> LC) != 16'd0 ||
-			 (c_dwok ? above({{(31-LC){1'b0}}, c_acc_sum}, ACCDW32) : above({{(31-LC){1'b0}}, c_acc_sum}, ACC32));
-	wire c_wgt_bad = WBUF_DEPTH < ROWS || above({16'd0, c_wgt}, WMAX32);
-	wire c_range = c_rows && ((c_ldw && c_wgt_bad) || c_act_bad || c_acc_bad);
-	wire [7:0] c_err = c_field ? `MOTE_ERR_FIELD : c_range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
+	// The command's error code (FIELD, COMPUTE_RANGE or NONE), a function
+	// called only where H takes a command: a simulator then evaluates these
+	// compares in that cycle alone, not in every cycle (the logic is the same).
+	function [7:0] cmd_err;
+		input        rows, ldw, dw, amax;
+		input [15:0] nrows, kv, nv, act, acc, wgt;
+		input [7:0]  dws;
+		reg          dwbad, field, act_bad, acc_bad, wgt_bad, range;
+		reg   [LA:0] act_sum;
+		reg   [LC:0] acc_sum;
+		begin
+			dwbad   = dw && (DEPTHWISE == 0 || !above({16'd0, nrows}, SKIP32) || dws == 8'd0);
+			field   = rows && (above({16'd0, kv}, ROWS32) || above({16'd0, nv}, COLS32) || dwbad ||
+					  (amax && ACC_MAX == 0));
+			act_sum = {1'b0, act[LA-1:0]} + {1'b0, nrows[LA-1:0]};
+			acc_sum = {1'b0, acc[LC-1:0]} + {1'b0, nrows[LC-1:0]};
+			act_bad = (act >> LA) != 16'd0 || (nrows >> LA) != 16'd0 || above({{(31-LA){1'b0}}, act_sum}, ABUF32);
+			acc_bad = (acc >> LC) != 16'd0 || (nrows >> LC) != 16'd0 ||
+				  ((dw && DEPTHWISE != 0) ? above({{(31-LC){1'b0}}, acc_sum}, ACCDW32) :
+							   above({{(31-LC){1'b0}}, acc_sum}, ACC32));
+			wgt_bad = WBUF_DEPTH < ROWS || above({16'd0, wgt}, WMAX32);
+			range   = rows && ((ldw && wgt_bad) || act_bad || acc_bad);
+			cmd_err = field ? `MOTE_ERR_FIELD : range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
+		end
+	endfunction
 	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
 
 	// ================================================================ stage H
@@ -223,7 +236,7 @@ module mote_compute_unit #(
 		else if (h_go || h_fail)
 			h_valid_q <= 1'b0;
 		if (i_cmd_valid && o_cmd_ready) begin
-			h_err_q      <= c_err;
+			h_err_q      <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_nrows, c_kv, c_nv, c_act, c_acc, c_wgt, c_dws);
 			h_pop_l2c_q  <= i_cmd[`MOTE_HDR_POP_PREV];
 			h_pop_s2c_q  <= i_cmd[`MOTE_HDR_POP_NEXT];
 			h_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];

@@ -31,6 +31,11 @@ module mote_csr #(
 	parameter STORE_ADD = 1,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// address bits of the device's memory (32: the whole address space); a
+	// window's base and size are kept clamped to 2^MEM_ADDR_W (see below)
+	parameter MEM_ADDR_W = 32,
+	// bits of a command index (mote_top): the index inputs' bits above are 0
+	parameter IDX_W = 32,
 	// perf counters kept (bit i: counter i) and their width (see mote_perf)
 	parameter PERF_SET = (1 << `MOTE_NUM_PERF) - 1,
 	parameter PERF_W = 64,
@@ -77,11 +82,13 @@ module mote_csr #(
 	localparam NP = `MOTE_NUM_PERF;
 	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_DRAIN = 2'd2;
 	localparam [31:0] WALIGN_MASK = ~(`MOTE_WINDOW_ALIGN - 1);
+	localparam [31:0] MEM_MASK    = (MEM_ADDR_W >= 32) ? 32'hffff_ffff : (32'd1 << (MEM_ADDR_W % 32)) - 1;
 
 	reg [1:0]  state_q;
 	reg        done_q, error_q, irq_q, irq_en_q;
 	reg [7:0]  err_code_q;
-	reg [31:0] err_cmd_q, err_addr_q, wdt_limit_q, wdt_q, hi_latch_q;
+	reg [IDX_W-1:0] err_cmd_q;
+	reg [31:0] err_addr_q, wdt_limit_q, wdt_q, hi_latch_q;
 	reg [1:0]  drain_q;   // cycles spent in DRAIN (saturating), abort must settle
 
 	wire [31:0] addr32 = {20'd0, i_csr_addr};  // for the register arrays' address sums
@@ -96,38 +103,44 @@ module mote_csr #(
 	// ---- first error among simultaneous sources: the lowest source number ----
 	reg        e_any;
 	reg [7:0]  e_code;
-	reg [31:0] e_idx, e_addr;
+	reg [IDX_W-1:0] e_idx;
+	reg [31:0] e_addr;
 	integer s;
 	always @(*) begin
 		e_any = 1'b0;
 		e_code = 8'd0;
-		e_idx = 32'd0;
+		e_idx = {IDX_W{1'b0}};
 		e_addr = 32'd0;
 		for (s = NSRC - 1; s >= 0; s = s - 1)
 			if (i_err_valid[s]) begin
 				e_any = 1'b1;
 				e_code = i_err_code[s*8 +: 8];
-				e_idx = i_err_idx[s*32 +: 32];
+				e_idx = i_err_idx[s*32 +: IDX_W];
 				e_addr = i_err_addr[s*32 +: 32];
 			end
 	end
 
 	// ---- lowest command index held (watchdog, abort) ----
-	reg [31:0] held_idx;
+	reg [IDX_W-1:0] held_idx;
 	reg        held_any;
 	integer h;
 	always @(*) begin
 		held_any = 1'b0;
-		held_idx = 32'd0;
+		held_idx = {IDX_W{1'b0}};
 		for (h = 0; h < NHOLD; h = h + 1)
-			if (i_hold_valid[h] && (!held_any || i_hold_idx[h*32 +: 32] < held_idx)) begin
+			if (i_hold_valid[h] && (!held_any || i_hold_idx[h*32 +: IDX_W] < held_idx)) begin
 				held_any = 1'b1;
-				held_idx = i_hold_idx[h*32 +: 32];
+				held_idx = i_hold_idx[h*32 +: IDX_W];
 			end
 	end
+	wire unused_idx = ^{i_err_idx, i_hold_idx};   // the bits above IDX_W: 0
 
 	// ---- watchdog: WDT_LIMIT cycles without progress (0: 2^32) ----
-	wire wdt_fire = (wdt_q == wdt_limit_q - 1'b1) && !i_progress;
+	// wdt_q counts down from WDT_LIMIT, reloaded by progress (and while idle):
+	// it fires on the WDT_LIMIT-th cycle in a row without progress, 0 wrapping
+	// to 2^32 - 1 first (a compare with 1 instead of with WDT_LIMIT - 1: no
+	// subtractor)
+	wire wdt_fire = (wdt_q == 32'd1) && !i_progress;
 
 	wire normal_end = state_q == S_RUN && !e_any && !host_abort && !wdt_fire &&
 			  i_end_seen && i_quiet && i_mem_idle;
@@ -143,16 +156,16 @@ module mote_csr #(
 			o_abort <= 1'b0;
 			o_arb_flush <= 1'b0;
 			err_code_q <= `MOTE_ERR_NONE;
-			err_cmd_q <= 32'd0;
+			err_cmd_q <= {IDX_W{1'b0}};
 			err_addr_q <= 32'd0;
 			wdt_q <= 32'd0;
 			drain_q <= 2'd0;
 		end else begin
 			o_arb_flush <= 1'b0;
 			if (i_progress || state_q == S_IDLE)
-				wdt_q <= 32'd0;
+				wdt_q <= wdt_limit_q;
 			else
-				wdt_q <= wdt_q + 1'b1;
+				wdt_q <= wdt_q - 1'b1;
 			if (drain_q != 2'd3)
 				drain_q <= drain_q + 1'b1;
 			if (wr && i_csr_addr == `MOTE_REG_IRQ_ACK && i_csr_wdata[0])
@@ -166,7 +179,7 @@ module mote_csr #(
 					irq_q <= 1'b0;
 					irq_en_q <= i_csr_wdata[`MOTE_CTRL_IRQ_EN];
 					err_code_q <= `MOTE_ERR_NONE;
-					err_cmd_q <= 32'd0;
+					err_cmd_q <= {IDX_W{1'b0}};
 					err_addr_q <= 32'd0;
 				end
 			S_RUN:
@@ -174,7 +187,7 @@ module mote_csr #(
 					state_q <= S_DRAIN;
 					o_abort <= 1'b1;
 					drain_q <= 2'd0;
-					wdt_q <= 32'd0;
+					wdt_q <= wdt_limit_q;
 					err_code_q <= e_any ? e_code : host_abort ? `MOTE_ERR_ABORTED : `MOTE_ERR_WATCHDOG;
 					err_cmd_q  <= e_any ? e_idx : held_idx;
 					err_addr_q <= e_any ? e_addr : 32'd0;
@@ -197,6 +210,22 @@ module mote_csr #(
 	end
 
 	// ---- configuration registers ----
+	// A window's base and size, aligned down to WINDOW_ALIGN and clamped to the
+	// memory's size 2^MEM_ADDR_W: every word a master can reach (below 2^MEM_ADDR_W)
+	// is held by the clamped window exactly when it is held by the written one
+	// (a base at the memory's end holds nothing, a size reaching it everything
+	// from the base on), and a register then needs MEM_ADDR_W + 1 - 6 bits, not
+	// 26 (the bits above are constant 0 and synthesis drops them).  They read
+	// back clamped (spec: WIN_BASE, WIN_SIZE).
+	function [31:0] win_value;
+		input [31:0] v;
+		begin
+			if (MEM_ADDR_W < 32 && ({32'd0, v} >> MEM_ADDR_W) != 64'd0)
+				win_value = 32'd1 << (MEM_ADDR_W % 32);
+			else   // (the mask says what the test implies: the bits above are 0)
+				win_value = v & WALIGN_MASK & MEM_MASK;
+		end
+	endfunction
 	integer w;
 	always @(posedge clk) begin
 		if (rst) begin
@@ -216,9 +245,9 @@ module mote_csr #(
 					o_cmd_count <= i_csr_wdata;
 				for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
 					if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
-						o_win_base[w*32 +: 32] <= i_csr_wdata & WALIGN_MASK;
+						o_win_base[w*32 +: 32] <= win_value(i_csr_wdata);
 					if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
-						o_win_size[w*32 +: 32] <= i_csr_wdata & WALIGN_MASK;
+						o_win_size[w*32 +: 32] <= win_value(i_csr_wdata);
 					if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
 						o_win_perm[w*3 +: 3] <= i_csr_wdata[2:0];
 				end
@@ -292,7 +321,7 @@ module mote_csr #(
 				o_csr_rdata[`MOTE_STATUS_IRQ]   <= irq_q;
 			end
 			`MOTE_REG_ERR_CODE:   o_csr_rdata <= {24'd0, err_code_q};
-			`MOTE_REG_ERR_CMD:    o_csr_rdata <= err_cmd_q;
+			`MOTE_REG_ERR_CMD:    o_csr_rdata[IDX_W-1:0] <= err_cmd_q;
 			`MOTE_REG_ERR_ADDR:   o_csr_rdata <= err_addr_q;
 			`MOTE_REG_CMD_BASE:   o_csr_rdata <= o_cmd_base;
 			`MOTE_REG_CMD_COUNT:  o_csr_rdata <= o_cmd_count;

@@ -24,7 +24,7 @@ lint-link: $(GEN_VH)
 	@$(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl --top-module mote_link -GMEM_BYTES=8 $(LINK_DEPS)
 
 # module:bmc steps:cover steps:induction steps (0: none)
-LINK_FORMAL := mote_link_rx:8:20:4 mote_link_crc32:30:44:0 mote_link_arb:12:12:0
+LINK_FORMAL := mote_link_rx:8:20:4 mote_link_crc32:30:44:0 mote_link_arb:12:12:4
 
 $(BUILD)/formal/%.smt2: rtl/link/formal/%.ys $(LINK_DEPS) $(GEN_VH)
 	@mkdir -p $(@D)

@@ -172,6 +172,28 @@ module mote_link_arb #(
 			default: ;
 			endcase
 		end
+	// what the counters say about the model queue (so the proof is unbounded):
+	// A's reads and B's one make up the queue, B's read is the one ahead_q A
+	// reads after the oldest, and no other entry is B's
+	integer f_k;
+	always @(*)
+		if (f_past_valid && !rst) begin
+			assert(f_n <= 4);
+			// B's request stays in the register until the memory takes it
+			// (B may give up ownership meanwhile); while B owns the
+			// register, a request in it is B's
+			assert(!b_req_q || o_mem_req_valid);
+			assert(!(o_b_own && o_mem_req_valid) || b_req_q);
+			assert({1'b0, f_n} == {1'b0, a_out_q} + {3'b0, b_wait_q});
+			if (b_wait_q)
+				assert(ahead_q <= a_out_q && ahead_q < 4);
+			// a full model queue: B cannot be about to add a read (it only
+			// claims below 4, and a claim keeps A out)
+			assert(f_n < 4 || !o_b_own || b_wait_q);
+			for (f_k = 0; f_k < 4; f_k = f_k + 1)
+				if (f_k < f_n)
+					assert(f_who[f_k] == (b_wait_q && ahead_q == f_k));
+		end
 	always @(*)
 		if (f_past_valid && !rst) begin
 			assert(!(take_a && (go_b || grab_b)));

@@ -91,20 +91,46 @@ module mote_load_agen #(
 		endcase
 	wire range_ok = drow_q < depth;
 
-	wire              y_ok    = !y_q[33] && y_q[32:16] == 0 && y_q[15:0] < height_q;
-	wire signed [34:0] hi_raw = $signed({3'b000, width_q}) - {x_q[33], x_q};
-	wire [33:0]       neg_x   = -x_q;
-	wire [16:0]       lo_cl   = !x_q[33] ? 17'd0 :
-				    (neg_x > {18'd0, count_q}) ? {1'b0, count_q} : neg_x[16:0];
-	wire [16:0]       hi_cl   = hi_raw[34] ? 17'd0 :
-				    (hi_raw > $signed({19'd0, count_q})) ? {1'b0, count_q} : hi_raw[16:0];
-	wire              has     = y_ok && lo_cl < hi_cl;
-	wire [PW-1:0]     lo      = has ? lo_cl[PW-1:0] : {PW{1'b0}};
-	wire [PW-1:0]     hi      = has ? hi_cl[PW-1:0] : {PW{1'b0}};
-	wire [31:0]       a_lo    = addr_q + {15'd0, lo_cl};
-	wire [31:0]       a_last  = addr_q + {15'd0, hi_cl} - 1'b1;
-	wire [31:0]       nw_full = {{LG_MB{1'b0}}, a_last[31:LG_MB]} - {{LG_MB{1'b0}}, a_lo[31:LG_MB]} + 1'b1;
-	wire [NWW-1:0]    nw      = has ? nw_full[NWW-1:0] : {NWW{1'b0}};
+	// The span is formed only while stage 1 holds a row (its only users, the
+	// descriptor and the word range, are taken then): a simulator skips this
+	// arithmetic in every other cycle.
+	reg               y_ok, has;
+	reg signed [34:0] hi_raw;
+	reg [33:0]        neg_x;
+	reg [16:0]        lo_cl, hi_cl;
+	reg [PW-1:0]      lo, hi;
+	reg [31:0]        a_lo, a_last, nw_full;
+	reg [NWW-1:0]     nw;
+	always @(*) begin
+		y_ok    = 1'b0;
+		hi_raw  = 35'd0;
+		neg_x   = 34'd0;
+		lo_cl   = 17'd0;
+		hi_cl   = 17'd0;
+		has     = 1'b0;
+		lo      = {PW{1'b0}};
+		hi      = {PW{1'b0}};
+		a_lo    = 32'd0;
+		a_last  = 32'd0;
+		nw_full = 32'd0;
+		nw      = {NWW{1'b0}};
+		if (s1_q) begin
+			y_ok    = !y_q[33] && y_q[32:16] == 0 && y_q[15:0] < height_q;
+			hi_raw  = $signed({3'b000, width_q}) - {x_q[33], x_q};
+			neg_x   = -x_q;
+			lo_cl   = !x_q[33] ? 17'd0 :
+				  (neg_x > {18'd0, count_q}) ? {1'b0, count_q} : neg_x[16:0];
+			hi_cl   = hi_raw[34] ? 17'd0 :
+				  (hi_raw > $signed({19'd0, count_q})) ? {1'b0, count_q} : hi_raw[16:0];
+			has     = y_ok && lo_cl < hi_cl;
+			lo      = has ? lo_cl[PW-1:0] : {PW{1'b0}};
+			hi      = has ? hi_cl[PW-1:0] : {PW{1'b0}};
+			a_lo    = addr_q + {15'd0, lo_cl};
+			a_last  = addr_q + {15'd0, hi_cl} - 1'b1;
+			nw_full = {{LG_MB{1'b0}}, a_last[31:LG_MB]} - {{LG_MB{1'b0}}, a_lo[31:LG_MB]} + 1'b1;
+			nw      = has ? nw_full[NWW-1:0] : {NWW{1'b0}};
+		end
+	end
 	wire unused_span = ^{neg_x[33:17], hi_raw[33:17], nw_full[31:NWW], a_last[LG_MB-1:0]};
 
 	// ---- stage 2: requests ----

@@ -27,6 +27,8 @@ module mote_load_serial #(
 	parameter BBUF_DEPTH = 96,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// address bits of the device's memory (mote_load_walk)
+	parameter ADDR_W = 32,
 	// log2 of the words held (reads outstanding at most)
 	parameter LG_RESP = 1,
 	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per 4 bytes
@@ -101,7 +103,7 @@ module mote_load_serial #(
 	wire          p_desc_ready, p_pop, p_busy, p_wait;
 
 	mote_load_walk #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
-			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_walk (
+			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W)) u_walk (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
 		.i_start(start && is_load && !c_field), .i_clear(start), .i_cmd(i_cmd),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),

@@ -21,6 +21,8 @@ module mote_load_unit #(
 	parameter BBUF_DEPTH = 96,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// address bits of the device's memory (the LOAD_SERIAL path's window check)
+	parameter ADDR_W = 32,
 	// log2 of the response FIFO (reads outstanding at most) and descriptor FIFO
 	parameter LG_RESP = 3,
 	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per cycle
@@ -72,7 +74,7 @@ module mote_load_unit #(
 		if (SERIAL != 0) begin : g_serial
 			mote_load_serial #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 					   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-					   .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS)) u_serial (
+					   .ADDR_W(ADDR_W), .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS)) u_serial (
 				.clk(clk), .rst(rst), .i_abort(i_abort), .i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready),
 				.i_cmd(i_cmd), .i_cmd_idx(i_cmd_idx), .i_tok_c2l_avail(i_tok_c2l_avail), .o_tok_c2l_pop(o_tok_c2l_pop), .o_tok_l2c_push(o_tok_l2c_push),
 				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_req_valid(o_req_valid), .i_req_ready(i_req_ready),

@@ -25,12 +25,9 @@
 //   it has left for the side it moves to (y >= 2^16 with SY >= 0, y < 0 with
 //   SY < 0): until then y lies in [-2^15, 2^16 + 2^15).
 // - the inner, outer and buffer-row counters need only count to the depth.
-// Window check: one window per cycle on address bits [31:6] (bases and sizes
-// are multiples of WINDOW_ALIGN, a word's address a multiple of MEM_BYTES <=
-// WINDOW_ALIGN: the word is inside when a - b, without borrow, is below z),
-// starting with the window that held the previous word: consecutive words of
-// one window pass at one per cycle; a word no window holds fails after
-// NUM_WINDOWS cycles.
+// Window check: mote_window_scan, one window per cycle, starting with the
+// window that held the previous word: consecutive words of one window pass at
+// one per cycle; a word no window holds fails after NUM_WINDOWS cycles.
 module mote_load_walk #(
 	// array rows: activation row bytes
 	parameter ROWS = 8,
@@ -44,6 +41,8 @@ module mote_load_walk #(
 	parameter BBUF_DEPTH = 96,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// address bits of the device's memory (32: the whole address space)
+	parameter ADDR_W = 32,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS,
 	// bits of a byte position 0..RWMAX (derived)
@@ -85,11 +84,6 @@ module mote_load_walk #(
 	localparam DRW   = $clog2(DMAX + 1);                 // a buffer row 0..DMAX
 	localparam CW    = DRW + 1;                          // inner and outer counters 0..2*DMAX+1
 	localparam SW    = 16 + DRW;                         // s = i*SX, signed
-	localparam LGA   = $clog2(`MOTE_WINDOW_ALIGN);
-	localparam AB    = 32 - LGA;
-	localparam WW    = (NUM_WINDOWS > 1) ? $clog2(NUM_WINDOWS) : 1;
-	localparam [31:0] WLAST32 = NUM_WINDOWS - 1;
-	localparam [WW-1:0] WLAST = WLAST32[WW-1:0];
 
 	// ---- the command (held in the queue's entry) ----
 	wire [1:0]  c_dst    = i_cmd[`MOTE_LOAD_DST];
@@ -156,26 +150,22 @@ module mote_load_walk #(
 	reg  [WA-1:0]     waddr_q;       // word being requested
 	reg  [PW:0]       skip_q;        // words to step over before it
 	reg  [NWW-1:0]    wleft_q;       // words still to request
-	reg  [WW-1:0]     w_q;           // window tried now
-	reg  [WW-1:0]     tries_q;       // windows tried for this word
-
-	wire [AB-1:0] a  = waddr_q[WA-1 -: AB];
-	wire [AB-1:0] wb = i_win_base[32*w_q + LGA +: AB];
-	wire [AB-1:0] wz = i_win_size[32*w_q + LGA +: AB];
-	wire [AB:0]   wd = {1'b0, a} - {1'b0, wb};
-	wire          hit = i_win_perm[3*w_q + `MOTE_WIN_PERM_R] && !wd[AB] && wd[AB-1:0] < wz;
+	wire              hit, win_err;
 
 	wire want    = !err_q && skip_q == 0 && wleft_q != 0;
 	assign o_req_valid = want && hit && i_can_issue;
 	assign o_req_addr  = {waddr_q, {LG_MB{1'b0}}};
 	wire issue   = o_req_valid && i_req_ready;
-	wire miss    = want && !hit;
-	wire win_err = miss && tries_q == WLAST;
 
 	// ---- handing out a row ----
 	wire go      = row_q && !err_q && !settle_q && skip_q == 0 && wleft_q == 0 && (!o_desc_valid || i_desc_ready);
 	wire rng_err = go && !range_ok;
 	wire adv     = go && range_ok;
+	wire [31:0] ra = {waddr_q, {LG_MB{1'b0}}};
+	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_R), .ADDR_W(ADDR_W)) u_win (
+		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(ra), .i_restart(adv || issue),
+		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+		.o_hit(hit), .o_fail(win_err));
 	// (a count of 2^CW or more is never reached: the depth ends the walk first)
 	wire [16:0] ic_n = {{(17-CW){1'b0}}, ic_q} + 17'd1;
 	wire [16:0] oc_n = {{(17-CW){1'b0}}, oc_q} + 17'd1;
@@ -192,7 +182,6 @@ module mote_load_walk #(
 			wleft_q <= 0;
 			o_desc_valid <= 1'b0;
 			o_err_valid <= 1'b0;
-			w_q <= {WW{1'b0}};
 		end else begin
 			o_err_valid <= 1'b0;
 			if (i_start) begin
@@ -211,8 +200,6 @@ module mote_load_walk #(
 				o_desc_valid <= 1'b1;
 			else if (i_desc_ready)
 				o_desc_valid <= 1'b0;
-			if (miss && !err_q)
-				w_q <= (w_q == WLAST) ? {WW{1'b0}} : w_q + 1'b1;
 			if (!err_q && (win_err || rng_err)) begin
 				err_q <= 1'b1;
 				o_err_valid <= 1'b1;
@@ -262,11 +249,6 @@ module mote_load_walk #(
 			waddr_q <= addr_q[31:LG_MB];
 		else if (!err_q && (skip_q != 0 || issue))
 			waddr_q <= waddr_q + 1'b1;
-		// the window: kept from word to word, the next one on a miss
-		if (adv || issue)
-			tries_q <= {WW{1'b0}};
-		else if (miss && !err_q)
-			tries_q <= tries_q + 1'b1;
 		if (!err_q)
 			o_err_window <= win_err;
 	end

@@ -137,6 +137,21 @@ module mote_mem_arbiter #(
 				assert(o_mem_req_valid && o_mem_req_addr == $past(o_mem_req_addr) &&
 				       o_mem_req_write == $past(o_mem_req_write));
 		end
+	// each property reachable: every master granted while another asks, the
+	// id FIFO full, a response to the last master while another one asks
+	genvar f_m;
+	generate
+		for (f_m = 0; f_m < NM; f_m = f_m + 1) begin : g_fcov
+			always @(posedge clk)
+				if (f_past_valid && !rst)
+					cover(o_req_ready[f_m] && (i_req_valid & ~o_req_ready) != 0);
+		end
+	endgenerate
+	always @(posedge clk)
+		if (f_past_valid && !rst) begin
+			cover(!id_ready && o_mem_req_valid);
+			cover(o_resp_valid[NM-1] && i_req_valid[0]);
+		end
 `endif
 endmodule
 

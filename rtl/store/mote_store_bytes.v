@@ -21,6 +21,8 @@ module mote_store_bytes #(
 	parameter MEM_BYTES = 8,
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
+	// address bits of the device's memory (mote_store_wincheck)
+	parameter ADDR_W = 32,
 	// bits of a row's byte count (derived by the caller)
 	parameter NBW = 5,
 	// bits of the row counters: N_INNER and N_OUTER are below 2^CNW (the
@@ -84,7 +86,7 @@ module mote_store_bytes #(
 	assign o_err_addr = {wa_q, {LGMB{1'b0}}};
 	assign o_busy     = fill_q || full_q || o_req_valid;
 
-	mote_store_wincheck #(.NUM_WINDOWS(NUM_WINDOWS)) u_chk (
+	mote_store_wincheck #(.NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W)) u_chk (
 		.clk(clk), .rst(rst), .i_start(first), .i_addr(o_req_addr),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
 		.o_done(chk_done), .o_ok(chk_ok));

@@ -242,7 +242,7 @@ module mote_store_operand #(
 			rbuf_q[r_km1*MEM_BYTES*8 +: MEM_BYTES*8] <= lastw_q;
 	end
 
-	// the row's bytes from its offset on (a function: evaluated for a row's last word only)
+	// the row's bytes from its offset on
 	function [COLS*8-1:0] align_row;
 		input [NWA*MEM_BYTES*8-1:0] words;
 		input [MEM_BYTES*8-1:0]     last;
@@ -262,7 +262,14 @@ module mote_store_operand #(
 		end
 	endfunction
 
-	wire [COLS*8-1:0] row_data = align_row(rbuf_q, word, r_k, r_km1, r_pre, lastw_q, r_off);
+	// formed only in the cycle a row is pushed (the FIFO takes it then and
+	// only then): a simulator skips the wide shift in every other cycle
+	reg  [COLS*8-1:0] row_data;
+	always @(*) begin
+		row_data = {(COLS*8){1'b0}};
+		if (row_push)
+			row_data = align_row(rbuf_q, word, r_k, r_km1, r_pre, lastw_q, r_off);
+	end
 	wire              unused_ready, unused_valid;
 	mote_fifo #(.WIDTH(COLS * 8), .LG_DEPTH(LG_ROWS)) u_rows (
 		.clk        (clk),

@@ -80,7 +80,9 @@ module mote_store_ppu #(
 	genvar l;
 	generate
 		for (l = 0; l < PPU_LANES; l = l + 1) begin : g_lane
-			wire [31:0] col = {{(32-CHW){1'b0}}, i_ch} * PPU_LANES + l;
+			// the column this lane takes; a constant with one chunk per row
+			// (a simulator then selects the lane's inputs without a shift)
+			wire [31:0] col = (P > 1) ? {{(32-CHW){1'b0}}, i_ch} * PPU_LANES + l : l;
 			mote_requant u_rq (
 				.clk     (clk),
 				.rst     (rst),
@@ -120,7 +122,7 @@ module mote_store_ppu #(
 			wire           a4_add = a4[AW-1];
 			wire [CHW-1:0] ch4    = md4[64+NBB +: CHW];
 			for (l = 0; l < PPU_LANES; l = l + 1) begin : g_alane
-				wire [31:0] col = {{(32-CHW){1'b0}}, ch4} * PPU_LANES + l;
+				wire [31:0] col = (P > 1) ? {{(32-CHW){1'b0}}, ch4} * PPU_LANES + l : l;
 				mote_store_add u_add (
 					.clk      (clk),
 					.rst      (rst),

@@ -40,6 +40,8 @@ module mote_store_serial #(
 	parameter ACC_DEPTH = 256,
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
+	// address bits of the device's memory (mote_store_wincheck)
+	parameter ADDR_W = 32,
 	// buffer address widths (derived)
 	parameter AW_B = $clog2(BBUF_DEPTH * COLS),
 	parameter AW_C = $clog2(ACC_DEPTH)
@@ -284,7 +286,7 @@ module mote_store_serial #(
 		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi), .i_lo_gt_hi(c_lo_gt_hi),
 		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
 
-	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .NBW(NBW), .CNW(UW-1)) u_wr (
+	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W), .NBW(NBW), .CNW(UW-1)) u_wr (
 		.clk(clk), .rst(clear), .i_start(w_start),
 		.i_addr0(i_cmd[`MOTE_STORE_ADDR0]), .i_is(i_cmd[`MOTE_STORE_INNER_STRIDE]),
 		.i_os(i_cmd[`MOTE_STORE_OUTER_STRIDE]), .i_ni(c_ni), .i_no(c_no), .i_nb(c_nb),

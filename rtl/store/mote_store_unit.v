@@ -22,6 +22,8 @@ module mote_store_unit #(
 	parameter PPU_LANES = COLS,
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
+	// address bits of the device's memory (the PPU_SERIAL path's window check)
+	parameter ADDR_W = 32,
 	// 1: STORE ADD (operand read master and add lanes; FEATURES.STORE_ADD);
 	// row-parallel path only: the serial path reports ADD as FIELD
 	parameter STORE_ADD = 1,
@@ -85,7 +87,7 @@ module mote_store_unit #(
 	generate
 		if (PPU_SERIAL != 0) begin : g_serial
 			mote_store_serial #(.COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
-					    .ACC_DEPTH(ACC_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_serial (
+					    .ACC_DEPTH(ACC_DEPTH), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W)) u_serial (
 				.clk(clk), .rst(rst), .i_abort(i_abort),
 				.i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready), .i_cmd(i_cmd),
 				.i_cmd_idx(i_cmd_idx), .i_tok_c2s_avail(i_tok_c2s_avail),

@@ -97,6 +97,13 @@ module mote_top #(
 	localparam LG_OUT = LG_MEM_READS;
 	localparam [31:0] MACS_PER_ROW = ROWS * COLS;
 	localparam [31:0] MEM_BYTES32  = MEM_BYTES;
+	// Bits of a command index.  Commands are CMD_BYTES apart and every word
+	// fetched is checked to lie below 2^MEM_ADDR_W, so a stream faults at the
+	// latest at index 2^(MEM_ADDR_W - log2 CMD_BYTES) (CMD_BASE 0); every index
+	// the device holds or reports (ERR_CMD, NO_END's CMD_COUNT included) is at
+	// most that: one bit more than the memory's command slots.
+	localparam LG_CMDB = $clog2(`MOTE_CMD_BYTES);
+	localparam IDX_W   = (MEM_ADDR_W >= 31) ? 32 : MEM_ADDR_W - LG_CMDB + 1;
 
 	// ---- CSR block ----
 	wire        start, abort, arb_flush, job_busy;
@@ -118,7 +125,7 @@ module mote_top #(
 	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
 	localparam LG_FETCH = (LG_FETCH_READS != 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
-		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W)) u_fetch (
+		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
@@ -160,7 +167,7 @@ module mote_top #(
 
 	mote_load_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-			 .LG_RESP(LG_LOAD_READS), .BIAS_WORDS((PPU_SERIAL != 0) ? COLS : 0),
+			 .ADDR_W(MEM_ADDR_W), .LG_RESP(LG_LOAD_READS), .BIAS_WORDS((PPU_SERIAL != 0) ? COLS : 0),
 			 .SERIAL(LOAD_SERIAL)) u_load (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(ld_valid), .o_cmd_ready(ld_ready), .i_cmd(ld_cmd), .i_cmd_idx(ld_idx),
@@ -219,7 +226,7 @@ module mote_top #(
 
 	mote_store_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
 			  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS),
-			  .STORE_ADD(STORE_ADD), .PPU_SERIAL(PPU_SERIAL)) u_store (
+			  .ADDR_W(MEM_ADDR_W), .STORE_ADD(STORE_ADD), .PPU_SERIAL(PPU_SERIAL)) u_store (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
 		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
@@ -236,10 +243,18 @@ module mote_top #(
 		.o_cur_idx(s_cur), .o_stall_dep(s_stall_dep), .o_stall_mem(s_stall_mem));
 
 	// ---- buffers ----
-	mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH)) u_abuf (
+	// RW_OLD 0: no buffer is read in the cycle its row is written.  Activation
+	// and weight rows are written by loads the compute unit waits for (tokens),
+	// and the compute unit's read-modify-write of an accumulator row waits
+	// while that row's write is one or two cycles away (s_hold), so its read
+	// never meets the write; the store unit reads rows the compute unit gave it
+	// (tokens).  Only a stream whose tokens race its own units could meet one,
+	// and its results are undefined anyway.  (Saves a write register and a
+	// bypass multiplexer per RAM bit on iCE40: 180 flip-flops on the board.)
+	mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH), .RW_OLD(0)) u_abuf (
 		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_ACT), .i_waddr(l_row[AW_A-1:0]),
 		.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr), .o_rdata(a_rdata));
-	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH)) u_wbuf (
+	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH), .RW_OLD(0)) u_wbuf (
 		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),
 		.i_wdata(l_wdata[COLS*8-1:0]), .i_re(w_re), .i_raddr(w_raddr), .o_rdata(w_rdata));
 	generate
@@ -259,10 +274,10 @@ module mote_top #(
 	endgenerate
 	generate
 		if (ACC_COPIES == 2) begin : g_acc2
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc_a (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc_a (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata));
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc_b (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc_b (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
 			assign sa_free = 1'b1;
@@ -272,7 +287,7 @@ module mote_top #(
 			// reads in the cycles it does not; each takes the data only after
 			// its own read
 			wire [COLS*32-1:0] rdata;
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS)) u_acc (
+			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc (
 				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
 				.i_re(ca_re || sa_re), .i_raddr(ca_re ? ca_raddr : sa_raddr), .o_rdata(rdata));
 			assign ca_rdata = rdata;
@@ -400,7 +415,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .NSRC(5), .NHOLD(4),
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),

@@ -4,7 +4,7 @@
 
 CTL_CFLAGS := -CFLAGS -I$(abspath $(BUILD)/include)
 CTL_FIFO   := rtl/common/mote_fifo.v
-CTL_WCHK   := rtl/mem/mote_window_check.v
+CTL_WCHK   := rtl/mem/mote_window_check.v rtl/mem/mote_window_scan.v
 CTL_LOAD   := rtl/load/mote_load_agen.v rtl/load/mote_load_pack.v rtl/load/mote_load_rows.v rtl/load/mote_load_unit.v \
               rtl/load/mote_load_serial.v rtl/load/mote_load_walk.v rtl/load/mote_load_bytes.v $(CTL_WCHK) $(CTL_FIFO)
 CTL_FETCH  := rtl/cmd/mote_fetch.v rtl/cmd/mote_cmd_decode.v rtl/cmd/mote_cmd_queue.v rtl/common/mote_fifo_ram.v $(CTL_WCHK) $(CTL_FIFO)

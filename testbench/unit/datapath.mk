@@ -54,7 +54,7 @@ $(BUILD)/tb/compute_8x8_nomax/compute_8x8_nomax: $(GEN_H)
 DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/common/mote_sram_1r1w.v \
                  rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
                  rtl/store/mote_store_add.v rtl/store/mote_store_operand.v rtl/store/mote_store_writer.v \
-                 rtl/store/mote_store_rows.v rtl/store/mote_requant_serial.v rtl/store/mote_store_wincheck.v \
+                 rtl/store/mote_store_rows.v rtl/store/mote_requant_serial.v rtl/store/mote_store_wincheck.v rtl/mem/mote_window_scan.v \
                  rtl/store/mote_store_bytes.v rtl/store/mote_store_serial.v rtl/store/mote_store_unit.v
 # name, COLS, MEM_BYTES, PPU_LANES, more verilator arguments
 define DP_STORE_GEOM

@@ -42,6 +42,10 @@ test-usb: $(BUILD)/driver/tests/usb/test_usb $(USB_SHIM_SO) $(MOTE_CLI)
 	$(BUILD)/driver/tests/usb/test_usb
 	@LINK_QUICK=1 LD_PRELOAD=$(abspath $(USB_SHIM_SO)) /usr/bin/env bash testbench/system/check_link.sh $(MOTE_CLI) \
 	  $(BUILD)/test-usb usb
+	@out=$$(LD_PRELOAD=$(abspath $(USB_SHIM_SO)) $(MOTE_CLI) selftest --device usb --quick 2>&1) && \
+	  printf '%s\n' "$$out" | grep -q '^selftest: all 6 checks passed on usb$$' || \
+	  { printf '%s\n' "$$out"; echo "test-usb: mote selftest --device usb failed"; exit 1; }
+	@echo "test-usb: mote selftest --device usb --quick: all 6 checks passed"
 else
 test-usb:
 	@echo "test-usb: no RTL top yet"
