@@ -23,10 +23,12 @@ MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
 MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith
-MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h \
-                $(MOTECC_DIR)/tests/tfl_build.c $(MOTECC_DIR)/tests/tfl_build.h
+# helpers linked into every Check test: geometries and runs, the TFLite writer (tfl_build), the
+# MLPerf-Tiny-shaped TFLite networks written with it (tfl_nets), malformed-file checks, the digest
+MOTECC_TSRC  := $(addprefix $(MOTECC_DIR)/tests/,cc_test_util.c tfl_build.c tfl_nets.c tfl_malformed.c tfl_digest.c)
+MOTECC_TUTIL := $(MOTECC_TSRC) $(MOTECC_TSRC:.c=.h)
 # The MLPerf Tiny reference models (int8 .tflite) live outside the repository;
-# test_tflite reads them from here and fails (never skips) when they are missing.
+# test-tflite, test-tflite-armnn and fuzz-tflite still read them from here.
 MLPERF_TINY  ?= $(abspath ../shared/models/mlperf-tiny)
 export MOTE_MLPERF_TINY := $(MLPERF_TINY)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -79,12 +81,12 @@ $(MOTECC_SAN): $(MOTECC_SOBJS)
 # Sanitized test binaries (ASan+UBSan) and plain ones for valgrind.
 $(BUILD)/tests/cc/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/tfl_build.c \
+	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_TSRC) \
 	  $(MOTECC_SAN) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 $(BUILD)/tests/cc-vg/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/tfl_build.c \
+	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_TSRC) \
 	  $(MOTECC_LIB) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
@@ -105,6 +107,22 @@ valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder 
 	  $(BUILD)/tests/cc-vg/test_fmodel
 	CK_FORK=no MOTE_CC_TEST_CASES=12 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_builder
+
+# The MLPerf-Tiny-shaped TFLite networks of tests/tfl_nets.c (ResNet-8, DS-CNN, MobileNetV1-0.25,
+# the FC autoencoder: their shapes, operators, layouts and quantization, pseudo-random weights
+# from a fixed seed; and DS-CNN with a depth multiplier of 2, which the compiler refuses) as
+# files, each with a sample input: `tfl_gen DIR` writes DIR/NAME.tflite, DIR/NAME_input.npy and
+# DIR/nets.txt; `tfl_gen --digest FILE` prints the C reader's digest of FILE as
+# scripts/tflite_dump.py --digest prints its own.
+TFL_GEN      := $(BUILD)/tests/cc/tfl_gen
+TFL_GEN_SRC  := $(addprefix $(MOTECC_DIR)/tests/,tfl_nets.c tfl_build.c tfl_digest.c)
+TFL_NETS     := resnet8 dscnn mobilenet fcae
+TFL_NETS_REF := dscnn_dm2
+$(TFL_GEN): $(MOTECC_DIR)/tests/tfl_gen.c $(TFL_GEN_SRC) $(TFL_GEN_SRC:.c=.h) $(MOTECC_DIR)/tests/tfl_build.h \
+  driver/cli/npy.c driver/cli/npy.h $(MOTECC_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -Idriver/cli $< $(TFL_GEN_SRC) driver/cli/npy.c \
+	  $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
 
 # mote's reference executor against Arm NN (Debian python3-pyarmnn, CpuRef) one operator at a
 # time: tflite_cases cuts every CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD and pooling

@@ -1,30 +1,31 @@
-/* test_tflite.c: the TFLite reader (tflite_read.c) on the four MLPerf Tiny
- * reference models and on malformed copies of them and of small models
- * built here (tfl_build.c).
+/* test_tflite.c: the TFLite reader (tflite_read.c) and importer
+ * (tflite_import.c) on networks shaped like the four MLPerf Tiny reference
+ * models that tfl_nets.c writes (no file from outside the repository: the
+ * reference models themselves are test_mlperf.c's, `make test-mlperf`), on
+ * malformed copies of them, and on small models built here (tfl_build.c).
  *
- * The models are outside the repository: MOTE_MLPERF_TINY names their
- * directory (make test sets it from MLPERF_TINY, default
- * ../shared/models/mlperf-tiny); a missing model is a failure, not a skip.
- *
- * The importer (tflite_import.c) on the same models: the nodes it makes,
- * the graph's inputs and outputs as TFLite names and shapes them; and on
- * a small CNN built here, whose every tensor the reference executor computes
- * is compared with a direct NHWC computation written in this file from
- * TFLite's operator definitions (so the layout changes, padding, weight
- * reordering and clamps of the import are checked against code that has
- * none of them).
- *
- * What the reader must find was established independently of it:
- *   - a digest (FNV-1a 64 of a canonical text of every code, tensor with its
- *     quantization, operator with its options, and the graph inputs and
- *     outputs) computed by scripts/tflite_dump.py, a second reader written
- *     in Python from the schema (`tflite_dump.py MODEL --digest`);
- *   - graph input and output names, shapes and quantization as Arm NN's
- *     TFLite parser (Debian python3-pyarmnn 20.08) reports them.
+ * Agreement required:
+ *   - the reader: each network's operators, tensors, quantization and graph
+ *     inputs and outputs exactly as tfl_nets.c wrote them (its description,
+ *     not the reader's output, is the expectation); that the C reader and
+ *     the independent Python one (scripts/tflite_dump.py) give the same
+ *     digest of these files is checked by make test-tflite;
+ *   - malformed copies: each refused with exactly its message
+ *     (tfl_malformed.c);
+ *   - the importer: the number of nodes of each kind that its rules give
+ *     for each network (a layout node only at the edges, one QLinearConv per
+ *     CONV_2D and DEPTHWISE_CONV_2D, PADs folded away ...), the graph input
+ *     and output as TFLite names and shapes them, and a reference run whose
+ *     every activation is far from constant or saturated (else the bit-exact
+ *     comparisons on these networks, make test-tflite, would check little);
+ *   - a small CNN built here: every tensor the reference executor computes
+ *     equal to a direct NHWC computation written in this file from TFLite's
+ *     operator definitions (so the layout changes, padding, weight
+ *     reordering and clamps of the import are checked against code that has
+ *     none of them).
  */
 #include <check.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,341 +35,194 @@
 #include "model.h"
 #include "mote/mote_kernels.h"
 #include "tfl_build.h"
+#include "tfl_malformed.h"
+#include "tfl_nets.h"
 #include "tflite_import.h"
 #include "tflite_read.h"
 
-static const char *model_dir(void)
-{
-	const char *d = getenv("MOTE_MLPERF_TINY");
-	return d ? d : "../shared/models/mlperf-tiny";
-}
+/* ---- the generated networks: what the reader finds ----------------------------------------- */
 
-static uint8_t *slurp_model(const char *file, size_t *len)
-{
-	char path[512];
-	snprintf(path, sizeof path, "%s/%s", model_dir(), file);
-	FILE *f = fopen(path, "rb");
-	ck_assert_msg(f != NULL, "cannot open %s: set MLPERF_TINY (make) or MOTE_MLPERF_TINY to the directory of the "
-		      "MLPerf Tiny .tflite models", path);
-	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
-	long n = ftell(f);
-	ck_assert(n > 0);
-	rewind(f);
-	uint8_t *b = malloc((size_t)n);
-	ck_assert(b != NULL);
-	ck_assert_uint_eq(fread(b, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return b;
-}
-
-/* ---- the canonical text of scripts/tflite_dump.py's digest_text ------------------ */
-
-struct text {
-	char *s;
-	size_t len, cap;
-};
-
-static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-	for (;;) {
-		va_start(ap, fmt);
-		int n = vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-		ck_assert(n >= 0);
-		if ((size_t)n < t->cap - t->len) {
-			t->len += (size_t)n;
-			return;
-		}
-		t->cap = 2 * t->cap + (size_t)n + 64;
-		t->s = realloc(t->s, t->cap);
-		ck_assert(t->s != NULL);
-	}
-}
-
-static void put_ints(struct text *t, const int32_t *v, uint32_t n)
-{
-	put(t, "[");
-	for (uint32_t i = 0; i < n; i++)
-		put(t, "%s%d", i ? "," : "", v[i]);
-	put(t, "]");
-}
-
-static uint32_t fbits(float f)
-{
-	uint32_t b;
-	memcpy(&b, &f, 4);
-	return b;
-}
-
-static uint64_t fnv1a64(const char *s, size_t n)
-{
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 0x100000001b3ull;
-	return h;
-}
-
-static void digest(const struct tfl_model *m, uint64_t *h, size_t *len)
-{
-	struct text t = {0};
-	put(&t, "v%u\n", m->version);
-	for (uint32_t i = 0; i < m->n_codes; i++)
-		put(&t, "c%d\n", m->codes[i]);
-	put(&t, "b%u\n", m->n_buffers);
-	for (uint32_t i = 0; i < m->n_tensors; i++) {
-		const struct tfl_tensor *x = &m->tensors[i];
-		put(&t, "t%u %s %d %u %zu ", i, x->name, x->type, x->buffer, m->buffers[x->buffer].size);
-		put_ints(&t, x->shape, x->rank);
-		put(&t, " q[");
-		for (uint32_t k = 0; k < x->q.n; k++)
-			put(&t, "%s%08x", k ? "," : "", fbits(x->q.scale[k]));
-		put(&t, "] z[");
-		for (uint32_t k = 0; k < x->q.n; k++)
-			put(&t, "%s%lld", k ? "," : "", (long long)x->q.zero_point[k]);
-		put(&t, "] d%d\n", x->q.n ? x->q.dim : 0);
-	}
-	for (uint32_t i = 0; i < m->n_ops; i++) {
-		const struct tfl_op *o = &m->ops[i];
-		const struct tfl_options *p = &o->opt;
-		put(&t, "o%u %d ", i, o->builtin);
-		put_ints(&t, o->in, o->n_in);
-		put(&t, " ");
-		put_ints(&t, o->out, o->n_out);
-		put(&t, " %u pad%d sw%d sh%d dw%d dh%d act%d dm%d fw%d fh%d wf%d kd%d beta%08x ns", o->options_type, p->padding,
-		    p->stride_w, p->stride_h, p->dilation_w, p->dilation_h, p->activation, p->depth_multiplier, p->filter_w,
-		    p->filter_h, p->weights_format, p->keep_num_dims, fbits(p->beta));
-		put_ints(&t, p->new_shape, p->n_new_shape);
-		put(&t, "\n");
-	}
-	put(&t, "i");
-	put_ints(&t, m->inputs, m->n_inputs);
-	put(&t, " o");
-	put_ints(&t, m->outputs, m->n_outputs);
-	put(&t, "\n");
-	*h = fnv1a64(t.s, t.len);
-	*len = t.len;
-	if (getenv("MOTE_TFLITE_DIGEST_TEXT"))
-		fwrite(t.s, 1, t.len, stderr);
-	free(t.s);
-}
-
-/* ---- the four models ---------------------------------------------------------------- */
-
-static const struct mlperf {
-	const char *file;
-	uint64_t digest;            /* tflite_dump.py --digest */
-	size_t digest_len;
-	uint32_t n_tensors, n_ops, n_buffers;
+static const struct net_expect {
+	enum tn_id id;
 	const char *ops;            /* builtin codes in order */
-	/* graph input and output as Arm NN reports them */
 	const char *in_name;
+	int32_t in_type;
 	uint32_t in_rank;
 	int32_t in_shape[4];
-	float in_scale;
+	float in_scale;             /* int8 input: its quantization */
 	int32_t in_zp;
 	const char *out_name;
+	int32_t out_type;
 	int32_t out_n;
-	float out_scale;
-	int32_t out_zp;
-} models[] = {
-	{"pretrainedResnet_quant.tflite", 0x3d4dc8689356f592ull, 13338, 38, 16, 40,
-	 "3 3 3 0 3 3 3 0 3 3 3 0 1 22 9 25", "input_1_int8", 4, {1, 32, 32, 3}, 1.0f, -128, "Identity_int8", 10,
-	 0.00390625f, -128},
-	{"kws_ref_model.tflite", 0xc887d9ee8de7522eull, 20576, 35, 13, 37, "3 4 3 4 3 4 3 4 3 1 22 9 25", "input_1", 4,
-	 {1, 49, 10, 1}, 0.5847029089927673f, 83, "Identity", 12, 0.00390625f, -128},
-	{"vww_96_int8.tflite", 0x21c1f748eecc3332ull, 80270, 89, 31, 91,
-	 "3 4 3 4 3 4 3 4 3 4 3 4 3 4 3 4 3 4 3 4 3 4 3 4 3 4 3 1 22 9 25", "input_1_int8", 4, {1, 96, 96, 3},
-	 0.003921568859368563f, -128, "Identity_int8", 2, 0.00390625f, -128},
-	{"ad01_int8.tflite", 0xaa13cc461362997cull, 3509, 31, 10, 33, "9 9 9 9 9 9 9 9 9 9", "input_1", 2, {1, 640},
-	 0.3910152316093445f, 89, "Identity", 640, 0.36449846625328064f, 96},
+	const char *multipliers;    /* the depthwise convolutions' depth multipliers in order */
+} nets[TN_COUNT] = {
+	{TN_RESNET8, "3 3 3 0 3 3 3 0 3 3 3 0 1 22 9 25", "input_1_int8", TFL_INT8, 4, {1, 32, 32, 3}, 1.0f, -128,
+	 "Identity_int8", TFL_INT8, 10, ""},
+	{TN_DSCNN, "3 17 4 3 4 3 4 3 4 3 1 22 9 25", "input_1", TFL_INT8, 4, {1, 49, 10, 1}, 0.5847029f, 83, "Identity",
+	 TFL_INT8, 12, "1 1 1 1"},
+	{TN_MOBILENET,
+	 "114 3 4 3 34 4 3 4 3 34 4 3 4 3 34 4 3 4 3 4 3 4 3 4 3 4 3 34 4 3 4 3 1 22 9 25 6", "input_1", TFL_FLOAT32, 4,
+	 {1, 96, 96, 3}, 0, 0, "Identity", TFL_FLOAT32, 2, "1 1 1 1 1 1 1 1 1 1 1 1 1"},
+	{TN_FCAE, "9 9 9 9 9 9 9 9 9 9", "input_1", TFL_INT8, 2, {1, 640}, 0.39101523f, 89, "Identity", TFL_INT8, 640,
+	 ""},
+	{TN_DSCNN_DM2, "3 17 4 3 4 3 4 3 4 3 1 22 9 25", "input_1", TFL_INT8, 4, {1, 49, 10, 1}, 0.5847029f, 83,
+	 "Identity", TFL_INT8, 12, "2 1 1 1"},
 };
 
-START_TEST(mlperf_models)
+static int is_act(int32_t act) { return act == TFL_ACT_RELU || act == TFL_ACT_RELU6; }
+
+START_TEST(nets_read)
 {
-	for (size_t k = 0; k < sizeof models / sizeof models[0]; k++) {
-		const struct mlperf *e = &models[k];
-		size_t len;
-		uint8_t *b = slurp_model(e->file, &len);
-		ck_assert(tfl_is_tflite(b, len));
+	for (int k = 0; k < TN_COUNT; k++) {
+		const struct net_expect *e = &nets[k];
+		struct tn_net n;
+		tn_build(e->id, 7, &n);
+		ck_assert(tfl_is_tflite(n.bytes, n.len));
 		struct tfl_model m;
 		struct mote_cc_diag d = {{0}};
-		int rc = tfl_read(b, len, &m, &d);
-		ck_assert_msg(rc == 0, "%s: %s", e->file, d.msg);
+		ck_assert_msg(tfl_read(n.bytes, n.len, &m, &d) == 0, "%s: %s", n.name, d.msg);
 		ck_assert_uint_eq(m.version, 3);
 		ck_assert_uint_eq(m.n_subgraphs, 1);
-		ck_assert_uint_eq(m.n_tensors, e->n_tensors);
-		ck_assert_uint_eq(m.n_ops, e->n_ops);
-		ck_assert_uint_eq(m.n_buffers, e->n_buffers);
-		char ops[256] = "";
+		ck_assert_uint_eq(m.n_tensors, n.m.nt);
+		ck_assert_uint_eq(m.n_buffers, n.m.nbuf + 1);
+		char ops[256] = "", mults[64] = "";
 		for (uint32_t i = 0; i < m.n_ops; i++)
 			snprintf(ops + strlen(ops), sizeof ops - strlen(ops), "%s%d", i ? " " : "", m.ops[i].builtin);
-		ck_assert_str_eq(ops, e->ops);
-		uint64_t h;
-		size_t hl;
-		digest(&m, &h, &hl);
-		ck_assert_msg(h == e->digest && hl == e->digest_len, "%s: digest %016llx over %zu bytes, tflite_dump.py "
-			      "gives %016llx over %zu", e->file, (unsigned long long)h, hl, (unsigned long long)e->digest,
-			      e->digest_len);
+		ck_assert_msg(!strcmp(ops, e->ops), "%s: operators %s", n.name, ops);
+		/* the graph input and output */
 		ck_assert_uint_eq(m.n_inputs, 1);
 		ck_assert_uint_eq(m.n_outputs, 1);
 		const struct tfl_tensor *x = &m.tensors[m.inputs[0]], *y = &m.tensors[m.outputs[0]];
 		ck_assert_str_eq(x->name, e->in_name);
-		ck_assert_int_eq(x->type, TFL_INT8);
+		ck_assert_int_eq(x->type, e->in_type);
 		ck_assert_uint_eq(x->rank, e->in_rank);
 		for (uint32_t i = 0; i < x->rank; i++)
 			ck_assert_int_eq(x->shape[i], e->in_shape[i]);
-		ck_assert_uint_eq(x->q.n, 1);
-		ck_assert(x->q.scale[0] == e->in_scale);
-		ck_assert_int_eq(x->q.zero_point[0], e->in_zp);
+		ck_assert_uint_eq(x->q.n, e->in_type == TFL_INT8);
+		if (x->q.n) {
+			ck_assert(x->q.scale[0] == e->in_scale);
+			ck_assert_int_eq(x->q.zero_point[0], e->in_zp);
+		}
 		ck_assert_str_eq(y->name, e->out_name);
-		ck_assert_int_eq(y->type, TFL_INT8);
+		ck_assert_int_eq(y->type, e->out_type);
 		ck_assert_uint_eq(y->rank, 2);
 		ck_assert_int_eq(y->shape[0], 1);
 		ck_assert_int_eq(y->shape[1], e->out_n);
-		ck_assert(y->q.scale[0] == e->out_scale);
-		ck_assert_int_eq(y->q.zero_point[0], e->out_zp);
-		/* every weight a conv reads is per-channel along dimension 0 (depthwise: 3) */
+		/* every operator's quantization as the reference models have it */
 		for (uint32_t i = 0; i < m.n_ops; i++) {
 			const struct tfl_op *o = &m.ops[i];
-			if (o->builtin != TFL_OP_CONV_2D && o->builtin != TFL_OP_DEPTHWISE_CONV_2D)
-				continue;
-			const struct tfl_tensor *w = &m.tensors[o->in[1]];
-			int dw = o->builtin == TFL_OP_DEPTHWISE_CONV_2D;
-			ck_assert_uint_eq(w->rank, 4);
-			ck_assert_uint_eq(w->q.n, (uint32_t)w->shape[dw ? 3 : 0]);
-			ck_assert_int_eq(w->q.dim, dw ? 3 : 0);
-			ck_assert_uint_eq(m.buffers[w->buffer].size,
-					  (size_t)w->shape[0] * w->shape[1] * w->shape[2] * w->shape[3]);
-			ck_assert_int_eq(o->opt.depth_multiplier, dw ? 1 : 0);
+			const struct tfl_tensor *in = &m.tensors[o->in[0]], *out = &m.tensors[o->out[0]];
+			ck_assert_uint_eq(o->n_out, 1);
+			/* the options table of the operator's type (RESHAPE: none, its shape an input, as the
+			 * reference models have it) */
+			ck_assert_uint_eq(o->options_type, o->builtin == TFL_OP_RESHAPE ? 0 : tfl_options_type_of(o->builtin));
+			if (out->type == TFL_INT8) {
+				ck_assert_uint_eq(out->q.n, 1);
+				ck_assert(out->q.scale[0] > 0);
+			}
+			switch (o->builtin) {
+			case TFL_OP_CONV_2D:
+			case TFL_OP_DEPTHWISE_CONV_2D:
+			case TFL_OP_FULLY_CONNECTED: {
+				/* weights per channel along 0 (conv) or 3 (depthwise), or per
+				 * tensor (fully connected), zero points 0; the bias int32 with
+				 * scale input scale * weight scale */
+				int dw = o->builtin == TFL_OP_DEPTHWISE_CONV_2D, fc = o->builtin == TFL_OP_FULLY_CONNECTED;
+				ck_assert_uint_eq(o->n_in, 3);
+				const struct tfl_tensor *w = &m.tensors[o->in[1]], *b = &m.tensors[o->in[2]];
+				ck_assert_uint_eq(w->rank, fc ? 2 : 4);
+				ck_assert_int_eq(w->type, TFL_INT8);
+				int32_t O = w->shape[dw ? 3 : 0];
+				size_t wn = 1;
+				for (uint32_t r = 0; r < w->rank; r++)
+					wn *= (size_t)w->shape[r];
+				ck_assert_uint_eq(m.buffers[w->buffer].size, wn);
+				ck_assert_uint_eq(w->q.n, fc ? 1 : (uint32_t)O);
+				ck_assert_int_eq(w->q.dim, dw ? 3 : 0);
+				ck_assert_int_eq(b->type, TFL_INT32);
+				ck_assert_uint_eq(b->rank, 1);
+				ck_assert_int_eq(b->shape[0], O);
+				ck_assert_uint_eq(m.buffers[b->buffer].size, 4 * (size_t)O);
+				ck_assert_uint_eq(b->q.n, w->q.n);
+				for (uint32_t c = 0; c < w->q.n; c++) {
+					ck_assert_int_eq(w->q.zero_point[c], 0);
+					ck_assert(b->q.scale[c] == in->q.scale[0] * w->q.scale[c]);
+				}
+				if (dw) {
+					ck_assert_int_eq(o->opt.depth_multiplier * in->shape[3], O);
+					snprintf(mults + strlen(mults), sizeof mults - strlen(mults), "%s%d", mults[0] ? " " : "",
+						 o->opt.depth_multiplier);
+				}
+				if (is_act(o->opt.activation))
+					ck_assert_int_eq(out->q.zero_point[0], -128);
+				break;
+			}
+			case TFL_OP_ADD:
+				ck_assert_int_eq(o->opt.activation, TFL_ACT_RELU);
+				ck_assert_int_eq(out->q.zero_point[0], -128);
+				break;
+			case TFL_OP_AVERAGE_POOL_2D:
+			case TFL_OP_MAX_POOL_2D:
+			case TFL_OP_RESHAPE:
+			case TFL_OP_PAD: /* the input's quantization */
+				ck_assert(out->q.scale[0] == in->q.scale[0]);
+				ck_assert_int_eq(out->q.zero_point[0], in->q.zero_point[0]);
+				break;
+			case TFL_OP_SOFTMAX:
+				ck_assert(out->q.scale[0] == 1.0f / 256);
+				ck_assert_int_eq(out->q.zero_point[0], -128);
+				ck_assert(o->opt.beta == 1.0f);
+				break;
+			case TFL_OP_QUANTIZE:
+				ck_assert_int_eq(in->type, TFL_FLOAT32);
+				ck_assert_int_eq(out->type, TFL_INT8);
+				break;
+			case TFL_OP_DEQUANTIZE:
+				ck_assert_int_eq(in->type, TFL_INT8);
+				ck_assert_int_eq(out->type, TFL_FLOAT32);
+				ck_assert_uint_eq(out->q.n, 0);
+				break;
+			default:
+				ck_abort_msg("%s: operator %u: code %d", n.name, i, o->builtin);
+			}
 		}
+		ck_assert_msg(!strcmp(mults, e->multipliers), "%s: depth multipliers %s", n.name, mults);
 		tfl_model_free(&m);
-		free(b);
+		tn_free(&n);
 	}
 }
 END_TEST
 
-/* ---- malformed copies of a real model ------------------------------------------------- */
-
-/* Positions inside a trusted model, found with the flatbuffer accessors. */
-struct where {
-	struct fb f;
-	struct fb_table model, sg;
-	struct fb_vec subgraphs, tensors, ops;
-};
-
-static void locate(const uint8_t *b, size_t len, struct where *w, struct mote_cc_diag *d)
+/* tfl_build writes the same bytes every time (the tests compare runs of the
+ * files make writes with these) */
+START_TEST(nets_deterministic)
 {
-	w->f = (struct fb){.p = b, .len = len, .budget = UINT64_MAX, .diag = d};
-	ck_assert_int_eq(fb_root(&w->f, "model", &w->model), 0);
-	ck_assert_int_eq(fb_vector(&w->f, &w->model, 2, "subgraphs", 4, &w->subgraphs), 1);
-	ck_assert_int_eq(fb_vec_table(&w->f, &w->subgraphs, 0, "subgraphs[0]", &w->sg), 0);
-	ck_assert_int_eq(fb_vector(&w->f, &w->sg, 0, "tensors", 4, &w->tensors), 1);
-	ck_assert_int_eq(fb_vector(&w->f, &w->sg, 3, "operators", 4, &w->ops), 1);
+	for (int k = 0; k < TN_COUNT; k++) {
+		struct tn_net a, b;
+		tn_build((enum tn_id)k, 7, &a);
+		tn_build((enum tn_id)k, 7, &b);
+		ck_assert_uint_eq(a.len, b.len);
+		ck_assert_mem_eq(a.bytes, b.bytes, a.len);
+		ck_assert_uint_eq(a.input_bytes, b.input_bytes);
+		ck_assert_mem_eq(a.input, b.input, a.input_bytes);
+		tn_free(&b);
+		tn_build((enum tn_id)k, 8, &b); /* another input, the same model */
+		ck_assert_mem_eq(a.bytes, b.bytes, a.len);
+		ck_assert(memcmp(a.input, b.input, a.input_bytes) != 0);
+		tn_free(&a);
+		tn_free(&b);
+	}
 }
+END_TEST
 
-/* Position of field id of table t (present). */
-static size_t field_pos(const uint8_t *b, const struct fb_table *t, unsigned id)
-{
-	uint16_t off = fb_u16(b + t->vt + 4 + 2 * id);
-	ck_assert_uint_ne(off, 0);
-	return t->pos + off;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* A copy of the model with a 4-byte patch at pos; tfl_read must fail with
- * status rc and exactly the message msg. */
-static void expect_patch(const uint8_t *b, size_t len, size_t pos, uint32_t v, int rc, const char *msg)
-{
-	uint8_t *c = malloc(len);
-	ck_assert(c != NULL);
-	memcpy(c, b, len);
-	put_le32(c + pos, v);
-	struct tfl_model m;
-	struct mote_cc_diag d = {{0}};
-	int got = tfl_read(c, len, &m, &d);
-	ck_assert_msg(got == rc && strcmp(d.msg, msg) == 0, "patch at %zu: got %s '%s', expected %s '%s'", pos,
-		      mote_cc_status_name(got), d.msg, mote_cc_status_name(rc), msg);
-	free(c);
-}
+/* ---- malformed copies of the ResNet-8-shaped network ---------------------------------------- */
 
 START_TEST(malformed)
 {
-	size_t len;
-	uint8_t *b = slurp_model("pretrainedResnet_quant.tflite", &len);
-	struct mote_cc_diag d = {{0}};
-	struct tfl_model m;
-	struct where w;
-	locate(b, len, &w, &d);
-	char msg[192];
-
-	/* truncated: too short, no identifier, then cut inside the data */
-	ck_assert_int_eq(tfl_read(b, 7, &m, &d), MOTE_CC_EFORMAT);
-	ck_assert_str_eq(d.msg, "tflite: no \"TFL3\" file identifier at bytes 4..7");
-	for (size_t cut = 8; cut < len; cut += cut / 3 + 1) {
-		int rc = tfl_read(b, cut, &m, &d);
-		ck_assert_msg(rc == MOTE_CC_EFORMAT && strstr(d.msg, "past the end"), "cut at %zu: %s '%s'", cut,
-			      mote_cc_status_name(rc), d.msg);
-	}
-	/* the root offset past the end */
-	snprintf(msg, sizeof msg, "tflite: root offset 4294967280 points past the end of the buffer (%zu bytes)", len);
-	expect_patch(b, len, 0, 0xfffffff0u, MOTE_CC_EFORMAT, msg);
-	/* a vector whose length runs past the end */
-	struct fb_table op12;
-	ck_assert_int_eq(fb_vec_table(&w.f, &w.ops, 12, "operators[12]", &op12), 0);
-	size_t in_field = field_pos(b, &op12, 1), in_vec = in_field + fb_u32(b + in_field);
-	expect_patch(b, len, in_vec, 0x40000000u, MOTE_CC_EFORMAT,
-		     "tflite: operators[12].inputs: vector of 1073741824 elements runs past the end of the buffer");
-	/* a cycle: subgraphs[0]'s offset made to wrap back onto the subgraph vector
-	 * itself (with 32-bit sums it would point 4 bytes back); summed in 64
-	 * bits it points past the end */
-	expect_patch(b, len, w.subgraphs.pos, 0xfffffffcu, MOTE_CC_EFORMAT,
-		     "tflite: subgraphs[0]: offset points past the end of the buffer");
-	/* an operator's offset pointing at its own vector: a table there has a
-	 * vtable outside the buffer or is read as one, never looped over */
-	expect_patch(b, len, w.ops.pos + 4 * 3, 0x7ffffff0u, MOTE_CC_EFORMAT,
-		     "tflite: operators[3]: offset points past the end of the buffer");
-	/* a table whose vtable lies outside the buffer */
-	struct fb_table t3;
-	ck_assert_int_eq(fb_vec_table(&w.f, &w.tensors, 3, "tensors[3]", &t3), 0);
-	expect_patch(b, len, t3.pos, 0x80000000u, MOTE_CC_EFORMAT,
-		     "tflite: tensors[3]: vtable (soffset -2147483648) lies outside the buffer");
-	/* a buffer index out of range */
-	expect_patch(b, len, field_pos(b, &t3, 2), 999, MOTE_CC_EFORMAT,
-		     "tflite: tensors[3].buffer: index 999, the model has 40 buffers");
-	/* an operator code index out of range */
-	expect_patch(b, len, field_pos(b, &op12, 0), 8, MOTE_CC_EFORMAT,
-		     "tflite: operators[12].opcode_index: 8, the model has 8 operator codes");
-	/* a tensor index out of range */
-	expect_patch(b, len, in_vec + 4, 38, MOTE_CC_EFORMAT,
-		     "tflite: operators[12].inputs[0]: tensor index 38, the subgraph has 38 tensors");
-	/* a string without its NUL */
-	size_t name_field = field_pos(b, &t3, 3), name = name_field + fb_u32(b + name_field);
-	uint32_t name_len = fb_u32(b + name);
-	uint8_t *c = malloc(len);
-	memcpy(c, b, len);
-	c[name + 4 + name_len] = 'x';
-	ck_assert_int_eq(tfl_read(c, len, &m, &d), MOTE_CC_EFORMAT);
-	snprintf(msg, sizeof msg, "tflite: tensors[3].name: string of %u bytes has no NUL terminator", name_len);
-	ck_assert_str_eq(d.msg, msg);
-	free(c);
-	/* a field outside its table: the model's vtable made to say its table
-	 * has 4 bytes (the model's vtable is its own; an operator's is shared
-	 * with others of the same layout) */
-	snprintf(msg, sizeof msg, "tflite: model.version: field at offset %u lies outside its table of 4 bytes",
-		 fb_u16(b + w.model.vt + 4));
-	expect_patch(b, len, w.model.vt, (uint32_t)w.model.vsize | 0x0004u << 16, MOTE_CC_EFORMAT, msg);
-	/* the schema version */
-	expect_patch(b, len, field_pos(b, &w.model, 0), 2, MOTE_CC_ENOTSUP,
-		     "tflite: model.version: 2 (this reader takes schema version 3)");
-	free(b);
+	struct tn_net n;
+	tn_build(TN_RESNET8, 7, &n);
+	tfl_malformed_checks(n.bytes, n.len);
+	tn_free(&n);
 }
 END_TEST
 
@@ -460,21 +314,25 @@ START_TEST(built_models)
 	free(b);
 
 	/* the work budget (what keeps shared subobjects from multiplying the
-	 * reading): a reader with 10 units left refuses a 38-element vector */
-	size_t rl;
-	uint8_t *r = slurp_model("pretrainedResnet_quant.tflite", &rl);
-	struct where w;
-	struct fb_vec v;
-	locate(r, rl, &w, &d);
-	w.f.budget = 10;
-	ck_assert_int_eq(fb_vector(&w.f, &w.sg, 0, "tensors", 4, &v), MOTE_CC_ERANGE);
+	 * reading): a reader with 10 units left refuses the tensor vector of the
+	 * ResNet-8-shaped network */
+	struct tn_net n;
+	tn_build(TN_RESNET8, 7, &n);
+	struct fb f = {.p = n.bytes, .len = n.len, .budget = UINT64_MAX, .diag = &d};
+	struct fb_table root, sg;
+	struct fb_vec sgs, v;
+	ck_assert_int_eq(fb_root(&f, "model", &root), 0);
+	ck_assert_int_eq(fb_vector(&f, &root, 2, "subgraphs", 4, &sgs), 1);
+	ck_assert_int_eq(fb_vec_table(&f, &sgs, 0, "subgraphs[0]", &sg), 0);
+	f.budget = 10;
+	ck_assert_int_eq(fb_vector(&f, &sg, 0, "tensors", 4, &v), MOTE_CC_ERANGE);
 	ck_assert_str_eq(d.msg, "tflite: subgraphs[0].tensors: the file asks for more tables and vector elements than "
 			 "its size can hold (shared subobjects?)");
-	free(r);
+	tn_free(&n);
 }
 END_TEST
 
-/* ---- the importer ------------------------------------------------------------------------ */
+/* ---- the importer on the generated networks ------------------------------------------------ */
 
 static unsigned count_op(const struct ir_graph *g, const char *op)
 {
@@ -484,55 +342,123 @@ static unsigned count_op(const struct ir_graph *g, const char *op)
 	return n;
 }
 
+/* What the importer's rules make of each network: one QLinearConv per
+ * CONV_2D and DEPTHWISE_CONV_2D (a PAD folded into the convolution after it:
+ * no node), one QLinearMatMul per FULLY_CONNECTED, QLinearAdd, MaxPool and
+ * QLinearAveragePool one each, SOFTMAX as DequantizeLinear, Softmax,
+ * QuantizeLinear, QUANTIZE and DEQUANTIZE as QuantizeLinear and
+ * DequantizeLinear; RESHAPE of the pooled 1x1 map a Reshape (NHWC and NCHW
+ * hold its bytes alike); and at the edges the NHWC input in the IR's NCHW:
+ * a Transpose, or a Reshape for a one-channel input (the same bytes). */
 static const struct import_expect {
-	const char *file;
-	unsigned nodes, conv, matmul, add, avg, reshape, transpose, softmax;
-} imports[] = {
-	/* ResNet-8: the NHWC input transposed; the pooled 1x1 map reshaped without one */
-	{"pretrainedResnet_quant.tflite", 19, 9, 1, 3, 1, 1, 1, 1},
-	/* DS-CNN: a one-channel input is the same bytes in both layouts: a Reshape */
-	{"kws_ref_model.tflite", 16, 9, 1, 0, 1, 2, 0, 1},
-	{"vww_96_int8.tflite", 34, 27, 1, 0, 1, 1, 1, 1},
-	{"ad01_int8.tflite", 10, 0, 10, 0, 0, 0, 0, 0},
+	enum tn_id id;
+	unsigned nodes, conv, matmul, add, avg, max, reshape, transpose, softmax, quant, dequant;
+} imports[TN_COUNT] = {
+	{TN_RESNET8, 19, 9, 1, 3, 1, 0, 1, 1, 1, 1, 1},
+	{TN_DSCNN, 17, 9, 1, 0, 1, 1, 2, 0, 1, 1, 1},
+	{TN_MOBILENET, 36, 27, 1, 0, 1, 0, 1, 1, 1, 2, 2},
+	{TN_FCAE, 10, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0},
+	{TN_DSCNN_DM2, 17, 9, 1, 0, 1, 1, 2, 0, 1, 1, 1},
 };
 
-START_TEST(import_mlperf)
+START_TEST(import_nets)
 {
-	for (size_t k = 0; k < sizeof imports / sizeof imports[0]; k++) {
+	for (int k = 0; k < TN_COUNT; k++) {
 		const struct import_expect *e = &imports[k];
-		const struct mlperf *mp = &models[k == 0 ? 0 : k == 1 ? 1 : k == 2 ? 2 : 3];
-		size_t len;
-		uint8_t *b = slurp_model(e->file, &len);
+		const struct net_expect *ne = &nets[k];
+		struct tn_net n;
+		tn_build(e->id, 7, &n);
 		struct ir_graph g;
 		struct mote_cc_diag d = {{0}};
-		int rc = mote_tflite_import(b, len, &g, &d);
-		ck_assert_msg(rc == 0, "%s: %s", e->file, d.msg);
+		int rc = mote_tflite_import(n.bytes, n.len, &g, &d);
+		ck_assert_msg(rc == 0, "%s: %s", n.name, d.msg);
 		ck_assert_int_eq(g.arith, IR_ARITH_TFLITE);
-		ck_assert_uint_eq(g.nn, e->nodes);
-		ck_assert_uint_eq(count_op(&g, "QLinearConv"), e->conv);
-		ck_assert_uint_eq(count_op(&g, "QLinearMatMul"), e->matmul);
-		ck_assert_uint_eq(count_op(&g, "QLinearAdd"), e->add);
-		ck_assert_uint_eq(count_op(&g, "QLinearAveragePool"), e->avg);
-		ck_assert_uint_eq(count_op(&g, "Reshape"), e->reshape);
-		ck_assert_uint_eq(count_op(&g, "Transpose"), e->transpose);
-		ck_assert_uint_eq(count_op(&g, "Softmax"), e->softmax);
+		unsigned got[11] = {(unsigned)g.nn, count_op(&g, "QLinearConv"), count_op(&g, "QLinearMatMul"),
+				    count_op(&g, "QLinearAdd"), count_op(&g, "QLinearAveragePool"), count_op(&g, "MaxPool"),
+				    count_op(&g, "Reshape"), count_op(&g, "Transpose"), count_op(&g, "Softmax"),
+				    count_op(&g, "QuantizeLinear"), count_op(&g, "DequantizeLinear")};
+		const unsigned want[11] = {e->nodes, e->conv, e->matmul, e->add,   e->avg,    e->max,
+					   e->reshape, e->transpose, e->softmax, e->quant, e->dequant};
+		for (int i = 0; i < 11; i++)
+			ck_assert_msg(got[i] == want[i], "%s: count %d is %u, expected %u", n.name, i, got[i], want[i]);
 		/* the graph input and output as TFLite has them */
-		int32_t xi = ir_find(&g, mp->in_name), yi = ir_find(&g, mp->out_name);
+		int32_t xi = ir_find(&g, ne->in_name), yi = ir_find(&g, ne->out_name);
 		ck_assert_int_ge(xi, 0);
 		ck_assert_int_ge(yi, 0);
 		ck_assert(g.t[xi].is_input && g.t[yi].is_output);
-		ck_assert_uint_eq(g.t[xi].rank, mp->in_rank);
-		for (uint32_t i = 0; i < mp->in_rank; i++)
-			ck_assert_int_eq(g.t[xi].dims[i], mp->in_shape[i]);
-		ck_assert_int_eq(g.t[yi].dims[1], mp->out_n);
+		ck_assert_uint_eq(g.t[xi].rank, ne->in_rank);
+		for (uint32_t i = 0; i < ne->in_rank; i++)
+			ck_assert_int_eq(g.t[xi].dims[i], ne->in_shape[i]);
+		ck_assert_int_eq(g.t[yi].dims[1], ne->out_n);
 		ir_graph_free(&g);
-		/* the whole model through the reference executor (zero inputs) */
-		struct ir_graph p;
-		rc = model_prepare(b, len, 1, &p, &d);
-		ck_assert_msg(rc == 0, "%s: %s", e->file, d.msg);
-		ck_assert_int_eq(p.arith, IR_ARITH_TFLITE);
-		ir_graph_free(&p);
-		free(b);
+		tn_free(&n);
+	}
+}
+END_TEST
+
+/* Every activation the reference executor computes for a network on its
+ * sample input (TFLite's arithmetic), in the model's own tensors: an int8
+ * tensor must take many values and few at the top of its range (calibrated
+ * on another input, some may saturate), a RELU's output must not be mostly
+ * cut to zero; the float output of the MobileNet-shaped network holds two
+ * probabilities. */
+START_TEST(nets_reference)
+{
+	for (int k = 0; k < TN_COUNT; k++) {
+		struct tn_net n;
+		tn_build((enum tn_id)k, 7, &n);
+		struct tfl_model m;
+		struct mote_cc_diag d = {{0}};
+		ck_assert_int_eq(tfl_read(n.bytes, n.len, &m, &d), 0);
+		mote_cc_ref *r;
+		ck_assert_msg(mote_cc_ref_open(n.bytes, n.len, &r, &d) == 0, "%s: %s", n.name, d.msg);
+		ck_assert_str_eq(mote_cc_ref_arithmetic(r), "tflite");
+		ck_assert_int_eq(mote_cc_ref_set_input(r, n.in_name, n.input, n.input_bytes, &d), 0);
+		ck_assert_msg(mote_cc_ref_run(r, &d) == 0, "%s: %s", n.name, d.msg);
+		unsigned checked = 0;
+		for (uint32_t i = 0; i < m.n_ops; i++) {
+			const struct tfl_op *o = &m.ops[i];
+			const struct tfl_tensor *y = &m.tensors[o->out[0]];
+			if (o->builtin == TFL_OP_PAD) /* folded into the convolution after it: no tensor */
+				continue;
+			const void *p;
+			size_t bytes;
+			ck_assert_msg(mote_cc_ref_tensor(r, y->name, &p, &bytes) == 0, "%s: no tensor '%s'", n.name, y->name);
+			if (y->type == TFL_FLOAT32) {
+				ck_assert_uint_eq(bytes, 8);
+				const float *f = p;
+				ck_assert(f[0] >= 0 && f[1] >= 0 && fabs(f[0] + f[1] - 1) < 0.02);
+				checked++;
+				continue;
+			}
+			const int8_t *v = p;
+			unsigned seen[256] = {0}, distinct = 0;
+			for (size_t e = 0; e < bytes; e++)
+				distinct += !seen[v[e] + 128]++;
+			int32_t z = (int32_t)y->q.zero_point[0];
+			int relu = (o->builtin == TFL_OP_ADD || o->builtin == TFL_OP_CONV_2D ||
+				    o->builtin == TFL_OP_DEPTHWISE_CONV_2D || o->builtin == TFL_OP_FULLY_CONNECTED) &&
+				   is_act(o->opt.activation);
+			size_t top = seen[255], zero = relu ? seen[z + 128] : 0;
+			if (getenv("MOTE_TFLITE_NET_STATS"))
+				fprintf(stderr, "%s op %u (%s): %zu values, %u distinct, %zu at 127, %zu at the zero point\n",
+					n.name, i, tfl_op_name(o->builtin), bytes, distinct, top, zero);
+			if (bytes >= 64) {
+				ck_assert_msg(distinct >= 24, "%s: operator %u (%s): %u distinct values", n.name, i,
+					      tfl_op_name(o->builtin), distinct);
+				ck_assert_msg(top * 50 <= bytes, "%s: operator %u (%s): %zu of %zu values at 127", n.name, i,
+					      tfl_op_name(o->builtin), top, bytes);
+				ck_assert_msg(zero * 10 <= bytes * 9, "%s: operator %u (%s): %zu of %zu values cut to zero",
+					      n.name, i, tfl_op_name(o->builtin), zero, bytes);
+			} else /* the logits and probabilities: not all alike */
+				ck_assert_msg(distinct >= (bytes > 4 ? 3u : 2u), "%s: operator %u (%s): %u distinct values",
+					      n.name, i, tfl_op_name(o->builtin), distinct);
+			checked++;
+		}
+		ck_assert_uint_eq(checked, m.n_ops - (k == TN_MOBILENET ? 4 : 0));
+		mote_cc_ref_close(r);
+		tfl_model_free(&m);
+		tn_free(&n);
 	}
 }
 END_TEST
@@ -815,10 +741,12 @@ int main(void)
 	Suite *s = suite_create("tflite");
 	TCase *tc = tcase_create("reader");
 	tcase_set_timeout(tc, 120);
-	tcase_add_test(tc, mlperf_models);
+	tcase_add_test(tc, nets_read);
+	tcase_add_test(tc, nets_deterministic);
 	tcase_add_test(tc, malformed);
 	tcase_add_test(tc, built_models);
-	tcase_add_test(tc, import_mlperf);
+	tcase_add_test(tc, import_nets);
+	tcase_add_test(tc, nets_reference);
 	tcase_add_test(tc, tiny_cnn_exact);
 	tcase_add_test(tc, import_errors);
 	tcase_add_test(tc, pad_folds_into_conv);

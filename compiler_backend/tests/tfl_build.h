@@ -36,17 +36,23 @@ struct tm_op {
 	int32_t new_shape[4];
 };
 
+/* Room for networks of the MLPerf Tiny models' size (tfl_nets.c). */
+#define TM_MAX_CODES 16
+#define TM_MAX_BUFS 96
+#define TM_MAX_TENSORS 128
+#define TM_MAX_OPS 48
+
 struct tm_model {
 	uint32_t version;             /* 0 means 3 */
 	uint32_t ncodes;
-	int32_t codes[8];             /* builtin_code (and the deprecated byte when < 127) */
+	int32_t codes[TM_MAX_CODES];  /* builtin_code (and the deprecated byte when < 127) */
 	uint32_t nbuf;                /* buffers after the empty buffer 0 */
-	const void *buf[16];
-	size_t buf_len[16];
+	const void *buf[TM_MAX_BUFS];
+	size_t buf_len[TM_MAX_BUFS];
 	uint32_t nt;
-	struct tm_tensor t[24];
+	struct tm_tensor t[TM_MAX_TENSORS];
 	uint32_t nops;
-	struct tm_op ops[12];
+	struct tm_op ops[TM_MAX_OPS];
 	uint32_t nin, nout;
 	int32_t in[2], out[2];
 };
