@@ -28,7 +28,7 @@ MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith
 MOTECC_TSRC  := $(addprefix $(MOTECC_DIR)/tests/,cc_test_util.c tfl_build.c tfl_nets.c tfl_malformed.c tfl_digest.c)
 MOTECC_TUTIL := $(MOTECC_TSRC) $(MOTECC_TSRC:.c=.h)
 # The MLPerf Tiny reference models (int8 .tflite) live outside the repository;
-# test-tflite and fuzz-tflite still read them from here.
+# test-tflite still reads them from here.
 MLPERF_TINY  ?= $(abspath ../shared/models/mlperf-tiny)
 export MOTE_MLPERF_TINY := $(MLPERF_TINY)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -173,14 +173,16 @@ fuzz-onnx: $(BUILD)/fuzz/fuzz_onnx
 	$< --regress $(MOTECC_DIR)/tests/fuzz_regress
 	$< $(FUZZ_ARGS) $(FUZZ_ONNX_ARGS)
 
-# The TFLite reader, importer, compiler and reference path, fuzzed the same way from the four
-# MLPerf Tiny models (MLPERF_TINY) and small models built by tests/tfl_build.c; its regression
-# inputs and their refusals in compiler_backend/tests/fuzz_tflite_regress/EXPECTED.
+# The TFLite reader, importer, compiler and reference path, fuzzed the same way from the
+# MLPerf-Tiny-shaped networks of tests/tfl_nets.c and small models built by tests/tfl_build.c
+# (and any --seed-file in FUZZ_TFLITE_ARGS: make test-mlperf adds the reference models); its
+# regression inputs and their refusals in compiler_backend/tests/fuzz_tflite_regress/EXPECTED.
 FUZZ_TFLITE_ARGS ?=
-$(BUILD)/fuzz/fuzz_tflite: $(MOTECC_DIR)/tests/fuzz_tflite.c $(MOTECC_DIR)/tests/tfl_build.c \
-  $(MOTECC_DIR)/tests/tfl_build.h $(FUZZ_HDRS) $(MOTECC_SAN) $(GEN_H)
+FUZZ_TFLITE_SRC  := $(addprefix $(MOTECC_DIR)/tests/,tfl_build.c tfl_nets.c)
+$(BUILD)/fuzz/fuzz_tflite: $(MOTECC_DIR)/tests/fuzz_tflite.c $(FUZZ_TFLITE_SRC) $(FUZZ_TFLITE_SRC:.c=.h) $(FUZZ_HDRS) \
+  $(MOTECC_SAN) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/tfl_build.c \
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(FUZZ_TFLITE_SRC) \
 	  $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
 
 .PHONY: fuzz-tflite

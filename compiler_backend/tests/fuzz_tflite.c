@@ -3,9 +3,10 @@
  * formats) and the reference path (mote_cc_ref_open_opts/set_input/run/
  * tensor/close), built with ASan+UBSan.
  *
- * Seeds: the four MLPerf Tiny models (MOTE_MLPERF_TINY names their
- * directory; missing seeds are an error, not a skip) and small models built
- * by tfl_build.c (every imported operator, fast to compile).  Each input is
+ * Seeds: the MLPerf-Tiny-shaped networks of tfl_nets.c, small models built
+ * by tfl_build.c (every imported operator, fast to compile) and any
+ * --seed-file FILE (make test-mlperf adds the four MLPerf Tiny reference
+ * models this way; a seed that cannot be read is an error, not a skip).  Each input is
  * a seed or a corpus entry with 1 to 4 mutations: fz_mutate_bytes's, or a
  * flatbuffer-aware one that hits the structure rather than the weights (a
  * 16- or 32-bit word outside every buffer's data, as the reader finds them
@@ -17,7 +18,7 @@
  * (one input in four, and every accepted one) opens, takes zero inputs of
  * exactly the right size, runs and gives every named tensor back.
  *
- *   fuzz_tflite [--seconds 30] [--iters 200000] [--seed 1] [--timeout 20] [--replay FILE]
+ *   fuzz_tflite [--seconds 30] [--iters 200000] [--seed 1] [--timeout 20] [--replay FILE] [--seed-file FILE]...
  *   fuzz_tflite --regress compiler_backend/tests/fuzz_tflite_regress
  * Exit status: 0 clean, 1 a failed check or leak, 2 no seeds, 3 a hang, the
  * sanitizer's on a report (crash file in build/fuzz/crash-tflite-<iter>.bin).
@@ -31,6 +32,7 @@
 #include "fuzz_seeds.h"
 #include "mote/mote_compiler.h"
 #include "tfl_build.h"
+#include "tfl_nets.h"
 #include "tflite_read.h"
 
 const char *__asan_default_options(void) __attribute__((used));
@@ -40,9 +42,6 @@ const char *__asan_default_options(void)
 }
 const char *__ubsan_default_options(void) __attribute__((used));
 const char *__ubsan_default_options(void) { return "print_stacktrace=1:halt_on_error=1:abort_on_error=1"; }
-
-static const char *const mlperf[] = {"pretrainedResnet_quant.tflite", "kws_ref_model.tflite", "vww_96_int8.tflite",
-				     "ad01_int8.tflite"};
 
 struct outcome {
 	int status;
@@ -185,22 +184,27 @@ static void regress_one(void *ctx, const char *path, const struct fz_buf *in, co
 	*msg = r->out.diag.msg;
 }
 
-static int load_seeds(struct fz_corpus *c, struct fz_rng *rng)
+static int load_seeds(struct fz_corpus *c, struct fz_rng *rng, const struct fz_opts *o)
 {
-	const char *dir = getenv("MOTE_MLPERF_TINY");
-	if (!dir)
-		dir = "../shared/models/mlperf-tiny";
 	struct fz_buf b = {0};
-	char path[512];
-	for (size_t i = 0; i < sizeof mlperf / sizeof mlperf[0]; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, mlperf[i]);
-		if (fz_slurp(path, &b)) {
-			fprintf(stderr, "fuzz_tflite: seed %s missing: set MLPERF_TINY (make) or MOTE_MLPERF_TINY\n", path);
+	for (int i = 0; i < o->n_seeds; i++) {
+		if (fz_slurp(o->seeds[i], &b)) {
+			fprintf(stderr, "fuzz_tflite: seed %s cannot be read\n", o->seeds[i]);
 			fz_buf_free(&b);
 			return -1;
 		}
-		if (fz_corpus_add(c, rng, &b, mlperf[i]) < 0)
+		if (fz_corpus_add(c, rng, &b, o->seeds[i]) < 0)
 			return -1;
+	}
+	for (int id = 0; id < TN_DEVICE_COUNT; id++) { /* every seed must compile */
+		struct tn_net n;
+		tn_build((enum tn_id)id, 7, &n);
+		int rc = fz_set(&b, n.bytes, n.len);
+		if (rc || fz_corpus_add(c, rng, &b, tn_name((enum tn_id)id)) < 0) {
+			tn_free(&n);
+			return -1;
+		}
+		tn_free(&n);
 	}
 	static const char *const tiny[3] = {"tiny_cnn", "tiny_cnn_maxpool", "tiny_cnn_pad"};
 	for (int v = 0; v < 3; v++) {
@@ -251,7 +255,7 @@ int main(int argc, char **argv)
 	}
 	struct fz_rng rng = {o.seed};
 	struct fz_corpus corpus = {0};
-	if (load_seeds(&corpus, &rng)) {
+	if (load_seeds(&corpus, &rng, &o)) {
 		fz_corpus_free(&corpus);
 		return 2;
 	}
