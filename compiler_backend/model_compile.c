@@ -133,8 +133,11 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 			if (!rc && s->L.jobs != 1)
 				rc = cc_fail(&d, MOTE_CC_ENOTSUP, "node '%s' (%s): batch %u (a model runs one item at a time)",
 					     s->n->name, s->n->op, s->L.jobs);
-			if (!rc)
-				rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d);
+			if (!rc && (rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d))) {
+				char why[sizeof d.msg]; /* the planner's reason, with the node it is about */
+				memcpy(why, d.msg, sizeof why);
+				cc_fail(&d, rc, "node '%s' (%s): %s", s->n->name, s->n->op, why);
+			}
 		} else {
 			rc = host_op_of(&c->g, s->n, &s->h, &d);
 			if (!rc)
