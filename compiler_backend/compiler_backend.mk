@@ -27,10 +27,6 @@ MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith
 # MLPerf-Tiny-shaped TFLite networks written with it (tfl_nets), malformed-file checks, the digest
 MOTECC_TSRC  := $(addprefix $(MOTECC_DIR)/tests/,cc_test_util.c tfl_build.c tfl_nets.c tfl_malformed.c tfl_digest.c)
 MOTECC_TUTIL := $(MOTECC_TSRC) $(MOTECC_TSRC:.c=.h)
-# The MLPerf Tiny reference models (int8 .tflite) live outside the repository;
-# test-tflite still reads them from here.
-MLPERF_TINY  ?= $(abspath ../shared/models/mlperf-tiny)
-export MOTE_MLPERF_TINY := $(MLPERF_TINY)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
