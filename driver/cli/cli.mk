@@ -115,13 +115,17 @@ NPY_RANDOM := $(BUILD)/tests/cli/npy_random
 $(NPY_RANDOM): driver/tests/cli/npy_random.c driver/cli/npy.c driver/cli/npy.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -Idriver/cli -o $@ driver/tests/cli/npy_random.c driver/cli/npy.c
+# asked for without its models: stop before building anything
+ifneq ($(filter test-mlperf,$(MAKECMDGOALS)),)
+ifeq ($(strip $(MLPERF_TINY)),)
+$(error test-mlperf: MLPERF_TINY is not set: make test-mlperf MLPERF_TINY=DIR, DIR holding the MLPerf Tiny \
+  reference models $(addsuffix .tflite,$(MLPERF_NAMES)))
+endif
+$(foreach m,$(MLPERF_NAMES),$(if $(wildcard $(MLPERF_TINY)/$(m).tflite),,$(error test-mlperf: $(MLPERF_TINY)/$(m).tflite: \
+  no such file (MLPERF_TINY must name the directory of the MLPerf Tiny reference models))))
+endif
 .PHONY: test-mlperf
 test-mlperf: $(MOTE_CLI) $(NPY_RANDOM) $(BUILD)/tests/cc/test_mlperf $(TFLITE_CASES) $(BUILD)/fuzz/fuzz_tflite
-	@if [ -z "$(MLPERF_TINY)" ]; then echo "test-mlperf: MLPERF_TINY is not set: make test-mlperf MLPERF_TINY=DIR," \
-	  "DIR holding the MLPerf Tiny reference models ($(addsuffix .tflite,$(MLPERF_NAMES)))"; exit 1; fi
-	@for m in $(MLPERF_NAMES); do if [ ! -f "$(MLPERF_TINY)/$$m.tflite" ]; then \
-	  echo "test-mlperf: $(MLPERF_TINY)/$$m.tflite: no such file (MLPERF_TINY must name the directory of the" \
-	    "MLPerf Tiny reference models)"; exit 1; fi; done
 	MOTE_MLPERF_TINY=$(abspath $(MLPERF_TINY)) $(BUILD)/tests/cc/test_mlperf
 	@rm -rf $(MLPERF_TMP) && mkdir -p $(MLPERF_TMP)
 	@set -e; for m in $(MLPERF_MODELS); do set -- $$(echo $$m | tr : ' '); net=$$1; in=$$2; shape=$$3; \
