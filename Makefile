@@ -4,8 +4,11 @@
 #   make demo       the main job: build, run a GEMM and a convolution on the simulator
 #   make test       every test: C units (ASan+UBSan), RTL units, system, hostile streams,
 #                   Icarus subset, formal, lint, and 30 s of each fuzzer
-#   make fuzz       the ONNX and .mote fuzzers (ASan+UBSan): their regression inputs, then
-#                   FUZZ_SECONDS (30) each from FUZZ_SEED (1)
+#   make fuzz       the ONNX, TFLite, .mote and link fuzzers (ASan+UBSan): their regression
+#                   inputs, then FUZZ_SECONDS (30) each from FUZZ_SEED (1)
+#   make test-mlperf MLPERF_TINY=DIR
+#                   the MLPerf Tiny reference .tflite models in DIR (kept outside the
+#                   repository; not part of make test, which uses networks of their shapes)
 #   make bench      utilization, cycles and simulation speed figures
 #   make lint       verilator --lint-only -Wall for every shipped configuration
 #   make formal     yosys-smtbmc proofs of FIFO, decoder and window checker

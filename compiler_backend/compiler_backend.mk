@@ -16,14 +16,17 @@ ONNX_GEN     := $(BUILD)/gen/onnx
 MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SRCS)) $(BUILD)/obj/motecc/onnx.pb-c.o
 MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS)) \
                 $(BUILD)/obj/motecc-san/onnx.pb-c.o
-# the host kernels (driver/kernels.c) serve the runtime and the reference executor alike
-MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o
-MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o
+# the host kernels (driver/kernels.c, kernels_tflite.c) serve the runtime and the reference executor alike
+MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o
+MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
-MOTECC_TESTS := ref requant fmodel builder pool onnx add
-MOTECC_TUTIL := $(MOTECC_DIR)/tests/cc_test_util.c $(MOTECC_DIR)/tests/cc_test_util.h
+MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith
+# helpers linked into every Check test: geometries and runs, the TFLite writer (tfl_build), the
+# MLPerf-Tiny-shaped TFLite networks written with it (tfl_nets), malformed-file checks, the digest
+MOTECC_TSRC  := $(addprefix $(MOTECC_DIR)/tests/,cc_test_util.c tfl_build.c tfl_nets.c tfl_malformed.c tfl_digest.c)
+MOTECC_TUTIL := $(MOTECC_TSRC) $(MOTECC_TSRC:.c=.h)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
@@ -44,11 +47,13 @@ $(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.p
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -c $< -o $@
 
-$(BUILD)/obj/motecc/kernels.o: driver/kernels.c include/mote/mote_kernels.h
+$(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o: $(BUILD)/obj/motecc/%.o: driver/%.c \
+  include/mote/mote_kernels.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/obj/motecc-san/kernels.o: driver/kernels.c include/mote/mote_kernels.h
+$(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o: $(BUILD)/obj/motecc-san/%.o: driver/%.c \
+  include/mote/mote_kernels.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
@@ -72,12 +77,12 @@ $(MOTECC_SAN): $(MOTECC_SOBJS)
 # Sanitized test binaries (ASan+UBSan) and plain ones for valgrind.
 $(BUILD)/tests/cc/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_SAN)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c \
+	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_TSRC) \
 	  $(MOTECC_SAN) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 $(BUILD)/tests/cc-vg/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_DIR)/tests/cc_test_util.c \
+	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_TSRC) \
 	  $(MOTECC_LIB) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
 test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
@@ -86,13 +91,59 @@ test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
 	@echo "test-cc: passed"
 
 # valgrind needs the unsanitized build; CK_FORK=no keeps the test in one process.
-valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder $(BUILD)/tests/cc-vg/test_onnx
+valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder $(BUILD)/tests/cc-vg/test_onnx \
+  $(BUILD)/tests/cc-vg/test_tflite $(BUILD)/tests/cc-vg/test_tfl_arith
+	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
+	  $(BUILD)/tests/cc-vg/test_tflite
+	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
+	  $(BUILD)/tests/cc-vg/test_tfl_arith
 	CK_FORK=no MOTE_ONNX_TEST_FLIPS=40 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_onnx
 	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=all \
 	  $(BUILD)/tests/cc-vg/test_fmodel
 	CK_FORK=no MOTE_CC_TEST_CASES=12 valgrind -q --error-exitcode=1 --leak-check=full \
 	  --errors-for-leak-kinds=all $(BUILD)/tests/cc-vg/test_builder
+
+# The MLPerf-Tiny-shaped TFLite networks of tests/tfl_nets.c (ResNet-8, DS-CNN, MobileNetV1-0.25,
+# the FC autoencoder: their shapes, operators, layouts and quantization, pseudo-random weights
+# from a fixed seed; and DS-CNN with a depth multiplier of 2, which the compiler refuses) as
+# files, each with a sample input: `tfl_gen DIR` writes DIR/NAME.tflite, DIR/NAME_input.npy and
+# DIR/nets.txt; `tfl_gen --digest FILE` prints the C reader's digest of FILE as
+# scripts/tflite_dump.py --digest prints its own.
+TFL_GEN      := $(BUILD)/tests/cc/tfl_gen
+TFL_GEN_SRC  := $(addprefix $(MOTECC_DIR)/tests/,tfl_nets.c tfl_build.c tfl_digest.c)
+TFL_NETS     := resnet8 dscnn mobilenet fcae
+TFL_NETS_REF := dscnn_dm2
+$(TFL_GEN): $(MOTECC_DIR)/tests/tfl_gen.c $(TFL_GEN_SRC) $(TFL_GEN_SRC:.c=.h) $(MOTECC_DIR)/tests/tfl_build.h \
+  driver/cli/npy.c driver/cli/npy.h $(MOTECC_SAN)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -Idriver/cli $< $(TFL_GEN_SRC) driver/cli/npy.c \
+	  $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
+
+# mote's reference executor against Arm NN (Debian python3-pyarmnn, CpuRef) one operator at a
+# time: tflite_cases cuts every operator but RESHAPE out of a model (a PAD with the convolution
+# reading it), with the input the whole model computed for it, here from the generated networks
+# (make test-mlperf does the same with the reference models), and scripts/armnn_compare.py
+# states and checks the agreement required (its docstring: convolutions, matrix products and
+# adds within 1 and >= 99.5% equal in the device's one rounding, which Arm NN shares; max
+# pooling and dequantization equal; average pooling, softmax, quantization within 1), and that
+# every operator named by --require was compared.
+TFLITE_CASES := $(BUILD)/tests/cc/tflite_cases
+$(TFLITE_CASES): $(MOTECC_DIR)/tests/tflite_cases.c $(MOTECC_DIR)/tests/tfl_build.c $(MOTECC_DIR)/tests/tfl_build.h \
+  driver/cli/npy.c driver/cli/npy.h $(MOTECC_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_C) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -Idriver/cli $< $(MOTECC_DIR)/tests/tfl_build.c \
+	  driver/cli/npy.c $(MOTECC_LIB) -o $@ $(MOTECC_LIBS)
+ARMNN_TMP := $(BUILD)/test-armnn
+ARMNN_OPS := CONV_2D,DEPTHWISE_CONV_2D,PAD+DEPTHWISE_CONV_2D,FULLY_CONNECTED,ADD,AVERAGE_POOL_2D,MAX_POOL_2D,SOFTMAX,QUANTIZE,DEQUANTIZE
+.PHONY: test-tflite-armnn
+test-tflite-armnn: $(TFLITE_CASES) $(TFL_GEN)
+	@rm -rf $(ARMNN_TMP) && mkdir -p $(ARMNN_TMP)/nets && $(TFL_GEN) $(ARMNN_TMP)/nets
+	@set -e; for m in $(TFL_NETS) $(TFL_NETS_REF); do \
+	  mkdir -p $(ARMNN_TMP)/$$m; $(TFLITE_CASES) $(ARMNN_TMP)/nets/$$m.tflite $(ARMNN_TMP)/$$m 7; done
+	/usr/bin/python3 scripts/armnn_compare.py --require $(ARMNN_OPS) \
+	  $(addprefix $(ARMNN_TMP)/,$(TFL_NETS) $(TFL_NETS_REF))
+MOTE_TESTS += test-tflite-armnn
 
 # Bounded-time mutation fuzzer of the ONNX importer, the compiler and the reference executor
 # (ASan+UBSan): first the inputs past runs found (compiler_backend/tests/fuzz_regress/EXPECTED:
@@ -108,7 +159,7 @@ FUZZ_ONNX_ARGS  ?=
 FUZZ_MODEL_ARGS ?=
 FUZZ_ARGS     = --seconds $(FUZZ_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
 FUZZ_HDRS    := $(MOTECC_DIR)/tests/fuzz_mutate.h $(MOTECC_DIR)/tests/fuzz_harness.h \
-                $(MOTECC_DIR)/tests/fuzz_seeds.h
+                $(MOTECC_DIR)/tests/fuzz_seeds.h $(MOTECC_DIR)/tests/fuzz_cc_checks.h
 $(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_SAN) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) $< $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
@@ -117,3 +168,20 @@ $(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_S
 fuzz-onnx: $(BUILD)/fuzz/fuzz_onnx
 	$< --regress $(MOTECC_DIR)/tests/fuzz_regress
 	$< $(FUZZ_ARGS) $(FUZZ_ONNX_ARGS)
+
+# The TFLite reader, importer, compiler and reference path, fuzzed the same way from the
+# MLPerf-Tiny-shaped networks of tests/tfl_nets.c and small models built by tests/tfl_build.c
+# (and any --seed-file in FUZZ_TFLITE_ARGS: make test-mlperf adds the reference models); its
+# regression inputs and their refusals in compiler_backend/tests/fuzz_tflite_regress/EXPECTED.
+FUZZ_TFLITE_ARGS ?=
+FUZZ_TFLITE_SRC  := $(addprefix $(MOTECC_DIR)/tests/,tfl_build.c tfl_nets.c)
+$(BUILD)/fuzz/fuzz_tflite: $(MOTECC_DIR)/tests/fuzz_tflite.c $(FUZZ_TFLITE_SRC) $(FUZZ_TFLITE_SRC:.c=.h) $(FUZZ_HDRS) \
+  $(MOTECC_SAN) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(FUZZ_TFLITE_SRC) \
+	  $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
+
+.PHONY: fuzz-tflite
+fuzz-tflite: $(BUILD)/fuzz/fuzz_tflite
+	$< --regress $(MOTECC_DIR)/tests/fuzz_tflite_regress
+	$< $(FUZZ_ARGS) $(FUZZ_TFLITE_ARGS)

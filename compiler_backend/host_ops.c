@@ -4,7 +4,9 @@
  * (onnx/defs, opset 13: QuantizeLinear, DequantizeLinear, Softmax, MaxPool,
  * AveragePool, Flatten, Reshape, Transpose, Concat).  QLinearAveragePool and
  * QLinearAdd are the folding pass's names for DQ -> AveragePool|Add -> Q
- * (inputs as in qdq_fold.c).
+ * (inputs as in qdq_fold.c).  A graph of TFLite arithmetic (ir.h) gets
+ * TFLite's kernels for them (ADD_TFL, AVGPOOL_TFL) and QuantizeLinear
+ * rounding ties away from zero.
  */
 #include <math.h>
 #include <string.h>
@@ -127,6 +129,17 @@ static int pool_of(const struct ir_graph *g, const struct ir_node *n, struct hos
 	if ((rc = const_scale(g, n, 1, &xs, diag)) || (rc = const_zp(g, n, 2, &xz, NULL, diag)) ||
 	    (rc = const_scale(g, n, 3, &ys, diag)) || (rc = const_zp(g, n, 4, &yz, &ydt, diag)))
 		return rc;
+	h->out_scale = ys, h->out_zp = yz;
+	if (g->arith != IR_ARITH_ONNX) {
+		/* TFLite averages the raw values: its input and output share one quantization */
+		if (xs != ys || xz != yz || ydt != x->dtype)
+			return NOTSUP("node '%s' (%s): TFLite average pooling with different input and output "
+				      "quantization", n->name, n->op);
+		if (ir_attr_int(n, "count_include_pad", 0))
+			return NOTSUP("node '%s' (%s): count_include_pad under TFLite arithmetic", n->name, n->op);
+		h->op = MOTE_KOP_AVGPOOL_TFL;
+		return ir_out_clamp(n, ydt, yz, &pp[8], &pp[9], diag);
+	}
 	h->op = MOTE_KOP_AVGPOOL;
 	h->out_dtype = ydt;
 	pp[8] = ir_attr_int(n, "count_include_pad", 0) != 0;
@@ -201,6 +214,7 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 			return rc;
 		h->op = MOTE_KOP_QUANTIZE;
 		h->params[0] = mote_kernel_fbits(s), h->params[1] = zp;
+		h->params[2] = g->arith != IR_ARITH_ONNX; /* TFLite: ties away from zero */
 		same_shape(h, x, dt);
 		h->out_scale = s, h->out_zp = zp;
 	} else if (strcmp(op, "DequantizeLinear") == 0) {
@@ -213,6 +227,26 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->op = MOTE_KOP_DEQUANTIZE;
 		h->params[0] = mote_kernel_fbits(s), h->params[1] = zp;
 		same_shape(h, x, IR_FLOAT);
+	} else if (strcmp(op, "QLinearRequantize") == 0) {
+		/* the TFLite importer's name for QUANTIZE between two quantizations:
+		 * x, xs, xz, ys, yz */
+		float xs, ys;
+		int32_t xz, yz, ydt = x->dtype;
+		if (g->arith == IR_ARITH_ONNX)
+			return NOTSUP("node '%s' (QLinearRequantize): only under TFLite arithmetic", n->name);
+		if (x->dtype != IR_INT8 && x->dtype != IR_UINT8)
+			return NOTSUP("node '%s' (QLinearRequantize): input is %s", n->name, ir_dtype_name(x->dtype));
+		if ((rc = const_scale(g, n, 1, &xs, diag)) || (rc = const_zp(g, n, 2, &xz, NULL, diag)) ||
+		    (rc = const_scale(g, n, 3, &ys, diag)) || (rc = const_zp(g, n, 4, &yz, &ydt, diag)))
+			return rc;
+		int32_t m, sh;
+		if (mote_kernel_tfl_multiplier((double)xs / (double)ys, &m, &sh))
+			return NOTSUP("node '%s' (QLinearRequantize): scale ratio %g", n->name, (double)xs / ys);
+		h->op = MOTE_KOP_REQUANT_TFL;
+		h->params[0] = mote_kernel_fbits(xs), h->params[1] = xz;
+		h->params[2] = mote_kernel_fbits(ys), h->params[3] = yz;
+		same_shape(h, x, ydt);
+		h->out_scale = ys, h->out_zp = yz;
 	} else if (strcmp(op, "Softmax") == 0) {
 		int64_t ax = ir_attr_int(n, "axis", g->opset >= 13 ? -1 : 1), r = x->rank;
 		if (ax < -r || ax >= r)
@@ -245,15 +279,26 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		    (rc = const_scale(g, n, 6, &sy, diag)) || (rc = const_zp(g, n, 7, &zy, &ydt, diag)))
 			return rc;
 		struct mote_add_mults m;
-		if (mote_kernel_add_mults(sa, sb, sy, &m))
-			return NOTSUP("node '%s' (Add): scale ratios %g, %g not below 65536 (the integer add's limit)",
-				      n->name, (double)sa / sy, (double)sb / sy);
-		h->op = MOTE_KOP_ADD;
+		struct mote_tfl_add tm;
+		int32_t *p = h->params;
+		if (g->arith != IR_ARITH_ONNX) {
+			if (mote_kernel_tfl_add_params(sa, sb, sy, &tm))
+				return NOTSUP("node '%s' (Add): scales %g, %g, %g outside TFLite's integer add", n->name,
+					      (double)sa, (double)sb, (double)sy);
+			h->op = MOTE_KOP_ADD_TFL;
+			if ((rc = ir_out_clamp(n, ydt, zy, &p[6], &p[7], diag)))
+				return rc;
+		} else {
+			if (mote_kernel_add_mults(sa, sb, sy, &m))
+				return NOTSUP("node '%s' (Add): scale ratios %g, %g not below 65536 (the integer add's limit)",
+					      n->name, (double)sa / sy, (double)sb / sy);
+			h->op = MOTE_KOP_ADD;
+			p[6] = ir_attr_int(n, "mote_relu", 0) != 0;
+		}
 		h->n_data = 2;
 		h->data[1] = n->in[3];
-		int32_t *p = h->params;
 		p[0] = mote_kernel_fbits(sa), p[1] = za, p[2] = mote_kernel_fbits(sb), p[3] = zb;
-		p[4] = mote_kernel_fbits(sy), p[5] = zy, p[6] = ir_attr_int(n, "mote_relu", 0) != 0;
+		p[4] = mote_kernel_fbits(sy), p[5] = zy;
 		same_shape(h, x, ydt);
 		h->out_scale = sy, h->out_zp = zy;
 	} else if (strcmp(op, "Flatten") == 0) {

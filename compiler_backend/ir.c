@@ -161,6 +161,24 @@ int ir_check_window(const struct ir_node *n, const int64_t k[2], const int64_t s
 	return 0;
 }
 
+int ir_out_clamp(const struct ir_node *n, int32_t dtype, int32_t zp, int32_t *lo, int32_t *hi,
+		 struct mote_cc_diag *diag)
+{
+	*lo = dtype == IR_UINT8 ? 0 : -128;
+	*hi = *lo + 255;
+	if (ir_attr_int(n, "mote_relu", 0) && zp > *lo)
+		*lo = zp;
+	const struct ir_attr *c = ir_attr(n, "mote_clamp");
+	if (!c)
+		return 0;
+	if (c->kind != IR_ATTR_INTS || c->n != 2 || c->ints[0] > c->ints[1] || c->ints[0] > *hi || c->ints[1] < *lo)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): mote_clamp is not a range inside the output type",
+			       n->name, n->op);
+	*lo = c->ints[0] > *lo ? (int32_t)c->ints[0] : *lo;
+	*hi = c->ints[1] < *hi ? (int32_t)c->ints[1] : *hi;
+	return 0;
+}
+
 void ir_node_free(struct ir_node *n)
 {
 	free(n->name);

@@ -63,9 +63,27 @@ struct ir_node {
 	size_t n_attrs;
 };
 
+/* The integer arithmetic of the model's front end, which the reference
+ * executor, the host kernels and the lowering follow:
+ *   ONNX: a real scale to a multiplier and shift (mote_cc_quantize_scale),
+ *     one rounding half to even; ONNX's QLinearAdd / AveragePool semantics
+ *     as the device computes them (mote_kernels.h ADD, AVGPOOL);
+ *   TFLITE: TFLite's QuantizeMultiplier and its two roundings ties away from
+ *     zero (mote_kernel_tfl_requant), its int8 ADD and AVERAGE_POOL_2D
+ *     (ADD_TFL, AVGPOOL_TFL), QUANTIZE rounding ties away from zero;
+ *   TFLITE_1R: as TFLITE, but convolutions and matrix products round once,
+ *     half to even, with TFLite's multiplier and shift: what a device
+ *     without the double-rounding mode computes (the reference a device run
+ *     of a TFLite model is compared with, bit for bit).
+ * Integer-operator attributes the TFLite importer sets: "mote_clamp" (two
+ * ints, the output's [lo, hi] from a fused activation, on QLinearConv,
+ * QLinearMatMul, QLinearAdd, QLinearAveragePool). */
+enum ir_arith { IR_ARITH_ONNX = 0, IR_ARITH_TFLITE = 1, IR_ARITH_TFLITE_1R = 2 };
+
 struct ir_graph {
 	char *name;
 	int64_t opset;               /* version of the default ("ai.onnx") domain */
+	int32_t arith;               /* enum ir_arith */
 	struct ir_tensor *t;
 	size_t nt, capt;
 	struct ir_node *n;
@@ -129,6 +147,12 @@ int64_t ir_mul_bounded(const int64_t *f, size_t n, int64_t limit);
  * MOTE_CC_EFORMAT naming the node, the attribute and its value. */
 int ir_check_window(const struct ir_node *n, const int64_t k[2], const int64_t s[2], const int64_t d[2],
 		    const int64_t p[4], struct mote_cc_diag *diag);
+
+/* The output clamp of an integer node: [lo, hi] of the output type
+ * (int8/uint8), narrowed by "mote_relu" (lo = the output zero point zp) and
+ * "mote_clamp"; MOTE_CC_EFORMAT naming the node for a malformed clamp. */
+int ir_out_clamp(const struct ir_node *n, int32_t dtype, int32_t zp, int32_t *lo, int32_t *hi,
+		 struct mote_cc_diag *diag);
 
 /* Free a node's members and zero it. */
 void ir_node_free(struct ir_node *n);

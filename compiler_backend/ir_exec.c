@@ -7,6 +7,12 @@
  * add the output zero point and saturate.  The scaling uses the same integer
  * multiplier and shift as the hardware (mote_cc_quantize_scale and
  * mote_ref_requant), so a compiled model is compared bit for bit.
+ *
+ * A graph of TFLite arithmetic (ir.h, enum ir_arith) scales as TFLite does:
+ * the same real scale (double) through TFLite's QuantizeMultiplier, then
+ * MultiplyByQuantizedMultiplier's two roundings (mote_kernel_tfl_requant);
+ * TFLITE_1R applies that multiplier and shift with the device's one
+ * rounding instead.  Both clamp to the node's output range (ir_out_clamp).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,12 +96,41 @@ static int set_output(struct ir_graph *g, const struct ir_node *n, int32_t dtype
 /* Output element from an int32 sum: QLinear forms requantize, Integer forms keep it. */
 struct post {
 	int qlinear;
+	int32_t arith;             /* enum ir_arith */
 	const struct ir_tensor *xs, *ws, *ys, *yz;
 	int32_t out_dtype;
-	int relu;                  /* a folded Relu: the output no lower than its zero point */
+	int32_t lo, hi;            /* the output clamp (ir_out_clamp) */
 	size_t have_c;             /* 1 + the channel whose multiplier and shift are below (0: none) */
 	int32_t mult, shift;
 };
+
+/* Multiplier and shift of real scale s in the graph's arithmetic. */
+static int post_scale(struct post *p, double s)
+{
+	if (p->arith == IR_ARITH_ONNX)
+		return mote_cc_quantize_scale(s, &p->mult, &p->shift);
+	if (mote_kernel_tfl_multiplier(s, &p->mult, &p->shift))
+		return MOTE_CC_ERANGE;
+	return 0;
+}
+
+/* acc scaled and rounded, before the output zero point. */
+static int64_t post_apply(const struct post *p, int32_t acc)
+{
+	switch (p->arith) {
+	case IR_ARITH_TFLITE: return mote_kernel_tfl_requant(acc, p->mult, p->shift);
+	case IR_ARITH_TFLITE_1R: return mote_ref_requant(acc, p->mult, p->mult ? 31 - p->shift : 0);
+	default: return mote_ref_requant(acc, p->mult, p->shift);
+	}
+}
+
+/* The clamp of a QLinear node's output (after its zero point is known). */
+static int post_clamp(struct post *p, const struct ir_node *n, struct mote_cc_diag *diag)
+{
+	if (!p->qlinear)
+		return 0;
+	return ir_out_clamp(n, p->out_dtype, elem_i(p->yz, 0), &p->lo, &p->hi, diag);
+}
 
 static int store(struct post *p, struct ir_tensor *y, size_t i, int32_t acc, size_t c, struct mote_cc_diag *diag)
 {
@@ -106,16 +141,13 @@ static int store(struct post *p, struct ir_tensor *y, size_t i, int32_t acc, siz
 	}
 	if (p->have_c != c + 1) { /* one channel's outputs come in a row (convolution) */
 		double s = (double)elem_f(p->xs, 0) * (double)elem_f(p->ws, pick(p->ws, c)) / (double)elem_f(p->ys, 0);
-		int rc = mote_cc_quantize_scale(s, &p->mult, &p->shift);
+		int rc = post_scale(p, s);
 		if (rc)
 			return cc_fail(diag, rc, "output scale %g cannot be requantized", s);
 		p->have_c = c + 1;
 	}
-	int64_t q = mote_ref_requant(acc, p->mult, p->shift) + elem_i(p->yz, 0);
-	int64_t lo = p->out_dtype == IR_UINT8 ? 0 : -128, hi = p->out_dtype == IR_UINT8 ? 255 : 127;
-	if (p->relu)
-		lo = elem_i(p->yz, 0);
-	d[i] = (uint8_t)(q < lo ? lo : q > hi ? hi : q);
+	int64_t q = post_apply(p, acc) + elem_i(p->yz, 0);
+	d[i] = (uint8_t)(q < p->lo ? p->lo : q > p->hi ? p->hi : q);
 	return 0;
 }
 
@@ -136,7 +168,7 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 {
 	int rc = 0;
 	const struct ir_tensor *x, *xz = NULL, *w, *wz = NULL, *b = NULL;
-	struct post p = {.qlinear = qlinear, .relu = ir_attr_int(n, "mote_relu", 0) != 0};
+	struct post p = {.qlinear = qlinear, .arith = g->arith};
 	x = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
 	if (qlinear) {
 		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);
@@ -200,6 +232,8 @@ static int exec_conv(struct ir_graph *g, const struct ir_node *n, int qlinear, s
 	if ((rc = check_work(n, work, 7, diag)))
 		return rc;
 	p.out_dtype = qlinear ? p.yz->dtype : IR_INT32;
+	if ((rc = post_clamp(&p, n, diag)))
+		return rc;
 	int64_t od[4] = {N, M, OH, OW};
 	struct ir_tensor *y;
 	if ((rc = set_output(g, n, p.out_dtype, 4, od, &y, diag)))
@@ -250,7 +284,7 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 {
 	int rc = 0;
 	const struct ir_tensor *a, *az = NULL, *b, *bz = NULL, *bias = NULL;
-	struct post p = {.qlinear = qlinear, .relu = ir_attr_int(n, "mote_relu", 0) != 0};
+	struct post p = {.qlinear = qlinear, .arith = g->arith};
 	a = operand(g, n, 0, IR_UINT8, IR_INT8, diag, &rc);
 	if (qlinear) {
 		p.xs = operand(g, n, 1, IR_FLOAT, IR_FLOAT, diag, &rc);
@@ -287,6 +321,8 @@ static int exec_matmul(struct ir_graph *g, const struct ir_node *n, int qlinear,
 		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): scale or zero point of the wrong size", n->name,
 			       n->op);
 	p.out_dtype = qlinear ? p.yz->dtype : IR_INT32;
+	if ((rc = post_clamp(&p, n, diag)))
+		return rc;
 	int64_t od[IR_MAX_RANK];
 	memcpy(od, a->dims, a->rank * sizeof *od);
 	od[a->rank - 1] = N;

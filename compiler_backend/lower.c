@@ -50,9 +50,15 @@ static int uniform_zp(const struct ir_tensor *t, int32_t *zp, const struct ir_no
 	return 0;
 }
 
-static int requant_params(struct lowered *L, const struct ir_tensor *xs, const struct ir_tensor *ws,
-			  const struct ir_tensor *ys, const struct ir_tensor *yz, uint32_t oc, const struct ir_node *n,
-			  struct mote_cc_diag *diag)
+/* Per-channel multiplier and shift of the STORE: the graph's arithmetic
+ * (ir.h) picks the rule.  ONNX: mote_cc_quantize_scale, exactly ONNX's one
+ * rounding.  TFLite: TFLite's own multiplier (QuantizeMultiplier) and shift
+ * as the device's (mult, 31 - shift): the same product the TFLite kernel
+ * rounds twice, rounded once, half to even (the device has no double
+ * rounding; model_compile reports it). */
+static int requant_params(const struct ir_graph *g, struct lowered *L, const struct ir_tensor *xs,
+			  const struct ir_tensor *ws, const struct ir_tensor *ys, const struct ir_tensor *yz, uint32_t oc,
+			  const struct ir_node *n, struct mote_cc_diag *diag)
 {
 	int64_t nw = ir_numel(ws);
 	if (ir_numel(xs) != 1 || ir_numel(ys) != 1 || ir_numel(yz) != 1 || (nw != 1 && nw != oc))
@@ -60,17 +66,21 @@ static int requant_params(struct lowered *L, const struct ir_tensor *xs, const s
 			       n->name, n->op);
 	for (uint32_t c = 0; c < oc; c++) {
 		double s = (double)f32(xs, 0) * (double)f32(ws, nw == 1 ? 0 : c) / (double)f32(ys, 0);
-		int rc = mote_cc_quantize_scale(s, &L->mult[c], &L->shift[c]);
+		int rc;
+		if (g->arith == IR_ARITH_ONNX)
+			rc = mote_cc_quantize_scale(s, &L->mult[c], &L->shift[c]);
+		else if ((rc = mote_kernel_tfl_multiplier(s, &L->mult[c], &L->shift[c])) != 0)
+			rc = MOTE_CC_ERANGE;
+		else if (L->mult[c])
+			L->shift[c] = 31 - L->shift[c];
 		if (rc)
 			return cc_fail(diag, rc, "node '%s' (%s): output scale %g of channel %u", n->name, n->op, s, c);
 	}
 	L->conv.out_type = cc_type(yz->dtype);
 	L->conv.out_zp = byte_val(yz, 0);
-	L->conv.clamp_lo = yz->dtype == IR_UINT8 ? 0 : -128;
-	L->conv.clamp_hi = L->conv.clamp_lo + 255;
-	const struct ir_attr *relu = ir_attr(n, "mote_relu"); /* folded by ir_fold_qdq */
-	if (relu && relu->kind == IR_ATTR_INT && relu->i)
-		L->conv.clamp_lo = L->conv.out_zp;
+	int rc = ir_out_clamp(n, yz->dtype, L->conv.out_zp, &L->conv.clamp_lo, &L->conv.clamp_hi, diag);
+	if (rc)
+		return rc;
 	L->conv.mult = L->mult;
 	L->conv.shift = L->shift;
 	L->out_elem = 1;
@@ -167,7 +177,7 @@ static int lower_conv(const struct ir_graph *g, const struct ir_node *n, int q, 
 	}
 	L->out_elem = 4;
 	L->y_dtype = IR_INT32;
-	if (q && (rc = requant_params(L, xs, ws, ys, yz, M, n, diag)))
+	if (q && (rc = requant_params(g, L, xs, ws, ys, yz, M, n, diag)))
 		return rc;
 	uint32_t oh, ow;
 	if ((rc = mote_cc_conv_check(cv, &oh, &ow, diag)))
@@ -236,7 +246,7 @@ static int lower_matmul(const struct ir_graph *g, const struct ir_node *n, int q
 	}
 	L->out_elem = 4;
 	L->y_dtype = IR_INT32;
-	if (q && (rc = requant_params(L, as, bs, ys, yz, (uint32_t)N, n, diag)))
+	if (q && (rc = requant_params(g, L, as, bs, ys, yz, (uint32_t)N, n, diag)))
 		return rc;
 	uint32_t oh, ow;
 	if ((rc = mote_cc_conv_check(&L->conv, &oh, &ow, diag)))

@@ -4,11 +4,15 @@
 
 #include "ir.h"
 
-/* Import ONNX bytes, fold QDQ, fix an open batch to 1 and give every tensor
- * its type and shape (one reference run on zero inputs).  for_device (the
- * compiler): refuse first, before running anything, a model without inputs
- * or with a rank-4 input of batch > 1.  On failure g is empty. */
-int model_prepare(const void *onnx, size_t len, int for_device, struct ir_graph *g, struct mote_cc_diag *diag);
+/* Import ONNX or TFLite bytes (told apart by tfl_is_tflite), fold QDQ, fix
+ * an open batch to 1 and give every tensor its type and shape (one
+ * reference run on zero inputs).  for_device (the compiler): refuse first,
+ * before running anything, a model without inputs or with a rank-4 input of
+ * batch > 1.  round_once: a TFLite model gets IR_ARITH_TFLITE_1R (ir.h)
+ * instead of IR_ARITH_TFLITE.  On failure g is empty. */
+int model_prepare_opts(const void *model, size_t len, int for_device, int round_once, struct ir_graph *g,
+		       struct mote_cc_diag *diag);
+int model_prepare(const void *model, size_t len, int for_device, struct ir_graph *g, struct mote_cc_diag *diag);
 
 /* Kernel rows as channels (mote_cc_conv_stack_rows): each QLinearConv or
  * ConvInteger whose input a host step makes and whose ideal cycles on geo

@@ -133,8 +133,11 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 			if (!rc && s->L.jobs != 1)
 				rc = cc_fail(&d, MOTE_CC_ENOTSUP, "node '%s' (%s): batch %u (a model runs one item at a time)",
 					     s->n->name, s->n->op, s->L.jobs);
-			if (!rc)
-				rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d);
+			if (!rc && (rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d))) {
+				char why[sizeof d.msg]; /* the planner's reason, with the node it is about */
+				memcpy(why, d.msg, sizeof why);
+				cc_fail(&d, rc, "node '%s' (%s): %s", s->n->name, s->n->op, why);
+			}
 		} else {
 			rc = host_op_of(&c->g, s->n, &s->h, &d);
 			if (!rc)
@@ -669,6 +672,40 @@ done:
 
 /* ---- report and entry point ------------------------------------------------------------ */
 
+/* Does the target round twice as TFLite does (a STORE mode)?  No device has
+ * that mode yet: the day a FEATURES bit says so, test it here and lower
+ * TFLite models' STOREs with it. */
+static int device_rounds_twice(const struct mote_geometry *geo)
+{
+	(void)geo;
+	return 0;
+}
+
+/* A TFLite model whose requantizing steps run on a device that rounds once:
+ * say that those steps cannot be bit-exact with TFLite. */
+static void report_rounding(struct compile *c)
+{
+	if (c->g.arith != IR_ARITH_TFLITE || device_rounds_twice(c->geo))
+		return;
+	unsigned n = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < c->ns; i++)
+		if (c->s[i].device && c->s[i].L.conv.out_type != MOTE_CC_INT32 && c->s[i].L.conv.pool != MOTE_CC_POOL_MAX) {
+			n++;
+			first = first ? first : c->s[i].n->name;
+		}
+	if (n)
+		say(c, "warning: not bit-exact with TFLite: %u device step%s (the first: %s) requantize%s with TFLite's "
+		    "multipliers but round once (half to even); TFLite rounds twice, so an output may differ by 1 "
+		    "(the target has no double-rounding STORE mode)", n, n > 1 ? "s" : "", first, n > 1 ? "" : "s");
+	unsigned sm = 0;
+	for (size_t i = 0; i < c->ns; i++)
+		sm += !c->s[i].device && c->s[i].h.op == MOTE_KOP_SOFTMAX;
+	if (sm)
+		say(c, "warning: not bit-exact with TFLite: %u SOFTMAX computed in float on the host (dequantize, "
+		    "softmax, quantize), not with TFLite's integer softmax", sm);
+}
+
 static void shape_str(const struct ir_tensor *t, char *buf, size_t cap)
 {
 	size_t n = 0;
@@ -746,8 +783,10 @@ int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_ge
 		rc = layout_device(&c, diag);
 	if (!rc)
 		rc = emit_device(&c, &o, diag);
-	if (!rc)
+	if (!rc) {
 		report_steps(&c);
+		report_rounding(&c);
+	}
 	if (!rc)
 		rc = write_file(&c, &o, model, model_len, diag);
 	for (size_t i = 0; i < c.ns; i++)

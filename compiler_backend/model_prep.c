@@ -1,6 +1,8 @@
-/* model_prep.c: an ONNX model made ready to place and run (see model.h).
+/* model_prep.c: an ONNX or TFLite model made ready to place and run (see model.h).
  *
- * Import, fold the QDQ encoding into integer operators, fix the batch to 1
+ * Import (the format from the bytes: a TFLite file carries "TFL3" at bytes
+ * 4..7, anything else is read as ONNX), fold ONNX's QDQ encoding into integer
+ * operators (the TFLite importer writes them directly), fix the batch to 1
  * where the model leaves it open, and run the reference executor once on
  * zero inputs: every tensor then has its type and shape, whatever operators
  * produced it (the executor is the one definition of each operator's output
@@ -13,6 +15,8 @@
 #include "model.h"
 #include "onnx_import.h"
 #include "qdq_fold.h"
+#include "tflite_import.h"
+#include "tflite_read.h"
 
 /* A compiled model runs one item at a time on inputs its caller sets: refuse
  * before any execution what the device path could never take. */
@@ -36,13 +40,18 @@ static int device_inputs_ok(const struct ir_graph *g, struct mote_cc_diag *diag)
 	return 0;
 }
 
-int model_prepare(const void *onnx, size_t len, int for_device, struct ir_graph *g, struct mote_cc_diag *diag)
+int model_prepare_opts(const void *model, size_t len, int for_device, int round_once, struct ir_graph *g,
+		       struct mote_cc_diag *diag)
 {
 	memset(g, 0, sizeof *g);
 	unsigned folded;
-	int rc = mote_onnx_import(onnx, len, g, diag);
-	if (!rc)
+	int rc, tflite = tfl_is_tflite(model, len);
+	if (tflite)
+		rc = mote_tflite_import(model, len, g, diag);
+	else if (!(rc = mote_onnx_import(model, len, g, diag)))
 		rc = ir_fold_qdq(g, &folded, diag);
+	if (!rc && round_once && g->arith == IR_ARITH_TFLITE)
+		g->arith = IR_ARITH_TFLITE_1R;
 	if (!rc && for_device)
 		rc = device_inputs_ok(g, diag);
 	for (size_t i = 0; !rc && i < g->nt; i++) {
@@ -71,6 +80,11 @@ int model_prepare(const void *onnx, size_t len, int for_device, struct ir_graph 
 	return rc;
 }
 
+int model_prepare(const void *model, size_t len, int for_device, struct ir_graph *g, struct mote_cc_diag *diag)
+{
+	return model_prepare_opts(model, len, for_device, 0, g, diag);
+}
+
 /* ---- the reference executor's public face ----------------------------------- */
 
 struct mote_cc_ref {
@@ -79,13 +93,19 @@ struct mote_cc_ref {
 
 int mote_cc_ref_open(const void *onnx, size_t len, mote_cc_ref **out, struct mote_cc_diag *diag)
 {
-	if (!out || !onnx)
+	return mote_cc_ref_open_opts(onnx, len, NULL, out, diag);
+}
+
+int mote_cc_ref_open_opts(const void *model, size_t len, const struct mote_cc_ref_opts *opts, mote_cc_ref **out,
+			  struct mote_cc_diag *diag)
+{
+	if (!out || !model)
 		return cc_fail(diag, MOTE_CC_EINVAL, "NULL argument");
 	*out = NULL;
 	mote_cc_ref *r = calloc(1, sizeof *r);
 	if (!r)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-	int rc = model_prepare(onnx, len, 0, &r->g, diag);
+	int rc = model_prepare_opts(model, len, 0, opts && opts->round_once, &r->g, diag);
 	if (rc) {
 		free(r);
 		return rc;
@@ -126,6 +146,17 @@ int mote_cc_ref_tensor(const mote_cc_ref *r, const char *name, const void **data
 	*data = r->g.t[k].data;
 	*bytes = r->g.t[k].nbytes;
 	return 0;
+}
+
+const char *mote_cc_ref_arithmetic(const mote_cc_ref *r)
+{
+	if (!r)
+		return "onnx";
+	switch (r->g.arith) {
+	case IR_ARITH_TFLITE: return "tflite";
+	case IR_ARITH_TFLITE_1R: return "tflite-round-once";
+	default: return "onnx";
+	}
 }
 
 void mote_cc_ref_close(mote_cc_ref *r)

@@ -102,6 +102,7 @@ endif
 MOTE_TESTS += fuzz
 fuzz:
 	@$(MAKE) --no-print-directory fuzz-onnx
+	@$(MAKE) --no-print-directory fuzz-tflite
 	@$(MAKE) --no-print-directory fuzz-model
 	@$(MAKE) --no-print-directory fuzz-link
 

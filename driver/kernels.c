@@ -29,6 +29,7 @@ float mote_kernel_bitsf(int32_t bits)
 
 static const char *const op_names[MOTE_KOP_COUNT_] = {
 	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT", "STACK_ROWS",
+	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL",
 };
 
 const char *mote_kernel_op_name(uint32_t op) { return op < MOTE_KOP_COUNT_ ? op_names[op] : NULL; }
@@ -116,14 +117,15 @@ static int quantize(const int32_t *p, const struct mote_ktensor *x, struct mote_
 		return MOTE_KERNEL_ETYPE;
 	if (numel(x) != numel(y))
 		return MOTE_KERNEL_ESHAPE;
-	if (!scale_ok(p[0]) || !zp_ok(y->dtype, p[1]))
+	if (!scale_ok(p[0]) || !zp_ok(y->dtype, p[1]) || (p[2] != 0 && p[2] != 1))
 		return MOTE_KERNEL_EPARAM;
 	float s = mote_kernel_bitsf(p[0]);
 	const float *xf = x->data;
 	for (int64_t i = 0, n = numel(x); i < n; i++) {
-		/* ONNX: saturate(round(x / scale) + zero_point); the division in float */
+		/* ONNX: saturate(round(x / scale) + zero_point); the division in float;
+		 * TFLite (p2 = 1) rounds ties away from zero */
 		float v = xf[i] / s;
-		q_put(y, i, isnan(v) ? 0.0 : (double)nearbyintf(v) + p[1], INT32_MIN);
+		q_put(y, i, isnan(v) ? 0.0 : (double)(p[2] ? roundf(v) : nearbyintf(v)) + p[1], INT32_MIN);
 	}
 	return 0;
 }
@@ -260,6 +262,15 @@ static int avgpool_requant(int32_t v, int64_t n, float sx, float sy, int64_t *q)
 	return 0;
 }
 
+/* TFLite's average of a window: the raw sum over its count, rounded half
+ * away from zero (C division truncates toward zero), clamped. */
+static int64_t tfl_mean(int64_t sum, int64_t n, int32_t lo, int32_t hi)
+{
+	int64_t q = sum > 0 ? (sum + n / 2) / n : (sum - n / 2) / n;
+	return q < lo ? lo : q > hi ? hi : q;
+}
+
+/* avg: 0 max pooling, 1 ONNX average pooling, 2 TFLite's average pooling */
 static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct mote_ktensor *y)
 {
 	struct pool g;
@@ -268,7 +279,9 @@ static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct 
 		return rc;
 	float sx = 0, sy = 0;
 	int32_t zx = 0, zy = 0;
-	if (avg) {
+	if (avg == 2 && (p[8] > p[9] || !zp_ok(y->dtype, p[8]) || !zp_ok(y->dtype, p[9])))
+		return MOTE_KERNEL_EPARAM;
+	if (avg == 1) {
 		if (!scale_ok(p[9]) || !scale_ok(p[11]) || !zp_ok(x->dtype, p[10]) || !zp_ok(y->dtype, p[12]))
 			return MOTE_KERNEL_EPARAM;
 		sx = mote_kernel_bitsf(p[9]), sy = mote_kernel_bitsf(p[11]);
@@ -278,7 +291,7 @@ static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct 
 	for (int64_t nc = 0; nc < x->dims[0] * x->dims[1]; nc++)
 		for (int64_t oy = 0; oy < OH; oy++)
 			for (int64_t ox = 0; ox < OW; ox++) {
-				int64_t best = INT64_MIN, cnt = 0, cnt_pad = 0;
+				int64_t best = INT64_MIN, cnt = 0, cnt_pad = 0, raw = 0;
 				uint32_t sum = 0; /* int32 wrapping, as the accelerator sums */
 				for (int64_t ky = 0; ky < g.kh; ky++)
 					for (int64_t kx = 0; kx < g.kw; kx++) {
@@ -291,11 +304,14 @@ static int pool(const int32_t *p, int avg, const struct mote_ktensor *x, struct 
 						int32_t v = q_get(x, (nc * H + iy) * W + ix);
 						best = v > best ? v : best;
 						sum += (uint32_t)(v - zx);
+						raw += v; /* |raw| < 2^8 * 2^24: no overflow */
 						cnt++;
 					}
 				int64_t o = (nc * OH + oy) * OW + ox;
 				if (!avg)
 					q_put(y, o, cnt ? (double)best : 0.0, INT32_MIN);
+				else if (avg == 2) /* TFLite refuses a window without a pixel: give the low clamp */
+					q_put(y, o, (double)(cnt ? tfl_mean(raw, cnt, p[8], p[9]) : p[8]), INT32_MIN);
 				else {
 					int64_t n = p[8] ? cnt_pad : cnt, q = 0;
 					if (n && avgpool_requant((int32_t)sum, n, sx, sy, &q))
@@ -349,6 +365,40 @@ static int add(const int32_t *p, const struct mote_ktensor *a, const struct mote
 	for (int64_t i = 0, n = numel(y); i < n; i++)
 		q_put(y, i, (double)(mote_kernel_add_sum(q_get(a, i) - p[1], q_get(b, i) - p[3], &m) + p[5]),
 		      p[6] ? p[5] : INT32_MIN);
+	return 0;
+}
+
+static int add_tfl(const int32_t *p, const struct mote_ktensor *a, const struct mote_ktensor *b,
+		   struct mote_ktensor *y)
+{
+	if (!is_q8(a->dtype) || !is_q8(b->dtype) || !is_q8(y->dtype))
+		return MOTE_KERNEL_ETYPE;
+	if (numel(a) != numel(y) || numel(b) != numel(y))
+		return MOTE_KERNEL_ESHAPE;
+	struct mote_tfl_add m;
+	if (!zp_ok(a->dtype, p[1]) || !zp_ok(b->dtype, p[3]) || !zp_ok(y->dtype, p[5]) || !zp_ok(y->dtype, p[6]) ||
+	    !zp_ok(y->dtype, p[7]) || p[6] > p[7] ||
+	    mote_kernel_tfl_add_params(mote_kernel_bitsf(p[0]), mote_kernel_bitsf(p[2]), mote_kernel_bitsf(p[4]), &m))
+		return MOTE_KERNEL_EPARAM;
+	for (int64_t i = 0, n = numel(y); i < n; i++) {
+		int64_t v = (int64_t)mote_kernel_tfl_add_sum(q_get(a, i) - p[1], q_get(b, i) - p[3], &m) + p[5];
+		q_put(y, i, (double)(v < p[6] ? p[6] : v > p[7] ? p[7] : v), INT32_MIN);
+	}
+	return 0;
+}
+
+static int requant_tfl(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y)
+{
+	if (!is_q8(x->dtype) || !is_q8(y->dtype))
+		return MOTE_KERNEL_ETYPE;
+	if (numel(x) != numel(y))
+		return MOTE_KERNEL_ESHAPE;
+	int32_t m, sh;
+	if (!scale_ok(p[0]) || !scale_ok(p[2]) || !zp_ok(x->dtype, p[1]) || !zp_ok(y->dtype, p[3]) ||
+	    mote_kernel_tfl_multiplier((double)mote_kernel_bitsf(p[0]) / (double)mote_kernel_bitsf(p[2]), &m, &sh))
+		return MOTE_KERNEL_EPARAM;
+	for (int64_t i = 0, n = numel(y); i < n; i++)
+		q_put(y, i, (double)((int64_t)mote_kernel_tfl_requant(q_get(x, i) - p[1], m, sh) + p[3]), INT32_MIN);
 	return 0;
 }
 
@@ -464,7 +514,7 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 			return MOTE_KERNEL_ESHAPE;
 	if (!valid(out))
 		return MOTE_KERNEL_ESHAPE;
-	unsigned want = op == MOTE_KOP_ADD ? 2 : op == MOTE_KOP_CONCAT ? n_in : 1;
+	unsigned want = op == MOTE_KOP_ADD || op == MOTE_KOP_ADD_TFL ? 2 : op == MOTE_KOP_CONCAT ? n_in : 1;
 	if (n_in != want)
 		return MOTE_KERNEL_EPARAM;
 	switch (op) {
@@ -484,6 +534,9 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 	case MOTE_KOP_TRANSPOSE: return transpose(params, in, out);
 	case MOTE_KOP_CONCAT: return concat(params, in, n_in, out);
 	case MOTE_KOP_STACK_ROWS: return stack_rows(params, in, out);
+	case MOTE_KOP_ADD_TFL: return add_tfl(params, &in[0], &in[1], out);
+	case MOTE_KOP_AVGPOOL_TFL: return pool(params, 2, in, out);
+	case MOTE_KOP_REQUANT_TFL: return requant_tfl(params, in, out);
 	default: return MOTE_KERNEL_EOP;
 	}
 }

@@ -63,6 +63,83 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 MOTE_TESTS += test-models
 .PHONY: test-models
 
+# TFLite models through the CLI: the MLPerf-Tiny-shaped networks that tfl_gen writes
+# (compiler_backend/compiler_backend.mk: ResNet-8, DS-CNN, MobileNetV1-0.25, the FC
+# autoencoder, pseudo-random weights from a fixed seed), each compiled from its .tflite file and
+# run on its sample input on the simulated 8x8 and 16x16 arrays, with and without
+# --keep-tensors, by driver/tests/cli/check_tflite.sh (agreement required: every tensor the
+# device keeps equal byte for byte to the reference executor in the device's arithmetic,
+# TFLite's multipliers rounded once, see mote_cc_ref_opts; with --keep-tensors every tensor
+# kept and compared).  Before that, the C reader and scripts/tflite_dump.py (an independent
+# reader) must give every file the same digest, and DS-CNN with a depth multiplier of 2 must be
+# refused by compile naming the operator and the grouped convolution the array cannot take.
+TFLITE_TMP := $(BUILD)/test-tflite
+test-tflite: $(MOTE_CLI) $(TFL_GEN)
+	@rm -rf $(TFLITE_TMP) && mkdir -p $(TFLITE_TMP)/nets && $(TFL_GEN) $(TFLITE_TMP)/nets
+	@set -e; for net in $(TFL_NETS) $(TFL_NETS_REF); do f=$(TFLITE_TMP)/nets/$$net.tflite; \
+	  c=$$($(TFL_GEN) --digest $$f); p=$$(/usr/bin/python3 scripts/tflite_dump.py $$f --digest); \
+	  if [ -z "$$c" ] || [ "$$c" != "$$p" ]; then \
+	    echo "test-tflite: $$net: the C reader's digest '$$c', tflite_dump.py's '$$p'"; exit 1; fi; \
+	  echo "$$net.tflite: digest $$c (the C reader and tflite_dump.py)"; done
+	@set -e; for net in $(TFL_NETS_REF); do \
+	  if out=$$($(MOTE_CLI) compile $(TFLITE_TMP)/nets/$$net.tflite -o $(TFLITE_TMP)/$$net.mote 2>&1); then \
+	    echo "test-tflite: $$net compiled, but the compiler has no place for its grouped convolution"; exit 1; fi; \
+	  printf '%s\n' "$$out" | grep -qF "MOTE_CC_ENOTSUP: node 'operators[2]' (QLinearConv): grouped convolution (32 groups, in_c 32, out_c 64)" || \
+	    { printf '%s\n' "$$out"; echo "test-tflite: $$net: not the refusal expected"; exit 1; }; \
+	  echo "$$net.tflite: refused as expected (grouped convolution)"; done
+	@set -e; for net in $(TFL_NETS); do \
+	  in=$$(awk -v n=$$net '$$1 == n { print $$2 }' $(TFLITE_TMP)/nets/nets.txt); \
+	  if [ -z "$$in" ]; then echo "test-tflite: $$net is not in nets.txt"; exit 1; fi; \
+	  /usr/bin/env bash driver/tests/cli/check_tflite.sh $(MOTE_CLI) $(TFLITE_TMP) $(TFLITE_TMP)/nets/$$net.tflite \
+	    $$in $(TFLITE_TMP)/nets/$${net}_input.npy; done
+	@echo "test-tflite: $(TFL_NETS) compiled from TFLite and bit-exact with the reference on 8x8 and 16x16"
+MOTE_TESTS += test-tflite
+.PHONY: test-tflite
+
+# The MLPerf Tiny reference models themselves (mlcommons/tiny's int8 .tflite files: another
+# project's binaries, never in this repository, so not in make test):
+#   make test-mlperf MLPERF_TINY=DIR
+# with DIR holding pretrainedResnet_quant.tflite, kws_ref_model.tflite, vww_96_int8.tflite and
+# ad01_int8.tflite.  Fails (never skips) when MLPERF_TINY is unset or a model is missing.  Runs
+# test_mlperf (the reader against tflite_dump.py's digests and Arm NN's view of the inputs and
+# outputs, malformed copies of ResNet-8, the importer), each model through check_tflite.sh as
+# test-tflite does (8x8 and 16x16, bit-exact), every operator against Arm NN as
+# test-tflite-armnn does, and FUZZ_SECONDS of fuzz_tflite with the models among its seeds.
+MLPERF_TINY ?=
+MLPERF_TMP := $(BUILD)/test-mlperf
+# model file, input name, input shape
+MLPERF_MODELS := pretrainedResnet_quant:input_1_int8:1,32,32,3 kws_ref_model:input_1:1,49,10,1 \
+                 vww_96_int8:input_1_int8:1,96,96,3 ad01_int8:input_1:1,640
+MLPERF_NAMES := $(foreach m,$(MLPERF_MODELS),$(word 1,$(subst :, ,$(m))))
+NPY_RANDOM := $(BUILD)/tests/cli/npy_random
+$(NPY_RANDOM): driver/tests/cli/npy_random.c driver/cli/npy.c driver/cli/npy.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -Idriver/cli -o $@ driver/tests/cli/npy_random.c driver/cli/npy.c
+# asked for without its models: stop before building anything
+ifneq ($(filter test-mlperf,$(MAKECMDGOALS)),)
+ifeq ($(strip $(MLPERF_TINY)),)
+$(error test-mlperf: MLPERF_TINY is not set: make test-mlperf MLPERF_TINY=DIR, DIR holding the MLPerf Tiny \
+  reference models $(addsuffix .tflite,$(MLPERF_NAMES)))
+endif
+$(foreach m,$(MLPERF_NAMES),$(if $(wildcard $(MLPERF_TINY)/$(m).tflite),,$(error test-mlperf: $(MLPERF_TINY)/$(m).tflite: \
+  no such file (MLPERF_TINY must name the directory of the MLPerf Tiny reference models))))
+endif
+.PHONY: test-mlperf
+test-mlperf: $(MOTE_CLI) $(NPY_RANDOM) $(BUILD)/tests/cc/test_mlperf $(TFLITE_CASES) $(BUILD)/fuzz/fuzz_tflite
+	MOTE_MLPERF_TINY=$(abspath $(MLPERF_TINY)) $(BUILD)/tests/cc/test_mlperf
+	@rm -rf $(MLPERF_TMP) && mkdir -p $(MLPERF_TMP)
+	@set -e; for m in $(MLPERF_MODELS); do set -- $$(echo $$m | tr : ' '); net=$$1; in=$$2; shape=$$3; \
+	  $(NPY_RANDOM) $(MLPERF_TMP)/$$net.npy 7 $$(echo $$shape | tr , ' '); \
+	  /usr/bin/env bash driver/tests/cli/check_tflite.sh $(MOTE_CLI) $(MLPERF_TMP) $(MLPERF_TINY)/$$net.tflite $$in \
+	    $(MLPERF_TMP)/$$net.npy; done
+	@set -e; for m in $(MLPERF_NAMES); do mkdir -p $(MLPERF_TMP)/armnn/$$m; \
+	  $(TFLITE_CASES) $(MLPERF_TINY)/$$m.tflite $(MLPERF_TMP)/armnn/$$m 7; done
+	/usr/bin/python3 scripts/armnn_compare.py --require CONV_2D,DEPTHWISE_CONV_2D,FULLY_CONNECTED,ADD,AVERAGE_POOL_2D,SOFTMAX \
+	  $(addprefix $(MLPERF_TMP)/armnn/,$(MLPERF_NAMES))
+	$(BUILD)/fuzz/fuzz_tflite $(FUZZ_ARGS) $(addprefix --seed-file $(MLPERF_TINY)/,$(addsuffix .tflite,$(MLPERF_NAMES)))
+	@echo "test-mlperf: the four MLPerf Tiny reference models read, imported, bit-exact on 8x8 and 16x16, within" \
+	  "the agreement required of Arm NN, fuzzed"
+
 # What the CLI writes and accepts: hostile tensor names (made by onnx_rename and
 # compiled), name clashes, planted symbolic links, failed writes, a compile onto
 # its own input, --json with such names and on errors, wrong labels, an ONNX test

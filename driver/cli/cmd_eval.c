@@ -114,8 +114,10 @@ int cmd_eval(int argc, char **argv)
 	if (!status && !mf)
 		status = 3, cli_fail("cannot read %s", path);
 	mote_cc_ref *ref = NULL;
+	/* a TFLite model's device steps round once: compare with that reference */
+	const struct mote_cc_ref_opts ref_opts = {.round_once = 1};
 	struct mote_cc_diag cd = {{0}};
-	if (!status && check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open(onnx, olen, &ref, &cd)))
+	if (!status && check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open_opts(onnx, olen, &ref_opts, &ref, &cd)))
 		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
 	mote_device *dev = NULL;
 	mote_model *m = NULL;

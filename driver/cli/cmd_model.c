@@ -1,6 +1,6 @@
 /* cmd_model.c: `mote compile`, `mote run MODEL.mote` and `mote eval`.
  *
- *   compile MODEL.onnx -o OUT.mote [--target URI] [--report] [--keep-tensors]
+ *   compile MODEL.onnx|MODEL.tflite -o OUT.mote [--target URI] [--report] [--keep-tensors]
  *   run MODEL.mote --input NAME=FILE ... [--output DIR] [--check MODEL.onnx] [--device URI] [--json]
  *   eval MODEL.mote --data X.npy --labels Y.npy [--check MODEL.onnx]
  *        [--agree PRED.npy] [--limit N] [--device URI] [--json]
@@ -41,10 +41,13 @@ static int npy_dtype_of(int32_t onnx, enum npy_dtype *t)
 	}
 }
 
-static void report_line(void *ctx, const char *line)
+/* compile's report: every line with --report (*ctx set), else only warnings, on stderr */
+static void compile_line(void *ctx, const char *line)
 {
-	(void)ctx;
-	printf("%s\n", line);
+	if (*(const int *)ctx)
+		printf("%s\n", line);
+	else if (strncmp(line, "warning: ", 9) == 0)
+		fprintf(stderr, "%s\n", line);
 }
 
 static int open_model(const char *path, const char *uri, mote_device **dev, mote_model **m)
@@ -79,7 +82,8 @@ int cmd_compile(int argc, char **argv)
 	struct mote_cc_compile_opts copts = {0};
 	if (argc < 2 || argv[1][0] == '-') {
 		fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
-			"usage: mote compile MODEL.onnx -o OUT.mote [--target URI] [--report]\n"
+			"usage: mote compile MODEL.onnx|MODEL.tflite -o OUT.mote [--target URI] [--report]\n"
+			"  (the format is read from the file: a TFLite file says \"TFL3\" at bytes 4..7)\n"
 			"  --target URI  the device to compile for (default sim: 8x8; e.g. sim:rows=16,cols=16)\n"
 			"  --report      print where every node runs and the device memory used\n");
 		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
@@ -96,7 +100,7 @@ int cmd_compile(int argc, char **argv)
 		 "no arena reuse: every tensor stays readable after a run (for --check)", 0},
 		{0},
 	};
-	int rc = opts_parse("compile", "MODEL.onnx -o OUT.mote [options]", o, argc - 1, argv + 1);
+	int rc = opts_parse("compile", "MODEL.onnx|MODEL.tflite -o OUT.mote [options]", o, argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (cli_same_file(in, out))
@@ -119,8 +123,7 @@ int cmd_compile(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (report)
 		printf("%s for %ux%u:\n", in, info.geometry.rows, info.geometry.cols);
-	rc = mote_cc_compile_onnx_opts(onnx, len, &info.geometry, &copts, report ? report_line : NULL, NULL, &model,
-				       &mlen, &d);
+	rc = mote_cc_compile_onnx_opts(onnx, len, &info.geometry, &copts, compile_line, &report, &model, &mlen, &d);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	mote_close(dev);
 	free(onnx);
@@ -330,6 +333,27 @@ static int output_files(mote_model *m, const char *dir, struct outdir *od, struc
 	return outdir_open(od, "--output", dir, 1) ? 3 : 0;
 }
 
+/* An int8/uint8 output of the device against TFLite's own arithmetic. */
+static void print_exact_diff(const mote_cc_ref *exact, const struct mote_tensor_info *ti, const void *got)
+{
+	const void *want;
+	size_t wb;
+	if ((ti->dtype != 2 && ti->dtype != 3) || mote_cc_ref_tensor(exact, ti->name, &want, &wb) || wb != ti->bytes)
+		return;
+	size_t n = 0;
+	int worst = 0;
+	for (size_t i = 0; i < wb; i++) {
+		const uint8_t a = ((const uint8_t *)got)[i], b = ((const uint8_t *)want)[i];
+		int d = ti->dtype == 3 ? (int8_t)a - (int8_t)b : a - b;
+		d = d < 0 ? -d : d;
+		n += d != 0;
+		worst = d > worst ? d : worst;
+	}
+	printf("  vs TFLite's arithmetic (two roundings): %zu of %zu elements differ%s", n, wb, n ? "" : "\n");
+	if (n)
+		printf(" (by at most %d)\n", worst);
+}
+
 int cmd_model_run(int argc, char **argv)
 {
 	const char *path = argv[0], *device = "sim", *outdir = NULL, *check = NULL;
@@ -373,12 +397,19 @@ int cmd_model_run(int argc, char **argv)
 	struct outdir od = {-1, NULL};
 	struct out_file *files = NULL;
 	int status = outdir ? output_files(m, outdir, &od, &files) : 0;
-	mote_cc_ref *ref = NULL;
+	mote_cc_ref *ref = NULL, *exact = NULL;
 	uint8_t *onnx = NULL;
 	size_t olen;
 	struct mote_cc_diag cd = {{0}};
-	if (check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open(onnx, olen, &ref, &cd)))
+	/* the device rounds once: a TFLite model is checked against the reference
+	 * that does the same (bit for bit), and its outputs are also compared with
+	 * TFLite's own arithmetic (two roundings), for information */
+	const struct mote_cc_ref_opts ref_opts = {.round_once = 1};
+	if (check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open_opts(onnx, olen, &ref_opts, &ref, &cd)))
 		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
+	if (ref && !strcmp(mote_cc_ref_arithmetic(ref), "tflite-round-once") &&
+	    mote_cc_ref_open(onnx, olen, &exact, &cd))
+		status = 3, cli_fail("%s: %s", check, cd.msg);
 	for (int i = 0; i < n_in && !status; i++) {
 		char name[256];
 		const char *eq = strchr(inputs[i], '=');
@@ -397,7 +428,8 @@ int cmd_model_run(int argc, char **argv)
 		void *data = read_input(eq + 1, &info);
 		if (!data || mote_model_set_input(m, name, data, info.bytes))
 			status = 3;
-		else if (ref && mote_cc_ref_set_input(ref, name, data, info.bytes, &cd))
+		else if ((ref && mote_cc_ref_set_input(ref, name, data, info.bytes, &cd)) ||
+			 (exact && mote_cc_ref_set_input(exact, name, data, info.bytes, &cd)))
 			status = 3, cli_fail("reference: %s", cd.msg);
 		free(data);
 	}
@@ -408,7 +440,7 @@ int cmd_model_run(int argc, char **argv)
 	struct cli_check_count cc = {0, 0};
 	size_t bad = 0;
 	if (!status && ref) {
-		if (mote_cc_ref_run(ref, &cd))
+		if (mote_cc_ref_run(ref, &cd) || (exact && mote_cc_ref_run(exact, &cd)))
 			status = 3, cli_fail("reference: %s", cd.msg);
 		else if ((bad = cli_check_tensors(m, ref, path, 1, &cc)))
 			status = 1;
@@ -454,6 +486,8 @@ int cmd_model_run(int argc, char **argv)
 				printf("%s: %zu bytes%s\n", ti.name, ti.bytes, written ? ", written" : "");
 			if (written && !json)
 				printf("  -> %s/%s\n", outdir, files[k].file);
+			if (exact && !json)
+				print_exact_diff(exact, &ti, buf);
 			k++;
 			free(buf);
 		}
@@ -474,6 +508,7 @@ int cmd_model_run(int argc, char **argv)
 		json_finish(jw);
 	}
 	mote_cc_ref_close(ref);
+	mote_cc_ref_close(exact);
 	free(onnx);
 	free(files);
 	outdir_close(&od);

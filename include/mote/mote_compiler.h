@@ -280,9 +280,16 @@ int mote_cc_emit_gemm(const struct mote_geometry *g, const struct mote_cc_gemm *
 /* Receives the compiler's report, one line (no newline) per call. */
 typedef void (*mote_cc_report_fn)(void *ctx, const char *line);
 
-/* Compile an ONNX model (bytes onnx[0..len)) for geometry g into a .mote
+/* Compile an ONNX or TFLite model (bytes onnx[0..len); a TFLite file is
+ * told by its identifier "TFL3" at bytes 4..7) for geometry g into a .mote
  * file (<mote/mote_model_format.h>): *model (free with mote_cc_free) of
- * *model_len bytes.  report (may be NULL) gets the placement of every node,
+ * *model_len bytes.  A TFLite model keeps TFLite's integer arithmetic (its
+ * QuantizeMultiplier, int8 ADD and AVERAGE_POOL_2D) wherever it runs on the
+ * host; the device's STORE rounds once (half to even), so a TFLite
+ * convolution or matrix product on the device applies TFLite's multiplier
+ * and shift with one rounding instead of TFLite's two, and the report says
+ * so in a line beginning "warning: " (given even when report is only wanted
+ * for warnings: see mote_cc_compile_opts).  report (may be NULL) gets the placement of every node,
  * the device-memory use and, on an unsupported model, every node that has
  * no place.  Errors: EFORMAT (malformed model), ENOTSUP (an operator or
  * attribute neither the accelerator nor the host runs; diag names the first
@@ -305,9 +312,25 @@ int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_ge
 /* The reference executor on a whole model, after the same import and
  * folding as the compiler: set every input (bytes in ONNX layout), run, then
  * read any tensor by name (its bytes in ONNX layout, valid until the next
- * run or close).  This is what device results are compared with. */
+ * run or close).  This is what device results are compared with.  A TFLite
+ * model runs in TFLite's integer arithmetic (two roundings, ties away from
+ * zero); its graph inputs and outputs keep TFLite's names, shapes and NHWC
+ * layout, its other rank-4 tensors are NCHW. */
 typedef struct mote_cc_ref mote_cc_ref;
 int mote_cc_ref_open(const void *onnx, size_t len, mote_cc_ref **out, struct mote_cc_diag *diag);
+/* Options of the reference (opts may be NULL: the defaults, as above). */
+struct mote_cc_ref_opts {
+	/* a TFLite model's convolutions and matrix products apply TFLite's
+	 * multiplier and shift with one rounding, half to even: what a device
+	 * without TFLite's double rounding computes, so its results compare bit
+	 * for bit (no effect on ONNX models) */
+	int round_once;
+};
+int mote_cc_ref_open_opts(const void *model, size_t len, const struct mote_cc_ref_opts *opts, mote_cc_ref **out,
+			  struct mote_cc_diag *diag);
+/* The arithmetic the reference computes: "onnx", "tflite" (TFLite's, two
+ * roundings) or "tflite-round-once" (round_once on a TFLite model); never NULL. */
+const char *mote_cc_ref_arithmetic(const mote_cc_ref *r);
 int mote_cc_ref_set_input(mote_cc_ref *r, const char *name, const void *data, size_t bytes,
 			  struct mote_cc_diag *diag);
 int mote_cc_ref_run(mote_cc_ref *r, struct mote_cc_diag *diag);

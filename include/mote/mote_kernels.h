@@ -21,8 +21,9 @@
 #define MOTE_KERNEL_NPARAMS 24
 
 enum mote_kernel_op {
-	/* y = saturate(round_half_even(x / scale) + zp), x float, y int8/uint8.
-	 * p0 scale (float bits), p1 zp */
+	/* y = saturate(round_half_even(x / scale) + zp), x float, y int8/uint8
+	 * (the division in float); with p2 = 1 the rounding is half away from zero
+	 * (TFLite's QUANTIZE).  p0 scale (float bits), p1 zp, p2 rounding */
 	MOTE_KOP_QUANTIZE = 1,
 	/* y = (x - zp) * scale, x int8/uint8/int32, y float.  p0 scale (float bits), p1 zp */
 	MOTE_KOP_DEQUANTIZE = 2,
@@ -62,7 +63,24 @@ enum mote_kernel_op {
 	 * row is outside the image.  p0 k, p1 s, p2 d, p3 pt, p4 the padding value
 	 * (the input zero point) */
 	MOTE_KOP_STACK_ROWS = 10,
-	MOTE_KOP_COUNT_ = 11
+	/* TFLite's int8 ADD (mote_kernel_tfl_add_sum below) of two same-shape
+	 * int8/uint8 tensors: y = min(max(sum + zy, p6), p7) with
+	 * sum = mote_kernel_tfl_add_sum(a - za, b - zb) for the parameters of
+	 * mote_kernel_tfl_add_params(sa, sb, sy).
+	 * p0 sa, p1 za, p2 sb, p3 zb, p4 sy, p5 zy (float scales as bits), p6..p7
+	 * the clamp (the fused activation's range, mote_kernel_tfl_act_range) */
+	MOTE_KOP_ADD_TFL = 11,
+	/* TFLite's int8 AVERAGE_POOL_2D: the raw values of the window's positions
+	 * inside the image summed (no zero point: TFLite's input and output share
+	 * their quantization), divided by their count rounding half away from
+	 * zero, clamped to [p8, p9].  p0..p7 as MAXPOOL (no dilation) */
+	MOTE_KOP_AVGPOOL_TFL = 12,
+	/* TFLite's QUANTIZE of an int8/uint8 tensor into another quantization
+	 * (requantization): y = saturate(mote_kernel_tfl_requant(x - p1, M, S) + p3)
+	 * with (M, S) = mote_kernel_tfl_multiplier((double)p0 / (double)p2).
+	 * p0 xs, p1 zx, p2 ys (float scales as bits), p3 zy */
+	MOTE_KOP_REQUANT_TFL = 13,
+	MOTE_KOP_COUNT_ = 14
 };
 
 enum mote_kernel_status {
@@ -135,6 +153,44 @@ int mote_kernel_add_mults(float sa, float sb, float sy, struct mote_add_mults *m
  * of a quantized add before its output zero point and saturation (exact for
  * differences of 17 bits, as the device's y - OUT_ZP). */
 int64_t mote_kernel_add_sum(int32_t da, int32_t db, const struct mote_add_mults *m);
+
+/* ---- TFLite arithmetic (driver/kernels_tflite.c) --------------------------------
+ * TFLite's integer requantization, for models imported from TFLite: a Q31
+ * multiplier and a power-of-two shift from QuantizeMultiplier, applied with
+ * two roundings (the high multiply's, then the shift's, ties away from zero). */
+
+/* QuantizeMultiplier: s = mult * 2^(shift - 31), mult in [2^30, 2^31) rounded
+ * half away from zero; s = 0 or s < 2^-32 (shift < -31): mult = shift = 0.
+ * MOTE_KERNEL_EPARAM for s negative, NaN, infinite or >= 2^30. */
+int mote_kernel_tfl_multiplier(double s, int32_t *mult, int32_t *shift);
+/* SaturatingRoundingDoublingHighMul: a * b / 2^31 rounded to nearest, ties
+ * upward (TFLite's nudge: +0.5 becomes 1, -0.5 becomes 0); INT32_MIN *
+ * INT32_MIN saturates to INT32_MAX. */
+int32_t mote_kernel_tfl_high_mul(int32_t a, int32_t b);
+/* RoundingDivideByPOT: round(x / 2^e), ties away from zero (e >= 0). */
+int32_t mote_kernel_tfl_div_pot(int32_t x, int exponent);
+/* MultiplyByQuantizedMultiplier: div_pot(high_mul(x * 2^max(shift,0), mult), max(-shift,0)). */
+int32_t mote_kernel_tfl_requant(int32_t x, int32_t mult, int32_t shift);
+
+/* TFLite's int8 ADD: the three multipliers and shifts (input a, input b,
+ * output) and the left shift 20. */
+struct mote_tfl_add {
+	int32_t mult[3], shift[3];
+	int32_t left_shift;
+};
+/* Returns 0, or MOTE_KERNEL_EPARAM for a scale that is not finite and
+ * positive or a ratio TFLite's QuantizeMultiplierSmallerThanOneExp refuses. */
+int mote_kernel_tfl_add_params(float sa, float sb, float sy, struct mote_tfl_add *p);
+/* The rescaled sum of da = a - za and db = b - zb (|d| <= 255), before the
+ * output zero point and the clamp. */
+int32_t mote_kernel_tfl_add_sum(int32_t da, int32_t db, const struct mote_tfl_add *p);
+
+/* TFLite's fused activation functions (schema ActivationFunctionType). */
+enum { MOTE_TFL_ACT_NONE = 0, MOTE_TFL_ACT_RELU = 1, MOTE_TFL_ACT_RELU_N1_TO_1 = 2, MOTE_TFL_ACT_RELU6 = 3 };
+/* The clamp [lo, hi] of a quantized output (scale, zp) in [qmin, qmax] under
+ * activation act, as TFLite computes it.  Returns 0 or MOTE_KERNEL_EPARAM. */
+int mote_kernel_tfl_act_range(int act, float scale, int32_t zp, int32_t qmin, int32_t qmax, int32_t *lo,
+			      int32_t *hi);
 
 /* Float parameters travel as their IEEE bits in an int32 slot. */
 int32_t mote_kernel_fbits(float f);

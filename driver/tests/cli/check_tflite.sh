@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# check_tflite.sh MOTE TMPDIR MODEL.tflite INPUT_NAME INPUT.npy: a TFLite model compiled for the
+# simulated 8x8 and 16x16 arrays, with and without --keep-tensors, and run on INPUT.npy with
+# --check MODEL.tflite.  Agreement required: exit status 0 from compile and run; every tensor the
+# device keeps equal byte for byte to the reference executor in the device's arithmetic (TFLite's
+# multipliers rounded once: run --check's "0 of N tensors differ, bit-exact"), N at least 1, and
+# with --keep-tensors every tensor kept (none "not kept") and more than one compared.  One line
+# per run, with how many output elements differ from TFLite's own two roundings (information:
+# the device has no double-rounding mode).  Exit 1 on any failure.
+set -u
+mote=$1 tmp=$2 model=$3 in=$4 npy=$5
+net=$(basename "$model" .tflite)
+mkdir -p "$tmp" || exit 1
+fail=0
+for geo in 8x8 16x16; do
+	t=sim:rows=${geo%x*},cols=${geo#*x}
+	for keep in "" --keep-tensors; do
+		what="$net $geo${keep:+ $keep}"
+		mote_file=$tmp/${net}_$geo$keep.mote
+		if ! cout=$("$mote" compile "$model" -o "$mote_file" --target "$t" $keep 2>&1); then
+			printf '%s\n' "$cout"
+			echo "check_tflite: $what: compile failed"
+			fail=1
+			continue
+		fi
+		if ! out=$("$mote" run "$mote_file" --device "$t" --input "$in=$npy" --output "$tmp/out" --check "$model" 2>&1)
+		then
+			printf '%s\n' "$out"
+			echo "check_tflite: $what: run failed or differs from the reference executor"
+			fail=1
+			continue
+		fi
+		line=$(grep '^reference executor: ' <<<"$out")
+		read -r bad n kept < <(sed -n 's/^reference executor: \([0-9]*\) of \([0-9]*\) tensors differ, bit-exact (\([0-9]*\) not kept.*/\1 \2 \3/p' <<<"$line")
+		if [ -z "${n:-}" ] || [ "$bad" != 0 ] || [ "$n" -lt 1 ] || { [ -n "$keep" ] && { [ "$kept" != 0 ] || [ "$n" -lt 2 ]; }; }; then
+			printf '%s\n' "$out"
+			echo "check_tflite: $what: not the agreement required ('$line')"
+			fail=1
+			continue
+		fi
+		vs=$(grep "vs TFLite's arithmetic" <<<"$out" | sed "s/.*two roundings): //" | tr '\n' ' ')
+		echo "$what: $line; outputs vs TFLite's two roundings: ${vs:-no int8 output}"
+	done
+done
+exit $fail
