@@ -146,9 +146,7 @@ module mote_load_walk #(
 
 	// ---- requests: a read per in-bounds byte, of the byte's word ----
 	reg  [31:0]       ab_q;          // byte being stepped over or requested
-	reg  [PW-1:0]     sk_q;          // leading padding bytes still to step over
-	reg  [PW-1:0]     left_q;        // row positions up to hi still to pass
-	reg  [PW-1:0]     pos_q;         // row position of that byte
+	reg  [PW-1:0]     pos_q;         // its row position: [0, lo) stepped over, [lo, hi) read
 	wire              hit, win_err;
 
 	// A bias row packed as words: a byte is read only once the packer has
@@ -159,13 +157,16 @@ module mote_load_walk #(
 	wire narrow  = BIAS_WORDS != 0 && c_dst == `MOTE_BUF_BIAS;
 	wire [PW-1:0] pseg = pos_q >> 2;
 	wire seg_ok  = !narrow || (!o_desc_valid && i_seg_open && pseg == {{(PW-SGW){1'b0}}, i_seg});
-	wire want    = !err_q && sk_q == 0 && left_q != 0;
+	// (the descriptor register holds this row's span until the next row)
+	wire skip    = pos_q < o_desc_lo;
+	wire left    = pos_q < o_desc_hi;
+	wire want    = !err_q && !skip && left;
 	assign o_req_valid = want && hit && seg_ok;
 	assign o_req_addr  = {ab_q[31:LG_MB], {LG_MB{1'b0}}};
 	wire issue   = o_req_valid && i_req_ready;
 
 	// ---- handing out a row: once the previous row's last read goes out ----
-	wire rdone   = sk_q == 0 && (left_q == 0 || (left_q == 1 && issue));
+	wire rdone   = !left || (issue && pos_q + 1'b1 == o_desc_hi);
 	wire go      = row_q && !err_q && !settle_q && rdone && (!o_desc_valid || i_desc_ready);
 	wire rng_err = go && !range_ok;
 	wire adv     = go && range_ok;
@@ -185,8 +186,8 @@ module mote_load_walk #(
 		if (rst || i_abort) begin
 			row_q <= 1'b0;
 			err_q <= 1'b0;
-			sk_q <= 0;
-			left_q <= 0;
+			pos_q <= 0;
+			o_desc_hi <= 0;
 			o_desc_valid <= 1'b0;
 			o_err_valid <= 1'b0;
 		end else begin
@@ -197,14 +198,11 @@ module mote_load_walk #(
 			end else if (adv && last_in && last_out)
 				row_q <= 1'b0;
 			if (adv) begin
-				sk_q   <= lo;
-				left_q <= hi;
-				pos_q  <= {PW{1'b0}};
-			end else if (sk_q != 0 || issue) begin
-				sk_q   <= sk_q - {{(PW-1){1'b0}}, sk_q != 0};
-				left_q <= left_q - 1'b1;
-				pos_q  <= pos_q + 1'b1;
+				pos_q     <= {PW{1'b0}};
+				o_desc_hi <= hi;
 			end
+			else if ((!err_q && skip) || issue)
+				pos_q <= pos_q + 1'b1;
 			if (adv)
 				o_desc_valid <= 1'b1;
 			else if (i_desc_ready)
@@ -247,7 +245,6 @@ module mote_load_walk #(
 		end
 		if (adv) begin
 			o_desc_lo  <= lo;
-			o_desc_hi  <= hi;
 			o_desc_off <= addr_q[LG_MB-1:0];
 		end
 		// the byte: from the row's byte 0, on at each step or request; 0
@@ -256,14 +253,14 @@ module mote_load_walk #(
 			ab_q <= 32'd0;
 		else if (adv)
 			ab_q <= addr_q;
-		else if (!err_q && (sk_q != 0 || issue))
+		else if ((!err_q && skip) || issue)
 			ab_q <= ab_q + 1'b1;
 		if (!err_q)
 			o_err_window <= win_err;
 	end
 
 	assign o_err_addr  = o_req_addr;
-	assign o_busy      = row_q || left_q != 0 || o_desc_valid;
+	assign o_busy      = row_q || left || o_desc_valid;
 	assign o_stall_mem = o_req_valid && !i_req_ready;
 	wire unused_cmd = ^{i_cmd, c_count, ic_n, oc_n};
 endmodule
