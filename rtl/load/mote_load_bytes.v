@@ -1,15 +1,19 @@
-// mote_load_bytes.v: the narrow load path's packer (mote_load_serial): one
-// byte per cycle.  Response words go to a small buffer of 2^LG_RESP words as
-// they arrive (the address side reserves a slot for each read it issues).  For
-// each row descriptor {lo, hi, off} it walks the row's bytes b = 0..RW-1: byte
-// b is PAD outside [lo, hi), else the next byte of the held words (from byte
-// off of the first); XOR_MSB flips bit 7 of every byte.  A word is released
-// after its last byte or the row's last in-bounds byte (each row reads its own
-// words).  Bytes go straight to their place in the row register, which is the
-// registered write data; the row is written the cycle after its last byte
-// (with BIAS_WORDS = n > 0, a BIAS row as n 32-bit words, word k the cycle
-// after byte 4k+3, to row*n + k).  Rows stream back to back: RW cycles a row
-// while the words are there.
+// mote_load_bytes.v: the narrow load path's packer (mote_load_serial): the
+// row register, filled a byte at a time straight from the memory responses.
+// The address side reads each in-bounds byte with a read of its own word, in
+// order, so every response is one byte of the row: the byte at lane
+// (off + p) mod MEM_BYTES goes to row position p, the next of [lo, hi).  The
+// row register holds a segment of the row: the whole row, or with
+// BIAS_WORDS = n > 0 a bias row's 32-bit word k (bytes 4k..4k+3), written to
+// row*n + k.  When a segment starts, every byte of it is set to PAD but the
+// one that arrives in that cycle (the later in-bounds bytes overwrite
+// theirs); it is written the cycle after its last in-bounds byte (or after
+// its start when it has none), and the next segment, or the next row's
+// descriptor, starts in that write cycle.  XOR_MSB flips bit 7 of every byte.
+// No word is held: responses are never refused, and a segment's bytes never
+// arrive before it starts (mote_load_walk reads a row's bytes only after the
+// packer took the previous row's descriptor, and a bias word's only while
+// the packer has that word open).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -21,8 +25,6 @@ module mote_load_bytes #(
 	parameter COLS = 8,
 	// memory bus width in bytes
 	parameter MEM_BYTES = 16,
-	// log2 of the words held
-	parameter LG_RESP = 1,
 	// 0: BIAS rows written whole; n: as n 32-bit words
 	parameter BIAS_WORDS = 0,
 	// bits of the buffer row count (from BUF_ROW)
@@ -42,113 +44,112 @@ module mote_load_bytes #(
 	input  wire [1:0]             i_dst,
 	input  wire                   i_xor,
 	input  wire [7:0]             i_pad,
+	// row descriptor: in-bounds bytes [lo, hi) (lo = hi: none), lane of byte 0
 	input  wire                   i_desc_valid,
 	output wire                   o_desc_ready,
 	input  wire [PW-1:0]          i_lo,
 	input  wire [PW-1:0]          i_hi,
 	input  wire [$clog2(MEM_BYTES)-1:0] i_off,
-	// a response word (always taken: its slot was reserved)
+	// a response: the next in-bounds byte's word (never refused)
 	input  wire                   i_word_valid,
 	input  wire [MEM_BYTES*8-1:0] i_word,
-	// a word slot freed
-	output wire                   o_pop,
 	output reg                    o_we,
 	output reg  [1:0]             o_sel,
-	output reg  [15:0]            o_row,
+	output wire [15:0]            o_row,
 	output wire [RWMAX*8-1:0]     o_wdata,
-	output wire                   o_busy,       // a row in progress or its write pending
-	output wire                   o_wait_mem    // a byte waits for its word
+	output wire                   o_busy,       // a segment in progress or its write pending
+	// the segment waiting for its bytes (a bias word with BIAS_WORDS)
+	output wire                   o_seg_open,
+	output wire [$clog2((BIAS_WORDS > 1) ? BIAS_WORDS : 2)-1:0] o_seg,
+	output wire                   o_wait_mem    // a segment waits for a byte
 );
 	localparam LG_MB = $clog2(MEM_BYTES);
-	localparam DEPTH = 1 << LG_RESP;
 	localparam WB    = (BIAS_WORDS != 0) ? 4 : 4 * COLS;     // bias bytes per write
 	localparam RWO0  = (ROWS > COLS) ? ROWS : COLS;
 	localparam RWO   = (RWO0 > WB) ? RWO0 : WB;               // bytes of the row register
 	localparam RWL   = $clog2(RWO);
-	localparam [31:0] RA32 = ROWS - 1, RW32 = COLS - 1, RB32 = 4 * COLS - 1, BW32 = BIAS_WORDS;
+	localparam NBW   = (BIAS_WORDS > 1) ? BIAS_WORDS : 2;
+	localparam SGW   = $clog2(NBW);                           // segment index bits
+	localparam ORW   = DRW + SGW;                             // o_row bits
+	localparam [31:0] BW32 = BIAS_WORDS, SLAST32 = BIAS_WORDS - 1;
+	localparam [SGW-1:0] SLAST = SLAST32[SGW-1:0];
 
-	// ---- words ----
-	reg  [MEM_BYTES*8-1:0] mem [0:DEPTH-1];
-	reg  [LG_RESP:0]       wp_q, rp_q;
-	wire                   avail = wp_q != rp_q;
-	always @(posedge clk)
-		if (i_word_valid)
-			mem[wp_q[LG_RESP-1:0]] <= i_word;
+	wire narrow = BIAS_WORDS != 0 && i_dst == `MOTE_BUF_BIAS;
 
-	// ---- the row ----
-	reg            cur_q;            // a row in progress
-	reg  [PW-1:0]  b_q, lo_q, hi_q;
-	reg  [LG_MB-1:0] lane_q;
-	reg  [DRW-1:0] row_q;
+	reg              cur_q;     // a segment in progress, its padding set
+	reg  [PW-1:0]    p_q;       // row position of its next in-bounds byte
+	reg  [PW-1:0]    hi_q;
+	reg  [LG_MB-1:0] off_q;
+	reg  [SGW-1:0]   seg_q;     // bias word of the segment (BIAS_WORDS)
+	reg  [ORW-1:0]   row_q;     // buffer row (word with BIAS_WORDS) written next
 	reg  [RWO*8-1:0] wr_q;
 
-	reg  [PW-1:0]  last_b;
-	always @(*)
-		case (i_dst)
-		`MOTE_BUF_ACT: last_b = RA32[PW-1:0];
-		`MOTE_BUF_WGT: last_b = RW32[PW-1:0];
-		default:       last_b = RB32[PW-1:0];
-		endcase
-	wire narrow   = BIAS_WORDS != 0 && i_dst == `MOTE_BUF_BIAS;
-	wire inb      = b_q >= lo_q && b_q < hi_q;
-	wire step     = cur_q && (!inb || avail);
-	wire row_end  = step && b_q == last_b;
-	wire take     = i_desc_valid && (!cur_q || row_end);
+	// a segment starts: the next word of a bias row in the write cycle of the
+	// previous one, else the next row's descriptor when no segment is open
+	wire more   = narrow && seg_q != SLAST;
+	wire nseg   = o_we && more;
+	wire take   = i_desc_valid && !cur_q && !nseg;
+	wire sstart = take || nseg;
+	wire active = cur_q || sstart;
 	assign o_desc_ready = take;
-	assign o_pop  = step && inb && (&lane_q || b_q + 1'b1 == hi_q);
-	assign o_busy = cur_q || o_we;
-	assign o_wait_mem = cur_q && inb && !avail;
 
-	wire [7:0] wbyte = mem[rp_q[LG_RESP-1:0]][8*lane_q +: 8];
-	wire [7:0] obyte = (inb ? wbyte : i_pad) ^ {i_xor, 7'd0};
-	// byte b's place in the row register
-	wire [PW-1:0]  posf = narrow ? (b_q & 3) : b_q;
-	wire [RWL-1:0] pos  = posf[RWL-1:0];
+	// the segment as of this cycle
+	wire [PW-1:0]    p_v   = take ? i_lo : p_q;
+	wire [PW-1:0]    hi_v  = take ? i_hi : hi_q;
+	wire [LG_MB-1:0] off_v = take ? i_off : off_q;
+	wire [SGW-1:0]   seg_v = take ? {SGW{1'b0}} : nseg ? seg_q + 1'b1 : seg_q;
+	wire [PW-1:0]    segx  = {{(PW-SGW){1'b0}}, seg_v};
+	wire             byte_in = i_word_valid && active;
+	wire [PW:0]      p_n   = {1'b0, p_v} + {{PW{1'b0}}, byte_in};
+	// done: no in-bounds byte of the segment left after this cycle
+	wire             done  = active && (p_n >= {1'b0, hi_v} || (narrow && (p_n >> 2) > {1'b0, segx}));
+	assign o_busy     = cur_q || o_we;
+	assign o_seg_open = cur_q;
+	assign o_seg      = seg_q;
+	assign o_wait_mem = cur_q && !done;
+
+	wire [LG_MB-1:0] lane  = off_v + p_v[LG_MB-1:0];
+	wire [7:0]       flip  = {i_xor, 7'd0};
 
 	always @(posedge clk) begin
 		if (rst || i_abort) begin
 			cur_q <= 1'b0;
-			wp_q  <= 0;
-			rp_q  <= 0;
 			o_we  <= 1'b0;
 		end else begin
-			if (i_word_valid)
-				wp_q <= wp_q + 1'b1;
-			if (o_pop)
-				rp_q <= rp_q + 1'b1;
-			if (take)
-				cur_q <= 1'b1;
-			else if (row_end)
-				cur_q <= 1'b0;
-			o_we <= step && (narrow ? &b_q[1:0] : row_end);
+			o_we  <= done;
+			cur_q <= active && !done;
 		end
 	end
 
-	integer k;
+	// the byte's place in the row register; a starting segment is all PAD
+	// but for the byte that arrives with it, the later bytes overwrite theirs
+	localparam [RWL-1:0] M3 = 3;
+	wire [RWL-1:0] bidx = p_v[RWL-1:0] & (narrow ? M3 : {RWL{1'b1}});
 	always @(posedge clk) begin
-		if (take) begin
-			b_q    <= {PW{1'b0}};
-			lo_q   <= i_lo;
-			hi_q   <= i_hi;
-			lane_q <= i_off;
-		end else if (step) begin
-			b_q <= b_q + 1'b1;
-			if (inb)
-				lane_q <= lane_q + 1'b1;
+		if (active) begin
+			p_q   <= p_n[PW-1:0];
+			hi_q  <= hi_v;
+			off_q <= off_v;
+			seg_q <= seg_v;
 		end
-		if (i_start)
-			row_q <= i_row0[DRW-1:0];
-		else if (row_end)
-			row_q <= row_q + 1'b1;
-		if (step) begin
+		if (i_start) begin
 			o_sel <= i_dst;
-			o_row <= narrow ? {{(16-DRW){1'b0}}, row_q} * BW32[15:0] + {{(16-PW){1'b0}}, b_q >> 2} :
-				 {{(16-DRW){1'b0}}, row_q};
-		end
-		for (k = 0; k < RWO; k = k + 1)
-			if (step && pos == k[RWL-1:0])
-				wr_q[8*k +: 8] <= obyte;
+			row_q <= narrow ? i_row0[DRW-1:0] * BW32[ORW-1:0] : {{SGW{1'b0}}, i_row0[DRW-1:0]};
+		end else if (o_we)
+			row_q <= row_q + 1'b1;
 	end
+	genvar g;
+	generate
+		for (g = 0; g < RWO; g = g + 1) begin : g_byte
+			localparam [RWL-1:0] GI = g;
+			always @(posedge clk)
+				if (byte_in && bidx == GI)
+					wr_q[8*g +: 8] <= i_word[8*lane +: 8] ^ flip;
+				else if (sstart)
+					wr_q[8*g +: 8] <= i_pad ^ flip;
+		end
+	endgenerate
+	assign o_row = {{(16-ORW){1'b0}}, row_q};
 	generate
 		if (RWO < RWMAX) begin : g_pad
 			assign o_wdata = {{((RWMAX-RWO)*8){1'b0}}, wr_q};
@@ -156,7 +157,7 @@ module mote_load_bytes #(
 			assign o_wdata = wr_q;
 		end
 	endgenerate
-	wire unused_pos = ^{posf, i_row0};
+	wire unused_row0 = ^{i_row0, p_n[PW]};
 endmodule
 
 `default_nettype wire

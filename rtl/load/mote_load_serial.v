@@ -8,8 +8,9 @@
 // destination's row width) is found at the start; the address side
 // (mote_load_walk) finds LOAD_RANGE and READ_WINDOW; an error pulses
 // o_err_valid and the unit waits for i_abort, which drops everything
-// (responses arriving later are ignored).  Reads are issued only while a word
-// slot of the packer (mote_load_bytes) is free for each outstanding one.
+// (responses arriving later are ignored).  Every in-bounds byte is read on its
+// own (a read of its word), and the packer (mote_load_bytes) puts each
+// response's byte straight into the row register: no word is held.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -29,8 +30,6 @@ module mote_load_serial #(
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
 	// address bits of the device's memory (mote_load_walk)
 	parameter ADDR_W = 32,
-	// log2 of the words held (reads outstanding at most)
-	parameter LG_RESP = 1,
 	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per 4 bytes
 	parameter BIAS_WORDS = 0,
 	// widest destination row in bytes (derived)
@@ -74,11 +73,9 @@ module mote_load_serial #(
 	localparam DMAX  = (ABUF_DEPTH > WBUF_DEPTH) ? ((ABUF_DEPTH > BBUF_DEPTH) ? ABUF_DEPTH : BBUF_DEPTH) :
 			   ((WBUF_DEPTH > BBUF_DEPTH) ? WBUF_DEPTH : BBUF_DEPTH);
 	localparam DRW   = $clog2(DMAX + 1);
-	localparam [LG_RESP:0] DEPTH = 1 << LG_RESP;
 
 	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd2, S_ERR = 2'd3;
 	reg  [1:0]       state_q;
-	reg  [LG_RESP:0] resv_q;     // word slots reserved: reads issued, words not yet used up
 	reg              f_err_q;    // the FIELD error, reported the cycle after the start
 
 	// the command in front of the unit (held there until it retires)
@@ -97,26 +94,27 @@ module mote_load_serial #(
 	assign o_stall_dep   = idle && i_cmd_valid && !start;
 
 	// ---- address side ----
-	wire          w_desc_valid, w_busy, w_stall, w_err, w_err_window, issue;
+	wire          w_desc_valid, w_busy, w_stall, w_err, w_err_window;
 	wire [PW-1:0] w_lo, w_hi;
 	wire [LG_MB-1:0] w_off;
-	wire          p_desc_ready, p_pop, p_busy, p_wait;
+	wire          p_desc_ready, p_busy, p_wait, p_seg_open;
+	wire [$clog2((BIAS_WORDS > 1) ? BIAS_WORDS : 2)-1:0] p_seg;
 
 	mote_load_walk #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
-			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W)) u_walk (
+			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W),
+			 .BIAS_WORDS(BIAS_WORDS)) u_walk (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
 		.i_start(start && is_load && !c_field), .i_clear(start), .i_cmd(i_cmd),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
-		.i_can_issue(resv_q != DEPTH),
+		.i_seg_open(p_seg_open), .i_seg(p_seg),
 		.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
 		.o_desc_valid(w_desc_valid), .i_desc_ready(p_desc_ready),
 		.o_desc_lo(w_lo), .o_desc_hi(w_hi), .o_desc_off(w_off),
 		.o_busy(w_busy), .o_stall_mem(w_stall),
 		.o_err_valid(w_err), .o_err_window(w_err_window), .o_err_addr(o_err_addr));
-	assign issue = o_req_valid && i_req_ready;
 
 	// ---- packer ----
-	mote_load_bytes #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .LG_RESP(LG_RESP),
+	mote_load_bytes #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES),
 			  .BIAS_WORDS(BIAS_WORDS), .DRW(DRW)) u_bytes (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
 		.i_start(start), .i_row0(i_cmd[`MOTE_LOAD_BUF_ROW]),
@@ -125,18 +123,16 @@ module mote_load_serial #(
 		.i_lo(w_lo), .i_hi(w_hi), .i_off(w_off),
 		// responses count only while a command runs; after an abort they are dropped
 		.i_word_valid(i_resp_valid && state_q == S_RUN), .i_word(i_resp_data),
-		.o_pop(p_pop),
 		.o_we(o_buf_we), .o_sel(o_buf_sel), .o_row(o_buf_row), .o_wdata(o_buf_wdata),
-		.o_busy(p_busy), .o_wait_mem(p_wait));
+		.o_busy(p_busy), .o_seg_open(p_seg_open), .o_seg(p_seg), .o_wait_mem(p_wait));
 
 	// every row handed out, read, packed and written
-	wire done = (state_q == S_RUN) && !w_busy && !p_busy && resv_q == 0;
+	wire done = (state_q == S_RUN) && !w_busy && !p_busy;
 	assign o_cmd_ready = done && !w_err;
 
 	always @(posedge clk) begin
 		if (rst || i_abort) begin
 			state_q <= S_IDLE;
-			resv_q <= 0;
 			o_retire <= 1'b0;
 			o_tok_l2c_push <= 1'b0;
 			f_err_q <= 1'b0;
@@ -144,7 +140,6 @@ module mote_load_serial #(
 			o_retire <= 1'b0;
 			o_tok_l2c_push <= 1'b0;
 			f_err_q <= start && c_field;
-			resv_q <= resv_q + {{LG_RESP{1'b0}}, issue} - {{LG_RESP{1'b0}}, p_pop};
 			case (state_q)
 			S_IDLE: if (start) state_q <= c_field ? S_ERR : S_RUN;
 			S_RUN:

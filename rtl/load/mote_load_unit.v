@@ -74,7 +74,7 @@ module mote_load_unit #(
 		if (SERIAL != 0) begin : g_serial
 			mote_load_serial #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 					   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-					   .ADDR_W(ADDR_W), .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS)) u_serial (
+					   .ADDR_W(ADDR_W), .BIAS_WORDS(BIAS_WORDS)) u_serial (
 				.clk(clk), .rst(rst), .i_abort(i_abort), .i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready),
 				.i_cmd(i_cmd), .i_cmd_idx(i_cmd_idx), .i_tok_c2l_avail(i_tok_c2l_avail), .o_tok_c2l_pop(o_tok_c2l_pop), .o_tok_l2c_push(o_tok_l2c_push),
 				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_req_valid(o_req_valid), .i_req_ready(i_req_ready),

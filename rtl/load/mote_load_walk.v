@@ -2,14 +2,15 @@
 // Walks the LOAD's rows (o, i) with the image row y, the image column x of byte
 // 0 and the row's address kept incrementally (adders only, no multiply), reads
 // the command's fields straight from the load queue's entry, which stays put
-// while the command runs.  Per row, once the previous row's words are
+// while the command runs.  Per row, once the previous row's last byte is
 // requested and the packer has taken the previous descriptor: the buffer row
 // against its depth (LOAD_RANGE), then the row's in-bounds byte span [lo, hi)
 // (both clamped to COUNT; lo = hi = 0 when the row is all padding) and the
-// first word's byte offset go to the packer as a descriptor, and the memory
-// words covering the span are requested one per cycle, each checked against
-// the read windows first (READ_WINDOW, ERR_ADDR the word; a failing word is
-// never requested).  After an error everything freezes until i_abort.
+// lane of its byte 0 go to the packer as a descriptor; the leading padding is
+// stepped over a byte per cycle and each in-bounds byte is requested (a read
+// of its word), one per cycle, the word checked against the read windows
+// first (READ_WINDOW, ERR_ADDR the word; a failing word is never requested).
+// After an error everything freezes until i_abort.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -26,8 +27,8 @@
 //   SY < 0): until then y lies in [-2^15, 2^16 + 2^15).
 // - the inner, outer and buffer-row counters need only count to the depth.
 // Window check: mote_window_scan, one window per cycle, starting with the
-// window that held the previous word: consecutive words of one window pass at
-// one per cycle; a word no window holds fails after NUM_WINDOWS cycles.
+// window that held the previous byte's word: bytes of one window pass at one
+// per cycle; a word no window holds fails after NUM_WINDOWS cycles.
 module mote_load_walk #(
 	// array rows: activation row bytes
 	parameter ROWS = 8,
@@ -43,10 +44,14 @@ module mote_load_walk #(
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
 	// address bits of the device's memory (32: the whole address space)
 	parameter ADDR_W = 32,
+	// 0: bias rows packed whole; n: as n 32-bit words (the packer's segments)
+	parameter BIAS_WORDS = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS,
 	// bits of a byte position 0..RWMAX (derived)
-	parameter PW = $clog2(RWMAX + 1)
+	parameter PW = $clog2(RWMAX + 1),
+	// bits of a bias word index (derived)
+	parameter SGW = $clog2((BIAS_WORDS > 1) ? BIAS_WORDS : 2)
 ) (
 	input  wire                      clk,
 	input  wire                      rst,
@@ -59,8 +64,9 @@ module mote_load_walk #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
-	// room for one more response
-	input  wire                      i_can_issue,
+	// the packer's open segment (bias word) of the row it packs
+	input  wire                      i_seg_open,
+	input  wire [SGW-1:0]            i_seg,
 	output wire                      o_req_valid,
 	input  wire                      i_req_ready,
 	output wire [31:0]               o_req_addr,
@@ -77,8 +83,6 @@ module mote_load_walk #(
 	output wire [31:0]               o_err_addr    // the failing word (0 for LOAD_RANGE)
 );
 	localparam LG_MB = $clog2(MEM_BYTES);
-	localparam WA    = 32 - LG_MB;                       // word address bits
-	localparam NWW   = $clog2(RWMAX / MEM_BYTES + 3);    // words of a row: 0..RWMAX/MEM_BYTES+1
 	localparam DMAX  = (ABUF_DEPTH > WBUF_DEPTH) ? ((ABUF_DEPTH > BBUF_DEPTH) ? ABUF_DEPTH : BBUF_DEPTH) :
 			   ((WBUF_DEPTH > BBUF_DEPTH) ? WBUF_DEPTH : BBUF_DEPTH);
 	localparam DRW   = $clog2(DMAX + 1);                 // a buffer row 0..DMAX
@@ -139,31 +143,35 @@ module mote_load_walk #(
 	wire          has    = y_ok && lo_c < hi_c;
 	wire [PW-1:0] lo     = has ? lo_c : {PW{1'b0}};
 	wire [PW-1:0] hi     = has ? hi_c : {PW{1'b0}};
-	// words: the first is skip words after byte 0's, the last lastw after it
-	wire [PW:0]   t      = {{(PW+1-LG_MB){1'b0}}, addr_q[LG_MB-1:0]} + {1'b0, lo};
-	wire [PW:0]   e      = {{(PW+1-LG_MB){1'b0}}, addr_q[LG_MB-1:0]} + {1'b0, hi} - 1'b1;
-	wire [PW:0]   skip   = t >> LG_MB;
-	wire [PW:0]   nw_f   = (e >> LG_MB) - skip + 1'b1;
-	wire [NWW-1:0] nw    = has ? nw_f[NWW-1:0] : {NWW{1'b0}};
 
-	// ---- requests ----
-	reg  [WA-1:0]     waddr_q;       // word being requested
-	reg  [PW:0]       skip_q;        // words to step over before it
-	reg  [NWW-1:0]    wleft_q;       // words still to request
+	// ---- requests: a read per in-bounds byte, of the byte's word ----
+	reg  [31:0]       ab_q;          // byte being stepped over or requested
+	reg  [PW-1:0]     pos_q;         // its row position: [0, lo) stepped over, [lo, hi) read
 	wire              hit, win_err;
 
-	wire want    = !err_q && skip_q == 0 && wleft_q != 0;
-	assign o_req_valid = want && hit && i_can_issue;
-	assign o_req_addr  = {waddr_q, {LG_MB{1'b0}}};
+	// A bias row packed as words: a byte is read only once the packer has
+	// this row and the byte's word open (its bytes must not arrive while an
+	// earlier word of the row is still to be written); other rows need no
+	// such check: a row's responses follow the previous row's, and the packer
+	// takes a row's descriptor in the cycle after the previous row's last byte.
+	wire narrow  = BIAS_WORDS != 0 && c_dst == `MOTE_BUF_BIAS;
+	wire [PW-1:0] pseg = pos_q >> 2;
+	wire seg_ok  = !narrow || (!o_desc_valid && i_seg_open && pseg == {{(PW-SGW){1'b0}}, i_seg});
+	// (the descriptor register holds this row's span until the next row)
+	wire skip    = pos_q < o_desc_lo;
+	wire left    = pos_q < o_desc_hi;
+	wire want    = !err_q && !skip && left;
+	assign o_req_valid = want && hit && seg_ok;
+	assign o_req_addr  = {ab_q[31:LG_MB], {LG_MB{1'b0}}};
 	wire issue   = o_req_valid && i_req_ready;
 
-	// ---- handing out a row ----
-	wire go      = row_q && !err_q && !settle_q && skip_q == 0 && wleft_q == 0 && (!o_desc_valid || i_desc_ready);
+	// ---- handing out a row: once the previous row's last read goes out ----
+	wire rdone   = !left || (issue && pos_q + 1'b1 == o_desc_hi);
+	wire go      = row_q && !err_q && !settle_q && rdone && (!o_desc_valid || i_desc_ready);
 	wire rng_err = go && !range_ok;
 	wire adv     = go && range_ok;
-	wire [31:0] ra = {waddr_q, {LG_MB{1'b0}}};
 	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_R), .ADDR_W(ADDR_W)) u_win (
-		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(ra), .i_restart(adv || issue),
+		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(o_req_addr), .i_restart(adv || issue),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
 		.o_hit(hit), .o_fail(win_err));
 	// (a count of 2^CW or more is never reached: the depth ends the walk first)
@@ -178,8 +186,8 @@ module mote_load_walk #(
 		if (rst || i_abort) begin
 			row_q <= 1'b0;
 			err_q <= 1'b0;
-			skip_q <= 0;
-			wleft_q <= 0;
+			pos_q <= 0;
+			o_desc_hi <= 0;
 			o_desc_valid <= 1'b0;
 			o_err_valid <= 1'b0;
 		end else begin
@@ -190,12 +198,11 @@ module mote_load_walk #(
 			end else if (adv && last_in && last_out)
 				row_q <= 1'b0;
 			if (adv) begin
-				skip_q  <= skip;
-				wleft_q <= nw;
-			end else if (skip_q != 0)
-				skip_q <= skip_q - 1'b1;
-			else if (issue)
-				wleft_q <= wleft_q - 1'b1;
+				pos_q     <= {PW{1'b0}};
+				o_desc_hi <= hi;
+			end
+			else if ((!err_q && skip) || issue)
+				pos_q <= pos_q + 1'b1;
 			if (adv)
 				o_desc_valid <= 1'b1;
 			else if (i_desc_ready)
@@ -238,25 +245,24 @@ module mote_load_walk #(
 		end
 		if (adv) begin
 			o_desc_lo  <= lo;
-			o_desc_hi  <= hi;
-			o_desc_off <= t[LG_MB-1:0];
+			o_desc_off <= addr_q[LG_MB-1:0];
 		end
-		// the word: from the row, past its skipped words, on at each request;
-		// 0 after a range error or a new command (ERR_ADDR 0 but for READ_WINDOW)
+		// the byte: from the row's byte 0, on at each step or request; 0
+		// after a range error or a new command (ERR_ADDR 0 but for READ_WINDOW)
 		if (i_clear || (rng_err && !err_q))
-			waddr_q <= {WA{1'b0}};
+			ab_q <= 32'd0;
 		else if (adv)
-			waddr_q <= addr_q[31:LG_MB];
-		else if (!err_q && (skip_q != 0 || issue))
-			waddr_q <= waddr_q + 1'b1;
+			ab_q <= addr_q;
+		else if ((!err_q && skip) || issue)
+			ab_q <= ab_q + 1'b1;
 		if (!err_q)
 			o_err_window <= win_err;
 	end
 
-	assign o_err_addr  = {waddr_q, {LG_MB{1'b0}}};
-	assign o_busy      = row_q || skip_q != 0 || wleft_q != 0 || o_desc_valid;
+	assign o_err_addr  = o_req_addr;
+	assign o_busy      = row_q || left || o_desc_valid;
 	assign o_stall_mem = o_req_valid && !i_req_ready;
-	wire unused_cmd = ^{i_cmd, c_count, nw_f, e, ic_n, oc_n};
+	wire unused_cmd = ^{i_cmd, c_count, ic_n, oc_n};
 endmodule
 
 `default_nettype wire

@@ -35,8 +35,8 @@ module mote_top #(
 	// cover the memory's round trip
 	parameter LG_MEM_READS = 5,
 	// the load unit: 0 a memory word per cycle; 1 a byte per cycle (small
-	// FPGAs: the command left in its queue while it runs, a word buffer of
-	// 2^LG_LOAD_READS memory words)
+	// FPGAs: the command left in its queue while it runs, a memory read per
+	// in-bounds byte, no word buffer: LG_LOAD_READS is not used)
 	parameter LOAD_SERIAL = 0,
 	// log2 of the command fetcher's reads in flight (its response buffer, in
 	// flip-flops); -1: two commands' worth of memory words (at least 4); 0: one

@@ -3,13 +3,15 @@
 // than the image, XOR_MSB, unaligned addresses, all three destinations), a
 // memory with random latency and back-pressure, tokens, and window / range
 // violations (no request may leave the readable window), COUNT above the row
-// width (FIELD, nothing read or written).  The command is offered with valid
-// held until the unit takes it (with its token).  Fixed seed.
+// width (FIELD, nothing read or written), every row (bias word) written once.
+// The command is offered with valid held until the unit takes it (with its
+// token).  Fixed seed.
 #include "Vmote_load_unit.h"
 #include "testb.h"
 #include "wide.h"
 #include <deque>
 #include <map>
+#include <set>
 #include <vector>
 extern "C" {
 #include "mote/mote_hw.h"
@@ -52,6 +54,7 @@ struct Expect {
 	int err = 0;                                               // MOTE_ERR_*
 	uint32_t err_addr = 0;
 	int rows_before_err = 0;
+	std::set<std::pair<int, int>> written; // (dst, buffer row or bias word) written once each
 };
 
 // The spec, directly (with multiplications, unlike the RTL).
@@ -175,6 +178,8 @@ struct Bench {
 		if (m->o_buf_we && P_BW && m->o_buf_sel == MOTE_BUF_BIAS) {
 			// one 32-bit word of a bias row
 			int row = m->o_buf_row / (P_BW ? P_BW : 1), k = m->o_buf_row % (P_BW ? P_BW : 1);
+			CHECK(tb, got->written.insert({MOTE_BUF_BIAS, (int)m->o_buf_row}).second, "bias word %d written twice",
+			      m->o_buf_row);
 			CHECK(tb, row < DEPTH[MOTE_BUF_BIAS], "write to bias word %d", m->o_buf_row);
 			std::vector<uint8_t> &v = got->rows[{MOTE_BUF_BIAS, row}];
 			v.resize(RW[MOTE_BUF_BIAS]);
@@ -182,6 +187,7 @@ struct Bench {
 				v[4 * k + b] = wget(m->o_buf_wdata, b);
 		} else if (m->o_buf_we) {
 			int dst = m->o_buf_sel, row = m->o_buf_row;
+			CHECK(tb, got->written.insert({dst, row}).second, "dst %d row %d written twice", dst, row);
 			CHECK(tb, dst < 3 && row < DEPTH[dst], "write to dst %d row %d", dst, row);
 			std::vector<uint8_t> v(RW[dst]);
 			for (int b = 0; b < RW[dst]; b++)
