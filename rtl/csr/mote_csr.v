@@ -310,8 +310,10 @@ module mote_csr #(
 	endgenerate
 	localparam [31:0] PERF_SET_W = PERF_SET & ((1 << NP) - 1);
 	// CMDS: a job retires fewer than 2^IDX_W commands (END included): their
-	// indices are IDX_W bits, and the fetch stops before the index wraps
-	localparam CMDS_W = (IDX_W + 1 < PERF_W) ? IDX_W + 1 : PERF_W;
+	// indices are IDX_W bits, and the fetch stops before the index wraps; so a
+	// narrowed build (PERF_W < 64) keeps IDX_W + 1 bits of it (64-bit builds
+	// keep every counter whole)
+	localparam CMDS_W = (PERF_W < 64 && IDX_W + 1 < PERF_W) ? IDX_W + 1 : PERF_W;
 	mote_perf #(.NUM_PERF(NP), .PERF_W(PERF_W), .PERF_SET(PERF_SET), .CMDS_W(CMDS_W)) u_perf (
 		.clk(clk), .rst(rst), .i_clear(o_start), .i_en(state_q != S_IDLE),
 		.i_inc(inc), .i_sel(perf_sel), .o_value(perf_val));
