@@ -166,20 +166,33 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 	       mismatches ? "" : " (bit-exact)");
 	printf("  cycles       %llu\n", (unsigned long long)cycles);
 	/* issued = ROWS*COLS per activation row: a device without the counter
-	 * (a small board build) still counts the rows */
-	uint64_t issued = r->result.perf_set >> MOTE_PERF_MACS_ISSUED & 1
-				  ? r->result.perf[MOTE_PERF_MACS_ISSUED]
-				  : r->result.perf[MOTE_PERF_ARRAY_ACTIVE] * g->rows * g->cols;
-	printf("  MACs         %llu useful, %llu issued\n", (unsigned long long)macs, (unsigned long long)issued);
+	 * (a small board build) still counts the rows, or counts neither */
+	const uint32_t kept = r->result.perf_set;
+	int have_issued = (kept >> MOTE_PERF_MACS_ISSUED & 1) || (kept >> MOTE_PERF_ARRAY_ACTIVE & 1);
+	uint64_t issued = kept >> MOTE_PERF_MACS_ISSUED & 1 ? r->result.perf[MOTE_PERF_MACS_ISSUED]
+							    : r->result.perf[MOTE_PERF_ARRAY_ACTIVE] * g->rows * g->cols;
+	if (have_issued)
+		printf("  MACs         %llu useful, %llu issued\n", (unsigned long long)macs, (unsigned long long)issued);
+	else
+		printf("  MACs         %llu useful\n", (unsigned long long)macs);
 	printf("  utilization  %.4f (useful MACs / (cycles x %u x %u))\n", util, g->rows, g->cols);
 	printf("  commands     %u (%u load, %u matmul, %u store, %u sync)\n", r->plan.n_cmds, r->plan.n_load,
 	       r->plan.n_matmul, r->plan.n_store, r->plan.n_sync);
-	printf("  busy         load %llu, compute %llu, store %llu cycles; bytes read %llu, written %llu\n",
-	       (unsigned long long)r->result.perf[MOTE_PERF_LOAD_BUSY],
-	       (unsigned long long)r->result.perf[MOTE_PERF_COMPUTE_BUSY],
-	       (unsigned long long)r->result.perf[MOTE_PERF_STORE_BUSY],
-	       (unsigned long long)r->result.perf[MOTE_PERF_BYTES_READ],
-	       (unsigned long long)r->result.perf[MOTE_PERF_BYTES_WRITTEN]);
+	/* the busy and byte counters a device keeps ("-": not counted there) */
+	static const unsigned busy[] = {MOTE_PERF_LOAD_BUSY, MOTE_PERF_COMPUTE_BUSY, MOTE_PERF_STORE_BUSY,
+					MOTE_PERF_BYTES_READ, MOTE_PERF_BYTES_WRITTEN};
+	char val[5][24];
+	int missing = 0;
+	for (unsigned i = 0; i < 5; i++) {
+		if (kept >> busy[i] & 1) {
+			snprintf(val[i], sizeof val[i], "%llu", (unsigned long long)r->result.perf[busy[i]]);
+		} else {
+			snprintf(val[i], sizeof val[i], "-");
+			missing = 1;
+		}
+	}
+	printf("  busy         load %s, compute %s, store %s cycles; bytes read %s, written %s%s\n", val[0], val[1],
+	       val[2], val[3], val[4], missing ? " (-: not counted by this device)" : "");
 	printf("  simulation   %.2f s wall, %.0f simulated cycles/s\n", r->wall, r->sim_speed);
 }
 

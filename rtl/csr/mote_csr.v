@@ -90,11 +90,41 @@ module mote_csr #(
 	reg [IDX_W-1:0] err_cmd_q;
 	reg [31:0] err_addr_q, wdt_limit_q, wdt_q, hi_latch_q;
 	reg [1:0]  drain_q;   // cycles spent in DRAIN (saturating), abort must settle
+	wire [32:0] err_cmd33 = {{(33-IDX_W){1'b0}}, err_cmd_q};   // (33 first: IDX_W may be 32)
+	wire [31:0] err_cmd32 = err_cmd33[31:0];
+	wire        unused_err_cmd = err_cmd33[32];
 
-	wire [31:0] addr32 = {20'd0, i_csr_addr};  // for the register arrays' address sums
+	// The register map as this block decodes it: single registers and the
+	// windows' registers by their addresses in reads (WIN_B + w * WIN_BS and so
+	// on); writes to the windows by their 16-byte groups in one 64-byte region
+	// (a[5:4] the window, a[3:2] BASE, SIZE or PERM); the perf counters' LO/HI
+	// pairs in one 256-byte region (a[7:3] the counter, a[2] LO or HI).
+	localparam [11:0] WIN_B  = `MOTE_REG_WIN_BASE;
+	localparam [11:0] WIN_S  = `MOTE_REG_WIN_SIZE;
+	localparam [11:0] WIN_P  = `MOTE_REG_WIN_PERM;
+	localparam [11:0] WIN_BS = `MOTE_REG_WIN_BASE_STRIDE;
+	localparam [11:0] WIN_SS = `MOTE_REG_WIN_SIZE_STRIDE;
+	localparam [11:0] WIN_PS = `MOTE_REG_WIN_PERM_STRIDE;
+	localparam [11:0] PERF_L = `MOTE_REG_PERF_LO;
+	localparam [5:0]  WIN_REGION   = WIN_B[11:6];
+	localparam [1:0]  WIN_BASE_OFF = WIN_B[3:2];
+	localparam [1:0]  WIN_SIZE_OFF = WIN_S[3:2];
+	localparam [1:0]  WIN_PERM_OFF = WIN_P[3:2];
+	localparam [3:0]  PERF_REGION  = PERF_L[11:8];
+	generate
+		if (`MOTE_REG_WIN_BASE % 64 != 0 || NUM_WINDOWS > 4 || `MOTE_REG_WIN_BASE_STRIDE != 16 ||
+		    `MOTE_REG_WIN_SIZE_STRIDE != 16 || `MOTE_REG_WIN_PERM_STRIDE != 16 ||
+		    `MOTE_REG_WIN_SIZE != `MOTE_REG_WIN_BASE + 4 || `MOTE_REG_WIN_PERM != `MOTE_REG_WIN_BASE + 8 ||
+		    `MOTE_REG_PERF_LO % 256 != 0 || `MOTE_REG_PERF_LO_STRIDE != 8 || `MOTE_REG_PERF_HI_STRIDE != 8 ||
+		    `MOTE_REG_PERF_HI != `MOTE_REG_PERF_LO + 4 || `MOTE_NUM_PERF > 32) begin : g_bad_map
+			mote_csr_register_map_not_decoded u_stop ();
+		end
+	endgenerate
 	wire wr = i_csr_valid && i_csr_write;
 	wire rd = i_csr_valid && !i_csr_write;
 	wire ctrl_wr = wr && i_csr_addr == `MOTE_REG_CTRL;
+	wire win_wr  = wr && i_csr_addr[11:6] == WIN_REGION && i_csr_addr[1:0] == 2'd0 &&
+		       {30'd0, i_csr_addr[5:4]} < NUM_WINDOWS;
 	assign o_start = ctrl_wr && i_csr_wdata[`MOTE_CTRL_START] && state_q == S_IDLE;
 	wire host_abort = ctrl_wr && i_csr_wdata[`MOTE_CTRL_ABORT] && state_q == S_RUN;
 	assign o_busy = (state_q != S_IDLE);
@@ -243,14 +273,14 @@ module mote_csr #(
 					o_cmd_base <= i_csr_wdata;
 				if (i_csr_addr == `MOTE_REG_CMD_COUNT)
 					o_cmd_count <= i_csr_wdata;
-				for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
-					if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
-						o_win_base[w*32 +: 32] <= win_value(i_csr_wdata);
-					if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
-						o_win_size[w*32 +: 32] <= win_value(i_csr_wdata);
-					if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
-						o_win_perm[w*3 +: 3] <= i_csr_wdata[2:0];
-				end
+				for (w = 0; w < NUM_WINDOWS; w = w + 1)
+					if (win_wr && {30'd0, i_csr_addr[5:4]} == w)
+						case (i_csr_addr[3:2])
+						WIN_BASE_OFF: o_win_base[w*32 +: 32] <= win_value(i_csr_wdata);
+						WIN_SIZE_OFF: o_win_size[w*32 +: 32] <= win_value(i_csr_wdata);
+						WIN_PERM_OFF: o_win_perm[w*3 +: 3] <= i_csr_wdata[2:0];
+						default: ;
+						endcase
 			end
 		end
 	end
@@ -263,15 +293,13 @@ module mote_csr #(
 		inc[`MOTE_PERF_CYCLES*32 +: 32] = 32'd1;
 		inc[`MOTE_PERF_CMDS*32 +: 32] = {30'd0, i_retire_n} + {31'd0, normal_end};
 	end
-	// The counter a PERF_LO read names, by arithmetic rather than a decoder:
-	// this is the only part of a read decoded outside the clocked read below
-	// (a simulator evaluates combinational logic every cycle, reads are rare).
-	localparam [31:0] PLO = {20'd0, `MOTE_REG_PERF_LO};
-	localparam [31:0] PHI = {20'd0, `MOTE_REG_PERF_HI};
-	wire [31:0] plo_off  = addr32 - PLO;
-	wire [31:0] plo_idx  = plo_off / `MOTE_REG_PERF_LO_STRIDE;
-	wire        perf_lo_rd = plo_idx < NP && plo_off % `MOTE_REG_PERF_LO_STRIDE == 0;
-	wire [4:0]  perf_sel = perf_lo_rd ? plo_idx[4:0] : `MOTE_PERF_CMDS;
+	// The counter a PERF_LO read names, from its address bits: this is the only
+	// part of a read decoded outside the clocked read below (a simulator
+	// evaluates combinational logic every cycle, reads are rare).
+	wire        perf_hit   = i_csr_addr[11:8] == PERF_REGION && {27'd0, i_csr_addr[7:3]} < NP &&
+				 i_csr_addr[1:0] == 2'd0;   // PERF_LO(i) or PERF_HI(i)
+	wire        perf_lo_rd = perf_hit && !i_csr_addr[2];
+	wire [4:0]  perf_sel = i_csr_addr[11:8] == PERF_REGION ? i_csr_addr[7:3] : `MOTE_PERF_CMDS;
 	// the counters the driver cannot do without, and a sane width: else
 	// elaboration stops here, naming it (Verilog-2005 has no $error)
 	generate
@@ -281,71 +309,77 @@ module mote_csr #(
 		end
 	endgenerate
 	localparam [31:0] PERF_SET_W = PERF_SET & ((1 << NP) - 1);
-	mote_perf #(.NUM_PERF(NP), .PERF_W(PERF_W), .PERF_SET(PERF_SET)) u_perf (
+	// CMDS: a job retires fewer than 2^IDX_W commands (END included): their
+	// indices are IDX_W bits, and the fetch stops before the index wraps; so a
+	// narrowed build (PERF_W < 64) keeps IDX_W + 1 bits of it (64-bit builds
+	// keep every counter whole)
+	localparam CMDS_W = (PERF_W < 64 && IDX_W + 1 < PERF_W) ? IDX_W + 1 : PERF_W;
+	mote_perf #(.NUM_PERF(NP), .PERF_W(PERF_W), .PERF_SET(PERF_SET), .CMDS_W(CMDS_W)) u_perf (
 		.clk(clk), .rst(rst), .i_clear(o_start), .i_en(state_q != S_IDLE),
 		.i_inc(inc), .i_sel(perf_sel), .o_value(perf_val));
 
 	// ---- reads: decoded only in the cycle of a read ----
-	integer p;
+	// An AND-OR multiplexer: each register's value masked by its address match,
+	// all ORed (a read of no register reads 0).  Written so, the LUTs take two
+	// registers' bits each; a case on the address built a chain of 2:1
+	// multiplexers, a LUT per register bit (iCE40 board: about 60 LUTs more).
+	function [31:0] at;   // v if the address is reg, else 0
+		input [11:0] a, reg_a;
+		input [31:0] v;
+		at = v & {32{a == reg_a}};
+	endfunction
+	function [31:0] read_value;
+		input [11:0] a;
+		reg [31:0] v, geo, feat, stat;
+		integer wi;
+		begin
+			geo = 32'd0;
+			geo[`MOTE_GEOMETRY_ROWS +: `MOTE_GEOMETRY_ROWS_W] = ROWS[7:0];
+			geo[`MOTE_GEOMETRY_COLS +: `MOTE_GEOMETRY_COLS_W] = COLS[7:0];
+			geo[`MOTE_GEOMETRY_MEM_BYTES +: `MOTE_GEOMETRY_MEM_BYTES_W] = MEM_BYTES[7:0];
+			geo[`MOTE_GEOMETRY_WINDOWS +: `MOTE_GEOMETRY_WINDOWS_W] = NUM_WINDOWS[7:0];
+			feat = 32'd0;
+			feat[`MOTE_FEATURES_INT32_OUT] = 1'b1;
+			feat[`MOTE_FEATURES_XOR_MSB] = 1'b1;
+			feat[`MOTE_FEATURES_DEPTHWISE] = DEPTHWISE != 0;
+			feat[`MOTE_FEATURES_ACC_MAX] = ACC_MAX != 0;
+			feat[`MOTE_FEATURES_STORE_ADD] = STORE_ADD != 0;
+			stat = 32'd0;
+			stat[`MOTE_STATUS_BUSY]  = o_busy;
+			stat[`MOTE_STATUS_DONE]  = done_q;
+			stat[`MOTE_STATUS_ERROR] = error_q;
+			stat[`MOTE_STATUS_IRQ]   = irq_q;
+			v = at(a, `MOTE_REG_ID, `MOTE_ID_MAGIC) | at(a, `MOTE_REG_VERSION, `MOTE_HW_VERSION) |
+			    at(a, `MOTE_REG_GEOMETRY, geo) | at(a, `MOTE_REG_FEATURES, feat) |
+			    at(a, `MOTE_REG_ABUF_DEPTH, ABUF_DEPTH) | at(a, `MOTE_REG_WBUF_DEPTH, WBUF_DEPTH) |
+			    at(a, `MOTE_REG_BBUF_DEPTH, BBUF_DEPTH) | at(a, `MOTE_REG_ACC_DEPTH, ACC_DEPTH) |
+			    at(a, `MOTE_REG_STATUS, stat) | at(a, `MOTE_REG_ERR_CODE, {24'd0, err_code_q}) |
+			    at(a, `MOTE_REG_ERR_CMD, err_cmd32) | at(a, `MOTE_REG_ERR_ADDR, err_addr_q) |
+			    at(a, `MOTE_REG_CMD_BASE, o_cmd_base) | at(a, `MOTE_REG_CMD_COUNT, o_cmd_count) |
+			    at(a, `MOTE_REG_WDT_LIMIT, wdt_limit_q) | at(a, `MOTE_REG_CMDS_DONE, perf_val[31:0]) |
+			    at(a, `MOTE_REG_PERF_CONFIG, {24'd0, PERF_W[7:0]} << `MOTE_PERF_CONFIG_WIDTH) |
+			    at(a, `MOTE_REG_PERF_SET, PERF_SET_W);
+			for (wi = 0; wi < NUM_WINDOWS; wi = wi + 1)
+				v = v | at(a, WIN_B + wi[11:0] * WIN_BS, o_win_base[wi*32 +: 32]) |
+				    at(a, WIN_S + wi[11:0] * WIN_SS, o_win_size[wi*32 +: 32]) |
+				    at(a, WIN_P + wi[11:0] * WIN_PS, {29'd0, o_win_perm[wi*3 +: 3]});
+			if (perf_hit && !a[2])   // PERF_LO(i)
+				v = v | perf_val[31:0];
+			if (perf_hit && a[2] && PERF_W > 32)   // PERF_HI(i): 0 with PERF_W <= 32
+				v = v | hi_latch_q;
+			read_value = v;
+		end
+	endfunction
+
 	always @(posedge clk) begin
 		if (rst)
 			o_csr_rvalid <= 1'b0;
 		else
 			o_csr_rvalid <= rd;
 		if (rd) begin
-			o_csr_rdata <= 32'd0;
-			case (i_csr_addr)
-			`MOTE_REG_ID:         o_csr_rdata <= `MOTE_ID_MAGIC;
-			`MOTE_REG_VERSION:    o_csr_rdata <= `MOTE_HW_VERSION;
-			`MOTE_REG_GEOMETRY: begin
-				o_csr_rdata[`MOTE_GEOMETRY_ROWS +: `MOTE_GEOMETRY_ROWS_W] <= ROWS[7:0];
-				o_csr_rdata[`MOTE_GEOMETRY_COLS +: `MOTE_GEOMETRY_COLS_W] <= COLS[7:0];
-				o_csr_rdata[`MOTE_GEOMETRY_MEM_BYTES +: `MOTE_GEOMETRY_MEM_BYTES_W] <= MEM_BYTES[7:0];
-				o_csr_rdata[`MOTE_GEOMETRY_WINDOWS +: `MOTE_GEOMETRY_WINDOWS_W] <= NUM_WINDOWS[7:0];
-			end
-			`MOTE_REG_ABUF_DEPTH: o_csr_rdata <= ABUF_DEPTH;
-			`MOTE_REG_WBUF_DEPTH: o_csr_rdata <= WBUF_DEPTH;
-			`MOTE_REG_BBUF_DEPTH: o_csr_rdata <= BBUF_DEPTH;
-			`MOTE_REG_ACC_DEPTH:  o_csr_rdata <= ACC_DEPTH;
-			`MOTE_REG_FEATURES: begin
-				o_csr_rdata[`MOTE_FEATURES_INT32_OUT] <= 1'b1;
-				o_csr_rdata[`MOTE_FEATURES_XOR_MSB] <= 1'b1;
-				o_csr_rdata[`MOTE_FEATURES_DEPTHWISE] <= DEPTHWISE != 0;
-				o_csr_rdata[`MOTE_FEATURES_ACC_MAX] <= ACC_MAX != 0;
-				o_csr_rdata[`MOTE_FEATURES_STORE_ADD] <= STORE_ADD != 0;
-			end
-			`MOTE_REG_STATUS: begin
-				o_csr_rdata[`MOTE_STATUS_BUSY]  <= o_busy;
-				o_csr_rdata[`MOTE_STATUS_DONE]  <= done_q;
-				o_csr_rdata[`MOTE_STATUS_ERROR] <= error_q;
-				o_csr_rdata[`MOTE_STATUS_IRQ]   <= irq_q;
-			end
-			`MOTE_REG_ERR_CODE:   o_csr_rdata <= {24'd0, err_code_q};
-			`MOTE_REG_ERR_CMD:    o_csr_rdata[IDX_W-1:0] <= err_cmd_q;
-			`MOTE_REG_ERR_ADDR:   o_csr_rdata <= err_addr_q;
-			`MOTE_REG_CMD_BASE:   o_csr_rdata <= o_cmd_base;
-			`MOTE_REG_CMD_COUNT:  o_csr_rdata <= o_cmd_count;
-			`MOTE_REG_WDT_LIMIT:  o_csr_rdata <= wdt_limit_q;
-			`MOTE_REG_CMDS_DONE:  o_csr_rdata <= perf_val[31:0];
-			`MOTE_REG_PERF_CONFIG: o_csr_rdata[`MOTE_PERF_CONFIG_WIDTH +: `MOTE_PERF_CONFIG_WIDTH_W] <= PERF_W[7:0];
-			`MOTE_REG_PERF_SET:   o_csr_rdata <= PERF_SET_W;
-			default: ;
-			endcase
-			for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
-				if (addr32 == {20'd0, `MOTE_REG_WIN_BASE} + w * `MOTE_REG_WIN_BASE_STRIDE)
-					o_csr_rdata <= o_win_base[w*32 +: 32];
-				if (addr32 == {20'd0, `MOTE_REG_WIN_SIZE} + w * `MOTE_REG_WIN_SIZE_STRIDE)
-					o_csr_rdata <= o_win_size[w*32 +: 32];
-				if (addr32 == {20'd0, `MOTE_REG_WIN_PERM} + w * `MOTE_REG_WIN_PERM_STRIDE)
-					o_csr_rdata <= {29'd0, o_win_perm[w*3 +: 3]};
-			end
-			if (perf_lo_rd) begin
-				o_csr_rdata <= perf_val[31:0];
-				hi_latch_q  <= perf_val[63:32];   // 0 with PERF_W <= 32
-			end
-			for (p = 0; p < NP; p = p + 1)
-				if (addr32 == PHI + p * `MOTE_REG_PERF_HI_STRIDE)
-					o_csr_rdata <= hi_latch_q;
+			o_csr_rdata <= read_value(i_csr_addr);
+			if (perf_lo_rd)
+				hi_latch_q <= perf_val[63:32];   // 0 with PERF_W <= 32
 		end
 	end
 endmodule

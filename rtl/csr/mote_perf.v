@@ -2,8 +2,9 @@
 // every cycle i_en is high; i_clear (START) zeroes them all.  A build keeps the
 // counters PERF_SET names, PERF_W bits each (64: the spec's full width; fewer
 // wrap at 2^PERF_W); a counter not kept is no logic at all and reads 0.
-// o_value is counter i_sel, zero-extended (combinational; the CSR block
-// registers reads).
+// CMDS keeps CMDS_W bits only (the CSR block: the bits its command count can
+// reach).  o_value is counter i_sel, zero-extended (combinational; the CSR
+// block registers reads).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -15,6 +16,9 @@ module mote_perf #(
 	parameter PERF_W = 64,
 	// bit i set: counter i is kept (NUM_PERF < 32)
 	parameter PERF_SET = (1 << NUM_PERF) - 1,
+	// bits of CMDS (1..PERF_W): fewer than PERF_W only when it cannot count
+	// further in one job
+	parameter CMDS_W = PERF_W,
 	// select width (derived)
 	parameter SW = $clog2(NUM_PERF)
 ) (
@@ -32,16 +36,17 @@ module mote_perf #(
 	generate
 		for (i = 0; i < NUM_PERF; i = i + 1) begin : g_cnt
 			if (PERF_SET[i]) begin : g_kept
-				reg [PERF_W-1:0] q;
+				localparam W = (i == `MOTE_PERF_CMDS) ? CMDS_W : PERF_W;
+				reg [W-1:0] q;
 				wire [63:0] inc = {32'd0, i_inc[i*32 +: 32]};
-				wire unused_inc = ^inc;   // bits above PERF_W
+				wire unused_inc = ^inc;   // bits above W
 				always @(posedge clk)
 					if (rst || i_clear)
-						q <= {PERF_W{1'b0}};
+						q <= {W{1'b0}};
 					else if (i_en)
-						q <= q + inc[PERF_W-1:0];
-				if (PERF_W < 64) begin : g_ext
-					assign value[i] = {{64-PERF_W{1'b0}}, q};
+						q <= q + inc[W-1:0];
+				if (W < 64) begin : g_ext
+					assign value[i] = {{64-W{1'b0}}, q};
 				end else begin : g_full
 					assign value[i] = q;
 				end

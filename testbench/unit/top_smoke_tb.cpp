@@ -4,7 +4,8 @@
 // opcode ends with ERROR (code, command index) and the next job succeeds; a
 // LOAD handing a token to a tokens-only MATMUL; a watchdog case (a MATMUL pops
 // an l2c token nobody pushes); a fetch outside the window; a host abort; perf
-// counter reads.  Fixed seed.
+// counter reads; every address of the register space read after reset with the
+// rw registers written (unmapped and unaligned addresses read 0).  Fixed seed.
 #include "Vmote_top.h"
 #include "testb.h"
 #include "wide.h"
@@ -151,6 +152,45 @@ int main(int argc, char **argv)
 	uint32_t st0 = T.read(MOTE_REG_STATUS);
 	CHECK(T.tb, st0 == 0 && !m->o_irq, "status after reset %x", st0);
 	printf("  ID %08x GEOMETRY %08x FEATURES %08x\n", T.read(MOTE_REG_ID), g, T.read(MOTE_REG_FEATURES));
+
+	// ---- the whole register space: every address, against what it holds ----
+	{
+		static const uint32_t feat = MOTE_FEATURES_INT32_OUT_MASK | MOTE_FEATURES_XOR_MSB_MASK |
+					     MOTE_FEATURES_DEPTHWISE_MASK | MOTE_FEATURES_ACC_MAX_MASK |
+					     MOTE_FEATURES_STORE_ADD_MASK;
+		std::vector<std::pair<uint32_t, uint32_t>> regs = {
+			{MOTE_REG_ID, MOTE_ID_MAGIC},
+			{MOTE_REG_VERSION, (MOTE_HW_VERSION_MAJOR << 16) | MOTE_HW_VERSION_MINOR},
+			{MOTE_REG_GEOMETRY, 8u | 8u << 8 | (uint32_t)MB << 16 | (uint32_t)MOTE_NUM_WINDOWS << 24},
+			{MOTE_REG_ABUF_DEPTH, 4096}, {MOTE_REG_WBUF_DEPTH, 1024}, {MOTE_REG_BBUF_DEPTH, 96},
+			{MOTE_REG_ACC_DEPTH, 1024}, {MOTE_REG_FEATURES, feat},
+			{MOTE_REG_PERF_CONFIG, 64u << MOTE_PERF_CONFIG_WIDTH_LSB}, {MOTE_REG_PERF_SET, (1u << MOTE_NUM_PERF) - 1},
+			{MOTE_REG_CMD_BASE, 0x89abcdefu}, {MOTE_REG_CMD_COUNT, 0xfedc0123u}, {MOTE_REG_WDT_LIMIT, 0x5a5a0f0fu}};
+		for (uint32_t w = 0; w < MOTE_NUM_WINDOWS; w++) {
+			regs.push_back({MOTE_REG_WIN_BASE(w), 0x12345640u + 0x01010100u * w});
+			regs.push_back({MOTE_REG_WIN_SIZE(w), 0xedcba9c0u - 0x01010100u * w});
+			regs.push_back({MOTE_REG_WIN_PERM(w), (5u + w) & 7});
+		}
+		for (auto &rv : regs)   // (the read-only ones ignore the write)
+			T.write(rv.first, rv.second == MOTE_ID_MAGIC ? 0 : ~rv.second);
+		for (auto &rv : regs)
+			if (rv.first >= MOTE_REG_CMD_BASE)
+				T.write(rv.first, rv.second);
+		for (uint32_t a = 0; a < 0x1000; a++) {
+			if (a % 4 && a % 13)   // unaligned: a sample
+				continue;
+			uint32_t want = 0;
+			for (auto &rv : regs)
+				if (rv.first == a)
+					want = rv.second;
+			uint32_t got = T.read(a);
+			CHECK(T.tb, got == want, "register 0x%03x reads %08x, expected %08x", a, got, want);
+		}
+		for (auto &rv : regs)   // back to the reset values
+			if (rv.first >= MOTE_REG_CMD_BASE)
+				T.write(rv.first, 0);
+		printf("  register space: %zu registers as written, the rest 0\n", regs.size());
+	}
 
 	// ---- windows: base/size masked to WINDOW_ALIGN ----
 	T.write(MOTE_REG_WIN_BASE(0), 0x1234);
