@@ -16,11 +16,13 @@
 // the windows is not written: o_err (a pulse, o_err_addr the word) and the
 // writer stops until rst.  The memory sees the same bytes as from whole-word
 // writes (BYTES_WRITTEN counts strobes), a write per byte.
-// The walk keeps one row address and one adder: the next inner row adds
-// INNER_STRIDE; the next outer row takes INNER_STRIDE off N_INNER-1 times
-// (back to the outer row's start, a cycle each, while the lane works on the
-// next value) and adds OUTER_STRIDE.  While i_idle (no command) the row
-// address is kept at 0, so o_err_addr reads 0 (the caller's other errors).
+// The walk keeps the byte's address in one register with one adder: +1 per
+// byte, back to the row's start after its last byte, then +INNER_STRIDE; the
+// next outer row takes INNER_STRIDE off N_INNER-1 times (back to the outer
+// row's start, a cycle each, while the lane works on the next value) and adds
+// OUTER_STRIDE.  While i_idle (no command) the address rests at 0, so
+// o_err_addr reads 0 (the caller's other errors), and a command starts by
+// adding ADDR0.
 module mote_store_bytes #(
 	// memory bus width in bytes (power of two)
 	parameter MEM_BYTES = 8,
@@ -63,32 +65,37 @@ module mote_store_bytes #(
 );
 	localparam LGMB = $clog2(MEM_BYTES);
 
-	// ---- the row walk: the row's start address, byte and inner row; back
-	// (walking back to the outer row's start, then OUTER_STRIDE)
-	reg  [31:0]    ra_q;
+	// ---- the walk: the byte's address, its byte of the row, the inner row;
+	// after a row, INNER_STRIDE is due (P_IN) or the walk back (P_BACK)
+	localparam [1:0] P_NONE = 2'd0, P_IN = 2'd1, P_BACK = 2'd2;
+	reg  [31:0]    a_q;
 	reg  [NBW-1:0] b_q;
 	reg  [CNW-1:0] i_q;
-	reg            back_q;
-	wire [31:0]    ba = ra_q + {{(32-NBW){1'b0}}, b_q};
-	wire [CNW-1:0] i_step = i_q + (back_q ? {CNW{1'b1}} : {{(CNW-1){1'b0}}, 1'b1});
-	wire           i_zero = i_q == {CNW{1'b0}};
+	reg  [1:0]     pend_q;
+	reg            moved_q, halted_q;
+	wire           adv      = o_req_valid && i_req_ready;
+	wire           i_zero   = i_q == {CNW{1'b0}};
 	wire           row_last = b_q + 1'b1 == i_nb;
-	wire           in_last  = i_step == i_ni[CNW-1:0];
-	// the stride added: INNER_STRIDE, minus it walking back, OUTER_STRIDE at the end
-	wire           sub      = back_q && !i_zero;
-	wire [31:0]    stride   = (back_q && i_zero) ? i_os : i_is ^ {32{sub}};
+	// what the adder adds: ADDR0 (start), 1 (next byte), -b (back to the
+	// row's start), INNER_STRIDE, -INNER_STRIDE, OUTER_STRIDE
+	wire           s_row  = adv && row_last;
+	wire           s_one  = adv && !row_last;
+	wire           s_in   = pend_q == P_IN;
+	wire           s_back = pend_q == P_BACK && !i_zero;
+	wire           s_out  = pend_q == P_BACK && i_zero;
+	wire [CNW-1:0] i_step = i_q + (s_back ? {CNW{1'b1}} : {{(CNW-1){1'b0}}, 1'b1});
+	wire           in_last = i_step == i_ni[CNW-1:0];
+	wire [31:0]    a_add  = i_start ? i_addr0 : s_out ? i_os :
+				(s_in || s_back) ? i_is ^ {32{s_back}} :
+				s_row ? ~{{(32-NBW){1'b0}}, b_q} : 32'd0;
+	wire [31:0]    a_next = a_q + a_add + {31'd0, s_one || s_row || s_back};
 
-	// ---- the byte's word: registered from the walk (settled the cycle after
-	// it moved), checked, requested
-	reg  [31-LGMB:0] wa_q;
-	reg  [LGMB-1:0]  lane_q;
-	reg              moved_q, halted_q;
-	wire             adv  = o_req_valid && i_req_ready;
-	wire             want = i_bvalid && !moved_q && !back_q && !o_req_valid && !halted_q;
+	// ---- the byte's word: checked the cycle after the walk moved, requested
+	wire             want = i_bvalid && !moved_q && pend_q == P_NONE && !o_req_valid && !halted_q;
 	wire             hit, fail;
 	assign o_bready    = adv;
-	assign o_req_addr  = {wa_q, {LGMB{1'b0}}};
-	assign o_err_addr  = {wa_q, {LGMB{1'b0}}};
+	assign o_req_addr  = {a_q[31:LGMB], {LGMB{1'b0}}};
+	assign o_err_addr  = o_req_addr;
 	assign o_req_wdata = {MEM_BYTES{i_byte}};
 
 	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_W), .ADDR_W(ADDR_W)) u_win (
@@ -97,30 +104,25 @@ module mote_store_bytes #(
 		.o_hit(hit), .o_fail(fail));
 
 	always @(posedge clk) begin
-		if (rst || i_start || (adv && row_last)) begin
+		if (rst || i_idle)
+			a_q <= 32'd0;
+		else if (i_start || adv || s_in || s_back || s_out)
+			a_q <= a_next;
+		if (rst || i_start || s_row)
 			b_q <= {NBW{1'b0}};
-		end else if (adv) begin
+		else if (adv)
 			b_q <= b_q + 1'b1;
-		end
 		// inner row: up to N_INNER-1, then (held there) down to 0 walking back
 		if (i_start)
 			i_q <= {CNW{1'b0}};
-		else if ((adv && row_last && !in_last) || sub)
+		else if ((s_row && !in_last) || s_back)
 			i_q <= i_step;
-		if (rst || i_idle) begin
-			ra_q <= 32'd0;
-		end else if (i_start) begin
-			ra_q <= i_addr0;
-		end else if ((adv && row_last && !in_last) || back_q) begin
-			ra_q <= ra_q + stride + {31'd0, sub};
-		end
-		if (rst || i_start || (back_q && i_zero))
-			back_q <= 1'b0;
-		else if (adv && row_last && in_last)
-			back_q <= 1'b1;
-		wa_q    <= ba[31:LGMB];
-		lane_q  <= ba[LGMB-1:0];
-		moved_q <= i_start || adv || back_q;
+		// (a walk back after a command's last byte ends when the next starts)
+		if (rst || i_idle || i_start || s_in || s_out)
+			pend_q <= P_NONE;
+		else if (s_row)
+			pend_q <= in_last ? P_BACK : P_IN;
+		moved_q <= i_start || adv || pend_q != P_NONE;
 		if (rst) begin
 			o_req_valid <= 1'b0;
 			halted_q    <= 1'b0;
@@ -141,7 +143,7 @@ module mote_store_bytes #(
 	always @(posedge clk)
 		if (want && hit)
 			for (k = 0; k < MEM_BYTES; k = k + 1)
-				o_req_wstrb[k] <= lane_q == k[LGMB-1:0];
+				o_req_wstrb[k] <= a_q[LGMB-1:0] == k[LGMB-1:0];
 
 	wire unused_ok = &{1'b0, i_ni[15:CNW]};
 endmodule
