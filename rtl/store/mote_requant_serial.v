@@ -65,7 +65,8 @@ module mote_requant_serial (
 	reg           mul_q;              // a multiply step is due (the multiplier is needed)
 	reg  [31:0]   v_q;                // v, shifting out two bits a step
 	reg           p1_q, p2_q;         // the last two bits shifted out of v_q
-	reg  [33:0]   h_q;
+	reg  [33:0]   h_q;                // H, or ~H when pol_q (below)
+	reg           pol_q;
 	reg           st_q, hf_q;         // sticky and half bits of the remainder
 
 	wire obuf_free = !o_bvalid || i_bready;
@@ -73,16 +74,28 @@ module mote_requant_serial (
 	// ---- Booth digit of v' = v << o: window {b2 b1 b0} = v' bits 2j+1, 2j, 2j-1
 	// (the seventeenth digit of an odd shift takes v's sign for v' bit 33)
 	wire       j16 = j_q == 5'd16;
+	wire       mul_last = odd_q ? j16 : j_q == 5'd15;
 	wire [2:0] win = !odd_q ? {v_q[1], v_q[0], p1_q} :
 			 j16    ? {p1_q, p1_q, p2_q} : {v_q[0], p1_q, p2_q};
 	wire       d_one = mul_q && (win[1] ^ win[0]);
 	wire       d_two = mul_q && (win[2] ? !win[1] && !win[0] : win[1] && win[0]);
-	wire       d_neg = mul_q && win[2];
-	// the operand: +-m or +-2m (34 bits), or 0
+	// The digit's sign is not an operand: H is kept in the polarity of the
+	// digit to come (h_q = ~H while it is negative), so that
+	//   ~H + |d|*m = ~(H - |d|*m):
+	// the operand is |d|*m (a LUT a bit, not two) and the sum is stored
+	// flipped to the next digit's polarity (the sum LUT's spare input); the
+	// bits leaving are flipped back.  H is 0 between values: the load stores
+	// it in the first digit's polarity, the last multiply step back in 0.
 	wire [33:0] m1 = {{2{i_data[31]}}, i_data};
 	wire [33:0] m2 = {i_data[31], i_data, 1'b0};
-	wire [33:0] op = (({34{d_one}} & m1) | ({34{d_two}} & m2)) ^ {34{d_neg}};
-	wire [33:0] sum = h_q + op + {33'd0, d_neg};
+	wire [33:0] op = ({34{d_one}} & m1) | ({34{d_two}} & m2);
+	wire [33:0] sum = h_q + op;
+	wire [1:0]  out = sum[1:0] ^ {2{pol_q}};
+	// the next digit's sign (b2 of the next window), 0 after the multiply
+	wire        nxt_b2 = !odd_q ? v_q[3] : j_q == 5'd15 ? v_q[1] : v_q[2];
+	wire [31:0] v_in = i_acc + i_data;
+	wire        pol_n = i_load ? !i_int32 && (i_shift[0] ? v_in[0] : v_in[1]) : mul_q && !mul_last && nxt_b2;
+	wire        flip = pol_q ^ pol_n;
 
 	// ---- the step: who advances, and the remainder bits that leave
 	// (big: the two bits leaving H; small: those leaving V from step 16 on)
@@ -90,7 +103,7 @@ module mote_requant_serial (
 	wire       step    = act_q && !done_q && !(i32_out && !obuf_free);
 	wire       s_last  = j_q == last_q;
 	wire       r_val   = big_q || j_q[4];
-	wire [1:0] r_bits  = big_q ? sum[1:0] : v_q[1:0];
+	wire [1:0] r_bits  = big_q ? out : v_q[1:0];
 	wire       clamp   = act_q && done_q && !i32_q && obuf_free;
 
 	// steps in all: s'/2 (big) or 16 + s'/2 (small), s'/2 = ceil(s / 2); the
@@ -116,7 +129,7 @@ module mote_requant_serial (
 			if (clamp || (step && s_last && i32_q))
 				act_q <= 1'b0;
 			// multiply steps: j < 16 + o
-			if (step && (odd_q ? j16 : j_q == 5'd15))
+			if (step && mul_last)
 				mul_q <= 1'b0;
 		end
 		if (i_load) begin
@@ -126,21 +139,28 @@ module mote_requant_serial (
 			last_q <= in_last;
 			j_q    <= 5'd0;
 			done_q <= 1'b0;
-			v_q    <= i_acc + i_data;
+			v_q    <= v_in;
 			p1_q   <= 1'b0;
 			p2_q   <= 1'b0;
-			h_q    <= 34'd0;
 			st_q   <= 1'b0;
 			hf_q   <= 1'b0;
 		end else if (step) begin
 			j_q    <= j_q + 1'b1;
 			done_q <= s_last;
-			v_q    <= {sum[1:0], v_q[31:2]};
+			v_q    <= {out, v_q[31:2]};
 			p1_q   <= v_q[1];
 			p2_q   <= v_q[0];
-			h_q    <= {{2{sum[33]}}, sum[33:2]};
 			st_q   <= st_q || (r_val && (r_bits[0] || (r_bits[1] && !s_last)));
 			hf_q   <= r_val && s_last && r_bits[1];
+		end
+		// H: 0 after a value (its q clamped) and at reset; the load and the
+		// steps store the sum shifted, in the next digit's polarity
+		if (rst || clamp) begin
+			h_q   <= 34'd0;
+			pol_q <= 1'b0;
+		end else if (i_load || step) begin
+			h_q   <= {{2{sum[33]}}, sum[33:2]} ^ {34{flip}};
+			pol_q <= pol_n;
 		end
 	end
 
