@@ -45,10 +45,11 @@ module mote_requant_serial (
 	input  wire          i_int32,
 	// the multiplier is no longer needed on i_data
 	output wire          o_mfree,
-	// command constants: zero point and clamp
+	// command constants: zero point, clamp, and CLAMP_LO > CLAMP_HI
 	input  wire [15:0]   i_zp,
 	input  wire [15:0]   i_lo,
 	input  wire [15:0]   i_hi,
+	input  wire          i_lo_gt_hi,
 	// ---- output bytes (int8: one per value; INT32: four)
 	output reg           o_bvalid,
 	output reg  [7:0]    o_byte,
@@ -173,20 +174,19 @@ module mote_requant_serial (
 	wire        sat   = big_q ? !fit_h : !fit_s;
 	wire        neg   = h_q[33];
 
-	// y = min(max(t, lo), hi) as written: a = max(t, lo), then a against hi
-	// (so CLAMP_LO > CLAMP_HI needs no comparison of its own)
+	// y = min(max(t, lo), hi): hi when t > hi or lo > hi, else lo when t < lo
 	function [7:0] clamp8;
 		input [16:0] qv;
 		input        up, sa, ng;
 		input [15:0] zp, lo, hi;
-		reg   [17:0] t, a;
+		input        lo_gt_hi;
+		reg   [17:0] t;
 		reg          below, above;
 		begin
 			t      = {qv[16], qv} + {{2{zp[15]}}, zp} + {17'd0, up};
 			below  = sa ? ng : ($signed(t) < $signed({{2{lo[15]}}, lo}));
-			a      = below ? {{2{lo[15]}}, lo} : t;
-			above  = (sa && !ng) || $signed(a) > $signed({{2{hi[15]}}, hi});
-			clamp8 = above ? hi[7:0] : a[7:0];
+			above  = sa ? !ng : ($signed(t) > $signed({{2{hi[15]}}, hi}));
+			clamp8 = (above || lo_gt_hi) ? hi[7:0] : below ? lo[7:0] : t[7:0];
 		end
 	endfunction
 
@@ -198,7 +198,7 @@ module mote_requant_serial (
 		else if (i_bready)
 			o_bvalid <= 1'b0;
 		if (clamp)
-			o_byte <= clamp8(q, hf_q && (st_q || q[0]), sat, neg, i_zp, i_lo, i_hi);
+			o_byte <= clamp8(q, hf_q && (st_q || q[0]), sat, neg, i_zp, i_lo, i_hi, i_lo_gt_hi);
 		else if (step && i32_out)
 			o_byte <= v_q[7:0];
 	end

@@ -90,8 +90,8 @@ module mote_store_serial #(
 
 	wire clear = rst || i_abort;
 
-	// x > k for a constant k, as plain logic: Yosys 0.23 builds a carry chain
-	// (a LUT and a carry per bit) for any comparison, even with a constant
+	// x > k (unsigned) as plain logic: Yosys 0.23 builds a carry chain (a LUT
+	// and a carry per bit) for any comparison, even with a constant
 	function gtc;
 		input [15:0] x, k;
 		integer i;
@@ -129,6 +129,8 @@ module mote_store_serial #(
 	// ACC_ROW, N_INNER or N_OUTER of 2^(UW-1) > ACC_DEPTH or more; below that
 	// the range check's sums decide
 	wire        c_big    = |{c_acc[15:UW-1], c_ni[15:UW-1], c_no[15:UW-1]};
+	// CLAMP_LO > CLAMP_HI (signed), as logic
+	wire        c_lo_gt_hi = gtc(c_lo ^ 16'h8000, c_hi ^ 16'h8000);
 	wire [NBW-1:0] c_nb  = c_int32 ? {c_nc[NBW-3:0], 2'b00} : c_nc[NBW-1:0];
 	wire [CW-1:0]  c_last_col = c_nc[CW-1:0] - 1'b1;
 
@@ -140,9 +142,9 @@ module mote_store_serial #(
 	reg           halted_q;
 	reg  [7:0]    err_code_q;
 	reg  [UW-1:0] u_q;                // ACC_ROW + k*N_INNER, then the end row
-	reg  [UW-2:0] k_q;                // outer rows counted by the range check
 	reg  [CW-1:0] col_q;              // column being issued
-	reg  [UW-1:0] row_q;              // accumulator row being issued
+	// accumulator row being issued (the range check counts its k here)
+	reg  [UW-1:0] row_q;
 	reg  [5:0]    s_q;                // shift of the value being issued
 
 	wire          l_ready, l_mfree, l_busy, l_bvalid, w_bready;
@@ -151,7 +153,7 @@ module mote_store_serial #(
 	wire [31:0]   w_err_addr;
 
 	wire [UW-1:0] u_next   = u_q + c_ni[UW-1:0];
-	wire          rng_done = k_q == c_no[UW-2:0];
+	wire          rng_done = row_q[UW-2:0] == c_no[UW-2:0];
 	wire          tok_ok   = !c_pop || i_tok_c2s_avail;
 	wire          run      = st_q == C_RUN && !halted_q;
 	wire          sh_rd    = run && ph_q == 2'd0 && l_mfree;
@@ -210,26 +212,26 @@ module mote_store_serial #(
 			err_code_q <= `MOTE_ERR_STORE_RANGE;
 		else if (st_q == C_TOK)
 			err_code_q <= `MOTE_ERR_WRITE_WINDOW;
-		// the range check
-		if (st_q == C_IDLE) begin
+		// the range check: k (in row_q) outer rows added to ACC_ROW
+		if (st_q == C_IDLE)
 			u_q <= c_acc[UW-1:0];
-			k_q <= {(UW-1){1'b0}};
-		end else if (st_q == C_RNG && !rng_done) begin
+		else if (st_q == C_RNG && !rng_done)
 			u_q <= u_next;
-			k_q <= k_q + 1'b1;
-		end
+		if (st_q == C_IDLE)
+			row_q <= {UW{1'b0}};
+		else if (st_q == C_TOK)
+			row_q <= c_acc[UW-1:0];
+		else if ((st_q == C_RNG && !rng_done) || (l_load && col_q == c_last_col))
+			row_q <= row_q + 1'b1;
 		// P0 shift read, P1 bias and accumulator reads, P2 the value enters the lane
 		if (st_q == C_TOK) begin
 			ph_q  <= c_int32 ? 2'd1 : 2'd0;
 			col_q <= {CW{1'b0}};
-			row_q <= c_acc[UW-1:0];
 		end else if (sh_rd || acc_go) begin
 			ph_q <= ph_q + 1'b1;
 		end else if (l_load) begin
 			ph_q  <= c_int32 ? 2'd1 : 2'd0;
 			col_q <= (col_q == c_last_col) ? {CW{1'b0}} : col_q + 1'b1;
-			if (col_q == c_last_col)
-				row_q <= row_q + 1'b1;
 		end
 		// the shift word is on the bus in P1 (the bias read replaces it the
 		// cycle after)
@@ -250,7 +252,7 @@ module mote_store_serial #(
 		.clk(clk), .rst(clear), .i_load(l_load), .o_ready(l_ready),
 		.i_acc(i_acc_rdata[32*col_q +: 32]), .i_data(i_bbuf_rdata), .i_shift(s_q), .i_int32(c_int32),
 		.o_mfree(l_mfree),
-		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi),
+		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi), .i_lo_gt_hi(c_lo_gt_hi),
 		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
 
 	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W), .NBW(NBW), .CNW(UW-1)) u_wr (

@@ -76,6 +76,7 @@ struct Bench {
 		m->i_zp = (uint16_t)zp;
 		m->i_lo = (uint16_t)lo;
 		m->i_hi = (uint16_t)hi;
+		m->i_lo_gt_hi = lo > hi;
 		m->i_bready = rng.chance(ready_pct);
 		m->i_data = bias;
 		m->eval();
