@@ -37,7 +37,7 @@ module mote_store_serial #(
 	parameter ACC_DEPTH = 256,
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
-	// address bits of the device's memory (mote_store_wincheck)
+	// address bits of the device's memory (the writer's window scan)
 	parameter ADDR_W = 32,
 	// buffer address widths (derived)
 	parameter AW_B = $clog2(BBUF_DEPTH * COLS),
@@ -56,8 +56,6 @@ module mote_store_serial #(
 	output wire                      o_bbuf_re,
 	output wire [AW_B-1:0]           o_bbuf_raddr,
 	input  wire [31:0]               i_bbuf_rdata,
-	// a bias-buffer word is written (the tables may no longer match it)
-	input  wire                      i_bbuf_we,
 	output wire                      o_acc_re,
 	output wire [AW_C-1:0]           o_acc_raddr,
 	input  wire [COLS*32-1:0]        i_acc_rdata,
@@ -279,7 +277,7 @@ module mote_store_serial #(
 	assign o_stall_dep    = st_q == C_TOK && !tok_ok;
 	assign o_stall_mem    = o_req_valid && !i_req_ready;
 
-	wire unused_ok = &{1'b0, i_cmd, c_nc[15:NBW], c_bias[15:RW], i_bbuf_we, i_bbuf_rdata[31:6]};
+	wire unused_ok = &{1'b0, i_cmd, c_nc[15:NBW], c_bias[15:RW], i_bbuf_rdata[31:6]};
 endmodule
 
 `default_nettype wire

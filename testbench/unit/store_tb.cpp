@@ -822,8 +822,9 @@ int main(int argc, char **argv)
 				c.hi = (int16_t)(b.rng.chance(70) ? 127 : b.rng.range(-32768, 32767));
 				b.push(c);
 			}
-		// the same bias rows again right after a LOAD rewrote them: the serial
-		// path must not reuse the multiplier tables of the old contents
+		// the same bias rows again right after a LOAD rewrote them: nothing of
+		// the old contents may be reused (the serial path once kept tables of
+		// the multipliers between STOREs)
 		for (int r = 0; r < 20; r++, n++) {
 			b.drain();
 			for (int k = 0; k < C; k++) {
@@ -838,7 +839,7 @@ int main(int argc, char **argv)
 			c.is = C;
 			c.addr0 = 0x10000 + (uint32_t)b.rng.range(0, 0x6000);
 			b.push(c);
-			c.acc = b.rng.range(0, CDEPTH - 4); // and once more unchanged: the tables may serve
+			c.acc = b.rng.range(0, CDEPTH - 4); // and once more unchanged
 			c.addr0 = 0x10000 + (uint32_t)b.rng.range(0, 0x6000);
 			b.push(c);
 		}
