@@ -1,63 +1,50 @@
 // mote_requant_serial.v: the serial store path's post-processing lane: one
-// value at a time, v = acc + bias, the exact product v * mult built 8 bits of v
-// per cycle from two tables of mult's multiples (block RAM), rounding half to
-// even, zero point and clamp; or, with INT32, v's four bytes.
+// value at a time, v = acc + bias, the exact product v * mult by radix-4 Booth
+// shift-add (two bits of v per cycle, no tables), rounding half to even on the
+// bits shifted out, zero point and clamp; or, with INT32, v's four bytes.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
-// Arithmetic (the spec's STORE, exactly): with s = shift & 63, the column's
-// table holds T[d] = d * m' for d = -8..8, m' = mult << r, r = -s mod 8, so the
-// shift becomes s' = s + r = 8*S.  v's 32 bits are recoded into eight radix-16
-// Booth digits (-8..8); each step adds two table entries,
-//   acc <- (acc >>> 8) + T[d_lo] + (T[d_hi] << 4),
-// and the byte leaving the bottom of acc is the next byte of p' = v * m'.
-// Bytes below S are the remainder (half: bit 7 of byte S-1; sticky: the rest),
-// bytes from S up are q = floor(p' / 2^s') = floor(v * mult / 2^s).  Then
-//   y = min(max(q + (half & (sticky | q[0])) + zp, lo), hi)
-// in 19 bits when q fits 18 bits (else q saturates to the side of its sign).
+// Arithmetic (the spec's STORE, exactly).  With s = shift & 63 and o = s & 1,
+// the lane multiplies v' = v << o (33 bits when o) by m = mult, so that the
+// shift s' = s + o is even and the product P' = v' * m leaves the adder two
+// bits a step:
+//   H <- (H + d_j * m) >>> 2        (H: 34 bits, d_j the radix-4 Booth digit
+//                                    j of v', j < n = 16 + o; 0 after that)
+// and the two bits leaving H (the sum's bits 1:0) are P' bits 2j, 2j+1.  V
+// holds v and shifts right two bits a step (its low bits are the digits'
+// window, the bits leaving it are kept in p1, p2), taking the bits leaving H
+// in at its top, so {H, V} is the 66-bit product shifting right.
+//  * s >= 32 (big): after s'/2 steps H = P' >> s' = q (the remainder bits all
+//    left H: the last one out is the half bit, the others the sticky bit);
+//  * s < 32 (small): after 16 + s'/2 steps V = q's low 32 bits (the remainder
+//    left V's bottom from step 16 on), H the rest of q.
+// Then y = min(max(q + (half & (sticky | q[0])) + zp, lo), hi), in 18 bits
+// when q fits 17 bits (else q saturates to the side of the product's sign:
+// with |zp|, |lo|, |hi| < 2^15 a q beyond 17 bits is beyond the clamp).
 //
-// Timing (a value per 4 cycles while the output is taken):
-//  * a value is taken (i_valid & o_ready) at V; the table reads of its four
-//    steps follow at V+1..V+4, the additions one cycle after each read;
-//  * the next value may be taken in the cycle of the last read (V+4);
-//  * after the fourth addition acc holds p' >> 24 and moves to the tail
-//    register, which shifts out S-3 more remainder bytes (0..5 cycles, beside
-//    the next value's steps), then the clamp writes the output byte: o_bvalid
-//    rises S + 4 cycles after V (S >= 3, i.e. shift >= 17); S = 7 or 8 (shift
-//    >= 49) makes the tail longer than the next value's steps: a value per
-//    S - 2 cycles;
-//  * shift <= 16 (S < 3): a slow, unoverlapped path: ten steps, q captured
-//    into the tail register as its bytes leave acc, the bytes above it checked
-//    to be its sign extension: a value per 13 cycles;
-//  * INT32: o_bvalid with v's bytes at V+2..V+5 (no multiply).
-// Table fill, per column, before a command's values: i_fill_s with the
-// column's shift on i_data, then (the next cycle or later) i_fill_m with its
-// mult on i_data, held there until o_fill_busy falls: r shift cycles, nine
-// writes of 0, m', .. 8m', r shift cycles of ~m', nine writes of -0 .. -8m'.
-module mote_requant_serial #(
-	// array columns (one table region per column)
-	parameter COLS = 4,
-	// column index bits (derived)
-	parameter CW = (COLS > 1) ? $clog2(COLS) : 1
-) (
+// Timing: i_load takes v = i_acc + i_data (the bias), s and INT32 (the cycle
+// after o_ready: the caller reads the bias and the accumulator then);
+// the multiplier must be on i_data from the next cycle until o_mfree rises
+// (after the n multiply steps: the bias buffer's read data holds it).  Steps
+// 1 .. s'/2 (big) or 16 + s'/2 (small) cycles after i_load (16 to 32), then
+// the output byte the cycle after, when the output register is free (o_ready
+// in that cycle).  INT32: v's bytes, one per 4 steps (V shifting 8 bits),
+// each when the output register is free.
+module mote_requant_serial (
 	input  wire          clk,
 	input  wire          rst,
-	// bias-buffer read data: shift / mult while filling, bias with a value
-	input  wire [31:0]   i_data,
-	// ---- table fill
-	input  wire          i_fill_s,
-	input  wire          i_fill_m,
-	input  wire [CW-1:0] i_fill_col,
-	output wire          o_fill_busy,
-	// ---- values: v = i_acc + i_data
-	input  wire          i_valid,
+	// ---- a value: v = i_acc + i_data, its shift, INT32
+	input  wire          i_load,
+	// i_load may come next cycle (no value, or its last cycle now)
 	output wire          o_ready,
-	// the lane will probably take a value next cycle (to time the reads)
-	output wire          o_ready_next,
 	input  wire [31:0]   i_acc,
+	// bias-buffer read data: the bias with i_load, the multiplier after it
+	input  wire [31:0]   i_data,
 	input  wire [5:0]    i_shift,
-	input  wire [CW-1:0] i_col,
 	input  wire          i_int32,
+	// the multiplier is no longer needed on i_data
+	output wire          o_mfree,
 	// command constants: zero point, clamp, and CLAMP_LO > CLAMP_HI
 	input  wire [15:0]   i_zp,
 	input  wire [15:0]   i_lo,
@@ -67,272 +54,154 @@ module mote_requant_serial #(
 	output reg           o_bvalid,
 	output reg  [7:0]    o_byte,
 	input  wire          i_bready,
-	// a value, a fill or an output byte in flight
+	// a value or an output byte in flight
 	output wire          o_busy
 );
-	localparam TW = 43;               // table entries: 8 * (mult << 7) is 42 bits + sign
-	localparam TA = CW + 5;           // table address: {column, 5-bit digit}
-	localparam AW = 48;               // accumulator and tail register
+	// ---- state of the value in the lane
+	reg           act_q;              // a value is in its steps (or waits to be clamped)
+	reg           i32_q, odd_q, big_q;
+	reg  [4:0]    j_q;                // step
+	reg  [4:0]    last_q;             // its last step
+	reg           done_q;             // the steps are over: clamp (or INT32 bytes out)
+	reg           mul_q;              // a multiply step is due (the multiplier is needed)
+	reg  [31:0]   v_q;                // v, shifting out two bits a step
+	reg           p1_q, p2_q;         // the last two bits shifted out of v_q
+	reg  [33:0]   h_q;                // H, or ~H when pol_q (below)
+	reg           pol_q;
+	reg           st_q, hf_q;         // sticky and half bits of the remainder
 
-	// ================================================================ table fill
-	localparam [1:0] F_IDLE = 2'd0, F_SHIFT = 2'd1, F_PASS = 2'd2;
-	reg  [1:0]    f_st_q;
-	reg  [2:0]    f_r_q;              // pre-scale r of the column being filled
-	reg  [CW-1:0] f_col_q;
-	reg  [38:0]   f_m_q;              // m' (or ~m' in the negative pass)
-	reg  [TW-1:0] f_acc_q;            // k * m'
-	reg  [3:0]    f_k_q;
-	reg           f_neg_q;
-	wire          f_pass_end = f_st_q == F_PASS && f_k_q == 4'd8;
-	wire          t_we = f_st_q == F_PASS;
-	wire [4:0]    t_wd = f_neg_q ? 5'd0 - {1'b0, f_k_q} : {1'b0, f_k_q};
-	assign o_fill_busy = f_st_q != F_IDLE;
+	wire obuf_free = !o_bvalid || i_bready;
 
-	always @(posedge clk) begin
-		if (rst) begin
-			f_st_q <= F_IDLE;
-		end else if (i_fill_m) begin
-			f_st_q <= (f_r_q != 3'd0) ? F_SHIFT : F_PASS;
-		end else if (f_st_q == F_SHIFT) begin
-			if (f_k_q == 4'd1)
-				f_st_q <= F_PASS;
-		end else if (f_pass_end) begin
-			f_st_q <= f_neg_q ? F_IDLE : (f_r_q != 3'd0) ? F_SHIFT : F_PASS;
-		end
-		if (i_fill_s)
-			f_r_q <= 3'd0 - i_data[2:0];
-		// m' by shifting: loaded with mult (or its complement, shifting in ones)
-		if (i_fill_m || (f_pass_end && !f_neg_q))
-			f_m_q <= {{7{i_data[31]}}, i_data} ^ {39{f_pass_end}};
-		else if (f_st_q == F_SHIFT)
-			f_m_q <= {f_m_q[37:0], f_neg_q};
-		if (i_fill_m) begin
-			f_col_q <= i_fill_col;
-			f_neg_q <= 1'b0;
-		end else if (f_pass_end) begin
-			f_neg_q <= 1'b1;
-		end
-		// shift count r, then the entry index 0..8 of the pass
-		if (i_fill_m || f_pass_end)
-			f_k_q <= {1'b0, f_r_q};
-		else if (f_st_q == F_SHIFT)
-			f_k_q <= (f_k_q == 4'd1) ? 4'd0 : f_k_q - 1'b1;
-		else if (f_st_q == F_PASS)
-			f_k_q <= f_k_q + 1'b1;
-		// a pass starts from zero and adds m' (or ~m' + 1: -m') per entry
-		if (f_st_q != F_PASS || f_pass_end)
-			f_acc_q <= {TW{1'b0}};
-		else
-			f_acc_q <= f_acc_q + {{(TW-39){f_m_q[38]}}, f_m_q} + {{(TW-1){1'b0}}, f_neg_q};
-	end
+	// ---- Booth digit of v' = v << o: window {b2 b1 b0} = v' bits 2j+1, 2j, 2j-1
+	// (the seventeenth digit of an odd shift takes v's sign for v' bit 33)
+	wire       j16 = j_q == 5'd16;
+	wire       mul_last = odd_q ? j16 : j_q == 5'd15;
+	wire [2:0] win = !odd_q ? {v_q[1], v_q[0], p1_q} :
+			 j16    ? {p1_q, p1_q, p2_q} : {v_q[0], p1_q, p2_q};
+	wire       d_one = mul_q && (win[1] ^ win[0]);
+	wire       d_two = mul_q && (win[2] ? !win[1] && !win[0] : win[1] && win[0]);
+	// The digit's sign is not an operand: H is kept in the polarity of the
+	// digit to come (h_q = ~H while it is negative), so that
+	//   ~H + |d|*m = ~(H - |d|*m):
+	// the operand is |d|*m (a LUT a bit, not two) and the sum is stored
+	// flipped to the next digit's polarity (the sum LUT's spare input); the
+	// bits leaving are flipped back.  H is 0 between values: the load stores
+	// it in the first digit's polarity, the last multiply step back in 0.
+	wire [33:0] m1 = {{2{i_data[31]}}, i_data};
+	wire [33:0] m2 = {i_data[31], i_data, 1'b0};
+	wire [33:0] op = ({34{d_one}} & m1) | ({34{d_two}} & m2);
+	wire [33:0] sum = h_q + op;
+	wire [1:0]  out = sum[1:0] ^ {2{pol_q}};
+	// the next digit's sign (b2 of the next window), 0 after the multiply
+	wire        nxt_b2 = !odd_q ? v_q[3] : j_q == 5'd15 ? v_q[1] : v_q[2];
+	wire [31:0] v_in = i_acc + i_data;
+	wire        pol_n = i_load ? !i_int32 && (i_shift[0] ? v_in[0] : v_in[1]) : mul_q && !mul_last && nxt_b2;
+	wire        flip = pol_q ^ pol_n;
 
-	// ================================================================ value: read side
-	// Booth digit of a 5-bit window {b3 b2 b1 b0 b-1}: -8*b3 + 4*b2 + 2*b1 + b0 + b-1
-	function [4:0] booth;
-		input [4:0] x;
-		begin
-			booth = {5{x[4]}} & 5'b11000;
-			booth = booth + {2'b00, x[3:1]} + {4'd0, x[0]};
-		end
-	endfunction
+	// ---- the step: who advances, and the remainder bits that leave
+	// (big: the two bits leaving H; small: those leaving V from step 16 on)
+	wire       i32_out = i32_q && j_q[1:0] == 2'd0;
+	wire       step    = act_q && !done_q && !(i32_out && !obuf_free);
+	wire       s_last  = j_q == last_q;
+	wire       r_val   = big_q || j_q[4];
+	wire [1:0] r_bits  = big_q ? out : v_q[1:0];
+	wire       clamp   = act_q && done_q && !i32_q && obuf_free;
 
-	reg           m_act_q;            // a value's table reads are in progress
-	reg  [3:0]    m_j_q;              // its next read step
-	reg  [31:0]   v_q;
-	reg  [CW-1:0] col_q;
-	reg  [3:0]    s_q;                // S = ceil(shift / 8)
-	reg           slow_q, i32_q;      // S < 3; INT32
-	reg           a_act_q;            // an addition is due (reads done last cycle)
-	reg  [3:0]    a_k_q;              // its step
-	reg  [3:0]    a_s_q;
-	reg           a_slow_q;
-	reg  [AW-1:0] acc_q;
-	reg           trv_q;              // the tail register holds a value
-	reg  [2:0]    tc_q;               // remainder bytes still to shift out of it
-	reg  [AW-1:0] tr_q;
+	// steps in all: s'/2 (big) or 16 + s'/2 (small), s'/2 = ceil(s / 2); the
+	// last is one less (INT32: the fourth byte goes out at step 12)
+	wire [5:0] half_s  = {1'b0, i_shift[5:1]} + {5'd0, i_shift[0]};
+	wire [5:0] n_last  = half_s + (i_shift[5] ? 6'h3f : 6'd15);
+	wire [4:0] in_last = i_int32 ? 5'd12 : n_last[4:0];
 
-	wire [3:0] in_s    = {1'b0, i_shift[5:3]} + {3'd0, |i_shift[2:0]};
-	wire       in_slow = !i_int32 && in_s < 4'd3;
-	wire [3:0] m_last  = slow_q ? 4'd9 : 4'd3;
-	wire       adv     = !o_bvalid || i_bready;
-	wire       a_last  = a_k_q == (a_slow_q ? 4'd9 : 4'd3);
-	// the tail register frees up this cycle (its value is clamped) or is free
-	wire       tr_free = !trv_q || tc_q == 3'd0;
-	wire       m_adv   = adv && !(a_act_q && a_last && !a_slow_q && !tr_free);
-	wire       m_read  = m_act_q && m_adv;
-	wire       m_done  = m_read && m_j_q == m_last;
-	wire       idle_m  = !m_act_q && !a_act_q;
-	assign o_ready      = adv && (in_slow ? (idle_m && !trv_q) : (!m_act_q || m_done));
-	assign o_ready_next = !m_act_q || m_j_q + 4'd1 >= m_last;
-	wire       take     = i_valid && o_ready;
-
-	// the step's two digits: v bits [8j+7 : 8j-1] (zero beyond step 3)
-	wire [8:0] win = (m_j_q == 4'd0) ? {v_q[7:0], 1'b0} :
-			 (m_j_q == 4'd1) ? v_q[15:7] :
-			 (m_j_q == 4'd2) ? v_q[23:15] :
-			 (m_j_q == 4'd3) ? v_q[31:23] : 9'd0;
-	wire [TA-1:0] ra = {col_q, booth(win[4:0])};
-	wire [TA-1:0] rb = {col_q, booth(win[8:4])};
-	wire          t_re = m_read && !i32_q;
-	// The two tables (block RAM, read data registered): written only while
-	// filling, read only while values run, never both in one cycle, so the
-	// RAM needs no read-during-write bypass (which Yosys would otherwise build
-	// beside each iCE40 block RAM: about two flip-flops and a LUT per bit).
-	(* no_rw_check *) reg [TW-1:0] tab_a [0:COLS*32-1];
-	(* no_rw_check *) reg [TW-1:0] tab_b [0:COLS*32-1];
-	reg  [TW-1:0] ta, tb;
-	always @(posedge clk) begin
-		if (t_we) begin
-			tab_a[{f_col_q, t_wd}] <= f_acc_q;
-			tab_b[{f_col_q, t_wd}] <= f_acc_q;
-		end
-		if (t_re) begin
-			ta <= tab_a[ra];
-			tb <= tab_b[rb];
-		end
-	end
+	wire   unused_ok = n_last[5];
+	// (the last cycle taken only with the output register empty: no path from i_bready)
+	assign o_ready = !act_q || (!o_bvalid && (i32_q ? s_last : done_q));
+	assign o_mfree = !mul_q;
+	assign o_busy  = act_q || o_bvalid;
 
 	always @(posedge clk) begin
 		if (rst) begin
-			m_act_q <= 1'b0;
-			a_act_q <= 1'b0;
+			act_q <= 1'b0;
+			mul_q <= 1'b0;
+		end else if (i_load) begin
+			act_q <= 1'b1;
+			mul_q <= !i_int32;
 		end else begin
-			if (take)
-				m_act_q <= 1'b1;
-			else if (m_done)
-				m_act_q <= 1'b0;
-			if (m_adv)
-				a_act_q <= t_re;
+			if (clamp || (step && s_last && i32_q))
+				act_q <= 1'b0;
+			// multiply steps: j < 16 + o
+			if (step && mul_last)
+				mul_q <= 1'b0;
 		end
-		if (take) begin
-			v_q    <= i_acc + i_data;
-			col_q  <= i_col;
-			s_q    <= in_s;
-			slow_q <= in_slow;
+		if (i_load) begin
 			i32_q  <= i_int32;
-			m_j_q  <= 4'd0;
-		end else if (m_read) begin
-			m_j_q  <= m_j_q + 1'b1;
+			odd_q  <= i_shift[0];
+			big_q  <= i_shift[5];
+			last_q <= in_last;
+			j_q    <= 5'd0;
+			done_q <= 1'b0;
+			v_q    <= v_in;
+			p1_q   <= 1'b0;
+			p2_q   <= 1'b0;
+			st_q   <= 1'b0;
+			hf_q   <= 1'b0;
+		end else if (step) begin
+			j_q    <= j_q + 1'b1;
+			done_q <= s_last;
+			v_q    <= {out, v_q[31:2]};
+			p1_q   <= v_q[1];
+			p2_q   <= v_q[0];
+			st_q   <= st_q || (r_val && (r_bits[0] || (r_bits[1] && !s_last)));
+			hf_q   <= r_val && s_last && r_bits[1];
 		end
-		if (t_re) begin
-			a_k_q    <= m_j_q;
-			a_s_q    <= s_q;
-			a_slow_q <= slow_q;
-		end
-	end
-
-	// ================================================================ value: additions
-	// remainder bytes: sticky (any bit below the half bit) and half
-	reg  a_st_q, a_hf_q, a_bad_q;      // of the value in its steps
-	reg  b_st_q, b_hf_q, b_bad_q;      // of the value in the tail register
-	reg  b_neg_q;                      // the sign of its product
-	reg  [3:0] b_j_q, b_s_q;
-	wire [3:0] a_j   = a_k_q - 4'd1;   // index of the byte leaving acc
-	wire [7:0] a_by  = acc_q[7:0];
-	wire       a_out = a_k_q != 4'd0;
-	wire       a_rem = a_out && a_j < a_s_q;
-	wire       a_hb  = a_rem && a_j + 4'd1 == a_s_q;
-	// slow path: bytes S..S+5 are q (into the tail register), the rest its sign
-	wire       a_cap = a_slow_q && a_out && !a_rem && a_j < a_s_q + 4'd6;
-	wire       a_ext = a_slow_q && a_out && !a_rem && !a_cap;
-	wire       a_st_n  = a_st_q || (a_rem && (a_hb ? |a_by[6:0] : |a_by));
-	wire       a_hf_n  = a_hf_q || (a_hb && a_by[7]);
-	wire       a_bad_n = a_bad_q || (a_ext && a_by != {8{tr_q[AW-1]}});
-	wire [AW-1:0] a_sum = {{8{acc_q[AW-1]}}, acc_q[AW-1:8]} + {{(AW-TW){ta[TW-1]}}, ta} +
-			      {{(AW-TW-4){tb[TW-1]}}, tb, 4'd0};
-	wire       a_go  = a_act_q && m_adv;
-	wire       a_fin = a_go && a_last;
-
-	// the tail: remainder bytes of the value after its steps
-	wire [7:0] b_by  = tr_q[7:0];
-	wire       b_hb  = b_j_q + 4'd1 == b_s_q;
-	wire       b_shift = trv_q && tc_q != 3'd0 && adv;
-	wire       b_fin   = trv_q && tc_q == 3'd0 && adv;
-	// the tail register takes the product's top after the fourth step (fast
-	// path), or shifts down a byte at a time, taking in at the top the next
-	// byte of q (slow path) or the sign (fast path: remainder bytes go out)
-	wire       tr_load  = a_fin && !a_slow_q;
-	wire       tr_cap   = a_go && a_cap;
-	wire [7:0] tr_top   = tr_cap ? a_by : {8{tr_q[AW-1]}};
-
-	always @(posedge clk) begin
-		if (rst)
-			trv_q <= 1'b0;
-		else if (a_fin)
-			trv_q <= 1'b1;
-		else if (b_fin)
-			trv_q <= 1'b0;
-		// acc starts each value from zero
-		if (rst || a_fin)
-			acc_q <= {AW{1'b0}};
-		else if (a_go)
-			acc_q <= a_sum;
-		if (rst || a_fin) begin
-			a_st_q  <= 1'b0;
-			a_hf_q  <= 1'b0;
-			a_bad_q <= 1'b0;
-		end else if (a_go) begin
-			a_st_q  <= a_st_n;
-			a_hf_q  <= a_hf_n;
-			a_bad_q <= a_bad_n;
-		end
-		if (tr_load)
-			tr_q <= a_sum;
-		else if (tr_cap || b_shift)
-			tr_q <= {tr_top, tr_q[AW-1:8]};
-		if (a_fin) begin
-			tc_q    <= a_slow_q ? 3'd0 : a_s_q[2:0] - 3'd3;
-			b_j_q   <= 4'd3;
-			b_s_q   <= a_s_q;
-			b_st_q  <= a_st_n;
-			b_hf_q  <= a_hf_n;
-			b_bad_q <= a_bad_n;
-			// the slow path's last byte out is the product's top byte
-			b_neg_q <= a_slow_q ? a_by[7] : a_sum[AW-1];
-		end else if (b_shift) begin
-			tc_q   <= tc_q - 3'd1;
-			b_j_q  <= b_j_q + 4'd1;
-			b_st_q <= b_st_q || (b_hb ? |b_by[6:0] : |b_by);
-			b_hf_q <= b_hf_q || (b_hb && b_by[7]);
+		// H: 0 after a value (its q clamped) and at reset; the load and the
+		// steps store the sum shifted, in the next digit's polarity
+		if (rst || clamp) begin
+			h_q   <= 34'd0;
+			pol_q <= 1'b0;
+		end else if (i_load || step) begin
+			h_q   <= {{2{sum[33]}}, sum[33:2]} ^ {34{flip}};
+			pol_q <= pol_n;
 		end
 	end
 
 	// ================================================================ clamp and output
-	// y's low byte from q (the tail register: its low 48 bits), the rounding
-	// bits, the product's sign (q's when q does not fit) and the command
+	// q (17 bits) from H (big) or V (small); it fits when the bits above are
+	// its sign extension
+	wire [16:0] q     = big_q ? h_q[16:0] : v_q[16:0];
+	wire        fit_h = &h_q[33:16] || !(|h_q[33:16]);
+	wire        fit_s = (&{h_q, v_q[31:16]}) || !(|{h_q, v_q[31:16]});
+	wire        sat   = big_q ? !fit_h : !fit_s;
+	wire        neg   = h_q[33];
+
+	// y = min(max(t, lo), hi): hi when t > hi or lo > hi, else lo when t < lo
 	function [7:0] clamp8;
-		input [AW-1:0] q;
-		input          st, hf, bad, neg;
-		input [15:0]   zp, lo, hi;
-		input          lo_gt_hi;
-		reg            sat, below, above, up;
-		reg   [18:0]   t;
+		input [16:0] qv;
+		input        up, sa, ng;
+		input [15:0] zp, lo, hi;
+		input        lo_gt_hi;
+		reg   [17:0] t;
+		reg          below, above;
 		begin
-			sat   = bad || !(&q[AW-1:17] || !(|q[AW-1:17]));
-			up    = hf && (st || q[0]);
-			t     = {q[17], q[17:0]} + {{3{zp[15]}}, zp} + {18'd0, up};
-			below = sat ? neg : ($signed(t) < $signed({{3{lo[15]}}, lo}));
-			above = sat ? !neg : ($signed(t) > $signed({{3{hi[15]}}, hi}));
+			t      = {qv[16], qv} + {{2{zp[15]}}, zp} + {17'd0, up};
+			below  = sa ? ng : ($signed(t) < $signed({{2{lo[15]}}, lo}));
+			above  = sa ? !ng : ($signed(t) > $signed({{2{hi[15]}}, hi}));
 			clamp8 = (above || lo_gt_hi) ? hi[7:0] : below ? lo[7:0] : t[7:0];
 		end
 	endfunction
 
-	// INT32: v's byte j is the step's window without its low bit
-	wire i32_out = m_read && i32_q;
 	always @(posedge clk) begin
 		if (rst)
 			o_bvalid <= 1'b0;
-		else if (b_fin || i32_out)
+		else if (clamp || (step && i32_out))
 			o_bvalid <= 1'b1;
 		else if (i_bready)
 			o_bvalid <= 1'b0;
-		if (b_fin)
-			o_byte <= clamp8(tr_q, b_st_q, b_hf_q, b_bad_q, b_neg_q, i_zp, i_lo, i_hi, i_lo_gt_hi);
-		else if (i32_out)
-			o_byte <= win[8:1];
+		if (clamp)
+			o_byte <= clamp8(q, hf_q && (st_q || q[0]), sat, neg, i_zp, i_lo, i_hi, i_lo_gt_hi);
+		else if (step && i32_out)
+			o_byte <= v_q[7:0];
 	end
-
-	assign o_busy = m_act_q || a_act_q || trv_q || o_bvalid || o_fill_busy;
 endmodule
 
 `default_nettype wire

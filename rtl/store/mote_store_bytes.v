@@ -1,45 +1,53 @@
-// mote_store_bytes.v: the serial store path's writer: places output bytes,
-// in order, at the command's row addresses, gathers them into one memory word
-// with byte strobes (the request register itself), checks each word against
-// the write windows before requesting it, and walks the rows itself.
+// mote_store_bytes.v: the serial store path's writer: writes output bytes, in
+// order, at the command's row addresses, one byte per memory request (the
+// byte on every lane, one strobe), each word checked against the write
+// windows before it is requested; it walks the rows itself.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
+`include "mote_hw.vh"
 
 // Row (o, i) of a command starts at ADDR0 + o*OUTER_STRIDE + i*INNER_STRIDE
-// and holds i_nb bytes; the rows' bytes arrive in order on i_bvalid/i_byte.
-// A word is requested when its last byte is placed (the row's last byte, or
-// the word's last lane) and its window check is done: every row's words are
-// written separately, as the row-parallel path does.  The check of a word
-// starts with its first byte and takes NUM_WINDOWS cycles; bytes wait while
-// a word is requested (o_req_valid and not i_req_ready) or while a complete
-// word waits for its check.  A word outside the windows is not written: it
-// raises o_err (a pulse, o_err_addr the word) and the writer stops until rst.
-// o_done rises when the command's last word is accepted and holds until the
-// next i_start.
+// (32-bit, wrapping) and holds i_nb bytes; the rows' bytes arrive in order on
+// i_bvalid/i_byte and stay there until o_bready.  Per byte: its word address
+// is registered (the cycle after the walk moved), checked (mote_window_scan:
+// one window per cycle, starting with the window that held the previous
+// word), then requested with the byte's strobe; o_bready the cycle the
+// request is accepted.  So a byte takes three cycles at best.  A word outside
+// the windows is not written: o_err (a pulse, o_err_addr the word) and the
+// writer stops until rst.  The memory sees the same bytes as from whole-word
+// writes (BYTES_WRITTEN counts strobes), a write per byte.
+// The walk keeps the byte's address in one register with one adder: +1 per
+// byte, back to the row's start after its last byte, then +INNER_STRIDE; the
+// next outer row takes INNER_STRIDE off N_INNER-1 times (back to the outer
+// row's start, a cycle each, while the lane works on the next value) and adds
+// OUTER_STRIDE.  While i_idle (no command) the address rests at 0, so
+// o_err_addr reads 0 (the caller's other errors), and a command starts by
+// adding ADDR0.
 module mote_store_bytes #(
 	// memory bus width in bytes (power of two)
 	parameter MEM_BYTES = 8,
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
-	// address bits of the device's memory (mote_store_wincheck)
+	// address bits of the device's memory (mote_window_scan)
 	parameter ADDR_W = 32,
 	// bits of a row's byte count (derived by the caller)
 	parameter NBW = 5,
-	// bits of the row counters: N_INNER and N_OUTER are below 2^CNW (the
-	// caller's range check: neither exceeds the accumulator's depth)
+	// bits of the inner-row counter: N_INNER is below 2^CNW (the caller's
+	// range check: it does not exceed the accumulator's depth)
 	parameter CNW = 10
 ) (
 	input  wire                      clk,
 	input  wire                      rst,
-	// a command starts (its fields below hold until o_done)
+	// no command: the walk rests at address 0
+	input  wire                      i_idle,
+	// a command starts (its fields below hold until it ends)
 	input  wire                      i_start,
 	input  wire [31:0]               i_addr0,
 	input  wire [31:0]               i_is,
 	input  wire [31:0]               i_os,
 	input  wire [15:0]               i_ni,
-	input  wire [15:0]               i_no,
 	input  wire [NBW-1:0]            i_nb,
-	// output bytes in row order
+	// output bytes in row order (i_byte held until o_bready)
 	input  wire                      i_bvalid,
 	output wire                      o_bready,
 	input  wire [7:0]                i_byte,
@@ -47,117 +55,97 @@ module mote_store_bytes #(
 	output reg                       o_req_valid,
 	input  wire                      i_req_ready,
 	output wire [31:0]               o_req_addr,
-	output reg  [MEM_BYTES*8-1:0]    o_req_wdata,
+	output wire [MEM_BYTES*8-1:0]    o_req_wdata,
 	output reg  [MEM_BYTES-1:0]      o_req_wstrb,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
-	output reg                       o_done,
 	output reg                       o_err,
-	output wire [31:0]               o_err_addr,
-	// a word is held or requested
-	output wire                      o_busy
+	output wire [31:0]               o_err_addr
 );
 	localparam LGMB = $clog2(MEM_BYTES);
 
-	// ---- the row walk: offsets from ADDR0 (cleared at i_start)
-	reg  [NBW-1:0] b_q;                 // byte of the row
-	reg  [CNW-1:0] i_q, o_q;
-	reg  [31:0]    ro_q, oo_q;          // row offset, outer row offset
-	wire [31:0]    ba = i_addr0 + ro_q + {{(32-NBW){1'b0}}, b_q};
-	wire [LGMB-1:0] lane = ba[LGMB-1:0];
+	// ---- the walk: the byte's address, its byte of the row, the inner row;
+	// after a row, INNER_STRIDE is due (P_IN) or the walk back (P_BACK)
+	localparam [1:0] P_NONE = 2'd0, P_IN = 2'd1, P_BACK = 2'd2;
+	reg  [31:0]    a_q;
+	reg  [NBW-1:0] b_q;
+	reg  [CNW-1:0] i_q;
+	reg  [1:0]     pend_q;
+	reg            moved_q, halted_q;
+	wire           adv      = o_req_valid && i_req_ready;
+	wire           i_zero   = i_q == {CNW{1'b0}};
 	wire           row_last = b_q + 1'b1 == i_nb;
-	wire           in_last  = i_q + 1'b1 == i_ni[CNW-1:0];
-	wire           cmd_last = row_last && in_last && o_q + 1'b1 == i_no[CNW-1:0];
-	wire           word_last = row_last || &lane;
+	// what the adder adds: ADDR0 (start), 1 (next byte), -b (back to the
+	// row's start), INNER_STRIDE, -INNER_STRIDE, OUTER_STRIDE
+	wire           s_row  = adv && row_last;
+	wire           s_one  = adv && !row_last;
+	wire           s_in   = pend_q == P_IN;
+	wire           s_back = pend_q == P_BACK && !i_zero;
+	wire           s_out  = pend_q == P_BACK && i_zero;
+	wire [CNW-1:0] i_step = i_q + (s_back ? {CNW{1'b1}} : {{(CNW-1){1'b0}}, 1'b1});
+	wire           in_last = i_step == i_ni[CNW-1:0];
+	wire [31:0]    a_add  = i_start ? i_addr0 : s_out ? i_os :
+				(s_in || s_back) ? i_is ^ {32{s_back}} :
+				s_row ? ~{{(32-NBW){1'b0}}, b_q} : 32'd0;
+	wire [31:0]    a_next = a_q + a_add + {31'd0, s_one || s_row || s_back};
 
-	// ---- the word: empty, filling, complete (waiting for its check), requested
-	reg  [31-LGMB:0] wa_q;
-	reg            fill_q, full_q, last_q, halted_q;
-	wire           chk_done, chk_ok;
-	assign o_bready   = !halted_q && !full_q && !o_req_valid;
-	wire           put   = i_bvalid && o_bready;
-	wire           first = put && !fill_q;
-	// a complete word goes out once checked (the same cycle its check ends)
-	wire           ready = chk_done && !first;
-	wire           go    = ready && chk_ok && (full_q || (put && word_last));
-	wire           fail  = ready && !chk_ok && (full_q || (put && word_last));
-	assign o_req_addr = {wa_q, {LGMB{1'b0}}};
-	assign o_err_addr = {wa_q, {LGMB{1'b0}}};
-	assign o_busy     = fill_q || full_q || o_req_valid;
+	// ---- the byte's word: checked the cycle after the walk moved, requested
+	wire             want = i_bvalid && !moved_q && pend_q == P_NONE && !o_req_valid && !halted_q;
+	wire             hit, fail;
+	assign o_bready    = adv;
+	assign o_req_addr  = {a_q[31:LGMB], {LGMB{1'b0}}};
+	assign o_err_addr  = o_req_addr;
+	assign o_req_wdata = {MEM_BYTES{i_byte}};
 
-	mote_store_wincheck #(.NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W)) u_chk (
-		.clk(clk), .rst(rst), .i_start(first), .i_addr(o_req_addr),
+	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_W), .ADDR_W(ADDR_W)) u_win (
+		.clk(clk), .rst(rst), .i_clear(1'b0), .i_want(want), .i_addr(o_req_addr), .i_restart(adv),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
-		.o_done(chk_done), .o_ok(chk_ok));
+		.o_hit(hit), .o_fail(fail));
 
 	always @(posedge clk) begin
-		if (rst || i_start) begin
-			b_q  <= {NBW{1'b0}};
-			i_q  <= {CNW{1'b0}};
-			o_q  <= {CNW{1'b0}};
-			ro_q <= 32'd0;
-			oo_q <= 32'd0;
-		end else if (put) begin
-			b_q <= row_last ? {NBW{1'b0}} : b_q + 1'b1;
-			if (row_last) begin
-				if (in_last) begin
-					i_q  <= {CNW{1'b0}};
-					o_q  <= o_q + 1'b1;
-					oo_q <= oo_q + i_os;
-					ro_q <= oo_q + i_os;
-				end else begin
-					i_q  <= i_q + 1'b1;
-					ro_q <= ro_q + i_is;
-				end
-			end
-		end
+		if (rst || i_idle)
+			a_q <= 32'd0;
+		else if (i_start || adv || s_in || s_back || s_out)
+			a_q <= a_next;
+		if (rst || i_start || s_row)
+			b_q <= {NBW{1'b0}};
+		else if (adv)
+			b_q <= b_q + 1'b1;
+		// inner row: up to N_INNER-1, then (held there) down to 0 walking back
+		if (i_start)
+			i_q <= {CNW{1'b0}};
+		else if ((s_row && !in_last) || s_back)
+			i_q <= i_step;
+		// (a walk back after a command's last byte ends when the next starts)
+		if (rst || i_idle || i_start || s_in || s_out)
+			pend_q <= P_NONE;
+		else if (s_row)
+			pend_q <= in_last ? P_BACK : P_IN;
+		moved_q <= i_start || adv || pend_q != P_NONE;
 		if (rst) begin
-			fill_q      <= 1'b0;
-			full_q      <= 1'b0;
 			o_req_valid <= 1'b0;
 			halted_q    <= 1'b0;
 			o_err       <= 1'b0;
-			o_done      <= 1'b0;
 		end else begin
-			o_err <= fail && !halted_q;
-			if (fail)
+			o_err <= want && fail;
+			if (want && fail)
 				halted_q <= 1'b1;
-			if (go && !halted_q)
+			if (want && hit)
 				o_req_valid <= 1'b1;
 			else if (i_req_ready)
 				o_req_valid <= 1'b0;
-			// filling from the first byte until the word is complete
-			if (put)
-				fill_q <= !word_last;
-			if (put && word_last && !go)
-				full_q <= 1'b1;
-			else if (go || fail)
-				full_q <= 1'b0;
-			if (i_start)
-				o_done <= 1'b0;
-			else if (o_req_valid && i_req_ready && last_q)
-				o_done <= 1'b1;
 		end
-		if (first)
-			wa_q <= ba[31:LGMB];
-		if (put)
-			last_q <= cmd_last;
 	end
 
-	wire unused_ok = &{1'b0, i_ni[15:CNW], i_no[15:CNW]};
-
-	// the byte goes to its lane; the first byte of a word clears the others' strobes
+	// the byte's strobe
 	integer k;
-	always @(posedge clk) begin
-		for (k = 0; k < MEM_BYTES; k = k + 1)
-			if (put && lane == k[LGMB-1:0]) begin
-				o_req_wdata[8*k +: 8] <= i_byte;
-				o_req_wstrb[k] <= 1'b1;
-			end else if (first) begin
-				o_req_wstrb[k] <= 1'b0;
-			end
-	end
+	always @(posedge clk)
+		if (want && hit)
+			for (k = 0; k < MEM_BYTES; k = k + 1)
+				o_req_wstrb[k] <= a_q[LGMB-1:0] == k[LGMB-1:0];
+
+	wire unused_ok = &{1'b0, i_ni[15:CNW]};
 endmodule
 
 `default_nettype wire

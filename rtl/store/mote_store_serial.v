@@ -1,7 +1,7 @@
 // mote_store_serial.v: the narrow store path (PPU_SERIAL): executes STORE and
 // store-queue SYNC commands one value at a time, for small FPGAs.  Decode and
-// range check -> per-column multiplier tables (mote_requant_serial) -> one
-// accumulator value per 4 cycles through the lane -> mote_store_bytes.
+// range check -> one accumulator value at a time through the shift-add lane
+// (mote_requant_serial) -> a byte per write (mote_store_bytes).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -15,20 +15,17 @@
 //    bias range at once; the accumulator range by adding N_INNER to ACC_ROW
 //    N_OUTER times (stopping at the first sum beyond ACC_DEPTH: at most
 //    ACC_DEPTH+1 cycles, N_OUTER for a legal command); then the c2s token.
-//  * Table fill (not for INT32): per column c < COLS, reads of shift and mult
-//    (bias-buffer words (BIAS_ROW+2)*COLS+c, (BIAS_ROW+1)*COLS+c), then the
-//    lane's 20 + 2r cycles (r = -shift mod 8).  Skipped when the tables hold
-//    this BIAS_ROW's columns already: filled for it by an earlier STORE, with
-//    no bias-buffer write (i_bbuf_we) since that fill began.
-//  * Values, in row order then column order: shift read (P0), then the bias
-//    word read (P1) when the lane can take the value next cycle, for column 0
-//    together with the accumulator row when i_acc_free, then the value enters
-//    the lane (P2; if it cannot, P0 again).  The accumulator row is read once
-//    (its column 0 used the cycle after the read, columns 1.. kept in
-//    registers for the row's later values); a value per 4 cycles.
-//  * The writer walks the output rows itself and reports the last word
-//    accepted; WRITE_WINDOW stops everything (nothing after the faulting word
-//    is written) until i_abort.
+//  * Values, in row order then column order: the shift word read (P0, once
+//    the lane no longer needs the previous value's multiplier on the bias
+//    buffer's read data; not for INT32), then, when the lane is free and the
+//    accumulator port too (i_acc_free), the bias word and the accumulator row
+//    read together (P1, in the lane's last cycle at the earliest), then the
+//    value enters the lane (P2, v = acc[column] + bias) while the multiplier
+//    word is read (it stays on the read data for the lane's multiply steps).
+//    The accumulator row is read once per value.
+//  * The writer walks the output rows itself, a byte per write; WRITE_WINDOW
+//    stops everything (nothing after the faulting word is written) until
+//    i_abort.  The command retires once the lane holds no value and no byte.
 module mote_store_serial #(
 	// array columns: int32 values per accumulator row (power of two)
 	parameter COLS = 4,
@@ -40,7 +37,7 @@ module mote_store_serial #(
 	parameter ACC_DEPTH = 256,
 	// number of memory windows
 	parameter NUM_WINDOWS = 4,
-	// address bits of the device's memory (mote_store_wincheck)
+	// address bits of the device's memory (the writer's window scan)
 	parameter ADDR_W = 32,
 	// buffer address widths (derived)
 	parameter AW_B = $clog2(BBUF_DEPTH * COLS),
@@ -59,8 +56,6 @@ module mote_store_serial #(
 	output wire                      o_bbuf_re,
 	output wire [AW_B-1:0]           o_bbuf_raddr,
 	input  wire [31:0]               i_bbuf_rdata,
-	// a bias-buffer word is written (the tables may no longer match it)
-	input  wire                      i_bbuf_we,
 	output wire                      o_acc_re,
 	output wire [AW_C-1:0]           o_acc_raddr,
 	input  wire [COLS*32-1:0]        i_acc_rdata,
@@ -90,10 +85,24 @@ module mote_store_serial #(
 	localparam [31:0] COLS32 = COLS, ACC32 = ACC_DEPTH, BB_LAST32 = BBUF_DEPTH - `MOTE_BIAS_ROWS;
 	localparam [UW-1:0] ACC_END = ACC32[UW-1:0];
 	localparam [15:0] COLS16 = COLS32[15:0], BB_LAST = BB_LAST32[15:0];
-	localparam [31:0] LAST_COL32 = COLS - 1;
-	localparam [CW-1:0] LAST_COL = LAST_COL32[CW-1:0];
 
 	wire clear = rst || i_abort;
+
+	// x > k (unsigned) as plain logic: Yosys 0.23 builds a carry chain (a LUT
+	// and a carry per bit) for any comparison, even with a constant
+	function gtc;
+		input [15:0] x, k;
+		integer i;
+		reg eq;
+		begin
+			gtc = 1'b0;
+			eq  = 1'b1;
+			for (i = 15; i >= 0; i = i - 1) begin
+				gtc = gtc || (eq && x[i] && !k[i]);
+				eq  = eq && x[i] == k[i];
+			end
+		end
+	endfunction
 
 	// ================================================================ the command (held in the queue)
 	wire        c_st     = i_cmd[`MOTE_HDR_OPCODE] == `MOTE_OP_STORE;
@@ -109,8 +118,8 @@ module mote_store_serial #(
 	wire [15:0] c_lo     = i_cmd[`MOTE_STORE_CLAMP_LO];
 	wire [15:0] c_hi     = i_cmd[`MOTE_STORE_CLAMP_HI];
 	wire        c_field  = i_cmd[`MOTE_HDR_POP_NEXT] || i_cmd[`MOTE_HDR_PUSH_NEXT] ||
-			       (c_st && (c_nc > COLS16 || i_cmd[`MOTE_STORE_ADD]));
-	wire        c_brange = c_st && c_bias > BB_LAST;
+			       (c_st && (gtc(c_nc, COLS16) || i_cmd[`MOTE_STORE_ADD]));
+	wire        c_brange = c_st && gtc(c_bias, BB_LAST);
 	// no rows: no accumulator range check; no bytes: tokens only
 	wire        c_rows0  = !c_st || c_ni == 16'd0 || c_no == 16'd0;
 	wire        c_tokonly = c_rows0 || c_nc == 16'd0;
@@ -118,45 +127,41 @@ module mote_store_serial #(
 	// ACC_ROW, N_INNER or N_OUTER of 2^(UW-1) > ACC_DEPTH or more; below that
 	// the range check's sums decide
 	wire        c_big    = |{c_acc[15:UW-1], c_ni[15:UW-1], c_no[15:UW-1]};
-	wire        c_lo_gt_hi = $signed(c_lo) > $signed(c_hi);
+	// CLAMP_LO > CLAMP_HI (signed), as logic
+	wire        c_lo_gt_hi = gtc(c_lo ^ 16'h8000, c_hi ^ 16'h8000);
 	wire [NBW-1:0] c_nb  = c_int32 ? {c_nc[NBW-3:0], 2'b00} : c_nc[NBW-1:0];
 	wire [CW-1:0]  c_last_col = c_nc[CW-1:0] - 1'b1;
 
 	// ================================================================ control
 	localparam [2:0] C_IDLE = 3'd0, C_ERR = 3'd1, C_RNG = 3'd2, C_TOK = 3'd3,
-			 C_FILL = 3'd4, C_RUN = 3'd5, C_DRAIN = 3'd6, C_RET = 3'd7;
+			 C_RUN = 3'd4, C_DRAIN = 3'd5, C_RET = 3'd6;
 	reg  [2:0]    st_q;
-	reg  [1:0]    ph_q;               // fill or value phase
+	reg  [1:0]    ph_q;               // value phase
 	reg           halted_q;
 	reg  [7:0]    err_code_q;
 	reg  [UW-1:0] u_q;                // ACC_ROW + k*N_INNER, then the end row
-	reg  [UW-2:0] k_q;                // outer rows counted by the range check
-	reg  [CW-1:0] col_q;              // column being filled or issued
-	reg  [UW-1:0] row_q;              // accumulator row being issued
+	reg  [CW-1:0] col_q;              // column being issued
+	// accumulator row being issued (the range check counts its k here)
+	reg  [UW-1:0] row_q;
 	reg  [5:0]    s_q;                // shift of the value being issued
-	reg           got_q;              // the accumulator row is on i_acc_rdata
-	reg  [(COLS-1)*32-1:0] row_hold_q; // and its columns 1.. afterwards
-	// the tables hold the columns of bias rows tab_row_q (tab_ok_q); a bias
-	// write during a fill leaves them unusable (tab_new_q)
-	reg           tab_ok_q, tab_new_q;
-	reg  [RW-1:0] tab_row_q;
 
-	wire          l_ready, l_ready_next, l_fill_busy, l_busy, l_bvalid, w_bready;
+	wire          l_ready, l_mfree, l_busy, l_bvalid, w_bready;
 	wire [7:0]    l_byte;
-	wire          w_done, w_err, w_busy;
+	wire          w_err;
 	wire [31:0]   w_err_addr;
 
 	wire [UW-1:0] u_next   = u_q + c_ni[UW-1:0];
-	wire          rng_done = k_q == c_no[UW-2:0];
+	wire          rng_done = row_q[UW-2:0] == c_no[UW-2:0];
 	wire          tok_ok   = !c_pop || i_tok_c2s_avail;
-	wire          col0     = col_q == {CW{1'b0}};
-	wire [CW-1:0] col_m1   = col_q - 1'b1;
-	wire          acc_go   = st_q == C_RUN && ph_q == 2'd1 && l_ready_next && (i_acc_free || !col0) && !halted_q;
-	wire          l_take   = st_q == C_RUN && ph_q == 2'd2 && l_ready && !halted_q;
+	wire          run      = st_q == C_RUN && !halted_q;
+	wire          sh_rd    = run && ph_q == 2'd0 && l_mfree;
+	wire          acc_go   = run && ph_q == 2'd1 && l_ready && i_acc_free;
+	wire          l_load   = run && ph_q == 2'd2;
 	wire          v_last   = col_q == c_last_col && row_q + 1'b1 == u_q;
 	wire          w_start  = st_q == C_TOK && tok_ok && !c_tokonly;
-	wire          tab_hit  = tab_ok_q && tab_row_q == c_bias[RW-1:0];
-	wire          fill_end = st_q == C_FILL && ph_q == 2'd3 && !l_fill_busy && col_q == LAST_COL;
+	// the writer's walk rests at 0 outside a command: its error address is
+	// then 0, as ERR_ADDR must be for FIELD and STORE_RANGE
+	wire          w_idle   = st_q == C_IDLE || st_q == C_ERR || st_q == C_RNG || st_q == C_RET;
 
 	always @(posedge clk) begin
 		if (clear) begin
@@ -180,19 +185,16 @@ module mote_store_serial #(
 			C_RNG:
 				if (rng_done)
 					st_q <= C_TOK;
-				else if (u_next > ACC_END)
+				else if (gtc({{(16-UW){1'b0}}, u_next}, {{(16-UW){1'b0}}, ACC_END}))
 					st_q <= C_ERR;
 			C_TOK:
 				if (tok_ok)
-					st_q <= c_tokonly ? C_RET : (c_int32 || tab_hit) ? C_RUN : C_FILL;
-			C_FILL:
-				if (fill_end)
-					st_q <= C_RUN;
+					st_q <= c_tokonly ? C_RET : C_RUN;
 			C_RUN:
-				if (l_take && v_last)
+				if (l_load && v_last)
 					st_q <= C_DRAIN;
 			C_DRAIN:
-				if (w_done && !l_busy)
+				if (!l_busy)
 					st_q <= C_RET;
 			default:
 				st_q <= C_IDLE;
@@ -200,101 +202,66 @@ module mote_store_serial #(
 		end
 	end
 
-	// the tables' contents (they survive an abort, a fill cut short does not count)
 	always @(posedge clk) begin
-		if (clear || i_bbuf_we || (st_q == C_TOK && tok_ok && !c_tokonly && !c_int32 && !tab_hit))
-			tab_ok_q <= 1'b0;
-		else if (fill_end && !tab_new_q)
-			tab_ok_q <= 1'b1;
-		if (st_q != C_FILL)
-			tab_new_q <= 1'b0;
-		else if (i_bbuf_we)
-			tab_new_q <= 1'b1;
-		if (fill_end)
-			tab_row_q <= c_bias[RW-1:0];
-	end
-
-	always @(posedge clk) begin
+		// the code of the error the state can raise
 		if (st_q == C_IDLE)
 			err_code_q <= c_field ? `MOTE_ERR_FIELD : `MOTE_ERR_STORE_RANGE;
 		else if (st_q == C_RNG)
 			err_code_q <= `MOTE_ERR_STORE_RANGE;
-		// the range check
-		if (st_q == C_IDLE) begin
+		else if (st_q == C_TOK)
+			err_code_q <= `MOTE_ERR_WRITE_WINDOW;
+		// the range check: k (in row_q) outer rows added to ACC_ROW
+		if (st_q == C_IDLE)
 			u_q <= c_acc[UW-1:0];
-			k_q <= {(UW-1){1'b0}};
-		end else if (st_q == C_RNG && !rng_done) begin
+		else if (st_q == C_RNG && !rng_done)
 			u_q <= u_next;
-			k_q <= k_q + 1'b1;
-		end
-		// fill: P0 shift read, P1 mult read (shift on the bus), P2 mult on the bus, P3 wait
-		// values: P0 shift read, P1 accumulator and bias reads, P2 the value enters the lane
-		if (st_q == C_TOK) begin
-			ph_q  <= (c_int32 && !c_tokonly) ? 2'd1 : 2'd0;
-			col_q <= {CW{1'b0}};
+		if (st_q == C_IDLE)
+			row_q <= {UW{1'b0}};
+		else if (st_q == C_TOK)
 			row_q <= c_acc[UW-1:0];
-		end else if (st_q == C_FILL) begin
-			if (ph_q != 2'd3)
-				ph_q <= ph_q + 1'b1;
-			else if (!l_fill_busy) begin
-				ph_q  <= 2'd0;
-				col_q <= col_q + 1'b1;        // all COLS columns: after the last, 0
-			end
-		end else if (st_q == C_RUN && !halted_q) begin
-			if (ph_q == 2'd0)
-				ph_q <= 2'd1;
-			else if (ph_q == 2'd1 && acc_go)
-				ph_q <= 2'd2;
-			else if (ph_q == 2'd2) begin
-				ph_q <= c_int32 ? 2'd1 : 2'd0;
-				if (l_take) begin
-					col_q <= (col_q == c_last_col) ? {CW{1'b0}} : col_q + 1'b1;
-					if (col_q == c_last_col)
-						row_q <= row_q + 1'b1;
-				end
-			end
+		else if ((st_q == C_RNG && !rng_done) || (l_load && col_q == c_last_col))
+			row_q <= row_q + 1'b1;
+		// P0 shift read, P1 bias and accumulator reads, P2 the value enters the lane
+		if (st_q == C_TOK) begin
+			ph_q  <= c_int32 ? 2'd1 : 2'd0;
+			col_q <= {CW{1'b0}};
+		end else if (sh_rd || acc_go) begin
+			ph_q <= ph_q + 1'b1;
+		end else if (l_load) begin
+			ph_q  <= c_int32 ? 2'd1 : 2'd0;
+			col_q <= (col_q == c_last_col) ? {CW{1'b0}} : col_q + 1'b1;
 		end
 		// the shift word is on the bus in P1 (the bias read replaces it the
 		// cycle after)
-		if (st_q == C_RUN && ph_q == 2'd1)
+		if (ph_q == 2'd1)
 			s_q <= i_bbuf_rdata[5:0];
-		// the row's columns 1.. for its later values
-		got_q <= o_acc_re;
-		if (got_q)
-			row_hold_q <= i_acc_rdata[COLS*32-1:32];
 	end
 
 	// bias-buffer word (BIAS_ROW + {bias 0, mult 1, shift 2}) * COLS + column
-	wire       fill_rd = st_q == C_FILL && (ph_q == 2'd0 || ph_q == 2'd1);
-	wire       val_rd  = st_q == C_RUN && !halted_q && (ph_q == 2'd0 || acc_go);
-	wire [1:0] b_sel   = (ph_q == 2'd0) ? 2'd2 : (st_q == C_FILL) ? 2'd1 : 2'd0;
+	wire [1:0] b_sel   = (ph_q == 2'd0) ? 2'd2 : (ph_q == 2'd1) ? 2'd0 : 2'd1;
 	wire [RW-1:0] b_row = c_bias[RW-1:0] + {{(RW-2){1'b0}}, b_sel};
-	assign o_bbuf_re    = fill_rd || val_rd;
+	assign o_bbuf_re    = sh_rd || acc_go || (l_load && !c_int32);
 	assign o_bbuf_raddr = {b_row, col_q};
-	assign o_acc_re     = acc_go && col0;
+	assign o_acc_re     = acc_go;
 	assign o_acc_raddr  = row_q[AW_C-1:0];
 
 	// ================================================================ lane and writer
-	mote_requant_serial #(.COLS(COLS)) u_lane (
-		.clk(clk), .rst(clear), .i_data(i_bbuf_rdata),
-		.i_fill_s(st_q == C_FILL && ph_q == 2'd1), .i_fill_m(st_q == C_FILL && ph_q == 2'd2),
-		.i_fill_col(col_q), .o_fill_busy(l_fill_busy),
-		.i_valid(st_q == C_RUN && ph_q == 2'd2 && !halted_q), .o_ready(l_ready),
-		.o_ready_next(l_ready_next),
-		.i_acc(col0 ? i_acc_rdata[31:0] : row_hold_q[32*col_m1 +: 32]), .i_shift(s_q), .i_col(col_q),
-		.i_int32(c_int32),
+	mote_requant_serial u_lane (
+		.clk(clk), .rst(clear), .i_load(l_load), .o_ready(l_ready),
+		.i_acc(i_acc_rdata[32*col_q +: 32]), .i_data(i_bbuf_rdata), .i_shift(s_q), .i_int32(c_int32),
+		.o_mfree(l_mfree),
 		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi), .i_lo_gt_hi(c_lo_gt_hi),
 		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
 
 	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W), .NBW(NBW), .CNW(UW-1)) u_wr (
-		.clk(clk), .rst(clear), .i_start(w_start),
+		.clk(clk), .rst(clear), .i_idle(w_idle), .i_start(w_start),
 		.i_addr0(i_cmd[`MOTE_STORE_ADDR0]), .i_is(i_cmd[`MOTE_STORE_INNER_STRIDE]),
-		.i_os(i_cmd[`MOTE_STORE_OUTER_STRIDE]), .i_ni(c_ni), .i_no(c_no), .i_nb(c_nb),
+		.i_os(i_cmd[`MOTE_STORE_OUTER_STRIDE]), .i_ni(c_ni), .i_nb(c_nb),
 		.i_bvalid(l_bvalid), .o_bready(w_bready), .i_byte(l_byte),
 		.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
 		.o_req_wdata(o_req_wdata), .o_req_wstrb(o_req_wstrb),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
-		.o_done(w_done), .o_err(w_err), .o_err_addr(w_err_addr), .o_busy(w_busy));
+		.o_err(w_err), .o_err_addr(w_err_addr));
 
 	// ================================================================ status
 	assign o_cmd_ready    = st_q == C_ERR || st_q == C_RET;
@@ -302,15 +269,15 @@ module mote_store_serial #(
 	assign o_tok_s2c_push = st_q == C_RET && c_push;
 	assign o_tok_c2s_pop  = st_q == C_TOK && c_pop && i_tok_c2s_avail;
 	assign o_err_valid    = st_q == C_ERR || w_err;
-	assign o_err_code     = w_err ? `MOTE_ERR_WRITE_WINDOW : err_code_q;
+	assign o_err_code     = err_code_q;
 	assign o_err_idx      = i_cmd_idx;
-	assign o_err_addr     = w_err ? w_err_addr : 32'd0;
+	assign o_err_addr     = w_err_addr;
 	assign o_cur_idx      = i_cmd_idx;
 	assign o_idle         = st_q == C_IDLE;
 	assign o_stall_dep    = st_q == C_TOK && !tok_ok;
 	assign o_stall_mem    = o_req_valid && !i_req_ready;
 
-	wire unused_ok = &{1'b0, i_cmd, c_nc[15:NBW], c_bias[15:RW], w_busy};
+	wire unused_ok = &{1'b0, i_cmd, c_nc[15:NBW], c_bias[15:RW], i_bbuf_rdata[31:6]};
 endmodule
 
 `default_nettype wire

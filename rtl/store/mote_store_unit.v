@@ -27,8 +27,9 @@ module mote_store_unit #(
 	// 1: STORE ADD (operand read master and add lanes; FEATURES.STORE_ADD);
 	// row-parallel path only: the serial path reports ADD as FIELD
 	parameter STORE_ADD = 1,
-	// 0: row-parallel lanes; 1: one serial lane (table-driven multiplier, a
-	// value per 4 cycles), a 32-bit bias buffer, a word-at-a-time writer
+	// 0: row-parallel lanes; 1: one serial lane (shift-add multiplier, a
+	// value per ceil(shift/2) + 2 cycles), a 32-bit bias buffer, a writer of
+	// a byte per request
 	parameter PPU_SERIAL = 0,
 	// buffer address widths (derived)
 	parameter AW_B = $clog2((PPU_SERIAL != 0) ? BBUF_DEPTH * COLS : ((BBUF_DEPTH <= 2) ? 2 : BBUF_DEPTH)),
@@ -47,8 +48,8 @@ module mote_store_unit #(
 	output wire                      o_bbuf_re,
 	output wire [AW_B-1:0]           o_bbuf_raddr,
 	input  wire [COLS*32-1:0]        i_bbuf_rdata,
-	// the bias buffer is written this cycle (the serial path's tables of the
-	// multipliers follow it; the row path reads it whole per command)
+	// the bias buffer is written this cycle (unused: neither path keeps
+	// anything of it between commands)
 	input  wire                      i_bbuf_we,
 	output wire                      o_acc_re,
 	output wire [AW_C-1:0]           o_acc_raddr,
@@ -93,7 +94,6 @@ module mote_store_unit #(
 				.i_cmd_idx(i_cmd_idx), .i_tok_c2s_avail(i_tok_c2s_avail),
 				.o_tok_c2s_pop(o_tok_c2s_pop), .o_tok_s2c_push(o_tok_s2c_push),
 				.o_bbuf_re(o_bbuf_re), .o_bbuf_raddr(o_bbuf_raddr), .i_bbuf_rdata(i_bbuf_rdata[31:0]),
-				.i_bbuf_we(i_bbuf_we),
 				.o_acc_re(o_acc_re), .o_acc_raddr(o_acc_raddr), .i_acc_rdata(i_acc_rdata),
 				.i_acc_free(i_acc_free),
 				.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
@@ -109,7 +109,7 @@ module mote_store_unit #(
 			assign o_rd_req_valid = 1'b0;
 			assign o_rd_req_addr  = 32'd0;
 			wire unused_serial = &{1'b0, i_bbuf_rdata[COLS*32-1:32], i_rd_req_ready, i_rd_resp_valid,
-					       i_rd_resp_data};
+					       i_rd_resp_data, i_bbuf_we};
 		end else begin : g_rows
 			mote_store_rows #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
 					  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS),

@@ -54,7 +54,7 @@ $(BUILD)/tb/compute_8x8_nomax/compute_8x8_nomax: $(GEN_H)
 DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/common/mote_sram_1r1w.v \
                  rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
                  rtl/store/mote_store_add.v rtl/store/mote_store_operand.v rtl/store/mote_store_writer.v \
-                 rtl/store/mote_store_rows.v rtl/store/mote_requant_serial.v rtl/store/mote_store_wincheck.v rtl/mem/mote_window_scan.v \
+                 rtl/store/mote_store_rows.v rtl/store/mote_requant_serial.v rtl/mem/mote_window_scan.v \
                  rtl/store/mote_store_bytes.v rtl/store/mote_store_serial.v rtl/store/mote_store_unit.v
 # name, COLS, MEM_BYTES, PPU_LANES, more verilator arguments
 define DP_STORE_GEOM
@@ -94,9 +94,9 @@ $(filter $(BUILD)/tb/pe/% $(BUILD)/tb/array_% $(BUILD)/tb/compute_% $(BUILD)/tb/
 $(eval $(call MOTE_VTB,mul2,mul2_tb_top,rtl/array/mote_mul2.v testbench/unit/mul2_tb_top.v $(ICE40_CELLS_SIM),\
   testbench/unit/mul2_tb.cpp,$(ICE40_VFLAGS)))
 
-# the serial store path's lane alone (table fill, multiply, rounding tail, clamp)
+# the serial store path's lane alone (shift-add multiply, rounding, clamp, INT32 bytes)
 $(eval $(call MOTE_VTB,requant_serial,mote_requant_serial,rtl/store/mote_requant_serial.v,\
-  testbench/unit/requant_serial_tb.cpp,-GCOLS=4 -CFLAGS -DTB_COLS=4))
+  testbench/unit/requant_serial_tb.cpp,))
 $(BUILD)/tb/requant_serial/requant_serial: testbench/unit/dp_bits.h testbench/unit/dp_model.h
 
 # the board's broadcast array (mote_array_bcast): behavioural cells, an odd row count, and

@@ -1,38 +1,40 @@
 // requant_serial_tb.cpp: mote_requant_serial (the serial store path's lane)
-// against dp_model.h: tables filled per column with random and extreme
-// multipliers and every shift amount, then values in random column order with
-// random and extreme accumulators and biases, random output back-pressure,
-// INT32 runs; every output byte checked in order, and the rate measured.
+// against dp_model.h: values with random and extreme accumulators, biases and
+// multipliers over every shift amount, random output back-pressure, INT32 runs;
+// the multiplier is on i_data only until o_mfree (random data after it), every
+// output byte checked in order, and the rate measured per shift amount.
 #include "Vmote_requant_serial.h"
 #include "dp_bits.h"
 #include "dp_model.h"
 #include "testb.h"
 #include <deque>
-#include <vector>
-
-static const int C = TB_COLS;
 
 struct Bench {
 	TESTB<Vmote_requant_serial> tb;
 	DpRng rng;
-	uint32_t mult[C], shift[C];
 	std::deque<uint8_t> want;
 	int ready_pct = 100;
 	long bytes = 0;
+	uint32_t mult = 0;
+	bool mult_on = false; // the multiplier is on i_data (until o_mfree)
 
 	explicit Bench(uint64_t seed) : rng(seed)
 	{
 		Vmote_requant_serial *m = tb.m;
-		m->i_fill_s = m->i_fill_m = m->i_valid = 0;
+		m->i_load = 0;
 		m->i_bready = 1;
 		tb.reset();
 	}
 
-	// one cycle; the output byte (if taken) checked against the model
+	// one cycle: the output byte (if taken) checked against the model; the
+	// multiplier kept on i_data while the lane needs it
 	void cycle()
 	{
 		Vmote_requant_serial *m = tb.m;
 		m->i_bready = rng.chance(ready_pct);
+		if (mult_on && m->o_mfree)
+			mult_on = false;
+		m->i_data = mult_on ? mult : rng.u32();
 		m->eval();
 		if (m->o_bvalid && m->i_bready) {
 			CHECK(tb, !want.empty(), "byte %02x without a value", m->o_byte);
@@ -43,60 +45,52 @@ struct Bench {
 		tb.tick();
 	}
 
-	void fill(int col, uint32_t mv, uint32_t sv)
+	// offer a value until taken; the multiplier follows on i_data
+	void value(uint32_t acc, uint32_t bias, uint32_t mv, uint32_t sv, bool int32, int16_t zp, int16_t lo,
+		   int16_t hi)
 	{
 		Vmote_requant_serial *m = tb.m;
-		mult[col] = mv;
-		shift[col] = sv;
-		m->i_fill_col = col;
-		m->i_data = sv;
-		m->i_fill_s = 1;
-		cycle();
-		m->i_fill_s = 0;
-		m->i_data = mv;
-		m->i_fill_m = 1;
-		cycle();
-		m->i_fill_m = 0;
+		// o_ready: the value may come next cycle (as the store unit reads it then)
 		int n = 0;
-		do
-			cycle();
-		while (m->o_fill_busy && ++n < 100);
-		CHECK(tb, !m->o_fill_busy, "fill of column %d did not end", col);
-	}
-
-	// offer a value until taken
-	void value(int col, uint32_t acc, uint32_t bias, bool int32, int16_t zp, int16_t lo, int16_t hi)
-	{
-		Vmote_requant_serial *m = tb.m;
-		m->i_valid = 1;
-		m->i_acc = acc;
-		m->i_data = bias;
-		m->i_shift = shift[col] & 63;
-		m->i_col = col;
-		m->i_int32 = int32;
-		m->i_zp = (uint16_t)zp;
-		m->i_lo = (uint16_t)lo;
-		m->i_hi = (uint16_t)hi;
-		m->i_lo_gt_hi = lo > hi;
-		int n = 0;
-		for (;;) {
+		for (bool rdy = false; !rdy;) {
 			m->i_bready = rng.chance(ready_pct);
+			if (mult_on && m->o_mfree)
+				mult_on = false;
+			m->i_data = mult_on ? mult : rng.u32();
 			m->eval();
-			bool take = m->o_ready;
+			rdy = m->o_ready && !mult_on;
 			if (m->o_bvalid && m->i_bready) {
-				CHECK(tb, !want.empty(), "byte without a value");
+				CHECK(tb, !want.empty(), "byte %02x without a value", m->o_byte);
 				CHECK(tb, m->o_byte == want.front(), "byte %ld: got %02x want %02x", bytes, m->o_byte,
 				      want.front());
 				want.pop_front();
 				bytes++;
 			}
 			tb.tick();
-			if (take)
-				break;
-			CHECK(tb, ++n < 100, "value not taken");
+			CHECK(tb, ++n < 200, "value not taken");
 		}
-		m->i_valid = 0;
-		uint32_t v = dp_requant(acc, bias, mult[col], shift[col], zp, lo, hi, int32);
+		m->i_load = 1;
+		m->i_acc = acc;
+		m->i_shift = sv & 63;
+		m->i_int32 = int32;
+		m->i_zp = (uint16_t)zp;
+		m->i_lo = (uint16_t)lo;
+		m->i_hi = (uint16_t)hi;
+		m->i_lo_gt_hi = lo > hi;
+		m->i_bready = rng.chance(ready_pct);
+		m->i_data = bias;
+		m->eval();
+		if (m->o_bvalid && m->i_bready) {
+			CHECK(tb, !want.empty(), "byte without a value");
+			CHECK(tb, m->o_byte == want.front(), "byte %ld: got %02x want %02x", bytes, m->o_byte, want.front());
+			want.pop_front();
+			bytes++;
+		}
+		tb.tick();
+		m->i_load = 0;
+		mult = mv;
+		mult_on = !int32;
+		uint32_t v = dp_requant(acc, bias, mv, sv, zp, lo, hi, int32);
 		for (int b = 0; b < (int32 ? 4 : 1); b++)
 			want.push_back((uint8_t)(v >> (8 * b)));
 	}
@@ -116,41 +110,52 @@ int main(int argc, char **argv)
 	static const uint32_t ext[] = {0x80000000u, 0x7fffffffu, 0u, 0xffffffffu, 1u};
 	Bench b(0x5e51a1);
 	long vals = 0;
-	for (int round = 0; round < 64 * 4; round++) {
-		// every shift amount (upper bits random) in some column
-		for (int c = 0; c < C; c++) {
-			uint32_t mv = b.rng.chance(60) ? (0x40000000u | (b.rng.u32() >> 2)) :
-				      b.rng.chance(50) ? ext[b.rng.range(0, 4)] : b.rng.u32();
-			uint32_t sv = (uint32_t)((round + 17 * c) % 64) | (b.rng.u32() << 6);
-			b.fill(c, mv, sv);
-		}
+	for (int round = 0; round < 64 * 8; round++) {
 		b.ready_pct = round % 3 == 0 ? 100 : 60;
 		bool int32 = round % 11 == 5;
-		int16_t zp = (int16_t)b.rng.range(-200, 200);
+		int16_t zp = (int16_t)(b.rng.chance(80) ? b.rng.range(-200, 200) : b.rng.range(-32768, 32767));
 		int16_t lo = (int16_t)(b.rng.chance(70) ? -128 : b.rng.range(-32768, 32767));
 		int16_t hi = (int16_t)(b.rng.chance(70) ? 127 : b.rng.range(-32768, 32767));
-		for (int i = 0; i < 40; i++, vals++) {
+		for (int i = 0; i < 24; i++, vals++) {
+			// every shift amount (upper bits random), multipliers as the
+			// compiler writes them, extreme or random
+			uint32_t sv = (uint32_t)((round + 7 * i) % 64) | (b.rng.u32() << 6);
+			uint32_t mv = b.rng.chance(60) ? (0x40000000u | (b.rng.u32() >> 2)) :
+				      b.rng.chance(50) ? ext[b.rng.range(0, 4)] : b.rng.u32();
 			uint32_t acc = b.rng.chance(70) ? (uint32_t)b.rng.range(-300000, 300000) :
 				       b.rng.chance(50) ? ext[b.rng.range(0, 4)] : b.rng.u32();
 			uint32_t bias = b.rng.chance(70) ? (uint32_t)b.rng.range(-5000, 5000) :
 					b.rng.chance(50) ? ext[b.rng.range(0, 4)] : b.rng.u32();
-			b.value(b.rng.range(0, C - 1), acc, bias, int32, zp, lo, hi);
+			// small products, so that q falls inside the clamp at every shift
+			if (b.rng.chance(25)) {
+				int sh = (int)(sv & 63);
+				acc = (uint32_t)b.rng.range(-1000, 1000);
+				bias = 0;
+				mv = sh >= 10 ? (uint32_t)b.rng.range(0, 1 << (sh - 10 > 30 ? 30 : sh - 10)) :
+					       (uint32_t)b.rng.range(-3, 3);
+			}
+			b.value(acc, bias, mv, sv, int32, zp, lo, hi);
 		}
 		b.drain();
 	}
-	printf("requant_serial C=%d: %ld values, %ld bytes over every shift amount: ok\n", C, vals, b.bytes);
+	printf("requant_serial: %ld values, %ld bytes over every shift amount: ok\n", vals, b.bytes);
 
-	// rate: one column, shift 40, output always taken
+	// rate per shift amount: values back to back, output always taken
 	b.ready_pct = 100;
-	for (int c = 0; c < C; c++)
-		b.fill(c, 0x50000000u, 40);
-	uint64_t t0 = b.tb.cycle;
-	for (int i = 0; i < 1000; i++)
-		b.value(i % C, (uint32_t)b.rng.range(-100000, 100000), 17, false, 3, -128, 127);
-	double cpv = (double)(b.tb.cycle - t0) / 1000.0;
-	b.drain();
-	CHECK(b.tb, cpv <= 4.01, "%.3f cycles per value, want 4", cpv);
-	printf("requant_serial C=%d: %.3f cycles per value (shift 40)\n", C, cpv);
-	printf("requant_serial_tb C=%d: PASS\n", C);
+	static const int shifts[] = {40, 32, 33, 47, 63, 8, -1};
+	for (int sp : shifts) {
+		bool i32 = sp < 0;
+		uint64_t t0 = b.tb.cycle;
+		for (int i = 0; i < 500; i++)
+			b.value((uint32_t)b.rng.range(-100000, 100000), 17, 0x50000000u, i32 ? 0 : (uint32_t)sp, i32, 3,
+				-128, 127);
+		b.drain();
+		double cpv = (double)(b.tb.cycle - t0) / 500.0;
+		int steps = i32 ? 13 : sp >= 32 ? (sp + 1) / 2 : 16 + (sp + 1) / 2;
+		CHECK(b.tb, cpv <= steps + 2.01, "%.3f cycles per value, want %d", cpv, steps + 2);
+		printf("requant_serial: %.2f cycles per value (%s%s)\n", cpv, i32 ? "INT32" : "shift ",
+		       i32 ? "" : std::to_string(sp).c_str());
+	}
+	printf("requant_serial_tb: PASS\n");
 	return 0;
 }
