@@ -26,6 +26,14 @@ BOARD_icebreaker_LAT    := 1
 
 BOARDS := icebreaker
 
+# Yosys' iCE40 synthesis, the one command every iCE40 flow uses (bitstream, area table, gate-level
+# netlist).  Without -dsp on purpose: Yosys 0.23's ice40_dsp pass (run by -dsp) takes the SB_MAC16
+# cells mote_mul2 instantiates for DSP inference and rewrites them as combinational 16x16 multipliers
+# (MODE_8x8, the A/B and product registers and the clock all dropped: every product wrong, found by
+# the gate-level test, testbench/netlist).  Every multiplier of a board build is such an instance,
+# so -dsp has nothing to infer.
+ICE40_SYNTH := synth_ice40
+
 # Yosys' iCE40 cell models, for simulating what a board build instantiates (SB_MAC16) and the
 # synthesized netlist; their lint waivers and defines.
 ICE40_CELLS_SIM := /usr/share/yosys/ice40/cells_sim.v

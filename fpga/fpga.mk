@@ -1,6 +1,6 @@
 # fpga/fpga.mk: Yosys synthesis, area per instance (the board bitstream: fpga/icebreaker/).
 #
-#   make synth        iCE40 UP5K-class 4x4 (synth_ice40 -dsp, the iCEBreaker's parameters), ECP5
+#   make synth        iCE40 UP5K-class 4x4 (synth_ice40, the iCEBreaker's parameters), ECP5
 #                     8x8 (synth_ecp5) and the iCEBreaker board top (mote_top, link, memory): for
 #                     each, a table per instance (self and including children) of LUT4,
 #                     flip-flops, carry, iCE40 logic cells (estimate), block RAM, SPRAM and DSP,
@@ -30,7 +30,7 @@ SYNTH_AREA  := $(BUILD)/tools/synth_area
 
 # name | yosys synth command | chparam settings for mote_top
 # the iCE40 configuration is the iCEBreaker board's parameter set (fpga/boards.mk)
-SYNTH_ice40_4x4_CMD := synth_ice40 -dsp -top mote_top
+SYNTH_ice40_4x4_CMD := $(ICE40_SYNTH) -top mote_top
 SYNTH_ice40_4x4_PAR  = $(foreach p,$(BOARD_icebreaker_PARAMS),-set $(subst =, ,$(p)))
 SYNTH_ecp5_8x8_CMD  := synth_ecp5 -top mote_top
 SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
@@ -44,7 +44,7 @@ SYNTH_ecp5_8x8_PRE  := blackbox =A:whitebox
 
 # the board top (PLL, link, mote_top with the board's parameters, SPRAM memory): the table
 # then has the link beside mote_top.  The parameters come in through mote_board.vh.
-SYNTH_icebreaker_CMD  := synth_ice40 -dsp -top mote_icebreaker
+SYNTH_icebreaker_CMD  := $(ICE40_SYNTH) -top mote_icebreaker
 SYNTH_icebreaker_TOP  := mote_icebreaker
 SYNTH_icebreaker_PRE  := ice40_wrapcarry -unwrap
 SYNTH_icebreaker_SRCS := fpga/icebreaker/mote_icebreaker.v

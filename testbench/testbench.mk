@@ -19,6 +19,7 @@ endef
 
 include $(wildcard testbench/unit/*.mk)
 include testbench/system/system.mk
+include testbench/netlist/netlist.mk
 
 MOTE_TESTS += test-rtl
 .PHONY: test-rtl

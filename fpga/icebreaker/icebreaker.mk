@@ -1,6 +1,6 @@
 # fpga/icebreaker/icebreaker.mk: the iCEBreaker bitstream, one command.
 #
-#   make fpga          Yosys synth_ice40 -dsp of the board top (mote_icebreaker: PLL, reset,
+#   make fpga          Yosys synth_ice40 (ICE40_SYNTH, fpga/boards.mk) of the board top (mote_icebreaker: PLL, reset,
 #                      LEDs, mote_link, mote_top with the board's parameter set from
 #                      fpga/boards.mk, the SPRAM memory); nextpnr-ice40 --pack-only first (the
 #                      resources: a design that does not fit the UP5K stops there, with its
@@ -19,11 +19,11 @@ FPGA_IB_MACS    = $$(( $(word 2,$(subst =, ,$(filter ROWS=%,$(BOARD_icebreaker_P
 
 $(FPGA_IB_DIR)/mote.json: $(FPGA_IB_SRCS) $(GEN_VH) $(FPGA_IB_DIR)/mote_board.vh fpga/icebreaker/icebreaker.mk
 	@mkdir -p $(@D)
-	@echo "YOSYS synth_ice40 -dsp mote_icebreaker (a few minutes)"
+	@echo "YOSYS $(ICE40_SYNTH) mote_icebreaker (a few minutes)"
 	@{ echo 'read_verilog -defer -I$(BUILD)/rtl -I$(FPGA_IB_DIR) $(FPGA_IB_SRCS)'; \
 	  echo 'hierarchy -top mote_icebreaker'; echo 'proc'; \
 	  echo 'select -assert-none t:$$dlatch t:$$adlatch t:$$dlatchsr'; \
-	  echo 'synth_ice40 -dsp -top mote_icebreaker -json $@.tmp'; echo 'check -assert'; \
+	  echo '$(ICE40_SYNTH) -top mote_icebreaker -json $@.tmp'; echo 'check -assert'; \
 	  echo 'tee -q -o $(@D)/synth.stat stat'; } > $(@D)/mote.ys
 	@yosys -q -l $(@D)/yosys.log -s $(@D)/mote.ys > /dev/null 2>&1 || { tail -20 $(@D)/yosys.log; exit 1; }
 	@mv $@.tmp $@
