@@ -18,6 +18,9 @@
 // The content count n_q starts at -7 (mod 512) after a flag, so it is the
 // buffer address of the byte after the header ones, which are counted
 // 0x1F9..0x1FF (n_q[8:3] all ones: a header byte).
+// ADDR keeps its low ADDR_W bits (o_addr) and whether any bit above them is
+// set (o_addr_hi): a board with a small memory needs no more to tell an
+// address inside it from one outside.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -25,7 +28,9 @@
 module mote_link_rx #(
 	// CRC bits per cycle (mote_link_crc32); bytes must be at least 8/CRC_BITS
 	// cycles apart (a UART byte is 10 bit times: always)
-	parameter CRC_BITS = 1
+	parameter CRC_BITS = 1,
+	// bits of ADDR kept (13..32); the others only as o_addr_hi
+	parameter ADDR_W = 32
 ) (
 	input  wire        clk,
 	input  wire        rst,
@@ -50,7 +55,8 @@ module mote_link_rx #(
 	output reg  [2:0]  o_op,
 	output reg         o_op_hi,  // high bits of OP set: not an operation
 	output reg  [7:0]  o_len,
-	output reg  [31:0] o_addr
+	output reg  [ADDR_W-1:0] o_addr,
+	output reg         o_addr_hi  // a bit of ADDR at ADDR_W or above is set
 );
 	localparam [8:0] HDR   = `MOTE_FRAME_REQ_HDR_BYTES;
 	localparam [8:0] CRCB  = `MOTE_LINK_CRC_BYTES;
@@ -133,6 +139,10 @@ module mote_link_rx #(
 	end
 
 	// datapath: header fields by position
+	localparam [32:0] HI33 = ~((33'd1 << ADDR_W) - 33'd1);
+	localparam [31:0] HI = HI33[31:0];     // ADDR's bits not kept
+	localparam [8:0]  ADDR0 = START + `MOTE_FRAME_REQ_ADDR_OFF; // n_q at ADDR's byte 0
+	integer j;
 	always @(posedge clk)
 		if (content) begin
 			if (n_q == START + `MOTE_FRAME_REQ_SEQ_OFF)
@@ -143,15 +153,22 @@ module mote_link_rx #(
 			end
 			if (n_q == START + `MOTE_FRAME_REQ_LEN_OFF)
 				o_len <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF)
-				o_addr[7:0] <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 1)
-				o_addr[15:8] <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 2)
-				o_addr[23:16] <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 3)
-				o_addr[31:24] <= b;
 		end
+	// ADDR: bit k from its byte k/8, below ADDR_W; the bits above only noted
+	// (from byte 0 on afresh)
+	genvar gk;
+	generate
+		for (gk = 0; gk < ADDR_W; gk = gk + 1) begin : g_addr
+			always @(posedge clk)
+				if (content && n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + gk / 8)
+					o_addr[gk] <= b[gk % 8];
+		end
+	endgenerate
+	always @(posedge clk)
+		if (content)
+			for (j = 0; j < 4; j = j + 1)
+				if (n_q == ADDR0 + j[8:0])
+					o_addr_hi <= (o_addr_hi && j != 0) || |(b & HI[8*j +: 8]);
 
 	// the frame buffer: bytes after the header at n_q (data, then CRC); the
 	// bridge reads data bytes only while nothing is written (RW_OLD 0)
