@@ -100,7 +100,7 @@ module mote_link_bridge #(
 	localparam [3:0] S_LISTEN = 4'd0, S_CLAIM = 4'd1, S_RD = 4'd2,    S_PUT = 4'd3,
 	                 S_GO     = 4'd4, S_CSRW = 4'd5,  S_CSRR = 4'd6,  S_HDR = 4'd7,
 	                 S_DATA   = 4'd8, S_RCLAIM = 4'd9, S_RGO = 4'd10, S_RWAIT = 4'd11,
-	                 S_DONE   = 4'd12, S_RNEXT = 4'd13;
+	                 S_DONE   = 4'd12;
 
 	reg  [3:0]      state_q;
 	reg             dup_q, err_q;        // this request: a repeated write; not an operation
@@ -264,11 +264,6 @@ module mote_link_bridge #(
 			S_CSRR:
 				if (i_csr_rvalid)
 					state_q <= hcnt_q == 2'd3 ? S_DATA : S_HDR; // the next register of a burst, or the first
-			S_RNEXT: begin
-				o_csr_valid <= 1'b1;
-				o_csr_write <= 1'b0;
-				state_q <= S_CSRR;
-			end
 			S_HDR:
 				if (tx_take) begin
 					hcnt_q <= hcnt_q + 1'b1;
@@ -280,8 +275,10 @@ module mote_link_bridge #(
 					state_q <= S_RCLAIM; // the word of the next byte
 				else if (tx_take && last_byte)
 					state_q <= S_DONE;
-				else if (tx_take && is_reg && !link_reg && i_q[1:0] == 2'd3)
-					state_q <= S_RNEXT; // a burst: read the next register
+				else if (tx_take && is_reg && !link_reg && i_q[1:0] == 2'd3) begin
+					o_csr_valid <= 1'b1; // a burst: read the next register (o_csr_addr + 4)
+					state_q <= S_CSRR;
+				end
 			S_RCLAIM:
 				if (i_own)
 					state_q <= S_RGO;

@@ -94,9 +94,13 @@ module mote_link_rx #(
 	wire       is_esc  = i_byte == `MOTE_LINK_ESC;
 	wire [7:0] b       = esc_q ? i_byte ^ `MOTE_LINK_ESC_XOR : i_byte;
 	wire       content = take && in_q && !is_flag && !(is_esc && !esc_q);
-	wire [8:0] ndata   = data_bytes(o_op, o_op_hi, o_len);
 	wire       in_hdr  = &n_q[8:3]; // 0x1F9..0x1FF (0x1F8 is never reached)
-	wire       good    = in_q && !esc_q && !bad_q && !in_hdr && n_q == ndata + CRCB && crc_residue;
+	// the length the header implies (data_bytes + CRCB): LEN + 1 + CRCB for the
+	// writes with LEN, else a constant (so one 8-bit adder, not a mux of sums)
+	wire       wlen    = !o_op_hi && (o_op == `MOTE_LOP_REG_WRITE || o_op == `MOTE_LOP_MEM_WRITE);
+	wire [8:0] nfix    = data_bytes(o_op, o_op_hi, 8'd0) + CRCB;
+	wire       len_ok  = wlen ? n_q == {1'b0, o_len} + 9'd1 + CRCB : n_q == nfix;
+	wire       good    = in_q && !esc_q && !bad_q && !in_hdr && len_ok && crc_residue;
 	wire       wr_en   = content && !in_hdr;
 
 	mote_link_crc32 #(.BITS(CRC_BITS)) u_crc (

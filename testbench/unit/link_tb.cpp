@@ -369,6 +369,26 @@ int main(int argc, char **argv)
 			      a, k, b.mem[k], shadow[k]);
 		}
 	}
+	// link time of whole 256-byte frames, for the record (BAUD_DIV 4: a wire byte is 40 cycles)
+	uint64_t t_wr, t_rd, t_fill;
+	{
+		std::vector<uint8_t> d(256);
+		for (auto &x : d)
+			x = (uint8_t)(r.next() & 0x3f); // no flags or escapes: 263 wire bytes out
+		uint64_t t0 = b.tb.cycle;
+		must(b, req(MOTE_LOP_MEM_WRITE, 0x1000, 255, d.data()));
+		t_wr = b.tb.cycle - t0;
+		memcpy(&shadow[0x1000], d.data(), 256);
+		t0 = b.tb.cycle;
+		std::vector<uint8_t> back = must(b, req(MOTE_LOP_MEM_READ, 0x1000, 255, nullptr));
+		t_rd = b.tb.cycle - t0;
+		CHECK(b.tb, back == d, "a 256-byte read back");
+		uint8_t v = 0x11;
+		t0 = b.tb.cycle;
+		must(b, req(MOTE_LOP_MEM_FILL, 0x1100, 255, &v));
+		t_fill = b.tb.cycle - t0;
+		memset(&shadow[0x1100], v, 256);
+	}
 	// outside the memory (any address bit at or above MEM's): every request of
 	// the frame goes outside, nothing inside changes, reads answer zeros
 	{
@@ -446,5 +466,7 @@ int main(int argc, char **argv)
 	printf("link_tb: registers, 300 memory operations, duplicate, %d damaged frames and garbage; the accelerator's "
 	       "%llu reads right meanwhile; %llu cycles\n",
 	       damaged, (unsigned long long)b.a_done, (unsigned long long)b.tb.cycle);
+	printf("link_tb: 256-byte frames, request sent to response in: MEM_WRITE %llu, MEM_READ %llu, MEM_FILL %llu cycles\n",
+	       (unsigned long long)t_wr, (unsigned long long)t_rd, (unsigned long long)t_fill);
 	return 0;
 }
