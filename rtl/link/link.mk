@@ -4,7 +4,8 @@
 #                     16-byte bus, 4 cycles a bit) and of mote_link as a UP5K board would (8-byte bus)
 #   make formal-link  yosys-smtbmc: the frame parser (bounded and k-induction: no frame the model
 #                     calls bad leaves it, every good one does, data bytes only to their place, back
-#                     to hunting after a flag), the CRC register (bit-serial equals a byte at a
+#                     to hunting after a flag; with all 32 address bits and with the board's 17 and
+#                     the flag for the rest), the CRC register (bit-serial equals a byte at a
 #                     time), the memory arbitration (responses to the master that asked)
 #   make synth-link   mote_link for the iCE40 UP5K: Yosys synth_ice40, nextpnr-ice40 --pack-only;
 #                     logic cells (ICESTORM_LC) and RAMs, from nextpnr's JSON report
@@ -24,7 +25,7 @@ lint-link: $(GEN_VH)
 	@$(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl --top-module mote_link -GMEM_BYTES=8 $(LINK_DEPS)
 
 # module:bmc steps:cover steps:induction steps (0: none)
-LINK_FORMAL := mote_link_rx:8:20:4 mote_link_crc32:30:44:0 mote_link_arb:12:12:4
+LINK_FORMAL := mote_link_rx:8:20:4 mote_link_rx_aw17:8:20:4 mote_link_crc32:30:44:0 mote_link_arb:12:12:4
 
 $(BUILD)/formal/%.smt2: rtl/link/formal/%.ys $(LINK_DEPS) $(GEN_VH)
 	@mkdir -p $(@D)

@@ -53,52 +53,49 @@ module mote_link #(
 	output wire                   o_busy,
 	output wire                   o_error
 );
-	localparam MB8 = MEM_BYTES * 8;
 	// the bit-period counters as wide as BAUD_DIV needs (4 bits at 3 Mbaud from 30 MHz)
 	localparam DIV_W = $clog2(BAUD_DIV + 1);
 	localparam [31:0] BD32 = BAUD_DIV;
 	localparam [DIV_W-1:0] DIV = BD32[DIV_W-1:0];
+	// address bits the link keeps: those of MEM_SIZE's span (at least the 13
+	// of the register decode); above them only whether one is set, which is
+	// sent as all ones: outside the memory as before
+	localparam AW_MEM = MEM_SIZE > 32'h8000_0000 ? 32 : $clog2(MEM_SIZE);
+	localparam AW = AW_MEM < 13 ? 13 : AW_MEM;
 
-	wire       rx_valid, listen, frame, bad, op_hi;
+	wire       rx_valid, listen, frame, bad, op_hi, addr_hi, b_addr_hi;
 	wire       crc_init, crc_valid, crc_shift, crc_ready;
 	wire [7:0] crc_data;
 	wire [31:0] crc;
 	wire [23:0] unused_crc = crc[31:8]; // the framer takes the low byte (it shifts the register)
 	wire [7:0] rx_byte, seq, len, buf_raddr, buf_rdata;
 	wire [2:0] op;
-	wire [31:0] addr;
+	wire [AW-1:0] addr, b_addr;
 	wire       tx_valid, tx_last, tx_ready, tx_idle, u_valid, u_ready;
 	wire [7:0] tx_byte, u_byte;
 	wire       b_claim, b_own, b_put, b_go, b_write, b_sent, b_resp_valid;
 	wire [$clog2(MEM_BYTES)-1:0] b_lane;
-	wire [31:0] b_addr;
-	wire [MB8-1:0] port_wdata; // lanes 0..3: a register write's value
-	generate
-		if (MEM_BYTES > 4) begin : g_wide
-			wire [MB8-33:0] port_wdata_unused = port_wdata[MB8-1:32];
-		end
-	endgenerate
 
 	mote_uart_rx #(.DIV_W(DIV_W)) u_urx (
 		.clk(clk), .rst(rst), .i_div(DIV), .i_rx(i_uart_rx), .o_valid(rx_valid), .o_data(rx_byte));
 
-	mote_link_rx #(.CRC_BITS(CRC_BITS)) u_rx (
+	mote_link_rx #(.CRC_BITS(CRC_BITS), .ADDR_W(AW)) u_rx (
 		.clk(clk), .rst(rst), .i_listen(listen), .i_valid(rx_valid), .i_byte(rx_byte),
 		.i_tx_crc_init(crc_init), .i_tx_crc_valid(crc_valid), .i_tx_crc_shift(crc_shift), .i_tx_crc_data(crc_data),
 		.o_crc_ready(crc_ready), .o_crc(crc),
 		.i_buf_raddr(buf_raddr), .o_buf_rdata(buf_rdata),
-		.o_frame(frame), .o_bad(bad), .o_seq(seq), .o_op(op), .o_op_hi(op_hi), .o_len(len), .o_addr(addr));
+		.o_frame(frame), .o_bad(bad), .o_seq(seq), .o_op(op), .o_op_hi(op_hi), .o_len(len), .o_addr(addr), .o_addr_hi(addr_hi));
 
-	mote_link_bridge #(.MEM_BYTES(MEM_BYTES), .MEM_SIZE(MEM_SIZE), .BAUD_DIV(BAUD_DIV)) u_bridge (
+	mote_link_bridge #(.MEM_BYTES(MEM_BYTES), .MEM_SIZE(MEM_SIZE), .BAUD_DIV(BAUD_DIV), .ADDR_W(AW)) u_bridge (
 		.clk(clk), .rst(rst),
 		.o_listen(listen), .i_frame(frame), .i_bad(bad), .i_seq(seq), .i_op(op), .i_op_hi(op_hi),
-		.i_len(len), .i_addr(addr), .o_buf_raddr(buf_raddr),
+		.i_len(len), .i_addr(addr), .i_addr_hi(addr_hi), .o_buf_raddr(buf_raddr), .i_buf_rdata(buf_rdata),
 		.o_tx_valid(tx_valid), .o_tx_byte(tx_byte), .o_tx_last(tx_last), .i_tx_ready(tx_ready),
 		.i_tx_idle(tx_idle && u_ready && !u_valid),
 		.o_csr_valid(o_csr_valid), .o_csr_write(o_csr_write), .o_csr_addr(o_csr_addr), .o_csr_wdata(o_csr_wdata),
 		.i_csr_rdata(i_csr_rdata), .i_csr_rvalid(i_csr_rvalid),
 		.o_claim(b_claim), .i_own(b_own), .o_put(b_put), .o_lane(b_lane), .o_go(b_go), .o_write(b_write),
-		.o_addr(b_addr), .i_sent(b_sent), .i_wdata(port_wdata[31:0]), .i_resp_valid(b_resp_valid),
+		.o_addr(b_addr), .o_addr_hi(b_addr_hi), .i_sent(b_sent), .i_resp_valid(b_resp_valid),
 		.i_resp_data(i_mem_resp_data),
 		.i_irq(i_irq), .o_busy(o_busy), .o_error(o_error));
 
@@ -111,14 +108,14 @@ module mote_link #(
 		.clk(clk), .rst(rst), .i_div(DIV), .i_valid(u_valid), .i_data(u_byte), .o_ready(u_ready), .o_tx(o_uart_tx));
 
 	// master A: the accelerator, master B: the bridge; read data goes to both
-	mote_link_arb #(.MEM_BYTES(MEM_BYTES), .LG_OUT(LG_OUT)) u_arb (
+	mote_link_arb #(.MEM_BYTES(MEM_BYTES), .LG_OUT(LG_OUT), .ADDR_W(AW)) u_arb (
 		.clk(clk), .rst(rst),
 		.i_a_valid(i_acc_req_valid), .o_a_ready(o_acc_req_ready), .i_a_write(i_acc_req_write),
 		.i_a_addr(i_acc_req_addr), .i_a_wdata(i_acc_req_wdata), .i_a_wstrb(i_acc_req_wstrb),
 		.o_a_resp_valid(o_acc_resp_valid),
 		.i_b_claim(b_claim), .o_b_own(b_own), .i_b_put(b_put), .i_b_lane(b_lane), .i_b_byte(buf_rdata),
-		.i_b_go(b_go), .i_b_write(b_write), .i_b_addr(b_addr), .o_b_sent(b_sent), .o_b_resp_valid(b_resp_valid),
-		.o_wdata(port_wdata),
+		.i_b_go(b_go), .i_b_write(b_write), .i_b_addr(b_addr), .i_b_addr_hi(b_addr_hi), .o_b_sent(b_sent),
+		.o_b_resp_valid(b_resp_valid),
 		.o_mem_req_valid(o_mem_req_valid), .i_mem_req_ready(i_mem_req_ready), .o_mem_req_write(o_mem_req_write),
 		.o_mem_req_addr(o_mem_req_addr), .o_mem_req_wdata(o_mem_req_wdata), .o_mem_req_wstrb(o_mem_req_wstrb),
 		.i_mem_resp_valid(i_mem_resp_valid));

@@ -5,13 +5,18 @@
 //
 // A hands over whole requests (valid/ready).  B works in the register itself:
 // it claims it (i_b_claim: A gets no more requests in; granted as o_b_own once
-// the register is free, the strobes cleared then), writes bytes
-// into lanes (i_b_put: lane i_b_lane, strobe set), and sends the register as a
-// request (i_b_go with i_b_write and i_b_addr); the request went when
-// o_b_sent pulses, after which the strobes are clear for the next word.  While
-// B owns the register A waits; B owns it for a word at a time (a few cycles a
-// byte), so A is never kept out for long.  B's bytes are in o_wdata while it
-// owns the register (register writes of the link take their CSR value there).
+// the register is free, the strobes cleared then), writes a byte
+// (i_b_put: into every lane, the strobe of lane i_b_lane set), and sends the
+// register as a request (i_b_go with i_b_write and i_b_addr); the request went
+// when o_b_sent pulses, after which the strobes are clear for the next byte.
+// B's byte goes to every lane so that the lanes stay alike wherever A's writes
+// are one byte in every lane too: synthesis then keeps one lane of flip-flops.
+// While B owns the register A waits (the bridge holds it for a frame's writes,
+// a few cycles a byte).
+// Addresses: the register keeps bits ADDR_W-1..LW (requests are aligned to
+// the word: the port's rule) and, below 32, whether a bit above them is set
+// (A: any of i_a_addr's, B: i_b_addr_hi), sent as all ones from ADDR_W up: an
+// address outside a memory of 2^ADDR_W bytes or less stays outside it.
 // B has at most one read outstanding, so no id FIFO: when B's read goes, the
 // number of A's reads still unanswered is noted, and B's response is the one
 // after that many more.  A keeps fewer than 2^(LG_OUT+1) reads outstanding.
@@ -23,6 +28,8 @@ module mote_link_arb #(
 	parameter MEM_BYTES = 8,
 	// log2 of the most reads master A keeps outstanding
 	parameter LG_OUT = 5,
+	// address bits kept (LW+1..32)
+	parameter ADDR_W = 32,
 	// lane index width (derived)
 	parameter LW = (MEM_BYTES <= 2) ? 1 : $clog2(MEM_BYTES)
 ) (
@@ -44,15 +51,15 @@ module mote_link_arb #(
 	input  wire [7:0]             i_b_byte,
 	input  wire                   i_b_go,
 	input  wire                   i_b_write,
-	input  wire [31:0]            i_b_addr,
+	input  wire [ADDR_W-1:0]      i_b_addr,
+	input  wire                   i_b_addr_hi,
 	output wire                   o_b_sent,
 	output wire                   o_b_resp_valid,
-	output wire [MEM_BYTES*8-1:0] o_wdata,
 	// memory
 	output reg                    o_mem_req_valid,
 	input  wire                   i_mem_req_ready,
 	output reg                    o_mem_req_write,
-	output reg  [31:0]            o_mem_req_addr,
+	output wire [31:0]            o_mem_req_addr,
 	output reg  [MEM_BYTES*8-1:0] o_mem_req_wdata,
 	output reg  [MEM_BYTES-1:0]   o_mem_req_wstrb,
 	input  wire                   i_mem_resp_valid
@@ -68,7 +75,6 @@ module mote_link_arb #(
 	wire grab_b = i_b_claim && !o_b_own && slot;
 	wire go_b   = o_b_own && i_b_go && !o_mem_req_valid;
 	assign o_b_sent = b_req_q && o_mem_req_valid && i_mem_req_ready;
-	assign o_wdata = o_mem_req_wdata;
 
 	wire resp_b = i_mem_resp_valid && b_wait_q && ahead_q == 0;
 	assign o_b_resp_valid = resp_b;
@@ -108,27 +114,45 @@ module mote_link_arb #(
 			ahead_q <= ahead_q - 1'b1;
 	end
 
-	// the request register: A's request whole, or B's bytes lane by lane
+	// the request register: A's request whole, or B's byte in every lane with
+	// its lane's strobe
+	wire put_b = i_b_put && o_b_own && !b_req_q;
+	always @(posedge clk)
+		if (take_a)
+			o_mem_req_wdata <= i_a_wdata;
+		else if (put_b)
+			o_mem_req_wdata <= {MEM_BYTES{i_b_byte}};
 	genvar g;
 	generate
 		for (g = 0; g < MEM_BYTES; g = g + 1) begin : g_lane
 			always @(posedge clk)
-				if (take_a) begin
-					o_mem_req_wdata[g*8 +: 8] <= i_a_wdata[g*8 +: 8];
+				if (take_a)
 					o_mem_req_wstrb[g] <= i_a_wstrb[g];
-				end else if (grab_b || o_b_sent) begin
+				else if (grab_b || o_b_sent)
 					o_mem_req_wstrb[g] <= 1'b0;
-				end else if (i_b_put && o_b_own && !b_req_q && i_b_lane == g) begin
-					o_mem_req_wdata[g*8 +: 8] <= i_b_byte;
+				else if (put_b && i_b_lane == g)
 					o_mem_req_wstrb[g] <= 1'b1;
-				end
 		end
 	endgenerate
+	reg [ADDR_W-1:LW] addr_q;
 	always @(posedge clk)
 		if (take_a || go_b) begin
 			o_mem_req_write <= take_a ? i_a_write : i_b_write;
-			o_mem_req_addr  <= take_a ? i_a_addr : i_b_addr;
+			addr_q <= take_a ? i_a_addr[ADDR_W-1:LW] : i_b_addr[ADDR_W-1:LW];
 		end
+	generate
+		if (ADDR_W < 32) begin : g_hi
+			reg hi_q; // an address bit at ADDR_W or above is set
+			always @(posedge clk)
+				if (take_a || go_b)
+					hi_q <= take_a ? |i_a_addr[31:ADDR_W] : i_b_addr_hi;
+			assign o_mem_req_addr = {{(32 - ADDR_W){hi_q}}, addr_q, {LW{1'b0}}};
+		end else begin : g_full
+			wire unused_hi = i_b_addr_hi;
+			assign o_mem_req_addr = {addr_q, {LW{1'b0}}};
+		end
+	endgenerate
+	wire unused_low = ^{i_a_addr[LW-1:0], i_b_addr[LW-1:0]}; // aligned (the port's rule)
 
 `ifdef FORMAL
 	// Every response goes to the master whose read it answers (a model queue
@@ -208,7 +232,7 @@ module mote_link_arb #(
 			       o_mem_req_wstrb == $past(o_mem_req_wstrb));
 	always @(posedge clk) begin
 		cover(f_past_valid && o_b_resp_valid && $past(o_a_resp_valid));
-		cover(f_past_valid && o_b_sent && o_mem_req_write && o_mem_req_wstrb == 4'b0110);
+		cover(f_past_valid && o_b_sent && o_mem_req_write && o_mem_req_wstrb == 4'b0100);
 	end
 `endif
 endmodule

@@ -18,6 +18,9 @@
 // The content count n_q starts at -7 (mod 512) after a flag, so it is the
 // buffer address of the byte after the header ones, which are counted
 // 0x1F9..0x1FF (n_q[8:3] all ones: a header byte).
+// ADDR keeps its low ADDR_W bits (o_addr) and whether any bit above them is
+// set (o_addr_hi): a board with a small memory needs no more to tell an
+// address inside it from one outside.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -25,7 +28,9 @@
 module mote_link_rx #(
 	// CRC bits per cycle (mote_link_crc32); bytes must be at least 8/CRC_BITS
 	// cycles apart (a UART byte is 10 bit times: always)
-	parameter CRC_BITS = 1
+	parameter CRC_BITS = 1,
+	// bits of ADDR kept (13..32); the others only as o_addr_hi
+	parameter ADDR_W = 32
 ) (
 	input  wire        clk,
 	input  wire        rst,
@@ -50,7 +55,8 @@ module mote_link_rx #(
 	output reg  [2:0]  o_op,
 	output reg         o_op_hi,  // high bits of OP set: not an operation
 	output reg  [7:0]  o_len,
-	output reg  [31:0] o_addr
+	output reg  [ADDR_W-1:0] o_addr,
+	output reg         o_addr_hi  // a bit of ADDR at ADDR_W or above is set
 );
 	localparam [8:0] HDR   = `MOTE_FRAME_REQ_HDR_BYTES;
 	localparam [8:0] CRCB  = `MOTE_LINK_CRC_BYTES;
@@ -88,9 +94,13 @@ module mote_link_rx #(
 	wire       is_esc  = i_byte == `MOTE_LINK_ESC;
 	wire [7:0] b       = esc_q ? i_byte ^ `MOTE_LINK_ESC_XOR : i_byte;
 	wire       content = take && in_q && !is_flag && !(is_esc && !esc_q);
-	wire [8:0] ndata   = data_bytes(o_op, o_op_hi, o_len);
 	wire       in_hdr  = &n_q[8:3]; // 0x1F9..0x1FF (0x1F8 is never reached)
-	wire       good    = in_q && !esc_q && !bad_q && !in_hdr && n_q == ndata + CRCB && crc_residue;
+	// the length the header implies (data_bytes + CRCB): LEN + 1 + CRCB for the
+	// writes with LEN, else a constant (so one 8-bit adder, not a mux of sums)
+	wire       wlen    = !o_op_hi && (o_op == `MOTE_LOP_REG_WRITE || o_op == `MOTE_LOP_MEM_WRITE);
+	wire [8:0] nfix    = data_bytes(o_op, o_op_hi, 8'd0) + CRCB;
+	wire       len_ok  = wlen ? n_q == {1'b0, o_len} + 9'd1 + CRCB : n_q == nfix;
+	wire       good    = in_q && !esc_q && !bad_q && !in_hdr && len_ok && crc_residue;
 	wire       wr_en   = content && !in_hdr;
 
 	mote_link_crc32 #(.BITS(CRC_BITS)) u_crc (
@@ -133,6 +143,10 @@ module mote_link_rx #(
 	end
 
 	// datapath: header fields by position
+	localparam [32:0] HI33 = ~((33'd1 << ADDR_W) - 33'd1);
+	localparam [31:0] HI = HI33[31:0];     // ADDR's bits not kept
+	localparam [8:0]  ADDR0 = START + `MOTE_FRAME_REQ_ADDR_OFF; // n_q at ADDR's byte 0
+	integer j;
 	always @(posedge clk)
 		if (content) begin
 			if (n_q == START + `MOTE_FRAME_REQ_SEQ_OFF)
@@ -143,15 +157,22 @@ module mote_link_rx #(
 			end
 			if (n_q == START + `MOTE_FRAME_REQ_LEN_OFF)
 				o_len <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF)
-				o_addr[7:0] <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 1)
-				o_addr[15:8] <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 2)
-				o_addr[23:16] <= b;
-			if (n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + 3)
-				o_addr[31:24] <= b;
 		end
+	// ADDR: bit k from its byte k/8, below ADDR_W; the bits above only noted
+	// (from byte 0 on afresh)
+	genvar gk;
+	generate
+		for (gk = 0; gk < ADDR_W; gk = gk + 1) begin : g_addr
+			always @(posedge clk)
+				if (content && n_q == START + `MOTE_FRAME_REQ_ADDR_OFF + gk / 8)
+					o_addr[gk] <= b[gk % 8];
+		end
+	endgenerate
+	always @(posedge clk)
+		if (content)
+			for (j = 0; j < 4; j = j + 1)
+				if (n_q == ADDR0 + j[8:0])
+					o_addr_hi <= (o_addr_hi && j != 0) || |(b & HI[8*j +: 8]);
 
 	// the frame buffer: bytes after the header at n_q (data, then CRC); the
 	// bridge reads data bytes only while nothing is written (RW_OLD 0)
@@ -231,11 +252,22 @@ module mote_link_rx #(
 		end
 	end
 
+	// o_addr and o_addr_hi agree with the ADDR bits SEEN of the model's A
+	function f_addr_ok;
+		input [31:0] a;
+		input [31:0] seen;
+		reg   [31:0] mine;
+		begin
+			mine = 32'd0;
+			mine[ADDR_W-1:0] = o_addr;
+			f_addr_ok = ((mine ^ a) & ~HI & seen) == 32'd0 && o_addr_hi == |(a & HI & seen);
+		end
+	endfunction
 	// nothing leaves the parser but frames the model calls good, with its fields
 	always @(*)
 		if (f_past_valid && o_frame) begin
 			assert(f_done_ok);
-			assert(o_seq == f_seq && o_len == f_len && o_addr == f_addr);
+			assert(o_seq == f_seq && o_len == f_len && f_addr_ok(f_addr, 32'hFFFFFFFF));
 			assert({o_op_hi, o_op} == {|f_op_byte[7:3], f_op_byte[2:0]});
 		end
 	// a frame the model calls good is delivered
@@ -275,13 +307,15 @@ module mote_link_rx #(
 				if (f_n > 0) assert(o_seq == f_seq);
 				if (f_n > 1) assert({o_op_hi, o_op} == {|f_op_byte[7:3], f_op_byte[2:0]});
 				if (f_n > 2) assert(o_len == f_len);
-				if (f_n > 3) assert(o_addr[7:0] == f_addr[7:0]);
-				if (f_n > 4) assert(o_addr[15:8] == f_addr[15:8]);
-				if (f_n > 5) assert(o_addr[23:16] == f_addr[23:16]);
-				if (f_n > 6) assert(o_addr[31:24] == f_addr[31:24]);
+				// ADDR's bytes seen so far: kept bits equal, o_addr_hi says
+				// whether one of theirs above ADDR_W is set
+				if (f_n > 6)      assert(f_addr_ok(f_addr, 32'hFFFFFFFF));
+				else if (f_n > 5) assert(f_addr_ok(f_addr, 32'h00FFFFFF));
+				else if (f_n > 4) assert(f_addr_ok(f_addr, 32'h0000FFFF));
+				else if (f_n > 3) assert(f_addr_ok(f_addr, 32'h000000FF));
 			end
 			if (hold_q)
-				assert(o_seq == f_seq && o_len == f_len && o_addr == f_addr &&
+				assert(o_seq == f_seq && o_len == f_len && f_addr_ok(f_addr, 32'hFFFFFFFF) &&
 				       {o_op_hi, o_op} == {|f_op_byte[7:3], f_op_byte[2:0]});
 		end
 	always @(posedge clk) begin

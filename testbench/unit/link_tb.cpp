@@ -9,7 +9,10 @@
 // a frame with a flipped byte, an escape before its flag, a lost byte, one too
 // long, or garbage never reaches a register or memory and is counted; after
 // garbage the next frame is served; the accelerator's reads return its data
-// in order throughout.  Fixed seed.
+// in order throughout; memory accesses outside the memory (ADDR at or above
+// MEM_SIZE, any of its bits) reach the memory port outside it (the board's
+// memory drops such a write and reads zeros), never aliased into it.  Fixed
+// seed.
 #include "Vmote_link.h"
 #include "testb.h"
 #include <deque>
@@ -38,6 +41,7 @@ struct Bench {
 	std::vector<uint8_t> mem = std::vector<uint8_t>(MEM);
 	uint32_t regs[1024] = {0};
 	uint64_t csr_writes = 0;
+	uint64_t outside = 0; // memory requests outside MEM (dropped, read as zeros)
 	int csr_rd_due = -1; // cycles until the read data is valid
 	// memory
 	struct Pend { uint64_t due; bool acc; uint8_t data[MB]; };
@@ -152,8 +156,21 @@ struct Bench {
 		tb.tick();
 		if (resp)
 			pend.pop_front();
-		if (mem_take) {
-			CHECK(tb, maddr % MB == 0 && maddr + MB <= MEM, "memory address 0x%x", maddr);
+		if (mem_take && maddr + MB > MEM) {
+			// outside the memory: like the board's, a write is dropped, a read answers zeros
+			CHECK(tb, maddr % MB == 0 && maddr >= MEM, "memory address 0x%x", maddr);
+			outside++;
+			if (!mwrite) {
+				Pend p;
+				p.due = tb.cycle + 1;
+				if (!pend.empty() && p.due < pend.back().due)
+					p.due = pend.back().due;
+				p.acc = false;
+				memset(p.data, 0, MB);
+				pend.push_back(p);
+			}
+		} else if (mem_take) {
+			CHECK(tb, maddr % MB == 0, "memory address 0x%x", maddr);
 			if (mwrite) {
 				for (int b = 0; b < MB; b++)
 					if ((mstrb >> b) & 1)
@@ -352,6 +369,46 @@ int main(int argc, char **argv)
 			      a, k, b.mem[k], shadow[k]);
 		}
 	}
+	// link time of whole 256-byte frames, for the record (BAUD_DIV 4: a wire byte is 40 cycles)
+	uint64_t t_wr, t_rd, t_fill;
+	{
+		std::vector<uint8_t> d(256);
+		for (auto &x : d)
+			x = (uint8_t)(r.next() & 0x3f); // no flags or escapes: 263 wire bytes out
+		uint64_t t0 = b.tb.cycle;
+		must(b, req(MOTE_LOP_MEM_WRITE, 0x1000, 255, d.data()));
+		t_wr = b.tb.cycle - t0;
+		memcpy(&shadow[0x1000], d.data(), 256);
+		t0 = b.tb.cycle;
+		std::vector<uint8_t> back = must(b, req(MOTE_LOP_MEM_READ, 0x1000, 255, nullptr));
+		t_rd = b.tb.cycle - t0;
+		CHECK(b.tb, back == d, "a 256-byte read back");
+		uint8_t v = 0x11;
+		t0 = b.tb.cycle;
+		must(b, req(MOTE_LOP_MEM_FILL, 0x1100, 255, &v));
+		t_fill = b.tb.cycle - t0;
+		memset(&shadow[0x1100], v, 256);
+	}
+	// outside the memory (any address bit at or above MEM's): every request of
+	// the frame goes outside, nothing inside changes, reads answer zeros
+	{
+		const uint32_t far[] = {MEM, MEM + 0x1234, 0x00ff0000u, 0x80000000u, 0xffffff00u, MEM * 2 + 8};
+		std::vector<uint8_t> keep = b.mem;
+		for (uint32_t a : far) {
+			uint8_t d[32];
+			for (auto &x : d)
+				x = (uint8_t)(r.next() | 1);
+			uint64_t o0 = b.outside;
+			must(b, req(MOTE_LOP_MEM_WRITE, a, 31, d));
+			uint8_t v = 0x5a;
+			must(b, req(MOTE_LOP_MEM_FILL, a + 3, 9, &v));
+			std::vector<uint8_t> back = must(b, req(MOTE_LOP_MEM_READ, a, 31, nullptr));
+			CHECK(b.tb, back == std::vector<uint8_t>(32, 0), "a read outside the memory at 0x%x", a);
+			CHECK(b.tb, b.outside >= o0 + 32 / MB, "0x%x: %llu requests outside", a,
+			      (unsigned long long)(b.outside - o0));
+			CHECK(b.tb, memcmp(b.mem.data(), keep.data(), ACC_BASE) == 0, "a write outside (0x%x) changed memory", a);
+		}
+	}
 	// a write sent twice: applied once, the second answered DUP
 	uint8_t d1[16];
 	for (auto &x : d1)
@@ -409,5 +466,7 @@ int main(int argc, char **argv)
 	printf("link_tb: registers, 300 memory operations, duplicate, %d damaged frames and garbage; the accelerator's "
 	       "%llu reads right meanwhile; %llu cycles\n",
 	       damaged, (unsigned long long)b.a_done, (unsigned long long)b.tb.cycle);
+	printf("link_tb: 256-byte frames, request sent to response in: MEM_WRITE %llu, MEM_READ %llu, MEM_FILL %llu cycles\n",
+	       (unsigned long long)t_wr, (unsigned long long)t_rd, (unsigned long long)t_fill);
 	return 0;
 }
