@@ -131,37 +131,44 @@ module mote_csr #(
 	assign o_irq  = irq_q && irq_en_q;
 
 	// ---- first error among simultaneous sources: the lowest source number ----
-	reg        e_any;
-	reg [7:0]  e_code;
-	reg [IDX_W-1:0] e_idx;
-	reg [31:0] e_addr;
+	// The winner as a one-hot vector (the lowest valid bit), its fields an
+	// AND-OR of the sources: two sources' bits per LUT instead of a chain of
+	// 2:1 multiplexers, one per source and bit.
+	wire [NSRC-1:0] e_first = i_err_valid & ~(i_err_valid - 1'b1);
+	wire            e_any   = |i_err_valid;
+	reg  [7:0]      e_code;
+	reg  [IDX_W-1:0] e_idx;
+	reg  [31:0]     e_addr;
 	integer s;
 	always @(*) begin
-		e_any = 1'b0;
 		e_code = 8'd0;
 		e_idx = {IDX_W{1'b0}};
 		e_addr = 32'd0;
-		for (s = NSRC - 1; s >= 0; s = s - 1)
-			if (i_err_valid[s]) begin
-				e_any = 1'b1;
-				e_code = i_err_code[s*8 +: 8];
-				e_idx = i_err_idx[s*32 +: IDX_W];
-				e_addr = i_err_addr[s*32 +: 32];
-			end
+		for (s = 0; s < NSRC; s = s + 1) begin
+			e_code = e_code | (i_err_code[s*8 +: 8] & {8{e_first[s]}});
+			e_idx  = e_idx | (i_err_idx[s*32 +: IDX_W] & {IDX_W{e_first[s]}});
+			e_addr = e_addr | (i_err_addr[s*32 +: 32] & {32{e_first[s]}});
+		end
 	end
 
 	// ---- lowest command index held (watchdog, abort) ----
+	// The fetcher's index (holder 0: the next command it decodes) is above
+	// every index a unit holds (those commands were decoded before), so it
+	// counts only when no unit holds one: the minimum is taken over the units
+	// alone, one comparator fewer.
 	reg [IDX_W-1:0] held_idx;
 	reg        held_any;
 	integer h;
 	always @(*) begin
 		held_any = 1'b0;
 		held_idx = {IDX_W{1'b0}};
-		for (h = 0; h < NHOLD; h = h + 1)
+		for (h = 1; h < NHOLD; h = h + 1)
 			if (i_hold_valid[h] && (!held_any || i_hold_idx[h*32 +: IDX_W] < held_idx)) begin
 				held_any = 1'b1;
 				held_idx = i_hold_idx[h*32 +: IDX_W];
 			end
+		if (!held_any)
+			held_idx = i_hold_idx[IDX_W-1:0] & {IDX_W{i_hold_valid[0]}};
 	end
 	wire unused_idx = ^{i_err_idx, i_hold_idx};   // the bits above IDX_W: 0
 
@@ -220,7 +227,7 @@ module mote_csr #(
 					wdt_q <= wdt_limit_q;
 					err_code_q <= e_any ? e_code : host_abort ? `MOTE_ERR_ABORTED : `MOTE_ERR_WATCHDOG;
 					err_cmd_q  <= e_any ? e_idx : held_idx;
-					err_addr_q <= e_any ? e_addr : 32'd0;
+					err_addr_q <= e_addr;   // (0 without a unit's error)
 				end else if (normal_end) begin
 					state_q <= S_IDLE;
 					done_q <= 1'b1;
