@@ -34,6 +34,9 @@ module mote_csr #(
 	// address bits of the device's memory (32: the whole address space); a
 	// window's base and size are kept clamped to 2^MEM_ADDR_W (see below)
 	parameter MEM_ADDR_W = 32,
+	// 1: window registers read back through i_wrd_* (the shared window
+	// checker's multiplexer, mote_top WIN_SHARE) instead of a multiplexer here
+	parameter WIN_RD_EXT = 0,
 	// bits of a command index (mote_top): the index inputs' bits above are 0
 	parameter IDX_W = 32,
 	// perf counters kept (bit i: counter i) and their width (see mote_perf)
@@ -64,6 +67,11 @@ module mote_csr #(
 	output reg  [NUM_WINDOWS*32-1:0] o_win_base,
 	output reg  [NUM_WINDOWS*32-1:0] o_win_size,
 	output reg  [NUM_WINDOWS*3-1:0]  o_win_perm,
+	// WIN_RD_EXT: the registers of the window i_csr_addr[5:4] names, in the
+	// cycle of a read of the windows' region (combinational, from o_win_*)
+	input  wire [31:0]               i_wrd_base,
+	input  wire [31:0]               i_wrd_size,
+	input  wire [2:0]                i_wrd_perm,
 	// unit status
 	input  wire [NSRC-1:0]           i_err_valid,
 	input  wire [NSRC*8-1:0]         i_err_code,
@@ -171,6 +179,7 @@ module mote_csr #(
 			held_idx = i_hold_idx[IDX_W-1:0] & {IDX_W{i_hold_valid[0]}};
 	end
 	wire unused_idx = ^{i_err_idx, i_hold_idx};   // the bits above IDX_W: 0
+	wire unused_wrd = WIN_RD_EXT == 0 && ^{i_wrd_base, i_wrd_size, i_wrd_perm};
 
 	// ---- watchdog: WDT_LIMIT cycles without progress (0: 2^32) ----
 	// wdt_q counts down from WDT_LIMIT, reloaded by progress (and while idle):
@@ -366,10 +375,17 @@ module mote_csr #(
 			    at(a, `MOTE_REG_WDT_LIMIT, wdt_limit_q) | at(a, `MOTE_REG_CMDS_DONE, perf_val[31:0]) |
 			    at(a, `MOTE_REG_PERF_CONFIG, {24'd0, PERF_W[7:0]} << `MOTE_PERF_CONFIG_WIDTH) |
 			    at(a, `MOTE_REG_PERF_SET, PERF_SET_W);
-			for (wi = 0; wi < NUM_WINDOWS; wi = wi + 1)
-				v = v | at(a, WIN_B + wi[11:0] * WIN_BS, o_win_base[wi*32 +: 32]) |
-				    at(a, WIN_S + wi[11:0] * WIN_SS, o_win_size[wi*32 +: 32]) |
-				    at(a, WIN_P + wi[11:0] * WIN_PS, {29'd0, o_win_perm[wi*3 +: 3]});
+			if (WIN_RD_EXT == 0) begin
+				for (wi = 0; wi < NUM_WINDOWS; wi = wi + 1)
+					v = v | at(a, WIN_B + wi[11:0] * WIN_BS, o_win_base[wi*32 +: 32]) |
+					    at(a, WIN_S + wi[11:0] * WIN_SS, o_win_size[wi*32 +: 32]) |
+					    at(a, WIN_P + wi[11:0] * WIN_PS, {29'd0, o_win_perm[wi*3 +: 3]});
+			end else if (a[11:6] == WIN_REGION && a[1:0] == 2'd0 && {30'd0, a[5:4]} < NUM_WINDOWS) begin
+				// the window's registers come selected: only which of the three
+				v = v | (i_wrd_base & {32{a[3:2] == WIN_BASE_OFF}}) |
+				    (i_wrd_size & {32{a[3:2] == WIN_SIZE_OFF}}) |
+				    ({29'd0, i_wrd_perm} & {32{a[3:2] == WIN_PERM_OFF}});
+			end
 			if (perf_hit && !a[2])   // PERF_LO(i)
 				v = v | perf_val[31:0];
 			if (perf_hit && a[2] && PERF_W > 32)   // PERF_HI(i): 0 with PERF_W <= 32
