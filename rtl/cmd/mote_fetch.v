@@ -34,6 +34,9 @@ module mote_fetch #(
 	// reaches before a fetch leaves the memory); the index ports are 32 bits,
 	// the bits above IDX_W 0
 	parameter IDX_W = 32,
+	// 0: its own execute check (mote_window_scan); 1: a shared checker's
+	// (mote_window_share, in mote_top) through o_wc / i_wc
+	parameter WIN_EXT = 0,
 	// memory words per command (derived)
 	parameter WPC = `MOTE_CMD_BYTES / MEM_BYTES,
 	// log2 of the response buffer in words: reads outstanding at most (0: one
@@ -50,6 +53,11 @@ module mote_fetch #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// the shared checker's port (WIN_EXT): {clear, want, address} and the
+	// word taken (restart) out, {fail, hit} back
+	output wire [33:0]               o_wc,
+	output wire                      o_wc_take,
+	input  wire [1:0]                i_wc,
 	// memory master (reads only)
 	output wire                      o_req_valid,
 	input  wire                      i_req_ready,
@@ -123,10 +131,25 @@ module mote_fetch #(
 	wire issue = o_req_valid && i_req_ready;
 
 	// execute permission, one window per cycle (the stream's words share one)
-	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_X), .ADDR_W(ADDR_W)) u_xchk (
-		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(iss_addr_q),
-		.i_restart(issue || i_start), .i_win_base(i_win_base), .i_win_size(i_win_size),
-		.i_win_perm(i_win_perm), .o_hit(win_ok), .o_fail(win_fail));
+	generate
+		if (WIN_EXT == 0) begin : g_xchk
+			mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_X), .ADDR_W(ADDR_W)) u_xchk (
+				.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(iss_addr_q),
+				.i_restart(issue || i_start), .i_win_base(i_win_base), .i_win_size(i_win_size),
+				.i_win_perm(i_win_perm), .o_hit(win_ok), .o_fail(win_fail));
+			assign {o_wc, o_wc_take} = 35'd0;
+			wire unused_wc = ^i_wc;
+		end else begin : g_xext
+			// the shared checker: wanted only with room for the response (a
+			// fetcher holding the checker while its buffer waits for the
+			// queues, which wait for the units, which wait for the checker,
+			// would never move)
+			assign o_wc = {i_abort, want && used < RBUF, iss_addr_q};
+			assign o_wc_take = issue || i_start;
+			assign {win_fail, win_ok} = i_wc;
+			wire unused_win = ^{i_win_base, i_win_size, i_win_perm};
+		end
+	endgenerate
 	wire resp  = i_resp_valid && (state_q == S_RUN);
 
 	// ---- response buffer: memory words, taken apart 32 bits at a time --------

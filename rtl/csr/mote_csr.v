@@ -34,6 +34,9 @@ module mote_csr #(
 	// address bits of the device's memory (32: the whole address space); a
 	// window's base and size are kept clamped to 2^MEM_ADDR_W (see below)
 	parameter MEM_ADDR_W = 32,
+	// 1: window registers read back through i_wrd_* (the shared window
+	// checker's multiplexer, mote_top WIN_SHARE) instead of a multiplexer here
+	parameter WIN_RD_EXT = 0,
 	// bits of a command index (mote_top): the index inputs' bits above are 0
 	parameter IDX_W = 32,
 	// perf counters kept (bit i: counter i) and their width (see mote_perf)
@@ -64,6 +67,11 @@ module mote_csr #(
 	output reg  [NUM_WINDOWS*32-1:0] o_win_base,
 	output reg  [NUM_WINDOWS*32-1:0] o_win_size,
 	output reg  [NUM_WINDOWS*3-1:0]  o_win_perm,
+	// WIN_RD_EXT: the registers of the window i_csr_addr[5:4] names, in the
+	// cycle of a read of the windows' region (combinational, from o_win_*)
+	input  wire [31:0]               i_wrd_base,
+	input  wire [31:0]               i_wrd_size,
+	input  wire [2:0]                i_wrd_perm,
 	// unit status
 	input  wire [NSRC-1:0]           i_err_valid,
 	input  wire [NSRC*8-1:0]         i_err_code,
@@ -131,39 +139,47 @@ module mote_csr #(
 	assign o_irq  = irq_q && irq_en_q;
 
 	// ---- first error among simultaneous sources: the lowest source number ----
-	reg        e_any;
-	reg [7:0]  e_code;
-	reg [IDX_W-1:0] e_idx;
-	reg [31:0] e_addr;
+	// The winner as a one-hot vector (the lowest valid bit), its fields an
+	// AND-OR of the sources: two sources' bits per LUT instead of a chain of
+	// 2:1 multiplexers, one per source and bit.
+	wire [NSRC-1:0] e_first = i_err_valid & ~(i_err_valid - 1'b1);
+	wire            e_any   = |i_err_valid;
+	reg  [7:0]      e_code;
+	reg  [IDX_W-1:0] e_idx;
+	reg  [31:0]     e_addr;
 	integer s;
 	always @(*) begin
-		e_any = 1'b0;
 		e_code = 8'd0;
 		e_idx = {IDX_W{1'b0}};
 		e_addr = 32'd0;
-		for (s = NSRC - 1; s >= 0; s = s - 1)
-			if (i_err_valid[s]) begin
-				e_any = 1'b1;
-				e_code = i_err_code[s*8 +: 8];
-				e_idx = i_err_idx[s*32 +: IDX_W];
-				e_addr = i_err_addr[s*32 +: 32];
-			end
+		for (s = 0; s < NSRC; s = s + 1) begin
+			e_code = e_code | (i_err_code[s*8 +: 8] & {8{e_first[s]}});
+			e_idx  = e_idx | (i_err_idx[s*32 +: IDX_W] & {IDX_W{e_first[s]}});
+			e_addr = e_addr | (i_err_addr[s*32 +: 32] & {32{e_first[s]}});
+		end
 	end
 
 	// ---- lowest command index held (watchdog, abort) ----
+	// The fetcher's index (holder 0: the next command it decodes) is above
+	// every index a unit holds (those commands were decoded before), so it
+	// counts only when no unit holds one: the minimum is taken over the units
+	// alone, one comparator fewer.
 	reg [IDX_W-1:0] held_idx;
 	reg        held_any;
 	integer h;
 	always @(*) begin
 		held_any = 1'b0;
 		held_idx = {IDX_W{1'b0}};
-		for (h = 0; h < NHOLD; h = h + 1)
+		for (h = 1; h < NHOLD; h = h + 1)
 			if (i_hold_valid[h] && (!held_any || i_hold_idx[h*32 +: IDX_W] < held_idx)) begin
 				held_any = 1'b1;
 				held_idx = i_hold_idx[h*32 +: IDX_W];
 			end
+		if (!held_any)
+			held_idx = i_hold_idx[IDX_W-1:0] & {IDX_W{i_hold_valid[0]}};
 	end
 	wire unused_idx = ^{i_err_idx, i_hold_idx};   // the bits above IDX_W: 0
+	wire unused_wrd = WIN_RD_EXT == 0 && ^{i_wrd_base, i_wrd_size, i_wrd_perm};
 
 	// ---- watchdog: WDT_LIMIT cycles without progress (0: 2^32) ----
 	// wdt_q counts down from WDT_LIMIT, reloaded by progress (and while idle):
@@ -220,7 +236,7 @@ module mote_csr #(
 					wdt_q <= wdt_limit_q;
 					err_code_q <= e_any ? e_code : host_abort ? `MOTE_ERR_ABORTED : `MOTE_ERR_WATCHDOG;
 					err_cmd_q  <= e_any ? e_idx : held_idx;
-					err_addr_q <= e_any ? e_addr : 32'd0;
+					err_addr_q <= e_addr;   // (0 without a unit's error)
 				end else if (normal_end) begin
 					state_q <= S_IDLE;
 					done_q <= 1'b1;
@@ -359,10 +375,17 @@ module mote_csr #(
 			    at(a, `MOTE_REG_WDT_LIMIT, wdt_limit_q) | at(a, `MOTE_REG_CMDS_DONE, perf_val[31:0]) |
 			    at(a, `MOTE_REG_PERF_CONFIG, {24'd0, PERF_W[7:0]} << `MOTE_PERF_CONFIG_WIDTH) |
 			    at(a, `MOTE_REG_PERF_SET, PERF_SET_W);
-			for (wi = 0; wi < NUM_WINDOWS; wi = wi + 1)
-				v = v | at(a, WIN_B + wi[11:0] * WIN_BS, o_win_base[wi*32 +: 32]) |
-				    at(a, WIN_S + wi[11:0] * WIN_SS, o_win_size[wi*32 +: 32]) |
-				    at(a, WIN_P + wi[11:0] * WIN_PS, {29'd0, o_win_perm[wi*3 +: 3]});
+			if (WIN_RD_EXT == 0) begin
+				for (wi = 0; wi < NUM_WINDOWS; wi = wi + 1)
+					v = v | at(a, WIN_B + wi[11:0] * WIN_BS, o_win_base[wi*32 +: 32]) |
+					    at(a, WIN_S + wi[11:0] * WIN_SS, o_win_size[wi*32 +: 32]) |
+					    at(a, WIN_P + wi[11:0] * WIN_PS, {29'd0, o_win_perm[wi*3 +: 3]});
+			end else if (a[11:6] == WIN_REGION && a[1:0] == 2'd0 && {30'd0, a[5:4]} < NUM_WINDOWS) begin
+				// the window's registers come selected: only which of the three
+				v = v | (i_wrd_base & {32{a[3:2] == WIN_BASE_OFF}}) |
+				    (i_wrd_size & {32{a[3:2] == WIN_SIZE_OFF}}) |
+				    ({29'd0, i_wrd_perm} & {32{a[3:2] == WIN_PERM_OFF}});
+			end
 			if (perf_hit && !a[2])   // PERF_LO(i)
 				v = v | perf_val[31:0];
 			if (perf_hit && a[2] && PERF_W > 32)   // PERF_HI(i): 0 with PERF_W <= 32

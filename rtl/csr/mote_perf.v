@@ -57,7 +57,18 @@ module mote_perf #(
 	endgenerate
 	wire unused_inc = ^i_inc;
 
-	assign o_value = value[i_sel];
+	// the counter i_sel names: an AND-OR over the counters kept (each masked
+	// by its select match), not an indexed array read, which Yosys builds as a
+	// shifter over all NUM_PERF words, the not kept ones included
+	reg [63:0] v;
+	integer k;
+	always @(*) begin
+		v = 64'd0;
+		for (k = 0; k < NUM_PERF; k = k + 1)
+			if (PERF_SET[k])
+				v = v | (value[k] & {64{i_sel == k[SW-1:0]}});
+	end
+	assign o_value = v;
 endmodule
 
 `default_nettype wire

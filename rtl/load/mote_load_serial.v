@@ -32,6 +32,9 @@ module mote_load_serial #(
 	parameter ADDR_W = 32,
 	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per 4 bytes
 	parameter BIAS_WORDS = 0,
+	// 0: its own read check (mote_window_scan); 1: a shared checker's
+	// (mote_window_share, in mote_top) through o_wc / i_wc
+	parameter WIN_EXT = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
 ) (
@@ -48,6 +51,11 @@ module mote_load_serial #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// the shared checker's port (WIN_EXT): {clear, want, address} and the
+	// word taken (restart) out, {fail, hit} back
+	output wire [33:0]               o_wc,
+	output wire                      o_wc_take,
+	input  wire [1:0]                i_wc,
 	output wire                      o_req_valid,
 	input  wire                      i_req_ready,
 	output wire [31:0]               o_req_addr,
@@ -102,10 +110,10 @@ module mote_load_serial #(
 
 	mote_load_walk #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W),
-			 .BIAS_WORDS(BIAS_WORDS)) u_walk (
+			 .BIAS_WORDS(BIAS_WORDS), .WIN_EXT(WIN_EXT)) u_walk (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
 		.i_start(start && is_load && !c_field), .i_clear(start), .i_cmd(i_cmd),
-		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_wc(o_wc), .o_wc_take(o_wc_take), .i_wc(i_wc),
 		.i_seg_open(p_seg_open), .i_seg(p_seg),
 		.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
 		.o_desc_valid(w_desc_valid), .i_desc_ready(p_desc_ready),

@@ -31,6 +31,9 @@ module mote_load_unit #(
 	// 0: the fast path (mote_load_rows), a memory word per cycle; 1: the narrow
 	// path (mote_load_serial), a byte per cycle, for small FPGAs
 	parameter SERIAL = 0,
+	// 1: the narrow path's read check is a shared checker's (o_wc / i_wc;
+	// mote_window_share in mote_top); the fast path checks its own words
+	parameter WIN_EXT = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
 ) (
@@ -47,6 +50,11 @@ module mote_load_unit #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// the shared checker's port (WIN_EXT, the narrow path): {clear, want,
+	// address} and the word taken (restart) out, {fail, hit} back
+	output wire [33:0]               o_wc,
+	output wire                      o_wc_take,
+	input  wire [1:0]                i_wc,
 	// memory master (reads only)
 	output wire                      o_req_valid,
 	input  wire                      i_req_ready,
@@ -74,15 +82,18 @@ module mote_load_unit #(
 		if (SERIAL != 0) begin : g_serial
 			mote_load_serial #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 					   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-					   .ADDR_W(ADDR_W), .BIAS_WORDS(BIAS_WORDS)) u_serial (
+					   .ADDR_W(ADDR_W), .BIAS_WORDS(BIAS_WORDS), .WIN_EXT(WIN_EXT)) u_serial (
 				.clk(clk), .rst(rst), .i_abort(i_abort), .i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready),
 				.i_cmd(i_cmd), .i_cmd_idx(i_cmd_idx), .i_tok_c2l_avail(i_tok_c2l_avail), .o_tok_c2l_pop(o_tok_c2l_pop), .o_tok_l2c_push(o_tok_l2c_push),
-				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_req_valid(o_req_valid), .i_req_ready(i_req_ready),
+				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_wc(o_wc), .o_wc_take(o_wc_take), .i_wc(i_wc),
+				.o_req_valid(o_req_valid), .i_req_ready(i_req_ready),
 				.o_req_addr(o_req_addr), .i_resp_valid(i_resp_valid), .i_resp_data(i_resp_data), .o_buf_we(o_buf_we), .o_buf_sel(o_buf_sel),
 				.o_buf_row(o_buf_row), .o_buf_wdata(o_buf_wdata), .o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
 				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx),
 				.o_stall_dep(o_stall_dep), .o_stall_mem(o_stall_mem));
 		end else begin : g_rows
+			assign {o_wc, o_wc_take} = 35'd0;
+			wire unused_wc = ^i_wc;
 			mote_load_rows #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 					 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
 					 .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS)) u_rows (

@@ -46,6 +46,9 @@ module mote_load_walk #(
 	parameter ADDR_W = 32,
 	// 0: bias rows packed whole; n: as n 32-bit words (the packer's segments)
 	parameter BIAS_WORDS = 0,
+	// 0: its own read check (mote_window_scan); 1: a shared checker's
+	// (mote_window_share, in mote_top) through o_wc / i_wc
+	parameter WIN_EXT = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS,
 	// bits of a byte position 0..RWMAX (derived)
@@ -64,6 +67,11 @@ module mote_load_walk #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// the shared checker's port (WIN_EXT): {clear, want, address} and the
+	// word taken (restart) out, {fail, hit} back
+	output wire [33:0]               o_wc,
+	output wire                      o_wc_take,
+	input  wire [1:0]                i_wc,
 	// the packer's open segment (bias word) of the row it packs
 	input  wire                      i_seg_open,
 	input  wire [SGW-1:0]            i_seg,
@@ -170,10 +178,23 @@ module mote_load_walk #(
 	wire go      = row_q && !err_q && !settle_q && rdone && (!o_desc_valid || i_desc_ready);
 	wire rng_err = go && !range_ok;
 	wire adv     = go && range_ok;
-	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_R), .ADDR_W(ADDR_W)) u_win (
-		.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(o_req_addr), .i_restart(adv || issue),
-		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
-		.o_hit(hit), .o_fail(win_err));
+	generate
+		if (WIN_EXT == 0) begin : g_win
+			mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_R), .ADDR_W(ADDR_W)) u_win (
+				.clk(clk), .rst(rst), .i_clear(i_abort), .i_want(want), .i_addr(o_req_addr), .i_restart(adv || issue),
+				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+				.o_hit(hit), .o_fail(win_err));
+			assign {o_wc, o_wc_take} = 35'd0;
+			wire unused_wc = ^i_wc;
+		end else begin : g_wext
+			// the shared checker: wanted only when a hit can be requested
+			// (the packer's segment open), else it would hold the checker
+			assign o_wc = {i_abort, want && seg_ok, o_req_addr};
+			assign o_wc_take = adv || issue;
+			assign {win_err, hit} = i_wc;
+			wire unused_win = ^{i_win_base, i_win_size, i_win_perm};
+		end
+	endgenerate
 	// (a count of 2^CW or more is never reached: the depth ends the walk first)
 	wire [16:0] ic_n = {{(17-CW){1'b0}}, ic_q} + 17'd1;
 	wire [16:0] oc_n = {{(17-CW){1'b0}}, oc_q} + 17'd1;

@@ -30,6 +30,9 @@ module mote_store_bytes #(
 	parameter NUM_WINDOWS = 4,
 	// address bits of the device's memory (mote_window_scan)
 	parameter ADDR_W = 32,
+	// 0: its own write check (mote_window_scan); 1: a shared checker's
+	// (mote_window_share, in mote_top) through o_wc / i_wc
+	parameter WIN_EXT = 0,
 	// bits of a row's byte count (derived by the caller)
 	parameter NBW = 5,
 	// bits of the inner-row counter: N_INNER is below 2^CNW (the caller's
@@ -60,6 +63,11 @@ module mote_store_bytes #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// the shared checker's port (WIN_EXT): {clear, want, address} and the
+	// word taken (restart) out, {fail, hit} back
+	output wire [33:0]               o_wc,
+	output wire                      o_wc_take,
+	input  wire [1:0]                i_wc,
 	output reg                       o_err,
 	output wire [31:0]               o_err_addr
 );
@@ -98,10 +106,23 @@ module mote_store_bytes #(
 	assign o_err_addr  = o_req_addr;
 	assign o_req_wdata = {MEM_BYTES{i_byte}};
 
-	mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_W), .ADDR_W(ADDR_W)) u_win (
-		.clk(clk), .rst(rst), .i_clear(1'b0), .i_want(want), .i_addr(o_req_addr), .i_restart(adv),
-		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
-		.o_hit(hit), .o_fail(fail));
+	generate
+		if (WIN_EXT == 0) begin : g_win
+			mote_window_scan #(.NUM_WINDOWS(NUM_WINDOWS), .NEED_BIT(`MOTE_WIN_PERM_W), .ADDR_W(ADDR_W)) u_win (
+				.clk(clk), .rst(rst), .i_clear(1'b0), .i_want(want), .i_addr(o_req_addr), .i_restart(adv),
+				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+				.o_hit(hit), .o_fail(fail));
+			assign {o_wc, o_wc_take} = 35'd0;
+			wire unused_wc = ^i_wc;
+		end else begin : g_wext
+			// the shared checker (a hit is registered into the request: the
+			// checker moves on at once, mote_top's REL_ON_HIT)
+			assign o_wc = {rst, want, o_req_addr};
+			assign o_wc_take = adv;
+			assign {fail, hit} = i_wc;
+			wire unused_win = ^{i_win_base, i_win_size, i_win_perm};
+		end
+	endgenerate
 
 	always @(posedge clk) begin
 		if (rst || i_idle)

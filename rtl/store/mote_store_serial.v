@@ -39,6 +39,9 @@ module mote_store_serial #(
 	parameter NUM_WINDOWS = 4,
 	// address bits of the device's memory (the writer's window scan)
 	parameter ADDR_W = 32,
+	// 0: its own write check (mote_window_scan); 1: a shared checker's
+	// (mote_window_share, in mote_top) through o_wc / i_wc
+	parameter WIN_EXT = 0,
 	// buffer address widths (derived)
 	parameter AW_B = $clog2(BBUF_DEPTH * COLS),
 	parameter AW_C = $clog2(ACC_DEPTH)
@@ -68,6 +71,11 @@ module mote_store_serial #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// the shared checker's port (WIN_EXT): {clear, want, address} and the
+	// word taken (restart) out, {fail, hit} back
+	output wire [33:0]               o_wc,
+	output wire                      o_wc_take,
+	input  wire [1:0]                i_wc,
 	output wire                      o_idle,
 	output wire                      o_retire,
 	output wire                      o_err_valid,
@@ -253,14 +261,14 @@ module mote_store_serial #(
 		.i_zp(c_zp), .i_lo(c_lo), .i_hi(c_hi), .i_lo_gt_hi(c_lo_gt_hi),
 		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
 
-	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W), .NBW(NBW), .CNW(UW-1)) u_wr (
+	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W), .NBW(NBW), .CNW(UW-1), .WIN_EXT(WIN_EXT)) u_wr (
 		.clk(clk), .rst(clear), .i_idle(w_idle), .i_start(w_start),
 		.i_addr0(i_cmd[`MOTE_STORE_ADDR0]), .i_is(i_cmd[`MOTE_STORE_INNER_STRIDE]),
 		.i_os(i_cmd[`MOTE_STORE_OUTER_STRIDE]), .i_ni(c_ni), .i_nb(c_nb),
 		.i_bvalid(l_bvalid), .o_bready(w_bready), .i_byte(l_byte),
 		.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
 		.o_req_wdata(o_req_wdata), .o_req_wstrb(o_req_wstrb),
-		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_wc(o_wc), .o_wc_take(o_wc_take), .i_wc(i_wc),
 		.o_err(w_err), .o_err_addr(w_err_addr));
 
 	// ================================================================ status

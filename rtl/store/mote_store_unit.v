@@ -31,6 +31,9 @@ module mote_store_unit #(
 	// value per ceil(shift/2) + 2 cycles), a 32-bit bias buffer, a writer of
 	// a byte per request
 	parameter PPU_SERIAL = 0,
+	// 1: the serial path's write check is a shared checker's (o_wc / i_wc;
+	// mote_window_share in mote_top); the row path checks its own words
+	parameter WIN_EXT = 0,
 	// buffer address widths (derived)
 	parameter AW_B = $clog2((PPU_SERIAL != 0) ? BBUF_DEPTH * COLS : ((BBUF_DEPTH <= 2) ? 2 : BBUF_DEPTH)),
 	parameter AW_C = $clog2(ACC_DEPTH)
@@ -74,6 +77,11 @@ module mote_store_unit #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// the shared checker's port (WIN_EXT, the serial path): {clear, want,
+	// address} and the word taken (restart) out, {fail, hit} back
+	output wire [33:0]               o_wc,
+	output wire                      o_wc_take,
+	input  wire [1:0]                i_wc,
 	output wire                      o_idle,
 	output wire                      o_busy,
 	output wire                      o_retire,
@@ -88,7 +96,7 @@ module mote_store_unit #(
 	generate
 		if (PPU_SERIAL != 0) begin : g_serial
 			mote_store_serial #(.COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
-					    .ACC_DEPTH(ACC_DEPTH), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W)) u_serial (
+					    .ACC_DEPTH(ACC_DEPTH), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W), .WIN_EXT(WIN_EXT)) u_serial (
 				.clk(clk), .rst(rst), .i_abort(i_abort),
 				.i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready), .i_cmd(i_cmd),
 				.i_cmd_idx(i_cmd_idx), .i_tok_c2s_avail(i_tok_c2s_avail),
@@ -98,7 +106,7 @@ module mote_store_unit #(
 				.i_acc_free(i_acc_free),
 				.o_req_valid(o_req_valid), .i_req_ready(i_req_ready), .o_req_addr(o_req_addr),
 				.o_req_wdata(o_req_wdata), .o_req_wstrb(o_req_wstrb),
-				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
+				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_wc(o_wc), .o_wc_take(o_wc_take), .i_wc(i_wc),
 				.o_idle(o_idle), .o_retire(o_retire),
 				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx),
 				.o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_stall_dep(o_stall_dep),
@@ -131,7 +139,8 @@ module mote_store_unit #(
 				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx),
 				.o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_stall_dep(o_stall_dep),
 				.o_stall_mem(o_stall_mem));
-			wire unused_rows = i_bbuf_we;
+			wire unused_rows = ^{i_bbuf_we, i_wc};
+			assign {o_wc, o_wc_take} = 35'd0;
 		end
 	endgenerate
 	localparam unused_rows = ROWS;

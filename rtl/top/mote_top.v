@@ -74,6 +74,10 @@ module mote_top #(
 	// 1: CSR requests and memory responses registered on the way in; 0: taken
 	// as they come (the board: its link bridge and SPRAM answer from registers)
 	parameter IN_REG = 1,
+	// 1: one window checker (mote_window_share) for the command fetcher and
+	// the narrow load and store paths (LOAD_SERIAL, PPU_SERIAL), one master
+	// at a time, instead of a mote_window_scan in each (small FPGAs)
+	parameter WIN_SHARE = 0,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -129,14 +133,18 @@ module mote_top #(
 	wire [31:0] f_cur, f_err_idx, f_err_addr;
 	wire [7:0]  f_err_code;
 	wire [MB8-1:0] resp_data;
+	// the shared window checker's ports (WIN_SHARE): fetch, load, store
+	wire [33:0] f_wc, l_wc, s_wc;
+	wire        f_wc_take, l_wc_take, s_wc_take;
+	wire [1:0]  f_wci, l_wci, s_wci;
 
 	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
 	localparam LG_FETCH = (LG_FETCH_READS >= 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
-		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W)) u_fetch (
+		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .WIN_EXT(WIN_SHARE)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
-		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
+		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm), .o_wc(f_wc), .o_wc_take(f_wc_take), .i_wc(f_wci),
 		.o_req_valid(f_req_valid), .i_req_ready(f_req_ready), .o_req_addr(f_req_addr),
 		.i_resp_valid(f_resp_valid), .i_resp_data(resp_data),
 		.o_ld_valid(ld_valid), .i_ld_ready(ld_ready), .o_ld_cmd(ld_cmd), .o_ld_idx(ld_idx),
@@ -176,11 +184,11 @@ module mote_top #(
 	mote_load_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
 			 .ADDR_W(MEM_ADDR_W), .LG_RESP(LG_LOAD_READS), .BIAS_WORDS((PPU_SERIAL != 0) ? COLS : 0),
-			 .SERIAL(LOAD_SERIAL)) u_load (
+			 .SERIAL(LOAD_SERIAL), .WIN_EXT(WIN_SHARE)) u_load (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(ld_valid), .o_cmd_ready(ld_ready), .i_cmd(ld_cmd), .i_cmd_idx(ld_idx),
 		.i_tok_c2l_avail(c2l_av), .o_tok_c2l_pop(c2l_pop), .o_tok_l2c_push(l2c_push),
-		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
+		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm), .o_wc(l_wc), .o_wc_take(l_wc_take), .i_wc(l_wci),
 		.o_req_valid(l_req_valid), .i_req_ready(l_req_ready), .o_req_addr(l_req_addr),
 		.i_resp_valid(l_resp_valid), .i_resp_data(resp_data),
 		.o_buf_we(l_we), .o_buf_sel(l_sel), .o_buf_row(l_row), .o_buf_wdata(l_wdata),
@@ -234,7 +242,7 @@ module mote_top #(
 
 	mote_store_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
 			  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS),
-			  .ADDR_W(MEM_ADDR_W), .STORE_ADD(STORE_ADD), .PPU_SERIAL(PPU_SERIAL)) u_store (
+			  .ADDR_W(MEM_ADDR_W), .STORE_ADD(STORE_ADD), .PPU_SERIAL(PPU_SERIAL), .WIN_EXT(WIN_SHARE)) u_store (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
 		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
@@ -245,7 +253,7 @@ module mote_top #(
 		.o_req_addr(s_req_addr), .o_req_wdata(s_req_wdata), .o_req_wstrb(s_req_wstrb),
 		.o_rd_req_valid(sr_req_valid), .i_rd_req_ready(sr_req_ready), .o_rd_req_addr(sr_req_addr),
 		.i_rd_resp_valid(sr_resp_valid), .i_rd_resp_data(resp_data),
-		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
+		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm), .o_wc(s_wc), .o_wc_take(s_wc_take), .i_wc(s_wci),
 		.o_idle(s_idle), .o_busy(s_busy), .o_retire(s_retire),
 		.o_err_valid(s_err), .o_err_code(s_err_code), .o_err_idx(s_err_idx), .o_err_addr(s_err_addr),
 		.o_cur_idx(s_cur), .o_stall_dep(s_stall_dep), .o_stall_mem(s_stall_mem));
@@ -360,6 +368,39 @@ module mote_top #(
 		end
 	endgenerate
 
+	// ---- the shared window checker ----
+	// Ports: 0 the fetcher (execute), 1 the load unit (read), 2 the store
+	// unit's writes (write; its hit goes into a request register, so the
+	// checker moves on at once).  Each o_wc: {clear, want, address}; o_wc_take:
+	// its word was taken (restart).
+	// The CSR block reads the window registers back through its window
+	// multiplexer (a read of the windows' region takes it for that cycle).
+	localparam [11:0] WIN_RB = `MOTE_REG_WIN_BASE;
+	wire        wrd = csr_valid_q && !csr_write_q && csr_addr_q[11:6] == WIN_RB[11:6];
+	wire [31:0] wrd_base, wrd_size;
+	wire [2:0]  wrd_perm;
+	generate
+		if (WIN_SHARE != 0) begin : g_wshare
+			localparam [1:0] NX = `MOTE_WIN_PERM_X, NR = `MOTE_WIN_PERM_R, NWR = `MOTE_WIN_PERM_W;
+			wire [2:0] hit, fail;
+			mote_window_share #(.NP(3), .NUM_WINDOWS(NUM_WINDOWS), .NEED_BITS({NWR, NR, NX}),
+					    .REL_ON_HIT(3'b100), .ADDR_W(MEM_ADDR_W)) u_wshare (
+				.clk(clk), .rst(rst),
+				.i_clear({s_wc[33], l_wc[33], f_wc[33]}), .i_restart({s_wc_take, l_wc_take, f_wc_take}),
+				.i_want({s_wc[32], l_wc[32], f_wc[32]}), .i_addr({s_wc[31:0], l_wc[31:0], f_wc[31:0]}),
+				.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
+				.i_rd(wrd), .i_rd_w(csr_addr_q[5:4]), .o_rd_base(wrd_base), .o_rd_size(wrd_size),
+				.o_rd_perm(wrd_perm), .o_hit(hit), .o_fail(fail));
+			assign f_wci = {fail[0], hit[0]};
+			assign l_wci = {fail[1], hit[1]};
+			assign s_wci = {fail[2], hit[2]};
+		end else begin : g_wown
+			assign {f_wci, l_wci, s_wci} = 6'd0;
+			assign {wrd_base, wrd_size, wrd_perm} = 67'd0;
+			wire unused_wc = ^{f_wc, l_wc, s_wc, f_wc_take, l_wc_take, s_wc_take, wrd};
+		end
+	endgenerate
+
 	// ---- memory arbiter ----
 	wire [3:0]        arb_ready, arb_resp;
 	wire [LG_OUT:0]   outstanding;
@@ -440,6 +481,7 @@ module mote_top #(
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
 		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
+		   .WIN_RD_EXT(WIN_SHARE),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
@@ -447,6 +489,7 @@ module mote_top #(
 		.o_irq(o_irq), .o_start(start), .o_abort(abort), .o_busy(job_busy), .o_arb_flush(arb_flush),
 		.o_cmd_base(cmd_base), .o_cmd_count(cmd_count),
 		.o_win_base(win_base), .o_win_size(win_size), .o_win_perm(win_perm),
+		.i_wrd_base(wrd_base), .i_wrd_size(wrd_size), .i_wrd_perm(wrd_perm),
 		.i_err_valid({t_err, s_err, c_err, l_err, f_err}),
 		.i_err_code({t_err_code, s_err_code, c_err_code, l_err_code, f_err_code}),
 		.i_err_idx({t_err_idx, s_err_idx, c_err_idx, l_err_idx, f_err_idx}),

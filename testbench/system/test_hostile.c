@@ -421,7 +421,8 @@ static int setup(struct rig *r, const char *uri)
 
 int main(void)
 {
-	static const char *uris[] = {"sim:rows=8,cols=8", "sim:rows=4,cols=4"};
+	// the board build too: its window checks are one shared checker (WIN_SHARE)
+	static const char *uris[] = {"sim:rows=8,cols=8", "sim:rows=4,cols=4", "sim:board=icebreaker"};
 	static struct rig r;
 	for (size_t u = 0; u < sizeof uris / sizeof uris[0]; u++) {
 		printf("%s:\n", uris[u]);
