@@ -16,9 +16,11 @@
 `include "mote_hw.vh"
 
 // Widths, all exact for the spec's 32-bit fields:
-// - s = i*SX is kept (reset per outer row), x = X0 + s and the row's address
-//   oaddr + s are registers loaded from it the cycle after it changes (a row
-//   is handed out every second cycle at most); i stays at most the largest
+// - s = i*SX is kept (reset per outer row), x = X0 + s is a register loaded
+//   from it the cycle after it changes (a row is handed out every second
+//   cycle at most), the row's address oaddr + s one loaded when the row is
+//   handed out (the byte's address is that plus the byte's position, an
+//   adder and no register); i stays at most the largest
 //   depth DMAX (rows beyond a buffer's depth are an error before they are
 //   walked), so |s| <= DMAX * 2^15 and |x| < 2^32: 33 bits.
 // - y = Y0 + o*SY moves one way only; it can enter [0, HEIGHT) only from
@@ -121,9 +123,9 @@ module mote_load_walk #(
 	reg               dbig_q;        // BUF_ROW >= 2^DRW: beyond every depth
 	reg  [SW-1:0]     s_q;           // i*SX
 	reg  [31:0]       oaddr_q;       // address of byte 0 of the outer row's first row
-	reg               settle_q;      // s or oaddr changed: x and addr follow now
+	reg               settle_q;      // s changed: x follows now
 	reg  [32:0]       x_q;           // image column of byte 0 (signed): X0 + s
-	reg  [31:0]       addr_q;        // address of byte 0: oaddr + s
+	reg  [31:0]       ra_q;          // address of byte 0 of the row being read
 	reg  [17:0]       y_q;           // image row (see above)
 	reg               yout_q;        // y has left [0, 2^16) for good
 
@@ -153,8 +155,10 @@ module mote_load_walk #(
 	wire [PW-1:0] hi     = has ? hi_c : {PW{1'b0}};
 
 	// ---- requests: a read per in-bounds byte, of the byte's word ----
-	reg  [31:0]       ab_q;          // byte being stepped over or requested
-	reg  [PW-1:0]     pos_q;         // its row position: [0, lo) stepped over, [lo, hi) read
+	reg  [PW-1:0]     pos_q;         // row position: [0, lo) stepped over, [lo, hi) read
+	// the byte's address: the row's plus its position (an adder instead of a
+	// byte address register with its own incrementer and load multiplexer)
+	wire [31:0]       ab = ra_q + {{(32-PW){1'b0}}, pos_q};
 	wire              hit, win_err;
 
 	// A bias row packed as words: a byte is read only once the packer has
@@ -170,7 +174,7 @@ module mote_load_walk #(
 	wire left    = pos_q < o_desc_hi;
 	wire want    = !err_q && !skip && left;
 	assign o_req_valid = want && hit && seg_ok;
-	assign o_req_addr  = {ab_q[31:LG_MB], {LG_MB{1'b0}}};
+	assign o_req_addr  = {ab[31:LG_MB], {LG_MB{1'b0}}};
 	wire issue   = o_req_valid && i_req_ready;
 
 	// ---- handing out a row: once the previous row's last read goes out ----
@@ -202,12 +206,19 @@ module mote_load_walk #(
 	wire last_out = oc_n == {1'b0, c_nouter};
 	wire [17:0] y_n  = y_q + {{2{c_sy[15]}}, c_sy};
 	wire [31:0] oa_n = oaddr_q + c_step;
+	// the address of the row handed out (s and oaddr are still its own)
+	wire [31:0] ra_n = oaddr_q + {{(32-SW){s_q[SW-1]}}, s_q};
+	// the error address reads 0 from a new command on and after a range error
+	// (but for READ_WINDOW): the row address and position cleared, and with
+	// them the span, so that nothing is stepped over or read
+	wire zero    = i_clear || (rng_err && !err_q);
 
 	always @(posedge clk) begin
 		if (rst || i_abort) begin
 			row_q <= 1'b0;
 			err_q <= 1'b0;
 			pos_q <= 0;
+			o_desc_lo <= 0;
 			o_desc_hi <= 0;
 			o_desc_valid <= 1'b0;
 			o_err_valid <= 1'b0;
@@ -218,8 +229,13 @@ module mote_load_walk #(
 				err_q <= 1'b0;
 			end else if (adv && last_in && last_out)
 				row_q <= 1'b0;
-			if (adv) begin
+			if (zero) begin
 				pos_q     <= {PW{1'b0}};
+				o_desc_lo <= {PW{1'b0}};
+				o_desc_hi <= {PW{1'b0}};
+			end else if (adv) begin
+				pos_q     <= {PW{1'b0}};
+				o_desc_lo <= lo;
 				o_desc_hi <= hi;
 			end
 			else if ((!err_q && skip) || issue)
@@ -260,22 +276,14 @@ module mote_load_walk #(
 			end
 		end
 		settle_q <= i_start || adv;
-		if (settle_q) begin
-			x_q    <= {c_x0[31], c_x0} + {{(33-SW){s_q[SW-1]}}, s_q};
-			addr_q <= oaddr_q + {{(32-SW){s_q[SW-1]}}, s_q};
-		end
-		if (adv) begin
-			o_desc_lo  <= lo;
-			o_desc_off <= addr_q[LG_MB-1:0];
-		end
-		// the byte: from the row's byte 0, on at each step or request; 0
-		// after a range error or a new command (ERR_ADDR 0 but for READ_WINDOW)
-		if (i_clear || (rng_err && !err_q))
-			ab_q <= 32'd0;
+		if (settle_q)
+			x_q <= {c_x0[31], c_x0} + {{(33-SW){s_q[SW-1]}}, s_q};
+		if (adv)
+			o_desc_off <= ra_n[LG_MB-1:0];
+		if (zero)
+			ra_q <= 32'd0;
 		else if (adv)
-			ab_q <= addr_q;
-		else if ((!err_q && skip) || issue)
-			ab_q <= ab_q + 1'b1;
+			ra_q <= ra_n;
 		if (!err_q)
 			o_err_window <= win_err;
 	end
@@ -283,7 +291,7 @@ module mote_load_walk #(
 	assign o_err_addr  = o_req_addr;
 	assign o_busy      = row_q || left || o_desc_valid;
 	assign o_stall_mem = o_req_valid && !i_req_ready;
-	wire unused_cmd = ^{i_cmd, c_count, ic_n, oc_n};
+	wire unused_cmd = ^{i_cmd, c_count, ic_n, oc_n, ab[LG_MB-1:0]};
 endmodule
 
 `default_nettype wire
