@@ -530,23 +530,53 @@ module mote_compute_unit #(
 	// The new accumulator row: the array's sums, or with ACCUMULATE the sums
 	// plus the old row; with ACC_MAX too the signed maximum of the two, where
 	// the old value wins by not being written (its column's write enable
-	// off: the RAM holds it, S kept the rows apart).  So one adder per column
-	// and a multiplexer iCE40 folds into its carry LUTs.  o > s signed: with
-	// equal signs the carry out of o + ~s (o > s unsigned), else o's sign.
+	// off: the RAM holds it, S kept the rows apart).  One adder per column
+	// does both: with ACC_MAX built in, and t ("take s": a plain write or
+	// ACC_MAX), it adds ~s + 1, o - s, whose sign (33 bits) says whether
+	// o >= s (then o is kept; on a tie either is the same value); else o + s.
+	// The value written is t ? s : the sum, s being ~(s ^ t): so each bit's
+	// LUT takes t, o, s ^ t and the carry, the iCE40 adder's own LUT, and the
+	// only logic besides the adder is s ^ t, PSUM_W bits a column (the rest
+	// is s's sign extension).  Without ACC_MAX nothing is inverted: t ? s :
+	// o + s.
+	wire ex_take = !ex_md[AW_C] || (ex_md[AW_C+2] && ACC_MAX != 0);
+	wire ex_inv  = ex_take && ACC_MAX != 0;
+	wire [COLS*PSUM_W-1:0] ex_sx;   // s ^ inv per column, PSUM_W bits
+	genvar gx;
+	generate
+		if (MUL_CELL == 2 && ACC_MAX != 0) begin : g_sx_ice40
+			// an iCE40 build: s ^ t as LUT instances, so Yosys' LUT mapper
+			// (ABC) cannot see that ~(s ^ t) = s where t is 1 and give the
+			// select its own LUT (s, t, sum) beside the adder's (a LUT more per
+			// accumulator bit: 128 on the 4x4 board).
+			for (gx = 0; gx < COLS * PSUM_W; gx = gx + 1) begin : g_lut
+				SB_LUT4 #(.LUT_INIT(16'h6666)) u_x (
+					.I0(arr_sum[32 * (gx / PSUM_W) + gx % PSUM_W]), .I1(ex_inv),
+					.I2(1'b0), .I3(1'b0), .O(ex_sx[gx]));
+			end
+		end else begin : g_sx
+			for (gx = 0; gx < COLS; gx = gx + 1) begin : g_col
+				assign ex_sx[PSUM_W*gx +: PSUM_W] = arr_sum[32*gx +: PSUM_W] ^ {PSUM_W{ex_inv}};
+			end
+		end
+	endgenerate
 	// A function called only for valid rows, so a simulator skips it in idle
 	// cycles; bits COLS*32.. are the columns kept.
 	function [COLS*33-1:0] accumulate;
-		input [COLS*32-1:0] sum, old;
-		input               acc, amax;
-		reg   [31:0]        s, o;
+		input [COLS*PSUM_W-1:0] sx_all;
+		input [COLS*32-1:0]     old;
+		input                   t, inv, amax;
+		reg   [31:0]            sx, o;
+		reg   [32:0]            r;
 		integer c;
 		begin
 			for (c = 0; c < COLS; c = c + 1) begin
-				s = sum[32*c +: 32];
-				o = old[32*c +: 32];
-				accumulate[32*c +: 32] = acc && !amax ? o + s : s;
-				accumulate[COLS*32 + c] = acc && amax &&
-					(o[31] == s[31] ? |(({1'b0, o} + {1'b0, ~s}) >> 32) : !o[31]);
+				sx = {32{sx_all[PSUM_W*c + PSUM_W-1]}};
+				sx[PSUM_W-1:0] = sx_all[PSUM_W*c +: PSUM_W];
+				o  = old[32*c +: 32];
+				r  = {o[31], o} + {sx[31], sx} + {32'd0, inv};
+				accumulate[32*c +: 32]  = t ? sx ^ {32{inv}} : r[31:0];
+				accumulate[COLS*32 + c] = amax && !r[32];
 			end
 		end
 	endfunction
@@ -565,7 +595,8 @@ module mote_compute_unit #(
 		end
 		if (ex_valid) begin
 			a1_q <= ex_addr;
-			{keep_q, d1_q} <= accumulate(arr_sum, i_acc_rdata, ex_md[AW_C], ex_md[AW_C+2] && ACC_MAX != 0);
+			{keep_q, d1_q} <= accumulate(ex_sx, i_acc_rdata, ex_take, ex_inv,
+						     ex_md[AW_C] && ex_md[AW_C+2] && ACC_MAX != 0);
 		end
 	end
 	assign o_acc_we       = {COLS{we1_q}} & ~keep_q;
@@ -588,9 +619,10 @@ module mote_compute_unit #(
 	assign o_stall_dep = h_valid_q && h_err_q == `MOTE_ERR_NONE && !tok_ok;
 	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
 
-	// fields other opcodes own and the flag bits W/S do not need
+	// fields other opcodes own and the flag bits W/S do not need; the sums'
+	// bits above PSUM_W (their sign extension)
 	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 3], c_act[15:AW_A],
-			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw};
+			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw, arr_sum};
 endmodule
 
 `default_nettype wire
