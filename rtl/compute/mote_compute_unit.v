@@ -7,8 +7,10 @@
 `include "mote_hw.vh"
 
 // Cycle facts (LAT = ROWS+COLS-1, one more with MUL_CELL):
-//  * H (decode): range/field errors were computed at acceptance; waits for the
-//    popped token counters, pops them all in one cycle as it passes to W.
+//  * H (decode): the command waits in the compute queue's entry (taken as it
+//    passes to W); range/field errors are computed the cycle it arrives, so it
+//    may pass (or fail) from the next; waits for the popped token counters,
+//    pops them all in one cycle as it passes to W.
 //  * W (weights): with LOAD_WEIGHTS reads weight rows WGT_ROW+ROWS-1 down to
 //    WGT_ROW (one per cycle) into the bank the current tile does not use,
 //    first waiting until the last row that used that bank is ROWS-1 cycles
@@ -210,57 +212,37 @@ module mote_compute_unit #(
 	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
 
 	// ================================================================ stage H
-	reg            h_valid_q;
+	// H is the compute queue's entry register: the command waits there (the
+	// queue holds it while it is not taken) and nothing of it is copied until
+	// it passes to W, which takes it (o_cmd_ready).  Its error code is
+	// computed the cycle it arrives (h_chk_q: computed); a failed command stays
+	// in the entry, whose index is then the error's.
+	reg            h_chk_q;
 	reg [7:0]      h_err_q;
-	reg            h_pop_l2c_q, h_pop_s2c_q, h_push_c2l_q, h_push_c2s_q;
-	reg            h_loadw_q, h_accum_q, h_max_q, h_dw_q;
-	reg [7:0]      h_dws_q;
-	reg [AW_W-1:0] h_wtop_q;    // WGT_ROW + ROWS - 1: first weight row read
-	reg [AW_A-1:0] h_act_q;
-	reg [AW_C-1:0] h_acc_q;
-	reg [NRW-1:0]  h_nrows_q;
-	reg [UW-1:0]   h_useful_q;
-	reg [31:0]     h_idx_q;
 
-	wire tok_ok = (!h_pop_l2c_q || i_tok_l2c_avail) && (!h_pop_s2c_q || i_tok_s2c_avail);
+	wire h_valid = i_cmd_valid && h_chk_q && !halted_q;
+	wire tok_ok = (!i_cmd[`MOTE_HDR_POP_PREV] || i_tok_l2c_avail) && (!i_cmd[`MOTE_HDR_POP_NEXT] || i_tok_s2c_avail);
 	wire w_accept;
-	wire h_go   = h_valid_q && h_err_q == `MOTE_ERR_NONE && tok_ok && w_accept;
-	wire h_fail = h_valid_q && h_err_q != `MOTE_ERR_NONE && !halted_q;
-	assign o_cmd_ready = !halted_q && (!h_valid_q || h_go);
-	assign o_tok_l2c_pop = h_go && h_pop_l2c_q;
-	assign o_tok_s2c_pop = h_go && h_pop_s2c_q;
+	wire h_go   = h_valid && h_err_q == `MOTE_ERR_NONE && tok_ok && w_accept;
+	wire h_fail = h_valid && h_err_q != `MOTE_ERR_NONE;
+	assign o_cmd_ready = h_go;
+	assign o_tok_l2c_pop = h_go && i_cmd[`MOTE_HDR_POP_PREV];
+	assign o_tok_s2c_pop = h_go && i_cmd[`MOTE_HDR_POP_NEXT];
 
+	// WGT_ROW + ROWS - 1: the first weight row read
 	wire [AW_W-1:0] c_wtop = c_wgt[AW_W-1:0] + ROWS1[AW_W-1:0];
 	always @(posedge clk) begin
 		if (clear)
-			h_valid_q <= 1'b0;
-		else if (i_cmd_valid && o_cmd_ready)
-			h_valid_q <= 1'b1;
-		else if (h_go || h_fail)
-			h_valid_q <= 1'b0;
-		if (i_cmd_valid && o_cmd_ready) begin
-			h_err_q      <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_nrows, c_kv, c_nv, c_act, c_acc, c_wgt, c_dws);
-			h_pop_l2c_q  <= i_cmd[`MOTE_HDR_POP_PREV];
-			h_pop_s2c_q  <= i_cmd[`MOTE_HDR_POP_NEXT];
-			h_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
-			h_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
-			h_loadw_q    <= c_ldw;
-			h_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
-			h_max_q      <= c_max && ACC_MAX != 0;
-			h_dw_q       <= c_dw && DEPTHWISE != 0;
-			h_dws_q      <= c_dws;
-			h_wtop_q     <= c_wtop;
-			h_act_q      <= c_act[AW_A-1:0];
-			h_acc_q      <= c_acc[AW_C-1:0];
-			h_nrows_q    <= c_nrows[NRW-1:0];
-			h_useful_q   <= c_useful;
-			h_idx_q      <= i_cmd_idx;
-		end
+			h_chk_q <= 1'b0;
+		else
+			h_chk_q <= i_cmd_valid && !h_go;
+		if (i_cmd_valid && !h_chk_q)
+			h_err_q <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_nrows, c_kv, c_nv, c_act, c_acc, c_wgt, c_dws);
 	end
 
-	// errors: one-cycle pulse, then halted until i_abort.  H keeps the failed
-	// command's code and index meanwhile (nothing enters H while it holds a
-	// command or the unit is halted), so they are the error's outputs.
+	// errors: one-cycle pulse, then halted until i_abort.  The failed command
+	// stays in the entry meanwhile (not taken), its code in h_err_q, so they
+	// are the error's outputs.
 	reg        err_valid_q;
 	always @(posedge clk) begin
 		if (clear) begin
@@ -274,7 +256,7 @@ module mote_compute_unit #(
 	end
 	assign o_err_valid = err_valid_q;
 	assign o_err_code  = h_err_q;
-	assign o_err_idx   = h_idx_q;
+	assign o_err_idx   = i_cmd_idx;
 
 	// ================================================================ stage W
 	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_max_q, w_push_c2l_q, w_push_c2s_q, w_dw_q;
@@ -300,7 +282,7 @@ module mote_compute_unit #(
 	assign o_wbuf_re    = w_rd;
 	assign o_wbuf_raddr = w_addr_q;
 
-	wire h_bank = h_loadw_q ? !front_bank_q : front_bank_q;
+	wire h_bank = c_ldw ? !front_bank_q : front_bank_q;
 	always @(posedge clk) begin
 		if (clear) begin
 			w_valid_q    <= 1'b0;
@@ -312,20 +294,20 @@ module mote_compute_unit #(
 			w_valid_q    <= 1'b0;
 		end
 		if (h_go) begin
-			w_loadw_q    <= h_loadw_q;
+			w_loadw_q    <= c_ldw;
 			w_bank_q     <= h_bank;
-			w_accum_q    <= h_accum_q;
-			w_max_q      <= h_max_q;
-			w_dw_q       <= h_dw_q;
-			w_dws_q      <= h_dws_q;
-			w_push_c2l_q <= h_push_c2l_q;
-			w_push_c2s_q <= h_push_c2s_q;
-			w_addr_q     <= h_wtop_q;
+			w_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
+			w_max_q      <= c_max && ACC_MAX != 0;
+			w_dw_q       <= c_dw && DEPTHWISE != 0;
+			w_dws_q      <= c_dws;
+			w_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
+			w_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
+			w_addr_q     <= c_wtop;
 			w_cnt_q      <= ROWS32[CW:0];
-			w_act_q      <= h_act_q;
-			w_acc_q      <= h_acc_q;
-			w_nrows_q    <= h_nrows_q;
-			w_useful_q   <= h_useful_q;
+			w_act_q      <= c_act[AW_A-1:0];
+			w_acc_q      <= c_acc[AW_C-1:0];
+			w_nrows_q    <= c_nrows[NRW-1:0];
+			w_useful_q   <= c_useful;
 		end else if (w_rd) begin
 			w_addr_q <= w_addr_q - 1'b1;
 			w_cnt_q  <= w_cnt_q - 1'b1;
@@ -607,16 +589,17 @@ module mote_compute_unit #(
 	assign o_retire       = retire_q;
 
 	// ================================================================ status
-	assign o_idle = !h_valid_q && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
+	assign o_idle = !(i_cmd_valid && !halted_q) && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
 			!md_busy && !we1_q && !retire_q;
 	assign o_busy = !o_idle;
-	// the index of the newest command taken.  Only H waits without bound (for
-	// tokens): W waits for S and the bank countdown, S streams (held two
-	// cycles at most), the array drains in LAT cycles; so whenever the unit
-	// stays busy (the watchdog's ERR_CMD) H's command is the one it holds, and
-	// W and S carry no index.
-	assign o_cur_idx = h_idx_q;
-	assign o_stall_dep = h_valid_q && h_err_q == `MOTE_ERR_NONE && !tok_ok;
+	// the index of the command in the entry, or of the newest one taken (the
+	// queue's index word, the entry's last, stays until the next entry is
+	// complete).  Only H waits without bound (for tokens): W waits for S and
+	// the bank countdown, S streams (held two cycles at most), the array drains
+	// in LAT cycles; so whenever the unit stays busy (the watchdog's ERR_CMD)
+	// the entry's command is the one it holds, and W and S carry no index.
+	assign o_cur_idx = i_cmd_idx;
+	assign o_stall_dep = h_valid && h_err_q == `MOTE_ERR_NONE && !tok_ok;
 	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
 
 	// fields other opcodes own and the flag bits W/S do not need; the sums'
