@@ -171,7 +171,9 @@ module mote_compute_unit #(
 	wire [15:0] c_wgt   = i_cmd[`MOTE_MATMUL_WGT_ROW];
 	wire [15:0] c_act   = i_cmd[`MOTE_MATMUL_ACT_ROW];
 	wire [15:0] c_acc   = i_cmd[`MOTE_MATMUL_ACC_ROW];
-	wire [15:0] c_nrows = c_mm ? i_cmd[`MOTE_MATMUL_NROWS] : 16'd0;
+	// NROWS as it stands: another opcode's bits there are never used (c_rows
+	// gates the checks, and S streams nothing for a tokens-only command)
+	wire [15:0] c_nrows = i_cmd[`MOTE_MATMUL_NROWS];
 	wire [15:0] c_kv    = i_cmd[`MOTE_MATMUL_K_VALID];
 	wire [15:0] c_nv    = i_cmd[`MOTE_MATMUL_N_VALID];
 	wire        c_dw    = i_cmd[`MOTE_MATMUL_DEPTHWISE];
@@ -266,6 +268,7 @@ module mote_compute_unit #(
 	reg [AW_A-1:0] w_act_q;
 	reg [AW_C-1:0] w_acc_q;
 	reg [NRW-1:0]  w_nrows_q;
+	reg            w_mark_q;    // tokens only (SYNC, or NROWS 0)
 	reg [UW-1:0]   w_useful_q;
 	reg            front_bank_q; // bank of the newest weights (given to W's command)
 	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
@@ -307,6 +310,7 @@ module mote_compute_unit #(
 			w_act_q      <= c_act[AW_A-1:0];
 			w_acc_q      <= c_acc[AW_C-1:0];
 			w_nrows_q    <= c_nrows[NRW-1:0];
+			w_mark_q     <= !c_rows;
 			w_useful_q   <= c_useful;
 		end else if (w_rd) begin
 			w_addr_q <= w_addr_q - 1'b1;
@@ -348,7 +352,7 @@ module mote_compute_unit #(
 		else if (s_last)
 			s_valid_q <= 1'b0;
 		if (w_pass) begin
-			s_mark_q     <= (w_nrows_q == {NRW{1'b0}});
+			s_mark_q     <= w_mark_q;
 			s_bank_q     <= w_bank_q;
 			s_accum_q    <= w_accum_q;
 			s_max_q      <= w_max_q;
@@ -431,11 +435,12 @@ module mote_compute_unit #(
 		in_c2l_q    <= s_push_c2l_q;
 		in_c2s_q    <= s_push_c2s_q;
 		in_acc_q    <= s_acc_q;
-		in_useful_q <= s_useful_q;
+		// 0 unless a written row enters (o_perf_useful straight from it)
+		in_useful_q <= !clear && s_row && s_wr ? s_useful_q : {UW{1'b0}};
 		wbank_q     <= w_bank_q;
 	end
 	assign o_perf_row    = in_valid_q;
-	assign o_perf_useful = in_valid_q && in_wr_q ? {{(32-UW){1'b0}}, in_useful_q} : 32'd0;
+	assign o_perf_useful = {{(32-UW){1'b0}}, in_useful_q};
 
 	wire               arr_valid;
 	wire [COLS*32-1:0] arr_sum;
