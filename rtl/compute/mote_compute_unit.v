@@ -187,7 +187,7 @@ module mote_compute_unit #(
 	wire c_rows  = c_mm && c_nrows != 16'd0;
 	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
 	// The command's error code (FIELD, COMPUTE_RANGE or NONE), a function
-	// called only where H takes a command: a simulator then evaluates these
+	// called only in the cycle a command arrives in the entry: a simulator then evaluates these
 	// compares in that cycle alone, not in every cycle (the logic is the same).
 	function [7:0] cmd_err;
 		input        rows, ldw, dw, amax;
