@@ -7,8 +7,10 @@
 `include "mote_hw.vh"
 
 // Cycle facts (LAT = ROWS+COLS-1, one more with MUL_CELL):
-//  * H (decode): range/field errors were computed at acceptance; waits for the
-//    popped token counters, pops them all in one cycle as it passes to W.
+//  * H (decode): the command waits in the compute queue's entry (taken as it
+//    passes to W); range/field errors are computed the cycle it arrives, so it
+//    may pass (or fail) from the next; waits for the popped token counters,
+//    pops them all in one cycle as it passes to W.
 //  * W (weights): with LOAD_WEIGHTS reads weight rows WGT_ROW+ROWS-1 down to
 //    WGT_ROW (one per cycle) into the bank the current tile does not use,
 //    first waiting until the last row that used that bank is ROWS-1 cycles
@@ -169,7 +171,9 @@ module mote_compute_unit #(
 	wire [15:0] c_wgt   = i_cmd[`MOTE_MATMUL_WGT_ROW];
 	wire [15:0] c_act   = i_cmd[`MOTE_MATMUL_ACT_ROW];
 	wire [15:0] c_acc   = i_cmd[`MOTE_MATMUL_ACC_ROW];
-	wire [15:0] c_nrows = c_mm ? i_cmd[`MOTE_MATMUL_NROWS] : 16'd0;
+	// NROWS as it stands: another opcode's bits there are never used (c_rows
+	// gates the checks, and S streams nothing for a tokens-only command)
+	wire [15:0] c_nrows = i_cmd[`MOTE_MATMUL_NROWS];
 	wire [15:0] c_kv    = i_cmd[`MOTE_MATMUL_K_VALID];
 	wire [15:0] c_nv    = i_cmd[`MOTE_MATMUL_N_VALID];
 	wire        c_dw    = i_cmd[`MOTE_MATMUL_DEPTHWISE];
@@ -183,7 +187,7 @@ module mote_compute_unit #(
 	wire c_rows  = c_mm && c_nrows != 16'd0;
 	wire c_ldw   = c_rows && i_cmd[`MOTE_MATMUL_LOAD_WEIGHTS];
 	// The command's error code (FIELD, COMPUTE_RANGE or NONE), a function
-	// called only where H takes a command: a simulator then evaluates these
+	// called only in the cycle a command arrives in the entry: a simulator then evaluates these
 	// compares in that cycle alone, not in every cycle (the logic is the same).
 	function [7:0] cmd_err;
 		input        rows, ldw, dw, amax;
@@ -210,57 +214,37 @@ module mote_compute_unit #(
 	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
 
 	// ================================================================ stage H
-	reg            h_valid_q;
+	// H is the compute queue's entry register: the command waits there (the
+	// queue holds it while it is not taken) and nothing of it is copied until
+	// it passes to W, which takes it (o_cmd_ready).  Its error code is
+	// computed the cycle it arrives (h_chk_q: computed); a failed command stays
+	// in the entry, whose index is then the error's.
+	reg            h_chk_q;
 	reg [7:0]      h_err_q;
-	reg            h_pop_l2c_q, h_pop_s2c_q, h_push_c2l_q, h_push_c2s_q;
-	reg            h_loadw_q, h_accum_q, h_max_q, h_dw_q;
-	reg [7:0]      h_dws_q;
-	reg [AW_W-1:0] h_wtop_q;    // WGT_ROW + ROWS - 1: first weight row read
-	reg [AW_A-1:0] h_act_q;
-	reg [AW_C-1:0] h_acc_q;
-	reg [NRW-1:0]  h_nrows_q;
-	reg [UW-1:0]   h_useful_q;
-	reg [31:0]     h_idx_q;
 
-	wire tok_ok = (!h_pop_l2c_q || i_tok_l2c_avail) && (!h_pop_s2c_q || i_tok_s2c_avail);
+	wire h_valid = i_cmd_valid && h_chk_q && !halted_q;
+	wire tok_ok = (!i_cmd[`MOTE_HDR_POP_PREV] || i_tok_l2c_avail) && (!i_cmd[`MOTE_HDR_POP_NEXT] || i_tok_s2c_avail);
 	wire w_accept;
-	wire h_go   = h_valid_q && h_err_q == `MOTE_ERR_NONE && tok_ok && w_accept;
-	wire h_fail = h_valid_q && h_err_q != `MOTE_ERR_NONE && !halted_q;
-	assign o_cmd_ready = !halted_q && (!h_valid_q || h_go);
-	assign o_tok_l2c_pop = h_go && h_pop_l2c_q;
-	assign o_tok_s2c_pop = h_go && h_pop_s2c_q;
+	wire h_go   = h_valid && h_err_q == `MOTE_ERR_NONE && tok_ok && w_accept;
+	wire h_fail = h_valid && h_err_q != `MOTE_ERR_NONE;
+	assign o_cmd_ready = h_go;
+	assign o_tok_l2c_pop = h_go && i_cmd[`MOTE_HDR_POP_PREV];
+	assign o_tok_s2c_pop = h_go && i_cmd[`MOTE_HDR_POP_NEXT];
 
+	// WGT_ROW + ROWS - 1: the first weight row read
 	wire [AW_W-1:0] c_wtop = c_wgt[AW_W-1:0] + ROWS1[AW_W-1:0];
 	always @(posedge clk) begin
 		if (clear)
-			h_valid_q <= 1'b0;
-		else if (i_cmd_valid && o_cmd_ready)
-			h_valid_q <= 1'b1;
-		else if (h_go || h_fail)
-			h_valid_q <= 1'b0;
-		if (i_cmd_valid && o_cmd_ready) begin
-			h_err_q      <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_nrows, c_kv, c_nv, c_act, c_acc, c_wgt, c_dws);
-			h_pop_l2c_q  <= i_cmd[`MOTE_HDR_POP_PREV];
-			h_pop_s2c_q  <= i_cmd[`MOTE_HDR_POP_NEXT];
-			h_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
-			h_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
-			h_loadw_q    <= c_ldw;
-			h_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
-			h_max_q      <= c_max && ACC_MAX != 0;
-			h_dw_q       <= c_dw && DEPTHWISE != 0;
-			h_dws_q      <= c_dws;
-			h_wtop_q     <= c_wtop;
-			h_act_q      <= c_act[AW_A-1:0];
-			h_acc_q      <= c_acc[AW_C-1:0];
-			h_nrows_q    <= c_nrows[NRW-1:0];
-			h_useful_q   <= c_useful;
-			h_idx_q      <= i_cmd_idx;
-		end
+			h_chk_q <= 1'b0;
+		else
+			h_chk_q <= i_cmd_valid && !h_go;
+		if (i_cmd_valid && !h_chk_q)
+			h_err_q <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_nrows, c_kv, c_nv, c_act, c_acc, c_wgt, c_dws);
 	end
 
-	// errors: one-cycle pulse, then halted until i_abort.  H keeps the failed
-	// command's code and index meanwhile (nothing enters H while it holds a
-	// command or the unit is halted), so they are the error's outputs.
+	// errors: one-cycle pulse, then halted until i_abort.  The failed command
+	// stays in the entry meanwhile (not taken), its code in h_err_q, so they
+	// are the error's outputs.
 	reg        err_valid_q;
 	always @(posedge clk) begin
 		if (clear) begin
@@ -274,7 +258,7 @@ module mote_compute_unit #(
 	end
 	assign o_err_valid = err_valid_q;
 	assign o_err_code  = h_err_q;
-	assign o_err_idx   = h_idx_q;
+	assign o_err_idx   = i_cmd_idx;
 
 	// ================================================================ stage W
 	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_max_q, w_push_c2l_q, w_push_c2s_q, w_dw_q;
@@ -284,6 +268,7 @@ module mote_compute_unit #(
 	reg [AW_A-1:0] w_act_q;
 	reg [AW_C-1:0] w_acc_q;
 	reg [NRW-1:0]  w_nrows_q;
+	reg            w_mark_q;    // tokens only (SYNC, or NROWS 0)
 	reg [UW-1:0]   w_useful_q;
 	reg            front_bank_q; // bank of the newest weights (given to W's command)
 	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
@@ -300,7 +285,7 @@ module mote_compute_unit #(
 	assign o_wbuf_re    = w_rd;
 	assign o_wbuf_raddr = w_addr_q;
 
-	wire h_bank = h_loadw_q ? !front_bank_q : front_bank_q;
+	wire h_bank = c_ldw ? !front_bank_q : front_bank_q;
 	always @(posedge clk) begin
 		if (clear) begin
 			w_valid_q    <= 1'b0;
@@ -312,20 +297,21 @@ module mote_compute_unit #(
 			w_valid_q    <= 1'b0;
 		end
 		if (h_go) begin
-			w_loadw_q    <= h_loadw_q;
+			w_loadw_q    <= c_ldw;
 			w_bank_q     <= h_bank;
-			w_accum_q    <= h_accum_q;
-			w_max_q      <= h_max_q;
-			w_dw_q       <= h_dw_q;
-			w_dws_q      <= h_dws_q;
-			w_push_c2l_q <= h_push_c2l_q;
-			w_push_c2s_q <= h_push_c2s_q;
-			w_addr_q     <= h_wtop_q;
+			w_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
+			w_max_q      <= c_max && ACC_MAX != 0;
+			w_dw_q       <= c_dw && DEPTHWISE != 0;
+			w_dws_q      <= c_dws;
+			w_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
+			w_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
+			w_addr_q     <= c_wtop;
 			w_cnt_q      <= ROWS32[CW:0];
-			w_act_q      <= h_act_q;
-			w_acc_q      <= h_acc_q;
-			w_nrows_q    <= h_nrows_q;
-			w_useful_q   <= h_useful_q;
+			w_act_q      <= c_act[AW_A-1:0];
+			w_acc_q      <= c_acc[AW_C-1:0];
+			w_nrows_q    <= c_nrows[NRW-1:0];
+			w_mark_q     <= !c_rows;
+			w_useful_q   <= c_useful;
 		end else if (w_rd) begin
 			w_addr_q <= w_addr_q - 1'b1;
 			w_cnt_q  <= w_cnt_q - 1'b1;
@@ -366,7 +352,7 @@ module mote_compute_unit #(
 		else if (s_last)
 			s_valid_q <= 1'b0;
 		if (w_pass) begin
-			s_mark_q     <= (w_nrows_q == {NRW{1'b0}});
+			s_mark_q     <= w_mark_q;
 			s_bank_q     <= w_bank_q;
 			s_accum_q    <= w_accum_q;
 			s_max_q      <= w_max_q;
@@ -449,11 +435,12 @@ module mote_compute_unit #(
 		in_c2l_q    <= s_push_c2l_q;
 		in_c2s_q    <= s_push_c2s_q;
 		in_acc_q    <= s_acc_q;
-		in_useful_q <= s_useful_q;
+		// 0 unless a written row enters (o_perf_useful straight from it)
+		in_useful_q <= !clear && s_row && s_wr ? s_useful_q : {UW{1'b0}};
 		wbank_q     <= w_bank_q;
 	end
 	assign o_perf_row    = in_valid_q;
-	assign o_perf_useful = in_valid_q && in_wr_q ? {{(32-UW){1'b0}}, in_useful_q} : 32'd0;
+	assign o_perf_useful = {{(32-UW){1'b0}}, in_useful_q};
 
 	wire               arr_valid;
 	wire [COLS*32-1:0] arr_sum;
@@ -530,23 +517,53 @@ module mote_compute_unit #(
 	// The new accumulator row: the array's sums, or with ACCUMULATE the sums
 	// plus the old row; with ACC_MAX too the signed maximum of the two, where
 	// the old value wins by not being written (its column's write enable
-	// off: the RAM holds it, S kept the rows apart).  So one adder per column
-	// and a multiplexer iCE40 folds into its carry LUTs.  o > s signed: with
-	// equal signs the carry out of o + ~s (o > s unsigned), else o's sign.
+	// off: the RAM holds it, S kept the rows apart).  One adder per column
+	// does both: with ACC_MAX built in, and t ("take s": a plain write or
+	// ACC_MAX), it adds ~s + 1, o - s, whose sign (33 bits) says whether
+	// o >= s (then o is kept; on a tie either is the same value); else o + s.
+	// The value written is t ? s : the sum, s being ~(s ^ t): so each bit's
+	// LUT takes t, o, s ^ t and the carry, the iCE40 adder's own LUT, and the
+	// only logic besides the adder is s ^ t, PSUM_W bits a column (the rest
+	// is s's sign extension).  Without ACC_MAX nothing is inverted: t ? s :
+	// o + s.
+	wire ex_take = !ex_md[AW_C] || (ex_md[AW_C+2] && ACC_MAX != 0);
+	wire ex_inv  = ex_take && ACC_MAX != 0;
+	wire [COLS*PSUM_W-1:0] ex_sx;   // s ^ inv per column, PSUM_W bits
+	genvar gx;
+	generate
+		if (MUL_CELL == 2 && ACC_MAX != 0) begin : g_sx_ice40
+			// an iCE40 build: s ^ t as LUT instances, so Yosys' LUT mapper
+			// (ABC) cannot see that ~(s ^ t) = s where t is 1 and give the
+			// select its own LUT (s, t, sum) beside the adder's (a LUT more per
+			// accumulator bit: 128 on the 4x4 board).
+			for (gx = 0; gx < COLS * PSUM_W; gx = gx + 1) begin : g_lut
+				SB_LUT4 #(.LUT_INIT(16'h6666)) u_x (
+					.I0(arr_sum[32 * (gx / PSUM_W) + gx % PSUM_W]), .I1(ex_inv),
+					.I2(1'b0), .I3(1'b0), .O(ex_sx[gx]));
+			end
+		end else begin : g_sx
+			for (gx = 0; gx < COLS; gx = gx + 1) begin : g_col
+				assign ex_sx[PSUM_W*gx +: PSUM_W] = arr_sum[32*gx +: PSUM_W] ^ {PSUM_W{ex_inv}};
+			end
+		end
+	endgenerate
 	// A function called only for valid rows, so a simulator skips it in idle
 	// cycles; bits COLS*32.. are the columns kept.
 	function [COLS*33-1:0] accumulate;
-		input [COLS*32-1:0] sum, old;
-		input               acc, amax;
-		reg   [31:0]        s, o;
+		input [COLS*PSUM_W-1:0] sx_all;
+		input [COLS*32-1:0]     old;
+		input                   t, inv, amax;
+		reg   [31:0]            sx, o;
+		reg   [32:0]            r;
 		integer c;
 		begin
 			for (c = 0; c < COLS; c = c + 1) begin
-				s = sum[32*c +: 32];
-				o = old[32*c +: 32];
-				accumulate[32*c +: 32] = acc && !amax ? o + s : s;
-				accumulate[COLS*32 + c] = acc && amax &&
-					(o[31] == s[31] ? |(({1'b0, o} + {1'b0, ~s}) >> 32) : !o[31]);
+				sx = {32{sx_all[PSUM_W*c + PSUM_W-1]}};
+				sx[PSUM_W-1:0] = sx_all[PSUM_W*c +: PSUM_W];
+				o  = old[32*c +: 32];
+				r  = {o[31], o} + {sx[31], sx} + {32'd0, inv};
+				accumulate[32*c +: 32]  = t ? sx ^ {32{inv}} : r[31:0];
+				accumulate[COLS*32 + c] = amax && !r[32];
 			end
 		end
 	endfunction
@@ -565,7 +582,8 @@ module mote_compute_unit #(
 		end
 		if (ex_valid) begin
 			a1_q <= ex_addr;
-			{keep_q, d1_q} <= accumulate(arr_sum, i_acc_rdata, ex_md[AW_C], ex_md[AW_C+2] && ACC_MAX != 0);
+			{keep_q, d1_q} <= accumulate(ex_sx, i_acc_rdata, ex_take, ex_inv,
+						     ex_md[AW_C] && ex_md[AW_C+2] && ACC_MAX != 0);
 		end
 	end
 	assign o_acc_we       = {COLS{we1_q}} & ~keep_q;
@@ -576,21 +594,23 @@ module mote_compute_unit #(
 	assign o_retire       = retire_q;
 
 	// ================================================================ status
-	assign o_idle = !h_valid_q && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
+	assign o_idle = !(i_cmd_valid && !halted_q) && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
 			!md_busy && !we1_q && !retire_q;
 	assign o_busy = !o_idle;
-	// the index of the newest command taken.  Only H waits without bound (for
-	// tokens): W waits for S and the bank countdown, S streams (held two
-	// cycles at most), the array drains in LAT cycles; so whenever the unit
-	// stays busy (the watchdog's ERR_CMD) H's command is the one it holds, and
-	// W and S carry no index.
-	assign o_cur_idx = h_idx_q;
-	assign o_stall_dep = h_valid_q && h_err_q == `MOTE_ERR_NONE && !tok_ok;
+	// the index of the command in the entry, or of the newest one taken (the
+	// queue's index word, the entry's last, stays until the next entry is
+	// complete).  Only H waits without bound (for tokens): W waits for S and
+	// the bank countdown, S streams (held two cycles at most), the array drains
+	// in LAT cycles; so whenever the unit stays busy (the watchdog's ERR_CMD)
+	// the entry's command is the one it holds, and W and S carry no index.
+	assign o_cur_idx = i_cmd_idx;
+	assign o_stall_dep = h_valid && h_err_q == `MOTE_ERR_NONE && !tok_ok;
 	assign o_stall_wgt = w_valid_q && !w_done && !s_valid_q;
 
-	// fields other opcodes own and the flag bits W/S do not need
+	// fields other opcodes own and the flag bits W/S do not need; the sums'
+	// bits above PSUM_W (their sign extension)
 	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 3], c_act[15:AW_A],
-			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw};
+			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw, arr_sum};
 endmodule
 
 `default_nettype wire

@@ -431,14 +431,20 @@ int main(int argc, char **argv)
 				b.cycle();
 			CHECK(b.tb, b.err_seen && b.err_code == e.code && b.err_idx == bad, "error %d idx %u: seen %d code %d idx %u",
 			      e.code, bad, b.err_seen, b.err_code, b.err_idx);
-			CHECK(b.tb, b.queue.size() == 1, "a command was accepted after the error");
+			// the failing command stays in the queue's entry (not taken), and so
+			// does everything after it
+			CHECK(b.tb, b.queue.size() == 2 && b.queue.front().idx == bad,
+			      "the failing command or one after it was taken");
 			CHECK(b.tb, b.retired == 2 * ((long)(&e - &es[0]) + 1), "the failing command retired");
 			b.abort_now = true;
 			b.cycle();
 			b.abort_now = false;
-			CHECK(b.tb, b.tb.m->o_idle, "not idle after abort");
+			// the abort clears the queue too (mote_top): its entry is gone
 			b.queue.clear();
 			b.inflight.clear();
+			b.tb.m->i_cmd_valid = 0;
+			b.tb.m->eval();
+			CHECK(b.tb, b.tb.m->o_idle, "not idle after abort");
 			b.err_seen = false;
 		}
 		// it still works after the last abort; the model's weights must be reloaded
