@@ -167,10 +167,14 @@ module mote_requant_serial (
 
 	// ================================================================ clamp and output
 	// q (17 bits) from H (big) or V (small); it fits when the bits above are
-	// its sign extension
+	// its sign extension, each compared with q's sign (three bits and the
+	// sign a LUT).  H's top two bits need no look: after the multiply H is
+	// P' >> 32 with |P'| <= 2^62 (even shift: |v| <= 2^31, |m| <= 2^31) or
+	// P' >> 34 with |P'| <= 2^63 (odd: |v'| <= 2^32), so |H| <= 2^30 and
+	// H[33:32] are copies of H[31]
 	wire [16:0] q     = big_q ? h_q[16:0] : v_q[16:0];
-	wire        fit_h = &h_q[33:16] || !(|h_q[33:16]);
-	wire        fit_s = (&{h_q, v_q[31:16]}) || !(|{h_q, v_q[31:16]});
+	wire        fit_h = !(|(h_q[31:17] ^ {15{h_q[16]}}));
+	wire        fit_s = !(|({h_q[31:0], v_q[31:17]} ^ {47{v_q[16]}}));
 	wire        sat   = big_q ? !fit_h : !fit_s;
 	wire        neg   = h_q[33];
 
