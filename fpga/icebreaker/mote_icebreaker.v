@@ -84,7 +84,10 @@ module mote_icebreaker #(
 		.i_mem_resp_valid(mresp_valid), .i_mem_resp_data(mresp_data),
 		.o_busy(busy), .o_error(err));
 
-	mote_spram_mem #(.ICE40(1), .LG_WORDS(14)) u_mem (
+	// ZERO_OUT 0: only the link's bridge reads outside the memory (the
+	// accelerator's masters are held inside by the window checks, windows
+	// clamped to the memory), and it zeroes such bytes itself
+	mote_spram_mem #(.ICE40(1), .LG_WORDS(14), .ZERO_OUT(0)) u_mem (
 		.clk(clk), .rst(rst),
 		.i_req_valid(mreq_valid), .o_req_ready(mreq_ready), .i_req_write(mreq_write),
 		.i_req_addr(mreq_addr), .i_req_wdata(mreq_wdata), .i_req_wstrb(mreq_wstrb),

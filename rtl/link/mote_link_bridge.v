@@ -320,7 +320,10 @@ module mote_link_bridge #(
 		if (state_q == S_PUT && !is_mem && i_q[1:0] != 2'd3)
 			wd_q <= {i_buf_rdata, wd_q[23:8]};
 		if (state_q == S_RWAIT && i_resp_valid) begin
-			rbyte_q <= rlane;
+			// a read outside the memory answers zeros whatever the memory
+			// returns (the board's memory, mote_spram_mem ZERO_OUT 0, does not
+			// zero them)
+			rbyte_q <= rlane & {8{!i_addr_hi}};
 			have_q <= 1'b1;
 		end
 	end

@@ -4,8 +4,11 @@
 // ICE40 = 1 instantiates SB_SPRAM256KA (Verilator runs Yosys' own model of
 // it); ICE40 = 0 is a behavioural twin for simulations without the cells.
 // A request outside the memory is a bus error: a write is dropped, a read
-// answers zeros, and o_bus_error pulses (the requesters' window checks keep
-// mote's own masters in_mem; the host link's bridge checks its addresses too).
+// answers zeros (ZERO_OUT 1; else whatever the SPRAMs hold at the low address
+// bits), and o_bus_error pulses (the requesters' window checks keep mote's own
+// masters in_mem; the host link's bridge checks its addresses too, and zeroes
+// the bytes of its reads outside itself: the board sets ZERO_OUT 0 and saves a
+// LUT per data bit).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -13,7 +16,9 @@ module mote_spram_mem #(
 	// 1: SB_SPRAM256KA instances; 0: a behavioural array
 	parameter ICE40 = 0,
 	// log2 of the words (64 bits each): 14 is the four SPRAMs of a UP5K
-	parameter LG_WORDS = 14
+	parameter LG_WORDS = 14,
+	// 1: a read outside the memory answers zeros; 0: its data is undefined
+	parameter ZERO_OUT = 1
 ) (
 	input  wire        clk,
 	input  wire        rst,
@@ -50,7 +55,8 @@ module mote_spram_mem #(
 	end
 
 	wire [63:0] rdata;
-	assign o_resp_data = zero_q ? 64'd0 : rdata;
+	assign o_resp_data = (ZERO_OUT != 0 && zero_q) ? 64'd0 : rdata;
+	wire   unused_zero = zero_q;
 
 	genvar k;
 	generate

@@ -157,7 +157,9 @@ struct Bench {
 		if (resp)
 			pend.pop_front();
 		if (mem_take && maddr + MB > MEM) {
-			// outside the memory: like the board's, a write is dropped, a read answers zeros
+			// outside the memory: like the board's, a write is dropped; a read
+			// answers garbage (the board's memory does not zero it: ZERO_OUT
+			// 0), which the bridge must answer as zeros
 			CHECK(tb, maddr % MB == 0 && maddr >= MEM, "memory address 0x%x", maddr);
 			outside++;
 			if (!mwrite) {
@@ -166,7 +168,7 @@ struct Bench {
 				if (!pend.empty() && p.due < pend.back().due)
 					p.due = pend.back().due;
 				p.acc = false;
-				memset(p.data, 0, MB);
+				memset(p.data, 0xa5, MB);
 				pend.push_back(p);
 			}
 		} else if (mem_take) {
