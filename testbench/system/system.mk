@@ -15,7 +15,7 @@ $(SYS_DIR)/op.o: driver/cli/op.c $(CLI_HDRS) $(GEN_H) include/mote/mote.h includ
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
-$(SYS_DIR)/cli_fail.o: driver/cli/cli_fail.c driver/cli/cli.h
+$(SYS_DIR)/cli_fail.o: driver/cli/cli_fail.c driver/cli/cli.h $(GEN_H) include/mote/mote.h include/mote/mote_compiler.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
