@@ -8,7 +8,8 @@
 # activations broadcast to them and each column summed in an adder tree (ARRAY_BCAST: a third of
 # the systolic array's logic), 18-bit column sums (the least that is exact for 4 rows), the
 # fetcher one read at a time (LG_FETCH_READS 0), no input register (IN_REG 0: the link bridge
-# and the SPRAMs answer from registers), one accumulator copy, one
+# and the SPRAMs answer from registers), the compute unit's 3-stage metadata delay line in a
+# block RAM (DELAY_RAM 1: its flip-flops took a logic cell each), one accumulator copy, one
 # requantization lane, device memory on the four SPRAMs side by side
 # (16K x 64 bits = 128 KB: MEM_BYTES 8, read data one cycle after the address).
 # Perf counters: CYCLES, MACS_USEFUL and CMDS of 32 bits (PERF_SET 65601), what the driver needs
@@ -21,7 +22,7 @@
 # output multiplexers and its command fields) cost about 770 logic cells of the 5,280; depthwise
 # convolutions and average pools run on the host (the compiler refuses them without the feature).
 BOARD_icebreaker_PARAMS := ROWS=4 COLS=4 MEM_BYTES=8 ABUF_DEPTH=512 WBUF_DEPTH=256 BBUF_DEPTH=64 \
-                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=16 LG_LOAD_READS=1 LG_FETCH_READS=0 LG_MEM_READS=2 PERF_W=32 PERF_SET=65601 MEM_ADDR_W=17 MUL_CELL=2 PSUM_W=18 ARRAY_BCAST=1 IN_REG=0 \
+                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=16 LG_LOAD_READS=1 LG_FETCH_READS=0 LG_MEM_READS=2 PERF_W=32 PERF_SET=65601 MEM_ADDR_W=17 MUL_CELL=2 PSUM_W=18 ARRAY_BCAST=1 IN_REG=0 DELAY_RAM=1 \
                            ACC_COPIES=1 DEPTHWISE=0 ACC_MAX=1 STORE_ADD=0 PPU_SERIAL=1 LOAD_SERIAL=1 WIN_SHARE=1
 BOARD_icebreaker_MEM    := 131072
 BOARD_icebreaker_BUS    := 8

@@ -58,6 +58,9 @@ module mote_compute_unit #(
 	// 1: mote_array_bcast (activations broadcast to two-product cells, adder
 	// trees; small FPGAs, no depthwise) instead of the systolic mote_array
 	parameter ARRAY_BCAST = 0,
+	// 1: the command metadata's delay line (LAT - 1 stages) in a block RAM
+	// (mote_delay RAM: small FPGAs, where each of its flip-flops takes a cell)
+	parameter DELAY_RAM = 0,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -495,7 +498,7 @@ module mote_compute_unit #(
 	end
 	// rd_md: LAT-1 cycles old (the accumulator read), ex_md: LAT (the sum)
 	wire [MW-1:0] rd_md, ex_md;
-	mote_delay #(.WIDTH(MW), .DEPTH(LAT - 1)) u_md (
+	mote_delay #(.WIDTH(MW), .DEPTH(LAT - 1), .RAM(DELAY_RAM)) u_md (
 		.clk(clk), .i_d({in_c2l_q, in_c2s_q, in_max_q, in_wr_q, in_accum_q, in_acc_q}), .o_q(rd_md));
 	mote_delay #(.WIDTH(MW), .DEPTH(1)) u_md_ex (.clk(clk), .i_d(rd_md), .o_q(ex_md));
 	wire md_busy = |{mv_q, ml_q};

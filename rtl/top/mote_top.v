@@ -74,6 +74,8 @@ module mote_top #(
 	// 1: CSR requests and memory responses registered on the way in; 0: taken
 	// as they come (the board: its link bridge and SPRAM answer from registers)
 	parameter IN_REG = 1,
+	// 1: the compute unit's metadata delay line in a block RAM (small FPGAs)
+	parameter DELAY_RAM = 0,
 	// 1: one window checker (mote_window_share) for the command fetcher and
 	// the narrow load and store paths (LOAD_SERIAL, PPU_SERIAL), one master
 	// at a time, instead of a mote_window_scan in each (small FPGAs)
@@ -211,7 +213,8 @@ module mote_top #(
 
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
-			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .ARRAY_BCAST(ARRAY_BCAST)) u_compute (
+			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .ARRAY_BCAST(ARRAY_BCAST),
+			    .DELAY_RAM(DELAY_RAM)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),

@@ -114,8 +114,8 @@ $(eval $(call MOTE_VTB,compute_4x4_bcast,mote_compute_unit,$(DP_COMPUTE_SRCS),te
   -GROWS=4 -GCOLS=4 -GPSUM_W=18 -GARRAY_BCAST=1 $(call DP_BCAST_FLAGS,4,4,1) -CFLAGS -I$(abspath $(BUILD)/include)))
 $(BUILD)/tb/compute_4x4_bcast/compute_4x4_bcast: $(GEN_H)
 # ... and with the iCE40 cells the board build instantiates (Yosys' models: SB_MAC16, and the
-# SB_LUT4s of the accumulator update with ACC_MAX)
+# SB_LUT4s of the accumulator update with ACC_MAX) and its metadata delay line in a RAM
 $(eval $(call MOTE_VTB,compute_4x4_bcast_ice40,mote_compute_unit,$(DP_COMPUTE_SRCS) $(ICE40_CELLS_SIM),\
-  testbench/unit/compute_tb.cpp,-GROWS=4 -GCOLS=4 -GPSUM_W=18 -GARRAY_BCAST=1 $(call DP_BCAST_FLAGS,4,4,2) \
+  testbench/unit/compute_tb.cpp,-GROWS=4 -GCOLS=4 -GPSUM_W=18 -GARRAY_BCAST=1 -GDELAY_RAM=1 $(call DP_BCAST_FLAGS,4,4,2) \
   $(ICE40_VFLAGS) -CFLAGS -I$(abspath $(BUILD)/include)))
 $(BUILD)/tb/compute_4x4_bcast_ice40/compute_4x4_bcast_ice40: $(GEN_H)
