@@ -168,12 +168,10 @@ int imp_conv(struct imp *im, const struct tfl_op *o, int dw)
 
 int imp_fully_connected(struct imp *im, const struct tfl_op *o)
 {
-	int rc = imp_io_count(im, o, 2, 3);
-	if (rc)
-		return rc;
-	int32_t x = imp_act(im, 0);
+	int32_t x = imp_first_act(im, o, 2, 3);
 	if (x < 0)
 		return x;
+	int rc;
 	uint32_t wi = (uint32_t)o->in[1], yi = (uint32_t)o->out[0];
 	const struct tfl_tensor *w = imp_tt(im, (int32_t)wi), *yt = imp_tt(im, (int32_t)yi);
 	const struct tfl_options *p = &o->opt;

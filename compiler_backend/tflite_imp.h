@@ -82,6 +82,9 @@ int32_t imp_tflite_order(struct imp *im, int32_t x);
 const struct tfl_tensor *imp_tt(const struct imp *im, int32_t t);
 /* o has in_min..in_max inputs (the first in_min present) and one output. */
 int imp_io_count(struct imp *im, const struct tfl_op *o, uint32_t in_min, uint32_t in_max);
+/* imp_io_count, then the IR tensor of the first input (imp_act): it, or a
+ * negative error. */
+int32_t imp_first_act(struct imp *im, const struct tfl_op *o, uint32_t in_min, uint32_t in_max);
 int imp_is_q8(int32_t ir_dtype);
 /* The clamp of fused activation act on output tensor t (scale ys, zp yz) as
  * a "mote_clamp" attribute in *a; *na is 1, or 0 for NONE. */

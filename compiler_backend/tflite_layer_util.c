@@ -31,6 +31,12 @@ int imp_io_count(struct imp *im, const struct tfl_op *o, uint32_t in_min, uint32
 	return 0;
 }
 
+int32_t imp_first_act(struct imp *im, const struct tfl_op *o, uint32_t in_min, uint32_t in_max)
+{
+	int rc = imp_io_count(im, o, in_min, in_max);
+	return rc ? rc : imp_act(im, 0);
+}
+
 int imp_is_q8(int32_t dt) { return dt == IR_INT8 || dt == IR_UINT8; }
 
 /* The clamp of a fused activation on output tensor t (scale ys, zp yz), as

@@ -54,12 +54,10 @@ int imp_add(struct imp *im, const struct tfl_op *o)
 
 int imp_pool(struct imp *im, const struct tfl_op *o, int avg)
 {
-	int rc = imp_io_count(im, o, 1, 1);
-	if (rc)
-		return rc;
-	int32_t x = imp_act(im, 0);
+	int32_t x = imp_first_act(im, o, 1, 1);
 	if (x < 0)
 		return x;
+	int rc;
 	const struct ir_tensor *xt = &im->g->t[x];
 	uint32_t yi = (uint32_t)o->out[0];
 	const struct tfl_options *p = &o->opt;
@@ -113,12 +111,10 @@ static int reshape_to(struct imp *im, int32_t x, int32_t y, const int64_t *d, ui
 
 int imp_reshape(struct imp *im, const struct tfl_op *o)
 {
-	int rc = imp_io_count(im, o, 1, 2);
-	if (rc)
-		return rc;
-	int32_t x = imp_act(im, 0);
+	int32_t x = imp_first_act(im, o, 1, 2);
 	if (x < 0)
 		return x;
+	int rc;
 	uint32_t yi = (uint32_t)o->out[0];
 	const struct tfl_tensor *yt = imp_tt(im, (int32_t)yi);
 	int64_t ny = 1;
@@ -157,12 +153,10 @@ int imp_reshape(struct imp *im, const struct tfl_op *o)
 
 int imp_softmax(struct imp *im, const struct tfl_op *o)
 {
-	int rc = imp_io_count(im, o, 1, 1);
-	if (rc)
-		return rc;
-	int32_t x = imp_act(im, 0);
+	int32_t x = imp_first_act(im, o, 1, 1);
 	if (x < 0)
 		return x;
+	int rc;
 	uint32_t yi = (uint32_t)o->out[0];
 	const int32_t xdt = im->g->t[x].dtype; /* copied: new tensors move the table */
 	const uint32_t xrank = im->g->t[x].rank;
@@ -221,12 +215,10 @@ int imp_softmax(struct imp *im, const struct tfl_op *o)
 
 int imp_quantize(struct imp *im, const struct tfl_op *o, int dq)
 {
-	int rc = imp_io_count(im, o, 1, 1);
-	if (rc)
-		return rc;
-	int32_t x = imp_act(im, 0);
+	int32_t x = imp_first_act(im, o, 1, 1);
 	if (x < 0)
 		return x;
+	int rc;
 	uint32_t yi = (uint32_t)o->out[0];
 	int32_t xd = im->g->t[x].dtype, yd = imp_dtype(imp_tt(im, (int32_t)yi)->type);
 	float s;
