@@ -45,7 +45,8 @@ struct fm {
 	int32_t *acc;
 	int8_t *wact; /* active weight bank [rows][cols] */
 	uint32_t tok[NT];
-	struct fm_queue q[NQ];
+	struct fm_queue q[NQ];  /* the device's queues: unit u's commands go to q[qmap[u]] */
+	int qmap[NQ];
 	struct mote_fm_result *res;
 	uint64_t rng;
 };
@@ -359,11 +360,12 @@ static int runnable(const struct fm *m, const struct fm_cmd *c)
 	return 1;
 }
 
-/* Pop, execute, push: one whole command of queue q's head. */
-static int execute_head(struct fm *m, int q)
+/* Pop, execute, push: one whole command of queue p's head. */
+static int execute_head(struct fm *m, int p)
 {
-	struct fm_queue *fq = &m->q[q];
+	struct fm_queue *fq = &m->q[p];
 	const struct fm_cmd *c = &fq->ent[fq->head];
+	const int q = (int)c->q; /* the command's unit: its token counters */
 	for (int f = F_POP_PREV; f <= F_POP_NEXT; f++)
 		if (cmd_flag(c->w, f))
 			m->tok[flag_token[q][f]]--;
@@ -450,7 +452,7 @@ static int run(struct fm *m)
 				fetch++;
 				break;
 			}
-			struct fm_queue *fq = &m->q[c.q];
+			struct fm_queue *fq = &m->q[m->qmap[c.q]];
 			if (fq->count == cfg->queue_depth)
 				break; /* in-order fetch waits for room */
 			fq->ent[(fq->head + fq->count) % cfg->queue_depth] = c;
@@ -483,6 +485,8 @@ static int config_ok(const struct mote_fm_config *cfg, uint32_t mem_base, size_t
 	if (!g->rows || !g->cols || !g->abuf_depth || !g->wbuf_depth || !g->bbuf_depth || !g->acc_depth)
 		return 0;
 	if (!g->mem_bytes || (g->mem_bytes & (g->mem_bytes - 1u)) || !cfg->queue_depth)
+		return 0;
+	if ((g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB > MOTE_QUEUES_ONE)
 		return 0;
 	if (g->rows > 4096 || g->cols > 4096 || cfg->queue_depth > 4096)
 		return 0;
@@ -521,6 +525,16 @@ int mote_fm_run(const struct mote_fm_config *cfg, uint8_t *mem, uint32_t mem_bas
 	m.acc = alloc_array((size_t)g->acc_depth * g->cols, sizeof(int32_t));
 	m.wact = alloc_array((size_t)g->rows, g->cols);
 	int ok = m.abuf && m.wbuf && m.bbuf && m.acc && m.wact;
+	/* FEATURES.QUEUES: which units share a queue (their commands then run in
+	 * stream order, one at a time) */
+	switch ((g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB) {
+	case MOTE_QUEUES_ONE: m.qmap[Q_LOAD] = m.qmap[Q_COMP] = m.qmap[Q_STORE] = 0; break;
+	case MOTE_QUEUES_LS:
+		m.qmap[Q_LOAD] = m.qmap[Q_STORE] = Q_LOAD;
+		m.qmap[Q_COMP] = Q_COMP;
+		break;
+	default: m.qmap[Q_LOAD] = Q_LOAD, m.qmap[Q_COMP] = Q_COMP, m.qmap[Q_STORE] = Q_STORE; break;
+	}
 	for (int q = 0; q < NQ; q++) {
 		m.q[q].ent = alloc_array(cfg->queue_depth, sizeof(struct fm_cmd));
 		ok = ok && m.q[q].ent;

@@ -25,14 +25,17 @@ RTL_LINT_8x8nomax := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GACC_MAX=0
 # the small-FPGA choices: multiplier cells, one accumulator copy
 RTL_LINT_4x4small := -GROWS=4 -GCOLS=4 -GMEM_BYTES=8 -GABUF_DEPTH=512 -GWBUF_DEPTH=256 -GBBUF_DEPTH=24 \
                      -GACC_DEPTH=256 -GPPU_LANES=1 -GMUL_CELL=1 -GACC_COPIES=1 -GPSUM_W=18
-RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax 4x4small
+# shared command queues (FEATURES.QUEUES)
+RTL_LINT_8x8q1 := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GQUEUES=1 -GMEM_ADDR_W=20
+RTL_LINT_8x8q2 := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GQUEUES=2 -GMEM_ADDR_W=20
+RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax 4x4small 8x8q1 8x8q2
 
 .PHONY: lint formal
 lint: $(GEN_VH)
 	@set -e; for c in $(RTL_LINT_CONFIGS); do \
 	  case $$c in 4x4) p="$(RTL_LINT_4x4)";; 8x8) p="$(RTL_LINT_8x8)";; 16x16) p="$(RTL_LINT_16x16)";; \
 	    8x8dense) p="$(RTL_LINT_8x8dense)";; 4x8) p="$(RTL_LINT_4x8)";; 8x8nomax) p="$(RTL_LINT_8x8nomax)";; \
-	    4x4small) p="$(RTL_LINT_4x4small)";; esac; \
+	    4x4small) p="$(RTL_LINT_4x4small)";; 8x8q1) p="$(RTL_LINT_8x8q1)";; 8x8q2) p="$(RTL_LINT_8x8q2)";; esac; \
 	  echo "LINT verilator mote_top $$c"; \
 	  $(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl $(RTL_LINT_VLT) --top-module mote_top $$p $(MOTE_RTL_SRCS); \
 	done

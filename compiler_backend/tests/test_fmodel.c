@@ -676,6 +676,74 @@ START_TEST(no_end_deadlock_tokens)
 }
 END_TEST
 
+static void sync_cmd(struct rig *r, uint32_t queue, int pop_prev, int pop_next, int push_prev, int push_next)
+{
+	uint32_t w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_SYNC);
+	MOTE_CMD_SET(w, SYNC, QUEUE, queue);
+	MOTE_CMD_SET(w, HDR, POP_PREV, pop_prev);
+	MOTE_CMD_SET(w, HDR, POP_NEXT, pop_next);
+	MOTE_CMD_SET(w, HDR, PUSH_PREV, push_prev);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, push_next);
+	put(r, w);
+}
+
+/* Run the stream with FEATURES.QUEUES = queues; expect completion, or a
+ * deadlock (WATCHDOG) at command dl_cmd when dl_cmd >= 0. */
+static void run_queues(struct rig *r, uint32_t queues, int dl_cmd)
+{
+	r->cfg.geom.features = (r->cfg.geom.features & ~MOTE_FEATURES_QUEUES_MASK) | queues << MOTE_FEATURES_QUEUES_LSB;
+	run(r);
+	if (dl_cmd < 0) {
+		ck_assert_msg(r->res.err_code == MOTE_ERR_NONE, "queues %u: error %u at %u", queues, r->res.err_code,
+			      r->res.err_cmd);
+		ck_assert_uint_eq(r->res.cmds_done, r->n);
+	} else {
+		ck_assert_msg(r->res.err_code == MOTE_ERR_WATCHDOG && r->res.deadlock, "queues %u: error %u, no deadlock",
+			      queues, r->res.err_code);
+		ck_assert_uint_eq(r->res.err_cmd, (uint32_t)dl_cmd);
+	}
+}
+
+/* FEATURES.QUEUES: units sharing a queue run its commands in stream order, so
+ * a wait for a token a later command pushes deadlocks there (and only there). */
+START_TEST(shared_queues)
+{
+	struct rig *r = rig_new(8, 8);
+	/* in stream order (load -> compute -> store -> compute -> load): runs on all three */
+	sync_cmd(r, MOTE_QUEUE_LOAD, 0, 0, 0, 1);
+	sync_cmd(r, MOTE_QUEUE_COMPUTE, 1, 0, 0, 1);
+	sync_cmd(r, MOTE_QUEUE_STORE, 1, 0, 1, 0);
+	sync_cmd(r, MOTE_QUEUE_COMPUTE, 0, 1, 1, 0);
+	sync_cmd(r, MOTE_QUEUE_LOAD, 0, 1, 0, 0);
+	end(r);
+	for (uint32_t q = MOTE_QUEUES_THREE; q <= MOTE_QUEUES_ONE; q++)
+		run_queues(r, q, -1);
+	/* a load waiting for the compute command behind it: one queue deadlocks */
+	r->n = 0;
+	sync_cmd(r, MOTE_QUEUE_LOAD, 0, 1, 0, 0);
+	sync_cmd(r, MOTE_QUEUE_COMPUTE, 0, 0, 1, 0);
+	end(r);
+	run_queues(r, MOTE_QUEUES_THREE, -1);
+	run_queues(r, MOTE_QUEUES_LS, -1);
+	run_queues(r, MOTE_QUEUES_ONE, 0);
+	/* a store waiting for a compute that waits for the load behind the store:
+	 * load and store sharing a queue deadlock */
+	r->n = 0;
+	sync_cmd(r, MOTE_QUEUE_STORE, 1, 0, 0, 0);
+	sync_cmd(r, MOTE_QUEUE_COMPUTE, 1, 0, 0, 1);
+	sync_cmd(r, MOTE_QUEUE_LOAD, 0, 0, 0, 1);
+	end(r);
+	run_queues(r, MOTE_QUEUES_THREE, -1);
+	run_queues(r, MOTE_QUEUES_LS, 0);
+	run_queues(r, MOTE_QUEUES_ONE, 0);
+	/* QUEUES 3 is not a device */
+	r->cfg.geom.features |= MOTE_FEATURES_QUEUES_MASK;
+	ck_assert_int_eq(mote_fm_run(&r->cfg, r->mem, 0, MEM, &r->res), MOTE_CC_EINVAL);
+	rig_free(r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("fmodel");
@@ -687,6 +755,7 @@ int main(void)
 	tcase_add_test(tc, malformed_streams);
 	tcase_add_test(tc, window_addresses_and_padding);
 	tcase_add_test(tc, no_end_deadlock_tokens);
+	tcase_add_test(tc, shared_queues);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

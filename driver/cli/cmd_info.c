@@ -38,6 +38,12 @@ int cmd_info(int argc, char **argv)
 		{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
 		{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
 	};
+	/* FEATURES.QUEUES: three queues, or load and store sharing one ("ls"), or one */
+	char queues[16];
+	const char *qn = mote_hw_queues_name((g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB);
+	snprintf(queues, sizeof queues, "%s", qn ? qn : "unknown");
+	for (char *c = queues; *c; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 	/* a device behind the link protocol: its statistics since open (the
 	 * identity reads of open already crossed the link) */
 	struct mote_link_stats ls;
@@ -67,6 +73,7 @@ int cmd_info(int argc, char **argv)
 		json_key_object(&j, "features");
 		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
 			json_bool(&j, feats[i].name, (g->features & feats[i].mask) != 0);
+		json_str(&j, "queues", queues);
 		json_close(&j);
 		if (have_link) {
 			json_key_object(&j, "link");
@@ -107,7 +114,7 @@ int cmd_info(int argc, char **argv)
 		printf("features     ");
 		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
 			printf(" %s=%s", feats[i].name, (g->features & feats[i].mask) ? "yes" : "no");
-		printf("\n");
+		printf(" queues=%s\n", queues);
 		if (have_link)
 			printf("link          %u baud; %llu frames sent, %llu received, %llu retries, %llu damaged answers, %llu "
 			       "timeouts; device: %llu frames dropped, %llu repeated writes not applied again\n",

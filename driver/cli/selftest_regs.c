@@ -92,7 +92,9 @@ enum st_outcome st_identity(struct st_ctx *c, char *detail, size_t n)
 	/* plausible: what the command set and the driver need of a device */
 	const uint32_t need = 1u << MOTE_PERF_CYCLES | 1u << MOTE_PERF_MACS_USEFUL | 1u << MOTE_PERF_CMDS;
 	const uint32_t known = MOTE_FEATURES_INT32_OUT_MASK | MOTE_FEATURES_XOR_MSB_MASK | MOTE_FEATURES_SPARSE_MASK |
-			       MOTE_FEATURES_DEPTHWISE_MASK | MOTE_FEATURES_ACC_MAX_MASK | MOTE_FEATURES_STORE_ADD_MASK;
+			       MOTE_FEATURES_DEPTHWISE_MASK | MOTE_FEATURES_ACC_MAX_MASK | MOTE_FEATURES_STORE_ADD_MASK |
+			       MOTE_FEATURES_QUEUES_MASK;
+	const uint32_t queues = (g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB;
 	const struct {
 		int ok;
 		const char *want;
@@ -107,6 +109,7 @@ enum st_outcome st_identity(struct st_ctx *c, char *detail, size_t n)
 		{g->acc_depth >= g->cols, "ACC_DEPTH >= COLS", g->acc_depth},
 		{g->bbuf_depth >= MOTE_BIAS_ROWS, "BBUF_DEPTH >= BIAS_ROWS (3)", g->bbuf_depth},
 		{(g->features & ~known) == 0, "no FEATURES bits beyond the spec's", g->features},
+		{queues <= MOTE_QUEUES_ONE, "FEATURES.QUEUES <= 2", queues},
 		{pw >= 16 && pw <= 64, "PERF_CONFIG.WIDTH 16..64", pw},
 		{(v[9] & need) == need, "PERF_SET with CYCLES, MACS_USEFUL and CMDS", v[9]},
 		{v[9] >> MOTE_NUM_PERF == 0, "no PERF_SET bits beyond the 17 counters", v[9]},

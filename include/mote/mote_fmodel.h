@@ -3,7 +3,8 @@
  * Executes a command stream against a host byte array standing for device
  * memory with the semantics of mote_hw.spec and rtl/README.md: in-order
  * fetch with X-window checks into three bounded queues (load, compute,
- * store), the four dependency-token counters, the buffers, the accumulator
+ * store; fewer, shared, as the geometry's FEATURES.QUEUES says), the four
+ * dependency-token counters, the buffers, the accumulator
  * and the STORE post-processing.  Not cycle-accurate: a deterministic
  * scheduler executes one whole command of whichever queue head can proceed
  * (its tokens available).  Errors carry the spec's MOTE_ERR_* code and the

@@ -28,6 +28,12 @@ module mote_fetch #(
 	parameter QUEUE_DEPTH = 8,
 	// 1: STORE ADD exists (the store queue carries its words)
 	parameter STORE_ADD = 1,
+	// which units share a queue (FEATURES.QUEUES): 0 three queues, 1 load and
+	// store share one, 2 one queue for all.  A shared queue's entry is held by
+	// the unit it belongs to until that command retires, so the units sharing
+	// it run their commands one at a time in stream order: each queue's entry
+	// register costs a flip-flop per command bit (a logic cell each on an iCE40)
+	parameter QUEUES = 0,
 	// address bits of the device's memory (mote_window_check)
 	parameter ADDR_W = 32,
 	// bits of a command index (mote_top: the most a stream in 2^ADDR_W bytes
@@ -99,9 +105,13 @@ module mote_fetch #(
 	localparam NW_CP   = `MOTE_MATMUL_WORDS;
 	localparam NW_ST   = STORE_ADD ? `MOTE_STORE_WORDS : `MOTE_STORE_ADD_ADDR0_WORD;
 	// queue FIFOs: QUEUE_DEPTH entries of NW+1 words each, at least
-	localparam LGQ_LD  = $clog2(QUEUE_DEPTH * (NW_LD + 1));
-	localparam LGQ_CP  = $clog2(QUEUE_DEPTH * (NW_CP + 1));
-	localparam LGQ_ST  = $clog2(QUEUE_DEPTH * (NW_ST + 1));
+	// words a unit's commands take in its queue: in a shared queue the most
+	// any of its units takes (the extra words are the command's own, unused)
+	localparam NW_LS   = (NW_LD > NW_ST) ? NW_LD : NW_ST;
+	localparam NW_ALL  = (NW_LS > NW_CP) ? NW_LS : NW_CP;
+	localparam NWU_LD  = (QUEUES == 2) ? NW_ALL : (QUEUES == 1) ? NW_LS : NW_LD;
+	localparam NWU_CP  = (QUEUES == 2) ? NW_ALL : NW_CP;
+	localparam NWU_ST  = (QUEUES == 2) ? NW_ALL : (QUEUES == 1) ? NW_LS : NW_ST;
 
 	localparam [1:0] S_IDLE = 2'd0, S_RUN = 2'd1, S_END = 2'd2, S_ERR = 2'd3;
 	reg [1:0] state_q;
@@ -218,7 +228,7 @@ module mote_fetch #(
 	wire [31:0] idx32    = idx33[31:0];
 	wire        first    = (state_q == S_RUN) && wi_q == 0 && rb_valid && idx_q != count_q;
 	wire [2:0]  d_q      = {d_store, d_comp, d_load};
-	wire [3:0]  d_nw     = d_load ? NW_LD[3:0] : d_comp ? NW_CP[3:0] : NW_ST[3:0];
+	wire [3:0]  d_nw     = d_load ? NWU_LD[3:0] : d_comp ? NWU_CP[3:0] : NWU_ST[3:0];
 	// word 0 goes where its decode says; words 1..nw-1 where word 0 went
 	wire        in_cmd   = (state_q == S_RUN) && wi_q != 0 && wi_q != CWORDS;
 	wire        push_w0  = first && !d_err && !d_end && |(d_q & q_ready);
@@ -238,25 +248,80 @@ module mote_fetch #(
 	assign rb_pop = (adv_one && last_in_mw) || skip;
 	wire        cmd_done = all_in && (idx_done_q || push_idx) && !bad_q && !end_q;
 	wire [2:0]  push_q   = push_w0 ? d_q : ((push_wk || push_idx) ? q_q : 3'b000);
-	wire [31:0] push_d   = push_idx ? idx32 : word;
+	// a shared queue's index word carries the unit above the index
+	wire [34:0] tag35    = {32'd0, q_q} << IDX_W;
+	wire [31:0] push_d   = push_idx ? (idx32 | (QUEUES != 0 ? tag35[31:0] : 32'd0)) : word;
+	wire        unused_tag = ^tag35[34:32];
+	generate
+		if (QUEUES != 0 && IDX_W > 29) begin : g_bad_queues
+			// the unit's three bits must fit above the index: MEM_ADDR_W < 32
+			mote_fetch_QUEUES_needs_IDX_W_at_most_29 u_stop ();
+		end
+	endgenerate
 	wire        q_clear  = i_abort || i_start;
 
-	wire [511:0] ld_cmd, cp_cmd, st_cmd;
-	mote_cmd_queue #(.NW(NW_LD), .LG_WORDS(LGQ_LD), .IDX_W(IDX_W)) u_q_ld (
-		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(push_q[0]), .o_wr_ready(q_ready[0]), .i_wr_data(push_d),
-		.o_valid(o_ld_valid), .i_ready(i_ld_ready), .o_cmd(ld_cmd), .o_idx(o_ld_idx), .o_empty(q_empty[0]));
-	mote_cmd_queue #(.NW(NW_CP), .LG_WORDS(LGQ_CP), .IDX_W(IDX_W)) u_q_cp (
-		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(push_q[1]), .o_wr_ready(q_ready[1]), .i_wr_data(push_d),
-		.o_valid(o_cp_valid), .i_ready(i_cp_ready), .o_cmd(cp_cmd), .o_idx(o_cp_idx), .o_empty(q_empty[1]));
-	mote_cmd_queue #(.NW(NW_ST), .LG_WORDS(LGQ_ST), .IDX_W(IDX_W)) u_q_st (
-		.clk(clk), .rst(rst), .i_clear(q_clear),
-		.i_wr_valid(push_q[2]), .o_wr_ready(q_ready[2]), .i_wr_data(push_d),
-		.o_valid(o_st_valid), .i_ready(i_st_ready), .o_cmd(st_cmd), .o_idx(o_st_idx), .o_empty(q_empty[2]));
-	assign o_ld_cmd = ld_cmd;
-	assign o_cp_cmd = cp_cmd;
-	assign o_st_cmd = st_cmd;
+	localparam [32:0] IMASK33 = (33'd1 << IDX_W) - 33'd1;
+	// physical queue p carries the units QMASK[3p +: 3] (bit 0 load, 1
+	// compute, 2 store); a queue of more than one unit keeps the unit's bit
+	// (its one-hot) in the index word above the index
+	localparam [8:0] QMASK = (QUEUES == 2) ? 9'b000_000_111 :
+				 (QUEUES == 1) ? 9'b000_010_101 : 9'b100_010_001;
+	// queue of each unit
+	localparam [5:0] UQ    = (QUEUES == 2) ? 6'b00_00_00 :
+				 (QUEUES == 1) ? 6'b00_01_00 : 6'b10_01_00;
+	wire [2:0]   pq_valid, pq_ready, pq_wr_ready, pq_empty, pq_push;
+	wire [1535:0] pq_cmd;
+	wire [95:0]  pq_idx;
+	wire [8:0]   pq_tag;     // the unit of the entry (all ones: the queue has one unit)
+	wire [2:0]   u_ready = {i_st_ready, i_cp_ready, i_ld_ready};
+	genvar p;
+	generate
+		for (p = 0; p < 3; p = p + 1) begin : g_q
+			localparam [2:0] M  = QMASK[3*p +: 3];
+			localparam       N0  = M[0] ? NW_LD : 1;
+			localparam       N1  = (M[1] && NW_CP > N0) ? NW_CP : N0;
+			localparam       NWQ = (M[2] && NW_ST > N1) ? NW_ST : N1;
+			localparam       MULTI = (M == 3'b111 || M == 3'b101 || M == 3'b011 || M == 3'b110);
+			localparam       TW    = MULTI ? 3 : 0;
+			localparam       LGQ   = $clog2(QUEUE_DEPTH * (NWQ + 1));
+			if (M != 3'b000) begin : g_on
+				wire [31:0] idx;
+				mote_cmd_queue #(.NW(NWQ), .LG_WORDS(LGQ), .IDX_W(IDX_W + TW)) u_q (
+					.clk(clk), .rst(rst), .i_clear(q_clear),
+					.i_wr_valid(pq_push[p]), .o_wr_ready(pq_wr_ready[p]), .i_wr_data(push_d),
+					.o_valid(pq_valid[p]), .i_ready(pq_ready[p]), .o_cmd(pq_cmd[512*p +: 512]),
+					.o_idx(idx), .o_empty(pq_empty[p]));
+				if (MULTI) begin : g_tag
+					assign pq_tag[3*p +: 3] = idx[IDX_W +: 3];
+					assign pq_idx[32*p +: 32] = idx & IMASK33[31:0];
+				end else begin : g_one
+					assign pq_tag[3*p +: 3] = 3'b111;
+					assign pq_idx[32*p +: 32] = idx;
+				end
+				assign pq_push[p]  = |(push_q & M);
+				assign pq_ready[p] = |(pq_tag[3*p +: 3] & M & u_ready);
+			end else begin : g_off
+				assign {pq_valid[p], pq_wr_ready[p], pq_push[p], pq_ready[p]} = 4'b0000;
+				wire unused_off = ^{pq_push[p], pq_ready[p]};
+				assign pq_empty[p] = 1'b1;
+				assign pq_cmd[512*p +: 512] = 512'd0;
+				assign {pq_idx[32*p +: 32], pq_tag[3*p +: 3]} = 35'd0;
+			end
+		end
+	endgenerate
+	// the unit side: a unit sees its queue's entry when the entry is its own
+	wire [1:0] uq_ld = UQ[1:0], uq_cp = UQ[3:2], uq_st = UQ[5:4];
+	assign o_ld_valid = pq_valid[uq_ld] && pq_tag[3*uq_ld + 0];
+	assign o_cp_valid = pq_valid[uq_cp] && pq_tag[3*uq_cp + 1];
+	assign o_st_valid = pq_valid[uq_st] && pq_tag[3*uq_st + 2];
+	assign o_ld_cmd   = pq_cmd[512*uq_ld +: 512];
+	assign o_cp_cmd   = pq_cmd[512*uq_cp +: 512];
+	assign o_st_cmd   = pq_cmd[512*uq_st +: 512];
+	assign o_ld_idx   = pq_idx[32*uq_ld +: 32];
+	assign o_cp_idx   = pq_idx[32*uq_cp +: 32];
+	assign o_st_idx   = pq_idx[32*uq_st +: 32];
+	assign q_ready    = {pq_wr_ready[uq_st], pq_wr_ready[uq_cp], pq_wr_ready[uq_ld]};
+	assign q_empty    = pq_empty;
 
 	assign o_queues_empty = &q_empty;
 	wire   unused_bits    = ^{rb_ready, i_base[LG_MB-1:0]};

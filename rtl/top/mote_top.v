@@ -26,6 +26,10 @@ module mote_top #(
 	parameter ACC_DEPTH = 1024,
 	// commands each queue holds at least (its words go to block RAM)
 	parameter QUEUE_DEPTH = 8,
+	// units sharing a command queue (FEATURES.QUEUES): 0 none, 1 load and
+	// store, 2 all three (small FPGAs: a queue's entry is a flip-flop per
+	// command bit; the units sharing one run their commands in stream order)
+	parameter QUEUES = 0,
 	// requantization lanes; a row takes COLS/PPU_LANES cycles
 	parameter PPU_LANES = COLS,
 	// log2 of the load unit's reads in flight (its response FIFO): must cover
@@ -143,7 +147,7 @@ module mote_top #(
 	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
 	localparam LG_FETCH = (LG_FETCH_READS >= 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
-		     .STORE_ADD(STORE_ADD), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .WIN_EXT(WIN_SHARE)) u_fetch (
+		     .STORE_ADD(STORE_ADD), .QUEUES(QUEUES), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .WIN_EXT(WIN_SHARE)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm), .o_wc(f_wc), .o_wc_take(f_wc_take), .i_wc(f_wci),
@@ -483,7 +487,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .WIN_RD_EXT(WIN_SHARE),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),

@@ -9,6 +9,9 @@
 // (-DTB_MB=8 -DTB_RBUF=1 -DTB_ADDR_W=17 with the matching -G parameters): a
 // memory of 2^17 bytes, streams that start beyond it or run across its end
 // (the request address counts in 18 bits there), one read at a time.
+// -DTB_QUEUES=1|2 (with -GQUEUES): load and store share a queue, or all three
+// do: a shared queue's entries carry the most words any of its units takes,
+// reach their units in stream order, and only one of them sees an entry at a time.
 #include "Vmote_fetch.h"
 #include "testb.h"
 #include "wide.h"
@@ -30,8 +33,23 @@ extern "C" {
 #endif
 static const int MB = TB_MB, WPC = 64 / MB, RBUF = TB_RBUF;
 static const uint64_t MEM_END = 1ull << TB_ADDR_W;
-// words each queue carries (load, compute, store with STORE ADD)
-static const int NW[3] = {MOTE_LOAD_WORDS, MOTE_MATMUL_WORDS, MOTE_STORE_WORDS};
+#ifndef TB_QUEUES
+#define TB_QUEUES 0
+#endif
+// the queue each unit's commands go to (FEATURES.QUEUES)
+static const int QOF[3][3] = {{0, 1, 2}, {0, 1, 0}, {0, 0, 0}};
+static const int *UQ = QOF[TB_QUEUES];
+// words each unit's commands carry (load, compute, store with STORE ADD): in a
+// shared queue the most any unit sharing it takes
+static const int NWU[3] = {MOTE_LOAD_WORDS, MOTE_MATMUL_WORDS, MOTE_STORE_WORDS};
+static int nw_of(int u)
+{
+	int n = 0;
+	for (int v = 0; v < 3; v++)
+		if (UQ[v] == UQ[u] && NWU[v] > n)
+			n = NWU[v];
+	return n;
+}
 
 struct Cmd {
 	uint32_t w[16];
@@ -224,7 +242,7 @@ int main(int argc, char **argv)
 			Got g;
 			g.idx = (uint32_t)i;
 			memset(g.w, 0, sizeof g.w);
-			memcpy(g.w, s[i].w, 4 * NW[s[i].q]);
+			memcpy(g.w, s[i].w, 4 * nw_of(s[i].q));
 			want[s[i].q].push_back(g);
 		}
 		bool do_abort = r.chance(8);
@@ -243,6 +261,7 @@ int main(int argc, char **argv)
 		for (int q = 0; q < 3; q++)
 			rp[q] = (int)r.range(10, 100);
 		int ready_pct = (int)r.range(30, 100), cyc, quiet = 0;
+		int64_t last_taken[3] = {-1, -1, -1}; // per queue: the index its last entry had
 		for (cyc = 0; cyc < 5000; cyc++) {
 			if (do_abort && cyc == abort_at) {
 				m->i_abort = 1;
@@ -280,6 +299,9 @@ int main(int argc, char **argv)
 			}
 			auto take = [&](int q, bool v, bool rd, const VlWide<16> &cmd, uint32_t idx) {
 				if (v && rd) {
+					CHECK(tb, (int64_t)idx > last_taken[UQ[q]], "queue of unit %d: index %u after %lld", q, idx,
+					      (long long)last_taken[UQ[q]]);
+					last_taken[UQ[q]] = idx;
 					Got g;
 					g.idx = idx;
 					for (int i = 0; i < 16; i++)
@@ -287,6 +309,13 @@ int main(int argc, char **argv)
 					got[q].push_back(g);
 				}
 			};
+			// units sharing a queue never see an entry at the same time
+			for (int u = 0; u < 3; u++)
+				for (int v = u + 1; v < 3; v++) {
+					bool vu = u == 0 ? m->o_ld_valid : m->o_cp_valid;
+					bool vv = v == 1 ? m->o_cp_valid : m->o_st_valid;
+					CHECK(tb, UQ[u] != UQ[v] || !(vu && vv), "units %d and %d share a queue, both valid", u, v);
+				}
 			take(0, m->o_ld_valid, m->i_ld_ready, m->o_ld_cmd, m->o_ld_idx);
 			take(1, m->o_cp_valid, m->i_cp_ready, m->o_cp_cmd, m->o_cp_idx);
 			take(2, m->o_st_valid, m->i_st_ready, m->o_st_cmd, m->o_st_idx);
