@@ -96,8 +96,16 @@ module mote_fetch #(
 	output reg  [31:0]               o_err_addr
 );
 	localparam LG_MB   = $clog2(MEM_BYTES);
-	localparam LG_WPC  = $clog2(WPC);
-	localparam WPCH    = MEM_BYTES / 4;            // 32-bit words per memory word
+	// One read at a time (LG_RBUF 0, small FPGAs): each read fetches one 32-bit
+	// word (the memory word's lane picked as it arrives), so the response
+	// register is 32 flip-flops fed through that multiplexer instead of a
+	// memory word's worth fed by nothing (a logic cell each on an iCE40); the
+	// price is a read per 32-bit word instead of per memory word.
+	localparam W32     = (LG_RBUF == 0 && MEM_BYTES > 4);
+	localparam SB      = W32 ? 4 : MEM_BYTES;      // bytes a read brings
+	localparam LG_WPC  = $clog2(W32 ? `MOTE_CMD_BYTES / 4 : WPC);
+	localparam WPCH    = SB / 4;                   // 32-bit words per read
+	localparam RBW     = SB * 8;                   // response bits kept
 	localparam RBUF    = 1 << LG_RBUF;
 	localparam CWORDS  = `MOTE_CMD_WORDS;
 	// words each queue's entries carry (the spec's field extents)
@@ -125,7 +133,7 @@ module mote_fetch #(
 	// leaves the memory first) times the words per command.
 	localparam AH = (ADDR_W < 31) ? ADDR_W + 1 : 32;
 	localparam LW = IDX_W + LG_WPC + 1;
-	localparam [31:0] MB32 = MEM_BYTES;
+	localparam [31:0] SB32 = SB;
 	reg [31:0]        iss_addr_q;   // next word to request (after a failed check: that word)
 	reg [LW-1:0]      iss_left_q;   // words still to request
 	reg               stop_q;       // a word failed the window check
@@ -137,7 +145,7 @@ module mote_fetch #(
 	wire [LG_RBUF+1:0] used = {1'b0, outst_q} + {1'b0, rbuf_count};
 	wire want  = (state_q == S_RUN) && !stop_q && iss_left_q != 0;
 	assign o_req_valid = want && win_ok && used < RBUF;
-	assign o_req_addr  = iss_addr_q;
+	assign o_req_addr  = {iss_addr_q[31:LG_MB], {LG_MB{1'b0}}};
 	wire issue = o_req_valid && i_req_ready;
 
 	// execute permission, one window per cycle (the stream's words share one)
@@ -165,7 +173,7 @@ module mote_fetch #(
 	// ---- response buffer: memory words, taken apart 32 bits at a time --------
 	wire                   rb_valid;
 	wire                   rb_ready;   // always: reads are issued only with room
-	wire [MEM_BYTES*8-1:0] rb_data;
+	wire [RBW-1:0]         rb_data;
 	wire                   rb_pop;
 
 	generate
@@ -176,10 +184,21 @@ module mote_fetch #(
 				.o_rd_valid(rb_valid), .i_rd_ready(rb_pop), .o_rd_data(rb_data),
 				.o_count(rbuf_count));
 		end else begin : g_rword
-			// one read in flight and one memory word held (small FPGAs): a
-			// response comes only when the word before it has been taken apart
-			reg                   v_q;
-			reg [MEM_BYTES*8-1:0] d_q;
+			// one read in flight and its 32-bit word held (small FPGAs): a
+			// response comes only when the word before it has been taken
+			reg           v_q;
+			reg [RBW-1:0] d_q;
+			wire [RBW-1:0] lane;
+			if (W32) begin : g_lane
+				// the lane of the word read, noted when its read goes
+				reg [LG_MB-3:0] sel_q;
+				always @(posedge clk)
+					if (issue)
+						sel_q <= iss_addr_q[LG_MB-1:2];
+				assign lane = i_resp_data[32 * sel_q +: 32];
+			end else begin : g_whole
+				assign lane = i_resp_data;
+			end
 			always @(posedge clk) begin
 				if (rst || state_q != S_RUN)
 					v_q <= 1'b0;
@@ -188,7 +207,7 @@ module mote_fetch #(
 				else if (rb_pop)
 					v_q <= 1'b0;
 				if (resp)
-					d_q <= i_resp_data;
+					d_q <= lane;
 			end
 			assign rb_valid   = v_q;
 			assign rb_data    = d_q;
@@ -377,7 +396,7 @@ module mote_fetch #(
 			end_q      <= 1'b0;
 		end else begin
 			if (issue) begin
-				iss_addr_q[AH-1:0] <= iss_addr_q[AH-1:0] + MB32[AH-1:0];
+				iss_addr_q[AH-1:0] <= iss_addr_q[AH-1:0] + SB32[AH-1:0];
 				iss_left_q <= iss_left_q - 1'b1;
 			end
 			if (push_w0) begin
