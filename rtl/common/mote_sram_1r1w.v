@@ -4,7 +4,8 @@
 // RW_OLD = 1; with RW_OLD = 0 the user promises it never does one (the
 // simulation still returns the old row, a block RAM may not), and synthesis
 // adds no logic to make the block RAM answer so: on iCE40 that logic is a
-// register of the written row and a multiplexer, a flip-flop per bit.
+// register of the written row and a multiplexer, a flip-flop per bit.  Such a
+// memory (RW_OLD = 0) is a block RAM whatever its size.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -51,7 +52,9 @@ module mote_sram_1r1w #(
 				if (i_re)
 					o_rdata <= mem[i_raddr];
 		end else begin : g_free
-			(* no_rw_check *) reg [WIDTH-1:0] mem [0:DEPTH-1];
+			// a block RAM however small (a window checker's four rows would
+			// otherwise become flip-flops, a logic cell each on an iCE40)
+			(* no_rw_check, ram_style = "block" *) reg [WIDTH-1:0] mem [0:DEPTH-1];
 			if (LANES == 1) begin : g_row
 				always @(posedge clk)
 					if (i_we[0])

@@ -37,7 +37,11 @@ module mote_csr #(
 	// window's base and size are kept clamped to 2^MEM_ADDR_W (see below)
 	parameter MEM_ADDR_W = 32,
 	// 1: window registers read back through i_wrd_* (the shared window
-	// checker's multiplexer, mote_top WIN_SHARE) instead of a multiplexer here
+	// checker's multiplexer, mote_top WIN_SHARE) instead of a multiplexer here;
+	// 2: also the bases and sizes kept there (its block RAM, mote_window_share
+	// WIN_RAM): written through o_ww_*, read back asking a cycle ahead
+	// (o_wrd_pre, o_wrd_w), the data on i_wrd_* the cycle after (o_wrd), so
+	// such a read answers two cycles later than the others
 	parameter WIN_RD_EXT = 0,
 	// bits of a command index (mote_top): the index inputs' bits above are 0
 	parameter IDX_W = 32,
@@ -74,6 +78,15 @@ module mote_csr #(
 	input  wire [31:0]               i_wrd_base,
 	input  wire [31:0]               i_wrd_size,
 	input  wire [2:0]                i_wrd_perm,
+	// WIN_RD_EXT 2: window writes (lane bit 0 BASE, 1 SIZE; the value clamped)
+	// and the read-back's two cycles
+	output reg                       o_ww_valid,
+	output reg  [1:0]                o_ww_w,
+	output reg  [1:0]                o_ww_lane,
+	output reg  [31:0]               o_ww_value,
+	output reg                       o_wrd_pre,
+	output reg                       o_wrd,
+	output reg  [1:0]                o_wrd_w,
 	// unit status
 	input  wire [NSRC-1:0]           i_err_valid,
 	input  wire [NSRC*8-1:0]         i_err_code,
@@ -294,13 +307,25 @@ module mote_csr #(
 				for (w = 0; w < NUM_WINDOWS; w = w + 1)
 					if (win_wr && {30'd0, i_csr_addr[5:4]} == w)
 						case (i_csr_addr[3:2])
-						WIN_BASE_OFF: o_win_base[w*32 +: 32] <= win_value(i_csr_wdata);
-						WIN_SIZE_OFF: o_win_size[w*32 +: 32] <= win_value(i_csr_wdata);
+						WIN_BASE_OFF: if (WIN_RD_EXT != 2) o_win_base[w*32 +: 32] <= win_value(i_csr_wdata);
+						WIN_SIZE_OFF: if (WIN_RD_EXT != 2) o_win_size[w*32 +: 32] <= win_value(i_csr_wdata);
 						WIN_PERM_OFF: o_win_perm[w*3 +: 3] <= i_csr_wdata[2:0];
 						default: ;
 						endcase
 			end
 		end
+	end
+
+	// WIN_RD_EXT 2: the base and size writes leave as a registered write
+	always @(posedge clk) begin
+		if (rst)
+			o_ww_valid <= 1'b0;
+		else
+			o_ww_valid <= WIN_RD_EXT == 2 && win_wr && state_q == S_IDLE &&
+				      (i_csr_addr[3:2] == WIN_BASE_OFF || i_csr_addr[3:2] == WIN_SIZE_OFF);
+		o_ww_w     <= i_csr_addr[5:4];
+		o_ww_lane  <= {i_csr_addr[3:2] == WIN_SIZE_OFF, i_csr_addr[3:2] == WIN_BASE_OFF};
+		o_ww_value <= win_value(i_csr_wdata);
 	end
 
 	// ---- perf counters ----
@@ -383,7 +408,7 @@ module mote_csr #(
 					v = v | at(a, WIN_B + wi[11:0] * WIN_BS, o_win_base[wi*32 +: 32]) |
 					    at(a, WIN_S + wi[11:0] * WIN_SS, o_win_size[wi*32 +: 32]) |
 					    at(a, WIN_P + wi[11:0] * WIN_PS, {29'd0, o_win_perm[wi*3 +: 3]});
-			end else if (a[11:6] == WIN_REGION && a[1:0] == 2'd0 && {30'd0, a[5:4]} < NUM_WINDOWS) begin
+			end else if (WIN_RD_EXT == 1 && a[11:6] == WIN_REGION && a[1:0] == 2'd0 && {30'd0, a[5:4]} < NUM_WINDOWS) begin
 				// the window's registers come selected: only which of the three
 				v = v | (i_wrd_base & {32{a[3:2] == WIN_BASE_OFF}}) |
 				    (i_wrd_size & {32{a[3:2] == WIN_SIZE_OFF}}) |
@@ -397,16 +422,33 @@ module mote_csr #(
 		end
 	endfunction
 
+	// WIN_RD_EXT 2: a read of a window's register asks the checker's RAM the
+	// next cycle (o_wrd_pre) and takes its data the cycle after (o_wrd)
+	wire       win_rd = WIN_RD_EXT == 2 && rd && i_csr_addr[11:6] == WIN_REGION && i_csr_addr[1:0] == 2'd0 &&
+			    {30'd0, i_csr_addr[5:4]} < NUM_WINDOWS;
+	reg  [1:0] wsel_q;   // the register of the window read: BASE, SIZE, PERM
 	always @(posedge clk) begin
-		if (rst)
+		if (rst) begin
 			o_csr_rvalid <= 1'b0;
-		else
-			o_csr_rvalid <= rd;
-		if (rd) begin
+			o_wrd_pre <= 1'b0;
+			o_wrd <= 1'b0;
+		end else begin
+			o_csr_rvalid <= (rd && !win_rd) || o_wrd;
+			o_wrd_pre <= win_rd;
+			o_wrd <= o_wrd_pre;
+		end
+		if (win_rd) begin
+			o_wrd_w <= i_csr_addr[5:4];
+			wsel_q  <= i_csr_addr[3:2];
+		end
+		if (rd && !win_rd) begin
 			o_csr_rdata <= read_value(i_csr_addr);
 			if (perf_lo_rd)
 				hi_latch_q <= perf_val[63:32];   // 0 with PERF_W <= 32
-		end
+		end else if (o_wrd)
+			o_csr_rdata <= (i_wrd_base & {32{wsel_q == WIN_BASE_OFF}}) |
+				       (i_wrd_size & {32{wsel_q == WIN_SIZE_OFF}}) |
+				       ({29'd0, i_wrd_perm} & {32{wsel_q == WIN_PERM_OFF}});
 	end
 endmodule
 

@@ -21,6 +21,17 @@
 // Every port wants a memory request and the memory takes one per cycle, so
 // sharing costs cycles only when masters ask in the same cycles (and a cycle
 // when a port starts wanting while the grant rests on another).
+//
+// WIN_RAM: the windows' bases and sizes live in a block RAM here instead of
+// the CSR block's flip-flops (a logic cell each on an iCE40, and the
+// multiplexer picking one window): written through i_ww_* (the CSR block's
+// registered window writes), read a cycle ahead: the RAM's address is the
+// window the granted port tries in the next cycle (the next state of g_q and
+// w_q), so its data is the window tried now.  A base or size not written
+// since reset reads 0 (a bit per register).  The CSR block's read-back asks a
+// cycle ahead too (i_rd_pre with i_rd_w, then i_rd): its window takes the
+// RAM's address for that cycle, and the check rests in the next (i_rd).  The
+// permissions stay on i_win_perm (flip-flops that reset).
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -38,6 +49,8 @@ module mote_window_share #(
 	parameter ADDR_W = 32,
 	// window index bits (derived)
 	parameter WW = (NUM_WINDOWS > 1) ? $clog2(NUM_WINDOWS) : 1,
+	// 1: bases and sizes in a block RAM written through i_ww_* (above)
+	parameter WIN_RAM = 0,
 	// port index bits (derived)
 	parameter PW = (NP > 1) ? $clog2(NP) : 1
 ) (
@@ -51,9 +64,17 @@ module mote_window_share #(
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
+	// WIN_RAM: a window register write (lane bit 0 the base, 1 the size; the
+	// value as the CSR block keeps it), and the read-back's address cycle
+	input  wire                      i_ww_valid,
+	input  wire [WW-1:0]             i_ww_w,
+	input  wire [1:0]                i_ww_lane,
+	input  wire [31:0]               i_ww_value,
+	input  wire                      i_rd_pre,
 	// the CSR block reads window i_rd_w's registers this cycle: its base,
 	// size and permissions on o_rd_* (combinational) from the multiplexer the
-	// check uses, which checks nothing in that cycle (its port waits a cycle)
+	// check uses, which checks nothing in that cycle (its port waits a cycle);
+	// WIN_RAM: i_rd_w comes with i_rd_pre the cycle before
 	input  wire                      i_rd,
 	input  wire [WW-1:0]             i_rd_w,
 	output wire [31:0]               o_rd_base,
@@ -81,10 +102,47 @@ module mote_window_share #(
 	wire [1:0]    need = NEED_BITS[g_q*2 +: 2];
 	wire          want = i_want[g_q] && !i_rd;
 
+	// the next state (registered below): the port granted and the windows tried
+	reg  [PW-1:0]    g_d;
+	reg  [NP*WW-1:0] w_d, tries_d;
+	wire [WW-1:0]    w_nx = w_d[g_d*WW +: WW];   // the window tried next cycle
+
 	// the window: w, or the one the CSR block reads
-	wire [WW-1:0] wm = i_rd ? i_rd_w : w;
-	assign o_rd_base = i_win_base[32*wm +: 32];
-	assign o_rd_size = i_win_size[32*wm +: 32];
+	wire [WW-1:0] wm;
+	generate
+		if (WIN_RAM != 0) begin : g_ram
+			localparam BW = ADDR_W + 1 - LGA;   // bits kept: LGA .. ADDR_W
+			wire [WW-1:0]   raddr = (i_rd_pre && !rst) ? i_rd_w : w_nx;
+			reg  [WW-1:0]   raddr_q;             // the window on the RAM's output
+			reg  [NUM_WINDOWS-1:0] wb_q, ws_q;   // base, size written since reset
+			wire [2*BW-1:0] rdata;
+			always @(posedge clk) begin
+				raddr_q <= raddr;
+				if (rst) begin
+					wb_q <= {NUM_WINDOWS{1'b0}};
+					ws_q <= {NUM_WINDOWS{1'b0}};
+				end else if (i_ww_valid) begin
+					wb_q[i_ww_w] <= wb_q[i_ww_w] | i_ww_lane[0];
+					ws_q[i_ww_w] <= ws_q[i_ww_w] | i_ww_lane[1];
+				end
+			end
+			mote_sram_1r1w #(.WIDTH(2 * BW), .DEPTH(NUM_WINDOWS), .LANES(2), .RW_OLD(0)) u_win (
+				.clk(clk), .i_we(i_ww_lane & {2{i_ww_valid}}), .i_waddr(i_ww_w),
+				.i_wdata({i_ww_value[LGA +: BW], i_ww_value[LGA +: BW]}),
+				.i_re(1'b1), .i_raddr(raddr), .o_rdata(rdata));
+			wire [32:0] rb = {{(33-BW-LGA){1'b0}}, rdata[BW-1:0] & {BW{wb_q[raddr_q]}}, {LGA{1'b0}}};
+			wire [32:0] rs = {{(33-BW-LGA){1'b0}}, rdata[2*BW-1:BW] & {BW{ws_q[raddr_q]}}, {LGA{1'b0}}};
+			assign o_rd_base = rb[31:0];
+			assign o_rd_size = rs[31:0];
+			assign wm = raddr_q;
+			wire unused_ram = ^{rb[32], rs[32], i_win_base, i_win_size, i_ww_value};
+		end else begin : g_regs
+			assign wm = i_rd ? i_rd_w : w;
+			assign o_rd_base = i_win_base[32*wm +: 32];
+			assign o_rd_size = i_win_size[32*wm +: 32];
+			wire unused_ww = ^{i_ww_valid, i_ww_w, i_ww_lane, i_ww_value, i_rd_pre, w_nx};
+		end
+	endgenerate
 	assign o_rd_perm = i_win_perm[3*wm +: 3];
 
 	// the check, as mote_window_scan's
@@ -121,23 +179,115 @@ module mote_window_share #(
 	wire release_g = !i_want[g_q] || i_restart[g_q] || fail || (hit && REL_ON_HIT[g_q]);
 
 	integer p;
-	always @(posedge clk) begin
+	always @(*) begin
+		g_d = (release_g && nx_any) ? nx : g_q;
 		if (rst)
-			g_q <= {PW{1'b0}};
-		else if (release_g && nx_any)
-			g_q <= nx;
+			g_d = {PW{1'b0}};
+		w_d = w_q;
+		tries_d = tries_q;
 		for (p = 0; p < NP; p = p + 1) begin
 			if (rst || i_clear[p])
-				w_q[p*WW +: WW] <= {WW{1'b0}};
+				w_d[p*WW +: WW] = {WW{1'b0}};
 			else if (miss && g_q == p[PW-1:0])
-				w_q[p*WW +: WW] <= (w == WLAST) ? {WW{1'b0}} : w + 1'b1;
+				w_d[p*WW +: WW] = (w == WLAST) ? {WW{1'b0}} : w + 1'b1;
 			if (rst || i_clear[p] || i_restart[p])
-				tries_q[p*WW +: WW] <= {WW{1'b0}};
+				tries_d[p*WW +: WW] = {WW{1'b0}};
 			else if (miss && g_q == p[PW-1:0])
-				tries_q[p*WW +: WW] <= tries_q[p*WW +: WW] + 1'b1;
+				tries_d[p*WW +: WW] = tries_q[p*WW +: WW] + 1'b1;
 		end
 	end
+	always @(posedge clk) begin
+		g_q     <= g_d;
+		w_q     <= w_d;
+		tries_q <= tries_d;
+	end
 	wire unused_bits = ^{base33, size33, addr[LGA-1:0]};   // beside the block index
+`ifdef FORMAL
+	// What the CSR block and the masters guarantee: window values aligned and
+	// clamped to 2^ADDR_W (win_value), written only while no master checks
+	// (the CSR block takes window writes only between jobs), so not in a
+	// cycle a port wants nor in the one after (the RAM's write lands then);
+	// the read-back's data cycle follows its address cycle; 8-byte words, a
+	// word's address held until it is taken (i_restart).
+	reg f_past_valid = 1'b0;
+	always @(posedge clk)
+		f_past_valid <= 1'b1;
+	reg f_pre_q, f_ww_q;
+	reg [NUM_WINDOWS*3-1:0] f_perm_q;
+	reg [NP*32-1:0]          f_addr_q;
+	reg [NP-1:0]             f_keep_q;
+	always @(posedge clk) begin
+		f_pre_q  <= !rst && i_rd_pre;
+		f_ww_q   <= i_ww_valid;
+		f_perm_q <= i_win_perm;
+		f_addr_q <= i_addr;
+		f_keep_q <= ~(i_clear | i_restart) & {NP{!rst}};
+	end
+	// the windows as the registers hold them (0 until written after reset)
+	reg [NUM_WINDOWS*32-1:0] f_base, f_size;
+	integer f_a;
+	always @(posedge clk)
+		if (rst) begin
+			f_base <= 0;
+			f_size <= 0;
+		end else if (i_ww_valid) begin
+			if (i_ww_lane[0])
+				f_base[i_ww_w*32 +: 32] <= i_ww_value;
+			if (i_ww_lane[1])
+				f_size[i_ww_w*32 +: 32] <= i_ww_value;
+		end
+	wire f_wchange = i_ww_valid || (f_past_valid && i_win_perm != f_perm_q);
+	// (bounded proof, make formal-share: the RAM's output is the window tried,
+	// and the window tried is answered exactly, for the windows as written)
+	always @(*) begin
+		if (!f_past_valid)
+			assume(rst);
+		if (WIN_RAM != 0)
+			assume(i_rd == f_pre_q);
+		assume(i_ww_value[LGA-1:0] == 0 && {32'd0, i_ww_value} <= (64'd1 << ADDR_W));
+		if (f_wchange || f_ww_q)
+			assume(i_want == 0);
+		for (f_a = 0; f_a < NP; f_a = f_a + 1) begin
+			assume(i_addr[f_a*32 +: 3] == 0);
+			if (f_past_valid && f_keep_q[f_a])
+				assume(i_addr[f_a*32 +: 32] == f_addr_q[f_a*32 +: 32]);
+		end
+	end
+	// the spec's answer for port p's word and window w: 33-bit sums, nothing
+	// narrowed, the word inside the device's memory
+	function f_inside;
+		input integer p, w;
+		reg [33:0] a, b, z;
+		begin
+			a = {2'd0, i_addr[p*32 +: 32]};
+			b = {2'd0, f_base[w*32 +: 32]};
+			z = {2'd0, f_size[w*32 +: 32]};
+			f_inside = i_win_perm[w*3 + NEED_BITS[p*2 +: 2]] && a >= b && a + 34'd8 <= b + z &&
+				   a + 34'd8 <= (34'd1 << ADDR_W);
+		end
+	endfunction
+	integer f_p;
+	always @(*)
+		if (f_past_valid && !rst) begin
+			assert(g_q < NP);
+			for (f_p = 0; f_p < NP; f_p = f_p + 1)
+				assert(w_q[f_p*WW +: WW] <= WLAST && tries_q[f_p*WW +: WW] <= WLAST);
+			// the RAM's output is the window the check uses
+			if (WIN_RAM != 0 && !i_rd)
+				assert(wm == w);
+			// only the port granted hears an answer, and the window it tries is
+			// answered exactly
+			assert((o_hit | o_fail) == ((hit || fail) ? ({{(NP-1){1'b0}}, 1'b1} << g_q) : {NP{1'b0}}));
+			if (want)
+				assert(hit == f_inside(g_q, w));
+		end
+	always @(posedge clk)
+		if (f_past_valid && !rst) begin
+			cover(fail);
+			cover(hit && g_q == 2 && tries_q[2*WW +: WW] == WLAST);
+			cover(i_rd && o_rd_size != 0);
+		end
+`endif
 endmodule
 
 `default_nettype wire

@@ -84,6 +84,9 @@ module mote_top #(
 	// the narrow load and store paths (LOAD_SERIAL, PPU_SERIAL), one master
 	// at a time, instead of a mote_window_scan in each (small FPGAs)
 	parameter WIN_SHARE = 0,
+	// 1 (with WIN_SHARE): the windows' bases and sizes in a block RAM of the
+	// shared checker instead of flip-flops of the CSR block (small FPGAs)
+	parameter WIN_RAM = 0,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -383,20 +386,28 @@ module mote_top #(
 	// The CSR block reads the window registers back through its window
 	// multiplexer (a read of the windows' region takes it for that cycle).
 	localparam [11:0] WIN_RB = `MOTE_REG_WIN_BASE;
-	wire        wrd = csr_valid_q && !csr_write_q && csr_addr_q[11:6] == WIN_RB[11:6];
+	wire        wrd_now = csr_valid_q && !csr_write_q && csr_addr_q[11:6] == WIN_RB[11:6];
 	wire [31:0] wrd_base, wrd_size;
 	wire [2:0]  wrd_perm;
+	// WIN_RAM: the CSR block's window writes, and its read-back a cycle ahead
+	wire        ww_valid, wrd_pre, wrd_late;
+	wire [1:0]  ww_w, ww_lane, wrd_w;
+	wire [31:0] ww_value;
+	wire        wrd   = WIN_RAM != 0 ? wrd_late : wrd_now;
+	wire [1:0]  wrd_i = WIN_RAM != 0 ? wrd_w : csr_addr_q[5:4];
 	generate
 		if (WIN_SHARE != 0) begin : g_wshare
 			localparam [1:0] NX = `MOTE_WIN_PERM_X, NR = `MOTE_WIN_PERM_R, NWR = `MOTE_WIN_PERM_W;
 			wire [2:0] hit, fail;
 			mote_window_share #(.NP(3), .NUM_WINDOWS(NUM_WINDOWS), .NEED_BITS({NWR, NR, NX}),
-					    .REL_ON_HIT(3'b100), .ADDR_W(MEM_ADDR_W)) u_wshare (
+					    .REL_ON_HIT(3'b100), .ADDR_W(MEM_ADDR_W), .WIN_RAM(WIN_RAM)) u_wshare (
 				.clk(clk), .rst(rst),
 				.i_clear({s_wc[33], l_wc[33], f_wc[33]}), .i_restart({s_wc_take, l_wc_take, f_wc_take}),
 				.i_want({s_wc[32], l_wc[32], f_wc[32]}), .i_addr({s_wc[31:0], l_wc[31:0], f_wc[31:0]}),
 				.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
-				.i_rd(wrd), .i_rd_w(csr_addr_q[5:4]), .o_rd_base(wrd_base), .o_rd_size(wrd_size),
+				.i_ww_valid(ww_valid), .i_ww_w(ww_w), .i_ww_lane(ww_lane), .i_ww_value(ww_value),
+				.i_rd_pre(wrd_pre),
+				.i_rd(wrd), .i_rd_w(wrd_i), .o_rd_base(wrd_base), .o_rd_size(wrd_size),
 				.o_rd_perm(wrd_perm), .o_hit(hit), .o_fail(fail));
 			assign f_wci = {fail[0], hit[0]};
 			assign l_wci = {fail[1], hit[1]};
@@ -404,7 +415,8 @@ module mote_top #(
 		end else begin : g_wown
 			assign {f_wci, l_wci, s_wci} = 6'd0;
 			assign {wrd_base, wrd_size, wrd_perm} = 67'd0;
-			wire unused_wc = ^{f_wc, l_wc, s_wc, f_wc_take, l_wc_take, s_wc_take, wrd};
+			wire unused_wc = ^{f_wc, l_wc, s_wc, f_wc_take, l_wc_take, s_wc_take, wrd, wrd_i, wrd_pre,
+					   ww_valid, ww_w, ww_lane, ww_value};
 		end
 	endgenerate
 
@@ -488,7 +500,7 @@ module mote_top #(
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
 		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
-		   .WIN_RD_EXT(WIN_SHARE),
+		   .WIN_RD_EXT(WIN_SHARE == 0 ? 0 : WIN_RAM != 0 ? 2 : 1),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
@@ -497,6 +509,8 @@ module mote_top #(
 		.o_cmd_base(cmd_base), .o_cmd_count(cmd_count),
 		.o_win_base(win_base), .o_win_size(win_size), .o_win_perm(win_perm),
 		.i_wrd_base(wrd_base), .i_wrd_size(wrd_size), .i_wrd_perm(wrd_perm),
+		.o_ww_valid(ww_valid), .o_ww_w(ww_w), .o_ww_lane(ww_lane), .o_ww_value(ww_value),
+		.o_wrd_pre(wrd_pre), .o_wrd(wrd_late), .o_wrd_w(wrd_w),
 		.i_err_valid({t_err, s_err, c_err, l_err, f_err}),
 		.i_err_code({t_err_code, s_err_code, c_err_code, l_err_code, f_err_code}),
 		.i_err_idx({t_err_idx, s_err_idx, c_err_idx, l_err_idx, f_err_idx}),
