@@ -197,6 +197,14 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 		op_free(&d);
 		return 0;
 	}
+	/* a device without ACC_MAX cannot run max pools: the compiler must refuse
+	 * them (a model runs them on the host), never run them some other way */
+	if (s->pool == OP_POOL_MAX && !(g->features & MOTE_FEATURES_ACC_MAX_MASK)) {
+		printf("  %s: %s: needs ACC_MAX, which the device lacks: %s\n", uri, s->why,
+		       bad ? "refused" : "RAN (should have been refused)");
+		op_free(&d);
+		return bad ? 0 : 1;
+	}
 	size_t mism = bad ? 0 : op_mismatches(&d, 1);
 	/* the perf counters: the device's set, the ones it does not keep 0, and its
 	 * count of useful MACs that of the host's plan (the utilization printed) */
