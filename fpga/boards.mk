@@ -25,13 +25,16 @@
 # takes 299 (board 6,086 -> 5,450 estimated logic cells, 24 -> 20 EBR).  The units then run their
 # commands one at a time in stream order: GEMM 64x64x64 115,595 -> 148,507 cycles, conv
 # 16x16x16->16 3x3 137,426 -> 206,561; load and store sharing one (QUEUES 1) would cost 5,730.
+# The memory arbiter's grant a register (ARB_REG_GRANT): the core's critical path went from the
+# load walk through the window check and the arbiter's grant into the store writer's address
+# adder (make fpga-core-timing: 10.1 MHz before).
 # No ACC_MAX: the accumulate adder's max (about 90 logic cells): max pools run on the host.
 # No DEPTHWISE: its horizontal partial sums (a register and a multiplexer per PE, the lanes'
 # output multiplexers and its command fields) cost about 770 logic cells of the 5,280; depthwise
 # convolutions and average pools run on the host (the compiler refuses them without the feature).
 BOARD_icebreaker_PARAMS := ROWS=4 COLS=4 MEM_BYTES=8 ABUF_DEPTH=512 WBUF_DEPTH=256 BBUF_DEPTH=64 \
                            ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=16 LG_LOAD_READS=1 LG_FETCH_READS=0 LG_MEM_READS=2 PERF_W=32 PERF_SET=65601 MEM_ADDR_W=17 MUL_CELL=2 PSUM_W=18 ARRAY_BCAST=1 IN_REG=0 DELAY_RAM=1 \
-                           ACC_COPIES=1 DEPTHWISE=0 ACC_MAX=0 STORE_ADD=0 PPU_SERIAL=1 LOAD_SERIAL=1 WIN_SHARE=1 QUEUES=2 WIN_RAM=1
+                           ACC_COPIES=1 DEPTHWISE=0 ACC_MAX=0 STORE_ADD=0 PPU_SERIAL=1 LOAD_SERIAL=1 WIN_SHARE=1 QUEUES=2 WIN_RAM=1 ARB_REG_GRANT=1
 BOARD_icebreaker_MEM    := 131072
 BOARD_icebreaker_BUS    := 8
 BOARD_icebreaker_LAT    := 1

@@ -53,10 +53,10 @@ lint: $(GEN_VH)
 # module:first checked step:bmc depth.  Sequential proofs skip step 0, the reset cycle
 # (registers start arbitrary; every block assumes rst there).
 RTL_FORMAL := mote_fifo:1:24 mote_window_check:0:1 mote_window_check_17:0:1 mote_window_scan:1:5 mote_window_scan_17:1:5 mote_cmd_decode:0:1 mote_tokens:1:14 \
-              mote_mem_arbiter:1:12 mote_cmd_queue:1:12 mote_fifo_ram:1:16
+              mote_mem_arbiter:1:12 mote_mem_arbiter_reg:1:12 mote_cmd_queue:1:12 mote_fifo_ram:1:16
 # module:induction length: also proved unbounded (k-induction, yosys-smtbmc -i), and every
 # cover statement reached (yosys-smtbmc -c)
-RTL_INDUCT := mote_cmd_queue:12 mote_fifo_ram:12 mote_mem_arbiter:8 mote_window_scan:6 mote_window_scan_17:6
+RTL_INDUCT := mote_cmd_queue:12 mote_fifo_ram:12 mote_mem_arbiter:8 mote_mem_arbiter_reg:8 mote_window_scan:6 mote_window_scan_17:6
 
 $(BUILD)/formal/%.smt2: rtl/formal/%.ys $(MOTE_RTL_SRCS) $(GEN_VH)
 	@mkdir -p $(@D)

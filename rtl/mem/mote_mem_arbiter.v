@@ -5,6 +5,12 @@
 // responses (in order, never refused) go to the master at its head.
 // o_outstanding counts accepted reads whose response has not come back
 // (including one still waiting in the request register): the CSR waits for 0.
+// REG_GRANT (small FPGAs, for the clock): the grant is a register, chosen from
+// the requests of the cycle before (round robin after the master taken last,
+// or being taken), so a master's ready depends on its own request and no
+// other's: no path through the arbiter from one master to another.  A request
+// then waits a cycle more when it is new or another master's turn comes; a
+// master asking every cycle alone is still taken every cycle.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -15,6 +21,8 @@ module mote_mem_arbiter #(
 	parameter MEM_BYTES = 16,
 	// log2 of the most reads outstanding at the memory
 	parameter LG_OUT = 5,
+	// 1: the grant a register (above)
+	parameter REG_GRANT = 0,
 	// master id width (derived)
 	parameter IW = (NM <= 2) ? 1 : $clog2(NM)
 ) (
@@ -52,29 +60,63 @@ module mote_mem_arbiter #(
 	// a read may be accepted only with room for its id
 	wire [NM-1:0] eligible = i_req_valid & ~(~i_req_write & {NM{!id_ready}});
 
-	// round robin: first eligible master after last_q
-	reg          grant_any;
-	reg [IW-1:0] grant;
+	// round robin: first eligible master after base (last_q, or with
+	// REG_GRANT the master taken now if one is)
+	reg          nx_any;
+	reg [IW-1:0] nx;
+	wire [IW-1:0] base;
 	localparam [IW:0] NMW = NM;
 	reg [IW:0] k, mm;
 	always @(*) begin
-		grant_any = 1'b0;
-		grant = 0;
-		// scan from farthest to nearest so the nearest after last_q wins
+		nx_any = 1'b0;
+		nx = 0;
+		// scan from farthest to nearest so the nearest after base wins
 		for (k = NMW; k != 0; k = k - 1'b1) begin
-			mm = {1'b0, last_q} + k;
+			mm = {1'b0, base} + k;
 			if (mm >= NMW)
 				mm = mm - NMW;
 			if (eligible[mm[IW-1:0]]) begin
-				grant_any = 1'b1;
-				grant = mm[IW-1:0];
+				nx_any = 1'b1;
+				nx = mm[IW-1:0];
 			end
 		end
 	end
-	// apart from the grant: only this depends on i_mem_req_ready
+	// the master granted this cycle
+	wire          grant_any;
+	wire          grant_any_reg;   // REG_GRANT: a grant is held (whoever asks)
+	wire [IW-1:0] grant;
+	generate
+		if (REG_GRANT != 0) begin : g_reg
+			reg [IW-1:0] g_q;
+			reg          gv_q;
+			always @(posedge clk) begin
+				if (rst || i_flush)
+					gv_q <= 1'b0;
+				else
+					gv_q <= nx_any;
+				g_q <= nx;
+			end
+			assign grant     = g_q;
+			assign grant_any = gv_q && eligible[g_q];
+			assign grant_any_reg = gv_q;
+			assign base      = (slot_free && grant_any) ? g_q : last_q;
+		end else begin : g_comb
+			assign grant     = nx;
+			assign grant_any = nx_any;
+			assign grant_any_reg = 1'b0;
+			assign base      = last_q;
+		end
+	endgenerate
+	// apart from the grant: only this depends on i_mem_req_ready.  With
+	// REG_GRANT each master's ready from its own request only (not through a
+	// multiplexer of all of them: a path from one master to another)
+	integer r;
 	always @(*) begin
 		o_req_ready = 0;
-		if (slot_free && grant_any)
+		if (REG_GRANT != 0) begin
+			for (r = 0; r < NM; r = r + 1)
+				o_req_ready[r] = slot_free && grant_any_reg && grant == r[IW-1:0] && eligible[r];
+		end else if (slot_free && grant_any)
 			o_req_ready[grant] = 1'b1;
 	end
 

@@ -84,6 +84,9 @@ module mote_top #(
 	// the narrow load and store paths (LOAD_SERIAL, PPU_SERIAL), one master
 	// at a time, instead of a mote_window_scan in each (small FPGAs)
 	parameter WIN_SHARE = 0,
+	// 1: the memory arbiter's grant a register (mote_mem_arbiter REG_GRANT: no
+	// path through it from one master to another; small FPGAs, for the clock)
+	parameter ARB_REG_GRANT = 0,
 	// 1 (with WIN_SHARE): the windows' bases and sizes in a block RAM of the
 	// shared checker instead of flip-flops of the CSR block (small FPGAs)
 	parameter WIN_RAM = 0,
@@ -424,7 +427,7 @@ module mote_top #(
 	wire [3:0]        arb_ready, arb_resp;
 	wire [LG_OUT:0]   outstanding;
 
-	mote_mem_arbiter #(.NM(4), .MEM_BYTES(MEM_BYTES), .LG_OUT(LG_OUT)) u_arb (
+	mote_mem_arbiter #(.NM(4), .MEM_BYTES(MEM_BYTES), .LG_OUT(LG_OUT), .REG_GRANT(ARB_REG_GRANT)) u_arb (
 		.clk(clk), .rst(rst), .i_flush(arb_flush),
 		.i_req_valid({sr_req_valid, s_req_valid, l_req_valid, f_req_valid}), .o_req_ready(arb_ready),
 		.i_req_write({1'b0, s_req_write, 1'b0, 1'b0}),

@@ -35,3 +35,5 @@ $(eval $(call MOTE_VTB,fetch_q1,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.
   -GADDR_W=24 -GIDX_W=19 -GQUEUES=1 -CFLAGS -DTB_ADDR_W=24 -CFLAGS -DTB_QUEUES=1))
 $(eval $(call MOTE_VTB,top_smoke,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS)))
 $(eval $(call MOTE_VTB,mem_arbiter,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS)))
+# the board's: the grant a register
+$(eval $(call MOTE_VTB,mem_arbiter_reg,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS) -GREG_GRANT=1))

@@ -3,7 +3,8 @@
 // back-pressure and latency.  Checks: the memory sees exactly the accepted
 // requests in acceptance order, each read response reaches the master that
 // asked, in its order; o_outstanding counts reads in flight; no master waits
-// more than a few grants (round robin).  Fixed seed.
+// more than a few grants (round robin).  Fixed seed.  Also built with the
+// grant a register (-GREG_GRANT=1, the board's).
 #include "Vmote_mem_arbiter.h"
 #include "testb.h"
 #include "wide.h"
