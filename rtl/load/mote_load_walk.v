@@ -18,9 +18,9 @@
 // Widths, all exact for the spec's 32-bit fields:
 // - s = i*SX is kept (reset per outer row), x = X0 + s is a register loaded
 //   from it the cycle after it changes (a row is handed out every second
-//   cycle at most), the row's address oaddr + s one loaded when the row is
-//   handed out (the byte's address is that plus the byte's position, an
-//   adder and no register); i stays at most the largest
+//   cycle at most), the byte's address a register loaded with the row's
+//   address oaddr + s when the row is handed out and stepped with the
+//   byte's position (no adder between it and the window check); i stays at most the largest
 //   depth DMAX (rows beyond a buffer's depth are an error before they are
 //   walked), so |s| <= DMAX * 2^15 and |x| < 2^32: 33 bits.
 // - y = Y0 + o*SY moves one way only; it can enter [0, HEIGHT) only from
@@ -125,7 +125,6 @@ module mote_load_walk #(
 	reg  [31:0]       oaddr_q;       // address of byte 0 of the outer row's first row
 	reg               settle_q;      // s changed: x follows now
 	reg  [32:0]       x_q;           // image column of byte 0 (signed): X0 + s
-	reg  [31:0]       ra_q;          // address of byte 0 of the row being read
 	reg  [17:0]       y_q;           // image row (see above)
 	reg               yout_q;        // y has left [0, 2^16) for good
 
@@ -158,7 +157,13 @@ module mote_load_walk #(
 	reg  [PW-1:0]     pos_q;         // row position: [0, lo) stepped over, [lo, hi) read
 	// the byte's address: the row's plus its position (an adder instead of a
 	// byte address register with its own incrementer and load multiplexer)
-	wire [31:0]       ab = ra_q + {{(32-PW){1'b0}}, pos_q};
+	// the byte's address (the row's address plus pos_q), a register that
+	// moves with pos_q (0 with a zeroed walk, the row's address ra_n with a
+	// new row, +1 with the position): no adder before the window check and
+	// the request (the clock's critical path ran through it).  Reset and abort leave it stale
+	// until the next command zeroes it: nothing reads it before (no byte is
+	// wanted until a row is handed out).
+	reg  [31:0]       ab;
 	wire              hit, win_err;
 
 	// A bias row packed as words: a byte is read only once the packer has
@@ -281,9 +286,11 @@ module mote_load_walk #(
 		if (adv)
 			o_desc_off <= ra_n[LG_MB-1:0];
 		if (zero)
-			ra_q <= 32'd0;
+			ab <= 32'd0;
 		else if (adv)
-			ra_q <= ra_n;
+			ab <= ra_n;
+		else if (!rst && !i_abort && ((!err_q && skip) || issue))
+			ab <= ab + 1'b1;
 		if (!err_q)
 			o_err_window <= win_err;
 	end
