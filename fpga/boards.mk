@@ -27,7 +27,8 @@
 # 16x16x16->16 3x3 137,426 -> 206,561; load and store sharing one (QUEUES 1) would cost 5,730.
 # The memory arbiter's grant a register (ARB_REG_GRANT): the core's critical path went from the
 # load walk through the window check and the arbiter's grant into the store writer's address
-# adder (make fpga-core-timing: 10.1 MHz before).
+# adder (make fpga-core-timing: 10.1 MHz before, 16.8 after; 17.5 with the load walk's byte
+# address a register).
 # No ACC_MAX: the accumulate adder's max (about 90 logic cells): max pools run on the host.
 # No DEPTHWISE: its horizontal partial sums (a register and a multiplexer per PE, the lanes'
 # output multiplexers and its command fields) cost about 770 logic cells of the 5,280; depthwise
