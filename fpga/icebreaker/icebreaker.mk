@@ -59,21 +59,21 @@ fpga: $(FPGA_IB_DIR)/mote.bin
 prog: fpga
 	iceprog $(FPGA_IB_DIR)/mote.bin
 
-# The accelerator core's timing where the whole board top does not route: mote_core_probe
-# (mote_top and its SPRAMs, the link replaced by a shift register on a pin) placed and routed
-# at the board's target clock, timing allowed to fail, then its Fmax and critical path per
-# module instance (fpga/icebreaker/critical_path.py).  About ten minutes.
+# The accelerator core's timing where the whole board top does not route: the board top with
+# CORE_PROBE 1 (mote_top and its SPRAMs, the link replaced by a shift register on a pin)
+# placed and routed at the board's target clock, timing allowed to fail, then its Fmax and
+# critical path per module instance (fpga/icebreaker/critical_path.py).  About ten minutes.
 FPGA_PROBE_DIR := $(BUILD)/fpga/core_probe
-$(FPGA_PROBE_DIR)/probe.json: $(FPGA_IB_SRCS) fpga/icebreaker/mote_core_probe.v $(GEN_VH) $(FPGA_IB_DIR)/mote_board.vh
+$(FPGA_PROBE_DIR)/probe.json: $(FPGA_IB_SRCS) $(GEN_VH) $(FPGA_IB_DIR)/mote_board.vh
 	@mkdir -p $(@D)
-	@echo "YOSYS $(ICE40_SYNTH) mote_core_probe"
-	@yosys -q -l $(@D)/yosys.log -p 'read_verilog -defer -I$(BUILD)/rtl -I$(FPGA_IB_DIR) $(filter-out fpga/icebreaker/mote_icebreaker.v,$(FPGA_IB_SRCS)) fpga/icebreaker/mote_core_probe.v; hierarchy -top mote_core_probe; proc; $(ICE40_SYNTH) -top mote_core_probe -json $@.tmp' \
+	@echo "YOSYS $(ICE40_SYNTH) mote_icebreaker CORE_PROBE=1"
+	@yosys -q -l $(@D)/yosys.log -p 'read_verilog -defer -I$(BUILD)/rtl -I$(FPGA_IB_DIR) $(FPGA_IB_SRCS); hierarchy -top mote_icebreaker -chparam CORE_PROBE 1; proc; $(ICE40_SYNTH) -top mote_icebreaker -json $@.tmp' \
 	  > /dev/null 2>&1 || { tail -20 $(@D)/yosys.log; exit 1; }
 	@mv $@.tmp $@
 
 .PHONY: fpga-core-timing
 fpga-core-timing: $(FPGA_PROBE_DIR)/probe.json
-	@echo "NEXTPNR mote_core_probe --freq $(FPGA_IB_TARGET) --seed $(FPGA_IB_SEED) --timing-allow-fail (about ten minutes)"
+	@echo "NEXTPNR core probe --freq $(FPGA_IB_TARGET) --seed $(FPGA_IB_SEED) --timing-allow-fail (about ten minutes)"
 	@nextpnr-ice40 -q --up5k --package sg48 --pcf fpga/icebreaker/icebreaker.pcf --json $< \
 	  --freq $(FPGA_IB_TARGET) --seed $(FPGA_IB_SEED) --timing-allow-fail --report $(FPGA_PROBE_DIR)/report.json \
 	  -l $(FPGA_PROBE_DIR)/nextpnr.log > /dev/null 2>&1 || { tail -5 $(FPGA_PROBE_DIR)/nextpnr.log; exit 1; }
