@@ -5,9 +5,12 @@
 // pair), then summed by a registered adder tree: pairs, then the column.  No
 // input skew, no output de-skew, no partial-sum register per PE: on the UP5K's
 // 4x4 array this is about a third of the systolic array's logic (mote_array
-// measured 876 LC there).  The shadow weights are one shift chain of ROWS
-// weight rows; the active weights live in the multiplier cells.  No depthwise
-// path (mote_compute_unit takes this array only with DEPTHWISE = 0).
+// measured 876 LC there).  No shadow weights: a tile's weights go straight
+// into the cells, a pair of rows at a time, the odd row of a pair waiting in
+// one staging row (COLS bytes) for the even one; the ROWS x COLS shadow bytes
+// were lone flip-flops, a logic cell each, and the load costs the compute
+// unit a few cycles per weight tile instead.  No depthwise path
+// (mote_compute_unit takes this array only with DEPTHWISE = 0).
 // Same ports as mote_array, so the compute unit takes either.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
@@ -16,17 +19,19 @@
 //  * i_act row given at cycle T: o_sum[c] = sum_r act[r]*W[r][c] at T+LAT with
 //    o_valid, LAT = 4: the cells' operand registers (T), their product
 //    registers (T+1), the pair sums (T+2), the column sums (T+3).
-//  * i_wshift at cycle S shifts i_wgt (byte c for column c) into the shadow
-//    chain; feed weight rows ROWS-1 down to 0 in ROWS shifts (row r ends in
-//    shadow row r), as into mote_array.
-//  * A valid row whose i_bank differs from the bank of the last valid row
-//    (0 after reset) takes the shadow into the cells as it enters: it is the
-//    first row of a new weight tile.  Hazards the user must respect (checked by
-//    array_tb): that row enters at T >= S_last + 1 (the shadow complete), and
-//    the next shift into the shadow comes at S >= T (the cells sample the
-//    shadow at the end of cycle T, before a shift in that cycle lands).  So a
-//    bank switch needs no bubble, and the next tile's weights may load as soon
-//    as the current tile's first row has entered.
+//  * i_wshift at cycle S brings weight row r on i_wgt (byte c for column c),
+//    rows ROWS-1 down to 0, one tile after the other (a counter here knows
+//    which row comes; reset sets it to ROWS-1).  An odd row goes into the
+//    staging row; an even row 2k loads cell pair k of every column with rows
+//    2k and 2k+1 (the staged one) at the end of S.
+//  * Hazards the user must respect (checked by array_tb): a shift of an even
+//    row comes at S >= T_old + 1, T_old the last row of the tiles before
+//    (their products use the cells' weights in the cycle after they enter);
+//    a tile's first row enters at T >= S of its row 0 (the same cycle is
+//    fine: the cells take the weights at its end, the row's products form
+//    in the cycle after).  Odd rows may shift any time after the previous
+//    tile's row 0: a tile's first shift can go while the tile before streams.
+//    i_bank and i_wbank are not used (mote_array's banks).
 module mote_array_bcast #(
 	// array rows: reduction elements per pass
 	parameter ROWS = 4,
@@ -64,39 +69,26 @@ module mote_array_bcast #(
 			mote_array_bcast_param_out_of_range u_stop ();
 		end
 	endgenerate
-	wire unused_in = &{1'b0, i_dw, i_wbank};
+	wire unused_in = &{1'b0, i_dw, i_bank, i_wbank};
 
-	// ---- shadow weights: a chain of ROWS rows, row 0 takes i_wgt
-	wire [COLS*8-1:0] sh [0:ROWS-1];
-	genvar r, c, k;
-	generate
-		for (r = 0; r < ROWS; r = r + 1) begin : g_sh
-			reg [COLS*8-1:0] q;
-			if (r == 0) begin : g_first
-				always @(posedge clk)
-					if (i_wshift)
-						q <= i_wgt;
-			end else begin : g_next
-				always @(posedge clk)
-					if (i_wshift)
-						q <= g_sh[r-1].q;
-			end
-			// fed rows ROWS-1 .. 0: after ROWS shifts stage r holds row r
-			assign sh[r] = q;
-		end
-	endgenerate
-
-	// ---- the tile's first row takes the shadow into the cells
-	reg  bank_q;
-	wire bload = i_valid && i_bank != bank_q;
+	// ---- weight loads: the row coming (ROWS-1 .. 0) and the staged odd row
+	localparam RW = $clog2(ROWS);
+	localparam [31:0] RLAST32 = ROWS - 1;
+	localparam [RW-1:0] RLAST = RLAST32[RW-1:0];
+	reg  [RW-1:0]     r_q;
+	reg  [COLS*8-1:0] stage_q;
 	always @(posedge clk) begin
 		if (rst)
-			bank_q <= 1'b0;
-		else if (i_valid)
-			bank_q <= i_bank;
+			r_q <= RLAST;
+		else if (i_wshift)
+			r_q <= (r_q == {RW{1'b0}}) ? RLAST : r_q - 1'b1;
+		// every row passes through it: only an odd one is read from it
+		if (i_wshift)
+			stage_q <= i_wgt;
 	end
 
 	// ---- cells: pair k of column c multiplies rows 2k and 2k+1
+	genvar c, k;
 	generate
 		for (c = 0; c < COLS; c = c + 1) begin : g_col
 			// the pair sums of the column, 17 bits signed each
@@ -106,14 +98,16 @@ module mote_array_bcast #(
 				wire [7:0]  a1, b1;
 				if (2 * k + 1 < ROWS) begin : g_two
 					assign a1 = i_act[8*(2*k+1) +: 8];
-					assign b1 = sh[2*k+1][8*c +: 8];
+					assign b1 = stage_q[8*c +: 8];
 				end else begin : g_one
 					assign a1 = 8'd0;
 					assign b1 = 8'd0;
 				end
+				localparam [31:0] ROW0_32 = 2 * k;
+				wire bload = i_wshift && r_q == ROW0_32[RW-1:0];
 				mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0), .HOLD(1)) u_mul (
 					.clk(clk), .i_bload(bload),
-					.i_a0(i_act[8*(2*k) +: 8]), .i_b0(sh[2*k][8*c +: 8]),
+					.i_a0(i_act[8*(2*k) +: 8]), .i_b0(i_wgt[8*c +: 8]),
 					.i_a1(a1), .i_b1(b1), .o_p0(p0), .o_p1(p1));
 				// the pair's sum, 17 bits signed
 				reg [16:0] ps_q;

@@ -277,10 +277,14 @@ module mote_compute_unit #(
 	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
 
 	wire s_accept;
-	// the bank a load goes into is free: mote_array's countdowns, or with
-	// mote_array_bcast its one shadow chain taken by the loaded tile's first row
-	reg  shadow_q;
-	wire w_free    = ARRAY_BCAST != 0 ? !shadow_q : (w_bank_q ? busy1_q : busy0_q) == 0;
+	reg  s_valid_q;   // stage S holds a command
+	// the weight row may go to the array: into the bank a load goes into once
+	// mote_array's countdown says it is free; with mote_array_bcast, which
+	// loads its cells directly, an odd row (w_cnt_q even: the row is
+	// w_cnt_q - 1) any time (it waits in the array's staging row), an even
+	// one only once S holds no command (the rows of the tiles before have
+	// all been read, so they have entered the array when the row arrives)
+	wire w_free    = ARRAY_BCAST != 0 ? (!w_cnt_q[0] || !s_valid_q) : (w_bank_q ? busy1_q : busy0_q) == 0;
 	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && w_free;
 	wire w_done    = !w_loadw_q || w_cnt_q == 0 || (w_rd && w_cnt_q == 1);
 	wire w_pass    = w_valid_q && w_done && s_accept;
@@ -322,7 +326,7 @@ module mote_compute_unit #(
 	end
 
 	// ================================================================ stage S
-	reg            s_valid_q, s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q, s_loadw_q;
+	reg            s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q;
 	reg [AW_A-1:0] s_addr_q;
 	reg [AW_C-1:0] s_acc_q;
 	reg [NRW-1:0]  s_left_q;
@@ -370,7 +374,6 @@ module mote_compute_unit #(
 			s_skip_q     <= w_dw_q ? SKIP32[CWC-1:0] : {CWC{1'b0}};
 			s_ph_q       <= 8'd0;
 			s_first_q    <= 1'b1;
-			s_loadw_q    <= w_loadw_q;
 		end else if (s_row) begin
 			s_first_q <= 1'b0;
 			s_addr_q <= s_addr_q + 1'b1;
@@ -382,19 +385,6 @@ module mote_compute_unit #(
 			else
 				s_ph_q <= s_ph_q + 8'd1 == s_dws_q ? 8'd0 : s_ph_q + 8'd1;
 		end
-	end
-
-	// mote_array_bcast's shadow: full from the last weight read of a load
-	// until the first row of the command that loaded it is read (it enters
-	// the array, taking the shadow, the cycle after; a shift then lands a
-	// cycle later still)
-	always @(posedge clk) begin
-		if (clear)
-			shadow_q <= 1'b0;
-		else if (w_rd && w_cnt_q == 1)
-			shadow_q <= 1'b1;
-		else if (s_row && s_first_q && s_loadw_q)
-			shadow_q <= 1'b0;
 	end
 
 	// bank-busy countdown: a load into bank b may start ROWS-1 cycles after

@@ -7,9 +7,9 @@
 // * W[r][j], their first COLS-1 rows are not checked.  Build with
 // -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C (and -GMUL_CELL=1 -DTB_EXT=1
 // for two-product multiplier cells; -GDEPTHWISE=0 -DTB_DW=0 without the
-// depthwise path; -DTB_BCAST=1 for mote_array_bcast: latency 4, one shadow
-// chain taken by a tile's first row, so a tile's load may start in the cycle
-// the previous loaded tile's first row enters).
+// depthwise path; -DTB_BCAST=1 for mote_array_bcast: latency 4, weights
+// loaded straight into the cells, a pair of rows at a time, once the tiles
+// before have entered).
 #include "Vmote_array.h"
 #include "dp_bits.h"
 #include "testb.h"
@@ -110,24 +110,33 @@ struct Run {
 			const int8_t *act = nullptr;
 			int bank = 0;
 			bool dw = false;
-			// the two sides as functions: mote_array_bcast's shadow may be
-			// freed by this cycle's row, so there the activation side goes first
+			// the two sides as functions: weights first (a bcast tile's first
+			// row may enter in the cycle of its last weight row)
 			auto weight_side = [&]() {
 				// weight side: find the next tile to load (must be in order, and
 				// earlier tiles on the same bank must have issued all rows)
 				while (ld < tiles.size() && !tiles[ld].load)
 					ld++;
-				if (TB_BCAST && ld < tiles.size() && ld_j < 0) {
-					// the shadow is free once every earlier loaded tile's first
-					// row has entered (this cycle's row included)
-					bool taken = true;
-					for (size_t j = 0; j < ld; j++)
-						if (tiles[j].load && (j > st || (j == st && st_m == 0)))
-							taken = false;
-					if (taken && !(gap_pct && rng.chance(gap_pct))) {
+				if (TB_BCAST && ld < tiles.size()) {
+					// mote_array_bcast loads its cells: the next row r = R-1-ld_j
+					// of tile ld; an odd row may shift whenever the last load is
+					// done, an even one (it loads a cell pair) only once every
+					// earlier tile's rows have entered, before this cycle
+					// (weights first here, so st == ld says exactly that)
+					if (ld_j < 0)
 						ld_j = 0;
-						ld_start = t;
+					bool even = (R - 1 - ld_j) % 2 == 0;
+					bool ok = !even || st == ld;
+					if (ok && !(gap_pct && rng.chance(gap_pct))) {
+						wshift = true;
+						wrow = &tiles[ld].w[(R - 1 - ld_j) * C];
+						if (++ld_j == R) {
+							ld_done[ld] = t; // its first row may enter now
+							ld_j = -1;
+							ld++;
+						}
 					}
+					return;
 				} else if (ld < tiles.size() && ld_j < 0) {
 					int b = tiles[ld].bank;
 					bool earlier_done = true;
@@ -189,13 +198,8 @@ struct Run {
 					dw = rng.u32() & 1;
 				}
 			};
-			if (TB_BCAST) {
-				act_side();
-				weight_side();
-			} else {
-				weight_side();
-				act_side();
-			}
+			weight_side();
+			act_side();
 			if (getenv("TB_DEBUG") && t < 80)
 				printf("t %ld (cyc %llu) valid %d bank %d wshift %d wbank %d st %zu m %d ld %zu j %d\n", t,
 				       (unsigned long long)tb.cycle, valid, bank, wshift, wbank, st, st_m, ld, ld_j);
@@ -258,18 +262,21 @@ int main(int argc, char **argv)
 		printf("array %dx%d: %ld rows with random gaps ok\n", R, C, n);
 	}
 	{
-		// 3. tiles of 2R-2 rows, each with new weights: one row per cycle, no bubble
+		// 3. tiles of 2R-2 rows, each with new weights: one row per cycle, no
+		// bubble; mote_array_bcast loads the cells between tiles, its rows
+		// after the previous tile's last: R-1 of them (R-2 when the first is
+		// odd and shifts early), its last in the cycle of the tile's first row
 		Run run(0x5eed0003 + R * 131 + C);
 		run.tb.reset();
 		auto tiles = make_tiles(run.rng, 40, 2 * R - 2, 2 * R - 2, 100);
-		// the first tile cannot overlap its own load; give it R rows of lead
 		long n = run.stream(tiles, 0);
 		CHECK(run.tb, run.rows_out == n, "rows");
 		uint64_t span = run.last_out - run.first_out + 1;
-		CHECK(run.tb, span == (uint64_t)n, "%ld rows took %llu output cycles (bubbles)", n,
-		      (unsigned long long)span);
-		printf("array %dx%d: %ld rows of %d-row tiles, bank switch every tile, %llu cycles: one row per cycle\n",
-		       R, C, n, 2 * R - 2, (unsigned long long)span);
+		long bubbles = TB_BCAST ? (R % 2 == 0 ? R - 2 : R - 1) * (long)(tiles.size() - 1) : 0;
+		CHECK(run.tb, span == (uint64_t)(n + bubbles), "%ld rows took %llu output cycles, want %ld", n,
+		      (unsigned long long)span, n + bubbles);
+		printf("array %dx%d: %ld rows of %d-row tiles, new weights every tile, %llu cycles (%ld between tiles)\n",
+		       R, C, n, 2 * R - 2, (unsigned long long)span, bubbles);
 	}
 	{
 		// 4. depthwise and dense tiles mixed, earliest schedule, then with gaps
