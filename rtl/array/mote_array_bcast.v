@@ -1,8 +1,8 @@
 // mote_array_bcast.v: ROWS x COLS weight-stationary array for small FPGAs,
 // activations broadcast instead of skewed.  Every column's ROWS products of a
-// row are formed in the same cycle by two-product multiplier cells (mote_mul2
-// HOLD: on iCE40 an SB_MAC16 whose B input register holds the column's weight
-// pair), then summed by a registered adder tree: pairs, then the column.  No
+// row are formed by two-product multiplier cells (mote_mul2 HOLD and SUM: on
+// iCE40 an SB_MAC16 whose B input register holds the column's weight pair and
+// whose output adder sums the pair), then by a registered adder per column.  No
 // input skew, no output de-skew, no partial-sum register per PE: on the UP5K's
 // 4x4 array this is about a third of the systolic array's logic (mote_array
 // measured 876 LC there).  No shadow weights: a tile's weights go straight
@@ -17,16 +17,18 @@
 
 // Timing contract (cycles at this module's inputs):
 //  * i_act row given at cycle T: o_sum[c] = sum_r act[r]*W[r][c] at T+LAT with
-//    o_valid, LAT = 4: the cells' operand registers (T), their product
-//    registers (T+1), the pair sums (T+2), the column sums (T+3).
+//    o_valid, LAT = 5: the cells' operand registers (T; the odd rows' a
+//    cycle later), their product registers (T+1, T+2), the pair sums in the
+//    cells' output registers (T+3), the column sums (T+4).
 //  * i_wshift at cycle S brings weight row r on i_wgt (byte c for column c),
 //    rows ROWS-1 down to 0, one tile after the other (a counter here knows
 //    which row comes; reset sets it to ROWS-1).  An odd row goes into the
 //    staging row; an even row 2k loads cell pair k of every column with rows
 //    2k and 2k+1 (the staged one) at the end of S.
 //  * Hazards the user must respect (checked by array_tb): a shift of an even
-//    row comes at S >= T_old + 1, T_old the last row of the tiles before
-//    (their products use the cells' weights in the cycle after they enter);
+//    row comes at S >= T_old + 2, T_old the last row of the tiles before
+//    (their products use the cells' weights up to two cycles after they
+//    enter);
 //    a tile's first row enters at T >= S of its row 0 (the same cycle is
 //    fine: the cells take the weights at its end, the row's products form
 //    in the cycle after).  Odd rows may shift any time after the previous
@@ -60,7 +62,7 @@ module mote_array_bcast #(
 	output wire [COLS*32-1:0]   o_sum,
 	output wire                 o_dw
 );
-	localparam LAT   = 4;
+	localparam LAT   = 5;
 	localparam PAIRS = (ROWS + 1) / 2;
 	localparam PS_MIN = 16 + $clog2(ROWS);
 
@@ -87,33 +89,48 @@ module mote_array_bcast #(
 			stage_q <= i_wgt;
 	end
 
-	// ---- cells: pair k of column c multiplies rows 2k and 2k+1
+	// ---- the odd rows' activations, a cycle late (a register per pair, the
+	// columns share it): each cell sums its pair itself (mote_mul2 SUM, the
+	// SB_MAC16's output adder), its row 2k+1 product a cycle after the row 2k one
+	wire [8*PAIRS-1:0] act_odd;
+	reg  [8*PAIRS-1:0] act_odd_q;
 	genvar c, k;
+	generate
+		for (k = 0; k < PAIRS; k = k + 1) begin : g_odd
+			if (2 * k + 1 < ROWS) begin : g_two
+				assign act_odd[8*k +: 8] = i_act[8*(2*k+1) +: 8];
+			end else begin : g_one
+				assign act_odd[8*k +: 8] = 8'd0;
+			end
+		end
+	endgenerate
+	always @(posedge clk)
+		act_odd_q <= act_odd;
+
+	// ---- cells: pair k of column c multiplies rows 2k and 2k+1 and sums them
 	generate
 		for (c = 0; c < COLS; c = c + 1) begin : g_col
 			// the pair sums of the column, 17 bits signed each
 			wire [PAIRS*17-1:0] ps_all;
 			for (k = 0; k < PAIRS; k = k + 1) begin : g_pair
 				wire [15:0] p0, p1;
-				wire [7:0]  a1, b1;
+				wire [7:0]  b1;
 				if (2 * k + 1 < ROWS) begin : g_two
-					assign a1 = i_act[8*(2*k+1) +: 8];
 					assign b1 = stage_q[8*c +: 8];
 				end else begin : g_one
-					assign a1 = 8'd0;
 					assign b1 = 8'd0;
 				end
 				localparam [31:0] ROW0_32 = 2 * k;
 				wire bload = i_wshift && r_q == ROW0_32[RW-1:0];
-				mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0), .HOLD(1)) u_mul (
+				mote_mul2 #(.ICE40(MUL_CELL == 2 ? 1 : 0), .HOLD(1), .SUM(1)) u_mul (
 					.clk(clk), .i_bload(bload),
 					.i_a0(i_act[8*(2*k) +: 8]), .i_b0(i_wgt[8*c +: 8]),
-					.i_a1(a1), .i_b1(b1), .o_p0(p0), .o_p1(p1));
-				// the pair's sum, 17 bits signed
-				reg [16:0] ps_q;
-				always @(posedge clk)
-					ps_q <= {p0[15], p0} + {p1[15], p1};
-				assign ps_all[17*k +: 17] = ps_q;
+					.i_a1(act_odd_q[8*k +: 8]), .i_b1(b1), .o_p0(p0), .o_p1(p1));
+				// the pair's sum in 17 bits: the two products lie in
+				// [-16256, 16384], so their sum in [-32512, 32768] wraps in
+				// 16 bits only at 32768, read as -32768 (which no sum is)
+				assign ps_all[17*k +: 17] = {p1[15] && p1[14:0] != 15'd0, p1};
+				wire unused_p0 = ^p0;
 			end
 			// the column's sum over its pairs
 			reg [PSUM_W-1:0] sum;

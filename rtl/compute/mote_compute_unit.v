@@ -6,7 +6,7 @@
 `default_nettype none
 `include "mote_hw.vh"
 
-// Cycle facts (LAT = ROWS+COLS-1, one more with MUL_CELL):
+// Cycle facts (LAT = ROWS+COLS-1, one more with MUL_CELL; 5 with ARRAY_BCAST):
 //  * H (decode): the command waits in the compute queue's entry (taken as it
 //    passes to W); range/field errors are computed the cycle it arrives, so it
 //    may pass (or fail) from the next; waits for the popped token counters,
@@ -108,7 +108,7 @@ module mote_compute_unit #(
 	output wire                 o_stall_dep,
 	output wire                 o_stall_wgt
 );
-	localparam LAT = ARRAY_BCAST != 0 ? 4 : ROWS + COLS - 1 + (MUL_CELL != 0 ? 1 : 0);
+	localparam LAT = ARRAY_BCAST != 0 ? 5 : ROWS + COLS - 1 + (MUL_CELL != 0 ? 1 : 0);
 	// bits of K_VALID*N_VALID once both are checked against ROWS/COLS
 	localparam KW = $clog2(ROWS + 1);
 	localparam NW = $clog2(COLS + 1);
@@ -282,9 +282,12 @@ module mote_compute_unit #(
 	// mote_array's countdown says it is free; with mote_array_bcast, which
 	// loads its cells directly, an odd row (w_cnt_q even: the row is
 	// w_cnt_q - 1) any time (it waits in the array's staging row), an even
-	// one only once S holds no command (the rows of the tiles before have
-	// all been read, so they have entered the array when the row arrives)
-	wire w_free    = ARRAY_BCAST != 0 ? (!w_cnt_q[0] || !s_valid_q) : (w_bank_q ? busy1_q : busy0_q) == 0;
+	// one only once S has held no command for two cycles (the rows of the
+	// tiles before were read two cycles or more ago: the cells are done with
+	// their weights when the row arrives)
+	reg  s_was_q;     // s_valid_q of the cycle before
+	wire w_free    = ARRAY_BCAST != 0 ? (!w_cnt_q[0] || (!s_valid_q && !s_was_q)) :
+			 (w_bank_q ? busy1_q : busy0_q) == 0;
 	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && w_free;
 	wire w_done    = !w_loadw_q || w_cnt_q == 0 || (w_rd && w_cnt_q == 1);
 	wire w_pass    = w_valid_q && w_done && s_accept;
@@ -352,6 +355,7 @@ module mote_compute_unit #(
 	assign o_abuf_raddr = s_addr_q;
 
 	always @(posedge clk) begin
+		s_was_q <= s_valid_q && !clear;
 		if (clear)
 			s_valid_q <= 1'b0;
 		else if (w_pass)

@@ -7,7 +7,7 @@
 // * W[r][j], their first COLS-1 rows are not checked.  Build with
 // -GROWS=R -GCOLS=C and -DTB_ROWS=R -DTB_COLS=C (and -GMUL_CELL=1 -DTB_EXT=1
 // for two-product multiplier cells; -GDEPTHWISE=0 -DTB_DW=0 without the
-// depthwise path; -DTB_BCAST=1 for mote_array_bcast: latency 4, weights
+// depthwise path; -DTB_BCAST=1 for mote_array_bcast: latency 5, weights
 // loaded straight into the cells, a pair of rows at a time, once the tiles
 // before have entered).
 #include "Vmote_array.h"
@@ -27,7 +27,7 @@
 #define TB_BCAST 0
 #endif
 // with MUL_CELL (TB_EXT) the products come from registered cells: one more cycle
-static const int R = TB_ROWS, C = TB_COLS, LAT = TB_BCAST ? 4 : R + C - 1 + (TB_EXT ? 1 : 0), L = R < C ? R : C;
+static const int R = TB_ROWS, C = TB_COLS, LAT = TB_BCAST ? 5 : R + C - 1 + (TB_EXT ? 1 : 0), L = R < C ? R : C;
 
 struct Tile {
 	bool load;
@@ -89,6 +89,7 @@ struct Run {
 	{
 		long t = 0;                        // input cycle counter
 		long t_last[2] = {-1000, -1000};   // last input cycle of a row per bank
+		long t_row = -1000;                // last input cycle of a row
 		int cur_bank = 0;
 		size_t ld = 0;                     // next tile whose load is pending
 		int ld_j = -1;                     // shift index in progress (-1: none)
@@ -121,12 +122,13 @@ struct Run {
 					// mote_array_bcast loads its cells: the next row r = R-1-ld_j
 					// of tile ld; an odd row may shift whenever the last load is
 					// done, an even one (it loads a cell pair) only once every
-					// earlier tile's rows have entered, before this cycle
-					// (weights first here, so st == ld says exactly that)
+					// earlier tile's rows have entered, two cycles before this
+					// one or more (weights first here, so st == ld says they
+					// all entered before this cycle)
 					if (ld_j < 0)
 						ld_j = 0;
 					bool even = (R - 1 - ld_j) % 2 == 0;
-					bool ok = !even || st == ld;
+					bool ok = !even || (st == ld && t >= t_row + 2);
 					if (ok && !(gap_pct && rng.chance(gap_pct))) {
 						wshift = true;
 						wrow = &tiles[ld].w[(R - 1 - ld_j) * C];
@@ -173,6 +175,7 @@ struct Run {
 					bank = ts.bank;
 					dw = ts.dw;
 					t_last[bank] = t;
+					t_row = t;
 					Want e{ts.dw, !ts.dw || st_m >= C - 1, std::vector<int32_t>(C, 0)};
 					for (int c = 0; e.check && c < C; c++) {
 						int32_t s = 0;
@@ -263,16 +266,17 @@ int main(int argc, char **argv)
 	}
 	{
 		// 3. tiles of 2R-2 rows, each with new weights: one row per cycle, no
-		// bubble; mote_array_bcast loads the cells between tiles, its rows
-		// after the previous tile's last: R-1 of them (R-2 when the first is
-		// odd and shifts early), its last in the cycle of the tile's first row
+		// bubble; mote_array_bcast loads the cells between tiles, from two
+		// cycles after the previous tile's last row: R rows (R-1 when the
+		// first is odd and shifts early), its last in the cycle of the tile's
+		// first row
 		Run run(0x5eed0003 + R * 131 + C);
 		run.tb.reset();
 		auto tiles = make_tiles(run.rng, 40, 2 * R - 2, 2 * R - 2, 100);
 		long n = run.stream(tiles, 0);
 		CHECK(run.tb, run.rows_out == n, "rows");
 		uint64_t span = run.last_out - run.first_out + 1;
-		long bubbles = TB_BCAST ? (R % 2 == 0 ? R - 2 : R - 1) * (long)(tiles.size() - 1) : 0;
+		long bubbles = TB_BCAST ? (R % 2 == 0 ? R - 1 : R) * (long)(tiles.size() - 1) : 0;
 		CHECK(run.tb, span == (uint64_t)(n + bubbles), "%ld rows took %llu output cycles, want %ld", n,
 		      (unsigned long long)span, n + bubbles);
 		printf("array %dx%d: %ld rows of %d-row tiles, new weights every tile, %llu cycles (%ld between tiles)\n",

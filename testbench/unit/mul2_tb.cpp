@@ -1,7 +1,9 @@
 // mul2_tb.cpp: the SB_MAC16 instance of mote_mul2 (simulated with Yosys'
 // cells_sim.v model) equals its behavioural twin and the signed products, one
 // cycle after the inputs: every (a, b) pair of int8 on each half (2 x 65536
-// cycles, the other half random), then random inputs on both.
+// cycles, the other half random), then random inputs on both.  The same for
+// the cell with HOLD and SUM (mote_array_bcast's), against a model of the
+// SB_MAC16's registers: B taken on i_bload only.
 #include "Vmul2_tb_top.h"
 #include "dp_bits.h"
 #include "testb.h"
@@ -13,6 +15,10 @@ int main(int argc, char **argv)
 	DpRng rng(0x3a1f0001);
 	long n = 0;
 	int16_t p0_hist[4] = {0, 0, 0, 0}, p1_hist[4] = {0, 0, 0, 0}; // [k]: product of the inputs k+1 ticks ago
+	// HOLD and SUM: the cell's registers (A, B in; G, F products; S, Q out)
+	int8_t ra0 = 0, ra1 = 0, rb0 = 0, rb1 = 0;
+	int16_t rg = 0, rf = 0, rs = 0, rq = 0;
+	long loads = 0;
 	for (long i = 0; i < 3 * 65536; i++) {
 		int8_t a0, b0, a1, b1;
 		if (i < 65536) { /* every pair on the bottom half */
@@ -26,7 +32,24 @@ int main(int argc, char **argv)
 		tb.m->i_b0 = (uint8_t)b0;
 		tb.m->i_a1 = (uint8_t)a1;
 		tb.m->i_b1 = (uint8_t)b1;
+		bool bload = (rng.u32() & 3) == 0;
+		tb.m->i_bload = bload;
 		tb.tick();
+		// the registers after this edge, all from their values before it
+		rq = (int16_t)(uint16_t)((uint16_t)rf + (uint16_t)rs);
+		rs = rg;
+		rf = (int16_t)(ra1 * rb1);
+		rg = (int16_t)(ra0 * rb0);
+		ra0 = a0, ra1 = a1;
+		if (bload)
+			rb0 = b0, rb1 = b1, loads++;
+		if (i >= 4) {
+			CHECK(tb, (int16_t)tb.m->o_mac_h0 == rs && (int16_t)tb.m->o_mac_h1 == rq,
+			      "SB_MAC16 HOLD SUM: h0 %d want %d, h1 %d want %d", (int16_t)tb.m->o_mac_h0, rs,
+			      (int16_t)tb.m->o_mac_h1, rq);
+			CHECK(tb, tb.m->o_mac_h0 == tb.m->o_beh_h0 && tb.m->o_mac_h1 == tb.m->o_beh_h1,
+			      "HOLD SUM twin differs");
+		}
 		CHECK(tb, (int16_t)tb.m->o_mac_p0 == (int16_t)(a0 * b0) && (int16_t)tb.m->o_mac_p1 == (int16_t)(a1 * b1),
 		      "SB_MAC16: %d*%d=%d, %d*%d=%d", a0, b0, (int16_t)tb.m->o_mac_p0, a1, b1, (int16_t)tb.m->o_mac_p1);
 		CHECK(tb, tb.m->o_mac_p0 == tb.m->o_beh_p0 && tb.m->o_mac_p1 == tb.m->o_beh_p1, "twin differs");
@@ -43,6 +66,7 @@ int main(int argc, char **argv)
 		}
 		n++;
 	}
-	printf("mul2_tb: SB_MAC16 model and behavioural twin equal the signed products (and, with SUM, the two-row sums) on %ld cycles: PASS\n", n);
+	printf("mul2_tb: SB_MAC16 model and behavioural twin equal the signed products (and, with SUM, the two-row "
+	       "sums; with HOLD, %ld weight loads) on %ld cycles: PASS\n", loads, n);
 	return 0;
 }
