@@ -93,7 +93,10 @@ module mote_fetch #(
 	output reg                       o_err_valid,
 	output reg  [7:0]                o_err_code,
 	output reg  [31:0]               o_err_idx,
-	output reg  [31:0]               o_err_addr
+	// the failing word with FETCH_WINDOW, else 0: read in o_err_valid's cycle
+	// only (the word's address register, which holds then: no issue follows
+	// a failed check; masked by a flag, so no 32 flip-flops of a copy)
+	output wire [31:0]               o_err_addr
 );
 	localparam LG_MB   = $clog2(MEM_BYTES);
 	// One read at a time (LG_RBUF 0, small FPGAs): each read fetches one 32-bit
@@ -135,6 +138,7 @@ module mote_fetch #(
 	localparam LW = IDX_W + LG_WPC + 1;
 	localparam [31:0] SB32 = SB;
 	reg [31:0]        iss_addr_q;   // next word to request (after a failed check: that word)
+	reg               err_win_q;    // the error reported is FETCH_WINDOW
 	reg [LW-1:0]      iss_left_q;   // words still to request
 	reg               stop_q;       // a word failed the window check
 	reg [LG_RBUF:0]   outst_q;      // requests whose response has not arrived
@@ -423,10 +427,11 @@ module mote_fetch #(
 			end
 		end
 		o_err_idx  <= eidx33[31:0];
-		o_err_addr <= win_err ? iss_addr_q : 32'd0;
+		err_win_q  <= win_err;
 		o_err_code <= dec_err ? bad_code_q : win_err ? `MOTE_ERR_FETCH_WINDOW : `MOTE_ERR_NO_END;
 	end
 
+	assign o_err_addr = iss_addr_q & {32{err_win_q}};
 	assign o_end     = (state_q == S_END);
 	assign o_idle    = (state_q != S_RUN);
 	assign o_busy    = (state_q == S_RUN) && (outst_q != 0);
