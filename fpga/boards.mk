@@ -39,6 +39,13 @@ BOARD_icebreaker_PARAMS := ROWS=4 COLS=4 MEM_BYTES=8 ABUF_DEPTH=512 WBUF_DEPTH=2
 BOARD_icebreaker_MEM    := 131072
 BOARD_icebreaker_BUS    := 8
 BOARD_icebreaker_LAT    := 1
+# The board's clock: the PLL from the 12 MHz oscillator, 12 MHz x (DIVF+1) / (2^DIVQ x (DIVR+1)),
+# its VCO (12 MHz x (DIVF+1) / (DIVR+1)) within 533..1066 MHz (the iCE40 sysCLOCK PLL's rule), and
+# the UART's clock cycles per bit (3 Mbaud, the FT2232H's most: 15 MHz / 5).  15 MHz because the
+# routed board build reaches 17.4 MHz (seed 1), not the 30 MHz goal; make fpga checks the PLL
+# gives BOARD_icebreaker_MHZ and that the routed design meets it.
+BOARD_icebreaker_CLOCK  := PLL_DIVR=0 PLL_DIVF=79 PLL_DIVQ=6 BAUD_DIV=5
+BOARD_icebreaker_MHZ    := 15
 
 BOARDS := icebreaker
 
@@ -63,7 +70,8 @@ board_gflags = $(foreach p,$(BOARD_$(1)_PARAMS),-G$(p))
 
 # A board's parameter set as Verilog (one source of truth for its board top):
 # $(BUILD)/fpga/<board>/mote_board.vh defines MOTE_BOARD_PARAMS (".ROWS(4), .COLS(4), ..."),
-# MOTE_BOARD_<PARAM> for each (MOTE_BOARD_MEM_BYTES: the bus) and MOTE_BOARD_MEM_SIZE.
+# MOTE_BOARD_<PARAM> for each (MOTE_BOARD_MEM_BYTES: the bus), MOTE_BOARD_MEM_SIZE and the clock's
+# MOTE_BOARD_PLL_DIVR/DIVF/DIVQ and MOTE_BOARD_BAUD_DIV.
 board_comma  := ,
 board_lparen := (
 board_rparen := )
@@ -76,6 +84,7 @@ $(BUILD)/fpga/$(1)/mote_board.vh: fpga/boards.mk
 	@{ echo '// generated from fpga/boards.mk: the $(1) board build'; \
 	  echo '`define MOTE_BOARD_PARAMS $$(call board_vparams,$(1))'; \
 	  $$(foreach p,$$(BOARD_$(1)_PARAMS),echo '`define MOTE_BOARD_$$(subst =, ,$$(p))';) \
-	  echo '`define MOTE_BOARD_MEM_SIZE $$(BOARD_$(1)_MEM)'; } > $$@
+	  echo '`define MOTE_BOARD_MEM_SIZE $$(BOARD_$(1)_MEM)'; \
+	  $$(foreach p,$$(BOARD_$(1)_CLOCK),echo '`define MOTE_BOARD_$$(subst =, ,$$(p))';) } > $$@
 endef
 $(foreach b,$(BOARDS),$(eval $(call MOTE_BOARD_VH,$(b))))
