@@ -13,7 +13,7 @@
 # requantization lane, device memory on the four SPRAMs side by side
 # (16K x 64 bits = 128 KB: MEM_BYTES 8, read data one cycle after the address).
 # Perf counters: CYCLES, MACS_USEFUL and CMDS of 32 bits (PERF_SET 65601), what the driver needs
-# for a job's utilization (CYCLES wraps after 143 s at 30 MHz): 130 logic cells; the 9 counters
+# for a job's utilization (CYCLES wraps after 286 s at 15 MHz): 130 logic cells; the 9 counters
 # kept before (busy cycles per unit, bytes, array rows) cost 534.
 # One window checker shared by the fetcher and the narrow load and store paths (WIN_SHARE),
 # which also serves the CSR block's window read-back: 219 logic cells instead of three

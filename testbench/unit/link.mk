@@ -57,9 +57,9 @@ MOTE_TESTS += test-usb
 # Fashion-MNIST model loaded and run over it, the link's share of an inference, a board and the
 # FT2232H synchronous FIFO projected.  Part of make bench.
 ifeq ($(SIM_HAVE),1)
-$(BUILD)/bin/mote-bench-link: driver/tests/bench/bench_link.c $(DRV_LIB_A) $(GEN_H) include/mote/mote.h
+$(BUILD)/bin/mote-bench-link: driver/tests/bench/bench_link.c $(DRV_LIB_A) $(GEN_H) include/mote/mote.h fpga/boards.mk
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -o $@ $< $(DRV_LIB_A) $(DRV_LDLIBS)
+	$(CC) $(CFLAGS_C) -DBOARD_MHZ=$(BOARD_icebreaker_MHZ) -o $@ $< $(DRV_LIB_A) $(DRV_LDLIBS)
 bench-link: $(BUILD)/bin/mote-bench-link $(MOTE_CLI)
 	@mkdir -p $(BUILD)/bench-link
 	@$(MOTE_CLI) compile models/fashion_mnist/model.onnx -o $(BUILD)/bench-link/fm.mote --target sim:rows=8,cols=8 > /dev/null

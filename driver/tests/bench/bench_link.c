@@ -11,7 +11,7 @@
  *   - the model (Fashion-MNIST) loaded and one inference run: link time,
  *     wire bytes, frames; the array's cycles for the same inference (its
  *     device steps' CYCLES); the share of the inference's time the link takes;
- *   - the same inference on a board: the array at 30 MHz, the UART at 3 Mbaud
+ *   - the same inference on a board: the array at the board's clock, the UART at 3 Mbaud
  *     (its bytes take the same time), and over the FT2232H's synchronous FIFO
  *     (FTDI's FT245 mode: 8 bits at 60 MHz, about 40 MB/s sustained by FTDI's
  *     data sheet) where each stop-and-wait frame still costs a USB round trip
@@ -25,7 +25,10 @@
 
 #define URI "sim:link=uart"
 #define SIM_HZ 12e6    /* MOTE_SIMLINK_CLOCK_HZ */
-#define BOARD_HZ 30e6  /* iCE40 UP5K board clock */
+#ifndef BOARD_MHZ
+#error "BOARD_MHZ: the iCEBreaker build's clock (BOARD_icebreaker_MHZ, fpga/boards.mk)"
+#endif
+#define BOARD_HZ (BOARD_MHZ * 1e6) /* iCE40 UP5K board clock */
 #define FIFO_BPS 40e6  /* FT2232H synchronous FIFO, bytes per second */
 #define USB_RTT_US 250.0
 
@@ -171,7 +174,7 @@ int main(int argc, char **argv)
 	printf("  link time %.2f ms, %.0f wire bytes, %.0f frames (polls included); the array %llu cycles = %.2f ms at "
 	       "12 MHz: the link takes %.0f%% of the inference\n",
 	       us / 1000, wire, frames, (unsigned long long)cycles, array_us / 1000, 100.0 * (us - array_us) / us);
-	/* A board: the array at 30 MHz; every frame but the polls (they wait on
+	/* A board: the array at its clock; every frame but the polls (they wait on
 	 * the array) crosses USB too, a round trip each, stop and wait.  Over the
 	 * UART its bytes take the time they took here; over the synchronous FIFO
 	 * they go at 40 MB/s. */
@@ -181,8 +184,8 @@ int main(int argc, char **argv)
 	printf("  polls: %.0f of the %.0f frames (%.0f%% of the wire bytes) waited for the array; %.0f frames moved "
 	       "registers and data\n",
 	       polls, frames, 100.0 * poll_wire / wire, xfer);
-	printf("  on a UP5K board (array at 30 MHz: %.2f ms), each of the %.0f frames a %.0f us USB round trip (%.1f ms):\n",
-	       board_array / 1000, xfer + dsteps, USB_RTT_US, rtt / 1000);
+	printf("  on a UP5K board (array at %.0f MHz: %.2f ms), each of the %.0f frames a %.0f us USB round trip (%.1f ms):\n",
+	       BOARD_HZ / 1e6, board_array / 1000, xfer + dsteps, USB_RTT_US, rtt / 1000);
 	printf("    UART at 3 Mbaud: %.1f ms of bytes, %.1f ms in all, the link %.0f%%\n", uart_bytes / 1000,
 	       (uart_bytes + rtt + board_array) / 1000, 100.0 * (uart_bytes + rtt) / (uart_bytes + rtt + board_array));
 	printf("    FT2232H synchronous FIFO (40 MB/s): %.2f ms of bytes, %.1f ms in all, the link %.0f%%: the round "
