@@ -59,8 +59,10 @@ $(GEN_H) $(GEN_VH) &: $(SPEC) $(SPECGEN)
 deps:
 	@scripts/install-deps
 
-# Test suites register themselves here (MOTE_TESTS += test-x) in their fragments.
+# Test suites register themselves here (MOTE_TESTS += test-x) in their fragments; long
+# single-threaded ones in MOTE_BG_TESTS (see test).
 MOTE_TESTS :=
+MOTE_BG_TESTS :=
 
 include fpga/boards.mk
 include rtl/rtl.mk
@@ -75,11 +77,22 @@ include fpga/fpga.mk
 include fpga/icebreaker/icebreaker.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first
-# failure.  Suites are also callable one by one (make test-rtl, ...).
+# failure, each suite's time printed.  The suites of MOTE_BG_TESTS (single-threaded and long:
+# the bitstream's place and route) run beside them from the start, their output kept in
+# $(BUILD)/<suite>.log and shown, with their verdict, at the end.  Suites are also callable one
+# by one (make test-rtl, ...).
 test: deps
 	@$(MAKE) --no-print-directory all
-	@set -e; for t in $(MOTE_TESTS); do echo "== $$t"; $(MAKE) --no-print-directory $$t; done; \
-	  echo "make test: all suites passed ($(MOTE_TESTS))"
+	@set -e; t0=$$(date +%s); \
+	  for t in $(MOTE_BG_TESTS); do rm -f $(BUILD)/$$t.rc; \
+	    { s=$$(date +%s); rc=0; $(MAKE) --no-print-directory $$t > $(BUILD)/$$t.log 2>&1 || rc=$$?; \
+	      echo "   ($$t: $$(( $$(date +%s) - s )) s, beside the others)" >> $(BUILD)/$$t.log; echo $$rc > $(BUILD)/$$t.rc; } & \
+	  done; \
+	  for t in $(MOTE_TESTS); do echo "== $$t"; s=$$(date +%s); \
+	    $(MAKE) --no-print-directory $$t || { wait; exit 1; }; echo "   ($$t: $$(( $$(date +%s) - s )) s)"; done; \
+	  wait; for t in $(MOTE_BG_TESTS); do echo "== $$t"; cat $(BUILD)/$$t.log; \
+	    [ "$$(cat $(BUILD)/$$t.rc 2>/dev/null)" = 0 ] || { echo "make test: $$t failed" >&2; exit 1; }; done; \
+	  echo "make test: all suites passed in $$(( $$(date +%s) - t0 )) s ($(MOTE_TESTS) $(MOTE_BG_TESTS))"
 
 clean:
 	rm -rf $(BUILD)

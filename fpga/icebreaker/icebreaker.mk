@@ -76,11 +76,12 @@ fpga: $(FPGA_IB_DIR)/mote.bin
 prog: fpga
 	iceprog $(FPGA_IB_DIR)/mote.bin
 
-# In make test: the bitstream built (resources and nextpnr's timing checked by make fpga), and
+# In make test (beside the other suites: nextpnr is single-threaded, about four minutes): the
+# bitstream built (resources and nextpnr's timing checked by make fpga), and
 # its timing checked again by another analyser, icetime (fpga-icestorm, with its own chip
 # database and delay model), on the routed design: the board's clock must pass there too.
 .PHONY: test-fpga
-MOTE_TESTS += test-fpga
+MOTE_BG_TESTS += test-fpga
 test-fpga: fpga
 	@icetime -d up5k -P sg48 -c $(FPGA_IB_TARGET) -t $(FPGA_IB_DIR)/mote.asc > $(FPGA_IB_DIR)/icetime.log 2>&1 \
 	  || { tail -5 $(FPGA_IB_DIR)/icetime.log; exit 1; }
