@@ -23,6 +23,8 @@ include testbench/netlist/netlist.mk
 
 MOTE_TESTS += test-rtl
 .PHONY: test-rtl
-test-rtl: $(MOTE_TB_BINS)
+# the benches built two at a time (a Verilator build is mostly single-threaded), then run in turn
+test-rtl:
+	@$(MAKE) --no-print-directory -j$(JOBS) $(MOTE_TB_BINS)
 	@set -e; for t in $(MOTE_TB_BINS); do echo "RUN $$t"; $$t; done; \
 	  echo "test-rtl: $(words $(MOTE_TB_BINS)) RTL unit benches passed"
