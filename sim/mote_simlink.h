@@ -11,7 +11,7 @@
  * per handle at a time.  Nominal clock: MOTE_SIMLINK_CLOCK_HZ, which makes the
  * wire 3 Mbaud (the FT2232H's rate on iCEBreaker boards) at a 4-cycle bit: a
  * short bit time keeps the simulation quick; the board runs the same RTL at
- * 5 cycles a bit at 15 MHz (fpga/boards.mk).
+ * 6 cycles a bit at 18 MHz (fpga/boards.mk).
  */
 #ifndef MOTE_SIMLINK_H
 #define MOTE_SIMLINK_H

@@ -18,17 +18,20 @@ FPGA_IB_DIR    := $(BUILD)/fpga/icebreaker
 FPGA_IB_TARGET ?= $(BOARD_icebreaker_MHZ)
 FPGA_IB_GOAL   ?= 30
 FPGA_IB_SEED   ?= 1
-# the PLL's output and VCO from the divisors (MHz): 12 (DIVF+1) / (2^DIVQ (DIVR+1))
+# the PLL's output and VCO from the divisors (MHz): 12 (DIVF+1) / (2^DIVQ (DIVR+1)), each within
+# its range (icepll's: VCO 533..1066, output 16..275)
 fpga_ib_clk     = $(word 2,$(subst =, ,$(filter $(1)=%,$(BOARD_icebreaker_CLOCK))))
 FPGA_IB_PLL     = $(shell awk 'BEGIN { r = $(call fpga_ib_clk,PLL_DIVR) + 1; f = $(call fpga_ib_clk,PLL_DIVF) + 1; \
 		    q = 2 ^ $(call fpga_ib_clk,PLL_DIVQ); vco = 12 * f / r; \
-		    print (vco >= 533 && vco <= 1066) ? vco / q : "VCO " vco " MHz outside 533..1066" }')
+		    print (vco < 533 || vco > 1066) ? "VCO " vco " MHz outside 533..1066" : \
+		          (vco / q < 16 || vco / q > 275) ? vco / q " MHz outside 16..275" : vco / q }')
 # Most logic cells placed and routed: nextpnr-ice40 0.4 did not route this design at 95.1%,
 # 96.8% or 99.8% of the UP5K's 5,280, nor at 91.3% and 92.5% with 200 enable/reset sets (router1
 # stuck with 1,700 arcs to route, router2 with 1,000 wires overused); it routed 91.5% (4,831)
-# once -dffe_min_ce_use 8 left 120 sets (fpga/boards.mk, ICE40_SYNTH).  So a build above 92%
-# stops after packing instead of routing for hours; FPGA_IB_MAX_LC=5280 make fpga tries anyway.
-FPGA_IB_MAX_LC ?= 4857
+# once -dffe_min_ce_use 8 left 120 sets (fpga/boards.mk, ICE40_SYNTH), and 92.1% (4,865) since.
+# So a build above 92.8% stops after packing instead of routing for hours; FPGA_IB_MAX_LC=5280
+# make fpga tries anyway.
+FPGA_IB_MAX_LC ?= 4900
 # placing and routing takes about 4 minutes here; a router that does not converge never ends
 FPGA_IB_PNR_SECONDS ?= 1200
 FPGA_IB_SRCS    = $(filter-out rtl/formal/%,$(MOTE_RTL_SRCS)) fpga/icebreaker/mote_icebreaker.v

@@ -1,5 +1,5 @@
 // mote_icebreaker.v: the iCEBreaker board top.  The 12 MHz oscillator feeds
-// the PLL (the design clock, 15 MHz: fpga/boards.mk); reset is held until the PLL locks and
+// the PLL (the design clock, 18 MHz: fpga/boards.mk); reset is held until the PLL locks and
 // while the user button is pressed; the host reaches the accelerator through
 // the FT2232H's UART (mote_link: the framed link, its bridge to the CSRs and
 // device memory, the memory arbitration between host and accelerator);
@@ -20,13 +20,14 @@
 
 module mote_icebreaker #(
 	// PLL: 12 MHz x (DIVF+1) / (2^DIVQ x (DIVR+1)) with the VCO (12 MHz x
-	// (DIVF+1) / (DIVR+1)) in 533..1066 MHz (the iCE40 sysCLOCK PLL's rule);
+	// (DIVF+1) / (DIVR+1)) in 533..1066 MHz, the output in 16..275 MHz (the
+	// iCE40 sysCLOCK PLL's rules);
 	// the board's values come from fpga/boards.mk (BOARD_icebreaker_CLOCK)
 	parameter [3:0] PLL_DIVR = `MOTE_BOARD_PLL_DIVR,
 	parameter [6:0] PLL_DIVF = `MOTE_BOARD_PLL_DIVF,
 	parameter [2:0] PLL_DIVQ = `MOTE_BOARD_PLL_DIVQ,
 	parameter [2:0] PLL_FILTER = 3'd1,
-	// clock cycles per UART bit: 5 at 15 MHz is 3 Mbaud (the FT2232H's most)
+	// clock cycles per UART bit: 6 at 18 MHz is 3 Mbaud (the FT2232H's most)
 	parameter BAUD_DIV = `MOTE_BOARD_BAUD_DIV,
 	// 1: the timing probe (above)
 	parameter CORE_PROBE = 0

@@ -33,7 +33,7 @@ fits=$(awk -v lc="$lc" -v t="$lc_total" -v d="$dsp" -v e="$ebr" -v s="$spram" \
 [ "$fits" = 1 ] || { echo "fpga: the board build exceeds the UP5K ($dir/report.json)" >&2; exit 1; }
 if [ "$mode" = --resources ] && [ "$lc" -gt "$max_lc" ]; then
 	echo "fpga: $lc logic cells: above the $max_lc (FPGA_IB_MAX_LC) place and route is tried on;" \
-	     "nextpnr 0.4 did not route this design at 92% (see fpga/icebreaker/icebreaker.mk)" >&2
+	     "nextpnr 0.4 did not route this design at 92.5% (see fpga/icebreaker/icebreaker.mk)" >&2
 	exit 1
 fi
 if [ "$mode" = --final ]; then

@@ -32,6 +32,19 @@
 // cycle ahead too (i_rd_pre with i_rd_w, then i_rd): its window takes the
 // RAM's address for that cycle, and the check rests in the next (i_rd).  The
 // permissions stay on i_win_perm (flip-flops that reset).
+//
+// BLOCK_HOLD: each port keeps the answer of its last check with the 64-byte
+// block it was for (a block index, a hit and a fail bit), and its o_hit and
+// o_fail come from them (flip-flops and a compare with its word's block)
+// whether it is granted or not: the windows are aligned to 64 bytes, so one
+// answer holds for every word of a block.  Only a port whose word is in a
+// block without an answer asks for the checker, which checks it to its end
+// (a hit or every window tried) and then moves on.  A master's memory request
+// then no longer follows the check of its own cycle, and the grant moves on
+// an answer, not on the master's request being taken: neither the arbiter nor
+// the masters are on the path into the checker's next state any more.  An
+// address outside the memory fails at once.  i_inval (a job's start) and a
+// port's i_clear forget the answers: the windows change only between jobs.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -51,6 +64,8 @@ module mote_window_share #(
 	parameter WW = (NUM_WINDOWS > 1) ? $clog2(NUM_WINDOWS) : 1,
 	// 1: bases and sizes in a block RAM written through i_ww_* (above)
 	parameter WIN_RAM = 0,
+	// 1: each port's answer kept per 64-byte block (BLOCK_HOLD, above)
+	parameter BLOCK_HOLD = 0,
 	// port index bits (derived)
 	parameter PW = (NP > 1) ? $clog2(NP) : 1
 ) (
@@ -61,6 +76,9 @@ module mote_window_share #(
 	input  wire [NP-1:0]             i_want,
 	input  wire [NP*32-1:0]          i_addr,
 	input  wire [NP-1:0]             i_restart,
+	// BLOCK_HOLD: forget every port's kept answer (a job starts: the windows
+	// may have changed since)
+	input  wire                      i_inval,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
 	input  wire [NUM_WINDOWS*3-1:0]  i_win_perm,
@@ -96,11 +114,14 @@ module mote_window_share #(
 	reg  [NP*WW-1:0] w_q;                  // per port: window tried now
 	reg  [NP*WW-1:0] tries_q;              // per port: windows tried for its word
 
+	// the ports that want the checker: every port that wants, or with
+	// BLOCK_HOLD those whose word's block has no answer kept
+	wire [NP-1:0] ask;
 	// the granted port's word and window
 	wire [WW-1:0] w = w_q[g_q*WW +: WW];
 	wire [31:0]   addr = i_addr[g_q*32 +: 32];
 	wire [1:0]    need = NEED_BITS[g_q*2 +: 2];
-	wire          want = i_want[g_q] && !i_rd;
+	wire          want = ask[g_q] && !i_rd;
 
 	// the next state (registered below): the port granted and the windows tried
 	reg  [PW-1:0]    g_d;
@@ -155,9 +176,46 @@ module mote_window_share #(
 	wire          hit = want && o_rd_perm[need] && !a_out && !d[AB+1] && d[AB:0] < z;
 	wire          miss = want && !hit;
 	wire          fail = miss && tries_q[g_q*WW +: WW] == WLAST;
+	wire [NP-1:0] done_p;   // the granted port's check ended (BLOCK_HOLD: its answer kept)
 
-	assign o_hit  = {{(NP-1){1'b0}}, hit} << g_q;
-	assign o_fail = {{(NP-1){1'b0}}, fail} << g_q;
+	generate
+		if (BLOCK_HOLD != 0) begin : g_hold
+			// per port: the block of its last answer, and the answer
+			reg  [NP*AB-1:0] blk_q;
+			reg  [NP-1:0]    ok_q, no_q;
+			wire [NP-1:0]    in_mem, same;
+			genvar gp;
+			for (gp = 0; gp < NP; gp = gp + 1) begin : g_port
+				assign in_mem[gp] = ({32'd0, i_addr[gp*32 +: 32]} >> ADDR_W) == 64'd0;
+				assign same[gp]   = i_addr[gp*32 + LGA +: AB] == blk_q[gp*AB +: AB];
+			end
+			// outside the memory: no window can hold it (fails at once)
+			assign ask    = i_want & in_mem & ~((ok_q | no_q) & same);
+			assign o_hit  = i_want & in_mem & ok_q & same;
+			assign o_fail = i_want & (~in_mem | (no_q & same));
+			assign done_p = {{(NP-1){1'b0}}, hit || fail} << g_q;
+			integer q;
+			always @(posedge clk) begin
+				for (q = 0; q < NP; q = q + 1) begin
+					if (rst || i_inval || i_clear[q]) begin
+						ok_q[q] <= 1'b0;
+						no_q[q] <= 1'b0;
+					end else if (done_p[q]) begin
+						ok_q[q] <= hit;
+						no_q[q] <= !hit;
+					end
+					if (done_p[q])
+						blk_q[q*AB +: AB] <= addr[LGA +: AB];
+				end
+			end
+		end else begin : g_word
+			assign ask    = i_want;
+			assign o_hit  = {{(NP-1){1'b0}}, hit} << g_q;
+			assign o_fail = {{(NP-1){1'b0}}, fail} << g_q;
+			assign done_p = {NP{1'b0}};
+			wire unused_inval = i_inval;
+		end
+	endgenerate
 
 	// the next port that wants after the granted one (the granted one last)
 	reg          nx_any;
@@ -170,13 +228,14 @@ module mote_window_share #(
 		pp = g_q;
 		for (k = 0; k < NP; k = k + 1) begin
 			pp = (pp == PLAST) ? {PW{1'b0}} : pp + 1'b1;
-			if (!nx_any && i_want[pp]) begin
+			if (!nx_any && ask[pp]) begin
 				nx_any = 1'b1;
 				nx = pp;
 			end
 		end
 	end
-	wire release_g = !i_want[g_q] || i_restart[g_q] || fail || (hit && REL_ON_HIT[g_q]);
+	wire release_g = BLOCK_HOLD != 0 ? (!ask[g_q] || hit || fail) :
+			 (!i_want[g_q] || i_restart[g_q] || fail || (hit && REL_ON_HIT[g_q]));
 
 	integer p;
 	always @(*) begin
@@ -190,7 +249,7 @@ module mote_window_share #(
 				w_d[p*WW +: WW] = {WW{1'b0}};
 			else if (miss && g_q == p[PW-1:0])
 				w_d[p*WW +: WW] = (w == WLAST) ? {WW{1'b0}} : w + 1'b1;
-			if (rst || i_clear[p] || i_restart[p])
+			if (rst || i_clear[p] || (BLOCK_HOLD != 0 ? done_p[p] : i_restart[p]))
 				tries_d[p*WW +: WW] = {WW{1'b0}};
 			else if (miss && g_q == p[PW-1:0])
 				tries_d[p*WW +: WW] = tries_q[p*WW +: WW] + 1'b1;
@@ -247,6 +306,10 @@ module mote_window_share #(
 		assume(i_ww_value[LGA-1:0] == 0 && {32'd0, i_ww_value} <= (64'd1 << ADDR_W));
 		if (f_wchange || f_ww_q)
 			assume(i_want == 0);
+		// BLOCK_HOLD: the windows change only between jobs, and a job's start
+		// forgets the answers kept (the CSR block's START)
+		if (BLOCK_HOLD != 0 && f_wchange)
+			assume(i_inval);
 		for (f_a = 0; f_a < NP; f_a = f_a + 1) begin
 			assume(i_addr[f_a*32 +: 3] == 0);
 			if (f_past_valid && f_keep_q[f_a])
@@ -266,6 +329,15 @@ module mote_window_share #(
 				   a + 34'd8 <= (34'd1 << ADDR_W);
 		end
 	endfunction
+	// per port: some window holds its word
+	reg [NP-1:0] f_any;
+	integer f_ap, f_aw;
+	always @(*) begin
+		f_any = {NP{1'b0}};
+		for (f_ap = 0; f_ap < NP; f_ap = f_ap + 1)
+			for (f_aw = 0; f_aw < NUM_WINDOWS; f_aw = f_aw + 1)
+				f_any[f_ap] = f_any[f_ap] | f_inside(f_ap, f_aw);
+	end
 	integer f_p;
 	always @(*)
 		if (f_past_valid && !rst) begin
@@ -275,11 +347,20 @@ module mote_window_share #(
 			// the RAM's output is the window the check uses
 			if (WIN_RAM != 0 && !i_rd)
 				assert(wm == w);
-			// only the port granted hears an answer, and the window it tries is
-			// answered exactly
-			assert((o_hit | o_fail) == ((hit || fail) ? ({{(NP-1){1'b0}}, 1'b1} << g_q) : {NP{1'b0}}));
+			// the window tried is answered exactly
 			if (want)
 				assert(hit == f_inside(g_q, w));
+			// only the port granted hears an answer; with BLOCK_HOLD any port
+			// may, from its kept answer, which must be the spec's
+			if (BLOCK_HOLD == 0)
+				assert((o_hit | o_fail) == ((hit || fail) ? ({{(NP-1){1'b0}}, 1'b1} << g_q) : {NP{1'b0}}));
+			for (f_p = 0; f_p < NP; f_p = f_p + 1) begin
+				assert(!(o_hit[f_p] && o_fail[f_p]));
+				if (o_hit[f_p])
+					assert(f_any[f_p]);
+				if (o_fail[f_p])
+					assert(!f_any[f_p]);
+			end
 		end
 	always @(posedge clk)
 		if (f_past_valid && !rst) begin

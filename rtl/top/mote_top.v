@@ -90,6 +90,10 @@ module mote_top #(
 	// 1 (with WIN_SHARE): the windows' bases and sizes in a block RAM of the
 	// shared checker instead of flip-flops of the CSR block (small FPGAs)
 	parameter WIN_RAM = 0,
+	// 1 (with WIN_SHARE): the shared checker keeps each master's answer per
+	// 64-byte block (mote_window_share BLOCK_HOLD): a master's request no
+	// longer waits on the check in its cycle (for the clock)
+	parameter WIN_HOLD = 0,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -403,9 +407,11 @@ module mote_top #(
 			localparam [1:0] NX = `MOTE_WIN_PERM_X, NR = `MOTE_WIN_PERM_R, NWR = `MOTE_WIN_PERM_W;
 			wire [2:0] hit, fail;
 			mote_window_share #(.NP(3), .NUM_WINDOWS(NUM_WINDOWS), .NEED_BITS({NWR, NR, NX}),
-					    .REL_ON_HIT(3'b100), .ADDR_W(MEM_ADDR_W), .WIN_RAM(WIN_RAM)) u_wshare (
+					    .REL_ON_HIT(3'b100), .ADDR_W(MEM_ADDR_W), .WIN_RAM(WIN_RAM),
+					    .BLOCK_HOLD(WIN_HOLD)) u_wshare (
 				.clk(clk), .rst(rst),
 				.i_clear({s_wc[33], l_wc[33], f_wc[33]}), .i_restart({s_wc_take, l_wc_take, f_wc_take}),
+				.i_inval(start),
 				.i_want({s_wc[32], l_wc[32], f_wc[32]}), .i_addr({s_wc[31:0], l_wc[31:0], f_wc[31:0]}),
 				.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm),
 				.i_ww_valid(ww_valid), .i_ww_w(ww_w), .i_ww_lane(ww_lane), .i_ww_value(ww_value),
