@@ -23,13 +23,16 @@ static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, c
 		tl_stream_free(s);
 		return rc;
 	}
-	if (s->n > UINT32_MAX / MOTE_CMD_BYTES) {
+	uint64_t bytes = 0;
+	for (size_t i = 0; i < s->n; i++)
+		bytes += 4u * mote_cmd_len(s->w[i][0]);
+	if (s->n > UINT32_MAX || bytes > UINT32_MAX) {
 		tl_stream_free(s);
 		return cc_fail(diag, MOTE_CC_ERANGE, "command stream larger than 4 GiB");
 	}
 	memset(plan, 0, sizeof *plan);
 	plan->n_cmds = (uint32_t)s->n;
-	plan->cmd_bytes = s->n * MOTE_CMD_BYTES;
+	plan->cmd_bytes = (size_t)bytes;
 	plan->weight_bytes = p->weight_bytes;
 	plan->bias_bytes = p->bias_bytes;
 	plan->input_bytes = p->input_bytes;
@@ -125,8 +128,7 @@ int mote_cc_emit_conv(const struct mote_geometry *g, const struct mote_cc_conv *
 	if (!rc) {
 		uint8_t *out = bufs->cmds;
 		for (size_t i = 0; i < s.n; i++)
-			for (unsigned k = 0; k < MOTE_CMD_WORDS; k++)
-				cc_put_le32(out + i * MOTE_CMD_BYTES + 4 * k, s.w[i][k]);
+			out += mote_cmd_pack(out, s.w[i]); /* the stream packed: each command its words */
 		tl_write_weights(&p, bufs->weights);
 		tl_write_bias(&p, bufs->bias);
 	}

@@ -323,17 +323,29 @@ static int exec_store(struct fm *m, const struct fm_cmd *c)
 	return 0;
 }
 
-/* Fetch and decode command `idx` into *c.  Returns 1 on a job error, 2 for
- * END, 0 for a command bound to queue c->q. */
-static int fetch_one(struct fm *m, uint32_t idx, struct fm_cmd *c)
+/* Fetch and decode command `idx`, at addr in the packed stream, into *c (its
+ * length in *bytes).  Word 0 first: not an opcode is OPCODE at once; then
+ * the command's other words, each checked for execute permission, so a
+ * command running out of the executable window is FETCH_WINDOW whatever its
+ * word 0 says.  Returns 1 on a job error, 2 for END, 0 for a command bound to
+ * queue c->q. */
+static int fetch_one(struct fm *m, uint32_t idx, uint32_t addr, struct fm_cmd *c, uint32_t *bytes)
 {
-	uint32_t addr = m->cfg->cmd_base + idx * (uint32_t)MOTE_CMD_BYTES;
-	for (uint32_t b = 0; b < MOTE_CMD_BYTES; b++)
+	for (uint32_t b = 0; b < 4; b++)
+		if (!win_ok(m, addr + b, MOTE_WIN_PERM_X_MASK))
+			return fail(m, MOTE_ERR_FETCH_WINDOW, idx, addr + b);
+	memset(c->w, 0, sizeof c->w);
+	c->w[0] = cc_get_le32(mem_at(m, addr));
+	unsigned len = mote_cmd_len(c->w[0]);
+	if (len == 0)
+		return fail(m, MOTE_ERR_OPCODE, idx, 0);
+	for (uint32_t b = 4; b < 4u * len; b++)
 		if (!win_ok(m, addr + b, MOTE_WIN_PERM_X_MASK))
 			return fail(m, MOTE_ERR_FETCH_WINDOW, idx, addr + b);
 	c->idx = idx;
-	for (unsigned i = 0; i < MOTE_CMD_WORDS; i++)
+	for (unsigned i = 1; i < len; i++)
 		c->w[i] = cc_get_le32(mem_at(m, addr + 4u * i));
+	*bytes = 4u * len;
 	switch (MOTE_CMD_GET(c->w, HDR, OPCODE)) {
 	case MOTE_OP_LOAD: c->q = Q_LOAD; break;
 	case MOTE_OP_MATMUL: c->q = Q_COMP; break;
@@ -437,14 +449,14 @@ static int pick(struct fm *m)
 static int run(struct fm *m)
 {
 	const struct mote_fm_config *cfg = m->cfg;
-	uint32_t fetch = 0;
+	uint32_t fetch = 0, faddr = cfg->cmd_base & ~(uint32_t)(MOTE_CMD_ALIGN - 1), len = 0;
 	int ended = 0;
 	struct fm_cmd c;
 	for (;;) {
 		while (!ended) {
 			if (fetch >= cfg->cmd_count)
 				return fail(m, MOTE_ERR_NO_END, cfg->cmd_count, 0);
-			int r = fetch_one(m, fetch, &c);
+			int r = fetch_one(m, fetch, faddr, &c, &len);
 			if (r == 1)
 				return 1;
 			if (r == 2) {
@@ -458,6 +470,7 @@ static int run(struct fm *m)
 			fq->ent[(fq->head + fq->count) % cfg->queue_depth] = c;
 			fq->count++;
 			fetch++;
+			faddr += len;
 		}
 		int q = pick(m);
 		if (q >= 0) {

@@ -50,6 +50,7 @@ struct step {
 	struct mote_cc_plan plan;
 	struct host_op h;
 	uint32_t cmd_first;
+	size_t cmd_off;      /* byte offset of command cmd_first in the packed stream */
 	size_t w_off, b_off; /* in the constant blob */
 };
 
@@ -72,6 +73,7 @@ struct compile {
 	int32_t *ir2f;        /* IR tensor -> file tensor, -1 */
 	size_t arena_bytes, blob_bytes;
 	uint32_t n_cmds;
+	size_t cmd_bytes;     /* the packed stream */
 	mote_cc_report_fn report;
 	void *ctx;
 };
@@ -240,7 +242,14 @@ static void fuse_adds(struct compile *c)
 		if (pi < 0)
 			continue;
 		struct step *d = &c->s[pi];
+		struct mote_cc_add was = d->L.conv.add;
+		struct mote_cc_diag dg = {{0}};
 		d->L.conv.add = ad[k];
+		/* planned again: an ADD STORE is longer in the stream */
+		if (mote_cc_plan_conv(c->geo, &d->L.conv, &d->plan, &dg)) {
+			d->L.conv.add = was;
+			continue;
+		}
 		d->res_in = a->h.data[1 - k];
 		d->res_out = a->n->out[0];
 		d->add = a->n;
@@ -446,22 +455,26 @@ static int add_reloc(struct out *o, uint32_t word, uint32_t seg)
 	return 0;
 }
 
-/* Word `word` of command i (at cmd) becomes an offset in segment seg. */
+/* Word `word` of the command at cmd, whose word 0 is stream word i, becomes an
+ * offset in segment seg. */
 static int reloc_word(struct out *o, uint8_t *cmd, uint32_t i, uint32_t word, uint32_t seg)
 {
 	uint32_t v = cc_get_le32(cmd + 4 * word);
 	cc_put_le32(cmd + 4 * word, v - (seg == MOTE_MF_SEG_ARENA ? ARENA_VBASE : CONST_VBASE));
-	return add_reloc(o, i * MOTE_CMD_WORDS + word, seg);
+	return add_reloc(o, i + word, seg);
 }
 
-/* The address fields of commands [first, first+n) become segment offsets. */
-static int relocate(struct out *o, uint32_t first, uint32_t n, struct mote_cc_diag *diag)
+/* The address fields of the n commands at byte off of the stream (bytes in
+ * all) become segment offsets. */
+static int relocate(struct out *o, size_t off, size_t bytes, uint32_t n, struct mote_cc_diag *diag)
 {
-	for (uint32_t i = first; i < first + n; i++) {
-		uint8_t *cmd = o->cmds + (size_t)i * MOTE_CMD_BYTES;
-		uint32_t w[MOTE_CMD_WORDS], word, seg;
-		for (unsigned k = 0; k < MOTE_CMD_WORDS; k++)
-			w[k] = cc_get_le32(cmd + 4 * k);
+	for (uint32_t k = 0; k < n; k++) {
+		uint8_t *cmd = o->cmds + off;
+		uint32_t w[MOTE_CMD_WORDS], word, seg, i = (uint32_t)(off / 4);
+		size_t len = mote_cmd_unpack(w, cmd, bytes - off);
+		if (!len)
+			return cc_fail(diag, MOTE_CC_EINVAL, "internal: command %u of the stream is not whole", k);
+		off += len;
 		int64_t op = MOTE_CMD_GET(w, HDR, OPCODE);
 		if (op == MOTE_OP_LOAD) {
 			int64_t dst = MOTE_CMD_GET(w, LOAD, DST);
@@ -482,29 +495,32 @@ static int relocate(struct out *o, uint32_t first, uint32_t n, struct mote_cc_di
 
 static int layout_device(struct compile *c, struct mote_cc_diag *diag)
 {
-	size_t cmds = 0, blob = 0;
+	size_t cmds = 0, blob = 0, cbytes = 0;
 	for (size_t i = 0; i < c->ns; i++) {
 		struct step *s = &c->s[i];
 		if (!s->device)
 			continue;
 		s->cmd_first = (uint32_t)cmds;
+		s->cmd_off = cbytes;
 		cmds += s->plan.n_cmds;
+		cbytes += s->plan.cmd_bytes;
 		s->w_off = blob;
 		blob = ALIGN64(blob + s->plan.weight_bytes);
 		s->b_off = blob;
 		blob = ALIGN64(blob + s->plan.bias_bytes);
 	}
-	if (cmds > (1u << 22) || blob > (1u << 30))
+	if (cmds > (1u << 22) || cbytes > (1u << 28) || blob > (1u << 30))
 		return cc_fail(diag, MOTE_CC_ERANGE, "%zu commands and %zu constant bytes: too large", cmds, blob);
 	c->n_cmds = (uint32_t)cmds;
+	c->cmd_bytes = cbytes;
 	c->blob_bytes = blob ? blob : 64;
 	return 0;
 }
 
 static int emit_device(struct compile *c, struct out *o, struct mote_cc_diag *diag)
 {
-	size_t const_off = ALIGN64((size_t)c->n_cmds * MOTE_CMD_BYTES);
-	o->cmds = calloc(c->n_cmds ? (size_t)c->n_cmds * MOTE_CMD_BYTES : 1, 1);
+	size_t const_off = ALIGN64(c->cmd_bytes);
+	o->cmds = calloc(c->cmd_bytes ? c->cmd_bytes : 1, 1);
 	o->blob = calloc(c->blob_bytes, 1);
 	if (!o->cmds || !o->blob)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
@@ -518,12 +534,12 @@ static int emit_device(struct compile *c, struct out *o, struct mote_cc_diag *di
 			.output = ARENA_VBASE + (uint32_t)y->off,
 			.weights = CONST_VBASE + (uint32_t)(const_off + s->w_off),
 			.bias = CONST_VBASE + (uint32_t)(const_off + s->b_off),
-			.cmds = CONST_VBASE + s->cmd_first * MOTE_CMD_BYTES,
+			.cmds = CONST_VBASE + (uint32_t)s->cmd_off,
 			.operand = s->res_in >= 0 ? ARENA_VBASE + (uint32_t)c->t[c->ir2f[s->res_in]].off : 0,
 		};
 		struct mote_cc_bufs b = {
-			.cmds = o->cmds + (size_t)s->cmd_first * MOTE_CMD_BYTES,
-			.cmds_cap = (size_t)s->plan.n_cmds * MOTE_CMD_BYTES,
+			.cmds = o->cmds + s->cmd_off,
+			.cmds_cap = s->plan.cmd_bytes,
 			.weights = o->blob + s->w_off,
 			.weights_cap = s->plan.weight_bytes,
 			.bias = o->blob + s->b_off,
@@ -533,7 +549,7 @@ static int emit_device(struct compile *c, struct out *o, struct mote_cc_diag *di
 		int rc = mote_cc_emit_conv(c->geo, &s->L.conv, &a, &b, NULL, diag);
 		if (rc)
 			return rc;
-		if ((rc = relocate(o, s->cmd_first, s->plan.n_cmds, diag)))
+		if ((rc = relocate(o, s->cmd_off, c->cmd_bytes, s->plan.n_cmds, diag)))
 			return rc;
 	}
 	return 0;
@@ -597,6 +613,7 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 			if (s->res_in >= 0)
 				r->in[1] = c->ir2f[s->res_in];
 			r->cmd_first = s->cmd_first;
+			r->cmd_offset = (uint32_t)s->cmd_off;
 			r->n_cmds = s->plan.n_cmds;
 			r->macs = s->plan.macs_model;
 			r->macs_ideal_cycles = s->plan.rows_streamed;
@@ -623,7 +640,7 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 		{MOTE_MF_SEC_STRINGS, st.buf, st.len, st.len},
 		{MOTE_MF_SEC_TENSORS, ft, c->nt * sizeof *ft, c->nt},
 		{MOTE_MF_SEC_STEPS, fs, c->ns * sizeof *fs, c->ns},
-		{MOTE_MF_SEC_CMDS, o->cmds, (size_t)c->n_cmds * MOTE_CMD_BYTES, c->n_cmds},
+		{MOTE_MF_SEC_CMDS, o->cmds, c->cmd_bytes, c->n_cmds},
 		{MOTE_MF_SEC_CONST, o->blob, c->blob_bytes, c->blob_bytes},
 		{MOTE_MF_SEC_RELOCS, o->rel, o->n_rel * sizeof *o->rel, o->n_rel},
 	};
@@ -645,13 +662,19 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 		rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 		goto done;
 	}
-	size_t const_off = ALIGN64((size_t)c->n_cmds * MOTE_CMD_BYTES);
+	size_t const_off = ALIGN64(c->cmd_bytes);
+	uint32_t features = 0;
+	if (mote_mf_cmd_walk(o->cmds, c->cmd_bytes, c->n_cmds, &features) != (int64_t)c->cmd_bytes) {
+		free(file);
+		rc = cc_fail(diag, MOTE_CC_EINVAL, "internal: the command stream is not whole");
+		goto done;
+	}
 	struct mote_mf_header h = {
 		.magic = MOTE_MF_MAGIC, .version = MOTE_MF_VERSION, .file_bytes = (uint32_t)size,
 		.hw_version = MOTE_HW_VERSION_MAJOR << 16 | MOTE_HW_VERSION_MINOR, .rows = c->geo->rows,
 		.cols = c->geo->cols, .mem_bytes = c->geo->mem_bytes, .abuf_depth = c->geo->abuf_depth,
 		.wbuf_depth = c->geo->wbuf_depth, .bbuf_depth = c->geo->bbuf_depth, .acc_depth = c->geo->acc_depth,
-		.features = mote_mf_cmd_features(o->cmds, c->n_cmds), .n_sections = NSEC, .const_offset = (uint32_t)const_off,
+		.features = features, .n_sections = NSEC, .const_offset = (uint32_t)const_off,
 		.const_bytes = (uint32_t)(const_off + c->blob_bytes), .arena_bytes = (uint32_t)c->arena_bytes,
 	};
 	memcpy(file, &h, sizeof h);
@@ -744,8 +767,8 @@ static void report_steps(struct compile *c)
 	for (size_t f = 0; f < c->nt; f++)
 		if (c->t[f].flags & MOTE_MF_T_DEVICE)
 			sum += ALIGN64(c->t[f].bytes);
-	say(c, "device memory: arena %zu bytes (tensors %zu without reuse), commands %u (%u bytes), constants %zu bytes",
-	    c->arena_bytes, sum, c->n_cmds, c->n_cmds * MOTE_CMD_BYTES, c->blob_bytes);
+	say(c, "device memory: arena %zu bytes (tensors %zu without reuse), commands %u (%zu bytes), constants %zu bytes",
+	    c->arena_bytes, sum, c->n_cmds, c->cmd_bytes, c->blob_bytes);
 }
 
 int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometry *geo, mote_cc_report_fn report,

@@ -31,8 +31,9 @@ static int fail(struct mote_model_diag *diag, int err, const char *fmt, ...)
 static int read_sections(const uint8_t *d, size_t len, const struct mote_mf_header *h, struct mf_view *v,
 			 struct mote_model_diag *diag)
 {
+	/* record sizes (CMDS: commands of different lengths, walked in check_file) */
 	static const size_t rec[] = {0, 1, sizeof(struct mote_mf_tensor), sizeof(struct mote_mf_step),
-				     MOTE_CMD_BYTES, 1, sizeof(struct mote_mf_reloc)};
+				     0, 1, sizeof(struct mote_mf_reloc)};
 	if (h->n_sections > 16 || sizeof *h + (size_t)h->n_sections * sizeof(struct mote_mf_section) > len)
 		return BAD("header: %u sections do not fit the file", h->n_sections);
 	for (uint32_t i = 0; i < h->n_sections; i++) {
@@ -45,7 +46,7 @@ static int read_sections(const uint8_t *d, size_t len, const struct mote_mf_head
 		if (s.offset % MOTE_MF_ALIGN || s.offset < sizeof *h || s.offset > len || s.size > len - s.offset)
 			return BAD("section %u (id %u): offset %u size %u outside the %zu-byte file", i, s.id, s.offset,
 				   s.size, len);
-		if ((uint64_t)s.count * rec[s.id] != s.size)
+		if (rec[s.id] && (uint64_t)s.count * rec[s.id] != s.size)
 			return BAD("section %u (id %u): %u records do not make %u bytes", i, s.id, s.count, s.size);
 		v->sec[s.id] = s;
 	}
@@ -87,8 +88,10 @@ static int check_tensor(const struct mote_mf_tensor *t, uint32_t i, const struct
 }
 
 static int check_step(const struct mote_mf_step *s, uint32_t i, const struct mote_mf_tensor *t, uint32_t nt,
-		      uint32_t n_cmds, uint32_t str_size, struct mote_model_diag *diag)
+		      const struct mote_mf_section *sc, const uint8_t *cmds, uint32_t str_size,
+		      struct mote_model_diag *diag)
 {
+	uint32_t n_cmds = sc->count;
 	if (s->name >= str_size)
 		return BAD("step %u: name offset outside the string table", i);
 	if (s->n_in < 1 || s->n_in > MOTE_MF_MAX_IO || s->n_out != 1)
@@ -107,6 +110,12 @@ static int check_step(const struct mote_mf_step *s, uint32_t i, const struct mot
 		if (s->n_cmds == 0 || s->cmd_first > n_cmds || s->n_cmds > n_cmds - s->cmd_first)
 			return BAD("step %u: commands %u+%u outside the %u-command stream", i, s->cmd_first, s->n_cmds,
 				   n_cmds);
+		/* the job's stream: n_cmds whole commands from cmd_offset, within CMDS */
+		int64_t w = s->cmd_offset % MOTE_CMD_ALIGN || s->cmd_offset > sc->size ? -1
+			    : mote_mf_cmd_walk(cmds + s->cmd_offset, sc->size - s->cmd_offset, s->n_cmds, NULL);
+		if (w < 0)
+			return BAD("step %u: %u commands at byte %u of the %u-byte stream are not whole commands", i,
+				   s->n_cmds, s->cmd_offset, sc->size);
 		if (!(t[s->in[0]].flags & MOTE_MF_T_DEVICE) || !(t[s->out[0]].flags & MOTE_MF_T_DEVICE) ||
 		    (s->n_in == 2 && !(t[s->in[1]].flags & MOTE_MF_T_DEVICE)))
 			return BAD("step %u: a device step's tensors must be in the arena", i);
@@ -202,12 +211,18 @@ static int check_file(const uint8_t *d, size_t len, const struct mote_device_inf
 	if ((rc = read_sections(d, len, &h, v, diag)))
 		return rc;
 	const struct mote_mf_section *sc = &v->sec[MOTE_MF_SEC_CMDS], *sk = &v->sec[MOTE_MF_SEC_CONST];
-	uint64_t cmd_bytes = (uint64_t)sc->count * MOTE_CMD_BYTES;
+	uint32_t used = 0;
+	int64_t walked = mote_mf_cmd_walk(d + sc->offset, sc->size, sc->count, &used);
+	if (walked < 0)
+		return BAD("command %lld of %u: not an opcode, or past the %u-byte stream", (long long)(-1 - walked),
+			   sc->count, sc->size);
+	if ((uint64_t)walked != sc->size)
+		return BAD("%u commands take %lld bytes, the stream has %u", sc->count, (long long)walked, sc->size);
+	uint64_t cmd_bytes = sc->size;
 	if (h.const_offset % 64 || h.const_offset < cmd_bytes || h.const_offset > h.const_bytes ||
 	    sk->size > h.const_bytes - h.const_offset)
 		return BAD("header: constants at %u (+%u) do not fit a %u-byte buffer after %llu command bytes",
 			   h.const_offset, sk->size, h.const_bytes, (unsigned long long)cmd_bytes);
-	uint32_t used = mote_mf_cmd_features(d + sc->offset, sc->count);
 	if (used & ~h.features)
 		return BAD("header: the commands use features 0x%x the header does not declare", used & ~h.features);
 	v->str = (const char *)d + v->sec[MOTE_MF_SEC_STRINGS].offset;
@@ -221,7 +236,8 @@ static int check_file(const uint8_t *d, size_t len, const struct mote_device_inf
 static int check_records(const uint8_t *d, struct mf_view *v, struct mote_mf_tensor *t, struct mote_mf_step *s,
 			 uint8_t *defined, struct mote_model_diag *diag)
 {
-	uint32_t ss = v->sec[MOTE_MF_SEC_STRINGS].size, n_cmds = v->sec[MOTE_MF_SEC_CMDS].count;
+	uint32_t ss = v->sec[MOTE_MF_SEC_STRINGS].size;
+	const struct mote_mf_section *sc = &v->sec[MOTE_MF_SEC_CMDS];
 	memcpy(t, d + v->sec[MOTE_MF_SEC_TENSORS].offset, v->nt * sizeof *t);
 	memcpy(s, d + v->sec[MOTE_MF_SEC_STEPS].offset, v->ns * sizeof *s);
 	int rc;
@@ -235,7 +251,7 @@ static int check_records(const uint8_t *d, struct mf_view *v, struct mote_mf_ten
 	if (!inputs || !outputs)
 		return BAD("the model has %u inputs and %u outputs", inputs, outputs);
 	for (uint32_t i = 0; i < v->ns; i++)
-		if ((rc = check_step(&s[i], i, t, v->nt, n_cmds, ss, diag)))
+		if ((rc = check_step(&s[i], i, t, v->nt, sc, d + sc->offset, ss, diag)))
 			return rc;
 	if ((rc = check_dataflow(t, v->nt, s, v->ns, v->str, defined, diag)))
 		return rc;
@@ -243,7 +259,7 @@ static int check_records(const uint8_t *d, struct mf_view *v, struct mote_mf_ten
 	for (uint32_t i = 0; i < sr->count; i++) {
 		struct mote_mf_reloc r;
 		memcpy(&r, d + sr->offset + i * sizeof r, sizeof r);
-		if (r.word >= n_cmds * MOTE_CMD_WORDS || r.segment > MOTE_MF_SEG_ARENA)
+		if (r.word >= sc->size / 4 || r.segment > MOTE_MF_SEG_ARENA)
 			return BAD("relocation %u: word %u segment %u", i, r.word, r.segment);
 	}
 	return 0;

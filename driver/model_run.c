@@ -269,7 +269,7 @@ static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 			return rc;
 	struct mote_job_desc jd = {
 		.cmds = m->cbuf,
-		.cmd_offset = (size_t)s->cmd_first * MOTE_CMD_BYTES,
+		.cmd_offset = s->cmd_offset,
 		.n_cmds = s->n_cmds,
 		.n_windows = 2,
 		.windows = {{m->cbuf, MOTE_PERM_R | MOTE_PERM_X}, {m->arena, MOTE_PERM_R | MOTE_PERM_W}},

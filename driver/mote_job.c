@@ -73,7 +73,10 @@ static int check_desc(mote_device *dev, const struct mote_job_desc *d, uint64_t 
 	for (uint32_t i = 0; i < d->n_windows; i++)
 		if (!mote__buffer_lookup(dev, d->windows[i].buf))
 			return MOTE_ERROR_NOT_FOUND;
-	if (__builtin_mul_overflow((size_t)d->n_cmds, (size_t)MOTE_CMD_BYTES, &bytes) ||
+	/* every command is at least one word: a stream of n_cmds that does not
+	 * fit even so is refused here; a longer one runs off the buffer's end
+	 * into FETCH_WINDOW (the device fetches only inside the job's windows) */
+	if (__builtin_mul_overflow((size_t)d->n_cmds, (size_t)4, &bytes) ||
 	    __builtin_add_overflow(bytes, d->cmd_offset, &end) || end > c->size)
 		return MOTE_ERROR_RANGE;
 	*cmd_base = c->addr + d->cmd_offset;
@@ -252,7 +255,7 @@ int mote_submit(mote_device *dev, const struct mote_job_desc *desc, mote_job *jo
 	if (job)
 		*job = 0;
 	if (!dev || !desc || !job || !desc->cmds || desc->n_cmds == 0 ||
-	    desc->cmd_offset % MOTE_CMD_BYTES || desc->n_windows > MOTE_NUM_WINDOWS)
+	    desc->cmd_offset % MOTE_CMD_ALIGN || desc->n_windows > MOTE_NUM_WINDOWS)
 		return MOTE_ERROR_INVALID_ARG;
 	for (uint32_t i = 0; i < desc->n_windows; i++) {
 		uint32_t p = desc->windows[i].perm;

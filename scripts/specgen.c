@@ -22,6 +22,7 @@ struct item {
 	unsigned long v[4];    /* numbers, meaning by kind */
 	char sign;             /* cmd: 'u' or 's' */
 	char access[4];        /* reg, regarr */
+	char tail_first[40];   /* tail: the first field of the optional tail */
 	char desc[200];
 	int line;
 };
@@ -154,6 +155,14 @@ static void parse(FILE *f)
 			if (strcmp(tok[5], "u") && strcmp(tok[5], "s"))
 				die(line, "SIGN is u or s", tok[5]);
 			it->sign = tok[5][0];
+		} else if (!strcmp(kind, "tail")) {
+			if (split(rest, tok, 3, &rest) != 3)
+				die(line, "tail OP FLAG FIRST", NULL);
+			snprintf(it->a, sizeof it->a, "%s", tok[0]);
+			snprintf(it->b, sizeof it->b, "%s", tok[1]);
+			snprintf(it->access, sizeof it->access, "%s", "");
+			snprintf(it->tail_first, sizeof it->tail_first, "%s", tok[2]);
+			upper_ident(it->tail_first, line);
 		} else if (!strcmp(kind, "frame")) {
 			if (split(rest, tok, 4, &rest) != 4)
 				die(line, "frame KIND NAME OFFSET BYTES", NULL);
@@ -231,8 +240,9 @@ static unsigned long const_value(const char *name)
 static void check(void)
 {
 	unsigned long words = const_value("CMD_WORDS");
-	if (const_value("CMD_BYTES") != 4 * words)
-		die(0, "CMD_BYTES must be 4*CMD_WORDS", NULL);
+	unsigned long align = const_value("CMD_ALIGN");
+	if (align < 4 || align & (align - 1))
+		die(0, "CMD_ALIGN must be a power of two of at least 4", NULL);
 	for (int i = 0; i < nitems; i++) {
 		const struct item *x = &items[i];
 		for (int j = i + 1; j < nitems; j++) {
@@ -255,6 +265,17 @@ static void check(void)
 				die(x->line, "command field outside its word", x->b);
 			if (strcmp(x->a, "HDR") && !find("enum", "op", x->a))
 				die(x->line, "command field of an unknown opcode", x->a);
+		}
+		if (!strcmp(x->kind, "tail")) {
+			const struct item *fl = find("cmd", x->a, x->b), *first = find("cmd", x->a, x->tail_first);
+			if (!find("enum", "op", x->a) || !fl || !first)
+				die(x->line, "tail of an unknown opcode or field", x->a);
+			if (fl->v[0] != 0 || fl->v[2] != 1)
+				die(x->line, "a tail's flag is one bit of word 0", x->b);
+			if (first->v[0] == 0)
+				die(x->line, "a tail starts after word 0", x->tail_first);
+			if (find("tail", x->a, NULL) != x)
+				die(x->line, "one tail per opcode", x->a);
 		}
 		if (!strcmp(x->kind, "bits")) {
 			const struct item *ff = frame_field(x->a);
@@ -331,12 +352,78 @@ static unsigned long op_words(const char *op)
 	return n;
 }
 
+/* The tail line of opcode OP, or NULL. */
+static const struct item *op_tail(const char *op)
+{
+	return find("tail", op, NULL);
+}
+
+/* Words of an OP command in the stream without its tail (all of them if none). */
+static unsigned long op_short_words(const char *op)
+{
+	const struct item *t = op_tail(op);
+	return t ? find("cmd", op, t->tail_first)->v[0] : op_words(op);
+}
+
+/* C: a command's length in the stream from its word 0, and the stream's
+ * packing of a command held as MOTE_CMD_WORDS words. */
+static void emit_c_len(FILE *o)
+{
+	fprintf(o, "\n/* Words a command takes in a stream, read from its word 0 (0: not an opcode). */\n"
+		   "static inline unsigned mote_cmd_len(uint32_t w0)\n{\n"
+		   "\tswitch ((w0 >> MOTE_HDR_OPCODE_LSB) & ((1u << MOTE_HDR_OPCODE_WIDTH) - 1u)) {\n");
+	for (int i = 0; i < nitems; i++) {
+		const struct item *it = &items[i];
+		if (strcmp(it->kind, "enum") || strcmp(it->a, "op"))
+			continue;
+		const struct item *t = op_tail(it->b);
+		if (t)
+			fprintf(o, "\tcase MOTE_OP_%s: return (w0 >> MOTE_%s_%s_LSB) & 1u ? MOTE_%s_WORDS : MOTE_%s_SHORT_WORDS;\n",
+				it->b, it->b, t->b, it->b, it->b);
+		else
+			fprintf(o, "\tcase MOTE_OP_%s: return MOTE_%s_WORDS;\n", it->b, it->b);
+	}
+	fprintf(o, "\tdefault: return 0;\n\t}\n}\n\n"
+		   "/* Write a command (MOTE_CMD_WORDS words; the words past its length are not\n"
+		   " * read) at p as a stream holds it: its mote_cmd_len words, little-endian\n"
+		   " * (a word 0 that is not an opcode alone: a device stops there with OPCODE).\n"
+		   " * Returns the bytes written, at most 4 * MOTE_CMD_WORDS. */\n"
+		   "static inline size_t mote_cmd_pack(void *p, const uint32_t *cmd)\n{\n"
+		   "\tunsigned n = mote_cmd_len(cmd[0]);\n\tuint8_t *b = (uint8_t *)p;\n"
+		   "\tif (n == 0)\n\t\tn = 1;\n"
+		   "\tfor (unsigned k = 0; k < n; k++)\n"
+		   "\t\tfor (unsigned j = 0; j < 4; j++)\n\t\t\tb[4 * k + j] = (uint8_t)(cmd[k] >> (8 * j));\n"
+		   "\treturn 4u * n;\n}\n\n"
+		   "/* Pack n commands held MOTE_CMD_WORDS words apart (command i at\n"
+		   " * cmds + i * MOTE_CMD_WORDS) into a stream at p (room for n *\n"
+		   " * 4 * MOTE_CMD_WORDS bytes is always enough).  Returns its bytes. */\n"
+		   "static inline size_t mote_cmds_pack(void *p, const uint32_t *cmds, size_t n)\n{\n"
+		   "\tsize_t off = 0;\n"
+		   "\tfor (size_t i = 0; i < n; i++)\n"
+		   "\t\toff += mote_cmd_pack((uint8_t *)p + off, cmds + i * MOTE_CMD_WORDS);\n"
+		   "\treturn off;\n}\n\n"
+		   "/* Read the command at p (at most avail bytes) into cmd (MOTE_CMD_WORDS words,\n"
+		   " * those past its length 0).  Returns the bytes it takes, 0 if its word 0 is\n"
+		   " * not an opcode or it runs past avail. */\n"
+		   "static inline size_t mote_cmd_unpack(uint32_t *cmd, const void *p, size_t avail)\n{\n"
+		   "\tconst uint8_t *b = (const uint8_t *)p;\n"
+		   "\tfor (unsigned k = 0; k < MOTE_CMD_WORDS; k++)\n\t\tcmd[k] = 0;\n"
+		   "\tif (avail < 4)\n\t\treturn 0;\n"
+		   "\tcmd[0] = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;\n"
+		   "\tunsigned n = mote_cmd_len(cmd[0]);\n"
+		   "\tif (n == 0 || avail < 4u * n) {\n\t\tcmd[0] = 0;\n\t\treturn 0;\n\t}\n"
+		   "\tfor (unsigned k = 1; k < n; k++)\n"
+		   "\t\tcmd[k] = (uint32_t)b[4 * k] | (uint32_t)b[4 * k + 1] << 8 | (uint32_t)b[4 * k + 2] << 16 |\n"
+		   "\t\t\t (uint32_t)b[4 * k + 3] << 24;\n"
+		   "\treturn 4u * n;\n}\n");
+}
+
 static void emit_c(FILE *o)
 {
 	char g[40], G[40];
 	fprintf(o, "/* mote_hw.h: generated from include/mote/mote_hw.spec by scripts/specgen.c.\n"
 		   " * Do not edit; edit the spec. */\n"
-		   "#ifndef MOTE_HW_H\n#define MOTE_HW_H\n\n#include <stdint.h>\n\n");
+		   "#ifndef MOTE_HW_H\n#define MOTE_HW_H\n\n#include <stddef.h>\n#include <stdint.h>\n\n");
 	fprintf(o, "#define MOTE_HW_VERSION_MAJOR %lu\n#define MOTE_HW_VERSION_MINOR %lu\n\n", ver_major,
 		ver_minor);
 	for (int i = 0; i < nitems; i++)
@@ -389,10 +476,14 @@ static void emit_c(FILE *o)
 			fprintf(o, "\tcase %lu: return \"%s\";\n", items[i].v[0], g);
 		}
 	fprintf(o, "\tdefault: return 0;\n\t}\n}\n");
-	fprintf(o, "\n/* Command words each opcode's fields reach (the header included). */\n");
+	fprintf(o, "\n/* Command words each opcode's fields reach (the header included); with a\n"
+		   " * tail, MOTE_<OP>_SHORT_WORDS: the words before it (the tail's flag clear). */\n");
 	for (int i = 0; i < nitems; i++)
-		if (!strcmp(items[i].kind, "enum") && !strcmp(items[i].a, "op"))
+		if (!strcmp(items[i].kind, "enum") && !strcmp(items[i].a, "op")) {
 			fprintf(o, "#define MOTE_%s_WORDS %luu\n", items[i].b, op_words(items[i].b));
+			if (op_tail(items[i].b))
+				fprintf(o, "#define MOTE_%s_SHORT_WORDS %luu\n", items[i].b, op_short_words(items[i].b));
+		}
 	fprintf(o, "\n/* Link frames: field byte offsets and sizes, header bytes per kind. */\n");
 	for (int i = 0; i < nitems; i++) {
 		const struct item *it = &items[i];
@@ -417,6 +508,7 @@ static void emit_c(FILE *o)
 			it->a, it->b, it->v[0], it->desc, it->a, it->b, it->v[1], it->a, it->b, it->v[2], it->a, it->b,
 			it->sign == 's');
 	}
+	emit_c_len(o);
 	fprintf(o,
 		"\n/* Does value v fit a field of this width and signedness? */\n"
 		"static inline int mote_cmd_fits(unsigned width, int is_signed, int64_t v)\n{\n"
@@ -483,10 +575,31 @@ static void emit_v(FILE *o)
 	}
 	/* Words of a command each opcode's fields reach (the header included):
 	 * the command queues carry only these. */
-	for (int i = 0; i < nitems; i++)
-		if (!strcmp(items[i].kind, "enum") && !strcmp(items[i].a, "op"))
-			fprintf(o, "`define MOTE_%s_WORDS %lu // command words its fields use\n", items[i].b,
-				op_words(items[i].b));
+	for (int i = 0; i < nitems; i++) {
+		if (strcmp(items[i].kind, "enum") || strcmp(items[i].a, "op"))
+			continue;
+		fprintf(o, "`define MOTE_%s_WORDS %lu // command words its fields use\n", items[i].b,
+			op_words(items[i].b));
+		if (op_tail(items[i].b))
+			fprintf(o, "`define MOTE_%s_SHORT_WORDS %lu // without its tail\n", items[i].b,
+				op_short_words(items[i].b));
+	}
+	/* A command's words in the stream from its word 0 W (an identifier): 5
+	 * bits, 0 for a value that is not an opcode. */
+	fprintf(o, "`define MOTE_CMD_LEN(W) ( \\\n");
+	for (int i = 0; i < nitems; i++) {
+		const struct item *it = &items[i];
+		if (strcmp(it->kind, "enum") || strcmp(it->a, "op"))
+			continue;
+		const struct item *t = op_tail(it->b), *op = find("cmd", "HDR", "OPCODE");
+		fprintf(o, "\t(W[%lu +: %lu] == %lu) ? ", op->v[1], op->v[2], it->v[0]);
+		if (t) {
+			const struct item *fl = find("cmd", it->b, t->b);
+			fprintf(o, "(W[%lu] ? 5'd%lu : 5'd%lu) : \\\n", fl->v[1], op_words(it->b), op_short_words(it->b));
+		} else
+			fprintf(o, "5'd%lu : \\\n", op_words(it->b));
+	}
+	fprintf(o, "\t5'd0)\n");
 	fprintf(o, "\n`endif // MOTE_HW_VH\n");
 }
 

@@ -25,7 +25,7 @@ static int die(const char *what, int rc)
 /* LOAD of N rows of ROW_BYTES bytes from a contiguous image into buffer DST. */
 static void put_load(uint32_t *c, unsigned dst, unsigned n, unsigned row_bytes, int push)
 {
-	memset(c, 0, MOTE_CMD_BYTES);
+	memset(c, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_LOAD);
 	MOTE_CMD_SET(c, HDR, PUSH_NEXT, push);
 	MOTE_CMD_SET(c, LOAD, DST, dst);
@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 	put_load(stream + MOTE_CMD_WORDS, MOTE_BUF_ACT, NROWS, rows, 1);
 	for (unsigned i = 0; i < N_MATMUL; i++) {
 		uint32_t *c = stream + (2 + i) * MOTE_CMD_WORDS;
-		memset(c, 0, MOTE_CMD_BYTES);
+		memset(c, 0, 4 * MOTE_CMD_WORDS);
 		MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_MATMUL);
 		MOTE_CMD_SET(c, HDR, POP_PREV, i == 0);
 		MOTE_CMD_SET(c, MATMUL, LOAD_WEIGHTS, i == 0);
@@ -71,9 +71,10 @@ int main(int argc, char **argv)
 		MOTE_CMD_SET(c, MATMUL, N_VALID, cols);
 	}
 	uint32_t *end = stream + (2 + N_MATMUL) * MOTE_CMD_WORDS;
-	memset(end, 0, MOTE_CMD_BYTES);
+	memset(end, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(end, HDR, OPCODE, MOTE_OP_END);
-	rc = mote_sim_mem_write(s, CMD_ADDR, stream, sizeof(stream));
+	uint8_t packed[sizeof stream];
+	rc = mote_sim_mem_write(s, CMD_ADDR, packed, mote_cmds_pack(packed, stream, 3 + N_MATMUL));
 	const uint32_t regs[][2] = {
 		{MOTE_REG_WIN_BASE(0), 0}, {MOTE_REG_WIN_SIZE(0), MEM_SIZE},
 		{MOTE_REG_WIN_PERM(0), MOTE_WIN_PERM_R_MASK | MOTE_WIN_PERM_W_MASK | MOTE_WIN_PERM_X_MASK},

@@ -808,8 +808,9 @@ static inline const char *fz_mutate_mote(struct fz_rng *r, struct fz_buf *b, con
 		what = fz_mutate_bytes(r, b, other);
 	} else {
 		struct mote_mf_section s;
+		/* CMDS: commands of different lengths, mutated as 32-bit words */
 		static const uint32_t rec_size[] = {0, 1, sizeof(struct mote_mf_tensor), sizeof(struct mote_mf_step),
-						    MOTE_CMD_BYTES, 1, sizeof(struct mote_mf_reloc)};
+						    4, 1, sizeof(struct mote_mf_reloc)};
 		switch (fz_below(r, 15)) {
 		case 12:
 		case 13:

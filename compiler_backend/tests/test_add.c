@@ -210,6 +210,7 @@ struct mf {
 	const struct mote_mf_step *s;
 	const uint8_t *cmds;
 	uint32_t nt, ns, ncmd;
+	size_t cbytes; /* the packed stream's */
 };
 
 static void *slurp(const char *path, size_t *len)
@@ -243,7 +244,7 @@ static void compile(const void *onnx, size_t len, const struct mote_geometry *g,
 		if (sec.id == MOTE_MF_SEC_STEPS)
 			m->s = (const void *)(f + sec.offset), m->ns = sec.count;
 		if (sec.id == MOTE_MF_SEC_CMDS)
-			m->cmds = f + sec.offset, m->ncmd = sec.count;
+			m->cmds = f + sec.offset, m->ncmd = sec.count, m->cbytes = sec.size;
 	}
 	ck_assert(m->str && m->t && m->s && m->cmds);
 }
@@ -254,9 +255,12 @@ static const char *tname(const struct mf *m, int32_t t) { return m->str + m->t[t
 static void stores_of(const struct mf *m, uint32_t k, const uint32_t *want, unsigned *n, unsigned *n_add)
 {
 	*n = *n_add = 0;
-	for (uint32_t i = m->s[k].cmd_first; i < m->s[k].cmd_first + m->s[k].n_cmds; i++) {
+	size_t off = m->s[k].cmd_offset;
+	for (uint32_t i = 0; i < m->s[k].n_cmds; i++) {
 		uint32_t w[MOTE_CMD_WORDS];
-		memcpy(w, m->cmds + (size_t)i * MOTE_CMD_BYTES, sizeof w);
+		size_t len = mote_cmd_unpack(w, m->cmds + off, m->cbytes - off);
+		ck_assert_uint_gt(len, 0);
+		off += len;
 		if (MOTE_CMD_GET(w, HDR, OPCODE) != MOTE_OP_STORE)
 			continue;
 		(*n)++;
@@ -357,9 +361,11 @@ START_TEST(fuse_resnet8)
 		ck_assert_uint_eq(host_adds, with ? 0 : 3);
 		/* no STORE of any other step adds */
 		unsigned all_add = 0;
-		for (uint32_t i = 0; i < m.ncmd; i++) {
+		for (size_t i = 0, off = 0; i < m.ncmd; i++) {
 			uint32_t w[MOTE_CMD_WORDS];
-			memcpy(w, m.cmds + (size_t)i * MOTE_CMD_BYTES, sizeof w);
+			size_t clen = mote_cmd_unpack(w, m.cmds + off, m.cbytes - off);
+			ck_assert_uint_gt(clen, 0);
+			off += clen;
 			all_add += MOTE_CMD_GET(w, HDR, OPCODE) == MOTE_OP_STORE && MOTE_CMD_GET(w, STORE, ADD);
 		}
 		ck_assert_uint_eq(all_add, fused_stores);

@@ -14,9 +14,12 @@
 #define SRC 0x1000u    /* R window [0x1000, 0x8000) */
 #define DST 0x8000u    /* W window [0x8000, 0x10000) */
 
+#define RIG_MAX_CMDS 1024
+
 struct rig {
 	uint8_t *mem;
-	uint32_t n;
+	uint32_t n;                  /* commands put; the next goes at off[n] */
+	uint32_t off[RIG_MAX_CMDS + 1]; /* byte offset of command i from cmd_base (off[0] 0) */
 	struct mote_fm_config cfg;
 	struct mote_fm_result res;
 };
@@ -42,12 +45,12 @@ static void rig_free(struct rig *r)
 	free(r);
 }
 
-/* Append a command (words w) to the stream. */
+/* Append a command (words w) to the packed stream at cmd_base (after command
+ * n - 1: setting n rewinds). */
 static void put(struct rig *r, const uint32_t *w)
 {
-	for (unsigned i = 0; i < MOTE_CMD_WORDS; i++)
-		for (unsigned b = 0; b < 4; b++)
-			r->mem[CMDS + r->n * MOTE_CMD_BYTES + 4 * i + b] = (uint8_t)(w[i] >> (8 * b));
+	ck_assert_uint_lt(r->n, RIG_MAX_CMDS);
+	r->off[r->n + 1] = r->off[r->n] + (uint32_t)mote_cmd_pack(r->mem + r->cfg.cmd_base + r->off[r->n], w);
 	r->n++;
 }
 
@@ -59,7 +62,7 @@ static void run(struct rig *r)
 
 static void op(uint32_t *w, unsigned opcode)
 {
-	memset(w, 0, MOTE_CMD_BYTES);
+	memset(w, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(w, HDR, OPCODE, opcode);
 }
 
@@ -605,10 +608,10 @@ START_TEST(window_addresses_and_padding)
 	ck_assert_uint_eq(r->res.err_cmd, 0);
 	/* Fetch outside the executable window. */
 	op(w, MOTE_OP_SYNC);
-	r->n = (0x1000 - 2 * MOTE_CMD_BYTES) / MOTE_CMD_BYTES; /* two good commands before the edge */
+	r->n = 0;
+	r->cfg.cmd_base = CMDS + 0x1000 - 2 * 4; /* two good one-word commands before the edge */
 	put(r, w);
 	put(r, w);
-	r->cfg.cmd_base = 0x1000 - 2 * MOTE_CMD_BYTES;
 	r->cfg.cmd_count = 4;
 	ck_assert_int_eq(mote_fm_run(&r->cfg, r->mem, 0, MEM, &r->res), 0);
 	ck_assert_int_eq(r->res.err_code, MOTE_ERR_FETCH_WINDOW);

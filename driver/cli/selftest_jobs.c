@@ -78,6 +78,9 @@ enum st_outcome st_compute(struct st_ctx *c, char *detail, size_t n)
 
 /* ---- errors ---------------------------------------------------------------- */
 
+/* the most commands a self-test stream holds */
+#define ST_MAX_CMDS 3
+
 static uint32_t *cmd(uint32_t *s, unsigned i)
 {
 	return s + (size_t)i * MOTE_CMD_WORDS;
@@ -89,10 +92,14 @@ static int run_stream(mote_device *dev, const uint32_t *stream, unsigned nc, mot
 		      struct mote_job_result *res)
 {
 	mote_buffer *b = NULL;
-	int rc = mote_buffer_alloc(dev, (size_t)nc * MOTE_CMD_BYTES, &b);
+	uint8_t packed[ST_MAX_CMDS * 4 * MOTE_CMD_WORDS];
+	if (nc > ST_MAX_CMDS)
+		return MOTE_ERROR_INVALID_ARG;
+	size_t bytes = mote_cmds_pack(packed, stream, nc);
+	int rc = mote_buffer_alloc(dev, bytes, &b);
 	if (rc < 0)
 		return rc;
-	rc = mote_buffer_write(dev, b, 0, stream, (size_t)nc * MOTE_CMD_BYTES);
+	rc = mote_buffer_write(dev, b, 0, packed, bytes);
 	if (rc == 0) {
 		struct mote_job_desc job = {.cmds = b, .n_cmds = nc, .n_windows = 2,
 					    .windows = {{b, MOTE_PERM_X}, {data, perm}}};
@@ -132,7 +139,7 @@ static enum st_outcome fault(struct st_ctx *c, const char *what, const uint32_t 
 
 enum st_outcome st_errors(struct st_ctx *c, char *detail, size_t n)
 {
-	uint32_t s[3 * MOTE_CMD_WORDS];
+	uint32_t s[ST_MAX_CMDS * MOTE_CMD_WORDS];
 	mote_buffer *ro = NULL;
 	uint32_t ro_addr = 0;
 	int rc = mote_buffer_alloc(c->dev, MOTE_WINDOW_ALIGN, &ro);
@@ -212,7 +219,7 @@ enum st_outcome st_perf(struct st_ctx *c, char *detail, size_t n)
 	if (rc < 0)
 		return st_driver_fail(rc, "reading CMDS_DONE", detail, n);
 	uint64_t cyc = reg[MOTE_PERF_CYCLES], macs = (uint64_t)gm.m * gm.k * gm.n;
-	const uint64_t active = reg[MOTE_PERF_ARRAY_ACTIVE], cmd_bytes = (uint64_t)r.plan.n_cmds * MOTE_CMD_BYTES;
+	const uint64_t active = reg[MOTE_PERF_ARRAY_ACTIVE], cmd_bytes = r.plan.cmd_bytes;
 	const struct {
 		unsigned i;       /* the counter the rule is about (checked only when kept) */
 		int ok;

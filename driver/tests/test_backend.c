@@ -37,7 +37,7 @@ static unsigned build_stream(uint32_t *s, uint32_t zero_addr, uint32_t out_addr)
 {
 	unsigned n = 0;
 	uint32_t *c = cmd_at(s, n++);
-	memset(c, 0, MOTE_CMD_BYTES);
+	memset(c, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_LOAD);
 	MOTE_CMD_SET(c, HDR, PUSH_NEXT, 1);
 	MOTE_CMD_SET(c, LOAD, DST, MOTE_BUF_BIAS);
@@ -53,7 +53,7 @@ static unsigned build_stream(uint32_t *s, uint32_t zero_addr, uint32_t out_addr)
 	MOTE_CMD_SET(c, HDR, PUSH_NEXT, 1);
 	for (unsigned i = 0; i < N_STORES; i++) {
 		c = cmd_at(s, n++);
-		memset(c, 0, MOTE_CMD_BYTES);
+		memset(c, 0, 4 * MOTE_CMD_WORDS);
 		MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_STORE);
 		MOTE_CMD_SET(c, HDR, POP_PREV, i == 0);
 		MOTE_CMD_SET(c, STORE, N_INNER, 1);
@@ -87,7 +87,7 @@ static int scenario(mote_device *dev, struct scen *sc)
 	mote_buffer_addr(dev, sc->out, &oaddr, NULL);
 	unsigned n = build_stream(stream, zaddr, oaddr);
 	memset(junk, 0xa7, sizeof junk);
-	if ((rc = mote_buffer_write(dev, sc->cmds, 0, stream, (size_t)n * MOTE_CMD_BYTES)) ||
+	if ((rc = write_cmds(dev, sc->cmds, stream, n)) ||
 	    (rc = mote_buffer_write(dev, sc->out, 0, junk, sizeof junk)))
 		return rc;
 	struct mote_job_desc d = job_desc(sc->cmds, n);
@@ -238,7 +238,7 @@ START_TEST(test_lost_then_back)
 	MOTE_CMD_SET(cmd_at(stream, 0), HDR, POP_PREV, 1); /* waits forever for a token */
 	put_end(cmd_at(stream, 1));
 	ck_assert_int_eq(mote_buffer_alloc(dev, sizeof stream, &b), 0);
-	ck_assert_int_eq(mote_buffer_write(dev, b, 0, stream, sizeof stream), 0);
+	ck_assert_int_eq(write_cmds(dev, b, stream, 2), 0);
 	struct mote_job_desc d = job_desc(b, 2);
 	mote_job job;
 	struct mote_job_result r;

@@ -50,11 +50,11 @@ START_TEST(test_smoke_geometry)
 	ck_assert_int_eq(run_stream(dev, stream, 1, &r), MOTE_SUCCESS);
 	ck_assert_uint_eq(r.hw_error, MOTE_ERR_NONE);
 	ck_assert_uint_gt(r.perf[MOTE_PERF_CYCLES], 0);
-	ck_assert_uint_ge(r.perf[MOTE_PERF_BYTES_READ], MOTE_CMD_BYTES / 4); /* the END was fetched */
+	ck_assert_uint_ge(r.perf[MOTE_PERF_BYTES_READ], 4); /* the END (one word) was fetched */
 
 	/* An illegal opcode at index 1 fails the job precisely... */
 	put_nop_matmul(cmd_at(stream, 0));
-	memset(cmd_at(stream, 1), 0, MOTE_CMD_BYTES);
+	memset(cmd_at(stream, 1), 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(cmd_at(stream, 1), HDR, OPCODE, 0x77);
 	put_end(cmd_at(stream, 2));
 	ck_assert_int_eq(run_stream(dev, stream, 3, &r), MOTE_ERROR_JOB_FAILED);
@@ -187,7 +187,7 @@ static void *job_thread(void *p)
 	put_nop_matmul(cmd_at(stream, 0));
 	put_end(cmd_at(stream, 1));
 	mote_buffer *b = NULL;
-	if (mote_buffer_alloc(a->dev, sizeof(stream), &b) || mote_buffer_write(a->dev, b, 0, stream, sizeof(stream)))
+	if (mote_buffer_alloc(a->dev, sizeof(stream), &b) || write_cmds(a->dev, b, stream, 2))
 		return NULL;
 	struct mote_job_desc d = job_desc(b, 2);
 	for (int i = 0; i < 10; i++) {
@@ -333,7 +333,7 @@ static uint32_t run_store(mote_sim *s, uint32_t store_addr, uint32_t win)
 {
 	uint32_t stream[2 * MOTE_CMD_WORDS], err = 99;
 	uint32_t *c = cmd_at(stream, 0);
-	memset(c, 0, MOTE_CMD_BYTES);
+	memset(c, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_STORE);
 	MOTE_CMD_SET(c, STORE, INT32, 1);
 	MOTE_CMD_SET(c, STORE, N_INNER, 1);
@@ -343,9 +343,11 @@ static uint32_t run_store(mote_sim *s, uint32_t store_addr, uint32_t win)
 	MOTE_CMD_SET(c, STORE, CLAMP_LO, -128);
 	MOTE_CMD_SET(c, STORE, CLAMP_HI, 127);
 	put_end(cmd_at(stream, 1));
-	ck_assert_int_eq(mote_sim_mem_write(s, 0x1000, stream, sizeof(stream)), MOTE_SIM_OK);
+	uint8_t packed[sizeof stream];
+	size_t bytes = mote_cmds_pack(packed, stream, 2);
+	ck_assert_int_eq(mote_sim_mem_write(s, 0x1000, packed, bytes), MOTE_SIM_OK);
 	const uint32_t regs[][2] = {
-		{MOTE_REG_WIN_BASE(0), 0x1000}, {MOTE_REG_WIN_SIZE(0), 2 * MOTE_CMD_BYTES},
+		{MOTE_REG_WIN_BASE(0), 0x1000}, {MOTE_REG_WIN_SIZE(0), 128},
 		{MOTE_REG_WIN_PERM(0), MOTE_PERM_X}, {MOTE_REG_WIN_BASE(1), win},
 		{MOTE_REG_WIN_SIZE(1), 64}, {MOTE_REG_WIN_PERM(1), MOTE_PERM_W},
 		{MOTE_REG_CMD_BASE, 0x1000}, {MOTE_REG_CMD_COUNT, 2}, {MOTE_REG_WDT_LIMIT, 100000},
@@ -409,11 +411,12 @@ static uint32_t run_raw(mote_sim *s, uint32_t base, uint32_t count, uint32_t *cm
 }
 
 /* The board keeps command indices in as few bits as its memory needs (one
- * more than its command slots: 12 for 128 KB of 64-byte commands).  At the
- * edges of that width: a memory full of commands without END faults on the
- * first word past the memory with ERR_CMD = 2048 (the top bit); NO_END
- * reports CMD_COUNT itself; a count beyond every index the memory holds
- * (2^12 and up, all ones, 2^32-1) still ends at the memory's end. */
+ * more than its memory's 32-bit words, the shortest command's length: 16 for
+ * 128 KB).  At the edges of that width: a memory full of one-word commands
+ * (SYNC) without END faults on the first word past the memory with ERR_CMD =
+ * 32768 (the top bit); NO_END reports CMD_COUNT itself; a count beyond every
+ * index the memory holds (2^16 and up, all ones, 2^32-1) still ends at the
+ * memory's end. */
 START_TEST(test_board_command_index_width)
 {
 	mote_sim *s;
@@ -423,12 +426,14 @@ START_TEST(test_board_command_index_width)
 	uint8_t *m = mote_sim_mem(s, &mem);
 	ck_assert_ptr_nonnull(m);
 	ck_assert_uint_eq(mem, 128 * 1024);
-	const uint32_t slots = (uint32_t)(mem / MOTE_CMD_BYTES);
+	const uint32_t slots = (uint32_t)(mem / 4);
 	uint32_t c[MOTE_CMD_WORDS];
-	put_nop_matmul(c);
+	memset(c, 0, sizeof c);
+	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_SYNC);
+	ck_assert_uint_eq(mote_cmd_len(c[0]), 1);
 	for (uint32_t i = 0; i < slots; i++)
-		ck_assert_int_eq(mote_sim_mem_write(s, (uint64_t)i * MOTE_CMD_BYTES, c, sizeof c), MOTE_SIM_OK);
-	static const uint32_t counts[] = {0xffffffffu, 4096, 4095, 2049, 0x80000000u};
+		ck_assert_int_eq(mote_sim_mem_write(s, (uint64_t)i * 4, c, 4), MOTE_SIM_OK);
+	static const uint32_t counts[] = {0xffffffffu, 65536, 65535, 32769, 0x80000000u};
 	for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
 		ck_assert_uint_eq(run_raw(s, 0, counts[k], &cmd, &addr), MOTE_ERR_FETCH_WINDOW);
 		ck_assert_uint_eq(cmd, slots);
@@ -440,17 +445,16 @@ START_TEST(test_board_command_index_width)
 	ck_assert_uint_eq(run_raw(s, 0, slots - 1, &cmd, &addr), MOTE_ERR_NO_END);
 	ck_assert_uint_eq(cmd, slots - 1);
 	/* started near the end: the index counts from the stream's start */
-	ck_assert_uint_eq(run_raw(s, (uint32_t)mem - 3 * MOTE_CMD_BYTES, 0xffffffffu, &cmd, &addr),
-			  MOTE_ERR_FETCH_WINDOW);
+	ck_assert_uint_eq(run_raw(s, (uint32_t)mem - 3 * 4, 0xffffffffu, &cmd, &addr), MOTE_ERR_FETCH_WINDOW);
 	ck_assert_uint_eq(cmd, 3);
 	ck_assert_uint_eq(addr, (uint32_t)mem);
 	/* a stream starting beyond the memory faults at once, its address whole */
 	ck_assert_uint_eq(run_raw(s, 0x40000000, 5, &cmd, &addr), MOTE_ERR_FETCH_WINDOW);
 	ck_assert_uint_eq(cmd, 0);
 	ck_assert_uint_eq(addr, 0x40000000);
-	/* and the last slot holding END runs clean through 2047 commands */
+	/* and the last word holding END runs clean through 32767 commands */
 	put_end(c);
-	ck_assert_int_eq(mote_sim_mem_write(s, mem - MOTE_CMD_BYTES, c, sizeof c), MOTE_SIM_OK);
+	ck_assert_int_eq(mote_sim_mem_write(s, mem - 4, c, 4), MOTE_SIM_OK);
 	ck_assert_uint_eq(run_raw(s, 0, 0xffffffffu, &cmd, &addr), MOTE_ERR_NONE);
 	uint32_t done = 0;
 	ck_assert_int_eq(mote_sim_csr_read(s, MOTE_REG_CMDS_DONE, &done), MOTE_SIM_OK);

@@ -46,7 +46,8 @@ static inline void count_hooks_init(struct count_hooks *c, long fail_at)
 	c->fail_at = fail_at;
 }
 
-/* Command i of a stream in host memory. */
+/* Command i of a stream being built in host memory: commands are held
+ * MOTE_CMD_WORDS words apart and packed (mote_cmds_pack) when uploaded. */
 static inline uint32_t *cmd_at(uint32_t *stream, unsigned i)
 {
 	return stream + (size_t)i * MOTE_CMD_WORDS;
@@ -54,23 +55,39 @@ static inline uint32_t *cmd_at(uint32_t *stream, unsigned i)
 
 static inline void put_end(uint32_t *c)
 {
-	memset(c, 0, MOTE_CMD_BYTES);
+	memset(c, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_END);
 }
 
 /* A MATMUL of zero rows and no token flags: retires without effect. */
 static inline void put_nop_matmul(uint32_t *c)
 {
-	memset(c, 0, MOTE_CMD_BYTES);
+	memset(c, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_MATMUL);
 }
 
-/* Allocate a buffer holding N commands and copy STREAM into it. */
+/* Write the N commands of STREAM packed at the start of buffer B: 0 or the
+ * driver's error. */
+static inline int write_cmds(mote_device *dev, mote_buffer *b, const uint32_t *stream, unsigned n)
+{
+	uint8_t *packed = malloc((size_t)n * 4 * MOTE_CMD_WORDS + 4);
+	if (!packed)
+		return MOTE_ERROR_NO_MEM;
+	int rc = mote_buffer_write(dev, b, 0, packed, mote_cmds_pack(packed, stream, n));
+	free(packed);
+	return rc;
+}
+
+/* Allocate a buffer holding the N commands of STREAM packed, and write them. */
 static inline mote_buffer *upload_cmds(mote_device *dev, const uint32_t *stream, unsigned n)
 {
 	mote_buffer *b = NULL;
-	ck_assert_int_eq(mote_buffer_alloc(dev, (size_t)n * MOTE_CMD_BYTES, &b), MOTE_SUCCESS);
-	ck_assert_int_eq(mote_buffer_write(dev, b, 0, stream, (size_t)n * MOTE_CMD_BYTES), MOTE_SUCCESS);
+	uint8_t *packed = malloc((size_t)n * 4 * MOTE_CMD_WORDS + 4);
+	ck_assert_ptr_nonnull(packed);
+	size_t bytes = mote_cmds_pack(packed, stream, n);
+	ck_assert_int_eq(mote_buffer_alloc(dev, bytes, &b), MOTE_SUCCESS);
+	ck_assert_int_eq(mote_buffer_write(dev, b, 0, packed, bytes), MOTE_SUCCESS);
+	free(packed);
 	return b;
 }
 

@@ -246,8 +246,10 @@ struct mote_window {
 
 struct mote_job_desc {
 	mote_buffer *cmds;      /* command stream buffer */
-	size_t cmd_offset;      /* byte offset of command 0 (multiple of MOTE_CMD_BYTES) */
-	uint32_t n_cmds;        /* commands (> 0); the stream must fit the buffer */
+	size_t cmd_offset;      /* byte offset of command 0 (multiple of MOTE_CMD_ALIGN) */
+	uint32_t n_cmds;        /* commands (> 0) of the packed stream (mote_cmd_pack
+				 * in mote_hw.h); at least n_cmds words must fit the
+				 * buffer, and a stream running past it is FETCH_WINDOW */
 	uint32_t n_windows;     /* 0..MOTE_NUM_WINDOWS */
 	struct mote_window windows[MOTE_NUM_WINDOWS];
 };
@@ -275,7 +277,7 @@ int mote_set_watchdog(mote_device *dev, uint32_t cycles);
  * size 0 and no permission), WDT_LIMIT, clears the interrupt and starts.
  * On success *JOB names it.  Errors: INVALID_ARG (NULL, n_cmds 0, misaligned
  * offset, more than MOTE_NUM_WINDOWS windows, a window without permission or
- * with unknown bits), RANGE (stream beyond the command buffer), NOT_FOUND (a
+ * with unknown bits), RANGE (n_cmds words beyond the command buffer), NOT_FOUND (a
  * buffer not live on DEV), BUSY (a job is running), IO (the job could not be
  * started, or was started and then stopped: its buffers are free again), LOST
  * (unknown whether it started: its buffers stay pinned, see mote_wait). */

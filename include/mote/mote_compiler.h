@@ -209,7 +209,7 @@ int mote_cc_quantize_scales(const double *s, size_t n, int32_t *mult, int32_t *s
 /* What one operator needs on the device, computed by mote_cc_plan_*. */
 struct mote_cc_plan {
 	uint32_t n_cmds;         /* commands, END included */
-	size_t cmd_bytes;        /* n_cmds * MOTE_CMD_BYTES */
+	size_t cmd_bytes;        /* the packed stream's bytes (each command its mote_cmd_len words) */
 	size_t weight_bytes;     /* pre-tiled weight blob */
 	size_t bias_bytes;       /* bias/mult/shift rows, BIAS_ROWS per output tile */
 	size_t input_bytes;      /* input tensor the stream reads */

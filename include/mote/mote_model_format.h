@@ -43,7 +43,7 @@
 #include "mote/mote_hw.h"
 
 #define MOTE_MF_MAGIC 0x45544f4du /* "MOTE" in file order */
-#define MOTE_MF_VERSION 1u        /* bumped on any incompatible change */
+#define MOTE_MF_VERSION 2u        /* bumped on any incompatible change (2: packed commands) */
 #define MOTE_MF_MAX_RANK 6u
 #define MOTE_MF_MAX_IO 4u         /* tensor operands of a step */
 #define MOTE_MF_NPARAMS 24u       /* int32 parameters of a step */
@@ -69,7 +69,8 @@ enum mote_mf_section_id {
 	MOTE_MF_SEC_STRINGS = 1, /* NUL-terminated names; offset 0 is "" */
 	MOTE_MF_SEC_TENSORS = 2, /* struct mote_mf_tensor [count] */
 	MOTE_MF_SEC_STEPS = 3,   /* struct mote_mf_step [count] */
-	MOTE_MF_SEC_CMDS = 4,    /* count commands of MOTE_CMD_BYTES, little-endian words */
+	MOTE_MF_SEC_CMDS = 4,    /* count commands, packed (the spec's stream: each its
+				  * mote_cmd_len words, little-endian), size their bytes */
 	MOTE_MF_SEC_CONST = 5,   /* the constant blob (count = bytes) */
 	MOTE_MF_SEC_RELOCS = 6,  /* struct mote_mf_reloc [count] */
 };
@@ -114,7 +115,7 @@ struct mote_mf_step {
 	int32_t in[MOTE_MF_MAX_IO], out[MOTE_MF_MAX_IO]; /* tensor indices (-1: absent) */
 	uint32_t cmd_first;     /* device: first command of the step's range */
 	uint32_t n_cmds;        /* device: commands, END included */
-	uint32_t reserved;
+	uint32_t cmd_offset;    /* device: byte offset of command cmd_first in CMDS */
 	uint64_t macs;          /* device: multiply-accumulates the layer needs (model count) */
 	uint64_t macs_ideal_cycles; /* device: rows streamed, the ideal compute cycles */
 	int32_t params[MOTE_MF_NPARAMS]; /* host: the kernel's parameters (mote_kernels.h) */
@@ -147,19 +148,24 @@ static inline uint32_t mote_mf_crc32(uint32_t crc, const void *data, size_t n)
 	return ~crc;
 }
 
-/* The FEATURES bits a command stream uses (n commands of MOTE_CMD_BYTES,
- * little-endian words): the header's features field is exactly this, so a
- * model runs on every device that has what its commands need, and the loader
- * can check a file's claim against its commands. */
-static inline uint32_t mote_mf_cmd_features(const void *cmds, size_t n)
+/* Walk n commands of a packed stream of `bytes` bytes (little-endian words):
+ * each must have a known opcode and end within the bytes.  Returns the bytes
+ * they take, or -1 - i if command i does not (*features: undefined).  With
+ * features, also the FEATURES bits the commands use (the header's features
+ * field is exactly this for the whole stream, so a model runs on every
+ * device that has what its commands need, and the loader can check a file's
+ * claim against its commands). */
+static inline int64_t mote_mf_cmd_walk(const void *cmds, size_t bytes, uint32_t n, uint32_t *features)
 {
 	const uint8_t *p = (const uint8_t *)cmds;
+	size_t off = 0;
 	uint32_t f = 0;
-	for (size_t i = 0; i < n; i++, p += MOTE_CMD_BYTES) {
+	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w[MOTE_CMD_WORDS];
-		for (unsigned k = 0; k < MOTE_CMD_WORDS; k++)
-			w[k] = (uint32_t)p[4 * k] | (uint32_t)p[4 * k + 1] << 8 | (uint32_t)p[4 * k + 2] << 16 |
-			       (uint32_t)p[4 * k + 3] << 24;
+		size_t len = mote_cmd_unpack(w, p + off, bytes - off);
+		if (len == 0)
+			return -1 - (int64_t)i;
+		off += len;
 		switch (MOTE_CMD_GET(w, HDR, OPCODE)) {
 		case MOTE_OP_LOAD:
 			if (MOTE_CMD_GET(w, LOAD, XOR_MSB))
@@ -181,7 +187,9 @@ static inline uint32_t mote_mf_cmd_features(const void *cmds, size_t n)
 			break;
 		}
 	}
-	return f;
+	if (features)
+		*features = f;
+	return (int64_t)off;
 }
 
 #endif /* MOTE_MODEL_FORMAT_H */

@@ -1,20 +1,25 @@
 // mote_fetch.v: command fetch, decode and the three command queues.
-// On i_start it reads CMD_COUNT commands of CMD_BYTES from CMD_BASE (taken as a
-// multiple of MEM_BYTES) with reads outstanding, only as many as its response
-// buffer has room for.  Each word is checked for execute permission before it
-// is requested (mote_window_scan: one window per cycle, the stream's words
-// pass at one per cycle); a failing word stops the requests and, once every earlier word
-// has been decoded (so errors stay in stream order), is error FETCH_WINDOW.
+// On i_start it reads the packed command stream at CMD_BASE (whole memory
+// words, decoding from the word CMD_BASE names) with reads outstanding, only
+// as many as its response buffer has room for, up to CMD_COUNT * CMD_WORDS
+// words (an upper bound: the stream's end is its END).  Each word is checked
+// for execute permission before it is requested (mote_window_scan: one window
+// per cycle, the stream's words pass at one per cycle); a failing word stops
+// the requests and, once every earlier word has been decoded (so errors stay
+// in stream order), is error FETCH_WINDOW if a command still needs a word.
 // A command's word 0 is decoded (mote_cmd_decode) as it arrives and picks the
-// queue; then the words that queue's commands use (the spec's <OP>_WORDS: 10
-// for LOAD, 5 for MATMUL, 13 for STORE, 8 without STORE ADD) and the command's
-// index go into it one 32-bit word per cycle (mote_cmd_queue: a word FIFO in
-// block RAM and an entry register), the other words are dropped.  A command
-// that decodes to an error or END takes effect only once all its words are in
-// (so a command running out of the executable window is FETCH_WINDOW whatever
-// its first word says).  END stops fetching (responses still in flight are
-// dropped) and raises o_end until the next start or abort; CMD_COUNT commands
-// without END is NO_END with ERR_CMD = CMD_COUNT.
+// queue and the command's length (the spec's MOTE_CMD_LEN: 10 words for LOAD,
+// 5 for MATMUL, 8 for STORE, 13 with ADD, 1 for SYNC and END); then the words
+// that queue's entries carry (the spec's <OP>_WORDS; in a shared queue the
+// most any of its units takes) and the command's index go into it one 32-bit
+// word per cycle (mote_cmd_queue: a word FIFO in block RAM and an entry
+// register): words past the command's length go in as zeros, words past the
+// entry's are dropped.  A word 0 that is not an opcode is OPCODE at once; a
+// command that decodes to another error or END takes effect only once all
+// its words are in (so a command running out of the executable window is
+// FETCH_WINDOW whatever its first word says).  END stops fetching (responses
+// still in flight are dropped) and raises o_end until the next start or
+// abort; CMD_COUNT commands without END is NO_END with ERR_CMD = CMD_COUNT.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -44,7 +49,7 @@ module mote_fetch #(
 	// (mote_window_share, in mote_top) through o_wc / i_wc
 	parameter WIN_EXT = 0,
 	// memory words per command (derived)
-	parameter WPC = `MOTE_CMD_BYTES / MEM_BYTES,
+	parameter WPC = 4 * `MOTE_CMD_WORDS / MEM_BYTES,
 	// log2 of the response buffer in words: reads outstanding at most (0: one
 	// read at a time into a one-word register)
 	parameter LG_RBUF = ($clog2(WPC) + 1 < 2) ? 2 : $clog2(WPC) + 1
@@ -106,11 +111,10 @@ module mote_fetch #(
 	// price is a read per 32-bit word instead of per memory word.
 	localparam W32     = (LG_RBUF == 0 && MEM_BYTES > 4);
 	localparam SB      = W32 ? 4 : MEM_BYTES;      // bytes a read brings
-	localparam LG_WPC  = $clog2(W32 ? `MOTE_CMD_BYTES / 4 : WPC);
+	localparam LG_WPC  = $clog2(W32 ? `MOTE_CMD_WORDS : WPC);
 	localparam WPCH    = SB / 4;                   // 32-bit words per read
 	localparam RBW     = SB * 8;                   // response bits kept
 	localparam RBUF    = 1 << LG_RBUF;
-	localparam CWORDS  = `MOTE_CMD_WORDS;
 	// words each queue's entries carry (the spec's field extents)
 	localparam NW_LD   = `MOTE_LOAD_WORDS;
 	localparam NW_CP   = `MOTE_MATMUL_WORDS;
@@ -221,20 +225,26 @@ module mote_fetch #(
 	endgenerate
 
 	// the command being taken apart: its index, the next word wi_q, its queue
-	// (q_q, one-hot) and how many words that queue carries
+	// (q_q, one-hot), its length in the stream (len_q), the words its queue
+	// carries (nw_q: those past len_q go in as zeros, those past nw_q are
+	// dropped) and the larger of the two (tot_q: the words to go through)
 	reg  [IDX_W-1:0] idx_q;
 	reg  [4:0]  wi_q;
 	reg  [2:0]  q_q;
+	reg  [4:0]  len_q;
 	reg  [3:0]  nw_q;
+	reg  [4:0]  tot_q;
 	reg         idx_done_q;   // the index went in after the last word
 	reg         bad_q;        // the command decoded to an error (code in bad_code_q) ...
 	reg         end_q;        // ... or to END: either takes effect after its last word
 	reg  [7:0]  bad_code_q;
-	localparam [31:0] WMASK32 = WPCH - 1;
-	localparam [4:0]  WMASK   = WMASK32[4:0];
-	wire [4:0]  wsel = wi_q & WMASK;                // the word's place in the memory word
-	wire [31:0] word = rb_data[32 * wsel +: 32];
-	wire        last_in_mw = (wi_q & WMASK) == WMASK;
+	// the next stream word's place in the memory word at the buffer's head
+	localparam LG_WPCH = (WPCH > 1) ? $clog2(WPCH) : 1;
+	localparam [31:0] PMAX32 = WPCH - 1;
+	localparam [LG_WPCH-1:0] PMAX = PMAX32[LG_WPCH-1:0];
+	wire [LG_WPCH-1:0] pos;
+	wire [31:0] word = rb_data[32 * pos +: 32];
+	wire        last_in_mw = (pos == PMAX);
 
 	// ---- decode of word 0 ----------------------------------------------------
 	wire       d_load, d_comp, d_store, d_end, d_err;
@@ -242,6 +252,8 @@ module mote_fetch #(
 	mote_cmd_decode u_dec (
 		.i_cmd(word), .o_load(d_load), .o_compute(d_comp), .o_store(d_store),
 		.o_end(d_end), .o_err(d_err), .o_err_code(d_code));
+	// its length in the stream (0: not an opcode, an error at once)
+	wire [4:0] d_len = `MOTE_CMD_LEN(word);
 
 	// ---- queues ----------------------------------------------------------------
 	wire [2:0]  q_ready;
@@ -252,28 +264,43 @@ module mote_fetch #(
 	wire        first    = (state_q == S_RUN) && wi_q == 0 && rb_valid && idx_q != count_q;
 	wire [2:0]  d_q      = {d_store, d_comp, d_load};
 	wire [3:0]  d_nw     = d_load ? NWU_LD[3:0] : d_comp ? NWU_CP[3:0] : NWU_ST[3:0];
-	// word 0 goes where its decode says; words 1..nw-1 where word 0 went
-	wire        in_cmd   = (state_q == S_RUN) && wi_q != 0 && wi_q != CWORDS;
+	wire [4:0]  d_nw5    = {1'b0, d_nw};
+	// word 0 goes where its decode says; the next words where word 0 went
+	wire        in_cmd   = (state_q == S_RUN) && wi_q != 0 && wi_q != tot_q;
 	wire        push_w0  = first && !d_err && !d_end && |(d_q & q_ready);
-	// an error or END: word 0 taken, the rest dropped, nothing pushed
+	// an error or END: word 0 taken, its other words dropped, nothing pushed
 	wire        hold_w0  = first && (d_err || d_end);
-	wire        push_wk  = in_cmd && rb_valid && {1'b0, wi_q} < {2'b0, nw_q} && |(q_q & q_ready);
-	wire        skip     = in_cmd && rb_valid && {1'b0, wi_q} >= {2'b0, nw_q};
-	wire        adv_one  = push_w0 || push_wk || hold_w0;
-	wire [4:0]  wi_next  = skip ? ((wi_q | WMASK) + 1'b1) : (wi_q + 1'b1);
-	wire        consume  = adv_one || skip;
-	wire        all_in   = wi_q == CWORDS || (consume && wi_next == CWORDS);
-	// the index once every word of the command is in (a command running out of
-	// the executable window never completes an entry); the words past the
-	// queue's part are dropped meanwhile, a whole memory word at once.  (No
-	// queue carries all CMD_WORDS, so the index never meets a word push.)
-	wire        push_idx = (state_q == S_RUN) && !idx_done_q && all_in && |(q_q & q_ready);
-	assign rb_pop = (adv_one && last_in_mw) || skip;
+	wire        from_str = wi_q < len_q;                 // the word is the stream's
+	wire        to_q     = wi_q < {1'b0, nw_q};          // the queue takes it
+	wire        push_wk  = in_cmd && to_q && (from_str ? rb_valid : 1'b1) && |(q_q & q_ready);
+	wire        skip     = in_cmd && !to_q && rb_valid;  // from_str here (wi_q < tot_q)
+	wire        consume  = push_w0 || hold_w0 || ((push_wk && from_str) || skip);
+	wire        step     = push_w0 || hold_w0 || push_wk || skip;
+	// the index once every word of the command is through (a command running
+	// out of the executable window never completes an entry)
+	wire        all_in   = (state_q == S_RUN) && wi_q != 0 && wi_q == tot_q;
+	wire        push_idx = all_in && !idx_done_q && |(q_q & q_ready);
+	assign rb_pop = consume && last_in_mw;
+	generate
+		if (WPCH > 1) begin : g_pos
+			// from the stream's first word on; wraps at the memory word's end
+			reg [LG_WPCH-1:0] q;
+			always @(posedge clk)
+				if (i_start)
+					q <= i_base[2 +: LG_WPCH];
+				else if (consume)
+					q <= q + 1'b1;
+			assign pos = q;
+		end else begin : g_pos1
+			assign pos = 1'b0;
+		end
+	endgenerate
 	wire        cmd_done = all_in && (idx_done_q || push_idx) && !bad_q && !end_q;
 	wire [2:0]  push_q   = push_w0 ? d_q : ((push_wk || push_idx) ? q_q : 3'b000);
 	// a shared queue's index word carries the unit above the index
 	wire [34:0] tag35    = {32'd0, q_q} << IDX_W;
-	wire [31:0] push_d   = push_idx ? (idx32 | (QUEUES != 0 ? tag35[31:0] : 32'd0)) : word;
+	wire [31:0] push_d   = push_idx ? (idx32 | (QUEUES != 0 ? tag35[31:0] : 32'd0)) :
+			       (push_wk && !from_str) ? 32'd0 : word;
 	wire        unused_tag = ^tag35[34:32];
 	generate
 		if (QUEUES != 0 && IDX_W > 29) begin : g_bad_queues
@@ -356,7 +383,8 @@ module mote_fetch #(
 	// a failing word stops requests; once every word before it is taken apart
 	// (nothing in flight or buffered, the current command not complete) it is
 	// the error of the command it belongs to
-	wire win_err = (state_q == S_RUN) && stop_q && outst_q == 0 && !rb_valid && wi_q != CWORDS;
+	wire need_w  = (wi_q == 0) ? idx_q != count_q : from_str;   // a stream word is next
+	wire win_err = (state_q == S_RUN) && stop_q && outst_q == 0 && !rb_valid && need_w;
 	wire no_end  = (state_q == S_RUN) && !stop_q && wi_q == 0 && idx_q == count_q;
 	wire [32:0] eidx33   = {{(33-IDX_W){1'b0}}, no_end ? count_q : idx_q};
 	wire        unused_idx33 = ^{idx33[32], eidx33[32]};
@@ -390,8 +418,12 @@ module mote_fetch #(
 	// datapath registers (no reset needed: qualified by the state above)
 	always @(posedge clk) begin
 		if (i_start) begin
-			iss_addr_q <= {i_base[31:LG_MB], {LG_MB{1'b0}}};
-			iss_left_q <= {1'b0, count_sat, {LG_WPC{1'b0}}};
+			// W32 reads one word at a time from the stream's first; else whole
+			// memory words, decoding from the stream's first word in the first
+			iss_addr_q <= W32 ? {i_base[31:2], 2'b00} : {i_base[31:LG_MB], {LG_MB{1'b0}}};
+			// an upper bound (no command is CMD_WORDS long; one more memory
+			// word for a stream not starting a memory word)
+			iss_left_q <= {1'b0, count_sat, {LG_WPC{1'b0}}} + 1'b1;
 			count_q    <= count_sat;
 			idx_q      <= {IDX_W{1'b0}};
 			wi_q       <= 5'd0;
@@ -404,12 +436,16 @@ module mote_fetch #(
 				iss_left_q <= iss_left_q - 1'b1;
 			end
 			if (push_w0) begin
-				q_q  <= d_q;
-				nw_q <= d_nw;
+				q_q   <= d_q;
+				len_q <= d_len;
+				nw_q  <= d_nw;
+				tot_q <= (d_len > d_nw5) ? d_len : d_nw5;
 			end
 			if (hold_w0) begin
 				q_q        <= 3'b000;
+				len_q      <= d_len;
 				nw_q       <= 4'd0;
+				tot_q      <= (d_len == 5'd0) ? 5'd1 : d_len;   // not an opcode: at once
 				bad_q      <= d_err;
 				end_q      <= d_end;
 				bad_code_q <= d_code;
@@ -420,8 +456,8 @@ module mote_fetch #(
 				idx_done_q <= 1'b0;
 				idx_q      <= idx_q + 1'b1;
 			end else begin
-				if (consume)
-					wi_q <= wi_next;
+				if (step)
+					wi_q <= wi_q + 1'b1;
 				if (push_idx)
 					idx_done_q <= 1'b1;
 			end

@@ -125,12 +125,12 @@ module mote_top #(
 	localparam LG_OUT = LG_MEM_READS;
 	localparam [31:0] MACS_PER_ROW = ROWS * COLS;
 	localparam [31:0] MEM_BYTES32  = MEM_BYTES;
-	// Bits of a command index.  Commands are CMD_BYTES apart and every word
-	// fetched is checked to lie below 2^MEM_ADDR_W, so a stream faults at the
-	// latest at index 2^(MEM_ADDR_W - log2 CMD_BYTES) (CMD_BASE 0); every index
-	// the device holds or reports (ERR_CMD, NO_END's CMD_COUNT included) is at
-	// most that: one bit more than the memory's command slots.
-	localparam LG_CMDB = $clog2(`MOTE_CMD_BYTES);
+	// Bits of a command index.  Commands are at least one 32-bit word long and
+	// every word fetched is checked to lie below 2^MEM_ADDR_W, so a stream
+	// faults at the latest at index 2^(MEM_ADDR_W - 2) (CMD_BASE 0); every
+	// index the device holds or reports (ERR_CMD, NO_END's CMD_COUNT included)
+	// is at most that: one bit more than the memory's words.
+	localparam LG_CMDB = 2;
 	localparam IDX_W   = (MEM_ADDR_W >= 31) ? 32 : MEM_ADDR_W - LG_CMDB + 1;
 
 	// ---- CSR block ----
@@ -154,7 +154,7 @@ module mote_top #(
 	wire        f_wc_take, l_wc_take, s_wc_take;
 	wire [1:0]  f_wci, l_wci, s_wci;
 
-	localparam LG_WPC   = $clog2(`MOTE_CMD_BYTES / MEM_BYTES);
+	localparam LG_WPC   = $clog2(4 * `MOTE_CMD_WORDS / MEM_BYTES);
 	localparam LG_FETCH = (LG_FETCH_READS >= 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
 		     .STORE_ADD(STORE_ADD), .QUEUES(QUEUES), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .WIN_EXT(WIN_SHARE)) u_fetch (

@@ -38,14 +38,21 @@ struct rig {
 	mote_buffer *cmds, *in, *guard_lo, *out, *guard_hi;
 	uint32_t cmds_addr, in_addr, lo_addr, out_addr, hi_addr;
 	uint8_t *in_host;       /* what the read-only input buffer must keep holding */
-	uint32_t stream[CMD_CAP][MOTE_CMD_WORDS];
+	uint32_t stream[CMD_CAP][MOTE_CMD_WORDS]; /* built a command a slot, packed to run */
 	uint32_t n;             /* commands in the stream */
+	uint8_t packed[CMD_CAP * 4 * MOTE_CMD_WORDS];
 };
+
+/* The stream as the device reads it (packed into r->packed): its bytes. */
+static size_t pack(struct rig *r)
+{
+	return mote_cmds_pack(r->packed, &r->stream[0][0], r->n);
+}
 
 static uint32_t *next_cmd(struct rig *r, uint32_t opcode)
 {
 	uint32_t *c = r->stream[r->n++];
-	memset(c, 0, MOTE_CMD_BYTES);
+	memset(c, 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(c, HDR, OPCODE, opcode);
 	return c;
 }
@@ -138,15 +145,16 @@ static void check_untouched(struct rig *r, const char *name)
 	}
 	mote_buffer_read(r->dev, r->in, 0, buf, GUARD_BYTES);
 	EXPECT(!memcmp(buf, r->in_host, GUARD_BYTES), "%s: read-only input buffer changed", name);
-	static uint32_t back[CMD_CAP][MOTE_CMD_WORDS];
-	mote_buffer_read(r->dev, r->cmds, 0, back, (size_t)r->n * MOTE_CMD_BYTES);
-	EXPECT(!memcmp(back, r->stream, (size_t)r->n * MOTE_CMD_BYTES), "%s: command stream changed", name);
+	static uint8_t back[sizeof r->packed];
+	size_t bytes = pack(r);
+	mote_buffer_read(r->dev, r->cmds, 0, back, bytes);
+	EXPECT(!memcmp(back, r->packed, bytes), "%s: command stream changed", name);
 }
 
 /* Run the stream with the standard windows: commands X, input R, output W. */
 static int run_stream(struct rig *r, struct mote_job_result *res)
 {
-	mote_buffer_write(r->dev, r->cmds, 0, r->stream, (size_t)r->n * MOTE_CMD_BYTES);
+	mote_buffer_write(r->dev, r->cmds, 0, r->packed, pack(r));
 	struct mote_job_desc job = {.cmds = r->cmds, .n_cmds = r->n, .n_windows = 3,
 				    .windows = {{r->cmds, MOTE_PERM_X}, {r->in, MOTE_PERM_R}, {r->out, MOTE_PERM_W}}};
 	memset(res, 0, sizeof *res);
@@ -341,7 +349,7 @@ static void cases(struct rig *r)
 		add_end(r);
 		struct mote_job_desc job = {.cmds = r->cmds, .n_cmds = 1, .n_windows = 3,
 					    .windows = {{r->cmds, MOTE_PERM_R}, {r->in, MOTE_PERM_R}, {r->out, MOTE_PERM_W}}};
-		mote_buffer_write(r->dev, r->cmds, 0, r->stream, MOTE_CMD_BYTES);
+		mote_buffer_write(r->dev, r->cmds, 0, r->packed, pack(r));
 		int rc = mote_run(r->dev, &job, TIMEOUT_MS, &res);
 		EXPECT(rc == MOTE_ERROR_JOB_FAILED && res.hw_error == MOTE_ERR_FETCH_WINDOW,
 		       "fetch without X: %s / %s", mote_error_name(rc), mote_hw_err_name(res.hw_error));
@@ -398,7 +406,7 @@ static int setup(struct rig *r, const char *uri)
 	mote_device_info(r->dev, &info);
 	r->g = info.geometry;
 	/* Allocated in this order so the guards sit right below and above the output. */
-	if (mote_buffer_alloc(r->dev, (size_t)CMD_CAP * MOTE_CMD_BYTES, &r->cmds) < 0 ||
+	if (mote_buffer_alloc(r->dev, sizeof r->packed, &r->cmds) < 0 ||
 	    mote_buffer_alloc(r->dev, GUARD_BYTES, &r->in) < 0 || mote_buffer_alloc(r->dev, GUARD_BYTES, &r->guard_lo) < 0 ||
 	    mote_buffer_alloc(r->dev, OUT_BYTES, &r->out) < 0 || mote_buffer_alloc(r->dev, GUARD_BYTES, &r->guard_hi) < 0)
 		return -1;

@@ -24,15 +24,15 @@ $(eval $(call MOTE_VTB,load_unit_4x4_serial,mote_load_unit,$(CTL_LOAD),testbench
 $(eval $(call MOTE_VTB,load_unit_8x8_serial,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
   $(CTL_CFLAGS) -GSERIAL=1 -GLG_RESP=2 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 -CFLAGS -DP_SERIAL=1))
 $(eval $(call MOTE_VTB,fetch,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4))
-# the board's fetcher: an 8-byte bus, one read at a time, a memory of 2^17 bytes, 12-bit indices
+# the board's fetcher: an 8-byte bus, one read at a time, a memory of 2^17 bytes, 16-bit indices
 $(eval $(call MOTE_VTB,fetch_board,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
-  -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=12 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17))
+  -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=16 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17))
 # shared queues (FEATURES.QUEUES): the board's one queue, and load and store sharing one at 8x8
 $(eval $(call MOTE_VTB,fetch_board_q2,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
-  -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=12 -GQUEUES=2 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17 \
+  -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=16 -GQUEUES=2 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17 \
   -CFLAGS -DTB_QUEUES=2))
 $(eval $(call MOTE_VTB,fetch_q1,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
-  -GADDR_W=24 -GIDX_W=19 -GQUEUES=1 -CFLAGS -DTB_ADDR_W=24 -CFLAGS -DTB_QUEUES=1))
+  -GADDR_W=24 -GIDX_W=23 -GQUEUES=1 -CFLAGS -DTB_ADDR_W=24 -CFLAGS -DTB_QUEUES=1))
 $(eval $(call MOTE_VTB,top_smoke,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS)))
 $(eval $(call MOTE_VTB,mem_arbiter,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS)))
 # the board's: the grant a register

@@ -1,9 +1,11 @@
 // fetch_tb.cpp: mote_fetch (fetch + decode + queues, 8x8, MEM_BYTES 16, queues
-// of 4) against a C++ memory holding random and hostile command streams:
+// of 4) against a C++ memory holding random and hostile packed command streams
+// (each command its mote_cmd_len words, starting at any word of a memory word):
 // illegal opcodes, bad fields, streams running out of the executable window,
 // streams without END, END followed by garbage, aborts mid-stream.  Checks the
 // commands each queue delivers (order, index, the words its opcodes use, zeros
-// above them: the queues carry only those words), the error code, command
+// above the command's length and above them: the queues carry only those
+// words), the error code, command
 // index and address, that no request leaves the window, and that reads in
 // flight never exceed the response buffer.  Fixed seed.  The board's build
 // (-DTB_MB=8 -DTB_RBUF=1 -DTB_ADDR_W=17 with the matching -G parameters): a
@@ -31,7 +33,10 @@ extern "C" {
 #ifndef TB_ADDR_W
 #define TB_ADDR_W 32
 #endif
-static const int MB = TB_MB, WPC = 64 / MB, RBUF = TB_RBUF;
+static const int MB = TB_MB, RBUF = TB_RBUF;
+// one 32-bit word per read (one read at a time on a bus wider than a word):
+// a failing word is reported at its own address, else at its memory word's
+static const bool W32 = RBUF == 1 && MB > 4;
 static const uint64_t MEM_END = 1ull << TB_ADDR_W;
 #ifndef TB_QUEUES
 #define TB_QUEUES 0
@@ -80,8 +85,9 @@ static Cmd random_legal(Rng &r)
 		c.w[0] |= (uint32_t)r.range(0, 15) << 8;
 		c.q = 1;
 		break;
-	case 2:
+	case 2: // with ADD half the time: 13 words in the stream, else 8
 		MOTE_CMD_SET(c.w, HDR, OPCODE, MOTE_OP_STORE);
+		MOTE_CMD_SET(c.w, STORE, ADD, r.range(0, 1));
 		MOTE_CMD_SET(c.w, HDR, POP_PREV, r.range(0, 1));
 		MOTE_CMD_SET(c.w, HDR, PUSH_PREV, r.range(0, 1));
 		c.q = 2;
@@ -173,12 +179,13 @@ int main(int argc, char **argv)
 	for (int t = 0; t < 600; t++) {
 		// ---- build a stream ----
 		int n = (int)r.range(0, 24);
-		uint32_t base = 0x10000u + 64u * (uint32_t)r.range(0, 200) + (r.chance(20) ? 16u * (uint32_t)r.range(1, 3) : 0);
+		// any word: streams start anywhere in a memory word
+		uint32_t base = 0x10000u + 64u * (uint32_t)r.range(0, 200) + (r.chance(50) ? 4u * (uint32_t)r.range(1, 15) : 0);
 		// a memory smaller than the address space: streams across its end and beyond it
 		if (MEM_END < (1ull << 32) && r.chance(15))
-			base = (uint32_t)(MEM_END - 64u * (uint32_t)r.range(0, 8)) + (r.chance(30) ? (uint32_t)MB : 0);
+			base = (uint32_t)(MEM_END - 4u * (uint32_t)r.range(0, 120));
 		else if (MEM_END < (1ull << 32) && r.chance(8))
-			base = (uint32_t)(r.chance(50) ? MEM_END * (uint32_t)r.range(1, 3) : 0xffff0000u) + 64u * (uint32_t)r.range(0, 4);
+			base = (uint32_t)(r.chance(50) ? MEM_END * (uint32_t)r.range(1, 3) : 0xffff0000u) + 4u * (uint32_t)r.range(0, 40);
 		std::vector<Cmd> s;
 		int end_at = r.chance(70) && n > 0 ? (int)r.range(0, n - 1) : -1;
 		int bad_at = r.chance(35) && n > 0 ? (int)r.range(0, n - 1) : -1;
@@ -187,18 +194,26 @@ int main(int argc, char **argv)
 		if (end_at >= 0) {
 			memset(s[end_at].w, 0, sizeof s[end_at].w);
 			MOTE_CMD_SET(s[end_at].w, HDR, OPCODE, MOTE_OP_END);
-			s[end_at].w[5] = (uint32_t)r.next(); // END ignores the rest
+			s[end_at].w[5] = (uint32_t)r.next(); // END is one word: the rest is not its own
 			s[end_at].q = 3;
 			s[end_at].err = 0;
 		}
+		// packed: command i at off[i] bytes from base, its mote_cmd_len words
+		// (a word 0 that is not an opcode alone), garbage after the last
 		mem.clear();
-		for (int i = 0; i < n; i++)
-			for (int b = 0; b < 64; b++)
-				mem[base + 64u * i + b] = (uint8_t)(s[i].w[b / 4] >> (8 * (b % 4)));
+		std::vector<uint32_t> off(n + 1, 0);
+		for (int i = 0; i < n; i++) {
+			uint8_t b[64];
+			off[i + 1] = off[i] + (uint32_t)mote_cmd_pack(b, s[i].w);
+			for (uint32_t k = 0; k < off[i + 1] - off[i]; k++)
+				mem[base + off[i] + k] = b[k];
+		}
+		for (uint32_t k = 0; k < 64; k++)
+			mem[base + off[n] + k] = (uint8_t)r.next();
 		// windows: 0 executable over the stream (sometimes cut), 1 readable only over everything
-		uint32_t wlo = base & ~63u, whi = (base + 64u * n + 63u) & ~63u;
+		uint32_t wlo = base & ~63u, whi = (base + off[n] + 63u) & ~63u;
 		if (r.chance(25) && n > 0)
-			whi = wlo + 64u * (uint32_t)r.range(0, n);
+			whi = wlo + 64u * (uint32_t)r.range(0, (off[n] + 63) / 64);
 		if (r.chance(10) && n > 0)
 			wlo += 64;
 		for (int w = 0; w < 4; w++)
@@ -214,21 +229,29 @@ int main(int argc, char **argv)
 		int exp_err = 0;
 		uint32_t exp_idx = 0, exp_addr = 0;
 		bool exp_end = false;
-		uint32_t fbase = base & ~(uint32_t)(MB - 1);
+		// the first of a command's words outside the window, or -1
+		auto bad_word = [&](int i, uint32_t from, uint32_t to) {
+			for (uint32_t k = from; k < to; k++)
+				if (!x_ok((base + off[i] + 4 * k) & ~(uint32_t)(MB - 1)))
+					return (int)k;
+			return -1;
+		};
 		for (int i = 0;; i++) {
 			if (i == n) {
 				exp_err = MOTE_ERR_NO_END, exp_idx = (uint32_t)n;
 				break;
 			}
-			int bad_word = -1;
-			for (int k = 0; k < WPC; k++)
-				if (!x_ok(fbase + 64u * i + MB * k)) {
-					bad_word = k;
-					break;
-				}
-			if (bad_word >= 0) {
+			// word 0 first: a word 0 that is not an opcode is OPCODE at once; a
+			// command running out of the window is FETCH_WINDOW whatever else
+			uint32_t len = mote_cmd_len(s[i].w[0]);
+			int bw = bad_word(i, 0, 1);
+			if (bw < 0 && len != 0)
+				bw = bad_word(i, 1, len);
+			if (bw >= 0) {
 				exp_err = MOTE_ERR_FETCH_WINDOW, exp_idx = (uint32_t)i;
-				exp_addr = fbase + 64u * i + MB * bad_word;
+				exp_addr = base + off[i] + 4 * (uint32_t)bw;
+				if (!W32)
+					exp_addr &= ~(uint32_t)(MB - 1);
 				break;
 			}
 			if (s[i].err) {
@@ -242,7 +265,8 @@ int main(int argc, char **argv)
 			Got g;
 			g.idx = (uint32_t)i;
 			memset(g.w, 0, sizeof g.w);
-			memcpy(g.w, s[i].w, 4 * nw_of(s[i].q));
+			uint32_t len = mote_cmd_len(s[i].w[0]), nw = (uint32_t)nw_of(s[i].q);
+			memcpy(g.w, s[i].w, 4 * (len < nw ? len : nw));
 			want[s[i].q].push_back(g);
 		}
 		bool do_abort = r.chance(8);

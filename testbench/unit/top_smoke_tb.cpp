@@ -78,10 +78,14 @@ struct Top {
 		CHECK(tb, !tb.m->o_csr_rvalid, "o_csr_rvalid longer than one cycle");
 		return v;
 	}
-	void put_cmd(uint32_t addr, const uint32_t *c)
+	// the command packed at addr (its mote_cmd_len words); returns the next command's address
+	uint32_t put_cmd(uint32_t addr, const uint32_t *c)
 	{
-		for (int i = 0; i < 64; i++)
-			mem[addr + i] = (uint8_t)(c[i / 4] >> (8 * (i % 4)));
+		uint8_t b[64];
+		uint32_t n = (uint32_t)mote_cmd_pack(b, c);
+		for (uint32_t i = 0; i < n; i++)
+			mem[addr + i] = b[i];
+		return addr + n;
 	}
 	// start a job and wait for it to end; returns STATUS
 	uint32_t job(uint32_t base, uint32_t count, int max_cycles = 20000)
@@ -204,27 +208,27 @@ int main(int argc, char **argv)
 	T.write(MOTE_REG_WIN_PERM(0), 7);
 	T.write(MOTE_REG_WDT_LIMIT, 5000);
 
-	uint32_t c[16];
+	uint32_t c[16], a;
 	// ---- END-only job ----
 	cmd_end(c);
-	T.put_cmd(0x2000, c);
+	a = T.put_cmd(0x2000, c);
 	T.expect_ok("END only", T.job(0x2000, 4), 1);
 	uint64_t br = T.read(MOTE_REG_PERF_LO(MOTE_PERF_BYTES_READ));
 	uint64_t cyc = T.read(MOTE_REG_PERF_LO(MOTE_PERF_CYCLES));
 	CHECK(T.tb, T.read(MOTE_REG_PERF_HI(MOTE_PERF_CYCLES)) == 0, "PERF_HI");
-	CHECK(T.tb, br >= 64 && br % MB == 0 && cyc > 4 && cyc < 200, "perf: %llu bytes, %llu cycles",
+	CHECK(T.tb, br >= 4 && br % MB == 0 && cyc > 4 && cyc < 200, "perf: %llu bytes, %llu cycles",
 	      (unsigned long long)br, (unsigned long long)cyc);
 
 	// ---- illegal opcode at command 1, then a good job ----
 	memset(c, 0, 64);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_SYNC);
 	MOTE_CMD_SET(c, SYNC, QUEUE, MOTE_QUEUE_STORE);
-	T.put_cmd(0x3000, c);
+	a = T.put_cmd(0x3000, c);
 	memset(c, 0, 64);
 	MOTE_CMD_SET(c, HDR, OPCODE, 0x77);
-	T.put_cmd(0x3040, c);
+	a = T.put_cmd(a, c);
 	cmd_end(c);
-	T.put_cmd(0x3080, c);
+	a = T.put_cmd(a, c);
 	T.expect_err("illegal opcode", T.job(0x3000, 3), MOTE_ERR_OPCODE, 1);
 	T.expect_ok("after the error", T.job(0x2000, 1), 1);
 
@@ -242,30 +246,30 @@ int main(int argc, char **argv)
 	MOTE_CMD_SET(c, LOAD, N_INNER, 16);
 	MOTE_CMD_SET(c, LOAD, N_OUTER, 1);
 	MOTE_CMD_SET(c, LOAD, COUNT, 8);
-	T.put_cmd(0x4000, c);
+	a = T.put_cmd(0x4000, c);
 	memset(c, 0, 64);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_MATMUL);
 	MOTE_CMD_SET(c, HDR, POP_PREV, 1);
 	MOTE_CMD_SET(c, MATMUL, NROWS, 0);
-	T.put_cmd(0x4040, c);
+	a = T.put_cmd(a, c);
 	cmd_end(c);
-	T.put_cmd(0x4080, c);
+	a = T.put_cmd(a, c);
 	T.expect_ok("LOAD -> MATMUL token", T.job(0x4000, 8), 3);
 	uint64_t br2 = T.read(MOTE_REG_PERF_LO(MOTE_PERF_BYTES_READ));
-	CHECK(T.tb, br2 >= 3 * 64 + 128, "BYTES_READ %llu", (unsigned long long)br2);
+	CHECK(T.tb, br2 >= 64 + 128, "BYTES_READ %llu", (unsigned long long)br2);
 	CHECK(T.tb, T.read(MOTE_REG_PERF_LO(MOTE_PERF_LOAD_BUSY)) >= 8, "LOAD_BUSY");
 
 	// ---- watchdog: MATMUL pops l2c, nobody pushes ----
 	memset(c, 0, 64);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_SYNC);
 	MOTE_CMD_SET(c, SYNC, QUEUE, MOTE_QUEUE_LOAD);
-	T.put_cmd(0x5000, c);
+	a = T.put_cmd(0x5000, c);
 	memset(c, 0, 64);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_MATMUL);
 	MOTE_CMD_SET(c, HDR, POP_PREV, 1);
-	T.put_cmd(0x5040, c);
+	a = T.put_cmd(a, c);
 	cmd_end(c);
-	T.put_cmd(0x5080, c);
+	a = T.put_cmd(a, c);
 	T.write(MOTE_REG_WDT_LIMIT, 300);
 	uint64_t t0 = T.tb.cycle;
 	T.expect_err("watchdog", T.job(0x5000, 3), MOTE_ERR_WATCHDOG, 1);
@@ -284,8 +288,8 @@ int main(int argc, char **argv)
 	memset(c, 0, 64);
 	MOTE_CMD_SET(c, HDR, OPCODE, MOTE_OP_SYNC);
 	MOTE_CMD_SET(c, SYNC, QUEUE, MOTE_QUEUE_COMPUTE);
-	T.put_cmd(0x6000, c);
-	T.put_cmd(0x6040, c);
+	a = T.put_cmd(0x6000, c);
+	a = T.put_cmd(a, c);
 	T.expect_err("no END", T.job(0x6000, 2), MOTE_ERR_NO_END, 2);
 
 	// ---- host abort of a job stuck on a token (watchdog off: 2^32) ----

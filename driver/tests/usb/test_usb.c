@@ -83,7 +83,7 @@ START_TEST(test_transfers_and_jobs)
 	/* jobs: an illegal opcode fails precisely, then a good one */
 	uint32_t s[2 * MOTE_CMD_WORDS];
 	put_nop_matmul(cmd_at(s, 0));
-	memset(cmd_at(s, 1), 0, MOTE_CMD_BYTES);
+	memset(cmd_at(s, 1), 0, 4 * MOTE_CMD_WORDS);
 	MOTE_CMD_SET(cmd_at(s, 1), HDR, OPCODE, 0x77);
 	mote_buffer *c = upload_cmds(dev, s, 2);
 	struct mote_job_desc d = job_desc(c, 2);
@@ -92,7 +92,7 @@ START_TEST(test_transfers_and_jobs)
 	ck_assert_uint_eq(r.hw_error, MOTE_ERR_OPCODE);
 	ck_assert_uint_eq(r.err_cmd, 1);
 	put_end(cmd_at(s, 1));
-	ck_assert_int_eq(mote_buffer_write(dev, c, 0, s, sizeof s), 0);
+	ck_assert_int_eq(write_cmds(dev, c, s, 2), 0);
 	ck_assert_int_eq(mote_run(dev, &d, 20000, &r), 0);
 	ck_assert_uint_eq(r.cmds_done, 2);
 	struct mote_link_stats st;
