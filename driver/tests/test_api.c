@@ -414,7 +414,9 @@ START_TEST(test_submit_errors)
 	put_end(cmd_at(stream, 1));
 	ck_assert_int_eq(mote_open("sim:rows=4,cols=4,mem=64K", &dev), MOTE_SUCCESS);
 	ck_assert_int_eq(mote_open("sim:rows=4,cols=4,mem=64K", &other), MOTE_SUCCESS);
-	cmds = upload_cmds(dev, stream, 2);
+	/* a 64-byte buffer: END, END (one word each), then zeros */
+	ck_assert_int_eq(mote_buffer_alloc(dev, 64, &cmds), MOTE_SUCCESS);
+	ck_assert_int_eq(write_cmds(dev, cmds, stream, 2), MOTE_SUCCESS);
 	ck_assert_int_eq(mote_buffer_alloc(other, 64, &foreign), MOTE_SUCCESS);
 	struct mote_job_desc d = job_desc(cmds, 1), e;
 
@@ -432,13 +434,13 @@ START_TEST(test_submit_errors)
 	ck_assert_int_eq(mote_submit(dev, &e, &job), MOTE_ERROR_INVALID_ARG);
 	e = d; e.windows[0].buf = NULL;
 	ck_assert_int_eq(mote_submit(dev, &e, &job), MOTE_ERROR_INVALID_ARG);
-	e = d; e.cmd_offset = 32;
+	e = d; e.cmd_offset = 2; /* not a multiple of MOTE_CMD_ALIGN */
 	ck_assert_int_eq(mote_submit(dev, &e, &job), MOTE_ERROR_INVALID_ARG);
-	e = d; e.n_cmds = 3;
+	e = d; e.n_cmds = 17; /* 17 words at the least: more than the buffer */
 	ck_assert_int_eq(mote_submit(dev, &e, &job), MOTE_ERROR_RANGE);
 	e = d; e.n_cmds = UINT32_MAX;
 	ck_assert_int_eq(mote_submit(dev, &e, &job), MOTE_ERROR_RANGE);
-	e = d; e.cmd_offset = 64; e.n_cmds = 2;
+	e = d; e.cmd_offset = 60; e.n_cmds = 2;
 	ck_assert_int_eq(mote_submit(dev, &e, &job), MOTE_ERROR_RANGE);
 	e = d; e.cmds = foreign;
 	ck_assert_int_eq(mote_submit(dev, &e, &job), MOTE_ERROR_NOT_FOUND);
@@ -454,8 +456,8 @@ START_TEST(test_submit_errors)
 	ck_assert_int_eq(mote_abort(NULL, 1), MOTE_ERROR_INVALID_ARG);
 	ck_assert_int_eq(mote_set_watchdog(NULL, 5), MOTE_ERROR_INVALID_ARG);
 
-	/* The last good offset works: command 1 of the buffer. */
-	e = d; e.cmd_offset = 64;
+	/* An offset inside the buffer works: command 1 of the stream. */
+	e = d; e.cmd_offset = 4;
 	ck_assert_int_eq(mote_run(dev, &e, 5000, &r), MOTE_SUCCESS);
 	ck_assert_uint_eq(r.hw_error, MOTE_ERR_NONE);
 	/* Waiting again on the finished job gives the same answer; abort is too late. */

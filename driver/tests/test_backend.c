@@ -317,7 +317,7 @@ static void *job_thread(void *p)
 	put_nop_matmul(cmd_at(s, 0));
 	put_end(cmd_at(s, 1));
 	mote_buffer *b = NULL;
-	if (mote_buffer_alloc(t->dev, sizeof s, &b) || mote_buffer_write(t->dev, b, 0, s, sizeof s))
+	if (mote_buffer_alloc(t->dev, sizeof s, &b) || write_cmds(t->dev, b, s, 2))
 		return NULL;
 	struct mote_job_desc d = job_desc(b, 2);
 	for (int i = 0; i < 4; i++) {

@@ -385,7 +385,8 @@ module mote_fetch #(
 	// the error of the command it belongs to
 	wire need_w  = (wi_q == 0) ? idx_q != count_q : from_str;   // a stream word is next
 	wire win_err = (state_q == S_RUN) && stop_q && outst_q == 0 && !rb_valid && need_w;
-	wire no_end  = (state_q == S_RUN) && !stop_q && wi_q == 0 && idx_q == count_q;
+	// (a read-ahead past the stream may have failed its check: not an error)
+	wire no_end  = (state_q == S_RUN) && wi_q == 0 && idx_q == count_q;
 	wire [32:0] eidx33   = {{(33-IDX_W){1'b0}}, no_end ? count_q : idx_q};
 	wire        unused_idx33 = ^{idx33[32], eidx33[32]};
 	wire dec_err = (state_q == S_RUN) && bad_q && all_in;

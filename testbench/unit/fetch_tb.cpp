@@ -265,7 +265,7 @@ int main(int argc, char **argv)
 			Got g;
 			g.idx = (uint32_t)i;
 			memset(g.w, 0, sizeof g.w);
-			uint32_t len = mote_cmd_len(s[i].w[0]), nw = (uint32_t)nw_of(s[i].q);
+			uint32_t nw = (uint32_t)nw_of(s[i].q);
 			memcpy(g.w, s[i].w, 4 * (len < nw ? len : nw));
 			want[s[i].q].push_back(g);
 		}
