@@ -3,9 +3,11 @@
 #   make lint     verilator --lint-only -Wall of mote_top for 4x4, 8x8, 16x16, 4x8, 8x8 without
 #                 the depthwise path, without ACC_MAX and without STORE ADD, and 4x4 with the
 #                 small-FPGA choices (MUL_CELL, one accumulator copy) (waivers only in
-#                 rtl/lint.vlt), then iverilog -g2005 and yosys read_verilog of every RTL file
+#                 rtl/lint.vlt), each board's parameter set and its board top (with Yosys'
+#                 iCE40 cell models), then iverilog -g2005 and yosys read_verilog of every RTL file
 #   make formal   bounded proofs (yosys + yosys-smtbmc, z3) of the FORMAL blocks of mote_fifo,
-#                 mote_window_check, mote_cmd_decode, mote_tokens, mote_mem_arbiter and
+#                 mote_window_check, mote_cmd_decode, mote_tokens, mote_mem_arbiter (and its
+#                 round robin's bound, FORMAL_FAIR) and
 #                 mote_cmd_queue and mote_fifo_ram, the last two also unbounded (k-induction) with their covers;
 #                 the yosys half of each proof is rtl/formal/<module>.ys
 #
@@ -31,7 +33,7 @@ RTL_LINT_8x8q2 := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GQUEUES=2 -GMEM_ADDR_W=20
 RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax 4x4small 8x8q1 8x8q2
 
 .PHONY: lint formal
-lint: $(GEN_VH)
+lint: $(GEN_VH) $(foreach b,$(BOARDS),$(BUILD)/fpga/$(b)/mote_board.vh)
 	@set -e; for c in $(RTL_LINT_CONFIGS); do \
 	  case $$c in 4x4) p="$(RTL_LINT_4x4)";; 8x8) p="$(RTL_LINT_8x8)";; 16x16) p="$(RTL_LINT_16x16)";; \
 	    8x8dense) p="$(RTL_LINT_8x8dense)";; 4x8) p="$(RTL_LINT_4x8)";; 8x8nomax) p="$(RTL_LINT_8x8nomax)";; \
@@ -42,6 +44,9 @@ lint: $(GEN_VH)
 	@set -e; for b in $(BOARDS); do echo "LINT verilator mote_top board $$b (with the iCE40 cell models)"; done
 	@$(foreach b,$(BOARDS),$(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl $(RTL_LINT_VLT) --top-module mote_top \
 	  $(call board_gflags,$(b)) $(ICE40_VFLAGS) $(MOTE_RTL_SRCS) $(ICE40_CELLS_SIM) &&) true
+	@set -e; for b in $(BOARDS); do echo "LINT verilator board top mote_$$b (PLL, reset, link, SPRAM memory)"; done
+	@$(foreach b,$(BOARDS),$(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl -I$(BUILD)/fpga/$(b) $(RTL_LINT_VLT) \
+	  --top-module mote_$(b) $(ICE40_VFLAGS) fpga/$(b)/mote_$(b).v $(MOTE_RTL_SRCS) $(ICE40_CELLS_SIM) &&) true
 	@echo "LINT iverilog -g2005 ($(words $(MOTE_RTL_SRCS)) files)"
 	@iverilog -g2005 -I$(BUILD)/rtl -o /dev/null $(MOTE_RTL_SRCS)
 	@echo "LINT yosys read_verilog ($(words $(MOTE_RTL_SRCS)) files)"
@@ -53,7 +58,8 @@ lint: $(GEN_VH)
 # module:first checked step:bmc depth.  Sequential proofs skip step 0, the reset cycle
 # (registers start arbitrary; every block assumes rst there).
 RTL_FORMAL := mote_fifo:1:24 mote_window_check:0:1 mote_window_check_17:0:1 mote_window_scan:1:5 mote_window_scan_17:1:5 mote_cmd_decode:0:1 mote_tokens:1:14 \
-              mote_mem_arbiter:1:12 mote_mem_arbiter_reg:1:12 mote_cmd_queue:1:12 mote_fifo_ram:1:16
+              mote_mem_arbiter:1:12 mote_mem_arbiter_reg:1:12 mote_mem_arbiter_fair:1:16 mote_mem_arbiter_reg_fair:1:16 \
+              mote_cmd_queue:1:12 mote_fifo_ram:1:16
 # module:induction length: also proved unbounded (k-induction, yosys-smtbmc -i), and every
 # cover statement reached (yosys-smtbmc -c)
 RTL_INDUCT := mote_cmd_queue:12 mote_fifo_ram:12 mote_mem_arbiter:8 mote_mem_arbiter_reg:8 mote_window_scan:6 mote_window_scan_17:6
@@ -77,14 +83,17 @@ formal: $(foreach f,$(RTL_FORMAL),$(BUILD)/formal/$(word 1,$(subst :, ,$(f))).sm
 	done; echo "formal: $(words $(RTL_FORMAL)) bounded proofs, $(words $(RTL_INDUCT)) unbounded, passed"
 
 # The shared window checker as the board builds it (WIN_RAM and BLOCK_HOLD,
-# rtl/formal/mote_window_share_ram.ys): bounded, steps 1..6.  Without BLOCK_HOLD its first query
-# took z3 two to three minutes here; with BLOCK_HOLD's properties (every port's kept answer is
-# the spec's) it had not finished in 14 minutes (session 12): not part of `make formal`, and still
-# to be made tractable (the bit-blasting of rtl/formal/mote_mem_arbiter.ys, say).
+# rtl/formal/mote_window_share_ram.ys, bit-blasted): bounded, steps 1..10.  It found a fault at
+# step 9 (session 13): a scan cut short when its port stopped wanting (the fetcher's read-ahead
+# at a job's END) kept its count of windows tried into the next job, whose first check could then
+# fail against windows it never tried (a false FETCH_WINDOW); a job's start and a new word now
+# begin a scan afresh.  About 4 minutes to step 8 and more beyond on 2 cores: not in `make test`.
+# k-induction does not close yet (the window RAM's rows against the registers as written is not
+# an invariant it is given).
 .PHONY: formal-share
 formal-share: $(BUILD)/formal/mote_window_share_ram.smt2
-	@echo "FORMAL mote_window_share_ram (bmc steps 1..6)"
-	@yosys-smtbmc -s z3 -t 1:6 $< > $(BUILD)/formal/mote_window_share_ram.bmc.log || \
+	@echo "FORMAL mote_window_share_ram (bmc steps 1..10)"
+	@yosys-smtbmc -s z3 -t 1:10 $< > $(BUILD)/formal/mote_window_share_ram.bmc.log || \
 	  { tail -20 $(BUILD)/formal/mote_window_share_ram.bmc.log; exit 1; }
 	@echo "formal-share: passed"
 

@@ -41,6 +41,9 @@ module mote_icebreaker #(
 );
 	// ---- clock: SB_PLL40_PAD (the 12 MHz pin drives the PLL directly) ----
 	wire clk, locked;
+	// the PLL's unused pins (core output, external feedback, dynamic delay,
+	// latch, SPI) left to the cell's defaults, as icepll's own module does
+	/* verilator lint_off PINMISSING */
 	SB_PLL40_PAD #(
 		.FEEDBACK_PATH("SIMPLE"), .DIVR(PLL_DIVR), .DIVF(PLL_DIVF), .DIVQ(PLL_DIVQ),
 		.FILTER_RANGE(PLL_FILTER)
@@ -48,6 +51,7 @@ module mote_icebreaker #(
 		.PACKAGEPIN(i_clk12), .PLLOUTGLOBAL(clk), .LOCK(locked),
 		.RESETB(1'b1), .BYPASS(1'b0)
 	);
+	/* verilator lint_on PINMISSING */
 
 	// ---- reset: until the PLL locks, and while the button is held --------
 	reg [3:0] rst_sync_q = 4'hf;

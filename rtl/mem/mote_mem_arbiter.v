@@ -194,6 +194,30 @@ module mote_mem_arbiter #(
 			cover(!id_ready && o_mem_req_valid);
 			cover(o_resp_valid[NM-1] && i_req_valid[0]);
 		end
+`ifdef FORMAL_FAIR
+	// Round robin, bounded: while a master asks and may be taken, the others
+	// are taken at most NM-1 times before it (NM with REG_GRANT: the grant
+	// register was chosen a cycle before it asked).  A grant that never moves
+	// on (a fixed scan start) starves the last master and fails this.
+	localparam FAIR_MAX = NM - 1;
+	genvar f_w;
+	generate
+		for (f_w = 0; f_w < NM; f_w = f_w + 1) begin : g_fair
+			reg [3:0] byp_q;
+			always @(posedge clk)
+				if (rst || i_flush || !eligible[f_w] || o_req_ready[f_w])
+					byp_q <= 0;
+				else if ((o_req_ready & i_req_valid) != 0)
+					byp_q <= byp_q + 1'b1;
+			always @(*)
+				if (f_past_valid && !rst)
+					assert(byp_q <= FAIR_MAX);
+			always @(posedge clk)
+				if (f_past_valid && !rst)
+					cover(byp_q == FAIR_MAX);
+		end
+	endgenerate
+`endif
 `endif
 endmodule
 

@@ -249,7 +249,11 @@ module mote_window_share #(
 				w_d[p*WW +: WW] = {WW{1'b0}};
 			else if (miss && g_q == p[PW-1:0])
 				w_d[p*WW +: WW] = (w == WLAST) ? {WW{1'b0}} : w + 1'b1;
-			if (rst || i_clear[p] || (BLOCK_HOLD != 0 ? done_p[p] : i_restart[p]))
+			// BLOCK_HOLD: a check ends with its answer, and a job's start or a
+			// new word begins a scan afresh (a scan cut short when its port
+			// stopped wanting, at a job's end say, must not count the windows
+			// it tried for the next job's windows: found by the proof)
+			if (rst || i_clear[p] || i_restart[p] || (BLOCK_HOLD != 0 && (done_p[p] || i_inval)))
 				tries_d[p*WW +: WW] = {WW{1'b0}};
 			else if (miss && g_q == p[PW-1:0])
 				tries_d[p*WW +: WW] = tries_q[p*WW +: WW] + 1'b1;
@@ -362,6 +366,28 @@ module mote_window_share #(
 					assert(!f_any[f_p]);
 			end
 		end
+	// invariants for k-induction (BLOCK_HOLD): a kept answer is the spec's for
+	// the port's word while it stays in the block; a scan under way has
+	// missed every window it tried (the tries_q windows before w_q)
+	integer f_q, f_k;
+	reg [WW-1:0] f_wt;
+	generate
+		if (BLOCK_HOLD != 0) begin : g_finv
+			always @(*)
+				if (f_past_valid && !rst && !f_ww_q && !f_wchange)
+					for (f_q = 0; f_q < NP; f_q = f_q + 1) begin
+						if (g_hold.ok_q[f_q] && g_hold.same[f_q] && g_hold.in_mem[f_q])
+							assert(f_any[f_q]);
+						if (g_hold.no_q[f_q] && g_hold.same[f_q] && g_hold.in_mem[f_q])
+							assert(!f_any[f_q]);
+						for (f_k = 1; f_k < NUM_WINDOWS; f_k = f_k + 1) begin
+							f_wt = w_q[f_q*WW +: WW] - f_k[WW-1:0];
+							if (f_k <= tries_q[f_q*WW +: WW])
+								assert(!f_inside(f_q, f_wt));
+						end
+					end
+		end
+	endgenerate
 	always @(posedge clk)
 		if (f_past_valid && !rst) begin
 			cover(fail);
