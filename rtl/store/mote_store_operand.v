@@ -103,7 +103,10 @@ module mote_store_operand #(
 	wire [32:0]      rows_held = {{(32-LG_ROWS){1'b0}}, infl_q} + {{(32-LG_ROWS){1'b0}}, fifo_count};
 	wire             row_credit = (k_q != 0) || rows_held < {1'b0, ROWS_N};
 	wire             win_ok;
+	wire             want;
+	// asked only while the walk wants a word (it is taken only then)
 	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b001)) u_win (
+		.i_en       (want),
 		.i_addr     (cur_addr),
 		.i_win_base (i_win_base),
 		.i_win_size (i_win_size),
@@ -111,7 +114,7 @@ module mote_store_operand #(
 		.o_ok       (win_ok)
 	);
 	wire req_free = !o_req_valid || i_req_ready;
-	wire want     = act_q && !halted_q && row_credit && md_ready;
+	assign want   = act_q && !halted_q && row_credit && md_ready;
 	// word_go: the word's entry is made (a request, or a reuse without one)
 	wire word_go  = want && (reuse || (req_free && win_ok));
 	wire req_go   = word_go && !reuse;
