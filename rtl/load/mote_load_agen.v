@@ -134,12 +134,12 @@ module mote_load_agen #(
 	wire unused_span = ^{neg_x[33:17], hi_raw[33:17], nw_full[31:NWW], a_last[LG_MB-1:0]};
 
 	// ---- stage 2: requests ----
-	wire win_ok;
+	wire want = !err_q && wleft_q != 0;
+	wire win_ok;   // asked only while a word waits (it is taken only then)
 	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b001)) u_rchk (
-		.i_addr(waddr_q), .i_win_base(i_win_base), .i_win_size(i_win_size),
+		.i_en(want), .i_addr(waddr_q), .i_win_base(i_win_base), .i_win_size(i_win_size),
 		.i_win_perm(i_win_perm), .o_ok(win_ok));
 
-	wire want = !err_q && wleft_q != 0;
 	assign o_req_valid = want && win_ok && i_can_issue;
 	assign o_req_addr  = waddr_q;
 	wire issue   = o_req_valid && i_req_ready;

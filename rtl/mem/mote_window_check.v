@@ -1,7 +1,9 @@
 // mote_window_check.v: is the memory word at i_addr inside a window that grants NEED?
 // Combinational.  A word [i_addr, i_addr + MEM_BYTES) is allowed when one window
 // with every NEED permission bit holds it entirely, and it lies below 2^ADDR_W
-// (the device's memory: a word above it is outside every window).
+// (the device's memory: a word above it is outside every window).  The answer is
+// asked for with i_en: without it o_ok is 0 and a simulator skips the compares
+// (a master asks only in the cycles it would take the answer).
 //
 // Cost: the word is aligned to MEM_BYTES, windows to WINDOW_ALIGN (the CSR block
 // masks them) and MEM_BYTES <= WINDOW_ALIGN, so the word lies in one
@@ -24,6 +26,8 @@ module mote_window_check #(
 	// address bits of the device's memory (32: the whole address space)
 	parameter ADDR_W = 32
 ) (
+	// the answer is wanted (else o_ok is 0)
+	input  wire                      i_en,
 	input  wire [31:0]               i_addr,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_size,
@@ -57,15 +61,19 @@ module mote_window_check #(
 	reg [BW:0]   s_blk, e_blk;
 
 	always @(*) begin
-		o_ok = 1'b0;
-		for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
-			b_blk = i_win_base[w*32 + LB +: BW];
-			s_blk = above(i_win_size[w*32 +: 32]) ? ALL : {1'b0, i_win_size[w*32 + LB +: BW]};
-			e_blk = {1'b0, b_blk} + s_blk;
-			if ((i_win_perm[w*3 +: 3] & NEED) == NEED && !above(i_win_base[w*32 +: 32]) && !a_out &&
-			    a_blk >= b_blk && {1'b0, a_blk} < e_blk)
-				o_ok = 1'b1;
-		end
+		o_ok  = 1'b0;
+		b_blk = {BW{1'b0}};
+		s_blk = {(BW+1){1'b0}};
+		e_blk = {(BW+1){1'b0}};
+		if (i_en)
+			for (w = 0; w < NUM_WINDOWS; w = w + 1) begin
+				b_blk = i_win_base[w*32 + LB +: BW];
+				s_blk = above(i_win_size[w*32 +: 32]) ? ALL : {1'b0, i_win_size[w*32 + LB +: BW]};
+				e_blk = {1'b0, b_blk} + s_blk;
+				if ((i_win_perm[w*3 +: 3] & NEED) == NEED && !above(i_win_base[w*32 +: 32]) && !a_out &&
+				    a_blk >= b_blk && {1'b0, a_blk} < e_blk)
+					o_ok = 1'b1;
+			end
 	end
 	wire unused_low = ^{i_addr[LB-1:0], i_win_base, i_win_size};
 
@@ -90,7 +98,7 @@ module mote_window_check #(
 			    {32'd0, i_addr} >= {32'd0, i_win_base[f_w*32 +: 32]} &&
 			    {32'd0, i_addr} + MEM_BYTES <= {32'd0, i_win_base[f_w*32 +: 32]} + {32'd0, i_win_size[f_w*32 +: 32]})
 				f_inside = 1'b1;
-		assert(o_ok == (f_inside && {32'd0, i_addr} + MEM_BYTES <= (64'd1 << ADDR_W)));
+		assert(o_ok == (i_en && f_inside && {32'd0, i_addr} + MEM_BYTES <= (64'd1 << ADDR_W)));
 	end
 `endif
 endmodule

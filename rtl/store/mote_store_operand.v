@@ -85,25 +85,50 @@ module mote_store_operand #(
 	reg [LG_ROWS:0] infl_q;            // rows with a word requested, not yet in the FIFO
 
 	wire [LGMB-1:0] off  = row_q[LGMB-1:0];
-	wire [16:0]     span = {1'b0, nb_q} + {{(17-LGMB){1'b0}}, off} + MBM1[16:0];
-	wire [NWB-1:0]  nw   = span[LGMB +: NWB];          // words of the current row
-	wire            row_end = (i_q + 1'b1 == ni_q) && (o_q + 1'b1 == no_q);
 	// the word last requested, for reuse: only a row's first word can be it
 	reg  [31:0]     last_addr_q;
 	reg             last_ok_q;
-	wire            reuse0 = last_ok_q && k_q == 0 && {row_q[31:LGMB], {LGMB{1'b0}}} == last_addr_q;
-	wire            skip   = reuse0 && nw != 1;        // word 0 rides on word 1's entry (pre)
-	wire            reuse  = reuse0 && !skip;          // a one-word row with nothing to read
-	wire [KW-1:0]   k_eff  = k_q + {{(KW-1){1'b0}}, skip};
-	wire            k_last = ({{(NWB-KW){1'b0}}, k_eff} + 1'b1 == nw);
-	wire [31:0]     cur_addr = {row_q[31:LGMB] + {{(32-LGMB-KW){1'b0}}, k_eff}, {LGMB{1'b0}}};
-
 	wire [LG_ROWS:0] fifo_count;
 	wire             md_ready;
-	wire [32:0]      rows_held = {{(32-LG_ROWS){1'b0}}, infl_q} + {{(32-LG_ROWS){1'b0}}, fifo_count};
-	wire             row_credit = (k_q != 0) || rows_held < {1'b0, ROWS_N};
+	// The current word, formed only while a command is walked (every use of it
+	// is under act_q): a simulator skips this arithmetic in every other cycle.
+	reg  [16:0]     span;
+	reg  [NWB-1:0]  nw;            // words of the current row
+	reg             row_end, reuse0, skip, reuse, k_last, row_credit;
+	reg  [KW-1:0]   k_eff;
+	reg  [31:0]     cur_addr;
+	reg  [32:0]     rows_held;
+	always @(*) begin
+		span       = 17'd0;
+		nw         = {NWB{1'b0}};
+		row_end    = 1'b0;
+		reuse0     = 1'b0;
+		skip       = 1'b0;
+		reuse      = 1'b0;
+		k_eff      = {KW{1'b0}};
+		k_last     = 1'b0;
+		cur_addr   = 32'd0;
+		rows_held  = 33'd0;
+		row_credit = 1'b0;
+		if (act_q) begin
+			span       = {1'b0, nb_q} + {{(17-LGMB){1'b0}}, off} + MBM1[16:0];
+			nw         = span[LGMB +: NWB];
+			row_end    = (i_q + 1'b1 == ni_q) && (o_q + 1'b1 == no_q);
+			reuse0     = last_ok_q && k_q == 0 && {row_q[31:LGMB], {LGMB{1'b0}}} == last_addr_q;
+			skip       = reuse0 && nw != 1;        // word 0 rides on word 1's entry (pre)
+			reuse      = reuse0 && !skip;          // a one-word row with nothing to read
+			k_eff      = k_q + {{(KW-1){1'b0}}, skip};
+			k_last     = ({{(NWB-KW){1'b0}}, k_eff} + 1'b1 == nw);
+			cur_addr   = {row_q[31:LGMB] + {{(32-LGMB-KW){1'b0}}, k_eff}, {LGMB{1'b0}}};
+			rows_held  = {{(32-LG_ROWS){1'b0}}, infl_q} + {{(32-LG_ROWS){1'b0}}, fifo_count};
+			row_credit = (k_q != 0) || rows_held < {1'b0, ROWS_N};
+		end
+	end
 	wire             win_ok;
+	wire             want;
+	// asked only while the walk wants a word (it is taken only then)
 	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b001)) u_win (
+		.i_en       (want),
 		.i_addr     (cur_addr),
 		.i_win_base (i_win_base),
 		.i_win_size (i_win_size),
@@ -111,7 +136,7 @@ module mote_store_operand #(
 		.o_ok       (win_ok)
 	);
 	wire req_free = !o_req_valid || i_req_ready;
-	wire want     = act_q && !halted_q && row_credit && md_ready;
+	assign want   = act_q && !halted_q && row_credit && md_ready;
 	// word_go: the word's entry is made (a request, or a reuse without one)
 	wire word_go  = want && (reuse || (req_free && win_ok));
 	wire req_go   = word_go && !reuse;

@@ -86,7 +86,10 @@ module mote_store_writer #(
 	reg            rq_last_q, rq_push_q;
 	wire [31:0]    cur_addr = {h_waddr + {{(32-LGMB-NWB){1'b0}}, k_q}, {LGMB{1'b0}}};
 	wire           win_ok;
+	wire           marker;
+	// asked only while a row's word waits at the head (it is taken only then)
 	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b010)) u_win (
+		.i_en       (!halted_q && f_valid && !marker),
 		.i_addr     (cur_addr),
 		.i_win_base (i_win_base),
 		.i_win_size (i_win_size),
@@ -95,7 +98,7 @@ module mote_store_writer #(
 	);
 
 	wire req_free = !o_req_valid || i_req_ready;
-	wire marker   = f_valid && h_nw == 0;
+	assign marker = f_valid && h_nw == 0;
 	wire k_last   = (k_q + 1'b1 == h_nw);
 	// a marker (token-only command) retires once no earlier word is pending
 	wire mark_go  = !halted_q && marker && !o_req_valid;
