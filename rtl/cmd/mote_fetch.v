@@ -1,8 +1,9 @@
 // mote_fetch.v: command fetch, decode and the three command queues.
 // On i_start it reads the packed command stream at CMD_BASE (whole memory
 // words, decoding from the word CMD_BASE names) with reads outstanding, only
-// as many as its response buffer has room for, up to CMD_COUNT * CMD_WORDS
-// words (an upper bound: the stream's end is its END).  Each word is checked
+// as many as its response buffer has room for, until END, an error or a word
+// outside the executable windows (the stream's end is its END: reads ahead
+// of it are dropped).  Each word is checked
 // for execute permission before it is requested (mote_window_scan: one window
 // per cycle, the stream's words pass at one per cycle); a failing word stops
 // the requests and, once every earlier word has been decoded (so errors stay
@@ -111,7 +112,6 @@ module mote_fetch #(
 	// price is a read per 32-bit word instead of per memory word.
 	localparam W32     = (LG_RBUF == 0 && MEM_BYTES > 4);
 	localparam SB      = W32 ? 4 : MEM_BYTES;      // bytes a read brings
-	localparam LG_WPC  = $clog2(W32 ? `MOTE_CMD_WORDS : WPC);
 	localparam WPCH    = SB / 4;                   // 32-bit words per read
 	localparam RBW     = SB * 8;                   // response bits kept
 	localparam RBUF    = 1 << LG_RBUF;
@@ -135,15 +135,15 @@ module mote_fetch #(
 	// Narrow counting: the request address counts in AH bits, its bits above
 	// are the base's and never change: a base with any of them set fails its
 	// first word (every word at or above 2^ADDR_W is outside every window),
-	// and from below 2^AH the count stops at 2^ADDR_W at the latest.  Words
-	// to request: CMD_COUNT saturated to IDX_W bits (a stream that long
-	// leaves the memory first) times the words per command.
+	// and from below 2^AH the count stops at 2^ADDR_W at the latest.  No
+	// count of words to request: reads go on, one buffer ahead of the
+	// decoder, until END, an error or a word outside the executable windows
+	// (in a 32-bit address space also after its last word: no wrap to 0).
 	localparam AH = (ADDR_W < 31) ? ADDR_W + 1 : 32;
-	localparam LW = IDX_W + LG_WPC + 1;
 	localparam [31:0] SB32 = SB;
+	localparam [31:0] TOPW = 32'hffffffff & ~(SB32 - 1);   // the address space's last read
 	reg [31:0]        iss_addr_q;   // next word to request (after a failed check: that word)
 	reg               err_win_q;    // the error reported is FETCH_WINDOW
-	reg [LW-1:0]      iss_left_q;   // words still to request
 	reg               stop_q;       // a word failed the window check
 	reg [LG_RBUF:0]   outst_q;      // requests whose response has not arrived
 	reg [IDX_W-1:0]   count_q;      // CMD_COUNT, saturated at all ones (never reached)
@@ -151,7 +151,7 @@ module mote_fetch #(
 	wire              win_ok, win_fail;
 
 	wire [LG_RBUF+1:0] used = {1'b0, outst_q} + {1'b0, rbuf_count};
-	wire want  = (state_q == S_RUN) && !stop_q && iss_left_q != 0;
+	wire want  = (state_q == S_RUN) && !stop_q;
 	assign o_req_valid = want && win_ok && used < RBUF;
 	assign o_req_addr  = {iss_addr_q[31:LG_MB], {LG_MB{1'b0}}};
 	wire issue = o_req_valid && i_req_ready;
@@ -406,7 +406,7 @@ module mote_fetch #(
 		end else begin
 			o_err_valid <= 1'b0;
 			outst_q <= outst_q + {{LG_RBUF{1'b0}}, issue} - {{LG_RBUF{1'b0}}, resp};
-			if (win_fail)
+			if (win_fail || (issue && AH == 32 && iss_addr_q == TOPW))
 				stop_q <= 1'b1;
 			if (dec_err || win_err || no_end) begin
 				state_q <= S_ERR;
@@ -422,9 +422,6 @@ module mote_fetch #(
 			// W32 reads one word at a time from the stream's first; else whole
 			// memory words, decoding from the stream's first word in the first
 			iss_addr_q <= W32 ? {i_base[31:2], 2'b00} : {i_base[31:LG_MB], {LG_MB{1'b0}}};
-			// an upper bound (no command is CMD_WORDS long; one more memory
-			// word for a stream not starting a memory word)
-			iss_left_q <= {1'b0, count_sat, {LG_WPC{1'b0}}} + 1'b1;
 			count_q    <= count_sat;
 			idx_q      <= {IDX_W{1'b0}};
 			wi_q       <= 5'd0;
@@ -432,10 +429,8 @@ module mote_fetch #(
 			bad_q      <= 1'b0;
 			end_q      <= 1'b0;
 		end else begin
-			if (issue) begin
+			if (issue && !(AH == 32 && iss_addr_q == TOPW))
 				iss_addr_q[AH-1:0] <= iss_addr_q[AH-1:0] + SB32[AH-1:0];
-				iss_left_q <= iss_left_q - 1'b1;
-			end
 			if (push_w0) begin
 				q_q   <= d_q;
 				len_q <= d_len;
