@@ -72,9 +72,9 @@ static int read_identity(mote_device *dev)
 		rc = o->reg_read(dev->be, MOTE_REG_FEATURES, &feat);
 	if (rc)
 		return rc;
-	/* Perf counters kept and their width: spec 1.3 on; before, all of 64 bits. */
+	/* Perf counters kept and their width: spec 1.3 on (2.0 included); before, all of 64 bits. */
 	uint32_t pcfg = 64, pset = (1u << MOTE_NUM_PERF) - 1;
-	if ((ver & 0xffff) >= 3) {
+	if (ver >> 16 > 1 || (ver & 0xffff) >= 3) {
 		rc = o->reg_read(dev->be, MOTE_REG_PERF_CONFIG, &pcfg);
 		if (!rc)
 			rc = o->reg_read(dev->be, MOTE_REG_PERF_SET, &pset);

@@ -61,7 +61,7 @@ enum st_outcome st_identity(struct st_ctx *c, char *detail, size_t n)
 	}
 	/* the same registers read twice (at open, now) must agree; before spec 1.3
 	 * there were no PERF_CONFIG and PERF_SET: every counter, 64 bits */
-	int have_pcfg = (v[1] & 0xffff) >= 3;
+	int have_pcfg = v[1] >> 16 > 1 || (v[1] & 0xffff) >= 3;
 	uint32_t geo = v[2];
 	uint32_t pw = have_pcfg ? field(v[8], MOTE_PERF_CONFIG_WIDTH_MASK, MOTE_PERF_CONFIG_WIDTH_LSB) : 64;
 	if (!have_pcfg)
