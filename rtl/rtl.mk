@@ -84,10 +84,11 @@ formal: $(foreach f,$(RTL_FORMAL),$(BUILD)/formal/$(word 1,$(subst :, ,$(f))).sm
 
 # The shared window checker as the board builds it (WIN_RAM and BLOCK_HOLD,
 # rtl/formal/mote_window_share_ram.ys, bit-blasted): bounded, steps 1..10.  It found a fault at
-# step 9 (session 13): a scan cut short when its port stopped wanting (the fetcher's read-ahead
+# step 7 (session 13): a scan cut short when its port stopped wanting (the fetcher's read-ahead
 # at a job's END) kept its count of windows tried into the next job, whose first check could then
 # fail against windows it never tried (a false FETCH_WINDOW); a job's start and a new word now
-# begin a scan afresh.  About 4 minutes to step 8 and more beyond on 2 cores: not in `make test`.
+# begin a scan afresh (checked through step 8 on the fix).  About 4 minutes to step 8 and tens of
+# minutes to step 10 on 2 shared cores: not in `make test`.
 # k-induction does not close yet (the window RAM's rows against the registers as written is not
 # an invariant it is given).
 .PHONY: formal-share

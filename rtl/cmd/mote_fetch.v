@@ -49,11 +49,10 @@ module mote_fetch #(
 	// 0: its own execute check (mote_window_scan); 1: a shared checker's
 	// (mote_window_share, in mote_top) through o_wc / i_wc
 	parameter WIN_EXT = 0,
-	// memory words per command (derived)
-	parameter WPC = 4 * `MOTE_CMD_WORDS / MEM_BYTES,
 	// log2 of the response buffer in words: reads outstanding at most (0: one
-	// read at a time into a one-word register)
-	parameter LG_RBUF = ($clog2(WPC) + 1 < 2) ? 2 : $clog2(WPC) + 1
+	// read at a time into a one-word register); by default room for twice the
+	// longest command's memory words
+	parameter LG_RBUF = ($clog2(4 * `MOTE_CMD_WORDS / MEM_BYTES) + 1 < 2) ? 2 : $clog2(4 * `MOTE_CMD_WORDS / MEM_BYTES) + 1
 ) (
 	input  wire                      clk,
 	input  wire                      rst,
