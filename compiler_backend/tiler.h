@@ -65,6 +65,8 @@ struct tl_params {
 	uint32_t m_rows;               /* nox * noy: largest tile */
 	uint32_t ng, groups;           /* output tiles per accumulator group (K chunked) */
 	uint32_t a_slots, w_slots, c_slots, b_slots;
+	int act_runs;                  /* one-pixel tiles: a segment's tiles in one LOAD (serial tiling) */
+	int w_resident;                /* every weight tile loaded once (serial tiling): slot n is output tile n's */
 	uint32_t a_slot_rows, w_slot_rows, c_slot_rows;
 	int bias_all;                  /* every tile's bias rows resident at once */
 	size_t weight_bytes, bias_bytes, input_bytes, output_bytes;
@@ -166,6 +168,12 @@ int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row
 		 uint32_t row_bytes, unsigned res);
 /* LOAD of the bias rows of tiles n_first.. n_first+n_tiles-1. */
 int tl_bias_load(struct tl_gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t buf_row, unsigned res);
+
+/* One queue for every unit (FEATURES.QUEUES ONE): commands run one at a time. */
+static inline int tl_serial(const struct mote_geometry *g)
+{
+	return (g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB == MOTE_QUEUES_ONE;
+}
 
 int tl_params_init(struct tl_params *p, const struct mote_geometry *g, const struct mote_cc_conv *op,
 		   struct mote_cc_diag *diag);

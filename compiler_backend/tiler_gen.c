@@ -230,6 +230,13 @@ int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t bu
 	return 0;
 }
 
+/* Resource of activation tile i of slot aslot: each tile its own, or with
+ * merged loads (act_runs) the slot as a whole. */
+static unsigned act_res(const struct tl_params *p, uint32_t aslot, uint32_t i)
+{
+	return RES_ACT0 + aslot * TL_ASUB + (p->act_runs ? 0 : i % TL_ASUB);
+}
+
 static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint32_t t, uint32_t aslot,
 		      uint32_t wslot, uint32_t cslot, uint32_t acc_row, unsigned acc_res)
 {
@@ -250,8 +257,8 @@ static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint3
 	SETF(w, MATMUL, NROWS, m.m);
 	SETF(w, MATMUL, K_VALID, k.cnt);
 	SETF(w, MATMUL, N_VALID, nv < p->g.cols ? nv : p->g.cols);
-	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB + (t - st->t0) % TL_ASUB, 0);
-	tl_op_access(op, RES_WGT0 + wslot, 0);
+	tl_op_access(op, act_res(p, aslot, t - st->t0), 0);
+	tl_op_access(op, p->w_resident ? RES_WGT0 : RES_WGT0 + wslot, 0);
 	tl_op_access(op, acc_res, 1);
 	tl_finish_op(x);
 	return 0;
@@ -339,16 +346,42 @@ static void bias_of(const struct tl_gen *x, const struct step *st, uint32_t n, u
 	}
 }
 
+/* With one-pixel tiles (act_runs) the tiles of one segment are consecutive
+ * bytes of one input row and go to consecutive buffer rows: one LOAD of a
+ * row per tile takes them all.  The last tile of the segment may read bytes
+ * of the next one (or padding past the image row): its rows beyond K_VALID
+ * meet zero weights. */
+static int act_run_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t n_tiles, uint32_t buf_row,
+			unsigned res)
+{
+	struct tl_op *op;
+	k.cnt = x->p->g.rows;
+	int rc = tl_window_load(x, mt, k, buf_row, res);
+	if (rc)
+		return rc;
+	op = &x->ops->v[x->ops->n - 1];
+	SETF(op->w, LOAD, SX, x->p->g.rows);
+	SETF(op->w, LOAD, N_INNER, n_tiles);
+	return 0;
+}
+
 static int gen_act_tiles(struct tl_gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 {
 	const struct tl_params *p = x->p;
 	struct step st = step_of(p, s);
 	uint32_t aslot = s % p->a_slots;
-	for (uint32_t i = i0; i < i1; i++) {
-		int rc = tl_window_load(x, st.mt, tl_ktile(p, st.t0 + i), aslot * p->a_slot_rows + i * p->m_rows,
-					RES_ACT0 + aslot * TL_ASUB + i % TL_ASUB);
+	for (uint32_t i = i0; i < i1;) {
+		struct tl_ktile k = tl_ktile(p, st.t0 + i);
+		uint32_t n = 1;
+		if (p->act_runs) {
+			uint32_t left = (p->seg_len - k.j0 + p->g.rows - 1) / p->g.rows; /* tiles left in the segment */
+			n = i1 - i < left ? i1 - i : left;
+		}
+		int rc = n > 1 ? act_run_load(x, st.mt, k, n, aslot * p->a_slot_rows + i * p->m_rows, act_res(p, aslot, i))
+			       : tl_window_load(x, st.mt, k, aslot * p->a_slot_rows + i * p->m_rows, act_res(p, aslot, i));
 		if (rc)
 			return rc;
+		i += n;
 	}
 	return 0;
 }
@@ -385,9 +418,16 @@ static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 			if ((rc = tl_bias_load(x, n, 1, b * MOTE_BIAS_ROWS, RES_BIAS0 + b)))
 				return rc;
 		}
-		/* item j's weights, unless loaded ahead during item j-1 */
+		/* item j's weights, unless loaded ahead during item j-1 (or
+		 * resident: all of them loaded before the first MATMUL) */
 		uint32_t wslot = w_ahead;
-		if ((j == 0 && !x->has_w_pre) || p->w_slots < 2) {
+		if (p->w_resident) {
+			wslot = n;
+			if (s == 0 && j == 0 &&
+			    (rc = tl_blob_load(x, MOTE_BUF_WGT, x->a->weights, 0, p->nt * p->kt * p->g.rows, p->g.cols,
+					       RES_WGT0)))
+				return rc;
+		} else if ((j == 0 && !x->has_w_pre) || p->w_slots < 2) {
 			wslot = x->w_next++ % p->w_slots;
 			if ((rc = gen_weight_load(x, n, &st, wslot)))
 				return rc;
@@ -403,11 +443,11 @@ static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 		 * activations prefetched during item j: the array then never waits
 		 * for them behind a run of activation loads. */
 		x->has_w_pre = 0;
-		if (p->w_slots > 1 && j + 1 < items) {
+		if (!p->w_resident && p->w_slots > 1 && j + 1 < items) {
 			w_ahead = x->w_next++ % p->w_slots;
 			if ((rc = gen_weight_load(x, n + 1, &st, w_ahead)))
 				return rc;
-		} else if (p->w_slots > 1 && s + 1 < steps) {
+		} else if (!p->w_resident && p->w_slots > 1 && s + 1 < steps) {
 			struct step nx = step_of(p, s + 1);
 			x->w_pre = x->w_next++ % p->w_slots;
 			x->has_w_pre = 1;

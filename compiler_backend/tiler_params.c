@@ -69,6 +69,124 @@ void tl_pixel_tile(struct tl_params *p, uint32_t m_cap)
 	p->m_rows = p->nox * p->noy;
 }
 
+/* Output tiles per accumulator group (of c_rows accumulator rows), bias
+ * residency, and the groups. */
+static void group_tiles(struct tl_params *p, uint32_t c_rows)
+{
+	const struct mote_geometry *g = &p->g;
+	p->ng = p->chunks == 1 ? 1 : max_u32(1, min_u32(p->nt, c_rows / p->m_rows));
+	p->bias_all = (uint64_t)p->nt * MOTE_BIAS_ROWS <= g->bbuf_depth;
+	p->b_slots = p->bias_all ? 1 : min_u32(TL_MAX_BSLOTS, g->bbuf_depth / MOTE_BIAS_ROWS);
+	if (!p->bias_all && p->ng > p->b_slots)
+		p->ng = p->b_slots; /* a group's bias rows stay resident until its stores */
+	p->groups = div_up(p->nt, p->ng);
+	p->ng = div_up(p->nt, p->groups);
+	p->a_slot_rows = p->kc * p->m_rows;
+	p->w_slot_rows = p->kc * p->g.rows;
+	p->c_slot_rows = p->ng * p->m_rows;
+}
+
+/* Units with queues of their own overlap: every buffer is a ring of slots
+ * (two or more where they fit) so the next tile loads while this one
+ * computes and the last one stores. */
+static int overlap_tiling(struct tl_params *p)
+{
+	const struct mote_geometry *g = &p->g;
+	uint32_t R = g->rows;
+	/* Reduction chunk. */
+	uint32_t wcap = g->wbuf_depth / (2 * R) ? g->wbuf_depth / (2 * R) : g->wbuf_depth / R;
+	uint64_t mtot = (uint64_t)p->oh * p->ow;
+	uint32_t m_goal = (uint32_t)(mtot < KC_M_GOAL ? mtot : KC_M_GOAL);
+	uint32_t a2 = half_or_all(g->abuf_depth);
+	uint32_t kc = min_u32(p->kt, wcap);
+	if (a2 / kc < m_goal)
+		kc = max_u32(1, min_u32(kc, a2 / m_goal));
+	p->chunks = div_up(p->kt, kc);
+	p->kc = div_up(p->kt, p->chunks);
+
+	/* Output-pixel tile: a rectangle of noy x nox output pixels. */
+	uint32_t m_cap = min_u32(min_u32(a2 / p->kc, half_or_all(g->acc_depth)), ROW_FIELD_MAX);
+	/* at least MT_MIN_STEPS pixel tiles (of MT_GOAL rows or more): the first
+	 * tile's loads and the last tile's store do not overlap compute, so
+	 * their length is a cost a smaller tile cuts */
+	uint64_t m_spread = (mtot + MT_MIN_STEPS - 1) / MT_MIN_STEPS;
+	m_cap = min_u32(m_cap, (uint32_t)(m_spread > MT_GOAL ? m_spread : MT_GOAL));
+	if (!m_cap)
+		return -1;
+	tl_pixel_tile(p, m_cap);
+	group_tiles(p, half_or_all(g->acc_depth));
+	p->a_slots = min_u32(TL_MAX_ASLOTS, g->abuf_depth / p->a_slot_rows);
+	p->w_slots = min_u32(TL_MAX_WSLOTS, g->wbuf_depth / p->w_slot_rows);
+	p->c_slots = min_u32(TL_MAX_CSLOTS, g->acc_depth / p->c_slot_rows);
+	return 0;
+}
+
+/* Cost of a serial tiling, in estimated cycles of the board build (its load
+ * path moves a byte a cycle): every command costs the fetch of its words and
+ * a start-up (SERIAL_CMD_CYCLES, about 40 measured on sim:board=icebreaker
+ * for a 1-row MATMUL and its 4-byte LOAD), a LOAD a cycle per byte, a
+ * MATMUL its weight rows and a cycle per activation row.  Nothing overlaps,
+ * so the sum is the time.  The stores' cost is the same for every tiling. */
+#define SERIAL_CMD_CYCLES 16u
+static uint64_t serial_cost(const struct tl_params *p)
+{
+	uint64_t R = p->g.rows, C = p->g.cols, mt = (uint64_t)p->nbx * p->nby, mtot = (uint64_t)p->oh * p->ow;
+	uint64_t reload = p->chunks == 1 ? 1 : p->groups; /* activation loads per pixel tile and K tile */
+	uint64_t segs = (uint64_t)p->op->k_h * p->seg_per_ky * (1 + p->n_corr);
+	uint64_t act = (p->m_rows == 1 ? p->chunks + segs : p->kt) * mt * reload, act_rows = p->kt * mtot * reload;
+	uint64_t wl = p->w_resident ? 1 : (uint64_t)p->nt * p->chunks * mt;
+	uint64_t w_rows = p->w_resident ? (uint64_t)p->nt * p->kt * R : (uint64_t)p->nt * p->kt * R * mt;
+	uint64_t mm = (uint64_t)p->kt * p->nt * mt, st = (uint64_t)p->nt * mt;
+	uint64_t words = (act + wl) * MOTE_LOAD_WORDS + mm * MOTE_MATMUL_WORDS + st * MOTE_STORE_SHORT_WORDS;
+	return (act + wl + mm + st) * SERIAL_CMD_CYCLES + words * 2 + act_rows * R + w_rows * C + mm * R +
+	       (uint64_t)p->kt * p->nt * mtot;
+}
+
+/* One queue for every unit (FEATURES.QUEUES ONE): commands run one at a time
+ * in stream order, so a ring of slots buys nothing and halves what a tile
+ * can hold.  Every buffer is one slot, and of the reduction chunks that fit
+ * the one with the fewest estimated cycles is taken (mostly: the fewest
+ * commands, which also keeps the stream small for a board's little memory).
+ * The weights stay resident across pixel tiles when all of them fit. */
+static int serial_tiling(struct tl_params *p)
+{
+	const struct mote_geometry *g = &p->g;
+	uint32_t R = g->rows;
+	uint32_t kc_max = min_u32(p->kt, g->wbuf_depth / R);
+	struct tl_params best;
+	int have = 0;
+	uint64_t best_cost = 0;
+	for (uint32_t kc = kc_max; kc >= 1; kc--) {
+		struct tl_params c = *p;
+		c.chunks = div_up(p->kt, kc);
+		if (div_up(p->kt, c.chunks) != kc)
+			continue; /* the same chunking as a larger kc */
+		c.kc = kc;
+		uint32_t m_cap = min_u32(min_u32(g->abuf_depth / kc, g->acc_depth), ROW_FIELD_MAX);
+		if (!m_cap)
+			continue;
+		tl_pixel_tile(&c, m_cap);
+		group_tiles(&c, g->acc_depth);
+		c.w_resident = c.chunks == 1 && (uint64_t)p->nt * p->kt * R <= g->wbuf_depth;
+		uint64_t cost = serial_cost(&c);
+		if (!have || cost < best_cost) {
+			best = c;
+			best_cost = cost;
+			have = 1;
+		}
+	}
+	if (!have)
+		return -1;
+	*p = best;
+	p->a_slots = p->w_slots = p->c_slots = 1;
+	p->act_runs = p->m_rows == 1;
+	if (p->w_resident) {
+		p->w_slot_rows = p->kt * R;
+		p->w_slots = p->nt; /* output tile n's weights are slot n */
+	}
+	return 0;
+}
+
 static int geometry_ok(const struct mote_geometry *g, struct mote_cc_diag *diag)
 {
 	if (!g)
@@ -149,47 +267,10 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	p->kt = (uint32_t)kt;
 	p->nt = div_up(op->out_c, C);
 
-	/* Reduction chunk. */
-	uint32_t wcap = g->wbuf_depth / (2 * R) ? g->wbuf_depth / (2 * R) : g->wbuf_depth / R;
-	uint64_t mtot = (uint64_t)p->oh * p->ow;
-	uint32_t m_goal = (uint32_t)(mtot < KC_M_GOAL ? mtot : KC_M_GOAL);
-	uint32_t a2 = half_or_all(g->abuf_depth);
-	uint32_t kc = min_u32(p->kt, wcap);
-	if (a2 / kc < m_goal)
-		kc = max_u32(1, min_u32(kc, a2 / m_goal));
-	p->chunks = div_up(p->kt, kc);
-	p->kc = div_up(p->kt, p->chunks);
-
-	/* Output-pixel tile: a rectangle of noy x nox output pixels. */
-	uint32_t m_cap = min_u32(min_u32(a2 / p->kc, half_or_all(g->acc_depth)), ROW_FIELD_MAX);
-	/* at least MT_MIN_STEPS pixel tiles (of MT_GOAL rows or more): the first
-	 * tile's loads and the last tile's store do not overlap compute, so
-	 * their length is a cost a smaller tile cuts */
-	uint64_t m_spread = (mtot + MT_MIN_STEPS - 1) / MT_MIN_STEPS;
-	m_cap = min_u32(m_cap, (uint32_t)(m_spread > MT_GOAL ? m_spread : MT_GOAL));
-	if (!m_cap)
+	if (tl_serial(g) ? serial_tiling(p) : overlap_tiling(p))
 		return cc_fail(diag, MOTE_CC_EINTERNAL, "no room for one activation row");
-	tl_pixel_tile(p, m_cap);
 	if ((uint64_t)p->nbx * p->nby > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "too many output tiles");
-
-	/* Output tiles per accumulator group, and bias residency. */
-	uint32_t c2 = half_or_all(g->acc_depth);
-	p->ng = p->chunks == 1 ? 1 : max_u32(1, min_u32(p->nt, c2 / p->m_rows));
-	p->bias_all = (uint64_t)p->nt * MOTE_BIAS_ROWS <= g->bbuf_depth;
-	p->b_slots = p->bias_all ? 1 : min_u32(TL_MAX_BSLOTS, g->bbuf_depth / MOTE_BIAS_ROWS);
-	if (!p->bias_all && p->ng > p->b_slots)
-		p->ng = p->b_slots; /* a group's bias rows stay resident until its stores */
-	p->groups = div_up(p->nt, p->ng);
-	p->ng = div_up(p->nt, p->groups);
-
-	/* Slot rings. */
-	p->a_slot_rows = p->kc * p->m_rows;
-	p->w_slot_rows = p->kc * R;
-	p->c_slot_rows = p->ng * p->m_rows;
-	p->a_slots = min_u32(TL_MAX_ASLOTS, g->abuf_depth / p->a_slot_rows);
-	p->w_slots = min_u32(TL_MAX_WSLOTS, g->wbuf_depth / p->w_slot_rows);
-	p->c_slots = min_u32(TL_MAX_CSLOTS, g->acc_depth / p->c_slot_rows);
 	if (CC_NEVER(!p->a_slots || !p->w_slots || !p->c_slots || !p->b_slots))
 		return cc_fail(diag, MOTE_CC_EINTERNAL, "tiling left a buffer without a slot");
 

@@ -35,7 +35,8 @@ MOTE_TESTS += test-onnx
 
 # Whole models compiled to .mote files and run on the simulator: every tensor
 # of every image compared with the reference executor (mote eval --check exits
-# 1 on any difference), on two geometries; and bad model files refused with
+# 1 on any difference), on two geometries (and Fashion-MNIST on the board
+# build, sim:board=icebreaker); and bad model files refused with
 # the documented error before the device is touched.
 MODELS_TMP := $(BUILD)/test-models
 MODEL_API_TEST := $(BUILD)/driver/tests/model/test_model
@@ -55,11 +56,15 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	        { printf '%s\n' "$$out"; echo "test-models: $$net on $$geo $$keep differs or failed"; exit 1; }; \
 	      printf '%s %s %s: %s\n' $$net $$geo "$$keep" "$$(printf '%s\n' "$$out" | tail -1)"; \
 	    done; done; done
+	@# the board build: Fashion-MNIST fits its 128 KB (the serial tiling of a one-queue device)
+	$(MOTE_CLI) compile models/fashion_mnist/model.onnx -o $(MODELS_TMP)/fm_icebreaker.mote --target sim:board=icebreaker
+	$(MOTE_CLI) eval $(MODELS_TMP)/fm_icebreaker.mote --data models/fashion_mnist/test_images.npy \
+	  --labels models/fashion_mnist/test_labels.npy --check models/fashion_mnist/model.onnx --limit 8 --device sim:board=icebreaker
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
 	$(MODEL_API_TEST) $(MODELS_TMP)
 	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 	  $(MODEL_API_PLAIN) $(MODELS_TMP)
-	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16; bad files refused"
+	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST on the board build; bad files refused"
 MOTE_TESTS += test-models
 .PHONY: test-models
 
