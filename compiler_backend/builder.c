@@ -4,12 +4,13 @@
 #include "tiler.h"
 
 /* Build the stream for addresses a (plan: all zero) and fill *plan. */
-static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, const struct mote_cc_addrs *a,
-		 struct tl_params *p, struct tl_stream *s, struct mote_cc_plan *plan, struct mote_cc_diag *diag)
+static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
+		 const struct mote_cc_addrs *a, struct tl_params *p, struct tl_stream *s, struct mote_cc_plan *plan,
+		 struct mote_cc_diag *diag)
 {
 	struct tl_ops ops;
 	memset(s, 0, sizeof *s);
-	int rc = tl_params_init(p, g, op, diag);
+	int rc = tl_params_init(p, g, op, byte_cost, diag);
 	if (rc)
 		return rc;
 	uint64_t steps = (uint64_t)p->nbx * p->nby * (p->chunks == 1 ? 1 : (uint64_t)p->groups * p->chunks);
@@ -58,18 +59,24 @@ static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, c
 	return 0;
 }
 
-int mote_cc_plan_conv(const struct mote_geometry *g, const struct mote_cc_conv *op, struct mote_cc_plan *plan,
-		      struct mote_cc_diag *diag)
+int cc_plan_conv_cost(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
+		      struct mote_cc_plan *plan, struct mote_cc_diag *diag)
 {
 	if (!plan)
 		return cc_fail(diag, MOTE_CC_EINVAL, "no plan");
 	struct tl_params p;
 	struct tl_stream s;
 	const struct mote_cc_addrs zero = {0};
-	int rc = build(g, op, &zero, &p, &s, plan, diag);
+	int rc = build(g, op, byte_cost, &zero, &p, &s, plan, diag);
 	if (!rc)
 		tl_stream_free(&s);
 	return rc;
+}
+
+int mote_cc_plan_conv(const struct mote_geometry *g, const struct mote_cc_conv *op, struct mote_cc_plan *plan,
+		      struct mote_cc_diag *diag)
+{
+	return cc_plan_conv_cost(g, op, 0, plan, diag);
 }
 
 int mote_cc_plan_gemm(const struct mote_geometry *g, const struct mote_cc_gemm *op, struct mote_cc_plan *plan,
@@ -104,13 +111,20 @@ static int regions_ok(const struct region *r, unsigned n, struct mote_cc_diag *d
 int mote_cc_emit_conv(const struct mote_geometry *g, const struct mote_cc_conv *op, const struct mote_cc_addrs *a,
 		      const struct mote_cc_bufs *bufs, struct mote_cc_plan *plan, struct mote_cc_diag *diag)
 {
+	return cc_emit_conv_cost(g, op, 0, a, bufs, plan, diag);
+}
+
+int cc_emit_conv_cost(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
+		      const struct mote_cc_addrs *a, const struct mote_cc_bufs *bufs, struct mote_cc_plan *plan,
+		      struct mote_cc_diag *diag)
+{
 	if (!a || !bufs)
 		return cc_fail(diag, MOTE_CC_EINVAL, "no addresses or buffers");
 	struct tl_params p;
 	struct tl_stream s;
 	struct mote_cc_plan local;
 	struct mote_cc_plan *pl = plan ? plan : &local;
-	int rc = build(g, op, a, &p, &s, pl, diag);
+	int rc = build(g, op, byte_cost, a, &p, &s, pl, diag);
 	if (rc)
 		return rc;
 	const struct region r[6] = {

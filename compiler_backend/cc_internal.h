@@ -57,4 +57,14 @@ static inline uint32_t cc_get_le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* mote_cc_plan_conv and mote_cc_emit_conv with a tiling for size: byte_cost
+ * cycles charged per command byte by a one-queue device's tiling (the model
+ * compiler's retries when a model outgrows the device's memory; 0 is the
+ * public functions' choice). */
+int cc_plan_conv_cost(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
+		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
+int cc_emit_conv_cost(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
+		      const struct mote_cc_addrs *a, const struct mote_cc_bufs *bufs, struct mote_cc_plan *plan,
+		      struct mote_cc_diag *diag);
+
 #endif

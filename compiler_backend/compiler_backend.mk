@@ -17,12 +17,13 @@ MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SR
 MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS)) \
                 $(BUILD)/obj/motecc-san/onnx.pb-c.o
 # the host kernels (driver/kernels.c, kernels_tflite.c) serve the runtime and the reference executor alike
-MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o
-MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o
+MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o $(BUILD)/obj/motecc/kernels_conv.o
+MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o \
+                $(BUILD)/obj/motecc-san/kernels_conv.o
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
-MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith
+MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith host_conv
 # helpers linked into every Check test: geometries and runs, the TFLite writer (tfl_build), the
 # MLPerf-Tiny-shaped TFLite networks written with it (tfl_nets), malformed-file checks, the digest
 MOTECC_TSRC  := $(addprefix $(MOTECC_DIR)/tests/,cc_test_util.c tfl_build.c tfl_nets.c tfl_malformed.c tfl_digest.c)
@@ -47,13 +48,13 @@ $(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.p
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -c $< -o $@
 
-$(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o: $(BUILD)/obj/motecc/%.o: driver/%.c \
-  include/mote/mote_kernels.h
+$(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o $(BUILD)/obj/motecc/kernels_conv.o: \
+  $(BUILD)/obj/motecc/%.o: driver/%.c include/mote/mote_kernels.h driver/kernels_priv.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -c $< -o $@
 
-$(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o: $(BUILD)/obj/motecc-san/%.o: driver/%.c \
-  include/mote/mote_kernels.h
+$(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o $(BUILD)/obj/motecc-san/kernels_conv.o: \
+  $(BUILD)/obj/motecc-san/%.o: driver/%.c include/mote/mote_kernels.h driver/kernels_priv.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
@@ -106,7 +107,7 @@ valgrind-cc: $(BUILD)/tests/cc-vg/test_fmodel $(BUILD)/tests/cc-vg/test_builder 
 
 # The MLPerf-Tiny-shaped TFLite networks of tests/tfl_nets.c (ResNet-8, DS-CNN, MobileNetV1-0.25,
 # the FC autoencoder: their shapes, operators, layouts and quantization, pseudo-random weights
-# from a fixed seed; and DS-CNN with a depth multiplier of 2, which the compiler refuses) as
+# from a fixed seed; and DS-CNN with a depth multiplier of 2, whose grouped convolution runs on the host) as
 # files, each with a sample input: `tfl_gen DIR` writes DIR/NAME.tflite, DIR/NAME_input.npy and
 # DIR/nets.txt; `tfl_gen --digest FILE` prints the C reader's digest of FILE as
 # scripts/tflite_dump.py --digest prints its own.

@@ -39,6 +39,7 @@ struct ir_tensor {
 	size_t nbytes;
 	uint8_t is_input, is_output; /* a graph input or output */
 	uint8_t is_derived;          /* made by a compiler pass: a layout of another tensor, not in the model */
+	uint8_t is_host_const;       /* made by the compiler: a constant operand of a host step (data set) */
 };
 
 enum ir_attr_kind { IR_ATTR_INT, IR_ATTR_FLOAT, IR_ATTR_STRING, IR_ATTR_INTS, IR_ATTR_FLOATS };

@@ -31,6 +31,7 @@
 #include "model.h"
 #include "mote/mote_hw.h"
 #include "mote/mote_model_format.h"
+#include "tiler.h"
 
 #define CONST_VBASE 0x10000000u
 #define ARENA_VBASE 0x80000000u
@@ -76,6 +77,7 @@ struct compile {
 	size_t cmd_bytes;     /* the packed stream */
 	mote_cc_report_fn report;
 	void *ctx;
+	uint32_t byte_cost;   /* the tiling's price of a command byte (see cc_plan_conv_cost) */
 };
 
 static void say(struct compile *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -107,12 +109,96 @@ static void try_pool_on_device(struct compile *c, struct step *s)
 		return;
 	struct mote_cc_diag d = {{0}};
 	int rc = lower_pool(&c->g, s->n, &s->h, &s->L, &d);
-	if (!rc && (rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d)))
+	if (!rc && (rc = cc_plan_conv_cost(c->geo, &s->L.conv, c->byte_cost, &s->plan, &d)))
 		lower_free(&s->L);
 	if (rc)
 		say(c, "  host: node '%s' (%s): %s", s->n->name, s->n->op, d.msg);
 	else
 		s->device = 1;
+}
+
+/* An IR tensor holding a constant operand of a host step: name, type,
+ * shape, and its bytes (copied).  Returns the index or a negative status. */
+static int32_t host_const(struct compile *c, const char *node, const char *what, int32_t dtype, uint32_t rank,
+			  const int64_t *dims, const void *data, size_t bytes, struct mote_cc_diag *diag)
+{
+	char name[256];
+	snprintf(name, sizeof name, "%s::%s", node, what);
+	void *copy = malloc(bytes ? bytes : 1);
+	if (!copy)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	memcpy(copy, data, bytes);
+	/* ir_add_tensor may move the tensor table: the MatMul steps' pointers into it follow */
+	const struct ir_tensor *base = c->g.t;
+	int32_t t = ir_add_tensor(&c->g, name, diag);
+	if (t < 0) {
+		free(copy);
+		return t;
+	}
+	for (size_t i = 0; i < c->ns; i++)
+		if (c->s[i].device && c->s[i].L.b_src)
+			c->s[i].L.b_src = c->g.t + (c->s[i].L.b_src - base);
+	struct ir_tensor *x = &c->g.t[t];
+	x->dtype = dtype;
+	x->rank = rank;
+	for (uint32_t k = 0; k < rank; k++)
+		x->dims[k] = dims[k];
+	x->data = copy;
+	x->nbytes = bytes;
+	x->is_derived = x->is_host_const = 1;
+	return t;
+}
+
+/* A convolution the device cannot take (a grouped one without DEPTHWISE, or
+ * outside its limits) as the host kernel MOTE_KOP_CONV, with the same
+ * arithmetic: its weights, bias and multipliers become constant tensors of
+ * the file (HOST_CONST).  0, or ENOTSUP with why (the node then has no place). */
+static int conv_on_host(struct compile *c, struct step *s, struct mote_cc_diag *d)
+{
+	const struct mote_cc_conv *cv = &s->L.conv;
+	uint32_t G = cc_groups(cv), cig = cv->in_c / G, O = cv->out_c;
+	if (cv->out_type == MOTE_CC_INT32 || cv->pool != MOTE_CC_POOL_NONE || cv->add.on || s->L.is_matmul ||
+	    s->L.jobs != 1 || s->L.y_rank != 4)
+		return cc_fail(d, MOTE_CC_ENOTSUP, "node '%s' (%s): no host kernel for this convolution either",
+			       s->n->name, s->n->op);
+	int32_t *bm = calloc(3 * (size_t)O, sizeof *bm); /* bias, then mult and shift */
+	if (!bm)
+		return cc_fail(d, MOTE_CC_ENOMEM, "out of memory");
+	for (uint32_t o = 0; o < O; o++) {
+		bm[o] = cv->bias ? cv->bias[o] : 0;
+		bm[O + o] = cv->mult[o];
+		bm[2 * O + o] = cv->shift[o];
+	}
+	int64_t wd[4] = {cv->k_h, cv->k_w, cig, O}, bd[1] = {O}, md[2] = {2, O};
+	int32_t wt = cv->w_type == MOTE_CC_UINT8 ? IR_UINT8 : IR_INT8;
+	int32_t w = host_const(c, s->n->name, "weights", wt, 4, wd, cv->weights, (size_t)cv->k_h * cv->k_w * cig * O, d);
+	int32_t b = w < 0 ? w : host_const(c, s->n->name, "bias", IR_INT32, 1, bd, bm, 4u * (size_t)O, d);
+	int32_t m = b < 0 ? b : host_const(c, s->n->name, "mult_shift", IR_INT32, 2, md, bm + O, 8u * (size_t)O, d);
+	free(bm);
+	if (m < 0)
+		return m;
+	struct host_op *h = &s->h;
+	memset(h, 0, sizeof *h);
+	h->op = MOTE_KOP_CONV;
+	int32_t p[] = {(int32_t)cv->stride_h, (int32_t)cv->stride_w, (int32_t)cv->pad_top, (int32_t)cv->pad_left,
+		       (int32_t)cv->pad_bottom, (int32_t)cv->pad_right, (int32_t)cv->dil_h, (int32_t)cv->dil_w,
+		       (int32_t)G, cv->in_zp, cv->w_zp, cv->out_zp, cv->clamp_lo, cv->clamp_hi};
+	memcpy(h->params, p, sizeof p);
+	h->n_data = 4;
+	h->data[0] = s->L.x;
+	h->data[1] = w;
+	h->data[2] = b;
+	h->data[3] = m;
+	h->out_dtype = s->L.y_dtype;
+	h->out_rank = s->L.y_rank;
+	memcpy(h->out_dims, s->L.y_dims, sizeof h->out_dims);
+	const struct ir_node *n = s->n;
+	if (n->op[0] == 'Q' && n->n_in > 7 && c->g.t[n->in[6]].data && c->g.t[n->in[6]].dtype == IR_FLOAT)
+		memcpy(&h->out_scale, c->g.t[n->in[6]].data, sizeof h->out_scale);
+	h->out_zp = cv->out_zp;
+	lower_free(&s->L);
+	s->device = 0;
+	return 0;
 }
 
 static int place(struct compile *c, struct mote_cc_diag *diag)
@@ -135,10 +221,20 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 			if (!rc && s->L.jobs != 1)
 				rc = cc_fail(&d, MOTE_CC_ENOTSUP, "node '%s' (%s): batch %u (a model runs one item at a time)",
 					     s->n->name, s->n->op, s->L.jobs);
-			if (!rc && (rc = mote_cc_plan_conv(c->geo, &s->L.conv, &s->plan, &d))) {
+			if (!rc && (rc = cc_plan_conv_cost(c->geo, &s->L.conv, c->byte_cost, &s->plan, &d))) {
 				char why[sizeof d.msg]; /* the planner's reason, with the node it is about */
 				memcpy(why, d.msg, sizeof why);
 				cc_fail(&d, rc, "node '%s' (%s): %s", s->n->name, s->n->op, why);
+				if (rc == MOTE_CC_ENOTSUP && cc_groups(&s->L.conv) > 1) {
+					struct mote_cc_diag hd = {{0}};
+					if (!(rc = conv_on_host(c, s, &hd)))
+						say(c, "  host: %s", d.msg);
+					else {
+						char first[sizeof d.msg];
+						memcpy(first, d.msg, sizeof first);
+						cc_fail(&d, rc, "%s; %s", first, hd.msg);
+					}
+				}
 			}
 		} else {
 			rc = host_op_of(&c->g, s->n, &s->h, &d);
@@ -246,7 +342,7 @@ static void fuse_adds(struct compile *c)
 		struct mote_cc_diag dg = {{0}};
 		d->L.conv.add = ad[k];
 		/* planned again: an ADD STORE is longer in the stream */
-		if (mote_cc_plan_conv(c->geo, &d->L.conv, &d->plan, &dg)) {
+		if (cc_plan_conv_cost(c->geo, &d->L.conv, c->byte_cost, &d->plan, &dg)) {
 			d->L.conv.add = was;
 			continue;
 		}
@@ -278,6 +374,8 @@ static void add_tensor(struct compile *c, int32_t ir, long step, int device, int
 			t->flags |= MOTE_MF_T_OUTPUT;
 		if (x->is_derived)
 			t->flags |= MOTE_MF_T_DERIVED;
+		if (x->is_host_const) /* bytes in HOST_CONST (write_file); no lifetime in the arena */
+			t->flags |= MOTE_MF_T_CONST;
 	}
 	struct ftensor *t = &c->t[f];
 	if (write && !(c->g.t[ir].is_input))
@@ -307,7 +405,7 @@ static int check_operands(const struct compile *c, const struct step *s, struct 
 		int data = 0;
 		for (uint32_t j = 0; step_in(s, j) >= 0; j++)
 			data |= step_in(s, j) == ir;
-		if (data && !x->is_input && c->ir2f[ir] < 0)
+		if (data && !x->is_input && !x->is_host_const && c->ir2f[ir] < 0)
 			return cc_fail(diag, MOTE_CC_ENOTSUP,
 				       "node '%s' (%s): input '%s' is a constant the host or device would have to hold as "
 				       "an activation (fold it into the model before compiling)",
@@ -546,7 +644,7 @@ static int emit_device(struct compile *c, struct out *o, struct mote_cc_diag *di
 			.bias_cap = s->plan.bias_bytes,
 		};
 		/* the two arena ranges are distinct unless the sizes are 0 */
-		int rc = mote_cc_emit_conv(c->geo, &s->L.conv, &a, &b, NULL, diag);
+		int rc = cc_emit_conv_cost(c->geo, &s->L.conv, c->byte_cost, &a, &b, NULL, diag);
 		if (rc)
 			return rc;
 		if ((rc = relocate(o, s->cmd_off, c->cmd_bytes, s->plan.n_cmds, diag)))
@@ -588,14 +686,27 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 	struct mote_mf_tensor *ft = calloc(c->nt ? c->nt : 1, sizeof *ft);
 	struct mote_mf_step *fs = calloc(c->ns ? c->ns : 1, sizeof *fs);
 	int rc = 0;
-	if (!ft || !fs)
+	/* the host steps' constants (HOST_CONST): each at a MOTE_MF_ALIGN offset */
+	size_t hc_len = 0;
+	for (size_t f = 0; f < c->nt; f++)
+		if (c->t[f].flags & MOTE_MF_T_CONST)
+			hc_len = ((hc_len + MOTE_MF_ALIGN - 1) & ~(size_t)(MOTE_MF_ALIGN - 1)) + c->t[f].bytes;
+	uint8_t *hc = hc_len ? calloc(hc_len, 1) : NULL;
+	if (!ft || !fs || (hc_len && !hc) || hc_len > 0x7fffffffu)
 		oom = 1;
+	hc_len = 0;
 	for (size_t f = 0; !oom && f < c->nt; f++) {
 		const struct ftensor *t = &c->t[f];
 		const struct ir_tensor *x = &c->g.t[t->ir];
+		size_t off = t->off;
+		if (t->flags & MOTE_MF_T_CONST) {
+			off = hc_len = (hc_len + MOTE_MF_ALIGN - 1) & ~(size_t)(MOTE_MF_ALIGN - 1);
+			memcpy(hc + off, x->data, t->bytes);
+			hc_len += t->bytes;
+		}
 		ft[f] = (struct mote_mf_tensor){.name = str_add(&st, x->name, &oom), .dtype = x->dtype, .rank = x->rank,
 						.flags = t->flags, .scale = t->scale, .zero_point = t->zp,
-						.arena_offset = (uint32_t)t->off, .bytes = (uint32_t)t->bytes};
+						.arena_offset = (uint32_t)off, .bytes = (uint32_t)t->bytes};
 		for (uint32_t d = 0; d < x->rank; d++)
 			ft[f].dims[d] = (uint32_t)x->dims[d];
 	}
@@ -643,10 +754,13 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 		{MOTE_MF_SEC_CMDS, o->cmds, c->cmd_bytes, c->n_cmds},
 		{MOTE_MF_SEC_CONST, o->blob, c->blob_bytes, c->blob_bytes},
 		{MOTE_MF_SEC_RELOCS, o->rel, o->n_rel * sizeof *o->rel, o->n_rel},
+		{MOTE_MF_SEC_HOST_CONST, hc, hc_len, hc_len},
 	};
-	enum { NSEC = sizeof sec / sizeof sec[0] };
-	size_t size = sizeof(struct mote_mf_header) + NSEC * sizeof(struct mote_mf_section);
-	struct mote_mf_section tab[NSEC];
+	/* HOST_CONST only when a host step has constants: other files stay as they were */
+	enum { NSEC_MAX = sizeof sec / sizeof sec[0] };
+	const int NSEC = hc_len ? NSEC_MAX : NSEC_MAX - 1;
+	size_t size = sizeof(struct mote_mf_header) + (size_t)NSEC * sizeof(struct mote_mf_section);
+	struct mote_mf_section tab[NSEC_MAX];
 	for (int k = 0; k < NSEC; k++) {
 		size = (size + MOTE_MF_ALIGN - 1) & ~(size_t)(MOTE_MF_ALIGN - 1);
 		tab[k] = (struct mote_mf_section){.id = sec[k].id, .offset = (uint32_t)size, .size = (uint32_t)sec[k].size,
@@ -678,7 +792,7 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 		.const_bytes = (uint32_t)(const_off + c->blob_bytes), .arena_bytes = (uint32_t)c->arena_bytes,
 	};
 	memcpy(file, &h, sizeof h);
-	memcpy(file + sizeof h, tab, sizeof tab);
+	memcpy(file + sizeof h, tab, (size_t)NSEC * sizeof tab[0]);
 	for (int k = 0; k < NSEC; k++)
 		if (sec[k].size)
 			memcpy(file + tab[k].offset, sec[k].data, sec[k].size);
@@ -690,6 +804,7 @@ done:
 	free(st.buf);
 	free(ft);
 	free(fs);
+	free(hc);
 	return rc;
 }
 
@@ -777,15 +892,66 @@ int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometr
 	return mote_cc_compile_onnx_opts(onnx, len, geo, NULL, report, ctx, model, model_len, diag);
 }
 
+uint64_t mote_cc_model_mem_need(const void *model, size_t len)
+{
+	struct mote_mf_header h;
+	if (!model || len < sizeof h)
+		return 0;
+	memcpy(&h, model, sizeof h);
+	uint64_t a = MOTE_WINDOW_ALIGN;
+	return a + ((uint64_t)h.const_bytes + a - 1) / a * a + ((uint64_t)h.arena_bytes + a - 1) / a * a;
+}
+
+static int compile_once(const void *onnx, size_t len, const struct mote_geometry *geo,
+			const struct mote_cc_compile_opts *opts, uint32_t byte_cost, mote_cc_report_fn report,
+			void *ctx, void **model, size_t *model_len, struct mote_cc_diag *diag);
+
+/* A one-queue device (a board) whose memory the model outgrows with the
+ * fastest tiling is given tilings that price command bytes ever higher
+ * (fewer, longer commands: some per cent more cycles a layer) until the
+ * model fits; the report is of the compile that is kept. */
 int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_geometry *geo,
 			      const struct mote_cc_compile_opts *opts, mote_cc_report_fn report, void *ctx, void **model,
 			      size_t *model_len, struct mote_cc_diag *diag)
+{
+	static const uint32_t costs[] = {0, 2, 8, 32, 128, 512};
+	uint64_t mem = opts ? opts->mem_bytes : 0;
+	if (!mem || !geo || !model || !model_len || !tl_serial(geo))
+		return compile_once(onnx, len, geo, opts, 0, report, ctx, model, model_len, diag);
+	size_t k = 0;
+	for (; k + 1 < sizeof costs / sizeof costs[0]; k++) {
+		int rc = compile_once(onnx, len, geo, opts, costs[k], NULL, NULL, model, model_len, diag);
+		if (rc)
+			return report ? compile_once(onnx, len, geo, opts, costs[k], report, ctx, model, model_len, diag)
+				      : rc;
+		uint64_t need = mote_cc_model_mem_need(*model, *model_len);
+		mote_cc_free(*model);
+		*model = NULL;
+		*model_len = 0;
+		if (need <= mem)
+			break;
+	}
+	int rc = compile_once(onnx, len, geo, opts, costs[k], report, ctx, model, model_len, diag);
+	if (!rc && k > 0 && report) {
+		char line[200];
+		snprintf(line, sizeof line,
+			 "tiled for size (a command byte priced at %u cycles): the fastest tiling does not fit the "
+			 "device's %llu bytes",
+			 costs[k], (unsigned long long)mem);
+		report(ctx, line);
+	}
+	return rc;
+}
+
+static int compile_once(const void *onnx, size_t len, const struct mote_geometry *geo,
+			const struct mote_cc_compile_opts *opts, uint32_t byte_cost, mote_cc_report_fn report,
+			void *ctx, void **model, size_t *model_len, struct mote_cc_diag *diag)
 {
 	if (!onnx || !geo || !model || !model_len)
 		return cc_fail(diag, MOTE_CC_EINVAL, "NULL argument");
 	*model = NULL;
 	*model_len = 0;
-	struct compile c = {.geo = geo, .report = report, .ctx = ctx};
+	struct compile c = {.geo = geo, .report = report, .ctx = ctx, .byte_cost = byte_cost};
 	struct out o = {0};
 	unsigned stacked = 0;
 	int rc = model_prepare(onnx, len, 1, &c.g, diag);

@@ -65,6 +65,7 @@ struct tl_params {
 	uint32_t m_rows;               /* nox * noy: largest tile */
 	uint32_t ng, groups;           /* output tiles per accumulator group (K chunked) */
 	uint32_t a_slots, w_slots, c_slots, b_slots;
+	uint32_t byte_cost;            /* see tl_params_init */
 	int act_runs;                  /* one-pixel tiles: a segment's tiles in one LOAD (serial tiling) */
 	int w_resident;                /* every weight tile loaded once (serial tiling): slot n is output tile n's */
 	uint32_t a_slot_rows, w_slot_rows, c_slot_rows;
@@ -175,7 +176,10 @@ static inline int tl_serial(const struct mote_geometry *g)
 	return (g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB == MOTE_QUEUES_ONE;
 }
 
-int tl_params_init(struct tl_params *p, const struct mote_geometry *g, const struct mote_cc_conv *op,
+/* byte_cost: cycles a byte of commands is worth to the serial tiling's
+ * choice (0: cycles alone; the model compiler raises it when a model does
+ * not fit the device's memory). */
+int tl_params_init(struct tl_params *p, const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
 		   struct mote_cc_diag *diag);
 int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_ops *ops,
 	   struct mote_cc_diag *diag);

@@ -126,7 +126,9 @@ static int overlap_tiling(struct tl_params *p)
  * a start-up (SERIAL_CMD_CYCLES, about 40 measured on sim:board=icebreaker
  * for a 1-row MATMUL and its 4-byte LOAD), a LOAD a cycle per byte, a
  * MATMUL its weight rows and a cycle per activation row.  Nothing overlaps,
- * so the sum is the time.  The stores' cost is the same for every tiling. */
+ * so the sum is the time.  The stores' cost is the same for every tiling.
+ * Each command byte adds byte_cost cycles: a tiling for size when the
+ * model must fit a small memory. */
 #define SERIAL_CMD_CYCLES 16u
 static uint64_t serial_cost(const struct tl_params *p)
 {
@@ -139,7 +141,7 @@ static uint64_t serial_cost(const struct tl_params *p)
 	uint64_t mm = (uint64_t)p->kt * p->nt * mt, st = (uint64_t)p->nt * mt;
 	uint64_t words = (act + wl) * MOTE_LOAD_WORDS + mm * MOTE_MATMUL_WORDS + st * MOTE_STORE_SHORT_WORDS;
 	return (act + wl + mm + st) * SERIAL_CMD_CYCLES + words * 2 + act_rows * R + w_rows * C + mm * R +
-	       (uint64_t)p->kt * p->nt * mtot;
+	       (uint64_t)p->kt * p->nt * mtot + words * 4 * p->byte_cost;
 }
 
 /* One queue for every unit (FEATURES.QUEUES ONE): commands run one at a time
@@ -204,7 +206,7 @@ static int geometry_ok(const struct mote_geometry *g, struct mote_cc_diag *diag)
 	return 0;
 }
 
-int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const struct mote_cc_conv *op,
+int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const struct mote_cc_conv *op, uint32_t byte_cost,
 		   struct mote_cc_diag *diag)
 {
 	memset(p, 0, sizeof *p);
@@ -221,6 +223,7 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	if (op->add.on && !(geom->features & MOTE_FEATURES_STORE_ADD_MASK))
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "a fused add needs the STORE_ADD feature");
 	p->op = op;
+	p->byte_cost = byte_cost;
 	p->g = *geom;
 	p->g.abuf_depth = min_u32(geom->abuf_depth, ROW_FIELD_MAX);
 	p->g.wbuf_depth = min_u32(geom->wbuf_depth, ROW_FIELD_MAX);

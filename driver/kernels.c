@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mote/mote_kernels.h"
+#include "kernels_priv.h"
 
 int32_t mote_kernel_fbits(float f)
 {
@@ -29,7 +29,7 @@ float mote_kernel_bitsf(int32_t bits)
 
 static const char *const op_names[MOTE_KOP_COUNT_] = {
 	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT", "STACK_ROWS",
-	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL",
+	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL", "CONV",
 };
 
 const char *mote_kernel_op_name(uint32_t op) { return op < MOTE_KOP_COUNT_ ? op_names[op] : NULL; }
@@ -514,7 +514,8 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 			return MOTE_KERNEL_ESHAPE;
 	if (!valid(out))
 		return MOTE_KERNEL_ESHAPE;
-	unsigned want = op == MOTE_KOP_ADD || op == MOTE_KOP_ADD_TFL ? 2 : op == MOTE_KOP_CONCAT ? n_in : 1;
+	unsigned want = op == MOTE_KOP_ADD || op == MOTE_KOP_ADD_TFL ? 2 : op == MOTE_KOP_CONCAT ? n_in :
+			op == MOTE_KOP_CONV ? 4 : 1;
 	if (n_in != want)
 		return MOTE_KERNEL_EPARAM;
 	switch (op) {
@@ -537,6 +538,7 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 	case MOTE_KOP_ADD_TFL: return add_tfl(params, &in[0], &in[1], out);
 	case MOTE_KOP_AVGPOOL_TFL: return pool(params, 2, in, out);
 	case MOTE_KOP_REQUANT_TFL: return requant_tfl(params, in, out);
+	case MOTE_KOP_CONV: return mote__kernel_conv(params, in, out);
 	default: return MOTE_KERNEL_EOP;
 	}
 }

@@ -33,13 +33,13 @@ static int read_sections(const uint8_t *d, size_t len, const struct mote_mf_head
 {
 	/* record sizes (CMDS: commands of different lengths, walked in check_file) */
 	static const size_t rec[] = {0, 1, sizeof(struct mote_mf_tensor), sizeof(struct mote_mf_step),
-				     0, 1, sizeof(struct mote_mf_reloc)};
+				     0, 1, sizeof(struct mote_mf_reloc), 1};
 	if (h->n_sections > 16 || sizeof *h + (size_t)h->n_sections * sizeof(struct mote_mf_section) > len)
 		return BAD("header: %u sections do not fit the file", h->n_sections);
 	for (uint32_t i = 0; i < h->n_sections; i++) {
 		struct mote_mf_section s;
 		memcpy(&s, d + sizeof *h + i * sizeof s, sizeof s);
-		if (s.id < MOTE_MF_SEC_STRINGS || s.id > MOTE_MF_SEC_RELOCS)
+		if (s.id < MOTE_MF_SEC_STRINGS || s.id > MOTE_MF_SEC_HOST_CONST)
 			return BAD("section %u: unknown id %u", i, s.id);
 		if (v->sec[s.id].offset)
 			return BAD("section %u: id %u appears twice", i, s.id);
@@ -50,7 +50,7 @@ static int read_sections(const uint8_t *d, size_t len, const struct mote_mf_head
 			return BAD("section %u (id %u): %u records do not make %u bytes", i, s.id, s.count, s.size);
 		v->sec[s.id] = s;
 	}
-	for (uint32_t id = MOTE_MF_SEC_STRINGS; id <= MOTE_MF_SEC_RELOCS; id++)
+	for (uint32_t id = MOTE_MF_SEC_STRINGS; id <= MOTE_MF_SEC_RELOCS; id++) /* HOST_CONST is optional too */
 		if (!v->sec[id].offset && id != MOTE_MF_SEC_RELOCS)
 			return BAD("section id %u missing", id);
 	const struct mote_mf_section *st = &v->sec[MOTE_MF_SEC_STRINGS];
@@ -60,12 +60,12 @@ static int read_sections(const uint8_t *d, size_t len, const struct mote_mf_head
 }
 
 static int check_tensor(const struct mote_mf_tensor *t, uint32_t i, const struct mote_mf_header *h,
-			uint32_t str_size, struct mote_model_diag *diag)
+			uint32_t str_size, uint32_t host_const, struct mote_model_diag *diag)
 {
 	size_t es = mote_kernel_dtype_size(t->dtype);
 	if (t->name >= str_size)
 		return BAD("tensor %u: name offset %u outside the string table", i, t->name);
-	if (!es || t->rank > MOTE_MF_MAX_RANK || t->flags & ~31u)
+	if (!es || t->rank > MOTE_MF_MAX_RANK || t->flags & ~63u)
 		return BAD("tensor %u: type %d, rank %u or flags 0x%x invalid", i, t->dtype, t->rank, t->flags);
 	uint64_t n = 1;
 	for (uint32_t k = 0; k < t->rank; k++) {
@@ -79,7 +79,13 @@ static int check_tensor(const struct mote_mf_tensor *t, uint32_t i, const struct
 	    (t->arena_offset % 64 || t->arena_offset > h->arena_bytes || t->bytes > h->arena_bytes - t->arena_offset))
 		return BAD("tensor %u: arena range %u+%u outside the %u-byte arena", i, t->arena_offset, t->bytes,
 			   h->arena_bytes);
-	if (!(t->flags & MOTE_MF_T_DEVICE) && t->arena_offset)
+	if (t->flags & MOTE_MF_T_CONST) {
+		if (t->flags & (MOTE_MF_T_INPUT | MOTE_MF_T_OUTPUT | MOTE_MF_T_DEVICE | MOTE_MF_T_NHWC))
+			return BAD("tensor %u: a constant cannot be a model input, an output or a device tensor", i);
+		if (t->arena_offset > host_const || t->bytes > host_const - t->arena_offset)
+			return BAD("tensor %u: constant bytes %u+%u outside the %u-byte HOST_CONST section", i,
+				   t->arena_offset, t->bytes, host_const);
+	} else if (!(t->flags & MOTE_MF_T_DEVICE) && t->arena_offset)
 		return BAD("tensor %u: arena offset %u on a host tensor (only device tensors live in the arena)", i,
 			   t->arena_offset);
 	if (t->flags & MOTE_MF_T_NHWC && (!(t->flags & MOTE_MF_T_DEVICE) || t->rank != 4 || t->dims[0] != 1))
@@ -138,7 +144,7 @@ static int check_dataflow(const struct mote_mf_tensor *t, uint32_t nt, const str
 {
 	int rc = 0;
 	for (uint32_t i = 0; i < nt; i++)
-		defined[i] = (t[i].flags & MOTE_MF_T_INPUT) != 0;
+		defined[i] = (t[i].flags & (MOTE_MF_T_INPUT | MOTE_MF_T_CONST)) != 0;
 	for (uint32_t i = 0; i < ns && !rc; i++) {
 		for (uint32_t k = 0; k < s[i].n_in && !rc; k++)
 			if (!defined[s[i].in[k]])
@@ -146,7 +152,7 @@ static int check_dataflow(const struct mote_mf_tensor *t, uint32_t nt, const str
 					 "step's output",
 					 i, str + s[i].name, k, s[i].in[k], str + t[s[i].in[k]].name);
 		if (!rc && defined[s[i].out[0]])
-			rc = BAD("step %u ('%s'): output tensor %d ('%s') is already a model input or an earlier step's "
+			rc = BAD("step %u ('%s'): output tensor %d ('%s') is already a model input, a constant or an earlier step's "
 				 "output",
 				 i, str + s[i].name, s[i].out[0], str + t[s[i].out[0]].name);
 		if (!rc)
@@ -243,7 +249,7 @@ static int check_records(const uint8_t *d, struct mf_view *v, struct mote_mf_ten
 	int rc;
 	unsigned inputs = 0, outputs = 0;
 	for (uint32_t i = 0; i < v->nt; i++) {
-		if ((rc = check_tensor(&t[i], i, &v->h, ss, diag)))
+		if ((rc = check_tensor(&t[i], i, &v->h, ss, v->sec[MOTE_MF_SEC_HOST_CONST].size, diag)))
 			return rc;
 		inputs += !!(t[i].flags & MOTE_MF_T_INPUT);
 		outputs += !!(t[i].flags & MOTE_MF_T_OUTPUT);

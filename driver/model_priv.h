@@ -9,7 +9,7 @@
 /* A checked header and where the sections are. */
 struct mf_view {
 	struct mote_mf_header h;
-	struct mote_mf_section sec[MOTE_MF_SEC_RELOCS + 1];
+	struct mote_mf_section sec[MOTE_MF_SEC_HOST_CONST + 1];
 	const char *str;
 	uint32_t nt, ns;
 };

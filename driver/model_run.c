@@ -59,11 +59,16 @@ int model__setup(mote_model *m, const uint8_t *file, const struct mf_view *v)
 {
 	mote_device *dev = m->dev;
 	size_t stage = 1;
+	const struct mote_mf_section *hc = &v->sec[MOTE_MF_SEC_HOST_CONST];
 	for (uint32_t i = 0; i < m->nt; i++) {
 		if (!(m->host[i] = zalloc(dev, m->t[i].bytes)))
 			return MOTE_ERROR_NO_MEM;
 		if ((m->t[i].flags & MOTE_MF_T_DEVICE) && m->t[i].bytes > stage)
 			stage = m->t[i].bytes;
+		if (m->t[i].flags & MOTE_MF_T_CONST) { /* range checked by the loader */
+			memcpy(m->host[i], file + hc->offset + m->t[i].arena_offset, m->t[i].bytes);
+			m->host_ok[i] = 1;
+		}
 	}
 	if (!(m->stage = zalloc(dev, stage)))
 		return MOTE_ERROR_NO_MEM;
@@ -153,7 +158,10 @@ int mote_model_tensor(const mote_model *m, unsigned i, struct mote_tensor_info *
 	info->bytes = t->bytes;
 	info->scale = t->scale;
 	info->zero_point = t->zero_point;
-	info->flags = t->flags & (MOTE_TENSOR_INPUT | MOTE_TENSOR_OUTPUT | MOTE_TENSOR_DEVICE | MOTE_TENSOR_DERIVED);
+	_Static_assert(MOTE_TENSOR_DERIVED == MOTE_MF_T_DERIVED && MOTE_TENSOR_CONST == MOTE_MF_T_CONST,
+		       "the API's tensor flags are the file's");
+	info->flags = t->flags & (MOTE_TENSOR_INPUT | MOTE_TENSOR_OUTPUT | MOTE_TENSOR_DEVICE | MOTE_TENSOR_DERIVED |
+			      MOTE_TENSOR_CONST);
 	return 0;
 }
 
@@ -332,9 +340,10 @@ int mote_model_run(mote_model *m, int timeout_ms)
 	for (uint32_t i = 0; i < m->nt; i++)
 		if ((m->t[i].flags & MOTE_MF_T_INPUT) && !m->set[i])
 			return MOTE_ERROR_STATE;
-	/* every non-input is recomputed: nothing left from the previous run counts */
+	/* every non-input is recomputed: nothing left from the previous run counts
+	 * (constants stay as loaded) */
 	for (uint32_t i = 0; i < m->nt; i++)
-		if (!(m->t[i].flags & MOTE_MF_T_INPUT))
+		if (!(m->t[i].flags & (MOTE_MF_T_INPUT | MOTE_MF_T_CONST)))
 			m->host_ok[i] = m->dev_ok[i] = 0;
 	for (uint32_t k = 0; k < m->ns; k++) {
 		m->info[k].hw_error = 0;

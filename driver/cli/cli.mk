@@ -56,15 +56,21 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	        { printf '%s\n' "$$out"; echo "test-models: $$net on $$geo $$keep differs or failed"; exit 1; }; \
 	      printf '%s %s %s: %s\n' $$net $$geo "$$keep" "$$(printf '%s\n' "$$out" | tail -1)"; \
 	    done; done; done
-	@# the board build: Fashion-MNIST fits its 128 KB (the serial tiling of a one-queue device)
+	@# the board build: Fashion-MNIST fits its 128 KB (the serial tiling of a one-queue device), and
+	@# DS-CNN with its depthwise convolutions on the host (MOTE_KOP_CONV: no DEPTHWISE on the board)
 	$(MOTE_CLI) compile models/fashion_mnist/model.onnx -o $(MODELS_TMP)/fm_icebreaker.mote --target sim:board=icebreaker
 	$(MOTE_CLI) eval $(MODELS_TMP)/fm_icebreaker.mote --data models/fashion_mnist/test_images.npy \
 	  --labels models/fashion_mnist/test_labels.npy --check models/fashion_mnist/model.onnx --limit 8 --device sim:board=icebreaker
+	$(MOTE_CLI) compile models/mlperf_shapes/dscnn.onnx -o $(MODELS_TMP)/dscnn_icebreaker.mote --target sim:board=icebreaker
+	@out=$$($(MOTE_CLI) run $(MODELS_TMP)/dscnn_icebreaker.mote --device sim:board=icebreaker \
+	  --input input=models/mlperf_shapes/dscnn_input.npy --check models/mlperf_shapes/dscnn.onnx) || \
+	  { printf '%s\n' "$$out"; echo "test-models: dscnn on the board differs or failed"; exit 1; }; \
+	  printf 'dscnn icebreaker: %s\n' "$$(printf '%s\n' "$$out" | tail -2 | tr '\n' ' ')"
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
 	$(MODEL_API_TEST) $(MODELS_TMP)
 	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 	  $(MODEL_API_PLAIN) $(MODELS_TMP)
-	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST on the board build; bad files refused"
+	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST and DS-CNN on the board build; bad files refused"
 MOTE_TESTS += test-models
 .PHONY: test-models
 
@@ -76,8 +82,9 @@ MOTE_TESTS += test-models
 # device keeps equal byte for byte to the reference executor in the device's arithmetic,
 # TFLite's multipliers rounded once, see mote_cc_ref_opts; with --keep-tensors every tensor
 # kept and compared).  Before that, the C reader and scripts/tflite_dump.py (an independent
-# reader) must give every file the same digest, and DS-CNN with a depth multiplier of 2 must be
-# refused by compile naming the operator and the grouped convolution the array cannot take.
+# reader) must give every file the same digest, and DS-CNN with a depth multiplier of 2 must
+# compile with the grouped convolution the array cannot take on the host (MOTE_KOP_CONV, the
+# device's arithmetic), then pass the same checks.
 TFLITE_TMP := $(BUILD)/test-tflite
 test-tflite: $(MOTE_CLI) $(TFL_GEN)
 	@rm -rf $(TFLITE_TMP) && mkdir -p $(TFLITE_TMP)/nets && $(TFL_GEN) $(TFLITE_TMP)/nets
@@ -87,17 +94,17 @@ test-tflite: $(MOTE_CLI) $(TFL_GEN)
 	    echo "test-tflite: $$net: the C reader's digest '$$c', tflite_dump.py's '$$p'"; exit 1; fi; \
 	  echo "$$net.tflite: digest $$c (the C reader and tflite_dump.py)"; done
 	@set -e; for net in $(TFL_NETS_REF); do \
-	  if out=$$($(MOTE_CLI) compile $(TFLITE_TMP)/nets/$$net.tflite -o $(TFLITE_TMP)/$$net.mote 2>&1); then \
-	    echo "test-tflite: $$net compiled, but the compiler has no place for its grouped convolution"; exit 1; fi; \
-	  printf '%s\n' "$$out" | grep -qF "MOTE_CC_ENOTSUP: node 'operators[2]' (QLinearConv): grouped convolution (32 groups, in_c 32, out_c 64)" || \
-	    { printf '%s\n' "$$out"; echo "test-tflite: $$net: not the refusal expected"; exit 1; }; \
-	  echo "$$net.tflite: refused as expected (grouped convolution)"; done
-	@set -e; for net in $(TFL_NETS); do \
+	  out=$$($(MOTE_CLI) compile $(TFLITE_TMP)/nets/$$net.tflite -o $(TFLITE_TMP)/$$net.mote --report 2>&1) || \
+	    { printf '%s\n' "$$out"; echo "test-tflite: $$net: compile failed"; exit 1; }; \
+	  printf '%s\n' "$$out" | grep -qF "host: node 'operators[2]' (QLinearConv): grouped convolution (32 groups, in_c 32, out_c 64)" || \
+	    { printf '%s\n' "$$out"; echo "test-tflite: $$net: its grouped convolution is not placed on the host"; exit 1; }; \
+	  echo "$$net.tflite: the grouped convolution (depth multiplier 2) placed on the host"; done
+	@set -e; for net in $(TFL_NETS) $(TFL_NETS_REF); do \
 	  in=$$(awk -v n=$$net '$$1 == n { print $$2 }' $(TFLITE_TMP)/nets/nets.txt); \
 	  if [ -z "$$in" ]; then echo "test-tflite: $$net is not in nets.txt"; exit 1; fi; \
 	  /usr/bin/env bash driver/tests/cli/check_tflite.sh $(MOTE_CLI) $(TFLITE_TMP) $(TFLITE_TMP)/nets/$$net.tflite \
 	    $$in $(TFLITE_TMP)/nets/$${net}_input.npy; done
-	@echo "test-tflite: $(TFL_NETS) compiled from TFLite and bit-exact with the reference on 8x8 and 16x16"
+	@echo "test-tflite: $(TFL_NETS) $(TFL_NETS_REF) compiled from TFLite and bit-exact with the reference on 8x8 and 16x16"
 MOTE_TESTS += test-tflite
 .PHONY: test-tflite
 

@@ -123,6 +123,7 @@ int cmd_compile(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (report)
 		printf("%s for %ux%u:\n", in, info.geometry.rows, info.geometry.cols);
+	copts.mem_bytes = info.mem_size;
 	rc = mote_cc_compile_onnx_opts(onnx, len, &info.geometry, &copts, compile_line, &report, &model, &mlen, &d);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	mote_close(dev);
@@ -133,9 +134,7 @@ int cmd_compile(int argc, char **argv)
 	 * the activation arena, each in whole blocks, after the reserved first block */
 	struct mote_mf_header hdr;
 	memcpy(&hdr, model, sizeof hdr);
-	uint64_t need = MOTE_WINDOW_ALIGN + ((uint64_t)hdr.const_bytes + MOTE_WINDOW_ALIGN - 1) / MOTE_WINDOW_ALIGN *
-						 MOTE_WINDOW_ALIGN +
-			((uint64_t)hdr.arena_bytes + MOTE_WINDOW_ALIGN - 1) / MOTE_WINDOW_ALIGN * MOTE_WINDOW_ALIGN;
+	uint64_t need = mote_cc_model_mem_need(model, mlen);
 	if (need > info.mem_size) {
 		mote_cc_free(model);
 		return cli_fail("%s: the model needs %llu bytes of device memory (commands and constants %u, "

@@ -347,6 +347,9 @@ void mote_model_free(mote_model *m);
 /* made by the compiler (e.g. an input re-laid out for a convolution), not
  * in the ONNX model: a reference executor of the model does not have it */
 #define MOTE_TENSOR_DERIVED 16u
+/* a constant a host step reads (the weights of a convolution the device
+ * cannot take, run on the host); also DERIVED */
+#define MOTE_TENSOR_CONST 32u
 
 struct mote_tensor_info {
 	const char *name;     /* valid while the model lives */

@@ -304,7 +304,18 @@ struct mote_cc_compile_opts {
 	 * with tensors whose lifetimes do not overlap: a larger arena, but every
 	 * intermediate tensor can be read after a run (for checking) */
 	int keep_tensors;
+	/* the device memory the model must fit (bytes; 0: no limit).  On a
+	 * device with one command queue (a board) a model that does not fit
+	 * with the fastest tiling is tiled for size (fewer, longer commands),
+	 * step by step, until it fits; the report then says so.  The caller
+	 * still checks the result (mote_cc_model_mem_need). */
+	uint64_t mem_bytes;
 };
+/* Device memory a compiled model takes when loaded: the constant buffer
+ * (commands, weights) and the activation arena, each in whole
+ * MOTE_WINDOW_ALIGN blocks, after the reserved first block (0 for a buffer
+ * shorter than the header). */
+uint64_t mote_cc_model_mem_need(const void *model, size_t len);
 int mote_cc_compile_onnx_opts(const void *onnx, size_t len, const struct mote_geometry *g,
 			      const struct mote_cc_compile_opts *opts, mote_cc_report_fn report, void *ctx, void **model,
 			      size_t *model_len, struct mote_cc_diag *diag);

@@ -80,7 +80,19 @@ enum mote_kernel_op {
 	 * with (M, S) = mote_kernel_tfl_multiplier((double)p0 / (double)p2).
 	 * p0 xs, p1 zx, p2 ys (float scales as bits), p3 zy */
 	MOTE_KOP_REQUANT_TFL = 13,
-	MOTE_KOP_COUNT_ = 14
+	/* quantized convolution of C/G input channels per group (G groups), in
+	 * the accelerator's arithmetic, for a convolution a device cannot take
+	 * (a depthwise one without FEATURES.DEPTHWISE):
+	 *   y = min(max(round_half_even(v * mult[o] / 2^(shift[o] & 63)) + zy, lo), hi),
+	 *   v = bias[o] + sum (x - zx) * (w - zw), summed and added with int32 wrapping.
+	 * in[0] x [N][C][H][W] int8/uint8; in[1] w [KH][KW][C/G][O] int8/uint8
+	 * (w[ky][kx][c][o] weighs input channel (o / (O/G)) * (C/G) + c of output
+	 * channel o); in[2] bias int32 [O]; in[3] int32 [2][O]: mult, then shift;
+	 * y [N][O][OH][OW] int8/uint8.  p0..p1 strides h,w; p2..p5 pads top,
+	 * left, bottom, right; p6..p7 dilations; p8 G; p9 zx; p10 zw; p11 zy;
+	 * p12..p13 lo, hi (in y's range) */
+	MOTE_KOP_CONV = 14,
+	MOTE_KOP_COUNT_ = 15
 };
 
 enum mote_kernel_status {

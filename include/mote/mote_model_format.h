@@ -73,6 +73,8 @@ enum mote_mf_section_id {
 				  * mote_cmd_len words, little-endian), size their bytes */
 	MOTE_MF_SEC_CONST = 5,   /* the constant blob (count = bytes) */
 	MOTE_MF_SEC_RELOCS = 6,  /* struct mote_mf_reloc [count] */
+	MOTE_MF_SEC_HOST_CONST = 7, /* optional: bytes of the constant tensors host steps read
+				     * (MOTE_MF_T_CONST), kept on the host (count = bytes) */
 };
 
 struct mote_mf_section {
@@ -88,6 +90,9 @@ enum mote_mf_tensor_flag {
 	MOTE_MF_T_DEVICE = 4,  /* has an arena range (a device step reads or writes it) */
 	MOTE_MF_T_NHWC = 8,    /* stored in the arena as NHWC (rank 4, dims [1][C][H][W]) */
 	MOTE_MF_T_DERIVED = 16, /* made by the compiler (a layout of another tensor), not in the ONNX model */
+	MOTE_MF_T_CONST = 32,  /* a constant only host steps read (the weights of a convolution the
+				* device cannot take): its bytes at arena_offset in HOST_CONST; neither
+				* an input, an output nor a device tensor, and no step writes it */
 };
 
 struct mote_mf_tensor {
@@ -98,7 +103,7 @@ struct mote_mf_tensor {
 	uint32_t dims[MOTE_MF_MAX_RANK];
 	float scale;            /* quantization of an int8/uint8 tensor (0: none) */
 	int32_t zero_point;
-	uint32_t arena_offset;  /* MOTE_MF_T_DEVICE: its bytes in the arena */
+	uint32_t arena_offset;  /* MOTE_MF_T_DEVICE: its bytes in the arena; MOTE_MF_T_CONST: in HOST_CONST */
 	uint32_t bytes;         /* numel * element size */
 };
 

@@ -5,7 +5,7 @@
  * bulk-transfer paths (no host mapping of device memory) under backend
  * failures at each call of a load and a run.
  * Usage: test_model DIR (DIR holds fm_8x8.mote, fm_8x8--keep-tensors.mote,
- * fm_16x16.mote and dscnn_8x8.mote). */
+ * fm_16x16.mote, dscnn_8x8.mote and dscnn_icebreaker.mote). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,6 +256,119 @@ START_TEST(features_are_what_the_commands_use)
 }
 END_TEST
 
+/* Section id's place in the file (offset, size), or fails. */
+static struct mote_mf_section find_section(const struct blob *b, uint32_t id)
+{
+	struct mote_mf_header h;
+	memcpy(&h, b->data, sizeof h);
+	for (uint32_t i = 0; i < h.n_sections; i++) {
+		struct mote_mf_section s;
+		memcpy(&s, b->data + sizeof h + i * sizeof s, sizeof s);
+		if (s.id == id)
+			return s;
+	}
+	ck_abort_msg("no section %u", id);
+	return (struct mote_mf_section){0};
+}
+
+static void fix_crc(struct blob *b)
+{
+	struct mote_mf_header h;
+	memcpy(&h, b->data, sizeof h);
+	h.crc32 = 0;
+	memcpy(b->data, &h, sizeof h);
+	h.crc32 = mote_mf_crc32(0, b->data, b->len);
+	memcpy(b->data, &h, sizeof h);
+}
+
+/* DS-CNN compiled for the board, whose depthwise convolutions run on the
+ * host (MOTE_KOP_CONV) from constant tensors in HOST_CONST: it loads and runs
+ * there, twice the same (the constants are not recomputed away), and every
+ * way a file can misplace a constant is refused naming it: bytes outside the
+ * section, a constant flagged as a device tensor or a model input, a step
+ * writing a constant. */
+START_TEST(host_constants_checked)
+{
+	struct blob a = read_model("dscnn_icebreaker.mote");
+	mote_device *dev = open_sim("sim:board=icebreaker");
+	mote_model *m = load_ok(dev, &a);
+	unsigned consts = 0;
+	for (unsigned i = 0; i < mote_model_num_tensors(m); i++) {
+		struct mote_tensor_info t;
+		ck_assert_int_eq(mote_model_tensor(m, i, &t), 0);
+		if (t.flags & MOTE_TENSOR_CONST) {
+			consts++;
+			ck_assert_uint_ne(t.flags & MOTE_TENSOR_DERIVED, 0);
+			ck_assert_uint_eq(t.flags & (MOTE_TENSOR_INPUT | MOTE_TENSOR_OUTPUT | MOTE_TENSOR_DEVICE), 0);
+		}
+	}
+	ck_assert_uint_eq(consts, 12); /* weights, bias, multipliers of 4 depthwise convolutions */
+	unsigned host_convs = 0;
+	for (unsigned i = 0; i < mote_model_num_steps(m); i++) {
+		struct mote_step_info si;
+		ck_assert_int_eq(mote_model_step(m, i, &si), 0);
+		host_convs += !si.on_device && !strcmp(si.op, "CONV");
+	}
+	ck_assert_uint_eq(host_convs, 4);
+	struct mote_tensor_info in = the_input(m);
+	float *x = make_input(&in, 5);
+	size_t n1, n2;
+	uint8_t *y1 = run_once(m, x, &n1), *y2 = run_once(m, x, &n2);
+	ck_assert_uint_eq(n1, n2);
+	ck_assert_mem_eq(y1, y2, n1);
+	mote_model_free(m);
+
+	struct mote_mf_section ts = find_section(&a, MOTE_MF_SEC_TENSORS), hs = find_section(&a, MOTE_MF_SEC_HOST_CONST);
+	struct mote_mf_section ss = find_section(&a, MOTE_MF_SEC_STEPS);
+	uint32_t ci = UINT32_MAX;
+	for (uint32_t i = 0; i < ts.count && ci == UINT32_MAX; i++) {
+		struct mote_mf_tensor t;
+		memcpy(&t, a.data + ts.offset + i * sizeof t, sizeof t);
+		if (t.flags & MOTE_MF_T_CONST)
+			ci = i;
+	}
+	ck_assert_uint_ne(ci, UINT32_MAX);
+	static const char *const want[] = {"HOST_CONST", "HOST_CONST", "device tensor", "model input",
+					   "already a model input, a constant"};
+	for (int k = 0; k < 5; k++) {
+		struct blob b = {malloc(a.len), a.len};
+		ck_assert_ptr_nonnull(b.data);
+		memcpy(b.data, a.data, a.len);
+		struct mote_mf_tensor t;
+		uint8_t *rec = b.data + ts.offset + ci * sizeof t;
+		memcpy(&t, rec, sizeof t);
+		switch (k) {
+		case 0: t.arena_offset = hs.size - t.bytes + 1; break; /* one byte past the section */
+		case 1: t.arena_offset = UINT32_MAX - 2; break;        /* wrapping */
+		case 2: t.flags |= MOTE_MF_T_DEVICE; break;
+		case 3: t.flags |= MOTE_MF_T_INPUT; break;
+		case 4: {                                                /* the first step writes the constant */
+			struct mote_mf_step st;
+			memcpy(&st, b.data + ss.offset, sizeof st);
+			st.out[0] = (int32_t)ci;
+			memcpy(b.data + ss.offset, &st, sizeof st);
+			break;
+		}
+		}
+		memcpy(rec, &t, sizeof t);
+		fix_crc(&b);
+		struct mote_model_diag diag = {{0}};
+		mote_model *bad = NULL;
+		ck_assert_int_eq(mote_model_load(dev, b.data, b.len, &bad, &diag), MOTE_ERROR_BAD_MODEL);
+		ck_assert_ptr_null(bad);
+		ck_assert_msg(strstr(diag.msg, want[k]) != NULL, "mutation %d: %s", k, diag.msg);
+		free(b.data);
+	}
+	m = load_ok(dev, &a); /* the device is as it was */
+	uint8_t *y3 = run_once(m, x, &n2);
+	ck_assert_mem_eq(y1, y3, n1);
+	mote_model_free(m);
+	free(x), free(y1), free(y2), free(y3);
+	mote_close(dev);
+	free(a.data);
+}
+END_TEST
+
 /* Fail each host allocation of a load in turn: every failure is NO_MEM with
  * nothing leaked, and the device loads the model afterwards. */
 START_TEST(load_survives_each_allocation_failure)
@@ -376,6 +489,7 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, api_errors);
 	tcase_add_test(tc, wrong_geometry_then_right);
 	tcase_add_test(tc, features_are_what_the_commands_use);
+	tcase_add_test(tc, host_constants_checked);
 	tcase_add_test(tc, load_survives_each_allocation_failure);
 	tcase_add_test(tc, bulk_paths_survive_each_backend_failure);
 	suite_add_tcase(s, tc);
