@@ -62,6 +62,7 @@ module mote_window_check #(
 
 	always @(*) begin
 		o_ok  = 1'b0;
+		w     = 0; // (assigned on every path: a loop variable left alone without i_en is a latch to Yosys)
 		b_blk = {BW{1'b0}};
 		s_blk = {(BW+1){1'b0}};
 		e_blk = {(BW+1){1'b0}};
