@@ -72,9 +72,14 @@ $(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c $(FUZZ_HDRS) $(DRV_SAN_
 	$(CC) $(CFLAGS_SAN) -pthread -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) \
 	  $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
 
+# Then FUZZ_BOARD_SECONDS (15) more on the board build (sim:board=icebreaker): its models are tiled
+# for its 128 KB, and its DS-CNN seed runs the depthwise convolutions on the host from HOST_CONST.
+FUZZ_BOARD_SECONDS ?= 15
 fuzz-model: $(BUILD)/fuzz/fuzz_model
 	$< --regress driver/tests/fuzz/regress
 	$< $(FUZZ_ARGS) $(FUZZ_MODEL_ARGS)
+	$< --seconds $(FUZZ_BOARD_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz \
+	  --device sim:board=icebreaker $(FUZZ_MODEL_ARGS)
 
 # The host side's link frame parser and request layer against a hostile board
 # (driver/tests/fuzz/fuzz_link.c), FUZZ_LINK_SECONDS (15) of it.

@@ -60,6 +60,7 @@ struct fz_opts {
 	const char *regress;  /* --regress DIR: the named regression inputs and their expected refusals */
 	uint64_t short_every; /* fuzz_model: one run in N with a 1 ms step timeout (0: never) */
 	uint64_t onnx_every;  /* fuzz_model: one input in N is ONNX compiled for the device (0: never) */
+	const char *device;   /* fuzz_model: the device URI (NULL: the target's default) */
 	int n_seeds;          /* extra seed files */
 	const char *seeds[FZ_MAX_FILES];
 };
@@ -150,6 +151,8 @@ static inline int fz_parse(int argc, char **argv, struct fz_opts *o, const char 
 				goto bad;
 		} else if (!strcmp(a, "--out")) {
 			o->out_dir = v;
+		} else if (!strcmp(a, "--device")) {
+			o->device = v;
 		} else if (!strcmp(a, "--regress")) {
 			o->regress = v;
 		} else if (!strcmp(a, "--replay") && o->n_replay < FZ_MAX_FILES) {

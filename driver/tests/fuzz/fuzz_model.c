@@ -1,6 +1,9 @@
 /* fuzz_model.c: bounded-time mutation fuzzer of the .mote model loader
  * (mote_model_load / mote_model_free) and of running what it accepts
- * (mote_model_run on the simulated 8x8 device), built with ASan+UBSan.
+ * (mote_model_run on the simulated 8x8 device, or the one --device names:
+ * make fuzz runs it on the board build too, whose DS-CNN seed carries the
+ * depthwise convolutions as host steps with HOST_CONST tensors), built with
+ * ASan+UBSan.
  *
  * Seeds: the ONNX seeds of fuzz_seeds.h compiled with mote_cc_compile_onnx
  * for the geometry the device reports.  Seven inputs in eight are a .mote
@@ -41,7 +44,7 @@ const char *__asan_default_options(void)
 const char *__ubsan_default_options(void) __attribute__((used));
 const char *__ubsan_default_options(void) { return "print_stacktrace=1:halt_on_error=1:abort_on_error=1"; }
 
-#define DEVICE_URI "sim:rows=8,cols=8"
+#define DEVICE_URI "sim:rows=8,cols=8" /* the default; --device names another */
 #define STEP_TIMEOUT_MS 2000
 #define WATCHDOG_CYCLES 200000u
 #define MAX_IO_BYTES ((size_t)64 << 20) /* larger tensors are not set or read */
@@ -71,6 +74,7 @@ struct target {
 	mote_device *dev;
 	struct hooks hooks;
 	struct mote_geometry geo;
+	uint64_t mem_size;    /* the device's memory (models are compiled to fit it) */
 	uint8_t *zeros;       /* MAX_IO_BYTES of zeros (input data) */
 	uint8_t *scratch;     /* MAX_IO_BYTES (output reads) */
 };
@@ -224,7 +228,9 @@ static void one_onnx(struct target *t, const struct fz_buf *onnx, struct fz_buf 
 	void *model = NULL;
 	size_t len = 0;
 	memset(&o->cdiag, 0, sizeof o->cdiag);
-	o->compiled = mote_cc_compile_onnx(onnx->d, onnx->len, &t->geo, NULL, NULL, &model, &len, &o->cdiag);
+	/* for the device's memory: a board's models are tiled for size when they must be */
+	struct mote_cc_compile_opts co = {.mem_bytes = t->mem_size};
+	o->compiled = mote_cc_compile_onnx_opts(onnx->d, onnx->len, &t->geo, &co, NULL, NULL, &model, &len, &o->cdiag);
 	if (o->compiled) {
 		if (!o->cdiag.msg[0])
 			fz_fail("mote_cc_compile_onnx refused the model (%s) without a diagnostic",
@@ -305,6 +311,8 @@ int main(int argc, char **argv)
 	int rc = fz_parse(argc, argv, &o,
 			  "  --short-timeout-every N  one run in N gets a 1 ms step timeout: the timeout path must\n"
 			  "                 give every buffer back too (default 16; 0: never)\n"
+			  "  --device URI   the device (default " DEVICE_URI "; sim:board=icebreaker: the board build,\n"
+			  "                 whose models run depthwise convolutions on the host from HOST_CONST)\n"
 			  "  --onnx-every N one input in N is a mutated ONNX model compiled for the device, which\n"
 			  "                 must then load, run and agree with the reference (default 8; 0: never)\n"
 			  "  a --replay file starting with the .mote magic is a model file, else ONNX\n");
@@ -322,13 +330,15 @@ int main(int argc, char **argv)
 	memset(&t, 0, sizeof t);
 	t.hooks.h = (struct mote_alloc_hooks){h_alloc, h_free, &t.hooks};
 	struct mote_open_options oo = {.hooks = &t.hooks.h};
-	if ((rc = mote_open_ex(DEVICE_URI, &oo, &t.dev))) {
-		fprintf(stderr, "fuzz_model: cannot open %s: %s\n", DEVICE_URI, mote_strerror(rc));
+	const char *uri = o.device ? o.device : DEVICE_URI;
+	if ((rc = mote_open_ex(uri, &oo, &t.dev))) {
+		fprintf(stderr, "fuzz_model: cannot open %s: %s\n", uri, mote_strerror(rc));
 		return 2;
 	}
 	struct mote_device_info di;
 	mote_device_info(t.dev, &di);
 	t.geo = di.geometry;
+	t.mem_size = di.mem_size;
 	mote_set_watchdog(t.dev, WATCHDOG_CYCLES);
 	t.zeros = calloc(MAX_IO_BYTES, 1);
 	t.scratch = malloc(MAX_IO_BYTES);
@@ -389,12 +399,12 @@ int main(int argc, char **argv)
 	}
 	fz_buf_free(&mb);
 	if (!mote_corpus.n) {
-		fprintf(stderr, "fuzz_model: no seed model compiles for %s\n", DEVICE_URI);
+		fprintf(stderr, "fuzz_model: no seed model compiles for %s\n", uri);
 		return 2;
 	}
 	printf("fuzz_model: seed %llu, %zu .mote seeds (of %zu ONNX seeds) on %s, at most %llu inputs (0: no "
 	       "limit) and %g s, timeout %u s per input\n",
-	       (unsigned long long)o.seed, mote_corpus.n_seeds, onnx_corpus.n_seeds, DEVICE_URI,
+	       (unsigned long long)o.seed, mote_corpus.n_seeds, onnx_corpus.n_seeds, uri,
 	       (unsigned long long)o.iters, o.seconds, o.timeout_s);
 	fflush(stdout);
 
