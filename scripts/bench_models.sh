@@ -6,6 +6,7 @@
 # utilization, and the whole network's; every tensor the device keeps is checked
 # bit for bit against the reference executor (a mismatch fails the bench).
 # Goals on 8x8 (issue 3): ResNet-8 >= 0.93 (SCALE-Sim WS: 0.875), DS-CNN >= 0.6 (0.35).
+# Then the same networks and Fashion-MNIST on the iCEBreaker board build (below).
 set -eu
 MOTE=${MOTE:-build/bin/mote}
 DIR=${MODELS:-models/mlperf_shapes}
@@ -35,3 +36,35 @@ echo
 echo "== whole networks (device steps; host steps are listed in each run above)"
 printf '%-18s %-6s %10s %10s %12s %8s\n' network array compile_ms cycles macs util
 printf '%s' "$summary"
+
+# The iCEBreaker board build (sim:board=icebreaker: its parameter set, SB_MAC16 through
+# Yosys' model, its 128 KB), each model compiled to fit it or reported as not fitting; the
+# latency at the board's clock (fpga/boards.mk, 18 MHz) and at the routed design's Fmax when
+# make fpga has written build/fpga/icebreaker/report.json.  Anchors (the MLPerf Tiny reference
+# models' published figures, ../shared/models/mlperf-tiny/README.md): ResNet-8 165.1 ms and
+# DS-CNN 43.2 ms on an STM32L4R5 (Cortex-M4, 120 MHz); DS-CNN about 25.2 M cycles on an
+# iCE40UP5K CPU with custom instructions (CFU Playground).
+echo
+echo "== the iCEBreaker board build (sim:board=icebreaker, device steps)"
+BOARD_MHZ=18
+fmax=$(sed -n 's/.*"fmax_mhz": *\([0-9.]*\).*/\1/p' build/fpga/icebreaker/report.json 2>/dev/null | head -1)
+printf '%-18s %10s %8s %10s %12s  %s\n' network cycles util ms_18MHz "ms_Fmax" "anchor"
+for net in fashion_mnist resnet8 dscnn mobilenet_v1_025; do
+	case $net in
+	fashion_mnist) onnx=models/fashion_mnist/model.onnx; in="image=models/fashion_mnist/one_image.npy"; anchor="-";;
+	resnet8) onnx=$DIR/$net.onnx; in="input=$DIR/${net}_input.npy"; anchor="Cortex-M4 165.1 ms";;
+	dscnn) onnx=$DIR/$net.onnx; in="input=$DIR/${net}_input.npy"; anchor="Cortex-M4 43.2 ms; UP5K CFU 25.2 M cycles";;
+	*) onnx=$DIR/$net.onnx; in="input=$DIR/${net}_input.npy"; anchor="-";;
+	esac
+	mf="$OUT/${net}_icebreaker.mote"
+	if ! cout=$($MOTE compile "$onnx" -o "$mf" --target sim:board=icebreaker 2>&1); then
+		printf '%-18s %s\n' "$net" "does not fit: $(printf '%s\n' "$cout" | sed -n 's/.*the model needs \([0-9]*\) bytes.*/needs \1 bytes of 131072/p')"
+		continue
+	fi
+	out=$($MOTE run "$mf" --input "$in" --check "$onnx" --device sim:board=icebreaker) || {
+		printf '%s\n' "$out"; echo "bench: $net on the board failed" >&2; exit 1; }
+	set -- $(printf '%s\n' "$out" | sed -n 's/^total: \([0-9]*\) device cycles, [0-9]* macs, utilization \([0-9.]*\).*/\1 \2/p')
+	ms=$(awk -v c="$1" -v f="$BOARD_MHZ" 'BEGIN { printf "%.1f", c / (f * 1000) }')
+	msf=$([ -n "$fmax" ] && awk -v c="$1" -v f="$fmax" 'BEGIN { printf "%.1f", c / (f * 1000) }' || echo "(make fpga)")
+	printf '%-18s %10s %8s %10s %12s  %s\n' "$net" "$1" "$2" "$ms" "$msf" "$anchor"
+done
