@@ -246,19 +246,23 @@ int mote_kernel_quantize_scale(double s, int32_t *mult, int32_t *shift)
  * (mult, shift) for sx / (n * sy), v the window's sum of x - zx wrapped to
  * int32 as the accelerator's accumulator holds it (it cannot wrap for
  * windows below 2^23 elements).  0 on success, with *q the rounded value. */
+int64_t mote__kernel_requant(int32_t v, int32_t mult, int32_t shift)
+{
+	int64_t prod = (int64_t)v * mult; /* |prod| <= 2^62: exact */
+	unsigned s = (unsigned)shift & 63u;
+	if (s == 0)
+		return prod;
+	int64_t fl = prod >> s; /* arithmetic shift: floor */
+	uint64_t rem = (uint64_t)prod & (((uint64_t)1 << s) - 1u), half = (uint64_t)1 << (s - 1);
+	return fl + (rem > half || (rem == half && (fl & 1)));
+}
+
 static int avgpool_requant(int32_t v, int64_t n, float sx, float sy, int64_t *q)
 {
 	int32_t mult, shift;
 	if (mote_kernel_quantize_scale((double)sx / ((double)n * (double)sy), &mult, &shift))
 		return MOTE_KERNEL_EPARAM;
-	int64_t prod = (int64_t)v * mult; /* |prod| < 2^62: exact */
-	if (shift == 0) {
-		*q = prod;
-		return 0;
-	}
-	int64_t fl = prod >> shift; /* arithmetic shift: floor */
-	uint64_t rem = (uint64_t)prod & (((uint64_t)1 << shift) - 1u), half = (uint64_t)1 << (shift - 1);
-	*q = fl + (rem > half || (rem == half && (fl & 1)));
+	*q = mote__kernel_requant(v, mult, shift);
 	return 0;
 }
 

@@ -19,18 +19,6 @@ static int zp_in(int32_t dt, int32_t v)
 
 static int32_t byte_value(int32_t dt, uint8_t b) { return dt == MOTE_KT_INT8 ? (int32_t)(int8_t)b : (int32_t)b; }
 
-/* round_half_even(v * mult / 2^s), s = shift & 63 (the STORE's rounding) */
-static int64_t requant(int32_t v, int32_t mult, int32_t shift)
-{
-	int64_t p = (int64_t)v * mult; /* |p| <= 2^62: exact */
-	unsigned s = (unsigned)shift & 63u;
-	if (s == 0)
-		return p;
-	int64_t q = p >> s; /* arithmetic shift: floor */
-	uint64_t rem = (uint64_t)p & (((uint64_t)1 << s) - 1u), half = (uint64_t)1 << (s - 1);
-	return q + (rem > half || (rem == half && (q & 1)));
-}
-
 struct cgeom {
 	int64_t n, c, h, w, o, oh, ow, kh, kw, cig, cog, g;
 	int64_t sh, sw, pt, pl, dh, dw;
@@ -105,7 +93,7 @@ int mote__kernel_conv(const int32_t *p, const struct mote_ktensor *in, struct mo
 						}
 					}
 					int32_t v = (int32_t)(acc + (uint32_t)bias[o]);
-					int64_t q = requant(v, mult[o], shift[o]) + p[11];
+					int64_t q = mote__kernel_requant(v, mult[o], shift[o]) + p[11];
 					q = q < p[12] ? p[12] : q > p[13] ? p[13] : q;
 					ys[((n * g.o + o) * g.oh + oy) * g.ow + ox] = (uint8_t)(q & 0xff);
 				}
