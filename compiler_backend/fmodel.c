@@ -275,6 +275,9 @@ static int exec_store(struct fm *m, const struct fm_cmd *c)
 	add_fields(w, &ad);
 	if (ad.on && (MOTE_CMD_GET(w, STORE, INT32) || !(g->features & MOTE_FEATURES_STORE_ADD_MASK)))
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+	int tfl = MOTE_CMD_GET(w, STORE, ROUND_TFL) != 0;
+	if (tfl && !(g->features & MOTE_FEATURES_ROUND_TFL_MASK))
+		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	uint64_t n_in = (uint64_t)MOTE_CMD_GET(w, STORE, N_INNER), n_out = (uint64_t)MOTE_CMD_GET(w, STORE, N_OUTER);
 	uint64_t crow = (uint64_t)MOTE_CMD_GET(w, STORE, ACC_ROW), brow = (uint64_t)MOTE_CMD_GET(w, STORE, BIAS_ROW);
 	if (crow + n_in * n_out > g->acc_depth || brow + MOTE_BIAS_ROWS > g->bbuf_depth)
@@ -305,7 +308,7 @@ static int exec_store(struct fm *m, const struct fm_cmd *c)
 					cc_put_le32(bytes, (uint32_t)acc[col] + (uint32_t)b);
 					nb = 4;
 				} else {
-					int64_t y = mote_ref_postproc(acc[col], b, mu, sh, zp, lo, hi);
+					int64_t y = mote_ref_postproc_mode(acc[col], b, mu, sh, zp, lo, hi, tfl);
 					bytes[0] = ad.on ? add_value(&ad, (int32_t)y, zp, *mem_at(m, ra + col))
 							 : (uint8_t)(y & 0xff);
 					nb = 1;

@@ -53,9 +53,9 @@ static int uniform_zp(const struct ir_tensor *t, int32_t *zp, const struct ir_no
 /* Per-channel multiplier and shift of the STORE: the graph's arithmetic
  * (ir.h) picks the rule.  ONNX: mote_cc_quantize_scale, exactly ONNX's one
  * rounding.  TFLite: TFLite's own multiplier (QuantizeMultiplier) and shift
- * as the device's (mult, 31 - shift): the same product the TFLite kernel
- * rounds twice, rounded once, half to even (the device has no double
- * rounding; model_compile reports it). */
+ * as the device's (mult, 31 - shift), rounded twice as TFLite does (STORE
+ * ROUND_TFL), or under IR_ARITH_TFLITE_1R (a target without ROUND_TFL) the
+ * same product rounded once, half to even (model_compile reports it). */
 static int requant_params(const struct ir_graph *g, struct lowered *L, const struct ir_tensor *xs,
 			  const struct ir_tensor *ws, const struct ir_tensor *ys, const struct ir_tensor *yz, uint32_t oc,
 			  const struct ir_node *n, struct mote_cc_diag *diag)
@@ -77,6 +77,7 @@ static int requant_params(const struct ir_graph *g, struct lowered *L, const str
 			return cc_fail(diag, rc, "node '%s' (%s): output scale %g of channel %u", n->name, n->op, s, c);
 	}
 	L->conv.out_type = cc_type(yz->dtype);
+	L->conv.round_tfl = g->arith == IR_ARITH_TFLITE; /* the device's STORE ROUND_TFL */
 	L->conv.out_zp = byte_val(yz, 0);
 	int rc = ir_out_clamp(n, yz->dtype, L->conv.out_zp, &L->conv.clamp_lo, &L->conv.clamp_hi, diag);
 	if (rc)

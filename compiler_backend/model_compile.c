@@ -182,7 +182,7 @@ static int conv_on_host(struct compile *c, struct step *s, struct mote_cc_diag *
 	h->op = MOTE_KOP_CONV;
 	int32_t p[] = {(int32_t)cv->stride_h, (int32_t)cv->stride_w, (int32_t)cv->pad_top, (int32_t)cv->pad_left,
 		       (int32_t)cv->pad_bottom, (int32_t)cv->pad_right, (int32_t)cv->dil_h, (int32_t)cv->dil_w,
-		       (int32_t)G, cv->in_zp, cv->w_zp, cv->out_zp, cv->clamp_lo, cv->clamp_hi};
+		       (int32_t)G, cv->in_zp, cv->w_zp, cv->out_zp, cv->clamp_lo, cv->clamp_hi, cv->round_tfl != 0};
 	memcpy(h->params, p, sizeof p);
 	h->n_data = 4;
 	h->data[0] = s->L.x;
@@ -783,6 +783,10 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 		rc = cc_fail(diag, MOTE_CC_EINVAL, "internal: the command stream is not whole");
 		goto done;
 	}
+	/* the model's arithmetic: TFLite's two roundings wherever it requantizes
+	 * (also in host steps), so it needs a device that has them */
+	if (c->g.arith == IR_ARITH_TFLITE)
+		features |= MOTE_FEATURES_ROUND_TFL_MASK;
 	struct mote_mf_header h = {
 		.magic = MOTE_MF_MAGIC, .version = MOTE_MF_VERSION, .file_bytes = (uint32_t)size,
 		.hw_version = MOTE_HW_VERSION_MAJOR << 16 | MOTE_HW_VERSION_MINOR, .rows = c->geo->rows,
@@ -810,32 +814,31 @@ done:
 
 /* ---- report and entry point ------------------------------------------------------------ */
 
-/* Does the target round twice as TFLite does (a STORE mode)?  No device has
- * that mode yet: the day a FEATURES bit says so, test it here and lower
- * TFLite models' STOREs with it. */
+/* Does the target round twice as TFLite does (STORE ROUND_TFL)? */
 static int device_rounds_twice(const struct mote_geometry *geo)
 {
-	(void)geo;
-	return 0;
+	return (geo->features & MOTE_FEATURES_ROUND_TFL_MASK) != 0;
 }
 
-/* A TFLite model whose requantizing steps run on a device that rounds once:
- * say that those steps cannot be bit-exact with TFLite. */
+/* A TFLite model: say what cannot be bit-exact with TFLite.  On a target that
+ * rounds once, every requantizing step (on the device, and the convolutions
+ * on the host, which round as the device does); SOFTMAX, computed in float. */
 static void report_rounding(struct compile *c)
 {
-	if (c->g.arith != IR_ARITH_TFLITE || device_rounds_twice(c->geo))
+	if (c->g.arith == IR_ARITH_ONNX)
 		return;
 	unsigned n = 0;
 	const char *first = NULL;
-	for (size_t i = 0; i < c->ns; i++)
-		if (c->s[i].device && c->s[i].L.conv.out_type != MOTE_CC_INT32 && c->s[i].L.conv.pool != MOTE_CC_POOL_MAX) {
+	for (size_t i = 0; c->g.arith == IR_ARITH_TFLITE_1R && i < c->ns; i++)
+		if ((c->s[i].device && c->s[i].L.conv.out_type != MOTE_CC_INT32 && c->s[i].L.conv.pool != MOTE_CC_POOL_MAX) ||
+		    (!c->s[i].device && c->s[i].h.op == MOTE_KOP_CONV)) {
 			n++;
 			first = first ? first : c->s[i].n->name;
 		}
 	if (n)
-		say(c, "warning: not bit-exact with TFLite: %u device step%s (the first: %s) requantize%s with TFLite's "
+		say(c, "warning: not bit-exact with TFLite: %u step%s (the first: %s) requantize%s with TFLite's "
 		    "multipliers but round once (half to even); TFLite rounds twice, so an output may differ by 1 "
-		    "(the target has no double-rounding STORE mode)", n, n > 1 ? "s" : "", first, n > 1 ? "" : "s");
+		    "(the target has no STORE ROUND_TFL)", n, n > 1 ? "s" : "", first, n > 1 ? "" : "s");
 	unsigned sm = 0;
 	for (size_t i = 0; i < c->ns; i++)
 		sm += !c->s[i].device && c->s[i].h.op == MOTE_KOP_SOFTMAX;
@@ -955,6 +958,10 @@ static int compile_once(const void *onnx, size_t len, const struct mote_geometry
 	struct out o = {0};
 	unsigned stacked = 0;
 	int rc = model_prepare(onnx, len, 1, &c.g, diag);
+	/* a TFLite model on a target that rounds once: TFLite's multipliers, one
+	 * rounding everywhere (the device's STOREs and the host convolutions) */
+	if (!rc && c.g.arith == IR_ARITH_TFLITE && !device_rounds_twice(geo))
+		c.g.arith = IR_ARITH_TFLITE_1R;
 	if (!rc && (rc = model_stack_rows(&c.g, geo, &stacked, diag)) == 0 && stacked)
 		say(&c, "kernel rows stacked as channels for %u convolution%s (MoteStackRows steps below)", stacked,
 		    stacked > 1 ? "s" : "");

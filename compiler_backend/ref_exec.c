@@ -20,16 +20,34 @@ int64_t mote_ref_requant(int32_t v, int32_t mult, int32_t shift)
 	return q;
 }
 
-int64_t mote_ref_postproc(int32_t acc, int32_t bias, int32_t mult, int32_t shift,
-			  int32_t out_zp, int32_t lo, int32_t hi)
+int64_t mote_ref_requant_tfl(int32_t v, int32_t mult, int32_t shift)
+{
+	unsigned s = (unsigned)shift & 63u;
+	unsigned l = s < 31 ? 31 - s : 0, r = s > 31 ? (s - 31 > 31 ? 31 : s - 31) : 0;
+	int32_t x = (int32_t)((uint32_t)v << l);                       /* int32, wrapping */
+	int64_t h = ((int64_t)x * mult + ((int64_t)1 << 30)) >> 31;    /* floor: arithmetic shift (gcc) */
+	if (r == 0)
+		return h;
+	int64_t q = h >> r, rem = h & (((int64_t)1 << r) - 1), half = (int64_t)1 << (r - 1);
+	return q + (rem > half || (rem == half && h >= 0)); /* ties away from zero */
+}
+
+int64_t mote_ref_postproc_mode(int32_t acc, int32_t bias, int32_t mult, int32_t shift, int32_t out_zp,
+			       int32_t lo, int32_t hi, int round_tfl)
 {
 	int32_t v = (int32_t)((uint32_t)acc + (uint32_t)bias); /* int32 wrapping add */
-	int64_t y = mote_ref_requant(v, mult, shift) + out_zp;
+	int64_t y = (round_tfl ? mote_ref_requant_tfl(v, mult, shift) : mote_ref_requant(v, mult, shift)) + out_zp;
 	if (y < lo)
 		y = lo;
 	if (y > hi)
 		y = hi;
 	return y;
+}
+
+int64_t mote_ref_postproc(int32_t acc, int32_t bias, int32_t mult, int32_t shift,
+			  int32_t out_zp, int32_t lo, int32_t hi)
+{
+	return mote_ref_postproc_mode(acc, bias, mult, shift, out_zp, lo, hi, 0);
 }
 
 static void write_out(const struct mote_cc_conv *op, void *output, size_t idx, int64_t acc, uint32_t o)
@@ -40,7 +58,8 @@ static void write_out(const struct mote_cc_conv *op, void *output, size_t idx, i
 		((int32_t *)output)[idx] = v;
 		return;
 	}
-	int64_t y = mote_ref_postproc(v, 0, op->mult[o], op->shift[o], op->out_zp, op->clamp_lo, op->clamp_hi);
+	int64_t y = mote_ref_postproc_mode(v, 0, op->mult[o], op->shift[o], op->out_zp, op->clamp_lo, op->clamp_hi,
+					   op->round_tfl);
 	((uint8_t *)output)[idx] = (uint8_t)(y & 0xff);
 }
 

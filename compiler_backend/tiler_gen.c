@@ -293,6 +293,7 @@ int tl_emit_store(struct tl_gen *x, const struct tl_store *s)
 		return rc;
 	uint32_t *w = op->w;
 	SETF(w, STORE, INT32, !requant);
+	SETF(w, STORE, ROUND_TFL, requant && cv->round_tfl);
 	SETF(w, STORE, ACC_ROW, s->acc_row);
 	SETF(w, STORE, BIAS_ROW, s->bias_row);
 	SETF(w, STORE, N_INNER, s->n_inner);

@@ -222,6 +222,8 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "int32 output needs the INT32_OUT feature");
 	if (op->add.on && !(geom->features & MOTE_FEATURES_STORE_ADD_MASK))
 		return cc_fail(diag, MOTE_CC_ENOTSUP, "a fused add needs the STORE_ADD feature");
+	if (op->round_tfl && op->out_type != MOTE_CC_INT32 && !(geom->features & MOTE_FEATURES_ROUND_TFL_MASK))
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "TFLite's two roundings need the ROUND_TFL feature");
 	p->op = op;
 	p->byte_cost = byte_cost;
 	p->g = *geom;

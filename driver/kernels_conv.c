@@ -6,7 +6,8 @@
  * host as on a device that has the feature: int32 sums of (x - zx)(w - zw)
  * (wrapping as the accumulator does), the bias added with int32 wrapping,
  * then the STORE post-processing of mote_hw.spec: round_half_even(v * mult /
- * 2^(shift & 63)) + zy, clamped to [lo, hi].  The compiler's reference
+ * 2^(shift & 63)) + zy, clamped to [lo, hi]; with p14, the rounding of STORE
+ * ROUND_TFL (TFLite's two) instead.  The compiler's reference
  * executor (mote_ref_conv) is written separately; the tests hold the two
  * together.
  */
@@ -35,7 +36,7 @@ static int conv_check(const int32_t *p, const struct mote_ktensor *in, const str
 		if (p[i] < (i < 2 || i >= 6 ? 1 : 0) || p[i] > 4096)
 			return MOTE_KERNEL_EPARAM;
 	if (!zp_in(x->dtype, p[9]) || !zp_in(w->dtype, p[10]) || !zp_in(y->dtype, p[11]) || !zp_in(y->dtype, p[12]) ||
-	    !zp_in(y->dtype, p[13]) || p[12] > p[13])
+	    !zp_in(y->dtype, p[13]) || p[12] > p[13] || (p[14] != 0 && p[14] != 1))
 		return MOTE_KERNEL_EPARAM;
 	if (x->rank != 4 || w->rank != 4 || y->rank != 4 || b->rank != 1 || ms->rank != 2)
 		return MOTE_KERNEL_ESHAPE;
@@ -93,7 +94,8 @@ int mote__kernel_conv(const int32_t *p, const struct mote_ktensor *in, struct mo
 						}
 					}
 					int32_t v = (int32_t)(acc + (uint32_t)bias[o]);
-					int64_t q = mote__kernel_requant(v, mult[o], shift[o]) + p[11];
+					int64_t q = (p[14] ? mote__kernel_requant_tfl(v, mult[o], shift[o])
+							   : mote__kernel_requant(v, mult[o], shift[o])) + p[11];
 					q = q < p[12] ? p[12] : q > p[13] ? p[13] : q;
 					ys[((n * g.o + o) * g.oh + oy) * g.ow + ox] = (uint8_t)(q & 0xff);
 				}

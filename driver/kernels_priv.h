@@ -9,6 +9,12 @@
  * gives the device's bytes (kernels.c). */
 int64_t mote__kernel_requant(int32_t v, int32_t mult, int32_t shift);
 
+/* STORE ROUND_TFL's rounding, through TFLite's own functions (kernels_tflite.c):
+ * mote_kernel_tfl_requant with exponent 31 - (shift & 63), the right shift at
+ * most 31 (TFLite's saturating high multiply: the spec's STORE gives 2^31
+ * where this gives 2^31 - 1, the same once clamped). */
+int64_t mote__kernel_requant_tfl(int32_t v, int32_t mult, int32_t shift);
+
 /* MOTE_KOP_CONV (kernels_conv.c): in[0..3] x, weights, bias, mult and shift. */
 int mote__kernel_conv(const int32_t *p, const struct mote_ktensor *in, struct mote_ktensor *y);
 

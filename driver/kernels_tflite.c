@@ -27,7 +27,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "mote/mote_kernels.h"
+#include "kernels_priv.h"
 
 int mote_kernel_tfl_multiplier(double s, int32_t *mult, int32_t *shift)
 {
@@ -82,6 +82,12 @@ int32_t mote_kernel_tfl_requant(int32_t x, int32_t mult, int32_t shift)
 	/* x * 2^left in int32, wrapping as TFLite's int32 product does in practice */
 	int32_t xs = (int32_t)((uint32_t)x << (left & 31));
 	return mote_kernel_tfl_div_pot(mote_kernel_tfl_high_mul(xs, mult), right);
+}
+
+int64_t mote__kernel_requant_tfl(int32_t v, int32_t mult, int32_t shift)
+{
+	int32_t s = shift & 63;
+	return mote_kernel_tfl_requant(v, mult, 31 - (s > 62 ? 62 : s));
 }
 
 /* QuantizeMultiplierSmallerThanOneExp: 0 < s < 1, shift <= 0. */

@@ -142,6 +142,7 @@ void mote_model_free(mote_model *m)
 
 unsigned mote_model_num_tensors(const mote_model *m) { return m ? m->nt : 0; }
 unsigned mote_model_num_steps(const mote_model *m) { return m ? m->ns : 0; }
+uint32_t mote_model_features(const mote_model *m) { return m ? m->h.features : 0; }
 
 int mote_model_tensor(const mote_model *m, unsigned i, struct mote_tensor_info *info)
 {

@@ -1,7 +1,7 @@
 # rtl/rtl.mk: rules for rtl/ (included by the top Makefile).
 #
 #   make lint     verilator --lint-only -Wall of mote_top for 4x4, 8x8, 16x16, 4x8, 8x8 without
-#                 the depthwise path, without ACC_MAX and without STORE ADD, and 4x4 with the
+#                 the depthwise path, STORE ADD and ROUND_TFL, without ACC_MAX, and 4x4 with the
 #                 small-FPGA choices (MUL_CELL, one accumulator copy) (waivers only in
 #                 rtl/lint.vlt), each board's parameter set and its board top (with Yosys'
 #                 iCE40 cell models), then iverilog -g2005 and yosys read_verilog of every RTL file
@@ -21,7 +21,7 @@ RTL_LINT_4x4   := -GROWS=4 -GCOLS=4 -GMEM_BYTES=8 -GABUF_DEPTH=1024 -GWBUF_DEPTH
                   -GBBUF_DEPTH=24 -GACC_DEPTH=256 -GPPU_LANES=1
 RTL_LINT_8x8   := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16
 RTL_LINT_16x16 := -GROWS=16 -GCOLS=16 -GMEM_BYTES=32
-RTL_LINT_8x8dense := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GDEPTHWISE=0 -GSTORE_ADD=0
+RTL_LINT_8x8dense := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GDEPTHWISE=0 -GSTORE_ADD=0 -GROUND_TFL=0
 RTL_LINT_4x8   := -GROWS=4 -GCOLS=8 -GMEM_BYTES=8
 RTL_LINT_8x8nomax := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GACC_MAX=0
 # the small-FPGA choices: multiplier cells, one accumulator copy

@@ -6,8 +6,9 @@ Each DIR holds what compiler_backend/tests/tflite_cases.c wrote for one model:
 case_K.tflite (one operator cut from the model, or a PAD and the convolution
 reading it; constants and quantization copied), case_K_inJ.npy (its inputs as
 the whole model computed them), case_K_tflite.npy and case_K_once.npy (mote's
-outputs in TFLite's arithmetic, two roundings, and in the device's, one
-rounding), and cases.txt listing them.  Arm NN (Debian python3-pyarmnn 20.08,
+outputs in TFLite's arithmetic, two roundings, as the arrays' STORE
+ROUND_TFL computes, and with one rounding, as the board build's STORE does),
+and cases.txt listing them.  Arm NN (Debian python3-pyarmnn 20.08,
 TFLite parser, CpuRef backend; run with /usr/bin/python3) runs each case on
 the same inputs.
 
@@ -16,8 +17,8 @@ float and requantizes once, so it is TFLite's arithmetic with one rounding,
 not TFLite's default two (SaturatingRoundingDoublingHighMul, then
 RoundingDivideByPOT).  Hence:
   - CONV_2D, DEPTHWISE_CONV_2D (also after a PAD), FULLY_CONNECTED, ADD:
-    mote's one-rounding output (TFLite's multipliers, one rounding, what the
-    device computes) within 1 of Arm NN everywhere and equal on at least
+    mote's one-rounding output (TFLite's multipliers, one rounding, what a
+    device without ROUND_TFL computes) within 1 of Arm NN everywhere and equal on at least
     MIN_EXACT_ONCE (99.5%) of the elements; mote's TFLite output (two
     roundings) within 1 everywhere, how many differ printed, not bounded: two
     roundings part from one whenever the exact value lies within 2^-(e+1) of

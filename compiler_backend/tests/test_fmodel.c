@@ -531,6 +531,14 @@ static void store_add_int32(uint32_t *w) { store_add(w); MOTE_CMD_SET(w, STORE, 
 static void store_add_int32_norows(uint32_t *w) { store_add_int32(w); MOTE_CMD_SET(w, STORE, N_INNER, 0); }
 static void store_add_unreadable(uint32_t *w) { store_add(w); MOTE_CMD_SET(w, STORE, ADD_ADDR0, DST + 0x40); }
 static void store_add_range(uint32_t *w) { store_add_int32(w); MOTE_CMD_SET(w, STORE, BIAS_ROW, 94); }
+/* STORE ROUND_TFL: one row into DST, rounded as TFLite */
+static void store_tfl(uint32_t *w)
+{
+	write_window(w);
+	MOTE_CMD_SET(w, STORE, ADDR0, DST);
+	MOTE_CMD_SET(w, STORE, ROUND_TFL, 1);
+}
+static void store_tfl_range(uint32_t *w) { store_tfl(w); MOTE_CMD_SET(w, STORE, BIAS_ROW, 94); }
 
 START_TEST(malformed_streams)
 {
@@ -540,6 +548,10 @@ START_TEST(malformed_streams)
 	expect_error(store_add_unreadable, MOTE_ERR_READ_WINDOW);
 	expect_error(store_add_range, MOTE_ERR_FIELD); /* FIELD before the range checks */
 	expect_error_features(store_add, MOTE_ERR_FIELD, tc_geom(8, 8).features & ~MOTE_FEATURES_STORE_ADD_MASK);
+	expect_error(store_tfl, MOTE_ERR_NONE);
+	expect_error_features(store_tfl, MOTE_ERR_FIELD, tc_geom(8, 8).features & ~MOTE_FEATURES_ROUND_TFL_MASK);
+	expect_error_features(store_tfl_range, MOTE_ERR_FIELD, tc_geom(8, 8).features & ~MOTE_FEATURES_ROUND_TFL_MASK);
+	expect_error(store_tfl_range, MOTE_ERR_STORE_RANGE);
 	expect_error(bad_opcode, MOTE_ERR_OPCODE);
 	expect_error(bad_opcode0, MOTE_ERR_OPCODE);
 	expect_error(bad_dst, MOTE_ERR_FIELD);

@@ -4,7 +4,9 @@
  * it: random grouped convolutions (depthwise, depth multipliers 2 and 3,
  * groups of several channels, one group), int8 and uint8 activations and
  * weights with zero points, strides, pads, dilations, clamps, every shift
- * amount's neighbourhood; every output byte must be equal (NCHW on the
+ * amount's neighbourhood, in both roundings (the STORE's one, and ROUND_TFL's
+ * two: TFLite's own functions in the kernel, the spec's formula in the
+ * reference); every output byte must be equal (NCHW on the
  * host, NHWC in the reference).  Then the kernel's refusals: operands that
  * disagree with the parameters are errors, never a read outside them. */
 #include <check.h>
@@ -65,6 +67,7 @@ static void random_case(struct hcase *c)
 	op->clamp_lo = uo ? 0 : -128, op->clamp_hi = uo ? 255 : 127;
 	if (rnd() % 4 == 0) /* a fused Relu's clamp */
 		op->clamp_lo = op->out_zp;
+	op->round_tfl = rnd() % 2;
 	uint32_t oh = (op->in_h + op->pad_top + op->pad_bottom - op->dil_h * (op->k_h - 1) - 1) / op->stride_h + 1;
 	uint32_t ow = (op->in_w + op->pad_left + op->pad_right - op->dil_w * (op->k_w - 1) - 1) / op->stride_w + 1;
 	size_t nw = (size_t)op->k_h * op->k_w * cig * op->out_c, nx = (size_t)op->in_h * op->in_w * op->in_c;
@@ -84,6 +87,8 @@ static void random_case(struct hcase *c)
 		c->bias[o] = rnd() % 8 ? rr(-20000, 20000) : (int32_t)rnd();
 		c->mult[o] = rnd() % 8 ? (int32_t)(0x40000000u | (rnd() >> 2)) : (int32_t)rnd();
 		c->shift[o] = rnd() % 8 ? rr(30, 44) : rr(0, 63);
+		if (op->round_tfl && rnd() % 2) /* TFLite's own: M in [2^30, 2^31), exponent -31..30 */
+			c->shift[o] = 31 - rr(-31, 30);
 		c->ms[o] = c->mult[o];
 		c->ms[op->out_c + o] = c->shift[o];
 	}
@@ -99,7 +104,7 @@ static void random_case(struct hcase *c)
 	ck_assert_uint_eq(c->ow, ow);
 	int32_t p[] = {(int32_t)op->stride_h, (int32_t)op->stride_w, (int32_t)op->pad_top, (int32_t)op->pad_left,
 		       (int32_t)op->pad_bottom, (int32_t)op->pad_right, (int32_t)op->dil_h, (int32_t)op->dil_w,
-		       (int32_t)G, op->in_zp, op->w_zp, op->out_zp, op->clamp_lo, op->clamp_hi};
+		       (int32_t)G, op->in_zp, op->w_zp, op->out_zp, op->clamp_lo, op->clamp_hi, op->round_tfl};
 	memcpy(c->p, p, sizeof p);
 }
 
@@ -122,7 +127,7 @@ static void operands(const struct hcase *c, struct mote_ktensor in[4], struct mo
 
 START_TEST(kernel_equals_reference)
 {
-	long bytes = 0;
+	long bytes = 0, tfl = 0;
 	for (int i = 0; i < 400; i++) {
 		struct hcase c;
 		random_case(&c);
@@ -145,10 +150,13 @@ START_TEST(kernel_equals_reference)
 						      c.op.k_h, c.op.k_w, o, y, x, g, w);
 				}
 		bytes += (long)ny;
+		tfl += c.op.round_tfl;
 		free(want), free(got);
 		hcase_free(&c);
 	}
-	printf("test_host_conv: 400 random grouped convolutions, %ld output bytes equal to mote_ref_conv\n", bytes);
+	ck_assert_int_gt(tfl, 100);
+	printf("test_host_conv: 400 random grouped convolutions (%ld rounding as TFLite), %ld output bytes equal to "
+	       "mote_ref_conv\n", tfl, bytes);
 }
 END_TEST
 
@@ -169,7 +177,7 @@ START_TEST(kernel_refuses_bad_operands)
 	struct mote_ktensor b[4];
 	int32_t p[MOTE_KERNEL_NPARAMS];
 	/* each a disagreement the kernel must find before reading anything */
-	for (int k = 0; k < 9; k++) {
+	for (int k = 0; k < 10; k++) {
 		memcpy(b, in, sizeof b);
 		memcpy(p, c.p, sizeof p);
 		struct mote_ktensor o = out;
@@ -184,6 +192,7 @@ START_TEST(kernel_refuses_bad_operands)
 		case 6: p[0] = 0, want = MOTE_KERNEL_EPARAM; break;       /* stride 0 */
 		case 7: p[12] = p[13] + 1, want = MOTE_KERNEL_EPARAM; break; /* lo > hi */
 		case 8: b[2].dtype = MOTE_KT_INT8, want = MOTE_KERNEL_ETYPE; break;
+		case 9: p[14] = 2, want = MOTE_KERNEL_EPARAM; break;     /* no such rounding */
 		}
 		ck_assert_msg(mote_kernel_run(MOTE_KOP_CONV, p, b, 4, &o, 1) == want, "disagreement %d not refused", k);
 	}

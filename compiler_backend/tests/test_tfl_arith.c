@@ -12,6 +12,7 @@
 
 #include "mote/mote_compiler.h"
 #include "mote/mote_kernels.h"
+#include "cc_test_util.h"
 #include "tfl_build.h"
 
 START_TEST(multiplier)
@@ -239,6 +240,53 @@ START_TEST(conv_two_roundings)
 }
 END_TEST
 
+/* STORE ROUND_TFL (mote_hw.spec): the reference's mote_ref_requant_tfl, written
+ * from the spec's formula (a floor and a rounding divide), against TFLite's own
+ * functions as the host kernels use them, over every shift and TFLite's
+ * multipliers and any others; the one product TFLite saturates must give the
+ * same value once clamped to 16 bits, as the spec says. */
+START_TEST(store_round_tfl)
+{
+	/* by hand: shift s is TFLite's exponent 31 - s */
+	ck_assert_int_eq(mote_ref_requant_tfl(5, 1 << 30, 32), 2);   /* 2.5 -> 3, then 1.5 -> 2 */
+	ck_assert_int_eq(mote_ref_requant_tfl(10, 1 << 30, 32), 3);
+	ck_assert_int_eq(mote_ref_requant_tfl(-5, 1 << 30, 32), -1);  /* -2.5 -> -2, then -1 */
+	ck_assert_int_eq(mote_ref_requant_tfl(3, 1 << 30, 30), 3);    /* left shift: 6 * 0.5 */
+	ck_assert_int_eq(mote_ref_requant_tfl(-1, 1 << 30, 31), 0);   /* -0.5 -> 0 */
+	ck_assert_int_eq(mote_ref_requant_tfl(1, 1 << 30, 31), 1);    /* +0.5 -> 1 */
+	ck_assert_int_eq(mote_ref_requant_tfl(3, 1 << 30, 33), 1);    /* 1.5 -> 2, then 2 / 4 = 0.5 -> 1 (once: 0.375 -> 0) */
+	uint64_t rng = 0x5eed7f1u;
+	long n = 0, sat = 0;
+	for (int i = 0; i < 2000000; i++) {
+		uint64_t r = tc_rand(&rng);
+		int32_t v = (r & 3) == 0 ? (int32_t)(uint32_t)(r >> 32) : (int32_t)((int64_t)(r >> 40) % 70000);
+		uint64_t r2 = tc_rand(&rng);
+		int32_t mult = (r2 & 1) ? (int32_t)(0x40000000u | (uint32_t)(r2 >> 34)) : (int32_t)(uint32_t)(r2 >> 32);
+		int32_t shift = (int32_t)((r2 >> 8) & 63);
+		if ((r2 & 0xf0) == 0)
+			v = INT32_MIN, mult = INT32_MIN;
+		int32_t s = shift > 62 ? 62 : shift;
+		int64_t got = mote_ref_requant_tfl(v, mult, shift);
+		int64_t want = mote_kernel_tfl_requant(v, mult, 31 - s);
+		int32_t x = (int32_t)((uint32_t)v << (shift < 31 ? 31 - shift : 0));
+		if (x == INT32_MIN && mult == INT32_MIN) {
+			sat++;
+			for (int32_t zp = -32768; zp <= 32767; zp += 4369)
+				if (mote_ref_postproc_mode(v, 0, mult, shift, zp, -32768, 32767, 1) !=
+				    (want + zp > 32767 ? 32767 : want + zp < -32768 ? -32768 : want + zp))
+					ck_abort_msg("saturating product, shift %d zp %d: clamped values differ", shift, zp);
+			continue;
+		}
+		if (got != want)
+			ck_abort_msg("v %d mult %d shift %d: %lld, TFLite %lld", v, mult, shift, (long long)got,
+				     (long long)want);
+		n++;
+	}
+	ck_assert_int_gt(sat, 1000);
+	ck_assert_int_gt(n, 1900000);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("tfl_arith");
@@ -250,6 +298,7 @@ int main(void)
 	tcase_add_test(tc, activation_range_and_quantize);
 	tcase_add_test(tc, conv_two_roundings);
 	tcase_add_test(tc, requantize);
+	tcase_add_test(tc, store_round_tfl);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

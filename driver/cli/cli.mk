@@ -79,12 +79,14 @@ MOTE_TESTS += test-models
 # autoencoder, pseudo-random weights from a fixed seed), each compiled from its .tflite file and
 # run on its sample input on the simulated 8x8 and 16x16 arrays, with and without
 # --keep-tensors, by driver/tests/cli/check_tflite.sh (agreement required: every tensor the
-# device keeps equal byte for byte to the reference executor in the device's arithmetic,
-# TFLite's multipliers rounded once, see mote_cc_ref_opts; with --keep-tensors every tensor
-# kept and compared).  Before that, the C reader and scripts/tflite_dump.py (an independent
-# reader) must give every file the same digest, and DS-CNN with a depth multiplier of 2 must
-# compile with the grouped convolution the array cannot take on the host (MOTE_KOP_CONV, the
-# device's arithmetic), then pass the same checks.
+# device keeps equal byte for byte to the reference executor in TFLite's own arithmetic, two
+# roundings, which the arrays' STORE ROUND_TFL does; with --keep-tensors every tensor kept and
+# compared).  Before that, the C reader and scripts/tflite_dump.py (an independent reader) must
+# give every file the same digest, and DS-CNN with a depth multiplier of 2 must compile with the
+# grouped convolution the array cannot take on the host (MOTE_KOP_CONV, rounding as TFLite),
+# then pass the same checks.  Last, that model on the board build, which has no ROUND_TFL:
+# compile must warn that its steps round once, and run --check must compare with the reference
+# in that arithmetic ("tflite-round-once"), bit-exact.
 TFLITE_TMP := $(BUILD)/test-tflite
 test-tflite: $(MOTE_CLI) $(TFL_GEN)
 	@rm -rf $(TFLITE_TMP) && mkdir -p $(TFLITE_TMP)/nets && $(TFL_GEN) $(TFLITE_TMP)/nets
@@ -104,6 +106,19 @@ test-tflite: $(MOTE_CLI) $(TFL_GEN)
 	  if [ -z "$$in" ]; then echo "test-tflite: $$net is not in nets.txt"; exit 1; fi; \
 	  /usr/bin/env bash driver/tests/cli/check_tflite.sh $(MOTE_CLI) $(TFLITE_TMP) $(TFLITE_TMP)/nets/$$net.tflite \
 	    $$in $(TFLITE_TMP)/nets/$${net}_input.npy; done
+	@set -e; net=dscnn_dm2; t=sim:board=icebreaker; f=$(TFLITE_TMP)/board_$$net.mote; \
+	  in=$$(awk -v n=$$net '$$1 == n { print $$2 }' $(TFLITE_TMP)/nets/nets.txt); \
+	  out=$$($(MOTE_CLI) compile $(TFLITE_TMP)/nets/$$net.tflite -o $$f --target $$t 2>&1) || \
+	    { printf '%s\n' "$$out"; echo "test-tflite: $$net on $$t: compile failed"; exit 1; }; \
+	  printf '%s\n' "$$out" | grep -q "requantize with TFLite's multipliers but round once" || \
+	    { printf '%s\n' "$$out"; echo "test-tflite: $$net on $$t: no warning that it rounds once"; exit 1; }; \
+	  out=$$($(MOTE_CLI) run $$f --device $$t --input $$in=$(TFLITE_TMP)/nets/$${net}_input.npy \
+	    --check $(TFLITE_TMP)/nets/$$net.tflite 2>&1) || \
+	    { printf '%s\n' "$$out"; echo "test-tflite: $$net on $$t: run failed or differs"; exit 1; }; \
+	  printf '%s\n' "$$out" | grep -q '^reference executor: 0 of [1-9][0-9]* tensors differ, bit-exact' && \
+	  printf '%s\n' "$$out" | grep -qx 'reference arithmetic: tflite-round-once' || \
+	    { printf '%s\n' "$$out"; echo "test-tflite: $$net on $$t: not bit-exact in the round-once arithmetic"; exit 1; }; \
+	  echo "$$net on $$t (no ROUND_TFL): $$(printf '%s\n' "$$out" | grep '^reference executor'), rounding once"
 	@echo "test-tflite: $(TFL_NETS) $(TFL_NETS_REF) compiled from TFLite and bit-exact with the reference on 8x8 and 16x16"
 MOTE_TESTS += test-tflite
 .PHONY: test-tflite

@@ -114,11 +114,7 @@ int cmd_eval(int argc, char **argv)
 	if (!status && !mf)
 		status = 3, cli_fail("cannot read %s", path);
 	mote_cc_ref *ref = NULL;
-	/* a TFLite model's device steps round once: compare with that reference */
-	const struct mote_cc_ref_opts ref_opts = {.round_once = 1};
 	struct mote_cc_diag cd = {{0}};
-	if (!status && check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open_opts(onnx, olen, &ref_opts, &ref, &cd)))
-		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
 	mote_device *dev = NULL;
 	mote_model *m = NULL;
 	struct mote_model_diag md = {{0}};
@@ -126,6 +122,12 @@ int cmd_eval(int argc, char **argv)
 		status = 3, cli_fail("cannot open device '%s': %s", device, mote_strerror(rc));
 	if (!status && (rc = mote_model_load(dev, mf, mlen, &m, &md)))
 		status = 3, cli_fail("%s: %s: %s", path, mote_error_name(rc), md.msg);
+	/* the reference in the model's arithmetic (a TFLite model compiled for a
+	 * device without STORE ROUND_TFL rounds once) */
+	const struct mote_cc_ref_opts ref_opts = {
+		.round_once = !(mote_model_features(m) & MOTE_FEATURES_ROUND_TFL_MASK)};
+	if (!status && check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open_opts(onnx, olen, &ref_opts, &ref, &cd)))
+		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
 	/* the model's one input and first output */
 	struct mote_tensor_info in = {0}, out = {0};
 	int have_in = 0, have_out = 0;

@@ -37,6 +37,7 @@ int cmd_info(int argc, char **argv)
 		{MOTE_FEATURES_DEPTHWISE_MASK, "depthwise"},
 		{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
 		{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
+		{MOTE_FEATURES_ROUND_TFL_MASK, "round_tfl"},
 	};
 	/* FEATURES.QUEUES: three queues, or load and store sharing one ("ls"), or one */
 	char queues[16];

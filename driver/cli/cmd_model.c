@@ -241,8 +241,9 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 	return a.data;
 }
 
+/* arith: the reference executor's arithmetic (with cc) */
 static void print_steps(const mote_model *m, const struct mote_geometry *g, struct json *json,
-			const struct cli_check_count *cc, size_t bad)
+			const struct cli_check_count *cc, size_t bad, const char *arith)
 {
 	uint64_t cyc = 0, macs = 0, host_ns = 0;
 	for (unsigned i = 0; i < mote_model_num_steps(m); i++) {
@@ -287,13 +288,16 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, stru
 			json_uint(json, "tensors_compared", cc->compared);
 			json_uint(json, "tensors_not_kept", cc->skipped);
 			json_uint(json, "mismatches", bad);
+			json_str(json, "reference_arithmetic", arith);
 		}
 	} else {
 		printf("total: %llu device cycles, %llu macs, utilization %.4f, host steps %.1f us\n",
 		       (unsigned long long)cyc, (unsigned long long)macs, u, (double)host_ns / 1e3);
-		if (cc)
+		if (cc) {
 			printf("reference executor: %zu of %zu tensors differ%s (%zu not kept: their memory was reused)\n",
 			       bad, cc->compared, bad ? "" : ", bit-exact", cc->skipped);
+			printf("reference arithmetic: %s\n", arith);
+		}
 	}
 }
 
@@ -400,10 +404,12 @@ int cmd_model_run(int argc, char **argv)
 	uint8_t *onnx = NULL;
 	size_t olen;
 	struct mote_cc_diag cd = {{0}};
-	/* the device rounds once: a TFLite model is checked against the reference
-	 * that does the same (bit for bit), and its outputs are also compared with
-	 * TFLite's own arithmetic (two roundings), for information */
-	const struct mote_cc_ref_opts ref_opts = {.round_once = 1};
+	/* the reference in the model's arithmetic (bit for bit): a TFLite model
+	 * compiled for a device without STORE ROUND_TFL rounds once, and its
+	 * outputs are then also compared with TFLite's own two roundings, for
+	 * information */
+	const struct mote_cc_ref_opts ref_opts = {
+		.round_once = !(mote_model_features(m) & MOTE_FEATURES_ROUND_TFL_MASK)};
 	if (check && (!(onnx = cli_slurp(check, &olen)) || mote_cc_ref_open_opts(onnx, olen, &ref_opts, &ref, &cd)))
 		status = 3, cli_fail("%s: %s", check, onnx ? cd.msg : "cannot read");
 	if (ref && !strcmp(mote_cc_ref_arithmetic(ref), "tflite-round-once") &&
@@ -495,7 +501,8 @@ int cmd_model_run(int argc, char **argv)
 		if (status == 0 || status == 1) {
 			if (json)
 				json_key_array(jw, "steps");
-			print_steps(m, &di.geometry, json ? jw : NULL, ref ? &cc : NULL, bad);
+			print_steps(m, &di.geometry, json ? jw : NULL, ref ? &cc : NULL, bad,
+				    ref ? mote_cc_ref_arithmetic(ref) : "");
 		}
 	}
 	if (json) {

@@ -168,6 +168,12 @@ int op_make(const struct op_args *a, struct op_data *d)
 		rms = 1.0;
 	for (uint32_t i = 0; i < oc; i++) {
 		d->scale[i] = float32_exact(48.0 / rms * (0.5 + rng_unit(&s)));
+		if (a->round_tfl) { /* TFLite's (M, e) as the STORE's (mult, 31 - e) */
+			if (mote_kernel_tfl_multiplier(d->scale[i], &d->mult[i], &d->shift[i]))
+				return cli_fail("scale %g: no TFLite multiplier", d->scale[i]);
+			d->shift[i] = d->mult[i] ? 31 - d->shift[i] : 0;
+			continue;
+		}
 		rc = mote_cc_quantize_scale(d->scale[i], &d->mult[i], &d->shift[i]);
 		if (rc < 0)
 			return cli_fail("scale %g: %s", d->scale[i], mote_cc_strerror(rc));
@@ -179,6 +185,8 @@ int op_make(const struct op_args *a, struct op_data *d)
 	c->clamp_hi = 127;
 	c->mult = d->mult;
 	c->shift = d->shift;
+	c->round_tfl = a->round_tfl;
+	d->gemm.round_tfl = a->round_tfl;
 	if (a->is_gemm) {
 		d->gemm.out_type = MOTE_CC_INT8;
 		d->gemm.out_zp = out_zp;

@@ -31,6 +31,7 @@ struct op_args {
 			 * stacked input (checked against the original convolution) */
 	int pool;       /* OP_POOL_MAX (groups == cin == cout), OP_POOL_AVG: all-ones depthwise weights */
 	int add;        /* fuse a residual add (STORE ADD) of a random operand */
+	int round_tfl;  /* TFLite's multipliers (QuantizeMultiplier) and two roundings (STORE ROUND_TFL) */
 };
 enum { OP_POOL_NONE = 0, OP_POOL_MAX = 1, OP_POOL_AVG = 2 };
 

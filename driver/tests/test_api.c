@@ -121,6 +121,8 @@ START_TEST(test_board_open)
 	ck_assert_uint_eq(info.mem_size, 128 * 1024);
 	/* The board build has no STORE ADD; the 4x4 geometry model has. */
 	ck_assert_uint_eq(info.geometry.features & MOTE_FEATURES_STORE_ADD_MASK, 0);
+	/* nor ROUND_TFL (its serial lane rounds once) */
+	ck_assert_uint_eq(info.geometry.features & MOTE_FEATURES_ROUND_TFL_MASK, 0);
 	uint32_t stream[2 * MOTE_CMD_WORDS];
 	put_nop_matmul(cmd_at(stream, 0));
 	put_end(cmd_at(stream, 1));

@@ -401,6 +401,12 @@ struct mote_step_info {
 unsigned mote_model_num_steps(const mote_model *m);
 int mote_model_step(const mote_model *m, unsigned i, struct mote_step_info *info);
 
+/* The FEATURES bits (mote_hw.h MOTE_FEATURES_*) the model declares: those its
+ * commands use, and ROUND_TFL when its arithmetic is TFLite's two roundings
+ * (a TFLite model compiled for a device with STORE ROUND_TFL; its host steps
+ * round so too).  0 for NULL. */
+uint32_t mote_model_features(const mote_model *m);
+
 #ifdef __cplusplus
 }
 #endif

@@ -123,6 +123,10 @@ struct mote_cc_conv {
 	enum mote_cc_pool pool;          /* NONE (the default, 0) or MAX (above) */
 	struct mote_cc_add add;          /* fused residual add (above); ignored by mote_ref_conv,
 					  * which gives y: apply mote_ref_add to its output */
+	int round_tfl;                   /* 1: requantize with TFLite's two roundings (STORE
+					  * ROUND_TFL, mote_ref_requant_tfl; the device needs
+					  * FEATURES.ROUND_TFL), mult and shift as TFLite's
+					  * (M, 31 - e); 0: one rounding (mote_ref_requant) */
 };
 
 /* One matrix product Y[m][n] = A[m][k] x B[k][n] with the same quantization
@@ -139,6 +143,7 @@ struct mote_cc_gemm {
 	int32_t clamp_lo, clamp_hi;
 	const int8_t *b;                 /* [k][n] */
 	const int32_t *bias, *mult, *shift;
+	int round_tfl;                   /* as mote_cc_conv's */
 };
 
 /* The convolution equivalent to a GEMM (pointers shared, nothing copied). */
@@ -171,11 +176,22 @@ size_t mote_cc_dtype_size(enum mote_cc_dtype t);
 /* round_half_even(v * mult / 2^(shift & 63)) on the exact 64-bit product. */
 int64_t mote_ref_requant(int32_t v, int32_t mult, int32_t shift);
 
+/* STORE ROUND_TFL's q (mote_hw.spec): TFLite's MultiplyByQuantizedMultiplier
+ * with multiplier mult and exponent 31 - (shift & 63): v * 2^max(31 - s, 0)
+ * in int32, the high multiply rounded half up, then the divide by
+ * 2^min(max(s - 31, 0), 31) rounded half away from zero.  Equals TFLite's
+ * result except for the one product TFLite saturates (v' = mult = INT32_MIN),
+ * where it is 2^31 instead of 2^31 - 1: the same value once clamped to 16 bits. */
+int64_t mote_ref_requant_tfl(int32_t v, int32_t mult, int32_t shift);
+
 /* The STORE post-processing of one value: v = acc + bias (int32 wrapping),
- * y = min(max(mote_ref_requant(v, mult, shift) + out_zp, lo), hi); returns y
- * (the hardware writes its low byte). */
+ * y = min(max(mote_ref_requant(v, mult, shift) + out_zp, lo), hi) (with
+ * round_tfl, mote_ref_requant_tfl instead); returns y (the hardware writes its
+ * low byte). */
 int64_t mote_ref_postproc(int32_t acc, int32_t bias, int32_t mult, int32_t shift,
 			  int32_t out_zp, int32_t lo, int32_t hi);
+int64_t mote_ref_postproc_mode(int32_t acc, int32_t bias, int32_t mult, int32_t shift, int32_t out_zp,
+			       int32_t lo, int32_t hi, int round_tfl);
 
 /* Reference convolution / GEMM.  input and output are host arrays in the
  * layouts above (output elements of mote_cc_dtype_size(out_type) bytes,

@@ -90,7 +90,10 @@ enum mote_kernel_op {
 	 * channel o); in[2] bias int32 [O]; in[3] int32 [2][O]: mult, then shift;
 	 * y [N][O][OH][OW] int8/uint8.  p0..p1 strides h,w; p2..p5 pads top,
 	 * left, bottom, right; p6..p7 dilations; p8 G; p9 zx; p10 zw; p11 zy;
-	 * p12..p13 lo, hi (in y's range) */
+	 * p12..p13 lo, hi (in y's range); p14 rounding: 0 the one above, 1 STORE
+	 * ROUND_TFL's (TFLite's two: MultiplyByQuantizedMultiplier with
+	 * multiplier mult[o] and exponent 31 - (shift[o] & 63), the right shift
+	 * at most 31) */
 	MOTE_KOP_CONV = 14,
 	MOTE_KOP_COUNT_ = 15
 };

@@ -57,7 +57,9 @@ struct mote_mf_header {
 	uint32_t hw_version;    /* MOTE_HW_VERSION_MAJOR << 16 | MINOR the stream was built for */
 	uint32_t rows, cols, mem_bytes;            /* geometry: must equal the device's */
 	uint32_t abuf_depth, wbuf_depth, bbuf_depth, acc_depth; /* the device's must be >= */
-	uint32_t features;      /* MOTE_FEATURES_* the stream uses */
+	uint32_t features;      /* MOTE_FEATURES_* the stream uses; ROUND_TFL also when
+				 * the model's arithmetic is TFLite's two roundings
+				 * (its host steps too), even with no such STORE */
 	uint32_t n_sections;
 	uint32_t const_offset;  /* of the constant blob in the device constant buffer */
 	uint32_t const_bytes;   /* commands + blob: size of that buffer */
@@ -187,6 +189,8 @@ static inline int64_t mote_mf_cmd_walk(const void *cmds, size_t bytes, uint32_t 
 				f |= MOTE_FEATURES_INT32_OUT_MASK;
 			if (MOTE_CMD_GET(w, STORE, ADD))
 				f |= MOTE_FEATURES_STORE_ADD_MASK;
+			if (MOTE_CMD_GET(w, STORE, ROUND_TFL))
+				f |= MOTE_FEATURES_ROUND_TFL_MASK;
 			break;
 		default:
 			break;

@@ -33,6 +33,8 @@ module mote_link_top #(
 	parameter DEPTHWISE = 1,
 	parameter ACC_MAX = 1,
 	parameter STORE_ADD = 1,
+	// STORE ROUND_TFL (FEATURES)
+	parameter ROUND_TFL = 1,
 	// bytes of device memory on the memory port (LREG LINK_MEM_SIZE)
 	parameter [31:0] MEM_SIZE = 32'h0002_0000,
 	// clock cycles per UART bit (at least 4)
@@ -67,7 +69,7 @@ module mote_link_top #(
 	mote_top #(
 		.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 		.BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH), .QUEUE_DEPTH(QUEUE_DEPTH), .PPU_LANES(PPU_LANES),
-		.LG_LOAD_READS(LG_LOAD_READS), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD)
+		.LG_LOAD_READS(LG_LOAD_READS), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL)
 	) u_top (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid), .i_csr_write(csr_write), .i_csr_addr(csr_addr), .i_csr_wdata(csr_wdata),

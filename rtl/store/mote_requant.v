@@ -1,5 +1,6 @@
 // mote_requant.v: one post-processing lane: bias add, 32x32 multiply, rounding
-// shift (half to even), output zero point and clamp; or the int32 sum itself.
+// shift (half to even, or TFLite's two roundings with i_tfl), output zero point
+// and clamp; or the int32 sum itself.
 // Four pipeline stages, one result per cycle, no stall: o_data/o_valid are the
 // result for the inputs given 4 cycles earlier.
 // SPDX-License-Identifier: Apache-2.0
@@ -14,7 +15,20 @@
 // q = f + 1 when r > 2^(s-1), or r == 2^(s-1) and f is odd; else q = f.
 // That is exact for negative products too, since floor and the remainder
 // are taken in two's complement.
-module mote_requant (
+//
+// STORE ROUND_TFL (i_tfl, with ROUND_TFL = 1): l = max(31 - s, 0) and
+// r = min(max(s - 31, 0), 31);  x = v << l (int32), p = x * mult,
+// h = floor((p + 2^30) / 2^31), q = round(h / 2^r) ties away from zero.
+// Both roundings come down to one floor and one round-up bit, so stages 3
+// and 4 are shared with the single rounding (round3 below).
+// h < 0 exactly when p < 0, unless p[30] rounds p >>> 31 = -1 up to 0.
+// The left shift goes in stage 1 after the bias add (INT32 ignores i_tfl, so
+// v itself is kept when it is written).
+module mote_requant #(
+	// 1: the TFLite rounding (i_tfl); 0: i_tfl is ignored (the store unit
+	// refuses ROUND_TFL as FIELD before it reaches the lane)
+	parameter ROUND_TFL = 1
+) (
 	input  wire        clk,
 	input  wire        rst,
 	// a stage's registers load only when it holds a valid entry (clock enable)
@@ -28,6 +42,8 @@ module mote_requant (
 	input  wire [15:0] i_lo,
 	input  wire [15:0] i_hi,
 	input  wire        i_int32,
+	// STORE ROUND_TFL (ignored with i_int32)
+	input  wire        i_tfl,
 	output reg  [31:0] o_data,
 	// y itself (it fits 16 bits: it lies between lo and hi), for STORE ADD
 	output reg  [15:0] o_y,
@@ -49,13 +65,13 @@ module mote_requant (
 	reg [31:0] v1_q, mult1_q;
 	reg [5:0]  sh1_q;
 	reg [15:0] zp1_q, lo1_q, hi1_q;
-	reg        i32_1_q;
+	reg        i32_1_q, tfl1_q;
 	// stage 2: exact product
 	reg signed [63:0] p2_q;
 	reg [31:0] v2_q;
 	reg [5:0]  sh2_q;
 	reg [15:0] zp2_q, lo2_q, hi2_q;
-	reg        i32_2_q;
+	reg        i32_2_q, tfl2_q;
 	// stage 3: floor and round-up bit
 	reg signed [63:0] f3_q;
 	reg        up3_q;
@@ -65,15 +81,42 @@ module mote_requant (
 
 	// Stage 3 and 4 logic as functions called inside the enabled stages, so
 	// that a simulator evaluates them only for valid entries.
-	// stage 3: round-up bit of p / 2^sh (remainder against one half)
-	function round_up;
+	// stage 3: {floor, round-up bit} of either rounding, sharing one shifter
+	// and one pair of reductions.  k is the floor's shift: sh, or with tfl
+	// t = min(max(sh, 31), 62).  g = p[k-1] is the first bit below the floor
+	// (0 when k is 0); Z and O say whether the bits under g, down to bit 0
+	// (or to bit 31 with tfl: the high multiply's floor), are all 0 / all 1.
+	//  one rounding: up = g and (something below g, or the floor odd);
+	//  tfl: with hu = p[30] (the high multiply's round-up bit), h's bits
+	//  k-1..31 are rf, and m = rf + hu is h mod 2^r unless it carries
+	//  (hu, g and O: then q is the floor plus one, which g and hu give too):
+	//    m > 2^(r-1)  is g and (hu or not Z);
+	//    m == 2^(r-1) is (g and Z) without hu, (not g and O) with hu;
+	//  and a tie rounds up only for h >= 0.  At k = 31 (r = 0) the bits under
+	//  g are none (Z = O = 1) and g is hu: up = hu, the high multiply alone.
+	function [64:0] round3;
 		input [63:0] p;
 		input [5:0]  sh;
-		reg   [63:0] rem, half;
+		input        tfl;
+		reg   [5:0]  k;
+		reg   [63:0] f, below, low;
+		reg          g, z, o, hu, hneg;
 		begin
-			rem  = p & ((64'd1 << sh) - 64'd1);
-			half = (64'd1 << sh) >> 1;                  // 0 when shift is 0
-			round_up = (sh != 6'd0) && ((rem > half) || (rem == half && p[sh]));   // p[sh]: lsb of the floor
+			k     = !tfl ? sh : (sh < 6'd31) ? 6'd31 : (sh == 6'd63) ? 6'd62 : sh;
+			f     = $signed(p) >>> k;
+			g     = (k != 6'd0) && p[k - 6'd1];
+			below = ((64'd1 << k) >> 1) - 64'd1;         // bits under g (none when k is 0 or 1)
+			if (tfl)
+				below = below & ~64'h7fff_ffff;          // ... down to bit 31
+			low   = p & below;
+			z     = (low == 64'd0);
+			o     = (low == below);
+			hu    = p[30];
+			hneg  = p[63] && !(hu && (p[62:31] == 32'hffffffff));
+			if (!tfl)
+				round3 = {f, g && (!z || f[0])};
+			else
+				round3 = {f, (g && (hu || !z)) || ((hu ? (!g && o) : (g && z)) && !hneg)};
 		end
 	endfunction
 
@@ -108,7 +151,12 @@ module mote_requant (
 
 	always @(posedge clk) begin
 		if (i_valid) begin
-			v1_q    <= i_acc + i_bias;
+			// ROUND_TFL: x = v << max(31 - s, 0), wrapping; INT32 keeps v
+			if (ROUND_TFL != 0 && i_tfl && !i_int32 && i_shift < 6'd31)
+				v1_q <= (i_acc + i_bias) << (6'd31 - i_shift);
+			else
+				v1_q <= i_acc + i_bias;
+			tfl1_q  <= (ROUND_TFL != 0) && i_tfl && !i_int32;
 			mult1_q <= i_mult;
 			sh1_q   <= i_shift;
 			zp1_q   <= i_zp;
@@ -124,10 +172,10 @@ module mote_requant (
 			lo2_q   <= lo1_q;
 			hi2_q   <= hi1_q;
 			i32_2_q <= i32_1_q;
+			tfl2_q  <= tfl1_q;
 		end
 		if (vld_q[1]) begin
-			f3_q    <= p2_q >>> sh2_q;
-			up3_q   <= round_up(p2_q, sh2_q);
+			{f3_q, up3_q} <= round3(p2_q, sh2_q, tfl2_q);
 			v3_q    <= v2_q;
 			zp3_q   <= zp2_q;
 			lo3_q   <= lo2_q;

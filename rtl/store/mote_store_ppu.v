@@ -21,6 +21,8 @@ module mote_store_ppu #(
 	parameter NW = 3,
 	// 1: the STORE ADD lanes (three more cycles of latency)
 	parameter STORE_ADD = 1,
+	// 1: the lanes round as TFLite with i_tfl (STORE ROUND_TFL)
+	parameter ROUND_TFL = 1,
 	// derived widths (match mote_store_unit and mote_store_writer)
 	parameter P    = COLS / PPU_LANES,
 	parameter CHW  = (P > 1) ? $clog2(P) : 1,
@@ -40,6 +42,8 @@ module mote_store_ppu #(
 	input  wire                 i_end,
 	input  wire                 i_push,
 	input  wire                 i_int32,
+	// STORE ROUND_TFL
+	input  wire                 i_tfl,
 	input  wire [CHW-1:0]       i_ch,
 	input  wire [15:0]          i_zp,
 	input  wire [15:0]          i_lo,
@@ -83,7 +87,7 @@ module mote_store_ppu #(
 			// the column this lane takes; a constant with one chunk per row
 			// (a simulator then selects the lane's inputs without a shift)
 			wire [31:0] col = (P > 1) ? {{(32-CHW){1'b0}}, i_ch} * PPU_LANES + l : l;
-			mote_requant u_rq (
+			mote_requant #(.ROUND_TFL(ROUND_TFL)) u_rq (
 				.clk     (clk),
 				.rst     (rst),
 				.i_valid (i_valid),
@@ -95,6 +99,7 @@ module mote_store_ppu #(
 				.i_lo    (i_lo),
 				.i_hi    (i_hi),
 				.i_int32 (i_int32),
+				.i_tfl   (i_tfl),
 				.o_data  (rq_out[32*l +: 32]),
 				.o_y     (rq_y[16*l +: 16]),
 				.o_valid (rq_vld[l])

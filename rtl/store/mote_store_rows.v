@@ -41,6 +41,8 @@ module mote_store_rows #(
 	parameter NUM_WINDOWS = 4,
 	// 1: STORE ADD (operand read master and add lanes; FEATURES.STORE_ADD)
 	parameter STORE_ADD = 1,
+	// 1: STORE ROUND_TFL (FEATURES.ROUND_TFL); 0: the flag is FIELD
+	parameter ROUND_TFL = 1,
 	// buffer address widths (derived)
 	parameter AW_B = (BBUF_DEPTH <= 2) ? 1 : $clog2(BBUF_DEPTH),
 	parameter AW_C = $clog2(ACC_DEPTH)
@@ -121,11 +123,12 @@ module mote_store_rows #(
 	wire c_add = c_st && i_cmd[`MOTE_STORE_ADD];
 	wire c_field = i_cmd[`MOTE_HDR_POP_NEXT] || i_cmd[`MOTE_HDR_PUSH_NEXT] ||
 		       (c_st && {16'd0, c_nc} > COLS) ||
-		       (c_add && (i_cmd[`MOTE_STORE_INT32] || STORE_ADD == 0));
+		       (c_add && (i_cmd[`MOTE_STORE_INT32] || STORE_ADD == 0)) ||
+		       (c_st && i_cmd[`MOTE_STORE_ROUND_TFL] && ROUND_TFL == 0);
 	wire c_brange = c_st && c_bias_end > BBUF_DEPTH;
 
 	localparam A_IDLE = 3'd0, A_B0 = 3'd1, A_B1 = 3'd2, A_B2 = 3'd3, A_ROWS = 3'd4, A_MARK = 3'd5;
-	reg         h_valid_q, h_field_q, h_brange_q, h_st_q, h_pop_q, h_push_q, h_int32_q;
+	reg         h_valid_q, h_field_q, h_brange_q, h_st_q, h_pop_q, h_push_q, h_int32_q, h_tfl_q;
 	reg [15:0]  h_acc_q, h_bias_q, h_ni_q, h_no_q, h_nc_q;
 	reg [15:0]  h_zp_q, h_lo_q, h_hi_q;
 	reg [31:0]  h_addr0_q, h_is_q, h_os_q, h_idx_q;
@@ -176,6 +179,7 @@ module mote_store_rows #(
 			h_pop_q    <= i_cmd[`MOTE_HDR_POP_PREV];
 			h_push_q   <= i_cmd[`MOTE_HDR_PUSH_PREV];
 			h_int32_q  <= i_cmd[`MOTE_STORE_INT32];
+			h_tfl_q    <= i_cmd[`MOTE_STORE_ROUND_TFL];
 			h_add_q    <= c_add;
 			h_addf_q   <= {i_cmd[`MOTE_STORE_ADD_U8], i_cmd[`MOTE_STORE_ADD_ZP],
 				       i_cmd[`MOTE_STORE_ADD_OUT_ZP], i_cmd[`MOTE_STORE_ADD_MULT_A],
@@ -207,7 +211,7 @@ module mote_store_rows #(
 
 	// ================================================================ issue
 	reg [2:0]      a_state_q;
-	reg            a_int32_q, a_push_q, a_add_q;
+	reg            a_int32_q, a_tfl_q, a_push_q, a_add_q;
 	reg [ADW-1:0]  a_addf_q;
 	reg [15:0]     a_zp_q, a_lo_q, a_hi_q;
 	reg [NBB-1:0]  a_nb_q;              // bytes per output row
@@ -264,6 +268,7 @@ module mote_store_rows #(
 		end
 		if (h_go) begin
 			a_int32_q <= h_int32_q;
+			a_tfl_q   <= h_tfl_q;
 			a_push_q  <= h_push_q;
 			a_add_q   <= h_add_q;
 			a_addf_q  <= h_addf_q;
@@ -313,7 +318,7 @@ module mote_store_rows #(
 
 	// ================================================================ lanes (mote_store_ppu)
 	// feed register: the chunk at the lanes' inputs this cycle
-	reg            f_valid_q, f_mark_q, f_last_q, f_push_q, f_int32_q, f_end_q, f_add_q;
+	reg            f_valid_q, f_mark_q, f_last_q, f_push_q, f_int32_q, f_tfl_q, f_end_q, f_add_q;
 	reg [ADW-1:0]  f_addf_q;
 	reg [CHW-1:0]  f_ch_q;
 	reg [15:0]     f_zp_q, f_lo_q, f_hi_q;
@@ -330,6 +335,7 @@ module mote_store_rows #(
 			f_end_q   <= a_mark || a_row_end;
 			f_push_q  <= a_push_q;
 			f_int32_q <= a_int32_q;
+			f_tfl_q   <= a_tfl_q;
 			f_add_q   <= a_add_q && !a_mark;
 			f_addf_q  <= a_addf_q;
 			f_ch_q    <= a_ch_q;
@@ -345,7 +351,7 @@ module mote_store_rows #(
 	wire [EW-1:0] row_entry;
 	wire [COLS*8-1:0] opnd_row;
 	mote_store_ppu #(.COLS(COLS), .PPU_LANES(PPU_LANES), .MEM_BYTES(MEM_BYTES), .NW(NW),
-			 .STORE_ADD(STORE_ADD)) u_ppu (
+			 .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL)) u_ppu (
 		.clk     (clk),
 		.rst     (clear),
 		.i_valid (f_valid_q),
@@ -354,6 +360,7 @@ module mote_store_rows #(
 		.i_end   (f_end_q),
 		.i_push  (f_push_q),
 		.i_int32 (f_int32_q),
+		.i_tfl   (f_tfl_q),
 		.i_ch    (f_ch_q),
 		.i_zp    (f_zp_q),
 		.i_lo    (f_lo_q),

@@ -126,7 +126,7 @@ module mote_store_serial #(
 	wire [15:0] c_lo     = i_cmd[`MOTE_STORE_CLAMP_LO];
 	wire [15:0] c_hi     = i_cmd[`MOTE_STORE_CLAMP_HI];
 	wire        c_field  = i_cmd[`MOTE_HDR_POP_NEXT] || i_cmd[`MOTE_HDR_PUSH_NEXT] ||
-			       (c_st && (gtc(c_nc, COLS16) || i_cmd[`MOTE_STORE_ADD]));
+			       (c_st && (gtc(c_nc, COLS16) || i_cmd[`MOTE_STORE_ADD] || i_cmd[`MOTE_STORE_ROUND_TFL]));
 	wire        c_brange = c_st && gtc(c_bias, BB_LAST);
 	// no rows: no accumulator range check; no bytes: tokens only
 	wire        c_rows0  = !c_st || c_ni == 16'd0 || c_no == 16'd0;

@@ -27,6 +27,9 @@ module mote_store_unit #(
 	// 1: STORE ADD (operand read master and add lanes; FEATURES.STORE_ADD);
 	// row-parallel path only: the serial path reports ADD as FIELD
 	parameter STORE_ADD = 1,
+	// 1: STORE ROUND_TFL (TFLite's two roundings; FEATURES.ROUND_TFL); 0, and
+	// always on the serial path: the flag is FIELD
+	parameter ROUND_TFL = 1,
 	// 0: row-parallel lanes; 1: one serial lane (shift-add multiplier, a
 	// value per ceil(shift/2) + 2 cycles), a 32-bit bias buffer, a writer of
 	// a byte per request
@@ -121,7 +124,7 @@ module mote_store_unit #(
 		end else begin : g_rows
 			mote_store_rows #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
 					  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS),
-					  .STORE_ADD(STORE_ADD), .AW_B(AW_B), .AW_C(AW_C)) u_rows (
+					  .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL), .AW_B(AW_B), .AW_C(AW_C)) u_rows (
 				.clk(clk), .rst(rst), .i_abort(i_abort),
 				.i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready), .i_cmd(i_cmd),
 				.i_cmd_idx(i_cmd_idx), .i_tok_c2s_avail(i_tok_c2s_avail),

@@ -52,6 +52,9 @@ module mote_top #(
 	parameter ACC_MAX = 1,
 	// 1: STORE ADD (the store unit reads an operand row per output row and adds it)
 	parameter STORE_ADD = 1,
+	// 1: STORE ROUND_TFL (TFLite's two roundings in the requantization
+	// lanes; not on the serial lane, PPU_SERIAL, where the flag is FIELD)
+	parameter ROUND_TFL = 1,
 	// the array's multipliers: 0 one per PE; 1 a registered two-product cell
 	// per two PEs; 2 that cell as an iCE40 SB_MAC16 (two 8x8 products each)
 	parameter MUL_CELL = 0,
@@ -120,6 +123,7 @@ module mote_top #(
 	localparam AW_B  = $clog2(BBUF_DEPTH);
 	localparam AW_BS = (PPU_SERIAL != 0) ? $clog2(BBUF_DEPTH * COLS) : AW_B;   // bias-buffer reads
 	localparam AW_C  = $clog2(ACC_DEPTH);
+	localparam ROUND_TFL_ON = (PPU_SERIAL != 0) ? 0 : ROUND_TFL;   // FEATURES.ROUND_TFL
 	localparam RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
 	localparam MB8   = MEM_BYTES * 8;
 	localparam LG_OUT = LG_MEM_READS;
@@ -259,7 +263,7 @@ module mote_top #(
 
 	mote_store_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .BBUF_DEPTH(BBUF_DEPTH),
 			  .ACC_DEPTH(ACC_DEPTH), .PPU_LANES(PPU_LANES), .NUM_WINDOWS(NUM_WINDOWS),
-			  .ADDR_W(MEM_ADDR_W), .STORE_ADD(STORE_ADD), .PPU_SERIAL(PPU_SERIAL), .WIN_EXT(WIN_SHARE)) u_store (
+			  .ADDR_W(MEM_ADDR_W), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .PPU_SERIAL(PPU_SERIAL), .WIN_EXT(WIN_SHARE)) u_store (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(st_valid), .o_cmd_ready(st_ready), .i_cmd(st_cmd), .i_cmd_idx(st_idx),
 		.i_tok_c2s_avail(c2s_av), .o_tok_c2s_pop(c2s_pop), .o_tok_s2c_push(s2c_push),
@@ -508,7 +512,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .WIN_RD_EXT(WIN_SHARE == 0 ? 0 : WIN_RAM != 0 ? 2 : 1),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),

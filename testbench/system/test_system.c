@@ -181,7 +181,9 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
 			    .pad = s->pad, .dil = s->dil, .groups = s->groups, .seed = seed, .device = uri,
 			    .relu = (int)(seed & 1), .w_uint8 = seed % 5 == 4 && s->groups <= 1,
-			    .stack_rows = s->stack_rows, .pool = s->pool, .add = add};
+			    .stack_rows = s->stack_rows, .pool = s->pool, .add = add,
+			    /* a quarter with TFLite's two roundings (STORE ROUND_TFL), with and without relu */
+			    .round_tfl = seed % 8 / 2 == 1 && (g->features & MOTE_FEATURES_ROUND_TFL_MASK)};
 	struct op_data d;
 	struct op_run r;
 	memset(&d, 0, sizeof d);
@@ -228,14 +230,14 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 	}
 	if (bad || mism) {
 		if (s->is_gemm)
-			fprintf(stderr, "FAIL %s: %s gemm m=%u k=%u n=%u add=%d seed=%u: %s (%zu mismatches)\n", uri,
-				s->why, s->m, s->k, s->n, add, seed, bad ? "error" : "mismatch", mism);
+			fprintf(stderr, "FAIL %s: %s gemm m=%u k=%u n=%u add=%d round_tfl=%d seed=%u: %s (%zu mismatches)\n",
+				uri, s->why, s->m, s->k, s->n, add, a.round_tfl, seed, bad ? "error" : "mismatch", mism);
 		else
 			fprintf(stderr,
 				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u groups=%u pool=%d "
-				"add=%d seed=%u: %s (%zu mismatches)\n",
+				"add=%d round_tfl=%d seed=%u: %s (%zu mismatches)\n",
 				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, s->groups,
-				s->pool, add, seed, bad ? "error" : "mismatch", mism);
+				s->pool, add, a.round_tfl, seed, bad ? "error" : "mismatch", mism);
 	}
 	op_free(&d);
 	return bad || mism;

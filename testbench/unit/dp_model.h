@@ -29,24 +29,49 @@ static inline __int128 dp_clamp(__int128 y, int16_t lo, int16_t hi)
 	return y;
 }
 
+static inline __int128 dp_floor_div(__int128 a, __int128 d) // d > 0
+{
+	__int128 q = a / d;
+	return (a - q * d < 0) ? q - 1 : q;
+}
+
+// STORE ROUND_TFL, as the spec words it: with s = shift & 63,
+// l = max(31 - s, 0), r = min(max(s - 31, 0), 31): x = v * 2^l (int32 wrap),
+// h = floor((x*mult + 2^30) / 2^31), q = round(h / 2^r) with ties away from zero.
+static inline __int128 dp_tfl_round(int32_t v, int32_t mult, int s)
+{
+	int l = s < 31 ? 31 - s : 0, r = s > 31 ? (s - 31 > 31 ? 31 : s - 31) : 0;
+	int32_t x = (int32_t)((uint32_t)v << l);
+	__int128 h = dp_floor_div((__int128)x * mult + ((__int128)1 << 30), (__int128)1 << 31);
+	if (r == 0)
+		return h;
+	__int128 d = (__int128)1 << r, a = h < 0 ? -h : h;
+	__int128 m = dp_floor_div(2 * a + d, 2 * d); // |h| / 2^r, ties up in magnitude
+	return h < 0 ? -m : m;
+}
+
 // The clamped value y = min(max(round_half_even(v*mult / 2^(shift&63)) + zp, lo), hi)
-// with v = acc + bias (int32 wrap), before its low byte is taken.
+// with v = acc + bias (int32 wrap), before its low byte is taken; with tfl, q is
+// dp_tfl_round's (STORE ROUND_TFL).
 static inline int32_t dp_requant_y(uint32_t acc, uint32_t bias, uint32_t mult, uint32_t shift, int16_t zp,
-				   int16_t lo, int16_t hi)
+				   int16_t lo, int16_t hi, bool tfl = false)
 {
 	int32_t v = (int32_t)(acc + bias);
+	if (tfl)
+		return (int32_t)dp_clamp(dp_tfl_round(v, (int32_t)mult, (int)(shift & 63)) + zp, lo, hi);
 	int64_t p = (int64_t)v * (int64_t)(int32_t)mult;
 	return (int32_t)dp_clamp(dp_round_shift(p, (int)(shift & 63)) + zp, lo, hi);
 }
 
-// v = acc + bias (int32 wrap); q = round_half_even(v*mult / 2^(shift&63));
-// y = min(max(q + zp, lo), hi).  Returns v when int32, else the low byte of y.
+// v = acc + bias (int32 wrap); q = round_half_even(v*mult / 2^(shift&63)) (or
+// ROUND_TFL's q); y = min(max(q + zp, lo), hi).  Returns v when int32, else
+// the low byte of y.
 static inline uint32_t dp_requant(uint32_t acc, uint32_t bias, uint32_t mult, uint32_t shift, int16_t zp,
-				  int16_t lo, int16_t hi, bool int32)
+				  int16_t lo, int16_t hi, bool int32, bool tfl = false)
 {
 	if (int32)
 		return acc + bias;
-	return (uint32_t)dp_requant_y(acc, bias, mult, shift, zp, lo, hi) & 0xff;
+	return (uint32_t)dp_requant_y(acc, bias, mult, shift, zp, lo, hi, tfl) & 0xff;
 }
 
 // STORE ADD: y the clamped value, r the operand byte (uint8 when u8, else int8);

@@ -1,6 +1,10 @@
 // requant_tb.cpp: mote_requant against dp_model.h, a C++ model written from the
 // spec's STORE text (rounding by exact 128-bit division, not by the RTL's shift
-// and remainder trick).  Random and edge inputs, one per cycle.
+// and remainder trick).  Random and edge inputs, one per cycle, in both
+// roundings: the spec's one (half to even) and ROUND_TFL's two (TFLite's high
+// multiply, then its divide by a power of two), with TFL's own edges: ties of
+// either rounding, the carry of the first into the second, the left shift's
+// wrap, the one saturating product.
 #include "Vmote_requant.h"
 #include "dp_bits.h"
 #include "dp_model.h"
@@ -11,12 +15,12 @@ struct In {
 	uint32_t acc, bias, mult;
 	int shift; // the full 32-bit shift word; the lane gets shift & 63
 	int16_t zp, lo, hi;
-	bool int32;
+	bool int32, tfl;
 };
 
 static uint32_t model(const In &x)
 {
-	return dp_requant(x.acc, x.bias, x.mult, (uint32_t)x.shift, x.zp, x.lo, x.hi, x.int32);
+	return dp_requant(x.acc, x.bias, x.mult, (uint32_t)x.shift, x.zp, x.lo, x.hi, x.int32, x.tfl);
 }
 
 static const uint32_t edges[] = {0, 1, 2, 3, 0x7fffffff, 0x80000000, 0x80000001, 0xffffffff, 0xfffffffe,
@@ -36,10 +40,10 @@ int main(int argc, char **argv)
 	};
 	std::deque<Slot> pipe;
 	const int LAT = 4, N = 400000;
-	long checked = 0, ties = 0;
+	long checked = 0, ties = 0, tfl = 0;
 	for (int n = 0; n < N + LAT; n++) {
 		In x;
-		int kind = rng.range(0, 9);
+		int kind = rng.range(0, 13);
 		x.acc = rng.u32();
 		x.bias = rng.chance(50) ? rng.u32() : (uint32_t)rng.range(-1000, 1000);
 		x.mult = rng.chance(60) ? (0x40000000u | (rng.u32() >> 2)) : rng.u32(); // compiler range and any
@@ -48,6 +52,7 @@ int main(int argc, char **argv)
 		x.lo = -128;
 		x.hi = 127;
 		x.int32 = rng.chance(8);
+		x.tfl = rng.chance(50);
 		switch (kind) {
 		case 0: // edge values everywhere
 			x.acc = edges[rng.range(0, 13)];
@@ -94,9 +99,66 @@ int main(int argc, char **argv)
 			x.lo = x.zp;
 			x.hi = rng.chance(50) ? 127 : (int16_t)(x.zp + 6 * 16);
 			break;
+		case 6: // TFL: TFLite's multipliers (mult in [2^30, 2^31), e in [-31, 30])
+		case 7:
+			x.tfl = true;
+			x.mult = 0x40000000u | (rng.u32() >> 2);
+			x.shift = 31 - rng.range(-31, 30);
+			if (kind == 7) // small accumulators: the left shift does not wrap
+				x.acc = (uint32_t)rng.range(-70000, 70000), x.bias = 0;
+			break;
+		case 8: // TFL: ties of the high multiply, p = (2k+1) * 2^30 (mult a power of two)
+		{
+			x.tfl = true;
+			int m = rng.range(0, 30);
+			x.mult = 1u << m;
+			x.shift = rng.chance(50) ? rng.range(31, 63) : rng.range(0, 31);
+			int l = x.shift < 31 ? 31 - x.shift : 0;
+			int e = 30 - m - l; // v = (2k+1) * 2^e gives p = (2k+1) * 2^30
+			int32_t k = 2 * rng.range(-2000, 2000) + 1;
+			x.acc = e >= 0 && e < 19 ? (uint32_t)(k * (1 << e)) : (uint32_t)k;
+			x.bias = 0;
+			ties++;
+			break;
+		}
+		case 9: // TFL: ties of the second rounding, h = (2k+1) * 2^(r-1)
+		{
+			x.tfl = true;
+			int r = rng.range(1, 20);
+			x.shift = 31 + r;
+			x.mult = 0x40000000u; // h = v / 2 for even v
+			x.acc = (uint32_t)((2 * rng.range(-3000, 3000) + 1) * (1 << (r - 1)) * 2 + 2 * rng.range(-1, 1));
+			x.bias = 0;
+			ties++;
+			break;
+		}
+		case 10: // TFL: h mod 2^r all ones and the first rounding's carry
+		{
+			x.tfl = true;
+			int r = rng.range(1, 12);
+			x.shift = 31 + r;
+			x.mult = 0x40000000u;
+			// v = 2h + 1: p = h * 2^31 + 2^30, so h's round-up carries when h mod 2^r = 2^r - 1
+			int32_t h = rng.range(-500, 500) * (1 << r) + ((1 << r) - 1) - rng.range(0, 1);
+			x.acc = (uint32_t)(2 * h + 1);
+			x.bias = 0;
+			break;
+		}
+		case 11: // TFL: INT32_MIN * INT32_MIN (TFLite saturates), and other extremes
+			x.tfl = true;
+			x.acc = edges[rng.range(0, 13)];
+			x.bias = rng.chance(50) ? 0 : edges[rng.range(0, 13)];
+			x.mult = rng.chance(50) ? 0x80000000u : edges[rng.range(0, 13)];
+			x.shift = (int[]){0, 1, 30, 31, 32, 61, 62, 63}[rng.range(0, 7)];
+			if (rng.chance(50))
+				x.lo = -32768, x.hi = 32767, x.zp = (int16_t)rng.range(-32768, 32767);
+			break;
 		default:
 			break;
 		}
+		if (kind >= 8 && kind <= 10) // the whole int16 range: a tie is never clamped away
+			x.lo = -32768, x.hi = 32767, x.zp = (int16_t)rng.range(-8, 8);
+		tfl += x.tfl && !x.int32;
 		tb.m->i_acc = x.acc;
 		tb.m->i_bias = x.bias;
 		tb.m->i_mult = x.mult;
@@ -105,6 +167,7 @@ int main(int argc, char **argv)
 		tb.m->i_lo = (uint16_t)x.lo;
 		tb.m->i_hi = (uint16_t)x.hi;
 		tb.m->i_int32 = x.int32;
+		tb.m->i_tfl = x.tfl;
 		// one slot in eight is a bubble: stages hold, results keep their order
 		const bool v = n < N && !rng.chance(12);
 		tb.m->i_valid = v;
@@ -121,11 +184,12 @@ int main(int argc, char **argv)
 			if (!pipe.front().valid)
 				continue;
 			CHECK(tb, tb.m->o_data == want,
-			      "acc %08x bias %08x mult %08x shift %d zp %d lo %d hi %d int32 %d: got %08x want %08x", o.acc,
-			      o.bias, o.mult, o.shift & 63, o.zp, o.lo, o.hi, o.int32, tb.m->o_data, want);
+			      "acc %08x bias %08x mult %08x shift %d zp %d lo %d hi %d int32 %d tfl %d: got %08x want %08x",
+			      o.acc, o.bias, o.mult, o.shift & 63, o.zp, o.lo, o.hi, o.int32, o.tfl, tb.m->o_data, want);
 			checked++;
 		}
 	}
-	printf("requant_tb: %ld results (%ld exact ties) match the model: PASS\n", checked, ties);
+	printf("requant_tb: %ld results (%ld with ROUND_TFL, %ld exact ties) match the model: PASS\n", checked, tfl,
+	       ties);
 	return 0;
 }

@@ -9,7 +9,8 @@
 // Build with -GCOLS=C -GMEM_BYTES=M -GPPU_LANES=L and the matching -DTB_* defines;
 // TB_SERIAL=1 (with -GPPU_SERIAL=1) is the narrow path: a 32-bit bias buffer
 // read one word (row*COLS + column) at a time, STORE ADD a FIELD error, and a
-// sweep of every shift amount through its multiplier.
+// sweep of every shift amount through its multiplier.  ROUND_TFL (TFLite's two
+// roundings) on random STOREs of the row path; a FIELD error on the serial one.
 #include "Vmote_store_unit.h"
 #include "dp_bits.h"
 #include "dp_model.h"
@@ -47,7 +48,7 @@ static bool win_ok(uint32_t a, uint32_t perm = 2)
 }
 
 struct Cmd {
-	bool sync = false, pop = false, push = false, pop_next = false, int32 = false;
+	bool sync = false, pop = false, push = false, pop_next = false, int32 = false, tfl = false;
 	int acc = 0, bias = 0, ni = 1, no = 1, ncols = C;
 	uint32_t addr0 = MEM_LO;
 	int32_t is = 0, os = 0;
@@ -73,6 +74,7 @@ struct Cmd {
 			return;
 		}
 		MOTE_CMD_SET(w, STORE, INT32, int32);
+		MOTE_CMD_SET(w, STORE, ROUND_TFL, tfl);
 		MOTE_CMD_SET(w, STORE, ACC_ROW, acc);
 		MOTE_CMD_SET(w, STORE, BIAS_ROW, bias);
 		MOTE_CMD_SET(w, STORE, N_INNER, ni);
@@ -180,10 +182,10 @@ struct Bench {
 					for (int k = 0; k < c.ncols; k++) {
 						uint32_t bi = c.bias * C + k, m1 = (c.bias + 1) * C + k, s2 = (c.bias + 2) * C + k;
 						uint32_t v = dp_requant(acc[row * C + k], bbuf[bi], bbuf[m1], bbuf[s2], c.zp, c.lo, c.hi,
-									c.int32);
+									c.int32, c.tfl);
 						if (c.add) {
 							int32_t y = dp_requant_y(acc[row * C + k], bbuf[bi], bbuf[m1], bbuf[s2], c.zp, c.lo,
-										 c.hi);
+										 c.hi, c.tfl);
 							v = dp_store_add(y, c.zp, mmem[ra + k - MEM_LO], c.u8, c.azp, c.ma, c.mb, c.aozp,
 									 c.alo, c.ahi, c.ash);
 						}
@@ -471,6 +473,7 @@ struct Bench {
 			c.sync = true;
 		} else {
 			c.int32 = rng.chance(30);
+			c.tfl = !SERIAL && rng.chance(40); // ignored with INT32
 			c.ncols = rng.chance(60) ? C : rng.range(0, C);
 			c.ni = rng.range(1, 6);
 			c.no = rng.chance(5) ? 0 : rng.range(1, 4);
@@ -569,6 +572,10 @@ int main(int argc, char **argv)
 		c = base; c.ni = 65535; c.no = 65535; c.acc = 0; es.push_back({MOTE_ERR_STORE_RANGE, c});
 		c = base; c.add = true; c.int32 = true; c.aaddr = 0x18000; es.push_back({MOTE_ERR_FIELD, c});
 		c = base; c.add = true; c.int32 = true; c.ni = 0; es.push_back({MOTE_ERR_FIELD, c});
+		if (SERIAL) { // the serial lane rounds once only
+			c = base; c.tfl = true; es.push_back({MOTE_ERR_FIELD, c});
+			c = base; c.tfl = true; c.bias = BDEPTH - 2; es.push_back({MOTE_ERR_FIELD, c});
+		}
 		for (auto &e : es) {
 			Cmd ok = base; // legal at the limits first
 			ok.bias = BDEPTH - 3;
@@ -820,6 +827,7 @@ int main(int argc, char **argv)
 				c.zp = (int16_t)b.rng.range(-300, 300);
 				c.lo = (int16_t)(b.rng.chance(70) ? -128 : b.rng.range(-32768, 32767));
 				c.hi = (int16_t)(b.rng.chance(70) ? 127 : b.rng.range(-32768, 32767));
+				c.tfl = !SERIAL && (n & 1); // every shift and multiplier in both roundings
 				b.push(c);
 			}
 		// the same bias rows again right after a LOAD rewrote them: nothing of
