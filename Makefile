@@ -97,12 +97,15 @@ test: deps
 clean:
 	rm -rf $(BUILD)
 
-# Figures, not pass/fail targets (a mismatch still fails): see scripts/bench.sh and
-# scripts/bench_models.sh (whole MLPerf-Tiny-shaped networks on 8x8 and 16x16).
+# Figures, not pass/fail targets (a mismatch still fails): see scripts/bench.sh,
+# scripts/bench_models.sh (whole MLPerf-Tiny-shaped ONNX networks on 8x8 and 16x16, and the
+# board) and scripts/bench_tflite.sh (the MLPerf Tiny networks from TFLite, per kind of layer;
+# with MLPERF_TINY=DIR also the reference .tflite models in DIR).
 .PHONY: bench
-bench: all
+bench: all $(TFL_GEN)
 	@sh scripts/bench.sh
 	@echo; sh scripts/bench_models.sh
+	@echo; MLPERF_TINY="$(MLPERF_TINY)" TFL_GEN=$(TFL_GEN) sh scripts/bench_tflite.sh
 	@$(MAKE) --no-print-directory bench-sim
 
 # The main job: build, then run a GEMM and a ResNet-8-shaped convolution on the simulated
@@ -123,3 +126,10 @@ demo: deps
 	  --check models/fashion_mnist/model.onnx --device sim:rows=8,cols=8
 	@echo "   (PyTorch on the same images: $$(grep -o '"float_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json), \
 	  $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json))"
+	@echo; echo "== an MLPerf Tiny network from TFLite: DS-CNN keyword spotting (the reference model's layers and int8"
+	@echo "   quantization, weights from a fixed seed, written by tfl_gen), rounding as TFLite does (STORE ROUND_TFL)"
+	@$(MAKE) --no-print-directory $(TFL_GEN) && mkdir -p $(BUILD)/demo_tflite && $(TFL_GEN) $(BUILD)/demo_tflite > /dev/null
+	@$(BUILD)/bin/mote compile $(BUILD)/demo_tflite/dscnn.tflite -o $(BUILD)/dscnn.mote --target sim:rows=8,cols=8 --report
+	@echo; $(BUILD)/bin/mote run $(BUILD)/dscnn.mote --device sim:rows=8,cols=8 \
+	  --input $$(awk '$$1 == "dscnn" { print $$2 }' $(BUILD)/demo_tflite/nets.txt)=$(BUILD)/demo_tflite/dscnn_input.npy \
+	  --check $(BUILD)/demo_tflite/dscnn.tflite

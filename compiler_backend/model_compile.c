@@ -857,6 +857,19 @@ static void shape_str(const struct ir_tensor *t, char *buf, size_t cap)
 		snprintf(buf + n, cap - n, " %s", ir_dtype_name(t->dtype));
 }
 
+/* A device step's kind of layer, for the report (and make bench's per-kind figures). */
+static const char *layer_kind(const struct step *s)
+{
+	if (s->L.conv.pool == MOTE_CC_POOL_MAX || strstr(s->n->op, "Pool"))
+		return "pool";
+	if (s->L.is_matmul)
+		return "fc";
+	uint32_t G = cc_groups(&s->L.conv);
+	if (G > 1)
+		return G == s->L.conv.in_c && G == s->L.conv.out_c ? "depthwise" : "grouped";
+	return "conv";
+}
+
 static void report_steps(struct compile *c)
 {
 	uint64_t macs = 0, ideal = 0;
@@ -870,9 +883,9 @@ static void report_steps(struct compile *c)
 			dev++;
 			macs += s->plan.macs_model;
 			ideal += s->plan.rows_streamed;
-			say(c, "  %3zu device %-14s %-24s %s -> %s  macs %llu  cmds %u  ideal cycles %llu%s%s%s", i, s->n->op,
-			    s->n->name, xs, ys, (unsigned long long)s->plan.macs_model, s->plan.n_cmds,
-			    (unsigned long long)s->plan.rows_streamed, s->add ? "  (conv + add: " : "",
+			say(c, "  %3zu device %-14s %-24s %s -> %s  macs %llu  cmds %u  ideal cycles %llu  layer %s%s%s%s", i,
+			    s->n->op, s->n->name, xs, ys, (unsigned long long)s->plan.macs_model, s->plan.n_cmds,
+			    (unsigned long long)s->plan.rows_streamed, layer_kind(s), s->add ? "  (conv + add: " : "",
 			    s->add ? s->add->name : "", s->add ? ")" : "");
 		} else {
 			say(c, "  %3zu host   %-14s %-24s %s -> %s  (%s)", i, s->n->op, s->n->name, xs, ys,
