@@ -75,6 +75,7 @@ include driver/cli/cli.mk
 include testbench/testbench.mk
 include fpga/fpga.mk
 include fpga/icebreaker/icebreaker.mk
+include driver/install.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first
 # failure, each suite's time printed.  The suites of MOTE_BG_TESTS (single-threaded and long:

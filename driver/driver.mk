@@ -15,6 +15,17 @@ DRV_TEST_SRCS := $(wildcard driver/tests/*.c)
 DRV_LIB_A     := $(BUILD)/lib/libmote.a
 DRV_LIB_SO    := $(BUILD)/lib/libmote.so
 DRV_PC        := $(BUILD)/lib/pkgconfig/mote.pc
+# The library's version is mote.h's MOTE_VERSION_*: the shared library is libmote.so.MAJOR.MINOR.PATCH
+# with soname libmote.so.MAJOR, and it exports the functions the public headers declare, nothing
+# else (a version script made from those headers: no Verilator, FST, LZ4 or mote__ symbols).
+DRV_VMAJOR    := $(shell sed -n 's/^\#define MOTE_VERSION_MAJOR \([0-9]*\)$$/\1/p' include/mote/mote.h)
+DRV_VMINOR    := $(shell sed -n 's/^\#define MOTE_VERSION_MINOR \([0-9]*\)$$/\1/p' include/mote/mote.h)
+DRV_VPATCH    := $(shell sed -n 's/^\#define MOTE_VERSION_PATCH \([0-9]*\)$$/\1/p' include/mote/mote.h)
+DRV_VERSION   := $(DRV_VMAJOR).$(DRV_VMINOR).$(DRV_VPATCH)
+DRV_SONAME    := libmote.so.$(DRV_VMAJOR)
+DRV_LIB_REAL  := $(BUILD)/lib/libmote.so.$(DRV_VERSION)
+DRV_MAP       := $(BUILD)/lib/libmote.map
+DRV_PUBLIC_H  := include/mote/mote.h include/mote/mote_kernels.h
 DRV_CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 DRV_USB_CFLAGS := $(shell pkg-config --cflags libusb-1.0 2>/dev/null || echo -I/usr/include/libusb-1.0)
 DRV_LDLIBS    := -lusb-1.0 -lstdc++ -lz -lpthread -latomic -lm
@@ -33,15 +44,26 @@ $(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(DRV_LIB_SO): $(DRV_OBJS) $(SIM_OBJS)
+$(DRV_MAP): $(DRV_PUBLIC_H) driver/driver.mk
 	@mkdir -p $(@D)
-	$(CXX) -shared -Wl,-soname,libmote.so -o $@ $^ -lusb-1.0 -lz -lpthread -latomic -lm
+	@{ echo 'MOTE_$(DRV_VMAJOR) {'; echo '  global:'; \
+	   grep -ohE '\bmote_[a-z0-9_]+[[:space:]]*\(' $(DRV_PUBLIC_H) | tr -d ' (' | grep -v '^mote__' | sort -u | \
+	   sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
 
-$(DRV_PC): driver/driver.mk
+$(DRV_LIB_REAL): $(DRV_OBJS) $(SIM_OBJS) $(DRV_MAP)
+	@mkdir -p $(@D)
+	$(CXX) -shared -Wl,-soname,$(DRV_SONAME) -Wl,--version-script=$(DRV_MAP) -o $@ $(DRV_OBJS) $(SIM_OBJS) \
+	  -lusb-1.0 -lz -lpthread -latomic -lm
+
+$(DRV_LIB_SO): $(DRV_LIB_REAL)
+	ln -sf $(notdir $(DRV_LIB_REAL)) $(BUILD)/lib/$(DRV_SONAME) && ln -sf $(DRV_SONAME) $@
+
+# the build tree's pkg-config file (make install writes the installed one)
+$(DRV_PC): driver/driver.mk include/mote/mote.h
 	@mkdir -p $(@D)
 	printf '%s\n' 'prefix=$(abspath .)' 'libdir=$(abspath $(BUILD)/lib)' \
 	  'Name: mote' 'Description: mote accelerator driver (simulator backend included)' \
-	  'Version: 1.0.0' 'Cflags: -I$${prefix}/include -I$(abspath $(BUILD)/include)' \
+	  'Version: $(DRV_VERSION)' 'Cflags: -I$${prefix}/include -I$(abspath $(BUILD)/include)' \
 	  'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lmote $(DRV_LDLIBS)' > $@
 
 # Test binaries: one per driver/tests/test_*.c, sanitized and plain.

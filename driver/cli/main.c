@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mote/mote.h"
 
 
 static const struct {
@@ -21,7 +22,8 @@ static const struct {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mote COMMAND [options]   (mote COMMAND --help for its options)\n\ncommands:\n");
+	fprintf(f, "usage: mote COMMAND [options]   (mote COMMAND --help for its options; mote --version)\n\n"
+		   "commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
 }
@@ -34,6 +36,12 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
 		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		/* the library the program runs with, and the spec its devices speak */
+		printf("mote %s (driver API %u.%u, hardware spec %u.%u)\n", mote_version(), MOTE_API_VERSION >> 16,
+		       MOTE_API_VERSION & 0xffffu, (unsigned)MOTE_HW_VERSION_MAJOR, (unsigned)MOTE_HW_VERSION_MINOR);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -38,8 +38,18 @@
 extern "C" {
 #endif
 
-/* API version: major << 16 | minor.  Minor bumps only add. */
-#define MOTE_API_VERSION 0x00010002u
+/* Library version (also the shared library's: libmote.so.MAJOR, file
+ * libmote.so.MAJOR.MINOR.PATCH).  Minor bumps only add to the API; a major
+ * bump breaks it. */
+#define MOTE_VERSION_MAJOR 1
+#define MOTE_VERSION_MINOR 3
+#define MOTE_VERSION_PATCH 0
+/* API version: major << 16 | minor. */
+#define MOTE_API_VERSION (0x10000u * MOTE_VERSION_MAJOR + MOTE_VERSION_MINOR)
+
+/* The library's version as "MAJOR.MINOR.PATCH" (the one the program runs
+ * with, which may be newer than the header it was built with). */
+const char *mote_version(void);
 
 /* Every libmote call returns 0 (MOTE_SUCCESS) or one of these. */
 enum mote_error {
