@@ -18,6 +18,9 @@ int cmd_eval(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 /* `mote run MODEL.mote ...`: argv[0] is the model path */
 int cmd_model_run(int argc, char **argv);
+#define CMD_MODEL_RUN_SYNOPSIS "MODEL.mote --input NAME=FILE.npy ... [options]"
+/* run MODEL.mote's options, for `mote run --help` (f: a FILE *) */
+void cmd_model_run_usage(void *f);
 
 /* The whole file PATH (malloc'd, *LEN bytes), or NULL. */
 unsigned char *cli_slurp(const char *path, size_t *len);

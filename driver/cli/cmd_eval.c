@@ -81,26 +81,31 @@ struct tally {
 
 int cmd_eval(int argc, char **argv)
 {
-	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: mote eval MODEL.mote --data X.npy --labels Y.npy [--check MODEL.onnx] "
-				"[--agree PRED.npy] [--limit N] [--device URI] [--json]\n");
-		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
-	}
-	const char *path = argv[1], *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim";
+	const char *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim";
 	uint32_t limit = 0;
 	int json = 0;
 	struct json jw;
 	struct opt o[] = {
 		{"data", OPT_STR, &data, 1, 0, 0, "inputs, .npy [N, ...] matching the model input", 0},
 		{"labels", OPT_STR, &labels, 1, 0, 0, "labels, .npy [N] of integers", 0},
-		{"check", OPT_STR, &check, 0, 0, 0, "the ONNX model: compare every tensor with the reference executor", 0},
+		{"check", OPT_STR, &check, 0, 0, 0,
+		 "the source model (.onnx or .tflite): compare every tensor of every image with the reference executor", 0},
 		{"agree", OPT_STR, &agree, 0, 0, 0, "reference top-1 predictions, .npy [N]", 0},
 		{"limit", OPT_U32, &limit, 0, 1, 1u << 30, "evaluate at most N images", 0},
 		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
 		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
 		{0},
 	};
-	int rc = opts_parse("eval", "MODEL.mote --data X.npy --labels Y.npy [options]", o, argc - 1, argv + 1);
+	static const char synopsis[] = "MODEL.mote --data X.npy --labels Y.npy [options]";
+	if (argc < 2 || argv[1][0] == '-') {
+		int help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+		if (!help)
+			fprintf(stderr, "mote eval: the model file is missing\n");
+		opts_usage("eval", synopsis, o, help ? stdout : stderr);
+		return help ? 0 : 2;
+	}
+	const char *path = argv[1];
+	int rc = opts_parse("eval", synopsis, o, argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	struct npy_array X = {0}, Y = {0}, P = {0};

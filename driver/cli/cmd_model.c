@@ -80,27 +80,28 @@ int cmd_compile(int argc, char **argv)
 	const char *out = NULL, *target = "sim";
 	int report = 0;
 	struct mote_cc_compile_opts copts = {0};
+	struct opt o[] = {
+		{"output", OPT_STR, &out, 1, 0, 0, "(or -o) the .mote file to write", 0},
+		{"target", OPT_STR, &target, 0, 0, 0, "device URI whose geometry and features to compile for (default sim)", 0},
+		{"report", OPT_FLAG, &report, 0, 0, 0, "print where every node runs, each step's layer kind, and the memory used", 0},
+		{"keep-tensors", OPT_FLAG, &copts.keep_tensors, 0, 0, 0,
+		 "no arena reuse: every tensor stays readable after a run (for --check)", 0},
+		{0},
+	};
+	static const char synopsis[] = "MODEL.onnx|MODEL.tflite -o OUT.mote [options]\n"
+				       "  (the format is read from the file: a TFLite file says \"TFL3\" at bytes 4..7)";
 	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(argc >= 2 && !strcmp(argv[1], "--help") ? stdout : stderr,
-			"usage: mote compile MODEL.onnx|MODEL.tflite -o OUT.mote [--target URI] [--report]\n"
-			"  (the format is read from the file: a TFLite file says \"TFL3\" at bytes 4..7)\n"
-			"  --target URI  the device to compile for (default sim: 8x8; e.g. sim:rows=16,cols=16)\n"
-			"  --report      print where every node runs and the device memory used\n");
-		return argc >= 2 && !strcmp(argv[1], "--help") ? 0 : 2;
+		int help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+		if (!help)
+			fprintf(stderr, "mote compile: the model file is missing\n");
+		opts_usage("compile", synopsis, o, help ? stdout : stderr);
+		return help ? 0 : 2;
 	}
 	const char *in = argv[1];
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "-o"))
 			argv[i] = "--output";
-	struct opt o[] = {
-		{"output", OPT_STR, &out, 1, 0, 0, "the .mote file to write", 0},
-		{"target", OPT_STR, &target, 0, 0, 0, "device URI whose geometry to compile for (default sim)", 0},
-		{"report", OPT_FLAG, &report, 0, 0, 0, "print the placement report", 0},
-		{"keep-tensors", OPT_FLAG, &copts.keep_tensors, 0, 0, 0,
-		 "no arena reuse: every tensor stays readable after a run (for --check)", 0},
-		{0},
-	};
-	int rc = opts_parse("compile", "MODEL.onnx|MODEL.tflite -o OUT.mote [options]", o, argc - 1, argv + 1);
+	int rc = opts_parse("compile", synopsis, o, argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	if (cli_same_file(in, out))
@@ -357,6 +358,31 @@ static void print_exact_diff(const mote_cc_ref *exact, const struct mote_tensor_
 		printf(" (by at most %d)\n", worst);
 }
 
+/* run's options (o[6]): the table parsed and the one --help prints */
+static void run_opts(struct opt *o, const char **input, const char **outdir, const char **check,
+		     const char **device, int *json)
+{
+	const struct opt t[] = {
+		{"input", OPT_STR, input, 0, 0, 0, "NAME=FILE.npy: a model input by tensor name (one per input)", 0},
+		{"output", OPT_STR, outdir, 0, 0, 0, "directory for every graph output as NAME.npy (never outside it)", 0},
+		{"check", OPT_STR, check, 0, 0, 0,
+		 "the source model (.onnx or .tflite): compare every tensor with the reference executor", 0},
+		{"device", OPT_STR, device, 0, 0, 0, "device URI (default sim)", 0},
+		{"json", OPT_FLAG, json, 0, 0, 0, "print one JSON object", 0},
+		{0},
+	};
+	memcpy(o, t, sizeof t);
+}
+
+void cmd_model_run_usage(void *f)
+{
+	const char *s = NULL;
+	int flag = 0;
+	struct opt o[6];
+	run_opts(o, &s, &s, &s, &s, &flag);
+	opts_usage("run", CMD_MODEL_RUN_SYNOPSIS, o, f);
+}
+
 int cmd_model_run(int argc, char **argv)
 {
 	const char *path = argv[0], *device = "sim", *outdir = NULL, *check = NULL;
@@ -372,14 +398,10 @@ int cmd_model_run(int argc, char **argv)
 		argv[w++] = argv[i];
 	}
 	argc = w;
-	struct opt o[] = {
-		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
-		{"output", OPT_STR, &outdir, 0, 0, 0, "directory for the outputs as NAME.npy", 0},
-		{"check", OPT_STR, &check, 0, 0, 0, "the ONNX model: compare every tensor with the reference executor", 0},
-		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
-		{0},
-	};
-	int rc = opts_parse("run", "MODEL.mote --input NAME=FILE ... [options]", o, argc, argv);
+	const char *no_value = NULL; /* an --input reaching the table had no value: opts_parse says so */
+	struct opt o[6];
+	run_opts(o, &no_value, &outdir, &check, &device, &json);
+	int rc = opts_parse("run", CMD_MODEL_RUN_SYNOPSIS, o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	struct json jwbuf, *jw = &jwbuf; /* with --json: one object, complete also on errors */

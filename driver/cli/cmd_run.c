@@ -236,6 +236,13 @@ int cmd_run(int argc, char **argv)
 		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
 		{0},
 	};
+	for (int i = 1; i < argc; i++) /* both forms' options */
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			cmd_model_run_usage(stdout);
+			printf("\n");
+			opts_usage("run", "--onnx-test DIR [options]", o, stdout);
+			return 0;
+		}
 	int rc = opts_parse("run", "--onnx-test DIR [options]", o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;

@@ -16,6 +16,13 @@ void opts_usage(const char *cmd, const char *synopsis, const struct opt *opts, v
 		fprintf(f, "  %-22s %s%s\n", left, o->help, o->required ? " (required)" : "");
 	}
 	fprintf(f, "  %-22s %s\n", "--help", "this text");
+	fprintf(f, "\ndevice URIs: sim (8x8); sim:rows=R,cols=C (4x4, 8x8, 16x16) with mem=BYTES, latency=N, bw=N,\n"
+		   "  trace=FILE.fst; sim:board=icebreaker (the board build); sim:link=uart (the board behind its UART)\n"
+		   "  with flip=P, drop=P, dup=P, seed=N; usb[:VID:PID[:SERIAL]] with interface=0|1, baud=N,\n"
+		   "  retries=N, timeout=MS\n"
+		   "environment: MOTE_TRACE=FILE.fst writes the simulator's waveform\n"
+		   "exit status: 0 success; 1 a result differs or a check fails; 2 a usage error; 3 a file,\n"
+		   "  model or device that cannot be used\n");
 }
 
 static struct opt *find(struct opt *opts, const char *name)
