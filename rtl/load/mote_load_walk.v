@@ -124,7 +124,12 @@ module mote_load_walk #(
 	reg  [SW-1:0]     s_q;           // i*SX
 	reg  [31:0]       oaddr_q;       // address of byte 0 of the outer row's first row
 	reg               settle_q;      // s changed: x follows now
-	reg  [32:0]       x_q;           // image column of byte 0 (signed): X0 + s
+	// x = X0 + s, the image column of byte 0 (signed), is kept only as the
+	// row's clamped span [lo_c, hi_c) it gives, registers loaded when settle_q
+	// (computed from a register x in the cycle that used them, the span made
+	// the iCE40 board's critical path: 56 ns)
+	wire [32:0]       x_d = {c_x0[31], c_x0} + {{(33-SW){s_q[SW-1]}}, s_q};
+	reg  [PW-1:0]     lo_cq, hi_cq;
 	reg  [17:0]       y_q;           // image row (see above)
 	reg               yout_q;        // y has left [0, 2^16) for good
 
@@ -141,14 +146,16 @@ module mote_load_walk #(
 
 	wire          y_ok   = !yout_q && y_q[17:16] == 2'b00 && y_q[15:0] < c_height;
 	// hi = clamp(WIDTH - x, 0, COUNT)
-	wire [33:0]   hr     = {2'b00, c_width} - {x_q[32], x_q};   // signed
-	wire [PW-1:0] hi_c   = hr[33] ? {PW{1'b0}} :
+	wire [33:0]   hr     = {2'b00, c_width} - {x_d[32], x_d};   // signed
+	wire [PW-1:0] hi_d   = hr[33] ? {PW{1'b0}} :
 			       (hr[32:PW] != 0 || hr[PW-1:0] > count) ? count : hr[PW-1:0];
 	// lo = clamp(-x, 0, COUNT): -x fits PW+1 bits when x >= -2^PW
-	wire [PW:0]   nx     = ~x_q[PW:0] + 1'b1;
-	wire          x_near = &x_q[32:PW];
-	wire [PW-1:0] lo_c   = !x_q[32] ? {PW{1'b0}} :
+	wire [PW:0]   nx     = ~x_d[PW:0] + 1'b1;
+	wire          x_near = &x_d[32:PW];
+	wire [PW-1:0] lo_d   = !x_d[32] ? {PW{1'b0}} :
 			       (!x_near || nx > {1'b0, count}) ? count : nx[PW-1:0];
+	wire [PW-1:0] hi_c   = hi_cq;
+	wire [PW-1:0] lo_c   = lo_cq;
 	wire          has    = y_ok && lo_c < hi_c;
 	wire [PW-1:0] lo     = has ? lo_c : {PW{1'b0}};
 	wire [PW-1:0] hi     = has ? hi_c : {PW{1'b0}};
@@ -281,8 +288,10 @@ module mote_load_walk #(
 			end
 		end
 		settle_q <= i_start || adv;
-		if (settle_q)
-			x_q <= {c_x0[31], c_x0} + {{(33-SW){s_q[SW-1]}}, s_q};
+		if (settle_q) begin
+			lo_cq <= lo_d;
+			hi_cq <= hi_d;
+		end
 		if (adv)
 			o_desc_off <= ra_n[LG_MB-1:0];
 		if (zero)
