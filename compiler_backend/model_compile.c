@@ -678,6 +678,29 @@ static uint32_t str_add(struct strtab *st, const char *s, int *oom)
 	return (uint32_t)(st->len - l);
 }
 
+/* A device step's kind of layer, for the report (and make bench's per-kind figures). */
+static const char *layer_kind(const struct step *s)
+{
+	if (s->L.conv.pool == MOTE_CC_POOL_MAX || strstr(s->n->op, "Pool"))
+		return "pool";
+	if (s->L.is_matmul)
+		return "fc";
+	uint32_t G = cc_groups(&s->L.conv);
+	if (G > 1)
+		return G == s->L.conv.in_c && G == s->L.conv.out_c ? "depthwise" : "grouped";
+	return "conv";
+}
+
+/* The .mote file's op of a device step (its layer_kind). */
+static uint32_t device_op(const struct step *s)
+{
+	const char *k = layer_kind(s);
+	return !strcmp(k, "pool")        ? MOTE_MF_DEV_POOL :
+	       !strcmp(k, "fc")          ? MOTE_MF_DEV_FC :
+	       !strcmp(k, "depthwise")   ? MOTE_MF_DEV_DEPTHWISE :
+	       !strcmp(k, "grouped")     ? MOTE_MF_DEV_GROUPED : MOTE_MF_DEV_CONV;
+}
+
 static int write_file(struct compile *c, struct out *o, void **model, size_t *model_len, struct mote_cc_diag *diag)
 {
 	struct strtab st = {0};
@@ -718,7 +741,7 @@ static int write_file(struct compile *c, struct out *o, void **model, size_t *mo
 			r->in[k] = r->out[k] = -1;
 		if (s->device) {
 			r->kind = MOTE_MF_STEP_DEVICE;
-			r->op = MOTE_MF_DEV_CONV;
+			r->op = device_op(s);
 			r->n_in = s->res_in >= 0 ? 2 : 1;
 			r->in[0] = c->ir2f[s->L.x];
 			if (s->res_in >= 0)
@@ -855,19 +878,6 @@ static void shape_str(const struct ir_tensor *t, char *buf, size_t cap)
 		n += (size_t)snprintf(buf + n, cap - n, d ? "x%lld" : "%lld", (long long)t->dims[d]);
 	if (n + 1 < cap)
 		snprintf(buf + n, cap - n, " %s", ir_dtype_name(t->dtype));
-}
-
-/* A device step's kind of layer, for the report (and make bench's per-kind figures). */
-static const char *layer_kind(const struct step *s)
-{
-	if (s->L.conv.pool == MOTE_CC_POOL_MAX || strstr(s->n->op, "Pool"))
-		return "pool";
-	if (s->L.is_matmul)
-		return "fc";
-	uint32_t G = cc_groups(&s->L.conv);
-	if (G > 1)
-		return G == s->L.conv.in_c && G == s->L.conv.out_c ? "depthwise" : "grouped";
-	return "conv";
 }
 
 static void report_steps(struct compile *c)

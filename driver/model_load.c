@@ -111,7 +111,7 @@ static int check_step(const struct mote_mf_step *s, uint32_t i, const struct mot
 		if (s->in[k] == s->out[0])
 			return BAD("step %u: output tensor %d is also its input %u", i, s->out[0], k);
 	if (s->kind == MOTE_MF_STEP_DEVICE) {
-		if (s->op != MOTE_MF_DEV_CONV || s->n_in > 2)
+		if (s->op < MOTE_MF_DEV_CONV || s->op >= MOTE_MF_DEV_COUNT_ || s->n_in > 2)
 			return BAD("step %u: device op %u with %u inputs", i, s->op, s->n_in);
 		if (s->n_cmds == 0 || s->cmd_first > n_cmds || s->n_cmds > n_cmds - s->cmd_first)
 			return BAD("step %u: commands %u+%u outside the %u-command stream", i, s->cmd_first, s->n_cmds,

@@ -55,6 +55,19 @@ mote_model *model__alloc(mote_device *dev, const struct mf_view *v)
 	return m;
 }
 
+/* A device step's op as mote_step_info names it (the loader checked op). */
+static const char *device_op_name(uint32_t op, int add)
+{
+	static const char *const names[MOTE_MF_DEV_COUNT_][2] = {
+		[MOTE_MF_DEV_CONV] = {"conv", "conv+add"},
+		[MOTE_MF_DEV_DEPTHWISE] = {"depthwise", "depthwise+add"},
+		[MOTE_MF_DEV_FC] = {"fc", "fc+add"},
+		[MOTE_MF_DEV_POOL] = {"pool", "pool+add"},
+		[MOTE_MF_DEV_GROUPED] = {"grouped", "grouped+add"},
+	};
+	return op < MOTE_MF_DEV_COUNT_ && names[op][0] ? names[op][add != 0] : "?";
+}
+
 int model__setup(mote_model *m, const uint8_t *file, const struct mf_view *v)
 {
 	mote_device *dev = m->dev;
@@ -77,7 +90,7 @@ int model__setup(mote_model *m, const uint8_t *file, const struct mf_view *v)
 		struct mote_step_info *in = &m->info[i];
 		in->name = m->strings + s->name;
 		in->on_device = s->kind == MOTE_MF_STEP_DEVICE;
-		in->op = in->on_device ? (s->n_in == 2 ? "conv+add" : "conv") : mote_kernel_op_name(s->op);
+		in->op = in->on_device ? device_op_name(s->op, s->n_in == 2) : mote_kernel_op_name(s->op);
 		in->macs = s->macs;
 		in->ideal_cycles = s->macs_ideal_cycles;
 	}

@@ -398,7 +398,8 @@ int mote_model_read(mote_model *m, const char *name, void *data, size_t bytes);
 /* Steps, in execution order, and what the last run measured. */
 struct mote_step_info {
 	const char *name;       /* the ONNX node's name */
-	const char *op;         /* "conv" for device steps, the kernel's name for host steps */
+	const char *op;         /* device steps: the layer, "conv", "depthwise", "fc", "pool" or "grouped"
+				 * ("+add" with a fused add); host steps: the kernel's name */
 	int on_device;
 	uint64_t macs;          /* device: multiply-accumulates the layer needs */
 	uint64_t ideal_cycles;  /* device: activation rows streamed (cycles at 100% use) */

@@ -128,11 +128,17 @@ struct mote_mf_step {
 	int32_t params[MOTE_MF_NPARAMS]; /* host: the kernel's parameters (mote_kernels.h) */
 };
 
+/* A device step is a range of commands whatever its op; the op names the
+ * layer it computes (for reports).  in[0] is the input; with n_in = 2, in[1]
+ * is the operand of an add fused into its STOREs (STORE ADD) and out[0] the
+ * sum.  Files before 2.1's kinds use CONV for all. */
 enum mote_mf_device_op {
-	/* convolution (or matrix product) with requantization: in[0] the input;
-	 * with n_in = 2, in[1] the operand of an add fused into its STOREs (STORE
-	 * ADD) and out[0] the sum */
-	MOTE_MF_DEV_CONV = 1,
+	MOTE_MF_DEV_CONV = 1,      /* a convolution (groups 1) with requantization */
+	MOTE_MF_DEV_DEPTHWISE = 2, /* a depthwise convolution */
+	MOTE_MF_DEV_FC = 3,        /* a matrix product (fully connected, Gemm, MatMul) */
+	MOTE_MF_DEV_POOL = 4,      /* a max or average pooling */
+	MOTE_MF_DEV_GROUPED = 5,   /* another grouped convolution */
+	MOTE_MF_DEV_COUNT_ = 6
 };
 
 enum mote_mf_segment { MOTE_MF_SEG_CONST = 0, MOTE_MF_SEG_ARENA = 1 };

@@ -303,13 +303,20 @@ START_TEST(host_constants_checked)
 		}
 	}
 	ck_assert_uint_eq(consts, 12); /* weights, bias, multipliers of 4 depthwise convolutions */
-	unsigned host_convs = 0;
+	unsigned host_convs = 0, dev_conv = 0, dev_fc = 0, dev_other = 0;
 	for (unsigned i = 0; i < mote_model_num_steps(m); i++) {
 		struct mote_step_info si;
 		ck_assert_int_eq(mote_model_step(m, i, &si), 0);
 		host_convs += !si.on_device && !strcmp(si.op, "CONV");
+		/* device steps named by their layer: the stem and the 1x1 convolutions, the classifier */
+		dev_conv += si.on_device && !strcmp(si.op, "conv");
+		dev_fc += si.on_device && !strcmp(si.op, "fc");
+		dev_other += si.on_device && strcmp(si.op, "conv") && strcmp(si.op, "fc");
 	}
 	ck_assert_uint_eq(host_convs, 4);
+	ck_assert_uint_eq(dev_conv, 5);
+	ck_assert_uint_eq(dev_fc, 1);
+	ck_assert_uint_eq(dev_other, 0);
 	struct mote_tensor_info in = the_input(m);
 	float *x = make_input(&in, 5);
 	size_t n1, n2;
