@@ -7,6 +7,7 @@
  * another framework's int8 predictions).  Exit status 1 on any difference
  * from the reference.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "json.h"
 #include "npy.h"
 #include "opts.h"
+#include "outdir.h"
 
 static long long label_at(const struct npy_array *a, size_t i)
 {
@@ -79,9 +81,26 @@ struct tally {
 	uint64_t cycles, macs;
 };
 
+/* --predictions: N int32 top-1 classes as .npy, replacing PATH whole or not at all. */
+static int write_predictions(const char *path, const int32_t *top1, size_t n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc = !f || npy_fwrite(f, NPY_I32, &n, 1, top1);
+	if (f && fclose(f))
+		rc = 1;
+	if (!rc && cli_replace_file(path, buf, len, NULL))
+		rc = 1;
+	if (rc)
+		cli_fail("--predictions %s: cannot write it: %s", path, strerror(errno));
+	free(buf);
+	return rc;
+}
+
 int cmd_eval(int argc, char **argv)
 {
-	const char *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim";
+	const char *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim", *preds = NULL;
 	uint32_t limit = 0;
 	int json = 0;
 	struct json jw;
@@ -92,6 +111,7 @@ int cmd_eval(int argc, char **argv)
 		 "the source model (.onnx or .tflite): compare every tensor of every image with the reference executor", 0},
 		{"agree", OPT_STR, &agree, 0, 0, 0, "reference top-1 predictions, .npy [N]", 0},
 		{"limit", OPT_U32, &limit, 0, 1, 1u << 30, "evaluate at most N images", 0},
+		{"predictions", OPT_STR, &preds, 0, 0, 0, "write each image's top-1 class there, .npy int32 [N]", 0},
 		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
 		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
 		{0},
@@ -159,6 +179,14 @@ int cmd_eval(int argc, char **argv)
 		n = limit;
 	struct tally t = {0};
 	void *obuf = status ? NULL : malloc(out.bytes ? out.bytes : 1);
+	int32_t *top1 = status || !preds ? NULL : malloc(n * sizeof *top1);
+	if (!status && preds && !top1)
+		status = 3, cli_fail("out of memory");
+	/* the predictions file never replaces one of the inputs */
+	const char *const ins[] = {path, data, labels, check, agree};
+	for (size_t k = 0; !status && preds && k < sizeof ins / sizeof ins[0]; k++)
+		if (ins[k] && cli_same_file(preds, ins[k]))
+			status = 2, cli_fail("--predictions %s: it is %s, an input; name another file", preds, ins[k]);
 	struct mote_device_info di = {0};
 	if (dev)
 		mote_device_info(dev, &di);
@@ -173,6 +201,8 @@ int cmd_eval(int argc, char **argv)
 		}
 		size_t top = argmax(obuf, out.dtype, out.bytes / mote_kernel_dtype_size(out.dtype));
 		t.images++;
+		if (top1)
+			top1[i] = (int32_t)top;
 		t.correct += (long long)top == label_at(&Y, i);
 		if (agree)
 			t.agree += (long long)top == label_at(&P, i), t.agree_n++;
@@ -196,6 +226,8 @@ int cmd_eval(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	if (!status && top1 && write_predictions(preds, top1, t.images))
+		status = 3;
 	if (!status) {
 		double acc = (double)t.correct / (double)t.images, cpi = (double)t.cycles / (double)t.images;
 		double util = t.cycles ? (double)t.macs / ((double)t.cycles * di.geometry.rows * di.geometry.cols) : 0;
@@ -213,6 +245,8 @@ int cmd_eval(int argc, char **argv)
 				json_num(&jw, "agreement", (double)t.agree / (double)t.agree_n);
 			if (ref)
 				json_uint(&jw, "reference_mismatches", t.mismatched_images);
+			if (preds)
+				json_str(&jw, "predictions", preds);
 			json_int(&jw, "status", t.mismatched_images ? 1 : 0);
 			json_finish(&jw);
 		} else {
@@ -228,6 +262,8 @@ int cmd_eval(int argc, char **argv)
 				       t.mismatched_images, t.images, t.mismatched_tensors,
 				       t.mismatched_images ? "" : ": every tensor bit-exact");
 		}
+		if (preds && !json)
+			printf("  predictions: %zu top-1 classes written to %s\n", t.images, preds);
 		if (t.mismatched_images)
 			status = 1;
 	} else if (json) { /* one complete object also on errors */
@@ -238,6 +274,7 @@ int cmd_eval(int argc, char **argv)
 		json_finish(&jw);
 	}
 	free(obuf);
+	free(top1);
 	mote_model_free(m);
 	mote_close(dev);
 	mote_cc_ref_close(ref);

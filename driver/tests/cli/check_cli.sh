@@ -133,6 +133,17 @@ expect range 3 "label 12 at index 5 is outside the model's 10 classes (0..9)" ev
 expect float 3 "must be integers" ev --labels "$tmp/float.npy"
 expect agree-range 3 "prediction 12 at index 5" ev --labels models/fashion_mnist/test_labels.npy --agree "$tmp/range.npy"
 expect eval-ok 0 "top-1 accuracy" ev --labels models/fashion_mnist/test_labels.npy --limit 2
+# eval --predictions: one int32 top-1 per image, the accuracy printed is theirs; never over an input
+expect predictions 0 "predictions: 7 top-1 classes written" ev --labels models/fashion_mnist/test_labels.npy --limit 7 \
+	--predictions "$tmp/pred.npy"
+acc=$(ev --labels models/fashion_mnist/test_labels.npy --limit 7 | sed -n 's/.*top-1 accuracy \([0-9.]*\).*/\1/p')
+$py -c 'import sys, numpy as np; p = np.load(sys.argv[1]); y = np.load("models/fashion_mnist/test_labels.npy")[:7]
+assert p.dtype == np.int32 and p.shape == (7,) and ((p >= 0) & (p < 10)).all(), (p.dtype, p.shape)
+assert abs((p == y).mean() - float(sys.argv[2])) < 1e-4, ((p == y).mean(), sys.argv[2])' "$tmp/pred.npy" "$acc" ||
+	bad "predictions: not 7 int32 classes that give the accuracy printed ($acc)"
+cp models/fashion_mnist/test_labels.npy "$tmp/labels.npy"
+expect predictions-input 2 "an input; name another file" ev --labels "$tmp/labels.npy" --limit 2 --predictions "$tmp/labels.npy"
+cmp -s models/fashion_mnist/test_labels.npy "$tmp/labels.npy" || bad "predictions-input: the labels file changed"
 
 # run: an input's type and shape must be the model input's exactly, and a file is one array
 $py - "$tmp" <<'PY'
