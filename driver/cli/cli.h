@@ -18,6 +18,14 @@ int cmd_eval(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 /* `mote run MODEL.mote ...`: argv[0] is the model path */
 int cmd_model_run(int argc, char **argv);
+/* `mote info MODEL.mote`: the model's geometry, features, tensors and steps */
+int cmd_info_model(int argc, char **argv);
+/* FEATURES bits and their names, ended by {0, NULL} */
+struct cli_feature {
+	uint32_t mask;
+	const char *name;
+};
+extern const struct cli_feature cli_features[];
 #define CMD_MODEL_RUN_SYNOPSIS "MODEL.mote --input NAME=FILE.npy ... [options]"
 /* run MODEL.mote's options, for `mote run --help` (f: a FILE *) */
 void cmd_model_run_usage(void *f);

@@ -6,8 +6,22 @@
 #include "mote/mote.h"
 #include "opts.h"
 
+/* The FEATURES bits by name, as info prints them. */
+const struct cli_feature cli_features[] = {
+	{MOTE_FEATURES_INT32_OUT_MASK, "int32_out"},
+	{MOTE_FEATURES_XOR_MSB_MASK, "xor_msb"},
+	{MOTE_FEATURES_SPARSE_MASK, "sparse"},
+	{MOTE_FEATURES_DEPTHWISE_MASK, "depthwise"},
+	{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
+	{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
+	{MOTE_FEATURES_ROUND_TFL_MASK, "round_tfl"},
+	{0, NULL},
+};
+
 int cmd_info(int argc, char **argv)
 {
+	if (argc >= 2 && argv[1][0] != '-')
+		return cmd_info_model(argc - 1, argv + 1);
 	const char *uri = "sim";
 	int json = 0;
 	struct opt o[] = {
@@ -15,7 +29,7 @@ int cmd_info(int argc, char **argv)
 		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
 		{0},
 	};
-	int rc = opts_parse("info", "[--device URI] [--json]", o, argc, argv);
+	int rc = opts_parse("info", "[MODEL.mote] [--device URI] [--json]", o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	mote_device *dev;
@@ -27,18 +41,7 @@ int cmd_info(int argc, char **argv)
 	struct mote_device_info in;
 	mote_device_info(dev, &in);
 	const struct mote_geometry *g = &in.geometry;
-	static const struct {
-		uint32_t mask;
-		const char *name;
-	} feats[] = {
-		{MOTE_FEATURES_INT32_OUT_MASK, "int32_out"},
-		{MOTE_FEATURES_XOR_MSB_MASK, "xor_msb"},
-		{MOTE_FEATURES_SPARSE_MASK, "sparse"},
-		{MOTE_FEATURES_DEPTHWISE_MASK, "depthwise"},
-		{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
-		{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
-		{MOTE_FEATURES_ROUND_TFL_MASK, "round_tfl"},
-	};
+	const struct cli_feature *feats = cli_features;
 	/* FEATURES.QUEUES: three queues, or load and store sharing one ("ls"), or one */
 	char queues[16];
 	const char *qn = mote_hw_queues_name((g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB);
@@ -72,7 +75,7 @@ int cmd_info(int argc, char **argv)
 				json_elem_str(&j, mote_perf_name(i));
 		json_close(&j);
 		json_key_object(&j, "features");
-		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
+		for (size_t i = 0; feats[i].name; i++)
 			json_bool(&j, feats[i].name, (g->features & feats[i].mask) != 0);
 		json_str(&j, "queues", queues);
 		json_close(&j);
@@ -113,7 +116,7 @@ int cmd_info(int argc, char **argv)
 				printf(" %s", mote_perf_name(i));
 		printf(" (%u bits%s)\n", in.perf_width, in.perf_width < 64 ? ", wrapping" : "");
 		printf("features     ");
-		for (size_t i = 0; i < sizeof feats / sizeof feats[0]; i++)
+		for (size_t i = 0; feats[i].name; i++)
 			printf(" %s=%s", feats[i].name, (g->features & feats[i].mask) ? "yes" : "no");
 		printf(" queues=%s\n", queues);
 		if (have_link)

@@ -129,6 +129,12 @@ void json_elem_str(struct json *j, const char *v)
 	put_string(j->f, v ? v : "");
 }
 
+void json_elem_uint(struct json *j, uint64_t v)
+{
+	member(j, NULL);
+	fprintf(j->f, "%llu", (unsigned long long)v);
+}
+
 void json_close_to(struct json *j, int depth)
 {
 	while (j->depth > depth)

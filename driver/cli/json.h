@@ -26,6 +26,7 @@ void json_uint(struct json *j, const char *key, uint64_t v);
 void json_num(struct json *j, const char *key, double v);
 void json_bool(struct json *j, const char *key, int v);
 void json_elem_str(struct json *j, const char *v);  /* a string as the next array element */
+void json_elem_uint(struct json *j, uint64_t v);    /* a number as the next array element */
 void json_close_to(struct json *j, int depth); /* closes nested ones until DEPTH (0: the top object) */
 void json_finish(struct json *j);            /* closes whatever is open, then the object */
 

@@ -133,6 +133,20 @@ expect range 3 "label 12 at index 5 is outside the model's 10 classes (0..9)" ev
 expect float 3 "must be integers" ev --labels "$tmp/float.npy"
 expect agree-range 3 "prediction 12 at index 5" ev --labels models/fashion_mnist/test_labels.npy --agree "$tmp/range.npy"
 expect eval-ok 0 "top-1 accuracy" ev --labels models/fashion_mnist/test_labels.npy --limit 2
+# info MODEL.mote: the model as the loader reads it; a file that is none is refused
+expect info-model 0 "steps:" "$mote" info "$tmp/plain.mote"
+"$mote" info "$tmp/plain.mote" --json > "$tmp/info.json" || bad "info-model --json failed"
+"$mote" run "$tmp/plain.mote" --input image=$img > "$tmp/info_run.txt" || bad "info-model: run failed"
+$py -c 'import json, sys; d = json.load(open(sys.argv[1])); run = open(sys.argv[2]).read().split("\n")
+assert [(t["name"], t["dtype"], t["shape"]) for t in d["inputs"]] == [("image", "float32", [1, 1, 28, 28])], d["inputs"]
+assert [t["name"] for t in d["outputs"]] == ["logits"], d["outputs"]
+steps = [l.split()[1:3] for l in run if l[:5].strip().isdigit() and l.split()[1] in ("device", "host")]
+assert [[("device" if s["device"] else "host"), s["op"]] for s in d["steps"]] == steps, (d["steps"], steps)
+assert d["rows"] == 8 and d["cols"] == 8 and all(s["macs"] > 0 for s in d["steps"] if s["device"])' \
+	"$tmp/info.json" "$tmp/info_run.txt" || bad "info-model: the JSON does not describe the model as run shows it"
+head -c 300 /dev/urandom > "$tmp/junk.mote"
+expect info-junk 3 "not a .mote file" "$mote" info "$tmp/junk.mote"
+
 # eval --predictions: one int32 top-1 per image, the accuracy printed is theirs; never over an input
 expect predictions 0 "predictions: 7 top-1 classes written" ev --labels models/fashion_mnist/test_labels.npy --limit 7 \
 	--predictions "$tmp/pred.npy"
