@@ -884,6 +884,8 @@ static void report_steps(struct compile *c)
 {
 	uint64_t macs = 0, ideal = 0;
 	unsigned dev = 0;
+	say(c, "  %3s %-6s %-14s %-24s %-22s    %-22s  %s", "#", "place", "operator", "node", "input", "output",
+	    "device: MACs, commands, ideal cycles, layer; host: kernel");
 	for (size_t i = 0; i < c->ns; i++) {
 		const struct step *s = &c->s[i];
 		char xs[96], ys[96];
@@ -893,12 +895,12 @@ static void report_steps(struct compile *c)
 			dev++;
 			macs += s->plan.macs_model;
 			ideal += s->plan.rows_streamed;
-			say(c, "  %3zu device %-14s %-24s %s -> %s  macs %llu  cmds %u  ideal cycles %llu  layer %s%s%s%s", i,
+			say(c, "  %3zu device %-14s %-24s %-22s -> %-22s  macs %llu  cmds %u  ideal cycles %llu  layer %s%s%s%s", i,
 			    s->n->op, s->n->name, xs, ys, (unsigned long long)s->plan.macs_model, s->plan.n_cmds,
 			    (unsigned long long)s->plan.rows_streamed, layer_kind(s), s->add ? "  (conv + add: " : "",
 			    s->add ? s->add->name : "", s->add ? ")" : "");
 		} else {
-			say(c, "  %3zu host   %-14s %-24s %s -> %s  (%s)", i, s->n->op, s->n->name, xs, ys,
+			say(c, "  %3zu host   %-14s %-24s %-22s -> %-22s  (%s)", i, s->n->op, s->n->name, xs, ys,
 			    mote_kernel_op_name(s->h.op));
 		}
 	}
