@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mote/mote.h"
@@ -102,7 +103,7 @@ int cmd_eval(int argc, char **argv)
 {
 	const char *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim", *preds = NULL;
 	uint32_t limit = 0;
-	int json = 0;
+	int json = 0, quiet = 0;
 	struct json jw;
 	struct opt o[] = {
 		{"data", OPT_STR, &data, 1, 0, 0, "inputs, .npy [N, ...] matching the model input", 0},
@@ -112,6 +113,7 @@ int cmd_eval(int argc, char **argv)
 		{"agree", OPT_STR, &agree, 0, 0, 0, "reference top-1 predictions, .npy [N]", 0},
 		{"limit", OPT_U32, &limit, 0, 1, 1u << 30, "evaluate at most N images", 0},
 		{"predictions", OPT_STR, &preds, 0, 0, 0, "write each image's top-1 class there, .npy int32 [N]", 0},
+		{"quiet", OPT_FLAG, &quiet, 0, 0, 0, "no progress line (there is none unless stderr is a terminal)", 0},
 		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
 		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
 		{0},
@@ -192,7 +194,19 @@ int cmd_eval(int argc, char **argv)
 		mote_device_info(dev, &di);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* a progress line on a terminal: images done, rate, time left (twice a second) */
+	int progress = !quiet && !json && isatty(STDERR_FILENO);
+	double next_note = 0.5;
 	for (size_t i = 0; !status && i < n; i++) {
+		if (progress && i) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			double el = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+			if (el >= next_note) {
+				next_note = el + 0.5;
+				fprintf(stderr, "\r  image %zu of %zu, %.1f images/s, about %.0f s left   ", i, n, (double)i / el,
+					el / (double)i * (double)(n - i));
+			}
+		}
 		const uint8_t *x = (const uint8_t *)X.data + i * in.bytes;
 		if ((rc = mote_model_set_input(m, in.name, x, in.bytes)) || (rc = mote_model_run(m, MOTE_TIMEOUT_INFINITE)) ||
 		    (rc = mote_model_read(m, out.name, obuf, out.bytes))) {
@@ -224,6 +238,8 @@ int cmd_eval(int argc, char **argv)
 			t.mismatched_images += bad > 0;
 		}
 	}
+	if (progress)
+		fprintf(stderr, "\r%60s\r", ""); /* the progress line cleared */
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	if (!status && top1 && write_predictions(preds, top1, t.images))

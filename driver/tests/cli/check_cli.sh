@@ -133,6 +133,13 @@ expect range 3 "label 12 at index 5 is outside the model's 10 classes (0..9)" ev
 expect float 3 "must be integers" ev --labels "$tmp/float.npy"
 expect agree-range 3 "prediction 12 at index 5" ev --labels models/fashion_mnist/test_labels.npy --agree "$tmp/range.npy"
 expect eval-ok 0 "top-1 accuracy" ev --labels models/fashion_mnist/test_labels.npy --limit 2
+# eval's progress line: on a terminal only (script(1), Debian's essential bsdutils, gives it one),
+# never with --quiet
+evt="$mote eval $tmp/plain.mote --data models/fashion_mnist/test_images.npy --labels models/fashion_mnist/test_labels.npy --limit 40"
+script -qec "$evt" /dev/null | grep -q "images/s, about" || bad "progress: no progress line on a terminal"
+script -qec "$evt --quiet" /dev/null | grep -q "images/s" && bad "progress: a progress line with --quiet"
+$evt 2>&1 | grep -q "images/s" && bad "progress: a progress line without a terminal"
+
 # info MODEL.mote: the model as the loader reads it; a file that is none is refused
 expect info-model 0 "steps:" "$mote" info "$tmp/plain.mote"
 "$mote" info "$tmp/plain.mote" --json > "$tmp/info.json" || bad "info-model --json failed"
