@@ -26,6 +26,11 @@ struct cli_feature {
 	const char *name;
 };
 extern const struct cli_feature cli_features[];
+struct json;
+/* A loaded model's description as keys of an open JSON object (info and
+ * compile --json): geometry, features, memory, inputs, outputs, steps.
+ * file/len: the .mote bytes it was loaded from. */
+void cli_model_json(struct json *j, const mote_model *m, const void *file, size_t len);
 #define CMD_MODEL_RUN_SYNOPSIS "MODEL.mote --input NAME=FILE.npy ... [options]"
 /* run MODEL.mote's options, for `mote run --help` (f: a FILE *) */
 void cmd_model_run_usage(void *f);

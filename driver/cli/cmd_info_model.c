@@ -44,6 +44,49 @@ static void json_tensor(struct json *j, const struct mote_tensor_info *t)
 	json_close(j);
 }
 
+void cli_model_json(struct json *j, const mote_model *m, const void *file, size_t len)
+{
+	struct mote_mf_header h;
+	memcpy(&h, file, sizeof h); /* the loader checked it */
+	uint32_t feat = mote_model_features(m);
+	json_uint(j, "bytes", len);
+	json_uint(j, "format_version", h.version);
+	json_uint(j, "hw_version_major", h.hw_version >> 16);
+	json_uint(j, "hw_version_minor", h.hw_version & 0xffff);
+	json_uint(j, "rows", h.rows);
+	json_uint(j, "cols", h.cols);
+	json_uint(j, "mem_bytes", h.mem_bytes);
+	json_key_array(j, "features");
+	for (size_t i = 0; cli_features[i].name; i++)
+		if (feat & cli_features[i].mask)
+			json_elem_str(j, cli_features[i].name);
+	json_close(j);
+	json_uint(j, "const_bytes", h.const_bytes);
+	json_uint(j, "arena_bytes", h.arena_bytes);
+	for (int out = 0; out < 2; out++) {
+		json_key_array(j, out ? "outputs" : "inputs");
+		for (unsigned i = 0; i < mote_model_num_tensors(m); i++) {
+			struct mote_tensor_info t;
+			if (!mote_model_tensor(m, i, &t) && (t.flags & (out ? MOTE_TENSOR_OUTPUT : MOTE_TENSOR_INPUT)))
+				json_tensor(j, &t);
+		}
+		json_close(j);
+	}
+	json_key_array(j, "steps");
+	for (unsigned i = 0; i < mote_model_num_steps(m); i++) {
+		struct mote_step_info si;
+		mote_model_step(m, i, &si);
+		json_array_object(j);
+		json_str(j, "name", si.name);
+		json_str(j, "op", si.op);
+		json_bool(j, "device", si.on_device);
+		if (si.on_device)
+			json_uint(j, "macs", si.macs), json_uint(j, "ideal_cycles", si.ideal_cycles);
+		json_close(j);
+	}
+	json_close(j);
+}
+
 int cmd_info_model(int argc, char **argv)
 {
 	const char *path = argv[0], *uri = NULL;
@@ -89,24 +132,12 @@ int cmd_info_model(int argc, char **argv)
 		mote_model_step(m, i, &si);
 		ndev += si.on_device != 0;
 	}
-	struct json j;
 	if (json) {
+		struct json j;
 		json_begin(&j, stdout);
 		json_str(&j, "model", path);
-		json_uint(&j, "bytes", len);
-		json_uint(&j, "format_version", h.version);
-		json_uint(&j, "hw_version_major", h.hw_version >> 16);
-		json_uint(&j, "hw_version_minor", h.hw_version & 0xffff);
-		json_uint(&j, "rows", h.rows);
-		json_uint(&j, "cols", h.cols);
-		json_uint(&j, "mem_bytes", h.mem_bytes);
-		json_key_array(&j, "features");
-		for (size_t i = 0; cli_features[i].name; i++)
-			if (feat & cli_features[i].mask)
-				json_elem_str(&j, cli_features[i].name);
-		json_close(&j);
-		json_uint(&j, "const_bytes", h.const_bytes);
-		json_uint(&j, "arena_bytes", h.arena_bytes);
+		cli_model_json(&j, m, file, len);
+		json_end(&j);
 	} else {
 		printf("%s: %zu bytes, format %u, spec %u.%u, for a %ux%u array (bus %u B)\n", path, len, h.version,
 		       h.hw_version >> 16, h.hw_version & 0xffff, h.rows, h.cols, h.mem_bytes);
@@ -117,50 +148,24 @@ int cmd_info_model(int argc, char **argv)
 				printf(" %s", cli_features[i].name), any = 1;
 		printf("%s\ndevice memory: commands and constants %u bytes, activations %u bytes\n", any ? "" : " none",
 		       h.const_bytes, h.arena_bytes);
-	}
-	for (int out = 0; out < 2; out++) {
-		uint32_t flag = out ? MOTE_TENSOR_OUTPUT : MOTE_TENSOR_INPUT;
-		if (json)
-			json_key_array(&j, out ? "outputs" : "inputs");
-		else
+		for (int out = 0; out < 2; out++) {
 			printf("%s:\n", out ? "outputs" : "inputs");
-		for (unsigned i = 0; i < nt; i++) {
-			struct mote_tensor_info t;
-			if (mote_model_tensor(m, i, &t) || !(t.flags & flag))
-				continue;
-			if (json)
-				json_tensor(&j, &t);
-			else
-				print_tensor(&t);
+			for (unsigned i = 0; i < nt; i++) {
+				struct mote_tensor_info t;
+				if (!mote_model_tensor(m, i, &t) && (t.flags & (out ? MOTE_TENSOR_OUTPUT : MOTE_TENSOR_INPUT)))
+					print_tensor(&t);
+			}
 		}
-		if (json)
-			json_close(&j);
-	}
-	if (json)
-		json_key_array(&j, "steps");
-	else
 		printf("steps: %u (%u on the device, %u on the host)\n", ns, ndev, ns - ndev);
-	for (unsigned i = 0; i < ns; i++) {
-		struct mote_step_info si;
-		mote_model_step(m, i, &si);
-		if (json) {
-			json_array_object(&j);
-			json_str(&j, "name", si.name);
-			json_str(&j, "op", si.op);
-			json_bool(&j, "device", si.on_device);
+		for (unsigned i = 0; i < ns; i++) {
+			struct mote_step_info si;
+			mote_model_step(m, i, &si);
 			if (si.on_device)
-				json_uint(&j, "macs", si.macs), json_uint(&j, "ideal_cycles", si.ideal_cycles);
-			json_close(&j);
-		} else if (si.on_device) {
-			printf("  %3u device %-13s %-28s macs %llu, ideal cycles %llu\n", i, si.op, si.name,
-			       (unsigned long long)si.macs, (unsigned long long)si.ideal_cycles);
-		} else {
-			printf("  %3u host   %-13s %s\n", i, si.op, si.name);
+				printf("  %3u device %-13s %-28s macs %llu, ideal cycles %llu\n", i, si.op, si.name,
+				       (unsigned long long)si.macs, (unsigned long long)si.ideal_cycles);
+			else
+				printf("  %3u host   %-13s %s\n", i, si.op, si.name);
 		}
-	}
-	if (json) {
-		json_close(&j);
-		json_end(&j);
 	}
 	mote_model_free(m);
 	mote_close(dev);

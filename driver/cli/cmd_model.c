@@ -41,13 +41,41 @@ static int npy_dtype_of(int32_t onnx, enum npy_dtype *t)
 	}
 }
 
-/* compile's report: every line with --report (*ctx set), else only warnings, on stderr */
+/* compile's report lines: every line with --report, else only warnings, on stderr; with
+ * --json they are kept for the object instead */
+struct compile_out {
+	int report, json;
+	char **lines;
+	size_t n, cap;
+	int oom;
+};
+
 static void compile_line(void *ctx, const char *line)
 {
-	if (*(const int *)ctx)
-		printf("%s\n", line);
-	else if (strncmp(line, "warning: ", 9) == 0)
-		fprintf(stderr, "%s\n", line);
+	struct compile_out *co = ctx;
+	int warn = strncmp(line, "warning: ", 9) == 0;
+	if (!co->json) {
+		if (co->report)
+			printf("%s\n", line);
+		else if (warn)
+			fprintf(stderr, "%s\n", line);
+		return;
+	}
+	if (!co->report && !warn)
+		return;
+	if (co->n == co->cap) {
+		size_t cap = co->cap ? 2 * co->cap : 64;
+		char **l = realloc(co->lines, cap * sizeof *l);
+		if (!l) {
+			co->oom = 1;
+			return;
+		}
+		co->lines = l, co->cap = cap;
+	}
+	if (!(co->lines[co->n] = strdup(line)))
+		co->oom = 1;
+	else
+		co->n++;
 }
 
 static int open_model(const char *path, const char *uri, mote_device **dev, mote_model **m)
@@ -75,17 +103,109 @@ static int open_model(const char *path, const char *uri, mote_device **dev, mote
 
 /* ---- compile ---------------------------------------------------------------------- */
 
+/* What a compile made: the .mote bytes (mote_cc_free them), the target's geometry, the time. */
+struct compiled {
+	void *model;
+	size_t mlen;
+	struct mote_geometry geo;
+	double ms;
+};
+
+static int do_compile(const char *in, const char *out, const char *target, struct mote_cc_compile_opts *copts,
+		      struct compile_out *co, struct compiled *r)
+{
+	if (cli_same_file(in, out))
+		return cli_fail("-o %s: it is the model being compiled; name another file", out), 2;
+	size_t len;
+	uint8_t *onnx = cli_slurp(in, &len);
+	if (!onnx)
+		return cli_fail("cannot read %s", in), 3;
+	mote_device *dev;
+	int rc;
+	if ((rc = mote_open(target, &dev))) {
+		free(onnx);
+		return cli_fail("cannot open target '%s': %s", target, mote_strerror(rc)), 3;
+	}
+	struct mote_device_info info;
+	mote_device_info(dev, &info);
+	r->geo = info.geometry;
+	struct mote_cc_diag d = {{0}};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (co->report && !co->json)
+		printf("%s for %ux%u:\n", in, info.geometry.rows, info.geometry.cols);
+	copts->mem_bytes = info.mem_size;
+	rc = mote_cc_compile_onnx_opts(onnx, len, &info.geometry, copts, compile_line, co, &r->model, &r->mlen, &d);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	mote_close(dev);
+	free(onnx);
+	if (rc)
+		return cli_fail("%s: %s: %s", in, mote_cc_status_name(rc), d.msg), 3;
+	/* the device memory a run takes: the constant buffer (commands, weights) and
+	 * the activation arena, each in whole blocks, after the reserved first block */
+	struct mote_mf_header hdr;
+	memcpy(&hdr, r->model, sizeof hdr);
+	uint64_t need = mote_cc_model_mem_need(r->model, r->mlen);
+	if (need > info.mem_size)
+		return cli_fail("%s: the model needs %llu bytes of device memory (commands and constants %u, "
+				"activations %u); the target %s has %llu",
+				in, (unsigned long long)need, hdr.const_bytes, hdr.arena_bytes, target,
+				(unsigned long long)info.mem_size),
+		       3;
+	rc = cli_replace_file(out, r->model, r->mlen, in);
+	int err = errno;
+	if (rc)
+		return cli_fail("cannot write %s: %s", out, err == EEXIST ? "it is the model being compiled" : strerror(err)),
+		       3;
+	return 0;
+}
+
+/* compile --json: one object, also on errors: the compile's figures, its report lines
+ * (warnings; with --report all), and the model as info describes it (loaded on the target) */
+static int compile_json(const char *in, const char *out, const char *target, int status, const struct compile_out *co,
+			const struct compiled *r)
+{
+	struct json j;
+	json_begin(&j, stdout);
+	json_str(&j, "model", in);
+	json_str(&j, "output", out);
+	json_str(&j, "target", target);
+	json_key_array(&j, co->report ? "report" : "warnings");
+	for (size_t i = 0; i < co->n; i++)
+		json_elem_str(&j, co->lines[i]);
+	json_close(&j);
+	mote_device *dev = NULL;
+	mote_model *m = NULL;
+	struct mote_model_diag md = {{0}};
+	int rc;
+	if (!status && ((rc = mote_open(target, &dev)) || (rc = mote_model_load(dev, r->model, r->mlen, &m, &md))))
+		status = 3, cli_fail("%s: cannot load it again on %s: %s %s", out, target, mote_strerror(rc), md.msg);
+	if (!status) {
+		json_num(&j, "compile_ms", r->ms);
+		cli_model_json(&j, m, r->model, r->mlen);
+	} else {
+		json_str(&j, "error", cli_last_error());
+	}
+	json_int(&j, "status", status);
+	json_finish(&j);
+	mote_model_free(m);
+	mote_close(dev);
+	return status;
+}
+
 int cmd_compile(int argc, char **argv)
 {
 	const char *out = NULL, *target = "sim";
-	int report = 0;
+	struct compile_out co = {0};
 	struct mote_cc_compile_opts copts = {0};
 	struct opt o[] = {
 		{"output", OPT_STR, &out, 1, 0, 0, "(or -o) the .mote file to write", 0},
 		{"target", OPT_STR, &target, 0, 0, 0, "device URI whose geometry and features to compile for (default sim)", 0},
-		{"report", OPT_FLAG, &report, 0, 0, 0, "print where every node runs, each step's layer kind, and the memory used", 0},
+		{"report", OPT_FLAG, &co.report, 0, 0, 0, "print where every node runs, each step's layer kind, and the memory used", 0},
 		{"keep-tensors", OPT_FLAG, &copts.keep_tensors, 0, 0, 0,
 		 "no arena reuse: every tensor stays readable after a run (for --check)", 0},
+		{"json", OPT_FLAG, &co.json, 0, 0, 0, "print one JSON object: figures, report lines, the model's steps", 0},
 		{0},
 	};
 	static const char synopsis[] = "MODEL.onnx|MODEL.tflite -o OUT.mote [options]\n"
@@ -104,55 +224,19 @@ int cmd_compile(int argc, char **argv)
 	int rc = opts_parse("compile", synopsis, o, argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
-	if (cli_same_file(in, out))
-		return cli_fail("-o %s: it is the model being compiled; name another file", out), 2;
-	size_t len;
-	uint8_t *onnx = cli_slurp(in, &len);
-	if (!onnx)
-		return cli_fail("cannot read %s", in), 3;
-	mote_device *dev;
-	if ((rc = mote_open(target, &dev))) {
-		free(onnx);
-		return cli_fail("cannot open target '%s': %s", target, mote_strerror(rc)), 3;
-	}
-	struct mote_device_info info;
-	mote_device_info(dev, &info);
-	struct mote_cc_diag d = {{0}};
-	void *model = NULL;
-	size_t mlen = 0;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (report)
-		printf("%s for %ux%u:\n", in, info.geometry.rows, info.geometry.cols);
-	copts.mem_bytes = info.mem_size;
-	rc = mote_cc_compile_onnx_opts(onnx, len, &info.geometry, &copts, compile_line, &report, &model, &mlen, &d);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	mote_close(dev);
-	free(onnx);
-	if (rc)
-		return cli_fail("%s: %s: %s", in, mote_cc_status_name(rc), d.msg), 3;
-	/* the device memory a run takes: the constant buffer (commands, weights) and
-	 * the activation arena, each in whole blocks, after the reserved first block */
-	struct mote_mf_header hdr;
-	memcpy(&hdr, model, sizeof hdr);
-	uint64_t need = mote_cc_model_mem_need(model, mlen);
-	if (need > info.mem_size) {
-		mote_cc_free(model);
-		return cli_fail("%s: the model needs %llu bytes of device memory (commands and constants %u, "
-				"activations %u); the target %s has %llu",
-				in, (unsigned long long)need, hdr.const_bytes, hdr.arena_bytes, target,
-				(unsigned long long)info.mem_size),
-		       3;
-	}
-	rc = cli_replace_file(out, model, mlen, in);
-	int err = errno;
-	mote_cc_free(model);
-	if (rc)
-		return cli_fail("cannot write %s: %s", out, err == EEXIST ? "it is the model being compiled" : strerror(err)),
-		       3;
-	double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	printf("%s: %zu bytes for %ux%u, compiled in %.1f ms\n", out, mlen, info.geometry.rows, info.geometry.cols, ms);
-	return 0;
+	struct compiled r = {0};
+	int status = do_compile(in, out, target, &copts, &co, &r);
+	if (!status && co.oom)
+		status = 3, cli_fail("out of memory");
+	if (co.json)
+		status = compile_json(in, out, target, status, &co, &r);
+	else if (!status)
+		printf("%s: %zu bytes for %ux%u, compiled in %.1f ms\n", out, r.mlen, r.geo.rows, r.geo.cols, r.ms);
+	mote_cc_free(r.model);
+	for (size_t i = 0; i < co.n; i++)
+		free(co.lines[i]);
+	free(co.lines);
+	return status;
 }
 
 /* ---- run -------------------------------------------------------------------------- */

@@ -153,6 +153,16 @@ assert d["rows"] == 8 and d["cols"] == 8 and all(s["macs"] > 0 for s in d["steps
 	"$tmp/info.json" "$tmp/info_run.txt" || bad "info-model: the JSON does not describe the model as run shows it"
 head -c 300 /dev/urandom > "$tmp/junk.mote"
 expect info-junk 3 "not a .mote file" "$mote" info "$tmp/junk.mote"
+# compile --json: one object, the model as info describes it; on an error, one with the error
+"$mote" compile "$onnx" -o "$tmp/cj.mote" --json > "$tmp/cj.json" || bad "compile --json failed"
+"$mote" info "$tmp/cj.mote" --json > "$tmp/cj_info.json" || bad "compile --json: info failed"
+$py -c 'import json, sys; c = json.load(open(sys.argv[1])); i = json.load(open(sys.argv[2]))
+assert c["status"] == 0 and c["compile_ms"] > 0 and c["warnings"] == [], c
+for k in ("bytes", "rows", "cols", "features", "inputs", "outputs", "steps", "const_bytes", "arena_bytes"):
+    assert c[k] == i[k], (k, c[k], i[k])' "$tmp/cj.json" "$tmp/cj_info.json" || bad "compile --json: not the model info describes"
+"$mote" compile "$tmp/junk.mote" -o "$tmp/cj2.mote" --json > "$tmp/cj2.json" 2> /dev/null
+$py -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["status"] == 3 and "ONNX" in d["error"], d' \
+	"$tmp/cj2.json" || bad "compile --json: an error is not one object with it: $(cat "$tmp/cj2.json")"
 
 # eval --predictions: one int32 top-1 per image, the accuracy printed is theirs; never over an input
 expect predictions 0 "predictions: 7 top-1 classes written" ev --labels models/fashion_mnist/test_labels.npy --limit 7 \
