@@ -5,7 +5,7 @@
 #       libmote.so links, libmote.a, libmotecc.a (the compiler and reference executor, static);
 #       $(PREFIX)/include/mote/ (mote.h, its geometry and generated mote_hw.h, the host kernels,
 #       the .mote format, the compiler); $(PREFIX)/lib/pkgconfig/mote.pc pointing at those paths;
-#       $(PREFIX)/share/man/man1/mote.1.  DESTDIR is prepended to every path written, never to
+#       $(PREFIX)/share/man/man1/mote.1; $(PREFIX)/share/bash-completion/completions/mote.  DESTDIR is prepended to every path written, never to
 #       the paths written into mote.pc (a staged install, as packagers do).
 #   make test-install
 #       installs into a scratch DESTDIR with PREFIX=/usr, then builds driver/tests/install/app.c
@@ -30,6 +30,8 @@ install: all
 	install -m 644 $(DRV_LIB_A) $(MOTECC_LIB) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(INSTALL_HDRS) $(DESTDIR)$(PREFIX)/include/mote/
 	install -m 644 driver/cli/mote.1 $(DESTDIR)$(PREFIX)/share/man/man1/mote.1
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 644 driver/cli/mote.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/mote
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' 'includedir=$${prefix}/include' '' \
 	  'Name: mote' 'Description: mote accelerator driver (simulator backend included)' \
 	  'Version: $(DRV_VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lmote' \

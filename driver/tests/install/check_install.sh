@@ -9,7 +9,8 @@
 #     flags that build driver/tests/install/app.c against the installed headers and library, and
 #     the program, run with the installed libmote.so (not the build tree's), agrees with the
 #     reference bit for bit;
-#   - the installed mote prints its version; man finds the page.
+#   - the installed mote prints its version; man finds the page; the bash completion, driving the
+#     installed mote, completes its commands and options.
 set -eu
 tmp=$1 version=$2 soname=$3 hdrs=$4
 root=$tmp/root
@@ -17,7 +18,8 @@ fail() { echo "test-install: $*" >&2; exit 1; }
 
 for f in bin/mote lib/libmote.so.$version lib/$soname lib/libmote.so lib/libmote.a lib/libmotecc.a \
 	 lib/pkgconfig/mote.pc share/man/man1/mote.1 include/mote/mote.h include/mote/mote_hw.h \
-	 include/mote/mote_geometry.h include/mote/mote_compiler.h include/mote/mote_kernels.h; do
+	 include/mote/mote_geometry.h include/mote/mote_compiler.h include/mote/mote_kernels.h \
+	 share/bash-completion/completions/mote; do
 	[ -e "$root/usr/$f" ] || fail "usr/$f not installed"
 done
 [ "$(readlink "$root/usr/lib/$soname")" = "libmote.so.$version" ] || fail "$soname does not link to libmote.so.$version"
@@ -54,6 +56,13 @@ v=$("$root/usr/bin/mote" --version) || fail "installed mote --version failed"
 case $v in "mote $version "*) ;; *) fail "mote --version: '$v'";; esac
 MANPATH="$root/usr/share/man" man -w mote > /dev/null 2>&1 || [ -s "$root/usr/share/man/man1/mote.1" ] || fail "no man page"
 grep -q '^\.TH MOTE 1' "$root/usr/share/man/man1/mote.1" || fail "mote.1 is not a man page"
+# bash completion: the installed script, driving the installed mote, completes commands and options
+comp=$(bash -c '. "$1/usr/share/bash-completion/completions/mote"
+	c() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _mote; echo "${COMPREPLY[*]}"; }
+	c "$1/usr/bin/mote" ""; c "$1/usr/bin/mote" compile m.onnx --k; c "$1/usr/bin/mote" eval m.mote --pre' _ "$root")
+[ "$(printf '%s\n' "$comp" | sed -n 1p)" = "info gemm conv compile run eval selftest --help --version" ] &&
+	[ "$(printf '%s\n' "$comp" | sed -n 2p)" = "--keep-tensors" ] && [ "$(printf '%s\n' "$comp" | sed -n 3p)" = "--predictions" ] ||
+	fail "bash completion: '$comp'"
 echo "test-install: installed under $root/usr (PREFIX /usr): libmote.so.$version (soname $soname, $nexp functions"
 echo "  exported, the public headers' own), headers, mote.pc, mote(1); app.c built with pkg-config against them:"
 printf '%s\n' "$out" | sed 's/^/  /'
