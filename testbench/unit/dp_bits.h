@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <verilated.h>
 
+#include "tb_seed.h"
+
 // Narrow ports (CData/SData/IData/QData).
 template <class T> static inline uint64_t dp_get(const T &s, int lsb, int w)
 {
@@ -35,7 +37,7 @@ template <std::size_t N> static inline void dp_set(VlWide<N> &s, int lsb, int w,
 // Deterministic 64-bit generator (xorshift64*), fixed seeds in every bench.
 struct DpRng {
 	uint64_t s;
-	explicit DpRng(uint64_t seed) : s(seed ? seed : 1) {}
+	explicit DpRng(uint64_t seed) : s(tb_seed(seed) ? tb_seed(seed) : 1) {}
 	uint64_t next()
 	{
 		s ^= s >> 12;

@@ -26,7 +26,7 @@ static const uint32_t CSR_WRITES_MAX = 1 << 20;
 
 struct Rng {
 	uint64_t s;
-	explicit Rng(uint64_t x) : s(x) {}
+	explicit Rng(uint64_t x) : s(tb_seed(x)) {}
 	uint64_t next()
 	{
 		s = s * 6364136223846793005ull + 1442695040888963407ull;

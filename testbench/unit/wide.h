@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <verilated.h>
 
+#include "tb_seed.h"
+
 template <std::size_t N> static inline uint8_t wget(const VlWide<N> &w, int byte)
 {
 	return (uint8_t)(w[byte / 4] >> (8 * (byte % 4)));
@@ -31,7 +33,7 @@ template <std::size_t N> static inline uint32_t wget32(const VlWide<N> &w, int i
 // Deterministic pseudo-random generator (xorshift64*), fixed seeds in every bench.
 struct Rng {
 	uint64_t s;
-	explicit Rng(uint64_t seed) : s(seed ? seed : 1) {}
+	explicit Rng(uint64_t seed) : s(tb_seed(seed) ? tb_seed(seed) : 1) {}
 	uint64_t next()
 	{
 		s ^= s >> 12;
