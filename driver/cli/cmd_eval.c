@@ -182,6 +182,10 @@ int cmd_eval(int argc, char **argv)
 	struct tally t = {0};
 	void *obuf = status ? NULL : malloc(out.bytes ? out.bytes : 1);
 	int32_t *top1 = status || !preds ? NULL : malloc(n * sizeof *top1);
+	/* --json: the confusion matrix, [label][prediction] (labels are checked in range) */
+	size_t *conf = status || !json || !classes ? NULL : calloc(classes * classes, sizeof *conf);
+	if (!status && json && classes && !conf)
+		status = 3, cli_fail("out of memory");
 	if (!status && preds && !top1)
 		status = 3, cli_fail("out of memory");
 	/* the predictions file never replaces one of the inputs */
@@ -217,6 +221,8 @@ int cmd_eval(int argc, char **argv)
 		t.images++;
 		if (top1)
 			top1[i] = (int32_t)top;
+		if (conf && top < classes)
+			conf[(size_t)label_at(&Y, i) * classes + top]++;
 		t.correct += (long long)top == label_at(&Y, i);
 		if (agree)
 			t.agree += (long long)top == label_at(&P, i), t.agree_n++;
@@ -263,6 +269,14 @@ int cmd_eval(int argc, char **argv)
 				json_uint(&jw, "reference_mismatches", t.mismatched_images);
 			if (preds)
 				json_str(&jw, "predictions", preds);
+			json_key_array(&jw, "confusion"); /* rows: labels, columns: top-1 predictions */
+			for (size_t a = 0; conf && a < classes; a++) {
+				json_key_array(&jw, NULL);
+				for (size_t b = 0; b < classes; b++)
+					json_elem_uint(&jw, conf[a * classes + b]);
+				json_close(&jw);
+			}
+			json_close(&jw);
 			json_int(&jw, "status", t.mismatched_images ? 1 : 0);
 			json_finish(&jw);
 		} else {
@@ -291,6 +305,7 @@ int cmd_eval(int argc, char **argv)
 	}
 	free(obuf);
 	free(top1);
+	free(conf);
 	mote_model_free(m);
 	mote_close(dev);
 	mote_cc_ref_close(ref);

@@ -464,7 +464,7 @@ void cmd_model_run_usage(void *f)
 	int flag = 0;
 	struct opt o[6];
 	run_opts(o, &s, &s, &s, &s, &flag);
-	opts_usage("run", CMD_MODEL_RUN_SYNOPSIS, o, f);
+	opts_table("run", CMD_MODEL_RUN_SYNOPSIS, o, f);
 }
 
 int cmd_model_run(int argc, char **argv)

@@ -240,7 +240,8 @@ int cmd_run(int argc, char **argv)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			cmd_model_run_usage(stdout);
 			printf("\n");
-			opts_usage("run", "--onnx-test DIR [options]", o, stdout);
+			opts_table("run", "--onnx-test DIR [options]", o, stdout);
+			opts_footer(stdout);
 			return 0;
 		}
 	int rc = opts_parse("run", "--onnx-test DIR [options]", o, argc, argv);

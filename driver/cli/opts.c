@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void opts_usage(const char *cmd, const char *synopsis, const struct opt *opts, void *fp)
+void opts_table(const char *cmd, const char *synopsis, const struct opt *opts, void *fp)
 {
 	FILE *f = fp;
 	fprintf(f, "usage: mote %s %s\n\n%s options:\n", cmd, synopsis, cmd);
@@ -16,6 +16,11 @@ void opts_usage(const char *cmd, const char *synopsis, const struct opt *opts, v
 		fprintf(f, "  %-22s %s%s\n", left, o->help, o->required ? " (required)" : "");
 	}
 	fprintf(f, "  %-22s %s\n", "--help", "this text");
+}
+
+void opts_footer(void *fp)
+{
+	FILE *f = fp;
 	fprintf(f, "\ndevice URIs: sim (8x8); sim:rows=R,cols=C (4x4, 8x8, 16x16) with mem=BYTES, latency=N, bw=N,\n"
 		   "  trace=FILE.fst; sim:board=icebreaker (the board build); sim:link=uart (the board behind its UART)\n"
 		   "  with flip=P, drop=P, dup=P, seed=N; usb[:VID:PID[:SERIAL]] with interface=0|1, baud=N,\n"
@@ -23,6 +28,12 @@ void opts_usage(const char *cmd, const char *synopsis, const struct opt *opts, v
 		   "environment: MOTE_TRACE=FILE.fst writes the simulator's waveform\n"
 		   "exit status: 0 success; 1 a result differs or a check fails; 2 a usage error; 3 a file,\n"
 		   "  model or device that cannot be used\n");
+}
+
+void opts_usage(const char *cmd, const char *synopsis, const struct opt *opts, void *fp)
+{
+	opts_table(cmd, synopsis, opts, fp);
+	opts_footer(fp);
 }
 
 static struct opt *find(struct opt *opts, const char *name)

@@ -23,7 +23,10 @@ struct opt {
  * error naming the option to stderr. */
 int opts_parse(const char *cmd, const char *synopsis, struct opt *opts, int argc, char **argv);
 
-/* Print the usage of a subcommand to F. */
+/* Print the usage of a subcommand to F: its option table, then the footer
+ * every subcommand shares (device URIs, MOTE_TRACE, exit status). */
 void opts_usage(const char *cmd, const char *synopsis, const struct opt *opts, void *f);
+void opts_table(const char *cmd, const char *synopsis, const struct opt *opts, void *f);
+void opts_footer(void *f);
 
 #endif

@@ -172,6 +172,14 @@ $py -c 'import sys, numpy as np; p = np.load(sys.argv[1]); y = np.load("models/f
 assert p.dtype == np.int32 and p.shape == (7,) and ((p >= 0) & (p < 10)).all(), (p.dtype, p.shape)
 assert abs((p == y).mean() - float(sys.argv[2])) < 1e-4, ((p == y).mean(), sys.argv[2])' "$tmp/pred.npy" "$acc" ||
 	bad "predictions: not 7 int32 classes that give the accuracy printed ($acc)"
+# eval --json: the confusion matrix, labels by predictions, agrees with the predictions written
+ev --labels models/fashion_mnist/test_labels.npy --limit 7 --predictions "$tmp/pred7.npy" --json > "$tmp/conf.json" ||
+	bad "confusion: eval --json failed"
+$py -c 'import json, sys, numpy as np; d = json.load(open(sys.argv[1])); p = np.load(sys.argv[2])
+y = np.load("models/fashion_mnist/test_labels.npy")[:7]; c = np.array(d["confusion"])
+want = np.zeros((10, 10), int); np.add.at(want, (y, p), 1)
+assert (c == want).all() and abs(np.trace(c) / 7 - d["accuracy"]) < 1e-9, (c, want)' "$tmp/conf.json" "$tmp/pred7.npy" ||
+	bad "confusion: not the labels-by-predictions counts"
 cp models/fashion_mnist/test_labels.npy "$tmp/labels.npy"
 expect predictions-input 2 "an input; name another file" ev --labels "$tmp/labels.npy" --limit 2 --predictions "$tmp/labels.npy"
 cmp -s models/fashion_mnist/test_labels.npy "$tmp/labels.npy" || bad "predictions-input: the labels file changed"
