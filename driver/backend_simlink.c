@@ -1,8 +1,10 @@
-/* backend_simlink.c: sim:link=uart, the simulated board (sim/mote_simlink.h:
- * rtl/link/mote_link_top, 8x8) reached through the link protocol (link.c)
+/* backend_simlink.c: sim:link=uart, a simulated board (sim/mote_simlink.h:
+ * rtl/link/mote_link_top, 8x8; with board=NAME, that board build's whole top,
+ * as it goes into the bitstream) reached through the link protocol (link.c)
  * byte for byte over its simulated UART wire.  Device memory is not mapped:
  * every byte goes through frames.  Time on the link is simulated time at the
- * board's nominal clock (MOTE_SIMLINK_CLOCK_HZ: 3 Mbaud at 4 cycles a bit), so
+ * board's nominal clock (the link board: MOTE_SIMLINK_CLOCK_HZ, 3 Mbaud at 4
+ * cycles a bit; the iCEBreaker: 18 MHz, 6 cycles a bit, fpga/boards.mk), so
  * answer deadlines, stalls and the fault injector's schedule do not depend on
  * how fast the host simulates.
  */
@@ -40,9 +42,12 @@ static int from_sim(int rc)
 
 /* ---- transport: the host end of the wire -------------------------------------------- */
 
-static uint64_t us_to_cycles(uint64_t us)
+/* Cycles of the board's nominal clock in a microsecond (every board's clock
+ * is a whole number of MHz). */
+static uint64_t cycles_per_us(const mote_simlink *t)
 {
-	return us * (MOTE_SIMLINK_CLOCK_HZ / 1000000u);
+	uint64_t c = mote_simlink_clock_hz(t) / 1000000u;
+	return c ? c : 1;
 }
 
 static int t_write(void *t, const uint8_t *p, size_t n)
@@ -52,13 +57,13 @@ static int t_write(void *t, const uint8_t *p, size_t n)
 
 static int t_read(void *t, uint8_t *p, size_t cap, size_t *got, uint64_t timeout_us)
 {
-	uint64_t c = us_to_cycles(timeout_us);
+	uint64_t c = timeout_us * cycles_per_us(t);
 	return from_sim(mote_simlink_recv(t, p, cap, got, c ? c : 1));
 }
 
 static uint64_t t_now(void *t)
 {
-	return mote_simlink_cycles(t) / (MOTE_SIMLINK_CLOCK_HZ / 1000000u);
+	return mote_simlink_cycles(t) / cycles_per_us(t);
 }
 
 /* ---- backend ------------------------------------------------------------------------ */
@@ -172,26 +177,31 @@ static const struct mote_backend_ops k_simlink_ops = {
 int mote__simlink_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 		       const struct mote_backend_ops **ops, void **be, uint64_t *mem_size)
 {
-	char *trace = NULL;
-	if (uri->rows != MOTE_SIMLINK_ROWS || uri->cols != MOTE_SIMLINK_COLS)
+	char *trace = NULL, *board = NULL;
+	if (!uri->board_len && (uri->rows != MOTE_SIMLINK_ROWS || uri->cols != MOTE_SIMLINK_COLS))
 		return MOTE_ERROR_NOT_FOUND; /* the link board is built 8x8 only */
 	struct simlink_be *s = mote__alloc(h, sizeof *s);
 	if (!s)
 		return MOTE_ERROR_NO_MEM;
 	memset(s, 0, sizeof *s);
 	s->hooks = *h;
-	if (uri->trace_len && !(trace = mote__strndup(h, uri->trace, uri->trace_len))) {
+	if ((uri->trace_len && !(trace = mote__strndup(h, uri->trace, uri->trace_len))) ||
+	    (uri->board_len && !(board = mote__strndup(h, uri->board, uri->board_len)))) {
+		mote__free(h, trace);
 		mote__free(h, s);
 		return MOTE_ERROR_NO_MEM;
 	}
-	int rc = from_sim(mote_simlink_create(uri->latency, uri->bw ? uri->bw : 2 * MOTE_SIMLINK_ROWS, trace, &s->sim));
+	int rc = board ? mote_simlink_create_board(board, trace, &s->sim)
+		       : mote_simlink_create(uri->latency, uri->bw ? uri->bw : 2 * MOTE_SIMLINK_ROWS, trace, &s->sim);
+	rc = rc == MOTE_SIM_ENOGEOM ? MOTE_ERROR_NOT_FOUND : from_sim(rc);
+	mote__free(h, board);
 	mote__free(h, trace);
 	if (rc) {
 		mote__free(h, s);
 		return rc;
 	}
 	s->tr = (struct link_transport){t_write, t_read, t_now, s->sim,
-					MOTE_SIMLINK_CLOCK_HZ / MOTE_SIMLINK_BAUD_DIV, SLACK_US};
+					mote_simlink_clock_hz(s->sim) / mote_simlink_baud_div(s->sim), SLACK_US};
 	uint32_t msize = 0;
 	rc = link_open(h, &s->tr, &uri->link, &s->link);
 	if (!rc)

@@ -6,7 +6,7 @@
  *   option   = "rows=" dec | "cols=" dec | "mem=" dec [ "K" | "M" | "G" ] | "latency=" dec
  *            | "bw=" dec | "trace=" path      (path: any characters but ",")
  *            | "board=" name                  (sim only: a board build, fpga/boards.mk)
- *            | "link=uart"                    (sim only: the simulated board over the link)
+ *            | "link=uart"                    (sim only: a simulated board over the link)
  *            | "interface=" dec | "baud=" dec (usb only)
  *            | "flip=" prob | "drop=" prob | "dup=" prob | "stall=" dec | "stall_at=" dec
  *            | "unplug=" dec | "seed=" dec | "retries=" dec | "timeout=" dec
@@ -15,9 +15,9 @@
  *   serial   = 1*64( ALPHA | DIGIT | "-" | "_" | "." )
  * Each key at most once; rows and cols together or not at all; a key that
  * does not apply to the URI's kind is malformed.  A board fixes the geometry
- * and the memory, so board takes none of rows, cols, mem, latency, bw; the
- * link board (link=uart) is its own 8x8 build, so board does not go with
- * link either (board is a plain-sim key).
+ * and the memory, so board takes none of rows, cols, mem, latency, bw.  With
+ * link=uart, no board is the 8x8 link board (rtl/link/mote_link_top) and a
+ * board is that board build's whole top (its link, mote_top and memory cells).
  */
 #include <string.h>
 
@@ -146,7 +146,7 @@ static const struct key k_keys[] = {
 	{"link", FOR_SIM | FOR_SIMLINK}, {"interface", FOR_USB}, {"baud", FOR_USB},
 	{"flip", FOR_LINK}, {"drop", FOR_LINK}, {"dup", FOR_LINK}, {"stall", FOR_LINK},
 	{"stall_at", FOR_LINK}, {"unplug", FOR_LINK}, {"seed", FOR_LINK}, {"retries", FOR_LINK},
-	{"timeout", FOR_LINK}, {"board", FOR_SIM},
+	{"timeout", FOR_LINK}, {"board", FOR_SIM | FOR_SIMLINK},
 };
 enum { K_ROWS, K_COLS, K_MEM, K_LAT, K_BW, K_TRACE, K_LINK, K_IFACE, K_BAUD, K_FLIP, K_DROP, K_DUP,
        K_STALL, K_STALL_AT, K_UNPLUG, K_SEED, K_RETRIES, K_TIMEOUT, K_BOARD, K_COUNT };

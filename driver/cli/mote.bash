@@ -10,7 +10,7 @@ _mote()
 	fi
 	case $prev in
 	--device|--target)
-		COMPREPLY=($(compgen -W "sim sim:rows=4,cols=4 sim:rows=8,cols=8 sim:rows=16,cols=16 sim:board=icebreaker sim:link=uart usb" -- "$cur"))
+		COMPREPLY=($(compgen -W "sim sim:rows=4,cols=4 sim:rows=8,cols=8 sim:rows=16,cols=16 sim:board=icebreaker sim:link=uart sim:board=icebreaker,link=uart usb" -- "$cur"))
 		return;;
 	--output|--dump|--onnx-test)
 		COMPREPLY=($(compgen -d -- "$cur"))

@@ -22,8 +22,9 @@ void opts_footer(void *fp)
 {
 	FILE *f = fp;
 	fprintf(f, "\ndevice URIs: sim (8x8); sim:rows=R,cols=C (4x4, 8x8, 16x16) with mem=BYTES, latency=N, bw=N,\n"
-		   "  trace=FILE.fst; sim:board=icebreaker (the board build); sim:link=uart (the board behind its UART)\n"
-		   "  with flip=P, drop=P, dup=P, seed=N; usb[:VID:PID[:SERIAL]] with interface=0|1, baud=N,\n"
+		   "  trace=FILE.fst; sim:board=icebreaker (the board build); sim:link=uart (the 8x8 board behind its\n"
+		   "  UART; sim:board=icebreaker,link=uart: the iCEBreaker board top whole) with flip=P, drop=P, dup=P,\n"
+		   "  seed=N; usb[:VID:PID[:SERIAL]] with interface=0|1, baud=N,\n"
 		   "  retries=N, timeout=MS\n"
 		   "environment: MOTE_TRACE=FILE.fst writes the simulator's waveform\n"
 		   "exit status: 0 success; 1 a result differs or a check fails; 2 a usage error; 3 a file,\n"

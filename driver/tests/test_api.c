@@ -45,7 +45,7 @@ static const struct {
 	{"sim:link=uart,rows=4,cols=4", MOTE_ERROR_NOT_FOUND},
 	{"pcie:0000:01:00.0", MOTE_ERROR_NOT_SUPPORTED},
 	{"sim:rows=3,cols=3", MOTE_ERROR_NOT_FOUND},
-	/* board= : plain sim only, and it fixes geometry and memory */
+	/* board= : sim (and sim over the link) only, and it fixes geometry and memory */
 	{"sim:board=", MOTE_ERROR_INVALID_ARG},
 	{"sim:board=icebreaker,board=icebreaker", MOTE_ERROR_INVALID_ARG},
 	{"sim:board=icebreaker,rows=4,cols=4", MOTE_ERROR_INVALID_ARG},
@@ -53,8 +53,9 @@ static const struct {
 	{"sim:board=icebreaker,mem=128K", MOTE_ERROR_INVALID_ARG},
 	{"sim:board=icebreaker,latency=1", MOTE_ERROR_INVALID_ARG},
 	{"sim:board=icebreaker,bw=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:board=icebreaker,link=uart", MOTE_ERROR_INVALID_ARG},
-	{"sim:link=uart,board=icebreaker", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,board=icebreaker,rows=4,cols=4", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,board=icebreaker,latency=2", MOTE_ERROR_INVALID_ARG},
+	{"sim:link=uart,board=nosuchboard", MOTE_ERROR_NOT_FOUND},
 	{"usb:0403:6010,board=icebreaker", MOTE_ERROR_INVALID_ARG},
 	{"usb,board=icebreaker", MOTE_ERROR_INVALID_ARG},
 	{"sim:board=nosuchboard", MOTE_ERROR_NOT_FOUND},
@@ -98,8 +99,13 @@ START_TEST(test_uri_values)
 	ck_assert_int_eq(memcmp(u.board, "icebreaker", 10), 0);
 	ck_assert_uint_eq(u.trace_len, 5);
 	ck_assert_int_eq(memcmp(u.trace, "b.fst", 5), 0);
+	/* a board over the link: the board build's whole top */
+	ck_assert_int_eq(mote_uri_parse("sim:board=icebreaker,link=uart,flip=1e-4", &u), 0);
+	ck_assert_int_eq(u.kind, MOTE_URI_SIMLINK);
+	ck_assert_uint_eq(u.board_len, 10);
+	ck_assert_int_eq(mote_uri_parse("sim:link=uart,board=icebreaker", &u), 0);
+	ck_assert_int_eq(u.kind, MOTE_URI_SIMLINK);
 	/* Refused at parse time, not by a backend. */
-	ck_assert_int_eq(mote_uri_parse("sim:board=icebreaker,link=uart", &u), MOTE_ERROR_INVALID_ARG);
 	ck_assert_int_eq(mote_uri_parse("usb:0403:6010,board=icebreaker", &u), MOTE_ERROR_INVALID_ARG);
 }
 END_TEST

@@ -112,14 +112,18 @@ struct mote_open_options {
  *                                board (a board build simulated as it is
  *                                built, e.g. board=icebreaker: its parameter
  *                                set, cells and memory; takes none of rows,
- *                                cols, mem, latency, bw, nor link)
+ *                                cols, mem, latency, bw)
  *   sim:link=uart[,KEY=VALUE...] the simulated board (rtl/link/mote_link_top:
  *                                the 8x8 accelerator with 16M of memory behind
  *                                a UART and the link bridge) reached through
  *                                the link protocol, byte for byte over a
  *                                simulated wire; memory is not mapped into the
- *                                host.  Keys: latency, bw, trace as above, and
- *                                the link options below
+ *                                host.  Keys: latency, bw, trace as above,
+ *                                board (e.g. board=icebreaker: that board
+ *                                build's whole top as it goes into the
+ *                                bitstream, at its own clock and bit time;
+ *                                then no latency, bw), and the link options
+ *                                below
  *   usb[:VID:PID[:SERIAL]][,KEY=VALUE...]
  *                                a board behind an FTDI FT2232H/FT232H bridge
  *                                over libusb-1.0 (VID:PID in hex, default

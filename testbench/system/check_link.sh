@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # check_link.sh MOTE TMPDIR [BACKEND]: the accelerator behind the link protocol, through the CLI.
-#   BACKEND: sim:link=uart (default), or usb with the libusb stand-in preloaded by the caller.
+#   BACKEND: sim:link=uart (default: the 8x8 link board), sim:board=icebreaker,link=uart (the
+#   iCEBreaker board top whole, as it goes into the bitstream: 4x4, one command queue, no
+#   DEPTHWISE or STORE ADD, 128 KB of SPRAM; models compiled for that board), or usb with the
+#   libusb stand-in preloaded by the caller.
 #   LINK_QUICK=1: one case of each kind (the usb run: the same link code, another transport;
 #   there the wall clock drives the deadlines, so where an unplug lands varies and is not required
 #   to hit a job: test_usb unplugs the USB device itself mid-job).
@@ -50,7 +53,13 @@ exact_or_clean() {
 
 faults="flip=1e-4,drop=0.01,dup=0.01"
 quick=${LINK_QUICK:-0}
+# the board build: its own compile target, the features it lacks, where its GEMM's job runs
+board=
+case "$base" in *board=icebreaker*) board=icebreaker ;; esac
+target=sim:rows=8,cols=8
+[ -n "$board" ] && target=sim:board=$board
 seeds="1 2 3"
+[ -n "$board" ] && seeds="1 2"
 [ "$quick" = 1 ] && seeds=2
 echo "== GEMMs and convolutions, clean and with $faults"
 for s in $seeds; do
@@ -64,16 +73,21 @@ cf=",$faults,seed=7"
 [ "$quick" = 1 ] && cf=""
 exact "conv 11x11x3->8 3x3 stride 2${cf:+, faults}" "$mote" conv --h 11 --w 11 --cin 3 --cout 8 --kh 3 --kw 3 --stride 2 \
 	--device "$base$cf"
-[ "$quick" = 1 ] || exact "depthwise 10x10x8 3x3, faults" "$mote" conv --h 10 --w 10 --cin 8 --cout 8 --kh 3 --kw 3 --pad 1 --groups 8 \
+[ "$quick" = 1 ] || [ -n "$board" ] || exact "depthwise 10x10x8 3x3, faults" "$mote" conv --h 10 --w 10 --cin 8 --cout 8 --kh 3 --kw 3 --pad 1 --groups 8 \
 	--device "$base,$faults,seed=8"
-[ "$quick" = 1 ] || exact "conv with a residual add, faults" "$mote" conv --h 8 --w 8 --cin 16 --cout 16 --kh 1 --kw 1 --add \
+[ "$quick" = 1 ] || [ -n "$board" ] || exact "conv with a residual add, faults" "$mote" conv --h 8 --w 8 --cin 16 --cout 16 --kh 1 --kw 1 --add \
 	--device "$base,$faults,seed=9"
 
+[ -n "$board" ] && echo "  (the $board build has neither DEPTHWISE nor STORE ADD: no depthwise or residual-add case)"
+
 echo "== Fashion-MNIST (models/fashion_mnist), every tensor checked"
-"$mote" compile models/fashion_mnist/model.onnx -o "$tmp/fm.mote" --target sim:rows=8,cols=8 > /dev/null || fail "compile"
+"$mote" compile models/fashion_mnist/model.onnx -o "$tmp/fm.mote" --target $target > /dev/null || fail "compile"
 fm=("$mote" eval "$tmp/fm.mote" --data models/fashion_mnist/test_images.npy
 	--labels models/fashion_mnist/test_labels.npy --check models/fashion_mnist/model.onnx)
-if [ "$quick" = 1 ]; then
+if [ -n "$board" ]; then
+	exact "fashion-mnist, 1 image" "${fm[@]}" --limit 1 --device "$base"
+	exact "fashion-mnist, 1 image, faults" "${fm[@]}" --limit 1 --device "$base,$faults,seed=11"
+elif [ "$quick" = 1 ]; then
 	exact "fashion-mnist, 1 image" "${fm[@]}" --limit 1 --device "$base"
 else
 	exact "fashion-mnist, 2 images" "${fm[@]}" --limit 2 --device "$base"
@@ -91,6 +105,8 @@ echo "  ok gemm 64^3, a 60 s stall, 3 retries: $(grep -o 'input/output failure\|
 # the job runs at about 14,000-14,200 bytes into the session (packed commands, spec 2.0)
 points="3000 12000 14000 14200 17500 19000 21000"
 [ "$quick" = 1 ] && points="9000 14000 21000"
+# the board: 4x4, so more commands; its job runs at about 28,000-30,000 bytes
+[ -n "$board" ] && points="9000 27000 28500 29500 33000"
 for u in $points; do
 	exact_or_clean "gemm 64^3, unplugged after $u bytes" "$mote" gemm --m 64 --k 64 --n 64 --device "$base,unplug=$u"
 done

@@ -1,11 +1,13 @@
 /* bench_link.c: figures of the host link (make bench-link).  A benchmark, not
  * a test: it prints, and fails only when something does not work.
  *
- *   mote-bench-link MODEL.mote
+ *   mote-bench-link URI CLOCK_MHZ MODEL.mote
  *
- * On sim:link=uart (the board's RTL behind its UART, 3 Mbaud at the nominal
- * 12 MHz simulation clock; link time is simulated time, so the figures do not
- * depend on the host):
+ * On URI: sim:link=uart (the link's RTL in front of the 8x8 build, 3 Mbaud at
+ * the nominal 12 MHz simulation clock) or sim:board=icebreaker,link=uart (the
+ * iCEBreaker board top whole, 3 Mbaud at its 18 MHz); CLOCK_MHZ is that
+ * board's nominal clock.  Link time is simulated time, so the figures do not
+ * depend on the host:
  *   - throughput of memory writes, reads and fills, in payload bytes per
  *     second of link time, and the wire bytes per payload byte;
  *   - the model (Fashion-MNIST) loaded and one inference run: link time,
@@ -23,8 +25,6 @@
 
 #include <mote/mote.h>
 
-#define URI "sim:link=uart"
-#define SIM_HZ 12e6    /* MOTE_SIMLINK_CLOCK_HZ */
 #ifndef BOARD_MHZ
 #error "BOARD_MHZ: the iCEBreaker build's clock (BOARD_icebreaker_MHZ, fpga/boards.mk)"
 #endif
@@ -82,22 +82,23 @@ static uint8_t *slurp(const char *path, size_t *len)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: mote-bench-link MODEL.mote\n");
+	if (argc != 4 || atof(argv[2]) <= 0) {
+		fprintf(stderr, "usage: mote-bench-link URI CLOCK_MHZ MODEL.mote\n");
 		return 2;
 	}
+	const char *uri = argv[1], *model = argv[3];
+	const double sim_hz = atof(argv[2]) * 1e6;
 	mote_device *dev;
-	int rc = mote_open(URI, &dev);
+	int rc = mote_open(uri, &dev);
 	if (rc)
-		die("open " URI, rc);
+		die(uri, rc);
 	struct mote_link_stats a, b;
 	double us, wire, frames;
-	printf("host link on %s: %u baud (nominal 12 MHz clock, 4 cycles a bit), stop and wait, frames of up to 256 data "
-	       "bytes\n",
-	       URI, stats(dev).baud);
+	printf("host link on %s: %u baud (nominal %.0f MHz clock), stop and wait, frames of up to 256 data bytes\n", uri,
+	       stats(dev).baud, sim_hz / 1e6);
 
 	/* ---- throughput ---- */
-	const size_t N = 128 * 1024;
+	const size_t N = 32 * 1024; /* a quarter of the board's memory */
 	uint8_t *buf = malloc(N), *back = malloc(N);
 	for (size_t i = 0; i < N; i++)
 		buf[i] = (uint8_t)(i * 2654435761u >> 13);
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
 
 	/* ---- the model ---- */
 	size_t len;
-	uint8_t *file = slurp(argv[1], &len);
+	uint8_t *file = slurp(model, &len);
 	mote_model *m;
 	struct mote_model_diag diag;
 	a = stats(dev);
@@ -139,7 +140,7 @@ int main(int argc, char **argv)
 		die(diag.msg, rc);
 	b = stats(dev);
 	delta(&a, &b, &us, &wire, &frames);
-	printf("model %s (%zu bytes): loaded in %.1f ms of link time, %.0f wire bytes, %.0f frames\n", argv[1], len,
+	printf("model %s (%zu bytes): loaded in %.1f ms of link time, %.0f wire bytes, %.0f frames\n", model, len,
 	       us / 1000, wire, frames);
 	struct mote_tensor_info in = {0}, t, out = {0};
 	for (unsigned i = 0; i < mote_model_num_tensors(m); i++) {
@@ -169,11 +170,12 @@ int main(int argc, char **argv)
 			dsteps++;
 		}
 	}
-	double array_us = (double)cycles / SIM_HZ * 1e6;
+	double array_us = (double)cycles / sim_hz * 1e6;
 	printf("one inference (input, %u device steps, host steps' tensors, output):\n", dsteps);
 	printf("  link time %.2f ms, %.0f wire bytes, %.0f frames (polls included); the array %llu cycles = %.2f ms at "
-	       "12 MHz: the link takes %.0f%% of the inference\n",
-	       us / 1000, wire, frames, (unsigned long long)cycles, array_us / 1000, 100.0 * (us - array_us) / us);
+	       "%.0f MHz: the link takes %.0f%% of the inference\n",
+	       us / 1000, wire, frames, (unsigned long long)cycles, array_us / 1000, sim_hz / 1e6,
+	       100.0 * (us - array_us) / us);
 	/* A board: the array at its clock; every frame but the polls (they wait on
 	 * the array) crosses USB too, a round trip each, stop and wait.  Over the
 	 * UART its bytes take the time they took here; over the synchronous FIFO

@@ -1,7 +1,8 @@
 /* ftdi_shim.c: a stand-in for the libusb-1.0 calls driver/backend_usb.c makes,
  * answering as an FT2232H (0403:6010, serial MOTE0001, high speed: 512-byte
  * bulk packets) whose channel B UART is wired to a simulated board
- * (sim/mote_simlink.h: the Verilated mote_link_top).  Linked into a test
+ * (sim/mote_simlink.h: the Verilated 8x8 mote_link_top, or a board build's
+ * whole top, as on an iCEBreaker: MOTE_FTDI_SHIM_BOARD).  Linked into a test
  * binary ahead of libusb, or preloaded (LD_PRELOAD) into the mote CLI, so the
  * USB backend runs unchanged without hardware.
  *
@@ -15,6 +16,8 @@
  * Environment, read at libusb_init:
  *   MOTE_FTDI_SHIM=absent     no device on the bus
  *   MOTE_FTDI_SHIM=busy       the interfaces are claimed by another program
+ *   MOTE_FTDI_SHIM_BOARD=NAME the UART wired to board NAME's whole top
+ *                             (icebreaker) instead of the 8x8 link board
  *   MOTE_FTDI_SHIM_UNPLUG=N   the device goes away after N bulk bytes (both
  *                             ways): every later call says LIBUSB_ERROR_NO_DEVICE
  */
@@ -40,6 +43,7 @@ struct libusb_context {
 	struct libusb_device dev;
 	int absent, busy;
 	unsigned long long unplug_after; /* 0: never */
+	char board[32];                  /* "": the 8x8 link board */
 	unsigned long long bytes;
 };
 
@@ -73,6 +77,9 @@ int libusb_init(libusb_context **out)
 	c->absent = m && !strcmp(m, "absent");
 	c->busy = m && !strcmp(m, "busy");
 	c->unplug_after = u ? strtoull(u, NULL, 10) : 0;
+	const char *b = getenv("MOTE_FTDI_SHIM_BOARD");
+	if (b && strlen(b) < sizeof c->board)
+		strcpy(c->board, b);
 	c->dev.ctx = c;
 	*out = c;
 	return 0;
@@ -133,7 +140,8 @@ int libusb_open(libusb_device *dev, libusb_device_handle **out)
 		return LIBUSB_ERROR_NO_MEM;
 	h->ctx = dev->ctx;
 	h->latency = 16;
-	if (mote_simlink_create(8, 16, NULL, &h->board)) {
+	if (dev->ctx->board[0] ? mote_simlink_create_board(dev->ctx->board, NULL, &h->board)
+			       : mote_simlink_create(8, 16, NULL, &h->board)) {
 		free(h);
 		return LIBUSB_ERROR_NO_MEM;
 	}
