@@ -14,9 +14,12 @@
  * everything.  Finally the paths without mem_fill (zeroing by writes), and
  * threads sharing a device behind the link: jobs and transfers interleave
  * (the io mutex, not the state lock, is held while bytes move), each job's
- * waiter gets its own result even when the next job starts at once. */
+ * waiter gets its own result even when the next job starts at once; and a
+ * long transfer over the link holds up neither another device's calls nor
+ * the same device's short ones. */
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "fault_backend.h"
@@ -368,6 +371,71 @@ START_TEST(test_threads_on_the_link)
 }
 END_TEST
 
+/* A long transfer: 96 KB written over the link (about 0.4 s of link time,
+ * seconds of simulation), then DONE set. */
+struct slow {
+	mote_device *dev;
+	atomic_int done;
+	int rc;
+};
+
+static void *slow_thread(void *p)
+{
+	struct slow *t = p;
+	const size_t n = 96 * 1024;
+	uint8_t *big = malloc(n);
+	mote_buffer *b = NULL;
+	t->rc = big ? mote_buffer_alloc(t->dev, n, &b) : MOTE_ERROR_NO_MEM;
+	if (!t->rc) {
+		memset(big, 0xa5, n);
+		t->rc = mote_buffer_write(t->dev, b, 0, big, n);
+		mote_buffer_free(t->dev, b);
+	}
+	free(big);
+	atomic_store(&t->done, 1);
+	return NULL;
+}
+
+/* While a thread moves 96 KB over one link device: a second device (the
+ * in-process simulator) runs its jobs, and the same device answers register
+ * reads, all before the transfer ends: nothing global, and the transfer
+ * holds the io mutex a chunk at a time. */
+START_TEST(test_slow_transfer_blocks_nobody)
+{
+	mote_device *link = NULL, *other = NULL;
+	ck_assert_int_eq(mote_open("sim:link=uart", &link), 0);
+	ck_assert_int_eq(mote_open("sim:rows=4,cols=4", &other), 0);
+	struct slow t = {link, 0, 0};
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, slow_thread, &t), 0);
+	/* wait until the transfer is under way: the link's byte count moves */
+	struct mote_link_stats st;
+	do {
+		ck_assert_int_eq(mote_link_stats(link, &st), 0);
+		sched_yield();
+	} while (st.bytes_sent < 4096 && !atomic_load(&t.done));
+	ck_assert_msg(!atomic_load(&t.done), "the transfer ended before the test could look at it");
+	struct thr o = {other, 0};
+	job_thread(&o);
+	int other_before = !atomic_load(&t.done);
+	unsigned reads = 0;
+	for (int i = 0; i < 3; i++) {
+		uint32_t v = 0;
+		ck_assert_int_eq(mote_reg_read(link, MOTE_REG_ID, &v), 0);
+		ck_assert_uint_eq(v, MOTE_ID_MAGIC);
+		reads += !atomic_load(&t.done);
+	}
+	pthread_join(th, NULL);
+	ck_assert_int_eq(t.rc, 0);
+	ck_assert_int_eq(o.ok, 4);
+	ck_assert_msg(other_before, "the other device's 4 jobs waited for the link transfer");
+	ck_assert_msg(reads == 3, "only %u of 3 register reads on the link device came before its long transfer ended",
+		      reads);
+	mote_close(other);
+	mote_close(link);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("backend");
@@ -380,6 +448,7 @@ int main(void)
 	tcase_add_test(t, test_each_call_fails_once_no_fill);
 	tcase_add_test(t, test_lost_then_back);
 	tcase_add_test(t, test_threads_on_the_link);
+	tcase_add_test(t, test_slow_transfer_blocks_nobody);
 	suite_add_tcase(s, t);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
