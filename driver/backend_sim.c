@@ -1,5 +1,6 @@
 /* backend_sim.c: the in-process simulator backend (sim/mote_sim.h). */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mote_priv.h"
@@ -95,10 +96,27 @@ static const struct mote_backend_ops k_sim_ops = {
 	.close = sim_close,
 };
 
-int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size)
+/* "4x4, 8x8, 16x16; boards: icebreaker": what this library has. */
+void mote__sim_builds(char *buf, size_t cap)
 {
-	char *trace = NULL, *board = NULL;
+	size_t n = 0;
+	unsigned r, c;
+	buf[0] = '\0';
+	for (unsigned i = 0; mote_sim_geometry(i, &r, &c) && n < cap; i++) {
+		int w = snprintf(buf + n, cap - n, "%s%ux%u", i ? ", " : "", r, c);
+		n = w < 0 ? cap : n + (size_t)w;
+	}
+	const char *b;
+	for (unsigned i = 0; (b = mote_sim_board_name(i)) && n < cap; i++) {
+		int w = snprintf(buf + n, cap - n, "%s%s", i ? ", " : "; boards: ", b);
+		n = w < 0 ? cap : n + (size_t)w;
+	}
+}
+
+int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size, char *msg)
+{
+	char *trace = NULL, *board = NULL, builds[160];
 	mote_sim *sim = NULL;
 	unsigned bw = uri->bw ? uri->bw : 2 * uri->rows;
 	*mem_size = uri->mem;
@@ -107,11 +125,21 @@ int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 		if (!board)
 			return MOTE_ERROR_NO_MEM;
 		if (!mote_sim_board(board, mem_size)) {
+			mote__sim_builds(builds, sizeof builds);
+			mote__diag(msg, "no board '%.40s' in this build (it has %s)", board, builds);
 			mote__free(h, board);
 			return MOTE_ERROR_NOT_FOUND;
 		}
-	} else if (!mote_sim_has_geometry(uri->rows, uri->cols))
+	} else if (!mote_sim_has_geometry(uri->rows, uri->cols)) {
+		mote__sim_builds(builds, sizeof builds);
+		mote__diag(msg, "no %ux%u simulator in this build (it has %s)", uri->rows, uri->cols, builds);
 		return MOTE_ERROR_NOT_FOUND;
+	}
+	int rc = mote__trace_check(uri->trace, uri->trace_len, msg);
+	if (rc) {
+		mote__free(h, board);
+		return rc;
+	}
 	if (uri->trace_len) {
 		trace = mote__strndup(h, uri->trace, uri->trace_len);
 		if (!trace) {
@@ -119,12 +147,14 @@ int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 			return MOTE_ERROR_NO_MEM;
 		}
 	}
-	int rc = board ? mote_sim_create_board(board, trace, &sim)
-		       : mote_sim_create(uri->rows, uri->cols, uri->mem, uri->latency, bw, trace, &sim);
+	rc = board ? mote_sim_create_board(board, trace, &sim)
+		   : mote_sim_create(uri->rows, uri->cols, uri->mem, uri->latency, bw, trace, &sim);
 	mote__free(h, trace);
 	mote__free(h, board);
-	if (rc)
+	if (rc) {
+		mote__diag(msg, "the simulator: %s", mote_sim_strerror(rc));
 		return from_sim(rc);
+	}
 	*ops = &k_sim_ops;
 	*be = sim;
 	mote_sim_mem(sim, mem_size); /* the model's memory, as created */

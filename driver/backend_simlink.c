@@ -175,11 +175,17 @@ static const struct mote_backend_ops k_simlink_ops = {
 };
 
 int mote__simlink_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		       const struct mote_backend_ops **ops, void **be, uint64_t *mem_size)
+		       const struct mote_backend_ops **ops, void **be, uint64_t *mem_size, char *msg)
 {
 	char *trace = NULL, *board = NULL;
-	if (!uri->board_len && (uri->rows != MOTE_SIMLINK_ROWS || uri->cols != MOTE_SIMLINK_COLS))
-		return MOTE_ERROR_NOT_FOUND; /* the link board is built 8x8 only */
+	if (!uri->board_len && (uri->rows != MOTE_SIMLINK_ROWS || uri->cols != MOTE_SIMLINK_COLS)) {
+		mote__diag(msg, "the link board is built %ux%u only (sim:link=uart, or sim:link=uart,board=NAME for a "
+				"board's whole top)", MOTE_SIMLINK_ROWS, MOTE_SIMLINK_COLS);
+		return MOTE_ERROR_NOT_FOUND;
+	}
+	int rc = mote__trace_check(uri->trace, uri->trace_len, msg);
+	if (rc)
+		return rc;
 	struct simlink_be *s = mote__alloc(h, sizeof *s);
 	if (!s)
 		return MOTE_ERROR_NO_MEM;
@@ -191,8 +197,12 @@ int mote__simlink_open(const struct mote_uri *uri, const struct mote_alloc_hooks
 		mote__free(h, s);
 		return MOTE_ERROR_NO_MEM;
 	}
-	int rc = board ? mote_simlink_create_board(board, trace, &s->sim)
-		       : mote_simlink_create(uri->latency, uri->bw ? uri->bw : 2 * MOTE_SIMLINK_ROWS, trace, &s->sim);
+	rc = board ? mote_simlink_create_board(board, trace, &s->sim)
+		   : mote_simlink_create(uri->latency, uri->bw ? uri->bw : 2 * MOTE_SIMLINK_ROWS, trace, &s->sim);
+	if (rc == MOTE_SIM_ENOGEOM)
+		mote__diag(msg, "no board '%s' behind a link in this build (it has: icebreaker)", board);
+	else if (rc)
+		mote__diag(msg, "the simulated board: %s", mote_sim_strerror(rc));
 	rc = rc == MOTE_SIM_ENOGEOM ? MOTE_ERROR_NOT_FOUND : from_sim(rc);
 	mote__free(h, board);
 	mote__free(h, trace);
@@ -207,6 +217,7 @@ int mote__simlink_open(const struct mote_uri *uri, const struct mote_alloc_hooks
 	if (!rc)
 		rc = link_reg_read(s->link, MOTE_LREG_LINK_MEM_SIZE, &msize);
 	if (rc) {
+		mote__diag(msg, "the simulated board did not answer on the link (%s)", mote_strerror(rc));
 		link_close(s->link);
 		mote_simlink_destroy(s->sim);
 		mote__free(h, s);

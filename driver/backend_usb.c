@@ -268,23 +268,28 @@ static const struct mote_backend_ops k_usb_ops = {
 };
 
 /* The first device matching VID:PID (and SERIAL), opened; NOT_FOUND if none. */
-static int find(struct usb_be *u, const struct mote_uri *uri)
+static int find(struct usb_be *u, const struct mote_uri *uri, char *msg)
 {
 	libusb_device **list = NULL;
 	ssize_t n = libusb_get_device_list(u->ctx, &list);
-	if (n < 0)
+	if (n < 0) {
+		mote__diag(msg, "libusb cannot list the USB devices: %s", libusb_strerror((int)n));
 		return from_usb((int)n);
-	int rc = MOTE_ERROR_NOT_FOUND;
+	}
+	int rc = MOTE_ERROR_NOT_FOUND, found = 0, opened = 0, err = 0;
 	for (ssize_t i = 0; i < n && !u->h; i++) {
 		struct libusb_device_descriptor d;
 		if (libusb_get_device_descriptor(list[i], &d) || d.idVendor != uri->vid || d.idProduct != uri->pid)
 			continue;
 		libusb_device_handle *h = NULL;
+		found++;
 		int r = libusb_open(list[i], &h);
 		if (r) {
 			rc = from_usb(r);
+			err = r;
 			continue;
 		}
+		opened++;
 		if (uri->serial) {
 			unsigned char s[MOTE_URI_MAX_SERIAL + 2];
 			int k = d.iSerialNumber ? libusb_get_string_descriptor_ascii(h, d.iSerialNumber, s, (int)sizeof s) : -1;
@@ -299,16 +304,30 @@ static int find(struct usb_be *u, const struct mote_uri *uri)
 		rc = 0;
 	}
 	libusb_free_device_list(list, 1);
+	if (rc && !found)
+		mote__diag(msg, "no USB device %04x:%04x is plugged in (lsusb lists what is)", uri->vid, uri->pid);
+	else if (rc && !opened)
+		mote__diag(msg, "USB device %04x:%04x found, but it cannot be opened: %s (permissions: a udev rule for "
+				"it, or another program has it)", uri->vid, uri->pid, libusb_strerror(err));
+	else if (rc)
+		mote__diag(msg, "no USB device %04x:%04x has the serial '%.*s' (%d with other serials)", uri->vid,
+			   uri->pid, (int)uri->serial_len, uri->serial, opened);
 	return rc;
 }
 
 int mote__usb_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size)
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size, char *msg)
 {
 	uint32_t baud = uri->link.baud ? uri->link.baud : MOTE_URI_DEFAULT_BAUD;
 	uint32_t div = ftdi_divisor(baud);
-	if (!div || uri->iface > 1)
+	if (!div) {
+		mote__diag(msg, "baud=%u: the FT2232H cannot make that rate", (unsigned)baud);
 		return MOTE_ERROR_INVALID_ARG;
+	}
+	if (uri->iface > 1) {
+		mote__diag(msg, "interface=%u: the FT2232H has channels 0 (A) and 1 (B)", uri->iface);
+		return MOTE_ERROR_INVALID_ARG;
+	}
 	struct usb_be *u = mote__alloc(h, sizeof *u);
 	if (!u)
 		return MOTE_ERROR_NO_MEM;
@@ -317,14 +336,19 @@ int mote__usb_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 	u->iface = uri->iface;
 	u->ep_in = uri->iface ? 0x83 : 0x81;
 	u->ep_out = uri->iface ? 0x04 : 0x02;
-	int rc = from_usb(libusb_init(&u->ctx));
+	int r = libusb_init(&u->ctx), rc = from_usb(r);
+	if (rc)
+		mote__diag(msg, "libusb cannot start: %s", libusb_strerror(r));
 	if (!rc)
-		rc = find(u, uri);
+		rc = find(u, uri, msg);
 	if (!rc) {
 		/* the kernel's ftdi_sio may hold the interface: detach it while ours */
 		libusb_set_auto_detach_kernel_driver(u->h, 1);
-		rc = from_usb(libusb_claim_interface(u->h, (int)u->iface));
+		r = libusb_claim_interface(u->h, (int)u->iface);
+		rc = from_usb(r);
 		if (rc) {
+			mote__diag(msg, "interface %u of USB device %04x:%04x is held by another program: %s", u->iface,
+				   uri->vid, uri->pid, libusb_strerror(r));
 			libusb_close(u->h); /* not claimed: nothing to release */
 			u->h = NULL;
 		}
@@ -348,6 +372,9 @@ int mote__usb_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 		rc = ctrl(u, FTDI_RESET, 1, ch);
 	if (!rc)
 		rc = ctrl(u, FTDI_RESET, 2, ch);
+	if (rc)
+		mote__diag(msg, "USB device %04x:%04x did not take the FTDI setup requests (%s)", uri->vid, uri->pid,
+			   mote_strerror(rc));
 	u->tr = (struct link_transport){t_write, t_read, t_now, u, baud, SLACK_US};
 	uint32_t msize = 0;
 	if (!rc)
@@ -355,6 +382,8 @@ int mote__usb_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
 	if (!rc)
 		rc = link_reg_read(u->link, MOTE_LREG_LINK_MEM_SIZE, &msize);
 	if (rc) {
+		mote__diag(msg, "the board behind USB device %04x:%04x does not answer on the link at %u baud (%s): is "
+				"the bitstream loaded (make prog)?", uri->vid, uri->pid, (unsigned)baud, mote_strerror(rc));
 		ub_close(u);
 		return rc;
 	}

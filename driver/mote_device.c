@@ -46,7 +46,7 @@ char *mote__strndup(const struct mote_alloc_hooks *h, const char *s, size_t n)
 
 /* Read the identity and geometry registers into dev->info (open: no other
  * thread knows the device yet, no lock needed). */
-static int read_identity(mote_device *dev)
+static int read_identity(mote_device *dev, char *msg)
 {
 	const struct mote_backend_ops *o = dev->ops;
 	uint32_t id = 0, ver = 0, geo = 0, feat = 0;
@@ -54,11 +54,22 @@ static int read_identity(mote_device *dev)
 	int rc = o->reg_read(dev->be, MOTE_REG_ID, &id);
 	if (!rc)
 		rc = o->reg_read(dev->be, MOTE_REG_VERSION, &ver);
-	if (rc)
+	if (rc) {
+		mote__diag(msg, "the device did not answer a read of its ID and VERSION registers (%s)",
+			   mote_error_name(rc));
 		return rc;
+	}
 	/* Minor versions only add; a different major is another language. */
-	if (id != MOTE_ID_MAGIC || (ver >> 16) != MOTE_HW_VERSION_MAJOR)
+	if (id != MOTE_ID_MAGIC) {
+		mote__diag(msg, "the device's ID register reads 0x%08x, not mote's 0x%08x: not a mote accelerator",
+			   (unsigned)id, (unsigned)MOTE_ID_MAGIC);
 		return MOTE_ERROR_BAD_DEVICE;
+	}
+	if ((ver >> 16) != MOTE_HW_VERSION_MAJOR) {
+		mote__diag(msg, "the device speaks spec %u.%u; this driver speaks %u.x", (unsigned)(ver >> 16),
+			   (unsigned)(ver & 0xffff), (unsigned)MOTE_HW_VERSION_MAJOR);
+		return MOTE_ERROR_BAD_DEVICE;
+	}
 	rc = o->reg_read(dev->be, MOTE_REG_GEOMETRY, &geo);
 	if (!rc)
 		rc = o->reg_read(dev->be, MOTE_REG_ABUF_DEPTH, &g->abuf_depth);
@@ -83,8 +94,11 @@ static int read_identity(mote_device *dev)
 		pcfg = (pcfg & MOTE_PERF_CONFIG_WIDTH_MASK) >> MOTE_PERF_CONFIG_WIDTH_LSB;
 	}
 	const uint32_t need = 1u << MOTE_PERF_CYCLES | 1u << MOTE_PERF_MACS_USEFUL | 1u << MOTE_PERF_CMDS;
-	if (pcfg < 16 || pcfg > 64 || (pset & need) != need || pset >> MOTE_NUM_PERF)
+	if (pcfg < 16 || pcfg > 64 || (pset & need) != need || pset >> MOTE_NUM_PERF) {
+		mote__diag(msg, "the device reports perf counters of %u bits, set 0x%x: not a valid configuration",
+			   (unsigned)pcfg, (unsigned)pset);
 		return MOTE_ERROR_BAD_DEVICE;
+	}
 	dev->info.perf_width = pcfg;
 	dev->info.perf_set = pset;
 	g->rows = (geo & MOTE_GEOMETRY_ROWS_MASK) >> MOTE_GEOMETRY_ROWS_LSB;
@@ -93,8 +107,11 @@ static int read_identity(mote_device *dev)
 	g->features = feat;
 	dev->info.hw_version = ver;
 	dev->info.num_windows = (geo & MOTE_GEOMETRY_WINDOWS_MASK) >> MOTE_GEOMETRY_WINDOWS_LSB;
-	if (g->rows == 0 || g->cols == 0 || g->mem_bytes == 0 || dev->info.num_windows != MOTE_NUM_WINDOWS)
+	if (g->rows == 0 || g->cols == 0 || g->mem_bytes == 0 || dev->info.num_windows != MOTE_NUM_WINDOWS) {
+		mote__diag(msg, "the device's GEOMETRY register reads 0x%08x: %ux%u, a %u-byte bus, %u windows (%u expected)",
+			   (unsigned)geo, g->rows, g->cols, g->mem_bytes, dev->info.num_windows, MOTE_NUM_WINDOWS);
 		return MOTE_ERROR_BAD_DEVICE;
+	}
 	return MOTE_SUCCESS;
 }
 
@@ -108,30 +125,39 @@ static const struct {
 	{MOTE_URI_USB, mote__usb_open},
 };
 
-int mote__open_wrapped(const char *uri, const struct mote_open_options *opts, mote__wrap_fn wrap, void *ctx,
-		       mote_device **out)
+/* mote_open_diag with the test hook. */
+static int open_device(const char *uri, const struct mote_open_options *opts, mote__wrap_fn wrap, void *ctx,
+		       mote_device **out, char *msg)
 {
 	const struct mote_alloc_hooks *h = &k_default_hooks;
 	struct mote_uri u;
-	if (!out)
+	if (!out) {
+		mote__diag(msg, "no place for the device handle (OUT is NULL)");
 		return MOTE_ERROR_INVALID_ARG;
+	}
 	*out = NULL;
-	if (!uri)
+	if (!uri) {
+		mote__diag(msg, "no device URI (NULL)");
 		return MOTE_ERROR_INVALID_ARG;
+	}
 	if (opts && opts->hooks) {
-		if (!opts->hooks->alloc || !opts->hooks->free)
+		if (!opts->hooks->alloc || !opts->hooks->free) {
+			mote__diag(msg, "allocation hooks without alloc or free");
 			return MOTE_ERROR_INVALID_ARG;
+		}
 		h = opts->hooks;
 	}
-	int rc = mote_uri_parse(uri, &u);
+	int rc = mote_uri_parse_diag(uri, &u, msg);
 	if (rc)
 		return rc;
 	mote_backend_open_fn open = NULL;
 	for (size_t i = 0; i < sizeof k_backends / sizeof k_backends[0]; i++)
 		if (k_backends[i].kind == u.kind)
 			open = k_backends[i].open;
-	if (!open)
+	if (!open) {
+		mote__diag(msg, "no backend for this kind of device in this build");
 		return MOTE_ERROR_NOT_SUPPORTED;
+	}
 
 	mote_device *dev = mote__alloc(h, sizeof(*dev));
 	if (!dev)
@@ -156,23 +182,41 @@ int mote__open_wrapped(const char *uri, const struct mote_open_options *opts, mo
 		return MOTE_ERROR_NO_MEM;
 	}
 	uint64_t mem_size = 0;
-	rc = open(&u, h, &dev->ops, &dev->be, &mem_size);
+	rc = open(&u, h, &dev->ops, &dev->be, &mem_size, msg);
 	if (!rc) {
 		if (wrap)
 			wrap(ctx, &dev->ops, &dev->be);
 		dev->info.backend = dev->ops->name;
 		dev->info.uri = dev->uri;
 		dev->info.mem_size = mem_size;
-		rc = read_identity(dev);
+		rc = read_identity(dev, msg);
 	}
 	if (!rc)
 		rc = mote__heap_init(dev);
 	if (rc) {
+		mote__diag(msg, "%s", mote_strerror(rc));
 		mote_close(dev);
 		return rc;
 	}
 	*out = dev;
 	return MOTE_SUCCESS;
+}
+
+int mote__open_wrapped(const char *uri, const struct mote_open_options *opts, mote__wrap_fn wrap, void *ctx,
+		       mote_device **out)
+{
+	return open_device(uri, opts, wrap, ctx, out, NULL);
+}
+
+int mote_open_diag(const char *uri, const struct mote_open_options *opts, mote_device **out,
+		   struct mote_open_diag *diag)
+{
+	if (diag)
+		diag->msg[0] = '\0';
+	int rc = open_device(uri, opts, NULL, NULL, out, diag ? diag->msg : NULL);
+	if (rc)
+		mote__diag(diag ? diag->msg : NULL, "%s", mote_strerror(rc));
+	return rc;
 }
 
 int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out)

@@ -18,7 +18,7 @@ static const struct err_text k_errs[MOTE_ERROR_COUNT] = {
 	{"MOTE_ERROR_TIMEOUT", "timed out; the job is still running"},
 	{"MOTE_ERROR_JOB_FAILED", "the job ended with a hardware error"},
 	{"MOTE_ERROR_BAD_DEVICE", "device ID or version not recognised"},
-	{"MOTE_ERROR_IO", "backend input/output failure (link gave up after its retries)"},
+	{"MOTE_ERROR_IO", "backend input/output failure (the simulator failed, or the link gave up after its retries)"},
 	{"MOTE_ERROR_STATE", "operation not valid in the current state"},
 	{"MOTE_ERROR_BAD_MODEL", "model file malformed, corrupt or inconsistent"},
 	{"MOTE_ERROR_INCOMPATIBLE", "model built for another device geometry or format version"},

@@ -3,6 +3,7 @@
 #define MOTE_PRIV_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <mote/mote.h>
@@ -61,19 +62,35 @@ struct mote_backend_ops {
 
 struct mote_uri;
 
+/* A reason in words for a failed open: MSG is NULL (nobody asks) or a buffer
+ * of MOTE__DIAG_CAP bytes (struct mote_open_diag's); the first reason written
+ * stays (the deepest cause is written first). */
+#define MOTE__DIAG_CAP sizeof(((struct mote_open_diag *)0)->msg)
+void mote__diag(char *msg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Open a backend for a parsed URI: on success *OPS, *BE and *MEM_SIZE (the
  * device memory size as the device reports it) are set; on failure nothing is
- * left allocated. */
+ * left allocated and MSG (see mote__diag) says why. */
 typedef int (*mote_backend_open_fn)(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-				    const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+				    const struct mote_backend_ops **ops, void **be, uint64_t *mem_size, char *msg);
 
 /* The backends of this build (backend_*.c). */
 int mote__sim_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size, char *msg);
 int mote__simlink_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		       const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+		       const struct mote_backend_ops **ops, void **be, uint64_t *mem_size, char *msg);
 int mote__usb_open(const struct mote_uri *uri, const struct mote_alloc_hooks *h,
-		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size);
+		   const struct mote_backend_ops **ops, void **be, uint64_t *mem_size, char *msg);
+
+/* The trace file a simulator backend will write (TRACE, LEN from the URI, or
+ * $MOTE_TRACE), opened once for writing to report a path that cannot be
+ * written with the OS's reason, before any simulator is built.  0 or
+ * MOTE_ERROR_IO. */
+int mote__trace_check(const char *trace, size_t len, char *msg);
+
+/* What the simulator library has, in words ("4x4, 8x8, 16x16; boards:
+ * icebreaker"), into BUF of CAP bytes (backend_sim.c). */
+void mote__sim_builds(char *buf, size_t cap);
 
 /* Test hook (driver tests only): WRAP is called once the backend is open and
  * may replace its table and handle with a wrapper of them (the wrapper's

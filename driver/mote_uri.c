@@ -19,10 +19,12 @@
  * link=uart, no board is the 8x8 link board (rtl/link/mote_link_top) and a
  * board is that board build's whole top (its link, mote_top and memory cells).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <mote/mote.h>
 
+#include "mote_priv.h"
 #include "mote_uri.h"
 
 /* Decimal number of [S, S+N) into *V, at most MAX; suffix K/M/G allowed when
@@ -153,15 +155,68 @@ enum { K_ROWS, K_COLS, K_MEM, K_LAT, K_BW, K_TRACE, K_LINK, K_IFACE, K_BAUD, K_F
 _Static_assert(K_COUNT <= 32, "the seen mask is an unsigned");
 _Static_assert(sizeof k_keys / sizeof k_keys[0] == K_COUNT, "key table out of step");
 
-static int parse_option(const char *k, size_t kn, const char *v, size_t vn, struct mote_uri *u, unsigned *seen)
+/* The keys of the URI kinds in WANT, comma-separated, into BUF. */
+static const char *key_list(unsigned want, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < K_COUNT; i++)
+		if (k_keys[i].kinds & want) {
+			int w = snprintf(buf + n, cap - n, "%s%s", n ? ", " : "", k_keys[i].name);
+			if (w < 0 || (size_t)w >= cap - n)
+				break;
+			n += (size_t)w;
+		}
+	return buf;
+}
+
+/* What a key takes, for the messages. */
+static const char *key_values(int id)
+{
+	switch (id) {
+	case K_ROWS: case K_COLS: return "a decimal number 1..255 (a built geometry)";
+	case K_MEM: return "bytes, a multiple of 64 and at least 128, with an optional K, M or G suffix, at most 4G";
+	case K_LAT: return "cycles, 1..4096";
+	case K_BW: return "request bytes per cycle, 1..4096";
+	case K_BOARD: return "a board name (icebreaker)";
+	case K_TRACE: return "a file path";
+	case K_LINK: return "uart (the only link)";
+	case K_IFACE: return "an FTDI channel 0..3";
+	case K_BAUD: return "300..12000000";
+	case K_FLIP: case K_DROP: case K_DUP: return "a probability 0..0.5 (0.01, 1e-4)";
+	case K_STALL: return "milliseconds 0..3600000";
+	case K_STALL_AT: case K_UNPLUG: return "bytes 1..2^40";
+	case K_SEED: return "a decimal number";
+	case K_RETRIES: return "0..1000";
+	case K_TIMEOUT: return "milliseconds 1..600000";
+	default: return "?";
+	}
+}
+
+static const char *kind_name(unsigned want)
+{
+	return want == FOR_SIM ? "sim" : want == FOR_SIMLINK ? "sim with link=uart" : "usb";
+}
+
+static int parse_option(const char *k, size_t kn, const char *v, size_t vn, struct mote_uri *u, unsigned *seen,
+			char *msg)
 {
 	uint64_t x = 0;
 	int rc = 0, id = -1;
 	for (int i = 0; i < K_COUNT; i++)
 		if (key_is(k, kn, k_keys[i].name))
 			id = i;
-	if (id < 0 || (*seen >> id) & 1)
+	if (id < 0) {
+		char keys[200];
+		unsigned want = u->kind == MOTE_URI_USB ? FOR_USB : FOR_SIM | FOR_SIMLINK;
+		mote__diag(msg, "unknown key '%.*s' (%s keys: %s)", (int)(kn > 40 ? 40 : kn), k,
+			   u->kind == MOTE_URI_USB ? "usb" : "sim", key_list(want, keys, sizeof keys));
 		return MOTE_ERROR_INVALID_ARG;
+	}
+	if ((*seen >> id) & 1) {
+		mote__diag(msg, "key '%s' given twice", k_keys[id].name);
+		return MOTE_ERROR_INVALID_ARG;
+	}
 	*seen |= 1u << id;
 	struct mote_link_opts *l = &u->link;
 	switch (id) {
@@ -199,7 +254,11 @@ static int parse_option(const char *k, size_t kn, const char *v, size_t vn, stru
 		u->trace_len = vn;
 		break;
 	case K_LINK:
-		if (!key_is(v, vn, "uart") || u->kind != MOTE_URI_SIM)
+		if (u->kind != MOTE_URI_SIM) {
+			mote__diag(msg, "link= is a key of sim (sim:link=uart), not of usb");
+			return MOTE_ERROR_INVALID_ARG;
+		}
+		if (!key_is(v, vn, "uart"))
 			rc = MOTE_ERROR_INVALID_ARG;
 		u->kind = MOTE_URI_SIMLINK;
 		break;
@@ -229,19 +288,26 @@ static int parse_option(const char *k, size_t kn, const char *v, size_t vn, stru
 		break;
 	default: rc = MOTE_ERROR_INVALID_ARG;
 	}
+	if (rc)
+		mote__diag(msg, "%s=%.*s: %s expected", k_keys[id].name, (int)(vn > 40 ? 40 : vn), v, key_values(id));
 	return rc;
 }
 
 /* KEY=VALUE[,KEY=VALUE...] from P to the end; then the kind check. */
-static int parse_options(const char *p, struct mote_uri *u, unsigned *seen)
+static int parse_options(const char *p, struct mote_uri *u, unsigned *seen, char *msg)
 {
 	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 		const char *eq = memchr(p, '=', n);
-		if (!eq || eq == p)
+		if (!eq || eq == p) {
+			if (n == 0)
+				mote__diag(msg, "an empty option (two commas, or a comma at the end)");
+			else
+				mote__diag(msg, "option '%.*s' is not KEY=VALUE", (int)(n > 40 ? 40 : n), p);
 			return MOTE_ERROR_INVALID_ARG;
-		int rc = parse_option(p, (size_t)(eq - p), eq + 1, n - (size_t)(eq - p) - 1, u, seen);
+		}
+		int rc = parse_option(p, (size_t)(eq - p), eq + 1, n - (size_t)(eq - p) - 1, u, seen, msg);
 		if (rc)
 			return rc;
 		if (!end)
@@ -250,27 +316,38 @@ static int parse_options(const char *p, struct mote_uri *u, unsigned *seen)
 	}
 	unsigned want = u->kind == MOTE_URI_SIM ? FOR_SIM : u->kind == MOTE_URI_SIMLINK ? FOR_SIMLINK : FOR_USB;
 	for (int i = 0; i < K_COUNT; i++)
-		if ((*seen >> i) & 1 && !(k_keys[i].kinds & want))
+		if ((*seen >> i) & 1 && !(k_keys[i].kinds & want)) {
+			char keys[200];
+			mote__diag(msg, "key '%s' does not apply to %s (its keys: %s)", k_keys[i].name, kind_name(want),
+				   key_list(want, keys, sizeof keys));
 			return MOTE_ERROR_INVALID_ARG;
+		}
 	return 0;
 }
 
-static int parse_sim(const char *p, struct mote_uri *u)
+static int parse_sim(const char *p, struct mote_uri *u, char *msg)
 {
 	unsigned seen = 0;
 	if (*p == '\0')
 		return 0;
-	if (*p != ':' || p[1] == '\0')
+	if (*p != ':' || p[1] == '\0') {
+		mote__diag(msg, *p == ':' ? "'sim:' without options (sim, or sim:KEY=VALUE,...)"
+					  : "unknown device kind 'sim%.20s' (sim, usb, pcie)", p);
 		return MOTE_ERROR_INVALID_ARG;
-	int rc = parse_options(p + 1, u, &seen);
+	}
+	int rc = parse_options(p + 1, u, &seen, msg);
 	if (rc)
 		return rc;
-	if (!!(seen & (1u << K_ROWS)) != !!(seen & (1u << K_COLS)))
+	if (!!(seen & (1u << K_ROWS)) != !!(seen & (1u << K_COLS))) {
+		mote__diag(msg, "rows and cols go together: give both or neither");
 		return MOTE_ERROR_INVALID_ARG;
+	}
 	/* A board fixes the geometry and the memory. */
 	const unsigned fixed = (1u << K_ROWS) | (1u << K_COLS) | (1u << K_MEM) | (1u << K_LAT) | (1u << K_BW);
-	if ((seen & (1u << K_BOARD)) && (seen & fixed))
+	if ((seen & (1u << K_BOARD)) && (seen & fixed)) {
+		mote__diag(msg, "board= fixes the geometry and the memory: none of rows, cols, mem, latency, bw with it");
 		return MOTE_ERROR_INVALID_ARG;
+	}
 	return 0;
 }
 
@@ -280,20 +357,25 @@ static int serial_char(char c)
 	       c == '.';
 }
 
-static int parse_usb(const char *p, struct mote_uri *u)
+static int parse_usb(const char *p, struct mote_uri *u, char *msg)
 {
 	unsigned seen = 0;
 	u->kind = MOTE_URI_USB;
 	if (*p == ':') {
-		if (strnlen(p, 10) < 10 || !is_hex4(p + 1, 4, &u->vid) || p[5] != ':' || !is_hex4(p + 6, 4, &u->pid))
+		if (strnlen(p, 10) < 10 || !is_hex4(p + 1, 4, &u->vid) || p[5] != ':' || !is_hex4(p + 6, 4, &u->pid)) {
+			mote__diag(msg, "usb:%.20s: usb:VID:PID expected, 4 hex digits each (usb:0403:6010)", p + 1);
 			return MOTE_ERROR_INVALID_ARG;
+		}
 		p += 10;
 		if (*p == ':') {
 			size_t n = 0;
 			while (p[1 + n] && serial_char(p[1 + n]))
 				n++;
-			if (n == 0 || n > MOTE_URI_MAX_SERIAL)
+			if (n == 0 || n > MOTE_URI_MAX_SERIAL) {
+				mote__diag(msg, "USB serial: 1..%u characters of A-Z a-z 0-9 - _ . expected",
+					   MOTE_URI_MAX_SERIAL);
 				return MOTE_ERROR_INVALID_ARG;
+			}
 			u->serial = p + 1;
 			u->serial_len = n;
 			p += 1 + n;
@@ -301,15 +383,24 @@ static int parse_usb(const char *p, struct mote_uri *u)
 	}
 	if (*p == '\0')
 		return 0;
-	if (*p != ',' || p[1] == '\0')
+	if (*p != ',' || p[1] == '\0') {
+		mote__diag(msg, "'%.40s' after usb: ',KEY=VALUE' options expected", p);
 		return MOTE_ERROR_INVALID_ARG;
-	return parse_options(p + 1, u, &seen);
+	}
+	return parse_options(p + 1, u, &seen, msg);
 }
 
 int mote_uri_parse(const char *uri, struct mote_uri *u)
 {
-	if (!uri || !u)
+	return mote_uri_parse_diag(uri, u, NULL);
+}
+
+int mote_uri_parse_diag(const char *uri, struct mote_uri *u, char *msg)
+{
+	if (!uri || !u) {
+		mote__diag(msg, "no device URI");
 		return MOTE_ERROR_INVALID_ARG;
+	}
 	memset(u, 0, sizeof(*u));
 	u->kind = MOTE_URI_SIM;
 	u->rows = MOTE_URI_DEFAULT_ROWS;
@@ -323,12 +414,17 @@ int mote_uri_parse(const char *uri, struct mote_uri *u)
 	u->link.stall_at = 4096;
 	u->link.retries = MOTE_URI_DEFAULT_RETRIES;
 	if (strncmp(uri, "sim", 3) == 0)
-		return parse_sim(uri + 3, u);
-	if (strncmp(uri, "usb", 3) == 0)
-		return parse_usb(uri + 3, u);
-	if (strncmp(uri, "pcie:", 5) == 0 && uri[5] != '\0') {
+		return parse_sim(uri + 3, u, msg);
+	if (strncmp(uri, "usb", 3) == 0 && (uri[3] == '\0' || uri[3] == ':' || uri[3] == ','))
+		return parse_usb(uri + 3, u, msg);
+	if (strncmp(uri, "pcie", 4) == 0 && (uri[4] == '\0' || uri[4] == ':')) {
 		u->kind = MOTE_URI_PCIE;
+		mote__diag(msg, "this build has no pcie backend (it has sim, sim:link=uart and usb)");
 		return MOTE_ERROR_NOT_SUPPORTED;
 	}
+	if (!uri[0])
+		mote__diag(msg, "an empty device URI (sim, sim:KEY=VALUE,..., usb[:VID:PID[:SERIAL]])");
+	else
+		mote__diag(msg, "unknown device kind in '%.40s' (sim, sim:KEY=VALUE,..., usb[:VID:PID[:SERIAL]])", uri);
 	return MOTE_ERROR_INVALID_ARG;
 }

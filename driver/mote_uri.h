@@ -58,5 +58,8 @@ struct mote_uri {
  * Returns 0, MOTE_ERROR_INVALID_ARG (malformed) or MOTE_ERROR_NOT_SUPPORTED
  * (a well-formed pcie URI). */
 int mote_uri_parse(const char *uri, struct mote_uri *out);
+/* The same, and on failure the reason in MSG (NULL, or MOTE__DIAG_CAP bytes:
+ * mote_priv.h's mote__diag). */
+int mote_uri_parse_diag(const char *uri, struct mote_uri *out, char *msg);
 
 #endif

@@ -122,6 +122,15 @@ uint64_t timed_run(mote_sim *s, uint64_t n, bool stop_on_irq)
 
 extern "C" {
 
+int mote_sim_geometry(unsigned i, unsigned *rows, unsigned *cols)
+{
+	if (i >= sizeof k_geoms / sizeof k_geoms[0] || !rows || !cols)
+		return 0;
+	*rows = k_geoms[i].rows;
+	*cols = k_geoms[i].cols;
+	return 1;
+}
+
 int mote_sim_has_geometry(unsigned rows, unsigned cols)
 {
 	for (const GeomEntry &g : k_geoms)

@@ -78,6 +78,10 @@ void mote_sim_destroy(mote_sim *sim);
 /* Does a model exist for this geometry?  1 or 0. */
 int mote_sim_has_geometry(unsigned rows, unsigned cols);
 
+/* Geometry I (0, 1, ...) of this library into *ROWS, *COLS: 1, or 0 past the
+ * last. */
+int mote_sim_geometry(unsigned i, unsigned *rows, unsigned *cols);
+
 /* Bus width of the model in bytes. */
 unsigned mote_sim_bus_bytes(const mote_sim *sim);
 

@@ -43,6 +43,10 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last message cli_fail printed (without "mote: "), for --json's "error". */
 const char *cli_last_error(void);
 
+/* mote_open(URI), and on failure "mote: cannot open WHAT 'URI': <why>"
+ * (mote_open_diag's reason) printed; returns mote_open's code. */
+int cli_open(const char *what, const char *uri, mote_device **dev);
+
 /* Compare every non-input tensor of m that the device still holds with the
  * reference executor's; returns how many differ (the first few are named on
  * stderr when verbose, prefixed by `what`).  n (may be NULL) counts tensors

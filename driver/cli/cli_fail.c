@@ -24,6 +24,15 @@ const char *cli_last_error(void)
 	return last_error[0] ? last_error : "failed";
 }
 
+int cli_open(const char *what, const char *uri, mote_device **dev)
+{
+	struct mote_open_diag d;
+	int rc = mote_open_diag(uri, NULL, dev, &d);
+	if (rc)
+		cli_fail("cannot open %s '%s': %s", what, uri, d.msg[0] ? d.msg : mote_strerror(rc));
+	return rc;
+}
+
 unsigned char *cli_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

@@ -145,10 +145,10 @@ int cmd_eval(int argc, char **argv)
 	mote_device *dev = NULL;
 	mote_model *m = NULL;
 	struct mote_model_diag md = {{0}};
-	if (!status && (rc = mote_open(device, &dev)))
-		status = 3, cli_fail("cannot open device '%s': %s", device, mote_strerror(rc));
+	if (!status && (rc = cli_open("device", device, &dev)))
+		status = 3;
 	if (!status && (rc = mote_model_load(dev, mf, mlen, &m, &md)))
-		status = 3, cli_fail("%s: %s: %s", path, mote_error_name(rc), md.msg);
+		status = 3, cli_fail("%s: %s: %s", path, mote_strerror(rc), md.msg);
 	/* the reference in the model's arithmetic (a TFLite model compiled for a
 	 * device without STORE ROUND_TFL rounds once) */
 	const struct mote_cc_ref_opts ref_opts = {

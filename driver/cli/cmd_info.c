@@ -33,9 +33,8 @@ int cmd_info(int argc, char **argv)
 	if (rc)
 		return rc > 0 ? 0 : 2;
 	mote_device *dev;
-	rc = mote_open(uri, &dev);
+	rc = cli_open("device", uri, &dev);
 	if (rc < 0) {
-		cli_fail("cannot open device '%s': %s", uri, mote_strerror(rc));
 		return 3;
 	}
 	struct mote_device_info in;

@@ -115,15 +115,16 @@ int cmd_info_model(int argc, char **argv)
 	mote_device *dev = NULL;
 	mote_model *m = NULL;
 	struct mote_model_diag md = {{0}};
-	if ((rc = mote_open(uri, &dev))) {
+	struct mote_open_diag why;
+	if ((rc = mote_open_diag(uri, NULL, &dev, &why))) {
 		free(file);
 		return cli_fail("cannot open device '%s' to load %s on: %s (name one with --device)", uri, path,
-				mote_strerror(rc)), 3;
+				why.msg), 3;
 	}
 	if ((rc = mote_model_load(dev, file, len, &m, &md))) {
 		mote_close(dev);
 		free(file);
-		return cli_fail("%s: %s: %s", path, mote_error_name(rc), md.msg), 3;
+		return cli_fail("%s: %s: %s", path, mote_strerror(rc), md.msg), 3;
 	}
 	uint32_t feat = mote_model_features(m);
 	unsigned nt = mote_model_num_tensors(m), ns = mote_model_num_steps(m), ndev = 0;

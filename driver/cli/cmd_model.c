@@ -84,16 +84,16 @@ static int open_model(const char *path, const char *uri, mote_device **dev, mote
 	uint8_t *b = cli_slurp(path, &len);
 	if (!b)
 		return cli_fail("cannot read %s", path);
-	int rc = mote_open(uri, dev);
+	int rc = cli_open("device", uri, dev);
 	if (rc) {
 		free(b);
-		return cli_fail("cannot open device '%s': %s", uri, mote_strerror(rc));
+		return -1;
 	}
 	struct mote_model_diag d = {{0}};
 	rc = mote_model_load(*dev, b, len, m, &d);
 	free(b);
 	if (rc) {
-		cli_fail("%s: %s: %s", path, mote_error_name(rc), d.msg);
+		cli_fail("%s: %s: %s", path, mote_strerror(rc), d.msg);
 		mote_close(*dev);
 		*dev = NULL;
 		return -1;
@@ -122,9 +122,9 @@ static int do_compile(const char *in, const char *out, const char *target, struc
 		return cli_fail("cannot read %s", in), 3;
 	mote_device *dev;
 	int rc;
-	if ((rc = mote_open(target, &dev))) {
+	if ((rc = cli_open("target", target, &dev))) {
 		free(onnx);
-		return cli_fail("cannot open target '%s': %s", target, mote_strerror(rc)), 3;
+		return 3;
 	}
 	struct mote_device_info info;
 	mote_device_info(dev, &info);

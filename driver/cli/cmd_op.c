@@ -209,9 +209,8 @@ static int run_op(struct op_args *a)
 		return cli_fail("--dump '': an empty directory name (use . for the current directory)"), 2;
 	if (a->dump && outdir_open(&od, "--dump", a->dump, 1)) /* before any work: a bad directory fails at once */
 		return 3;
-	int rc = mote_open(a->device, &dev);
+	int rc = cli_open("device", a->device, &dev);
 	if (rc < 0) {
-		cli_fail("cannot open device '%s': %s", a->device, mote_strerror(rc));
 		outdir_close(&od);
 		return 3;
 	}

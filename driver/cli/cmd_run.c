@@ -264,8 +264,8 @@ int cmd_run(int argc, char **argv)
 		status = 3, cli_fail("%s: %s", path, diag.msg);
 	else {
 		ir_graph_free(&check);
-		if ((rc = mote_open(device, &dev)) < 0)
-			status = 3, cli_fail("cannot open device '%s': %s", device, mote_strerror(rc));
+		if ((rc = cli_open("device", device, &dev)) < 0)
+			status = 3;
 		else
 			mote_device_info(dev, &info);
 	}

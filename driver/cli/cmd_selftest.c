@@ -96,12 +96,12 @@ int cmd_selftest(int argc, char **argv)
 	struct st_ctx c = {.dev = NULL, .quick = quick, .seed = seed};
 	size_t stopped = N_CHECKS;
 	unsigned failed = 0;
-	rc = mote_open(uri, &c.dev);
+	struct mote_open_diag why;
+	rc = mote_open_diag(uri, NULL, &c.dev, &why);
 	if (rc < 0) { /* the identity check fails: nothing else can run */
 		o[0].ran = 1;
 		o[0].out = ST_STOP;
-		snprintf(o[0].detail, sizeof o[0].detail, "cannot open '%s': %s (%s)", uri, mote_error_name(rc),
-			 mote_strerror(rc));
+		snprintf(o[0].detail, sizeof o[0].detail, "cannot open '%s': %s", uri, why.msg);
 		stopped = 0;
 		failed = 1;
 	} else {

@@ -10,55 +10,105 @@
 static const struct {
 	const char *uri;
 	int rc;
+	const char *why; /* in mote_open_diag's reason */
 } k_bad_uris[] = {
-	{"", MOTE_ERROR_INVALID_ARG},
-	{"foo", MOTE_ERROR_INVALID_ARG},
-	{"simulator", MOTE_ERROR_INVALID_ARG},
-	{"sim:", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:cols=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows=8,cols=8,rows=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows=x,cols=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows=,cols=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows=99999999999999999999999,cols=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows=256,cols=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:mem=100", MOTE_ERROR_INVALID_ARG},
-	{"sim:mem=64", MOTE_ERROR_INVALID_ARG},
-	{"sim:mem=5G", MOTE_ERROR_INVALID_ARG},
-	{"sim:mem=1Q", MOTE_ERROR_INVALID_ARG},
-	{"sim:mem=1KK", MOTE_ERROR_INVALID_ARG},
-	{"sim:latency=0", MOTE_ERROR_INVALID_ARG},
-	{"sim:latency=4097", MOTE_ERROR_INVALID_ARG},
-	{"sim:bw=0", MOTE_ERROR_INVALID_ARG},
-	{"sim:bogus=1", MOTE_ERROR_INVALID_ARG},
-	{"sim:=1", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows", MOTE_ERROR_INVALID_ARG},
-	{"sim:latency=4,", MOTE_ERROR_INVALID_ARG},
-	{"sim:trace=", MOTE_ERROR_INVALID_ARG},
-	{"usb:12", MOTE_ERROR_INVALID_ARG},
-	{"usb:1209:00zz", MOTE_ERROR_INVALID_ARG},
-	{"pcie:", MOTE_ERROR_INVALID_ARG},
-	{"usb,link=uart", MOTE_ERROR_INVALID_ARG},
-	{"usb:1209:0001:", MOTE_ERROR_INVALID_ARG},
-	{"usb,interface=2", MOTE_ERROR_INVALID_ARG},
-	{"sim:link=uart,flip=0.9", MOTE_ERROR_INVALID_ARG},
-	{"sim:link=uart,rows=4,cols=4", MOTE_ERROR_NOT_FOUND},
-	{"pcie:0000:01:00.0", MOTE_ERROR_NOT_SUPPORTED},
-	{"sim:rows=3,cols=3", MOTE_ERROR_NOT_FOUND},
+	{"", MOTE_ERROR_INVALID_ARG,
+	 "an empty device URI"},
+	{"foo", MOTE_ERROR_INVALID_ARG,
+	 "unknown device kind in 'foo'"},
+	{"simulator", MOTE_ERROR_INVALID_ARG,
+	 "unknown device kind 'simulator'"},
+	{"sim:", MOTE_ERROR_INVALID_ARG,
+	 "'sim:' without options"},
+	{"sim:rows=8", MOTE_ERROR_INVALID_ARG,
+	 "rows and cols go together"},
+	{"sim:cols=8", MOTE_ERROR_INVALID_ARG,
+	 "rows and cols go together"},
+	{"sim:rows=8,cols=8,rows=8", MOTE_ERROR_INVALID_ARG,
+	 "key 'rows' given twice"},
+	{"sim:rows=x,cols=8", MOTE_ERROR_INVALID_ARG,
+	 "rows=x: a decimal number 1..255"},
+	{"sim:rows=,cols=8", MOTE_ERROR_INVALID_ARG,
+	 "rows=: a decimal number 1..255"},
+	{"sim:rows=99999999999999999999999,cols=8", MOTE_ERROR_INVALID_ARG,
+	 "rows=99999999999999999999999: a decimal"},
+	{"sim:rows=256,cols=8", MOTE_ERROR_INVALID_ARG,
+	 "rows=256: a decimal number 1..255"},
+	{"sim:mem=100", MOTE_ERROR_INVALID_ARG,
+	 "mem=100: bytes, a multiple of 64"},
+	{"sim:mem=64", MOTE_ERROR_INVALID_ARG,
+	 "mem=64: bytes, a multiple of 64 and at least 128"},
+	{"sim:mem=5G", MOTE_ERROR_INVALID_ARG,
+	 "mem=5G: bytes"},
+	{"sim:mem=1Q", MOTE_ERROR_INVALID_ARG,
+	 "mem=1Q: bytes"},
+	{"sim:mem=1KK", MOTE_ERROR_INVALID_ARG,
+	 "mem=1KK: bytes"},
+	{"sim:latency=0", MOTE_ERROR_INVALID_ARG,
+	 "latency=0: cycles, 1..4096"},
+	{"sim:latency=4097", MOTE_ERROR_INVALID_ARG,
+	 "latency=4097: cycles, 1..4096"},
+	{"sim:bw=0", MOTE_ERROR_INVALID_ARG,
+	 "bw=0: request bytes per cycle, 1..4096"},
+	{"sim:bogus=1", MOTE_ERROR_INVALID_ARG,
+	 "unknown key 'bogus' (sim keys: rows, cols, mem,"},
+	{"sim:=1", MOTE_ERROR_INVALID_ARG,
+	 "option '=1' is not KEY=VALUE"},
+	{"sim:rows", MOTE_ERROR_INVALID_ARG,
+	 "option 'rows' is not KEY=VALUE"},
+	{"sim:latency=4,", MOTE_ERROR_INVALID_ARG,
+	 "an empty option"},
+	{"sim:trace=", MOTE_ERROR_INVALID_ARG,
+	 "trace=: a file path"},
+	{"usb:12", MOTE_ERROR_INVALID_ARG,
+	 "usb:VID:PID expected"},
+	{"usb:1209:00zz", MOTE_ERROR_INVALID_ARG,
+	 "usb:VID:PID expected"},
+	{"pcie:", MOTE_ERROR_NOT_SUPPORTED,
+	 "no pcie backend"},
+	{"pcie", MOTE_ERROR_NOT_SUPPORTED,
+	 "no pcie backend"},
+	{"usb,link=uart", MOTE_ERROR_INVALID_ARG,
+	 "link= is a key of sim"},
+	{"usb:1209:0001:", MOTE_ERROR_INVALID_ARG,
+	 "USB serial: 1..64 characters"},
+	{"usb,interface=2", MOTE_ERROR_INVALID_ARG,
+	 "channels 0 (A) and 1 (B)"},
+	{"sim:link=uart,flip=0.9", MOTE_ERROR_INVALID_ARG,
+	 "flip=0.9: a probability 0..0.5"},
+	{"sim:link=uart,rows=4,cols=4", MOTE_ERROR_NOT_FOUND,
+	 "the link board is built 8x8 only"},
+	{"pcie:0000:01:00.0", MOTE_ERROR_NOT_SUPPORTED,
+	 "no pcie backend"},
+	{"sim:rows=3,cols=3", MOTE_ERROR_NOT_FOUND,
+	 "no 3x3 simulator in this build (it has 4x4, 8x8, 16x16; boards: icebreaker)"},
 	/* board= : sim (and sim over the link) only, and it fixes geometry and memory */
-	{"sim:board=", MOTE_ERROR_INVALID_ARG},
-	{"sim:board=icebreaker,board=icebreaker", MOTE_ERROR_INVALID_ARG},
-	{"sim:board=icebreaker,rows=4,cols=4", MOTE_ERROR_INVALID_ARG},
-	{"sim:rows=4,cols=4,board=icebreaker", MOTE_ERROR_INVALID_ARG},
-	{"sim:board=icebreaker,mem=128K", MOTE_ERROR_INVALID_ARG},
-	{"sim:board=icebreaker,latency=1", MOTE_ERROR_INVALID_ARG},
-	{"sim:board=icebreaker,bw=8", MOTE_ERROR_INVALID_ARG},
-	{"sim:link=uart,board=icebreaker,rows=4,cols=4", MOTE_ERROR_INVALID_ARG},
-	{"sim:link=uart,board=icebreaker,latency=2", MOTE_ERROR_INVALID_ARG},
-	{"sim:link=uart,board=nosuchboard", MOTE_ERROR_NOT_FOUND},
-	{"usb:0403:6010,board=icebreaker", MOTE_ERROR_INVALID_ARG},
-	{"usb,board=icebreaker", MOTE_ERROR_INVALID_ARG},
-	{"sim:board=nosuchboard", MOTE_ERROR_NOT_FOUND},
+	{"sim:board=", MOTE_ERROR_INVALID_ARG,
+	 "board=: a board name"},
+	{"sim:board=icebreaker,board=icebreaker", MOTE_ERROR_INVALID_ARG,
+	 "key 'board' given twice"},
+	{"sim:board=icebreaker,rows=4,cols=4", MOTE_ERROR_INVALID_ARG,
+	 "board= fixes the geometry and the memory"},
+	{"sim:rows=4,cols=4,board=icebreaker", MOTE_ERROR_INVALID_ARG,
+	 "board= fixes the geometry and the memory"},
+	{"sim:board=icebreaker,mem=128K", MOTE_ERROR_INVALID_ARG,
+	 "board= fixes the geometry and the memory"},
+	{"sim:board=icebreaker,latency=1", MOTE_ERROR_INVALID_ARG,
+	 "board= fixes the geometry and the memory"},
+	{"sim:board=icebreaker,bw=8", MOTE_ERROR_INVALID_ARG,
+	 "board= fixes the geometry and the memory"},
+	{"sim:link=uart,board=icebreaker,rows=4,cols=4", MOTE_ERROR_INVALID_ARG,
+	 "board= fixes the geometry and the memory"},
+	{"sim:link=uart,board=icebreaker,latency=2", MOTE_ERROR_INVALID_ARG,
+	 "board= fixes the geometry and the memory"},
+	{"sim:link=uart,board=nosuchboard", MOTE_ERROR_NOT_FOUND,
+	 "no board 'nosuchboard' behind a link"},
+	{"usb:0403:6010,board=icebreaker", MOTE_ERROR_INVALID_ARG,
+	 "key 'board' does not apply to usb"},
+	{"usb,board=icebreaker", MOTE_ERROR_INVALID_ARG,
+	 "key 'board' does not apply to usb"},
+	{"sim:board=nosuchboard", MOTE_ERROR_NOT_FOUND,
+	 "no board 'nosuchboard' in this build"},
 };
 
 START_TEST(test_bad_uri)
@@ -67,6 +117,39 @@ START_TEST(test_bad_uri)
 	int rc = mote_open(k_bad_uris[_i].uri, &dev);
 	ck_assert_msg(rc == k_bad_uris[_i].rc, "%s: got %s", k_bad_uris[_i].uri, mote_error_name(rc));
 	ck_assert_ptr_null(dev);
+	/* the same through mote_open_diag, with the reason in words */
+	struct mote_open_diag d;
+	memset(&d, 'x', sizeof d);
+	dev = (mote_device *)&dev;
+	rc = mote_open_diag(k_bad_uris[_i].uri, NULL, &dev, &d);
+	ck_assert_int_eq(rc, k_bad_uris[_i].rc);
+	ck_assert_ptr_null(dev);
+	ck_assert_msg(memchr(d.msg, '\0', sizeof d.msg) != NULL, "%s: reason not terminated", k_bad_uris[_i].uri);
+	ck_assert_msg(strstr(d.msg, k_bad_uris[_i].why) != NULL, "%s: reason '%s' lacks '%s'", k_bad_uris[_i].uri, d.msg,
+		      k_bad_uris[_i].why);
+}
+END_TEST
+
+/* The trace file that cannot be written, named with the OS's reason (from the
+ * URI and from MOTE_TRACE), before any simulator is built; a good open leaves
+ * the reason empty. */
+START_TEST(test_open_diag_trace)
+{
+	mote_device *dev = NULL;
+	struct mote_open_diag d;
+	ck_assert_int_eq(mote_open_diag("sim:trace=/nonexistent-dir/t.fst", NULL, &dev, &d), MOTE_ERROR_IO);
+	ck_assert_ptr_null(dev);
+	ck_assert_msg(strstr(d.msg, "trace=/nonexistent-dir/t.fst") && strstr(d.msg, "No such file or directory"), "%s",
+		      d.msg);
+	ck_assert_int_eq(setenv("MOTE_TRACE", "/nonexistent-dir/env.fst", 1), 0);
+	ck_assert_int_eq(mote_open_diag("sim:rows=4,cols=4", NULL, &dev, &d), MOTE_ERROR_IO);
+	ck_assert_msg(strstr(d.msg, "MOTE_TRACE=/nonexistent-dir/env.fst") != NULL, "%s", d.msg);
+	ck_assert_int_eq(mote_open_diag("sim:link=uart", NULL, &dev, &d), MOTE_ERROR_IO);
+	ck_assert_msg(strstr(d.msg, "MOTE_TRACE=/nonexistent-dir/env.fst") != NULL, "%s", d.msg);
+	ck_assert_int_eq(unsetenv("MOTE_TRACE"), 0);
+	ck_assert_int_eq(mote_open_diag("sim:rows=4,cols=4", NULL, &dev, &d), MOTE_SUCCESS);
+	ck_assert_str_eq(d.msg, "");
+	mote_close(dev);
 }
 END_TEST
 
@@ -489,6 +572,7 @@ static Suite *api_suite(void)
 	tcase_add_loop_test(t, test_bad_uri, 0, (int)(sizeof(k_bad_uris) / sizeof(k_bad_uris[0])));
 	tcase_add_test(t, test_uri_values);
 	tcase_add_test(t, test_board_open);
+	tcase_add_test(t, test_open_diag_trace);
 	tcase_add_test(t, test_open_null);
 	tcase_add_test(t, test_error_names);
 	tcase_add_test(t, test_info_regs);

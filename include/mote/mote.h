@@ -42,7 +42,7 @@ extern "C" {
  * libmote.so.MAJOR.MINOR.PATCH).  Minor bumps only add to the API; a major
  * bump breaks it. */
 #define MOTE_VERSION_MAJOR 1
-#define MOTE_VERSION_MINOR 3
+#define MOTE_VERSION_MINOR 4
 #define MOTE_VERSION_PATCH 0
 /* API version: major << 16 | minor. */
 #define MOTE_API_VERSION (0x10000u * MOTE_VERSION_MAJOR + MOTE_VERSION_MINOR)
@@ -155,6 +155,17 @@ struct mote_open_options {
  * is claimed by another program), NO_MEM, BAD_DEVICE, IO, LOST. */
 int mote_open(const char *uri, mote_device **out);
 int mote_open_ex(const char *uri, const struct mote_open_options *opts, mote_device **out);
+
+/* Why an open failed, in words (since 1.4): the key and the values it takes,
+ * the geometries and boards this build has, the trace file and the OS's
+ * reason, the USB device looked for.  Empty on success. */
+struct mote_open_diag {
+	char msg[256];
+};
+
+/* mote_open_ex, and on failure the reason in DIAG (which may be NULL). */
+int mote_open_diag(const char *uri, const struct mote_open_options *opts, mote_device **out,
+		   struct mote_open_diag *diag);
 
 /* Close: a running job is aborted, every buffer still allocated is freed
  * (their handles die with the device).  NULL is a no-op. */

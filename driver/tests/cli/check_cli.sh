@@ -218,5 +218,21 @@ cp models/onnx_cases/qdq_conv_relu/test_data_set_0/input_*.pb "$tmp/noexp/test_d
 expect no-expected 3 "nothing to compare" "$mote" run --onnx-test "$tmp/noexp"
 expect with-expected 0 "0 failed" "$mote" run --onnx-test models/onnx_cases/qdq_conv_relu
 
-[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks all handled"
+# a device that cannot be opened: the reason, not the error class (exit 3, every command)
+expect uri-key 3 "unknown key 'row' (sim keys: rows, cols," "$mote" info --device sim:row=8
+expect uri-mem 3 "mem=4097: bytes, a multiple of 64" "$mote" gemm --m 8 --k 8 --n 8 --device sim:mem=4097
+expect uri-latency 3 "latency=0: cycles, 1..4096" "$mote" conv --h 4 --w 4 --cin 4 --cout 4 --kh 1 --kw 1 \
+	--device sim:latency=0
+expect uri-geometry 3 "no 5x5 simulator in this build (it has 4x4, 8x8, 16x16; boards: icebreaker)" \
+	"$mote" run "$tmp/plain.mote" --input image=$img --device sim:rows=5,cols=5
+expect uri-pcie 3 "no pcie backend" "$mote" eval "$tmp/plain.mote" --data models/fashion_mnist/test_images.npy \
+	--labels models/fashion_mnist/test_labels.npy --device pcie
+expect uri-trace 3 "cannot write the waveform file trace=$tmp/no-dir/t.fst: No such file or directory" \
+	"$mote" info --device "sim:trace=$tmp/no-dir/t.fst"
+MOTE_TRACE="$tmp/no-dir/e.fst" expect uri-mote-trace 3 "MOTE_TRACE=$tmp/no-dir/e.fst: No such file or directory" \
+	"$mote" compile "$onnx" -o "$tmp/t.mote" --target sim
+expect uri-selftest 1 "FAIL identity: cannot open 'sim:bw=0': bw=0: request bytes per cycle" \
+	"$mote" selftest --device sim:bw=0
+
+[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks, device URIs all handled"
 exit $fail

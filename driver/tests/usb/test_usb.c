@@ -52,6 +52,33 @@ START_TEST(test_open_errors)
 }
 END_TEST
 
+/* Each refusal of test_open_errors in words (mote_open_diag). */
+START_TEST(test_open_reasons)
+{
+	static const struct {
+		const char *shim, *uri, *why;
+		int rc;
+	} k[] = {
+		{"absent", "usb", "no USB device 0403:6010 is plugged in", MOTE_ERROR_NOT_FOUND},
+		{"busy", "usb", "interface 1 of USB device 0403:6010 is held by another program", MOTE_ERROR_BUSY},
+		{NULL, "usb:0403:6010:OTHER", "no USB device 0403:6010 has the serial 'OTHER' (1 with other serials)",
+		 MOTE_ERROR_NOT_FOUND},
+		{NULL, "usb:1209:0001", "no USB device 1209:0001 is plugged in", MOTE_ERROR_NOT_FOUND},
+		{NULL, "usb,baud=100000000", "baud=100000000: 300..12000000 expected", MOTE_ERROR_INVALID_ARG},
+		{NULL, "usb,baud=1000000,retries=2", "does not answer on the link at 1000000 baud", MOTE_ERROR_IO},
+	};
+	for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+		mote_device *dev = NULL;
+		struct mote_open_diag d;
+		shim(k[i].shim, NULL);
+		ck_assert_int_eq(mote_open_diag(k[i].uri, NULL, &dev, &d), k[i].rc);
+		ck_assert_ptr_null(dev);
+		ck_assert_msg(strstr(d.msg, k[i].why) != NULL, "%s: '%s' lacks '%s'", k[i].uri, d.msg, k[i].why);
+	}
+	shim(NULL, NULL);
+}
+END_TEST
+
 START_TEST(test_transfers_and_jobs)
 {
 	struct count_hooks h;
@@ -151,6 +178,7 @@ int main(void)
 	TCase *t = tcase_create("usb");
 	tcase_set_timeout(t, 300);
 	tcase_add_test(t, test_open_errors);
+	tcase_add_test(t, test_open_reasons);
 	tcase_add_test(t, test_transfers_and_jobs);
 	tcase_add_test(t, test_unplug_mid_job);
 	suite_add_tcase(su, t);
