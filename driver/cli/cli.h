@@ -43,6 +43,11 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last message cli_fail printed (without "mote: "), for --json's "error". */
 const char *cli_last_error(void);
 
+/* The simulator of the array a .mote file was compiled for
+ * ("sim:rows=R,cols=C", from its header) into BUF of N bytes; "sim" when
+ * FILE is not one (its loader then says why). */
+const char *cli_model_device(const void *file, size_t len, char *buf, size_t n);
+
 /* mote_open(URI), and on failure "mote: cannot open WHAT 'URI': <why>"
  * (mote_open_diag's reason) printed; returns mote_open's code. */
 int cli_open(const char *what, const char *uri, mote_device **dev);

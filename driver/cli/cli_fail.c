@@ -2,6 +2,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <mote/mote_model_format.h>
 
 #include "cli.h"
 
@@ -22,6 +25,15 @@ int cli_fail(const char *fmt, ...)
 const char *cli_last_error(void)
 {
 	return last_error[0] ? last_error : "failed";
+}
+
+const char *cli_model_device(const void *file, size_t len, char *buf, size_t n)
+{
+	struct mote_mf_header h;
+	if (!file || len < sizeof h || (memcpy(&h, file, sizeof h), h.magic != MOTE_MF_MAGIC) || !h.rows || !h.cols)
+		return "sim";
+	snprintf(buf, n, "sim:rows=%u,cols=%u", h.rows, h.cols);
+	return buf;
 }
 
 int cli_open(const char *what, const char *uri, mote_device **dev)

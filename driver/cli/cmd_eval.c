@@ -101,7 +101,7 @@ static int write_predictions(const char *path, const int32_t *top1, size_t n)
 
 int cmd_eval(int argc, char **argv)
 {
-	const char *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = "sim", *preds = NULL;
+	const char *data = NULL, *labels = NULL, *check = NULL, *agree = NULL, *device = NULL, *preds = NULL;
 	uint32_t limit = 0;
 	int json = 0, quiet = 0;
 	struct json jw;
@@ -114,7 +114,7 @@ int cmd_eval(int argc, char **argv)
 		{"limit", OPT_U32, &limit, 0, 1, 1u << 30, "evaluate at most N images", 0},
 		{"predictions", OPT_STR, &preds, 0, 0, 0, "write each image's top-1 class there, .npy int32 [N]", 0},
 		{"quiet", OPT_FLAG, &quiet, 0, 0, 0, "no progress line (there is none unless stderr is a terminal)", 0},
-		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default sim)", 0},
+		{"device", OPT_STR, &device, 0, 0, 0, "device URI (default: the simulator of the array it was compiled for)", 0},
 		{"json", OPT_FLAG, &json, 0, 0, 0, "print one JSON object", 0},
 		{0},
 	};
@@ -139,12 +139,15 @@ int cmd_eval(int argc, char **argv)
 	size_t mlen = 0, olen = 0;
 	uint8_t *mf = status ? NULL : cli_slurp(path, &mlen), *onnx = NULL;
 	if (!status && !mf)
-		status = 3, cli_fail("cannot read %s", path);
+		status = 3, cli_fail("cannot read %s: %s", path, strerror(errno));
 	mote_cc_ref *ref = NULL;
 	struct mote_cc_diag cd = {{0}};
 	mote_device *dev = NULL;
 	mote_model *m = NULL;
 	struct mote_model_diag md = {{0}};
+	char def[64];
+	if (!status && !device) /* the array it was compiled for */
+		device = cli_model_device(mf, mlen, def, sizeof def);
 	if (!status && (rc = cli_open("device", device, &dev)))
 		status = 3;
 	if (!status && (rc = mote_model_load(dev, mf, mlen, &m, &md)))

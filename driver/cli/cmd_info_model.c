@@ -3,6 +3,7 @@
  * features it was built for, its memory, its inputs and outputs (name, type, shape,
  * quantization) and its steps (device or host, the layer or kernel, MACs).  The model is loaded
  * on --device, by default the simulator of the model's own array (sim:rows=R,cols=C). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,16 +103,15 @@ int cmd_info_model(int argc, char **argv)
 	size_t len;
 	uint8_t *file = cli_slurp(path, &len);
 	if (!file)
-		return cli_fail("cannot read %s", path), 3;
+		return cli_fail("cannot read %s: %s", path, strerror(errno)), 3;
 	struct mote_mf_header h;
 	if (len < sizeof h || (memcpy(&h, file, sizeof h), h.magic != MOTE_MF_MAGIC)) {
 		free(file);
 		return cli_fail("%s: not a .mote file (no MOTE magic)", path), 3;
 	}
 	char def[64];
-	snprintf(def, sizeof def, "sim:rows=%u,cols=%u", h.rows, h.cols);
 	if (!uri)
-		uri = def;
+		uri = cli_model_device(file, len, def, sizeof def);
 	mote_device *dev = NULL;
 	mote_model *m = NULL;
 	struct mote_model_diag md = {{0}};

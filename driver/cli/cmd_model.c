@@ -83,7 +83,10 @@ static int open_model(const char *path, const char *uri, mote_device **dev, mote
 	size_t len;
 	uint8_t *b = cli_slurp(path, &len);
 	if (!b)
-		return cli_fail("cannot read %s", path);
+		return cli_fail("cannot read %s: %s", path, strerror(errno));
+	char def[64];
+	if (!uri) /* the array it was compiled for */
+		uri = cli_model_device(b, len, def, sizeof def);
 	int rc = cli_open("device", uri, dev);
 	if (rc) {
 		free(b);
@@ -119,7 +122,7 @@ static int do_compile(const char *in, const char *out, const char *target, struc
 	size_t len;
 	uint8_t *onnx = cli_slurp(in, &len);
 	if (!onnx)
-		return cli_fail("cannot read %s", in), 3;
+		return cli_fail("cannot read %s: %s", in, strerror(errno)), 3;
 	mote_device *dev;
 	int rc;
 	if ((rc = cli_open("target", target, &dev))) {
@@ -281,7 +284,7 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 		size_t len;
 		uint8_t *b = cli_slurp(file, &len);
 		if (!b)
-			return cli_fail("cannot read %s", file), NULL;
+			return cli_fail("cannot read %s: %s", file, strerror(errno)), NULL;
 		struct ir_tensor t;
 		struct mote_cc_diag d = {{0}};
 		int rc = mote_onnx_read_tensor(b, len, &t, &d);
@@ -451,7 +454,7 @@ static void run_opts(struct opt *o, const char **input, const char **outdir, con
 		{"output", OPT_STR, outdir, 0, 0, 0, "directory for every graph output as NAME.npy (never outside it)", 0},
 		{"check", OPT_STR, check, 0, 0, 0,
 		 "the source model (.onnx or .tflite): compare every tensor with the reference executor", 0},
-		{"device", OPT_STR, device, 0, 0, 0, "device URI (default sim)", 0},
+		{"device", OPT_STR, device, 0, 0, 0, "device URI (default: the simulator of the array it was compiled for)", 0},
 		{"json", OPT_FLAG, json, 0, 0, 0, "print one JSON object", 0},
 		{0},
 	};
@@ -469,7 +472,7 @@ void cmd_model_run_usage(void *f)
 
 int cmd_model_run(int argc, char **argv)
 {
-	const char *path = argv[0], *device = "sim", *outdir = NULL, *check = NULL;
+	const char *path = argv[0], *device = NULL, *outdir = NULL, *check = NULL;
 	int json = 0;
 	/* --input may repeat: take those out before the option table */
 	const char *inputs[16];
@@ -543,6 +546,26 @@ int cmd_model_run(int argc, char **argv)
 			 (exact && mote_cc_ref_set_input(exact, name, data, info.bytes, &cd)))
 			status = 3, cli_fail("reference: %s", cd.msg);
 		free(data);
+	}
+	/* an input not given is a usage error, named with the option that gives it */
+	for (unsigned t = 0; t < mote_model_num_tensors(m) && !status; t++) {
+		struct mote_tensor_info ti;
+		if (mote_model_tensor(m, t, &ti) || !(ti.flags & MOTE_TENSOR_INPUT))
+			continue;
+		int given = 0;
+		size_t nl = strlen(ti.name);
+		for (int i = 0; i < n_in && !given; i++)
+			given = !strncmp(inputs[i], ti.name, nl) && inputs[i][nl] == '=';
+		if (given)
+			continue;
+		char shape[96] = "";
+		size_t k = 0;
+		for (uint32_t d = 0; d < ti.rank && d < 6 && k < sizeof shape; d++) {
+			int n = snprintf(shape + k, sizeof shape - k, "%s%u", d ? "," : "", ti.dims[d]);
+			k = n < 0 ? sizeof shape : k + (size_t)n;
+		}
+		status = 2, cli_fail("input '%s' is missing: give it with --input %s=FILE.npy (shape [%s], %s)", ti.name,
+				     ti.name, shape, ti.dtype == 1 ? "float32" : ti.dtype == 2 ? "uint8" : "int8");
 	}
 	if (!status && (rc = mote_model_run(m, MOTE_TIMEOUT_INFINITE))) {
 		status = 3;

@@ -8,6 +8,7 @@
  *
  * `mote run MODEL.mote` (a compiled model) is in cmd_model.c.
  */
+#include <errno.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +229,11 @@ int cmd_run(int argc, char **argv)
 {
 	if (argc >= 2 && argv[1][0] != '-')
 		return cmd_model_run(argc - 1, argv + 1);
+	if (argc < 2) {
+		fprintf(stderr, "mote run: what to run is missing: a model (mote run MODEL.mote --input NAME=FILE.npy) or "
+				"an ONNX test case (mote run --onnx-test DIR); see mote run --help\n");
+		return 2;
+	}
 	const char *dir = NULL, *device = "sim";
 	int json = 0;
 	struct opt o[] = {
@@ -259,7 +265,7 @@ int cmd_run(int argc, char **argv)
 	struct ir_graph check;
 	struct mote_cc_diag diag = {{0}};
 	if (!model)
-		status = 3, cli_fail("cannot read %s", path);
+		status = 3, cli_fail("cannot read %s: %s", path, strerror(errno));
 	else if ((rc = mote_onnx_import(model, mlen, &check, &diag)) != 0) /* before any device work */
 		status = 3, cli_fail("%s: %s", path, diag.msg);
 	else {

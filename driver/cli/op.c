@@ -88,8 +88,88 @@ static int make_add(const struct op_args *a, struct op_data *d, uint64_t *s)
 
 /* Fill the operator: random data, then scales from the int32 accumulators so
  * the int8 outputs spread over the range instead of saturating. */
-int op_make(const struct op_args *a, struct op_data *d)
+static size_t align64(size_t v);
+
+/* The operator's bytes on the device, at the least (input, weights, output,
+ * the operand of an add, and the MATMULs no tiling on G can do without; 64-bit
+ * arithmetic: a shape beyond any memory says so instead of overflowing):
+ * refused at once when they exceed MEM, before anything is allocated,
+ * planned or computed. */
+static int fits_at_all(const struct op_args *a, const struct mote_geometry *g, uint64_t mem)
 {
+	uint64_t in, w, out, pixels, red, oc;
+	if (a->is_gemm) {
+		in = (uint64_t)a->m * a->k;
+		w = (uint64_t)a->k * a->n;
+		out = (uint64_t)a->m * a->n;
+		pixels = a->m, red = a->k, oc = a->n;
+	} else {
+		uint64_t grp = a->groups > 1 ? a->groups : 1, span_h = (uint64_t)a->dil * (a->kh ? a->kh - 1 : 0) + 1;
+		uint64_t span_w = (uint64_t)a->dil * (a->kw ? a->kw - 1 : 0) + 1, ph = (uint64_t)a->h + 2ull * a->pad;
+		uint64_t pw = (uint64_t)a->w + 2ull * a->pad, st = a->stride ? a->stride : 1;
+		if (ph < span_h || pw < span_w || !a->cin || a->cin % grp)
+			return 0; /* not a valid shape: mote_cc_conv_check says what is wrong */
+		in = (uint64_t)a->h * a->w * a->cin;
+		w = (uint64_t)a->kh * a->kw * (a->cin / grp) * a->cout;
+		pixels = ((ph - span_h) / st + 1) * ((pw - span_w) / st + 1);
+		out = pixels * a->cout;
+		red = (uint64_t)a->kh * a->kw * a->cin, oc = a->cout;
+		if (grp > 1 || a->pool != OP_POOL_NONE)
+			pixels = 0; /* grouped and pooling tilings differ: no command bound */
+	}
+	/* A MATMUL streams at most ACC_DEPTH output pixels through one tile of
+	 * COLS channels and ROWS reduction elements (2 ROWS with 2:4 weights). */
+	uint64_t mm = 0;
+	if (pixels && g->acc_depth && g->rows && g->cols)
+		mm = ((pixels + g->acc_depth - 1) / g->acc_depth) * ((red + 2ull * g->rows - 1) / (2ull * g->rows)) *
+		     ((oc + g->cols - 1) / g->cols);
+	uint64_t cmds = mm > UINT64_MAX / 64 ? UINT64_MAX / 4 : mm * 4 * MOTE_MATMUL_WORDS;
+	uint64_t need = in + w + out + (a->add ? out : 0) + cmds;
+	if (need <= mem && need >= in)
+		return 0;
+	return cli_fail("the operator needs at least %llu bytes of device memory (input %llu, weights %llu, output "
+			"%llu%s, %llu MATMUL commands at the least), the device has %llu", (unsigned long long)need,
+			(unsigned long long)in, (unsigned long long)w, (unsigned long long)out,
+			a->add ? ", the add's operand as much" : "", (unsigned long long)mm, (unsigned long long)mem);
+}
+
+/* The operator's command stream planned on G (its output requantized, with
+ * placeholder multipliers: the bytes are those of the real run) and its
+ * whole footprint held against MEM, before the reference computes anything. */
+static int fits_planned(const struct op_args *a, struct op_data *d, const struct mote_geometry *g, uint64_t mem)
+{
+	struct mote_cc_diag diag = {{0}};
+	struct mote_cc_plan plan;
+	struct mote_cc_conv c = d->conv;
+	c.out_type = MOTE_CC_INT8;
+	c.mult = d->mult;
+	c.shift = d->shift;
+	int rc;
+	if (a->is_gemm && !a->add) {
+		struct mote_cc_gemm gm = d->gemm;
+		gm.out_type = MOTE_CC_INT8;
+		gm.mult = d->mult;
+		gm.shift = d->shift;
+		rc = mote_cc_plan_gemm(g, &gm, &plan, &diag);
+	} else {
+		rc = mote_cc_plan_conv(g, &c, &plan, &diag);
+	}
+	if (rc < 0)
+		return cli_fail("cannot build the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
+	uint64_t need = (uint64_t)align64(plan.cmd_bytes) + align64(plan.weight_bytes) + align64(plan.bias_bytes) +
+			align64(plan.input_bytes ? plan.input_bytes : 1) + align64(plan.output_bytes ? plan.output_bytes : 1) +
+			(a->add ? align64(plan.output_bytes ? plan.output_bytes : 1) : 0);
+	if (need <= mem)
+		return 0;
+	return cli_fail("the operator needs %llu bytes of device memory (%u commands in %zu bytes, weights %zu, input %zu, "
+			"output %zu), the device has %llu", (unsigned long long)need, plan.n_cmds, plan.cmd_bytes,
+			plan.weight_bytes, plan.input_bytes, plan.output_bytes, (unsigned long long)mem);
+}
+
+int op_make(const struct op_args *a, struct op_data *d, const struct mote_geometry *geo, uint64_t mem)
+{
+	if (fits_at_all(a, geo, mem) < 0)
+		return -1;
 	uint64_t s = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)a->seed * 0x100000001B3ULL);
 	struct mote_cc_conv *c = &d->conv;
 	struct mote_cc_diag diag = {{0}};
@@ -144,6 +224,8 @@ int op_make(const struct op_args *a, struct op_data *d)
 	int rc = mote_cc_conv_check(c, &d->out_h, &d->out_w, &diag);
 	if (rc < 0)
 		return cli_fail("invalid shape: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
+	if (fits_planned(a, d, geo, mem) < 0)
+		return -1;
 	d->in_bytes = (size_t)c->in_h * c->in_w * c->in_c;
 	size_t outputs = (size_t)d->out_h * d->out_w * oc;
 	d->input = malloc(d->in_bytes ? d->in_bytes : 1);
@@ -361,7 +443,10 @@ size_t op_mismatches(const struct op_data *d, int report)
 int op_check(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
 	     struct op_run *r, size_t *mismatches, int report)
 {
-	if (op_make(a, d) < 0 || op_execute(dev, g, a, d, r) < 0)
+	struct mote_device_info info;
+	if (mote_device_info(dev, &info) < 0)
+		return cli_fail("no device");
+	if (op_make(a, d, g, info.mem_size) < 0 || op_execute(dev, g, a, d, r) < 0)
 		return -1;
 	*mismatches = op_mismatches(d, report);
 	return 0;

@@ -55,8 +55,11 @@ struct op_run {
 	uint64_t footprint; /* device memory the operator's buffers take (64-byte blocks) */
 };
 
-/* Returns 0, or -1 after printing the reason (cli_fail). */
-int op_make(const struct op_args *a, struct op_data *d);
+/* Make the operator's data and its reference result; the operator's device
+ * memory (at least its tensors, then its planned stream on G) is held against
+ * MEM first, so what cannot fit is refused before anything big is allocated
+ * or computed.  Returns 0, or -1 after printing the reason (cli_fail). */
+int op_make(const struct op_args *a, struct op_data *d, const struct mote_geometry *g, uint64_t mem);
 int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
 	       struct op_run *r);
 /* Output bytes that differ between device and reference; prints the first

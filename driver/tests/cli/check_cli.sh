@@ -218,6 +218,28 @@ cp models/onnx_cases/qdq_conv_relu/test_data_set_0/input_*.pb "$tmp/noexp/test_d
 expect no-expected 3 "nothing to compare" "$mote" run --onnx-test "$tmp/noexp"
 expect with-expected 0 "0 failed" "$mote" run --onnx-test models/onnx_cases/qdq_conv_relu
 
+# usage errors are exit 2 and name what is missing; files that cannot be read say why
+expect run-no-input 2 "input 'image' is missing: give it with --input image=FILE.npy (shape [1,1,28,28], float32)" \
+	"$mote" run "$tmp/plain.mote"
+expect run-nothing 2 "what to run is missing" "$mote" run
+expect read-why 3 "cannot read $tmp/none.onnx: No such file or directory" "$mote" compile "$tmp/none.onnx" -o "$tmp/n.mote"
+expect eval-read-why 3 "cannot read $tmp/none.mote: No such file or directory" \
+	"$mote" eval "$tmp/none.mote" --data models/fashion_mnist/test_images.npy --labels models/fashion_mnist/test_labels.npy
+# a model runs on the array it was compiled for unless told otherwise
+"$mote" compile "$onnx" -o "$tmp/fm16.mote" --target sim:rows=16,cols=16 > /dev/null || bad "compile for 16x16"
+expect run-own-geometry 0 "tensors differ, bit-exact" "$mote" run "$tmp/fm16.mote" --input image=$img --check "$onnx"
+expect eval-own-geometry 0 "on sim:rows=16,cols=16: 2 images" "$mote" eval "$tmp/fm16.mote" \
+	--data models/fashion_mnist/test_images.npy --labels models/fashion_mnist/test_labels.npy --limit 2
+expect run-told-otherwise 3 "built for a 16x16 array" "$mote" run "$tmp/fm16.mote" --input image=$img --device sim
+
+# what cannot fit the device is refused at once (it took 40 s and 4 GB, and 73 s), naming the bytes
+expect gemm-too-big 3 "needs at least 55834574848 bytes of device memory (input 4294967296, weights 4294967296" \
+	timeout 5 "$mote" gemm --m 65536 --k 65536 --n 65536
+expect conv-too-big 3 "1121733 MATMUL commands at the least), the device has 16777216" \
+	timeout 5 "$mote" conv --h 8 --w 8 --cin 4 --cout 4 --kh 255 --kw 255 --pad 255
+expect conv-too-big-board 3 "the device has 131072" \
+	timeout 5 "$mote" conv --h 64 --w 64 --cin 64 --cout 64 --kh 3 --kw 3 --pad 1 --device sim:board=icebreaker
+
 # a device that cannot be opened: the reason, not the error class (exit 3, every command)
 expect uri-key 3 "unknown key 'row' (sim keys: rows, cols," "$mote" info --device sim:row=8
 expect uri-mem 3 "mem=4097: bytes, a multiple of 64" "$mote" gemm --m 8 --k 8 --n 8 --device sim:mem=4097
