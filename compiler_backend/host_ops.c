@@ -9,6 +9,7 @@
  * rounding ties away from zero.
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "host_ops.h"
@@ -192,6 +193,60 @@ static int reshape_of(const struct ir_graph *g, const struct ir_node *n, struct 
 	return 0;
 }
 
+/* The operators host_op_of describes (its chain below, in order). */
+static const char *const k_host_ops[] = {
+	"QuantizeLinear", "DequantizeLinear", "QLinearRequantize", "Softmax", "MaxPool", "QLinearAveragePool",
+	"QLinearAdd", "Flatten", "Reshape", "Identity", "Transpose", "MoteStackRows", "Concat",
+};
+/* Float operators the folding pass (qdq_fold.c) makes integer ones of when
+ * quantized operands come in and a QuantizeLinear takes the result; met by
+ * the placement, they were left in float. */
+static const char *const k_folded_ops[] = {
+	"Conv", "MatMul", "Gemm", "Relu", "Add", "AveragePool", "GlobalAveragePool",
+};
+/* Integer operators the accelerator runs (model_compile.c's is_device_op). */
+static const char *const k_int_ops[] = {"QLinearConv", "ConvInteger", "QLinearMatMul", "MatMulInteger"};
+
+static int in_list(const char *op, const char *const *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(op, l[i]))
+			return 1;
+	return 0;
+}
+
+int host_op_unknown(const char *op)
+{
+	return !in_list(op, k_host_ops, sizeof k_host_ops / sizeof *k_host_ops) &&
+	       !in_list(op, k_folded_ops, sizeof k_folded_ops / sizeof *k_folded_ops) &&
+	       !in_list(op, k_int_ops, sizeof k_int_ops / sizeof *k_int_ops);
+}
+
+/* Why a foldable float node was left in float: its data inputs and its
+ * consumers, in words (the first thing that does not fit the pattern). */
+static void why_float(const struct ir_graph *g, const struct ir_node *n, char *why, size_t cap)
+{
+	const struct ir_tensor *x = in_t(g, n, 0);
+	why[0] = '\0';
+	if (x && x->dtype == 1) {
+		for (size_t i = 0; i < g->nn; i++)
+			for (uint32_t o = 0; o < g->n[i].n_out; o++)
+				if (g->n[i].out[o] == n->in[0] && strcmp(g->n[i].op, "DequantizeLinear")) {
+					snprintf(why, cap, ": its input comes from node '%s' (%s), not from a DequantizeLinear",
+						 g->n[i].name, g->n[i].op);
+					return;
+				}
+	}
+	for (uint32_t o = 0; o < n->n_out; o++)
+		for (size_t i = 0; i < g->nn; i++)
+			for (uint32_t k = 0; k < g->n[i].n_in; k++)
+				if (g->n[i].in[k] == n->out[o] && strcmp(g->n[i].op, "QuantizeLinear")) {
+					snprintf(why, cap, ": its output goes to node '%s' (%s), not to a QuantizeLinear",
+						 g->n[i].name, g->n[i].op);
+					return;
+				}
+}
+
 int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op *h, struct mote_cc_diag *diag)
 {
 	memset(h, 0, sizeof *h);
@@ -370,8 +425,13 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->n_data = n->n_in;
 		h->op = MOTE_KOP_CONCAT;
 		h->params[0] = (int32_t)ax;
+	} else if (in_list(op, k_folded_ops, sizeof k_folded_ops / sizeof *k_folded_ops)) {
+		char why[160];
+		why_float(g, n, why, sizeof why);
+		return NOTSUP("node '%s': %s left in float (a quantized one needs int8 operands through DequantizeLinear "
+			      "and its result into a QuantizeLinear)%s", n->name, op, why);
 	} else {
-		return NOTSUP("node '%s': operator %s is supported neither on the accelerator nor on the host", n->name,
+		return NOTSUP("node '%s': unsupported operator %s (neither the accelerator nor the host runs it)", n->name,
 			      op);
 	}
 	if (rc)

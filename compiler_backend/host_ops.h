@@ -31,4 +31,8 @@ struct host_op {
  * node. */
 int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op *h, struct mote_cc_diag *diag);
 
+/* 1 when OP is an operator mote has no use for at all: neither a host
+ * kernel, nor a device operator, nor a float one the folding makes integer. */
+int host_op_unknown(const char *op);
+
 #endif

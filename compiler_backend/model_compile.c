@@ -206,7 +206,7 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 	c->s = calloc(c->g.nn ? c->g.nn : 1, sizeof *c->s);
 	if (!c->s)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-	int first_rc = 0;
+	int first_rc = 0, first_unknown = 0;
 	char first_msg[sizeof diag->msg] = "";
 	unsigned bad = 0;
 	for (size_t i = 0; i < c->g.nn; i++) {
@@ -243,8 +243,12 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 		}
 		if (rc) {
 			say(c, "  unsupported: %s", d.msg);
-			if (!bad++) {
+			/* an operator mote knows nothing of is the cause to name first:
+			 * the float neighbours it keeps from folding only follow from it */
+			int unknown = host_op_unknown(s->n->op);
+			if (!bad++ || (unknown && !first_unknown)) {
 				first_rc = rc;
+				first_unknown = unknown;
 				memcpy(first_msg, d.msg, sizeof first_msg);
 			}
 		}

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "host_ops.h"
 #include "ir_exec.h"
 #include "model.h"
 #include "onnx_import.h"
@@ -40,6 +41,30 @@ static int device_inputs_ok(const struct ir_graph *g, struct mote_cc_diag *diag)
 	return 0;
 }
 
+/* Before anything runs, the causes that explain every later failure: a
+ * model with nothing quantized in it, and operators mote has no use for (the
+ * float neighbours they keep from folding fail only because of them). */
+static int operators_ok(const struct ir_graph *g, struct mote_cc_diag *diag)
+{
+	int quantized = 0;
+	for (size_t i = 0; i < g->nn; i++) {
+		const char *op = g->n[i].op;
+		quantized |= !strcmp(op, "QuantizeLinear") || !strcmp(op, "DequantizeLinear") || !strncmp(op, "QLinear", 7) ||
+			     !strcmp(op, "ConvInteger") || !strcmp(op, "MatMulInteger");
+	}
+	if (g->nn && !quantized)
+		return cc_fail(diag, MOTE_CC_ENOTSUP,
+			       "this model is not quantized: it has no QuantizeLinear, DequantizeLinear, QLinear or Integer "
+			       "operator, and mote runs int8 models (export it quantized: models/README.md has the PyTorch "
+			       "recipe)");
+	for (size_t i = 0; i < g->nn; i++)
+		if (host_op_unknown(g->n[i].op))
+			return cc_fail(diag, MOTE_CC_ENOTSUP,
+				       "node '%s': unsupported operator %s (neither the accelerator nor the host runs it)",
+				       g->n[i].name, g->n[i].op);
+	return 0;
+}
+
 int model_prepare_opts(const void *model, size_t len, int for_device, int round_once, struct ir_graph *g,
 		       struct mote_cc_diag *diag)
 {
@@ -48,7 +73,7 @@ int model_prepare_opts(const void *model, size_t len, int for_device, int round_
 	int rc, tflite = tfl_is_tflite(model, len);
 	if (tflite)
 		rc = mote_tflite_import(model, len, g, diag);
-	else if (!(rc = mote_onnx_import(model, len, g, diag)))
+	else if (!(rc = mote_onnx_import(model, len, g, diag)) && !(rc = operators_ok(g, diag)))
 		rc = ir_fold_qdq(g, &folded, diag);
 	if (!rc && round_once && g->arith == IR_ARITH_TFLITE)
 		g->arith = IR_ARITH_TFLITE_1R;

@@ -285,9 +285,10 @@ static long quant_after(const struct ir_graph *g, size_t c, long *relu)
 	return q && q->n_in >= 3 && q->in[1] >= 0 && q->in[2] >= 0 ? only : -1;
 }
 
-/* Float bias b[n] onto the int32 grid xs * ws[o]; the new tensor, or -1 when
- * a value does not fit, or a negative status (a weight scale that is not
- * float: the DequantizeLinear is malformed, and its bytes are no floats). */
+/* Float bias b[n] onto the int32 grid xs * ws[o]; the new tensor, or a
+ * negative status naming what keeps it from the grid (a length other than
+ * the output channels', a value that does not fit int32 at that scale, a
+ * weight scale that is not float: the DequantizeLinear is malformed). */
 static int32_t quantize_bias(struct ir_graph *g, const struct ir_node *c, const struct ir_tensor *b, float xs,
 			     const struct ir_tensor *ws, int64_t n, struct mote_cc_diag *diag)
 {
@@ -295,8 +296,15 @@ static int32_t quantize_bias(struct ir_graph *g, const struct ir_node *c, const 
 		return cc_fail(diag, MOTE_CC_EFORMAT,
 			       "node '%s' (%s): weight scale '%s' is %s, not float (DequantizeLinear scales are float)",
 			       c->name, c->op, ws->name, ir_dtype_name(ws->dtype));
-	if (b->dtype != IR_FLOAT || ir_numel(b) != n || (ir_numel(ws) != 1 && ir_numel(ws) != n))
-		return -1;
+	if (b->dtype != IR_FLOAT)
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (%s): bias '%s' is %s, neither float nor DequantizeLinear of "
+			       "int32", c->name, c->op, b->name, ir_dtype_name(b->dtype));
+	if (ir_numel(b) != n)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): bias '%s' has %lld values for %lld output channels",
+			       c->name, c->op, b->name, (long long)ir_numel(b), (long long)n);
+	if (ir_numel(ws) != 1 && ir_numel(ws) != n)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (%s): weight scale '%s' has %lld values for %lld output "
+			       "channels", c->name, c->op, ws->name, (long long)ir_numel(ws), (long long)n);
 	int32_t *q = malloc((size_t)(n ? n : 1) * sizeof *q);
 	if (!q)
 		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
@@ -306,7 +314,11 @@ static int32_t quantize_bias(struct ir_graph *g, const struct ir_node *c, const 
 		double v = s > 0 ? nearbyint(bf[o] / s) : NAN;
 		if (!(v >= INT32_MIN && v <= INT32_MAX)) {
 			free(q);
-			return -1;
+			return cc_fail(diag, MOTE_CC_ENOTSUP,
+				       "node '%s' (%s): bias %g of output channel %lld is not an int32 multiple of its scale %g "
+				       "(input scale %g x weight scale %g)%s", c->name, c->op, (double)bf[o], (long long)o, s,
+				       (double)xs, (double)wf[ir_numel(ws) == 1 ? 0 : o],
+				       s > 0 && s < 1e-20 ? ": an input or weight scale that small is no real quantization" : "");
 		}
 		q[o] = (int32_t)v;
 	}
@@ -388,13 +400,12 @@ static int fold_matrix_op(struct ir_graph *g, size_t ci, uint8_t *dead, struct m
 		if (db && cst(g, db->in[0]) && g->t[db->in[0]].dtype == IR_INT32)
 			bq = db->in[0];
 		else if (cst(g, bias)) {
-			if (!cst(g, ws))
-				return 0;
+			long r0;
+			if (!cst(g, ws) || quant_after(g, ci, &r0) < 0)
+				return 0; /* not the pattern: the bias is not the reason */
 			bq = quantize_bias(g, c, &g->t[bias], xs, &g->t[ws], n_out, diag);
-			if (bq < -1)
-				return bq;
 			if (bq < 0)
-				return 0;
+				return bq;
 		} else
 			return 0;
 	}

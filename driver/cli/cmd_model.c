@@ -144,7 +144,7 @@ static int do_compile(const char *in, const char *out, const char *target, struc
 	mote_close(dev);
 	free(onnx);
 	if (rc)
-		return cli_fail("%s: %s: %s", in, mote_cc_status_name(rc), d.msg), 3;
+		return cli_fail("%s: %s: %s", in, mote_cc_strerror(rc), d.msg), 3;
 	/* the device memory a run takes: the constant buffer (commands, weights) and
 	 * the activation arena, each in whole blocks, after the reserved first block */
 	struct mote_mf_header hdr;

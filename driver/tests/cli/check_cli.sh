@@ -218,6 +218,55 @@ cp models/onnx_cases/qdq_conv_relu/test_data_set_0/input_*.pb "$tmp/noexp/test_d
 expect no-expected 3 "nothing to compare" "$mote" run --onnx-test "$tmp/noexp"
 expect with-expected 0 "0 failed" "$mote" run --onnx-test models/onnx_cases/qdq_conv_relu
 
+# a model the compiler cannot take names its real cause: the unsupported operator (not the float
+# neighbour it keeps from folding), the bias of the wrong length, the scale too small to be one, a
+# model with nothing quantized (the Fashion-MNIST model edited by numpy/onnx)
+/usr/bin/python3 - "$onnx" "$tmp" <<'PY' || bad "cannot make the edited models"
+import copy, sys
+import numpy as np, onnx
+from onnx import numpy_helper
+m = onnx.load(sys.argv[1]); out = sys.argv[2]
+def init(g, name):
+    return next(i for i, t in enumerate(g.initializer) if t.name == name)
+a = copy.deepcopy(m)   # the first Relu becomes a Sin
+next(n for n in a.graph.node if n.op_type == "Relu").op_type = "Sin"
+onnx.save(a, out + "/sin.onnx")
+b = copy.deepcopy(m)   # the first Conv's float bias cut to 7 values
+c = next(n for n in b.graph.node if n.op_type == "Conv"); i = init(b.graph, c.input[2])
+b.graph.initializer[i].CopyFrom(numpy_helper.from_array(numpy_helper.to_array(b.graph.initializer[i])[:7], c.input[2]))
+onnx.save(b, out + "/bias7.onnx")
+s = copy.deepcopy(m)   # the input's scale 1e-30
+q = next(n for n in s.graph.node if n.op_type == "QuantizeLinear"); i = init(s.graph, q.input[1])
+s.graph.initializer[i].CopyFrom(numpy_helper.from_array(np.array(1e-30, np.float32), q.input[1]))
+onnx.save(s, out + "/scale.onnx")
+f = copy.deepcopy(m)   # every QuantizeLinear/DequantizeLinear pair taken out: a float model
+alias = {}
+for n in f.graph.node:
+    if n.op_type in ("QuantizeLinear", "DequantizeLinear"):
+        alias[n.output[0]] = n.input[0]
+def real(x):
+    while x in alias:
+        x = alias[x]
+    return x
+keep = [n for n in f.graph.node if n.op_type not in ("QuantizeLinear", "DequantizeLinear")]
+for n in keep:
+    for k in range(len(n.input)):
+        n.input[k] = real(n.input[k])
+for o in f.graph.output:
+    o.name = real(o.name)
+del f.graph.node[:]; f.graph.node.extend(keep)
+onnx.save(f, out + "/float.onnx")
+PY
+expect cause-operator 3 "node '/conv1/Relu': unsupported operator Sin (neither the accelerator nor the host runs it)" \
+	"$mote" compile "$tmp/sin.onnx" -o "$tmp/bad.mote"
+expect cause-bias 3 "malformed model: node '/conv1/Conv' (Conv): bias 'conv1.bias' has 7 values for 16 output channels" \
+	"$mote" compile "$tmp/bias7.onnx" -o "$tmp/bad.mote"
+expect cause-scale 3 "is not an int32 multiple of its scale" "$mote" compile "$tmp/scale.onnx" -o "$tmp/bad.mote"
+expect cause-scale-why 3 "(input scale 1e-30 x weight scale" "$mote" compile "$tmp/scale.onnx" -o "$tmp/bad.mote"
+expect cause-float 3 "this model is not quantized" "$mote" compile "$tmp/float.onnx" -o "$tmp/bad.mote"
+expect cause-check 3 "this model is not quantized" "$mote" run "$tmp/plain.mote" --input image=$img --check "$tmp/float.onnx"
+[ -e "$tmp/bad.mote" ] && bad "a refused compile left $tmp/bad.mote"
+
 # usage errors are exit 2 and name what is missing; files that cannot be read say why
 expect run-no-input 2 "input 'image' is missing: give it with --input image=FILE.npy (shape [1,1,28,28], float32)" \
 	"$mote" run "$tmp/plain.mote"
