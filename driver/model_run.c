@@ -298,11 +298,23 @@ static int run_device(mote_model *m, uint32_t k, int timeout_ms)
 	};
 	struct mote_job_result r;
 	memset(&r, 0, sizeof r);
-	mote_job job;
-	rc = mote_submit(m->dev, &jd, &job);
+	mote_job job = 0;
+	/* Another thread's job holds the device (a model of its own, or a raw
+	 * job): runs from several threads queue, each step waiting its turn
+	 * within the step's timeout (a step that never started times out
+	 * without an abort). */
+	const uint64_t t0 = now_ns();
+	while ((rc = mote_submit(m->dev, &jd, &job)) == MOTE_ERROR_BUSY) {
+		if (timeout_ms != MOTE_TIMEOUT_INFINITE && now_ns() - t0 >= (uint64_t)timeout_ms * 1000000u) {
+			rc = MOTE_ERROR_TIMEOUT;
+			break;
+		}
+		struct timespec nap = {0, 50000}; /* 50 us: a job is thousands of cycles */
+		nanosleep(&nap, NULL);
+	}
 	if (!rc)
 		rc = mote_wait(m->dev, job, timeout_ms, &r);
-	if (rc == MOTE_ERROR_TIMEOUT) {
+	if (rc == MOTE_ERROR_TIMEOUT && job) {
 		/* A model run never leaves a job behind: stop it, so the device and
 		 * the model's buffers are free again (the hardware abort is prompt;
 		 * the wait is bounded anyway).  The run still reports TIMEOUT. */

@@ -70,6 +70,9 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	$(MODEL_API_TEST) $(MODELS_TMP)
 	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 	  $(MODEL_API_PLAIN) $(MODELS_TMP)
+	@# threads running models on shared devices, under helgrind: no data race, no lock-order problem
+	CK_FORK=no CK_RUN_CASE=threads valgrind --tool=helgrind -q --error-exitcode=1 \
+	  --suppressions=driver/tests/helgrind.supp $(MODEL_API_PLAIN) $(MODELS_TMP)
 	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST and DS-CNN on the board build; bad files refused"
 MOTE_TESTS += test-models
 .PHONY: test-models

@@ -5,6 +5,10 @@
  * never exits or aborts and holds no global mutable state.  Each device has
  * its own mutex: any number of threads may call into one device; a wait
  * releases the device between simulation chunks so other threads get in.
+ * The device runs one job at a time: mote_submit and mote_run say BUSY while
+ * another job runs (the caller decides whether to wait); mote_model_run
+ * queues instead, each device step waiting for the device within the run's
+ * timeout, so models run from several threads take turns.
  *
  * Transfers: every call that moves bytes or touches a register either
  * completes or fails with an error, never half silently.  A failed write
@@ -398,7 +402,10 @@ int mote_model_find(const mote_model *m, const char *name, unsigned *index);
  * (NOT_FOUND when no input has that name). */
 int mote_model_set_input(mote_model *m, const char *name, const void *data, size_t bytes);
 
-/* Run every step.  TIMEOUT_MS bounds each device step (see mote_wait).
+/* Run every step.  TIMEOUT_MS bounds each device step (see mote_wait),
+ * its wait for another thread's job included (runs queue: never BUSY).  One
+ * model is run by one thread at a time; other models on the same device may
+ * run meanwhile.
  * Errors: STATE (an input never set), JOB_FAILED (a device step failed: the
  * step's info tells which), BAD_MODEL (a host step refused its operands),
  * TIMEOUT (the step's job was aborted: the device is ready again), IO (a

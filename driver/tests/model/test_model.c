@@ -7,6 +7,7 @@
  * Usage: test_model DIR (DIR holds fm_8x8.mote, fm_8x8--keep-tensors.mote,
  * fm_16x16.mote, dscnn_8x8.mote and dscnn_icebreaker.mote). */
 #include <check.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -482,6 +483,76 @@ START_TEST(bulk_paths_survive_each_backend_failure)
 }
 END_TEST
 
+/* One thread's share of the stress test: its own model on a shared device,
+ * RUNS runs of its own input, each output compared with the one the model
+ * gave alone before the threads started. */
+struct runner {
+	mote_model *m;
+	const float *x;
+	const uint8_t *ref;
+	size_t out_bytes;
+	int runs, ok, first_rc;
+};
+
+static void *runner_main(void *p)
+{
+	struct runner *r = p;
+	struct mote_tensor_info in = the_input(r->m), out = the_output(r->m);
+	uint8_t *y = malloc(r->out_bytes);
+	for (int i = 0; y && i < r->runs; i++) {
+		int rc = mote_model_set_input(r->m, in.name, r->x, in.bytes);
+		if (!rc)
+			rc = mote_model_run(r->m, 60000);
+		if (!rc)
+			rc = mote_model_read(r->m, out.name, y, out.bytes);
+		if (!rc && !memcmp(y, r->ref, r->out_bytes))
+			r->ok++;
+		else if (!r->first_rc)
+			r->first_rc = rc ? rc : 1;
+	}
+	free(y);
+	return NULL;
+}
+
+/* Threads running models on shared devices queue (mote.h: any number of
+ * threads may call into one device): two devices, two models each (one of
+ * them a second load of the same file), a thread per model; every run
+ * succeeds (no BUSY: a step waits for the other thread's job) with the bytes
+ * the model gives alone.  Under helgrind too (make test-models). */
+START_TEST(threads_queue_on_a_device)
+{
+	const int runs = RUNNING_ON_VALGRIND ? 3 : 30;
+	static const char *const files[4] = {"fm_8x8.mote", "dscnn_8x8.mote", "fm_16x16.mote", "fm_16x16.mote"};
+	mote_device *dev[2] = {open_sim("sim:rows=8,cols=8"), open_sim("sim:rows=16,cols=16")};
+	struct blob b[4];
+	struct runner r[4];
+	float *x[4];
+	pthread_t th[4];
+	memset(r, 0, sizeof r);
+	for (int i = 0; i < 4; i++) {
+		b[i] = read_model(files[i]);
+		r[i].m = load_ok(dev[i / 2], &b[i]);
+		struct mote_tensor_info in = the_input(r[i].m);
+		x[i] = make_input(&in, 10 + (unsigned)i);
+		r[i].x = x[i];
+		r[i].ref = run_once(r[i].m, x[i], &r[i].out_bytes);
+		r[i].runs = runs;
+	}
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&th[i], NULL, runner_main, &r[i]), 0);
+	for (int i = 0; i < 4; i++)
+		pthread_join(th[i], NULL);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_msg(r[i].ok == runs, "%s, thread %d: %d of %d runs right, first failure %s", files[i], i, r[i].ok,
+			      runs, r[i].first_rc > 0 ? "wrong bytes" : mote_error_name(r[i].first_rc));
+		mote_model_free(r[i].m);
+		free((void *)r[i].ref), free(x[i]), free(b[i].data);
+	}
+	mote_close(dev[0]);
+	mote_close(dev[1]);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -500,6 +571,10 @@ int main(int argc, char **argv)
 	tcase_add_test(tc, load_survives_each_allocation_failure);
 	tcase_add_test(tc, bulk_paths_survive_each_backend_failure);
 	suite_add_tcase(s, tc);
+	TCase *tt = tcase_create("threads");
+	tcase_set_timeout(tt, 600);
+	tcase_add_test(tt, threads_queue_on_a_device);
+	suite_add_tcase(s, tt);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
