@@ -73,11 +73,12 @@ int model_prepare_opts(const void *model, size_t len, int for_device, int round_
 	int rc, tflite = tfl_is_tflite(model, len);
 	if (tflite)
 		rc = mote_tflite_import(model, len, g, diag);
-	else if (!(rc = mote_onnx_import(model, len, g, diag)) && !(rc = operators_ok(g, diag)))
+	else if (!(rc = mote_onnx_import(model, len, g, diag)) && !(rc = for_device ? device_inputs_ok(g, diag) : 0) &&
+		 !(rc = operators_ok(g, diag)))
 		rc = ir_fold_qdq(g, &folded, diag);
 	if (!rc && round_once && g->arith == IR_ARITH_TFLITE)
 		g->arith = IR_ARITH_TFLITE_1R;
-	if (!rc && for_device)
+	if (!rc && for_device && tflite)
 		rc = device_inputs_ok(g, diag);
 	for (size_t i = 0; !rc && i < g->nt; i++) {
 		struct ir_tensor *t = &g->t[i];
