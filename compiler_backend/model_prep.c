@@ -65,39 +65,55 @@ static int operators_ok(const struct ir_graph *g, struct mote_cc_diag *diag)
 	return 0;
 }
 
-int model_prepare_opts(const void *model, size_t len, int for_device, int round_once, struct ir_graph *g,
-		       struct mote_cc_diag *diag)
+/* The graph inputs a run sets: an open batch made 1, and each of a fixed
+ * type and shape within IR_MAX_ELEMS.  Checked before anything else looks at
+ * the model, so a huge input is refused at once. */
+static int inputs_fixed(struct ir_graph *g, struct mote_cc_diag *diag)
 {
-	memset(g, 0, sizeof *g);
-	unsigned folded;
-	int rc, tflite = tfl_is_tflite(model, len);
-	if (tflite)
-		rc = mote_tflite_import(model, len, g, diag);
-	else if (!(rc = mote_onnx_import(model, len, g, diag)) && !(rc = for_device ? device_inputs_ok(g, diag) : 0) &&
-		 !(rc = operators_ok(g, diag)))
-		rc = ir_fold_qdq(g, &folded, diag);
-	if (!rc && round_once && g->arith == IR_ARITH_TFLITE)
-		g->arith = IR_ARITH_TFLITE_1R;
-	if (!rc && for_device && tflite)
-		rc = device_inputs_ok(g, diag);
-	for (size_t i = 0; !rc && i < g->nt; i++) {
+	for (size_t i = 0; i < g->nt; i++) {
 		struct ir_tensor *t = &g->t[i];
 		if (!t->is_input || t->data)
 			continue;
 		if (t->rank > 0 && t->dims[0] < 0)
 			t->dims[0] = 1; /* an open batch: one item per run */
 		int64_t n = ir_numel(t);
-		size_t es = ir_dtype_size(t->dtype);
-		if (n < 0 || !es)
-			rc = cc_fail(diag, MOTE_CC_ENOTSUP, "graph input '%s': shape or type not fixed (%s)", t->name,
-				     ir_dtype_name(t->dtype));
-		else if (n > IR_MAX_ELEMS)
-			rc = cc_fail(diag, MOTE_CC_ERANGE, "graph input '%s': %lld elements (at most 2^%d)", t->name,
-				     (long long)n, IR_MAX_ELEMS_LOG2);
-		else if (!(t->data = calloc(n > 0 ? (size_t)n * es : 1, 1)))
+		if (n < 0 || !ir_dtype_size(t->dtype))
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "graph input '%s': shape or type not fixed (%s)", t->name,
+				       ir_dtype_name(t->dtype));
+		if (n > IR_MAX_ELEMS)
+			return cc_fail(diag, MOTE_CC_ERANGE, "graph input '%s': %lld elements (at most 2^%d)", t->name,
+				       (long long)n, IR_MAX_ELEMS_LOG2);
+	}
+	return 0;
+}
+
+int model_prepare_opts(const void *model, size_t len, int for_device, int round_once, struct ir_graph *g,
+		       struct mote_cc_diag *diag)
+{
+	memset(g, 0, sizeof *g);
+	unsigned folded;
+	int rc, tflite = tfl_is_tflite(model, len);
+	/* in order: the model's inputs, its operators, then folding */
+	if (tflite)
+		rc = mote_tflite_import(model, len, g, diag);
+	else if (!(rc = mote_onnx_import(model, len, g, diag)) && !(rc = for_device ? device_inputs_ok(g, diag) : 0) &&
+		 !(rc = inputs_fixed(g, diag)) && !(rc = operators_ok(g, diag)))
+		rc = ir_fold_qdq(g, &folded, diag);
+	if (!rc && round_once && g->arith == IR_ARITH_TFLITE)
+		g->arith = IR_ARITH_TFLITE_1R;
+	if (!rc && tflite && for_device)
+		rc = device_inputs_ok(g, diag);
+	if (!rc && tflite)
+		rc = inputs_fixed(g, diag);
+	for (size_t i = 0; !rc && i < g->nt; i++) {
+		struct ir_tensor *t = &g->t[i];
+		if (!t->is_input || t->data)
+			continue;
+		size_t n = (size_t)ir_numel(t), es = ir_dtype_size(t->dtype);
+		if (!(t->data = calloc(n > 0 ? n * es : 1, 1)))
 			rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
 		else
-			t->nbytes = (size_t)n * es;
+			t->nbytes = n * es;
 	}
 	if (!rc)
 		rc = ir_exec(g, diag);
