@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,7 @@ static int run_op(struct op_args *a)
 		return cli_fail("--dump '': an empty directory name (use . for the current directory)"), 2;
 	if (a->dump && outdir_open(&od, "--dump", a->dump, 1)) /* before any work: a bad directory fails at once */
 		return 3;
+	a->progress = !a->quiet && !a->json && isatty(STDERR_FILENO);
 	int rc = cli_open("device", a->device, &dev);
 	if (rc < 0) {
 		outdir_close(&od);
@@ -244,6 +246,7 @@ int cmd_gemm(int argc, char **argv)
 		{"device", OPT_STR, &a.device, 0, 0, 0, "device URI (default sim)", 0},
 		{"json", OPT_FLAG, &a.json, 0, 0, 0, "print one JSON object", 0},
 		{"dump", OPT_STR, &a.dump, 0, 0, 0, "write operands and result as .npy files to this directory", 0},
+		{"quiet", OPT_FLAG, &a.quiet, 0, 0, 0, "no progress line (there is none unless stderr is a terminal)", 0},
 		{0},
 	};
 	int rc = opts_parse("gemm", "--m M --k K --n N [options]", o, argc, argv);
@@ -275,6 +278,7 @@ int cmd_conv(int argc, char **argv)
 		{"device", OPT_STR, &a.device, 0, 0, 0, "device URI (default sim)", 0},
 		{"json", OPT_FLAG, &a.json, 0, 0, 0, "print one JSON object", 0},
 		{"dump", OPT_STR, &a.dump, 0, 0, 0, "write operands and result as .npy files to this directory", 0},
+		{"quiet", OPT_FLAG, &a.quiet, 0, 0, 0, "no progress line (there is none unless stderr is a terminal)", 0},
 		{0},
 	};
 	int rc = opts_parse("conv", "--h H --w W --cin CI --cout CO --kh KH --kw KW [options]", o, argc, argv);

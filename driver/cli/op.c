@@ -343,6 +343,51 @@ int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_
 	return rc;
 }
 
+static double wall_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* A perf counter's low word (the commands retired fit 32 bits). */
+static uint32_t counter(mote_device *dev, unsigned i)
+{
+	uint32_t v = 0;
+	return mote_reg_read(dev, MOTE_REG_PERF_LO(i), &v) ? 0 : v;
+}
+
+/* mote_run of JOB, with a progress line on stderr when PROGRESS: commands
+ * retired of the stream's, simulated cycles per second, the time left; twice
+ * a second once the job has run a second, cleared at the end. */
+static int run_job(mote_device *dev, const struct mote_job_desc *job, int progress, struct mote_job_result *result)
+{
+	if (!progress)
+		return mote_run(dev, job, MOTE_TIMEOUT_INFINITE, result);
+	mote_job id;
+	int rc = mote_submit(dev, job, &id);
+	if (rc)
+		return rc;
+	const double t0 = wall_s();
+	int shown = 0;
+	while ((rc = mote_wait(dev, id, 500, result)) == MOTE_ERROR_TIMEOUT) {
+		double dt = wall_s() - t0;
+		if (dt < 1.0)
+			continue;
+		uint32_t done = counter(dev, MOTE_PERF_CMDS), cyc = counter(dev, MOTE_PERF_CYCLES);
+		double f = job->n_cmds ? (double)done / job->n_cmds : 0;
+		char left[32] = "?";
+		if (f > 0.01)
+			snprintf(left, sizeof left, "%.0f s", dt / f - dt);
+		fprintf(stderr, "\r  job: %u of %u commands (%.0f%%), %.2f M cycles/s, %s left   ", done, job->n_cmds,
+			100 * f, cyc / dt / 1e6, left);
+		shown = 1;
+	}
+	if (shown)
+		fprintf(stderr, "\r%70s\r", "");
+	return rc;
+}
+
 static int execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
 		   const struct mote_cc_conv *conv, const int8_t *input, size_t in_bytes, struct op_run *r)
 {
@@ -399,7 +444,7 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 				    .windows = {{b_ro, MOTE_PERM_R | MOTE_PERM_X}, {b_in, MOTE_PERM_R}, {b_out, MOTE_PERM_W},
 						{b_opnd, MOTE_PERM_R}}};
 	double t0 = now_seconds();
-	rc = mote_run(dev, &job, MOTE_TIMEOUT_INFINITE, &r->result);
+	rc = run_job(dev, &job, a->progress, &r->result);
 	r->wall = now_seconds() - t0;
 	r->sim_speed = r->wall > 0 ? (double)r->result.perf[MOTE_PERF_CYCLES] / r->wall : 0;
 	if (rc < 0) {

@@ -281,6 +281,17 @@ expect eval-own-geometry 0 "on sim:rows=16,cols=16: 2 images" "$mote" eval "$tmp
 	--data models/fashion_mnist/test_images.npy --labels models/fashion_mnist/test_labels.npy --limit 2
 expect run-told-otherwise 3 "built for a 16x16 array" "$mote" run "$tmp/fm16.mote" --input image=$img --device sim
 
+# a long job shows its progress on a terminal (script(1) makes one), not with --quiet, not in a pipe
+long=("$mote" gemm --m 384 --k 384 --n 384 --device sim:rows=4,cols=4)
+out=$(script -qec "${long[*]}" /dev/null | tr '\r' '\n')
+grep -q "^  job: [0-9]* of [0-9]* commands ([0-9]*%), [0-9.]* M cycles/s, [0-9]* s left" <<<"$out" ||
+	bad "progress: no progress line on a terminal: $out"
+grep -q "0 mismatches against the reference executor (bit-exact)" <<<"$out" || bad "progress: the run itself: $out"
+out=$(script -qec "${long[*]} --quiet" /dev/null | tr '\r' '\n')
+grep -q "job:" <<<"$out" && bad "progress: a progress line with --quiet"
+out=$("${long[@]}" 2>&1)
+grep -q "job:" <<<"$out" && bad "progress: a progress line in a pipe"
+
 # what cannot fit the device is refused at once (it took 40 s and 4 GB, and 73 s), naming the bytes
 expect gemm-too-big 3 "needs at least 55834574848 bytes of device memory (input 4294967296, weights 4294967296" \
 	timeout 5 "$mote" gemm --m 65536 --k 65536 --n 65536
