@@ -22,7 +22,12 @@
  *       Add -> QLinearAdd (a, as, az, b, bs, bz, ys, yz);
  *       AveragePool, GlobalAveragePool -> QLinearAveragePool (x, xs, xz, ys,
  *         yz; "mote_global" = 1 for the global form).
- *  5. Nodes whose outputs nobody reads go.
+ *  5. A Relu after the QuantizeLinear of a folded layer (PyTorch's eager
+ *     QAT with an unfused nn.ReLU: layer -> Q -> DQ -> Relu) joins the layer:
+ *     Relu(DQ(q)) = DQ(max(q, zero point)) exactly, so the layer clamps at its
+ *     output zero point ("mote_relu") and the Relu goes; passes 2 and 3 run
+ *     again (the DQ may now sink past a MaxPool and meet a QuantizeLinear).
+ *  6. Nodes whose outputs nobody reads go.
  * Anything that does not match stays as it is, for the placement report.
  */
 #include <math.h>
@@ -208,13 +213,26 @@ static void drop_identity(struct ir_graph *g, uint8_t *dead)
 	}
 }
 
-/* DQ -> Flatten|Reshape|MaxPool  =>  Flatten|Reshape|MaxPool -> DQ */
+/* The average pool's output read only by a QuantizeLinear (pass 4 folds it
+ * with that quantization). */
+static int avg_then_q(const struct ir_graph *g, const struct ir_node *n)
+{
+	long only = -1;
+	return consumers(g, n->out[0], &only) == 1 && is_op(g, only, "QuantizeLinear") != NULL;
+}
+
+/* DQ -> Flatten|Reshape|MaxPool  =>  Flatten|Reshape|MaxPool -> DQ;
+ * DQ -> AveragePool|GlobalAveragePool with no QuantizeLinear after it =>
+ * QLinearAveragePool keeping the input's scale and zero point -> DQ (as
+ * PyTorch's int8 pools run on a quantized tensor when no observer follows
+ * them: the input's quantization carries through). */
 static int sink_dq(struct ir_graph *g, struct mote_cc_diag *diag)
 {
 	for (size_t i = 0; i < g->nn; i++) {
 		struct ir_node *n = &g->n[i];
-		if ((strcmp(n->op, "Flatten") && strcmp(n->op, "Reshape") && strcmp(n->op, "MaxPool")) ||
-		    n->n_out != 1 || n->n_in < 1)
+		int gap = !strcmp(n->op, "GlobalAveragePool"), avg = gap || !strcmp(n->op, "AveragePool");
+		if ((strcmp(n->op, "Flatten") && strcmp(n->op, "Reshape") && strcmp(n->op, "MaxPool") && !avg) ||
+		    n->n_out != 1 || n->n_in < 1 || (avg && (n->n_in != 1 || avg_then_q(g, n))))
 			continue;
 		const struct ir_node *d = dq_of(g, n->in[0]);
 		long only = -1;
@@ -237,6 +255,26 @@ static int sink_dq(struct ir_graph *g, struct mote_cc_diag *diag)
 		struct ir_node op = *n, dqn = g->n[di];
 		op.in[0] = dx;
 		op.out[0] = tq;
+		if (avg) { /* QLinearAveragePool(xq, xs, xz, ys = xs, yz = xz) */
+			int32_t *in5 = malloc(5 * sizeof *in5);
+			char *name5 = ir_strdup("QLinearAveragePool");
+			struct ir_attr *a = realloc(op.attrs, (op.n_attrs + 1) * sizeof *a);
+			if (a)
+				op.attrs = a, n->attrs = a;
+			if (!in5 || !name5 || !a || (gap && !(a[op.n_attrs].name = ir_strdup("mote_global")))) {
+				free(in5), free(name5);
+				return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+			}
+			if (gap) {
+				a[op.n_attrs].kind = IR_ATTR_INT, a[op.n_attrs].i = 1;
+				a[op.n_attrs].s = NULL, a[op.n_attrs].ints = NULL, a[op.n_attrs].floats = NULL;
+				a[op.n_attrs].n = 0;
+				op.n_attrs++;
+			}
+			in5[0] = dx, in5[1] = in5[3] = d->in[1], in5[2] = in5[4] = d->in[2];
+			free(op.in), free(op.op);
+			op.in = in5, op.n_in = 5, op.op = name5;
+		}
 		dqn.in[0] = tq;
 		dqn.out[0] = y;
 		g->n[di] = op;  /* the op where the DQ was, */
@@ -504,6 +542,45 @@ static void mark_unread(const struct ir_graph *g, uint8_t *dead)
 	}
 }
 
+/* Pass 5: layer -> yq -> DQ -> Relu, yq and the DQ read once: the layer
+ * clamps at its zero point, the Relu's readers read the DQ.  Returns the
+ * Relus joined, or a negative status. */
+static int relu_into_layer(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
+{
+	int joined = 0;
+	for (size_t i = 0; i < g->nn; i++) {
+		struct ir_node *r = &g->n[i];
+		if (dead[i] || strcmp(r->op, "Relu") || r->n_in != 1 || r->n_out != 1 || g->t[r->out[0]].is_output)
+			continue;
+		long only = -1, di = producer(g, r->in[0]);
+		const struct ir_node *d = dq_of(g, r->in[0]);
+		if (!d || consumers(g, r->in[0], &only) != 1)
+			continue;
+		int32_t yq = d->in[0];
+		long li = producer(g, yq);
+		if (li < 0 || dead[li] || consumers(g, yq, &only) != 1 ||
+		    (strcmp(g->n[li].op, "QLinearConv") && strcmp(g->n[li].op, "QLinearMatMul")))
+			continue;
+		struct ir_node *l = &g->n[li];
+		if (!ir_attr_int(l, "mote_relu", 0)) {
+			struct ir_attr *a = realloc(l->attrs, (l->n_attrs + 1) * sizeof *a);
+			if (!a)
+				return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+			l->attrs = a;
+			memset(&a[l->n_attrs], 0, sizeof *a);
+			a[l->n_attrs].kind = IR_ATTR_INT;
+			a[l->n_attrs].i = 1;
+			if (!(a[l->n_attrs].name = ir_strdup("mote_relu")))
+				return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+			l->n_attrs++;
+		}
+		replace_uses(g, g->n[i].out[0], g->n[di].out[0]);
+		dead[i] = 1;
+		joined++;
+	}
+	return joined;
+}
+
 int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 {
 	*folded = 0;
@@ -519,14 +596,29 @@ int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 		goto out;
 	drop_dq_q(g, dead);
 	compact(g, dead);
-	for (size_t i = 0; i < g->nn && rc >= 0; i++) {
-		if (dead[i])
-			continue;
-		rc = fold_matrix_op(g, i, dead, diag);
-		if (rc == 0)
-			rc = fold_add_pool(g, i, dead, diag);
-		if (rc > 0)
-			(*folded)++;
+	/* passes 4 and 5 until nothing changes: a Relu joined lets a DQ sink,
+	 * which lets the next layer fold (a pool between them and no
+	 * QuantizeLinear after it: PyTorch's eager QAT with unfused ReLUs) */
+	for (int round = 0; round < 64; round++) {
+		for (size_t i = 0; i < g->nn && rc >= 0; i++) {
+			if (dead[i])
+				continue;
+			rc = fold_matrix_op(g, i, dead, diag);
+			if (rc == 0)
+				rc = fold_add_pool(g, i, dead, diag);
+			if (rc > 0)
+				(*folded)++;
+		}
+		if (rc < 0)
+			goto out;
+		compact(g, dead);
+		if ((rc = relu_into_layer(g, dead, diag)) <= 0)
+			break;
+		compact(g, dead);
+		if ((rc = sink_dq(g, diag)) < 0)
+			goto out;
+		drop_dq_q(g, dead);
+		compact(g, dead);
 	}
 	if (rc < 0)
 		goto out;
