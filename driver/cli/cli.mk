@@ -193,6 +193,16 @@ test-cli: $(MOTE_CLI) $(ONNX_RENAME) $(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
 	$(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_selftest.sh $(MOTE_CLI)
+# Bring your own PyTorch model: eager-mode QAT recipes exported with Debian's PyTorch
+# (scripts/byo_pytorch.py), compiled, bit-exact with the reference executor and held to PyTorch's
+# own int8 execution (driver/tests/cli/check_byo.py states the agreement each requires).
+test-byo: $(MOTE_CLI)
+	@rm -rf $(BUILD)/test-byo && mkdir -p $(BUILD)/test-byo
+	@/usr/bin/python3 scripts/byo_pytorch.py $(BUILD)/test-byo 2> $(BUILD)/test-byo/export.log || \
+	  { cat $(BUILD)/test-byo/export.log; exit 1; }
+	@/usr/bin/python3 driver/tests/cli/check_byo.py $(MOTE_CLI) $(BUILD)/test-byo
+MOTE_TESTS += test-byo
+.PHONY: test-byo
 MOTE_TESTS += test-cli
 .PHONY: test-cli
 endif

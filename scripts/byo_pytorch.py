@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""byo_pytorch.py DIR: small PyTorch models as users bring them, exported to QDQ ONNX with
+Debian's PyTorch, with PyTorch's own int8 outputs for comparison (make test-byo).
+
+Recipes (PyTorch 1.13 eager-mode QAT, the qnnpack QAT qconfig version 0 with observers frozen
+before export: ../shared/notes.md):
+  relu_maxpool  Conv, nn.ReLU (not fused), MaxPool, twice, then Flatten and Linear: no
+                QuantizeLinear after the ReLUs and pools
+  relu_gap      the same with AdaptiveAvgPool2d(1) as the second pool
+For each: DIR/NAME.onnx, DIR/NAME_x.npy (N float32 inputs [N,1,28,28]) and DIR/NAME_int8.npy
+(the logits of torch.ao.quantization.convert's int8 model on them, float32 [N,10]).
+"""
+import sys
+
+import numpy as np
+import torch
+import torch.ao.quantization as tq
+import torch.nn as nn
+
+N = 16
+
+
+class Net(nn.Module):
+    def __init__(self, gap):
+        super().__init__()
+        self.q, self.dq = tq.QuantStub(), tq.DeQuantStub()
+        self.c1, self.a1, self.p1 = nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)
+        self.c2, self.a2 = nn.Conv2d(8, 16, 3, padding=1), nn.ReLU()
+        self.p2 = nn.AdaptiveAvgPool2d(1) if gap else nn.MaxPool2d(2)
+        self.fc = nn.Linear(16 if gap else 16 * 7 * 7, 10)
+
+    def forward(self, x):
+        x = self.p1(self.a1(self.c1(self.q(x))))
+        x = self.p2(self.a2(self.c2(x)))
+        return self.dq(self.fc(torch.flatten(x, 1)))
+
+
+def recipe(out, name, gap):
+    torch.manual_seed(0)
+    torch.backends.quantized.engine = "qnnpack"
+    m = Net(gap)
+    m.train()
+    m.qconfig = tq.get_default_qat_qconfig("qnnpack", version=0)
+    tq.prepare_qat(m, inplace=True)
+    for _ in range(3):  # the observers see some data (no training needed for the arithmetic)
+        m(torch.rand(8, 1, 28, 28))
+    m.eval()
+    m.apply(tq.disable_observer)
+    torch.onnx.export(m, torch.rand(1, 1, 28, 28), f"{out}/{name}.onnx", opset_version=13,
+                      input_names=["image"], output_names=["logits"])
+    q = tq.convert(m, inplace=False)
+    x = np.random.default_rng(1).random((N, 1, 28, 28), dtype=np.float32)
+    with torch.no_grad():
+        y = q(torch.from_numpy(x)).numpy().astype(np.float32)
+    np.save(f"{out}/{name}_x.npy", x)
+    np.save(f"{out}/{name}_int8.npy", y)
+
+
+if __name__ == "__main__":
+    recipe(sys.argv[1], "relu_maxpool", False)
+    recipe(sys.argv[1], "relu_gap", True)
