@@ -263,6 +263,56 @@ static int import_node(struct ir_graph *g, const Onnx__NodeProto *np, size_t idx
 	return 0;
 }
 
+/* A Constant node (PyTorch exports them for a fused convolution's zero bias
+ * and for Clip's bounds) becomes the constant tensor it defines, as an
+ * initializer would: its 'value' tensor, or a value_float(s)/value_int(s). */
+static int import_constant(struct ir_graph *g, const Onnx__NodeProto *np, size_t idx, struct mote_cc_diag *diag)
+{
+	const char *nm = np->name && np->name[0] ? np->name : "Constant";
+	if (np->n_input || np->n_output != 1 || !np->output[0] || !np->output[0][0] || np->n_attribute != 1)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node %zu '%s' (Constant): no inputs, one output and one attribute "
+			       "expected", idx, nm);
+	const char *out = np->output[0];
+	if (ir_find(g, out) >= 0)
+		return cc_fail(diag, MOTE_CC_EFORMAT, "node '%s' (Constant): output '%s' is defined twice", nm, out);
+	const Onnx__AttributeProto *a = np->attribute[0];
+	Onnx__TensorProto tp = ONNX__TENSOR_PROTO__INIT;
+	const Onnx__TensorProto *src = &tp;
+	int64_t one = 1, n_dims = 1, iv = a->i;
+	float fv = a->f;
+	const char *an = a->name ? a->name : "";
+	if (!strcmp(an, "value") && a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__TENSOR && a->t) {
+		src = a->t;
+		n_dims = -1;
+	} else if (!strcmp(an, "value_float") && a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOAT) {
+		tp.has_data_type = 1, tp.data_type = IR_FLOAT, tp.n_float_data = 1, tp.float_data = &fv, n_dims = 0;
+	} else if (!strcmp(an, "value_floats") && a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__FLOATS) {
+		tp.has_data_type = 1, tp.data_type = IR_FLOAT, tp.n_float_data = a->n_floats, tp.float_data = a->floats;
+		one = (int64_t)a->n_floats;
+	} else if (!strcmp(an, "value_int") && a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INT) {
+		tp.has_data_type = 1, tp.data_type = IR_INT64, tp.n_int64_data = 1, tp.int64_data = &iv, n_dims = 0;
+	} else if (!strcmp(an, "value_ints") && a->type == ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__INTS) {
+		tp.has_data_type = 1, tp.data_type = IR_INT64, tp.n_int64_data = a->n_ints, tp.int64_data = a->ints;
+		one = (int64_t)a->n_ints;
+	} else {
+		return cc_fail(diag, MOTE_CC_ENOTSUP, "node '%s' (Constant): attribute '%s' of kind %d is not supported "
+			       "(value, value_float(s), value_int(s) are)", nm, an, (int)a->type);
+	}
+	if (n_dims >= 0) {
+		tp.n_dims = (size_t)n_dims;
+		tp.dims = &one;
+	}
+	int32_t k = ir_add_tensor(g, out, diag);
+	if (k < 0)
+		return k;
+	struct ir_tensor *t = &g->t[k];
+	int rc;
+	if ((rc = set_dtype(t, src->has_data_type ? src->data_type : 0, "constant", diag)) ||
+	    (rc = copy_shape(t, src->n_dims, src->dims, "constant", diag)) || (rc = load_data(t, src, diag)))
+		return rc;
+	return 0;
+}
+
 static int import_graph(struct ir_graph *g, const Onnx__ModelProto *m, struct mote_cc_diag *diag)
 {
 	g->opset = -1;
@@ -292,7 +342,10 @@ static int import_graph(struct ir_graph *g, const Onnx__ModelProto *m, struct mo
 			g->t[ir_find(g, gp->output[i]->name)].is_output = 1;
 	}
 	for (size_t i = 0; !rc && i < gp->n_node; i++)
-		rc = import_node(g, gp->node[i], i, diag);
+		rc = gp->node[i]->op_type && !strcmp(gp->node[i]->op_type, "Constant") &&
+			     (!gp->node[i]->domain || !gp->node[i]->domain[0])
+			     ? import_constant(g, gp->node[i], i, diag)
+			     : import_node(g, gp->node[i], i, diag);
 	if (rc)
 		return rc;
 	if (!gp->n_output)

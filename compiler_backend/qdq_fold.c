@@ -542,15 +542,61 @@ static void mark_unread(const struct ir_graph *g, uint8_t *dead)
 	}
 }
 
-/* Pass 5: layer -> yq -> DQ -> Relu, yq and the DQ read once: the layer
- * clamps at its zero point, the Relu's readers read the DQ.  Returns the
- * Relus joined, or a negative status. */
+/* Append an attribute to node n (INT i when ints is NULL, else INTS of n
+ * values). */
+static int add_attr(struct ir_node *n, const char *name, int64_t i, const int64_t *ints, size_t cnt,
+		    struct mote_cc_diag *diag)
+{
+	struct ir_attr *a = realloc(n->attrs, (n->n_attrs + 1) * sizeof *a);
+	if (!a)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	n->attrs = a;
+	a += n->n_attrs;
+	memset(a, 0, sizeof *a);
+	if (!(a->name = ir_strdup(name)) || (ints && !(a->ints = malloc(cnt * sizeof *ints)))) {
+		free(a->name);
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	}
+	a->kind = ints ? IR_ATTR_INTS : IR_ATTR_INT;
+	a->i = i;
+	if (ints)
+		memcpy(a->ints, ints, cnt * sizeof *ints), a->n = cnt;
+	n->n_attrs++;
+	return 0;
+}
+
+/* A Clip's bound K (1 min, 2 max) on the integer grid (s, z) of its input
+ * (rounded half to even, as PyTorch's quantized hardtanh places them): 0 and
+ * *q, 1 when absent, -1 when not a constant float scalar. */
+static int clip_bound(const struct ir_graph *g, const struct ir_node *c, uint32_t k, float s, int32_t z,
+		      int64_t *q)
+{
+	if (k >= c->n_in || c->in[k] < 0)
+		return 1;
+	const struct ir_tensor *t = cst(g, c->in[k]);
+	if (!t || t->dtype != IR_FLOAT || ir_numel(t) != 1 || !(s > 0))
+		return -1;
+	float v;
+	memcpy(&v, t->data, sizeof v);
+	double r = nearbyint((double)v / s) + z;
+	if (!(r > -1e9 && r < 1e9))
+		return -1;
+	*q = (int64_t)r;
+	return 0;
+}
+
+/* Pass 5: layer -> yq -> DQ -> Relu|Clip, yq and the DQ read once: the layer
+ * clamps at its zero point (Relu), or at Clip's constant bounds placed on its
+ * output grid ("mote_clamp"), and the activation's readers read the DQ.
+ * Returns the activations joined, or a negative status. */
 static int relu_into_layer(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
 {
 	int joined = 0;
 	for (size_t i = 0; i < g->nn; i++) {
 		struct ir_node *r = &g->n[i];
-		if (dead[i] || strcmp(r->op, "Relu") || r->n_in != 1 || r->n_out != 1 || g->t[r->out[0]].is_output)
+		int clip = !strcmp(r->op, "Clip");
+		if (dead[i] || (strcmp(r->op, "Relu") && !clip) || r->n_in < 1 || (!clip && r->n_in != 1) ||
+		    r->n_out != 1 || g->t[r->out[0]].is_output)
 			continue;
 		long only = -1, di = producer(g, r->in[0]);
 		const struct ir_node *d = dq_of(g, r->in[0]);
@@ -561,19 +607,19 @@ static int relu_into_layer(struct ir_graph *g, uint8_t *dead, struct mote_cc_dia
 		if (li < 0 || dead[li] || consumers(g, yq, &only) != 1 ||
 		    (strcmp(g->n[li].op, "QLinearConv") && strcmp(g->n[li].op, "QLinearMatMul")))
 			continue;
-		struct ir_node *l = &g->n[li];
-		if (!ir_attr_int(l, "mote_relu", 0)) {
-			struct ir_attr *a = realloc(l->attrs, (l->n_attrs + 1) * sizeof *a);
-			if (!a)
-				return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-			l->attrs = a;
-			memset(&a[l->n_attrs], 0, sizeof *a);
-			a[l->n_attrs].kind = IR_ATTR_INT;
-			a[l->n_attrs].i = 1;
-			if (!(a[l->n_attrs].name = ir_strdup("mote_relu")))
-				return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-			l->n_attrs++;
+		int64_t b[2] = {INT32_MIN, INT32_MAX};
+		if (clip) {
+			float s;
+			int32_t z, zt;
+			if (!scalar_q(g, d->in[1], d->in[2], &s, &z, &zt) || clip_bound(g, r, 1, s, z, &b[0]) < 0 ||
+			    clip_bound(g, r, 2, s, z, &b[1]) < 0 || b[0] > b[1] || ir_attr(g->n + li, "mote_clamp"))
+				continue;
 		}
+		struct ir_node *l = &g->n[li];
+		int rc = clip ? add_attr(l, "mote_clamp", 0, b, 2, diag)
+			      : ir_attr_int(l, "mote_relu", 0) ? 0 : add_attr(l, "mote_relu", 1, NULL, 0, diag);
+		if (rc)
+			return rc;
 		replace_uses(g, g->n[i].out[0], g->n[di].out[0]);
 		dead[i] = 1;
 		joined++;
