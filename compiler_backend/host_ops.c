@@ -202,7 +202,7 @@ static const char *const k_host_ops[] = {
  * quantized operands come in and a QuantizeLinear takes the result; met by
  * the placement, they were left in float. */
 static const char *const k_folded_ops[] = {
-	"Conv", "MatMul", "Gemm", "Relu", "Clip", "Add", "AveragePool", "GlobalAveragePool",
+	"Conv", "MatMul", "Gemm", "Relu", "Clip", "Add", "AveragePool", "GlobalAveragePool", "Div", "BatchNormalization",
 };
 /* Integer operators the accelerator runs (model_compile.c's is_device_op). */
 static const char *const k_int_ops[] = {"QLinearConv", "ConvInteger", "QLinearMatMul", "MatMulInteger"};

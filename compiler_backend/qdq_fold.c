@@ -11,6 +11,12 @@
  * (attribute "mote_relu").  Passes, in order:
  *
  *  1. Identity nodes go (their consumers read the Identity's input).
+ *  1b. PyTorch's QAT Conv+BatchNorm (ConvBn2d, not fused for export):
+ *        Conv(x, fq(w * sf), 0) -> Div(sf) -> Add(b) -> BatchNormalization
+ *      with sf = gamma / sqrt(var + eps): the Div and the normalization's
+ *      scale cancel, so it is the Conv with the bias PyTorch's conversion
+ *      gives it, (b - mean) * rsqrt(var + eps) * gamma + beta (float32, in
+ *      torch.nn.utils.fusion's order).
  *  2. DequantizeLinear moves after Flatten, Reshape and MaxPool: with one
  *     positive per-tensor scale these commute with it exactly, and the
  *     layout or max then runs on the integers.
@@ -219,6 +225,89 @@ static int avg_then_q(const struct ir_graph *g, const struct ir_node *n)
 {
 	long only = -1;
 	return consumers(g, n->out[0], &only) == 1 && is_op(g, only, "QuantizeLinear") != NULL;
+}
+
+/* Float values of constant t (per channel: n values, or 1 broadcast), or NULL. */
+static const float *cvals(const struct ir_graph *g, int32_t t, int64_t n)
+{
+	const struct ir_tensor *c = cst(g, t);
+	if (!c || c->dtype != IR_FLOAT || (ir_numel(c) != n && ir_numel(c) != 1))
+		return NULL;
+	return c->data;
+}
+
+static float cval(const float *v, const struct ir_graph *g, int32_t t, int64_t o)
+{
+	return ir_numel(&g->t[t]) == 1 ? v[0] : v[o];
+}
+
+/* Pass 1b (see the top): returns the patterns folded, or a negative status. */
+static int fold_conv_bn(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
+{
+	int folded = 0;
+	for (size_t bi = 0; bi < g->nn; bi++) {
+		struct ir_node *bn = &g->n[bi];
+		if (dead[bi] || strcmp(bn->op, "BatchNormalization") || bn->n_in != 5 || bn->n_out != 1)
+			continue;
+		long only = -1, ai = producer(g, bn->in[0]), di = -1, ci = -1;
+		if (!is_op(g, ai, "Add") || consumers(g, bn->in[0], &only) != 1)
+			continue;
+		di = producer(g, g->n[ai].in[0]);
+		if (!is_op(g, di, "Div") || consumers(g, g->n[ai].in[0], &only) != 1)
+			continue;
+		ci = producer(g, g->n[di].in[0]);
+		if (!is_op(g, ci, "Conv") || consumers(g, g->n[di].in[0], &only) != 1)
+			continue;
+		const struct ir_node *c = &g->n[ci], *dv = &g->n[di], *ad = &g->n[ai];
+		const struct ir_tensor *w = c->n_in > 1 ? &g->t[c->in[1]] : NULL;
+		const struct ir_node *dw = c->n_in > 1 ? dq_of(g, c->in[1]) : NULL;
+		int64_t n = dw && cst(g, dw->in[0]) ? g->t[dw->in[0]].dims[0] : (w ? w->dims[0] : 0);
+		if (n <= 0 || n > 65536 || ad->n_in != 2 || dv->n_in != 2)
+			continue;
+		const float *sf = cvals(g, dv->in[1], n), *b = cvals(g, ad->in[1], n), *gm = cvals(g, bn->in[1], n),
+			    *be = cvals(g, bn->in[2], n), *mu = cvals(g, bn->in[3], n), *var = cvals(g, bn->in[4], n);
+		const float *cb = c->n_in > 2 && c->in[2] >= 0 ? cvals(g, c->in[2], n) : NULL;
+		if (!sf || !b || !gm || !be || !mu || !var || (c->n_in > 2 && c->in[2] >= 0 && !cb))
+			continue;
+		float eps = 1e-5f;
+		const struct ir_attr *ea = ir_attr(bn, "epsilon");
+		if (ea && ea->kind == IR_ATTR_FLOAT)
+			eps = ea->f;
+		float *bias = malloc((size_t)n * sizeof *bias);
+		if (!bias)
+			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+		int ok = 1;
+		for (int64_t o = 0; o < n && ok; o++) {
+			float g_o = cval(gm, g, bn->in[1], o), v_o = cval(var, g, bn->in[4], o);
+			float std = sqrtf(v_o + eps), s_o = g_o / std, d_o = cval(sf, g, dv->in[1], o);
+			/* the Div must undo the normalization's scale (to float rounding) */
+			ok = std > 0 && fabsf(d_o - s_o) <= 1e-5f * fabsf(s_o) + 1e-30f;
+			float rsq = 1.0f / sqrtf(v_o + eps);
+			float cb_o = cval(b, g, ad->in[1], o) + (cb ? cval(cb, g, c->in[2], o) / d_o : 0.0f);
+			bias[o] = (cb_o - cval(mu, g, bn->in[3], o)) * rsq * g_o + cval(be, g, bn->in[2], o);
+		}
+		if (!ok) {
+			free(bias);
+			continue;
+		}
+		int64_t dims[1] = {n};
+		int32_t bt = new_const(g, g->n[ci].name, "/bn_bias", IR_FLOAT, 1, dims, bias, (size_t)n * sizeof *bias, diag);
+		if (bt < 0)
+			return bt;
+		struct ir_node *cn = &g->n[ci];
+		if (cn->n_in < 3) {
+			int32_t *in = realloc(cn->in, 3 * sizeof *in);
+			if (!in)
+				return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+			cn->in = in;
+			cn->n_in = 3;
+		}
+		cn->in[2] = bt;
+		cn->out[0] = g->n[bi].out[0]; /* the Conv writes what the normalization wrote */
+		dead[di] = dead[ai] = dead[bi] = 1;
+		folded++;
+	}
+	return folded;
 }
 
 /* DQ -> Flatten|Reshape|MaxPool  =>  Flatten|Reshape|MaxPool -> DQ;
@@ -637,6 +726,9 @@ int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 	if (rc < 0)
 		goto out;
 	drop_identity(g, dead);
+	compact(g, dead);
+	if ((rc = fold_conv_bn(g, dead, diag)) < 0)
+		goto out;
 	compact(g, dead);
 	if ((rc = sink_dq(g, diag)) < 0)
 		goto out;

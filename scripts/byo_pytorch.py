@@ -7,8 +7,12 @@ before export: ../shared/notes.md):
   relu_maxpool  Conv, nn.ReLU (not fused), MaxPool, twice, then Flatten and Linear: no
                 QuantizeLinear after the ReLUs and pools
   relu_gap      the same with AdaptiveAvgPool2d(1) as the second pool
-For each: DIR/NAME.onnx, DIR/NAME_x.npy (N float32 inputs [N,1,28,28]) and DIR/NAME_int8.npy
-(the logits of torch.ao.quantization.convert's int8 model on them, float32 [N,10]).
+  conv_bn_relu  Conv, BatchNorm2d, ReLU fused for QAT (fuse_modules_qat: ConvBnReLU2d), which
+                PyTorch exports as Conv, Div, Add, BatchNormalization, Relu, with Constant nodes
+  relu6         the first ReLU an nn.ReLU6 (exported as Clip with Constant bounds)
+For each: DIR/NAME.onnx, DIR/NAME_x.npy (N float32 inputs [N,1,28,28]), DIR/NAME_int8.npy (the
+logits of torch.ao.quantization.convert's int8 model on them, float32 [N,10]) and DIR/NAME_fq.npy
+(the logits of the fake-quantized model that was exported).
 """
 import sys
 
@@ -21,25 +25,29 @@ N = 16
 
 
 class Net(nn.Module):
-    def __init__(self, gap):
+    def __init__(self, gap, bn, relu6):
         super().__init__()
         self.q, self.dq = tq.QuantStub(), tq.DeQuantStub()
-        self.c1, self.a1, self.p1 = nn.Conv2d(1, 8, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)
+        self.c1, self.p1 = nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2)
+        self.a1 = nn.ReLU6() if relu6 else nn.ReLU()
         self.c2, self.a2 = nn.Conv2d(8, 16, 3, padding=1), nn.ReLU()
+        self.b1, self.b2 = (nn.BatchNorm2d(8), nn.BatchNorm2d(16)) if bn else (nn.Identity(), nn.Identity())
         self.p2 = nn.AdaptiveAvgPool2d(1) if gap else nn.MaxPool2d(2)
         self.fc = nn.Linear(16 if gap else 16 * 7 * 7, 10)
 
     def forward(self, x):
-        x = self.p1(self.a1(self.c1(self.q(x))))
-        x = self.p2(self.a2(self.c2(x)))
+        x = self.p1(self.a1(self.b1(self.c1(self.q(x)))))
+        x = self.p2(self.a2(self.b2(self.c2(x))))
         return self.dq(self.fc(torch.flatten(x, 1)))
 
 
-def recipe(out, name, gap):
+def recipe(out, name, gap=False, bn=False, relu6=False):
     torch.manual_seed(0)
     torch.backends.quantized.engine = "qnnpack"
-    m = Net(gap)
+    m = Net(gap, bn, relu6)
     m.train()
+    if bn:
+        m = tq.fuse_modules_qat(m, [["c1", "b1", "a1"], ["c2", "b2", "a2"]])
     m.qconfig = tq.get_default_qat_qconfig("qnnpack", version=0)
     tq.prepare_qat(m, inplace=True)
     for _ in range(3):  # the observers see some data (no training needed for the arithmetic)
@@ -52,10 +60,14 @@ def recipe(out, name, gap):
     x = np.random.default_rng(1).random((N, 1, 28, 28), dtype=np.float32)
     with torch.no_grad():
         y = q(torch.from_numpy(x)).numpy().astype(np.float32)
+        f = m(torch.from_numpy(x)).numpy().astype(np.float32)
     np.save(f"{out}/{name}_x.npy", x)
     np.save(f"{out}/{name}_int8.npy", y)
+    np.save(f"{out}/{name}_fq.npy", f)
 
 
 if __name__ == "__main__":
-    recipe(sys.argv[1], "relu_maxpool", False)
-    recipe(sys.argv[1], "relu_gap", True)
+    recipe(sys.argv[1], "relu_maxpool")
+    recipe(sys.argv[1], "relu_gap", gap=True)
+    recipe(sys.argv[1], "conv_bn_relu", bn=True)
+    recipe(sys.argv[1], "relu6", relu6=True)

@@ -10,6 +10,14 @@ Required agreement, per recipe:
                 PyTorch's does, but mote divides by the window through the requantization
                 multiplier of 1/196, which rounds exact ties of sum/196 (about 0.6% of windows)
                 by the multiplier's error instead of to even
+  conv_bn_relu  every logit identical (the QAT Conv+BatchNorm folds into the convolution with the
+                bias PyTorch's conversion computes)
+  relu6         held to PyTorch's fake-quantized model instead (the graph that was exported): every
+                logit within one output step (it computes the layers in float and rounds once at
+                each fake quantization; mote in integers: 10 of 16 inputs come out identical). The
+                export puts ReLU6's observer (a QuantizeLinear) after the Clip, and PyTorch's own
+                int8 ReLU6 keeps its input's quantization and skips that observer, so its int8
+                model computes another function; that agreement is printed for information
 and on the first input every tensor bit-exact with mote's reference executor (--check).
 """
 import subprocess
@@ -21,14 +29,15 @@ from onnx import numpy_helper
 
 mote, d = sys.argv[1], sys.argv[2]
 fail = 0
-for name, need_same in (("relu_maxpool", 16), ("relu_gap", 13)):
+for name, ref, need_same in (("relu_maxpool", "int8", 16), ("relu_gap", "int8", 13), ("conv_bn_relu", "int8", 16),
+                             ("relu6", "fq", 0), ("relu6", "int8", None)):
     onnx_path = f"{d}/{name}.onnx"
     m = onnx.load(onnx_path)
     last_dq = [n for n in m.graph.node if n.op_type == "DequantizeLinear"][-1]
     inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
     step = float(inits[last_dq.input[1]])
     subprocess.run([mote, "compile", onnx_path, "-o", f"{d}/{name}.mote"], check=True, capture_output=True)
-    x, want = np.load(f"{d}/{name}_x.npy"), np.load(f"{d}/{name}_int8.npy")
+    x, want = np.load(f"{d}/{name}_x.npy"), np.load(f"{d}/{name}_{ref}.npy")
     same, worst = 0, 0.0
     for i in range(len(x)):
         np.save(f"{d}/x.npy", x[i:i + 1])
@@ -44,9 +53,10 @@ for name, need_same in (("relu_maxpool", 16), ("relu_gap", 13)):
         diff = float(np.abs(got - want[i]).max())
         same += diff == 0
         worst = max(worst, diff)
-    ok = same >= need_same and worst <= step * 1.0001
-    print(f"check_byo: {name}: {same} of {len(x)} inputs' logits identical to PyTorch's int8 model, "
-          f"largest difference {worst / step:.2f} output steps (required: {need_same} identical, "
-          f"at most 1 step): {'ok' if ok else 'FAILED'}")
+    ok = need_same is None or (same >= need_same and worst <= step * 1.0001)
+    req = "none" if need_same is None else f"{need_same} identical, at most 1 step"
+    what = "int8 model" if ref == "int8" else "fake-quantized model"
+    print(f"check_byo: {name}: {same} of {len(x)} inputs' logits identical to PyTorch's {what}, "
+          f"largest difference {worst / step:.2f} output steps (required: {req}): {'ok' if ok else 'FAILED'}")
     fail |= not ok
 sys.exit(fail)
