@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "host_ops.h"
+#include "mote/mote_compiler.h"
 
 #define NOTSUP(...) cc_fail(diag, MOTE_CC_ENOTSUP, __VA_ARGS__)
 #define BAD(...) cc_fail(diag, MOTE_CC_EFORMAT, __VA_ARGS__)
@@ -193,33 +194,9 @@ static int reshape_of(const struct ir_graph *g, const struct ir_node *n, struct 
 	return 0;
 }
 
-/* The operators host_op_of describes (its chain below, in order). */
-static const char *const k_host_ops[] = {
-	"QuantizeLinear", "DequantizeLinear", "QLinearRequantize", "Softmax", "MaxPool", "QLinearAveragePool",
-	"QLinearAdd", "Flatten", "Reshape", "Identity", "Transpose", "MoteStackRows", "Concat",
-};
-/* Float operators the folding pass (qdq_fold.c) makes integer ones of when
- * quantized operands come in and a QuantizeLinear takes the result; met by
- * the placement, they were left in float. */
-static const char *const k_folded_ops[] = {
-	"Conv", "MatMul", "Gemm", "Relu", "Clip", "Add", "AveragePool", "GlobalAveragePool", "Div", "BatchNormalization",
-};
-/* Integer operators the accelerator runs (model_compile.c's is_device_op). */
-static const char *const k_int_ops[] = {"QLinearConv", "ConvInteger", "QLinearMatMul", "MatMulInteger"};
-
-static int in_list(const char *op, const char *const *l, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(op, l[i]))
-			return 1;
-	return 0;
-}
-
 int host_op_unknown(const char *op)
 {
-	return !in_list(op, k_host_ops, sizeof k_host_ops / sizeof *k_host_ops) &&
-	       !in_list(op, k_folded_ops, sizeof k_folded_ops / sizeof *k_folded_ops) &&
-	       !in_list(op, k_int_ops, sizeof k_int_ops / sizeof *k_int_ops);
+	return mote_cc_op_find(op) == NULL; /* the one table: op_support.c */
 }
 
 /* Why a foldable float node was left in float: its data inputs and its
@@ -425,7 +402,7 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->n_data = n->n_in;
 		h->op = MOTE_KOP_CONCAT;
 		h->params[0] = (int32_t)ax;
-	} else if (in_list(op, k_folded_ops, sizeof k_folded_ops / sizeof *k_folded_ops)) {
+	} else if (mote_cc_op_find(op) && mote_cc_op_find(op)->kind == MOTE_CC_OP_FOLDED) {
 		char why[160];
 		why_float(g, n, why, sizeof why);
 		return NOTSUP("node '%s': %s left in float (a quantized one needs int8 operands through DequantizeLinear "

@@ -18,6 +18,7 @@ static const struct {
 	{"run", cmd_run, "run a .mote model on inputs (or an ONNX backend test case with --onnx-test)"},
 	{"eval", cmd_eval, "run a .mote model over a labelled batch: accuracy, cycles per inference, utilization"},
 	{"selftest", cmd_selftest, "bring-up self-test: identity, registers, memory, compute, errors, perf counters"},
+	{"ops", cmd_ops, "list the ONNX operators the compiler takes, where each runs and how"},
 };
 
 static void usage(FILE *f)

@@ -364,4 +364,23 @@ int mote_cc_ref_run(mote_cc_ref *r, struct mote_cc_diag *diag);
 int mote_cc_ref_tensor(const mote_cc_ref *r, const char *name, const void **data, size_t *bytes);
 void mote_cc_ref_close(mote_cc_ref *r);
 
+/* ---- the operators it takes ---------------------------------------------------- */
+
+/* Where an ONNX operator of a model runs: the accelerator (DEVICE, or the
+ * host where the device cannot plan it), folded into an integer operator
+ * (FOLDED: the QDQ patterns of PyTorch's exports), the host (HOST), or
+ * handled at import (IMPORT). */
+enum mote_cc_op_kind { MOTE_CC_OP_DEVICE, MOTE_CC_OP_FOLDED, MOTE_CC_OP_HOST, MOTE_CC_OP_IMPORT };
+
+struct mote_cc_op_support {
+	const char *op;             /* ONNX op_type */
+	enum mote_cc_op_kind kind;
+	const char *note;           /* how, and its conditions */
+};
+
+/* Entry I of the table (0, 1, ...), NULL past the last; the entry of OP, or
+ * NULL for an operator the compiler does not take. */
+const struct mote_cc_op_support *mote_cc_op_support(size_t i);
+const struct mote_cc_op_support *mote_cc_op_find(const char *op);
+
 #endif /* MOTE_COMPILER_H */

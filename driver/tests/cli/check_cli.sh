@@ -267,6 +267,13 @@ expect cause-float 3 "this model is not quantized" "$mote" compile "$tmp/float.o
 expect cause-check 3 "this model is not quantized" "$mote" run "$tmp/plain.mote" --input image=$img --check "$tmp/float.onnx"
 [ -e "$tmp/bad.mote" ] && bad "a refused compile left $tmp/bad.mote"
 
+# models/README.md's operator table is the compiler's own (mote ops --markdown)
+sed -n '/^<!-- mote ops --markdown -->$/,/^<!-- end of mote ops -->$/p' models/README.md | sed '1d;$d' > "$tmp/ops_readme.md"
+"$mote" ops --markdown > "$tmp/ops.md" || bad "mote ops --markdown failed"
+[ -s "$tmp/ops.md" ] && cmp -s "$tmp/ops.md" "$tmp/ops_readme.md" ||
+	bad "models/README.md's operator table differs from mote ops --markdown (regenerate it)"
+"$mote" ops | grep -q "^Conv  *folded" || bad "mote ops: no Conv line"
+
 # usage errors are exit 2 and name what is missing; files that cannot be read say why
 expect run-no-input 2 "input 'image' is missing: give it with --input image=FILE.npy (shape [1,1,28,28], float32)" \
 	"$mote" run "$tmp/plain.mote"
