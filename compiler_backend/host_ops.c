@@ -370,6 +370,17 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->op = MOTE_KOP_TRANSPOSE;
 		h->out_dtype = x->dtype;
 		h->out_rank = r;
+	} else if (strcmp(op, "MoteLut") == 0) {
+		/* made by qdq_fold.c: an activation between two quantizations as a
+		 * table of its 256 results (input 1, y's type) */
+		const struct ir_tensor *tab = in_t(g, n, 1);
+		if (n->n_in != 2 || !tab || !tab->data || ir_numel(tab) != 256 ||
+		    (tab->dtype != IR_INT8 && tab->dtype != IR_UINT8) || (x->dtype != IR_INT8 && x->dtype != IR_UINT8))
+			return BAD("node '%s' (MoteLut): an int8/uint8 input and a table of 256 int8/uint8 expected", n->name);
+		h->op = MOTE_KOP_LUT;
+		h->data[1] = n->in[1];
+		h->n_data = 2;
+		same_shape(h, x, tab->dtype);
 	} else if (strcmp(op, "MoteStackRows") == 0) {
 		/* made by model_stack.c: attributes k, stride, dilation, pad_top, out_h, pad_value */
 		int64_t k = ir_attr_int(n, "k", 0), s = ir_attr_int(n, "stride", 0), d = ir_attr_int(n, "dilation", 0),

@@ -23,6 +23,13 @@ static const struct mote_cc_op_support k_ops[] = {
 						  "into the convolution"},
 	{"Div", MOTE_CC_OP_FOLDED, "only in PyTorch's QAT ConvBn pattern"},
 	{"Add", MOTE_CC_OP_FOLDED, "quantized operands: QLinearAdd"},
+	{"LeakyRelu", MOTE_CC_OP_FOLDED, "between a DequantizeLinear and a QuantizeLinear: a table lookup on the host "
+					 "(MOTE_KOP_LUT)"},
+	{"Sigmoid", MOTE_CC_OP_FOLDED, "the same"},
+	{"Tanh", MOTE_CC_OP_FOLDED, "the same"},
+	{"HardSigmoid", MOTE_CC_OP_FOLDED, "the same"},
+	{"HardSwish", MOTE_CC_OP_FOLDED, "the same"},
+	{"Elu", MOTE_CC_OP_FOLDED, "the same"},
 	{"AveragePool", MOTE_CC_OP_FOLDED, "quantized input: QLinearAveragePool (no QuantizeLinear after it: keeps "
 					   "the input's quantization)"},
 	{"GlobalAveragePool", MOTE_CC_OP_FOLDED, "the same"},

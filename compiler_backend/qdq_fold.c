@@ -22,6 +22,11 @@
  *     layout or max then runs on the integers.
  *  3. DequantizeLinear -> QuantizeLinear with the same scale, zero point and
  *     type is the identity on the integers and goes.
+ *  3b. DequantizeLinear -> LeakyRelu|Sigmoid|Tanh|HardSigmoid|HardSwish|Elu
+ *     -> QuantizeLinear (the activations the device lacks) becomes a table
+ *     lookup on the host (MoteLut: MOTE_KOP_LUT) of Q(f(DQ(x))) for each of
+ *     the 256 inputs, in float32 rounding half to even, as quantized runtimes
+ *     build their activation tables.
  *  4. The layer patterns fold:
  *       Conv, MatMul, Gemm (alpha = beta = 1, transA = 0) -> QLinearConv or
  *         QLinearMatMul (with the bias as a ninth input, an extension of ours);
@@ -392,6 +397,79 @@ static void drop_dq_q(struct ir_graph *g, uint8_t *dead)
 	}
 }
 
+/* ---- pass 3b: activations as tables ------------------------------------------------ */
+
+static float act_f(const struct ir_node *n, float v)
+{
+	const struct ir_attr *a = ir_attr(n, "alpha"), *b = ir_attr(n, "beta");
+	float al = a && a->kind == IR_ATTR_FLOAT ? a->f : -1.0f, be = b && b->kind == IR_ATTR_FLOAT ? b->f : -1.0f;
+	if (!strcmp(n->op, "LeakyRelu"))
+		return v < 0 ? v * (al < 0 ? 0.01f : al) : v;
+	if (!strcmp(n->op, "Sigmoid"))
+		return 1.0f / (1.0f + expf(-v));
+	if (!strcmp(n->op, "Tanh"))
+		return tanhf(v);
+	if (!strcmp(n->op, "HardSigmoid")) {
+		float y = (al < 0 ? 0.2f : al) * v + (be < 0 ? 0.5f : be);
+		return y < 0 ? 0.0f : y > 1 ? 1.0f : y;
+	}
+	if (!strcmp(n->op, "HardSwish")) {
+		float y = v / 6.0f + 0.5f;
+		return v * (y < 0 ? 0.0f : y > 1 ? 1.0f : y);
+	}
+	return v < 0 ? (al < 0 ? 1.0f : al) * (expf(v) - 1.0f) : v; /* Elu */
+}
+
+static int is_table_act(const char *op)
+{
+	return !strcmp(op, "LeakyRelu") || !strcmp(op, "Sigmoid") || !strcmp(op, "Tanh") || !strcmp(op, "HardSigmoid") ||
+	       !strcmp(op, "HardSwish") || !strcmp(op, "Elu");
+}
+
+static int act_tables(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
+{
+	for (size_t ai = 0; ai < g->nn; ai++) {
+		const struct ir_node *n = &g->n[ai];
+		if (dead[ai] || !is_table_act(n->op) || n->n_in != 1 || n->n_out != 1)
+			continue;
+		long only = -1;
+		const struct ir_node *d = dq_of(g, n->in[0]);
+		if (!d || consumers(g, n->in[0], &only) != 1 || consumers(g, n->out[0], &only) != 1)
+			continue;
+		long qi = only;
+		const struct ir_node *q = is_op(g, qi, "QuantizeLinear");
+		float s1, s2;
+		int32_t z1, z2, t1, t2;
+		if (!q || q->n_in < 3 || !scalar_q(g, d->in[1], d->in[2], &s1, &z1, &t1) ||
+		    !scalar_q(g, q->in[1], q->in[2], &s2, &z2, &t2) || !(s2 > 0))
+			continue;
+		uint8_t *tab = malloc(256);
+		if (!tab)
+			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+		const int32_t lo = t2 == IR_INT8 ? -128 : 0, hi = lo + 255;
+		for (int b = 0; b < 256; b++) {
+			int32_t xq = t1 == IR_INT8 ? (int8_t)b : b;
+			float v = (float)(xq - z1) * s1, y = act_f(n, v) / s2;
+			float r = nearbyintf(y);
+			int32_t o = !(r == r) ? z2 : r < (float)(lo - z2) ? lo : r > (float)(hi - z2) ? hi : (int32_t)r + z2;
+			tab[b] = (uint8_t)(o < lo ? lo : o > hi ? hi : o);
+		}
+		int64_t dims[1] = {256};
+		int32_t tt = new_const(g, n->name, "/table", t2, 1, dims, tab, 256, diag);
+		if (tt < 0)
+			return tt;
+		g->t[tt].is_host_const = g->t[tt].is_derived = 1;
+		n = &g->n[ai];
+		q = &g->n[qi];
+		int32_t in[2] = {g->n[producer(g, n->in[0])].in[0], tt};
+		int rc = put_node(g, (size_t)qi, ai, "MoteLut", in, 2, q->out[0], NULL, diag);
+		if (rc)
+			return rc;
+		dead[ai] = 1;
+	}
+	return 0;
+}
+
 /* ---- pass 4: layers ----------------------------------------------------------- */
 
 /* After op node c: [Relu ->] QuantizeLinear; its index, and the Relu's. */
@@ -733,6 +811,9 @@ int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 	if ((rc = sink_dq(g, diag)) < 0)
 		goto out;
 	drop_dq_q(g, dead);
+	compact(g, dead);
+	if ((rc = act_tables(g, dead, diag)) < 0)
+		goto out;
 	compact(g, dead);
 	/* passes 4 and 5 until nothing changes: a Relu joined lets a DQ sink,
 	 * which lets the next layer fold (a pool between them and no

@@ -29,7 +29,7 @@ float mote_kernel_bitsf(int32_t bits)
 
 static const char *const op_names[MOTE_KOP_COUNT_] = {
 	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT", "STACK_ROWS",
-	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL", "CONV",
+	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL", "CONV", "LUT",
 };
 
 const char *mote_kernel_op_name(uint32_t op) { return op < MOTE_KOP_COUNT_ ? op_names[op] : NULL; }
@@ -508,6 +508,20 @@ static int stack_rows(const int32_t *p, const struct mote_ktensor *x, struct mot
 	return 0;
 }
 
+/* y[k] = table[byte of x[k]] (MOTE_KOP_LUT). */
+static int lut(const struct mote_ktensor *x, const struct mote_ktensor *tab, struct mote_ktensor *y)
+{
+	if (!is_q8(x->dtype) || !is_q8(y->dtype) || tab->dtype != y->dtype)
+		return MOTE_KERNEL_ETYPE;
+	if (numel(tab) != 256 || numel(x) != numel(y))
+		return MOTE_KERNEL_ESHAPE;
+	const uint8_t *xs = x->data, *t = tab->data;
+	uint8_t *ys = y->data;
+	for (int64_t k = 0; k < numel(x); k++)
+		ys[k] = t[xs[k]];
+	return 0;
+}
+
 int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], const struct mote_ktensor *in,
 		    unsigned n_in, struct mote_ktensor *out, unsigned n_out)
 {
@@ -518,7 +532,7 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 			return MOTE_KERNEL_ESHAPE;
 	if (!valid(out))
 		return MOTE_KERNEL_ESHAPE;
-	unsigned want = op == MOTE_KOP_ADD || op == MOTE_KOP_ADD_TFL ? 2 : op == MOTE_KOP_CONCAT ? n_in :
+	unsigned want = op == MOTE_KOP_ADD || op == MOTE_KOP_ADD_TFL || op == MOTE_KOP_LUT ? 2 : op == MOTE_KOP_CONCAT ? n_in :
 			op == MOTE_KOP_CONV ? 4 : 1;
 	if (n_in != want)
 		return MOTE_KERNEL_EPARAM;
@@ -543,6 +557,7 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 	case MOTE_KOP_AVGPOOL_TFL: return pool(params, 2, in, out);
 	case MOTE_KOP_REQUANT_TFL: return requant_tfl(params, in, out);
 	case MOTE_KOP_CONV: return mote__kernel_conv(params, in, out);
+	case MOTE_KOP_LUT: return lut(&in[0], &in[1], out);
 	default: return MOTE_KERNEL_EOP;
 	}
 }

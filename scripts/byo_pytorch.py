@@ -10,6 +10,7 @@ before export: ../shared/notes.md):
   conv_bn_relu  Conv, BatchNorm2d, ReLU fused for QAT (fuse_modules_qat: ConvBnReLU2d), which
                 PyTorch exports as Conv, Div, Add, BatchNormalization, Relu, with Constant nodes
   relu6         the first ReLU an nn.ReLU6 (exported as Clip with Constant bounds)
+  leaky, sigmoid  the first ReLU an nn.LeakyReLU(0.1) or nn.Sigmoid (its own observer after it)
 For each: DIR/NAME.onnx, DIR/NAME_x.npy (N float32 inputs [N,1,28,28]), DIR/NAME_int8.npy (the
 logits of torch.ao.quantization.convert's int8 model on them, float32 [N,10]) and DIR/NAME_fq.npy
 (the logits of the fake-quantized model that was exported).
@@ -25,11 +26,12 @@ N = 16
 
 
 class Net(nn.Module):
-    def __init__(self, gap, bn, relu6):
+    def __init__(self, gap, bn, act):
         super().__init__()
         self.q, self.dq = tq.QuantStub(), tq.DeQuantStub()
         self.c1, self.p1 = nn.Conv2d(1, 8, 3, padding=1), nn.MaxPool2d(2)
-        self.a1 = nn.ReLU6() if relu6 else nn.ReLU()
+        self.a1 = {"relu": nn.ReLU, "relu6": nn.ReLU6, "sigmoid": nn.Sigmoid,
+                   "leaky": lambda: nn.LeakyReLU(0.1)}[act]()
         self.c2, self.a2 = nn.Conv2d(8, 16, 3, padding=1), nn.ReLU()
         self.b1, self.b2 = (nn.BatchNorm2d(8), nn.BatchNorm2d(16)) if bn else (nn.Identity(), nn.Identity())
         self.p2 = nn.AdaptiveAvgPool2d(1) if gap else nn.MaxPool2d(2)
@@ -41,10 +43,10 @@ class Net(nn.Module):
         return self.dq(self.fc(torch.flatten(x, 1)))
 
 
-def recipe(out, name, gap=False, bn=False, relu6=False):
+def recipe(out, name, gap=False, bn=False, act="relu"):
     torch.manual_seed(0)
     torch.backends.quantized.engine = "qnnpack"
-    m = Net(gap, bn, relu6)
+    m = Net(gap, bn, act)
     m.train()
     if bn:
         m = tq.fuse_modules_qat(m, [["c1", "b1", "a1"], ["c2", "b2", "a2"]])
@@ -70,4 +72,6 @@ if __name__ == "__main__":
     recipe(sys.argv[1], "relu_maxpool")
     recipe(sys.argv[1], "relu_gap", gap=True)
     recipe(sys.argv[1], "conv_bn_relu", bn=True)
-    recipe(sys.argv[1], "relu6", relu6=True)
+    recipe(sys.argv[1], "relu6", act="relu6")
+    recipe(sys.argv[1], "leaky", act="leaky")
+    recipe(sys.argv[1], "sigmoid", act="sigmoid")

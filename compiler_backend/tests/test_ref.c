@@ -323,6 +323,43 @@ START_TEST(gemm_vs_conv)
 }
 END_TEST
 
+/* MOTE_KOP_LUT: each output is the table's entry for the input byte (an
+ * int8 -1 reads entry 255); wrong types, a short table, mismatched shapes
+ * are refused. */
+START_TEST(lut_kernel)
+{
+	int8_t x[6] = {-128, -1, 0, 1, 127, -1}, y[6];
+	uint8_t ux[3] = {0, 200, 255}, uy[3];
+	int8_t tab[256];
+	for (int i = 0; i < 256; i++)
+		tab[i] = (int8_t)(255 - i);
+	int32_t p[MOTE_KERNEL_NPARAMS] = {0};
+	struct mote_ktensor in[2] = {{.data = x, .dtype = MOTE_KT_INT8, .rank = 2, .dims = {2, 3}},
+				     {.data = tab, .dtype = MOTE_KT_INT8, .rank = 1, .dims = {256}}};
+	struct mote_ktensor out = {.data = y, .dtype = MOTE_KT_INT8, .rank = 2, .dims = {2, 3}};
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_LUT, p, in, 2, &out, 1), 0);
+	for (int k = 0; k < 6; k++)
+		ck_assert_int_eq(y[k], (int8_t)(255 - (uint8_t)x[k]));
+	struct mote_ktensor uin[2] = {{.data = ux, .dtype = MOTE_KT_UINT8, .rank = 1, .dims = {3}}, in[1]};
+	struct mote_ktensor uout = {.data = uy, .dtype = MOTE_KT_INT8, .rank = 1, .dims = {3}};
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_LUT, p, uin, 2, &uout, 1), 0);
+	ck_assert_int_eq(uy[0], 255);
+	ck_assert_int_eq(uy[1], 55);
+	ck_assert_int_eq(uy[2], 0);
+	struct mote_ktensor bad = in[1];
+	bad.dims[0] = 255;
+	struct mote_ktensor b2[2] = {in[0], bad};
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_LUT, p, b2, 2, &out, 1), MOTE_KERNEL_ESHAPE);
+	bad = in[1];
+	bad.dtype = MOTE_KT_UINT8; /* the table must have y's type */
+	b2[1] = bad;
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_LUT, p, b2, 2, &out, 1), MOTE_KERNEL_ETYPE);
+	out.dims[1] = 2;
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_LUT, p, in, 2, &out, 1), MOTE_KERNEL_ESHAPE);
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_LUT, p, in, 1, &uout, 1), MOTE_KERNEL_EPARAM);
+}
+END_TEST
+
 START_TEST(requant_rounding)
 {
 	/* v * 2^30 / 2^31 = v / 2: ties go to the even neighbour, both signs */
@@ -382,6 +419,7 @@ int main(void)
 	tcase_add_test(tc, grouped_vs_per_group);
 	tcase_add_test(tc, gemm_vs_conv);
 	tcase_add_test(tc, requant_rounding);
+	tcase_add_test(tc, lut_kernel);
 	tcase_add_test(tc, requant_vs_long_double);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -95,7 +95,14 @@ enum mote_kernel_op {
 	 * multiplier mult[o] and exponent 31 - (shift[o] & 63), the right shift
 	 * at most 31) */
 	MOTE_KOP_CONV = 14,
-	MOTE_KOP_COUNT_ = 15
+	/* a table lookup per element, for the elementwise activations the device
+	 * lacks (LeakyRelu, Sigmoid, Tanh, ...) between two quantizations: the
+	 * compiler fills the table with Q(f(DQ(x))) for each of the 256 inputs.
+	 * in[0] x int8/uint8; in[1] the table, 256 elements of y's type, entry i
+	 * for the input byte i (an int8 -1 is byte 255); y[k] = table[byte of x[k]],
+	 * the same shape as x.  No parameters. */
+	MOTE_KOP_LUT = 15,
+	MOTE_KOP_COUNT_ = 16
 };
 
 enum mote_kernel_status {

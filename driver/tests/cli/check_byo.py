@@ -18,6 +18,8 @@ Required agreement, per recipe:
                 export puts ReLU6's observer (a QuantizeLinear) after the Clip, and PyTorch's own
                 int8 ReLU6 keeps its input's quantization and skips that observer, so its int8
                 model computes another function; that agreement is printed for information
+  leaky, sigmoid  every logit identical (the activation between two quantizations as a table of
+                Q(f(DQ(x))) in float32, rounding half to even, as PyTorch's quantized kernels do)
 and on the first input every tensor bit-exact with mote's reference executor (--check).
 """
 import subprocess
@@ -30,7 +32,8 @@ from onnx import numpy_helper
 mote, d = sys.argv[1], sys.argv[2]
 fail = 0
 for name, ref, need_same in (("relu_maxpool", "int8", 16), ("relu_gap", "int8", 13), ("conv_bn_relu", "int8", 16),
-                             ("relu6", "fq", 0), ("relu6", "int8", None)):
+                             ("relu6", "fq", 0), ("relu6", "int8", None), ("leaky", "int8", 16),
+                             ("sigmoid", "int8", 16)):
     onnx_path = f"{d}/{name}.onnx"
     m = onnx.load(onnx_path)
     last_dq = [n for n in m.graph.node if n.op_type == "DequantizeLinear"][-1]
