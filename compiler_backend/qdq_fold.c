@@ -183,6 +183,50 @@ static int32_t new_const(struct ir_graph *g, const char *base, const char *suffi
  * export quantizes float weights in the graph and routes zero points
  * through Identity nodes).  The host kernel computes the values, so they are
  * what the runtime would compute. */
+/* QuantizeLinear of a float constant with a per-axis scale (PyTorch's
+ * per-channel weights: fbgemm and x86 qconfigs): saturate(round_half_even(x *
+ * (1 / scale[c])) + zp[c]) along the axis, computed here (the host kernel is
+ * per-tensor).  Multiplied by the float inverse as PyTorch's per-channel fake
+ * quantization computes it (ONNX divides: a weight exactly between two steps
+ * may land on the other; PyTorch made these weights).  1 when folded, 0 when not this case,
+ * or a negative status. */
+static int quantize_per_axis(struct ir_graph *g, const struct ir_node *n, struct mote_cc_diag *diag)
+{
+	if (n->n_in != 3 || n->in[1] < 0 || n->in[2] < 0)
+		return 0;
+	const struct ir_tensor *x = &g->t[n->in[0]], *s = &g->t[n->in[1]], *z = &g->t[n->in[2]];
+	int64_t c = ir_numel(s), ax = ir_attr_int(n, "axis", 1);
+	if (x->dtype != IR_FLOAT || s->dtype != IR_FLOAT || c <= 1 || ir_numel(z) != c ||
+	    (z->dtype != IR_INT8 && z->dtype != IR_UINT8) || x->rank < 1)
+		return 0;
+	if (ax < 0)
+		ax += x->rank;
+	if (ax < 0 || ax >= (int64_t)x->rank || x->dims[ax] != c)
+		return 0;
+	int64_t n_el = ir_numel(x), inner = 1;
+	for (uint32_t k = (uint32_t)ax + 1; k < x->rank; k++)
+		inner *= x->dims[k];
+	uint8_t *q = malloc(n_el > 0 ? (size_t)n_el : 1);
+	if (!q)
+		return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+	const float *xv = x->data, *sv = s->data;
+	const int32_t lo = z->dtype == IR_INT8 ? -128 : 0, hi = lo + 255;
+	for (int64_t i = 0; i < n_el; i++) {
+		int64_t ch = (i / inner) % c;
+		int32_t zp = z->dtype == IR_INT8 ? ((const int8_t *)z->data)[ch] : ((const uint8_t *)z->data)[ch];
+		float r = nearbyintf(xv[i] * (1.0f / sv[ch]));
+		int32_t v = !(r == r) ? zp : r < (float)(lo - zp) ? lo : r > (float)(hi - zp) ? hi : (int32_t)r + zp;
+		q[i] = (uint8_t)v;
+	}
+	struct ir_tensor *y = &g->t[n->out[0]];
+	y->dtype = z->dtype;
+	y->rank = x->rank;
+	memcpy(y->dims, x->dims, sizeof y->dims);
+	y->data = q;
+	y->nbytes = (size_t)n_el;
+	return 1;
+}
+
 static int const_fold(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
 {
 	for (size_t i = 0; i < g->nn; i++) {
@@ -197,6 +241,13 @@ static int const_fold(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *di
 		struct mote_cc_diag d;
 		if (!all)
 			continue;
+		int pa = strcmp(n->op, "QuantizeLinear") ? 0 : quantize_per_axis(g, n, diag);
+		if (pa < 0)
+			return pa;
+		if (pa) {
+			dead[i] = 1;
+			continue;
+		}
 		int rc = ir_exec_host(g, n, &d);
 		if (rc == MOTE_CC_ENOMEM)
 			return cc_fail(diag, rc, "%s", d.msg);
@@ -468,6 +519,93 @@ static int act_tables(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *di
 		dead[ai] = 1;
 	}
 	return 0;
+}
+
+static int add_attr(struct ir_node *n, const char *name, int64_t i, const int64_t *ints, size_t cnt,
+		    struct mote_cc_diag *diag);
+
+/* A Clip on integers: its bounds constant scalars of the clipped type (the
+ * 7-bit activation range of PyTorch's fbgemm and x86 qconfigs, exported as
+ * QuantizeLinear -> Clip(max 127) -> DequantizeLinear).  1 and [lo, hi]. */
+static int int_clip(const struct ir_graph *g, const struct ir_node *c, int32_t *dtype, int64_t b[2])
+{
+	if (strcmp(c->op, "Clip") || c->n_in < 2 || c->n_in > 3 || c->n_out != 1)
+		return 0;
+	*dtype = 0;
+	b[0] = INT32_MIN, b[1] = INT32_MAX;
+	for (uint32_t k = 1; k < c->n_in; k++) {
+		if (c->in[k] < 0)
+			continue;
+		const struct ir_tensor *t = cst(g, c->in[k]);
+		if (!t || (t->dtype != IR_INT8 && t->dtype != IR_UINT8) || ir_numel(t) != 1 || (*dtype && *dtype != t->dtype))
+			return 0;
+		*dtype = t->dtype;
+		b[k - 1] = t->dtype == IR_INT8 ? *(const int8_t *)t->data : *(const uint8_t *)t->data;
+	}
+	return *dtype && b[0] <= b[1];
+}
+
+/* Integer Clips: after a folded layer (its only reader) they join it as
+ * mote_clamp; after the model input's QuantizeLinear or another integer
+ * operator they become a table lookup on the host.  Returns the Clips
+ * handled, or a negative status. */
+static int int_clips(struct ir_graph *g, uint8_t *dead, struct mote_cc_diag *diag)
+{
+	int done = 0;
+	for (size_t i = 0; i < g->nn; i++) {
+		const struct ir_node *c = &g->n[i];
+		int32_t dt;
+		int64_t b[2];
+		if (dead[i] || !int_clip(g, c, &dt, b) || g->t[c->out[0]].is_output)
+			continue;
+		long only = -1, pi = producer(g, c->in[0]);
+		if (pi < 0 || dead[pi])
+			continue;
+		const char *pop = g->n[pi].op;
+		int layer = !strcmp(pop, "QLinearConv") || !strcmp(pop, "QLinearMatMul");
+		if (!layer && strcmp(pop, "QuantizeLinear") && strncmp(pop, "QLinear", 7))
+			continue;
+		/* a QuantizeLinear after a layer not folded yet: the Clip joins it later */
+		if (!strcmp(pop, "QuantizeLinear") && producer(g, g->n[pi].in[0]) >= 0)
+			continue;
+		if (layer && consumers(g, c->in[0], &only) == 1) {
+			struct ir_node *l = &g->n[pi];
+			const struct ir_attr *old = ir_attr(l, "mote_clamp");
+			if (old) {
+				if (old->kind != IR_ATTR_INTS || old->n != 2)
+					continue;
+				b[0] = b[0] > old->ints[0] ? b[0] : old->ints[0];
+				b[1] = b[1] < old->ints[1] ? b[1] : old->ints[1];
+				old->ints[0] = b[0], old->ints[1] = b[1];
+			} else {
+				int rc = add_attr(l, "mote_clamp", 0, b, 2, diag);
+				if (rc)
+					return rc;
+			}
+			replace_uses(g, g->n[i].out[0], g->n[i].in[0]);
+			dead[i] = 1;
+			done++;
+			continue;
+		}
+		uint8_t *tab = malloc(256);
+		if (!tab)
+			return cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
+		for (int v = 0; v < 256; v++) {
+			int64_t x = dt == IR_INT8 ? (int8_t)v : v;
+			tab[v] = (uint8_t)(x < b[0] ? b[0] : x > b[1] ? b[1] : x);
+		}
+		int64_t dims[1] = {256};
+		int32_t tt = new_const(g, g->n[i].name, "/table", dt, 1, dims, tab, 256, diag);
+		if (tt < 0)
+			return tt;
+		g->t[tt].is_host_const = g->t[tt].is_derived = 1;
+		int32_t in[2] = {g->n[i].in[0], tt};
+		int rc = put_node(g, i, i, "MoteLut", in, 2, g->n[i].out[0], NULL, diag);
+		if (rc)
+			return rc;
+		done++;
+	}
+	return done;
 }
 
 /* ---- pass 4: layers ----------------------------------------------------------- */
@@ -831,7 +969,15 @@ int ir_fold_qdq(struct ir_graph *g, unsigned *folded, struct mote_cc_diag *diag)
 		if (rc < 0)
 			goto out;
 		compact(g, dead);
-		if ((rc = relu_into_layer(g, dead, diag)) <= 0)
+		int clips = int_clips(g, dead, diag);
+		if (clips < 0) {
+			rc = clips;
+			goto out;
+		}
+		compact(g, dead);
+		if ((rc = relu_into_layer(g, dead, diag)) < 0)
+			goto out;
+		if (!rc && !clips)
 			break;
 		compact(g, dead);
 		if ((rc = sink_dq(g, diag)) < 0)

@@ -11,6 +11,9 @@ before export: ../shared/notes.md):
                 PyTorch exports as Conv, Div, Add, BatchNormalization, Relu, with Constant nodes
   relu6         the first ReLU an nn.ReLU6 (exported as Clip with Constant bounds)
   leaky, sigmoid  the first ReLU an nn.LeakyReLU(0.1) or nn.Sigmoid (its own observer after it)
+  fbgemm, x86   relu_maxpool with the fbgemm and x86 QAT qconfigs (per-channel weights, 7-bit
+                activations exported as Clip after QuantizeLinear); Debian's PyTorch has no FBGEMM
+                engine, so PyTorch's int8 model runs on its qnnpack engine
 For each: DIR/NAME.onnx, DIR/NAME_x.npy (N float32 inputs [N,1,28,28]), DIR/NAME_int8.npy (the
 logits of torch.ao.quantization.convert's int8 model on them, float32 [N,10]) and DIR/NAME_fq.npy
 (the logits of the fake-quantized model that was exported).
@@ -43,14 +46,14 @@ class Net(nn.Module):
         return self.dq(self.fc(torch.flatten(x, 1)))
 
 
-def recipe(out, name, gap=False, bn=False, act="relu"):
+def recipe(out, name, gap=False, bn=False, act="relu", qconfig="qnnpack"):
     torch.manual_seed(0)
     torch.backends.quantized.engine = "qnnpack"
     m = Net(gap, bn, act)
     m.train()
     if bn:
         m = tq.fuse_modules_qat(m, [["c1", "b1", "a1"], ["c2", "b2", "a2"]])
-    m.qconfig = tq.get_default_qat_qconfig("qnnpack", version=0)
+    m.qconfig = tq.get_default_qat_qconfig(qconfig, version=0)
     tq.prepare_qat(m, inplace=True)
     for _ in range(3):  # the observers see some data (no training needed for the arithmetic)
         m(torch.rand(8, 1, 28, 28))
@@ -75,3 +78,5 @@ if __name__ == "__main__":
     recipe(sys.argv[1], "relu6", act="relu6")
     recipe(sys.argv[1], "leaky", act="leaky")
     recipe(sys.argv[1], "sigmoid", act="sigmoid")
+    recipe(sys.argv[1], "fbgemm", qconfig="fbgemm")
+    recipe(sys.argv[1], "x86", qconfig="x86")

@@ -20,6 +20,10 @@ Required agreement, per recipe:
                 model computes another function; that agreement is printed for information
   leaky, sigmoid  every logit identical (the activation between two quantizations as a table of
                 Q(f(DQ(x))) in float32, rounding half to even, as PyTorch's quantized kernels do)
+  fbgemm, x86   held to the fake-quantized model: every logit within one step (per-channel
+                weights, 7-bit activations as integer Clips); PyTorch's int8 model runs on its
+                qnnpack engine here (Debian's has no FBGEMM), not the engine these qconfigs are
+                for, so that agreement is printed for information only
 and on the first input every tensor bit-exact with mote's reference executor (--check).
 """
 import subprocess
@@ -33,7 +37,7 @@ mote, d = sys.argv[1], sys.argv[2]
 fail = 0
 for name, ref, need_same in (("relu_maxpool", "int8", 16), ("relu_gap", "int8", 13), ("conv_bn_relu", "int8", 16),
                              ("relu6", "fq", 0), ("relu6", "int8", None), ("leaky", "int8", 16),
-                             ("sigmoid", "int8", 16)):
+                             ("sigmoid", "int8", 16), ("fbgemm", "fq", 0), ("x86", "fq", 0), ("fbgemm", "int8", None)):
     onnx_path = f"{d}/{name}.onnx"
     m = onnx.load(onnx_path)
     last_dq = [n for n in m.graph.node if n.op_type == "DequantizeLinear"][-1]
