@@ -168,7 +168,7 @@ static int fits_planned(const struct op_args *a, struct op_data *d, const struct
 
 int op_make(const struct op_args *a, struct op_data *d, const struct mote_geometry *geo, uint64_t mem)
 {
-	if (fits_at_all(a, geo, mem) < 0)
+	if (geo && mem && fits_at_all(a, geo, mem) < 0)
 		return -1;
 	uint64_t s = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)a->seed * 0x100000001B3ULL);
 	struct mote_cc_conv *c = &d->conv;
@@ -224,7 +224,7 @@ int op_make(const struct op_args *a, struct op_data *d, const struct mote_geomet
 	int rc = mote_cc_conv_check(c, &d->out_h, &d->out_w, &diag);
 	if (rc < 0)
 		return cli_fail("invalid shape: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
-	if (fits_planned(a, d, geo, mem) < 0)
+	if (geo && mem && fits_planned(a, d, geo, mem) < 0)
 		return -1;
 	d->in_bytes = (size_t)c->in_h * c->in_w * c->in_c;
 	size_t outputs = (size_t)d->out_h * d->out_w * oc;

@@ -60,7 +60,9 @@ struct op_run {
 /* Make the operator's data and its reference result; the operator's device
  * memory (at least its tensors, then its planned stream on G) is held against
  * MEM first, so what cannot fit is refused before anything big is allocated
- * or computed.  Returns 0, or -1 after printing the reason (cli_fail). */
+ * or computed (G NULL or MEM 0: no such check, the device's allocation
+ * refuses instead: the system tests look at that refusal).  Returns 0, or -1
+ * after printing the reason (cli_fail). */
 int op_make(const struct op_args *a, struct op_data *d, const struct mote_geometry *g, uint64_t mem);
 int op_execute(mote_device *dev, const struct mote_geometry *g, const struct op_args *a, struct op_data *d,
 	       struct op_run *r);

@@ -24,7 +24,7 @@ static int run(mote_device *net, mote_device *rtl, const struct mote_geometry *g
 	memset(&d, 0, sizeof d);
 	memset(&rn, 0, sizeof rn);
 	memset(&rr, 0, sizeof rr);
-	int bad = op_make(a, &d) < 0;
+	int bad = op_make(a, &d, NULL, 0) < 0;
 	if (!bad && op_execute(net, g, a, &d, &rn) < 0) {
 		fprintf(stderr, "FAIL %s: the netlist's run failed (%s)\n", what, rn.result.hw_error_name);
 		bad = 1;

@@ -169,7 +169,7 @@ static void check_device_usable(struct rig *r, const char *after)
 	struct op_run run;
 	memset(&d, 0, sizeof d);
 	memset(&run, 0, sizeof run);
-	int bad = op_make(&a, &d) < 0 || op_execute(r->dev, &r->g, &a, &d, &run) < 0;
+	int bad = op_make(&a, &d, NULL, 0) < 0 || op_execute(r->dev, &r->g, &a, &d, &run) < 0;
 	EXPECT(!bad && op_mismatches(&d, 1) == 0, "good GEMM after '%s' failed", after);
 	op_free(&d);
 }

@@ -188,7 +188,7 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 	struct op_run r;
 	memset(&d, 0, sizeof d);
 	memset(&r, 0, sizeof r);
-	int bad = op_make(&a, &d) < 0 || op_execute(dev, g, &a, &d, &r) < 0;
+	int bad = op_make(&a, &d, NULL, 0) < 0 || op_execute(dev, g, &a, &d, &r) < 0;
 	/* a shape whose buffers exceed the device's memory (the board's 128 KB) must be
 	 * refused for exactly that, and counts as passed only then */
 	struct mote_device_info di;
