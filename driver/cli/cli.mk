@@ -68,8 +68,9 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	  printf 'dscnn icebreaker: %s\n' "$$(printf '%s\n' "$$out" | tail -2 | tr '\n' ' ')"
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
 	$(MODEL_API_TEST) $(MODELS_TMP)
-	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
-	  $(MODEL_API_PLAIN) $(MODELS_TMP)
+	@# memcheck on the model case (the threads case runs under helgrind below)
+	CK_FORK=no CK_RUN_CASE=model valgrind -q --error-exitcode=1 --leak-check=full \
+	  --errors-for-leak-kinds=definite,indirect,possible $(MODEL_API_PLAIN) $(MODELS_TMP)
 	@# threads running models on shared devices, under helgrind: no data race, no lock-order problem
 	CK_FORK=no CK_RUN_CASE=threads valgrind --tool=helgrind -q --error-exitcode=1 \
 	  --suppressions=driver/tests/helgrind.supp $(MODEL_API_PLAIN) $(MODELS_TMP)
