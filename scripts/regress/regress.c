@@ -1028,7 +1028,7 @@ static int cmd_run(const char *dir, int all, const int *shards, int nshards, int
 			}
 			if (run[j].timed_out) {
 				s = ST_TIMEOUT;
-				snprintf(ex, sizeof ex, "timeout %ld s", c->timeout);
+				snprintf(ex, sizeof ex, "still running after %ld s", c->timeout);
 			} else if (g_stop && s != ST_PASS && s != ST_SKIP) {
 				s = ST_KILLED;
 				snprintf(ex, sizeof ex, "runner stopped by signal %d", (int)g_stop);
@@ -1041,12 +1041,11 @@ static int cmd_run(const char *dir, int all, const int *shards, int nshards, int
 			done++;
 			if (s != ST_PASS && s != ST_SKIP)
 				bad++;
-			printf("%-7s %s/%s (%s, %.1f s)%s%s%s\n",
+			printf("%-7s %s/%s (%s, %.1f s)\n",
 			       s == ST_PASS ? "PASS" : s == ST_SKIP ? "SKIP" : s == ST_TIMEOUT ? "TIMEOUT" : s == ST_KILLED ? "KILLED" : "FAIL",
-			       c->suite, c->name, ex, secs, s == ST_PASS || s == ST_SKIP ? "" : ": cd ",
-			       s == ST_PASS || s == ST_SKIP ? "" : pl.root, s == ST_PASS || s == ST_SKIP ? "" : " && ");
+			       c->suite, c->name, ex, secs);
 			if (s != ST_PASS && s != ST_SKIP)
-				printf("        %s\n", c->cmd);
+				printf("        reproduce: cd %s && %s\n", pl.root, c->cmd);
 			fflush(stdout);
 			continue;
 		}
@@ -1289,7 +1288,7 @@ static int cmd_merge(const char *dir)
 					free(lt);
 				}
 				sb_printf(&cs, "</%s>\n    </testcase>\n", tag);
-				sb_printf(&fails, "%-7s %s/%s (%s)\n        %s\n",
+				sb_printf(&fails, "%-7s %s/%s (%s)\n        reproduce: %s\n",
 					  r->st == ST_NONE ? "NOT RUN" : r->st == ST_TIMEOUT ? "TIMEOUT" : r->st == ST_KILLED ? "KILLED" : "FAIL",
 					  c->suite, c->name, why, repro);
 				free(why);
