@@ -21,7 +21,7 @@ dir=$1
 benches=$2
 R=$(pwd)/build/tools/regress
 MAKE=${MAKE:-make}
-ONLY=${REGRESS_TEST_ONLY:-system/* fuzz/*-seed1 rtl/fifo-* onnx/test_qlinearconv-*}
+ONLY=${REGRESS_TEST_ONLY:-system/* fuzz/onnx-seed1 fuzz/tflite-seed1 fuzz/link-seed1 rtl/fifo-* onnx/test_qlinearconv-*}
 t0=$(date +%s)
 
 fail() {
