@@ -12,7 +12,8 @@
 #
 # Environment: REGRESS (the runner; default build/tools/regress), REGRESS_CPUS (CPUs per task and
 # cases run at once in it; default 1), REGRESS_TIME (time limit per task in minutes; default the
-# sum of its cases' timeouts over REGRESS_CPUS, plus 10), REGRESS_SBATCH_ARGS (more sbatch
+# partition's: a case's timeout is a bound, not an estimate, so their sum would ask for far too
+# much; `regress info DIR` lists each shard's sum of timeouts), REGRESS_SBATCH_ARGS (more sbatch
 # options: partition, account, ...), REGRESS_POLL (seconds between looks at the queue; default 3).
 # The plan's directory must be on a file system every node shares.
 set -eu
@@ -46,8 +47,7 @@ submit)
 	# shellcheck disable=SC2086
 	"$regress" reset "$dir" $tasks
 	cpus=${REGRESS_CPUS:-1}
-	minutes=${REGRESS_TIME:-$("$regress" info "$dir" | awk -v c="$cpus" \
-		'$1 == "shard" && $4 > m { m = $4 } END { print int(m / c / 60) + 10 }')}
+	minutes=${REGRESS_TIME:-}
 	root=$(awk -F'\t' '$1 == "root" { print $2 }' "$dir/plan.txt")
 	mkdir -p "$dir/slurm"
 	{
@@ -59,11 +59,11 @@ submit)
 	chmod +x "$dir/slurm/shard.sh"
 	# shellcheck disable=SC2086
 	out=$(sbatch --parsable --job-name=mote-regress --array="$list" --cpus-per-task="$cpus" \
-		--time="$minutes" --output="$dir/slurm/%A_%a.out" ${REGRESS_SBATCH_ARGS:-} "$dir/slurm/shard.sh") ||
+		${minutes:+--time="$minutes"} --output="$dir/slurm/%A_%a.out" ${REGRESS_SBATCH_ARGS:-} "$dir/slurm/shard.sh") ||
 		die "sbatch failed: $out"
 	job=${out%%;*}
 	echo "$job $list" >> "$dir/slurm/jobs"
-	echo "slurm.sh: submitted job array $job (tasks $list of $shards shards, $cpus CPU each, $minutes min limit)"
+	echo "slurm.sh: submitted job array $job (tasks $list of $shards shards, $cpus CPU each, ${minutes:-the partition's} time limit${minutes:+ min})"
 	;;
 wait)
 	[ -f "$dir/slurm/jobs" ] || die "$dir/slurm/jobs: nothing was submitted"

@@ -6,9 +6,9 @@
 #     three shards run one by one: every case in exactly one shard, each status right in
 #     results, JUnit XML (parsed) and the summary, the failures' reproduce commands, and the
 #     shards to rerun.
-#  3. A one-node Slurm cluster of its own in DIR/cluster (a fresh munge key, munged, a
-#     slurm.conf with free ports, slurmctld, slurmd; stopped by their pids at the end; nothing
-#     of the system's configuration read or written but the programs), then the smoke size of
+#  3. A one-node Slurm cluster of its own in DIR/cluster (scripts/regress/cluster.sh: a fresh
+#     munge key, munged, a slurm.conf with free ports, slurmctld, slurmd; stopped by their pids
+#     at the end; nothing of the system's configuration read or written), then the smoke size of
 #     scripts/regress/regress.txt (the cases of REGRESS_TEST_ONLY): run here (make regress),
 #     as a job array of 4 shards (make regress SLURM=1): the two reports equal case for case;
 #     submitted again with one shard cancelled while it runs: that shard reported CANCELLED,
@@ -122,69 +122,12 @@ step "the runner: pass, fail, skip and timeout right in results, summary and JUn
 
 # ---------------------------------------------------------------- 3. a cluster of its own
 c=$dir/cluster
-mkdir -p "$c/state" "$c/spool"
-stop() {
-	for d in slurmd slurmctld munged; do
-		if [ -f "$c/$d.pid" ]; then
-			p=$(cat "$c/$d.pid")
-			kill "$p" 2> /dev/null || true
-			n=0
-			while kill -0 "$p" 2> /dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-			kill -9 "$p" 2> /dev/null || true
-			rm -f "$c/$d.pid"
-		fi
-	done
-}
+stop() { sh scripts/regress/cluster.sh stop "$c"; }
 trap stop EXIT
 trap 'stop; exit 1' INT TERM
-# two free TCP ports next to each other
-port=$((20000 + $$ % 20000))
-while [ -n "$(ss -Htan "( sport = :$port or sport = :$((port + 1)) )" 2> /dev/null)" ]; do port=$((port + 2)); done
-dd if=/dev/urandom of="$c/munge.key" bs=1024 count=1 2> /dev/null
-chmod 400 "$c/munge.key"
-munged --key-file="$c/munge.key" --socket="$c/munge.sock" --pid-file="$c/munged.pid" \
-	--log-file="$c/munged.log" --seed-file="$c/munged.seed" || fail "munged did not start: $(tail -3 "$c/munged.log")"
-host=$(hostname)
-cpus=$(nproc)
-cat > "$c/slurm.conf" << EOF
-# a one-node cluster of make test-regress (scripts/regress/test_regress.sh)
-ClusterName=moteregress
-SlurmctldHost=$host
-SlurmUser=root
-SlurmdUser=root
-AuthType=auth/munge
-AuthInfo=socket=$c/munge.sock
-CredType=cred/munge
-SlurmctldPort=$port
-SlurmdPort=$((port + 1))
-StateSaveLocation=$c/state
-SlurmdSpoolDir=$c/spool
-SlurmctldPidFile=$c/slurmctld.pid
-SlurmdPidFile=$c/slurmd.pid
-SlurmctldLogFile=$c/slurmctld.log
-SlurmdLogFile=$c/slurmd.log
-ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
-MpiDefault=none
-SelectType=select/cons_tres
-SelectTypeParameters=CR_CPU
-ReturnToService=2
-MinJobAge=600
-KillWait=5
-NodeName=$host CPUs=$cpus State=UNKNOWN
-PartitionName=regress Nodes=ALL Default=YES MaxTime=INFINITE State=UP
-EOF
+sh scripts/regress/cluster.sh start "$c" > "$dir/cluster.out" 2>&1 || { cat "$dir/cluster.out"; fail "no cluster"; }
 export SLURM_CONF="$c/slurm.conf"
-slurmctld -c -f "$SLURM_CONF" || fail "slurmctld did not start: $(tail -5 "$c/slurmctld.log")"
-slurmd -f "$SLURM_CONF" || fail "slurmd did not start: $(tail -5 "$c/slurmd.log")"
-n=0
-until [ "$(sinfo -h -o %T 2> /dev/null)" = idle ]; do
-	n=$((n + 1))
-	[ $n -lt 100 ] || fail "the node is not idle after 20 s: $(sinfo 2>&1); $(tail -5 "$c/slurmd.log")"
-	sleep 0.2
-done
-step "a one-node Slurm cluster in $c (ports $port and $((port + 1)), $cpus CPUs)"
+step "$(head -1 "$dir/cluster.out" | sed 's/^cluster.sh: //; s/:$//')"
 
 # ---------------------------------------------------------------- 4. here and as a job array
 m() { $MAKE --no-print-directory "$@"; }
