@@ -99,6 +99,11 @@ grep -qx 'bad        1 passed, 3 failed, 0 skipped' "$k/merge.out" || fail "no l
 cmp -s "$k/merge.out" "$k/run/summary.txt" || fail "summary.txt differs from what merge printed"
 grep -qF "reproduce: cd $(pwd) && echo \"<boom> & \\\"more\\\" 1\"; exit 3" "$k/merge.out" ||
 	fail "no reproduce command for bad/fail-17: $(cat "$k/merge.out")"
+# the reproduce command, run alone, fails the same way
+repro=$(grep -A1 '^FAIL    bad/fail-17 ' "$k/merge.out" | sed -n 's/^ *reproduce: //p')
+rc=0
+out=$(sh -c "$repro") || rc=$?
+[ $rc = 3 ] && [ "$out" = '<boom> & "more" 1' ] || fail "reproduce command of bad/fail-17: exit $rc, output $out"
 /usr/bin/python3 - "$k/run/junit.xml" << 'EOF' || fail "junit.xml does not hold the run"
 import sys, xml.etree.ElementTree as ET
 root = ET.parse(sys.argv[1]).getroot()
