@@ -72,8 +72,19 @@ $(tail -1 "$dir/slurm/jobs")
 EOF
 	poll=${REGRESS_POLL:-3}
 	last=
+	errs=0
 	while :; do
-		q=$(squeue -h -j "$job" -o '%T' 2>/dev/null || true)
+		if ! q=$(squeue -h -j "$job" -o '%T' 2> "$dir/slurm/squeue.err"); then
+			# a job gone from the controller's memory is done; anything else is retried
+			grep -q 'Invalid job id' "$dir/slurm/squeue.err" && break
+			errs=$((errs + 1))
+			[ $errs -lt 100 ] || die "squeue keeps failing: $(cat "$dir/slurm/squeue.err")"
+			sleep "${REGRESS_POLL:-3}"
+			continue
+		fi
+		errs=0
+		# done when no task is left that has not ended
+		q=$(echo "$q" | grep -v '^\(COMPLETED\|FAILED\|CANCELLED\|TIMEOUT\|NODE_FAIL\|OUT_OF_MEMORY\|BOOT_FAIL\|DEADLINE\|PREEMPTED\)$' || true)
 		[ -n "$q" ] || break
 		now=$(echo "$q" | sort | uniq -c | awk '{ printf "%s%s %s", n++ ? ", " : "", $1, tolower($2) }')
 		[ "$now" = "$last" ] || echo "slurm.sh: job $job: $now"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/regress/test_regress.sh DIR "BENCHES": make test-regress.
 #
-#  1. The description's list of RTL benches is the makefiles' (BENCHES).
+#  1. The description's list of RTL benches is the makefiles' (BENCHES); its count of named
+#     shapes test_system's (after 4.).
 #  2. The runner on cases of known outcome (pass, fail, skip, timeout, XML-hostile output),
 #     three shards run one by one: every case in exactly one shard, each status right in
 #     results, JUnit XML (parsed) and the summary, the failures' reproduce commands, and the
@@ -141,6 +142,11 @@ m regress SIZE=smoke ONLY="$ONLY" REGRESS_DIR="$dir/local" > "$dir/local.out" 2>
 "$R" results "$dir/local" > "$dir/local.results"
 ncases=$(wc -l < "$dir/local.results")
 step "make regress SIZE=smoke: $(tail -1 "$dir/local.out")"
+# the description's count of named shapes is test_system's
+named=$(build/system/test_system --device sim:rows=4,cols=4 --named 100000 2>&1 | sed -n 's/.*(there are \([0-9]*\):.*/\1/p')
+"$R" plan scripts/regress/regress.txt --size quick --only 'system/named-4x4-*' --out "$dir/named" > /dev/null
+[ -n "$named" ] && [ "$("$R" results "$dir/named" | wc -l)" = "$named" ] ||
+	fail "scripts/regress/regress.txt: named=$("$R" results "$dir/named" | wc -l), test_system has ${named:-?} named shapes"
 m regress SIZE=smoke ONLY="$ONLY" SLURM=1 SHARDS=4 REGRESS_DIR="$dir/slurm" > "$dir/slurm.out" 2>&1 ||
 	{ cat "$dir/slurm.out"; fail "make regress SLURM=1 failed"; }
 "$R" results "$dir/slurm" > "$dir/slurm.results"
