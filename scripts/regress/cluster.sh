@@ -37,9 +37,13 @@ start)
 	done
 	[ ! -f "$c/slurmctld.pid" ] || die "$c: a cluster may be running (cluster.sh stop $c first)"
 	mkdir -p "$c/state" "$c/spool"
-	# two free TCP ports next to each other
+	# two free TCP ports next to each other (no socket on them in /proc/net/tcp*)
+	used() {
+		awk -v p="$(printf ':%04X' "$1")" 'FNR > 1 && substr($2, length($2) - 4) == p { f = 1 } END { exit !f }' \
+			/proc/net/tcp /proc/net/tcp6 2> /dev/null
+	}
 	port=$((20000 + $$ % 20000))
-	while [ -n "$(ss -Htan "( sport = :$port or sport = :$((port + 1)) )" 2> /dev/null)" ]; do
+	while used $port || used $((port + 1)); do
 		port=$((port + 2))
 	done
 	rm -f "$c/munge.key"
@@ -52,7 +56,7 @@ start)
 	cat > "$c/slurm.conf" << EOF
 # a one-node cluster of scripts/regress/cluster.sh
 ClusterName=moteregress
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -75,7 +79,7 @@ SelectTypeParameters=CR_CPU
 ReturnToService=2
 MinJobAge=600
 KillWait=5
-NodeName=$host CPUs=$(nproc) State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) State=UNKNOWN
 PartitionName=regress Nodes=ALL Default=YES MaxTime=INFINITE State=UP
 EOF
 	export SLURM_CONF="$c/slurm.conf"

@@ -63,7 +63,9 @@ submit)
 		die "sbatch failed: $out"
 	job=${out%%;*}
 	echo "$job $list" >> "$dir/slurm/jobs"
-	echo "slurm.sh: submitted job array $job (tasks $list of $shards shards, $cpus CPU each, ${minutes:-the partition's} time limit${minutes:+ min})"
+	limit="the partition's time limit"
+	[ -z "$minutes" ] || limit="a $minutes min time limit"
+	echo "slurm.sh: submitted job array $job (tasks $list of $shards shards, $cpus CPU each, $limit)"
 	;;
 wait)
 	[ -f "$dir/slurm/jobs" ] || die "$dir/slurm/jobs: nothing was submitted"
