@@ -11,7 +11,8 @@
  * The second form runs one case of the regression (scripts/regress/regress.txt)
  * alone: named shape I (or all of them) of the device's geometry, or random
  * shapes I..I+N-1 of seed S (default 1), each drawn from its own generator
- * state (seed and index), so a shape reproduces without the ones before it.
+ * state (seed and index), so a shape reproduces without the ones before it
+ * (a failing one prints the command that runs it alone).
  * Exit 0 if every shape matched, 77 if every one was skipped (the device lacks
  * what it needs), 1 otherwise.
  *
@@ -309,7 +310,10 @@ static int run_one(int argc, char **argv)
 	for (int i = 0; named != -2 && i < n; i++)
 		if (named == -1 || named == i) {
 			printf("%s: named shape %d: %s\n", uri, i, shapes[i].why);
-			fails += run_shape(dev, g, &shapes[i], 1000u + (uint32_t)i, uri);
+			int f = run_shape(dev, g, &shapes[i], 1000u + (uint32_t)i, uri);
+			if (f)
+				fprintf(stderr, "  reproduce alone: %s --device %s --named %d\n", argv[0], uri, i);
+			fails += f;
 			runs++;
 		}
 	for (long i = first; first >= 0 && i < first + count; i++) {
@@ -317,7 +321,10 @@ static int run_one(int argc, char **argv)
 		rnd_at(seed, (uint64_t)i);
 		random_shape(&s, g->rows, g->cols);
 		printf("%s: random shape %ld of seed %llu: %s\n", uri, i, seed, s.why);
-		fails += run_shape(dev, g, &s, (uint32_t)(seed * 100000u + 2000u + (unsigned long long)i), uri);
+		int f = run_shape(dev, g, &s, (uint32_t)(seed * 100000u + 2000u + (unsigned long long)i), uri);
+		if (f)
+			fprintf(stderr, "  reproduce alone: %s --device %s --seed %llu --random %ld\n", argv[0], uri, seed, i);
+		fails += f;
 		runs++;
 	}
 	mote_close(dev);
