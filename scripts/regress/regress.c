@@ -1081,9 +1081,10 @@ static int cmd_run(const char *dir, int all, const int *shards, int nshards, int
 					free(r.host);
 				}
 			char *f = fmt("%s/shards/%d.end", dir, s);
-			char *t = g_stop ? fmt("state terminated by signal %d\ncases %d\nran %d\nfailed %d\n", (int)g_stop, cases,
-					       ran, failed)
-					 : fmt("state finished\ncases %d\nran %d\nfailed %d\n", cases, ran, failed);
+			char *t = g_stop ? fmt("state terminated by signal %d\ncases %d\nran %d\nfailed %d\nseconds %.0f\n",
+					       (int)g_stop, cases, ran, failed, now() - t0)
+					 : fmt("state finished\ncases %d\nran %d\nfailed %d\nseconds %.0f\n", cases, ran, failed,
+					       now() - t0);
 			write_file(f, t);
 			free(f);
 			free(t);
@@ -1153,6 +1154,7 @@ static char *log_tail(const char *dir, int id)
 
 struct shardinfo {
 	int cases, ran, failed, ended, finished;
+	long seconds; /* the runner's wall time, -1: unknown */
 	char *slurm;
 };
 
@@ -1172,10 +1174,12 @@ static void shard_infos(const char *dir, const struct plan *pl, struct shardinfo
 	for (int s = 0; s < pl->shards; s++) {
 		memset(&si[s], 0, sizeof si[s]);
 		char *f = fmt("%s/shards/%d.end", dir, s);
-		char *t = read_line1(f);
+		char *t = read_file(f, NULL);
 		free(f);
 		si[s].ended = t != NULL;
-		si[s].finished = t && !strcmp(t, "state finished");
+		si[s].finished = t && !strncmp(t, "state finished\n", 15);
+		char *sec = t ? strstr(t, "\nseconds ") : NULL;
+		si[s].seconds = sec ? atol(sec + 9) : -1;
 		free(t);
 		f = fmt("%s/shards/%d.slurm", dir, s);
 		si[s].slurm = read_line1(f);
@@ -1332,6 +1336,15 @@ static int cmd_merge(const char *dir)
 		free(ss);
 		sb_printf(&rerun, "%s%d", nbad ? "," : "", s);
 		nbad++;
+	}
+	if (pl.shards > 1) {
+		sb_add(&sum, "shards' wall time:");
+		for (int s = 0; s < pl.shards; s++)
+			if (si[s].seconds >= 0)
+				sb_printf(&sum, "%s %d: %ld s", s ? "," : "", s, si[s].seconds);
+			else
+				sb_printf(&sum, "%s %d: ?", s ? "," : "", s);
+		sb_add(&sum, "\n");
 	}
 	if (nbad)
 		sb_printf(&sum, "rerun the failed shard%s (%s): make regress-rerun REGRESS_DIR=%s [SLURM=1]\n",
