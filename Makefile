@@ -13,6 +13,8 @@
 #   make lint       verilator --lint-only -Wall for every shipped configuration
 #   make formal     yosys-smtbmc proofs of FIFO, decoder and window checker
 #   make synth      Yosys area per module instance, iCE40 (4x4) and ECP5 (8x8): table + JSON
+#   make regress    the regression of scripts/regress/regress.txt (SIZE=quick|nightly, SLURM=1
+#                   SHARDS=N for a Slurm job array): build/regress/junit.xml and summary.txt
 #   make deps       install missing Debian packages (scripts/install-deps)
 #   make clean
 #
@@ -76,6 +78,7 @@ include testbench/testbench.mk
 include fpga/fpga.mk
 include fpga/icebreaker/icebreaker.mk
 include driver/install.mk
+include scripts/regress/regress.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first
 # failure, each suite's time printed.  The suites of MOTE_BG_TESTS (single-threaded and long:

@@ -6,6 +6,15 @@
  * checked to take that plan).
  *
  *   test_system [--quick]
+ *   test_system --device URI (--named I|all | --random I [--count N] [--seed S])
+ *
+ * The second form runs one case of the regression (scripts/regress/regress.txt)
+ * alone: named shape I (or all of them) of the device's geometry, or random
+ * shapes I..I+N-1 of seed S (default 1), each drawn from its own generator
+ * state (seed and index), so a shape reproduces without the ones before it
+ * (a failing one prints the command that runs it alone).
+ * Exit 0 if every shape matched, 77 if every one was skipped (the device lacks
+ * what it needs), 1 otherwise.
  *
  * Per geometry (4x4, 8x8, 16x16, and the iCEBreaker board build: sim:board=
  * icebreaker) one device runs the named degenerate shapes
@@ -106,6 +115,16 @@ static int named_shapes(uint32_t R, uint32_t C, struct shape *s)
 }
 
 static uint64_t rs = 0x243F6A8885A308D3ULL;
+static int skipped; /* shapes the device cannot run (counted for the exit status of one case) */
+
+/* the generator state of random shape I of seed S (splitmix64 of both; never 0) */
+static void rnd_at(uint64_t seed, uint64_t i)
+{
+	uint64_t z = seed * 0x9E3779B97F4A7C15ULL + i + 1;
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	rs = (z ^ (z >> 31)) | 1;
+}
 static uint32_t rnd(uint32_t lo, uint32_t hi)
 {
 	rs ^= rs << 13;
@@ -173,6 +192,7 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 	 * average pools: the compiler refuses them (a model runs them on the host) */
 	if (!s->is_gemm && s->groups > 1 && s->pool != OP_POOL_MAX && !(g->features & MOTE_FEATURES_DEPTHWISE_MASK)) {
 		printf("  %s: %s: needs DEPTHWISE, which the device lacks: skipped\n", uri, s->why);
+		skipped++;
 		return 0;
 	}
 	/* a third of the shapes with a residual add fused into the stores (STORE ADD) */
@@ -243,8 +263,84 @@ static int run_shape(mote_device *dev, const struct mote_geometry *g, const stru
 	return bad || mism;
 }
 
+/* One case of the regression: see the comment at the top. */
+static int run_one(int argc, char **argv)
+{
+	const char *uri = NULL;
+	long named = -2, first = -1, count = 1; /* named: -1 all, -2 none */
+	unsigned long long seed = 1;
+	for (int a = 1; a < argc; a++) {
+		char *end = NULL;
+		if (a + 1 >= argc)
+			goto usage;
+		if (!strcmp(argv[a], "--device"))
+			uri = argv[++a];
+		else if (!strcmp(argv[a], "--named")) {
+			a++;
+			named = !strcmp(argv[a], "all") ? -1 : strtol(argv[a], &end, 10);
+		} else if (!strcmp(argv[a], "--random"))
+			first = strtol(argv[++a], &end, 10);
+		else if (!strcmp(argv[a], "--count"))
+			count = strtol(argv[++a], &end, 10);
+		else if (!strcmp(argv[a], "--seed"))
+			seed = strtoull(argv[++a], &end, 10);
+		else
+			goto usage;
+		if (end && (*end || end == argv[a]))
+			goto usage;
+	}
+	if (!uri || (named == -2) == (first < 0) || named < -2 || count < 1)
+		goto usage;
+	mote_device *dev;
+	int rc = mote_open(uri, &dev);
+	if (rc < 0) {
+		fprintf(stderr, "FAIL cannot open %s: %s\n", uri, mote_strerror(rc));
+		return 1;
+	}
+	struct mote_device_info info;
+	mote_device_info(dev, &info);
+	const struct mote_geometry *g = &info.geometry;
+	struct shape shapes[64];
+	int n = named_shapes(g->rows, g->cols, shapes), fails = 0, runs = 0;
+	if (named >= n) {
+		fprintf(stderr, "test_system: no named shape %ld (there are %d: 0..%d)\n", named, n, n - 1);
+		mote_close(dev);
+		return 1;
+	}
+	for (int i = 0; named != -2 && i < n; i++)
+		if (named == -1 || named == i) {
+			printf("%s: named shape %d: %s\n", uri, i, shapes[i].why);
+			int f = run_shape(dev, g, &shapes[i], 1000u + (uint32_t)i, uri);
+			if (f)
+				fprintf(stderr, "  reproduce alone: %s --device %s --named %d\n", argv[0], uri, i);
+			fails += f;
+			runs++;
+		}
+	for (long i = first; first >= 0 && i < first + count; i++) {
+		struct shape s;
+		rnd_at(seed, (uint64_t)i);
+		random_shape(&s, g->rows, g->cols);
+		printf("%s: random shape %ld of seed %llu: %s\n", uri, i, seed, s.why);
+		int f = run_shape(dev, g, &s, (uint32_t)(seed * 100000u + 2000u + (unsigned long long)i), uri);
+		if (f)
+			fprintf(stderr, "  reproduce alone: %s --device %s --seed %llu --random %ld\n", argv[0], uri, seed, i);
+		fails += f;
+		runs++;
+	}
+	mote_close(dev);
+	printf("test_system: %s: %d shapes, %d failed, %d skipped: %s\n", uri, runs, fails, skipped,
+	       fails ? "FAIL" : skipped == runs ? "SKIP" : "PASS");
+	return fails ? 1 : skipped == runs ? 77 : 0;
+usage:
+	fprintf(stderr, "usage: test_system [--quick]\n"
+			"       test_system --device URI (--named I|all | --random I [--count N] [--seed S])\n");
+	return 2;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--quick"))
+		return run_one(argc, argv);
 	int quick = argc > 1 && !strcmp(argv[1], "--quick");
 	static const struct {
 		const char *uri;
