@@ -170,7 +170,9 @@ test-mlperf: $(MOTE_CLI) $(NPY_RANDOM) $(BUILD)/tests/cc/test_mlperf $(TFLITE_CA
 # What the CLI writes and accepts: hostile tensor names (made by onnx_rename and
 # compiled), name clashes, planted symbolic links, failed writes, a compile onto
 # its own input, --json with such names and on errors, wrong labels, an ONNX test
-# case with nothing to compare (driver/tests/cli/check_cli.sh).
+# case with nothing to compare (driver/tests/cli/check_cli.sh).  `mote prune`: the 2:4 rule
+# checked by an independent reader (check_prune.py), skips, every other byte unchanged, the
+# pruned models bit-exact on the device, refusals (driver/tests/cli/check_prune.sh).
 ONNX_RENAME := $(BUILD)/tests/cli/onnx_rename
 $(ONNX_RENAME): driver/tests/cli/onnx_rename.c $(BUILD)/obj/motecc/onnx.pb-c.o
 	@mkdir -p $(@D)
@@ -188,6 +190,7 @@ $(ST_TEST): $(ST_TEST_SRC) $(CLI_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN)
 	  $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
 test-cli: $(MOTE_CLI) $(ONNX_RENAME) $(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
+	@/usr/bin/env bash driver/tests/cli/check_prune.sh $(MOTE_CLI) $(BUILD)/test-prune
 	$(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_selftest.sh $(MOTE_CLI)
 MOTE_TESTS += test-cli
