@@ -542,7 +542,16 @@ static int find_layers(struct prune *p, const struct mote_cc_prune_opts *o)
 					       "matrix product", name, p->g.n[i].op);
 		return cc_fail(p->diag, MOTE_CC_EINVAL, "skip '%s': no node has that name", name);
 	}
-	/* one initializer pruned once: a second layer reading it in another layout could not keep 2:4 */
+	/* one initializer pruned once: a second layer reading it in another layout could not keep
+	 * 2:4, and a layer left dense by a skip keeps it dense for every reader */
+	for (size_t i = 0; i < p->nl; i++)
+		for (size_t j = 0; j < p->nl; j++) {
+			struct layer *a = &p->L[i], *b = &p->L[j];
+			if (i == j || a->w < 0 || a->w != b->w || a->left || !b->left)
+				continue;
+			if (!strncmp(b->left, "skipped", 7))
+				a->left = "its weights are also a skipped layer's";
+		}
 	for (size_t i = 0; i < p->nl; i++)
 		for (size_t j = 0; j < i && !p->L[i].left; j++)
 			if (!p->L[j].left && p->L[j].w == p->L[i].w) {

@@ -648,14 +648,47 @@ START_TEST(skips)
 	ck_assert_int_eq(run(in, len, &o, &R, &out, &olen, &d), 0);
 	ck_assert_str_eq(report_of(&R, "qconv")->left, "skipped: the first layer");
 	ck_assert_ptr_null(report_of(&R, "qmatmul")->left);
-	const char *first[] = {"qconv"};
 	Onnx__ModelProto *a = onnx__model_proto__unpack(NULL, len, in), *b = onnx__model_proto__unpack(NULL, olen, out);
 	SAME_PACKED(tensor_proto, find_init(a->graph, "wc"), find_init(b->graph, "wc"));
 	onnx__model_proto__free_unpacked(a, NULL);
 	onnx__model_proto__free_unpacked(b, NULL);
-	ck_assert_str_eq(report_of(&R, "qconv")->left, "skipped: the first layer");
-	(void)first;
 	mote_cc_free(out);
+	free(in);
+	mb_free(&M.b);
+}
+END_TEST
+
+/* an initializer read by two layers: pruned once; a skip of either keeps it dense; two layouts refused */
+START_TEST(shared_weights)
+{
+	struct model M;
+	build(&M, 0);
+	const char *qc[] = {"x", "s", "zx", "wc", "s", "wc_zp", "s", "zx"};
+	mb_node(&M.b, "qconv_again", "QLinearConv", qc, 8, "z0");
+	size_t len, olen;
+	uint8_t *in = mb_pack(&M.b, &len), *out;
+	struct reports R;
+	struct mote_cc_diag d;
+	ck_assert_int_eq(run(in, len, &opts24, &R, &out, &olen, &d), 0);
+	check_model(&M, in, len, out, olen, &R, NULL, 0);
+	ck_assert_str_eq(report_of(&R, "qconv_again")->left, "its weights are another layer's, pruned there");
+	mote_cc_free(out);
+	const char *skip[] = {"qconv_again"};
+	struct mote_cc_prune_opts o = {2, 4, skip, 1, 0};
+	ck_assert_int_eq(run(in, len, &o, &R, &out, &olen, &d), 0);
+	ck_assert_str_eq(report_of(&R, "qconv")->left, "its weights are also a skipped layer's");
+	Onnx__ModelProto *a = onnx__model_proto__unpack(NULL, len, in), *b = onnx__model_proto__unpack(NULL, olen, out);
+	SAME_PACKED(tensor_proto, find_init(a->graph, "wc"), find_init(b->graph, "wc"));
+	onnx__model_proto__free_unpacked(a, NULL);
+	onnx__model_proto__free_unpacked(b, NULL);
+	mote_cc_free(out);
+	free(in);
+	/* the transB = 1 Gemm's weights read again by a Gemm with transB = 0 */
+	const char *g[] = {"y1", "wgt_dq"};
+	mb_node(&M.b, "gemm_again", "Gemm", g, 2, "z1");
+	in = mb_pack(&M.b, &len);
+	ck_assert_int_eq(run(in, len, &opts24, &R, &out, &olen, &d), MOTE_CC_ENOTSUP);
+	ck_assert_str_eq(d.msg, "nodes 'gemm_t' and 'gemm_again' read weight 'wgt' along different reduction dimensions");
 	free(in);
 	mb_free(&M.b);
 }
@@ -703,6 +736,7 @@ int main(void)
 	tcase_add_test(tc, every_form_raw);
 	tcase_add_test(tc, every_form_int32_and_float_data);
 	tcase_add_test(tc, skips);
+	tcase_add_test(tc, shared_weights);
 	tcase_add_test(tc, refusals);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
