@@ -4,6 +4,8 @@ fine-tune it with the mask fixed; write models/fashion_mnist_24/.
 
     /usr/bin/python3 scripts/finetune_fashion_mnist_24.py [--dense DIR] [--out DIR]
         [--epochs E] [--qat-epochs Q] [--images N] [--seed S] [--skip-first]
+    /usr/bin/python3 scripts/finetune_fashion_mnist_24.py --readme [--out DIR]
+        (only README.md again, from DIR/reference.json)
 
 Needs what scripts/train_fashion_mnist.py needs (python3-torch, python3-onnx,
 python3-numpy, dataset-fashion-mnist; scripts/install-deps --train), run with
@@ -137,6 +139,73 @@ def check_24(path, layers):
     return stats
 
 
+def write_readme(out, ref):
+    layers = "\n".join(
+        f"| {l}.weight | {v['weights']} | {v['kept_by_mask']} | {v['nonzero_int8']} | {v['kept_but_int8_zero']} |"
+        for l, v in ref["layers"].items())
+    first = ("conv1 is left dense (--skip-first)" if ref["skip_first"] else
+             "all three layers are pruned, conv1 included (its 9 reduction elements per filter form groups "
+             "of 4, 4 and 1: 5 of 9 kept)")
+    text = f"""# models/fashion_mnist_24/
+
+The Fashion-MNIST CNN of `../fashion_mnist/` pruned 2:4 and fine-tuned with the mask fixed
+(issue 13), exported to QDQ ONNX the same way.  Made by
+
+    /usr/bin/python3 scripts/finetune_fashion_mnist_24.py
+
+from `../fashion_mnist/model.onnx` (its float weights are the trained dense model; no dense
+training is repeated).  Same packages as the dense model (`scripts/install-deps --train`).
+
+## Recipe
+
+- Mask, once, by magnitude, on the float weights: in every group of 4 consecutive elements
+  along the reduction dimension of an output channel keep the 2 with the largest int8
+  magnitude |round_half_even(w / scale) - zp| (the dense model's weight scale), ties to the
+  lower index: the rule of `mote prune --pattern 2:4`, so the mask is exactly the one
+  `mote prune` applies to the dense model (`make test-cli` checks that every weight it zeroes
+  is 0.0 here).  Reduction order as the compiler's: (kh, kw, ci) for a convolution, the input
+  features for the Linear layer.  {first}.
+- Fine-tune with the dense model's hyper-parameters (scripts/train_fashion_mnist.py): float
+  training {ref["epochs"]} epochs (Adam, lr 1e-3 cosine-annealed per epoch, batch 64), then QAT
+  {ref["qat_epochs"]} epochs (Adam, lr 1e-5), the mask re-applied after every optimizer step (the
+  pruned weights stay exactly 0.0 and quantize to the zero point), seed {ref["seed"]}.
+  Fine-tuning took {ref["finetune_seconds"]:.0f} s on the 2-core machine (shared).
+- Export: `torch.onnx.export`, opset {ref["onnx_opset"]}, as the dense model.  Every group of the
+  exported int8 weights holds at most 2 non-zero values (checked by the script; a kept weight
+  may round to 0).
+
+## Files
+
+- `model.onnx`: the fine-tuned QAT model (input `image` float [1,1,28,28], output `logits`).
+- `torch_int8_pred.npy`: PyTorch's int8 predictions (qnnpack) for the first {ref["images"]} test
+  images, the same images as `../fashion_mnist/test_images.npy` (labels
+  `../fashion_mnist/test_labels.npy`).
+- `reference.json`: the accuracies below, the per-layer counts, the settings.
+
+## Weights
+
+| weight | elements | kept by the mask | non-zero int8 | kept but rounded to 0 |
+|---|---|---|---|---|
+{layers}
+
+## Measured accuracy
+
+| model | 10k test set | first {ref["images"]} test images |
+|---|---|---|
+| dense, int8 (`../fashion_mnist`) | {ref["dense_int8_accuracy_10k"]:.4f} | {ref["dense_int8_accuracy_subset"]:.4f} |
+| dense float weights, as loaded | {ref["dense_float_weights_accuracy_10k"]:.4f} | |
+| pruned once, before fine-tuning (float) | {ref["pruned_before_finetune_accuracy_10k"]:.4f} | |
+| 2:4 fine-tuned, float | {ref["float_accuracy_10k"]:.4f} | {ref["float_accuracy_subset"]:.4f} |
+| 2:4 QAT, fake quantization | {ref["qat_fakequant_accuracy_10k"]:.4f} | {ref["qat_fakequant_accuracy_subset"]:.4f} |
+| 2:4 PyTorch int8 (converted) | {ref["int8_accuracy_10k"]:.4f} | {ref["int8_accuracy_subset"]:.4f} |
+
+The compiler has no sparse path yet: this model runs dense on the array today, bit-exact
+(`make test-models`).
+"""
+    with open(os.path.join(out, "README.md"), "w") as f:
+        f.write(text)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dense", default=DEFAULT_DENSE, help="directory of the dense model.onnx")
@@ -146,7 +215,12 @@ def main():
     ap.add_argument("--images", type=int, default=300, help="test images (the dense model's subset)")
     ap.add_argument("--seed", type=int, default=base.SEED)
     ap.add_argument("--skip-first", action="store_true", help="leave conv1 dense")
+    ap.add_argument("--readme", action="store_true", help="only write README.md from reference.json")
     args = ap.parse_args()
+    if args.readme:
+        with open(os.path.join(args.out, "reference.json")) as f:
+            write_readme(args.out, json.load(f))
+        return
 
     torch.set_num_threads(base.THREADS)
     torch.manual_seed(args.seed)
@@ -237,6 +311,7 @@ def main():
     with open(os.path.join(args.out, "reference.json"), "w") as f:
         json.dump(ref, f, indent=2)
         f.write("\n")
+    write_readme(args.out, ref)
     print(f"wrote {args.out} (op types {ops})")
 
 
