@@ -146,12 +146,17 @@ int cmd_prune(int argc, char **argv)
 		"  ((kh, kw, c) for a convolution, K for a matrix product) the 2 largest |w - zero point| stay\n"
 		"  (ties: the lower index), the others become the zero point; every other byte stays as it was.\n"
 		"  Weights: Conv, Gemm, MatMul in QDQ form, QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger.";
+	/* no device here: the options and the exit status, not the shared device footer */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			opts_table("prune", synopsis, o, stdout);
+			printf("\nexit status: 0 success; 2 a usage error (an unknown pattern, a --skip naming no layer, -o\n"
+			       "  naming the input); 3 a file or model that cannot be read or written\n");
+			return 0;
+		}
 	if (argc < 2 || argv[1][0] == '-') {
-		int help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
-		if (!help)
-			fprintf(stderr, "mote prune: the model file is missing\n");
-		opts_usage("prune", synopsis, o, help ? stdout : stderr);
-		return help ? 0 : 2;
+		fprintf(stderr, "mote prune: the model file is missing (see mote prune --help)\n");
+		return 2;
 	}
 	const char *in = argv[1];
 	/* --skip may repeat: take those out before the option table */
