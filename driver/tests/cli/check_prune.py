@@ -1,5 +1,10 @@
 #!/usr/bin/python3
 """check_prune.py DENSE.onnx PRUNED.onnx REPORT.json [--dense NODE...]
+   check_prune.py --within PRUNED.onnx FINETUNED.onnx
+
+The second form: every weight of a Conv or Gemm that PRUNED.onnx holds at +0.0
+is 0.0 (either sign: masking a negative weight gives -0.0) in FINETUNED.onnx too (a model fine-tuned with the mask `mote prune`
+applied, scripts/finetune_fashion_mnist_24.py, keeps that mask).
 
 An independent check of `mote prune --pattern 2:4` on a QDQ model whose
 convolution and Gemm weights are float initializers behind QuantizeLinear
@@ -107,7 +112,25 @@ def const(b, inits, nodes, name):
     raise SystemExit(name)
 
 
+def within(pruned_path, tuned_path):
+    pb, pinit, pnodes = read_model(pruned_path)
+    tb, tinit, _ = read_model(tuned_path)
+    for nd in pnodes:
+        if nd["op"] not in ("Conv", "Gemm"):
+            continue
+        dq = [n for n in pnodes if n["out"] == [nd["in"][1]]][0]
+        wname = [n for n in pnodes if n["out"] == [dq["in"][0]]][0]["in"][0]
+        mask = values(pb, pinit[wname]).view(np.uint32) == 0
+        tuned = values(tb, tinit[wname])
+        if (tuned[mask] != 0).any():
+            raise SystemExit(f"{wname}: {int((tuned[mask] != 0).sum())} weights mote prune zeroes are not 0.0 "
+                             f"in {tuned_path}")
+        print(f"{nd['name']}: the {int(mask.sum())} weights mote prune zeroes are 0.0 in the fine-tuned model")
+
+
 def main():
+    if sys.argv[1] == "--within":
+        return within(sys.argv[2], sys.argv[3])
     dense_path, pruned_path, report_path = sys.argv[1:4]
     keep_dense = sys.argv[5:] if len(sys.argv) > 4 and sys.argv[4] == "--dense" else []
     db, dinit, dnodes = read_model(dense_path)

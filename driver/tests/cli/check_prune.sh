@@ -5,6 +5,7 @@
 #     model, every other byte to the input, and the --json figures to what it finds;
 #   - the pruned model compiles and runs bit-exact with the reference executor (eval --check)
 #     on the dense 8x8 array, and so does the ResNet-8-shaped model pruned outside its first layer;
+#   - models/fashion_mnist_24 keeps the mask prune gives the dense model and is 2:4 already;
 #   - pruning a pruned model changes nothing; the text report names every layer; valgrind clean;
 #   - refusals, each with its exit status and message: an unknown pattern, a --skip naming no node
 #     or a node that is not a layer, -o naming the input (left untouched), no -o, a truncated
@@ -45,6 +46,14 @@ cmp -s "$tmp/text.onnx" "$tmp/all.onnx" || bad "the text and --json runs wrote d
 expect again 0 ": 0 of 20432 weights in 3 layers set to the zero point" \
 	"$mote" prune "$tmp/all.onnx" -o "$tmp/again.onnx" --pattern 2:4
 cmp -s "$tmp/again.onnx" "$tmp/all.onnx" || bad "pruning a pruned model changed it"
+
+# the committed 2:4 model (scripts/finetune_fashion_mnist_24.py): fine-tuned with exactly the mask
+# prune gives the dense model, and 2:4 already (pruning it sets no weight off the zero point; its
+# -0.0 weights are written +0.0)
+$py driver/tests/cli/check_prune.py --within "$tmp/all.onnx" models/fashion_mnist_24/model.onnx ||
+	bad "fashion_mnist_24 does not hold the mask prune gives the dense model"
+expect ft24 0 ": 0 of 20432 weights in 3 layers set to the zero point" \
+	"$mote" prune models/fashion_mnist_24/model.onnx -o "$tmp/ft24.onnx" --pattern 2:4
 
 # still a model the compiler takes, bit-exact on today's dense array
 t=sim:rows=8,cols=8
