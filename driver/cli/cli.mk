@@ -66,11 +66,16 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	  --input input=models/mlperf_shapes/dscnn_input.npy --check models/mlperf_shapes/dscnn.onnx) || \
 	  { printf '%s\n' "$$out"; echo "test-models: dscnn on the board differs or failed"; exit 1; }; \
 	  printf 'dscnn icebreaker: %s\n' "$$(printf '%s\n' "$$out" | tail -2 | tr '\n' ' ')"
+	@# the 2:4 fine-tuned Fashion-MNIST model (dense on the array until the sparse path): bit-exact
+	$(MOTE_CLI) compile models/fashion_mnist_24/model.onnx -o $(MODELS_TMP)/fm24_8x8.mote --target sim:rows=8,cols=8
+	$(MOTE_CLI) eval $(MODELS_TMP)/fm24_8x8.mote --data models/fashion_mnist/test_images.npy \
+	  --labels models/fashion_mnist/test_labels.npy --agree models/fashion_mnist_24/torch_int8_pred.npy \
+	  --check models/fashion_mnist_24/model.onnx --limit 40 --device sim:rows=8,cols=8
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
 	$(MODEL_API_TEST) $(MODELS_TMP)
 	CK_FORK=no valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 	  $(MODEL_API_PLAIN) $(MODELS_TMP)
-	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST and DS-CNN on the board build; bad files refused"
+	@echo "test-models: Fashion-MNIST (dense and 2:4) and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST and DS-CNN on the board build; bad files refused"
 MOTE_TESTS += test-models
 .PHONY: test-models
 
