@@ -130,6 +130,13 @@ demo: deps
 	  --check models/fashion_mnist/model.onnx --device sim:rows=8,cols=8
 	@echo "   (PyTorch on the same images: $$(grep -o '"float_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json), \
 	  $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json))"
+	@echo; echo "== the same CNN pruned 2:4 and fine-tuned (models/fashion_mnist_24; runs dense until the compiler's sparse path)"
+	@$(BUILD)/bin/mote compile models/fashion_mnist_24/model.onnx -o $(BUILD)/fashion_mnist_24.mote --target sim:rows=8,cols=8
+	@$(BUILD)/bin/mote eval $(BUILD)/fashion_mnist_24.mote --data models/fashion_mnist/test_images.npy \
+	  --labels models/fashion_mnist/test_labels.npy --agree models/fashion_mnist_24/torch_int8_pred.npy \
+	  --check models/fashion_mnist_24/model.onnx --device sim:rows=8,cols=8
+	@echo "   (PyTorch on the same images: $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist_24/reference.json);" \
+	  "dense $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json))"
 	@echo; echo "== an MLPerf Tiny network from TFLite: DS-CNN keyword spotting (the reference model's layers and int8"
 	@echo "   quantization, weights from a fixed seed, written by tfl_gen), rounding as TFLite does (STORE ROUND_TFL)"
 	@$(MAKE) --no-print-directory $(TFL_GEN) && mkdir -p $(BUILD)/demo_tflite && $(TFL_GEN) $(BUILD)/demo_tflite > /dev/null

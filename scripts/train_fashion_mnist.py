@@ -116,8 +116,10 @@ class Net(nn.Module):
         return self.dequant(x)
 
 
-def train_epoch(model, opt, x, y, gen):
-    """One pass over (x, y) in seeded random order; returns the mean loss."""
+def train_epoch(model, opt, x, y, gen, after_step=None):
+    """One pass over (x, y) in seeded random order; returns the mean loss.
+    after_step (optional) runs after every optimizer step (a fixed pruning
+    mask is re-applied there by scripts/finetune_fashion_mnist_24.py)."""
     model.train()
     loss_fn = nn.CrossEntropyLoss()
     order = torch.randperm(x.shape[0], generator=gen)
@@ -128,6 +130,8 @@ def train_epoch(model, opt, x, y, gen):
         loss = loss_fn(model(x[idx]), y[idx])
         loss.backward()
         opt.step()
+        if after_step is not None:
+            after_step()
         total += loss.item() * idx.numel()
         count += idx.numel()
     return total / count
@@ -147,14 +151,14 @@ def accuracy(pred, labels):
     return float((pred == labels).mean())
 
 
-def train_float(model, x, y, epochs, gen, xt, yt):
+def train_float(model, x, y, epochs, gen, xt, yt, after_step=None):
     """Adam, learning rate cosine-annealed per epoch from FLOAT_LR towards 0."""
     opt = torch.optim.Adam(model.parameters(), lr=FLOAT_LR)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     for e in range(epochs):
         t0 = time.time()
         lr = opt.param_groups[0]["lr"]
-        loss = train_epoch(model, opt, x, y, gen)
+        loss = train_epoch(model, opt, x, y, gen, after_step)
         sched.step()
         acc = accuracy(predict(model, xt), yt.numpy())
         print(f"float epoch {e + 1}/{epochs}: lr {lr:.2e} loss {loss:.4f} test acc"
@@ -170,13 +174,13 @@ def make_qat(float_model):
     return tq.prepare_qat(model)
 
 
-def train_qat(model, x, y, epochs, gen, xt, yt):
+def train_qat(model, x, y, epochs, gen, xt, yt, after_step=None):
     """QAT with live observers; frozen for each evaluation and at the end."""
     opt = torch.optim.Adam(model.parameters(), lr=QAT_LR)
     for e in range(epochs):
         t0 = time.time()
         model.apply(tq.enable_observer)
-        loss = train_epoch(model, opt, x, y, gen)
+        loss = train_epoch(model, opt, x, y, gen, after_step)
         model.apply(tq.disable_observer)
         acc = accuracy(predict(model, xt), yt.numpy())
         print(f"QAT epoch {e + 1}/{epochs}: loss {loss:.4f} fake-quant test acc"

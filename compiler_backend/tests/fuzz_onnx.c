@@ -13,7 +13,11 @@
  * enum mote_cc_status; an accepted model must be a .mote file whose header
  * magic, size and CRC-32 are right.  One input in four (and every accepted
  * one) also goes through the reference executor: zero inputs, a run, and
- * every tensor of the graph read back byte by byte.
+ * every tensor of the graph read back byte by byte.  Every input also goes
+ * through mote_cc_prune_onnx (2:4, skipping the first layer): a refusal as
+ * above but never MOTE_CC_EINTERNAL (the wire walker and protobuf-c must
+ * agree on every file protobuf-c takes), an accepted one a file protobuf-c
+ * unpacks, as long as the input when nothing was rewritten as int32_data.
  *
  *   fuzz_onnx [--seconds 30] [--iters 200000] [--seed 1] [--timeout 20] [--replay FILE]
  *   fuzz_onnx --regress compiler_backend/tests/fuzz_regress   (the inputs past runs found)
@@ -149,6 +153,36 @@ static int run_guarded(struct fz_crash *crash, const struct mote_geometry *geo, 
 	return 0;
 }
 
+static void count_rewrites(void *ctx, const struct mote_cc_prune_layer *l)
+{
+	*(int *)ctx += !l->left && !strcmp(l->encoding, "int32_data");
+}
+
+static void prune_path(const struct fz_buf *in)
+{
+	int rewrites = 0;
+	struct mote_cc_prune_opts po = {.keep = 2, .group = 4, .skip_first = 1};
+	struct mote_cc_diag d = {{0}};
+	void *out = (void *)1;
+	size_t olen = 12345;
+	int st = mote_cc_prune_onnx(in->d, in->len, &po, count_rewrites, &rewrites, &out, &olen, &d);
+	if (st) {
+		check_refusal("mote_cc_prune_onnx", st, &d);
+		if (st == MOTE_CC_EINTERNAL)
+			fz_fail("mote_cc_prune_onnx: MOTE_CC_EINTERNAL: %s", d.msg);
+		if (out || olen)
+			fz_fail("mote_cc_prune_onnx failed but set *out %p, *out_len %zu", out, olen);
+		return;
+	}
+	Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, olen, out);
+	if (!m)
+		fz_fail("mote_cc_prune_onnx wrote %zu bytes protobuf-c cannot unpack", olen);
+	onnx__model_proto__free_unpacked(m, NULL);
+	if (!rewrites && olen != in->len)
+		fz_fail("mote_cc_prune_onnx changed the length (%zu to %zu) without an int32_data rewrite", in->len, olen);
+	mote_cc_free(out);
+}
+
 static void run_one(const struct mote_geometry *geo, const struct fz_buf *in, int with_ref, struct outcome *o)
 {
 	memset(o, 0, sizeof *o);
@@ -168,6 +202,7 @@ static void run_one(const struct mote_geometry *geo, const struct fz_buf *in, in
 	}
 	if (with_ref || o->status == 0)
 		ref_path(in, o);
+	prune_path(in);
 }
 
 struct regress_ctx {

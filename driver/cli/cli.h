@@ -17,6 +17,7 @@ int cmd_compile(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_selftest(int argc, char **argv);
 int cmd_ops(int argc, char **argv);
+int cmd_prune(int argc, char **argv);
 /* `mote run MODEL.mote ...`: argv[0] is the model path */
 int cmd_model_run(int argc, char **argv);
 /* `mote info MODEL.mote`: the model's geometry, features, tensors and steps */

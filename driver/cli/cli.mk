@@ -66,6 +66,11 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	  --input input=models/mlperf_shapes/dscnn_input.npy --check models/mlperf_shapes/dscnn.onnx) || \
 	  { printf '%s\n' "$$out"; echo "test-models: dscnn on the board differs or failed"; exit 1; }; \
 	  printf 'dscnn icebreaker: %s\n' "$$(printf '%s\n' "$$out" | tail -2 | tr '\n' ' ')"
+	@# the 2:4 fine-tuned Fashion-MNIST model (dense on the array until the sparse path): bit-exact
+	$(MOTE_CLI) compile models/fashion_mnist_24/model.onnx -o $(MODELS_TMP)/fm24_8x8.mote --target sim:rows=8,cols=8
+	$(MOTE_CLI) eval $(MODELS_TMP)/fm24_8x8.mote --data models/fashion_mnist/test_images.npy \
+	  --labels models/fashion_mnist/test_labels.npy --agree models/fashion_mnist_24/torch_int8_pred.npy \
+	  --check models/fashion_mnist_24/model.onnx --limit 40 --device sim:rows=8,cols=8
 	@/usr/bin/env bash scripts/check_bad_models.sh $(MOTE_CLI) $(MODELS_TMP)
 	$(MODEL_API_TEST) $(MODELS_TMP)
 	@# memcheck on the model case (the threads case runs under helgrind below)
@@ -74,7 +79,7 @@ test-models: $(MOTE_CLI) $(MODEL_API_TEST) $(MODEL_API_PLAIN)
 	@# threads running models on shared devices, under helgrind: no data race, no lock-order problem
 	CK_FORK=no CK_RUN_CASE=threads valgrind --tool=helgrind -q --error-exitcode=1 \
 	  --suppressions=driver/tests/helgrind.supp $(MODEL_API_PLAIN) $(MODELS_TMP)
-	@echo "test-models: Fashion-MNIST and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST and DS-CNN on the board build; bad files refused"
+	@echo "test-models: Fashion-MNIST (dense and 2:4) and the ResNet-8, DS-CNN and MobileNet-shaped models bit-exact on 8x8 and 16x16, Fashion-MNIST and DS-CNN on the board build; bad files refused"
 MOTE_TESTS += test-models
 .PHONY: test-models
 
@@ -174,7 +179,9 @@ test-mlperf: $(MOTE_CLI) $(NPY_RANDOM) $(BUILD)/tests/cc/test_mlperf $(TFLITE_CA
 # What the CLI writes and accepts: hostile tensor names (made by onnx_rename and
 # compiled), name clashes, planted symbolic links, failed writes, a compile onto
 # its own input, --json with such names and on errors, wrong labels, an ONNX test
-# case with nothing to compare (driver/tests/cli/check_cli.sh).
+# case with nothing to compare (driver/tests/cli/check_cli.sh).  `mote prune`: the 2:4 rule
+# checked by an independent reader (check_prune.py), skips, every other byte unchanged, the
+# pruned models bit-exact on the device, refusals (driver/tests/cli/check_prune.sh).
 ONNX_RENAME := $(BUILD)/tests/cli/onnx_rename
 $(ONNX_RENAME): driver/tests/cli/onnx_rename.c $(BUILD)/obj/motecc/onnx.pb-c.o
 	@mkdir -p $(@D)
@@ -192,6 +199,7 @@ $(ST_TEST): $(ST_TEST_SRC) $(CLI_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN)
 	  $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
 test-cli: $(MOTE_CLI) $(ONNX_RENAME) $(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
+	@/usr/bin/env bash driver/tests/cli/check_prune.sh $(MOTE_CLI) $(BUILD)/test-prune
 	$(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_selftest.sh $(MOTE_CLI)
 # Bring your own PyTorch model: eager-mode QAT recipes exported with Debian's PyTorch

@@ -17,6 +17,7 @@ static const struct {
 	{"compile", cmd_compile, "compile an int8 ONNX model into a .mote file for a device geometry"},
 	{"run", cmd_run, "run a .mote model on inputs (or an ONNX backend test case with --onnx-test)"},
 	{"eval", cmd_eval, "run a .mote model over a labelled batch: accuracy, cycles per inference, utilization"},
+	{"prune", cmd_prune, "2:4 magnitude pruning of an ONNX model's int8 weights (every other byte kept)"},
 	{"selftest", cmd_selftest, "bring-up self-test: identity, registers, memory, compute, errors, perf counters"},
 	{"ops", cmd_ops, "list the ONNX operators the compiler takes, where each runs and how"},
 };

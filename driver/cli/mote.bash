@@ -12,6 +12,9 @@ _mote()
 	--device|--target)
 		COMPREPLY=($(compgen -W "sim sim:rows=4,cols=4 sim:rows=8,cols=8 sim:rows=16,cols=16 sim:board=icebreaker sim:link=uart sim:board=icebreaker,link=uart usb" -- "$cur"))
 		return;;
+	--pattern)
+		COMPREPLY=($(compgen -W "2:4" -- "$cur"))
+		return;;
 	--output|--dump|--onnx-test)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return;;

@@ -383,4 +383,66 @@ struct mote_cc_op_support {
 const struct mote_cc_op_support *mote_cc_op_support(size_t i);
 const struct mote_cc_op_support *mote_cc_op_find(const char *op);
 
+/* ---- N:M structured pruning of an ONNX model (`mote prune`) ----------------
+ *
+ * mote_cc_prune_onnx applies magnitude 2:4 pruning to the constant weights of
+ * the convolutions and matrix products of an int8 ONNX model:
+ *   - Conv, Gemm, MatMul in QDQ form, the weight DequantizeLinear(W) of an
+ *     int8 (or uint8) initializer W, or DequantizeLinear(QuantizeLinear(F))
+ *     of a float initializer F (PyTorch's QAT export; per-tensor scale);
+ *   - QLinearConv, QLinearMatMul, ConvInteger, MatMulInteger with a constant
+ *     weight operand;
+ *   (zero points and scales may come through Identity nodes, as PyTorch
+ *   exports them).  The int8 value of a weight is W itself, or
+ *   saturate(round_half_even(F / scale) + zp) as the compiler computes it.
+ * The reduction dimension is the compiler's: for a convolution weight
+ * [O, C/G, KH, KW] the order (kh, kw, c), c fastest (the weight layout of
+ * struct mote_cc_conv); for MatMul B [K, N] (and Gemm with transB = 0) K
+ * for each column; for Gemm with transB = 1, B [N, K] along each row.  In
+ * every group of 4 consecutive reduction elements of an output channel
+ * (the last group shorter when K is not a multiple of 4) the 2 with the
+ * largest |q - zp| are kept (ties: the lower index) and the others become
+ * the zero point: zp in W, 0.0 in F (which quantizes to zp).  zp is the
+ * weight zero point (per tensor or per output channel).
+ * Every other byte of the file is kept: the values are changed where they
+ * lie (raw_data, float_data); an int8 initializer held in int32_data is
+ * written again as one packed int32_data field (its length and the lengths
+ * around it change, nothing else). */
+struct mote_cc_prune_opts {
+	unsigned keep, group;           /* keep of every group: only 2 and 4 (2:4) */
+	const char *const *skip;        /* node names to leave dense (each must name a prunable layer) */
+	size_t n_skip;
+	int skip_first;                 /* leave the first convolution or matrix product (graph order) dense */
+};
+
+/* What happened to one convolution or matrix product (pointers valid
+ * during the callback only). */
+struct mote_cc_prune_layer {
+	const char *node, *op;          /* the node's name (may be "") and op_type */
+	const char *weight;             /* the initializer changed (or that would be) */
+	const char *form;               /* "int8", "uint8" or "float+QuantizeLinear" */
+	const char *encoding;           /* "raw_data", "int32_data" or "float_data" */
+	const char *left;               /* NULL: pruned; else why it was left as it is */
+	uint64_t weights;               /* elements */
+	uint32_t out_ch, k;             /* output channels, reduction length per channel */
+	uint64_t groups;                /* groups of (up to) 4 */
+	uint64_t zeroed;                /* weights set to the zero point that were not at it */
+	uint64_t zero_after;            /* weights at the zero point afterwards */
+	uint64_t mag_total, mag_removed;/* sums of |q - zp| before, and of the weights zeroed */
+	uint64_t data_off, data_len;    /* raw_data: where the values lie in the input file (else 0, 0) */
+};
+
+/* Prune buf (len bytes of ONNX) into *out (*out_len bytes; release with
+ * mote_cc_free).  layer (may be NULL) is called for every convolution and
+ * matrix product in graph order, pruned or left, after the whole model is
+ * done.  Returns 0; MOTE_CC_EINVAL for bad options (a pattern other than
+ * 2:4, a skip name that names no node or a node that is not a prunable
+ * layer: diag names it); what mote_onnx_import returns for a malformed or
+ * unsupported model (diag names the field); MOTE_CC_ENOTSUP for encodings
+ * this cannot patch (external data, a repeated field it relies on);
+ * MOTE_CC_ENOMEM.  On failure *out is NULL. */
+int mote_cc_prune_onnx(const void *buf, size_t len, const struct mote_cc_prune_opts *opts,
+		       void (*layer)(void *ctx, const struct mote_cc_prune_layer *l), void *ctx, void **out,
+		       size_t *out_len, struct mote_cc_diag *diag);
+
 #endif /* MOTE_COMPILER_H */
