@@ -110,6 +110,8 @@ static int overlap_tiling(struct tl_params *p)
 	uint64_t mtot = (uint64_t)p->oh * p->ow;
 	uint32_t m_goal = (uint32_t)(mtot < KC_M_GOAL ? mtot : KC_M_GOAL);
 	uint32_t a2 = half_or_all(g->abuf_depth);
+	if (act_cap(p, a2, 1) == 0)
+		a2 = g->abuf_depth; /* sparse: one slot when half cannot hold a tile's two rows */
 	uint32_t kc = min_u32(p->kt, wcap);
 	if (act_cap(p, a2, kc) < m_goal)
 		kc = max_u32(1, min_u32(kc, a2 / (p->sparse ? 2 * (m_goal | 1) : m_goal)));
