@@ -114,7 +114,7 @@ static int overlap_tiling(struct tl_params *p)
 		a2 = g->abuf_depth; /* sparse: one slot when half cannot hold a tile's two rows */
 	uint32_t kc = min_u32(p->kt, wcap);
 	if (act_cap(p, a2, kc) < m_goal)
-		kc = max_u32(1, min_u32(kc, a2 / (p->sparse ? 2 * (m_goal | 1) : m_goal)));
+		kc = max_u32(1, min_u32(kc, a2 / (p->sparse ? 2 * m_goal : m_goal)));
 	p->chunks = div_up(p->kt, kc);
 	p->kc = div_up(p->kt, p->chunks);
 

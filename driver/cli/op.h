@@ -32,6 +32,8 @@ struct op_args {
 	int pool;       /* OP_POOL_MAX (groups == cin == cout), OP_POOL_AVG: all-ones depthwise weights */
 	int add;        /* fuse a residual add (STORE ADD) of a random operand */
 	int round_tfl;  /* TFLite's multipliers (QuantizeMultiplier) and two roundings (STORE ROUND_TFL) */
+	int sparse;     /* 2:4: the random weights magnitude-pruned 2:4 (mote_cc_sparse_prune), the
+			 * operator run with MATMUL SPARSE; the reference is the dense product */
 };
 enum { OP_POOL_NONE = 0, OP_POOL_MAX = 1, OP_POOL_AVG = 2 };
 
