@@ -97,6 +97,7 @@ module mote_pe #(
 					assign dw_old = dw_q;
 				end else begin : g_nodwq
 					assign dw_old = 1'b0;
+					wire unused_dw_in = &{1'b0, i_dw};
 				end
 			end else begin : g_even
 				// the row passing through, {sp, dw, bank, bundle}: one
