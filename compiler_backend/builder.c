@@ -56,6 +56,39 @@ static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, u
 	plan->macs_issued = plan->rows_streamed * p->g.rows * p->g.cols;
 	plan->macs_model = rows_per_tile_set * op->out_c * op->k_h * op->k_w * (op->in_c / cc_groups(op));
 	plan->macs_useful = plan->macs_model * plan->k_passes;
+	plan->macs_dense = plan->macs_useful;
+	if (p->sparse) { /* the kept slots of each tile's K_VALID elements */
+		uint64_t kept = 0;
+		for (uint32_t t = 0; t < p->kt; t++) {
+			uint32_t cnt = tl_ktile(p, t).cnt;
+			kept += 2u * (cnt / 4u) + (cnt % 4u < 2u ? cnt % 4u : 2u);
+		}
+		plan->macs_useful = rows_per_tile_set * op->out_c * kept;
+	}
+	return 0;
+}
+
+int mote_cc_sparse_check_blob(const struct mote_geometry *g, const struct mote_cc_conv *op, const void *weights,
+			      size_t len, struct mote_cc_diag *diag)
+{
+	struct tl_params p;
+	int rc = tl_params_init(&p, g, op, 0, diag);
+	if (rc)
+		return rc;
+	if (!p.sparse)
+		return 0;
+	if (!weights || len < p.weight_bytes)
+		return cc_fail(diag, MOTE_CC_EINVAL, "weight blob of %zu bytes, %zu needed", len, p.weight_bytes);
+	uint32_t C = p.g.cols;
+	for (uint32_t n = 0; n < p.nt; n++)
+		for (uint32_t t = 0; t < p.kt; t++) {
+			struct mote_cc_diag d = {{0}};
+			const uint8_t *tile = (const uint8_t *)weights + ((size_t)n * p.kt + t) * p.wt_rows * C;
+			uint32_t nv = op->out_c - n * C < C ? op->out_c - n * C : C;
+			if (mote_cc_sparse_check_tile(tile, p.g.rows, C, nv, &d) < 0)
+				return cc_fail(diag, MOTE_CC_EINVAL, "weight tile (output tile %u, reduction tile %u) at blob "
+					       "offset %zu: %s", n, t, (size_t)(tile - (const uint8_t *)weights), d.msg);
+		}
 	return 0;
 }
 
@@ -145,6 +178,8 @@ int cc_emit_conv_cost(const struct mote_geometry *g, const struct mote_cc_conv *
 			out += mote_cmd_pack(out, s.w[i]); /* the stream packed: each command its words */
 		tl_write_weights(&p, bufs->weights);
 		tl_write_bias(&p, bufs->bias);
+		if (p.sparse && CC_NEVER(mote_cc_sparse_check_blob(g, op, bufs->weights, pl->weight_bytes, diag) < 0))
+			rc = MOTE_CC_EINTERNAL;
 	}
 	tl_stream_free(&s);
 	return rc;

@@ -10,7 +10,7 @@ void mote_cc_gemm_as_conv(const struct mote_cc_gemm *g, struct mote_cc_conv *c)
 		.in_type = g->a_type, .in_zp = g->a_zp, .w_type = g->b_type, .w_zp = g->b_zp,
 		.out_type = g->out_type, .out_zp = g->out_zp,
 		.clamp_lo = g->clamp_lo, .clamp_hi = g->clamp_hi,
-		.weights = g->b, .bias = g->bias, .mult = g->mult, .shift = g->shift, .round_tfl = g->round_tfl,
+		.weights = g->b, .bias = g->bias, .mult = g->mult, .shift = g->shift, .round_tfl = g->round_tfl, .sparse = g->sparse,
 	};
 }
 

@@ -44,6 +44,8 @@ struct fm {
 	uint8_t *abuf, *wbuf, *bbuf;
 	int32_t *acc;
 	int8_t *wact; /* active weight bank [rows][cols] */
+	uint8_t *widx; /* sparse: each active weight's 2-bit index in its group [rows][cols] */
+	int wsp;       /* the active weights were loaded by a SPARSE MATMUL */
 	uint32_t tok[NT];
 	struct fm_queue q[NQ];  /* the device's queues: unit u's commands go to q[qmap[u]] */
 	int qmap[NQ];
@@ -178,6 +180,7 @@ static void exec_depthwise(struct fm *m, const uint32_t *w, uint64_t arow, uint6
 			out[r] = acc_update(out[r], s, mode);
 		}
 		m->res->macs_useful += kv * nv;
+		m->res->macs_dense += kv * nv;
 	}
 	m->res->rows_streamed += nrows;
 	m->res->macs_issued += nrows * g->rows * g->cols;
@@ -193,7 +196,15 @@ static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 	m->res->n_matmul++;
 	if (nrows == 0)
 		return 0; /* tokens only */
-	if (kv > g->rows || nv > g->cols)
+	int sp = MOTE_CMD_GET(w, MATMUL, SPARSE) != 0;
+	int ldw0 = MOTE_CMD_GET(w, MATMUL, LOAD_WEIGHTS) != 0;
+	uint64_t ahi = (uint64_t)MOTE_CMD_GET(w, MATMUL, ACT_ROW_HI);
+	if (kv > (sp ? 2u * g->rows : g->rows) || nv > g->cols)
+		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+	if (sp && (!(g->features & MOTE_FEATURES_SPARSE_MASK) || dw ||
+		   ((uint64_t)MOTE_CMD_GET(w, MATMUL, ACT_ROW) ^ ahi) % 2 == 0))
+		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+	if (!ldw0 && sp != m->wsp)
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	if (dw && (!(g->features & MOTE_FEATURES_DEPTHWISE_MASK) || nrows < g->cols ||
 		   MOTE_CMD_GET(w, MATMUL, DW_STRIDE) == 0))
@@ -207,11 +218,49 @@ static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 	uint64_t arow = (uint64_t)MOTE_CMD_GET(w, MATMUL, ACT_ROW);
 	uint64_t crow = (uint64_t)MOTE_CMD_GET(w, MATMUL, ACC_ROW);
 	uint64_t acc_rows = dw ? nrows - g->cols + 1 : nrows; /* depthwise: checked as if stride 1 */
-	if ((ldw && wrow + g->rows > g->wbuf_depth) || arow + nrows > g->abuf_depth ||
-	    crow + acc_rows > g->acc_depth)
+	uint32_t wt_rows = sp ? g->rows + g->rows / 4 : g->rows;
+	if ((ldw && wrow + wt_rows > g->wbuf_depth) || arow + nrows > g->abuf_depth ||
+	    (sp && ahi + nrows > g->abuf_depth) || crow + acc_rows > g->acc_depth)
 		return fail(m, MOTE_ERR_COMPUTE_RANGE, c->idx, 0);
-	if (ldw)
+	if (ldw && sp) { /* the compressed tile (mote_hw.spec): pairs of columns < N_VALID must ascend */
+		const uint8_t *t = m->wbuf + (size_t)wrow * g->cols;
+		for (uint32_t r = 0; r < g->rows; r++)
+			for (uint32_t col = 0; col < g->cols; col++) {
+				uint32_t q = r / 4, s = r % 4;
+				m->wact[(size_t)r * g->cols + col] = (int8_t)t[((size_t)5 * q + s) * g->cols + col];
+				m->widx[(size_t)r * g->cols + col] = t[((size_t)5 * q + 4) * g->cols + col] >> (2 * s) & 3u;
+			}
+		for (uint32_t r = 0; r < g->rows; r += 2)
+			for (uint32_t col = 0; col < nv; col++)
+				if (m->widx[(size_t)r * g->cols + col] >= m->widx[(size_t)(r + 1) * g->cols + col])
+					return fail(m, MOTE_ERR_SPARSE_META, c->idx, 0);
+	} else if (ldw) {
 		memcpy(m->wact, m->wbuf + (size_t)wrow * g->cols, (size_t)g->rows * g->cols);
+	}
+	if (ldw)
+		m->wsp = sp;
+	if (sp) { /* array row r multiplies element 4*(r/2) + index of the 2*ROWS-byte row */
+		for (uint64_t r = 0; r < nrows; r++) {
+			const int8_t *lo = (const int8_t *)m->abuf + (size_t)(arow + r) * g->rows;
+			const int8_t *hi = (const int8_t *)m->abuf + (size_t)(ahi + r) * g->rows;
+			int32_t *out = m->acc + (size_t)(crow + r) * g->cols;
+			for (uint32_t col = 0; col < g->cols; col++) {
+				uint32_t s = 0; /* int32 wrapping */
+				for (uint32_t k = 0; k < g->rows; k++) {
+					uint32_t e = 4 * (k / 2) + m->widx[(size_t)k * g->cols + col];
+					int8_t a = e < g->rows ? lo[e] : hi[e - g->rows];
+					s += (uint32_t)((int32_t)a * m->wact[(size_t)k * g->cols + col]);
+				}
+				out[col] = acc_update(out[col], s, mode);
+			}
+		}
+		uint64_t kept = 2 * (kv / 4) + (kv % 4 < 2 ? kv % 4 : 2);
+		m->res->rows_streamed += nrows;
+		m->res->macs_issued += nrows * g->rows * g->cols;
+		m->res->macs_useful += nrows * kept * nv;
+		m->res->macs_dense += nrows * kv * nv;
+		return 0;
+	}
 	if (dw) {
 		exec_depthwise(m, w, arow, crow, nrows, mode);
 		return 0;
@@ -229,6 +278,7 @@ static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 	m->res->rows_streamed += nrows;
 	m->res->macs_issued += nrows * g->rows * g->cols;
 	m->res->macs_useful += nrows * kv * nv;
+	m->res->macs_dense += nrows * kv * nv;
 	return 0;
 }
 
@@ -540,7 +590,8 @@ int mote_fm_run(const struct mote_fm_config *cfg, uint8_t *mem, uint32_t mem_bas
 	m.bbuf = alloc_array((size_t)g->bbuf_depth, 4u * (size_t)g->cols);
 	m.acc = alloc_array((size_t)g->acc_depth * g->cols, sizeof(int32_t));
 	m.wact = alloc_array((size_t)g->rows, g->cols);
-	int ok = m.abuf && m.wbuf && m.bbuf && m.acc && m.wact;
+	m.widx = alloc_array((size_t)g->rows, g->cols);
+	int ok = m.abuf && m.wbuf && m.bbuf && m.acc && m.wact && m.widx;
 	/* FEATURES.QUEUES: which units share a queue (their commands then run in
 	 * stream order, one at a time) */
 	switch ((g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB) {
@@ -567,5 +618,6 @@ int mote_fm_run(const struct mote_fm_config *cfg, uint8_t *mem, uint32_t mem_bas
 	free(m.bbuf);
 	free(m.acc);
 	free(m.wact);
+	free(m.widx);
 	return rc;
 }

@@ -89,6 +89,9 @@ int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output
 		return rc;
 	if (!input || !output)
 		return MOTE_CC_EINVAL;
+	/* sparse: the pattern holds, and the product is the dense one */
+	if (op->sparse && (rc = mote_cc_sparse_check(op, NULL)) < 0)
+		return rc;
 	const uint8_t *in = input;
 	uint32_t cig = op->in_c / cc_groups(op), cog = op->out_c / cc_groups(op); /* per group */
 	for (uint64_t oy = 0; oy < oh; oy++)
@@ -136,6 +139,8 @@ int mote_ref_gemm(const struct mote_cc_gemm *op, const void *a, void *y)
 		return rc;
 	if (!a || !y)
 		return MOTE_CC_EINVAL;
+	if (op->sparse && (rc = mote_cc_sparse_check(&c, NULL)) < 0)
+		return rc;
 	const uint8_t *am = a;
 	/* A plain triple loop (not through mote_ref_conv) so each checks the other. */
 	for (size_t i = 0; i < op->m; i++)

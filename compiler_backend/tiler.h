@@ -91,7 +91,22 @@ struct tl_params {
 	uint32_t gsum_nb, gsum_full_batches, gsum_batches, gsum_chunks;
 	/* max pooling only (maxpool = 1): nt channel groups of `lanes`, kt = k_h * k_w taps */
 	int maxpool;
+	/* 2:4 sparse weights (op->sparse, MATMUL SPARSE): a reduction tile is kr =
+	 * 2*rows bytes, its weights wt_rows = rows + rows/4 buffer rows (the
+	 * compressed tile), its activations two half-tiles of rows bytes, mh =
+	 * m_rows | 1 buffer rows apart (an odd distance: the two halves are in
+	 * the activation buffer's two banks).  Dense: kr = wt_rows = rows. */
+	int sparse;
+	uint32_t kr, wt_rows;
 };
+
+/* Activation-buffer rows of one reduction tile of a pixel tile: m_rows, or
+ * sparse both halves (2 * (m_rows | 1)); and a sparse half-tile's distance. */
+static inline uint32_t tl_mh(const struct tl_params *p) { return p->m_rows | 1u; }
+static inline uint32_t tl_at_rows(const struct tl_params *p)
+{
+	return p->sparse ? 2u * tl_mh(p) : p->m_rows;
+}
 
 struct tl_op {
 	uint32_t w[MOTE_CMD_WORDS];    /* command without token flags */

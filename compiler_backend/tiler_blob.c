@@ -14,9 +14,37 @@
  * uint8 input, which LOAD XOR_MSB turns into int8).  Max pooling's identity
  * weights sum to 1: bias'[n] = bias[n] - za, since max(x) - za = max(x - za).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tiler.h"
+
+/* Sparse (p->sparse): each tile is first laid out dense, 2*rows reduction
+ * elements, then compressed (mote_cc_sparse_pack_tile) into wt_rows rows.
+ * tl_params_init checked the pattern, so packing cannot fail. */
+static void write_sparse(const struct tl_params *p, uint8_t *dst)
+{
+	const struct mote_cc_conv *cv = p->op;
+	uint32_t C = p->g.cols;
+	int8_t dense[2 * 252 * 255]; /* a tile: rows <= 252 (a multiple of 4), cols <= 255 */
+	memset(dst, 0, p->weight_bytes);
+	for (uint32_t n = 0; n < p->nt; n++)
+		for (uint32_t t = 0; t < p->kt; t++) {
+			struct tl_ktile k = tl_ktile(p, t);
+			memset(dense, 0, (size_t)p->kr * C);
+			for (uint32_t r = 0; r < k.cnt; r++) {
+				uint32_t j = k.j0 + r;
+				uint32_t kx = p->seg_per_ky == 1 ? j / cv->in_c : k.kx0;
+				uint32_t ci = p->seg_per_ky == 1 ? j % cv->in_c : j;
+				const int8_t *src = cv->weights + (((size_t)k.ky * cv->k_w + kx) * cv->in_c + ci) * cv->out_c;
+				for (uint32_t c = 0; c < C && (size_t)n * C + c < cv->out_c; c++)
+					dense[(size_t)r * C + c] = src[(size_t)n * C + c];
+			}
+			uint8_t *out = dst + ((size_t)n * p->kt + t) * p->wt_rows * C;
+			if (CC_NEVER(mote_cc_sparse_pack_tile(dense, p->g.rows, C, out, NULL) < 0))
+				memset(out, 0, (size_t)p->wt_rows * C);
+		}
+}
 
 void tl_write_weights(const struct tl_params *p, uint8_t *dst)
 {
@@ -26,6 +54,10 @@ void tl_write_weights(const struct tl_params *p, uint8_t *dst)
 	}
 	if (p->maxpool) {
 		tl_max_write_weights(p, dst);
+		return;
+	}
+	if (p->sparse) {
+		write_sparse(p, dst);
 		return;
 	}
 	const struct mote_cc_conv *cv = p->op;

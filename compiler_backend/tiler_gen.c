@@ -176,10 +176,10 @@ int tl_bias_load(struct tl_gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t 
 static int gen_weight_load(struct tl_gen *x, uint32_t n, const struct step *st, uint32_t wslot)
 {
 	const struct tl_params *p = x->p;
-	uint64_t tile_bytes = (uint64_t)p->g.rows * p->g.cols;
+	uint64_t tile_bytes = (uint64_t)p->wt_rows * p->g.cols;
 	uint64_t off = ((uint64_t)n * p->kt + st->t0) * tile_bytes;
 	return tl_blob_load(x, MOTE_BUF_WGT, (uint32_t)(x->a->weights + off), wslot * p->w_slot_rows,
-			    (st->t1 - st->t0) * p->g.rows, p->g.cols, RES_WGT0 + wslot);
+			    (st->t1 - st->t0) * p->wt_rows, p->g.cols, RES_WGT0 + wslot);
 }
 
 /* Activation LOAD of window position k for pixel tile mt into rows starting
@@ -251,8 +251,13 @@ static int gen_matmul(struct tl_gen *x, const struct step *st, uint32_t n, uint3
 	uint32_t *w = op->w;
 	SETF(w, MATMUL, ACCUMULATE, !(st->c == 0 && t == st->t0));
 	SETF(w, MATMUL, LOAD_WEIGHTS, 1);
-	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows + (t - st->t0) * p->g.rows);
-	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + (t - st->t0) * p->m_rows);
+	uint32_t act_row = aslot * p->a_slot_rows + (t - st->t0) * tl_at_rows(p);
+	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows + (t - st->t0) * p->wt_rows);
+	SETF(w, MATMUL, ACT_ROW, act_row);
+	if (p->sparse) { /* the tile's second half-tile an odd number of rows on */
+		SETF(w, MATMUL, SPARSE, 1);
+		SETF(w, MATMUL, ACT_ROW_HI, act_row + tl_mh(p));
+	}
 	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows + acc_row);
 	SETF(w, MATMUL, NROWS, m.m);
 	SETF(w, MATMUL, K_VALID, k.cnt);
@@ -362,7 +367,8 @@ static int act_run_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32
 		return rc;
 	op = &x->ops->v[x->ops->n - 1];
 	SETF(op->w, LOAD, SX, x->p->g.rows);
-	SETF(op->w, LOAD, N_INNER, n_tiles);
+	/* sparse: a tile's two half-tiles are consecutive rows (mh = 1) */
+	SETF(op->w, LOAD, N_INNER, (uint64_t)n_tiles * (x->p->sparse ? 2 : 1));
 	return 0;
 }
 
@@ -375,11 +381,27 @@ static int gen_act_tiles(struct tl_gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 		struct tl_ktile k = tl_ktile(p, st.t0 + i);
 		uint32_t n = 1;
 		if (p->act_runs) {
-			uint32_t left = (p->seg_len - k.j0 + p->g.rows - 1) / p->g.rows; /* tiles left in the segment */
+			uint32_t left = (p->seg_len - k.j0 + p->kr - 1) / p->kr; /* tiles left in the segment */
 			n = i1 - i < left ? i1 - i : left;
 		}
-		int rc = n > 1 ? act_run_load(x, st.mt, k, n, aslot * p->a_slot_rows + i * p->m_rows, act_res(p, aslot, i))
-			       : tl_window_load(x, st.mt, k, aslot * p->a_slot_rows + i * p->m_rows, act_res(p, aslot, i));
+		uint32_t row = aslot * p->a_slot_rows + i * tl_at_rows(p);
+		int rc;
+		if (n > 1) {
+			rc = act_run_load(x, st.mt, k, n, row, act_res(p, aslot, i));
+		} else if (p->sparse) {
+			/* a sparse tile: its first rows bytes, then (if it has more)
+			 * the rest mh rows on; a half with no bytes is not loaded (its
+			 * weights are all zero) */
+			struct tl_ktile lo = k, hi = k;
+			lo.cnt = k.cnt < p->g.rows ? k.cnt : p->g.rows;
+			hi.j0 = k.j0 + p->g.rows;
+			hi.cnt = k.cnt - lo.cnt;
+			rc = tl_window_load(x, st.mt, lo, row, act_res(p, aslot, i));
+			if (!rc && hi.cnt)
+				rc = tl_window_load(x, st.mt, hi, row + tl_mh(p), act_res(p, aslot, i));
+		} else {
+			rc = tl_window_load(x, st.mt, k, row, act_res(p, aslot, i));
+		}
 		if (rc)
 			return rc;
 		i += n;
@@ -425,7 +447,7 @@ static int gen_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 		if (p->w_resident) {
 			wslot = n;
 			if (s == 0 && j == 0 &&
-			    (rc = tl_blob_load(x, MOTE_BUF_WGT, x->a->weights, 0, p->nt * p->kt * p->g.rows, p->g.cols,
+			    (rc = tl_blob_load(x, MOTE_BUF_WGT, x->a->weights, 0, p->nt * p->kt * p->wt_rows, p->g.cols,
 					       RES_WGT0)))
 				return rc;
 		} else if ((j == 0 && !x->has_w_pre) || p->w_slots < 2) {

@@ -47,8 +47,8 @@ struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t)
 	struct tl_ktile k;
 	k.ky = s / p->seg_per_ky;
 	k.kx0 = s % p->seg_per_ky;
-	k.j0 = (t % p->tiles_per_seg) * p->g.rows;
-	k.cnt = min_u32(p->g.rows, p->seg_len - k.j0);
+	k.j0 = (t % p->tiles_per_seg) * p->kr;
+	k.cnt = min_u32(p->kr, p->seg_len - k.j0);
 	return k;
 }
 
@@ -81,31 +81,45 @@ static void group_tiles(struct tl_params *p, uint32_t c_rows)
 		p->ng = p->b_slots; /* a group's bias rows stay resident until its stores */
 	p->groups = div_up(p->nt, p->ng);
 	p->ng = div_up(p->nt, p->groups);
-	p->a_slot_rows = p->kc * p->m_rows;
-	p->w_slot_rows = p->kc * p->g.rows;
+	p->a_slot_rows = p->kc * tl_at_rows(p);
+	p->w_slot_rows = p->kc * p->wt_rows;
 	p->c_slot_rows = p->ng * p->m_rows;
 }
 
 /* Units with queues of their own overlap: every buffer is a ring of slots
  * (two or more where they fit) so the next tile loads while this one
  * computes and the last one stores. */
+/* Pixels of a tile whose kc reduction tiles fit `rows` activation rows: one
+ * row per pixel and tile, or sparse 2 * (m | 1) (m at most the largest odd
+ * number not above rows / (2 kc)). */
+static uint32_t act_cap(const struct tl_params *p, uint32_t rows, uint32_t kc)
+{
+	uint32_t per = rows / kc;
+	if (!p->sparse)
+		return per;
+	per /= 2;
+	return per % 2 ? per : per ? per - 1 : 0;
+}
+
 static int overlap_tiling(struct tl_params *p)
 {
 	const struct mote_geometry *g = &p->g;
-	uint32_t R = g->rows;
+	uint32_t WR = p->wt_rows;
 	/* Reduction chunk. */
-	uint32_t wcap = g->wbuf_depth / (2 * R) ? g->wbuf_depth / (2 * R) : g->wbuf_depth / R;
+	uint32_t wcap = g->wbuf_depth / (2 * WR) ? g->wbuf_depth / (2 * WR) : g->wbuf_depth / WR;
 	uint64_t mtot = (uint64_t)p->oh * p->ow;
 	uint32_t m_goal = (uint32_t)(mtot < KC_M_GOAL ? mtot : KC_M_GOAL);
 	uint32_t a2 = half_or_all(g->abuf_depth);
+	if (act_cap(p, a2, 1) == 0)
+		a2 = g->abuf_depth; /* sparse: one slot when half cannot hold a tile's two rows */
 	uint32_t kc = min_u32(p->kt, wcap);
-	if (a2 / kc < m_goal)
-		kc = max_u32(1, min_u32(kc, a2 / m_goal));
+	if (act_cap(p, a2, kc) < m_goal)
+		kc = max_u32(1, min_u32(kc, a2 / (p->sparse ? 2 * m_goal : m_goal)));
 	p->chunks = div_up(p->kt, kc);
 	p->kc = div_up(p->kt, p->chunks);
 
 	/* Output-pixel tile: a rectangle of noy x nox output pixels. */
-	uint32_t m_cap = min_u32(min_u32(a2 / p->kc, half_or_all(g->acc_depth)), ROW_FIELD_MAX);
+	uint32_t m_cap = min_u32(min_u32(act_cap(p, a2, p->kc), half_or_all(g->acc_depth)), ROW_FIELD_MAX);
 	/* at least MT_MIN_STEPS pixel tiles (of MT_GOAL rows or more): the first
 	 * tile's loads and the last tile's store do not overlap compute, so
 	 * their length is a cost a smaller tile cuts */
@@ -153,8 +167,7 @@ static uint64_t serial_cost(const struct tl_params *p)
 static int serial_tiling(struct tl_params *p)
 {
 	const struct mote_geometry *g = &p->g;
-	uint32_t R = g->rows;
-	uint32_t kc_max = min_u32(p->kt, g->wbuf_depth / R);
+	uint32_t kc_max = min_u32(p->kt, g->wbuf_depth / p->wt_rows);
 	struct tl_params best;
 	int have = 0;
 	uint64_t best_cost = 0;
@@ -164,12 +177,12 @@ static int serial_tiling(struct tl_params *p)
 		if (div_up(p->kt, c.chunks) != kc)
 			continue; /* the same chunking as a larger kc */
 		c.kc = kc;
-		uint32_t m_cap = min_u32(min_u32(g->abuf_depth / kc, g->acc_depth), ROW_FIELD_MAX);
+		uint32_t m_cap = min_u32(min_u32(act_cap(p, g->abuf_depth, kc), g->acc_depth), ROW_FIELD_MAX);
 		if (!m_cap)
 			continue;
 		tl_pixel_tile(&c, m_cap);
 		group_tiles(&c, g->acc_depth);
-		c.w_resident = c.chunks == 1 && (uint64_t)p->nt * p->kt * R <= g->wbuf_depth;
+		c.w_resident = c.chunks == 1 && (uint64_t)p->nt * p->kt * p->wt_rows <= g->wbuf_depth;
 		uint64_t cost = serial_cost(&c);
 		if (!have || cost < best_cost) {
 			best = c;
@@ -183,7 +196,7 @@ static int serial_tiling(struct tl_params *p)
 	p->a_slots = p->w_slots = p->c_slots = 1;
 	p->act_runs = p->m_rows == 1;
 	if (p->w_resident) {
-		p->w_slot_rows = p->kt * R;
+		p->w_slot_rows = p->kt * p->wt_rows;
 		p->w_slots = p->nt; /* output tile n's weights are slot n */
 	}
 	return 0;
@@ -240,6 +253,22 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	p->xor_msb = op->in_type == MOTE_CC_UINT8;
 	p->pad_byte = (uint8_t)(op->in_zp & 0xff);
 	p->tile_ch = C;
+	p->kr = p->wt_rows = R;
+	if (op->sparse) {
+		if (!(geom->features & MOTE_FEATURES_SPARSE_MASK))
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "2:4 sparse weights need the SPARSE feature");
+		if (R % 4)
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "2:4 sparse weights need array rows a multiple of 4, not %u", R);
+		if (op->pool != MOTE_CC_POOL_NONE || cc_groups(op) > 1 || op->w_type != MOTE_CC_INT8 || op->w_zp)
+			return cc_fail(diag, MOTE_CC_ENOTSUP,
+				       "2:4 sparse weights: only int8 weights without zero point, no groups, no pooling");
+		int rc2 = mote_cc_sparse_check(op, diag);
+		if (rc2)
+			return rc2;
+		p->sparse = 1;
+		p->kr = 2 * R;
+		p->wt_rows = R + R / 4;
+	}
 	if (op->pool == MOTE_CC_POOL_MAX)
 		return tl_max_params(p, diag);
 	if (cc_groups(op) > 1)
@@ -252,7 +281,7 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 	if (seg > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "kernel row of %llu bytes", (unsigned long long)seg);
 	p->seg_len = (uint32_t)seg;
-	p->tiles_per_seg = div_up(p->seg_len, R);
+	p->tiles_per_seg = div_up(p->seg_len, p->kr);
 	uint64_t kt = (uint64_t)op->k_h * p->seg_per_ky * p->tiles_per_seg;
 	if (kt > UINT32_MAX / R)
 		return cc_fail(diag, MOTE_CC_ERANGE, "%llu reduction tiles", (unsigned long long)kt);
@@ -281,7 +310,7 @@ int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const 
 
 	/* Blob sizes. */
 	size_t t;
-	if (cc_mul_sz((size_t)p->nt * p->kt, (size_t)R * C, &p->weight_bytes) || p->weight_bytes > UINT32_MAX)
+	if (cc_mul_sz((size_t)p->nt * p->kt, (size_t)p->wt_rows * C, &p->weight_bytes) || p->weight_bytes > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "pre-tiled weights larger than 4 GiB");
 	if (cc_mul_sz((size_t)p->nt * MOTE_BIAS_ROWS, 4u * (size_t)C, &t) || t > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "bias rows larger than 4 GiB");

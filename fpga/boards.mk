@@ -36,7 +36,7 @@
 # output multiplexers and its command fields) cost about 770 logic cells of the 5,280; depthwise
 # convolutions and average pools run on the host (the compiler refuses them without the feature).
 BOARD_icebreaker_PARAMS := ROWS=4 COLS=4 MEM_BYTES=8 ABUF_DEPTH=512 WBUF_DEPTH=256 BBUF_DEPTH=64 \
-                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=16 LG_LOAD_READS=1 LG_FETCH_READS=0 LG_MEM_READS=2 PERF_W=32 PERF_SET=65601 MEM_ADDR_W=17 MUL_CELL=2 PSUM_W=18 ARRAY_BCAST=1 IN_REG=0 DELAY_RAM=1 \
+                           ACC_DEPTH=256 PPU_LANES=1 QUEUE_DEPTH=16 LG_LOAD_READS=1 LG_FETCH_READS=0 LG_MEM_READS=2 PERF_W=32 PERF_SET=65601 MEM_ADDR_W=17 MUL_CELL=2 PSUM_W=18 ARRAY_BCAST=1 IN_REG=0 DELAY_RAM=1 SPARSE=0 \
                            ACC_COPIES=1 DEPTHWISE=0 ACC_MAX=0 STORE_ADD=0 ROUND_TFL=0 PPU_SERIAL=1 LOAD_SERIAL=1 WIN_SHARE=1 QUEUES=2 WIN_RAM=1 ARB_REG_GRANT=1 WIN_HOLD=1
 BOARD_icebreaker_MEM    := 131072
 BOARD_icebreaker_BUS    := 8

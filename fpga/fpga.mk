@@ -98,6 +98,22 @@ $(SYNTH_DIR)/$(1).flat.log: $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS) $(SYNTH_$(1)_DEPS)
 endef
 $(foreach c,$(SYNTH_CONFIGS),$(eval $(call MOTE_SYNTH,$(c))))
 
+# ---- make synth-sparse: what the 2:4 sparse mode (SPARSE) costs on the UP5K ----
+# The board build's parameters with the systolic array (ARRAY_BCAST 0: mote_array_bcast has no
+# sparse mode), without and with SPARSE: the difference is the sparse mode's cost.
+SYNTH_SPARSE_BASE := $(filter-out ARRAY_BCAST=% SPARSE=%,$(BOARD_icebreaker_PARAMS)) ARRAY_BCAST=0
+SYNTH_ice40_4x4_sys_CMD    := $(ICE40_SYNTH) -top mote_top
+SYNTH_ice40_4x4_sys_PAR     = $(foreach p,$(SYNTH_SPARSE_BASE) SPARSE=0,-set $(subst =, ,$(p)))
+SYNTH_ice40_4x4_sys_PRE    := ice40_wrapcarry -unwrap
+SYNTH_ice40_4x4_sparse_CMD := $(ICE40_SYNTH) -top mote_top
+SYNTH_ice40_4x4_sparse_PAR  = $(foreach p,$(SYNTH_SPARSE_BASE) SPARSE=1,-set $(subst =, ,$(p)))
+SYNTH_ice40_4x4_sparse_PRE := ice40_wrapcarry -unwrap
+SPARSE_CONFIGS := ice40_4x4_sys ice40_4x4_sparse
+$(foreach c,$(SPARSE_CONFIGS),$(eval $(call MOTE_SYNTH,$(c))))
+.PHONY: synth-sparse
+synth-sparse: $(foreach c,$(SPARSE_CONFIGS),$(SYNTH_DIR)/$(c).log)
+	@for c in $(SPARSE_CONFIGS); do cat $(SYNTH_DIR)/$$c.area.txt; done
+
 SYNTH_FLAT ?=
 .PHONY: synth synth-flat
 synth: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).log $(if $(SYNTH_FLAT),$(SYNTH_DIR)/$(c).flat.log))

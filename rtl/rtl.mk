@@ -30,7 +30,9 @@ RTL_LINT_4x4small := -GROWS=4 -GCOLS=4 -GMEM_BYTES=8 -GABUF_DEPTH=512 -GWBUF_DEP
 # shared command queues (FEATURES.QUEUES)
 RTL_LINT_8x8q1 := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GQUEUES=1 -GMEM_ADDR_W=20
 RTL_LINT_8x8q2 := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GQUEUES=2 -GMEM_ADDR_W=20
-RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax 4x4small 8x8q1 8x8q2
+# without the sparse mode (MATMUL SPARSE is FIELD; one activation-buffer bank)
+RTL_LINT_8x8nosparse := -GROWS=8 -GCOLS=8 -GMEM_BYTES=16 -GSPARSE=0
+RTL_LINT_CONFIGS := 4x4 8x8 16x16 8x8dense 4x8 8x8nomax 4x4small 8x8q1 8x8q2 8x8nosparse
 
 RTL_RP := )
 .PHONY: lint formal
@@ -38,7 +40,8 @@ lint: $(GEN_VH) $(foreach b,$(BOARDS),$(BUILD)/fpga/$(b)/mote_board.vh)
 	@set -e; for c in $(RTL_LINT_CONFIGS); do \
 	  case $$c in 4x4) p="$(RTL_LINT_4x4)";; 8x8) p="$(RTL_LINT_8x8)";; 16x16) p="$(RTL_LINT_16x16)";; \
 	    8x8dense) p="$(RTL_LINT_8x8dense)";; 4x8) p="$(RTL_LINT_4x8)";; 8x8nomax) p="$(RTL_LINT_8x8nomax)";; \
-	    4x4small) p="$(RTL_LINT_4x4small)";; 8x8q1) p="$(RTL_LINT_8x8q1)";; 8x8q2) p="$(RTL_LINT_8x8q2)";; esac; \
+	    4x4small) p="$(RTL_LINT_4x4small)";; 8x8q1) p="$(RTL_LINT_8x8q1)";; 8x8q2) p="$(RTL_LINT_8x8q2)";; \
+	    8x8nosparse) p="$(RTL_LINT_8x8nosparse)";; esac; \
 	  echo "LINT verilator mote_top $$c"; \
 	  $(VERILATOR) --lint-only -Wall -I$(BUILD)/rtl $(RTL_LINT_VLT) --top-module mote_top $$p $(MOTE_RTL_SRCS); \
 	done
@@ -60,7 +63,7 @@ lint: $(GEN_VH) $(foreach b,$(BOARDS),$(BUILD)/fpga/$(b)/mote_board.vh)
 	  case $$c in default) p="";; 4x4) p="$(RTL_LINT_4x4)";; 8x8) p="$(RTL_LINT_8x8)";; 16x16) p="$(RTL_LINT_16x16)";; \
 	    8x8dense) p="$(RTL_LINT_8x8dense)";; 4x8) p="$(RTL_LINT_4x8)";; 8x8nomax) p="$(RTL_LINT_8x8nomax)";; \
 	    4x4small) p="$(RTL_LINT_4x4small)";; 8x8q1) p="$(RTL_LINT_8x8q1)";; 8x8q2) p="$(RTL_LINT_8x8q2)";; \
-	    $(foreach b,$(BOARDS),board-$(b)$(RTL_RP) p="$(call board_gflags,$(b))";;) esac; \
+	    8x8nosparse) p="$(RTL_LINT_8x8nosparse)";; $(foreach b,$(BOARDS),board-$(b)$(RTL_RP) p="$(call board_gflags,$(b))";;) esac; \
 	  set=$$(printf '%s\n' "$$p" | sed 's/-G\([A-Za-z_0-9]*\)=\([^ ]*\)/-set \1 \2/g'); \
 	  yosys -q -l $(BUILD)/lint/latch_$$c.log -p "read_verilog -lib +/ice40/cells_sim.v; \
 	    read_verilog -I$(BUILD)/rtl $(MOTE_RTL_SRCS); chparam $$set mote_top; hierarchy -check -top mote_top; proc; \

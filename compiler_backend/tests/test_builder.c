@@ -196,8 +196,13 @@ static int check_case(const struct mote_geometry *g, struct tc_case *c, struct t
 		snprintf(run->why, sizeof run->why, "useful MACs %llu, expected %llu",
 			 (unsigned long long)run->res.macs_useful, (unsigned long long)run->plan.macs_useful), bad = 1;
 	uint32_t cig = op->in_c / (op->groups ? op->groups : 1);
+	if (!bad && run->res.macs_dense != run->plan.macs_dense)
+		snprintf(run->why, sizeof run->why, "dense-equivalent MACs %llu, expected %llu",
+			 (unsigned long long)run->res.macs_dense, (unsigned long long)run->plan.macs_dense), bad = 1;
 	if (!bad && (run->plan.macs_model != (uint64_t)oh * ow * op->out_c * op->k_h * op->k_w * cig ||
-		     run->plan.macs_useful != run->plan.macs_model * run->plan.k_passes))
+		     run->plan.macs_dense != run->plan.macs_model * run->plan.k_passes ||
+		     (!op->sparse && run->plan.macs_useful != run->plan.macs_dense) ||
+		     (op->sparse && run->plan.macs_useful * 2 < run->plan.macs_dense)))
 		snprintf(run->why, sizeof run->why, "plan's useful MACs wrong"), bad = 1;
 	/* correction passes: one unless the array cannot hold w_off - w_zp in int8 */
 	int32_t cz = (op->w_type == MOTE_CC_UINT8 ? 128 : 0) - op->w_zp;
@@ -245,6 +250,105 @@ static void random_cases(uint32_t rc, uint64_t seed)
 	}
 	ck_assert_msg(fails == 0, "%u of %u random cases failed on %ux%u", fails, n, rc, rc);
 }
+
+/* 2:4 sparse cases: random shapes (K not a multiple of 4 or of the tile,
+ * channels below 4, dilated kernels), the weights pruned, run sparse on a
+ * geometry with SPARSE against the reference (the dense product). */
+static void random_sparse_cases(uint32_t rc, uint64_t seed)
+{
+	uint64_t s = seed;
+	unsigned fails = 0, n = n_cases() / 2;
+	for (unsigned i = 0; i < n; i++) {
+		struct mote_geometry g = i % 3 == 2 ? tiny_geom(rc, rc, &s) : tc_geom(rc, rc);
+		g.features |= MOTE_FEATURES_SPARSE_MASK;
+		if (g.wbuf_depth < rc + rc / 4)
+			g.wbuf_depth = rc + rc / 4;
+		if (g.abuf_depth < 2)
+			g.abuf_depth = 2;
+		struct tc_case c;
+		memset(&c, 0, sizeof c);
+		random_conv(&c, &s);
+		c.op.groups = 0;
+		c.op.w_type = MOTE_CC_INT8;
+		c.op.w_zp = 0;
+		ck_assert_int_eq(mote_cc_sparse_prune(&c.op, c.w), 0);
+		ck_assert_int_eq(mote_cc_sparse_check(&c.op, NULL), 0);
+		c.op.sparse = 1;
+		struct tc_run run = {.policy = (enum mote_fm_policy)(i % 3),
+				     .queue_depth = (uint32_t)(i % 3 == 1 ? tc_range(&s, 1, 8) : 8),
+				     .seed = tc_rand(&s)};
+		char tag[48];
+		snprintf(tag, sizeof tag, "sparse case %u", i);
+		fails += (unsigned)check_case(&g, &c, &run, tag);
+		case_free(&c);
+	}
+	ck_assert_msg(fails == 0, "%u of %u sparse cases failed on %ux%u", fails, n, rc, rc);
+}
+
+START_TEST(sparse_4x4) { random_sparse_cases(4, 0x5444); }
+END_TEST
+START_TEST(sparse_8x8) { random_sparse_cases(8, 0x5888); }
+END_TEST
+START_TEST(sparse_16x16) { random_sparse_cases(16, 0x5161); }
+END_TEST
+
+/* The compressed tile: pack, check and unpack round-trip; bad metadata named;
+ * a dense pattern and a device without SPARSE refused. */
+START_TEST(sparse_tiles)
+{
+	uint64_t s = 0x7117;
+	for (uint32_t rows = 4; rows <= 16; rows += 4) {
+		uint32_t cols = (uint32_t)tc_range(&s, 1, 16);
+		int8_t dense[2 * 16 * 16], back[2 * 16 * 16];
+		uint8_t tile[20 * 16];
+		for (uint32_t k = 0; k < 2 * rows; k++)
+			for (uint32_t c = 0; c < cols; c++) /* 0..2 non-zero per group */
+				dense[k * cols + c] = (int8_t)(tc_rand(&s) % 2 ? tc_range(&s, -128, 127) : 0);
+		for (uint32_t j = 0; j < rows / 2; j++)
+			for (uint32_t c = 0; c < cols; c++) {
+				uint32_t keep0 = (uint32_t)tc_range(&s, 0, 3), keep1 = (uint32_t)tc_range(&s, 0, 3);
+				for (uint32_t i = 0; i < 4; i++)
+					if (i != keep0 && i != keep1)
+						dense[(4 * j + i) * cols + c] = 0;
+			}
+		struct mote_cc_diag d = {{0}};
+		ck_assert_int_eq(mote_cc_sparse_pack_tile(dense, rows, cols, tile, &d), 0);
+		ck_assert_int_eq(mote_cc_sparse_check_tile(tile, rows, cols, cols, &d), 0);
+		ck_assert_int_eq(mote_cc_sparse_unpack_tile(tile, rows, cols, back), 0);
+		ck_assert_mem_eq(dense, back, 2 * rows * cols);
+		/* a pair naming one element twice, in the last column */
+		uint8_t *irow = tile + (size_t)(5 * (rows / 4 - 1) + 4) * cols;
+		irow[cols - 1] = (uint8_t)((irow[cols - 1] & 0xf0) | 0x5); /* indices 1, 1 */
+		ck_assert_int_eq(mote_cc_sparse_check_tile(tile, rows, cols, cols, &d), MOTE_CC_EINVAL);
+		ck_assert_ptr_nonnull(strstr(d.msg, "ascend"));
+		ck_assert_int_eq(mote_cc_sparse_check_tile(tile, rows, cols, cols - 1, NULL), 0); /* beyond N_VALID */
+		ck_assert_int_eq(mote_cc_sparse_unpack_tile(tile, rows, cols, back), MOTE_CC_EINVAL);
+		irow[cols - 1] = (uint8_t)((irow[cols - 1] & 0x0f) | 0x20); /* 2 before 0: descending */
+		ck_assert_int_eq(mote_cc_sparse_check_tile(tile, rows, cols, cols, NULL), MOTE_CC_EINVAL);
+		dense[0] = dense[cols] = dense[2 * cols] = 1; /* three in a group */
+		ck_assert_int_eq(mote_cc_sparse_pack_tile(dense, rows, cols, tile, &d), MOTE_CC_EINVAL);
+	}
+	/* an operator whose weights are not 2:4, and a device without SPARSE */
+	int8_t w[6 * 2] = {1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0};
+	int32_t m[2] = {1 << 30, 1 << 30}, sh[2] = {40, 40};
+	struct mote_cc_gemm gm = {.m = 3, .k = 6, .n = 2, .out_type = MOTE_CC_INT32, .b = w, .mult = m, .shift = sh,
+				  .sparse = 1};
+	struct mote_cc_conv cv;
+	mote_cc_gemm_as_conv(&gm, &cv);
+	struct mote_cc_diag d = {{0}};
+	ck_assert_int_eq(mote_cc_sparse_check(&cv, &d), MOTE_CC_EINVAL);
+	ck_assert_ptr_nonnull(strstr(d.msg, "output channel 0"));
+	struct mote_geometry g = tc_geom(8, 8);
+	struct mote_cc_plan pl;
+	g.features |= MOTE_FEATURES_SPARSE_MASK;
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &pl, &d), MOTE_CC_EINVAL);
+	ck_assert_int_eq(mote_cc_sparse_prune(&cv, w), 0);
+	ck_assert_int_eq(w[0] + w[2] + w[4] + w[6] + w[8] + w[10], 2); /* column 0: three ones in k 0..3, two kept */
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &pl, &d), 0);
+	g.features &= ~MOTE_FEATURES_SPARSE_MASK;
+	ck_assert_int_eq(mote_cc_plan_gemm(&g, &gm, &pl, &d), MOTE_CC_ENOTSUP);
+}
+END_TEST
 
 START_TEST(random_4x4) { random_cases(4, 0x4444); }
 END_TEST
@@ -745,6 +849,10 @@ int main(void)
 	tcase_add_test(tc, random_4x4);
 	tcase_add_test(tc, random_8x8);
 	tcase_add_test(tc, random_16x16);
+	tcase_add_test(tc, sparse_tiles);
+	tcase_add_test(tc, sparse_4x4);
+	tcase_add_test(tc, sparse_8x8);
+	tcase_add_test(tc, sparse_16x16);
 	tcase_add_test(tc, dw_errors);
 	tcase_add_test(tc, dw_dscnn_utilization);
 	tcase_add_test(tc, dw_shapes);

@@ -106,13 +106,23 @@ static int op_dump(const struct op_args *a, const struct op_data *d, struct outd
 	return 0;
 }
 
+/* With --sparsity 2:4, the same pruned weights also run dense: its cycles */
+struct sparse_cmp {
+	int on;
+	uint64_t dense_cycles;
+	size_t dense_mismatches, differ; /* dense run against the reference; bytes the two runs differ in */
+};
+
 static void op_report(const struct op_args *a, const struct mote_device_info *info, const struct op_data *d,
-		      const struct op_run *r, size_t mismatches)
+		      const struct op_run *r, size_t mismatches, const struct sparse_cmp *sp)
 {
 	const struct mote_geometry *g = &info->geometry;
 	uint64_t cycles = r->result.perf[MOTE_PERF_CYCLES];
 	uint64_t macs = r->plan.macs_useful;
 	double util = cycles ? (double)macs / ((double)cycles * g->rows * g->cols) : 0;
+	/* dense-equivalent MACs over the same slots: what the sparse array's cycles are worth */
+	double eff = cycles ? (double)r->plan.macs_dense / ((double)cycles * g->rows * g->cols) : 0;
+	double speedup = sp->on && cycles ? (double)sp->dense_cycles / (double)cycles : 0;
 	if (a->json) {
 		struct json j;
 		json_begin(&j, stdout);
@@ -145,6 +155,11 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 		json_uint(&j, "outputs", d->out_bytes);
 		json_uint(&j, "mismatches", mismatches);
 		json_uint(&j, "commands", r->plan.n_cmds);
+		if (sp->on) {
+			json_uint(&j, "dense_cycles", sp->dense_cycles);
+			json_num(&j, "speedup", speedup);
+			json_num(&j, "effective_utilization", eff);
+		}
 		json_num(&j, "wall_seconds", r->wall);
 		json_num(&j, "sim_cycles_per_second", r->sim_speed);
 		json_key_object(&j, "perf");
@@ -162,10 +177,17 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 		       a->cin, a->cout, a->kh, a->kw, a->stride, a->pad, a->dil,
 		       a->groups > 1 ? (a->groups == a->cin && a->groups == a->cout ? ", depthwise" : ", grouped") : "",
 		       d->out_h, d->out_w);
-	printf(" on %s (%ux%u array)\n", info->uri, g->rows, g->cols);
+	printf(" on %s (%ux%u array)%s\n", info->uri, g->rows, g->cols, sp->on ? ", 2:4 sparse weights" : "");
 	printf("  outputs      %zu bytes, %zu mismatches against the reference executor%s\n", d->out_bytes, mismatches,
 	       mismatches ? "" : " (bit-exact)");
 	printf("  cycles       %llu\n", (unsigned long long)cycles);
+	if (sp->on) {
+		printf("  dense        %llu cycles for the same pruned weights run dense (%zu mismatches, %zu bytes "
+		       "differ from the sparse run): speedup %.3f\n", (unsigned long long)sp->dense_cycles,
+		       sp->dense_mismatches, sp->differ, speedup);
+		printf("  effective    %.4f (dense-equivalent MACs %llu / (cycles x %u x %u))\n", eff,
+		       (unsigned long long)r->plan.macs_dense, g->rows, g->cols);
+	}
 	/* issued = ROWS*COLS per activation row: a device without the counter
 	 * (a small board build) still counts the rows, or counts neither */
 	const uint32_t kept = r->result.perf_set;
@@ -197,6 +219,20 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 	printf("  simulation   %.2f s wall, %.0f simulated cycles/s\n", r->wall, r->sim_speed);
 }
 
+/* --sparsity: dense (the default) or 2:4; 0, or usage error 2 */
+static int parse_sparsity(struct op_args *a, const char *s)
+{
+	if (!s || !strcmp(s, "dense"))
+		a->sparse = 0;
+	else if (!strcmp(s, "2:4"))
+		a->sparse = 1;
+	else
+		return cli_fail("--sparsity %s: dense or 2:4", s), 2;
+	if (a->sparse && (a->w_uint8 || a->stack_rows || a->groups > 1))
+		return cli_fail("--sparsity 2:4 takes int8 weights without groups or stacked rows"), 2;
+	return 0;
+}
+
 static int run_op(struct op_args *a)
 {
 	mote_device *dev = NULL;
@@ -219,12 +255,39 @@ static int run_op(struct op_args *a)
 	struct mote_device_info info;
 	mote_device_info(dev, &info);
 	size_t mismatches = 0;
+	struct sparse_cmp sp = {.on = a->sparse};
 	if (op_check(dev, &info.geometry, a, &d, &r, &mismatches, 1) < 0)
 		goto out;
+	if (a->sparse) { /* the same pruned weights dense: the same bytes, its cycles */
+		struct op_run rd;
+		memset(&rd, 0, sizeof rd);
+		uint8_t *y_sparse = malloc(d.out_bytes ? d.out_bytes : 1);
+		if (!y_sparse) {
+			cli_fail("out of memory");
+			goto out;
+		}
+		memcpy(y_sparse, d.y_dev, d.out_bytes);
+		d.conv.sparse = 0;
+		d.gemm.sparse = 0;
+		struct op_args ad = *a;
+		ad.sparse = 0;
+		if (op_execute(dev, &info.geometry, &ad, &d, &rd) < 0) {
+			free(y_sparse);
+			goto out;
+		}
+		sp.dense_cycles = rd.result.perf[MOTE_PERF_CYCLES];
+		sp.dense_mismatches = op_mismatches(&d, 1);
+		for (size_t i = 0; i < d.out_bytes; i++)
+			sp.differ += y_sparse[i] != d.y_dev[i];
+		memcpy(d.y_dev, y_sparse, d.out_bytes); /* --dump writes the sparse run's output */
+		free(y_sparse);
+		d.conv.sparse = 1;
+		d.gemm.sparse = 1;
+	}
 	if (a->dump && op_dump(a, &d, &od) < 0)
 		goto out;
-	op_report(a, &info, &d, &r, mismatches);
-	status = mismatches ? 1 : 0;
+	op_report(a, &info, &d, &r, mismatches + sp.dense_mismatches + sp.differ, &sp);
+	status = mismatches || sp.dense_mismatches || sp.differ ? 1 : 0;
 out:
 	op_free(&d);
 	outdir_close(&od);
@@ -235,6 +298,7 @@ out:
 int cmd_gemm(int argc, char **argv)
 {
 	struct op_args a = {.is_gemm = 1, .device = "sim", .seed = 1};
+	const char *sparsity = NULL;
 	struct opt o[] = {
 		{"m", OPT_U32, &a.m, 1, 1, 1u << 16, "rows of A and Y", 0},
 		{"k", OPT_U32, &a.k, 1, 1, 1u << 16, "reduction length", 0},
@@ -243,6 +307,8 @@ int cmd_gemm(int argc, char **argv)
 		{"relu", OPT_FLAG, &a.relu, 0, 0, 0, "clamp at the output zero point", 0},
 		{"add", OPT_FLAG, &a.add, 0, 0, 0, "fuse a residual add of a random tensor into the stores (STORE ADD)", 0},
 		{"round-tfl", OPT_FLAG, &a.round_tfl, 0, 0, 0, "TFLite's multipliers and two roundings (STORE ROUND_TFL)", 0},
+		{"sparsity", OPT_STR, &sparsity, 0, 0, 0,
+		 "dense (default) or 2:4: prune the weights 2:4, run sparse and dense, report both", 0},
 		{"device", OPT_STR, &a.device, 0, 0, 0, "device URI (default sim)", 0},
 		{"json", OPT_FLAG, &a.json, 0, 0, 0, "print one JSON object", 0},
 		{"dump", OPT_STR, &a.dump, 0, 0, 0, "write operands and result as .npy files to this directory", 0},
@@ -252,12 +318,15 @@ int cmd_gemm(int argc, char **argv)
 	int rc = opts_parse("gemm", "--m M --k K --n N [options]", o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	if ((rc = parse_sparsity(&a, sparsity)))
+		return rc;
 	return run_op(&a);
 }
 
 int cmd_conv(int argc, char **argv)
 {
 	struct op_args a = {.device = "sim", .seed = 1, .stride = 1, .dil = 1};
+	const char *sparsity = NULL;
 	struct opt o[] = {
 		{"h", OPT_U32, &a.h, 1, 1, 1u << 15, "input height", 0},
 		{"w", OPT_U32, &a.w, 1, 1, 1u << 15, "input width", 0},
@@ -275,6 +344,8 @@ int cmd_conv(int argc, char **argv)
 		{"relu", OPT_FLAG, &a.relu, 0, 0, 0, "clamp at the output zero point", 0},
 		{"add", OPT_FLAG, &a.add, 0, 0, 0, "fuse a residual add of a random tensor into the stores (STORE ADD)", 0},
 		{"round-tfl", OPT_FLAG, &a.round_tfl, 0, 0, 0, "TFLite's multipliers and two roundings (STORE ROUND_TFL)", 0},
+		{"sparsity", OPT_STR, &sparsity, 0, 0, 0,
+		 "dense (default) or 2:4: prune the weights 2:4, run sparse and dense, report both", 0},
 		{"device", OPT_STR, &a.device, 0, 0, 0, "device URI (default sim)", 0},
 		{"json", OPT_FLAG, &a.json, 0, 0, 0, "print one JSON object", 0},
 		{"dump", OPT_STR, &a.dump, 0, 0, 0, "write operands and result as .npy files to this directory", 0},
@@ -284,5 +355,7 @@ int cmd_conv(int argc, char **argv)
 	int rc = opts_parse("conv", "--h H --w W --cin CI --cout CO --kh KH --kw KW [options]", o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	if ((rc = parse_sparsity(&a, sparsity)))
+		return rc;
 	return run_op(&a);
 }

@@ -224,6 +224,14 @@ int op_make(const struct op_args *a, struct op_data *d, const struct mote_geomet
 	int rc = mote_cc_conv_check(c, &d->out_h, &d->out_w, &diag);
 	if (rc < 0)
 		return cli_fail("invalid shape: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
+	if (a->sparse) { /* prune the drawn weights 2:4 in place; both runs use these */
+		if (a->w_uint8 || a->stack_rows || g > 1 || a->pool != OP_POOL_NONE)
+			return cli_fail("--sparsity 2:4 takes int8 weights, no groups, pooling or stacked rows");
+		if ((rc = mote_cc_sparse_prune(c, d->weights)) < 0)
+			return cli_fail("pruning 2:4: %s", mote_cc_strerror(rc));
+		c->sparse = 1;
+		d->gemm.sparse = 1;
+	}
 	if (geo && mem && fits_planned(a, d, geo, mem) < 0)
 		return -1;
 	d->in_bytes = (size_t)c->in_h * c->in_w * c->in_c;
@@ -431,6 +439,11 @@ static int execute(mote_device *dev, const struct mote_geometry *g, const struct
 		  : mote_cc_emit_conv(g, conv, &addrs, &bufs, &r->plan, &diag);
 	if (rc < 0) {
 		cli_fail("cannot emit the command stream: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
+		goto out;
+	}
+	/* compressed weights: every tile's metadata checked before submission */
+	if (conv->sparse && (rc = mote_cc_sparse_check_blob(g, conv, ro + w_off, r->plan.weight_bytes, &diag)) < 0) {
+		cli_fail("invalid sparse weights: %s", diag.msg[0] ? diag.msg : mote_cc_strerror(rc));
 		goto out;
 	}
 	if ((rc = mote_buffer_write(dev, b_ro, 0, ro, ro_bytes)) < 0 ||

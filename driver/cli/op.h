@@ -34,6 +34,8 @@ struct op_args {
 	int round_tfl;  /* TFLite's multipliers (QuantizeMultiplier) and two roundings (STORE ROUND_TFL) */
 	int progress;   /* a progress line on stderr while the job runs */
 	int quiet;      /* --quiet: no progress line */
+	int sparse;     /* 2:4: the random weights magnitude-pruned 2:4 (mote_cc_sparse_prune), the
+			 * operator run with MATMUL SPARSE; the reference is the dense product */
 };
 enum { OP_POOL_NONE = 0, OP_POOL_MAX = 1, OP_POOL_AVG = 2 };
 

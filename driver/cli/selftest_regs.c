@@ -112,7 +112,7 @@ enum st_outcome st_identity(struct st_ctx *c, char *detail, size_t n)
 		{queues <= MOTE_QUEUES_ONE, "FEATURES.QUEUES <= 2", queues},
 		{pw >= 16 && pw <= 64, "PERF_CONFIG.WIDTH 16..64", pw},
 		{(v[9] & need) == need, "PERF_SET with CYCLES, MACS_USEFUL and CMDS", v[9]},
-		{v[9] >> MOTE_NUM_PERF == 0, "no PERF_SET bits beyond the 17 counters", v[9]},
+		{v[9] >> MOTE_NUM_PERF == 0, "no PERF_SET bits beyond the spec's counters", v[9]},
 		{in->mem_size >= 2 * MOTE_WINDOW_ALIGN && in->mem_size % MOTE_WINDOW_ALIGN == 0 &&
 			 in->mem_size <= ((uint64_t)1 << 32),
 		 "device memory a multiple of 64 bytes, 128 bytes to 4 GiB", in->mem_size},

@@ -127,6 +127,11 @@ struct mote_cc_conv {
 					  * ROUND_TFL, mote_ref_requant_tfl; the device needs
 					  * FEATURES.ROUND_TFL), mult and shift as TFLite's
 					  * (M, 31 - e); 0: one rounding (mote_ref_requant) */
+	int sparse;                      /* 1: the weights are 2:4 sparse in the groups of
+					  * mote_cc_sparse_check (int8, w_zp 0, groups 1, no
+					  * pool); the builder emits MATMUL SPARSE (FEATURES.SPARSE)
+					  * with compressed weight tiles, the reference checks the
+					  * pattern and computes the dense product (the same result) */
 };
 
 /* One matrix product Y[m][n] = A[m][k] x B[k][n] with the same quantization
@@ -144,6 +149,7 @@ struct mote_cc_gemm {
 	const int8_t *b;                 /* [k][n] */
 	const int32_t *bias, *mult, *shift;
 	int round_tfl;                   /* as mote_cc_conv's */
+	int sparse;                      /* as mote_cc_conv's (groups: 4 consecutive k) */
 };
 
 /* The convolution equivalent to a GEMM (pointers shared, nothing copied). */
@@ -203,6 +209,51 @@ int mote_ref_conv(const struct mote_cc_conv *op, const void *input, void *output
 int mote_ref_add(const struct mote_cc_conv *op, const void *r, void *output);
 int mote_ref_gemm(const struct mote_cc_gemm *op, const void *a, void *y);
 
+/* ---- 2:4 structured sparsity (MATMUL SPARSE, mote_hw.spec) ---------------------
+ *
+ * Groups: the weights of one output channel, in reduction order (ky, kx, ci),
+ * cut into runs the device streams contiguously (a kernel row of k_w*in_c
+ * elements; with dilation along x, one kernel position's in_c), each run cut
+ * into groups of 4 from its start (the last group of a run may be shorter).
+ * When the run length is a multiple of 4 (a GEMM's k, in_c % 4 == 0) these are
+ * simply the groups of 4 consecutive reduction elements.  2:4 sparse: at most
+ * 2 non-zero weights in every group. */
+
+/* Magnitude pruning of op's weights (int8) into w (k_h*k_w*in_c*out_c bytes,
+ * may be op->weights' own bytes): in each group the 2 weights of largest
+ * magnitude are kept (ties: the lower index), the others set to 0.  Returns 0,
+ * or MOTE_CC_EINVAL (op invalid, not int8 weights, grouped or pooling). */
+int mote_cc_sparse_prune(const struct mote_cc_conv *op, int8_t *w);
+
+/* 0 when op's weights are 2:4 sparse; MOTE_CC_EINVAL naming the first group
+ * with more than 2 non-zero weights (output channel, reduction indices). */
+int mote_cc_sparse_check(const struct mote_cc_conv *op, struct mote_cc_diag *diag);
+
+/* One compressed tile of an array with `rows` rows (a multiple of 4) and
+ * `cols` columns, as the weight buffer holds it: rows + rows/4 rows of cols
+ * bytes (mote_hw.spec, MATMUL SPARSE).  mote_cc_sparse_pack_tile compresses
+ * dense[k][c] (2*rows x cols, k the tile's reduction index) into tile; a
+ * group with more than 2 non-zero weights is MOTE_CC_EINVAL naming it.
+ * Unused kept slots hold 0 at indices that keep each pair ascending.
+ * mote_cc_sparse_unpack_tile is the inverse (every weight a pair names, the
+ * others 0; returns MOTE_CC_EINVAL for invalid metadata).
+ * mote_cc_sparse_check_tile checks the metadata of columns below n_valid as
+ * the device does (each pair strictly ascending); MOTE_CC_EINVAL names the
+ * index row, column, weight rows and indices. */
+int mote_cc_sparse_pack_tile(const int8_t *dense, uint32_t rows, uint32_t cols, uint8_t *tile,
+			     struct mote_cc_diag *diag);
+int mote_cc_sparse_unpack_tile(const uint8_t *tile, uint32_t rows, uint32_t cols, int8_t *dense);
+int mote_cc_sparse_check_tile(const uint8_t *tile, uint32_t rows, uint32_t cols, uint32_t n_valid,
+			      struct mote_cc_diag *diag);
+
+/* Check every compressed tile of a sparse operator's weight blob (as
+ * mote_cc_emit_* wrote it for geometry g: weights, plan->weight_bytes long)
+ * before it is submitted.  0, or MOTE_CC_EINVAL naming the tile (output tile
+ * n, reduction tile t) and what mote_cc_sparse_check_tile found; 0 for a
+ * dense operator. */
+int mote_cc_sparse_check_blob(const struct mote_geometry *g, const struct mote_cc_conv *op, const void *weights,
+			      size_t len, struct mote_cc_diag *diag);
+
 /* ---- requantization parameters --------------------------------------------- */
 
 /* Real scale s (e.g. in_scale * w_scale / out_scale) to (mult, shift) with
@@ -247,6 +298,9 @@ struct mote_cc_plan {
 	uint64_t macs_issued;    /* rows * cols * rows_streamed */
 	uint64_t macs_useful;    /* what the hardware counts useful: k_passes * macs_model */
 	uint64_t macs_model;     /* out_h * out_w * out_c * k_h * k_w * in_c / groups */
+	uint64_t macs_dense;     /* what the hardware counts dense-equivalent (MACS_DENSE):
+				  * k_passes * macs_model; macs_useful is the same except
+				  * sparse, where it counts the kept weight slots */
 };
 
 /* Device addresses of everything one stream touches.  The regions must not

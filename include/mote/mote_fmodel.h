@@ -71,7 +71,8 @@ struct mote_fm_result {
 	uint32_t cmds_done;    /* retired commands, END included */
 	/* ideal figures, as the perf counters of the same names define them */
 	uint64_t macs_issued;  /* ROWS*COLS per activation row streamed */
-	uint64_t macs_useful;  /* K_VALID*N_VALID per activation row streamed */
+	uint64_t macs_useful;  /* K_VALID*N_VALID per activation row streamed (SPARSE: kept slots) */
+	uint64_t macs_dense;   /* K_VALID*N_VALID per activation row streamed (MACS_DENSE) */
 	uint64_t rows_streamed;/* activation rows streamed (= ARRAY_ACTIVE, the ideal cycles) */
 	uint64_t bytes_read;   /* data bytes read by LOAD (exact bytes, not bus words) */
 	uint64_t bytes_written;/* bytes written by STORE */

@@ -9,6 +9,12 @@
 // and registers per PE).
 // Depthwise rows (i_dw) chain each row's PEs left to right instead: lane r
 // correlates activation byte r along the stream with its COLS weights.
+// With SPARSE, rows 2j and 2j+1 share a 4-byte activation bundle (one
+// register per pair and PE column, in the even PE; the odd PE reads it the
+// cycle after, when its own byte is due): a sparse row (i_sp) brings 2*ROWS
+// bytes, bundle j = bytes 4j..4j+3, and each PE multiplies the byte its
+// weight's 2-bit index names; a dense row's bundle j is bytes 2j and 2j+1,
+// one per PE.  Timing is the same either way.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 
@@ -47,19 +53,27 @@ module mote_array #(
 	// (mote_mul2) per two PEs of a column; 2 that cell as an iCE40 SB_MAC16
 	parameter MUL_CELL = 0,
 	// bits of the partial sums inside (16+log2(max(ROWS,COLS)) .. 32)
-	parameter PSUM_W = 32
+	parameter PSUM_W = 32,
+	// 1: 2:4 sparse rows (i_sp): ROWS a multiple of 4
+	parameter SPARSE = 0,
+	// activation-row bytes and weight bits (derived)
+	parameter AR = (SPARSE != 0) ? 2 * ROWS : ROWS,
+	parameter WB = (SPARSE != 0) ? 10 : 8
 ) (
 	input  wire                 clk,
 	input  wire                 rst,
 	// activation row in
 	input  wire                 i_valid,
-	input  wire [ROWS*8-1:0]    i_act,
+	input  wire [AR*8-1:0]      i_act,
 	input  wire                 i_bank,
 	input  wire                 i_dw,
-	// weight shift chain in (one weight row per shift)
+	input  wire                 i_sp,
+	// weight shift chain in (one weight row per shift); with SPARSE each
+	// weight's 2-bit index beside it (column c: bits [2c+1:2c])
 	input  wire                 i_wshift,
 	input  wire                 i_wbank,
 	input  wire [COLS*8-1:0]    i_wgt,
+	input  wire [COLS*2-1:0]    i_widx,
 	// result row out
 	output wire                 o_valid,
 	output wire [COLS*32-1:0]   o_sum,
@@ -79,17 +93,20 @@ module mote_array #(
 	// int8 products lie in [-32512, 32768], so the 16-bit sum is exact except
 	// that 32768 reads as -32768, a value the sum never takes otherwise
 	localparam SUM01 = (EXT != 0 && DEPTHWISE == 0 && ROWS >= 2) ? 1 : 0;
+	// activation bytes a PE sees (a bundle with SPARSE)
+	localparam AB = (SPARSE != 0) ? 4 : 1;
 
 	// Wires between PEs are named per PE (generate-scope wires the neighbours
 	// reference), never slices of one flat bus: Verilator rebuilds a whole wide
 	// vector for every slice assigned into it, which for a 16x16 flat
 	// partial-sum bus (8704 bits) cost 90% of simulation time.
 	// act_l/bank_l: activation entering row r at the left edge (after the skew)
-	wire [7:0]  act_l  [0:ROWS-1];
+	wire [AB*8-1:0] act_l [0:ROWS-1];
 	wire        bank_l [0:ROWS-1];
 	wire        dw_l   [0:ROWS-1];
+	wire        sp_l   [0:ROWS-1];
 	// w_top: weight entering column c at the top (after the skew)
-	wire [7:0]  w_top  [0:COLS-1];
+	wire [WB-1:0] w_top [0:COLS-1];
 	// per-column shift enable and bank after the column skew
 	wire [COLS-1:0] wen, wbk;
 
@@ -101,23 +118,55 @@ module mote_array #(
 		if (PSUM_W < PS_MIN || PSUM_W > 32) begin : g_bad_psum_w
 			mote_array_psum_w_out_of_range u_stop ();
 		end
+		if (SPARSE != 0 && ROWS % 4 != 0) begin : g_bad_sparse
+			mote_array_sparse_needs_rows_multiple_of_4 u_stop ();
+		end
 	endgenerate
 
-	// ---- input skew: row r delayed by r cycles
+	// ---- input skew: row r delayed by r cycles (with SPARSE: pair j's
+	// bundle by 2j, entering the even row; the odd row takes it from there)
 	generate
-		for (r = 0; r < ROWS; r = r + 1) begin : g_skew
-			if (r == 0) begin : g_direct
-				assign act_l[0]  = i_act[7:0];
-				assign bank_l[0] = i_bank;
-				assign dw_l[0]   = i_dw;
-			end else begin : g_delay
-				wire [9:0] sk;
-				mote_delay #(.WIDTH(10), .DEPTH(r)) u_sk (
-					.clk(clk), .i_d({i_dw, i_bank, i_act[8*r +: 8]}), .o_q(sk));
-				assign act_l[r]  = sk[7:0];
-				assign bank_l[r] = sk[8];
-				assign dw_l[r]   = sk[9];
+		if (SPARSE != 0) begin : g_skew_sp
+			for (r = 0; r < ROWS; r = r + 2) begin : g_pair
+				// a sparse row's bundle is bytes 4j..4j+3, a dense one's 2j, 2j+1
+				wire [31:0] bun = i_sp ? i_act[16*r +: 32] : {16'd0, i_act[8*r +: 16]};
+				if (r == 0) begin : g_direct
+					assign act_l[0]  = bun;
+					assign bank_l[0] = i_bank;
+					assign dw_l[0]   = i_dw;
+					assign sp_l[0]   = i_sp;
+				end else begin : g_delay
+					wire [34:0] sk;
+					mote_delay #(.WIDTH(35), .DEPTH(r)) u_sk (
+						.clk(clk), .i_d({i_sp, i_dw, i_bank, bun}), .o_q(sk));
+					assign act_l[r]  = sk[31:0];
+					assign bank_l[r] = sk[32];
+					assign dw_l[r]   = sk[33];
+					assign sp_l[r]   = sk[34];
+				end
+				// the odd row has no left input of its own
+				assign act_l[r+1]  = 32'd0;
+				assign bank_l[r+1] = 1'b0;
+				assign dw_l[r+1]   = 1'b0;
+				assign sp_l[r+1]   = 1'b0;
 			end
+		end else begin : g_skew_dense
+			for (r = 0; r < ROWS; r = r + 1) begin : g_skew
+				assign sp_l[r] = 1'b0;
+				if (r == 0) begin : g_direct
+					assign act_l[0]  = i_act[7:0];
+					assign bank_l[0] = i_bank;
+					assign dw_l[0]   = i_dw;
+				end else begin : g_delay
+					wire [9:0] sk;
+					mote_delay #(.WIDTH(10), .DEPTH(r)) u_sk (
+						.clk(clk), .i_d({i_dw, i_bank, i_act[8*r +: 8]}), .o_q(sk));
+					assign act_l[r]  = sk[7:0];
+					assign bank_l[r] = sk[8];
+					assign dw_l[r]   = sk[9];
+				end
+			end
+			wire unused_sp = &{1'b0, i_sp, i_widx};
 		end
 	endgenerate
 
@@ -139,18 +188,25 @@ module mote_array #(
 			assign wbk[COLS-1:1] = wbk_q;
 		end
 		for (c = 0; c < COLS; c = c + 1) begin : g_wskew
+			// the weight and, with SPARSE, its index
+			wire [WB-1:0] w_in;
+			if (SPARSE != 0) begin : g_wi
+				assign w_in = {i_widx[2*c +: 2], i_wgt[8*c +: 8]};
+			end else begin : g_w
+				assign w_in = i_wgt[8*c +: 8];
+			end
 			if (c == 0) begin : g_direct
-				assign w_top[0] = i_wgt[7:0];
+				assign w_top[0] = w_in;
 			end else begin : g_delay
 				// stage k moves with the shift enable k cycles old (a clock
 				// enable: the chain rests between weight loads)
 				genvar k;
 				for (k = 0; k < c; k = k + 1) begin : g_st
-					reg [7:0] q;
+					reg [WB-1:0] q;
 					if (k == 0) begin : g_first
 						always @(posedge clk)
 							if (wen[0])
-								q <= i_wgt[8*c +: 8];
+								q <= w_in;
 					end else begin : g_next
 						always @(posedge clk)
 							if (wen[k])
@@ -167,25 +223,40 @@ module mote_array #(
 	generate
 		for (r = 0; r < ROWS; r = r + 1) begin : g_row
 			for (c = 0; c < COLS; c = c + 1) begin : g_col
-				wire [7:0]  act_o, w0_o, w1_o, mul_a, mul_b;
-				wire        bank_o, dw_o;
+				wire [AB*8-1:0] act_o, act_i;
+				wire [WB-1:0] w0_o, w1_o, w0_i, w1_i;
+				wire [7:0]  mul_a, mul_b;
+				wire        bank_o, dw_o, sp_o;
 				wire [PS_W-1:0] psum_o;
 				wire [PS_W-1:0] hpsum_o, hpsum_i;
-				wire [7:0]  act_i, w0_i, w1_i;
-				wire        bank_i, dw_i;
+				wire        bank_i, dw_i, sp_i;
 				wire [PS_W-1:0] psum_i;
 				// the column's partial sum below this PE
 				wire [PS_W-1:0] psum_v;
 				wire [15:0] prod;
-				if (c == 0) begin : g_left
+				if (SPARSE != 0 && r % 2 == 1) begin : g_pair
+					// the odd row of a pair: the bundle of the even PE above,
+					// the cycle after it (its row register)
+					assign act_i   = g_row[r-1].g_col[c].act_o;
+					assign bank_i  = g_row[r-1].g_col[c].bank_o;
+					assign dw_i    = g_row[r-1].g_col[c].dw_o;
+					assign sp_i    = g_row[r-1].g_col[c].sp_o;
+					// (its own row outputs are constant: it keeps no row register)
+					wire unused_odd = &{1'b0, act_o, bank_o, dw_o, sp_o};
+				end else if (c == 0) begin : g_left
 					assign act_i   = act_l[r];
 					assign bank_i  = bank_l[r];
 					assign dw_i    = dw_l[r];
-					assign hpsum_i = {PS_W{1'b0}};
+					assign sp_i    = sp_l[r];
 				end else begin : g_inner
 					assign act_i   = g_row[r].g_col[c-1].act_o;
 					assign bank_i  = g_row[r].g_col[c-1].bank_o;
 					assign dw_i    = g_row[r].g_col[c-1].dw_o;
+					assign sp_i    = g_row[r].g_col[c-1].sp_o;
+				end
+				if (c == 0) begin : g_hleft
+					assign hpsum_i = {PS_W{1'b0}};
+				end else begin : g_hinner
 					assign hpsum_i = g_row[r].g_col[c-1].hpsum_o;
 				end
 				if (r == 0) begin : g_top
@@ -230,14 +301,17 @@ module mote_array #(
 				end else begin : g_own
 					assign psum_v = psum_o;
 				end
-				mote_pe #(.DEPTHWISE(DEPTHWISE), .PS_W(PS_W), .EXT_MUL(EXT)) u_pe (
+				mote_pe #(.DEPTHWISE(DEPTHWISE), .PS_W(PS_W), .EXT_MUL(EXT), .SPARSE(SPARSE),
+					  .ODD(r % 2)) u_pe (
 					.clk      (clk),
 					.i_act    (act_i),
 					.i_bank   (bank_i),
 					.i_dw     (dw_i),
+					.i_sp     (sp_i),
 					.o_act    (act_o),
 					.o_bank   (bank_o),
 					.o_dw     (dw_o),
+					.o_sp     (sp_o),
 					.i_psum   (psum_i),
 					.o_psum   (psum_o),
 					.i_hpsum  (hpsum_i),
@@ -309,7 +383,8 @@ module mote_array #(
 	generate
 		for (r = 0; r < ROWS; r = r + 1) begin : g_edge_r
 			wire unused_right = &{1'b0, g_row[r].g_col[COLS-1].act_o, g_row[r].g_col[COLS-1].bank_o,
-					      g_row[r].g_col[COLS-1].dw_o, g_row[r].g_col[COLS-1].hpsum_o};
+					      g_row[r].g_col[COLS-1].dw_o, g_row[r].g_col[COLS-1].sp_o,
+					      g_row[r].g_col[COLS-1].hpsum_o, act_l[r], bank_l[r], dw_l[r], sp_l[r]};
 		end
 		for (c = 0; c < COLS; c = c + 1) begin : g_edge_c
 			wire unused_bottom = &{1'b0, g_row[ROWS-1].g_col[c].w0_o, g_row[ROWS-1].g_col[c].w1_o};

@@ -35,6 +35,19 @@
 //  * ACC_MAX (with ACCUMULATE): the read-modify-write keeps max(old, sum) per
 //    column, signed, instead of old + sum; it travels with ACCUMULATE in the
 //    metadata beside the array, so dense and depthwise rows take it alike.
+//  * SPARSE (2:4 weights, mote_hw.spec): W reads ROWS + ROWS/4 weight rows,
+//    top down, in groups of five: the group's index row first (into widx_q,
+//    its pairs checked the cycle its data arrives, columns below N_VALID),
+//    then its four value rows, each shifted into the array with its 2-bit
+//    indices (widx_q's top pair of each byte, then shifted up by two).  An
+//    index row failing the check is error SPARSE_META for W's command (its
+//    index kept in w_idx_q): W stops before it passes, so no row streams.
+//    The check is done four reads before W's last, so W never passes with a
+//    check outstanding; and while W holds a sparse load, a later command's
+//    error in H waits, so the earlier command's error is the one reported.
+//    S reads activation rows ACT_ROW+m and ACT_ROW_HI+m in one cycle from the
+//    activation buffer's two banks (even and odd rows: the two differ in
+//    parity), and the array gets the 2*ROWS bytes {hi, lo}.
 module mote_compute_unit #(
 	// array rows: reduction elements per pass
 	parameter ROWS = 8,
@@ -61,6 +74,10 @@ module mote_compute_unit #(
 	// 1: the command metadata's delay line (LAT - 1 stages) in a block RAM
 	// (mote_delay RAM: small FPGAs, where each of its flip-flops takes a cell)
 	parameter DELAY_RAM = 0,
+	// 1: MATMUL SPARSE (2:4 weights, FEATURES.SPARSE): the activation buffer
+	// is two banks (even and odd rows, o_abuf_raddr / o_abuf_raddr1), the
+	// array's PEs select from 4-byte bundles; 0: SPARSE is FIELD
+	parameter SPARSE = 0,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -82,9 +99,14 @@ module mote_compute_unit #(
 	output wire                 o_tok_c2l_push,
 	output wire                 o_tok_c2s_push,
 	// buffers (read data one cycle after the address)
+	// activation buffer: one row per read, or with SPARSE two banks (the
+	// even rows' at o_abuf_raddr, the odd rows' at o_abuf_raddr1, each a
+	// row index within its bank)
 	output wire                 o_abuf_re,
 	output wire [AW_A-1:0]      o_abuf_raddr,
 	input  wire [ROWS*8-1:0]    i_abuf_rdata,
+	output wire [AW_A-1:0]      o_abuf_raddr1,
+	input  wire [ROWS*8-1:0]    i_abuf_rdata1,
 	output wire                 o_wbuf_re,
 	output wire [AW_W-1:0]      o_wbuf_raddr,
 	input  wire [COLS*8-1:0]    i_wbuf_rdata,
@@ -105,14 +127,18 @@ module mote_compute_unit #(
 	// perf events
 	output wire                 o_perf_row,
 	output wire [31:0]          o_perf_useful,
+	output wire [31:0]          o_perf_dense,
 	output wire                 o_stall_dep,
 	output wire                 o_stall_wgt
 );
 	localparam LAT = ARRAY_BCAST != 0 ? 5 : ROWS + COLS - 1 + (MUL_CELL != 0 ? 1 : 0);
 	// bits of K_VALID*N_VALID once both are checked against ROWS/COLS
-	localparam KW = $clog2(ROWS + 1);
+	// (K_VALID up to 2*ROWS with SPARSE)
+	localparam KW = $clog2(2 * ROWS + 1);
 	localparam NW = $clog2(COLS + 1);
 	localparam UW = KW + NW;
+	// weight rows of a tile: ROWS, or with SPARSE ROWS + ROWS/4 (the index rows)
+	localparam WROWS = ROWS + ROWS / 4;
 	always @(posedge clk) begin
 		if (clear) begin
 			p1v_q <= 1'b0;
@@ -127,7 +153,13 @@ module mote_compute_unit #(
 
 	// bank-busy countdown: ROWS-2 .. 0
 	localparam CW = $clog2(ROWS);
+	// weight rows still to read: WROWS .. 0
+	localparam RW = $clog2(WROWS + 1);
 	localparam [31:0] ROWS32 = ROWS;
+	localparam [31:0] ROWS2_32 = 2 * ROWS;
+	localparam [31:0] WROWS32 = WROWS;
+	localparam [31:0] WROWS1 = WROWS - 1;
+	localparam [31:0] WSMAX32 = WBUF_DEPTH - WROWS;
 	localparam [31:0] BUSY32 = ROWS - 2;
 	localparam [31:0] ROWS1 = ROWS - 1;
 	localparam [31:0] COLS32 = COLS;
@@ -182,6 +214,8 @@ module mote_compute_unit #(
 	wire        c_dw    = i_cmd[`MOTE_MATMUL_DEPTHWISE];
 	wire [7:0]  c_dws   = i_cmd[`MOTE_MATMUL_DW_STRIDE];
 	wire        c_max   = i_cmd[`MOTE_MATMUL_ACC_MAX];
+	wire        c_sp    = i_cmd[`MOTE_MATMUL_SPARSE];
+	wire [15:0] c_ahi   = i_cmd[`MOTE_MATMUL_ACT_ROW_HI];
 	// Range checks on the buffer address widths: x + y > K is x or y at
 	// least 2^L (L the bits of K), or the (L+1)-bit sum of their low bits
 	// above K.  Depthwise writes NROWS-COLS+1 rows at most (checked as stride
@@ -192,29 +226,43 @@ module mote_compute_unit #(
 	// The command's error code (FIELD, COMPUTE_RANGE or NONE), a function
 	// called only in the cycle a command arrives in the entry: a simulator then evaluates these
 	// compares in that cycle alone, not in every cycle (the logic is the same).
+	// SPARSE: without SPARSE built in, with DEPTHWISE, with K_VALID above
+	// 2*ROWS, or with both activation rows of one parity it is FIELD; so is
+	// a MATMUL without LOAD_WEIGHTS whose mode is not its weights' (fsp).
 	function [7:0] cmd_err;
-		input        rows, ldw, dw, amax;
-		input [15:0] nrows, kv, nv, act, acc, wgt;
+		input        rows, ldw, dw, amax, sp, fsp;
+		input [15:0] nrows, kv, nv, act, acc, wgt, ahi;
 		input [7:0]  dws;
-		reg          dwbad, field, act_bad, acc_bad, wgt_bad, range;
-		reg   [LA:0] act_sum;
+		reg          dwbad, spbad, field, act_bad, ahi_bad, acc_bad, wgt_bad, range;
+		reg   [LA:0] act_sum, ahi_sum;
 		reg   [LC:0] acc_sum;
 		begin
 			dwbad   = dw && (DEPTHWISE == 0 || !above({16'd0, nrows}, SKIP32) || dws == 8'd0);
-			field   = rows && (above({16'd0, kv}, ROWS32) || above({16'd0, nv}, COLS32) || dwbad ||
-					  (amax && ACC_MAX == 0));
+			spbad   = sp ? (SPARSE == 0 || dw || above({16'd0, kv}, ROWS2_32) || act[0] == ahi[0]) :
+				       above({16'd0, kv}, ROWS32);
+			field   = rows && (spbad || above({16'd0, nv}, COLS32) || dwbad ||
+					  (amax && ACC_MAX == 0) || (!ldw && sp != fsp));
 			act_sum = {1'b0, act[LA-1:0]} + {1'b0, nrows[LA-1:0]};
+			ahi_sum = {1'b0, ahi[LA-1:0]} + {1'b0, nrows[LA-1:0]};
 			acc_sum = {1'b0, acc[LC-1:0]} + {1'b0, nrows[LC-1:0]};
 			act_bad = (act >> LA) != 16'd0 || (nrows >> LA) != 16'd0 || above({{(31-LA){1'b0}}, act_sum}, ABUF32);
+			ahi_bad = sp && ((ahi >> LA) != 16'd0 || above({{(31-LA){1'b0}}, ahi_sum}, ABUF32));
 			acc_bad = (acc >> LC) != 16'd0 || (nrows >> LC) != 16'd0 ||
 				  ((dw && DEPTHWISE != 0) ? above({{(31-LC){1'b0}}, acc_sum}, ACCDW32) :
 							   above({{(31-LC){1'b0}}, acc_sum}, ACC32));
-			wgt_bad = WBUF_DEPTH < ROWS || above({16'd0, wgt}, WMAX32);
-			range   = rows && ((ldw && wgt_bad) || act_bad || acc_bad);
+			wgt_bad = sp ? (WBUF_DEPTH < WROWS || above({16'd0, wgt}, WSMAX32)) :
+				       (WBUF_DEPTH < ROWS || above({16'd0, wgt}, WMAX32));
+			range   = rows && ((ldw && wgt_bad) || act_bad || ahi_bad || acc_bad);
 			cmd_err = field ? `MOTE_ERR_FIELD : range ? `MOTE_ERR_COMPUTE_RANGE : `MOTE_ERR_NONE;
 		end
 	endfunction
-	wire [UW-1:0] c_useful = c_kv[KW-1:0] * c_nv[NW-1:0];
+	// useful MACs per row: K_VALID*N_VALID, or with SPARSE the kept slots of
+	// the K_VALID elements (2 per whole group, min(K_VALID mod 4, 2) for a
+	// partial one) times N_VALID; dense-equivalent: K_VALID*N_VALID always
+	wire [KW-1:0] c_kept = c_sp ? {1'b0, c_kv[KW-1:2], 1'b0} + {{(KW-2){1'b0}}, c_kv[1], c_kv[0] & !c_kv[1]} :
+				      c_kv[KW-1:0];
+	wire [UW-1:0] c_useful = c_kept * c_nv[NW-1:0];
+	wire [UW-1:0] c_dense  = c_kv[KW-1:0] * c_nv[NW-1:0];
 
 	// ================================================================ stage H
 	// H is the compute queue's entry register: the command waits there (the
@@ -229,50 +277,89 @@ module mote_compute_unit #(
 	wire tok_ok = (!i_cmd[`MOTE_HDR_POP_PREV] || i_tok_l2c_avail) && (!i_cmd[`MOTE_HDR_POP_NEXT] || i_tok_s2c_avail);
 	wire w_accept;
 	wire h_go   = h_valid && h_err_q == `MOTE_ERR_NONE && tok_ok && w_accept;
-	wire h_fail = h_valid && h_err_q != `MOTE_ERR_NONE;
+	// (a sparse weight load in W, its index checks not all done, reports
+	// first: H's error waits for it)
+	wire w_chk;
+	wire h_fail = h_valid && h_err_q != `MOTE_ERR_NONE && !w_chk;
 	assign o_cmd_ready = h_go;
 	assign o_tok_l2c_pop = h_go && i_cmd[`MOTE_HDR_POP_PREV];
 	assign o_tok_s2c_pop = h_go && i_cmd[`MOTE_HDR_POP_NEXT];
 
-	// WGT_ROW + ROWS - 1: the first weight row read
-	wire [AW_W-1:0] c_wtop = c_wgt[AW_W-1:0] + ROWS1[AW_W-1:0];
+	// WGT_ROW + ROWS - 1 (sparse: + ROWS + ROWS/4 - 1): the first weight row read
+	wire [AW_W-1:0] c_wtop = c_wgt[AW_W-1:0] + (c_sp ? WROWS1[AW_W-1:0] : ROWS1[AW_W-1:0]);
+	// the sparse mode of the newest weights (a MATMUL without LOAD_WEIGHTS must match it)
+	reg             front_sp_q;
 	always @(posedge clk) begin
 		if (clear)
 			h_chk_q <= 1'b0;
 		else
 			h_chk_q <= i_cmd_valid && !h_go;
 		if (i_cmd_valid && !h_chk_q)
-			h_err_q <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_nrows, c_kv, c_nv, c_act, c_acc, c_wgt, c_dws);
+			h_err_q <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_sp, front_sp_q, c_nrows, c_kv, c_nv, c_act, c_acc,
+					   c_wgt, c_ahi, c_dws);
 	end
 
 	// errors: one-cycle pulse, then halted until i_abort.  The failed command
 	// stays in the entry meanwhile (not taken), its code in h_err_q, so they
 	// are the error's outputs.
-	reg        err_valid_q;
+	// W's SPARSE_META (w_bad: an index row's check failed this cycle) names
+	// W's command, whose index W keeps.
+	reg        err_valid_q, w_err_q;
+	wire       w_bad;
+	reg [31:0] w_idx_q;
 	always @(posedge clk) begin
 		if (clear) begin
 			halted_q    <= 1'b0;
 			err_valid_q <= 1'b0;
+			w_err_q     <= 1'b0;
 		end else begin
-			err_valid_q <= h_fail;
-			if (h_fail)
+			err_valid_q <= (h_fail || w_bad) && !halted_q;
+			if (h_fail || w_bad)
 				halted_q <= 1'b1;
+			if (w_bad && !halted_q)
+				w_err_q <= 1'b1;
 		end
 	end
 	assign o_err_valid = err_valid_q;
-	assign o_err_code  = h_err_q;
-	assign o_err_idx   = i_cmd_idx;
+	assign o_err_code  = w_err_q ? `MOTE_ERR_SPARSE_META : h_err_q;
+	assign o_err_idx   = w_err_q ? w_idx_q : i_cmd_idx;
+
+	// columns below N_VALID
+	function [COLS-1:0] col_mask;
+		input [15:0] nv;
+		integer c;
+		begin
+			for (c = 0; c < COLS; c = c + 1)
+				col_mask[c] = above({16'd0, nv}, c);
+		end
+	endfunction
+	// an index row's pairs ascend (byte c: [1:0] < [3:2], [5:4] < [7:6]) in
+	// every column of the mask
+	function idx_ok;
+		input [COLS*8-1:0] b;
+		input [COLS-1:0]   m;
+		integer c;
+		begin
+			idx_ok = 1'b1;
+			for (c = 0; c < COLS; c = c + 1)
+				if (m[c] && (b[8*c +: 2] >= b[8*c+2 +: 2] || b[8*c+4 +: 2] >= b[8*c+6 +: 2]))
+					idx_ok = 1'b0;
+		end
+	endfunction
 
 	// ================================================================ stage W
 	reg            w_valid_q, w_loadw_q, w_bank_q, w_accum_q, w_max_q, w_push_c2l_q, w_push_c2s_q, w_dw_q;
+	reg            w_sp_q;      // SPARSE
+	reg [2:0]      w_ph_q;      // sparse: reads left in the group of five (4: its index row)
+	reg [COLS-1:0] w_cmask_q;   // sparse: columns below N_VALID (their index pairs are checked)
 	reg [7:0]      w_dws_q;
 	reg [AW_W-1:0] w_addr_q;
-	reg [CW:0]     w_cnt_q;     // weight rows still to read
-	reg [AW_A-1:0] w_act_q;
+	reg [RW-1:0]   w_cnt_q;     // weight rows still to read
+	reg [AW_A-1:0] w_act_q, w_ahi_q;
 	reg [AW_C-1:0] w_acc_q;
 	reg [NRW-1:0]  w_nrows_q;
 	reg            w_mark_q;    // tokens only (SYNC, or NROWS 0)
-	reg [UW-1:0]   w_useful_q;
+	reg [UW-1:0]   w_useful_q, w_dense_q;
 	reg            front_bank_q; // bank of the newest weights (given to W's command)
 	reg [CW-1:0]   busy0_q, busy1_q; // per bank: cycles until a weight load may start
 
@@ -288,9 +375,12 @@ module mote_compute_unit #(
 	reg  s_was_q;     // s_valid_q of the cycle before
 	wire w_free    = ARRAY_BCAST != 0 ? (!w_cnt_q[0] || (!s_valid_q && !s_was_q)) :
 			 (w_bank_q ? busy1_q : busy0_q) == 0;
-	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && w_free;
+	wire w_rd      = w_valid_q && w_loadw_q && w_cnt_q != 0 && w_free && !halted_q;
 	wire w_done    = !w_loadw_q || w_cnt_q == 0 || (w_rd && w_cnt_q == 1);
-	wire w_pass    = w_valid_q && w_done && s_accept;
+	wire w_pass    = w_valid_q && w_done && s_accept && !halted_q;
+	// this read is a sparse tile's index row
+	wire w_rd_idx  = w_rd && w_sp_q && w_ph_q == 3'd4;
+	assign w_chk   = SPARSE != 0 && w_valid_q && w_sp_q && w_loadw_q;
 	assign w_accept = !w_valid_q || w_pass;
 	assign o_wbuf_re    = w_rd;
 	assign o_wbuf_raddr = w_addr_q;
@@ -300,9 +390,12 @@ module mote_compute_unit #(
 		if (clear) begin
 			w_valid_q    <= 1'b0;
 			front_bank_q <= 1'b0;
+			front_sp_q   <= 1'b0;
 		end else if (h_go) begin
 			w_valid_q    <= 1'b1;
 			front_bank_q <= h_bank;
+			if (c_ldw)
+				front_sp_q <= c_sp && SPARSE != 0;
 		end else if (w_pass) begin
 			w_valid_q    <= 1'b0;
 		end
@@ -312,11 +405,17 @@ module mote_compute_unit #(
 			w_accum_q    <= i_cmd[`MOTE_MATMUL_ACCUMULATE];
 			w_max_q      <= c_max && ACC_MAX != 0;
 			w_dw_q       <= c_dw && DEPTHWISE != 0;
+			w_sp_q       <= c_sp && SPARSE != 0;
+			w_ph_q       <= 3'd4;
+			w_idx_q      <= i_cmd_idx;
+			w_cmask_q    <= col_mask(c_nv);
+			w_ahi_q      <= c_ahi[AW_A-1:0];
+			w_dense_q    <= c_dense;
 			w_dws_q      <= c_dws;
 			w_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
 			w_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
 			w_addr_q     <= c_wtop;
-			w_cnt_q      <= ROWS32[CW:0];
+			w_cnt_q      <= c_sp && SPARSE != 0 ? WROWS32[RW-1:0] : ROWS32[RW-1:0];
 			w_act_q      <= c_act[AW_A-1:0];
 			w_acc_q      <= c_acc[AW_C-1:0];
 			w_nrows_q    <= c_nrows[NRW-1:0];
@@ -325,15 +424,17 @@ module mote_compute_unit #(
 		end else if (w_rd) begin
 			w_addr_q <= w_addr_q - 1'b1;
 			w_cnt_q  <= w_cnt_q - 1'b1;
+			w_ph_q   <= w_ph_q == 3'd0 ? 3'd4 : w_ph_q - 3'd1;
 		end
 	end
 
+
 	// ================================================================ stage S
-	reg            s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q;
-	reg [AW_A-1:0] s_addr_q;
+	reg            s_mark_q, s_bank_q, s_accum_q, s_max_q, s_push_c2l_q, s_push_c2s_q, s_dw_q, s_sp_q;
+	reg [AW_A-1:0] s_addr_q, s_ahi_q;
 	reg [AW_C-1:0] s_acc_q;
 	reg [NRW-1:0]  s_left_q;
-	reg [UW-1:0]   s_useful_q;
+	reg [UW-1:0]   s_useful_q, s_dense_q;
 	// depthwise: rows before the first output, and the phase within DW_STRIDE
 	reg [CWC-1:0]  s_skip_q;
 	reg [7:0]      s_ph_q, s_dws_q;
@@ -352,7 +453,18 @@ module mote_compute_unit #(
 	wire s_last = s_valid_q && (s_mark_q || (s_left_q == ONE_NR && !s_hold));
 	assign s_accept = !s_valid_q || s_last;
 	assign o_abuf_re    = s_row;
-	assign o_abuf_raddr = s_addr_q;
+	generate
+		if (SPARSE != 0) begin : g_banks
+			// bank 0 holds the even rows, bank 1 the odd ones: the row of
+			// ACT_ROW and the row of ACT_ROW_HI (a dense row: only the first
+			// matters), each to the bank of its parity
+			assign o_abuf_raddr  = {1'b0, s_addr_q[0] ? s_ahi_q[AW_A-1:1] : s_addr_q[AW_A-1:1]};
+			assign o_abuf_raddr1 = {1'b0, s_addr_q[0] ? s_addr_q[AW_A-1:1] : s_ahi_q[AW_A-1:1]};
+		end else begin : g_one
+			assign o_abuf_raddr  = s_addr_q;
+			assign o_abuf_raddr1 = {AW_A{1'b0}};
+		end
+	endgenerate
 
 	always @(posedge clk) begin
 		s_was_q <= s_valid_q && !clear;
@@ -373,7 +485,10 @@ module mote_compute_unit #(
 			s_acc_q      <= w_acc_q;
 			s_left_q     <= w_nrows_q;
 			s_useful_q   <= w_useful_q;
+			s_dense_q    <= w_dense_q;
 			s_dw_q       <= w_dw_q;
+			s_sp_q       <= w_sp_q;
+			s_ahi_q      <= w_ahi_q;
 			s_dws_q      <= w_dws_q;
 			s_skip_q     <= w_dw_q ? SKIP32[CWC-1:0] : {CWC{1'b0}};
 			s_ph_q       <= 8'd0;
@@ -381,6 +496,7 @@ module mote_compute_unit #(
 		end else if (s_row) begin
 			s_first_q <= 1'b0;
 			s_addr_q <= s_addr_q + 1'b1;
+			s_ahi_q  <= s_ahi_q + 1'b1;
 			s_left_q <= s_left_q - 1'b1;
 			if (s_wr)
 				s_acc_q <= s_acc_q + 1'b1;
@@ -412,8 +528,51 @@ module mote_compute_unit #(
 	// slot registers: what enters the array this cycle (abuf data arrives now)
 	reg            in_valid_q, in_last_q, in_bank_q, in_accum_q, in_max_q, in_c2l_q, in_c2s_q, in_dw_q, in_wr_q;
 	reg [AW_C-1:0] in_acc_q;
-	reg [UW-1:0]   in_useful_q;
+	reg [UW-1:0]   in_useful_q, in_dense_q;
+	reg            in_sp_q, in_swap_q;
 	reg            wshift_q, wbank_q;
+
+	// The index row read last cycle is in i_wbuf_rdata now: checked, and kept
+	// in widx_q for the four value rows that follow; each value row shifts in
+	// with bits [7:6] of each byte, then widx_q moves up two bits (a byte's
+	// low bits take its neighbour's top ones, never used).
+	reg              idx_rd_q;
+	reg [COLS*8-1:0] widx_q;
+	wire [COLS*2-1:0] widx;
+	generate
+		if (SPARSE != 0) begin : g_widx
+			reg idx_bad;
+			always @(*) begin
+				idx_bad = 1'b0;
+				if (idx_rd_q)
+					idx_bad = !idx_ok(i_wbuf_rdata, w_cmask_q);
+			end
+			assign w_bad = idx_bad;
+			always @(posedge clk) begin
+				if (clear)
+					idx_rd_q <= 1'b0;
+				else
+					idx_rd_q <= w_rd_idx;
+				if (idx_rd_q)
+					widx_q <= i_wbuf_rdata;
+				else if (wshift_q)
+					widx_q <= widx_q << 2;
+			end
+			genvar gi;
+			for (gi = 0; gi < COLS; gi = gi + 1) begin : g_col
+				assign widx[2*gi +: 2] = widx_q[8*gi+6 +: 2];
+			end
+		end else begin : g_nowidx
+			assign w_bad = 1'b0;
+			assign widx  = {(COLS*2){1'b0}};
+			always @(posedge clk) begin
+				idx_rd_q <= 1'b0;
+				widx_q   <= {(COLS*8){1'b0}};
+			end
+			wire unused_widx = &{1'b0, idx_rd_q, widx_q, w_rd_idx, w_cmask_q, w_idx_q};
+		end
+	endgenerate
+
 	always @(posedge clk) begin
 		if (clear) begin
 			in_valid_q <= 1'b0;
@@ -422,7 +581,7 @@ module mote_compute_unit #(
 		end else begin
 			in_valid_q <= s_row;
 			in_last_q  <= s_last;
-			wshift_q   <= w_rd;
+			wshift_q   <= w_rd && !w_rd_idx;
 		end
 		in_bank_q   <= s_bank_q;
 		in_accum_q  <= s_accum_q;
@@ -434,22 +593,43 @@ module mote_compute_unit #(
 		in_acc_q    <= s_acc_q;
 		// 0 unless a written row enters (o_perf_useful straight from it)
 		in_useful_q <= !clear && s_row && s_wr ? s_useful_q : {UW{1'b0}};
+		in_dense_q  <= !clear && s_row && s_wr ? s_dense_q : {UW{1'b0}};
+		in_sp_q     <= s_sp_q;
+		in_swap_q   <= s_addr_q[0];
 		wbank_q     <= w_bank_q;
 	end
 	assign o_perf_row    = in_valid_q;
 	assign o_perf_useful = {{(32-UW){1'b0}}, in_useful_q};
+	assign o_perf_dense  = {{(32-UW){1'b0}}, in_dense_q};
+
+	// the array's activation row: the row read, or with SPARSE {hi, lo} from
+	// the two banks (lo the row of ACT_ROW: bank 1 when it is odd)
+	localparam AR = (SPARSE != 0) ? 2 * ROWS : ROWS;
+	wire [AR*8-1:0] arr_act;
+	generate
+		if (SPARSE != 0) begin : g_act2
+			assign arr_act = in_swap_q ? {i_abuf_rdata, i_abuf_rdata1} : {i_abuf_rdata1, i_abuf_rdata};
+		end else begin : g_act1
+			assign arr_act = i_abuf_rdata;
+			wire unused_rd1 = &{1'b0, i_abuf_rdata1, in_sp_q, in_swap_q, s_ahi_q, widx};
+		end
+	endgenerate
 
 	wire               arr_valid;
 	wire [COLS*32-1:0] arr_sum;
 	wire               arr_dw;
 	generate
 		if (ARRAY_BCAST != 0) begin : g_bcast
+			if (SPARSE != 0) begin : g_bad_sparse
+				// mote_array_bcast has no sparse mode (elaboration stops here)
+				mote_compute_sparse_needs_the_systolic_array u_stop ();
+			end
 			mote_array_bcast #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL),
 					   .PSUM_W(PSUM_W)) u_array (
 				.clk      (clk),
 				.rst      (clear),
 				.i_valid  (in_valid_q),
-				.i_act    (i_abuf_rdata),
+				.i_act    (arr_act[ROWS*8-1:0]),
 				.i_bank   (in_bank_q),
 				.i_dw     (in_dw_q),
 				.i_wshift (wshift_q),
@@ -460,16 +640,19 @@ module mote_compute_unit #(
 				.o_dw     (arr_dw)
 			);
 		end else begin : g_systolic
-			mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W)) u_array (
+			mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W),
+				     .SPARSE(SPARSE)) u_array (
 				.clk      (clk),
 				.rst      (clear),
 				.i_valid  (in_valid_q),
-				.i_act    (i_abuf_rdata),
+				.i_act    (arr_act),
 				.i_bank   (in_bank_q),
 				.i_dw     (in_dw_q),
+				.i_sp     (in_sp_q),
 				.i_wshift (wshift_q),
 				.i_wbank  (wbank_q),
 				.i_wgt    (i_wbuf_rdata),
+				.i_widx   (widx),
 				.o_valid  (arr_valid),
 				.o_sum    (arr_sum),
 				.o_dw     (arr_dw)
@@ -607,7 +790,7 @@ module mote_compute_unit #(
 	// fields other opcodes own and the flag bits W/S do not need; the sums'
 	// bits above PSUM_W (their sign extension)
 	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 3], c_act[15:AW_A],
-			   c_acc[15:AW_C], c_kv[15:KW], c_nv[15:NW], arr_dw, arr_sum};
+			   c_acc[15:AW_C], c_ahi[15:AW_A], c_kv[15:KW], c_nv[15:NW], arr_dw, arr_sum};
 endmodule
 
 `default_nettype wire

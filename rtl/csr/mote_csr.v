@@ -25,6 +25,8 @@ module mote_csr #(
 	parameter ACC_DEPTH = 1024,
 	// FEATURES.DEPTHWISE
 	parameter DEPTHWISE = 1,
+	// FEATURES.SPARSE
+	parameter SPARSE = 0,
 	// FEATURES.ACC_MAX
 	parameter ACC_MAX = 1,
 	// FEATURES.STORE_ADD
@@ -387,6 +389,7 @@ module mote_csr #(
 			feat[`MOTE_FEATURES_INT32_OUT] = 1'b1;
 			feat[`MOTE_FEATURES_XOR_MSB] = 1'b1;
 			feat[`MOTE_FEATURES_DEPTHWISE] = DEPTHWISE != 0;
+			feat[`MOTE_FEATURES_SPARSE] = SPARSE != 0;
 			feat[`MOTE_FEATURES_ACC_MAX] = ACC_MAX != 0;
 			feat[`MOTE_FEATURES_STORE_ADD] = STORE_ADD != 0;
 			feat[`MOTE_FEATURES_ROUND_TFL] = ROUND_TFL != 0;

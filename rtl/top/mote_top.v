@@ -97,6 +97,12 @@ module mote_top #(
 	// 64-byte block (mote_window_share BLOCK_HOLD): a master's request no
 	// longer waits on the check in its cycle (for the clock)
 	parameter WIN_HOLD = 0,
+	// 1: MATMUL SPARSE (2:4 sparse weights, FEATURES.SPARSE): PEs select
+	// their activation from 4-byte bundles shared by row pairs, the weights
+	// carry 2-bit indices, the activation buffer is two banks (even and odd
+	// rows) read together (needs ROWS a multiple of 4, an even ABUF_DEPTH and
+	// the systolic array); 0: SPARSE is FIELD
+	parameter SPARSE = 1,
 	// memory windows (the spec's NUM_WINDOWS)
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS
 ) (
@@ -219,31 +225,32 @@ module mote_top #(
 	// ---- compute unit ----
 	wire            a_re, w_re, ca_re;
 	wire [COLS-1:0] acc_we;   // per column
-	wire [AW_A-1:0] a_raddr;
+	wire [AW_A-1:0] a_raddr, a_raddr1;
 	wire [AW_W-1:0] w_raddr;
 	wire [AW_C-1:0] ca_raddr, acc_waddr;
-	wire [ROWS*8-1:0]  a_rdata;
+	wire [ROWS*8-1:0]  a_rdata, a_rdata1;
 	wire [COLS*8-1:0]  w_rdata;
 	wire [COLS*32-1:0] ca_rdata, acc_wdata;
 	wire        c_idle, c_busy, c_retire, c_err, c_row, c_stall_dep, c_stall_wgt;
 	wire [7:0]  c_err_code;
-	wire [31:0] c_err_idx, c_useful;
+	wire [31:0] c_err_idx, c_useful, c_dense;
 
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
 			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .ARRAY_BCAST(ARRAY_BCAST),
-			    .DELAY_RAM(DELAY_RAM)) u_compute (
+			    .DELAY_RAM(DELAY_RAM), .SPARSE(SPARSE)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),
 		.o_tok_s2c_pop(s2c_pop), .o_tok_c2l_push(c2l_push), .o_tok_c2s_push(c2s_push),
 		.o_abuf_re(a_re), .o_abuf_raddr(a_raddr), .i_abuf_rdata(a_rdata),
+		.o_abuf_raddr1(a_raddr1), .i_abuf_rdata1(a_rdata1),
 		.o_wbuf_re(w_re), .o_wbuf_raddr(w_raddr), .i_wbuf_rdata(w_rdata),
 		.o_acc_re(ca_re), .o_acc_raddr(ca_raddr), .i_acc_rdata(ca_rdata),
 		.o_acc_we(acc_we), .o_acc_waddr(acc_waddr), .o_acc_wdata(acc_wdata),
 		.o_idle(c_idle), .o_busy(c_busy), .o_retire(c_retire),
 		.o_err_valid(c_err), .o_err_code(c_err_code), .o_err_idx(c_err_idx), .o_cur_idx(c_cur),
-		.o_perf_row(c_row), .o_perf_useful(c_useful), .o_stall_dep(c_stall_dep), .o_stall_wgt(c_stall_wgt));
+		.o_perf_row(c_row), .o_perf_useful(c_useful), .o_perf_dense(c_dense), .o_stall_dep(c_stall_dep), .o_stall_wgt(c_stall_wgt));
 
 	// ---- store unit ----
 	wire            b_re, sa_re;
@@ -288,9 +295,31 @@ module mote_top #(
 	// (tokens).  Only a stream whose tokens race its own units could meet one,
 	// and its results are undefined anyway.  (Saves a write register and a
 	// bypass multiplexer per RAM bit on iCE40: 180 flip-flops on the board.)
-	mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH), .RW_OLD(0)) u_abuf (
-		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_ACT), .i_waddr(l_row[AW_A-1:0]),
-		.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr), .o_rdata(a_rdata));
+	generate
+		if (SPARSE != 0) begin : g_abuf2
+			// two banks, the even rows and the odd ones, each read at its own
+			// row (a sparse row takes one of each: its two activation rows
+			// differ in parity)
+			wire a_we = l_we && l_sel == `MOTE_BUF_ACT;
+			mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH / 2), .RW_OLD(0)) u_abuf0 (
+				.clk(clk), .i_we(a_we && !l_row[0]), .i_waddr(l_row[AW_A-1:1]),
+				.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr[AW_A-2:0]), .o_rdata(a_rdata));
+			mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH / 2), .RW_OLD(0)) u_abuf1 (
+				.clk(clk), .i_we(a_we && l_row[0]), .i_waddr(l_row[AW_A-1:1]),
+				.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr1[AW_A-2:0]), .o_rdata(a_rdata1));
+			wire unused_ra = &{1'b0, a_raddr[AW_A-1], a_raddr1[AW_A-1]};
+			if (ABUF_DEPTH % 2 != 0 || ARRAY_BCAST != 0) begin : g_bad
+				// SPARSE needs an even ABUF_DEPTH and the systolic array
+				mote_top_sparse_needs_even_abuf_and_systolic_array u_stop ();
+			end
+		end else begin : g_abuf1
+			mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH), .RW_OLD(0)) u_abuf (
+				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_ACT), .i_waddr(l_row[AW_A-1:0]),
+				.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr), .o_rdata(a_rdata));
+			assign a_rdata1 = {(ROWS*8){1'b0}};
+			wire unused_ra1 = &{1'b0, a_raddr1};
+		end
+	endgenerate
 	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH), .RW_OLD(0)) u_wbuf (
 		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),
 		.i_wdata(l_wdata[COLS*8-1:0]), .i_re(w_re), .i_raddr(w_raddr), .o_rdata(w_rdata));
@@ -499,6 +528,7 @@ module mote_top #(
 		perf_inc[`MOTE_PERF_STORE_BUSY*32 +: 32]      = {31'd0, s_busy};
 		perf_inc[`MOTE_PERF_MACS_ISSUED*32 +: 32]     = c_row ? MACS_PER_ROW : 32'd0;
 		perf_inc[`MOTE_PERF_MACS_USEFUL*32 +: 32]     = c_row ? c_useful : 32'd0;
+		perf_inc[`MOTE_PERF_MACS_DENSE*32 +: 32]      = c_row ? c_dense : 32'd0;
 		perf_inc[`MOTE_PERF_ARRAY_ACTIVE*32 +: 32]    = {31'd0, c_row};
 		perf_inc[`MOTE_PERF_STALL_LOAD_DEP*32 +: 32]  = {31'd0, l_stall_dep};
 		perf_inc[`MOTE_PERF_STALL_COMP_DEP*32 +: 32]  = {31'd0, c_stall_dep};
@@ -512,7 +542,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .SPARSE(SPARSE), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .WIN_RD_EXT(WIN_SHARE == 0 ? 0 : WIN_RAM != 0 ? 2 : 1),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),

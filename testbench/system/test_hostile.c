@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mote/mote.h"
+#include "mote/mote_compiler.h"
 #include "mote/mote_hw.h"
 #include "op.h"
 
@@ -361,6 +362,170 @@ static void cases(struct rig *r)
 	}
 }
 
+/* A sparse GEMM, bit-exact, after a sparse case (devices with SPARSE). */
+static void check_sparse_usable(struct rig *r, const char *after)
+{
+	struct op_args a = {.is_gemm = 1, .m = 29, .k = 5 * r->g.rows + 3, .n = r->g.cols + 2, .seed = 9, .sparse = 1};
+	struct op_data d;
+	struct op_run run;
+	memset(&d, 0, sizeof d);
+	memset(&run, 0, sizeof run);
+	int bad = op_make(&a, &d, NULL, 0) < 0 || op_execute(r->dev, &r->g, &a, &d, &run) < 0;
+	EXPECT(!bad && op_mismatches(&d, 1) == 0, "sparse GEMM after '%s' failed", after);
+	op_free(&d);
+}
+
+/* Offset in the input buffer of the compressed weight tile the sparse cases load. */
+#define TILE_OFF 2048u
+
+/* Write a compressed tile (every pair valid: indices 0, 1 and 2, 3; values
+ * from the input pattern) into the input buffer's host copy, with index byte
+ * (q, c) set to bad.  Returns the tile's rows. */
+static uint32_t put_tile_at(struct rig *r, uint32_t off, uint32_t q, uint32_t c, uint8_t bad)
+{
+	uint32_t R = r->g.rows, C = r->g.cols, rows = R + R / 4;
+	uint8_t *t = r->in_host + off;
+	for (uint32_t i = 0; i < rows * C; i++)
+		t[i] = (uint8_t)(i * 37 + 11);
+	for (uint32_t k = 0; k < R / 4; k++)
+		memset(t + (size_t)(5 * k + 4) * C, 0xE4, C);
+	t[(5 * q + 4) * C + c] = bad;
+	return rows;
+}
+
+static uint32_t put_tile(struct rig *r, uint32_t q, uint32_t c, uint8_t bad)
+{
+	return put_tile_at(r, TILE_OFF, q, c, bad);
+}
+
+/* LOAD of the tile into weight rows 0.., MATMUL SPARSE (after the LOAD's
+ * token) on activation rows 0.. and 1.., STORE, END: the MATMUL is command 1. */
+static uint32_t *sparse_stream(struct rig *r, uint32_t tile_rows)
+{
+	const struct mote_geometry *g = &r->g;
+	r->n = 0;
+	uint32_t *l = add_load(r, MOTE_BUF_WGT, r->in_addr + TILE_OFF, g->cols, tile_rows, tile_rows, 0, g->cols);
+	MOTE_CMD_SET(l, HDR, PUSH_NEXT, 1);
+	uint32_t *c = add_matmul(r, 0, 0, 4);
+	MOTE_CMD_SET(c, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(c, MATMUL, SPARSE, 1);
+	MOTE_CMD_SET(c, MATMUL, ACT_ROW_HI, 5);
+	MOTE_CMD_SET(c, MATMUL, K_VALID, 2 * g->rows);
+	MOTE_CMD_SET(c, HDR, PUSH_NEXT, 1);
+	uint32_t *s = add_store(r, 0, 4, r->out_addr, g->cols);
+	MOTE_CMD_SET(s, HDR, POP_PREV, 1);
+	add_end(r);
+	return c;
+}
+
+/* 2:4 sparse MATMULs from raw streams: bad metadata (caught by the driver's
+ * check before submission, and by the device when submitted anyway), fields
+ * the sparse mode forbids, a device without the feature. */
+static void sparse_cases(struct rig *r)
+{
+	const struct mote_geometry *g = &r->g;
+	int has = (g->features & MOTE_FEATURES_SPARSE_MASK) != 0;
+	uint32_t R = g->rows, C = g->cols;
+	struct mote_cc_diag diag = {{0}};
+	uint32_t rows = put_tile(r, 0, 0, 0xE4);
+	uint32_t *c = sparse_stream(r, rows);
+	if (!has) {
+		expect_error(r, "sparse MATMUL without the SPARSE feature", MOTE_ERR_FIELD, 1);
+		return;
+	}
+	/* the valid tile runs */
+	{
+		struct mote_job_result res;
+		arm(r);
+		int rc = run_stream(r, &res);
+		EXPECT(rc == 0, "valid sparse tile: %s (%s at command %u)", mote_error_name(rc),
+		       mote_hw_err_name(res.hw_error), res.err_cmd);
+		check_untouched(r, "valid sparse tile");
+		EXPECT(mote_cc_sparse_check_tile(r->in_host + TILE_OFF, R, C, C, NULL) == 0, "valid tile refused by the driver");
+	}
+	/* an index pair naming one element twice, in the last group's last column */
+	rows = put_tile(r, R / 4 - 1, C - 1, 0x55);
+	EXPECT(mote_cc_sparse_check_tile(r->in_host + TILE_OFF, R, C, C, &diag) == MOTE_CC_EINVAL &&
+	       strstr(diag.msg, "column") && strstr(diag.msg, "ascend"), "driver check: '%s'", diag.msg);
+	printf("  %-44s -> driver: %s\n", "index pair naming one element (host check)", diag.msg);
+	sparse_stream(r, rows);
+	expect_error(r, "sparse MATMUL, index pair naming one element", MOTE_ERR_SPARSE_META, 1);
+	check_sparse_usable(r, "index pair naming one element");
+
+	/* a descending pair in the first group's first column */
+	rows = put_tile(r, 0, 0, 0x1B);
+	EXPECT(mote_cc_sparse_check_tile(r->in_host + TILE_OFF, R, C, C, NULL) == MOTE_CC_EINVAL,
+	       "driver check accepted a descending pair");
+	sparse_stream(r, rows);
+	expect_error(r, "sparse MATMUL, descending index pair", MOTE_ERR_SPARSE_META, 1);
+
+	/* the same bad column beyond N_VALID: not an error (its output is not real) */
+	rows = put_tile(r, 0, C - 1, 0x55);
+	c = sparse_stream(r, rows);
+	MOTE_CMD_SET(c, MATMUL, N_VALID, C - 1);
+	{
+		struct mote_job_result res;
+		arm(r);
+		int rc = run_stream(r, &res);
+		EXPECT(rc == 0, "bad metadata beyond N_VALID: %s", mote_hw_err_name(res.hw_error));
+		check_untouched(r, "bad metadata beyond N_VALID");
+	}
+
+	/* bad metadata in the second MATMUL: the first runs, the error names the second */
+	rows = put_tile(r, 0, 0, 0xE4);
+	sparse_stream(r, rows);
+	r->n--; /* drop END */
+	/* the second tile, 512 bytes on, bad in its first index row */
+	put_tile_at(r, TILE_OFF + 512, 0, C / 2, 0x55);
+	uint32_t *l = add_load(r, MOTE_BUF_WGT, r->in_addr + TILE_OFF + 512, C, rows, rows, rows, C);
+	MOTE_CMD_SET(l, HDR, PUSH_NEXT, 1);
+	c = add_matmul(r, 0, 8, 4);
+	MOTE_CMD_SET(c, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(c, MATMUL, SPARSE, 1);
+	MOTE_CMD_SET(c, MATMUL, WGT_ROW, rows);
+	MOTE_CMD_SET(c, MATMUL, ACT_ROW_HI, 9);
+	add_end(r);
+	expect_error(r, "second sparse MATMUL with bad metadata", MOTE_ERR_SPARSE_META, 4);
+
+	/* fields the sparse mode forbids */
+	rows = put_tile(r, 0, 0, 0xE4);
+	c = sparse_stream(r, rows);
+	MOTE_CMD_SET(c, MATMUL, K_VALID, 2 * R + 1);
+	expect_error(r, "sparse MATMUL with K beyond 2R", MOTE_ERR_FIELD, 1);
+
+	c = sparse_stream(r, rows);
+	MOTE_CMD_SET(c, MATMUL, ACT_ROW_HI, 6); /* the same parity as ACT_ROW 0 */
+	expect_error(r, "sparse MATMUL, both halves in one bank", MOTE_ERR_FIELD, 1);
+
+	c = sparse_stream(r, rows);
+	MOTE_CMD_SET(c, MATMUL, ACT_ROW_HI, g->abuf_depth - 3); /* odd, but 4 rows pass the end */
+	expect_error(r, "sparse MATMUL, high half past the buffer", MOTE_ERR_COMPUTE_RANGE, 1);
+
+	c = sparse_stream(r, rows);
+	MOTE_CMD_SET(c, MATMUL, WGT_ROW, g->wbuf_depth - rows + 1);
+	expect_error(r, "sparse MATMUL, compressed tile past the buffer", MOTE_ERR_COMPUTE_RANGE, 1);
+
+	if (g->features & MOTE_FEATURES_DEPTHWISE_MASK) {
+		c = sparse_stream(r, rows);
+		MOTE_CMD_SET(c, MATMUL, DEPTHWISE, 1);
+		MOTE_CMD_SET(c, MATMUL, DW_STRIDE, 1);
+		MOTE_CMD_SET(c, MATMUL, NROWS, C);
+		expect_error(r, "sparse MATMUL with DEPTHWISE", MOTE_ERR_FIELD, 1);
+	}
+
+	/* a sparse MATMUL reusing weights loaded dense */
+	r->n = 0;
+	add_load(r, MOTE_BUF_WGT, r->in_addr, C, R, R, 0, C);
+	c = add_matmul(r, 0, 0, 4);
+	c = add_matmul(r, 0, 4, 4);
+	MOTE_CMD_SET(c, MATMUL, LOAD_WEIGHTS, 0);
+	MOTE_CMD_SET(c, MATMUL, SPARSE, 1);
+	MOTE_CMD_SET(c, MATMUL, ACT_ROW_HI, 5);
+	add_end(r);
+	expect_error(r, "sparse MATMUL on weights loaded dense", MOTE_ERR_FIELD, 2);
+	check_sparse_usable(r, "sparse field errors");
+}
+
 /* Random words shaped like commands: whatever each does, it ends, writes
  * nowhere but the output window, and the device works afterwards. */
 static void garbage(struct rig *r, int count)
@@ -439,6 +604,7 @@ int main(void)
 			return 1;
 		}
 		cases(&r);
+		sparse_cases(&r);
 		garbage(&r, u == 0 ? 60 : 20);
 		free(r.in_host);
 		mote_close(r.dev);

@@ -22,6 +22,14 @@
  * stores (STORE ADD: operand reads at every alignment the layouts give, int8
  * and uint8 operands, Relu); the device is reused, so a job leaves it ready
  * for the next.  Exit status 0 only if every shape ran and matched bit for bit.
+ *
+ * 2:4 sparse weights (MATMUL SPARSE): on each device with FEATURES.SPARSE,
+ * named and random GEMMs and convolutions (K not a multiple of 4, of R or of
+ * 2R, single rows and columns, fewer than 4 channels, dilation) with their
+ * random weights pruned 2:4 run sparse and then dense: both bit-exact against
+ * the reference, byte-identical to each other, the sparse run's MACS_USEFUL
+ * and MACS_DENSE those of the plan.  A device without the feature (the board)
+ * must refuse a sparse operator when the stream is built.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -337,6 +345,112 @@ usage:
 	return 2;
 }
 
+/* Shapes for the sparse sweep: the reduction length against 4, R and 2R. */
+static int sparse_shapes(uint32_t R, uint32_t C, struct shape *s)
+{
+	int n = 0;
+#define G(w_, m_, k_, n_) s[n++] = (struct shape){.why = w_, .is_gemm = 1, .m = m_, .k = k_, .n = n_}
+#define CV(w_, h_, wd_, ci_, co_, kh_, kw_, st_, p_, d_)                                                         \
+	s[n++] = (struct shape){.why = w_, .h = h_, .w = wd_, .cin = ci_, .cout = co_, .kh = kh_, .kw = kw_,     \
+				.stride = st_, .pad = p_, .dil = d_}
+	G("sparse K = 1", 5, 1, 3);
+	G("sparse K = 3 (one partial group)", 7, 3, C);
+	G("sparse K = 2R + 1", 9, 2 * R + 1, C);
+	G("sparse K = 2R - 2 (not a multiple of 4)", 7, 2 * R - 2, C + 1);
+	G("sparse K = R + 3", 13, R + 3, C);
+	G("sparse single row, K = 4R + 5", 1, 4 * R + 5, 2 * C + 1);
+	G("sparse single column", 3 * R, 5 * R + 1, 1);
+	G("sparse long M", 300, 3 * R, C - 1 ? C - 1 : 1);
+	CV("sparse 3x3 on 3 channels", 8, 7, 3, C + 1, 3, 3, 1, 1, 1);
+	CV("sparse 1x1 on 2 channels", 5, 5, 2, 3, 1, 1, 1, 0, 1);
+	CV("sparse 3x3 stride 2 on 5 channels", 9, 9, 5, C + 2, 3, 3, 2, 1, 1);
+	CV("sparse dilation 2 on 6 channels", 9, 8, 6, 3, 3, 3, 1, 2, 2);
+	CV("sparse 5x5 on one channel", 10, 10, 1, 4, 5, 5, 1, 2, 1);
+	CV("sparse 1x1 on 4R channels", 4, 4, 4 * R, C, 1, 1, 1, 0, 1);
+	CV("sparse 3x3 on 2R + 4 channels", 6, 6, 2 * R + 4, C + 3, 3, 3, 1, 1, 1);
+	return n;
+#undef G
+#undef CV
+}
+
+static void random_sparse_shape(struct shape *s, uint32_t R, uint32_t C)
+{
+	do {
+		random_shape(s, R, C);
+	} while (s->groups > 1 || s->stack_rows);
+	s->why = s->is_gemm ? "random sparse gemm" : "random sparse conv";
+}
+
+/* One sparse shape: sparse run, dense run of the same pruned weights, both
+ * against the reference and each other.  Returns 1 on a failure. */
+static int run_sparse(mote_device *dev, const struct mote_geometry *g, const struct shape *s, uint32_t seed,
+		      const char *uri)
+{
+	struct op_args a = {.is_gemm = s->is_gemm, .m = s->m, .k = s->k, .n = s->n, .h = s->h, .w = s->w,
+			    .cin = s->cin, .cout = s->cout, .kh = s->kh, .kw = s->kw, .stride = s->stride,
+			    .pad = s->pad, .dil = s->dil, .seed = seed, .device = uri, .relu = (int)(seed & 1),
+			    .sparse = 1,
+			    .add = seed % 3 == 1 && (g->features & MOTE_FEATURES_STORE_ADD_MASK),
+			    .round_tfl = seed % 8 / 2 == 1 && (g->features & MOTE_FEATURES_ROUND_TFL_MASK)};
+	struct op_data d;
+	struct op_run r, rd;
+	memset(&d, 0, sizeof d);
+	memset(&r, 0, sizeof r);
+	memset(&rd, 0, sizeof rd);
+	int bad = op_make(&a, &d, NULL, 0) < 0;
+	if (!bad && !(g->features & MOTE_FEATURES_SPARSE_MASK)) {
+		/* the builder must refuse it (a sparse MATMUL would be FIELD) */
+		int ran = op_execute(dev, g, &a, &d, &r) == 0;
+		printf("  %s: %s: needs SPARSE, which the device lacks: %s\n", uri, s->why,
+		       ran ? "RAN (should have been refused)" : "refused");
+		op_free(&d);
+		return ran;
+	}
+	bad = bad || op_execute(dev, g, &a, &d, &r) < 0;
+	size_t mism = bad ? 0 : op_mismatches(&d, 1), mism_dense = 0, differ = 0;
+	uint8_t *y_sparse = bad ? NULL : malloc(d.out_bytes ? d.out_bytes : 1);
+	if (!bad && !y_sparse)
+		bad = 1;
+	if (!bad && (r.result.perf[MOTE_PERF_MACS_USEFUL] != r.plan.macs_useful ||
+		     ((r.result.perf_set >> MOTE_PERF_MACS_DENSE & 1) &&
+		      r.result.perf[MOTE_PERF_MACS_DENSE] != r.plan.macs_dense) ||
+		     r.plan.macs_dense != r.plan.macs_model || 2 * r.plan.macs_useful < r.plan.macs_dense)) {
+		fprintf(stderr, "FAIL %s: %s: useful MACs %llu (plan %llu), dense-equivalent %llu (plan %llu, model %llu)\n",
+			uri, s->why, (unsigned long long)r.result.perf[MOTE_PERF_MACS_USEFUL],
+			(unsigned long long)r.plan.macs_useful, (unsigned long long)r.result.perf[MOTE_PERF_MACS_DENSE],
+			(unsigned long long)r.plan.macs_dense, (unsigned long long)r.plan.macs_model);
+		bad = 1;
+	}
+	if (!bad) {
+		memcpy(y_sparse, d.y_dev, d.out_bytes);
+		memset(d.y_dev, 0, d.out_bytes);
+		d.conv.sparse = d.gemm.sparse = 0;
+		struct op_args ad = a;
+		ad.sparse = 0;
+		bad = op_execute(dev, g, &ad, &d, &rd) < 0;
+		if (!bad) {
+			mism_dense = op_mismatches(&d, 1);
+			for (size_t i = 0; i < d.out_bytes; i++)
+				differ += y_sparse[i] != d.y_dev[i];
+		}
+	}
+	free(y_sparse);
+	if (bad || mism || mism_dense || differ) {
+		if (s->is_gemm)
+			fprintf(stderr, "FAIL %s: %s gemm m=%u k=%u n=%u seed=%u: %s (%zu sparse, %zu dense mismatches, "
+				"%zu bytes differ)\n", uri, s->why, s->m, s->k, s->n, seed, bad ? "error" : "mismatch", mism,
+				mism_dense, differ);
+		else
+			fprintf(stderr,
+				"FAIL %s: %s conv h=%u w=%u cin=%u cout=%u k=%ux%u stride=%u pad=%u dil=%u seed=%u: %s (%zu "
+				"sparse, %zu dense mismatches, %zu bytes differ)\n",
+				uri, s->why, s->h, s->w, s->cin, s->cout, s->kh, s->kw, s->stride, s->pad, s->dil, seed,
+				bad ? "error" : "mismatch", mism, mism_dense, differ);
+	}
+	op_free(&d);
+	return bad || mism || mism_dense || differ;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--quick"))
@@ -372,6 +486,22 @@ int main(int argc, char **argv)
 			dev_fails += run_shape(dev, g, &s, 2000u + (uint32_t)i, devs[di].uri);
 		}
 		printf("%-22s %3d shapes (%d named, %d random), %d failed\n", devs[di].uri, dev_runs, n, nr, dev_fails);
+		/* 2:4 sparse weights: named shapes, then random ones (a few on the board:
+		 * it must refuse them all) */
+		int sp_fails = 0, sp_runs = 0;
+		int ns = sparse_shapes(g->rows, g->cols, shapes);
+		for (int i = 0; i < ns; i++, sp_runs++)
+			sp_fails += run_sparse(dev, g, &shapes[i], 3000u + (uint32_t)i, devs[di].uri);
+		int nsr = (g->features & MOTE_FEATURES_SPARSE_MASK) ? (quick ? devs[di].random / 10 : devs[di].random / 3) : 2;
+		for (int i = 0; i < nsr; i++, sp_runs++) {
+			struct shape s;
+			random_sparse_shape(&s, g->rows, g->cols);
+			sp_fails += run_sparse(dev, g, &s, 4000u + (uint32_t)i, devs[di].uri);
+		}
+		printf("%-22s %3d sparse shapes (%d named, %d random, each run sparse and dense), %d failed\n",
+		       devs[di].uri, sp_runs, ns, nsr, sp_fails);
+		dev_fails += sp_fails;
+		dev_runs += sp_runs;
 		fails += dev_fails;
 		runs += dev_runs;
 		mote_close(dev);

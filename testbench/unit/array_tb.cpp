@@ -9,7 +9,9 @@
 // for two-product multiplier cells; -GDEPTHWISE=0 -DTB_DW=0 without the
 // depthwise path; -DTB_BCAST=1 for mote_array_bcast: latency 5, weights
 // loaded straight into the cells, a pair of rows at a time, once the tiles
-// before have entered).
+// before have entered; -GSPARSE=1 -DTB_SPARSE=1: 2:4 sparse tiles mixed in,
+// rows of 2R bytes, each weight with its 2-bit index, every pair of indices
+// ascending, row r = 2j + h of column c multiplying byte 4j + index).
 #include "Vmote_array.h"
 #include "dp_bits.h"
 #include "testb.h"
@@ -26,15 +28,22 @@
 #ifndef TB_BCAST
 #define TB_BCAST 0
 #endif
+#ifndef TB_SPARSE
+#define TB_SPARSE 0
+#endif
 // with MUL_CELL (TB_EXT) the products come from registered cells: one more cycle
 static const int R = TB_ROWS, C = TB_COLS, LAT = TB_BCAST ? 5 : R + C - 1 + (TB_EXT ? 1 : 0), L = R < C ? R : C;
+// bytes of an activation row the array takes (a sparse row: 2R)
+static const int AR = TB_SPARSE ? 2 * R : R;
 
 struct Tile {
 	bool load;
 	bool dw;
+	bool sp;                // 2:4 sparse (TB_SPARSE)
 	int n;
 	std::vector<int8_t> w;  // R x C
-	std::vector<int8_t> a;  // n x R
+	std::vector<uint8_t> idx; // R x C: each weight's index in its group (sparse)
+	std::vector<int8_t> a;  // n x AR
 	int bank;
 };
 
@@ -52,14 +61,23 @@ struct Run {
 	uint64_t first_out = 0, last_out = 0;
 	explicit Run(uint64_t seed) : rng(seed) {}
 
-	void step(bool valid, const int8_t *act, int bank, bool dw, bool wshift, int wbank, const int8_t *wrow)
+	void step(bool valid, const int8_t *act, int bank, bool dw, bool wshift, int wbank, const int8_t *wrow,
+		  bool sp = false, const uint8_t *irow = nullptr)
 	{
 		Vmote_array *m = tb.m;
 		m->i_valid = valid;
 		m->i_bank = bank;
 		m->i_dw = dw;
-		for (int r = 0; r < R; r++)
-			dp_set(m->i_act, 8 * r, 8, valid ? (uint8_t)act[r] : rng.u32());
+		for (int r = 0; r < AR; r++) /* a dense row's bytes above R: noise */
+			dp_set(m->i_act, 8 * r, 8, valid && (sp || r < R) ? (uint8_t)act[r] : rng.u32());
+#if TB_SPARSE
+		m->i_sp = valid ? sp : rng.u32() & 1;
+		for (int c = 0; c < C; c++)
+			dp_set(m->i_widx, 2 * c, 2, wshift && irow ? irow[c] : rng.u32());
+#else
+		(void)sp;
+		(void)irow;
+#endif
 		m->i_wshift = wshift;
 		m->i_wbank = wbank;
 		for (int c = 0; c < C; c++)
@@ -107,6 +125,8 @@ struct Run {
 			bool wshift = false;
 			int wbank = 0;
 			const int8_t *wrow = nullptr;
+			const uint8_t *irow = nullptr;
+			bool sp = false;
 			bool valid = false;
 			const int8_t *act = nullptr;
 			int bank = 0;
@@ -156,6 +176,7 @@ struct Run {
 					wshift = true;
 					wbank = tiles[ld].bank;
 					wrow = &tiles[ld].w[(R - 1 - ld_j) * C];
+					irow = &tiles[ld].idx[(R - 1 - ld_j) * C];
 					if (++ld_j == R) {
 						ld_done[ld] = ld_start + R; // first legal row cycle
 						ld_j = -1;
@@ -171,21 +192,25 @@ struct Run {
 				bool gap = gap_pct && !(ts.dw && st_m > 0) && rng.chance(gap_pct);
 				if (ready && !gap) {
 					valid = true;
-					act = &ts.a[st_m * R];
+					act = &ts.a[st_m * AR];
 					bank = ts.bank;
 					dw = ts.dw;
+					sp = ts.sp;
 					t_last[bank] = t;
 					t_row = t;
 					Want e{ts.dw, !ts.dw || st_m >= C - 1, std::vector<int32_t>(C, 0)};
 					for (int c = 0; e.check && c < C; c++) {
 						int32_t s = 0;
-						if (!ts.dw) {
+						if (ts.sp) {
+							for (int r = 0; r < R; r++)
+								s += act[4 * (r / 2) + ts.idx[r * C + c]] * ts.w[r * C + c];
+						} else if (!ts.dw) {
 							for (int r = 0; r < R; r++)
 								s = (int32_t)((uint32_t)s + (uint32_t)(act[r] * ts.w[r * C + c]));
 						} else if (c < L) {
-							const int8_t *a0 = &ts.a[(st_m - C + 1) * R];
+							const int8_t *a0 = &ts.a[(st_m - C + 1) * AR];
 							for (int j = 0; j < C; j++)
-								s += a0[j * R + c] * ts.w[c * C + j];
+								s += a0[j * AR + c] * ts.w[c * C + j];
 						}
 						e.sum[c] = s;
 					}
@@ -206,7 +231,7 @@ struct Run {
 			if (getenv("TB_DEBUG") && t < 80)
 				printf("t %ld (cyc %llu) valid %d bank %d wshift %d wbank %d st %zu m %d ld %zu j %d\n", t,
 				       (unsigned long long)tb.cycle, valid, bank, wshift, wbank, st, st_m, ld, ld_j);
-			step(valid, act, bank, dw, wshift, wbank, wrow);
+			step(valid, act, bank, dw, wshift, wbank, wrow, sp, irow);
 			t++;
 		}
 		for (int i = 0; i < LAT + 2; i++)
@@ -223,6 +248,11 @@ static std::vector<Tile> make_tiles(DpRng &rng, int count, int nmin, int nmax, i
 		Tile &t = v[k];
 		t.load = k == 0 || rng.chance(load_pct);
 		t.dw = rng.chance(dw_pct);
+		/* sparse tiles (TB_SPARSE): a third of those that load; a tile that
+		 * reuses weights keeps their mode */
+		t.sp = TB_SPARSE && (t.load ? !t.dw && rng.chance(35) : v[k - 1].sp);
+		if (t.sp)
+			t.dw = false;
 		t.n = rng.range(nmin, nmax);
 		if (t.dw && rng.chance(80))
 			t.n += C - 1; // mostly long enough to give outputs
@@ -233,9 +263,18 @@ static std::vector<Tile> make_tiles(DpRng &rng, int count, int nmin, int nmax, i
 		if (rng.chance(20))
 			for (auto &x : t.w)
 				x = rng.chance(50) ? -128 : 127;
-		if (!t.load)
+		t.idx.resize(R * C);
+		for (int r = 0; TB_SPARSE && r < R; r += 2)
+			for (int c = 0; c < C; c++) { /* an ascending pair of distinct indices */
+				int i0 = rng.range(0, 2), i1 = rng.range(i0 + 1, 3);
+				t.idx[r * C + c] = (uint8_t)i0;
+				t.idx[(r + 1) * C + c] = (uint8_t)i1;
+			}
+		if (!t.load) {
 			t.w = v[k - 1].w; // no new weights: the tile reuses the last ones
-		t.a.resize(t.n * R);
+			t.idx = v[k - 1].idx;
+		}
+		t.a.resize(t.n * AR);
 		for (auto &x : t.a)
 			x = rng.chance(10) ? -128 : (int8_t)rng.u32();
 	}
@@ -293,6 +332,18 @@ int main(int argc, char **argv)
 			printf("array %dx%d: %ld rows, %ld checked depthwise outputs (%d lanes), gaps %d%% ok\n", R, C, n,
 			       run.dw_rows, L, gaps);
 		}
+	}
+	if (TB_SPARSE) {
+		// 5. sparse, dense and depthwise tiles mixed, with gaps: every sparse row checked
+		Run run(0x5eed0005 + R * 131 + C);
+		run.tb.reset();
+		auto tiles = make_tiles(run.rng, 200, 1, 3 * R, 70, TB_DW ? 20 : 0);
+		long nsp = 0;
+		for (auto &t : tiles)
+			nsp += t.sp ? t.n : 0;
+		long n = run.stream(tiles, 20);
+		CHECK(run.tb, nsp > 20 * R, "only %ld sparse rows", nsp);
+		printf("array %dx%d: %ld rows, %ld of them 2:4 sparse, with gaps ok\n", R, C, n, nsp);
 	}
 	printf("array_tb %dx%d: PASS\n", R, C);
 	return 0;

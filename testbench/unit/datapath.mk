@@ -29,6 +29,15 @@ $(eval $(call MOTE_VTB,array_5x3_cell_nodw,mote_array,$(DP_ARRAY_SRCS),testbench
   -GROWS=5 -GCOLS=3 -GMUL_CELL=1 -GDEPTHWISE=0 -CFLAGS -DTB_ROWS=5 -CFLAGS -DTB_COLS=3 -CFLAGS -DTB_EXT=1 \
   -CFLAGS -DTB_DW=0))
 
+# the sparse mode (SPARSE: row pairs sharing bundles, indexed weights): 4x4 with cells, 8x8, 16x16
+$(eval $(call MOTE_VTB,array_8x8_sparse,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=8 -GCOLS=8 -GSPARSE=1 -CFLAGS -DTB_ROWS=8 -CFLAGS -DTB_COLS=8 -CFLAGS -DTB_SPARSE=1))
+$(eval $(call MOTE_VTB,array_16x16_sparse,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=16 -GCOLS=16 -GSPARSE=1 -CFLAGS -DTB_ROWS=16 -CFLAGS -DTB_COLS=16 -CFLAGS -DTB_SPARSE=1))
+$(eval $(call MOTE_VTB,array_4x4_sparse_cell,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=4 -GCOLS=4 -GMUL_CELL=1 -GPSUM_W=18 -GDEPTHWISE=0 -GSPARSE=1 -CFLAGS -DTB_ROWS=4 -CFLAGS -DTB_COLS=4 \
+  -CFLAGS -DTB_EXT=1 -CFLAGS -DTB_DW=0 -CFLAGS -DTB_SPARSE=1))
+
 $(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
 
 DP_COMPUTE_SRCS := $(DP_ARRAY_SRCS) rtl/compute/mote_compute_unit.v

@@ -38,9 +38,10 @@ module pe_tb_top #(
 			assign p1   = 16'd0;
 		end
 	endgenerate
-	wire unused_p1 = &{1'b0, p1, mul_a, mul_b};
+	wire        sp_o;   // the dense PE (SPARSE 0): no sparse rows
+	wire unused_p1 = &{1'b0, p1, mul_a, mul_b, sp_o};
 	mote_pe #(.DEPTHWISE(1), .PS_W(19), .EXT_MUL(EXT)) u_pe (.clk(clk), .i_act(i_act), .i_bank(i_bank),
-		      .i_dw(i_dw), .o_act(o_act), .o_bank(o_bank), .o_dw(o_dw),
+		      .i_dw(i_dw), .i_sp(1'b0), .o_act(o_act), .o_bank(o_bank), .o_dw(o_dw), .o_sp(sp_o),
 		      .i_psum(i_psum), .o_psum(o_psum), .i_hpsum(i_hpsum), .o_hpsum(o_hpsum),
 		      .o_mul_a(mul_a), .o_mul_b(mul_b), .i_prod(prod), .i_wshift(i_wshift), .i_wbank(i_wbank),
 		      .i_w0(i_w0), .i_w1(i_w1), .o_w0(o_w0), .o_w1(o_w1));

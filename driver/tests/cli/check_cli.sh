@@ -323,5 +323,20 @@ MOTE_TRACE="$tmp/no-dir/e.fst" expect uri-mote-trace 3 "MOTE_TRACE=$tmp/no-dir/e
 expect uri-selftest 1 "FAIL identity: cannot open 'sim:bw=0': bw=0: request bytes per cycle" \
 	"$mote" selftest --device sim:bw=0
 
-[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks, device URIs all handled"
+# --sparsity 2:4: the dense command's JSON keys plus dense_cycles, speedup and
+# effective_utilization; both runs bit-exact; a bad value is a usage error
+"$mote" gemm --m 33 --k 70 --n 11 --json > "$tmp/dense.json" || bad "sparsity: dense gemm failed"
+"$mote" gemm --m 33 --k 70 --n 11 --sparsity 2:4 --json > "$tmp/sparse.json" || bad "sparsity: sparse gemm failed"
+$py -c 'import json,sys
+d=json.load(open(sys.argv[1])); s=json.load(open(sys.argv[2]))
+assert set(s) == set(d) | {"dense_cycles", "speedup", "effective_utilization"}, set(s) ^ set(d)
+assert s["mismatches"] == 0 and s["dense_cycles"] > s["cycles"] > 0, s
+assert abs(s["speedup"] - s["dense_cycles"] / s["cycles"]) < 1e-9, s
+assert s["perf"]["macs_useful"] < s["perf"]["macs_dense"] <= 2 * s["perf"]["macs_useful"], s["perf"]' \
+	"$tmp/dense.json" "$tmp/sparse.json" || bad "sparsity: JSON keys or figures wrong"
+"$mote" conv --h 7 --w 6 --cin 3 --cout 5 --kh 3 --kw 3 --pad 1 --sparsity 2:4 > /dev/null || bad "sparsity: sparse conv failed"
+expect bad-sparsity 2 "dense or 2:4" "$mote" gemm --m 8 --k 8 --n 8 --sparsity 1:4
+expect sparse-groups 2 "without groups" "$mote" conv --h 5 --w 5 --cin 4 --cout 4 --kh 3 --kw 3 --groups 4 --sparsity 2:4
+
+[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks, device URIs, --sparsity all handled"
 exit $fail

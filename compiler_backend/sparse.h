@@ -1,0 +1,13 @@
+/* sparse.h: 2:4 sparsity helpers shared inside the compiler backend (not public). */
+#ifndef MOTE_CC_SPARSE_H
+#define MOTE_CC_SPARSE_H
+
+#include <stdint.h>
+
+#include "mote/mote_compiler.h"
+
+/* The runs op's weights are grouped in (mote_compiler.h): *nruns runs of *run
+ * reduction elements, run i starting at reduction index i * *run. */
+void cc_sparse_runs(const struct mote_cc_conv *op, uint32_t *run, uint32_t *nruns);
+
+#endif
