@@ -9,6 +9,14 @@
  * name and bytes.  After the changes the output is imported again and every
  * initializer compared with what was meant (the pruned ones) or with the
  * input (all others): a mismatch is MOTE_CC_EINTERNAL, never a wrong file.
+ *
+ * An initializer read by several layers is pruned once (by the first, the
+ * others reported as its readers), left dense for all of them when any is
+ * skipped, and refused when they read it along different reductions.  A
+ * group of ties keeps the lower indices, also among weights already at the
+ * zero point: a float weight of -0.0, or one that rounds to the zero point,
+ * may be written as +0.0 though "zeroed" (weights moved off their value in
+ * the integer domain) counts none.
  */
 #include <stdlib.h>
 #include <string.h>
