@@ -201,7 +201,7 @@ test-cli: $(MOTE_CLI) $(ONNX_RENAME) $(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
 	@/usr/bin/env bash driver/tests/cli/check_prune.sh $(MOTE_CLI) $(BUILD)/test-prune
 	$(ST_TEST)
-	@/usr/bin/env bash driver/tests/cli/check_selftest.sh $(MOTE_CLI)
+	@/usr/bin/env bash driver/tests/cli/check_selftest.sh $(MOTE_CLI) $(GEN_H)
 # Bring your own PyTorch model: eager-mode QAT recipes exported with Debian's PyTorch
 # (scripts/byo_pytorch.py), compiled, bit-exact with the reference executor and held to PyTorch's
 # own int8 execution (driver/tests/cli/check_byo.py states the agreement each requires).
