@@ -61,7 +61,7 @@ comp=$(bash -c '. "$1/usr/share/bash-completion/completions/mote"
 	c() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMPREPLY=(); _mote; echo "${COMPREPLY[*]}"; }
 	c "$1/usr/bin/mote" ""; c "$1/usr/bin/mote" compile m.onnx --k; c "$1/usr/bin/mote" eval m.mote --pre
 	c "$1/usr/bin/mote" prune m.onnx --skip; c "$1/usr/bin/mote" prune m.onnx --pattern ""' _ "$root")
-[ "$(printf '%s\n' "$comp" | sed -n 1p)" = "info gemm conv compile run eval prune selftest --help --version" ] &&
+[ "$(printf '%s\n' "$comp" | sed -n 1p)" = "info gemm conv compile run eval prune selftest ops --help --version" ] &&
 	[ "$(printf '%s\n' "$comp" | sed -n 2p)" = "--keep-tensors" ] && [ "$(printf '%s\n' "$comp" | sed -n 3p)" = "--predictions" ] &&
 	[ "$(printf '%s\n' "$comp" | sed -n 4p)" = "--skip --skip-first" ] && [ "$(printf '%s\n' "$comp" | sed -n 5p)" = "2:4" ] ||
 	fail "bash completion: '$comp'"
