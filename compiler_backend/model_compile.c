@@ -50,6 +50,10 @@ struct step {
 	int32_t res_zp;
 	struct mote_cc_plan plan;
 	struct host_op h;
+	/* 2:4: the dense tiling's ideal cycles when the step runs sparse (else
+	 * 0), or why a device convolution runs dense although sparsity is on */
+	uint64_t dense_ideal;
+	const char *dense_why;
 	uint32_t cmd_first;
 	size_t cmd_off;      /* byte offset of command cmd_first in the packed stream */
 	size_t w_off, b_off; /* in the constant blob */
@@ -78,7 +82,16 @@ struct compile {
 	mote_cc_report_fn report;
 	void *ctx;
 	uint32_t byte_cost;   /* the tiling's price of a command byte (see cc_plan_conv_cost) */
+	enum mote_cc_sparsity sparsity;
+	void (*progress)(void *ctx, const char *stage, unsigned done, unsigned total);
+	void *progress_ctx;
 };
+
+static void progress(const struct compile *c, const char *stage, size_t done, size_t total)
+{
+	if (c->progress)
+		c->progress(c->progress_ctx, stage, (unsigned)done, (unsigned)total);
+}
 
 static void say(struct compile *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct compile *c, const char *fmt, ...)
@@ -201,6 +214,68 @@ static int conv_on_host(struct compile *c, struct step *s, struct mote_cc_diag *
 	return 0;
 }
 
+/* Why conv cannot run sparse whatever its weights (NULL: it can). */
+static const char *sparse_unfit(const struct mote_cc_conv *cv)
+{
+	if (cc_groups(cv) > 1)
+		return "grouped convolution";
+	if (cv->pool != MOTE_CC_POOL_NONE)
+		return "pooling";
+	if (cv->w_type != MOTE_CC_INT8)
+		return "uint8 weights";
+	if (cv->w_zp)
+		return "weight zero point";
+	return NULL;
+}
+
+/* The device step s, planned dense, runs sparse if c->sparsity lets it and
+ * its weights are 2:4 (see mote_cc_compile_opts): s->plan becomes the
+ * sparse tiling's.  0, or the error --sparsity 2:4 makes of a layer that
+ * cannot run sparse. */
+static int choose_sparse(struct compile *c, struct step *s, struct mote_cc_diag *d)
+{
+	struct mote_cc_conv *cv = &s->L.conv;
+	int strict = c->sparsity == MOTE_CC_SPARSITY_S24;
+	if (c->sparsity == MOTE_CC_SPARSITY_DENSE)
+		return 0;
+	if (!(c->geo->features & MOTE_FEATURES_SPARSE_MASK) || c->geo->rows % 4) {
+		s->dense_why = c->geo->rows % 4 ? "array rows not a multiple of 4" : "the target has no SPARSE feature";
+		return strict ? cc_fail(d, MOTE_CC_ENOTSUP, "node '%s' (%s): --sparsity 2:4: %s (%ux%u array)", s->n->name,
+					s->n->op, s->dense_why, c->geo->rows, c->geo->cols)
+			      : 0;
+	}
+	if ((s->dense_why = sparse_unfit(cv)) != NULL)
+		return 0;
+	struct mote_cc_diag sd = {{0}};
+	if (mote_cc_sparse_check(cv, &sd)) {
+		s->dense_why = "weights not 2:4";
+		return strict ? cc_fail(d, MOTE_CC_EINVAL, "node '%s' (%s): --sparsity 2:4: %s", s->n->name, s->n->op,
+					sd.msg)
+			      : 0;
+	}
+	struct mote_cc_plan sp;
+	cv->sparse = 1;
+	int rc = cc_plan_conv_cost(c->geo, cv, c->byte_cost, &sp, &sd);
+	if (rc) {
+		cv->sparse = 0;
+		s->dense_why = "no sparse tiling";
+		return strict ? cc_fail(d, rc, "node '%s' (%s): --sparsity 2:4: no sparse tiling: %s", s->n->name,
+					s->n->op, sd.msg)
+			      : 0;
+	}
+	/* fewer rows streamed, or as many and fewer weight bytes (2:4 never
+	 * streams more, but a layer with one reduction tile may gain nothing) */
+	if (!strict && (sp.rows_streamed > s->plan.rows_streamed ||
+			(sp.rows_streamed == s->plan.rows_streamed && sp.weight_bytes >= s->plan.weight_bytes))) {
+		cv->sparse = 0;
+		s->dense_why = "no gain";
+		return 0;
+	}
+	s->dense_ideal = s->plan.rows_streamed;
+	s->plan = sp;
+	return 0;
+}
+
 static int place(struct compile *c, struct mote_cc_diag *diag)
 {
 	c->s = calloc(c->g.nn ? c->g.nn : 1, sizeof *c->s);
@@ -210,6 +285,7 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 	char first_msg[sizeof diag->msg] = "";
 	unsigned bad = 0;
 	for (size_t i = 0; i < c->g.nn; i++) {
+		progress(c, "planning", i, c->g.nn);
 		struct step *s = &c->s[c->ns++];
 		s->n = &c->g.n[i];
 		s->res_in = s->res_out = -1;
@@ -235,6 +311,8 @@ static int place(struct compile *c, struct mote_cc_diag *diag)
 						cc_fail(&d, rc, "%s; %s", first, hd.msg);
 					}
 				}
+			} else if (!rc) {
+				rc = choose_sparse(c, s, &d);
 			}
 		} else {
 			rc = host_op_of(&c->g, s->n, &s->h, &d);
@@ -630,6 +708,7 @@ static int emit_device(struct compile *c, struct out *o, struct mote_cc_diag *di
 		struct step *s = &c->s[i];
 		if (!s->device)
 			continue;
+		progress(c, "emitting", i, c->ns);
 		const struct ftensor *x = &c->t[c->ir2f[s->L.x]], *y = &c->t[c->ir2f[step_out(s)]];
 		struct mote_cc_addrs a = {
 			.input = ARENA_VBASE + (uint32_t)x->off,
@@ -886,8 +965,8 @@ static void shape_str(const struct ir_tensor *t, char *buf, size_t cap)
 
 static void report_steps(struct compile *c)
 {
-	uint64_t macs = 0, ideal = 0;
-	unsigned dev = 0;
+	uint64_t macs = 0, ideal = 0, ideal_dense = 0;
+	unsigned dev = 0, n_sparse = 0;
 	say(c, "  %3s %-6s %-14s %-24s %-22s    %-22s  %s", "#", "place", "operator", "node", "input", "output",
 	    "device: MACs, commands, ideal cycles, layer; host: kernel");
 	for (size_t i = 0; i < c->ns; i++) {
@@ -899,10 +978,20 @@ static void report_steps(struct compile *c)
 			dev++;
 			macs += s->plan.macs_model;
 			ideal += s->plan.rows_streamed;
-			say(c, "  %3zu device %-14s %-24s %-22s -> %-22s  macs %llu  cmds %u  ideal cycles %llu  layer %s%s%s%s", i,
-			    s->n->op, s->n->name, xs, ys, (unsigned long long)s->plan.macs_model, s->plan.n_cmds,
+			char sp[80] = "";
+			if (s->L.conv.sparse)
+				snprintf(sp, sizeof sp, "  sparse 2:4 (dense: ideal cycles %llu)",
+					 (unsigned long long)s->dense_ideal);
+			else if (s->dense_why && c->sparsity != MOTE_CC_SPARSITY_DENSE)
+				snprintf(sp, sizeof sp, "  dense (%s)", s->dense_why);
+			say(c, "  %3zu device %-14s %-24s %-22s -> %-22s  macs %llu  cmds %u  ideal cycles %llu  layer %s%s%s%s%s",
+			    i, s->n->op, s->n->name, xs, ys, (unsigned long long)s->plan.macs_model, s->plan.n_cmds,
 			    (unsigned long long)s->plan.rows_streamed, layer_kind(s), s->add ? "  (conv + add: " : "",
-			    s->add ? s->add->name : "", s->add ? ")" : "");
+			    s->add ? s->add->name : "", s->add ? ")" : "", sp);
+			if (s->L.conv.sparse)
+				n_sparse++, ideal_dense += s->dense_ideal;
+			else
+				ideal_dense += s->plan.rows_streamed;
 		} else {
 			say(c, "  %3zu host   %-14s %-24s %-22s -> %-22s  (%s)", i, s->n->op, s->n->name, xs, ys,
 			    mote_kernel_op_name(s->h.op));
@@ -910,6 +999,9 @@ static void report_steps(struct compile *c)
 	}
 	say(c, "steps: %zu (%u on the accelerator, %zu on the host); macs %llu; ideal cycles %llu", c->ns, dev,
 	    c->ns - dev, (unsigned long long)macs, (unsigned long long)ideal);
+	if (n_sparse)
+		say(c, "sparse 2:4: %u of %u device steps; ideal cycles %llu (all dense: %llu, %.2fx)", n_sparse, dev,
+		    (unsigned long long)ideal, (unsigned long long)ideal_dense, ideal ? (double)ideal_dense / ideal : 0);
 	size_t sum = 0;
 	for (size_t f = 0; f < c->nt; f++)
 		if (c->t[f].flags & MOTE_MF_T_DEVICE)
@@ -984,6 +1076,13 @@ static int compile_once(const void *onnx, size_t len, const struct mote_geometry
 	*model = NULL;
 	*model_len = 0;
 	struct compile c = {.geo = geo, .report = report, .ctx = ctx, .byte_cost = byte_cost};
+	if (opts) {
+		c.sparsity = opts->sparsity;
+		c.progress = opts->progress;
+		c.progress_ctx = opts->progress_ctx;
+		if ((unsigned)c.sparsity > MOTE_CC_SPARSITY_S24)
+			return cc_fail(diag, MOTE_CC_EINVAL, "sparsity %d: not AUTO, DENSE or S24", (int)c.sparsity);
+	}
 	struct out o = {0};
 	unsigned stacked = 0;
 	int rc = model_prepare(onnx, len, 1, &c.g, diag);

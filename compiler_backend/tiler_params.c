@@ -132,6 +132,9 @@ static int overlap_tiling(struct tl_params *p)
 	p->a_slots = min_u32(TL_MAX_ASLOTS, g->abuf_depth / p->a_slot_rows);
 	p->w_slots = min_u32(TL_MAX_WSLOTS, g->wbuf_depth / p->w_slot_rows);
 	p->c_slots = min_u32(TL_MAX_CSLOTS, g->acc_depth / p->c_slot_rows);
+	/* one-pixel tiles (a matrix-vector product): a segment's tiles in one
+	 * LOAD, not a LOAD (and its latency) per tile */
+	p->act_runs = p->m_rows == 1;
 	return 0;
 }
 

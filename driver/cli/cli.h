@@ -37,6 +37,21 @@ void cli_model_json(struct json *j, const mote_model *m, const void *file, size_
 /* run MODEL.mote's options, for `mote run --help` (f: a FILE *) */
 void cmd_model_run_usage(void *f);
 
+/* compile's progress line on a terminal (compile_extra.c): begin, pass
+ * compile_progress with the state as mote_cc_compile_opts.progress, end
+ * (clears the line). */
+struct compile_progress {
+	double t0, stage_t0, next;
+	const char *stage;
+	int shown;
+};
+void compile_progress_begin(struct compile_progress *p);
+void compile_progress(void *ctx, const char *stage, unsigned done, unsigned total);
+void compile_progress_end(struct compile_progress *p);
+/* compile --report on a simulator target: run the model once (inputs zero)
+ * and print each device step's ideal and measured cycles. 0 or -1. */
+int compile_report_measured(const char *target, const void *model, size_t len);
+
 /* The whole file PATH (malloc'd, *LEN bytes), or NULL. */
 unsigned char *cli_slurp(const char *path, size_t *len);
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mote/mote.h"
@@ -199,9 +200,10 @@ static int compile_json(const char *in, const char *out, const char *target, int
 
 int cmd_compile(int argc, char **argv)
 {
-	const char *out = NULL, *target = "sim";
+	const char *out = NULL, *target = "sim", *sparsity = "auto";
 	struct compile_out co = {0};
 	struct mote_cc_compile_opts copts = {0};
+	int quiet = 0;
 	struct opt o[] = {
 		{"output", OPT_STR, &out, 1, 0, 0, "(or -o) the .mote file to write", 0},
 		{"target", OPT_STR, &target, 0, 0, 0, "device URI whose geometry and features to compile for (default sim)", 0},
@@ -209,6 +211,10 @@ int cmd_compile(int argc, char **argv)
 		{"keep-tensors", OPT_FLAG, &copts.keep_tensors, 0, 0, 0,
 		 "no arena reuse: every tensor stays readable after a run (for --check)", 0},
 		{"json", OPT_FLAG, &co.json, 0, 0, 0, "print one JSON object: figures, report lines, the model's steps", 0},
+		{"sparsity", OPT_STR, &sparsity, 0, 0, 0,
+		 "auto|dense|2:4: run 2:4 sparse weights sparse where faster (auto), never, or in every layer that "
+		 "can (2:4: refuses a layer whose weights are not 2:4, naming it)", 0},
+		{"quiet", OPT_FLAG, &quiet, 0, 0, 0, "no progress line (there is none unless stderr is a terminal)", 0},
 		{0},
 	};
 	static const char synopsis[] = "MODEL.onnx|MODEL.tflite -o OUT.mote [options]\n"
@@ -227,8 +233,23 @@ int cmd_compile(int argc, char **argv)
 	int rc = opts_parse("compile", synopsis, o, argc - 1, argv + 1);
 	if (rc)
 		return rc > 0 ? 0 : 2;
+	if (!strcmp(sparsity, "auto"))
+		copts.sparsity = MOTE_CC_SPARSITY_AUTO;
+	else if (!strcmp(sparsity, "dense"))
+		copts.sparsity = MOTE_CC_SPARSITY_DENSE;
+	else if (!strcmp(sparsity, "2:4"))
+		copts.sparsity = MOTE_CC_SPARSITY_S24;
+	else
+		return cli_fail("--sparsity %s: expected auto, dense or 2:4", sparsity), 2;
+	struct compile_progress prog;
+	compile_progress_begin(&prog);
+	if (!quiet && !co.json && isatty(STDERR_FILENO))
+		copts.progress = compile_progress, copts.progress_ctx = &prog;
 	struct compiled r = {0};
 	int status = do_compile(in, out, target, &copts, &co, &r);
+	compile_progress_end(&prog);
+	if (!status && co.report && !co.json && compile_report_measured(target, r.model, r.mlen))
+		status = 3;
 	if (!status && co.oom)
 		status = 3, cli_fail("out of memory");
 	if (co.json)

@@ -369,6 +369,7 @@ int mote_cc_compile_onnx(const void *onnx, size_t len, const struct mote_geometr
 void mote_cc_free(void *p);
 
 /* The same with options (opts may be NULL: the defaults, as above). */
+enum mote_cc_sparsity { MOTE_CC_SPARSITY_AUTO, MOTE_CC_SPARSITY_DENSE, MOTE_CC_SPARSITY_S24 };
 struct mote_cc_compile_opts {
 	/* every device tensor keeps its own arena range instead of sharing one
 	 * with tensors whose lifetimes do not overlap: a larger arena, but every
@@ -380,6 +381,22 @@ struct mote_cc_compile_opts {
 	 * step by step, until it fits; the report then says so.  The caller
 	 * still checks the result (mote_cc_model_mem_need). */
 	uint64_t mem_bytes;
+	/* 2:4 sparse weights (MATMUL SPARSE: the target needs FEATURES.SPARSE
+	 * and rows a multiple of 4).  A layer can run sparse when it is a
+	 * convolution or matrix product with int8 weights, no weight zero
+	 * point, no groups, and its weights are 2:4 in the groups of
+	 * mote_cc_sparse_check (as lowered: after kernel rows are stacked).
+	 * AUTO (the default, 0): such a layer runs sparse when its sparse
+	 * tiling streams fewer rows; DENSE: no layer; S24: every layer that
+	 * can, the others stay dense (the report says why), and a layer whose
+	 * weights are not 2:4, or a target without the feature, is an error
+	 * (EINVAL / ENOTSUP naming the node). */
+	enum mote_cc_sparsity sparsity;
+	/* progress (may be NULL): called as the compile goes, with a stage
+	 * ("planning", "emitting") and its layers done of total; a compile
+	 * tiled for size (mem_bytes) goes through the stages once a tiling */
+	void (*progress)(void *ctx, const char *stage, unsigned done, unsigned total);
+	void *progress_ctx;
 };
 /* Device memory a compiled model takes when loaded: the constant buffer
  * (commands, weights) and the activation arena, each in whole
