@@ -63,6 +63,12 @@ static inline uint32_t cc_get_le32(const uint8_t *p)
  * public functions' choice). */
 int cc_plan_conv_cost(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
 		      struct mote_cc_plan *plan, struct mote_cc_diag *diag);
+/* The kernel window of op as channels (stack_rows.c): *st, the 1x1
+ * convolution over MOTE_KOP_STACK_ROWS's im2col input (p5 = k_w), with
+ * op's weights as they are.  0, mote_cc_conv_check's status, ENOTSUP
+ * (groups), ERANGE. */
+int cc_conv_stack_window(const struct mote_cc_conv *op, struct mote_cc_conv *st, struct mote_cc_diag *diag);
+
 int cc_emit_conv_cost(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
 		      const struct mote_cc_addrs *a, const struct mote_cc_bufs *bufs, struct mote_cc_plan *plan,
 		      struct mote_cc_diag *diag);

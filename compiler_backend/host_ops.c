@@ -382,18 +382,26 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->n_data = 2;
 		same_shape(h, x, tab->dtype);
 	} else if (strcmp(op, "MoteStackRows") == 0) {
-		/* made by model_stack.c: attributes k, stride, dilation, pad_top, out_h, pad_value */
+		/* made by model_stack.c: attributes k, stride, dilation, pad_top, out_h, pad_value,
+		 * and for a whole window kw, stride_w, dil_w, pad_left, out_w (kw 0: rows only) */
 		int64_t k = ir_attr_int(n, "k", 0), s = ir_attr_int(n, "stride", 0), d = ir_attr_int(n, "dilation", 0),
 			pt = ir_attr_int(n, "pad_top", -1), oh = ir_attr_int(n, "out_h", 0), zp = ir_attr_int(n, "pad_value", 0);
+		int64_t kw = ir_attr_int(n, "kw", 0), sw = ir_attr_int(n, "stride_w", 1), dw = ir_attr_int(n, "dil_w", 1),
+			pl = ir_attr_int(n, "pad_left", 0), ow = ir_attr_int(n, "out_w", x->rank == 4 ? x->dims[3] : 0);
 		if (x->rank != 4 || k < 1 || k > 4096 || s < 1 || s > 4096 || d < 1 || d > 4096 || pt < 0 || pt > 4096 ||
-		    oh < 1 || oh > ((int64_t)1 << 30) || x->dims[1] * k > ((int64_t)1 << 30) || zp < -128 || zp > 255)
+		    oh < 1 || oh > ((int64_t)1 << 30) || kw < 0 || kw > 4096 || sw < 1 || sw > 4096 || dw < 1 || dw > 4096 ||
+		    pl < 0 || pl > 4096 || ow < 1 || ow > ((int64_t)1 << 30) || (!kw && ow != x->dims[3]) ||
+		    x->dims[1] * k * (kw ? kw : 1) > ((int64_t)1 << 30) || zp < -128 || zp > 255)
 			return BAD("node '%s' (MoteStackRows): attributes out of range", n->name);
 		int32_t *p = h->params;
 		p[0] = (int32_t)k, p[1] = (int32_t)s, p[2] = (int32_t)d, p[3] = (int32_t)pt, p[4] = (int32_t)zp;
+		if (kw)
+			p[5] = (int32_t)kw, p[6] = (int32_t)sw, p[7] = (int32_t)dw, p[8] = (int32_t)pl;
 		h->op = MOTE_KOP_STACK_ROWS;
 		same_shape(h, x, x->dtype);
-		h->out_dims[1] = x->dims[1] * k;
+		h->out_dims[1] = x->dims[1] * k * (kw ? kw : 1);
 		h->out_dims[2] = oh;
+		h->out_dims[3] = ow;
 	} else if (strcmp(op, "Concat") == 0) {
 		int64_t ax = ir_attr_int(n, "axis", 0), r = x->rank;
 		if (n->n_in < 1 || n->n_in > 4)

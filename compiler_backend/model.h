@@ -14,12 +14,14 @@ int model_prepare_opts(const void *model, size_t len, int for_device, int round_
 		       struct mote_cc_diag *diag);
 int model_prepare(const void *model, size_t len, int for_device, struct ir_graph *g, struct mote_cc_diag *diag);
 
-/* Kernel rows as channels (mote_cc_conv_stack_rows): each QLinearConv or
- * ConvInteger whose input a host step makes and whose ideal cycles on geo
- * drop with it gets a MoteStackRows node (host kernel MOTE_KOP_STACK_ROWS)
- * before it and becomes the k_h = 1 convolution over that node's output
- * (marked is_derived), with its weights rearranged.  *n_done counts them. */
-int model_stack_rows(struct ir_graph *g, const struct mote_geometry *geo, unsigned *n_done,
-		     struct mote_cc_diag *diag);
+/* Kernel rows (mote_cc_conv_stack_rows) or the whole kernel window
+ * (cc_conv_stack_window) as channels: each QLinearConv or ConvInteger whose
+ * input a host step makes and whose ideal cycles on geo drop with it (run
+ * dense or, as sparsity allows, 2:4 sparse) gets a MoteStackRows node (host
+ * kernel MOTE_KOP_STACK_ROWS) before it and becomes the k_h = 1 (or 1x1)
+ * convolution over that node's output (marked is_derived), with its weights
+ * rearranged.  *n_done counts them. */
+int model_stack_rows(struct ir_graph *g, const struct mote_geometry *geo, enum mote_cc_sparsity sparsity,
+		     unsigned *n_done, struct mote_cc_diag *diag);
 
 #endif

@@ -29,6 +29,7 @@
 #include "host_ops.h"
 #include "lower.h"
 #include "model.h"
+#include "sparse.h"
 #include "mote/mote_hw.h"
 #include "mote/mote_model_format.h"
 #include "tiler.h"
@@ -214,20 +215,6 @@ static int conv_on_host(struct compile *c, struct step *s, struct mote_cc_diag *
 	return 0;
 }
 
-/* Why conv cannot run sparse whatever its weights (NULL: it can). */
-static const char *sparse_unfit(const struct mote_cc_conv *cv)
-{
-	if (cc_groups(cv) > 1)
-		return "grouped convolution";
-	if (cv->pool != MOTE_CC_POOL_NONE)
-		return "pooling";
-	if (cv->w_type != MOTE_CC_INT8)
-		return "uint8 weights";
-	if (cv->w_zp)
-		return "weight zero point";
-	return NULL;
-}
-
 /* The device step s, planned dense, runs sparse if c->sparsity lets it and
  * its weights are 2:4 (see mote_cc_compile_opts): s->plan becomes the
  * sparse tiling's.  0, or the error --sparsity 2:4 makes of a layer that
@@ -238,18 +225,16 @@ static int choose_sparse(struct compile *c, struct step *s, struct mote_cc_diag 
 	int strict = c->sparsity == MOTE_CC_SPARSITY_S24;
 	if (c->sparsity == MOTE_CC_SPARSITY_DENSE)
 		return 0;
-	if (!(c->geo->features & MOTE_FEATURES_SPARSE_MASK) || c->geo->rows % 4) {
+	if (!cc_sparse_target(c->geo)) { /* (2:4 was refused before) */
 		s->dense_why = c->geo->rows % 4 ? "array rows not a multiple of 4" : "the target has no SPARSE feature";
-		return strict ? cc_fail(d, MOTE_CC_ENOTSUP, "node '%s' (%s): --sparsity 2:4: %s (%ux%u array)", s->n->name,
-					s->n->op, s->dense_why, c->geo->rows, c->geo->cols)
-			      : 0;
+		return 0;
 	}
-	if ((s->dense_why = sparse_unfit(cv)) != NULL)
+	if ((s->dense_why = cc_sparse_unfit(cv)) != NULL)
 		return 0;
 	struct mote_cc_diag sd = {{0}};
 	if (mote_cc_sparse_check(cv, &sd)) {
 		s->dense_why = "weights not 2:4";
-		return strict ? cc_fail(d, MOTE_CC_EINVAL, "node '%s' (%s): --sparsity 2:4: %s", s->n->name, s->n->op,
+		return strict ? cc_fail(d, MOTE_CC_EINVAL, "node '%s' (%s): 2:4 sparsity: %s", s->n->name, s->n->op,
 					sd.msg)
 			      : 0;
 	}
@@ -259,7 +244,7 @@ static int choose_sparse(struct compile *c, struct step *s, struct mote_cc_diag 
 	if (rc) {
 		cv->sparse = 0;
 		s->dense_why = "no sparse tiling";
-		return strict ? cc_fail(d, rc, "node '%s' (%s): --sparsity 2:4: no sparse tiling: %s", s->n->name,
+		return strict ? cc_fail(d, rc, "node '%s' (%s): 2:4 sparsity: no sparse tiling: %s", s->n->name,
 					s->n->op, sd.msg)
 			      : 0;
 	}
@@ -1082,6 +1067,9 @@ static int compile_once(const void *onnx, size_t len, const struct mote_geometry
 		c.progress_ctx = opts->progress_ctx;
 		if ((unsigned)c.sparsity > MOTE_CC_SPARSITY_S24)
 			return cc_fail(diag, MOTE_CC_EINVAL, "sparsity %d: not AUTO, DENSE or S24", (int)c.sparsity);
+		if (c.sparsity == MOTE_CC_SPARSITY_S24 && !cc_sparse_target(geo))
+			return cc_fail(diag, MOTE_CC_ENOTSUP, "2:4 sparsity: the %ux%u target has %s", geo->rows, geo->cols,
+				       geo->rows % 4 ? "array rows not a multiple of 4" : "no SPARSE feature");
 	}
 	struct out o = {0};
 	unsigned stacked = 0;
@@ -1090,8 +1078,8 @@ static int compile_once(const void *onnx, size_t len, const struct mote_geometry
 	 * rounding everywhere (the device's STOREs and the host convolutions) */
 	if (!rc && c.g.arith == IR_ARITH_TFLITE && !device_rounds_twice(geo))
 		c.g.arith = IR_ARITH_TFLITE_1R;
-	if (!rc && (rc = model_stack_rows(&c.g, geo, &stacked, diag)) == 0 && stacked)
-		say(&c, "kernel rows stacked as channels for %u convolution%s (MoteStackRows steps below)", stacked,
+	if (!rc && (rc = model_stack_rows(&c.g, geo, c.sparsity, &stacked, diag)) == 0 && stacked)
+		say(&c, "kernel rows (or windows) stacked as channels for %u convolution%s (MoteStackRows steps below)", stacked,
 		    stacked > 1 ? "s" : "");
 	if (!rc)
 		rc = place(&c, diag);

@@ -16,6 +16,7 @@
 #include "host_ops.h"
 #include "lower.h"
 #include "model.h"
+#include "sparse.h"
 
 static int is_conv(const struct ir_node *n)
 {
@@ -91,9 +92,10 @@ static int32_t new_tensor(struct ir_graph *g, const char *base, const char *suff
 	return ir_add_tensor(g, name, diag);
 }
 
-/* Rewrite node i (lowered as L, stacked as st with weights sw). */
+/* Rewrite node i (lowered as L, stacked as st with weights sw; window: the
+ * whole kernel window stacked, st 1x1). */
 static int rewrite(struct ir_graph *g, size_t i, const struct lowered *L, const struct mote_cc_conv *st,
-		   const int8_t *sw, struct mote_cc_diag *diag)
+		   const int8_t *sw, int window, struct mote_cc_diag *diag)
 {
 	const struct mote_cc_conv *cv = &L->conv;
 	int qlinear = !strcmp(g->n[i].op, "QLinearConv");
@@ -112,6 +114,7 @@ static int rewrite(struct ir_graph *g, size_t i, const struct lowered *L, const 
 	ty->rank = 4;
 	ty->dims[0] = 1, ty->dims[1] = st->in_c, ty->dims[2] = st->in_h, ty->dims[3] = st->in_w;
 	ty->nbytes = (size_t)st->in_c * st->in_h * st->in_w;
+	/* (a window's weights are op's own bytes: [c'][m] with c' = (ky*k_w + kx)*C + c) */
 	ty->is_derived = 1;
 	/* ONNX weight layout [M][C][kh][kw] from the builder's [kh][kw][C][M] */
 	size_t M = cv->out_c, C = st->in_c, KW = st->k_w, nb = M * C * KW;
@@ -153,6 +156,14 @@ static int rewrite(struct ir_graph *g, size_t i, const struct lowered *L, const 
 	    (rc = set_ints(sn, "dilation", dv, 1, diag)) || (rc = set_ints(sn, "pad_top", pv, 1, diag)) ||
 	    (rc = set_ints(sn, "out_h", hv, 1, diag)) || (rc = set_ints(sn, "pad_value", zv, 1, diag)))
 		return rc;
+	if (window) {
+		int64_t kwv[] = {cv->k_w}, swv[] = {cv->stride_w}, dwv[] = {cv->dil_w}, plv[] = {cv->pad_left},
+			owv[] = {st->in_w};
+		if ((rc = set_ints(sn, "kw", kwv, 1, diag)) || (rc = set_ints(sn, "stride_w", swv, 1, diag)) ||
+		    (rc = set_ints(sn, "dil_w", dwv, 1, diag)) || (rc = set_ints(sn, "pad_left", plv, 1, diag)) ||
+		    (rc = set_ints(sn, "out_w", owv, 1, diag)))
+			return rc;
+	}
 	/* the convolution over it */
 	cn->in[0] = y;
 	cn->in[wk] = w;
@@ -180,8 +191,49 @@ static uint64_t ideal(const struct mote_geometry *geo, const struct mote_cc_conv
 	return mote_cc_plan_conv(geo, cv, &plan, &d) ? UINT64_MAX : plan.rows_streamed;
 }
 
-int model_stack_rows(struct ir_graph *g, const struct mote_geometry *geo, unsigned *n_done,
-		     struct mote_cc_diag *diag)
+/* Ideal cycles of cv as placement will run it: dense, or 2:4 sparse when
+ * sparsity allows it, its weights are 2:4 in its own groups and that is
+ * faster; *can_sparse: the weights are 2:4 and a sparse tiling exists. */
+static uint64_t cost(const struct mote_geometry *geo, enum mote_cc_sparsity sparsity, const struct mote_cc_conv *cv,
+		     int *can_sparse)
+{
+	uint64_t dense = ideal(geo, cv);
+	*can_sparse = 0;
+	if (sparsity == MOTE_CC_SPARSITY_DENSE || !cc_sparse_target(geo) || cc_sparse_unfit(cv) ||
+	    mote_cc_sparse_check(cv, NULL))
+		return dense;
+	struct mote_cc_conv sp = *cv;
+	sp.sparse = 1;
+	uint64_t c = ideal(geo, &sp);
+	*can_sparse = c != UINT64_MAX;
+	return c < dense ? c : dense;
+}
+
+/* Of op as it is (0), its kernel rows stacked (1, st[0]) and its whole
+ * window stacked (2, st[1]): the one placement runs fastest (ties: the
+ * lower number, less host work), except that with --sparsity 2:4 one that
+ * can run sparse goes before one that cannot (else placement refuses a
+ * layer that would have been 2:4 in another layout). */
+static int best_layout(const struct mote_geometry *geo, enum mote_cc_sparsity sparsity, const struct mote_cc_conv *op,
+		       const struct mote_cc_conv st[2], const int ok[2])
+{
+	int best = 0, best_sp;
+	uint64_t best_c = cost(geo, sparsity, op, &best_sp);
+	for (int k = 0; k < 2; k++) {
+		if (!ok[k])
+			continue;
+		int sp;
+		uint64_t c = cost(geo, sparsity, &st[k], &sp);
+		int strict_gain = sparsity == MOTE_CC_SPARSITY_S24 && sp != best_sp;
+		if (c == UINT64_MAX || (strict_gain ? !sp : c >= best_c))
+			continue;
+		best = k + 1, best_c = c, best_sp = sp;
+	}
+	return best;
+}
+
+int model_stack_rows(struct ir_graph *g, const struct mote_geometry *geo, enum mote_cc_sparsity sparsity,
+		     unsigned *n_done, struct mote_cc_diag *diag)
 {
 	*n_done = 0;
 	for (size_t i = 0; i < g->nn; i++) {
@@ -194,15 +246,20 @@ int model_stack_rows(struct ir_graph *g, const struct mote_geometry *geo, unsign
 			continue; /* placement reports it */
 		const struct mote_cc_conv *cv = &L.conv;
 		int rc = 0;
-		if (L.jobs == 1 && cc_groups(cv) == 1 && cv->k_h > 1) {
+		if (L.jobs == 1 && cc_groups(cv) == 1 && (uint64_t)cv->k_h * cv->k_w > 1) {
 			size_t nb = (size_t)cv->k_h * cv->k_w * cv->in_c * cv->out_c;
 			int8_t *sw = malloc(nb ? nb : 1);
-			struct mote_cc_conv st;
-			if (!sw)
+			struct mote_cc_conv st[2];
+			int ok[2] = {0, 0};
+			if (!sw) {
 				rc = cc_fail(diag, MOTE_CC_ENOMEM, "out of memory");
-			else if (!mote_cc_conv_stack_rows(cv, &st, sw, &d) && ideal(geo, &st) < ideal(geo, cv)) {
-				rc = rewrite(g, i, &L, &st, sw, diag);
-				if (!rc) {
+			} else {
+				ok[0] = cv->k_h > 1 && !mote_cc_conv_stack_rows(cv, &st[0], sw, &d);
+				ok[1] = !cc_conv_stack_window(cv, &st[1], &d);
+				int k = best_layout(geo, sparsity, cv, st, ok);
+				if (k)
+					rc = rewrite(g, i, &L, &st[k - 1], k == 1 ? sw : cv->weights, k == 2, diag);
+				if (k && !rc) {
 					++*n_done;
 					i++; /* the convolution, now after its stacking node */
 				}

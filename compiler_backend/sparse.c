@@ -20,6 +20,24 @@ void cc_sparse_runs(const struct mote_cc_conv *op, uint32_t *run, uint32_t *nrun
 	*nruns = dilated ? op->k_h * op->k_w : op->k_h;
 }
 
+const char *cc_sparse_unfit(const struct mote_cc_conv *op)
+{
+	if (cc_groups(op) > 1)
+		return "grouped convolution";
+	if (op->pool != MOTE_CC_POOL_NONE)
+		return "pooling";
+	if (op->w_type != MOTE_CC_INT8)
+		return "uint8 weights";
+	if (op->w_zp)
+		return "weight zero point";
+	return NULL;
+}
+
+int cc_sparse_target(const struct mote_geometry *g)
+{
+	return (g->features & MOTE_FEATURES_SPARSE_MASK) && g->rows % 4 == 0;
+}
+
 static int sparse_op_ok(const struct mote_cc_conv *op)
 {
 	if (!op || !op->weights || mote_cc_conv_check(op, NULL, NULL, NULL) < 0)

@@ -482,29 +482,42 @@ static int stack_rows(const int32_t *p, const struct mote_ktensor *x, struct mot
 {
 	if (!is_q8(x->dtype) || y->dtype != x->dtype)
 		return MOTE_KERNEL_ETYPE;
-	for (int i = 0; i < 4; i++)
-		if (p[i] < (i < 3 ? 1 : 0) || p[i] > 4096)
+	/* p5 = 0 (rows only): the x stride, dilation and padding of the identity */
+	int32_t q[9] = {p[0], p[1], p[2], p[3], p[4], p[5] ? p[5] : 1, p[5] ? p[6] : 1, p[5] ? p[7] : 1,
+			p[5] ? p[8] : 0};
+	for (int i = 0; i < 9; i++)
+		if (i != 4 && (q[i] < (i == 3 || i == 8 ? 0 : 1) || q[i] > 4096))
 			return MOTE_KERNEL_EPARAM;
-	if (!zp_ok(x->dtype, p[4]))
+	if (p[5] < 0 || !zp_ok(x->dtype, p[4]))
 		return MOTE_KERNEL_EPARAM;
-	int64_t k = p[0], s = p[1], d = p[2], pt = p[3];
-	if (x->rank != 4 || y->rank != 4 || y->dims[0] != x->dims[0] || y->dims[1] != k * x->dims[1] ||
-	    y->dims[3] != x->dims[3])
+	int64_t k = q[0], s = q[1], d = q[2], pt = q[3], kw = q[5], sw = q[6], dw = q[7], pl = q[8];
+	if (x->rank != 4 || y->rank != 4 || y->dims[0] != x->dims[0] || y->dims[1] != k * kw * x->dims[1] ||
+	    (!p[5] && y->dims[3] != x->dims[3]))
 		return MOTE_KERNEL_ESHAPE;
-	int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3], OH = y->dims[2];
+	int64_t N = x->dims[0], C = x->dims[1], H = x->dims[2], W = x->dims[3], OH = y->dims[2], OW = y->dims[3];
 	const uint8_t *xs = x->data;
 	uint8_t *ys = y->data;
 	for (int64_t n = 0; n < N; n++)
 		for (int64_t ky = 0; ky < k; ky++)
-			for (int64_t c = 0; c < C; c++)
-				for (int64_t oy = 0; oy < OH; oy++) {
-					int64_t iy = oy * s + ky * d - pt;
-					uint8_t *row = ys + (((n * k + ky) * C + c) * OH + oy) * W;
-					if (iy < 0 || iy >= H)
-						memset(row, p[4] & 0xff, (size_t)W);
-					else
-						memcpy(row, xs + ((n * C + c) * H + iy) * W, (size_t)W);
-				}
+			for (int64_t kx = 0; kx < kw; kx++)
+				for (int64_t c = 0; c < C; c++)
+					for (int64_t oy = 0; oy < OH; oy++) {
+						int64_t iy = oy * s + ky * d - pt;
+						uint8_t *row = ys + ((((n * k + ky) * kw + kx) * C + c) * OH + oy) * OW;
+						if (iy < 0 || iy >= H) {
+							memset(row, p[4] & 0xff, (size_t)OW);
+							continue;
+						}
+						const uint8_t *src = xs + ((n * C + c) * H + iy) * W;
+						if (!p[5]) {
+							memcpy(row, src, (size_t)W);
+						} else {
+							for (int64_t ox = 0; ox < OW; ox++) {
+								int64_t ix = ox * sw + kx * dw - pl;
+								row[ox] = ix < 0 || ix >= W ? (uint8_t)p[4] : src[ix];
+							}
+						}
+					}
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_internal.h"
 #include "cc_test_util.h"
 #include "mote/mote_kernels.h"
 
@@ -225,6 +226,95 @@ START_TEST(stacked_rows_equivalent)
 }
 END_TEST
 
+/* The whole kernel window stacked as channels (im2col): the host kernel with
+ * p5 = k_w (NCHW) equals the layout written here (NHWC), and the 1x1
+ * convolution over it equals the original bit for bit, dense and, with the
+ * weights pruned 2:4 in groups of 4 consecutive (ky, kx, c) elements (the
+ * rule of `mote prune`), sparse on the functional model of an 8x8 array
+ * with FEATURES.SPARSE: its groups are the original reduction's. */
+START_TEST(stacked_window_equivalent)
+{
+	uint64_t s = 4242;
+	int ran = 0, ran_sparse = 0;
+	for (int it = 0; it < 150; it++) {
+		struct mote_cc_conv op = small_conv(&s);
+		int8_t w[4 * 4 * 5 * 4];
+		int32_t bias[4];
+		uint8_t in[7 * 7 * 5], nchw[sizeof in];
+		fill_operands(&op, w, sizeof w, in, sizeof in, bias, 4, &s);
+		uint32_t oh, ow, H = op.in_h, W = op.in_w, C = op.in_c, K = op.k_h, KW = op.k_w, O = op.out_c;
+		if (mote_cc_conv_check(&op, &oh, &ow, NULL))
+			continue;
+		/* pruned 2:4 along (ky, kx, c), flat: keep the first two non-zero of each 4 */
+		uint32_t Kr = K * KW * C;
+		for (uint32_t o = 0; o < O; o++)
+			for (uint32_t g0 = 0; g0 < Kr; g0 += 4)
+				for (uint32_t j = g0, nz = 0; j < g0 + 4 && j < Kr; j++)
+					if (w[(size_t)j * O + o] && ++nz > 2)
+						w[(size_t)j * O + o] = 0;
+		struct mote_cc_conv st;
+		ck_assert_int_eq(cc_conv_stack_window(&op, &st, NULL), 0);
+		ck_assert_uint_eq(st.in_h, oh);
+		ck_assert_uint_eq(st.in_w, ow);
+		ck_assert_uint_eq(st.in_c, Kr);
+		ck_assert_uint_eq(st.k_h * st.k_w, 1);
+		uint8_t sx[13 * 13 * 4 * 4 * 5], kout[sizeof sx]; /* output up to 13x13 (7 + 3 + 3 padding) */
+		for (uint32_t oy = 0; oy < oh; oy++)
+			for (uint32_t ox = 0; ox < ow; ox++)
+				for (uint32_t ky = 0; ky < K; ky++)
+					for (uint32_t kx = 0; kx < KW; kx++)
+						for (uint32_t c = 0; c < C; c++) {
+							int64_t iy = (int64_t)oy * op.stride_h + (int64_t)ky * op.dil_h - op.pad_top;
+							int64_t ix = (int64_t)ox * op.stride_w + (int64_t)kx * op.dil_w - op.pad_left;
+							int out = iy < 0 || iy >= H || ix < 0 || ix >= W;
+							sx[((size_t)oy * ow + ox) * Kr + (ky * KW + kx) * C + c] =
+								out ? (uint8_t)op.in_zp : in[((size_t)iy * W + ix) * C + c];
+						}
+		for (uint32_t c = 0; c < C; c++)
+			for (uint32_t p = 0; p < H * W; p++)
+				nchw[(size_t)c * H * W + p] = in[(size_t)p * C + c];
+		int32_t kp[MOTE_KERNEL_NPARAMS] = {(int32_t)K, (int32_t)op.stride_h, (int32_t)op.dil_h, (int32_t)op.pad_top,
+						   op.in_zp, (int32_t)KW, (int32_t)op.stride_w, (int32_t)op.dil_w,
+						   (int32_t)op.pad_left};
+		int32_t kt = op.in_type == MOTE_CC_UINT8 ? MOTE_KT_UINT8 : MOTE_KT_INT8;
+		struct mote_ktensor kx = {.data = nchw, .dtype = kt, .rank = 4, .dims = {1, C, H, W}};
+		struct mote_ktensor ky = {.data = kout, .dtype = kt, .rank = 4, .dims = {1, Kr, oh, ow}};
+		ck_assert_int_eq(mote_kernel_run(MOTE_KOP_STACK_ROWS, kp, &kx, 1, &ky, 1), 0);
+		for (uint32_t c = 0; c < Kr; c++)
+			for (uint32_t p = 0; p < oh * ow; p++)
+				ck_assert_uint_eq(kout[(size_t)c * oh * ow + p], sx[(size_t)p * Kr + c]);
+		int32_t ref[13 * 13 * 4], got[13 * 13 * 4];
+		size_t ob = (size_t)oh * ow * O * 4;
+		ck_assert_int_eq(mote_ref_conv(&op, in, ref), 0);
+		ck_assert_int_eq(mote_ref_conv(&st, sx, got), 0);
+		ck_assert_mem_eq(ref, got, ob);
+		struct mote_geometry g = tc_geom(8, 8);
+		g.features |= MOTE_FEATURES_SPARSE_MASK;
+		for (int sparse = 0; sparse < 2; sparse++) {
+			st.sparse = sparse;
+			if (sparse && (op.in_type != MOTE_CC_INT8 || mote_cc_sparse_check(&st, NULL)))
+				continue;
+			struct tc_run run = {.queue_depth = 8, .seed = (uint64_t)it};
+			memset(got, 0x5a, sizeof got);
+			ck_assert_msg(tc_run_conv(&g, &st, sx, got, &run) == 0, "%s", run.why);
+			ck_assert_mem_eq(ref, got, ob);
+			ran_sparse += sparse;
+		}
+		ran++;
+	}
+	ck_assert_int_gt(ran, 50);
+	ck_assert_int_gt(ran_sparse, 20);
+	/* rows only (p5 = 0) keeps the input width: another width is refused */
+	uint8_t b[16] = {0}, o[64];
+	int32_t kp[MOTE_KERNEL_NPARAMS] = {2, 1, 1, 0, 0};
+	struct mote_ktensor kx = {.data = b, .dtype = MOTE_KT_INT8, .rank = 4, .dims = {1, 1, 4, 4}};
+	struct mote_ktensor ky = {.data = o, .dtype = MOTE_KT_INT8, .rank = 4, .dims = {1, 2, 3, 3}};
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_STACK_ROWS, kp, &kx, 1, &ky, 1), MOTE_KERNEL_ESHAPE);
+	kp[5] = -1; /* a negative window width */
+	ck_assert_int_eq(mote_kernel_run(MOTE_KOP_STACK_ROWS, kp, &kx, 1, &ky, 1), MOTE_KERNEL_EPARAM);
+}
+END_TEST
+
 /* Grouped convolution = G dense convolutions on the groups' channel slices. */
 START_TEST(grouped_vs_per_group)
 {
@@ -416,6 +506,7 @@ int main(void)
 	tcase_add_test(tc, padding_contributes_nothing);
 	tcase_add_test(tc, conv_vs_im2col);
 	tcase_add_test(tc, stacked_rows_equivalent);
+	tcase_add_test(tc, stacked_window_equivalent);
 	tcase_add_test(tc, grouped_vs_per_group);
 	tcase_add_test(tc, gemm_vs_conv);
 	tcase_add_test(tc, requant_rounding);

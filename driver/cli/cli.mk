@@ -181,7 +181,10 @@ test-mlperf: $(MOTE_CLI) $(NPY_RANDOM) $(BUILD)/tests/cc/test_mlperf $(TFLITE_CA
 # its own input, --json with such names and on errors, wrong labels, an ONNX test
 # case with nothing to compare (driver/tests/cli/check_cli.sh).  `mote prune`: the 2:4 rule
 # checked by an independent reader (check_prune.py), skips, every other byte unchanged, the
-# pruned models bit-exact on the device, refusals (driver/tests/cli/check_prune.sh).
+# pruned models bit-exact on the device, refusals (driver/tests/cli/check_prune.sh).  `mote
+# compile --sparsity`: auto/dense/2:4 choices, report and measured cycles, sparse and dense
+# bytes identical and bit-exact on 3 geometries, refusals, the progress line
+# (driver/tests/cli/check_sparsity.sh).
 ONNX_RENAME := $(BUILD)/tests/cli/onnx_rename
 $(ONNX_RENAME): driver/tests/cli/onnx_rename.c $(BUILD)/obj/motecc/onnx.pb-c.o
 	@mkdir -p $(@D)
@@ -200,6 +203,7 @@ $(ST_TEST): $(ST_TEST_SRC) $(CLI_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN)
 test-cli: $(MOTE_CLI) $(ONNX_RENAME) $(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
 	@/usr/bin/env bash driver/tests/cli/check_prune.sh $(MOTE_CLI) $(BUILD)/test-prune
+	@/usr/bin/env bash driver/tests/cli/check_sparsity.sh $(MOTE_CLI) $(BUILD)/test-sparsity
 	$(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_selftest.sh $(MOTE_CLI) $(GEN_H)
 # Bring your own PyTorch model: eager-mode QAT recipes exported with Debian's PyTorch

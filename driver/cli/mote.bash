@@ -15,6 +15,9 @@ _mote()
 	--pattern)
 		COMPREPLY=($(compgen -W "2:4" -- "$cur"))
 		return;;
+	--sparsity)
+		COMPREPLY=($(compgen -W "auto dense 2:4" -- "$cur"))
+		return;;
 	--output|--dump|--onnx-test)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return;;

@@ -61,7 +61,11 @@ enum mote_kernel_op {
 	 * int8/uint8, y [N][k*C][OH][W] of the same type with
 	 * y[n][ky*C + c][oy][x] = x[n][c][oy*s + ky*d - pt][x], or p4 where that
 	 * row is outside the image.  p0 k, p1 s, p2 d, p3 pt, p4 the padding value
-	 * (the input zero point) */
+	 * (the input zero point).  With p5 = kw > 0 the whole kernel window is
+	 * stacked (im2col): y [N][k*kw*C][OH][OW] with
+	 * y[n][(ky*kw + kx)*C + c][oy][ox] = x[n][c][oy*s + ky*d - pt][ox*p6 + kx*p7 - p8],
+	 * or p4 outside the image: p6 the x stride, p7 the x dilation, p8 the
+	 * left padding (p5 = 0: rows only, as above) */
 	MOTE_KOP_STACK_ROWS = 10,
 	/* TFLite's int8 ADD (mote_kernel_tfl_add_sum below) of two same-shape
 	 * int8/uint8 tensors: y = min(max(sum + zy, p6), p7) with
