@@ -101,13 +101,20 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 	case MOTE_BUF_BIAS: row_bytes = 4u * g->cols; depth = g->bbuf_depth; buf = m->bbuf; break;
 	default: return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	}
+	/* HI_ROWS: a source row of 2*rows bytes, its second half hi rows on */
+	uint32_t hi = (uint32_t)MOTE_CMD_GET(w, LOAD, HI_ROWS), src_bytes = row_bytes;
+	if (hi) {
+		if (!(g->features & MOTE_FEATURES_LOAD_SPLIT_MASK) || dst != MOTE_BUF_ACT || !(hi & 1))
+			return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+		src_bytes = 2 * row_bytes;
+	}
 	uint32_t count = (uint32_t)MOTE_CMD_GET(w, LOAD, COUNT);
-	if (count > row_bytes)
+	if (count > src_bytes)
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	uint64_t n_in = (uint64_t)MOTE_CMD_GET(w, LOAD, N_INNER);
 	uint64_t n_out = (uint64_t)MOTE_CMD_GET(w, LOAD, N_OUTER);
 	uint64_t row0 = (uint64_t)MOTE_CMD_GET(w, LOAD, BUF_ROW);
-	if (row0 + n_in * n_out > depth)
+	if (n_in && n_out && row0 + n_in * n_out + hi > depth)
 		return fail(m, MOTE_ERR_LOAD_RANGE, c->idx, 0);
 	uint32_t addr0 = (uint32_t)MOTE_CMD_GET(w, LOAD, ADDR0);
 	int64_t ostep = MOTE_CMD_GET(w, LOAD, OUTER_STEP);
@@ -125,7 +132,7 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 			uint32_t raddr = addr0 + (uint32_t)((uint64_t)o * (uint64_t)ostep) +
 					 (uint32_t)((uint64_t)i * (uint64_t)sx);
 			uint8_t *dstrow = buf + (size_t)(row0 + o * n_in + i) * row_bytes;
-			for (uint32_t b = 0; b < row_bytes; b++) {
+			for (uint32_t b = 0; b < src_bytes; b++) {
 				uint8_t v = pad;
 				if (b < count && y_in && x + b >= 0 && x + b < width) {
 					uint32_t a = raddr + b;
@@ -134,7 +141,10 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 					v = *mem_at(m, a);
 					m->res->bytes_read++;
 				}
-				dstrow[b] = v ^ flip;
+				if (b < row_bytes)
+					dstrow[b] = v ^ flip;
+				else
+					dstrow[(size_t)hi * row_bytes + b - row_bytes] = v ^ flip;
 			}
 		}
 	}

@@ -396,9 +396,16 @@ static int gen_act_tiles(struct tl_gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 			lo.cnt = k.cnt < p->g.rows ? k.cnt : p->g.rows;
 			hi.j0 = k.j0 + p->g.rows;
 			hi.cnt = k.cnt - lo.cnt;
-			rc = tl_window_load(x, st.mt, lo, row, act_res(p, aslot, i));
-			if (!rc && hi.cnt)
-				rc = tl_window_load(x, st.mt, hi, row + tl_mh(p), act_res(p, aslot, i));
+			if (hi.cnt && (p->g.features & MOTE_FEATURES_LOAD_SPLIT_MASK)) {
+				/* both halves by one LOAD (HI_ROWS): each source row read once */
+				rc = tl_window_load(x, st.mt, k, row, act_res(p, aslot, i));
+				if (!rc)
+					SETF(x->ops->v[x->ops->n - 1].w, LOAD, HI_ROWS, tl_mh(p));
+			} else {
+				rc = tl_window_load(x, st.mt, lo, row, act_res(p, aslot, i));
+				if (!rc && hi.cnt)
+					rc = tl_window_load(x, st.mt, hi, row + tl_mh(p), act_res(p, aslot, i));
+			}
 		} else {
 			rc = tl_window_load(x, st.mt, k, row, act_res(p, aslot, i));
 		}

@@ -15,6 +15,7 @@ const struct cli_feature cli_features[] = {
 	{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
 	{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
 	{MOTE_FEATURES_ROUND_TFL_MASK, "round_tfl"},
+	{MOTE_FEATURES_LOAD_SPLIT_MASK, "load_split"},
 	{0, NULL},
 };
 

@@ -1,6 +1,7 @@
 // mote_load_agen.v: LOAD address generation.  Stage 1 walks rows (o, i) with
 // y, x and the row address kept incrementally (adders only), checks the buffer
-// row against its depth (LOAD_RANGE) and computes the row's in-bounds byte span
+// row (and with HI_ROWS the row of its second half) against its depth
+// (LOAD_RANGE) and computes the row's in-bounds byte span
 // [lo, hi) and the aligned memory words covering it; it hands a descriptor to
 // the packer and the word range to stage 2.  Stage 2 requests those words one
 // per cycle, each checked for read permission before the request (READ_WINDOW,
@@ -61,6 +62,7 @@ module mote_load_agen #(
 	reg [1:0]         dst_q;
 	reg [15:0]        count_q, height_q, n_inner_q, n_outer_q;
 	reg [31:0]        width_q, step_q;
+	reg [15:0]        hi_rows_q;     // HI_ROWS: the second half's row offset (0: none)
 	reg signed [15:0] sx_q, sy_q;
 	reg signed [31:0] x0_q;
 
@@ -89,7 +91,8 @@ module mote_load_agen #(
 		`MOTE_BUF_WGT: depth = WD[16:0];
 		default:       depth = BD[16:0];
 		endcase
-	wire range_ok = drow_q < depth;
+	wire [17:0] drow_hi = {1'b0, drow_q} + {2'b00, hi_rows_q};
+	wire range_ok = drow_q < depth && drow_hi < {1'b0, depth};
 
 	// The span is formed only while stage 1 holds a row (its only users, the
 	// descriptor and the word range, are taken then): a simulator skips this
@@ -182,6 +185,7 @@ module mote_load_agen #(
 		if (i_start) begin
 			dst_q     <= i_cmd[`MOTE_LOAD_DST];
 			count_q   <= i_cmd[`MOTE_LOAD_COUNT];
+			hi_rows_q <= i_cmd[`MOTE_LOAD_HI_ROWS];
 			height_q  <= i_cmd[`MOTE_LOAD_HEIGHT];
 			width_q   <= i_cmd[`MOTE_LOAD_WIDTH];
 			n_inner_q <= i_cmd[`MOTE_LOAD_N_INNER];

@@ -34,6 +34,7 @@ module mote_load_pack #(
 	input  wire [1:0]             i_dst,
 	input  wire                   i_xor,
 	input  wire [7:0]             i_pad,
+	input  wire [15:0]            i_hi_rows,   // LOAD HI_ROWS (0: none)
 	input  wire                   i_desc_valid,
 	output wire                   o_desc_ready,
 	input  wire [DW-1:0]          i_desc,
@@ -43,6 +44,7 @@ module mote_load_pack #(
 	output reg                    o_we,
 	output reg  [1:0]             o_sel,
 	output reg  [15:0]            o_row,
+	output reg  [15:0]            o_row_hi,    // o_row + HI_ROWS: the row of bytes ROWS..2*ROWS-1
 	output reg  [RWMAX*8-1:0]     o_wdata,
 	output wire                   o_wait_mem    // a row waits for a response word
 );
@@ -166,11 +168,13 @@ module mote_load_pack #(
 		if (!narrow && o_desc_ready) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row;
+			o_row_hi <= d_row + i_hi_rows;
 			o_wdata <= finish(take_word ? merge(acc_q, i_word, d_lo, d_hi, u) : acc_q,
 					  d_lo, d_hi, i_pad, i_xor);
 		end else if (narrow && wo_q) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row * BW32[15:0] + {{(16-WOW){1'b0}}, wk_q};
+			o_row_hi <= 16'd0;
 			o_wdata <= {{(RWMAX*8-32){1'b0}}, finish_word(acc_q, wk_q, d_lo, d_hi, i_pad, i_xor)};
 		end
 	end

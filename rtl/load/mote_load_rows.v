@@ -8,7 +8,8 @@
 // row is written the command retires and pushes an l2c token when PUSH_NEXT.
 // Reads are issued only while the response FIFO has room for every
 // outstanding one.  Errors (FIELD: a COUNT above the destination's row width,
-// found when the command is taken; READ_WINDOW, LOAD_RANGE) pulse o_err_valid;
+// found when the command is taken, and HI_ROWS without SPARSE, not ACT or even;
+// READ_WINDOW, LOAD_RANGE) pulse o_err_valid;
 // the unit then waits for i_abort, which drops everything (responses arriving
 // later are ignored).
 // SPDX-License-Identifier: Apache-2.0
@@ -33,8 +34,11 @@ module mote_load_rows #(
 	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per cycle
 	// (o_buf_row = row*COLS + word; the serial store path's bias buffer)
 	parameter BIAS_WORDS = 0,
+	// 1: LOAD HI_ROWS (FEATURES.SPARSE): an activation row of 2*ROWS bytes
+	// written as two buffer rows; 0: HI_ROWS != 0 is FIELD
+	parameter SPARSE = 0,
 	// widest destination row in bytes (derived)
-	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
+	parameter RWMAX = ((SPARSE != 0 ? 2 * ROWS : ROWS) > 4 * COLS) ? (SPARSE != 0 ? 2 * ROWS : ROWS) : 4 * COLS
 ) (
 	input  wire                      clk,
 	input  wire                      rst,
@@ -60,6 +64,9 @@ module mote_load_rows #(
 	output wire                      o_buf_we,
 	output wire [1:0]                o_buf_sel,
 	output wire [15:0]               o_buf_row,
+	// with o_buf_split the row's bytes ROWS..2*ROWS-1 go to o_buf_row_hi
+	output wire                      o_buf_split,
+	output wire [15:0]               o_buf_row_hi,
 	output wire [RWMAX*8-1:0]        o_buf_wdata,
 	output wire                      o_idle,
 	output wire                      o_busy,
@@ -86,6 +93,7 @@ module mote_load_rows #(
 	reg  [1:0]   dst_q;
 	reg          xor_q;
 	reg  [7:0]   pad_q;
+	reg  [15:0]  hi_rows_q;
 	reg          f_err_q;   // the FIELD error, reported the cycle after the command is taken
 
 	// the command in front of the unit, before it is taken
@@ -93,11 +101,14 @@ module mote_load_rows #(
 	wire        pop_next = i_cmd[`MOTE_HDR_POP_NEXT];
 	wire [1:0]  c_dst    = i_cmd[`MOTE_LOAD_DST];
 	wire [15:0] c_count  = i_cmd[`MOTE_LOAD_COUNT];
-	localparam [31:0] RB_ACT = ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
-	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? RB_ACT[17:0] : c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] :
-				RB_BIAS[17:0];
+	wire [15:0] c_hi     = i_cmd[`MOTE_LOAD_HI_ROWS];
+	wire        c_split  = c_hi != 16'd0;
+	localparam [31:0] RB_ACT = ROWS, RB_ACT2 = 2 * ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
+	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? (c_split ? RB_ACT2[17:0] : RB_ACT[17:0]) :
+				c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] : RB_BIAS[17:0];
 	// (DST 3 is the fetcher's FIELD error: it never gets here)
-	wire        c_field  = is_load && {2'b00, c_count} > row_bytes;
+	wire        c_split_bad = c_split && (SPARSE == 0 || c_dst != `MOTE_BUF_ACT || !c_hi[0]);
+	wire        c_field  = is_load && ({2'b00, c_count} > row_bytes || c_split_bad);
 
 	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
 	wire   tok_ok = idle && i_cmd_valid && (!pop_next || i_tok_c2l_avail);
@@ -119,7 +130,8 @@ module mote_load_rows #(
 	wire [LG_RESP+1:0] used = {1'b0, outst_q} + {1'b0, r_count};
 
 	mote_load_agen #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
-			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS)) u_agen (
+			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
+			 .RWMAX(RWMAX)) u_agen (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
 		.i_start(tok_ok && is_load && !c_field), .i_cmd(i_cmd),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
@@ -149,10 +161,10 @@ module mote_load_rows #(
 	wire p_wait;
 	mote_load_pack #(.MEM_BYTES(MEM_BYTES), .RWMAX(RWMAX), .BIAS_WORDS(BIAS_WORDS)) u_pack (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
-		.i_dst(dst_q), .i_xor(xor_q), .i_pad(pad_q),
+		.i_dst(dst_q), .i_xor(xor_q), .i_pad(pad_q), .i_hi_rows(hi_rows_q),
 		.i_desc_valid(d_valid), .o_desc_ready(p_desc_ready), .i_desc(d_head),
 		.i_word_valid(r_valid), .o_word_ready(p_word_ready), .i_word(r_head),
-		.o_we(o_buf_we), .o_sel(o_buf_sel), .o_row(o_buf_row), .o_wdata(o_buf_wdata),
+		.o_we(o_buf_we), .o_sel(o_buf_sel), .o_row(o_buf_row), .o_row_hi(o_buf_row_hi), .o_wdata(o_buf_wdata),
 		.o_wait_mem(p_wait));
 
 	// every row handed out, read, packed and written
@@ -192,9 +204,11 @@ module mote_load_rows #(
 			dst_q       <= c_dst;
 			xor_q       <= i_cmd[`MOTE_LOAD_XOR_MSB];
 			pad_q       <= i_cmd[`MOTE_LOAD_PAD];
+			hi_rows_q   <= c_hi;
 		end
 	end
 
+	assign o_buf_split = hi_rows_q != 16'd0;
 	assign o_err_valid = a_err || f_err_q;
 	assign o_err_code  = f_err_q ? `MOTE_ERR_FIELD : a_err_code;
 	assign o_err_addr  = f_err_q ? 32'd0 : a_err_addr;

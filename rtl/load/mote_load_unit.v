@@ -34,8 +34,11 @@ module mote_load_unit #(
 	// 1: the narrow path's read check is a shared checker's (o_wc / i_wc;
 	// mote_window_share in mote_top); the fast path checks its own words
 	parameter WIN_EXT = 0,
+	// 1: LOAD HI_ROWS, a row of 2*ROWS bytes written as two activation rows
+	// (FEATURES.SPARSE; the fast path only); 0: HI_ROWS != 0 is FIELD
+	parameter SPARSE = 0,
 	// widest destination row in bytes (derived)
-	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS
+	parameter RWMAX = ((SPARSE != 0 ? 2 * ROWS : ROWS) > 4 * COLS) ? (SPARSE != 0 ? 2 * ROWS : ROWS) : 4 * COLS
 ) (
 	input  wire                      clk,
 	input  wire                      rst,
@@ -66,6 +69,9 @@ module mote_load_unit #(
 	output wire                      o_buf_we,
 	output wire [1:0]                o_buf_sel,
 	output wire [15:0]               o_buf_row,
+	// with o_buf_split the row's bytes ROWS..2*ROWS-1 go to activation row o_buf_row_hi
+	output wire                      o_buf_split,
+	output wire [15:0]               o_buf_row_hi,
 	output wire [RWMAX*8-1:0]        o_buf_wdata,
 	output wire                      o_idle,
 	output wire                      o_busy,
@@ -80,9 +86,11 @@ module mote_load_unit #(
 );
 	generate
 		if (SERIAL != 0) begin : g_serial
+			assign o_buf_split = 1'b0;
+			assign o_buf_row_hi = 16'd0;
 			mote_load_serial #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 					   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-					   .ADDR_W(ADDR_W), .BIAS_WORDS(BIAS_WORDS), .WIN_EXT(WIN_EXT)) u_serial (
+					   .ADDR_W(ADDR_W), .BIAS_WORDS(BIAS_WORDS), .WIN_EXT(WIN_EXT), .RWMAX(RWMAX)) u_serial (
 				.clk(clk), .rst(rst), .i_abort(i_abort), .i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready),
 				.i_cmd(i_cmd), .i_cmd_idx(i_cmd_idx), .i_tok_c2l_avail(i_tok_c2l_avail), .o_tok_c2l_pop(o_tok_c2l_pop), .o_tok_l2c_push(o_tok_l2c_push),
 				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_wc(o_wc), .o_wc_take(o_wc_take), .i_wc(i_wc),
@@ -96,12 +104,13 @@ module mote_load_unit #(
 			wire unused_wc = ^i_wc;
 			mote_load_rows #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 					 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-					 .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS)) u_rows (
+					 .LG_RESP(LG_RESP), .BIAS_WORDS(BIAS_WORDS), .SPARSE(SPARSE), .RWMAX(RWMAX)) u_rows (
 				.clk(clk), .rst(rst), .i_abort(i_abort), .i_cmd_valid(i_cmd_valid), .o_cmd_ready(o_cmd_ready),
 				.i_cmd(i_cmd), .i_cmd_idx(i_cmd_idx), .i_tok_c2l_avail(i_tok_c2l_avail), .o_tok_c2l_pop(o_tok_c2l_pop), .o_tok_l2c_push(o_tok_l2c_push),
 				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_req_valid(o_req_valid), .i_req_ready(i_req_ready),
 				.o_req_addr(o_req_addr), .i_resp_valid(i_resp_valid), .i_resp_data(i_resp_data), .o_buf_we(o_buf_we), .o_buf_sel(o_buf_sel),
-				.o_buf_row(o_buf_row), .o_buf_wdata(o_buf_wdata), .o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
+				.o_buf_row(o_buf_row), .o_buf_split(o_buf_split), .o_buf_row_hi(o_buf_row_hi),
+				.o_buf_wdata(o_buf_wdata), .o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
 				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx),
 				.o_stall_dep(o_stall_dep), .o_stall_mem(o_stall_mem));
 		end

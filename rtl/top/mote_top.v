@@ -130,7 +130,10 @@ module mote_top #(
 	localparam AW_BS = (PPU_SERIAL != 0) ? $clog2(BBUF_DEPTH * COLS) : AW_B;   // bias-buffer reads
 	localparam AW_C  = $clog2(ACC_DEPTH);
 	localparam ROUND_TFL_ON = (PPU_SERIAL != 0) ? 0 : ROUND_TFL;   // FEATURES.ROUND_TFL
-	localparam RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS;
+	// LOAD HI_ROWS (FEATURES.LOAD_SPLIT): the sparse builds' fast load path
+	localparam LOAD_SPLIT = (SPARSE != 0 && LOAD_SERIAL == 0) ? 1 : 0;
+	localparam RWA   = (LOAD_SPLIT != 0) ? 2 * ROWS : ROWS;   // widest activation row a LOAD writes
+	localparam RWMAX = (RWA > 4 * COLS) ? RWA : 4 * COLS;
 	localparam MB8   = MEM_BYTES * 8;
 	localparam LG_OUT = LG_MEM_READS;
 	localparam [31:0] MACS_PER_ROW = ROWS * COLS;
@@ -201,7 +204,8 @@ module mote_top #(
 	wire [31:0] l_req_addr;
 	wire        l_we;
 	wire [1:0]  l_sel;
-	wire [15:0] l_row;
+	wire [15:0] l_row, l_row_hi;
+	wire        l_split;
 	wire [RWMAX*8-1:0] l_wdata;
 	wire        l_idle, l_busy, l_retire, l_err, l_stall_dep, l_stall_mem;
 	wire [7:0]  l_err_code;
@@ -210,14 +214,15 @@ module mote_top #(
 	mote_load_unit #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
 			 .ADDR_W(MEM_ADDR_W), .LG_RESP(LG_LOAD_READS), .BIAS_WORDS((PPU_SERIAL != 0) ? COLS : 0),
-			 .SERIAL(LOAD_SERIAL), .WIN_EXT(WIN_SHARE)) u_load (
+			 .SERIAL(LOAD_SERIAL), .WIN_EXT(WIN_SHARE), .SPARSE(LOAD_SPLIT)) u_load (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(ld_valid), .o_cmd_ready(ld_ready), .i_cmd(ld_cmd), .i_cmd_idx(ld_idx),
 		.i_tok_c2l_avail(c2l_av), .o_tok_c2l_pop(c2l_pop), .o_tok_l2c_push(l2c_push),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm), .o_wc(l_wc), .o_wc_take(l_wc_take), .i_wc(l_wci),
 		.o_req_valid(l_req_valid), .i_req_ready(l_req_ready), .o_req_addr(l_req_addr),
 		.i_resp_valid(l_resp_valid), .i_resp_data(resp_data),
-		.o_buf_we(l_we), .o_buf_sel(l_sel), .o_buf_row(l_row), .o_buf_wdata(l_wdata),
+		.o_buf_we(l_we), .o_buf_sel(l_sel), .o_buf_row(l_row), .o_buf_split(l_split), .o_buf_row_hi(l_row_hi),
+		.o_buf_wdata(l_wdata),
 		.o_idle(l_idle), .o_busy(l_busy), .o_retire(l_retire),
 		.o_err_valid(l_err), .o_err_code(l_err_code), .o_err_idx(l_err_idx), .o_err_addr(l_err_addr),
 		.o_cur_idx(l_cur), .o_stall_dep(l_stall_dep), .o_stall_mem(l_stall_mem));
@@ -301,13 +306,21 @@ module mote_top #(
 			// row (a sparse row takes one of each: its two activation rows
 			// differ in parity)
 			wire a_we = l_we && l_sel == `MOTE_BUF_ACT;
+			// a split row (LOAD HI_ROWS, odd) writes both banks at once: its
+			// first half to l_row, its second to l_row_hi, of the other parity
+			wire [15:0] r0 = (l_split && l_row[0]) ? l_row_hi : l_row;   // the even row written
+			wire [15:0] r1 = (l_split && !l_row[0]) ? l_row_hi : l_row;  // the odd row written
+			wire [ROWS*8-1:0] lo_half = l_wdata[ROWS*8-1:0];
+			wire [ROWS*8-1:0] hi_half = l_wdata[RWA*8-1:RWA*8-ROWS*8];
 			mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH / 2), .RW_OLD(0)) u_abuf0 (
-				.clk(clk), .i_we(a_we && !l_row[0]), .i_waddr(l_row[AW_A-1:1]),
-				.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr[AW_A-2:0]), .o_rdata(a_rdata));
+				.clk(clk), .i_we(a_we && (l_split || !l_row[0])), .i_waddr(r0[AW_A-1:1]),
+				.i_wdata((l_split && l_row[0]) ? hi_half : lo_half), .i_re(a_re), .i_raddr(a_raddr[AW_A-2:0]),
+				.o_rdata(a_rdata));
 			mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH / 2), .RW_OLD(0)) u_abuf1 (
-				.clk(clk), .i_we(a_we && l_row[0]), .i_waddr(l_row[AW_A-1:1]),
-				.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr1[AW_A-2:0]), .o_rdata(a_rdata1));
-			wire unused_ra = &{1'b0, a_raddr[AW_A-1], a_raddr1[AW_A-1]};
+				.clk(clk), .i_we(a_we && (l_split || l_row[0])), .i_waddr(r1[AW_A-1:1]),
+				.i_wdata((l_split && !l_row[0]) ? hi_half : lo_half), .i_re(a_re), .i_raddr(a_raddr1[AW_A-2:0]),
+				.o_rdata(a_rdata1));
+			wire unused_ra = &{1'b0, a_raddr[AW_A-1], a_raddr1[AW_A-1], ^r0, ^r1};
 			if (ABUF_DEPTH % 2 != 0 || ARRAY_BCAST != 0) begin : g_bad
 				// SPARSE needs an even ABUF_DEPTH and the systolic array
 				mote_top_sparse_needs_even_abuf_and_systolic_array u_stop ();
@@ -317,7 +330,7 @@ module mote_top #(
 				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_ACT), .i_waddr(l_row[AW_A-1:0]),
 				.i_wdata(l_wdata[ROWS*8-1:0]), .i_re(a_re), .i_raddr(a_raddr), .o_rdata(a_rdata));
 			assign a_rdata1 = {(ROWS*8){1'b0}};
-			wire unused_ra1 = &{1'b0, a_raddr1};
+			wire unused_ra1 = &{1'b0, a_raddr1, l_split, l_row_hi};
 		end
 	endgenerate
 	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH), .RW_OLD(0)) u_wbuf (
@@ -542,7 +555,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .SPARSE(SPARSE), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .SPARSE(SPARSE), .LOAD_SPLIT(LOAD_SPLIT), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .WIN_RD_EXT(WIN_SHARE == 0 ? 0 : WIN_RAM != 0 ? 2 : 1),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),
