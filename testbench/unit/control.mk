@@ -14,6 +14,12 @@ $(eval $(call MOTE_VTB,cmd_decode,cmd_decode_tb_top,rtl/cmd/mote_cmd_decode.v te
 $(eval $(call MOTE_VTB,tokens,mote_tokens,rtl/cmd/mote_tokens.v,testbench/unit/tokens_tb.cpp,$(CTL_CFLAGS)))
 $(eval $(call MOTE_VTB,load_unit,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
   $(CTL_CFLAGS) -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24))
+# SPARSE: LOAD HI_ROWS (a sparse tile's two half rows by one LOAD), 8x8 and 16x16 on an 8-byte bus
+$(eval $(call MOTE_VTB,load_unit_split,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
+  $(CTL_CFLAGS) -GSPARSE=1 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 -CFLAGS -DP_SPLIT=1))
+$(eval $(call MOTE_VTB,load_unit_split_16x16_mb8,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
+  $(CTL_CFLAGS) -GSPARSE=1 -GROWS=16 -GCOLS=16 -GMEM_BYTES=8 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 \
+  -CFLAGS -DP_ROWS=16 -CFLAGS -DP_COLS=16 -CFLAGS -DP_MB=8 -CFLAGS -DP_SPLIT=1))
 $(eval $(call MOTE_VTB,load_unit_16x16_mb8,mote_load_unit,$(CTL_LOAD),testbench/unit/load_unit_tb.cpp,\
   $(CTL_CFLAGS) -GROWS=16 -GCOLS=16 -GMEM_BYTES=8 -GABUF_DEPTH=64 -GWBUF_DEPTH=32 -GBBUF_DEPTH=24 \
   -CFLAGS -DP_ROWS=16 -CFLAGS -DP_COLS=16 -CFLAGS -DP_MB=8))

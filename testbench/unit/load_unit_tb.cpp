@@ -4,6 +4,10 @@
 // memory with random latency and back-pressure, tokens, and window / range
 // violations (no request may leave the readable window), COUNT above the row
 // width (FIELD, nothing read or written), every row (bias word) written once.
+// With P_SPLIT (SPARSE=1): LOAD HI_ROWS, rows of 2*ROWS bytes whose halves
+// go to two activation rows HI_ROWS apart (odd), in one write; HI_ROWS even,
+// on another buffer or without SPARSE is FIELD, the second row past the
+// buffer LOAD_RANGE.
 // The command is offered with valid held until the unit takes it (with its
 // token).  Fixed seed.
 #include "Vmote_load_unit.h"
@@ -32,6 +36,9 @@ extern "C" {
 #ifndef P_SERIAL
 #define P_SERIAL 0 // the narrow path: a byte per cycle
 #endif
+#ifndef P_SPLIT
+#define P_SPLIT 0 // SPARSE=1: LOAD HI_ROWS
+#endif
 static const int DEPTH[3] = {64, 32, 24}; // ABUF, WBUF, BBUF depths given with -G
 static const int RW[3] = {P_ROWS, P_COLS, 4 * P_COLS};
 
@@ -44,7 +51,7 @@ struct Win {
 
 struct Load {
 	uint32_t c[16];
-	int dst, xr, pad, count, n_in, n_out, buf_row;
+	int dst, xr, pad, count, n_in, n_out, buf_row, hi = 0;
 	int32_t y0, sy, sx, x0, step;
 	uint32_t addr0, width, height;
 };
@@ -61,8 +68,8 @@ struct Expect {
 static Expect model(const Load &L, const Win &w)
 {
 	Expect e;
-	int rw = RW[L.dst];
-	if (L.count > rw) {
+	int rw = L.hi ? 2 * P_ROWS : RW[L.dst];
+	if (L.count > rw || (L.hi && (!P_SPLIT || L.dst != MOTE_BUF_ACT || L.hi % 2 == 0))) {
 		e.err = MOTE_ERR_FIELD;
 		return e;
 	}
@@ -70,7 +77,7 @@ static Expect model(const Load &L, const Win &w)
 		for (int i = 0; i < L.n_in; i++) {
 			int r = o * L.n_in + i;
 			int drow = L.buf_row + r;
-			if (drow >= DEPTH[L.dst]) {
+			if (drow + L.hi >= DEPTH[L.dst]) {
 				e.err = MOTE_ERR_LOAD_RANGE;
 				return e;
 			}
@@ -102,7 +109,12 @@ static Expect model(const Load &L, const Win &w)
 						break;
 				}
 			}
-			e.rows[{L.dst, drow}] = row;
+			if (L.hi) { // later rows overwrite: in order, as the unit writes
+				e.rows[{L.dst, drow}] = std::vector<uint8_t>(row.begin(), row.begin() + P_ROWS);
+				e.rows[{L.dst, drow + L.hi}] = std::vector<uint8_t>(row.begin() + P_ROWS, row.end());
+			} else {
+				e.rows[{L.dst, drow}] = row;
+			}
 		}
 	return e;
 }
@@ -126,6 +138,7 @@ static void build(Load &L)
 	MOTE_CMD_SET(L.c, LOAD, BUF_ROW, L.buf_row);
 	MOTE_CMD_SET(L.c, LOAD, COUNT, L.count);
 	MOTE_CMD_SET(L.c, LOAD, PAD, L.pad);
+	MOTE_CMD_SET(L.c, LOAD, HI_ROWS, L.hi);
 }
 
 struct Bench {
@@ -150,6 +163,8 @@ struct Bench {
 	}
 
 	// One cycle: memory and tokens around the unit; records writes and requests.
+	bool split_run = false; // the command has HI_ROWS: a row may be written again by a later one
+
 	void cycle(Expect *got, int *reqs, bool tok_avail, bool *popped, bool *pushed, bool *taken = nullptr)
 	{
 		auto *m = tb.m;
@@ -187,12 +202,21 @@ struct Bench {
 				v[4 * k + b] = wget(m->o_buf_wdata, b);
 		} else if (m->o_buf_we) {
 			int dst = m->o_buf_sel, row = m->o_buf_row;
-			CHECK(tb, got->written.insert({dst, row}).second, "dst %d row %d written twice", dst, row);
+			CHECK(tb, got->written.insert({dst, row}).second || split_run, "dst %d row %d written twice", dst, row);
 			CHECK(tb, dst < 3 && row < DEPTH[dst], "write to dst %d row %d", dst, row);
 			std::vector<uint8_t> v(RW[dst]);
 			for (int b = 0; b < RW[dst]; b++)
 				v[b] = wget(m->o_buf_wdata, b);
 			got->rows[{dst, row}] = v;
+			if (m->o_buf_split) {
+				int hrow = m->o_buf_row_hi;
+				CHECK(tb, split_run && dst == MOTE_BUF_ACT && hrow < DEPTH[dst] && (hrow - row) % 2 != 0,
+				      "split write: dst %d rows %d and %d", dst, row, hrow);
+				got->written.insert({dst, hrow});
+				for (int b = 0; b < P_ROWS; b++)
+					v[b] = wget(m->o_buf_wdata, P_ROWS + b);
+				got->rows[{dst, hrow}] = v;
+			}
 		}
 		if (taken && m->i_cmd_valid && m->o_cmd_ready)
 			*taken = true;
@@ -220,6 +244,7 @@ struct Bench {
 			m->i_cmd[i] = c[i];
 		m->i_cmd_idx = 77;
 		m->i_cmd_valid = 0;
+		split_run = L.hi != 0;
 		m->i_resp_valid = 0;
 		for (int i = 0; i < 3 && !m->o_idle; i++)
 			tb.tick(); // the retire pulse of the previous command
@@ -286,7 +311,7 @@ int main(int argc, char **argv)
 	B.tb.m->i_cmd_valid = 0;
 	B.tb.reset();
 	Rng &r = B.rng;
-	int n_ok = 0, n_err[16] = {0};
+	int n_ok = 0, n_split_ok = 0, n_err[16] = {0};
 
 	for (int t = 0; t < 1500; t++) {
 		Load L;
@@ -294,6 +319,13 @@ int main(int argc, char **argv)
 		int rw = RW[L.dst];
 		L.xr = r.chance(30);
 		L.pad = (int)r.range(0, 255);
+		L.hi = 0;
+		if (r.chance(P_SPLIT ? 30 : 5)) { // HI_ROWS: odd mostly, even or on another buffer FIELD
+			L.hi = (int)r.range(1, 40) | (r.chance(85) ? 1 : 0);
+			if (r.chance(80))
+				L.dst = MOTE_BUF_ACT;
+			rw = 2 * P_ROWS;
+		}
 		L.count = r.chance(50) ? rw : (int)r.range(0, rw);
 		if (r.chance(3))
 			L.count = rw + (int)r.range(1, 65535 - rw); // FIELD
@@ -310,7 +342,7 @@ int main(int argc, char **argv)
 		L.step = L.sy * (int32_t)pitch;
 		uint32_t img = 0x20000u + (uint32_t)r.range(0, 4096);
 		L.addr0 = img + (uint32_t)(L.y0 * (int32_t)pitch + L.x0);
-		int rows = L.n_in * L.n_out;
+		int rows = L.n_in * L.n_out + L.hi;
 		L.buf_row = (int)r.range(0, DEPTH[L.dst] > rows ? DEPTH[L.dst] - rows : 0);
 		if (r.chance(8))
 			L.buf_row = (int)r.range(0, DEPTH[L.dst] + 2); // may run past the end
@@ -329,7 +361,7 @@ int main(int argc, char **argv)
 		if (e.err)
 			n_err[e.err]++;
 		else
-			n_ok++;
+			n_ok++, n_split_ok += L.hi != 0;
 	}
 	CHECK(B.tb,
 	      n_ok > 1000 && n_err[MOTE_ERR_READ_WINDOW] > 20 && n_err[MOTE_ERR_LOAD_RANGE] > 20 &&
@@ -369,7 +401,27 @@ int main(int argc, char **argv)
 		else
 			CHECK(B.tb, cyc <= L.n_in * wpr + 12, "throughput: %d cycles for %d rows", cyc, L.n_in);
 	}
-	printf("load_unit %dx%d MEM_BYTES=%d: %d loads ok, %d window errors, %d range errors: PASS\n", P_ROWS,
-	       P_COLS, P_MB, n_ok, n_err[MOTE_ERR_READ_WINDOW], n_err[MOTE_ERR_LOAD_RANGE]);
+	// Throughput of split rows (HI_ROWS): a 2*ROWS-byte row per memory word it spans, both halves in one write
+	if (P_SPLIT) {
+		Load L;
+		L.dst = MOTE_BUF_ACT;
+		L.xr = 0, L.pad = 0, L.count = 2 * P_ROWS, L.hi = 25;
+		L.width = 128 * P_ROWS, L.height = 1, L.y0 = 0, L.sy = 0, L.step = 0;
+		L.x0 = 0, L.sx = 2 * P_ROWS, L.n_in = 24, L.n_out = 1, L.buf_row = 0;
+		L.addr0 = 0x40000;
+		build(L);
+		B.set_window(Win{0x3ff00, 0x10000});
+		B.ready_pct = 100;
+		B.lat_min = B.lat_max = 3;
+		Expect e = model(L, B.win);
+		int cyc = B.run(L, e, false, false);
+		int wpr = (2 * P_ROWS + P_MB - 1) / P_MB;
+		printf("load_unit: %d split rows (%d bytes) in %d cycles (memory latency 3)\n", L.n_in, 2 * P_ROWS, cyc);
+		CHECK(B.tb, cyc <= L.n_in * wpr + 12, "split throughput: %d cycles for %d rows", cyc, L.n_in);
+		CHECK(B.tb, n_split_ok > 100, "coverage: %d split loads ok", n_split_ok);
+	}
+	printf("load_unit %dx%d MEM_BYTES=%d: %d loads ok (%d split), %d window errors, %d range errors, %d field: PASS\n",
+	       P_ROWS, P_COLS, P_MB, n_ok, n_split_ok, n_err[MOTE_ERR_READ_WINDOW], n_err[MOTE_ERR_LOAD_RANGE],
+	       n_err[MOTE_ERR_FIELD]);
 	return 0;
 }
