@@ -418,6 +418,46 @@ static uint32_t *sparse_stream(struct rig *r, uint32_t tile_rows)
 	return c;
 }
 
+/* LOAD HI_ROWS (a sparse tile's two half rows by one LOAD): FIELD without
+ * FEATURES.LOAD_SPLIT, with HI_ROWS even, on another buffer or COUNT above
+ * 2*ROWS; LOAD_RANGE when the second row passes the buffer; a valid one
+ * runs.  Each stream is one LOAD and END: the LOAD is command 0. */
+static uint32_t *split_load(struct rig *r, uint32_t dst, uint32_t buf_row, uint32_t count, uint32_t hi)
+{
+	r->n = 0;
+	uint32_t *l = add_load(r, dst, r->in_addr, 2 * r->g.rows, 1, 1, buf_row, count);
+	MOTE_CMD_SET(l, LOAD, HI_ROWS, hi);
+	add_end(r);
+	return l;
+}
+
+static void split_load_cases(struct rig *r)
+{
+	const struct mote_geometry *g = &r->g;
+	uint32_t R = g->rows;
+	if (!(g->features & MOTE_FEATURES_LOAD_SPLIT_MASK)) {
+		split_load(r, MOTE_BUF_ACT, 0, 2 * R, 1);
+		expect_error(r, "LOAD HI_ROWS without the LOAD_SPLIT feature", MOTE_ERR_FIELD, 0);
+		return;
+	}
+	split_load(r, MOTE_BUF_ACT, 0, 2 * R, 2);
+	expect_error(r, "LOAD HI_ROWS even (one bank)", MOTE_ERR_FIELD, 0);
+	split_load(r, MOTE_BUF_WGT, 0, 2 * R, 1);
+	expect_error(r, "LOAD HI_ROWS into the weight buffer", MOTE_ERR_FIELD, 0);
+	split_load(r, MOTE_BUF_ACT, 0, 2 * R + 1, 1);
+	expect_error(r, "LOAD HI_ROWS, COUNT above 2*ROWS", MOTE_ERR_FIELD, 0);
+	split_load(r, MOTE_BUF_ACT, g->abuf_depth - 2, 2 * R, 3);
+	expect_error(r, "LOAD HI_ROWS, second row past the buffer", MOTE_ERR_LOAD_RANGE, 0);
+	split_load(r, MOTE_BUF_ACT, g->abuf_depth - 2, 2 * R, 1);
+	struct mote_job_result res;
+	arm(r);
+	int rc = run_stream(r, &res);
+	EXPECT(rc == 0, "valid LOAD HI_ROWS at the buffer's end: %s (%s at command %u)", mote_error_name(rc),
+	       mote_hw_err_name(res.hw_error), res.err_cmd);
+	check_untouched(r, "valid LOAD HI_ROWS");
+	printf("  %-44s -> ran\n", "valid LOAD HI_ROWS at the buffer's end");
+}
+
 /* 2:4 sparse MATMULs from raw streams: bad metadata (caught by the driver's
  * check before submission, and by the device when submitted anyway), fields
  * the sparse mode forbids, a device without the feature. */
@@ -605,6 +645,7 @@ int main(void)
 		}
 		cases(&r);
 		sparse_cases(&r);
+		split_load_cases(&r);
 		garbage(&r, u == 0 ? 60 : 20);
 		free(r.in_host);
 		mote_close(r.dev);
