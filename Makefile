@@ -127,16 +127,23 @@ demo: deps
 	@echo; echo "== 300 test images on the simulator, every tensor checked against the reference executor"
 	@$(BUILD)/bin/mote eval $(BUILD)/fashion_mnist.mote --data models/fashion_mnist/test_images.npy \
 	  --labels models/fashion_mnist/test_labels.npy --agree models/fashion_mnist/torch_int8_pred.npy \
-	  --check models/fashion_mnist/model.onnx --device sim:rows=8,cols=8
+	  --check models/fashion_mnist/model.onnx --device sim:rows=8,cols=8 > $(BUILD)/demo_fm_eval.txt; \
+	  rc=$$?; cat $(BUILD)/demo_fm_eval.txt; exit $$rc
 	@echo "   (PyTorch on the same images: $$(grep -o '"float_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json), \
 	  $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json))"
-	@echo; echo "== the same CNN pruned 2:4 and fine-tuned (models/fashion_mnist_24; runs dense until the compiler's sparse path)"
-	@$(BUILD)/bin/mote compile models/fashion_mnist_24/model.onnx -o $(BUILD)/fashion_mnist_24.mote --target sim:rows=8,cols=8
-	@$(BUILD)/bin/mote eval $(BUILD)/fashion_mnist_24.mote --data models/fashion_mnist/test_images.npy \
+	@echo; echo "== the same CNN pruned 2:4 and fine-tuned (models/fashion_mnist_24): its 2:4 layers run sparse"
+	@$(BUILD)/bin/mote compile models/fashion_mnist_24/model.onnx -o $(BUILD)/fashion_mnist_24.mote --target sim:rows=8,cols=8 --report
+	@echo; $(BUILD)/bin/mote eval $(BUILD)/fashion_mnist_24.mote --data models/fashion_mnist/test_images.npy \
 	  --labels models/fashion_mnist/test_labels.npy --agree models/fashion_mnist_24/torch_int8_pred.npy \
-	  --check models/fashion_mnist_24/model.onnx --device sim:rows=8,cols=8
+	  --check models/fashion_mnist_24/model.onnx --device sim:rows=8,cols=8 > $(BUILD)/demo_fm24_eval.txt; \
+	  rc=$$?; cat $(BUILD)/demo_fm24_eval.txt; exit $$rc
 	@echo "   (PyTorch on the same images: $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist_24/reference.json);" \
 	  "dense $$(grep -o '"int8_accuracy_subset": [0-9.]*' models/fashion_mnist/reference.json))"
+	@echo; echo "== dense and 2:4 on the 8x8 array, 300 test images"
+	@awk 'FNR == 1 { f++; for (i = 1; i < NF; i++) if ($$i == "accuracy") acc[f] = $$(i + 1) } \
+	  FNR == 2 { cyc[f] = $$1 } \
+	  END { printf "   dense: top-1 %s, %d cycles per image\n   2:4:   top-1 %s, %d cycles per image (%.2fx fewer)\n", \
+	        acc[1], cyc[1], acc[2], cyc[2], cyc[1] / cyc[2] }' $(BUILD)/demo_fm_eval.txt $(BUILD)/demo_fm24_eval.txt
 	@echo; echo "== an MLPerf Tiny network from TFLite: DS-CNN keyword spotting (the reference model's layers and int8"
 	@echo "   quantization, weights from a fixed seed, written by tfl_gen), rounding as TFLite does (STORE ROUND_TFL)"
 	@$(MAKE) --no-print-directory $(TFL_GEN) && mkdir -p $(BUILD)/demo_tflite && $(TFL_GEN) $(BUILD)/demo_tflite > /dev/null
