@@ -465,6 +465,17 @@ static void emit_c(FILE *o)
 			fprintf(o, "#define MOTE_%s_%s_LSB %lu /* %s */\n#define MOTE_%s_%s_MASK 0x%lxu\n", it->a, it->b,
 				it->v[0], it->desc, it->a, it->b, ((it->v[1] >= 32 ? 0xffffffffUL : ((1UL << it->v[1]) - 1)) << it->v[0]));
 	}
+	fprintf(o, "\n/* Every bit the spec defines in a register with bit fields (the others read 0). */\n");
+	for (int i = 0; i < nitems; i++) {
+		if (strcmp(items[i].kind, "reg"))
+			continue;
+		unsigned long all = 0;
+		for (int j = 0; j < nitems; j++)
+			if (!strcmp(items[j].kind, "bits") && !strcmp(items[j].a, items[i].a))
+				all |= (items[j].v[1] >= 32 ? 0xffffffffUL : ((1UL << items[j].v[1]) - 1)) << items[j].v[0];
+		if (all)
+			fprintf(o, "#define MOTE_%s_DEFINED_MASK 0x%lxu\n", items[i].a, all);
+	}
 	fprintf(o, "\n/* Perf counters: index i is read at MOTE_REG_PERF_LO(i) / MOTE_REG_PERF_HI(i). */\n");
 	for (int i = 0; i < nitems; i++)
 		if (!strcmp(items[i].kind, "perf"))

@@ -91,9 +91,7 @@ enum st_outcome st_identity(struct st_ctx *c, char *detail, size_t n)
 		}
 	/* plausible: what the command set and the driver need of a device */
 	const uint32_t need = 1u << MOTE_PERF_CYCLES | 1u << MOTE_PERF_MACS_USEFUL | 1u << MOTE_PERF_CMDS;
-	const uint32_t known = MOTE_FEATURES_INT32_OUT_MASK | MOTE_FEATURES_XOR_MSB_MASK | MOTE_FEATURES_SPARSE_MASK |
-			       MOTE_FEATURES_DEPTHWISE_MASK | MOTE_FEATURES_ACC_MAX_MASK | MOTE_FEATURES_STORE_ADD_MASK |
-			       MOTE_FEATURES_QUEUES_MASK | MOTE_FEATURES_ROUND_TFL_MASK;
+	const uint32_t known = MOTE_FEATURES_DEFINED_MASK; /* every FEATURES bit mote_hw.spec defines */
 	const uint32_t queues = (g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB;
 	const struct {
 		int ok;
