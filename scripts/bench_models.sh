@@ -37,6 +37,36 @@ echo "== whole networks (device steps; host steps are listed in each run above)"
 printf '%-18s %-6s %10s %10s %12s %8s\n' network array compile_ms cycles macs util
 printf '%s' "$summary"
 
+# 2:4 sparsity (issue 13): the same weights compiled dense and sparse (--sparsity auto), each
+# run once with every tensor checked against the reference executor.  Fashion-MNIST fine-tuned
+# 2:4 (models/fashion_mnist_24, every layer 2:4) and ResNet-8 pruned by `mote prune --skip-first`
+# (its stem dense).  Goals on 8x8: ResNet-8 >= 1.7x, Fashion-MNIST >= 1.5x fewer cycles.
+echo
+echo "== 2:4 sparse against dense (device cycles per inference, the same weights)"
+$MOTE prune "$DIR/resnet8.onnx" -o "$OUT/resnet8_24.onnx" --pattern 2:4 --skip-first > /dev/null
+printf '%-22s %-6s %10s %10s %8s %10s\n' network array dense sparse speedup sparse_layers
+for net in fashion_mnist_24 resnet8_24; do
+	case $net in
+	fashion_mnist_24) onnx=models/fashion_mnist_24/model.onnx; in="image=models/fashion_mnist/one_image.npy";;
+	resnet8_24) onnx=$OUT/resnet8_24.onnx; in="input=$DIR/resnet8_input.npy";;
+	esac
+	for geo in 4x4 8x8 16x16; do
+		r=${geo%x*}; c=${geo#*x}; t="sim:rows=$r,cols=$c"
+		cyc=""
+		for sp in dense auto; do
+			mf="$OUT/${net}_${geo}_$sp.mote"
+			rep=$($MOTE compile "$onnx" -o "$mf" --target "$t" --sparsity $sp --report --quiet)
+			[ $sp = auto ] && layers=$(printf '%s\n' "$rep" | sed -n 's/^sparse 2:4: \([0-9]* of [0-9]*\) device steps.*/\1/p')
+			out=$($MOTE run "$mf" --input "$in" --check "$onnx" --device "$t") || {
+				printf '%s\n' "$out"; echo "bench: $net $sp on $geo failed" >&2; exit 1; }
+			cyc="$cyc $(printf '%s\n' "$out" | sed -n 's/^total: \([0-9]*\) device cycles.*/\1/p')"
+		done
+		set -- $cyc
+		printf '%-22s %-6s %10s %10s %8s %10s\n' "$net" "$geo" "$1" "$2" \
+			"$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }')" "${layers:-0}"
+	done
+done
+
 # The iCEBreaker board build (sim:board=icebreaker: its parameter set, SB_MAC16 through
 # Yosys' model, its 128 KB), each model compiled to fit it or reported as not fitting; the
 # latency at the board's clock (fpga/boards.mk, 18 MHz) and at the routed design's Fmax when
