@@ -3,7 +3,6 @@
 // plain Verilog-2005; a job's image and register script come from files.
 // Not synthesizable.  SPDX-License-Identifier: Apache-2.0
 `default_nettype none
-`timescale 1ns/1ps
 
 // Plusargs (testbench/xsim/xsim.c writes the files, reads the results):
 //   +image=F   device memory, $readmemh words of MEM_BYTES (byte i of a word
@@ -45,6 +44,7 @@ module xsim_tb;
 	localparam CSR_READ_CYCLES = 16;
 	localparam RESET_CYCLES = 8;
 
+	// no `timescale (it would pass to the RTL after this file): delays in plain units
 	reg clk = 1'b0;
 	reg rst = 1'b1;
 	always #5 clk = ~clk;
