@@ -25,6 +25,7 @@ endef
 include $(wildcard testbench/unit/*.mk)
 include testbench/system/system.mk
 include testbench/netlist/netlist.mk
+include testbench/xsim/xsim.mk
 
 MOTE_TESTS += test-rtl
 .PHONY: test-rtl
