@@ -88,8 +88,8 @@ test-driver: $(DRV_TESTS)
 # its refusal), then mutated model files, CRC fixed, loaded and run on the simulator under
 # ASan+UBSan.
 # FUZZ_ARGS, FUZZ_MODEL_ARGS and FUZZ_HDRS come from compiler_backend/compiler_backend.mk.
-$(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) \
-  $(DRV_HDRS) $(GEN_H)
+$(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c driver/tests/fuzz/fuzz_hooks.h $(FUZZ_HDRS) $(DRV_SAN_OBJS) \
+  $(SIM_OBJS) $(MOTECC_SAN) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) \
 	  $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
