@@ -74,8 +74,13 @@
  * floor); --keep DIR writes every input of a new outcome kind there.
  *
  * Built with -DMOTE_LIBFUZZER it has no main but LLVMFuzzerTestOneInput
- * (the same per-input work and checks; a failure aborts), for a libFuzzer
- * build (clang -fsanitize=fuzzer) with MOTE_CMD_DEVICE naming the device.
+ * (the same per-input work and checks; a failure aborts) and
+ * LLVMFuzzerCustomMutator (the mutations above), for a libFuzzer build
+ * (clang -fsanitize=fuzzer,address,undefined) with MOTE_CMD_DEVICE naming the
+ * device.  No make target builds it yet: the C objects it links (the driver,
+ * the compiler backend, op.c and cli_fail.c) must then be clang's too
+ * (-fsanitize=address,undefined,fuzzer-no-link: GCC's and clang's ASan
+ * runtimes do not mix); the Verilated objects may stay g++'s, uninstrumented.
  *
  * Input files: a 28-byte header, little-endian,
  *   0  "MCMD"      magic
