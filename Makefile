@@ -3,9 +3,10 @@
 #   make            build everything into build/ (CLI: build/bin/mote)
 #   make demo       the main job: build, run a GEMM and a convolution on the simulator
 #   make test       every test: C units (ASan+UBSan), RTL units, system, hostile streams,
-#                   Icarus subset, formal, lint, and 30 s of each fuzzer
-#   make fuzz       the ONNX, TFLite, .mote and link fuzzers (ASan+UBSan): their regression
-#                   inputs, then FUZZ_SECONDS (30) each from FUZZ_SEED (1)
+#                   Icarus subset, formal, lint, and the fuzzers
+#   make fuzz       the ONNX, TFLite, .mote, link and command-stream fuzzers (ASan+UBSan): their
+#                   regression inputs, then FUZZ_SECONDS (30) each from FUZZ_SEED (1) (the link's
+#                   15 s; the command streams' 10^4 streams, FUZZ_CMD_ITERS)
 #   make test-mlperf MLPERF_TINY=DIR
 #                   the MLPerf Tiny reference .tflite models in DIR (kept outside the
 #                   repository; not part of make test, which uses networks of their shapes)

@@ -88,8 +88,8 @@ test-driver: $(DRV_TESTS)
 # its refusal), then mutated model files, CRC fixed, loaded and run on the simulator under
 # ASan+UBSan.
 # FUZZ_ARGS, FUZZ_MODEL_ARGS and FUZZ_HDRS come from compiler_backend/compiler_backend.mk.
-$(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) \
-  $(DRV_HDRS) $(GEN_H)
+$(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c driver/tests/fuzz/fuzz_hooks.h $(FUZZ_HDRS) $(DRV_SAN_OBJS) \
+  $(SIM_OBJS) $(MOTECC_SAN) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) \
 	  $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
@@ -114,24 +114,49 @@ fuzz-link: $(BUILD)/fuzz/fuzz_link
 	$< --regress driver/tests/fuzz/link_regress
 	$< --seconds $(FUZZ_LINK_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
 
+# Raw command streams against the simulated device (driver/tests/fuzz/fuzz_cmd.c): first the
+# inputs past runs found (driver/tests/fuzz/cmd_regress/EXPECTED), then mutated dense and sparse
+# streams, FUZZ_CMD_ITERS (10^4) of them or FUZZ_CMD_SECONDS (120) of wall clock, whichever ends
+# first; fewer than FUZZ_CMD_MIN_ITERS (10^4) streams by then fails (10^4 take 20-45 s on two
+# busy cores).  It prints streams/s and the tally of outcomes.  Its seeds are op.c's operators
+# (the system tests' objects, built by testbench/system/system.mk).  A longer look:
+# make fuzz-cmd FUZZ_CMD_ITERS=0 FUZZ_CMD_SECONDS=600 FUZZ_SEED=7.
+FUZZ_CMD_ITERS     ?= 10000
+FUZZ_CMD_SECONDS   ?= 120
+FUZZ_CMD_MIN_ITERS ?= 10000
+FUZZ_CMD_OBJS      := $(BUILD)/system/op.o $(BUILD)/system/cli_fail.o
+FUZZ_CMD_HDRS      := $(addprefix driver/tests/fuzz/,cmd_rig.h cmd_mutate.h fuzz_hooks.h) driver/cli/op.h
+$(BUILD)/fuzz/fuzz_cmd: driver/tests/fuzz/fuzz_cmd.c $(FUZZ_CMD_HDRS) $(FUZZ_HDRS) $(FUZZ_CMD_OBJS) $(DRV_SAN_OBJS) \
+  $(SIM_OBJS) $(MOTECC_SAN) $(DRV_HDRS) $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) -pthread -Idriver/cli -I$(MOTECC_DIR)/tests -o $@ $< $(FUZZ_CMD_OBJS) $(DRV_SAN_OBJS) \
+	  $(SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
+
+fuzz-cmd: $(BUILD)/fuzz/fuzz_cmd
+	$< --regress driver/tests/fuzz/cmd_regress
+	$< --seconds $(FUZZ_CMD_SECONDS) --iters $(FUZZ_CMD_ITERS) --min-iters $(FUZZ_CMD_MIN_ITERS) \
+	  --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
+
 # Valgrind wants no fork per test; the API suite covers every error path without long runs.
 valgrind-driver: $(BUILD)/driver/tests-plain/test_api
 	CK_FORK=no valgrind --error-exitcode=1 --leak-check=full --show-leak-kinds=definite,indirect,possible \
 	  --errors-for-leak-kinds=definite,indirect,possible $<
 else
-driver test-driver valgrind-driver fuzz-model fuzz-link:
+driver test-driver valgrind-driver fuzz-model fuzz-link fuzz-cmd:
 	@echo "$@: no RTL top yet (rtl/top/mote_top.v); nothing to build"
 endif
 
-.PHONY: driver test-driver valgrind-driver fuzz-model fuzz-link fuzz
+.PHONY: driver test-driver valgrind-driver fuzz-model fuzz-link fuzz-cmd fuzz
 
-# The fuzzers, one after the other (make fuzz FUZZ_SECONDS=300 FUZZ_SEED=7 for a longer look).
+# The fuzzers, one after the other (make fuzz FUZZ_SECONDS=300 FUZZ_SEED=7 for a longer look;
+# fuzz-cmd counts streams: FUZZ_CMD_ITERS above).
 MOTE_TESTS += fuzz
 fuzz:
 	@$(MAKE) --no-print-directory fuzz-onnx
 	@$(MAKE) --no-print-directory fuzz-tflite
 	@$(MAKE) --no-print-directory fuzz-model
 	@$(MAKE) --no-print-directory fuzz-link
+	@$(MAKE) --no-print-directory fuzz-cmd
 
 # Keep the objects the test pattern rules build from (make would delete them as intermediates).
 .SECONDARY: $(DRV_SAN_OBJS) $(DRV_OBJS)

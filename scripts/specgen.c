@@ -418,6 +418,35 @@ static void emit_c_len(FILE *o)
 		   "\treturn 4u * n;\n}\n");
 }
 
+/* C: every command field as a table, for tools that walk the fields instead
+ * of naming them (disassemblers, the command-stream fuzzer). */
+static void emit_c_fields(FILE *o)
+{
+	int n = 0;
+	for (int i = 0; i < nitems; i++)
+		n += !strcmp(items[i].kind, "cmd");
+	fprintf(o, "\n/* Every command field of the spec, in spec order: op 0 for the header's\n"
+		   " * (common to every opcode), else the opcode (MOTE_OP_*); tail: the field is\n"
+		   " * in the stream only with its opcode's tail flag set (mote_cmd_len). */\n"
+		   "struct mote_cmd_field {\n\tconst char *op_name, *name;\n"
+		   "\tunsigned op, word, lsb, width, is_signed, tail;\n};\n\n"
+		   "#define MOTE_NUM_CMD_FIELDS %du\n\n"
+		   "/* Field i (i < MOTE_NUM_CMD_FIELDS), or NULL.  Static storage. */\n"
+		   "static inline const struct mote_cmd_field *mote_cmd_field_at(unsigned i)\n{\n"
+		   "\tstatic const struct mote_cmd_field t[] = {\n", n);
+	for (int i = 0; i < nitems; i++) {
+		const struct item *it = &items[i];
+		if (strcmp(it->kind, "cmd"))
+			continue;
+		const struct item *t = strcmp(it->a, "HDR") ? op_tail(it->a) : NULL;
+		int tail = t && it->v[0] >= find("cmd", it->a, t->tail_first)->v[0];
+		fprintf(o, "\t\t{\"%s\", \"%s\", %s%s, %lu, %lu, %lu, %d, %d},\n", it->a, it->b,
+			strcmp(it->a, "HDR") ? "MOTE_OP_" : "0", strcmp(it->a, "HDR") ? it->a : "", it->v[0], it->v[1],
+			it->v[2], it->sign == 's', tail);
+	}
+	fprintf(o, "\t};\n\treturn i < MOTE_NUM_CMD_FIELDS ? &t[i] : 0;\n}\n");
+}
+
 static void emit_c(FILE *o)
 {
 	char g[40], G[40];
@@ -520,6 +549,7 @@ static void emit_c(FILE *o)
 			it->sign == 's');
 	}
 	emit_c_len(o);
+	emit_c_fields(o);
 	fprintf(o,
 		"\n/* Does value v fit a field of this width and signedness? */\n"
 		"static inline int mote_cmd_fits(unsigned width, int is_signed, int64_t v)\n{\n"

@@ -1,7 +1,9 @@
 /* fuzz_harness.h: the driver loop pieces shared by the fuzz targets
- * (compiler_backend/tests/fuzz_onnx.c, driver/tests/fuzz/fuzz_model.c).
+ * (compiler_backend/tests/fuzz_onnx.c, driver/tests/fuzz/fuzz_model.c,
+ * driver/tests/fuzz/fuzz_cmd.c).
  *
  *   - options: --seconds S (wall-clock cap), --iters N, --seed N,
+ *     --min-iters N (fuzz_cmd: a floor, the run fails when fewer inputs ran),
  *     --timeout S (per input), --out DIR, --replay FILE..., -v;
  *   - a crash catcher: before each input the target arms it with the bytes
  *     and the iteration; a sanitizer report (through the sanitizer's death
@@ -50,6 +52,7 @@ struct fz_opts {
 	const char *target;   /* "onnx", "model": crash file names */
 	double seconds;       /* wall-clock cap, 0: none */
 	uint64_t iters;       /* iteration cap, 0: none */
+	uint64_t min_iters;   /* fuzz_cmd: fewer inputs than this by the end is a failure (0: no floor) */
 	uint64_t seed;
 	unsigned timeout_s;   /* per input */
 	const char *out_dir;
@@ -60,7 +63,8 @@ struct fz_opts {
 	const char *regress;  /* --regress DIR: the named regression inputs and their expected refusals */
 	uint64_t short_every; /* fuzz_model: one run in N with a 1 ms step timeout (0: never) */
 	uint64_t onnx_every;  /* fuzz_model: one input in N is ONNX compiled for the device (0: never) */
-	const char *device;   /* fuzz_model: the device URI (NULL: the target's default) */
+	const char *device;   /* fuzz_model, fuzz_cmd: the device URI (NULL: the target's default) */
+	uint64_t check_every; /* fuzz_cmd: the known job after every N-th completed stream (0: only after errors) */
 	int n_seeds;          /* extra seed files */
 	const char *seeds[FZ_MAX_FILES];
 };
@@ -79,6 +83,8 @@ static inline void fz_usage(const struct fz_opts *o, const char *extra)
 		"               [--keep-going] [--seed-file FILE]... [--replay FILE]...\n"
 		"  --seconds S    stop after S seconds of fuzzing (default %g; 0: no limit)\n"
 		"  --iters N      stop after N inputs (default %llu; 0: no limit)\n"
+		"  --min-iters N  fuzz_cmd: fail when fewer than N inputs ran by the end (a floor under\n"
+		"                 --seconds)\n"
 		"  --seed N       generator seed (default %llu); a failure at iteration M\n"
 		"                 reproduces with --seed N --iters M+1, or with --replay of the crash file\n"
 		"  --timeout S    an input running longer is a hang (default %u)\n"
@@ -135,6 +141,12 @@ static inline int fz_parse(int argc, char **argv, struct fz_opts *o, const char 
 				goto bad;
 		} else if (!strcmp(a, "--iters")) {
 			if (fz_parse_u64(v, &o->iters))
+				goto bad;
+		} else if (!strcmp(a, "--min-iters")) {
+			if (fz_parse_u64(v, &o->min_iters))
+				goto bad;
+		} else if (!strcmp(a, "--check-every")) {
+			if (fz_parse_u64(v, &o->check_every))
 				goto bad;
 		} else if (!strcmp(a, "--seed")) {
 			if (fz_parse_u64(v, &o->seed))

@@ -33,6 +33,7 @@
 #include <mote/mote.h>
 
 #include "fuzz_harness.h"
+#include "fuzz_hooks.h"
 #include "fuzz_seeds.h"
 #include "mote/mote_compiler.h"
 
@@ -48,27 +49,6 @@ const char *__ubsan_default_options(void) { return "print_stacktrace=1:halt_on_e
 #define STEP_TIMEOUT_MS 2000
 #define WATCHDOG_CYCLES 200000u
 #define MAX_IO_BYTES ((size_t)64 << 20) /* larger tensors are not set or read */
-
-/* Counting allocation hooks of the device: every host allocation of libmote. */
-struct hooks {
-	struct mote_alloc_hooks h;
-	long live;
-};
-
-static void *h_alloc(void *ctx, size_t n)
-{
-	void *p = malloc(n);
-	if (p)
-		((struct hooks *)ctx)->live++;
-	return p;
-}
-
-static void h_free(void *ctx, void *p)
-{
-	if (p)
-		((struct hooks *)ctx)->live--;
-	free(p);
-}
 
 struct target {
 	mote_device *dev;
@@ -328,7 +308,7 @@ int main(int argc, char **argv)
 
 	struct target t;
 	memset(&t, 0, sizeof t);
-	t.hooks.h = (struct mote_alloc_hooks){h_alloc, h_free, &t.hooks};
+	hooks_init(&t.hooks); /* every host allocation of libmote, counted */
 	struct mote_open_options oo = {.hooks = &t.hooks.h};
 	const char *uri = o.device ? o.device : DEVICE_URI;
 	if ((rc = mote_open_ex(uri, &oo, &t.dev))) {
