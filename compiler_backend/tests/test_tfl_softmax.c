@@ -12,7 +12,8 @@
  *   - the kernel on hand-derived rows (all equal: 1/N as the algorithm
  *     rounds it; one dominant input: 127), on the Android NNAPI CTS example
  *     softmax_quant8_1 (uint8 [1, 2, 10, 20], scale 0.5, beta 1e-5 ->
- *     [64, 64, 64, 64]), and against a float softmax on many random rows
+ *     [64, 64, 64, 64]; also as a one-operator uint8 model through the
+ *     importer and the reference executor), and against a float softmax on many random rows
  *     at several input scales and betas (within 1 of round(p * 256) + min);
  *   - refusals: bad parameters, types and shapes; at import, an output
  *     quantization TFLite refuses, named with the operator's index. */
@@ -81,7 +82,9 @@ START_TEST(reciprocal)
 	/* x = 0: half the denominator (0 + One() + 1) / 2 = 2^30; Newton's x
 	 * converges to 2 (2^30 in Q2.29), whose doubling into Q0.31 saturates */
 	ck_assert_int_eq(mote_kernel_tfl_one_over_one_plus_x(0), INT32_MAX);
-	/* 1 / 1.5 = 1431655765.3 / 2^31: three steps from 48/17 - 32/17 * 0.75 land 3 below */
+	/* 1 / 1.5 = 1431655765.3 / 2^31; the three Newton steps from 48/17 - 32/17 * 0.75
+	 * (h = 0.75, every product exact in 64 bits, evaluated with an exact
+	 * integer model of the definition) end at 1431655762 */
 	ck_assert_int_eq(mote_kernel_tfl_one_over_one_plus_x(1 << 30), 1431655762);
 	static int32_t v[2048];
 	size_t n = gemmlowp_values(v), checked = 0;
@@ -174,8 +177,9 @@ START_TEST(hand_rows)
 	 * One() (f = 0) and n = k, and One() * One() / 2^31 = 2^31 - 2, so
 	 * y = round((2^31 - 2) / 2^(k + 23)) - 128 = 2^(8-k) - 128 (N = 1: 256,
 	 * clamped to 127); N = 3: r = 1431655762 (above), n = 1, r * One() / 2^31
-	 * = 1431655761, / 2^24 = 85.33 -> 85, -43; N = 1000: n = 10, an exponent
-	 * of 33 (TFLite's undefined case): 0, -128 */
+	 * = 1431655761, / 2^24 = 85.33 -> 85, -43; N = 1000: the sum 1000 * 2^19
+	 * has 3 leading zeros, n = 9, a shift of 32 (TFLite's undefined case):
+	 * 0, -128; N = 4095: n = 11, a shift of 34: -128 */
 	static const struct {
 		int n;
 		int32_t y;
@@ -414,6 +418,51 @@ static void import_refused(const struct tm_model *tm, const char *msg)
 	free(b);
 }
 
+/* A uint8 model of one SOFTMAX (TFLite's uint8 softmax: the same algorithm,
+ * output zero point 0) on the NNAPI CTS vector, through the importer and the
+ * reference executor. */
+START_TEST(uint8_model)
+{
+	static const float s_in[1] = {0.5f}, s_out[1] = {1.0f / 256};
+	static const int64_t z0[1] = {0};
+	struct tm_model tm;
+	memset(&tm, 0, sizeof tm);
+	tm.ncodes = 1;
+	tm.codes[0] = 25; /* SOFTMAX */
+	tm.nt = 2;
+	tm.t[0] = (struct tm_tensor){"x", 3, 2, {1, 4}, 0, 1, s_in, z0, 0}; /* 3: UINT8 */
+	tm.t[1] = (struct tm_tensor){"y", 3, 2, {1, 4}, 0, 1, s_out, z0, 0};
+	float beta = 0.00001f;
+	int32_t bb;
+	memcpy(&bb, &beta, sizeof bb);
+	tm.nops = 1;
+	tm.ops[0] = (struct tm_op){.code = 0, .nin = 1, .nout = 1, .in = {0}, .out = {1}, .opt_type = 9, .nopt = 1,
+				   .opt = {bb}};
+	tm.nin = tm.nout = 1;
+	tm.in[0] = 0, tm.out[0] = 1;
+	size_t len;
+	uint8_t *b = tm_build(&tm, &len);
+	mote_cc_ref *r;
+	struct mote_cc_diag d = {{0}};
+	ck_assert_msg(mote_cc_ref_open(b, len, &r, &d) == 0, "%s", d.msg);
+	const uint8_t x[4] = {1, 2, 10, 20}, want[4] = {64, 64, 64, 64};
+	ck_assert_int_eq(mote_cc_ref_set_input(r, "x", x, sizeof x, &d), 0);
+	ck_assert_msg(mote_cc_ref_run(r, &d) == 0, "%s", d.msg);
+	const void *y;
+	size_t nb;
+	ck_assert_int_eq(mote_cc_ref_tensor(r, "y", &y, &nb), 0);
+	ck_assert_uint_eq(nb, 4);
+	ck_assert_mem_eq(y, want, 4);
+	mote_cc_ref_close(r);
+	free(b);
+	/* uint8 with zero point 128: refused */
+	static const int64_t z128[1] = {128};
+	tm.t[1].zp = z128;
+	import_refused(&tm, "tflite: operators[0] (SOFTMAX): output scale 0.00390625 and zero point 128: TFLite's "
+			    "uint8 softmax requires scale 1/256 and zero point 0");
+}
+END_TEST
+
 START_TEST(import_refusals)
 {
 	static const float s128[1] = {1.0f / 128}, s_near[1] = {1.0f / 256 * 1.0005f}, s_far[1] = {1.0f / 256 * 1.002f};
@@ -464,6 +513,7 @@ Suite *tfl_softmax_suite(void)
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, import_and_reference);
 	tcase_add_test(tc, import_refusals);
+	tcase_add_test(tc, uint8_model);
 	suite_add_tcase(s, tc);
 	return s;
 }
