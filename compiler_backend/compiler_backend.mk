@@ -23,7 +23,7 @@ MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernel
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
 # what a program linking libmotecc needs after it
 MOTECC_LIBS  := -lprotobuf-c -lm
-MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith host_conv prune
+MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith tfl_softmax host_conv prune
 # helpers linked into every Check test: geometries and runs, the TFLite writer (tfl_build), the
 # MLPerf-Tiny-shaped TFLite networks written with it (tfl_nets), malformed-file checks, the digest
 MOTECC_TSRC  := $(addprefix $(MOTECC_DIR)/tests/,cc_test_util.c tfl_build.c tfl_nets.c tfl_malformed.c tfl_digest.c)

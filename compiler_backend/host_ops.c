@@ -6,7 +6,9 @@
  * QLinearAdd are the folding pass's names for DQ -> AveragePool|Add -> Q
  * (inputs as in qdq_fold.c).  A graph of TFLite arithmetic (ir.h) gets
  * TFLite's kernels for them (ADD_TFL, AVGPOOL_TFL) and QuantizeLinear
- * rounding ties away from zero.
+ * rounding ties away from zero; the TFLite importer's own nodes
+ * QLinearRequantize and MoteTflSoftmax run only there (REQUANT_TFL,
+ * SOFTMAX_TFL).
  */
 #include <math.h>
 #include <stdio.h>
@@ -277,6 +279,37 @@ int host_op_of(const struct ir_graph *g, const struct ir_node *n, struct host_op
 		h->op = MOTE_KOP_REQUANT_TFL;
 		h->params[0] = mote_kernel_fbits(xs), h->params[1] = xz;
 		h->params[2] = mote_kernel_fbits(ys), h->params[3] = yz;
+		same_shape(h, x, ydt);
+		h->out_scale = ys, h->out_zp = yz;
+	} else if (strcmp(op, "MoteTflSoftmax") == 0) {
+		/* the TFLite importer's int8/uint8 SOFTMAX: x, ys, yz; attributes axis and
+		 * the parameters its SoftmaxPrepare computes (mote_kernel_tfl_softmax_params) */
+		float ys;
+		int32_t yz, ydt = x->dtype;
+		int64_t ax = ir_attr_int(n, "axis", -1), r = x->rank;
+		if (g->arith == IR_ARITH_ONNX)
+			return NOTSUP("node '%s' (MoteTflSoftmax): only under TFLite arithmetic", n->name);
+		if (x->dtype != IR_INT8 && x->dtype != IR_UINT8)
+			return NOTSUP("node '%s' (MoteTflSoftmax): input is %s", n->name, ir_dtype_name(x->dtype));
+		if ((rc = const_scale(g, n, 1, &ys, diag)) || (rc = const_zp(g, n, 2, &yz, &ydt, diag)))
+			return rc;
+		if (ydt != x->dtype || yz != (ydt == IR_INT8 ? -128 : 0) || fabsf(ys - 1.0f / 256) > 0.001f / 256)
+			return NOTSUP("node '%s' (MoteTflSoftmax): output %s, scale %g, zero point %d (TFLite's: the "
+				      "input's type, 1/256 and the type's minimum)", n->name, ir_dtype_name(ydt), (double)ys, yz);
+		if (ax < 0 || ax >= r)
+			return BAD("node '%s' (MoteTflSoftmax): axis %lld for rank %lld", n->name, (long long)ax, (long long)r);
+		if (x->dims[ax] > MOTE_TFL_SOFTMAX_MAX_LEN)
+			return NOTSUP("node '%s' (MoteTflSoftmax): %lld elements along the axis (at most %d)", n->name,
+				      (long long)x->dims[ax], MOTE_TFL_SOFTMAX_MAX_LEN);
+		int64_t m = ir_attr_int(n, "mote_input_multiplier", 0), ls = ir_attr_int(n, "mote_input_left_shift", -1),
+			dm = ir_attr_int(n, "mote_diff_min", 1);
+		struct mote_tfl_softmax sp = {(int32_t)m, (int32_t)ls, (int32_t)dm};
+		if (m < 0 || m > INT32_MAX || ls < 0 || ls > 31 || dm < INT32_MIN || dm > 0 || !mote_kernel_tfl_softmax_ok(&sp))
+			return BAD("node '%s' (MoteTflSoftmax): multiplier %lld, left shift %lld, diff_min %lld are not "
+				   "TFLite's softmax parameters", n->name, (long long)m, (long long)ls, (long long)dm);
+		h->op = MOTE_KOP_SOFTMAX_TFL;
+		h->params[0] = (int32_t)ax, h->params[1] = sp.input_multiplier, h->params[2] = sp.input_left_shift;
+		h->params[3] = sp.diff_min;
 		same_shape(h, x, ydt);
 		h->out_scale = ys, h->out_zp = yz;
 	} else if (strcmp(op, "Softmax") == 0) {

@@ -913,7 +913,9 @@ static int device_rounds_twice(const struct mote_geometry *geo)
 
 /* A TFLite model: say what cannot be bit-exact with TFLite.  On a target that
  * rounds once, every requantizing step (on the device, and the convolutions
- * on the host, which round as the device does); SOFTMAX, computed in float. */
+ * on the host, which round as the device does); a SOFTMAX computed in float
+ * (one with a float input or output: an int8 or uint8 one is TFLite's
+ * integer softmax, SOFTMAX_TFL, bit-exact on every target). */
 static void report_rounding(struct compile *c)
 {
 	if (c->g.arith == IR_ARITH_ONNX)

@@ -21,7 +21,10 @@
  *     bias ninth); fused activations become the node's "mote_clamp";
  *   - ADD becomes QLinearAdd, AVERAGE_POOL_2D QLinearAveragePool, MAX_POOL_2D
  *     MaxPool, RESHAPE a Reshape (between the layouts as needed), SOFTMAX
- *     DequantizeLinear -> Softmax -> QuantizeLinear, QUANTIZE QuantizeLinear
+ *     from int8 to int8 (uint8 to uint8) MoteTflSoftmax (TFLite's integer
+ *     softmax, host kernel SOFTMAX_TFL; the output must have scale 1/256 and
+ *     zero point -128, or 0 for uint8), otherwise DequantizeLinear -> Softmax
+ *     (float) [-> QuantizeLinear], QUANTIZE QuantizeLinear
  *     (float in) or QLinearRequantize (int8/uint8 in: TFLite's integer
  *     rescale, host kernel REQUANT_TFL), DEQUANTIZE DequantizeLinear; a PAD of height and width
  *     (with the zero point) makes no node: it folds into the pads of the

@@ -4,7 +4,9 @@
  * Facts used (TensorFlow Lite's kernels): pooling, reshape and PAD keep
  * their input's quantization (TFLite's int8 kernels require it); PAD pads
  * an int8 tensor with its zero point; SOFTMAX works along the last axis
- * with beta scaling its input.
+ * with beta scaling its input, and from int8 to int8 (uint8 to uint8) in
+ * integers (host kernel SOFTMAX_TFL, driver/kernels_tflite.c), its output
+ * quantized with scale 1/256 and the type's minimum as zero point.
  */
 #include <math.h>
 #include <stdio.h>
@@ -151,6 +153,44 @@ int imp_reshape(struct imp *im, const struct tfl_op *o)
 	return imp_node(im, "/nchw", "Transpose", &t, 1, y, &a, 1);
 }
 
+/* SOFTMAX from int8 to int8 (or uint8 to uint8): TFLite's integer algorithm,
+ * one MoteTflSoftmax node (x, ys, yz) carrying the parameters TFLite's
+ * SoftmaxPrepare computes from beta and the input scale; the output's
+ * quantization must be what TFLite requires of it (SoftmaxPrepare: zero point
+ * -128, scale within 0.001/256 of 1/256; for uint8 zero point 0, which the
+ * reference kernel's output assumes). */
+static int softmax_q8(struct imp *im, const struct tfl_op *o, int32_t x, int64_t axis, float beta)
+{
+	uint32_t yi = (uint32_t)o->out[0];
+	const int32_t xdt = im->g->t[x].dtype, qmin = xdt == IR_INT8 ? -128 : 0;
+	const int64_t len = im->g->t[x].dims[axis];
+	float xs, ys;
+	int32_t xz, yz, tys, tyz;
+	int rc;
+	if ((rc = imp_quant(im, (uint32_t)o->in[0], "input", &xs, &xz)) ||
+	    (rc = imp_act_quant(im, yi, "output", "y", &ys, &yz, &tys, &tyz)))
+		return rc;
+	if (yz != qmin || fabsf(ys - 1.0f / 256) > 0.001f / 256)
+		return NOTSUP("output scale %g and zero point %d: TFLite's %s softmax requires scale 1/256 and zero point %d",
+			      (double)ys, yz, ir_dtype_name(xdt), qmin);
+	struct mote_tfl_softmax sp;
+	if (mote_kernel_tfl_softmax_params(beta, xs, &sp))
+		return NOTSUP("beta %g times the input scale %g is at most 2^-26 (TFLite's SoftmaxPrepare refuses it)",
+			      (double)beta, (double)xs);
+	if (len > MOTE_TFL_SOFTMAX_MAX_LEN)
+		return NOTSUP("%lld elements along the last axis: TFLite's sum of exps (Q12.19) can overflow past %d",
+			      (long long)len, MOTE_TFL_SOFTMAX_MAX_LEN);
+	int32_t y = imp_output(im, yi);
+	if (y < 0)
+		return y;
+	struct nattr a[4] = {{"axis", 0, {axis}},
+			     {"mote_input_multiplier", 0, {sp.input_multiplier}},
+			     {"mote_input_left_shift", 0, {sp.input_left_shift}},
+			     {"mote_diff_min", 0, {sp.diff_min}}};
+	int32_t in[3] = {x, tys, tyz};
+	return imp_node(im, "", "MoteTflSoftmax", in, 3, y, a, 4);
+}
+
 int imp_softmax(struct imp *im, const struct tfl_op *o)
 {
 	int32_t x = imp_first_act(im, o, 1, 1);
@@ -166,6 +206,9 @@ int imp_softmax(struct imp *im, const struct tfl_op *o)
 	if (xrank < 1)
 		return NOTSUP("a scalar input");
 	int64_t axis = xrank == 4 ? 1 : xrank - 1; /* TFLite's last axis: C, which the IR holds at 1 */
+	int32_t yt = imp_dtype(imp_tt(im, (int32_t)yi)->type);
+	if (imp_is_q8(xdt) && yt == xdt)
+		return softmax_q8(im, o, x, axis, beta);
 	int32_t f = x;
 	if (imp_is_q8(xdt)) {
 		float xs;
@@ -188,7 +231,6 @@ int imp_softmax(struct imp *im, const struct tfl_op *o)
 			return rc;
 	} else if (xdt != IR_FLOAT || beta != 1.0f)
 		return NOTSUP("a %s input%s", ir_dtype_name(xdt), xdt == IR_FLOAT ? " with beta other than 1" : "");
-	int32_t yt = imp_dtype(imp_tt(im, (int32_t)yi)->type);
 	struct nattr a = {"axis", 0, {axis}};
 	if (yt == IR_FLOAT) {
 		int32_t y = imp_output(im, yi);

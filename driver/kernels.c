@@ -29,7 +29,7 @@ float mote_kernel_bitsf(int32_t bits)
 
 static const char *const op_names[MOTE_KOP_COUNT_] = {
 	NULL, "QUANTIZE", "DEQUANTIZE", "SOFTMAX", "MAXPOOL", "AVGPOOL", "ADD", "COPY", "TRANSPOSE", "CONCAT", "STACK_ROWS",
-	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL", "CONV", "LUT",
+	"ADD_TFL", "AVGPOOL_TFL", "REQUANT_TFL", "CONV", "LUT", "SOFTMAX_TFL",
 };
 
 const char *mote_kernel_op_name(uint32_t op) { return op < MOTE_KOP_COUNT_ ? op_names[op] : NULL; }
@@ -571,6 +571,7 @@ int mote_kernel_run(uint32_t op, const int32_t params[MOTE_KERNEL_NPARAMS], cons
 	case MOTE_KOP_REQUANT_TFL: return requant_tfl(params, in, out);
 	case MOTE_KOP_CONV: return mote__kernel_conv(params, in, out);
 	case MOTE_KOP_LUT: return lut(&in[0], &in[1], out);
+	case MOTE_KOP_SOFTMAX_TFL: return mote__kernel_softmax_tfl(params, in, out);
 	default: return MOTE_KERNEL_EOP;
 	}
 }

@@ -18,4 +18,7 @@ int64_t mote__kernel_requant_tfl(int32_t v, int32_t mult, int32_t shift);
 /* MOTE_KOP_CONV (kernels_conv.c): in[0..3] x, weights, bias, mult and shift. */
 int mote__kernel_conv(const int32_t *p, const struct mote_ktensor *in, struct mote_ktensor *y);
 
+/* MOTE_KOP_SOFTMAX_TFL (kernels_tflite.c): x into y along axis p0. */
+int mote__kernel_softmax_tfl(const int32_t *p, const struct mote_ktensor *x, struct mote_ktensor *y);
+
 #endif

@@ -26,8 +26,8 @@ RoundingDivideByPOT).  Hence:
   - MAX_POOL_2D: equal everywhere (no arithmetic);
   - AVERAGE_POOL_2D, SOFTMAX, QUANTIZE: within 1 everywhere (an average's
     ties: TFLite rounds them away from zero, Arm NN's float path may not;
-    mote's SOFTMAX is a float softmax like Arm NN's, but not the same float
-    code; QUANTIZE divides by the scale in another precision);
+    mote's int8 SOFTMAX is TFLite's integer softmax (gemmlowp fixed point),
+    Arm NN's a float one; QUANTIZE divides by the scale in another precision);
   - DEQUANTIZE (float32 output): equal everywhere ((q - zero point) * scale
     is one correctly rounded float product in both).
 A PAD and the convolution reading it (PAD+...) are compared as the convolution

@@ -345,8 +345,8 @@ static unsigned count_op(const struct ir_graph *g, const char *op)
 /* What the importer's rules make of each network: one QLinearConv per
  * CONV_2D and DEPTHWISE_CONV_2D (a PAD folded into the convolution after it:
  * no node), one QLinearMatMul per FULLY_CONNECTED, QLinearAdd, MaxPool and
- * QLinearAveragePool one each, SOFTMAX as DequantizeLinear, Softmax,
- * QuantizeLinear, QUANTIZE and DEQUANTIZE as QuantizeLinear and
+ * QLinearAveragePool one each, the int8 SOFTMAX one MoteTflSoftmax (TFLite's
+ * integer softmax), QUANTIZE and DEQUANTIZE as QuantizeLinear and
  * DequantizeLinear; RESHAPE of the pooled 1x1 map a Reshape (NHWC and NCHW
  * hold its bytes alike); and at the edges the NHWC input in the IR's NCHW:
  * a Transpose, or a Reshape for a one-channel input (the same bytes). */
@@ -354,11 +354,11 @@ static const struct import_expect {
 	enum tn_id id;
 	unsigned nodes, conv, matmul, add, avg, max, reshape, transpose, softmax, quant, dequant;
 } imports[TN_COUNT] = {
-	{TN_RESNET8, 19, 9, 1, 3, 1, 0, 1, 1, 1, 1, 1},
-	{TN_DSCNN, 17, 9, 1, 0, 1, 1, 2, 0, 1, 1, 1},
-	{TN_MOBILENET, 36, 27, 1, 0, 1, 0, 1, 1, 1, 2, 2},
+	{TN_RESNET8, 17, 9, 1, 3, 1, 0, 1, 1, 1, 0, 0},
+	{TN_DSCNN, 15, 9, 1, 0, 1, 1, 2, 0, 1, 0, 0},
+	{TN_MOBILENET, 34, 27, 1, 0, 1, 0, 1, 1, 1, 1, 1},
 	{TN_FCAE, 10, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0},
-	{TN_DSCNN_DM2, 17, 9, 1, 0, 1, 1, 2, 0, 1, 1, 1},
+	{TN_DSCNN_DM2, 15, 9, 1, 0, 1, 1, 2, 0, 1, 0, 0},
 };
 
 START_TEST(import_nets)
@@ -375,7 +375,7 @@ START_TEST(import_nets)
 		ck_assert_int_eq(g.arith, IR_ARITH_TFLITE);
 		unsigned got[11] = {(unsigned)g.nn, count_op(&g, "QLinearConv"), count_op(&g, "QLinearMatMul"),
 				    count_op(&g, "QLinearAdd"), count_op(&g, "QLinearAveragePool"), count_op(&g, "MaxPool"),
-				    count_op(&g, "Reshape"), count_op(&g, "Transpose"), count_op(&g, "Softmax"),
+				    count_op(&g, "Reshape"), count_op(&g, "Transpose"), count_op(&g, "MoteTflSoftmax"),
 				    count_op(&g, "QuantizeLinear"), count_op(&g, "DequantizeLinear")};
 		const unsigned want[11] = {e->nodes, e->conv, e->matmul, e->add,   e->avg,    e->max,
 					   e->reshape, e->transpose, e->softmax, e->quant, e->dequant};
@@ -586,7 +586,7 @@ START_TEST(tiny_cnn_exact)
 		ck_assert_int_eq(mote_cc_ref_tensor(r, "fc", &got, &gb), 0);
 		ck_assert_uint_eq(gb, 3);
 		ck_assert_mem_eq(got, fc, 3);
-		/* SOFTMAX: in float (not TFLite's integer softmax): within 1 of the float softmax */
+		/* SOFTMAX: TFLite's integer softmax (exact values: test_tfl_softmax), within 1 of the float softmax */
 		ck_assert_int_eq(mote_cc_ref_tensor(r, "prob", &got, &gb), 0);
 		double e[3], sum = 0;
 		for (int o = 0; o < 3; o++)

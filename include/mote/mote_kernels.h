@@ -106,7 +106,25 @@ enum mote_kernel_op {
 	 * for the input byte i (an int8 -1 is byte 255); y[k] = table[byte of x[k]],
 	 * the same shape as x.  No parameters. */
 	MOTE_KOP_LUT = 15,
-	MOTE_KOP_COUNT_ = 16
+	/* TFLite's integer SOFTMAX of an int8 (or uint8) tensor into one of the
+	 * same type: the algorithm of TFLite's reference kernel
+	 * (reference_ops::Softmax, also what TFLite Micro's reference kernel
+	 * computes), not the lookup table TFLite's optimized kernels may use.
+	 * Along axis p0, each row: d = x - max(row); where d >= p3 (diff_min),
+	 * e = exp(high_mul(d * 2^p2, p1)) in gemmlowp's fixed point (input Q5.26,
+	 * mote_kernel_tfl_exp_neg), the sum of the e rounded to Q12.19, its
+	 * reciprocal (mote_kernel_tfl_reciprocal: r and n bits over one), and
+	 * y = clamp(div_pot(high_mul(r, e), n + 23) + min) with min the type's
+	 * minimum; y = min where d < diff_min.  The output's quantization is
+	 * TFLite's fixed one: scale 1/256, zero point -128 (int8) or 0 (uint8).
+	 * p1 input_multiplier, p2 input_left_shift, p3 diff_min as
+	 * mote_kernel_tfl_softmax_params gives them.  The axis holds at most
+	 * MOTE_TFL_SOFTMAX_MAX_LEN elements (else MOTE_KERNEL_ESHAPE): then the
+	 * Q12.19 sum cannot overflow.  Where n + 23 > 31 (a sum of exps of 512 or
+	 * more), TFLite's RoundingDivideByPOT is undefined (gemmlowp asserts the
+	 * exponent <= 31); this kernel gives the exact rounding there, 0. */
+	MOTE_KOP_SOFTMAX_TFL = 16,
+	MOTE_KOP_COUNT_ = 17
 };
 
 enum mote_kernel_status {
@@ -210,6 +228,42 @@ int mote_kernel_tfl_add_params(float sa, float sb, float sy, struct mote_tfl_add
 /* The rescaled sum of da = a - za and db = b - zb (|d| <= 255), before the
  * output zero point and the clamp. */
 int32_t mote_kernel_tfl_add_sum(int32_t da, int32_t db, const struct mote_tfl_add *p);
+
+/* TFLite's int8/uint8 SOFTMAX (MOTE_KOP_SOFTMAX_TFL) in gemmlowp's fixed
+ * point: Qm.n is an int32 holding x * 2^n, m integer bits and n = 31 - m. */
+
+/* exp_on_negative_values for a Q5.26 input a <= 0: exp(a) in Q0.31, 2^31 - 1
+ * for a = 0 (gemmlowp's One()). */
+int32_t mote_kernel_tfl_exp_neg(int32_t a);
+/* one_over_one_plus_x_for_x_in_0_1: 1 / (1 + a) in Q0.31 for a Q0.31 input a
+ * in [0, 1) (three Newton-Raphson steps in Q2.29). */
+int32_t mote_kernel_tfl_one_over_one_plus_x(int32_t a);
+/* GetReciprocal: for x > 0 holding X = x * 2^(integer_bits - 31), written
+ * X = (1 + f) * 2^n with f in [0, 1): 1 / (1 + f) in Q0.31, and
+ * *num_bits_over_unit = n = integer_bits - (leading zero bits of x). */
+int32_t mote_kernel_tfl_reciprocal(int32_t x, int integer_bits, int *num_bits_over_unit);
+
+/* Longest SOFTMAX_TFL axis: each element adds at most 2^19 (one, Q12.19) to
+ * the int32 sum of exps. */
+#define MOTE_TFL_SOFTMAX_MAX_LEN 4095
+struct mote_tfl_softmax {
+	int32_t input_multiplier; /* [2^30, 2^31) */
+	int32_t input_left_shift; /* 0..31 */
+	int32_t diff_min;         /* mote_kernel_tfl_softmax_diff_min(input_left_shift) */
+};
+/* TFLite's SoftmaxPrepare for int8/uint8: PreprocessSoftmaxScaling(beta,
+ * input_scale, 5): m = min(beta * input_scale * 2^26, 2^31 - 1) in double,
+ * then QuantizeMultiplierGreaterThanOne(m) (multiplier and left shift), and
+ * diff_min.  Returns 0, or MOTE_KERNEL_EPARAM (p untouched) for beta or the
+ * scale not finite and positive, or m <= 1 (TFLite's check fails there). */
+int mote_kernel_tfl_softmax_params(float beta, float input_scale, struct mote_tfl_softmax *p);
+/* -CalculateInputRadius(5, left_shift): -floor((2^5 - 1) * 2^26 / 2^left_shift)
+ * (left_shift 0..31), the smallest difference from the row's maximum whose
+ * rescaled value fits int32. */
+int32_t mote_kernel_tfl_softmax_diff_min(int32_t left_shift);
+/* 1 when p is what mote_kernel_tfl_softmax_params can give (the ranges above,
+ * diff_min derived from the shift), else 0. */
+int mote_kernel_tfl_softmax_ok(const struct mote_tfl_softmax *p);
 
 /* TFLite's fused activation functions (schema ActivationFunctionType). */
 enum { MOTE_TFL_ACT_NONE = 0, MOTE_TFL_ACT_RELU = 1, MOTE_TFL_ACT_RELU_N1_TO_1 = 2, MOTE_TFL_ACT_RELU6 = 3 };
