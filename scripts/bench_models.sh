@@ -58,10 +58,15 @@ printf '%s' "$summary"
 # run once with every tensor checked against the reference executor.  Fashion-MNIST fine-tuned
 # 2:4 (models/fashion_mnist_24, every layer 2:4) and ResNet-8 pruned by `mote prune --skip-first`
 # (its stem dense).  Goals on 8x8: ResNet-8 >= 1.7x, Fashion-MNIST >= 1.5x fewer cycles.
+# The figures also go to $OUT/sparse.dat (scripts/bench_plots.sh).
 echo
 echo "== 2:4 sparse against dense (device cycles per inference, the same weights)"
 $MOTE prune "$DIR/resnet8.onnx" -o "$OUT/resnet8_24.onnx" --pattern 2:4 --skip-first > /dev/null
 printf '%-22s %-6s %10s %10s %8s %10s\n' network array dense sparse speedup sparse_layers
+{
+	echo "# 2:4 sparse against dense, device cycles per inference (scripts/bench_models.sh)"
+	echo "# network geometry dense_cycles sparse_cycles speedup"
+} > "$OUT/sparse.dat"
 for net in fashion_mnist_24 resnet8_24; do
 	case $net in
 	fashion_mnist_24) onnx=models/fashion_mnist_24/model.onnx; in="image=models/fashion_mnist/one_image.npy";;
@@ -81,6 +86,7 @@ for net in fashion_mnist_24 resnet8_24; do
 		set -- $cyc
 		printf '%-22s %-6s %10s %10s %8s %10s\n' "$net" "$geo" "$1" "$2" \
 			"$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }')" "${layers:-0}"
+		echo "$net $geo $1 $2 $(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }')" >> "$OUT/sparse.dat"
 	done
 done
 

@@ -6,6 +6,7 @@
 #   roofline_<geometry> every network's layers: MACs per byte moved against MACs per cycle,
 #                       under the array's peak and the memory bus   (build/bench/layers.dat)
 #   simspeed            simulated cycles per second per geometry      (build/bench/simspeed.dat)
+#   sparse              2:4 sparse against dense per geometry          (build/bench/sparse.dat)
 #   area_icebreaker     the board build's area per module  (build/synth/icebreaker.area.json)
 # A figure whose data is missing is skipped with a note (the area: until `make synth`).
 set -eu
@@ -30,6 +31,33 @@ draw() { # draw SCRIPT NAME GNUPLOT-ASSIGNMENTS: $P/NAME.png and $P/NAME.svg
 	drawn="$drawn $2"
 }
 note() { echo "bench_plots: $*"; }
+# shape TABLE: its number of columns (ncol, counted on the first data line: the heads may be
+# quoted strings with blanks) and of data lines (nrow)
+shape() {
+	ncol=$(awk '!/^#/ && ++n == 2 { print NF; exit }' "$1")
+	nrow=$(($(grep -vc '^#' "$1") - 1))
+}
+# pivot ROW COL VALUE NAME COMMENT < TABLE: a row per value of field ROW, a column per value of
+# field COL (in the order first seen; '-' where a pair is missing), a line of column heads first
+# (NAME: the first column's)
+pivot() {
+	awk -v rf="$1" -v cf="$2" -v vf="$3" -v name="$4" -v comment="$5" '
+		/^#/ { next }
+		!($rf in ri) { ri[$rf] = ++nr; row[nr] = $rf }
+		!($cf in ci) { ci[$cf] = ++nc; col[nc] = $cf }
+		{ v[$rf, $cf] = $vf }
+		END {
+			print "# " comment
+			printf "%s", name
+			for (c = 1; c <= nc; c++) printf " %s", col[c]
+			printf "\n"
+			for (r = 1; r <= nr; r++) {
+				printf "%s", row[r]
+				for (c = 1; c <= nc; c++) printf " %s", ((row[r], col[c]) in v) ? v[row[r], col[c]] : "-"
+				printf "\n"
+			}
+		}'
+}
 
 # ---- from layers.dat: network geometry rows cols mem_bytes step layer op cycles macs
 #      utilization bytes_read bytes_written
@@ -58,9 +86,8 @@ if [ -f "$L" ]; then
 					printf "\n"
 				}
 			}' "$L" > "$P/util_$net.dat"
-		ncol=$(awk '!/^#/ && !/^layer/ { print NF; exit }' "$P/util_$net.dat")
-		nl=$(($(grep -vc '^#' "$P/util_$net.dat") - 1))
-		draw utilization "util_$net" "src='$P/util_$net.dat'; ncol=$ncol; nrow=$nl; w=$((400 + 12 * nl * ncol)); title_text='$net: array utilization per device layer'"
+		shape "$P/util_$net.dat"
+		draw utilization "util_$net" "src='$P/util_$net.dat'; ncol=$ncol; nrow=$nrow; w=$((400 + 12 * nrow * ncol)); title_text='$net: array utilization per device layer'"
 	done
 	for geo in $(awk '!/^#/ && !s[$2]++ { print $2 }' "$L"); do
 		if awk -v g="$geo" '!/^#/ && $2 == g && ($12 == "-" || $13 == "-") { bad = 1 } END { exit !bad }' "$L"; then
@@ -83,23 +110,23 @@ fi
 # ---- from simspeed.dat: geometry device job cycles sim_cycles_per_second
 S=$OUT/simspeed.dat
 if [ -f "$S" ]; then
-	awk '
-		/^#/ { next }
-		!($1 in gi) { gi[$1] = ++ng; geo[ng] = $1 }
-		!($3 in ji) { ji[$3] = ++nj; job[nj] = $3 }
-		{ v[$1, $3] = $5 }
-		END {
-			print "# simulated cycles per wall second, a column per job (scripts/bench_plots.sh from simspeed.dat)"
-			printf "geometry"; for (j = 1; j <= nj; j++) printf " %s", job[j]; printf "\n"
-			for (g = 1; g <= ng; g++) {
-				printf "%s", geo[g]
-				for (j = 1; j <= nj; j++) printf " %s", ((geo[g], job[j]) in v) ? v[geo[g], job[j]] : "-"
-				printf "\n"
-			}
-		}' "$S" > "$P/simspeed.dat"
-	draw simspeed simspeed "src='$P/simspeed.dat'; ncol=$(awk '!/^#/ { print NF; exit }' "$P/simspeed.dat"); nrow=$(($(grep -vc '^#' "$P/simspeed.dat") - 1))"
+	pivot 1 3 5 geometry "simulated cycles per wall second, a column per job (scripts/bench_plots.sh from simspeed.dat)" \
+		< "$S" > "$P/simspeed.dat"
+	shape "$P/simspeed.dat"
+	draw simspeed simspeed "src='$P/simspeed.dat'; ncol=$ncol; nrow=$nrow"
 else
 	note "no $S (scripts/bench.sh writes it): no simulation speed figure"
+fi
+
+# ---- from sparse.dat: network geometry dense_cycles sparse_cycles speedup
+S=$OUT/sparse.dat
+if [ -f "$S" ]; then
+	pivot 2 1 5 geometry "2:4 speedup (dense / sparse cycles), a column per network (scripts/bench_plots.sh from sparse.dat)" \
+		< "$S" > "$P/sparse.dat"
+	shape "$P/sparse.dat"
+	draw sparse sparse "src='$P/sparse.dat'; ncol=$ncol; nrow=$nrow; w=700"
+else
+	note "no $S (scripts/bench_models.sh writes it): no sparsity figure"
 fi
 
 # ---- from the board build's synthesis: its instances, with mote_top's opened up
@@ -130,9 +157,10 @@ if [ -f "$A" ]; then
 			print "instance lut4 ff bram spram dsp"
 			printf "%s", r
 		}' "$A" > "$P/area_icebreaker.dat"
-	draw area area_icebreaker "src='$P/area_icebreaker.dat'; nrow=$(($(grep -vc '^#' "$P/area_icebreaker.dat") - 1)); w=1000; title_text='iCEBreaker board build, area per module ($(sed -n 's/^# totals: //p' "$P/area_icebreaker.dat"))'"
+	shape "$P/area_icebreaker.dat"
+	draw area area_icebreaker "src='$P/area_icebreaker.dat'; nrow=$nrow; w=1000; title_text='iCEBreaker board build, area per module ($(sed -n 's/^# totals: //p' "$P/area_icebreaker.dat"))'"
 else
 	note "no $A: no area figure (make synth writes it, in several minutes)"
 fi
 
-echo "bench_plots: drew$drawn in $P (.png and .svg)"
+echo "bench_plots: drew${drawn:- nothing} in $P (.png and .svg)"
