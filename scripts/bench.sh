@@ -50,7 +50,7 @@ for g in 4x4:sim:rows=4,cols=4 8x8:sim:rows=8,cols=8 16x16:sim:rows=16,cols=16 i
 	for job in "gemm_128x128x128:gemm --m 128 --k 128 --n 128" \
 		   "conv_16x16x32-32_3x3:conv --h 16 --w 16 --cin 32 --cout 32 --kh 3 --kw 3 --pad 1"; do
 		name=${job%%:*}; best=0
-		for i in $(seq "$SPEED_RUNS"); do
+		for _ in $(seq "$SPEED_RUNS"); do
 			# shellcheck disable=SC2086
 			out=$($MOTE ${job#*:} --device "$dev" --json) || { echo "bench: $name on $dev failed" >&2; exit 1; }
 			[ "$(field mismatches "$out")" = 0 ] || { echo "bench: $name on $dev: mismatches" >&2; exit 1; }

@@ -26,9 +26,9 @@ LAYERS=$OUT/layers.dat
 save_steps() { # save_steps NETWORK GEOMETRY DEVICE MOTE-RUN-ARGS...: the run's device steps into $LAYERS
 	net=$1 geo=$2 dev=$3; shift 3
 	info=$($MOTE info --device "$dev" --json)
-	g=$(for k in rows cols mem_bytes; do printf '%s\n' "$info" | sed -n "s/.*\"$k\":\([0-9]*\).*/\1/p"; done)
+	g=$(printf '%s\n' "$info" | sed -n 's/.*"rows":\([0-9]*\).*"cols":\([0-9]*\).*"mem_bytes":\([0-9]*\).*/\1 \2 \3/p')
 	j=$($MOTE run "$@" --device "$dev" --json) || { echo "bench: $net on $geo failed (--json)" >&2; exit 1; }
-	printf '%s\n' "$j" | awk -v pre="$net $geo $(echo $g)" -f scripts/plots/steps.awk >> "$LAYERS"
+	printf '%s\n' "$j" | awk -v pre="$net $geo $g" -f scripts/plots/steps.awk >> "$LAYERS"
 }
 
 summary=""
