@@ -10,7 +10,10 @@
 #   make test-mlperf MLPERF_TINY=DIR
 #                   the MLPerf Tiny reference .tflite models in DIR (kept outside the
 #                   repository; not part of make test, which uses networks of their shapes)
-#   make bench      utilization, cycles and simulation speed figures
+#   make bench      utilization, cycles and simulation speed figures, then their plots
+#   make plots      redraw those plots (gnuplot: PNG and SVG in build/bench/plots/) from the
+#                   data the last make bench wrote, with the board's area per module once
+#                   make synth has run
 #   make lint       verilator --lint-only -Wall for every shipped configuration
 #   make formal     yosys-smtbmc proofs of FIFO, decoder and window checker
 #   make synth      Yosys area per module instance, iCE40 (4x4) and ECP5 (8x8): table + JSON
@@ -105,13 +108,18 @@ clean:
 # Figures, not pass/fail targets (a mismatch still fails): see scripts/bench.sh,
 # scripts/bench_models.sh (whole MLPerf-Tiny-shaped ONNX networks on 8x8 and 16x16, and the
 # board) and scripts/bench_tflite.sh (the MLPerf Tiny networks from TFLite, per kind of layer;
-# with MLPERF_TINY=DIR also the reference .tflite models in DIR).
-.PHONY: bench
+# with MLPERF_TINY=DIR also the reference .tflite models in DIR).  The first two also write
+# build/bench/*.dat, which scripts/bench_plots.sh draws with gnuplot (make plots: only that).
+.PHONY: bench plots
 bench: all $(TFL_GEN)
 	@sh scripts/bench.sh
 	@echo; sh scripts/bench_models.sh
 	@echo; MLPERF_TINY="$(MLPERF_TINY)" TFL_GEN=$(TFL_GEN) sh scripts/bench_tflite.sh
 	@$(MAKE) --no-print-directory bench-sim
+	@echo; sh scripts/bench_plots.sh
+
+plots:
+	@sh scripts/bench_plots.sh
 
 # The main job: build, then run a GEMM and a ResNet-8-shaped convolution on the simulated
 # 8x8 accelerator, each checked byte for byte against the C reference executor.

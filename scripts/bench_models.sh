@@ -7,6 +7,9 @@
 # bit for bit against the reference executor (a mismatch fails the bench).
 # Goals on 8x8 (issue 3): ResNet-8 >= 0.93 (SCALE-Sim WS: 0.875), DS-CNN >= 0.6 (0.35).
 # Then the same networks and Fashion-MNIST on the iCEBreaker board build (below).
+# Every device step of every run is also written to $OUT/layers.dat (with the array and
+# the memory bus of its device, and the step's BYTES_READ and BYTES_WRITTEN counters),
+# which scripts/bench_plots.sh draws.
 set -eu
 MOTE=${MOTE:-build/bin/mote}
 DIR=${MODELS:-models/mlperf_shapes}
@@ -14,6 +17,19 @@ OUT=${OUT:-build/bench}
 mkdir -p "$OUT"
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+LAYERS=$OUT/layers.dat
+{
+	echo "# every device step of scripts/bench_models.sh's runs (bytes: perf counters, '-' where the device keeps none)"
+	echo "# network geometry rows cols mem_bytes step layer op cycles macs utilization bytes_read bytes_written"
+} > "$LAYERS"
+save_steps() { # save_steps NETWORK GEOMETRY DEVICE MOTE-RUN-ARGS...: the run's device steps into $LAYERS
+	net=$1 geo=$2 dev=$3; shift 3
+	info=$($MOTE info --device "$dev" --json)
+	g=$(printf '%s\n' "$info" | sed -n 's/.*"rows":\([0-9]*\).*"cols":\([0-9]*\).*"mem_bytes":\([0-9]*\).*/\1 \2 \3/p')
+	j=$($MOTE run "$@" --device "$dev" --json) || { echo "bench: $net on $geo failed (--json)" >&2; exit 1; }
+	printf '%s\n' "$j" | awk -v pre="$net $geo $g" -f scripts/plots/steps.awk >> "$LAYERS"
+}
 
 summary=""
 for net in resnet8 dscnn mobilenet_v1_025; do
@@ -27,6 +43,7 @@ for net in resnet8 dscnn mobilenet_v1_025; do
 		out=$($MOTE run "$mf" --input "input=$DIR/${net}_input.npy" --check "$DIR/$net.onnx" --device "$t") || {
 			printf '%s\n' "$out"; echo "bench: $net on $geo failed" >&2; exit 1; }
 		printf '%s\n' "$out" | grep -E '^ +[0-9]+ device|^total|^reference'
+		save_steps "$net" "$geo" "$t" "$mf" --input "input=$DIR/${net}_input.npy" --check "$DIR/$net.onnx"
 		tot=$(printf '%s\n' "$out" | sed -n 's/^total: \([0-9]*\) device cycles, \([0-9]*\) macs, utilization \([0-9.]*\).*/\1 \2 \3/p')
 		summary="$summary$(printf '%-18s %-6s %10s %10s %12s %8s' "$net" "$geo" "$((t1 - t0))" $tot)
 "
@@ -41,10 +58,15 @@ printf '%s' "$summary"
 # run once with every tensor checked against the reference executor.  Fashion-MNIST fine-tuned
 # 2:4 (models/fashion_mnist_24, every layer 2:4) and ResNet-8 pruned by `mote prune --skip-first`
 # (its stem dense).  Goals on 8x8: ResNet-8 >= 1.7x, Fashion-MNIST >= 1.5x fewer cycles.
+# The figures also go to $OUT/sparse.dat (scripts/bench_plots.sh).
 echo
 echo "== 2:4 sparse against dense (device cycles per inference, the same weights)"
 $MOTE prune "$DIR/resnet8.onnx" -o "$OUT/resnet8_24.onnx" --pattern 2:4 --skip-first > /dev/null
 printf '%-22s %-6s %10s %10s %8s %10s\n' network array dense sparse speedup sparse_layers
+{
+	echo "# 2:4 sparse against dense, device cycles per inference (scripts/bench_models.sh)"
+	echo "# network geometry dense_cycles sparse_cycles speedup"
+} > "$OUT/sparse.dat"
 for net in fashion_mnist_24 resnet8_24; do
 	case $net in
 	fashion_mnist_24) onnx=models/fashion_mnist_24/model.onnx; in="image=models/fashion_mnist/one_image.npy";;
@@ -64,6 +86,7 @@ for net in fashion_mnist_24 resnet8_24; do
 		set -- $cyc
 		printf '%-22s %-6s %10s %10s %8s %10s\n' "$net" "$geo" "$1" "$2" \
 			"$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }')" "${layers:-0}"
+		echo "$net $geo $1 $2 $(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a / b }')" >> "$OUT/sparse.dat"
 	done
 done
 
@@ -93,6 +116,7 @@ for net in fashion_mnist resnet8 dscnn mobilenet_v1_025; do
 	fi
 	out=$($MOTE run "$mf" --input "$in" --check "$onnx" --device sim:board=icebreaker) || {
 		printf '%s\n' "$out"; echo "bench: $net on the board failed" >&2; exit 1; }
+	save_steps "$net" icebreaker sim:board=icebreaker "$mf" --input "$in" --check "$onnx"
 	set -- $(printf '%s\n' "$out" | sed -n 's/^total: \([0-9]*\) device cycles, [0-9]* macs, utilization \([0-9.]*\).*/\1 \2/p')
 	ms=$(awk -v c="$1" -v f="$BOARD_MHZ" 'BEGIN { printf "%.1f", c / (f * 1000) }')
 	msf=$([ -n "$fmax" ] && awk -v c="$1" -v f="$fmax" 'BEGIN { printf "%.1f", c / (f * 1000) }' || echo "(make fpga)")
