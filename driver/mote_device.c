@@ -175,7 +175,7 @@ static int open_device(const char *uri, const struct mote_open_options *opts, mo
 		mote__free(h, dev);
 		return MOTE_ERROR_NO_MEM;
 	}
-	if (pthread_mutex_init(&dev->io, NULL) != 0) {
+	if (mote__fifo_lock_init(&dev->io) != 0) {
 		pthread_mutex_destroy(&dev->lock);
 		mote__free(h, dev->uri);
 		mote__free(h, dev);
@@ -240,7 +240,7 @@ void mote_close(mote_device *dev)
 	if (dev->ops)
 		dev->ops->close(dev->be);
 	MOTE_UNLOCK(dev);
-	pthread_mutex_destroy(&dev->io);
+	mote__fifo_lock_destroy(&dev->io);
 	pthread_mutex_destroy(&dev->lock);
 	struct mote_alloc_hooks h = dev->hooks;
 	mote__free(&h, dev->uri);
@@ -311,4 +311,41 @@ int mote_link_stats(mote_device *dev, struct mote_link_stats *st)
 	int rc = dev->ops->link_stats(dev->be, st);
 	MOTE_IO_UNLOCK(dev);
 	return rc;
+}
+
+/* ---- the IO lock: first come, first served -------------------------------------- */
+
+int mote__fifo_lock_init(struct mote_fifo_lock *l)
+{
+	l->next = l->serving = 0;
+	if (pthread_mutex_init(&l->m, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&l->turn, NULL) != 0) {
+		pthread_mutex_destroy(&l->m);
+		return -1;
+	}
+	return 0;
+}
+
+void mote__fifo_lock_destroy(struct mote_fifo_lock *l)
+{
+	pthread_cond_destroy(&l->turn);
+	pthread_mutex_destroy(&l->m);
+}
+
+void mote__fifo_lock(struct mote_fifo_lock *l)
+{
+	pthread_mutex_lock(&l->m);
+	unsigned long me = l->next++;
+	while (me != l->serving)
+		pthread_cond_wait(&l->turn, &l->m);
+	pthread_mutex_unlock(&l->m);
+}
+
+void mote__fifo_unlock(struct mote_fifo_lock *l)
+{
+	pthread_mutex_lock(&l->m);
+	l->serving++;
+	pthread_cond_broadcast(&l->turn);
+	pthread_mutex_unlock(&l->m);
 }

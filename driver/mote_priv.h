@@ -111,15 +111,24 @@ struct mote_buffer {
 	unsigned xfer; /* transfers in progress on it (lock released meanwhile) */
 };
 
-/* Two mutexes: LOCK guards the state below and is held only for bookkeeping
- * and short register sequences; IO serialises backend calls.  Order: LOCK may
- * be held while taking IO, never the other way round.  Long transfers and
- * waits hold IO only, in chunks, so other threads' state calls (and their own
- * transfers, between chunks) get in. */
+/* A first-come first-served lock: a thread that releases it and asks again
+ * at once queues behind those already waiting (a plain mutex lets it take the
+ * lock straight back, and a long transfer then starves a register read). */
+struct mote_fifo_lock {
+	pthread_mutex_t m;
+	pthread_cond_t turn;
+	unsigned long next, serving; /* tickets handed out, the ticket served */
+};
+
+/* Two locks: LOCK guards the state below and is held only for bookkeeping
+ * and short register sequences; IO serialises backend calls, in the order
+ * they asked.  Order: LOCK may be held while taking IO, never the other way
+ * round.  Long transfers and waits hold IO only, in chunks, so other threads'
+ * state calls (and their own transfers, between chunks) get in. */
 struct mote_device {
 	struct mote_alloc_hooks hooks;
 	pthread_mutex_t lock;
-	pthread_mutex_t io;
+	struct mote_fifo_lock io;
 	const struct mote_backend_ops *ops;
 	void *be;
 	char *uri;
@@ -154,7 +163,11 @@ int mote__revive(mote_device *dev);
 
 #define MOTE_LOCK(dev) pthread_mutex_lock(&(dev)->lock)
 #define MOTE_UNLOCK(dev) pthread_mutex_unlock(&(dev)->lock)
-#define MOTE_IO_LOCK(dev) pthread_mutex_lock(&(dev)->io)
-#define MOTE_IO_UNLOCK(dev) pthread_mutex_unlock(&(dev)->io)
+int mote__fifo_lock_init(struct mote_fifo_lock *l);
+void mote__fifo_lock_destroy(struct mote_fifo_lock *l);
+void mote__fifo_lock(struct mote_fifo_lock *l);
+void mote__fifo_unlock(struct mote_fifo_lock *l);
+#define MOTE_IO_LOCK(dev) mote__fifo_lock(&(dev)->io)
+#define MOTE_IO_UNLOCK(dev) mote__fifo_unlock(&(dev)->io)
 
 #endif
