@@ -29,10 +29,13 @@ include testbench/xsim/xsim.mk
 
 MOTE_TESTS += test-rtl
 .PHONY: test-rtl
-# the benches built two at a time (a Verilator build is mostly single-threaded), then run in turn
+# the benches built and run JOBS at a time (a Verilator build and a bench are single-threaded);
+# each run's output is kept in BENCH.run.log and printed in order, a failing one at once
 test-rtl:
 	@$(MAKE) --no-print-directory -j$(JOBS) $(MOTE_TB_BINS)
-	@set -e; for t in $(MOTE_TB_BINS); do echo "RUN $$t"; $$t; done; \
+	@set -e; printf '%s\n' $(MOTE_TB_BINS) | xargs -P $(JOBS) -I{} sh -c \
+	  '{} > {}.run.log 2>&1 || { echo "FAIL {}"; cat {}.run.log; exit 1; }'; \
+	  for t in $(MOTE_TB_BINS); do echo "RUN $$t"; cat $$t.run.log; done; \
 	  echo "test-rtl: $(words $(MOTE_TB_BINS)) RTL unit benches passed"
 	@$(MAKE) --no-print-directory test-rtl-conventions
 

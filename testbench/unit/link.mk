@@ -17,8 +17,15 @@ $(eval $(call MOTE_VTB,link,mote_link,$(LINK_TB_RTL) $(abspath driver/link_frame
 # reset, link, the board's mote_top with its SB_MAC16s, the SPRAMs as Yosys' cell models).
 ifeq ($(SIM_HAVE),1)
 test-link: $(MOTE_CLI)
-	@/usr/bin/env bash testbench/system/check_link.sh $(MOTE_CLI) $(BUILD)/test-link sim:link=uart
-	@/usr/bin/env bash testbench/system/check_link.sh $(MOTE_CLI) $(BUILD)/test-link-board sim:board=icebreaker,link=uart
+	@# the 8x8 link board and the iCEBreaker board top side by side (two single-threaded simulations)
+	@mkdir -p $(BUILD)/test-link-logs; \
+	  /usr/bin/env bash testbench/system/check_link.sh $(MOTE_CLI) $(BUILD)/test-link sim:link=uart \
+	    > $(BUILD)/test-link-logs/uart.log 2>&1 & a=$$!; \
+	  /usr/bin/env bash testbench/system/check_link.sh $(MOTE_CLI) $(BUILD)/test-link-board sim:board=icebreaker,link=uart \
+	    > $(BUILD)/test-link-logs/board.log 2>&1 & b=$$!; \
+	  ra=0; rb=0; wait $$a || ra=$$?; wait $$b || rb=$$?; \
+	  cat $(BUILD)/test-link-logs/uart.log $(BUILD)/test-link-logs/board.log; \
+	  [ $$ra -eq 0 ] && [ $$rb -eq 0 ] || { echo "test-link: check_link.sh failed (8x8 link board $$ra, board top $$rb)"; exit 1; }
 else
 test-link:
 	@echo "test-link: no RTL top yet"
