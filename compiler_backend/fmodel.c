@@ -103,8 +103,10 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 	}
 	/* HI_ROWS: a source row of 2*rows bytes, its second half hi rows on */
 	uint32_t hi = (uint32_t)MOTE_CMD_GET(w, LOAD, HI_ROWS), src_bytes = row_bytes;
+	if (!(g->features & MOTE_FEATURES_LOAD_SPLIT_MASK))
+		hi = 0; /* a device without the feature ignores the field */
 	if (hi) {
-		if (!(g->features & MOTE_FEATURES_LOAD_SPLIT_MASK) || dst != MOTE_BUF_ACT || !(hi & 1))
+		if (dst != MOTE_BUF_ACT || !(hi & 1))
 			return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 		src_bytes = 2 * row_bytes;
 	}

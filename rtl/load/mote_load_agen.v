@@ -24,6 +24,8 @@ module mote_load_agen #(
 	parameter BBUF_DEPTH = 96,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
+	// 1: LOAD HI_ROWS names a second row (range-checked); 0: the field is ignored
+	parameter SPLIT = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS,
 	// bits of a byte position 0..RWMAX (derived)
@@ -185,7 +187,7 @@ module mote_load_agen #(
 		if (i_start) begin
 			dst_q     <= i_cmd[`MOTE_LOAD_DST];
 			count_q   <= i_cmd[`MOTE_LOAD_COUNT];
-			hi_rows_q <= i_cmd[`MOTE_LOAD_HI_ROWS];
+			hi_rows_q <= SPLIT != 0 ? i_cmd[`MOTE_LOAD_HI_ROWS] : 16'd0;
 			height_q  <= i_cmd[`MOTE_LOAD_HEIGHT];
 			width_q   <= i_cmd[`MOTE_LOAD_WIDTH];
 			n_inner_q <= i_cmd[`MOTE_LOAD_N_INNER];

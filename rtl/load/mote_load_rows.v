@@ -8,7 +8,7 @@
 // row is written the command retires and pushes an l2c token when PUSH_NEXT.
 // Reads are issued only while the response FIFO has room for every
 // outstanding one.  Errors (FIELD: a COUNT above the destination's row width,
-// found when the command is taken, and HI_ROWS without SPARSE, not ACT or even;
+// found when the command is taken, and HI_ROWS (SPARSE only) not ACT or even;
 // READ_WINDOW, LOAD_RANGE) pulse o_err_valid;
 // the unit then waits for i_abort, which drops everything (responses arriving
 // later are ignored).
@@ -35,7 +35,7 @@ module mote_load_rows #(
 	// (o_buf_row = row*COLS + word; the serial store path's bias buffer)
 	parameter BIAS_WORDS = 0,
 	// 1: LOAD HI_ROWS (FEATURES.SPARSE): an activation row of 2*ROWS bytes
-	// written as two buffer rows; 0: HI_ROWS != 0 is FIELD
+	// written as two buffer rows; 0: HI_ROWS is ignored
 	parameter SPARSE = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = ((SPARSE != 0 ? 2 * ROWS : ROWS) > 4 * COLS) ? (SPARSE != 0 ? 2 * ROWS : ROWS) : 4 * COLS
@@ -102,12 +102,12 @@ module mote_load_rows #(
 	wire [1:0]  c_dst    = i_cmd[`MOTE_LOAD_DST];
 	wire [15:0] c_count  = i_cmd[`MOTE_LOAD_COUNT];
 	wire [15:0] c_hi     = i_cmd[`MOTE_LOAD_HI_ROWS];
-	wire        c_split  = c_hi != 16'd0;
+	wire        c_split  = SPARSE != 0 && c_hi != 16'd0;   // without SPARSE the field is ignored
 	localparam [31:0] RB_ACT = ROWS, RB_ACT2 = 2 * ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
 	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? (c_split ? RB_ACT2[17:0] : RB_ACT[17:0]) :
 				c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] : RB_BIAS[17:0];
 	// (DST 3 is the fetcher's FIELD error: it never gets here)
-	wire        c_split_bad = c_split && (SPARSE == 0 || c_dst != `MOTE_BUF_ACT || !c_hi[0]);
+	wire        c_split_bad = c_split && (c_dst != `MOTE_BUF_ACT || !c_hi[0]);
 	wire        c_field  = is_load && ({2'b00, c_count} > row_bytes || c_split_bad);
 
 	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
@@ -131,7 +131,7 @@ module mote_load_rows #(
 
 	mote_load_agen #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 			 .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .NUM_WINDOWS(NUM_WINDOWS),
-			 .RWMAX(RWMAX)) u_agen (
+			 .RWMAX(RWMAX), .SPLIT(SPARSE)) u_agen (
 		.clk(clk), .rst(rst), .i_abort(i_abort),
 		.i_start(tok_ok && is_load && !c_field), .i_cmd(i_cmd),
 		.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
@@ -204,7 +204,7 @@ module mote_load_rows #(
 			dst_q       <= c_dst;
 			xor_q       <= i_cmd[`MOTE_LOAD_XOR_MSB];
 			pad_q       <= i_cmd[`MOTE_LOAD_PAD];
-			hi_rows_q   <= c_hi;
+			hi_rows_q   <= c_split ? c_hi : 16'd0;
 		end
 	end
 

@@ -95,7 +95,8 @@ module mote_load_serial #(
 	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? RB_ACT[17:0] : c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] :
 				RB_BIAS[17:0];
 	// HI_ROWS (a sparse tile's split rows) is FIELD: the narrow path's builds have no SPARSE
-	wire        c_field  = is_load && ({2'b00, c_count} > row_bytes || i_cmd[`MOTE_LOAD_HI_ROWS] != 16'd0);
+	// (HI_ROWS is ignored: these builds have no FEATURES.LOAD_SPLIT, mote_hw.spec)
+	wire        c_field  = is_load && {2'b00, c_count} > row_bytes;
 
 	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
 	wire   start  = idle && i_cmd_valid && (!pop_next || i_tok_c2l_avail);

@@ -35,7 +35,7 @@ module mote_load_unit #(
 	// mote_window_share in mote_top); the fast path checks its own words
 	parameter WIN_EXT = 0,
 	// 1: LOAD HI_ROWS, a row of 2*ROWS bytes written as two activation rows
-	// (FEATURES.SPARSE; the fast path only); 0: HI_ROWS != 0 is FIELD
+	// (FEATURES.LOAD_SPLIT; the fast path only); 0: HI_ROWS is ignored
 	parameter SPARSE = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = ((SPARSE != 0 ? 2 * ROWS : ROWS) > 4 * COLS) ? (SPARSE != 0 ? 2 * ROWS : ROWS) : 4 * COLS

@@ -436,8 +436,17 @@ static void split_load_cases(struct rig *r)
 	const struct mote_geometry *g = &r->g;
 	uint32_t R = g->rows;
 	if (!(g->features & MOTE_FEATURES_LOAD_SPLIT_MASK)) {
+		/* ignored: a row is ROWS bytes, so 2*ROWS is the row width's FIELD; ROWS runs */
 		split_load(r, MOTE_BUF_ACT, 0, 2 * R, 1);
-		expect_error(r, "LOAD HI_ROWS without the LOAD_SPLIT feature", MOTE_ERR_FIELD, 0);
+		expect_error(r, "LOAD HI_ROWS, no LOAD_SPLIT, COUNT 2*ROWS", MOTE_ERR_FIELD, 0);
+		split_load(r, MOTE_BUF_ACT, 0, R, 2);
+		struct mote_job_result res0;
+		arm(r);
+		int rc0 = run_stream(r, &res0);
+		EXPECT(rc0 == 0, "LOAD HI_ROWS ignored without LOAD_SPLIT: %s (%s at command %u)", mote_error_name(rc0),
+		       mote_hw_err_name(res0.hw_error), res0.err_cmd);
+		check_untouched(r, "LOAD HI_ROWS ignored");
+		printf("  %-44s -> ran\n", "LOAD HI_ROWS ignored without LOAD_SPLIT");
 		return;
 	}
 	split_load(r, MOTE_BUF_ACT, 0, 2 * R, 2);

@@ -68,8 +68,9 @@ struct Expect {
 static Expect model(const Load &L, const Win &w)
 {
 	Expect e;
-	int rw = L.hi ? 2 * P_ROWS : RW[L.dst];
-	if (L.count > rw || (L.hi && (!P_SPLIT || L.dst != MOTE_BUF_ACT || L.hi % 2 == 0))) {
+	const int hi = P_SPLIT ? L.hi : 0; // without SPARSE the unit ignores HI_ROWS
+	int rw = hi ? 2 * P_ROWS : RW[L.dst];
+	if (L.count > rw || (hi && (L.dst != MOTE_BUF_ACT || hi % 2 == 0))) {
 		e.err = MOTE_ERR_FIELD;
 		return e;
 	}
@@ -77,7 +78,7 @@ static Expect model(const Load &L, const Win &w)
 		for (int i = 0; i < L.n_in; i++) {
 			int r = o * L.n_in + i;
 			int drow = L.buf_row + r;
-			if (drow + L.hi >= DEPTH[L.dst]) {
+			if (drow + hi >= DEPTH[L.dst]) {
 				e.err = MOTE_ERR_LOAD_RANGE;
 				return e;
 			}
@@ -109,9 +110,9 @@ static Expect model(const Load &L, const Win &w)
 						break;
 				}
 			}
-			if (L.hi) { // later rows overwrite: in order, as the unit writes
+			if (hi) { // later rows overwrite: in order, as the unit writes
 				e.rows[{L.dst, drow}] = std::vector<uint8_t>(row.begin(), row.begin() + P_ROWS);
-				e.rows[{L.dst, drow + L.hi}] = std::vector<uint8_t>(row.begin() + P_ROWS, row.end());
+				e.rows[{L.dst, drow + hi}] = std::vector<uint8_t>(row.begin() + P_ROWS, row.end());
 			} else {
 				e.rows[{L.dst, drow}] = row;
 			}
@@ -244,7 +245,7 @@ struct Bench {
 			m->i_cmd[i] = c[i];
 		m->i_cmd_idx = 77;
 		m->i_cmd_valid = 0;
-		split_run = L.hi != 0;
+		split_run = P_SPLIT && L.hi != 0;
 		m->i_resp_valid = 0;
 		for (int i = 0; i < 3 && !m->o_idle; i++)
 			tb.tick(); // the retire pulse of the previous command
@@ -324,7 +325,8 @@ int main(int argc, char **argv)
 			L.hi = (int)r.range(1, 40) | (r.chance(85) ? 1 : 0);
 			if (r.chance(80))
 				L.dst = MOTE_BUF_ACT;
-			rw = 2 * P_ROWS;
+			if (P_SPLIT)
+				rw = 2 * P_ROWS;
 		}
 		L.count = r.chance(50) ? rw : (int)r.range(0, rw);
 		if (r.chance(3))
