@@ -68,9 +68,9 @@ struct Expect {
 static Expect model(const Load &L, const Win &w)
 {
 	Expect e;
-	const int hi = P_SPLIT ? L.hi : 0; // without SPARSE the unit ignores HI_ROWS
-	int rw = hi ? 2 * P_ROWS : RW[L.dst];
-	if (L.count > rw || (hi && (L.dst != MOTE_BUF_ACT || hi % 2 == 0))) {
+	const int hr = P_SPLIT ? L.hi : 0; // HI_ROWS: without SPARSE the unit ignores it
+	int rw = hr ? 2 * P_ROWS : RW[L.dst];
+	if (L.count > rw || (hr && (L.dst != MOTE_BUF_ACT || hr % 2 == 0))) {
 		e.err = MOTE_ERR_FIELD;
 		return e;
 	}
@@ -78,7 +78,7 @@ static Expect model(const Load &L, const Win &w)
 		for (int i = 0; i < L.n_in; i++) {
 			int r = o * L.n_in + i;
 			int drow = L.buf_row + r;
-			if (drow + hi >= DEPTH[L.dst]) {
+			if (drow + hr >= DEPTH[L.dst]) {
 				e.err = MOTE_ERR_LOAD_RANGE;
 				return e;
 			}
@@ -110,9 +110,9 @@ static Expect model(const Load &L, const Win &w)
 						break;
 				}
 			}
-			if (hi) { // later rows overwrite: in order, as the unit writes
+			if (hr) { // later rows overwrite: in order, as the unit writes
 				e.rows[{L.dst, drow}] = std::vector<uint8_t>(row.begin(), row.begin() + P_ROWS);
-				e.rows[{L.dst, drow + hi}] = std::vector<uint8_t>(row.begin() + P_ROWS, row.end());
+				e.rows[{L.dst, drow + hr}] = std::vector<uint8_t>(row.begin() + P_ROWS, row.end());
 			} else {
 				e.rows[{L.dst, drow}] = row;
 			}
@@ -363,7 +363,7 @@ int main(int argc, char **argv)
 		if (e.err)
 			n_err[e.err]++;
 		else
-			n_ok++, n_split_ok += L.hi != 0;
+			n_ok++, n_split_ok += P_SPLIT && L.hi != 0;
 	}
 	CHECK(B.tb,
 	      n_ok > 1000 && n_err[MOTE_ERR_READ_WINDOW] > 20 && n_err[MOTE_ERR_LOAD_RANGE] > 20 &&
