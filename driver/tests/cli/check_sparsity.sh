@@ -14,14 +14,8 @@
 set -u
 mote=$1; tmp=$2
 fm=models/fashion_mnist; f24=models/fashion_mnist_24
-fail=0
-bad() { echo "check_sparsity: $*"; fail=1; }
-expect() { # expect NAME RC TEXT CMD...: exit status RC and TEXT in the output
-	local name=$1 want=$2 text=$3 out rc; shift 3
-	out=$("$@" 2>&1); rc=$?
-	[ $rc -eq "$want" ] || bad "$name: exit $rc, wanted $want; got: $out"
-	grep -qF -- "$text" <<<"$out" || bad "$name: no '$text' in: $out"
-}
+CHECK=check_sparsity
+. driver/tests/cli/check_lib.sh
 rm -rf "$tmp"; mkdir -p "$tmp"
 
 # the report of auto and dense on 8x8
