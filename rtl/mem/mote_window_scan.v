@@ -58,7 +58,16 @@ module mote_window_scan #(
 	wire [AB:0]   b = base33[LGA +: AB+1];
 	wire [AB:0]   z = size33[LGA +: AB+1];
 	wire [AB+1:0] d = {2'b0, i_addr[ADDR_W-1:LGA]} - {1'b0, b};
-	assign o_hit = i_win_perm[3*w_q + NEED_BIT] && !a_out && !d[AB+1] && d[AB:0] < z;
+	// each window's permission bit picked by a constant index (3*w_q would be
+	// a multiply, which synth_ecp5 puts on a DSP block)
+	wire [NUM_WINDOWS-1:0] need_ok;
+	genvar gw;
+	generate
+		for (gw = 0; gw < NUM_WINDOWS; gw = gw + 1) begin : g_need
+			assign need_ok[gw] = i_win_perm[3*gw + NEED_BIT];
+		end
+	endgenerate
+	assign o_hit = need_ok[w_q] && !a_out && !d[AB+1] && d[AB:0] < z;
 
 	wire miss = i_want && !o_hit;
 	assign o_fail = miss && tries_q == WLAST;
@@ -73,7 +82,7 @@ module mote_window_scan #(
 		else if (miss)
 			tries_q <= tries_q + 1'b1;
 	end
-	wire unused_bits = ^{base33, size33, i_addr[LGA-1:0]};   // beside the block index
+	wire unused_bits = ^{base33, size33, i_addr[LGA-1:0], i_win_perm};   // beside the block index and NEED_BIT
 
 `ifdef FORMAL
 	// What the CSR block and the masters guarantee: windows aligned (and
