@@ -178,7 +178,7 @@ static const char *key_values(int id)
 	case K_MEM: return "bytes, a multiple of 64 and at least 128, with an optional K, M or G suffix, at most 4G";
 	case K_LAT: return "cycles, 1..4096";
 	case K_BW: return "request bytes per cycle, 1..4096";
-	case K_BOARD: return "a board name (icebreaker)";
+	case K_BOARD: return "a board name (icebreaker; on the simulator also ecp5_45f)";
 	case K_TRACE: return "a file path";
 	case K_LINK: return "uart (the only link)";
 	case K_IFACE: return "an FTDI channel 0..3";

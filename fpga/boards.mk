@@ -52,6 +52,21 @@ BOARD_icebreaker_MHZ    := 18
 
 BOARDS := icebreaker
 
+# Simulated-only configurations: a parameter set of mote_top the simulator builds as a model of
+# its own (`sim:board=NAME`, like a board) and `make fpga-report` synthesizes, without a board top
+# (no pins, PLL or link).
+# ecp5_45f: the 8x8 array for a Lattice LFE5U-45F (72 18x18 multipliers, 44k LUT4: the ULX3S's
+# and OrangeCrab's part), one multiplier per MAC and 8 more: two requantization lanes (4
+# multipliers each for the 32x32 product; a row takes 4 cycles in them) and no STORE ADD (its 8 add
+# lanes took 16 multipliers and its operand reader about 20k LUT4: the compiler runs residual adds
+# on the host).  Every other parameter is the 8x8 simulator's.  Device memory and its model are the
+# 8x8 simulator's too: 16 MB, a 16-byte bus, 8 cycles of latency.
+BOARD_ecp5_45f_PARAMS := ROWS=8 COLS=8 MEM_BYTES=16 PPU_LANES=2 STORE_ADD=0
+BOARD_ecp5_45f_MEM    := 16777216
+BOARD_ecp5_45f_BUS    := 16
+BOARD_ecp5_45f_LAT    := 8
+SIM_ONLY_BOARDS := ecp5_45f
+
 # Yosys' iCE40 synthesis, the one command every iCE40 flow uses (bitstream, area table, gate-level
 # netlist).  Without -dsp on purpose: Yosys 0.23's ice40_dsp pass (run by -dsp) takes the SB_MAC16
 # cells mote_mul2 instantiates for DSP inference and rewrites them as combinational 16x16 multipliers

@@ -135,7 +135,11 @@ synth-flat: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
 # geometries are the simulator's (ROWS x COLS, bus 2*ROWS bytes, every other parameter
 # its default: the builds whose utilization make bench reports).  Gowin: Yosys 0.23
 # maps no multiplier to the GW1NR's DSP blocks, so every MAC is LUT logic there.
-REPORT_CONFIGS := ecp5_8x8 ecp5_16x16 gowin_4x4 gowin_8x8
+REPORT_CONFIGS := ecp5_8x8 ecp5_45f_8x8 ecp5_16x16 gowin_4x4 gowin_8x8
+# the LFE5U-45F's parameter set (fpga/boards.mk, simulated as sim:board=ecp5_45f)
+SYNTH_ecp5_45f_8x8_CMD := synth_ecp5 -top mote_top
+SYNTH_ecp5_45f_8x8_PAR  = $(foreach p,$(BOARD_ecp5_45f_PARAMS),-set $(subst =, ,$(p)))
+SYNTH_ecp5_45f_8x8_PRE := blackbox =A:whitebox
 SYNTH_ecp5_16x16_CMD := synth_ecp5 -top mote_top
 SYNTH_ecp5_16x16_PAR := -set ROWS 16 -set COLS 16 -set MEM_BYTES 32
 SYNTH_gowin_4x4_CMD  := synth_gowin -top mote_top

@@ -14,7 +14,7 @@ printf '%-12s %-11s %8s %6s %8s %7s %6s %6s %9s  %s\n' config part LUT4 "LUT%" F
 for f in "$@"; do
 	name=$(basename "$f" .flat.stat)
 	family=${name%%_*}
-	geom=${name#*_}
+	geom=${name##*_}
 	macs=$(( ${geom%x*} * ${geom#*x} ))
 	case $family in
 	ecp5)  parts="LFE5U-25F:24000:28:56 LFE5U-45F:44000:72:108 LFE5U-85F:84000:156:208" ;;

@@ -62,13 +62,17 @@ endef
 $(foreach g,$(SIM_GEOMETRIES),$(eval $(call SIM_GEOM_RULES,$(g),$(word 1,$(subst x, ,$(g))),$(word 2,$(subst x, ,$(g))))))
 
 # Boards (fpga/boards.mk): mote_top with the board's parameters, and Yosys' iCE40 cell models
-# for the cells the board build instantiates, so the simulator runs the very same instances.
+# for the cells the board build instantiates, so the simulator runs the very same instances;
+# the simulated-only configurations ($(SIM_ONLY_BOARDS)) instantiate no vendor cell.
 # $(1) = board name
+SIM_BOARDS := $(BOARDS) $(SIM_ONLY_BOARDS)
+sim_board_cells = $(if $(filter $(1),$(BOARDS)),$(ICE40_CELLS_SIM))
 define SIM_BOARD_RULES
-$(BUILD)/verilated/$(1)/Vmote_top_$(1).mk: $(SIM_TOP_SRCS) $(GEN_VH) sim/sim.mk fpga/boards.mk $(ICE40_CELLS_SIM)
+$(BUILD)/verilated/$(1)/Vmote_top_$(1).mk: $(SIM_TOP_SRCS) $(GEN_VH) sim/sim.mk fpga/boards.mk $(call sim_board_cells,$(1))
 	rm -rf $$(@D) && mkdir -p $$(@D)
-	$(VERILATOR) $(SIM_VFLAGS) --prefix Vmote_top_$(1) $(call board_gflags,$(1)) $(ICE40_VFLAGS) \
-	  --Mdir $$(@D) $(SIM_TOP_SRCS) $(ICE40_CELLS_SIM) > $$(@D)/verilate.log 2>&1 \
+	$(VERILATOR) $(SIM_VFLAGS) --prefix Vmote_top_$(1) $(call board_gflags,$(1)) \
+	  $(if $(call sim_board_cells,$(1)),$(ICE40_VFLAGS)) \
+	  --Mdir $$(@D) $(SIM_TOP_SRCS) $(call sim_board_cells,$(1)) > $$(@D)/verilate.log 2>&1 \
 	  || { cat $$(@D)/verilate.log; exit 1; }
 
 $(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o: $(BUILD)/verilated/$(1)/Vmote_top_$(1).mk
@@ -82,9 +86,9 @@ $(BUILD)/sim/board_$(1).o: sim/sim_geometry.cpp $(SIM_HDRS) $(BUILD)/verilated/$
 
 SIM_OBJS += $(BUILD)/verilated/$(1)/Vmote_top_$(1)__ALL.o $(BUILD)/sim/board_$(1).o
 endef
-$(foreach b,$(BOARDS),$(eval $(call SIM_BOARD_RULES,$(b))))
+$(foreach b,$(SIM_BOARDS),$(eval $(call SIM_BOARD_RULES,$(b))))
 # B(name, memory bytes, bus bytes, memory latency) per board, for mote_sim.cpp
-SIM_BOARD_X := $(foreach b,$(BOARDS),B($(b),$(BOARD_$(b)_MEM),$(BOARD_$(b)_BUS),$(BOARD_$(b)_LAT)))
+SIM_BOARD_X := $(foreach b,$(SIM_BOARDS),B($(b),$(BOARD_$(b)_MEM),$(BOARD_$(b)_BUS),$(BOARD_$(b)_LAT)))
 
 $(BUILD)/verilated/runtime/%.o: $(SIM_VROOT)/include/%.cpp
 	@mkdir -p $(@D)

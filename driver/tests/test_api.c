@@ -81,7 +81,7 @@ static const struct {
 	{"pcie:0000:01:00.0", MOTE_ERROR_NOT_SUPPORTED,
 	 "no pcie backend"},
 	{"sim:rows=3,cols=3", MOTE_ERROR_NOT_FOUND,
-	 "no 3x3 simulator in this build (it has 4x4, 8x8, 16x16; boards: icebreaker)"},
+	 "no 3x3 simulator in this build (it has 4x4, 8x8, 16x16; boards: icebreaker, ecp5_45f)"},
 	/* board= : sim (and sim over the link) only, and it fixes geometry and memory */
 	{"sim:board=", MOTE_ERROR_INVALID_ARG,
 	 "board=: a board name"},

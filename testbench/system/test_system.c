@@ -16,8 +16,9 @@
  * Exit 0 if every shape matched, 77 if every one was skipped (the device lacks
  * what it needs), 1 otherwise.
  *
- * Per geometry (4x4, 8x8, 16x16, and the iCEBreaker board build: sim:board=
- * icebreaker) one device runs the named degenerate shapes
+ * Per geometry (4x4, 8x8, 16x16, the iCEBreaker board build: sim:board=
+ * icebreaker, and the LFE5U-45F parameter set: sim:board=ecp5_45f) one device
+ * runs the named degenerate shapes
  * and then random ones, a third of them with a residual add fused into their
  * stores (STORE ADD: operand reads at every alignment the layouts give, int8
  * and uint8 operands, Relu); the device is reused, so a job leaves it ready
@@ -462,7 +463,10 @@ int main(int argc, char **argv)
 	} devs[] = {{"sim:rows=4,cols=4", 50}, {"sim:rows=8,cols=8", 80}, {"sim:rows=16,cols=16", 30},
 		    /* the iCEBreaker board build as it is built: its parameter set,
 		     * SB_MAC16 through Yosys' model, its memory */
-		    {"sim:board=icebreaker", 30}};
+		    {"sim:board=icebreaker", 30},
+		    /* the LFE5U-45F parameter set: 8x8 with two requantization lanes
+		     * (a row in four chunks) and no STORE ADD */
+		    {"sim:board=ecp5_45f", 20}};
 	int fails = 0, runs = 0;
 	for (size_t di = 0; di < sizeof devs / sizeof devs[0]; di++) {
 		mote_device *dev;

@@ -312,7 +312,7 @@ expect uri-key 3 "unknown key 'row' (sim keys: rows, cols," "$mote" info --devic
 expect uri-mem 3 "mem=4097: bytes, a multiple of 64" "$mote" gemm --m 8 --k 8 --n 8 --device sim:mem=4097
 expect uri-latency 3 "latency=0: cycles, 1..4096" "$mote" conv --h 4 --w 4 --cin 4 --cout 4 --kh 1 --kw 1 \
 	--device sim:latency=0
-expect uri-geometry 3 "no 5x5 simulator in this build (it has 4x4, 8x8, 16x16; boards: icebreaker)" \
+expect uri-geometry 3 "no 5x5 simulator in this build (it has 4x4, 8x8, 16x16; boards: icebreaker, ecp5_45f)" \
 	"$mote" run "$tmp/plain.mote" --input image=$img --device sim:rows=5,cols=5
 expect uri-pcie 3 "no pcie backend" "$mote" eval "$tmp/plain.mote" --data models/fashion_mnist/test_images.npy \
 	--labels models/fashion_mnist/test_labels.npy --device pcie
