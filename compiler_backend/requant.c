@@ -1,6 +1,6 @@
 /* requant.c: real scale -> (mult, shift) for the STORE post-processing.
  * The rule is the host kernels' (mote_kernel_quantize_scale in
- * driver/kernels.c), so the runtime's average pooling and the compiler agree;
+ * driver/kernels/kernels.c), so the runtime's average pooling and the compiler agree;
  * this only maps its errors to the compiler's statuses.
  */
 #include <math.h>

@@ -5,7 +5,7 @@
  * their input's quantization (TFLite's int8 kernels require it); PAD pads
  * an int8 tensor with its zero point; SOFTMAX works along the last axis
  * with beta scaling its input, and from int8 to int8 (uint8 to uint8) in
- * integers (host kernel SOFTMAX_TFL, driver/kernels_tflite.c), its output
+ * integers (host kernel SOFTMAX_TFL, driver/kernels/kernels_tflite.c), its output
  * quantized with scale 1/256 and the type's minimum as zero point.
  */
 #include <math.h>
