@@ -5,8 +5,13 @@
 #   make valgrind-cc   the functional-model and a reduced builder test under valgrind
 
 MOTECC_DIR   := compiler_backend
-MOTECC_SRCS  := $(wildcard $(MOTECC_DIR)/*.c)
-MOTECC_HDRS  := $(wildcard $(MOTECC_DIR)/*.h) include/mote/mote_compiler.h include/mote/mote_fmodel.h \
+# The pipeline's stages, one folder each (compiler_backend/README.md: what each holds and which
+# may call which); their sources are the library.  A source includes a header of its own folder
+# by name, another folder's as "folder/name.h" (-I$(MOTECC_DIR)).
+MOTECC_STAGES := core ir ref import lower tile emit model
+MOTECC_SRCS  := $(foreach d,$(MOTECC_STAGES),$(wildcard $(MOTECC_DIR)/$(d)/*.c))
+MOTECC_HDRS  := $(foreach d,$(MOTECC_STAGES),$(wildcard $(MOTECC_DIR)/$(d)/*.h)) include/mote/mote_compiler.h \
+                include/mote/mote_fmodel.h \
                 include/mote/mote_geometry.h $(GEN_H)
 MOTECC_LIB   := $(BUILD)/lib/libmotecc.a
 MOTECC_SAN   := $(BUILD)/lib/libmotecc-san.a
@@ -39,11 +44,11 @@ $(ONNX_GEN)/onnx.pb-c.c $(ONNX_GEN)/onnx.pb-c.h: $(ONNX_PROTO)
 
 $(BUILD)/obj/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -I$(ONNX_GEN) -c $< -o $@
+	$(CC) $(CFLAGS_C) -I$(MOTECC_DIR) -I$(ONNX_GEN) -c $< -o $@
 
 $(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -c $< -o $@
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR) -I$(ONNX_GEN) -c $< -o $@
 
 # generated code: compiled without our warning set
 $(BUILD)/obj/motecc/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c
@@ -152,7 +157,8 @@ FUZZ_HDRS    := $(MOTECC_DIR)/tests/fuzz_mutate.h $(MOTECC_DIR)/tests/fuzz_harne
                 $(MOTECC_DIR)/tests/fuzz_seeds.h $(MOTECC_DIR)/tests/fuzz_cc_checks.h
 $(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_SAN) $(KERN_SAN) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) $< $(MOTECC_SAN) $(KERN_SAN) -o $@ $(MOTECC_LIBS)
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_SAN) $(KERN_SAN) -o $@ \
+	  $(MOTECC_LIBS)
 
 .PHONY: fuzz-onnx
 fuzz-onnx: $(BUILD)/fuzz/fuzz_onnx

@@ -10,10 +10,10 @@
 
 #include "cc_test_util.h"
 #include "onnx.pb-c.h"
-#include "ir_exec.h"
-#include "lower.h"
-#include "onnx_import.h"
-#include "qdq_fold.h"
+#include "ref/ir_exec.h"
+#include "lower/lower.h"
+#include "import/onnx_import.h"
+#include "import/qdq_fold.h"
 
 static const char *testdata(void)
 {

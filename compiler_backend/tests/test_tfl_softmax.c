@@ -26,8 +26,8 @@
 #include "mote/mote_compiler.h"
 #include "mote/mote_kernels.h"
 #include "cc_test_util.h"
-#include "ir.h"
-#include "tflite_import.h"
+#include "ir/ir.h"
+#include "import/tflite_import.h"
 #include "tfl_build.h"
 
 /* gemmlowp's test values (test/test_fixedpoint.cc main()). */

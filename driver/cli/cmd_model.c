@@ -27,7 +27,7 @@
 #include "mote/mote_model_format.h"
 #include "json.h"
 #include "npy.h"
-#include "onnx_import.h"
+#include "import/onnx_import.h"
 #include "opts.h"
 #include "outdir.h"
 

@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ir_exec.h"
+#include "ref/ir_exec.h"
 #include "json.h"
-#include "lower.h"
-#include "onnx_import.h"
-#include "qdq_fold.h"
+#include "lower/lower.h"
+#include "import/onnx_import.h"
+#include "import/qdq_fold.h"
 #include "op.h"
 #include "opts.h"
 

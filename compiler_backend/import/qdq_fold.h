@@ -2,7 +2,7 @@
 #ifndef MOTE_QDQ_FOLD_H
 #define MOTE_QDQ_FOLD_H
 
-#include "ir.h"
+#include "ir/ir.h"
 
 /* Rewrite every DequantizeLinear -> Conv|MatMul [-> Relu] -> QuantizeLinear
  * pattern with constant weights into the integer operator; *folded counts

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 
 int mote_cc_conv_stack_rows(const struct mote_cc_conv *op, struct mote_cc_conv *st, int8_t *w,
 			    struct mote_cc_diag *diag)

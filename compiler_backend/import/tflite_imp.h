@@ -5,7 +5,7 @@
 #ifndef MOTE_TFLITE_IMP_H
 #define MOTE_TFLITE_IMP_H
 
-#include "ir.h"
+#include "ir/ir.h"
 #include "tflite_read.h"
 
 struct imp {

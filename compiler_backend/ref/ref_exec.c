@@ -1,7 +1,7 @@
 /* ref_exec.c: the reference executor, written plainly and independently of
  * the tiler: direct loops over output pixels and the kernel window, exact
  * 64-bit sums, then the STORE post-processing of mote_hw.spec. */
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 #include "mote/mote_kernels.h"
 
 int64_t mote_ref_requant(int32_t v, int32_t mult, int32_t shift)

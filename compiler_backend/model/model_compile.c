@@ -26,13 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_ops.h"
-#include "lower.h"
+#include "ir/host_ops.h"
+#include "lower/lower.h"
 #include "model.h"
-#include "sparse.h"
+#include "core/sparse.h"
 #include "mote/mote_hw.h"
 #include "mote/mote_model_format.h"
-#include "tiler.h"
+#include "tile/tiler.h"
 
 #define CONST_VBASE 0x10000000u
 #define ARENA_VBASE 0x80000000u

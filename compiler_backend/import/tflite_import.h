@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "ir.h"
+#include "ir/ir.h"
 
 /* Read (tflite_read.h) and import a TFLite model into the IR the ONNX
  * importer fills, with g->arith = IR_ARITH_TFLITE:

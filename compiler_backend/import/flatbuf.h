@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 
 struct fb {
 	const uint8_t *p;

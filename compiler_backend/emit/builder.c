@@ -1,7 +1,7 @@
 /* builder.c: the public two-phase builder API (plan, then emit). */
 #include <string.h>
 
-#include "tiler.h"
+#include "tile/tiler.h"
 
 /* Build the stream for addresses a (plan: all zero) and fill *plan. */
 static int build(const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_ops.h"
-#include "lower.h"
+#include "ir/host_ops.h"
+#include "lower/lower.h"
 #include "model.h"
-#include "sparse.h"
+#include "core/sparse.h"
 
 static int is_conv(const struct ir_node *n)
 {

@@ -11,8 +11,8 @@
 #ifndef MOTE_LOWER_H
 #define MOTE_LOWER_H
 
-#include "host_ops.h"
-#include "ir.h"
+#include "ir/host_ops.h"
+#include "ir/ir.h"
 
 struct lowered {
 	struct mote_cc_conv conv;        /* weights, bias, mult, shift point into this struct's arrays */

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ir.h"
+#include "ir/ir.h"
 #include "mote/mote_kernels.h"
 #include "onnx_import.h"
 #include "pb_wire.h"

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 
 #define IR_MAX_RANK 8
 

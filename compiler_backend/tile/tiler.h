@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 #include "mote/mote_hw.h"
 
 enum { TQ_LOAD = MOTE_QUEUE_LOAD, TQ_COMP = MOTE_QUEUE_COMPUTE, TQ_STORE = MOTE_QUEUE_STORE, TQ_N = 3 };

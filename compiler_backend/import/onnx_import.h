@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "ir.h"
+#include "ir/ir.h"
 
 /* Parse and check an ONNX ModelProto.  On success *g holds the graph (free
  * with ir_graph_free); on failure *g is empty and diag names the node, tensor

@@ -2,7 +2,7 @@
 #ifndef MOTE_IR_EXEC_H
 #define MOTE_IR_EXEC_H
 
-#include "ir.h"
+#include "ir/ir.h"
 
 /* Run every node in order.  Graph inputs must hold data (set t->data,
  * t->nbytes, type and shape); node outputs get freshly allocated data.

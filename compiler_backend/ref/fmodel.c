@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 #include "mote/mote_fmodel.h"
 #include "mote/mote_kernels.h"
 

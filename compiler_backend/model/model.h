@@ -2,7 +2,7 @@
 #ifndef MOTE_MODEL_H
 #define MOTE_MODEL_H
 
-#include "ir.h"
+#include "ir/ir.h"
 
 /* Import ONNX or TFLite bytes (told apart by tfl_is_tflite), fold QDQ, fix
  * an open batch to 1 and give every tensor its type and shape (one

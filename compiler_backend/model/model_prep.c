@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "host_ops.h"
-#include "ir_exec.h"
+#include "ir/host_ops.h"
+#include "ref/ir_exec.h"
 #include "model.h"
-#include "onnx_import.h"
-#include "qdq_fold.h"
-#include "tflite_import.h"
-#include "tflite_read.h"
+#include "import/onnx_import.h"
+#include "import/qdq_fold.h"
+#include "import/tflite_import.h"
+#include "import/tflite_read.h"
 
 /* A compiled model runs one item at a time on inputs its caller sets: refuse
  * before any execution what the device path could never take. */

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "ir_exec.h"
-#include "host_ops.h"
+#include "ir/host_ops.h"
 
 static int32_t elem_i(const struct ir_tensor *t, size_t i)
 {

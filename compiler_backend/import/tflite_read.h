@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 
 #define TFL_MAX_RANK 8
 

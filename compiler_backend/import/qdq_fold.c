@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ir_exec.h"
+#include "ref/ir_exec.h"
 #include "qdq_fold.h"
 
 static long producer(const struct ir_graph *g, int32_t t)
