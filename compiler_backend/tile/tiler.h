@@ -1,4 +1,5 @@
-/* tiler.h: internals of the command builder (not public).
+/* tiler.h: the tiler, tile/ of compiler_backend (not public; emit/builder.c
+ * is its public face, mote_cc_plan and mote_cc_emit).
  *
  * Pipeline: tl_params_init() picks the tiling for a geometry; tl_gen() walks
  * the loop nest and appends operations (one future command each) in logical
@@ -8,10 +9,17 @@
  * flags (inserting SYNC only when a load must wait for a store or the
  * reverse, which share no token channel).
  *
- * Dense convolutions: tiler_params.c, tiler_gen.c, tiler_blob.c.  Depthwise
- * ones (MATMUL DEPTHWISE): tiler_dw.c, reached from the same entry points
- * when tl_params.dw is set; max pooling (MATMUL ACC_MAX): tiler_max.c, when
- * tl_params.maxpool is set.
+ * Variants (struct tl_variant, a table in tiler.c), each a tiling, its
+ * operations and its weight blob: dense convolutions (tiler_params.c,
+ * tiler_gen.c, tiler_blob.c), depthwise ones on MATMUL DEPTHWISE
+ * (tiler_dw.c), global sums (tiler_gsum.c, chosen by tl_dw_params), max
+ * pooling on MATMUL ACC_MAX (tiler_max.c).  They build on the primitives of
+ * tiler_prim.c (operations and their dependencies, the shared LOADs and
+ * STOREs, tile geometry); the bias blob is tiler_blob.c's for all of them.
+ *
+ * Who calls whom (no cycle; compiler_backend/README.md):
+ *   tiler.c -> the variants -> tiler_prim.c;  tiler_dw.c -> tiler_gsum.c;
+ *   tiler_sched.c and tiler_prim.c call no other file of tile/.
  */
 #ifndef MOTE_TILER_H
 #define MOTE_TILER_H
@@ -21,6 +29,16 @@
 
 #include "core/cc_internal.h"
 #include "mote/mote_hw.h"
+
+/* Helpers of the variants' arithmetic. */
+static inline uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static inline uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
+static inline uint32_t div_up(uint32_t a, uint32_t b) { return a / b + (a % b != 0); }
+/* Half of a buffer's d rows for one slot of two, or all of them when d < 2. */
+static inline uint32_t half_or_all(uint32_t d) { return d >= 2 ? d / 2 : d; }
+
+/* The largest value of a 16-bit row field (buffer rows, NROWS). */
+#define ROW_FIELD_MAX 65535u
 
 enum { TQ_LOAD = MOTE_QUEUE_LOAD, TQ_COMP = MOTE_QUEUE_COMPUTE, TQ_STORE = MOTE_QUEUE_STORE, TQ_N = 3 };
 
@@ -138,7 +156,7 @@ struct tl_stream {
 	uint32_t n_load, n_matmul, n_store, n_sync;
 };
 
-/* Generator state (tiler_gen.c, tiler_dw.c). */
+/* Generator state (tiler.c's tl_gen, for the variants' generators). */
 struct tl_gen {
 	const struct tl_params *p;
 	const struct mote_cc_addrs *a;
@@ -161,8 +179,32 @@ struct tl_gen {
 		MOTE_CMD_SET(w, OP, F, v_);                                                            \
 	} while (0)
 
-/* Operation building (tiler_gen.c): start one, name what it reads or writes,
- * then finish it (dependencies derived, appended). */
+/* ---- entry points (tiler.c; tl_schedule: tiler_sched.c; tl_write_bias: tiler_blob.c;
+ * tl_ops_free: tiler_prim.c) ------------------------------------------------------- */
+
+/* One queue for every unit (FEATURES.QUEUES ONE): commands run one at a time. */
+static inline int tl_serial(const struct mote_geometry *g)
+{
+	return (g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB == MOTE_QUEUES_ONE;
+}
+
+/* byte_cost: cycles a byte of commands is worth to the serial tiling's
+ * choice (0: cycles alone; the model compiler raises it when a model does
+ * not fit the device's memory). */
+int tl_params_init(struct tl_params *p, const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
+		   struct mote_cc_diag *diag);
+int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_ops *ops,
+	   struct mote_cc_diag *diag);
+int tl_schedule(const struct tl_ops *ops, struct tl_stream *s, struct mote_cc_diag *diag);
+void tl_ops_free(struct tl_ops *ops);
+void tl_stream_free(struct tl_stream *s);
+void tl_write_weights(const struct tl_params *p, uint8_t *dst);
+void tl_write_bias(const struct tl_params *p, uint8_t *dst);
+
+/* ---- primitives (tiler_prim.c) ---------------------------------------------------- */
+
+/* Operation building: start one, name what it reads or writes, then finish
+ * it (dependencies derived, appended). */
 int tl_new_op(struct tl_gen *x, int q, unsigned opcode, struct tl_op **out);
 void tl_op_access(struct tl_op *op, unsigned res, int wr);
 void tl_finish_op(struct tl_gen *x);
@@ -184,25 +226,6 @@ int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row
 		 uint32_t row_bytes, unsigned res);
 /* LOAD of the bias rows of tiles n_first.. n_first+n_tiles-1. */
 int tl_bias_load(struct tl_gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t buf_row, unsigned res);
-
-/* One queue for every unit (FEATURES.QUEUES ONE): commands run one at a time. */
-static inline int tl_serial(const struct mote_geometry *g)
-{
-	return (g->features & MOTE_FEATURES_QUEUES_MASK) >> MOTE_FEATURES_QUEUES_LSB == MOTE_QUEUES_ONE;
-}
-
-/* byte_cost: cycles a byte of commands is worth to the serial tiling's
- * choice (0: cycles alone; the model compiler raises it when a model does
- * not fit the device's memory). */
-int tl_params_init(struct tl_params *p, const struct mote_geometry *g, const struct mote_cc_conv *op, uint32_t byte_cost,
-		   struct mote_cc_diag *diag);
-int tl_gen(const struct tl_params *p, const struct mote_cc_addrs *a, struct tl_ops *ops,
-	   struct mote_cc_diag *diag);
-int tl_schedule(const struct tl_ops *ops, struct tl_stream *s, struct mote_cc_diag *diag);
-void tl_ops_free(struct tl_ops *ops);
-void tl_stream_free(struct tl_stream *s);
-void tl_write_weights(const struct tl_params *p, uint8_t *dst);
-void tl_write_bias(const struct tl_params *p, uint8_t *dst);
 
 /* Geometry of reduction tile t: segment (ky, kx0), first byte j0 in it, count. */
 struct tl_ktile {
@@ -228,15 +251,32 @@ int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t bu
 int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
 		  unsigned acc_res, uint32_t bias_row, unsigned bias_res);
 
-/* Depthwise (tiler_dw.c): the tiling (after the common checks of
- * tl_params_init, which filled g, op, oh, ow and the tensor sizes), the
- * operations, the weight blob. */
+/* ---- variants -------------------------------------------------------------------- */
+
+/* A variant: its tiling (after the common checks of tl_params_init, which
+ * filled g, op, oh, ow, the tensor sizes and the 2:4 fields; NULL where
+ * another variant's tiling chooses it), its operations, its weight blob. */
+struct tl_variant {
+	const char *name;
+	int (*params)(struct tl_params *p, struct mote_cc_diag *diag);
+	int (*gen)(struct tl_gen *x);
+	void (*write_weights)(const struct tl_params *p, uint8_t *dst);
+};
+
+/* Dense (tiler_params.c, tiler_gen.c, tiler_blob.c). */
+int tl_dense_params(struct tl_params *p, struct mote_cc_diag *diag);
+int tl_dense_gen(struct tl_gen *x);
+void tl_dense_write_weights(const struct tl_params *p, uint8_t *dst);
+
+/* Depthwise (tiler_dw.c): the tiling (global sums go to tl_gsum_params from
+ * it), the operations, the weight blob. */
 int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag);
 int tl_dw_gen(struct tl_gen *x);
 void tl_dw_write_weights(const struct tl_params *p, uint8_t *dst);
 
-/* Global sums (tiler_gsum.c, within the depthwise path): whether the op is
- * one (all-ones weights, window == input, output 1x1), then the three pieces. */
+/* Global sums (tiler_gsum.c, a depthwise convolution that is one): whether
+ * the op is one (all-ones weights, window == input, output 1x1), then the
+ * three pieces. */
 int tl_gsum_applies(const struct tl_params *p);
 int tl_gsum_params(struct tl_params *p, struct mote_cc_diag *diag);
 int tl_gsum_gen(struct tl_gen *x);

@@ -1,5 +1,6 @@
-/* tiler_blob.c: the weight blob (pre-tiled in the order the weight LOADs
- * read it) and the bias blob (BIAS_ROWS rows per output tile).
+/* tiler_blob.c: the dense variant's weight blob (pre-tiled in the order the
+ * weight LOADs read it; the other variants write their own) and the bias
+ * blob of every variant (BIAS_ROWS rows per output tile).
  *
  * Weights: tile (n, t) for output tile n, reduction tile t is `rows` rows of
  * `cols` bytes, row r = reduction index r of the tile, zero where the tile
@@ -46,16 +47,8 @@ static void write_sparse(const struct tl_params *p, uint8_t *dst)
 		}
 }
 
-void tl_write_weights(const struct tl_params *p, uint8_t *dst)
+void tl_dense_write_weights(const struct tl_params *p, uint8_t *dst)
 {
-	if (p->dw) {
-		tl_dw_write_weights(p, dst);
-		return;
-	}
-	if (p->maxpool) {
-		tl_max_write_weights(p, dst);
-		return;
-	}
 	if (p->sparse) {
 		write_sparse(p, dst);
 		return;

@@ -34,10 +34,7 @@
 
 #include "tiler.h"
 
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
-static uint32_t div_up(uint32_t a, uint32_t b) { return a / b + (a % b != 0); }
-static uint32_t half_or_all(uint32_t d) { return d >= 2 ? d / 2 : d; }
 
 /* ---- tiling ------------------------------------------------------------------- */
 
@@ -337,8 +334,6 @@ static int dw_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 int tl_dw_gen(struct tl_gen *x)
 {
 	const struct tl_params *p = x->p;
-	if (p->gsum)
-		return tl_gsum_gen(x);
 	uint32_t steps = p->nt * p->nbx * p->nby; /* tl_dw_params checked the product */
 	int rc = 0;
 	for (uint32_t s = 0; !rc && s < steps; s++)
@@ -354,10 +349,6 @@ int tl_dw_gen(struct tl_gen *x)
  * rows past L or past the channels. */
 void tl_dw_write_weights(const struct tl_params *p, uint8_t *dst)
 {
-	if (p->gsum) {
-		tl_gsum_write_weights(p, dst);
-		return;
-	}
 	const struct mote_cc_conv *cv = p->op;
 	uint32_t R = p->g.rows, C = p->g.cols, T = p->group_taps;
 	memset(dst, 0, p->weight_bytes);

@@ -1,5 +1,7 @@
 /* tiler_gsum.c: global sums (a depthwise convolution with all-ones weights
- * whose window is the whole input: global average pooling) on MATMUL DEPTHWISE, reached from tiler_dw.c.
+ * whose window is the whole input: global average pooling) on MATMUL
+ * DEPTHWISE: a variant of its own (see tiler.h), whose tiling tl_dw_params
+ * chooses after the depthwise checks.
  *
  * The window's pixels can be summed in any order, so the input is not
  * streamed column by column (one MATMUL per kernel column and channel group,
@@ -26,9 +28,6 @@
 #include <string.h>
 
 #include "tiler.h"
-
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
-static uint32_t div_up(uint32_t a, uint32_t b) { return a / b + (a % b != 0); }
 
 /* Every channel's bias, and with requantization mult and shift, equal. */
 static int same_params(const struct mote_cc_conv *op)

@@ -21,12 +21,6 @@
 
 #include "tiler.h"
 
-#define ROW_FIELD_MAX 65535u
-
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
-static uint32_t div_up(uint32_t a, uint32_t b) { return a / b + (a % b != 0); }
-static uint32_t half_or_all(uint32_t d) { return d >= 2 ? d / 2 : d; }
-
 int tl_max_params(struct tl_params *p, struct mote_cc_diag *diag)
 {
 	const struct mote_geometry *g = &p->g;

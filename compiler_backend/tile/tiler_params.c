@@ -1,4 +1,5 @@
-/* tiler_params.c: choosing the tiling for one convolution on one geometry.
+/* tiler_params.c: the dense variant's tiling (see tiler.h): choosing it for
+ * one convolution on one geometry, after tl_params_init's common checks.
  *
  * Reduction order is (ky, kx, ci).  With dilation 1 along x, each ky is one
  * contiguous run of kw*cin bytes of an NHWC input row (a "segment"); with
@@ -33,41 +34,6 @@
 #define MT_GOAL 64u
 #define KC_M_GOAL 256u
 #define MT_MIN_STEPS 4u
-#define ROW_FIELD_MAX 65535u
-
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
-static uint32_t max_u32(uint32_t a, uint32_t b) { return a > b ? a : b; }
-static uint32_t div_up(uint32_t a, uint32_t b) { return a / b + (a % b != 0); }
-static uint32_t half_or_all(uint32_t d) { return d >= 2 ? d / 2 : d; }
-
-struct tl_ktile tl_ktile(const struct tl_params *p, uint32_t t)
-{
-	t %= p->kt_real; /* a correction pass reads the same input tiles */
-	uint32_t s = t / p->tiles_per_seg;
-	struct tl_ktile k;
-	k.ky = s / p->seg_per_ky;
-	k.kx0 = s % p->seg_per_ky;
-	k.j0 = (t % p->tiles_per_seg) * p->kr;
-	k.cnt = min_u32(p->kr, p->seg_len - k.j0);
-	return k;
-}
-
-void tl_pixel_tile(struct tl_params *p, uint32_t m_cap)
-{
-	if (p->ow > m_cap) {
-		p->nbx = div_up(p->ow, m_cap);
-		p->nox = div_up(p->ow, p->nbx);
-		p->noy = 1;
-		p->nby = p->oh;
-	} else {
-		p->nox = p->ow;
-		p->nbx = 1;
-		uint32_t noy_max = m_cap / p->ow;
-		p->nby = div_up(p->oh, noy_max);
-		p->noy = div_up(p->oh, p->nby);
-	}
-	p->m_rows = p->nox * p->noy;
-}
 
 /* Output tiles per accumulator group (of c_rows accumulator rows), bias
  * residency, and the groups. */
@@ -205,78 +171,12 @@ static int serial_tiling(struct tl_params *p)
 	return 0;
 }
 
-static int geometry_ok(const struct mote_geometry *g, struct mote_cc_diag *diag)
+/* After tl_params_init's common checks (geometry, features, sizes, 2:4 weights). */
+int tl_dense_params(struct tl_params *p, struct mote_cc_diag *diag)
 {
-	if (!g)
-		return cc_fail(diag, MOTE_CC_EINVAL, "no geometry");
-	if (!g->rows || !g->cols || g->rows > 255 || g->cols > 255)
-		return cc_fail(diag, MOTE_CC_EINVAL, "array %ux%u outside 1..255", g->rows, g->cols);
-	if (!g->abuf_depth || !g->acc_depth)
-		return cc_fail(diag, MOTE_CC_EINVAL, "empty activation buffer or accumulator");
-	if (g->wbuf_depth < g->rows)
-		return cc_fail(diag, MOTE_CC_ENOSPC, "weight buffer (%u rows) holds less than one %u-row tile",
-			       g->wbuf_depth, g->rows);
-	if (g->bbuf_depth < MOTE_BIAS_ROWS)
-		return cc_fail(diag, MOTE_CC_ENOSPC, "bias buffer (%u rows) holds less than one tile's %u rows",
-			       g->bbuf_depth, (unsigned)MOTE_BIAS_ROWS);
-	return 0;
-}
-
-int tl_params_init(struct tl_params *p, const struct mote_geometry *geom, const struct mote_cc_conv *op, uint32_t byte_cost,
-		   struct mote_cc_diag *diag)
-{
-	memset(p, 0, sizeof *p);
-	int rc = geometry_ok(geom, diag);
-	if (rc)
-		return rc;
-	rc = mote_cc_conv_check(op, &p->oh, &p->ow, diag);
-	if (rc)
-		return rc;
-	if (op->in_type == MOTE_CC_UINT8 && !(geom->features & MOTE_FEATURES_XOR_MSB_MASK))
-		return cc_fail(diag, MOTE_CC_ENOTSUP, "uint8 input needs the XOR_MSB feature");
-	if (op->out_type == MOTE_CC_INT32 && !(geom->features & MOTE_FEATURES_INT32_OUT_MASK))
-		return cc_fail(diag, MOTE_CC_ENOTSUP, "int32 output needs the INT32_OUT feature");
-	if (op->add.on && !(geom->features & MOTE_FEATURES_STORE_ADD_MASK))
-		return cc_fail(diag, MOTE_CC_ENOTSUP, "a fused add needs the STORE_ADD feature");
-	if (op->round_tfl && op->out_type != MOTE_CC_INT32 && !(geom->features & MOTE_FEATURES_ROUND_TFL_MASK))
-		return cc_fail(diag, MOTE_CC_ENOTSUP, "TFLite's two roundings need the ROUND_TFL feature");
-	p->op = op;
-	p->byte_cost = byte_cost;
-	p->g = *geom;
-	p->g.abuf_depth = min_u32(geom->abuf_depth, ROW_FIELD_MAX);
-	p->g.wbuf_depth = min_u32(geom->wbuf_depth, ROW_FIELD_MAX);
-	p->g.bbuf_depth = min_u32(geom->bbuf_depth, ROW_FIELD_MAX);
-	p->g.acc_depth = min_u32(geom->acc_depth, ROW_FIELD_MAX);
+	const struct mote_cc_conv *op = p->op;
 	const struct mote_geometry *g = &p->g;
 	uint32_t R = g->rows, C = g->cols;
-	/* Tensor sizes (conv_check bounded the tensors by 4 GiB) and input encoding. */
-	p->esize = (uint32_t)mote_cc_dtype_size(op->out_type);
-	p->input_bytes = (size_t)op->in_h * op->in_w * op->in_c;
-	p->output_bytes = (size_t)p->oh * p->ow * op->out_c * p->esize;
-	p->xor_msb = op->in_type == MOTE_CC_UINT8;
-	p->pad_byte = (uint8_t)(op->in_zp & 0xff);
-	p->tile_ch = C;
-	p->kr = p->wt_rows = R;
-	if (op->sparse) {
-		if (!(geom->features & MOTE_FEATURES_SPARSE_MASK))
-			return cc_fail(diag, MOTE_CC_ENOTSUP, "2:4 sparse weights need the SPARSE feature");
-		if (R % 4)
-			return cc_fail(diag, MOTE_CC_ENOTSUP, "2:4 sparse weights need array rows a multiple of 4, not %u", R);
-		if (op->pool != MOTE_CC_POOL_NONE || cc_groups(op) > 1 || op->w_type != MOTE_CC_INT8 || op->w_zp)
-			return cc_fail(diag, MOTE_CC_ENOTSUP,
-				       "2:4 sparse weights: only int8 weights without zero point, no groups, no pooling");
-		int rc2 = mote_cc_sparse_check(op, diag);
-		if (rc2)
-			return rc2;
-		p->sparse = 1;
-		p->kr = 2 * R;
-		p->wt_rows = R + R / 4;
-	}
-	if (op->pool == MOTE_CC_POOL_MAX)
-		return tl_max_params(p, diag);
-	if (cc_groups(op) > 1)
-		return tl_dw_params(p, diag);
-
 	/* Reduction segments and tiles. */
 	int dilated = op->dil_w > 1 && op->k_w > 1;
 	p->seg_per_ky = dilated ? op->k_w : 1;
