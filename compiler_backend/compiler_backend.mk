@@ -3,6 +3,9 @@
 #   make motecc        build/lib/libmotecc.a (link with build/lib/libmotekernels.a, -lprotobuf-c -lm)
 #   make test-cc       Check unit tests under ASan+UBSan, then valgrind-cc
 #   make valgrind-cc   the functional-model and a reduced builder test under valgrind
+#   make lint-layers   the stages call only the stages below them (compiler_backend/README.md), tile/
+#                      has no cycle, the CLI includes only public headers (scripts/check_layers.py;
+#                      part of make lint)
 
 MOTECC_DIR   := compiler_backend
 # The pipeline's stages, one folder each (compiler_backend/README.md: what each holds and which
@@ -33,7 +36,7 @@ MOTECC_TUTIL := $(MOTECC_TSRC) $(MOTECC_TSRC:.c=.h)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: motecc test-cc valgrind-cc
+.PHONY: motecc test-cc valgrind-cc lint-layers
 all: motecc
 MOTE_TESTS += test-cc
 motecc: $(MOTECC_LIB)
@@ -77,6 +80,10 @@ $(BUILD)/tests/cc-vg/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTE
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_TSRC) \
 	  $(MOTECC_LIB) $(KERN_LIB) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
+
+lint: lint-layers
+lint-layers: $(MOTECC_LIB)
+	@python3 scripts/check_layers.py $(BUILD)/obj/motecc
 
 test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
 	@set -e; for t in $^; do echo "RUN $$t"; $$t; done
