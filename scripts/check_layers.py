@@ -31,34 +31,32 @@ INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 bad = []
 
 
-def check_includes():
-    for stage, may in STAGES.items():
-        folder = os.path.join(ROOT, stage)
-        own = set(os.listdir(folder))
-        for f in sorted(own):
-            if not f.endswith(('.c', '.h')):
-                continue
+def includes(folder):
+    """(path, '<' or '"', name, the folder's files) of every #include in folder's sources."""
+    own = set(os.listdir(folder))
+    for f in sorted(own):
+        if f.endswith(('.c', '.h')):
             path = os.path.join(folder, f)
             for kind, name in INCLUDE.findall(open(path).read()):
-                if kind == '<' or name.startswith('mote/') or name == 'onnx.pb-c.h':
-                    continue
-                top = name.split('/')[0] if '/' in name else None
-                if top is None and name not in own:
-                    bad.append(f'{path}: includes "{name}", not a header of {stage}/ (another stage\'s as "stage/{name}")')
-                elif top is not None and top not in may:
-                    bad.append(f'{path}: includes "{name}": {stage}/ may include only {", ".join(may) or "its own"}')
-    cli = 'driver/cli'
-    own = set(os.listdir(cli))
-    for f in sorted(own):
-        if not f.endswith(('.c', '.h')):
+                yield path, kind, name, own
+
+
+def check_includes():
+    for stage, may in STAGES.items():
+        for path, kind, name, own in includes(os.path.join(ROOT, stage)):
+            if kind == '<' or name.startswith('mote/') or name == 'onnx.pb-c.h':
+                continue
+            top = name.split('/')[0] if '/' in name else None
+            if top is None and name not in own:
+                bad.append(f'{path}: includes "{name}", not a header of {stage}/ (another stage\'s as "stage/{name}")')
+            elif top is not None and top not in may:
+                bad.append(f'{path}: includes "{name}": {stage}/ may include only {", ".join(may) or "its own"}')
+    for path, kind, name, own in includes('driver/cli'):
+        if kind == '<' and (name.startswith('mote/') or '/' not in name or name.startswith('sys/')):
             continue
-        path = os.path.join(cli, f)
-        for kind, name in INCLUDE.findall(open(path).read()):
-            if kind == '<' and (name.startswith('mote/') or '/' not in name or name.startswith('sys/')):
-                continue
-            if kind == '"' and (name.startswith('mote/') or name in own):
-                continue
-            bad.append(f'{path}: includes {name}: the CLI takes the public headers (include/mote/) and its own')
+        if kind == '"' and (name.startswith('mote/') or name in own):
+            continue
+        bad.append(f'{path}: includes {name}: the CLI takes the public headers (include/mote/) and its own')
 
 
 def symbols(obj):
