@@ -73,6 +73,7 @@ MOTE_BG_TESTS :=
 include fpga/boards.mk
 include rtl/rtl.mk
 include rtl/link/link.mk
+include driver/kernels/kernels.mk
 include compiler_backend/compiler_backend.mk
 include sim/sim.mk
 include sim/simlink.mk

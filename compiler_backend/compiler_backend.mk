@@ -1,12 +1,20 @@
 # compiler_backend/compiler_backend.mk: rules for compiler_backend/ (included by the top Makefile).
 #
-#   make motecc        build/lib/libmotecc.a (link with -lm)
+#   make motecc        build/lib/libmotecc.a (link with build/lib/libmotekernels.a, -lprotobuf-c -lm)
 #   make test-cc       Check unit tests under ASan+UBSan, then valgrind-cc
 #   make valgrind-cc   the functional-model and a reduced builder test under valgrind
+#   make lint-layers   the stages call only the stages below them (compiler_backend/README.md), tile/
+#                      has no cycle, the CLI includes only public headers (scripts/check_layers.py;
+#                      part of make lint)
 
 MOTECC_DIR   := compiler_backend
-MOTECC_SRCS  := $(wildcard $(MOTECC_DIR)/*.c)
-MOTECC_HDRS  := $(wildcard $(MOTECC_DIR)/*.h) include/mote/mote_compiler.h include/mote/mote_fmodel.h \
+# The pipeline's stages, one folder each (compiler_backend/README.md: what each holds and which
+# may call which); their sources are the library.  A source includes a header of its own folder
+# by name, another folder's as "folder/name.h" (-I$(MOTECC_DIR)).
+MOTECC_STAGES := core ir ref import lower tile emit model
+MOTECC_SRCS  := $(foreach d,$(MOTECC_STAGES),$(wildcard $(MOTECC_DIR)/$(d)/*.c))
+MOTECC_HDRS  := $(foreach d,$(MOTECC_STAGES),$(wildcard $(MOTECC_DIR)/$(d)/*.h)) include/mote/mote_compiler.h \
+                include/mote/mote_fmodel.h \
                 include/mote/mote_geometry.h $(GEN_H)
 MOTECC_LIB   := $(BUILD)/lib/libmotecc.a
 MOTECC_SAN   := $(BUILD)/lib/libmotecc-san.a
@@ -16,12 +24,9 @@ ONNX_GEN     := $(BUILD)/gen/onnx
 MOTECC_OBJS  := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc/%.o,$(MOTECC_SRCS)) $(BUILD)/obj/motecc/onnx.pb-c.o
 MOTECC_SOBJS := $(patsubst $(MOTECC_DIR)/%.c,$(BUILD)/obj/motecc-san/%.o,$(MOTECC_SRCS)) \
                 $(BUILD)/obj/motecc-san/onnx.pb-c.o
-# the host kernels (driver/kernels.c, kernels_tflite.c) serve the runtime and the reference executor alike
-MOTECC_OBJS  += $(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o $(BUILD)/obj/motecc/kernels_conv.o
-MOTECC_SOBJS += $(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o \
-                $(BUILD)/obj/motecc-san/kernels_conv.o
 MOTECC_HDRS  += include/mote/mote_kernels.h include/mote/mote_model_format.h
-# what a program linking libmotecc needs after it
+# what a program linking libmotecc needs after it: the host kernels (driver/kernels/kernels.mk,
+# $(KERN_LIB), or $(KERN_SAN) after $(MOTECC_SAN)), then these
 MOTECC_LIBS  := -lprotobuf-c -lm
 MOTECC_TESTS := ref requant fmodel builder pool onnx add tflite tfl_arith tfl_softmax host_conv prune
 # helpers linked into every Check test: geometries and runs, the TFLite writer (tfl_build), the
@@ -31,7 +36,7 @@ MOTECC_TUTIL := $(MOTECC_TSRC) $(MOTECC_TSRC:.c=.h)
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
-.PHONY: motecc test-cc valgrind-cc
+.PHONY: motecc test-cc valgrind-cc lint-layers
 all: motecc
 MOTE_TESTS += test-cc
 motecc: $(MOTECC_LIB)
@@ -42,21 +47,11 @@ $(ONNX_GEN)/onnx.pb-c.c $(ONNX_GEN)/onnx.pb-c.h: $(ONNX_PROTO)
 
 $(BUILD)/obj/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -I$(ONNX_GEN) -c $< -o $@
+	$(CC) $(CFLAGS_C) -I$(MOTECC_DIR) -I$(ONNX_GEN) -c $< -o $@
 
 $(BUILD)/obj/motecc-san/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -I$(ONNX_GEN) -c $< -o $@
-
-$(BUILD)/obj/motecc/kernels.o $(BUILD)/obj/motecc/kernels_tflite.o $(BUILD)/obj/motecc/kernels_conv.o: \
-  $(BUILD)/obj/motecc/%.o: driver/%.c include/mote/mote_kernels.h driver/kernels_priv.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -c $< -o $@
-
-$(BUILD)/obj/motecc-san/kernels.o $(BUILD)/obj/motecc-san/kernels_tflite.o $(BUILD)/obj/motecc-san/kernels_conv.o: \
-  $(BUILD)/obj/motecc-san/%.o: driver/%.c include/mote/mote_kernels.h driver/kernels_priv.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -c $< -o $@
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR) -I$(ONNX_GEN) -c $< -o $@
 
 # generated code: compiled without our warning set
 $(BUILD)/obj/motecc/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c
@@ -76,15 +71,19 @@ $(MOTECC_SAN): $(MOTECC_SOBJS)
 	rm -f $@ && ar rcs $@ $^
 
 # Sanitized test binaries (ASan+UBSan) and plain ones for valgrind.
-$(BUILD)/tests/cc/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_SAN)
+$(BUILD)/tests/cc/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_SAN) $(KERN_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_TSRC) \
-	  $(MOTECC_SAN) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
+	  $(MOTECC_SAN) $(KERN_SAN) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
 
-$(BUILD)/tests/cc-vg/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_LIB)
+$(BUILD)/tests/cc-vg/test_%: $(MOTECC_DIR)/tests/test_%.c $(MOTECC_TUTIL) $(MOTECC_LIB) $(KERN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) $(CHECK_CFLAGS) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_TSRC) \
-	  $(MOTECC_LIB) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
+	  $(MOTECC_LIB) $(KERN_LIB) -o $@ $(CHECK_LIBS) $(MOTECC_LIBS)
+
+lint: lint-layers
+lint-layers: $(MOTECC_LIB)
+	@python3 scripts/check_layers.py $(BUILD)/obj/motecc
 
 test-cc: $(patsubst %,$(BUILD)/tests/cc/test_%,$(MOTECC_TESTS))
 	@set -e; for t in $^; do echo "RUN $$t"; $$t; done
@@ -118,10 +117,10 @@ TFL_GEN_SRC  := $(addprefix $(MOTECC_DIR)/tests/,tfl_nets.c tfl_build.c tfl_dige
 TFL_NETS     := resnet8 dscnn mobilenet fcae
 TFL_NETS_REF := dscnn_dm2
 $(TFL_GEN): $(MOTECC_DIR)/tests/tfl_gen.c $(TFL_GEN_SRC) $(TFL_GEN_SRC:.c=.h) $(MOTECC_DIR)/tests/tfl_build.h \
-  driver/cli/npy.c driver/cli/npy.h $(MOTECC_SAN)
+  driver/cli/npy.c driver/cli/npy.h $(MOTECC_SAN) $(KERN_SAN)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -Idriver/cli $< $(TFL_GEN_SRC) driver/cli/npy.c \
-	  $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
+	  $(MOTECC_SAN) $(KERN_SAN) -o $@ $(MOTECC_LIBS)
 
 # mote's reference executor against Arm NN (Debian python3-pyarmnn, CpuRef) one operator at a
 # time: tflite_cases cuts every operator but RESHAPE out of a model (a PAD with the convolution
@@ -133,10 +132,10 @@ $(TFL_GEN): $(MOTECC_DIR)/tests/tfl_gen.c $(TFL_GEN_SRC) $(TFL_GEN_SRC:.c=.h) $(
 # every operator named by --require was compared.
 TFLITE_CASES := $(BUILD)/tests/cc/tflite_cases
 $(TFLITE_CASES): $(MOTECC_DIR)/tests/tflite_cases.c $(MOTECC_DIR)/tests/tfl_build.c $(MOTECC_DIR)/tests/tfl_build.h \
-  driver/cli/npy.c driver/cli/npy.h $(MOTECC_LIB)
+  driver/cli/npy.c driver/cli/npy.h $(MOTECC_LIB) $(KERN_LIB)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -Idriver/cli $< $(MOTECC_DIR)/tests/tfl_build.c \
-	  driver/cli/npy.c $(MOTECC_LIB) -o $@ $(MOTECC_LIBS)
+	  driver/cli/npy.c $(MOTECC_LIB) $(KERN_LIB) -o $@ $(MOTECC_LIBS)
 ARMNN_TMP := $(BUILD)/test-armnn
 ARMNN_OPS := CONV_2D,DEPTHWISE_CONV_2D,PAD+DEPTHWISE_CONV_2D,FULLY_CONNECTED,ADD,AVERAGE_POOL_2D,MAX_POOL_2D,SOFTMAX,QUANTIZE,DEQUANTIZE
 .PHONY: test-tflite-armnn
@@ -163,9 +162,10 @@ FUZZ_MODEL_ARGS ?=
 FUZZ_ARGS     = --seconds $(FUZZ_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
 FUZZ_HDRS    := $(MOTECC_DIR)/tests/fuzz_mutate.h $(MOTECC_DIR)/tests/fuzz_harness.h \
                 $(MOTECC_DIR)/tests/fuzz_seeds.h $(MOTECC_DIR)/tests/fuzz_cc_checks.h
-$(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_SAN) $(GEN_H)
+$(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_SAN) $(KERN_SAN) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) $< $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
+	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_SAN) $(KERN_SAN) -o $@ \
+	  $(MOTECC_LIBS)
 
 .PHONY: fuzz-onnx
 fuzz-onnx: $(BUILD)/fuzz/fuzz_onnx
@@ -179,10 +179,10 @@ fuzz-onnx: $(BUILD)/fuzz/fuzz_onnx
 FUZZ_TFLITE_ARGS ?=
 FUZZ_TFLITE_SRC  := $(addprefix $(MOTECC_DIR)/tests/,tfl_build.c tfl_nets.c)
 $(BUILD)/fuzz/fuzz_tflite: $(MOTECC_DIR)/tests/fuzz_tflite.c $(FUZZ_TFLITE_SRC) $(FUZZ_TFLITE_SRC:.c=.h) $(FUZZ_HDRS) \
-  $(MOTECC_SAN) $(GEN_H)
+  $(MOTECC_SAN) $(KERN_SAN) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(FUZZ_TFLITE_SRC) \
-	  $(MOTECC_SAN) -o $@ $(MOTECC_LIBS)
+	  $(MOTECC_SAN) $(KERN_SAN) -o $@ $(MOTECC_LIBS)
 
 .PHONY: fuzz-tflite
 fuzz-tflite: $(BUILD)/fuzz/fuzz_tflite

@@ -5,7 +5,10 @@
 #   make valgrind-driver  the API tests under valgrind, non-sanitized build
 #
 # The driver objects are built twice: -fPIC -O2 for the libraries, ASan+UBSan for the tests
-# (the Verilated objects stay uninstrumented).  The CLI in driver/cli is not part of libmote.
+# (the Verilated objects stay uninstrumented).  The host kernels are their own library
+# (driver/kernels/kernels.mk), which the compiler links too: libmote.a and libmote.so carry its
+# objects, so a program linking only libmote needs nothing else; the sanitized test programs
+# link $(KERN_SAN) after the driver's objects.  The CLI in driver/cli is not part of libmote.
 
 DRV_SRCS      := $(wildcard driver/*.c)
 DRV_HDRS      := $(wildcard driver/*.h) include/mote/mote.h include/mote/mote_geometry.h sim/mote_sim.h
@@ -39,7 +42,7 @@ $(BUILD)/driver/san/%.o: driver/%.c $(DRV_HDRS) $(GEN_H)
 	$(CC) $(CFLAGS_SAN) -pthread -Isim $(DRV_USB_CFLAGS) -c $< -o $@
 
 ifeq ($(SIM_HAVE),1)
-$(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS)
+$(DRV_LIB_A): $(DRV_OBJS) $(SIM_OBJS) $(KERN_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@
 	ar rcs $@ $^
@@ -50,10 +53,10 @@ $(DRV_MAP): $(DRV_PUBLIC_H) driver/driver.mk
 	   grep -ohE '\bmote_[a-z0-9_]+[[:space:]]*\(' $(DRV_PUBLIC_H) | tr -d ' (' | grep -v '^mote__' | sort -u | \
 	   sed 's/.*/    &;/'; echo '  local: *;'; echo '};'; } > $@
 
-$(DRV_LIB_REAL): $(DRV_OBJS) $(SIM_OBJS) $(DRV_MAP)
+$(DRV_LIB_REAL): $(DRV_OBJS) $(SIM_OBJS) $(KERN_LIB) $(DRV_MAP)
 	@mkdir -p $(@D)
 	$(CXX) -shared -Wl,-soname,$(DRV_SONAME) -Wl,--version-script=$(DRV_MAP) -o $@ $(DRV_OBJS) $(SIM_OBJS) \
-	  -lusb-1.0 -lz -lpthread -latomic -lm
+	  -Wl,--whole-archive $(KERN_LIB) -Wl,--no-whole-archive -lusb-1.0 -lz -lpthread -latomic -lm
 
 $(DRV_LIB_SO): $(DRV_LIB_REAL)
 	ln -sf $(notdir $(DRV_LIB_REAL)) $(BUILD)/lib/$(DRV_SONAME) && ln -sf $(DRV_SONAME) $@
@@ -67,9 +70,10 @@ $(DRV_PC): driver/driver.mk include/mote/mote.h
 	  'Libs: -L$${libdir} -Wl,-rpath,$${libdir} -lmote $(DRV_LDLIBS)' > $@
 
 # Test binaries: one per driver/tests/test_*.c, sanitized and plain.
-$(BUILD)/driver/tests/%: driver/tests/%.c driver/tests/test_util.h driver/tests/fault_backend.h driver/tests/link_ref_board.h $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_HDRS) $(GEN_H)
+$(BUILD)/driver/tests/%: driver/tests/%.c driver/tests/test_util.h driver/tests/fault_backend.h driver/tests/link_ref_board.h $(DRV_SAN_OBJS) $(SIM_OBJS) $(KERN_SAN) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_CHECK_LIBS) $(DRV_LDLIBS)
+	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(KERN_SAN) $(DRV_CHECK_LIBS) \
+	  $(DRV_LDLIBS)
 
 $(BUILD)/driver/tests-plain/%: driver/tests/%.c driver/tests/test_util.h driver/tests/fault_backend.h $(DRV_LIB_A) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
@@ -89,10 +93,10 @@ test-driver: $(DRV_TESTS)
 # ASan+UBSan.
 # FUZZ_ARGS, FUZZ_MODEL_ARGS and FUZZ_HDRS come from compiler_backend/compiler_backend.mk.
 $(BUILD)/fuzz/fuzz_model: driver/tests/fuzz/fuzz_model.c driver/tests/fuzz/fuzz_hooks.h $(FUZZ_HDRS) $(DRV_SAN_OBJS) \
-  $(SIM_OBJS) $(MOTECC_SAN) $(DRV_HDRS) $(GEN_H)
+  $(SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) \
-	  $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
+	  $(MOTECC_SAN) $(KERN_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
 
 # Then FUZZ_BOARD_SECONDS (15) more on the board build (sim:board=icebreaker): its models are tiled
 # for its 128 KB, and its DS-CNN seed runs the depthwise convolutions on the host from HOST_CONST.
@@ -106,9 +110,10 @@ fuzz-model: $(BUILD)/fuzz/fuzz_model
 # The host side's link frame parser and request layer against a hostile board
 # (driver/tests/fuzz/fuzz_link.c), FUZZ_LINK_SECONDS (15) of it.
 FUZZ_LINK_SECONDS ?= 15
-$(BUILD)/fuzz/fuzz_link: driver/tests/fuzz/fuzz_link.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(DRV_HDRS) $(GEN_H)
+$(BUILD)/fuzz/fuzz_link: driver/tests/fuzz/fuzz_link.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(KERN_SAN) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -pthread -Idriver -I$(MOTECC_DIR)/tests -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(DRV_LDLIBS)
+	$(CC) $(CFLAGS_SAN) -pthread -Idriver -I$(MOTECC_DIR)/tests -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(KERN_SAN) \
+	  $(DRV_LDLIBS)
 
 fuzz-link: $(BUILD)/fuzz/fuzz_link
 	$< --regress driver/tests/fuzz/link_regress
@@ -127,10 +132,10 @@ FUZZ_CMD_MIN_ITERS ?= 10000
 FUZZ_CMD_OBJS      := $(BUILD)/system/op.o $(BUILD)/system/cli_fail.o
 FUZZ_CMD_HDRS      := $(addprefix driver/tests/fuzz/,cmd_rig.h cmd_mutate.h fuzz_hooks.h) driver/cli/op.h
 $(BUILD)/fuzz/fuzz_cmd: driver/tests/fuzz/fuzz_cmd.c $(FUZZ_CMD_HDRS) $(FUZZ_HDRS) $(FUZZ_CMD_OBJS) $(DRV_SAN_OBJS) \
-  $(SIM_OBJS) $(MOTECC_SAN) $(DRV_HDRS) $(GEN_H)
+  $(SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -Idriver/cli -I$(MOTECC_DIR)/tests -o $@ $< $(FUZZ_CMD_OBJS) $(DRV_SAN_OBJS) \
-	  $(SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
+	  $(SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
 
 fuzz-cmd: $(BUILD)/fuzz/fuzz_cmd
 	$< --regress driver/tests/fuzz/cmd_regress

@@ -2,7 +2,8 @@
 #
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 #       $(PREFIX)/bin/mote; $(PREFIX)/lib/libmote.so.MAJOR.MINOR.PATCH with its libmote.so.MAJOR and
-#       libmote.so links, libmote.a, libmotecc.a (the compiler and reference executor, static);
+#       libmote.so links, libmote.a, libmotecc.a (the compiler and reference executor, static; the
+#       host kernels it calls are libmote's, which carries driver/kernels/'s library);
 #       $(PREFIX)/include/mote/ (mote.h, its geometry and generated mote_hw.h, the host kernels,
 #       the .mote format, the compiler); $(PREFIX)/lib/pkgconfig/mote.pc pointing at those paths;
 #       $(PREFIX)/share/man/man1/mote.1; $(PREFIX)/share/bash-completion/completions/mote.  DESTDIR is prepended to every path written, never to

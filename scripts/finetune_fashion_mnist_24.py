@@ -25,7 +25,7 @@ mask fixed, same hyper-parameters):
   rule of `mote prune --pattern 2:4`, so the mask is the one `mote prune`
   applies to the dense model.onnx.  The reduction order is the compiler's:
   (kh, kw, ci) for a convolution weight [O, I, KH, KW] (compiler_backend/
-  lower.c stores [kh][kw][ci][o]), the input features in order for the
+  lower/lower.c stores [kh][kw][ci][o]), the input features in order for the
   Linear weight [O, K] (Gemm transB=1).  A last group shorter than 4 (conv1:
   9 = 4 + 4 + 1) keeps at most 2.
 - Fine-tune: float training --epochs epochs (default 15, as the dense model;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """tflite_dump.py MODEL.tflite [--json | --digest | --digest-text]: a second, independent reading of a TFLite
 flatbuffer (schema version 3), written in Python without any flatbuffers or
-TensorFlow package, to check the C reader (compiler_backend/tflite_read.c)
+TensorFlow package, to check the C reader (compiler_backend/import/tflite_read.c)
 against: operator codes, operators with their inputs, outputs and options,
 tensors with shape, type, buffer size and quantization, graph inputs/outputs.
 

@@ -33,7 +33,7 @@
 #include "mote/mote_compiler.h"
 #include "tfl_build.h"
 #include "tfl_nets.h"
-#include "tflite_read.h"
+#include "import/tflite_read.h"
 
 const char *__asan_default_options(void) __attribute__((used));
 const char *__asan_default_options(void)

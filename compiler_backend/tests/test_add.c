@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "cc_test_util.h"
-#include "ir.h"
-#include "model.h"
+#include "ir/ir.h"
+#include "model/model.h"
 #include "mote/mote_hw.h"
 #include "mote/mote_kernels.h"
 #include "mote/mote_model_format.h"

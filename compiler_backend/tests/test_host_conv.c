@@ -1,6 +1,6 @@
 /* test_host_conv.c: the host convolution kernel (MOTE_KOP_CONV of
- * <mote/mote_kernels.h>, driver/kernels_conv.c) against the reference
- * executor (mote_ref_conv, compiler_backend/ref_exec.c), written apart from
+ * <mote/mote_kernels.h>, driver/kernels/kernels_conv.c) against the reference
+ * executor (mote_ref_conv, compiler_backend/ref/ref_exec.c), written apart from
  * it: random grouped convolutions (depthwise, depth multipliers 2 and 3,
  * groups of several channels, one group), int8 and uint8 activations and
  * weights with zero points, strides, pads, dilations, clamps, every shift

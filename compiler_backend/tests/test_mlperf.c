@@ -22,12 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ir_exec.h"
-#include "model.h"
+#include "ref/ir_exec.h"
+#include "model/model.h"
 #include "tfl_digest.h"
 #include "tfl_malformed.h"
-#include "tflite_import.h"
-#include "tflite_read.h"
+#include "import/tflite_import.h"
+#include "import/tflite_read.h"
 
 static uint8_t *slurp_model(const char *file, size_t *len)
 {

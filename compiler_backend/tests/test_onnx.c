@@ -10,10 +10,10 @@
 
 #include "cc_test_util.h"
 #include "onnx.pb-c.h"
-#include "ir_exec.h"
-#include "lower.h"
-#include "onnx_import.h"
-#include "qdq_fold.h"
+#include "ref/ir_exec.h"
+#include "lower/lower.h"
+#include "import/onnx_import.h"
+#include "import/qdq_fold.h"
 
 static const char *testdata(void)
 {
@@ -159,6 +159,106 @@ END_TEST
 /* The committed QDQ case (scripts/make_qdq_case.py): DequantizeLinear x3,
  * Conv, Relu, QuantizeLinear fold into one QLinearConv with the Relu kept as
  * mote_relu, and the host executor reproduces the float definitions' output. */
+/* The public node-by-node API (mote_cc_nodes, what `mote run --onnx-test`
+ * uses): every case with each lowered job run by the plain reference
+ * convolution (mote_ref_conv) in place of a device, equal to the reference
+ * executor's run and to the expected outputs; and its refusals. */
+static int ref_job(void *ctx, const struct mote_cc_conv *conv, const void *input, size_t in_bytes, void *output,
+		   size_t out_bytes)
+{
+	(void)in_bytes;
+	(void)out_bytes;
+	(*(unsigned *)ctx)++;
+	return mote_ref_conv(conv, input, output);
+}
+
+static int fail_job(void *ctx, const struct mote_cc_conv *conv, const void *input, size_t in_bytes, void *output,
+		    size_t out_bytes)
+{
+	(void)ctx, (void)conv, (void)input, (void)in_bytes, (void)output, (void)out_bytes;
+	return -7;
+}
+
+static struct mote_cc_tensor read_pb(const char *dir, const char *file)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/%s/test_data_set_0/%s", testdata(), dir, file);
+	size_t len;
+	uint8_t *b = slurp(path, &len);
+	struct mote_cc_tensor t;
+	struct mote_cc_diag d = {{0}};
+	ck_assert_msg(mote_cc_tensor_read_pb(b, len, &t, &d) == 0, "%s: %s", path, d.msg);
+	free(b);
+	return t;
+}
+
+START_TEST(nodes_api)
+{
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		size_t len;
+		uint8_t *b = case_model(cases[c].dir, &len);
+		mote_cc_nodes *dev, *ref, *bad;
+		struct mote_cc_diag d = {{0}};
+		ck_assert_int_eq(mote_cc_nodes_open(b, len, &dev, &d), 0);
+		ck_assert_int_eq(mote_cc_nodes_open(b, len, &ref, &d), 0);
+		ck_assert_int_eq(mote_cc_nodes_open(b, len, &bad, &d), 0);
+		ck_assert_int_eq(mote_cc_nodes_fold_qdq(dev, &d), 0);
+		ck_assert_int_eq(mote_cc_nodes_fold_qdq(ref, &d), 0);
+		free(b);
+		for (uint32_t k = 0; k < cases[c].n_in; k++) {
+			char f[32];
+			snprintf(f, sizeof f, "input_%u.pb", k);
+			struct mote_cc_tensor t = read_pb(cases[c].dir, f), u = read_pb(cases[c].dir, f);
+			ck_assert_int_eq(mote_cc_nodes_set_input(dev, &t, (int)k), 0);
+			ck_assert(t.data == NULL);
+			ck_assert_int_eq(mote_cc_nodes_set_input(ref, &u, (int)k), 0);
+			mote_cc_tensor_free(&t);
+			mote_cc_tensor_free(&u);
+		}
+		ck_assert_str_eq(mote_cc_dtype_name(3), "int8");
+		ck_assert_str_eq(mote_cc_dtype_name(99), "unsupported type");
+		struct mote_cc_tensor y = read_pb(cases[c].dir, "output_0.pb");
+		const void *got, *want;
+		size_t gb, wb;
+		ck_assert_int_eq(mote_cc_nodes_output(dev, &y, 0, &got, &gb), MOTE_CC_EINVAL); /* not run yet */
+		unsigned jobs = 0;
+		ck_assert_msg(mote_cc_nodes_run(dev, ref_job, &jobs, &d) == 0, "%s: %s", cases[c].dir, d.msg);
+		ck_assert_uint_ge(jobs, 1);
+		ck_assert_int_eq(mote_cc_nodes_run_ref(ref, &d), 0);
+		ck_assert_int_eq(mote_cc_nodes_output(dev, &y, 0, &got, &gb), 0);
+		ck_assert_int_eq(mote_cc_nodes_output(ref, &y, 0, &want, &wb), 0);
+		ck_assert_uint_eq(gb, y.nbytes);
+		ck_assert_uint_eq(wb, y.nbytes);
+		ck_assert_msg(!memcmp(got, want, gb) && !memcmp(got, y.data, gb), "%s: differs", cases[c].dir);
+		/* refusals: an input of another type, nothing taken; a failing job, its status */
+		struct mote_cc_tensor t = read_pb(cases[c].dir, "input_0.pb");
+		t.dtype = t.dtype == 3 ? 2 : 3;
+		ck_assert_int_eq(mote_cc_nodes_set_input(bad, &t, 0), MOTE_CC_EINVAL);
+		ck_assert(t.data != NULL);
+		t.dtype = t.dtype == 3 ? 2 : 3;
+		ck_assert_int_eq(mote_cc_nodes_set_input(bad, &t, 0), 0);
+		mote_cc_tensor_free(&t);
+		for (uint32_t k = 1; k < cases[c].n_in; k++) {
+			char f[32];
+			snprintf(f, sizeof f, "input_%u.pb", k);
+			t = read_pb(cases[c].dir, f);
+			ck_assert_int_eq(mote_cc_nodes_set_input(bad, &t, (int)k), 0);
+			mote_cc_tensor_free(&t);
+		}
+		struct mote_cc_diag e = {{0}};
+		ck_assert_int_eq(mote_cc_nodes_run(bad, fail_job, NULL, &e), -7);
+		ck_assert_str_eq(e.msg, "");
+		ck_assert_int_eq(mote_cc_nodes_output(bad, &y, 0, &got, &gb), MOTE_CC_EINVAL);
+		mote_cc_tensor_free(&y);
+		mote_cc_tensor_free(NULL);
+		mote_cc_nodes_close(dev);
+		mote_cc_nodes_close(ref);
+		mote_cc_nodes_close(bad);
+		mote_cc_nodes_close(NULL);
+	}
+}
+END_TEST
+
 START_TEST(qdq_fold_conv_relu)
 {
 	const char *dir = getenv("MOTE_QDQ_CASE");
@@ -814,6 +914,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, conformance_models);
 	tcase_add_test(tc, conformance_host_exec);
+	tcase_add_test(tc, nodes_api);
 	tcase_add_test(tc, qdq_fold_conv_relu);
 	tcase_add_test(tc, defects);
 	tcase_add_test(tc, grouped_conv_lowering);

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cc_internal.h"
+#include "core/cc_internal.h"
 #include "cc_test_util.h"
 #include "mote/mote_kernels.h"
 

@@ -1,4 +1,4 @@
-/* test_tfl_arith.c: TFLite's integer arithmetic (driver/kernels_tflite.c,
+/* test_tfl_arith.c: TFLite's integer arithmetic (driver/kernels/kernels_tflite.c,
  * the ADD_TFL / AVGPOOL_TFL / QUANTIZE host kernels, the reference
  * executor's TFLite requantization) against values computed by hand from
  * TFLite's definitions (QuantizeMultiplier, SaturatingRoundingDoublingHighMul,

@@ -1,5 +1,5 @@
 /* test_tfl_softmax.c: TFLite's integer SOFTMAX for int8/uint8 (host kernel
- * SOFTMAX_TFL, driver/kernels_tflite.c) and its import.
+ * SOFTMAX_TFL, driver/kernels/kernels_tflite.c) and its import.
  *
  *   - the gemmlowp fixed-point helpers on values worked out step by step
  *     from their definitions, and within the error bounds gemmlowp's own
@@ -26,8 +26,8 @@
 #include "mote/mote_compiler.h"
 #include "mote/mote_kernels.h"
 #include "cc_test_util.h"
-#include "ir.h"
-#include "tflite_import.h"
+#include "ir/ir.h"
+#include "import/tflite_import.h"
 #include "tfl_build.h"
 
 /* gemmlowp's test values (test/test_fixedpoint.cc main()). */

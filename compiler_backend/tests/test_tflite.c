@@ -30,15 +30,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flatbuf.h"
-#include "ir_exec.h"
-#include "model.h"
+#include "import/flatbuf.h"
+#include "ref/ir_exec.h"
+#include "model/model.h"
 #include "mote/mote_kernels.h"
 #include "tfl_build.h"
 #include "tfl_malformed.h"
 #include "tfl_nets.h"
-#include "tflite_import.h"
-#include "tflite_read.h"
+#include "import/tflite_import.h"
+#include "import/tflite_read.h"
 
 /* ---- the generated networks: what the reader finds ----------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tflite_read.h"
+#include "import/tflite_read.h"
 
 /* The digest of m's canonical text; *len the text's length.  With text
  * non-NULL, *text is the text (free with free()).  Aborts when out of memory. */

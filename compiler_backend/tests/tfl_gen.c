@@ -18,7 +18,7 @@
 #include "npy.h"
 #include "tfl_digest.h"
 #include "tfl_nets.h"
-#include "tflite_read.h"
+#include "import/tflite_read.h"
 
 static int write_file(const char *path, const void *d, size_t n)
 {

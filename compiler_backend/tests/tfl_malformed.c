@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flatbuf.h"
+#include "import/flatbuf.h"
 #include "tfl_malformed.h"
-#include "tflite_read.h"
+#include "import/tflite_read.h"
 
 /* Positions inside a trusted model, found with the flatbuffer accessors. */
 struct where {

@@ -33,7 +33,7 @@
 #include "mote/mote_compiler.h"
 #include "npy.h"
 #include "tfl_build.h"
-#include "tflite_read.h"
+#include "import/tflite_read.h"
 
 static uint8_t *slurp(const char *path, size_t *len)
 {

@@ -1,5 +1,7 @@
 # driver/cli/cli.mk: the `mote` command-line tool (build/bin/mote).
-# Links the driver (libmote, with the simulator inside) and the compiler backend (libmotecc).
+# Links the driver (libmote, with the simulator inside) and the compiler backend (libmotecc, then
+# the host kernels' library).  It is compiled with the public headers only (include/mote/, no
+# -I of another folder's internals): make lint-layers checks its includes.
 
 CLI_SRCS := $(wildcard driver/cli/*.c)
 CLI_HDRS := $(wildcard driver/cli/*.h)
@@ -8,12 +10,12 @@ MOTE_CLI := $(BUILD)/bin/mote
 
 $(BUILD)/cli/%.o: driver/cli/%.c $(CLI_HDRS) $(GEN_H) include/mote/mote.h include/mote/mote_compiler.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_C) -Icompiler_backend -c $< -o $@
+	$(CC) $(CFLAGS_C) -c $< -o $@
 
 ifeq ($(SIM_HAVE),1)
-$(MOTE_CLI): $(CLI_OBJS) $(DRV_LIB_A) $(MOTECC_LIB)
+$(MOTE_CLI): $(CLI_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) $(KERN_LIB)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $(CLI_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) $(DRV_LDLIBS) -lprotobuf-c
+	$(CC) -o $@ $(CLI_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) $(KERN_LIB) $(DRV_LDLIBS) -lprotobuf-c
 all: $(MOTE_CLI)
 
 # The int8 cases of the ONNX backend test suite (Debian libonnx-testdata), each
@@ -196,10 +198,10 @@ $(ONNX_RENAME): driver/tests/cli/onnx_rename.c $(BUILD)/obj/motecc/onnx.pb-c.o
 ST_TEST     := $(BUILD)/tests/cli/test_selftest
 ST_TEST_SRC := driver/tests/cli/test_selftest.c driver/cli/selftest_regs.c driver/cli/selftest_mem.c \
                driver/cli/selftest_jobs.c driver/cli/op.c driver/cli/cli_fail.c
-$(ST_TEST): $(ST_TEST_SRC) $(CLI_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(DRV_HDRS) $(GEN_H)
+$(ST_TEST): $(ST_TEST_SRC) $(CLI_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -Idriver/cli -Icompiler_backend -o $@ $(ST_TEST_SRC) \
-	  $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
+	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -Idriver/cli -o $@ $(ST_TEST_SRC) \
+	  $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) $(DRV_LDLIBS) $(MOTECC_LIBS)
 test-cli: $(MOTE_CLI) $(ONNX_RENAME) $(ST_TEST)
 	@/usr/bin/env bash driver/tests/cli/check_cli.sh $(MOTE_CLI) $(ONNX_RENAME) $(BUILD)/test-cli
 	@/usr/bin/env bash driver/tests/cli/check_prune.sh $(MOTE_CLI) $(BUILD)/test-prune

@@ -27,7 +27,6 @@
 #include "mote/mote_model_format.h"
 #include "json.h"
 #include "npy.h"
-#include "onnx_import.h"
 #include "opts.h"
 #include "outdir.h"
 
@@ -306,9 +305,9 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 		uint8_t *b = cli_slurp(file, &len);
 		if (!b)
 			return cli_fail("cannot read %s: %s", file, strerror(errno)), NULL;
-		struct ir_tensor t;
+		struct mote_cc_tensor t;
 		struct mote_cc_diag d = {{0}};
-		int rc = mote_onnx_read_tensor(b, len, &t, &d);
+		int rc = mote_cc_tensor_read_pb(b, len, &t, &d);
 		free(b);
 		if (rc)
 			return cli_fail("%s: %s", file, d.msg), NULL;
@@ -323,7 +322,7 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 				gd[k] = k < t.rank ? (size_t)t.dims[k] : 0;
 				ed[k] = k < ti->rank ? ti->dims[k] : 0;
 			}
-			shape_text(got, sizeof got, ir_dtype_name(t.dtype), gd, t.rank < MOTE_MF_MAX_RANK ? t.rank : 0);
+			shape_text(got, sizeof got, mote_cc_dtype_name(t.dtype), gd, t.rank < MOTE_MF_MAX_RANK ? t.rank : 0);
 			shape_text(exp, sizeof exp, onnx_dtype_text(ti->dtype), ed, ti->rank);
 			free(t.data);
 			return cli_fail("%s: input '%s' takes %s, the file holds %s", file, ti->name, exp, got), NULL;

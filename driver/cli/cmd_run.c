@@ -15,11 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "ir_exec.h"
 #include "json.h"
-#include "lower.h"
-#include "onnx_import.h"
-#include "qdq_fold.h"
 #include "op.h"
 #include "opts.h"
 
@@ -31,20 +27,7 @@ static int exists(const char *path)
 	return f != NULL;
 }
 
-/* The tensor of a .pb file, by name, else the k-th graph input/output. */
-static int32_t bind(const struct ir_graph *g, const struct ir_tensor *t, int output, int k)
-{
-	int32_t i = t->name && t->name[0] ? ir_find(g, t->name) : -1;
-	if (i >= 0)
-		return i;
-	int seen = 0;
-	for (size_t j = 0; j < g->nt; j++)
-		if ((output ? g->t[j].is_output : g->t[j].is_input) && seen++ == k)
-			return (int32_t)j;
-	return -1;
-}
-
-static int load_inputs(struct ir_graph *g, const char *set)
+static int load_inputs(mote_cc_nodes *g, const char *set)
 {
 	for (int k = 0;; k++) {
 		char path[4200];
@@ -53,89 +36,52 @@ static int load_inputs(struct ir_graph *g, const char *set)
 		uint8_t *b = cli_slurp(path, &len);
 		if (!b)
 			return k ? 0 : cli_fail("%s: no input_0.pb", set);
-		struct ir_tensor t;
+		struct mote_cc_tensor t;
 		struct mote_cc_diag d = {{0}};
-		int rc = mote_onnx_read_tensor(b, len, &t, &d);
+		int rc = mote_cc_tensor_read_pb(b, len, &t, &d);
 		free(b);
 		if (rc)
 			return cli_fail("%s: %s", path, d.msg);
-		int32_t i = bind(g, &t, 0, k);
-		if (i < 0 || !g->t[i].is_input || g->t[i].dtype != t.dtype) {
-			cli_fail("%s: tensor '%s' (%s) matches no graph input", path, t.name, ir_dtype_name(t.dtype));
-			free(t.name);
-			free(t.data);
+		if (mote_cc_nodes_set_input(g, &t, k)) {
+			cli_fail("%s: tensor '%s' (%s) matches no graph input", path, t.name, mote_cc_dtype_name(t.dtype));
+			mote_cc_tensor_free(&t);
 			return -1;
 		}
-		struct ir_tensor *in = &g->t[i];
-		free(in->data);
-		in->data = t.data;
-		in->nbytes = t.nbytes;
-		in->rank = t.rank;
-		memcpy(in->dims, t.dims, sizeof t.dims);
-		free(t.name);
+		mote_cc_tensor_free(&t);
 	}
 }
 
 struct totals {
 	uint64_t cycles, macs;
-	unsigned nodes, jobs;
+	unsigned jobs;
 };
 
-/* Every node of g on the device; outputs land in dev_out[tensor] (allocated). */
-static int run_nodes(mote_device *dev, const struct mote_geometry *geo, struct ir_graph *g, uint8_t **dev_out,
-		     struct totals *tot)
+/* What one job of a node needs to run on the device (mote_cc_job_fn). */
+struct job_ctx {
+	mote_device *dev;
+	const struct mote_geometry *geo;
+	struct totals *tot;
+};
+
+static int run_job(void *ctx, const struct mote_cc_conv *conv, const void *input, size_t in_bytes, void *output,
+		   size_t out_bytes)
 {
-	for (size_t ni = 0; ni < g->nn; ni++) {
-		const struct ir_node *n = &g->n[ni];
-		struct lowered L;
-		struct mote_cc_diag d = {{0}};
-		int rc = lower_node(g, n, &L, &d);
-		if (rc)
-			return cli_fail("%s", d.msg);
-		struct ir_tensor *y = &g->t[L.y];
-		size_t total = L.out_bytes * L.jobs;
-		free(dev_out[L.y]);
-		dev_out[L.y] = calloc(total ? total : 1, 1);
-		struct op_args a = {.device = "", .seed = 0};
-		struct op_data od;
-		memset(&od, 0, sizeof od);
-		od.conv = L.conv;
-		od.out_bytes = L.out_bytes;
-		od.in_bytes = L.in_bytes;
-		od.input = malloc(L.in_bytes ? L.in_bytes : 1);
-		od.y_dev = malloc(L.out_bytes ? L.out_bytes : 1);
-		int bad = !dev_out[L.y] || !od.input || !od.y_dev;
-		if (bad)
-			cli_fail("out of memory");
-		/* the device result goes to the output tensor too, so later nodes consume it */
-		y->dtype = L.y_dtype;
-		y->rank = L.y_rank;
-		memcpy(y->dims, L.y_dims, sizeof L.y_dims);
-		for (uint32_t j = 0; !bad && j < L.jobs; j++) {
-			struct op_run r;
-			memset(&r, 0, sizeof r);
-			bad = lower_prepare_job(g, &L, j, (uint8_t *)od.input) != 0 || op_execute(dev, geo, &a, &od, &r) < 0;
-			if (!bad) {
-				lower_unpack_output(g, &L, j, od.y_dev, dev_out[L.y]);
-				tot->cycles += r.result.perf[MOTE_PERF_CYCLES];
-				tot->macs += r.plan.macs_useful;
-				tot->jobs++;
-			}
-		}
-		int32_t yi = L.y;
-		free(od.input);
-		free(od.y_dev);
-		lower_free(&L);
-		if (bad)
-			return -1;
-		free(y->data);
-		y->data = malloc(total ? total : 1);
-		if (!y->data)
-			return cli_fail("out of memory");
-		memcpy(y->data, dev_out[yi], total);
-		y->nbytes = total;
-		tot->nodes++;
-	}
+	struct job_ctx *c = ctx;
+	struct op_args a = {.device = "", .seed = 0};
+	struct op_data od;
+	memset(&od, 0, sizeof od);
+	od.conv = *conv;
+	od.out_bytes = out_bytes;
+	od.in_bytes = in_bytes;
+	od.input = (void *)input;
+	od.y_dev = output;
+	struct op_run r;
+	memset(&r, 0, sizeof r);
+	if (op_execute(c->dev, c->geo, &a, &od, &r) < 0)
+		return -1;
+	c->tot->cycles += r.result.perf[MOTE_PERF_CYCLES];
+	c->tot->macs += r.plan.macs_useful;
+	c->tot->jobs++;
 	return 0;
 }
 
@@ -151,29 +97,35 @@ static int compare(const char *what, const uint8_t *got, const uint8_t *want, si
 	return *diff ? 1 : 0;
 }
 
-/* One data set: 0 all equal, 1 a difference, -1 an error. */
+/* One data set: 0 all equal, 1 a difference, -1 an error.  Every node runs on
+ * the device (g) and on the host reference executor (ref). */
 static int run_set(mote_device *dev, const struct mote_geometry *geo, const uint8_t *model, size_t mlen,
 		   const char *set /* < 4096 bytes */, struct totals *tot, size_t *diffs)
 {
-	struct ir_graph g, ref;
+	mote_cc_nodes *g = NULL, *ref = NULL;
 	struct mote_cc_diag d = {{0}};
-	if (mote_onnx_import(model, mlen, &g, &d))
+	if (mote_cc_nodes_open(model, mlen, &g, &d))
 		return cli_fail("model.onnx: %s", d.msg);
-	if (mote_onnx_import(model, mlen, &ref, &d)) {
-		ir_graph_free(&g);
+	if (mote_cc_nodes_open(model, mlen, &ref, &d)) {
+		mote_cc_nodes_close(g);
 		return cli_fail("model.onnx: %s", d.msg);
 	}
-	unsigned folded;
-	if (ir_fold_qdq(&g, &folded, &d) || ir_fold_qdq(&ref, &folded, &d)) {
-		ir_graph_free(&g);
-		ir_graph_free(&ref);
+	if (mote_cc_nodes_fold_qdq(g, &d) || mote_cc_nodes_fold_qdq(ref, &d)) {
+		mote_cc_nodes_close(g);
+		mote_cc_nodes_close(ref);
 		return cli_fail("model.onnx: %s", d.msg);
 	}
 	int status = -1;
-	uint8_t **dev_out = calloc(g.nt ? g.nt : 1, sizeof *dev_out);
-	if (!dev_out || load_inputs(&g, set) || load_inputs(&ref, set) || run_nodes(dev, geo, &g, dev_out, tot))
+	struct job_ctx jc = {dev, geo, tot};
+	if (load_inputs(g, set) || load_inputs(ref, set))
 		goto out;
-	if (ir_exec(&ref, &d)) {
+	struct mote_cc_diag rd = {{0}};
+	if (mote_cc_nodes_run(g, run_job, &jc, &rd)) {
+		if (rd.msg[0]) /* else the job said why */
+			cli_fail("%s", rd.msg);
+		goto out;
+	}
+	if (mote_cc_nodes_run_ref(ref, &d)) {
 		cli_fail("reference executor: %s", d.msg);
 		goto out;
 	}
@@ -186,29 +138,30 @@ static int run_set(mote_device *dev, const struct mote_geometry *geo, const uint
 		uint8_t *b = cli_slurp(path, &len);
 		if (!b)
 			break;
-		struct ir_tensor t;
-		int rc = mote_onnx_read_tensor(b, len, &t, &d);
+		struct mote_cc_tensor t;
+		int rc = mote_cc_tensor_read_pb(b, len, &t, &d);
 		free(b);
 		if (rc) {
 			status = cli_fail("%s: %s", path, d.msg);
 			break;
 		}
-		int32_t i = bind(&g, &t, 1, k);
-		if (i < 0 || !dev_out[i] || g.t[i].nbytes != t.nbytes || ref.t[i].nbytes != t.nbytes) {
+		const void *got, *want;
+		size_t gb, wb;
+		if (mote_cc_nodes_output(g, &t, k, &got, &gb) || mote_cc_nodes_output(ref, &t, k, &want, &wb) ||
+		    gb != t.nbytes || wb != t.nbytes) {
 			status = cli_fail("%s: output '%s' has no device result of its size", path, t.name);
 		} else {
 			size_t dr, de;
 			char what[4400];
 			snprintf(what, sizeof what, "%s '%s' device vs reference", set, t.name);
-			int a1 = compare(what, g.t[i].data, ref.t[i].data, t.nbytes, &dr);
+			int a1 = compare(what, got, want, t.nbytes, &dr);
 			snprintf(what, sizeof what, "%s '%s' device vs expected", set, t.name);
-			int a2 = compare(what, g.t[i].data, t.data, t.nbytes, &de);
+			int a2 = compare(what, got, t.data, t.nbytes, &de);
 			*diffs += dr + de;
 			if ((a1 || a2) && status == 0)
 				status = 1;
 		}
-		free(t.name);
-		free(t.data);
+		mote_cc_tensor_free(&t);
 		if (status < 0)
 			break;
 		if (k == 0 && status >= 0)
@@ -217,11 +170,8 @@ static int run_set(mote_device *dev, const struct mote_geometry *geo, const uint
 	if (status >= 0 && !checked) /* a check that checked nothing must not pass */
 		status = cli_fail("%s: no expected outputs (output_0.pb): nothing to compare the device with", set);
 out:
-	for (size_t i = 0; dev_out && i < g.nt; i++)
-		free(dev_out[i]);
-	free(dev_out);
-	ir_graph_free(&g);
-	ir_graph_free(&ref);
+	mote_cc_nodes_close(g);
+	mote_cc_nodes_close(ref);
 	return status;
 }
 
@@ -258,18 +208,18 @@ int cmd_run(int argc, char **argv)
 	size_t mlen;
 	mote_device *dev = NULL;
 	struct mote_device_info info = {0};
-	struct totals tot = {0, 0, 0, 0};
+	struct totals tot = {0, 0, 0};
 	size_t diffs = 0;
 	int sets = 0, failed = 0, status = 0;
 	uint8_t *model = cli_slurp(path, &mlen);
-	struct ir_graph check;
+	mote_cc_nodes *check = NULL;
 	struct mote_cc_diag diag = {{0}};
 	if (!model)
 		status = 3, cli_fail("cannot read %s: %s", path, strerror(errno));
-	else if ((rc = mote_onnx_import(model, mlen, &check, &diag)) != 0) /* before any device work */
+	else if ((rc = mote_cc_nodes_open(model, mlen, &check, &diag)) != 0) /* before any device work */
 		status = 3, cli_fail("%s: %s", path, diag.msg);
 	else {
-		ir_graph_free(&check);
+		mote_cc_nodes_close(check);
 		if ((rc = cli_open("device", device, &dev)) < 0)
 			status = 3;
 		else

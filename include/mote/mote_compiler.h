@@ -435,6 +435,81 @@ int mote_cc_ref_run(mote_cc_ref *r, struct mote_cc_diag *diag);
 int mote_cc_ref_tensor(const mote_cc_ref *r, const char *name, const void **data, size_t *bytes);
 void mote_cc_ref_close(mote_cc_ref *r);
 
+/* ---- an ONNX graph node by node (`mote run --onnx-test`) ---------------------
+ *
+ * A case of the ONNX backend test suite is a small model (model.onnx) with
+ * its inputs and expected outputs as TensorProto files (test_data_set_N/
+ * input_K.pb, output_K.pb); weights and quantization parameters are among
+ * the inputs, so the model cannot be compiled ahead of them.  mote_cc_nodes
+ * holds such a model imported (mote_cc_nodes_open) and, as the compiler
+ * does, its QDQ layers folded into integer operators (mote_cc_nodes_fold_qdq,
+ * a separate step so a caller can tell an import failure from a fold
+ * failure).  Set its inputs from the files, then either run every node on an
+ * accelerator, node by node in graph order, each lowered onto a
+ * mote_cc_conv of one or more jobs that the caller's function runs
+ * (mote_cc_nodes_run), or run the reference executor (mote_cc_nodes_run_ref);
+ * then read the outputs (mote_cc_nodes_output).  This is how the CLI reaches
+ * the importer, the lowering and the reference executor without their
+ * internal headers. */
+
+/* A tensor read from an ONNX TensorProto: its name ("" when it has none), its
+ * ONNX element type (TensorProto.DataType: 1 float, 2 uint8, 3 int8, 6 int32,
+ * 7 int64), shape and bytes. */
+#define MOTE_CC_MAX_RANK 8
+struct mote_cc_tensor {
+	char *name;
+	int32_t dtype;
+	uint32_t rank;
+	int64_t dims[MOTE_CC_MAX_RANK];
+	void *data;
+	size_t nbytes;
+};
+/* Parse TensorProto bytes into *t, which then owns name and data (free them
+ * with mote_cc_tensor_free).  On failure *t is empty and diag says why:
+ * MOTE_CC_EFORMAT, MOTE_CC_ENOTSUP (an element type or layout it does not
+ * take), MOTE_CC_ENOMEM, MOTE_CC_EINVAL. */
+int mote_cc_tensor_read_pb(const void *pb, size_t len, struct mote_cc_tensor *t, struct mote_cc_diag *diag);
+/* Free t's name and data and empty it (t may be NULL). */
+void mote_cc_tensor_free(struct mote_cc_tensor *t);
+/* The NumPy-style name of an ONNX element type ("int8", "float32", ...), or
+ * "unsupported type"; never NULL. */
+const char *mote_cc_dtype_name(int32_t dtype);
+
+typedef struct mote_cc_nodes mote_cc_nodes;
+/* Import the ONNX model bytes (copied: the caller keeps its buffer).  *out
+ * owns the graph until mote_cc_nodes_close; NULL on failure, diag naming the
+ * node, tensor or field (the statuses of the compiler's import). */
+int mote_cc_nodes_open(const void *onnx, size_t len, mote_cc_nodes **out, struct mote_cc_diag *diag);
+/* Fold its QDQ layers into integer operators (the compiler's folding). */
+int mote_cc_nodes_fold_qdq(mote_cc_nodes *n, struct mote_cc_diag *diag);
+/* Take t's bytes as a graph input: the input named t->name, else (no such
+ * tensor, or no name) the k-th graph input.  On success the graph owns
+ * t->data (set to NULL; t->name stays the caller's), and the input takes t's
+ * shape.  MOTE_CC_EINVAL, nothing taken, when the tensor found is not a graph
+ * input or has another element type. */
+int mote_cc_nodes_set_input(mote_cc_nodes *n, struct mote_cc_tensor *t, int k);
+/* Run one job: conv (its weights, bias, multipliers and shifts the job's)
+ * over in_bytes of input in the device layout, out_bytes of output written
+ * to output.  0 on success; anything else stops mote_cc_nodes_run. */
+typedef int (*mote_cc_job_fn)(void *ctx, const struct mote_cc_conv *conv, const void *input, size_t in_bytes,
+			      void *output, size_t out_bytes);
+/* Every node in graph order through job: the device's results become the
+ * node's output, which the nodes after it read.  Returns 0; a status with
+ * diag naming the node when a node cannot be lowered, MOTE_CC_ENOMEM; or,
+ * diag left empty, the job function's nonzero return, or MOTE_CC_EINVAL when
+ * a node's input has no data. */
+int mote_cc_nodes_run(mote_cc_nodes *n, mote_cc_job_fn job, void *ctx, struct mote_cc_diag *diag);
+/* Every node by the reference executor, on the host. */
+int mote_cc_nodes_run_ref(mote_cc_nodes *n, struct mote_cc_diag *diag);
+/* The graph output that expected (an output_K.pb read) stands for: the
+ * tensor named expected->name, else the k-th graph output.  0 with its bytes
+ * (valid until the next run or close) when it has a result: after
+ * mote_cc_nodes_run one a job wrote, after mote_cc_nodes_run_ref the
+ * reference's; MOTE_CC_EINVAL when there is none. */
+int mote_cc_nodes_output(const mote_cc_nodes *n, const struct mote_cc_tensor *expected, int k, const void **data,
+			 size_t *bytes);
+void mote_cc_nodes_close(mote_cc_nodes *n);
+
 /* ---- the operators it takes ---------------------------------------------------- */
 
 /* Where an ONNX operator of a model runs: the accelerator (DEVICE, or the

@@ -4,7 +4,7 @@
  *
  * One implementation serves both the runtime (libmote runs host steps with
  * it) and the compiler's reference executor, so the two can only differ in
- * what the device computes.  The code is in driver/kernels.c.
+ * what the device computes.  The code is in driver/kernels/kernels.c.
  *
  * Tensors are in ONNX's logical layout (NCHW, row-major).  Every kernel
  * checks its operands (types, ranks, shapes against the parameters) before
@@ -198,7 +198,7 @@ int mote_kernel_add_mults(float sa, float sb, float sy, struct mote_add_mults *m
  * differences of 17 bits, as the device's y - OUT_ZP). */
 int64_t mote_kernel_add_sum(int32_t da, int32_t db, const struct mote_add_mults *m);
 
-/* ---- TFLite arithmetic (driver/kernels_tflite.c) --------------------------------
+/* ---- TFLite arithmetic (driver/kernels/kernels_tflite.c) --------------------------------
  * TFLite's integer requantization, for models imported from TFLite: a Q31
  * multiplier and a power-of-two shift from QuantizeMultiplier, applied with
  * two roundings (the high multiply's, then the shift's, ties away from zero). */

@@ -50,8 +50,10 @@ $(NET_DIR)/mote_sim_net.o: sim/mote_sim.cpp $(SIM_HDRS) Makefile sim/sim.mk fpga
 NET_SIM_OBJS := $(filter-out $(BUILD)/sim/mote_sim.o,$(SIM_OBJS)) $(NET_DIR)/mote_sim_net.o \
                 $(NET_VDIR)/$(NET_PFX)__ALL.o $(NET_DIR)/board_$(NET_BOARD)_net.o
 
-$(NET_DIR)/test_netlist: testbench/netlist/test_netlist.c $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(NET_SIM_OBJS) $(MOTECC_SAN) $(GEN_H)
-	$(CC) $(CFLAGS_SAN) -Idriver/cli -o $@ $< $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(NET_SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS)
+$(NET_DIR)/test_netlist: testbench/netlist/test_netlist.c $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(NET_SIM_OBJS) $(MOTECC_SAN) \
+  $(KERN_SAN) $(GEN_H)
+	$(CC) $(CFLAGS_SAN) -Idriver/cli -o $@ $< $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(NET_SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) \
+	  $(DRV_LDLIBS)
 
 test-netlist: $(NET_DIR)/test_netlist
 	$<

@@ -19,10 +19,10 @@ $(SYS_DIR)/cli_fail.o: driver/cli/cli_fail.c driver/cli/cli.h $(GEN_H) include/m
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
-SYS_LINK = $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(DRV_LDLIBS)
+SYS_LINK = $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) $(DRV_LDLIBS)
 
 ifeq ($(SIM_HAVE),1)
-$(SYS_DIR)/%: testbench/system/%.c $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(GEN_H)
+$(SYS_DIR)/%: testbench/system/%.c $(SYS_CLI_OBJS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(MOTECC_SAN) $(KERN_SAN) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -Idriver/cli -o $@ $< $(SYS_LINK)
 

@@ -45,10 +45,10 @@ $(USB_SHIM_SO): driver/tests/usb/ftdi_shim.c sim/mote_simlink.h $(SIM_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -fPIC -shared -Isim $(DRV_USB_CFLAGS) -o $@ $< $(SIM_OBJS) -lstdc++ -lz -lpthread -latomic -lm
 $(BUILD)/driver/tests/usb/test_usb: driver/tests/usb/test_usb.c $(BUILD)/driver/san/ftdi_shim.o $(DRV_SAN_OBJS) \
-  $(SIM_OBJS) driver/tests/test_util.h $(DRV_HDRS) $(GEN_H)
+  $(SIM_OBJS) $(KERN_SAN) driver/tests/test_util.h $(DRV_HDRS) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -Isim -Idriver -o $@ $< $(BUILD)/driver/san/ftdi_shim.o $(DRV_SAN_OBJS) $(SIM_OBJS) \
-	  $(DRV_CHECK_LIBS) $(DRV_LDLIBS)
+	  $(KERN_SAN) $(DRV_CHECK_LIBS) $(DRV_LDLIBS)
 test-usb: $(BUILD)/driver/tests/usb/test_usb $(USB_SHIM_SO) $(MOTE_CLI)
 	$(BUILD)/driver/tests/usb/test_usb
 	@LINK_QUICK=1 LD_PRELOAD=$(abspath $(USB_SHIM_SO)) /usr/bin/env bash testbench/system/check_link.sh $(MOTE_CLI) \

@@ -29,10 +29,11 @@ $(XSIM_DIR)/xsim_%.vvp: testbench/xsim/xsim_tb.v $(SIM_TOP_SRCS) $(GEN_VH) testb
 
 ifeq ($(SIM_HAVE),1)
 XSIM_OBJS := $(BUILD)/cli/op.o $(BUILD)/cli/cli_fail.o
-$(XSIM_BIN): testbench/xsim/xsim.c testbench/xsim/xsim.mk $(XSIM_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) $(GEN_H) sim/mote_sim.h
+$(XSIM_BIN): testbench/xsim/xsim.c testbench/xsim/xsim.mk $(XSIM_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) $(KERN_LIB) $(GEN_H) \
+  sim/mote_sim.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_C) -Isim -Idriver/cli -DXSIM_MEM=$(XSIM_MEM)u -o $@ $< $(XSIM_OBJS) $(DRV_LIB_A) $(MOTECC_LIB) \
-	  $(DRV_LDLIBS) -lprotobuf-c
+	  $(KERN_LIB) $(DRV_LDLIBS) -lprotobuf-c
 
 # The corrupted copies live in $(XSIM_DIR)/flip; the first case's files are the material.
 XSIM_FLIP := $(XSIM_DIR)/flip
