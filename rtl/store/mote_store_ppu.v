@@ -81,8 +81,15 @@ module mote_store_ppu #(
 	wire [PPU_LANES*32-1:0] rq_out;
 	wire [PPU_LANES*16-1:0] rq_y;
 	wire [PPU_LANES-1:0]    rq_vld;
+	// each column's shift in a byte of its own, so that a lane's is picked at
+	// 8*col (a shift) rather than 6*col (a multiply, which synth_ecp5 puts on
+	// a DSP block where col varies: P > 1)
+	wire [COLS*8-1:0] shift8;
 	genvar l;
 	generate
+		for (l = 0; l < COLS; l = l + 1) begin : g_shift8
+			assign shift8[8*l +: 8] = {2'b00, i_shift[6*l +: 6]};
+		end
 		for (l = 0; l < PPU_LANES; l = l + 1) begin : g_lane
 			// the column this lane takes; a constant with one chunk per row
 			// (a simulator then selects the lane's inputs without a shift)
@@ -94,7 +101,7 @@ module mote_store_ppu #(
 				.i_acc   (i_acc[32*col +: 32]),
 				.i_bias  (i_bias[32*col +: 32]),
 				.i_mult  (i_mult[32*col +: 32]),
-				.i_shift (i_shift[6*col +: 6]),
+				.i_shift (shift8[8*col +: 6]),
 				.i_zp    (i_zp),
 				.i_lo    (i_lo),
 				.i_hi    (i_hi),
