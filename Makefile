@@ -82,6 +82,7 @@ include testbench/testbench.mk
 include fpga/fpga.mk
 include fpga/icebreaker/icebreaker.mk
 include driver/install.mk
+include scripts/fuzz/fuzz.mk
 include scripts/regress/regress.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first
