@@ -23,10 +23,12 @@
 # C objects they link are built again here by clang (or afl-clang-fast), from the same lists
 # as driver/driver.mk's and compiler_backend/compiler_backend.mk's: DRV_SRCS, MOTECC_SOBJS,
 # FUZZ_CMD_OBJS.  The Verilated simulator objects ($(SIM_OBJS): g++ -O2, no sanitizer, no
-# coverage) are linked as they are.  Not part of make test (about 2 minutes of clang builds
-# on 2 cores); make regress runs the campaigns (scripts/regress/regress.txt, suite libfuzzer)
-# and merges their corpora (scripts/fuzz/libfuzzer.sh regress-merge).  Debian packages:
-# clang, libfuzzer-14-dev, afl++ (not in scripts/install-deps, which make test uses).
+# coverage) are linked as they are.  Not part of make test: the clang objects and the five
+# binaries take about 35 s of 2 cores, more than make test (near its 30 minutes) can grow, and
+# its GCC fuzzers already replay every regression input; make regress runs the replays and the
+# campaigns (scripts/regress/regress.txt, suite libfuzzer) and merges the campaigns' corpora
+# (scripts/fuzz/libfuzzer.sh regress-merge).  Debian packages: clang, libfuzzer-14-dev, afl++
+# (not in scripts/install-deps, which make test uses).
 
 LF_CC      ?= clang
 AFL_CC     ?= afl-clang-fast
