@@ -77,10 +77,11 @@
  * (the same per-input work and checks; a failure aborts) and
  * LLVMFuzzerCustomMutator (the mutations above), for a libFuzzer build
  * (clang -fsanitize=fuzzer,address,undefined) with MOTE_CMD_DEVICE naming the
- * device.  No make target builds it yet: the C objects it links (the driver,
- * the compiler backend, op.c and cli_fail.c) must then be clang's too
- * (-fsanitize=address,undefined,fuzzer-no-link: GCC's and clang's ASan
- * runtimes do not mix); the Verilated objects may stay g++'s, uninstrumented.
+ * device: make fuzz-libfuzzer (scripts/fuzz/fuzz.mk) builds it with clang
+ * copies of the C objects it links (the driver, the compiler backend, op.c
+ * and cli_fail.c: GCC's and clang's ASan runtimes do not mix) and the
+ * Verilated objects as g++ made them, uninstrumented; make fuzz-afl the same
+ * with afl-clang-fast.
  *
  * Input files: a 28-byte header, little-endian,
  *   0  "MCMD"      magic
