@@ -7,6 +7,9 @@
 #   make fuzz       the ONNX, TFLite, .mote, link and command-stream fuzzers (ASan+UBSan): their
 #                   regression inputs, then FUZZ_SECONDS (30) each from FUZZ_SEED (1) (the link's
 #                   15 s; the command streams' 10^4 streams, FUZZ_CMD_ITERS)
+#   make fuzz-libfuzzer, make fuzz-afl
+#                   the same five as coverage-guided libFuzzer / AFL++ targets (clang, afl++):
+#                   replays, then campaigns (scripts/fuzz/fuzz.mk); not part of make test
 #   make test-mlperf MLPERF_TINY=DIR
 #                   the MLPerf Tiny reference .tflite models in DIR (kept outside the
 #                   repository; not part of make test, which uses networks of their shapes)
@@ -83,6 +86,7 @@ include testbench/testbench.mk
 include fpga/fpga.mk
 include fpga/icebreaker/icebreaker.mk
 include driver/install.mk
+include scripts/fuzz/fuzz.mk
 include scripts/regress/regress.mk
 
 # `make test` installs what is missing, then runs every suite in order and stops at the first

@@ -161,7 +161,8 @@ FUZZ_ONNX_ARGS  ?=
 FUZZ_MODEL_ARGS ?=
 FUZZ_ARGS     = --seconds $(FUZZ_SECONDS) --iters $(FUZZ_ITERS) --seed $(FUZZ_SEED) --out $(BUILD)/fuzz
 FUZZ_HDRS    := $(MOTECC_DIR)/tests/fuzz_mutate.h $(MOTECC_DIR)/tests/fuzz_harness.h \
-                $(MOTECC_DIR)/tests/fuzz_seeds.h $(MOTECC_DIR)/tests/fuzz_cc_checks.h
+                $(MOTECC_DIR)/tests/fuzz_seeds.h $(MOTECC_DIR)/tests/fuzz_cc_checks.h \
+                $(MOTECC_DIR)/tests/fuzz_libfuzzer.h
 $(BUILD)/fuzz/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(MOTECC_SAN) $(KERN_SAN) $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $< $(MOTECC_SAN) $(KERN_SAN) -o $@ \

@@ -110,7 +110,8 @@ fuzz-model: $(BUILD)/fuzz/fuzz_model
 # The host side's link frame parser and request layer against a hostile board
 # (driver/tests/fuzz/fuzz_link.c), FUZZ_LINK_SECONDS (15) of it.
 FUZZ_LINK_SECONDS ?= 15
-$(BUILD)/fuzz/fuzz_link: driver/tests/fuzz/fuzz_link.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(KERN_SAN) $(DRV_HDRS) $(GEN_H)
+$(BUILD)/fuzz/fuzz_link: driver/tests/fuzz/fuzz_link.c $(FUZZ_HDRS) $(DRV_SAN_OBJS) $(SIM_OBJS) $(KERN_SAN) $(DRV_HDRS) \
+  $(GEN_H)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) -pthread -Idriver -I$(MOTECC_DIR)/tests -o $@ $< $(DRV_SAN_OBJS) $(SIM_OBJS) $(KERN_SAN) \
 	  $(DRV_LDLIBS)

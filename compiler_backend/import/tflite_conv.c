@@ -112,7 +112,7 @@ int imp_conv(struct imp *im, const struct tfl_op *o, int dw)
 	const struct tfl_options *p = &o->opt;
 	if (!dw) {
 		O = w->shape[0], CG = w->shape[3];
-		if (CG < 1 || C % CG || O % (C / CG))
+		if (CG < 1 || C < 1 || C % CG || O % (C / CG))
 			return BAD("weights tensors[%u] '%s' take %lld input channels, the input has %lld", wi, w->name,
 				   (long long)CG, (long long)C);
 		group = C / CG;

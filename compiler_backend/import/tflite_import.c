@@ -318,7 +318,7 @@ static int import_inputs(struct imp *im)
 		ir_dims_of(tt, d);
 		memcpy(x->dims, nhwc, sizeof nhwc);
 		static const int64_t perm[4] = {0, 3, 1, 2};
-		int32_t y = relayout(im, k, tname(im, t), "/nchw", d, perm, tt->shape[3] == 1 || tt->shape[1] * tt->shape[2] == 1);
+		int32_t y = relayout(im, k, tname(im, t), "/nchw", d, perm, tt->shape[3] == 1 || (int64_t)tt->shape[1] * tt->shape[2] == 1);
 		if (y < 0)
 			return y;
 		im->map[t] = y;
@@ -347,7 +347,7 @@ static int import_outputs(struct imp *im)
 		if (tt->rank == 4) {
 			int64_t nhwc[4] = {tt->shape[0], tt->shape[1], tt->shape[2], tt->shape[3]};
 			static const int64_t perm[4] = {0, 2, 3, 1};
-			k = relayout(im, k, tname(im, t), "", nhwc, perm, tt->shape[3] == 1 || tt->shape[1] * tt->shape[2] == 1);
+			k = relayout(im, k, tname(im, t), "", nhwc, perm, tt->shape[3] == 1 || (int64_t)tt->shape[1] * tt->shape[2] == 1);
 			if (k < 0)
 				return k;
 			/* its name must be the model's: nothing else may have taken it */

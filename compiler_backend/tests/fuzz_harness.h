@@ -22,6 +22,11 @@
  *
  * The sanitizer entry points are weak: without -fsanitize the targets still
  * build and run (no death callback, no leak check).
+ *
+ * Built with -DMOTE_LIBFUZZER (the targets' libFuzzer and AFL++ entry
+ * points: fuzz_libfuzzer.h) the engine owns the input, its timeout (SIGALRM)
+ * and the crash file: arming sets no alarm, and a failed check prints its
+ * message and aborts, so that the engine saves the input.
  */
 #ifndef MOTE_FUZZ_HARNESS_H
 #define MOTE_FUZZ_HARNESS_H
@@ -61,6 +66,7 @@ struct fz_opts {
 	int n_replay;
 	const char *replay[FZ_MAX_FILES];
 	const char *regress;  /* --regress DIR: the named regression inputs and their expected refusals */
+	const char *write_seeds; /* --write-seeds DIR: the target's seeds as files (a corpus to start from) */
 	uint64_t short_every; /* fuzz_model: one run in N with a 1 ms step timeout (0: never) */
 	uint64_t onnx_every;  /* fuzz_model: one input in N is ONNX compiled for the device (0: never) */
 	const char *device;   /* fuzz_model, fuzz_cmd: the device URI (NULL: the target's default) */
@@ -93,6 +99,7 @@ static inline void fz_usage(const struct fz_opts *o, const char *extra)
 		"  --replay F     run F (and more --replay files) once each, no mutation\n"
 		"  --regress DIR  run the inputs DIR/EXPECTED lists, each of which must give its status\n"
 		"                 and a message containing its text (see fz_regress), then exit\n"
+		"  --write-seeds DIR  write the seed inputs into DIR as files and exit (a corpus to start from)\n"
 		"  --keep-going   fuzz_onnx, for exploration: a hang is saved and counted, the run goes on\n"
 		"                 (the hung computation is abandoned; leak checks stop there)\n"
 		"%s",
@@ -167,6 +174,8 @@ static inline int fz_parse(int argc, char **argv, struct fz_opts *o, const char 
 			o->device = v;
 		} else if (!strcmp(a, "--regress")) {
 			o->regress = v;
+		} else if (!strcmp(a, "--write-seeds")) {
+			o->write_seeds = v;
 		} else if (!strcmp(a, "--replay") && o->n_replay < FZ_MAX_FILES) {
 			o->replay[o->n_replay++] = v;
 		} else if (!strcmp(a, "--seed-file") && o->n_seeds < FZ_MAX_FILES) {
@@ -329,28 +338,38 @@ static inline void fz_crash_arm(struct fz_crash *c, const struct fz_opts *o, uin
 	c->data = in->d;
 	c->len = in->len;
 	c->armed = 1;
+#ifndef MOTE_LIBFUZZER /* the engine's timer is SIGALRM too */
 	alarm(o->timeout_s);
+#endif
 }
 
 static inline void fz_crash_disarm(struct fz_crash *c)
 {
+#ifndef MOTE_LIBFUZZER
 	alarm(0);
+#endif
 	c->armed = 0;
 }
 
-/* A failed check of the target: save the input, say why, exit 1. */
+/* A failed check of the target: save the input, say why, exit 1 (under
+ * libFuzzer or AFL++: say why and abort; the engine saves the input). */
 static inline void fz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 static inline void fz_fail(const char *fmt, ...)
 {
-	alarm(0);
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	fflush(stdout);
+#ifdef MOTE_LIBFUZZER
+	fprintf(stderr, "\n==fuzz== %s\n", msg);
+	abort();
+#else
+	alarm(0);
 	fz_crash_save(msg);
 	_exit(1);
+#endif
 }
 
 static inline void fz_mkdir_p(const char *dir)
@@ -472,6 +491,37 @@ static inline void fz_corpus_free(struct fz_corpus *c)
 	for (size_t i = 0; i < c->n; i++)
 		fz_buf_free(&c->e[i]);
 	c->n = c->n_seeds = 0;
+}
+
+/* --write-seeds DIR: the corpus's seeds as DIR/<name> (the seed's name with
+ * every character but letters, digits, '.', '-' and '_' made '_', then ext);
+ * 0 or -1 (message printed). */
+static inline int fz_write_seeds(const char *dir, const struct fz_corpus *c, const char *ext)
+{
+	fz_mkdir_p(dir);
+	for (size_t i = 0; i < c->n_seeds; i++) {
+		char name[256], path[1024];
+		const char *s = c->name[i] ? c->name[i] : "seed";
+		const char *base = strstr(s, "models/") ? strstr(s, "models/") + 7 : s; /* repository paths: shorter */
+		size_t k = 0;
+		for (; *base && k + 1 < sizeof name; base++)
+			name[k++] = (*base >= 'a' && *base <= 'z') || (*base >= 'A' && *base <= 'Z') ||
+						(*base >= '0' && *base <= '9') || *base == '.' || *base == '-'
+					    ? *base
+					    : '_';
+		name[k] = 0;
+		snprintf(path, sizeof path, "%s/%s%s", dir, name, ext);
+		FILE *f = fopen(path, "wb");
+		int bad = !f || fwrite(c->e[i].d, 1, c->e[i].len, f) != c->e[i].len;
+		if (f && fclose(f))
+			bad = 1;
+		if (bad) {
+			fprintf(stderr, "cannot write %s\n", path);
+			return -1;
+		}
+		printf("%s: %zu bytes\n", path, c->e[i].len);
+	}
+	return 0;
 }
 
 /* Digits dropped: "tensor 12: ..." and "tensor 3: ..." are one kind of refusal. */

@@ -21,6 +21,11 @@
  *
  *   fuzz_onnx [--seconds 30] [--iters 200000] [--seed 1] [--timeout 20] [--replay FILE]
  *   fuzz_onnx --regress compiler_backend/tests/fuzz_regress   (the inputs past runs found)
+ *   fuzz_onnx --write-seeds DIR   (the seed models as files, to start a corpus)
+ * Built with -DMOTE_LIBFUZZER: LLVMFuzzerTestOneInput (the same work and
+ * checks per input; the reference executor for one input in four by its
+ * bytes) and LLVMFuzzerCustomMutator (the mutations above), no main
+ * (scripts/fuzz/fuzz.mk).
  * Exit status: 0 clean, 1 a failed check or leak, 3 a hang, the sanitizer's
  * on a report (crash file in build/fuzz/crash-onnx-<iter>.bin).
  */
@@ -30,6 +35,7 @@
 
 #include "fuzz_cc_checks.h"
 #include "fuzz_harness.h"
+#include "fuzz_libfuzzer.h"
 #include "mote/mote_compiler.h"
 #include "fuzz_seeds.h"
 #include "onnx.pb-c.h"
@@ -138,6 +144,7 @@ static void ref_path(const struct fz_buf *in, struct outcome *o)
 
 static void run_one(const struct mote_geometry *geo, const struct fz_buf *in, int with_ref, struct outcome *o);
 
+#ifndef MOTE_LIBFUZZER
 /* run_one, or with --keep-going 1 when it hung (the crash file is written, the input abandoned). */
 static int run_guarded(struct fz_crash *crash, const struct mote_geometry *geo, const struct fz_buf *in,
 		       int with_ref, struct outcome *o)
@@ -152,6 +159,7 @@ static int run_guarded(struct fz_crash *crash, const struct mote_geometry *geo, 
 	crash->hang_jump = NULL;
 	return 0;
 }
+#endif
 
 static void count_rewrites(void *ctx, const struct mote_cc_prune_layer *l)
 {
@@ -205,6 +213,55 @@ static void run_one(const struct mote_geometry *geo, const struct fz_buf *in, in
 	prune_path(in);
 }
 
+#ifdef MOTE_LIBFUZZER
+
+/* ---- libFuzzer / AFL++ ------------------------------------------------------------- */
+
+/* One input as the loop runs it: compiled, pruned, and (one input in four,
+ * by its bytes, and every one that compiles) through the reference executor.
+ * A sanitizer report, a failed check (abort) or a leak (the engine's
+ * LeakSanitizer check) is the engine's crash. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct mote_geometry geo = fz_geom_8x8();
+	const struct fz_buf in = {(uint8_t *)data, size, size};
+	struct outcome o;
+	run_one(&geo, &in, fz_lf_choice(data, size) % 4 == 0, &o);
+	return 0;
+}
+
+static struct fz_buf lf_cur, lf_prev;
+static struct fz_pb lf_ip, lf_opb;
+
+static void lf_free(void)
+{
+	fz_buf_free(&lf_cur);
+	fz_buf_free(&lf_prev);
+	fz_pb_free(&lf_ip);
+	fz_pb_free(&lf_opb);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	atexit(lf_free);
+	return 0;
+}
+
+/* the loop's mutations: protobuf-aware three times in four, else bytes */
+static const char *lf_mutation(struct fz_rng *r, struct fz_buf *b, const struct fz_buf *other, void *ctx)
+{
+	(void)ctx;
+	return fz_chance(r, 4) ? fz_mutate_bytes(r, b, other) : fz_mutate_pb(r, b, other, &lf_ip, &lf_opb);
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	return fz_lf_mutate(data, size, max_size, seed, 4, lf_mutation, NULL, &lf_cur, &lf_prev);
+}
+
+#else
+
 struct regress_ctx {
 	struct fz_crash *crash;
 	const struct fz_opts *o;
@@ -245,6 +302,14 @@ int main(int argc, char **argv)
 	if (o.regress) {
 		struct regress_ctx rc_ctx = {.crash = &crash, .o = &o, .geo = &geo};
 		return fz_regress(o.regress, regress_one, &rc_ctx) ? 1 : 0;
+	}
+	if (o.write_seeds) { /* the seeds the loop starts from, as files */
+		struct fz_rng rng = {o.seed};
+		struct fz_corpus corpus = {0};
+		char seed_paths[FZ_SEED_PATHS][512];
+		rc = fz_load_onnx_seeds(&corpus, &rng, &o, seed_paths) || fz_write_seeds(o.write_seeds, &corpus, "") ? 2 : 0;
+		fz_corpus_free(&corpus);
+		return rc;
 	}
 	if (o.n_replay) {
 		for (int i = 0; i < o.n_replay; i++) {
@@ -398,3 +463,5 @@ int main(int argc, char **argv)
 		_exit(rc);
 	return rc;
 }
+
+#endif /* MOTE_LIBFUZZER */

@@ -20,6 +20,11 @@
  *
  *   fuzz_tflite [--seconds 30] [--iters 200000] [--seed 1] [--timeout 20] [--replay FILE] [--seed-file FILE]...
  *   fuzz_tflite --regress compiler_backend/tests/fuzz_tflite_regress
+ *   fuzz_tflite --write-seeds DIR   (the seed models as files, to start a corpus)
+ * Built with -DMOTE_LIBFUZZER: LLVMFuzzerTestOneInput (the same work and
+ * checks per input; the reference path's share and rounding chosen by the
+ * input's bytes) and LLVMFuzzerCustomMutator (the mutations above), no main
+ * (scripts/fuzz/fuzz.mk).
  * Exit status: 0 clean, 1 a failed check or leak, 2 no seeds, 3 a hang, the
  * sanitizer's on a report (crash file in build/fuzz/crash-tflite-<iter>.bin).
  */
@@ -29,6 +34,7 @@
 
 #include "fuzz_cc_checks.h"
 #include "fuzz_harness.h"
+#include "fuzz_libfuzzer.h"
 #include "fuzz_seeds.h"
 #include "mote/mote_compiler.h"
 #include "tfl_build.h"
@@ -164,6 +170,51 @@ static const char *mutate_fb(struct fz_rng *r, struct fz_buf *b)
 	return w == 4 ? "fb-word32" : "fb-word16";
 }
 
+#ifdef MOTE_LIBFUZZER
+
+/* ---- libFuzzer / AFL++ ------------------------------------------------------------- */
+
+/* One input as the loop runs it; the reference executor (one input in four,
+ * and every one that compiles) and its rounding chosen by the input's bytes. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct mote_geometry geo = fz_geom_8x8();
+	const struct fz_buf in = {(uint8_t *)data, size, size};
+	uint64_t h = fz_lf_choice(data, size);
+	struct outcome o;
+	run_one(&geo, &in, h % 4 == 0, (int)(h >> 8) & 1, &o);
+	return 0;
+}
+
+static struct fz_buf lf_cur, lf_prev;
+
+static void lf_free(void)
+{
+	fz_buf_free(&lf_cur);
+	fz_buf_free(&lf_prev);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	atexit(lf_free);
+	return 0;
+}
+
+/* the loop's mutations: bytes one time in three, else a word of the flatbuffer's structure */
+static const char *lf_mutation(struct fz_rng *r, struct fz_buf *b, const struct fz_buf *other, void *ctx)
+{
+	(void)ctx;
+	return fz_chance(r, 3) ? fz_mutate_bytes(r, b, other) : mutate_fb(r, b);
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	return fz_lf_mutate(data, size, max_size, seed, 4, lf_mutation, NULL, &lf_cur, &lf_prev);
+}
+
+#else
+
 struct regress_ctx {
 	struct fz_crash *crash;
 	const struct fz_opts *o;
@@ -239,6 +290,13 @@ int main(int argc, char **argv)
 	if (o.regress) {
 		struct regress_ctx rc_ctx = {.crash = &crash, .o = &o, .geo = &geo};
 		return fz_regress(o.regress, regress_one, &rc_ctx) ? 1 : 0;
+	}
+	if (o.write_seeds) { /* the seeds the loop starts from, as files */
+		struct fz_rng rng = {o.seed};
+		struct fz_corpus corpus = {0};
+		rc = load_seeds(&corpus, &rng, &o) || fz_write_seeds(o.write_seeds, &corpus, ".tflite") ? 2 : 0;
+		fz_corpus_free(&corpus);
+		return rc;
 	}
 	if (o.n_replay) {
 		for (int i = 0; i < o.n_replay; i++) {
@@ -338,3 +396,5 @@ int main(int argc, char **argv)
 	fz_strset_free(&st.kinds);
 	return 0;
 }
+
+#endif /* MOTE_LIBFUZZER */

@@ -15,6 +15,9 @@
 # REGRESS_TIME and REGRESS_SBATCH_ARGS go to sbatch (scripts/regress/slurm.sh).
 
 REGRESS      := $(BUILD)/tools/regress
+# before each merge: the libfuzzer suite's campaign corpora merged, its figures per target
+# (scripts/fuzz/libfuzzer.sh regress-merge; nothing when the run had no campaign)
+REGRESS_FUZZ_MERGE = LF_DIR=$(LF_DIR) sh scripts/fuzz/libfuzzer.sh regress-merge $(REGRESS_DIR) || true
 REGRESS_DESC ?= scripts/regress/regress.txt
 REGRESS_DIR  ?= $(BUILD)/regress
 SIZE         ?= quick
@@ -41,6 +44,7 @@ ifeq ($(SLURM),1)
 else
 	@$(REGRESS) run $(REGRESS_DIR) --all --jobs $(JOBS) || true
 endif
+	@$(REGRESS_FUZZ_MERGE)
 	@$(REGRESS) merge $(REGRESS_DIR)
 
 regress-submit: regress-plan
@@ -49,6 +53,7 @@ regress-submit: regress-plan
 
 regress-merge: $(REGRESS)
 	@if [ -f $(REGRESS_DIR)/slurm/jobs ]; then sh scripts/regress/slurm.sh wait $(REGRESS_DIR); fi
+	@$(REGRESS_FUZZ_MERGE)
 	@$(REGRESS) merge $(REGRESS_DIR)
 
 regress-rerun: $(REGRESS)
@@ -58,6 +63,7 @@ regress-rerun: $(REGRESS)
 	  if [ "$(SLURM)" = 1 ]; then sh scripts/regress/slurm.sh submit $(REGRESS_DIR) $$s && \
 	    sh scripts/regress/slurm.sh wait $(REGRESS_DIR) || exit 1; \
 	  else $(REGRESS) run $(REGRESS_DIR) $$(echo $$s | sed 's/^/--shard /; s/,/ --shard /g') --jobs $(JOBS) || true; fi
+	@$(REGRESS_FUZZ_MERGE)
 	@$(REGRESS) merge $(REGRESS_DIR)
 
 # make test-regress: scripts/regress/test_regress.sh (needs root: slurmd runs the jobs)

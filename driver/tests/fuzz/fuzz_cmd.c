@@ -77,10 +77,11 @@
  * (the same per-input work and checks; a failure aborts) and
  * LLVMFuzzerCustomMutator (the mutations above), for a libFuzzer build
  * (clang -fsanitize=fuzzer,address,undefined) with MOTE_CMD_DEVICE naming the
- * device.  No make target builds it yet: the C objects it links (the driver,
- * the compiler backend, op.c and cli_fail.c) must then be clang's too
- * (-fsanitize=address,undefined,fuzzer-no-link: GCC's and clang's ASan
- * runtimes do not mix); the Verilated objects may stay g++'s, uninstrumented.
+ * device: make fuzz-libfuzzer (scripts/fuzz/fuzz.mk) builds it with clang
+ * copies of the C objects it links (the driver, the compiler backend, op.c
+ * and cli_fail.c: GCC's and clang's ASan runtimes do not mix) and the
+ * Verilated objects as g++ made them, uninstrumented; make fuzz-afl the same
+ * with afl-clang-fast.
  *
  * Input files: a 28-byte header, little-endian,
  *   0  "MCMD"      magic
@@ -720,13 +721,11 @@ int main(int argc, char **argv)
 {
 	struct fz_opts o = {.target = "cmd", .seconds = 30, .iters = 200000, .seed = 1, .timeout_s = 60,
 			    .out_dir = "build/fuzz", .check_every = 1};
-	const char *seeds_dir = NULL, *keep_dir = NULL;
-	/* --write-seeds and --keep are ours alone: taken out before the shared parser sees the rest */
+	const char *keep_dir = NULL;
+	/* --keep is ours alone: taken out before the shared parser sees the rest */
 	int n_args = 1;
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--write-seeds") && i + 1 < argc)
-			seeds_dir = argv[++i];
-		else if (!strcmp(argv[i], "--keep") && i + 1 < argc)
+		if (!strcmp(argv[i], "--keep") && i + 1 < argc)
 			keep_dir = argv[++i];
 		else
 			argv[n_args++] = argv[i];
@@ -735,7 +734,6 @@ int main(int argc, char **argv)
 			  "  --device URI   the device (default " DEVICE_URI "; its memory must map: a simulator)\n"
 			  "  --check-every N  the known GEMM after every N-th completed stream too (default 1; 0: only\n"
 			  "                 after the streams that stop with an error)\n"
-			  "  --write-seeds DIR  write the seeds as input files into DIR and exit\n"
 			  "  --keep DIR     write every input with an outcome kind not seen before (its status, the\n"
 			  "                 failing command's opcode) to DIR/<status>-<opcode>-<iteration>.bin\n"
 			  "  a --replay or --regress file is an input file (see the header of fuzz_cmd.c)\n");
@@ -758,8 +756,8 @@ int main(int argc, char **argv)
 	struct outcome out;
 	struct fz_buf cur = {0};
 	char status[64], msg[192];
-	if (seeds_dir) {
-		rc = write_seeds(r, seeds_dir);
+	if (o.write_seeds) {
+		rc = write_seeds(r, o.write_seeds);
 		goto done;
 	}
 	if (o.regress) {

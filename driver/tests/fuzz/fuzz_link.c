@@ -21,12 +21,16 @@
  *
  *   fuzz_link [--seconds 30] [--iters 200000] [--seed 1] [--replay FILE] [-v]
  *   fuzz_link --regress driver/tests/fuzz/link_regress
+ *   fuzz_link --write-seeds DIR   (the two seed sessions as files)
+ * Built with -DMOTE_LIBFUZZER: LLVMFuzzerTestOneInput (the same checks per
+ * input; libFuzzer's mutations), no main (scripts/fuzz/fuzz.mk).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuzz_harness.h"
+#include "fuzz_libfuzzer.h"
 #include "link.h"
 #include "link_frame.h"
 #include "mote_priv.h"
@@ -250,6 +254,23 @@ static void session(const uint8_t *in, size_t n, const char **status, char *msg,
 	link_close(l);
 }
 
+#ifdef MOTE_LIBFUZZER
+
+/* ---- libFuzzer / AFL++ ------------------------------------------------------------- */
+
+/* One input as the loop runs it: the receiver's checks, then the session
+ * against a board that says the input (libFuzzer's own mutations). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const char *status = "";
+	char msg[128];
+	check_receiver(data, size);
+	session(data, size, &status, msg, sizeof msg);
+	return 0;
+}
+
+#else
+
 /* ---- seeds and the loop ------------------------------------------------------------- */
 
 static void fz_append(struct fz_buf *b, const uint8_t *p, size_t n)
@@ -343,6 +364,12 @@ int main(int argc, char **argv)
 		if (fz_corpus_add(&corpus, &rng, &seed, v ? "noisy session" : "session") < 0)
 			return 2;
 	}
+	if (o.write_seeds) { /* the two seeds as files */
+		int rc = fz_write_seeds(o.write_seeds, &corpus, ".bin") ? 2 : 0;
+		fz_buf_free(&seed);
+		fz_corpus_free(&corpus);
+		return rc;
+	}
 	for (int i = 0; i < o.n_seeds; i++) {
 		if (fz_slurp(o.seeds[i], &seed) || fz_corpus_add(&corpus, &rng, &seed, o.seeds[i]) < 0)
 			return 2;
@@ -385,3 +412,5 @@ int main(int argc, char **argv)
 	fz_buf_free(&cur);
 	return 0;
 }
+
+#endif /* MOTE_LIBFUZZER */

@@ -24,6 +24,12 @@
  *
  *   fuzz_model [--seconds 30] [--iters 200000] [--seed 1] [--timeout 30] [--replay FILE]
  *   fuzz_model --regress driver/tests/fuzz/regress   (the inputs past runs found)
+ *   fuzz_model --write-seeds DIR   (the .mote seeds, compiled for the device, and the ONNX ones)
+ * Built with -DMOTE_LIBFUZZER: LLVMFuzzerTestOneInput (the same work and
+ * checks per input, on the device MOTE_MODEL_DEVICE names; a .mote file or
+ * ONNX by its magic, the kind of run by its bytes) and
+ * LLVMFuzzerCustomMutator (the mutations above), no main
+ * (scripts/fuzz/fuzz.mk).
  * A replayed file is taken as .mote if it starts with the magic, else as ONNX.
  */
 #include <stdio.h>
@@ -34,6 +40,7 @@
 
 #include "fuzz_harness.h"
 #include "fuzz_hooks.h"
+#include "fuzz_libfuzzer.h"
 #include "fuzz_seeds.h"
 #include "mote/mote_compiler.h"
 
@@ -229,6 +236,98 @@ static int is_mote(const struct fz_buf *b)
 	return b->len >= 4 && fz_get_le(b->d, 4) == MOTE_MF_MAGIC;
 }
 
+#ifdef MOTE_LIBFUZZER
+
+/* ---- libFuzzer / AFL++ ------------------------------------------------------------- */
+
+static struct target lf_t;
+static struct fz_buf lf_cur, lf_prev;
+static struct fz_pb lf_ip, lf_opb;
+
+static void lf_teardown(void)
+{
+	free(lf_t.zeros);
+	free(lf_t.scratch);
+	mote_close(lf_t.dev);
+	fz_buf_free(&lf_cur);
+	fz_buf_free(&lf_prev);
+	fz_pb_free(&lf_ip);
+	fz_pb_free(&lf_opb);
+}
+
+/* The device of MOTE_MODEL_DEVICE (default DEVICE_URI), opened once with the counting hooks. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	const char *uri = getenv("MOTE_MODEL_DEVICE") ? getenv("MOTE_MODEL_DEVICE") : DEVICE_URI;
+	hooks_init(&lf_t.hooks);
+	struct mote_open_options oo = {.hooks = &lf_t.hooks.h};
+	int rc = mote_open_ex(uri, &oo, &lf_t.dev);
+	if (rc) {
+		fprintf(stderr, "fuzz_model: cannot open %s: %s\n", uri, mote_strerror(rc));
+		abort();
+	}
+	struct mote_device_info di;
+	mote_device_info(lf_t.dev, &di);
+	lf_t.geo = di.geometry;
+	lf_t.mem_size = di.mem_size;
+	mote_set_watchdog(lf_t.dev, WATCHDOG_CYCLES);
+	lf_t.zeros = calloc(MAX_IO_BYTES, 1);
+	lf_t.scratch = malloc(MAX_IO_BYTES);
+	if (!lf_t.zeros || !lf_t.scratch)
+		abort();
+	atexit(lf_teardown);
+	return 0;
+}
+
+/* One input as the loop runs it: a .mote file (the magic) loaded, inspected
+ * and, as its bytes choose, not run, run, or run with 1 ms steps (one run in
+ * 16); anything else is ONNX, compiled for the device, then loaded, run and
+ * checked against the reference executor.  Every allocation of the device's
+ * hooks must be back afterwards. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct fz_buf in = {(uint8_t *)data, size, size};
+	uint64_t h = fz_lf_choice(data, size);
+	int run = h & 1 ? ((h >> 8) % 16 == 0 ? 2 : 1) : 0;
+	struct outcome o;
+	memset(&o, 0, sizeof o);
+	o.run = o.compiled = 1;
+	long live0 = lf_t.hooks.live;
+	if (is_mote(&in))
+		one_mote(&lf_t, &in, run, NULL, &o);
+	else
+		one_onnx(&lf_t, &in, NULL, &o);
+	if (lf_t.hooks.live != live0)
+		fz_fail("%ld allocations of the device's hooks not given back after mote_model_free (run status %s)",
+			lf_t.hooks.live - live0, o.run == 1 ? "not run" : mote_error_name(o.run));
+	return 0;
+}
+
+/* the loop's mutations: .mote-aware (CRC fixed) on a .mote file, protobuf-aware
+ * or bytes on ONNX */
+static const char *lf_mutation(struct fz_rng *r, struct fz_buf *b, const struct fz_buf *other, void *ctx)
+{
+	(void)ctx;
+	if (is_mote(b))
+		return fz_mutate_mote(r, b, other);
+	return fz_chance(r, 4) ? fz_mutate_bytes(r, b, other) : fz_mutate_pb(r, b, other, &lf_ip, &lf_opb);
+}
+
+/* libFuzzer's own mutations would break the CRC of nearly every .mote file:
+ * they get one time in 8, and the CRC is fixed after them one time in 2. */
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	size_t n = fz_lf_mutate(data, size, max_size, seed, 8, lf_mutation, NULL, &lf_cur, &lf_prev);
+	if (n >= sizeof(struct mote_mf_header) && (seed >> 16) & 1 && !fz_set(&lf_cur, data, n) && is_mote(&lf_cur)) {
+		fz_mote_fix(&lf_cur, 1, 1);
+		memcpy(data, lf_cur.d, n);
+	}
+	return n;
+}
+
+#else
+
 /* Runs one input and checks that it gave everything back. */
 static void run_checked(struct target *t, struct fz_crash *crash, const struct fz_opts *opts, uint64_t iter,
 			const struct fz_buf *in, int is_onnx, int run, struct fz_buf *mote_out, const char *replay,
@@ -382,6 +481,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "fuzz_model: no seed model compiles for %s\n", uri);
 		return 2;
 	}
+	if (o.write_seeds) { /* the .mote seeds as the device's compiler made them, and the ONNX ones */
+		rc = fz_write_seeds(o.write_seeds, &mote_corpus, ".mote") || fz_write_seeds(o.write_seeds, &onnx_corpus, "")
+			     ? 2
+			     : 0;
+		fz_corpus_free(&onnx_corpus);
+		fz_corpus_free(&mote_corpus);
+		goto done;
+	}
 	printf("fuzz_model: seed %llu, %zu .mote seeds (of %zu ONNX seeds) on %s, at most %llu inputs (0: no "
 	       "limit) and %g s, timeout %u s per input\n",
 	       (unsigned long long)o.seed, mote_corpus.n_seeds, onnx_corpus.n_seeds, uri,
@@ -484,3 +591,5 @@ done:
 	fflush(stdout);
 	return rc;
 }
+
+#endif /* MOTE_LIBFUZZER */
