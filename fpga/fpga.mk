@@ -41,6 +41,14 @@ SYNTH_ecp5_8x8_PAR  := -set ROWS 8 -set COLS 8 -set MEM_BYTES 16
 # (synth_ecp5 makes them blackboxes at its end anyway)
 SYNTH_ice40_4x4_PRE := ice40_wrapcarry -unwrap
 SYNTH_ecp5_8x8_PRE  := blackbox =A:whitebox
+# ECP5: synth_ecp5 puts every multiply of 2x2 bits or more on a MULT18X18D, the compute unit's
+# two per-row MAC counts too (K_VALID by N_VALID: a few bits by a few, its only multiplies); they
+# become logic first (Yosys' generic multiplier, a few LUT4), so the DSP blocks are the MACs' and
+# the post-processing lanes'.  (In the RTL a shift-and-add form did the same but cost the iCE40
+# board 10 to 28 of its last logic cells more than synth_ice40's own mapping of the multiply; a
+# selection by width instead also took constant multiplies that synth_ecp5 makes shifts: +1.3k LUT4.)
+SYNTH_ECP5_PREP     := techmap *mote_compute_unit*/t:$$$$mul
+SYNTH_ecp5_8x8_PREP := $(SYNTH_ECP5_PREP)
 
 # the board top (PLL, link, mote_top with the board's parameters, SPRAM memory): the table
 # then has the link beside mote_top.  The parameters come in through mote_board.vh.
@@ -69,7 +77,7 @@ $(SYNTH_DIR)/$(1).log: $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS) $(SYNTH_$(1)_DEPS) $(GE
 	  $(if $(SYNTH_$(1)_PAR),echo 'chparam $(SYNTH_$(1)_PAR) $(call synth_top,$(1))';) \
 	  echo 'hierarchy -top $(call synth_top,$(1))'; echo 'proc'; \
 	  echo 'select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr'; \
-	  echo 'write_json $(SYNTH_DIR)/$(1).rtl.json'; \
+	  echo 'write_json $(SYNTH_DIR)/$(1).rtl.json'; $(if $(SYNTH_$(1)_PREP),echo '$(SYNTH_$(1)_PREP)';) \
 	  echo '$(SYNTH_$(1)_CMD) -run begin:map_luts'; echo '$(SYNTH_$(1)_PRE)'; echo 'check -assert'; \
 	  echo 'write_json $(SYNTH_DIR)/$(1).gates.json'; \
 	  echo '! $(SYNTH_AREA) split $(call synth_top,$(1)) $(SYNTH_DIR)/$(1).rtl.json $(SYNTH_DIR)/$(1).gates.json $(SYNTH_DIR)/$(1).split.json $(SYNTH_DIR)/$(1).map > $(SYNTH_DIR)/$(1).split.txt'; \
@@ -92,7 +100,7 @@ $(SYNTH_DIR)/$(1).flat.log: $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS) $(SYNTH_$(1)_DEPS)
 	@echo "SYNTH $(1) flattened (several minutes)"
 	@yosys -q -l $$@.tmp -p 'read_verilog -defer -I$(BUILD)/rtl $(SYNTH_$(1)_INC) $$(SYNTH_SRCS) $(SYNTH_$(1)_SRCS); \
 	  $(if $(SYNTH_$(1)_PAR),chparam $(SYNTH_$(1)_PAR) $(call synth_top,$(1));) hierarchy -top $(call synth_top,$(1)); proc; \
-	  select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr; \
+	  select -assert-none t:$$$$dlatch t:$$$$adlatch t:$$$$dlatchsr; $(if $(SYNTH_$(1)_PREP),$(SYNTH_$(1)_PREP);) \
 	  $(SYNTH_$(1)_CMD); check -assert; tee -o $(SYNTH_DIR)/$(1).flat.stat stat' > /dev/null
 	@mv $$@.tmp $$@
 endef
@@ -140,8 +148,10 @@ REPORT_CONFIGS := ecp5_8x8 ecp5_45f_8x8 ecp5_16x16 gowin_4x4 gowin_8x8
 SYNTH_ecp5_45f_8x8_CMD := synth_ecp5 -top mote_top
 SYNTH_ecp5_45f_8x8_PAR  = $(foreach p,$(BOARD_ecp5_45f_PARAMS),-set $(subst =, ,$(p)))
 SYNTH_ecp5_45f_8x8_PRE := blackbox =A:whitebox
+SYNTH_ecp5_45f_8x8_PREP := $(SYNTH_ECP5_PREP)
 SYNTH_ecp5_16x16_CMD := synth_ecp5 -top mote_top
 SYNTH_ecp5_16x16_PAR := -set ROWS 16 -set COLS 16 -set MEM_BYTES 32
+SYNTH_ecp5_16x16_PREP := $(SYNTH_ECP5_PREP)
 SYNTH_gowin_4x4_CMD  := synth_gowin -top mote_top
 SYNTH_gowin_4x4_PAR  := -set ROWS 4 -set COLS 4 -set MEM_BYTES 8
 SYNTH_gowin_8x8_CMD  := synth_gowin -top mote_top

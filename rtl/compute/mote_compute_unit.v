@@ -261,21 +261,8 @@ module mote_compute_unit #(
 	// partial one) times N_VALID; dense-equivalent: K_VALID*N_VALID always
 	wire [KW-1:0] c_kept = c_sp ? {1'b0, c_kv[KW-1:2], 1'b0} + {{(KW-2){1'b0}}, c_kv[1], c_kv[0] & !c_kv[1]} :
 				      c_kv[KW-1:0];
-	// (shifts and adds, not `*`: a multiply of a few bits still takes a DSP
-	// block where synthesis maps every multiply to one, as synth_ecp5 does)
-	function [UW-1:0] small_mul;
-		input [KW-1:0] a;
-		input [NW-1:0] b;
-		integer i;
-		begin
-			small_mul = {UW{1'b0}};
-			for (i = 0; i < NW; i = i + 1)
-				if (b[i])
-					small_mul = small_mul + ({{NW{1'b0}}, a} << i);
-		end
-	endfunction
-	wire [UW-1:0] c_useful = small_mul(c_kept, c_nv[NW-1:0]);
-	wire [UW-1:0] c_dense  = small_mul(c_kv[KW-1:0], c_nv[NW-1:0]);
+	wire [UW-1:0] c_useful = c_kept * c_nv[NW-1:0];
+	wire [UW-1:0] c_dense  = c_kv[KW-1:0] * c_nv[NW-1:0];
 
 	// ================================================================ stage H
 	// H is the compute queue's entry register: the command waits there (the
