@@ -33,8 +33,12 @@ save_steps() { # save_steps NETWORK GEOMETRY DEVICE MOTE-RUN-ARGS...: the run's 
 
 summary=""
 for net in resnet8 dscnn mobilenet_v1_025; do
-	for geo in 8x8 16x16; do
-		r=${geo%x*}; c=${geo#*x}; t="sim:rows=$r,cols=$c"
+	# ecp5_45f: the LFE5U-45F's 8x8 parameter set (fpga/boards.mk), beside the simulator's 8x8
+	for geo in 8x8 16x16 ecp5_45f; do
+		case $geo in
+		*x*) r=${geo%x*}; c=${geo#*x}; t="sim:rows=$r,cols=$c";;
+		*) t="sim:board=$geo";;
+		esac
 		mf="$OUT/${net}_$geo.mote"
 		t0=$(now_ms)
 		$MOTE compile "$DIR/$net.onnx" -o "$mf" --target "$t" > /dev/null
@@ -43,15 +47,16 @@ for net in resnet8 dscnn mobilenet_v1_025; do
 		out=$($MOTE run "$mf" --input "input=$DIR/${net}_input.npy" --check "$DIR/$net.onnx" --device "$t") || {
 			printf '%s\n' "$out"; echo "bench: $net on $geo failed" >&2; exit 1; }
 		printf '%s\n' "$out" | grep -E '^ +[0-9]+ device|^total|^reference'
-		save_steps "$net" "$geo" "$t" "$mf" --input "input=$DIR/${net}_input.npy" --check "$DIR/$net.onnx"
+		case $geo in *x*) save_steps "$net" "$geo" "$t" "$mf" --input "input=$DIR/${net}_input.npy" \
+			--check "$DIR/$net.onnx";; esac
 		tot=$(printf '%s\n' "$out" | sed -n 's/^total: \([0-9]*\) device cycles, \([0-9]*\) macs, utilization \([0-9.]*\).*/\1 \2 \3/p')
-		summary="$summary$(printf '%-18s %-6s %10s %10s %12s %8s' "$net" "$geo" "$((t1 - t0))" $tot)
+		summary="$summary$(printf '%-18s %-8s %10s %10s %12s %8s' "$net" "$geo" "$((t1 - t0))" $tot)
 "
 	done
 done
 echo
 echo "== whole networks (device steps; host steps are listed in each run above)"
-printf '%-18s %-6s %10s %10s %12s %8s\n' network array compile_ms cycles macs util
+printf '%-18s %-8s %10s %10s %12s %8s\n' network array compile_ms cycles macs util
 printf '%s' "$summary"
 
 # 2:4 sparsity (issue 13): the same weights compiled dense and sparse (--sparsity auto), each
