@@ -28,7 +28,7 @@
 # its GCC fuzzers already replay every regression input; make regress runs the replays and the
 # campaigns (scripts/regress/regress.txt, suite libfuzzer) and merges the campaigns' corpora
 # (scripts/fuzz/libfuzzer.sh regress-merge).  Debian packages: clang, libfuzzer-14-dev, afl++
-# (not in scripts/install-deps, which make test uses).
+# (installed by scripts/install-deps --fuzz when one of these targets is built; make test does not).
 
 LF_CC      ?= clang
 AFL_CC     ?= afl-clang-fast
@@ -43,60 +43,68 @@ LF_SEED    ?= 1
 AFL_SECONDS ?= 60
 AFL_TARGETS ?= link onnx
 
+# clang, libFuzzer and AFL++ installed when missing (scripts/install-deps --fuzz), before anything
+# here is compiled: the two main commands install what they need, so do these
+FUZZ_DEPS := $(BUILD)/fuzz-deps.stamp
+$(FUZZ_DEPS):
+	@mkdir -p $(@D)
+	@scripts/install-deps --fuzz
+	@touch $@
+
 # $(1) build folder, $(2) compiler, $(3) coverage flags of the library objects (clang:
 # -fsanitize=fuzzer-no-link; afl-clang-fast instruments by itself); the fuzz binaries link with
 # -fsanitize=fuzzer (libFuzzer, or with afl-clang-fast libAFLDriver).
 define LF_RULES
-$(1)/driver/%.o: driver/%.c $(DRV_HDRS) $(GEN_H)
+$(1)/driver/%.o: driver/%.c $(DRV_HDRS) $(GEN_H) | $(FUZZ_DEPS)
 	@mkdir -p $$(@D)
 	$(2) $(LF_CFLAGS) $(3) -pthread -Isim $(DRV_USB_CFLAGS) -c $$< -o $$@
 
-$(1)/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h
+$(1)/motecc/%.o: $(MOTECC_DIR)/%.c $(MOTECC_HDRS) $(ONNX_GEN)/onnx.pb-c.h | $(FUZZ_DEPS)
 	@mkdir -p $$(@D)
 	$(2) $(LF_CFLAGS) $(3) -I$(MOTECC_DIR) -I$(ONNX_GEN) -c $$< -o $$@
 
-$(1)/kernels/%.o: $(KERN_DIR)/%.c $(KERN_HDRS)
+$(1)/kernels/%.o: $(KERN_DIR)/%.c $(KERN_HDRS) | $(FUZZ_DEPS)
 	@mkdir -p $$(@D)
 	$(2) $(LF_CFLAGS) $(3) -c $$< -o $$@
 
 # generated code: compiled without our warning set, as compiler_backend.mk does
-$(1)/motecc/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c
+$(1)/motecc/onnx.pb-c.o: $(ONNX_GEN)/onnx.pb-c.c | $(FUZZ_DEPS)
 	@mkdir -p $$(@D)
 	$(2) -O1 -g $(LF_SAN) $(3) -I$(ONNX_GEN) -c $$< -o $$@
 
-$(1)/cli/%.o: driver/cli/%.c $(CLI_HDRS) $(GEN_H) include/mote/mote.h include/mote/mote_compiler.h
+$(1)/cli/%.o: driver/cli/%.c $(CLI_HDRS) $(GEN_H) include/mote/mote.h include/mote/mote_compiler.h | $(FUZZ_DEPS)
 	@mkdir -p $$(@D)
 	$(2) $(LF_CFLAGS) $(3) -c $$< -o $$@
 
-$(1)/libmotecc.a: $(patsubst $(BUILD)/obj/motecc-san/%,$(1)/motecc/%,$(MOTECC_SOBJS))
+$(1)/libmotecc.a: $(patsubst $(BUILD)/obj/motecc-san/%,$(1)/motecc/%,$(MOTECC_SOBJS)) | $(FUZZ_DEPS)
 	rm -f $$@ && ar rcs $$@ $$^
 
-$(1)/libmotekernels.a: $(patsubst $(BUILD)/obj/kernels-san/%,$(1)/kernels/%,$(KERN_SOBJS))
+$(1)/libmotekernels.a: $(patsubst $(BUILD)/obj/kernels-san/%,$(1)/kernels/%,$(KERN_SOBJS)) | $(FUZZ_DEPS)
 	rm -f $$@ && ar rcs $$@ $$^
 
-$(1)/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(1)/libmotecc.a $(1)/libmotekernels.a $(GEN_H)
+$(1)/fuzz_onnx: $(MOTECC_DIR)/tests/fuzz_onnx.c $(FUZZ_HDRS) $(1)/libmotecc.a $(1)/libmotekernels.a $(GEN_H) | $(FUZZ_DEPS)
 	$(2) $(LF_CFLAGS) -DMOTE_LIBFUZZER -fsanitize=fuzzer -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) $$< \
 	  $(1)/libmotecc.a $(1)/libmotekernels.a -o $$@ $(MOTECC_LIBS)
 
 $(1)/fuzz_tflite: $(MOTECC_DIR)/tests/fuzz_tflite.c $(FUZZ_TFLITE_SRC) $(FUZZ_TFLITE_SRC:.c=.h) $(FUZZ_HDRS) \
-  $(1)/libmotecc.a $(1)/libmotekernels.a $(GEN_H)
+  $(1)/libmotecc.a $(1)/libmotekernels.a $(GEN_H) | $(FUZZ_DEPS)
 	$(2) $(LF_CFLAGS) -DMOTE_LIBFUZZER -fsanitize=fuzzer -I$(MOTECC_DIR)/tests -I$(MOTECC_DIR) -I$(ONNX_GEN) \
 	  $$< $(FUZZ_TFLITE_SRC) $(1)/libmotecc.a $(1)/libmotekernels.a -o $$@ $(MOTECC_LIBS)
 
 $(1)/fuzz_model: driver/tests/fuzz/fuzz_model.c driver/tests/fuzz/fuzz_hooks.h $(FUZZ_HDRS) \
-  $(patsubst driver/%.c,$(1)/driver/%.o,$(DRV_SRCS)) $(SIM_OBJS) $(1)/libmotecc.a $(1)/libmotekernels.a $(DRV_HDRS) $(GEN_H)
+  $(patsubst driver/%.c,$(1)/driver/%.o,$(DRV_SRCS)) $(SIM_OBJS) $(1)/libmotecc.a $(1)/libmotekernels.a $(DRV_HDRS) $(GEN_H) | $(FUZZ_DEPS)
 	$(2) $(LF_CFLAGS) -DMOTE_LIBFUZZER -fsanitize=fuzzer -pthread -I$(MOTECC_DIR)/tests -I$(ONNX_GEN) $$< \
 	  $(patsubst driver/%.c,$(1)/driver/%.o,$(DRV_SRCS)) $(SIM_OBJS) $(1)/libmotecc.a $(1)/libmotekernels.a -o $$@ \
 	  $(DRV_LDLIBS) $(MOTECC_LIBS)
 
 $(1)/fuzz_link: driver/tests/fuzz/fuzz_link.c $(FUZZ_HDRS) $(patsubst driver/%.c,$(1)/driver/%.o,$(DRV_SRCS)) \
-  $(SIM_OBJS) $(1)/libmotekernels.a $(DRV_HDRS) $(GEN_H)
+  $(SIM_OBJS) $(1)/libmotekernels.a $(DRV_HDRS) $(GEN_H) | $(FUZZ_DEPS)
 	$(2) $(LF_CFLAGS) -DMOTE_LIBFUZZER -fsanitize=fuzzer -pthread -Idriver -I$(MOTECC_DIR)/tests $$< \
 	  $(patsubst driver/%.c,$(1)/driver/%.o,$(DRV_SRCS)) $(SIM_OBJS) $(1)/libmotekernels.a -o $$@ $(DRV_LDLIBS)
 
 $(1)/fuzz_cmd: driver/tests/fuzz/fuzz_cmd.c $(FUZZ_CMD_HDRS) $(FUZZ_HDRS) \
   $(patsubst $(BUILD)/system/%,$(1)/cli/%,$(FUZZ_CMD_OBJS)) $(patsubst driver/%.c,$(1)/driver/%.o,$(DRV_SRCS)) \
-  $(SIM_OBJS) $(1)/libmotecc.a $(1)/libmotekernels.a $(DRV_HDRS) $(GEN_H)
+  $(SIM_OBJS) $(1)/libmotecc.a $(1)/libmotekernels.a $(DRV_HDRS) $(GEN_H) | $(FUZZ_DEPS)
 	$(2) $(LF_CFLAGS) -DMOTE_LIBFUZZER -fsanitize=fuzzer -pthread -Idriver/cli -I$(MOTECC_DIR)/tests $$< \
 	  $(patsubst $(BUILD)/system/%,$(1)/cli/%,$(FUZZ_CMD_OBJS)) $(patsubst driver/%.c,$(1)/driver/%.o,$(DRV_SRCS)) \
 	  $(SIM_OBJS) $(1)/libmotecc.a $(1)/libmotekernels.a -o $$@ $(DRV_LDLIBS) $(MOTECC_LIBS)
