@@ -173,7 +173,8 @@ static int32_t acc_update(int32_t old, uint32_t result, enum acc_mode mode)
 
 /* MATMUL DEPTHWISE (fields and ranges already checked, weights loaded): lane
  * r < min(ROWS, COLS) correlates activation byte r down the streamed rows
- * with weight row r; every DW_STRIDE-th output row is kept. */
+ * with weight row r; every DW_STRIDE-th output row is an output, and with
+ * DW_DROP the first DW_KEEP of every DW_KEEP + DW_DROP outputs are kept. */
 static void exec_depthwise(struct fm *m, const uint32_t *w, uint64_t arow, uint64_t crow, uint64_t nrows,
 			   enum acc_mode mode)
 {
@@ -181,9 +182,13 @@ static void exec_depthwise(struct fm *m, const uint32_t *w, uint64_t arow, uint6
 	uint64_t stride = (uint64_t)MOTE_CMD_GET(w, MATMUL, DW_STRIDE);
 	uint64_t kv = (uint64_t)MOTE_CMD_GET(w, MATMUL, K_VALID), nv = (uint64_t)MOTE_CMD_GET(w, MATMUL, N_VALID);
 	uint32_t lanes = g->rows < g->cols ? g->rows : g->cols;
+	uint64_t drop = (uint64_t)MOTE_CMD_GET(w, MATMUL, DW_DROP), keep = (uint64_t)MOTE_CMD_GET(w, MATMUL, DW_KEEP);
 	const int8_t *act = (const int8_t *)m->abuf;
 	for (uint64_t n = 0; n + g->cols <= nrows; n += stride) {
-		int32_t *out = m->acc + (size_t)(crow + n / stride) * g->cols;
+		uint64_t o = n / stride; /* output row */
+		if (drop && o % (keep + drop) >= keep)
+			continue;
+		int32_t *out = m->acc + (size_t)(crow + (drop ? o / (keep + drop) * keep + o % (keep + drop) : o)) * g->cols;
 		for (uint32_t r = 0; r < g->cols; r++) {
 			uint32_t s = 0; /* int32 wrapping */
 			for (uint32_t j = 0; r < lanes && j < g->cols; j++)
@@ -220,6 +225,9 @@ static int exec_matmul(struct fm *m, const struct fm_cmd *c)
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	if (dw && (!(g->features & MOTE_FEATURES_DEPTHWISE_MASK) || nrows < g->cols ||
 		   MOTE_CMD_GET(w, MATMUL, DW_STRIDE) == 0))
+		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+	if (dw && MOTE_CMD_GET(w, MATMUL, DW_DROP) != 0 &&
+	    (!(g->features & MOTE_FEATURES_DW_DROP_MASK) || MOTE_CMD_GET(w, MATMUL, DW_KEEP) == 0))
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	int amax = MOTE_CMD_GET(w, MATMUL, ACC_MAX) != 0;
 	if (amax && !(g->features & MOTE_FEATURES_ACC_MAX_MASK))

@@ -10,7 +10,7 @@ struct mote_geometry tc_geom(uint32_t rows, uint32_t cols)
 	struct mote_geometry g = {
 		.rows = rows, .cols = cols, .mem_bytes = 2 * rows, .abuf_depth = 4096, .wbuf_depth = 1024,
 		.bbuf_depth = 96, .acc_depth = 1024,
-		.features = MOTE_FEATURES_INT32_OUT_MASK | MOTE_FEATURES_XOR_MSB_MASK | MOTE_FEATURES_DEPTHWISE_MASK |
+		.features = MOTE_FEATURES_INT32_OUT_MASK | MOTE_FEATURES_XOR_MSB_MASK | MOTE_FEATURES_DEPTHWISE_MASK | MOTE_FEATURES_DW_DROP_MASK |
 			    MOTE_FEATURES_ACC_MAX_MASK | MOTE_FEATURES_STORE_ADD_MASK | MOTE_FEATURES_ROUND_TFL_MASK,
 	};
 	return g;

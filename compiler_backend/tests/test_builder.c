@@ -545,6 +545,8 @@ static void random_dw_cases(uint32_t rows, uint32_t cols, uint64_t seed)
 		memset(&c, 0, sizeof c);
 		random_dw(&c, cols, &s);
 		struct mote_geometry g = i % 3 == 2 ? tiny_dw_geom(rows, cols, &c.op, &s) : tc_geom(rows, cols);
+		if (i % 4 == 3) /* a device without DW_DROP: one MATMUL per output column */
+			g.features &= ~MOTE_FEATURES_DW_DROP_MASK;
 		struct tc_run run = {.policy = (enum mote_fm_policy)(i % 3),
 				     .queue_depth = (uint32_t)(i % 3 == 1 ? tc_range(&s, 1, 8) : 8),
 				     .seed = tc_rand(&s)};
@@ -633,8 +635,10 @@ START_TEST(dw_shapes)
 END_TEST
 
 /* The DS-CNN depthwise layer: one pixel tile, and the utilization the
- * one-column-at-a-time scheme gives (L lanes x k_h taps of rows x cols
- * per streamed row, 25 of 24 + cols rows kept). */
+ * packed columns give (L lanes x k_h taps of rows x cols per streamed row;
+ * per channel group and kernel column one MATMUL of the 5 columns, 27 rows
+ * each (25 outputs, 2 dropped), the last drained through cols - 1 rows);
+ * without DW_DROP one MATMUL per column, 25 of 24 + cols rows kept. */
 START_TEST(dw_dscnn_utilization)
 {
 	for (uint32_t rc = 8; rc <= 16; rc *= 2) {
@@ -651,8 +655,15 @@ START_TEST(dw_dscnn_utilization)
 		const struct mote_cc_plan *pl = &run.plan;
 		ck_assert_uint_eq(pl->m_tiles, 1);
 		ck_assert_uint_eq(pl->macs_model, 25 * 5 * 64 * 9);
-		ck_assert_uint_eq(pl->rows_streamed, (uint64_t)(64 / rc) * 3 * 5 * (24 + rc));
+		ck_assert_uint_eq(pl->rows_streamed, (uint64_t)(64 / rc) * 3 * (4 * 27 + 24 + rc));
+		ck_assert_uint_eq(pl->n_matmul, (64 / rc) * 3);
 		ck_assert_uint_eq(run.res.macs_issued, pl->macs_issued);
+		struct mote_geometry nodrop = g;
+		nodrop.features &= ~MOTE_FEATURES_DW_DROP_MASK;
+		struct tc_run run1 = {.policy = MOTE_FM_LOWEST_INDEX, .queue_depth = 8};
+		ck_assert_msg(check_case(&nodrop, &c, &run1, "ds-cnn dw, no DW_DROP") == 0, "%s", run1.why);
+		ck_assert_uint_eq(run1.plan.rows_streamed, (uint64_t)(64 / rc) * 3 * 5 * (24 + rc));
+		ck_assert_uint_eq(run1.plan.n_matmul, (64 / rc) * 3 * 5);
 		fprintf(stderr, "dw 25x5x64 3x3 on %ux%u: %u cmds (%u matmul, %u load), NROWS %u, "
 			"macs_model/macs_issued = %llu/%llu = %.3f\n", rc, rc, pl->n_cmds, pl->n_matmul, pl->n_load,
 			pl->m_rows, (unsigned long long)pl->macs_model, (unsigned long long)pl->macs_issued,
@@ -744,10 +755,19 @@ START_TEST(dw_errors)
 	cv.in_type = MOTE_CC_UINT8;
 	ck_assert_int_eq(mote_cc_plan_conv(&nodw, &cv, &plan, &d), MOTE_CC_ENOTSUP);
 	cv.in_type = MOTE_CC_INT8;
-	/* an activation buffer below one stream (3 columns x 8 rows) */
+	/* an activation buffer below one packed stream (one output: its 3
+	 * columns of 3 rows and the 5 rows it drains through) */
 	struct mote_geometry small = g;
+	small.abuf_depth = 13;
+	ck_assert_int_eq(mote_cc_plan_conv(&small, &cv, &plan, &d), MOTE_CC_ENOSPC);
+	ck_assert_ptr_nonnull(strstr(d.msg, "(14 rows)"));
+	small.abuf_depth = 14;
+	ck_assert_int_eq(mote_cc_plan_conv(&small, &cv, &plan, &d), 0);
+	/* without DW_DROP: below one stream (3 columns x 8 rows) */
+	small.features &= ~MOTE_FEATURES_DW_DROP_MASK;
 	small.abuf_depth = 23;
 	ck_assert_int_eq(mote_cc_plan_conv(&small, &cv, &plan, &d), MOTE_CC_ENOSPC);
+	ck_assert_ptr_nonnull(strstr(d.msg, "(24 rows)"));
 	small.abuf_depth = 24;
 	ck_assert_int_eq(mote_cc_plan_conv(&small, &cv, &plan, &d), 0);
 	/* an image row pitch beyond LOAD.SX (16-bit signed) */

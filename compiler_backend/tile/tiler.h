@@ -101,6 +101,10 @@ struct tl_params {
 	uint32_t row_groups;           /* kernel-row groups: MATMULs per kernel column */
 	uint32_t group_taps;           /* kernel rows per group (the last may have fewer) */
 	uint32_t extra_rows;           /* rows the last group's stream starts below the first's */
+	/* packed columns (tiler_dw.c, MATMUL DW_DROP): one MATMUL per kernel
+	 * column streams every output column of the pixel tile back to back */
+	int dw_pack;
+	uint32_t dw_span;              /* stream rows of one output's window: (k_h-1)*dil_h + 1 */
 	/* global sums only (dw = gsum = 1, tiler_gsum.c): the nt channel groups in
 	 * batches of at most nb (full_batches of full groups, then the partial
 	 * group alone), the pixels in chunks of cols rows */

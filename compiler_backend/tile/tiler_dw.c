@@ -29,6 +29,27 @@
  *   - one STORE of the tile (N_OUTER = columns, N_INNER = rows).
  * The activation zero point is folded into the bias (tiler_blob.c): the
  * padding bytes are the zero point, so they cancel exactly.
+ *
+ * Packed columns (p->dw_pack: one kernel-row group and FEATURES.DW_DROP).
+ * Each stream above ends with cols - 1 rows that only drain the array, once
+ * per output column: a third of the stream for a 6-row map on 8 columns.  So
+ * instead the MATMUL of weight tile kx streams all nx input columns
+ * x*stride_w + kx*dil_w of the tile back to back, one command per kernel
+ * column:
+ *   - the slot holds every input column as LEN = (ny - 1 + ceil(span /
+ *     stride_h)) * stride_h rows (span = (k_h-1)*dil_h + 1: the rows of one
+ *     output's window), the columns in phase order (input column c at
+ *     position (c mod stride_w) columns first, then c / stride_w), so the
+ *     columns a kernel column reads are consecutive; one LOAD per phase
+ *     (outer step stride_w columns), then one of padding for the rows the
+ *     last stream drains through (so every row streamed holds data);
+ *   - the stream's output rows come in periods of P = LEN / stride_h: the
+ *     first ny of each are the column's outputs, the other P - ny windows
+ *     reach into the next column and are dropped (MATMUL DW_KEEP = ny,
+ *     DW_DROP = P - ny), so the accumulator holds pixel (y, x) at row
+ *     x*ny + y as above and the STORE is the same;
+ *   - NROWS = (nx-1)*LEN + (ny-1)*stride_h + cols.
+ * The pixel tile is then chosen for the fewest streamed rows (dw_pack_tile).
  */
 #include <string.h>
 
@@ -64,6 +85,95 @@ static uint64_t dw_arows(const struct tl_params *p, uint64_t nox, uint64_t noy)
 static uint64_t dw_reach(const struct tl_params *p, uint64_t nox, uint64_t noy)
 {
 	return nox * noy + (noy - 1) * (p->op->stride_h - 1);
+}
+
+/* ---- packed columns ---------------------------------------------------------------- */
+
+/* DW_KEEP's width: output rows kept per column */
+#define PK_MAX_KEEP ((1u << MOTE_MATMUL_DW_KEEP_WIDTH) - 1u)
+#define PK_MAX_DROP ((1u << MOTE_MATMUL_DW_DROP_WIDTH) - 1u)
+
+/* Buffer rows per input column of a tile of ny output rows (a multiple of stride_h). */
+static uint64_t pk_len(const struct tl_params *p, uint64_t ny)
+{
+	uint64_t sh = p->op->stride_h;
+	return (ny - 1 + (p->dw_span + sh - 1) / sh) * sh;
+}
+
+/* Rows one MATMUL streams over a tile of nx x ny outputs. */
+static uint64_t pk_nrows(const struct tl_params *p, uint64_t nx, uint64_t ny)
+{
+	return (nx - 1) * pk_len(p, ny) + (ny - 1) * p->op->stride_h + p->g.cols;
+}
+
+/* Rows the last stream drains through after the slot's last column:
+ * (ny-1)*stride_h + cols - LEN, the same for every ny. */
+static uint64_t pk_tail(const struct tl_params *p)
+{
+	uint64_t sh = p->op->stride_h, win = (p->dw_span + sh - 1) / sh * sh;
+	return p->g.cols > win ? p->g.cols - win : 0;
+}
+
+static uint64_t pk_arows(const struct tl_params *p, uint64_t nx, uint64_t ny)
+{
+	return dw_cols(p->op, nx) * pk_len(p, ny) + pk_tail(p);
+}
+
+/* Accumulator rows the range check counts: NROWS - cols + 1 (as if stride 1). */
+static uint64_t pk_reach(const struct tl_params *p, uint64_t nx, uint64_t ny)
+{
+	return pk_nrows(p, nx, ny) - p->g.cols + 1;
+}
+
+/* The pixel tile with the fewest streamed rows (plus a little per command and
+ * per step) whose slot fits half the activation buffer and half the
+ * accumulator (two slots: the next tile loads while this one computes), else
+ * the whole of each; 0 if no tile fits (the one-column-per-MATMUL tiling
+ * then decides). */
+static int dw_pack_tile(struct tl_params *p)
+{
+	const struct mote_geometry *g = &p->g;
+	for (int all = 0; all < 2; all++) {
+		uint64_t acap = all ? g->abuf_depth : half_or_all(g->abuf_depth);
+		uint64_t ccap = all ? g->acc_depth : half_or_all(g->acc_depth);
+		uint64_t best = UINT64_MAX;
+		for (uint32_t nby = 1; nby <= p->oh; nby++) {
+			uint32_t noy = div_up(p->oh, nby);
+			if (div_up(p->oh, noy) != nby || noy > PK_MAX_KEEP)
+				continue;
+			uint32_t nox = p->ow;
+			while (nox > 0 && (pk_arows(p, nox, noy) > acap || pk_reach(p, nox, noy) > ccap))
+				nox--;
+			if (nox == 0)
+				continue;
+			uint32_t nbx = div_up(p->ow, nox);
+			nox = div_up(p->ow, nbx);
+			uint64_t cost = (uint64_t)nby * nbx * (p->kt * (pk_nrows(p, nox, noy) + 2) + g->cols);
+			if (cost < best) {
+				best = cost;
+				p->nox = nox;
+				p->noy = noy;
+				p->nbx = nbx;
+				p->nby = nby;
+			}
+		}
+		if (best != UINT64_MAX)
+			return 1;
+	}
+	return 0;
+}
+
+/* Sum of NROWS over one channel group's MATMULs: tiles of nox or the last
+ * width, noy or the last height. */
+static uint64_t pk_rows_per_group(const struct tl_params *p)
+{
+	uint32_t lx = p->ow - (p->nbx - 1) * p->nox, ly = p->oh - (p->nby - 1) * p->noy;
+	uint64_t r = 0;
+	for (int i = 0; i < 4; i++) {
+		uint64_t cx = i & 1 ? 1 : p->nbx - 1, cy = i & 2 ? 1 : p->nby - 1;
+		r += cx * cy * pk_nrows(p, i & 1 ? lx : p->nox, i & 2 ? ly : p->noy);
+	}
+	return r * p->kt;
 }
 
 static int dw_supported(const struct tl_params *p, struct mote_cc_diag *diag)
@@ -109,6 +219,8 @@ static int dw_pixel_tile(struct tl_params *p, struct mote_cc_diag *diag)
 		return 0;
 	}
 	uint64_t amin = dw_arows(p, 1, 1);
+	if (p->row_groups == 1 && (g->features & MOTE_FEATURES_DW_DROP_MASK))
+		amin = min_u64(amin, pk_arows(p, 1, 1)); /* what packing needed (it did not fit either) */
 	if (amin > g->abuf_depth)
 		return cc_fail(diag, MOTE_CC_ENOSPC,
 			       "activation buffer (%u rows) holds less than one depthwise stream (%llu rows)",
@@ -144,9 +256,16 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 		return cc_fail(diag, MOTE_CC_ERANGE, "%u x %u depthwise weight tiles", op->k_w, p->row_groups);
 	p->kt = p->kt_real = p->kc = op->k_w * p->row_groups;
 	p->chunks = p->ng = p->groups = 1;
-	if ((rc = dw_pixel_tile(p, diag)))
+	p->dw_span = (op->k_h - 1) * op->dil_h + 1; /* <= cols with one row group */
+	/* DW_DROP = ceil(span / stride_h) - 1 */
+	p->dw_pack = p->row_groups == 1 && (g->features & MOTE_FEATURES_DW_DROP_MASK) &&
+		     div_up(p->dw_span, op->stride_h) - 1 <= PK_MAX_DROP && dw_pack_tile(p);
+	if (!p->dw_pack && (rc = dw_pixel_tile(p, diag)))
 		return rc;
-	p->nrows = (p->noy - 1) * op->stride_h + C; /* <= the activation rows of a tile */
+	if (p->dw_pack) /* every value < the activation buffer's depth (dw_pack_tile) */
+		p->nrows = (uint32_t)pk_nrows(p, p->nox, p->noy);
+	else
+		p->nrows = (p->noy - 1) * op->stride_h + C; /* <= the activation rows of a tile */
 	p->m_rows = p->nrows;
 	uint64_t steps = (uint64_t)p->nt * p->nbx * p->nby;
 	if (steps > UINT32_MAX)
@@ -154,10 +273,10 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 
 	/* Slot rings: activations and accumulator as tiled; one weight tile (one
 	 * kernel column of a channel group) per weight slot. */
-	p->a_slot_rows = (uint32_t)dw_arows(p, p->nox, p->noy);
+	p->a_slot_rows = (uint32_t)(p->dw_pack ? pk_arows(p, p->nox, p->noy) : dw_arows(p, p->nox, p->noy));
 	p->w_slot_rows = R;
 	p->c_slot_rows = p->nox * p->noy;
-	uint64_t reach = dw_reach(p, p->nox, p->noy);
+	uint64_t reach = p->dw_pack ? pk_reach(p, p->nox, p->noy) : dw_reach(p, p->nox, p->noy);
 	p->a_slots = min_u32(TL_MAX_ASLOTS, g->abuf_depth / p->a_slot_rows);
 	p->w_slots = min_u32(TL_MAX_WSLOTS, g->wbuf_depth / R);
 	p->c_slots = reach > g->acc_depth ? 0 :
@@ -170,8 +289,11 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 	/* Rows streamed: every output column of every channel group, kernel
 	 * column and row group streams NROWS = (ny-1)*stride_h + cols rows per
 	 * pixel tile row. */
-	p->rows_streamed = (uint64_t)p->nt * p->kt * p->ow *
-			   ((uint64_t)(p->oh - p->nby) * op->stride_h + (uint64_t)p->nby * C);
+	if (p->dw_pack)
+		p->rows_streamed = p->nt * pk_rows_per_group(p);
+	else
+		p->rows_streamed = (uint64_t)p->nt * p->kt * p->ow *
+				   ((uint64_t)(p->oh - p->nby) * op->stride_h + (uint64_t)p->nby * C);
 	size_t t;
 	if (cc_mul_sz((size_t)p->nt * p->kt, (size_t)R * C, &p->weight_bytes) || p->weight_bytes > UINT32_MAX)
 		return cc_fail(diag, MOTE_CC_ERANGE, "pre-tiled weights larger than 4 GiB");
@@ -205,21 +327,42 @@ static struct dw_tile dw_tile_of(const struct tl_params *p, uint32_t s)
 	t.ox0 = mt % p->nbx * p->nox;
 	t.nx = min_u32(p->nox, p->ow - t.ox0);
 	t.ncol = (uint32_t)dw_cols(cv, t.nx);
-	t.nrows = (t.ny - 1) * cv->stride_h + p->g.cols;
-	t.len = t.nrows + p->extra_rows;
+	if (p->dw_pack) { /* below the activation buffer's depth (dw_pack_tile) */
+		t.nrows = (uint32_t)pk_nrows(p, t.nx, t.ny);
+		t.len = (uint32_t)pk_len(p, t.ny);
+	} else {
+		t.nrows = (t.ny - 1) * cv->stride_h + p->g.cols;
+		t.len = t.nrows + p->extra_rows;
+	}
 	t.ix0 = (int64_t)t.ox0 * cv->stride_w - cv->pad_left;
 	t.iy0 = (int64_t)t.oy0 * cv->stride_h - cv->pad_top;
 	return t;
 }
 
-static int dw_act_load(struct tl_gen *x, uint32_t s)
+/* Input columns (relative to the tile's first) of phase ph in packed order,
+ * and the position of the phase's first one in the slot. */
+static uint32_t pk_phase_cols(uint32_t ncol, uint32_t sw, uint32_t ph)
+{
+	return ph < ncol ? (ncol - ph + sw - 1) / sw : 0;
+}
+
+static uint32_t pk_pos(uint32_t ncol, uint32_t sw, uint32_t c)
+{
+	uint32_t pos = c / sw;
+	for (uint32_t ph = 0; ph < c % sw; ph++)
+		pos += pk_phase_cols(ncol, sw, ph);
+	return pos;
+}
+
+/* LOAD of input columns ix0 + c0, + step, ... (n of them), each t->len rows,
+ * into the slot from buffer row buf_row on. */
+static int dw_cols_load(struct tl_gen *x, const struct dw_tile *t, uint32_t aslot, int64_t c0, uint32_t step,
+			uint32_t n, uint32_t buf_row)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
-	struct dw_tile t = dw_tile_of(p, s);
-	uint32_t aslot = s % p->a_slots;
 	int64_t pitch = (int64_t)cv->in_w * cv->in_c;
-	int64_t x0 = t.iy0 * pitch + t.ch0;
+	int64_t x0 = t->iy0 * pitch + t->ch0, ix = t->ix0 + c0;
 	struct tl_op *op;
 	int rc = tl_new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
 	if (rc)
@@ -227,22 +370,48 @@ static int dw_act_load(struct tl_gen *x, uint32_t s)
 	uint32_t *w = op->w;
 	SETF(w, LOAD, DST, MOTE_BUF_ACT);
 	SETF(w, LOAD, XOR_MSB, p->xor_msb);
-	SETF(w, LOAD, ADDR0, x->a->input + (uint32_t)(uint64_t)(x0 + t.ix0 * cv->in_c)); /* mod 2^32 */
-	SETF(w, LOAD, OUTER_STEP, cv->in_c);
-	SETF(w, LOAD, Y0, t.ix0);
-	SETF(w, LOAD, SY, 1);
+	SETF(w, LOAD, ADDR0, x->a->input + (uint32_t)(uint64_t)(x0 + ix * cv->in_c)); /* mod 2^32 */
+	SETF(w, LOAD, OUTER_STEP, (int64_t)step * cv->in_c);
+	SETF(w, LOAD, Y0, ix);
+	SETF(w, LOAD, SY, step);
 	SETF(w, LOAD, X0, x0);
 	SETF(w, LOAD, SX, pitch);
 	SETF(w, LOAD, HEIGHT, cv->in_w);
 	SETF(w, LOAD, WIDTH, (uint64_t)cv->in_h * (uint64_t)pitch);
-	SETF(w, LOAD, N_INNER, t.len);
-	SETF(w, LOAD, N_OUTER, t.ncol);
-	SETF(w, LOAD, BUF_ROW, aslot * p->a_slot_rows);
-	SETF(w, LOAD, COUNT, t.cnt);
+	SETF(w, LOAD, N_INNER, t->len);
+	SETF(w, LOAD, N_OUTER, n);
+	SETF(w, LOAD, BUF_ROW, aslot * p->a_slot_rows + buf_row);
+	SETF(w, LOAD, COUNT, t->cnt);
 	SETF(w, LOAD, PAD, p->pad_byte);
 	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB, 1);
 	tl_finish_op(x);
 	return 0;
+}
+
+/* The tile's input columns: in order, or packed one LOAD per phase and the
+ * padding rows the last stream drains through (one column of them, left of
+ * the image: all PAD, nothing read). */
+static int dw_act_load(struct tl_gen *x, uint32_t s)
+{
+	const struct tl_params *p = x->p;
+	struct dw_tile t = dw_tile_of(p, s);
+	uint32_t aslot = s % p->a_slots;
+	if (!p->dw_pack)
+		return dw_cols_load(x, &t, aslot, 0, 1, t.ncol, 0);
+	uint32_t sw = p->op->stride_w, nph = min_u32(sw, t.ncol), pos = 0;
+	for (uint32_t ph = 0; ph < nph; ph++) {
+		uint32_t n = pk_phase_cols(t.ncol, sw, ph);
+		int rc = dw_cols_load(x, &t, aslot, ph, sw, n, pos * t.len);
+		if (rc)
+			return rc;
+		pos += n;
+	}
+	uint32_t tail = (uint32_t)pk_tail(p); /* < cols */
+	if (tail == 0)
+		return 0;
+	struct dw_tile pad = t;
+	pad.len = tail;
+	return dw_cols_load(x, &pad, aslot, -1 - t.ix0, 1, 1, pos * t.len);
 }
 
 /* Weight tile wt = kx * row_groups + q: kernel column kx, kernel-row group q. */
@@ -271,6 +440,39 @@ static int dw_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t wt, uin
 	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB, 0);
 	if (ox == 0) /* only the weight-loading MATMUL reads the weight buffer */
 		tl_op_access(op, RES_WGT0 + wslot, 0);
+	tl_op_access(op, RES_ACC0 + cslot, 1);
+	tl_finish_op(x);
+	return 0;
+}
+
+/* Packed: the MATMUL of kernel column kx over the whole tile. */
+static int pk_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t kx, uint32_t aslot, uint32_t wslot,
+		     uint32_t cslot)
+{
+	const struct tl_params *p = x->p;
+	const struct mote_cc_conv *cv = p->op;
+	uint32_t first = pk_pos(t->ncol, cv->stride_w, kx * cv->dil_w);
+	struct tl_op *op;
+	int rc = tl_new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
+	if (rc)
+		return rc;
+	uint32_t *w = op->w;
+	SETF(w, MATMUL, DEPTHWISE, 1);
+	SETF(w, MATMUL, DW_STRIDE, cv->stride_h);
+	if (t->nx > 1) {
+		SETF(w, MATMUL, DW_KEEP, t->ny);
+		SETF(w, MATMUL, DW_DROP, t->len / cv->stride_h - t->ny);
+	}
+	SETF(w, MATMUL, ACCUMULATE, kx > 0);
+	SETF(w, MATMUL, LOAD_WEIGHTS, 1);
+	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows);
+	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + first * t->len);
+	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows);
+	SETF(w, MATMUL, NROWS, t->nrows);
+	SETF(w, MATMUL, K_VALID, t->cnt);
+	SETF(w, MATMUL, N_VALID, cv->k_h);
+	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB, 0);
+	tl_op_access(op, RES_WGT0 + wslot, 0);
 	tl_op_access(op, RES_ACC0 + cslot, 1);
 	tl_finish_op(x);
 	return 0;
@@ -324,6 +526,11 @@ static int dw_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 			return rc;
 		if (wt == prefetch_wt && p->a_slots > 1 && s + 1 < steps && (rc = dw_act_load(x, s + 1)))
 			return rc;
+		if (p->dw_pack) {
+			if ((rc = pk_matmul(x, &t, wt, aslot, wslot, cslot)))
+				return rc;
+			continue;
+		}
 		for (uint32_t ox = 0; ox < t.nx; ox++)
 			if ((rc = dw_matmul(x, &t, wt, ox, aslot, wslot, cslot)))
 				return rc;

@@ -12,6 +12,7 @@ const struct cli_feature cli_features[] = {
 	{MOTE_FEATURES_XOR_MSB_MASK, "xor_msb"},
 	{MOTE_FEATURES_SPARSE_MASK, "sparse"},
 	{MOTE_FEATURES_DEPTHWISE_MASK, "depthwise"},
+	{MOTE_FEATURES_DW_DROP_MASK, "dw_drop"},
 	{MOTE_FEATURES_ACC_MAX_MASK, "acc_max"},
 	{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
 	{MOTE_FEATURES_ROUND_TFL_MASK, "round_tfl"},

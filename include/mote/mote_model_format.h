@@ -187,6 +187,8 @@ static inline int64_t mote_mf_cmd_walk(const void *cmds, size_t bytes, uint32_t 
 		case MOTE_OP_MATMUL:
 			if (MOTE_CMD_GET(w, MATMUL, DEPTHWISE))
 				f |= MOTE_FEATURES_DEPTHWISE_MASK;
+			if (MOTE_CMD_GET(w, MATMUL, DEPTHWISE) && MOTE_CMD_GET(w, MATMUL, DW_DROP))
+				f |= MOTE_FEATURES_DW_DROP_MASK;
 			if (MOTE_CMD_GET(w, MATMUL, ACC_MAX))
 				f |= MOTE_FEATURES_ACC_MAX_MASK;
 			break;

@@ -30,8 +30,9 @@
 //    its first row.
 //  * DEPTHWISE: the array gives output n with row n+COLS-1, so S marks the
 //    first COLS-1 rows (and, with DW_STRIDE > 1, the rows between kept
-//    outputs) as not written; only written rows advance the accumulator row
-//    and count useful MACs.
+//    outputs, and with DW_DROP the DW_DROP outputs after every DW_KEEP) as
+//    not written; only written rows advance the accumulator row and count
+//    useful MACs.
 //  * ACC_MAX (with ACCUMULATE): the read-modify-write keeps max(old, sum) per
 //    column, signed, instead of old + sum; it travels with ACCUMULATE in the
 //    metadata beside the array, so dense and depthwise rows take it alike.
@@ -213,6 +214,8 @@ module mote_compute_unit #(
 	wire [15:0] c_nv    = i_cmd[`MOTE_MATMUL_N_VALID];
 	wire        c_dw    = i_cmd[`MOTE_MATMUL_DEPTHWISE];
 	wire [7:0]  c_dws   = i_cmd[`MOTE_MATMUL_DW_STRIDE];
+	wire [7:0]  c_dwd   = i_cmd[`MOTE_MATMUL_DW_DROP];
+	wire [10:0] c_dwk   = i_cmd[`MOTE_MATMUL_DW_KEEP];
 	wire        c_max   = i_cmd[`MOTE_MATMUL_ACC_MAX];
 	wire        c_sp    = i_cmd[`MOTE_MATMUL_SPARSE];
 	wire [15:0] c_ahi   = i_cmd[`MOTE_MATMUL_ACT_ROW_HI];
@@ -232,12 +235,14 @@ module mote_compute_unit #(
 	function [7:0] cmd_err;
 		input        rows, ldw, dw, amax, sp, fsp;
 		input [15:0] nrows, kv, nv, act, acc, wgt, ahi;
-		input [7:0]  dws;
+		input [7:0]  dws, dwd;
+		input [10:0] dwk;
 		reg          dwbad, spbad, field, act_bad, ahi_bad, acc_bad, wgt_bad, range;
 		reg   [LA:0] act_sum, ahi_sum;
 		reg   [LC:0] acc_sum;
 		begin
-			dwbad   = dw && (DEPTHWISE == 0 || !above({16'd0, nrows}, SKIP32) || dws == 8'd0);
+			dwbad   = dw && (DEPTHWISE == 0 || !above({16'd0, nrows}, SKIP32) || dws == 8'd0 ||
+					     (dwd != 8'd0 && dwk == 11'd0));
 			spbad   = sp ? (SPARSE == 0 || dw || above({16'd0, kv}, ROWS2_32) || act[0] == ahi[0]) :
 				       above({16'd0, kv}, ROWS32);
 			field   = rows && (spbad || above({16'd0, nv}, COLS32) || dwbad ||
@@ -296,7 +301,7 @@ module mote_compute_unit #(
 			h_chk_q <= i_cmd_valid && !h_go;
 		if (i_cmd_valid && !h_chk_q)
 			h_err_q <= cmd_err(c_rows, c_ldw, c_dw, c_max, c_sp, front_sp_q, c_nrows, c_kv, c_nv, c_act, c_acc,
-					   c_wgt, c_ahi, c_dws);
+					   c_wgt, c_ahi, c_dws, c_dwd, c_dwk);
 	end
 
 	// errors: one-cycle pulse, then halted until i_abort.  The failed command
@@ -352,7 +357,8 @@ module mote_compute_unit #(
 	reg            w_sp_q;      // SPARSE
 	reg [2:0]      w_ph_q;      // sparse: reads left in the group of five (4: its index row)
 	reg [COLS-1:0] w_cmask_q;   // sparse: columns below N_VALID (their index pairs are checked)
-	reg [7:0]      w_dws_q;
+	reg [7:0]      w_dws_q, w_dwd_q;
+	reg [10:0]     w_dwk_q;
 	reg [AW_W-1:0] w_addr_q;
 	reg [RW-1:0]   w_cnt_q;     // weight rows still to read
 	reg [AW_A-1:0] w_act_q, w_ahi_q;
@@ -412,6 +418,8 @@ module mote_compute_unit #(
 			w_ahi_q      <= c_ahi[AW_A-1:0];
 			w_dense_q    <= c_dense;
 			w_dws_q      <= c_dws;
+			w_dwd_q      <= c_dwd;
+			w_dwk_q      <= c_dwk;
 			w_push_c2l_q <= i_cmd[`MOTE_HDR_PUSH_PREV];
 			w_push_c2s_q <= i_cmd[`MOTE_HDR_PUSH_NEXT];
 			w_addr_q     <= c_wtop;
@@ -438,9 +446,16 @@ module mote_compute_unit #(
 	// depthwise: rows before the first output, and the phase within DW_STRIDE
 	reg [CWC-1:0]  s_skip_q;
 	reg [7:0]      s_ph_q, s_dws_q;
+	// depthwise with DW_DROP: the output row's place in its period of
+	// DW_KEEP + DW_DROP rows (kept while below DW_KEEP)
+	reg [7:0]      s_dwd_q;
+	reg [10:0]     s_dwk_q;
+	reg [11:0]     s_kc_q;
+	wire s_out  = s_skip_q == 0 && s_ph_q == 8'd0;   // an output row
+	wire s_keep = DEPTHWISE == 0 || s_dwd_q == 8'd0 || s_kc_q < {1'b0, s_dwk_q};
 
 	// this row writes its accumulator row (always, unless depthwise says not)
-	wire s_wr   = !s_dw_q || (s_skip_q == 0 && s_ph_q == 8'd0);
+	wire s_wr   = !s_dw_q || (s_out && s_keep);
 	// read-modify-write hazard: the rows issued one and two cycles ago (the
 	// ones that write an accumulator row), whose writes this row's read would
 	// miss.  A depthwise command's first written row comes COLS-1 rows after
@@ -490,6 +505,9 @@ module mote_compute_unit #(
 			s_sp_q       <= w_sp_q;
 			s_ahi_q      <= w_ahi_q;
 			s_dws_q      <= w_dws_q;
+			s_dwd_q      <= w_dwd_q;
+			s_dwk_q      <= w_dwk_q;
+			s_kc_q       <= 12'd0;
 			s_skip_q     <= w_dw_q ? SKIP32[CWC-1:0] : {CWC{1'b0}};
 			s_ph_q       <= 8'd0;
 			s_first_q    <= 1'b1;
@@ -504,6 +522,8 @@ module mote_compute_unit #(
 				s_skip_q <= s_skip_q - 1'b1;
 			else
 				s_ph_q <= s_ph_q + 8'd1 == s_dws_q ? 8'd0 : s_ph_q + 8'd1;
+			if (DEPTHWISE != 0 && s_dw_q && s_out)
+				s_kc_q <= s_kc_q + 12'd1 == {1'b0, s_dwk_q} + {4'd0, s_dwd_q} ? 12'd0 : s_kc_q + 12'd1;
 		end
 	end
 

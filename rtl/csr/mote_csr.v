@@ -391,6 +391,7 @@ module mote_csr #(
 			feat[`MOTE_FEATURES_INT32_OUT] = 1'b1;
 			feat[`MOTE_FEATURES_XOR_MSB] = 1'b1;
 			feat[`MOTE_FEATURES_DEPTHWISE] = DEPTHWISE != 0;
+			feat[`MOTE_FEATURES_DW_DROP] = DEPTHWISE != 0;
 			feat[`MOTE_FEATURES_SPARSE] = SPARSE != 0;
 			feat[`MOTE_FEATURES_ACC_MAX] = ACC_MAX != 0;
 			feat[`MOTE_FEATURES_STORE_ADD] = STORE_ADD != 0;

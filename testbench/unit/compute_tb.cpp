@@ -36,11 +36,23 @@ struct Cmd {
 	bool sync = false, pop_l2c = false, pop_s2c = false, push_c2l = false, push_c2s = false;
 	bool loadw = false, accum = false, dw = false, amax = false;
 	int wgt = 0, act = 0, acc = 0, nrows = 0, kv = R, nv = C, dws = 1;
+	int dwd = 0, dwk = 0; // DW_DROP, DW_KEEP
 	uint32_t idx = 0;
 	std::vector<int32_t> expect; // rows acc.. (the rows it writes) after the command
 	std::vector<int32_t> mutant; // the same rows if ACC_MAX summed instead (ACC_MAX commands)
+	// output rows of a depthwise command (kept or dropped)
+	int dw_outs() const { return nrows >= C && dws > 0 ? (nrows - C) / dws + 1 : 0; }
+	// output row j kept (DW_DROP: the first DW_KEEP of each period), and its accumulator row - ACC_ROW
+	bool dw_kept(int j) const { return dwd == 0 || j % (dwk + dwd) < dwk; }
+	int dw_row(int j) const { return dwd == 0 ? j : j / (dwk + dwd) * dwk + j % (dwk + dwd); }
 	// accumulator rows a depthwise command writes
-	int dw_writes() const { return nrows >= C && dws > 0 ? (nrows - C) / dws + 1 : 0; }
+	int dw_writes() const
+	{
+		int n = 0;
+		for (int j = 0; j < dw_outs(); j++)
+			n += dw_kept(j);
+		return n;
+	}
 	void encode(uint32_t *w) const
 	{
 		for (int i = 0; i < 16; i++)
@@ -64,6 +76,8 @@ struct Cmd {
 		MOTE_CMD_SET(w, MATMUL, N_VALID, nv);
 		MOTE_CMD_SET(w, MATMUL, DEPTHWISE, dw);
 		MOTE_CMD_SET(w, MATMUL, DW_STRIDE, dws);
+		MOTE_CMD_SET(w, MATMUL, DW_DROP, dwd);
+		MOTE_CMD_SET(w, MATMUL, DW_KEEP, dwk);
 		MOTE_CMD_SET(w, MATMUL, ACC_MAX, amax);
 	}
 	// the accumulator update of the spec; `sum` is the mutant (ACC_MAX ignored)
@@ -140,13 +154,13 @@ struct Bench {
 				for (int r = 0; r < R; r++)
 					for (int k = 0; k < C; k++)
 						mw[r * C + k] = wbuf[(c.wgt + r) * C + k];
-			for (int m = 0; c.dw && m < c.dw_writes(); m++)
-				for (int k = 0; k < C; k++) {
+			for (int m = 0; c.dw && m < c.dw_outs(); m++)
+				for (int k = 0; c.dw_kept(m) && k < C; k++) {
 					uint32_t s = 0;
 					int n = m * c.dws; // first stream row of this output
 					for (int j = 0; k < L && j < C; j++)
 						s += (uint32_t)(abuf[(c.act + n + j) * R + k] * mw[k * C + j]);
-					c.model_row(macc[(c.acc + m) * C + k], s);
+					c.model_row(macc[(c.acc + c.dw_row(m)) * C + k], s);
 				}
 			for (int m = 0; !c.dw && m < c.nrows; m++)
 				for (int k = 0; k < C; k++) {
@@ -314,6 +328,10 @@ struct Bench {
 			if (TB_DW && c.nrows >= C && rng.chance(35)) {
 				c.dw = true;
 				c.dws = rng.chance(60) ? 1 : rng.range(2, 3);
+				if (rng.chance(40)) { // several image columns in one command: drop the rows between
+					c.dwd = rng.range(1, 4);
+					c.dwk = rng.range(1, 6);
+				}
 				c.acc = rng.range(0, span - c.nrows);
 				if (c.acc + c.nrows - C + 1 > CDEPTH)
 					c.acc = CDEPTH - (c.nrows - C + 1);
@@ -398,6 +416,7 @@ int main(int argc, char **argv)
 		dwb.nrows = C + 3;
 		c = dwb; c.nrows = C - 1; es.push_back({MOTE_ERR_FIELD, c});
 		c = dwb; c.dws = 0; es.push_back({MOTE_ERR_FIELD, c});
+		c = dwb; c.dwd = 2; c.dwk = 0; es.push_back({MOTE_ERR_FIELD, c});
 		// without the depthwise path every depthwise command is FIELD, before any range error
 		c = dwb; es.push_back({TB_DW ? MOTE_ERR_NONE : MOTE_ERR_FIELD, c});
 		if (TB_DW)
@@ -523,6 +542,10 @@ int main(int argc, char **argv)
 			Cmd c;
 			c.dw = true;
 			c.dws = 1 + i % 2;
+			if (i % 3 == 2) { // columns of 9 outputs, 2 of them dropped
+				c.dwk = 7;
+				c.dwd = 2;
+			}
 			c.nrows = 256;
 			c.loadw = true;
 			c.accum = i % 4 != 0;
