@@ -265,6 +265,17 @@ static void cases(struct rig *r)
 	add_end(r);
 	expect_error(r, "MATMUL weights past the weight buffer", MOTE_ERR_COMPUTE_RANGE, 0);
 
+	if (g->features & MOTE_FEATURES_DEPTHWISE_MASK) {
+		/* columns of DW_KEEP + DW_DROP outputs: DW_DROP without DW_KEEP */
+		r->n = 0;
+		c = add_matmul(r, 0, 0, 4 * g->cols);
+		MOTE_CMD_SET(c, MATMUL, DEPTHWISE, 1);
+		MOTE_CMD_SET(c, MATMUL, DW_STRIDE, 1);
+		MOTE_CMD_SET(c, MATMUL, DW_DROP, 2);
+		add_end(r);
+		expect_error(r, "depthwise MATMUL dropping rows after none kept", MOTE_ERR_FIELD, 0);
+	}
+
 	r->n = 0;
 	c = add_store(r, 0, 4, r->out_addr, g->cols);
 	MOTE_CMD_SET(c, STORE, BIAS_ROW, g->bbuf_depth - 2);
