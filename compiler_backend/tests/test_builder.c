@@ -547,6 +547,8 @@ static void random_dw_cases(uint32_t rows, uint32_t cols, uint64_t seed)
 		struct mote_geometry g = i % 3 == 2 ? tiny_dw_geom(rows, cols, &c.op, &s) : tc_geom(rows, cols);
 		if (i % 4 == 3) /* a device without DW_DROP: one MATMUL per output column */
 			g.features &= ~MOTE_FEATURES_DW_DROP_MASK;
+		if (i % 2 == 0) /* LOAD HI_ROWS: two channel groups per activation LOAD */
+			g.features |= MOTE_FEATURES_LOAD_SPLIT_MASK;
 		struct tc_run run = {.policy = (enum mote_fm_policy)(i % 3),
 				     .queue_depth = (uint32_t)(i % 3 == 1 ? tc_range(&s, 1, 8) : 8),
 				     .seed = tc_rand(&s)};
@@ -658,6 +660,12 @@ START_TEST(dw_dscnn_utilization)
 		ck_assert_uint_eq(pl->rows_streamed, (uint64_t)(64 / rc) * 3 * (4 * 27 + 24 + rc));
 		ck_assert_uint_eq(pl->n_matmul, (64 / rc) * 3);
 		ck_assert_uint_eq(run.res.macs_issued, pl->macs_issued);
+		struct mote_geometry split = g; /* channel groups in pairs: half the activation LOADs */
+		split.features |= MOTE_FEATURES_LOAD_SPLIT_MASK;
+		struct tc_run run2 = {.policy = MOTE_FM_LOWEST_INDEX, .queue_depth = 8};
+		ck_assert_msg(check_case(&split, &c, &run2, "ds-cnn dw, LOAD_SPLIT") == 0, "%s", run2.why);
+		ck_assert_uint_eq(run2.plan.rows_streamed, pl->rows_streamed);
+		ck_assert_uint_eq(run2.plan.n_load, pl->n_load - (64 / rc) / 2 * 2);
 		struct mote_geometry nodrop = g;
 		nodrop.features &= ~MOTE_FEATURES_DW_DROP_MASK;
 		struct tc_run run1 = {.policy = MOTE_FM_LOWEST_INDEX, .queue_depth = 8};

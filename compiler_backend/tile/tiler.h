@@ -105,6 +105,10 @@ struct tl_params {
 	 * column streams every output column of the pixel tile back to back */
 	int dw_pack;
 	uint32_t dw_span;              /* stream rows of one output's window: (k_h-1)*dil_h + 1 */
+	/* paired groups (LOAD_SPLIT): one LOAD reads two channel groups' bytes of
+	 * each pixel, group 2i's rows at the slot's start, group 2i+1's dw_hi on */
+	int dw_pair;
+	uint32_t dw_hi;
 	/* global sums only (dw = gsum = 1, tiler_gsum.c): the nt channel groups in
 	 * batches of at most nb (full_batches of full groups, then the partial
 	 * group alone), the pixels in chunks of cols rows */

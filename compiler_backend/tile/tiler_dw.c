@@ -50,6 +50,15 @@
  *     x*ny + y as above and the STORE is the same;
  *   - NROWS = (nx-1)*LEN + (ny-1)*stride_h + cols.
  * The pixel tile is then chosen for the fewest streamed rows (dw_pack_tile).
+ *
+ * Paired groups (p->dw_pair: packed, FEATURES.LOAD_SPLIT, lanes == rows).
+ * A depthwise LOAD gathers one row of `lanes` bytes per pixel, a memory read
+ * each, and on small maps the load unit, not the array, sets the pace.  So
+ * channel groups 2i and 2i+1 share their activation LOADs: each reads 2*rows
+ * bytes of a pixel and writes the second half dw_hi (odd: the other bank)
+ * rows further (LOAD HI_ROWS).  Their steps alternate per pixel tile (2i, then
+ * 2i+1, on the same slot), and only group 2i's step loads; a last odd group
+ * runs alone.
  */
 #include <string.h>
 
@@ -125,6 +134,12 @@ static uint64_t pk_reach(const struct tl_params *p, uint64_t nx, uint64_t ny)
 	return pk_nrows(p, nx, ny) - p->g.cols + 1;
 }
 
+/* Activation-slot rows for tiles of a rows each: paired, both groups. */
+static uint64_t pk_slot(const struct tl_params *p, uint64_t a)
+{
+	return p->dw_pair ? (a | 1) + a : a;
+}
+
 /* The pixel tile with the fewest streamed rows (plus a little per command and
  * per step) whose slot fits half the activation buffer and half the
  * accumulator (two slots: the next tile loads while this one computes), else
@@ -142,7 +157,7 @@ static int dw_pack_tile(struct tl_params *p)
 			if (div_up(p->oh, noy) != nby || noy > PK_MAX_KEEP)
 				continue;
 			uint32_t nox = p->ow;
-			while (nox > 0 && (pk_arows(p, nox, noy) > acap || pk_reach(p, nox, noy) > ccap))
+			while (nox > 0 && (pk_slot(p, pk_arows(p, nox, noy)) > acap || pk_reach(p, nox, noy) > ccap))
 				nox--;
 			if (nox == 0)
 				continue;
@@ -259,7 +274,10 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 	p->dw_span = (op->k_h - 1) * op->dil_h + 1; /* <= cols with one row group */
 	/* DW_DROP = ceil(span / stride_h) - 1 */
 	p->dw_pack = p->row_groups == 1 && (g->features & MOTE_FEATURES_DW_DROP_MASK) &&
-		     div_up(p->dw_span, op->stride_h) - 1 <= PK_MAX_DROP && dw_pack_tile(p);
+		     div_up(p->dw_span, op->stride_h) - 1 <= PK_MAX_DROP;
+	p->dw_pair = p->dw_pack && (g->features & MOTE_FEATURES_LOAD_SPLIT_MASK) && p->lanes == R && p->nt >= 2;
+	if (p->dw_pack && !dw_pack_tile(p) && !(p->dw_pair = 0, dw_pack_tile(p)))
+		p->dw_pack = 0;
 	if (!p->dw_pack && (rc = dw_pixel_tile(p, diag)))
 		return rc;
 	if (p->dw_pack) /* every value < the activation buffer's depth (dw_pack_tile) */
@@ -273,7 +291,8 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 
 	/* Slot rings: activations and accumulator as tiled; one weight tile (one
 	 * kernel column of a channel group) per weight slot. */
-	p->a_slot_rows = (uint32_t)(p->dw_pack ? pk_arows(p, p->nox, p->noy) : dw_arows(p, p->nox, p->noy));
+	p->a_slot_rows = (uint32_t)(p->dw_pack ? pk_slot(p, pk_arows(p, p->nox, p->noy)) : dw_arows(p, p->nox, p->noy));
+	p->dw_hi = p->dw_pair ? (uint32_t)pk_arows(p, p->nox, p->noy) | 1u : 0;
 	p->w_slot_rows = R;
 	p->c_slot_rows = p->nox * p->noy;
 	uint64_t reach = p->dw_pack ? pk_reach(p, p->nox, p->noy) : dw_reach(p, p->nox, p->noy);
@@ -305,9 +324,14 @@ int tl_dw_params(struct tl_params *p, struct mote_cc_diag *diag)
 
 /* ---- operations ------------------------------------------------------------------- */
 
-/* Step s: channel group g (outer), pixel tile (inner). */
+/* Step s: channel group g (outer), pixel tile (inner); paired, the two
+ * groups of a pair alternate per pixel tile. */
 struct dw_tile {
 	uint32_t g, ch0, cnt;  /* channel group, its first channel, its channels */
+	uint32_t hi;           /* paired: the pair's second group (its rows dw_hi on) */
+	uint32_t cnt_hi;       /* paired, first group: the second group's channels (its LOAD reads both) */
+	int loads;             /* this step loads its activations (every step but a pair's second) */
+	uint32_t li;           /* activation loads before this step's: its slot is li % a_slots */
 	uint32_t oy0, ny, ox0, nx;
 	uint32_t ncol, nrows;  /* input columns, rows streamed per MATMUL */
 	uint32_t len;          /* buffer rows per input column: nrows + extra_rows */
@@ -318,10 +342,26 @@ static struct dw_tile dw_tile_of(const struct tl_params *p, uint32_t s)
 {
 	const struct mote_cc_conv *cv = p->op;
 	uint32_t per_g = p->nbx * p->nby, mt = s % per_g;
+	uint32_t paired = p->dw_pair ? p->nt / 2 * 2 * per_g : 0; /* steps of paired groups */
 	struct dw_tile t;
 	t.g = s / per_g;
+	t.hi = t.cnt_hi = 0;
+	t.loads = 1;
+	t.li = s;
+	if (s < paired) {
+		uint32_t w = s % (2 * per_g);
+		mt = w / 2;
+		t.hi = w % 2;
+		t.g = s / (2 * per_g) * 2 + t.hi;
+		t.loads = !t.hi;
+		t.li = s / 2;
+	} else if (p->dw_pair) {
+		t.li = paired / 2 + (s - paired);
+	}
 	t.ch0 = t.g * p->lanes;
 	t.cnt = min_u32(p->lanes, cv->out_c - t.ch0);
+	if (s < paired && !t.hi)
+		t.cnt_hi = min_u32(p->lanes, cv->out_c - t.ch0 - p->lanes);
 	t.oy0 = mt / p->nbx * p->noy;
 	t.ny = min_u32(p->noy, p->oh - t.oy0);
 	t.ox0 = mt % p->nbx * p->nox;
@@ -381,7 +421,8 @@ static int dw_cols_load(struct tl_gen *x, const struct dw_tile *t, uint32_t aslo
 	SETF(w, LOAD, N_INNER, t->len);
 	SETF(w, LOAD, N_OUTER, n);
 	SETF(w, LOAD, BUF_ROW, aslot * p->a_slot_rows + buf_row);
-	SETF(w, LOAD, COUNT, t->cnt);
+	SETF(w, LOAD, COUNT, t->cnt_hi ? p->lanes + t->cnt_hi : t->cnt);
+	SETF(w, LOAD, HI_ROWS, t->cnt_hi ? p->dw_hi : 0);
 	SETF(w, LOAD, PAD, p->pad_byte);
 	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB, 1);
 	tl_finish_op(x);
@@ -395,7 +436,7 @@ static int dw_act_load(struct tl_gen *x, uint32_t s)
 {
 	const struct tl_params *p = x->p;
 	struct dw_tile t = dw_tile_of(p, s);
-	uint32_t aslot = s % p->a_slots;
+	uint32_t aslot = t.li % p->a_slots;
 	if (!p->dw_pack)
 		return dw_cols_load(x, &t, aslot, 0, 1, t.ncol, 0);
 	uint32_t sw = p->op->stride_w, nph = min_u32(sw, t.ncol), pos = 0;
@@ -466,7 +507,7 @@ static int pk_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t kx, uin
 	SETF(w, MATMUL, ACCUMULATE, kx > 0);
 	SETF(w, MATMUL, LOAD_WEIGHTS, 1);
 	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows);
-	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + first * t->len);
+	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + (t->hi ? p->dw_hi : 0) + first * t->len);
 	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows);
 	SETF(w, MATMUL, NROWS, t->nrows);
 	SETF(w, MATMUL, K_VALID, t->cnt);
@@ -501,9 +542,11 @@ static int dw_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 {
 	const struct tl_params *p = x->p;
 	struct dw_tile t = dw_tile_of(p, s);
-	uint32_t aslot = s % p->a_slots, R = p->g.rows, C = p->g.cols;
+	uint32_t aslot = t.li % p->a_slots, R = p->g.rows, C = p->g.cols;
+	/* the next step that loads (paired: after a pair's first, its second's successor) */
+	uint32_t next = s + 1 < steps && !dw_tile_of(p, s + 1).loads ? s + 2 : s + 1;
 	int rc;
-	if ((s == 0 || p->a_slots == 1) && (rc = dw_act_load(x, s)))
+	if (t.loads && (s == 0 || p->a_slots == 1) && (rc = dw_act_load(x, s)))
 		return rc;
 	uint32_t brow = t.g * MOTE_BIAS_ROWS;
 	unsigned bres = RES_BIAS_ALL;
@@ -524,7 +567,7 @@ static int dw_step(struct tl_gen *x, uint32_t s, uint32_t steps)
 		if ((rc = tl_blob_load(x, MOTE_BUF_WGT, (uint32_t)(x->a->weights + off), wslot * R, R, C,
 				       RES_WGT0 + wslot)))
 			return rc;
-		if (wt == prefetch_wt && p->a_slots > 1 && s + 1 < steps && (rc = dw_act_load(x, s + 1)))
+		if (wt == prefetch_wt && t.loads && p->a_slots > 1 && next < steps && (rc = dw_act_load(x, next)))
 			return rc;
 		if (p->dw_pack) {
 			if ((rc = pk_matmul(x, &t, wt, aslot, wslot, cslot)))
