@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 	// ---- the whole register space: every address, against what it holds ----
 	{
 		static const uint32_t feat = MOTE_FEATURES_INT32_OUT_MASK | MOTE_FEATURES_XOR_MSB_MASK |
-					     MOTE_FEATURES_DEPTHWISE_MASK | MOTE_FEATURES_ACC_MAX_MASK |
+					     MOTE_FEATURES_DEPTHWISE_MASK | MOTE_FEATURES_DW_DROP_MASK | MOTE_FEATURES_ACC_MAX_MASK |
 					     MOTE_FEATURES_STORE_ADD_MASK | MOTE_FEATURES_ROUND_TFL_MASK |
 					     MOTE_FEATURES_SPARSE_MASK | MOTE_FEATURES_LOAD_SPLIT_MASK;
 		std::vector<std::pair<uint32_t, uint32_t>> regs = {
