@@ -237,6 +237,8 @@ static void random_cases(uint32_t rc, uint64_t seed)
 	unsigned fails = 0, n = n_cases();
 	for (unsigned i = 0; i < n; i++) {
 		struct mote_geometry g = i % 3 == 2 ? tiny_geom(rc, rc, &s) : tc_geom(rc, rc);
+		if (i % 2) /* LOAD HI_ROWS: a segment's reduction tiles two per activation LOAD */
+			g.features |= MOTE_FEATURES_LOAD_SPLIT_MASK;
 		struct tc_case c;
 		memset(&c, 0, sizeof c);
 		random_conv(&c, &s);

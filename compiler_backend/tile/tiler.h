@@ -124,14 +124,18 @@ struct tl_params {
 	 * the activation buffer's two banks).  Dense: kr = wt_rows = rows. */
 	int sparse;
 	uint32_t kr, wt_rows;
+	/* dense, FEATURES.LOAD_SPLIT: two reduction tiles of a segment per
+	 * activation LOAD (HI_ROWS), the tiles mh = m_rows | 1 rows apart */
+	int k_pairs;
 };
 
 /* Activation-buffer rows of one reduction tile of a pixel tile: m_rows, or
- * sparse both halves (2 * (m_rows | 1)); and a sparse half-tile's distance. */
+ * sparse both halves (2 * (m_rows | 1)), or with k_pairs m_rows | 1; and a
+ * sparse half-tile's (or a pair's second tile's) distance. */
 static inline uint32_t tl_mh(const struct tl_params *p) { return p->m_rows | 1u; }
 static inline uint32_t tl_at_rows(const struct tl_params *p)
 {
-	return p->sparse ? 2u * tl_mh(p) : p->m_rows;
+	return p->sparse ? 2u * tl_mh(p) : p->k_pairs ? tl_mh(p) : p->m_rows;
 }
 
 struct tl_op {
@@ -252,6 +256,10 @@ uint32_t tl_tile_pixels(const struct tl_params *p, uint32_t mt);
  * input channels j0 .. j0+cnt-1 (bytes of the segment at kx0): one buffer
  * row per output pixel, row-major over the tile, from buf_row on. */
 int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res);
+/* The same for two reduction tiles of one segment, k.cnt bytes (at most
+ * 2*rows) by LOAD HI_ROWS: the second tile's rows hi (odd) on, resource res_hi. */
+int tl_window_load_pair(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res,
+			uint32_t hi, unsigned res_hi);
 
 /* STORE of pixel tile mt, output channels ch0 .. ch0+ncols-1, from
  * accumulator rows cslot*c_slot_rows + acc_row on (row-major over the tile),

@@ -137,6 +137,15 @@ static int act_run_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32
 	return 0;
 }
 
+/* Reduction tile t + 1 continues tile t in the same segment (k_pairs). */
+static int pairs_with(const struct tl_params *p, uint32_t t)
+{
+	if ((t + 1) % p->kt_real == 0)
+		return 0; /* a correction pass starts over */
+	struct tl_ktile a = tl_ktile(p, t), b = tl_ktile(p, t + 1);
+	return a.ky == b.ky && a.kx0 == b.kx0 && b.j0 == a.j0 + a.cnt;
+}
+
 static int gen_act_tiles(struct tl_gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 {
 	const struct tl_params *p = x->p;
@@ -171,6 +180,12 @@ static int gen_act_tiles(struct tl_gen *x, uint32_t s, uint32_t i0, uint32_t i1)
 				if (!rc && hi.cnt)
 					rc = tl_window_load(x, st.mt, hi, row + tl_mh(p), act_res(p, aslot, i));
 			}
+		} else if (p->k_pairs && i + 1 < i1 && k.cnt == p->g.rows && pairs_with(p, st.t0 + i)) {
+			/* this tile and the next, bytes j0 .. j0+2*rows-1 of one segment */
+			struct tl_ktile k2 = tl_ktile(p, st.t0 + i + 1);
+			k.cnt += k2.cnt;
+			rc = tl_window_load_pair(x, st.mt, k, row, act_res(p, aslot, i), tl_mh(p), act_res(p, aslot, i + 1));
+			n = 2;
 		} else {
 			rc = tl_window_load(x, st.mt, k, row, act_res(p, aslot, i));
 		}

@@ -84,8 +84,16 @@ static int overlap_tiling(struct tl_params *p)
 	p->chunks = div_up(p->kt, kc);
 	p->kc = div_up(p->kt, p->chunks);
 
+	/* Dense tiles of one segment in pairs (LOAD HI_ROWS reads both with one
+	 * memory read per pixel): the tiles then lie m_rows | 1 rows apart, so
+	 * a pixel tile has a row less room. */
+	int pairs = !p->sparse && (g->features & MOTE_FEATURES_LOAD_SPLIT_MASK) && p->tiles_per_seg >= 2 &&
+		    p->kc >= 2 && mtot > 1;
 	/* Output-pixel tile: a rectangle of noy x nox output pixels. */
-	uint32_t m_cap = min_u32(min_u32(act_cap(p, a2, p->kc), half_or_all(g->acc_depth)), ROW_FIELD_MAX);
+	uint32_t a_pix = act_cap(p, a2, p->kc);
+	if (pairs && a_pix > 2)
+		a_pix--;
+	uint32_t m_cap = min_u32(min_u32(a_pix, half_or_all(g->acc_depth)), ROW_FIELD_MAX);
 	/* at least MT_MIN_STEPS pixel tiles (of MT_GOAL rows or more): the first
 	 * tile's loads and the last tile's store do not overlap compute, so
 	 * their length is a cost a smaller tile cuts */
@@ -94,6 +102,7 @@ static int overlap_tiling(struct tl_params *p)
 	if (!m_cap)
 		return -1;
 	tl_pixel_tile(p, m_cap);
+	p->k_pairs = pairs && p->m_rows > 1 && (uint64_t)p->kc * (p->m_rows | 1) <= a2;
 	group_tiles(p, half_or_all(g->acc_depth));
 	p->a_slots = min_u32(TL_MAX_ASLOTS, g->abuf_depth / p->a_slot_rows);
 	p->w_slots = min_u32(TL_MAX_WSLOTS, g->wbuf_depth / p->w_slot_rows);

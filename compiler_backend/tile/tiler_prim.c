@@ -168,7 +168,10 @@ int tl_bias_load(struct tl_gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t 
 /* Activation LOAD of window position k for pixel tile mt into rows starting
  * at buf_row: outer rows walk output rows (oy), inner rows output columns
  * (ox); per-byte x bounds and the y bound produce the padding. */
-int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res)
+/* The LOAD of tl_window_load; with hi != 0 (LOAD HI_ROWS) k.cnt bytes up to
+ * 2*rows, the second rows bytes to the rows hi on, which are resource res_hi. */
+static int window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res,
+		       uint32_t hi, unsigned res_hi)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
@@ -208,9 +211,23 @@ int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t bu
 	SETF(w, LOAD, BUF_ROW, buf_row);
 	SETF(w, LOAD, COUNT, k.cnt);
 	SETF(w, LOAD, PAD, p->pad_byte);
+	SETF(w, LOAD, HI_ROWS, hi);
 	tl_op_access(op, res, 1);
+	if (hi && res_hi != res)
+		tl_op_access(op, res_hi, 1);
 	tl_finish_op(x);
 	return 0;
+}
+
+int tl_window_load(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res)
+{
+	return window_load(x, mt, k, buf_row, res, 0, res);
+}
+
+int tl_window_load_pair(struct tl_gen *x, uint32_t mt, struct tl_ktile k, uint32_t buf_row, unsigned res,
+			uint32_t hi, unsigned res_hi)
+{
+	return window_load(x, mt, k, buf_row, res, hi, res_hi);
 }
 
 /* The fused add of the operator (if any) into STORE w, at byte offset off. */
