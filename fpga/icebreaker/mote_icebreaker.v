@@ -1,5 +1,5 @@
 // mote_icebreaker.v: the iCEBreaker board top.  The 12 MHz oscillator feeds
-// the PLL (the design clock, 18 MHz: fpga/boards.mk); reset is held until the PLL locks and
+// the PLL (the design clock, 21 MHz: fpga/boards.mk); reset is held until the PLL locks and
 // while the user button is pressed; the host reaches the accelerator through
 // the FT2232H's UART (mote_link: the framed link, its bridge to the CSRs and
 // device memory, the memory arbitration between host and accelerator);
@@ -27,7 +27,7 @@ module mote_icebreaker #(
 	parameter [6:0] PLL_DIVF = `MOTE_BOARD_PLL_DIVF,
 	parameter [2:0] PLL_DIVQ = `MOTE_BOARD_PLL_DIVQ,
 	parameter [2:0] PLL_FILTER = 3'd1,
-	// clock cycles per UART bit: 6 at 18 MHz is 3 Mbaud (the FT2232H's most)
+	// clock cycles per UART bit: 7 at 21 MHz is 3 Mbaud (the FT2232H's most)
 	parameter BAUD_DIV = `MOTE_BOARD_BAUD_DIV,
 	// 1: the timing probe (above)
 	parameter CORE_PROBE = 0

@@ -45,6 +45,16 @@
 // the masters are on the path into the checker's next state any more.  An
 // address outside the memory fails at once.  i_inval (a job's start) and a
 // port's i_clear forget the answers: the windows change only between jobs.
+//
+// WIN_RAM with BLOCK_HOLD (SPEC): the check (the granted port's address
+// multiplexer, a subtractor and a comparator, two carry chains) ends in
+// flip-flops only (the kept answer, w_q, tries_q), not in the RAM's address
+// nor the grant: the RAM reads the window after w while the granted port
+// checks (a miss's next window), and the grant moves when its port stops
+// asking (the cycle after its answer is kept).  The check waits a cycle
+// whenever the RAM's output is not the granted port's window w (a port that
+// asks again just after a hit, or a read-back's cycle): so the RAM's address
+// is a guess that costs a cycle when wrong, never a wrong answer.
 // SPDX-License-Identifier: Apache-2.0
 `default_nettype none
 `include "mote_hw.vh"
@@ -109,6 +119,9 @@ module mote_window_share #(
 	localparam [WW-1:0] WLAST = WLAST32[WW-1:0];
 	localparam [31:0] PLAST32 = NP - 1;
 	localparam [PW-1:0] PLAST = PLAST32[PW-1:0];
+	// WIN_RAM with BLOCK_HOLD: the RAM's next address and the grant do not
+	// follow this cycle's check (SPEC, above)
+	localparam SPEC = (WIN_RAM != 0 && BLOCK_HOLD != 0) ? 1 : 0;
 
 	reg  [PW-1:0]    g_q;                  // port granted
 	reg  [NP*WW-1:0] w_q;                  // per port: window tried now
@@ -121,12 +134,19 @@ module mote_window_share #(
 	wire [WW-1:0] w = w_q[g_q*WW +: WW];
 	wire [31:0]   addr = i_addr[g_q*32 +: 32];
 	wire [1:0]    need = NEED_BITS[g_q*2 +: 2];
-	wire          want = ask[g_q] && !i_rd;
+	wire          w_ok;   // the window on the RAM's output is w (SPEC; else 1)
+	wire          want = ask[g_q] && !i_rd && w_ok;
+	wire [WW-1:0] w_inc = (w == WLAST) ? {WW{1'b0}} : w + 1'b1;
 
 	// the next state (registered below): the port granted and the windows tried
 	reg  [PW-1:0]    g_d;
 	reg  [NP*WW-1:0] w_d, tries_d;
-	wire [WW-1:0]    w_nx = w_d[g_d*WW +: WW];   // the window tried next cycle
+	// the window the RAM reads for the next cycle: exactly the one tried then,
+	// or with SPEC the one tried then unless this cycle's check hits (the
+	// window after w while the granted port checks: a miss's next window;
+	// after a hit the port stops asking, so it goes unused)
+	wire [WW-1:0]    w_nx = SPEC == 0 ? w_d[g_d*WW +: WW] :
+				(rst || i_clear[g_d]) ? {WW{1'b0}} : want ? w_inc : w_q[g_d*WW +: WW];
 
 	// the window: w, or the one the CSR block reads
 	wire [WW-1:0] wm;
@@ -136,9 +156,15 @@ module mote_window_share #(
 			wire [WW-1:0]   raddr = (i_rd_pre && !rst) ? i_rd_w : w_nx;
 			reg  [WW-1:0]   raddr_q;             // the window on the RAM's output
 			reg  [NUM_WINDOWS-1:0] wb_q, ws_q;   // base, size written since reset
+			reg             mb_q, ms_q;          // ... for the window on the RAM's output
 			wire [2*BW-1:0] rdata;
 			always @(posedge clk) begin
 				raddr_q <= raddr;
+				// (registered with the read, so not between the RAM and the
+				// check; a row written in the read's cycle is not read then,
+				// RW_OLD 0, so its old flag goes with its old row)
+				mb_q    <= !rst && wb_q[raddr];
+				ms_q    <= !rst && ws_q[raddr];
 				if (rst) begin
 					wb_q <= {NUM_WINDOWS{1'b0}};
 					ws_q <= {NUM_WINDOWS{1'b0}};
@@ -151,14 +177,16 @@ module mote_window_share #(
 				.clk(clk), .i_we(i_ww_lane & {2{i_ww_valid}}), .i_waddr(i_ww_w),
 				.i_wdata({i_ww_value[LGA +: BW], i_ww_value[LGA +: BW]}),
 				.i_re(1'b1), .i_raddr(raddr), .o_rdata(rdata));
-			wire [32:0] rb = {{(33-BW-LGA){1'b0}}, rdata[BW-1:0] & {BW{wb_q[raddr_q]}}, {LGA{1'b0}}};
-			wire [32:0] rs = {{(33-BW-LGA){1'b0}}, rdata[2*BW-1:BW] & {BW{ws_q[raddr_q]}}, {LGA{1'b0}}};
+			wire [32:0] rb = {{(33-BW-LGA){1'b0}}, rdata[BW-1:0] & {BW{mb_q}}, {LGA{1'b0}}};
+			wire [32:0] rs = {{(33-BW-LGA){1'b0}}, rdata[2*BW-1:BW] & {BW{ms_q}}, {LGA{1'b0}}};
 			assign o_rd_base = rb[31:0];
 			assign o_rd_size = rs[31:0];
 			assign wm = raddr_q;
+			assign w_ok = SPEC == 0 || raddr_q == w;
 			wire unused_ram = ^{rb[32], rs[32], i_win_base, i_win_size, i_ww_value};
 		end else begin : g_regs
 			assign wm = i_rd ? i_rd_w : w;
+			assign w_ok = 1'b1;
 			assign o_rd_base = i_win_base[32*wm +: 32];
 			assign o_rd_size = i_win_size[32*wm +: 32];
 			wire unused_ww = ^{i_ww_valid, i_ww_w, i_ww_lane, i_ww_value, i_rd_pre, w_nx};
@@ -169,11 +197,16 @@ module mote_window_share #(
 	// the check, as mote_window_scan's
 	wire [32:0]   base33 = {1'b0, o_rd_base};
 	wire [32:0]   size33 = {1'b0, o_rd_size};
-	wire          a_out  = ({32'd0, addr} >> ADDR_W) != 64'd0;
+	// (BLOCK_HOLD: a port asks only with its word inside the memory, so this
+	// multiplexer of the address's high bits is not built)
+	wire          a_out  = BLOCK_HOLD == 0 && ({32'd0, addr} >> ADDR_W) != 64'd0;
 	wire [AB:0]   b = base33[LGA +: AB+1];
 	wire [AB:0]   z = size33[LGA +: AB+1];
 	wire [AB+1:0] d = {2'b0, addr[ADDR_W-1:LGA]} - {1'b0, b};
-	wire          hit = want && o_rd_perm[need] && !a_out && !d[AB+1] && d[AB:0] < z;
+	// d < z as the borrow of an exact subtraction: a carry chain (as a
+	// comparison it became LUT levels)
+	wire          lt  = (({1'b0, d[AB:0]} - {1'b0, z}) >> (AB + 1)) != {(AB+2){1'b0}};
+	wire          hit = want && o_rd_perm[need] && !a_out && !d[AB+1] && lt;
 	wire          miss = want && !hit;
 	wire          fail = miss && tries_q[g_q*WW +: WW] == WLAST;
 	wire [NP-1:0] done_p;   // the granted port's check ended (BLOCK_HOLD: its answer kept)
@@ -234,7 +267,10 @@ module mote_window_share #(
 			end
 		end
 	end
-	wire release_g = BLOCK_HOLD != 0 ? (!ask[g_q] || hit || fail) :
+	// BLOCK_HOLD: a check's end keeps its answer, so its port stops asking the
+	// next cycle and the grant moves then (a cycle later than on the hit
+	// itself, which keeps the check off the path into the grant and the RAM)
+	wire release_g = BLOCK_HOLD != 0 ? !ask[g_q] :
 			 (!i_want[g_q] || i_restart[g_q] || fail || (hit && REL_ON_HIT[g_q]));
 
 	integer p;
@@ -248,7 +284,7 @@ module mote_window_share #(
 			if (rst || i_clear[p])
 				w_d[p*WW +: WW] = {WW{1'b0}};
 			else if (miss && g_q == p[PW-1:0])
-				w_d[p*WW +: WW] = (w == WLAST) ? {WW{1'b0}} : w + 1'b1;
+				w_d[p*WW +: WW] = w_inc;
 			// BLOCK_HOLD: a check ends with its answer, and a job's start or a
 			// new word begins a scan afresh (a scan cut short when its port
 			// stopped wanting, at a job's end say, must not count the windows
@@ -349,7 +385,7 @@ module mote_window_share #(
 			for (f_p = 0; f_p < NP; f_p = f_p + 1)
 				assert(w_q[f_p*WW +: WW] <= WLAST && tries_q[f_p*WW +: WW] <= WLAST);
 			// the RAM's output is the window the check uses
-			if (WIN_RAM != 0 && !i_rd)
+			if (WIN_RAM != 0 && (SPEC != 0 ? want : !i_rd))
 				assert(wm == w);
 			// the window tried is answered exactly
 			if (want)
@@ -393,6 +429,8 @@ module mote_window_share #(
 			cover(fail);
 			cover(hit && g_q == 2 && tries_q[2*WW +: WW] == WLAST);
 			cover(i_rd && o_rd_size != 0);
+			// SPEC: a port asks while the RAM shows another window (it waits)
+			cover(ask[g_q] && !i_rd && !w_ok);
 		end
 `endif
 endmodule

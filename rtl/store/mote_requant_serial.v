@@ -188,8 +188,10 @@ module mote_requant_serial (
 		reg          below, above;
 		begin
 			t      = {qv[16], qv} + {{2{zp[15]}}, zp} + {17'd0, up};
-			below  = sa ? ng : ($signed(t) < $signed({{2{lo[15]}}, lo}));
-			above  = sa ? !ng : ($signed(t) > $signed({{2{hi[15]}}, hi}));
+			// t < lo and t > hi as the signs of exact 19-bit differences:
+			// two carry chains (as comparisons they became LUT levels)
+			below  = sa ? ng : (({t[17], t} - {{3{lo[15]}}, lo}) >> 18) != 19'd0;
+			above  = sa ? !ng : (({{3{hi[15]}}, hi} - {t[17], t}) >> 18) != 19'd0;
 			clamp8 = (above || lo_gt_hi) ? hi[7:0] : below ? lo[7:0] : t[7:0];
 		end
 	endfunction

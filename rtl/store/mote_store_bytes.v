@@ -87,16 +87,19 @@ module mote_store_bytes #(
 	// what the adder adds: ADDR0 (start), 1 (next byte), -b (back to the
 	// row's start), INNER_STRIDE, -INNER_STRIDE, OUTER_STRIDE
 	wire           s_row  = adv && row_last;
-	wire           s_one  = adv && !row_last;
 	wire           s_in   = pend_q == P_IN;
 	wire           s_back = pend_q == P_BACK && !i_zero;
 	wire           s_out  = pend_q == P_BACK && i_zero;
 	wire [CNW-1:0] i_step = i_q + (s_back ? {CNW{1'b1}} : {{(CNW-1){1'b0}}, 1'b1});
 	wire           in_last = i_step == i_ni[CNW-1:0];
+	// (a request is taken, adv, only with nothing else due: no command start,
+	// pend_q P_NONE; so the adder assumes adv when nothing else is due and adv
+	// only enables the register: the memory's ready stays off the carry chain)
+	wire           s_adv  = !i_start && pend_q == P_NONE;
 	wire [31:0]    a_add  = i_start ? i_addr0 : s_out ? i_os :
 				(s_in || s_back) ? i_is ^ {32{s_back}} :
-				s_row ? ~{{(32-NBW){1'b0}}, b_q} : 32'd0;
-	wire [31:0]    a_next = a_q + a_add + {31'd0, s_one || s_row || s_back};
+				row_last ? ~{{(32-NBW){1'b0}}, b_q} : 32'd0;
+	wire [31:0]    a_next = a_q + a_add + {31'd0, s_adv || s_back};
 
 	// ---- the byte's word: checked the cycle after the walk moved, requested
 	wire             want = i_bvalid && !moved_q && pend_q == P_NONE && !o_req_valid && !halted_q;
