@@ -370,10 +370,12 @@ static void mark_dirty(struct rig *r, const uint8_t *bytes, size_t size, uint32_
 			c[k] = get32(bytes + off + 4 * k);
 		off += 4u * len;
 		if ((c[0] & 0xffu) == MOTE_OP_LOAD) {
-			uint64_t dst = MOTE_CMD_GET(c, LOAD, DST);
+			uint64_t dst = MOTE_CMD_GET(c, LOAD, DST), hi = MOTE_CMD_GET(c, LOAD, HI_ROWS);
+			uint64_t rows = (uint64_t)MOTE_CMD_GET(c, LOAD, N_OUTER) * (uint64_t)MOTE_CMD_GET(c, LOAD, N_INNER);
 			if (dst <= MOTE_BUF_BIAS)
-				dirty(r, (unsigned)dst, (uint64_t)MOTE_CMD_GET(c, LOAD, BUF_ROW),
-				      (uint64_t)MOTE_CMD_GET(c, LOAD, N_OUTER) * (uint64_t)MOTE_CMD_GET(c, LOAD, N_INNER));
+				dirty(r, (unsigned)dst, (uint64_t)MOTE_CMD_GET(c, LOAD, BUF_ROW), rows);
+			if (dst <= MOTE_BUF_BIAS && hi) /* HI_ROWS: each row's second half hi rows on */
+				dirty(r, (unsigned)dst, (uint64_t)MOTE_CMD_GET(c, LOAD, BUF_ROW) + hi, rows);
 		} else if ((c[0] & 0xffu) == MOTE_OP_MATMUL) {
 			dirty(r, B_ACC, (uint64_t)MOTE_CMD_GET(c, MATMUL, ACC_ROW), (uint64_t)MOTE_CMD_GET(c, MATMUL, NROWS));
 		}
