@@ -143,12 +143,19 @@ synth-flat: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
 # geometries are the simulator's (ROWS x COLS, bus 2*ROWS bytes, every other parameter
 # its default: the builds whose utilization make bench reports).  Gowin: Yosys 0.23
 # maps no multiplier to the GW1NR's DSP blocks, so every MAC is LUT logic there.
-REPORT_CONFIGS := ecp5_8x8 ecp5_45f_8x8 ecp5_16x16 gowin_4x4 gowin_8x8
+REPORT_CONFIGS := ecp5_8x8 ecp5_45f_8x8 ecp5_16x16 ecp5_85f_16x16 gowin_4x4 gowin_8x8
 # the LFE5U-45F's parameter set (fpga/boards.mk, simulated as sim:board=ecp5_45f)
 SYNTH_ecp5_45f_8x8_CMD := synth_ecp5 -top mote_top
 SYNTH_ecp5_45f_8x8_PAR  = $(foreach p,$(BOARD_ecp5_45f_PARAMS),-set $(subst =, ,$(p)))
 SYNTH_ecp5_45f_8x8_PRE := blackbox =A:whitebox
 SYNTH_ecp5_45f_8x8_PREP := $(SYNTH_ECP5_PREP)
+# the LFE5U-85F's 16x16 parameter set (fpga/boards.mk): its 256 MACs are more than the 85F's
+# 156 MULT18X18D, so the last LUT_MUL_COLS columns' products (mote_mul8_logic) become logic
+# first, as the compute unit's counts do
+SYNTH_ecp5_85f_16x16_CMD := synth_ecp5 -top mote_top
+SYNTH_ecp5_85f_16x16_PAR  = $(foreach p,$(ECP5_85F_PARAMS),-set $(subst =, ,$(p)))
+SYNTH_ecp5_85f_16x16_PRE := blackbox =A:whitebox
+SYNTH_ecp5_85f_16x16_PREP := $(SYNTH_ECP5_PREP) *mote_mul8_logic*/t:$$$$mul
 SYNTH_ecp5_16x16_CMD := synth_ecp5 -top mote_top
 SYNTH_ecp5_16x16_PAR := -set ROWS 16 -set COLS 16 -set MEM_BYTES 32
 SYNTH_ecp5_16x16_PREP := $(SYNTH_ECP5_PREP)

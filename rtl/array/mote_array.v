@@ -56,6 +56,9 @@ module mote_array #(
 	parameter PSUM_W = 32,
 	// 1: 2:4 sparse rows (i_sp): ROWS a multiple of 4
 	parameter SPARSE = 0,
+	// the last LUT_MUL_COLS columns' PEs form their products in
+	// mote_mul8_logic (built from logic by the ECP5 flows; MUL_CELL 0 only)
+	parameter LUT_MUL_COLS = 0,
 	// activation-row bytes and weight bits (derived)
 	parameter AR = (SPARSE != 0) ? 2 * ROWS : ROWS,
 	parameter WB = (SPARSE != 0) ? 10 : 8
@@ -302,7 +305,7 @@ module mote_array #(
 					assign psum_v = psum_o;
 				end
 				mote_pe #(.DEPTHWISE(DEPTHWISE), .PS_W(PS_W), .EXT_MUL(EXT), .SPARSE(SPARSE),
-					  .ODD(r % 2)) u_pe (
+					  .ODD(r % 2), .LUT_MUL(c >= COLS - LUT_MUL_COLS ? 1 : 0)) u_pe (
 					.clk      (clk),
 					.i_act    (act_i),
 					.i_bank   (bank_i),

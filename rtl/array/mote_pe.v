@@ -27,6 +27,8 @@ module mote_pe #(
 	// the even PE above (that PE's row register, the cycle after it used it)
 	// and keeps no row register of its own; its dense byte is byte 1
 	parameter ODD = 0,
+	// 1: the product in mote_mul8_logic (a synthesis flow builds it from logic)
+	parameter LUT_MUL = 0,
 	// bytes of the activation bundle and bits of a weight (derived)
 	parameter AB = (SPARSE != 0) ? 4 : 1,
 	parameter WB = (SPARSE != 0) ? 10 : 8
@@ -124,7 +126,11 @@ module mote_pe #(
 		end else begin : g_int
 			// the product formed at the sum's width (exact: it fits 16 bits),
 			// so no 16-bit value is sign-extended again after the multiply
-			assign prod   = $signed({{(PS_W-8){a_sel[7]}}, a_sel}) * $signed({{(PS_W-8){w_sel[7]}}, w_sel});
+			if (LUT_MUL != 0) begin : g_lut
+				mote_mul8_logic #(.PS_W(PS_W)) u_mul (.i_a(a_sel), .i_w(w_sel), .o_p(prod));
+			end else begin : g_op
+				assign prod = $signed({{(PS_W-8){a_sel[7]}}, a_sel}) * $signed({{(PS_W-8){w_sel[7]}}, w_sel});
+			end
 			assign dw_sum = i_dw;
 			wire unused_prod = &{1'b0, i_prod, dw_old};
 		end

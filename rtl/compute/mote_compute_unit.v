@@ -69,6 +69,8 @@ module mote_compute_unit #(
 	parameter MUL_CELL = 0,
 	// bits of the array's partial sums (mote_array PSUM_W)
 	parameter PSUM_W = 32,
+	// columns whose multipliers an FPGA flow builds from logic (mote_array)
+	parameter LUT_MUL_COLS = 0,
 	// 1: mote_array_bcast (activations broadcast to two-product cells, adder
 	// trees; small FPGAs, no depthwise) instead of the systolic mote_array
 	parameter ARRAY_BCAST = 0,
@@ -661,7 +663,7 @@ module mote_compute_unit #(
 			);
 		end else begin : g_systolic
 			mote_array #(.ROWS(ROWS), .COLS(COLS), .DEPTHWISE(DEPTHWISE), .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W),
-				     .SPARSE(SPARSE)) u_array (
+				     .SPARSE(SPARSE), .LUT_MUL_COLS(LUT_MUL_COLS)) u_array (
 				.clk      (clk),
 				.rst      (clear),
 				.i_valid  (in_valid_q),

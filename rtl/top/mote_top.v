@@ -61,6 +61,10 @@ module mote_top #(
 	// bits of the array's partial sums: 32 simulates fastest; any width from
 	// 16+log2(max(ROWS,COLS)) is exact (an FPGA build takes the least)
 	parameter PSUM_W = 32,
+	// the last LUT_MUL_COLS array columns' multipliers in mote_mul8_logic,
+	// which the ECP5 flows build from logic (a synthesis choice: the same
+	// products); the 16x16 array within an LFE5U-85F's 156 multipliers
+	parameter LUT_MUL_COLS = 0,
 	// 1: the array broadcasts activations to two-product cells and sums each
 	// column in an adder tree (mote_array_bcast: needs MUL_CELL and no
 	// DEPTHWISE; a third of the systolic array's logic on a 4x4 iCE40 build)
@@ -242,7 +246,7 @@ module mote_top #(
 
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
-			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .ARRAY_BCAST(ARRAY_BCAST),
+			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .LUT_MUL_COLS(LUT_MUL_COLS), .ARRAY_BCAST(ARRAY_BCAST),
 			    .DELAY_RAM(DELAY_RAM), .SPARSE(SPARSE)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),

@@ -1,7 +1,8 @@
 # testbench/unit/datapath.mk: benches of the datapath (PE, array, compute unit,
 # requantization lane, store unit).  Array benches run in three geometries.
 
-DP_ARRAY_SRCS := rtl/common/mote_delay.v rtl/array/mote_pe.v rtl/array/mote_mul2.v rtl/array/mote_array.v rtl/array/mote_array_bcast.v
+DP_ARRAY_SRCS := rtl/common/mote_delay.v rtl/array/mote_pe.v rtl/array/mote_mul2.v rtl/array/mote_mul8_logic.v \
+  rtl/array/mote_array.v rtl/array/mote_array_bcast.v
 
 $(eval $(call MOTE_VTB,pe,pe_tb_top,rtl/array/mote_pe.v rtl/array/mote_mul2.v testbench/unit/pe_tb_top.v,testbench/unit/pe_tb.cpp,))
 $(eval $(call MOTE_VTB,pe_ext,pe_tb_top,rtl/array/mote_pe.v rtl/array/mote_mul2.v testbench/unit/pe_tb_top.v,\
@@ -28,6 +29,10 @@ $(eval $(call MOTE_VTB,array_4x4_board,mote_array,$(DP_ARRAY_SRCS),testbench/uni
 $(eval $(call MOTE_VTB,array_5x3_cell_nodw,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
   -GROWS=5 -GCOLS=3 -GMUL_CELL=1 -GDEPTHWISE=0 -CFLAGS -DTB_ROWS=5 -CFLAGS -DTB_COLS=3 -CFLAGS -DTB_EXT=1 \
   -CFLAGS -DTB_DW=0))
+
+# the last columns' products in mote_mul8_logic (LUT_MUL_COLS: the ECP5 85F set's): the same results
+$(eval $(call MOTE_VTB,array_8x8_lutmul,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
+  -GROWS=8 -GCOLS=8 -GLUT_MUL_COLS=3 -CFLAGS -DTB_ROWS=8 -CFLAGS -DTB_COLS=8))
 
 # the sparse mode (SPARSE: row pairs sharing bundles, indexed weights): 4x4 with cells, 8x8, 16x16
 $(eval $(call MOTE_VTB,array_8x8_sparse,mote_array,$(DP_ARRAY_SRCS),testbench/unit/array_tb.cpp,\
