@@ -70,8 +70,9 @@ SIM_ONLY_BOARDS := ecp5_45f
 
 # ecp5_85f (synthesized by make fpga-report only): the 16x16 array for an LFE5U-85F (156
 # multipliers, 84k LUT4): four requantization lanes, no STORE ADD, and the last 8 columns' 128
-# products in logic (LUT_MUL_COLS), 128 + 16 (the lanes) multipliers
-ECP5_85F_PARAMS := ROWS=16 COLS=16 MEM_BYTES=32 PPU_LANES=4 STORE_ADD=0 LUT_MUL_COLS=8
+# products in logic (LUT_MUL_COLS), 128 + 16 (the lanes) multipliers, and the array's partial sums
+# at the least exact width (16 + log2 16 bits)
+ECP5_85F_PARAMS := ROWS=16 COLS=16 MEM_BYTES=32 PPU_LANES=4 STORE_ADD=0 LUT_MUL_COLS=8 PSUM_W=20
 
 # Yosys' iCE40 synthesis, the one command every iCE40 flow uses (bitstream, area table, gate-level
 # netlist).  Without -dsp on purpose: Yosys 0.23's ice40_dsp pass (run by -dsp) takes the SB_MAC16

@@ -15,7 +15,10 @@ module mote_mul8_logic #(
 	input  wire [7:0]      i_w,
 	output wire [PS_W-1:0] o_p
 );
-	assign o_p = $signed({{(PS_W-8){i_a[7]}}, i_a}) * $signed({{(PS_W-8){i_w[7]}}, i_w});
+	// 8 x 8 -> 16 bits (exact), then sign-extended: a multiplier built from
+	// logic at the sum's width would be four times as large
+	wire signed [15:0] p16 = $signed(i_a) * $signed(i_w);
+	assign o_p = {{(PS_W-16){p16[15]}}, p16};
 endmodule
 
 `default_nettype wire
