@@ -233,6 +233,15 @@ struct tl_store {
 	unsigned acc_res, bias_res;
 };
 int tl_emit_store(struct tl_gen *x, const struct tl_store *s);
+/* A MATMUL DEPTHWISE: its fields, and the slots it reads and writes (the
+ * weight slot only when it loads weights). */
+struct tl_dw_mm {
+	uint32_t stride, keep, drop, accumulate, load_weights;
+	uint64_t wgt_row, act_row, acc_row;
+	uint32_t nrows, kv, nv;
+	uint32_t aslot, wres, cslot;
+};
+int tl_dw_matmul(struct tl_gen *x, const struct tl_dw_mm *m);
 /* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer. */
 int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
 		 uint32_t row_bytes, unsigned res);

@@ -463,60 +463,30 @@ static int dw_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t wt, uin
 	const struct mote_cc_conv *cv = p->op;
 	uint32_t kx = wt / p->row_groups, ky0 = wt % p->row_groups * p->group_taps;
 	uint64_t col = (uint64_t)ox * cv->stride_w + (uint64_t)kx * cv->dil_w; /* input column - ix0 */
-	struct tl_op *op;
-	int rc = tl_new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
-	if (rc)
-		return rc;
-	uint32_t *w = op->w;
-	SETF(w, MATMUL, DEPTHWISE, 1);
-	SETF(w, MATMUL, DW_STRIDE, cv->stride_h);
-	SETF(w, MATMUL, ACCUMULATE, wt > 0);
-	SETF(w, MATMUL, LOAD_WEIGHTS, ox == 0);
-	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows);
-	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + col * t->len + (uint64_t)ky0 * cv->dil_h);
-	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows + ox * t->ny);
-	SETF(w, MATMUL, NROWS, t->nrows);
-	SETF(w, MATMUL, K_VALID, t->cnt);
-	SETF(w, MATMUL, N_VALID, min_u32(p->group_taps, cv->k_h - ky0));
-	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB, 0);
-	if (ox == 0) /* only the weight-loading MATMUL reads the weight buffer */
-		tl_op_access(op, RES_WGT0 + wslot, 0);
-	tl_op_access(op, RES_ACC0 + cslot, 1);
-	tl_finish_op(x);
-	return 0;
+	struct tl_dw_mm m = {.stride = cv->stride_h, .accumulate = wt > 0, .load_weights = ox == 0,
+			     .wgt_row = wslot * p->w_slot_rows,
+			     .act_row = aslot * p->a_slot_rows + col * t->len + (uint64_t)ky0 * cv->dil_h,
+			     .acc_row = cslot * p->c_slot_rows + ox * t->ny, .nrows = t->nrows, .kv = t->cnt,
+			     .nv = min_u32(p->group_taps, cv->k_h - ky0), .aslot = aslot, .wres = RES_WGT0 + wslot,
+			     .cslot = cslot};
+	return tl_dw_matmul(x, &m);
 }
 
-/* Packed: the MATMUL of kernel column kx over the whole tile. */
+/* Packed: the MATMUL of kernel column kx over the whole tile (DW_KEEP and
+ * DW_DROP only when it streams more than one column). */
 static int pk_matmul(struct tl_gen *x, const struct dw_tile *t, uint32_t kx, uint32_t aslot, uint32_t wslot,
 		     uint32_t cslot)
 {
 	const struct tl_params *p = x->p;
 	const struct mote_cc_conv *cv = p->op;
 	uint32_t first = pk_pos(t->ncol, cv->stride_w, kx * cv->dil_w);
-	struct tl_op *op;
-	int rc = tl_new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
-	if (rc)
-		return rc;
-	uint32_t *w = op->w;
-	SETF(w, MATMUL, DEPTHWISE, 1);
-	SETF(w, MATMUL, DW_STRIDE, cv->stride_h);
-	if (t->nx > 1) {
-		SETF(w, MATMUL, DW_KEEP, t->ny);
-		SETF(w, MATMUL, DW_DROP, t->len / cv->stride_h - t->ny);
-	}
-	SETF(w, MATMUL, ACCUMULATE, kx > 0);
-	SETF(w, MATMUL, LOAD_WEIGHTS, 1);
-	SETF(w, MATMUL, WGT_ROW, wslot * p->w_slot_rows);
-	SETF(w, MATMUL, ACT_ROW, aslot * p->a_slot_rows + (t->hi ? p->dw_hi : 0) + first * t->len);
-	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows);
-	SETF(w, MATMUL, NROWS, t->nrows);
-	SETF(w, MATMUL, K_VALID, t->cnt);
-	SETF(w, MATMUL, N_VALID, cv->k_h);
-	tl_op_access(op, RES_ACT0 + aslot * TL_ASUB, 0);
-	tl_op_access(op, RES_WGT0 + wslot, 0);
-	tl_op_access(op, RES_ACC0 + cslot, 1);
-	tl_finish_op(x);
-	return 0;
+	struct tl_dw_mm m = {.stride = cv->stride_h, .keep = t->nx > 1 ? t->ny : 0,
+			     .drop = t->nx > 1 ? t->len / cv->stride_h - t->ny : 0, .accumulate = kx > 0,
+			     .load_weights = 1, .wgt_row = wslot * p->w_slot_rows,
+			     .act_row = aslot * p->a_slot_rows + (t->hi ? p->dw_hi : 0) + (uint64_t)first * t->len,
+			     .acc_row = cslot * p->c_slot_rows, .nrows = t->nrows, .kv = t->cnt, .nv = cv->k_h,
+			     .aslot = aslot, .wres = RES_WGT0 + wslot, .cslot = cslot};
+	return tl_dw_matmul(x, &m);
 }
 
 static int dw_store(struct tl_gen *x, const struct dw_tile *t, uint32_t cslot, uint32_t bias_row,

@@ -169,27 +169,11 @@ static int gs_matmul(struct tl_gen *x, const struct gs_step *t, uint32_t cslot, 
 {
 	const struct tl_params *p = x->p;
 	uint32_t C = p->g.cols;
-	struct tl_op *op;
-	int rc = tl_new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
-	if (rc)
-		return rc;
-	uint32_t *w = op->w;
-	SETF(w, MATMUL, DEPTHWISE, 1);
-	SETF(w, MATMUL, DW_STRIDE, C);
-	SETF(w, MATMUL, ACCUMULATE, t->k > 0);
-	SETF(w, MATMUL, LOAD_WEIGHTS, first);
-	SETF(w, MATMUL, WGT_ROW, 0);
-	SETF(w, MATMUL, ACT_ROW, t->aslot * p->a_slot_rows);
-	SETF(w, MATMUL, ACC_ROW, cslot * p->c_slot_rows);
-	SETF(w, MATMUL, NROWS, t->ng * C);
-	SETF(w, MATMUL, K_VALID, t->cnt);
-	SETF(w, MATMUL, N_VALID, t->real);
-	tl_op_access(op, RES_ACT0 + t->aslot * TL_ASUB, 0);
-	if (first)
-		tl_op_access(op, RES_WGT0, 0);
-	tl_op_access(op, RES_ACC0 + cslot, 1);
-	tl_finish_op(x);
-	return 0;
+	struct tl_dw_mm m = {.stride = C, .accumulate = t->k > 0, .load_weights = (uint32_t)first,
+			     .act_row = t->aslot * p->a_slot_rows, .acc_row = cslot * p->c_slot_rows,
+			     .nrows = t->ng * C, .kv = t->cnt, .nv = t->real, .aslot = t->aslot, .wres = RES_WGT0,
+			     .cslot = cslot};
+	return tl_dw_matmul(x, &m);
 }
 
 static int gs_store(struct tl_gen *x, const struct gs_step *t, uint32_t cslot)

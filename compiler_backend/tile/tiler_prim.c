@@ -279,6 +279,33 @@ int tl_emit_store(struct tl_gen *x, const struct tl_store *s)
 	return 0;
 }
 
+int tl_dw_matmul(struct tl_gen *x, const struct tl_dw_mm *m)
+{
+	struct tl_op *op;
+	int rc = tl_new_op(x, TQ_COMP, MOTE_OP_MATMUL, &op);
+	if (rc)
+		return rc;
+	uint32_t *w = op->w;
+	SETF(w, MATMUL, DEPTHWISE, 1);
+	SETF(w, MATMUL, DW_STRIDE, m->stride);
+	SETF(w, MATMUL, DW_KEEP, m->keep);
+	SETF(w, MATMUL, DW_DROP, m->drop);
+	SETF(w, MATMUL, ACCUMULATE, m->accumulate);
+	SETF(w, MATMUL, LOAD_WEIGHTS, m->load_weights);
+	SETF(w, MATMUL, WGT_ROW, m->wgt_row);
+	SETF(w, MATMUL, ACT_ROW, m->act_row);
+	SETF(w, MATMUL, ACC_ROW, m->acc_row);
+	SETF(w, MATMUL, NROWS, m->nrows);
+	SETF(w, MATMUL, K_VALID, m->kv);
+	SETF(w, MATMUL, N_VALID, m->nv);
+	tl_op_access(op, RES_ACT0 + m->aslot * TL_ASUB, 0);
+	if (m->load_weights) /* only a weight-loading MATMUL reads the weight buffer */
+		tl_op_access(op, m->wres, 0);
+	tl_op_access(op, RES_ACC0 + m->cslot, 1);
+	tl_finish_op(x);
+	return 0;
+}
+
 int tl_tile_store(struct tl_gen *x, uint32_t mt, uint32_t ch0, uint32_t ncols, uint32_t cslot, uint32_t acc_row,
 		  unsigned acc_res, uint32_t bias_row, unsigned bias_res)
 {
