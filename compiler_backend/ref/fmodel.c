@@ -110,13 +110,22 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 			return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 		src_bytes = 2 * row_bytes;
 	}
+	/* W_PAIR: a source row of 2*cols bytes, written to weight rows 2n and 2n+1 */
+	uint32_t pair = (uint32_t)MOTE_CMD_GET(w, LOAD, W_PAIR);
+	if (pair) {
+		if (!(g->features & MOTE_FEATURES_W_PAIR_MASK) || dst != MOTE_BUF_WGT)
+			return fail(m, MOTE_ERR_FIELD, c->idx, 0);
+		src_bytes = 2 * row_bytes;
+		hi = 1;
+	}
 	uint32_t count = (uint32_t)MOTE_CMD_GET(w, LOAD, COUNT);
 	if (count > src_bytes)
 		return fail(m, MOTE_ERR_FIELD, c->idx, 0);
 	uint64_t n_in = (uint64_t)MOTE_CMD_GET(w, LOAD, N_INNER);
 	uint64_t n_out = (uint64_t)MOTE_CMD_GET(w, LOAD, N_OUTER);
 	uint64_t row0 = (uint64_t)MOTE_CMD_GET(w, LOAD, BUF_ROW);
-	if (n_in && n_out && row0 + n_in * n_out + hi > depth)
+	uint64_t row_step = pair ? 2 : 1; /* buffer rows per source row */
+	if (n_in && n_out && row0 + n_in * n_out * row_step + (pair ? 0 : hi) > depth)
 		return fail(m, MOTE_ERR_LOAD_RANGE, c->idx, 0);
 	uint32_t addr0 = (uint32_t)MOTE_CMD_GET(w, LOAD, ADDR0);
 	int64_t ostep = MOTE_CMD_GET(w, LOAD, OUTER_STEP);
@@ -133,7 +142,7 @@ static int exec_load(struct fm *m, const struct fm_cmd *c)
 			/* 32-bit address arithmetic, wrapping like the hardware's adders */
 			uint32_t raddr = addr0 + (uint32_t)((uint64_t)o * (uint64_t)ostep) +
 					 (uint32_t)((uint64_t)i * (uint64_t)sx);
-			uint8_t *dstrow = buf + (size_t)(row0 + o * n_in + i) * row_bytes;
+			uint8_t *dstrow = buf + (size_t)(row0 + (o * n_in + i) * row_step) * row_bytes;
 			for (uint32_t b = 0; b < src_bytes; b++) {
 				uint8_t v = pad;
 				if (b < count && y_in && x + b >= 0 && x + b < width) {

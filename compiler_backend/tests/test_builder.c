@@ -239,6 +239,8 @@ static void random_cases(uint32_t rc, uint64_t seed)
 		struct mote_geometry g = i % 3 == 2 ? tiny_geom(rc, rc, &s) : tc_geom(rc, rc);
 		if (i % 2) /* LOAD HI_ROWS: a segment's reduction tiles two per activation LOAD */
 			g.features |= MOTE_FEATURES_LOAD_SPLIT_MASK;
+		if (i % 4 >= 2) /* LOAD W_PAIR: weight rows two per source row */
+			g.features |= MOTE_FEATURES_W_PAIR_MASK;
 		struct tc_case c;
 		memset(&c, 0, sizeof c);
 		random_conv(&c, &s);
@@ -263,6 +265,8 @@ static void random_sparse_cases(uint32_t rc, uint64_t seed)
 	for (unsigned i = 0; i < n; i++) {
 		struct mote_geometry g = i % 3 == 2 ? tiny_geom(rc, rc, &s) : tc_geom(rc, rc);
 		g.features |= MOTE_FEATURES_SPARSE_MASK;
+		if (i % 2) /* LOAD W_PAIR (4x4: a tile's 5 weight rows as two pairs and a single row) */
+			g.features |= MOTE_FEATURES_W_PAIR_MASK;
 		if (g.wbuf_depth < rc + rc / 4)
 			g.wbuf_depth = rc + rc / 4;
 		if (g.abuf_depth < 2)
@@ -551,6 +555,8 @@ static void random_dw_cases(uint32_t rows, uint32_t cols, uint64_t seed)
 			g.features &= ~MOTE_FEATURES_DW_DROP_MASK;
 		if (i % 2 == 0) /* LOAD HI_ROWS: two channel groups per activation LOAD */
 			g.features |= MOTE_FEATURES_LOAD_SPLIT_MASK;
+		if (i % 3 == 0) /* LOAD W_PAIR */
+			g.features |= MOTE_FEATURES_W_PAIR_MASK;
 		struct tc_run run = {.policy = (enum mote_fm_policy)(i % 3),
 				     .queue_depth = (uint32_t)(i % 3 == 1 ? tc_range(&s, 1, 8) : 8),
 				     .seed = tc_rand(&s)};

@@ -163,6 +163,111 @@ START_TEST(load_2d_padding)
 }
 END_TEST
 
+/* LOAD W_PAIR (spec 2.5): weight rows two per source row, into rows 2n and
+ * 2n+1 from BUF_ROW (odd here: the pairs straddle the buffer's banks in the
+ * RTL); identity activations read the weights back through a MATMUL. */
+static void pair_stream(struct rig *r, uint32_t buf_row, uint32_t dst, uint32_t count)
+{
+	uint32_t R = r->cfg.geom.rows, C = r->cfg.geom.cols, w[MOTE_CMD_WORDS];
+	for (uint32_t i = 0; i < R; i++)
+		for (uint32_t c = 0; c < R; c++)
+			r->mem[SRC + 0x2000 + i * R + c] = i == c;
+	for (uint32_t i = 0; i < R * C; i++)
+		r->mem[SRC + 0x3000 + i] = (uint8_t)(i * 37 + 5);
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, LOAD, DST, MOTE_BUF_ACT);
+	MOTE_CMD_SET(w, LOAD, ADDR0, SRC + 0x2000);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, R * R);
+	MOTE_CMD_SET(w, LOAD, SX, R);
+	MOTE_CMD_SET(w, LOAD, N_INNER, R);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, COUNT, R);
+	put(r, w);
+	op(w, MOTE_OP_LOAD);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
+	MOTE_CMD_SET(w, LOAD, DST, dst);
+	MOTE_CMD_SET(w, LOAD, W_PAIR, 1);
+	MOTE_CMD_SET(w, LOAD, ADDR0, SRC + 0x3000);
+	MOTE_CMD_SET(w, LOAD, HEIGHT, 1);
+	MOTE_CMD_SET(w, LOAD, WIDTH, R * C);
+	MOTE_CMD_SET(w, LOAD, SX, 2 * C);
+	MOTE_CMD_SET(w, LOAD, N_INNER, R / 2);
+	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
+	MOTE_CMD_SET(w, LOAD, BUF_ROW, buf_row);
+	MOTE_CMD_SET(w, LOAD, COUNT, count);
+	put(r, w);
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
+	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
+	MOTE_CMD_SET(w, MATMUL, WGT_ROW, buf_row);
+	MOTE_CMD_SET(w, MATMUL, NROWS, R);
+	MOTE_CMD_SET(w, MATMUL, K_VALID, R);
+	MOTE_CMD_SET(w, MATMUL, N_VALID, C);
+	put(r, w);
+	op(w, MOTE_OP_STORE);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, STORE, INT32, 1);
+	MOTE_CMD_SET(w, STORE, N_INNER, R);
+	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(w, STORE, ADDR0, DST);
+	MOTE_CMD_SET(w, STORE, INNER_STRIDE, 4 * C);
+	MOTE_CMD_SET(w, STORE, NCOLS, C);
+	put(r, w);
+	end(r);
+}
+
+START_TEST(load_weight_pairs)
+{
+	const uint32_t R = 4, C = 4;
+	struct rig *r = rig_new(R, C);
+	r->cfg.geom.features |= MOTE_FEATURES_W_PAIR_MASK;
+	uint32_t depth = r->cfg.geom.wbuf_depth;
+	/* odd and even first rows, the last pair ending at the buffer's last row */
+	const uint32_t firsts[] = {1, 0, depth - R};
+	for (unsigned t = 0; t < 3; t++) {
+		r->n = 0;
+		pair_stream(r, firsts[t], MOTE_BUF_WGT, 2 * C);
+		run(r);
+		ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+		for (uint32_t i = 0; i < R; i++)
+			for (uint32_t c = 0; c < C; c++)
+				ck_assert_int_eq(out32(r, i, c), (int8_t)(uint8_t)((i * C + c) * 37 + 5));
+		/* each weight byte read once: four pairs of two rows */
+		ck_assert_uint_eq(r->res.bytes_read, R * R + R * C);
+	}
+	/* COUNT below 2*COLS: the second row's missing bytes are padding (PAD 0) */
+	r->n = 0;
+	pair_stream(r, 1, MOTE_BUF_WGT, C + 1);
+	run(r);
+	ck_assert_int_eq(r->res.err_code, MOTE_ERR_NONE);
+	for (uint32_t i = 0; i < R; i++)
+		for (uint32_t c = 0; c < C; c++)
+			ck_assert_int_eq(out32(r, i, c), i % 2 == 0 || c == 0 ? (int8_t)(uint8_t)((i * C + c) * 37 + 5) : 0);
+	/* the errors: past the buffer by one row, on the activation buffer, COUNT above 2*COLS, no feature */
+	struct {
+		uint32_t buf_row, dst, count;
+		int feat, err;
+	} bad[] = {
+		{depth - R + 1, MOTE_BUF_WGT, 2 * C, 1, MOTE_ERR_LOAD_RANGE},
+		{0, MOTE_BUF_ACT, 2 * C, 1, MOTE_ERR_FIELD},
+		{0, MOTE_BUF_WGT, 2 * C + 1, 1, MOTE_ERR_FIELD},
+		{0, MOTE_BUF_WGT, 2 * C, 0, MOTE_ERR_FIELD},
+	};
+	for (unsigned t = 0; t < sizeof bad / sizeof bad[0]; t++) {
+		r->n = 0;
+		if (!bad[t].feat)
+			r->cfg.geom.features &= ~MOTE_FEATURES_W_PAIR_MASK;
+		pair_stream(r, bad[t].buf_row, bad[t].dst, bad[t].count);
+		run(r);
+		ck_assert_int_eq(r->res.err_code, bad[t].err);
+		ck_assert_uint_eq(r->res.err_cmd, 1); /* the pair LOAD */
+	}
+	rig_free(r);
+}
+END_TEST
+
 START_TEST(store_requant)
 {
 	struct rig *r = rig_new(4, 4);
@@ -764,6 +869,7 @@ int main(void)
 	Suite *s = suite_create("fmodel");
 	TCase *tc = tcase_create("fmodel");
 	tcase_add_test(tc, load_2d_padding);
+	tcase_add_test(tc, load_weight_pairs);
 	tcase_add_test(tc, store_requant);
 	tcase_add_test(tc, matmul_depthwise);
 	tcase_add_test(tc, matmul_acc_max);

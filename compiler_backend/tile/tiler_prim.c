@@ -133,9 +133,9 @@ void tl_finish_op(struct tl_gen *x)
 	o->n++;
 }
 
-/* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer. */
-int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
-		 uint32_t row_bytes, unsigned res)
+/* One LOAD of n contiguous source rows of src_bytes (pair: weight row pairs). */
+static int blob_rows(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n,
+		     uint32_t src_bytes, int pair, unsigned res)
 {
 	struct tl_op *op;
 	int rc = tl_new_op(x, TQ_LOAD, MOTE_OP_LOAD, &op);
@@ -143,17 +143,34 @@ int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row
 		return rc;
 	uint32_t *w = op->w;
 	SETF(w, LOAD, DST, dst);
+	SETF(w, LOAD, W_PAIR, pair);
 	SETF(w, LOAD, ADDR0, addr);
 	SETF(w, LOAD, HEIGHT, 1);
-	SETF(w, LOAD, SX, row_bytes);
-	SETF(w, LOAD, WIDTH, (uint64_t)n_rows * row_bytes);
-	SETF(w, LOAD, N_INNER, n_rows);
+	SETF(w, LOAD, SX, src_bytes);
+	SETF(w, LOAD, WIDTH, (uint64_t)n * src_bytes);
+	SETF(w, LOAD, N_INNER, n);
 	SETF(w, LOAD, N_OUTER, 1);
 	SETF(w, LOAD, BUF_ROW, buf_row);
-	SETF(w, LOAD, COUNT, row_bytes);
+	SETF(w, LOAD, COUNT, src_bytes);
 	tl_op_access(op, res, 1);
 	tl_finish_op(x);
 	return 0;
+}
+
+/* LOAD of n_rows contiguous rows of row_bytes from a blob into a buffer.
+ * Weight rows on a device with W_PAIR come two per source row (a memory
+ * word each where single rows take a word each), an odd last row by a LOAD
+ * of its own. */
+int tl_blob_load(struct tl_gen *x, unsigned dst, uint32_t addr, uint32_t buf_row, uint32_t n_rows,
+		 uint32_t row_bytes, unsigned res)
+{
+	if (dst != MOTE_BUF_WGT || !(x->p->g.features & MOTE_FEATURES_W_PAIR_MASK) || n_rows < 2)
+		return blob_rows(x, dst, addr, buf_row, n_rows, row_bytes, 0, res);
+	uint32_t pairs = n_rows / 2;
+	int rc = blob_rows(x, dst, addr, buf_row, pairs, 2 * row_bytes, 1, res);
+	if (rc == 0 && n_rows % 2)
+		rc = blob_rows(x, dst, addr + 2 * pairs * row_bytes, buf_row + 2 * pairs, 1, row_bytes, 0, res);
+	return rc;
 }
 
 int tl_bias_load(struct tl_gen *x, uint32_t n_first, uint32_t n_tiles, uint32_t buf_row, unsigned res)

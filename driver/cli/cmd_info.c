@@ -17,6 +17,7 @@ const struct cli_feature cli_features[] = {
 	{MOTE_FEATURES_STORE_ADD_MASK, "store_add"},
 	{MOTE_FEATURES_ROUND_TFL_MASK, "round_tfl"},
 	{MOTE_FEATURES_LOAD_SPLIT_MASK, "load_split"},
+	{MOTE_FEATURES_W_PAIR_MASK, "w_pair"},
 	{0, NULL},
 };
 

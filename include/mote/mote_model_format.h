@@ -183,6 +183,11 @@ static inline int64_t mote_mf_cmd_walk(const void *cmds, size_t bytes, uint32_t 
 		case MOTE_OP_LOAD:
 			if (MOTE_CMD_GET(w, LOAD, XOR_MSB))
 				f |= MOTE_FEATURES_XOR_MSB_MASK;
+			/* a device without LOAD_SPLIT ignores HI_ROWS: it must not run such a stream */
+			if (MOTE_CMD_GET(w, LOAD, HI_ROWS))
+				f |= MOTE_FEATURES_LOAD_SPLIT_MASK;
+			if (MOTE_CMD_GET(w, LOAD, W_PAIR))
+				f |= MOTE_FEATURES_W_PAIR_MASK;
 			break;
 		case MOTE_OP_MATMUL:
 			if (MOTE_CMD_GET(w, MATMUL, DEPTHWISE))

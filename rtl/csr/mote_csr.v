@@ -33,7 +33,7 @@ module mote_csr #(
 	parameter STORE_ADD = 1,
 	// FEATURES.ROUND_TFL
 	parameter ROUND_TFL = 1,
-	// FEATURES.LOAD_SPLIT
+	// FEATURES.LOAD_SPLIT and FEATURES.W_PAIR
 	parameter LOAD_SPLIT = 0,
 	// FEATURES.QUEUES
 	parameter QUEUES = 0,
@@ -397,6 +397,7 @@ module mote_csr #(
 			feat[`MOTE_FEATURES_STORE_ADD] = STORE_ADD != 0;
 			feat[`MOTE_FEATURES_ROUND_TFL] = ROUND_TFL != 0;
 			feat[`MOTE_FEATURES_LOAD_SPLIT] = LOAD_SPLIT != 0;
+			feat[`MOTE_FEATURES_W_PAIR] = LOAD_SPLIT != 0;
 			feat[`MOTE_FEATURES_QUEUES +: `MOTE_FEATURES_QUEUES_W] = QUEUES[1:0];
 			stat = 32'd0;
 			stat[`MOTE_STATUS_BUSY]  = o_busy;

@@ -1,6 +1,6 @@
 // mote_load_agen.v: LOAD address generation.  Stage 1 walks rows (o, i) with
 // y, x and the row address kept incrementally (adders only), checks the buffer
-// row (and with HI_ROWS the row of its second half) against its depth
+// row (and with HI_ROWS or W_PAIR the row of its second half) against its depth
 // (LOAD_RANGE) and computes the row's in-bounds byte span
 // [lo, hi) and the aligned memory words covering it; it hands a descriptor to
 // the packer and the word range to stage 2.  Stage 2 requests those words one
@@ -24,7 +24,8 @@ module mote_load_agen #(
 	parameter BBUF_DEPTH = 96,
 	// memory windows
 	parameter NUM_WINDOWS = `MOTE_NUM_WINDOWS,
-	// 1: LOAD HI_ROWS names a second row (range-checked); 0: the field is ignored
+	// 1: LOAD HI_ROWS names a second row (range-checked), LOAD W_PAIR writes
+	// rows two at a time (the load unit took neither otherwise); 0: both ignored
 	parameter SPLIT = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = (ROWS > 4 * COLS) ? ROWS : 4 * COLS,
@@ -65,6 +66,7 @@ module mote_load_agen #(
 	reg [15:0]        count_q, height_q, n_inner_q, n_outer_q;
 	reg [31:0]        width_q, step_q;
 	reg [15:0]        hi_rows_q;     // HI_ROWS: the second half's row offset (0: none)
+	reg               pair_q;        // W_PAIR: two weight rows per row, the second one on
 	reg signed [15:0] sx_q, sy_q;
 	reg signed [31:0] x0_q;
 
@@ -187,7 +189,8 @@ module mote_load_agen #(
 		if (i_start) begin
 			dst_q     <= i_cmd[`MOTE_LOAD_DST];
 			count_q   <= i_cmd[`MOTE_LOAD_COUNT];
-			hi_rows_q <= SPLIT != 0 ? i_cmd[`MOTE_LOAD_HI_ROWS] : 16'd0;
+			pair_q    <= SPLIT != 0 && i_cmd[`MOTE_LOAD_W_PAIR];
+			hi_rows_q <= SPLIT == 0 ? 16'd0 : i_cmd[`MOTE_LOAD_W_PAIR] ? 16'd1 : i_cmd[`MOTE_LOAD_HI_ROWS];
 			height_q  <= i_cmd[`MOTE_LOAD_HEIGHT];
 			width_q   <= i_cmd[`MOTE_LOAD_WIDTH];
 			n_inner_q <= i_cmd[`MOTE_LOAD_N_INNER];
@@ -204,7 +207,7 @@ module mote_load_agen #(
 			oaddr_q   <= i_cmd[`MOTE_LOAD_ADDR0];
 			drow_q    <= {1'b0, i_cmd[`MOTE_LOAD_BUF_ROW]};
 		end else if (adv) begin
-			drow_q <= drow_q + 1'b1;
+			drow_q <= drow_q + (pair_q ? 17'd2 : 17'd1);
 			if (last_inner) begin
 				ic_q    <= 0;
 				oc_q    <= oc_q + 1'b1;

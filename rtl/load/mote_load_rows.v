@@ -8,7 +8,8 @@
 // row is written the command retires and pushes an l2c token when PUSH_NEXT.
 // Reads are issued only while the response FIFO has room for every
 // outstanding one.  Errors (FIELD: a COUNT above the destination's row width,
-// found when the command is taken, and HI_ROWS (SPARSE only) not ACT or even;
+// found when the command is taken, HI_ROWS (SPARSE only) not ACT or even, and
+// W_PAIR not WGT or without SPARSE;
 // READ_WINDOW, LOAD_RANGE) pulse o_err_valid;
 // the unit then waits for i_abort, which drops everything (responses arriving
 // later are ignored).
@@ -34,8 +35,9 @@ module mote_load_rows #(
 	// 0: bias rows written whole; COLS: as COLS 32-bit words, one per cycle
 	// (o_buf_row = row*COLS + word; the serial store path's bias buffer)
 	parameter BIAS_WORDS = 0,
-	// 1: LOAD HI_ROWS (FEATURES.SPARSE): an activation row of 2*ROWS bytes
-	// written as two buffer rows; 0: HI_ROWS is ignored
+	// 1: LOAD HI_ROWS (FEATURES.LOAD_SPLIT): an activation row of 2*ROWS bytes
+	// written as two buffer rows, and LOAD W_PAIR (FEATURES.W_PAIR): a weight
+	// row pair of 2*COLS bytes; 0: HI_ROWS is ignored, W_PAIR is FIELD
 	parameter SPARSE = 0,
 	// widest destination row in bytes (derived)
 	parameter RWMAX = ((SPARSE != 0 ? 2 * ROWS : ROWS) > 4 * COLS) ? (SPARSE != 0 ? 2 * ROWS : ROWS) : 4 * COLS
@@ -64,7 +66,8 @@ module mote_load_rows #(
 	output wire                      o_buf_we,
 	output wire [1:0]                o_buf_sel,
 	output wire [15:0]               o_buf_row,
-	// with o_buf_split the row's bytes ROWS..2*ROWS-1 go to o_buf_row_hi
+	// with o_buf_split the row's second half (bytes ROWS..2*ROWS-1 of an
+	// activation row, COLS..2*COLS-1 of a weight row pair) goes to o_buf_row_hi
 	output wire                      o_buf_split,
 	output wire [15:0]               o_buf_row_hi,
 	output wire [RWMAX*8-1:0]        o_buf_wdata,
@@ -103,12 +106,14 @@ module mote_load_rows #(
 	wire [15:0] c_count  = i_cmd[`MOTE_LOAD_COUNT];
 	wire [15:0] c_hi     = i_cmd[`MOTE_LOAD_HI_ROWS];
 	wire        c_split  = SPARSE != 0 && c_hi != 16'd0;   // without SPARSE the field is ignored
-	localparam [31:0] RB_ACT = ROWS, RB_ACT2 = 2 * ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
+	wire        c_pair   = i_cmd[`MOTE_LOAD_W_PAIR];
+	localparam [31:0] RB_ACT = ROWS, RB_ACT2 = 2 * ROWS, RB_WGT = COLS, RB_WGT2 = 2 * COLS, RB_BIAS = 4 * COLS;
 	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? (c_split ? RB_ACT2[17:0] : RB_ACT[17:0]) :
-				c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] : RB_BIAS[17:0];
+				c_dst == `MOTE_BUF_WGT ? (c_pair ? RB_WGT2[17:0] : RB_WGT[17:0]) : RB_BIAS[17:0];
 	// (DST 3 is the fetcher's FIELD error: it never gets here)
 	wire        c_split_bad = c_split && (c_dst != `MOTE_BUF_ACT || !c_hi[0]);
-	wire        c_field  = is_load && ({2'b00, c_count} > row_bytes || c_split_bad);
+	wire        c_pair_bad  = c_pair && (SPARSE == 0 || c_dst != `MOTE_BUF_WGT);
+	wire        c_field  = is_load && ({2'b00, c_count} > row_bytes || c_split_bad || c_pair_bad);
 
 	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
 	wire   tok_ok = idle && i_cmd_valid && (!pop_next || i_tok_c2l_avail);
@@ -204,7 +209,8 @@ module mote_load_rows #(
 			dst_q       <= c_dst;
 			xor_q       <= i_cmd[`MOTE_LOAD_XOR_MSB];
 			pad_q       <= i_cmd[`MOTE_LOAD_PAD];
-			hi_rows_q   <= c_split ? c_hi : 16'd0;
+			// a weight row pair: its second half one row on
+			hi_rows_q   <= c_pair ? 16'd1 : c_split ? c_hi : 16'd0;
 		end
 	end
 

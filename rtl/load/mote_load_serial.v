@@ -94,9 +94,9 @@ module mote_load_serial #(
 	localparam [31:0] RB_ACT = ROWS, RB_WGT = COLS, RB_BIAS = 4 * COLS;
 	wire [17:0] row_bytes = c_dst == `MOTE_BUF_ACT ? RB_ACT[17:0] : c_dst == `MOTE_BUF_WGT ? RB_WGT[17:0] :
 				RB_BIAS[17:0];
-	// HI_ROWS (a sparse tile's split rows) is FIELD: the narrow path's builds have no SPARSE
-	// (HI_ROWS is ignored: these builds have no FEATURES.LOAD_SPLIT, mote_hw.spec)
-	wire        c_field  = is_load && {2'b00, c_count} > row_bytes;
+	// HI_ROWS is ignored (these builds have no FEATURES.LOAD_SPLIT, mote_hw.spec),
+	// W_PAIR is FIELD (nor FEATURES.W_PAIR)
+	wire        c_field  = is_load && ({2'b00, c_count} > row_bytes || i_cmd[`MOTE_LOAD_W_PAIR]);
 
 	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
 	wire   start  = idle && i_cmd_valid && (!pop_next || i_tok_c2l_avail);

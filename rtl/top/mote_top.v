@@ -337,9 +337,41 @@ module mote_top #(
 			wire unused_ra1 = &{1'b0, a_raddr1, l_split, l_row_hi};
 		end
 	endgenerate
-	mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH), .RW_OLD(0)) u_wbuf (
-		.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),
-		.i_wdata(l_wdata[COLS*8-1:0]), .i_re(w_re), .i_raddr(w_raddr), .o_rdata(w_rdata));
+	generate
+		if (LOAD_SPLIT != 0) begin : g_wbuf2
+			// two banks, the even rows and the odd ones, so that a LOAD W_PAIR
+			// writes a weight row pair (a memory word) in one cycle; the
+			// compute unit reads one row, from the bank its parity names
+			wire w_we = l_we && l_sel == `MOTE_BUF_WGT;
+			wire [15:0] r0 = (l_split && l_row[0]) ? l_row_hi : l_row;   // the even row written
+			wire [15:0] r1 = (l_split && !l_row[0]) ? l_row_hi : l_row;  // the odd row written
+			wire [COLS*8-1:0] lo_half = l_wdata[COLS*8-1:0];
+			wire [COLS*8-1:0] hi_half = l_wdata[2*COLS*8-1:COLS*8];
+			wire [COLS*8-1:0] rd0, rd1;
+			reg               odd_q;   // the row being read is odd
+			mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH / 2), .RW_OLD(0)) u_wbuf0 (
+				.clk(clk), .i_we(w_we && (l_split || !l_row[0])), .i_waddr(r0[AW_W-1:1]),
+				.i_wdata((l_split && l_row[0]) ? hi_half : lo_half), .i_re(w_re), .i_raddr(w_raddr[AW_W-1:1]),
+				.o_rdata(rd0));
+			mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH / 2), .RW_OLD(0)) u_wbuf1 (
+				.clk(clk), .i_we(w_we && (l_split || l_row[0])), .i_waddr(r1[AW_W-1:1]),
+				.i_wdata((l_split && !l_row[0]) ? hi_half : lo_half), .i_re(w_re), .i_raddr(w_raddr[AW_W-1:1]),
+				.o_rdata(rd1));
+			always @(posedge clk)
+				if (w_re)
+					odd_q <= w_raddr[0];
+			assign w_rdata = odd_q ? rd1 : rd0;
+			wire unused_rw = &{1'b0, ^r0, ^r1};
+			if (WBUF_DEPTH % 2 != 0) begin : g_bad
+				// W_PAIR's two banks need an even WBUF_DEPTH
+				mote_top_w_pair_needs_even_wbuf u_stop ();
+			end
+		end else begin : g_wbuf1
+			mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH), .RW_OLD(0)) u_wbuf (
+				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),
+				.i_wdata(l_wdata[COLS*8-1:0]), .i_re(w_re), .i_raddr(w_raddr), .o_rdata(w_rdata));
+		end
+	endgenerate
 	generate
 		if (PPU_SERIAL != 0) begin : g_bbuf_words
 			// the serial store path's bias buffer: a 32-bit word per column,

@@ -478,6 +478,43 @@ static void split_load_cases(struct rig *r)
 	printf("  %-44s -> ran\n", "valid LOAD HI_ROWS at the buffer's end");
 }
 
+/* LOAD W_PAIR (weight rows two per source row): FIELD without
+ * FEATURES.W_PAIR, on the activation buffer or COUNT above 2*COLS;
+ * LOAD_RANGE when the pair's second row passes the buffer; a valid one at
+ * the buffer's end runs.  Each stream is one LOAD and END. */
+static void pair_load(struct rig *r, uint32_t dst, uint32_t buf_row, uint32_t count)
+{
+	r->n = 0;
+	uint32_t *l = add_load(r, dst, r->in_addr, 2 * r->g.cols, 1, 1, buf_row, count);
+	MOTE_CMD_SET(l, LOAD, W_PAIR, 1);
+	add_end(r);
+}
+
+static void pair_load_cases(struct rig *r)
+{
+	const struct mote_geometry *g = &r->g;
+	uint32_t C = g->cols;
+	if (!(g->features & MOTE_FEATURES_W_PAIR_MASK)) {
+		pair_load(r, MOTE_BUF_WGT, 0, C);
+		expect_error(r, "LOAD W_PAIR without the feature", MOTE_ERR_FIELD, 0);
+		return;
+	}
+	pair_load(r, MOTE_BUF_ACT, 0, 2 * C);
+	expect_error(r, "LOAD W_PAIR into the activation buffer", MOTE_ERR_FIELD, 0);
+	pair_load(r, MOTE_BUF_WGT, 0, 2 * C + 1);
+	expect_error(r, "LOAD W_PAIR, COUNT above 2*COLS", MOTE_ERR_FIELD, 0);
+	pair_load(r, MOTE_BUF_WGT, g->wbuf_depth - 1, 2 * C);
+	expect_error(r, "LOAD W_PAIR, second row past the buffer", MOTE_ERR_LOAD_RANGE, 0);
+	pair_load(r, MOTE_BUF_WGT, g->wbuf_depth - 2, 2 * C);
+	struct mote_job_result res;
+	arm(r);
+	int rc = run_stream(r, &res);
+	EXPECT(rc == 0, "valid LOAD W_PAIR at the buffer's end: %s (%s at command %u)", mote_error_name(rc),
+	       mote_hw_err_name(res.hw_error), res.err_cmd);
+	check_untouched(r, "valid LOAD W_PAIR");
+	printf("  %-44s -> ran\n", "valid LOAD W_PAIR at the buffer's end");
+}
+
 /* 2:4 sparse MATMULs from raw streams: bad metadata (caught by the driver's
  * check before submission, and by the device when submitted anyway), fields
  * the sparse mode forbids, a device without the feature. */
@@ -666,6 +703,7 @@ int main(void)
 		cases(&r);
 		sparse_cases(&r);
 		split_load_cases(&r);
+		pair_load_cases(&r);
 		garbage(&r, u == 0 ? 60 : 20);
 		free(r.in_host);
 		mote_close(r.dev);

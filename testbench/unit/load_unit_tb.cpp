@@ -7,7 +7,8 @@
 // With P_SPLIT (SPARSE=1): LOAD HI_ROWS, rows of 2*ROWS bytes whose halves
 // go to two activation rows HI_ROWS apart (odd), in one write; HI_ROWS even,
 // on another buffer or without SPARSE is FIELD, the second row past the
-// buffer LOAD_RANGE.
+// buffer LOAD_RANGE.  And LOAD W_PAIR: rows of 2*COLS bytes written to weight
+// rows 2n and 2n+1 in one write; on another buffer or without SPARSE FIELD.
 // The command is offered with valid held until the unit takes it (with its
 // token).  Fixed seed.
 #include "Vmote_load_unit.h"
@@ -51,7 +52,7 @@ struct Win {
 
 struct Load {
 	uint32_t c[16];
-	int dst, xr, pad, count, n_in, n_out, buf_row, hi = 0;
+	int dst, xr, pad, count, n_in, n_out, buf_row, hi = 0, pair = 0;
 	int32_t y0, sy, sx, x0, step;
 	uint32_t addr0, width, height;
 };
@@ -69,16 +70,20 @@ static Expect model(const Load &L, const Win &w)
 {
 	Expect e;
 	const int hr = P_SPLIT ? L.hi : 0; // HI_ROWS: without SPARSE the unit ignores it
-	int rw = hr ? 2 * P_ROWS : RW[L.dst];
-	if (L.count > rw || (hr && (L.dst != MOTE_BUF_ACT || hr % 2 == 0))) {
+	const bool pair = L.pair && L.dst == MOTE_BUF_WGT;
+	int rw = hr ? 2 * P_ROWS : pair ? 2 * P_COLS : RW[L.dst];
+	if (L.count > rw || (hr && (L.dst != MOTE_BUF_ACT || hr % 2 == 0)) ||
+	    (L.pair && (!P_SPLIT || L.dst != MOTE_BUF_WGT))) {
 		e.err = MOTE_ERR_FIELD;
 		return e;
 	}
+	const int half = pair ? P_COLS : P_ROWS; // bytes of a split row's first half
+	const int second = pair ? 1 : hr;        // rows from a split row's first half to its second
 	for (int o = 0; o < L.n_out; o++)
 		for (int i = 0; i < L.n_in; i++) {
 			int r = o * L.n_in + i;
-			int drow = L.buf_row + r;
-			if (drow + hr >= DEPTH[L.dst]) {
+			int drow = L.buf_row + (pair ? 2 * r : r);
+			if (drow + second >= DEPTH[L.dst]) {
 				e.err = MOTE_ERR_LOAD_RANGE;
 				return e;
 			}
@@ -110,9 +115,9 @@ static Expect model(const Load &L, const Win &w)
 						break;
 				}
 			}
-			if (hr) { // later rows overwrite: in order, as the unit writes
-				e.rows[{L.dst, drow}] = std::vector<uint8_t>(row.begin(), row.begin() + P_ROWS);
-				e.rows[{L.dst, drow + hr}] = std::vector<uint8_t>(row.begin() + P_ROWS, row.end());
+			if (second) { // later rows overwrite: in order, as the unit writes
+				e.rows[{L.dst, drow}] = std::vector<uint8_t>(row.begin(), row.begin() + half);
+				e.rows[{L.dst, drow + second}] = std::vector<uint8_t>(row.begin() + half, row.end());
 			} else {
 				e.rows[{L.dst, drow}] = row;
 			}
@@ -140,6 +145,7 @@ static void build(Load &L)
 	MOTE_CMD_SET(L.c, LOAD, COUNT, L.count);
 	MOTE_CMD_SET(L.c, LOAD, PAD, L.pad);
 	MOTE_CMD_SET(L.c, LOAD, HI_ROWS, L.hi);
+	MOTE_CMD_SET(L.c, LOAD, W_PAIR, L.pair);
 }
 
 struct Bench {
@@ -165,6 +171,7 @@ struct Bench {
 
 	// One cycle: memory and tokens around the unit; records writes and requests.
 	bool split_run = false; // the command has HI_ROWS: a row may be written again by a later one
+	bool pair_run = false;  // the command has W_PAIR
 
 	void cycle(Expect *got, int *reqs, bool tok_avail, bool *popped, bool *pushed, bool *taken = nullptr)
 	{
@@ -211,11 +218,18 @@ struct Bench {
 			got->rows[{dst, row}] = v;
 			if (m->o_buf_split) {
 				int hrow = m->o_buf_row_hi;
-				CHECK(tb, split_run && dst == MOTE_BUF_ACT && hrow < DEPTH[dst] && (hrow - row) % 2 != 0,
-				      "split write: dst %d rows %d and %d", dst, row, hrow);
-				got->written.insert({dst, hrow});
-				for (int b = 0; b < P_ROWS; b++)
-					v[b] = wget(m->o_buf_wdata, P_ROWS + b);
+				if (dst == MOTE_BUF_WGT) { // W_PAIR: the pair's second row, written once
+					CHECK(tb, pair_run && hrow == row + 1 && hrow < DEPTH[dst],
+					      "pair write: rows %d and %d", row, hrow);
+					CHECK(tb, got->written.insert({dst, hrow}).second, "weight row %d written twice", hrow);
+				} else {
+					CHECK(tb, split_run && dst == MOTE_BUF_ACT && hrow < DEPTH[dst] && (hrow - row) % 2 != 0,
+					      "split write: dst %d rows %d and %d", dst, row, hrow);
+					got->written.insert({dst, hrow});
+				}
+				int half = RW[dst];
+				for (int b = 0; b < half; b++)
+					v[b] = wget(m->o_buf_wdata, half + b);
 				got->rows[{dst, hrow}] = v;
 			}
 		}
@@ -246,6 +260,7 @@ struct Bench {
 		m->i_cmd_idx = 77;
 		m->i_cmd_valid = 0;
 		split_run = P_SPLIT && L.hi != 0;
+		pair_run = P_SPLIT && L.pair;
 		m->i_resp_valid = 0;
 		for (int i = 0; i < 3 && !m->o_idle; i++)
 			tb.tick(); // the retire pulse of the previous command
@@ -312,7 +327,7 @@ int main(int argc, char **argv)
 	B.tb.m->i_cmd_valid = 0;
 	B.tb.reset();
 	Rng &r = B.rng;
-	int n_ok = 0, n_split_ok = 0, n_err[16] = {0};
+	int n_ok = 0, n_split_ok = 0, n_pair_ok = 0, n_err[16] = {0};
 
 	for (int t = 0; t < 1500; t++) {
 		Load L;
@@ -327,6 +342,12 @@ int main(int argc, char **argv)
 				L.dst = MOTE_BUF_ACT;
 			if (P_SPLIT)
 				rw = 2 * P_ROWS;
+		} else if (r.chance(P_SPLIT ? 30 : 5)) { // W_PAIR: weights mostly, another buffer FIELD
+			L.pair = 1;
+			if (r.chance(80))
+				L.dst = MOTE_BUF_WGT;
+			if (P_SPLIT && L.dst == MOTE_BUF_WGT)
+				rw = 2 * P_COLS;
 		}
 		L.count = r.chance(50) ? rw : (int)r.range(0, rw);
 		if (r.chance(3))
@@ -344,7 +365,9 @@ int main(int argc, char **argv)
 		L.step = L.sy * (int32_t)pitch;
 		uint32_t img = 0x20000u + (uint32_t)r.range(0, 4096);
 		L.addr0 = img + (uint32_t)(L.y0 * (int32_t)pitch + L.x0);
-		int rows = L.n_in * L.n_out + L.hi;
+		if (L.pair)
+			L.n_out = (int)r.range(r.chance(5) ? 0 : 1, 2); // two rows each: within the 32-row buffer
+		int rows = L.n_in * L.n_out * (L.pair ? 2 : 1) + L.hi;
 		L.buf_row = (int)r.range(0, DEPTH[L.dst] > rows ? DEPTH[L.dst] - rows : 0);
 		if (r.chance(8))
 			L.buf_row = (int)r.range(0, DEPTH[L.dst] + 2); // may run past the end
@@ -363,7 +386,7 @@ int main(int argc, char **argv)
 		if (e.err)
 			n_err[e.err]++;
 		else
-			n_ok++, n_split_ok += P_SPLIT && L.hi != 0;
+			n_ok++, n_split_ok += P_SPLIT && L.hi != 0, n_pair_ok += L.pair;
 	}
 	CHECK(B.tb,
 	      n_ok > 1000 && n_err[MOTE_ERR_READ_WINDOW] > 20 && n_err[MOTE_ERR_LOAD_RANGE] > 20 &&
@@ -422,8 +445,29 @@ int main(int argc, char **argv)
 		CHECK(B.tb, cyc <= L.n_in * wpr + 12, "split throughput: %d cycles for %d rows", cyc, L.n_in);
 		CHECK(B.tb, n_split_ok > 100, "coverage: %d split loads ok", n_split_ok);
 	}
-	printf("load_unit %dx%d MEM_BYTES=%d: %d loads ok (%d split), %d window errors, %d range errors, %d field: PASS\n",
-	       P_ROWS, P_COLS, P_MB, n_ok, n_split_ok, n_err[MOTE_ERR_READ_WINDOW], n_err[MOTE_ERR_LOAD_RANGE],
+	// Throughput of weight row pairs (W_PAIR): a 2*COLS-byte row per memory word it spans, one write
+	if (P_SPLIT) {
+		Load L;
+		L.dst = MOTE_BUF_WGT;
+		L.xr = 0, L.pad = 0, L.count = 2 * P_COLS, L.hi = 0, L.pair = 1;
+		L.width = 128 * P_COLS, L.height = 1, L.y0 = 0, L.sy = 0, L.step = 0;
+		L.x0 = 0, L.sx = 2 * P_COLS, L.n_in = 15, L.n_out = 1, L.buf_row = 1;
+		L.addr0 = 0x40000;
+		build(L);
+		B.set_window(Win{0x3ff00, 0x10000});
+		B.ready_pct = 100;
+		B.lat_min = B.lat_max = 3;
+		Expect e = model(L, B.win);
+		int cyc = B.run(L, e, false, false);
+		int wpr = (2 * P_COLS + P_MB - 1) / P_MB;
+		printf("load_unit: %d weight row pairs (%d bytes) in %d cycles (memory latency 3)\n", L.n_in, 2 * P_COLS,
+		       cyc);
+		CHECK(B.tb, cyc <= L.n_in * wpr + 12, "pair throughput: %d cycles for %d rows", cyc, L.n_in);
+		CHECK(B.tb, n_pair_ok > 50, "coverage: %d weight pair loads ok", n_pair_ok);
+	}
+	printf("load_unit %dx%d MEM_BYTES=%d: %d loads ok (%d split, %d weight pairs), %d window errors, %d range errors, "
+	       "%d field: PASS\n",
+	       P_ROWS, P_COLS, P_MB, n_ok, n_split_ok, n_pair_ok, n_err[MOTE_ERR_READ_WINDOW], n_err[MOTE_ERR_LOAD_RANGE],
 	       n_err[MOTE_ERR_FIELD]);
 	return 0;
 }

@@ -372,6 +372,8 @@ static void mark_dirty(struct rig *r, const uint8_t *bytes, size_t size, uint32_
 		if ((c[0] & 0xffu) == MOTE_OP_LOAD) {
 			uint64_t dst = MOTE_CMD_GET(c, LOAD, DST), hi = MOTE_CMD_GET(c, LOAD, HI_ROWS);
 			uint64_t rows = (uint64_t)MOTE_CMD_GET(c, LOAD, N_OUTER) * (uint64_t)MOTE_CMD_GET(c, LOAD, N_INNER);
+			if (MOTE_CMD_GET(c, LOAD, W_PAIR)) /* two weight rows per row */
+				rows *= 2;
 			if (dst <= MOTE_BUF_BIAS)
 				dirty(r, (unsigned)dst, (uint64_t)MOTE_CMD_GET(c, LOAD, BUF_ROW), rows);
 			if (dst <= MOTE_BUF_BIAS && hi) /* HI_ROWS: each row's second half hi rows on */
