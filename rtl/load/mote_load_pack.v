@@ -87,25 +87,57 @@ module mote_load_pack #(
 	// The byte merge and the padding are functions called inside the enabled
 	// registers below: a simulator then evaluates them only in cycles that take
 	// a word or finish a row, not every cycle.
-	// bytes lo <= b < hi that this word holds replace those of acc
+	// bit b: b >= x (x unsigned; none when x >= RWMAX).  A decoder and a
+	// running OR, not RWMAX comparators: Yosys builds each b >= x as a carry
+	// chain even for a constant b (1,900 ECP5 carry cells at 16x16).
+	function [RWMAX-1:0] from;
+		input [SW:0] x;
+		reg   seen;
+		integer b;
+		begin
+			seen = 1'b0;
+			for (b = 0; b < RWMAX; b = b + 1) begin
+				seen = seen | (x == b[SW:0]);
+				from[b] = seen;
+			end
+		end
+	endfunction
+
+	// bytes lo <= b < hi that this word holds replace those of acc.  Byte b
+	// is word byte j = b + sh - RWMAX when 0 <= j < MEM_BYTES, that is when
+	// RWMAX - sh <= b < RWMAX + MEM_BYTES - sh; and j mod MEM_BYTES =
+	// (b + r) mod MEM_BYTES with r = (sh - RWMAX) mod MEM_BYTES: so the word is
+	// rotated once, by r bytes (log2(MEM_BYTES) levels of MEM_BYTES-byte
+	// multiplexers), and byte b takes rotated byte b mod MEM_BYTES, instead of
+	// shifting a RWMAX + MEM_BYTES-byte vector by up to that many bytes.
 	function [RWMAX*8-1:0] merge;
 		input [RWMAX*8-1:0]     acc;
 		input [MEM_BYTES*8-1:0] word;
 		input [PW-1:0]          lo, hi;
 		input [SW-1:0]          sh;
-		reg   [(RWMAX+MEM_BYTES)*8-1:0] shifted;
-		reg   [SW-1:0]          pos;
+		reg   [MEM_BYTES*16-1:0] twice;
+		reg   [SW-1:0]          r;
+		reg   [SW:0]            w0, w1, a, z;
+		reg   [RWMAX-1:0]       take;
 		integer b;
 		begin
-			shifted = {word, {RWMAX{8'h00}}} >> {sh, 3'b000};
+			r = (sh - RWMAX[SW-1:0]) & (MEM_BYTES[SW-1:0] - 1'b1);
+			twice = {word, word} >> {r, 3'b000};
+			// the word's bytes [w0, w1) of the row (signed, clamped at 0),
+			// within [lo, hi)
+			w0 = {1'b0, RWMAX[SW-1:0]} - {1'b0, sh};
+			w1 = w0 + MEM_BYTES[SW:0];
+			if (w0[SW])
+				w0 = {(SW+1){1'b0}};
+			if (w1[SW])
+				w1 = {(SW+1){1'b0}};
+			a = w0 > {{(SW+1-PW){1'b0}}, lo} ? w0 : {{(SW+1-PW){1'b0}}, lo};
+			z = w1 < {{(SW+1-PW){1'b0}}, hi} ? w1 : {{(SW+1-PW){1'b0}}, hi};
+			take = from(a) & ~from(z);
 			merge = acc;
-			for (b = 0; b < RWMAX; b = b + 1) begin
-				// byte b comes from this word when b + sh - RWMAX is within the word
-				pos = b[SW-1:0] + sh;
-				if (b[PW-1:0] >= lo && b[PW-1:0] < hi &&
-				    pos >= RWMAX[SW-1:0] && pos < RWMAX[SW-1:0] + MEM_BYTES[SW-1:0])
-					merge[b*8 +: 8] = shifted[b*8 +: 8];
-			end
+			for (b = 0; b < RWMAX; b = b + 1)
+				if (take[b])
+					merge[b*8 +: 8] = twice[(b % MEM_BYTES)*8 +: 8];
 		end
 	endfunction
 
@@ -132,11 +164,12 @@ module mote_load_pack #(
 		input [PW-1:0]      lo, hi;
 		input [7:0]         pad;
 		input               flip;
+		reg   [RWMAX-1:0]   in;
 		integer b;
 		begin
+			in = from({{(SW+1-PW){1'b0}}, lo}) & ~from({{(SW+1-PW){1'b0}}, hi});
 			for (b = 0; b < RWMAX; b = b + 1)
-				finish[b*8 +: 8] = ((b[PW-1:0] >= lo && b[PW-1:0] < hi) ? row[b*8 +: 8] : pad) ^
-						   {flip, 7'd0};
+				finish[b*8 +: 8] = (in[b] ? row[b*8 +: 8] : pad) ^ {flip, 7'd0};
 		end
 	endfunction
 
