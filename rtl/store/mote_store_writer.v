@@ -107,19 +107,27 @@ module mote_store_writer #(
 	assign f_pop      = mark_go || (word_go && k_last);
 	assign o_fifo_pop = f_pop;
 
-	// strobes of word k: bytes at row positions [off, off+nb)
-	// (a function: evaluated only for a word that goes out)
+	// strobes of word k: bytes at row positions [off, off+nb), that is bytes
+	// j with x0 <= j < x1 where x0 = off - k*MEM_BYTES and x1 = x0 + nb (a
+	// function: evaluated only for a word that goes out).  Each j >= x as a
+	// decoder and a running OR: Yosys makes a compare with a constant a
+	// carry chain.
 	function [MEM_BYTES-1:0] strobes;
 		input [NWB-1:0]  k;
 		input [LGMB-1:0] off;
 		input [NBB-1:0]  nb;
-		reg   [NBB+1:0]  pos;
+		reg   [NBB+3:0]  x0, x1;   // signed
+		reg              ge0, ge1;
 		integer j;
 		begin
+			x0  = {{(NBB+4-LGMB){1'b0}}, off} - {{(NBB+4-NWB-LGMB){1'b0}}, k, {LGMB{1'b0}}};
+			x1  = x0 + {4'd0, nb};
+			ge0 = x0[NBB+3];
+			ge1 = x1[NBB+3];
 			for (j = 0; j < MEM_BYTES; j = j + 1) begin
-				pos = {2'b00, k, {LGMB{1'b0}}} + j[NBB+1:0];
-				strobes[j] = pos >= {{(NBB+2-LGMB){1'b0}}, off} &&
-					     pos < {{(NBB+2-LGMB){1'b0}}, off} + {2'b00, nb};
+				ge0 = ge0 | (x0 == j[NBB+3:0]);
+				ge1 = ge1 | (x1 == j[NBB+3:0]);
+				strobes[j] = ge0 && !ge1;
 			end
 		end
 	endfunction
