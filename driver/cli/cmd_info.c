@@ -18,6 +18,7 @@ const struct cli_feature cli_features[] = {
 	{MOTE_FEATURES_ROUND_TFL_MASK, "round_tfl"},
 	{MOTE_FEATURES_LOAD_SPLIT_MASK, "load_split"},
 	{MOTE_FEATURES_W_PAIR_MASK, "w_pair"},
+	{MOTE_FEATURES_TOKEN_IDX_MASK, "token_idx"},
 	{0, NULL},
 };
 

@@ -2,7 +2,7 @@
 // and store queues.  l2c: load -> compute, c2l: compute -> load, c2s: compute ->
 // store, s2c: store -> compute.  A pop and a push of the same counter may happen
 // in one cycle.  A push that would take a counter above TOKEN_MAX is error TOKEN
-// (registered one-cycle pulse, ERR_CMD = the pushing unit's command index); the
+// (registered one-cycle pulse, ERR_CMD = the index of the command that pushed); the
 // counter then stays at TOKEN_MAX.  Pops of an empty counter are ignored (units
 // only pop after seeing o_*_avail).
 // SPDX-License-Identifier: Apache-2.0
@@ -22,7 +22,7 @@ module mote_tokens #(
 	// pops (consumer side) and pushes (producer side)
 	input  wire        i_l2c_pop, i_c2l_pop, i_c2s_pop, i_s2c_pop,
 	input  wire        i_l2c_push, i_c2l_push, i_c2s_push, i_s2c_push,
-	// command index of each pushing unit, reported on overflow
+	// the index of the command each unit pushes for (valid with its push), reported on overflow
 	input  wire [31:0] i_load_idx, i_comp_idx, i_store_idx,
 	output wire        o_l2c_avail, o_c2l_avail, o_c2s_avail, o_s2c_avail,
 	output reg         o_err_valid,

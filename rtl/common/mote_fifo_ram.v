@@ -35,7 +35,7 @@ module mote_fifo_ram #(
 );
 	localparam DEPTH = 1 << LG_DEPTH;
 
-	(* no_rw_check *) reg [WIDTH-1:0] mem [0:DEPTH-1];
+	(* no_rw_check, ram_style = "block" *) reg [WIDTH-1:0] mem [0:DEPTH-1];
 	reg [LG_DEPTH:0] wr_ptr_q, rd_ptr_q;   // RAM rows written / read (one extra bit)
 	reg              head_v_q;
 	reg [WIDTH-1:0]  head_q;

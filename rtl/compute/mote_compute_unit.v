@@ -81,6 +81,8 @@ module mote_compute_unit #(
 	// is two banks (even and odd rows, o_abuf_raddr / o_abuf_raddr1), the
 	// array's PEs select from 4-byte bundles; 0: SPARSE is FIELD
 	parameter SPARSE = 0,
+	// bits of a command index that can be non-zero (the stream's length bounds it)
+	parameter IDX_W = 32,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -127,6 +129,8 @@ module mote_compute_unit #(
 	output wire [7:0]           o_err_code,
 	output wire [31:0]          o_err_idx,
 	output wire [31:0]          o_cur_idx,
+	// the command index of a token push, valid in its cycle (ERR_CMD of TOKEN)
+	output wire [31:0]          o_push_idx,
 	// perf events
 	output wire                 o_perf_row,
 	output wire [31:0]          o_perf_useful,
@@ -795,6 +799,28 @@ module mote_compute_unit #(
 	assign o_tok_c2s_push = c2s_q;
 	assign o_retire       = retire_q;
 
+	// The index of each pushing command, from W to its push at the end of the
+	// pipeline (by then the queue holds later commands): a FIFO in command
+	// order, written as the command leaves W and read as it pushes.  At most
+	// one command leaves W a cycle and it pushes LAT + 4 cycles later, so
+	// LAT + 8 entries never fill.  (A block RAM on an FPGA.)
+	localparam LG_PQ = $clog2(LAT + 8);
+	wire [IDX_W-1:0] pq_head;
+	wire             pq_valid, pq_ready;
+	wire [LG_PQ+1:0] pq_count;
+	mote_fifo_ram #(.WIDTH(IDX_W), .LG_DEPTH(LG_PQ)) u_push_idx (
+		.clk(clk), .rst(rst), .i_clear(i_abort),
+		.i_wr_valid(w_pass && (w_push_c2l_q || w_push_c2s_q)), .o_wr_ready(pq_ready),
+		.i_wr_data(w_idx_q[IDX_W-1:0]),
+		.o_rd_valid(pq_valid), .i_rd_ready(c2l_q || c2s_q), .o_rd_data(pq_head), .o_count(pq_count));
+	generate
+		if (IDX_W < 32) begin : g_pidx_w
+			assign o_push_idx = {{(32-IDX_W){1'b0}}, pq_head};
+		end else begin : g_pidx
+			assign o_push_idx = pq_head;
+		end
+	endgenerate
+
 	// ================================================================ status
 	assign o_idle = !(i_cmd_valid && !halted_q) && !w_valid_q && !s_valid_q && !in_valid_q && !in_last_q &&
 			!md_busy && !we1_q && !retire_q;
@@ -811,7 +837,7 @@ module mote_compute_unit #(
 
 	// fields other opcodes own and the flag bits W/S do not need; the sums'
 	// bits above PSUM_W (their sign extension)
-	wire unused_ok = &{1'b0, i_cmd, c_op, rd_md[MW-1 -: 3], c_act[15:AW_A],
+	wire unused_ok = &{1'b0, pq_valid, pq_ready, pq_count, i_cmd, c_op, rd_md[MW-1 -: 3], c_act[15:AW_A],
 			   c_acc[15:AW_C], c_ahi[15:AW_A], c_kv[15:KW], c_nv[15:NW], arr_dw, arr_sum};
 endmodule
 

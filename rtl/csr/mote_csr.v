@@ -35,6 +35,8 @@ module mote_csr #(
 	parameter ROUND_TFL = 1,
 	// FEATURES.LOAD_SPLIT and FEATURES.W_PAIR
 	parameter LOAD_SPLIT = 0,
+	// FEATURES.TOKEN_IDX (mote_top PUSH_IDX)
+	parameter TOKEN_IDX = 1,
 	// FEATURES.QUEUES
 	parameter QUEUES = 0,
 	// memory windows
@@ -398,6 +400,7 @@ module mote_csr #(
 			feat[`MOTE_FEATURES_ROUND_TFL] = ROUND_TFL != 0;
 			feat[`MOTE_FEATURES_LOAD_SPLIT] = LOAD_SPLIT != 0;
 			feat[`MOTE_FEATURES_W_PAIR] = LOAD_SPLIT != 0;
+			feat[`MOTE_FEATURES_TOKEN_IDX] = TOKEN_IDX != 0;
 			feat[`MOTE_FEATURES_QUEUES +: `MOTE_FEATURES_QUEUES_W] = QUEUES[1:0];
 			stat = 32'd0;
 			stat[`MOTE_STATUS_BUSY]  = o_busy;

@@ -79,6 +79,7 @@ module mote_load_rows #(
 	output wire [31:0]               o_err_idx,
 	output wire [31:0]               o_err_addr,
 	output wire [31:0]               o_cur_idx,
+	output wire [31:0]               o_push_idx,
 	output wire                      o_stall_dep,
 	output wire                      o_stall_mem
 );
@@ -221,6 +222,8 @@ module mote_load_rows #(
 	assign o_err_idx   = idx_q;
 	// a command waiting for its token counts as held (busy, its index shown)
 	assign o_cur_idx   = (state_q == S_IDLE) ? i_cmd_idx : idx_q;
+	// the push comes with the retire pulse, before the next command is taken
+	assign o_push_idx  = idx_q;
 	assign o_idle      = (state_q == S_IDLE) && !o_retire && !i_cmd_valid;
 	assign o_busy      = (state_q != S_IDLE) || i_cmd_valid;
 	assign o_stall_mem = a_stall || p_wait;

@@ -73,6 +73,7 @@ module mote_load_serial #(
 	output wire [31:0]               o_err_idx,
 	output wire [31:0]               o_err_addr,
 	output wire [31:0]               o_cur_idx,
+	output reg  [31:0]               o_push_idx,
 	output wire                      o_stall_dep,
 	output wire                      o_stall_mem
 );
@@ -159,6 +160,7 @@ module mote_load_serial #(
 					state_q <= S_IDLE;
 					o_retire <= 1'b1;
 					o_tok_l2c_push <= i_cmd[`MOTE_HDR_PUSH_NEXT];
+					o_push_idx <= i_cmd_idx;   // the queue shows the next command by then
 				end
 			default: ;
 			endcase

@@ -81,6 +81,8 @@ module mote_load_unit #(
 	output wire [31:0]               o_err_idx,
 	output wire [31:0]               o_err_addr,
 	output wire [31:0]               o_cur_idx,
+	// the command index of a token push, valid in its cycle (ERR_CMD of TOKEN)
+	output wire [31:0]               o_push_idx,
 	output wire                      o_stall_dep,
 	output wire                      o_stall_mem
 );
@@ -97,7 +99,7 @@ module mote_load_unit #(
 				.o_req_valid(o_req_valid), .i_req_ready(i_req_ready),
 				.o_req_addr(o_req_addr), .i_resp_valid(i_resp_valid), .i_resp_data(i_resp_data), .o_buf_we(o_buf_we), .o_buf_sel(o_buf_sel),
 				.o_buf_row(o_buf_row), .o_buf_wdata(o_buf_wdata), .o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
-				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx),
+				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_push_idx(o_push_idx),
 				.o_stall_dep(o_stall_dep), .o_stall_mem(o_stall_mem));
 		end else begin : g_rows
 			assign {o_wc, o_wc_take} = 35'd0;
@@ -111,7 +113,7 @@ module mote_load_unit #(
 				.o_req_addr(o_req_addr), .i_resp_valid(i_resp_valid), .i_resp_data(i_resp_data), .o_buf_we(o_buf_we), .o_buf_sel(o_buf_sel),
 				.o_buf_row(o_buf_row), .o_buf_split(o_buf_split), .o_buf_row_hi(o_buf_row_hi),
 				.o_buf_wdata(o_buf_wdata), .o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
-				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx),
+				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx), .o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_push_idx(o_push_idx),
 				.o_stall_dep(o_stall_dep), .o_stall_mem(o_stall_mem));
 		end
 	endgenerate

@@ -90,6 +90,7 @@ module mote_store_rows #(
 	output wire [31:0]               o_err_idx,
 	output wire [31:0]               o_err_addr,
 	output wire [31:0]               o_cur_idx,
+	output wire [31:0]               o_push_idx,
 	output wire                      o_stall_dep,
 	output wire                      o_stall_mem
 );
@@ -451,7 +452,7 @@ module mote_store_rows #(
 
 	// ================================================================ write
 	wire        w_push, w_retire, w_err, w_pop;
-	wire [31:0] w_err_idx, w_err_addr, w_head_idx;
+	wire [31:0] w_err_idx, w_err_addr, w_head_idx, w_push_idx;
 	mote_store_writer #(.MEM_BYTES(MEM_BYTES), .NW(NW), .NUM_WINDOWS(NUM_WINDOWS), .LG_FIFO(LG_FIFO)) u_wr (
 		.clk          (clk),
 		.rst          (rst),
@@ -474,10 +475,12 @@ module mote_store_rows #(
 		.o_err_idx    (w_err_idx),
 		.o_err_addr   (w_err_addr),
 		.o_busy       (w_busy),
-		.o_head_idx   (w_head_idx)
+		.o_head_idx   (w_head_idx),
+		.o_push_idx   (w_push_idx)
 	);
 	assign o_req_write    = 1'b1;
 	assign o_tok_s2c_push = w_push;
+	assign o_push_idx     = w_push_idx;
 	assign o_retire       = w_retire;
 
 	// ================================================================ errors

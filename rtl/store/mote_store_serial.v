@@ -83,6 +83,7 @@ module mote_store_serial #(
 	output wire [31:0]               o_err_idx,
 	output wire [31:0]               o_err_addr,
 	output wire [31:0]               o_cur_idx,
+	output wire [31:0]               o_push_idx,
 	output wire                      o_stall_dep,
 	output wire                      o_stall_mem
 );
@@ -281,6 +282,7 @@ module mote_store_serial #(
 	assign o_err_idx      = i_cmd_idx;
 	assign o_err_addr     = w_err_addr;
 	assign o_cur_idx      = i_cmd_idx;
+	assign o_push_idx     = i_cmd_idx;   // the command is held until it retires
 	assign o_idle         = st_q == C_IDLE;
 	assign o_stall_dep    = st_q == C_TOK && !tok_ok;
 	assign o_stall_mem    = o_req_valid && !i_req_ready;

@@ -93,6 +93,8 @@ module mote_store_unit #(
 	output wire [31:0]               o_err_idx,
 	output wire [31:0]               o_err_addr,
 	output wire [31:0]               o_cur_idx,
+	// the command index of a token push, valid in its cycle (ERR_CMD of TOKEN)
+	output wire [31:0]               o_push_idx,
 	output wire                      o_stall_dep,
 	output wire                      o_stall_mem
 );
@@ -112,7 +114,7 @@ module mote_store_unit #(
 				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm), .o_wc(o_wc), .o_wc_take(o_wc_take), .i_wc(i_wc),
 				.o_idle(o_idle), .o_retire(o_retire),
 				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx),
-				.o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_stall_dep(o_stall_dep),
+				.o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_push_idx(o_push_idx), .o_stall_dep(o_stall_dep),
 				.o_stall_mem(o_stall_mem));
 			assign o_req_write    = 1'b1;
 			assign o_busy         = !o_idle;
@@ -140,7 +142,7 @@ module mote_store_unit #(
 				.i_win_base(i_win_base), .i_win_size(i_win_size), .i_win_perm(i_win_perm),
 				.o_idle(o_idle), .o_busy(o_busy), .o_retire(o_retire),
 				.o_err_valid(o_err_valid), .o_err_code(o_err_code), .o_err_idx(o_err_idx),
-				.o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_stall_dep(o_stall_dep),
+				.o_err_addr(o_err_addr), .o_cur_idx(o_cur_idx), .o_push_idx(o_push_idx), .o_stall_dep(o_stall_dep),
 				.o_stall_mem(o_stall_mem));
 			wire unused_rows = ^{i_bbuf_we, i_wc};
 			assign {o_wc, o_wc_take} = 35'd0;

@@ -48,7 +48,9 @@ module mote_store_writer #(
 	output reg  [31:0]               o_err_idx,
 	output reg  [31:0]               o_err_addr,
 	output wire                      o_busy,
-	output wire [31:0]               o_head_idx
+	output wire [31:0]               o_head_idx,
+	// the command index of o_push (the FIFO's head may be a later row by then)
+	output reg  [31:0]               o_push_idx
 );
 	localparam WB = NW * MEM_BYTES;
 
@@ -84,6 +86,7 @@ module mote_store_writer #(
 	reg  [NWB-1:0] k_q;           // word of the head row going out next
 	reg            halted_q;
 	reg            rq_last_q, rq_push_q;
+	reg  [31:0]    rq_idx_q;      // the command of the word in flight
 	wire [31:0]    cur_addr = {h_waddr + {{(32-LGMB-NWB){1'b0}}, k_q}, {LGMB{1'b0}}};
 	wire           win_ok;
 	wire           marker;
@@ -160,7 +163,10 @@ module mote_store_writer #(
 			o_req_wstrb <= strobes(k_q, h_off, h_nb);
 			rq_last_q   <= k_last && h_last;
 			rq_push_q   <= h_pushf;
+			rq_idx_q    <= h_idx;
 		end
+		// a push comes from the last word taken, or from a marker at the head
+		o_push_idx <= (o_req_valid && i_req_ready && rq_last_q) ? rq_idx_q : h_idx;
 		if (fail) begin
 			o_err_idx  <= h_idx;
 			o_err_addr <= cur_addr;

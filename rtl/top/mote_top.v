@@ -101,6 +101,11 @@ module mote_top #(
 	// 64-byte block (mote_window_share BLOCK_HOLD): a master's request no
 	// longer waits on the check in its cycle (for the clock)
 	parameter WIN_HOLD = 0,
+	// 1: a TOKEN error names the command that pushed (each unit hands the
+	// counters its pushing command's index: the compute unit a FIFO of them
+	// in a block RAM); 0: the pushing unit's current command, which may be a
+	// later one (iCEBreaker: about 90 logic cells and a block RAM saved)
+	parameter PUSH_IDX = 1,
 	// 1: MATMUL SPARSE (2:4 sparse weights, FEATURES.SPARSE): PEs select
 	// their activation from 4-byte bundles shared by row pairs, the weights
 	// carry 2-bit indices, the activation buffer is two banks (even and odd
@@ -194,12 +199,14 @@ module mote_top #(
 	wire [7:0]  t_err_code;
 	wire [31:0] t_err_idx;
 	wire [31:0] l_cur, c_cur, s_cur;
+	wire [31:0] l_pidx, c_pidx, s_pidx;   // the command index of each unit's token push
 
 	mote_tokens u_tokens (
 		.clk(clk), .rst(rst), .i_clear(abort || start),
 		.i_l2c_pop(l2c_pop), .i_c2l_pop(c2l_pop), .i_c2s_pop(c2s_pop), .i_s2c_pop(s2c_pop),
 		.i_l2c_push(l2c_push), .i_c2l_push(c2l_push), .i_c2s_push(c2s_push), .i_s2c_push(s2c_push),
-		.i_load_idx(l_cur), .i_comp_idx(c_cur), .i_store_idx(s_cur),
+		.i_load_idx(PUSH_IDX != 0 ? l_pidx : l_cur), .i_comp_idx(PUSH_IDX != 0 ? c_pidx : c_cur),
+		.i_store_idx(PUSH_IDX != 0 ? s_pidx : s_cur),
 		.o_l2c_avail(l2c_av), .o_c2l_avail(c2l_av), .o_c2s_avail(c2s_av), .o_s2c_avail(s2c_av),
 		.o_err_valid(t_err), .o_err_code(t_err_code), .o_err_idx(t_err_idx));
 
@@ -229,7 +236,7 @@ module mote_top #(
 		.o_buf_wdata(l_wdata),
 		.o_idle(l_idle), .o_busy(l_busy), .o_retire(l_retire),
 		.o_err_valid(l_err), .o_err_code(l_err_code), .o_err_idx(l_err_idx), .o_err_addr(l_err_addr),
-		.o_cur_idx(l_cur), .o_stall_dep(l_stall_dep), .o_stall_mem(l_stall_mem));
+		.o_cur_idx(l_cur), .o_push_idx(l_pidx), .o_stall_dep(l_stall_dep), .o_stall_mem(l_stall_mem));
 
 	// ---- compute unit ----
 	wire            a_re, w_re, ca_re;
@@ -247,7 +254,7 @@ module mote_top #(
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
 			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .LUT_MUL_COLS(LUT_MUL_COLS), .ARRAY_BCAST(ARRAY_BCAST),
-			    .DELAY_RAM(DELAY_RAM), .SPARSE(SPARSE)) u_compute (
+			    .DELAY_RAM(DELAY_RAM), .SPARSE(SPARSE), .IDX_W(IDX_W)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),
@@ -258,7 +265,7 @@ module mote_top #(
 		.o_acc_re(ca_re), .o_acc_raddr(ca_raddr), .i_acc_rdata(ca_rdata),
 		.o_acc_we(acc_we), .o_acc_waddr(acc_waddr), .o_acc_wdata(acc_wdata),
 		.o_idle(c_idle), .o_busy(c_busy), .o_retire(c_retire),
-		.o_err_valid(c_err), .o_err_code(c_err_code), .o_err_idx(c_err_idx), .o_cur_idx(c_cur),
+		.o_err_valid(c_err), .o_err_code(c_err_code), .o_err_idx(c_err_idx), .o_cur_idx(c_cur), .o_push_idx(c_pidx),
 		.o_perf_row(c_row), .o_perf_useful(c_useful), .o_perf_dense(c_dense), .o_stall_dep(c_stall_dep), .o_stall_wgt(c_stall_wgt));
 
 	// ---- store unit ----
@@ -293,7 +300,7 @@ module mote_top #(
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm), .o_wc(s_wc), .o_wc_take(s_wc_take), .i_wc(s_wci),
 		.o_idle(s_idle), .o_busy(s_busy), .o_retire(s_retire),
 		.o_err_valid(s_err), .o_err_code(s_err_code), .o_err_idx(s_err_idx), .o_err_addr(s_err_addr),
-		.o_cur_idx(s_cur), .o_stall_dep(s_stall_dep), .o_stall_mem(s_stall_mem));
+		.o_cur_idx(s_cur), .o_push_idx(s_pidx), .o_stall_dep(s_stall_dep), .o_stall_mem(s_stall_mem));
 
 	// ---- buffers ----
 	// RW_OLD 0: no buffer is read in the cycle its row is written.  Activation
@@ -591,7 +598,7 @@ module mote_top #(
 
 	mote_csr #(.ROWS(ROWS), .COLS(COLS), .MEM_BYTES(MEM_BYTES), .ABUF_DEPTH(ABUF_DEPTH),
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
-		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .SPARSE(SPARSE), .LOAD_SPLIT(LOAD_SPLIT), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
+		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .SPARSE(SPARSE), .LOAD_SPLIT(LOAD_SPLIT), .TOKEN_IDX(PUSH_IDX), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .WIN_RD_EXT(WIN_SHARE == 0 ? 0 : WIN_RAM != 0 ? 2 : 1),
 		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
 		.clk(clk), .rst(rst),

@@ -255,6 +255,7 @@ struct Bench {
 					acc[m->o_acc_waddr * C + k] = (int32_t)dp_get(m->o_acc_wdata, 32 * k, 32);
 		}
 		bool ret = m->o_retire, pc2l = m->o_tok_c2l_push, pc2s = m->o_tok_c2s_push;
+		uint32_t pidx = m->o_push_idx;
 		tb.tick();
 		for (int i = 0; i < 4; i++) {
 			abuf_r[i] = na[i];
@@ -269,6 +270,8 @@ struct Bench {
 			Cmd &c = inflight.front();
 			CHECK(tb, pc2l == c.push_c2l && pc2s == c.push_c2s, "pushes of cmd %u: %d %d want %d %d", c.idx,
 			      pc2l, pc2s, c.push_c2l, c.push_c2s);
+			// the push names its own command (ERR_CMD of a TOKEN overflow), not the one the queue shows
+			CHECK(tb, !(pc2l || pc2s) || pidx == c.idx, "push of cmd %u names command %u", c.idx, pidx);
 			for (int mm = 0; mm < (int)c.expect.size() / C; mm++)
 				for (int k = 0; k < C; k++) {
 					int i = mm * C + k;

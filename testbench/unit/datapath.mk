@@ -45,7 +45,7 @@ $(eval $(call MOTE_VTB,array_4x4_sparse_cell,mote_array,$(DP_ARRAY_SRCS),testben
 
 $(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
 
-DP_COMPUTE_SRCS := $(DP_ARRAY_SRCS) rtl/compute/mote_compute_unit.v
+DP_COMPUTE_SRCS := $(DP_ARRAY_SRCS) rtl/common/mote_fifo_ram.v rtl/compute/mote_compute_unit.v
 define DP_COMPUTE_GEOM
 $$(eval $$(call MOTE_VTB,compute_$(1)x$(2),mote_compute_unit,$$(DP_COMPUTE_SRCS),testbench/unit/compute_tb.cpp,\
   -GROWS=$(1) -GCOLS=$(2) -CFLAGS -DTB_ROWS=$(1) -CFLAGS -DTB_COLS=$(2) -CFLAGS -I$(abspath $(BUILD)/include)))

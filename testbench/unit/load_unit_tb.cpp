@@ -237,6 +237,8 @@ struct Bench {
 			*taken = true;
 		if (m->o_tok_c2l_pop)
 			*popped = true;
+		if (m->o_tok_l2c_push) // naming its command, though the queue may show the next one
+			CHECK(tb, m->o_push_idx == 77, "push names command %u", m->o_push_idx);
 		if (m->o_tok_l2c_push)
 			*pushed = true;
 		if (m->o_err_valid) {

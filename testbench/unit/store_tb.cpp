@@ -302,6 +302,8 @@ struct Bench {
 				CHECK(tb, words_done == words_model, "cmd %u retired after %ld words, want %ld", c.idx, words_done,
 				      words_model);
 				CHECK(tb, m->o_tok_s2c_push == c.push, "push of cmd %u", c.idx);
+				CHECK(tb, !c.push || m->o_push_idx == c.idx, "push of cmd %u names command %u", c.idx,
+				      m->o_push_idx);
 				inflight.pop_front();
 				retired++;
 			} else {

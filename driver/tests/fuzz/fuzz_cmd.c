@@ -41,8 +41,9 @@
  *     OPCODE and FETCH_WINDOW exactly at theirs) and names a command of the
  *     right kind (LOAD_RANGE a LOAD, COMPUTE_RANGE and SPARSE_META a MATMUL,
  *     STORE_RANGE and WRITE_WINDOW a STORE, READ_WINDOW a LOAD or an ADD
- *     STORE, TOKEN a command that pushes or, a known imprecision of the RTL,
- *     one of the next few of the same unit after one: token_fits), with a
+ *     STORE, TOKEN the command that pushes or, on a device without
+ *     FEATURES.TOKEN_IDX, one of the next few of the same unit after one:
+ *     token_fits), with a
  *     window error's address outside every window with that permission and
  *     inside what the failing command reaches (its rows, or its own words);
  *     or be refused by mote_run with a documented driver error (CMD_COUNT 0
@@ -340,17 +341,19 @@ static int unit_of(uint32_t w0)
 
 static int pushes(uint32_t w0) { return MOTE_CMD_GET(&w0, HDR, PUSH_PREV) || MOTE_CMD_GET(&w0, HDR, PUSH_NEXT); }
 
-/* May TOKEN name command idx (word 0 w0)?  The pushing command; or (a known
- * imprecision of the RTL: see cmd_regress/EXPECTED) a later command of the
- * same unit, one of the TOKEN_LAG after a pushing one: a LOAD pushes once its
- * rows are written, a MATMUL or a compute-queue SYNC at the end of the
- * compute pipeline, and the overflow reports the index the unit's queue
- * entry holds by then. */
+/* May TOKEN name command idx (word 0 w0)?  The pushing command; or, on a
+ * device without FEATURES.TOKEN_IDX (mote_top PUSH_IDX 0: the iCEBreaker
+ * build), a later command of the same unit, one of the TOKEN_LAG after a
+ * pushing one: a LOAD pushes once its rows are written, a MATMUL or a
+ * compute-queue SYNC at the end of the compute pipeline, and such a device
+ * reports the index the unit's queue entry holds by then. */
 #define TOKEN_LAG 8
-static int token_fits(const uint8_t *bytes, size_t size, uint32_t idx, uint32_t w0)
+static int token_fits(const uint8_t *bytes, size_t size, uint32_t idx, uint32_t w0, uint32_t features)
 {
 	if (pushes(w0))
 		return 1;
+	if (features & MOTE_FEATURES_TOKEN_IDX_MASK)
+		return 0;
 	int unit = unit_of(w0);
 	uint32_t last[TOKEN_LAG] = {0}; /* the unit's commands before idx, a ring */
 	unsigned n = 0;
@@ -465,7 +468,7 @@ static void run_input(struct rig *r, const uint8_t *data, size_t size, struct ou
 				fail("%s at command %u, past the stream's stop at command %u (%s)", name, at, d->at,
 				     why_name[d->why]);
 			if (at < d->at && (!err_fits_cmd(code, o->err_w0) ||
-					   (code == MOTE_ERR_TOKEN && !token_fits(ro->want, ro->size, at, o->err_w0))))
+					   (code == MOTE_ERR_TOKEN && !token_fits(ro->want, ro->size, at, o->err_w0, r->g.features))))
 				fail("%s at command %u, a %s (word 0 0x%08x)", name, at,
 				     mote_hw_op_name(o->err_w0 & 0xffu) ? mote_hw_op_name(o->err_w0 & 0xffu) : "?", o->err_w0);
 		}
