@@ -144,15 +144,19 @@ synth-flat: $(foreach c,$(SYNTH_CONFIGS),$(SYNTH_DIR)/$(c).flat.log)
 # its default: the builds whose utilization make bench reports).  Gowin: Yosys 0.23
 # maps no multiplier to the GW1NR's DSP blocks, so every MAC is LUT logic there.
 REPORT_CONFIGS := ecp5_8x8 ecp5_45f_8x8 ecp5_16x16 ecp5_85f_16x16 gowin_4x4 gowin_8x8
+# The two parameter sets made to fit a part are mapped to LUT4s only (-nowidelut): by default
+# synth_ecp5's ABC script maps for depth with LUT5..LUT7 (a LUT4 pair and a PFUMX, and so on),
+# which on the flattened 16x16 gave 112,943 LUT4 cells against 68,719 with -nowidelut (the
+# same design, 16k L6MUX21 and 32k PFUMX fewer), and no place and route here judges its depth.
 # the LFE5U-45F's parameter set (fpga/boards.mk, simulated as sim:board=ecp5_45f)
-SYNTH_ecp5_45f_8x8_CMD := synth_ecp5 -top mote_top
+SYNTH_ecp5_45f_8x8_CMD := synth_ecp5 -top mote_top -nowidelut
 SYNTH_ecp5_45f_8x8_PAR  = $(foreach p,$(BOARD_ecp5_45f_PARAMS),-set $(subst =, ,$(p)))
 SYNTH_ecp5_45f_8x8_PRE := blackbox =A:whitebox
 SYNTH_ecp5_45f_8x8_PREP := $(SYNTH_ECP5_PREP)
 # the LFE5U-85F's 16x16 parameter set (fpga/boards.mk): its 256 MACs are more than the 85F's
 # 156 MULT18X18D, so the last LUT_MUL_COLS columns' products (mote_mul8_logic) become logic
 # first, as the compute unit's counts do
-SYNTH_ecp5_85f_16x16_CMD := synth_ecp5 -top mote_top
+SYNTH_ecp5_85f_16x16_CMD := synth_ecp5 -top mote_top -nowidelut
 SYNTH_ecp5_85f_16x16_PAR  = $(foreach p,$(ECP5_85F_PARAMS),-set $(subst =, ,$(p)))
 SYNTH_ecp5_85f_16x16_PRE := blackbox =A:whitebox
 SYNTH_ecp5_85f_16x16_PREP := $(SYNTH_ECP5_PREP) *mote_mul8_logic*/t:$$$$mul
