@@ -194,12 +194,12 @@ module mote_store_ppu #(
 		end
 	endgenerate
 
-	// the row's bytes (int8: the low byte of each lane; int32: all four),
-	// shifted to the offset of its first byte in the first bus word
-	function [WB*8-1:0] align_row;
+	// the row's bytes (int8: the low byte of each lane; int32: all four) from
+	// byte 0; the writer moves each bus word to the row's offset as it goes
+	// out (a word's worth of shifter instead of the whole row's)
+	function [WB*8-1:0] pack_row;
 		input [COLS*32-1:0] f;
 		input               i32;
-		input [LGMB-1:0]    off;
 		reg   [WB*8-1:0]    rb;
 		integer k;
 		begin
@@ -209,7 +209,7 @@ module mote_store_ppu #(
 			else
 				for (k = 0; k < COLS; k = k + 1)
 					rb[8*k +: 8] = f[32*k +: 8];
-			align_row = rb << {off, 3'b000};
+			pack_row = rb;
 		end
 	endfunction
 
@@ -228,7 +228,7 @@ module mote_store_ppu #(
 		else
 			ov_q <= row_done;
 		if (row_done)
-			orow_q <= {align_row(full, o_i32, o_off), o_addr[31:LGMB], o_off, o_nb, o_nw,
+			orow_q <= {pack_row(full, o_i32), o_addr[31:LGMB], o_off, o_nb, o_nw,
 				   o_last, o_push, o_idx};
 	end
 	assign o_valid = ov_q;
