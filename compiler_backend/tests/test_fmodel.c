@@ -73,6 +73,32 @@ static void end(struct rig *r)
 	put(r, w);
 }
 
+/* A MATMUL of nrows activation rows from row 0 with the weights at wgt_row
+ * (waiting for the load's token), an INT32 STORE of them to DST, and END. */
+static void matmul_store(struct rig *r, uint32_t wgt_row, uint32_t nrows)
+{
+	uint32_t R = r->cfg.geom.rows, C = r->cfg.geom.cols, w[MOTE_CMD_WORDS];
+	op(w, MOTE_OP_MATMUL);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
+	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
+	MOTE_CMD_SET(w, MATMUL, WGT_ROW, wgt_row);
+	MOTE_CMD_SET(w, MATMUL, NROWS, nrows);
+	MOTE_CMD_SET(w, MATMUL, K_VALID, R);
+	MOTE_CMD_SET(w, MATMUL, N_VALID, C);
+	put(r, w);
+	op(w, MOTE_OP_STORE);
+	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
+	MOTE_CMD_SET(w, STORE, INT32, 1);
+	MOTE_CMD_SET(w, STORE, N_INNER, nrows);
+	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
+	MOTE_CMD_SET(w, STORE, ADDR0, DST);
+	MOTE_CMD_SET(w, STORE, INNER_STRIDE, 4 * C);
+	MOTE_CMD_SET(w, STORE, NCOLS, C);
+	put(r, w);
+	end(r);
+}
+
 /* Identity weights into wbuf rows 0..rows-1 from SRC+0x3000 and a MATMUL of
  * nrows activation rows, then an INT32 STORE of them to DST (zero bias). */
 static void identity_pipeline(struct rig *r, uint32_t nrows)
@@ -92,24 +118,7 @@ static void identity_pipeline(struct rig *r, uint32_t nrows)
 	MOTE_CMD_SET(w, LOAD, N_OUTER, 1);
 	MOTE_CMD_SET(w, LOAD, COUNT, C);
 	put(r, w);
-	op(w, MOTE_OP_MATMUL);
-	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
-	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
-	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
-	MOTE_CMD_SET(w, MATMUL, NROWS, nrows);
-	MOTE_CMD_SET(w, MATMUL, K_VALID, R);
-	MOTE_CMD_SET(w, MATMUL, N_VALID, C);
-	put(r, w);
-	op(w, MOTE_OP_STORE);
-	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
-	MOTE_CMD_SET(w, STORE, INT32, 1);
-	MOTE_CMD_SET(w, STORE, N_INNER, nrows);
-	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
-	MOTE_CMD_SET(w, STORE, ADDR0, DST);
-	MOTE_CMD_SET(w, STORE, INNER_STRIDE, 4 * C);
-	MOTE_CMD_SET(w, STORE, NCOLS, C);
-	put(r, w);
-	end(r);
+	matmul_store(r, 0, nrows);
 }
 
 static int32_t out32(const struct rig *r, uint32_t row, uint32_t col)
@@ -197,25 +206,7 @@ static void pair_stream(struct rig *r, uint32_t buf_row, uint32_t dst, uint32_t 
 	MOTE_CMD_SET(w, LOAD, BUF_ROW, buf_row);
 	MOTE_CMD_SET(w, LOAD, COUNT, count);
 	put(r, w);
-	op(w, MOTE_OP_MATMUL);
-	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
-	MOTE_CMD_SET(w, HDR, PUSH_NEXT, 1);
-	MOTE_CMD_SET(w, MATMUL, LOAD_WEIGHTS, 1);
-	MOTE_CMD_SET(w, MATMUL, WGT_ROW, buf_row);
-	MOTE_CMD_SET(w, MATMUL, NROWS, R);
-	MOTE_CMD_SET(w, MATMUL, K_VALID, R);
-	MOTE_CMD_SET(w, MATMUL, N_VALID, C);
-	put(r, w);
-	op(w, MOTE_OP_STORE);
-	MOTE_CMD_SET(w, HDR, POP_PREV, 1);
-	MOTE_CMD_SET(w, STORE, INT32, 1);
-	MOTE_CMD_SET(w, STORE, N_INNER, R);
-	MOTE_CMD_SET(w, STORE, N_OUTER, 1);
-	MOTE_CMD_SET(w, STORE, ADDR0, DST);
-	MOTE_CMD_SET(w, STORE, INNER_STRIDE, 4 * C);
-	MOTE_CMD_SET(w, STORE, NCOLS, C);
-	put(r, w);
-	end(r);
+	matmul_store(r, buf_row, R);
 }
 
 START_TEST(load_weight_pairs)

@@ -316,22 +316,14 @@ module mote_top #(
 			// two banks, the even rows and the odd ones, each read at its own
 			// row (a sparse row takes one of each: its two activation rows
 			// differ in parity)
-			wire a_we = l_we && l_sel == `MOTE_BUF_ACT;
 			// a split row (LOAD HI_ROWS, odd) writes both banks at once: its
 			// first half to l_row, its second to l_row_hi, of the other parity
-			wire [15:0] r0 = (l_split && l_row[0]) ? l_row_hi : l_row;   // the even row written
-			wire [15:0] r1 = (l_split && !l_row[0]) ? l_row_hi : l_row;  // the odd row written
-			wire [ROWS*8-1:0] lo_half = l_wdata[ROWS*8-1:0];
-			wire [ROWS*8-1:0] hi_half = l_wdata[RWA*8-1:RWA*8-ROWS*8];
-			mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH / 2), .RW_OLD(0)) u_abuf0 (
-				.clk(clk), .i_we(a_we && (l_split || !l_row[0])), .i_waddr(r0[AW_A-1:1]),
-				.i_wdata((l_split && l_row[0]) ? hi_half : lo_half), .i_re(a_re), .i_raddr(a_raddr[AW_A-2:0]),
-				.o_rdata(a_rdata));
-			mote_sram_1r1w #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH / 2), .RW_OLD(0)) u_abuf1 (
-				.clk(clk), .i_we(a_we && (l_split || l_row[0])), .i_waddr(r1[AW_A-1:1]),
-				.i_wdata((l_split && !l_row[0]) ? hi_half : lo_half), .i_re(a_re), .i_raddr(a_raddr1[AW_A-2:0]),
-				.o_rdata(a_rdata1));
-			wire unused_ra = &{1'b0, a_raddr[AW_A-1], a_raddr1[AW_A-1], ^r0, ^r1};
+			mote_sram_banks #(.WIDTH(ROWS*8), .DEPTH(ABUF_DEPTH)) u_abuf (
+				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_ACT), .i_split(l_split), .i_row(l_row),
+				.i_row_hi(l_row_hi), .i_lo(l_wdata[ROWS*8-1:0]), .i_hi(l_wdata[RWA*8-1:RWA*8-ROWS*8]),
+				.i_re(a_re), .i_raddr0(a_raddr[AW_A-2:0]), .i_raddr1(a_raddr1[AW_A-2:0]),
+				.o_rdata0(a_rdata), .o_rdata1(a_rdata1));
+			wire unused_ra = &{1'b0, a_raddr[AW_A-1], a_raddr1[AW_A-1]};
 			if (ABUF_DEPTH % 2 != 0 || ARRAY_BCAST != 0) begin : g_bad
 				// SPARSE needs an even ABUF_DEPTH and the systolic array
 				mote_top_sparse_needs_even_abuf_and_systolic_array u_stop ();
@@ -349,30 +341,17 @@ module mote_top #(
 			// two banks, the even rows and the odd ones, so that a LOAD W_PAIR
 			// writes a weight row pair (a memory word) in one cycle; the
 			// compute unit reads one row, from the bank its parity names
-			wire w_we = l_we && l_sel == `MOTE_BUF_WGT;
-			wire [15:0] r0 = (l_split && l_row[0]) ? l_row_hi : l_row;   // the even row written
-			wire [15:0] r1 = (l_split && !l_row[0]) ? l_row_hi : l_row;  // the odd row written
-			wire [COLS*8-1:0] lo_half = l_wdata[COLS*8-1:0];
-			wire [COLS*8-1:0] hi_half = l_wdata[2*COLS*8-1:COLS*8];
 			wire [COLS*8-1:0] rd0, rd1;
 			reg               odd_q;   // the row being read is odd
-			mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH / 2), .RW_OLD(0)) u_wbuf0 (
-				.clk(clk), .i_we(w_we && (l_split || !l_row[0])), .i_waddr(r0[AW_W-1:1]),
-				.i_wdata((l_split && l_row[0]) ? hi_half : lo_half), .i_re(w_re), .i_raddr(w_raddr[AW_W-1:1]),
-				.o_rdata(rd0));
-			mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH / 2), .RW_OLD(0)) u_wbuf1 (
-				.clk(clk), .i_we(w_we && (l_split || l_row[0])), .i_waddr(r1[AW_W-1:1]),
-				.i_wdata((l_split && !l_row[0]) ? hi_half : lo_half), .i_re(w_re), .i_raddr(w_raddr[AW_W-1:1]),
-				.o_rdata(rd1));
+			mote_sram_banks #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH)) u_wbuf (
+				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_split(l_split), .i_row(l_row),
+				.i_row_hi(l_row_hi), .i_lo(l_wdata[COLS*8-1:0]), .i_hi(l_wdata[2*COLS*8-1:COLS*8]),
+				.i_re(w_re), .i_raddr0(w_raddr[AW_W-1:1]), .i_raddr1(w_raddr[AW_W-1:1]),
+				.o_rdata0(rd0), .o_rdata1(rd1));
 			always @(posedge clk)
 				if (w_re)
 					odd_q <= w_raddr[0];
 			assign w_rdata = odd_q ? rd1 : rd0;
-			wire unused_rw = &{1'b0, ^r0, ^r1};
-			if (WBUF_DEPTH % 2 != 0) begin : g_bad
-				// W_PAIR's two banks need an even WBUF_DEPTH
-				mote_top_w_pair_needs_even_wbuf u_stop ();
-			end
 		end else begin : g_wbuf1
 			mote_sram_1r1w #(.WIDTH(COLS*8), .DEPTH(WBUF_DEPTH), .RW_OLD(0)) u_wbuf (
 				.clk(clk), .i_we(l_we && l_sel == `MOTE_BUF_WGT), .i_waddr(l_row[AW_W-1:0]),

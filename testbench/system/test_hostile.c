@@ -199,6 +199,18 @@ static void expect_error(struct rig *r, const char *name, uint32_t code, uint32_
 	expect_error_at(r, name, code, cmd_index, UINT32_MAX);
 }
 
+/* The stream must complete and leave every guarded byte as it was. */
+static void expect_runs(struct rig *r, const char *name)
+{
+	struct mote_job_result res;
+	arm(r);
+	int rc = run_stream(r, &res);
+	EXPECT(rc == 0, "%s: %s (%s at command %u)", name, mote_error_name(rc), mote_hw_err_name(res.hw_error),
+	       res.err_cmd);
+	check_untouched(r, name);
+	printf("  %-44s -> ran\n", name);
+}
+
 static void cases(struct rig *r)
 {
 	const struct mote_geometry *g = &r->g;
@@ -454,13 +466,7 @@ static void split_load_cases(struct rig *r)
 		split_load(r, MOTE_BUF_ACT, 0, 2 * R, 1);
 		expect_error(r, "LOAD HI_ROWS, no LOAD_SPLIT, COUNT 2*ROWS", MOTE_ERR_FIELD, 0);
 		split_load(r, MOTE_BUF_ACT, 0, R, 2);
-		struct mote_job_result res0;
-		arm(r);
-		int rc0 = run_stream(r, &res0);
-		EXPECT(rc0 == 0, "LOAD HI_ROWS ignored without LOAD_SPLIT: %s (%s at command %u)", mote_error_name(rc0),
-		       mote_hw_err_name(res0.hw_error), res0.err_cmd);
-		check_untouched(r, "LOAD HI_ROWS ignored");
-		printf("  %-44s -> ran\n", "LOAD HI_ROWS ignored without LOAD_SPLIT");
+		expect_runs(r, "LOAD HI_ROWS ignored without LOAD_SPLIT");
 		return;
 	}
 	split_load(r, MOTE_BUF_ACT, 0, 2 * R, 2);
@@ -472,13 +478,7 @@ static void split_load_cases(struct rig *r)
 	split_load(r, MOTE_BUF_ACT, g->abuf_depth - 2, 2 * R, 3);
 	expect_error(r, "LOAD HI_ROWS, second row past the buffer", MOTE_ERR_LOAD_RANGE, 0);
 	split_load(r, MOTE_BUF_ACT, g->abuf_depth - 2, 2 * R, 1);
-	struct mote_job_result res;
-	arm(r);
-	int rc = run_stream(r, &res);
-	EXPECT(rc == 0, "valid LOAD HI_ROWS at the buffer's end: %s (%s at command %u)", mote_error_name(rc),
-	       mote_hw_err_name(res.hw_error), res.err_cmd);
-	check_untouched(r, "valid LOAD HI_ROWS");
-	printf("  %-44s -> ran\n", "valid LOAD HI_ROWS at the buffer's end");
+	expect_runs(r, "valid LOAD HI_ROWS at the buffer's end");
 }
 
 /* LOAD W_PAIR (weight rows two per source row): FIELD without
@@ -509,13 +509,7 @@ static void pair_load_cases(struct rig *r)
 	pair_load(r, MOTE_BUF_WGT, g->wbuf_depth - 1, 2 * C);
 	expect_error(r, "LOAD W_PAIR, second row past the buffer", MOTE_ERR_LOAD_RANGE, 0);
 	pair_load(r, MOTE_BUF_WGT, g->wbuf_depth - 2, 2 * C);
-	struct mote_job_result res;
-	arm(r);
-	int rc = run_stream(r, &res);
-	EXPECT(rc == 0, "valid LOAD W_PAIR at the buffer's end: %s (%s at command %u)", mote_error_name(rc),
-	       mote_hw_err_name(res.hw_error), res.err_cmd);
-	check_untouched(r, "valid LOAD W_PAIR");
-	printf("  %-44s -> ran\n", "valid LOAD W_PAIR at the buffer's end");
+	expect_runs(r, "valid LOAD W_PAIR at the buffer's end");
 }
 
 /* 2:4 sparse MATMULs from raw streams: bad metadata (caught by the driver's
