@@ -83,6 +83,11 @@ module mote_compute_unit #(
 	parameter SPARSE = 0,
 	// bits of a command index that can be non-zero (the stream's length bounds it)
 	parameter IDX_W = 32,
+	// 1: a command passes from the queue's entry to W only while W is empty,
+	// so o_cmd_ready comes from registers, not from S's hazard checks through
+	// W (a slow FPGA's longest path: S, W, the queue's pop); a command then
+	// waits a cycle more where W passes one on and takes the next at once
+	parameter CMD_REG_READY = 0,
 	// buffer address widths (derived)
 	parameter AW_A = $clog2(ABUF_DEPTH),
 	parameter AW_W = $clog2(WBUF_DEPTH),
@@ -393,7 +398,7 @@ module mote_compute_unit #(
 	// this read is a sparse tile's index row
 	wire w_rd_idx  = w_rd && w_sp_q && w_ph_q == 3'd4;
 	assign w_chk   = SPARSE != 0 && w_valid_q && w_sp_q && w_loadw_q;
-	assign w_accept = !w_valid_q || w_pass;
+	assign w_accept = !w_valid_q || (CMD_REG_READY == 0 && w_pass);
 	assign o_wbuf_re    = w_rd;
 	assign o_wbuf_raddr = w_addr_q;
 

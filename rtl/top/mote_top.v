@@ -94,6 +94,10 @@ module mote_top #(
 	// 1: the memory arbiter's grant a register (mote_mem_arbiter REG_GRANT: no
 	// path through it from one master to another; small FPGAs, for the clock)
 	parameter ARB_REG_GRANT = 0,
+	// 1: the compute unit takes a command only into an empty stage W
+	// (mote_compute_unit CMD_REG_READY: its ready from registers; small FPGAs,
+	// for the clock)
+	parameter CP_REG_READY = 0,
 	// 1 (with WIN_SHARE): the windows' bases and sizes in a block RAM of the
 	// shared checker instead of flip-flops of the CSR block (small FPGAs)
 	parameter WIN_RAM = 0,
@@ -254,7 +258,7 @@ module mote_top #(
 	mote_compute_unit #(.ROWS(ROWS), .COLS(COLS), .ABUF_DEPTH(ABUF_DEPTH), .WBUF_DEPTH(WBUF_DEPTH),
 			    .ACC_DEPTH(ACC_DEPTH), .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX),
 			    .MUL_CELL(MUL_CELL), .PSUM_W(PSUM_W), .LUT_MUL_COLS(LUT_MUL_COLS), .ARRAY_BCAST(ARRAY_BCAST),
-			    .DELAY_RAM(DELAY_RAM), .SPARSE(SPARSE), .IDX_W(IDX_W)) u_compute (
+			    .DELAY_RAM(DELAY_RAM), .SPARSE(SPARSE), .IDX_W(IDX_W), .CMD_REG_READY(CP_REG_READY)) u_compute (
 		.clk(clk), .rst(rst), .i_abort(abort),
 		.i_cmd_valid(cp_valid), .o_cmd_ready(cp_ready), .i_cmd(cp_cmd), .i_cmd_idx(cp_idx),
 		.i_tok_l2c_avail(l2c_av), .i_tok_s2c_avail(s2c_av), .o_tok_l2c_pop(l2c_pop),
