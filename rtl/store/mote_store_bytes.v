@@ -83,7 +83,9 @@ module mote_store_bytes #(
 	reg            moved_q, halted_q;
 	wire           adv      = o_req_valid && i_req_ready;
 	wire           i_zero   = i_q == {CNW{1'b0}};
-	wire           row_last = b_q + 1'b1 == i_nb;
+	// the row's last byte is at b_q (b_q + 1 == i_nb), kept in a register so
+	// that b_q's compare is not in front of the address adder
+	reg            row_last;
 	// what the adder adds: ADDR0 (start), 1 (next byte), -b (back to the
 	// row's start), INNER_STRIDE, -INNER_STRIDE, OUTER_STRIDE
 	wire           s_row  = adv && row_last;
@@ -132,10 +134,13 @@ module mote_store_bytes #(
 			a_q <= 32'd0;
 		else if (i_start || adv || s_in || s_back || s_out)
 			a_q <= a_next;
-		if (rst || i_start || s_row)
-			b_q <= {NBW{1'b0}};
-		else if (adv)
-			b_q <= b_q + 1'b1;
+		if (rst || i_start || s_row) begin
+			b_q      <= {NBW{1'b0}};
+			row_last <= i_nb == {{(NBW-1){1'b0}}, 1'b1};
+		end else if (adv) begin
+			b_q      <= b_q + 1'b1;
+			row_last <= b_q + {{(NBW-2){1'b0}}, 2'b10} == i_nb;
+		end
 		// inner row: up to N_INNER-1, then (held there) down to 0 walking back
 		if (i_start)
 			i_q <= {CNW{1'b0}};

@@ -168,9 +168,16 @@ module mote_store_serial #(
 	wire          l_load   = run && ph_q == 2'd2;
 	wire          v_last   = col_q == c_last_col && row_q + 1'b1 == u_q;
 	wire          w_start  = st_q == C_TOK && tok_ok && !c_tokonly;
+	// the writer starts the cycle after (its first byte is twenty cycles or
+	// more away): its address adder then takes ADDR0 on a register's word, not
+	// at the end of the command's and the tokens' decode
+	reg           w_start_q;
 	// the writer's walk rests at 0 outside a command: its error address is
 	// then 0, as ERR_ADDR must be for FIELD and STORE_RANGE
 	wire          w_idle   = st_q == C_IDLE || st_q == C_ERR || st_q == C_RNG || st_q == C_RET;
+
+	always @(posedge clk)
+		w_start_q <= w_start && !clear;
 
 	always @(posedge clk) begin
 		if (clear) begin
@@ -263,7 +270,7 @@ module mote_store_serial #(
 		.o_bvalid(l_bvalid), .o_byte(l_byte), .i_bready(w_bready), .o_busy(l_busy));
 
 	mote_store_bytes #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .ADDR_W(ADDR_W), .NBW(NBW), .CNW(UW-1), .WIN_EXT(WIN_EXT)) u_wr (
-		.clk(clk), .rst(clear), .i_idle(w_idle), .i_start(w_start),
+		.clk(clk), .rst(clear), .i_idle(w_idle), .i_start(w_start_q),
 		.i_addr0(i_cmd[`MOTE_STORE_ADDR0]), .i_is(i_cmd[`MOTE_STORE_INNER_STRIDE]),
 		.i_os(i_cmd[`MOTE_STORE_OUTER_STRIDE]), .i_ni(c_ni), .i_nb(c_nb),
 		.i_bvalid(l_bvalid), .o_bready(w_bready), .i_byte(l_byte),
