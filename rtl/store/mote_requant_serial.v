@@ -28,8 +28,9 @@
 // the multiplier must be on i_data from the next cycle until o_mfree rises
 // (after the n multiply steps: the bias buffer's read data holds it).  Steps
 // 1 .. s'/2 (big) or 16 + s'/2 (small) cycles after i_load (16 to 32), then
-// the output byte the cycle after, when the output register is free (o_ready
-// in that cycle).  INT32: v's bytes, one per 4 steps (V shifting 8 bits),
+// the clamp's first stage the cycle after, when its register is free (o_ready
+// in that cycle), and the output byte the cycle after that, when the output
+// register is free.  INT32: v's bytes, one per 4 steps (V shifting 8 bits),
 // each when the output register is free.
 module mote_requant_serial (
 	input  wire          clk,
@@ -69,6 +70,11 @@ module mote_requant_serial (
 	reg  [33:0]   h_q;                // H, or ~H when pol_q (below)
 	reg           pol_q;
 	reg           st_q, hf_q;         // sticky and half bits of the remainder
+	// the clamp in two stages: t = q + round + zp and q's saturation are
+	// registered the cycle the steps are over (the value then leaves the
+	// lane, the next may load), the compares and the byte out from there
+	reg           tv_q, sat_q, neg_q; // tv_q: t_q waits to go out
+	reg  [17:0]   t_q;
 
 	wire obuf_free = !o_bvalid || i_bready;
 
@@ -101,11 +107,13 @@ module mote_requant_serial (
 	// ---- the step: who advances, and the remainder bits that leave
 	// (big: the two bits leaving H; small: those leaving V from step 16 on)
 	wire       i32_out = i32_q && j_q[1:0] == 2'd0;
-	wire       step    = act_q && !done_q && !(i32_out && !obuf_free);
+	// (an INT32 byte waits for the clamped byte before it)
+	wire       step    = act_q && !done_q && !(i32_out && (!obuf_free || tv_q));
 	wire       s_last  = j_q == last_q;
 	wire       r_val   = big_q || j_q[4];
 	wire [1:0] r_bits  = big_q ? out : v_q[1:0];
-	wire       clamp   = act_q && done_q && !i32_q && obuf_free;
+	wire       out_go  = tv_q && obuf_free;
+	wire       clamp   = act_q && done_q && !i32_q && (!tv_q || obuf_free);
 
 	// steps in all: s'/2 (big) or 16 + s'/2 (small), s'/2 = ceil(s / 2); the
 	// last is one less (INT32: the fourth byte goes out at step 12)
@@ -115,9 +123,9 @@ module mote_requant_serial (
 
 	wire   unused_ok = n_last[5];
 	// (the last cycle taken only with the output register empty: no path from i_bready)
-	assign o_ready = !act_q || (!o_bvalid && (i32_q ? s_last : done_q));
+	assign o_ready = !act_q || (i32_q ? !o_bvalid && !tv_q && s_last : done_q && !tv_q);
 	assign o_mfree = !mul_q;
-	assign o_busy  = act_q || o_bvalid;
+	assign o_busy  = act_q || o_bvalid || tv_q;
 
 	always @(posedge clk) begin
 		if (rst) begin
@@ -178,16 +186,29 @@ module mote_requant_serial (
 	wire        sat   = big_q ? !fit_h : !fit_s;
 	wire        neg   = h_q[33];
 
+	// t, q's saturation and sign: registered by the clamp's first stage
+	always @(posedge clk) begin
+		if (rst)
+			tv_q <= 1'b0;
+		else if (clamp)
+			tv_q <= 1'b1;
+		else if (out_go)
+			tv_q <= 1'b0;
+		if (clamp) begin
+			t_q   <= {q[16], q} + {{2{i_zp[15]}}, i_zp} + {17'd0, hf_q && (st_q || q[0])};
+			sat_q <= sat;
+			neg_q <= neg;
+		end
+	end
+
 	// y = min(max(t, lo), hi): hi when t > hi or lo > hi, else lo when t < lo
 	function [7:0] clamp8;
-		input [16:0] qv;
-		input        up, sa, ng;
-		input [15:0] zp, lo, hi;
+		input [17:0] t;
+		input        sa, ng;
+		input [15:0] lo, hi;
 		input        lo_gt_hi;
-		reg   [17:0] t;
 		reg          below, above;
 		begin
-			t      = {qv[16], qv} + {{2{zp[15]}}, zp} + {17'd0, up};
 			// t < lo and t > hi as the signs of exact 19-bit differences:
 			// two carry chains (as comparisons they became LUT levels)
 			below  = sa ? ng : (({t[17], t} - {{3{lo[15]}}, lo}) >> 18) != 19'd0;
@@ -199,12 +220,12 @@ module mote_requant_serial (
 	always @(posedge clk) begin
 		if (rst)
 			o_bvalid <= 1'b0;
-		else if (clamp || (step && i32_out))
+		else if (out_go || (step && i32_out))
 			o_bvalid <= 1'b1;
 		else if (i_bready)
 			o_bvalid <= 1'b0;
-		if (clamp)
-			o_byte <= clamp8(q, hf_q && (st_q || q[0]), sat, neg, i_zp, i_lo, i_hi, i_lo_gt_hi);
+		if (out_go)
+			o_byte <= clamp8(t_q, sat_q, neg_q, i_lo, i_hi, i_lo_gt_hi);
 		else if (step && i32_out)
 			o_byte <= v_q[7:0];
 	end
