@@ -74,7 +74,11 @@ module mote_load_bytes #(
 	localparam [31:0] BW32 = BIAS_WORDS, SLAST32 = BIAS_WORDS - 1;
 	localparam [SGW-1:0] SLAST = SLAST32[SGW-1:0];
 
-	wire narrow = BIAS_WORDS != 0 && i_dst == `MOTE_BUF_BIAS;
+	// a bias row as words: from the destination registered at the start (o_sel)
+	// but in that cycle itself (no segment is open then), so that the
+	// command's decode is not in front of the segment's compares
+	wire narrow_in = BIAS_WORDS != 0 && i_dst == `MOTE_BUF_BIAS;
+	wire narrow    = BIAS_WORDS != 0 && o_sel == `MOTE_BUF_BIAS;
 
 	reg              cur_q;     // a segment in progress, its padding set
 	reg  [PW-1:0]    p_q;       // row position of its next in-bounds byte
@@ -134,7 +138,7 @@ module mote_load_bytes #(
 		end
 		if (i_start) begin
 			o_sel <= i_dst;
-			row_q <= narrow ? i_row0[DRW-1:0] * BW32[ORW-1:0] : {{SGW{1'b0}}, i_row0[DRW-1:0]};
+			row_q <= narrow_in ? i_row0[DRW-1:0] * BW32[ORW-1:0] : {{SGW{1'b0}}, i_row0[DRW-1:0]};
 		end else if (o_we)
 			row_q <= row_q + 1'b1;
 	end

@@ -162,6 +162,7 @@ module mote_load_walk #(
 
 	// ---- requests: a read per in-bounds byte, of the byte's word ----
 	reg  [PW-1:0]     pos_q;         // row position: [0, lo) stepped over, [lo, hi) read
+	wire [PW:0]       pos_1 = {1'b0, pos_q} + 1'b1;
 	// the byte's address: the row's plus its position (an adder instead of a
 	// byte address register with its own incrementer and load multiplexer)
 	// the byte's address (the row's address plus pos_q), a register that
@@ -182,15 +183,18 @@ module mote_load_walk #(
 	wire [PW-1:0] pseg = pos_q >> 2;
 	wire seg_ok  = !narrow || (!o_desc_valid && i_seg_open && pseg == {{(PW-SGW){1'b0}}, i_seg});
 	// (the descriptor register holds this row's span until the next row)
-	wire skip    = pos_q < o_desc_lo;
-	wire left    = pos_q < o_desc_hi;
-	wire want    = !err_q && !skip && left;
+	// pos_q < o_desc_lo, pos_q < o_desc_hi and pos_q + 1 == o_desc_hi, kept in
+	// registers that move with them (formed from the registers' next values
+	// beside each other, the step only choosing): no compare of pos_q in
+	// front of the request, the memory arbiter and the walk's next row
+	reg  skip_q, left_q, lastb_q;
+	wire want    = !err_q && !skip_q && left_q;
 	assign o_req_valid = want && hit && seg_ok;
 	assign o_req_addr  = {ab[31:LG_MB], {LG_MB{1'b0}}};
 	wire issue   = o_req_valid && i_req_ready;
 
 	// ---- handing out a row: once the previous row's last read goes out ----
-	wire rdone   = !left || (issue && pos_q + 1'b1 == o_desc_hi);
+	wire rdone   = !left_q || (issue && lastb_q);
 	wire go      = row_q && !err_q && !settle_q && rdone && (!o_desc_valid || i_desc_ready);
 	wire rng_err = go && !range_ok;
 	wire adv     = go && range_ok;
@@ -232,6 +236,7 @@ module mote_load_walk #(
 			pos_q <= 0;
 			o_desc_lo <= 0;
 			o_desc_hi <= 0;
+			{skip_q, left_q, lastb_q} <= 3'b000;
 			o_desc_valid <= 1'b0;
 			o_err_valid <= 1'b0;
 		end else begin
@@ -245,13 +250,21 @@ module mote_load_walk #(
 				pos_q     <= {PW{1'b0}};
 				o_desc_lo <= {PW{1'b0}};
 				o_desc_hi <= {PW{1'b0}};
+				{skip_q, left_q, lastb_q} <= 3'b000;
 			end else if (adv) begin
 				pos_q     <= {PW{1'b0}};
 				o_desc_lo <= lo;
 				o_desc_hi <= hi;
+				skip_q    <= lo != {PW{1'b0}};
+				left_q    <= hi != {PW{1'b0}};
+				lastb_q   <= hi == {{(PW-1){1'b0}}, 1'b1};
 			end
-			else if ((!err_q && skip) || issue)
+			else if ((!err_q && skip_q) || issue) begin
 				pos_q <= pos_q + 1'b1;
+				skip_q  <= pos_1 < {1'b0, o_desc_lo};
+				left_q  <= pos_1 < {1'b0, o_desc_hi};
+				lastb_q <= pos_1 + 1'b1 == {1'b0, o_desc_hi};
+			end
 			if (adv)
 				o_desc_valid <= 1'b1;
 			else if (i_desc_ready)
@@ -298,14 +311,14 @@ module mote_load_walk #(
 			ab <= 32'd0;
 		else if (adv)
 			ab <= ra_n;
-		else if (!rst && !i_abort && ((!err_q && skip) || issue))
+		else if (!rst && !i_abort && ((!err_q && skip_q) || issue))
 			ab <= ab + 1'b1;
 		if (!err_q)
 			o_err_window <= win_err;
 	end
 
 	assign o_err_addr  = o_req_addr;
-	assign o_busy      = row_q || left || o_desc_valid;
+	assign o_busy      = row_q || left_q || o_desc_valid;
 	assign o_stall_mem = o_req_valid && !i_req_ready;
 	wire unused_cmd = ^{i_cmd, c_count, ic_n, oc_n, ab[LG_MB-1:0]};
 endmodule
