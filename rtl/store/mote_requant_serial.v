@@ -13,7 +13,7 @@
 //                                    j of v', j < n = 16 + o; 0 after that)
 // and the two bits leaving H (the sum's bits 1:0) are P' bits 2j, 2j+1.  V
 // holds v and shifts right two bits a step (its low bits are the digits'
-// window, the bits leaving it are kept in p1, p2), taking the bits leaving H
+// window, with the two bits that left it last, p1 and p2), taking the bits leaving H
 // in at its top, so {H, V} is the 66-bit product shifting right.
 //  * s >= 32 (big): after s'/2 steps H = P' >> s' = q (the remainder bits all
 //    left H: the last one out is the half bit, the others the sticky bit);
@@ -66,7 +66,6 @@ module mote_requant_serial (
 	reg           done_q;             // the steps are over: clamp (or INT32 bytes out)
 	reg           mul_q;              // a multiply step is due (the multiplier is needed)
 	reg  [31:0]   v_q;                // v, shifting out two bits a step
-	reg           p1_q, p2_q;         // the last two bits shifted out of v_q
 	reg  [33:0]   h_q;                // H, or ~H when pol_q (below)
 	reg           pol_q;
 	reg           st_q, hf_q;         // sticky and half bits of the remainder
@@ -82,10 +81,19 @@ module mote_requant_serial (
 	// (the seventeenth digit of an odd shift takes v's sign for v' bit 33)
 	wire       j16 = j_q == 5'd16;
 	wire       mul_last = odd_q ? j16 : j_q == 5'd15;
-	wire [2:0] win = !odd_q ? {v_q[1], v_q[0], p1_q} :
-			 j16    ? {p1_q, p1_q, p2_q} : {v_q[0], p1_q, p2_q};
-	wire       d_one = mul_q && (win[1] ^ win[0]);
-	wire       d_two = mul_q && (win[2] ? !win[1] && !win[0] : win[1] && win[0]);
+	// The digit's magnitude (d_two: 2, d_one: 1) is registered a step ahead,
+	// from the window the next step sees (v_q after the shift, p1 and p2 the
+	// two bits that left it: no register holds them), so the window's
+	// multiplexer is not in front of the adder.
+	//   step j:   {v[1], v[0], p1} (even), {v[0], p1, p2} (odd, j < 16),
+	//             {p1, p1, p2} (odd, j = 16)
+	//   next one: {v[3], v[2], v[1]}, {v[2], v[1], v[0]}, {v[1], v[1], v[0]} (j = 15)
+	function [1:0] booth;  // {two, one} of the window {b2 b1 b0}
+		input [2:0] w;
+		booth = {w[2] ? !w[1] && !w[0] : w[1] && w[0], w[1] ^ w[0]};
+	endfunction
+	wire [2:0] nwin = !odd_q ? v_q[3:1] : j_q == 5'd15 ? {v_q[1], v_q[1], v_q[0]} : v_q[2:0];
+	reg        d_two, d_one;
 	// The digit's sign is not an operand: H is kept in the polarity of the
 	// digit to come (h_q = ~H while it is negative), so that
 	//   ~H + |d|*m = ~(H - |d|*m):
@@ -131,15 +139,20 @@ module mote_requant_serial (
 		if (rst) begin
 			act_q <= 1'b0;
 			mul_q <= 1'b0;
+			{d_two, d_one} <= 2'b00;
 		end else if (i_load) begin
 			act_q <= 1'b1;
 			mul_q <= !i_int32;
+			// the first window: {v[1], v[0], 0} (even), {v[0], 0, 0} (odd)
+			{d_two, d_one} <= i_int32 ? 2'b00 : booth(i_shift[0] ? {v_in[0], 2'b00} : {v_in[1:0], 1'b0});
 		end else begin
 			if (clamp || (step && s_last && i32_q))
 				act_q <= 1'b0;
 			// multiply steps: j < 16 + o
 			if (step && mul_last)
 				mul_q <= 1'b0;
+			if (step)
+				{d_two, d_one} <= mul_q && !mul_last ? booth(nwin) : 2'b00;
 		end
 		if (i_load) begin
 			i32_q  <= i_int32;
@@ -149,16 +162,12 @@ module mote_requant_serial (
 			j_q    <= 5'd0;
 			done_q <= 1'b0;
 			v_q    <= v_in;
-			p1_q   <= 1'b0;
-			p2_q   <= 1'b0;
 			st_q   <= 1'b0;
 			hf_q   <= 1'b0;
 		end else if (step) begin
 			j_q    <= j_q + 1'b1;
 			done_q <= s_last;
 			v_q    <= {out, v_q[31:2]};
-			p1_q   <= v_q[1];
-			p2_q   <= v_q[0];
 			st_q   <= st_q || (r_val && (r_bits[0] || (r_bits[1] && !s_last)));
 			hf_q   <= r_val && s_last && r_bits[1];
 		end

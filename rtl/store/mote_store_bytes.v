@@ -82,7 +82,9 @@ module mote_store_bytes #(
 	reg  [1:0]     pend_q;
 	reg            moved_q, halted_q;
 	wire           adv      = o_req_valid && i_req_ready;
-	wire           i_zero   = i_q == {CNW{1'b0}};
+	// i_q == 0, a register that moves with i_q (no compare of it in front of
+	// the adder's operand)
+	reg            i_zero;
 	// the row's last byte is at b_q (b_q + 1 == i_nb), kept in a register so
 	// that b_q's compare is not in front of the address adder
 	reg            row_last;
@@ -142,10 +144,13 @@ module mote_store_bytes #(
 			row_last <= b_q + {{(NBW-2){1'b0}}, 2'b10} == i_nb;
 		end
 		// inner row: up to N_INNER-1, then (held there) down to 0 walking back
-		if (i_start)
-			i_q <= {CNW{1'b0}};
-		else if ((s_row && !in_last) || s_back)
-			i_q <= i_step;
+		if (i_start) begin
+			i_q    <= {CNW{1'b0}};
+			i_zero <= 1'b1;
+		end else if ((s_row && !in_last) || s_back) begin
+			i_q    <= i_step;
+			i_zero <= i_step == {CNW{1'b0}};
+		end
 		// (a walk back after a command's last byte ends when the next starts)
 		if (rst || i_idle || i_start || s_in || s_out)
 			pend_q <= P_NONE;
