@@ -105,26 +105,12 @@ module mote_load_bytes #(
 	wire [PW-1:0]    segx  = {{(PW-SGW){1'b0}}, seg_v};
 	wire             byte_in = i_word_valid && active;
 	wire [PW:0]      p_n   = {1'b0, p_v} + {{PW{1'b0}}, byte_in};
-	// done: no in-bounds byte of the segment left after this cycle:
-	// p_n >= hi, or (a bias word) p_n >= 4 * (seg + 1), each as a distance
-	// from p_v at most byte_in (0 or 1), so that the response's valid, which
-	// comes late through the memory arbiter, is not in front of a carry chain
-	wire [PW+1:0]    d_hi  = {2'b00, hi_v} - {2'b00, p_v};
-	wire [PW+1:0]    d_seg = {segx[PW-1:0] + 1'b1, 2'b00} - {2'b00, p_v};
-	wire             done  = active && (at_most(d_hi, byte_in) || (narrow && at_most(d_seg, byte_in)));
+	// done: no in-bounds byte of the segment left after this cycle
+	wire             done  = active && (p_n >= {1'b0, hi_v} || (narrow && (p_n >> 2) > {1'b0, segx}));
 	assign o_busy     = cur_q || o_we;
 	assign o_seg_open = cur_q;
 	assign o_seg      = seg_q;
 	assign o_wait_mem = cur_q && !done;
-
-	// a signed distance x <= b (b 0 or 1): negative, 0, or 1 when b
-	function at_most;
-		input [PW+1:0] x;
-		input          bv;
-		begin
-			at_most = x[PW+1] || (x[PW:1] == {PW{1'b0}} && (bv || !x[0]));
-		end
-	endfunction
 
 	wire [LG_MB-1:0] lane  = off_v + p_v[LG_MB-1:0];
 	wire [7:0]       flip  = {i_xor, 7'd0};

@@ -61,26 +61,26 @@ module mote_mem_arbiter #(
 	wire [NM-1:0] eligible = i_req_valid & ~(~i_req_write & {NM{!id_ready}});
 
 	// round robin: first eligible master after base (last_q, or with
-	// REG_GRANT the master taken now if one is), as {found, master}
+	// REG_GRANT the master taken now if one is)
+	reg          nx_any;
+	reg [IW-1:0] nx;
+	wire [IW-1:0] base;
 	localparam [IW:0] NMW = NM;
-	function [IW:0] rr;
-		input [IW-1:0] b;
-		input [NM-1:0] el;
-		reg   [IW:0]   k, m;
-		begin
-			rr = 0;
-			// scan from farthest to nearest so the nearest after b wins
-			for (k = NMW; k != 0; k = k - 1'b1) begin
-				m = {1'b0, b} + k;
-				if (m >= NMW)
-					m = m - NMW;
-				if (el[m[IW-1:0]])
-					rr = {1'b1, m[IW-1:0]};
+	reg [IW:0] k, mm;
+	always @(*) begin
+		nx_any = 1'b0;
+		nx = 0;
+		// scan from farthest to nearest so the nearest after base wins
+		for (k = NMW; k != 0; k = k - 1'b1) begin
+			mm = {1'b0, base} + k;
+			if (mm >= NMW)
+				mm = mm - NMW;
+			if (eligible[mm[IW-1:0]]) begin
+				nx_any = 1'b1;
+				nx = mm[IW-1:0];
 			end
 		end
-	endfunction
-	wire          nx_any;
-	wire [IW-1:0] nx;
+	end
 	// the master granted this cycle
 	wire          grant_any;
 	wire          grant_any_reg;   // REG_GRANT: a grant is held (whoever asks)
@@ -99,15 +99,12 @@ module mote_mem_arbiter #(
 			assign grant     = g_q;
 			assign grant_any = gv_q && eligible[g_q];
 			assign grant_any_reg = gv_q;
-			// the scan after each possible base at once, the one taken
-			// chosen last: the grant's path is then no longer the scan's
-			wire [IW:0] rr_g = rr(g_q, eligible), rr_l = rr(last_q, eligible);
-			assign {nx_any, nx} = (slot_free && grant_any) ? rr_g : rr_l;
+			assign base      = (slot_free && grant_any) ? g_q : last_q;
 		end else begin : g_comb
 			assign grant     = nx;
 			assign grant_any = nx_any;
 			assign grant_any_reg = 1'b0;
-			assign {nx_any, nx} = rr(last_q, eligible);
+			assign base      = last_q;
 		end
 	endgenerate
 	// apart from the grant: only this depends on i_mem_req_ready.  With

@@ -11,8 +11,10 @@
 // i_bvalid/i_byte and stay there until o_bready.  Per byte: its word address
 // is registered (the cycle after the walk moved), checked (mote_window_scan:
 // one window per cycle, starting with the window that held the previous
-// word), then requested with the byte's strobe; o_bready the cycle the
-// request is accepted.  So a byte takes three cycles at best.  A word outside
+// word), then requested with the byte's strobe; o_bready the cycle the word
+// is found in a window (the byte is copied into the request), so the caller's
+// last byte is written once o_req_valid is low.  A byte takes three cycles at
+// best.  A word outside
 // the windows is not written: o_err (a pulse, o_err_addr the word) and the
 // writer stops until rst.  The memory sees the same bytes as from whole-word
 // writes (BYTES_WRITTEN counts strobes), a write per byte.
@@ -108,10 +110,14 @@ module mote_store_bytes #(
 	// ---- the byte's word: checked the cycle after the walk moved, requested
 	wire             want = i_bvalid && !moved_q && pend_q == P_NONE && !o_req_valid && !halted_q;
 	wire             hit, fail;
-	assign o_bready    = adv;
+	// the byte is taken into the request (byte_q) when the word is found in a
+	// window, so the lane is released then, not when the memory accepts the
+	// request: no path from the memory's ready into the lane
+	reg  [7:0]       byte_q;
+	assign o_bready    = want && hit;
 	assign o_req_addr  = {a_q[31:LGMB], {LGMB{1'b0}}};
 	assign o_err_addr  = o_req_addr;
-	assign o_req_wdata = {MEM_BYTES{i_byte}};
+	assign o_req_wdata = {MEM_BYTES{byte_q}};
 
 	generate
 		if (WIN_EXT == 0) begin : g_win
@@ -172,12 +178,14 @@ module mote_store_bytes #(
 		end
 	end
 
-	// the byte's strobe
+	// the byte and its strobe
 	integer k;
 	always @(posedge clk)
-		if (want && hit)
+		if (want && hit) begin
+			byte_q <= i_byte;
 			for (k = 0; k < MEM_BYTES; k = k + 1)
 				o_req_wstrb[k] <= a_q[LGMB-1:0] == k[LGMB-1:0];
+		end
 
 	wire unused_ok = &{1'b0, i_ni[15:CNW]};
 endmodule

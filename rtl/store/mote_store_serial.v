@@ -210,7 +210,8 @@ module mote_store_serial #(
 				if (l_load && v_last)
 					st_q <= C_DRAIN;
 			C_DRAIN:
-				if (!l_busy)
+				// the lane's last byte out and the writer's request taken
+				if (!l_busy && !o_req_valid)
 					st_q <= C_RET;
 			default:
 				st_q <= C_IDLE;
