@@ -129,7 +129,9 @@ module mote_pe #(
 			if (LUT_MUL != 0) begin : g_lut
 				mote_mul8_logic #(.PS_W(PS_W)) u_mul (.i_a(a_sel), .i_w(w_sel), .o_p(prod));
 			end else begin : g_op
-				assign prod = $signed({{(PS_W-8){a_sel[7]}}, a_sel}) * $signed({{(PS_W-8){w_sel[7]}}, w_sel});
+				// (signed 8-bit operands widened by the context: a simulator
+				// then sign-extends each in one step, not by replicating bit 7)
+				assign prod = $signed(a_sel) * $signed(w_sel);
 			end
 			assign dw_sum = i_dw;
 			wire unused_prod = &{1'b0, i_prod, dw_old};

@@ -27,12 +27,18 @@
 module mote_requant #(
 	// 1: the TFLite rounding (i_tfl); 0: i_tfl is ignored (the store unit
 	// refuses ROUND_TFL as FIELD before it reaches the lane)
-	parameter ROUND_TFL = 1
+	parameter ROUND_TFL = 1,
+	// 1: the stage valid bits come from i_vld (a caller with many lanes
+	// keeps one valid pipeline for all of them, so a simulator shifts one
+	// instead of one per lane); 0: the lane keeps its own
+	parameter VLD_IN = 0
 ) (
 	input  wire        clk,
 	input  wire        rst,
 	// a stage's registers load only when it holds a valid entry (clock enable)
 	input  wire        i_valid,
+	// with VLD_IN: i_valid 1, 2, 3, 4 cycles ago (reset by the caller)
+	input  wire [3:0]  i_vld,
 	input  wire [31:0] i_acc,
 	input  wire [31:0] i_bias,
 	input  wire [31:0] i_mult,
@@ -50,13 +56,23 @@ module mote_requant #(
 	output wire        o_valid
 );
 	// valid pipeline (control: reset)
-	reg [3:0] vld_q;
-	always @(posedge clk) begin
-		if (rst)
-			vld_q <= 4'd0;
-		else
-			vld_q <= {vld_q[2:0], i_valid};
-	end
+	wire [3:0] vld_q;
+	generate
+		if (VLD_IN != 0) begin : g_vld_in
+			assign vld_q = i_vld;
+			wire unused_rst = &{1'b0, rst};
+		end else begin : g_vld_own
+			reg [3:0] q;
+			always @(posedge clk) begin
+				if (rst)
+					q <= 4'd0;
+				else
+					q <= {q[2:0], i_valid};
+			end
+			assign vld_q = q;
+			wire unused_vld = &{1'b0, i_vld};
+		end
+	endgenerate
 	assign o_valid = vld_q[3];
 
 	// Datapath only: no reset.  Each stage loads with its valid bit: saves
@@ -149,41 +165,45 @@ module mote_requant #(
 		end
 	endfunction
 
+	// one test for an empty pipeline (the common case: a lane idles while
+	// the array streams), then each stage's own enable
 	always @(posedge clk) begin
-		if (i_valid) begin
-			// ROUND_TFL: x = v << max(31 - s, 0), wrapping; INT32 keeps v
-			if (ROUND_TFL != 0 && i_tfl && !i_int32 && i_shift < 6'd31)
-				v1_q <= (i_acc + i_bias) << (6'd31 - i_shift);
-			else
-				v1_q <= i_acc + i_bias;
-			tfl1_q  <= (ROUND_TFL != 0) && i_tfl && !i_int32;
-			mult1_q <= i_mult;
-			sh1_q   <= i_shift;
-			zp1_q   <= i_zp;
-			lo1_q   <= i_lo;
-			hi1_q   <= i_hi;
-			i32_1_q <= i_int32;
+		if (i_valid || vld_q[2:0] != 3'd0) begin
+			if (i_valid) begin
+				// ROUND_TFL: x = v << max(31 - s, 0), wrapping; INT32 keeps v
+				if (ROUND_TFL != 0 && i_tfl && !i_int32 && i_shift < 6'd31)
+					v1_q <= (i_acc + i_bias) << (6'd31 - i_shift);
+				else
+					v1_q <= i_acc + i_bias;
+				tfl1_q  <= (ROUND_TFL != 0) && i_tfl && !i_int32;
+				mult1_q <= i_mult;
+				sh1_q   <= i_shift;
+				zp1_q   <= i_zp;
+				lo1_q   <= i_lo;
+				hi1_q   <= i_hi;
+				i32_1_q <= i_int32;
+			end
+			if (vld_q[0]) begin
+				p2_q    <= $signed(v1_q) * $signed(mult1_q);
+				v2_q    <= v1_q;
+				sh2_q   <= sh1_q;
+				zp2_q   <= zp1_q;
+				lo2_q   <= lo1_q;
+				hi2_q   <= hi1_q;
+				i32_2_q <= i32_1_q;
+				tfl2_q  <= tfl1_q;
+			end
+			if (vld_q[1]) begin
+				{f3_q, up3_q} <= round3(p2_q, sh2_q, tfl2_q);
+				v3_q    <= v2_q;
+				zp3_q   <= zp2_q;
+				lo3_q   <= lo2_q;
+				hi3_q   <= hi2_q;
+				i32_3_q <= i32_2_q;
+			end
+			if (vld_q[2])
+				{o_y, o_data} <= stage4(f3_q, up3_q, zp3_q, lo3_q, hi3_q, i32_3_q, v3_q);
 		end
-		if (vld_q[0]) begin
-			p2_q    <= $signed(v1_q) * $signed(mult1_q);
-			v2_q    <= v1_q;
-			sh2_q   <= sh1_q;
-			zp2_q   <= zp1_q;
-			lo2_q   <= lo1_q;
-			hi2_q   <= hi1_q;
-			i32_2_q <= i32_1_q;
-			tfl2_q  <= tfl1_q;
-		end
-		if (vld_q[1]) begin
-			{f3_q, up3_q} <= round3(p2_q, sh2_q, tfl2_q);
-			v3_q    <= v2_q;
-			zp3_q   <= zp2_q;
-			lo3_q   <= lo2_q;
-			hi3_q   <= hi2_q;
-			i32_3_q <= i32_2_q;
-		end
-		if (vld_q[2])
-			{o_y, o_data} <= stage4(f3_q, up3_q, zp3_q, lo3_q, hi3_q, i32_3_q, v3_q);
 	end
 
 endmodule

@@ -10,11 +10,17 @@
 //   q2 = round_half_even(z / 2^SHIFT)
 //   o_data = {24'd0, low byte of min(max(q2 + ADD_OUT_ZP, LO), HI)}
 // Without i_add, o_data is i_data (the requantized byte or the int32 sum).
-module mote_store_add (
+module mote_store_add #(
+	// 1: the stage valid bits come from i_vld (one valid pipeline shared by
+	// all lanes, see mote_requant); 0: the lane keeps its own
+	parameter VLD_IN = 0
+) (
 	input  wire        clk,
 	input  wire        rst,
 	// a stage's registers load only when it holds a valid entry (clock enable)
 	input  wire        i_valid,
+	// with VLD_IN: i_valid 1, 2, 3 cycles ago (reset by the caller)
+	input  wire [2:0]  i_vld,
 	input  wire        i_add,
 	// the lane's output without the add, and its clamped value y
 	input  wire [31:0] i_data,
@@ -32,13 +38,23 @@ module mote_store_add (
 	output reg  [31:0] o_data,
 	output wire        o_valid
 );
-	reg [2:0] vld_q;
-	always @(posedge clk) begin
-		if (rst)
-			vld_q <= 3'd0;
-		else
-			vld_q <= {vld_q[1:0], i_valid};
-	end
+	wire [2:0] vld_q;
+	generate
+		if (VLD_IN != 0) begin : g_vld_in
+			assign vld_q = i_vld;
+			wire unused_rst = &{1'b0, rst};
+		end else begin : g_vld_own
+			reg [2:0] q;
+			always @(posedge clk) begin
+				if (rst)
+					q <= 3'd0;
+				else
+					q <= {q[1:0], i_valid};
+			end
+			assign vld_q = q;
+			wire unused_vld = &{1'b0, i_vld};
+		end
+	endgenerate
 	assign o_valid = vld_q[2];
 
 	// stage 1: the exact sum z
@@ -91,26 +107,29 @@ module mote_store_add (
 	endfunction
 
 	wire [15:0] r16 = {{8{i_r[7] && !i_u8}}, i_r};
+	// one test for an empty pipeline, then each stage's own enable
 	always @(posedge clk) begin
-		if (i_valid) begin
-			z1_q   <= i_add ? sum_z(i_y, i_zp, r16, i_add_zp, i_mult_a, i_mult_b) : 64'sd0;
-			d1_q   <= i_data;
-			add1_q <= i_add;
-			sh1_q  <= i_shift;
-			ozp1_q <= i_out_zp;
-			lo1_q  <= i_lo;
-			hi1_q  <= i_hi;
+		if (i_valid || vld_q[1:0] != 2'd0) begin
+			if (i_valid) begin
+				z1_q   <= i_add ? sum_z(i_y, i_zp, r16, i_add_zp, i_mult_a, i_mult_b) : 64'sd0;
+				d1_q   <= i_data;
+				add1_q <= i_add;
+				sh1_q  <= i_shift;
+				ozp1_q <= i_out_zp;
+				lo1_q  <= i_lo;
+				hi1_q  <= i_hi;
+			end
+			if (vld_q[0]) begin
+				t2_q   <= (z1_q >>> sh1_q) + $signed({63'd0, round_up(z1_q, sh1_q)}) +
+					  $signed({{48{ozp1_q[15]}}, ozp1_q});
+				add2_q <= add1_q;
+				d2_q   <= d1_q;
+				lo2_q  <= lo1_q;
+				hi2_q  <= hi1_q;
+			end
+			if (vld_q[1])
+				o_data <= add2_q ? {24'd0, clamp_lo_hi(t2_q, lo2_q, hi2_q)} : d2_q;
 		end
-		if (vld_q[0]) begin
-			t2_q   <= (z1_q >>> sh1_q) + $signed({63'd0, round_up(z1_q, sh1_q)}) +
-				  $signed({{48{ozp1_q[15]}}, ozp1_q});
-			add2_q <= add1_q;
-			d2_q   <= d1_q;
-			lo2_q  <= lo1_q;
-			hi2_q  <= hi1_q;
-		end
-		if (vld_q[1])
-			o_data <= add2_q ? {24'd0, clamp_lo_hi(t2_q, lo2_q, hi2_q)} : d2_q;
 	end
 endmodule
 

@@ -74,9 +74,19 @@ module mote_store_ppu #(
 	output wire                 o_valid,
 	output wire [EW-1:0]        o_row
 );
-	localparam RQ_LAT = 4;
 	localparam RB = 4 * COLS;
 	localparam [31:0] MBM1 = MEM_BYTES - 1;
+
+	// the lanes' valid pipeline, one for all (control: reset): pv_q[k] is
+	// i_valid k+1 cycles ago; the requantization lanes use [3:0], the add
+	// lanes [6:4]
+	reg [6:0] pv_q;
+	always @(posedge clk) begin
+		if (rst)
+			pv_q <= 7'd0;
+		else if (i_valid || pv_q != 7'd0)
+			pv_q <= {pv_q[5:0], i_valid};
+	end
 
 	wire [PPU_LANES*32-1:0] rq_out;
 	wire [PPU_LANES*16-1:0] rq_y;
@@ -94,10 +104,11 @@ module mote_store_ppu #(
 			// the column this lane takes; a constant with one chunk per row
 			// (a simulator then selects the lane's inputs without a shift)
 			wire [31:0] col = (P > 1) ? {{(32-CHW){1'b0}}, i_ch} * PPU_LANES + l : l;
-			mote_requant #(.ROUND_TFL(ROUND_TFL)) u_rq (
+			mote_requant #(.ROUND_TFL(ROUND_TFL), .VLD_IN(1)) u_rq (
 				.clk     (clk),
 				.rst     (rst),
 				.i_valid (i_valid),
+				.i_vld   (pv_q[3:0]),
 				.i_acc   (i_acc[32*col +: 32]),
 				.i_bias  (i_bias[32*col +: 32]),
 				.i_mult  (i_mult[32*col +: 32]),
@@ -116,9 +127,21 @@ module mote_store_ppu #(
 
 	// metadata beside the lanes: {mark, last, end, push, int32, chunk, nb, addr, idx}
 	localparam MW = 5 + CHW + NBB + 64;
+	// (stages load with the valid bit they travel beside: every use of them
+	// is qualified by that bit, and an idle PPU then moves nothing)
 	wire [MW-1:0] md4, o_md;
-	mote_delay #(.WIDTH(MW), .DEPTH(RQ_LAT)) u_md (
-		.clk(clk), .i_d({i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx}), .o_q(md4));
+	reg  [MW-1:0] md1_q, md2_q, md3_q, md4_q;
+	always @(posedge clk) begin
+		if (i_valid)
+			md1_q <= {i_mark, i_last, i_end, i_push, i_int32, i_ch, i_nb, i_addr, i_idx};
+		if (pv_q[0])
+			md2_q <= md1_q;
+		if (pv_q[1])
+			md3_q <= md2_q;
+		if (pv_q[2])
+			md4_q <= md3_q;
+	end
+	assign md4 = md4_q;
 
 	wire [PPU_LANES*32-1:0] lane_out;
 	wire [PPU_LANES-1:0]    lane_vld;
@@ -127,18 +150,28 @@ module mote_store_ppu #(
 			// the add fields beside the requantization lanes:
 			// {add, u8, zp, add_zp, add_ozp, ma, mb, lo, hi, shift}
 			localparam AW = 2 + 16 * 7 + 6;
-			wire [AW-1:0] a4;
-			mote_delay #(.WIDTH(AW), .DEPTH(RQ_LAT)) u_amd (
-				.clk(clk), .i_d({i_add, i_add_u8, i_zp, i_add_zp, i_add_ozp, i_add_ma, i_add_mb,
-						 i_add_lo, i_add_hi, i_add_shift}), .o_q(a4));
+			reg  [AW-1:0] a1_q, a2_q, a3_q, a4_q;
+			always @(posedge clk) begin
+				if (i_valid)
+					a1_q <= {i_add, i_add_u8, i_zp, i_add_zp, i_add_ozp, i_add_ma, i_add_mb,
+						 i_add_lo, i_add_hi, i_add_shift};
+				if (pv_q[0])
+					a2_q <= a1_q;
+				if (pv_q[1])
+					a3_q <= a2_q;
+				if (pv_q[2])
+					a4_q <= a3_q;
+			end
+			wire [AW-1:0] a4 = a4_q;
 			wire           a4_add = a4[AW-1];
 			wire [CHW-1:0] ch4    = md4[64+NBB +: CHW];
 			for (l = 0; l < PPU_LANES; l = l + 1) begin : g_alane
 				wire [31:0] col = (P > 1) ? {{(32-CHW){1'b0}}, ch4} * PPU_LANES + l : l;
-				mote_store_add u_add (
+				mote_store_add #(.VLD_IN(1)) u_add (
 					.clk      (clk),
 					.rst      (rst),
 					.i_valid  (rq_vld[l]),
+					.i_vld    (pv_q[6:4]),
 					.i_add    (a4_add),
 					.i_data   (rq_out[32*l +: 32]),
 					.i_y      (rq_y[16*l +: 16]),
@@ -158,7 +191,16 @@ module mote_store_ppu #(
 			end
 			// md4's end bit: the row's last chunk
 			assign o_opnd_pop = rq_vld[0] && a4_add && md4[MW-3];
-			mote_delay #(.WIDTH(MW), .DEPTH(3)) u_md3 (.clk(clk), .i_d(md4), .o_q(o_md));
+			reg [MW-1:0] md5_q, md6_q, md7_q;
+			always @(posedge clk) begin
+				if (pv_q[3])
+					md5_q <= md4;
+				if (pv_q[4])
+					md6_q <= md5_q;
+				if (pv_q[5])
+					md7_q <= md6_q;
+			end
+			assign o_md = md7_q;
 		end else begin : g_noadd
 			assign lane_out   = rq_out;
 			assign lane_vld   = rq_vld;
@@ -234,7 +276,7 @@ module mote_store_ppu #(
 	assign o_valid = ov_q;
 	assign o_row   = orow_q;
 
-	wire unused_ok = &{1'b0, lane_vld, rq_vld, o_nwf};
+	wire unused_ok = &{1'b0, lane_vld, rq_vld, o_nwf, pv_q};
 endmodule
 
 `default_nettype wire
