@@ -76,7 +76,12 @@ module mote_link_arb #(
 	wire go_b   = o_b_own && i_b_go && !o_mem_req_valid;
 	assign o_b_sent = b_req_q && o_mem_req_valid && i_mem_req_ready;
 
-	wire resp_b = i_mem_resp_valid && b_wait_q && ahead_q == 0;
+	// b_head_q = b_wait_q && ahead_q == 0 (the next response is B's), a
+	// register formed from their next values: the response's split between
+	// A and B is then one gate after the memory's valid (the core's response
+	// path ran through the compare into the load packer)
+	reg  b_head_q;
+	wire resp_b = i_mem_resp_valid && b_head_q;
 	assign o_b_resp_valid = resp_b;
 	assign o_a_resp_valid = i_mem_resp_valid && !resp_b;
 	wire [LG_OUT:0] a_resp = {{LG_OUT{1'b0}}, o_a_resp_valid};
@@ -112,6 +117,13 @@ module mote_link_arb #(
 			ahead_q <= a_out_q - a_resp;
 		else if (b_wait_q && o_a_resp_valid)
 			ahead_q <= ahead_q - 1'b1;
+		// ahead_q's next value is 0 where it is now a_resp's, 1 or 0
+		if (rst)
+			b_head_q <= 1'b0;
+		else if (go_b && !i_b_write)
+			b_head_q <= a_out_q == a_resp;
+		else
+			b_head_q <= b_wait_q && !resp_b && ahead_q == {{LG_OUT{1'b0}}, o_a_resp_valid};
 	end
 
 	// the request register: A's request whole, or B's byte in every lane with
@@ -209,6 +221,8 @@ module mote_link_arb #(
 			assert(!b_req_q || o_mem_req_valid);
 			assert(!(o_b_own && o_mem_req_valid) || b_req_q);
 			assert({1'b0, f_n} == {1'b0, a_out_q} + {3'b0, b_wait_q});
+			// the registered head flag is what it stands for
+			assert(b_head_q == (b_wait_q && ahead_q == 0));
 			if (b_wait_q)
 				assert(ahead_q <= a_out_q && ahead_q < 4);
 			// a full model queue: B cannot be about to add a read (it only

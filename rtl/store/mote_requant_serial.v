@@ -31,7 +31,7 @@
 // the clamp's first stage the cycle after, when its register is free (o_ready
 // in that cycle), and the output byte the cycle after that, when the output
 // register is free.  INT32: v's bytes, one per 4 steps (V shifting 8 bits),
-// each when the output register is free.
+// each when the output register is empty (o_bvalid low: no path from i_bready).
 module mote_requant_serial (
 	input  wire          clk,
 	input  wire          rst,
@@ -116,12 +116,14 @@ module mote_requant_serial (
 	// (big: the two bits leaving H; small: those leaving V from step 16 on)
 	wire       i32_out = i32_q && j_q[1:0] == 2'd0;
 	// (an INT32 byte waits for the clamped byte before it)
-	wire       step    = act_q && !done_q && !(i32_out && (!obuf_free || tv_q));
+	// (no step or clamp waits on i_bready, only on registers: the writer's
+	// ready comes through its window check, and these enable 100 flip-flops)
+	wire       step    = act_q && !done_q && !(i32_out && (o_bvalid || tv_q));
 	wire       s_last  = j_q == last_q;
 	wire       r_val   = big_q || j_q[4];
 	wire [1:0] r_bits  = big_q ? out : v_q[1:0];
 	wire       out_go  = tv_q && obuf_free;
-	wire       clamp   = act_q && done_q && !i32_q && (!tv_q || obuf_free);
+	wire       clamp   = act_q && done_q && !i32_q && !tv_q;
 
 	// steps in all: s'/2 (big) or 16 + s'/2 (small), s'/2 = ceil(s / 2); the
 	// last is one less (INT32: the fourth byte goes out at step 12)
