@@ -97,16 +97,17 @@ done
 
 # The iCEBreaker board build (sim:board=icebreaker: its parameter set, SB_MAC16 through
 # Yosys' model, its 128 KB), each model compiled to fit it or reported as not fitting; the
-# latency at the board's clock (fpga/boards.mk, 18 MHz) and at the routed design's Fmax when
+# latency at the board's clock (fpga/boards.mk: BOARD_icebreaker_MHZ) and at the routed design's Fmax when
 # make fpga has written build/fpga/icebreaker/report.json.  Anchors (the MLPerf Tiny reference
 # models' published figures, ../shared/models/mlperf-tiny/README.md): ResNet-8 165.1 ms and
 # DS-CNN 43.2 ms on an STM32L4R5 (Cortex-M4, 120 MHz); DS-CNN about 25.2 M cycles on an
 # iCE40UP5K CPU with custom instructions (CFU Playground).
 echo
 echo "== the iCEBreaker board build (sim:board=icebreaker, device steps)"
-BOARD_MHZ=18
+BOARD_MHZ=$(sed -n 's/^BOARD_icebreaker_MHZ *:= *\([0-9]*\).*/\1/p' fpga/boards.mk)
+[ -n "$BOARD_MHZ" ] || { echo "bench: no BOARD_icebreaker_MHZ in fpga/boards.mk" >&2; exit 1; }
 fmax=$(sed -n 's/.*"fmax_mhz": *\([0-9.]*\).*/\1/p' build/fpga/icebreaker/report.json 2>/dev/null | head -1)
-printf '%-18s %10s %8s %10s %12s  %s\n' network cycles util ms_18MHz "ms_Fmax" "anchor"
+printf '%-18s %10s %8s %10s %12s  %s\n' network cycles util "ms_${BOARD_MHZ}MHz" "ms_Fmax" "anchor"
 for net in fashion_mnist resnet8 dscnn mobilenet_v1_025; do
 	case $net in
 	fashion_mnist) onnx=models/fashion_mnist/model.onnx; in="image=models/fashion_mnist/one_image.npy"; anchor="-";;
