@@ -113,3 +113,12 @@ fpga-core-timing: $(FPGA_PROBE_DIR)/probe.json
 	  -l $(FPGA_PROBE_DIR)/nextpnr.log > /dev/null 2>&1 || { tail -5 $(FPGA_PROBE_DIR)/nextpnr.log; exit 1; }
 	@grep -o 'ICESTORM_LC: *[0-9]*/ *[0-9]*' $(FPGA_PROBE_DIR)/nextpnr.log | head -1
 	@/usr/bin/python3 fpga/icebreaker/critical_path.py $(FPGA_PROBE_DIR)/report.json
+
+# The deepest register inputs of the board's synthesized netlist by an estimated delay (LUT
+# levels, carries and a net per LUT: fpga/icebreaker/logic_depth.py), seconds after synthesis
+# instead of one critical path per place and route; FPGA_DEPTH_MATCH=NAME prints the whole path
+# of each endpoint whose cell name holds NAME.
+FPGA_DEPTH_N ?= 30
+.PHONY: fpga-depth
+fpga-depth: $(FPGA_IB_DIR)/mote.json
+	@/usr/bin/python3 fpga/icebreaker/logic_depth.py $< $(FPGA_DEPTH_N) $(FPGA_DEPTH_MATCH)
