@@ -57,22 +57,8 @@ module mote_requant #(
 );
 	// valid pipeline (control: reset)
 	wire [3:0] vld_q;
-	generate
-		if (VLD_IN != 0) begin : g_vld_in
-			assign vld_q = i_vld;
-			wire unused_rst = &{1'b0, rst};
-		end else begin : g_vld_own
-			reg [3:0] q;
-			always @(posedge clk) begin
-				if (rst)
-					q <= 4'd0;
-				else
-					q <= {q[2:0], i_valid};
-			end
-			assign vld_q = q;
-			wire unused_vld = &{1'b0, i_vld};
-		end
-	endgenerate
+	mote_valid_pipe #(.N(4), .EXT(VLD_IN)) u_vld (
+		.clk(clk), .rst(rst), .i_valid(i_valid), .i_vld(i_vld), .o_vld(vld_q));
 	assign o_valid = vld_q[3];
 
 	// Datapath only: no reset.  Each stage loads with its valid bit: saves

@@ -39,22 +39,8 @@ module mote_store_add #(
 	output wire        o_valid
 );
 	wire [2:0] vld_q;
-	generate
-		if (VLD_IN != 0) begin : g_vld_in
-			assign vld_q = i_vld;
-			wire unused_rst = &{1'b0, rst};
-		end else begin : g_vld_own
-			reg [2:0] q;
-			always @(posedge clk) begin
-				if (rst)
-					q <= 3'd0;
-				else
-					q <= {q[1:0], i_valid};
-			end
-			assign vld_q = q;
-			wire unused_vld = &{1'b0, i_vld};
-		end
-	endgenerate
+	mote_valid_pipe #(.N(3), .EXT(VLD_IN)) u_vld (
+		.clk(clk), .rst(rst), .i_valid(i_valid), .i_vld(i_vld), .o_vld(vld_q));
 	assign o_valid = vld_q[2];
 
 	// stage 1: the exact sum z

@@ -43,7 +43,7 @@ $(eval $(call MOTE_VTB,array_4x4_sparse_cell,mote_array,$(DP_ARRAY_SRCS),testben
   -GROWS=4 -GCOLS=4 -GMUL_CELL=1 -GPSUM_W=18 -GDEPTHWISE=0 -GSPARSE=1 -CFLAGS -DTB_ROWS=4 -CFLAGS -DTB_COLS=4 \
   -CFLAGS -DTB_EXT=1 -CFLAGS -DTB_DW=0 -CFLAGS -DTB_SPARSE=1))
 
-$(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v,testbench/unit/requant_tb.cpp,))
+$(eval $(call MOTE_VTB,requant,mote_requant,rtl/store/mote_requant.v rtl/common/mote_valid_pipe.v,testbench/unit/requant_tb.cpp,))
 
 DP_COMPUTE_SRCS := $(DP_ARRAY_SRCS) rtl/common/mote_fifo_ram.v rtl/compute/mote_compute_unit.v
 define DP_COMPUTE_GEOM
@@ -66,7 +66,7 @@ $(eval $(call MOTE_VTB,compute_8x8_nomax,mote_compute_unit,$(DP_COMPUTE_SRCS),te
 $(BUILD)/tb/compute_8x8_nomax/compute_8x8_nomax: $(GEN_H)
 
 DP_STORE_SRCS := rtl/common/mote_delay.v rtl/common/mote_fifo.v rtl/common/mote_sram_1r1w.v \
-                 rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/store/mote_store_ppu.v \
+                 rtl/mem/mote_window_check.v rtl/store/mote_requant.v rtl/common/mote_valid_pipe.v rtl/store/mote_store_ppu.v \
                  rtl/store/mote_store_add.v rtl/store/mote_store_operand.v rtl/store/mote_store_writer.v \
                  rtl/store/mote_store_rows.v rtl/store/mote_requant_serial.v rtl/mem/mote_window_scan.v \
                  rtl/store/mote_store_bytes.v rtl/store/mote_store_serial.v rtl/store/mote_store_unit.v
