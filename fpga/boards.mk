@@ -49,8 +49,8 @@ BOARD_icebreaker_LAT    := 1
 # its VCO (12 MHz x (DIVF+1) / (DIVR+1)) within 533..1066 MHz and its output within 16..275 MHz
 # (the iCE40 sysCLOCK PLL's rules, as icepll states them), and the UART's clock cycles per bit
 # (3 Mbaud, the FT2232H's most: 21 MHz / 7).  21 MHz (a multiple of 3 MHz, for the UART) because
-# the routed board build reaches 23.01 MHz (seed 1), not the 30 MHz goal (24 MHz, the next
-# multiple, was reached once, 23.95, and is not kept); make fpga checks the PLL gives BOARD_icebreaker_MHZ and that
+# the routed board build reaches 23.93 MHz (seed 1), not the 30 MHz goal (24 MHz, the next
+# multiple, is not reached: 23.95 at best); make fpga checks the PLL gives BOARD_icebreaker_MHZ and that
 # the routed design meets it.
 BOARD_icebreaker_CLOCK  := PLL_DIVR=0 PLL_DIVF=55 PLL_DIVQ=5 BAUD_DIV=7
 BOARD_icebreaker_MHZ    := 21
