@@ -30,6 +30,12 @@ module mote_sram_1r1w #(
 	input  wire             i_re,
 	input  wire [AW-1:0]    i_raddr,
 	output reg  [WIDTH-1:0] o_rdata
+`ifdef FORMAL
+	,
+	// formal proofs only: every row (row k at bits k*WIDTH), for invariants
+	// about what the memory holds (Yosys takes no hierarchical references)
+	output wire [DEPTH*WIDTH-1:0] f_mem
+`endif
 );
 	localparam LW = WIDTH / LANES;
 	// (the two branches differ only in the attribute: Verilog-2005 attributes
@@ -51,6 +57,12 @@ module mote_sram_1r1w #(
 			always @(posedge clk)
 				if (i_re)
 					o_rdata <= mem[i_raddr];
+`ifdef FORMAL
+			genvar fk;
+			for (fk = 0; fk < DEPTH; fk = fk + 1) begin : g_f
+				assign f_mem[fk*WIDTH +: WIDTH] = mem[fk];
+			end
+`endif
 		end else begin : g_free
 			// a block RAM however small (a window checker's four rows would
 			// otherwise become flip-flops, a logic cell each on an iCE40)
@@ -69,6 +81,12 @@ module mote_sram_1r1w #(
 			always @(posedge clk)
 				if (i_re)
 					o_rdata <= mem[i_raddr];
+`ifdef FORMAL
+			genvar fk;
+			for (fk = 0; fk < DEPTH; fk = fk + 1) begin : g_f
+				assign f_mem[fk*WIDTH +: WIDTH] = mem[fk];
+			end
+`endif
 		end
 	endgenerate
 endmodule

@@ -158,6 +158,9 @@ module mote_window_share #(
 			reg  [NUM_WINDOWS-1:0] wb_q, ws_q;   // base, size written since reset
 			reg             mb_q, ms_q;          // ... for the window on the RAM's output
 			wire [2*BW-1:0] rdata;
+`ifdef FORMAL
+			wire [NUM_WINDOWS*2*BW-1:0] f_rows;   // the RAM's rows (proof only)
+`endif
 			always @(posedge clk) begin
 				raddr_q <= raddr;
 				// (registered with the read, so not between the RAM and the
@@ -176,7 +179,11 @@ module mote_window_share #(
 			mote_sram_1r1w #(.WIDTH(2 * BW), .DEPTH(NUM_WINDOWS), .LANES(2), .RW_OLD(0)) u_win (
 				.clk(clk), .i_we(i_ww_lane & {2{i_ww_valid}}), .i_waddr(i_ww_w),
 				.i_wdata({i_ww_value[LGA +: BW], i_ww_value[LGA +: BW]}),
-				.i_re(1'b1), .i_raddr(raddr), .o_rdata(rdata));
+				.i_re(1'b1), .i_raddr(raddr), .o_rdata(rdata)
+`ifdef FORMAL
+				, .f_mem(f_rows)
+`endif
+				);
 			wire [32:0] rb = {{(33-BW-LGA){1'b0}}, rdata[BW-1:0] & {BW{mb_q}}, {LGA{1'b0}}};
 			wire [32:0] rs = {{(33-BW-LGA){1'b0}}, rdata[2*BW-1:BW] & {BW{ms_q}}, {LGA{1'b0}}};
 			assign o_rd_base = rb[31:0];
@@ -336,8 +343,9 @@ module mote_window_share #(
 				f_size[i_ww_w*32 +: 32] <= i_ww_value;
 		end
 	wire f_wchange = i_ww_valid || (f_past_valid && i_win_perm != f_perm_q);
-	// (bounded proof, make formal-share: the RAM's output is the window tried,
-	// and the window tried is answered exactly, for the windows as written)
+	// (make formal, rtl/formal/mote_window_share_ram.ys, unbounded: the RAM's
+	// output is the window tried, and the window tried is answered exactly, for
+	// the windows as written)
 	always @(*) begin
 		if (!f_past_valid)
 			assume(rst);
@@ -356,17 +364,28 @@ module mote_window_share #(
 				assume(i_addr[f_a*32 +: 32] == f_addr_q[f_a*32 +: 32]);
 		end
 	end
-	// the spec's answer for port p's word and window w: 33-bit sums, nothing
-	// narrowed, the word inside the device's memory
-	function f_inside;
-		input integer p, w;
+	// the spec's answer for port p's word at address addr_p and window w:
+	// 33-bit sums, nothing narrowed, the word inside the device's memory
+	function f_inside_at;
+		input integer p;
+		input [31:0] addr_p;
+		input integer w;
 		reg [33:0] a, b, z;
 		begin
-			a = {2'd0, i_addr[p*32 +: 32]};
+			a = {2'd0, addr_p};
 			b = {2'd0, f_base[w*32 +: 32]};
 			z = {2'd0, f_size[w*32 +: 32]};
-			f_inside = i_win_perm[w*3 + NEED_BITS[p*2 +: 2]] && a >= b && a + 34'd8 <= b + z &&
-				   a + 34'd8 <= (34'd1 << ADDR_W);
+			f_inside_at = i_win_perm[w*3 + NEED_BITS[p*2 +: 2]] && a >= b && a + 34'd8 <= b + z &&
+				      a + 34'd8 <= (34'd1 << ADDR_W);
+		end
+	endfunction
+	// ... for port p's word now
+	function f_inside;
+		input integer p, w;
+		reg [31:0] a;
+		begin
+			a = i_addr >> (p * 32);
+			f_inside = f_inside_at(p, a, w);
 		end
 	endfunction
 	// per port: some window holds its word
@@ -407,21 +426,60 @@ module mote_window_share #(
 	// missed every window it tried (the tries_q windows before w_q)
 	integer f_q, f_k;
 	reg [WW-1:0] f_wt;
+	reg          f_blk_any;
 	generate
 		if (BLOCK_HOLD != 0) begin : g_finv
 			always @(*)
 				if (f_past_valid && !rst && !f_ww_q && !f_wchange)
 					for (f_q = 0; f_q < NP; f_q = f_q + 1) begin
+						assert(!(g_hold.ok_q[f_q] && g_hold.no_q[f_q]));
 						if (g_hold.ok_q[f_q] && g_hold.same[f_q] && g_hold.in_mem[f_q])
 							assert(f_any[f_q]);
 						if (g_hold.no_q[f_q] && g_hold.same[f_q] && g_hold.in_mem[f_q])
 							assert(!f_any[f_q]);
+						// whatever the port's word now: the answer kept is
+						// the spec's for its block (the block's first word;
+						// the windows are aligned to blocks)
+						f_blk_any = 1'b0;
+						for (f_k = 0; f_k < NUM_WINDOWS; f_k = f_k + 1)
+							f_blk_any = f_blk_any | f_inside_at(f_q,
+								{{(32-ADDR_W){1'b0}}, g_hold.blk_q[f_q*AB +: AB], {LGA{1'b0}}}, f_k);
+						if (g_hold.ok_q[f_q])
+							assert(f_blk_any);
+						if (g_hold.no_q[f_q])
+							assert(!f_blk_any);
 						for (f_k = 1; f_k < NUM_WINDOWS; f_k = f_k + 1) begin
 							f_wt = w_q[f_q*WW +: WW] - f_k[WW-1:0];
 							if (f_k <= tries_q[f_q*WW +: WW])
 								assert(!f_inside(f_q, f_wt));
 						end
 					end
+		end
+	endgenerate
+	// invariants for k-induction (WIN_RAM): the RAM's rows hold the windows as
+	// written (a row's base or size not written since reset: its flag clear,
+	// the register 0), and its output is the row raddr_q names with that
+	// row's flags, but in the cycle after a write (the row written may have
+	// been read then: RW_OLD 0)
+	integer f_r;
+	generate
+		if (WIN_RAM != 0) begin : g_fram
+			localparam FBW = ADDR_W + 1 - LGA;
+			localparam [31:0] FZ = 32'd0;
+			always @(*)
+				if (f_past_valid) begin
+					for (f_r = 0; f_r < NUM_WINDOWS; f_r = f_r + 1) begin
+						assert(f_base[f_r*32 +: 32] == (g_ram.wb_q[f_r] ?
+						       {FZ[31:FBW+LGA], g_ram.f_rows[f_r*2*FBW +: FBW], FZ[LGA-1:0]} : 32'd0));
+						assert(f_size[f_r*32 +: 32] == (g_ram.ws_q[f_r] ?
+						       {FZ[31:FBW+LGA], g_ram.f_rows[f_r*2*FBW + FBW +: FBW], FZ[LGA-1:0]} : 32'd0));
+					end
+					if (!f_ww_q) begin
+						assert(g_ram.rdata == g_ram.f_rows[g_ram.raddr_q*2*FBW +: 2*FBW]);
+						assert(g_ram.mb_q == g_ram.wb_q[g_ram.raddr_q]);
+						assert(g_ram.ms_q == g_ram.ws_q[g_ram.raddr_q]);
+					end
+				end
 		end
 	endgenerate
 	always @(posedge clk)
