@@ -29,7 +29,8 @@ FPGA_IB_PLL     = $(shell awk 'BEGIN { r = $(call fpga_ib_clk,PLL_DIVR) + 1; f =
 # 96.8% or 99.8% of the UP5K's 5,280, nor at 91.3% and 92.5% with 200 enable/reset sets (router1
 # stuck with 1,700 arcs to route, router2 with 1,000 wires overused); it routed 91.5% (4,831)
 # once -dffe_min_ce_use 8 left 120 sets (fpga/boards.mk, ICE40_SYNTH), 92.1% (4,865) since, and
-# 93.3% (4,925, the packed command stream's fetcher: 20.28 MHz, seed 1).
+# 93.3% (4,925, the packed command stream's fetcher: 20.28 MHz, seed 1), and 94.1% (4,966, session
+# 22: 24.01 MHz; its router took 11 minutes on a loaded machine, 4 for 4,946).
 # So a build above 93.8% stops after packing instead of routing for hours; FPGA_IB_MAX_LC=5280
 # make fpga tries anyway.
 FPGA_IB_MAX_LC ?= 4950

@@ -49,6 +49,8 @@ module mote_fetch #(
 	// 0: its own execute check (mote_window_scan); 1: a shared checker's
 	// (mote_window_share, in mote_top) through o_wc / i_wc
 	parameter WIN_EXT = 0,
+	// 1: CMD_BASE comes early, with i_base_load (the CSR block's CFG_RAM)
+	parameter BASE_EARLY = 0,
 	// log2 of the response buffer in words: reads outstanding at most (0: one
 	// read at a time into a one-word register); by default room for twice the
 	// longest command's memory words
@@ -59,6 +61,11 @@ module mote_fetch #(
 	input  wire                      i_abort,
 	// job start (one-cycle pulse) with the stream's place
 	input  wire                      i_start,
+	// BASE_EARLY: i_base comes with i_base_load, before i_start (else with
+	// i_start); i_base_ok, i_count_ok: 0 reads the value as 0
+	input  wire                      i_base_load,
+	input  wire                      i_base_ok,
+	input  wire                      i_count_ok,
 	input  wire [31:0]               i_base,
 	input  wire [31:0]               i_count,
 	input  wire [NUM_WINDOWS*32-1:0] i_win_base,
@@ -242,6 +249,9 @@ module mote_fetch #(
 	localparam [31:0] PMAX32 = WPCH - 1;
 	localparam [LG_WPCH-1:0] PMAX = PMAX32[LG_WPCH-1:0];
 	wire [LG_WPCH-1:0] pos;
+	// CMD_BASE taken in (BASE_EARLY: with i_base_load, before i_start)
+	wire               base_ld = BASE_EARLY != 0 ? i_base_load : i_start;
+	wire               unused_base_load = BASE_EARLY == 0 && i_base_load;
 	wire [31:0] word = rb_data[32 * pos +: 32];
 	wire        last_in_mw = (pos == PMAX);
 
@@ -285,8 +295,8 @@ module mote_fetch #(
 			// from the stream's first word on; wraps at the memory word's end
 			reg [LG_WPCH-1:0] q;
 			always @(posedge clk)
-				if (i_start)
-					q <= i_base[2 +: LG_WPCH];
+				if (base_ld)
+					q <= i_base[2 +: LG_WPCH] & {LG_WPCH{i_base_ok}};
 				else if (consume)
 					q <= q + 1'b1;
 			assign pos = q;
@@ -376,7 +386,8 @@ module mote_fetch #(
 	wire   unused_bits    = ^{rb_ready, i_base[LG_MB-1:0]};
 	// CMD_COUNT in IDX_W bits: a count the index can never reach (the fetch
 	// leaves the memory first) is all ones, which it cannot reach either
-	wire [IDX_W-1:0] count_sat = (({32'd0, i_count} >> IDX_W) != 64'd0) ? {IDX_W{1'b1}} : i_count[IDX_W-1:0];
+	wire [IDX_W-1:0] count_sat = !i_count_ok ? {IDX_W{1'b0}} :
+				     (({32'd0, i_count} >> IDX_W) != 64'd0) ? {IDX_W{1'b1}} : i_count[IDX_W-1:0];
 
 	// ---- errors found in stream order ------------------------------------------
 	// a failing word stops requests; once every word before it is taken apart
@@ -417,10 +428,11 @@ module mote_fetch #(
 
 	// datapath registers (no reset needed: qualified by the state above)
 	always @(posedge clk) begin
+		// W32 reads one word at a time from the stream's first; else whole
+		// memory words, decoding from the stream's first word in the first
+		if (base_ld)
+			iss_addr_q <= !i_base_ok ? 32'd0 : W32 ? {i_base[31:2], 2'b00} : {i_base[31:LG_MB], {LG_MB{1'b0}}};
 		if (i_start) begin
-			// W32 reads one word at a time from the stream's first; else whole
-			// memory words, decoding from the stream's first word in the first
-			iss_addr_q <= W32 ? {i_base[31:2], 2'b00} : {i_base[31:LG_MB], {LG_MB{1'b0}}};
 			count_q    <= count_sat;
 			idx_q      <= {IDX_W{1'b0}};
 			wi_q       <= 5'd0;

@@ -59,7 +59,12 @@ module mote_csr #(
 	// error sources (fetch, load, compute, store, tokens)
 	parameter NSRC = 5,
 	// command holders reported by the watchdog (fetch, load, compute, store)
-	parameter NHOLD = 4
+	parameter NHOLD = 4,
+	// 1: CMD_BASE, CMD_COUNT and WDT_LIMIT as written kept in a block RAM (a
+	// small FPGA's logic cells): CMD_BASE and CMD_COUNT only there, read out to
+	// the fetcher at START (o_base_load, then o_start a cycle or two later, both
+	// on the same bus), and every register read takes a cycle more (the RAM's)
+	parameter CFG_RAM = 0
 ) (
 	input  wire                      clk,
 	input  wire                      rst,
@@ -73,11 +78,16 @@ module mote_csr #(
 	output wire                      o_irq,
 	// job control toward the units
 	output wire                      o_start,       // one cycle, with o_cmd_base/count
+	// CFG_RAM: CMD_BASE on o_cmd_base (the same bus as o_cmd_count) the cycle
+	// before o_start or earlier; o_base_ok/o_count_ok: written since reset (else 0)
+	output wire                      o_base_load,
+	output wire                      o_base_ok,
+	output wire                      o_count_ok,
 	output reg                       o_abort,
 	output wire                      o_busy,
 	output reg                       o_arb_flush,
-	output reg  [31:0]               o_cmd_base,
-	output reg  [31:0]               o_cmd_count,
+	output wire [31:0]               o_cmd_base,
+	output wire [31:0]               o_cmd_count,
 	output reg  [NUM_WINDOWS*32-1:0] o_win_base,
 	output reg  [NUM_WINDOWS*32-1:0] o_win_size,
 	output reg  [NUM_WINDOWS*3-1:0]  o_win_perm,
@@ -156,9 +166,16 @@ module mote_csr #(
 	wire ctrl_wr = wr && i_csr_addr == `MOTE_REG_CTRL;
 	wire win_wr  = wr && i_csr_addr[11:6] == WIN_REGION && i_csr_addr[1:0] == 2'd0 &&
 		       {30'd0, i_csr_addr[5:4]} < NUM_WINDOWS;
-	assign o_start = ctrl_wr && i_csr_wdata[`MOTE_CTRL_START] && state_q == S_IDLE;
+	// CFG_RAM: START reads CMD_BASE, then CMD_COUNT from the RAM (seq_q: 1 base
+	// read, 3 count read waiting for a register read to leave the port, 2 count
+	// read); the job starts with the count
+	wire [1:0] seq_q;
+	wire       idle = state_q == S_IDLE && seq_q == 2'd0;
+	wire       start_wr = ctrl_wr && i_csr_wdata[`MOTE_CTRL_START] && idle;
+	assign o_start = CFG_RAM != 0 ? seq_q == 2'd2 : start_wr;
+	assign o_base_load = CFG_RAM != 0 && seq_q == 2'd1;
 	wire host_abort = ctrl_wr && i_csr_wdata[`MOTE_CTRL_ABORT] && state_q == S_RUN;
-	assign o_busy = (state_q != S_IDLE);
+	assign o_busy = !idle;
 	assign o_irq  = irq_q && irq_en_q;
 
 	// ---- first error among simultaneous sources: the lowest source number ----
@@ -240,9 +257,8 @@ module mote_csr #(
 			if (wr && i_csr_addr == `MOTE_REG_IRQ_ACK && i_csr_wdata[0])
 				irq_q <= 1'b0;
 			case (state_q)
-			S_IDLE:
-				if (o_start) begin
-					state_q <= S_RUN;
+			S_IDLE: begin
+				if (start_wr) begin
 					done_q <= 1'b0;
 					error_q <= 1'b0;
 					irq_q <= 1'b0;
@@ -251,6 +267,9 @@ module mote_csr #(
 					err_cmd_q <= {IDX_W{1'b0}};
 					err_addr_q <= 32'd0;
 				end
+				if (o_start)
+					state_q <= S_RUN;
+			end
 			S_RUN:
 				if (e_any || host_abort || wdt_fire) begin
 					state_q <= S_DRAIN;
@@ -295,11 +314,12 @@ module mote_csr #(
 				win_value = v & WALIGN_MASK & MEM_MASK;
 		end
 	endfunction
+	reg [31:0] base_q, count_q;   // (CFG_RAM 0)
 	integer w;
 	always @(posedge clk) begin
 		if (rst) begin
-			o_cmd_base <= 32'd0;
-			o_cmd_count <= 32'd0;
+			base_q <= 32'd0;
+			count_q <= 32'd0;
 			wdt_limit_q <= 32'd0;
 			o_win_base <= 0;
 			o_win_size <= 0;
@@ -307,11 +327,11 @@ module mote_csr #(
 		end else if (wr) begin
 			if (i_csr_addr == `MOTE_REG_WDT_LIMIT)
 				wdt_limit_q <= i_csr_wdata;
-			if (state_q == S_IDLE) begin
-				if (i_csr_addr == `MOTE_REG_CMD_BASE)
-					o_cmd_base <= i_csr_wdata;
-				if (i_csr_addr == `MOTE_REG_CMD_COUNT)
-					o_cmd_count <= i_csr_wdata;
+			if (idle) begin
+				if (i_csr_addr == `MOTE_REG_CMD_BASE && CFG_RAM == 0)
+					base_q <= i_csr_wdata;
+				if (i_csr_addr == `MOTE_REG_CMD_COUNT && CFG_RAM == 0)
+					count_q <= i_csr_wdata;
 				for (w = 0; w < NUM_WINDOWS; w = w + 1)
 					if (win_wr && {30'd0, i_csr_addr[5:4]} == w)
 						case (i_csr_addr[3:2])
@@ -329,12 +349,86 @@ module mote_csr #(
 		if (rst)
 			o_ww_valid <= 1'b0;
 		else
-			o_ww_valid <= WIN_RD_EXT == 2 && win_wr && state_q == S_IDLE &&
+			o_ww_valid <= WIN_RD_EXT == 2 && win_wr && idle &&
 				      (i_csr_addr[3:2] == WIN_BASE_OFF || i_csr_addr[3:2] == WIN_SIZE_OFF);
 		o_ww_w     <= i_csr_addr[5:4];
 		o_ww_lane  <= {i_csr_addr[3:2] == WIN_SIZE_OFF, i_csr_addr[3:2] == WIN_BASE_OFF};
 		o_ww_value <= win_value(i_csr_wdata);
 	end
+
+	// WIN_RD_EXT 2: a read of a window's register asks the checker's RAM the
+	// next cycle (o_wrd_pre) and takes its data the cycle after (o_wrd)
+	wire       win_rd = WIN_RD_EXT == 2 && rd && i_csr_addr[11:6] == WIN_REGION && i_csr_addr[1:0] == 2'd0 &&
+			    {30'd0, i_csr_addr[5:4]} < NUM_WINDOWS;
+
+	// ---- CFG_RAM: CMD_BASE, CMD_COUNT and WDT_LIMIT in a block RAM ----
+	// Rows 0, 1, 2; a row's flag says it was written since reset (else the
+	// register reads 0).  The RAM's one read port serves a register read in
+	// its cycle first, START's two reads otherwise; its output holds between
+	// reads.  WDT_LIMIT keeps its flip-flops too (the watchdog reloads from them).
+	wire        rd_q;
+	wire [11:0] ra_q;
+	wire        cfg_at  = i_csr_addr == `MOTE_REG_CMD_BASE || i_csr_addr == `MOTE_REG_CMD_COUNT ||
+			      i_csr_addr == `MOTE_REG_WDT_LIMIT;
+	wire [1:0]  cfg_row = i_csr_addr == `MOTE_REG_CMD_COUNT ? 2'd1 : i_csr_addr == `MOTE_REG_WDT_LIMIT ? 2'd2 : 2'd0;
+	wire        cfg_rd  = rd && cfg_at;
+	wire        cfg_we  = CFG_RAM != 0 && wr && cfg_at && (cfg_row == 2'd2 || idle);
+	wire        cfg_re  = cfg_rd || start_wr || seq_q == 2'd1 || seq_q == 2'd3;
+	wire [1:0]  cfg_raddr = cfg_rd ? cfg_row : start_wr ? 2'd0 : 2'd1;
+	wire [31:0] cfg_rdata;
+	wire [2:0]  cfg_ok_q;
+	wire [11:0] ra = CFG_RAM != 0 ? ra_q : i_csr_addr;
+	// the value of the CFG_RAM register a read names (0 if not one, or not written)
+	wire        cfg_val_ok = (ra == `MOTE_REG_CMD_BASE && cfg_ok_q[0]) || (ra == `MOTE_REG_CMD_COUNT && cfg_ok_q[1]) ||
+			         (ra == `MOTE_REG_WDT_LIMIT && cfg_ok_q[2]);
+	generate
+		if (CFG_RAM != 0) begin : g_cfg
+			mote_sram_1r1w #(.WIDTH(32), .DEPTH(4), .RW_OLD(0)) u_cfg (
+				.clk(clk), .i_we(cfg_we), .i_waddr(cfg_row), .i_wdata(i_csr_wdata),
+				.i_re(cfg_re), .i_raddr(cfg_raddr), .o_rdata(cfg_rdata));
+			reg  [1:0]  seq_r;
+			reg  [2:0]  ok_r;
+			reg         rd_r;
+			reg  [11:0] ra_r;
+			always @(posedge clk) begin
+				if (rst) begin
+					seq_r <= 2'd0;
+					ok_r <= 3'd0;
+					rd_r <= 1'b0;
+				end else begin
+					case (seq_r)
+					2'd0: if (start_wr) seq_r <= 2'd1;
+					2'd1, 2'd3: seq_r <= cfg_rd ? 2'd3 : 2'd2;
+					default: seq_r <= 2'd0;
+					endcase
+					if (cfg_we)
+						ok_r[cfg_row] <= 1'b1;
+					rd_r <= rd && !win_rd;
+				end
+				ra_r <= i_csr_addr;
+			end
+			assign seq_q = seq_r;
+			assign cfg_ok_q = ok_r;
+			assign rd_q = rd_r;
+			assign ra_q = ra_r;
+			assign o_cmd_base = cfg_rdata;
+			assign o_cmd_count = cfg_rdata;
+			assign o_base_ok = cfg_ok_q[0];
+			assign o_count_ok = cfg_ok_q[1];
+			wire unused_cfg = ^{base_q, count_q};
+		end else begin : g_cfg_regs
+			assign seq_q = 2'd0;
+			assign cfg_ok_q = 3'd0;
+			assign rd_q = 1'b0;
+			assign ra_q = 12'd0;
+			assign cfg_rdata = 32'd0;
+			assign o_cmd_base = base_q;
+			assign o_cmd_count = count_q;
+			assign o_base_ok = 1'b1;
+			assign o_count_ok = 1'b1;
+			wire unused_cfg = ^{cfg_re, cfg_raddr, cfg_we, cfg_val_ok};
+		end
+	endgenerate
 
 	// ---- perf counters ----
 	reg  [NP*32-1:0] inc;
@@ -347,10 +441,11 @@ module mote_csr #(
 	// The counter a PERF_LO read names, from its address bits: this is the only
 	// part of a read decoded outside the clocked read below (a simulator
 	// evaluates combinational logic every cycle, reads are rare).
-	wire        perf_hit   = i_csr_addr[11:8] == PERF_REGION && {27'd0, i_csr_addr[7:3]} < NP &&
-				 i_csr_addr[1:0] == 2'd0;   // PERF_LO(i) or PERF_HI(i)
-	wire        perf_lo_rd = perf_hit && !i_csr_addr[2];
-	wire [4:0]  perf_sel = i_csr_addr[11:8] == PERF_REGION ? i_csr_addr[7:3] : `MOTE_PERF_CMDS;
+	// (CFG_RAM: from the read's address registered, a cycle later)
+	wire        perf_hit   = ra[11:8] == PERF_REGION && {27'd0, ra[7:3]} < NP &&
+				 ra[1:0] == 2'd0;   // PERF_LO(i) or PERF_HI(i)
+	wire        perf_lo_rd = perf_hit && !ra[2];
+	wire [4:0]  perf_sel = ra[11:8] == PERF_REGION ? ra[7:3] : `MOTE_PERF_CMDS;
 	// the counters the driver cannot do without, and a sane width: else
 	// elaboration stops here, naming it (Verilog-2005 has no $error)
 	generate
@@ -413,8 +508,9 @@ module mote_csr #(
 			    at(a, `MOTE_REG_BBUF_DEPTH, BBUF_DEPTH) | at(a, `MOTE_REG_ACC_DEPTH, ACC_DEPTH) |
 			    at(a, `MOTE_REG_STATUS, stat) | at(a, `MOTE_REG_ERR_CODE, {24'd0, err_code_q}) |
 			    at(a, `MOTE_REG_ERR_CMD, err_cmd32) | at(a, `MOTE_REG_ERR_ADDR, err_addr_q) |
-			    at(a, `MOTE_REG_CMD_BASE, o_cmd_base) | at(a, `MOTE_REG_CMD_COUNT, o_cmd_count) |
-			    at(a, `MOTE_REG_WDT_LIMIT, wdt_limit_q) | at(a, `MOTE_REG_CMDS_DONE, perf_val[31:0]) |
+			    at(a, `MOTE_REG_CMD_BASE, base_q) | at(a, `MOTE_REG_CMD_COUNT, count_q) |
+			    at(a, `MOTE_REG_WDT_LIMIT, wdt_limit_q & {32{CFG_RAM == 0}}) |
+			    (cfg_rdata & {32{cfg_val_ok}}) | at(a, `MOTE_REG_CMDS_DONE, perf_val[31:0]) |
 			    at(a, `MOTE_REG_PERF_CONFIG, {24'd0, PERF_W[7:0]} << `MOTE_PERF_CONFIG_WIDTH) |
 			    at(a, `MOTE_REG_PERF_SET, PERF_SET_W);
 			if (WIN_RD_EXT == 0) begin
@@ -436,10 +532,7 @@ module mote_csr #(
 		end
 	endfunction
 
-	// WIN_RD_EXT 2: a read of a window's register asks the checker's RAM the
-	// next cycle (o_wrd_pre) and takes its data the cycle after (o_wrd)
-	wire       win_rd = WIN_RD_EXT == 2 && rd && i_csr_addr[11:6] == WIN_REGION && i_csr_addr[1:0] == 2'd0 &&
-			    {30'd0, i_csr_addr[5:4]} < NUM_WINDOWS;
+	// (win_rd: above)
 	reg  [1:0] wsel_q;   // the register of the window read: BASE, SIZE, PERM
 	always @(posedge clk) begin
 		if (rst) begin
@@ -447,7 +540,7 @@ module mote_csr #(
 			o_wrd_pre <= 1'b0;
 			o_wrd <= 1'b0;
 		end else begin
-			o_csr_rvalid <= (rd && !win_rd) || o_wrd;
+			o_csr_rvalid <= (CFG_RAM != 0 ? rd_q : rd && !win_rd) || o_wrd;
 			o_wrd_pre <= win_rd;
 			o_wrd <= o_wrd_pre;
 		end
@@ -455,8 +548,8 @@ module mote_csr #(
 			o_wrd_w <= i_csr_addr[5:4];
 			wsel_q  <= i_csr_addr[3:2];
 		end
-		if (rd && !win_rd) begin
-			o_csr_rdata <= read_value(i_csr_addr);
+		if (CFG_RAM != 0 ? rd_q : rd && !win_rd) begin
+			o_csr_rdata <= read_value(ra);
 			if (perf_lo_rd)
 				hi_latch_q <= perf_val[63:32];   // 0 with PERF_W <= 32
 		end else if (o_wrd)

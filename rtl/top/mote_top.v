@@ -98,6 +98,9 @@ module mote_top #(
 	// (mote_compute_unit CMD_REG_READY: its ready from registers; small FPGAs,
 	// for the clock)
 	parameter CP_REG_READY = 0,
+	// 1: the CSR block keeps CMD_BASE, CMD_COUNT and WDT_LIMIT in a block RAM
+	// (mote_csr CFG_RAM: register reads a cycle longer, START two cycles)
+	parameter CFG_RAM = 0,
 	// 1 (with WIN_SHARE): the windows' bases and sizes in a block RAM of the
 	// shared checker instead of flip-flops of the CSR block (small FPGAs)
 	parameter WIN_RAM = 0,
@@ -161,6 +164,7 @@ module mote_top #(
 
 	// ---- CSR block ----
 	wire        start, abort, arb_flush, job_busy;
+	wire        base_load, base_ok, count_ok;   // (CFG_RAM: CMD_BASE early, registers written)
 	wire [31:0] cmd_base, cmd_count;
 	wire [NUM_WINDOWS*32-1:0] win_base, win_size;
 	wire [NUM_WINDOWS*3-1:0]  win_perm;
@@ -183,9 +187,10 @@ module mote_top #(
 	localparam LG_WPC   = $clog2(4 * `MOTE_CMD_WORDS / MEM_BYTES);
 	localparam LG_FETCH = (LG_FETCH_READS >= 0) ? LG_FETCH_READS : (LG_WPC + 1 < 2) ? 2 : LG_WPC + 1;
 	mote_fetch #(.MEM_BYTES(MEM_BYTES), .NUM_WINDOWS(NUM_WINDOWS), .QUEUE_DEPTH(QUEUE_DEPTH),
-		     .STORE_ADD(STORE_ADD), .QUEUES(QUEUES), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .WIN_EXT(WIN_SHARE)) u_fetch (
+		     .STORE_ADD(STORE_ADD), .QUEUES(QUEUES), .LG_RBUF(LG_FETCH), .ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .WIN_EXT(WIN_SHARE), .BASE_EARLY(CFG_RAM)) u_fetch (
 		.clk(clk), .rst(rst), .i_abort(abort),
-		.i_start(start), .i_base(cmd_base), .i_count(cmd_count),
+		.i_start(start), .i_base_load(base_load), .i_base_ok(base_ok), .i_count_ok(count_ok),
+		.i_base(cmd_base), .i_count(cmd_count),
 		.i_win_base(win_base), .i_win_size(win_size), .i_win_perm(win_perm), .o_wc(f_wc), .o_wc_take(f_wc_take), .i_wc(f_wci),
 		.o_req_valid(f_req_valid), .i_req_ready(f_req_ready), .o_req_addr(f_req_addr),
 		.i_resp_valid(f_resp_valid), .i_resp_data(resp_data),
@@ -583,11 +588,12 @@ module mote_top #(
 		   .WBUF_DEPTH(WBUF_DEPTH), .BBUF_DEPTH(BBUF_DEPTH), .ACC_DEPTH(ACC_DEPTH),
 		   .DEPTHWISE(DEPTHWISE), .ACC_MAX(ACC_MAX), .STORE_ADD(STORE_ADD), .ROUND_TFL(ROUND_TFL_ON), .SPARSE(SPARSE), .LOAD_SPLIT(LOAD_SPLIT), .TOKEN_IDX(PUSH_IDX), .QUEUES(QUEUES), .NUM_WINDOWS(NUM_WINDOWS), .MEM_ADDR_W(MEM_ADDR_W), .IDX_W(IDX_W), .NSRC(5), .NHOLD(4),
 		   .WIN_RD_EXT(WIN_SHARE == 0 ? 0 : WIN_RAM != 0 ? 2 : 1),
-		   .PERF_SET(PERF_SET), .PERF_W(PERF_W)) u_csr (
+		   .PERF_SET(PERF_SET), .PERF_W(PERF_W), .CFG_RAM(CFG_RAM)) u_csr (
 		.clk(clk), .rst(rst),
 		.i_csr_valid(csr_valid_q), .i_csr_write(csr_write_q), .i_csr_addr(csr_addr_q),
 		.i_csr_wdata(csr_wdata_q), .o_csr_rdata(o_csr_rdata), .o_csr_rvalid(o_csr_rvalid),
-		.o_irq(o_irq), .o_start(start), .o_abort(abort), .o_busy(job_busy), .o_arb_flush(arb_flush),
+		.o_irq(o_irq), .o_start(start), .o_base_load(base_load), .o_base_ok(base_ok), .o_count_ok(count_ok),
+		.o_abort(abort), .o_busy(job_busy), .o_arb_flush(arb_flush),
 		.o_cmd_base(cmd_base), .o_cmd_count(cmd_count),
 		.o_win_base(win_base), .o_win_size(win_size), .o_win_perm(win_perm),
 		.i_wrd_base(wrd_base), .i_wrd_size(wrd_size), .i_wrd_perm(wrd_perm),

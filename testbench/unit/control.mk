@@ -33,6 +33,10 @@ $(eval $(call MOTE_VTB,fetch,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp
 # the board's fetcher: an 8-byte bus, one read at a time, a memory of 2^17 bytes, 16-bit indices
 $(eval $(call MOTE_VTB,fetch_board,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
   -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=16 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17))
+# ... with CMD_BASE early on a bus CMD_COUNT then takes (BASE_EARLY: the board's CFG_RAM)
+$(eval $(call MOTE_VTB,fetch_board_early,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
+  -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=16 -GBASE_EARLY=1 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17 \
+  -CFLAGS -DTB_BASE_EARLY=1))
 # shared queues (FEATURES.QUEUES): the board's one queue, and load and store sharing one at 8x8
 $(eval $(call MOTE_VTB,fetch_board_q2,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
   -GMEM_BYTES=8 -GLG_RBUF=0 -GADDR_W=17 -GIDX_W=16 -GQUEUES=2 -CFLAGS -DTB_MB=8 -CFLAGS -DTB_RBUF=1 -CFLAGS -DTB_ADDR_W=17 \
@@ -40,6 +44,9 @@ $(eval $(call MOTE_VTB,fetch_board_q2,mote_fetch,$(CTL_FETCH),testbench/unit/fet
 $(eval $(call MOTE_VTB,fetch_q1,mote_fetch,$(CTL_FETCH),testbench/unit/fetch_tb.cpp,$(CTL_CFLAGS) -GQUEUE_DEPTH=4 \
   -GADDR_W=24 -GIDX_W=23 -GQUEUES=1 -CFLAGS -DTB_ADDR_W=24 -CFLAGS -DTB_QUEUES=1))
 $(eval $(call MOTE_VTB,top_smoke,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS)))
+# the board's CSR register RAM (CFG_RAM) in the same bench
+$(eval $(call MOTE_VTB,top_smoke_cfgram,mote_top,$(MOTE_RTL_SRCS),testbench/unit/top_smoke_tb.cpp,$(CTL_CFLAGS) \
+  -GCFG_RAM=1 -CFLAGS -DTB_CSR_EXTRA=1))
 $(eval $(call MOTE_VTB,mem_arbiter,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS)))
 # the board's: the grant a register
 $(eval $(call MOTE_VTB,mem_arbiter_reg,mote_mem_arbiter,rtl/mem/mote_mem_arbiter.v $(CTL_FIFO),testbench/unit/mem_arbiter_tb.cpp,$(CTL_CFLAGS) -GREG_GRANT=1))

@@ -168,6 +168,8 @@ int main(int argc, char **argv)
 	auto *m = tb.m;
 	m->i_abort = 0;
 	m->i_start = 0;
+	m->i_base_load = 0;
+	m->i_base_ok = m->i_count_ok = 1;   // (BASE_EARLY 0: CMD_BASE and CMD_COUNT with i_start)
 	m->i_ld_ready = m->i_cp_ready = m->i_st_ready = 0;
 	m->i_resp_valid = 0;
 	tb.reset();
@@ -273,7 +275,24 @@ int main(int argc, char **argv)
 		int abort_at = (int)r.range(0, 60);
 
 		// ---- run ----
+#ifdef TB_BASE_EARLY
+		// CMD_BASE first (BASE_EARLY, mote_csr CFG_RAM: one bus), a cycle or
+		// more before START, the bus moving on in between; CMD_COUNT on it
+		// with START
 		m->i_base = base;
+		m->i_base_load = 1;
+		tb.tick();
+		m->i_base_load = 0;
+		// (from a generator of its own: the jobs stay fetch_board's)
+		static Rng rb(0xba5e);
+		for (int k = (int)rb.range(0, 2); k > 0; k--) {
+			m->i_base = (uint32_t)rb.next();
+			tb.tick();
+		}
+		m->i_base = (uint32_t)n;
+#else
+		m->i_base = base;
+#endif
 		m->i_count = (uint32_t)n;
 		m->i_start = 1;
 		tb.tick();
@@ -394,7 +413,8 @@ int main(int argc, char **argv)
 	}
 	CHECK(tb, stats[MOTE_ERR_OPCODE] > 10 && stats[MOTE_ERR_FIELD] > 30 && stats[MOTE_ERR_FETCH_WINDOW] > 10 &&
 		      stats[MOTE_ERR_NO_END] > 30 && n_end > 100 && n_abort > 10,
-	      "coverage");
+	      "coverage: %d END, %d OPCODE, %d FIELD, %d FETCH_WINDOW, %d NO_END, %d aborts", n_end,
+	      stats[MOTE_ERR_OPCODE], stats[MOTE_ERR_FIELD], stats[MOTE_ERR_FETCH_WINDOW], stats[MOTE_ERR_NO_END], n_abort);
 	printf("fetch: %d END, %d OPCODE, %d FIELD, %d FETCH_WINDOW, %d NO_END, %d aborts, max %d reads in flight: PASS\n",
 	       n_end, stats[MOTE_ERR_OPCODE], stats[MOTE_ERR_FIELD], stats[MOTE_ERR_FETCH_WINDOW],
 	       stats[MOTE_ERR_NO_END], n_abort, max_out);
