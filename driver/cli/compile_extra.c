@@ -92,6 +92,9 @@ int compile_report_measured(const char *target, const void *model, size_t len)
 		struct mote_device_info di;
 		mote_device_info(dev, &di);
 		uint64_t lanes = (uint64_t)di.geometry.rows * di.geometry.cols;
+		/* a device that does not count dense-equivalent MACs (the board's
+		 * three counters) has no effective utilization: "-", not 0 */
+		const int have_dense = di.perf_set >> MOTE_PERF_MACS_DENSE & 1;
 		printf("measured on %s (one run, inputs zero):\n", target);
 		printf("  %3s %-24s %-10s %12s %12s %11s %9s\n", "#", "node", "layer", "ideal cycles", "cycles",
 		       "utilization", "effective");
@@ -104,14 +107,20 @@ int compile_report_measured(const char *target, const void *model, size_t len)
 			useful += si.perf[MOTE_PERF_MACS_USEFUL], dense += si.perf[MOTE_PERF_MACS_DENSE];
 			/* utilization: the MAC slots holding a kept weight; effective: the
 			 * dense-equivalent MACs (a 2:4 layer can pass 1) */
-			printf("  %3u %-24s %-10s %12llu %12llu %11.4f %9.4f\n", s, si.name, si.op,
+			char eff[16] = "-";
+			if (have_dense)
+				snprintf(eff, sizeof eff, "%.4f",
+					 c ? (double)si.perf[MOTE_PERF_MACS_DENSE] / ((double)c * lanes) : 0);
+			printf("  %3u %-24s %-10s %12llu %12llu %11.4f %9s\n", s, si.name, si.op,
 			       (unsigned long long)si.ideal_cycles, (unsigned long long)c,
-			       c ? (double)si.perf[MOTE_PERF_MACS_USEFUL] / ((double)c * lanes) : 0,
-			       c ? (double)si.perf[MOTE_PERF_MACS_DENSE] / ((double)c * lanes) : 0);
+			       c ? (double)si.perf[MOTE_PERF_MACS_USEFUL] / ((double)c * lanes) : 0, eff);
 		}
-		printf("  total: ideal cycles %llu, cycles %llu, utilization %.4f, effective %.4f\n",
+		char eff[16] = "-";
+		if (have_dense)
+			snprintf(eff, sizeof eff, "%.4f", cyc ? (double)dense / ((double)cyc * lanes) : 0);
+		printf("  total: ideal cycles %llu, cycles %llu, utilization %.4f, effective %s%s\n",
 		       (unsigned long long)ideal, (unsigned long long)cyc, cyc ? (double)useful / ((double)cyc * lanes) : 0,
-		       cyc ? (double)dense / ((double)cyc * lanes) : 0);
+		       eff, have_dense ? "" : " (the device does not count dense-equivalent MACs)");
 	}
 	mote_model_free(m);
 	mote_close(dev);

@@ -338,5 +338,14 @@ assert s["perf"]["macs_useful"] < s["perf"]["macs_dense"] <= 2 * s["perf"]["macs
 expect bad-sparsity 2 "dense or 2:4" "$mote" gemm --m 8 --k 8 --n 8 --sparsity 1:4
 expect sparse-groups 2 "without groups" "$mote" conv --h 5 --w 5 --cin 4 --cout 4 --kh 3 --kw 3 --groups 4 --sparsity 2:4
 
-[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks, device URIs, --sparsity all handled"
+# --report's measured table: a device that counts dense-equivalent MACs gets an effective
+# utilization (a dense model: equal to the utilization); the board keeps three counters, so
+# its column reads "-", never a measured-looking 0
+rep=$("$mote" compile "$onnx" -o "$tmp/rep8.mote" --target sim:rows=8,cols=8 --report 2>&1) || bad "report 8x8: $rep"
+grep -qE "^  total: .*utilization ([0-9.]+), effective \1$" <<<"$rep" || bad "report 8x8: effective is not the utilization: $rep"
+rep=$("$mote" compile "$onnx" -o "$tmp/repib.mote" --target sim:board=icebreaker --report 2>&1) || bad "report board: $rep"
+grep -qE "^ +[0-9]+ +[^ ]+ +conv +[0-9]+ +[0-9]+ +[0-9.]+ +-$" <<<"$rep" || bad "report board: a layer's effective is not -: $rep"
+grep -q "effective - (the device does not count dense-equivalent MACs)" <<<"$rep" || bad "report board: total: $rep"
+
+[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks, device URIs, --sparsity, --report's effective column all handled"
 exit $fail
