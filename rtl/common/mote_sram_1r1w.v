@@ -57,12 +57,6 @@ module mote_sram_1r1w #(
 			always @(posedge clk)
 				if (i_re)
 					o_rdata <= mem[i_raddr];
-`ifdef FORMAL
-			genvar fk;
-			for (fk = 0; fk < DEPTH; fk = fk + 1) begin : g_f
-				assign f_mem[fk*WIDTH +: WIDTH] = mem[fk];
-			end
-`endif
 		end else begin : g_free
 			// a block RAM however small (a window checker's four rows would
 			// otherwise become flip-flops, a logic cell each on an iCE40)
@@ -81,14 +75,19 @@ module mote_sram_1r1w #(
 			always @(posedge clk)
 				if (i_re)
 					o_rdata <= mem[i_raddr];
-`ifdef FORMAL
-			genvar fk;
-			for (fk = 0; fk < DEPTH; fk = fk + 1) begin : g_f
-				assign f_mem[fk*WIDTH +: WIDTH] = mem[fk];
-			end
-`endif
 		end
 	endgenerate
+`ifdef FORMAL
+	// (one branch above holds the rows)
+	genvar fk;
+	for (fk = 0; fk < DEPTH; fk = fk + 1) begin : g_f
+		if (RW_OLD != 0) begin : g_o
+			assign f_mem[fk*WIDTH +: WIDTH] = g_old.mem[fk];
+		end else begin : g_n
+			assign f_mem[fk*WIDTH +: WIDTH] = g_free.mem[fk];
+		end
+	end
+`endif
 endmodule
 
 `default_nettype wire
