@@ -1,0 +1,20 @@
+#!/bin/sh
+# bench_sim_ratio.sh: mote's busy 8x8 job against the bare 8x8 array (testbench/bench/bare_array.v),
+# both compiled at one C++ optimisation level, in simulated cycles per wall second.
+#   usage: bench_sim_ratio.sh LABEL MOTE_SIMSPEED BARE_ARRAY_SPEED RUNS
+# The two run alternately, RUNS times each, and the best of each is kept: the busy job lasts a
+# few tens of milliseconds, and a loaded machine slows both unevenly.
+set -eu
+label=$1; mote=$2; bare=$3; runs=$4
+busy=0; best=0
+for i in $(seq "$runs"); do
+	m=$("$mote" 8 8 1000 | sed -n 's/.*busy: \([0-9.]*\) M.*/\1/p')
+	[ -n "$m" ] || { echo "bench_sim_ratio: $mote printed no busy figure" >&2; exit 1; }
+	busy=$(awk -v a="$busy" -v c="$m" 'BEGIN { print (c > a) ? c : a }')
+	n=$("$bare" 5000000 | sed -n 's/.*: \([0-9]*\) cycles.*/\1/p')
+	[ -n "$n" ] || { echo "bench_sim_ratio: $bare printed no figure" >&2; exit 1; }
+	best=$(awk -v a="$best" -v c="$n" 'BEGIN { print (c > a) ? c : a }')
+done
+awk -v l="$label" -v m="$busy" -v b="$best" -v r="$runs" 'BEGIN {
+	printf "%s: mote 8x8 busy %.3f M cycles/s, bare 8x8 array %.3f M (best of %d): %.3f (goal >= 0.333)\n",
+	       l, m, b / 1e6, r, m * 1e6 / b }'
