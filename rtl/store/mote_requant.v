@@ -81,8 +81,10 @@ module mote_requant #(
 	reg [15:0] zp3_q, lo3_q, hi3_q;
 	reg        i32_3_q;
 
-	// Stage 3 and 4 logic as functions called inside the enabled stages, so
-	// that a simulator evaluates them only for valid entries.
+	// Stage 3 and 4 logic inside the enabled stages, so that a simulator
+	// evaluates them only for valid entries (stage 3's in block-local
+	// temporaries, not a function's: Verilator zeroes a wide function's locals
+	// at every evaluation, called or not).
 	// stage 3: {floor, round-up bit} of either rounding, sharing one shifter
 	// and one pair of reductions.  k is the floor's shift: sh, or with tfl
 	// t = min(max(sh, 31), 62).  g = p[k-1] is the first bit below the floor
@@ -96,32 +98,6 @@ module mote_requant #(
 	//    m == 2^(r-1) is (g and Z) without hu, (not g and O) with hu;
 	//  and a tie rounds up only for h >= 0.  At k = 31 (r = 0) the bits under
 	//  g are none (Z = O = 1) and g is hu: up = hu, the high multiply alone.
-	function [64:0] round3;
-		input [63:0] p;
-		input [5:0]  sh;
-		input        tfl;
-		reg   [5:0]  k;
-		reg   [63:0] f, below, low;
-		reg          g, z, o, hu, hneg;
-		begin
-			k     = !tfl ? sh : (sh < 6'd31) ? 6'd31 : (sh == 6'd63) ? 6'd62 : sh;
-			f     = $signed(p) >>> k;
-			g     = (k != 6'd0) && p[k - 6'd1];
-			below = ((64'd1 << k) >> 1) - 64'd1;         // bits under g (none when k is 0 or 1)
-			if (tfl)
-				below = below & ~64'h7fff_ffff;          // ... down to bit 31
-			low   = p & below;
-			z     = (low == 64'd0);
-			o     = (low == below);
-			hu    = p[30];
-			hneg  = p[63] && !(hu && (p[62:31] == 32'hffffffff));
-			if (!tfl)
-				round3 = {f, g && (!z || f[0])};
-			else
-				round3 = {f, (g && (hu || !z)) || ((hu ? (!g && o) : (g && z)) && !hneg)};
-		end
-	endfunction
-
 	// stage 4: zero point and clamp, in 64 bits (|q| <= 2^62)
 	function [15:0] clamp16;
 		input [63:0] f;
@@ -179,8 +155,26 @@ module mote_requant #(
 				i32_2_q <= i32_1_q;
 				tfl2_q  <= tfl1_q;
 			end
-			if (vld_q[1]) begin
-				{f3_q, up3_q} <= round3(p2_q, sh2_q, tfl2_q);
+			if (vld_q[1]) begin : g_round
+				reg [5:0]  k;
+				reg [63:0] f, below, low;
+				reg        g, z, o, hu, hneg;
+				k     = !tfl2_q ? sh2_q : (sh2_q < 6'd31) ? 6'd31 : (sh2_q == 6'd63) ? 6'd62 : sh2_q;
+				f     = $signed(p2_q) >>> k;
+				g     = (k != 6'd0) && p2_q[k - 6'd1];
+				below = ((64'd1 << k) >> 1) - 64'd1;         // bits under g (none when k is 0 or 1)
+				if (tfl2_q)
+					below = below & ~64'h7fff_ffff;          // ... down to bit 31
+				low   = p2_q & below;
+				z     = (low == 64'd0);
+				o     = (low == below);
+				hu    = p2_q[30];
+				hneg  = p2_q[63] && !(hu && (p2_q[62:31] == 32'hffffffff));
+				f3_q  <= f;
+				if (!tfl2_q)
+					up3_q <= g && (!z || f[0]);
+				else
+					up3_q <= (g && (hu || !z)) || ((hu ? (!g && o) : (g && z)) && !hneg);
 				v3_q    <= v2_q;
 				zp3_q   <= zp2_q;
 				lo3_q   <= lo2_q;

@@ -236,25 +236,6 @@ module mote_store_ppu #(
 		end
 	endgenerate
 
-	// the row's bytes (int8: the low byte of each lane; int32: all four) from
-	// byte 0; the writer moves each bus word to the row's offset as it goes
-	// out (a word's worth of shifter instead of the whole row's)
-	function [WB*8-1:0] pack_row;
-		input [COLS*32-1:0] f;
-		input               i32;
-		reg   [WB*8-1:0]    rb;
-		integer k;
-		begin
-			rb = {(WB*8){1'b0}};
-			if (i32)
-				rb[RB*8-1:0] = f;
-			else
-				for (k = 0; k < COLS; k = k + 1)
-					rb[8*k +: 8] = f[32*k +: 8];
-			pack_row = rb;
-		end
-	endfunction
-
 	wire [LGMB-1:0] o_off   = o_addr[LGMB-1:0];
 	wire [NBB:0]    o_span  = {1'b0, o_nb} + {{(NBB+1-LGMB){1'b0}}, o_off} + MBM1[NBB:0];
 	wire [NBB:0]    o_nwf   = o_mark ? {(NBB+1){1'b0}} : (o_span >> LGMB);
@@ -269,9 +250,22 @@ module mote_store_ppu #(
 			ov_q <= 1'b0;
 		else
 			ov_q <= row_done;
-		if (row_done)
-			orow_q <= {pack_row(full, o_i32), o_addr[31:LGMB], o_off, o_nb, o_nw,
-				   o_last, o_push, o_idx};
+		// the row's bytes (int8: the low byte of each lane; int32: all four) from
+		// byte 0; the writer moves each bus word to the row's offset as it goes
+		// out (a word's worth of shifter instead of the whole row's).  A
+		// block-local temporary, not a function's: Verilator zeroes a wide
+		// function's locals at every evaluation, called or not.
+		if (row_done) begin : g_pack
+			reg [WB*8-1:0] rb;
+			integer k;
+			rb = {(WB*8){1'b0}};
+			if (o_i32)
+				rb[RB*8-1:0] = full;
+			else
+				for (k = 0; k < COLS; k = k + 1)
+					rb[8*k +: 8] = full[32*k +: 8];
+			orow_q <= {rb, o_addr[31:LGMB], o_off, o_nb, o_nw, o_last, o_push, o_idx};
+		end
 	end
 	assign o_valid = ov_q;
 	assign o_row   = orow_q;

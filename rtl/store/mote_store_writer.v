@@ -135,26 +135,6 @@ module mote_store_writer #(
 		end
 	endfunction
 
-	// bus word k of the row: the entry holds the row's bytes from byte 0, the
-	// memory takes them from byte off of word 0 on, so word k byte j is row
-	// byte k*MEM_BYTES + j - off: the upper half of {row word k, row word
-	// k-1} shifted up by off bytes (a function: evaluated only for a word that
-	// goes out)
-	function [MEM_BYTES*8-1:0] word_at;
-		input [WB*8-1:0]  d;
-		input [NWB-1:0]   k;
-		input [LGMB-1:0]  off;
-		reg   [MEM_BYTES*16-1:0] two;
-		reg   [NWB-1:0]   km1;
-		begin
-			km1 = k - 1'b1;
-			two = {d[k*MEM_BYTES*8 +: MEM_BYTES*8],
-			       (k == 0) ? {(MEM_BYTES*8){1'b0}} : d[km1*MEM_BYTES*8 +: MEM_BYTES*8]};
-			two = two << {off, 3'b000};
-			word_at = two[MEM_BYTES*16-1 -: MEM_BYTES*8];
-		end
-	endfunction
-
 	always @(posedge clk) begin
 		if (clear) begin
 			o_req_valid <= 1'b0;
@@ -177,9 +157,21 @@ module mote_store_writer #(
 			if (word_go)
 				k_q <= k_last ? {NWB{1'b0}} : k_q + 1'b1;
 		end
-		if (word_go) begin
+		// bus word k of the row: the entry holds the row's bytes from byte 0,
+		// the memory takes them from byte off of word 0 on, so word k byte j is
+		// row byte k*MEM_BYTES + j - off: the upper half of {row word k, row
+		// word k-1} shifted up by off bytes, formed only for a word that goes
+		// out (block-local temporaries, not a function's: Verilator zeroes a
+		// wide function's locals at every evaluation, called or not)
+		if (word_go) begin : g_word
+			reg [MEM_BYTES*16-1:0] two;
+			reg [NWB-1:0]          km1;
+			km1 = k_q - 1'b1;
+			two = {h_data[k_q*MEM_BYTES*8 +: MEM_BYTES*8],
+			       (k_q == 0) ? {(MEM_BYTES*8){1'b0}} : h_data[km1*MEM_BYTES*8 +: MEM_BYTES*8]};
+			two = two << {h_off, 3'b000};
 			o_req_addr  <= cur_addr;
-			o_req_wdata <= word_at(h_data, k_q, h_off);
+			o_req_wdata <= two[MEM_BYTES*16-1 -: MEM_BYTES*8];
 			o_req_wstrb <= strobes(k_q, h_off, h_nb);
 			rq_last_q   <= k_last && h_last;
 			rq_push_q   <= h_pushf;
