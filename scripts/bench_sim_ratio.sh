@@ -18,3 +18,21 @@ done
 awk -v l="$label" -v m="$busy" -v b="$best" -v r="$runs" 'BEGIN {
 	printf "%s: mote 8x8 busy %.3f M cycles/s, bare 8x8 array %.3f M (best of %d): %.3f (goal >= 0.333)\n",
 	       l, m, b / 1e6, r, m * 1e6 / b }'
+
+# Instructions a simulated cycle under callgrind: deterministic, where the wall-clock ratio moves
+# by 10-20% with the machine's load and with where the compiler happens to place the model's code
+# (an RTL change that removes instructions can read slower by the clock).  mote: the whole run of
+# the busy job (1000 idle cycles, then the job; start-up is about 1% of it); the bare array: the
+# difference of a 200,000- and a 100,000-cycle run.
+command -v valgrind > /dev/null || { echo "$label: no valgrind, no instruction counts"; exit 0; }
+ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 > /dev/null |
+	sed -n 's/.*refs: *\([0-9,]*\).*/\1/p' | tr -d ,; }
+job=$("$mote" 8 8 1000 | sed -n 's/.*job: \([0-9]*\) cycles.*/\1/p')
+mi=$(ir "$mote" 8 8 1000)
+b1=$(ir "$bare" 100000)
+b2=$(ir "$bare" 200000)
+[ -n "$job" ] && [ -n "$mi" ] && [ -n "$b1" ] && [ -n "$b2" ] ||
+	{ echo "bench_sim_ratio: no instruction count" >&2; exit 1; }
+awk -v l="$label" -v mi="$mi" -v c="$job" -v b1="$b1" -v b2="$b2" 'BEGIN {
+	m = mi / (c + 1000); b = (b2 - b1) / 100000
+	printf "%s: instructions a cycle (callgrind): mote 8x8 busy %.0f, bare 8x8 array %.0f: %.3f\n", l, m, b, b / m }'
