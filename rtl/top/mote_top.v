@@ -384,12 +384,18 @@ module mote_top #(
 	endgenerate
 	generate
 		if (ACC_COPIES == 2) begin : g_acc2
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc_a (
-				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
-				.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata));
-			mote_sram_1r1w #(.WIDTH(COLS*32), .DEPTH(ACC_DEPTH), .LANES(COLS), .RW_OLD(0)) u_acc_b (
-				.clk(clk), .i_we(acc_we), .i_waddr(acc_waddr), .i_wdata(acc_wdata),
-				.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata));
+			// a RAM per column and copy, not one with a write lane per column:
+			// the same block RAMs, and a simulator writes a column as a word
+			// instead of a part of a row-wide one (a call per column at -Os)
+			genvar ac;
+			for (ac = 0; ac < COLS; ac = ac + 1) begin : g_col
+				mote_sram_1r1w #(.WIDTH(32), .DEPTH(ACC_DEPTH), .RW_OLD(0)) u_acc_a (
+					.clk(clk), .i_we(acc_we[ac]), .i_waddr(acc_waddr), .i_wdata(acc_wdata[32*ac +: 32]),
+					.i_re(ca_re), .i_raddr(ca_raddr), .o_rdata(ca_rdata[32*ac +: 32]));
+				mote_sram_1r1w #(.WIDTH(32), .DEPTH(ACC_DEPTH), .RW_OLD(0)) u_acc_b (
+					.clk(clk), .i_we(acc_we[ac]), .i_waddr(acc_waddr), .i_wdata(acc_wdata[32*ac +: 32]),
+					.i_re(sa_re), .i_raddr(sa_raddr), .o_rdata(sa_rdata[32*ac +: 32]));
+			end
 			assign sa_free = 1'b1;
 		end else begin : g_acc1
 			// one copy: the compute unit's read-modify-write cannot wait (the
