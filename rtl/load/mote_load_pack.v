@@ -103,9 +103,47 @@ module mote_load_pack #(
 		end
 	endfunction
 
+	// bytes lo <= b < hi that this word holds replace those of acc.  Byte b
+	// is word byte j = b + sh - RWMAX when 0 <= j < MEM_BYTES, that is when
+	// RWMAX - sh <= b < RWMAX + MEM_BYTES - sh; and j mod MEM_BYTES =
+	// (b + r) mod MEM_BYTES with r = (sh - RWMAX) mod MEM_BYTES: so the word is
+	// rotated once, by r bytes (log2(MEM_BYTES) levels of MEM_BYTES-byte
+	// multiplexers), and byte b takes rotated byte b mod MEM_BYTES, instead of
+	// shifting a RWMAX + MEM_BYTES-byte vector by up to that many bytes.
+	function [RWMAX*8-1:0] merge;
+		input [RWMAX*8-1:0]     acc;
+		input [MEM_BYTES*8-1:0] word;
+		input [PW-1:0]          lo, hi;
+		input [SW-1:0]          sh;
+		reg   [MEM_BYTES*16-1:0] twice;
+		reg   [SW-1:0]          r;
+		reg   [SW:0]            w0, w1, a, z;
+		reg   [RWMAX-1:0]       take;
+		integer b;
+		begin
+			r = (sh - RWMAX[SW-1:0]) & (MEM_BYTES[SW-1:0] - 1'b1);
+			twice = {word, word} >> {r, 3'b000};
+			// the word's bytes [w0, w1) of the row (signed, clamped at 0),
+			// within [lo, hi)
+			w0 = {1'b0, RWMAX[SW-1:0]} - {1'b0, sh};
+			w1 = w0 + MEM_BYTES[SW:0];
+			if (w0[SW])
+				w0 = {(SW+1){1'b0}};
+			if (w1[SW])
+				w1 = {(SW+1){1'b0}};
+			a = w0 > {{(SW+1-PW){1'b0}}, lo} ? w0 : {{(SW+1-PW){1'b0}}, lo};
+			z = w1 < {{(SW+1-PW){1'b0}}, hi} ? w1 : {{(SW+1-PW){1'b0}}, hi};
+			take = from(a) & ~from(z);
+			merge = acc;
+			for (b = 0; b < RWMAX; b = b + 1)
+				if (take[b])
+					merge[b*8 +: 8] = twice[(b % MEM_BYTES)*8 +: 8];
+		end
+	endfunction
+
 	// bytes 4k..4k+3 of the row, PAD outside lo..hi, XOR_MSB (BIAS_WORDS)
-	// (acc_q read in place: a wide input is a copy a simulator makes every cycle)
 	function [31:0] finish_word;
+		input [RWMAX*8-1:0] row;
 		input [WOW-1:0]     k;
 		input [PW-1:0]      lo, hi;
 		input [7:0]         pad;
@@ -115,8 +153,23 @@ module mote_load_pack #(
 			finish_word = 32'd0;
 			for (b = 0; b < RWMAX; b = b + 1)
 				if (b / 4 == {{(32-WOW){1'b0}}, k})
-					finish_word[(b % 4)*8 +: 8] = ((b[PW-1:0] >= lo && b[PW-1:0] < hi) ? acc_q[b*8 +: 8] : pad) ^
+					finish_word[(b % 4)*8 +: 8] = ((b[PW-1:0] >= lo && b[PW-1:0] < hi) ? row[b*8 +: 8] : pad) ^
 								      {flip, 7'd0};
+		end
+	endfunction
+
+	// PAD outside lo..hi, then XOR_MSB on every byte
+	function [RWMAX*8-1:0] finish;
+		input [RWMAX*8-1:0] row;
+		input [PW-1:0]      lo, hi;
+		input [7:0]         pad;
+		input               flip;
+		reg   [RWMAX-1:0]   in;
+		integer b;
+		begin
+			in = from({{(SW+1-PW){1'b0}}, lo}) & ~from({{(SW+1-PW){1'b0}}, hi});
+			for (b = 0; b < RWMAX; b = b + 1)
+				finish[b*8 +: 8] = (in[b] ? row[b*8 +: 8] : pad) ^ {flip, 7'd0};
 		end
 	endfunction
 
@@ -142,58 +195,20 @@ module mote_load_pack #(
 			wk_q <= wk_q + 1'b1;
 	end
 
-	// The merge and the finish (PAD outside lo..hi, then XOR_MSB on every byte)
-	// in block-local temporaries, not functions': Verilator zeroes a wide
-	// function's locals at every evaluation, called or not.
-	always @(posedge clk) begin : g_data
-		reg [MEM_BYTES*16-1:0] twice;
-		reg [SW-1:0]           r;
-		reg [SW:0]             w0, w1, a, z;
-		reg [RWMAX-1:0]        take, in;
-		reg [RWMAX*8-1:0]      mg;
-		integer b;
-		if (take_word || (!narrow && o_desc_ready)) begin
-			mg = acc_q;
-			if (take_word) begin
-				// bytes lo <= b < hi that this word holds replace those of the row
-				// so far.  Byte b is word byte j = b + u - RWMAX when 0 <= j <
-				// MEM_BYTES, that is when RWMAX - u <= b < RWMAX + MEM_BYTES - u; and
-				// j mod MEM_BYTES = (b + r) mod MEM_BYTES with r = (u - RWMAX) mod
-				// MEM_BYTES: so the word is rotated once, by r bytes (log2(MEM_BYTES)
-				// levels of MEM_BYTES-byte multiplexers), and byte b takes rotated byte
-				// b mod MEM_BYTES, instead of shifting a RWMAX + MEM_BYTES-byte vector
-				// by up to that many bytes.
-				r = (u - RWMAX[SW-1:0]) & (MEM_BYTES[SW-1:0] - 1'b1);
-				twice = {i_word, i_word} >> {r, 3'b000};
-				// the word's bytes [w0, w1) of the row (signed, clamped at 0),
-				// within [lo, hi)
-				w0 = {1'b0, RWMAX[SW-1:0]} - {1'b0, u};
-				w1 = w0 + MEM_BYTES[SW:0];
-				if (w0[SW])
-					w0 = {(SW+1){1'b0}};
-				if (w1[SW])
-					w1 = {(SW+1){1'b0}};
-				a = w0 > {{(SW+1-PW){1'b0}}, d_lo} ? w0 : {{(SW+1-PW){1'b0}}, d_lo};
-				z = w1 < {{(SW+1-PW){1'b0}}, d_hi} ? w1 : {{(SW+1-PW){1'b0}}, d_hi};
-				take = from(a) & ~from(z);
-				for (b = 0; b < RWMAX; b = b + 1)
-					if (take[b])
-						mg[b*8 +: 8] = twice[(b % MEM_BYTES)*8 +: 8];
-				acc_q <= mg;
-			end
-			if (!narrow && o_desc_ready) begin
-				o_sel    <= i_dst;
-				o_row    <= d_row;
-				o_row_hi <= d_row + i_hi_rows;
-				in = from({{(SW+1-PW){1'b0}}, d_lo}) & ~from({{(SW+1-PW){1'b0}}, d_hi});
-				for (b = 0; b < RWMAX; b = b + 1)
-					o_wdata[b*8 +: 8] <= (in[b] ? mg[b*8 +: 8] : i_pad) ^ {i_xor, 7'd0};
-			end
+	always @(posedge clk) begin
+		if (take_word)
+			acc_q <= merge(acc_q, i_word, d_lo, d_hi, u);
+		if (!narrow && o_desc_ready) begin
+			o_sel   <= i_dst;
+			o_row   <= d_row;
+			o_row_hi <= d_row + i_hi_rows;
+			o_wdata <= finish(take_word ? merge(acc_q, i_word, d_lo, d_hi, u) : acc_q,
+					  d_lo, d_hi, i_pad, i_xor);
 		end else if (narrow && wo_q) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row * BW32[15:0] + {{(16-WOW){1'b0}}, wk_q};
 			o_row_hi <= 16'd0;
-			o_wdata <= {{(RWMAX*8-32){1'b0}}, finish_word(wk_q, d_lo, d_hi, i_pad, i_xor)};
+			o_wdata <= {{(RWMAX*8-32){1'b0}}, finish_word(acc_q, wk_q, d_lo, d_hi, i_pad, i_xor)};
 		end
 	end
 endmodule
