@@ -70,8 +70,21 @@ deps:
 
 # Test suites register themselves here (MOTE_TESTS += test-x) in their fragments; long
 # single-threaded ones in MOTE_BG_TESTS (see test).
-MOTE_TESTS :=
+MOTE_TESTS := test-layout
 MOTE_BG_TESTS :=
+
+# The repository's top level is fixed (README, "Layout"): the agreed folders and files, build/
+# (ignored) and git's own.  Anything else (a stray log or netlist of an experiment, committed by
+# mistake: session 22 committed six) fails the suite, naming it.
+LAYOUT_TOP := rtl sim driver firmware compiler_backend fpga testbench scripts include models \
+              Makefile README.md build .git .gitignore .ci
+.PHONY: test-layout
+test-layout:
+	@extra=$$(if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then \
+	    git ls-files | cut -d/ -f1 | sort -u; else ls -A; fi | \
+	    grep -v -x -F $(foreach e,$(LAYOUT_TOP),-e $(e))); \
+	  [ -z "$$extra" ] || { echo "test-layout: not part of the fixed top level:" $$extra >&2; exit 1; }; \
+	  echo "test-layout: the top level holds only $(LAYOUT_TOP)"
 
 include fpga/boards.mk
 include rtl/rtl.mk
