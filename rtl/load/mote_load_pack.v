@@ -86,7 +86,10 @@ module mote_load_pack #(
 
 	// The byte merge and the padding are functions called inside the enabled
 	// registers below: a simulator then evaluates them only in cycles that take
-	// a word or finish a row, not every cycle.
+	// a word or finish a row, not every cycle.  merge reads the row so far and
+	// the word in place (a wide input is a copy a simulator zeroes and fills at
+	// every evaluation, called or not); block-local temporaries instead of the
+	// function cost 480 more LUT4 in the 16x16 ECP5 estimate.
 	// bit b: b >= x (x unsigned; none when x >= RWMAX).  A decoder and a
 	// running OR, not RWMAX comparators: Yosys builds each b >= x as a carry
 	// chain even for a constant b (1,900 ECP5 carry cells at 16x16).
@@ -111,8 +114,6 @@ module mote_load_pack #(
 	// multiplexers), and byte b takes rotated byte b mod MEM_BYTES, instead of
 	// shifting a RWMAX + MEM_BYTES-byte vector by up to that many bytes.
 	function [RWMAX*8-1:0] merge;
-		input [RWMAX*8-1:0]     acc;
-		input [MEM_BYTES*8-1:0] word;
 		input [PW-1:0]          lo, hi;
 		input [SW-1:0]          sh;
 		reg   [MEM_BYTES*16-1:0] twice;
@@ -122,7 +123,7 @@ module mote_load_pack #(
 		integer b;
 		begin
 			r = (sh - RWMAX[SW-1:0]) & (MEM_BYTES[SW-1:0] - 1'b1);
-			twice = {word, word} >> {r, 3'b000};
+			twice = {i_word, i_word} >> {r, 3'b000};
 			// the word's bytes [w0, w1) of the row (signed, clamped at 0),
 			// within [lo, hi)
 			w0 = {1'b0, RWMAX[SW-1:0]} - {1'b0, sh};
@@ -134,7 +135,7 @@ module mote_load_pack #(
 			a = w0 > {{(SW+1-PW){1'b0}}, lo} ? w0 : {{(SW+1-PW){1'b0}}, lo};
 			z = w1 < {{(SW+1-PW){1'b0}}, hi} ? w1 : {{(SW+1-PW){1'b0}}, hi};
 			take = from(a) & ~from(z);
-			merge = acc;
+			merge = acc_q;
 			for (b = 0; b < RWMAX; b = b + 1)
 				if (take[b])
 					merge[b*8 +: 8] = twice[(b % MEM_BYTES)*8 +: 8];
@@ -197,12 +198,12 @@ module mote_load_pack #(
 
 	always @(posedge clk) begin
 		if (take_word)
-			acc_q <= merge(acc_q, i_word, d_lo, d_hi, u);
+			acc_q <= merge(d_lo, d_hi, u);
 		if (!narrow && o_desc_ready) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row;
 			o_row_hi <= d_row + i_hi_rows;
-			o_wdata <= finish(take_word ? merge(acc_q, i_word, d_lo, d_hi, u) : acc_q,
+			o_wdata <= finish(take_word ? merge(d_lo, d_hi, u) : acc_q,
 					  d_lo, d_hi, i_pad, i_xor);
 		end else if (narrow && wo_q) begin
 			o_sel   <= i_dst;
