@@ -758,26 +758,24 @@ module mote_compute_unit #(
 			end
 		end
 	endgenerate
-	// A function called only for valid rows, so a simulator skips it in idle
-	// cycles; bits COLS*32.. are the columns kept.
-	function [COLS*33-1:0] accumulate;
-		input [COLS*PSUM_W-1:0] sx_all;
-		input [COLS*32-1:0]     old;
-		input                   t, inv, amax;
-		reg   [31:0]            sx, o;
-		reg   [32:0]            r;
-		integer c;
+	// Column c's accumulate step, {the column kept (max: the old value is not
+	// below), the new value}: functions called only for valid rows, so a
+	// simulator skips them in idle cycles.  One column a call, so the values a
+	// simulator zeroes at every evaluation, called or not, are a column wide.
+	function [32:0] accumulate;
+		input integer c;
+		input         t, inv, amax;
+		reg   [31:0]  sx, o;
+		reg   [32:0]  r;
 		begin
-			for (c = 0; c < COLS; c = c + 1) begin
-				sx = {32{sx_all[PSUM_W*c + PSUM_W-1]}};
-				sx[PSUM_W-1:0] = sx_all[PSUM_W*c +: PSUM_W];
-				o  = old[32*c +: 32];
-				r  = {o[31], o} + {sx[31], sx} + {32'd0, inv};
-				accumulate[32*c +: 32]  = t ? sx ^ {32{inv}} : r[31:0];
-				accumulate[COLS*32 + c] = amax && !r[32];
-			end
+			sx = {32{ex_sx[PSUM_W*c + PSUM_W-1]}};
+			sx[PSUM_W-1:0] = ex_sx[PSUM_W*c +: PSUM_W];
+			o  = i_acc_rdata[32*c +: 32];
+			r  = {o[31], o} + {sx[31], sx} + {32'd0, inv};
+			accumulate = {amax && !r[32], t ? sx ^ {32{inv}} : r[31:0]};
 		end
 	endfunction
+	integer ac;
 
 	always @(posedge clk) begin
 		if (clear) begin
@@ -793,8 +791,9 @@ module mote_compute_unit #(
 		end
 		if (ex_valid) begin
 			a1_q <= ex_addr;
-			{keep_q, d1_q} <= accumulate(ex_sx, i_acc_rdata, ex_take, ex_inv,
-						     ex_md[AW_C] && ex_md[AW_C+2] && ACC_MAX != 0);
+			for (ac = 0; ac < COLS; ac = ac + 1)
+				{keep_q[ac], d1_q[32*ac +: 32]} <= accumulate(ac, ex_take, ex_inv,
+									      ex_md[AW_C] && ex_md[AW_C+2] && ACC_MAX != 0);
 		end
 	end
 	assign o_acc_we       = {COLS{we1_q}} & ~keep_q;
