@@ -125,7 +125,10 @@ module mote_store_operand #(
 		end
 	end
 	wire             win_ok;
-	wire             want;
+	// want: the walk wants a word; word_go: the word's entry is made (a
+	// request, or a reuse without one); req_go: its request; fail: its window
+	// check failed.  All under act_q, like the walk's arithmetic.
+	reg              want, word_go, req_go, fail;
 	// asked only while the walk wants a word (it is taken only then)
 	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b001)) u_win (
 		.i_en       (want),
@@ -135,12 +138,22 @@ module mote_store_operand #(
 		.i_win_perm (i_win_perm),
 		.o_ok       (win_ok)
 	);
-	wire req_free = !o_req_valid || i_req_ready;
-	assign want   = act_q && !halted_q && row_credit && md_ready;
-	// word_go: the word's entry is made (a request, or a reuse without one)
-	wire word_go  = want && (reuse || (req_free && win_ok));
-	wire req_go   = word_go && !reuse;
-	wire fail     = want && !reuse && req_free && !win_ok;
+	// (want in a block of its own: the window check's answer depends on it)
+	always @(*) begin
+		want = 1'b0;
+		if (act_q)
+			want = !halted_q && row_credit && md_ready;
+	end
+	always @(*) begin
+		word_go = 1'b0;
+		req_go  = 1'b0;
+		fail    = 1'b0;
+		if (want) begin
+			word_go = reuse || ((!o_req_valid || i_req_ready) && win_ok);
+			req_go  = word_go && !reuse;
+			fail    = !reuse && (!o_req_valid || i_req_ready) && !win_ok;
+		end
+	end
 	wire row_push;
 
 	assign o_ready = !act_q && !halted_q;
@@ -218,7 +231,7 @@ module mote_store_operand #(
 	wire [MDW-1:0]  md_head;
 	wire [LG_READS:0] md_count;
 	wire [MEM_BYTES*8-1:0] wq_head;
-	wire            take;      // the head entry is assembled this cycle
+	reg             take;      // the head entry is assembled this cycle
 	mote_fifo #(.WIDTH(MDW), .LG_DEPTH(LG_READS)) u_md (
 		.clk        (clk),
 		.rst        (rst),
@@ -251,7 +264,11 @@ module mote_store_operand #(
 		.o_rd_data  (wq_head),
 		.o_count    (unused_wq_count)
 	);
-	assign take     = md_valid && (r_reuse || wq_valid) && !i_abort;
+	always @(*) begin
+		take = 1'b0;
+		if (md_valid)
+			take = (r_reuse || wq_valid) && !i_abort;
+	end
 	assign row_push = take && r_last;
 
 	// the word assembled: read, or the last one again; earlier words of the row
