@@ -141,28 +141,42 @@ module mote_store_rows #(
 	reg [31:0]  h_prod_q, h_mcand_q;    // N_OUTER*N_INNER by shift and add
 	reg [15:0]  h_mplier_q;
 	wire        h_mul_done = (h_mplier_q == 16'd0);
-	wire [33:0] h_acc_end  = {18'd0, h_acc_q} + {2'd0, h_prod_q};
-	wire        h_rows0    = (h_prod_q == 32'd0);
-	wire        h_arange   = h_st_q && !h_rows0 && h_acc_end > {2'b00, ACC32};
-	wire [7:0]  h_err = h_field_q ? `MOTE_ERR_FIELD :
-			    (h_brange_q || h_arange) ? `MOTE_ERR_STORE_RANGE : `MOTE_ERR_NONE;
 	wire        h_ready = h_valid_q && h_mul_done;
-	wire        tok_ok  = !h_pop_q || i_tok_c2s_avail;
 	wire        a_accept;
-	wire        h_tokonly;
 	// An ADD command starts the operand reader once every earlier row is
 	// written (its writes accepted, so the in-order memory returns them to
 	// the reads: an operand may be an earlier STORE's output).
 	wire        rd_ready, w_busy;
 	reg  [LG_FIFO+1:0] infl_q;
-	wire        drained = a_state_q == A_IDLE && infl_q == 0 && !w_busy;
-	wire        rd_ok   = !h_add_q || h_tokonly || (rd_ready && drained);
 	// after an operand read fault no command starts; the issue stage stops by
 	// itself at the row whose operand never comes
 	reg         r_halt_q;
 	wire        stop    = halted_q || r_halt_q;
-	wire        h_go    = h_ready && h_err == `MOTE_ERR_NONE && tok_ok && a_accept && rd_ok && !stop;
-	wire        h_fail  = h_ready && h_err != `MOTE_ERR_NONE && !stop;
+	// The decoded command's checks and the go / fail decision, formed only
+	// while a command is ready (a simulator skips them in every other cycle).
+	// h_tokonly: no rows to write (SYNC, or no rows or columns), only tokens.
+	reg  [7:0]  h_err;
+	reg         h_tokonly, tok_ok, h_go, h_fail;
+	always @(*) begin
+		h_err     = `MOTE_ERR_NONE;
+		h_tokonly = 1'b0;
+		tok_ok    = 1'b0;
+		h_go      = 1'b0;
+		h_fail    = 1'b0;
+		if (h_ready) begin
+			h_tokonly = !h_st_q || h_prod_q == 32'd0 || h_nc_q == 16'd0;
+			// the accumulator rows N_OUTER*N_INNER from ACC_ROW must exist
+			h_err     = h_field_q ? `MOTE_ERR_FIELD :
+				    (h_brange_q || (h_st_q && h_prod_q != 32'd0 &&
+						    {18'd0, h_acc_q} + {2'd0, h_prod_q} > {2'b00, ACC32})) ?
+				    `MOTE_ERR_STORE_RANGE : `MOTE_ERR_NONE;
+			tok_ok    = !h_pop_q || i_tok_c2s_avail;
+			h_go      = h_err == `MOTE_ERR_NONE && tok_ok && a_accept && !stop &&
+				    (!h_add_q || h_tokonly ||
+				     (rd_ready && a_state_q == A_IDLE && infl_q == 0 && !w_busy));
+			h_fail    = h_err != `MOTE_ERR_NONE && !stop;
+		end
+	end
 	assign o_cmd_ready   = !stop && (!h_valid_q || h_go);
 	assign o_tok_c2s_pop = h_go && h_pop_q;
 
@@ -247,7 +261,6 @@ module mote_store_rows #(
 	assign o_acc_re     = a_read;
 	assign o_acc_raddr  = a_acc_q;
 
-	assign h_tokonly = !h_st_q || h_rows0 || h_nc_q == 16'd0;
 	wire [NBB+1:0] h_nb = h_int32_q ? {h_nc_q[NBB-1:0], 2'b00} : {2'b00, h_nc_q[NBB-1:0]};
 	always @(posedge clk) begin
 		if (clear) begin
