@@ -95,8 +95,6 @@ module mote_load_agen #(
 		`MOTE_BUF_WGT: depth = WD[16:0];
 		default:       depth = BD[16:0];
 		endcase
-	wire [17:0] drow_hi = {1'b0, drow_q} + {2'b00, hi_rows_q};
-	wire range_ok = drow_q < depth && drow_hi < {1'b0, depth};
 
 	// The span is formed only while stage 1 holds a row (its only users, the
 	// descriptor and the word range, are taken then): a simulator skips this
@@ -153,10 +151,22 @@ module mote_load_agen #(
 	wire s2_free = (wleft_q == 0) || (wleft_q == 1 && issue);
 	wire win_err = want && !win_ok;
 
-	// ---- stage 1 -> stage 2 ----
-	wire try     = s1_q && !err_q && s2_free;
-	wire rng_err = try && !range_ok;
-	assign o_desc_valid = try && range_ok;
+	// ---- stage 1 -> stage 2 (formed only while stage 1 holds a row) ----
+	reg try, in_range, rng_err, desc_valid;
+	always @(*) begin
+		try        = 1'b0;
+		in_range   = 1'b0;
+		rng_err    = 1'b0;
+		desc_valid = 1'b0;
+		if (s1_q) begin
+			try        = !err_q && s2_free;
+			// the row (and its second half) within the buffer
+			in_range   = drow_q < depth && {1'b0, drow_q} + {2'b00, hi_rows_q} < {1'b0, depth};
+			rng_err    = try && !in_range;
+			desc_valid = try && in_range;
+		end
+	end
+	assign o_desc_valid = desc_valid;
 	assign o_desc = {drow_q[15:0], lo, hi, a_lo[LG_MB-1:0], nw};
 	wire adv = o_desc_valid && i_desc_ready;
 	wire last_inner = (ic_q == n_inner_q - 1'b1);

@@ -114,9 +114,16 @@ module mote_load_rows #(
 	// (DST 3 is the fetcher's FIELD error: it never gets here)
 	wire        c_split_bad = c_split && (c_dst != `MOTE_BUF_ACT || !c_hi[0]);
 	wire        c_pair_bad  = c_pair && (SPARSE == 0 || c_dst != `MOTE_BUF_WGT);
-	wire        c_field  = is_load && ({2'b00, c_count} > row_bytes || c_split_bad || c_pair_bad);
-
 	wire   idle   = (state_q == S_IDLE) && !o_retire && !i_abort;
+	// checked only while a command waits to be taken (a simulator skips the
+	// compare in every other cycle)
+	reg         c_field;
+	always @(*) begin
+		c_field = 1'b0;
+		if (idle && i_cmd_valid)
+			c_field = is_load && ({2'b00, c_count} > row_bytes || c_split_bad || c_pair_bad);
+	end
+
 	wire   tok_ok = idle && i_cmd_valid && (!pop_next || i_tok_c2l_avail);
 	assign o_cmd_ready   = tok_ok;
 	wire   accept        = tok_ok;
@@ -173,8 +180,6 @@ module mote_load_rows #(
 		.o_we(o_buf_we), .o_sel(o_buf_sel), .o_row(o_buf_row), .o_row_hi(o_buf_row_hi), .o_wdata(o_buf_wdata),
 		.o_wait_mem(p_wait));
 
-	// every row handed out, read, packed and written
-	wire done = (state_q == S_RUN) && !a_busy && !d_valid && !r_valid && outst_q == 0 && !o_buf_we;
 
 	always @(posedge clk) begin
 		if (rst || i_abort) begin
@@ -193,7 +198,8 @@ module mote_load_rows #(
 			S_RUN:
 				if (a_err)
 					state_q <= S_ERR;
-				else if (done) begin
+				else if (!a_busy && !d_valid && !r_valid && outst_q == 0 && !o_buf_we) begin
+					// every row handed out, read, packed and written
 					state_q <= S_IDLE;
 					o_retire <= 1'b1;
 					o_tok_l2c_push <= push_next_q;
