@@ -87,9 +87,19 @@ module mote_store_writer #(
 	reg            halted_q;
 	reg            rq_last_q, rq_push_q;
 	reg  [31:0]    rq_idx_q;      // the command of the word in flight
-	wire [31:0]    cur_addr = {h_waddr + {{(32-LGMB-NWB){1'b0}}, k_q}, {LGMB{1'b0}}};
+	// The head row's word address and whether the row is a marker (no words),
+	// formed only while the FIFO holds a row (a simulator skips them otherwise)
+	reg  [31:0]    cur_addr;
+	reg            marker;
+	always @(*) begin
+		cur_addr = 32'd0;
+		marker   = 1'b0;
+		if (f_valid) begin
+			cur_addr = {h_waddr + {{(32-LGMB-NWB){1'b0}}, k_q}, {LGMB{1'b0}}};
+			marker   = h_nw == 0;
+		end
+	end
 	wire           win_ok;
-	wire           marker;
 	// asked only while a row's word waits at the head (it is taken only then)
 	mote_window_check #(.NUM_WINDOWS(NUM_WINDOWS), .MEM_BYTES(MEM_BYTES), .NEED(3'b010)) u_win (
 		.i_en       (!halted_q && f_valid && !marker),
@@ -100,13 +110,22 @@ module mote_store_writer #(
 		.o_ok       (win_ok)
 	);
 
-	wire req_free = !o_req_valid || i_req_ready;
-	assign marker = f_valid && h_nw == 0;
-	wire k_last   = (k_q + 1'b1 == h_nw);
-	// a marker (token-only command) retires once no earlier word is pending
-	wire mark_go  = !halted_q && marker && !o_req_valid;
-	wire word_go  = !halted_q && f_valid && !marker && req_free && win_ok;
-	wire fail     = !halted_q && f_valid && !marker && req_free && !win_ok;
+	// the head row's next step: a marker (token-only command) retires once no
+	// earlier word is pending; a word goes out (k_last: the row's last) or its
+	// window check fails.  Formed only while a row waits and nothing halted.
+	reg k_last, mark_go, word_go, fail;
+	always @(*) begin
+		k_last  = 1'b0;
+		mark_go = 1'b0;
+		word_go = 1'b0;
+		fail    = 1'b0;
+		if (f_valid && !halted_q) begin
+			k_last  = (k_q + 1'b1 == h_nw);
+			mark_go = marker && !o_req_valid;
+			word_go = !marker && (!o_req_valid || i_req_ready) && win_ok;
+			fail    = !marker && (!o_req_valid || i_req_ready) && !win_ok;
+		end
+	end
 	assign f_pop      = mark_go || (word_go && k_last);
 	assign o_fifo_pop = f_pop;
 
