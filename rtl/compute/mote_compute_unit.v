@@ -759,8 +759,8 @@ module mote_compute_unit #(
 		end
 	endgenerate
 	// Column c's accumulate step, {the column kept (max: the old value is not
-	// below), the new value}: functions called only for valid rows, so a
-	// simulator skips them in idle cycles.  One column a call, so the values a
+	// below), the new value}: a function called only for valid rows, so a
+	// simulator skips it in idle cycles.  One column a call, so the values a
 	// simulator zeroes at every evaluation, called or not, are a column wide.
 	function [32:0] accumulate;
 		input integer c;
