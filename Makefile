@@ -131,7 +131,8 @@ clean:
 .PHONY: bench plots
 bench: all $(TFL_GEN)
 	@sh scripts/bench.sh
-	@echo; sh scripts/bench_models.sh
+	@$(MAKE) --no-print-directory bench-board-perf-build
+	@echo; BOARD_PERF_MOTE=$(BOARD_PERF_BUILD)/bin/mote sh scripts/bench_models.sh
 	@echo; MLPERF_TINY="$(MLPERF_TINY)" TFL_GEN=$(TFL_GEN) sh scripts/bench_tflite.sh
 	@$(MAKE) --no-print-directory bench-sim
 	@echo; sh scripts/bench_plots.sh

@@ -61,6 +61,16 @@ BOARD_icebreaker_MHZ    := 21
 
 BOARDS := icebreaker
 
+# icebreaker_perf: the iCEBreaker's parameter set with every perf counter (PERF_SET at its default,
+# still 32 bits wide), simulated only and built only by `make bench` in a build tree of its own
+# (BOARD_PERF_BUILD, sim/sim.mk).  The counters change no timing, so its cycles are the board's
+# (the bench checks that they are), and `mote run --perf` on it shows where they go: each unit's
+# busy cycles and the bytes moved, which the board itself does not count.
+BOARD_icebreaker_perf_PARAMS := $(filter-out PERF_SET=%,$(BOARD_icebreaker_PARAMS))
+BOARD_icebreaker_perf_MEM    := $(BOARD_icebreaker_MEM)
+BOARD_icebreaker_perf_BUS    := $(BOARD_icebreaker_BUS)
+BOARD_icebreaker_perf_LAT    := $(BOARD_icebreaker_LAT)
+
 # Simulated-only configurations: a parameter set of mote_top the simulator builds as a model of
 # its own (`sim:board=NAME`, like a board) and `make fpga-report` synthesizes, without a board top
 # (no pins, PLL or link).

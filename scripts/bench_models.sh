@@ -128,3 +128,36 @@ for net in fashion_mnist resnet8 dscnn mobilenet_v1_025; do
 	msf=$([ -n "$fmax" ] && awk -v c="$1" -v f="$fmax" 'BEGIN { printf "%.1f", c / (f * 1000) }' || echo "(make fpga)")
 	printf '%-18s %10s %8s %10s %12s  %s\n' "$net" "$1" "$2" "$ms" "$msf" "$anchor"
 done
+
+# Where the board's cycles go: the same networks on sim:board=icebreaker_perf (fpga/boards.mk: the
+# board's parameter set with every perf counter; built by make bench in a tree of its own, its
+# mote tool named by BOARD_PERF_MOTE), each unit's busy cycles over the device steps (mote run
+# --perf).  Its cycles must equal the board's above: the counters change no timing.  The board runs
+# its units one command at a time (one command queue), so the busy cycles add up to about the
+# total; the store column's cycles per byte written is the serial requantization lane's rate.
+echo
+echo "== where the board's cycles go (sim:board=icebreaker_perf: every perf counter, the same timing)"
+if [ -z "${BOARD_PERF_MOTE:-}" ] || [ ! -x "$BOARD_PERF_MOTE" ]; then
+	echo "(not built: make bench builds it, BOARD_PERF_MOTE names its mote tool)"
+	exit 0
+fi
+printf '%-18s %10s %10s %13s %11s %15s\n' network cycles load_busy compute_busy store_busy store_cyc/byte
+for net in fashion_mnist dscnn; do
+	case $net in
+	fashion_mnist) onnx=models/fashion_mnist/model.onnx; in="image=models/fashion_mnist/one_image.npy";;
+	*) onnx=$DIR/$net.onnx; in="input=$DIR/${net}_input.npy";;
+	esac
+	mf="$OUT/${net}_icebreaker_perf.mote"
+	$BOARD_PERF_MOTE compile "$onnx" -o "$mf" --target sim:board=icebreaker_perf > /dev/null
+	out=$($BOARD_PERF_MOTE run "$mf" --input "$in" --check "$onnx" --device sim:board=icebreaker_perf --perf) || {
+		printf '%s\n' "$out"; echo "bench: $net on icebreaker_perf failed" >&2; exit 1; }
+	cyc=$(printf '%s\n' "$out" | sed -n 's/^total: \([0-9]*\) device cycles.*/\1/p')
+	board=$($MOTE run "$OUT/${net}_icebreaker.mote" --input "$in" --device sim:board=icebreaker |
+		sed -n 's/^total: \([0-9]*\) device cycles.*/\1/p')
+	[ -n "$cyc" ] && [ "$cyc" = "$board" ] || {
+		echo "bench: $net: icebreaker_perf ran $cyc cycles, the board $board: not the same timing" >&2; exit 1; }
+	set -- $(printf '%s\n' "$out" | sed -n 's/^busy: load \([0-9]*\), compute \([0-9]*\), store \([0-9]*\) cycles; bytes read [0-9]*, written \([0-9]*\).*/\1 \2 \3 \4/p')
+	[ $# -eq 4 ] || { printf '%s\n' "$out"; echo "bench: $net: no busy figures from mote run --perf" >&2; exit 1; }
+	printf '%-18s %10s %10s %13s %11s %15s\n' "$net" "$cyc" "$1" "$2" "$3" \
+		"$(awk -v s="$3" -v w="$4" 'BEGIN { printf "%.1f", w ? s / w : 0 }')"
+done

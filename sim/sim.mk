@@ -150,6 +150,15 @@ bench-sim-os-build:
 	@$(MAKE) --no-print-directory -s BUILD=$(BENCH_OS_BUILD) SIM_COPT=-Os SIM_GEOMETRIES=8x8 BOARDS= \
 	  SIM_ONLY_BOARDS= $(BENCH_OS_BUILD)/bin/mote-simspeed
 
+# The iCEBreaker's parameter set with every perf counter (fpga/boards.mk: icebreaker_perf) and the
+# mote tool that reaches it, in a build tree of its own: scripts/bench_models.sh shows with it where
+# the board's cycles go (make bench)
+BOARD_PERF_BUILD := $(BUILD)/bench/board_perf
+.PHONY: bench-board-perf-build
+bench-board-perf-build:
+	@$(MAKE) --no-print-directory -s BUILD=$(BOARD_PERF_BUILD) SIM_GEOMETRIES=4x4 BOARDS="icebreaker icebreaker_perf" \
+	  SIM_ONLY_BOARDS= $(BOARD_PERF_BUILD)/bin/mote
+
 # The ratio takes the best of BENCH_SIM_RUNS runs of each side, measured alternately.
 BENCH_SIM_RUNS ?= 3
 bench-sim: $(BUILD)/bin/mote-simspeed $(BARE_DIR)/bare_array_speed $(BARE_OS_DIR)/bare_array_speed bench-sim-os-build

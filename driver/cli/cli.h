@@ -52,6 +52,12 @@ void compile_progress_end(struct compile_progress *p);
  * and print each device step's ideal and measured cycles. 0 or -1. */
 int compile_report_measured(const char *target, const void *model, size_t len);
 
+/* The busy and byte counters of a job or step into BUF of N bytes: "load L,
+ * compute C, store S cycles; bytes read R, written W", each "-" where the
+ * device does not keep it (kept: mote_job_result.perf_set).  Returns 1 when
+ * one is missing, else 0. */
+int cli_busy_text(char *buf, size_t n, uint32_t kept, const uint64_t *perf);
+
 /* The whole file PATH (malloc'd, *LEN bytes), or NULL. */
 unsigned char *cli_slurp(const char *path, size_t *len);
 

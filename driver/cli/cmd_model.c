@@ -1,13 +1,14 @@
 /* cmd_model.c: `mote compile`, `mote run MODEL.mote` and `mote eval`.
  *
  *   compile MODEL.onnx|MODEL.tflite -o OUT.mote [--target URI] [--report] [--keep-tensors]
- *   run MODEL.mote --input NAME=FILE ... [--output DIR] [--check MODEL.onnx] [--device URI] [--json]
+ *   run MODEL.mote --input NAME=FILE ... [--output DIR] [--check MODEL.onnx] [--device URI] [--json] [--perf]
  *   eval MODEL.mote --data X.npy --labels Y.npy [--check MODEL.onnx]
  *        [--agree PRED.npy] [--limit N] [--device URI] [--json]
  *
  * Inputs are .npy files (or ONNX TensorProto .pb files) whose element type
  * and element count match the tensor; outputs are written as .npy.  run
- * prints each step's cycles and utilization (with --check, after comparing
+ * prints each step's cycles and utilization (with --perf also its busy and
+ * byte counters; with --check, after comparing
  * every tensor the device still holds with the reference executor run on the
  * same inputs: exit 1 on any difference); eval runs a batch image by
  * image, and with --check compares every tensor the device wrote, and the
@@ -349,11 +350,17 @@ static void *read_input(const char *file, const struct mote_tensor_info *ti)
 	return a.data;
 }
 
-/* arith: the reference executor's arithmetic (with cc) */
+/* arith: the reference executor's arithmetic (with cc); perf: each device
+ * step's busy and byte counters and their sums, in the text (JSON always has
+ * the counters) */
 static void print_steps(const mote_model *m, const struct mote_geometry *g, struct json *json,
-			const struct cli_check_count *cc, size_t bad, const char *arith)
+			const struct cli_check_count *cc, size_t bad, const char *arith, int perf)
 {
 	uint64_t cyc = 0, macs = 0, host_ns = 0;
+	uint64_t sum[MOTE_NUM_PERF] = {0};
+	uint32_t kept = 0;
+	int any_device = 0;
+	char busy[160];
 	for (unsigned i = 0; i < mote_model_num_steps(m); i++) {
 		struct mote_step_info s;
 		mote_model_step(m, i, &s);
@@ -362,6 +369,13 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, stru
 		cyc += c;
 		macs += s.on_device ? s.macs : 0;
 		host_ns += s.host_ns;
+		if (s.on_device) {
+			/* the counters every device step kept (one device: the same set) */
+			kept = any_device ? kept & s.perf_set : s.perf_set;
+			any_device = 1;
+			for (unsigned k = 0; k < MOTE_NUM_PERF; k++)
+				sum[k] += s.perf[k];
+		}
 		if (json) {
 			json_array_object(json);
 			json_uint(json, "step", i);
@@ -380,10 +394,14 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, stru
 				json_close(json);
 			}
 			json_close(json);
-		} else if (s.on_device)
+		} else if (s.on_device) {
 			printf("  %3u device %-10s %-28s cycles %9llu  macs %10llu  utilization %.4f\n", i, s.op, s.name,
 			       (unsigned long long)c, (unsigned long long)s.macs, u);
-		else
+			if (perf) {
+				cli_busy_text(busy, sizeof busy, s.perf_set, s.perf);
+				printf("%50s busy %s\n", "", busy);
+			}
+		} else
 			printf("  %3u host   %-10s %-28s %.1f us\n", i, s.op, s.name, (double)s.host_ns / 1e3);
 	}
 	double u = cyc ? (double)macs / ((double)cyc * g->rows * g->cols) : 0;
@@ -401,6 +419,11 @@ static void print_steps(const mote_model *m, const struct mote_geometry *g, stru
 	} else {
 		printf("total: %llu device cycles, %llu macs, utilization %.4f, host steps %.1f us\n",
 		       (unsigned long long)cyc, (unsigned long long)macs, u, (double)host_ns / 1e3);
+		if (perf && any_device) {
+			int missing = cli_busy_text(busy, sizeof busy, kept, sum);
+			printf("busy: %s over the device steps%s\n", busy,
+			       missing ? " (-: not counted by this device)" : "");
+		}
 		if (cc) {
 			printf("reference executor: %zu of %zu tensors differ%s (%zu not kept: their memory was reused)\n",
 			       bad, cc->compared, bad ? "" : ", bit-exact", cc->skipped);
@@ -465,9 +488,10 @@ static void print_exact_diff(const mote_cc_ref *exact, const struct mote_tensor_
 		printf(" (by at most %d)\n", worst);
 }
 
-/* run's options (o[6]): the table parsed and the one --help prints */
+/* run's options (o[RUN_OPTS]): the table parsed and the one --help prints */
+#define RUN_OPTS 7
 static void run_opts(struct opt *o, const char **input, const char **outdir, const char **check,
-		     const char **device, int *json)
+		     const char **device, int *json, int *perf)
 {
 	const struct opt t[] = {
 		{"input", OPT_STR, input, 0, 0, 0, "NAME=FILE.npy: a model input by tensor name (one per input)", 0},
@@ -476,8 +500,13 @@ static void run_opts(struct opt *o, const char **input, const char **outdir, con
 		 "the source model (.onnx or .tflite): compare every tensor with the reference executor", 0},
 		{"device", OPT_STR, device, 0, 0, 0, "device URI (default: the simulator of the array it was compiled for)", 0},
 		{"json", OPT_FLAG, json, 0, 0, 0, "print one JSON object", 0},
+		{"perf", OPT_FLAG, perf, 0, 0, 0,
+		 "also print each device step's busy cycles per unit and bytes moved, and their sums ('-': a counter "
+		 "the device does not keep)",
+		 0},
 		{0},
 	};
+	_Static_assert(sizeof t / sizeof t[0] == RUN_OPTS, "run's option table");
 	memcpy(o, t, sizeof t);
 }
 
@@ -485,15 +514,15 @@ void cmd_model_run_usage(void *f)
 {
 	const char *s = NULL;
 	int flag = 0;
-	struct opt o[6];
-	run_opts(o, &s, &s, &s, &s, &flag);
+	struct opt o[RUN_OPTS];
+	run_opts(o, &s, &s, &s, &s, &flag, &flag);
 	opts_table("run", CMD_MODEL_RUN_SYNOPSIS, o, f);
 }
 
 int cmd_model_run(int argc, char **argv)
 {
 	const char *path = argv[0], *device = NULL, *outdir = NULL, *check = NULL;
-	int json = 0;
+	int json = 0, perf = 0;
 	/* --input may repeat: take those out before the option table */
 	const char *inputs[16];
 	int n_in = 0, w = 1;
@@ -506,8 +535,8 @@ int cmd_model_run(int argc, char **argv)
 	}
 	argc = w;
 	const char *no_value = NULL; /* an --input reaching the table had no value: opts_parse says so */
-	struct opt o[6];
-	run_opts(o, &no_value, &outdir, &check, &device, &json);
+	struct opt o[RUN_OPTS];
+	run_opts(o, &no_value, &outdir, &check, &device, &json, &perf);
 	int rc = opts_parse("run", CMD_MODEL_RUN_SYNOPSIS, o, argc, argv);
 	if (rc)
 		return rc > 0 ? 0 : 2;
@@ -651,7 +680,7 @@ int cmd_model_run(int argc, char **argv)
 			if (json)
 				json_key_array(jw, "steps");
 			print_steps(m, &di.geometry, json ? jw : NULL, ref ? &cc : NULL, bad,
-				    ref ? mote_cc_ref_arithmetic(ref) : "");
+				    ref ? mote_cc_ref_arithmetic(ref) : "", perf);
 		}
 	}
 	if (json) {

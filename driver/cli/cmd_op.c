@@ -201,22 +201,29 @@ static void op_report(const struct op_args *a, const struct mote_device_info *in
 	printf("  utilization  %.4f (useful MACs / (cycles x %u x %u))\n", util, g->rows, g->cols);
 	printf("  commands     %u (%u load, %u matmul, %u store, %u sync)\n", r->plan.n_cmds, r->plan.n_load,
 	       r->plan.n_matmul, r->plan.n_store, r->plan.n_sync);
-	/* the busy and byte counters a device keeps ("-": not counted there) */
+	char busy[160];
+	int missing = cli_busy_text(busy, sizeof busy, kept, r->result.perf);
+	printf("  busy         %s%s\n", busy, missing ? " (-: not counted by this device)" : "");
+	printf("  simulation   %.2f s wall, %.0f simulated cycles/s\n", r->wall, r->sim_speed);
+}
+
+int cli_busy_text(char *buf, size_t n, uint32_t kept, const uint64_t *perf)
+{
 	static const unsigned busy[] = {MOTE_PERF_LOAD_BUSY, MOTE_PERF_COMPUTE_BUSY, MOTE_PERF_STORE_BUSY,
 					MOTE_PERF_BYTES_READ, MOTE_PERF_BYTES_WRITTEN};
 	char val[5][24];
 	int missing = 0;
 	for (unsigned i = 0; i < 5; i++) {
 		if (kept >> busy[i] & 1) {
-			snprintf(val[i], sizeof val[i], "%llu", (unsigned long long)r->result.perf[busy[i]]);
+			snprintf(val[i], sizeof val[i], "%llu", (unsigned long long)perf[busy[i]]);
 		} else {
 			snprintf(val[i], sizeof val[i], "-");
 			missing = 1;
 		}
 	}
-	printf("  busy         load %s, compute %s, store %s cycles; bytes read %s, written %s%s\n", val[0], val[1],
-	       val[2], val[3], val[4], missing ? " (-: not counted by this device)" : "");
-	printf("  simulation   %.2f s wall, %.0f simulated cycles/s\n", r->wall, r->sim_speed);
+	snprintf(buf, n, "load %s, compute %s, store %s cycles; bytes read %s, written %s", val[0], val[1], val[2],
+		 val[3], val[4]);
+	return missing;
 }
 
 /* --sparsity: dense (the default) or 2:4; 0, or usage error 2 */

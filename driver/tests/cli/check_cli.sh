@@ -347,5 +347,27 @@ rep=$("$mote" compile "$onnx" -o "$tmp/repib.mote" --target sim:board=icebreaker
 grep -qE "^ +[0-9]+ +[^ ]+ +conv +[0-9]+ +[0-9]+ +[0-9.]+ +-$" <<<"$rep" || bad "report board: a layer's effective is not -: $rep"
 grep -q "effective - (the device does not count dense-equivalent MACs)" <<<"$rep" || bad "report board: total: $rep"
 
-[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks, device URIs, --sparsity, --report's effective column all handled"
+# run --perf: each device step's busy and byte counters as --json reports them, their sums on
+# the busy line; a device that keeps none of them (the board keeps three counters) prints "-"
+"$mote" run "$tmp/plain.mote" --input image=$img --perf > "$tmp/perf.txt" || bad "perf: run failed"
+"$mote" run "$tmp/plain.mote" --input image=$img --json > "$tmp/perf.json" || bad "perf: run --json failed"
+$py - "$tmp/perf.txt" "$tmp/perf.json" <<'PY' || bad "perf: --perf disagrees with --json: $(cat "$tmp/perf.txt")"
+import json, re, sys
+txt = open(sys.argv[1]).read().split("\n"); steps = [s for s in json.load(open(sys.argv[2]))["steps"] if s["device"]]
+pat = r"load (\d+), compute (\d+), store (\d+) cycles; bytes read (\d+), written (\d+)"
+rows = [tuple(map(int, m.groups())) for m in (re.search(r"^ +busy " + pat + r"$", l) for l in txt) if m]
+keys = ("load_busy", "compute_busy", "store_busy", "bytes_read", "bytes_written")
+want = [tuple(s["perf"][k] for k in keys) for s in steps]
+assert rows == want and len(rows) > 0, (rows, want)
+tot = [tuple(map(int, m.groups())) for m in (re.search(r"^busy: " + pat + " over the device steps$", l) for l in txt) if m]
+assert tot == [tuple(map(sum, zip(*want)))], tot
+assert all(r[0] > 0 and r[1] > 0 and r[2] > 0 for r in rows), rows
+PY
+"$mote" compile "$onnx" -o "$tmp/perfib.mote" --target sim:board=icebreaker > /dev/null || bad "perf: board compile failed"
+out=$("$mote" run "$tmp/perfib.mote" --input image=$img --device sim:board=icebreaker --perf 2>&1) || bad "perf: board run: $out"
+grep -qx " *busy load -, compute -, store - cycles; bytes read -, written -" <<<"$out" || bad "perf: board step: $out"
+grep -qx "busy: load -, compute -, store - cycles; bytes read -, written - over the device steps (-: not counted by this device)" \
+	<<<"$out" || bad "perf: board total: $out"
+
+[ $fail -eq 0 ] && echo "check_cli: hostile names, clashes, links, failed writes, self-overwrites, JSON escaping and errors, labels and empty checks, device URIs, --sparsity, --report's effective column, run --perf all handled"
 exit $fail
