@@ -122,7 +122,15 @@ for net in fashion_mnist resnet8 dscnn mobilenet_v1_025; do
 	fi
 	out=$($MOTE run "$mf" --input "$in" --check "$onnx" --device sim:board=icebreaker) || {
 		printf '%s\n' "$out"; echo "bench: $net on the board failed" >&2; exit 1; }
-	save_steps "$net" icebreaker sim:board=icebreaker "$mf" --input "$in" --check "$onnx"
+	if [ -n "${BOARD_PERF_MOTE:-}" ] && [ -x "$BOARD_PERF_MOTE" ]; then
+		# its steps as the board's twin with every counter runs them (below: the same
+		# cycles, checked there), so layers.dat has the bytes the board does not count
+		m0=$MOTE; MOTE=$BOARD_PERF_MOTE
+		save_steps "$net" icebreaker sim:board=icebreaker_perf "$mf" --input "$in" --check "$onnx"
+		MOTE=$m0
+	else
+		save_steps "$net" icebreaker sim:board=icebreaker "$mf" --input "$in" --check "$onnx"
+	fi
 	set -- $(printf '%s\n' "$out" | sed -n 's/^total: \([0-9]*\) device cycles, [0-9]* macs, utilization \([0-9.]*\).*/\1 \2/p')
 	ms=$(awk -v c="$1" -v f="$BOARD_MHZ" 'BEGIN { printf "%.1f", c / (f * 1000) }')
 	msf=$([ -n "$fmax" ] && awk -v c="$1" -v f="$fmax" 'BEGIN { printf "%.1f", c / (f * 1000) }' || echo "(make fpga)")
