@@ -84,12 +84,6 @@ module mote_load_pack #(
 	wire [SW-1:0] u = {{(SW-LG_MB){1'b0}}, d_off} + RWMAX[SW-1:0] - {{(SW-PW){1'b0}}, d_lo}
 			  - ({{(SW-NWW){1'b0}}, k_q} << LG_MB);
 
-	// The byte merge and the padding are functions called inside the enabled
-	// registers below: a simulator then evaluates them only in cycles that take
-	// a word or finish a row, not every cycle.  merge reads the row so far and
-	// the word in place (a wide input is a copy a simulator zeroes and fills at
-	// every evaluation, called or not); block-local temporaries instead of the
-	// function cost 480 more LUT4 in the 16x16 ECP5 estimate.
 	// bit b: b >= x (x unsigned; none when x >= RWMAX).  A decoder and a
 	// running OR, not RWMAX comparators: Yosys builds each b >= x as a carry
 	// chain even for a constant b (1,900 ECP5 carry cells at 16x16).
@@ -106,41 +100,56 @@ module mote_load_pack #(
 		end
 	endfunction
 
-	// bytes lo <= b < hi that this word holds replace those of acc.  Byte b
-	// is word byte j = b + sh - RWMAX when 0 <= j < MEM_BYTES, that is when
-	// RWMAX - sh <= b < RWMAX + MEM_BYTES - sh; and j mod MEM_BYTES =
-	// (b + r) mod MEM_BYTES with r = (sh - RWMAX) mod MEM_BYTES: so the word is
+	// The row so far with this word merged in (acc_q when no word is taken),
+	// formed once, and only while a word is taken: a simulator then does the
+	// merge only in those cycles (a wide function local instead is zeroed at
+	// every evaluation, called or not: 2.9% of the busy 8x8 job's -Os
+	// instructions).  Outside them the temporaries are x: no latch and no
+	// logic.  acc_q takes the word's bytes with a byte enable each (take):
+	// from mg instead, the 8x8 ECP5 packer took 520 more LUT4.
+	// Bytes lo <= b < hi that this word holds replace those of the row.  Byte b
+	// is word byte j = b + u - RWMAX when 0 <= j < MEM_BYTES, that is when
+	// RWMAX - u <= b < RWMAX + MEM_BYTES - u; and j mod MEM_BYTES =
+	// (b + r) mod MEM_BYTES with r = (u - RWMAX) mod MEM_BYTES: so the word is
 	// rotated once, by r bytes (log2(MEM_BYTES) levels of MEM_BYTES-byte
 	// multiplexers), and byte b takes rotated byte b mod MEM_BYTES, instead of
 	// shifting a RWMAX + MEM_BYTES-byte vector by up to that many bytes.
-	function [RWMAX*8-1:0] merge;
-		input [PW-1:0]          lo, hi;
-		input [SW-1:0]          sh;
-		reg   [MEM_BYTES*16-1:0] twice;
-		reg   [SW-1:0]          r;
-		reg   [SW:0]            w0, w1, a, z;
-		reg   [RWMAX-1:0]       take;
+	reg [RWMAX*8-1:0]     mg;
+	reg [MEM_BYTES*16-1:0] twice;
+	reg [RWMAX-1:0]       take;
+	always @(*) begin : g_merge
+		reg [SW-1:0]           r;
+		reg [SW:0]             w0, w1, a, z;
 		integer b;
-		begin
-			r = (sh - RWMAX[SW-1:0]) & (MEM_BYTES[SW-1:0] - 1'b1);
+		mg = acc_q;
+		if (take_word) begin
+			r = (u - RWMAX[SW-1:0]) & (MEM_BYTES[SW-1:0] - 1'b1);
 			twice = {i_word, i_word} >> {r, 3'b000};
 			// the word's bytes [w0, w1) of the row (signed, clamped at 0),
 			// within [lo, hi)
-			w0 = {1'b0, RWMAX[SW-1:0]} - {1'b0, sh};
+			w0 = {1'b0, RWMAX[SW-1:0]} - {1'b0, u};
 			w1 = w0 + MEM_BYTES[SW:0];
 			if (w0[SW])
 				w0 = {(SW+1){1'b0}};
 			if (w1[SW])
 				w1 = {(SW+1){1'b0}};
-			a = w0 > {{(SW+1-PW){1'b0}}, lo} ? w0 : {{(SW+1-PW){1'b0}}, lo};
-			z = w1 < {{(SW+1-PW){1'b0}}, hi} ? w1 : {{(SW+1-PW){1'b0}}, hi};
+			a = w0 > {{(SW+1-PW){1'b0}}, d_lo} ? w0 : {{(SW+1-PW){1'b0}}, d_lo};
+			z = w1 < {{(SW+1-PW){1'b0}}, d_hi} ? w1 : {{(SW+1-PW){1'b0}}, d_hi};
 			take = from(a) & ~from(z);
-			merge = acc_q;
 			for (b = 0; b < RWMAX; b = b + 1)
 				if (take[b])
-					merge[b*8 +: 8] = twice[(b % MEM_BYTES)*8 +: 8];
+					mg[b*8 +: 8] = twice[(b % MEM_BYTES)*8 +: 8];
+		end else begin
+			r     = {SW{1'bx}};
+			twice = {(MEM_BYTES*16){1'bx}};
+			w0    = {(SW+1){1'bx}};
+			w1    = {(SW+1){1'bx}};
+			a     = {(SW+1){1'bx}};
+			z     = {(SW+1){1'bx}};
+			take  = {RWMAX{1'bx}};
+			b     = 0;
 		end
-	endfunction
+	end
 
 	// bytes 4k..4k+3 of the row, PAD outside lo..hi, XOR_MSB (BIAS_WORDS)
 	function [31:0] finish_word;
@@ -156,21 +165,6 @@ module mote_load_pack #(
 				if (b / 4 == {{(32-WOW){1'b0}}, k})
 					finish_word[(b % 4)*8 +: 8] = ((b[PW-1:0] >= lo && b[PW-1:0] < hi) ? row[b*8 +: 8] : pad) ^
 								      {flip, 7'd0};
-		end
-	endfunction
-
-	// PAD outside lo..hi, then XOR_MSB on every byte
-	function [RWMAX*8-1:0] finish;
-		input [RWMAX*8-1:0] row;
-		input [PW-1:0]      lo, hi;
-		input [7:0]         pad;
-		input               flip;
-		reg   [RWMAX-1:0]   in;
-		integer b;
-		begin
-			in = from({{(SW+1-PW){1'b0}}, lo}) & ~from({{(SW+1-PW){1'b0}}, hi});
-			for (b = 0; b < RWMAX; b = b + 1)
-				finish[b*8 +: 8] = (in[b] ? row[b*8 +: 8] : pad) ^ {flip, 7'd0};
 		end
 	endfunction
 
@@ -196,15 +190,21 @@ module mote_load_pack #(
 			wk_q <= wk_q + 1'b1;
 	end
 
-	always @(posedge clk) begin
+	always @(posedge clk) begin : g_out
+		reg [RWMAX-1:0] in;
+		integer b;
 		if (take_word)
-			acc_q <= merge(d_lo, d_hi, u);
+			for (b = 0; b < RWMAX; b = b + 1)
+				if (take[b])
+					acc_q[b*8 +: 8] <= twice[(b % MEM_BYTES)*8 +: 8];
 		if (!narrow && o_desc_ready) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row;
 			o_row_hi <= d_row + i_hi_rows;
-			o_wdata <= finish(take_word ? merge(d_lo, d_hi, u) : acc_q,
-					  d_lo, d_hi, i_pad, i_xor);
+			// PAD outside lo..hi, then XOR_MSB on every byte
+			in = from({{(SW+1-PW){1'b0}}, d_lo}) & ~from({{(SW+1-PW){1'b0}}, d_hi});
+			for (b = 0; b < RWMAX; b = b + 1)
+				o_wdata[b*8 +: 8] <= (in[b] ? mg[b*8 +: 8] : i_pad) ^ {i_xor, 7'd0};
 		end else if (narrow && wo_q) begin
 			o_sel   <= i_dst;
 			o_row   <= d_row * BW32[15:0] + {{(16-WOW){1'b0}}, wk_q};
