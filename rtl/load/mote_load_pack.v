@@ -106,7 +106,7 @@ module mote_load_pack #(
 	// every evaluation, called or not: 2.9% of the busy 8x8 job's -Os
 	// instructions).  Outside them the temporaries are x: no latch and no
 	// logic.  acc_q takes the word's bytes with a byte enable each (take):
-	// from mg instead, the 8x8 ECP5 packer took 520 more LUT4.
+	// from mg instead, the 8x8 ECP5 packer took 412 more LUT4.
 	// Bytes lo <= b < hi that this word holds replace those of the row.  Byte b
 	// is word byte j = b + u - RWMAX when 0 <= j < MEM_BYTES, that is when
 	// RWMAX - u <= b < RWMAX + MEM_BYTES - u; and j mod MEM_BYTES =
