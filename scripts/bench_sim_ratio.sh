@@ -46,5 +46,5 @@ awk -v l="$label" -v mi="$mi" -v c="$job" -v b1="$b1" -v b2="$b2" 'BEGIN {
 	m = mi / (c + 1000); b = (b2 - b1) / 100000
 	printf "%s: instructions a cycle (callgrind): mote 8x8 busy %.0f, bare 8x8 array %.0f: %.3f\n", l, m, b, b / m }'
 # The code a cycle runs: mote's evaluation does not fit a 32 KB first-level instruction cache and
-# the bare array's does, so mote's speed depends on how the compiler lays out its code
+# the bare array's does; make bench-sim-scale shows that this alone does not slow code down
 echo "$label: code run every cycle: mote 8x8 busy $mk KB, bare 8x8 array $bk KB"
