@@ -129,28 +129,29 @@ $(BUILD)/bin/mote-simspeed: sim/mote_simspeed.c sim/mote_sim.h $(SIM_LIB) $(GEN_
 #     issue 11 measured the ratio (0.365 at the close of the dense work, 0.228 when it was filed;
 #     e72e82d reads 0.341 here). g++ -O2 vectorizes the bare array's 64 identical PEs (3.6x its
 #     -Os speed) and speeds mote up 1.45x, so the -O2 ratio reads about 0.4 of the -Os one.
-# $(1) = directory, $(2) = C++ optimisation, $(3) and $(4) = rows and columns (8 and 8 if not given)
+# $(1) = directory, $(2) = C++ optimisation, $(3) = harness (bare_array_speed, or bare_array_scale
+# for any size), $(4) and $(5) = rows and columns
 define BARE_ARRAY_RULE
-$(1)/bare_array_speed: testbench/bench/bare_array.v testbench/bench/bare_array_speed.cpp sim/sim.mk
+$(1)/$(3): testbench/bench/bare_array.v testbench/bench/$(3).cpp sim/sim.mk
 	@rm -rf $$(@D) && mkdir -p $$(@D)
 	$$(VERILATOR) --cc --exe --build -j $$(JOBS) -O3 --x-assign fast --x-initial fast --trace-fst -Wno-fatal \
-	  --top-module bare_array -GR=$(or $(3),8) -GC=$(or $(4),8) -CFLAGS "-DBARE_R=$(or $(3),8) -DBARE_C=$(or $(4),8)" \
-	  -MAKEFLAGS "OPT_FAST=$(2)" \
-	  --Mdir $$(@D) testbench/bench/bare_array.v $$(abspath testbench/bench/bare_array_speed.cpp) \
-	  -o bare_array_speed > $$(@D)/build.log 2>&1 || { cat $$(@D)/build.log; exit 1; }
+	  --top-module bare_array -GR=$(4) -GC=$(5) -CFLAGS "-DBARE_R=$(4) -DBARE_C=$(5)" -MAKEFLAGS "OPT_FAST=$(2)" \
+	  --Mdir $$(@D) testbench/bench/bare_array.v $$(abspath testbench/bench/$(3).cpp) \
+	  -o $(3) > $$(@D)/build.log 2>&1 || { cat $$(@D)/build.log; exit 1; }
 endef
 BARE_DIR    := $(BUILD)/bench/bare_8x8
 BARE_OS_DIR := $(BUILD)/bench/bare_8x8_os
-$(eval $(call BARE_ARRAY_RULE,$(BARE_DIR),$(SIM_COPT)))
-$(eval $(call BARE_ARRAY_RULE,$(BARE_OS_DIR),-Os))
+$(eval $(call BARE_ARRAY_RULE,$(BARE_DIR),$(SIM_COPT),bare_array_speed,8,8))
+$(eval $(call BARE_ARRAY_RULE,$(BARE_OS_DIR),-Os,bare_array_speed,8,8))
 
 # The bare array at growing sizes, at -Os: how fast the same straight-line code runs as it grows
 # past the first-level instruction cache (rtl/README.md, "Simulation speed"); 8x8 is bench-sim's
-# own yardstick.  A few minutes: four more Verilator builds, then timed and profiled runs.
-BARE_SCALE_SIZES := 8x16 8x32 16x32 16x64
-$(foreach g,$(BARE_SCALE_SIZES),$(eval $(call BARE_ARRAY_RULE,$(BUILD)/bench/bare_$(g)_os,-Os,$(word 1,$(subst x, ,$(g))),$(word 2,$(subst x, ,$(g))))))
+# yardstick's size, built here with the scale harness.  A few minutes: five Verilator builds, then
+# timed and profiled runs.
+BARE_SCALE_SIZES := 8x8 8x16 8x32 16x32 16x64
+$(foreach g,$(BARE_SCALE_SIZES),$(eval $(call BARE_ARRAY_RULE,$(BUILD)/bench/scale_$(g),-Os,bare_array_scale,$(word 1,$(subst x, ,$(g))),$(word 2,$(subst x, ,$(g))))))
 .PHONY: bench-sim-scale
-bench-sim-scale: $(BARE_OS_DIR)/bare_array_speed $(foreach g,$(BARE_SCALE_SIZES),$(BUILD)/bench/bare_$(g)_os/bare_array_speed)
+bench-sim-scale: $(foreach g,$(BARE_SCALE_SIZES),$(BUILD)/bench/scale_$(g)/bare_array_scale)
 	@sh scripts/bench_bare_scale.sh $(BENCH_SIM_RUNS) $^
 
 # mote's 8x8 model compiled at -Os: the library built again, 8x8 only, in a build tree of its own
