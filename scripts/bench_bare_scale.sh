@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench_bare_scale.sh: the bare weight-stationary array (testbench/bench/bare_array.v) at several
 # sizes, all compiled alike: how fast one kind of straight-line evaluation code runs as it grows.
-#   usage: bench_bare_scale.sh RUNS BARE_ARRAY_SPEED...   (make bench-sim-scale)
+#   usage: bench_bare_scale.sh RUNS BARE_ARRAY_SCALE...   (make bench-sim-scale: the builds of
+#   testbench/bench/bare_array_scale.cpp, one per size)
 # Per size: the code a simulated cycle runs (scripts/hot_code_kb.awk), the instructions a PE and
 # cycle (callgrind: the difference of two runs, so start-up is not counted), the PE-cycles a wall
 # second (best of RUNS, the sizes run alternately) and their product, instructions a second.
